@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian packages settled builds and tests with (../shared/STACK.md).
+# Safe to run any number of times: apt-get only adds what is missing.
+set -euo pipefail
+
+packages=(
+  g++ cmake make pkg-config
+  libcaf-dev libboost1.81-dev libboost-json1.81-dev
+  liblmdb-dev liblmdb++-dev libspdlog-dev libfmt-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libssl-dev libsystemd-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "install-deps: installing ${missing[*]}"
+$sudo apt-get update -q
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"

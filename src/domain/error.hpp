@@ -1,0 +1,48 @@
+#pragma once
+// The one error vocabulary of settled: every refusal, from the HTTP layer to the store, is an
+// ErrorCode with a message that says what was wrong and where.
+
+#include <boost/json/object.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace settled {
+
+enum class ErrorCode : std::uint8_t {
+  kInvalidJson = 1,            // body is not JSON
+  kInvalidRequest,             // JSON, but a field is missing, of the wrong type or unknown
+  kInvalidAmount,              // money that is not a non-negative int64 of minor units
+  kPayloadTooLarge,            // body over the configured limit
+  kUnauthorized,               // missing or wrong credentials
+  kNotFound,                   // unknown route or id
+  kMethodNotAllowed,           // known route, wrong method
+  kStateMachineDoesNotExist,   // unknown state machine name
+  kInvalidDefinition,          // ASL that breaks a rule
+  kExecutionAlreadyExists,     // same name, different input
+  kExecutionDoesNotExist,      // unknown execution id
+  kIngestionPaused,            // operator paused new executions
+  kStoreFull,                  // LMDB map is full
+  kStoreUnavailable,           // LMDB could not write
+  kDraining,                   // shutting down
+  kTimeout,                    // an internal request did not answer in time
+  kInternal,                   // a bug: never expected
+};
+
+// Stable name used as "error" in JSON bodies, e.g. "ExecutionAlreadyExists".
+std::string_view error_name(ErrorCode code);
+
+struct Error {
+  ErrorCode code = ErrorCode::kInternal;
+  std::string message;
+
+  Error() = default;
+  Error(ErrorCode c, std::string m) : code(c), message(std::move(m)) {}
+};
+
+// {"error": "<Name>", "message": "<what and why>"}
+boost::json::object to_json(const Error& error);
+
+}  // namespace settled
