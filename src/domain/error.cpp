@@ -25,6 +25,29 @@ std::string_view error_name(ErrorCode code) {
   return "InternalError";
 }
 
+unsigned http_status(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalidJson:
+    case ErrorCode::kInvalidRequest:
+    case ErrorCode::kInvalidAmount:
+    case ErrorCode::kInvalidDefinition: return 400;
+    case ErrorCode::kUnauthorized: return 401;
+    case ErrorCode::kStateMachineDoesNotExist:
+    case ErrorCode::kExecutionDoesNotExist:
+    case ErrorCode::kNotFound: return 404;
+    case ErrorCode::kMethodNotAllowed: return 405;
+    case ErrorCode::kExecutionAlreadyExists: return 409;
+    case ErrorCode::kPayloadTooLarge: return 413;
+    case ErrorCode::kStoreFull:
+    case ErrorCode::kStoreUnavailable:
+    case ErrorCode::kDraining:
+    case ErrorCode::kIngestionPaused: return 503;
+    case ErrorCode::kTimeout: return 504;
+    case ErrorCode::kInternal: return 500;
+  }
+  return 500;
+}
+
 boost::json::object to_json(const Error& error) {
   boost::json::object body;
   body["error"] = error_name(error.code);

@@ -1,0 +1,56 @@
+#pragma once
+// What every execution actor needs: the actors it talks to, read access to the store, the
+// registered workflows, a clock, and counters. Built once by main (or a test) and shared.
+
+#include "actors/store_actor.hpp"
+#include "adapters/lmdb_store.hpp"
+#include "domain/asl/registry.hpp"
+#include "domain/time.hpp"
+
+#include <caf/actor.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+
+namespace settled::actors {
+
+struct EngineStats {
+  std::atomic<std::uint64_t> started{0};
+  std::atomic<std::uint64_t> succeeded{0};
+  std::atomic<std::uint64_t> failed{0};
+  std::atomic<std::uint64_t> transitions{0};
+  std::atomic<std::uint64_t> task_attempts{0};
+  std::atomic<std::uint64_t> task_retries{0};
+  std::atomic<std::uint64_t> alerts{0};
+};
+
+struct Engine {
+  caf::actor store;
+  caf::actor stripe;  // answers charge_atom, TaskAttempt -> TaskOutcome
+  std::shared_ptr<adapters::LmdbStore> db;
+  std::shared_ptr<EngineStats> stats = std::make_shared<EngineStats>();
+  std::function<EpochMillis()> now;
+  std::chrono::seconds default_task_timeout{60};
+
+  asl::RegistryPtr workflows() const {
+    std::lock_guard<std::mutex> lock(workflows_mutex_);
+    return workflows_;
+  }
+  void set_workflows(asl::RegistryPtr registry) {
+    std::lock_guard<std::mutex> lock(workflows_mutex_);
+    workflows_ = std::move(registry);
+  }
+
+ private:
+  mutable std::mutex workflows_mutex_;
+  asl::RegistryPtr workflows_;
+};
+
+using EnginePtr = std::shared_ptr<Engine>;
+
+EpochMillis system_now();
+
+}  // namespace settled::actors

@@ -1,0 +1,440 @@
+#include "actors/execution_actor.hpp"
+
+#include "actors/messages.hpp"
+#include "adapters/log.hpp"
+#include "domain/asl/errors.hpp"
+#include "domain/asl/history.hpp"
+#include "domain/asl/interpreter.hpp"
+#include "domain/resources/builtin.hpp"
+#include "domain/resources/records.hpp"
+#include "domain/storage_keys.hpp"
+
+#include <boost/json.hpp>
+
+#include <random>
+
+namespace settled::actors {
+
+namespace json = boost::json;
+using adapters::LogLevel;
+
+namespace {
+
+// Pure states chained in one transition are committed at least this often, so a definition that
+// loops through Pass/Choice states still makes progress durable.
+constexpr std::size_t kEventsPerCheckpoint = 500;
+
+class Execution {
+ public:
+  Execution(caf::event_based_actor* self, ExecutionSpawn spawn)
+      : self_(self),
+        engine_(std::move(spawn.engine)),
+        supervisor_(std::move(spawn.supervisor)),
+        machine_(std::move(spawn.machine)),
+        rec_(std::move(spawn.record)),
+        fresh_(spawn.fresh),
+        history_(rec_.last_event_id),
+        rng_(std::random_device{}()) {}
+
+  void begin() {
+    if (fresh_) {
+      json::object details;
+      details["input"] = json::serialize(rec_.input);
+      details["roleArn"] = "";
+      history_.add(rec_.start, "ExecutionStarted", std::move(details));
+      engine_->stats->started += 1;
+      pending_.put(Table::kOpenExecutions, rec_.id, "");
+      enter(machine_->start_at, rec_.input);
+    } else {
+      resume();
+    }
+  }
+
+  // Timer fired for the wait or retry whose StateEntered event is `entered_event_id`.
+  void wake(std::int64_t entered_event_id) {
+    if (entered_event_id != rec_.entered_event_id) return;  // stale
+    if (rec_.phase == Phase::kRetryWait) {
+      rec_.phase = Phase::kTask;
+      act();
+    } else if (rec_.phase == Phase::kWait) {
+      const asl::State* state = current_state();
+      if (!state) return;
+      handle(*state, asl::complete_wait(*state, rec_.wait_output));
+    }
+  }
+
+  // After a failed commit: forget what was not durable and continue from LMDB.
+  void reload() {
+    auto stored = engine_->db->get(Table::kExecutions, rec_.id);
+    if (!stored) {
+      self_->quit();
+      return;
+    }
+    auto parsed = ExecutionRecord::from_json(json::parse(*stored));
+    if (!parsed) {
+      log(LogLevel::kError, "execution.corrupt", {{"cause", parsed.error().message}});
+      self_->quit();
+      return;
+    }
+    rec_ = std::move(*parsed);
+    history_ = asl::HistoryBuilder(rec_.last_event_id);
+    pending_ = WriteBatch{};
+    resume();
+  }
+
+ private:
+  void resume() {
+    switch (rec_.phase) {
+      case Phase::kTask:
+        act();
+        break;
+      case Phase::kRetryWait:
+      case Phase::kWait:
+        schedule_wake();
+        break;
+      case Phase::kDone:
+        self_->quit();
+        break;
+    }
+  }
+
+  const asl::State* current_state() {
+    const asl::State* state = machine_->find(rec_.state);
+    if (!state) {
+      finish_failed(std::string(asl::errors::kRuntime),
+                    "state '" + rec_.state + "' is not in the state machine definition");
+    }
+    return state;
+  }
+
+  json::value context() const {
+    asl::ContextFacts facts;
+    facts.execution_id = rec_.id;
+    facts.execution_name = rec_.name;
+    facts.state_machine = rec_.state_machine;
+    facts.execution_input = &rec_.input;
+    facts.execution_start = rec_.start;
+    facts.state_name = rec_.state;
+    facts.state_entered = rec_.state_entered;
+    facts.retry_count = rec_.retry_count;
+    return asl::make_context(facts);
+  }
+
+  std::string payment_id() const {
+    if (rec_.input.is_object()) {
+      if (const json::value* p = rec_.input.as_object().if_contains("paymentId"); p && p->is_string())
+        return std::string(p->as_string());
+    }
+    return rec_.name;
+  }
+
+  void log(LogLevel level, std::string_view event, json::object fields = {}) const {
+    fields["executionId"] = rec_.id;
+    fields["paymentId"] = payment_id();
+    adapters::log(level, event, std::move(fields));
+  }
+
+  void enter(const std::string& name, json::value input) {
+    const asl::State* state = machine_->find(name);
+    if (!state) {
+      finish_failed(std::string(asl::errors::kRuntime), "state '" + name + "' does not exist");
+      return;
+    }
+    const EpochMillis now = engine_->now();
+    rec_.state = name;
+    rec_.state_input = std::move(input);
+    rec_.state_entered = now;
+    rec_.retrier_attempts.clear();
+    rec_.retry_count = 0;
+    rec_.phase = Phase::kTask;
+    rec_.due = 0;
+    rec_.wait_output = nullptr;
+    rec_.entered_event_id =
+        history_.add(now, asl::state_event_type(state->type, true), asl::state_details(name, rec_.state_input, true));
+    engine_->stats->transitions += 1;
+    if (history_.events().size() >= kEventsPerCheckpoint) {
+      commit_then([this] { act(); });
+      return;
+    }
+    act();
+  }
+
+  // Runs the current state from its input: pure states finish here, tasks are dispatched.
+  void act() {
+    const asl::State* state = current_state();
+    if (!state) return;
+    handle(*state, asl::enter_state(*state, rec_.state_input, context()));
+  }
+
+  void handle(const asl::State& state, asl::Step step) {
+    const EpochMillis now = engine_->now();
+    if (auto* go = std::get_if<asl::GoTo>(&step)) {
+      history_.add(now, asl::state_event_type(state.type, false), asl::state_details(state.name, go->output, false));
+      enter(go->next, std::move(go->output));
+    } else if (auto* fin = std::get_if<asl::Finish>(&step)) {
+      history_.add(now, asl::state_event_type(state.type, false), asl::state_details(state.name, fin->output, false));
+      finish_succeeded(std::move(fin->output));
+    } else if (auto* fail = std::get_if<asl::FailWith>(&step)) {
+      finish_failed(std::move(fail->error), std::move(fail->cause));
+    } else if (auto* wait = std::get_if<asl::WaitUntil>(&step)) {
+      rec_.phase = Phase::kWait;
+      rec_.due = wait->due;
+      rec_.wait_output = std::move(wait->output);
+      commit_then([this] { schedule_wake(); });
+    } else if (auto* task = std::get_if<asl::RunTask>(&step)) {
+      run_task(state, std::move(*task));
+    } else if (auto* retry = std::get_if<asl::RetryAfter>(&step)) {
+      // Only fail_task yields RetryAfter; handled in task_failed.
+      (void)retry;
+    }
+  }
+
+  void run_task(const asl::State& state, asl::RunTask task) {
+    const EpochMillis now = engine_->now();
+    TaskAttempt attempt;
+    attempt.resource = task.resource;
+    attempt.parameters = std::move(task.parameters);
+    attempt.idempotency_key = rec_.idempotency_key();
+    attempt.execution_id = rec_.id;
+    attempt.state_name = rec_.state;
+    attempt.now = now;
+
+    auto info = find_resource(attempt.resource);
+    if (!info) {
+      task_failed(state, TaskOutcome::failure(std::string(asl::errors::kTaskFailed),
+                                              "unknown resource " + attempt.resource));
+      return;
+    }
+    if (fresh_ && !start_reported_ && info->admission_check) {
+      if (auto refusal = check_admission(attempt)) {
+        refuse_start(std::move(*refusal));
+        return;
+      }
+    }
+    json::object scheduled = asl::task_details(attempt.resource);
+    scheduled["parameters"] = json::serialize(attempt.parameters);
+    if (state.timeout_seconds) scheduled["timeoutInSeconds"] = *state.timeout_seconds;
+    history_.add(now, "TaskScheduled", std::move(scheduled));
+    history_.add(now, "TaskStarted", asl::task_details(attempt.resource));
+    engine_->stats->task_attempts += 1;
+
+    switch (info->kind) {
+      case ResourceKind::kInline:
+        task_done(state, run_inline_resource(attempt));
+        break;
+      case ResourceKind::kRead:
+        commit_then([this, attempt = std::move(attempt)] {
+          const asl::State* s = current_state();
+          if (s) task_done(*s, read_record(attempt));
+        });
+        break;
+      case ResourceKind::kRemote:
+        commit_then([this, attempt = std::move(attempt)]() mutable { call_remote(std::move(attempt)); });
+        break;
+    }
+  }
+
+  TaskOutcome read_record(const TaskAttempt& attempt) {
+    auto address = records_address(attempt.parameters);
+    if (!address) return TaskOutcome::failure(kRecordsInvalidParameters, address.error().message);
+    auto stored = engine_->db->get(Table::kRecords, record_key(address->collection, address->key));
+    if (!stored)
+      return TaskOutcome::failure(kRecordsNotFound,
+                                  "no record '" + address->key + "' in collection '" + address->collection + "'");
+    return TaskOutcome::success(json::parse(*stored));
+  }
+
+  void call_remote(TaskAttempt attempt) {
+    const asl::State* state = current_state();
+    if (!state) return;
+    const auto timeout = state->timeout_seconds ? std::chrono::seconds(*state->timeout_seconds)
+                                                : engine_->default_task_timeout;
+    const std::int64_t entered = rec_.entered_event_id;
+    const std::int64_t retry = rec_.retry_count;
+    self_->request(engine_->stripe, timeout, charge_atom::value, std::move(attempt))
+        .then(
+            [this, entered, retry](TaskOutcome& outcome) {
+              if (entered != rec_.entered_event_id || retry != rec_.retry_count) return;
+              if (const asl::State* s = current_state()) task_done(*s, std::move(outcome));
+            },
+            [this, entered, retry, timeout](caf::error& err) {
+              if (entered != rec_.entered_event_id || retry != rec_.retry_count) return;
+              const asl::State* s = current_state();
+              if (!s) return;
+              if (err == caf::sec::request_timeout) {
+                task_done(*s, TaskOutcome::failure(std::string(asl::errors::kTimeout),
+                                                   "Task timed out after " + std::to_string(timeout.count()) + " seconds"));
+              } else {
+                task_done(*s, TaskOutcome::failure(std::string(asl::errors::kTaskFailed),
+                                                   "task worker failed: " + caf::to_string(err)));
+              }
+            });
+  }
+
+  void task_done(const asl::State& state, TaskOutcome outcome) {
+    if (!outcome.ok) {
+      task_failed(state, std::move(outcome));
+      return;
+    }
+    const EpochMillis now = engine_->now();
+    json::object details = asl::task_details(state.resource);
+    details["output"] = json::serialize(outcome.result);
+    history_.add(now, "TaskSucceeded", std::move(details));
+    pending_.append(std::move(outcome.writes));
+    asl::Step step = asl::complete_task(state, rec_.state_input, outcome.result, context());
+    if (auto* fail = std::get_if<asl::FailWith>(&step); fail && fail->error == asl::errors::kResultPathMatchFailure) {
+      fail_through_handlers(state, fail->error, fail->cause);
+      return;
+    }
+    handle(state, std::move(step));
+  }
+
+  void task_failed(const asl::State& state, TaskOutcome outcome) {
+    const EpochMillis now = engine_->now();
+    json::object details = asl::task_details(state.resource);
+    details["error"] = outcome.error;
+    details["cause"] = outcome.cause;
+    history_.add(now, outcome.error == asl::errors::kTimeout ? "TaskTimedOut" : "TaskFailed", std::move(details));
+    log(LogLevel::kWarn, "task.failed",
+        {{"state", state.name}, {"resource", state.resource}, {"error", outcome.error}, {"cause", outcome.cause},
+         {"retryCount", rec_.retry_count}});
+    fail_through_handlers(state, outcome.error, outcome.cause);
+  }
+
+  void fail_through_handlers(const asl::State& state, const std::string& error, const std::string& cause) {
+    std::uniform_real_distribution<double> jitter(0.0, 1.0);
+    asl::Step step = asl::fail_task(state, rec_.state_input, error, cause, rec_.retrier_attempts, jitter(rng_));
+    if (auto* retry = std::get_if<asl::RetryAfter>(&step)) {
+      rec_.phase = Phase::kRetryWait;
+      rec_.due = engine_->now() + retry->delay_ms;
+      rec_.retry_count += 1;
+      engine_->stats->task_retries += 1;
+      commit_then([this] { schedule_wake(); });
+      return;
+    }
+    if (std::holds_alternative<asl::FailWith>(step) && !state.retry.empty()) {
+      // Retries exhausted (or none matched) and no catcher took it: the execution fails.
+      log(LogLevel::kError, "execution.retries_exhausted", {{"state", state.name}, {"error", error}});
+    }
+    handle(state, std::move(step));
+  }
+
+  void schedule_wake() {
+    const auto delay = std::max<std::int64_t>(0, rec_.due - engine_->now());
+    self_->delayed_send(self_, std::chrono::milliseconds(delay), wake_atom::value, rec_.entered_event_id);
+  }
+
+  void finish_succeeded(json::value output) {
+    const EpochMillis now = engine_->now();
+    json::object details;
+    details["output"] = json::serialize(output);
+    history_.add(now, "ExecutionSucceeded", std::move(details));
+    rec_.status = ExecutionStatus::kSucceeded;
+    rec_.output = std::move(output);
+    close(now);
+    engine_->stats->succeeded += 1;
+  }
+
+  void finish_failed(std::string error, std::string cause) {
+    const EpochMillis now = engine_->now();
+    json::object details;
+    details["error"] = error;
+    details["cause"] = cause;
+    history_.add(now, "ExecutionFailed", std::move(details));
+    rec_.status = ExecutionStatus::kFailed;
+    rec_.error = std::move(error);
+    rec_.cause = std::move(cause);
+    close(now);
+    engine_->stats->failed += 1;
+    log(LogLevel::kWarn, "execution.failed", {{"error", rec_.error}, {"cause", rec_.cause}});
+  }
+
+  void close(EpochMillis now) {
+    rec_.stop = now;
+    rec_.phase = Phase::kDone;
+    rec_.due = 0;
+    pending_.erase(Table::kOpenExecutions, rec_.id);
+    commit_then([this] { self_->quit(); });
+  }
+
+  // Makes everything pending durable in one store commit, then continues with `next`.
+  void commit_then(std::function<void()> next) {
+    WriteBatch batch = std::move(pending_);
+    pending_ = WriteBatch{};
+    for (auto& event : history_.events()) {
+      const auto id = event.at("id").as_int64();
+      batch.put(Table::kHistory, history_key(rec_.id, id), json::serialize(event));
+    }
+    history_.events().clear();
+    rec_.last_event_id = history_.last_id();
+    batch.put(Table::kExecutions, rec_.id, json::serialize(rec_.to_json()));
+    self_->request(engine_->store, caf::infinite, commit_atom::value, std::move(batch))
+        .then(
+            [this, next = std::move(next)](StoreReply& reply) {
+              if (reply.ok) {
+                report_started();
+                next();
+              } else {
+                commit_failed(reply.error);
+              }
+            },
+            [this](caf::error& err) { commit_failed(Error{ErrorCode::kStoreUnavailable, caf::to_string(err)}); });
+  }
+
+  void commit_failed(const Error& error) {
+    if (fresh_ && !start_reported_) {
+      // Nothing of this execution is durable: refuse the start, leave no trace.
+      refuse_start(error);
+      return;
+    }
+    log(LogLevel::kError, "execution.commit_failed", {{"error", std::string(error_name(error.code))}, {"cause", error.message}});
+    self_->delayed_send(self_, std::chrono::seconds(1), resume_atom::value);
+  }
+
+  void report_started() {
+    if (!fresh_ || start_reported_) return;
+    start_reported_ = true;
+    StartResult result;
+    result.body["executionId"] = rec_.id;
+    result.body["status"] = status_name(rec_.status);
+    result.body["startDate"] = format_timestamp(rec_.start);
+    self_->send(supervisor_, started_atom::value, rec_.id, std::move(result));
+  }
+
+  void refuse_start(Error error) {
+    start_reported_ = true;
+    StartResult result;
+    result.ok = false;
+    result.error = std::move(error);
+    self_->send(supervisor_, started_atom::value, rec_.id, std::move(result));
+    self_->quit();
+  }
+
+  caf::event_based_actor* self_;
+  EnginePtr engine_;
+  caf::actor supervisor_;
+  asl::StateMachinePtr machine_;
+  ExecutionRecord rec_;
+  bool fresh_;
+  bool start_reported_ = false;
+  asl::HistoryBuilder history_;
+  WriteBatch pending_;
+  std::mt19937_64 rng_;
+};
+
+}  // namespace
+
+caf::behavior execution_behavior(caf::event_based_actor* self, ExecutionSpawn spawn) {
+  auto execution = std::make_shared<Execution>(self, std::move(spawn));
+  // Start after the behavior is installed, so replies to our first requests find it.
+  self->send(self, resume_atom::value, true);
+  return {
+      [execution](resume_atom, bool first) {
+        if (first) execution->begin();
+      },
+      [execution](resume_atom) { execution->reload(); },
+      [execution](wake_atom, std::int64_t entered_event_id) { execution->wake(entered_event_id); },
+  };
+}
+
+}  // namespace settled::actors

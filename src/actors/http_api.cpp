@@ -1,0 +1,203 @@
+#include "actors/http_api.hpp"
+
+#include "actors/messages.hpp"
+#include "domain/execution_record.hpp"
+#include "domain/resources/payment_validation.hpp"
+#include "adapters/stripe_simulator.hpp"
+#include "domain/storage_keys.hpp"
+
+#include <boost/json.hpp>
+
+#include <atomic>
+#include <random>
+
+namespace settled::actors {
+
+namespace json = boost::json;
+using adapters::HttpRequest;
+using adapters::HttpResponder;
+using adapters::HttpResponse;
+
+namespace {
+
+HttpResponse json_response(unsigned status, const json::value& body) {
+  return HttpResponse{status, json::serialize(body), "application/json", {}};
+}
+
+HttpResponse error_response(ErrorCode code, std::string message) {
+  return json_response(http_status(code), to_json(Error{code, std::move(message)}));
+}
+
+std::string url_decode(std::string_view in) {
+  std::string out;
+  out.reserve(in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '%' && i + 2 < in.size() && std::isxdigit(static_cast<unsigned char>(in[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(in[i + 2]))) {
+      out.push_back(static_cast<char>(std::stoi(std::string(in.substr(i + 1, 2)), nullptr, 16)));
+      i += 2;
+    } else {
+      out.push_back(in[i]);
+    }
+  }
+  return out;
+}
+
+// Splits "/v1/executions/x/history?limit=2" into path segments and a query string.
+struct Target {
+  std::vector<std::string> segments;
+  std::string query;
+};
+
+Target parse_target(const std::string& target) {
+  Target t;
+  const auto q = target.find('?');
+  const std::string path = target.substr(0, q);
+  if (q != std::string::npos) t.query = target.substr(q + 1);
+  std::size_t start = 1;
+  while (start <= path.size()) {
+    const auto slash = path.find('/', start);
+    const auto end = slash == std::string::npos ? path.size() : slash;
+    if (end > start) t.segments.push_back(url_decode(std::string_view(path).substr(start, end - start)));
+    start = end + 1;
+  }
+  return t;
+}
+
+std::string query_param(const std::string& query, std::string_view name) {
+  std::size_t pos = 0;
+  while (pos < query.size()) {
+    const auto amp = query.find('&', pos);
+    const auto end = amp == std::string::npos ? query.size() : amp;
+    const std::string_view pair(query.data() + pos, end - pos);
+    const auto eq = pair.find('=');
+    if (pair.substr(0, eq) == name) return eq == std::string_view::npos ? "" : url_decode(pair.substr(eq + 1));
+    pos = end + 1;
+  }
+  return {};
+}
+
+std::string generated_name() {
+  static std::atomic<std::uint64_t> counter{0};
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%016llx-%llu", static_cast<unsigned long long>(rng()),
+                static_cast<unsigned long long>(++counter));
+  return buf;
+}
+
+class HttpApi {
+ public:
+  explicit HttpApi(HttpApiDeps deps) : deps_(std::move(deps)) {}
+
+  void handle(HttpRequest req, HttpResponder respond) {
+    const Target target = parse_target(req.target);
+    const auto& s = target.segments;
+    const bool get = req.method == "GET", post = req.method == "POST";
+    if (s.size() == 1 && s[0] == "healthz") {
+      if (!get) return respond(method_not_allowed(req));
+      return respond(json_response(200, json::object{{"status", "ok"}}));
+    }
+    if (s.size() >= 2 && s[0] == "v1" && s[1] == "executions") {
+      if (s.size() == 2) {
+        if (!post) return respond(method_not_allowed(req));
+        return start_execution(req, std::move(respond));
+      }
+      if (s.size() == 3 && get) return respond(describe(s[2]));
+      if (s.size() == 4 && s[3] == "history" && get) return respond(history(s[2]));
+      if (s.size() <= 4) return respond(method_not_allowed(req));
+    }
+    if (s.size() == 4 && s[0] == "v1" && s[1] == "simulator" && s[2] == "stripe" && s[3] == "payment_intents") {
+      if (!get) return respond(method_not_allowed(req));
+      return respond(list_intents(target.query));
+    }
+    respond(error_response(ErrorCode::kNotFound, "no route for " + req.method + " " + req.target));
+  }
+
+ private:
+  static HttpResponse method_not_allowed(const HttpRequest& req) {
+    return error_response(ErrorCode::kMethodNotAllowed, req.method + " is not allowed on " + req.target);
+  }
+
+  void start_execution(const HttpRequest& req, HttpResponder respond) {
+    boost::system::error_code ec;
+    json::value body = json::parse(req.body, ec);
+    if (ec) return respond(error_response(ErrorCode::kInvalidJson, "request body is not valid JSON: " + ec.message()));
+    if (!body.is_object()) return respond(error_response(ErrorCode::kInvalidRequest, "request body must be a JSON object"));
+    auto& o = body.as_object();
+    for (const auto& [key, value] : o) {
+      if (key != "stateMachine" && key != "name" && key != "input")
+        return respond(error_response(ErrorCode::kInvalidRequest,
+                                      "unknown field \"" + std::string(key) + "\" (allowed: stateMachine, name, input)"));
+    }
+    const json::value* machine = o.if_contains("stateMachine");
+    if (!machine || !machine->is_string() || machine->as_string().empty())
+      return respond(error_response(ErrorCode::kInvalidRequest, "stateMachine is required and must be a string"));
+    std::string name;
+    if (const json::value* n = o.if_contains("name")) {
+      if (!n->is_string() || !is_valid_name(n->as_string()))
+        return respond(error_response(ErrorCode::kInvalidRequest,
+                                      "name must be a string of 1-80 letters, digits and -_.:"));
+      name = std::string(n->as_string());
+    } else {
+      name = generated_name();
+    }
+    json::value* input = o.if_contains("input");
+    if (!input) return respond(error_response(ErrorCode::kInvalidRequest, "input is required"));
+    if (!input->is_object()) return respond(error_response(ErrorCode::kInvalidRequest, "input must be a JSON object"));
+
+    StartRequest start;
+    start.state_machine = std::string(machine->as_string());
+    start.name = std::move(name);
+    start.input = std::move(*input);
+    start.reply = [respond = std::move(respond)](StartReply reply) {
+      respond(json_response(reply.http_status, reply.body));
+    };
+    caf::anon_send(deps_.executions, start_atom::value, std::move(start));
+  }
+
+  HttpResponse describe(const std::string& id) {
+    auto stored = deps_.engine->db->get(Table::kExecutions, id);
+    if (!stored) return error_response(ErrorCode::kExecutionDoesNotExist, "execution \"" + id + "\" does not exist");
+    auto record = ExecutionRecord::from_json(json::parse(*stored));
+    if (!record) return error_response(ErrorCode::kInternal, record.error().message);
+    return json_response(200, record->describe());
+  }
+
+  HttpResponse history(const std::string& id) {
+    if (!deps_.engine->db->get(Table::kExecutions, id))
+      return error_response(ErrorCode::kExecutionDoesNotExist, "execution \"" + id + "\" does not exist");
+    json::array events;
+    deps_.engine->db->scan(Table::kHistory, history_prefix(id), [&](std::string_view, std::string_view value) {
+      events.push_back(json::parse(value));
+      return true;
+    });
+    return json_response(200, json::object{{"executionId", id}, {"events", std::move(events)}});
+  }
+
+  HttpResponse list_intents(const std::string& query) {
+    if (!deps_.simulator_db)
+      return error_response(ErrorCode::kNotFound, "the Stripe simulator is not enabled (Stripe keys are configured)");
+    std::size_t limit = 0;
+    const std::string l = query_param(query, "limit");
+    if (!l.empty()) {
+      try {
+        limit = std::stoul(l);
+      } catch (const std::exception&) {
+        return error_response(ErrorCode::kInvalidRequest, "limit must be a number");
+      }
+    }
+    return json_response(200, adapters::list_payment_intents(*deps_.simulator_db, limit, query_param(query, "starting_after")));
+  }
+
+  HttpApiDeps deps_;
+};
+
+}  // namespace
+
+adapters::HttpHandler make_http_api(HttpApiDeps deps) {
+  auto api = std::make_shared<HttpApi>(std::move(deps));
+  return [api](HttpRequest req, HttpResponder respond) { api->handle(std::move(req), std::move(respond)); };
+}
+
+}  // namespace settled::actors

@@ -1,0 +1,23 @@
+#pragma once
+// The HTTP API of DESIGN section 7: routes requests to the actors (start, ...) or to LMDB read
+// transactions (describe, history), and shapes every error as {"error", "message"}.
+
+#include "actors/engine.hpp"
+#include "adapters/http_message.hpp"
+
+#include <caf/actor.hpp>
+
+#include <memory>
+
+namespace settled::actors {
+
+struct HttpApiDeps {
+  EnginePtr engine;
+  caf::actor executions;
+  std::shared_ptr<adapters::LmdbStore> simulator_db;  // null when Stripe is not simulated
+};
+
+// Returns the handler to give the HTTP server.
+adapters::HttpHandler make_http_api(HttpApiDeps deps);
+
+}  // namespace settled::actors

@@ -1,0 +1,62 @@
+#pragma once
+// Atoms and message types shared by settled's actors. All messages stay in this process, so
+// types that CAF cannot serialise are allowed explicitly.
+
+#include "domain/error.hpp"
+#include "domain/resources/task_outcome.hpp"
+#include "domain/write_batch.hpp"
+
+#include <caf/all.hpp>
+
+#include <boost/json/value.hpp>
+
+#include <functional>
+#include <string>
+
+namespace settled::actors {
+
+using commit_atom = caf::atom_constant<caf::atom("commit")>;
+using flush_atom = caf::atom_constant<caf::atom("flush")>;
+using start_atom = caf::atom_constant<caf::atom("start")>;
+using started_atom = caf::atom_constant<caf::atom("started")>;
+using recover_atom = caf::atom_constant<caf::atom("recover")>;
+using resume_atom = caf::atom_constant<caf::atom("resume")>;
+using wake_atom = caf::atom_constant<caf::atom("wake")>;
+using charge_atom = caf::atom_constant<caf::atom("charge")>;
+using count_atom = caf::atom_constant<caf::atom("count")>;
+
+// The store's answer to a commit: after the fsync, or why it could not write.
+struct StoreReply {
+  bool ok = true;
+  Error error;
+};
+
+// What the HTTP layer (or a test) gets back for a start request.
+struct StartReply {
+  unsigned http_status = 201;
+  boost::json::object body;
+};
+using StartCallback = std::function<void(StartReply)>;
+
+struct StartRequest {
+  std::string state_machine;
+  std::string name;
+  boost::json::value input;
+  StartCallback reply;
+};
+
+// From an execution actor to its supervisor once its first transition is durable (or refused).
+struct StartResult {
+  bool ok = true;
+  Error error;
+  boost::json::object body;  // {executionId, status, startDate}
+};
+
+}  // namespace settled::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::WriteBatch)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::TaskAttempt)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::TaskOutcome)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::StoreReply)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::StartRequest)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::StartResult)

@@ -1,0 +1,33 @@
+#pragma once
+// The store actor: the only LMDB writer. Callers send `commit_atom, WriteBatch` and get a
+// StoreReply once the batch is durable. Batches that arrive together share one fsync'd
+// transaction (group commit): a flush is queued behind whatever is already in the mailbox, so
+// under load one commit carries thousands of operations and at rest a batch waits for nobody.
+
+#include "adapters/lmdb_store.hpp"
+
+#include <caf/fwd.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+
+namespace settled::actors {
+
+struct StoreStats {
+  std::atomic<std::uint64_t> commits{0};
+  std::atomic<std::uint64_t> batches{0};
+  std::atomic<std::uint64_t> operations{0};
+  std::atomic<std::uint64_t> failures{0};
+  std::atomic<std::uint64_t> commit_micros{0};  // total time spent in commits
+};
+
+struct StoreOptions {
+  std::size_t max_operations_per_commit = 50000;
+};
+
+// Runs on its own thread (detached) so fsyncs never stall the scheduler's workers.
+caf::actor spawn_store(caf::actor_system& system, std::shared_ptr<adapters::LmdbStore> store,
+                       StoreOptions options, std::shared_ptr<StoreStats> stats);
+
+}  // namespace settled::actors

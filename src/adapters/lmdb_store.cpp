@@ -1,0 +1,111 @@
+#include "adapters/lmdb_store.hpp"
+
+#include <filesystem>
+
+namespace settled::adapters {
+
+namespace {
+
+lmdb::val as_val(std::string_view s) { return lmdb::val{s.data(), s.size()}; }
+
+std::string_view as_view(const MDB_val& v) {
+  return {static_cast<const char*>(v.mv_data), v.mv_size};
+}
+
+}  // namespace
+
+LmdbStore::LmdbStore(std::string path, lmdb::env env) : path_(std::move(path)), env_(std::move(env)) {}
+
+LmdbStore::~LmdbStore() = default;
+
+Result<std::shared_ptr<LmdbStore>> LmdbStore::open(const LmdbOptions& options) {
+  std::error_code fs_error;
+  std::filesystem::create_directories(options.path, fs_error);
+  if (fs_error)
+    return Error{ErrorCode::kStoreUnavailable,
+                 "cannot create data directory " + options.path + ": " + fs_error.message()};
+  try {
+    auto env = lmdb::env::create();
+    env.set_mapsize(options.map_size);
+    env.set_max_dbs(kTableCount + 2);
+    // MDB_NOTLS: read transactions are not tied to a thread (CAF moves actors between threads).
+    unsigned flags = MDB_NOTLS;
+    if (!options.durable) flags |= MDB_NOSYNC;
+    env.open(options.path.c_str(), flags, 0640);
+    std::shared_ptr<LmdbStore> store(new LmdbStore(options.path, std::move(env)));
+    auto txn = lmdb::txn::begin(store->env_.handle());
+    for (std::size_t i = 0; i < kTableCount; ++i) {
+      auto dbi = lmdb::dbi::open(txn, table_name(static_cast<Table>(i)), MDB_CREATE);
+      store->dbis_[i] = dbi.handle();
+    }
+    txn.commit();
+    return store;
+  } catch (const lmdb::error& e) {
+    return Error{ErrorCode::kStoreUnavailable, "cannot open LMDB at " + options.path + ": " + e.what()};
+  }
+}
+
+Status LmdbStore::commit(const std::vector<const WriteBatch*>& batches) {
+  MDB_txn* txn = nullptr;
+  try {
+    lmdb::txn_begin(env_.handle(), nullptr, 0, &txn);
+    for (const WriteBatch* batch : batches) {
+      for (const WriteOp& op : batch->ops) {
+        lmdb::val key = as_val(op.key);
+        if (op.erase) {
+          lmdb::dbi_del(txn, dbi(op.table), key, nullptr);
+        } else {
+          lmdb::val value = as_val(op.value);
+          lmdb::dbi_put(txn, dbi(op.table), key, value, 0);
+        }
+      }
+    }
+    lmdb::txn_commit(txn);  // fsyncs unless opened with MDB_NOSYNC
+    return ok_status();
+  } catch (const lmdb::map_full_error&) {
+    if (txn) mdb_txn_abort(txn);
+    return Error{ErrorCode::kStoreFull, "the store is full (LMDB map size reached); raise the map size"};
+  } catch (const lmdb::error& e) {
+    // A failed txn_commit already freed the transaction.
+    if (txn && std::string_view(e.origin()) != "mdb_txn_commit") mdb_txn_abort(txn);
+    return Error{ErrorCode::kStoreUnavailable, std::string("store write failed: ") + e.what()};
+  }
+}
+
+std::optional<std::string> LmdbStore::get(Table table, std::string_view key) const {
+  auto txn = lmdb::txn::begin(env_.handle(), nullptr, MDB_RDONLY);
+  lmdb::val k = as_val(key);
+  lmdb::val v;
+  if (!lmdb::dbi_get(txn, dbi(table), k, v)) return std::nullopt;
+  return std::string(v.data(), v.size());
+}
+
+void LmdbStore::scan(Table table, std::string_view prefix,
+                     const std::function<bool(std::string_view, std::string_view)>& visit,
+                     std::string_view start_after) const {
+  auto txn = lmdb::txn::begin(env_.handle(), nullptr, MDB_RDONLY);
+  auto cursor = lmdb::cursor::open(txn, dbi(table));
+  MDB_val key{0, nullptr}, value{0, nullptr};
+  const std::string_view from = start_after.empty() ? prefix : start_after;
+  key.mv_size = from.size();
+  key.mv_data = const_cast<char*>(from.data());
+  bool found = lmdb::cursor_get(cursor.handle(), &key, &value, from.empty() ? MDB_FIRST : MDB_SET_RANGE);
+  if (found && !start_after.empty() && as_view(key) == start_after)
+    found = lmdb::cursor_get(cursor.handle(), &key, &value, MDB_NEXT);
+  while (found) {
+    const auto k = as_view(key);
+    if (k.substr(0, prefix.size()) != prefix) break;
+    if (!visit(k, as_view(value))) break;
+    found = lmdb::cursor_get(cursor.handle(), &key, &value, MDB_NEXT);
+  }
+}
+
+StoreUsage LmdbStore::usage() const {
+  MDB_envinfo info;
+  MDB_stat stat;
+  mdb_env_info(env_.handle(), &info);
+  mdb_env_stat(env_.handle(), &stat);
+  return StoreUsage{info.me_mapsize, (info.me_last_pgno + 1) * static_cast<std::size_t>(stat.ms_psize)};
+}
+
+}  // namespace settled::adapters

@@ -1,0 +1,63 @@
+#pragma once
+// The LMDB environment behind settled's storage. One writer (the store actor) commits groups of
+// write batches in one fsync'd transaction; any thread may read through short read transactions.
+
+#include "domain/result.hpp"
+#include "domain/write_batch.hpp"
+
+#include <lmdb++.h>
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace settled::adapters {
+
+struct LmdbOptions {
+  std::string path;                       // directory; created if missing
+  std::size_t map_size = std::size_t{1} << 30;
+  bool durable = true;                    // false only for tests that measure without fsync
+};
+
+struct StoreUsage {
+  std::size_t map_size = 0;
+  std::size_t used_bytes = 0;
+};
+
+class LmdbStore {
+ public:
+  static Result<std::shared_ptr<LmdbStore>> open(const LmdbOptions& options);
+  ~LmdbStore();
+  LmdbStore(const LmdbStore&) = delete;
+  LmdbStore& operator=(const LmdbStore&) = delete;
+
+  // Applies every batch in one write transaction, all or nothing. A full map is kStoreFull;
+  // any other LMDB failure kStoreUnavailable; nothing of the transaction is kept either way.
+  Status commit(const std::vector<const WriteBatch*>& batches);
+
+  std::optional<std::string> get(Table table, std::string_view key) const;
+
+  // Calls `visit` for each key starting with `prefix` in key order, from `start_after` (exclusive,
+  // if not empty); stops when it returns false.
+  void scan(Table table, std::string_view prefix,
+            const std::function<bool(std::string_view key, std::string_view value)>& visit,
+            std::string_view start_after = {}) const;
+
+  StoreUsage usage() const;
+  const std::string& path() const { return path_; }
+
+ private:
+  LmdbStore(std::string path, lmdb::env env);
+  MDB_dbi dbi(Table table) const { return dbis_[static_cast<std::size_t>(table)]; }
+
+  std::string path_;
+  lmdb::env env_;
+  std::array<MDB_dbi, kTableCount> dbis_{};
+};
+
+}  // namespace settled::adapters

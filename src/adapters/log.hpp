@@ -1,0 +1,21 @@
+#pragma once
+// Structured logs: one JSON object per line through spdlog, with executionId / paymentId fields
+// wherever they apply.
+
+#include <boost/json/object.hpp>
+
+#include <string_view>
+
+namespace settled::adapters {
+
+enum class LogLevel { kDebug, kInfo, kWarn, kError };
+
+// Sets up the process-wide JSON-lines logger on stderr.
+void init_logging(LogLevel level);
+void set_log_level(LogLevel level);
+bool parse_log_level(std::string_view text, LogLevel& level);
+
+// {"ts":..., "level":..., "event": event, ...fields}
+void log(LogLevel level, std::string_view event, boost::json::object fields = {});
+
+}  // namespace settled::adapters

@@ -1,0 +1,145 @@
+#include "domain/asl/choice.hpp"
+
+#include "domain/time.hpp"
+
+#include <boost/json.hpp>
+
+namespace settled::asl {
+
+namespace json = boost::json;
+
+namespace {
+
+// -1, 0, 1; both must be numbers. Integers compare exactly; anything with a fraction as double.
+int compare_numbers(const json::value& a, const json::value& b) {
+  if (a.is_int64() && b.is_int64()) return a.as_int64() < b.as_int64() ? -1 : a.as_int64() > b.as_int64();
+  if (a.is_uint64() && b.is_uint64()) return a.as_uint64() < b.as_uint64() ? -1 : a.as_uint64() > b.as_uint64();
+  if (!a.is_double() && !b.is_double()) {
+    // One int64, one uint64 above INT64_MAX (or a negative int64).
+    if (a.is_int64()) return a.as_int64() < 0 ? -1 : (static_cast<std::uint64_t>(a.as_int64()) < b.as_uint64() ? -1 : static_cast<std::uint64_t>(a.as_int64()) > b.as_uint64());
+    return -compare_numbers(b, a);
+  }
+  const double x = a.to_number<double>(), y = b.to_number<double>();
+  return x < y ? -1 : x > y;
+}
+
+bool ordering_holds(const std::string& op_suffix, int cmp) {
+  if (op_suffix == "Equals") return cmp == 0;
+  if (op_suffix == "LessThan") return cmp < 0;
+  if (op_suffix == "GreaterThan") return cmp > 0;
+  if (op_suffix == "LessThanEquals") return cmp <= 0;
+  if (op_suffix == "GreaterThanEquals") return cmp >= 0;
+  return false;
+}
+
+std::optional<EpochMillis> as_timestamp(const json::value& v) {
+  if (!v.is_string()) return std::nullopt;
+  return parse_timestamp(std::string(v.as_string()));
+}
+
+Result<bool> compare(const ChoiceRule& rule, const json::value& input, const json::value& context) {
+  const json::value& root = rule.variable->is_context() ? context : input;
+  auto selected = jsonpath::select(*rule.variable, root);
+  if (rule.comparator == "IsPresent") return selected.ok() == rule.operand.as_bool();
+  if (!selected) return Error{ErrorCode::kInvalidRequest, "Invalid path '" + rule.variable->text() +
+                                  "': the choice state's Variable does not exist in the input"};
+  const json::value& value = *selected;
+  const std::string& op = rule.comparator;
+
+  if (op.rfind("Is", 0) == 0) {
+    bool is = false;
+    if (op == "IsNull") is = value.is_null();
+    else if (op == "IsNumeric") is = value.is_number();
+    else if (op == "IsString") is = value.is_string();
+    else if (op == "IsBoolean") is = value.is_bool();
+    else if (op == "IsTimestamp") is = as_timestamp(value).has_value();
+    return is == rule.operand.as_bool();
+  }
+
+  json::value operand = rule.operand;
+  if (rule.operand_is_path) {
+    auto other = jsonpath::select(*rule.operand_path, rule.operand_path->is_context() ? context : input);
+    if (!other) return Error{ErrorCode::kInvalidRequest, "Invalid path '" + rule.operand_path->text() +
+                                 "': the choice rule's operand path does not exist in the input"};
+    operand = std::move(*other);
+  }
+
+  if (op == "StringMatches") {
+    return value.is_string() && operand.is_string() &&
+           string_matches(value.as_string(), operand.as_string());
+  }
+  if (op.rfind("String", 0) == 0) {
+    if (!value.is_string() || !operand.is_string()) return false;
+    const int cmp = value.as_string().compare(operand.as_string());
+    return ordering_holds(op.substr(6), cmp < 0 ? -1 : cmp > 0);
+  }
+  if (op.rfind("Numeric", 0) == 0) {
+    if (!value.is_number() || !operand.is_number()) return false;
+    return ordering_holds(op.substr(7), compare_numbers(value, operand));
+  }
+  if (op == "BooleanEquals") {
+    return value.is_bool() && operand.is_bool() && value.as_bool() == operand.as_bool();
+  }
+  if (op.rfind("Timestamp", 0) == 0) {
+    const auto a = as_timestamp(value), b = as_timestamp(operand);
+    if (!a || !b) return false;
+    return ordering_holds(op.substr(9), *a < *b ? -1 : *a > *b);
+  }
+  return false;
+}
+
+}  // namespace
+
+bool string_matches(std::string_view text, std::string_view pattern) {
+  // Iterative glob with backtracking to the last star.
+  std::size_t t = 0, p = 0, star_p = std::string_view::npos, star_t = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && pattern[p] == '\\' && p + 1 < pattern.size()) {
+      if (text[t] == pattern[p + 1]) {
+        ++t;
+        p += 2;
+        continue;
+      }
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star_p = p++;
+      star_t = t;
+      continue;
+    } else if (p < pattern.size() && pattern[p] == text[t]) {
+      ++t;
+      ++p;
+      continue;
+    }
+    if (star_p == std::string_view::npos) return false;
+    p = star_p + 1;
+    t = ++star_t;
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+Result<bool> evaluate_choice(const ChoiceRule& rule, const json::value& input, const json::value& context) {
+  switch (rule.kind) {
+    case ChoiceRule::Kind::kAnd:
+      for (const auto& child : rule.children) {
+        auto r = evaluate_choice(child, input, context);
+        if (!r || !*r) return r;
+      }
+      return true;
+    case ChoiceRule::Kind::kOr:
+      for (const auto& child : rule.children) {
+        auto r = evaluate_choice(child, input, context);
+        if (!r || *r) return r;
+      }
+      return false;
+    case ChoiceRule::Kind::kNot: {
+      auto r = evaluate_choice(rule.children.front(), input, context);
+      if (!r) return r;
+      return !*r;
+    }
+    case ChoiceRule::Kind::kCompare:
+      return compare(rule, input, context);
+  }
+  return false;
+}
+
+}  // namespace settled::asl

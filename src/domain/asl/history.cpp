@@ -1,0 +1,56 @@
+#include "domain/asl/history.hpp"
+
+#include <boost/json.hpp>
+
+#include <cctype>
+
+namespace settled::asl {
+
+namespace json = boost::json;
+
+std::string state_event_type(StateType type, bool entered) {
+  return std::string(state_type_name(type)) + (entered ? "StateEntered" : "StateExited");
+}
+
+std::string details_key(const std::string& type) {
+  // Step Functions shares one details key across the per-type state events.
+  const auto ends = [&](const char* suffix) {
+    const std::string s(suffix);
+    return type.size() > s.size() && type.compare(type.size() - s.size(), s.size(), s) == 0;
+  };
+  if (ends("StateEntered")) return "stateEnteredEventDetails";
+  if (ends("StateExited")) return "stateExitedEventDetails";
+  std::string key = type;
+  key[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(key[0])));
+  return key + "EventDetails";
+}
+
+std::int64_t HistoryBuilder::add(EpochMillis now, const std::string& type, json::object details) {
+  json::object event;
+  event["id"] = ++last_id_;
+  event["previousEventId"] = last_id_ - 1;
+  event["timestamp"] = format_timestamp(now);
+  event["type"] = type;
+  event[details_key(type)] = std::move(details);
+  events_.push_back(std::move(event));
+  return last_id_;
+}
+
+json::object state_details(const std::string& name, const json::value& payload, bool entered) {
+  json::object details;
+  details["name"] = name;
+  details[entered ? "input" : "output"] = json::serialize(payload);
+  return details;
+}
+
+json::object task_details(const std::string& resource) {
+  // "settled:stripe.paymentIntents.create" -> resourceType "stripe", resource "paymentIntents.create"
+  json::object details;
+  std::string rest = resource.rfind("settled:", 0) == 0 ? resource.substr(8) : resource;
+  const auto dot = rest.find('.');
+  details["resourceType"] = dot == std::string::npos ? rest : rest.substr(0, dot);
+  details["resource"] = dot == std::string::npos ? rest : rest.substr(dot + 1);
+  return details;
+}
+
+}  // namespace settled::asl

@@ -1,0 +1,42 @@
+#pragma once
+// Execution history in Step Functions' vocabulary and shape: events with id, previousEventId,
+// timestamp, type and a "<type>EventDetails" object whose input/output are JSON strings.
+
+#include "domain/asl/state_machine.hpp"
+#include "domain/time.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace settled::asl {
+
+// "TaskStateEntered", "ChoiceStateExited", ...
+std::string state_event_type(StateType type, bool entered);
+
+class HistoryBuilder {
+ public:
+  // `last_event_id`: id of the newest event already stored for the execution (0 if none).
+  explicit HistoryBuilder(std::int64_t last_event_id) : last_id_(last_event_id) {}
+
+  // Appends an event and returns its id. `details` goes under the details key Step Functions
+  // uses for `type` (e.g. "taskSucceededEventDetails").
+  std::int64_t add(EpochMillis now, const std::string& type, boost::json::object details);
+
+  std::int64_t last_id() const { return last_id_; }
+  std::vector<boost::json::object>& events() { return events_; }
+
+ private:
+  std::int64_t last_id_;
+  std::vector<boost::json::object> events_;
+};
+
+// Details helpers that keep the field names in one place.
+boost::json::object state_details(const std::string& name, const boost::json::value& payload,
+                                  bool entered);
+boost::json::object task_details(const std::string& resource);
+std::string details_key(const std::string& type);
+
+}  // namespace settled::asl

@@ -1,0 +1,74 @@
+#pragma once
+// The ASL interpreter as pure step functions. The execution actor owns order and durability;
+// these functions only say what a state does with its input:
+//   enter_state   -> go to the next state, finish, fail, wait, or run a task
+//   complete_task -> the task's result through ResultSelector, ResultPath, OutputPath
+//   fail_task     -> retry after a delay, catch into another state, or fail the execution
+
+#include "domain/asl/state_machine.hpp"
+#include "domain/time.hpp"
+
+#include <boost/json/value.hpp>
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace settled::asl {
+
+struct GoTo {
+  std::string next;
+  boost::json::value output;
+};
+struct Finish {
+  boost::json::value output;
+};
+struct FailWith {
+  std::string error;
+  std::string cause;
+};
+struct RunTask {
+  std::string resource;
+  boost::json::value parameters;
+};
+struct WaitUntil {
+  EpochMillis due = 0;
+  boost::json::value output;  // what the state passes on once the wait is over
+};
+struct RetryAfter {
+  std::int64_t delay_ms = 0;
+  std::size_t retrier = 0;
+};
+using Step = std::variant<GoTo, Finish, FailWith, RunTask, WaitUntil, RetryAfter>;
+
+// The context object ($$) for a state.
+struct ContextFacts {
+  std::string execution_id;
+  std::string execution_name;
+  std::string state_machine;
+  const boost::json::value* execution_input = nullptr;
+  EpochMillis execution_start = 0;
+  std::string state_name;
+  EpochMillis state_entered = 0;
+  std::int64_t retry_count = 0;
+  std::string task_token;
+};
+boost::json::value make_context(const ContextFacts& facts);
+
+Step enter_state(const State& state, const boost::json::value& input,
+                 const boost::json::value& context);
+
+// After a Wait: where the state goes with the output it computed on entry.
+Step complete_wait(const State& state, boost::json::value output);
+
+Step complete_task(const State& state, const boost::json::value& state_input,
+                   const boost::json::value& result, const boost::json::value& context);
+
+// `retrier_attempts` holds one count per retrier of the state (resized as needed) and is
+// advanced when a retry is chosen. `random01` feeds FULL jitter.
+Step fail_task(const State& state, const boost::json::value& state_input, const std::string& error,
+               const std::string& cause, std::vector<std::int64_t>& retrier_attempts,
+               double random01);
+
+}  // namespace settled::asl

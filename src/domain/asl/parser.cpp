@@ -1,0 +1,564 @@
+#include "domain/asl/parser.hpp"
+
+#include "domain/time.hpp"
+
+#include <boost/json.hpp>
+
+#include <cmath>
+#include <functional>
+#include <set>
+
+namespace settled::asl {
+
+namespace json = boost::json;
+
+namespace {
+
+const std::set<std::string>& comparators() {
+  static const std::set<std::string> names = {
+      "StringEquals", "StringLessThan", "StringGreaterThan", "StringLessThanEquals",
+      "StringGreaterThanEquals", "StringMatches", "NumericEquals", "NumericLessThan",
+      "NumericGreaterThan", "NumericLessThanEquals", "NumericGreaterThanEquals", "BooleanEquals",
+      "TimestampEquals", "TimestampLessThan", "TimestampGreaterThan", "TimestampLessThanEquals",
+      "TimestampGreaterThanEquals", "IsNull", "IsPresent", "IsNumeric", "IsString", "IsBoolean",
+      "IsTimestamp"};
+  return names;
+}
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Collects every problem instead of stopping at the first, so an author fixes them in one go.
+class Validator {
+ public:
+  explicit Validator(const ParseOptions& options) : options_(options) {}
+
+  Result<StateMachine> run(const json::value& definition, std::string name) {
+    StateMachine machine;
+    machine.name = std::move(name);
+    machine.definition = definition;
+    if (!definition.is_object()) {
+      fail("$", "a state machine definition must be a JSON object");
+      return finish(std::move(machine));
+    }
+    const auto& top = definition.as_object();
+    allow_fields(top, "$", {"Comment", "StartAt", "States", "TimeoutSeconds", "Version", "QueryLanguage"});
+    machine.comment = optional_string(top, "$", "Comment").value_or("");
+    if (auto ql = optional_string(top, "$", "QueryLanguage"); ql && *ql != "JSONPath")
+      fail("$.QueryLanguage", "only \"JSONPath\" is supported");
+    machine.timeout_seconds = optional_positive_int(top, "$", "TimeoutSeconds");
+    auto start_at = required_string(top, "$", "StartAt");
+    const json::value* states = top.if_contains("States");
+    if (!states) {
+      fail("$", "missing required field \"States\"");
+    } else if (!states->is_object() || states->as_object().empty()) {
+      fail("$.States", "must be a non-empty object of states");
+    } else {
+      for (const auto& [key, value] : states->as_object()) {
+        std::string state_name(key);
+        const std::string where = "$.States['" + state_name + "']";
+        if (state_name.empty() || state_name.size() > 80)
+          fail(where, "a state name must be 1 to 80 characters long");
+        State state = parse_state(value, where);
+        state.name = state_name;
+        machine.states.emplace(state_name, std::move(state));
+      }
+    }
+    if (start_at) {
+      machine.start_at = *start_at;
+      if (states && states->is_object() && !machine.find(*start_at))
+        fail("$.StartAt", "names a state that does not exist: \"" + *start_at + "\"");
+    }
+    check_transitions(machine);
+    return finish(std::move(machine));
+  }
+
+ private:
+  Result<StateMachine> finish(StateMachine machine) {
+    if (errors_.empty()) return machine;
+    std::string message = errors_.size() == 1 ? "invalid definition: " :
+        "invalid definition (" + std::to_string(errors_.size()) + " problems): ";
+    for (std::size_t i = 0; i < errors_.size(); ++i) {
+      if (i) message += "; ";
+      message += errors_[i];
+    }
+    return Error{ErrorCode::kInvalidDefinition, message};
+  }
+
+  void fail(const std::string& where, const std::string& rule) { errors_.push_back(where + ": " + rule); }
+
+  void allow_fields(const json::object& obj, const std::string& where, std::initializer_list<const char*> allowed) {
+    for (const auto& [key, value] : obj) {
+      bool ok = false;
+      for (const char* a : allowed) ok = ok || key == a;
+      if (!ok) fail(where + "." + std::string(key), "unknown field");
+    }
+  }
+
+  std::optional<std::string> optional_string(const json::object& obj, const std::string& where, const char* field) {
+    const json::value* v = obj.if_contains(field);
+    if (!v) return std::nullopt;
+    if (!v->is_string()) {
+      fail(where + "." + field, "must be a string");
+      return std::nullopt;
+    }
+    return std::string(v->as_string());
+  }
+
+  std::optional<std::string> required_string(const json::object& obj, const std::string& where, const char* field) {
+    if (!obj.contains(field)) {
+      fail(where, std::string("missing required field \"") + field + "\"");
+      return std::nullopt;
+    }
+    return optional_string(obj, where, field);
+  }
+
+  std::optional<std::int64_t> optional_int(const json::object& obj, const std::string& where, const char* field,
+                                           std::int64_t min, const char* rule) {
+    const json::value* v = obj.if_contains(field);
+    if (!v) return std::nullopt;
+    std::int64_t n = 0;
+    if (v->is_int64()) {
+      n = v->as_int64();
+    } else if (v->is_uint64() && v->as_uint64() <= 99999999) {
+      n = static_cast<std::int64_t>(v->as_uint64());
+    } else {
+      fail(where + "." + field, rule);
+      return std::nullopt;
+    }
+    if (n < min || n > 99999999) {
+      fail(where + "." + field, rule);
+      return std::nullopt;
+    }
+    return n;
+  }
+
+  std::optional<std::int64_t> optional_positive_int(const json::object& obj, const std::string& where, const char* field) {
+    return optional_int(obj, where, field, 1, "must be a positive integer");
+  }
+
+  std::optional<jsonpath::Path> path_field(const json::value& v, const std::string& where, bool reference_only,
+                                           bool allow_context) {
+    if (!v.is_string()) {
+      fail(where, "must be a JSONPath string");
+      return std::nullopt;
+    }
+    auto path = jsonpath::compile(std::string(v.as_string()));
+    if (!path) {
+      fail(where, path.error().message);
+      return std::nullopt;
+    }
+    if (reference_only && !path->is_reference()) {
+      fail(where, "must be a reference path (no wildcards, filters, slices or unions)");
+      return std::nullopt;
+    }
+    if (!allow_context && path->is_context()) {
+      fail(where, "cannot refer to the context object here");
+      return std::nullopt;
+    }
+    return *path;
+  }
+
+  OptionalPath optional_path(const json::object& obj, const std::string& where, const char* field, bool reference_only) {
+    OptionalPath out;
+    const json::value* v = obj.if_contains(field);
+    if (!v) return out;
+    if (v->is_null()) {
+      out.kind = OptionalPath::Kind::kNull;
+      return out;
+    }
+    out.path = path_field(*v, where + "." + field, reference_only, false);
+    if (out.path) out.kind = OptionalPath::Kind::kPath;
+    return out;
+  }
+
+  std::optional<PayloadTemplate> template_field(const json::object& obj, const std::string& where, const char* field) {
+    const json::value* v = obj.if_contains(field);
+    if (!v) return std::nullopt;
+    if (!v->is_object()) {
+      fail(where + "." + field, "must be a JSON object");
+      return std::nullopt;
+    }
+    auto t = PayloadTemplate::compile(*v, where + "." + field);
+    if (!t) {
+      errors_.push_back(t.error().message);
+      return std::nullopt;
+    }
+    return std::move(*t);
+  }
+
+  std::vector<std::string> error_equals(const json::object& obj, const std::string& where) {
+    std::vector<std::string> out;
+    const json::value* v = obj.if_contains("ErrorEquals");
+    if (!v) {
+      fail(where, "missing required field \"ErrorEquals\"");
+      return out;
+    }
+    if (!v->is_array() || v->as_array().empty()) {
+      fail(where + ".ErrorEquals", "must be a non-empty array of error names");
+      return out;
+    }
+    for (const auto& e : v->as_array()) {
+      if (!e.is_string()) {
+        fail(where + ".ErrorEquals", "must contain only strings");
+        return out;
+      }
+      out.emplace_back(e.as_string());
+    }
+    for (const auto& e : out) {
+      if (e == "States.ALL" && out.size() != 1)
+        fail(where + ".ErrorEquals", "\"States.ALL\" must appear alone in its ErrorEquals");
+    }
+    return out;
+  }
+
+  void parse_retry(const json::object& obj, const std::string& where, State& state) {
+    const json::value* v = obj.if_contains("Retry");
+    if (!v) return;
+    if (!v->is_array()) {
+      fail(where + ".Retry", "must be an array of retriers");
+      return;
+    }
+    const auto& arr = v->as_array();
+    for (std::size_t i = 0; i < arr.size(); ++i) {
+      const std::string w = where + ".Retry[" + std::to_string(i) + "]";
+      if (!arr[i].is_object()) {
+        fail(w, "must be an object");
+        continue;
+      }
+      const auto& r = arr[i].as_object();
+      allow_fields(r, w, {"ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds",
+                          "JitterStrategy", "Comment"});
+      Retrier retrier;
+      retrier.error_equals = error_equals(r, w);
+      if (retrier.error_equals.size() == 1 && retrier.error_equals[0] == "States.ALL" && i + 1 != arr.size())
+        fail(w + ".ErrorEquals", "a retrier with \"States.ALL\" must be the last one");
+      if (auto n = optional_positive_int(r, w, "IntervalSeconds")) retrier.interval_seconds = *n;
+      if (auto n = optional_int(r, w, "MaxAttempts", 0, "must be a non-negative integer")) retrier.max_attempts = *n;
+      if (auto n = optional_positive_int(r, w, "MaxDelaySeconds")) retrier.max_delay_seconds = *n;
+      if (const json::value* b = r.if_contains("BackoffRate")) {
+        if (!b->is_number() || b->to_number<double>() < 1.0)
+          fail(w + ".BackoffRate", "must be a number greater than or equal to 1.0");
+        else
+          retrier.backoff_rate = b->to_number<double>();
+      }
+      if (auto j = optional_string(r, w, "JitterStrategy")) {
+        if (*j == "FULL") retrier.full_jitter = true;
+        else if (*j != "NONE") fail(w + ".JitterStrategy", "must be \"FULL\" or \"NONE\"");
+      }
+      state.retry.push_back(std::move(retrier));
+    }
+  }
+
+  void parse_catch(const json::object& obj, const std::string& where, State& state) {
+    const json::value* v = obj.if_contains("Catch");
+    if (!v) return;
+    if (!v->is_array()) {
+      fail(where + ".Catch", "must be an array of catchers");
+      return;
+    }
+    const auto& arr = v->as_array();
+    for (std::size_t i = 0; i < arr.size(); ++i) {
+      const std::string w = where + ".Catch[" + std::to_string(i) + "]";
+      if (!arr[i].is_object()) {
+        fail(w, "must be an object");
+        continue;
+      }
+      const auto& c = arr[i].as_object();
+      allow_fields(c, w, {"ErrorEquals", "Next", "ResultPath", "Comment"});
+      Catcher catcher;
+      catcher.error_equals = error_equals(c, w);
+      if (catcher.error_equals.size() == 1 && catcher.error_equals[0] == "States.ALL" && i + 1 != arr.size())
+        fail(w + ".ErrorEquals", "a catcher with \"States.ALL\" must be the last one");
+      catcher.next = required_string(c, w, "Next").value_or("");
+      catcher.result_path = optional_path(c, w, "ResultPath", true);
+      state.catchers.push_back(std::move(catcher));
+    }
+  }
+
+  void check_operand(const std::string& comparator, const json::value& operand, const std::string& where) {
+    bool ok = true;
+    const char* rule = "";
+    if (comparator.rfind("String", 0) == 0) {
+      ok = operand.is_string();
+      rule = "must be a string";
+    } else if (comparator.rfind("Numeric", 0) == 0) {
+      ok = operand.is_number();
+      rule = "must be a number";
+    } else if (comparator == "BooleanEquals" || comparator.rfind("Is", 0) == 0) {
+      ok = operand.is_bool();
+      rule = "must be true or false";
+    } else if (comparator.rfind("Timestamp", 0) == 0) {
+      ok = operand.is_string() && parse_timestamp(std::string(operand.as_string())).has_value();
+      rule = "must be an RFC 3339 timestamp string";
+    }
+    if (!ok) fail(where, rule);
+  }
+
+  ChoiceRule parse_choice_rule(const json::value& v, const std::string& where, bool top_level) {
+    ChoiceRule rule;
+    if (!v.is_object()) {
+      fail(where, "a choice rule must be an object");
+      return rule;
+    }
+    const auto& obj = v.as_object();
+    if (top_level) {
+      rule.next = required_string(obj, where, "Next").value_or("");
+    } else if (obj.contains("Next")) {
+      fail(where + ".Next", "only top-level choice rules may have \"Next\"");
+    }
+    int operators = 0;
+    for (const auto& [key, value] : obj) {
+      const std::string k(key);
+      const std::string w = where + "." + k;
+      if (k == "Next" || k == "Comment" || k == "Variable") continue;
+      if (k == "And" || k == "Or") {
+        ++operators;
+        rule.kind = k == "And" ? ChoiceRule::Kind::kAnd : ChoiceRule::Kind::kOr;
+        if (!value.is_array() || value.as_array().empty()) {
+          fail(w, "must be a non-empty array of choice rules");
+          continue;
+        }
+        std::size_t i = 0;
+        for (const auto& child : value.as_array())
+          rule.children.push_back(parse_choice_rule(child, w + "[" + std::to_string(i++) + "]", false));
+      } else if (k == "Not") {
+        ++operators;
+        rule.kind = ChoiceRule::Kind::kNot;
+        rule.children.push_back(parse_choice_rule(value, w, false));
+      } else {
+        std::string base = k;
+        bool is_path = false;
+        if (ends_with(k, "Path") && comparators().count(k.substr(0, k.size() - 4))) {
+          base = k.substr(0, k.size() - 4);
+          is_path = true;
+        }
+        if (!comparators().count(base) || (is_path && base.rfind("Is", 0) == 0)) {
+          fail(w, "unknown field (not a comparison operator)");
+          continue;
+        }
+        ++operators;
+        rule.kind = ChoiceRule::Kind::kCompare;
+        rule.comparator = base;
+        rule.operand_is_path = is_path;
+        if (is_path) {
+          rule.operand_path = path_field(value, w, false, true);
+        } else {
+          check_operand(base, value, w);
+          rule.operand = value;
+        }
+      }
+    }
+    if (operators != 1) {
+      fail(where, operators == 0 ? "a choice rule needs one comparison operator, And, Or or Not"
+                                 : "a choice rule may have only one comparison operator, And, Or or Not");
+    }
+    if (rule.kind == ChoiceRule::Kind::kCompare) {
+      if (const json::value* var = obj.if_contains("Variable"))
+        rule.variable = path_field(*var, where + ".Variable", false, true);
+      else if (operators == 1)
+        fail(where, "missing required field \"Variable\"");
+    } else if (obj.contains("Variable")) {
+      fail(where + ".Variable", "And, Or and Not rules take no \"Variable\"");
+    }
+    return rule;
+  }
+
+  State parse_state(const json::value& v, const std::string& where) {
+    State state;
+    if (!v.is_object()) {
+      fail(where, "a state must be a JSON object");
+      return state;
+    }
+    const auto& obj = v.as_object();
+    const auto type = required_string(obj, where, "Type");
+    if (!type) return state;
+    static const std::map<std::string, StateType> types = {
+        {"Task", StateType::kTask},       {"Pass", StateType::kPass},     {"Choice", StateType::kChoice},
+        {"Wait", StateType::kWait},       {"Succeed", StateType::kSucceed}, {"Fail", StateType::kFail},
+        {"Parallel", StateType::kParallel}, {"Map", StateType::kMap}};
+    auto it = types.find(*type);
+    if (it == types.end()) {
+      fail(where + ".Type", "unknown state type \"" + *type + "\"");
+      return state;
+    }
+    state.type = it->second;
+    switch (state.type) {
+      case StateType::kTask:
+        allow_fields(obj, where, {"Type", "Comment", "Next", "End", "InputPath", "OutputPath", "ResultPath",
+                                  "Parameters", "ResultSelector", "Resource", "TimeoutSeconds",
+                                  "HeartbeatSeconds", "Retry", "Catch"});
+        break;
+      case StateType::kPass:
+        allow_fields(obj, where, {"Type", "Comment", "Next", "End", "InputPath", "OutputPath", "ResultPath",
+                                  "Parameters", "Result"});
+        break;
+      case StateType::kChoice:
+        allow_fields(obj, where, {"Type", "Comment", "InputPath", "OutputPath", "Choices", "Default"});
+        break;
+      case StateType::kWait:
+        allow_fields(obj, where, {"Type", "Comment", "Next", "End", "InputPath", "OutputPath", "Seconds",
+                                  "SecondsPath", "Timestamp", "TimestampPath"});
+        break;
+      case StateType::kSucceed:
+        allow_fields(obj, where, {"Type", "Comment", "InputPath", "OutputPath"});
+        break;
+      case StateType::kFail:
+        allow_fields(obj, where, {"Type", "Comment", "Error", "ErrorPath", "Cause", "CausePath"});
+        break;
+      case StateType::kParallel:
+      case StateType::kMap:
+        fail(where + ".Type", "\"" + *type + "\" states are not supported by this version of settled yet");
+        return state;
+    }
+
+    const bool transitions = state.type == StateType::kTask || state.type == StateType::kPass ||
+                             state.type == StateType::kWait;
+    if (transitions) {
+      const auto next = optional_string(obj, where, "Next");
+      const json::value* end = obj.if_contains("End");
+      if (end && !end->is_bool()) fail(where + ".End", "must be true or false");
+      state.end = end && end->is_bool() && end->as_bool();
+      if (next && state.end) fail(where, "must not have both \"Next\" and \"End\": true");
+      if (!next && !state.end) fail(where, "must have \"Next\" or \"End\": true");
+      state.next = next.value_or("");
+    }
+    if (state.type != StateType::kFail) {
+      state.input_path = optional_path(obj, where, "InputPath", false);
+      state.output_path = optional_path(obj, where, "OutputPath", false);
+    }
+    if (state.type == StateType::kTask || state.type == StateType::kPass) {
+      state.result_path = optional_path(obj, where, "ResultPath", true);
+      state.parameters = template_field(obj, where, "Parameters");
+    }
+
+    if (state.type == StateType::kTask) {
+      state.resource = required_string(obj, where, "Resource").value_or("");
+      if (!state.resource.empty() && options_.known_resource && !options_.known_resource(state.resource))
+        fail(where + ".Resource", "unknown task resource \"" + state.resource + "\"");
+      state.result_selector = template_field(obj, where, "ResultSelector");
+      state.timeout_seconds = optional_positive_int(obj, where, "TimeoutSeconds");
+      state.heartbeat_seconds = optional_positive_int(obj, where, "HeartbeatSeconds");
+      if (state.timeout_seconds && state.heartbeat_seconds && *state.heartbeat_seconds >= *state.timeout_seconds)
+        fail(where + ".HeartbeatSeconds", "must be smaller than TimeoutSeconds");
+      parse_retry(obj, where, state);
+      parse_catch(obj, where, state);
+    } else if (state.type == StateType::kPass) {
+      if (const json::value* r = obj.if_contains("Result")) state.result = *r;
+    } else if (state.type == StateType::kChoice) {
+      const json::value* choices = obj.if_contains("Choices");
+      if (!choices || !choices->is_array() || choices->as_array().empty()) {
+        fail(where + ".Choices", "a Choice state needs a non-empty array \"Choices\"");
+      } else {
+        std::size_t i = 0;
+        for (const auto& c : choices->as_array())
+          state.choices.push_back(parse_choice_rule(c, where + ".Choices[" + std::to_string(i++) + "]", true));
+      }
+      state.default_next = optional_string(obj, where, "Default").value_or("");
+    } else if (state.type == StateType::kWait) {
+      int count = 0;
+      if (obj.contains("Seconds")) {
+        ++count;
+        state.seconds = optional_int(obj, where, "Seconds", 0, "must be a non-negative integer");
+      }
+      if (const json::value* p = obj.if_contains("SecondsPath")) {
+        ++count;
+        state.seconds_path = path_field(*p, where + ".SecondsPath", true, true);
+      }
+      if (const json::value* t = obj.if_contains("Timestamp")) {
+        ++count;
+        if (!t->is_string() || !parse_timestamp(std::string(t->as_string())))
+          fail(where + ".Timestamp", "must be an RFC 3339 timestamp string");
+        else
+          state.timestamp = std::string(t->as_string());
+      }
+      if (const json::value* p = obj.if_contains("TimestampPath")) {
+        ++count;
+        state.timestamp_path = path_field(*p, where + ".TimestampPath", true, true);
+      }
+      if (count != 1)
+        fail(where, "a Wait state needs exactly one of Seconds, SecondsPath, Timestamp, TimestampPath");
+    } else if (state.type == StateType::kFail) {
+      state.error = optional_string(obj, where, "Error");
+      state.cause = optional_string(obj, where, "Cause");
+      if (const json::value* p = obj.if_contains("ErrorPath")) {
+        if (state.error) fail(where, "must not have both \"Error\" and \"ErrorPath\"");
+        state.error_path = path_field(*p, where + ".ErrorPath", false, true);
+      }
+      if (const json::value* p = obj.if_contains("CausePath")) {
+        if (state.cause) fail(where, "must not have both \"Cause\" and \"CausePath\"");
+        state.cause_path = path_field(*p, where + ".CausePath", false, true);
+      }
+    }
+    return state;
+  }
+
+  // Every Next must exist and every state must be reachable from StartAt.
+  void check_transitions(const StateMachine& machine) {
+    auto check = [&](const std::string& where, const std::string& target) {
+      if (!target.empty() && !machine.find(target))
+        fail(where, "names a state that does not exist: \"" + target + "\"");
+    };
+    std::function<void(const ChoiceRule&, std::vector<std::string>&)> collect;
+    for (const auto& [name, state] : machine.states) {
+      const std::string where = "$.States['" + name + "']";
+      check(where + ".Next", state.next);
+      check(where + ".Default", state.default_next);
+      for (std::size_t i = 0; i < state.choices.size(); ++i)
+        check(where + ".Choices[" + std::to_string(i) + "].Next", state.choices[i].next);
+      for (std::size_t i = 0; i < state.catchers.size(); ++i)
+        check(where + ".Catch[" + std::to_string(i) + "].Next", state.catchers[i].next);
+    }
+    if (machine.start_at.empty() || !machine.find(machine.start_at)) return;
+    std::set<std::string> seen;
+    std::vector<std::string> todo{machine.start_at};
+    while (!todo.empty()) {
+      std::string current = std::move(todo.back());
+      todo.pop_back();
+      const State* state = machine.find(current);
+      if (!state || !seen.insert(current).second) continue;
+      todo.push_back(state->next);
+      todo.push_back(state->default_next);
+      for (const auto& c : state->choices) todo.push_back(c.next);
+      for (const auto& c : state->catchers) todo.push_back(c.next);
+    }
+    for (const auto& [name, state] : machine.states) {
+      if (!seen.count(name)) fail("$.States['" + name + "']", "is not reachable from StartAt");
+    }
+  }
+
+  const ParseOptions& options_;
+  std::vector<std::string> errors_;
+};
+
+}  // namespace
+
+const char* state_type_name(StateType type) {
+  switch (type) {
+    case StateType::kTask: return "Task";
+    case StateType::kPass: return "Pass";
+    case StateType::kChoice: return "Choice";
+    case StateType::kWait: return "Wait";
+    case StateType::kSucceed: return "Succeed";
+    case StateType::kFail: return "Fail";
+    case StateType::kParallel: return "Parallel";
+    case StateType::kMap: return "Map";
+  }
+  return "Pass";
+}
+
+Result<StateMachine> parse_state_machine(const json::value& definition, std::string name,
+                                         const ParseOptions& options) {
+  return Validator(options).run(definition, std::move(name));
+}
+
+Result<StateMachine> parse_state_machine_text(std::string_view text, std::string name,
+                                              const ParseOptions& options) {
+  boost::system::error_code ec;
+  json::value definition = json::parse(text, ec);
+  if (ec) return Error{ErrorCode::kInvalidDefinition, "definition is not valid JSON: " + ec.message()};
+  return parse_state_machine(definition, std::move(name), options);
+}
+
+}  // namespace settled::asl

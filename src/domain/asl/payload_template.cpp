@@ -1,0 +1,92 @@
+#include "domain/asl/payload_template.hpp"
+
+#include <boost/json.hpp>
+
+namespace settled::asl {
+
+namespace json = boost::json;
+
+Result<PayloadTemplate> PayloadTemplate::compile(const json::value& source, const std::string& where) {
+  auto node = compile_node(source, where);
+  if (!node) return node.error();
+  PayloadTemplate t;
+  t.root_ = std::move(*node);
+  return t;
+}
+
+Result<PayloadTemplate::Node> PayloadTemplate::compile_node(const json::value& source,
+                                                            const std::string& where) {
+  Node node;
+  if (source.is_object()) {
+    node.kind = Node::Kind::kObject;
+    for (const auto& [key, value] : source.as_object()) {
+      const std::string k(key);
+      const std::string field_where = where + "['" + k + "']";
+      if (k.size() > 2 && k.compare(k.size() - 2, 2, ".$") == 0) {
+        if (!value.is_string())
+          return Error{ErrorCode::kInvalidDefinition,
+                       field_where + ": a field ending in '.$' must hold a JSONPath string"};
+        const std::string text(value.as_string());
+        if (text.rfind("States.", 0) == 0)
+          return Error{ErrorCode::kInvalidDefinition,
+                       field_where + ": intrinsic functions are not supported yet ('" + text + "')"};
+        auto path = jsonpath::compile(text);
+        if (!path) return Error{ErrorCode::kInvalidDefinition, field_where + ": " + path.error().message};
+        Node leaf;
+        leaf.kind = Node::Kind::kPath;
+        leaf.path = std::move(*path);
+        node.fields.emplace_back(k.substr(0, k.size() - 2), std::move(leaf));
+      } else {
+        auto child = compile_node(value, field_where);
+        if (!child) return child.error();
+        node.fields.emplace_back(k, std::move(*child));
+      }
+    }
+  } else if (source.is_array()) {
+    node.kind = Node::Kind::kArray;
+    std::size_t i = 0;
+    for (const auto& item : source.as_array()) {
+      auto child = compile_node(item, where + "[" + std::to_string(i++) + "]");
+      if (!child) return child.error();
+      node.items.push_back(std::move(*child));
+    }
+  } else {
+    node.literal = source;
+  }
+  return node;
+}
+
+Result<json::value> PayloadTemplate::render(const json::value& input, const json::value& context) const {
+  return render_node(root_, input, context);
+}
+
+Result<json::value> PayloadTemplate::render_node(const Node& node, const json::value& input,
+                                                 const json::value& context) {
+  switch (node.kind) {
+    case Node::Kind::kLiteral:
+      return node.literal;
+    case Node::Kind::kPath:
+      return jsonpath::select(*node.path, node.path->is_context() ? context : input);
+    case Node::Kind::kObject: {
+      json::object out;
+      for (const auto& [key, child] : node.fields) {
+        auto value = render_node(child, input, context);
+        if (!value) return value.error();
+        out[key] = std::move(*value);
+      }
+      return json::value(std::move(out));
+    }
+    case Node::Kind::kArray: {
+      json::array out;
+      for (const auto& child : node.items) {
+        auto value = render_node(child, input, context);
+        if (!value) return value.error();
+        out.push_back(std::move(*value));
+      }
+      return json::value(std::move(out));
+    }
+  }
+  return json::value();
+}
+
+}  // namespace settled::asl

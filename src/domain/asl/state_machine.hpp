@@ -1,0 +1,109 @@
+#pragma once
+// The parsed, validated model of an Amazon States Language definition (JSONPath dialect).
+
+#include "domain/asl/payload_template.hpp"
+#include "domain/json_path.hpp"
+
+#include <boost/json/value.hpp>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace settled::asl {
+
+enum class StateType { kTask, kPass, kChoice, kWait, kSucceed, kFail, kParallel, kMap };
+
+const char* state_type_name(StateType type);  // "Task", "Pass", ...
+
+// InputPath / OutputPath / ResultPath: absent (default "$"), explicit null, or a path.
+struct OptionalPath {
+  enum class Kind { kDefault, kNull, kPath };
+  Kind kind = Kind::kDefault;
+  std::optional<jsonpath::Path> path;
+};
+
+struct Retrier {
+  std::vector<std::string> error_equals;
+  std::int64_t interval_seconds = 1;
+  std::int64_t max_attempts = 3;
+  double backoff_rate = 2.0;  // a rate, not money: Step Functions defines it as a float
+  std::optional<std::int64_t> max_delay_seconds;
+  bool full_jitter = false;
+};
+
+struct Catcher {
+  std::vector<std::string> error_equals;
+  std::string next;
+  OptionalPath result_path;
+};
+
+// Choice rules: a comparison on a variable, or And/Or/Not of nested rules.
+struct ChoiceRule {
+  enum class Kind { kAnd, kOr, kNot, kCompare };
+  Kind kind = Kind::kCompare;
+  std::vector<ChoiceRule> children;
+  std::optional<jsonpath::Path> variable;
+  std::string comparator;                        // e.g. "StringEquals" (without "Path")
+  bool operand_is_path = false;                  // e.g. "StringEqualsPath"
+  boost::json::value operand;                    // literal operand
+  std::optional<jsonpath::Path> operand_path;    // for *Path comparators
+  std::string next;                              // only on top-level rules
+};
+
+struct State {
+  std::string name;
+  StateType type = StateType::kPass;
+  std::string next;
+  bool end = false;
+
+  OptionalPath input_path, output_path, result_path;
+  std::optional<PayloadTemplate> parameters;
+  std::optional<PayloadTemplate> result_selector;
+
+  // Task
+  std::string resource;
+  std::optional<std::int64_t> timeout_seconds;
+  std::optional<std::int64_t> heartbeat_seconds;
+  std::vector<Retrier> retry;
+  std::vector<Catcher> catchers;
+
+  // Pass
+  std::optional<boost::json::value> result;
+
+  // Choice
+  std::vector<ChoiceRule> choices;
+  std::string default_next;
+
+  // Wait
+  std::optional<std::int64_t> seconds;
+  std::optional<jsonpath::Path> seconds_path;
+  std::optional<std::string> timestamp;
+  std::optional<jsonpath::Path> timestamp_path;
+
+  // Fail
+  std::optional<std::string> error, cause;
+  std::optional<jsonpath::Path> error_path, cause_path;
+};
+
+struct StateMachine {
+  std::string name;  // registered name, e.g. "payment"
+  std::string comment;
+  std::string start_at;
+  std::map<std::string, State> states;
+  std::optional<std::int64_t> timeout_seconds;
+  boost::json::value definition;  // as registered, for describe/export
+
+  const State* find(const std::string& state_name) const {
+    auto it = states.find(state_name);
+    return it == states.end() ? nullptr : &it->second;
+  }
+};
+
+using StateMachinePtr = std::shared_ptr<const StateMachine>;
+
+}  // namespace settled::asl

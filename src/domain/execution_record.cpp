@@ -1,0 +1,133 @@
+#include "domain/execution_record.hpp"
+
+#include <boost/json.hpp>
+
+namespace settled {
+
+namespace json = boost::json;
+
+const char* status_name(ExecutionStatus status) {
+  switch (status) {
+    case ExecutionStatus::kRunning: return "RUNNING";
+    case ExecutionStatus::kSucceeded: return "SUCCEEDED";
+    case ExecutionStatus::kFailed: return "FAILED";
+    case ExecutionStatus::kTimedOut: return "TIMED_OUT";
+    case ExecutionStatus::kAborted: return "ABORTED";
+  }
+  return "RUNNING";
+}
+
+std::optional<ExecutionStatus> parse_status(std::string_view text) {
+  for (auto s : {ExecutionStatus::kRunning, ExecutionStatus::kSucceeded, ExecutionStatus::kFailed,
+                 ExecutionStatus::kTimedOut, ExecutionStatus::kAborted}) {
+    if (text == status_name(s)) return s;
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+const char* phase_name(Phase phase) {
+  switch (phase) {
+    case Phase::kTask: return "task";
+    case Phase::kRetryWait: return "retry-wait";
+    case Phase::kWait: return "wait";
+    case Phase::kDone: return "done";
+  }
+  return "done";
+}
+
+std::optional<Phase> parse_phase(std::string_view text) {
+  for (auto p : {Phase::kTask, Phase::kRetryWait, Phase::kWait, Phase::kDone}) {
+    if (text == phase_name(p)) return p;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string ExecutionRecord::idempotency_key() const {
+  return id + "/" + state + "/" + std::to_string(entered_event_id);
+}
+
+json::value ExecutionRecord::to_json() const {
+  json::object o;
+  o["id"] = id;
+  o["stateMachine"] = state_machine;
+  o["name"] = name;
+  o["status"] = status_name(status);
+  o["input"] = input;
+  o["output"] = output;
+  o["error"] = error;
+  o["cause"] = cause;
+  o["start"] = start;
+  o["stop"] = stop;
+  json::object cursor;
+  cursor["state"] = state;
+  cursor["input"] = state_input;
+  cursor["waitOutput"] = wait_output;
+  cursor["entered"] = state_entered;
+  cursor["enteredEventId"] = entered_event_id;
+  json::array attempts;
+  for (auto a : retrier_attempts) attempts.push_back(a);
+  cursor["retrierAttempts"] = std::move(attempts);
+  cursor["retryCount"] = retry_count;
+  cursor["phase"] = phase_name(phase);
+  cursor["due"] = due;
+  o["cursor"] = std::move(cursor);
+  o["lastEventId"] = last_event_id;
+  return o;
+}
+
+Result<ExecutionRecord> ExecutionRecord::from_json(const json::value& value) {
+  try {
+    const auto& o = value.as_object();
+    ExecutionRecord r;
+    r.id = json::value_to<std::string>(o.at("id"));
+    r.state_machine = json::value_to<std::string>(o.at("stateMachine"));
+    r.name = json::value_to<std::string>(o.at("name"));
+    auto status = parse_status(o.at("status").as_string());
+    if (!status) return Error{ErrorCode::kInternal, "execution record has an unknown status"};
+    r.status = *status;
+    r.input = o.at("input");
+    r.output = o.at("output");
+    r.error = json::value_to<std::string>(o.at("error"));
+    r.cause = json::value_to<std::string>(o.at("cause"));
+    r.start = o.at("start").to_number<std::int64_t>();
+    r.stop = o.at("stop").to_number<std::int64_t>();
+    const auto& c = o.at("cursor").as_object();
+    r.state = json::value_to<std::string>(c.at("state"));
+    r.state_input = c.at("input");
+    r.wait_output = c.at("waitOutput");
+    r.state_entered = c.at("entered").to_number<std::int64_t>();
+    r.entered_event_id = c.at("enteredEventId").to_number<std::int64_t>();
+    for (const auto& a : c.at("retrierAttempts").as_array()) r.retrier_attempts.push_back(a.to_number<std::int64_t>());
+    r.retry_count = c.at("retryCount").to_number<std::int64_t>();
+    auto phase = parse_phase(c.at("phase").as_string());
+    if (!phase) return Error{ErrorCode::kInternal, "execution record has an unknown phase"};
+    r.phase = *phase;
+    r.due = c.at("due").to_number<std::int64_t>();
+    r.last_event_id = o.at("lastEventId").to_number<std::int64_t>();
+    return r;
+  } catch (const std::exception& e) {
+    return Error{ErrorCode::kInternal, std::string("corrupt execution record: ") + e.what()};
+  }
+}
+
+json::object ExecutionRecord::describe() const {
+  json::object o;
+  o["executionId"] = id;
+  o["stateMachine"] = state_machine;
+  o["name"] = name;
+  o["status"] = status_name(status);
+  o["startDate"] = format_timestamp(start);
+  if (status != ExecutionStatus::kRunning) o["stopDate"] = format_timestamp(stop);
+  o["input"] = input;
+  if (status == ExecutionStatus::kSucceeded) o["output"] = output;
+  if (!error.empty()) o["error"] = error;
+  if (!cause.empty()) o["cause"] = cause;
+  if (status == ExecutionStatus::kRunning) o["currentState"] = state;
+  return o;
+}
+
+}  // namespace settled

@@ -1,0 +1,58 @@
+#include "domain/resources/builtin.hpp"
+
+#include "domain/resources/alert.hpp"
+#include "domain/resources/notify.hpp"
+#include "domain/resources/payment_validation.hpp"
+#include "domain/resources/records.hpp"
+
+#include <map>
+
+namespace settled {
+
+namespace {
+
+struct Entry {
+  ResourceInfo info;
+  TaskOutcome (*run)(const TaskAttempt&);
+};
+
+const std::map<std::string, Entry>& catalogue() {
+  static const std::map<std::string, Entry> entries = {
+      {"settled:payment.validate", {{ResourceKind::kInline, true}, &run_payment_validate}},
+      {"settled:records.put", {{ResourceKind::kInline, false}, &run_records_put}},
+      {"settled:records.get", {{ResourceKind::kRead, false}, nullptr}},
+      {"settled:notify.send", {{ResourceKind::kInline, false}, &run_notify_send}},
+      {"settled:alert.raise", {{ResourceKind::kInline, false}, &run_alert_raise}},
+      {"settled:stripe.paymentIntents.create", {{ResourceKind::kRemote, false}, nullptr}},
+  };
+  return entries;
+}
+
+}  // namespace
+
+std::optional<ResourceInfo> find_resource(const std::string& resource) {
+  auto it = catalogue().find(resource);
+  if (it == catalogue().end()) return std::nullopt;
+  return it->second.info;
+}
+
+TaskOutcome run_inline_resource(const TaskAttempt& attempt) {
+  auto it = catalogue().find(attempt.resource);
+  if (it == catalogue().end() || !it->second.run)
+    return TaskOutcome::failure("States.TaskFailed", "resource " + attempt.resource + " cannot run inline");
+  return it->second.run(attempt);
+}
+
+}  // namespace settled
+
+namespace settled {
+
+std::optional<Error> check_admission(const TaskAttempt& attempt) {
+  if (attempt.resource == "settled:payment.validate") {
+    auto payment = validate_payment(attempt.parameters, "input");
+    if (!payment) return payment.error();
+  }
+  return std::nullopt;
+}
+
+}  // namespace settled

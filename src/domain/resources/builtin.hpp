@@ -1,0 +1,38 @@
+#pragma once
+// The catalogue of built-in task resources and how each one runs.
+
+#include "domain/error.hpp"
+#include "domain/resources/task_outcome.hpp"
+
+#include <optional>
+#include <string>
+
+namespace settled {
+
+enum class ResourceKind {
+  kInline,    // a pure function of its parameters: runs inside the transition, writes commit with it
+  kRead,      // reads committed state (after the pending transition has committed)
+  kRemote,    // calls out (Stripe): the scheduled transition commits first, then the call is made
+};
+
+struct ResourceInfo {
+  ResourceKind kind;
+  // Validators that, as a state machine's first state, are also checked at admission so
+  // that bad input is refused with 400 and never becomes an execution.
+  bool admission_check = false;
+};
+
+std::optional<ResourceInfo> find_resource(const std::string& resource);
+
+// Runs a kInline resource.
+TaskOutcome run_inline_resource(const TaskAttempt& attempt);
+
+}  // namespace settled
+
+namespace settled {
+
+// For a resource with admission_check: the refusal (InvalidRequest / InvalidAmount, naming the
+// field under "input") if the parameters break its contract, nullopt if they are fine.
+std::optional<Error> check_admission(const TaskAttempt& attempt);
+
+}  // namespace settled

@@ -1,0 +1,50 @@
+#include "domain/resources/records.hpp"
+
+#include "domain/storage_keys.hpp"
+
+#include <boost/json.hpp>
+
+namespace settled {
+
+namespace json = boost::json;
+
+Result<RecordAddress> records_address(const json::value& parameters) {
+  if (!parameters.is_object()) return Error{ErrorCode::kInvalidRequest, "parameters must be an object"};
+  const auto& o = parameters.as_object();
+  RecordAddress a;
+  for (const char* field : {"collection", "key"}) {
+    const json::value* v = o.if_contains(field);
+    if (!v || !v->is_string() || v->as_string().empty() || v->as_string().size() > 200)
+      return Error{ErrorCode::kInvalidRequest,
+                   std::string("parameters.") + field + " must be a string of 1-200 characters"};
+    if (std::string_view(v->as_string()).find('\0') != std::string_view::npos)
+      return Error{ErrorCode::kInvalidRequest, std::string("parameters.") + field + " must not contain NUL"};
+  }
+  a.collection = std::string(o.at("collection").as_string());
+  a.key = std::string(o.at("key").as_string());
+  return a;
+}
+
+TaskOutcome run_records_put(const TaskAttempt& attempt) {
+  auto address = records_address(attempt.parameters);
+  if (!address) return TaskOutcome::failure(kRecordsInvalidParameters, address.error().message);
+  const auto& o = attempt.parameters.as_object();
+  for (const auto& [key, value] : o) {
+    if (key != "collection" && key != "key" && key != "record")
+      return TaskOutcome::failure(kRecordsInvalidParameters,
+                                  "parameters." + std::string(key) + " is unknown (allowed: collection, key, record)");
+  }
+  const json::value* record = o.if_contains("record");
+  if (!record || !record->is_object())
+    return TaskOutcome::failure(kRecordsInvalidParameters, "parameters.record must be an object");
+  json::object stored;
+  stored["collection"] = address->collection;
+  stored["key"] = address->key;
+  stored["record"] = *record;
+  stored["updatedAt"] = format_timestamp(attempt.now);
+  WriteBatch writes;
+  writes.put(Table::kRecords, record_key(address->collection, address->key), json::serialize(stored));
+  return TaskOutcome::success(std::move(stored), std::move(writes));
+}
+
+}  // namespace settled

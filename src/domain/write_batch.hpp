@@ -1,0 +1,50 @@
+#pragma once
+// A group of puts and deletes that must commit together (one LMDB write transaction).
+// Domain code builds them; the store actor commits them.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace settled {
+
+// Logical tables; the LMDB adapter maps each to a named database.
+enum class Table : std::uint8_t {
+  kExecutions,     // execution id -> execution record (JSON)
+  kHistory,        // execution id + '\0' + big-endian u32 event id -> history event (JSON)
+  kRecords,        // collection + '\0' + key -> record (JSON)
+  kNotifications,  // notification id (the task's idempotency key) -> notification (JSON)
+  kAlerts,         // alert id -> alert (JSON)
+  kStripeIntents,  // simulator: payment intent id -> PaymentIntent (JSON)
+  kStripeIdempotency,  // simulator: Idempotency-Key -> stored response (JSON)
+  kOpenExecutions, // execution id -> "" while not final: what recovery resumes at start
+  kMeta,           // schema version, counters
+};
+inline constexpr std::size_t kTableCount = 9;
+
+const char* table_name(Table table);
+
+struct WriteOp {
+  Table table = Table::kMeta;
+  std::string key;
+  std::string value;
+  bool erase = false;
+};
+
+struct WriteBatch {
+  std::vector<WriteOp> ops;
+
+  void put(Table table, std::string key, std::string value) {
+    ops.push_back(WriteOp{table, std::move(key), std::move(value), false});
+  }
+  void erase(Table table, std::string key) {
+    ops.push_back(WriteOp{table, std::move(key), {}, true});
+  }
+  void append(WriteBatch&& other) {
+    for (auto& op : other.ops) ops.push_back(std::move(op));
+  }
+  bool empty() const { return ops.empty(); }
+  std::size_t size() const { return ops.size(); }
+};
+
+}  // namespace settled
