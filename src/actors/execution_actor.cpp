@@ -312,11 +312,22 @@ class Execution {
       commit_then([this] { schedule_wake(); });
       return;
     }
-    if (std::holds_alternative<asl::FailWith>(step) && !state.retry.empty()) {
-      // Retries exhausted (or none matched) and no catcher took it: the execution fails.
-      log(LogLevel::kError, "execution.retries_exhausted", {{"state", state.name}, {"error", error}});
+    if (retries_exhausted(state, error)) {
+      // The engine's own alert: a task failed after its last retry (a Catch may still handle it).
+      engine_->stats->alerts += 1;
+      log(LogLevel::kError, "execution.retries_exhausted",
+          {{"state", state.name}, {"error", error}, {"cause", cause}, {"retries", rec_.retry_count}});
     }
     handle(state, std::move(step));
+  }
+
+  bool retries_exhausted(const asl::State& state, const std::string& error) const {
+    for (std::size_t i = 0; i < state.retry.size(); ++i) {
+      if (!asl::error_matches(state.retry[i].error_equals, error)) continue;
+      return state.retry[i].max_attempts > 0 && i < rec_.retrier_attempts.size() &&
+             rec_.retrier_attempts[i] >= state.retry[i].max_attempts;
+    }
+    return false;
   }
 
   void schedule_wake() {

@@ -107,6 +107,10 @@ class HttpApi {
       if (s.size() == 4 && s[3] == "history" && get) return respond(history(s[2]));
       if (s.size() <= 4) return respond(method_not_allowed(req));
     }
+    if (s.size() == 4 && s[0] == "v1" && s[1] == "records") {
+      if (!get) return respond(method_not_allowed(req));
+      return respond(record(s[2], s[3]));
+    }
     if (s.size() == 4 && s[0] == "v1" && s[1] == "simulator" && s[2] == "stripe" && s[3] == "payment_intents") {
       if (!get) return respond(method_not_allowed(req));
       return respond(list_intents(target.query));
@@ -173,6 +177,13 @@ class HttpApi {
       return true;
     });
     return json_response(200, json::object{{"executionId", id}, {"events", std::move(events)}});
+  }
+
+  HttpResponse record(const std::string& collection, const std::string& key) {
+    auto stored = deps_.engine->db->get(Table::kRecords, record_key(collection, key));
+    if (!stored)
+      return error_response(ErrorCode::kNotFound, "no record \"" + key + "\" in collection \"" + collection + "\"");
+    return json_response(200, json::parse(*stored));
   }
 
   HttpResponse list_intents(const std::string& query) {

@@ -1,0 +1,98 @@
+#pragma once
+// Starts the real settled binary on a temporary data dir and a free port, as a user would, and
+// gives tests an HTTP client and helpers to wait for executions to settle.
+
+#include "integration/daemon_process.hpp"
+#include "integration/http_client.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+
+namespace settled::testing {
+
+class DaemonTest : public ::testing::Test {
+ protected:
+  void SetUp() override { start(); }
+
+  std::vector<std::string> daemon_args() const {
+    return {"--data-dir=" + dir_.path() + "/var", "--http=127.0.0.1:0",
+            "--workflows-dir=" + std::string(SETTLED_SOURCE_DIR) + "/config/workflows"};
+  }
+
+  void start() {
+    daemon_ = std::make_unique<DaemonProcess>(SETTLED_BINARY, daemon_args(), dir_.path() + "/daemon.log");
+    port_ = daemon_->wait_ready();
+    client_ = std::make_unique<HttpClient>("127.0.0.1", port_);
+  }
+
+  void restart_after_kill() {
+    client_.reset();
+    daemon_->kill9();
+    start();
+  }
+
+  static std::string payment_body(const std::string& id, const std::string& method, std::int64_t amount = 1250) {
+    boost::json::object input{{"paymentId", id}, {"customerId", "c-" + id}, {"amount", amount},
+                              {"currency", "USD"}, {"paymentMethod", method}};
+    return boost::json::serialize(boost::json::object{{"stateMachine", "payment"}, {"name", id}, {"input", input}});
+  }
+
+  HttpResult start_payment(const std::string& id, const std::string& method, std::int64_t amount = 1250) {
+    return client_->post("/v1/executions", payment_body(id, method, amount));
+  }
+
+  // Polls the execution until it leaves RUNNING (a condition with a deadline, not a sleep).
+  boost::json::object wait_final(const std::string& execution_id,
+                                 std::chrono::seconds deadline = std::chrono::seconds(60)) {
+    const auto until = std::chrono::steady_clock::now() + deadline;
+    while (std::chrono::steady_clock::now() < until) {
+      auto res = client_->get("/v1/executions/" + execution_id);
+      if (res.status == 200) {
+        auto body = res.json().as_object();
+        if (body.at("status").as_string() != "RUNNING") return body;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ADD_FAILURE() << "execution " << execution_id << " did not finish within " << deadline.count() << " s";
+    return {};
+  }
+
+  boost::json::array history(const std::string& execution_id) {
+    auto res = client_->get("/v1/executions/" + execution_id + "/history");
+    EXPECT_EQ(res.status, 200u) << res.body;
+    return res.json().at("events").as_array();
+  }
+
+  // Charges the Stripe simulator made, per payment id (metadata.paymentId), counting only
+  // PaymentIntents that succeeded.
+  std::map<std::string, int> charges() {
+    auto res = client_->get("/v1/simulator/stripe/payment_intents");
+    EXPECT_EQ(res.status, 200u) << res.body;
+    std::map<std::string, int> out;
+    const auto list = res.json();
+    for (const auto& intent : list.at("data").as_array()) {
+      if (intent.at("status").as_string() != "succeeded") continue;
+      out[std::string(intent.at("metadata").at("paymentId").as_string())] += 1;
+    }
+    return out;
+  }
+
+  static std::vector<std::string> event_types(const boost::json::array& events) {
+    std::vector<std::string> types;
+    for (const auto& e : events) types.emplace_back(e.at("type").as_string());
+    return types;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<DaemonProcess> daemon_;
+  std::unique_ptr<HttpClient> client_;
+  std::uint16_t port_ = 0;
+};
+
+}  // namespace settled::testing
