@@ -1,0 +1,52 @@
+#pragma once
+// State shared by the server, its listener, every session and every pending responder.
+
+#include "adapters/http_message.hpp"
+
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace settled::adapters {
+
+class HttpSession;
+
+class HttpServerContext {
+ public:
+  HttpServerContext(HttpServerOptions options, HttpHandler handler)
+      : options_(std::move(options)), handler_(std::move(handler)) {}
+
+  const HttpServerOptions& options() const { return options_; }
+  const HttpHandler& handler() const { return handler_; }
+
+  // Keeps `session` alive until remove(); false (and not kept) once stop() has begun.
+  bool add(std::shared_ptr<HttpSession> session);
+  void remove(const HttpSession* session);
+  std::vector<std::shared_ptr<HttpSession>> sessions() const;
+  std::size_t size() const;
+
+  // Marks the server stopped and returns the sessions to close.
+  std::vector<std::shared_ptr<HttpSession>> stop();
+  // Drops the remaining sessions; only once the io threads have been joined.
+  void clear();
+
+  // Runs `fn` under the lock unless stopped. Responders post through this, so no thread
+  // outside the server touches a session (or keeps one past the io_context) after stop().
+  template <class Fn>
+  void run_unless_stopped(Fn&& fn) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!stopped_) std::forward<Fn>(fn)();
+  }
+
+ private:
+  const HttpServerOptions options_;
+  const HttpHandler handler_;
+  mutable std::mutex mutex_;
+  bool stopped_ = false;
+  std::unordered_map<const HttpSession*, std::shared_ptr<HttpSession>> sessions_;
+};
+
+}  // namespace settled::adapters

@@ -1,0 +1,290 @@
+#include "adapters/http_session.hpp"
+
+#include "adapters/http_server_context.hpp"
+#include "adapters/log.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <atomic>
+#include <cctype>
+#include <chrono>
+#include <exception>
+#include <string_view>
+#include <utility>
+
+namespace settled::adapters {
+
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+namespace net = boost::asio;
+using tcp = boost::asio::ip::tcp;
+
+namespace {
+
+// After an error answer the client may still be sending its body; reading (and dropping) it
+// for a moment before closing keeps the kernel from resetting the connection, which would
+// often destroy the answer before the client reads it.
+constexpr std::chrono::seconds kLingerTime{1};
+constexpr std::size_t kLingerLimit = std::size_t{1} << 20;
+
+// RFC 9110: these statuses never carry content.
+bool bodiless_status(unsigned status) {
+  return status < 200 || status == 204 || status == 304;
+}
+
+bool framing_header(std::string_view name) {
+  return beast::iequals(name, "content-length") || beast::iequals(name, "transfer-encoding") ||
+         beast::iequals(name, "connection");
+}
+
+std::string lower(std::string_view text) {
+  std::string result(text);
+  for (char& c : result) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return result;
+}
+
+HttpResponse error_response(unsigned status, const Error& error) {
+  HttpResponse response;
+  response.status = status;
+  response.body = boost::json::serialize(to_json(error));
+  return response;
+}
+
+}  // namespace
+
+HttpSession::HttpSession(tcp::socket socket, std::shared_ptr<HttpServerContext> context)
+    : stream_(std::move(socket)), context_(std::move(context)) {
+  beast::error_code ec;
+  const tcp::endpoint peer = stream_.socket().remote_endpoint(ec);
+  if (!ec) remote_address_ = peer.address().to_string() + ":" + std::to_string(peer.port());
+}
+
+void HttpSession::start() {
+  net::dispatch(stream_.get_executor(),
+                beast::bind_front_handler(&HttpSession::read_request, shared_from_this()));
+}
+
+void HttpSession::deliver(std::uint64_t sequence, HttpResponse response) {
+  net::post(stream_.get_executor(),
+            [self = shared_from_this(), sequence, response = std::move(response)]() mutable {
+              self->write_response(sequence, std::move(response));
+            });
+}
+
+void HttpSession::drain() {
+  net::post(stream_.get_executor(), [self = shared_from_this()] {
+    self->draining_ = true;
+    // Idle between requests (or not yet started): nothing to finish.
+    const bool idle = !self->parser_ || (!self->parser_->got_some() && self->buffer_.size() == 0);
+    if (self->state_ == State::kReading && idle) {
+      self->close_now();
+    }
+  });
+}
+
+void HttpSession::close() {
+  net::post(stream_.get_executor(), [self = shared_from_this()] { self->close_now(); });
+}
+
+void HttpSession::read_request() {
+  if (state_ == State::kClosed) return;
+  if (draining_) return close_now();
+  state_ = State::kReading;
+  const HttpServerOptions& options = context_->options();
+  parser_.emplace();
+  parser_->body_limit(static_cast<std::uint64_t>(options.body_limit));
+  parser_->header_limit(static_cast<std::uint32_t>(options.header_limit));
+  stream_.expires_after(options.idle_timeout);
+  http::async_read_header(stream_, buffer_, *parser_,
+                          beast::bind_front_handler(&HttpSession::on_header, shared_from_this()));
+}
+
+void HttpSession::on_header(beast::error_code ec, std::size_t /*bytes*/) {
+  if (ec) return on_read_error(ec);
+  if (parser_->is_done()) return handle_request();
+  const auto& header = parser_->get();
+  // curl and others wait for this before sending a body; the size was already checked.
+  if (beast::iequals(header[http::field::expect], "100-continue")) {
+    continue_ = {http::status::continue_, header.version()};
+    http::async_write(
+        stream_, continue_,
+        beast::bind_front_handler(&HttpSession::on_continue_written, shared_from_this()));
+    return;
+  }
+  read_body();
+}
+
+void HttpSession::on_continue_written(beast::error_code ec, std::size_t /*bytes*/) {
+  if (ec) return close_now();
+  read_body();
+}
+
+void HttpSession::read_body() {
+  stream_.expires_after(context_->options().idle_timeout);
+  http::async_read(stream_, buffer_, *parser_,
+                   beast::bind_front_handler(&HttpSession::on_request, shared_from_this()));
+}
+
+void HttpSession::on_request(beast::error_code ec, std::size_t /*bytes*/) {
+  if (ec) return on_read_error(ec);
+  handle_request();
+}
+
+void HttpSession::on_read_error(beast::error_code ec) {
+  if (state_ == State::kClosed) return;
+  const HttpServerOptions& options = context_->options();
+  if (ec == http::error::body_limit) {
+    return write_error(
+        413, Error{ErrorCode::kPayloadTooLarge, "request body exceeds the limit of " +
+                                                    std::to_string(options.body_limit) + " bytes"});
+  }
+  if (ec == http::error::header_limit) {
+    return write_error(431, Error{ErrorCode::kInvalidRequest,
+                                  "request headers exceed the limit of " +
+                                      std::to_string(options.header_limit) + " bytes"});
+  }
+  // A peer that went away (cleanly or mid-message) gets no answer; a peer that sent
+  // something that is not HTTP is told so.
+  const bool parse_error = ec.category() == make_error_code(http::error::end_of_stream).category();
+  if (parse_error && ec != http::error::end_of_stream && ec != http::error::partial_message) {
+    return write_error(
+        400, Error{ErrorCode::kInvalidRequest, "malformed HTTP request: " + ec.message()});
+  }
+  close_now();
+}
+
+void HttpSession::handle_request() {
+  auto message = parser_->release();
+  state_ = State::kHandling;
+  const std::uint64_t sequence = ++sequence_;
+  version_ = message.version();
+  keep_alive_ = message.keep_alive();
+  head_ = message.method() == http::verb::head;
+
+  HttpRequest request;
+  request.method = std::string(message.method_string());
+  request.target = std::string(message.target());
+  request.authorization = std::string(message[http::field::authorization]);
+  request.content_type = std::string(message[http::field::content_type]);
+  request.remote_address = remote_address_;
+  for (const auto& field : message) {
+    request.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
+  }
+  request.body = std::move(message.body());
+  // Kept for the log line should the handler throw.
+  const std::string method = request.method;
+  const std::string target = request.target;
+
+  auto answered = std::make_shared<std::atomic<bool>>(false);
+  HttpResponder responder = [weak = weak_from_this(), context = context_, answered,
+                             sequence](HttpResponse response) {
+    if (answered->exchange(true)) return;
+    context->run_unless_stopped([&] {
+      if (auto self = weak.lock()) self->deliver(sequence, std::move(response));
+    });
+  };
+
+  std::string failure;
+  try {
+    context_->handler()(std::move(request), std::move(responder));
+    return;
+  } catch (const std::exception& e) {
+    failure = e.what();
+  } catch (...) {
+    failure = "unknown exception";
+  }
+  log(LogLevel::kError, "http.handler_failed",
+      {{"method", method}, {"target", target}, {"cause", failure}});
+  // Only if the handler did not answer before it threw.
+  if (!answered->exchange(true)) {
+    write_response(sequence,
+                   error_response(500, Error{ErrorCode::kInternal, "the request handler failed"}));
+  }
+}
+
+void HttpSession::write_response(std::uint64_t sequence, HttpResponse response) {
+  if (state_ != State::kHandling || sequence != sequence_) return;
+  if (response.status < 200 || response.status > 599) {
+    log(LogLevel::kError, "http.invalid_status", {{"status", response.status}});
+    response = error_response(
+        500, Error{ErrorCode::kInternal, "the request handler gave an invalid status"});
+  }
+  Response res;
+  res.version(version_);
+  res.result(response.status);
+  res.set(http::field::server, "settled");
+  const bool bodiless = bodiless_status(response.status);
+  if (!bodiless) {
+    res.set(http::field::content_type, response.content_type);
+    res.body() = std::move(response.body);
+  }
+  for (const auto& [name, value] : response.headers) {
+    if (!framing_header(name)) res.set(name, value);
+  }
+  res.keep_alive(keep_alive_ && !draining_);
+  res.prepare_payload();
+  // HEAD keeps the Content-Length of the body it does not get.
+  if (head_) res.body().clear();
+  write(std::move(res), false);
+}
+
+void HttpSession::write_error(unsigned status, const Error& error) {
+  Response res{static_cast<http::status>(status), 11};
+  res.set(http::field::server, "settled");
+  res.set(http::field::content_type, "application/json");
+  res.body() = boost::json::serialize(to_json(error));
+  res.keep_alive(false);
+  res.prepare_payload();
+  write(std::move(res), true);
+}
+
+void HttpSession::write(Response response, bool then_linger) {
+  response_ = std::move(response);
+  state_ = State::kWriting;
+  stream_.expires_after(context_->options().idle_timeout);
+  http::async_write(
+      stream_, *response_,
+      beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), then_linger));
+}
+
+void HttpSession::on_write(bool then_linger, beast::error_code ec, std::size_t /*bytes*/) {
+  if (ec) return close_now();
+  const bool keep_alive = response_->keep_alive();
+  response_.reset();
+  if (!keep_alive) return then_linger ? start_linger() : close_now();
+  read_request();
+}
+
+void HttpSession::start_linger() {
+  state_ = State::kLingering;
+  beast::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  discarded_ = 0;
+  stream_.expires_after(kLingerTime);
+  stream_.async_read_some(net::buffer(discard_),
+                          beast::bind_front_handler(&HttpSession::on_linger, shared_from_this()));
+}
+
+void HttpSession::on_linger(beast::error_code ec, std::size_t bytes) {
+  discarded_ += bytes;
+  if (ec || discarded_ > kLingerLimit || state_ == State::kClosed) return close_now();
+  stream_.async_read_some(net::buffer(discard_),
+                          beast::bind_front_handler(&HttpSession::on_linger, shared_from_this()));
+}
+
+void HttpSession::close_now() {
+  if (state_ == State::kClosed) return;
+  state_ = State::kClosed;
+  stream_.close();
+  context_->remove(this);
+}
+
+}  // namespace settled::adapters
