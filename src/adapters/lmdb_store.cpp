@@ -60,19 +60,25 @@ Status LmdbStore::commit(const std::vector<const WriteBatch*>& batches) {
         }
       }
     }
-    lmdb::txn_commit(txn);  // fsyncs unless opened with MDB_NOSYNC
+    // mdb_txn_commit ends the transaction even when it fails (MDB_MAP_FULL is often raised
+    // here, while the freelist is saved): it must not be aborted again.
+    MDB_txn* committing = txn;
+    txn = nullptr;
+    lmdb::txn_commit(committing);  // fsyncs unless opened with MDB_NOSYNC
     return ok_status();
   } catch (const lmdb::map_full_error&) {
     if (txn) mdb_txn_abort(txn);
     return Error{ErrorCode::kStoreFull, "the store is full (LMDB map size reached); raise the map size"};
   } catch (const lmdb::error& e) {
-    // A failed txn_commit already freed the transaction.
-    if (txn && std::string_view(e.origin()) != "mdb_txn_commit") mdb_txn_abort(txn);
+    if (txn) mdb_txn_abort(txn);
     return Error{ErrorCode::kStoreUnavailable, std::string("store write failed: ") + e.what()};
   }
 }
 
 std::optional<std::string> LmdbStore::get(Table table, std::string_view key) const {
+  // LMDB refuses (throws for) keys it could never have stored: they are simply not there.
+  if (key.empty() || key.size() > static_cast<std::size_t>(mdb_env_get_maxkeysize(env_.handle())))
+    return std::nullopt;
   auto txn = lmdb::txn::begin(env_.handle(), nullptr, MDB_RDONLY);
   lmdb::val k = as_val(key);
   lmdb::val v;
@@ -86,11 +92,19 @@ void LmdbStore::scan(Table table, std::string_view prefix,
   auto txn = lmdb::txn::begin(env_.handle(), nullptr, MDB_RDONLY);
   auto cursor = lmdb::cursor::open(txn, dbi(table));
   MDB_val key{0, nullptr}, value{0, nullptr};
-  const std::string_view from = start_after.empty() ? prefix : start_after;
-  key.mv_size = from.size();
-  key.mv_data = const_cast<char*>(from.data());
-  bool found = lmdb::cursor_get(cursor.handle(), &key, &value, from.empty() ? MDB_FIRST : MDB_SET_RANGE);
-  if (found && !start_after.empty() && as_view(key) == start_after)
+  // Start at the prefix, or after `start_after` when that comes later: a start_after before the
+  // prefix must not end the scan at the first (non-prefixed) key it lands on.
+  const std::string_view from = start_after.empty() || start_after < prefix ? prefix : start_after;
+  // LMDB cannot seek to a key longer than its key limit: seek to the longest allowed start of it
+  // and step over what sorts before `from`. No stored key can start with a longer prefix.
+  const auto max_key = static_cast<std::size_t>(mdb_env_get_maxkeysize(env_.handle()));
+  if (prefix.size() > max_key) return;
+  const std::string_view seek = from.substr(0, max_key);
+  key.mv_size = seek.size();
+  key.mv_data = const_cast<char*>(seek.data());
+  bool found =
+      lmdb::cursor_get(cursor.handle(), &key, &value, seek.empty() ? MDB_FIRST : MDB_SET_RANGE);
+  while (found && (as_view(key) < from || (!start_after.empty() && as_view(key) == start_after)))
     found = lmdb::cursor_get(cursor.handle(), &key, &value, MDB_NEXT);
   while (found) {
     const auto k = as_view(key);

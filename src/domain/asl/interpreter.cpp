@@ -152,7 +152,11 @@ Step enter_state(const State& state, const json::value& input, const json::value
       if (!effective) return runtime_error(state, effective.error().message);
       json::value result = state.result ? *state.result : std::move(*effective);
       auto placed = apply_result_path(state.result_path, input, std::move(result));
-      if (!placed) return runtime_error(state, "Invalid ResultPath: " + placed.error().message);
+      if (!placed) {
+        return FailWith{std::string(errors::kResultPathMatchFailure),
+                        "Unable to apply ResultPath in state '" + state.name +
+                            "': " + placed.error().message};
+      }
       auto output = apply_path(state.output_path, *placed);
       if (!output) return runtime_error(state, "Invalid OutputPath: " + output.error().message);
       return leave(state, std::move(*output));

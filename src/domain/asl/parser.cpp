@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <set>
@@ -556,9 +557,27 @@ Result<StateMachine> parse_state_machine(const json::value& definition, std::str
 Result<StateMachine> parse_state_machine_text(std::string_view text, std::string name,
                                               const ParseOptions& options) {
   boost::system::error_code ec;
-  json::value definition = json::parse(text, ec);
-  if (ec) return Error{ErrorCode::kInvalidDefinition, "definition is not valid JSON: " + ec.message()};
-  return parse_state_machine(definition, std::move(name), options);
+  json::stream_parser parser;
+  const std::size_t consumed = parser.write(text.data(), text.size(), ec);
+  if (!ec) parser.finish(ec);
+  if (ec) {
+    // The parser stops at the offending character (or at the end of truncated text).
+    const std::size_t offset = std::min(consumed, text.size());
+    std::size_t line = 1, column = 1;
+    for (std::size_t i = 0; i < offset; ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+    return Error{ErrorCode::kInvalidDefinition,
+                 "definition is not valid JSON: " + ec.message() + " at line " +
+                     std::to_string(line) + ", column " + std::to_string(column) + " (offset " +
+                     std::to_string(offset) + ")"};
+  }
+  return parse_state_machine(parser.release(), std::move(name), options);
 }
 
 }  // namespace settled::asl

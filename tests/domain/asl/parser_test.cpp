@@ -1,0 +1,796 @@
+// Tests for the ASL parser/validator (src/domain/asl/parser.hpp). Every refusal must name the
+// JSON path of the offending field and the rule it breaks ("<path>: <rule>"), and all problems of
+// a definition are reported together.
+
+#include "domain/asl/parser.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <boost/json.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace settled::asl {
+namespace {
+
+namespace json = boost::json;
+using ::testing::AllOf;
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Matcher;
+using ::testing::SizeIs;
+using ::testing::StartsWith;
+using ::testing::UnorderedElementsAre;
+
+// One problem: "<where>: <rule...>" where the rule contains `rule`.
+Matcher<std::string> Problem(const std::string& where, const std::string& rule) {
+  return AllOf(StartsWith(where + ": "), HasSubstr(rule));
+}
+
+// Splits the refusal message of an invalid definition into its problems. Empty if it parsed.
+// Checks the message's own count ("(N problems)") against the problems it lists.
+std::vector<std::string> problems(std::string_view text, const ParseOptions& options = {}) {
+  auto result = parse_state_machine_text(text, "test", options);
+  if (result.ok()) return {};
+  EXPECT_EQ(result.error().code, ErrorCode::kInvalidDefinition);
+  std::string message = result.error().message;
+  std::size_t expected = 1;
+  const std::string single = "invalid definition: ";
+  const std::string several = "invalid definition (";
+  if (message.rfind(single, 0) == 0) {
+    message.erase(0, single.size());
+  } else if (message.rfind(several, 0) == 0) {
+    const auto close = message.find(" problems): ");
+    EXPECT_NE(close, std::string::npos) << message;
+    if (close == std::string::npos) return {message};
+    expected = std::stoul(message.substr(several.size(), close - several.size()));
+    EXPECT_GE(expected, 2u) << message;
+    message.erase(0, close + std::string(" problems): ").size());
+  } else {
+    ADD_FAILURE() << "unexpected refusal format: " << message;
+    return {message};
+  }
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (true) {
+    // A problem starts with "$"; "; " followed by "$" separates two problems.
+    const auto sep = message.find("; $", start);
+    out.push_back(
+        message.substr(start, sep == std::string::npos ? std::string::npos : sep - start));
+    if (sep == std::string::npos) break;
+    start = sep + 2;
+  }
+  EXPECT_EQ(out.size(), expected) << result.error().message;
+  return out;
+}
+
+StateMachine parse_ok(std::string_view text, const ParseOptions& options = {}) {
+  auto result = parse_state_machine_text(text, "test", options);
+  if (!result.ok()) {
+    ADD_FAILURE() << "expected the definition to parse: " << result.error().message;
+    throw std::runtime_error("definition refused");
+  }
+  return std::move(result).value();
+}
+
+// A machine whose single state "S" is `state` (a JSON object text), plus a terminal "Done".
+std::string one_state(std::string_view state) {
+  return std::string(R"({"StartAt": "S", "States": {"S": )") + std::string(state) +
+         R"(, "Done": {"Type": "Succeed"}}})";
+}
+
+// A machine whose only state "S" is `state` (for terminal states).
+std::string alone(std::string_view state) {
+  return std::string(R"({"StartAt": "S", "States": {"S": )") + std::string(state) + "}}";
+}
+
+// A Task state "S" with the given extra fields, going to "Done".
+std::string task_with(std::string_view fields) {
+  return one_state(std::string(R"({"Type": "Task", "Resource": "settled:x", "Next": "Done", )") +
+                   std::string(fields) + "}");
+}
+
+// A Choice state "S" whose only rule is `rule` (which must carry its own Next), default "Done".
+std::string choice_with(std::string_view rule) {
+  return one_state(std::string(R"({"Type": "Choice", "Choices": [)") + std::string(rule) +
+                   R"(], "Default": "Done"})");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Valid definitions
+
+TEST(AslParser, ParsesMinimalDefinition) {
+  const StateMachine m =
+      parse_ok(R"({"StartAt": "Only", "States": {"Only": {"Type": "Succeed"}}})");
+  EXPECT_EQ(m.name, "test");
+  EXPECT_EQ(m.start_at, "Only");
+  ASSERT_EQ(m.states.size(), 1u);
+  const State* only = m.find("Only");
+  ASSERT_NE(only, nullptr);
+  EXPECT_EQ(only->name, "Only");
+  EXPECT_EQ(only->type, StateType::kSucceed);
+  EXPECT_EQ(m.find("Other"), nullptr);
+  EXPECT_FALSE(m.timeout_seconds.has_value());
+  EXPECT_EQ(m.definition,
+            json::parse(R"({"StartAt": "Only", "States": {"Only": {"Type": "Succeed"}}})"));
+}
+
+TEST(AslParser, ParsesEveryStateTypeIntoTheModel) {
+  const StateMachine m = parse_ok(R"({
+    "Comment": "all types", "Version": "1.0", "TimeoutSeconds": 300, "QueryLanguage": "JSONPath",
+    "StartAt": "Prepare",
+    "States": {
+      "Prepare": {"Type": "Pass", "Result": {"x": 1}, "ResultPath": "$.prepared", "Next": "Pay"},
+      "Pay": {
+        "Type": "Task", "Resource": "settled:stripe.paymentIntents.create",
+        "InputPath": "$.payment", "OutputPath": null, "ResultPath": "$.charge",
+        "Parameters": {"amount.$": "$.amount", "fixed": true},
+        "ResultSelector": {"id.$": "$.id"},
+        "TimeoutSeconds": 30, "HeartbeatSeconds": 10,
+        "Retry": [
+          {"ErrorEquals": ["Stripe.RateLimitError", "States.Timeout"], "IntervalSeconds": 2,
+           "MaxAttempts": 5, "BackoffRate": 1.5, "MaxDelaySeconds": 60, "JitterStrategy": "FULL"},
+          {"ErrorEquals": ["States.ALL"]}
+        ],
+        "Catch": [
+          {"ErrorEquals": ["Stripe.CardError"], "ResultPath": "$.failure", "Next": "Declined"},
+          {"ErrorEquals": ["States.ALL"], "Next": "Declined"}
+        ],
+        "Next": "Route"
+      },
+      "Route": {
+        "Type": "Choice",
+        "Choices": [
+          {"Variable": "$.status", "StringEquals": "succeeded", "Next": "Hold"},
+          {"And": [{"Variable": "$.a", "NumericGreaterThanEquals": 1},
+                   {"Not": {"Variable": "$.b", "IsNull": true}}], "Next": "Declined"},
+          {"Variable": "$.a", "NumericEqualsPath": "$.b", "Next": "Hold"}
+        ],
+        "Default": "Declined"
+      },
+      "Hold": {"Type": "Wait", "Seconds": 5, "End": true},
+      "Declined": {"Type": "Fail", "Error": "Payment.Declined", "Cause": "card declined"}
+    }
+  })");
+  EXPECT_EQ(m.comment, "all types");
+  EXPECT_EQ(m.timeout_seconds, 300);
+  ASSERT_EQ(m.states.size(), 5u);
+
+  const State& prepare = *m.find("Prepare");
+  EXPECT_EQ(prepare.type, StateType::kPass);
+  EXPECT_EQ(prepare.next, "Pay");
+  EXPECT_FALSE(prepare.end);
+  ASSERT_TRUE(prepare.result.has_value());
+  EXPECT_EQ(*prepare.result, json::parse(R"({"x": 1})"));
+  EXPECT_EQ(prepare.result_path.kind, OptionalPath::Kind::kPath);
+  EXPECT_EQ(prepare.result_path.path->text(), "$.prepared");
+  EXPECT_EQ(prepare.input_path.kind, OptionalPath::Kind::kDefault);
+  EXPECT_EQ(prepare.output_path.kind, OptionalPath::Kind::kDefault);
+
+  const State& pay = *m.find("Pay");
+  EXPECT_EQ(pay.type, StateType::kTask);
+  EXPECT_EQ(pay.resource, "settled:stripe.paymentIntents.create");
+  EXPECT_EQ(pay.input_path.kind, OptionalPath::Kind::kPath);
+  EXPECT_EQ(pay.input_path.path->text(), "$.payment");
+  EXPECT_EQ(pay.output_path.kind, OptionalPath::Kind::kNull);
+  EXPECT_EQ(pay.result_path.path->text(), "$.charge");
+  EXPECT_TRUE(pay.parameters.has_value());
+  EXPECT_TRUE(pay.result_selector.has_value());
+  EXPECT_EQ(pay.timeout_seconds, 30);
+  EXPECT_EQ(pay.heartbeat_seconds, 10);
+  ASSERT_EQ(pay.retry.size(), 2u);
+  EXPECT_THAT(pay.retry[0].error_equals, ElementsAre("Stripe.RateLimitError", "States.Timeout"));
+  EXPECT_EQ(pay.retry[0].interval_seconds, 2);
+  EXPECT_EQ(pay.retry[0].max_attempts, 5);
+  EXPECT_DOUBLE_EQ(pay.retry[0].backoff_rate, 1.5);
+  EXPECT_EQ(pay.retry[0].max_delay_seconds, 60);
+  EXPECT_TRUE(pay.retry[0].full_jitter);
+  // ASL defaults: IntervalSeconds 1, MaxAttempts 3, BackoffRate 2.0, no cap, no jitter.
+  EXPECT_THAT(pay.retry[1].error_equals, ElementsAre("States.ALL"));
+  EXPECT_EQ(pay.retry[1].interval_seconds, 1);
+  EXPECT_EQ(pay.retry[1].max_attempts, 3);
+  EXPECT_DOUBLE_EQ(pay.retry[1].backoff_rate, 2.0);
+  EXPECT_FALSE(pay.retry[1].max_delay_seconds.has_value());
+  EXPECT_FALSE(pay.retry[1].full_jitter);
+  ASSERT_EQ(pay.catchers.size(), 2u);
+  EXPECT_THAT(pay.catchers[0].error_equals, ElementsAre("Stripe.CardError"));
+  EXPECT_EQ(pay.catchers[0].next, "Declined");
+  EXPECT_EQ(pay.catchers[0].result_path.kind, OptionalPath::Kind::kPath);
+  EXPECT_EQ(pay.catchers[1].result_path.kind, OptionalPath::Kind::kDefault);
+
+  const State& route = *m.find("Route");
+  EXPECT_EQ(route.type, StateType::kChoice);
+  EXPECT_EQ(route.default_next, "Declined");
+  ASSERT_EQ(route.choices.size(), 3u);
+  EXPECT_EQ(route.choices[0].kind, ChoiceRule::Kind::kCompare);
+  EXPECT_EQ(route.choices[0].comparator, "StringEquals");
+  EXPECT_FALSE(route.choices[0].operand_is_path);
+  EXPECT_EQ(route.choices[0].operand, json::value("succeeded"));
+  EXPECT_EQ(route.choices[0].variable->text(), "$.status");
+  EXPECT_EQ(route.choices[0].next, "Hold");
+  EXPECT_EQ(route.choices[1].kind, ChoiceRule::Kind::kAnd);
+  ASSERT_EQ(route.choices[1].children.size(), 2u);
+  EXPECT_EQ(route.choices[1].children[1].kind, ChoiceRule::Kind::kNot);
+  ASSERT_EQ(route.choices[1].children[1].children.size(), 1u);
+  EXPECT_EQ(route.choices[1].children[1].children[0].comparator, "IsNull");
+  EXPECT_EQ(route.choices[2].comparator, "NumericEquals");
+  EXPECT_TRUE(route.choices[2].operand_is_path);
+  EXPECT_EQ(route.choices[2].operand_path->text(), "$.b");
+
+  const State& hold = *m.find("Hold");
+  EXPECT_EQ(hold.type, StateType::kWait);
+  EXPECT_TRUE(hold.end);
+  EXPECT_EQ(hold.seconds, 5);
+
+  const State& declined = *m.find("Declined");
+  EXPECT_EQ(declined.type, StateType::kFail);
+  EXPECT_EQ(declined.error, "Payment.Declined");
+  EXPECT_EQ(declined.cause, "card declined");
+}
+
+TEST(AslParser, ParsesTheShippedWorkflows) {
+  for (const char* file :
+       {"/config/workflows/payment.asl.json", "/config/workflows/purchase-refund.asl.json"}) {
+    std::FILE* f = std::fopen((std::string(SETTLED_SOURCE_DIR) + file).c_str(), "rb");
+    ASSERT_NE(f, nullptr) << file;
+    std::string text;
+    char buf[4096];
+    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) text.append(buf, n);
+    std::fclose(f);
+    auto result = parse_state_machine_text(text, "shipped");
+    EXPECT_TRUE(result.ok()) << file << ": " << (result.ok() ? "" : result.error().message);
+  }
+}
+
+TEST(AslParser, StatesReachableOnlyThroughCatchOrDefaultAreReachable) {
+  EXPECT_THAT(problems(R"({"StartAt": "T", "States": {
+      "T": {"Type": "Task", "Resource": "r", "End": true,
+            "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Caught"}]},
+      "Caught": {"Type": "Choice", "Choices": [{"Variable": "$.a", "IsPresent": true, "Next": "Yes"}],
+                 "Default": "No"},
+      "Yes": {"Type": "Succeed"},
+      "No": {"Type": "Fail"}}})"),
+              IsEmpty());
+}
+
+TEST(AslParser, AcceptsBoundaryValues) {
+  // BackoffRate exactly 1.0, MaxAttempts 0 (never retry), Wait Seconds 0, HeartbeatSeconds just
+  // below TimeoutSeconds, States.ALL alone in the last retrier and catcher.
+  EXPECT_THAT(problems(task_with(R"("TimeoutSeconds": 10, "HeartbeatSeconds": 9,
+      "Retry": [{"ErrorEquals": ["A"], "BackoffRate": 1.0, "MaxAttempts": 0},
+                {"ErrorEquals": ["States.ALL"], "BackoffRate": 1}],
+      "Catch": [{"ErrorEquals": ["A", "B"], "Next": "Done"}, {"ErrorEquals": ["States.ALL"], "Next": "Done"}])")),
+              IsEmpty());
+  EXPECT_THAT(problems(one_state(R"({"Type": "Wait", "Seconds": 0, "Next": "Done"})")), IsEmpty());
+  EXPECT_THAT(problems(one_state(
+                  R"({"Type": "Wait", "Timestamp": "2026-01-01T00:00:00+01:00", "Next": "Done"})")),
+              IsEmpty());
+  EXPECT_THAT(
+      problems(alone(R"({"Type": "Fail", "ErrorPath": "$.e", "CausePath": "$$.State.Name"})")),
+      IsEmpty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Top level
+
+TEST(AslParser, RefusesMissingStartAt) {
+  EXPECT_THAT(problems(R"({"States": {"A": {"Type": "Succeed"}}})"),
+              Contains(Problem("$", "missing required field \"StartAt\"")));
+}
+
+TEST(AslParser, RefusesMissingOrEmptyStates) {
+  EXPECT_THAT(problems(R"({"StartAt": "A"})"),
+              ElementsAre(Problem("$", "missing required field \"States\"")));
+  // StartAt then names a state that does not exist either.
+  EXPECT_THAT(problems(R"({"StartAt": "A", "States": {}})"),
+              Contains(Problem("$.States", "non-empty object")));
+  EXPECT_THAT(problems(R"({"StartAt": "A", "States": []})"),
+              Contains(Problem("$.States", "non-empty object")));
+}
+
+TEST(AslParser, RefusesStartAtNamingAMissingState) {
+  // Every state is also unreachable then; the StartAt problem must be among the reported ones.
+  EXPECT_THAT(problems(R"({"StartAt": "Nope", "States": {"A": {"Type": "Succeed"}}})"),
+              Contains(Problem("$.StartAt", "names a state that does not exist: \"Nope\"")));
+}
+
+TEST(AslParser, RefusesStartAtOfTheWrongType) {
+  EXPECT_THAT(problems(R"({"StartAt": 3, "States": {"A": {"Type": "Succeed"}}})"),
+              Contains(Problem("$.StartAt", "must be a string")));
+}
+
+TEST(AslParser, RefusesNonObjectDefinition) {
+  EXPECT_THAT(problems("[1, 2]"), ElementsAre(Problem("$", "must be a JSON object")));
+  EXPECT_THAT(problems("\"StartAt\""), ElementsAre(Problem("$", "must be a JSON object")));
+}
+
+TEST(AslParser, RefusesUnknownTopLevelFields) {
+  EXPECT_THAT(problems(R"({"StartAt": "A", "States": {"A": {"Type": "Succeed"}}, "Startat": "A"})"),
+              ElementsAre(Problem("$.Startat", "unknown field")));
+}
+
+TEST(AslParser, RefusesQueryLanguageOtherThanJsonPath) {
+  EXPECT_THAT(
+      problems(
+          R"({"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Succeed"}}})"),
+      ElementsAre(Problem("$.QueryLanguage", "JSONPath")));
+}
+
+TEST(AslParser, RefusesNonPositiveMachineTimeout) {
+  EXPECT_THAT(
+      problems(R"({"TimeoutSeconds": 0, "StartAt": "A", "States": {"A": {"Type": "Succeed"}}})"),
+      ElementsAre(Problem("$.TimeoutSeconds", "positive integer")));
+  EXPECT_THAT(
+      problems(R"({"TimeoutSeconds": 1.5, "StartAt": "A", "States": {"A": {"Type": "Succeed"}}})"),
+      ElementsAre(Problem("$.TimeoutSeconds", "positive integer")));
+}
+
+TEST(AslParser, RefusesStateNamesLongerThan80Characters) {
+  const std::string long_name(81, 'x');
+  EXPECT_THAT(problems(R"({"StartAt": ")" + long_name + R"(", "States": {")" + long_name +
+                       R"(": {"Type": "Succeed"}}})"),
+              ElementsAre(Problem("$.States['" + long_name + "']", "1 to 80 characters")));
+  const std::string ok_name(80, 'y');
+  EXPECT_THAT(problems(R"({"StartAt": ")" + ok_name + R"(", "States": {")" + ok_name +
+                       R"(": {"Type": "Succeed"}}})"),
+              IsEmpty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// States and transitions
+
+TEST(AslParser, RefusesUnknownStateType) {
+  EXPECT_THAT(problems(one_state(R"({"Type": "Lambda", "Next": "Done"})")),
+              Contains(Problem("$.States['S'].Type", "unknown state type \"Lambda\"")));
+  EXPECT_THAT(problems(one_state(R"({"Next": "Done"})")),
+              Contains(Problem("$.States['S']", "missing required field \"Type\"")));
+  EXPECT_THAT(problems(R"({"StartAt": "S", "States": {"S": 42}})"),
+              ElementsAre(Problem("$.States['S']", "must be a JSON object")));
+}
+
+TEST(AslParser, RefusesParallelAndMapAsUnsupported) {
+  EXPECT_THAT(problems(one_state(R"({"Type": "Parallel", "Branches": [], "Next": "Done"})")),
+              Contains(Problem("$.States['S'].Type", "not supported")));
+  EXPECT_THAT(problems(one_state(R"({"Type": "Map", "Next": "Done"})")),
+              Contains(Problem("$.States['S'].Type", "not supported")));
+}
+
+TEST(AslParser, RefusesBothNextAndEnd) {
+  EXPECT_THAT(problems(one_state(R"({"Type": "Pass", "Next": "Done", "End": true})")),
+              ElementsAre(Problem("$.States['S']", "must not have both \"Next\" and \"End\"")));
+}
+
+TEST(AslParser, RefusesNeitherNextNorEnd) {
+  EXPECT_THAT(problems(R"({"StartAt": "S", "States": {"S": {"Type": "Pass"}}})"),
+              ElementsAre(Problem("$.States['S']", "must have \"Next\" or \"End\": true")));
+  // "End": false is the same as no End.
+  EXPECT_THAT(
+      problems(
+          R"({"StartAt": "S", "States": {"S": {"Type": "Wait", "Seconds": 1, "End": false}}})"),
+      ElementsAre(Problem("$.States['S']", "must have \"Next\" or \"End\": true")));
+  EXPECT_THAT(
+      problems(
+          R"({"StartAt": "S", "States": {"S": {"Type": "Task", "Resource": "r", "End": "yes"}}})"),
+      Contains(Problem("$.States['S'].End", "must be true or false")));
+}
+
+TEST(AslParser, RefusesTransitionsToMissingStates) {
+  EXPECT_THAT(
+      problems(R"({"StartAt": "S", "States": {"S": {"Type": "Pass", "Next": "Ghost"}}})"),
+      ElementsAre(Problem("$.States['S'].Next", "names a state that does not exist: \"Ghost\"")));
+  EXPECT_THAT(problems(task_with(R"("Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Ghost"}])")),
+              ElementsAre(Problem("$.States['S'].Catch[0].Next", "does not exist: \"Ghost\"")));
+  EXPECT_THAT(
+      problems(one_state(
+          R"({"Type": "Choice", "Choices": [{"Variable": "$.a", "IsNull": true, "Next": "Ghost"}],
+                      "Default": "Done"})")),
+      ElementsAre(Problem("$.States['S'].Choices[0].Next", "does not exist: \"Ghost\"")));
+  EXPECT_THAT(
+      problems(one_state(
+          R"({"Type": "Choice", "Choices": [{"Variable": "$.a", "IsNull": true, "Next": "Done"}],
+                      "Default": "Ghost"})")),
+      ElementsAre(Problem("$.States['S'].Default", "does not exist: \"Ghost\"")));
+}
+
+TEST(AslParser, RefusesUnreachableStates) {
+  EXPECT_THAT(problems(R"({"StartAt": "A", "States": {
+      "A": {"Type": "Pass", "Next": "B"},
+      "B": {"Type": "Succeed"},
+      "Orphan": {"Type": "Pass", "Next": "B"},
+      "Island": {"Type": "Fail"}}})"),
+              UnorderedElementsAre(Problem("$.States['Orphan']", "not reachable from StartAt"),
+                                   Problem("$.States['Island']", "not reachable from StartAt")));
+}
+
+TEST(AslParser, RefusesTerminalStatesWithTransitions) {
+  // Succeed, Fail and Choice states cannot have Next or End.
+  EXPECT_THAT(problems(alone(R"({"Type": "Succeed", "Next": "Done"})")),
+              ElementsAre(Problem("$.States['S'].Next", "unknown field")));
+  EXPECT_THAT(problems(alone(R"({"Type": "Fail", "End": true})")),
+              ElementsAre(Problem("$.States['S'].End", "unknown field")));
+  EXPECT_THAT(
+      problems(one_state(
+          R"({"Type": "Choice", "Choices": [{"Variable": "$.a", "IsNull": true, "Next": "Done"}],
+                      "Next": "Done"})")),
+      ElementsAre(Problem("$.States['S'].Next", "unknown field")));
+}
+
+TEST(AslParser, RefusesUnknownFieldsInStates) {
+  EXPECT_THAT(problems(one_state(R"({"Type": "Pass", "Resource": "r", "Next": "Done"})")),
+              ElementsAre(Problem("$.States['S'].Resource", "unknown field")));
+  EXPECT_THAT(problems(one_state(R"({"Type": "Pass", "ResultSelector": {}, "Next": "Done"})")),
+              ElementsAre(Problem("$.States['S'].ResultSelector", "unknown field")));
+  EXPECT_THAT(problems(task_with(R"("Retries": [])")),
+              ElementsAre(Problem("$.States['S'].Retries", "unknown field")));
+  EXPECT_THAT(problems(one_state(R"({"Type": "Wait", "Seconds": 1, "Result": 1, "Next": "Done"})")),
+              ElementsAre(Problem("$.States['S'].Result", "unknown field")));
+  EXPECT_THAT(problems(task_with(R"("Retry": [{"ErrorEquals": ["A"], "Backoff": 2}])")),
+              ElementsAre(Problem("$.States['S'].Retry[0].Backoff", "unknown field")));
+  EXPECT_THAT(problems(task_with(
+                  R"("Catch": [{"ErrorEquals": ["A"], "Next": "Done", "OutputPath": "$"}])")),
+              ElementsAre(Problem("$.States['S'].Catch[0].OutputPath", "unknown field")));
+}
+
+TEST(AslParser, RefusesTaskWithoutResource) {
+  EXPECT_THAT(problems(one_state(R"({"Type": "Task", "Next": "Done"})")),
+              ElementsAre(Problem("$.States['S']", "missing required field \"Resource\"")));
+}
+
+TEST(AslParser, KnownResourceOptionRefusesOthers) {
+  ParseOptions options;
+  options.known_resource = [](const std::string& r) { return r == "settled:x"; };
+  EXPECT_THAT(problems(task_with(R"("Comment": "known")"), options), IsEmpty());
+  EXPECT_THAT(
+      problems(one_state(R"({"Type": "Task", "Resource": "arn:aws:lambda:x", "Next": "Done"})"),
+               options),
+      ElementsAre(Problem("$.States['S'].Resource", "unknown task resource \"arn:aws:lambda:x\"")));
+  // Without the option every resource is accepted.
+  EXPECT_THAT(
+      problems(one_state(R"({"Type": "Task", "Resource": "arn:aws:lambda:x", "Next": "Done"})")),
+      IsEmpty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Retry and Catch
+
+TEST(AslParser, RefusesStatesAllNotAloneInRetry) {
+  EXPECT_THAT(
+      problems(task_with(R"("Retry": [{"ErrorEquals": ["States.ALL", "Stripe.CardError"]}])")),
+      ElementsAre(
+          Problem("$.States['S'].Retry[0].ErrorEquals", "\"States.ALL\" must appear alone")));
+}
+
+TEST(AslParser, RefusesStatesAllNotLastInRetry) {
+  EXPECT_THAT(
+      problems(task_with(
+          R"("Retry": [{"ErrorEquals": ["States.ALL"]}, {"ErrorEquals": ["States.Timeout"]}])")),
+      ElementsAre(Problem("$.States['S'].Retry[0].ErrorEquals", "must be the last one")));
+}
+
+TEST(AslParser, RefusesStatesAllNotAloneOrNotLastInCatch) {
+  EXPECT_THAT(
+      problems(task_with(
+          R"("Catch": [{"ErrorEquals": ["Stripe.CardError", "States.ALL"], "Next": "Done"}])")),
+      ElementsAre(
+          Problem("$.States['S'].Catch[0].ErrorEquals", "\"States.ALL\" must appear alone")));
+  EXPECT_THAT(problems(task_with(R"("Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Done"},
+                                             {"ErrorEquals": ["X"], "Next": "Done"}])")),
+              ElementsAre(Problem("$.States['S'].Catch[0].ErrorEquals", "must be the last one")));
+}
+
+TEST(AslParser, RefusesMalformedErrorEquals) {
+  EXPECT_THAT(
+      problems(task_with(R"("Retry": [{"MaxAttempts": 1}])")),
+      ElementsAre(Problem("$.States['S'].Retry[0]", "missing required field \"ErrorEquals\"")));
+  EXPECT_THAT(problems(task_with(R"("Retry": [{"ErrorEquals": []}])")),
+              ElementsAre(Problem("$.States['S'].Retry[0].ErrorEquals", "non-empty array")));
+  EXPECT_THAT(problems(task_with(R"("Catch": [{"ErrorEquals": [7], "Next": "Done"}])")),
+              ElementsAre(Problem("$.States['S'].Catch[0].ErrorEquals", "only strings")));
+  EXPECT_THAT(problems(task_with(R"("Catch": [{"ErrorEquals": ["A"]}])")),
+              ElementsAre(Problem("$.States['S'].Catch[0]", "missing required field \"Next\"")));
+  EXPECT_THAT(problems(task_with(R"("Retry": {"ErrorEquals": ["A"]})")),
+              ElementsAre(Problem("$.States['S'].Retry", "array")));
+}
+
+TEST(AslParser, RefusesBackoffRateBelowOne) {
+  EXPECT_THAT(
+      problems(task_with(R"("Retry": [{"ErrorEquals": ["A"], "BackoffRate": 0.5}])")),
+      ElementsAre(Problem("$.States['S'].Retry[0].BackoffRate", "greater than or equal to 1.0")));
+  EXPECT_THAT(problems(task_with(R"("Retry": [{"ErrorEquals": ["A"], "BackoffRate": "2"}])")),
+              ElementsAre(Problem("$.States['S'].Retry[0].BackoffRate", "must be a number")));
+}
+
+TEST(AslParser, RefusesNegativeMaxAttempts) {
+  EXPECT_THAT(
+      problems(task_with(
+          R"("Retry": [{"ErrorEquals": ["A"]}, {"ErrorEquals": ["B"], "MaxAttempts": -1}])")),
+      ElementsAre(Problem("$.States['S'].Retry[1].MaxAttempts", "non-negative integer")));
+  EXPECT_THAT(problems(task_with(R"("Retry": [{"ErrorEquals": ["A"], "MaxAttempts": 2.5}])")),
+              ElementsAre(Problem("$.States['S'].Retry[0].MaxAttempts", "non-negative integer")));
+}
+
+TEST(AslParser, RefusesNonPositiveRetryIntervals) {
+  EXPECT_THAT(problems(task_with(R"("Retry": [{"ErrorEquals": ["A"], "IntervalSeconds": 0}])")),
+              ElementsAre(Problem("$.States['S'].Retry[0].IntervalSeconds", "positive integer")));
+  EXPECT_THAT(problems(task_with(R"("Retry": [{"ErrorEquals": ["A"], "MaxDelaySeconds": 0}])")),
+              ElementsAre(Problem("$.States['S'].Retry[0].MaxDelaySeconds", "positive integer")));
+  EXPECT_THAT(
+      problems(task_with(R"("Retry": [{"ErrorEquals": ["A"], "JitterStrategy": "HALF"}])")),
+      ElementsAre(Problem("$.States['S'].Retry[0].JitterStrategy", "\"FULL\" or \"NONE\"")));
+}
+
+TEST(AslParser, RefusesHeartbeatNotBelowTimeout) {
+  EXPECT_THAT(
+      problems(task_with(R"("TimeoutSeconds": 10, "HeartbeatSeconds": 10)")),
+      ElementsAre(Problem("$.States['S'].HeartbeatSeconds", "smaller than TimeoutSeconds")));
+  EXPECT_THAT(
+      problems(task_with(R"("TimeoutSeconds": 10, "HeartbeatSeconds": 20)")),
+      ElementsAre(Problem("$.States['S'].HeartbeatSeconds", "smaller than TimeoutSeconds")));
+  EXPECT_THAT(problems(task_with(R"("TimeoutSeconds": 0)")),
+              ElementsAre(Problem("$.States['S'].TimeoutSeconds", "positive integer")));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Paths and templates
+
+TEST(AslParser, RefusesBadJsonPaths) {
+  EXPECT_THAT(problems(one_state(R"({"Type": "Pass", "InputPath": "$.a[", "Next": "Done"})")),
+              ElementsAre(Problem("$.States['S'].InputPath", "invalid JSONPath")));
+  EXPECT_THAT(problems(one_state(R"({"Type": "Pass", "OutputPath": "a.b", "Next": "Done"})")),
+              ElementsAre(Problem("$.States['S'].OutputPath", "JSONPath")));
+  EXPECT_THAT(problems(one_state(R"({"Type": "Pass", "OutputPath": 5, "Next": "Done"})")),
+              ElementsAre(Problem("$.States['S'].OutputPath", "must be a JSONPath string")));
+  EXPECT_THAT(problems(alone(R"({"Type": "Fail", "ErrorPath": "$[", "Cause": "x"})")),
+              ElementsAre(Problem("$.States['S'].ErrorPath", "invalid JSONPath")));
+}
+
+TEST(AslParser, RefusesResultPathThatIsNotAReferencePath) {
+  EXPECT_THAT(
+      problems(one_state(R"({"Type": "Pass", "ResultPath": "$.items[*]", "Next": "Done"})")),
+      ElementsAre(Problem("$.States['S'].ResultPath", "reference path")));
+  EXPECT_THAT(problems(one_state(R"({"Type": "Pass", "ResultPath": "$..x", "Next": "Done"})")),
+              ElementsAre(Problem("$.States['S'].ResultPath", "reference path")));
+  EXPECT_THAT(
+      problems(task_with(
+          R"("Catch": [{"ErrorEquals": ["A"], "Next": "Done", "ResultPath": "$.a[0,1]"}])")),
+      ElementsAre(Problem("$.States['S'].Catch[0].ResultPath", "reference path")));
+  EXPECT_THAT(problems(one_state(R"({"Type": "Pass", "ResultPath": "$$.State", "Next": "Done"})")),
+              ElementsAre(Problem("$.States['S'].ResultPath", "context object")));
+  // A filter is fine in InputPath (not a reference path, but a valid path there).
+  EXPECT_THAT(problems(one_state(
+                  R"({"Type": "Pass", "InputPath": "$.items[?(@.p > 1)]", "Next": "Done"})")),
+              IsEmpty());
+}
+
+TEST(AslParser, RefusesBadParameterTemplates) {
+  EXPECT_THAT(problems(one_state(R"({"Type": "Pass", "Parameters": {"a.$": 5}, "Next": "Done"})")),
+              ElementsAre(Problem("$.States['S'].Parameters['a.$']", "JSONPath string")));
+  EXPECT_THAT(problems(one_state(
+                  R"({"Type": "Pass", "Parameters": {"a": {"b.$": "$.x["}}, "Next": "Done"})")),
+              ElementsAre(Problem("$.States['S'].Parameters['a']['b.$']", "invalid JSONPath")));
+  EXPECT_THAT(problems(one_state(R"({"Type": "Pass", "Parameters": [1], "Next": "Done"})")),
+              ElementsAre(Problem("$.States['S'].Parameters", "must be a JSON object")));
+  EXPECT_THAT(problems(task_with(R"j("ResultSelector": {"id.$": "States.Format('{}', $.id)"})j")),
+              ElementsAre(Problem("$.States['S'].ResultSelector['id.$']", "intrinsic functions")));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Choice rules
+
+TEST(AslParser, RefusesChoiceRuleWithoutOperator) {
+  EXPECT_THAT(problems(choice_with(R"({"Variable": "$.a", "Next": "Done"})")),
+              ElementsAre(Problem("$.States['S'].Choices[0]", "needs one comparison operator")));
+}
+
+TEST(AslParser, RefusesChoiceRuleWithTwoOperators) {
+  EXPECT_THAT(
+      problems(choice_with(
+          R"({"Variable": "$.a", "StringEquals": "x", "StringMatches": "y*", "Next": "Done"})")),
+      ElementsAre(Problem("$.States['S'].Choices[0]", "only one comparison operator")));
+  EXPECT_THAT(
+      problems(choice_with(
+          R"({"And": [{"Variable": "$.a", "IsNull": true}], "Not": {"Variable": "$.a", "IsNull": true},
+                      "Next": "Done"})")),
+      ElementsAre(Problem("$.States['S'].Choices[0]", "only one comparison operator")));
+}
+
+TEST(AslParser, RefusesNextInsideNestedChoiceRules) {
+  EXPECT_THAT(
+      problems(choice_with(
+          R"({"And": [{"Variable": "$.a", "IsNull": true, "Next": "Done"}], "Next": "Done"})")),
+      ElementsAre(Problem("$.States['S'].Choices[0].And[0].Next", "only top-level")));
+  EXPECT_THAT(
+      problems(choice_with(
+          R"({"Not": {"Variable": "$.a", "IsNull": true, "Next": "Done"}, "Next": "Done"})")),
+      ElementsAre(Problem("$.States['S'].Choices[0].Not.Next", "only top-level")));
+}
+
+TEST(AslParser, RefusesTopLevelChoiceRuleWithoutNext) {
+  EXPECT_THAT(problems(choice_with(R"({"Variable": "$.a", "IsNull": true})")),
+              ElementsAre(Problem("$.States['S'].Choices[0]", "missing required field \"Next\"")));
+}
+
+TEST(AslParser, RefusesWrongOperandTypes) {
+  EXPECT_THAT(problems(choice_with(R"({"Variable": "$.a", "StringEquals": 5, "Next": "Done"})")),
+              ElementsAre(Problem("$.States['S'].Choices[0].StringEquals", "must be a string")));
+  EXPECT_THAT(
+      problems(choice_with(R"({"Variable": "$.a", "StringMatches": null, "Next": "Done"})")),
+      ElementsAre(Problem("$.States['S'].Choices[0].StringMatches", "must be a string")));
+  EXPECT_THAT(
+      problems(choice_with(R"({"Variable": "$.a", "NumericLessThan": "5", "Next": "Done"})")),
+      ElementsAre(Problem("$.States['S'].Choices[0].NumericLessThan", "must be a number")));
+  EXPECT_THAT(
+      problems(choice_with(R"({"Variable": "$.a", "BooleanEquals": "true", "Next": "Done"})")),
+      ElementsAre(Problem("$.States['S'].Choices[0].BooleanEquals", "true or false")));
+  EXPECT_THAT(problems(choice_with(R"({"Variable": "$.a", "IsPresent": 1, "Next": "Done"})")),
+              ElementsAre(Problem("$.States['S'].Choices[0].IsPresent", "true or false")));
+  EXPECT_THAT(problems(choice_with(
+                  R"({"Variable": "$.a", "TimestampEquals": "tomorrow", "Next": "Done"})")),
+              ElementsAre(Problem("$.States['S'].Choices[0].TimestampEquals", "RFC 3339")));
+  EXPECT_THAT(
+      problems(choice_with(
+          R"({"Variable": "$.a", "TimestampLessThan": "2025-02-30T00:00:00Z", "Next": "Done"})")),
+      ElementsAre(Problem("$.States['S'].Choices[0].TimestampLessThan", "RFC 3339")));
+  EXPECT_THAT(
+      problems(choice_with(R"({"Variable": "$.a", "StringEqualsPath": 3, "Next": "Done"})")),
+      ElementsAre(Problem("$.States['S'].Choices[0].StringEqualsPath", "JSONPath")));
+}
+
+TEST(AslParser, RefusesUnknownComparisonOperators) {
+  EXPECT_THAT(
+      problems(choice_with(R"({"Variable": "$.a", "StringContains": "x", "Next": "Done"})")),
+      Contains(Problem("$.States['S'].Choices[0].StringContains", "unknown field")));
+  // Is* operators have no *Path variant.
+  EXPECT_THAT(problems(choice_with(R"({"Variable": "$.a", "IsNullPath": "$.b", "Next": "Done"})")),
+              Contains(Problem("$.States['S'].Choices[0].IsNullPath", "unknown field")));
+}
+
+TEST(AslParser, RefusesVariableProblems) {
+  EXPECT_THAT(
+      problems(choice_with(R"({"StringEquals": "x", "Next": "Done"})")),
+      ElementsAre(Problem("$.States['S'].Choices[0]", "missing required field \"Variable\"")));
+  EXPECT_THAT(problems(choice_with(R"({"Variable": "$.a[", "StringEquals": "x", "Next": "Done"})")),
+              ElementsAre(Problem("$.States['S'].Choices[0].Variable", "invalid JSONPath")));
+  EXPECT_THAT(
+      problems(choice_with(
+          R"({"Variable": "$.a", "Or": [{"Variable": "$.a", "IsNull": true}], "Next": "Done"})")),
+      ElementsAre(Problem("$.States['S'].Choices[0].Variable", "take no \"Variable\"")));
+}
+
+TEST(AslParser, RefusesEmptyOrMalformedAndOr) {
+  EXPECT_THAT(problems(choice_with(R"({"And": [], "Next": "Done"})")),
+              ElementsAre(Problem("$.States['S'].Choices[0].And", "non-empty array")));
+  EXPECT_THAT(
+      problems(choice_with(R"({"Or": [{"Variable": "$.a", "IsNull": true}, 5], "Next": "Done"})")),
+      ElementsAre(Problem("$.States['S'].Choices[0].Or[1]", "must be an object")));
+  EXPECT_THAT(problems(one_state(R"({"Type": "Choice", "Choices": [], "Default": "Done"})")),
+              ElementsAre(Problem("$.States['S'].Choices", "non-empty array")));
+}
+
+TEST(AslParser, ReportsErrorsDeepInsideNestedRules) {
+  EXPECT_THAT(problems(choice_with(
+                  R"({"Or": [{"Variable": "$.a", "IsNull": true},
+                             {"And": [{"Not": {"Variable": "$.b", "NumericEquals": "one"}}]}],
+                      "Next": "Done"})")),
+              ElementsAre(Problem("$.States['S'].Choices[0].Or[1].And[0].Not.NumericEquals",
+                                  "must be a number")));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Wait and Fail
+
+TEST(AslParser, RefusesWaitWithoutAnyDuration) {
+  EXPECT_THAT(
+      problems(one_state(R"({"Type": "Wait", "Next": "Done"})")),
+      ElementsAre(Problem("$.States['S']",
+                          "exactly one of Seconds, SecondsPath, Timestamp, TimestampPath")));
+}
+
+TEST(AslParser, RefusesWaitWithTwoDurations) {
+  EXPECT_THAT(problems(one_state(
+                  R"({"Type": "Wait", "Seconds": 5, "SecondsPath": "$.s", "Next": "Done"})")),
+              ElementsAre(Problem("$.States['S']", "exactly one of")));
+  EXPECT_THAT(
+      problems(one_state(
+          R"({"Type": "Wait", "Timestamp": "2026-01-01T00:00:00Z", "TimestampPath": "$.t", "Next": "Done"})")),
+      ElementsAre(Problem("$.States['S']", "exactly one of")));
+}
+
+TEST(AslParser, RefusesBadWaitValues) {
+  EXPECT_THAT(problems(one_state(R"({"Type": "Wait", "Seconds": -1, "Next": "Done"})")),
+              ElementsAre(Problem("$.States['S'].Seconds", "non-negative integer")));
+  EXPECT_THAT(problems(one_state(
+                  R"({"Type": "Wait", "Timestamp": "2026-01-01 00:00:00", "Next": "Done"})")),
+              ElementsAre(Problem("$.States['S'].Timestamp", "RFC 3339")));
+  EXPECT_THAT(problems(one_state(R"({"Type": "Wait", "SecondsPath": "$.s[*]", "Next": "Done"})")),
+              ElementsAre(Problem("$.States['S'].SecondsPath", "reference path")));
+}
+
+TEST(AslParser, RefusesFailWithErrorAndErrorPath) {
+  EXPECT_THAT(problems(alone(R"({"Type": "Fail", "Error": "E", "ErrorPath": "$.e"})")),
+              ElementsAre(Problem("$.States['S']", "both \"Error\" and \"ErrorPath\"")));
+  EXPECT_THAT(problems(alone(R"({"Type": "Fail", "Cause": "c", "CausePath": "$.c"})")),
+              ElementsAre(Problem("$.States['S']", "both \"Cause\" and \"CausePath\"")));
+  EXPECT_THAT(problems(alone(R"({"Type": "Fail", "Error": 3})")),
+              ElementsAre(Problem("$.States['S'].Error", "must be a string")));
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON text and aggregation
+
+TEST(AslParser, RefusesInvalidJsonTextWithItsPosition) {
+  auto result = parse_state_machine_text("{\n  \"StartAt\": \"A\",\n  \"States\": ]\n}", "bad");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kInvalidDefinition);
+  EXPECT_THAT(result.error().message, StartsWith("definition is not valid JSON"));
+  // The header promises the line/offset of the syntax error: the ']' on line 3, column 13.
+  EXPECT_THAT(result.error().message, HasSubstr("line 3"));
+  EXPECT_THAT(result.error().message, HasSubstr("column 13"));
+
+  auto truncated = parse_state_machine_text(R"({"StartAt": "A", "States": {)", "bad");
+  ASSERT_FALSE(truncated.ok());
+  EXPECT_EQ(truncated.error().code, ErrorCode::kInvalidDefinition);
+  EXPECT_THAT(truncated.error().message, StartsWith("definition is not valid JSON"));
+
+  auto trailing = parse_state_machine_text(
+      R"({"StartAt": "A", "States": {"A": {"Type": "Succeed"}}} x)", "bad");
+  ASSERT_FALSE(trailing.ok());
+  EXPECT_THAT(trailing.error().message, StartsWith("definition is not valid JSON"));
+
+  auto empty = parse_state_machine_text("", "bad");
+  ASSERT_FALSE(empty.ok());
+  EXPECT_EQ(empty.error().code, ErrorCode::kInvalidDefinition);
+}
+
+TEST(AslParser, ReportsSeveralProblemsTogether) {
+  const auto found = problems(R"({"StartAt": "A", "Extra": 1, "States": {
+      "A": {"Type": "Pass", "Next": "Ghost"},
+      "W": {"Type": "Wait", "Next": "A"},
+      "T": {"Type": "Task", "Resource": "r", "End": true,
+            "Retry": [{"ErrorEquals": ["X"], "BackoffRate": 0.1, "MaxAttempts": -2}]}}})");
+  EXPECT_THAT(found,
+              UnorderedElementsAre(
+                  Problem("$.Extra", "unknown field"),
+                  Problem("$.States['A'].Next", "does not exist: \"Ghost\""),
+                  Problem("$.States['W']", "exactly one of"),
+                  Problem("$.States['T'].Retry[0].MaxAttempts", "non-negative integer"),
+                  Problem("$.States['T'].Retry[0].BackoffRate", "greater than or equal to 1.0"),
+                  Problem("$.States['W']", "not reachable from StartAt"),
+                  Problem("$.States['T']", "not reachable from StartAt")));
+}
+
+TEST(AslParser, SingleProblemUsesSingularPrefix) {
+  auto result =
+      parse_state_machine_text(R"({"StartAt": "A", "States": {"A": {"Type": "Pass"}}})", "x");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().message,
+            "invalid definition: $.States['A']: must have \"Next\" or \"End\": true");
+}
+
+TEST(AslParser, ParseFromValueMatchesParseFromText) {
+  const std::string text =
+      task_with(R"("Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": -1}])");
+  auto from_text = parse_state_machine_text(text, "m");
+  auto from_value = parse_state_machine(json::parse(text), "m");
+  ASSERT_FALSE(from_text.ok());
+  ASSERT_FALSE(from_value.ok());
+  EXPECT_EQ(from_text.error().message, from_value.error().message);
+}
+
+TEST(AslParser, StateTypeNames) {
+  EXPECT_STREQ(state_type_name(StateType::kTask), "Task");
+  EXPECT_STREQ(state_type_name(StateType::kPass), "Pass");
+  EXPECT_STREQ(state_type_name(StateType::kChoice), "Choice");
+  EXPECT_STREQ(state_type_name(StateType::kWait), "Wait");
+  EXPECT_STREQ(state_type_name(StateType::kSucceed), "Succeed");
+  EXPECT_STREQ(state_type_name(StateType::kFail), "Fail");
+  EXPECT_STREQ(state_type_name(StateType::kParallel), "Parallel");
+  EXPECT_STREQ(state_type_name(StateType::kMap), "Map");
+}
+
+}  // namespace
+}  // namespace settled::asl
