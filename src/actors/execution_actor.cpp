@@ -343,7 +343,6 @@ class Execution {
     rec_.status = ExecutionStatus::kSucceeded;
     rec_.output = std::move(output);
     close(now);
-    engine_->stats->succeeded += 1;
   }
 
   void finish_failed(std::string error, std::string cause) {
@@ -356,7 +355,6 @@ class Execution {
     rec_.error = std::move(error);
     rec_.cause = std::move(cause);
     close(now);
-    engine_->stats->failed += 1;
     log(LogLevel::kWarn, "execution.failed", {{"error", rec_.error}, {"cause", rec_.cause}});
   }
 
@@ -365,7 +363,11 @@ class Execution {
     rec_.phase = Phase::kDone;
     rec_.due = 0;
     pending_.erase(Table::kOpenExecutions, rec_.id);
-    commit_then([this] { self_->quit(); });
+    commit_then([this] {
+      // Counted once durable, so counters never run ahead of what a restart would show.
+      (rec_.status == ExecutionStatus::kSucceeded ? engine_->stats->succeeded : engine_->stats->failed) += 1;
+      self_->quit();
+    });
   }
 
   // Makes everything pending durable in one store commit, then continues with `next`.

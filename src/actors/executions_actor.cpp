@@ -150,6 +150,11 @@ caf::behavior executions_behavior(Self* self, EnginePtr engine) {
       admitted(self, id, result);
     }
   });
+  // Shutting down the supervisor takes its executions with it; they resume from LMDB next start.
+  self->set_exit_handler([self](const caf::exit_msg& msg) {
+    for (auto& [id, child] : self->state.running) self->send_exit(child, msg.reason);
+    self->quit(msg.reason);
+  });
   return {
       [self](start_atom, StartRequest& req) { start(self, req); },
       [self](started_atom, const std::string& id, StartResult& result) { admitted(self, id, result); },

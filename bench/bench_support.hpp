@@ -1,0 +1,76 @@
+#pragma once
+// Shared pieces of settled's benchmarks: a temporary data directory and the in-process engine
+// wired exactly as the daemon wires it (durable LMDB, group commit, Stripe simulator).
+
+#include "actors/engine.hpp"
+#include "actors/executions_actor.hpp"
+#include "actors/stripe_simulator_actor.hpp"
+#include "adapters/workflow_loader.hpp"
+
+#include <caf/all.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+namespace settled::bench {
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "settled-bench-XXXXXX").string();
+    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+struct InProcessEngine {
+  TempDir dir;
+  caf::actor_system_config config;
+  std::unique_ptr<caf::actor_system> system;
+  actors::EnginePtr engine;
+  caf::actor simulator_store;
+  caf::actor executions;
+  std::shared_ptr<actors::StoreStats> store_stats = std::make_shared<actors::StoreStats>();
+
+  InProcessEngine() {
+    system = std::make_unique<caf::actor_system>(config);
+    auto db = adapters::LmdbStore::open({dir.path() + "/var", std::size_t{8} << 30, true});
+    auto sim_db = adapters::LmdbStore::open({dir.path() + "/var/stripe-simulator", std::size_t{8} << 30, true});
+    auto workflows = adapters::load_workflows(std::string(SETTLED_SOURCE_DIR) + "/config/workflows");
+    if (!db || !sim_db || !workflows) throw std::runtime_error("cannot set up the engine");
+    engine = std::make_shared<actors::Engine>();
+    engine->db = *db;
+    engine->now = actors::system_now;
+    engine->set_workflows(*workflows);
+    engine->store = actors::spawn_store(*system, *db, {}, store_stats);
+    simulator_store = actors::spawn_store(*system, *sim_db, {}, std::make_shared<actors::StoreStats>());
+    engine->stripe = actors::spawn_stripe_simulator(*system, *sim_db, simulator_store);
+    executions = actors::spawn_executions(*system, engine);
+  }
+
+  ~InProcessEngine() {
+    for (auto* a : {&executions, &engine->stripe, &engine->store, &simulator_store})
+      caf::anon_send_exit(*a, caf::exit_reason::user_shutdown);
+    // Drop every handle first: CAF's shutdown waits for detached actors to be destroyed.
+    executions = nullptr;
+    simulator_store = nullptr;
+    engine.reset();
+    system.reset();
+  }
+};
+
+}  // namespace settled::bench
