@@ -4,6 +4,7 @@
 #include "actors/http_api.hpp"
 #include "actors/messages.hpp"
 #include "actors/stripe_simulator_actor.hpp"
+#include "adapters/admin_server.hpp"
 #include "adapters/http_server.hpp"
 #include "adapters/log.hpp"
 #include "adapters/workflow_loader.hpp"
@@ -139,8 +140,42 @@ int main(int argc, char** argv) {
     http_options.threads = cfg.http_threads;
     http_options.body_limit = cfg.body_limit;
     auto server = adapters::HttpServer::start(http_options, actors::make_http_api({engine, executions, *simulator_db}));
-    if (!server) {
-      std::cerr << "settled: " << server.error().message << std::endl;
+    const auto started_at = std::chrono::steady_clock::now();
+    auto admin = adapters::AdminServer::start(
+        {cfg.admin_socket, "", std::size_t{1} << 20},
+        [&system, executions, engine, store_stats, started_at, db = *db](
+            const std::string& command, const boost::json::object&, adapters::AdminReply reply) {
+          if (command == "ping") return reply(boost::json::value(boost::json::object{{"pong", true}}));
+          if (command != "status")
+            return reply(Error{ErrorCode::kInvalidRequest, "unknown command \"" + command + "\" (known: ping, status)"});
+          system.spawn([=](caf::event_based_actor* self) {
+            self->request(executions, std::chrono::seconds(5), actors::count_atom::value)
+                .then(
+                    [=](std::uint64_t running) {
+                      const auto usage = db->usage();
+                      const auto& s = *engine->stats;
+                      boost::json::object result{
+                          {"version", "0.1.0"},
+                          {"uptimeSeconds", std::chrono::duration_cast<std::chrono::seconds>(
+                                                std::chrono::steady_clock::now() - started_at).count()},
+                          {"ingestion", "accepting"},
+                          {"runningExecutions", running},
+                          {"executions", boost::json::object{{"started", s.started.load()},
+                                                             {"succeeded", s.succeeded.load()},
+                                                             {"failed", s.failed.load()}}},
+                          {"store", boost::json::object{{"mapSize", usage.map_size},
+                                                        {"usedBytes", usage.used_bytes},
+                                                        {"commits", store_stats->commits.load()},
+                                                        {"operations", store_stats->operations.load()}}}};
+                      reply(boost::json::value(std::move(result)));
+                    },
+                    [=](caf::error& err) {
+                      reply(Error{ErrorCode::kTimeout, "executions supervisor did not answer: " + caf::to_string(err)});
+                    });
+          });
+        });
+    if (!server || !admin) {
+      std::cerr << "settled: " << (!server ? server.error().message : admin.error().message) << std::endl;
       exit_code = 2;
     } else {
       boost::json::object started{{"dataDir", cfg.data_dir},
@@ -161,6 +196,7 @@ int main(int argc, char** argv) {
       sd_notify(0, "STOPPING=1");
       adapters::log(adapters::LogLevel::kInfo, "settled.stopping", {{"signal", signal_number}});
       (*server)->stop();
+      (*admin)->stop();
     }
     caf::anon_send_exit(executions, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(engine->stripe, caf::exit_reason::user_shutdown);

@@ -1,0 +1,40 @@
+#pragma once
+// The admin socket: a Unix stream socket (mode 0660) that takes one JSON object per line and
+// answers one JSON object per line: {"id": ..., "ok": true, "result": ...} or
+// {"id": ..., "ok": false, "error": {"error": "<Name>", "message": "..."}}. Peers are checked
+// with SO_PEERCRED: the daemon's own uid, root, or a member of the configured admin group.
+
+#include "domain/result.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace settled::adapters {
+
+// Answers a well-formed request's command; `reply` may be called later, from any thread.
+using AdminReply = std::function<void(Result<boost::json::value>)>;
+using AdminHandler = std::function<void(const std::string& command, const boost::json::object& request,
+                                        AdminReply reply)>;
+
+struct AdminServerOptions {
+  std::string path;
+  std::string admin_group;  // empty: only the daemon's uid and root
+  std::size_t line_limit = 1 << 20;
+};
+
+class AdminServer {
+ public:
+  static Result<std::unique_ptr<AdminServer>> start(AdminServerOptions options, AdminHandler handler);
+  ~AdminServer();
+  void stop();
+
+ private:
+  struct Impl;
+  explicit AdminServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace settled::adapters

@@ -1,0 +1,64 @@
+// The admin socket of a real daemon: mode 0660, one JSON reply per request line, errors as
+// objects (never a dropped connection), status numbers that move with the work done.
+
+#include "integration/daemon_fixture.hpp"
+
+#include <boost/asio.hpp>
+
+#include <sys/stat.h>
+
+namespace settled::testing {
+namespace {
+
+namespace json = boost::json;
+namespace net = boost::asio;
+
+class AdminSocket : public DaemonTest {
+ protected:
+  std::string socket_path() const { return dir_.path() + "/var/settled.sock"; }
+
+  // Sends the lines, reads one reply line per request line, keyed by "id".
+  std::vector<json::object> exchange(const std::vector<std::string>& lines) {
+    net::io_context io;
+    net::local::stream_protocol::socket socket(io);
+    socket.connect(net::local::stream_protocol::endpoint(socket_path()));
+    std::string out;
+    for (const auto& l : lines) out += l + "\n";
+    net::write(socket, net::buffer(out));
+    std::vector<json::object> replies;
+    std::string buffer;
+    while (replies.size() < lines.size()) {
+      const auto n = net::read_until(socket, net::dynamic_buffer(buffer), '\n');
+      replies.push_back(json::parse(buffer.substr(0, n - 1)).as_object());
+      buffer.erase(0, n);
+    }
+    return replies;
+  }
+};
+
+TEST_F(AdminSocket, IsCreatedWithMode0660) {
+  struct stat st{};
+  ASSERT_EQ(::stat(socket_path().c_str(), &st), 0);
+  EXPECT_TRUE(S_ISSOCK(st.st_mode));
+  EXPECT_EQ(st.st_mode & 0777, 0660u);
+}
+
+TEST_F(AdminSocket, AnswersStatusAndRefusesBadLinesWithErrorObjects) {
+  ASSERT_EQ(start_payment("p-admin", "pm_card_visa").status, 201u);
+  wait_final("payment:p-admin");
+  auto replies = exchange({R"({"id":1,"command":"status"})", "not json", R"({"id":3,"command":"no-such"})",
+                           R"({"id":4})", R"({"id":5,"command":"ping"})"});
+  std::map<std::string, json::object> by_id;
+  for (auto& r : replies) by_id[json::serialize(r.at("id"))] = r;
+  ASSERT_EQ(by_id.count("1"), 1u);
+  EXPECT_TRUE(by_id["1"].at("ok").as_bool());
+  EXPECT_EQ(by_id["1"].at("result").at("executions").at("succeeded").to_number<std::uint64_t>(), 1u);
+  EXPECT_GT(by_id["1"].at("result").at("store").at("commits").to_number<std::uint64_t>(), 0u);
+  EXPECT_EQ(by_id["null"].at("error").at("error").as_string(), "InvalidJson");
+  EXPECT_EQ(by_id["3"].at("error").at("error").as_string(), "InvalidRequest");
+  EXPECT_EQ(by_id["4"].at("error").at("error").as_string(), "InvalidRequest");
+  EXPECT_TRUE(by_id["5"].at("ok").as_bool());
+}
+
+}  // namespace
+}  // namespace settled::testing
