@@ -33,8 +33,7 @@ class Execution {
         machine_(std::move(spawn.machine)),
         rec_(std::move(spawn.record)),
         fresh_(spawn.fresh),
-        history_(rec_.last_event_id),
-        rng_(std::random_device{}()) {}
+        history_(rec_.last_event_id) {}
 
   void begin() {
     if (fresh_) {
@@ -108,6 +107,8 @@ class Execution {
   }
 
   json::value context() const {
+    const asl::State* state = machine_->find(rec_.state);
+    if (state && !state->uses_context) return json::value();  // most states never read $$
     asl::ContextFacts facts;
     facts.execution_id = rec_.id;
     facts.execution_name = rec_.name;
@@ -302,8 +303,10 @@ class Execution {
   }
 
   void fail_through_handlers(const asl::State& state, const std::string& error, const std::string& cause) {
+    // One generator per scheduler thread: seeding from the OS per execution costs a syscall.
+    thread_local std::mt19937_64 rng{std::random_device{}()};
     std::uniform_real_distribution<double> jitter(0.0, 1.0);
-    asl::Step step = asl::fail_task(state, rec_.state_input, error, cause, rec_.retrier_attempts, jitter(rng_));
+    asl::Step step = asl::fail_task(state, rec_.state_input, error, cause, rec_.retrier_attempts, jitter(rng));
     if (auto* retry = std::get_if<asl::RetryAfter>(&step)) {
       rec_.phase = Phase::kRetryWait;
       rec_.due = engine_->now() + retry->delay_ms;
@@ -432,7 +435,6 @@ class Execution {
   bool start_reported_ = false;
   asl::HistoryBuilder history_;
   WriteBatch pending_;
-  std::mt19937_64 rng_;
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 // requests share commits, and failures reach exactly the waiters they concern.
 
 #include "actors/store_actor.hpp"
+#include "support/temp_dir.hpp"
 
 #include "actors/messages.hpp"
 
@@ -30,24 +31,7 @@ namespace fs = std::filesystem;
 // Generous bound on any single reply, so a broken store fails the test instead of hanging it.
 constexpr auto kReplyTimeout = std::chrono::seconds(120);
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "settled-store-actor-test-XXXXXX").string();
-    if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using settled::testing::TempDir;
 
 std::string key_of(int sender, int i) {
   char buf[32];

@@ -1,6 +1,7 @@
 // Tests for the LMDB store (src/adapters/lmdb_store.hpp), each in its own temporary directory.
 
 #include "adapters/lmdb_store.hpp"
+#include "support/temp_dir.hpp"
 
 #include "domain/storage_keys.hpp"
 
@@ -20,24 +21,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "settled-lmdb-test-XXXXXX").string();
-    if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using settled::testing::TempDir;
 
 std::shared_ptr<LmdbStore> open_store(const std::string& path,
                                       std::size_t map_size = std::size_t{64} << 20) {

@@ -2,6 +2,7 @@
 // method, idempotent replay, and the payment-intent list against a real LmdbStore.
 
 #include "adapters/stripe_simulator.hpp"
+#include "support/temp_dir.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -335,24 +336,7 @@ TEST(StripeSimulator, ErrorNames) {
 // ---------------------------------------------------------------------------------------------
 // Listing, against a real store
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "settled-stripe-test-XXXXXX").string();
-    if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using settled::testing::TempDir;
 
 class StripeListTest : public ::testing::Test {
  protected:

@@ -2,6 +2,8 @@
 // Runs the real settled binary for integration tests: fork+exec, capture of its output,
 // waiting for the ready line, and the ways a daemon can be ended (SIGTERM, SIGKILL).
 
+#include "support/temp_dir.hpp"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -266,34 +268,6 @@ class DaemonProcess {
   std::mutex reap_mutex_;  // guards reaped_, status_
   bool reaped_ = false;
   int status_ = 0;
-};
-
-// A fresh directory under $TMPDIR (or /tmp), removed with everything in it by the
-// destructor unless SETTLED_KEEP_TMP is set (to look at a failed test's data).
-class TempDir {
- public:
-  TempDir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string pattern = std::string(base && *base ? base : "/tmp") + "/settled-test-XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      throw std::system_error(errno, std::generic_category(), "mkdtemp " + pattern);
-    }
-    path_ = pattern;
-  }
-
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  ~TempDir() {
-    if (std::getenv("SETTLED_KEEP_TMP") != nullptr) return;
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
 };
 
 }  // namespace settled::testing

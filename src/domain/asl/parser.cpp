@@ -63,6 +63,10 @@ class Validator {
           fail(where, "a state name must be 1 to 80 characters long");
         State state = parse_state(value, where);
         state.name = state_name;
+        // Conservative: a "$$" anywhere in the state (even inside a literal) builds the context.
+        // Wait states read $$.State.EnteredTime for their due time.
+        state.uses_context = state.type == StateType::kWait ||
+                             json::serialize(value).find("$$") != std::string::npos;
         machine.states.emplace(state_name, std::move(state));
       }
     }

@@ -57,6 +57,7 @@ struct ChoiceRule {
 
 struct State {
   std::string name;
+  bool uses_context = false;  // some path of the state reads the context object ($$)
   StateType type = StateType::kPass;
   std::string next;
   bool end = false;
