@@ -12,18 +12,19 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <thread>
 #include <filesystem>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 namespace settled::bench {
 
 class TempDir {
  public:
   TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "settled-bench-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "settled-bench-XXXXXX").string();
     if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
     path_ = pattern;
   }
@@ -47,17 +48,22 @@ struct InProcessEngine {
   std::shared_ptr<actors::StoreStats> store_stats = std::make_shared<actors::StoreStats>();
 
   InProcessEngine() {
+    if (const char* policy = std::getenv("SETTLED_SCHEDULER"))
+      config.set("scheduler.policy", caf::atom_from_string(policy));
     system = std::make_unique<caf::actor_system>(config);
     auto db = adapters::LmdbStore::open({dir.path() + "/var", std::size_t{8} << 30, true});
-    auto sim_db = adapters::LmdbStore::open({dir.path() + "/var/stripe-simulator", std::size_t{8} << 30, true});
-    auto workflows = adapters::load_workflows(std::string(SETTLED_SOURCE_DIR) + "/config/workflows");
+    auto sim_db = adapters::LmdbStore::open(
+        {dir.path() + "/var/stripe-simulator", std::size_t{8} << 30, true});
+    auto workflows =
+        adapters::load_workflows(std::string(SETTLED_SOURCE_DIR) + "/config/workflows");
     if (!db || !sim_db || !workflows) throw std::runtime_error("cannot set up the engine");
     engine = std::make_shared<actors::Engine>();
     engine->db = *db;
     engine->now = actors::system_now;
     engine->set_workflows(*workflows);
     engine->store = actors::spawn_store(*system, *db, {}, store_stats);
-    simulator_store = actors::spawn_store(*system, *sim_db, {}, std::make_shared<actors::StoreStats>());
+    simulator_store =
+        actors::spawn_store(*system, *sim_db, {}, std::make_shared<actors::StoreStats>());
     engine->stripe = actors::spawn_stripe_simulator(*system, *sim_db, simulator_store);
     executions = actors::spawn_executions(*system, engine);
   }

@@ -24,27 +24,36 @@ void BM_PaymentExecutions(benchmark::State& state) {
   std::atomic<int> admitted{0}, refused{0};
   int run = 0;
   for (auto _ : state) {
-    const auto finished_before = engine.engine->stats->succeeded.load() + engine.engine->stats->failed.load();
+    const auto finished_before =
+        engine.engine->stats->succeeded.load() + engine.engine->stats->failed.load();
     for (int i = 0; i < count; ++i) {
       const std::string id = "bench-" + std::to_string(run) + "-" + std::to_string(i);
       actors::StartRequest req;
       req.state_machine = "payment";
       req.name = id;
-      req.input = boost::json::object{{"paymentId", id},       {"customerId", "c-1"},
-                                      {"amount", 1250},        {"currency", "USD"},
+      req.input = boost::json::object{{"paymentId", id},
+                                      {"customerId", "c-1"},
+                                      {"amount", 1250},
+                                      {"currency", "USD"},
                                       {"paymentMethod", "pm_card_visa"}};
-      req.reply = [&](actors::StartReply reply) { (reply.http_status == 201 ? admitted : refused) += 1; };
+      req.reply = [&](actors::StartReply reply) {
+        (reply.http_status == 201 ? admitted : refused) += 1;
+      };
       caf::anon_send(engine.executions, actors::start_atom::value, std::move(req));
     }
     // Wait for every execution to reach a final state (benchmark only: polls a counter).
-    while (engine.engine->stats->succeeded.load() + engine.engine->stats->failed.load() - finished_before <
+    while (engine.engine->stats->succeeded.load() + engine.engine->stats->failed.load() -
+               finished_before <
            static_cast<std::uint64_t>(count)) {
       std::this_thread::sleep_for(std::chrono::microseconds(200));
       if (std::getenv("SETTLED_BENCH_DEBUG")) {
         static int n = 0;
         if (++n % 5000 == 0)
-          std::fprintf(stderr, "admitted=%d refused=%d started=%llu succeeded=%llu failed=%llu attempts=%llu commits=%llu\n",
-                       admitted.load(), refused.load(), (unsigned long long)engine.engine->stats->started.load(),
+          std::fprintf(stderr,
+                       "admitted=%d refused=%d started=%llu succeeded=%llu failed=%llu "
+                       "attempts=%llu commits=%llu\n",
+                       admitted.load(), refused.load(),
+                       (unsigned long long)engine.engine->stats->started.load(),
                        (unsigned long long)engine.engine->stats->succeeded.load(),
                        (unsigned long long)engine.engine->stats->failed.load(),
                        (unsigned long long)engine.engine->stats->task_attempts.load(),
@@ -55,13 +64,19 @@ void BM_PaymentExecutions(benchmark::State& state) {
   }
   if (refused > 0) state.SkipWithError("some executions were refused");
   if (engine.engine->stats->failed > 0) state.SkipWithError("some executions failed");
-  state.counters["executions_per_s"] =
-      benchmark::Counter(static_cast<double>(state.iterations() * count), benchmark::Counter::kIsRate);
+  state.counters["executions_per_s"] = benchmark::Counter(
+      static_cast<double>(state.iterations() * count), benchmark::Counter::kIsRate);
   state.counters["commits"] = static_cast<double>(engine.store_stats->commits.load());
-  state.counters["ops_per_commit"] = static_cast<double>(engine.store_stats->operations.load()) /
-                                     static_cast<double>(std::max<std::uint64_t>(1, engine.store_stats->commits));
+  state.counters["ops_per_commit"] =
+      static_cast<double>(engine.store_stats->operations.load()) /
+      static_cast<double>(std::max<std::uint64_t>(1, engine.store_stats->commits));
 }
-BENCHMARK(BM_PaymentExecutions)->Arg(1000)->Arg(10000)->Iterations(3)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_PaymentExecutions)
+    ->Arg(1000)
+    ->Arg(10000)
+    ->Iterations(3)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace settled::bench

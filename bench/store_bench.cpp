@@ -46,13 +46,19 @@ void BM_StoreGroupCommit(benchmark::State& state) {
     });
   }
   state.SetItemsProcessed(state.iterations() * batches * ops);
-  state.counters["puts_per_s"] = benchmark::Counter(static_cast<double>(state.iterations() * batches * ops),
-                                                    benchmark::Counter::kIsRate);
+  state.counters["puts_per_s"] = benchmark::Counter(
+      static_cast<double>(state.iterations() * batches * ops), benchmark::Counter::kIsRate);
   state.counters["ops_per_commit"] =
-      static_cast<double>(stats->operations.load()) / static_cast<double>(std::max<std::uint64_t>(1, stats->commits));
+      static_cast<double>(stats->operations.load()) /
+      static_cast<double>(std::max<std::uint64_t>(1, stats->commits));
   caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
 }
-BENCHMARK(BM_StoreGroupCommit)->Args({1000, 10})->Args({10000, 10})->Args({100, 100})->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_StoreGroupCommit)
+    ->Args({1000, 10})
+    ->Args({10000, 10})
+    ->Args({100, 100})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace settled::bench

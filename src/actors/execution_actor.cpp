@@ -123,7 +123,8 @@ class Execution {
 
   std::string payment_id() const {
     if (rec_.input.is_object()) {
-      if (const json::value* p = rec_.input.as_object().if_contains("paymentId"); p && p->is_string())
+      if (const json::value* p = rec_.input.as_object().if_contains("paymentId");
+          p && p->is_string())
         return std::string(p->as_string());
     }
     return rec_.name;
@@ -150,8 +151,8 @@ class Execution {
     rec_.phase = Phase::kTask;
     rec_.due = 0;
     rec_.wait_output = nullptr;
-    rec_.entered_event_id =
-        history_.add(now, asl::state_event_type(state->type, true), asl::state_details(name, rec_.state_input, true));
+    rec_.entered_event_id = history_.add(now, asl::state_event_type(state->type, true),
+                                         asl::state_details(name, rec_.state_input, true));
     engine_->stats->transitions += 1;
     if (history_.events().size() >= kEventsPerCheckpoint) {
       commit_then([this] { act(); });
@@ -170,10 +171,12 @@ class Execution {
   void handle(const asl::State& state, asl::Step step) {
     const EpochMillis now = engine_->now();
     if (auto* go = std::get_if<asl::GoTo>(&step)) {
-      history_.add(now, asl::state_event_type(state.type, false), asl::state_details(state.name, go->output, false));
+      history_.add(now, asl::state_event_type(state.type, false),
+                   asl::state_details(state.name, go->output, false));
       enter(go->next, std::move(go->output));
     } else if (auto* fin = std::get_if<asl::Finish>(&step)) {
-      history_.add(now, asl::state_event_type(state.type, false), asl::state_details(state.name, fin->output, false));
+      history_.add(now, asl::state_event_type(state.type, false),
+                   asl::state_details(state.name, fin->output, false));
       finish_succeeded(std::move(fin->output));
     } else if (auto* fail = std::get_if<asl::FailWith>(&step)) {
       finish_failed(std::move(fail->error), std::move(fail->cause));
@@ -230,7 +233,8 @@ class Execution {
         });
         break;
       case ResourceKind::kRemote:
-        commit_then([this, attempt = std::move(attempt)]() mutable { call_remote(std::move(attempt)); });
+        commit_then(
+            [this, attempt = std::move(attempt)]() mutable { call_remote(std::move(attempt)); });
         break;
     }
   }
@@ -240,8 +244,9 @@ class Execution {
     if (!address) return TaskOutcome::failure(kRecordsInvalidParameters, address.error().message);
     auto stored = engine_->db->get(Table::kRecords, record_key(address->collection, address->key));
     if (!stored)
-      return TaskOutcome::failure(kRecordsNotFound,
-                                  "no record '" + address->key + "' in collection '" + address->collection + "'");
+      return TaskOutcome::failure(
+          kRecordsNotFound,
+          "no record '" + address->key + "' in collection '" + address->collection + "'");
     return TaskOutcome::success(json::parse(*stored));
   }
 
@@ -263,8 +268,10 @@ class Execution {
               const asl::State* s = current_state();
               if (!s) return;
               if (err == caf::sec::request_timeout) {
-                task_done(*s, TaskOutcome::failure(std::string(asl::errors::kTimeout),
-                                                   "Task timed out after " + std::to_string(timeout.count()) + " seconds"));
+                task_done(*s,
+                          TaskOutcome::failure(std::string(asl::errors::kTimeout),
+                                               "Task timed out after " +
+                                                   std::to_string(timeout.count()) + " seconds"));
               } else {
                 task_done(*s, TaskOutcome::failure(std::string(asl::errors::kTaskFailed),
                                                    "task worker failed: " + caf::to_string(err)));
@@ -283,7 +290,8 @@ class Execution {
     history_.add(now, "TaskSucceeded", std::move(details));
     pending_.append(std::move(outcome.writes));
     asl::Step step = asl::complete_task(state, rec_.state_input, outcome.result, context());
-    if (auto* fail = std::get_if<asl::FailWith>(&step); fail && fail->error == asl::errors::kResultPathMatchFailure) {
+    if (auto* fail = std::get_if<asl::FailWith>(&step);
+        fail && fail->error == asl::errors::kResultPathMatchFailure) {
       fail_through_handlers(state, fail->error, fail->cause);
       return;
     }
@@ -295,18 +303,24 @@ class Execution {
     json::object details = asl::task_details(state.resource);
     details["error"] = outcome.error;
     details["cause"] = outcome.cause;
-    history_.add(now, outcome.error == asl::errors::kTimeout ? "TaskTimedOut" : "TaskFailed", std::move(details));
+    history_.add(now, outcome.error == asl::errors::kTimeout ? "TaskTimedOut" : "TaskFailed",
+                 std::move(details));
     log(LogLevel::kWarn, "task.failed",
-        {{"state", state.name}, {"resource", state.resource}, {"error", outcome.error}, {"cause", outcome.cause},
+        {{"state", state.name},
+         {"resource", state.resource},
+         {"error", outcome.error},
+         {"cause", outcome.cause},
          {"retryCount", rec_.retry_count}});
     fail_through_handlers(state, outcome.error, outcome.cause);
   }
 
-  void fail_through_handlers(const asl::State& state, const std::string& error, const std::string& cause) {
+  void fail_through_handlers(const asl::State& state, const std::string& error,
+                             const std::string& cause) {
     // One generator per scheduler thread: seeding from the OS per execution costs a syscall.
     thread_local std::mt19937_64 rng{std::random_device{}()};
     std::uniform_real_distribution<double> jitter(0.0, 1.0);
-    asl::Step step = asl::fail_task(state, rec_.state_input, error, cause, rec_.retrier_attempts, jitter(rng));
+    asl::Step step =
+        asl::fail_task(state, rec_.state_input, error, cause, rec_.retrier_attempts, jitter(rng));
     if (auto* retry = std::get_if<asl::RetryAfter>(&step)) {
       rec_.phase = Phase::kRetryWait;
       rec_.due = engine_->now() + retry->delay_ms;
@@ -319,7 +333,10 @@ class Execution {
       // The engine's own alert: a task failed after its last retry (a Catch may still handle it).
       engine_->stats->alerts += 1;
       log(LogLevel::kError, "execution.retries_exhausted",
-          {{"state", state.name}, {"error", error}, {"cause", cause}, {"retries", rec_.retry_count}});
+          {{"state", state.name},
+           {"error", error},
+           {"cause", cause},
+           {"retries", rec_.retry_count}});
     }
     handle(state, std::move(step));
   }
@@ -335,7 +352,8 @@ class Execution {
 
   void schedule_wake() {
     const auto delay = std::max<std::int64_t>(0, rec_.due - engine_->now());
-    self_->delayed_send(self_, std::chrono::milliseconds(delay), wake_atom::value, rec_.entered_event_id);
+    self_->delayed_send(self_, std::chrono::milliseconds(delay), wake_atom::value,
+                        rec_.entered_event_id);
   }
 
   void finish_succeeded(json::value output) {
@@ -368,7 +386,8 @@ class Execution {
     pending_.erase(Table::kOpenExecutions, rec_.id);
     commit_then([this] {
       // Counted once durable, so counters never run ahead of what a restart would show.
-      (rec_.status == ExecutionStatus::kSucceeded ? engine_->stats->succeeded : engine_->stats->failed) += 1;
+      (rec_.status == ExecutionStatus::kSucceeded ? engine_->stats->succeeded
+                                                  : engine_->stats->failed) += 1;
       self_->quit();
     });
   }
@@ -394,7 +413,9 @@ class Execution {
                 commit_failed(reply.error);
               }
             },
-            [this](caf::error& err) { commit_failed(Error{ErrorCode::kStoreUnavailable, caf::to_string(err)}); });
+            [this](caf::error& err) {
+              commit_failed(Error{ErrorCode::kStoreUnavailable, caf::to_string(err)});
+            });
   }
 
   void commit_failed(const Error& error) {
@@ -403,7 +424,8 @@ class Execution {
       refuse_start(error);
       return;
     }
-    log(LogLevel::kError, "execution.commit_failed", {{"error", std::string(error_name(error.code))}, {"cause", error.message}});
+    log(LogLevel::kError, "execution.commit_failed",
+        {{"error", std::string(error_name(error.code))}, {"cause", error.message}});
     self_->delayed_send(self_, std::chrono::seconds(1), resume_atom::value);
   }
 

@@ -21,8 +21,8 @@ StartReply error_reply(unsigned status, ErrorCode code, std::string message) {
 
 struct SupervisorState {
   EnginePtr engine;
-  std::unordered_map<std::string, caf::actor> running;     // id -> execution actor
-  std::unordered_map<caf::actor_addr, std::string> ids;    // for DOWN messages
+  std::unordered_map<std::string, caf::actor> running;   // id -> execution actor
+  std::unordered_map<caf::actor_addr, std::string> ids;  // for DOWN messages
   struct Admission {
     json::value input;
     std::vector<StartCallback> waiters;  // the first created it; the rest are replays
@@ -34,8 +34,8 @@ using Self = caf::stateful_actor<SupervisorState>;
 
 void spawn_child(Self* self, ExecutionRecord record, asl::StateMachinePtr machine, bool fresh) {
   const std::string id = record.id;
-  ExecutionSpawn spawn{self->state.engine, caf::actor_cast<caf::actor>(self), std::move(record), std::move(machine),
-                       fresh};
+  ExecutionSpawn spawn{self->state.engine, caf::actor_cast<caf::actor>(self), std::move(record),
+                       std::move(machine), fresh};
   auto child = self->spawn<caf::monitored>(execution_behavior, std::move(spawn));
   self->state.ids[child.address()] = id;
   self->state.running[id] = std::move(child);
@@ -146,7 +146,8 @@ caf::behavior executions_behavior(Self* self, EnginePtr engine) {
     if (st.admitting.count(id)) {
       StartResult result;
       result.ok = false;
-      result.error = Error{ErrorCode::kInternal, "execution " + id + " stopped before it was admitted"};
+      result.error =
+          Error{ErrorCode::kInternal, "execution " + id + " stopped before it was admitted"};
       admitted(self, id, result);
     }
   });
@@ -157,7 +158,9 @@ caf::behavior executions_behavior(Self* self, EnginePtr engine) {
   });
   return {
       [self](start_atom, StartRequest& req) { start(self, req); },
-      [self](started_atom, const std::string& id, StartResult& result) { admitted(self, id, result); },
+      [self](started_atom, const std::string& id, StartResult& result) {
+        admitted(self, id, result);
+      },
       [self](recover_atom) -> std::uint64_t { return recover(self); },
       [self](count_atom) -> std::uint64_t { return self->state.running.size(); },
   };

@@ -1,9 +1,9 @@
 #include "actors/http_api.hpp"
 
 #include "actors/messages.hpp"
+#include "adapters/stripe_simulator.hpp"
 #include "domain/execution_record.hpp"
 #include "domain/resources/payment_validation.hpp"
-#include "adapters/stripe_simulator.hpp"
 #include "domain/storage_keys.hpp"
 
 #include <boost/json.hpp>
@@ -58,7 +58,8 @@ Target parse_target(const std::string& target) {
   while (start <= path.size()) {
     const auto slash = path.find('/', start);
     const auto end = slash == std::string::npos ? path.size() : slash;
-    if (end > start) t.segments.push_back(url_decode(std::string_view(path).substr(start, end - start)));
+    if (end > start)
+      t.segments.push_back(url_decode(std::string_view(path).substr(start, end - start)));
     start = end + 1;
   }
   return t;
@@ -71,7 +72,8 @@ std::string query_param(const std::string& query, std::string_view name) {
     const auto end = amp == std::string::npos ? query.size() : amp;
     const std::string_view pair(query.data() + pos, end - pos);
     const auto eq = pair.find('=');
-    if (pair.substr(0, eq) == name) return eq == std::string_view::npos ? "" : url_decode(pair.substr(eq + 1));
+    if (pair.substr(0, eq) == name)
+      return eq == std::string_view::npos ? "" : url_decode(pair.substr(eq + 1));
     pos = end + 1;
   }
   return {};
@@ -111,7 +113,8 @@ class HttpApi {
       if (!get) return respond(method_not_allowed(req));
       return respond(record(s[2], s[3]));
     }
-    if (s.size() == 4 && s[0] == "v1" && s[1] == "simulator" && s[2] == "stripe" && s[3] == "payment_intents") {
+    if (s.size() == 4 && s[0] == "v1" && s[1] == "simulator" && s[2] == "stripe" &&
+        s[3] == "payment_intents") {
       if (!get) return respond(method_not_allowed(req));
       return respond(list_intents(target.query));
     }
@@ -120,23 +123,30 @@ class HttpApi {
 
  private:
   static HttpResponse method_not_allowed(const HttpRequest& req) {
-    return error_response(ErrorCode::kMethodNotAllowed, req.method + " is not allowed on " + req.target);
+    return error_response(ErrorCode::kMethodNotAllowed,
+                          req.method + " is not allowed on " + req.target);
   }
 
   void start_execution(const HttpRequest& req, HttpResponder respond) {
     boost::system::error_code ec;
     json::value body = json::parse(req.body, ec);
-    if (ec) return respond(error_response(ErrorCode::kInvalidJson, "request body is not valid JSON: " + ec.message()));
-    if (!body.is_object()) return respond(error_response(ErrorCode::kInvalidRequest, "request body must be a JSON object"));
+    if (ec)
+      return respond(error_response(ErrorCode::kInvalidJson,
+                                    "request body is not valid JSON: " + ec.message()));
+    if (!body.is_object())
+      return respond(
+          error_response(ErrorCode::kInvalidRequest, "request body must be a JSON object"));
     auto& o = body.as_object();
     for (const auto& [key, value] : o) {
       if (key != "stateMachine" && key != "name" && key != "input")
-        return respond(error_response(ErrorCode::kInvalidRequest,
-                                      "unknown field \"" + std::string(key) + "\" (allowed: stateMachine, name, input)"));
+        return respond(error_response(
+            ErrorCode::kInvalidRequest,
+            "unknown field \"" + std::string(key) + "\" (allowed: stateMachine, name, input)"));
     }
     const json::value* machine = o.if_contains("stateMachine");
     if (!machine || !machine->is_string() || machine->as_string().empty())
-      return respond(error_response(ErrorCode::kInvalidRequest, "stateMachine is required and must be a string"));
+      return respond(error_response(ErrorCode::kInvalidRequest,
+                                    "stateMachine is required and must be a string"));
     std::string name;
     if (const json::value* n = o.if_contains("name")) {
       if (!n->is_string() || !is_valid_name(n->as_string()))
@@ -148,7 +158,8 @@ class HttpApi {
     }
     json::value* input = o.if_contains("input");
     if (!input) return respond(error_response(ErrorCode::kInvalidRequest, "input is required"));
-    if (!input->is_object()) return respond(error_response(ErrorCode::kInvalidRequest, "input must be a JSON object"));
+    if (!input->is_object())
+      return respond(error_response(ErrorCode::kInvalidRequest, "input must be a JSON object"));
 
     StartRequest start;
     start.state_machine = std::string(machine->as_string());
@@ -162,7 +173,9 @@ class HttpApi {
 
   HttpResponse describe(const std::string& id) {
     auto stored = deps_.engine->db->get(Table::kExecutions, id);
-    if (!stored) return error_response(ErrorCode::kExecutionDoesNotExist, "execution \"" + id + "\" does not exist");
+    if (!stored)
+      return error_response(ErrorCode::kExecutionDoesNotExist,
+                            "execution \"" + id + "\" does not exist");
     auto record = ExecutionRecord::from_json(json::parse(*stored));
     if (!record) return error_response(ErrorCode::kInternal, record.error().message);
     return json_response(200, record->describe());
@@ -170,25 +183,29 @@ class HttpApi {
 
   HttpResponse history(const std::string& id) {
     if (!deps_.engine->db->get(Table::kExecutions, id))
-      return error_response(ErrorCode::kExecutionDoesNotExist, "execution \"" + id + "\" does not exist");
+      return error_response(ErrorCode::kExecutionDoesNotExist,
+                            "execution \"" + id + "\" does not exist");
     json::array events;
-    deps_.engine->db->scan(Table::kHistory, history_prefix(id), [&](std::string_view, std::string_view value) {
-      events.push_back(json::parse(value));
-      return true;
-    });
+    deps_.engine->db->scan(Table::kHistory, history_prefix(id),
+                           [&](std::string_view, std::string_view value) {
+                             events.push_back(json::parse(value));
+                             return true;
+                           });
     return json_response(200, json::object{{"executionId", id}, {"events", std::move(events)}});
   }
 
   HttpResponse record(const std::string& collection, const std::string& key) {
     auto stored = deps_.engine->db->get(Table::kRecords, record_key(collection, key));
     if (!stored)
-      return error_response(ErrorCode::kNotFound, "no record \"" + key + "\" in collection \"" + collection + "\"");
+      return error_response(ErrorCode::kNotFound,
+                            "no record \"" + key + "\" in collection \"" + collection + "\"");
     return json_response(200, json::parse(*stored));
   }
 
   HttpResponse list_intents(const std::string& query) {
     if (!deps_.simulator_db)
-      return error_response(ErrorCode::kNotFound, "the Stripe simulator is not enabled (Stripe keys are configured)");
+      return error_response(ErrorCode::kNotFound,
+                            "the Stripe simulator is not enabled (Stripe keys are configured)");
     std::size_t limit = 0;
     const std::string l = query_param(query, "limit");
     if (!l.empty()) {
@@ -198,7 +215,8 @@ class HttpApi {
         return error_response(ErrorCode::kInvalidRequest, "limit must be a number");
       }
     }
-    return json_response(200, adapters::list_payment_intents(*deps_.simulator_db, limit, query_param(query, "starting_after")));
+    return json_response(200, adapters::list_payment_intents(*deps_.simulator_db, limit,
+                                                             query_param(query, "starting_after")));
   }
 
   HttpApiDeps deps_;
@@ -208,7 +226,9 @@ class HttpApi {
 
 adapters::HttpHandler make_http_api(HttpApiDeps deps) {
   auto api = std::make_shared<HttpApi>(std::move(deps));
-  return [api](HttpRequest req, HttpResponder respond) { api->handle(std::move(req), std::move(respond)); };
+  return [api](HttpRequest req, HttpResponder respond) {
+    api->handle(std::move(req), std::move(respond));
+  };
 }
 
 }  // namespace settled::actors

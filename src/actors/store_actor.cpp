@@ -38,8 +38,10 @@ struct StoreState {
     }
     const auto started = std::chrono::steady_clock::now();
     Status status = store->commit(batches);
-    stats->commit_micros += static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count());
+    stats->commit_micros +=
+        static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                       std::chrono::steady_clock::now() - started)
+                                       .count());
     if (status.ok()) {
       stats->commits += 1;
       stats->batches += group.size();
@@ -69,8 +71,9 @@ struct StoreState {
   }
 };
 
-caf::behavior store_behavior(caf::stateful_actor<StoreState>* self, std::shared_ptr<adapters::LmdbStore> store,
-                             StoreOptions options, std::shared_ptr<StoreStats> stats) {
+caf::behavior store_behavior(caf::stateful_actor<StoreState>* self,
+                             std::shared_ptr<adapters::LmdbStore> store, StoreOptions options,
+                             std::shared_ptr<StoreStats> stats) {
   self->state.store = std::move(store);
   self->state.options = options;
   self->state.stats = std::move(stats);

@@ -30,8 +30,8 @@ struct SimulatorState {
   }
 };
 
-caf::behavior simulator_behavior(caf::stateful_actor<SimulatorState>* self, std::shared_ptr<adapters::LmdbStore> db,
-                                 caf::actor store) {
+caf::behavior simulator_behavior(caf::stateful_actor<SimulatorState>* self,
+                                 std::shared_ptr<adapters::LmdbStore> db, caf::actor store) {
   self->state.db = std::move(db);
   self->state.store = std::move(store);
   return {
@@ -47,8 +47,9 @@ caf::behavior simulator_behavior(caf::stateful_actor<SimulatorState>* self, std:
           return;
         }
         const int attempt_number = ++st.attempts[key];
-        auto decision = adapters::simulate_payment_intent_create(attempt, st.db->get(Table::kStripeIdempotency, key),
-                                                                 attempt_number, st.new_intent_id(attempt.now));
+        auto decision = adapters::simulate_payment_intent_create(
+            attempt, st.db->get(Table::kStripeIdempotency, key), attempt_number,
+            st.new_intent_id(attempt.now));
         if (decision.writes.empty()) {
           promise.deliver(std::move(decision.outcome));
           return;
@@ -56,19 +57,22 @@ caf::behavior simulator_behavior(caf::stateful_actor<SimulatorState>* self, std:
         st.in_flight.insert(key);
         self->request(st.store, caf::infinite, commit_atom::value, std::move(decision.writes))
             .then(
-                [self, key, promise, outcome = std::move(decision.outcome)](StoreReply& reply) mutable {
+                [self, key, promise,
+                 outcome = std::move(decision.outcome)](StoreReply& reply) mutable {
                   self->state.in_flight.erase(key);
                   if (reply.ok) {
                     promise.deliver(std::move(outcome));
                   } else {
-                    promise.deliver(TaskOutcome::failure("Stripe.APIError",
-                                                         R"({"type":"api_error","message":"simulator store failed"})"));
+                    promise.deliver(TaskOutcome::failure(
+                        "Stripe.APIError",
+                        R"({"type":"api_error","message":"simulator store failed"})"));
                   }
                 },
                 [self, key, promise](caf::error&) mutable {
                   self->state.in_flight.erase(key);
-                  promise.deliver(TaskOutcome::failure("Stripe.APIError",
-                                                       R"({"type":"api_error","message":"simulator store failed"})"));
+                  promise.deliver(TaskOutcome::failure(
+                      "Stripe.APIError",
+                      R"({"type":"api_error","message":"simulator store failed"})"));
                 });
       },
   };
@@ -76,7 +80,8 @@ caf::behavior simulator_behavior(caf::stateful_actor<SimulatorState>* self, std:
 
 }  // namespace
 
-caf::actor spawn_stripe_simulator(caf::actor_system& system, std::shared_ptr<adapters::LmdbStore> simulator_db,
+caf::actor spawn_stripe_simulator(caf::actor_system& system,
+                                  std::shared_ptr<adapters::LmdbStore> simulator_db,
                                   caf::actor simulator_store) {
   return system.spawn(simulator_behavior, std::move(simulator_db), std::move(simulator_store));
 }

@@ -11,7 +11,8 @@
 namespace settled::actors {
 
 // `simulator_store`: the store actor over `simulator_db` (the simulator's own environment).
-caf::actor spawn_stripe_simulator(caf::actor_system& system, std::shared_ptr<adapters::LmdbStore> simulator_db,
+caf::actor spawn_stripe_simulator(caf::actor_system& system,
+                                  std::shared_ptr<adapters::LmdbStore> simulator_db,
                                   caf::actor simulator_store);
 
 }  // namespace settled::actors

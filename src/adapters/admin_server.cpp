@@ -53,7 +53,10 @@ bool peer_allowed(int fd, const std::string& admin_group, std::string& why) {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(local::socket socket, const AdminServerOptions& options, const AdminHandler& handler)
-      : socket_(std::move(socket)), options_(options), handler_(handler), strand_(socket_.get_executor()) {}
+      : socket_(std::move(socket)),
+        options_(options),
+        handler_(handler),
+        strand_(socket_.get_executor()) {}
 
   void start() {
     std::string why;
@@ -68,14 +71,16 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   void read() {
     auto self = shared_from_this();
-    net::async_read_until(socket_, net::dynamic_buffer(buffer_, options_.line_limit), '\n',
-                          [self](boost::system::error_code ec, std::size_t n) { self->on_line(ec, n); });
+    net::async_read_until(
+        socket_, net::dynamic_buffer(buffer_, options_.line_limit), '\n',
+        [self](boost::system::error_code ec, std::size_t n) { self->on_line(ec, n); });
   }
 
   void on_line(boost::system::error_code ec, std::size_t n) {
     if (ec) {
       if (ec == net::error::not_found) {
-        write(reply_line(nullptr, Error{ErrorCode::kPayloadTooLarge, "request line exceeds the limit"}));
+        write(reply_line(nullptr,
+                         Error{ErrorCode::kPayloadTooLarge, "request line exceeds the limit"}));
         closing_ = true;
       }
       return;
@@ -90,14 +95,18 @@ class Session : public std::enable_shared_from_this<Session> {
     if (line.find_first_not_of(" \t\r") == std::string::npos) return;
     boost::system::error_code ec;
     json::value request = json::parse(line, ec);
-    if (ec) return write(reply_line(nullptr, Error{ErrorCode::kInvalidJson, "request is not JSON: " + ec.message()}));
+    if (ec)
+      return write(reply_line(
+          nullptr, Error{ErrorCode::kInvalidJson, "request is not JSON: " + ec.message()}));
     if (!request.is_object())
-      return write(reply_line(nullptr, Error{ErrorCode::kInvalidRequest, "request must be a JSON object"}));
+      return write(
+          reply_line(nullptr, Error{ErrorCode::kInvalidRequest, "request must be a JSON object"}));
     const auto& o = request.as_object();
     const json::value id = o.contains("id") ? o.at("id") : json::value(nullptr);
     const json::value* command = o.if_contains("command");
     if (!command || !command->is_string())
-      return write(reply_line(id, Error{ErrorCode::kInvalidRequest, "\"command\" is required and must be a string"}));
+      return write(reply_line(
+          id, Error{ErrorCode::kInvalidRequest, "\"command\" is required and must be a string"}));
     auto self = shared_from_this();
     handler_(std::string(command->as_string()), o, [self, id](Result<json::value> result) {
       net::post(self->strand_, [self, line = reply_line(id, result)] { self->write(line); });
@@ -111,15 +120,16 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void write_next() {
     auto self = shared_from_this();
-    net::async_write(socket_, net::buffer(queue_.front()), [self](boost::system::error_code ec, std::size_t) {
-      self->queue_.pop_front();
-      if (ec) return;
-      if (!self->queue_.empty()) return self->write_next();
-      if (self->closing_) {
-        boost::system::error_code ignored;
-        self->socket_.shutdown(local::socket::shutdown_both, ignored);
-      }
-    });
+    net::async_write(socket_, net::buffer(queue_.front()),
+                     [self](boost::system::error_code ec, std::size_t) {
+                       self->queue_.pop_front();
+                       if (ec) return;
+                       if (!self->queue_.empty()) return self->write_next();
+                       if (self->closing_) {
+                         boost::system::error_code ignored;
+                         self->socket_.shutdown(local::socket::shutdown_both, ignored);
+                       }
+                     });
   }
 
   local::socket socket_;
@@ -151,9 +161,12 @@ struct AdminServer::Impl {
 
 AdminServer::AdminServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-AdminServer::~AdminServer() { stop(); }
+AdminServer::~AdminServer() {
+  stop();
+}
 
-Result<std::unique_ptr<AdminServer>> AdminServer::start(AdminServerOptions options, AdminHandler handler) {
+Result<std::unique_ptr<AdminServer>> AdminServer::start(AdminServerOptions options,
+                                                        AdminHandler handler) {
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);
   impl->handler = std::move(handler);
@@ -166,7 +179,9 @@ Result<std::unique_ptr<AdminServer>> AdminServer::start(AdminServerOptions optio
   if (!ec) impl->acceptor.bind(local::endpoint(path), ec);
   if (!ec) ::chmod(path.c_str(), 0660);
   if (!ec) impl->acceptor.listen(net::socket_base::max_listen_connections, ec);
-  if (ec) return Error{ErrorCode::kInternal, "cannot listen on admin socket " + path + ": " + ec.message()};
+  if (ec)
+    return Error{ErrorCode::kInternal,
+                 "cannot listen on admin socket " + path + ": " + ec.message()};
   impl->accept();
   Impl* raw = impl.get();
   impl->thread = std::thread([raw] { raw->io.run(); });

@@ -16,8 +16,8 @@ namespace settled::adapters {
 
 // Answers a well-formed request's command; `reply` may be called later, from any thread.
 using AdminReply = std::function<void(Result<boost::json::value>)>;
-using AdminHandler = std::function<void(const std::string& command, const boost::json::object& request,
-                                        AdminReply reply)>;
+using AdminHandler = std::function<void(const std::string& command,
+                                        const boost::json::object& request, AdminReply reply)>;
 
 struct AdminServerOptions {
   std::string path;
@@ -27,7 +27,8 @@ struct AdminServerOptions {
 
 class AdminServer {
  public:
-  static Result<std::unique_ptr<AdminServer>> start(AdminServerOptions options, AdminHandler handler);
+  static Result<std::unique_ptr<AdminServer>> start(AdminServerOptions options,
+                                                    AdminHandler handler);
   ~AdminServer();
   void stop();
 

@@ -6,7 +6,9 @@ namespace settled::adapters {
 
 namespace {
 
-lmdb::val as_val(std::string_view s) { return lmdb::val{s.data(), s.size()}; }
+lmdb::val as_val(std::string_view s) {
+  return lmdb::val{s.data(), s.size()};
+}
 
 std::string_view as_view(const MDB_val& v) {
   return {static_cast<const char*>(v.mv_data), v.mv_size};
@@ -14,7 +16,8 @@ std::string_view as_view(const MDB_val& v) {
 
 }  // namespace
 
-LmdbStore::LmdbStore(std::string path, lmdb::env env) : path_(std::move(path)), env_(std::move(env)) {}
+LmdbStore::LmdbStore(std::string path, lmdb::env env)
+    : path_(std::move(path)), env_(std::move(env)) {}
 
 LmdbStore::~LmdbStore() = default;
 
@@ -41,7 +44,8 @@ Result<std::shared_ptr<LmdbStore>> LmdbStore::open(const LmdbOptions& options) {
     txn.commit();
     return store;
   } catch (const lmdb::error& e) {
-    return Error{ErrorCode::kStoreUnavailable, "cannot open LMDB at " + options.path + ": " + e.what()};
+    return Error{ErrorCode::kStoreUnavailable,
+                 "cannot open LMDB at " + options.path + ": " + e.what()};
   }
 }
 
@@ -68,7 +72,8 @@ Status LmdbStore::commit(const std::vector<const WriteBatch*>& batches) {
     return ok_status();
   } catch (const lmdb::map_full_error&) {
     if (txn) mdb_txn_abort(txn);
-    return Error{ErrorCode::kStoreFull, "the store is full (LMDB map size reached); raise the map size"};
+    return Error{ErrorCode::kStoreFull,
+                 "the store is full (LMDB map size reached); raise the map size"};
   } catch (const lmdb::error& e) {
     if (txn) mdb_txn_abort(txn);
     return Error{ErrorCode::kStoreUnavailable, std::string("store write failed: ") + e.what()};
@@ -119,7 +124,8 @@ StoreUsage LmdbStore::usage() const {
   MDB_stat stat;
   mdb_env_info(env_.handle(), &info);
   mdb_env_stat(env_.handle(), &stat);
-  return StoreUsage{info.me_mapsize, (info.me_last_pgno + 1) * static_cast<std::size_t>(stat.ms_psize)};
+  return StoreUsage{info.me_mapsize,
+                    (info.me_last_pgno + 1) * static_cast<std::size_t>(stat.ms_psize)};
 }
 
 }  // namespace settled::adapters

@@ -19,9 +19,9 @@
 namespace settled::adapters {
 
 struct LmdbOptions {
-  std::string path;                       // directory; created if missing
+  std::string path;  // directory; created if missing
   std::size_t map_size = std::size_t{1} << 30;
-  bool durable = true;                    // false only for tests that measure without fsync
+  bool durable = true;  // false only for tests that measure without fsync
 };
 
 struct StoreUsage {

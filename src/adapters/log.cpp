@@ -1,8 +1,8 @@
 #include "adapters/log.hpp"
 
-#include <boost/json.hpp>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <boost/json.hpp>
 
 namespace settled::adapters {
 
@@ -10,10 +10,14 @@ namespace {
 
 spdlog::level::level_enum to_spdlog(LogLevel level) {
   switch (level) {
-    case LogLevel::kDebug: return spdlog::level::debug;
-    case LogLevel::kInfo: return spdlog::level::info;
-    case LogLevel::kWarn: return spdlog::level::warn;
-    case LogLevel::kError: return spdlog::level::err;
+    case LogLevel::kDebug:
+      return spdlog::level::debug;
+    case LogLevel::kInfo:
+      return spdlog::level::info;
+    case LogLevel::kWarn:
+      return spdlog::level::warn;
+    case LogLevel::kError:
+      return spdlog::level::err;
   }
   return spdlog::level::info;
 }
@@ -22,7 +26,8 @@ std::shared_ptr<spdlog::logger> logger() {
   static std::shared_ptr<spdlog::logger> instance = [] {
     auto l = spdlog::stderr_logger_mt("settled");
     // The message is already a complete JSON object; spdlog adds time and level in front.
-    l->set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l",%v})", spdlog::pattern_time_type::utc);
+    l->set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l",%v})",
+                   spdlog::pattern_time_type::utc);
     return l;
   }();
   return instance;
@@ -30,16 +35,25 @@ std::shared_ptr<spdlog::logger> logger() {
 
 }  // namespace
 
-void init_logging(LogLevel level) { logger()->set_level(to_spdlog(level)); }
+void init_logging(LogLevel level) {
+  logger()->set_level(to_spdlog(level));
+}
 
-void set_log_level(LogLevel level) { logger()->set_level(to_spdlog(level)); }
+void set_log_level(LogLevel level) {
+  logger()->set_level(to_spdlog(level));
+}
 
 bool parse_log_level(std::string_view text, LogLevel& level) {
-  if (text == "debug") level = LogLevel::kDebug;
-  else if (text == "info") level = LogLevel::kInfo;
-  else if (text == "warn" || text == "warning") level = LogLevel::kWarn;
-  else if (text == "error") level = LogLevel::kError;
-  else return false;
+  if (text == "debug")
+    level = LogLevel::kDebug;
+  else if (text == "info")
+    level = LogLevel::kInfo;
+  else if (text == "warn" || text == "warning")
+    level = LogLevel::kWarn;
+  else if (text == "error")
+    level = LogLevel::kError;
+  else
+    return false;
   return true;
 }
 

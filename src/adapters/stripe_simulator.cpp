@@ -22,8 +22,8 @@ std::string stripe_error_name(const std::string& type) {
 
 namespace {
 
-TaskOutcome stripe_failure(const std::string& type, const std::string& code, const std::string& message,
-                           json::object extra = {}) {
+TaskOutcome stripe_failure(const std::string& type, const std::string& code,
+                           const std::string& message, json::object extra = {}) {
   json::object error = std::move(extra);
   error["type"] = type;
   if (!code.empty()) error["code"] = code;
@@ -63,10 +63,13 @@ int trigger_count(const std::string& method, const std::string& prefix) {
 
 // Checks the request as Stripe's API would, before anything executes (so nothing is stored).
 std::optional<TaskOutcome> invalid_request(const json::value& params) {
-  if (!params.is_object()) return stripe_failure("invalid_request_error", "parameter_invalid", "parameters must be an object");
+  if (!params.is_object())
+    return stripe_failure("invalid_request_error", "parameter_invalid",
+                          "parameters must be an object");
   const auto& p = params.as_object();
   for (const auto& [key, value] : p) {
-    static const char* known[] = {"amount", "currency", "payment_method", "confirm", "customer", "description",
+    static const char* known[] = {"amount",   "currency",       "payment_method",
+                                  "confirm",  "customer",       "description",
                                   "metadata", "capture_method", "receipt_email"};
     bool ok = false;
     for (const char* k : known) ok = ok || key == k;
@@ -75,25 +78,34 @@ std::optional<TaskOutcome> invalid_request(const json::value& params) {
                             "Received unknown parameter: " + std::string(key), {{"param", key}});
   }
   const json::value* amount = p.if_contains("amount");
-  if (!amount) return stripe_failure("invalid_request_error", "parameter_missing", "Missing required param: amount.", {{"param", "amount"}});
+  if (!amount)
+    return stripe_failure("invalid_request_error", "parameter_missing",
+                          "Missing required param: amount.", {{"param", "amount"}});
   auto parsed = parse_amount(*amount, "amount", AmountRule::kPositive);
-  if (!parsed) return stripe_failure("invalid_request_error", "parameter_invalid_integer", parsed.error().message, {{"param", "amount"}});
+  if (!parsed)
+    return stripe_failure("invalid_request_error", "parameter_invalid_integer",
+                          parsed.error().message, {{"param", "amount"}});
   if (*parsed > 99999999)
-    return stripe_failure("invalid_request_error", "amount_too_large", "Amount must be no more than 99999999", {{"param", "amount"}});
+    return stripe_failure("invalid_request_error", "amount_too_large",
+                          "Amount must be no more than 99999999", {{"param", "amount"}});
   const json::value* currency = p.if_contains("currency");
   if (!currency || !currency->is_string() || currency->as_string().size() != 3)
-    return stripe_failure("invalid_request_error", "parameter_missing", "Missing or invalid param: currency.", {{"param", "currency"}});
+    return stripe_failure("invalid_request_error", "parameter_missing",
+                          "Missing or invalid param: currency.", {{"param", "currency"}});
   const json::value* method = p.if_contains("payment_method");
   if (!method || !method->is_string())
-    return stripe_failure("invalid_request_error", "parameter_missing", "Missing required param: payment_method.", {{"param", "payment_method"}});
+    return stripe_failure("invalid_request_error", "parameter_missing",
+                          "Missing required param: payment_method.", {{"param", "payment_method"}});
   if (const json::value* metadata = p.if_contains("metadata")) {
     if (!metadata->is_object())
-      return stripe_failure("invalid_request_error", "parameter_invalid", "metadata must be an object", {{"param", "metadata"}});
+      return stripe_failure("invalid_request_error", "parameter_invalid",
+                            "metadata must be an object", {{"param", "metadata"}});
     for (const auto& [key, value] : metadata->as_object()) {
       if (!value.is_string())
-        return stripe_failure("invalid_request_error", "parameter_invalid",
-                              "metadata values must be strings (metadata[" + std::string(key) + "])",
-                              {{"param", "metadata"}});
+        return stripe_failure(
+            "invalid_request_error", "parameter_invalid",
+            "metadata values must be strings (metadata[" + std::string(key) + "])",
+            {{"param", "metadata"}});
     }
   }
   return std::nullopt;
@@ -119,20 +131,22 @@ json::value outcome_to_json(const TaskOutcome& o) {
 TaskOutcome outcome_from_json(const json::value& v) {
   const auto& j = v.as_object();
   if (j.at("ok").as_bool()) return TaskOutcome::success(j.at("result"));
-  return TaskOutcome::failure(std::string(j.at("error").as_string()), std::string(j.at("cause").as_string()));
+  return TaskOutcome::failure(std::string(j.at("error").as_string()),
+                              std::string(j.at("cause").as_string()));
 }
 
 }  // namespace
 
-SimulatorDecision simulate_payment_intent_create(const TaskAttempt& attempt, const std::optional<std::string>& stored,
+SimulatorDecision simulate_payment_intent_create(const TaskAttempt& attempt,
+                                                 const std::optional<std::string>& stored,
                                                  int attempt_number, const std::string& new_id) {
   SimulatorDecision decision;
   if (stored) {
     const json::value entry = json::parse(*stored);
     if (entry.at("params") != attempt.parameters) {
-      decision.outcome = stripe_failure(
-          "idempotency_error", "idempotency_key_in_use",
-          "Keys for idempotent requests can only be used with the same parameters they were first used with.");
+      decision.outcome = stripe_failure("idempotency_error", "idempotency_key_in_use",
+                                        "Keys for idempotent requests can only be used with the "
+                                        "same parameters they were first used with.");
       return decision;
     }
     decision.outcome = outcome_from_json(entry.at("response"));
@@ -152,8 +166,9 @@ SimulatorDecision simulate_payment_intent_create(const TaskAttempt& attempt, con
     return decision;
   }
   if (method == "pm_sim_unavailable") {
-    decision.outcome = stripe_failure("api_connection_error", "",
-                                      "Could not connect to Stripe (simulated outage). Outcome: not executed.");
+    decision.outcome =
+        stripe_failure("api_connection_error", "",
+                       "Could not connect to Stripe (simulated outage). Outcome: not executed.");
     return decision;
   }
 
@@ -177,18 +192,22 @@ SimulatorDecision simulate_payment_intent_create(const TaskAttempt& attempt, con
   TaskOutcome response;
   if (decline) {
     intent["status"] = "requires_payment_method";
-    json::object last_error{{"type", "card_error"}, {"code", decline->code}, {"decline_code", decline->decline_code},
+    json::object last_error{{"type", "card_error"},
+                            {"code", decline->code},
+                            {"decline_code", decline->decline_code},
                             {"message", decline->message}};
     intent["last_payment_error"] = last_error;
-    response = stripe_failure("card_error", decline->code, decline->message,
-                              {{"decline_code", decline->decline_code}, {"payment_intent", new_id}});
+    response =
+        stripe_failure("card_error", decline->code, decline->message,
+                       {{"decline_code", decline->decline_code}, {"payment_intent", new_id}});
   } else if (method.rfind("pm_card_", 0) == 0 || method.rfind("pm_sim_", 0) == 0) {
     intent["status"] = "succeeded";
     intent["amount_received"] = p.at("amount");
     response = TaskOutcome::success(intent);
   } else {
-    decision.outcome = stripe_failure("invalid_request_error", "resource_missing",
-                                      "No such PaymentMethod: '" + method + "'", {{"param", "payment_method"}});
+    decision.outcome =
+        stripe_failure("invalid_request_error", "resource_missing",
+                       "No such PaymentMethod: '" + method + "'", {{"param", "payment_method"}});
     return decision;
   }
 
@@ -200,16 +219,18 @@ SimulatorDecision simulate_payment_intent_create(const TaskAttempt& attempt, con
 
   if (int n = trigger_count(method, "pm_sim_timeout_"); n >= 0 && attempt_number <= n) {
     // Executed and stored, but the caller never hears back.
-    decision.outcome = stripe_failure("api_connection_error", "",
-                                      "Request to Stripe timed out (simulated); the outcome is unknown. "
-                                      "Retry with the same Idempotency-Key.");
+    decision.outcome =
+        stripe_failure("api_connection_error", "",
+                       "Request to Stripe timed out (simulated); the outcome is unknown. "
+                       "Retry with the same Idempotency-Key.");
   } else {
     decision.outcome = std::move(response);
   }
   return decision;
 }
 
-json::object list_payment_intents(const LmdbStore& store, std::size_t limit, const std::string& starting_after) {
+json::object list_payment_intents(const LmdbStore& store, std::size_t limit,
+                                  const std::string& starting_after) {
   json::array data;
   bool has_more = false;
   store.scan(

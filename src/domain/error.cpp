@@ -4,23 +4,40 @@ namespace settled {
 
 std::string_view error_name(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalidJson: return "InvalidJson";
-    case ErrorCode::kInvalidRequest: return "InvalidRequest";
-    case ErrorCode::kInvalidAmount: return "InvalidAmount";
-    case ErrorCode::kPayloadTooLarge: return "PayloadTooLarge";
-    case ErrorCode::kUnauthorized: return "Unauthorized";
-    case ErrorCode::kNotFound: return "NotFound";
-    case ErrorCode::kMethodNotAllowed: return "MethodNotAllowed";
-    case ErrorCode::kStateMachineDoesNotExist: return "StateMachineDoesNotExist";
-    case ErrorCode::kInvalidDefinition: return "InvalidDefinition";
-    case ErrorCode::kExecutionAlreadyExists: return "ExecutionAlreadyExists";
-    case ErrorCode::kExecutionDoesNotExist: return "ExecutionDoesNotExist";
-    case ErrorCode::kIngestionPaused: return "IngestionPaused";
-    case ErrorCode::kStoreFull: return "StoreFull";
-    case ErrorCode::kStoreUnavailable: return "StoreUnavailable";
-    case ErrorCode::kDraining: return "Draining";
-    case ErrorCode::kTimeout: return "Timeout";
-    case ErrorCode::kInternal: return "InternalError";
+    case ErrorCode::kInvalidJson:
+      return "InvalidJson";
+    case ErrorCode::kInvalidRequest:
+      return "InvalidRequest";
+    case ErrorCode::kInvalidAmount:
+      return "InvalidAmount";
+    case ErrorCode::kPayloadTooLarge:
+      return "PayloadTooLarge";
+    case ErrorCode::kUnauthorized:
+      return "Unauthorized";
+    case ErrorCode::kNotFound:
+      return "NotFound";
+    case ErrorCode::kMethodNotAllowed:
+      return "MethodNotAllowed";
+    case ErrorCode::kStateMachineDoesNotExist:
+      return "StateMachineDoesNotExist";
+    case ErrorCode::kInvalidDefinition:
+      return "InvalidDefinition";
+    case ErrorCode::kExecutionAlreadyExists:
+      return "ExecutionAlreadyExists";
+    case ErrorCode::kExecutionDoesNotExist:
+      return "ExecutionDoesNotExist";
+    case ErrorCode::kIngestionPaused:
+      return "IngestionPaused";
+    case ErrorCode::kStoreFull:
+      return "StoreFull";
+    case ErrorCode::kStoreUnavailable:
+      return "StoreUnavailable";
+    case ErrorCode::kDraining:
+      return "Draining";
+    case ErrorCode::kTimeout:
+      return "Timeout";
+    case ErrorCode::kInternal:
+      return "InternalError";
   }
   return "InternalError";
 }
@@ -30,20 +47,29 @@ unsigned http_status(ErrorCode code) {
     case ErrorCode::kInvalidJson:
     case ErrorCode::kInvalidRequest:
     case ErrorCode::kInvalidAmount:
-    case ErrorCode::kInvalidDefinition: return 400;
-    case ErrorCode::kUnauthorized: return 401;
+    case ErrorCode::kInvalidDefinition:
+      return 400;
+    case ErrorCode::kUnauthorized:
+      return 401;
     case ErrorCode::kStateMachineDoesNotExist:
     case ErrorCode::kExecutionDoesNotExist:
-    case ErrorCode::kNotFound: return 404;
-    case ErrorCode::kMethodNotAllowed: return 405;
-    case ErrorCode::kExecutionAlreadyExists: return 409;
-    case ErrorCode::kPayloadTooLarge: return 413;
+    case ErrorCode::kNotFound:
+      return 404;
+    case ErrorCode::kMethodNotAllowed:
+      return 405;
+    case ErrorCode::kExecutionAlreadyExists:
+      return 409;
+    case ErrorCode::kPayloadTooLarge:
+      return 413;
     case ErrorCode::kStoreFull:
     case ErrorCode::kStoreUnavailable:
     case ErrorCode::kDraining:
-    case ErrorCode::kIngestionPaused: return 503;
-    case ErrorCode::kTimeout: return 504;
-    case ErrorCode::kInternal: return 500;
+    case ErrorCode::kIngestionPaused:
+      return 503;
+    case ErrorCode::kTimeout:
+      return 504;
+    case ErrorCode::kInternal:
+      return 500;
   }
   return 500;
 }

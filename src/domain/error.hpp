@@ -12,23 +12,23 @@
 namespace settled {
 
 enum class ErrorCode : std::uint8_t {
-  kInvalidJson = 1,            // body is not JSON
-  kInvalidRequest,             // JSON, but a field is missing, of the wrong type or unknown
-  kInvalidAmount,              // money that is not a non-negative int64 of minor units
-  kPayloadTooLarge,            // body over the configured limit
-  kUnauthorized,               // missing or wrong credentials
-  kNotFound,                   // unknown route or id
-  kMethodNotAllowed,           // known route, wrong method
-  kStateMachineDoesNotExist,   // unknown state machine name
-  kInvalidDefinition,          // ASL that breaks a rule
-  kExecutionAlreadyExists,     // same name, different input
-  kExecutionDoesNotExist,      // unknown execution id
-  kIngestionPaused,            // operator paused new executions
-  kStoreFull,                  // LMDB map is full
-  kStoreUnavailable,           // LMDB could not write
-  kDraining,                   // shutting down
-  kTimeout,                    // an internal request did not answer in time
-  kInternal,                   // a bug: never expected
+  kInvalidJson = 1,           // body is not JSON
+  kInvalidRequest,            // JSON, but a field is missing, of the wrong type or unknown
+  kInvalidAmount,             // money that is not a non-negative int64 of minor units
+  kPayloadTooLarge,           // body over the configured limit
+  kUnauthorized,              // missing or wrong credentials
+  kNotFound,                  // unknown route or id
+  kMethodNotAllowed,          // known route, wrong method
+  kStateMachineDoesNotExist,  // unknown state machine name
+  kInvalidDefinition,         // ASL that breaks a rule
+  kExecutionAlreadyExists,    // same name, different input
+  kExecutionDoesNotExist,     // unknown execution id
+  kIngestionPaused,           // operator paused new executions
+  kStoreFull,                 // LMDB map is full
+  kStoreUnavailable,          // LMDB could not write
+  kDraining,                  // shutting down
+  kTimeout,                   // an internal request did not answer in time
+  kInternal,                  // a bug: never expected
 };
 
 // Stable name used as "error" in JSON bodies, e.g. "ExecutionAlreadyExists".

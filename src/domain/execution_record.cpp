@@ -8,11 +8,16 @@ namespace json = boost::json;
 
 const char* status_name(ExecutionStatus status) {
   switch (status) {
-    case ExecutionStatus::kRunning: return "RUNNING";
-    case ExecutionStatus::kSucceeded: return "SUCCEEDED";
-    case ExecutionStatus::kFailed: return "FAILED";
-    case ExecutionStatus::kTimedOut: return "TIMED_OUT";
-    case ExecutionStatus::kAborted: return "ABORTED";
+    case ExecutionStatus::kRunning:
+      return "RUNNING";
+    case ExecutionStatus::kSucceeded:
+      return "SUCCEEDED";
+    case ExecutionStatus::kFailed:
+      return "FAILED";
+    case ExecutionStatus::kTimedOut:
+      return "TIMED_OUT";
+    case ExecutionStatus::kAborted:
+      return "ABORTED";
   }
   return "RUNNING";
 }
@@ -29,10 +34,14 @@ namespace {
 
 const char* phase_name(Phase phase) {
   switch (phase) {
-    case Phase::kTask: return "task";
-    case Phase::kRetryWait: return "retry-wait";
-    case Phase::kWait: return "wait";
-    case Phase::kDone: return "done";
+    case Phase::kTask:
+      return "task";
+    case Phase::kRetryWait:
+      return "retry-wait";
+    case Phase::kWait:
+      return "wait";
+    case Phase::kDone:
+      return "done";
   }
   return "done";
 }
@@ -101,7 +110,8 @@ Result<ExecutionRecord> ExecutionRecord::from_json(const json::value& value) {
     r.wait_output = c.at("waitOutput");
     r.state_entered = c.at("entered").to_number<std::int64_t>();
     r.entered_event_id = c.at("enteredEventId").to_number<std::int64_t>();
-    for (const auto& a : c.at("retrierAttempts").as_array()) r.retrier_attempts.push_back(a.to_number<std::int64_t>());
+    for (const auto& a : c.at("retrierAttempts").as_array())
+      r.retrier_attempts.push_back(a.to_number<std::int64_t>());
     r.retry_count = c.at("retryCount").to_number<std::int64_t>();
     auto phase = parse_phase(c.at("phase").as_string());
     if (!phase) return Error{ErrorCode::kInternal, "execution record has an unknown phase"};

@@ -12,7 +12,8 @@ inline std::string history_key(std::string_view execution_id, std::int64_t event
   std::string key(execution_id);
   key.push_back('\0');
   const auto id = static_cast<std::uint32_t>(event_id);
-  for (int shift = 24; shift >= 0; shift -= 8) key.push_back(static_cast<char>((id >> shift) & 0xff));
+  for (int shift = 24; shift >= 0; shift -= 8)
+    key.push_back(static_cast<char>((id >> shift) & 0xff));
   return key;
 }
 

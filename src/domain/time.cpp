@@ -97,7 +97,8 @@ std::optional<EpochMillis> parse_timestamp(std::string_view s) {
   }
   if (pos != s.size()) return std::nullopt;
   // Reject impossible dates such as 2025-02-30 by a round trip through the calendar.
-  const std::int64_t days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  const std::int64_t days =
+      days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   std::int64_t y;
   unsigned m, d;
   civil_from_days(days, y, m, d);

@@ -4,15 +4,24 @@ namespace settled {
 
 const char* table_name(Table table) {
   switch (table) {
-    case Table::kExecutions: return "executions";
-    case Table::kHistory: return "history";
-    case Table::kRecords: return "records";
-    case Table::kNotifications: return "notifications";
-    case Table::kAlerts: return "alerts";
-    case Table::kStripeIntents: return "stripe_intents";
-    case Table::kStripeIdempotency: return "stripe_idempotency";
-    case Table::kOpenExecutions: return "open_executions";
-    case Table::kMeta: return "meta";
+    case Table::kExecutions:
+      return "executions";
+    case Table::kHistory:
+      return "history";
+    case Table::kRecords:
+      return "records";
+    case Table::kNotifications:
+      return "notifications";
+    case Table::kAlerts:
+      return "alerts";
+    case Table::kStripeIntents:
+      return "stripe_intents";
+    case Table::kStripeIdempotency:
+      return "stripe_idempotency";
+    case Table::kOpenExecutions:
+      return "open_executions";
+    case Table::kMeta:
+      return "meta";
   }
   return "meta";
 }

@@ -10,15 +10,15 @@ namespace settled {
 
 // Logical tables; the LMDB adapter maps each to a named database.
 enum class Table : std::uint8_t {
-  kExecutions,     // execution id -> execution record (JSON)
-  kHistory,        // execution id + '\0' + big-endian u32 event id -> history event (JSON)
-  kRecords,        // collection + '\0' + key -> record (JSON)
-  kNotifications,  // notification id (the task's idempotency key) -> notification (JSON)
-  kAlerts,         // alert id -> alert (JSON)
-  kStripeIntents,  // simulator: payment intent id -> PaymentIntent (JSON)
+  kExecutions,         // execution id -> execution record (JSON)
+  kHistory,            // execution id + '\0' + big-endian u32 event id -> history event (JSON)
+  kRecords,            // collection + '\0' + key -> record (JSON)
+  kNotifications,      // notification id (the task's idempotency key) -> notification (JSON)
+  kAlerts,             // alert id -> alert (JSON)
+  kStripeIntents,      // simulator: payment intent id -> PaymentIntent (JSON)
   kStripeIdempotency,  // simulator: Idempotency-Key -> stored response (JSON)
-  kOpenExecutions, // execution id -> "" while not final: what recovery resumes at start
-  kMeta,           // schema version, counters
+  kOpenExecutions,     // execution id -> "" while not final: what recovery resumes at start
+  kMeta,               // schema version, counters
 };
 inline constexpr std::size_t kTableCount = 9;
 

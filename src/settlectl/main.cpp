@@ -5,10 +5,12 @@
 #include <iostream>
 
 int main(int argc, char** argv) {
-  if (argc > 1 && (std::strcmp(argv[1], "--version") == 0 || std::strcmp(argv[1], "version") == 0)) {
+  if (argc > 1 &&
+      (std::strcmp(argv[1], "--version") == 0 || std::strcmp(argv[1], "version") == 0)) {
     std::cout << "settlectl 0.1.0" << std::endl;
     return 0;
   }
-  std::cerr << "settlectl: the admin commands are not implemented yet (see issue: Operations)" << std::endl;
+  std::cerr << "settlectl: the admin commands are not implemented yet (see issue: Operations)"
+            << std::endl;
   return 2;
 }

@@ -9,8 +9,8 @@
 #include "adapters/log.hpp"
 #include "adapters/workflow_loader.hpp"
 
-#include <caf/all.hpp>
 #include <systemd/sd-daemon.h>
+#include <caf/all.hpp>
 
 #include <csignal>
 #include <cstdlib>
@@ -29,7 +29,7 @@ class SettledConfig : public caf::actor_system_config {
  public:
   std::string data_dir = "./var";
   std::string http = "127.0.0.1:8080";
-  std::string admin_socket;  // default: <data-dir>/settled.sock
+  std::string admin_socket;   // default: <data-dir>/settled.sock
   std::string workflows_dir;  // default: ./config/workflows, else the installed ones
   std::size_t http_threads = 1;
   std::size_t body_limit = 1 << 20;
@@ -41,7 +41,8 @@ class SettledConfig : public caf::actor_system_config {
     opt_group{custom_options_, "global"}
         .add(data_dir, "data-dir", "directory of the LMDB environment (default ./var)")
         .add(http, "http", "HOST:PORT the HTTP API listens on; port 0 picks a free port")
-        .add(admin_socket, "admin-socket", "path of the admin Unix socket (default <data-dir>/settled.sock)")
+        .add(admin_socket, "admin-socket",
+             "path of the admin Unix socket (default <data-dir>/settled.sock)")
         .add(workflows_dir, "workflows-dir", "directory of NAME.asl.json state machines")
         .add(http_threads, "http-threads", "I/O threads of the HTTP server")
         .add(body_limit, "body-limit", "largest accepted request body in bytes (larger: 413)")
@@ -86,16 +87,21 @@ int main(int argc, char** argv) {
 
   adapters::LogLevel level;
   if (!adapters::parse_log_level(cfg.log_level, level))
-    return fail("invalid value for log-level: \"" + cfg.log_level + "\" (debug, info, warn, error)");
+    return fail("invalid value for log-level: \"" + cfg.log_level +
+                "\" (debug, info, warn, error)");
   adapters::init_logging(level);
   std::string host;
   std::uint16_t port = 0;
-  if (!split_host_port(cfg.http, host, port)) return fail("invalid value for http: \"" + cfg.http + "\" (HOST:PORT)");
+  if (!split_host_port(cfg.http, host, port))
+    return fail("invalid value for http: \"" + cfg.http + "\" (HOST:PORT)");
   if (cfg.stripe_mode != "simulator")
-    return fail("invalid value for stripe-mode: \"" + cfg.stripe_mode + "\" (only simulator is available)");
+    return fail("invalid value for stripe-mode: \"" + cfg.stripe_mode +
+                "\" (only simulator is available)");
   if (cfg.admin_socket.empty()) cfg.admin_socket = cfg.data_dir + "/settled.sock";
   if (cfg.workflows_dir.empty())
-    cfg.workflows_dir = std::filesystem::is_directory("config/workflows") ? "config/workflows" : SETTLED_INSTALL_WORKFLOWS;
+    cfg.workflows_dir = std::filesystem::is_directory("config/workflows")
+                            ? "config/workflows"
+                            : SETTLED_INSTALL_WORKFLOWS;
 
   auto workflows = adapters::load_workflows(cfg.workflows_dir);
   if (!workflows) return fail(workflows.error().message);
@@ -103,7 +109,8 @@ int main(int argc, char** argv) {
   const std::size_t map_size = cfg.map_size_mib << 20;
   auto db = adapters::LmdbStore::open({cfg.data_dir, map_size, true});
   if (!db) return fail(db.error().message);
-  auto simulator_db = adapters::LmdbStore::open({cfg.data_dir + "/stripe-simulator", std::size_t{1} << 30, true});
+  auto simulator_db =
+      adapters::LmdbStore::open({cfg.data_dir + "/stripe-simulator", std::size_t{1} << 30, true});
   if (!simulator_db) return fail(simulator_db.error().message);
 
   // Signals are taken by sigwait below; block them before any thread starts.
@@ -122,7 +129,8 @@ int main(int argc, char** argv) {
     engine->set_workflows(*workflows);
     auto store_stats = std::make_shared<actors::StoreStats>();
     engine->store = actors::spawn_store(system, *db, {}, store_stats);
-    auto simulator_store = actors::spawn_store(system, *simulator_db, {}, std::make_shared<actors::StoreStats>());
+    auto simulator_store =
+        actors::spawn_store(system, *simulator_db, {}, std::make_shared<actors::StoreStats>());
     engine->stripe = actors::spawn_stripe_simulator(system, *simulator_db, simulator_store);
     auto executions = actors::spawn_executions(system, engine);
 
@@ -131,7 +139,10 @@ int main(int argc, char** argv) {
       caf::scoped_actor self{system};
       self->request(executions, caf::infinite, actors::recover_atom::value)
           .receive([&](std::uint64_t n) { resumed = n; },
-                   [&](caf::error& err) { adapters::log(adapters::LogLevel::kError, "recovery.failed", {{"cause", system.render(err)}}); });
+                   [&](caf::error& err) {
+                     adapters::log(adapters::LogLevel::kError, "recovery.failed",
+                                   {{"cause", system.render(err)}});
+                   });
     }
 
     adapters::HttpServerOptions http_options;
@@ -139,15 +150,18 @@ int main(int argc, char** argv) {
     http_options.port = port;
     http_options.threads = cfg.http_threads;
     http_options.body_limit = cfg.body_limit;
-    auto server = adapters::HttpServer::start(http_options, actors::make_http_api({engine, executions, *simulator_db}));
+    auto server = adapters::HttpServer::start(
+        http_options, actors::make_http_api({engine, executions, *simulator_db}));
     const auto started_at = std::chrono::steady_clock::now();
     auto admin = adapters::AdminServer::start(
         {cfg.admin_socket, "", std::size_t{1} << 20},
         [&system, executions, engine, store_stats, started_at, db = *db](
             const std::string& command, const boost::json::object&, adapters::AdminReply reply) {
-          if (command == "ping") return reply(boost::json::value(boost::json::object{{"pong", true}}));
+          if (command == "ping")
+            return reply(boost::json::value(boost::json::object{{"pong", true}}));
           if (command != "status")
-            return reply(Error{ErrorCode::kInvalidRequest, "unknown command \"" + command + "\" (known: ping, status)"});
+            return reply(Error{ErrorCode::kInvalidRequest,
+                               "unknown command \"" + command + "\" (known: ping, status)"});
           system.spawn([=](caf::event_based_actor* self) {
             self->request(executions, std::chrono::seconds(5), actors::count_atom::value)
                 .then(
@@ -157,25 +171,29 @@ int main(int argc, char** argv) {
                       boost::json::object result{
                           {"version", "0.1.0"},
                           {"uptimeSeconds", std::chrono::duration_cast<std::chrono::seconds>(
-                                                std::chrono::steady_clock::now() - started_at).count()},
+                                                std::chrono::steady_clock::now() - started_at)
+                                                .count()},
                           {"ingestion", "accepting"},
                           {"runningExecutions", running},
                           {"executions", boost::json::object{{"started", s.started.load()},
                                                              {"succeeded", s.succeeded.load()},
                                                              {"failed", s.failed.load()}}},
-                          {"store", boost::json::object{{"mapSize", usage.map_size},
-                                                        {"usedBytes", usage.used_bytes},
-                                                        {"commits", store_stats->commits.load()},
-                                                        {"operations", store_stats->operations.load()}}}};
+                          {"store",
+                           boost::json::object{{"mapSize", usage.map_size},
+                                               {"usedBytes", usage.used_bytes},
+                                               {"commits", store_stats->commits.load()},
+                                               {"operations", store_stats->operations.load()}}}};
                       reply(boost::json::value(std::move(result)));
                     },
                     [=](caf::error& err) {
-                      reply(Error{ErrorCode::kTimeout, "executions supervisor did not answer: " + caf::to_string(err)});
+                      reply(Error{ErrorCode::kTimeout,
+                                  "executions supervisor did not answer: " + caf::to_string(err)});
                     });
           });
         });
     if (!server || !admin) {
-      std::cerr << "settled: " << (!server ? server.error().message : admin.error().message) << std::endl;
+      std::cerr << "settled: " << (!server ? server.error().message : admin.error().message)
+                << std::endl;
       exit_code = 2;
     } else {
       boost::json::object started{{"dataDir", cfg.data_dir},
@@ -187,8 +205,8 @@ int main(int argc, char** argv) {
       adapters::log(adapters::LogLevel::kInfo, "settled.started", started);
       adapters::log(adapters::LogLevel::kWarn, "stripe.simulator",
                     {{"message", "Stripe runs in simulator mode: no real money moves"}});
-      std::cout << "settled ready http=" << host << ":" << (*server)->port() << " admin=" << cfg.admin_socket
-                << " data=" << cfg.data_dir << std::endl;
+      std::cout << "settled ready http=" << host << ":" << (*server)->port()
+                << " admin=" << cfg.admin_socket << " data=" << cfg.data_dir << std::endl;
       sd_notify(0, "READY=1");
 
       int signal_number = 0;

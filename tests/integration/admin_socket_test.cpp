@@ -37,7 +37,7 @@ class AdminSocket : public DaemonTest {
 };
 
 TEST_F(AdminSocket, IsCreatedWithMode0660) {
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(::stat(socket_path().c_str(), &st), 0);
   EXPECT_TRUE(S_ISSOCK(st.st_mode));
   EXPECT_EQ(st.st_mode & 0777, 0660u);
@@ -46,13 +46,15 @@ TEST_F(AdminSocket, IsCreatedWithMode0660) {
 TEST_F(AdminSocket, AnswersStatusAndRefusesBadLinesWithErrorObjects) {
   ASSERT_EQ(start_payment("p-admin", "pm_card_visa").status, 201u);
   wait_final("payment:p-admin");
-  auto replies = exchange({R"({"id":1,"command":"status"})", "not json", R"({"id":3,"command":"no-such"})",
-                           R"({"id":4})", R"({"id":5,"command":"ping"})"});
+  auto replies =
+      exchange({R"({"id":1,"command":"status"})", "not json", R"({"id":3,"command":"no-such"})",
+                R"({"id":4})", R"({"id":5,"command":"ping"})"});
   std::map<std::string, json::object> by_id;
   for (auto& r : replies) by_id[json::serialize(r.at("id"))] = r;
   ASSERT_EQ(by_id.count("1"), 1u);
   EXPECT_TRUE(by_id["1"].at("ok").as_bool());
-  EXPECT_EQ(by_id["1"].at("result").at("executions").at("succeeded").to_number<std::uint64_t>(), 1u);
+  EXPECT_EQ(by_id["1"].at("result").at("executions").at("succeeded").to_number<std::uint64_t>(),
+            1u);
   EXPECT_GT(by_id["1"].at("result").at("store").at("commits").to_number<std::uint64_t>(), 0u);
   EXPECT_EQ(by_id["null"].at("error").at("error").as_string(), "InvalidJson");
   EXPECT_EQ(by_id["3"].at("error").at("error").as_string(), "InvalidRequest");

@@ -51,7 +51,8 @@ TEST_F(CrashRecovery, KillNineDuringABatchOfPaymentsLosesNothingAndPaysOnce) {
   killed = true;
   for (auto& s : senders) s.join();
   ASSERT_GE(acknowledged.size(), static_cast<std::size_t>(kPayments / 3));
-  ASSERT_LT(acknowledged.size(), static_cast<std::size_t>(kPayments)) << "the kill came after the whole batch";
+  ASSERT_LT(acknowledged.size(), static_cast<std::size_t>(kPayments))
+      << "the kill came after the whole batch";
 
   start();  // same data dir
   for (const auto& id : acknowledged) {
@@ -69,7 +70,8 @@ TEST_F(CrashRecovery, RetryBackoffSurvivesARestart) {
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   bool failed_once = false;
   while (!failed_once && std::chrono::steady_clock::now() < until) {
-    for (const auto& e : history("payment:p-backoff")) failed_once = failed_once || e.at("type") == "TaskFailed";
+    for (const auto& e : history("payment:p-backoff"))
+      failed_once = failed_once || e.at("type") == "TaskFailed";
   }
   ASSERT_TRUE(failed_once);
   restart_after_kill();

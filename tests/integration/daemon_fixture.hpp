@@ -26,7 +26,8 @@ class DaemonTest : public ::testing::Test {
   }
 
   void start() {
-    daemon_ = std::make_unique<DaemonProcess>(SETTLED_BINARY, daemon_args(), dir_.path() + "/daemon.log");
+    daemon_ =
+        std::make_unique<DaemonProcess>(SETTLED_BINARY, daemon_args(), dir_.path() + "/daemon.log");
     port_ = daemon_->wait_ready();
     client_ = std::make_unique<HttpClient>("127.0.0.1", port_);
   }
@@ -37,13 +38,19 @@ class DaemonTest : public ::testing::Test {
     start();
   }
 
-  static std::string payment_body(const std::string& id, const std::string& method, std::int64_t amount = 1250) {
-    boost::json::object input{{"paymentId", id}, {"customerId", "c-" + id}, {"amount", amount},
-                              {"currency", "USD"}, {"paymentMethod", method}};
-    return boost::json::serialize(boost::json::object{{"stateMachine", "payment"}, {"name", id}, {"input", input}});
+  static std::string payment_body(const std::string& id, const std::string& method,
+                                  std::int64_t amount = 1250) {
+    boost::json::object input{{"paymentId", id},
+                              {"customerId", "c-" + id},
+                              {"amount", amount},
+                              {"currency", "USD"},
+                              {"paymentMethod", method}};
+    return boost::json::serialize(
+        boost::json::object{{"stateMachine", "payment"}, {"name", id}, {"input", input}});
   }
 
-  HttpResult start_payment(const std::string& id, const std::string& method, std::int64_t amount = 1250) {
+  HttpResult start_payment(const std::string& id, const std::string& method,
+                           std::int64_t amount = 1250) {
     return client_->post("/v1/executions", payment_body(id, method, amount));
   }
 
@@ -59,7 +66,8 @@ class DaemonTest : public ::testing::Test {
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    ADD_FAILURE() << "execution " << execution_id << " did not finish within " << deadline.count() << " s";
+    ADD_FAILURE() << "execution " << execution_id << " did not finish within " << deadline.count()
+                  << " s";
     return {};
   }
 

@@ -11,7 +11,8 @@ namespace json = boost::json;
 
 class Ingestion : public DaemonTest {
  protected:
-  void expect_error(const HttpResult& res, unsigned status, const std::string& error, const std::string& mention = "") {
+  void expect_error(const HttpResult& res, unsigned status, const std::string& error,
+                    const std::string& mention = "") {
     EXPECT_EQ(res.status, status) << res.body;
     json::value body;
     ASSERT_NO_THROW(body = res.json()) << res.body;
@@ -32,34 +33,43 @@ class Ingestion : public DaemonTest {
 TEST_F(Ingestion, BadRequestsGetJsonErrorsAndLeaveNoTrace) {
   expect_error(client_->post("/v1/executions", "{not json"), 400, "InvalidJson");
   expect_error(client_->post("/v1/executions", "[1,2]"), 400, "InvalidRequest");
-  expect_error(client_->post("/v1/executions", R"({"stateMachine":"nope","name":"x","input":{}})"), 404,
-               "StateMachineDoesNotExist", "nope");
+  expect_error(client_->post("/v1/executions", R"({"stateMachine":"nope","name":"x","input":{}})"),
+               404, "StateMachineDoesNotExist", "nope");
   expect_error(client_->post("/v1/executions", R"({"stateMachine":"payment","name":"p-bad"})"), 400,
                "InvalidRequest", "input");
-  expect_error(client_->post("/v1/executions", R"({"stateMachine":"payment","name":"p-bad","input":{},"x":1})"), 400,
-               "InvalidRequest", "\\\"x\\\"");
-  expect_error(client_->post("/v1/executions", R"({"stateMachine":"payment","name":"a b","input":{}})"), 400,
-               "InvalidRequest", "name");
+  expect_error(client_->post("/v1/executions",
+                             R"({"stateMachine":"payment","name":"p-bad","input":{},"x":1})"),
+               400, "InvalidRequest", "\\\"x\\\"");
+  expect_error(
+      client_->post("/v1/executions", R"({"stateMachine":"payment","name":"a b","input":{}})"), 400,
+      "InvalidRequest", "name");
   expect_error(client_->post("/v1/executions", std::string(2 << 20, 'x')), 413, "PayloadTooLarge");
   // Money: floats, strings, negatives, zero, overflow.
-  expect_error(client_->post("/v1/executions", payment_with("12.5")), 400, "InvalidAmount", "input.amount");
-  expect_error(client_->post("/v1/executions", payment_with("1250.0")), 400, "InvalidAmount", "input.amount");
-  expect_error(client_->post("/v1/executions", payment_with("\"1250\"")), 400, "InvalidAmount", "input.amount");
-  expect_error(client_->post("/v1/executions", payment_with("-5")), 400, "InvalidAmount", "input.amount");
-  expect_error(client_->post("/v1/executions", payment_with("0")), 400, "InvalidAmount", "input.amount");
-  expect_error(client_->post("/v1/executions", payment_with("9223372036854775808")), 400, "InvalidAmount",
+  expect_error(client_->post("/v1/executions", payment_with("12.5")), 400, "InvalidAmount",
                "input.amount");
+  expect_error(client_->post("/v1/executions", payment_with("1250.0")), 400, "InvalidAmount",
+               "input.amount");
+  expect_error(client_->post("/v1/executions", payment_with("\"1250\"")), 400, "InvalidAmount",
+               "input.amount");
+  expect_error(client_->post("/v1/executions", payment_with("-5")), 400, "InvalidAmount",
+               "input.amount");
+  expect_error(client_->post("/v1/executions", payment_with("0")), 400, "InvalidAmount",
+               "input.amount");
+  expect_error(client_->post("/v1/executions", payment_with("9223372036854775808")), 400,
+               "InvalidAmount", "input.amount");
   expect_error(client_->get("/v1/executions/payment:p-bad"), 404, "ExecutionDoesNotExist");
   expect_error(client_->get("/v1/nothing-here"), 404, "NotFound");
 
-  EXPECT_EQ(client_->get("/v1/simulator/stripe/payment_intents").json().at("data").as_array().size(), 0u);
+  EXPECT_EQ(
+      client_->get("/v1/simulator/stripe/payment_intents").json().at("data").as_array().size(), 0u);
   // The store itself holds nothing of any of them.
   client_.reset();
   ASSERT_EQ(daemon_->terminate(), 0) << daemon_->output();
   auto db = adapters::LmdbStore::open({dir_.path() + "/var", std::size_t{64} << 20, true});
   ASSERT_TRUE(db.ok());
   int rows = 0;
-  for (Table table : {Table::kExecutions, Table::kHistory, Table::kOpenExecutions, Table::kRecords}) {
+  for (Table table :
+       {Table::kExecutions, Table::kHistory, Table::kOpenExecutions, Table::kRecords}) {
     (*db)->scan(table, "", [&](std::string_view, std::string_view) {
       ++rows;
       return true;

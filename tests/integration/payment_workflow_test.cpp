@@ -30,10 +30,13 @@ TEST_F(PaymentWorkflow, VisaPaymentSucceedsWithHistoryAndRecord) {
   ASSERT_FALSE(types.empty());
   EXPECT_EQ(types.front(), "ExecutionStarted");
   EXPECT_EQ(types.back(), "ExecutionSucceeded");
-  for (const char* state : {"ValidatePayment", "ProcessPayment", "StoreTransaction", "NotifyCustomer"}) {
+  for (const char* state :
+       {"ValidatePayment", "ProcessPayment", "StoreTransaction", "NotifyCustomer"}) {
     bool entered = false;
     for (const auto& e : history("payment:p-ok")) {
-      if (e.at("type") == "TaskStateEntered" && e.at("stateEnteredEventDetails").at("name") == state) entered = true;
+      if (e.at("type") == "TaskStateEntered" &&
+          e.at("stateEnteredEventDetails").at("name") == state)
+        entered = true;
     }
     EXPECT_TRUE(entered) << state;
   }
@@ -102,11 +105,13 @@ TEST_F(PaymentWorkflow, DeclinedCardIsRecordedAsDeclinedAndCustomerNotified) {
   const auto stored = record.json();
   const auto& r = stored.at("record");
   EXPECT_EQ(r.at("status").as_string(), "DECLINED");
-  EXPECT_NE(std::string(r.at("errorReason").as_string()).find("Your card was declined."), std::string::npos);
+  EXPECT_NE(std::string(r.at("errorReason").as_string()).find("Your card was declined."),
+            std::string::npos);
 
   bool notified = false;
   for (const auto& e : history("payment:p-declined")) {
-    if (e.at("type") == "TaskStateExited" && e.at("stateExitedEventDetails").at("name") == "NotifyDeclined")
+    if (e.at("type") == "TaskStateExited" &&
+        e.at("stateExitedEventDetails").at("name") == "NotifyDeclined")
       notified = true;
   }
   EXPECT_TRUE(notified);
@@ -122,7 +127,8 @@ TEST_F(PaymentWorkflow, TransientErrorsAreRetriedWithBackoffAndTheSameKey) {
   std::vector<EpochMillis> scheduled;
   std::set<std::string> keys;
   for (const auto& e : history("payment:p-flaky")) {
-    if (e.at("type") == "TaskScheduled" && e.at("taskScheduledEventDetails").at("resourceType") == "stripe")
+    if (e.at("type") == "TaskScheduled" &&
+        e.at("taskScheduledEventDetails").at("resourceType") == "stripe")
       scheduled.push_back(*parse_timestamp(std::string(e.at("timestamp").as_string())));
   }
   ASSERT_EQ(scheduled.size(), 3u);
@@ -131,7 +137,8 @@ TEST_F(PaymentWorkflow, TransientErrorsAreRetriedWithBackoffAndTheSameKey) {
   EXPECT_GE(scheduled[2] - scheduled[1], 2000);
   auto intents = client_->get("/v1/simulator/stripe/payment_intents").json().at("data").as_array();
   ASSERT_EQ(intents.size(), 1u);
-  EXPECT_EQ(intents[0].at("idempotency_key").as_string().find("payment:p-flaky/ProcessPayment/"), 0u);
+  EXPECT_EQ(intents[0].at("idempotency_key").as_string().find("payment:p-flaky/ProcessPayment/"),
+            0u);
 }
 
 TEST_F(PaymentWorkflow, LostResponseIsRetriedAndChargedOnce) {
@@ -140,7 +147,8 @@ TEST_F(PaymentWorkflow, LostResponseIsRetriedAndChargedOnce) {
   ASSERT_EQ(final.at("status").as_string(), "SUCCEEDED") << json::serialize(final);
   EXPECT_EQ(final.at("output").at("charge").at("retries").as_int64(), 1);
   EXPECT_EQ(charges()["p-timeout"], 1);
-  EXPECT_EQ(client_->get("/v1/simulator/stripe/payment_intents").json().at("data").as_array().size(), 1u);
+  EXPECT_EQ(
+      client_->get("/v1/simulator/stripe/payment_intents").json().at("data").as_array().size(), 1u);
 }
 
 TEST_F(PaymentWorkflow, FailureAfterLastRetryIsRecordedAndAlerted) {
@@ -154,8 +162,11 @@ TEST_F(PaymentWorkflow, FailureAfterLastRetryIsRecordedAndAlerted) {
   int stripe_attempts = 0;
   bool alerted = false;
   for (const auto& e : history("payment:p-down")) {
-    if (e.at("type") == "TaskFailed" && e.at("taskFailedEventDetails").at("resourceType") == "stripe") ++stripe_attempts;
-    if (e.at("type") == "TaskSucceeded" && e.at("taskSucceededEventDetails").at("resourceType") == "alert")
+    if (e.at("type") == "TaskFailed" &&
+        e.at("taskFailedEventDetails").at("resourceType") == "stripe")
+      ++stripe_attempts;
+    if (e.at("type") == "TaskSucceeded" &&
+        e.at("taskSucceededEventDetails").at("resourceType") == "alert")
       alerted = true;
   }
   EXPECT_EQ(stripe_attempts, 4);  // the first attempt and MaxAttempts 3 retries

@@ -9,9 +9,11 @@ namespace json = boost::json;
 
 class PurchaseRefundWorkflow : public DaemonTest {
  protected:
-  HttpResult start(const std::string& name, const std::string& operation, std::int64_t quantity = 2) {
-    json::object data{{"itemId", "12345"}, {"quantity", quantity}, {"userId", "user-001"},
-                      {"amount", 1999},    {"currency", "USD"},    {"timestamp", "2025-01-12T10:30:00Z"}};
+  HttpResult start(const std::string& name, const std::string& operation,
+                   std::int64_t quantity = 2) {
+    json::object data{{"itemId", "12345"},    {"quantity", quantity},
+                      {"userId", "user-001"}, {"amount", 1999},
+                      {"currency", "USD"},    {"timestamp", "2025-01-12T10:30:00Z"}};
     json::object body{{"stateMachine", "purchase-refund"},
                       {"name", name},
                       {"input", json::object{{"operation", operation}, {"data", data}}}};
@@ -45,8 +47,9 @@ TEST_F(PurchaseRefundWorkflow, UnknownOperationFails) {
   EXPECT_EQ(final.at("error").as_string(), "InvalidOperationError");
   EXPECT_EQ(final.at("cause").as_string(), "The operation provided is not valid.");
   const auto types = event_types(history("purchase-refund:order-3"));
-  EXPECT_EQ(types, (std::vector<std::string>{"ExecutionStarted", "ChoiceStateEntered", "ChoiceStateExited",
-                                             "FailStateEntered", "ExecutionFailed"}));
+  EXPECT_EQ(types,
+            (std::vector<std::string>{"ExecutionStarted", "ChoiceStateEntered", "ChoiceStateExited",
+                                      "FailStateEntered", "ExecutionFailed"}));
 }
 
 TEST_F(PurchaseRefundWorkflow, ZeroQuantityIsNotAValidOperation) {

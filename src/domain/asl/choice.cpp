@@ -12,11 +12,17 @@ namespace {
 
 // -1, 0, 1; both must be numbers. Integers compare exactly; anything with a fraction as double.
 int compare_numbers(const json::value& a, const json::value& b) {
-  if (a.is_int64() && b.is_int64()) return a.as_int64() < b.as_int64() ? -1 : a.as_int64() > b.as_int64();
-  if (a.is_uint64() && b.is_uint64()) return a.as_uint64() < b.as_uint64() ? -1 : a.as_uint64() > b.as_uint64();
+  if (a.is_int64() && b.is_int64())
+    return a.as_int64() < b.as_int64() ? -1 : a.as_int64() > b.as_int64();
+  if (a.is_uint64() && b.is_uint64())
+    return a.as_uint64() < b.as_uint64() ? -1 : a.as_uint64() > b.as_uint64();
   if (!a.is_double() && !b.is_double()) {
     // One int64, one uint64 above INT64_MAX (or a negative int64).
-    if (a.is_int64()) return a.as_int64() < 0 ? -1 : (static_cast<std::uint64_t>(a.as_int64()) < b.as_uint64() ? -1 : static_cast<std::uint64_t>(a.as_int64()) > b.as_uint64());
+    if (a.is_int64())
+      return a.as_int64() < 0 ? -1
+                              : (static_cast<std::uint64_t>(a.as_int64()) < b.as_uint64()
+                                     ? -1
+                                     : static_cast<std::uint64_t>(a.as_int64()) > b.as_uint64());
     return -compare_numbers(b, a);
   }
   const double x = a.to_number<double>(), y = b.to_number<double>();
@@ -41,26 +47,36 @@ Result<bool> compare(const ChoiceRule& rule, const json::value& input, const jso
   const json::value& root = rule.variable->is_context() ? context : input;
   auto selected = jsonpath::select(*rule.variable, root);
   if (rule.comparator == "IsPresent") return selected.ok() == rule.operand.as_bool();
-  if (!selected) return Error{ErrorCode::kInvalidRequest, "Invalid path '" + rule.variable->text() +
-                                  "': the choice state's Variable does not exist in the input"};
+  if (!selected)
+    return Error{ErrorCode::kInvalidRequest,
+                 "Invalid path '" + rule.variable->text() +
+                     "': the choice state's Variable does not exist in the input"};
   const json::value& value = *selected;
   const std::string& op = rule.comparator;
 
   if (op.rfind("Is", 0) == 0) {
     bool is = false;
-    if (op == "IsNull") is = value.is_null();
-    else if (op == "IsNumeric") is = value.is_number();
-    else if (op == "IsString") is = value.is_string();
-    else if (op == "IsBoolean") is = value.is_bool();
-    else if (op == "IsTimestamp") is = as_timestamp(value).has_value();
+    if (op == "IsNull")
+      is = value.is_null();
+    else if (op == "IsNumeric")
+      is = value.is_number();
+    else if (op == "IsString")
+      is = value.is_string();
+    else if (op == "IsBoolean")
+      is = value.is_bool();
+    else if (op == "IsTimestamp")
+      is = as_timestamp(value).has_value();
     return is == rule.operand.as_bool();
   }
 
   json::value operand = rule.operand;
   if (rule.operand_is_path) {
-    auto other = jsonpath::select(*rule.operand_path, rule.operand_path->is_context() ? context : input);
-    if (!other) return Error{ErrorCode::kInvalidRequest, "Invalid path '" + rule.operand_path->text() +
-                                 "': the choice rule's operand path does not exist in the input"};
+    auto other =
+        jsonpath::select(*rule.operand_path, rule.operand_path->is_context() ? context : input);
+    if (!other)
+      return Error{ErrorCode::kInvalidRequest,
+                   "Invalid path '" + rule.operand_path->text() +
+                       "': the choice rule's operand path does not exist in the input"};
     operand = std::move(*other);
   }
 
@@ -117,7 +133,8 @@ bool string_matches(std::string_view text, std::string_view pattern) {
   return p == pattern.size();
 }
 
-Result<bool> evaluate_choice(const ChoiceRule& rule, const json::value& input, const json::value& context) {
+Result<bool> evaluate_choice(const ChoiceRule& rule, const json::value& input,
+                             const json::value& context) {
   switch (rule.kind) {
     case ChoiceRule::Kind::kAnd:
       for (const auto& child : rule.children) {

@@ -44,7 +44,8 @@ json::object state_details(const std::string& name, const json::value& payload, 
 }
 
 json::object task_details(const std::string& resource) {
-  // "settled:stripe.paymentIntents.create" -> resourceType "stripe", resource "paymentIntents.create"
+  // "settled:stripe.paymentIntents.create" -> resourceType "stripe", resource
+  // "paymentIntents.create"
   json::object details;
   std::string rest = resource.rfind("settled:", 0) == 0 ? resource.substr(8) : resource;
   const auto dot = rest.find('.');

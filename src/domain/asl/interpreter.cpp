@@ -20,9 +20,12 @@ FailWith runtime_error(const State& state, const std::string& what) {
 // InputPath / OutputPath: "$" by default, null gives {}.
 Result<json::value> apply_path(const OptionalPath& path, const json::value& input) {
   switch (path.kind) {
-    case OptionalPath::Kind::kDefault: return input;
-    case OptionalPath::Kind::kNull: return json::value(json::object());
-    case OptionalPath::Kind::kPath: return jsonpath::select(*path.path, input);
+    case OptionalPath::Kind::kDefault:
+      return input;
+    case OptionalPath::Kind::kNull:
+      return json::value(json::object());
+    case OptionalPath::Kind::kPath:
+      return jsonpath::select(*path.path, input);
   }
   return input;
 }
@@ -31,9 +34,12 @@ Result<json::value> apply_path(const OptionalPath& path, const json::value& inpu
 Result<json::value> apply_result_path(const OptionalPath& path, const json::value& raw_input,
                                       json::value result) {
   switch (path.kind) {
-    case OptionalPath::Kind::kDefault: return result;
-    case OptionalPath::Kind::kNull: return raw_input;
-    case OptionalPath::Kind::kPath: return jsonpath::assign(raw_input, *path.path, std::move(result));
+    case OptionalPath::Kind::kDefault:
+      return result;
+    case OptionalPath::Kind::kNull:
+      return raw_input;
+    case OptionalPath::Kind::kPath:
+      return jsonpath::assign(raw_input, *path.path, std::move(result));
   }
   return result;
 }
@@ -43,12 +49,15 @@ Step leave(const State& state, json::value output) {
   return GoTo{state.next, std::move(output)};
 }
 
-Result<json::value> effective_input(const State& state, const json::value& input, const json::value& context) {
+Result<json::value> effective_input(const State& state, const json::value& input,
+                                    const json::value& context) {
   auto selected = apply_path(state.input_path, input);
-  if (!selected) return Error{selected.error().code, "Invalid InputPath: " + selected.error().message};
+  if (!selected)
+    return Error{selected.error().code, "Invalid InputPath: " + selected.error().message};
   if (!state.parameters) return selected;
   auto rendered = state.parameters->render(*selected, context);
-  if (!rendered) return Error{rendered.error().code, "Invalid Parameters: " + rendered.error().message};
+  if (!rendered)
+    return Error{rendered.error().code, "Invalid Parameters: " + rendered.error().message};
   return rendered;
 }
 
@@ -59,7 +68,8 @@ Result<std::string> string_from(const std::optional<std::string>& literal,
   if (!path) return std::string();
   auto v = jsonpath::select(*path, path->is_context() ? context : input);
   if (!v) return Error{v.error().code, std::string("Invalid ") + field + ": " + v.error().message};
-  if (!v->is_string()) return Error{ErrorCode::kInvalidRequest, std::string(field) + " must select a string"};
+  if (!v->is_string())
+    return Error{ErrorCode::kInvalidRequest, std::string(field) + " must select a string"};
   return std::string(v->as_string());
 }
 
@@ -122,11 +132,13 @@ Step enter_state(const State& state, const json::value& input, const json::value
       if (state.type == StateType::kSucceed) return Finish{std::move(*output)};
       // Wait: the due time is computed from the (InputPath-filtered) input.
       EpochMillis due = 0;
-      const auto entered = parse_timestamp(std::string(context.at("State").at("EnteredTime").as_string()));
+      const auto entered =
+          parse_timestamp(std::string(context.at("State").at("EnteredTime").as_string()));
       if (state.seconds) {
         due = entered.value_or(0) + *state.seconds * 1000;
       } else if (state.seconds_path) {
-        auto v = jsonpath::select(*state.seconds_path, state.seconds_path->is_context() ? context : *selected);
+        auto v = jsonpath::select(*state.seconds_path,
+                                  state.seconds_path->is_context() ? context : *selected);
         if (!v || !(v->is_int64() || v->is_uint64()) || v->to_number<std::int64_t>() < 0)
           return runtime_error(state, "SecondsPath '" + state.seconds_path->text() +
                                           "' must select a non-negative integer");
@@ -153,9 +165,9 @@ Step enter_state(const State& state, const json::value& input, const json::value
       json::value result = state.result ? *state.result : std::move(*effective);
       auto placed = apply_result_path(state.result_path, input, std::move(result));
       if (!placed) {
-        return FailWith{std::string(errors::kResultPathMatchFailure),
-                        "Unable to apply ResultPath in state '" + state.name +
-                            "': " + placed.error().message};
+        return FailWith{
+            std::string(errors::kResultPathMatchFailure),
+            "Unable to apply ResultPath in state '" + state.name + "': " + placed.error().message};
       }
       auto output = apply_path(state.output_path, *placed);
       if (!output) return runtime_error(state, "Invalid OutputPath: " + output.error().message);
@@ -173,20 +185,24 @@ Step enter_state(const State& state, const json::value& input, const json::value
   return runtime_error(state, "unknown state type");
 }
 
-Step complete_wait(const State& state, json::value output) { return leave(state, std::move(output)); }
+Step complete_wait(const State& state, json::value output) {
+  return leave(state, std::move(output));
+}
 
 Step complete_task(const State& state, const json::value& state_input, const json::value& result,
                    const json::value& context) {
   json::value selected = result;
   if (state.result_selector) {
     auto rendered = state.result_selector->render(result, context);
-    if (!rendered) return runtime_error(state, "Invalid ResultSelector: " + rendered.error().message);
+    if (!rendered)
+      return runtime_error(state, "Invalid ResultSelector: " + rendered.error().message);
     selected = std::move(*rendered);
   }
   auto placed = apply_result_path(state.result_path, state_input, std::move(selected));
   if (!placed) {
-    return FailWith{std::string(errors::kResultPathMatchFailure),
-                    "Unable to apply ResultPath in state '" + state.name + "': " + placed.error().message};
+    return FailWith{
+        std::string(errors::kResultPathMatchFailure),
+        "Unable to apply ResultPath in state '" + state.name + "': " + placed.error().message};
   }
   auto output = apply_path(state.output_path, *placed);
   if (!output) return runtime_error(state, "Invalid OutputPath: " + output.error().message);
@@ -194,7 +210,8 @@ Step complete_task(const State& state, const json::value& state_input, const jso
 }
 
 Step fail_task(const State& state, const json::value& state_input, const std::string& error,
-               const std::string& cause, std::vector<std::int64_t>& retrier_attempts, double random01) {
+               const std::string& cause, std::vector<std::int64_t>& retrier_attempts,
+               double random01) {
   retrier_attempts.resize(state.retry.size(), 0);
   for (std::size_t i = 0; i < state.retry.size(); ++i) {
     const Retrier& retrier = state.retry[i];
@@ -211,7 +228,8 @@ Step fail_task(const State& state, const json::value& state_input, const std::st
     if (!error_matches(catcher.error_equals, error)) continue;
     json::object error_output{{"Error", error}, {"Cause", cause}};
     auto placed = apply_result_path(catcher.result_path, state_input, std::move(error_output));
-    if (!placed) return runtime_error(state, "Invalid ResultPath in Catch: " + placed.error().message);
+    if (!placed)
+      return runtime_error(state, "Invalid ResultPath in Catch: " + placed.error().message);
     return GoTo{catcher.next, std::move(*placed)};
   }
   return FailWith{error, cause};

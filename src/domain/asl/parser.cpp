@@ -16,18 +16,35 @@ namespace json = boost::json;
 namespace {
 
 const std::set<std::string>& comparators() {
-  static const std::set<std::string> names = {
-      "StringEquals", "StringLessThan", "StringGreaterThan", "StringLessThanEquals",
-      "StringGreaterThanEquals", "StringMatches", "NumericEquals", "NumericLessThan",
-      "NumericGreaterThan", "NumericLessThanEquals", "NumericGreaterThanEquals", "BooleanEquals",
-      "TimestampEquals", "TimestampLessThan", "TimestampGreaterThan", "TimestampLessThanEquals",
-      "TimestampGreaterThanEquals", "IsNull", "IsPresent", "IsNumeric", "IsString", "IsBoolean",
-      "IsTimestamp"};
+  static const std::set<std::string> names = {"StringEquals",
+                                              "StringLessThan",
+                                              "StringGreaterThan",
+                                              "StringLessThanEquals",
+                                              "StringGreaterThanEquals",
+                                              "StringMatches",
+                                              "NumericEquals",
+                                              "NumericLessThan",
+                                              "NumericGreaterThan",
+                                              "NumericLessThanEquals",
+                                              "NumericGreaterThanEquals",
+                                              "BooleanEquals",
+                                              "TimestampEquals",
+                                              "TimestampLessThan",
+                                              "TimestampGreaterThan",
+                                              "TimestampLessThanEquals",
+                                              "TimestampGreaterThanEquals",
+                                              "IsNull",
+                                              "IsPresent",
+                                              "IsNumeric",
+                                              "IsString",
+                                              "IsBoolean",
+                                              "IsTimestamp"};
   return names;
 }
 
 bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 // Collects every problem instead of stopping at the first, so an author fixes them in one go.
@@ -44,7 +61,8 @@ class Validator {
       return finish(std::move(machine));
     }
     const auto& top = definition.as_object();
-    allow_fields(top, "$", {"Comment", "StartAt", "States", "TimeoutSeconds", "Version", "QueryLanguage"});
+    allow_fields(top, "$",
+                 {"Comment", "StartAt", "States", "TimeoutSeconds", "Version", "QueryLanguage"});
     machine.comment = optional_string(top, "$", "Comment").value_or("");
     if (auto ql = optional_string(top, "$", "QueryLanguage"); ql && *ql != "JSONPath")
       fail("$.QueryLanguage", "only \"JSONPath\" is supported");
@@ -82,8 +100,9 @@ class Validator {
  private:
   Result<StateMachine> finish(StateMachine machine) {
     if (errors_.empty()) return machine;
-    std::string message = errors_.size() == 1 ? "invalid definition: " :
-        "invalid definition (" + std::to_string(errors_.size()) + " problems): ";
+    std::string message = errors_.size() == 1 ? "invalid definition: "
+                                              : "invalid definition (" +
+                                                    std::to_string(errors_.size()) + " problems): ";
     for (std::size_t i = 0; i < errors_.size(); ++i) {
       if (i) message += "; ";
       message += errors_[i];
@@ -91,9 +110,12 @@ class Validator {
     return Error{ErrorCode::kInvalidDefinition, message};
   }
 
-  void fail(const std::string& where, const std::string& rule) { errors_.push_back(where + ": " + rule); }
+  void fail(const std::string& where, const std::string& rule) {
+    errors_.push_back(where + ": " + rule);
+  }
 
-  void allow_fields(const json::object& obj, const std::string& where, std::initializer_list<const char*> allowed) {
+  void allow_fields(const json::object& obj, const std::string& where,
+                    std::initializer_list<const char*> allowed) {
     for (const auto& [key, value] : obj) {
       bool ok = false;
       for (const char* a : allowed) ok = ok || key == a;
@@ -101,7 +123,8 @@ class Validator {
     }
   }
 
-  std::optional<std::string> optional_string(const json::object& obj, const std::string& where, const char* field) {
+  std::optional<std::string> optional_string(const json::object& obj, const std::string& where,
+                                             const char* field) {
     const json::value* v = obj.if_contains(field);
     if (!v) return std::nullopt;
     if (!v->is_string()) {
@@ -111,7 +134,8 @@ class Validator {
     return std::string(v->as_string());
   }
 
-  std::optional<std::string> required_string(const json::object& obj, const std::string& where, const char* field) {
+  std::optional<std::string> required_string(const json::object& obj, const std::string& where,
+                                             const char* field) {
     if (!obj.contains(field)) {
       fail(where, std::string("missing required field \"") + field + "\"");
       return std::nullopt;
@@ -119,8 +143,8 @@ class Validator {
     return optional_string(obj, where, field);
   }
 
-  std::optional<std::int64_t> optional_int(const json::object& obj, const std::string& where, const char* field,
-                                           std::int64_t min, const char* rule) {
+  std::optional<std::int64_t> optional_int(const json::object& obj, const std::string& where,
+                                           const char* field, std::int64_t min, const char* rule) {
     const json::value* v = obj.if_contains(field);
     if (!v) return std::nullopt;
     std::int64_t n = 0;
@@ -139,12 +163,13 @@ class Validator {
     return n;
   }
 
-  std::optional<std::int64_t> optional_positive_int(const json::object& obj, const std::string& where, const char* field) {
+  std::optional<std::int64_t> optional_positive_int(const json::object& obj,
+                                                    const std::string& where, const char* field) {
     return optional_int(obj, where, field, 1, "must be a positive integer");
   }
 
-  std::optional<jsonpath::Path> path_field(const json::value& v, const std::string& where, bool reference_only,
-                                           bool allow_context) {
+  std::optional<jsonpath::Path> path_field(const json::value& v, const std::string& where,
+                                           bool reference_only, bool allow_context) {
     if (!v.is_string()) {
       fail(where, "must be a JSONPath string");
       return std::nullopt;
@@ -165,7 +190,8 @@ class Validator {
     return *path;
   }
 
-  OptionalPath optional_path(const json::object& obj, const std::string& where, const char* field, bool reference_only) {
+  OptionalPath optional_path(const json::object& obj, const std::string& where, const char* field,
+                             bool reference_only) {
     OptionalPath out;
     const json::value* v = obj.if_contains(field);
     if (!v) return out;
@@ -178,7 +204,8 @@ class Validator {
     return out;
   }
 
-  std::optional<PayloadTemplate> template_field(const json::object& obj, const std::string& where, const char* field) {
+  std::optional<PayloadTemplate> template_field(const json::object& obj, const std::string& where,
+                                                const char* field) {
     const json::value* v = obj.if_contains(field);
     if (!v) return std::nullopt;
     if (!v->is_object()) {
@@ -233,14 +260,17 @@ class Validator {
         continue;
       }
       const auto& r = arr[i].as_object();
-      allow_fields(r, w, {"ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds",
-                          "JitterStrategy", "Comment"});
+      allow_fields(r, w,
+                   {"ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate",
+                    "MaxDelaySeconds", "JitterStrategy", "Comment"});
       Retrier retrier;
       retrier.error_equals = error_equals(r, w);
-      if (retrier.error_equals.size() == 1 && retrier.error_equals[0] == "States.ALL" && i + 1 != arr.size())
+      if (retrier.error_equals.size() == 1 && retrier.error_equals[0] == "States.ALL" &&
+          i + 1 != arr.size())
         fail(w + ".ErrorEquals", "a retrier with \"States.ALL\" must be the last one");
       if (auto n = optional_positive_int(r, w, "IntervalSeconds")) retrier.interval_seconds = *n;
-      if (auto n = optional_int(r, w, "MaxAttempts", 0, "must be a non-negative integer")) retrier.max_attempts = *n;
+      if (auto n = optional_int(r, w, "MaxAttempts", 0, "must be a non-negative integer"))
+        retrier.max_attempts = *n;
       if (auto n = optional_positive_int(r, w, "MaxDelaySeconds")) retrier.max_delay_seconds = *n;
       if (const json::value* b = r.if_contains("BackoffRate")) {
         if (!b->is_number() || b->to_number<double>() < 1.0)
@@ -249,8 +279,10 @@ class Validator {
           retrier.backoff_rate = b->to_number<double>();
       }
       if (auto j = optional_string(r, w, "JitterStrategy")) {
-        if (*j == "FULL") retrier.full_jitter = true;
-        else if (*j != "NONE") fail(w + ".JitterStrategy", "must be \"FULL\" or \"NONE\"");
+        if (*j == "FULL")
+          retrier.full_jitter = true;
+        else if (*j != "NONE")
+          fail(w + ".JitterStrategy", "must be \"FULL\" or \"NONE\"");
       }
       state.retry.push_back(std::move(retrier));
     }
@@ -274,7 +306,8 @@ class Validator {
       allow_fields(c, w, {"ErrorEquals", "Next", "ResultPath", "Comment"});
       Catcher catcher;
       catcher.error_equals = error_equals(c, w);
-      if (catcher.error_equals.size() == 1 && catcher.error_equals[0] == "States.ALL" && i + 1 != arr.size())
+      if (catcher.error_equals.size() == 1 && catcher.error_equals[0] == "States.ALL" &&
+          i + 1 != arr.size())
         fail(w + ".ErrorEquals", "a catcher with \"States.ALL\" must be the last one");
       catcher.next = required_string(c, w, "Next").value_or("");
       catcher.result_path = optional_path(c, w, "ResultPath", true);
@@ -282,7 +315,8 @@ class Validator {
     }
   }
 
-  void check_operand(const std::string& comparator, const json::value& operand, const std::string& where) {
+  void check_operand(const std::string& comparator, const json::value& operand,
+                     const std::string& where) {
     bool ok = true;
     const char* rule = "";
     if (comparator.rfind("String", 0) == 0) {
@@ -327,7 +361,8 @@ class Validator {
         }
         std::size_t i = 0;
         for (const auto& child : value.as_array())
-          rule.children.push_back(parse_choice_rule(child, w + "[" + std::to_string(i++) + "]", false));
+          rule.children.push_back(
+              parse_choice_rule(child, w + "[" + std::to_string(i++) + "]", false));
       } else if (k == "Not") {
         ++operators;
         rule.kind = ChoiceRule::Kind::kNot;
@@ -356,8 +391,9 @@ class Validator {
       }
     }
     if (operators != 1) {
-      fail(where, operators == 0 ? "a choice rule needs one comparison operator, And, Or or Not"
-                                 : "a choice rule may have only one comparison operator, And, Or or Not");
+      fail(where, operators == 0
+                      ? "a choice rule needs one comparison operator, And, Or or Not"
+                      : "a choice rule may have only one comparison operator, And, Or or Not");
     }
     if (rule.kind == ChoiceRule::Kind::kCompare) {
       if (const json::value* var = obj.if_contains("Variable"))
@@ -380,8 +416,9 @@ class Validator {
     const auto type = required_string(obj, where, "Type");
     if (!type) return state;
     static const std::map<std::string, StateType> types = {
-        {"Task", StateType::kTask},       {"Pass", StateType::kPass},     {"Choice", StateType::kChoice},
-        {"Wait", StateType::kWait},       {"Succeed", StateType::kSucceed}, {"Fail", StateType::kFail},
+        {"Task", StateType::kTask},         {"Pass", StateType::kPass},
+        {"Choice", StateType::kChoice},     {"Wait", StateType::kWait},
+        {"Succeed", StateType::kSucceed},   {"Fail", StateType::kFail},
         {"Parallel", StateType::kParallel}, {"Map", StateType::kMap}};
     auto it = types.find(*type);
     if (it == types.end()) {
@@ -391,20 +428,24 @@ class Validator {
     state.type = it->second;
     switch (state.type) {
       case StateType::kTask:
-        allow_fields(obj, where, {"Type", "Comment", "Next", "End", "InputPath", "OutputPath", "ResultPath",
-                                  "Parameters", "ResultSelector", "Resource", "TimeoutSeconds",
-                                  "HeartbeatSeconds", "Retry", "Catch"});
+        allow_fields(obj, where,
+                     {"Type", "Comment", "Next", "End", "InputPath", "OutputPath", "ResultPath",
+                      "Parameters", "ResultSelector", "Resource", "TimeoutSeconds",
+                      "HeartbeatSeconds", "Retry", "Catch"});
         break;
       case StateType::kPass:
-        allow_fields(obj, where, {"Type", "Comment", "Next", "End", "InputPath", "OutputPath", "ResultPath",
-                                  "Parameters", "Result"});
+        allow_fields(obj, where,
+                     {"Type", "Comment", "Next", "End", "InputPath", "OutputPath", "ResultPath",
+                      "Parameters", "Result"});
         break;
       case StateType::kChoice:
-        allow_fields(obj, where, {"Type", "Comment", "InputPath", "OutputPath", "Choices", "Default"});
+        allow_fields(obj, where,
+                     {"Type", "Comment", "InputPath", "OutputPath", "Choices", "Default"});
         break;
       case StateType::kWait:
-        allow_fields(obj, where, {"Type", "Comment", "Next", "End", "InputPath", "OutputPath", "Seconds",
-                                  "SecondsPath", "Timestamp", "TimestampPath"});
+        allow_fields(obj, where,
+                     {"Type", "Comment", "Next", "End", "InputPath", "OutputPath", "Seconds",
+                      "SecondsPath", "Timestamp", "TimestampPath"});
         break;
       case StateType::kSucceed:
         allow_fields(obj, where, {"Type", "Comment", "InputPath", "OutputPath"});
@@ -414,7 +455,8 @@ class Validator {
         break;
       case StateType::kParallel:
       case StateType::kMap:
-        fail(where + ".Type", "\"" + *type + "\" states are not supported by this version of settled yet");
+        fail(where + ".Type",
+             "\"" + *type + "\" states are not supported by this version of settled yet");
         return state;
     }
 
@@ -440,12 +482,14 @@ class Validator {
 
     if (state.type == StateType::kTask) {
       state.resource = required_string(obj, where, "Resource").value_or("");
-      if (!state.resource.empty() && options_.known_resource && !options_.known_resource(state.resource))
+      if (!state.resource.empty() && options_.known_resource &&
+          !options_.known_resource(state.resource))
         fail(where + ".Resource", "unknown task resource \"" + state.resource + "\"");
       state.result_selector = template_field(obj, where, "ResultSelector");
       state.timeout_seconds = optional_positive_int(obj, where, "TimeoutSeconds");
       state.heartbeat_seconds = optional_positive_int(obj, where, "HeartbeatSeconds");
-      if (state.timeout_seconds && state.heartbeat_seconds && *state.heartbeat_seconds >= *state.timeout_seconds)
+      if (state.timeout_seconds && state.heartbeat_seconds &&
+          *state.heartbeat_seconds >= *state.timeout_seconds)
         fail(where + ".HeartbeatSeconds", "must be smaller than TimeoutSeconds");
       parse_retry(obj, where, state);
       parse_catch(obj, where, state);
@@ -458,7 +502,8 @@ class Validator {
       } else {
         std::size_t i = 0;
         for (const auto& c : choices->as_array())
-          state.choices.push_back(parse_choice_rule(c, where + ".Choices[" + std::to_string(i++) + "]", true));
+          state.choices.push_back(
+              parse_choice_rule(c, where + ".Choices[" + std::to_string(i++) + "]", true));
       }
       state.default_next = optional_string(obj, where, "Default").value_or("");
     } else if (state.type == StateType::kWait) {
@@ -483,7 +528,8 @@ class Validator {
         state.timestamp_path = path_field(*p, where + ".TimestampPath", true, true);
       }
       if (count != 1)
-        fail(where, "a Wait state needs exactly one of Seconds, SecondsPath, Timestamp, TimestampPath");
+        fail(where,
+             "a Wait state needs exactly one of Seconds, SecondsPath, Timestamp, TimestampPath");
     } else if (state.type == StateType::kFail) {
       state.error = optional_string(obj, where, "Error");
       state.cause = optional_string(obj, where, "Cause");
@@ -541,14 +587,22 @@ class Validator {
 
 const char* state_type_name(StateType type) {
   switch (type) {
-    case StateType::kTask: return "Task";
-    case StateType::kPass: return "Pass";
-    case StateType::kChoice: return "Choice";
-    case StateType::kWait: return "Wait";
-    case StateType::kSucceed: return "Succeed";
-    case StateType::kFail: return "Fail";
-    case StateType::kParallel: return "Parallel";
-    case StateType::kMap: return "Map";
+    case StateType::kTask:
+      return "Task";
+    case StateType::kPass:
+      return "Pass";
+    case StateType::kChoice:
+      return "Choice";
+    case StateType::kWait:
+      return "Wait";
+    case StateType::kSucceed:
+      return "Succeed";
+    case StateType::kFail:
+      return "Fail";
+    case StateType::kParallel:
+      return "Parallel";
+    case StateType::kMap:
+      return "Map";
   }
   return "Pass";
 }
@@ -576,10 +630,10 @@ Result<StateMachine> parse_state_machine_text(std::string_view text, std::string
         ++column;
       }
     }
-    return Error{ErrorCode::kInvalidDefinition,
-                 "definition is not valid JSON: " + ec.message() + " at line " +
-                     std::to_string(line) + ", column " + std::to_string(column) + " (offset " +
-                     std::to_string(offset) + ")"};
+    return Error{ErrorCode::kInvalidDefinition, "definition is not valid JSON: " + ec.message() +
+                                                    " at line " + std::to_string(line) +
+                                                    ", column " + std::to_string(column) +
+                                                    " (offset " + std::to_string(offset) + ")"};
   }
   return parse_state_machine(parser.release(), std::move(name), options);
 }

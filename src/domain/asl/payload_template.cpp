@@ -6,7 +6,8 @@ namespace settled::asl {
 
 namespace json = boost::json;
 
-Result<PayloadTemplate> PayloadTemplate::compile(const json::value& source, const std::string& where) {
+Result<PayloadTemplate> PayloadTemplate::compile(const json::value& source,
+                                                 const std::string& where) {
   auto node = compile_node(source, where);
   if (!node) return node.error();
   PayloadTemplate t;
@@ -28,10 +29,12 @@ Result<PayloadTemplate::Node> PayloadTemplate::compile_node(const json::value& s
                        field_where + ": a field ending in '.$' must hold a JSONPath string"};
         const std::string text(value.as_string());
         if (text.rfind("States.", 0) == 0)
-          return Error{ErrorCode::kInvalidDefinition,
-                       field_where + ": intrinsic functions are not supported yet ('" + text + "')"};
+          return Error{
+              ErrorCode::kInvalidDefinition,
+              field_where + ": intrinsic functions are not supported yet ('" + text + "')"};
         auto path = jsonpath::compile(text);
-        if (!path) return Error{ErrorCode::kInvalidDefinition, field_where + ": " + path.error().message};
+        if (!path)
+          return Error{ErrorCode::kInvalidDefinition, field_where + ": " + path.error().message};
         Node leaf;
         leaf.kind = Node::Kind::kPath;
         leaf.path = std::move(*path);
@@ -56,7 +59,8 @@ Result<PayloadTemplate::Node> PayloadTemplate::compile_node(const json::value& s
   return node;
 }
 
-Result<json::value> PayloadTemplate::render(const json::value& input, const json::value& context) const {
+Result<json::value> PayloadTemplate::render(const json::value& input,
+                                            const json::value& context) const {
   return render_node(root_, input, context);
 }
 

@@ -17,7 +17,8 @@ namespace settled::asl {
 class PayloadTemplate {
  public:
   // Compiles `source`; `where` names it in errors, e.g. "$.States.Pay.Parameters".
-  static Result<PayloadTemplate> compile(const boost::json::value& source, const std::string& where);
+  static Result<PayloadTemplate> compile(const boost::json::value& source,
+                                         const std::string& where);
 
   // Fills the template. A definite path that matches nothing is an error (States.Runtime).
   Result<boost::json::value> render(const boost::json::value& input,

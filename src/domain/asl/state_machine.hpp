@@ -10,7 +10,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,11 +47,11 @@ struct ChoiceRule {
   Kind kind = Kind::kCompare;
   std::vector<ChoiceRule> children;
   std::optional<jsonpath::Path> variable;
-  std::string comparator;                        // e.g. "StringEquals" (without "Path")
-  bool operand_is_path = false;                  // e.g. "StringEqualsPath"
-  boost::json::value operand;                    // literal operand
-  std::optional<jsonpath::Path> operand_path;    // for *Path comparators
-  std::string next;                              // only on top-level rules
+  std::string comparator;                      // e.g. "StringEquals" (without "Path")
+  bool operand_is_path = false;                // e.g. "StringEqualsPath"
+  boost::json::value operand;                  // literal operand
+  std::optional<jsonpath::Path> operand_path;  // for *Path comparators
+  std::string next;                            // only on top-level rules
 };
 
 struct State {

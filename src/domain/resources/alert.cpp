@@ -15,9 +15,11 @@ TaskOutcome run_alert_raise(const TaskAttempt& attempt) {
     return TaskOutcome::failure(kAlertInvalidParameters, "parameters.message must be a string");
   std::string severity = "critical";
   if (const json::value* s = p.if_contains("severity")) {
-    if (!s->is_string() || (s->as_string() != "info" && s->as_string() != "warning" && s->as_string() != "critical"))
-      return TaskOutcome::failure(kAlertInvalidParameters,
-                                  "parameters.severity must be \"info\", \"warning\" or \"critical\"");
+    if (!s->is_string() ||
+        (s->as_string() != "info" && s->as_string() != "warning" && s->as_string() != "critical"))
+      return TaskOutcome::failure(
+          kAlertInvalidParameters,
+          "parameters.severity must be \"info\", \"warning\" or \"critical\"");
     severity = std::string(s->as_string());
   }
   json::object stored = p;

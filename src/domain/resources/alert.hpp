@@ -1,7 +1,8 @@
 #pragma once
 // settled:alert.raise — the seeds' SNS alert. Recorded durably (keyed by the idempotency key, so
 // raised once per step entry); the engine also logs it and counts it.
-//   {message, subject?, severity?: "info"|"warning"|"critical", ...} -> {alertId, severity, status: "RAISED"}
+//   {message, subject?, severity?: "info"|"warning"|"critical", ...} -> {alertId, severity, status:
+//   "RAISED"}
 
 #include "domain/resources/task_outcome.hpp"
 

@@ -39,7 +39,8 @@ std::optional<ResourceInfo> find_resource(const std::string& resource) {
 TaskOutcome run_inline_resource(const TaskAttempt& attempt) {
   auto it = catalogue().find(attempt.resource);
   if (it == catalogue().end() || !it->second.run)
-    return TaskOutcome::failure("States.TaskFailed", "resource " + attempt.resource + " cannot run inline");
+    return TaskOutcome::failure("States.TaskFailed",
+                                "resource " + attempt.resource + " cannot run inline");
   return it->second.run(attempt);
 }
 

@@ -10,9 +10,9 @@
 namespace settled {
 
 enum class ResourceKind {
-  kInline,    // a pure function of its parameters: runs inside the transition, writes commit with it
-  kRead,      // reads committed state (after the pending transition has committed)
-  kRemote,    // calls out (Stripe): the scheduled transition commits first, then the call is made
+  kInline,  // a pure function of its parameters: runs inside the transition, writes commit with it
+  kRead,    // reads committed state (after the pending transition has committed)
+  kRemote,  // calls out (Stripe): the scheduled transition commits first, then the call is made
 };
 
 struct ResourceInfo {

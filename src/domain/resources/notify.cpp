@@ -13,12 +13,14 @@ TaskOutcome run_notify_send(const TaskAttempt& attempt) {
   const json::value* user = p.if_contains("user");
   const json::value* message = p.if_contains("message");
   if (!user || !user->is_string() || user->as_string().empty())
-    return TaskOutcome::failure(kNotifyInvalidParameters, "parameters.user must be a non-empty string");
+    return TaskOutcome::failure(kNotifyInvalidParameters,
+                                "parameters.user must be a non-empty string");
   if (!message || !message->is_string())
     return TaskOutcome::failure(kNotifyInvalidParameters, "parameters.message must be a string");
   std::string channel = "default";
   if (const json::value* c = p.if_contains("channel")) {
-    if (!c->is_string()) return TaskOutcome::failure(kNotifyInvalidParameters, "parameters.channel must be a string");
+    if (!c->is_string())
+      return TaskOutcome::failure(kNotifyInvalidParameters, "parameters.channel must be a string");
     channel = std::string(c->as_string());
   }
   json::object stored = p;

@@ -33,22 +33,24 @@ Result<std::string> text_field(const json::object& o, const std::string& where, 
   if (required && s.empty())
     return Error{ErrorCode::kInvalidRequest, where + "." + field + " must not be empty"};
   if (s.size() > max_len)
-    return Error{ErrorCode::kInvalidRequest,
-                 where + "." + field + " must be at most " + std::to_string(max_len) + " characters"};
+    return Error{ErrorCode::kInvalidRequest, where + "." + field + " must be at most " +
+                                                 std::to_string(max_len) + " characters"};
   return std::string(s);
 }
 
 }  // namespace
 
 Result<json::object> validate_payment(const json::value& input, const std::string& where) {
-  if (!input.is_object()) return Error{ErrorCode::kInvalidRequest, where + " must be a JSON object"};
+  if (!input.is_object())
+    return Error{ErrorCode::kInvalidRequest, where + " must be a JSON object"};
   const auto& o = input.as_object();
   for (const auto& [key, value] : o) {
     if (key != "paymentId" && key != "customerId" && key != "amount" && key != "currency" &&
         key != "paymentMethod" && key != "description")
-      return Error{ErrorCode::kInvalidRequest, where + "." + std::string(key) +
-                                                   " is not a field of a payment (allowed: paymentId, "
-                                                   "customerId, amount, currency, paymentMethod, description)"};
+      return Error{ErrorCode::kInvalidRequest,
+                   where + "." + std::string(key) +
+                       " is not a field of a payment (allowed: paymentId, "
+                       "customerId, amount, currency, paymentMethod, description)"};
   }
   auto payment_id = text_field(o, where, "paymentId", 80, true);
   if (!payment_id) return payment_id.error();
@@ -60,15 +62,18 @@ Result<json::object> validate_payment(const json::value& input, const std::strin
   if (!o.contains("amount")) return Error{ErrorCode::kInvalidAmount, where + ".amount is required"};
   auto amount = parse_amount(o.at("amount"), where + ".amount", AmountRule::kPositive);
   if (!amount) return amount.error();
-  if (!o.contains("currency")) return Error{ErrorCode::kInvalidRequest, where + ".currency is required"};
+  if (!o.contains("currency"))
+    return Error{ErrorCode::kInvalidRequest, where + ".currency is required"};
   auto currency = parse_currency(o.at("currency"), where + ".currency");
   if (!currency) return currency.error();
   if (*currency == "HOUR")
-    return Error{ErrorCode::kInvalidRequest, where + ".currency HOUR (time-bank hours) cannot be charged to a card"};
+    return Error{ErrorCode::kInvalidRequest,
+                 where + ".currency HOUR (time-bank hours) cannot be charged to a card"};
   auto method = text_field(o, where, "paymentMethod", 255, true);
   if (!method) return method.error();
   if (method->rfind("pm_", 0) != 0)
-    return Error{ErrorCode::kInvalidRequest, where + ".paymentMethod must be a payment method id (pm_...)"};
+    return Error{ErrorCode::kInvalidRequest,
+                 where + ".paymentMethod must be a payment method id (pm_...)"};
   auto description = text_field(o, where, "description", 1000, false);
   if (!description) return description.error();
 

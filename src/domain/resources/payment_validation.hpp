@@ -15,7 +15,8 @@ namespace settled {
 inline constexpr const char* kPaymentInvalidInput = "Payment.InvalidInput";
 
 // `where` prefixes field names in messages (e.g. "input" gives "input.amount must be ...").
-Result<boost::json::object> validate_payment(const boost::json::value& input, const std::string& where);
+Result<boost::json::object> validate_payment(const boost::json::value& input,
+                                             const std::string& where);
 
 TaskOutcome run_payment_validate(const TaskAttempt& attempt);
 

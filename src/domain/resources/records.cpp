@@ -9,7 +9,8 @@ namespace settled {
 namespace json = boost::json;
 
 Result<RecordAddress> records_address(const json::value& parameters) {
-  if (!parameters.is_object()) return Error{ErrorCode::kInvalidRequest, "parameters must be an object"};
+  if (!parameters.is_object())
+    return Error{ErrorCode::kInvalidRequest, "parameters must be an object"};
   const auto& o = parameters.as_object();
   RecordAddress a;
   for (const char* field : {"collection", "key"}) {
@@ -18,7 +19,8 @@ Result<RecordAddress> records_address(const json::value& parameters) {
       return Error{ErrorCode::kInvalidRequest,
                    std::string("parameters.") + field + " must be a string of 1-200 characters"};
     if (std::string_view(v->as_string()).find('\0') != std::string_view::npos)
-      return Error{ErrorCode::kInvalidRequest, std::string("parameters.") + field + " must not contain NUL"};
+      return Error{ErrorCode::kInvalidRequest,
+                   std::string("parameters.") + field + " must not contain NUL"};
   }
   a.collection = std::string(o.at("collection").as_string());
   a.key = std::string(o.at("key").as_string());
@@ -31,8 +33,9 @@ TaskOutcome run_records_put(const TaskAttempt& attempt) {
   const auto& o = attempt.parameters.as_object();
   for (const auto& [key, value] : o) {
     if (key != "collection" && key != "key" && key != "record")
-      return TaskOutcome::failure(kRecordsInvalidParameters,
-                                  "parameters." + std::string(key) + " is unknown (allowed: collection, key, record)");
+      return TaskOutcome::failure(
+          kRecordsInvalidParameters,
+          "parameters." + std::string(key) + " is unknown (allowed: collection, key, record)");
   }
   const json::value* record = o.if_contains("record");
   if (!record || !record->is_object())
@@ -43,7 +46,8 @@ TaskOutcome run_records_put(const TaskAttempt& attempt) {
   stored["record"] = *record;
   stored["updatedAt"] = format_timestamp(attempt.now);
   WriteBatch writes;
-  writes.put(Table::kRecords, record_key(address->collection, address->key), json::serialize(stored));
+  writes.put(Table::kRecords, record_key(address->collection, address->key),
+             json::serialize(stored));
   return TaskOutcome::success(std::move(stored), std::move(writes));
 }
 

@@ -2,8 +2,8 @@
 // What a task attempt comes back with: a result, or an ASL error name with a cause. In-process
 // resources also hand back the writes that must commit together with the state transition.
 
-#include "domain/write_batch.hpp"
 #include "domain/time.hpp"
+#include "domain/write_batch.hpp"
 
 #include <boost/json/value.hpp>
 
