@@ -48,8 +48,9 @@ struct InProcessEngine {
   std::shared_ptr<actors::StoreStats> store_stats = std::make_shared<actors::StoreStats>();
 
   InProcessEngine() {
-    if (const char* policy = std::getenv("SETTLED_SCHEDULER"))
-      config.set("scheduler.policy", caf::atom_from_string(policy));
+    // As the daemon: the sharing scheduler (SETTLED_SCHEDULER=stealing to compare).
+    const char* policy = std::getenv("SETTLED_SCHEDULER");
+    config.set("scheduler.policy", caf::atom_from_string(policy ? policy : "sharing"));
     system = std::make_unique<caf::actor_system>(config);
     auto db = adapters::LmdbStore::open({dir.path() + "/var", std::size_t{8} << 30, true});
     auto sim_db = adapters::LmdbStore::open(

@@ -7,7 +7,7 @@ packages=(
   g++ cmake make pkg-config
   libcaf-dev libboost1.81-dev libboost-json1.81-dev
   liblmdb-dev liblmdb++-dev libspdlog-dev libfmt-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libssl-dev libsystemd-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libssl-dev libsystemd-dev libjemalloc-dev
 )
 
 missing=()

@@ -396,9 +396,16 @@ class Execution {
   void commit_then(std::function<void()> next) {
     WriteBatch batch = std::move(pending_);
     pending_ = WriteBatch{};
-    for (auto& event : history_.events()) {
-      const auto id = event.at("id").as_int64();
-      batch.put(Table::kHistory, history_key(rec_.id, id), json::serialize(event));
+    if (!history_.events().empty()) {
+      // One value per transition: the events as a JSON array under the key of the first.
+      const auto first = history_.events().front().at("id").as_int64();
+      std::string chunk = "[";
+      for (const auto& event : history_.events()) {
+        if (chunk.size() > 1) chunk += ',';
+        chunk += json::serialize(event);
+      }
+      chunk += ']';
+      batch.put(Table::kHistory, history_key(rec_.id, first), std::move(chunk));
     }
     history_.events().clear();
     rec_.last_event_id = history_.last_id();

@@ -1,6 +1,7 @@
 #include "actors/http_api.hpp"
 
 #include "actors/messages.hpp"
+#include "adapters/history_reader.hpp"
 #include "adapters/stripe_simulator.hpp"
 #include "domain/execution_record.hpp"
 #include "domain/resources/payment_validation.hpp"
@@ -185,12 +186,7 @@ class HttpApi {
     if (!deps_.engine->db->get(Table::kExecutions, id))
       return error_response(ErrorCode::kExecutionDoesNotExist,
                             "execution \"" + id + "\" does not exist");
-    json::array events;
-    deps_.engine->db->scan(Table::kHistory, history_prefix(id),
-                           [&](std::string_view, std::string_view value) {
-                             events.push_back(json::parse(value));
-                             return true;
-                           });
+    json::array events = adapters::read_history(*deps_.engine->db, id);
     return json_response(200, json::object{{"executionId", id}, {"events", std::move(events)}});
   }
 

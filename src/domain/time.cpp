@@ -51,12 +51,30 @@ std::string format_timestamp(EpochMillis ms) {
   unsigned m, d;
   civil_from_days(days, y, m, d);
   const auto secs = rem / 1000;
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
-                static_cast<long long>(y), m, d, static_cast<long long>(secs / 3600),
-                static_cast<long long>(secs / 60 % 60), static_cast<long long>(secs % 60),
-                static_cast<long long>(rem % 1000));
-  return buf;
+  // Hand-rolled: this runs for every history event, and snprintf showed up in profiles.
+  char buf[25] = "0000-00-00T00:00:00.000Z";
+  const auto put = [&buf](int pos, int digits, std::int64_t value) {
+    for (int i = digits - 1; i >= 0; --i) {
+      buf[pos + i] = static_cast<char>('0' + value % 10);
+      value /= 10;
+    }
+  };
+  if (y < 0 || y > 9999) {
+    char fallback[48];
+    std::snprintf(fallback, sizeof fallback, "%lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
+                  static_cast<long long>(y), m, d, static_cast<long long>(secs / 3600),
+                  static_cast<long long>(secs / 60 % 60), static_cast<long long>(secs % 60),
+                  static_cast<long long>(rem % 1000));
+    return fallback;
+  }
+  put(0, 4, y);
+  put(5, 2, m);
+  put(8, 2, d);
+  put(11, 2, secs / 3600);
+  put(14, 2, secs / 60 % 60);
+  put(17, 2, secs % 60);
+  put(20, 3, rem % 1000);
+  return std::string(buf, 24);
 }
 
 std::optional<EpochMillis> parse_timestamp(std::string_view s) {

@@ -1,0 +1,16 @@
+#pragma once
+// Reads an execution's history from the store. The engine writes the events of one transition
+// as one value (a JSON array under the key of its first event), which keeps a payment to a
+// couple of puts; a value holding a single event object is read as well.
+
+#include "adapters/lmdb_store.hpp"
+
+#include <boost/json/array.hpp>
+
+#include <string_view>
+
+namespace settled::adapters {
+
+boost::json::array read_history(const LmdbStore& store, std::string_view execution_id);
+
+}  // namespace settled::adapters
