@@ -23,6 +23,7 @@ set_target_properties(lmdbxx PROPERTIES
   INTERFACE_INCLUDE_DIRECTORIES "${LMDBXX_INCLUDE_DIR}"
   INTERFACE_LINK_LIBRARIES PkgConfig::LMDB)
 pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
+find_package(prometheus-cpp CONFIG REQUIRED)
 
 if(SETTLED_BUILD_TESTS)
   find_package(GTest CONFIG REQUIRED)

@@ -8,6 +8,8 @@ packages=(
   libcaf-dev libboost1.81-dev libboost-json1.81-dev
   liblmdb-dev liblmdb++-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev libssl-dev libsystemd-dev libjemalloc-dev
+  prometheus-cpp-dev
+  prometheus  # promtool, to check /metrics in the tests
 )
 
 missing=()

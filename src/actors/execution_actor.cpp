@@ -2,6 +2,7 @@
 
 #include "actors/messages.hpp"
 #include "adapters/log.hpp"
+#include "adapters/metrics.hpp"
 #include "domain/asl/errors.hpp"
 #include "domain/asl/history.hpp"
 #include "domain/asl/interpreter.hpp"
@@ -42,6 +43,7 @@ class Execution {
       details["roleArn"] = "";
       history_.add(rec_.start, "ExecutionStarted", std::move(details));
       engine_->stats->started += 1;
+      adapters::Metrics::instance().execution_started(rec_.state_machine);
       pending_.put(Table::kOpenExecutions, rec_.id, "");
       enter(machine_->start_at, rec_.input);
     } else {
@@ -154,6 +156,7 @@ class Execution {
     rec_.entered_event_id = history_.add(now, asl::state_event_type(state->type, true),
                                          asl::state_details(name, rec_.state_input, true));
     engine_->stats->transitions += 1;
+    adapters::Metrics::instance().state_transition(rec_.state_machine);
     if (history_.events().size() >= kEventsPerCheckpoint) {
       commit_then([this] { act(); });
       return;
@@ -280,6 +283,12 @@ class Execution {
   }
 
   void task_done(const asl::State& state, TaskOutcome outcome) {
+    adapters::Metrics::instance().task_attempt(
+        state.resource, outcome.ok                               ? "succeeded"
+                        : outcome.error == asl::errors::kTimeout ? "timed_out"
+                                                                 : "failed");
+    if (outcome.ok && state.resource == "settled:alert.raise")
+      adapters::Metrics::instance().alert("workflow");
     if (!outcome.ok) {
       task_failed(state, std::move(outcome));
       return;
@@ -326,12 +335,14 @@ class Execution {
       rec_.due = engine_->now() + retry->delay_ms;
       rec_.retry_count += 1;
       engine_->stats->task_retries += 1;
+      adapters::Metrics::instance().task_retry(state.resource);
       commit_then([this] { schedule_wake(); });
       return;
     }
     if (retries_exhausted(state, error)) {
       // The engine's own alert: a task failed after its last retry (a Catch may still handle it).
       engine_->stats->alerts += 1;
+      adapters::Metrics::instance().alert("retries_exhausted");
       log(LogLevel::kError, "execution.retries_exhausted",
           {{"state", state.name},
            {"error", error},
@@ -388,6 +399,9 @@ class Execution {
       // Counted once durable, so counters never run ahead of what a restart would show.
       (rec_.status == ExecutionStatus::kSucceeded ? engine_->stats->succeeded
                                                   : engine_->stats->failed) += 1;
+      adapters::Metrics::instance().execution_finished(
+          rec_.state_machine, status_name(rec_.status),
+          static_cast<double>(rec_.stop - rec_.start) / 1000.0);
       self_->quit();
     });
   }

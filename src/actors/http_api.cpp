@@ -2,6 +2,7 @@
 
 #include "actors/messages.hpp"
 #include "adapters/history_reader.hpp"
+#include "adapters/metrics.hpp"
 #include "adapters/stripe_simulator.hpp"
 #include "domain/execution_record.hpp"
 #include "domain/resources/payment_validation.hpp"
@@ -97,6 +98,10 @@ class HttpApi {
     const Target target = parse_target(req.target);
     const auto& s = target.segments;
     const bool get = req.method == "GET", post = req.method == "POST";
+    if (s.size() == 1 && s[0] == "metrics") {
+      if (!get) return respond(method_not_allowed(req));
+      return respond(metrics());
+    }
     if (s.size() == 1 && s[0] == "healthz") {
       if (!get) return respond(method_not_allowed(req));
       return respond(json_response(200, json::object{{"status", "ok"}}));
@@ -166,7 +171,11 @@ class HttpApi {
     start.state_machine = std::string(machine->as_string());
     start.name = std::move(name);
     start.input = std::move(*input);
-    start.reply = [respond = std::move(respond)](StartReply reply) {
+    start.reply = [respond = std::move(respond),
+                   received = std::chrono::steady_clock::now()](StartReply reply) {
+      adapters::Metrics::instance().ingestion_acknowledged(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - received).count(),
+          reply.http_status);
       respond(json_response(reply.http_status, reply.body));
     };
     caf::anon_send(deps_.executions, start_atom::value, std::move(start));
@@ -188,6 +197,14 @@ class HttpApi {
                             "execution \"" + id + "\" does not exist");
     json::array events = adapters::read_history(*deps_.engine->db, id);
     return json_response(200, json::object{{"executionId", id}, {"events", std::move(events)}});
+  }
+
+  HttpResponse metrics() {
+    const auto usage = deps_.engine->db->usage();
+    adapters::StoreGauges gauges{usage.map_size, usage.used_bytes,
+                                 deps_.engine->db->count(Table::kOpenExecutions)};
+    return HttpResponse{
+        200, adapters::Metrics::instance().render(gauges), "text/plain; version=0.0.4", {}};
   }
 
   HttpResponse record(const std::string& collection, const std::string& key) {

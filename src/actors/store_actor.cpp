@@ -1,6 +1,7 @@
 #include "actors/store_actor.hpp"
 
 #include "actors/messages.hpp"
+#include "adapters/metrics.hpp"
 
 #include <chrono>
 #include <utility>
@@ -38,6 +39,10 @@ struct StoreState {
     }
     const auto started = std::chrono::steady_clock::now();
     Status status = store->commit(batches);
+    adapters::Metrics::instance().store_commit(
+        operations,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+        status.ok());
     stats->commit_micros +=
         static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
                                        std::chrono::steady_clock::now() - started)

@@ -119,6 +119,13 @@ void LmdbStore::scan(Table table, std::string_view prefix,
   }
 }
 
+std::size_t LmdbStore::count(Table table) const {
+  auto txn = lmdb::txn::begin(env_.handle(), nullptr, MDB_RDONLY);
+  MDB_stat stat;
+  mdb_stat(txn, dbi(table), &stat);
+  return stat.ms_entries;
+}
+
 StoreUsage LmdbStore::usage() const {
   MDB_envinfo info;
   MDB_stat stat;

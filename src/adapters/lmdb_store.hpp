@@ -48,8 +48,13 @@ class LmdbStore {
             const std::function<bool(std::string_view key, std::string_view value)>& visit,
             std::string_view start_after = {}) const;
 
+  // Number of keys in a table (from LMDB's own page statistics: no scan).
+  std::size_t count(Table table) const;
+
   StoreUsage usage() const;
   const std::string& path() const { return path_; }
+  // For whole-environment operations such as a hot backup (mdb_env_copy2).
+  MDB_env* env_handle() const { return env_.handle(); }
 
  private:
   LmdbStore(std::string path, lmdb::env env);

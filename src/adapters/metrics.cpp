@@ -1,0 +1,146 @@
+#include "adapters/metrics.hpp"
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+
+#include <memory>
+
+namespace settled::adapters {
+
+namespace prom = prometheus;
+
+namespace {
+
+prom::Histogram::BucketBoundaries latency_buckets() {
+  return {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+}
+
+prom::Histogram::BucketBoundaries duration_buckets() {
+  return {0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 60, 300, 3600, 86400, 604800};
+}
+
+prom::Histogram::BucketBoundaries batch_buckets() {
+  return {1, 10, 50, 100, 500, 1000, 5000, 10000, 50000};
+}
+
+}  // namespace
+
+struct Metrics::Impl {
+  std::shared_ptr<prom::Registry> registry = std::make_shared<prom::Registry>();
+  prom::Family<prom::Counter>& started = prom::BuildCounter()
+                                             .Name("settled_executions_started_total")
+                                             .Help("Executions started, by state machine")
+                                             .Register(*registry);
+  prom::Family<prom::Counter>& finished = prom::BuildCounter()
+                                              .Name("settled_executions_finished_total")
+                                              .Help("Executions that reached a final status")
+                                              .Register(*registry);
+  prom::Family<prom::Histogram>& duration = prom::BuildHistogram()
+                                                .Name("settled_execution_duration_seconds")
+                                                .Help("Time from start to final status")
+                                                .Register(*registry);
+  prom::Family<prom::Counter>& transitions = prom::BuildCounter()
+                                                 .Name("settled_state_transitions_total")
+                                                 .Help("States entered, by state machine")
+                                                 .Register(*registry);
+  prom::Family<prom::Counter>& attempts = prom::BuildCounter()
+                                              .Name("settled_task_attempts_total")
+                                              .Help("Task attempts by resource and outcome")
+                                              .Register(*registry);
+  prom::Family<prom::Counter>& retries = prom::BuildCounter()
+                                             .Name("settled_task_retries_total")
+                                             .Help("Task retries scheduled, by resource")
+                                             .Register(*registry);
+  prom::Family<prom::Histogram>& ack =
+      prom::BuildHistogram()
+          .Name("settled_ingestion_ack_seconds")
+          .Help("POST /v1/executions: request to durable acknowledgement")
+          .Register(*registry);
+  prom::Family<prom::Counter>& commits = prom::BuildCounter()
+                                             .Name("settled_store_commits_total")
+                                             .Help("LMDB write transactions, by result")
+                                             .Register(*registry);
+  prom::Family<prom::Histogram>& commit_seconds =
+      prom::BuildHistogram()
+          .Name("settled_store_commit_seconds")
+          .Help("Time of one group commit, fsync included")
+          .Register(*registry);
+  prom::Family<prom::Histogram>& batch = prom::BuildHistogram()
+                                             .Name("settled_store_commit_operations")
+                                             .Help("Puts and deletes per group commit")
+                                             .Register(*registry);
+  prom::Family<prom::Gauge>& store = prom::BuildGauge()
+                                         .Name("settled_store_bytes")
+                                         .Help("LMDB map size and bytes in use")
+                                         .Register(*registry);
+  prom::Family<prom::Gauge>& open = prom::BuildGauge()
+                                        .Name("settled_open_executions")
+                                        .Help("Executions not in a final status")
+                                        .Register(*registry);
+  prom::Family<prom::Counter>& alerts = prom::BuildCounter()
+                                            .Name("settled_alerts_total")
+                                            .Help("Alerts raised, by source")
+                                            .Register(*registry);
+  prom::Histogram& ack_histogram = ack.Add({}, latency_buckets());
+  prom::Histogram& commit_histogram = commit_seconds.Add({}, latency_buckets());
+  prom::Histogram& batch_histogram = batch.Add({}, batch_buckets());
+  prom::Gauge& map_bytes = store.Add({{"kind", "map"}});
+  prom::Gauge& used_bytes = store.Add({{"kind", "used"}});
+  prom::Gauge& open_gauge = open.Add({});
+};
+
+Metrics::Metrics() : impl_(new Impl) {}
+
+Metrics& Metrics::instance() {
+  static Metrics metrics;
+  return metrics;
+}
+
+void Metrics::execution_started(const std::string& state_machine) {
+  impl_->started.Add({{"state_machine", state_machine}}).Increment();
+}
+
+void Metrics::execution_finished(const std::string& state_machine, const std::string& status,
+                                 double seconds) {
+  impl_->finished.Add({{"state_machine", state_machine}, {"status", status}}).Increment();
+  impl_->duration.Add({{"state_machine", state_machine}}, duration_buckets()).Observe(seconds);
+}
+
+void Metrics::state_transition(const std::string& state_machine) {
+  impl_->transitions.Add({{"state_machine", state_machine}}).Increment();
+}
+
+void Metrics::task_attempt(const std::string& resource, const std::string& outcome) {
+  impl_->attempts.Add({{"resource", resource}, {"outcome", outcome}}).Increment();
+}
+
+void Metrics::task_retry(const std::string& resource) {
+  impl_->retries.Add({{"resource", resource}}).Increment();
+}
+
+void Metrics::ingestion_acknowledged(double seconds, unsigned http_status) {
+  if (http_status < 300) impl_->ack_histogram.Observe(seconds);
+}
+
+void Metrics::store_commit(std::size_t operations, double seconds, bool ok) {
+  impl_->commits.Add({{"result", ok ? "ok" : "error"}}).Increment();
+  if (!ok) return;
+  impl_->commit_histogram.Observe(seconds);
+  impl_->batch_histogram.Observe(static_cast<double>(operations));
+}
+
+void Metrics::alert(const std::string& source) {
+  impl_->alerts.Add({{"source", source}}).Increment();
+}
+
+std::string Metrics::render(const StoreGauges& gauges) {
+  impl_->map_bytes.Set(static_cast<double>(gauges.map_bytes));
+  impl_->used_bytes.Set(static_cast<double>(gauges.used_bytes));
+  impl_->open_gauge.Set(static_cast<double>(gauges.open_executions));
+  return prom::TextSerializer().Serialize(impl_->registry->Collect());
+}
+
+}  // namespace settled::adapters

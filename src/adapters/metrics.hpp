@@ -1,0 +1,43 @@
+#pragma once
+// settled's Prometheus metrics (prometheus-cpp's registry and text format). One registry per
+// process, like a Prometheus client's default registry: the store, the executions and the HTTP
+// layer record into it without being handed a handle, and GET /metrics renders it.
+
+#include <cstddef>
+#include <string>
+
+namespace settled::adapters {
+
+// What only the store knows at scrape time.
+struct StoreGauges {
+  std::size_t map_bytes = 0;
+  std::size_t used_bytes = 0;
+  std::size_t open_executions = 0;
+};
+
+class Metrics {
+ public:
+  static Metrics& instance();
+
+  void execution_started(const std::string& state_machine);
+  // status: "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"
+  void execution_finished(const std::string& state_machine, const std::string& status,
+                          double seconds);
+  void state_transition(const std::string& state_machine);
+  // outcome: "succeeded" or the ASL error name's family ("failed", "timed_out")
+  void task_attempt(const std::string& resource, const std::string& outcome);
+  void task_retry(const std::string& resource);
+  void ingestion_acknowledged(double seconds, unsigned http_status);
+  void store_commit(std::size_t operations, double seconds, bool ok);
+  void alert(const std::string& source);
+
+  // Prometheus text exposition format (version 0.0.4).
+  std::string render(const StoreGauges& gauges);
+
+ private:
+  Metrics();
+  struct Impl;
+  Impl* impl_;  // lives as long as the process
+};
+
+}  // namespace settled::adapters
