@@ -18,6 +18,7 @@
 //   pm_sim_unavailable         every attempt fails to connect (nothing stored)
 
 #include "adapters/lmdb_store.hpp"
+#include "adapters/stripe_errors.hpp"  // stripe_error_name, moved there
 #include "domain/resources/task_outcome.hpp"
 
 #include <boost/json/object.hpp>
@@ -41,8 +42,5 @@ SimulatorDecision simulate_payment_intent_create(const TaskAttempt& attempt,
 // GET /v1/simulator/stripe/payment_intents: Stripe's list shape, oldest first. limit 0 = all.
 boost::json::object list_payment_intents(const LmdbStore& store, std::size_t limit,
                                          const std::string& starting_after);
-
-// ASL error names for Stripe error types: card_error -> Stripe.CardError, ...
-std::string stripe_error_name(const std::string& type);
 
 }  // namespace settled::adapters
