@@ -3,11 +3,13 @@
 #include "actors/execution_actor.hpp"
 #include "actors/messages.hpp"
 #include "adapters/log.hpp"
+#include "domain/execution_control.hpp"
 #include "domain/resources/payment_validation.hpp"
 
 #include <boost/json.hpp>
 
 #include <unordered_map>
+#include <unordered_set>
 
 namespace settled::actors {
 
@@ -28,6 +30,14 @@ struct SupervisorState {
     std::vector<StartCallback> waiters;  // the first created it; the rest are replays
   };
   std::unordered_map<std::string, Admission> admitting;
+  bool paused = false;
+  bool draining = false;
+  std::vector<caf::response_promise> drain_waiters;
+  // Controls (stop, redrive) in progress, and the work each waits on: the end of its actor.
+  std::unordered_set<std::string> controlling;
+  std::unordered_map<std::string, std::vector<std::function<void()>>> after_down;
+  bool quitting = false;
+  caf::error quit_reason;
 };
 
 using Self = caf::stateful_actor<SupervisorState>;
@@ -50,6 +60,19 @@ void start(Self* self, StartRequest& req) {
     return;
   }
   const std::string id = req.state_machine + ":" + req.name;
+  // Replays of an existing execution are answered even while paused or draining.
+  const auto refuse_new = [&st, &req] {
+    if (st.draining) {
+      req.reply(error_reply(503, ErrorCode::kDraining, "settled is shutting down"));
+      return true;
+    }
+    if (st.paused) {
+      req.reply(error_reply(503, ErrorCode::kIngestionPaused,
+                            "ingestion is paused by the operator; running executions go on"));
+      return true;
+    }
+    return false;
+  };
   if (auto it = st.admitting.find(id); it != st.admitting.end()) {
     if (it->second.input != req.input) {
       req.reply(error_reply(409, ErrorCode::kExecutionAlreadyExists,
@@ -77,6 +100,7 @@ void start(Self* self, StartRequest& req) {
     req.reply(StartReply{200, std::move(body)});
     return;
   }
+  if (refuse_new()) return;
   ExecutionRecord record;
   record.id = id;
   record.state_machine = req.state_machine;
@@ -101,6 +125,111 @@ void admitted(Self* self, const std::string& id, StartResult& result) {
       waiters[i](StartReply{http_status(result.error.code), to_json(result.error)});
     }
   }
+  if (st.admitting.empty()) {
+    for (auto& rp : st.drain_waiters) rp.deliver(true);
+    st.drain_waiters.clear();
+  }
+}
+
+Result<ExecutionRecord> load_record(Self* self, const std::string& id) {
+  auto stored = self->state.engine->db->get(Table::kExecutions, id);
+  if (!stored)
+    return Error{ErrorCode::kExecutionDoesNotExist, "execution \"" + id + "\" does not exist"};
+  return ExecutionRecord::from_json(json::parse(*stored));
+}
+
+void control_done(Self* self, const std::string& id, caf::response_promise& rp,
+                  ControlReply reply) {
+  self->state.controlling.erase(id);
+  rp.deliver(std::move(reply));
+}
+
+ControlReply control_error(Error error) {
+  ControlReply reply;
+  reply.ok = false;
+  reply.error = std::move(error);
+  return reply;
+}
+
+// Commits `batch` and answers with the record, then runs `then` (on success only).
+void commit_control(Self* self, const std::string& id, caf::response_promise rp, WriteBatch batch,
+                    ExecutionRecord record, std::function<void(ExecutionRecord)> then) {
+  auto shared = std::make_shared<ExecutionRecord>(std::move(record));
+  self->request(self->state.engine->store, caf::infinite, commit_atom::value, std::move(batch))
+      .then(
+          [self, id, rp, shared, then](StoreReply& reply) mutable {
+            if (!reply.ok) return control_done(self, id, rp, control_error(reply.error));
+            ControlReply ok;
+            ok.body = shared->describe();
+            if (then) then(std::move(*shared));
+            control_done(self, id, rp, std::move(ok));
+          },
+          [self, id, rp](caf::error& err) mutable {
+            control_done(self, id, rp,
+                         control_error(Error{ErrorCode::kStoreUnavailable, caf::to_string(err)}));
+          });
+}
+
+void abort_now(Self* self, const std::string& id, caf::response_promise rp) {
+  // A commit the execution sent before it died may still be queued at the store; an empty
+  // commit behind it orders our read after it, so the abort builds on its last durable state.
+  self->request(self->state.engine->store, caf::infinite, commit_atom::value, WriteBatch{})
+      .then(
+          [self, id, rp](StoreReply&) mutable {
+            auto record = load_record(self, id);
+            if (!record) return control_done(self, id, rp, control_error(record.error()));
+            auto batch = abort_execution(*record, self->state.engine->now(), "stopped by operator");
+            if (!batch) return control_done(self, id, rp, control_error(batch.error()));
+            adapters::log(adapters::LogLevel::kInfo, "execution.aborted", {{"executionId", id}});
+            commit_control(self, id, rp, std::move(*batch), std::move(*record), nullptr);
+          },
+          [self, id, rp](caf::error& err) mutable {
+            control_done(self, id, rp,
+                         control_error(Error{ErrorCode::kStoreUnavailable, caf::to_string(err)}));
+          });
+}
+
+void redrive_now(Self* self, const std::string& id, caf::response_promise rp) {
+  auto record = load_record(self, id);
+  if (!record) return control_done(self, id, rp, control_error(record.error()));
+  auto machine = self->state.engine->workflows()->find(record->state_machine);
+  if (!machine)
+    return control_done(self, id, rp,
+                        control_error(Error{ErrorCode::kStateMachineDoesNotExist,
+                                            "state machine \"" + record->state_machine +
+                                                "\" is no longer registered"}));
+  if (!machine->find(record->state))
+    return control_done(
+        self, id, rp,
+        control_error(Error{ErrorCode::kInvalidRequest,
+                            "state \"" + record->state + "\" is not in the current definition of " +
+                                record->state_machine}));
+  auto batch = redrive_execution(*record, self->state.engine->now());
+  if (!batch) return control_done(self, id, rp, control_error(batch.error()));
+  adapters::log(adapters::LogLevel::kInfo, "execution.redriven",
+                {{"executionId", id}, {"state", record->state}});
+  commit_control(self, id, rp, std::move(*batch), std::move(*record),
+                 [self, machine](ExecutionRecord committed) {
+                   spawn_child(self, std::move(committed), machine, false);
+                 });
+}
+
+// Runs `work` for execution `id` once no actor of it is alive; `kill` ends a live one first.
+void control(Self* self, const std::string& id, bool kill,
+             std::function<void(caf::response_promise)> work) {
+  auto& st = self->state;
+  auto rp = self->make_response_promise();
+  if (st.controlling.count(id) || st.admitting.count(id)) {
+    rp.deliver(control_error(Error{
+        ErrorCode::kInvalidRequest,
+        "execution " + id + " is busy (starting, stopping or " + "being redriven); try again"}));
+    return;
+  }
+  st.controlling.insert(id);
+  auto it = st.running.find(id);
+  if (it == st.running.end()) return work(rp);
+  st.after_down[id].push_back([work, rp] { work(rp); });
+  if (kill) self->send_exit(it->second, caf::exit_reason::user_shutdown);
 }
 
 std::uint64_t recover(Self* self) {
@@ -142,6 +271,11 @@ caf::behavior executions_behavior(Self* self, EnginePtr engine) {
     const std::string id = it->second;
     st.ids.erase(it);
     st.running.erase(id);
+    if (auto waiting = st.after_down.find(id); waiting != st.after_down.end()) {
+      auto work = std::move(waiting->second);
+      st.after_down.erase(waiting);
+      for (auto& w : work) w();
+    }
     // A child that died before its first commit leaves its callers waiting: answer them.
     if (st.admitting.count(id)) {
       StartResult result;
@@ -150,11 +284,16 @@ caf::behavior executions_behavior(Self* self, EnginePtr engine) {
           Error{ErrorCode::kInternal, "execution " + id + " stopped before it was admitted"};
       admitted(self, id, result);
     }
+    if (st.quitting && st.running.empty()) self->quit(st.quit_reason);
   });
   // Shutting down the supervisor takes its executions with it; they resume from LMDB next start.
+  // It ends after the last of them, so whoever waits for its DOWN knows none is left to commit.
   self->set_exit_handler([self](const caf::exit_msg& msg) {
-    for (auto& [id, child] : self->state.running) self->send_exit(child, msg.reason);
-    self->quit(msg.reason);
+    auto& st = self->state;
+    st.quit_reason = msg.reason;
+    st.quitting = true;
+    for (auto& [id, child] : st.running) self->send_exit(child, msg.reason);
+    if (st.running.empty()) self->quit(msg.reason);
   });
   return {
       [self](start_atom, StartRequest& req) { start(self, req); },
@@ -163,6 +302,32 @@ caf::behavior executions_behavior(Self* self, EnginePtr engine) {
       },
       [self](recover_atom) -> std::uint64_t { return recover(self); },
       [self](count_atom) -> std::uint64_t { return self->state.running.size(); },
+      [self](ingest_atom, bool paused) {
+        self->state.paused = paused;
+        adapters::log(adapters::LogLevel::kInfo, paused ? "ingestion.paused" : "ingestion.resumed");
+        return paused;
+      },
+      [self](abort_atom, const std::string& id) {
+        control(self, id, true, [self, id](caf::response_promise rp) { abort_now(self, id, rp); });
+      },
+      [self](redrive_atom, const std::string& id) {
+        control(self, id, false,
+                [self, id](caf::response_promise rp) { redrive_now(self, id, rp); });
+      },
+      [self](drain_atom) {
+        auto& st = self->state;
+        st.draining = true;
+        auto rp = self->make_response_promise();
+        if (st.admitting.empty()) {
+          rp.deliver(true);
+        } else {
+          st.drain_waiters.push_back(rp);
+        }
+      },
+      [self](sup_status_atom) {
+        const auto& st = self->state;
+        return SupervisorStatus{st.running.size(), st.admitting.size(), st.paused, st.draining};
+      },
   };
 }
 

@@ -1,17 +1,49 @@
 #pragma once
 // The executions supervisor: admits new executions (exactly once per state machine + name),
-// spawns and monitors one execution actor per running execution, and resumes every open
-// execution from LMDB at start.
+// spawns and monitors one execution actor per running execution, resumes every open execution
+// from LMDB at start, and carries out the operator's controls: pause/resume ingestion, stop,
+// redrive, and the drain that precedes shutdown.
 
 #include "actors/engine.hpp"
 
-#include <caf/fwd.hpp>
+#include <caf/all.hpp>
+
+#include <boost/json/object.hpp>
 
 namespace settled::actors {
+
+using ingest_atom = caf::atom_constant<caf::atom("ingest")>;
+using abort_atom = caf::atom_constant<caf::atom("abort")>;
+using redrive_atom = caf::atom_constant<caf::atom("redrive")>;
+using drain_atom = caf::atom_constant<caf::atom("drain")>;
+using sup_status_atom = caf::atom_constant<caf::atom("supstatus")>;
+
+// What an operator's control (stop, redrive) comes back with.
+struct ControlReply {
+  bool ok = true;
+  Error error;
+  boost::json::object body;  // the execution as GET /v1/executions/{id} shows it
+};
+
+struct SupervisorStatus {
+  std::uint64_t running = 0;    // execution actors alive
+  std::uint64_t admitting = 0;  // starts waiting for their first commit
+  bool paused = false;
+  bool draining = false;
+};
 
 // Handles: start_atom, StartRequest -> replies through StartRequest::reply
 //          recover_atom -> std::uint64_t (number of executions resumed)
 //          count_atom -> std::uint64_t (running execution actors)
+//          ingest_atom, bool paused -> bool (paused): new starts get 503 IngestionPaused
+//          abort_atom, std::string id -> ControlReply (stop: ABORTED)
+//          redrive_atom, std::string id -> ControlReply (FAILED -> RUNNING at the failed state)
+//          drain_atom -> bool, once every admission in flight is answered; later starts get
+//                        503 Draining
+//          sup_status_atom -> SupervisorStatus
 caf::actor spawn_executions(caf::actor_system& system, EnginePtr engine);
 
 }  // namespace settled::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::ControlReply)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::SupervisorStatus)

@@ -43,6 +43,34 @@ void set_log_level(LogLevel level) {
   logger()->set_level(to_spdlog(level));
 }
 
+LogLevel log_level() {
+  switch (logger()->level()) {
+    case spdlog::level::trace:
+    case spdlog::level::debug:
+      return LogLevel::kDebug;
+    case spdlog::level::info:
+      return LogLevel::kInfo;
+    case spdlog::level::warn:
+      return LogLevel::kWarn;
+    default:
+      return LogLevel::kError;
+  }
+}
+
+const char* log_level_name(LogLevel level) {
+  switch (level) {
+    case LogLevel::kDebug:
+      return "debug";
+    case LogLevel::kInfo:
+      return "info";
+    case LogLevel::kWarn:
+      return "warn";
+    case LogLevel::kError:
+      return "error";
+  }
+  return "info";
+}
+
 bool parse_log_level(std::string_view text, LogLevel& level) {
   if (text == "debug")
     level = LogLevel::kDebug;

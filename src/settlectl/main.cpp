@@ -1,16 +1,198 @@
-// settlectl: the admin CLI. The admin socket protocol arrives with the operations issue; until
-// then settlectl only reports its version so the build and packaging are in place.
+// settlectl: the admin CLI. Turns a command line into one request on the admin socket
+// (docs/admin-protocol.md) and prints the answer as a table, or as JSON with --json.
+// Exit status: 0 done, 1 the daemon refused (the error is printed), 2 usage or connection error.
 
-#include <cstring>
+#include "settlectl/admin_client.hpp"
+#include "settlectl/render.hpp"
+
+#include <boost/json.hpp>
+
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace json = boost::json;
+using settled::Result;
+
+constexpr const char* kUsage =
+    R"(usage: settlectl [--socket=PATH] [--json] [--timeout=SECONDS] COMMAND
+
+commands:
+  status                                  version, uptime, ingestion, open executions, store
+  executions list [--state-machine=NAME] [--status=STATUS] [--limit=N] [--cursor=C]
+  executions describe ID
+  executions history ID
+  executions stop ID                      stop a running execution (ABORTED)
+  executions redrive ID                   resume a FAILED execution from the state that failed
+  ingest pause | ingest resume            new executions get 503 IngestionPaused while paused
+  workflows list
+  workflows validate FILE                 check an ASL definition without registering it
+  workflows reload                        re-read the daemon's workflows directory
+  backup PATH                             consistent hot copy of the LMDB store into PATH
+  log-level [debug|info|warn|error]       show or set the daemon's log level
+  ping
+
+--socket defaults to ./var/settled.sock; --json prints the daemon's answer as one JSON object.
+)";
+
+struct Options {
+  std::string socket = "./var/settled.sock";
+  bool json = false;
+  int timeout = 60;
+  std::vector<std::string> words;                          // the command and its operands
+  std::vector<std::pair<std::string, std::string>> flags;  // --name=value after the command
+};
+
+int usage(const std::string& problem) {
+  std::cerr << "settlectl: " << problem << "\n\n" << kUsage;
+  return 2;
+}
+
+std::string flag(const Options& o, const std::string& name) {
+  for (const auto& [n, v] : o.flags)
+    if (n == name) return v;
+  return {};
+}
+
+Result<std::string> read_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return settled::Error{settled::ErrorCode::kInvalidRequest, "cannot read " + path};
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The request for the command line, or a usage problem in `problem`.
+json::object build_request(const Options& o, std::string& problem) {
+  const auto& w = o.words;
+  const auto operand = [&](std::size_t count) {
+    if (w.size() != count)
+      problem = "\"" + w[0] + " " + (w.size() > 1 ? w[1] : "") + "\" takes " +
+                std::to_string(count - 2) + " operand(s)";
+    return problem.empty();
+  };
+  if (w.empty()) {
+    problem = "no command";
+    return {};
+  }
+  if ((w[0] == "status" || w[0] == "ping") && w.size() == 1) return {{"command", w[0]}};
+  if (w[0] == "executions" && w.size() >= 2) {
+    if (w[1] == "list" && w.size() == 2) {
+      json::object r{{"command", "executions.list"}};
+      if (auto v = flag(o, "state-machine"); !v.empty()) r["stateMachine"] = v;
+      if (auto v = flag(o, "status"); !v.empty()) r["status"] = v;
+      if (auto v = flag(o, "cursor"); !v.empty()) r["cursor"] = v;
+      if (auto v = flag(o, "limit"); !v.empty()) {
+        try {
+          r["limit"] = std::stoll(v);
+        } catch (const std::exception&) {
+          problem = "--limit must be a number";
+        }
+      }
+      return r;
+    }
+    for (const char* sub : {"describe", "history", "stop", "redrive"}) {
+      if (w[1] == sub && operand(3))
+        return {{"command", "executions." + w[1]}, {"executionId", w[2]}};
+    }
+  }
+  if (w[0] == "ingest" && w.size() == 2 && (w[1] == "pause" || w[1] == "resume"))
+    return {{"command", "ingest." + w[1]}};
+  if (w[0] == "workflows" && w.size() >= 2) {
+    if ((w[1] == "list" || w[1] == "reload") && w.size() == 2)
+      return {{"command", "workflows." + w[1]}};
+    if (w[1] == "validate" && operand(3)) {
+      auto text = read_file(w[2]);
+      if (!text) {
+        problem = text.error().message;
+        return {};
+      }
+      std::string name = std::filesystem::path(w[2]).filename().string();
+      if (auto dot = name.find('.'); dot != std::string::npos && dot > 0) name.resize(dot);
+      return {{"command", "workflows.validate"}, {"name", name}, {"definition", *text}};
+    }
+  }
+  if (w[0] == "backup" && w.size() == 2)
+    return {{"command", "backup"},
+            {"path", std::filesystem::absolute(w[1]).lexically_normal().string()}};
+  if (w[0] == "log-level" && w.size() <= 2) {
+    json::object r{{"command", "log-level"}};
+    if (w.size() == 2) r["level"] = w[1];
+    return r;
+  }
+  if (problem.empty()) problem = "unknown command line";
+  return {};
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
-  if (argc > 1 &&
-      (std::strcmp(argv[1], "--version") == 0 || std::strcmp(argv[1], "version") == 0)) {
-    std::cout << "settlectl 0.1.0" << std::endl;
-    return 0;
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      std::cout << kUsage;
+      return 0;
+    }
+    if (arg == "--version" || arg == "version") {
+      std::cout << "settlectl 0.1.0" << std::endl;
+      return 0;
+    }
+    if (arg == "--json") {
+      o.json = true;
+    } else if (arg.rfind("--socket=", 0) == 0) {
+      o.socket = arg.substr(9);
+    } else if (arg == "--socket" && i + 1 < argc) {
+      o.socket = argv[++i];
+    } else if (arg.rfind("--timeout=", 0) == 0) {
+      try {
+        o.timeout = std::stoi(arg.substr(10));
+      } catch (const std::exception&) {
+        return usage("--timeout must be a number of seconds");
+      }
+    } else if (arg.rfind("--", 0) == 0) {
+      const auto eq = arg.find('=');
+      if (eq == std::string::npos) return usage("option " + arg + " needs =VALUE");
+      o.flags.emplace_back(arg.substr(2, eq - 2), arg.substr(eq + 1));
+    } else {
+      o.words.push_back(arg);
+    }
   }
-  std::cerr << "settlectl: the admin commands are not implemented yet (see issue: Operations)"
-            << std::endl;
-  return 2;
+  std::string problem;
+  json::object request = build_request(o, problem);
+  if (!problem.empty()) return usage(problem);
+  for (const auto& [name, value] : o.flags) {
+    if (request.at("command") != "executions.list") return usage("unknown option --" + name);
+    if (name != "state-machine" && name != "status" && name != "limit" && name != "cursor")
+      return usage("unknown option --" + name);
+  }
+  const std::string command(request.at("command").as_string());
+
+  auto reply = settled::ctl::call(o.socket, std::move(request), std::chrono::seconds(o.timeout));
+  if (!reply) {
+    std::cerr << "settlectl: " << reply.error().message << std::endl;
+    return 2;
+  }
+  const bool ok = reply->contains("ok") && reply->at("ok") == true;
+  if (o.json) {
+    std::cout << json::serialize(ok ? reply->at("result") : reply->at("error")) << std::endl;
+  } else if (ok) {
+    std::cout << settled::ctl::render(command, reply->at("result"));
+  }
+  if (!ok) {
+    const json::value* error = reply->if_contains("error");
+    const auto field = [&](const char* key) -> std::string {
+      const json::value* v =
+          error && error->is_object() ? error->as_object().if_contains(key) : nullptr;
+      return v && v->is_string() ? std::string(v->as_string()) : "?";
+    };
+    std::cerr << "settlectl: " << field("error") << ": " << field("message") << std::endl;
+    return 1;
+  }
+  return 0;
 }

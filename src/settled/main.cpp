@@ -1,25 +1,31 @@
 // settled: the daemon. Wiring only: configuration, stores, actors, listeners, signals.
 
+#include "actors/admin_api.hpp"
 #include "actors/executions_actor.hpp"
 #include "actors/http_api.hpp"
 #include "actors/messages.hpp"
 #include "actors/stripe_simulator_actor.hpp"
+#include "actors/watchdog.hpp"
 #include "adapters/admin_server.hpp"
+#include "adapters/api_keys.hpp"
 #include "adapters/http_server.hpp"
 #include "adapters/log.hpp"
 #include "adapters/workflow_loader.hpp"
 
 #include <systemd/sd-daemon.h>
+#include <boost/asio/ip/address.hpp>
 #include <caf/all.hpp>
 
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <thread>
 
 namespace {
 
 using namespace settled;
+using adapters::LogLevel;
 
 #ifndef SETTLED_INSTALL_WORKFLOWS
 #define SETTLED_INSTALL_WORKFLOWS "/usr/local/share/settled/workflows"
@@ -30,12 +36,15 @@ class SettledConfig : public caf::actor_system_config {
   std::string data_dir = "./var";
   std::string http = "127.0.0.1:8080";
   std::string admin_socket;   // default: <data-dir>/settled.sock
+  std::string admin_group;    // default: only the daemon's uid and root
   std::string workflows_dir;  // default: ./config/workflows, else the installed ones
   std::size_t http_threads = 1;
   std::size_t body_limit = 1 << 20;
   std::size_t map_size_mib = 4096;
   std::string log_level = "info";
   std::string stripe_mode = "simulator";
+  std::vector<std::string> api_key_hashes;
+  std::size_t shutdown_timeout = 10;
 
   SettledConfig() {
     opt_group{custom_options_, "global"}
@@ -43,12 +52,18 @@ class SettledConfig : public caf::actor_system_config {
         .add(http, "http", "HOST:PORT the HTTP API listens on; port 0 picks a free port")
         .add(admin_socket, "admin-socket",
              "path of the admin Unix socket (default <data-dir>/settled.sock)")
+        .add(admin_group, "admin-group",
+             "group whose members may use the admin socket (default: none)")
         .add(workflows_dir, "workflows-dir", "directory of NAME.asl.json state machines")
         .add(http_threads, "http-threads", "I/O threads of the HTTP server")
         .add(body_limit, "body-limit", "largest accepted request body in bytes (larger: 413)")
         .add(map_size_mib, "map-size-mib", "LMDB map size in MiB (the most the store can hold)")
         .add(log_level, "log-level", "debug, info, warn or error")
-        .add(stripe_mode, "stripe-mode", "simulator (in-process Stripe test mode)");
+        .add(stripe_mode, "stripe-mode", "simulator (in-process Stripe test mode)")
+        .add(api_key_hashes, "api-key-hashes",
+             "SHA-256 hex of each accepted /v1 API key (empty: local-only mode)")
+        .add(shutdown_timeout, "shutdown-timeout",
+             "seconds a SIGTERM may take to drain before the daemon exits regardless");
   }
 };
 
@@ -56,9 +71,12 @@ bool split_host_port(const std::string& text, std::string& host, std::uint16_t& 
   const auto colon = text.rfind(':');
   if (colon == std::string::npos || colon == 0) return false;
   host = text.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   try {
-    const auto p = std::stoul(text.substr(colon + 1));
-    if (p > 65535) return false;
+    std::size_t used = 0;
+    const auto p = std::stoul(text.substr(colon + 1), &used);
+    if (p > 65535 || used != text.size() - colon - 1) return false;
     port = static_cast<std::uint16_t>(p);
   } catch (const std::exception&) {
     return false;
@@ -66,14 +84,48 @@ bool split_host_port(const std::string& text, std::string& host, std::uint16_t& 
   return true;
 }
 
+bool is_loopback(const std::string& host) {
+  if (host == "localhost") return true;
+  boost::system::error_code ec;
+  const auto address = boost::asio::ip::make_address(host, ec);
+  return !ec && address.is_loopback();
+}
+
 int fail(const std::string& message) {
   std::cerr << "settled: " << message << std::endl;
   return 2;
 }
 
-}  // namespace
+std::string invalid(const std::string& option, const std::string& value, const std::string& why) {
+  return "invalid value for " + option + ": \"" + value + "\" (" + why + ")";
+}
 
-int main(int argc, char** argv) {
+// Every check that can refuse a start, each naming its option. Empty if all is well.
+std::string validate(SettledConfig& cfg, std::string& host, std::uint16_t& port, LogLevel& level) {
+  if (!adapters::parse_log_level(cfg.log_level, level))
+    return invalid("log-level", cfg.log_level, "debug, info, warn, error");
+  if (!split_host_port(cfg.http, host, port)) return invalid("http", cfg.http, "HOST:PORT");
+  if (cfg.stripe_mode != "simulator")
+    return invalid("stripe-mode", cfg.stripe_mode, "only simulator is available");
+  if (cfg.http_threads == 0 || cfg.http_threads > 64)
+    return invalid("http-threads", std::to_string(cfg.http_threads), "1 to 64");
+  if (cfg.body_limit == 0) return invalid("body-limit", "0", "at least 1 byte");
+  if (cfg.map_size_mib == 0 || cfg.map_size_mib > (std::size_t{1} << 30))
+    return invalid("map-size-mib", std::to_string(cfg.map_size_mib), "1 MiB to 1 PiB");
+  if (cfg.shutdown_timeout == 0 || cfg.shutdown_timeout > 3600)
+    return invalid("shutdown-timeout", std::to_string(cfg.shutdown_timeout), "1 to 3600 seconds");
+  if (cfg.data_dir.empty()) return invalid("data-dir", "", "a directory");
+  for (const auto& hash : cfg.api_key_hashes)
+    if (!adapters::ApiKeys::valid_hash(hash))
+      return invalid("api-key-hashes", hash, "each must be the 64 hex digits of a SHA-256");
+  if (cfg.api_key_hashes.empty() && !is_loopback(host))
+    return invalid("http", cfg.http,
+                   "a non-loopback address needs api-key-hashes; with no API keys settled only "
+                   "listens on loopback");
+  return {};
+}
+
+std::vector<std::string> caf_args(int argc, char** argv) {
   // "--config=FILE" is CAF's "--config-file=FILE".
   std::vector<std::string> args;
   for (int i = 1; i < argc; ++i) {
@@ -81,22 +133,48 @@ int main(int argc, char** argv) {
     if (arg.rfind("--config=", 0) == 0) arg = "--config-file=" + arg.substr(9);
     args.push_back(std::move(arg));
   }
+  return args;
+}
+
+// SIGHUP: the log level as the config file and flags now say.
+void reload_log_level(const std::vector<std::string>& args) {
+  SettledConfig fresh;
+  LogLevel level;
+  if (auto err = fresh.parse(args); err || !adapters::parse_log_level(fresh.log_level, level)) {
+    adapters::log(
+        LogLevel::kError, "reload.log_level_failed",
+        {{"cause", err ? fresh.render(err)
+                       : invalid("log-level", fresh.log_level, "debug, info, warn, error")}});
+    return;
+  }
+  adapters::set_log_level(level);
+}
+
+// After the first SIGTERM/SIGINT: a second one, or the shutdown deadline, ends the process at
+// once. Acknowledged work is durable already, so cutting the drain short loses none of it.
+void arm_forced_exit(sigset_t signals, std::chrono::seconds deadline) {
+  std::thread([signals, deadline] {
+    timespec timeout{static_cast<time_t>(deadline.count()), 0};
+    const int sig = sigtimedwait(&signals, nullptr, &timeout);
+    adapters::log(LogLevel::kWarn, "settled.forced_exit",
+                  {{"reason", sig > 0 ? "second signal" : "shutdown deadline passed"}});
+    std::_Exit(sig > 0 ? 128 + sig : 1);
+  }).detach();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> args = caf_args(argc, argv);
   SettledConfig cfg;
   if (auto err = cfg.parse(args); err) return fail("invalid configuration: " + cfg.render(err));
   if (cfg.cli_helptext_printed) return 0;
 
-  adapters::LogLevel level;
-  if (!adapters::parse_log_level(cfg.log_level, level))
-    return fail("invalid value for log-level: \"" + cfg.log_level +
-                "\" (debug, info, warn, error)");
-  adapters::init_logging(level);
   std::string host;
   std::uint16_t port = 0;
-  if (!split_host_port(cfg.http, host, port))
-    return fail("invalid value for http: \"" + cfg.http + "\" (HOST:PORT)");
-  if (cfg.stripe_mode != "simulator")
-    return fail("invalid value for stripe-mode: \"" + cfg.stripe_mode +
-                "\" (only simulator is available)");
+  LogLevel level;
+  if (auto problem = validate(cfg, host, port, level); !problem.empty()) return fail(problem);
+  adapters::init_logging(level);
   if (cfg.admin_socket.empty()) cfg.admin_socket = cfg.data_dir + "/settled.sock";
   if (cfg.workflows_dir.empty())
     cfg.workflows_dir = std::filesystem::is_directory("config/workflows")
@@ -114,10 +192,12 @@ int main(int argc, char** argv) {
   if (!simulator_db) return fail(simulator_db.error().message);
 
   // Signals are taken by sigwait below; block them before any thread starts.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
+  sigset_t stop_signals, signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  signals = stop_signals;
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   int exit_code = 0;
@@ -133,94 +213,129 @@ int main(int argc, char** argv) {
         actors::spawn_store(system, *simulator_db, {}, std::make_shared<actors::StoreStats>());
     engine->stripe = actors::spawn_stripe_simulator(system, *simulator_db, simulator_store);
     auto executions = actors::spawn_executions(system, engine);
+    caf::scoped_actor self{system};
 
     std::uint64_t resumed = 0;
-    {
-      caf::scoped_actor self{system};
-      self->request(executions, caf::infinite, actors::recover_atom::value)
-          .receive([&](std::uint64_t n) { resumed = n; },
-                   [&](caf::error& err) {
-                     adapters::log(adapters::LogLevel::kError, "recovery.failed",
-                                   {{"cause", system.render(err)}});
-                   });
-    }
+    self->request(executions, caf::infinite, actors::recover_atom::value)
+        .receive(
+            [&](std::uint64_t n) { resumed = n; },
+            [&](caf::error& err) {
+              adapters::log(LogLevel::kError, "recovery.failed", {{"cause", system.render(err)}});
+            });
 
+    const std::string workflows_dir = cfg.workflows_dir;
+    auto reload_workflows = [engine, workflows_dir]() -> Result<boost::json::object> {
+      auto loaded = adapters::load_workflows(workflows_dir);
+      if (!loaded) {
+        adapters::log(LogLevel::kError, "workflows.reload_failed",
+                      {{"cause", loaded.error().message}});
+        return loaded.error();
+      }
+      boost::json::array names;
+      for (const auto& [name, machine] : (*loaded)->all()) names.push_back(name.c_str());
+      engine->set_workflows(*loaded);
+      adapters::log(LogLevel::kInfo, "workflows.reloaded", {{"stateMachines", names}});
+      return boost::json::object{{"stateMachines", std::move(names)}};
+    };
+
+    adapters::ApiKeys keys(cfg.api_key_hashes);
     adapters::HttpServerOptions http_options;
     http_options.host = host;
     http_options.port = port;
     http_options.threads = cfg.http_threads;
     http_options.body_limit = cfg.body_limit;
     auto server = adapters::HttpServer::start(
-        http_options, actors::make_http_api({engine, executions, *simulator_db}));
-    const auto started_at = std::chrono::steady_clock::now();
+        http_options, adapters::require_api_key(
+                          keys, actors::make_http_api({engine, executions, *simulator_db})));
+    auto admin_api =
+        actors::spawn_admin_api(system, {engine, executions, store_stats, reload_workflows});
     auto admin = adapters::AdminServer::start(
-        {cfg.admin_socket, "", std::size_t{1} << 20},
-        [&system, executions, engine, store_stats, started_at, db = *db](
-            const std::string& command, const boost::json::object&, adapters::AdminReply reply) {
-          if (command == "ping")
-            return reply(boost::json::value(boost::json::object{{"pong", true}}));
-          if (command != "status")
-            return reply(Error{ErrorCode::kInvalidRequest,
-                               "unknown command \"" + command + "\" (known: ping, status)"});
-          system.spawn([=](caf::event_based_actor* self) {
-            self->request(executions, std::chrono::seconds(5), actors::count_atom::value)
-                .then(
-                    [=](std::uint64_t running) {
-                      const auto usage = db->usage();
-                      const auto& s = *engine->stats;
-                      boost::json::object result{
-                          {"version", "0.1.0"},
-                          {"uptimeSeconds", std::chrono::duration_cast<std::chrono::seconds>(
-                                                std::chrono::steady_clock::now() - started_at)
-                                                .count()},
-                          {"ingestion", "accepting"},
-                          {"runningExecutions", running},
-                          {"executions", boost::json::object{{"started", s.started.load()},
-                                                             {"succeeded", s.succeeded.load()},
-                                                             {"failed", s.failed.load()}}},
-                          {"store",
-                           boost::json::object{{"mapSize", usage.map_size},
-                                               {"usedBytes", usage.used_bytes},
-                                               {"commits", store_stats->commits.load()},
-                                               {"operations", store_stats->operations.load()}}}};
-                      reply(boost::json::value(std::move(result)));
-                    },
-                    [=](caf::error& err) {
-                      reply(Error{ErrorCode::kTimeout,
-                                  "executions supervisor did not answer: " + caf::to_string(err)});
-                    });
-          });
-        });
-    if (!server || !admin) {
+        {cfg.admin_socket, cfg.admin_group, std::size_t{1} << 20}, admin_api.handler);
+    caf::actor watchdog;
+    if (std::uint64_t usec = 0; !server || !admin) {
       std::cerr << "settled: " << (!server ? server.error().message : admin.error().message)
                 << std::endl;
       exit_code = 2;
     } else {
+      if (sd_watchdog_enabled(0, &usec) > 0) {
+        actors::WatchdogOptions options;
+        options.interval = std::chrono::milliseconds(usec / 2000);
+        options.timeout = std::chrono::milliseconds(usec / 2000);
+        watchdog = actors::spawn_watchdog(
+            system, executions, engine->store, options, [] { sd_notify(0, "WATCHDOG=1"); },
+            [](const std::string& why) {
+              adapters::log(LogLevel::kWarn, "watchdog.missed", {{"cause", why}});
+            });
+      }
       boost::json::object started{{"dataDir", cfg.data_dir},
                                   {"http", host + ":" + std::to_string((*server)->port())},
                                   {"workflows", cfg.workflows_dir},
                                   {"stateMachines", (*workflows)->all().size()},
                                   {"resumedExecutions", resumed},
-                                  {"stripe", "simulator"}};
-      adapters::log(adapters::LogLevel::kInfo, "settled.started", started);
-      adapters::log(adapters::LogLevel::kWarn, "stripe.simulator",
+                                  {"stripe", "simulator"},
+                                  {"watchdogSeconds", static_cast<double>(usec) / 1e6}};
+      adapters::log(LogLevel::kInfo, "settled.started", started);
+      adapters::log(LogLevel::kWarn, "stripe.simulator",
                     {{"message", "Stripe runs in simulator mode: no real money moves"}});
+      if (!keys.enabled())
+        adapters::log(LogLevel::kWarn, "api.local_only",
+                      {{"message",
+                        "no api-key-hashes configured: /v1 is open to local clients "
+                        "on the loopback address only"}});
       std::cout << "settled ready http=" << host << ":" << (*server)->port()
                 << " admin=" << cfg.admin_socket << " data=" << cfg.data_dir << std::endl;
       sd_notify(0, "READY=1");
 
       int signal_number = 0;
-      sigwait(&signals, &signal_number);
+      for (;;) {
+        sigwait(&signals, &signal_number);
+        if (signal_number != SIGHUP) break;
+        sd_notify(0, "RELOADING=1");
+        reload_log_level(args);
+        (void)reload_workflows();
+        adapters::log(LogLevel::kInfo, "settled.reloaded",
+                      {{"logLevel", adapters::log_level_name(adapters::log_level())}});
+        sd_notify(0, "READY=1");
+      }
+
+      // Drain: stop accepting, answer what is in flight, then stop the actors in order.
       sd_notify(0, "STOPPING=1");
-      adapters::log(adapters::LogLevel::kInfo, "settled.stopping", {{"signal", signal_number}});
-      (*server)->stop();
+      const auto timeout = std::chrono::seconds(cfg.shutdown_timeout);
+      const auto deadline = std::chrono::steady_clock::now() + timeout;
+      arm_forced_exit(stop_signals, timeout + std::chrono::seconds(5));
+      adapters::log(LogLevel::kInfo, "settled.stopping", {{"signal", signal_number}});
       (*admin)->stop();
+      (*server)->stop_accepting();
+      self->request(executions, timeout, actors::drain_atom::value)
+          .receive([](bool) {},
+                   [](caf::error& err) {
+                     adapters::log(LogLevel::kWarn, "drain.incomplete",
+                                   {{"cause", caf::to_string(err)}});
+                   });
+      while ((*server)->open_sessions() > 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      (*server)->stop();
     }
-    caf::anon_send_exit(executions, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(engine->stripe, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(engine->store, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(simulator_store, caf::exit_reason::user_shutdown);
+    if (watchdog) self->send_exit(watchdog, caf::exit_reason::user_shutdown);
+    self->send_exit(admin_api.actor, caf::exit_reason::user_shutdown);
+    // The supervisor ends after its executions; then an empty commit behind whatever they
+    // sent tells us the store has finished the pending group commit.
+    self->monitor(executions);
+    self->send_exit(executions, caf::exit_reason::user_shutdown);
+    self->receive([](const caf::down_msg&) {},
+                  caf::after(std::chrono::seconds(cfg.shutdown_timeout)) >>
+                      [] { adapters::log(LogLevel::kWarn, "shutdown.executions_slow"); });
+    self->request(engine->store, std::chrono::seconds(cfg.shutdown_timeout),
+                  actors::commit_atom::value, WriteBatch{})
+        .receive([](actors::StoreReply&) {},
+                 [](caf::error& err) {
+                   adapters::log(LogLevel::kWarn, "shutdown.store_flush_failed",
+                                 {{"cause", caf::to_string(err)}});
+                 });
+    self->send_exit(engine->stripe, caf::exit_reason::user_shutdown);
+    self->send_exit(engine->store, caf::exit_reason::user_shutdown);
+    self->send_exit(simulator_store, caf::exit_reason::user_shutdown);
   }
-  adapters::log(adapters::LogLevel::kInfo, "settled.stopped");
+  adapters::log(LogLevel::kInfo, "settled.stopped");
   return exit_code;
 }

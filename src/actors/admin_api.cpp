@@ -1,0 +1,287 @@
+#include "actors/admin_api.hpp"
+
+#include "actors/executions_actor.hpp"
+#include "actors/messages.hpp"
+#include "adapters/backup.hpp"
+#include "adapters/execution_queries.hpp"
+#include "adapters/log.hpp"
+#include "adapters/workflow_loader.hpp"
+#include "domain/asl/parser.hpp"
+
+#include <boost/json.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+namespace settled::actors {
+
+namespace json = boost::json;
+using adapters::AdminReply;
+
+namespace {
+
+using admin_atom = caf::atom_constant<caf::atom("admin")>;
+using sample_atom = caf::atom_constant<caf::atom("sample")>;
+
+constexpr auto kAskTimeout = std::chrono::seconds(10);
+
+struct AdminCommand {
+  std::string command;
+  json::object request;
+  AdminReply reply;
+};
+
+}  // namespace
+}  // namespace settled::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::AdminCommand)
+
+namespace settled::actors {
+namespace {
+
+struct Sample {
+  std::chrono::steady_clock::time_point at;
+  std::uint64_t commits = 0;
+  std::uint64_t operations = 0;
+};
+
+struct AdminState {
+  AdminApiDeps deps;
+  std::chrono::steady_clock::time_point started_at = std::chrono::steady_clock::now();
+  Sample previous, latest;  // one second apart: the commit rate is their difference
+  std::shared_ptr<std::atomic<bool>> backup_running = std::make_shared<std::atomic<bool>>(false);
+};
+
+using Self = caf::stateful_actor<AdminState>;
+
+Result<std::string> string_field(const json::object& request, const char* name) {
+  const json::value* v = request.if_contains(name);
+  if (!v || !v->is_string() || v->as_string().empty())
+    return Error{ErrorCode::kInvalidRequest,
+                 std::string("\"") + name + "\" is required and must be a non-empty string"};
+  return std::string(v->as_string());
+}
+
+std::string optional_string(const json::object& request, const char* name) {
+  const json::value* v = request.if_contains(name);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+Sample take_sample(const StoreStats& stats) {
+  return Sample{std::chrono::steady_clock::now(), stats.commits.load(), stats.operations.load()};
+}
+
+void status(Self* self, AdminReply reply) {
+  self->request(self->state.deps.executions, kAskTimeout, sup_status_atom::value)
+      .then(
+          [self, reply](SupervisorStatus& sup) {
+            auto& st = self->state;
+            const auto& deps = st.deps;
+            const std::uint64_t open = deps.engine->db->count(Table::kOpenExecutions);
+            const auto usage = deps.engine->db->usage();
+            const Sample& base = st.previous;
+            const double seconds = std::chrono::duration<double>(st.latest.at - base.at).count();
+            const auto rate = [&](std::uint64_t a, std::uint64_t b) {
+              return seconds > 0 ? static_cast<double>(a - b) / seconds : 0.0;
+            };
+            const auto& s = *deps.engine->stats;
+            json::object result{
+                {"version", deps.version},
+                {"uptimeSeconds", std::chrono::duration_cast<std::chrono::seconds>(
+                                      std::chrono::steady_clock::now() - st.started_at)
+                                      .count()},
+                {"ingestion", sup.draining ? "draining"
+                              : sup.paused ? "paused"
+                                           : "accepting"},
+                {"openExecutions", json::object{{"RUNNING", open}}},
+                {"runningExecutions", sup.running},
+                {"admittingExecutions", sup.admitting},
+                {"executions", json::object{{"started", s.started.load()},
+                                            {"succeeded", s.succeeded.load()},
+                                            {"failed", s.failed.load()}}},
+                {"store",
+                 json::object{
+                     {"mapSize", usage.map_size},
+                     {"usedBytes", usage.used_bytes},
+                     {"mapUsePercent", usage.map_size
+                                           ? 100.0 * static_cast<double>(usage.used_bytes) /
+                                                 static_cast<double>(usage.map_size)
+                                           : 0.0},
+                     {"commits", deps.store_stats->commits.load()},
+                     {"operations", deps.store_stats->operations.load()},
+                     {"commitsPerSecond", rate(st.latest.commits, base.commits)},
+                     {"operationsPerSecond", rate(st.latest.operations, base.operations)}}},
+                {"logLevel", adapters::log_level_name(adapters::log_level())}};
+            reply(json::value(std::move(result)));
+          },
+          [reply](caf::error& err) {
+            reply(Error{ErrorCode::kTimeout,
+                        "executions supervisor did not answer: " + caf::to_string(err)});
+          });
+}
+
+template <class Atom>
+void control(Self* self, Atom atom, const json::object& request, AdminReply reply) {
+  auto id = string_field(request, "executionId");
+  if (!id) return reply(id.error());
+  self->request(self->state.deps.executions, kAskTimeout, atom, *id)
+      .then(
+          [reply](ControlReply& r) {
+            if (!r.ok) return reply(r.error);
+            reply(json::value(std::move(r.body)));
+          },
+          [reply](caf::error& err) {
+            reply(Error{ErrorCode::kTimeout,
+                        "executions supervisor did not answer: " + caf::to_string(err)});
+          });
+}
+
+void ingest(Self* self, bool pause, AdminReply reply) {
+  self->request(self->state.deps.executions, kAskTimeout, ingest_atom::value, pause)
+      .then(
+          [reply](bool paused) {
+            reply(json::value{{"ingestion", paused ? "paused" : "accepting"}});
+          },
+          [reply](caf::error& err) {
+            reply(Error{ErrorCode::kTimeout,
+                        "executions supervisor did not answer: " + caf::to_string(err)});
+          });
+}
+
+Result<json::value> list(Self* self, const json::object& request) {
+  adapters::ExecutionFilter filter;
+  filter.state_machine = optional_string(request, "stateMachine");
+  filter.status = optional_string(request, "status");
+  filter.cursor = optional_string(request, "cursor");
+  if (const json::value* l = request.if_contains("limit")) {
+    if (!l->is_int64() && !l->is_uint64())
+      return Error{ErrorCode::kInvalidRequest, "\"limit\" must be an integer"};
+    const auto n = l->to_number<std::int64_t>();
+    if (n <= 0) return Error{ErrorCode::kInvalidRequest, "limit must be between 1 and 1000"};
+    filter.limit = static_cast<std::size_t>(n);
+  }
+  auto out = adapters::list_executions(*self->state.deps.engine->db, filter);
+  if (!out) return out.error();
+  return json::value(std::move(*out));
+}
+
+json::value workflows(Self* self) {
+  json::array machines;
+  for (const auto& [name, machine] : self->state.deps.engine->workflows()->all())
+    machines.push_back(json::object{
+        {"name", name}, {"startAt", machine->start_at}, {"states", machine->states.size()}});
+  return json::object{{"stateMachines", std::move(machines)}};
+}
+
+Result<json::value> validate(const json::object& request) {
+  const json::value* definition = request.if_contains("definition");
+  if (!definition)
+    return Error{ErrorCode::kInvalidRequest, "\"definition\" is required (the ASL JSON)"};
+  std::string name = optional_string(request, "name");
+  if (name.empty()) name = "unnamed";
+  auto machine =
+      definition->is_string()
+          ? asl::parse_state_machine_text(definition->as_string(), name,
+                                          adapters::builtin_parse_options())
+          : asl::parse_state_machine(*definition, name, adapters::builtin_parse_options());
+  if (!machine) return machine.error();
+  return json::value{{"valid", true},
+                     {"name", name},
+                     {"startAt", machine->start_at},
+                     {"states", machine->states.size()}};
+}
+
+Result<json::value> log_level(const json::object& request) {
+  if (const json::value* v = request.if_contains("level")) {
+    adapters::LogLevel level;
+    if (!v->is_string() || !adapters::parse_log_level(v->as_string(), level))
+      return Error{ErrorCode::kInvalidRequest, "level must be debug, info, warn or error"};
+    adapters::set_log_level(level);
+    adapters::log(adapters::LogLevel::kWarn, "log.level_changed",
+                  {{"level", adapters::log_level_name(level)}});
+  }
+  return json::value{{"level", adapters::log_level_name(adapters::log_level())}};
+}
+
+void backup(Self* self, const json::object& request, AdminReply reply) {
+  auto path = string_field(request, "path");
+  if (!path) return reply(path.error());
+  auto running = self->state.backup_running;
+  if (running->exchange(true))
+    return reply(Error{ErrorCode::kInvalidRequest, "a backup is already running"});
+  // A copy takes as long as the data is big: off the actor threads.
+  std::thread([db = self->state.deps.engine->db, path = *path, reply, running] {
+    auto info = adapters::backup_lmdb(*db, path);
+    running->store(false);
+    if (!info) return reply(info.error());
+    adapters::log(adapters::LogLevel::kInfo, "backup.done",
+                  {{"path", info->path}, {"bytes", info->bytes}, {"millis", info->millis}});
+    reply(json::value{{"path", info->path}, {"bytes", info->bytes}, {"millis", info->millis}});
+  }).detach();
+}
+
+void dispatch(Self* self, AdminCommand& cmd) {
+  const auto& c = cmd.command;
+  const auto& r = cmd.request;
+  auto& reply = cmd.reply;
+  auto& deps = self->state.deps;
+  if (c == "ping") return reply(json::value{{"pong", true}});
+  if (c == "status") return status(self, std::move(reply));
+  if (c == "executions.list") return reply(list(self, r));
+  if (c == "executions.describe" || c == "executions.history") {
+    auto id = string_field(r, "executionId");
+    if (!id) return reply(id.error());
+    auto out = c == "executions.describe" ? adapters::describe_execution(*deps.engine->db, *id)
+                                          : adapters::execution_history(*deps.engine->db, *id);
+    if (!out) return reply(out.error());
+    return reply(json::value(std::move(*out)));
+  }
+  if (c == "executions.stop") return control(self, abort_atom::value, r, std::move(reply));
+  if (c == "executions.redrive") return control(self, redrive_atom::value, r, std::move(reply));
+  if (c == "ingest.pause") return ingest(self, true, std::move(reply));
+  if (c == "ingest.resume") return ingest(self, false, std::move(reply));
+  if (c == "workflows.list") return reply(workflows(self));
+  if (c == "workflows.validate") return reply(validate(r));
+  if (c == "workflows.reload") {
+    auto out = deps.reload_workflows();
+    if (!out) return reply(out.error());
+    return reply(json::value(std::move(*out)));
+  }
+  if (c == "backup") return backup(self, r, std::move(reply));
+  if (c == "log-level") return reply(log_level(r));
+  reply(Error{ErrorCode::kInvalidRequest,
+              "unknown command \"" + c +
+                  "\" (known: ping, status, executions.list, executions.describe, "
+                  "executions.history, executions.stop, executions.redrive, ingest.pause, "
+                  "ingest.resume, workflows.list, workflows.validate, workflows.reload, backup, "
+                  "log-level)"});
+}
+
+caf::behavior admin_behavior(Self* self, AdminApiDeps deps) {
+  self->state.deps = std::move(deps);
+  self->state.latest = self->state.previous = take_sample(*self->state.deps.store_stats);
+  self->send(self, sample_atom::value);
+  return {
+      [self](admin_atom, AdminCommand& cmd) { dispatch(self, cmd); },
+      [self](sample_atom) {
+        self->delayed_send(self, std::chrono::seconds(1), sample_atom::value);
+        self->state.previous = self->state.latest;
+        self->state.latest = take_sample(*self->state.deps.store_stats);
+      },
+  };
+}
+
+}  // namespace
+
+AdminApi spawn_admin_api(caf::actor_system& system, AdminApiDeps deps) {
+  AdminApi api;
+  api.actor = system.spawn(admin_behavior, std::move(deps));
+  api.handler = [actor = api.actor](const std::string& command, const json::object& request,
+                                    AdminReply reply) {
+    caf::anon_send(actor, admin_atom::value, AdminCommand{command, request, std::move(reply)});
+  };
+  return api;
+}
+
+}  // namespace settled::actors

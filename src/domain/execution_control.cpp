@@ -1,0 +1,70 @@
+#include "domain/execution_control.hpp"
+
+#include "domain/asl/history.hpp"
+#include "domain/storage_keys.hpp"
+
+#include <boost/json.hpp>
+
+namespace settled {
+
+namespace json = boost::json;
+
+namespace {
+
+WriteBatch persist(const ExecutionRecord& record, asl::HistoryBuilder& history) {
+  WriteBatch batch;
+  for (const auto& event : history.events())
+    batch.put(Table::kHistory, history_key(record.id, event.at("id").as_int64()),
+              json::serialize(event));
+  batch.put(Table::kExecutions, record.id, json::serialize(record.to_json()));
+  return batch;
+}
+
+}  // namespace
+
+Result<WriteBatch> abort_execution(ExecutionRecord& record, EpochMillis now, std::string cause) {
+  if (record.status != ExecutionStatus::kRunning)
+    return Error{ErrorCode::kInvalidRequest,
+                 "execution " + record.id + " is not running (" + status_name(record.status) + ")"};
+  asl::HistoryBuilder history(record.last_event_id);
+  json::object details;
+  details["error"] = "";
+  details["cause"] = cause;
+  history.add(now, "ExecutionAborted", std::move(details));
+  record.status = ExecutionStatus::kAborted;
+  record.cause = std::move(cause);
+  record.stop = now;
+  record.phase = Phase::kDone;
+  record.due = 0;
+  record.last_event_id = history.last_id();
+  WriteBatch batch = persist(record, history);
+  batch.erase(Table::kOpenExecutions, record.id);
+  return batch;
+}
+
+Result<WriteBatch> redrive_execution(ExecutionRecord& record, EpochMillis now) {
+  if (record.status != ExecutionStatus::kFailed)
+    return Error{ErrorCode::kInvalidRequest, "only a FAILED execution can be redriven; " +
+                                                 record.id + " is " + status_name(record.status)};
+  if (record.state.empty())
+    return Error{ErrorCode::kInvalidRequest,
+                 "execution " + record.id + " failed before entering a state; start it again"};
+  asl::HistoryBuilder history(record.last_event_id);
+  json::object details;
+  details["state"] = record.state;
+  history.add(now, "ExecutionRedriven", std::move(details));
+  record.status = ExecutionStatus::kRunning;
+  record.error.clear();
+  record.cause.clear();
+  record.stop = 0;
+  record.phase = Phase::kTask;
+  record.due = 0;
+  record.retrier_attempts.clear();
+  record.retry_count = 0;
+  record.last_event_id = history.last_id();
+  WriteBatch batch = persist(record, history);
+  batch.put(Table::kOpenExecutions, record.id, "");
+  return batch;
+}
+
+}  // namespace settled

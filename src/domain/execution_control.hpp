@@ -1,0 +1,21 @@
+#pragma once
+// Operator actions on a stored execution (stop, redrive) as pure edits of its record, each with
+// the write batch that makes the edit durable in one commit.
+
+#include "domain/execution_record.hpp"
+#include "domain/result.hpp"
+#include "domain/write_batch.hpp"
+
+#include <string>
+
+namespace settled {
+
+// RUNNING -> ABORTED: stopDate, an "ExecutionAborted" history event, out of the open set.
+Result<WriteBatch> abort_execution(ExecutionRecord& record, EpochMillis now, std::string cause);
+
+// FAILED -> RUNNING at the state that failed (phase kTask, retries reset), with an
+// "ExecutionRedriven" event, back in the open set. The state keeps its entry number, so a task
+// re-run by a redrive uses the same idempotency key as the attempt that failed.
+Result<WriteBatch> redrive_execution(ExecutionRecord& record, EpochMillis now);
+
+}  // namespace settled

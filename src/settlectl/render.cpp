@@ -1,0 +1,153 @@
+#include "settlectl/render.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+
+namespace settled::ctl {
+
+namespace json = boost::json;
+
+namespace {
+
+// A field as text: strings bare, numbers and the rest as JSON, missing as "-".
+std::string text(const json::value& object, const char* key) {
+  if (!object.is_object()) return "-";
+  const json::value* v = object.as_object().if_contains(key);
+  if (!v || v->is_null()) return "-";
+  if (v->is_string()) return std::string(v->as_string());
+  return json::serialize(*v);
+}
+
+std::string fixed(double value, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, value);
+  return buf;
+}
+
+double number(const json::value& object, const char* key) {
+  const json::value* v = object.is_object() ? object.as_object().if_contains(key) : nullptr;
+  return v && v->is_number() ? v->to_number<double>() : 0.0;
+}
+
+std::string status(const json::value& r) {
+  const auto& store = r.at("store");
+  const auto& counts = r.at("executions");
+  std::string open;
+  for (const auto& [name, count] : r.at("openExecutions").as_object())
+    open += (open.empty() ? "" : ", ") + std::string(name) + " " + json::serialize(count);
+  return table(
+      {{"version", text(r, "version")},
+       {"uptime", text(r, "uptimeSeconds") + " s"},
+       {"ingestion", text(r, "ingestion")},
+       {"open executions", open.empty() ? "none" : open},
+       {"execution actors", text(r, "runningExecutions")},
+       {"since start", "started " + text(counts, "started") + ", succeeded " +
+                           text(counts, "succeeded") + ", failed " + text(counts, "failed")},
+       {"store", fixed(number(store, "usedBytes") / 1048576.0, 1) + " MiB of " +
+                     fixed(number(store, "mapSize") / 1048576.0, 0) + " MiB (" +
+                     fixed(number(store, "mapUsePercent"), 2) + "% of the map)"},
+       {"commits", text(store, "commits") + " (" + fixed(number(store, "commitsPerSecond"), 1) +
+                       "/s), operations " + text(store, "operations") + " (" +
+                       fixed(number(store, "operationsPerSecond"), 1) + "/s)"},
+       {"log level", text(r, "logLevel")}});
+}
+
+std::string list(const json::value& r) {
+  std::vector<std::vector<std::string>> rows{{"EXECUTION", "STATUS", "STARTED", "STOPPED"}};
+  for (const auto& e : r.at("executions").as_array())
+    rows.push_back(
+        {text(e, "executionId"), text(e, "status"), text(e, "startDate"), text(e, "stopDate")});
+  std::string out = table(rows);
+  if (r.as_object().contains("nextCursor")) out += "more: --cursor=" + text(r, "nextCursor") + "\n";
+  return out;
+}
+
+std::string describe(const json::value& r) {
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& [key, value] : r.as_object())
+    rows.push_back({std::string(key),
+                    value.is_string() ? std::string(value.as_string()) : json::serialize(value)});
+  return table(rows);
+}
+
+// The most telling part of an event's details: a state name, an error, or nothing.
+std::string event_summary(const json::value& event) {
+  for (const auto& [key, value] : event.as_object()) {
+    if (!value.is_object()) continue;
+    const auto& details = value.as_object();
+    if (details.contains("name")) return text(value, "name");
+    if (details.contains("error") && !text(value, "error").empty())
+      return text(value, "error") + ": " + text(value, "cause");
+    if (details.contains("cause")) return text(value, "cause");
+    if (details.contains("state")) return text(value, "state");
+  }
+  return "";
+}
+
+std::string history(const json::value& r) {
+  std::vector<std::vector<std::string>> rows{{"ID", "TIMESTAMP", "TYPE", "DETAIL"}};
+  for (const auto& e : r.at("events").as_array())
+    rows.push_back({text(e, "id"), text(e, "timestamp"), text(e, "type"), event_summary(e)});
+  return table(rows);
+}
+
+std::string workflows(const json::value& r) {
+  std::vector<std::vector<std::string>> rows{{"STATE MACHINE", "START AT", "STATES"}};
+  for (const auto& m : r.at("stateMachines").as_array()) {
+    if (m.is_string()) {
+      rows.push_back({std::string(m.as_string()), "-", "-"});
+    } else {
+      rows.push_back({text(m, "name"), text(m, "startAt"), text(m, "states")});
+    }
+  }
+  return table(rows);
+}
+
+}  // namespace
+
+std::string table(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> widths;
+  for (const auto& row : rows) {
+    if (widths.size() < row.size()) widths.resize(row.size(), 0);
+    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+  }
+  std::ostringstream out;
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      line += row[i];
+      if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 2, ' ');
+    }
+    out << line << "\n";
+  }
+  return out.str();
+}
+
+std::string render(const std::string& command, const json::value& r) {
+  try {
+    if (command == "status") return status(r);
+    if (command == "executions.list") return list(r);
+    if (command == "executions.describe" || command == "executions.stop" ||
+        command == "executions.redrive")
+      return describe(r);
+    if (command == "executions.history") return history(r);
+    if (command == "workflows.list" || command == "workflows.reload") return workflows(r);
+    if (command == "workflows.validate")
+      return text(r, "name") + ": valid (" + text(r, "states") + " states, starts at " +
+             text(r, "startAt") + ")\n";
+    if (command == "ingest.pause" || command == "ingest.resume")
+      return "ingestion: " + text(r, "ingestion") + "\n";
+    if (command == "backup")
+      return "backup written to " + text(r, "path") + " (" + text(r, "bytes") + " bytes in " +
+             text(r, "millis") + " ms)\n";
+    if (command == "log-level") return "log level: " + text(r, "level") + "\n";
+  } catch (const std::exception&) {
+    // An answer of an unexpected shape (a newer daemon): show it as it came.
+  }
+  return json::serialize(r) + "\n";
+}
+
+}  // namespace settled::ctl
