@@ -65,7 +65,39 @@ class SettledConfig : public caf::actor_system_config {
         .add(shutdown_timeout, "shutdown-timeout",
              "seconds a SIGTERM may take to drain before the daemon exits regardless");
   }
+
+  const caf::config_option_set& options() const { return custom_options_; }
 };
+
+// CAF drops a config-file value of the wrong type, and a misspelt key, without a word. Read the
+// file raw and refuse both, naming the option.
+std::string check_config_file(const SettledConfig& cfg, const caf::config_option_set& options) {
+  const std::string& path = cfg.config_file_path;
+  if (path.empty() || !std::filesystem::exists(path)) return {};
+  auto raw = caf::actor_system_config::parse_config_file(path.c_str());
+  if (!raw) return "cannot parse " + path + ": " + caf::to_string(raw.error());
+  const auto check = [&](const std::string& category, const std::string& key,
+                         const caf::config_value& value) -> std::string {
+    const caf::config_option* opt = options.qualified_name_lookup(category, key);
+    if (!opt) return path + ": unknown option " + category + "." + key;
+    if (opt->check(value))
+      return "invalid value for " + key + " in " + path + ": " + caf::to_string(value) +
+             " (expected " + std::string(opt->type_name().data(), opt->type_name().size()) + ")";
+    return {};
+  };
+  for (const auto& [name, value] : *raw) {
+    const std::string category(name.data(), name.size());
+    if (const auto* section = caf::get_if<caf::settings>(&value)) {
+      for (const auto& [key, inner] : *section)
+        if (auto problem = check(category, std::string(key.data(), key.size()), inner);
+            !problem.empty())
+          return problem;
+    } else if (auto problem = check("global", category, value); !problem.empty()) {
+      return problem;
+    }
+  }
+  return {};
+}
 
 bool split_host_port(const std::string& text, std::string& host, std::uint16_t& port) {
   const auto colon = text.rfind(':');
@@ -169,6 +201,7 @@ int main(int argc, char** argv) {
   SettledConfig cfg;
   if (auto err = cfg.parse(args); err) return fail("invalid configuration: " + cfg.render(err));
   if (cfg.cli_helptext_printed) return 0;
+  if (auto problem = check_config_file(cfg, cfg.options()); !problem.empty()) return fail(problem);
 
   std::string host;
   std::uint16_t port = 0;
