@@ -7,7 +7,7 @@ build=${1:-build}
 requests=${2:-100000}
 data=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$data"' EXIT
-"$build/src/settled" --data-dir="$data" --http=127.0.0.1:0 --http-threads=1 --log-level=warn \
+"$build/src/settled" --data-dir="$data" --http=127.0.0.1:0 --http-threads=${HTTP_THREADS:-1} --log-level=warn \
   > "$data/out" 2> "$data/err" &
 pid=$!
 until grep -q "settled ready" "$data/out"; do sleep 0.1; done

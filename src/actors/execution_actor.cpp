@@ -115,7 +115,7 @@ class Execution {
     facts.execution_id = rec_.id;
     facts.execution_name = rec_.name;
     facts.state_machine = rec_.state_machine;
-    facts.execution_input = &rec_.input;
+    if (state && state->uses_execution_input) facts.execution_input = &rec_.input;
     facts.execution_start = rec_.start;
     facts.state_name = rec_.state;
     facts.state_entered = rec_.state_entered;
@@ -423,7 +423,7 @@ class Execution {
     }
     history_.events().clear();
     rec_.last_event_id = history_.last_id();
-    batch.put(Table::kExecutions, rec_.id, json::serialize(rec_.to_json()));
+    batch.put(Table::kExecutions, rec_.id, rec_.serialize());
     self_->request(engine_->store, caf::infinite, commit_atom::value, std::move(batch))
         .then(
             [this, next = std::move(next)](StoreReply& reply) {

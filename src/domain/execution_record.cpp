@@ -88,6 +88,39 @@ json::value ExecutionRecord::to_json() const {
   return o;
 }
 
+std::string ExecutionRecord::serialize() const {
+  const auto str = [](std::string_view v) {
+    return json::serialize(json::string_view(v.data(), v.size()));
+  };
+  std::string out;
+  out.reserve(512);
+  out += "{\"id\":" + str(id);
+  out += ",\"stateMachine\":" + str(state_machine);
+  out += ",\"name\":" + str(name);
+  out += ",\"status\":" + str(status_name(status));
+  out += ",\"input\":" + json::serialize(input);
+  out += ",\"output\":" + json::serialize(output);
+  out += ",\"error\":" + str(error);
+  out += ",\"cause\":" + str(cause);
+  out += ",\"start\":" + std::to_string(start);
+  out += ",\"stop\":" + std::to_string(stop);
+  out += ",\"cursor\":{\"state\":" + str(state);
+  out += ",\"input\":" + json::serialize(state_input);
+  out += ",\"waitOutput\":" + json::serialize(wait_output);
+  out += ",\"entered\":" + std::to_string(state_entered);
+  out += ",\"enteredEventId\":" + std::to_string(entered_event_id);
+  out += ",\"retrierAttempts\":[";
+  for (std::size_t i = 0; i < retrier_attempts.size(); ++i) {
+    if (i) out += ',';
+    out += std::to_string(retrier_attempts[i]);
+  }
+  out += "],\"retryCount\":" + std::to_string(retry_count);
+  out += ",\"phase\":" + str(phase_name(phase));
+  out += ",\"due\":" + std::to_string(due);
+  out += "},\"lastEventId\":" + std::to_string(last_event_id) + "}";
+  return out;
+}
+
 Result<ExecutionRecord> ExecutionRecord::from_json(const json::value& value) {
   try {
     const auto& o = value.as_object();

@@ -53,6 +53,9 @@ struct ExecutionRecord {
   std::string idempotency_key() const;
 
   boost::json::value to_json() const;
+  // The same document as serialize(to_json()), written without copying the payloads: this
+  // runs at every durable transition.
+  std::string serialize() const;
   static Result<ExecutionRecord> from_json(const boost::json::value& value);
 
   // What GET /v1/executions/{id} shows.

@@ -235,3 +235,37 @@ TEST(ExecutionRecord, DescribeTimedOutAndAborted) {
 
 }  // namespace
 }  // namespace settled
+
+namespace settled {
+namespace {
+
+TEST(ExecutionRecordSerialize, WritesTheSameDocumentAsToJson) {
+  ExecutionRecord r;
+  r.id = "payment:p-\"1\"";
+  r.state_machine = "payment";
+  r.name = "p-\"1\"";
+  r.status = ExecutionStatus::kFailed;
+  r.input = boost::json::parse(R"({"amount":1250,"nested":{"a":[1,2,"x\ny"]}})");
+  r.output = nullptr;
+  r.error = "Payment.Declined";
+  r.cause = "{\"code\":\"card_declined\"}";
+  r.start = 1795253614000;
+  r.stop = 1795253614123;
+  r.state = "Process Payment";
+  r.state_input = boost::json::parse(R"({"k":"v"})");
+  r.retrier_attempts = {2, 0, 1};
+  r.retry_count = 3;
+  r.phase = Phase::kRetryWait;
+  r.due = 1795253615000;
+  r.entered_event_id = 7;
+  r.last_event_id = 12;
+  EXPECT_EQ(boost::json::parse(r.serialize()), r.to_json());
+  auto back = ExecutionRecord::from_json(boost::json::parse(r.serialize()));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->retrier_attempts, r.retrier_attempts);
+  EXPECT_EQ(back->cause, r.cause);
+  EXPECT_EQ(back->phase, Phase::kRetryWait);
+}
+
+}  // namespace
+}  // namespace settled

@@ -79,6 +79,7 @@ json::value make_context(const ContextFacts& facts) {
   json::object execution;
   execution["Id"] = facts.execution_id;
   execution["Name"] = facts.execution_name;
+  // The engine passes no input when the state cannot read it (State::uses_execution_input).
   execution["Input"] = facts.execution_input ? *facts.execution_input : json::value(json::object());
   execution["StartTime"] = format_timestamp(facts.execution_start);
   execution["RoleArn"] = "";

@@ -83,8 +83,20 @@ class Validator {
         state.name = state_name;
         // Conservative: a "$$" anywhere in the state (even inside a literal) builds the context.
         // Wait states read $$.State.EnteredTime for their due time.
-        state.uses_context = state.type == StateType::kWait ||
-                             json::serialize(value).find("$$") != std::string::npos;
+        const std::string text = json::serialize(value);
+        state.uses_context = state.type == StateType::kWait || text.find("$$") != std::string::npos;
+        // Any "$$" path that is not plainly into State, StateMachine, Task, Map or an Execution
+        // field other than Input may read the input.
+        for (std::size_t at = text.find("$$");
+             at != std::string::npos && !state.uses_execution_input; at = text.find("$$", at + 2)) {
+          const std::string rest = text.substr(at + 2, 24);
+          bool narrow = false;
+          for (const char* prefix :
+               {".State.", ".StateMachine.", ".Task.", ".Map.", ".Execution.Id", ".Execution.Name",
+                ".Execution.StartTime", ".Execution.RoleArn"})
+            narrow = narrow || rest.rfind(prefix, 0) == 0;
+          state.uses_execution_input = !narrow;
+        }
         machine.states.emplace(state_name, std::move(state));
       }
     }

@@ -56,7 +56,8 @@ struct ChoiceRule {
 
 struct State {
   std::string name;
-  bool uses_context = false;  // some path of the state reads the context object ($$)
+  bool uses_context = false;          // some path of the state reads the context object ($$)
+  bool uses_execution_input = false;  // ... and may read $$.Execution.Input (a copy of the input)
   StateType type = StateType::kPass;
   std::string next;
   bool end = false;
