@@ -1,0 +1,80 @@
+#include "domain/execution_control.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+namespace settled {
+namespace {
+
+ExecutionRecord record(ExecutionStatus status) {
+  ExecutionRecord r;
+  r.id = "payment:p-1";
+  r.state_machine = "payment";
+  r.name = "p-1";
+  r.status = status;
+  r.state = "ProcessPayment";
+  r.entered_event_id = 7;
+  r.retrier_attempts = {3};
+  r.retry_count = 3;
+  r.last_event_id = 12;
+  r.phase = status == ExecutionStatus::kRunning ? Phase::kRetryWait : Phase::kDone;
+  r.error = status == ExecutionStatus::kFailed ? "Stripe.APIError" : "";
+  return r;
+}
+
+bool has(const WriteBatch& batch, Table table, const std::string& key, bool erase) {
+  for (const auto& op : batch.ops)
+    if (op.table == table && op.key == key && op.erase == erase) return true;
+  return false;
+}
+
+TEST(ExecutionControl, AbortClosesARunningExecutionWithTheNextEventId) {
+  auto r = record(ExecutionStatus::kRunning);
+  auto batch = abort_execution(r, 1000, "stopped by operator");
+  ASSERT_TRUE(batch.ok());
+  EXPECT_EQ(r.status, ExecutionStatus::kAborted);
+  EXPECT_EQ(r.stop, 1000);
+  EXPECT_EQ(r.phase, Phase::kDone);
+  EXPECT_EQ(r.last_event_id, 13);
+  EXPECT_TRUE(has(*batch, Table::kOpenExecutions, r.id, true));
+  EXPECT_TRUE(has(*batch, Table::kExecutions, r.id, false));
+  for (const auto& op : batch->ops) {
+    if (op.table != Table::kHistory) continue;
+    auto event = boost::json::parse(op.value);
+    EXPECT_EQ(event.at("type").as_string(), "ExecutionAborted");
+    EXPECT_EQ(event.at("id").as_int64(), 13);
+  }
+}
+
+TEST(ExecutionControl, AbortRefusesAFinishedExecution) {
+  auto r = record(ExecutionStatus::kSucceeded);
+  EXPECT_FALSE(abort_execution(r, 1000, "x").ok());
+  EXPECT_EQ(r.status, ExecutionStatus::kSucceeded);
+}
+
+TEST(ExecutionControl, RedriveReopensAFailedExecutionAtItsStateWithTheSameEntry) {
+  auto r = record(ExecutionStatus::kFailed);
+  auto batch = redrive_execution(r, 2000);
+  ASSERT_TRUE(batch.ok());
+  EXPECT_EQ(r.status, ExecutionStatus::kRunning);
+  EXPECT_EQ(r.phase, Phase::kTask);
+  EXPECT_EQ(r.state, "ProcessPayment");
+  EXPECT_EQ(r.idempotency_key(), "payment:p-1/ProcessPayment/7");
+  EXPECT_TRUE(r.retrier_attempts.empty());
+  EXPECT_EQ(r.retry_count, 0);
+  EXPECT_TRUE(r.error.empty());
+  EXPECT_EQ(r.last_event_id, 13);
+  EXPECT_TRUE(has(*batch, Table::kOpenExecutions, r.id, false));
+}
+
+TEST(ExecutionControl, RedriveRefusesAnythingButFailed) {
+  for (auto status : {ExecutionStatus::kRunning, ExecutionStatus::kSucceeded,
+                      ExecutionStatus::kAborted, ExecutionStatus::kTimedOut}) {
+    auto r = record(status);
+    EXPECT_FALSE(redrive_execution(r, 1).ok()) << status_name(status);
+  }
+}
+
+}  // namespace
+}  // namespace settled
