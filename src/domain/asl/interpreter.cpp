@@ -49,6 +49,19 @@ Step leave(const State& state, json::value output) {
   return GoTo{state.next, std::move(output)};
 }
 
+// ResultPath into the state's raw input, then OutputPath, then on to Next or the end.
+Step place_result(const State& state, const json::value& raw_input, json::value result) {
+  auto placed = apply_result_path(state.result_path, raw_input, std::move(result));
+  if (!placed) {
+    return FailWith{
+        std::string(errors::kResultPathMatchFailure),
+        "Unable to apply ResultPath in state '" + state.name + "': " + placed.error().message};
+  }
+  auto output = apply_path(state.output_path, *placed);
+  if (!output) return runtime_error(state, "Invalid OutputPath: " + output.error().message);
+  return leave(state, std::move(*output));
+}
+
 Result<json::value> effective_input(const State& state, const json::value& input,
                                     const json::value& context) {
   auto selected = apply_path(state.input_path, input);
@@ -164,15 +177,7 @@ Step enter_state(const State& state, const json::value& input, const json::value
       auto effective = effective_input(state, input, context);
       if (!effective) return runtime_error(state, effective.error().message);
       json::value result = state.result ? *state.result : std::move(*effective);
-      auto placed = apply_result_path(state.result_path, input, std::move(result));
-      if (!placed) {
-        return FailWith{
-            std::string(errors::kResultPathMatchFailure),
-            "Unable to apply ResultPath in state '" + state.name + "': " + placed.error().message};
-      }
-      auto output = apply_path(state.output_path, *placed);
-      if (!output) return runtime_error(state, "Invalid OutputPath: " + output.error().message);
-      return leave(state, std::move(*output));
+      return place_result(state, input, std::move(result));
     }
     case StateType::kTask: {
       auto effective = effective_input(state, input, context);
@@ -199,15 +204,7 @@ Step complete_task(const State& state, const json::value& state_input, const jso
       return runtime_error(state, "Invalid ResultSelector: " + rendered.error().message);
     selected = std::move(*rendered);
   }
-  auto placed = apply_result_path(state.result_path, state_input, std::move(selected));
-  if (!placed) {
-    return FailWith{
-        std::string(errors::kResultPathMatchFailure),
-        "Unable to apply ResultPath in state '" + state.name + "': " + placed.error().message};
-  }
-  auto output = apply_path(state.output_path, *placed);
-  if (!output) return runtime_error(state, "Invalid OutputPath: " + output.error().message);
-  return leave(state, std::move(*output));
+  return place_result(state, state_input, std::move(selected));
 }
 
 Step fail_task(const State& state, const json::value& state_input, const std::string& error,
