@@ -6,6 +6,8 @@
 #include <boost/asio.hpp>
 
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace settled::testing {
 namespace {
@@ -60,6 +62,57 @@ TEST_F(AdminSocket, AnswersStatusAndRefusesBadLinesWithErrorObjects) {
   EXPECT_EQ(by_id["3"].at("error").at("error").as_string(), "InvalidRequest");
   EXPECT_EQ(by_id["4"].at("error").at("error").as_string(), "InvalidRequest");
   EXPECT_TRUE(by_id["5"].at("ok").as_bool());
+}
+
+}  // namespace
+}  // namespace settled::testing
+
+namespace settled::testing {
+namespace {
+
+// A peer with another uid is refused by the SO_PEERCRED check itself: the socket file is
+// opened up (0666) so that the filesystem permission does not refuse it first.
+TEST_F(AdminSocket, RefusesAPeerWithAnotherUid) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to run a client as another uid";
+  for (const std::string& dir : {dir_.path(), dir_.path() + "/var"})
+    ASSERT_EQ(::chmod(dir.c_str(), 0711), 0);
+  ASSERT_EQ(::chmod(socket_path().c_str(), 0666), 0);
+  int to_parent[2];
+  ASSERT_EQ(::pipe(to_parent), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::close(to_parent[0]);
+    if (::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(3);
+    try {
+      net::io_context io;
+      net::local::stream_protocol::socket socket(io);
+      socket.connect(net::local::stream_protocol::endpoint(socket_path()));
+      net::write(socket, net::buffer(std::string(R"({"id":1,"command":"status"})") + "\n"));
+      std::string reply;
+      boost::system::error_code ec;
+      net::read_until(socket, net::dynamic_buffer(reply), '\n', ec);
+      (void)!::write(to_parent[1], reply.data(), reply.size());
+    } catch (...) {
+      ::_exit(4);
+    }
+    ::_exit(0);
+  }
+  ::close(to_parent[1]);
+  std::string reply;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(to_parent[0], buf, sizeof buf)) > 0;)
+    reply.append(buf, static_cast<std::size_t>(n));
+  ::close(to_parent[0]);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "child status " << status;
+  ASSERT_FALSE(reply.empty());
+  const auto body = json::parse(reply).as_object();
+  EXPECT_FALSE(body.at("ok").as_bool());
+  EXPECT_EQ(body.at("error").at("error").as_string(), "Unauthorized");
+  EXPECT_NE(std::string(body.at("error").at("message").as_string()).find("uid 65534"),
+            std::string::npos);
 }
 
 }  // namespace
