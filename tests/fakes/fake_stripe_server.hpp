@@ -1,0 +1,389 @@
+#pragma once
+// A loopback stand-in for Stripe's `POST /v1/payment_intents`, on settled's own HttpServer:
+// form-encoded parameters, Bearer key check, Idempotency-Key replay and mismatch, and faults
+// on demand (429 / 500, late answers, a connection dropped after the intent was created).
+// Header-only so that adapter, actor and integration tests can all use it.
+
+#include "adapters/http_server.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace settled::testing {
+
+class FakeStripeServer {
+ public:
+  using Clock = std::chrono::steady_clock;
+  using Form = std::vector<std::pair<std::string, std::string>>;  // decoded, in order
+
+  struct Recorded {
+    std::string idempotency_key;
+    std::string authorization;
+    std::string stripe_version;
+    std::string content_type;
+    std::string body;
+  };
+
+  explicit FakeStripeServer(std::string secret_key = "sk_test_fake")
+      : secret_key_(std::move(secret_key)) {
+    delayer_ = std::thread([this] { run_delayer(); });
+    options_.host = "127.0.0.1";
+    options_.port = 0;
+    options_.threads = 2;
+    server_ = start_server();
+    port_ = server_->port();
+    options_.port = port_;  // a restart (dropped connections) binds the same port again
+  }
+
+  FakeStripeServer(const FakeStripeServer&) = delete;
+  FakeStripeServer& operator=(const FakeStripeServer&) = delete;
+
+  ~FakeStripeServer() {
+    std::vector<std::thread> restarters;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopping_ = true;  // no more restarts from here
+      restarters.swap(restarters_);
+    }
+    for (auto& thread : restarters) thread.join();
+    {
+      std::lock_guard<std::mutex> lock(server_mutex_);
+      server_.reset();  // joins the io threads: no handler runs after this
+    }
+    cv_.notify_all();
+    delayer_.join();
+  }
+
+  std::uint16_t port() const { return port_; }
+  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  const std::string& secret_key() const { return secret_key_; }
+
+  // Fault injection; each applies to the next `n` POSTs that pass the key check.
+  void fail_next(int n, unsigned status) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    fail_count_ = n;
+    fail_status_ = status;
+  }
+  // Processes (and stores) the request at once but answers only after `delay`.
+  void delay_next(int n, std::chrono::milliseconds delay) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    delay_count_ = n;
+    delay_ = delay;
+  }
+  // Creates and stores the intent, then closes every connection without answering
+  // (by restarting the server on the same port).
+  void drop_next(int n) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    drop_count_ = n;
+  }
+
+  // Closes every open connection now (a restart on the same port), as a server dropping idle
+  // kept-alive connections does. Not from a handler.
+  void close_connections() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      ++restarts_requested_;
+    }
+    restart();
+  }
+
+  // True once every requested drop has been followed by a restart that serves again.
+  bool wait_until_serving(std::chrono::milliseconds timeout) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    return cv_.wait_for(lock, timeout, [&] { return restarts_done_ == restarts_requested_; });
+  }
+
+  // Polls until `n` answers are owed and not yet given (e.g. held by delay_next).
+  bool wait_for_pending(std::size_t n, std::chrono::milliseconds timeout) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    return cv_.wait_for(lock, timeout, [&] { return in_progress_ >= n; });
+  }
+
+  std::size_t requests() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return recorded_.size();
+  }
+  std::size_t requests_for(const std::string& key) const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return static_cast<std::size_t>(
+        std::count_if(recorded_.begin(), recorded_.end(),
+                      [&](const Recorded& r) { return r.idempotency_key == key; }));
+  }
+  std::size_t intents_created() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return intents_;
+  }
+  // Most requests in the server at once (received, not yet answered).
+  std::size_t peak_in_progress() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return peak_in_progress_;
+  }
+  std::vector<Recorded> recorded() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return recorded_;
+  }
+
+  static std::string percent_decode(std::string_view text) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if (text[i] == '+') {
+        out += ' ';
+      } else if (text[i] == '%' && i + 2 < text.size()) {
+        out += static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16));
+        i += 2;
+      } else {
+        out += text[i];
+      }
+    }
+    return out;
+  }
+
+  static Form decode_form(std::string_view body) {
+    Form form;
+    while (!body.empty()) {
+      const auto amp = body.find('&');
+      std::string_view pair = body.substr(0, amp);
+      body = amp == std::string_view::npos ? std::string_view{} : body.substr(amp + 1);
+      const auto eq = pair.find('=');
+      form.emplace_back(percent_decode(pair.substr(0, eq)),
+                        eq == std::string_view::npos ? "" : percent_decode(pair.substr(eq + 1)));
+    }
+    return form;
+  }
+
+ private:
+  struct Stored {
+    Form params;  // sorted: Stripe compares parameters, not their order
+    unsigned status;
+    std::string body;
+  };
+  struct Delayed {
+    Clock::time_point due;
+    adapters::HttpResponder responder;
+    adapters::HttpResponse response;
+  };
+
+  std::unique_ptr<adapters::HttpServer> start_server() {
+    auto started = adapters::HttpServer::start(
+        options_, [this](adapters::HttpRequest request, adapters::HttpResponder responder) {
+          handle(std::move(request), std::move(responder));
+        });
+    if (!started) throw std::runtime_error("fake Stripe: " + started.error().message);
+    return std::move(started).value();
+  }
+
+  static adapters::HttpResponse error(unsigned status, const std::string& type,
+                                      const std::string& code, const std::string& message,
+                                      boost::json::object extra = {}) {
+    boost::json::object e = std::move(extra);
+    e["type"] = type;
+    if (!code.empty()) e["code"] = code;
+    e["message"] = message;
+    adapters::HttpResponse response;
+    response.status = status;
+    response.body = boost::json::serialize(boost::json::object{{"error", std::move(e)}});
+    return response;
+  }
+
+  void handle(adapters::HttpRequest request, adapters::HttpResponder responder) {
+    if (request.method != "POST" || request.target != "/v1/payment_intents") {
+      return responder(
+          error(404, "invalid_request_error", "resource_missing",
+                "Unrecognized request URL (" + request.method + ": " + request.target + ")"));
+    }
+    if (request.authorization != "Bearer " + secret_key_) {
+      // Stripe's 401 carries type invalid_request_error; the status is what counts.
+      return responder(error(401, "invalid_request_error", "",
+                             "Invalid API Key provided: " + request.authorization.substr(0, 12)));
+    }
+    Recorded record;
+    record.idempotency_key = std::string(request.header("idempotency-key").value_or(""));
+    record.authorization = request.authorization;
+    record.stripe_version = std::string(request.header("stripe-version").value_or(""));
+    record.content_type = request.content_type;
+    record.body = request.body;
+    Form params = decode_form(request.body);
+    std::sort(params.begin(), params.end());
+
+    std::unique_lock<std::mutex> lock(mutex_);
+    recorded_.push_back(record);
+    ++in_progress_;
+    peak_in_progress_ = std::max(peak_in_progress_, in_progress_);
+    cv_.notify_all();
+    auto answer = [this, responder](adapters::HttpResponse response) {
+      {
+        std::lock_guard<std::mutex> l(mutex_);
+        --in_progress_;
+      }
+      responder(std::move(response));
+    };
+
+    if (fail_count_ > 0) {
+      --fail_count_;
+      const unsigned status = fail_status_;
+      lock.unlock();
+      if (status == 429) {
+        return answer(error(429, "rate_limit_error", "rate_limit",
+                            "Too many requests hit the API too quickly."));
+      }
+      return answer(error(status, "api_error", "", "Something went wrong on Stripe's end."));
+    }
+
+    adapters::HttpResponse response;
+    const std::string& key = record.idempotency_key;
+    if (auto stored = idempotent_.find(key); !key.empty() && stored != idempotent_.end()) {
+      if (stored->second.params != params) {
+        response = error(400, "idempotency_error", "idempotency_key_in_use",
+                         "Keys for idempotent requests can only be used with the same "
+                         "parameters they were first used with.");
+      } else {
+        response.status = stored->second.status;
+        response.body = stored->second.body;
+        response.headers.emplace_back("Idempotent-Replayed", "true");
+      }
+    } else {
+      response = create(params);
+      if (!key.empty()) idempotent_[key] = Stored{params, response.status, response.body};
+    }
+
+    if (drop_count_ > 0) {
+      --drop_count_;
+      --in_progress_;  // never answered: the restart closes the connection
+      if (stopping_) return;
+      ++restarts_requested_;
+      restarters_.emplace_back([this] { restart(); });
+      return;
+    }
+    if (delay_count_ > 0) {
+      --delay_count_;
+      delayed_.push_back(Delayed{Clock::now() + delay_, answer, std::move(response)});
+      lock.unlock();
+      cv_.notify_all();
+      return;
+    }
+    lock.unlock();
+    answer(std::move(response));
+  }
+
+  // Called with mutex_ held.
+  adapters::HttpResponse create(const Form& params) {
+    auto get = [&](const std::string& name) -> const std::string* {
+      for (const auto& [k, v] : params) {
+        if (k == name) return &v;
+      }
+      return nullptr;
+    };
+    const std::string* amount = get("amount");
+    if (!amount || amount->empty() ||
+        amount->find_first_not_of("0123456789") != std::string::npos) {
+      return error(400, "invalid_request_error", "parameter_invalid_integer",
+                   "Invalid integer: " + (amount ? *amount : std::string()), {{"param", "amount"}});
+    }
+    const std::string* currency = get("currency");
+    const std::string* method = get("payment_method");
+    if (!currency || !method) {
+      return error(400, "invalid_request_error", "parameter_missing",
+                   "Missing required param: currency or payment_method.");
+    }
+    boost::json::object metadata;
+    for (const auto& [k, v] : params) {
+      if (k.rfind("metadata[", 0) == 0 && k.back() == ']') metadata[k.substr(9, k.size() - 10)] = v;
+    }
+    const std::string id = "pi_fake_" + std::to_string(++intents_);
+    boost::json::object intent{{"id", id},
+                               {"object", "payment_intent"},
+                               {"amount", std::stoll(*amount)},
+                               {"currency", *currency},
+                               {"payment_method", *method},
+                               {"metadata", std::move(metadata)},
+                               {"livemode", false}};
+    const std::string* confirm = get("confirm");
+    if (*method == "pm_card_chargeDeclined") {
+      intent["status"] = "requires_payment_method";
+      return error(402, "card_error", "card_declined", "Your card was declined.",
+                   {{"decline_code", "generic_decline"}, {"payment_intent", intent}});
+    }
+    const bool confirmed = confirm && *confirm == "true";
+    intent["status"] = confirmed ? "succeeded" : "requires_confirmation";
+    intent["amount_received"] = confirmed ? intent["amount"] : boost::json::value(0);
+    adapters::HttpResponse response;
+    response.body = boost::json::serialize(intent);
+    return response;
+  }
+
+  void restart() {
+    std::lock_guard<std::mutex> server_lock(server_mutex_);
+    server_->stop();  // closes every connection, the one owed an answer included
+    server_.reset();
+    server_ = start_server();
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      ++restarts_done_;
+    }
+    cv_.notify_all();
+  }
+
+  void run_delayer() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!stopping_) {
+      if (delayed_.empty()) {
+        cv_.wait(lock);
+        continue;
+      }
+      auto next =
+          std::min_element(delayed_.begin(), delayed_.end(),
+                           [](const Delayed& a, const Delayed& b) { return a.due < b.due; });
+      if (Clock::now() < next->due) {
+        cv_.wait_until(lock, next->due);
+        continue;
+      }
+      Delayed due = std::move(*next);
+      delayed_.erase(next);
+      lock.unlock();
+      due.responder(std::move(due.response));
+      lock.lock();
+    }
+    delayed_.clear();  // the server is going away: nobody left to answer
+  }
+
+  const std::string secret_key_;
+  adapters::HttpServerOptions options_;
+  std::uint16_t port_ = 0;
+  std::mutex server_mutex_;  // guards server_ across restarts
+  std::unique_ptr<adapters::HttpServer> server_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable cv_;
+  std::vector<Recorded> recorded_;
+  std::map<std::string, Stored> idempotent_;
+  std::size_t intents_ = 0;
+  std::size_t in_progress_ = 0;
+  std::size_t peak_in_progress_ = 0;
+  int fail_count_ = 0;
+  unsigned fail_status_ = 500;
+  int delay_count_ = 0;
+  std::chrono::milliseconds delay_{0};
+  int drop_count_ = 0;
+  int restarts_requested_ = 0;
+  int restarts_done_ = 0;
+  std::vector<Delayed> delayed_;
+  std::thread delayer_;
+  std::vector<std::thread> restarters_;
+  bool stopping_ = false;
+};
+
+}  // namespace settled::testing
