@@ -17,6 +17,8 @@ namespace json = boost::json;
 
 namespace {
 
+using admission_check_atom = caf::atom_constant<caf::atom("admitcheck")>;
+
 StartReply error_reply(unsigned status, ErrorCode code, std::string message) {
   return StartReply{status, to_json(Error{code, std::move(message)})};
 }
@@ -276,15 +278,21 @@ caf::behavior executions_behavior(Self* self, EnginePtr engine) {
       st.after_down.erase(waiting);
       for (auto& w : work) w();
     }
-    // A child that died before its first commit leaves its callers waiting: answer them.
-    if (st.admitting.count(id)) {
-      StartResult result;
-      result.ok = false;
-      result.error =
-          Error{ErrorCode::kInternal, "execution " + id + " stopped before it was admitted"};
-      admitted(self, id, result);
+    // A child that died before its first commit leaves its callers waiting. DOWN messages
+    // overtake ordinary ones in CAF 0.17, so the child's own answer (a refusal, say) may still
+    // be queued: look again from behind it.
+    if (st.admitting.count(id)) self->send(self, admission_check_atom::value, id);
+    if (st.quitting && st.running.empty()) {
+      for (auto& [pending, admission] : st.admitting) {
+        StartResult result;
+        result.ok = false;
+        result.error = Error{ErrorCode::kDraining, "settled is shutting down; retry " + pending};
+        for (auto& waiter : admission.waiters)
+          waiter(StartReply{http_status(result.error.code), to_json(result.error)});
+      }
+      st.admitting.clear();
+      self->quit(st.quit_reason);
     }
-    if (st.quitting && st.running.empty()) self->quit(st.quit_reason);
   });
   // Shutting down the supervisor takes its executions with it; they resume from LMDB next start.
   // It ends after the last of them, so whoever waits for its DOWN knows none is left to commit.
@@ -296,6 +304,14 @@ caf::behavior executions_behavior(Self* self, EnginePtr engine) {
     if (st.running.empty()) self->quit(msg.reason);
   });
   return {
+      [self](admission_check_atom, const std::string& id) {
+        if (!self->state.admitting.count(id)) return;
+        StartResult result;
+        result.ok = false;
+        result.error =
+            Error{ErrorCode::kInternal, "execution " + id + " stopped before it was admitted"};
+        admitted(self, id, result);
+      },
       [self](start_atom, StartRequest& req) { start(self, req); },
       [self](started_atom, const std::string& id, StartResult& result) {
         admitted(self, id, result);
