@@ -287,8 +287,10 @@ class Execution {
         state.resource, outcome.ok                               ? "succeeded"
                         : outcome.error == asl::errors::kTimeout ? "timed_out"
                                                                  : "failed");
-    if (outcome.ok && state.resource == "settled:alert.raise")
-      adapters::Metrics::instance().alert("workflow");
+    if (outcome.ok && state.resource == "settled:alert.raise") {
+      // Raised once per step entry: the durable record is keyed by the idempotency key.
+      raise_alert("workflow", outcome.result.as_object());
+    }
     if (!outcome.ok) {
       task_failed(state, std::move(outcome));
       return;
@@ -342,7 +344,11 @@ class Execution {
     if (retries_exhausted(state, error)) {
       // The engine's own alert: a task failed after its last retry (a Catch may still handle it).
       engine_->stats->alerts += 1;
-      adapters::Metrics::instance().alert("retries_exhausted");
+      raise_alert("retries_exhausted", json::object{{"severity", "critical"},
+                                                    {"subject", "task failed after its last retry"},
+                                                    {"state", state.name},
+                                                    {"error", error},
+                                                    {"cause", cause}});
       log(LogLevel::kError, "execution.retries_exhausted",
           {{"state", state.name},
            {"error", error},
@@ -350,6 +356,16 @@ class Execution {
            {"retries", rec_.retry_count}});
     }
     handle(state, std::move(step));
+  }
+
+  void raise_alert(const std::string& source, json::object alert) {
+    alert["executionId"] = rec_.id;
+    alert["paymentId"] = payment_id();
+    if (engine_->alerts) {
+      self_->send(engine_->alerts, alert_atom::value, Alert{source, std::move(alert)});
+    } else {
+      adapters::Metrics::instance().alert(source);
+    }
   }
 
   bool retries_exhausted(const asl::State& state, const std::string& error) const {

@@ -24,6 +24,7 @@ using resume_atom = caf::atom_constant<caf::atom("resume")>;
 using wake_atom = caf::atom_constant<caf::atom("wake")>;
 using charge_atom = caf::atom_constant<caf::atom("charge")>;
 using count_atom = caf::atom_constant<caf::atom("count")>;
+using alert_atom = caf::atom_constant<caf::atom("alert")>;
 
 // The store's answer to a commit: after the fsync, or why it could not write.
 struct StoreReply {
@@ -45,6 +46,12 @@ struct StartRequest {
   StartCallback reply;
 };
 
+// An alert for the alerts actor: where it comes from and what it says.
+struct Alert {
+  std::string source;  // "workflow", "retries_exhausted", "store_near_full"
+  boost::json::object body;
+};
+
 // From an execution actor to its supervisor once its first transition is durable (or refused).
 struct StartResult {
   bool ok = true;
@@ -54,6 +61,7 @@ struct StartResult {
 
 }  // namespace settled::actors
 
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::Alert)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::WriteBatch)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::TaskAttempt)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::TaskOutcome)

@@ -1,6 +1,7 @@
 // settled: the daemon. Wiring only: configuration, stores, actors, listeners, signals.
 
 #include "actors/admin_api.hpp"
+#include "actors/alerts_actor.hpp"
 #include "actors/executions_actor.hpp"
 #include "actors/http_api.hpp"
 #include "actors/messages.hpp"
@@ -10,6 +11,7 @@
 #include "adapters/api_keys.hpp"
 #include "adapters/http_server.hpp"
 #include "adapters/log.hpp"
+#include "adapters/webhook_client.hpp"
 #include "adapters/workflow_loader.hpp"
 
 #include <systemd/sd-daemon.h>
@@ -45,6 +47,7 @@ class SettledConfig : public caf::actor_system_config {
   std::string stripe_mode = "simulator";
   std::vector<std::string> api_key_hashes;
   std::size_t shutdown_timeout = 10;
+  std::string alert_webhook;  // empty: alerts go to the log and the metric only
 
   SettledConfig() {
     // Work sharing beat work stealing by about 40 % on two cores (bench/engine_bench.cpp):
@@ -65,6 +68,8 @@ class SettledConfig : public caf::actor_system_config {
         .add(stripe_mode, "stripe-mode", "simulator (in-process Stripe test mode)")
         .add(api_key_hashes, "api-key-hashes",
              "SHA-256 hex of each accepted /v1 API key (empty: local-only mode)")
+        .add(alert_webhook, "alert-webhook",
+             "http:// URL that alerts are POSTed to as JSON (retried)")
         .add(shutdown_timeout, "shutdown-timeout",
              "seconds a SIGTERM may take to drain before the daemon exits regardless");
   }
@@ -150,6 +155,10 @@ std::string validate(SettledConfig& cfg, std::string& host, std::uint16_t& port,
   if (cfg.shutdown_timeout == 0 || cfg.shutdown_timeout > 3600)
     return invalid("shutdown-timeout", std::to_string(cfg.shutdown_timeout), "1 to 3600 seconds");
   if (cfg.data_dir.empty()) return invalid("data-dir", "", "a directory");
+  if (!cfg.alert_webhook.empty()) {
+    if (auto url = adapters::parse_webhook_url(cfg.alert_webhook); !url)
+      return invalid("alert-webhook", cfg.alert_webhook, url.error().message);
+  }
   for (const auto& hash : cfg.api_key_hashes)
     if (!adapters::ApiKeys::valid_hash(hash))
       return invalid("api-key-hashes", hash, "each must be the 64 hex digits of a SHA-256");
@@ -248,6 +257,9 @@ int main(int argc, char** argv) {
     auto simulator_store =
         actors::spawn_store(system, *simulator_db, {}, std::make_shared<actors::StoreStats>());
     engine->stripe = actors::spawn_stripe_simulator(system, *simulator_db, simulator_store);
+    actors::AlertsOptions alerts_options;
+    alerts_options.webhook_url = cfg.alert_webhook;
+    engine->alerts = actors::spawn_alerts(system, alerts_options, *db);
     auto executions = actors::spawn_executions(system, engine);
     caf::scoped_actor self{system};
 
@@ -369,6 +381,7 @@ int main(int argc, char** argv) {
                                  {{"cause", caf::to_string(err)}});
                  });
     self->send_exit(engine->stripe, caf::exit_reason::user_shutdown);
+    self->send_exit(engine->alerts, caf::exit_reason::user_shutdown);
     self->send_exit(engine->store, caf::exit_reason::user_shutdown);
     self->send_exit(simulator_store, caf::exit_reason::user_shutdown);
   }

@@ -40,6 +40,8 @@ TEST(Config, InvalidCommandLineValuesStopTheDaemonNamingTheOption) {
       {"--http-threads=0", "invalid value for http-threads"},
       {"--map-size-mib=0", "invalid value for map-size-mib"},
       {"--shutdown-timeout=0", "invalid value for shutdown-timeout"},
+      {"--alert-webhook=ftp://example.invalid/x", "invalid value for alert-webhook"},
+      {"--alert-webhook=https://example.invalid/x", "invalid value for alert-webhook"},
       {"--api-key-hashes=[\"not-a-hash\"]", "invalid value for api-key-hashes"},
       {"--map-size-mib=lots", "--map-size-mib=lots"},
   };

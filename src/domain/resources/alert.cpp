@@ -33,6 +33,8 @@ TaskOutcome run_alert_raise(const TaskAttempt& attempt) {
   result["alertId"] = attempt.idempotency_key;
   result["severity"] = severity;
   result["status"] = "RAISED";
+  result["message"] = *message;
+  if (const json::value* subject = p.if_contains("subject")) result["subject"] = *subject;
   return TaskOutcome::success(std::move(result), std::move(writes));
 }
 

@@ -29,10 +29,10 @@ TEST(AlertRaise, RecordsACriticalAlertByDefault) {
   const TaskOutcome o =
       run_alert_raise(attempt(R"({"message": "retries exhausted", "subject": "Payment p-1"})"));
   ASSERT_TRUE(o.ok) << o.cause;
-  EXPECT_EQ(
-      o.result,
-      json::parse(
-          R"({"alertId": "exec-3/RaiseAlert/21", "severity": "critical", "status": "RAISED"})"));
+  EXPECT_EQ(o.result,
+            json::parse(
+                R"({"alertId": "exec-3/RaiseAlert/21", "severity": "critical", "status": "RAISED",
+          "message": "retries exhausted", "subject": "Payment p-1"})"));
   ASSERT_EQ(o.writes.size(), 1u);
   const WriteOp& op = o.writes.ops[0];
   EXPECT_EQ(op.table, Table::kAlerts);
