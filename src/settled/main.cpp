@@ -5,12 +5,14 @@
 #include "actors/executions_actor.hpp"
 #include "actors/http_api.hpp"
 #include "actors/messages.hpp"
+#include "actors/stripe_client_actor.hpp"
 #include "actors/stripe_simulator_actor.hpp"
 #include "actors/watchdog.hpp"
 #include "adapters/admin_server.hpp"
 #include "adapters/api_keys.hpp"
 #include "adapters/http_server.hpp"
 #include "adapters/log.hpp"
+#include "adapters/stripe_client.hpp"
 #include "adapters/webhook_client.hpp"
 #include "adapters/workflow_loader.hpp"
 
@@ -45,6 +47,8 @@ class SettledConfig : public caf::actor_system_config {
   std::size_t map_size_mib = 4096;
   std::string log_level = "info";
   std::string stripe_mode = "simulator";
+  std::string stripe_secret_key;
+  std::string stripe_api_base = "https://api.stripe.com";
   std::vector<std::string> api_key_hashes;
   std::size_t shutdown_timeout = 10;
   std::string alert_webhook;  // empty: alerts go to the log and the metric only
@@ -65,7 +69,11 @@ class SettledConfig : public caf::actor_system_config {
         .add(body_limit, "body-limit", "largest accepted request body in bytes (larger: 413)")
         .add(map_size_mib, "map-size-mib", "LMDB map size in MiB (the most the store can hold)")
         .add(log_level, "log-level", "debug, info, warn or error")
-        .add(stripe_mode, "stripe-mode", "simulator (in-process Stripe test mode)")
+        .add(stripe_mode, "stripe-mode", "simulator (in-process Stripe test mode) or live")
+        .add(stripe_secret_key, "stripe-secret-key",
+             "Stripe secret key (sk_...); required with stripe-mode=live")
+        .add(stripe_api_base, "stripe-api-base",
+             "Stripe API base URL (http:// only on loopback, for tests)")
         .add(api_key_hashes, "api-key-hashes",
              "SHA-256 hex of each accepted /v1 API key (empty: local-only mode)")
         .add(alert_webhook, "alert-webhook",
@@ -145,8 +153,10 @@ std::string validate(SettledConfig& cfg, std::string& host, std::uint16_t& port,
   if (!adapters::parse_log_level(cfg.log_level, level))
     return invalid("log-level", cfg.log_level, "debug, info, warn, error");
   if (!split_host_port(cfg.http, host, port)) return invalid("http", cfg.http, "HOST:PORT");
-  if (cfg.stripe_mode != "simulator")
-    return invalid("stripe-mode", cfg.stripe_mode, "only simulator is available");
+  if (cfg.stripe_mode != "simulator" && cfg.stripe_mode != "live")
+    return invalid("stripe-mode", cfg.stripe_mode, "simulator or live");
+  if (cfg.stripe_mode == "live" && cfg.stripe_secret_key.empty())
+    return invalid("stripe-secret-key", "", "required with stripe-mode=live");
   if (cfg.http_threads == 0 || cfg.http_threads > 64)
     return invalid("http-threads", std::to_string(cfg.http_threads), "1 to 64");
   if (cfg.body_limit == 0) return invalid("body-limit", "0", "at least 1 byte");
@@ -232,6 +242,19 @@ int main(int argc, char** argv) {
   const std::size_t map_size = cfg.map_size_mib << 20;
   auto db = adapters::LmdbStore::open({cfg.data_dir, map_size, true});
   if (!db) return fail(db.error().message);
+  // Live Stripe: the client is made (and its settings checked) before any actor runs.
+  const bool live_stripe = cfg.stripe_mode == "live";
+  std::shared_ptr<adapters::StripeClient> stripe_client;
+  if (live_stripe) {
+    adapters::StripeClientOptions stripe_options;
+    stripe_options.secret_key = cfg.stripe_secret_key;
+    stripe_options.api_base = cfg.stripe_api_base;
+    auto client = adapters::StripeClient::create(stripe_options);
+    if (!client)
+      return fail("invalid value for stripe-api-base or stripe-secret-key: " +
+                  client.error().message);
+    stripe_client = *client;
+  }
   auto simulator_db =
       adapters::LmdbStore::open({cfg.data_dir + "/stripe-simulator", std::size_t{1} << 30, true});
   if (!simulator_db) return fail(simulator_db.error().message);
@@ -256,7 +279,11 @@ int main(int argc, char** argv) {
     engine->store = actors::spawn_store(system, *db, {}, store_stats);
     auto simulator_store =
         actors::spawn_store(system, *simulator_db, {}, std::make_shared<actors::StoreStats>());
-    engine->stripe = actors::spawn_stripe_simulator(system, *simulator_db, simulator_store);
+    if (live_stripe) {
+      engine->stripe = actors::spawn_stripe_client(system, stripe_client);
+    } else {
+      engine->stripe = actors::spawn_stripe_simulator(system, *simulator_db, simulator_store);
+    }
     actors::AlertsOptions alerts_options;
     alerts_options.webhook_url = cfg.alert_webhook;
     engine->alerts = actors::spawn_alerts(system, alerts_options, *db);
@@ -294,7 +321,8 @@ int main(int argc, char** argv) {
     http_options.body_limit = cfg.body_limit;
     auto server = adapters::HttpServer::start(
         http_options, adapters::require_api_key(
-                          keys, actors::make_http_api({engine, executions, *simulator_db})));
+                          keys, actors::make_http_api(
+                                    {engine, executions, live_stripe ? nullptr : *simulator_db})));
     auto admin_api =
         actors::spawn_admin_api(system, {engine, executions, store_stats, reload_workflows});
     auto admin = adapters::AdminServer::start(
@@ -320,11 +348,15 @@ int main(int argc, char** argv) {
                                   {"workflows", cfg.workflows_dir},
                                   {"stateMachines", (*workflows)->all().size()},
                                   {"resumedExecutions", resumed},
-                                  {"stripe", "simulator"},
+                                  {"stripe", cfg.stripe_mode},
                                   {"watchdogSeconds", static_cast<double>(usec) / 1e6}};
       adapters::log(LogLevel::kInfo, "settled.started", started);
-      adapters::log(LogLevel::kWarn, "stripe.simulator",
-                    {{"message", "Stripe runs in simulator mode: no real money moves"}});
+      if (live_stripe) {
+        adapters::log(LogLevel::kInfo, "stripe.live", {{"apiBase", cfg.stripe_api_base}});
+      } else {
+        adapters::log(LogLevel::kWarn, "stripe.simulator",
+                      {{"message", "Stripe runs in simulator mode: no real money moves"}});
+      }
       if (!keys.enabled())
         adapters::log(LogLevel::kWarn, "api.local_only",
                       {{"message",
