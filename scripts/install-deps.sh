@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libssl-dev libsystemd-dev libjemalloc-dev
   prometheus-cpp-dev
   prometheus  # promtool, to check /metrics in the tests
+  systemd     # systemd-analyze, to verify the unit in the tests
 )
 
 missing=()
