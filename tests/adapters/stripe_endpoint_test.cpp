@@ -1,18 +1,25 @@
 #include "adapters/stripe_endpoint.hpp"
 
+#include "adapters/stripe_client.hpp"
+
 #include <gtest/gtest.h>
 
 namespace settled::adapters {
 namespace {
 
 TEST(StripeEndpoint, HttpsWithDefaultsPortAndPrefix) {
-  auto e = parse_stripe_endpoint("https://api.stripe.com");
+  auto e = parse_stripe_endpoint("https://stripe.example");
   ASSERT_TRUE(e.ok());
   EXPECT_TRUE(e->tls);
-  EXPECT_EQ(e->host, "api.stripe.com");
+  EXPECT_EQ(e->host, "stripe.example");
   EXPECT_EQ(e->port, 443);
   EXPECT_EQ(e->path_prefix, "");
-  EXPECT_EQ(e->host_header, "api.stripe.com");
+  EXPECT_EQ(e->host_header, "stripe.example");
+  // The client's default (Stripe's documented host) is a valid TLS endpoint.
+  auto d = parse_stripe_endpoint(StripeClientOptions{}.api_base);
+  ASSERT_TRUE(d.ok());
+  EXPECT_TRUE(d->tls);
+  EXPECT_EQ(d->port, 443);
 
   auto p = parse_stripe_endpoint("HTTPS://Proxy.Example:8443/stripe/");
   ASSERT_TRUE(p.ok());
@@ -40,7 +47,7 @@ TEST(StripeEndpoint, PlainHttpOnlyOnLoopback) {
 
 TEST(StripeEndpoint, RefusesWhatIsNotABaseUrl) {
   for (const char* bad :
-       {"api.stripe.com", "ftp://api.stripe.com", "https://", "https://a:0", "https://a:70000",
+       {"stripe.example", "ftp://stripe.example", "https://", "https://a:0", "https://a:70000",
         "https://a:12x", "https://u:p@a", "https://a/?x=1", "https://a/#f", "https://[::1"}) {
     EXPECT_FALSE(parse_stripe_endpoint(bad).ok()) << bad;
   }
