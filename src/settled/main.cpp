@@ -48,7 +48,7 @@ class SettledConfig : public caf::actor_system_config {
   std::string log_level = "info";
   std::string stripe_mode = "simulator";
   std::string stripe_secret_key;
-  std::string stripe_api_base = "https://api.stripe.com";
+  std::string stripe_api_base;  // empty: the client's default, Stripe's API
   std::vector<std::string> api_key_hashes;
   std::size_t shutdown_timeout = 10;
   std::string alert_webhook;  // empty: alerts go to the log and the metric only
@@ -248,7 +248,7 @@ int main(int argc, char** argv) {
   if (live_stripe) {
     adapters::StripeClientOptions stripe_options;
     stripe_options.secret_key = cfg.stripe_secret_key;
-    stripe_options.api_base = cfg.stripe_api_base;
+    if (!cfg.stripe_api_base.empty()) stripe_options.api_base = cfg.stripe_api_base;
     auto client = adapters::StripeClient::create(stripe_options);
     if (!client)
       return fail("invalid value for stripe-api-base or stripe-secret-key: " +
@@ -352,7 +352,9 @@ int main(int argc, char** argv) {
                                   {"watchdogSeconds", static_cast<double>(usec) / 1e6}};
       adapters::log(LogLevel::kInfo, "settled.started", started);
       if (live_stripe) {
-        adapters::log(LogLevel::kInfo, "stripe.live", {{"apiBase", cfg.stripe_api_base}});
+        adapters::log(LogLevel::kInfo, "stripe.live",
+                      {{"apiBase", cfg.stripe_api_base.empty() ? std::string("default")
+                                                               : cfg.stripe_api_base}});
       } else {
         adapters::log(LogLevel::kWarn, "stripe.simulator",
                       {{"message", "Stripe runs in simulator mode: no real money moves"}});
