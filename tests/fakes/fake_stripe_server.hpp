@@ -347,8 +347,9 @@ class FakeStripeServer {
       auto next =
           std::min_element(delayed_.begin(), delayed_.end(),
                            [](const Delayed& a, const Delayed& b) { return a.due < b.due; });
-      if (Clock::now() < next->due) {
-        cv_.wait_until(lock, next->due);
+      if (const auto when = next->due; Clock::now() < when) {
+        // A copy: wait_until reads it while unlocked, when a push_back may move the vector.
+        cv_.wait_until(lock, when);
         continue;
       }
       Delayed due = std::move(*next);
