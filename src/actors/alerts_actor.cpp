@@ -20,7 +20,7 @@ using check_atom = caf::atom_constant<caf::atom("check")>;
 
 struct AlertsState {
   AlertsOptions options;
-  std::optional<adapters::WebhookUrl> webhook;
+  std::optional<adapters::WebhookClient> webhook;
   std::shared_ptr<adapters::LmdbStore> db;
   bool store_alerted = false;
 };
@@ -30,7 +30,7 @@ using Self = caf::stateful_actor<AlertsState>;
 void deliver(Self* self, const std::string& body, int attempt) {
   auto& st = self->state;
   if (!st.webhook) return;
-  Status posted = adapters::post_json(*st.webhook, body, st.options.timeout);
+  Status posted = st.webhook->post_json(body, st.options.timeout);
   if (posted.ok()) return;
   if (attempt >= st.options.max_attempts) {
     adapters::log(adapters::LogLevel::kError, "alert.webhook_gave_up",
@@ -56,8 +56,8 @@ caf::behavior alerts_behavior(Self* self, AlertsOptions options,
   self->state.options = options;
   self->state.db = std::move(db);
   if (!options.webhook_url.empty()) {
-    auto url = adapters::parse_webhook_url(options.webhook_url);
-    if (url) self->state.webhook = *url;
+    auto client = adapters::WebhookClient::create(options.webhook_url, options.webhook_ca_file);
+    if (client) self->state.webhook = std::move(*client);
   }
   self->send(self, check_atom::value);
   return {

@@ -15,15 +15,16 @@
 namespace settled::actors {
 
 struct AlertsOptions {
-  std::string webhook_url;  // empty: log and metric only
-  int max_attempts = 6;     // 1 s, 2 s, 4 s, 8 s, 16 s between them
+  std::string webhook_url;      // empty: log and metric only
+  std::string webhook_ca_file;  // extra trust anchors for an https webhook
+  int max_attempts = 6;         // 1 s, 2 s, 4 s, 8 s, 16 s between them
   std::chrono::milliseconds timeout{5000};
   double store_full_ratio = 0.9;  // alert once when the map is this full
   std::chrono::seconds store_check_interval{10};
 };
 
 // Handles `alert_atom, Alert` (fire and forget; see messages.hpp).
-// The webhook URL must have been checked with adapters::parse_webhook_url.
+// The webhook must have been checked with adapters::WebhookClient::create.
 caf::actor spawn_alerts(caf::actor_system& system, AlertsOptions options,
                         std::shared_ptr<adapters::LmdbStore> db);
 

@@ -52,6 +52,7 @@ class SettledConfig : public caf::actor_system_config {
   std::vector<std::string> api_key_hashes;
   std::size_t shutdown_timeout = 10;
   std::string alert_webhook;  // empty: alerts go to the log and the metric only
+  std::string alert_webhook_ca_file;
 
   SettledConfig() {
     // Work sharing beat work stealing by about 40 % on two cores (bench/engine_bench.cpp):
@@ -77,7 +78,9 @@ class SettledConfig : public caf::actor_system_config {
         .add(api_key_hashes, "api-key-hashes",
              "SHA-256 hex of each accepted /v1 API key (empty: local-only mode)")
         .add(alert_webhook, "alert-webhook",
-             "http:// URL that alerts are POSTed to as JSON (retried)")
+             "http:// or https:// URL that alerts are POSTed to as JSON (retried)")
+        .add(alert_webhook_ca_file, "alert-webhook-ca-file",
+             "PEM file of extra CAs trusted for an https alert webhook")
         .add(shutdown_timeout, "shutdown-timeout",
              "seconds a SIGTERM may take to drain before the daemon exits regardless");
   }
@@ -168,6 +171,11 @@ std::string validate(SettledConfig& cfg, std::string& host, std::uint16_t& port,
   if (!cfg.alert_webhook.empty()) {
     if (auto url = adapters::parse_webhook_url(cfg.alert_webhook); !url)
       return invalid("alert-webhook", cfg.alert_webhook, url.error().message);
+    if (auto client = adapters::WebhookClient::create(cfg.alert_webhook, cfg.alert_webhook_ca_file);
+        !client)
+      return invalid("alert-webhook-ca-file", cfg.alert_webhook_ca_file, client.error().message);
+  } else if (!cfg.alert_webhook_ca_file.empty()) {
+    return invalid("alert-webhook-ca-file", cfg.alert_webhook_ca_file, "needs alert-webhook");
   }
   for (const auto& hash : cfg.api_key_hashes)
     if (!adapters::ApiKeys::valid_hash(hash))
@@ -286,6 +294,7 @@ int main(int argc, char** argv) {
     }
     actors::AlertsOptions alerts_options;
     alerts_options.webhook_url = cfg.alert_webhook;
+    alerts_options.webhook_ca_file = cfg.alert_webhook_ca_file;
     engine->alerts = actors::spawn_alerts(system, alerts_options, *db);
     auto executions = actors::spawn_executions(system, engine);
     caf::scoped_actor self{system};

@@ -42,7 +42,8 @@ TEST(Config, InvalidCommandLineValuesStopTheDaemonNamingTheOption) {
       {"--map-size-mib=0", "invalid value for map-size-mib"},
       {"--shutdown-timeout=0", "invalid value for shutdown-timeout"},
       {"--alert-webhook=ftp://example.invalid/x", "invalid value for alert-webhook"},
-      {"--alert-webhook=https://example.invalid/x", "invalid value for alert-webhook"},
+      {"--alert-webhook=https://example.invalid:0/x", "invalid value for alert-webhook"},
+      {"--alert-webhook-ca-file=/etc/hostname", "invalid value for alert-webhook-ca-file"},
       {"--api-key-hashes=[\"not-a-hash\"]", "invalid value for api-key-hashes"},
       {"--map-size-mib=lots", "--map-size-mib=lots"},
   };
@@ -51,6 +52,16 @@ TEST(Config, InvalidCommandLineValuesStopTheDaemonNamingTheOption) {
     EXPECT_NE(out.find("exit code 2"), std::string::npos) << arg << ": " << out;
     EXPECT_NE(out.find(message), std::string::npos) << arg << ": " << out;
   }
+}
+
+TEST(Config, AnUnreadableWebhookCaFileStopsTheDaemon) {
+  TempDir dir;
+  const std::string out =
+      refusal(dir, {"--http=127.0.0.1:0", "--alert-webhook=https://alerts.example.invalid/x",
+                    "--alert-webhook-ca-file=" + dir.path() + "/missing-ca.pem"});
+  EXPECT_NE(out.find("exit code 2"), std::string::npos) << out;
+  EXPECT_NE(out.find("invalid value for alert-webhook-ca-file"), std::string::npos) << out;
+  EXPECT_NE(out.find("missing-ca.pem"), std::string::npos) << out;
 }
 
 TEST(Config, InvalidConfigFileValuesStopTheDaemonNamingTheOption) {

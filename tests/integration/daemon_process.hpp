@@ -145,6 +145,25 @@ class DaemonProcess {
     return reap_locked(WNOHANG);
   }
 
+  // The first output line containing `needle`, waiting for it up to `deadline`; "" if it did
+  // not come (or the daemon's output ended) in time.
+  std::string wait_for_output(const std::string& needle,
+                              std::chrono::seconds deadline = std::chrono::seconds(30)) {
+    const auto until = std::chrono::steady_clock::now() + deadline;
+    std::unique_lock<std::mutex> lock(mutex_);
+    for (;;) {
+      const std::size_t at = output_.find(needle);
+      if (at != std::string::npos) {
+        const std::size_t begin = output_.rfind('\n', at);
+        const std::size_t end = output_.find('\n', at);
+        const std::size_t from = begin == std::string::npos ? 0 : begin + 1;
+        return output_.substr(from, end == std::string::npos ? std::string::npos : end - from);
+      }
+      if (reader_done_ || std::chrono::steady_clock::now() >= until) return "";
+      cv_.wait_until(lock, until);
+    }
+  }
+
   // Everything captured so far.
   std::string output() {
     std::lock_guard<std::mutex> lock(mutex_);

@@ -51,11 +51,7 @@ TEST_F(StoreFull, AFullStoreAnswers503AndKeepsServing) {
   EXPECT_NE(daemon_->output().find("StoreFull"), std::string::npos);
 
   // The alerts actor looks at the map every 10 s and raises one alert when it is 90% full.
-  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (daemon_->output().find("store_near_full") == std::string::npos &&
-         std::chrono::steady_clock::now() < until)
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  EXPECT_NE(daemon_->output().find("store_near_full"), std::string::npos)
+  EXPECT_NE(daemon_->wait_for_output("store_near_full", std::chrono::seconds(20)), "")
       << "no store-near-full alert";
   auto metrics = client_->get("/metrics");
   EXPECT_NE(metrics.body.find(R"(settled_alerts_total{source="store_near_full"} 1)"),
