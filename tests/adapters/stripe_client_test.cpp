@@ -4,12 +4,15 @@
 
 #include "adapters/stripe_client.hpp"
 #include "fakes/fake_stripe_server.hpp"
+#include "fakes/tls_http_server.hpp"
+#include "support/temp_dir.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
 #include <chrono>
+#include <fstream>
 #include <future>
 #include <memory>
 #include <set>
@@ -334,6 +337,55 @@ TEST(StripeClient, RefusesBadConfiguration) {
   options.max_connections = 1;
   options.secret_key = "sk_test_x\r\nX-Evil: 1";
   EXPECT_FALSE(StripeClient::create(options).ok());
+}
+
+// Over real TLS: the client verifies the server against the configured CA, sends SNI and its
+// headers, and refuses a server it does not trust without sending the request.
+TEST(StripeClientTls, CreatesAPaymentIntentOverVerifiedTls) {
+  namespace http = boost::beast::http;
+  const auto cert = settled::testing::SelfSignedCert::make("localhost", "DNS:localhost");
+  std::mutex mutex;
+  std::vector<settled::testing::TlsHttpServer::Request> seen;
+  settled::testing::TlsHttpServer server(
+      cert, [&](const settled::testing::TlsHttpServer::Request& req) {
+        std::lock_guard<std::mutex> lock(mutex);
+        seen.push_back(req);
+        settled::testing::TlsHttpServer::Response res{http::status::ok, 11};
+        res.set(http::field::content_type, "application/json");
+        res.body() = R"({"id":"pi_tls","object":"payment_intent","amount":1000,)"
+                     R"("currency":"usd","status":"succeeded"})";
+        return res;
+      });
+  settled::testing::TempDir dir;
+  const std::string ca_file = dir.path() + "/ca.pem";
+  std::ofstream(ca_file) << cert.cert_pem;
+
+  StripeClientOptions options;
+  options.secret_key = "sk_test_tls";
+  options.api_base = "https://localhost:" + std::to_string(server.port());
+  options.ca_file = ca_file;
+  auto trusted = StripeClient::create(options);
+  ASSERT_TRUE(trusted.ok()) << trusted.error().message;
+  TaskOutcome o = create(**trusted, attempt("exec-tls/ProcessPayment/3", payment()));
+  ASSERT_TRUE(o.ok) << o.error << " " << o.cause;
+  EXPECT_EQ(o.result.at("id"), "pi_tls");
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    ASSERT_EQ(seen.size(), 1u);
+    EXPECT_EQ(seen[0][http::field::authorization], "Bearer sk_test_tls");
+    EXPECT_EQ(seen[0]["Idempotency-Key"], "exec-tls/ProcessPayment/3");
+    EXPECT_EQ(seen[0][http::field::host], "localhost:" + std::to_string(server.port()));
+  }
+
+  options.ca_file.clear();
+  auto untrusting = StripeClient::create(options);
+  ASSERT_TRUE(untrusting.ok());
+  TaskOutcome refused = create(**untrusting, attempt("exec-tls2/ProcessPayment/3", payment()));
+  EXPECT_FALSE(refused.ok);
+  EXPECT_EQ(refused.error, "Stripe.APIConnectionError") << refused.cause;
+  EXPECT_GE(server.failed_handshakes(), 1);
+  std::lock_guard<std::mutex> lock(mutex);
+  EXPECT_EQ(seen.size(), 1u);
 }
 
 }  // namespace
