@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Differential test: runs every case in cases/ on settled (settled_asl_runner) and on the npm
+# package aws-local-stepfunctions, and compares them (compare.mjs). See docs/differential-testing.md.
+# Usage: run-differential.sh --runner PATH/settled_asl_runner --reference-dir DIR [--cases DIR]
+# Exit: 0 all agree; 1 a difference or a stale list entry; 77 the reference cannot be installed.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+runner=""
+refdir=""
+cases="${here}/cases"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runner) runner="$2"; shift 2 ;;
+    --reference-dir) refdir="$2"; shift 2 ;;
+    --cases) cases="$2"; shift 2 ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+if [ -z "${runner}" ] || [ -z "${refdir}" ]; then
+  echo "usage: $0 --runner PATH --reference-dir DIR [--cases DIR]" >&2
+  exit 2
+fi
+if ! command -v node >/dev/null; then
+  echo "SKIPPED: node is not installed" >&2
+  exit 77
+fi
+
+# The pinned version, from reference/package.json.
+want="$(node -e 'console.log(require(process.argv[1]).dependencies["aws-local-stepfunctions"])' \
+  "${here}/reference/package.json")"
+installed="$(node -e 'try { console.log(require(require("path").resolve(process.argv[1])).version) }
+  catch { console.log("") }' "${refdir}/node_modules/aws-local-stepfunctions/package.json")"
+if [ "${installed}" != "${want}" ]; then
+  # Only here is the network used: an installed reference is never touched again.
+  echo "installing aws-local-stepfunctions ${want} into ${refdir}"
+  mkdir -p "${refdir}"
+  cp "${here}/reference/package.json" "${refdir}/package.json"
+  if ! command -v npm >/dev/null ||
+    ! npm install --prefix "${refdir}" --no-package-lock --no-audit --no-fund --loglevel=error; then
+    echo "SKIPPED: could not install aws-local-stepfunctions ${want} (no npm registry?)" >&2
+    exit 77
+  fi
+fi
+
+results="${refdir}/results"
+mkdir -p "${results}"
+"${runner}" --all "${cases}" >"${results}/settled.jsonl"
+node "${here}/reference/run_reference.mjs" --modules "${refdir}" --all "${cases}" \
+  >"${results}/reference.jsonl"
+node "${here}/compare.mjs" "${cases}" "${results}/settled.jsonl" "${results}/reference.jsonl" \
+  "${here}/known-differences.json" "${here}/pending.json"
