@@ -96,7 +96,24 @@ class Execution {
       case Phase::kDone:
         self_->quit();
         break;
+      case Phase::kStart:
+        start_branch_execution();
+        break;
+      case Phase::kBranches:
+        resume_branches();
+        break;
     }
+  }
+
+  // A branch execution written by its parent begins here, like a fresh start but without
+  // admission: its record is already durable.
+  void start_branch_execution() {
+    json::object details;
+    details["input"] = json::serialize(rec_.input);
+    details["roleArn"] = "";
+    details["parentExecutionId"] = rec_.parent_id;
+    history_.add(rec_.start, "ExecutionStarted", std::move(details));
+    enter(machine_->start_at, rec_.input);
   }
 
   const asl::State* current_state() {
@@ -190,10 +207,207 @@ class Execution {
       commit_then([this] { schedule_wake(); });
     } else if (auto* task = std::get_if<asl::RunTask>(&step)) {
       run_task(state, std::move(*task));
+    } else if (auto* run = std::get_if<asl::RunBranches>(&step)) {
+      start_branches(state, std::move(*run));
     } else if (auto* retry = std::get_if<asl::RetryAfter>(&step)) {
       // Only fail_task yields RetryAfter; handled in task_failed.
       (void)retry;
     }
+  }
+
+  // --- Parallel and Map: each branch (or item) runs as a branch execution of its own, with
+  // its own durable record, history and actor; this execution waits in Phase::kBranches. ---
+
+ public:
+  // A branch execution ended (its final record is durable). Stale reports are ignored.
+  void branch_done(const std::string& child_id) {
+    if (rec_.phase != Phase::kBranches) return;
+    const std::string prefix = rec_.branch_prefix();
+    if (child_id.compare(0, prefix.size(), prefix) != 0) return;  // an earlier run's branch
+    const std::size_t index = std::stoul(child_id.substr(prefix.size()));
+    if (index >= rec_.branches.size() || rec_.branches[index] != branch_state::kRunning) return;
+    auto child = load_branch(index);
+    if (!child || child->status == ExecutionStatus::kRunning) return;
+    const asl::State* state = current_state();
+    if (!state) return;
+    if (settle_branch(*state, index, *child)) advance_branches(*state);
+  }
+
+ private:
+  bool is_map(const asl::State& state) const { return state.type == asl::StateType::kMap; }
+
+  void start_branches(const asl::State& state, asl::RunBranches run) {
+    branch_inputs_ = std::move(run.inputs);
+    branch_limit_ = run.max_concurrency;
+    json::object details;
+    if (is_map(state)) details["length"] = static_cast<std::int64_t>(branch_inputs_.size());
+    rec_.branches_event_id =
+        history_.add(engine_->now(), is_map(state) ? "MapStateStarted" : "ParallelStateStarted",
+                     std::move(details));
+    rec_.branches.assign(branch_inputs_.size(), branch_state::kQueued);
+    rec_.phase = Phase::kBranches;
+    advance_branches(state);
+  }
+
+  // After a restart: the branch inputs are computed again (the same input gives the same
+  // items), branches that ended while the daemon was down are settled, and queued ones start.
+  void resume_branches() {
+    const asl::State* state = current_state();
+    if (!state) return;
+    asl::Step step = asl::enter_state(*state, rec_.state_input, context());
+    auto* run = std::get_if<asl::RunBranches>(&step);
+    if (!run || run->inputs.size() != rec_.branches.size()) {
+      finish_failed(std::string(asl::errors::kRuntime),
+                    "the branches of state '" + state->name + "' could not be resumed");
+      return;
+    }
+    branch_inputs_ = std::move(run->inputs);
+    branch_limit_ = run->max_concurrency;
+    for (std::size_t i = 0; i < rec_.branches.size(); ++i) {
+      if (rec_.branches[i] != branch_state::kRunning) continue;
+      auto child = load_branch(i);
+      if (child && child->status == ExecutionStatus::kRunning) continue;  // it reports when done
+      if (!child) {
+        // Written in the same commit as our record, so this cannot happen unless LMDB lost it.
+        ExecutionRecord missing;
+        missing.status = ExecutionStatus::kFailed;
+        missing.error = std::string(asl::errors::kRuntime);
+        missing.cause = "branch execution " + rec_.branch_id(i) + " is missing";
+        child = std::move(missing);
+      }
+      if (!settle_branch(*state, i, *child)) return;  // the state failed: it has moved on
+    }
+    advance_branches(*state);
+  }
+
+  std::optional<ExecutionRecord> load_branch(std::size_t index) const {
+    auto stored = engine_->db->get(Table::kExecutions, rec_.branch_id(index));
+    if (!stored) return std::nullopt;
+    auto parsed = ExecutionRecord::from_json(json::parse(*stored));
+    if (!parsed) return std::nullopt;
+    return std::move(*parsed);
+  }
+
+  // Records a branch's end. True while the state still waits for branches; false once a
+  // failed branch has failed the state (its Retry/Catch have then taken over).
+  bool settle_branch(const asl::State& state, std::size_t index, const ExecutionRecord& child) {
+    const EpochMillis now = engine_->now();
+    const auto iteration = [&](const char* type, std::size_t i) {
+      if (is_map(state))
+        history_.add(now, type,
+                     json::object{{"name", state.name}, {"index", static_cast<std::int64_t>(i)}});
+    };
+    if (child.status == ExecutionStatus::kSucceeded) {
+      rec_.branches[index] = branch_state::kSucceeded;
+      iteration("MapIterationSucceeded", index);
+      return true;
+    }
+    rec_.branches[index] = branch_state::kFailed;
+    iteration("MapIterationFailed", index);
+    std::string error = child.error;
+    std::string cause = child.cause;
+    if (child.status == ExecutionStatus::kTimedOut) {
+      error = std::string(asl::errors::kTimeout);
+    } else if (child.status == ExecutionStatus::kAborted || error.empty()) {
+      error = std::string(asl::errors::kRuntime);
+      if (cause.empty()) cause = "branch execution " + child.id + " was aborted";
+    }
+    // The other branches stop, once this decision is durable.
+    for (std::size_t i = 0; i < rec_.branches.size(); ++i) {
+      if (rec_.branches[i] == branch_state::kRunning) {
+        rec_.branches[i] = branch_state::kAborted;
+        iteration("MapIterationAborted", i);
+        aborts_after_commit_.push_back(rec_.branch_id(i));
+      }
+    }
+    json::object details;
+    details["error"] = error;
+    details["cause"] = cause;
+    history_.add(now, is_map(state) ? "MapStateFailed" : "ParallelStateFailed", std::move(details));
+    rec_.branches.clear();
+    branch_inputs_.clear();
+    rec_.phase = Phase::kTask;
+    fail_through_handlers(state, error, cause);
+    return false;
+  }
+
+  // Starts queued branches up to MaxConcurrency, or completes the state once every branch
+  // has succeeded. New branch records are committed with ours, then handed to the supervisor.
+  void advance_branches(const asl::State& state) {
+    const EpochMillis now = engine_->now();
+    std::size_t running = 0;
+    bool all_succeeded = true;
+    for (char c : rec_.branches) {
+      running += c == branch_state::kRunning;
+      all_succeeded = all_succeeded && c == branch_state::kSucceeded;
+    }
+    if (all_succeeded) {
+      complete_branches(state);
+      return;
+    }
+    std::vector<std::string> launched;
+    for (std::size_t i = 0; i < rec_.branches.size(); ++i) {
+      if (rec_.branches[i] != branch_state::kQueued) continue;
+      if (branch_limit_ != 0 && running >= branch_limit_) break;
+      rec_.branches[i] = branch_state::kRunning;
+      ++running;
+      ExecutionRecord child = make_branch(state, i, now);
+      pending_.put(Table::kExecutions, child.id, child.serialize());
+      pending_.put(Table::kOpenExecutions, child.id, "");
+      if (is_map(state))
+        history_.add(now, "MapIterationStarted",
+                     json::object{{"name", state.name}, {"index", static_cast<std::int64_t>(i)}});
+      launched.push_back(std::move(child.id));
+    }
+    commit_then([this, launched = std::move(launched)] {
+      for (const auto& id : launched) self_->send(supervisor_, spawn_branch_atom::value, id);
+    });
+  }
+
+  ExecutionRecord make_branch(const asl::State& state, std::size_t index, EpochMillis now) const {
+    ExecutionRecord child;
+    child.id = rec_.branch_id(index);
+    child.state_machine = rec_.state_machine;
+    child.name = child.id.substr(child.id.find(':') + 1);
+    child.input = branch_inputs_[index];
+    child.start = now;
+    child.parent_id = rec_.id;
+    child.branch_index = static_cast<std::int64_t>(index);
+    child.scope = rec_.scope;
+    child.scope.push_back(asl::ScopeStep{state.name, is_map(state) ? 0 : index});
+    const asl::StateMachine* sub =
+        is_map(state) ? state.item_processor.get() : state.branches.at(index).get();
+    child.state = sub ? sub->start_at : std::string();
+    child.phase = Phase::kStart;
+    return child;
+  }
+
+  // Every branch succeeded: their outputs, in order, are the state's result.
+  void complete_branches(const asl::State& state) {
+    json::array results;
+    results.reserve(rec_.branches.size());
+    for (std::size_t i = 0; i < rec_.branches.size(); ++i) {
+      auto child = load_branch(i);
+      if (!child) {
+        finish_failed(std::string(asl::errors::kRuntime),
+                      "branch execution " + rec_.branch_id(i) + " is missing");
+        return;
+      }
+      results.push_back(std::move(child->output));
+    }
+    history_.add(engine_->now(), is_map(state) ? "MapStateSucceeded" : "ParallelStateSucceeded",
+                 json::object{});
+    rec_.branches.clear();
+    branch_inputs_.clear();
+    rec_.phase = Phase::kTask;
+    asl::Step step =
+        asl::complete_task(state, rec_.state_input, json::value(std::move(results)), context());
+    if (auto* fail = std::get_if<asl::FailWith>(&step);
+        fail && fail->error == asl::errors::kResultPathMatchFailure) {
+      fail_through_handlers(state, fail->error, fail->cause);
+      return;
+    }
+    handle(state, std::move(step));
   }
 
   void run_task(const asl::State& state, asl::RunTask task) {
@@ -412,6 +626,12 @@ class Execution {
     rec_.due = 0;
     pending_.erase(Table::kOpenExecutions, rec_.id);
     commit_then([this] {
+      if (rec_.is_branch()) {
+        // The parent reads our durable record when it hears of this.
+        self_->send(supervisor_, branch_done_atom::value, rec_.parent_id, rec_.id);
+        self_->quit();
+        return;
+      }
       // Counted once durable, so counters never run ahead of what a restart would show.
       (rec_.status == ExecutionStatus::kSucceeded ? engine_->stats->succeeded
                                                   : engine_->stats->failed) += 1;
@@ -445,6 +665,9 @@ class Execution {
             [this, next = std::move(next)](StoreReply& reply) {
               if (reply.ok) {
                 report_started();
+                for (auto& id : aborts_after_commit_)
+                  self_->send(supervisor_, abort_branch_atom::value, std::move(id));
+                aborts_after_commit_.clear();
                 next();
               } else {
                 commit_failed(reply.error);
@@ -494,6 +717,11 @@ class Execution {
   bool start_reported_ = false;
   asl::HistoryBuilder history_;
   WriteBatch pending_;
+  // Of the Parallel/Map state being run: its branch inputs (recomputed after a restart) and
+  // MaxConcurrency.
+  std::vector<json::value> branch_inputs_;
+  std::size_t branch_limit_ = 0;
+  std::vector<std::string> aborts_after_commit_;
 };
 
 }  // namespace
@@ -508,6 +736,9 @@ caf::behavior execution_behavior(caf::event_based_actor* self, ExecutionSpawn sp
       },
       [execution](resume_atom) { execution->reload(); },
       [execution](wake_atom, std::int64_t entered_event_id) { execution->wake(entered_event_id); },
+      [execution](branch_done_atom, const std::string& child_id) {
+        execution->branch_done(child_id);
+      },
   };
 }
 

@@ -172,6 +172,18 @@ void commit_control(Self* self, const std::string& id, caf::response_promise rp,
           });
 }
 
+// Branch executions (Parallel branches, Map iterations) of `id`, at any depth: their ids all
+// start with "<id>~".
+std::vector<std::string> open_descendants(Self* self, const std::string& id) {
+  std::vector<std::string> found;
+  self->state.engine->db->scan(Table::kOpenExecutions, id + "~",
+                               [&](std::string_view key, std::string_view) {
+                                 found.emplace_back(key);
+                                 return true;
+                               });
+  return found;
+}
+
 void abort_now(Self* self, const std::string& id, caf::response_promise rp) {
   // A commit the execution sent before it died may still be queued at the store; an empty
   // commit behind it orders our read after it, so the abort builds on its last durable state.
@@ -183,7 +195,12 @@ void abort_now(Self* self, const std::string& id, caf::response_promise rp) {
             auto batch = abort_execution(*record, self->state.engine->now(), "stopped by operator");
             if (!batch) return control_done(self, id, rp, control_error(batch.error()));
             adapters::log(adapters::LogLevel::kInfo, "execution.aborted", {{"executionId", id}});
-            commit_control(self, id, rp, std::move(*batch), std::move(*record), nullptr);
+            // Stopping an execution stops its branches too.
+            commit_control(self, id, rp, std::move(*batch), std::move(*record),
+                           [self, id](ExecutionRecord) {
+                             for (auto& branch : open_descendants(self, id))
+                               self->send(self, abort_branch_atom::value, std::move(branch));
+                           });
           },
           [self, id, rp](caf::error& err) mutable {
             control_done(self, id, rp,
@@ -216,6 +233,14 @@ void redrive_now(Self* self, const std::string& id, caf::response_promise rp) {
                  });
 }
 
+// Branch executions belong to their parent's Parallel/Map state: operators act on the parent.
+void control_refused(Self* self, const std::string& id, const char* what) {
+  self->make_response_promise().deliver(
+      control_error(Error{ErrorCode::kInvalidRequest,
+                          "execution " + id + " is a branch of a Parallel or Map state; " + what +
+                              " its parent execution " + id.substr(0, id.find('~')) + " instead"}));
+}
+
 // Runs `work` for execution `id` once no actor of it is alive; `kill` ends a live one first.
 void control(Self* self, const std::string& id, bool kill,
              std::function<void(caf::response_promise)> work) {
@@ -232,6 +257,26 @@ void control(Self* self, const std::string& id, bool kill,
   if (it == st.running.end()) return work(rp);
   st.after_down[id].push_back([work, rp] { work(rp); });
   if (kill) self->send_exit(it->second, caf::exit_reason::user_shutdown);
+}
+
+// The (sub-)machine an execution runs: a branch execution runs part of its root's definition.
+asl::StateMachinePtr machine_for(Self* self, const ExecutionRecord& record) {
+  auto root = self->state.engine->workflows()->find(record.state_machine);
+  if (!root || !record.is_branch()) return root;
+  return asl::StateMachine::resolve(root, record.scope);
+}
+
+void spawn_branch(Self* self, const std::string& id) {
+  if (self->state.running.count(id)) return;
+  auto record = load_record(self, id);
+  if (!record || record->status != ExecutionStatus::kRunning) return;
+  auto machine = machine_for(self, *record);
+  if (!machine) {
+    adapters::log(adapters::LogLevel::kError, "branch.unknown_scope",
+                  {{"executionId", id}, {"stateMachine", record->state_machine}});
+    return;
+  }
+  spawn_child(self, std::move(*record), std::move(machine), false);
 }
 
 std::uint64_t recover(Self* self) {
@@ -252,7 +297,7 @@ std::uint64_t recover(Self* self) {
                     {{"executionId", id}, {"cause", record.error().message}});
       continue;
     }
-    auto machine = st.engine->workflows()->find(record->state_machine);
+    auto machine = machine_for(self, *record);
     if (!machine) {
       adapters::log(adapters::LogLevel::kError, "recovery.unknown_state_machine",
                     {{"executionId", id}, {"stateMachine", record->state_machine}});
@@ -324,9 +369,20 @@ caf::behavior executions_behavior(Self* self, EnginePtr engine) {
         return paused;
       },
       [self](abort_atom, const std::string& id) {
+        if (id.find('~') != std::string::npos) return control_refused(self, id, "stop");
         control(self, id, true, [self, id](caf::response_promise rp) { abort_now(self, id, rp); });
       },
+      [self](abort_branch_atom, const std::string& id) {
+        control(self, id, true, [self, id](caf::response_promise rp) { abort_now(self, id, rp); });
+      },
+      [self](spawn_branch_atom, const std::string& id) { spawn_branch(self, id); },
+      [self](branch_done_atom, const std::string& parent, const std::string& child) {
+        // A parent that is not running (being stopped, say) reads its branches when it resumes.
+        if (auto it = self->state.running.find(parent); it != self->state.running.end())
+          self->send(it->second, branch_done_atom::value, child);
+      },
       [self](redrive_atom, const std::string& id) {
+        if (id.find('~') != std::string::npos) return control_refused(self, id, "redrive");
         control(self, id, false,
                 [self, id](caf::response_promise rp) { redrive_now(self, id, rp); });
       },

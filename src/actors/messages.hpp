@@ -25,6 +25,12 @@ using wake_atom = caf::atom_constant<caf::atom("wake")>;
 using charge_atom = caf::atom_constant<caf::atom("charge")>;
 using count_atom = caf::atom_constant<caf::atom("count")>;
 using alert_atom = caf::atom_constant<caf::atom("alert")>;
+// Parallel/Map branches: a parent asks the supervisor to run branch executions it has
+// committed; a finished branch tells its parent (through the supervisor); a parent whose
+// branch failed has the others aborted.
+using spawn_branch_atom = caf::atom_constant<caf::atom("spawnbr")>;
+using branch_done_atom = caf::atom_constant<caf::atom("branchdone")>;
+using abort_branch_atom = caf::atom_constant<caf::atom("abortbr")>;
 
 // The store's answer to a commit: after the fsync, or why it could not write.
 struct StoreReply {

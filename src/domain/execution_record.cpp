@@ -42,18 +42,38 @@ const char* phase_name(Phase phase) {
       return "wait";
     case Phase::kDone:
       return "done";
+    case Phase::kStart:
+      return "start";
+    case Phase::kBranches:
+      return "branches";
   }
   return "done";
 }
 
 std::optional<Phase> parse_phase(std::string_view text) {
-  for (auto p : {Phase::kTask, Phase::kRetryWait, Phase::kWait, Phase::kDone}) {
+  for (auto p : {Phase::kTask, Phase::kRetryWait, Phase::kWait, Phase::kDone, Phase::kStart,
+                 Phase::kBranches}) {
     if (text == phase_name(p)) return p;
   }
   return std::nullopt;
 }
 
+json::array scope_to_json(const asl::Scope& scope) {
+  json::array out;
+  for (const auto& step : scope)
+    out.push_back(json::array{json::string(step.state), static_cast<std::int64_t>(step.branch)});
+  return out;
+}
+
 }  // namespace
+
+std::string ExecutionRecord::branch_prefix() const {
+  return id + "~" + std::to_string(branches_event_id) + ".";
+}
+
+std::string ExecutionRecord::branch_id(std::size_t index) const {
+  return branch_prefix() + std::to_string(index);
+}
 
 std::string ExecutionRecord::idempotency_key() const {
   return id + "/" + state + "/" + std::to_string(entered_event_id);
@@ -83,8 +103,15 @@ json::value ExecutionRecord::to_json() const {
   cursor["retryCount"] = retry_count;
   cursor["phase"] = phase_name(phase);
   cursor["due"] = due;
+  cursor["branchesEventId"] = branches_event_id;
+  cursor["branches"] = branches;
   o["cursor"] = std::move(cursor);
   o["lastEventId"] = last_event_id;
+  if (is_branch()) {
+    o["parentId"] = parent_id;
+    o["branchIndex"] = branch_index;
+    o["scope"] = scope_to_json(scope);
+  }
   return o;
 }
 
@@ -117,7 +144,15 @@ std::string ExecutionRecord::serialize() const {
   out += "],\"retryCount\":" + std::to_string(retry_count);
   out += ",\"phase\":" + str(phase_name(phase));
   out += ",\"due\":" + std::to_string(due);
-  out += "},\"lastEventId\":" + std::to_string(last_event_id) + "}";
+  out += ",\"branchesEventId\":" + std::to_string(branches_event_id);
+  out += ",\"branches\":" + str(branches);
+  out += "},\"lastEventId\":" + std::to_string(last_event_id);
+  if (is_branch()) {
+    out += ",\"parentId\":" + str(parent_id);
+    out += ",\"branchIndex\":" + std::to_string(branch_index);
+    out += ",\"scope\":" + json::serialize(scope_to_json(scope));
+  }
+  out += "}";
   return out;
 }
 
@@ -150,7 +185,21 @@ Result<ExecutionRecord> ExecutionRecord::from_json(const json::value& value) {
     if (!phase) return Error{ErrorCode::kInternal, "execution record has an unknown phase"};
     r.phase = *phase;
     r.due = c.at("due").to_number<std::int64_t>();
+    // Records written before Parallel/Map existed have no branch fields.
+    if (const auto* b = c.if_contains("branchesEventId"))
+      r.branches_event_id = b->to_number<std::int64_t>();
+    if (const auto* b = c.if_contains("branches")) r.branches = json::value_to<std::string>(*b);
     r.last_event_id = o.at("lastEventId").to_number<std::int64_t>();
+    if (const auto* p = o.if_contains("parentId")) {
+      r.parent_id = json::value_to<std::string>(*p);
+      r.branch_index = o.at("branchIndex").to_number<std::int64_t>();
+      for (const auto& step : o.at("scope").as_array()) {
+        const auto& pair = step.as_array();
+        r.scope.push_back(
+            asl::ScopeStep{json::value_to<std::string>(pair.at(0)),
+                           static_cast<std::size_t>(pair.at(1).to_number<std::int64_t>())});
+      }
+    }
     return r;
   } catch (const std::exception& e) {
     return Error{ErrorCode::kInternal, std::string("corrupt execution record: ") + e.what()};
@@ -170,6 +219,10 @@ json::object ExecutionRecord::describe() const {
   if (!error.empty()) o["error"] = error;
   if (!cause.empty()) o["cause"] = cause;
   if (status == ExecutionStatus::kRunning) o["currentState"] = state;
+  if (is_branch()) {
+    o["parentExecutionId"] = parent_id;
+    o["branchIndex"] = branch_index;
+  }
   return o;
 }
 

@@ -2,6 +2,7 @@
 // The durable record of one execution: what a client sees (status, input, output, error) and the
 // cursor the engine resumes from after a restart (state, its input, retry counts, due time).
 
+#include "domain/asl/state_machine.hpp"
 #include "domain/result.hpp"
 #include "domain/time.hpp"
 
@@ -24,7 +25,18 @@ enum class Phase {
   kRetryWait,  // a retry of that task is due at `due`
   kWait,       // a Wait state ends at `due`
   kDone,       // final
+  kStart,      // a branch execution written by its parent, not begun yet
+  kBranches,   // a Parallel or Map state waits for its branch executions
 };
+
+// What a Parallel/Map state knows of each of its branches, one character per branch index.
+namespace branch_state {
+inline constexpr char kQueued = 'q';  // not started yet (MaxConcurrency)
+inline constexpr char kRunning = 'r';
+inline constexpr char kSucceeded = 's';
+inline constexpr char kFailed = 'f';
+inline constexpr char kAborted = 'a';
+}  // namespace branch_state
 
 struct ExecutionRecord {
   std::string id;
@@ -47,6 +59,23 @@ struct ExecutionRecord {
   Phase phase = Phase::kTask;
   EpochMillis due = 0;
   std::int64_t last_event_id = 0;
+
+  // While phase == kBranches: the id of the ParallelStateStarted/MapStateStarted event (it
+  // names this run's branch executions) and the state of each branch.
+  std::int64_t branches_event_id = 0;
+  std::string branches;
+
+  // A branch execution (one Parallel branch or Map iteration) knows its parent and where in
+  // the parent's state machine its sub-machine is.
+  std::string parent_id;
+  std::int64_t branch_index = 0;
+  asl::Scope scope;
+
+  bool is_branch() const { return !parent_id.empty(); }
+  // The id of branch `index` of the current Parallel/Map run: <id>~<startedEventId>.<index>.
+  std::string branch_id(std::size_t index) const;
+  // The prefix every branch id of the current run starts with.
+  std::string branch_prefix() const;
 
   // The idempotency key of the current task attempt: <executionId>/<stateName>/<entry#>,
   // identical across retries and restarts.

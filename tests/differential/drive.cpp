@@ -18,10 +18,21 @@ namespace {
 class Driver {
  public:
   Driver(const asl::StateMachine& machine, const json::value& input, const DriveOptions& options)
-      : machine_(machine), options_(options), execution_input_(input) {}
+      : Driver(machine, input, input, options, own_task_calls_) {}
+
+  // A Parallel branch or Map iteration: its own input, the execution's context, and the
+  // execution's count of task calls per state.
+  Driver(const asl::StateMachine& machine, const json::value& input,
+         const json::value& execution_input, const DriveOptions& options,
+         std::map<std::string, int>& task_calls)
+      : machine_(machine),
+        options_(options),
+        execution_input_(execution_input),
+        branch_input_(input),
+        task_calls_(task_calls) {}
 
   DriveResult run() {
-    enter(machine_.start_at, execution_input_);
+    enter(machine_.start_at, branch_input_);
     // The actor's enter() -> handle() -> enter() chain and its retry wake-ups are a loop here,
     // not recursion, so long executions cannot exhaust the stack.
     while (!done_ && (has_next_ || retry_pending_)) {
@@ -96,6 +107,8 @@ class Driver {
       handle(state, asl::complete_wait(state, std::move(wait->output)));
     } else if (auto* task = std::get_if<asl::RunTask>(&step)) {
       run_task(state, std::move(*task));
+    } else if (auto* run = std::get_if<asl::RunBranches>(&step)) {
+      run_branches(state, std::move(*run));
     }
     // RetryAfter only comes from fail_task and is handled in fail_through_handlers.
   }
@@ -107,6 +120,35 @@ class Driver {
       return;
     }
     asl::Step step = asl::complete_task(state, state_input_, outcome.result, context(state));
+    if (auto* fail = std::get_if<asl::FailWith>(&step);
+        fail && fail->error == asl::errors::kResultPathMatchFailure) {
+      fail_through_handlers(state, fail->error, fail->cause);
+      return;
+    }
+    handle(state, std::move(step));
+  }
+
+  // Branches run one after another, in index order (so mocked task results are handed out
+  // deterministically); the first failure fails the state, as in the engine.
+  void run_branches(const asl::State& state, asl::RunBranches run) {
+    json::array results;
+    for (std::size_t i = 0; i < run.inputs.size(); ++i) {
+      const asl::StateMachine* sub = state.type == asl::StateType::kMap
+                                         ? state.item_processor.get()
+                                         : state.branches.at(i).get();
+      DriveResult branch =
+          Driver(*sub, run.inputs[i], execution_input_, options_, task_calls_).run();
+      for (auto& [name, delays] : branch.retry_delays_ms)
+        result_.retry_delays_ms[name].insert(result_.retry_delays_ms[name].end(), delays.begin(),
+                                             delays.end());
+      if (!branch.succeeded) {
+        fail_through_handlers(state, branch.error, branch.cause);
+        return;
+      }
+      results.push_back(std::move(branch.output));
+    }
+    asl::Step step =
+        asl::complete_task(state, state_input_, json::value(std::move(results)), context(state));
     if (auto* fail = std::get_if<asl::FailWith>(&step);
         fail && fail->error == asl::errors::kResultPathMatchFailure) {
       fail_through_handlers(state, fail->error, fail->cause);
@@ -139,7 +181,9 @@ class Driver {
 
   const asl::StateMachine& machine_;
   const DriveOptions& options_;
+  std::map<std::string, int> own_task_calls_;
   const json::value execution_input_;
+  const json::value branch_input_;
 
   const asl::State* current_ = nullptr;
   std::string state_name_;
@@ -147,7 +191,7 @@ class Driver {
   EpochMillis state_entered_ = 0;
   std::vector<std::int64_t> retrier_attempts_;
   std::int64_t retry_count_ = 0;
-  std::map<std::string, int> task_calls_;
+  std::map<std::string, int>& task_calls_;
 
   bool has_next_ = false;
   std::string next_name_;

@@ -3,6 +3,7 @@
 #include "domain/asl/choice.hpp"
 #include "domain/asl/errors.hpp"
 #include "domain/asl/retry.hpp"
+#include "domain/json_size.hpp"
 
 #include <boost/json.hpp>
 
@@ -44,7 +45,19 @@ Result<json::value> apply_result_path(const OptionalPath& path, const json::valu
   return result;
 }
 
+bool too_large(const json::value& payload) {
+  return serialized_size(payload, kPayloadLimitBytes) > kPayloadLimitBytes;
+}
+
+FailWith data_limit(const State& state, const std::string& what) {
+  return FailWith{std::string(errors::kDataLimitExceeded),
+                  "The " + what + " of state '" + state.name +
+                      "' has a size exceeding the maximum number of bytes service limit (" +
+                      std::to_string(kPayloadLimitBytes) + ")."};
+}
+
 Step leave(const State& state, json::value output) {
+  if (too_large(output)) return data_limit(state, "output");
   if (state.end || state.type == StateType::kSucceed) return Finish{std::move(output)};
   return GoTo{state.next, std::move(output)};
 }
@@ -84,6 +97,51 @@ Result<std::string> string_from(const std::optional<std::string>& literal,
   if (!v->is_string())
     return Error{ErrorCode::kInvalidRequest, std::string(field) + " must select a string"};
   return std::string(v->as_string());
+}
+
+// InputPath, then ItemsPath picks the array; each item goes through ItemSelector, which sees the
+// state's input as $ and the item as $$.Map.Item.Value.
+Step enter_map(const State& state, const json::value& input, const json::value& context) {
+  auto selected = apply_path(state.input_path, input);
+  if (!selected) return runtime_error(state, "Invalid InputPath: " + selected.error().message);
+  json::value items_value = *selected;
+  if (state.items_path) {
+    auto items =
+        jsonpath::select(*state.items_path, state.items_path->is_context() ? context : *selected);
+    if (!items) return runtime_error(state, "Invalid ItemsPath: " + items.error().message);
+    items_value = std::move(*items);
+  }
+  if (!items_value.is_array())
+    return runtime_error(state, "Invalid ItemsPath: the value at '" +
+                                    (state.items_path ? state.items_path->text() : "$") +
+                                    "' is not a JSON array");
+  std::size_t max_concurrency = static_cast<std::size_t>(state.max_concurrency);
+  if (state.max_concurrency_path) {
+    auto v = jsonpath::select(*state.max_concurrency_path,
+                              state.max_concurrency_path->is_context() ? context : *selected);
+    if (!v || !(v->is_int64() || v->is_uint64()) || v->to_number<std::int64_t>() < 0)
+      return runtime_error(state, "MaxConcurrencyPath '" + state.max_concurrency_path->text() +
+                                      "' must select a non-negative integer");
+    max_concurrency = static_cast<std::size_t>(v->to_number<std::int64_t>());
+  }
+  RunBranches run;
+  run.max_concurrency = max_concurrency;
+  const auto& items = items_value.as_array();
+  run.inputs.reserve(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (!state.item_selector) {
+      run.inputs.push_back(items[i]);
+      continue;
+    }
+    json::object item_context = context.is_object() ? context.as_object() : json::object();
+    item_context["Map"] = json::object{
+        {"Item", json::object{{"Index", static_cast<std::int64_t>(i)}, {"Value", items[i]}}}};
+    auto rendered = state.item_selector->render(*selected, item_context);
+    if (!rendered) return runtime_error(state, "Invalid ItemSelector: " + rendered.error().message);
+    if (too_large(*rendered)) return data_limit(state, "item input");
+    run.inputs.push_back(std::move(*rendered));
+  }
+  return run;
 }
 
 }  // namespace
@@ -176,17 +234,24 @@ Step enter_state(const State& state, const json::value& input, const json::value
     case StateType::kPass: {
       auto effective = effective_input(state, input, context);
       if (!effective) return runtime_error(state, effective.error().message);
+      if (too_large(*effective)) return data_limit(state, "input");
       json::value result = state.result ? *state.result : std::move(*effective);
       return place_result(state, input, std::move(result));
     }
     case StateType::kTask: {
       auto effective = effective_input(state, input, context);
       if (!effective) return runtime_error(state, effective.error().message);
+      if (too_large(*effective)) return data_limit(state, "input");
       return RunTask{state.resource, std::move(*effective)};
     }
-    case StateType::kParallel:
+    case StateType::kParallel: {
+      auto effective = effective_input(state, input, context);
+      if (!effective) return runtime_error(state, effective.error().message);
+      if (too_large(*effective)) return data_limit(state, "input");
+      return RunBranches{std::vector<json::value>(state.branches.size(), *effective), 0};
+    }
     case StateType::kMap:
-      return runtime_error(state, "Parallel and Map states are not supported yet");
+      return enter_map(state, input, context);
   }
   return runtime_error(state, "unknown state type");
 }
@@ -197,6 +262,7 @@ Step complete_wait(const State& state, json::value output) {
 
 Step complete_task(const State& state, const json::value& state_input, const json::value& result,
                    const json::value& context) {
+  if (too_large(result)) return data_limit(state, "result");
   json::value selected = result;
   if (state.result_selector) {
     auto rendered = state.result_selector->render(result, context);
@@ -228,6 +294,7 @@ Step fail_task(const State& state, const json::value& state_input, const std::st
     auto placed = apply_result_path(catcher.result_path, state_input, std::move(error_output));
     if (!placed)
       return runtime_error(state, "Invalid ResultPath in Catch: " + placed.error().message);
+    if (too_large(*placed)) return data_limit(state, "output");
     return GoTo{catcher.next, std::move(*placed)};
   }
   return FailWith{error, cause};

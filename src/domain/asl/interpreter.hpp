@@ -40,7 +40,19 @@ struct RetryAfter {
   std::int64_t delay_ms = 0;
   std::size_t retrier = 0;
 };
-using Step = std::variant<GoTo, Finish, FailWith, RunTask, WaitUntil, RetryAfter>;
+// Parallel: one input per branch (all the same). Map: one input per item, in order. The engine
+// runs each through the state's sub-machine and completes the state with complete_task, the
+// result being the array of their outputs in order; a failing branch fails the state
+// (fail_task) with its error.
+struct RunBranches {
+  std::vector<boost::json::value> inputs;
+  std::size_t max_concurrency = 0;  // 0: all at once
+};
+using Step = std::variant<GoTo, Finish, FailWith, RunTask, WaitUntil, RetryAfter, RunBranches>;
+
+// Step Functions' payload quota: a state's input after Parameters, a task's result and a
+// state's output may each be at most 256 KiB of JSON text (States.DataLimitExceeded).
+inline constexpr std::size_t kPayloadLimitBytes = 256 * 1024;
 
 // The context object ($$) for a state.
 struct ContextFacts {
@@ -62,6 +74,7 @@ Step enter_state(const State& state, const boost::json::value& input,
 // After a Wait: where the state goes with the output it computed on entry.
 Step complete_wait(const State& state, boost::json::value output);
 
+// After a Task's result, or a Parallel/Map state's array of branch outputs.
 Step complete_task(const State& state, const boost::json::value& state_input,
                    const boost::json::value& result, const boost::json::value& context);
 

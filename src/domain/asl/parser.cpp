@@ -53,63 +53,150 @@ class Validator {
   explicit Validator(const ParseOptions& options) : options_(options) {}
 
   Result<StateMachine> run(const json::value& definition, std::string name) {
+    StateMachine machine = parse_machine(definition, "$", true, name);
+    return finish(std::move(machine));
+  }
+
+ private:
+  // A whole definition (`top`) or a Parallel branch / Map item processor, whose fields are
+  // named under `where` (e.g. "$.States['P'].Branches[0]").
+  StateMachine parse_machine(const json::value& definition, const std::string& where, bool top,
+                             const std::string& name) {
     StateMachine machine;
-    machine.name = std::move(name);
-    machine.definition = definition;
+    machine.name = name;
+    if (top) machine.definition = definition;
     if (!definition.is_object()) {
-      fail("$", "a state machine definition must be a JSON object");
-      return finish(std::move(machine));
+      fail(where, top ? "a state machine definition must be a JSON object"
+                      : "must be a JSON object with StartAt and States");
+      return machine;
     }
-    const auto& top = definition.as_object();
-    allow_fields(top, "$",
-                 {"Comment", "StartAt", "States", "TimeoutSeconds", "Version", "QueryLanguage"});
-    machine.comment = optional_string(top, "$", "Comment").value_or("");
-    if (auto ql = optional_string(top, "$", "QueryLanguage"); ql && *ql != "JSONPath")
-      fail("$.QueryLanguage", "only \"JSONPath\" is supported");
-    machine.timeout_seconds = optional_positive_int(top, "$", "TimeoutSeconds");
-    auto start_at = required_string(top, "$", "StartAt");
-    const json::value* states = top.if_contains("States");
+    const auto& obj = definition.as_object();
+    if (top) {
+      allow_fields(obj, where,
+                   {"Comment", "StartAt", "States", "TimeoutSeconds", "Version", "QueryLanguage"});
+      if (auto ql = optional_string(obj, where, "QueryLanguage"); ql && *ql != "JSONPath")
+        fail(where + ".QueryLanguage", "only \"JSONPath\" is supported");
+      machine.timeout_seconds = optional_positive_int(obj, where, "TimeoutSeconds");
+    } else {
+      allow_fields(obj, where, {"Comment", "StartAt", "States", "ProcessorConfig"});
+    }
+    machine.comment = optional_string(obj, where, "Comment").value_or("");
+    auto start_at = required_string(obj, where, "StartAt");
+    const json::value* states = obj.if_contains("States");
     if (!states) {
-      fail("$", "missing required field \"States\"");
+      fail(where, "missing required field \"States\"");
     } else if (!states->is_object() || states->as_object().empty()) {
-      fail("$.States", "must be a non-empty object of states");
+      fail(where + ".States", "must be a non-empty object of states");
     } else {
       for (const auto& [key, value] : states->as_object()) {
         std::string state_name(key);
-        const std::string where = "$.States['" + state_name + "']";
+        const std::string state_where = where + ".States['" + state_name + "']";
         if (state_name.empty() || state_name.size() > 80)
-          fail(where, "a state name must be 1 to 80 characters long");
-        State state = parse_state(value, where);
+          fail(state_where, "a state name must be 1 to 80 characters long");
+        // Step Functions: names are unique in the whole state machine, branches included.
+        if (!all_names_.insert(state_name).second)
+          fail(state_where, "the state name \"" + state_name +
+                                "\" is used more than once; names must be unique in the whole "
+                                "state machine, branches included");
+        State state = parse_state(value, state_where, name);
         state.name = state_name;
-        // Conservative: a "$$" anywhere in the state (even inside a literal) builds the context.
-        // Wait states read $$.State.EnteredTime for their due time.
-        const std::string text = json::serialize(value);
-        state.uses_context = state.type == StateType::kWait || text.find("$$") != std::string::npos;
-        // Any "$$" path that is not plainly into State, StateMachine, Task, Map or an Execution
-        // field other than Input may read the input.
-        for (std::size_t at = text.find("$$");
-             at != std::string::npos && !state.uses_execution_input; at = text.find("$$", at + 2)) {
-          const std::string rest = text.substr(at + 2, 24);
-          bool narrow = false;
-          for (const char* prefix :
-               {".State.", ".StateMachine.", ".Task.", ".Map.", ".Execution.Id", ".Execution.Name",
-                ".Execution.StartTime", ".Execution.RoleArn"})
-            narrow = narrow || rest.rfind(prefix, 0) == 0;
-          state.uses_execution_input = !narrow;
-        }
+        mark_context_use(state, value);
         machine.states.emplace(state_name, std::move(state));
       }
     }
     if (start_at) {
       machine.start_at = *start_at;
       if (states && states->is_object() && !machine.find(*start_at))
-        fail("$.StartAt", "names a state that does not exist: \"" + *start_at + "\"");
+        fail(where + ".StartAt", "names a state that does not exist: \"" + *start_at + "\"");
     }
-    check_transitions(machine);
-    return finish(std::move(machine));
+    check_transitions(machine, where);
+    return machine;
   }
 
- private:
+  // Conservative: a "$$" anywhere in the state (even inside a literal) builds the context.
+  // Wait states read $$.State.EnteredTime for their due time.
+  static void mark_context_use(State& state, const json::value& value) {
+    const std::string text = json::serialize(value);
+    state.uses_context = state.type == StateType::kWait || text.find("$$") != std::string::npos;
+    // Any "$$" path that is not plainly into State, StateMachine, Task, Map or an Execution
+    // field other than Input may read the input.
+    for (std::size_t at = text.find("$$"); at != std::string::npos && !state.uses_execution_input;
+         at = text.find("$$", at + 2)) {
+      const std::string rest = text.substr(at + 2, 24);
+      bool narrow = false;
+      for (const char* prefix : {".State.", ".StateMachine.", ".Task.", ".Map.", ".Execution.Id",
+                                 ".Execution.Name", ".Execution.StartTime", ".Execution.RoleArn"})
+        narrow = narrow || rest.rfind(prefix, 0) == 0;
+      state.uses_execution_input = !narrow;
+    }
+  }
+
+  void parse_branches(const json::object& obj, const std::string& where, State& state,
+                      const std::string& name) {
+    const json::value* v = obj.if_contains("Branches");
+    if (!v || !v->is_array() || v->as_array().empty()) {
+      fail(where + ".Branches", "a Parallel state needs a non-empty array \"Branches\"");
+      return;
+    }
+    std::size_t i = 0;
+    for (const auto& branch : v->as_array()) {
+      const std::string w = where + ".Branches[" + std::to_string(i++) + "]";
+      if (branch.is_object() && branch.as_object().contains("ProcessorConfig"))
+        fail(w + ".ProcessorConfig", "unknown field");
+      state.branches.push_back(
+          std::make_shared<const StateMachine>(parse_machine(branch, w, false, name)));
+    }
+  }
+
+  void parse_map(const json::object& obj, const std::string& where, State& state,
+                 const std::string& name) {
+    for (const char* distributed :
+         {"ItemReader", "ResultWriter", "ItemBatcher", "ToleratedFailureCount",
+          "ToleratedFailurePercentage", "ToleratedFailureCountPath",
+          "ToleratedFailurePercentagePath", "Label"})
+      if (obj.contains(distributed))
+        fail(where + "." + distributed, "belongs to distributed Map, which settled does not run");
+    const json::value* processor = obj.if_contains("ItemProcessor");
+    const json::value* iterator = obj.if_contains("Iterator");
+    if (processor && iterator) fail(where, "must not have both \"ItemProcessor\" and \"Iterator\"");
+    if (!processor && !iterator)
+      fail(where, "a Map state needs \"ItemProcessor\" (or \"Iterator\")");
+    const char* field = processor ? "ItemProcessor" : "Iterator";
+    if (const json::value* p = processor ? processor : iterator) {
+      if (p->is_object()) {
+        if (const json::value* config = p->as_object().if_contains("ProcessorConfig")) {
+          const std::string w = where + "." + field + ".ProcessorConfig";
+          if (!config->is_object()) {
+            fail(w, "must be a JSON object");
+          } else {
+            allow_fields(config->as_object(), w, {"Mode", "ExecutionType"});
+            if (auto mode = optional_string(config->as_object(), w, "Mode");
+                mode && *mode != "INLINE")
+              fail(w + ".Mode", *mode == "DISTRIBUTED"
+                                    ? "distributed Map is not supported; use \"INLINE\""
+                                    : "must be \"INLINE\"");
+          }
+        }
+      }
+      state.item_processor =
+          std::make_shared<const StateMachine>(parse_machine(*p, where + "." + field, false, name));
+    }
+    if (obj.contains("ItemsPath"))
+      state.items_path = path_field(obj.at("ItemsPath"), where + ".ItemsPath", true, true);
+    const bool selector = obj.contains("ItemSelector");
+    if (selector && obj.contains("Parameters"))
+      fail(where, "must not have both \"ItemSelector\" and \"Parameters\"");
+    // The legacy "Parameters" of a Map state is what ItemSelector is now.
+    state.item_selector = template_field(obj, where, selector ? "ItemSelector" : "Parameters");
+    state.max_concurrency =
+        optional_int(obj, where, "MaxConcurrency", 0, "must be a non-negative integer").value_or(0);
+    if (const json::value* p = obj.if_contains("MaxConcurrencyPath")) {
+      if (obj.contains("MaxConcurrency"))
+        fail(where, "must not have both \"MaxConcurrency\" and \"MaxConcurrencyPath\"");
+      state.max_concurrency_path = path_field(*p, where + ".MaxConcurrencyPath", true, true);
+    }
+  }
+
   Result<StateMachine> finish(StateMachine machine) {
     if (errors_.empty()) return machine;
     std::string message = errors_.size() == 1 ? "invalid definition: "
@@ -418,7 +505,7 @@ class Validator {
     return rule;
   }
 
-  State parse_state(const json::value& v, const std::string& where) {
+  State parse_state(const json::value& v, const std::string& where, const std::string& name) {
     State state;
     if (!v.is_object()) {
       fail(where, "a state must be a JSON object");
@@ -466,14 +553,43 @@ class Validator {
         allow_fields(obj, where, {"Type", "Comment", "Error", "ErrorPath", "Cause", "CausePath"});
         break;
       case StateType::kParallel:
+        allow_fields(obj, where,
+                     {"Type", "Comment", "Next", "End", "InputPath", "OutputPath", "ResultPath",
+                      "Parameters", "ResultSelector", "Branches", "Retry", "Catch"});
+        break;
       case StateType::kMap:
-        fail(where + ".Type",
-             "\"" + *type + "\" states are not supported by this version of settled yet");
-        return state;
+        allow_fields(obj, where,
+                     {"Type",
+                      "Comment",
+                      "Next",
+                      "End",
+                      "InputPath",
+                      "OutputPath",
+                      "ResultPath",
+                      "Parameters",
+                      "ItemSelector",
+                      "ResultSelector",
+                      "ItemsPath",
+                      "MaxConcurrency",
+                      "MaxConcurrencyPath",
+                      "Iterator",
+                      "ItemProcessor",
+                      "Retry",
+                      "Catch",
+                      "ItemReader",
+                      "ResultWriter",
+                      "ItemBatcher",
+                      "ToleratedFailureCount",
+                      "ToleratedFailurePercentage",
+                      "ToleratedFailureCountPath",
+                      "ToleratedFailurePercentagePath",
+                      "Label"});
+        break;
     }
 
     const bool transitions = state.type == StateType::kTask || state.type == StateType::kPass ||
-                             state.type == StateType::kWait;
+                             state.type == StateType::kWait || state.type == StateType::kParallel ||
+                             state.type == StateType::kMap;
     if (transitions) {
       const auto next = optional_string(obj, where, "Next");
       const json::value* end = obj.if_contains("End");
@@ -487,9 +603,20 @@ class Validator {
       state.input_path = optional_path(obj, where, "InputPath", false);
       state.output_path = optional_path(obj, where, "OutputPath", false);
     }
-    if (state.type == StateType::kTask || state.type == StateType::kPass) {
+    if (state.type == StateType::kTask || state.type == StateType::kPass ||
+        state.type == StateType::kParallel || state.type == StateType::kMap) {
       state.result_path = optional_path(obj, where, "ResultPath", true);
-      state.parameters = template_field(obj, where, "Parameters");
+      if (state.type != StateType::kMap)
+        state.parameters = template_field(obj, where, "Parameters");
+    }
+    if (state.type == StateType::kParallel || state.type == StateType::kMap) {
+      state.result_selector = template_field(obj, where, "ResultSelector");
+      parse_retry(obj, where, state);
+      parse_catch(obj, where, state);
+      if (state.type == StateType::kParallel)
+        parse_branches(obj, where, state, name);
+      else
+        parse_map(obj, where, state, name);
     }
 
     if (state.type == StateType::kTask) {
@@ -558,14 +685,14 @@ class Validator {
   }
 
   // Every Next must exist and every state must be reachable from StartAt.
-  void check_transitions(const StateMachine& machine) {
+  void check_transitions(const StateMachine& machine, const std::string& prefix) {
     auto check = [&](const std::string& where, const std::string& target) {
       if (!target.empty() && !machine.find(target))
         fail(where, "names a state that does not exist: \"" + target + "\"");
     };
     std::function<void(const ChoiceRule&, std::vector<std::string>&)> collect;
     for (const auto& [name, state] : machine.states) {
-      const std::string where = "$.States['" + name + "']";
+      const std::string where = prefix + ".States['" + name + "']";
       check(where + ".Next", state.next);
       check(where + ".Default", state.default_next);
       for (std::size_t i = 0; i < state.choices.size(); ++i)
@@ -587,12 +714,14 @@ class Validator {
       for (const auto& c : state->catchers) todo.push_back(c.next);
     }
     for (const auto& [name, state] : machine.states) {
-      if (!seen.count(name)) fail("$.States['" + name + "']", "is not reachable from StartAt");
+      if (!seen.count(name))
+        fail(prefix + ".States['" + name + "']", "is not reachable from StartAt");
     }
   }
 
   const ParseOptions& options_;
   std::vector<std::string> errors_;
+  std::set<std::string> all_names_;
 };
 
 }  // namespace

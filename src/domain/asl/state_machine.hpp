@@ -54,6 +54,9 @@ struct ChoiceRule {
   std::string next;                            // only on top-level rules
 };
 
+struct StateMachine;
+using StateMachinePtr = std::shared_ptr<const StateMachine>;
+
 struct State {
   std::string name;
   bool uses_context = false;          // some path of the state reads the context object ($$)
@@ -89,7 +92,26 @@ struct State {
   // Fail
   std::optional<std::string> error, cause;
   std::optional<jsonpath::Path> error_path, cause_path;
+
+  // Parallel: one sub-machine per branch. Map: the sub-machine run for each item.
+  std::vector<StateMachinePtr> branches;
+  StateMachinePtr item_processor;
+  std::optional<jsonpath::Path> items_path;      // default "$"
+  std::optional<PayloadTemplate> item_selector;  // ItemSelector, or the legacy Map Parameters
+  std::int64_t max_concurrency = 0;              // 0: no limit
+  std::optional<jsonpath::Path> max_concurrency_path;
 };
+
+// Where a branch runs inside a state machine: for each level, the Parallel or Map state and
+// the branch index (always 0 for a Map's item processor). Empty: the top level.
+struct ScopeStep {
+  std::string state;
+  std::size_t branch = 0;
+  bool operator==(const ScopeStep& other) const {
+    return state == other.state && branch == other.branch;
+  }
+};
+using Scope = std::vector<ScopeStep>;
 
 struct StateMachine {
   std::string name;  // registered name, e.g. "payment"
@@ -103,8 +125,23 @@ struct StateMachine {
     auto it = states.find(state_name);
     return it == states.end() ? nullptr : &it->second;
   }
-};
 
-using StateMachinePtr = std::shared_ptr<const StateMachine>;
+  // The sub-machine a branch runs, or null if the scope names nothing here.
+  static StateMachinePtr resolve(const StateMachinePtr& root, const Scope& scope) {
+    StateMachinePtr machine = root;
+    for (const auto& step : scope) {
+      const State* state = machine ? machine->find(step.state) : nullptr;
+      if (!state) return nullptr;
+      if (state->type == StateType::kMap && step.branch == 0) {
+        machine = state->item_processor;
+      } else if (state->type == StateType::kParallel && step.branch < state->branches.size()) {
+        machine = state->branches[step.branch];
+      } else {
+        return nullptr;
+      }
+    }
+    return machine;
+  }
+};
 
 }  // namespace settled::asl

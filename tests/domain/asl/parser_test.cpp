@@ -352,11 +352,72 @@ TEST(AslParser, RefusesUnknownStateType) {
               ElementsAre(Problem("$.States['S']", "must be a JSON object")));
 }
 
-TEST(AslParser, RefusesParallelAndMapAsUnsupported) {
+TEST(AslParser, ParsesParallelBranchesAndMapItemProcessors) {
+  auto machine = parse_state_machine_text(R"({"StartAt": "P", "States": {
+    "P": {"Type": "Parallel", "Next": "M", "ResultSelector": {"first.$": "$[0]"},
+          "Branches": [{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}},
+                       {"StartAt": "B", "States": {"B": {"Type": "Wait", "Seconds": 1,
+                                                         "End": true}}}]},
+    "M": {"Type": "Map", "ItemsPath": "$.items", "MaxConcurrency": 2, "End": true,
+          "ItemSelector": {"i.$": "$$.Map.Item.Index"},
+          "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "C",
+                            "States": {"C": {"Type": "Succeed"}}}}}})",
+                                          "test");
+  ASSERT_TRUE(machine.ok()) << machine.error().message;
+  const State& parallel = *machine->find("P");
+  ASSERT_EQ(parallel.branches.size(), 2u);
+  EXPECT_EQ(parallel.branches[1]->start_at, "B");
+  EXPECT_TRUE(parallel.result_selector.has_value());
+  const State& map = *machine->find("M");
+  ASSERT_TRUE(map.item_processor);
+  EXPECT_EQ(map.item_processor->start_at, "C");
+  EXPECT_EQ(map.max_concurrency, 2);
+  EXPECT_TRUE(map.item_selector.has_value());
+  EXPECT_TRUE(map.uses_context);
+  // A branch's sub-machine is found again from the root by its scope.
+  auto root = std::make_shared<const StateMachine>(std::move(*machine));
+  EXPECT_EQ(StateMachine::resolve(root, {{"P", 1}}).get(), root->find("P")->branches[1].get());
+  EXPECT_EQ(StateMachine::resolve(root, {{"M", 0}}).get(), root->find("M")->item_processor.get());
+  EXPECT_EQ(StateMachine::resolve(root, {{"P", 2}}), nullptr);
+  EXPECT_EQ(StateMachine::resolve(root, {{"Nope", 0}}), nullptr);
+}
+
+TEST(AslParser, RefusesBrokenParallelAndMapStates) {
   EXPECT_THAT(problems(one_state(R"({"Type": "Parallel", "Branches": [], "Next": "Done"})")),
-              Contains(Problem("$.States['S'].Type", "not supported")));
+              Contains(Problem("$.States['S'].Branches", "non-empty array")));
   EXPECT_THAT(problems(one_state(R"({"Type": "Map", "Next": "Done"})")),
-              Contains(Problem("$.States['S'].Type", "not supported")));
+              Contains(Problem("$.States['S']", "needs \"ItemProcessor\"")));
+  // Problems inside a branch are named by their full path.
+  EXPECT_THAT(problems(one_state(R"({"Type": "Parallel", "Next": "Done", "Branches": [
+                  {"StartAt": "X", "States": {"X": {"Type": "Pass", "Next": "Gone"}}}]})")),
+              Contains(Problem("$.States['S'].Branches[0].States['X'].Next",
+                               "names a state that does not exist")));
+  // A branch cannot jump out to the outer machine's states.
+  EXPECT_THAT(problems(one_state(R"({"Type": "Parallel", "Next": "Done", "Branches": [
+                  {"StartAt": "X", "States": {"X": {"Type": "Pass", "Next": "Done"}}}]})")),
+              Contains(Problem("$.States['S'].Branches[0].States['X'].Next",
+                               "names a state that does not exist")));
+  EXPECT_THAT(problems(one_state(R"({"Type": "Map", "Next": "Done", "ItemProcessor": {
+                  "ProcessorConfig": {"Mode": "DISTRIBUTED"}, "StartAt": "X",
+                  "States": {"X": {"Type": "Succeed"}}}})")),
+              Contains(Problem("$.States['S'].ItemProcessor.ProcessorConfig.Mode",
+                               "distributed Map is not supported")));
+  EXPECT_THAT(problems(one_state(R"({"Type": "Map", "Next": "Done", "ItemSelector": {},
+                  "Parameters": {}, "Iterator": {"StartAt": "X",
+                  "States": {"X": {"Type": "Succeed"}}}})")),
+              Contains(Problem("$.States['S']", "both \"ItemSelector\" and \"Parameters\"")));
+  EXPECT_THAT(problems(one_state(R"({"Type": "Map", "Next": "Done", "MaxConcurrency": -1,
+                  "Iterator": {"StartAt": "X", "States": {"X": {"Type": "Succeed"}}}})")),
+              Contains(Problem("$.States['S'].MaxConcurrency", "non-negative integer")));
+  EXPECT_THAT(problems(one_state(R"({"Type": "Map", "Next": "Done", "ItemReader": {},
+                  "Iterator": {"StartAt": "X", "States": {"X": {"Type": "Succeed"}}}})")),
+              Contains(Problem("$.States['S'].ItemReader", "distributed Map")));
+}
+
+TEST(AslParser, RefusesAStateNameUsedTwiceAcrossBranches) {
+  EXPECT_THAT(problems(one_state(R"({"Type": "Parallel", "Next": "Done", "Branches": [
+                  {"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}]})")),
+              Contains(HasSubstr("the state name \"Done\" is used more than once")));
 }
 
 TEST(AslParser, RefusesBothNextAndEnd) {
