@@ -62,6 +62,32 @@ Step place_result(const State& state, const json::value& raw_input, json::value 
   return leave(state, std::move(*output));
 }
 
+// Catch for an error the state raised itself: the first matching catcher, or the execution
+// fails with it.
+Step catch_or_fail(const State& state, const json::value& state_input, const std::string& error,
+                   const std::string& cause) {
+  for (const auto& catcher : state.catchers) {
+    if (!error_matches(catcher.error_equals, error)) continue;
+    json::object error_output{{"Error", error}, {"Cause", cause}};
+    auto placed = apply_result_path(catcher.result_path, state_input, std::move(error_output));
+    if (!placed)
+      return runtime_error(state, "Invalid ResultPath in Catch: " + placed.error().message);
+    return GoTo{catcher.next, std::move(*placed)};
+  }
+  return FailWith{error, cause};
+}
+
+// Parameters or ResultSelector could not be rendered. An intrinsic function's refusal is
+// States.IntrinsicFailure, which Catch can take; anything else (a missing path) is
+// States.Runtime, which nothing can.
+Step render_failure(const State& state, const json::value& state_input, const Error& error) {
+  if (error.code == ErrorCode::kIntrinsicFailure)
+    return catch_or_fail(
+        state, state_input, std::string(errors::kIntrinsicFailure),
+        "An error occurred while executing the state '" + state.name + "'. " + error.message);
+  return runtime_error(state, error.message);
+}
+
 Result<json::value> effective_input(const State& state, const json::value& input,
                                     const json::value& context) {
   auto selected = apply_path(state.input_path, input);
@@ -175,13 +201,13 @@ Step enter_state(const State& state, const json::value& input, const json::value
     }
     case StateType::kPass: {
       auto effective = effective_input(state, input, context);
-      if (!effective) return runtime_error(state, effective.error().message);
+      if (!effective) return render_failure(state, input, effective.error());
       json::value result = state.result ? *state.result : std::move(*effective);
       return place_result(state, input, std::move(result));
     }
     case StateType::kTask: {
       auto effective = effective_input(state, input, context);
-      if (!effective) return runtime_error(state, effective.error().message);
+      if (!effective) return render_failure(state, input, effective.error());
       return RunTask{state.resource, std::move(*effective)};
     }
     case StateType::kParallel:
@@ -201,7 +227,9 @@ Step complete_task(const State& state, const json::value& state_input, const jso
   if (state.result_selector) {
     auto rendered = state.result_selector->render(result, context);
     if (!rendered)
-      return runtime_error(state, "Invalid ResultSelector: " + rendered.error().message);
+      return render_failure(
+          state, state_input,
+          Error{rendered.error().code, "Invalid ResultSelector: " + rendered.error().message});
     selected = std::move(*rendered);
   }
   return place_result(state, state_input, std::move(selected));
@@ -222,15 +250,7 @@ Step fail_task(const State& state, const json::value& state_input, const std::st
     }
     break;
   }
-  for (const auto& catcher : state.catchers) {
-    if (!error_matches(catcher.error_equals, error)) continue;
-    json::object error_output{{"Error", error}, {"Cause", cause}};
-    auto placed = apply_result_path(catcher.result_path, state_input, std::move(error_output));
-    if (!placed)
-      return runtime_error(state, "Invalid ResultPath in Catch: " + placed.error().message);
-    return GoTo{catcher.next, std::move(*placed)};
-  }
-  return FailWith{error, cause};
+  return catch_or_fail(state, state_input, error, cause);
 }
 
 }  // namespace settled::asl
