@@ -110,6 +110,9 @@ TEST(IntrinsicFormat, FillsPlaceholdersFromLiteralAndPathTemplates) {
             json::value("Hello, my name is Arnav."));
   EXPECT_EQ(eval("States.Format('no placeholders')"), json::value("no placeholders"));
   EXPECT_EQ(eval("States.Format('{}{}-{}', 'a', 'b', 'c')"), json::value("ab-c"));
+  // Inserted values are not expanded again, and a template from the input has no escapes.
+  EXPECT_EQ(eval("States.Format('{} {}', '{}', 'x')"), json::value("{} x"));
+  EXPECT_EQ(eval("States.Format($.t, 1)", j(R"({"t": "a\\b {}"})")), json::value(R"(a\b 1)"));
 }
 
 TEST(IntrinsicFormat, WritesNumbersBooleansNullAndCollections) {
