@@ -38,6 +38,8 @@ std::string_view error_name(ErrorCode code) {
       return "Timeout";
     case ErrorCode::kInternal:
       return "InternalError";
+    case ErrorCode::kIntrinsicFailure:
+      return "IntrinsicFailure";
   }
   return "InternalError";
 }
@@ -48,6 +50,7 @@ unsigned http_status(ErrorCode code) {
     case ErrorCode::kInvalidRequest:
     case ErrorCode::kInvalidAmount:
     case ErrorCode::kInvalidDefinition:
+    case ErrorCode::kIntrinsicFailure:
       return 400;
     case ErrorCode::kUnauthorized:
       return 401;

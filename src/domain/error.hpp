@@ -29,6 +29,7 @@ enum class ErrorCode : std::uint8_t {
   kDraining,                  // shutting down
   kTimeout,                   // an internal request did not answer in time
   kInternal,                  // a bug: never expected
+  kIntrinsicFailure,          // an ASL intrinsic refused its arguments (States.IntrinsicFailure)
 };
 
 // Stable name used as "error" in JSON bodies, e.g. "ExecutionAlreadyExists".

@@ -17,6 +17,7 @@ inline constexpr std::string_view kResultPathMatchFailure = "States.ResultPathMa
 inline constexpr std::string_view kParameterPathFailure = "States.ParameterPathFailure";
 inline constexpr std::string_view kNoChoiceMatched = "States.NoChoiceMatched";
 inline constexpr std::string_view kPermissions = "States.Permissions";
+inline constexpr std::string_view kIntrinsicFailure = "States.IntrinsicFailure";
 }  // namespace errors
 
 // True if `error` is matched by one of the names: itself; "States.ALL" (anything but

@@ -75,6 +75,33 @@ Step place_result(const State& state, const json::value& raw_input, json::value 
   return leave(state, std::move(*output));
 }
 
+// Catch for an error the state raised itself: the first matching catcher, or the execution
+// fails with it.
+Step catch_or_fail(const State& state, const json::value& state_input, const std::string& error,
+                   const std::string& cause) {
+  for (const auto& catcher : state.catchers) {
+    if (!error_matches(catcher.error_equals, error)) continue;
+    json::object error_output{{"Error", error}, {"Cause", cause}};
+    auto placed = apply_result_path(catcher.result_path, state_input, std::move(error_output));
+    if (!placed)
+      return runtime_error(state, "Invalid ResultPath in Catch: " + placed.error().message);
+    if (too_large(*placed)) return data_limit(state, "output");
+    return GoTo{catcher.next, std::move(*placed)};
+  }
+  return FailWith{error, cause};
+}
+
+// Parameters or ResultSelector could not be rendered. An intrinsic function's refusal is
+// States.IntrinsicFailure, which Catch can take; anything else (a missing path) is
+// States.Runtime, which nothing can.
+Step render_failure(const State& state, const json::value& state_input, const Error& error) {
+  if (error.code == ErrorCode::kIntrinsicFailure)
+    return catch_or_fail(
+        state, state_input, std::string(errors::kIntrinsicFailure),
+        "An error occurred while executing the state '" + state.name + "'. " + error.message);
+  return runtime_error(state, error.message);
+}
+
 Result<json::value> effective_input(const State& state, const json::value& input,
                                     const json::value& context) {
   auto selected = apply_path(state.input_path, input);
@@ -88,11 +115,13 @@ Result<json::value> effective_input(const State& state, const json::value& input
 }
 
 Result<std::string> string_from(const std::optional<std::string>& literal,
-                                const std::optional<jsonpath::Path>& path, const json::value& input,
+                                const std::optional<jsonpath::Path>& path,
+                                const std::optional<Intrinsic>& call, const json::value& input,
                                 const json::value& context, const char* field) {
   if (literal) return *literal;
-  if (!path) return std::string();
-  auto v = jsonpath::select(*path, path->is_context() ? context : input);
+  if (!path && !call) return std::string();
+  auto v = call ? call->evaluate(input, context, system_random())
+                : jsonpath::select(*path, path->is_context() ? context : input);
   if (!v) return Error{v.error().code, std::string("Invalid ") + field + ": " + v.error().message};
   if (!v->is_string())
     return Error{ErrorCode::kInvalidRequest, std::string(field) + " must select a string"};
@@ -172,9 +201,11 @@ json::value make_context(const ContextFacts& facts) {
 Step enter_state(const State& state, const json::value& input, const json::value& context) {
   switch (state.type) {
     case StateType::kFail: {
-      auto error = string_from(state.error, state.error_path, input, context, "ErrorPath");
+      auto error = string_from(state.error, state.error_path, state.error_intrinsic, input, context,
+                               "ErrorPath");
       if (!error) return runtime_error(state, error.error().message);
-      auto cause = string_from(state.cause, state.cause_path, input, context, "CausePath");
+      auto cause = string_from(state.cause, state.cause_path, state.cause_intrinsic, input, context,
+                               "CausePath");
       if (!cause) return runtime_error(state, cause.error().message);
       return FailWith{std::move(*error), std::move(*cause)};
     }
@@ -233,20 +264,20 @@ Step enter_state(const State& state, const json::value& input, const json::value
     }
     case StateType::kPass: {
       auto effective = effective_input(state, input, context);
-      if (!effective) return runtime_error(state, effective.error().message);
+      if (!effective) return render_failure(state, input, effective.error());
       if (too_large(*effective)) return data_limit(state, "input");
       json::value result = state.result ? *state.result : std::move(*effective);
       return place_result(state, input, std::move(result));
     }
     case StateType::kTask: {
       auto effective = effective_input(state, input, context);
-      if (!effective) return runtime_error(state, effective.error().message);
+      if (!effective) return render_failure(state, input, effective.error());
       if (too_large(*effective)) return data_limit(state, "input");
       return RunTask{state.resource, std::move(*effective)};
     }
     case StateType::kParallel: {
       auto effective = effective_input(state, input, context);
-      if (!effective) return runtime_error(state, effective.error().message);
+      if (!effective) return render_failure(state, input, effective.error());
       if (too_large(*effective)) return data_limit(state, "input");
       return RunBranches{std::vector<json::value>(state.branches.size(), *effective), 0};
     }
@@ -267,7 +298,9 @@ Step complete_task(const State& state, const json::value& state_input, const jso
   if (state.result_selector) {
     auto rendered = state.result_selector->render(result, context);
     if (!rendered)
-      return runtime_error(state, "Invalid ResultSelector: " + rendered.error().message);
+      return render_failure(
+          state, state_input,
+          Error{rendered.error().code, "Invalid ResultSelector: " + rendered.error().message});
     selected = std::move(*rendered);
   }
   return place_result(state, state_input, std::move(selected));
@@ -288,16 +321,7 @@ Step fail_task(const State& state, const json::value& state_input, const std::st
     }
     break;
   }
-  for (const auto& catcher : state.catchers) {
-    if (!error_matches(catcher.error_equals, error)) continue;
-    json::object error_output{{"Error", error}, {"Cause", cause}};
-    auto placed = apply_result_path(catcher.result_path, state_input, std::move(error_output));
-    if (!placed)
-      return runtime_error(state, "Invalid ResultPath in Catch: " + placed.error().message);
-    if (too_large(*placed)) return data_limit(state, "output");
-    return GoTo{catcher.next, std::move(*placed)};
-  }
-  return FailWith{error, cause};
+  return catch_or_fail(state, state_input, error, cause);
 }
 
 }  // namespace settled::asl

@@ -289,6 +289,20 @@ class Validator {
     return *path;
   }
 
+  // A Fail state's ErrorPath/CausePath: a path, or an intrinsic function call.
+  void path_or_intrinsic(const json::value& v, const std::string& where,
+                         std::optional<jsonpath::Path>& path, std::optional<Intrinsic>& call) {
+    if (v.is_string() && std::string(v.as_string()).rfind("States.", 0) == 0) {
+      auto compiled = Intrinsic::compile(std::string(v.as_string()), where);
+      if (compiled)
+        call = std::move(*compiled);
+      else
+        errors_.push_back(compiled.error().message);
+      return;
+    }
+    path = path_field(v, where, false, true);
+  }
+
   OptionalPath optional_path(const json::object& obj, const std::string& where, const char* field,
                              bool reference_only) {
     OptionalPath out;
@@ -674,11 +688,11 @@ class Validator {
       state.cause = optional_string(obj, where, "Cause");
       if (const json::value* p = obj.if_contains("ErrorPath")) {
         if (state.error) fail(where, "must not have both \"Error\" and \"ErrorPath\"");
-        state.error_path = path_field(*p, where + ".ErrorPath", false, true);
+        path_or_intrinsic(*p, where + ".ErrorPath", state.error_path, state.error_intrinsic);
       }
       if (const json::value* p = obj.if_contains("CausePath")) {
         if (state.cause) fail(where, "must not have both \"Cause\" and \"CausePath\"");
-        state.cause_path = path_field(*p, where + ".CausePath", false, true);
+        path_or_intrinsic(*p, where + ".CausePath", state.cause_path, state.cause_intrinsic);
       }
     }
     return state;

@@ -26,18 +26,23 @@ Result<PayloadTemplate::Node> PayloadTemplate::compile_node(const json::value& s
       if (k.size() > 2 && k.compare(k.size() - 2, 2, ".$") == 0) {
         if (!value.is_string())
           return Error{ErrorCode::kInvalidDefinition,
-                       field_where + ": a field ending in '.$' must hold a JSONPath string"};
+                       field_where +
+                           ": a field ending in '.$' must hold a JSONPath string or an "
+                           "intrinsic function call"};
         const std::string text(value.as_string());
-        if (text.rfind("States.", 0) == 0)
-          return Error{
-              ErrorCode::kInvalidDefinition,
-              field_where + ": intrinsic functions are not supported yet ('" + text + "')"};
-        auto path = jsonpath::compile(text);
-        if (!path)
-          return Error{ErrorCode::kInvalidDefinition, field_where + ": " + path.error().message};
         Node leaf;
-        leaf.kind = Node::Kind::kPath;
-        leaf.path = std::move(*path);
+        if (text.rfind("States.", 0) == 0) {
+          auto call = Intrinsic::compile(text, field_where);
+          if (!call) return call.error();
+          leaf.kind = Node::Kind::kIntrinsic;
+          leaf.intrinsic = std::move(*call);
+        } else {
+          auto path = jsonpath::compile(text);
+          if (!path)
+            return Error{ErrorCode::kInvalidDefinition, field_where + ": " + path.error().message};
+          leaf.kind = Node::Kind::kPath;
+          leaf.path = std::move(*path);
+        }
         node.fields.emplace_back(k.substr(0, k.size() - 2), std::move(leaf));
       } else {
         auto child = compile_node(value, field_where);
@@ -59,22 +64,24 @@ Result<PayloadTemplate::Node> PayloadTemplate::compile_node(const json::value& s
   return node;
 }
 
-Result<json::value> PayloadTemplate::render(const json::value& input,
-                                            const json::value& context) const {
-  return render_node(root_, input, context);
+Result<json::value> PayloadTemplate::render(const json::value& input, const json::value& context,
+                                            RandomSource& random) const {
+  return render_node(root_, input, context, random);
 }
 
 Result<json::value> PayloadTemplate::render_node(const Node& node, const json::value& input,
-                                                 const json::value& context) {
+                                                 const json::value& context, RandomSource& random) {
   switch (node.kind) {
     case Node::Kind::kLiteral:
       return node.literal;
     case Node::Kind::kPath:
       return jsonpath::select(*node.path, node.path->is_context() ? context : input);
+    case Node::Kind::kIntrinsic:
+      return node.intrinsic->evaluate(input, context, random);
     case Node::Kind::kObject: {
       json::object out;
       for (const auto& [key, child] : node.fields) {
-        auto value = render_node(child, input, context);
+        auto value = render_node(child, input, context, random);
         if (!value) return value.error();
         out[key] = std::move(*value);
       }
@@ -83,7 +90,7 @@ Result<json::value> PayloadTemplate::render_node(const Node& node, const json::v
     case Node::Kind::kArray: {
       json::array out;
       for (const auto& child : node.items) {
-        auto value = render_node(child, input, context);
+        auto value = render_node(child, input, context, random);
         if (!value) return value.error();
         out.push_back(std::move(*value));
       }

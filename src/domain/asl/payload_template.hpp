@@ -1,8 +1,11 @@
 #pragma once
-// Parameters / ResultSelector templates: JSON whose "key.$" fields take their value from a path
-// into the input or the context object. Paths are compiled once, when the definition is parsed.
+// Parameters / ResultSelector / ItemSelector templates: JSON whose "key.$" fields take their
+// value from a path into the input or the context object, or from an intrinsic function call
+// ("States.Format('{}', $.x)"). Paths and calls are compiled once, when the definition is parsed.
 
+#include "domain/asl/intrinsics.hpp"
 #include "domain/json_path.hpp"
+#include "domain/random_source.hpp"
 #include "domain/result.hpp"
 
 #include <boost/json/value.hpp>
@@ -20,22 +23,27 @@ class PayloadTemplate {
   static Result<PayloadTemplate> compile(const boost::json::value& source,
                                          const std::string& where);
 
-  // Fills the template. A definite path that matches nothing is an error (States.Runtime).
+  // Fills the template. A definite path that matches nothing is an error (States.Runtime); an
+  // intrinsic that refuses its arguments fails with kIntrinsicFailure (States.IntrinsicFailure).
+  // `random` feeds States.UUID and States.MathRandom.
   Result<boost::json::value> render(const boost::json::value& input,
-                                    const boost::json::value& context) const;
+                                    const boost::json::value& context,
+                                    RandomSource& random = system_random()) const;
 
  private:
   struct Node {
-    enum class Kind { kLiteral, kPath, kObject, kArray };
+    enum class Kind { kLiteral, kPath, kIntrinsic, kObject, kArray };
     Kind kind = Kind::kLiteral;
     boost::json::value literal;
     std::optional<jsonpath::Path> path;
+    std::optional<Intrinsic> intrinsic;
     std::vector<std::pair<std::string, Node>> fields;
     std::vector<Node> items;
   };
   static Result<Node> compile_node(const boost::json::value& source, const std::string& where);
   static Result<boost::json::value> render_node(const Node& node, const boost::json::value& input,
-                                                const boost::json::value& context);
+                                                const boost::json::value& context,
+                                                RandomSource& random);
   Node root_;
 };
 

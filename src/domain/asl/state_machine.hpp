@@ -1,6 +1,7 @@
 #pragma once
 // The parsed, validated model of an Amazon States Language definition (JSONPath dialect).
 
+#include "domain/asl/intrinsics.hpp"
 #include "domain/asl/payload_template.hpp"
 #include "domain/json_path.hpp"
 
@@ -92,6 +93,7 @@ struct State {
   // Fail
   std::optional<std::string> error, cause;
   std::optional<jsonpath::Path> error_path, cause_path;
+  std::optional<Intrinsic> error_intrinsic, cause_intrinsic;  // ErrorPath/CausePath may be calls
 
   // Parallel: one sub-machine per branch. Map: the sub-machine run for each item.
   std::vector<StateMachinePtr> branches;

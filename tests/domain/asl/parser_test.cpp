@@ -635,8 +635,11 @@ TEST(AslParser, RefusesBadParameterTemplates) {
               ElementsAre(Problem("$.States['S'].Parameters['a']['b.$']", "invalid JSONPath")));
   EXPECT_THAT(problems(one_state(R"({"Type": "Pass", "Parameters": [1], "Next": "Done"})")),
               ElementsAre(Problem("$.States['S'].Parameters", "must be a JSON object")));
+  EXPECT_THAT(
+      problems(task_with(R"j("ResultSelector": {"id.$": "States.Format('{}')"})j")),
+      ElementsAre(Problem("$.States['S'].ResultSelector['id.$']", "invalid intrinsic function")));
   EXPECT_THAT(problems(task_with(R"j("ResultSelector": {"id.$": "States.Format('{}', $.id)"})j")),
-              ElementsAre(Problem("$.States['S'].ResultSelector['id.$']", "intrinsic functions")));
+              IsEmpty());
 }
 
 // ---------------------------------------------------------------------------------------------
