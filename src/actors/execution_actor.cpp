@@ -129,20 +129,37 @@ class Execution {
     const asl::State* state = machine_->find(rec_.state);
     if (state && !state->uses_context) return json::value();  // most states never read $$
     asl::ContextFacts facts;
-    facts.execution_id = rec_.id;
-    facts.execution_name = rec_.name;
+    // Inside a Parallel branch or Map iteration, $$.Execution is the top-level execution.
+    const ExecutionRecord& execution = rec_.is_branch() ? root_execution() : rec_;
+    facts.execution_id = execution.id;
+    facts.execution_name = execution.name;
     facts.state_machine = rec_.state_machine;
-    if (state && state->uses_execution_input) facts.execution_input = &rec_.input;
-    facts.execution_start = rec_.start;
+    if (state && state->uses_execution_input) facts.execution_input = &execution.input;
+    facts.execution_start = execution.start;
     facts.state_name = rec_.state;
     facts.state_entered = rec_.state_entered;
     facts.retry_count = rec_.retry_count;
     return asl::make_context(facts);
   }
 
+  // The top-level execution this branch belongs to, read once (it is durable before any of
+  // its branches exists).
+  const ExecutionRecord& root_execution() const {
+    if (!root_) {
+      const std::string root_id = rec_.id.substr(0, rec_.id.find('~'));
+      if (auto stored = engine_->db->get(Table::kExecutions, root_id)) {
+        if (auto parsed = ExecutionRecord::from_json(json::parse(*stored)))
+          root_ = std::move(*parsed);
+      }
+      if (!root_) root_ = rec_;
+    }
+    return *root_;
+  }
+
   std::string payment_id() const {
-    if (rec_.input.is_object()) {
-      if (const json::value* p = rec_.input.as_object().if_contains("paymentId");
+    const ExecutionRecord& execution = rec_.is_branch() ? root_execution() : rec_;
+    if (execution.input.is_object()) {
+      if (const json::value* p = execution.input.as_object().if_contains("paymentId");
           p && p->is_string())
         return std::string(p->as_string());
     }
@@ -722,6 +739,7 @@ class Execution {
   std::vector<json::value> branch_inputs_;
   std::size_t branch_limit_ = 0;
   std::vector<std::string> aborts_after_commit_;
+  mutable std::optional<ExecutionRecord> root_;  // for a branch's context object
 };
 
 }  // namespace

@@ -33,6 +33,9 @@ Result<json::object> list_executions(const LmdbStore& db, const ExecutionFilter&
         }
         ++scanned;
         last = std::string(key);
+        // Parallel branches and Map iterations are part of their parent, as in Step Functions'
+        // ListExecutions; they are read by id.
+        if (key.find('~') != std::string_view::npos) return true;
         boost::system::error_code ec;
         auto parsed = json::parse(value, ec);
         auto record = ec ? Result<ExecutionRecord>(ErrorCode::kInternal, ec.message())
