@@ -25,6 +25,9 @@ namespace {
 // loops through Pass/Choice states still makes progress durable.
 constexpr std::size_t kEventsPerCheckpoint = 500;
 
+// Waits at least this long passivate the execution (see wait_or_passivate).
+constexpr EpochMillis kPassivateAfterMs = 2000;
+
 class Execution {
  public:
   Execution(caf::event_based_actor* self, ExecutionSpawn spawn)
@@ -45,6 +48,10 @@ class Execution {
       engine_->stats->started += 1;
       adapters::Metrics::instance().execution_started(rec_.state_machine);
       pending_.put(Table::kOpenExecutions, rec_.id, "");
+      if (machine_->timeout_seconds) {
+        rec_.deadline = rec_.start + *machine_->timeout_seconds * 1000;
+        add_timer(rec_.deadline, timer_kind::kTimeout);
+      }
       enter(machine_->start_at, rec_.input);
     } else {
       resume();
@@ -54,6 +61,8 @@ class Execution {
   // Timer fired for the wait or retry whose StateEntered event is `entered_event_id`.
   void wake(std::int64_t entered_event_id) {
     if (entered_event_id != rec_.entered_event_id) return;  // stale
+    if (rec_.phase == Phase::kRetryWait || rec_.phase == Phase::kWait)
+      pending_.erase(Table::kTimers, timer_key(rec_.due, timer_kind::kWake, rec_.id));
     if (rec_.phase == Phase::kRetryWait) {
       rec_.phase = Phase::kTask;
       act();
@@ -80,6 +89,8 @@ class Execution {
     rec_ = std::move(*parsed);
     history_ = asl::HistoryBuilder(rec_.last_event_id);
     pending_ = WriteBatch{};
+    aborts_after_commit_.clear();
+    timers_after_commit_.clear();
     resume();
   }
 
@@ -221,7 +232,8 @@ class Execution {
       rec_.phase = Phase::kWait;
       rec_.due = wait->due;
       rec_.wait_output = std::move(wait->output);
-      commit_then([this] { schedule_wake(); });
+      add_timer(rec_.due, timer_kind::kWake);
+      commit_then([this] { wait_or_passivate(); });
     } else if (auto* task = std::get_if<asl::RunTask>(&step)) {
       run_task(state, std::move(*task));
     } else if (auto* run = std::get_if<asl::RunBranches>(&step)) {
@@ -569,7 +581,8 @@ class Execution {
       rec_.retry_count += 1;
       engine_->stats->task_retries += 1;
       adapters::Metrics::instance().task_retry(state.resource);
-      commit_then([this] { schedule_wake(); });
+      add_timer(rec_.due, timer_kind::kWake);
+      commit_then([this] { wait_or_passivate(); });
       return;
     }
     if (retries_exhausted(state, error)) {
@@ -608,6 +621,23 @@ class Execution {
     return false;
   }
 
+  // A durable timer, written with the transition that needs it.
+  void add_timer(EpochMillis due, char kind) {
+    std::string key = timer_key(due, kind, rec_.id);
+    pending_.put(Table::kTimers, key, "");
+    timers_after_commit_.push_back(std::move(key));
+  }
+
+  // A long wait holds no actor: the execution lives on in LMDB and the timer actor brings it
+  // back when the wait is over. A short one stays in memory, which is cheaper than a reload.
+  void wait_or_passivate() {
+    if (rec_.due - engine_->now() >= kPassivateAfterMs && engine_->timers) {
+      self_->quit();
+      return;
+    }
+    schedule_wake();
+  }
+
   void schedule_wake() {
     const auto delay = std::max<std::int64_t>(0, rec_.due - engine_->now());
     self_->delayed_send(self_, std::chrono::milliseconds(delay), wake_atom::value,
@@ -638,6 +668,8 @@ class Execution {
   }
 
   void close(EpochMillis now) {
+    if (rec_.deadline)
+      pending_.erase(Table::kTimers, timer_key(rec_.deadline, timer_kind::kTimeout, rec_.id));
     rec_.stop = now;
     rec_.phase = Phase::kDone;
     rec_.due = 0;
@@ -685,6 +717,11 @@ class Execution {
                 for (auto& id : aborts_after_commit_)
                   self_->send(supervisor_, abort_branch_atom::value, std::move(id));
                 aborts_after_commit_.clear();
+                if (engine_->timers) {
+                  for (auto& key : timers_after_commit_)
+                    self_->send(engine_->timers, timer_atom::value, std::move(key));
+                }
+                timers_after_commit_.clear();
                 next();
               } else {
                 commit_failed(reply.error);
@@ -739,6 +776,7 @@ class Execution {
   std::vector<json::value> branch_inputs_;
   std::size_t branch_limit_ = 0;
   std::vector<std::string> aborts_after_commit_;
+  std::vector<std::string> timers_after_commit_;
   mutable std::optional<ExecutionRecord> root_;  // for a branch's context object
 };
 

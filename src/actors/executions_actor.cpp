@@ -3,8 +3,10 @@
 #include "actors/execution_actor.hpp"
 #include "actors/messages.hpp"
 #include "adapters/log.hpp"
+#include "adapters/metrics.hpp"
 #include "domain/execution_control.hpp"
 #include "domain/resources/payment_validation.hpp"
+#include "domain/storage_keys.hpp"
 
 #include <boost/json.hpp>
 
@@ -208,6 +210,32 @@ void abort_now(Self* self, const std::string& id, caf::response_promise rp) {
           });
 }
 
+// TimeoutSeconds has passed: TIMED_OUT, and its branches stop.
+void time_out_now(Self* self, const std::string& id, caf::response_promise rp) {
+  self->request(self->state.engine->store, caf::infinite, commit_atom::value, WriteBatch{})
+      .then(
+          [self, id, rp](StoreReply&) mutable {
+            auto record = load_record(self, id);
+            if (!record) return control_done(self, id, rp, control_error(record.error()));
+            auto batch = time_out_execution(*record, self->state.engine->now());
+            if (!batch) return control_done(self, id, rp, control_error(batch.error()));
+            adapters::log(adapters::LogLevel::kWarn, "execution.timed_out",
+                          {{"executionId", id}, {"state", record->state}});
+            commit_control(self, id, rp, std::move(*batch), std::move(*record),
+                           [self, id](ExecutionRecord done) {
+                             adapters::Metrics::instance().execution_finished(
+                                 done.state_machine, status_name(done.status),
+                                 static_cast<double>(done.stop - done.start) / 1000.0);
+                             for (auto& branch : open_descendants(self, id))
+                               self->send(self, abort_branch_atom::value, std::move(branch));
+                           });
+          },
+          [self, id, rp](caf::error& err) mutable {
+            control_done(self, id, rp,
+                         control_error(Error{ErrorCode::kStoreUnavailable, caf::to_string(err)}));
+          });
+}
+
 void redrive_now(Self* self, const std::string& id, caf::response_promise rp) {
   auto record = load_record(self, id);
   if (!record) return control_done(self, id, rp, control_error(record.error()));
@@ -266,7 +294,7 @@ asl::StateMachinePtr machine_for(Self* self, const ExecutionRecord& record) {
   return asl::StateMachine::resolve(root, record.scope);
 }
 
-void spawn_branch(Self* self, const std::string& id) {
+void rehydrate(Self* self, const std::string& id) {
   if (self->state.running.count(id)) return;
   auto record = load_record(self, id);
   if (!record || record->status != ExecutionStatus::kRunning) return;
@@ -277,6 +305,29 @@ void spawn_branch(Self* self, const std::string& id) {
     return;
   }
   spawn_child(self, std::move(*record), std::move(machine), false);
+}
+
+// A durable timer is due. A passivated execution is rehydrated from LMDB (it resumes its wait
+// or retry, now due); one that has moved on has left a stale row, which is erased.
+void timer_fired(Self* self, const std::string& id, char kind, std::int64_t due) {
+  auto& st = self->state;
+  if (st.controlling.count(id) || st.admitting.count(id)) return;  // fires again at next scan
+  auto record = load_record(self, id);
+  const bool running = record && record->status == ExecutionStatus::kRunning;
+  if (kind == timer_kind::kTimeout && running && record->deadline == due) {
+    control(self, id, true, [self, id](caf::response_promise rp) { time_out_now(self, id, rp); });
+    return;
+  }
+  const bool waiting = running &&
+                       (record->phase == Phase::kWait || record->phase == Phase::kRetryWait) &&
+                       record->due == due;
+  if (kind == timer_kind::kWake && waiting) {
+    if (!st.running.count(id)) rehydrate(self, id);  // a running one has its own wake-up
+    return;
+  }
+  WriteBatch stale;
+  stale.erase(Table::kTimers, timer_key(due, kind, id));
+  self->send(st.engine->store, commit_atom::value, std::move(stale));
 }
 
 std::uint64_t recover(Self* self) {
@@ -297,6 +348,8 @@ std::uint64_t recover(Self* self) {
                     {{"executionId", id}, {"cause", record.error().message}});
       continue;
     }
+    // A wait or retry backoff holds no actor: the timer actor rehydrates it when it is due.
+    if (record->phase == Phase::kWait || record->phase == Phase::kRetryWait) continue;
     auto machine = machine_for(self, *record);
     if (!machine) {
       adapters::log(adapters::LogLevel::kError, "recovery.unknown_state_machine",
@@ -375,7 +428,10 @@ caf::behavior executions_behavior(Self* self, EnginePtr engine) {
       [self](abort_branch_atom, const std::string& id) {
         control(self, id, true, [self, id](caf::response_promise rp) { abort_now(self, id, rp); });
       },
-      [self](spawn_branch_atom, const std::string& id) { spawn_branch(self, id); },
+      [self](spawn_branch_atom, const std::string& id) { rehydrate(self, id); },
+      [self](timer_fired_atom, const std::string& id, char kind, std::int64_t due) {
+        timer_fired(self, id, kind, due);
+      },
       [self](branch_done_atom, const std::string& parent, const std::string& child) {
         // A parent that is not running (being stopped, say) reads its branches when it resumes.
         if (auto it = self->state.running.find(parent); it != self->state.running.end())

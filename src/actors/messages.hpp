@@ -31,6 +31,10 @@ using alert_atom = caf::atom_constant<caf::atom("alert")>;
 using spawn_branch_atom = caf::atom_constant<caf::atom("spawnbr")>;
 using branch_done_atom = caf::atom_constant<caf::atom("branchdone")>;
 using abort_branch_atom = caf::atom_constant<caf::atom("abortbr")>;
+// Durable timers: an execution tells the timer actor of a timer it committed; the timer actor
+// tells the supervisor when one is due.
+using timer_atom = caf::atom_constant<caf::atom("timer")>;
+using timer_fired_atom = caf::atom_constant<caf::atom("timerfired")>;
 
 // The store's answer to a commit: after the fsync, or why it could not write.
 struct StoreReply {

@@ -22,6 +22,39 @@ WriteBatch persist(const ExecutionRecord& record, asl::HistoryBuilder& history) 
 
 }  // namespace
 
+void erase_timers(const ExecutionRecord& record, WriteBatch& batch) {
+  if (record.phase == Phase::kWait || record.phase == Phase::kRetryWait)
+    batch.erase(Table::kTimers, timer_key(record.due, timer_kind::kWake, record.id));
+  if (record.deadline)
+    batch.erase(Table::kTimers, timer_key(record.deadline, timer_kind::kTimeout, record.id));
+}
+
+Result<WriteBatch> time_out_execution(ExecutionRecord& record, EpochMillis now) {
+  if (record.status != ExecutionStatus::kRunning)
+    return Error{ErrorCode::kInvalidRequest,
+                 "execution " + record.id + " is not running (" + status_name(record.status) + ")"};
+  asl::HistoryBuilder history(record.last_event_id);
+  const std::string cause = "The execution ran longer than its TimeoutSeconds (" +
+                            std::to_string((record.deadline - record.start) / 1000) + " s).";
+  json::object details;
+  details["error"] = "States.Timeout";
+  details["cause"] = cause;
+  history.add(now, "ExecutionTimedOut", std::move(details));
+  WriteBatch timers;
+  erase_timers(record, timers);
+  record.status = ExecutionStatus::kTimedOut;
+  record.error = "States.Timeout";
+  record.cause = cause;
+  record.stop = now;
+  record.phase = Phase::kDone;
+  record.due = 0;
+  record.last_event_id = history.last_id();
+  WriteBatch batch = persist(record, history);
+  batch.append(std::move(timers));
+  batch.erase(Table::kOpenExecutions, record.id);
+  return batch;
+}
+
 Result<WriteBatch> abort_execution(ExecutionRecord& record, EpochMillis now, std::string cause) {
   if (record.status != ExecutionStatus::kRunning)
     return Error{ErrorCode::kInvalidRequest,
@@ -31,6 +64,8 @@ Result<WriteBatch> abort_execution(ExecutionRecord& record, EpochMillis now, std
   details["error"] = "";
   details["cause"] = cause;
   history.add(now, "ExecutionAborted", std::move(details));
+  WriteBatch timers;
+  erase_timers(record, timers);
   record.status = ExecutionStatus::kAborted;
   record.cause = std::move(cause);
   record.stop = now;
@@ -38,6 +73,7 @@ Result<WriteBatch> abort_execution(ExecutionRecord& record, EpochMillis now, std
   record.due = 0;
   record.last_event_id = history.last_id();
   WriteBatch batch = persist(record, history);
+  batch.append(std::move(timers));
   batch.erase(Table::kOpenExecutions, record.id);
   return batch;
 }

@@ -13,6 +13,14 @@ namespace settled {
 // RUNNING -> ABORTED: stopDate, an "ExecutionAborted" history event, out of the open set.
 Result<WriteBatch> abort_execution(ExecutionRecord& record, EpochMillis now, std::string cause);
 
+// RUNNING -> TIMED_OUT when the state machine's TimeoutSeconds has passed: error States.Timeout,
+// an "ExecutionTimedOut" event, out of the open set.
+Result<WriteBatch> time_out_execution(ExecutionRecord& record, EpochMillis now);
+
+// The durable timers a running record has pending (its wait or retry, its deadline): a final
+// transition erases them.
+void erase_timers(const ExecutionRecord& record, WriteBatch& batch);
+
 // FAILED -> RUNNING at the state that failed (phase kTask, retries reset), with an
 // "ExecutionRedriven" event, back in the open set. The state keeps its entry number, so a task
 // re-run by a redrive uses the same idempotency key as the attempt that failed.

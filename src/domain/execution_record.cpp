@@ -91,6 +91,7 @@ json::value ExecutionRecord::to_json() const {
   o["cause"] = cause;
   o["start"] = start;
   o["stop"] = stop;
+  if (deadline) o["deadline"] = deadline;
   json::object cursor;
   cursor["state"] = state;
   cursor["input"] = state_input;
@@ -131,6 +132,7 @@ std::string ExecutionRecord::serialize() const {
   out += ",\"cause\":" + str(cause);
   out += ",\"start\":" + std::to_string(start);
   out += ",\"stop\":" + std::to_string(stop);
+  if (deadline) out += ",\"deadline\":" + std::to_string(deadline);
   out += ",\"cursor\":{\"state\":" + str(state);
   out += ",\"input\":" + json::serialize(state_input);
   out += ",\"waitOutput\":" + json::serialize(wait_output);
@@ -172,6 +174,7 @@ Result<ExecutionRecord> ExecutionRecord::from_json(const json::value& value) {
     r.cause = json::value_to<std::string>(o.at("cause"));
     r.start = o.at("start").to_number<std::int64_t>();
     r.stop = o.at("stop").to_number<std::int64_t>();
+    if (const auto* d = o.if_contains("deadline")) r.deadline = d->to_number<std::int64_t>();
     const auto& c = o.at("cursor").as_object();
     r.state = json::value_to<std::string>(c.at("state"));
     r.state_input = c.at("input");

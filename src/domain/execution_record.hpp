@@ -47,6 +47,7 @@ struct ExecutionRecord {
   boost::json::value output;  // null until succeeded
   std::string error, cause;
   EpochMillis start = 0, stop = 0;
+  EpochMillis deadline = 0;  // start + the state machine's TimeoutSeconds; 0: none
 
   // Cursor.
   std::string state;

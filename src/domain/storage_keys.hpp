@@ -30,4 +30,37 @@ inline std::string record_key(std::string_view collection, std::string_view key)
   return k;
 }
 
+// Durable timers, ordered by due time so the timer actor reads only the next ones:
+// big-endian u64 due (epoch ms) + kind + execution id.
+namespace timer_kind {
+inline constexpr char kWake = 'w';     // a Wait state, a retry backoff, a callback's deadline
+inline constexpr char kTimeout = 'x';  // the execution's TimeoutSeconds
+}  // namespace timer_kind
+
+inline std::string timer_key(std::int64_t due, char kind, std::string_view execution_id) {
+  std::string key;
+  const auto u = static_cast<std::uint64_t>(due < 0 ? 0 : due);
+  for (int shift = 56; shift >= 0; shift -= 8)
+    key.push_back(static_cast<char>((u >> shift) & 0xff));
+  key.push_back(kind);
+  key.append(execution_id);
+  return key;
+}
+
+struct TimerKey {
+  std::int64_t due = 0;
+  char kind = 0;
+  std::string execution_id;
+};
+
+inline bool parse_timer_key(std::string_view key, TimerKey& out) {
+  if (key.size() < 10) return false;
+  std::uint64_t u = 0;
+  for (int i = 0; i < 8; ++i) u = (u << 8) | static_cast<unsigned char>(key[i]);
+  out.due = static_cast<std::int64_t>(u);
+  out.kind = key[8];
+  out.execution_id = std::string(key.substr(9));
+  return true;
+}
+
 }  // namespace settled

@@ -7,6 +7,7 @@
 #include "actors/messages.hpp"
 #include "actors/stripe_client_actor.hpp"
 #include "actors/stripe_simulator_actor.hpp"
+#include "actors/timer_actor.hpp"
 #include "actors/watchdog.hpp"
 #include "adapters/admin_server.hpp"
 #include "adapters/api_keys.hpp"
@@ -297,6 +298,8 @@ int main(int argc, char** argv) {
     alerts_options.webhook_ca_file = cfg.alert_webhook_ca_file;
     engine->alerts = actors::spawn_alerts(system, alerts_options, *db);
     auto executions = actors::spawn_executions(system, engine);
+    // Set before any execution runs: executions read engine->timers without a lock.
+    engine->timers = actors::spawn_timers(system, engine, executions);
     caf::scoped_actor self{system};
 
     std::uint64_t resumed = 0;
@@ -409,6 +412,8 @@ int main(int argc, char** argv) {
     }
     if (watchdog) self->send_exit(watchdog, caf::exit_reason::user_shutdown);
     self->send_exit(admin_api.actor, caf::exit_reason::user_shutdown);
+    // No timer fires into a supervisor that is going away.
+    self->send_exit(engine->timers, caf::exit_reason::user_shutdown);
     // The supervisor ends after its executions; then an empty commit behind whatever they
     // sent tells us the store has finished the pending group commit.
     self->monitor(executions);

@@ -1,0 +1,107 @@
+#include "actors/timer_actor.hpp"
+
+#include "actors/messages.hpp"
+#include "adapters/log.hpp"
+#include "domain/storage_keys.hpp"
+
+#include <caf/all.hpp>
+
+#include <set>
+
+namespace settled::actors {
+
+namespace {
+
+using scan_atom = caf::atom_constant<caf::atom("scan")>;
+using tick_atom = caf::atom_constant<caf::atom("tick")>;
+
+struct TimerState {
+  EnginePtr engine;
+  caf::actor supervisor;
+  TimerOptions options;
+  std::set<std::string> due_soon;  // timer keys, in due order (the key starts with the due time)
+  EpochMillis horizon = 0;         // every timer due before this is in `due_soon`
+  EpochMillis armed_for = 0;       // when the pending tick fires; 0: none pending
+};
+
+using Self = caf::stateful_actor<TimerState>;
+
+EpochMillis due_of(const std::string& key) {
+  TimerKey parsed;
+  return parse_timer_key(key, parsed) ? parsed.due : 0;
+}
+
+void arm(Self* self) {
+  auto& st = self->state;
+  if (st.due_soon.empty()) return;
+  const EpochMillis next = due_of(*st.due_soon.begin());
+  if (st.armed_for != 0 && st.armed_for <= next) return;  // an earlier tick will re-arm
+  st.armed_for = next;
+  const auto delay = std::max<EpochMillis>(0, next - st.engine->now());
+  self->delayed_send(self, std::chrono::milliseconds(delay), tick_atom::value);
+}
+
+// Loads every stored timer due before now + window (the table is sorted by due time).
+void scan(Self* self) {
+  auto& st = self->state;
+  const EpochMillis until = st.engine->now() + st.options.window.count();
+  const std::string end = timer_key(until, '\0', "");
+  std::size_t loaded = 0;
+  st.engine->db->scan(Table::kTimers, "", [&](std::string_view key, std::string_view) {
+    if (key >= end) return false;
+    loaded += st.due_soon.emplace(key).second;
+    return true;
+  });
+  st.horizon = until;
+  if (loaded) adapters::log(adapters::LogLevel::kDebug, "timers.loaded", {{"count", loaded}});
+  // Look again before the window runs out.
+  self->delayed_send(self, st.options.window / 2, scan_atom::value);
+  arm(self);
+}
+
+void fire_due(Self* self) {
+  auto& st = self->state;
+  st.armed_for = 0;
+  const EpochMillis now = st.engine->now();
+  while (!st.due_soon.empty()) {
+    const std::string key = *st.due_soon.begin();
+    TimerKey parsed;
+    if (!parse_timer_key(key, parsed)) {
+      st.due_soon.erase(st.due_soon.begin());
+      continue;
+    }
+    if (parsed.due > now) break;
+    st.due_soon.erase(st.due_soon.begin());
+    // The execution erases the row when it moves on; until then a restart fires it again.
+    self->send(st.supervisor, timer_fired_atom::value, parsed.execution_id, parsed.kind,
+               static_cast<std::int64_t>(parsed.due));
+  }
+  arm(self);
+}
+
+caf::behavior timer_behavior(Self* self, EnginePtr engine, caf::actor supervisor,
+                             TimerOptions options) {
+  self->state.engine = std::move(engine);
+  self->state.supervisor = std::move(supervisor);
+  self->state.options = options;
+  self->send(self, scan_atom::value);
+  return {
+      [self](scan_atom) { scan(self); },
+      [self](tick_atom) { fire_due(self); },
+      [self](timer_atom, const std::string& key) {
+        auto& st = self->state;
+        if (due_of(key) >= st.horizon) return;  // the next scan reads it
+        st.due_soon.insert(key);
+        arm(self);
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_timers(caf::actor_system& system, EnginePtr engine, caf::actor supervisor,
+                        TimerOptions options) {
+  return system.spawn(timer_behavior, std::move(engine), std::move(supervisor), options);
+}
+
+}  // namespace settled::actors

@@ -1,0 +1,114 @@
+// Durable timers through the real daemon: a long Wait passivates the execution (no actor while
+// it waits) and the timer actor brings it back; waits survive kill -9; a timer that fell due
+// while the daemon was down fires at start; TimeoutSeconds times an execution out.
+
+#include "domain/time.hpp"
+#include "integration/ops_fixture.hpp"
+
+#include <thread>
+
+namespace settled::testing {
+namespace {
+
+namespace json = boost::json;
+
+class DurableTimers : public OpsTest {
+ protected:
+  void add_workflows() override {
+    write_workflow("sleepy", R"({"StartAt": "Nap", "States": {
+      "Nap": {"Type": "Wait", "SecondsPath": "$.seconds", "Next": "Done"},
+      "Done": {"Type": "Pass", "Result": "awake", "ResultPath": "$.state", "End": true}}})");
+    write_workflow("deadline", R"({"StartAt": "Nap", "TimeoutSeconds": 2, "States": {
+      "Nap": {"Type": "Wait", "Seconds": 3600, "End": true}}})");
+  }
+
+  HttpResult start_sleepy(const std::string& name, std::int64_t seconds) {
+    return client_->post(
+        "/v1/executions",
+        json::serialize(json::object{
+            {"stateMachine", "sleepy"}, {"name", name}, {"input", {{"seconds", seconds}}}}));
+  }
+
+  void kill_and_restart() {
+    client_.reset();
+    daemon_->kill9();
+    start_with(extra_);
+  }
+
+  json::object status() { return ctl_json({"status"}).as_object(); }
+};
+
+TEST_F(DurableTimers, WaitingExecutionsHoldNoActorAndWakeOnTime) {
+  const int count = 40;
+  for (int i = 0; i < count; ++i)
+    ASSERT_EQ(start_sleepy("nap-" + std::to_string(i), 3).status, 201u);
+  // Each start is acknowledged after its first commit, which already holds the wait; the
+  // actors then end. Wait (bounded) for the last of them to go.
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  json::object s = status();
+  while (s.at("runningExecutions").to_number<std::int64_t>() > 0 &&
+         std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    s = status();
+  }
+  EXPECT_EQ(s.at("runningExecutions").to_number<std::int64_t>(), 0) << json::serialize(s);
+  EXPECT_EQ(s.at("openExecutions").at("RUNNING").to_number<std::int64_t>(), count);
+  for (int i = 0; i < count; ++i) {
+    auto done = wait_final("sleepy:nap-" + std::to_string(i));
+    EXPECT_EQ(done.at("status"), "SUCCEEDED");
+    EXPECT_EQ(done.at("output").at("state"), "awake");
+    // Not before its due time: the stop is at least 3 s after the start.
+    const auto start = parse_timestamp(std::string(done.at("startDate").as_string()));
+    const auto stop = parse_timestamp(std::string(done.at("stopDate").as_string()));
+    ASSERT_TRUE(start && stop);
+    EXPECT_GE(*stop - *start, 3000);
+  }
+}
+
+TEST_F(DurableTimers, AWaitSurvivesKillNine) {
+  ASSERT_EQ(start_sleepy("killed", 3).status, 201u);
+  kill_and_restart();
+  auto done = wait_final("sleepy:killed");
+  EXPECT_EQ(done.at("status"), "SUCCEEDED");
+  EXPECT_EQ(done.at("output").at("state"), "awake");
+}
+
+TEST_F(DurableTimers, ATimerDueWhileTheDaemonWasDownFiresAtStart) {
+  ASSERT_EQ(start_sleepy("overdue", 2).status, 201u);
+  const auto due = std::chrono::system_clock::now() + std::chrono::seconds(2);
+  client_.reset();
+  ASSERT_EQ(daemon_->terminate(), 0);
+  // The scenario itself: the due time passes while nothing runs.
+  std::this_thread::sleep_until(due + std::chrono::milliseconds(200));
+  start_with(extra_);
+  auto done = wait_final("sleepy:overdue", std::chrono::seconds(10));
+  EXPECT_EQ(done.at("status"), "SUCCEEDED");
+  const auto stop = parse_timestamp(std::string(done.at("stopDate").as_string()));
+  ASSERT_TRUE(stop);
+  // It fired at start, not two seconds later.
+  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  EXPECT_LT(now - *stop, 5000);
+}
+
+TEST_F(DurableTimers, TimeoutSecondsTimesTheExecutionOutEvenAcrossARestart) {
+  ASSERT_EQ(client_
+                ->post("/v1/executions", R"({"stateMachine": "deadline", "name": "late",
+                                             "input": {}})")
+                .status,
+            201u);
+  kill_and_restart();
+  auto done = wait_final("deadline:late", std::chrono::seconds(15));
+  EXPECT_EQ(done.at("status"), "TIMED_OUT");
+  EXPECT_EQ(done.at("error"), "States.Timeout");
+  bool timed_out_event = false;
+  for (const auto& event : history("deadline:late"))
+    timed_out_event = timed_out_event || event.at("type") == "ExecutionTimedOut";
+  EXPECT_TRUE(timed_out_event);
+  auto metrics = client_->get("/metrics");
+  EXPECT_NE(metrics.body.find("TIMED_OUT"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace settled::testing
