@@ -327,7 +327,10 @@ void timer_fired(Self* self, const std::string& id, char kind, std::int64_t due)
   }
   WriteBatch stale;
   stale.erase(Table::kTimers, timer_key(due, kind, id));
-  self->send(st.engine->store, commit_atom::value, std::move(stale));
+  // A request, not a send: the store answers every commit, and an answer nobody expects would
+  // come back to it as an error.
+  self->request(st.engine->store, caf::infinite, commit_atom::value, std::move(stale))
+      .then([](StoreReply&) {}, [](caf::error&) {});
 }
 
 std::uint64_t recover(Self* self) {

@@ -1,6 +1,7 @@
 #include "actors/store_actor.hpp"
 
 #include "actors/messages.hpp"
+#include "adapters/log.hpp"
 #include "adapters/metrics.hpp"
 
 #include <chrono>
@@ -82,6 +83,12 @@ caf::behavior store_behavior(caf::stateful_actor<StoreState>* self,
   self->state.store = std::move(store);
   self->state.options = options;
   self->state.stats = std::move(stats);
+  // The one writer must outlive a peer's mistake: CAF's default reaction to a stray error
+  // message (e.g. an answer to a commit sent without request) is to quit.
+  self->set_error_handler([](caf::error& err) {
+    adapters::log(adapters::LogLevel::kError, "store.stray_error",
+                  {{"cause", caf::to_string(err)}});
+  });
   return {
       [=](commit_atom, WriteBatch& batch) {
         auto& st = self->state;

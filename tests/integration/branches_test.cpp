@@ -125,6 +125,7 @@ TEST_F(Branches, IterationsWaitingWhenTheDaemonIsKilledFinishAfterRestart) {
   EXPECT_EQ(event_counts("fanout:run-3")["MapIterationStarted"], 2);  // MaxConcurrency
   kill_and_restart();
   auto done = wait_final("fanout:run-3");
+  ASSERT_FALSE(done.empty()) << daemon_->output();
   ASSERT_EQ(done.at("status").as_string(), "SUCCEEDED") << json::serialize(done);
   json::array amounts;
   for (const auto& result : done.at("output").at("results").as_array())
