@@ -22,6 +22,8 @@ const char* table_name(Table table) {
       return "open_executions";
     case Table::kMeta:
       return "meta";
+    case Table::kStateMachines:
+      return "state_machines";
   }
   return "meta";
 }

@@ -19,8 +19,9 @@ enum class Table : std::uint8_t {
   kStripeIdempotency,  // simulator: Idempotency-Key -> stored response (JSON)
   kOpenExecutions,     // execution id -> "" while not final: what recovery resumes at start
   kMeta,               // schema version, counters
+  kStateMachines,      // name + '\0' + big-endian u64 version -> registered version (JSON)
 };
-inline constexpr std::size_t kTableCount = 9;
+inline constexpr std::size_t kTableCount = 10;
 
 const char* table_name(Table table);
 
