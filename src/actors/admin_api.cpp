@@ -2,9 +2,11 @@
 
 #include "actors/executions_actor.hpp"
 #include "actors/messages.hpp"
+#include "actors/state_machines_actor.hpp"
 #include "adapters/backup.hpp"
 #include "adapters/execution_queries.hpp"
 #include "adapters/log.hpp"
+#include "adapters/state_machine_store.hpp"
 #include "adapters/workflow_loader.hpp"
 #include "domain/asl/parser.hpp"
 
@@ -166,12 +168,58 @@ Result<json::value> list(Self* self, const json::object& request) {
   return json::value(std::move(*out));
 }
 
+// The latest version of each, with how many versions it has and when the latest came.
 json::value workflows(Self* self) {
+  const auto& engine = *self->state.deps.engine;
+  const auto registry = engine.workflows();
   json::array machines;
-  for (const auto& [name, machine] : self->state.deps.engine->workflows()->all())
-    machines.push_back(json::object{
-        {"name", name}, {"startAt", machine->start_at}, {"states", machine->states.size()}});
+  for (const auto& [name, machine] : registry->all()) {
+    json::object m{{"name", name},
+                   {"version", machine->version},
+                   {"versions", registry->versions(name).size()},
+                   {"startAt", machine->start_at},
+                   {"states", machine->states.size()}};
+    if (auto stored = adapters::read_state_machine_version(*engine.db, name, machine->version)) {
+      m["registeredAt"] = format_timestamp(stored->registered_at);
+      m["source"] = stored->source;
+    }
+    machines.push_back(std::move(m));
+  }
   return json::object{{"stateMachines", std::move(machines)}};
+}
+
+// The definition as a JSON value: given as an object, or as the text of a file.
+Result<json::value> definition_field(const json::object& request) {
+  const json::value* definition = request.if_contains("definition");
+  if (!definition)
+    return Error{ErrorCode::kInvalidRequest, "\"definition\" is required (the ASL JSON)"};
+  if (!definition->is_string()) return *definition;
+  boost::system::error_code ec;
+  json::value parsed = json::parse(definition->as_string(), ec);
+  if (ec)
+    return Error{ErrorCode::kInvalidDefinition, "definition is not valid JSON: " + ec.message()};
+  return parsed;
+}
+
+void register_workflow(Self* self, const json::object& request, AdminReply reply) {
+  auto name = string_field(request, "name");
+  if (!name) return reply(name.error());
+  auto definition = definition_field(request);
+  if (!definition) return reply(definition.error());
+  caf::anon_send(
+      self->state.deps.state_machines, register_atom::value,
+      RegisterRequest{*name, std::move(*definition), [reply](Result<RegisterResult> result) {
+                        if (!result) return reply(result.error());
+                        reply(json::value(result->to_json()));
+                      }});
+}
+
+void reload_workflows(Self* self, AdminReply reply) {
+  caf::anon_send(self->state.deps.state_machines, reload_atom::value,
+                 ReloadRequest{nullptr, [reply](Result<json::object> result) {
+                                 if (!result) return reply(result.error());
+                                 reply(json::value(std::move(*result)));
+                               }});
 }
 
 Result<json::value> validate(const json::object& request) {
@@ -243,19 +291,16 @@ void dispatch(Self* self, AdminCommand& cmd) {
   if (c == "ingest.resume") return ingest(self, false, std::move(reply));
   if (c == "workflows.list") return reply(workflows(self));
   if (c == "workflows.validate") return reply(validate(r));
-  if (c == "workflows.reload") {
-    auto out = deps.reload_workflows();
-    if (!out) return reply(out.error());
-    return reply(json::value(std::move(*out)));
-  }
+  if (c == "workflows.register") return register_workflow(self, r, std::move(reply));
+  if (c == "workflows.reload") return reload_workflows(self, std::move(reply));
   if (c == "backup") return backup(self, r, std::move(reply));
   if (c == "log-level") return reply(log_level(r));
   reply(Error{ErrorCode::kInvalidRequest,
               "unknown command \"" + c +
                   "\" (known: ping, status, executions.list, executions.describe, "
                   "executions.history, executions.stop, executions.redrive, ingest.pause, "
-                  "ingest.resume, workflows.list, workflows.validate, workflows.reload, backup, "
-                  "log-level)"});
+                  "ingest.resume, workflows.list, workflows.validate, workflows.register, "
+                  "workflows.reload, backup, log-level)"});
 }
 
 caf::behavior admin_behavior(Self* self, AdminApiDeps deps) {

@@ -21,8 +21,8 @@ struct AdminApiDeps {
   EnginePtr engine;
   caf::actor executions;
   std::shared_ptr<StoreStats> store_stats;
-  // Reloads the workflows directory into the engine: {"stateMachines": [...]} or why not.
-  std::function<Result<boost::json::object>()> reload_workflows;
+  // Registers versions and reloads the workflows directory (state_machines_actor.hpp).
+  caf::actor state_machines;
   std::string version = "0.1.0";
 };
 

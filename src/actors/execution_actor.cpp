@@ -397,6 +397,7 @@ class Execution {
     ExecutionRecord child;
     child.id = rec_.branch_id(index);
     child.state_machine = rec_.state_machine;
+    child.state_machine_version = rec_.state_machine_version;
     child.name = child.id.substr(child.id.find(':') + 1);
     child.input = branch_inputs_[index];
     child.start = now;

@@ -46,6 +46,8 @@ struct SupervisorState {
 
 using Self = caf::stateful_actor<SupervisorState>;
 
+asl::StateMachinePtr machine_for(Self* self, const ExecutionRecord& record);
+
 void spawn_child(Self* self, ExecutionRecord record, asl::StateMachinePtr machine, bool fresh) {
   const std::string id = record.id;
   ExecutionSpawn spawn{self->state.engine, caf::actor_cast<caf::actor>(self), std::move(record),
@@ -108,6 +110,7 @@ void start(Self* self, StartRequest& req) {
   ExecutionRecord record;
   record.id = id;
   record.state_machine = req.state_machine;
+  record.state_machine_version = machine->version;
   record.name = req.name;
   record.input = req.input;
   record.start = st.engine->now();
@@ -239,7 +242,7 @@ void time_out_now(Self* self, const std::string& id, caf::response_promise rp) {
 void redrive_now(Self* self, const std::string& id, caf::response_promise rp) {
   auto record = load_record(self, id);
   if (!record) return control_done(self, id, rp, control_error(record.error()));
-  auto machine = self->state.engine->workflows()->find(record->state_machine);
+  auto machine = machine_for(self, *record);
   if (!machine)
     return control_done(self, id, rp,
                         control_error(Error{ErrorCode::kStateMachineDoesNotExist,
@@ -289,7 +292,11 @@ void control(Self* self, const std::string& id, bool kill,
 
 // The (sub-)machine an execution runs: a branch execution runs part of its root's definition.
 asl::StateMachinePtr machine_for(Self* self, const ExecutionRecord& record) {
-  auto root = self->state.engine->workflows()->find(record.state_machine);
+  // The version it started on (kept forever), not whatever was registered since.
+  auto registry = self->state.engine->workflows();
+  auto root = record.state_machine_version
+                  ? registry->find(record.state_machine, record.state_machine_version)
+                  : registry->find(record.state_machine);
   if (!root || !record.is_branch()) return root;
   return asl::StateMachine::resolve(root, record.scope);
 }

@@ -1,8 +1,10 @@
 #include "actors/http_api.hpp"
 
 #include "actors/messages.hpp"
+#include "actors/state_machines_actor.hpp"
 #include "adapters/history_reader.hpp"
 #include "adapters/metrics.hpp"
+#include "adapters/state_machine_store.hpp"
 #include "adapters/stripe_simulator.hpp"
 #include "domain/execution_record.hpp"
 #include "domain/resources/payment_validation.hpp"
@@ -97,7 +99,7 @@ class HttpApi {
   void handle(HttpRequest req, HttpResponder respond) {
     const Target target = parse_target(req.target);
     const auto& s = target.segments;
-    const bool get = req.method == "GET", post = req.method == "POST";
+    const bool get = req.method == "GET", post = req.method == "POST", put = req.method == "PUT";
     if (s.size() == 1 && s[0] == "metrics") {
       if (!get) return respond(method_not_allowed(req));
       return respond(metrics());
@@ -114,6 +116,14 @@ class HttpApi {
       if (s.size() == 3 && get) return respond(describe(s[2]));
       if (s.size() == 4 && s[3] == "history" && get) return respond(history(s[2]));
       if (s.size() <= 4) return respond(method_not_allowed(req));
+    }
+    if (s.size() >= 2 && s[0] == "v1" && s[1] == "state-machines") {
+      if (s.size() == 2 && get) return respond(json_response(200, list_machines()));
+      if (s.size() == 3 && get) return respond(describe_machine(s[2]));
+      if (s.size() == 3 && put) return register_machine(s[2], req, std::move(respond));
+      if (s.size() == 5 && s[3] == "versions" && get) return respond(machine_version(s[2], s[4]));
+      if (s.size() <= 3 || (s.size() == 5 && s[3] == "versions"))
+        return respond(method_not_allowed(req));
     }
     if (s.size() == 4 && s[0] == "v1" && s[1] == "records") {
       if (!get) return respond(method_not_allowed(req));
@@ -179,6 +189,52 @@ class HttpApi {
       respond(json_response(reply.http_status, reply.body));
     };
     caf::anon_send(deps_.executions, start_atom::value, std::move(start));
+  }
+
+  // The body is the ASL definition itself; the actor validates, numbers and commits it.
+  void register_machine(const std::string& name, const HttpRequest& req, HttpResponder respond) {
+    if (!valid_state_machine_name(name))
+      return respond(error_response(
+          ErrorCode::kInvalidRequest,
+          "a state machine name must be 1 to 80 characters of A-Z, a-z, 0-9, _ and -"));
+    boost::system::error_code ec;
+    json::value definition = json::parse(req.body, ec);
+    if (ec)
+      return respond(error_response(ErrorCode::kInvalidJson,
+                                    "request body is not valid JSON: " + ec.message()));
+    RegisterRequest registration{name, std::move(definition), nullptr};
+    registration.reply = [respond = std::move(respond)](Result<RegisterResult> result) {
+      if (!result) return respond(error_response(result.error().code, result.error().message));
+      respond(json_response(result->created ? 201 : 200, result->to_json()));
+    };
+    caf::anon_send(deps_.state_machines, register_atom::value, std::move(registration));
+  }
+
+  json::value list_machines() { return adapters::list_state_machines(*deps_.engine->db); }
+
+  HttpResponse describe_machine(const std::string& name) {
+    auto described = adapters::describe_state_machine(*deps_.engine->db, name);
+    if (!described)
+      return error_response(ErrorCode::kStateMachineDoesNotExist,
+                            "state machine \"" + name + "\" does not exist");
+    return json_response(200, *described);
+  }
+
+  HttpResponse machine_version(const std::string& name, const std::string& version_text) {
+    std::int64_t version = 0;
+    try {
+      std::size_t used = 0;
+      version = std::stoll(version_text, &used);
+      if (used != version_text.size() || version <= 0) throw std::invalid_argument("version");
+    } catch (const std::exception&) {
+      return error_response(ErrorCode::kInvalidRequest,
+                            "a version is a positive integer: \"" + version_text + "\"");
+    }
+    auto stored = adapters::read_state_machine_version(*deps_.engine->db, name, version);
+    if (!stored)
+      return error_response(ErrorCode::kStateMachineDoesNotExist,
+                            "state machine \"" + name + "\" has no version " + version_text);
+    return json_response(200, stored->to_json());
   }
 
   HttpResponse describe(const std::string& id) {

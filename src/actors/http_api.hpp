@@ -14,6 +14,7 @@ namespace settled::actors {
 struct HttpApiDeps {
   EnginePtr engine;
   caf::actor executions;
+  caf::actor state_machines;  // registers versions (PUT /v1/state-machines/{name})
   std::shared_ptr<adapters::LmdbStore> simulator_db;  // null when Stripe is not simulated
 };
 

@@ -83,6 +83,7 @@ json::value ExecutionRecord::to_json() const {
   json::object o;
   o["id"] = id;
   o["stateMachine"] = state_machine;
+  if (state_machine_version) o["stateMachineVersion"] = state_machine_version;
   o["name"] = name;
   o["status"] = status_name(status);
   o["input"] = input;
@@ -124,6 +125,8 @@ std::string ExecutionRecord::serialize() const {
   out.reserve(512);
   out += "{\"id\":" + str(id);
   out += ",\"stateMachine\":" + str(state_machine);
+  if (state_machine_version)
+    out += ",\"stateMachineVersion\":" + std::to_string(state_machine_version);
   out += ",\"name\":" + str(name);
   out += ",\"status\":" + str(status_name(status));
   out += ",\"input\":" + json::serialize(input);
@@ -164,6 +167,8 @@ Result<ExecutionRecord> ExecutionRecord::from_json(const json::value& value) {
     ExecutionRecord r;
     r.id = json::value_to<std::string>(o.at("id"));
     r.state_machine = json::value_to<std::string>(o.at("stateMachine"));
+    if (const auto* v = o.if_contains("stateMachineVersion"))
+      r.state_machine_version = v->to_number<std::int64_t>();
     r.name = json::value_to<std::string>(o.at("name"));
     auto status = parse_status(o.at("status").as_string());
     if (!status) return Error{ErrorCode::kInternal, "execution record has an unknown status"};
@@ -213,6 +218,7 @@ json::object ExecutionRecord::describe() const {
   json::object o;
   o["executionId"] = id;
   o["stateMachine"] = state_machine;
+  if (state_machine_version) o["stateMachineVersion"] = state_machine_version;
   o["name"] = name;
   o["status"] = status_name(status);
   o["startDate"] = format_timestamp(start);

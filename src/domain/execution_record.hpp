@@ -41,6 +41,7 @@ inline constexpr char kAborted = 'a';
 struct ExecutionRecord {
   std::string id;
   std::string state_machine;
+  std::int64_t state_machine_version = 0;  // the registered version it runs (0: unversioned)
   std::string name;
   ExecutionStatus status = ExecutionStatus::kRunning;
   boost::json::value input;

@@ -24,6 +24,8 @@ const char* table_name(Table table) {
       return "meta";
     case Table::kTimers:
       return "timers";
+    case Table::kStateMachines:
+      return "state_machines";
   }
   return "meta";
 }

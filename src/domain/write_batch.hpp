@@ -20,8 +20,9 @@ enum class Table : std::uint8_t {
   kOpenExecutions,     // execution id -> "" while not final: what recovery resumes at start
   kMeta,               // schema version, counters
   kTimers,             // big-endian u64 due ms + kind + execution id -> "" (see timer_key)
+  kStateMachines,      // name + '\0' + big-endian u64 version -> registered version (JSON)
 };
-inline constexpr std::size_t kTableCount = 10;
+inline constexpr std::size_t kTableCount = 11;
 
 const char* table_name(Table table);
 

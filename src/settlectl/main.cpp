@@ -30,8 +30,9 @@ commands:
   executions stop ID                      stop a running execution (ABORTED)
   executions redrive ID                   resume a FAILED execution from the state that failed
   ingest pause | ingest resume            new executions get 503 IngestionPaused while paused
-  workflows list
+  workflows list                          latest version of each state machine
   workflows validate FILE                 check an ASL definition without registering it
+  workflows register NAME FILE            validate FILE and register it as a new version of NAME
   workflows reload                        re-read the daemon's workflows directory
   backup PATH                             consistent hot copy of the LMDB store into PATH
   log-level [debug|info|warn|error]       show or set the daemon's log level
@@ -115,6 +116,14 @@ json::object build_request(const Options& o, std::string& problem) {
       std::string name = std::filesystem::path(w[2]).filename().string();
       if (auto dot = name.find('.'); dot != std::string::npos && dot > 0) name.resize(dot);
       return {{"command", "workflows.validate"}, {"name", name}, {"definition", *text}};
+    }
+    if (w[1] == "register" && operand(4)) {
+      auto text = read_file(w[3]);
+      if (!text) {
+        problem = text.error().message;
+        return {};
+      }
+      return {{"command", "workflows.register"}, {"name", w[2]}, {"definition", *text}};
     }
   }
   if (w[0] == "backup" && w.size() == 2)

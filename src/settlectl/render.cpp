@@ -95,15 +95,23 @@ std::string history(const json::value& r) {
 }
 
 std::string workflows(const json::value& r) {
-  std::vector<std::vector<std::string>> rows{{"STATE MACHINE", "START AT", "STATES"}};
+  std::vector<std::vector<std::string>> rows{
+      {"STATE MACHINE", "VERSION", "VERSIONS", "REGISTERED AT", "SOURCE", "START AT", "STATES"}};
   for (const auto& m : r.at("stateMachines").as_array()) {
     if (m.is_string()) {
-      rows.push_back({std::string(m.as_string()), "-", "-"});
+      rows.push_back({std::string(m.as_string()), "-", "-", "-", "-", "-", "-"});
     } else {
-      rows.push_back({text(m, "name"), text(m, "startAt"), text(m, "states")});
+      rows.push_back({text(m, "name"), text(m, "version"), text(m, "versions"),
+                      text(m, "registeredAt"), text(m, "source"), text(m, "startAt"),
+                      text(m, "states")});
     }
   }
-  return table(rows);
+  std::string out = table(rows);
+  // A reload also says which files became new versions.
+  if (const auto* registered = r.as_object().if_contains("registered"))
+    for (const auto& v : registered->as_array())
+      out += "registered " + text(v, "name") + " version " + text(v, "version") + "\n";
+  return out;
 }
 
 }  // namespace
@@ -135,6 +143,9 @@ std::string render(const std::string& command, const json::value& r) {
       return describe(r);
     if (command == "executions.history") return history(r);
     if (command == "workflows.list" || command == "workflows.reload") return workflows(r);
+    if (command == "workflows.register")
+      return text(r, "name") + ": version " + text(r, "version") +
+             (r.at("created").as_bool() ? " registered\n" : " (unchanged, already the latest)\n");
     if (command == "workflows.validate")
       return text(r, "name") + ": valid (" + text(r, "states") + " states, starts at " +
              text(r, "startAt") + ")\n";

@@ -5,6 +5,7 @@
 #include "actors/executions_actor.hpp"
 #include "actors/http_api.hpp"
 #include "actors/messages.hpp"
+#include "actors/state_machines_actor.hpp"
 #include "actors/stripe_client_actor.hpp"
 #include "actors/stripe_simulator_actor.hpp"
 #include "actors/timer_actor.hpp"
@@ -283,7 +284,7 @@ int main(int argc, char** argv) {
     auto engine = std::make_shared<actors::Engine>();
     engine->db = *db;
     engine->now = actors::system_now;
-    engine->set_workflows(*workflows);
+    engine->set_workflows(*workflows);  // unversioned, until the stored versions are read
     auto store_stats = std::make_shared<actors::StoreStats>();
     engine->store = actors::spawn_store(system, *db, {}, store_stats);
     auto simulator_store =
@@ -297,33 +298,25 @@ int main(int argc, char** argv) {
     alerts_options.webhook_url = cfg.alert_webhook;
     alerts_options.webhook_ca_file = cfg.alert_webhook_ca_file;
     engine->alerts = actors::spawn_alerts(system, alerts_options, *db);
+    // Every stored version, plus the workflow files that changed since, before any execution
+    // resumes: recovering executions find the version they started on.
+    auto state_machines = actors::spawn_state_machines(system, engine, {cfg.workflows_dir});
+    const auto reload_timeout = std::chrono::seconds(60);
+    auto registered = actors::reload_state_machines(state_machines, *workflows, reload_timeout);
     auto executions = actors::spawn_executions(system, engine);
     // Set before any execution runs: executions read engine->timers without a lock.
     engine->timers = actors::spawn_timers(system, engine, executions);
     caf::scoped_actor self{system};
 
     std::uint64_t resumed = 0;
-    self->request(executions, caf::infinite, actors::recover_atom::value)
-        .receive(
-            [&](std::uint64_t n) { resumed = n; },
-            [&](caf::error& err) {
-              adapters::log(LogLevel::kError, "recovery.failed", {{"cause", system.render(err)}});
-            });
-
-    const std::string workflows_dir = cfg.workflows_dir;
-    auto reload_workflows = [engine, workflows_dir]() -> Result<boost::json::object> {
-      auto loaded = adapters::load_workflows(workflows_dir);
-      if (!loaded) {
-        adapters::log(LogLevel::kError, "workflows.reload_failed",
-                      {{"cause", loaded.error().message}});
-        return loaded.error();
-      }
-      boost::json::array names;
-      for (const auto& [name, machine] : (*loaded)->all()) names.push_back(name.c_str());
-      engine->set_workflows(*loaded);
-      adapters::log(LogLevel::kInfo, "workflows.reloaded", {{"stateMachines", names}});
-      return boost::json::object{{"stateMachines", std::move(names)}};
-    };
+    if (registered) {
+      self->request(executions, caf::infinite, actors::recover_atom::value)
+          .receive(
+              [&](std::uint64_t n) { resumed = n; },
+              [&](caf::error& err) {
+                adapters::log(LogLevel::kError, "recovery.failed", {{"cause", system.render(err)}});
+              });
+    }
 
     adapters::ApiKeys keys(cfg.api_key_hashes);
     adapters::HttpServerOptions http_options;
@@ -333,15 +326,18 @@ int main(int argc, char** argv) {
     http_options.body_limit = cfg.body_limit;
     auto server = adapters::HttpServer::start(
         http_options, adapters::require_api_key(
-                          keys, actors::make_http_api(
-                                    {engine, executions, live_stripe ? nullptr : *simulator_db})));
+                          keys, actors::make_http_api({engine, executions, state_machines,
+                                                       live_stripe ? nullptr : *simulator_db})));
     auto admin_api =
-        actors::spawn_admin_api(system, {engine, executions, store_stats, reload_workflows});
+        actors::spawn_admin_api(system, {engine, executions, store_stats, state_machines});
     auto admin = adapters::AdminServer::start(
         {cfg.admin_socket, cfg.admin_group, std::size_t{1} << 20}, admin_api.handler);
     caf::actor watchdog;
-    if (std::uint64_t usec = 0; !server || !admin) {
-      std::cerr << "settled: " << (!server ? server.error().message : admin.error().message)
+    if (std::uint64_t usec = 0; !registered || !server || !admin) {
+      std::cerr << "settled: "
+                << (!registered ? "cannot register the workflows: " + registered.error().message
+                    : !server   ? server.error().message
+                                : admin.error().message)
                 << std::endl;
       exit_code = 2;
     } else {
@@ -358,7 +354,7 @@ int main(int argc, char** argv) {
       boost::json::object started{{"dataDir", cfg.data_dir},
                                   {"http", host + ":" + std::to_string((*server)->port())},
                                   {"workflows", cfg.workflows_dir},
-                                  {"stateMachines", (*workflows)->all().size()},
+                                  {"stateMachines", engine->workflows()->all().size()},
                                   {"resumedExecutions", resumed},
                                   {"stripe", cfg.stripe_mode},
                                   {"watchdogSeconds", static_cast<double>(usec) / 1e6}};
@@ -386,7 +382,7 @@ int main(int argc, char** argv) {
         if (signal_number != SIGHUP) break;
         sd_notify(0, "RELOADING=1");
         reload_log_level(args);
-        (void)reload_workflows();
+        (void)actors::reload_state_machines(state_machines, nullptr, reload_timeout);
         adapters::log(LogLevel::kInfo, "settled.reloaded",
                       {{"logLevel", adapters::log_level_name(adapters::log_level())}});
         sd_notify(0, "READY=1");
@@ -414,6 +410,7 @@ int main(int argc, char** argv) {
     self->send_exit(admin_api.actor, caf::exit_reason::user_shutdown);
     // No timer fires into a supervisor that is going away.
     self->send_exit(engine->timers, caf::exit_reason::user_shutdown);
+    self->send_exit(state_machines, caf::exit_reason::user_shutdown);
     // The supervisor ends after its executions; then an empty commit behind whatever they
     // sent tells us the store has finished the pending group commit.
     self->monitor(executions);

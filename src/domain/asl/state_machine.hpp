@@ -117,6 +117,8 @@ using Scope = std::vector<ScopeStep>;
 
 struct StateMachine {
   std::string name;  // registered name, e.g. "payment"
+  // Registered version, 1, 2, ... (0: not from the version store, e.g. a test's own registry).
+  std::int64_t version = 0;
   std::string comment;
   std::string start_at;
   std::map<std::string, State> states;

@@ -1,0 +1,148 @@
+#include "domain/state_machine_versions.hpp"
+
+#include <openssl/evp.h>
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <vector>
+
+namespace settled {
+
+namespace json = boost::json;
+
+bool valid_state_machine_name(std::string_view name) {
+  if (name.empty() || name.size() > 80) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-';
+  });
+}
+
+std::string state_machine_prefix(std::string_view name) {
+  std::string key(name);
+  key.push_back('\0');
+  return key;
+}
+
+std::string state_machine_key(std::string_view name, std::int64_t version) {
+  std::string key = state_machine_prefix(name);
+  const auto v = static_cast<std::uint64_t>(version);
+  for (int shift = 56; shift >= 0; shift -= 8)
+    key.push_back(static_cast<char>((v >> shift) & 0xff));
+  return key;
+}
+
+namespace {
+
+void write_canonical(const json::value& value, std::string& out) {
+  if (value.is_object()) {
+    const auto& obj = value.as_object();
+    std::vector<const json::key_value_pair*> fields;
+    fields.reserve(obj.size());
+    for (const auto& field : obj) fields.push_back(&field);
+    std::sort(fields.begin(), fields.end(),
+              [](const auto* a, const auto* b) { return a->key() < b->key(); });
+    out.push_back('{');
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      if (i) out.push_back(',');
+      out += json::serialize(json::string_view(fields[i]->key()));
+      out.push_back(':');
+      write_canonical(fields[i]->value(), out);
+    }
+    out.push_back('}');
+  } else if (value.is_array()) {
+    const auto& arr = value.as_array();
+    out.push_back('[');
+    for (std::size_t i = 0; i < arr.size(); ++i) {
+      if (i) out.push_back(',');
+      write_canonical(arr[i], out);
+    }
+    out.push_back(']');
+  } else {
+    out += json::serialize(value);
+  }
+}
+
+}  // namespace
+
+std::string canonical_json(const json::value& value) {
+  std::string out;
+  write_canonical(value, out);
+  return out;
+}
+
+std::string definition_sha256(const json::value& definition) {
+  const std::string text = canonical_json(definition);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha256(), nullptr);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  out.reserve(size * 2);
+  for (unsigned int i = 0; i < size; ++i) {
+    out.push_back(hex[digest[i] >> 4]);
+    out.push_back(hex[digest[i] & 0xf]);
+  }
+  return out;
+}
+
+json::object StateMachineVersion::to_json() const {
+  return json::object{{"name", name},
+                      {"version", version},
+                      {"definition", definition},
+                      {"sha256", sha256},
+                      {"registeredAt", format_timestamp(registered_at)},
+                      {"source", source}};
+}
+
+Result<StateMachineVersion> StateMachineVersion::from_json(const json::value& value) {
+  const auto bad = [](const std::string& why) {
+    return Error{ErrorCode::kInternal, "stored state machine version: " + why};
+  };
+  if (!value.is_object()) return bad("not a JSON object");
+  const auto& o = value.as_object();
+  StateMachineVersion v;
+  const json::value* name = o.if_contains("name");
+  const json::value* version = o.if_contains("version");
+  const json::value* definition = o.if_contains("definition");
+  const json::value* sha = o.if_contains("sha256");
+  const json::value* at = o.if_contains("registeredAt");
+  const json::value* source = o.if_contains("source");
+  if (!name || !name->is_string()) return bad("name missing");
+  if (!version || !version->is_int64()) return bad("version missing");
+  if (!definition) return bad("definition missing");
+  if (!sha || !sha->is_string()) return bad("sha256 missing");
+  if (!at || !at->is_string()) return bad("registeredAt missing");
+  auto when = parse_timestamp(at->as_string());
+  if (!when) return bad("registeredAt is not a timestamp");
+  v.name = std::string(name->as_string());
+  v.version = version->as_int64();
+  v.definition = *definition;
+  v.sha256 = std::string(sha->as_string());
+  v.registered_at = *when;
+  v.source = source && source->is_string() ? std::string(source->as_string()) : "file";
+  return v;
+}
+
+void VersionBook::stored(const std::string& name, std::int64_t version, const std::string& sha256) {
+  auto& e = entries_[name];
+  if (version >= e.latest) {
+    e.latest = version;
+    e.sha256 = sha256;
+  }
+  e.reserved = std::max(e.reserved, version);
+}
+
+VersionBook::Decision VersionBook::decide(const std::string& name, const std::string& sha256) {
+  auto& e = entries_[name];
+  if (e.latest > 0 && e.sha256 == sha256) return Decision{false, e.latest};
+  e.reserved += 1;
+  return Decision{true, e.reserved};
+}
+
+std::int64_t VersionBook::latest(const std::string& name) const {
+  auto it = entries_.find(name);
+  return it == entries_.end() ? 0 : it->second.latest;
+}
+
+}  // namespace settled

@@ -1,0 +1,75 @@
+#pragma once
+// Registered state machine versions: the durable record of each, its key, the hash that tells
+// whether a definition is new, and the bookkeeping that numbers versions. A version is never
+// changed or deleted once stored: executions that started on it resolve it again on recovery.
+
+#include "domain/result.hpp"
+#include "domain/time.hpp"
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+
+namespace settled {
+
+// 1 to 80 characters of [A-Za-z0-9_-]: safe in a URL segment, a file name and a store key.
+bool valid_state_machine_name(std::string_view name);
+
+// name + '\0' + big-endian u64 version: a prefix scan lists one name's versions in order.
+std::string state_machine_key(std::string_view name, std::int64_t version);
+std::string state_machine_prefix(std::string_view name);
+
+// Object keys sorted at every level, no whitespace: the same definition gives the same text
+// however its file was formatted or its keys ordered.
+std::string canonical_json(const boost::json::value& value);
+
+// Lower-case hex SHA-256 of canonical_json(definition).
+std::string definition_sha256(const boost::json::value& definition);
+
+struct StateMachineVersion {
+  std::string name;
+  std::int64_t version = 0;
+  boost::json::value definition;
+  std::string sha256;
+  EpochMillis registered_at = 0;
+  std::string source;  // "file" or "api"
+
+  // {name, version, definition, sha256, registeredAt, source}
+  boost::json::object to_json() const;
+  static Result<StateMachineVersion> from_json(const boost::json::value& value);
+};
+
+// Numbers versions. Knows the latest stored version (and its hash) of each name, and every
+// number handed out, so that a number is never given twice even when a commit's outcome is
+// unknown (a timed-out store request may still land).
+class VersionBook {
+ public:
+  struct Decision {
+    bool created = false;  // false: the definition is the latest one already
+    std::int64_t version = 0;
+  };
+
+  // Records a version found in the store (at start).
+  void stored(const std::string& name, std::int64_t version, const std::string& sha256);
+
+  // What registering a definition with this hash does: the latest version if it hashes the
+  // same, otherwise a fresh number (reserved at once; `stored` it after the commit).
+  Decision decide(const std::string& name, const std::string& sha256);
+
+  // The latest stored version of a name, 0 if none.
+  std::int64_t latest(const std::string& name) const;
+
+ private:
+  struct Entry {
+    std::int64_t latest = 0;
+    std::string sha256;
+    std::int64_t reserved = 0;  // highest number handed out
+  };
+  std::map<std::string, Entry> entries_;
+};
+
+}  // namespace settled

@@ -1,0 +1,247 @@
+// Versioned state machines through the real daemon: PUT /v1/state-machines/{name} registers a
+// new version (durable before the 201), new executions use the latest, running ones keep the
+// version they started on, refusals change nothing, versions survive a restart, and an edited
+// workflow file becomes a new version on reload.
+
+#include "adapters/api_keys.hpp"
+#include "integration/ops_fixture.hpp"
+
+#include <boost/beast/http/verb.hpp>
+
+#include <set>
+
+namespace settled::testing {
+namespace {
+
+namespace json = boost::json;
+using boost::beast::http::verb;
+
+// Waits `seconds`, then ends with {"v": <version>}: which definition ran is in the output.
+std::string tagged(int version, int seconds = 0) {
+  json::object done{{"Type", "Pass"}, {"Result", json::object{{"v", version}}}, {"End", true}};
+  if (seconds == 0)
+    return json::serialize(json::object{{"StartAt", "Done"}, {"States", {{"Done", done}}}});
+  json::object wait{{"Type", "Wait"}, {"Seconds", seconds}, {"Next", "Done"}};
+  return json::serialize(
+      json::object{{"StartAt", "Hold"}, {"States", {{"Hold", wait}, {"Done", done}}}});
+}
+
+class StateMachines : public OpsTest {
+ protected:
+  void add_workflows() override { write_workflow("edited", tagged(1)); }
+
+  HttpResult put(const std::string& name, const std::string& definition) {
+    return client_->request(verb::put, "/v1/state-machines/" + name, definition);
+  }
+
+  HttpResult start(const std::string& machine, const std::string& name) {
+    return client_->post(
+        "/v1/executions",
+        json::serialize(
+            json::object{{"stateMachine", machine}, {"name", name}, {"input", json::object{}}}));
+  }
+
+  // Starts an execution and returns its id.
+  std::string started(const std::string& machine, const std::string& name) {
+    auto res = start(machine, name);
+    EXPECT_EQ(res.status, 201u) << res.body;
+    return std::string(res.json().at("executionId").as_string());
+  }
+
+  std::int64_t output_version(const std::string& execution_id) {
+    auto done = wait_final(execution_id);
+    EXPECT_EQ(done["status"], "SUCCEEDED") << json::serialize(done);
+    return done["output"].at("v").as_int64();
+  }
+
+  json::object described(const std::string& name) {
+    auto res = client_->get("/v1/state-machines/" + name);
+    EXPECT_EQ(res.status, 200u) << res.body;
+    return res.json().as_object();
+  }
+};
+
+TEST_F(StateMachines, PutRegistersVersionsAndNewExecutionsUseTheLatest) {
+  auto first = put("orders", tagged(1, 1));
+  ASSERT_EQ(first.status, 201u) << first.body;
+  EXPECT_EQ(first.json(), json::parse(R"({"name": "orders", "version": 1, "created": true})"));
+  const std::string on_v1 = started("orders", "a");
+
+  auto second = put("orders", tagged(2));
+  ASSERT_EQ(second.status, 201u) << second.body;
+  EXPECT_EQ(second.json().at("version").as_int64(), 2);
+  const std::string on_v2 = started("orders", "b");
+
+  EXPECT_EQ(output_version(on_v1), 1);  // started on v1 and kept it while v2 came
+  EXPECT_EQ(output_version(on_v2), 2);
+
+  auto latest = described("orders");
+  EXPECT_EQ(latest["version"].as_int64(), 2);
+  EXPECT_EQ(latest["source"], "api");
+  EXPECT_EQ(latest["definition"], json::parse(tagged(2)));
+  EXPECT_EQ(latest["sha256"].as_string().size(), 64u);
+  ASSERT_EQ(latest["versions"].as_array().size(), 2u);
+  EXPECT_EQ(latest["versions"].as_array()[0].at("version").as_int64(), 1);
+  EXPECT_FALSE(latest["versions"].as_array()[0].as_object().contains("definition"));
+
+  auto v1 = client_->get("/v1/state-machines/orders/versions/1");
+  ASSERT_EQ(v1.status, 200u) << v1.body;
+  EXPECT_EQ(v1.json().at("definition"), json::parse(tagged(1, 1)));
+  EXPECT_EQ(v1.json().at("version").as_int64(), 1);
+
+  auto list = client_->get("/v1/state-machines");
+  ASSERT_EQ(list.status, 200u) << list.body;
+  std::map<std::string, std::int64_t> versions;
+  const auto listed = list.json();
+  for (const auto& m : listed.at("stateMachines").as_array()) {
+    versions[std::string(m.at("name").as_string())] = m.at("version").as_int64();
+    EXPECT_TRUE(m.as_object().contains("registeredAt"));
+  }
+  EXPECT_EQ(versions["orders"], 2);
+  EXPECT_EQ(versions["payment"], 1);  // the shipped files are versions too
+
+  // The same definition again, formatted and ordered differently: the latest, nothing new.
+  auto v2 = json::parse(tagged(2)).as_object();
+  json::object reordered{{"States", v2["States"]}, {"StartAt", v2["StartAt"]}};
+  auto same = put("orders", json::serialize(reordered) + "\n\n");
+  EXPECT_EQ(same.status, 200u) << same.body;
+  EXPECT_EQ(same.json(), json::parse(R"({"name": "orders", "version": 2, "created": false})"));
+  EXPECT_EQ(described("orders")["versions"].as_array().size(), 2u);
+}
+
+TEST_F(StateMachines, AnExecutionKeepsItsVersionAcrossAKillAndRestart) {
+  ASSERT_EQ(put("orders", tagged(1, 3)).status, 201u);
+  const std::string on_v1 = started("orders", "kept");
+  ASSERT_EQ(put("orders", tagged(2)).status, 201u);
+  // It waits (passivated) while the daemon dies; it comes back on v1, not the latest.
+  client_.reset();
+  daemon_->kill9();
+  start_with(extra_);
+  EXPECT_EQ(output_version(on_v1), 1);
+  auto described_execution = client_->get("/v1/executions/" + on_v1);
+  EXPECT_EQ(described_execution.json().at("stateMachineVersion"), 1);
+  EXPECT_EQ(output_version(started("orders", "fresh")), 2);
+}
+
+TEST_F(StateMachines, AnInvalidDefinitionIsRefusedWithItsPathsAndChangesNothing) {
+  ASSERT_EQ(put("orders", tagged(1)).status, 201u);
+  auto refused = put("orders", R"({"StartAt": "Missing", "States": {
+      "A": {"Type": "Pass", "Next": "Nowhere"},
+      "B": {"Type": "Wait", "End": true}}})");
+  EXPECT_EQ(refused.status, 400u);
+  const auto body = refused.json().as_object();
+  EXPECT_EQ(body.size(), 2u) << refused.body;  // the one error shape: {error, message}
+  EXPECT_EQ(body.at("error"), "InvalidDefinition");
+  const std::string message(body.at("message").as_string());
+  EXPECT_NE(message.find("$.StartAt"), std::string::npos) << message;
+  EXPECT_NE(message.find("$.States['A']"), std::string::npos) << message;
+  EXPECT_NE(message.find("$.States['B']"), std::string::npos) << message;
+
+  auto latest = described("orders");
+  EXPECT_EQ(latest["version"].as_int64(), 1);
+  EXPECT_EQ(latest["versions"].as_array().size(), 1u);
+  EXPECT_EQ(output_version(started("orders", "a")), 1);
+
+  EXPECT_EQ(put("neworders", R"({"StartAt": 1})").status, 400u);
+  EXPECT_EQ(client_->get("/v1/state-machines/neworders").status, 404u);  // nothing stored
+  EXPECT_EQ(start("neworders", "x").status, 404u);
+
+  auto not_json = put("orders", "{\"StartAt\":");
+  EXPECT_EQ(not_json.status, 400u);
+  EXPECT_EQ(not_json.json().at("error"), "InvalidJson");
+  auto bad_name = put("bad.name", tagged(1));
+  EXPECT_EQ(bad_name.status, 400u);
+  EXPECT_EQ(bad_name.json().at("error"), "InvalidRequest");
+  EXPECT_EQ(put(std::string(81, 'a'), tagged(1)).status, 400u);
+  EXPECT_EQ(put(std::string(80, 'a'), tagged(1)).status, 201u);
+
+  auto unknown = client_->get("/v1/state-machines/nope");
+  EXPECT_EQ(unknown.status, 404u);
+  EXPECT_EQ(unknown.json().at("error"), "StateMachineDoesNotExist");
+  EXPECT_EQ(client_->get("/v1/state-machines/orders/versions/2").status, 404u);
+  EXPECT_EQ(client_->get("/v1/state-machines/orders/versions/x").status, 400u);
+  EXPECT_EQ(client_->post("/v1/state-machines/orders", tagged(1)).status, 405u);
+}
+
+TEST_F(StateMachines, VersionsSurviveARestart) {
+  ASSERT_EQ(put("orders", tagged(1)).status, 201u);
+  ASSERT_EQ(put("orders", tagged(2)).status, 201u);
+  const auto payment_before = described("payment");
+  restart();
+  auto latest = described("orders");
+  EXPECT_EQ(latest["version"].as_int64(), 2);
+  EXPECT_EQ(latest["versions"].as_array().size(), 2u);
+  EXPECT_EQ(output_version(started("orders", "after")), 2);
+  EXPECT_EQ(put("orders", tagged(2)).status, 200u);
+  EXPECT_EQ(put("orders", tagged(1)).json().at("version").as_int64(), 3);
+  // An unchanged file is not a new version at start.
+  EXPECT_EQ(described("payment"), payment_before);
+}
+
+TEST_F(StateMachines, AnEditedFileBecomesANewVersionOnReloadAndRegisterDoesAsPut) {
+  auto v1 = described("edited");
+  EXPECT_EQ(v1["version"].as_int64(), 1);
+  EXPECT_EQ(v1["source"], "file");
+  EXPECT_EQ(output_version(started("edited", "a")), 1);
+
+  write_workflow("edited", tagged(2));
+  auto reload = ctl_json({"workflows", "reload"});
+  EXPECT_EQ(reload.at("registered"), json::parse(R"([{"name": "edited", "version": 2}])"))
+      << reload;
+  EXPECT_EQ(described("edited")["version"].as_int64(), 2);
+  EXPECT_EQ(output_version(started("edited", "b")), 2);
+  EXPECT_TRUE(ctl_json({"workflows", "reload"}).at("registered").as_array().empty());
+
+  const std::string file = dir_.path() + "/v3.asl.json";
+  std::ofstream(file) << tagged(3);
+  auto registered = ctl_json({"workflows", "register", "edited", file});
+  EXPECT_EQ(registered, json::parse(R"({"name": "edited", "version": 3, "created": true})"));
+  auto again = ctl({"workflows", "register", "edited", file});
+  EXPECT_EQ(again.code, 0) << again.err;
+  EXPECT_NE(again.out.find("edited: version 3 (unchanged"), std::string::npos) << again.out;
+  EXPECT_EQ(output_version(started("edited", "c")), 3);
+
+  const std::string bad = dir_.path() + "/bad.asl.json";
+  std::ofstream(bad) << R"({"StartAt": "Missing", "States": {"A": {"Type": "Succeed"}}})";
+  auto refused = ctl({"workflows", "register", "edited", bad});
+  EXPECT_EQ(refused.code, 1);
+  EXPECT_NE(refused.err.find("InvalidDefinition"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("$.StartAt"), std::string::npos) << refused.err;
+
+  bool found = false;
+  const auto listed = ctl_json({"workflows", "list"});
+  for (const auto& m : listed.at("stateMachines").as_array()) {
+    if (m.at("name") != "edited") continue;
+    found = true;
+    EXPECT_EQ(m.at("version").as_int64(), 3);
+    EXPECT_EQ(m.at("versions").as_int64(), 3);
+    EXPECT_EQ(m.at("source"), "api");
+  }
+  EXPECT_TRUE(found);
+  auto table = ctl({"workflows", "list"});
+  EXPECT_NE(table.out.find("VERSION"), std::string::npos) << table.out;
+}
+
+constexpr const char* kKey = "sk_test_versions";
+
+class StateMachinesWithKeys : public StateMachines {
+ protected:
+  void SetUp() override {
+    std::filesystem::create_directories(workflows_dir());
+    add_workflows();
+    start_with({"--api-key-hashes=[\"" + adapters::sha256_hex(kKey) + "\"]"});
+  }
+};
+
+TEST_F(StateMachinesWithKeys, RegistrationNeedsTheApiKey) {
+  auto missing = put("orders", tagged(1));
+  EXPECT_EQ(missing.status, 401u);
+  EXPECT_EQ(missing.json().at("error"), "Unauthorized");
+  EXPECT_EQ(client_->get("/v1/state-machines").status, 401u);
+  auto ok = client_->request(verb::put, "/v1/state-machines/orders", tagged(1),
+                             {{"Authorization", std::string("Bearer ") + kKey}});
+  EXPECT_EQ(ok.status, 201u) << ok.body;
+}
+
+}  // namespace
+}  // namespace settled::testing
