@@ -3,6 +3,7 @@
 #include "actors/executions_actor.hpp"
 #include "actors/messages.hpp"
 #include "actors/state_machines_actor.hpp"
+#include "actors/task_callback_request.hpp"
 #include "adapters/backup.hpp"
 #include "adapters/execution_queries.hpp"
 #include "adapters/log.hpp"
@@ -269,6 +270,24 @@ void backup(Self* self, const json::object& request, AdminReply reply) {
   }).detach();
 }
 
+// The same callbacks as POST /v1/tasks/{success,failure,heartbeat}.
+void task_callback(Self* self, const std::string& kind, const json::object& request,
+                   AdminReply reply) {
+  json::object body = request;
+  body.erase("command");
+  body.erase("id");  // the admin protocol's request id
+  auto callback = parse_task_callback(kind, json::serialize(body));
+  if (!callback) return reply(callback.error());
+  callback->reply = [reply](StartReply answer) {
+    if (answer.http_status == 200) return reply(json::value(json::object{{"accepted", true}}));
+    const auto* name = answer.body.if_contains("error");
+    const auto* message = answer.body.if_contains("message");
+    reply(Error{error_code_named(name && name->is_string() ? name->as_string() : ""),
+                message && message->is_string() ? std::string(message->as_string()) : ""});
+  };
+  self->send(self->state.deps.executions, task_callback_atom::value, std::move(*callback));
+}
+
 void dispatch(Self* self, AdminCommand& cmd) {
   const auto& c = cmd.command;
   const auto& r = cmd.request;
@@ -294,13 +313,16 @@ void dispatch(Self* self, AdminCommand& cmd) {
   if (c == "workflows.register") return register_workflow(self, r, std::move(reply));
   if (c == "workflows.reload") return reload_workflows(self, std::move(reply));
   if (c == "backup") return backup(self, r, std::move(reply));
+  if (c == "tasks.success" || c == "tasks.failure" || c == "tasks.heartbeat")
+    return task_callback(self, c.substr(6), r, std::move(reply));
   if (c == "log-level") return reply(log_level(r));
   reply(Error{ErrorCode::kInvalidRequest,
               "unknown command \"" + c +
                   "\" (known: ping, status, executions.list, executions.describe, "
                   "executions.history, executions.stop, executions.redrive, ingest.pause, "
                   "ingest.resume, workflows.list, workflows.validate, workflows.register, "
-                  "workflows.reload, backup, log-level)"});
+                  "workflows.reload, backup, log-level, tasks.success, tasks.failure, "
+                  "tasks.heartbeat)"});
 }
 
 caf::behavior admin_behavior(Self* self, AdminApiDeps deps) {

@@ -6,6 +6,7 @@
 #include "domain/asl/errors.hpp"
 #include "domain/asl/history.hpp"
 #include "domain/asl/interpreter.hpp"
+#include "domain/random_source.hpp"
 #include "domain/resources/builtin.hpp"
 #include "domain/resources/records.hpp"
 #include "domain/storage_keys.hpp"
@@ -39,7 +40,20 @@ class Execution {
         fresh_(spawn.fresh),
         history_(rec_.last_event_id) {}
 
+  // Messages from others may arrive before our own first message (the one that calls begin):
+  // they wait until the execution has resumed from its record.
+  bool begun() const { return begun_; }
+  void defer(std::function<void()> work) { deferred_.push_back(std::move(work)); }
+
   void begin() {
+    begun_ = true;
+    auto deferred = std::move(deferred_);
+    deferred_.clear();
+    begin_from_record();
+    for (auto& work : deferred) work();
+  }
+
+  void begin_from_record() {
     if (fresh_) {
       json::object details;
       details["input"] = json::serialize(rec_.input);
@@ -61,9 +75,12 @@ class Execution {
   // Timer fired for the wait or retry whose StateEntered event is `entered_event_id`.
   void wake(std::int64_t entered_event_id) {
     if (entered_event_id != rec_.entered_event_id) return;  // stale
-    if (rec_.phase == Phase::kRetryWait || rec_.phase == Phase::kWait)
+    if (rec_.phase == Phase::kRetryWait || rec_.phase == Phase::kWait ||
+        rec_.phase == Phase::kCallback)
       pending_.erase(Table::kTimers, timer_key(rec_.due, timer_kind::kWake, rec_.id));
-    if (rec_.phase == Phase::kRetryWait) {
+    if (rec_.phase == Phase::kCallback) {
+      callback_timed_out();
+    } else if (rec_.phase == Phase::kRetryWait) {
       rec_.phase = Phase::kTask;
       act();
     } else if (rec_.phase == Phase::kWait) {
@@ -105,13 +122,17 @@ class Execution {
         schedule_wake();
         break;
       case Phase::kDone:
-        self_->quit();
+        if (quiet()) self_->quit();
         break;
       case Phase::kStart:
         start_branch_execution();
         break;
       case Phase::kBranches:
         resume_branches();
+        break;
+      case Phase::kCallback:
+        // Rehydrated for a callback (which follows in the mailbox) or for its deadline.
+        if (rec_.due) schedule_wake();
         break;
     }
   }
@@ -150,6 +171,7 @@ class Execution {
     facts.state_name = rec_.state;
     facts.state_entered = rec_.state_entered;
     facts.retry_count = rec_.retry_count;
+    facts.task_token = rec_.task_token;
     return asl::make_context(facts);
   }
 
@@ -198,6 +220,8 @@ class Execution {
     rec_.phase = Phase::kTask;
     rec_.due = 0;
     rec_.wait_output = nullptr;
+    rec_.task_token.clear();
+    rec_.task_deadline = 0;
     rec_.entered_event_id = history_.add(now, asl::state_event_type(state->type, true),
                                          asl::state_details(name, rec_.state_input, true));
     engine_->stats->transitions += 1;
@@ -213,6 +237,11 @@ class Execution {
   void act() {
     const asl::State* state = current_state();
     if (!state) return;
+    // Each attempt of a .waitForTaskToken task hands out a fresh token ($$.Task.Token); it is
+    // durable with the commit that schedules the task.
+    if (state->type == asl::StateType::kTask && waits_for_task_token(state->resource) &&
+        rec_.task_token.empty())
+      rec_.task_token = new_task_token();
     handle(*state, asl::enter_state(*state, rec_.state_input, context()));
   }
 
@@ -443,7 +472,7 @@ class Execution {
   void run_task(const asl::State& state, asl::RunTask task) {
     const EpochMillis now = engine_->now();
     TaskAttempt attempt;
-    attempt.resource = task.resource;
+    attempt.resource = base_resource(task.resource);
     attempt.parameters = std::move(task.parameters);
     attempt.idempotency_key = rec_.idempotency_key();
     attempt.execution_id = rec_.id;
@@ -526,7 +555,7 @@ class Execution {
             });
   }
 
-  void task_done(const asl::State& state, TaskOutcome outcome) {
+  void task_done(const asl::State& state, TaskOutcome outcome, bool from_callback = false) {
     adapters::Metrics::instance().task_attempt(
         state.resource, outcome.ok                               ? "succeeded"
                         : outcome.error == asl::errors::kTimeout ? "timed_out"
@@ -537,6 +566,10 @@ class Execution {
     }
     if (!outcome.ok) {
       task_failed(state, std::move(outcome));
+      return;
+    }
+    if (!from_callback && waits_for_task_token(state.resource)) {
+      await_callback(state, std::move(outcome));
       return;
     }
     const EpochMillis now = engine_->now();
@@ -580,6 +613,8 @@ class Execution {
       rec_.phase = Phase::kRetryWait;
       rec_.due = engine_->now() + retry->delay_ms;
       rec_.retry_count += 1;
+      rec_.task_token.clear();  // the next attempt gets a token of its own
+      rec_.task_deadline = 0;
       engine_->stats->task_retries += 1;
       adapters::Metrics::instance().task_retry(state.resource);
       add_timer(rec_.due, timer_kind::kWake);
@@ -601,6 +636,111 @@ class Execution {
            {"retries", rec_.retry_count}});
     }
     handle(state, std::move(step));
+  }
+
+  // --- .waitForTaskToken: the task ran (it handed out the token); the state now waits for
+  // SendTaskSuccess/Failure, its TimeoutSeconds, or a missed HeartbeatSeconds. ---
+
+  static std::string new_task_token() {
+    auto& random = system_random();
+    char buffer[33];
+    std::snprintf(buffer, sizeof buffer, "%016llx%016llx",
+                  static_cast<unsigned long long>(random.next_u64()),
+                  static_cast<unsigned long long>(random.next_u64()));
+    return buffer;
+  }
+
+  std::string token_state(const char* state) const {
+    json::object row{{"executionId", rec_.id}, {"state", state}};
+    return json::serialize(row);
+  }
+
+  void await_callback(const asl::State& state, TaskOutcome submitted) {
+    const EpochMillis now = engine_->now();
+    json::object details = asl::task_details(state.resource);
+    details["output"] = json::serialize(submitted.result);
+    history_.add(now, "TaskSubmitted", std::move(details));
+    pending_.append(std::move(submitted.writes));
+    pending_.put(Table::kTaskTokens, rec_.task_token, token_state("waiting"));
+    rec_.phase = Phase::kCallback;
+    rec_.task_deadline = state.timeout_seconds ? now + *state.timeout_seconds * 1000 : 0;
+    rec_.due = next_callback_due(state, now);
+    if (rec_.due) add_timer(rec_.due, timer_kind::kWake);
+    commit_then([this] { passivate_while_waiting(); });
+  }
+
+  // The earlier of the heartbeat deadline and the whole task's deadline; 0 if neither is set.
+  EpochMillis next_callback_due(const asl::State& state, EpochMillis now) const {
+    EpochMillis due = rec_.task_deadline;
+    if (state.heartbeat_seconds) {
+      const EpochMillis beat = now + *state.heartbeat_seconds * 1000;
+      due = due ? std::min(due, beat) : beat;
+    }
+    return due;
+  }
+
+  void passivate_while_waiting() {
+    if (rec_.phase != Phase::kCallback) return;  // a callback came while we committed
+    if (engine_->timers && quiet()) {
+      self_->quit();
+    } else if (rec_.due) {
+      schedule_wake();
+    }
+  }
+
+ public:
+  void callback(TaskCallback& cb) {
+    const asl::State* state = machine_->find(rec_.state);
+    if (rec_.phase != Phase::kCallback || cb.token != rec_.task_token || !state) {
+      cb.reply(StartReply{
+          409, to_json(Error{ErrorCode::kTaskTimedOut,
+                             "execution " + rec_.id + " no longer waits for this task token"})});
+      return;
+    }
+    const EpochMillis now = engine_->now();
+    if (cb.kind == TaskCallback::Kind::kHeartbeat) {
+      const EpochMillis due = next_callback_due(*state, now);
+      if (due != rec_.due) {
+        if (rec_.due)
+          pending_.erase(Table::kTimers, timer_key(rec_.due, timer_kind::kWake, rec_.id));
+        rec_.due = due;
+        if (rec_.due) add_timer(rec_.due, timer_kind::kWake);
+      }
+      replies_after_commit_.push_back(std::move(cb.reply));
+      commit_then([this] { passivate_while_waiting(); });
+      return;
+    }
+    if (rec_.due) pending_.erase(Table::kTimers, timer_key(rec_.due, timer_kind::kWake, rec_.id));
+    const bool ok = cb.kind == TaskCallback::Kind::kSuccess;
+    pending_.put(Table::kTaskTokens, rec_.task_token, token_state(ok ? "succeeded" : "failed"));
+    pending_.append(std::move(cb.writes));
+    replies_after_commit_.push_back(std::move(cb.reply));
+    rec_.phase = Phase::kTask;
+    rec_.due = 0;
+    rec_.task_deadline = 0;
+    if (ok) {
+      task_done(*state, TaskOutcome::success(std::move(cb.output)), true);
+    } else {
+      task_failed(*state, TaskOutcome::failure(cb.error, cb.cause));
+    }
+  }
+
+ private:
+  void callback_timed_out() {
+    const asl::State* state = current_state();
+    if (!state) return;
+    const bool heartbeat = rec_.task_deadline == 0 || rec_.due < rec_.task_deadline;
+    pending_.put(Table::kTaskTokens, rec_.task_token, token_state("timedOut"));
+    rec_.phase = Phase::kTask;
+    rec_.due = 0;
+    rec_.task_deadline = 0;
+    task_failed(*state,
+                TaskOutcome::failure(
+                    std::string(asl::errors::kTimeout),
+                    heartbeat ? "no heartbeat within HeartbeatSeconds (" +
+                                    std::to_string(state->heartbeat_seconds.value_or(0)) + " s)"
+                              : "the task token was not used within TimeoutSeconds (" +
+                                    std::to_string(state->timeout_seconds.value_or(0)) + " s)"));
   }
 
   void raise_alert(const std::string& source, json::object alert) {
@@ -632,7 +772,8 @@ class Execution {
   // A long wait holds no actor: the execution lives on in LMDB and the timer actor brings it
   // back when the wait is over. A short one stays in memory, which is cheaper than a reload.
   void wait_or_passivate() {
-    if (rec_.due - engine_->now() >= kPassivateAfterMs && engine_->timers) {
+    if (!(rec_.phase == Phase::kWait || rec_.phase == Phase::kRetryWait)) return;  // moved on
+    if (rec_.due - engine_->now() >= kPassivateAfterMs && engine_->timers && quiet()) {
       self_->quit();
       return;
     }
@@ -692,8 +833,13 @@ class Execution {
     });
   }
 
+  // Nothing is on its way to the store: an actor may only passivate then, or a later
+  // transition (e.g. a callback that arrived during the commit) would be dropped.
+  bool quiet() const { return commits_in_flight_ == 0; }
+
   // Makes everything pending durable in one store commit, then continues with `next`.
   void commit_then(std::function<void()> next) {
+    ++commits_in_flight_;
     WriteBatch batch = std::move(pending_);
     pending_ = WriteBatch{};
     if (!history_.events().empty()) {
@@ -713,6 +859,7 @@ class Execution {
     self_->request(engine_->store, caf::infinite, commit_atom::value, std::move(batch))
         .then(
             [this, next = std::move(next)](StoreReply& reply) {
+              --commits_in_flight_;
               if (reply.ok) {
                 report_started();
                 for (auto& id : aborts_after_commit_)
@@ -723,17 +870,23 @@ class Execution {
                     self_->send(engine_->timers, timer_atom::value, std::move(key));
                 }
                 timers_after_commit_.clear();
+                for (auto& answer : replies_after_commit_) answer(StartReply{200, json::object{}});
+                replies_after_commit_.clear();
                 next();
               } else {
                 commit_failed(reply.error);
               }
             },
             [this](caf::error& err) {
+              --commits_in_flight_;
               commit_failed(Error{ErrorCode::kStoreUnavailable, caf::to_string(err)});
             });
   }
 
   void commit_failed(const Error& error) {
+    for (auto& answer : replies_after_commit_)
+      answer(StartReply{http_status(error.code), to_json(error)});
+    replies_after_commit_.clear();
     if (fresh_ && !start_reported_) {
       // Nothing of this execution is durable: refuse the start, leave no trace.
       refuse_start(error);
@@ -778,6 +931,10 @@ class Execution {
   std::size_t branch_limit_ = 0;
   std::vector<std::string> aborts_after_commit_;
   std::vector<std::string> timers_after_commit_;
+  std::vector<StartCallback> replies_after_commit_;  // callbacks answered once durable
+  int commits_in_flight_ = 0;
+  bool begun_ = false;
+  std::vector<std::function<void()>> deferred_;
   mutable std::optional<ExecutionRecord> root_;  // for a branch's context object
 };
 
@@ -794,7 +951,20 @@ caf::behavior execution_behavior(caf::event_based_actor* self, ExecutionSpawn sp
       [execution](resume_atom) { execution->reload(); },
       [execution](wake_atom, std::int64_t entered_event_id) { execution->wake(entered_event_id); },
       [execution](branch_done_atom, const std::string& child_id) {
+        if (!execution->begun())
+          return execution->defer([execution, child_id] { execution->branch_done(child_id); });
         execution->branch_done(child_id);
+      },
+      // Answered at once: the execution has taken the callback (the supervisor retries
+      // through a fresh actor if this one had already passivated).
+      [execution](task_callback_atom, TaskCallback& cb) {
+        if (!execution->begun()) {
+          auto shared = std::make_shared<TaskCallback>(std::move(cb));
+          execution->defer([execution, shared] { execution->callback(*shared); });
+        } else {
+          execution->callback(cb);
+        }
+        return true;
       },
   };
 }

@@ -326,7 +326,8 @@ void timer_fired(Self* self, const std::string& id, char kind, std::int64_t due)
     return;
   }
   const bool waiting = running &&
-                       (record->phase == Phase::kWait || record->phase == Phase::kRetryWait) &&
+                       (record->phase == Phase::kWait || record->phase == Phase::kRetryWait ||
+                        record->phase == Phase::kCallback) &&
                        record->due == due;
   if (kind == timer_kind::kWake && waiting) {
     if (!st.running.count(id)) rehydrate(self, id);  // a running one has its own wake-up
@@ -338,6 +339,44 @@ void timer_fired(Self* self, const std::string& id, char kind, std::int64_t due)
   // come back to it as an error.
   self->request(st.engine->store, caf::infinite, commit_atom::value, std::move(stale))
       .then([](StoreReply&) {}, [](caf::error&) {});
+}
+
+// SendTaskSuccess/Failure/Heartbeat: find the execution that waits on the token, bring it
+// back from LMDB if it has passivated, and hand it the callback; it answers once durable.
+void task_callback(Self* self, TaskCallback& cb) {
+  auto& st = self->state;
+  const auto refuse = [&cb](ErrorCode code, std::string message) {
+    cb.reply(StartReply{http_status(code), to_json(Error{code, std::move(message)})});
+  };
+  auto stored = st.engine->db->get(Table::kTaskTokens, cb.token);
+  if (!stored) return refuse(ErrorCode::kTaskDoesNotExist, "no task was given this token");
+  boost::system::error_code ec;
+  auto row = json::parse(*stored, ec);
+  if (ec || !row.is_object()) return refuse(ErrorCode::kInternal, "corrupt task token row");
+  const std::string id(row.at("executionId").as_string());
+  const std::string state(row.at("state").as_string());
+  if (state == "succeeded" || state == "failed")
+    return refuse(ErrorCode::kTaskAlreadyCompleted,
+                  "this task token was already used (" + state + "); tokens are single-use");
+  if (state != "waiting")
+    return refuse(ErrorCode::kTaskTimedOut, "the wait for this task token is over (" + state +
+                                                "): execution " + id + " has moved on");
+  if (st.controlling.count(id) || st.admitting.count(id))
+    return refuse(ErrorCode::kTaskTimedOut, "execution " + id + " is being stopped or redriven");
+  if (cb.attempts++ >= 20)
+    return refuse(ErrorCode::kInternal, "execution " + id + " could not take the callback");
+  if (!st.running.count(id)) rehydrate(self, id);
+  auto it = st.running.find(id);
+  if (it == st.running.end())
+    return refuse(ErrorCode::kTaskTimedOut, "execution " + id + " no longer waits for this token");
+  // A request: if the actor had already passivated, the error brings the callback back here
+  // and a fresh actor takes it.
+  auto shared = std::make_shared<TaskCallback>(std::move(cb));
+  self->request(it->second, caf::infinite, task_callback_atom::value, *shared)
+      .then([](bool) {},
+            [self, shared](caf::error&) {
+              self->send(self, task_callback_atom::value, std::move(*shared));
+            });
 }
 
 std::uint64_t recover(Self* self) {
@@ -359,7 +398,9 @@ std::uint64_t recover(Self* self) {
       continue;
     }
     // A wait or retry backoff holds no actor: the timer actor rehydrates it when it is due.
-    if (record->phase == Phase::kWait || record->phase == Phase::kRetryWait) continue;
+    if (record->phase == Phase::kWait || record->phase == Phase::kRetryWait ||
+        record->phase == Phase::kCallback)
+      continue;
     auto machine = machine_for(self, *record);
     if (!machine) {
       adapters::log(adapters::LogLevel::kError, "recovery.unknown_state_machine",
@@ -442,6 +483,7 @@ caf::behavior executions_behavior(Self* self, EnginePtr engine) {
       [self](timer_fired_atom, const std::string& id, char kind, std::int64_t due) {
         timer_fired(self, id, kind, due);
       },
+      [self](task_callback_atom, TaskCallback& cb) { task_callback(self, cb); },
       [self](branch_done_atom, const std::string& parent, const std::string& child) {
         // A parent that is not running (being stopped, say) reads its branches when it resumes.
         if (auto it = self->state.running.find(parent); it != self->state.running.end())

@@ -2,6 +2,7 @@
 
 #include "actors/messages.hpp"
 #include "actors/state_machines_actor.hpp"
+#include "actors/task_callback_request.hpp"
 #include "adapters/history_reader.hpp"
 #include "adapters/metrics.hpp"
 #include "adapters/state_machine_store.hpp"
@@ -125,6 +126,11 @@ class HttpApi {
       if (s.size() <= 3 || (s.size() == 5 && s[3] == "versions"))
         return respond(method_not_allowed(req));
     }
+    if (s.size() == 3 && s[0] == "v1" && s[1] == "tasks" &&
+        (s[2] == "success" || s[2] == "failure" || s[2] == "heartbeat")) {
+      if (!post) return respond(method_not_allowed(req));
+      return task_callback(s[2], req, std::move(respond));
+    }
     if (s.size() == 4 && s[0] == "v1" && s[1] == "records") {
       if (!get) return respond(method_not_allowed(req));
       return respond(record(s[2], s[3]));
@@ -189,6 +195,17 @@ class HttpApi {
       respond(json_response(reply.http_status, reply.body));
     };
     caf::anon_send(deps_.executions, start_atom::value, std::move(start));
+  }
+
+  // SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat. Answered once the waiting
+  // execution has made the callback durable.
+  void task_callback(const std::string& kind, const HttpRequest& req, HttpResponder respond) {
+    auto callback = parse_task_callback(kind, req.body);
+    if (!callback) return respond(error_response(callback.error().code, callback.error().message));
+    callback->reply = [respond = std::move(respond)](StartReply reply) {
+      respond(json_response(reply.http_status, reply.body));
+    };
+    caf::anon_send(deps_.executions, task_callback_atom::value, std::move(*callback));
   }
 
   // The body is the ASL definition itself; the actor validates, numbers and commits it.

@@ -35,6 +35,8 @@ using abort_branch_atom = caf::atom_constant<caf::atom("abortbr")>;
 // tells the supervisor when one is due.
 using timer_atom = caf::atom_constant<caf::atom("timer")>;
 using timer_fired_atom = caf::atom_constant<caf::atom("timerfired")>;
+// SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat for a .waitForTaskToken task.
+using task_callback_atom = caf::atom_constant<caf::atom("taskcb")>;
 
 // The store's answer to a commit: after the fsync, or why it could not write.
 struct StoreReply {
@@ -54,6 +56,19 @@ struct StartRequest {
   std::string name;
   boost::json::value input;
   StartCallback reply;
+};
+
+// A callback for the execution waiting on `token`. `reply` is answered once the execution's
+// transition is durable (or with the reason it was refused).
+struct TaskCallback {
+  enum class Kind { kSuccess, kFailure, kHeartbeat };
+  Kind kind = Kind::kSuccess;
+  std::string token;
+  boost::json::value output;  // success
+  std::string error, cause;   // failure
+  WriteBatch writes;          // committed with the execution's transition
+  StartCallback reply;
+  int attempts = 0;  // deliveries tried (an execution may passivate while one is on its way)
 };
 
 // An alert for the alerts actor: where it comes from and what it says.
@@ -78,3 +93,4 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::TaskOutcome)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::StoreReply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::StartRequest)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::StartResult)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::TaskCallback)

@@ -40,8 +40,22 @@ std::string_view error_name(ErrorCode code) {
       return "InternalError";
     case ErrorCode::kIntrinsicFailure:
       return "IntrinsicFailure";
+    case ErrorCode::kTaskDoesNotExist:
+      return "TaskDoesNotExist";
+    case ErrorCode::kTaskTimedOut:
+      return "TaskTimedOut";
+    case ErrorCode::kTaskAlreadyCompleted:
+      return "TaskAlreadyCompleted";
   }
   return "InternalError";
+}
+
+ErrorCode error_code_named(std::string_view name) {
+  for (int c = static_cast<int>(ErrorCode::kInvalidJson);
+       c <= static_cast<int>(ErrorCode::kTaskAlreadyCompleted); ++c) {
+    if (error_name(static_cast<ErrorCode>(c)) == name) return static_cast<ErrorCode>(c);
+  }
+  return ErrorCode::kInternal;
 }
 
 unsigned http_status(ErrorCode code) {
@@ -57,10 +71,13 @@ unsigned http_status(ErrorCode code) {
     case ErrorCode::kStateMachineDoesNotExist:
     case ErrorCode::kExecutionDoesNotExist:
     case ErrorCode::kNotFound:
+    case ErrorCode::kTaskDoesNotExist:
       return 404;
     case ErrorCode::kMethodNotAllowed:
       return 405;
     case ErrorCode::kExecutionAlreadyExists:
+    case ErrorCode::kTaskTimedOut:
+    case ErrorCode::kTaskAlreadyCompleted:
       return 409;
     case ErrorCode::kPayloadTooLarge:
       return 413;

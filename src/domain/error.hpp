@@ -30,10 +30,15 @@ enum class ErrorCode : std::uint8_t {
   kTimeout,                   // an internal request did not answer in time
   kInternal,                  // a bug: never expected
   kIntrinsicFailure,          // an ASL intrinsic refused its arguments (States.IntrinsicFailure)
+  kTaskDoesNotExist,          // a task token that was never handed out
+  kTaskTimedOut,          // a task token whose wait ended (timed out, or its execution moved on)
+  kTaskAlreadyCompleted,  // a task token that was already used: tokens are single-use
 };
 
 // Stable name used as "error" in JSON bodies, e.g. "ExecutionAlreadyExists".
 std::string_view error_name(ErrorCode code);
+// The code with that name; kInternal if none has it.
+ErrorCode error_code_named(std::string_view name);
 
 struct Error {
   ErrorCode code = ErrorCode::kInternal;

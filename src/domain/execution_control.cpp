@@ -23,8 +23,15 @@ WriteBatch persist(const ExecutionRecord& record, asl::HistoryBuilder& history) 
 }  // namespace
 
 void erase_timers(const ExecutionRecord& record, WriteBatch& batch) {
-  if (record.phase == Phase::kWait || record.phase == Phase::kRetryWait)
+  if ((record.phase == Phase::kWait || record.phase == Phase::kRetryWait ||
+       record.phase == Phase::kCallback) &&
+      record.due)
     batch.erase(Table::kTimers, timer_key(record.due, timer_kind::kWake, record.id));
+  // A token whose execution ended can no longer be used.
+  if (record.phase == Phase::kCallback && !record.task_token.empty())
+    batch.put(Table::kTaskTokens, record.task_token,
+              "{\"executionId\":" + json::serialize(json::string(record.id)) +
+                  ",\"state\":\"timedOut\"}");
   if (record.deadline)
     batch.erase(Table::kTimers, timer_key(record.deadline, timer_kind::kTimeout, record.id));
 }

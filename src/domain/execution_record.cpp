@@ -46,13 +46,15 @@ const char* phase_name(Phase phase) {
       return "start";
     case Phase::kBranches:
       return "branches";
+    case Phase::kCallback:
+      return "callback";
   }
   return "done";
 }
 
 std::optional<Phase> parse_phase(std::string_view text) {
   for (auto p : {Phase::kTask, Phase::kRetryWait, Phase::kWait, Phase::kDone, Phase::kStart,
-                 Phase::kBranches}) {
+                 Phase::kBranches, Phase::kCallback}) {
     if (text == phase_name(p)) return p;
   }
   return std::nullopt;
@@ -107,6 +109,10 @@ json::value ExecutionRecord::to_json() const {
   cursor["due"] = due;
   cursor["branchesEventId"] = branches_event_id;
   cursor["branches"] = branches;
+  if (!task_token.empty()) {
+    cursor["taskToken"] = task_token;
+    cursor["taskDeadline"] = task_deadline;
+  }
   o["cursor"] = std::move(cursor);
   o["lastEventId"] = last_event_id;
   if (is_branch()) {
@@ -151,6 +157,10 @@ std::string ExecutionRecord::serialize() const {
   out += ",\"due\":" + std::to_string(due);
   out += ",\"branchesEventId\":" + std::to_string(branches_event_id);
   out += ",\"branches\":" + str(branches);
+  if (!task_token.empty()) {
+    out += ",\"taskToken\":" + str(task_token);
+    out += ",\"taskDeadline\":" + std::to_string(task_deadline);
+  }
   out += "},\"lastEventId\":" + std::to_string(last_event_id);
   if (is_branch()) {
     out += ",\"parentId\":" + str(parent_id);
@@ -197,6 +207,10 @@ Result<ExecutionRecord> ExecutionRecord::from_json(const json::value& value) {
     if (const auto* b = c.if_contains("branchesEventId"))
       r.branches_event_id = b->to_number<std::int64_t>();
     if (const auto* b = c.if_contains("branches")) r.branches = json::value_to<std::string>(*b);
+    if (const auto* t = c.if_contains("taskToken")) {
+      r.task_token = json::value_to<std::string>(*t);
+      r.task_deadline = c.at("taskDeadline").to_number<std::int64_t>();
+    }
     r.last_event_id = o.at("lastEventId").to_number<std::int64_t>();
     if (const auto* p = o.if_contains("parentId")) {
       r.parent_id = json::value_to<std::string>(*p);

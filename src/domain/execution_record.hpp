@@ -27,6 +27,7 @@ enum class Phase {
   kDone,       // final
   kStart,      // a branch execution written by its parent, not begun yet
   kBranches,   // a Parallel or Map state waits for its branch executions
+  kCallback,   // a .waitForTaskToken task waits for its token (until `due`, if set)
 };
 
 // What a Parallel/Map state knows of each of its branches, one character per branch index.
@@ -61,6 +62,11 @@ struct ExecutionRecord {
   Phase phase = Phase::kTask;
   EpochMillis due = 0;
   std::int64_t last_event_id = 0;
+
+  // A .waitForTaskToken task: the token of the current attempt ($$.Task.Token) and when the
+  // whole wait ends (the state's TimeoutSeconds; 0: none). Heartbeats move `due`, not this.
+  std::string task_token;
+  EpochMillis task_deadline = 0;
 
   // While phase == kBranches: the id of the ParallelStateStarted/MapStateStarted event (it
   // names this run's branch executions) and the state of each branch.

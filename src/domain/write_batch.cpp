@@ -26,6 +26,8 @@ const char* table_name(Table table) {
       return "timers";
     case Table::kStateMachines:
       return "state_machines";
+    case Table::kTaskTokens:
+      return "task_tokens";
   }
   return "meta";
 }

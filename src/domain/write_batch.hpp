@@ -21,8 +21,9 @@ enum class Table : std::uint8_t {
   kMeta,               // schema version, counters
   kTimers,             // big-endian u64 due ms + kind + execution id -> "" (see timer_key)
   kStateMachines,      // name + '\0' + big-endian u64 version -> registered version (JSON)
+  kTaskTokens,         // task token -> {executionId, state: waiting|succeeded|failed|timedOut}
 };
-inline constexpr std::size_t kTableCount = 11;
+inline constexpr std::size_t kTableCount = 12;
 
 const char* table_name(Table table);
 

@@ -35,6 +35,9 @@ commands:
   workflows register NAME FILE            validate FILE and register it as a new version of NAME
   workflows reload                        re-read the daemon's workflows directory
   backup PATH                             consistent hot copy of the LMDB store into PATH
+  tasks success TOKEN OUTPUT_JSON         SendTaskSuccess for a .waitForTaskToken task
+  tasks failure TOKEN [--error=E] [--cause=C]
+  tasks heartbeat TOKEN
   log-level [debug|info|warn|error]       show or set the daemon's log level
   ping
 
@@ -126,6 +129,19 @@ json::object build_request(const Options& o, std::string& problem) {
       return {{"command", "workflows.register"}, {"name", w[2]}, {"definition", *text}};
     }
   }
+  if (w[0] == "tasks" && w.size() >= 3) {
+    if (w[1] == "success" && w.size() == 4) {
+      boost::system::error_code ec;
+      json::value output = json::parse(w[3], ec);
+      if (ec) {
+        problem = "OUTPUT_JSON is not JSON: " + ec.message();
+        return {};
+      }
+      return {{"command", "tasks.success"}, {"taskToken", w[2]}, {"output", output}};
+    }
+    if ((w[1] == "failure" || w[1] == "heartbeat") && w.size() == 3)
+      return {{"command", "tasks." + w[1]}, {"taskToken", w[2]}};
+  }
   if (w[0] == "backup" && w.size() == 2)
     return {{"command", "backup"},
             {"path", std::filesystem::absolute(w[1]).lexically_normal().string()}};
@@ -176,6 +192,10 @@ int main(int argc, char** argv) {
   json::object request = build_request(o, problem);
   if (!problem.empty()) return usage(problem);
   for (const auto& [name, value] : o.flags) {
+    if (request.at("command") == "tasks.failure" && (name == "error" || name == "cause")) {
+      request[name] = value;
+      continue;
+    }
     if (request.at("command") != "executions.list") return usage("unknown option --" + name);
     if (name != "state-machine" && name != "status" && name != "limit" && name != "cursor")
       return usage("unknown option --" + name);

@@ -155,6 +155,7 @@ std::string render(const std::string& command, const json::value& r) {
       return "backup written to " + text(r, "path") + " (" + text(r, "bytes") + " bytes in " +
              text(r, "millis") + " ms)\n";
     if (command == "log-level") return "log level: " + text(r, "level") + "\n";
+    if (command.rfind("tasks.", 0) == 0) return command.substr(6) + " accepted\n";
   } catch (const std::exception&) {
     // An answer of an unexpected shape (a newer daemon): show it as it came.
   }

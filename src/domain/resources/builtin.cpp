@@ -30,8 +30,24 @@ const std::map<std::string, Entry>& catalogue() {
 
 }  // namespace
 
+namespace {
+constexpr std::string_view kWaitForTaskToken = ".waitForTaskToken";
+}  // namespace
+
+bool waits_for_task_token(const std::string& resource) {
+  return resource.size() > kWaitForTaskToken.size() &&
+         resource.compare(resource.size() - kWaitForTaskToken.size(), kWaitForTaskToken.size(),
+                          kWaitForTaskToken) == 0;
+}
+
+std::string base_resource(const std::string& resource) {
+  return waits_for_task_token(resource)
+             ? resource.substr(0, resource.size() - kWaitForTaskToken.size())
+             : resource;
+}
+
 std::optional<ResourceInfo> find_resource(const std::string& resource) {
-  auto it = catalogue().find(resource);
+  auto it = catalogue().find(base_resource(resource));
   if (it == catalogue().end()) return std::nullopt;
   return it->second.info;
 }

@@ -22,6 +22,11 @@ struct ResourceInfo {
   bool admission_check = false;
 };
 
+// Any resource may end in ".waitForTaskToken": it runs, then the state waits for
+// SendTaskSuccess/Failure with $$.Task.Token. find_resource looks through the suffix.
+bool waits_for_task_token(const std::string& resource);
+std::string base_resource(const std::string& resource);
+
 std::optional<ResourceInfo> find_resource(const std::string& resource);
 
 // Runs a kInline resource.
