@@ -22,6 +22,16 @@ const char* table_name(Table table) {
       return "open_executions";
     case Table::kMeta:
       return "meta";
+    case Table::kLedgerAccounts:
+      return "ledger_accounts";
+    case Table::kLedgerEscrows:
+      return "ledger_escrows";
+    case Table::kLedgerJournal:
+      return "ledger_journal";
+    case Table::kLedgerJournalIndex:
+      return "ledger_journal_index";
+    case Table::kLedgerJournalHeads:
+      return "ledger_journal_heads";
   }
   return "meta";
 }

@@ -19,8 +19,14 @@ enum class Table : std::uint8_t {
   kStripeIdempotency,  // simulator: Idempotency-Key -> stored response (JSON)
   kOpenExecutions,     // execution id -> "" while not final: what recovery resumes at start
   kMeta,               // schema version, counters
+  // The ledger (src/domain/ledger/keys.hpp has the key layouts).
+  kLedgerAccounts,      // account + '\0' + currency -> balance row (JSON)
+  kLedgerEscrows,       // escrow id -> escrow (JSON)
+  kLedgerJournal,       // idempotency key -> journal entry (JSON)
+  kLedgerJournalIndex,  // account + '\0' + big-endian u64 sequence -> journal entry id
+  kLedgerJournalHeads,  // account -> last sequence in its journal index (decimal)
 };
-inline constexpr std::size_t kTableCount = 9;
+inline constexpr std::size_t kTableCount = 14;
 
 const char* table_name(Table table);
 
