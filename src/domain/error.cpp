@@ -38,6 +38,24 @@ std::string_view error_name(ErrorCode code) {
       return "Timeout";
     case ErrorCode::kInternal:
       return "InternalError";
+    case ErrorCode::kInsufficientFunds:
+      return "InsufficientFunds";
+    case ErrorCode::kUnknownEscrow:
+      return "UnknownEscrow";
+    case ErrorCode::kEscrowResolved:
+      return "EscrowResolved";
+    case ErrorCode::kEscrowFrozen:
+      return "EscrowFrozen";
+    case ErrorCode::kCurrencyMismatch:
+      return "CurrencyMismatch";
+    case ErrorCode::kEscrowExists:
+      return "EscrowExists";
+    case ErrorCode::kEscrowNotFrozen:
+      return "EscrowNotFrozen";
+    case ErrorCode::kEscrowNotExpired:
+      return "EscrowNotExpired";
+    case ErrorCode::kIdempotencyConflict:
+      return "IdempotencyConflict";
   }
   return "InternalError";
 }
@@ -54,10 +72,19 @@ unsigned http_status(ErrorCode code) {
     case ErrorCode::kStateMachineDoesNotExist:
     case ErrorCode::kExecutionDoesNotExist:
     case ErrorCode::kNotFound:
+    case ErrorCode::kUnknownEscrow:
       return 404;
     case ErrorCode::kMethodNotAllowed:
       return 405;
     case ErrorCode::kExecutionAlreadyExists:
+    case ErrorCode::kInsufficientFunds:
+    case ErrorCode::kEscrowResolved:
+    case ErrorCode::kEscrowFrozen:
+    case ErrorCode::kCurrencyMismatch:
+    case ErrorCode::kEscrowExists:
+    case ErrorCode::kEscrowNotFrozen:
+    case ErrorCode::kEscrowNotExpired:
+    case ErrorCode::kIdempotencyConflict:
       return 409;
     case ErrorCode::kPayloadTooLarge:
       return 413;

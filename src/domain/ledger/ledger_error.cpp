@@ -40,9 +40,44 @@ LedgerError from_error(const Error& error) {
 
 Error to_error(const LedgerError& error) {
   ErrorCode code = ErrorCode::kInvalidRequest;
-  if (error.code == LedgerErrc::kInvalidAmount) code = ErrorCode::kInvalidAmount;
-  if (error.code == LedgerErrc::kUnknownEscrow) code = ErrorCode::kNotFound;
-  if (error.code == LedgerErrc::kInternal) code = ErrorCode::kInternal;
+  switch (error.code) {
+    case LedgerErrc::kInsufficientFunds:
+      code = ErrorCode::kInsufficientFunds;
+      break;
+    case LedgerErrc::kUnknownEscrow:
+      code = ErrorCode::kUnknownEscrow;
+      break;
+    case LedgerErrc::kEscrowResolved:
+      code = ErrorCode::kEscrowResolved;
+      break;
+    case LedgerErrc::kEscrowFrozen:
+      code = ErrorCode::kEscrowFrozen;
+      break;
+    case LedgerErrc::kCurrencyMismatch:
+      code = ErrorCode::kCurrencyMismatch;
+      break;
+    case LedgerErrc::kInvalidAmount:
+      code = ErrorCode::kInvalidAmount;
+      break;
+    case LedgerErrc::kInvalidParameters:
+      code = ErrorCode::kInvalidRequest;
+      break;
+    case LedgerErrc::kEscrowExists:
+      code = ErrorCode::kEscrowExists;
+      break;
+    case LedgerErrc::kEscrowNotFrozen:
+      code = ErrorCode::kEscrowNotFrozen;
+      break;
+    case LedgerErrc::kEscrowNotExpired:
+      code = ErrorCode::kEscrowNotExpired;
+      break;
+    case LedgerErrc::kIdempotencyConflict:
+      code = ErrorCode::kIdempotencyConflict;
+      break;
+    case LedgerErrc::kInternal:
+      code = ErrorCode::kInternal;
+      break;
+  }
   return Error(code, std::string(asl_error_name(error.code)) + ": " + error.message);
 }
 

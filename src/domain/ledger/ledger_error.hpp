@@ -45,8 +45,9 @@ using LedgerResult = Result<T, LedgerError>;
 // anything else is a parameter error. The message is kept.
 LedgerError from_error(const Error& error);
 
-// For the HTTP face: InvalidAmount -> kInvalidAmount, UnknownEscrow -> kNotFound, Internal ->
-// kInternal, the rest kInvalidRequest; the message is prefixed with the ledger name.
+// For the HTTP face: each named refusal has its own ErrorCode (InsufficientFunds, UnknownEscrow,
+// EscrowResolved, ... as 409/404), InvalidAmount -> kInvalidAmount, InvalidParameters ->
+// kInvalidRequest, Internal -> kInternal; the message is prefixed with the ledger name.
 Error to_error(const LedgerError& error);
 
 }  // namespace settled::ledger
