@@ -32,6 +32,8 @@ const char* table_name(Table table) {
       return "ledger_journal_index";
     case Table::kLedgerJournalHeads:
       return "ledger_journal_heads";
+    case Table::kLedgerExpiry:
+      return "ledger_expiry";
   }
   return "meta";
 }

@@ -25,8 +25,9 @@ enum class Table : std::uint8_t {
   kLedgerJournal,       // idempotency key -> journal entry (JSON)
   kLedgerJournalIndex,  // account + '\0' + big-endian u64 sequence -> journal entry id
   kLedgerJournalHeads,  // account -> last sequence in its journal index (decimal)
+  kLedgerExpiry,        // big-endian u64 due millis + escrow id -> "": holds that expire by time
 };
-inline constexpr std::size_t kTableCount = 14;
+inline constexpr std::size_t kTableCount = 15;
 
 const char* table_name(Table table);
 

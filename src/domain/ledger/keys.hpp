@@ -75,4 +75,23 @@ inline std::optional<std::uint64_t> decode_journal_head(std::string_view text) {
   return value;
 }
 
+// Table::kLedgerExpiry: big-endian u64 due time (epoch millis) + escrow id, so a scan from the
+// start lists holds in the order they fall due. Written by the hold, erased by the resolution.
+inline std::string expiry_key(std::int64_t due, std::string_view escrow_id) {
+  std::string key;
+  const auto value = static_cast<std::uint64_t>(due < 0 ? 0 : due);
+  for (int shift = 56; shift >= 0; shift -= 8)
+    key.push_back(static_cast<char>((value >> shift) & 0xff));
+  key.append(escrow_id);
+  return key;
+}
+
+// (due, escrow id) back from an expiry key; nullopt if it is not one.
+inline std::optional<std::pair<std::int64_t, std::string>> parse_expiry_key(std::string_view key) {
+  if (key.size() < 9) return std::nullopt;
+  std::uint64_t due = 0;
+  for (std::size_t i = 0; i < 8; ++i) due = (due << 8) | static_cast<unsigned char>(key[i]);
+  return std::make_pair(static_cast<std::int64_t>(due), std::string(key.substr(8)));
+}
+
 }  // namespace settled::ledger
