@@ -1,5 +1,6 @@
 // settled: the daemon. Wiring only: configuration, stores, actors, listeners, signals.
 
+#include "actors/accounts_router.hpp"
 #include "actors/admin_api.hpp"
 #include "actors/alerts_actor.hpp"
 #include "actors/executions_actor.hpp"
@@ -52,6 +53,7 @@ class SettledConfig : public caf::actor_system_config {
   std::vector<std::string> api_key_hashes;
   std::size_t shutdown_timeout = 10;
   std::string alert_webhook;  // empty: alerts go to the log and the metric only
+  std::size_t ledger_passivate_seconds = 30;
 
   SettledConfig() {
     // Work sharing beat work stealing by about 40 % on two cores (bench/engine_bench.cpp):
@@ -78,6 +80,8 @@ class SettledConfig : public caf::actor_system_config {
              "SHA-256 hex of each accepted /v1 API key (empty: local-only mode)")
         .add(alert_webhook, "alert-webhook",
              "http:// URL that alerts are POSTed to as JSON (retried)")
+        .add(ledger_passivate_seconds, "ledger-passivate-seconds",
+             "seconds an idle account actor lives before it is passivated")
         .add(shutdown_timeout, "shutdown-timeout",
              "seconds a SIGTERM may take to drain before the daemon exits regardless");
   }
@@ -165,6 +169,9 @@ std::string validate(SettledConfig& cfg, std::string& host, std::uint16_t& port,
   if (cfg.shutdown_timeout == 0 || cfg.shutdown_timeout > 3600)
     return invalid("shutdown-timeout", std::to_string(cfg.shutdown_timeout), "1 to 3600 seconds");
   if (cfg.data_dir.empty()) return invalid("data-dir", "", "a directory");
+  if (cfg.ledger_passivate_seconds == 0 || cfg.ledger_passivate_seconds > 86400)
+    return invalid("ledger-passivate-seconds", std::to_string(cfg.ledger_passivate_seconds),
+                   "1 to 86400 seconds");
   if (!cfg.alert_webhook.empty()) {
     if (auto url = adapters::parse_webhook_url(cfg.alert_webhook); !url)
       return invalid("alert-webhook", cfg.alert_webhook, url.error().message);
@@ -287,6 +294,11 @@ int main(int argc, char** argv) {
     actors::AlertsOptions alerts_options;
     alerts_options.webhook_url = cfg.alert_webhook;
     engine->alerts = actors::spawn_alerts(system, alerts_options, *db);
+    actors::AccountsDeps ledger_deps{*db, engine->store, engine->now, {}};
+    ledger_deps.options.passivate_after = std::chrono::seconds(cfg.ledger_passivate_seconds);
+    ledger_deps.options.sweep_every = std::min<std::chrono::milliseconds>(
+        ledger_deps.options.passivate_after, std::chrono::seconds(5));
+    engine->ledger = actors::spawn_accounts(system, std::move(ledger_deps));
     auto executions = actors::spawn_executions(system, engine);
     caf::scoped_actor self{system};
 
@@ -407,6 +419,9 @@ int main(int argc, char** argv) {
     self->receive([](const caf::down_msg&) {},
                   caf::after(std::chrono::seconds(cfg.shutdown_timeout)) >>
                       [] { adapters::log(LogLevel::kWarn, "shutdown.executions_slow"); });
+    // The ledger answers nothing more; commits its account actors sent are in the store's
+    // mailbox already and land before the barrier below.
+    self->send_exit(engine->ledger, caf::exit_reason::user_shutdown);
     self->request(engine->store, std::chrono::seconds(cfg.shutdown_timeout),
                   actors::commit_atom::value, WriteBatch{})
         .receive([](actors::StoreReply&) {},
