@@ -15,6 +15,24 @@
 namespace settled::testing {
 
 class LedgerTest : public OpsTest {
+ public:
+  static std::int64_t epoch_millis_now() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+
+  static std::string iso(std::int64_t millis) {
+    const std::time_t secs = static_cast<std::time_t>(millis / 1000);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[80];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                  static_cast<int>(millis % 1000));
+    return buf;
+  }
+
  protected:
   HttpResult op(const std::string& operation, const std::string& key,
                 const boost::json::object& parameters) {
@@ -84,23 +102,6 @@ class LedgerTest : public OpsTest {
     if (ec || !value.is_object()) return {};
     EXPECT_EQ(value.at("discrepancies").as_array().size(), 0u) << r.out;
     return value.as_object();
-  }
-
-  static std::int64_t epoch_millis_now() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-  }
-
-  static std::string iso(std::int64_t millis) {
-    const std::time_t secs = static_cast<std::time_t>(millis / 1000);
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    char buf[80];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                  static_cast<int>(millis % 1000));
-    return buf;
   }
 };
 
