@@ -61,7 +61,18 @@ TEST(LedgerWrites, TableNames) {
   EXPECT_STREQ(table_name(Table::kLedgerJournal), "ledger_journal");
   EXPECT_STREQ(table_name(Table::kLedgerJournalIndex), "ledger_journal_index");
   EXPECT_STREQ(table_name(Table::kLedgerJournalHeads), "ledger_journal_heads");
-  EXPECT_EQ(static_cast<std::size_t>(Table::kLedgerJournalHeads) + 1, kTableCount);
+  EXPECT_STREQ(table_name(Table::kLedgerExpiry), "ledger_expiry");
+  EXPECT_EQ(static_cast<std::size_t>(Table::kLedgerExpiry) + 1, kTableCount);
+}
+
+TEST(LedgerWrites, ExpiryKeysSortByDueTimeAndRoundTrip) {
+  const std::string early = expiry_key(1'000, "zz"), late = expiry_key(2'000, "aa");
+  EXPECT_LT(early, late);
+  const auto parsed = parse_expiry_key(late);
+  ASSERT_TRUE(parsed.has_value());
+  EXPECT_EQ(parsed->first, 2'000);
+  EXPECT_EQ(parsed->second, "aa");
+  EXPECT_FALSE(parse_expiry_key("short").has_value());
 }
 
 }  // namespace
