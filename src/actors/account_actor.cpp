@@ -112,7 +112,7 @@ caf::behavior account_behavior(Self* self, AccountDeps deps) {
 }  // namespace
 
 caf::actor spawn_account(caf::local_actor* router, AccountDeps deps) {
-  return router->spawn<caf::linked>(account_behavior, std::move(deps));
+  return router->spawn<caf::monitored>(account_behavior, std::move(deps));
 }
 
 }  // namespace settled::actors

@@ -316,7 +316,7 @@ void sweep(Self* self) {
     Home& h = it->second;
     if (h.in_flight == 0 && now - h.last_used >= st.deps.options.passivate_after) {
       st.home_of.erase(h.actor.address());
-      self->unlink_from(h.actor);
+      self->demonitor(h.actor);
       self->send_exit(h.actor, caf::exit_reason::user_shutdown);
       ++st.passivated;
       it = st.homes.erase(it);
@@ -364,16 +364,18 @@ caf::behavior router_behavior(Self* self, AccountsDeps deps) {
     adapters::log(adapters::LogLevel::kInfo, "ledger.expiries_loaded", {{"holds", st.due.size()}});
   arm_expiry(self);
   self->send(self, sweep_atom::value);
-  self->set_exit_handler([self](caf::exit_msg& msg) {
+  self->set_down_handler([self](caf::down_msg& msg) {
     auto& s = self->state;
     auto it = s.home_of.find(msg.source);
-    if (it == s.home_of.end()) {
-      self->quit(msg.reason);  // our own shutdown; linked account actors follow
-      return;
-    }
+    if (it == s.home_of.end()) return;  // passivated
     const std::string account = it->second;
     s.home_of.erase(it);
     account_crashed(self, account, msg.reason);
+  });
+  // Our own shutdown: the account actors go with us (they are monitored, not linked).
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    for (auto& [account, home] : self->state.homes) self->send_exit(home.actor, msg.reason);
+    self->quit(msg.reason);
   });
   const auto start = [self](TaskAttempt& attempt, Replier replier) {
     auto& s = self->state;
