@@ -60,6 +60,9 @@ struct RouterState {
   std::unordered_map<std::string, Home> homes;
   std::map<caf::actor_addr, std::string> home_of;
   std::uint64_t passivated = 0;
+  // Accounts whose actor died with a commit possibly still in the store's mailbox: their next
+  // operations wait here until a barrier commit has passed it.
+  std::unordered_map<std::string, std::vector<std::uint64_t>> quarantined;
   // escrow id -> (payer, payee) of each hold of it in flight
   std::unordered_map<std::string, std::vector<std::pair<std::string, std::string>>> holds;
   // Expiry: due time per escrow, ordered; escrows whose expire is running.
@@ -136,6 +139,10 @@ Home& home_actor(Self* self, const std::string& account) {
 
 void dispatch(Self* self, std::uint64_t id) {
   auto& p = self->state.pending.at(id);
+  if (auto q = self->state.quarantined.find(p.home); q != self->state.quarantined.end()) {
+    q->second.push_back(id);
+    return;
+  }
   Home& home = home_actor(self, p.home);
   home.in_flight += 1;
   home.last_used = std::chrono::steady_clock::now();
@@ -338,14 +345,23 @@ void account_crashed(Self* self, const std::string& account, const caf::error& r
   std::vector<std::uint64_t> lost;
   for (const auto& [id, p] : st.pending)
     if (p.home == account && st.locks.admitted(id)) lost.push_back(id);
+  st.quarantined[account];
   self->request(st.deps.store, caf::infinite, commit_atom::value, WriteBatch{})
       .then(
-          [self, lost](StoreReply&) {
+          [self, lost, account](StoreReply&) {
+            auto& s = self->state;
+            std::vector<std::uint64_t> deferred = std::move(s.quarantined[account]);
+            s.quarantined.erase(account);
+            // Admitted before anything the failures below may admit: first to the new actor.
+            for (std::uint64_t id : deferred)
+              if (s.pending.count(id)) dispatch(self, id);
             std::vector<LedgerJobDone> failed;
             for (std::uint64_t id : lost) {
               LedgerJobDone d;
               d.id = id;
-              d.store_error = Error(ErrorCode::kInternal, "the account actor failed");
+              d.store_error = Error(ErrorCode::kInternal,
+                                    "the account actor failed; the outcome is unknown: retry with "
+                                    "the same idempotency key (it replays what committed)");
               failed.push_back(std::move(d));
             }
             job_done(self, failed);
