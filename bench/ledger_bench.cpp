@@ -41,7 +41,9 @@ struct Ledger {
   caf::actor store, router;
 
   Ledger() {
-    config.set("scheduler.policy", caf::atom("sharing"));
+    // As the daemon: the sharing scheduler (SETTLED_SCHEDULER=stealing to compare).
+    const char* policy = std::getenv("SETTLED_SCHEDULER");
+    config.set("scheduler.policy", caf::atom_from_string(policy ? policy : "sharing"));
     system = std::make_unique<caf::actor_system>(config);
     auto opened = adapters::LmdbStore::open({dir.path(), std::size_t{16} << 30, true});
     if (!opened) throw std::runtime_error(opened.error().message);
