@@ -6,15 +6,21 @@
 #include "actors/task_callback_request.hpp"
 #include "adapters/backup.hpp"
 #include "adapters/execution_queries.hpp"
+#include "adapters/ledger_reader.hpp"
 #include "adapters/log.hpp"
+#include "adapters/metrics.hpp"
 #include "adapters/state_machine_store.hpp"
 #include "adapters/workflow_loader.hpp"
 #include "domain/asl/parser.hpp"
+#include "domain/ledger/reconcile.hpp"
 
 #include <boost/json.hpp>
 
+#include <array>
 #include <atomic>
 #include <chrono>
+#include <map>
+#include <set>
 #include <thread>
 
 namespace settled::actors {
@@ -57,6 +63,7 @@ struct AdminState {
 };
 
 using Self = caf::stateful_actor<AdminState>;
+using LmdbStorePtr = std::shared_ptr<adapters::LmdbStore>;
 
 Result<std::string> string_field(const json::object& request, const char* name) {
   const json::value* v = request.if_contains(name);
@@ -288,6 +295,86 @@ void task_callback(Self* self, const std::string& kind, const json::object& requ
   self->send(self->state.deps.executions, task_callback_atom::value, std::move(*callback));
 }
 
+// reconcile: every ledger table read in one read transaction (a consistent snapshot while the
+// daemon keeps committing), then the domain's invariants. Off the actor threads: it reads
+// everything.
+void reconcile(Self* self, AdminReply reply) {
+  std::thread([db = self->state.deps.engine->db, reply] {
+    const auto started = std::chrono::steady_clock::now();
+    auto input = adapters::read_reconcile_input(*db);
+    if (!input) return reply(input.error());
+    const auto found = ledger::reconcile(*input);
+    adapters::Metrics::instance().ledger_reconciled(found.size());
+    // Per currency: what the balances add up to, next to what came in and went out.
+    std::map<std::string, std::array<std::int64_t, 5>> totals;
+    for (const auto& b : input->balances) {
+      auto& t = totals[b.currency];
+      t[0] += b.available;
+      t[1] += b.held;
+      t[2] += b.frozen;
+      t[3] += b.external_in;
+      t[4] += b.external_out;
+    }
+    json::object currencies;
+    for (const auto& [currency, t] : totals)
+      currencies[currency] = json::object{
+          {"available", t[0]}, {"held", t[1]}, {"frozen", t[2]}, {"in", t[3]}, {"out", t[4]}};
+    json::array discrepancies;
+    for (const auto& d : found) discrepancies.push_back(ledger::to_json(d));
+    std::set<std::string> accounts;
+    for (const auto& b : input->balances) accounts.insert(b.account);
+    const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::steady_clock::now() - started)
+                            .count();
+    if (!found.empty())
+      adapters::log(adapters::LogLevel::kError, "ledger.discrepancies",
+                    {{"count", found.size()}, {"first", ledger::to_json(found.front())}});
+    reply(json::value{{"ok", found.empty()},
+                      {"accounts", accounts.size()},
+                      {"balances", input->balances.size()},
+                      {"escrows", input->escrows.size()},
+                      {"journalEntries", input->entries.size()},
+                      {"currencies", std::move(currencies)},
+                      {"discrepancies", std::move(discrepancies)},
+                      {"millis", millis}});
+  }).detach();
+}
+
+Result<json::value> ledger_read(const std::string& command, const LmdbStorePtr& db,
+                                const json::object& request) {
+  if (command == "escrow") {
+    auto id = string_field(request, "escrowId");
+    if (!id) return id.error();
+    auto out = adapters::read_escrow(*db, *id);
+    if (!out) return out.error();
+    return json::value(std::move(*out));
+  }
+  auto account = string_field(request, "account");
+  if (!account) return account.error();
+  if (command == "balances") {
+    auto out = adapters::read_account(*db, *account);
+    if (!out) return out.error();
+    return json::value(std::move(*out));
+  }
+  std::uint64_t after = 0;
+  std::size_t limit = 1000;
+  for (const char* name : {"after", "limit"}) {
+    if (const json::value* v = request.if_contains(name)) {
+      if (!v->is_int64() && !v->is_uint64())
+        return Error{ErrorCode::kInvalidRequest,
+                     std::string("\"") + name + "\" must be an integer"};
+      const auto n = v->to_number<std::int64_t>();
+      if (n < 0) return Error{ErrorCode::kInvalidRequest, std::string(name) + " must be >= 0"};
+      (std::string_view(name) == "after" ? after : limit) = static_cast<std::uint64_t>(n);
+    }
+  }
+  if (limit == 0 || limit > 10000)
+    return Error{ErrorCode::kInvalidRequest, "limit must be between 1 and 10000"};
+  auto out = adapters::read_journal(*db, *account, after, limit);
+  if (!out) return out.error();
+  return json::value(std::move(*out));
+}
+
 void dispatch(Self* self, AdminCommand& cmd) {
   const auto& c = cmd.command;
   const auto& r = cmd.request;
@@ -316,13 +403,16 @@ void dispatch(Self* self, AdminCommand& cmd) {
   if (c == "tasks.success" || c == "tasks.failure" || c == "tasks.heartbeat")
     return task_callback(self, c.substr(6), r, std::move(reply));
   if (c == "log-level") return reply(log_level(r));
+  if (c == "reconcile") return reconcile(self, std::move(reply));
+  if (c == "balances" || c == "journal" || c == "escrow")
+    return reply(ledger_read(c, deps.engine->db, r));
   reply(Error{ErrorCode::kInvalidRequest,
               "unknown command \"" + c +
                   "\" (known: ping, status, executions.list, executions.describe, "
                   "executions.history, executions.stop, executions.redrive, ingest.pause, "
                   "ingest.resume, workflows.list, workflows.validate, workflows.register, "
                   "workflows.reload, backup, log-level, tasks.success, tasks.failure, "
-                  "tasks.heartbeat)"});
+                  "tasks.heartbeat, balances, journal, escrow, reconcile)"});
 }
 
 caf::behavior admin_behavior(Self* self, AdminApiDeps deps) {

@@ -509,6 +509,7 @@ class Execution {
         });
         break;
       case ResourceKind::kRemote:
+      case ResourceKind::kLedger:
         commit_then(
             [this, attempt = std::move(attempt)]() mutable { call_remote(std::move(attempt)); });
         break;
@@ -533,26 +534,29 @@ class Execution {
                                                 : engine_->default_task_timeout;
     const std::int64_t entered = rec_.entered_event_id;
     const std::int64_t retry = rec_.retry_count;
-    self_->request(engine_->stripe, timeout, charge_atom::value, std::move(attempt))
-        .then(
-            [this, entered, retry](TaskOutcome& outcome) {
-              if (entered != rec_.entered_event_id || retry != rec_.retry_count) return;
-              if (const asl::State* s = current_state()) task_done(*s, std::move(outcome));
-            },
-            [this, entered, retry, timeout](caf::error& err) {
-              if (entered != rec_.entered_event_id || retry != rec_.retry_count) return;
-              const asl::State* s = current_state();
-              if (!s) return;
-              if (err == caf::sec::request_timeout) {
-                task_done(*s,
-                          TaskOutcome::failure(std::string(asl::errors::kTimeout),
+    // settled:ledger.* go to the accounts router, which answers after its own commit.
+    const bool ledger = find_resource(attempt.resource)->kind == ResourceKind::kLedger;
+    auto pending =
+        ledger ? self_->request(engine_->ledger, timeout, ledger_atom::value, std::move(attempt))
+               : self_->request(engine_->stripe, timeout, charge_atom::value, std::move(attempt));
+    pending.then(
+        [this, entered, retry](TaskOutcome& outcome) {
+          if (entered != rec_.entered_event_id || retry != rec_.retry_count) return;
+          if (const asl::State* s = current_state()) task_done(*s, std::move(outcome));
+        },
+        [this, entered, retry, timeout](caf::error& err) {
+          if (entered != rec_.entered_event_id || retry != rec_.retry_count) return;
+          const asl::State* s = current_state();
+          if (!s) return;
+          if (err == caf::sec::request_timeout) {
+            task_done(*s, TaskOutcome::failure(std::string(asl::errors::kTimeout),
                                                "Task timed out after " +
                                                    std::to_string(timeout.count()) + " seconds"));
-              } else {
-                task_done(*s, TaskOutcome::failure(std::string(asl::errors::kTaskFailed),
-                                                   "task worker failed: " + caf::to_string(err)));
-              }
-            });
+          } else {
+            task_done(*s, TaskOutcome::failure(std::string(asl::errors::kTaskFailed),
+                                               "task worker failed: " + caf::to_string(err)));
+          }
+        });
   }
 
   void task_done(const asl::State& state, TaskOutcome outcome, bool from_callback = false) {

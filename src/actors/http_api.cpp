@@ -4,17 +4,22 @@
 #include "actors/state_machines_actor.hpp"
 #include "actors/task_callback_request.hpp"
 #include "adapters/history_reader.hpp"
+#include "adapters/ledger_reader.hpp"
 #include "adapters/metrics.hpp"
 #include "adapters/state_machine_store.hpp"
 #include "adapters/stripe_simulator.hpp"
 #include "domain/execution_record.hpp"
+#include "domain/ledger/journal.hpp"
 #include "domain/resources/payment_validation.hpp"
 #include "domain/storage_keys.hpp"
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <initializer_list>
 #include <random>
+#include <variant>
 
 namespace settled::actors {
 
@@ -130,6 +135,28 @@ class HttpApi {
         (s[2] == "success" || s[2] == "failure" || s[2] == "heartbeat")) {
       if (!post) return respond(method_not_allowed(req));
       return task_callback(s[2], req, std::move(respond));
+    }
+    if (s.size() >= 3 && s[0] == "v1" && s[1] == "accounts") {
+      if (s.size() == 3) {
+        if (!get) return respond(method_not_allowed(req));
+        return respond(account(s[2]));
+      }
+      if (s.size() == 4 && s[3] == "journal") {
+        if (!get) return respond(method_not_allowed(req));
+        return respond(journal(s[2], target.query));
+      }
+      if (s.size() == 4 && s[3] == "deposits") {
+        if (!post) return respond(method_not_allowed(req));
+        return deposit(s[2], req, std::move(respond));
+      }
+    }
+    if (s.size() == 3 && s[0] == "v1" && s[1] == "escrows") {
+      if (!get) return respond(method_not_allowed(req));
+      return respond(escrow(s[2]));
+    }
+    if (s.size() == 3 && s[0] == "v1" && s[1] == "ledger" && s[2] == "operations") {
+      if (!post) return respond(method_not_allowed(req));
+      return ledger_operation(req, std::move(respond));
     }
     if (s.size() == 4 && s[0] == "v1" && s[1] == "records") {
       if (!get) return respond(method_not_allowed(req));
@@ -252,6 +279,116 @@ class HttpApi {
       return error_response(ErrorCode::kStateMachineDoesNotExist,
                             "state machine \"" + name + "\" has no version " + version_text);
     return json_response(200, stored->to_json());
+  }
+
+  // The body as a JSON object whose fields are all in `allowed`, or the error response.
+  static std::variant<json::object, HttpResponse> object_body(
+      const HttpRequest& req, std::initializer_list<std::string_view> allowed) {
+    boost::system::error_code ec;
+    json::value body = json::parse(req.body, ec);
+    if (ec)
+      return error_response(ErrorCode::kInvalidJson,
+                            "request body is not valid JSON: " + ec.message());
+    if (!body.is_object())
+      return error_response(ErrorCode::kInvalidRequest, "request body must be a JSON object");
+    for (const auto& [key, value] : body.as_object()) {
+      if (std::find(allowed.begin(), allowed.end(), std::string_view(key)) != allowed.end())
+        continue;
+      std::string list;
+      for (std::string_view a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+      return error_response(ErrorCode::kInvalidRequest,
+                            "unknown field \"" + std::string(key) + "\" (allowed: " + list + ")");
+    }
+    return std::move(body.as_object());
+  }
+
+  // Runs one ledger operation through the accounts router; answers 201 when it committed now,
+  // 200 when its idempotency key had committed before (the stored result, nothing changed).
+  void run_ledger(std::string resource, json::value parameters, json::object& body, bool wrap,
+                  HttpResponder respond) {
+    const json::value* key = body.if_contains("idempotencyKey");
+    if (!key || !key->is_string() || key->as_string().empty() || key->as_string().size() > 255)
+      return respond(error_response(ErrorCode::kInvalidRequest,
+                                    "idempotencyKey is required: a string of 1-255 characters"));
+    if (!deps_.engine->ledger)
+      return respond(error_response(ErrorCode::kStoreUnavailable, "the ledger is not running"));
+    LedgerCall call;
+    call.attempt.resource = std::move(resource);
+    call.attempt.parameters = std::move(parameters);
+    call.attempt.idempotency_key = std::string(key->as_string());
+    call.reply = [respond = std::move(respond), wrap, key = call.attempt.idempotency_key,
+                  op = call.attempt.resource.substr(15)](LedgerReply reply) {
+      if (!reply.ok)
+        return respond(error_response(reply.http_error.code, reply.http_error.message));
+      const unsigned status = reply.replayed ? 200 : 201;
+      if (!wrap) return respond(json_response(status, reply.result));
+      respond(json_response(status, json::object{{"operation", op},
+                                                 {"idempotencyKey", key},
+                                                 {"replayed", reply.replayed},
+                                                 {"result", std::move(reply.result)}}));
+    };
+    caf::anon_send(deps_.engine->ledger, ledger_atom::value, std::move(call));
+  }
+
+  void deposit(const std::string& user, const HttpRequest& req, HttpResponder respond) {
+    auto parsed = object_body(req, {"amount", "currency", "idempotencyKey"});
+    if (auto* error = std::get_if<HttpResponse>(&parsed)) return respond(std::move(*error));
+    auto& body = std::get<json::object>(parsed);
+    json::object parameters{{"account", user}};
+    for (const char* field : {"amount", "currency"}) {
+      const json::value* v = body.if_contains(field);
+      if (!v)
+        return respond(
+            error_response(ErrorCode::kInvalidRequest, std::string(field) + " is required"));
+      parameters[field] = *v;
+    }
+    run_ledger("settled:ledger.deposit", std::move(parameters), body, false, std::move(respond));
+  }
+
+  void ledger_operation(const HttpRequest& req, HttpResponder respond) {
+    auto parsed = object_body(req, {"operation", "idempotencyKey", "parameters"});
+    if (auto* error = std::get_if<HttpResponse>(&parsed)) return respond(std::move(*error));
+    auto& body = std::get<json::object>(parsed);
+    const json::value* op = body.if_contains("operation");
+    if (!op || !op->is_string() || !ledger::parse_ledger_op(op->as_string()).has_value())
+      return respond(error_response(
+          ErrorCode::kInvalidRequest,
+          "operation is required: deposit, withdraw, hold, release, cancel, freeze, unfreeze, "
+          "split, transfer or expire"));
+    const json::value* parameters = body.if_contains("parameters");
+    if (!parameters || !parameters->is_object())
+      return respond(error_response(ErrorCode::kInvalidRequest,
+                                    "parameters is required and must be a JSON object"));
+    run_ledger("settled:ledger." + std::string(op->as_string()), *parameters, body, true,
+               std::move(respond));
+  }
+
+  HttpResponse account(const std::string& user) {
+    auto out = adapters::read_account(*deps_.engine->db, user);
+    if (!out) return error_response(out.error().code, out.error().message);
+    return json_response(200, *out);
+  }
+
+  HttpResponse journal(const std::string& user, const std::string& query) {
+    std::uint64_t after = 0;
+    std::size_t limit = 1000;
+    try {
+      if (auto a = query_param(query, "after"); !a.empty()) after = std::stoull(a);
+      if (auto l = query_param(query, "limit"); !l.empty()) limit = std::stoul(l);
+    } catch (const std::exception&) {
+      return error_response(ErrorCode::kInvalidRequest, "after and limit must be numbers");
+    }
+    if (limit == 0 || limit > 10000)
+      return error_response(ErrorCode::kInvalidRequest, "limit must be between 1 and 10000");
+    auto out = adapters::read_journal(*deps_.engine->db, user, after, limit);
+    if (!out) return error_response(out.error().code, out.error().message);
+    return json_response(200, *out);
+  }
+
+  HttpResponse escrow(const std::string& id) {
+    auto out = adapters::read_escrow(*deps_.engine->db, id);
+    if (!out) return error_response(out.error().code, out.error().message);
+    return json_response(200, *out);
   }
 
   HttpResponse describe(const std::string& id) {

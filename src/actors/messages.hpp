@@ -10,6 +10,7 @@
 
 #include <boost/json/value.hpp>
 
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -37,6 +38,10 @@ using timer_atom = caf::atom_constant<caf::atom("timer")>;
 using timer_fired_atom = caf::atom_constant<caf::atom("timerfired")>;
 // SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat for a .waitForTaskToken task.
 using task_callback_atom = caf::atom_constant<caf::atom("taskcb")>;
+// The accounts router: `ledger_atom, TaskAttempt -> TaskOutcome` for settled:ledger.* tasks,
+// `ledger_atom, LedgerCall` for callers outside the actor system (HTTP).
+using ledger_atom = caf::atom_constant<caf::atom("ledger")>;
+using ledger_stats_atom = caf::atom_constant<caf::atom("lstats")>;
 
 // The store's answer to a commit: after the fsync, or why it could not write.
 struct StoreReply {
@@ -84,8 +89,39 @@ struct StartResult {
   boost::json::object body;  // {executionId, status, startDate}
 };
 
+// A ledger operation's answer in both vocabularies: the ASL error name a workflow catches
+// ("Ledger.InsufficientFunds"; "States.TaskFailed" when the store could not commit) and the
+// HTTP error. `replayed`: the idempotency key had committed before; the stored result.
+struct LedgerReply {
+  bool ok = true;
+  boost::json::value result;
+  bool replayed = false;
+  std::string error;
+  std::string cause;
+  Error http_error;
+};
+using LedgerCallback = std::function<void(LedgerReply)>;
+
+// An operation asked from outside the actor system; `reply` runs on an actor thread.
+struct LedgerCall {
+  TaskAttempt attempt;
+  LedgerCallback reply;
+};
+
+// The router's bookkeeping, for tests and status.
+struct LedgerStats {
+  std::uint64_t accounts_alive = 0;  // account actors not passivated
+  std::uint64_t running = 0;         // operations admitted, not yet answered
+  std::uint64_t waiting = 0;         // operations queued behind a key
+  std::uint64_t passivated = 0;      // account actors passivated since start
+  std::uint64_t expiries_pending = 0;
+};
+
 }  // namespace settled::actors
 
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::LedgerCall)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::LedgerReply)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::LedgerStats)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::Alert)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::WriteBatch)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::TaskAttempt)

@@ -119,6 +119,21 @@ void LmdbStore::scan(Table table, std::string_view prefix,
   }
 }
 
+void LmdbStore::scan_snapshot(
+    const std::vector<Table>& tables,
+    const std::function<void(Table, std::string_view, std::string_view)>& visit) const {
+  auto txn = lmdb::txn::begin(env_.handle(), nullptr, MDB_RDONLY);
+  for (Table table : tables) {
+    auto cursor = lmdb::cursor::open(txn, dbi(table));
+    MDB_val key{0, nullptr}, value{0, nullptr};
+    bool found = lmdb::cursor_get(cursor.handle(), &key, &value, MDB_FIRST);
+    while (found) {
+      visit(table, as_view(key), as_view(value));
+      found = lmdb::cursor_get(cursor.handle(), &key, &value, MDB_NEXT);
+    }
+  }
+}
+
 std::size_t LmdbStore::count(Table table) const {
   auto txn = lmdb::txn::begin(env_.handle(), nullptr, MDB_RDONLY);
   MDB_stat stat;

@@ -48,6 +48,12 @@ class LmdbStore {
             const std::function<bool(std::string_view key, std::string_view value)>& visit,
             std::string_view start_after = {}) const;
 
+  // Visits every row of every table in `tables`, in that order and key order, inside ONE read
+  // transaction: a consistent snapshot across tables while the writer keeps committing.
+  void scan_snapshot(const std::vector<Table>& tables,
+                     const std::function<void(Table table, std::string_view key,
+                                              std::string_view value)>& visit) const;
+
   // Number of keys in a table (from LMDB's own page statistics: no scan).
   std::size_t count(Table table) const;
 

@@ -84,6 +84,22 @@ struct Metrics::Impl {
                                             .Name("settled_alerts_total")
                                             .Help("Alerts raised, by source")
                                             .Register(*registry);
+  prom::Family<prom::Counter>& ledger_ops =
+      prom::BuildCounter()
+          .Name("settled_ledger_operations_total")
+          .Help("Ledger operations answered, by op and outcome")
+          .Register(*registry);
+  prom::Family<prom::Gauge>& discrepancies =
+      prom::BuildGauge()
+          .Name("settled_ledger_discrepancies")
+          .Help("Discrepancies the last reconcile named (-1: none run since start)")
+          .Register(*registry);
+  prom::Family<prom::Counter>& reconciles = prom::BuildCounter()
+                                                .Name("settled_ledger_reconcile_runs_total")
+                                                .Help("Reconcile runs since start")
+                                                .Register(*registry);
+  prom::Gauge& discrepancies_gauge = discrepancies.Add({});
+  prom::Counter& reconcile_counter = reconciles.Add({});
   prom::Histogram& ack_histogram = ack.Add({}, latency_buckets());
   prom::Histogram& commit_histogram = commit_seconds.Add({}, latency_buckets());
   prom::Histogram& batch_histogram = batch.Add({}, batch_buckets());
@@ -92,7 +108,9 @@ struct Metrics::Impl {
   prom::Gauge& open_gauge = open.Add({});
 };
 
-Metrics::Metrics() : impl_(new Impl) {}
+Metrics::Metrics() : impl_(new Impl) {
+  impl_->discrepancies_gauge.Set(-1);
+}
 
 Metrics& Metrics::instance() {
   static Metrics metrics;
@@ -134,6 +152,15 @@ void Metrics::store_commit(std::size_t operations, double seconds, bool ok) {
 
 void Metrics::alert(const std::string& source) {
   impl_->alerts.Add({{"source", source}}).Increment();
+}
+
+void Metrics::ledger_operation(const std::string& op, const std::string& outcome) {
+  impl_->ledger_ops.Add({{"op", op}, {"outcome", outcome}}).Increment();
+}
+
+void Metrics::ledger_reconciled(std::size_t discrepancies) {
+  impl_->discrepancies_gauge.Set(static_cast<double>(discrepancies));
+  impl_->reconcile_counter.Increment();
 }
 
 std::string Metrics::render(const StoreGauges& gauges) {

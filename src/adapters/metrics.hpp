@@ -30,6 +30,10 @@ class Metrics {
   void ingestion_acknowledged(double seconds, unsigned http_status);
   void store_commit(std::size_t operations, double seconds, bool ok);
   void alert(const std::string& source);
+  // op: "deposit", "hold", ...; outcome: "ok", "replayed" or the ASL error name
+  void ledger_operation(const std::string& op, const std::string& outcome);
+  // After each reconcile: how many discrepancies it named (0 when the ledger is sound).
+  void ledger_reconciled(std::size_t discrepancies);
 
   // Prometheus text exposition format (version 0.0.4).
   std::string render(const StoreGauges& gauges);

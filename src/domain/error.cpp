@@ -46,13 +46,31 @@ std::string_view error_name(ErrorCode code) {
       return "TaskTimedOut";
     case ErrorCode::kTaskAlreadyCompleted:
       return "TaskAlreadyCompleted";
+    case ErrorCode::kInsufficientFunds:
+      return "InsufficientFunds";
+    case ErrorCode::kUnknownEscrow:
+      return "UnknownEscrow";
+    case ErrorCode::kEscrowResolved:
+      return "EscrowResolved";
+    case ErrorCode::kEscrowFrozen:
+      return "EscrowFrozen";
+    case ErrorCode::kCurrencyMismatch:
+      return "CurrencyMismatch";
+    case ErrorCode::kEscrowExists:
+      return "EscrowExists";
+    case ErrorCode::kEscrowNotFrozen:
+      return "EscrowNotFrozen";
+    case ErrorCode::kEscrowNotExpired:
+      return "EscrowNotExpired";
+    case ErrorCode::kIdempotencyConflict:
+      return "IdempotencyConflict";
   }
   return "InternalError";
 }
 
 ErrorCode error_code_named(std::string_view name) {
   for (int c = static_cast<int>(ErrorCode::kInvalidJson);
-       c <= static_cast<int>(ErrorCode::kTaskAlreadyCompleted); ++c) {
+       c <= static_cast<int>(ErrorCode::kIdempotencyConflict); ++c) {
     if (error_name(static_cast<ErrorCode>(c)) == name) return static_cast<ErrorCode>(c);
   }
   return ErrorCode::kInternal;
@@ -72,12 +90,21 @@ unsigned http_status(ErrorCode code) {
     case ErrorCode::kExecutionDoesNotExist:
     case ErrorCode::kNotFound:
     case ErrorCode::kTaskDoesNotExist:
+    case ErrorCode::kUnknownEscrow:
       return 404;
     case ErrorCode::kMethodNotAllowed:
       return 405;
     case ErrorCode::kExecutionAlreadyExists:
     case ErrorCode::kTaskTimedOut:
     case ErrorCode::kTaskAlreadyCompleted:
+    case ErrorCode::kInsufficientFunds:
+    case ErrorCode::kEscrowResolved:
+    case ErrorCode::kEscrowFrozen:
+    case ErrorCode::kCurrencyMismatch:
+    case ErrorCode::kEscrowExists:
+    case ErrorCode::kEscrowNotFrozen:
+    case ErrorCode::kEscrowNotExpired:
+    case ErrorCode::kIdempotencyConflict:
       return 409;
     case ErrorCode::kPayloadTooLarge:
       return 413;

@@ -33,6 +33,16 @@ enum class ErrorCode : std::uint8_t {
   kTaskDoesNotExist,          // a task token that was never handed out
   kTaskTimedOut,          // a task token whose wait ended (timed out, or its execution moved on)
   kTaskAlreadyCompleted,  // a task token that was already used: tokens are single-use
+  // The ledger's refusals (each also a Ledger.* ASL error name a workflow can Catch).
+  kInsufficientFunds,    // 409: available below the amount
+  kUnknownEscrow,        // 404: no escrow with that id
+  kEscrowResolved,       // 409: released, cancelled, split or expired already
+  kEscrowFrozen,         // 409: disputed; only split or unfreeze
+  kCurrencyMismatch,     // 409: not the escrow's currency
+  kEscrowExists,         // 409: a hold with an escrow id in use
+  kEscrowNotFrozen,      // 409: unfreeze of an escrow that is not frozen
+  kEscrowNotExpired,     // 409: expire before the deadline
+  kIdempotencyConflict,  // 409: the key was used by another operation or other parameters
 };
 
 // Stable name used as "error" in JSON bodies, e.g. "ExecutionAlreadyExists".

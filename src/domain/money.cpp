@@ -118,6 +118,15 @@ Result<std::int64_t> parse_amount(const json::value& value, std::string_view whe
   return amount;
 }
 
+bool is_currency_code(std::string_view code) {
+  if (code == kTimeBankCurrency) return true;
+  if (code.size() != 3) return false;
+  for (char c : code) {
+    if (c < 'A' || c > 'Z') return false;
+  }
+  return true;
+}
+
 Result<std::string> parse_currency(const json::value& value, std::string_view where) {
   const auto refuse = [&](const std::string& got) {
     return Error(ErrorCode::kInvalidRequest,
@@ -131,11 +140,7 @@ Result<std::string> parse_currency(const json::value& value, std::string_view wh
     return refuse(value.is_number() ? std::string("a number") : describe_non_number(value));
   }
   const std::string_view code = s->subview();
-  bool valid = code == "HOUR" || code.size() == 3;
-  if (code.size() == 3) {
-    for (char c : code) valid = valid && c >= 'A' && c <= 'Z';
-  }
-  if (!valid) return refuse(quote_preview(code));
+  if (!is_currency_code(code)) return refuse(quote_preview(code));
   return std::string(code);
 }
 

@@ -25,6 +25,13 @@ inline bool operator!=(const Money& a, const Money& b) {
   return !(a == b);
 }
 
+// The time bank's unit: hours counted in hundredths (150 = 1.50 hours), exact like cents.
+inline constexpr std::string_view kTimeBankCurrency = "HOUR";
+
+// True for three upper-case ASCII letters or "HOUR": the codes parse_currency accepts (also for
+// checking codes read back from storage).
+bool is_currency_code(std::string_view code);
+
 enum class AmountRule { kPositive, kNonNegative, kAnySign };
 
 // Accepts a JSON integer (int64, or uint64 <= INT64_MAX) that satisfies `rule`. Anything else

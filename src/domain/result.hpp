@@ -1,5 +1,6 @@
 #pragma once
 // Result<T>: a value or an Error, for code that must say what went wrong without throwing.
+// Result<T, E> carries another error type (the ledger's named errors) the same way.
 
 #include "domain/error.hpp"
 
@@ -9,13 +10,13 @@
 
 namespace settled {
 
-template <class T>
+template <class T, class E = Error>
 class [[nodiscard]] Result {
  public:
   Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}
-  Result(Error error) : state_(std::in_place_index<1>, std::move(error)) {}
+  Result(E error) : state_(std::in_place_index<1>, std::move(error)) {}
   Result(ErrorCode code, std::string message)
-      : state_(std::in_place_index<1>, Error{code, std::move(message)}) {}
+      : state_(std::in_place_index<1>, E{code, std::move(message)}) {}
 
   bool ok() const { return state_.index() == 0; }
   explicit operator bool() const { return ok(); }
@@ -37,13 +38,13 @@ class [[nodiscard]] Result {
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
 
-  const Error& error() const {
+  const E& error() const {
     assert(!ok());
     return std::get<1>(state_);
   }
 
  private:
-  std::variant<T, Error> state_;
+  std::variant<T, E> state_;
 };
 
 // For operations that return nothing but may fail.

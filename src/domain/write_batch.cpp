@@ -28,6 +28,18 @@ const char* table_name(Table table) {
       return "state_machines";
     case Table::kTaskTokens:
       return "task_tokens";
+    case Table::kLedgerAccounts:
+      return "ledger_accounts";
+    case Table::kLedgerEscrows:
+      return "ledger_escrows";
+    case Table::kLedgerJournal:
+      return "ledger_journal";
+    case Table::kLedgerJournalIndex:
+      return "ledger_journal_index";
+    case Table::kLedgerJournalHeads:
+      return "ledger_journal_heads";
+    case Table::kLedgerExpiry:
+      return "ledger_expiry";
   }
   return "meta";
 }

@@ -22,8 +22,15 @@ enum class Table : std::uint8_t {
   kTimers,             // big-endian u64 due ms + kind + execution id -> "" (see timer_key)
   kStateMachines,      // name + '\0' + big-endian u64 version -> registered version (JSON)
   kTaskTokens,         // task token -> {executionId, state: waiting|succeeded|failed|timedOut}
+  // The ledger (src/domain/ledger/keys.hpp has the key layouts).
+  kLedgerAccounts,      // account + '\0' + currency -> balance row (JSON)
+  kLedgerEscrows,       // escrow id -> escrow (JSON)
+  kLedgerJournal,       // idempotency key -> journal entry (JSON)
+  kLedgerJournalIndex,  // account + '\0' + big-endian u64 sequence -> journal entry id
+  kLedgerJournalHeads,  // account -> last sequence in its journal index (decimal)
+  kLedgerExpiry,        // big-endian u64 due millis + escrow id -> "": holds that expire by time
 };
-inline constexpr std::size_t kTableCount = 12;
+inline constexpr std::size_t kTableCount = 18;
 
 const char* table_name(Table table);
 

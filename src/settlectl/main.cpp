@@ -1,6 +1,7 @@
 // settlectl: the admin CLI. Turns a command line into one request on the admin socket
 // (docs/admin-protocol.md) and prints the answer as a table, or as JSON with --json.
-// Exit status: 0 done, 1 the daemon refused (the error is printed), 2 usage or connection error.
+// Exit status: 0 done, 1 the daemon refused (the error is printed), 2 usage or connection error,
+// 3 reconcile found discrepancies (each is printed).
 
 #include "settlectl/admin_client.hpp"
 #include "settlectl/render.hpp"
@@ -39,6 +40,10 @@ commands:
   tasks failure TOKEN [--error=E] [--cause=C]
   tasks heartbeat TOKEN
   log-level [debug|info|warn|error]       show or set the daemon's log level
+  balances USER                           a ledger account's balances per currency
+  journal USER [--after=SEQ] [--limit=N]  a ledger account's journal entries with their legs
+  escrow ID                               one escrow
+  reconcile                               prove the ledger's invariants; exit 3 on discrepancies
   ping
 
 --socket defaults to ./var/settled.sock; --json prints the daemon's answer as one JSON object.
@@ -142,6 +147,21 @@ json::object build_request(const Options& o, std::string& problem) {
     if ((w[1] == "failure" || w[1] == "heartbeat") && w.size() == 3)
       return {{"command", "tasks." + w[1]}, {"taskToken", w[2]}};
   }
+  if ((w[0] == "balances" || w[0] == "journal") && operand(2)) {
+    json::object r{{"command", w[0]}, {"account", w[1]}};
+    for (const char* name : {"after", "limit"}) {
+      if (auto v = flag(o, name); !v.empty()) {
+        try {
+          r[name] = std::stoll(v);
+        } catch (const std::exception&) {
+          problem = std::string("--") + name + " must be a number";
+        }
+      }
+    }
+    return r;
+  }
+  if (w[0] == "escrow" && operand(2)) return {{"command", "escrow"}, {"escrowId", w[1]}};
+  if (w[0] == "reconcile" && w.size() == 1) return {{"command", "reconcile"}};
   if (w[0] == "backup" && w.size() == 2)
     return {{"command", "backup"},
             {"path", std::filesystem::absolute(w[1]).lexically_normal().string()}};
@@ -196,6 +216,7 @@ int main(int argc, char** argv) {
       request[name] = value;
       continue;
     }
+    if (request.at("command") == "journal" && (name == "after" || name == "limit")) continue;
     if (request.at("command") != "executions.list") return usage("unknown option --" + name);
     if (name != "state-machine" && name != "status" && name != "limit" && name != "cursor")
       return usage("unknown option --" + name);
@@ -222,6 +243,10 @@ int main(int argc, char** argv) {
     };
     std::cerr << "settlectl: " << field("error") << ": " << field("message") << std::endl;
     return 1;
+  }
+  if (command == "reconcile") {
+    const json::value* sound = reply->at("result").as_object().if_contains("ok");
+    if (!sound || *sound != true) return 3;
   }
   return 0;
 }

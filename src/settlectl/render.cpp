@@ -134,6 +134,48 @@ std::string table(const std::vector<std::vector<std::string>>& rows) {
   return out.str();
 }
 
+std::string balances(const json::value& r) {
+  std::vector<std::vector<std::string>> rows{{"CURRENCY", "AVAILABLE", "HELD", "FROZEN"}};
+  for (const auto& [currency, b] : r.at("balances").as_object())
+    rows.push_back(
+        {std::string(currency), text(b, "available"), text(b, "held"), text(b, "frozen")});
+  return "account " + text(r, "account") + "\n" + table(rows);
+}
+
+std::string journal(const json::value& r) {
+  std::vector<std::vector<std::string>> rows{
+      {"SEQ", "ENTRY", "OP", "ACCOUNT", "CURRENCY", "BUCKET", "DELTA", "BEFORE", "AFTER"}};
+  for (const auto& e : r.at("entries").as_array()) {
+    for (const auto& leg : e.at("legs").as_array())
+      rows.push_back({text(e, "sequence"), text(e, "id"), text(e, "op"), text(leg, "account"),
+                      text(leg, "currency"), text(leg, "bucket"), text(leg, "delta"),
+                      text(leg, "before"), text(leg, "after")});
+  }
+  std::string out = table(rows);
+  if (r.as_object().contains("nextAfter")) out += "more: --after=" + text(r, "nextAfter") + "\n";
+  return out;
+}
+
+std::string reconcile(const json::value& r) {
+  std::vector<std::vector<std::string>> totals{
+      {"CURRENCY", "AVAILABLE", "HELD", "FROZEN", "IN", "OUT"}};
+  for (const auto& [currency, t] : r.at("currencies").as_object())
+    totals.push_back({std::string(currency), text(t, "available"), text(t, "held"),
+                      text(t, "frozen"), text(t, "in"), text(t, "out")});
+  std::string out = text(r, "accounts") + " accounts, " + text(r, "escrows") + " escrows, " +
+                    text(r, "journalEntries") + " journal entries (" + text(r, "millis") +
+                    " ms)\n" + table(totals);
+  const auto& found = r.at("discrepancies").as_array();
+  if (found.empty()) return out + "reconciled: every invariant holds\n";
+  std::vector<std::vector<std::string>> rows{
+      {"KIND", "ACCOUNT", "CURRENCY", "BUCKET", "ESCROW", "ENTRY", "EXPECTED", "FOUND", "MESSAGE"}};
+  for (const auto& d : found)
+    rows.push_back({text(d, "kind"), text(d, "account"), text(d, "currency"), text(d, "bucket"),
+                    text(d, "escrowId"), text(d, "entryId"), text(d, "expected"), text(d, "found"),
+                    text(d, "message")});
+  return out + std::to_string(found.size()) + " DISCREPANCIES\n" + table(rows);
+}
+
 std::string render(const std::string& command, const json::value& r) {
   try {
     if (command == "status") return status(r);
@@ -156,6 +198,9 @@ std::string render(const std::string& command, const json::value& r) {
              text(r, "millis") + " ms)\n";
     if (command == "log-level") return "log level: " + text(r, "level") + "\n";
     if (command.rfind("tasks.", 0) == 0) return command.substr(6) + " accepted\n";
+    if (command == "balances") return balances(r);
+    if (command == "journal") return journal(r);
+    if (command == "reconcile") return reconcile(r);
   } catch (const std::exception&) {
     // An answer of an unexpected shape (a newer daemon): show it as it came.
   }

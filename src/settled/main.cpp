@@ -1,5 +1,6 @@
 // settled: the daemon. Wiring only: configuration, stores, actors, listeners, signals.
 
+#include "actors/accounts_router.hpp"
 #include "actors/admin_api.hpp"
 #include "actors/alerts_actor.hpp"
 #include "actors/executions_actor.hpp"
@@ -55,6 +56,7 @@ class SettledConfig : public caf::actor_system_config {
   std::size_t shutdown_timeout = 10;
   std::string alert_webhook;  // empty: alerts go to the log and the metric only
   std::string alert_webhook_ca_file;
+  std::size_t ledger_passivate_seconds = 30;
 
   SettledConfig() {
     // Work sharing beat work stealing by about 40 % on two cores (bench/engine_bench.cpp):
@@ -83,6 +85,8 @@ class SettledConfig : public caf::actor_system_config {
              "http:// or https:// URL that alerts are POSTed to as JSON (retried)")
         .add(alert_webhook_ca_file, "alert-webhook-ca-file",
              "PEM file of extra CAs trusted for an https alert webhook")
+        .add(ledger_passivate_seconds, "ledger-passivate-seconds",
+             "seconds an idle account actor lives before it is passivated")
         .add(shutdown_timeout, "shutdown-timeout",
              "seconds a SIGTERM may take to drain before the daemon exits regardless");
   }
@@ -170,6 +174,9 @@ std::string validate(SettledConfig& cfg, std::string& host, std::uint16_t& port,
   if (cfg.shutdown_timeout == 0 || cfg.shutdown_timeout > 3600)
     return invalid("shutdown-timeout", std::to_string(cfg.shutdown_timeout), "1 to 3600 seconds");
   if (cfg.data_dir.empty()) return invalid("data-dir", "", "a directory");
+  if (cfg.ledger_passivate_seconds == 0 || cfg.ledger_passivate_seconds > 86400)
+    return invalid("ledger-passivate-seconds", std::to_string(cfg.ledger_passivate_seconds),
+                   "1 to 86400 seconds");
   if (!cfg.alert_webhook.empty()) {
     if (auto url = adapters::parse_webhook_url(cfg.alert_webhook); !url)
       return invalid("alert-webhook", cfg.alert_webhook, url.error().message);
@@ -303,6 +310,11 @@ int main(int argc, char** argv) {
     auto state_machines = actors::spawn_state_machines(system, engine, {cfg.workflows_dir});
     const auto reload_timeout = std::chrono::seconds(60);
     auto registered = actors::reload_state_machines(state_machines, *workflows, reload_timeout);
+    actors::AccountsDeps ledger_deps{*db, engine->store, engine->now, {}};
+    ledger_deps.options.passivate_after = std::chrono::seconds(cfg.ledger_passivate_seconds);
+    ledger_deps.options.sweep_every = std::min<std::chrono::milliseconds>(
+        ledger_deps.options.passivate_after, std::chrono::seconds(5));
+    engine->ledger = actors::spawn_accounts(system, std::move(ledger_deps));
     auto executions = actors::spawn_executions(system, engine);
     // Set before any execution runs: executions read engine->timers without a lock.
     engine->timers = actors::spawn_timers(system, engine, executions);
@@ -418,6 +430,9 @@ int main(int argc, char** argv) {
     self->receive([](const caf::down_msg&) {},
                   caf::after(std::chrono::seconds(cfg.shutdown_timeout)) >>
                       [] { adapters::log(LogLevel::kWarn, "shutdown.executions_slow"); });
+    // The ledger answers nothing more; commits its account actors sent are in the store's
+    // mailbox already and land before the barrier below.
+    self->send_exit(engine->ledger, caf::exit_reason::user_shutdown);
     self->request(engine->store, std::chrono::seconds(cfg.shutdown_timeout),
                   actors::commit_atom::value, WriteBatch{})
         .receive([](actors::StoreReply&) {},

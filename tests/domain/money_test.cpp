@@ -169,6 +169,26 @@ TEST(MoneyCurrency, RefusesNonStrings) {
   EXPECT_NE(currency_error("true").find("got a boolean true"), std::string::npos);
 }
 
+TEST(MoneyCurrency, IsCurrencyCode) {
+  EXPECT_TRUE(is_currency_code("USD"));
+  EXPECT_TRUE(is_currency_code("HOUR"));
+  EXPECT_TRUE(is_currency_code(kTimeBankCurrency));
+  EXPECT_FALSE(is_currency_code(""));
+  EXPECT_FALSE(is_currency_code("usd"));
+  EXPECT_FALSE(is_currency_code("HOURS"));
+  EXPECT_FALSE(is_currency_code(std::string_view("US\0", 3)));
+}
+
+TEST(MoneyParse, HourAmountsInHundredths) {
+  json::object obj = json::parse(R"({"amount": 150, "currency": "HOUR"})").as_object();
+  Result<Money> m = parse_money(obj, "amount", "currency", "$", AmountRule::kPositive);
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(*m, (Money{150, "HOUR"}));
+  EXPECT_EQ(format_money(*m), "1.50 HOUR");
+  json::object fractional = json::parse(R"({"amount": 1.5, "currency": "HOUR"})").as_object();
+  EXPECT_FALSE(parse_money(fractional, "amount", "currency", "$", AmountRule::kPositive).ok());
+}
+
 TEST(MoneyParse, ReadsBothFields) {
   json::object obj = json::parse(R"({"amount": 1999, "currency": "EUR"})").as_object();
   Result<Money> m = parse_money(obj, "amount", "currency", "$", AmountRule::kPositive);

@@ -24,6 +24,17 @@ const std::map<std::string, Entry>& catalogue() {
       {"settled:notify.send", {{ResourceKind::kInline, false}, &run_notify_send}},
       {"settled:alert.raise", {{ResourceKind::kInline, false}, &run_alert_raise}},
       {"settled:stripe.paymentIntents.create", {{ResourceKind::kRemote, false}, nullptr}},
+      {"settled:ledger.deposit", {{ResourceKind::kLedger, false}, nullptr}},
+      {"settled:ledger.withdraw", {{ResourceKind::kLedger, false}, nullptr}},
+      {"settled:ledger.hold", {{ResourceKind::kLedger, false}, nullptr}},
+      {"settled:ledger.release", {{ResourceKind::kLedger, false}, nullptr}},
+      {"settled:ledger.cancel", {{ResourceKind::kLedger, false}, nullptr}},
+      {"settled:ledger.freeze", {{ResourceKind::kLedger, false}, nullptr}},
+      {"settled:ledger.unfreeze", {{ResourceKind::kLedger, false}, nullptr}},
+      {"settled:ledger.split", {{ResourceKind::kLedger, false}, nullptr}},
+      {"settled:ledger.transfer", {{ResourceKind::kLedger, false}, nullptr}},
+      {"settled:ledger.expire", {{ResourceKind::kLedger, false}, nullptr}},
+      {"settled:ledger.balance", {{ResourceKind::kLedger, false}, nullptr}},
   };
   return entries;
 }

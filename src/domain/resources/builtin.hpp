@@ -13,6 +13,10 @@ enum class ResourceKind {
   kInline,  // a pure function of its parameters: runs inside the transition, writes commit with it
   kRead,    // reads committed state (after the pending transition has committed)
   kRemote,  // calls out (Stripe): the scheduled transition commits first, then the call is made
+  // settled:ledger.*: asked of the accounts router (`ledger_atom, TaskAttempt -> TaskOutcome`)
+  // after the scheduled transition commits, like kRemote. The router commits the operation in
+  // its own LMDB commit before answering; a retry with the same idempotency key replays it.
+  kLedger,
 };
 
 struct ResourceInfo {

@@ -37,6 +37,17 @@ TEST(BuiltinResources, Catalogue) {
   EXPECT_FALSE(find_resource("").has_value());
 }
 
+TEST(BuiltinResources, LedgerResourcesAreAskedOfTheAccountsRouter) {
+  for (const char* op : {"deposit", "withdraw", "hold", "release", "cancel", "freeze", "unfreeze",
+                         "split", "transfer", "expire", "balance"}) {
+    const auto info = find_resource(std::string("settled:ledger.") + op);
+    ASSERT_TRUE(info.has_value()) << op;
+    EXPECT_EQ(info->kind, ResourceKind::kLedger) << op;
+    EXPECT_FALSE(info->admission_check) << op;
+  }
+  EXPECT_FALSE(find_resource("settled:ledger.mint").has_value());
+}
+
 TEST(BuiltinResources, RunsInlineResources) {
   TaskAttempt a;
   a.resource = "settled:notify.send";

@@ -1,0 +1,37 @@
+#pragma once
+// One account actor per user (spawned by the accounts router on demand, passivated by it when
+// idle). It is where that user's ledger rows change: it runs the operations the router admits
+// to it, in the order admitted, through the pure ledger (domain/ledger/operations) over the
+// rows in LMDB plus what its own pending batch has written, and commits them through the store
+// actor as ONE WriteBatch: balances, escrow, journal entry, index lines, heads and expiry index
+// lines of every operation in the batch, all or nothing. Operations that arrive while a commit
+// is in flight wait and go together into the next one (a hot account commits thousands of
+// operations per fsync). Each outcome goes back to the router only after its commit returned.
+//
+// Cross-user operations (release, split, transfer) run in the actor of their first account
+// (the escrow's payer, the transfer's sender); the router has locked the other account for
+// them, so nothing else writes its rows meanwhile (see accounts_router.hpp).
+
+#include "adapters/lmdb_store.hpp"
+
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+
+#include <memory>
+#include <string>
+
+namespace settled::actors {
+
+struct AccountDeps {
+  std::string account;  // "" for operations on an escrow that does not exist
+  std::shared_ptr<adapters::LmdbStore> db;
+  caf::actor store;
+  caf::actor router;  // gets job_done_atom, std::vector<LedgerJobDone>
+  std::size_t max_batch = 4096;
+};
+
+// Spawned by the router, which monitors it (not linked: CAF keeps a linking actor's links in
+// one list, and unlinking 100,000 passivated children from it was quadratic).
+caf::actor spawn_account(caf::local_actor* router, AccountDeps deps);
+
+}  // namespace settled::actors

@@ -1,0 +1,114 @@
+#include "domain/ledger/overlay.hpp"
+
+#include "domain/ledger/keys.hpp"
+
+#include <boost/json/parse.hpp>
+
+namespace settled::ledger {
+
+namespace json = boost::json;
+
+namespace {
+
+LedgerError corrupt(std::string_view what, std::string_view key, std::string_view why) {
+  return LedgerError(LedgerErrc::kInternal, "stored " + std::string(what) + " " + std::string(key) +
+                                                " is corrupt: " + std::string(why));
+}
+
+template <class T, class Decode>
+LedgerResult<std::optional<T>> decode_row(const std::optional<std::string>& row,
+                                          std::string_view what, std::string_view key,
+                                          Decode decode) {
+  if (!row) return std::optional<T>();
+  boost::system::error_code ec;
+  json::value value = json::parse(*row, ec);
+  if (ec) return corrupt(what, key, ec.message());
+  auto decoded = decode(value);
+  if (!decoded) return corrupt(what, key, decoded.error().message);
+  return std::optional<T>(std::move(decoded).value());
+}
+
+}  // namespace
+
+LedgerResult<LedgerView> LedgerOverlay::view(const LedgerRequest& request, std::string_view key,
+                                             const RowReader& read) const {
+  LedgerView view;
+  for (const std::string& id : read_set(request, {}).escrows) {
+    if (auto it = escrows_.find(id); it != escrows_.end()) {
+      view.escrows.emplace(id, it->second);
+      continue;
+    }
+    auto escrow = decode_row<Escrow>(read(Table::kLedgerEscrows, escrow_key(id)), "escrow", id,
+                                     [](const json::value& v) { return escrow_from_json(v); });
+    if (!escrow) return escrow.error();
+    if (*escrow) view.escrows.emplace(id, std::move(**escrow));
+  }
+  const ReadSet set = read_set(request, view.escrows);
+  for (const BalanceKey& k : set.balances) {
+    if (auto it = balances_.find(k); it != balances_.end()) {
+      view.balances.emplace(k, it->second);
+      continue;
+    }
+    auto balance = decode_row<AccountBalance>(
+        read(Table::kLedgerAccounts, balance_key(k.account, k.currency)), "balance",
+        k.account + "/" + k.currency, [](const json::value& v) { return balance_from_json(v); });
+    if (!balance) return balance.error();
+    view.balances.emplace(k, *balance ? std::move(**balance) : empty_balance(k));
+  }
+  for (const std::string& account : set.accounts) {
+    if (auto it = heads_.find(account); it != heads_.end()) {
+      view.journal_heads[account] = it->second;
+      continue;
+    }
+    const auto row = read(Table::kLedgerJournalHeads, journal_head_key(account));
+    if (!row) {
+      view.journal_heads[account] = 0;
+      continue;
+    }
+    const auto head = decode_journal_head(*row);
+    if (!head) return corrupt("journal head", account, "not a number");
+    view.journal_heads[account] = *head;
+  }
+  if (auto it = entries_.find(std::string(key)); it != entries_.end()) {
+    view.existing = it->second;
+  } else {
+    auto entry = decode_row<JournalEntry>(
+        read(Table::kLedgerJournal, journal_key(key)), "journal entry", key,
+        [](const json::value& v) { return journal_entry_from_json(v); });
+    if (!entry) return entry.error();
+    view.existing = std::move(*entry);
+  }
+  return view;
+}
+
+void LedgerOverlay::absorb(const LedgerOutcome& outcome) {
+  if (outcome.replayed || !outcome.entry) return;
+  for (const AccountBalance& b : outcome.balances) balances_[b.key()] = b;
+  for (const Escrow& e : outcome.escrows) escrows_[e.id] = e;
+  for (const JournalIndexEntry& line : outcome.index) heads_[line.account] = line.sequence;
+  entries_[outcome.entry->id] = *outcome.entry;
+}
+
+void LedgerOverlay::clear() {
+  balances_.clear();
+  escrows_.clear();
+  heads_.clear();
+  entries_.clear();
+}
+
+WriteBatch expiry_writes(const LedgerOutcome& outcome) {
+  WriteBatch batch;
+  if (outcome.replayed || !outcome.entry) return batch;
+  for (const Escrow& e : outcome.escrows) {
+    if (!e.expires_at) continue;
+    const std::string key = expiry_key(*e.expires_at, e.id);
+    if (outcome.entry->op == LedgerOp::kHold) {
+      batch.put(Table::kLedgerExpiry, key, "");
+    } else if (is_resolved(e.status)) {
+      batch.erase(Table::kLedgerExpiry, key);
+    }
+  }
+  return batch;
+}
+
+}  // namespace settled::ledger

@@ -1,0 +1,446 @@
+#include "domain/ledger/reconcile.hpp"
+
+#include "domain/money.hpp"
+
+#include <optional>
+#include <set>
+#include <tuple>
+#include <utility>
+
+namespace settled::ledger {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr Bucket kBuckets[] = {Bucket::kAvailable, Bucket::kHeld, Bucket::kFrozen};
+
+using BucketKey = std::tuple<std::string, std::string, Bucket>;  // account, currency, bucket
+
+bool resolves(LedgerOp op) {
+  return op == LedgerOp::kRelease || op == LedgerOp::kCancel || op == LedgerOp::kSplit ||
+         op == LedgerOp::kExpire;
+}
+
+// Adds `delta` to `sum`; false on int64 overflow (the caller reports it, no wrap-around).
+bool add_to(std::int64_t& sum, std::int64_t delta) {
+  return !__builtin_add_overflow(sum, delta, &sum);
+}
+
+class Checker {
+ public:
+  explicit Checker(const ReconcileInput& in) : in_(in) {
+    for (const AccountBalance& b : in_.balances) balances_[b.key()] = &b;
+    for (const JournalEntry& e : in_.entries) entries_[e.id] = &e;
+  }
+
+  std::vector<Discrepancy> run() {
+    check_negative();
+    check_currency_totals();
+    check_folds();
+    check_legs_and_chains();
+    check_heads();
+    check_escrows();
+    return std::move(found_);
+  }
+
+ private:
+  Discrepancy& add(DiscrepancyKind kind, std::int64_t expected, std::int64_t found,
+                   std::string message) {
+    Discrepancy d;
+    d.kind = kind;
+    d.expected = expected;
+    d.found = found;
+    d.message = std::move(message);
+    found_.push_back(std::move(d));
+    return found_.back();
+  }
+
+  static void about(Discrepancy& d, const std::string& account, const std::string& currency,
+                    std::string_view bucket) {
+    d.account = account;
+    d.currency = currency;
+    d.bucket = std::string(bucket);
+  }
+
+  void check_negative() {
+    for (const auto& [key, b] : balances_) {
+      const std::pair<std::string_view, std::int64_t> fields[] = {{"available", b->available},
+                                                                  {"held", b->held},
+                                                                  {"frozen", b->frozen},
+                                                                  {"externalIn", b->external_in},
+                                                                  {"externalOut", b->external_out}};
+      for (const auto& [name, value] : fields) {
+        if (value >= 0) continue;
+        Discrepancy& d = add(DiscrepancyKind::kNegativeBalance, 0, value,
+                             "account " + key.account + " " + std::string(name) + " is " +
+                                 format_money({value, key.currency}) + ", below zero");
+        about(d, key.account, key.currency, name);
+      }
+    }
+  }
+
+  void check_currency_totals() {
+    struct Totals {
+      std::int64_t balances = 0;
+      std::int64_t net_external = 0;  // in - out
+      bool overflow = false;
+    };
+    std::map<std::string, Totals> per_currency;
+    for (const auto& [key, b] : balances_) {
+      Totals& t = per_currency[key.currency];
+      for (Bucket bucket : kBuckets) t.overflow |= !add_to(t.balances, b->bucket(bucket));
+      t.overflow |= !add_to(t.net_external, b->external_in);
+      t.overflow |= __builtin_sub_overflow(t.net_external, b->external_out, &t.net_external);
+    }
+    for (const auto& [currency, t] : per_currency) {
+      if (t.overflow) {
+        Discrepancy& d = add(DiscrepancyKind::kSumOverflow, 0, 0,
+                             "currency " + currency + ": the totals do not fit in int64");
+        d.currency = currency;
+      } else if (t.balances != t.net_external) {
+        Discrepancy& d = add(
+            DiscrepancyKind::kCurrencyTotal, t.net_external, t.balances,
+            "currency " + currency + ": balances sum to " + format_money({t.balances, currency}) +
+                " but deposits minus withdrawals are " + format_money({t.net_external, currency}));
+        d.currency = currency;
+      }
+    }
+  }
+
+  void check_folds() {
+    // Fold every leg, and every external flow, per account and currency.
+    std::map<BucketKey, std::int64_t> folds;
+    std::map<BalanceKey, std::pair<std::int64_t, std::int64_t>> external;  // in, out
+    std::set<BucketKey> overflowed;
+    for (const JournalEntry& e : in_.entries) {
+      for (const JournalLeg& leg : e.legs) {
+        BucketKey k{leg.account, leg.currency, leg.bucket};
+        if (!add_to(folds[k], leg.delta)) overflowed.insert(k);
+      }
+      const std::int64_t flow = external_flow(e);
+      if (flow != 0 && !e.legs.empty()) {
+        auto& [in, out] = external[BalanceKey{e.legs.front().account, e.legs.front().currency}];
+        // Stored amounts are positive int64s; a corrupt sum shows up as a fold mismatch.
+        if (flow > 0) add_to(in, flow);
+        if (flow < 0) add_to(out, -flow);
+      }
+    }
+    // Every stored balance against its fold (zero when the journal never touched it) ...
+    for (const auto& [key, b] : balances_) {
+      for (Bucket bucket : kBuckets) {
+        BucketKey k{key.account, key.currency, bucket};
+        auto fold = folds.find(k);
+        const std::int64_t expected = fold == folds.end() ? 0 : fold->second;
+        if (overflowed.count(k) == 0 && expected == b->bucket(bucket)) continue;
+        Discrepancy& d =
+            add(DiscrepancyKind::kJournalFold, expected, b->bucket(bucket),
+                "account " + key.account + " " + std::string(bucket_name(bucket)) + " is " +
+                    format_money({b->bucket(bucket), key.currency}) + " but its journal sums to " +
+                    (overflowed.count(k) != 0 ? std::string("more than int64 holds")
+                                              : format_money({expected, key.currency})));
+        about(d, key.account, key.currency, bucket_name(bucket));
+      }
+      auto ext = external.find(key);
+      const std::int64_t in = ext == external.end() ? 0 : ext->second.first;
+      const std::int64_t out = ext == external.end() ? 0 : ext->second.second;
+      const std::pair<std::string_view, std::pair<std::int64_t, std::int64_t>> counters[] = {
+          {"externalIn", {in, b->external_in}}, {"externalOut", {out, b->external_out}}};
+      for (const auto& [name, values] : counters) {
+        if (values.first == values.second) continue;
+        Discrepancy& d =
+            add(DiscrepancyKind::kExternalFold, values.first, values.second,
+                "account " + key.account + " " + std::string(name) + " is " +
+                    format_money({values.second, key.currency}) + " but its journal says " +
+                    format_money({values.first, key.currency}));
+        about(d, key.account, key.currency, name);
+      }
+    }
+    // ... and journal money on a balance row that does not exist.
+    for (const auto& [k, sum] : folds) {
+      const auto& [account, currency, bucket] = k;
+      if (balances_.count(BalanceKey{account, currency}) != 0 || sum == 0) continue;
+      Discrepancy& d = add(DiscrepancyKind::kJournalFold, sum, 0,
+                           "account " + account + " has no " + currency + " balance row but its " +
+                               std::string(bucket_name(bucket)) + " journal sums to " +
+                               format_money({sum, currency}));
+      about(d, account, currency, bucket_name(bucket));
+    }
+  }
+
+  void check_legs_and_chains() {
+    for (const JournalEntry& e : in_.entries) {
+      for (const JournalLeg& leg : e.legs) {
+        std::int64_t expected = 0;
+        if (!__builtin_add_overflow(leg.before, leg.delta, &expected) && expected == leg.after)
+          continue;
+        Discrepancy& d =
+            add(DiscrepancyKind::kLegArithmetic, expected, leg.after,
+                "journal entry " + e.id + ": account " + leg.account + " " +
+                    std::string(bucket_name(leg.bucket)) + " leg has before " +
+                    std::to_string(leg.before) + " + delta " + std::to_string(leg.delta) +
+                    " != after " + std::to_string(leg.after));
+        about(d, leg.account, leg.currency, bucket_name(leg.bucket));
+        d.entry_id = e.id;
+      }
+    }
+
+    // The index, account by account in sequence order.
+    std::map<std::string, std::map<std::uint64_t, const JournalIndexEntry*>> by_account;
+    for (const JournalIndexEntry& line : in_.index) {
+      auto& lines = by_account[line.account];
+      if (!lines.emplace(line.sequence, &line).second) {
+        Discrepancy& d = add(DiscrepancyKind::kIndexGap, 1, 2,
+                             "account " + line.account + " journal index has sequence " +
+                                 std::to_string(line.sequence) + " twice");
+        d.account = line.account;
+        d.entry_id = line.entry_id;
+      }
+    }
+    std::map<std::pair<std::string, std::string>, int> listed;  // (account, entry) -> times
+    for (const auto& [account, lines] : by_account) {
+      std::uint64_t expected_sequence = 1;
+      std::map<std::pair<std::string, Bucket>, std::int64_t> last_after;  // currency, bucket
+      for (const auto& [sequence, line] : lines) {
+        if (sequence != expected_sequence) {
+          Discrepancy& d =
+              add(DiscrepancyKind::kIndexGap, static_cast<std::int64_t>(expected_sequence),
+                  static_cast<std::int64_t>(sequence),
+                  "account " + account + " journal index jumps from " +
+                      std::to_string(expected_sequence - 1) + " to " + std::to_string(sequence));
+          d.account = account;
+          d.entry_id = line->entry_id;
+        }
+        expected_sequence = sequence + 1;
+        auto entry = entries_.find(line->entry_id);
+        bool has_leg = false;
+        if (entry != entries_.end()) {
+          for (const JournalLeg& leg : entry->second->legs) {
+            if (leg.account != account) continue;
+            has_leg = true;
+            auto [previous, fresh] =
+                last_after.emplace(std::make_pair(leg.currency, leg.bucket), 0);
+            if (leg.before != previous->second) {
+              Discrepancy& d =
+                  add(DiscrepancyKind::kJournalChain, previous->second, leg.before,
+                      "journal entry " + line->entry_id + ": account " + account + " " +
+                          std::string(bucket_name(leg.bucket)) + " leg starts at " +
+                          format_money({leg.before, leg.currency}) +
+                          " but the previous entry left it at " +
+                          format_money({previous->second, leg.currency}));
+              about(d, account, leg.currency, bucket_name(leg.bucket));
+              d.entry_id = line->entry_id;
+            }
+            previous->second = leg.after;
+          }
+        }
+        if (!has_leg) {
+          Discrepancy& d = add(DiscrepancyKind::kIndexDangling, 0, 0,
+                               "account " + account + " journal index line " +
+                                   std::to_string(sequence) + " names entry " + line->entry_id +
+                                   (entry == entries_.end() ? ", which does not exist"
+                                                            : ", which has no leg of the account"));
+          d.account = account;
+          d.entry_id = line->entry_id;
+        }
+        ++listed[{account, line->entry_id}];
+      }
+      last_sequence_[account] = expected_sequence - 1;
+    }
+    for (const JournalEntry& e : in_.entries) {
+      std::set<std::string> accounts;
+      for (const JournalLeg& leg : e.legs) accounts.insert(leg.account);
+      for (const std::string& account : accounts) {
+        auto it = listed.find({account, e.id});
+        const int times = it == listed.end() ? 0 : it->second;
+        if (times == 1) continue;
+        Discrepancy& d = add(DiscrepancyKind::kEntryNotIndexed, 1, times,
+                             "journal entry " + e.id + " is listed " + std::to_string(times) +
+                                 " times in account " + account + "'s journal index");
+        d.account = account;
+        d.entry_id = e.id;
+      }
+    }
+  }
+
+  void check_heads() {
+    std::set<std::string> accounts;
+    for (const auto& [account, last] : last_sequence_) accounts.insert(account);
+    for (const auto& [account, head] : in_.journal_heads) accounts.insert(account);
+    for (const std::string& account : accounts) {
+      auto last = last_sequence_.find(account);
+      auto head = in_.journal_heads.find(account);
+      const std::uint64_t expected = last == last_sequence_.end() ? 0 : last->second;
+      const std::uint64_t found = head == in_.journal_heads.end() ? 0 : head->second;
+      if (expected == found) continue;
+      Discrepancy& d = add(DiscrepancyKind::kJournalHead, static_cast<std::int64_t>(expected),
+                           static_cast<std::int64_t>(found),
+                           "account " + account + " journal head is " + std::to_string(found) +
+                               " but its index ends at " + std::to_string(expected));
+      d.account = account;
+    }
+  }
+
+  void check_escrows() {
+    std::map<std::string, const Escrow*> escrows;
+    for (const Escrow& e : in_.escrows) escrows[e.id] = &e;
+    std::map<std::string, std::vector<const JournalEntry*>> resolutions;
+    std::map<std::string, std::vector<const JournalEntry*>> holds;
+    for (const JournalEntry& e : in_.entries) {
+      if (e.escrow_id.empty()) continue;
+      if (escrows.count(e.escrow_id) == 0) {
+        Discrepancy& d = add(DiscrepancyKind::kUnknownEscrow, 0, 0,
+                             "journal entry " + e.id + " (" + std::string(ledger_op_name(e.op)) +
+                                 ") names escrow " + e.escrow_id + ", which does not exist");
+        d.escrow_id = e.escrow_id;
+        d.entry_id = e.id;
+      }
+      if (resolves(e.op)) resolutions[e.escrow_id].push_back(&e);
+      if (e.op == LedgerOp::kHold) holds[e.escrow_id].push_back(&e);
+    }
+
+    // What the open escrows put in each payer's held and frozen.
+    std::map<BucketKey, std::int64_t> escrowed;
+    for (const auto& [id, escrow] : escrows) {
+      const auto& resolved_by = resolutions[id];
+      const bool resolved = is_resolved(escrow->status);
+      const std::string status(escrow_status_name(escrow->status));
+      if (resolved_by.size() > 1) {
+        Discrepancy& d = add(
+            DiscrepancyKind::kEscrowResolvedTwice, 1, static_cast<std::int64_t>(resolved_by.size()),
+            "escrow " + id + " is resolved by " + std::to_string(resolved_by.size()) +
+                " journal entries (" + resolved_by[0]->id + ", " + resolved_by[1]->id +
+                (resolved_by.size() > 2 ? ", ..." : "") + ")");
+        d.escrow_id = id;
+        d.currency = escrow->currency;
+      }
+      std::string state_problem;
+      if (resolved && resolved_by.empty()) {
+        state_problem = "is " + status + " but no journal entry resolves it";
+      } else if (!resolved && !resolved_by.empty()) {
+        state_problem =
+            "is " + status + " but journal entry " + resolved_by[0]->id + " resolved it";
+      } else if (resolved && resolved_by.size() == 1 && escrow->resolved_by != resolved_by[0]->id) {
+        state_problem = "names " + escrow->resolved_by +
+                        " as its resolution but the journal says " + resolved_by[0]->id;
+      }
+      const auto& held_by = holds[id];
+      if (state_problem.empty() && (held_by.size() != 1 || held_by[0]->id != escrow->held_by)) {
+        state_problem = "was held by " + std::to_string(held_by.size()) +
+                        " journal entries, expected exactly its heldBy " + escrow->held_by;
+      }
+      if (!state_problem.empty()) {
+        Discrepancy& d =
+            add(DiscrepancyKind::kEscrowState, 0, 0, "escrow " + id + " " + state_problem);
+        d.escrow_id = id;
+        d.currency = escrow->currency;
+      }
+
+      std::int64_t paid_out = 0;
+      const bool sum_ok = !__builtin_add_overflow(escrow->released, escrow->returned, &paid_out);
+      const std::int64_t expected_paid = resolved ? escrow->amount : 0;
+      if (!sum_ok || paid_out != expected_paid || escrow->released < 0 || escrow->returned < 0) {
+        Discrepancy& d =
+            add(DiscrepancyKind::kEscrowAmounts, expected_paid, paid_out,
+                "escrow " + id + " (" + status + ", amount " +
+                    format_money({escrow->amount, escrow->currency}) + ") released " +
+                    format_money({escrow->released, escrow->currency}) + " and returned " +
+                    format_money({escrow->returned, escrow->currency}));
+        d.escrow_id = id;
+        d.currency = escrow->currency;
+      }
+      if (!resolved) {
+        const Bucket bucket =
+            escrow->status == EscrowStatus::kFrozen ? Bucket::kFrozen : Bucket::kHeld;
+        add_to(escrowed[BucketKey{escrow->payer, escrow->currency, bucket}], escrow->amount);
+      }
+    }
+
+    // Every payer's held and frozen against its open escrows, both ways round.
+    std::set<BucketKey> keys;
+    for (const auto& [k, sum] : escrowed) keys.insert(k);
+    for (const auto& [key, b] : balances_) {
+      keys.insert(BucketKey{key.account, key.currency, Bucket::kHeld});
+      keys.insert(BucketKey{key.account, key.currency, Bucket::kFrozen});
+    }
+    for (const BucketKey& k : keys) {
+      const auto& [account, currency, bucket] = k;
+      auto e = escrowed.find(k);
+      const std::int64_t expected = e == escrowed.end() ? 0 : e->second;
+      auto b = balances_.find(BalanceKey{account, currency});
+      const std::int64_t found = b == balances_.end() ? 0 : b->second->bucket(bucket);
+      if (expected == found) continue;
+      Discrepancy& d = add(DiscrepancyKind::kEscrowHeld, expected, found,
+                           "account " + account + " " + std::string(bucket_name(bucket)) + " is " +
+                               format_money({found, currency}) + " but its open escrows hold " +
+                               format_money({expected, currency}));
+      about(d, account, currency, bucket_name(bucket));
+    }
+  }
+
+  const ReconcileInput& in_;
+  std::map<BalanceKey, const AccountBalance*> balances_;
+  std::map<std::string, const JournalEntry*> entries_;
+  std::map<std::string, std::uint64_t> last_sequence_;
+  std::vector<Discrepancy> found_;
+};
+
+}  // namespace
+
+std::string_view discrepancy_name(DiscrepancyKind kind) {
+  switch (kind) {
+    case DiscrepancyKind::kNegativeBalance:
+      return "NegativeBalance";
+    case DiscrepancyKind::kCurrencyTotal:
+      return "CurrencyTotal";
+    case DiscrepancyKind::kSumOverflow:
+      return "SumOverflow";
+    case DiscrepancyKind::kJournalFold:
+      return "JournalFold";
+    case DiscrepancyKind::kExternalFold:
+      return "ExternalFold";
+    case DiscrepancyKind::kLegArithmetic:
+      return "LegArithmetic";
+    case DiscrepancyKind::kJournalChain:
+      return "JournalChain";
+    case DiscrepancyKind::kIndexGap:
+      return "IndexGap";
+    case DiscrepancyKind::kIndexDangling:
+      return "IndexDangling";
+    case DiscrepancyKind::kEntryNotIndexed:
+      return "EntryNotIndexed";
+    case DiscrepancyKind::kJournalHead:
+      return "JournalHead";
+    case DiscrepancyKind::kUnknownEscrow:
+      return "UnknownEscrow";
+    case DiscrepancyKind::kEscrowResolvedTwice:
+      return "EscrowResolvedTwice";
+    case DiscrepancyKind::kEscrowState:
+      return "EscrowState";
+    case DiscrepancyKind::kEscrowAmounts:
+      return "EscrowAmounts";
+    case DiscrepancyKind::kEscrowHeld:
+      return "EscrowHeld";
+  }
+  return "Unknown";
+}
+
+json::object to_json(const Discrepancy& d) {
+  json::object o;
+  o["kind"] = discrepancy_name(d.kind);
+  if (!d.account.empty()) o["account"] = d.account;
+  if (!d.currency.empty()) o["currency"] = d.currency;
+  if (!d.bucket.empty()) o["bucket"] = d.bucket;
+  if (!d.escrow_id.empty()) o["escrowId"] = d.escrow_id;
+  if (!d.entry_id.empty()) o["entryId"] = d.entry_id;
+  o["expected"] = d.expected;
+  o["found"] = d.found;
+  o["message"] = d.message;
+  return o;
+}
+
+std::vector<Discrepancy> reconcile(const ReconcileInput& input) {
+  return Checker(input).run();
+}
+
+}  // namespace settled::ledger

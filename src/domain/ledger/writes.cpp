@@ -1,0 +1,30 @@
+#include "domain/ledger/writes.hpp"
+
+#include "domain/ledger/keys.hpp"
+
+#include <boost/json/serialize.hpp>
+
+namespace settled::ledger {
+
+namespace json = boost::json;
+
+WriteBatch ledger_writes(const LedgerOutcome& outcome) {
+  WriteBatch batch;
+  if (outcome.replayed || !outcome.entry) return batch;
+  for (const AccountBalance& b : outcome.balances)
+    batch.put(Table::kLedgerAccounts, balance_key(b.account, b.currency),
+              json::serialize(to_json(b)));
+  for (const Escrow& e : outcome.escrows)
+    batch.put(Table::kLedgerEscrows, escrow_key(e.id), json::serialize(to_json(e)));
+  batch.put(Table::kLedgerJournal, journal_key(outcome.entry->id),
+            json::serialize(to_json(*outcome.entry)));
+  for (const JournalIndexEntry& line : outcome.index) {
+    batch.put(Table::kLedgerJournalIndex, journal_index_key(line.account, line.sequence),
+              line.entry_id);
+    batch.put(Table::kLedgerJournalHeads, journal_head_key(line.account),
+              encode_journal_head(line.sequence));
+  }
+  return batch;
+}
+
+}  // namespace settled::ledger
