@@ -162,7 +162,7 @@ class Execution {
     if (state && !state->uses_context) return json::value();  // most states never read $$
     asl::ContextFacts facts;
     // Inside a Parallel branch or Map iteration, $$.Execution is the top-level execution.
-    const ExecutionRecord& execution = rec_.is_branch() ? root_execution() : rec_;
+    const ExecutionRecord& execution = part_of_parent() ? root_execution() : rec_;
     facts.execution_id = execution.id;
     facts.execution_name = execution.name;
     facts.state_machine = rec_.state_machine;
@@ -174,6 +174,10 @@ class Execution {
     facts.task_token = rec_.task_token;
     return asl::make_context(facts);
   }
+
+  // A Parallel branch or Map iteration runs part of its parent's definition and shares its
+  // $$.Execution; a child workflow (states.startExecution.sync) is an execution of its own.
+  bool part_of_parent() const { return rec_.is_branch() && !rec_.scope.empty(); }
 
   // The top-level execution this branch belongs to, read once (it is durable before any of
   // its branches exists).
@@ -190,7 +194,7 @@ class Execution {
   }
 
   std::string payment_id() const {
-    const ExecutionRecord& execution = rec_.is_branch() ? root_execution() : rec_;
+    const ExecutionRecord& execution = part_of_parent() ? root_execution() : rec_;
     if (execution.input.is_object()) {
       if (const json::value* p = execution.input.as_object().if_contains("paymentId");
           p && p->is_string())
@@ -313,6 +317,14 @@ class Execution {
     const asl::State* state = current_state();
     if (!state) return;
     asl::Step step = asl::enter_state(*state, rec_.state_input, context());
+    if (auto* task = std::get_if<asl::RunTask>(&step)) {
+      // A child workflow: its one input comes from the task's parameters.
+      auto target = child_target(task->parameters);
+      if (target) {
+        child_machine_ = target->machine;
+        step = asl::RunBranches{{std::move(target->input)}, 0};
+      }
+    }
     auto* run = std::get_if<asl::RunBranches>(&step);
     if (!run || run->inputs.size() != rec_.branches.size()) {
       finish_failed(std::string(asl::errors::kRuntime),
@@ -378,10 +390,24 @@ class Execution {
         aborts_after_commit_.push_back(rec_.branch_id(i));
       }
     }
-    json::object details;
-    details["error"] = error;
-    details["cause"] = cause;
-    history_.add(now, is_map(state) ? "MapStateFailed" : "ParallelStateFailed", std::move(details));
+    if (state.type == asl::StateType::kTask) {
+      // A child workflow failed: the task fails with States.TaskFailed and the child's story.
+      cause = json::serialize(json::object{{"ExecutionArn", child.id},
+                                           {"Status", status_name(child.status)},
+                                           {"Error", error},
+                                           {"Cause", cause}});
+      error = std::string(asl::errors::kTaskFailed);
+      json::object details = asl::task_details(state.resource);
+      details["error"] = error;
+      details["cause"] = cause;
+      history_.add(now, "TaskFailed", std::move(details));
+    } else {
+      json::object details;
+      details["error"] = error;
+      details["cause"] = cause;
+      history_.add(now, is_map(state) ? "MapStateFailed" : "ParallelStateFailed",
+                   std::move(details));
+    }
     rec_.branches.clear();
     branch_inputs_.clear();
     rec_.phase = Phase::kTask;
@@ -422,6 +448,86 @@ class Execution {
     });
   }
 
+  // --- Child workflows: settled:states.startExecution.sync[:2] runs another state machine as
+  // a branch execution of this task (stopping this execution stops it) and completes with
+  // Step Functions' DescribeExecution shape. ---
+
+  struct ChildTarget {
+    asl::StateMachinePtr machine;
+    json::value input;
+  };
+
+  // {"StateMachineArn": "NAME" or "arn:...:stateMachine:NAME", "Input": {...}}
+  Result<ChildTarget> child_target(const json::value& parameters) const {
+    if (!parameters.is_object())
+      return Error{ErrorCode::kInvalidRequest, "parameters must be an object"};
+    const auto& o = parameters.as_object();
+    for (const auto& [key, value] : o) {
+      if (key != "StateMachineArn" && key != "Input" && key != "Name")
+        return Error{ErrorCode::kInvalidRequest,
+                     "parameters." + std::string(key) +
+                         " is unknown (allowed: StateMachineArn, Input, Name)"};
+    }
+    const json::value* arn = o.if_contains("StateMachineArn");
+    if (!arn || !arn->is_string())
+      return Error{ErrorCode::kInvalidRequest, "parameters.StateMachineArn must be a string"};
+    std::string name(arn->as_string());
+    if (const auto colon = name.rfind(':'); colon != std::string::npos)
+      name = name.substr(colon + 1);
+    auto machine = engine_->workflows()->find(name);
+    if (!machine)
+      return Error{ErrorCode::kStateMachineDoesNotExist,
+                   "parameters.StateMachineArn: no state machine \"" + name + "\""};
+    json::value input = json::object{};
+    if (const json::value* in = o.if_contains("Input")) {
+      input = *in;
+      if (input.is_string()) {
+        boost::system::error_code ec;
+        input = json::parse(in->as_string(), ec);
+        if (ec) return Error{ErrorCode::kInvalidRequest, "parameters.Input is not JSON text"};
+      }
+      if (!input.is_object())
+        return Error{ErrorCode::kInvalidRequest, "parameters.Input must be a JSON object"};
+    }
+    return ChildTarget{std::move(machine), std::move(input)};
+  }
+
+  void start_child_execution(const asl::State& state, TaskAttempt attempt) {
+    auto target = child_target(attempt.parameters);
+    if (!target) {
+      task_failed(state, TaskOutcome::failure(std::string(asl::errors::kTaskFailed),
+                                              target.error().message));
+      return;
+    }
+    child_machine_ = target->machine;
+    branch_inputs_ = {std::move(target->input)};
+    branch_limit_ = 0;
+    // The child's id is named by this event's id (see ExecutionRecord::branch_id).
+    const std::int64_t event_id = history_.last_id() + 1;
+    const std::string child_id = rec_.id + "~" + std::to_string(event_id) + ".0";
+    json::object details = asl::task_details(state.resource);
+    details["output"] = json::serialize(json::object{{"ExecutionArn", child_id}});
+    rec_.branches_event_id = history_.add(engine_->now(), "TaskSubmitted", std::move(details));
+    rec_.branches.assign(1, branch_state::kQueued);
+    rec_.phase = Phase::kBranches;
+    advance_branches(state);
+  }
+
+  // DescribeExecution's shape; ":2" gives Input and Output as JSON, ".sync" as JSON text.
+  static json::value child_result(const asl::State& state, const ExecutionRecord& child) {
+    const bool as_json = state.resource.size() >= 2 &&
+                         state.resource.compare(state.resource.size() - 2, 2, ":2") == 0;
+    json::object result{{"ExecutionArn", child.id},
+                        {"StateMachineArn", child.state_machine},
+                        {"Name", child.name},
+                        {"Status", status_name(child.status)},
+                        {"StartDate", format_timestamp(child.start)},
+                        {"StopDate", format_timestamp(child.stop)}};
+    result["Input"] = as_json ? child.input : json::value(json::serialize(child.input));
+    result["Output"] = as_json ? child.output : json::value(json::serialize(child.output));
+    return result;
+  }
+
   ExecutionRecord make_branch(const asl::State& state, std::size_t index, EpochMillis now) const {
     ExecutionRecord child;
     child.id = rec_.branch_id(index);
@@ -432,6 +538,14 @@ class Execution {
     child.start = now;
     child.parent_id = rec_.id;
     child.branch_index = static_cast<std::int64_t>(index);
+    if (state.type == asl::StateType::kTask) {
+      // A child workflow: another state machine, at the version registered now.
+      child.state_machine = child_machine_->name;
+      child.state_machine_version = child_machine_->version;
+      child.state = child_machine_->start_at;
+      child.phase = Phase::kStart;
+      return child;
+    }
     child.scope = rec_.scope;
     child.scope.push_back(asl::ScopeStep{state.name, is_map(state) ? 0 : index});
     const asl::StateMachine* sub =
@@ -452,7 +566,18 @@ class Execution {
                       "branch execution " + rec_.branch_id(i) + " is missing");
         return;
       }
-      results.push_back(std::move(child->output));
+      if (state.type == asl::StateType::kTask) {
+        results.push_back(child_result(state, *child));
+      } else {
+        results.push_back(std::move(child->output));
+      }
+    }
+    if (state.type == asl::StateType::kTask) {
+      rec_.branches.clear();
+      branch_inputs_.clear();
+      rec_.phase = Phase::kTask;
+      task_done(state, TaskOutcome::success(std::move(results.at(0))), true);
+      return;
     }
     history_.add(engine_->now(), is_map(state) ? "MapStateSucceeded" : "ParallelStateSucceeded",
                  json::object{});
@@ -507,6 +632,9 @@ class Execution {
           const asl::State* s = current_state();
           if (s) task_done(*s, read_record(attempt));
         });
+        break;
+      case ResourceKind::kChildExecution:
+        start_child_execution(state, std::move(attempt));
         break;
       case ResourceKind::kRemote:
       case ResourceKind::kLedger:
@@ -933,6 +1061,7 @@ class Execution {
   // MaxConcurrency.
   std::vector<json::value> branch_inputs_;
   std::size_t branch_limit_ = 0;
+  asl::StateMachinePtr child_machine_;  // of a states.startExecution.sync task
   std::vector<std::string> aborts_after_commit_;
   std::vector<std::string> timers_after_commit_;
   std::vector<StartCallback> replies_after_commit_;  // callbacks answered once durable

@@ -35,6 +35,9 @@ const std::map<std::string, Entry>& catalogue() {
       {"settled:ledger.transfer", {{ResourceKind::kLedger, false}, nullptr}},
       {"settled:ledger.expire", {{ResourceKind::kLedger, false}, nullptr}},
       {"settled:ledger.balance", {{ResourceKind::kLedger, false}, nullptr}},
+      {"settled:states.startExecution.sync", {{ResourceKind::kChildExecution, false}, nullptr}},
+      {"settled:states.startExecution.sync:2",
+       {{ResourceKind::kChildExecution, false}, nullptr}},
   };
   return entries;
 }

@@ -17,6 +17,7 @@ enum class ResourceKind {
   // after the scheduled transition commits, like kRemote. The router commits the operation in
   // its own LMDB commit before answering; a retry with the same idempotency key replays it.
   kLedger,
+  kChildExecution,  // states.startExecution.sync: runs another state machine as a child
 };
 
 struct ResourceInfo {
