@@ -32,6 +32,7 @@ struct Engine {
   caf::actor stripe;  // answers charge_atom, TaskAttempt -> TaskOutcome
   caf::actor alerts;  // takes alert_atom, Alert (may be unset in tests and benches)
   caf::actor timers;  // takes timer_atom, key (may be unset in tests and benches)
+  caf::actor events;  // events.waitFor and POST /v1/events
   caf::actor ledger;  // the accounts router: ledger_atom, TaskAttempt -> TaskOutcome
   std::shared_ptr<adapters::LmdbStore> db;
   std::shared_ptr<EngineStats> stats = std::make_shared<EngineStats>();

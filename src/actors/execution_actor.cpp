@@ -226,6 +226,7 @@ class Execution {
     rec_.wait_output = nullptr;
     rec_.task_token.clear();
     rec_.task_deadline = 0;
+    reject_early_callbacks();
     rec_.entered_event_id = history_.add(now, asl::state_event_type(state->type, true),
                                          asl::state_details(name, rec_.state_input, true));
     engine_->stats->transitions += 1;
@@ -243,7 +244,7 @@ class Execution {
     if (!state) return;
     // Each attempt of a .waitForTaskToken task hands out a fresh token ($$.Task.Token); it is
     // durable with the commit that schedules the task.
-    if (state->type == asl::StateType::kTask && waits_for_task_token(state->resource) &&
+    if (state->type == asl::StateType::kTask && needs_task_token(state->resource) &&
         rec_.task_token.empty())
       rec_.task_token = new_task_token();
     handle(*state, asl::enter_state(*state, rec_.state_input, context()));
@@ -598,6 +599,7 @@ class Execution {
     const EpochMillis now = engine_->now();
     TaskAttempt attempt;
     attempt.resource = base_resource(task.resource);
+    attempt.task_token = rec_.task_token;
     attempt.parameters = std::move(task.parameters);
     attempt.idempotency_key = rec_.idempotency_key();
     attempt.execution_id = rec_.id;
@@ -638,6 +640,7 @@ class Execution {
         break;
       case ResourceKind::kRemote:
       case ResourceKind::kLedger:
+      case ResourceKind::kEvents:
         commit_then(
             [this, attempt = std::move(attempt)]() mutable { call_remote(std::move(attempt)); });
         break;
@@ -663,10 +666,13 @@ class Execution {
     const std::int64_t entered = rec_.entered_event_id;
     const std::int64_t retry = rec_.retry_count;
     // settled:ledger.* go to the accounts router, which answers after its own commit.
-    const bool ledger = find_resource(attempt.resource)->kind == ResourceKind::kLedger;
+    const auto kind = find_resource(attempt.resource)->kind;
     auto pending =
-        ledger ? self_->request(engine_->ledger, timeout, ledger_atom::value, std::move(attempt))
-               : self_->request(engine_->stripe, timeout, charge_atom::value, std::move(attempt));
+        kind == ResourceKind::kLedger
+            ? self_->request(engine_->ledger, timeout, ledger_atom::value, std::move(attempt))
+        : kind == ResourceKind::kEvents
+            ? self_->request(engine_->events, timeout, events_atom::value, std::move(attempt))
+            : self_->request(engine_->stripe, timeout, charge_atom::value, std::move(attempt));
     pending.then(
         [this, entered, retry](TaskOutcome& outcome) {
           if (entered != rec_.entered_event_id || retry != rec_.retry_count) return;
@@ -700,7 +706,7 @@ class Execution {
       task_failed(state, std::move(outcome));
       return;
     }
-    if (!from_callback && waits_for_task_token(state.resource)) {
+    if (!from_callback && (waits_for_task_token(state.resource) || outcome.awaits_callback)) {
       await_callback(state, std::move(outcome));
       return;
     }
@@ -746,6 +752,7 @@ class Execution {
       rec_.due = engine_->now() + retry->delay_ms;
       rec_.retry_count += 1;
       rec_.task_token.clear();  // the next attempt gets a token of its own
+      reject_early_callbacks();
       rec_.task_deadline = 0;
       engine_->stats->task_retries += 1;
       adapters::Metrics::instance().task_retry(state.resource);
@@ -795,10 +802,17 @@ class Execution {
     pending_.append(std::move(submitted.writes));
     pending_.put(Table::kTaskTokens, rec_.task_token, token_state("waiting"));
     rec_.phase = Phase::kCallback;
-    rec_.task_deadline = state.timeout_seconds ? now + *state.timeout_seconds * 1000 : 0;
+    const std::int64_t timeout_seconds = submitted.callback_timeout_seconds > 0
+                                             ? submitted.callback_timeout_seconds
+                                             : state.timeout_seconds.value_or(0);
+    rec_.task_deadline = timeout_seconds ? now + timeout_seconds * 1000 : 0;
     rec_.due = next_callback_due(state, now);
     if (rec_.due) add_timer(rec_.due, timer_kind::kWake);
     commit_then([this] { passivate_while_waiting(); });
+    // Callbacks that came while the task was still being handed out take effect now.
+    auto early = std::move(early_callbacks_);
+    early_callbacks_.clear();
+    for (auto& cb : early) callback(cb);
   }
 
   // The earlier of the heartbeat deadline and the whole task's deadline; 0 if neither is set.
@@ -809,6 +823,14 @@ class Execution {
       due = due ? std::min(due, beat) : beat;
     }
     return due;
+  }
+
+  void reject_early_callbacks() {
+    for (auto& cb : early_callbacks_)
+      cb.reply(StartReply{409, to_json(Error{ErrorCode::kTaskTimedOut,
+                                             "the task of execution " + rec_.id +
+                                                 " ended before it waited for this token"})});
+    early_callbacks_.clear();
   }
 
   void passivate_while_waiting() {
@@ -822,6 +844,11 @@ class Execution {
 
  public:
   void callback(TaskCallback& cb) {
+    if (rec_.phase == Phase::kTask && !cb.token.empty() && cb.token == rec_.task_token) {
+      // The token went out (an events waiter, a remote call) before our wait was recorded.
+      early_callbacks_.push_back(std::move(cb));
+      return;
+    }
     const asl::State* state = machine_->find(rec_.state);
     if (rec_.phase != Phase::kCallback || cb.token != rec_.task_token || !state) {
       cb.reply(StartReply{
@@ -1067,6 +1094,7 @@ class Execution {
   std::vector<StartCallback> replies_after_commit_;  // callbacks answered once durable
   int commits_in_flight_ = 0;
   bool begun_ = false;
+  std::vector<TaskCallback> early_callbacks_;
   std::vector<std::function<void()>> deferred_;
   mutable std::optional<ExecutionRecord> root_;  // for a branch's context object
 };

@@ -131,6 +131,10 @@ class HttpApi {
       if (s.size() <= 3 || (s.size() == 5 && s[3] == "versions"))
         return respond(method_not_allowed(req));
     }
+    if (s.size() == 2 && s[0] == "v1" && s[1] == "events") {
+      if (!post) return respond(method_not_allowed(req));
+      return post_event(req, std::move(respond));
+    }
     if (s.size() == 3 && s[0] == "v1" && s[1] == "tasks" &&
         (s[2] == "success" || s[2] == "failure" || s[2] == "heartbeat")) {
       if (!post) return respond(method_not_allowed(req));
@@ -222,6 +226,22 @@ class HttpApi {
       respond(json_response(reply.http_status, reply.body));
     };
     caf::anon_send(deps_.executions, start_atom::value, std::move(start));
+  }
+
+  // An event for executions waiting in settled:events.waitFor: 200 once a waiting execution
+  // has durably taken it, 202 once it is durably kept for a later one.
+  void post_event(const HttpRequest& req, HttpResponder respond) {
+    boost::system::error_code ec;
+    json::value body = json::parse(req.body, ec);
+    if (ec)
+      return respond(error_response(ErrorCode::kInvalidJson,
+                                    "request body is not valid JSON: " + ec.message()));
+    auto event = events::parse_event(body, deps_.engine->now(), deps_.events_retention_ms);
+    if (!event) return respond(error_response(event.error().code, event.error().message));
+    EventPost post{std::move(*event), [respond = std::move(respond)](StartReply reply) {
+                     respond(json_response(reply.http_status, reply.body));
+                   }};
+    caf::anon_send(deps_.engine->events, events_atom::value, std::move(post));
   }
 
   // SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat. Answered once the waiting

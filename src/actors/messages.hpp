@@ -3,6 +3,7 @@
 // types that CAF cannot serialise are allowed explicitly.
 
 #include "domain/error.hpp"
+#include "domain/events/event.hpp"
 #include "domain/resources/task_outcome.hpp"
 #include "domain/write_batch.hpp"
 
@@ -36,6 +37,9 @@ using abort_branch_atom = caf::atom_constant<caf::atom("abortbr")>;
 // tells the supervisor when one is due.
 using timer_atom = caf::atom_constant<caf::atom("timer")>;
 using timer_fired_atom = caf::atom_constant<caf::atom("timerfired")>;
+// Events: `events_atom, TaskAttempt -> TaskOutcome` (settled:events.waitFor) and
+// `events_atom, EventPost` (POST /v1/events) to the events actor.
+using events_atom = caf::atom_constant<caf::atom("events")>;
 // SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat for a .waitForTaskToken task.
 using task_callback_atom = caf::atom_constant<caf::atom("taskcb")>;
 // The accounts router: `ledger_atom, TaskAttempt -> TaskOutcome` for settled:ledger.* tasks,
@@ -74,6 +78,13 @@ struct TaskCallback {
   WriteBatch writes;          // committed with the execution's transition
   StartCallback reply;
   int attempts = 0;  // deliveries tried (an execution may passivate while one is on its way)
+};
+
+// An event posted from outside; `reply` gets 200 (delivered to a waiting execution, durably) or
+// 202 (kept for a later waiter).
+struct EventPost {
+  events::Event event;
+  StartCallback reply;
 };
 
 // An alert for the alerts actor: where it comes from and what it says.
@@ -130,3 +141,4 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::StoreReply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::StartRequest)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::StartResult)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::TaskCallback)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::EventPost)

@@ -40,6 +40,12 @@ const char* table_name(Table table) {
       return "ledger_journal_heads";
     case Table::kLedgerExpiry:
       return "ledger_expiry";
+    case Table::kEvents:
+      return "events";
+    case Table::kEventWaiters:
+      return "event_waiters";
+    case Table::kEventIds:
+      return "event_ids";
   }
   return "meta";
 }

@@ -29,8 +29,12 @@ enum class Table : std::uint8_t {
   kLedgerJournalIndex,  // account + '\0' + big-endian u64 sequence -> journal entry id
   kLedgerJournalHeads,  // account -> last sequence in its journal index (decimal)
   kLedgerExpiry,        // big-endian u64 due millis + escrow id -> "": holds that expire by time
+  // Events (settled:events.waitFor, POST /v1/events); src/domain/events/event_keys.hpp.
+  kEvents,        // type + '\0' + correlation key + '\0' + big-endian u64 seq -> event (JSON)
+  kEventWaiters,  // same key layout -> waiter {token, executionId} (JSON)
+  kEventIds,      // event id -> expiry millis: an event posted twice is taken once
 };
-inline constexpr std::size_t kTableCount = 18;
+inline constexpr std::size_t kTableCount = 21;
 
 const char* table_name(Table table);
 

@@ -3,6 +3,7 @@
 #include "actors/accounts_router.hpp"
 #include "actors/admin_api.hpp"
 #include "actors/alerts_actor.hpp"
+#include "actors/events_actor.hpp"
 #include "actors/executions_actor.hpp"
 #include "actors/http_api.hpp"
 #include "actors/messages.hpp"
@@ -57,6 +58,7 @@ class SettledConfig : public caf::actor_system_config {
   std::string alert_webhook;  // empty: alerts go to the log and the metric only
   std::string alert_webhook_ca_file;
   std::size_t ledger_passivate_seconds = 30;
+  std::size_t events_retention_seconds = 7 * 24 * 3600;
 
   SettledConfig() {
     // Work sharing beat work stealing by about 40 % on two cores (bench/engine_bench.cpp):
@@ -85,6 +87,8 @@ class SettledConfig : public caf::actor_system_config {
              "http:// or https:// URL that alerts are POSTed to as JSON (retried)")
         .add(alert_webhook_ca_file, "alert-webhook-ca-file",
              "PEM file of extra CAs trusted for an https alert webhook")
+        .add(events_retention_seconds, "events-retention-seconds",
+             "how long an event nobody waits for yet is kept for a later events.waitFor")
         .add(ledger_passivate_seconds, "ledger-passivate-seconds",
              "seconds an idle account actor lives before it is passivated")
         .add(shutdown_timeout, "shutdown-timeout",
@@ -174,6 +178,9 @@ std::string validate(SettledConfig& cfg, std::string& host, std::uint16_t& port,
   if (cfg.shutdown_timeout == 0 || cfg.shutdown_timeout > 3600)
     return invalid("shutdown-timeout", std::to_string(cfg.shutdown_timeout), "1 to 3600 seconds");
   if (cfg.data_dir.empty()) return invalid("data-dir", "", "a directory");
+  if (cfg.events_retention_seconds == 0 || cfg.events_retention_seconds > 366 * 86400)
+    return invalid("events-retention-seconds", std::to_string(cfg.events_retention_seconds),
+                   "1 second to 366 days");
   if (cfg.ledger_passivate_seconds == 0 || cfg.ledger_passivate_seconds > 86400)
     return invalid("ledger-passivate-seconds", std::to_string(cfg.ledger_passivate_seconds),
                    "1 to 86400 seconds");
@@ -318,6 +325,9 @@ int main(int argc, char** argv) {
     auto executions = actors::spawn_executions(system, engine);
     // Set before any execution runs: executions read engine->timers without a lock.
     engine->timers = actors::spawn_timers(system, engine, executions);
+    actors::EventsOptions events_options;
+    events_options.retention = std::chrono::seconds(cfg.events_retention_seconds);
+    engine->events = actors::spawn_events(system, engine, executions, events_options);
     caf::scoped_actor self{system};
 
     std::uint64_t resumed = 0;
@@ -337,9 +347,11 @@ int main(int argc, char** argv) {
     http_options.threads = cfg.http_threads;
     http_options.body_limit = cfg.body_limit;
     auto server = adapters::HttpServer::start(
-        http_options, adapters::require_api_key(
-                          keys, actors::make_http_api({engine, executions, state_machines,
-                                                       live_stripe ? nullptr : *simulator_db})));
+        http_options,
+        adapters::require_api_key(
+            keys, actors::make_http_api(
+                      {engine, executions, state_machines, live_stripe ? nullptr : *simulator_db,
+                       static_cast<std::int64_t>(cfg.events_retention_seconds) * 1000})));
     auto admin_api =
         actors::spawn_admin_api(system, {engine, executions, store_stats, state_machines});
     auto admin = adapters::AdminServer::start(
@@ -422,6 +434,7 @@ int main(int argc, char** argv) {
     self->send_exit(admin_api.actor, caf::exit_reason::user_shutdown);
     // No timer fires into a supervisor that is going away.
     self->send_exit(engine->timers, caf::exit_reason::user_shutdown);
+    self->send_exit(engine->events, caf::exit_reason::user_shutdown);
     self->send_exit(state_machines, caf::exit_reason::user_shutdown);
     // The supervisor ends after its executions; then an empty commit behind whatever they
     // sent tells us the store has finished the pending group commit.

@@ -36,8 +36,8 @@ const std::map<std::string, Entry>& catalogue() {
       {"settled:ledger.expire", {{ResourceKind::kLedger, false}, nullptr}},
       {"settled:ledger.balance", {{ResourceKind::kLedger, false}, nullptr}},
       {"settled:states.startExecution.sync", {{ResourceKind::kChildExecution, false}, nullptr}},
-      {"settled:states.startExecution.sync:2",
-       {{ResourceKind::kChildExecution, false}, nullptr}},
+      {"settled:events.waitFor", {{ResourceKind::kEvents, false}, nullptr}},
+      {"settled:states.startExecution.sync:2", {{ResourceKind::kChildExecution, false}, nullptr}},
   };
   return entries;
 }
@@ -58,6 +58,10 @@ std::string base_resource(const std::string& resource) {
   return waits_for_task_token(resource)
              ? resource.substr(0, resource.size() - kWaitForTaskToken.size())
              : resource;
+}
+
+bool needs_task_token(const std::string& resource) {
+  return waits_for_task_token(resource) || base_resource(resource) == "settled:events.waitFor";
 }
 
 std::optional<ResourceInfo> find_resource(const std::string& resource) {

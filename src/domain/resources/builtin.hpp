@@ -18,6 +18,7 @@ enum class ResourceKind {
   // its own LMDB commit before answering; a retry with the same idempotency key replays it.
   kLedger,
   kChildExecution,  // states.startExecution.sync: runs another state machine as a child
+  kEvents,          // events.waitFor: takes a stored event, or waits for one (by token)
 };
 
 struct ResourceInfo {
@@ -31,6 +32,8 @@ struct ResourceInfo {
 // SendTaskSuccess/Failure with $$.Task.Token. find_resource looks through the suffix.
 bool waits_for_task_token(const std::string& resource);
 std::string base_resource(const std::string& resource);
+// Whether an attempt of this resource hands out a task token ($$.Task.Token).
+bool needs_task_token(const std::string& resource);
 
 std::optional<ResourceInfo> find_resource(const std::string& resource);
 

@@ -7,6 +7,7 @@
 
 #include <boost/json/value.hpp>
 
+#include <cstdint>
 #include <string>
 
 namespace settled {
@@ -17,6 +18,10 @@ struct TaskOutcome {
   std::string error;  // e.g. "Stripe.CardError", "States.Timeout"
   std::string cause;
   WriteBatch writes;  // committed atomically with the transition that records this outcome
+  // The task now waits for SendTaskSuccess/Failure on the attempt's token (events.waitFor
+  // registered a waiter), for at most this many seconds (0: no limit of its own).
+  bool awaits_callback = false;
+  std::int64_t callback_timeout_seconds = 0;
 
   static TaskOutcome success(boost::json::value result, WriteBatch writes = {}) {
     TaskOutcome o;
@@ -41,6 +46,7 @@ struct TaskAttempt {
   std::string execution_id;
   std::string state_name;
   EpochMillis now = 0;
+  std::string task_token;  // $$.Task.Token of this attempt, for resources that wait for one
 };
 
 }  // namespace settled

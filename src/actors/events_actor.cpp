@@ -1,0 +1,370 @@
+#include "actors/events_actor.hpp"
+
+#include "actors/messages.hpp"
+#include "adapters/log.hpp"
+#include "domain/events/event.hpp"
+
+#include <boost/json.hpp>
+#include <caf/all.hpp>
+
+#include <deque>
+#include <map>
+
+namespace settled::actors {
+
+namespace json = boost::json;
+
+namespace {
+
+using sweep_atom = caf::atom_constant<caf::atom("sweep")>;
+using delivered_atom = caf::atom_constant<caf::atom("delivered")>;
+using registered_atom = caf::atom_constant<caf::atom("registerd")>;
+
+using Key = std::pair<std::string, std::string>;  // type, correlation key
+
+struct Waiter {
+  std::uint64_t sequence = 0;
+  std::string token;
+  std::string execution_id;
+  bool busy = true;  // registering (not durable yet) or an event on its way to it
+};
+
+struct Kept {
+  std::uint64_t sequence = 0;
+  events::Event event;
+};
+
+// A delivery's answer, back on the events actor.
+struct Delivery {
+  Key key;
+  std::uint64_t waiter = 0;
+  std::string execution_id;
+  events::Event event;
+  StartCallback reply;
+  StartReply answer;
+  std::uint64_t stored = 0;  // the event's own row, if it had been kept
+};
+
+}  // namespace
+}  // namespace settled::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::Delivery)
+
+namespace settled::actors {
+namespace {
+
+struct EventsState {
+  EnginePtr engine;
+  caf::actor executions;
+  EventsOptions options;
+  std::map<Key, std::deque<Waiter>> waiters;
+  std::map<Key, std::deque<Kept>> kept;
+  std::map<std::string, EpochMillis> ids;  // event ids seen, until their expiry
+  std::uint64_t next_sequence = 1;
+};
+
+using Self = caf::stateful_actor<EventsState>;
+
+void commit(Self* self, WriteBatch batch, std::function<void(bool)> then) {
+  self->request(self->state.engine->store, caf::infinite, commit_atom::value, std::move(batch))
+      .then([then](StoreReply& reply) { then(reply.ok); }, [then](caf::error&) { then(false); });
+}
+
+std::string waiter_row(const Waiter& w) {
+  return json::serialize(json::object{{"token", w.token}, {"executionId", w.execution_id}});
+}
+
+void deliver_or_keep(Self* self, const Key& key, events::Event event, StartCallback reply,
+                     std::uint64_t stored = 0);
+
+// Hands `event` to the first free waiter of its key; false if there is none. `stored`: the
+// sequence of the event's own row when it had been kept (erased with the taking transition).
+bool deliver(Self* self, const Key& key, events::Event& event, StartCallback& reply,
+             std::uint64_t stored) {
+  auto& st = self->state;
+  auto it = st.waiters.find(key);
+  if (it == st.waiters.end()) return false;
+  for (auto& waiter : it->second) {
+    if (waiter.busy) continue;
+    waiter.busy = true;
+    TaskCallback cb;
+    cb.kind = TaskCallback::Kind::kSuccess;
+    cb.token = waiter.token;
+    cb.output = event.task_result();
+    // Taken exactly once: these commit with the waiting execution's transition.
+    cb.writes.erase(Table::kEventWaiters,
+                    events::event_key(key.first, key.second, waiter.sequence));
+    if (stored) {
+      cb.writes.erase(Table::kEvents, events::event_key(key.first, key.second, stored));
+    } else if (!event.id.empty()) {
+      cb.writes.put(Table::kEventIds, event.id, std::to_string(event.expires_at));
+    }
+    auto handle = caf::actor_cast<caf::actor>(self);
+    auto delivery = std::make_shared<Delivery>(
+        Delivery{key, waiter.sequence, waiter.execution_id, event, std::move(reply), {}, stored});
+    cb.reply = [handle, delivery](StartReply answer) {
+      delivery->answer = std::move(answer);
+      caf::anon_send(handle, delivered_atom::value, std::move(*delivery));
+    };
+    self->send(st.executions, task_callback_atom::value, std::move(cb));
+    return true;
+  }
+  return false;
+}
+
+void keep(Self* self, const Key& key, events::Event event, StartCallback reply) {
+  auto& st = self->state;
+  const std::uint64_t sequence = st.next_sequence++;
+  WriteBatch batch;
+  batch.put(Table::kEvents, events::event_key(key.first, key.second, sequence),
+            json::serialize(event.to_json()));
+  if (!event.id.empty()) batch.put(Table::kEventIds, event.id, std::to_string(event.expires_at));
+  const EpochMillis expires = event.expires_at;
+  st.kept[key].push_back(Kept{sequence, std::move(event)});
+  commit(self, std::move(batch), [reply, expires](bool ok) {
+    if (!reply) return;
+    if (!ok)
+      return reply(StartReply{
+          503, to_json(Error{ErrorCode::kStoreUnavailable, "the event could not be stored"})});
+    reply(
+        StartReply{202, json::object{{"stored", true}, {"expiresAt", format_timestamp(expires)}}});
+  });
+}
+
+void deliver_or_keep(Self* self, const Key& key, events::Event event, StartCallback reply,
+                     std::uint64_t stored) {
+  if (deliver(self, key, event, reply, stored)) return;
+  if (stored) {
+    // Its row is still there: back to the front of the line, nothing to write.
+    self->state.kept[key].push_front(Kept{stored, std::move(event)});
+    return;
+  }
+  keep(self, key, std::move(event), std::move(reply));
+}
+
+void post(Self* self, EventPost& post) {
+  auto& st = self->state;
+  auto& event = post.event;
+  if (!event.id.empty()) {
+    if (auto seen = st.ids.find(event.id); seen != st.ids.end()) {
+      if (post.reply)
+        post.reply(StartReply{200, json::object{{"duplicate", true}, {"id", event.id}}});
+      return;
+    }
+    st.ids[event.id] = event.expires_at;  // also while it is on its way
+  }
+  const Key key{event.type, event.correlation_key};
+  deliver_or_keep(self, key, std::move(event), std::move(post.reply));
+}
+
+void delivered(Self* self, Delivery& d) {
+  auto& st = self->state;
+  auto& queue = st.waiters[d.key];
+  for (auto it = queue.begin(); it != queue.end(); ++it) {
+    if (it->sequence == d.waiter) {
+      queue.erase(it);
+      break;
+    }
+  }
+  if (queue.empty()) st.waiters.erase(d.key);
+  if (d.answer.http_status == 200) {
+    adapters::log(adapters::LogLevel::kInfo, "event.delivered",
+                  {{"type", d.event.type},
+                   {"correlationKey", d.event.correlation_key},
+                   {"executionId", d.execution_id}});
+    if (d.reply)
+      d.reply(StartReply{200, json::object{{"delivered", true}, {"executionId", d.execution_id}}});
+    return;
+  }
+  // That execution no longer waits (it timed out, was stopped, or the token is unknown): its
+  // waiter goes, and the event tries the next one or is kept.
+  WriteBatch stale;
+  stale.erase(Table::kEventWaiters, events::event_key(d.key.first, d.key.second, d.waiter));
+  commit(self, std::move(stale), [](bool) {});
+  deliver_or_keep(self, d.key, std::move(d.event), std::move(d.reply), d.stored);
+}
+
+// settled:events.waitFor: a kept event is taken at once; otherwise the execution waits.
+void wait_for(Self* self, const TaskAttempt& attempt, caf::response_promise rp) {
+  auto& st = self->state;
+  auto request = events::parse_wait_for(attempt.parameters);
+  if (!request) {
+    rp.deliver(TaskOutcome::failure("Events.InvalidParameters", request.error().message));
+    return;
+  }
+  const Key key{request->type, request->correlation_key};
+  const EpochMillis now = st.engine->now();
+  if (auto it = st.kept.find(key); it != st.kept.end()) {
+    auto& queue = it->second;
+    while (!queue.empty() && queue.front().event.expires_at <= now) queue.pop_front();
+    if (!queue.empty()) {
+      Kept taken = std::move(queue.front());
+      queue.pop_front();
+      if (queue.empty()) st.kept.erase(it);
+      WriteBatch writes;
+      writes.erase(Table::kEvents, events::event_key(key.first, key.second, taken.sequence));
+      rp.deliver(TaskOutcome::success(taken.event.task_result(), std::move(writes)));
+      return;
+    }
+  }
+  if (attempt.task_token.empty()) {
+    rp.deliver(TaskOutcome::failure("States.Runtime", "events.waitFor ran without a task token"));
+    return;
+  }
+  Waiter waiter{st.next_sequence++, attempt.task_token, attempt.execution_id, true};
+  WriteBatch batch;
+  batch.put(Table::kEventWaiters, events::event_key(key.first, key.second, waiter.sequence),
+            waiter_row(waiter));
+  // The token is live from here: an event may reach the execution before its own commit.
+  batch.put(
+      Table::kTaskTokens, waiter.token,
+      json::serialize(json::object{{"executionId", attempt.execution_id}, {"state", "waiting"}}));
+  st.waiters[key].push_back(waiter);
+  const std::uint64_t sequence = waiter.sequence;
+  const std::int64_t timeout = request->timeout_seconds;
+  commit(self, std::move(batch), [self, rp, key, sequence, timeout](bool ok) mutable {
+    if (!ok) {
+      self->send(self, registered_atom::value, key.first, key.second, sequence, false);
+      rp.deliver(TaskOutcome::failure("States.TaskFailed", "the wait could not be stored"));
+      return;
+    }
+    TaskOutcome waiting = TaskOutcome::success(json::object{{"waiting", true}});
+    waiting.awaits_callback = true;
+    waiting.callback_timeout_seconds = timeout;
+    rp.deliver(std::move(waiting));
+    self->send(self, registered_atom::value, key.first, key.second, sequence, true);
+  });
+}
+
+// A waiter's row is durable: it may now take events, including any kept meanwhile.
+void registered(Self* self, const Key& key, std::uint64_t sequence, bool ok) {
+  auto& st = self->state;
+  auto it = st.waiters.find(key);
+  if (it == st.waiters.end()) return;
+  for (auto w = it->second.begin(); w != it->second.end(); ++w) {
+    if (w->sequence != sequence) continue;
+    if (!ok) {
+      it->second.erase(w);
+      return;
+    }
+    w->busy = false;
+    break;
+  }
+  auto kept = st.kept.find(key);
+  if (kept == st.kept.end() || kept->second.empty()) return;
+  Kept taken = std::move(kept->second.front());
+  kept->second.pop_front();
+  if (kept->second.empty()) st.kept.erase(kept);
+  deliver_or_keep(self, key, std::move(taken.event), nullptr, taken.sequence);
+}
+
+void sweep(Self* self) {
+  auto& st = self->state;
+  const EpochMillis now = st.engine->now();
+  WriteBatch batch;
+  for (auto it = st.kept.begin(); it != st.kept.end();) {
+    auto& queue = it->second;
+    while (!queue.empty() && queue.front().event.expires_at <= now) {
+      batch.erase(Table::kEvents,
+                  events::event_key(it->first.first, it->first.second, queue.front().sequence));
+      queue.pop_front();
+    }
+    it = queue.empty() ? st.kept.erase(it) : std::next(it);
+  }
+  for (auto it = st.ids.begin(); it != st.ids.end();) {
+    if (it->second <= now) {
+      batch.erase(Table::kEventIds, it->first);
+      it = st.ids.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  if (!batch.empty()) commit(self, std::move(batch), [](bool) {});
+  self->delayed_send(self, st.options.sweep_every, sweep_atom::value);
+}
+
+// Rebuilds the kept events, the waiters and the seen ids from LMDB, then matches any pair.
+void load(Self* self) {
+  auto& st = self->state;
+  auto& db = *st.engine->db;
+  std::uint64_t highest = 0;
+  db.scan(Table::kEvents, "", [&](std::string_view key, std::string_view value) {
+    auto parsed_key = events::parse_event_key(key);
+    boost::system::error_code ec;
+    auto doc = json::parse(value, ec);
+    auto event = ec ? Result<events::Event>(ErrorCode::kInternal, ec.message())
+                    : events::Event::from_json(doc);
+    if (parsed_key && event) {
+      highest = std::max(highest, parsed_key->sequence);
+      st.kept[{parsed_key->type, parsed_key->correlation_key}].push_back(
+          Kept{parsed_key->sequence, std::move(*event)});
+    }
+    return true;
+  });
+  db.scan(Table::kEventWaiters, "", [&](std::string_view key, std::string_view value) {
+    auto parsed_key = events::parse_event_key(key);
+    boost::system::error_code ec;
+    auto doc = json::parse(value, ec);
+    if (parsed_key && !ec && doc.is_object()) {
+      highest = std::max(highest, parsed_key->sequence);
+      st.waiters[{parsed_key->type, parsed_key->correlation_key}].push_back(
+          Waiter{parsed_key->sequence, std::string(doc.at("token").as_string()),
+                 std::string(doc.at("executionId").as_string()), false});
+    }
+    return true;
+  });
+  db.scan(Table::kEventIds, "", [&](std::string_view key, std::string_view value) {
+    try {
+      st.ids[std::string(key)] = std::stoll(std::string(value));
+    } catch (const std::exception&) {
+    }
+    return true;
+  });
+  st.next_sequence = highest + 1;
+  std::vector<Key> both;
+  for (const auto& [key, queue] : st.kept)
+    if (st.waiters.count(key)) both.push_back(key);
+  for (const auto& key : both) {
+    auto& queue = st.kept[key];
+    while (!queue.empty() && st.waiters.count(key)) {
+      bool any_free = false;
+      for (const auto& w : st.waiters[key]) any_free = any_free || !w.busy;
+      if (!any_free) break;
+      Kept taken = std::move(queue.front());
+      queue.pop_front();
+      StartCallback none;
+      deliver(self, key, taken.event, none, taken.sequence);
+    }
+    if (queue.empty()) st.kept.erase(key);
+  }
+}
+
+caf::behavior events_behavior(Self* self, EnginePtr engine, caf::actor executions,
+                              EventsOptions options) {
+  self->state.engine = std::move(engine);
+  self->state.executions = std::move(executions);
+  self->state.options = options;
+  load(self);
+  self->delayed_send(self, options.sweep_every, sweep_atom::value);
+  return {
+      [self](events_atom, const TaskAttempt& attempt) {
+        wait_for(self, attempt, self->make_response_promise());
+      },
+      [self](events_atom, EventPost& event) { post(self, event); },
+      [self](delivered_atom, Delivery& d) { delivered(self, d); },
+      [self](registered_atom, const std::string& type, const std::string& correlation_key,
+             std::uint64_t sequence, bool ok) {
+        registered(self, {type, correlation_key}, sequence, ok);
+      },
+      [self](sweep_atom) { sweep(self); },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_events(caf::actor_system& system, EnginePtr engine, caf::actor executions,
+                        EventsOptions options) {
+  return system.spawn(events_behavior, std::move(engine), std::move(executions), options);
+}
+
+}  // namespace settled::actors

@@ -1,0 +1,25 @@
+#pragma once
+// The events actor: matches posted events (POST /v1/events) with executions waiting in
+// settled:events.waitFor, by type and correlation key. One actor sees every event and every
+// wait, so an event racing ahead of its workflow is never lost: it is kept (for the
+// retention) and taken by the first execution that waits for it. Each event is taken once:
+// the waiter's row, the event's row and its id are erased/written in the same commit as the
+// transition of the execution that takes it.
+
+#include "actors/engine.hpp"
+
+#include <caf/fwd.hpp>
+
+#include <chrono>
+
+namespace settled::actors {
+
+struct EventsOptions {
+  std::chrono::seconds retention{7 * 24 * 3600};  // an unclaimed event is kept this long
+  std::chrono::seconds sweep_every{60};
+};
+
+caf::actor spawn_events(caf::actor_system& system, EnginePtr engine, caf::actor executions,
+                        EventsOptions options = {});
+
+}  // namespace settled::actors

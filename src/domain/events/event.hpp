@@ -1,0 +1,56 @@
+#pragma once
+// Events for settled:events.waitFor (EventBridge-like): what POST /v1/events carries, what a
+// waiting task asks for, and the key layout both are stored under. An event that arrives
+// before anyone waits for it is kept (for the retention) and taken by the first waiter.
+
+#include "domain/result.hpp"
+#include "domain/time.hpp"
+
+#include <boost/json/value.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace settled::events {
+
+struct Event {
+  std::string id;  // optional sender id: the same id posted twice is taken once
+  std::string type;
+  std::string correlation_key;
+  boost::json::value detail;
+  EpochMillis received_at = 0;
+  EpochMillis expires_at = 0;
+
+  // What the waiting task completes with: {type, correlationKey, detail, receivedAt[, id]}.
+  boost::json::value task_result() const;
+  boost::json::value to_json() const;
+  static Result<Event> from_json(const boost::json::value& value);
+};
+
+// POST /v1/events {"type", "correlationKey", "detail"?, "id"?}: unknown fields, empty or
+// over-long strings are refused, naming the field.
+Result<Event> parse_event(const boost::json::value& body, EpochMillis now,
+                          std::int64_t retention_ms);
+
+// settled:events.waitFor {"type", "correlationKey", "timeoutSeconds"?}.
+struct WaitFor {
+  std::string type;
+  std::string correlation_key;
+  std::int64_t timeout_seconds = 0;  // 0: no limit of its own
+};
+Result<WaitFor> parse_wait_for(const boost::json::value& parameters);
+
+// type + '\0' + correlation key + '\0' + big-endian u64 sequence: the events and the waiters of
+// one (type, key) are adjacent and in arrival order.
+std::string event_key(std::string_view type, std::string_view correlation_key,
+                      std::uint64_t sequence);
+struct EventKey {
+  std::string type;
+  std::string correlation_key;
+  std::uint64_t sequence = 0;
+};
+std::optional<EventKey> parse_event_key(std::string_view key);
+
+}  // namespace settled::events

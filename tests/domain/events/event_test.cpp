@@ -1,0 +1,76 @@
+// Events: what POST /v1/events and settled:events.waitFor accept, and the key layout.
+
+#include "domain/events/event.hpp"
+
+#include <gtest/gtest.h>
+#include <boost/json.hpp>
+
+namespace settled::events {
+namespace {
+
+namespace json = boost::json;
+
+TEST(EventParse, TakesTypeKeyDetailAndIdAndStampsTheTimes) {
+  auto e = parse_event(json::parse(R"({"type": "payout.paid", "correlationKey": "po_1",
+                                       "detail": {"a": 1}, "id": "evt_9"})"),
+                       1000, 500);
+  ASSERT_TRUE(e.ok()) << e.error().message;
+  EXPECT_EQ(e->type, "payout.paid");
+  EXPECT_EQ(e->id, "evt_9");
+  EXPECT_EQ(e->received_at, 1000);
+  EXPECT_EQ(e->expires_at, 1500);
+  auto back = Event::from_json(e->to_json());
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->task_result(), e->task_result());
+  auto bare = parse_event(json::parse(R"({"type": "t", "correlationKey": "k"})"), 0, 1);
+  ASSERT_TRUE(bare.ok());
+  EXPECT_EQ(bare->detail, json::object{});
+}
+
+TEST(EventParse, RefusesWhatIsNotAnEventNamingTheField) {
+  for (const auto& [body, field] : std::vector<std::pair<const char*, const char*>>{
+           {R"([])", "JSON object"},
+           {R"({"correlationKey": "k"})", "type"},
+           {R"({"type": "", "correlationKey": "k"})", "type"},
+           {R"({"type": "t"})", "correlationKey"},
+           {R"({"type": "t", "correlationKey": 5})", "correlationKey"},
+           {R"({"type": "t", "correlationKey": "k", "id": 3})", "id"},
+           {R"({"type": "t", "correlationKey": "k", "extra": 1})", "extra"}}) {
+    auto e = parse_event(json::parse(body), 0, 1);
+    ASSERT_FALSE(e.ok()) << body;
+    EXPECT_NE(e.error().message.find(field), std::string::npos) << e.error().message;
+  }
+}
+
+TEST(WaitForParse, TakesTypeKeyAndTimeoutAndRefusesBadOnes) {
+  auto w = parse_wait_for(json::parse(R"({"type": "t", "correlationKey": "k",
+                                          "timeoutSeconds": 30})"));
+  ASSERT_TRUE(w.ok());
+  EXPECT_EQ(w->timeout_seconds, 30);
+  EXPECT_FALSE(parse_wait_for(json::parse(R"({"type": "t", "correlationKey": "k",
+                                              "timeoutSeconds": 0})"))
+                   .ok());
+  EXPECT_FALSE(parse_wait_for(json::parse(R"({"type": "t", "correlationKey": "k",
+                                              "timeoutSeconds": 1.5})"))
+                   .ok());
+  auto unknown = parse_wait_for(json::parse(R"({"type": "t", "correlationKey": "k", "x": 1})"));
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.error().message.find("parameters.x"), std::string::npos);
+}
+
+TEST(EventKey, KeepsOneKeysEntriesTogetherInArrivalOrder) {
+  const auto a = event_key("t", "k", 2);
+  const auto b = event_key("t", "k", 256);
+  const auto other = event_key("t", "k2", 1);
+  EXPECT_LT(a, b);
+  EXPECT_FALSE(other > a && other < b);
+  auto parsed = parse_event_key(b);
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ(parsed->type, "t");
+  EXPECT_EQ(parsed->correlation_key, "k");
+  EXPECT_EQ(parsed->sequence, 256u);
+  EXPECT_FALSE(parse_event_key("no-separators"));
+}
+
+}  // namespace
+}  // namespace settled::events

@@ -1,0 +1,151 @@
+// settled:events.waitFor and POST /v1/events through the real daemon: an event reaches an
+// execution that waits for it; one that arrives first is kept and taken when the wait begins;
+// each event is taken once (also when posted twice with the same id); waits time out; waits
+// and kept events survive kill -9.
+
+#include "integration/ops_fixture.hpp"
+
+#include <thread>
+
+namespace settled::testing {
+namespace {
+
+namespace json = boost::json;
+
+std::string shipment(int timeout_seconds) {
+  return R"({"StartAt": "AwaitPayout", "States": {
+    "AwaitPayout": {"Type": "Task", "Resource": "settled:events.waitFor",
+      "Parameters": {"type": "payout.paid", "correlationKey.$": "$.payoutId",
+                     "timeoutSeconds": )" +
+         std::to_string(timeout_seconds) + R"(},
+      "ResultPath": "$.event",
+      "Catch": [{"ErrorEquals": ["States.Timeout"], "ResultPath": "$.timeout", "Next": "Late"}],
+      "Next": "Paid"},
+    "Paid": {"Type": "Pass", "End": true},
+    "Late": {"Type": "Pass", "End": true}}})";
+}
+
+class Events : public OpsTest {
+ protected:
+  void add_workflows() override {
+    write_workflow("shipment", shipment(60));
+    write_workflow("shipment-short", shipment(2));
+  }
+
+  HttpResult start(const std::string& machine, const std::string& name, const std::string& payout) {
+    return client_->post(
+        "/v1/executions",
+        json::serialize(json::object{
+            {"stateMachine", machine}, {"name", name}, {"input", {{"payoutId", payout}}}}));
+  }
+
+  HttpResult post_event(const std::string& key, json::value detail, const std::string& id = "") {
+    json::object body{{"type", "payout.paid"}, {"correlationKey", key}, {"detail", detail}};
+    if (!id.empty()) body["id"] = id;
+    return client_->post("/v1/events", json::serialize(body));
+  }
+
+  // Waits (bounded) until the execution's task has started waiting.
+  void wait_until_waiting(const std::string& id) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < until) {
+      for (const auto& event : history(id))
+        if (event.at("type") == "TaskSubmitted") return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    FAIL() << id << " never started waiting";
+  }
+
+  void kill_and_restart() {
+    client_.reset();
+    daemon_->kill9();
+    start_with(extra_);
+  }
+};
+
+TEST_F(Events, AnEventReachesTheExecutionWaitingForIt) {
+  ASSERT_EQ(start("shipment", "s1", "po_1").status, 201u);
+  wait_until_waiting("shipment:s1");
+  auto posted = post_event("po_1", {{"amount", 4200}});
+  ASSERT_EQ(posted.status, 200u) << posted.body;
+  EXPECT_EQ(posted.json().at("executionId"), "shipment:s1");
+  auto done = wait_final("shipment:s1");
+  ASSERT_EQ(done.at("status"), "SUCCEEDED") << json::serialize(done);
+  const auto& event = done.at("output").at("event");
+  EXPECT_EQ(event.at("type"), "payout.paid");
+  EXPECT_EQ(event.at("correlationKey"), "po_1");
+  EXPECT_EQ(event.at("detail").at("amount"), 4200);
+  EXPECT_TRUE(event.as_object().contains("receivedAt"));
+}
+
+TEST_F(Events, AnEventThatArrivesFirstIsKeptAndTakenWhenTheWaitBegins) {
+  auto kept = post_event("po_2", {{"amount", 1}});
+  ASSERT_EQ(kept.status, 202u) << kept.body;
+  EXPECT_EQ(kept.json().at("stored"), true);
+  ASSERT_EQ(start("shipment", "s2", "po_2").status, 201u);
+  auto done = wait_final("shipment:s2");
+  ASSERT_EQ(done.at("status"), "SUCCEEDED");
+  EXPECT_EQ(done.at("output").at("event").at("detail").at("amount"), 1);
+  // Taken: a second waiter on the same key waits for a new event.
+  ASSERT_EQ(start("shipment", "s3", "po_2").status, 201u);
+  wait_until_waiting("shipment:s3");
+  EXPECT_EQ(client_->get("/v1/executions/shipment:s3").json().at("status"), "RUNNING");
+  ASSERT_EQ(post_event("po_2", {{"amount", 2}}).status, 200u);
+  EXPECT_EQ(wait_final("shipment:s3").at("output").at("event").at("detail").at("amount"), 2);
+}
+
+TEST_F(Events, EachEventIsTakenOnceEvenWhenPostedTwice) {
+  ASSERT_EQ(start("shipment", "a", "po_3").status, 201u);
+  ASSERT_EQ(start("shipment", "b", "po_3").status, 201u);
+  wait_until_waiting("shipment:a");
+  wait_until_waiting("shipment:b");
+  auto first = post_event("po_3", {{"n", 1}}, "evt_1");
+  ASSERT_EQ(first.status, 200u) << first.body;
+  auto again = post_event("po_3", {{"n", 1}}, "evt_1");
+  ASSERT_EQ(again.status, 200u) << again.body;
+  EXPECT_EQ(again.json().at("duplicate"), true);
+  const std::string taker(first.json().at("executionId").as_string());
+  const std::string other = taker == "shipment:a" ? "shipment:b" : "shipment:a";
+  EXPECT_EQ(wait_final(taker).at("status"), "SUCCEEDED");
+  EXPECT_EQ(client_->get("/v1/executions/" + other).json().at("status"), "RUNNING");
+  ASSERT_EQ(post_event("po_3", {{"n", 2}}, "evt_2").status, 200u);
+  EXPECT_EQ(wait_final(other).at("output").at("event").at("detail").at("n"), 2);
+}
+
+TEST_F(Events, AWaitTimesOutWithStatesTimeout) {
+  ASSERT_EQ(start("shipment-short", "late", "po_4").status, 201u);
+  auto done = wait_final("shipment-short:late", std::chrono::seconds(15));
+  ASSERT_EQ(done.at("status"), "SUCCEEDED");
+  EXPECT_EQ(done.at("output").at("timeout").at("Error"), "States.Timeout");
+  // Its waiter is gone: the event is kept for someone else.
+  EXPECT_EQ(post_event("po_4", {}).status, 202u);
+}
+
+TEST_F(Events, WaitsAndKeptEventsSurviveKillNine) {
+  ASSERT_EQ(start("shipment", "k1", "po_5").status, 201u);
+  wait_until_waiting("shipment:k1");
+  ASSERT_EQ(post_event("po_6", {{"kept", true}}).status, 202u);
+  kill_and_restart();
+  ASSERT_EQ(post_event("po_5", {{"after", "restart"}}).status, 200u);
+  EXPECT_EQ(wait_final("shipment:k1").at("output").at("event").at("detail").at("after"), "restart");
+  ASSERT_EQ(start("shipment", "k2", "po_6").status, 201u);
+  EXPECT_EQ(wait_final("shipment:k2").at("output").at("event").at("detail").at("kept"), true);
+}
+
+TEST_F(Events, BadEventsAreRefusedNamingTheField) {
+  auto no_type = client_->post("/v1/events", R"({"correlationKey": "x"})");
+  EXPECT_EQ(no_type.status, 400u);
+  EXPECT_NE(no_type.body.find("type is required"), std::string::npos) << no_type.body;
+  auto extra = client_->post("/v1/events", R"({"type": "t", "correlationKey": "x", "when": 1})");
+  EXPECT_EQ(extra.status, 400u);
+  EXPECT_NE(extra.body.find("when is unknown"), std::string::npos) << extra.body;
+  auto bad_key = client_->post("/v1/events", R"({"type": "t", "correlationKey": 7})");
+  EXPECT_EQ(bad_key.status, 400u);
+  auto garbage = client_->post("/v1/events", "[1,");
+  EXPECT_EQ(garbage.status, 400u);
+  EXPECT_EQ(garbage.json().at("error"), "InvalidJson");
+  EXPECT_EQ(client_->get("/v1/events").status, 405u);
+}
+
+}  // namespace
+}  // namespace settled::testing
