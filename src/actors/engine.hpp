@@ -38,6 +38,9 @@ struct Engine {
   std::shared_ptr<EngineStats> stats = std::make_shared<EngineStats>();
   std::function<EpochMillis()> now;
   std::chrono::seconds default_task_timeout{60};
+  // Step Functions' quota: an execution whose history would grow past this fails
+  // (States.Runtime) instead of growing without bound.
+  std::int64_t history_limit = 25000;
 
   asl::RegistryPtr workflows() const {
     std::lock_guard<std::mutex> lock(workflows_mutex_);

@@ -215,6 +215,12 @@ class Execution {
       finish_failed(std::string(asl::errors::kRuntime), "state '" + name + "' does not exist");
       return;
     }
+    if (history_.last_id() >= engine_->history_limit) {
+      finish_failed(std::string(asl::errors::kRuntime),
+                    "the execution reached the history limit of " +
+                        std::to_string(engine_->history_limit) + " events (history-limit)");
+      return;
+    }
     const EpochMillis now = engine_->now();
     rec_.state = name;
     rec_.state_input = std::move(input);

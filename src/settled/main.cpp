@@ -59,6 +59,7 @@ class SettledConfig : public caf::actor_system_config {
   std::string alert_webhook_ca_file;
   std::size_t ledger_passivate_seconds = 30;
   std::size_t events_retention_seconds = 7 * 24 * 3600;
+  std::size_t history_limit = 25000;
 
   SettledConfig() {
     // Work sharing beat work stealing by about 40 % on two cores (bench/engine_bench.cpp):
@@ -87,6 +88,8 @@ class SettledConfig : public caf::actor_system_config {
              "http:// or https:// URL that alerts are POSTed to as JSON (retried)")
         .add(alert_webhook_ca_file, "alert-webhook-ca-file",
              "PEM file of extra CAs trusted for an https alert webhook")
+        .add(history_limit, "history-limit",
+             "most history events an execution may have; past it, it fails (States.Runtime)")
         .add(events_retention_seconds, "events-retention-seconds",
              "how long an event nobody waits for yet is kept for a later events.waitFor")
         .add(ledger_passivate_seconds, "ledger-passivate-seconds",
@@ -178,6 +181,8 @@ std::string validate(SettledConfig& cfg, std::string& host, std::uint16_t& port,
   if (cfg.shutdown_timeout == 0 || cfg.shutdown_timeout > 3600)
     return invalid("shutdown-timeout", std::to_string(cfg.shutdown_timeout), "1 to 3600 seconds");
   if (cfg.data_dir.empty()) return invalid("data-dir", "", "a directory");
+  if (cfg.history_limit < 100 || cfg.history_limit > 10000000)
+    return invalid("history-limit", std::to_string(cfg.history_limit), "100 to 10000000 events");
   if (cfg.events_retention_seconds == 0 || cfg.events_retention_seconds > 366 * 86400)
     return invalid("events-retention-seconds", std::to_string(cfg.events_retention_seconds),
                    "1 second to 366 days");
@@ -298,6 +303,7 @@ int main(int argc, char** argv) {
     auto engine = std::make_shared<actors::Engine>();
     engine->db = *db;
     engine->now = actors::system_now;
+    engine->history_limit = static_cast<std::int64_t>(cfg.history_limit);
     engine->set_workflows(*workflows);  // unversioned, until the stored versions are read
     auto store_stats = std::make_shared<actors::StoreStats>();
     engine->store = actors::spawn_store(system, *db, {}, store_stats);

@@ -41,6 +41,8 @@ TEST(Config, InvalidCommandLineValuesStopTheDaemonNamingTheOption) {
       {"--http-threads=0", "invalid value for http-threads"},
       {"--map-size-mib=0", "invalid value for map-size-mib"},
       {"--shutdown-timeout=0", "invalid value for shutdown-timeout"},
+      {"--history-limit=5", "invalid value for history-limit"},
+      {"--events-retention-seconds=0", "invalid value for events-retention-seconds"},
       {"--alert-webhook=ftp://example.invalid/x", "invalid value for alert-webhook"},
       {"--alert-webhook=https://example.invalid:0/x", "invalid value for alert-webhook"},
       {"--alert-webhook-ca-file=/etc/hostname", "invalid value for alert-webhook-ca-file"},
