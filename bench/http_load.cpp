@@ -38,6 +38,7 @@ struct Options {
   long requests = 100000;
   double rate = 0;  // requests per second in total; 0 = closed loop
   int threads = 1;
+  std::string state_machine = "payment";  // any that takes the payment input
   std::string method = "pm_card_visa";
 };
 
@@ -91,7 +92,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     req_.set(http::field::host, shared_.options.host);
     req_.set(http::field::content_type, "application/json");
     req_.keep_alive(true);
-    req_.body() = R"({"stateMachine":"payment","name":")" + id + R"(","input":{"paymentId":")" +
+    req_.body() = R"({"stateMachine":")" + shared_.options.state_machine + R"(","name":")" + id +
+                  R"(","input":{"paymentId":")" +
                   id +
                   R"(","customerId":"c-load","amount":1250,"currency":"USD","paymentMethod":")" +
                   shared_.options.method + R"("}})";
@@ -154,9 +156,12 @@ int main(int argc, char** argv) {
       o.threads = std::stoi(value);
     } else if (a.rfind("--payment-method=", 0) == 0) {
       o.method = value;
+    } else if (a.rfind("--state-machine=", 0) == 0) {
+      o.state_machine = value;
     } else {
       std::cerr << "usage: settled_http_load --target=HOST:PORT [--connections=N] [--requests=N] "
-                   "[--rate=PER_SECOND] [--threads=N] [--payment-method=pm_...]\n";
+                   "[--rate=PER_SECOND] [--threads=N] [--payment-method=pm_...] "
+                   "[--state-machine=NAME]\n";
       return 2;
     }
   }
