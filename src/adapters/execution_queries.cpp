@@ -78,7 +78,7 @@ Result<json::object> describe_execution(const LmdbStore& db, const std::string& 
 Result<json::object> execution_history(const LmdbStore& db, const std::string& id) {
   if (!db.get(Table::kExecutions, id))
     return Error{ErrorCode::kExecutionDoesNotExist, "execution \"" + id + "\" does not exist"};
-  return json::object{{"executionId", id}, {"events", read_history(db, id)}};
+  return json::object{{"executionId", id}, {"events", read_history_with_branches(db, id)}};
 }
 
 }  // namespace settled::adapters

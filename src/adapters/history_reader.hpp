@@ -13,4 +13,12 @@ namespace settled::adapters {
 
 boost::json::array read_history(const LmdbStore& store, std::string_view execution_id);
 
+// The history as Step Functions shows it: the events of each Parallel branch and Map
+// iteration (stored with their own branch executions) follow the ParallelStateStarted /
+// MapIterationStarted event that began them, without their own Execution* events, and every
+// event is numbered again in that order. Child workflows (states.startExecution.sync) keep
+// histories of their own, as in Step Functions.
+boost::json::array read_history_with_branches(const LmdbStore& store,
+                                              std::string_view execution_id);
+
 }  // namespace settled::adapters

@@ -86,6 +86,22 @@ TEST_F(Branches, MapAndParallelProduceOrderedResultsAndStepFunctionsHistory) {
   EXPECT_EQ(counts["ParallelStateStarted"], 1);
   EXPECT_EQ(counts["ParallelStateSucceeded"], 1);
   EXPECT_EQ(counts["ExecutionSucceeded"], 1);
+  EXPECT_EQ(counts["ExecutionStarted"], 1);  // the iterations' own are not shown
+  // Each iteration's and branch's states appear inside the parent's history, as in Step
+  // Functions, numbered in one sequence.
+  EXPECT_EQ(counts["WaitStateEntered"], 3);
+  EXPECT_EQ(counts["TaskScheduled"], 3);
+  EXPECT_EQ(counts["ChoiceStateEntered"], 1);
+  std::int64_t expected_id = 0;
+  std::string previous_type;
+  for (const auto& event : history("fanout:run-1")) {
+    EXPECT_EQ(event.at("id").as_int64(), ++expected_id);
+    EXPECT_EQ(event.at("previousEventId").as_int64(), expected_id - 1);
+    if (event.at("type") == "WaitStateEntered") {
+      EXPECT_EQ(previous_type, "MapIterationStarted");
+    }
+    previous_type = std::string(event.at("type").as_string());
+  }
   for (const auto& event : history("fanout:run-1")) {
     if (event.at("type") == "MapStateStarted") {
       EXPECT_EQ(event.at("mapStateStartedEventDetails").at("length"), 3);
@@ -95,6 +111,8 @@ TEST_F(Branches, MapAndParallelProduceOrderedResultsAndStepFunctionsHistory) {
   // Iterations are executions of their own, readable by id, but not listed.
   auto listed = ctl_json({"executions", "list", "--state-machine=fanout"});
   ASSERT_EQ(listed.at("executions").as_array().size(), 1u) << json::serialize(listed);
+  // An iteration's id names its MapStateStarted event as stored; nothing is spliced before it
+  // here, so the shown id is the stored one.
   std::string first_iteration;
   for (const auto& event : history("fanout:run-1")) {
     if (event.at("type") == "MapStateStarted")
@@ -115,7 +133,13 @@ TEST_F(Branches, AFailingBranchFailsTheParallelStateAndItsCatchTakesOver) {
   EXPECT_FALSE(done.at("output").as_object().contains("summary"));
   auto counts = event_counts("fanout:run-2");
   EXPECT_EQ(counts["ParallelStateFailed"], 1);
-  EXPECT_EQ(counts["PassStateEntered"], 1);  // Rejected
+  bool rejected = false;
+  for (const auto& event : history("fanout:run-2")) {
+    if (event.at("type") == "PassStateEntered" &&
+        event.at("stateEnteredEventDetails").at("name") == "Rejected")
+      rejected = true;
+  }
+  EXPECT_TRUE(rejected);
 }
 
 TEST_F(Branches, IterationsWaitingWhenTheDaemonIsKilledFinishAfterRestart) {
