@@ -389,10 +389,11 @@ TEST_F(TimeBank, EscrowReleaseAndCancelWorkflows) {
   reconcile_ok();
 }
 
-// ~30 requests at once, each driven like an application would (deposit, request, provider
-// accepts, completion, requester confirms); SIGKILL while they are in flight; after the restart
-// every one is driven to the end again (re-sent callbacks answer 409), each requester's journal
-// has exactly deposit + hold + release, and the ledger reconciles.
+// 30 requests at once, each driven like an application would (deposit, request, provider
+// accepts, then completion and the requester's confirmation, or for every fifth a dispute split
+// by an administrator); SIGKILL while they are in flight; after the restart every one is driven
+// to the end again (re-sent callbacks answer 409), each requester's journal has each operation
+// exactly once, the balances add up to the deposits, and the ledger reconciles.
 TEST_F(TimeBank, ConcurrentRequestsSurviveAKillAndTheLedgerReconciles) {
   constexpr int kRequests = 30;
   const auto requester = [](int i) { return "u" + std::to_string(i); };
@@ -400,7 +401,11 @@ TEST_F(TimeBank, ConcurrentRequestsSurviveAKillAndTheLedgerReconciles) {
   const auto funds = [](int i) -> std::int64_t { return 1000 + i; };
   const auto cost = [](int i) -> std::int64_t { return 100 + i; };
 
-  std::atomic<int> confirmed{0};  // requesters' confirmations that got through
+  // Every fifth request is disputed after acceptance and split half and half by an
+  // administrator; the others are completed and confirmed.
+  const auto disputed = [](int i) { return i % 5 == 4; };
+  const auto paid = [&](int i) { return disputed(i) ? cost(i) / 2 : cost(i); };
+  std::atomic<int> answered{0};  // confirmations and decisions that got through
   std::mutex mutex;
   std::vector<std::string> problems;
   // Drives request i as far as it gets; returns normally when it is done, throws when the
@@ -425,10 +430,21 @@ TEST_F(TimeBank, ConcurrentRequestsSurviveAKillAndTheLedgerReconciles) {
     auto s = d.answer_until_done("service-request:" + id, "inbox", id + ":provider-response",
                                  {{"response", "ACCEPT"}}, deadline);
     if (s != "SUCCEEDED") return problem("service-request ended " + s);
+    if (disputed(i)) {
+      started = d.start("dispute", id,
+                        {{"requestId", id}, {"raisedBy", requester(i)}, {"reason", "half done"}});
+      if (started.status != 201 && started.status != 200) return problem("dispute " + started.body);
+      s = d.answer_until_done(
+          "dispute:" + id, "admin_inbox", id + ":dispute",
+          {{"decision", "SPLIT"}, {"payeeAmount", cost(i) / 2}, {"adminId", "admin"}}, deadline,
+          &answered);
+      if (s != "SUCCEEDED") return problem("dispute ended " + s);
+      return;
+    }
     started = d.start("service-completion", id, {{"requestId", id}, {"providerId", provider(i)}});
     if (started.status != 201 && started.status != 200) return problem("complete " + started.body);
     s = d.answer_until_done("service-completion:" + id, "inbox", id + ":completion-confirmation",
-                            {{"response", "CONFIRM"}}, deadline, &confirmed);
+                            {{"response", "CONFIRM"}}, deadline, &answered);
     if (s != "SUCCEEDED") return problem("service-completion ended " + s);
   };
   const auto run_all = [&](bool tolerate_death) {
@@ -449,12 +465,12 @@ TEST_F(TimeBank, ConcurrentRequestsSurviveAKillAndTheLedgerReconciles) {
   };
 
   auto first = run_all(true);
-  // Kill right after a few confirmations got through: their releases are in flight, and the
+  // Kill right after a few final answers got through: their releases and splits are in flight; the
   // other requests are wherever they are (holds, waits, acceptances, completions starting).
   const auto until = Clock::now() + std::chrono::seconds(120);
-  while (confirmed < 5 && Clock::now() < until)
+  while (answered < 5 && Clock::now() < until)
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  ASSERT_GE(confirmed.load(), 5) << "the requests did not get far enough";
+  ASSERT_GE(answered.load(), 5) << "the requests did not get far enough";
   daemon_->kill9();
   for (auto& t : first) t.join();
   {
@@ -469,7 +485,8 @@ TEST_F(TimeBank, ConcurrentRequestsSurviveAKillAndTheLedgerReconciles) {
     Driver d(*client_);
     const std::string id = "c" + std::to_string(i);
     in_flight += d.status("service-request:" + id) == "RUNNING" ||
-                 d.status("service-completion:" + id) == "RUNNING";
+                 d.status("service-completion:" + id) == "RUNNING" ||
+                 d.status("dispute:" + id) == "RUNNING";
   }
   EXPECT_GT(in_flight, 0);
 
@@ -482,16 +499,19 @@ TEST_F(TimeBank, ConcurrentRequestsSurviveAKillAndTheLedgerReconciles) {
   std::map<std::string, std::int64_t> earned;
   for (int i = 0; i < kRequests; ++i) {
     deposited += funds(i);
-    earned[provider(i)] += cost(i);
+    earned[provider(i)] += paid(i);
     const auto b = hours(requester(i));
-    EXPECT_EQ(b, (Balances{funds(i) - cost(i), 0, 0})) << requester(i);
+    EXPECT_EQ(b, (Balances{funds(i) - paid(i), 0, 0})) << requester(i);
     total += b[0] + b[1] + b[2];
     const auto entries = journal(requester(i));
-    ASSERT_EQ(entries.size(), 3u) << requester(i) << ": " << json::serialize(entries);
-    EXPECT_EQ(entries[0].at("op"), "deposit");
-    EXPECT_EQ(entries[1].at("op"), "hold");
-    EXPECT_EQ(entries[2].at("op"), "release");
-    EXPECT_EQ(escrow("sr-c" + std::to_string(i)).at("status"), "RELEASED");
+    // Each step exactly once, even where it ran again after the kill.
+    std::vector<std::string> ops;
+    for (const auto& e : entries) ops.emplace_back(e.at("op").as_string());
+    const std::vector<std::string> expected =
+        disputed(i) ? std::vector<std::string>{"deposit", "hold", "freeze", "split"}
+                    : std::vector<std::string>{"deposit", "hold", "release"};
+    EXPECT_EQ(ops, expected) << requester(i);
+    EXPECT_EQ(escrow("sr-c" + std::to_string(i)).at("status"), disputed(i) ? "SPLIT" : "RELEASED");
   }
   for (const auto& [p, amount] : earned) {
     const auto b = hours(p);
