@@ -364,6 +364,18 @@ TEST_F(TimeBank, InvalidInputIsRefusedByName) {
   EXPECT_EQ(hours("alice"), (Balances{1000, 0, 0}));
 }
 
+TEST_F(TimeBank, ASecondExecutionForTheSameRequestIsRefusedAsADuplicate) {
+  fund("alice", 1000);
+  accepted_request("r12", "alice", "bob", 300);
+  start("service-request", "r12-again", request_input("r12", "alice", "bob", 300));
+  auto done = wait_final("service-request:r12-again");
+  ASSERT_EQ(done.at("status"), "FAILED") << json::serialize(done);
+  EXPECT_EQ(done.at("error"), "ServiceRequest.Duplicate");
+  EXPECT_EQ(hours("alice"), (Balances{700, 300, 0}));
+  EXPECT_EQ(record("service_requests", "r12").at("status"), "ACCEPTED");
+  reconcile_ok();
+}
+
 TEST_F(TimeBank, EscrowReleaseAndCancelWorkflows) {
   fund("alice", 1000);
   accepted_request("r10", "alice", "bob", 300);
