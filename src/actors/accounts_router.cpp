@@ -87,9 +87,9 @@ LedgerReply reply_of(const LedgerJobDone& done) {
   if (done.refusal) return refusal_reply(*done.refusal);
   LedgerReply r;
   if (done.store_error) {
-    // Transient for a workflow (Retry on States.TaskFailed); 503 over HTTP. Nothing changed.
+    // Transient: a workflow can Retry on this name alone; 503 over HTTP. Nothing changed.
     r.ok = false;
-    r.error = "States.TaskFailed";
+    r.error = "Ledger.StoreUnavailable";
     r.cause = "ledger commit failed: " + done.store_error->message;
     r.http_error = *done.store_error;
     return r;

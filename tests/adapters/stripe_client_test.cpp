@@ -383,7 +383,7 @@ TEST(StripeClientTls, CreatesAPaymentIntentOverVerifiedTls) {
   TaskOutcome refused = create(**untrusting, attempt("exec-tls2/ProcessPayment/3", payment()));
   EXPECT_FALSE(refused.ok);
   EXPECT_EQ(refused.error, "Stripe.APIConnectionError") << refused.cause;
-  EXPECT_GE(server.failed_handshakes(), 1);
+  EXPECT_GE(server.wait_for_failed_handshakes(1, std::chrono::seconds(10)), 1);
   std::lock_guard<std::mutex> lock(mutex);
   EXPECT_EQ(seen.size(), 1u);
 }

@@ -12,6 +12,8 @@
 #include <boost/beast/ssl.hpp>
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -52,7 +54,18 @@ class TlsHttpServer {
   unsigned short port() const { return port_; }
 
   // Handshakes that failed (e.g. the client did not trust the certificate).
-  int failed_handshakes() const { return failed_handshakes_.load(); }
+  int failed_handshakes() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return failed_handshakes_;
+  }
+
+  // The client learns of a refused handshake before this server's side has ended: wait (up to
+  // `deadline`) until `count` have failed here. Returns how many have.
+  int wait_for_failed_handshakes(int count, std::chrono::milliseconds deadline) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait_for(lock, deadline, [&] { return failed_handshakes_ >= count; });
+    return failed_handshakes_;
+  }
 
  private:
   void serve() {
@@ -65,7 +78,9 @@ class TlsHttpServer {
       beast::ssl_stream<boost::asio::ip::tcp::socket> stream(std::move(socket), tls_);
       stream.handshake(boost::asio::ssl::stream_base::server, ec);
       if (ec) {
+        std::lock_guard<std::mutex> lock(mutex_);
         ++failed_handshakes_;
+        changed_.notify_all();
         continue;
       }
       beast::flat_buffer buffer;
@@ -87,7 +102,9 @@ class TlsHttpServer {
   Handler handler_;
   unsigned short port_ = 0;
   std::atomic<bool> stopping_{false};
-  std::atomic<int> failed_handshakes_{0};
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  int failed_handshakes_ = 0;
   std::thread thread_;
 };
 

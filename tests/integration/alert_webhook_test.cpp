@@ -117,7 +117,7 @@ TEST_F(AlertWebhookTls, AnUntrustedCertificateIsRefusedAndRetried) {
   // The alert is logged and retried; the webhook never gets a body.
   const std::string retried = daemon_->wait_for_output("alert.webhook_retry");
   EXPECT_NE(retried.find("certificate verify failed"), std::string::npos) << retried;
-  EXPECT_GE(webhook_->failed_handshakes(), 1);
+  EXPECT_GE(webhook_->wait_for_failed_handshakes(1, std::chrono::seconds(10)), 1);
   std::lock_guard<std::mutex> lock(mutex_);
   EXPECT_TRUE(received_.empty());
 }

@@ -2,11 +2,6 @@
 // Catch on Ledger.InsufficientFunds, many executions at once, and a SIGKILL while they run:
 // every step's journal entry exists exactly once (a re-run step replays its key) and the
 // ledger reconciles.
-//
-//  until src/actors/execution_actor.cpp routes ResourceKind::kLedger attempts to
-// engine->ledger (see docs/ledger.md, "Wiring"). To run it against a daemon built with that
-// change: SETTLED_TEST_BINARY=/path/to/settled settled_integration_tests
-//   --gtest_also_run_disabled_tests --gtest_filter='LedgerWorkflow*'
 
 #include "integration/ledger_fixture.hpp"
 
