@@ -462,7 +462,8 @@ TEST_F(TimeBank, ConcurrentRequestsSurviveAKillAndTheLedgerReconciles) {
   const auto run_all = [&](bool tolerate_death) {
     std::vector<std::thread> threads;
     for (int i = 0; i < kRequests; ++i) {
-      threads.emplace_back([&, i, port = port_] {
+      // tolerate_death by value: the threads outlive this lambda's frame.
+      threads.emplace_back([&, i, tolerate_death, port = port_] {
         try {
           drive(port, i);
         } catch (const std::exception& e) {
