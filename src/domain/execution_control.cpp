@@ -36,22 +36,23 @@ void erase_timers(const ExecutionRecord& record, WriteBatch& batch) {
     batch.erase(Table::kTimers, timer_key(record.deadline, timer_kind::kTimeout, record.id));
 }
 
-Result<WriteBatch> time_out_execution(ExecutionRecord& record, EpochMillis now) {
+// RUNNING -> a final status, with its one history event, out of the open set and its timers.
+static Result<WriteBatch> end_execution(ExecutionRecord& record, EpochMillis now,
+                                        ExecutionStatus status, const char* event_type,
+                                        std::string error, std::string cause) {
   if (record.status != ExecutionStatus::kRunning)
     return Error{ErrorCode::kInvalidRequest,
                  "execution " + record.id + " is not running (" + status_name(record.status) + ")"};
   asl::HistoryBuilder history(record.last_event_id);
-  const std::string cause = "The execution ran longer than its TimeoutSeconds (" +
-                            std::to_string((record.deadline - record.start) / 1000) + " s).";
   json::object details;
-  details["error"] = "States.Timeout";
+  details["error"] = error;
   details["cause"] = cause;
-  history.add(now, "ExecutionTimedOut", std::move(details));
+  history.add(now, event_type, std::move(details));
   WriteBatch timers;
   erase_timers(record, timers);
-  record.status = ExecutionStatus::kTimedOut;
-  record.error = "States.Timeout";
-  record.cause = cause;
+  record.status = status;
+  if (!error.empty()) record.error = std::move(error);
+  record.cause = std::move(cause);
   record.stop = now;
   record.phase = Phase::kDone;
   record.due = 0;
@@ -62,27 +63,16 @@ Result<WriteBatch> time_out_execution(ExecutionRecord& record, EpochMillis now) 
   return batch;
 }
 
+Result<WriteBatch> time_out_execution(ExecutionRecord& record, EpochMillis now) {
+  const std::string cause = "The execution ran longer than its TimeoutSeconds (" +
+                            std::to_string((record.deadline - record.start) / 1000) + " s).";
+  return end_execution(record, now, ExecutionStatus::kTimedOut, "ExecutionTimedOut",
+                       "States.Timeout", cause);
+}
+
 Result<WriteBatch> abort_execution(ExecutionRecord& record, EpochMillis now, std::string cause) {
-  if (record.status != ExecutionStatus::kRunning)
-    return Error{ErrorCode::kInvalidRequest,
-                 "execution " + record.id + " is not running (" + status_name(record.status) + ")"};
-  asl::HistoryBuilder history(record.last_event_id);
-  json::object details;
-  details["error"] = "";
-  details["cause"] = cause;
-  history.add(now, "ExecutionAborted", std::move(details));
-  WriteBatch timers;
-  erase_timers(record, timers);
-  record.status = ExecutionStatus::kAborted;
-  record.cause = std::move(cause);
-  record.stop = now;
-  record.phase = Phase::kDone;
-  record.due = 0;
-  record.last_event_id = history.last_id();
-  WriteBatch batch = persist(record, history);
-  batch.append(std::move(timers));
-  batch.erase(Table::kOpenExecutions, record.id);
-  return batch;
+  return end_execution(record, now, ExecutionStatus::kAborted, "ExecutionAborted", "",
+                       std::move(cause));
 }
 
 Result<WriteBatch> redrive_execution(ExecutionRecord& record, EpochMillis now) {
