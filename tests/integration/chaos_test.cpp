@@ -71,8 +71,7 @@ std::string payment_input(const std::string& id, std::int64_t amount) {
 
 std::string start_body(const std::string& machine, const std::string& name,
                        const std::string& input) {
-  return R"({"stateMachine":")" + machine + R"(","name":")" + name + R"(","input":)" + input +
-         "}";
+  return R"({"stateMachine":")" + machine + R"(","name":")" + name + R"(","input":)" + input + "}";
 }
 
 class ChaosClient {
@@ -137,11 +136,14 @@ class ChaosClient {
       std::string from = account(), to = account();
       while (to == from) to = account();
       s.path = "/v1/ledger/operations";
-      s.body = json::serialize(json::object{
-          {"operation", "transfer"},
-          {"idempotencyKey", s.id},
-          {"parameters",
-           {{"from", from}, {"to", to}, {"amount", pick(1, 2'000)}, {"currency", "USD"}}}});
+      s.body = json::serialize(json::object{{"operation", "transfer"},
+                                            {"idempotencyKey", s.id},
+                                            {"parameters",
+                                             {{"from", from},
+                                              {"to", to},
+                                              {"amount", pick(1, 2'000)},
+                                              {"currency", "USD"},
+                                              {"kind", "chaos"}}}});
     } else {
       s.kind = Kind::kWaiting;
       s.id = fresh("wait-");
@@ -284,8 +286,9 @@ TEST_F(Chaos, RandomKillsUnderMixedLoadLoseNothingAndPayOnce) {
       threads.emplace_back([&, client = c.get(), port = port_] { client->run(port, stop); });
     // Kill at a random moment, but only once this life of the daemon has acknowledged
     // something: a daemon that makes no progress is a failure, not a kill point.
-    const auto earliest = std::chrono::steady_clock::now() +
-                          std::chrono::milliseconds(std::uniform_int_distribution<int>(50, 1200)(rng));
+    const auto earliest =
+        std::chrono::steady_clock::now() +
+        std::chrono::milliseconds(std::uniform_int_distribution<int>(50, 1200)(rng));
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     std::set<std::string> answered;
     bool progressed = false;
