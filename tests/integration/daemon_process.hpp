@@ -2,6 +2,7 @@
 // Runs the real settled binary for integration tests: fork+exec, capture of its output,
 // waiting for the ready line, and the ways a daemon can be ended (SIGTERM, SIGKILL).
 
+#include "support/build_paths.hpp"
 #include "support/temp_dir.hpp"
 
 #include <fcntl.h>

@@ -2,6 +2,7 @@
 // and the binary, config and workflows it names are where it says.
 
 #include "integration/command.hpp"
+#include "support/build_paths.hpp"
 
 #include <gtest/gtest.h>
 

@@ -4,6 +4,8 @@
 
 #include "domain/asl/parser.hpp"
 
+#include "support/build_paths.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
