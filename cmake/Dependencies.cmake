@@ -12,7 +12,7 @@ set_target_properties(CAF::core PROPERTIES
   INTERFACE_INCLUDE_DIRECTORIES "${CAF_INCLUDE_DIR}"
   INTERFACE_LINK_LIBRARIES Threads::Threads)
 
-find_package(Boost 1.81.0 EXACT CONFIG REQUIRED COMPONENTS json)
+find_package(Boost 1.81.0 EXACT CONFIG REQUIRED COMPONENTS json url)
 find_package(fmt 9 CONFIG REQUIRED)
 find_package(spdlog 1.10 CONFIG REQUIRED)
 find_package(OpenSSL 3 REQUIRED)

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   g++ cmake make pkg-config
-  libcaf-dev libboost1.81-dev libboost-json1.81-dev
+  libcaf-dev libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   liblmdb-dev liblmdb++-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev libssl-dev libsystemd-dev libjemalloc-dev
   prometheus-cpp-dev

@@ -6,6 +6,7 @@
 #include "adapters/ledger_reader.hpp"
 #include "adapters/log.hpp"
 #include "adapters/metrics.hpp"
+#include "domain/json_limits.hpp"
 #include "domain/ledger/keys.hpp"
 #include "domain/ledger/lock_table.hpp"
 #include "domain/ledger/operations.hpp"
@@ -168,7 +169,7 @@ void route(RouterState& st, const LedgerRequest& r, const std::string& key,
     default: {
       if (auto row = st.deps.db->get(Table::kLedgerEscrows, ledger::escrow_key(r.escrow_id))) {
         boost::system::error_code ec;
-        auto value = json::parse(*row, ec);
+        auto value = parse_stored_json(*row, ec);
         if (!ec) {
           if (auto escrow = ledger::escrow_from_json(value)) {
             accounts.push_back(escrow->payer);

@@ -12,6 +12,7 @@
 #include "adapters/state_machine_store.hpp"
 #include "adapters/workflow_loader.hpp"
 #include "domain/asl/parser.hpp"
+#include "domain/json_limits.hpp"
 #include "domain/ledger/reconcile.hpp"
 
 #include <boost/json.hpp>
@@ -202,11 +203,9 @@ Result<json::value> definition_field(const json::object& request) {
   if (!definition)
     return Error{ErrorCode::kInvalidRequest, "\"definition\" is required (the ASL JSON)"};
   if (!definition->is_string()) return *definition;
-  boost::system::error_code ec;
-  json::value parsed = json::parse(definition->as_string(), ec);
-  if (ec)
-    return Error{ErrorCode::kInvalidDefinition, "definition is not valid JSON: " + ec.message()};
-  return parsed;
+  auto parsed = parse_request_json(definition->as_string(), "definition");
+  if (!parsed) return Error{ErrorCode::kInvalidDefinition, parsed.error().message};
+  return std::move(*parsed);
 }
 
 void register_workflow(Self* self, const json::object& request, AdminReply reply) {

@@ -3,6 +3,7 @@
 #include "actors/messages.hpp"
 #include "adapters/log.hpp"
 #include "domain/events/event.hpp"
+#include "domain/json_limits.hpp"
 
 #include <boost/json.hpp>
 #include <caf/all.hpp>
@@ -291,7 +292,7 @@ void load(Self* self) {
   db.scan(Table::kEvents, "", [&](std::string_view key, std::string_view value) {
     auto parsed_key = events::parse_event_key(key);
     boost::system::error_code ec;
-    auto doc = json::parse(value, ec);
+    auto doc = parse_stored_json(value, ec);
     auto event = ec ? Result<events::Event>(ErrorCode::kInternal, ec.message())
                     : events::Event::from_json(doc);
     if (parsed_key && event) {
@@ -304,7 +305,7 @@ void load(Self* self) {
   db.scan(Table::kEventWaiters, "", [&](std::string_view key, std::string_view value) {
     auto parsed_key = events::parse_event_key(key);
     boost::system::error_code ec;
-    auto doc = json::parse(value, ec);
+    auto doc = parse_stored_json(value, ec);
     if (parsed_key && !ec && doc.is_object()) {
       highest = std::max(highest, parsed_key->sequence);
       st.waiters[{parsed_key->type, parsed_key->correlation_key}].push_back(

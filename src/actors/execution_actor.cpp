@@ -6,6 +6,7 @@
 #include "domain/asl/errors.hpp"
 #include "domain/asl/history.hpp"
 #include "domain/asl/interpreter.hpp"
+#include "domain/json_limits.hpp"
 #include "domain/random_source.hpp"
 #include "domain/resources/builtin.hpp"
 #include "domain/resources/records.hpp"
@@ -97,7 +98,7 @@ class Execution {
       self_->quit();
       return;
     }
-    auto parsed = ExecutionRecord::from_json(json::parse(*stored));
+    auto parsed = ExecutionRecord::from_json(parse_stored_json(*stored));
     if (!parsed) {
       log(LogLevel::kError, "execution.corrupt", {{"cause", parsed.error().message}});
       self_->quit();
@@ -185,7 +186,7 @@ class Execution {
     if (!root_) {
       const std::string root_id = rec_.id.substr(0, rec_.id.find('~'));
       if (auto stored = engine_->db->get(Table::kExecutions, root_id)) {
-        if (auto parsed = ExecutionRecord::from_json(json::parse(*stored)))
+        if (auto parsed = ExecutionRecord::from_json(parse_stored_json(*stored)))
           root_ = std::move(*parsed);
       }
       if (!root_) root_ = rec_;
@@ -360,7 +361,7 @@ class Execution {
   std::optional<ExecutionRecord> load_branch(std::size_t index) const {
     auto stored = engine_->db->get(Table::kExecutions, rec_.branch_id(index));
     if (!stored) return std::nullopt;
-    auto parsed = ExecutionRecord::from_json(json::parse(*stored));
+    auto parsed = ExecutionRecord::from_json(parse_stored_json(*stored));
     if (!parsed) return std::nullopt;
     return std::move(*parsed);
   }
@@ -489,9 +490,10 @@ class Execution {
     if (const json::value* in = o.if_contains("Input")) {
       input = *in;
       if (input.is_string()) {
-        boost::system::error_code ec;
-        input = json::parse(in->as_string(), ec);
-        if (ec) return Error{ErrorCode::kInvalidRequest, "parameters.Input is not JSON text"};
+        // The child's input obeys the rules of a client's start request.
+        auto text = parse_request_json(in->as_string(), "parameters.Input");
+        if (!text) return Error{ErrorCode::kInvalidRequest, text.error().message};
+        input = std::move(*text);
       }
       if (!input.is_object())
         return Error{ErrorCode::kInvalidRequest, "parameters.Input must be a JSON object"};
@@ -661,7 +663,7 @@ class Execution {
       return TaskOutcome::failure(
           kRecordsNotFound,
           "no record '" + address->key + "' in collection '" + address->collection + "'");
-    return TaskOutcome::success(json::parse(*stored));
+    return TaskOutcome::success(parse_stored_json(*stored));
   }
 
   void call_remote(TaskAttempt attempt) {

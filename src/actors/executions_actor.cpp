@@ -5,6 +5,8 @@
 #include "adapters/log.hpp"
 #include "adapters/metrics.hpp"
 #include "domain/execution_control.hpp"
+#include "domain/json_canonical.hpp"
+#include "domain/json_limits.hpp"
 #include "domain/resources/payment_validation.hpp"
 #include "domain/storage_keys.hpp"
 
@@ -80,7 +82,7 @@ void start(Self* self, StartRequest& req) {
     return false;
   };
   if (auto it = st.admitting.find(id); it != st.admitting.end()) {
-    if (it->second.input != req.input) {
+    if (!canonical_equal(it->second.input, req.input)) {
       req.reply(error_reply(409, ErrorCode::kExecutionAlreadyExists,
                             "execution " + id + " already exists with a different input"));
     } else {
@@ -89,12 +91,12 @@ void start(Self* self, StartRequest& req) {
     return;
   }
   if (auto stored = st.engine->db->get(Table::kExecutions, id)) {
-    auto existing = ExecutionRecord::from_json(json::parse(*stored));
+    auto existing = ExecutionRecord::from_json(parse_stored_json(*stored));
     if (!existing) {
       req.reply(error_reply(500, ErrorCode::kInternal, existing.error().message));
       return;
     }
-    if (existing->input != req.input) {
+    if (!canonical_equal(existing->input, req.input)) {
       req.reply(error_reply(409, ErrorCode::kExecutionAlreadyExists,
                             "execution " + id + " already exists with a different input"));
       return;
@@ -142,7 +144,7 @@ Result<ExecutionRecord> load_record(Self* self, const std::string& id) {
   auto stored = self->state.engine->db->get(Table::kExecutions, id);
   if (!stored)
     return Error{ErrorCode::kExecutionDoesNotExist, "execution \"" + id + "\" does not exist"};
-  return ExecutionRecord::from_json(json::parse(*stored));
+  return ExecutionRecord::from_json(parse_stored_json(*stored));
 }
 
 void control_done(Self* self, const std::string& id, caf::response_promise& rp,
@@ -351,7 +353,7 @@ void task_callback(Self* self, TaskCallback& cb) {
   auto stored = st.engine->db->get(Table::kTaskTokens, cb.token);
   if (!stored) return refuse(ErrorCode::kTaskDoesNotExist, "no task was given this token");
   boost::system::error_code ec;
-  auto row = json::parse(*stored, ec);
+  auto row = parse_stored_json(*stored, ec);
   if (ec || !row.is_object()) return refuse(ErrorCode::kInternal, "corrupt task token row");
   const std::string id(row.at("executionId").as_string());
   const std::string state(row.at("state").as_string());
@@ -391,7 +393,7 @@ std::uint64_t recover(Self* self) {
     if (st.running.count(id)) continue;
     auto stored = st.engine->db->get(Table::kExecutions, id);
     if (!stored) continue;
-    auto record = ExecutionRecord::from_json(json::parse(*stored));
+    auto record = ExecutionRecord::from_json(parse_stored_json(*stored));
     if (!record) {
       adapters::log(adapters::LogLevel::kError, "recovery.corrupt_record",
                     {{"executionId", id}, {"cause", record.error().message}});

@@ -9,6 +9,7 @@
 #include "adapters/state_machine_store.hpp"
 #include "adapters/stripe_simulator.hpp"
 #include "domain/execution_record.hpp"
+#include "domain/json_limits.hpp"
 #include "domain/ledger/journal.hpp"
 #include "domain/resources/payment_validation.hpp"
 #include "domain/storage_keys.hpp"
@@ -16,9 +17,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
-#include <atomic>
 #include <initializer_list>
-#include <random>
 #include <variant>
 
 namespace settled::actors {
@@ -38,72 +37,13 @@ HttpResponse error_response(ErrorCode code, std::string message) {
   return json_response(http_status(code), to_json(Error{code, std::move(message)}));
 }
 
-std::string url_decode(std::string_view in) {
-  std::string out;
-  out.reserve(in.size());
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == '%' && i + 2 < in.size() && std::isxdigit(static_cast<unsigned char>(in[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(in[i + 2]))) {
-      out.push_back(static_cast<char>(std::stoi(std::string(in.substr(i + 1, 2)), nullptr, 16)));
-      i += 2;
-    } else {
-      out.push_back(in[i]);
-    }
-  }
-  return out;
-}
-
-// Splits "/v1/executions/x/history?limit=2" into path segments and a query string.
-struct Target {
-  std::vector<std::string> segments;
-  std::string query;
-};
-
-Target parse_target(const std::string& target) {
-  Target t;
-  const auto q = target.find('?');
-  const std::string path = target.substr(0, q);
-  if (q != std::string::npos) t.query = target.substr(q + 1);
-  std::size_t start = 1;
-  while (start <= path.size()) {
-    const auto slash = path.find('/', start);
-    const auto end = slash == std::string::npos ? path.size() : slash;
-    if (end > start)
-      t.segments.push_back(url_decode(std::string_view(path).substr(start, end - start)));
-    start = end + 1;
-  }
-  return t;
-}
-
-std::string query_param(const std::string& query, std::string_view name) {
-  std::size_t pos = 0;
-  while (pos < query.size()) {
-    const auto amp = query.find('&', pos);
-    const auto end = amp == std::string::npos ? query.size() : amp;
-    const std::string_view pair(query.data() + pos, end - pos);
-    const auto eq = pair.find('=');
-    if (pair.substr(0, eq) == name)
-      return eq == std::string_view::npos ? "" : url_decode(pair.substr(eq + 1));
-    pos = end + 1;
-  }
-  return {};
-}
-
-std::string generated_name() {
-  static std::atomic<std::uint64_t> counter{0};
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%016llx-%llu", static_cast<unsigned long long>(rng()),
-                static_cast<unsigned long long>(++counter));
-  return buf;
-}
-
 class HttpApi {
  public:
   explicit HttpApi(HttpApiDeps deps) : deps_(std::move(deps)) {}
 
   void handle(HttpRequest req, HttpResponder respond) {
-    const Target target = parse_target(req.target);
+    // Parsed once by the HTTP session, the same segments the API-key check read.
+    const adapters::RequestTarget& target = req.parsed_target;
     const auto& s = target.segments;
     const bool get = req.method == "GET", post = req.method == "POST", put = req.method == "PUT";
     if (s.size() == 1 && s[0] == "metrics") {
@@ -147,7 +87,7 @@ class HttpApi {
       }
       if (s.size() == 4 && s[3] == "journal") {
         if (!get) return respond(method_not_allowed(req));
-        return respond(journal(s[2], target.query));
+        return respond(journal(s[2], target));
       }
       if (s.size() == 4 && s[3] == "deposits") {
         if (!post) return respond(method_not_allowed(req));
@@ -169,23 +109,22 @@ class HttpApi {
     if (s.size() == 4 && s[0] == "v1" && s[1] == "simulator" && s[2] == "stripe" &&
         s[3] == "payment_intents") {
       if (!get) return respond(method_not_allowed(req));
-      return respond(list_intents(target.query));
+      return respond(list_intents(target));
     }
-    respond(error_response(ErrorCode::kNotFound, "no route for " + req.method + " " + req.target));
+    respond(error_response(ErrorCode::kNotFound,
+                           "no route for " + req.method + " " + req.parsed_target.path));
   }
 
  private:
   static HttpResponse method_not_allowed(const HttpRequest& req) {
     return error_response(ErrorCode::kMethodNotAllowed,
-                          req.method + " is not allowed on " + req.target);
+                          req.method + " is not allowed on " + req.parsed_target.path);
   }
 
   void start_execution(const HttpRequest& req, HttpResponder respond) {
-    boost::system::error_code ec;
-    json::value body = json::parse(req.body, ec);
-    if (ec)
-      return respond(error_response(ErrorCode::kInvalidJson,
-                                    "request body is not valid JSON: " + ec.message()));
+    auto parsed = parse_request_json(req.body);
+    if (!parsed) return respond(error_response(parsed.error().code, parsed.error().message));
+    json::value& body = *parsed;
     if (!body.is_object())
       return respond(
           error_response(ErrorCode::kInvalidRequest, "request body must be a JSON object"));
@@ -200,14 +139,34 @@ class HttpApi {
     if (!machine || !machine->is_string() || machine->as_string().empty())
       return respond(error_response(ErrorCode::kInvalidRequest,
                                     "stateMachine is required and must be a string"));
+    // Exactly-once admission: the name is the execution's identity, so a retry finds the first
+    // execution instead of starting a second payment. Never generated here.
+    const auto idempotency_key = req.header("idempotency-key");
+    if (std::count_if(req.headers.begin(), req.headers.end(),
+                      [](const auto& h) { return h.first == "idempotency-key"; }) > 1)
+      return respond(error_response(ErrorCode::kInvalidRequest,
+                                    "send the Idempotency-Key header at most once"));
     std::string name;
     if (const json::value* n = o.if_contains("name")) {
       if (!n->is_string() || !is_valid_name(n->as_string()))
         return respond(error_response(ErrorCode::kInvalidRequest,
                                       "name must be a string of 1-80 letters, digits and -_.:"));
       name = std::string(n->as_string());
+      if (idempotency_key && *idempotency_key != name)
+        return respond(error_response(
+            ErrorCode::kInvalidRequest,
+            "the Idempotency-Key header and name differ; send one of them, or the same value"));
+    } else if (idempotency_key) {
+      if (!is_valid_name(*idempotency_key))
+        return respond(error_response(
+            ErrorCode::kInvalidRequest,
+            "the Idempotency-Key header names the execution: 1-80 letters, digits and -_.:"));
+      name = std::string(*idempotency_key);
     } else {
-      name = generated_name();
+      return respond(error_response(
+          ErrorCode::kInvalidRequest,
+          "name is required (or an Idempotency-Key header): it makes a retry return the first "
+          "execution instead of starting a second one"));
     }
     json::value* input = o.if_contains("input");
     if (!input) return respond(error_response(ErrorCode::kInvalidRequest, "input is required"));
@@ -231,12 +190,9 @@ class HttpApi {
   // An event for executions waiting in settled:events.waitFor: 200 once a waiting execution
   // has durably taken it, 202 once it is durably kept for a later one.
   void post_event(const HttpRequest& req, HttpResponder respond) {
-    boost::system::error_code ec;
-    json::value body = json::parse(req.body, ec);
-    if (ec)
-      return respond(error_response(ErrorCode::kInvalidJson,
-                                    "request body is not valid JSON: " + ec.message()));
-    auto event = events::parse_event(body, deps_.engine->now(), deps_.events_retention_ms);
+    auto body = parse_request_json(req.body);
+    if (!body) return respond(error_response(body.error().code, body.error().message));
+    auto event = events::parse_event(*body, deps_.engine->now(), deps_.events_retention_ms);
     if (!event) return respond(error_response(event.error().code, event.error().message));
     EventPost post{std::move(*event), [respond = std::move(respond)](StartReply reply) {
                      respond(json_response(reply.http_status, reply.body));
@@ -261,12 +217,10 @@ class HttpApi {
       return respond(error_response(
           ErrorCode::kInvalidRequest,
           "a state machine name must be 1 to 80 characters of A-Z, a-z, 0-9, _ and -"));
-    boost::system::error_code ec;
-    json::value definition = json::parse(req.body, ec);
-    if (ec)
-      return respond(error_response(ErrorCode::kInvalidJson,
-                                    "request body is not valid JSON: " + ec.message()));
-    RegisterRequest registration{name, std::move(definition), nullptr};
+    auto definition = parse_request_json(req.body);
+    if (!definition)
+      return respond(error_response(definition.error().code, definition.error().message));
+    RegisterRequest registration{name, std::move(*definition), nullptr};
     registration.reply = [respond = std::move(respond)](Result<RegisterResult> result) {
       if (!result) return respond(error_response(result.error().code, result.error().message));
       respond(json_response(result->created ? 201 : 200, result->to_json()));
@@ -304,11 +258,9 @@ class HttpApi {
   // The body as a JSON object whose fields are all in `allowed`, or the error response.
   static std::variant<json::object, HttpResponse> object_body(
       const HttpRequest& req, std::initializer_list<std::string_view> allowed) {
-    boost::system::error_code ec;
-    json::value body = json::parse(req.body, ec);
-    if (ec)
-      return error_response(ErrorCode::kInvalidJson,
-                            "request body is not valid JSON: " + ec.message());
+    auto parsed = parse_request_json(req.body);
+    if (!parsed) return error_response(parsed.error().code, parsed.error().message);
+    json::value& body = *parsed;
     if (!body.is_object())
       return error_response(ErrorCode::kInvalidRequest, "request body must be a JSON object");
     for (const auto& [key, value] : body.as_object()) {
@@ -389,12 +341,12 @@ class HttpApi {
     return json_response(200, *out);
   }
 
-  HttpResponse journal(const std::string& user, const std::string& query) {
+  HttpResponse journal(const std::string& user, const adapters::RequestTarget& target) {
     std::uint64_t after = 0;
     std::size_t limit = 1000;
     try {
-      if (auto a = query_param(query, "after"); !a.empty()) after = std::stoull(a);
-      if (auto l = query_param(query, "limit"); !l.empty()) limit = std::stoul(l);
+      if (auto a = target.query_param("after"); a && !a->empty()) after = std::stoull(*a);
+      if (auto l = target.query_param("limit"); l && !l->empty()) limit = std::stoul(*l);
     } catch (const std::exception&) {
       return error_response(ErrorCode::kInvalidRequest, "after and limit must be numbers");
     }
@@ -416,7 +368,7 @@ class HttpApi {
     if (!stored)
       return error_response(ErrorCode::kExecutionDoesNotExist,
                             "execution \"" + id + "\" does not exist");
-    auto record = ExecutionRecord::from_json(json::parse(*stored));
+    auto record = ExecutionRecord::from_json(parse_stored_json(*stored));
     if (!record) return error_response(ErrorCode::kInternal, record.error().message);
     return json_response(200, record->describe());
   }
@@ -442,15 +394,15 @@ class HttpApi {
     if (!stored)
       return error_response(ErrorCode::kNotFound,
                             "no record \"" + key + "\" in collection \"" + collection + "\"");
-    return json_response(200, json::parse(*stored));
+    return json_response(200, parse_stored_json(*stored));
   }
 
-  HttpResponse list_intents(const std::string& query) {
+  HttpResponse list_intents(const adapters::RequestTarget& target) {
     if (!deps_.simulator_db)
       return error_response(ErrorCode::kNotFound,
                             "the Stripe simulator is not enabled (Stripe keys are configured)");
     std::size_t limit = 0;
-    const std::string l = query_param(query, "limit");
+    const std::string l = target.query_param("limit").value_or("");
     if (!l.empty()) {
       try {
         limit = std::stoul(l);
@@ -458,8 +410,9 @@ class HttpApi {
         return error_response(ErrorCode::kInvalidRequest, "limit must be a number");
       }
     }
-    return json_response(200, adapters::list_payment_intents(*deps_.simulator_db, limit,
-                                                             query_param(query, "starting_after")));
+    return json_response(
+        200, adapters::list_payment_intents(*deps_.simulator_db, limit,
+                                            target.query_param("starting_after").value_or("")));
   }
 
   HttpApiDeps deps_;

@@ -1,6 +1,7 @@
 #include "actors/task_callback_request.hpp"
 
 #include "domain/asl/interpreter.hpp"
+#include "domain/json_limits.hpp"
 #include "domain/json_size.hpp"
 
 #include <boost/json.hpp>
@@ -13,9 +14,9 @@ namespace settled::actors {
 namespace json = boost::json;
 
 Result<TaskCallback> parse_task_callback(const std::string& kind, const std::string& body_text) {
-  boost::system::error_code ec;
-  json::value body = json::parse(body_text, ec);
-  if (ec) return Error{ErrorCode::kInvalidJson, "request body is not valid JSON: " + ec.message()};
+  auto parsed = parse_request_json(body_text);
+  if (!parsed) return parsed.error();
+  const json::value& body = *parsed;
   if (!body.is_object())
     return Error{ErrorCode::kInvalidRequest, "request body must be a JSON object"};
   const auto& o = body.as_object();
@@ -48,10 +49,11 @@ Result<TaskCallback> parse_task_callback(const std::string& kind, const std::str
     if (!output) return Error{ErrorCode::kInvalidRequest, "output is required"};
     if (output->is_string()) {
       // As in Step Functions, output may be JSON text.
-      cb.output = json::parse(output->as_string(), ec);
-      if (ec)
+      auto text = parse_request_json(output->as_string(), "output");
+      if (!text)
         return Error{ErrorCode::kInvalidRequest,
-                     "output is a string but not JSON text: " + ec.message()};
+                     "output is a string but not acceptable JSON text: " + text.error().message};
+      cb.output = std::move(*text);
     } else {
       cb.output = *output;
     }

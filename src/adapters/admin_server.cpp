@@ -1,6 +1,7 @@
 #include "adapters/admin_server.hpp"
 
 #include "adapters/log.hpp"
+#include "domain/json_limits.hpp"
 
 #include <boost/asio.hpp>
 #include <boost/json.hpp>
@@ -93,11 +94,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void handle(const std::string& line) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) return;
-    boost::system::error_code ec;
-    json::value request = json::parse(line, ec);
-    if (ec)
-      return write(reply_line(
-          nullptr, Error{ErrorCode::kInvalidJson, "request is not JSON: " + ec.message()}));
+    auto parsed = parse_request_json(line, "request");
+    if (!parsed) return write(reply_line(nullptr, parsed.error()));
+    const json::value& request = *parsed;
     if (!request.is_object())
       return write(
           reply_line(nullptr, Error{ErrorCode::kInvalidRequest, "request must be a JSON object"}));

@@ -18,15 +18,12 @@ std::string lower(std::string_view text) {
   return out;
 }
 
-// The path of a target, without its query.
-std::string_view path_of(std::string_view target) {
-  return target.substr(0, target.find('?'));
-}
-
-bool needs_key(std::string_view target) {
-  const auto path = path_of(target);
-  const bool v1 = path == "/v1" || path.rfind("/v1/", 0) == 0;
-  return v1 && path.rfind("/v1/simulator/", 0) != 0;
+// /v1 and everything under it, but the Stripe simulator's read-only list. Reads the segments
+// the session parsed: the same ones the router dispatches on.
+bool needs_key(const RequestTarget& target) {
+  const auto& segments = target.segments;
+  if (segments.empty() || segments[0] != "v1") return false;
+  return !(segments.size() >= 2 && segments[1] == "simulator");
 }
 
 }  // namespace
@@ -69,7 +66,7 @@ HttpHandler require_api_key(ApiKeys keys, HttpHandler inner) {
   if (!keys.enabled()) return inner;
   return
       [keys = std::move(keys), inner = std::move(inner)](HttpRequest req, HttpResponder respond) {
-        if (needs_key(req.target) && !keys.accepts(req.authorization)) {
+        if (needs_key(req.parsed_target) && !keys.accepts(req.authorization)) {
           const Error error{ErrorCode::kUnauthorized,
                             req.authorization.empty()
                                 ? "missing API key: send \"Authorization: Bearer <key>\""

@@ -2,6 +2,7 @@
 
 #include "adapters/history_reader.hpp"
 #include "domain/execution_record.hpp"
+#include "domain/json_limits.hpp"
 
 #include <boost/json.hpp>
 
@@ -37,7 +38,7 @@ Result<json::object> list_executions(const LmdbStore& db, const ExecutionFilter&
         // ListExecutions; they are read by id.
         if (key.find('~') != std::string_view::npos) return true;
         boost::system::error_code ec;
-        auto parsed = json::parse(value, ec);
+        auto parsed = parse_stored_json(value, ec);
         auto record = ec ? Result<ExecutionRecord>(ErrorCode::kInternal, ec.message())
                          : ExecutionRecord::from_json(parsed);
         if (!record) {
@@ -70,7 +71,7 @@ Result<json::object> describe_execution(const LmdbStore& db, const std::string& 
   auto stored = db.get(Table::kExecutions, id);
   if (!stored)
     return Error{ErrorCode::kExecutionDoesNotExist, "execution \"" + id + "\" does not exist"};
-  auto record = ExecutionRecord::from_json(json::parse(*stored));
+  auto record = ExecutionRecord::from_json(parse_stored_json(*stored));
   if (!record) return record.error();
   return record->describe();
 }

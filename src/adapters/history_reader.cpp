@@ -1,5 +1,6 @@
 #include "adapters/history_reader.hpp"
 
+#include "domain/json_limits.hpp"
 #include "domain/storage_keys.hpp"
 
 #include <boost/json.hpp>
@@ -15,7 +16,7 @@ json::array read_history(const LmdbStore& store, std::string_view execution_id) 
   json::array events;
   store.scan(Table::kHistory, history_prefix(execution_id),
              [&](std::string_view, std::string_view value) {
-               json::value chunk = json::parse(value);
+               json::value chunk = parse_stored_json(value);
                if (chunk.is_array()) {
                  for (auto& event : chunk.as_array()) events.push_back(std::move(event));
                } else {
@@ -38,7 +39,7 @@ bool is_branch(const LmdbStore& store, const std::string& id) {
   auto stored = store.get(Table::kExecutions, id);
   if (!stored) return false;
   boost::system::error_code ec;
-  auto record = json::parse(*stored, ec);
+  auto record = parse_stored_json(*stored, ec);
   if (ec || !record.is_object()) return false;
   const auto* scope = record.as_object().if_contains("scope");
   return scope && scope->is_array() && !scope->as_array().empty();

@@ -2,6 +2,8 @@
 // The plain values the HTTP server hands to its handler and takes back from it: no Beast
 // types leak past this header, so handlers (and their tests) need no networking code.
 
+#include "adapters/request_target.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -15,8 +17,11 @@
 namespace settled::adapters {
 
 struct HttpRequest {
-  std::string method;         // "GET", "POST", ... as received
-  std::string target;         // path + query as received, e.g. "/v1/executions?limit=5"
+  std::string method;  // "GET", "POST", ... as received
+  std::string target;  // path + query as received, e.g. "/v1/executions?limit=5"
+  // The target parsed once by the session (refused with 400 there if not canonical): what
+  // authentication, routing and logs read. Never re-parse `target`.
+  RequestTarget parsed_target;
   std::string authorization;  // value of the Authorization header, "" if absent
   std::string content_type;   // value of the Content-Type header, "" if absent
   std::string body;

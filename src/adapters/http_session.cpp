@@ -172,6 +172,12 @@ void HttpSession::handle_request() {
   HttpRequest request;
   request.method = std::string(message.method_string());
   request.target = std::string(message.target());
+  auto parsed_target = parse_request_target(request.target);
+  if (!parsed_target) {
+    log(LogLevel::kDebug, "http.target_refused", {{"cause", parsed_target.error().message}});
+    return write_response(sequence, error_response(400, parsed_target.error()));
+  }
+  request.parsed_target = std::move(*parsed_target);
   request.authorization = std::string(message[http::field::authorization]);
   request.content_type = std::string(message[http::field::content_type]);
   request.remote_address = remote_address_;
@@ -181,7 +187,7 @@ void HttpSession::handle_request() {
   request.body = std::move(message.body());
   // Kept for the log line should the handler throw.
   const std::string method = request.method;
-  const std::string target = request.target;
+  const std::string path = request.parsed_target.path;
 
   auto answered = std::make_shared<std::atomic<bool>>(false);
   HttpResponder responder = [weak = weak_from_this(), context = context_, answered,
@@ -202,7 +208,7 @@ void HttpSession::handle_request() {
     failure = "unknown exception";
   }
   log(LogLevel::kError, "http.handler_failed",
-      {{"method", method}, {"target", target}, {"cause", failure}});
+      {{"method", method}, {"path", path}, {"cause", failure}});
   // Only if the handler did not answer before it threw.
   if (!answered->exchange(true)) {
     write_response(sequence,

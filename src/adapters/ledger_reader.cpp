@@ -1,5 +1,6 @@
 #include "adapters/ledger_reader.hpp"
 
+#include "domain/json_limits.hpp"
 #include "domain/ledger/keys.hpp"
 
 #include <boost/json.hpp>
@@ -19,7 +20,7 @@ Error corrupt(Table table, std::string_view key, std::string_view why) {
 
 Result<json::value> parse_row(Table table, std::string_view key, std::string_view text) {
   boost::system::error_code ec;
-  json::value value = json::parse(text, ec);
+  json::value value = parse_stored_json(text, ec);
   if (ec) return corrupt(table, key, ec.message());
   return value;
 }

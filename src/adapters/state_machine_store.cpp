@@ -1,4 +1,5 @@
 #include "adapters/state_machine_store.hpp"
+#include "domain/json_limits.hpp"
 
 #include <boost/json.hpp>
 
@@ -14,7 +15,7 @@ std::vector<StateMachineVersion> read_state_machine_versions(const LmdbStore& db
       Table::kStateMachines, name.empty() ? std::string() : state_machine_prefix(name),
       [&](std::string_view key, std::string_view value) {
         boost::system::error_code ec;
-        auto parsed = json::parse(value, ec);
+        auto parsed = parse_stored_json(value, ec);
         auto version =
             ec ? Result<StateMachineVersion>(ErrorCode::kInternal, "not JSON: " + ec.message())
                : StateMachineVersion::from_json(parsed);
@@ -36,7 +37,7 @@ std::optional<StateMachineVersion> read_state_machine_version(const LmdbStore& d
   auto stored = db.get(Table::kStateMachines, state_machine_key(name, version));
   if (!stored) return std::nullopt;
   boost::system::error_code ec;
-  auto parsed = json::parse(*stored, ec);
+  auto parsed = parse_stored_json(*stored, ec);
   if (ec) return std::nullopt;
   auto v = StateMachineVersion::from_json(parsed);
   if (!v) return std::nullopt;

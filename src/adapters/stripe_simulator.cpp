@@ -1,5 +1,6 @@
 #include "adapters/stripe_simulator.hpp"
 
+#include "domain/json_limits.hpp"
 #include "domain/money.hpp"
 
 #include <boost/json.hpp>
@@ -132,7 +133,7 @@ SimulatorDecision simulate_payment_intent_create(const TaskAttempt& attempt,
                                                  int attempt_number, const std::string& new_id) {
   SimulatorDecision decision;
   if (stored) {
-    const json::value entry = json::parse(*stored);
+    const json::value entry = parse_stored_json(*stored);
     if (entry.at("params") != attempt.parameters) {
       decision.outcome = stripe_failure("idempotency_error", "idempotency_key_in_use",
                                         "Keys for idempotent requests can only be used with the "
@@ -230,7 +231,7 @@ json::object list_payment_intents(const LmdbStore& store, std::size_t limit,
           has_more = true;
           return false;
         }
-        data.push_back(json::parse(value));
+        data.push_back(parse_stored_json(value));
         return true;
       },
       starting_after);

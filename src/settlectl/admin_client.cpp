@@ -1,5 +1,7 @@
 #include "settlectl/admin_client.hpp"
 
+#include "domain/json_limits.hpp"
+
 #include <boost/json.hpp>
 
 #include <sys/socket.h>
@@ -72,7 +74,7 @@ Result<json::object> call(const std::string& socket_path, json::object request,
     buffer.append(chunk, static_cast<std::size_t>(n));
   }
   boost::system::error_code ec;
-  json::value reply = json::parse(buffer.substr(0, buffer.find('\n')), ec);
+  json::value reply = parse_stored_json(buffer.substr(0, buffer.find('\n')), ec);
   if (ec || !reply.is_object())
     return Error{ErrorCode::kInvalidJson, "settled answered something that is not a JSON object"};
   return std::move(reply.as_object());

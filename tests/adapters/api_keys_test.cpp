@@ -35,6 +35,7 @@ TEST(ApiKeys, WrapperGuardsV1ButNotHealthOrTheSimulatorList) {
   const auto status = [&](std::string target, std::string authorization) {
     HttpRequest req;
     req.method = "GET";
+    req.parsed_target = *parse_request_target(target);
     req.target = std::move(target);
     req.authorization = std::move(authorization);
     unsigned got = 0;
@@ -47,6 +48,9 @@ TEST(ApiKeys, WrapperGuardsV1ButNotHealthOrTheSimulatorList) {
   EXPECT_EQ(status("/healthz", ""), 200u);
   EXPECT_EQ(status("/metrics", ""), 200u);
   EXPECT_EQ(status("/v1/simulator/stripe/payment_intents?limit=1", ""), 200u);
+  // The check reads the decoded segments, the ones the router dispatches on.
+  EXPECT_EQ(status("/%761/executions", ""), 401u);
+  EXPECT_EQ(status("/v1/executions?x=/healthz", ""), 401u);
 }
 
 }  // namespace

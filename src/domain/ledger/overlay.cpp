@@ -1,5 +1,6 @@
 #include "domain/ledger/overlay.hpp"
 
+#include "domain/json_limits.hpp"
 #include "domain/ledger/keys.hpp"
 
 #include <boost/json/parse.hpp>
@@ -21,7 +22,7 @@ LedgerResult<std::optional<T>> decode_row(const std::optional<std::string>& row,
                                           Decode decode) {
   if (!row) return std::optional<T>();
   boost::system::error_code ec;
-  json::value value = json::parse(*row, ec);
+  json::value value = parse_stored_json(*row, ec);
   if (ec) return corrupt(what, key, ec.message());
   auto decoded = decode(value);
   if (!decoded) return corrupt(what, key, decoded.error().message);

@@ -1,0 +1,140 @@
+#include "domain/json_limits.hpp"
+
+#include <boost/json/basic_parser_impl.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/value_stack.hpp>
+
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+namespace settled {
+
+namespace json = boost::json;
+
+namespace {
+
+json::parse_options options_with_depth(std::size_t depth) {
+  json::parse_options options;
+  options.max_depth = depth;
+  return options;
+}
+
+// Builds the value like Boost.JSON's own parser handler (a value_stack), and also remembers
+// the keys of each open object so a second use of one is refused, naming it.
+class UniqueKeysHandler {
+ public:
+  static constexpr std::size_t max_object_size = json::object::max_size();
+  static constexpr std::size_t max_array_size = json::array::max_size();
+  static constexpr std::size_t max_key_size = json::string::max_size();
+  static constexpr std::size_t max_string_size = json::string::max_size();
+
+  json::value_stack stack;
+  bool found_duplicate = false;  // the parse was stopped for `duplicate_key`
+  std::string duplicate_key;
+
+  bool on_document_begin(json::error_code&) { return true; }
+  bool on_document_end(json::error_code&) { return true; }
+  bool on_object_begin(json::error_code&) {
+    if (open_objects_ == keys_.size()) keys_.emplace_back();
+    keys_[open_objects_++].clear();
+    return true;
+  }
+  bool on_object_end(std::size_t n, json::error_code&) {
+    --open_objects_;
+    stack.push_object(n);
+    return true;
+  }
+  bool on_array_begin(json::error_code&) { return true; }
+  bool on_array_end(std::size_t n, json::error_code&) {
+    stack.push_array(n);
+    return true;
+  }
+  bool on_key_part(json::string_view s, std::size_t, json::error_code&) {
+    key_.append(s.data(), s.size());
+    stack.push_chars(s);
+    return true;
+  }
+  bool on_key(json::string_view s, std::size_t, json::error_code& ec) {
+    key_.append(s.data(), s.size());
+    if (!keys_[open_objects_ - 1].insert(key_).second) {
+      found_duplicate = true;
+      duplicate_key = std::move(key_);
+      ec = json::error::syntax;
+      return false;
+    }
+    key_.clear();
+    stack.push_key(s);
+    return true;
+  }
+  bool on_string_part(json::string_view s, std::size_t, json::error_code&) {
+    stack.push_chars(s);
+    return true;
+  }
+  bool on_string(json::string_view s, std::size_t, json::error_code&) {
+    stack.push_string(s);
+    return true;
+  }
+  bool on_number_part(json::string_view, json::error_code&) { return true; }
+  bool on_int64(std::int64_t i, json::string_view, json::error_code&) {
+    stack.push_int64(i);
+    return true;
+  }
+  bool on_uint64(std::uint64_t u, json::string_view, json::error_code&) {
+    stack.push_uint64(u);
+    return true;
+  }
+  bool on_double(double d, json::string_view, json::error_code&) {
+    stack.push_double(d);
+    return true;
+  }
+  bool on_bool(bool b, json::error_code&) {
+    stack.push_bool(b);
+    return true;
+  }
+  bool on_null(json::error_code&) {
+    stack.push_null();
+    return true;
+  }
+  bool on_comment_part(json::string_view, json::error_code&) { return true; }
+  bool on_comment(json::string_view, json::error_code&) { return true; }
+
+ private:
+  std::vector<std::unordered_set<std::string>> keys_;  // one set per open object, reused
+  std::size_t open_objects_ = 0;
+  std::string key_;  // the key being read, across parts
+};
+
+}  // namespace
+
+Result<json::value> parse_request_json(std::string_view text, std::string_view what) {
+  json::basic_parser<UniqueKeysHandler> parser(options_with_depth(kRequestJsonMaxDepth));
+  parser.handler().stack.reset();
+  json::error_code ec;
+  const std::size_t used = parser.write_some(false, text.data(), text.size(), ec);
+  if (!ec && used < text.size()) ec = json::error::extra_data;
+  if (!ec && !parser.done()) ec = json::error::incomplete;
+  const std::string subject(what);
+  if (parser.handler().found_duplicate) {
+    return Error{ErrorCode::kInvalidJson, subject + " has the key \"" +
+                                              parser.handler().duplicate_key +
+                                              "\" twice in one object; each key may appear once"};
+  }
+  if (ec == json::error::too_deep) {
+    return Error{ErrorCode::kInvalidJson,
+                 subject + " nests objects and arrays deeper than the limit of " +
+                     std::to_string(kRequestJsonMaxDepth) + " levels"};
+  }
+  if (ec) return Error{ErrorCode::kInvalidJson, subject + " is not valid JSON: " + ec.message()};
+  return parser.handler().stack.release();
+}
+
+json::value parse_stored_json(std::string_view text) {
+  return json::parse(text, {}, options_with_depth(kStoredJsonMaxDepth));
+}
+
+json::value parse_stored_json(std::string_view text, boost::system::error_code& ec) {
+  return json::parse(text, ec, {}, options_with_depth(kStoredJsonMaxDepth));
+}
+
+}  // namespace settled

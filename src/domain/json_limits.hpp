@@ -1,0 +1,33 @@
+#pragma once
+// The two ways settled reads JSON text, so every parse has a deliberate depth limit:
+// - request JSON (HTTP bodies, admin requests, callback outputs): nesting up to
+//   kRequestJsonMaxDepth, and an object that names a key twice is refused (Boost.JSON would
+//   keep the last one silently, so the client and settled would read different documents);
+// - stored JSON (records, history, rows settled wrote itself): a larger limit, because what is
+//   stored wraps what was accepted (the execution record, history events) and workflows may
+//   nest their data further. Anything accepted can therefore always be read back.
+
+#include "domain/result.hpp"
+
+#include <boost/json/value.hpp>
+#include <boost/system/error_code.hpp>
+
+#include <cstddef>
+#include <string_view>
+
+namespace settled {
+
+constexpr std::size_t kRequestJsonMaxDepth = 64;
+constexpr std::size_t kStoredJsonMaxDepth = 512;
+
+// `text` as request JSON, or kInvalidJson whose message names `what` ("request body") and the
+// problem: not JSON, deeper than kRequestJsonMaxDepth, or a key given twice in one object.
+Result<boost::json::value> parse_request_json(std::string_view text,
+                                              std::string_view what = "request body");
+
+// `text` as stored JSON (up to kStoredJsonMaxDepth). Like boost::json::parse: the first form
+// throws boost::system::system_error, the second sets `ec`.
+boost::json::value parse_stored_json(std::string_view text);
+boost::json::value parse_stored_json(std::string_view text, boost::system::error_code& ec);
+
+}  // namespace settled

@@ -1,0 +1,49 @@
+#include "domain/json_canonical.hpp"
+
+#include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
+
+namespace settled {
+namespace {
+
+bool same(const char* a, const char* b) {
+  return canonical_equal(boost::json::parse(a), boost::json::parse(b));
+}
+
+TEST(CanonicalEqual, NumbersAreComparedByValue) {
+  EXPECT_TRUE(same("100", "100.0"));
+  EXPECT_TRUE(same("100", "1e2"));
+  EXPECT_TRUE(same("1E2", "100.00"));
+  EXPECT_TRUE(same("0", "-0.0"));
+  EXPECT_TRUE(same("-5", "-5.0"));
+  EXPECT_TRUE(same("18446744073709551615", "18446744073709551615"));
+  EXPECT_TRUE(same("9223372036854775807", "9223372036854775807"));
+  EXPECT_FALSE(same("100", "100.5"));
+  EXPECT_FALSE(same("100", "101"));
+  EXPECT_FALSE(same("-1", "18446744073709551615"));
+  // 2^53 + 1 has no double: the double that parses from it is 2^53, a different amount.
+  EXPECT_FALSE(same("9007199254740993", "9007199254740993.0"));
+  EXPECT_TRUE(same("9007199254740992", "9007199254740992.0"));
+  EXPECT_FALSE(same("9223372036854775807", "9223372036854775808.0"));
+}
+
+TEST(CanonicalEqual, ObjectKeyOrderDoesNotMatter) {
+  EXPECT_TRUE(same(R"({"a":1,"b":{"x":[1,2],"y":null}})", R"({"b":{"y":null,"x":[1.0,2]},"a":1})"));
+  EXPECT_FALSE(same(R"({"a":1})", R"({"a":1,"b":2})"));
+  EXPECT_FALSE(same(R"({"a":1,"b":2})", R"({"a":1})"));
+  EXPECT_FALSE(same(R"({"a":1})", R"({"b":1})"));
+}
+
+TEST(CanonicalEqual, ArrayOrderAndTypesMatter) {
+  EXPECT_FALSE(same("[1,2]", "[2,1]"));
+  EXPECT_FALSE(same("[1]", "[1,1]"));
+  EXPECT_FALSE(same(R"("100")", "100"));
+  EXPECT_FALSE(same("true", "1"));
+  EXPECT_FALSE(same("null", "0"));
+  EXPECT_FALSE(same("[]", "{}"));
+  EXPECT_TRUE(same(R"("é")", R"("\u00e9")"));
+  EXPECT_FALSE(same(R"("a")", R"("A")"));
+}
+
+}  // namespace
+}  // namespace settled

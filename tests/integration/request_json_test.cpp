@@ -1,0 +1,135 @@
+// Issue 9 item 2 (request JSON): one bounded parse for every request body. A key given twice
+// is refused, one depth limit applies, and whatever is accepted can be read back: described,
+// replayed, and after a restart.
+
+#include "domain/json_limits.hpp"
+#include "integration/daemon_fixture.hpp"
+
+#include <gtest/gtest.h>
+#include <boost/json.hpp>
+
+#include <chrono>
+#include <string>
+#include <thread>
+
+namespace settled::testing {
+namespace {
+
+namespace json = boost::json;
+namespace http = boost::beast::http;
+
+constexpr const char* kEcho = R"({"StartAt":"Done","States":{"Done":{"Type":"Pass","End":true}}})";
+
+// Objects nested `depth` deep: {"a":{"a":...{"a":1}...}}.
+std::string nested_objects(std::size_t depth) {
+  std::string text;
+  for (std::size_t i = 0; i < depth; ++i) text += R"({"a":)";
+  return text + "1" + std::string(depth, '}');
+}
+
+// A start request for the echo machine whose whole body nests exactly `depth` levels: the body
+// is one level, the input the rest.
+std::string echo_start(const std::string& name, std::size_t depth) {
+  return R"({"stateMachine":"echo","name":")" + name + R"(","input":)" + nested_objects(depth - 1) +
+         "}";
+}
+
+class RequestJson : public DaemonTest {
+ protected:
+  void SetUp() override {
+    DaemonTest::SetUp();
+    auto res = client_->request(http::verb::put, "/v1/state-machines/echo", kEcho);
+    ASSERT_EQ(res.status, 201u) << res.body;
+  }
+
+  void expect_invalid_json(const HttpResult& res, const std::string& part) {
+    EXPECT_EQ(res.status, 400u) << res.body;
+    ASSERT_NO_THROW(res.json()) << res.body;
+    EXPECT_EQ(res.json().at("error").as_string(), "InvalidJson") << res.body;
+    EXPECT_NE(std::string(res.json().at("message").as_string()).find(part), std::string::npos)
+        << res.body;
+  }
+};
+
+TEST_F(RequestJson, DuplicateKeysAreRefusedAndNothingIsStored) {
+  // The amount a reviewer sees first is not the one a last-wins parser would charge.
+  const std::string input =
+      R"({"paymentId":"d-1","customerId":"c","amount":100,"amount":100000,"currency":"USD",)"
+      R"("paymentMethod":"pm_card_visa"})";
+  expect_invalid_json(
+      client_->post("/v1/executions",
+                    R"({"stateMachine":"payment","name":"d-1","input":)" + input + "}"),
+      "\"amount\" twice");
+  expect_invalid_json(
+      client_->post("/v1/executions", R"({"stateMachine":"echo","name":"d-2","name":"d-3",)"
+                                      R"("input":{}})"),
+      "\"name\" twice");
+  expect_invalid_json(
+      client_->post("/v1/accounts/u1/deposits",
+                    R"({"amount":1,"currency":"USD","idempotencyKey":"k","amount":100000})"),
+      "\"amount\" twice");
+  expect_invalid_json(
+      client_->post("/v1/ledger/operations",
+                    R"({"operation":"deposit","idempotencyKey":"k2","parameters":)"
+                    R"({"account":"u1","amount":1,"currency":"USD","currency":"EUR"}})"),
+      "\"currency\" twice");
+  expect_invalid_json(client_->post("/v1/events", R"({"type":"t","type":"u","detail":{}})"),
+                      "\"type\" twice");
+  expect_invalid_json(client_->post("/v1/tasks/success", R"({"taskToken":"x","taskToken":"y",)"
+                                                         R"("output":{}})"),
+                      "\"taskToken\" twice");
+  expect_invalid_json(client_->request(http::verb::put, "/v1/state-machines/dup",
+                                       R"({"StartAt":"A","StartAt":"B","States":{}})"),
+                      "\"StartAt\" twice");
+
+  for (const char* id : {"payment:d-1", "echo:d-2", "echo:d-3"})
+    EXPECT_EQ(client_->get(std::string("/v1/executions/") + id).status, 404u) << id;
+  EXPECT_TRUE(client_->get("/v1/accounts/u1/journal").json().at("entries").as_array().empty());
+  EXPECT_EQ(client_->get("/v1/state-machines/dup").status, 404u);
+  EXPECT_TRUE(charges().empty());
+}
+
+TEST_F(RequestJson, OneLevelOverTheDepthLimitIsRefusedNamingTheLimit) {
+  expect_invalid_json(
+      client_->post("/v1/executions", echo_start("too-deep", kRequestJsonMaxDepth + 1)),
+      "limit of " + std::to_string(kRequestJsonMaxDepth) + " levels");
+  EXPECT_EQ(client_->get("/v1/executions/echo:too-deep").status, 404u);
+  expect_invalid_json(client_->post("/v1/events", R"({"type":"t","correlationKey":"k","detail":)" +
+                                                      nested_objects(kRequestJsonMaxDepth) + "}"),
+                      "limit of");
+}
+
+TEST_F(RequestJson, AnInputAtTheDepthLimitRunsAndCanAlwaysBeReadBack) {
+  const std::string body = echo_start("deepest", kRequestJsonMaxDepth);
+  auto started = client_->post("/v1/executions", body);
+  ASSERT_EQ(started.status, 201u) << started.body;
+  json::parse_options deep;  // the test's own reading: the client parser's default is 32
+  deep.max_depth = kStoredJsonMaxDepth;
+  json::value description;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  do {
+    auto described = client_->get("/v1/executions/echo:deepest");
+    ASSERT_EQ(described.status, 200u) << described.body;
+    description = json::parse(described.body, {}, deep);
+    if (description.at("status") != "RUNNING") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  } while (std::chrono::steady_clock::now() < until);
+  EXPECT_EQ(description.at("status"), "SUCCEEDED");
+  const auto expected_input = json::parse(nested_objects(kRequestJsonMaxDepth - 1), {}, deep);
+  EXPECT_EQ(description.at("input"), expected_input);
+  EXPECT_EQ(description.at("output"), expected_input);
+  EXPECT_EQ(client_->get("/v1/executions/echo:deepest/history").status, 200u);
+  // Replaying the start reads the stored record back to compare the inputs.
+  auto replay = client_->post("/v1/executions", body);
+  EXPECT_EQ(replay.status, 200u) << replay.body;
+
+  // And after a crash the daemon reloads it, still readable and still a replay.
+  restart_after_kill();
+  EXPECT_EQ(client_->get("/v1/executions/echo:deepest").status, 200u);
+  EXPECT_EQ(client_->post("/v1/executions", body).status, 200u);
+  // The supervisor is alive: a new execution still starts.
+  EXPECT_EQ(client_->post("/v1/executions", echo_start("after", 2)).status, 201u);
+}
+
+}  // namespace
+}  // namespace settled::testing
