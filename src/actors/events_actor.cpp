@@ -10,6 +10,8 @@
 
 #include <deque>
 #include <map>
+#include <optional>
+#include <set>
 
 namespace settled::actors {
 
@@ -30,9 +32,11 @@ struct Waiter {
   bool busy = true;  // registering (not durable yet) or an event on its way to it
 };
 
+// A kept event as memory knows it: where its row is and when it expires. The event itself
+// (its detail may be 256 KiB) stays in LMDB until a waiter takes it.
 struct Kept {
   std::uint64_t sequence = 0;
-  events::Event event;
+  EpochMillis expires_at = 0;
 };
 
 // A delivery's answer, back on the events actor.
@@ -60,7 +64,8 @@ struct EventsState {
   EventsOptions options;
   std::map<Key, std::deque<Waiter>> waiters;
   std::map<Key, std::deque<Kept>> kept;
-  std::map<std::string, EpochMillis> ids;  // event ids seen, until their expiry
+  // Ids of events on their way (not yet committed); committed ids are looked up in LMDB.
+  std::set<std::string> pending_ids;
   std::uint64_t next_sequence = 1;
 };
 
@@ -113,6 +118,45 @@ bool deliver(Self* self, const Key& key, events::Event& event, StartCallback& re
   return false;
 }
 
+// The kept event's row, read back when a waiter takes it. A row that is gone or cannot be
+// decoded is logged and dropped: it must not stop the events actor or the waiter's turn.
+std::optional<events::Event> read_kept(Self* self, const Key& key, const Kept& kept) {
+  const std::string row_key = events::event_key(key.first, key.second, kept.sequence);
+  auto row = self->state.engine->db->get(Table::kEvents, row_key);
+  if (row) {
+    boost::system::error_code ec;
+    auto doc = parse_stored_json(*row, ec);
+    auto event = ec ? Result<events::Event>(ErrorCode::kInternal, ec.message())
+                    : events::Event::from_json(doc);
+    if (event) return std::move(*event);
+    adapters::log(
+        adapters::LogLevel::kError, "event.unreadable",
+        {{"type", key.first}, {"correlationKey", key.second}, {"cause", event.error().message}});
+  }
+  WriteBatch drop;
+  drop.erase(Table::kEvents, row_key);
+  commit(self, std::move(drop), [](bool) {});
+  return std::nullopt;
+}
+
+// Takes the first unexpired kept event of `key` that can still be read, if any.
+std::optional<std::pair<Kept, events::Event>> take_kept(Self* self, const Key& key) {
+  auto& st = self->state;
+  auto it = st.kept.find(key);
+  if (it == st.kept.end()) return std::nullopt;
+  auto& queue = it->second;
+  const EpochMillis now = st.engine->now();
+  std::optional<std::pair<Kept, events::Event>> taken;
+  while (!taken && !queue.empty()) {
+    const Kept front = queue.front();
+    queue.pop_front();
+    if (front.expires_at <= now) continue;  // its row goes with the next sweep
+    if (auto event = read_kept(self, key, front)) taken.emplace(front, std::move(*event));
+  }
+  if (queue.empty()) st.kept.erase(it);
+  return taken;
+}
+
 void keep(Self* self, const Key& key, events::Event event, StartCallback reply) {
   auto& st = self->state;
   const std::uint64_t sequence = st.next_sequence++;
@@ -121,8 +165,23 @@ void keep(Self* self, const Key& key, events::Event event, StartCallback reply) 
             json::serialize(event.to_json()));
   if (!event.id.empty()) batch.put(Table::kEventIds, event.id, std::to_string(event.expires_at));
   const EpochMillis expires = event.expires_at;
-  st.kept[key].push_back(Kept{sequence, std::move(event)});
-  commit(self, std::move(batch), [reply, expires](bool ok) {
+  st.kept[key].push_back(Kept{sequence, expires});
+  commit(self, std::move(batch), [self, key, sequence, id = event.id, reply, expires](bool ok) {
+    auto& state = self->state;
+    state.pending_ids.erase(id);
+    if (!ok) {
+      // Not stored: forget it, so that the sender's retry is not taken for a duplicate.
+      if (auto it = state.kept.find(key); it != state.kept.end()) {
+        auto& queue = it->second;
+        for (auto k = queue.begin(); k != queue.end(); ++k) {
+          if (k->sequence == sequence) {
+            queue.erase(k);
+            break;
+          }
+        }
+        if (queue.empty()) state.kept.erase(it);
+      }
+    }
     if (!reply) return;
     if (!ok)
       return reply(StartReply{
@@ -137,22 +196,35 @@ void deliver_or_keep(Self* self, const Key& key, events::Event event, StartCallb
   if (deliver(self, key, event, reply, stored)) return;
   if (stored) {
     // Its row is still there: back to the front of the line, nothing to write.
-    self->state.kept[key].push_front(Kept{stored, std::move(event)});
+    self->state.kept[key].push_front(Kept{stored, event.expires_at});
     return;
   }
   keep(self, key, std::move(event), std::move(reply));
+}
+
+// An id is a duplicate while it is on its way or stored and not yet expired.
+bool seen_before(Self* self, const std::string& id) {
+  auto& st = self->state;
+  if (st.pending_ids.count(id)) return true;
+  auto stored = st.engine->db->get(Table::kEventIds, id);
+  if (!stored) return false;
+  try {
+    return std::stoll(*stored) > st.engine->now();
+  } catch (const std::exception&) {
+    return false;  // an unreadable expiry: the row goes with the next sweep
+  }
 }
 
 void post(Self* self, EventPost& post) {
   auto& st = self->state;
   auto& event = post.event;
   if (!event.id.empty()) {
-    if (auto seen = st.ids.find(event.id); seen != st.ids.end()) {
+    if (seen_before(self, event.id)) {
       if (post.reply)
         post.reply(StartReply{200, json::object{{"duplicate", true}, {"id", event.id}}});
       return;
     }
-    st.ids[event.id] = event.expires_at;  // also while it is on its way
+    st.pending_ids.insert(event.id);  // also while it is on its way
   }
   const Key key{event.type, event.correlation_key};
   deliver_or_keep(self, key, std::move(event), std::move(post.reply));
@@ -169,6 +241,8 @@ void delivered(Self* self, Delivery& d) {
   }
   if (queue.empty()) st.waiters.erase(d.key);
   if (d.answer.http_status == 200) {
+    // Its id was written with the taking execution's transition.
+    st.pending_ids.erase(d.event.id);
     adapters::log(adapters::LogLevel::kInfo, "event.delivered",
                   {{"type", d.event.type},
                    {"correlationKey", d.event.correlation_key},
@@ -194,19 +268,11 @@ void wait_for(Self* self, const TaskAttempt& attempt, caf::response_promise rp) 
     return;
   }
   const Key key{request->type, request->correlation_key};
-  const EpochMillis now = st.engine->now();
-  if (auto it = st.kept.find(key); it != st.kept.end()) {
-    auto& queue = it->second;
-    while (!queue.empty() && queue.front().event.expires_at <= now) queue.pop_front();
-    if (!queue.empty()) {
-      Kept taken = std::move(queue.front());
-      queue.pop_front();
-      if (queue.empty()) st.kept.erase(it);
-      WriteBatch writes;
-      writes.erase(Table::kEvents, events::event_key(key.first, key.second, taken.sequence));
-      rp.deliver(TaskOutcome::success(taken.event.task_result(), std::move(writes)));
-      return;
-    }
+  if (auto taken = take_kept(self, key)) {
+    WriteBatch writes;
+    writes.erase(Table::kEvents, events::event_key(key.first, key.second, taken->first.sequence));
+    rp.deliver(TaskOutcome::success(taken->second.task_result(), std::move(writes)));
+    return;
   }
   if (attempt.task_token.empty()) {
     rp.deliver(TaskOutcome::failure("States.Runtime", "events.waitFor ran without a task token"));
@@ -251,40 +317,41 @@ void registered(Self* self, const Key& key, std::uint64_t sequence, bool ok) {
     w->busy = false;
     break;
   }
-  auto kept = st.kept.find(key);
-  if (kept == st.kept.end() || kept->second.empty()) return;
-  Kept taken = std::move(kept->second.front());
-  kept->second.pop_front();
-  if (kept->second.empty()) st.kept.erase(kept);
-  deliver_or_keep(self, key, std::move(taken.event), nullptr, taken.sequence);
+  if (auto taken = take_kept(self, key))
+    deliver_or_keep(self, key, std::move(taken->second), nullptr, taken->first.sequence);
 }
 
+// Expired kept events (from the index in memory) and expired ids (a scan of their table: ids
+// are not held in memory) are erased.
 void sweep(Self* self) {
   auto& st = self->state;
   const EpochMillis now = st.engine->now();
   WriteBatch batch;
   for (auto it = st.kept.begin(); it != st.kept.end();) {
     auto& queue = it->second;
-    while (!queue.empty() && queue.front().event.expires_at <= now) {
+    while (!queue.empty() && queue.front().expires_at <= now) {
       batch.erase(Table::kEvents,
                   events::event_key(it->first.first, it->first.second, queue.front().sequence));
       queue.pop_front();
     }
     it = queue.empty() ? st.kept.erase(it) : std::next(it);
   }
-  for (auto it = st.ids.begin(); it != st.ids.end();) {
-    if (it->second <= now) {
-      batch.erase(Table::kEventIds, it->first);
-      it = st.ids.erase(it);
-    } else {
-      ++it;
+  st.engine->db->scan(Table::kEventIds, "", [&](std::string_view id, std::string_view expiry) {
+    EpochMillis due = 0;
+    try {
+      due = std::stoll(std::string(expiry));
+    } catch (const std::exception&) {
     }
-  }
+    if (due <= now && !st.pending_ids.count(std::string(id)))
+      batch.erase(Table::kEventIds, std::string(id));
+    return true;
+  });
   if (!batch.empty()) commit(self, std::move(batch), [](bool) {});
   self->delayed_send(self, st.options.sweep_every, sweep_atom::value);
 }
 
-// Rebuilds the kept events, the waiters and the seen ids from LMDB, then matches any pair.
+// Rebuilds the index of kept events and the waiters from LMDB, then matches any pair. Rows
+// that cannot be read are logged and skipped (the sweep or a taker erases them).
 void load(Self* self) {
   auto& st = self->state;
   auto& db = *st.engine->db;
@@ -298,7 +365,10 @@ void load(Self* self) {
     if (parsed_key && event) {
       highest = std::max(highest, parsed_key->sequence);
       st.kept[{parsed_key->type, parsed_key->correlation_key}].push_back(
-          Kept{parsed_key->sequence, std::move(*event)});
+          Kept{parsed_key->sequence, event->expires_at});
+    } else {
+      adapters::log(adapters::LogLevel::kError, "event.unreadable",
+                    {{"cause", event ? "bad key" : event.error().message}});
     }
     return true;
   });
@@ -306,18 +376,16 @@ void load(Self* self) {
     auto parsed_key = events::parse_event_key(key);
     boost::system::error_code ec;
     auto doc = parse_stored_json(value, ec);
-    if (parsed_key && !ec && doc.is_object()) {
+    const json::object* row = !ec ? doc.if_object() : nullptr;
+    const json::value* token = row ? row->if_contains("token") : nullptr;
+    const json::value* execution = row ? row->if_contains("executionId") : nullptr;
+    if (parsed_key && token && token->is_string() && execution && execution->is_string()) {
       highest = std::max(highest, parsed_key->sequence);
       st.waiters[{parsed_key->type, parsed_key->correlation_key}].push_back(
-          Waiter{parsed_key->sequence, std::string(doc.at("token").as_string()),
-                 std::string(doc.at("executionId").as_string()), false});
-    }
-    return true;
-  });
-  db.scan(Table::kEventIds, "", [&](std::string_view key, std::string_view value) {
-    try {
-      st.ids[std::string(key)] = std::stoll(std::string(value));
-    } catch (const std::exception&) {
+          Waiter{parsed_key->sequence, std::string(token->as_string()),
+                 std::string(execution->as_string()), false});
+    } else {
+      adapters::log(adapters::LogLevel::kError, "event.waiter_unreadable", {});
     }
     return true;
   });
@@ -326,17 +394,15 @@ void load(Self* self) {
   for (const auto& [key, queue] : st.kept)
     if (st.waiters.count(key)) both.push_back(key);
   for (const auto& key : both) {
-    auto& queue = st.kept[key];
-    while (!queue.empty() && st.waiters.count(key)) {
+    for (;;) {
       bool any_free = false;
       for (const auto& w : st.waiters[key]) any_free = any_free || !w.busy;
       if (!any_free) break;
-      Kept taken = std::move(queue.front());
-      queue.pop_front();
+      auto taken = take_kept(self, key);
+      if (!taken) break;
       StartCallback none;
-      deliver(self, key, taken.event, none, taken.sequence);
+      deliver(self, key, taken->second, none, taken->first.sequence);
     }
-    if (queue.empty()) st.kept.erase(key);
   }
 }
 

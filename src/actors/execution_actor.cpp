@@ -983,6 +983,8 @@ class Execution {
     rec_.phase = Phase::kDone;
     rec_.due = 0;
     pending_.erase(Table::kOpenExecutions, rec_.id);
+    // Branches go with their parent when retention expires it.
+    if (!rec_.is_branch()) pending_.put(Table::kClosedExecutions, closed_key(now, rec_.id), "");
     commit_then([this] {
       if (rec_.is_branch()) {
         // The parent reads our durable record when it hears of this.

@@ -98,6 +98,11 @@ struct Metrics::Impl {
                                                 .Name("settled_ledger_reconcile_runs_total")
                                                 .Help("Reconcile runs since start")
                                                 .Register(*registry);
+  prom::Family<prom::Counter>& expired = prom::BuildCounter()
+                                             .Name("settled_executions_expired_total")
+                                             .Help("Closed executions removed by retention")
+                                             .Register(*registry);
+  prom::Counter& expired_counter = expired.Add({});
   prom::Gauge& discrepancies_gauge = discrepancies.Add({});
   prom::Counter& reconcile_counter = reconciles.Add({});
   prom::Histogram& ack_histogram = ack.Add({}, latency_buckets());
@@ -161,6 +166,10 @@ void Metrics::ledger_operation(const std::string& op, const std::string& outcome
 void Metrics::ledger_reconciled(std::size_t discrepancies) {
   impl_->discrepancies_gauge.Set(static_cast<double>(discrepancies));
   impl_->reconcile_counter.Increment();
+}
+
+void Metrics::executions_expired(std::size_t count) {
+  impl_->expired_counter.Increment(static_cast<double>(count));
 }
 
 std::string Metrics::render(const StoreGauges& gauges) {

@@ -35,6 +35,9 @@ class Metrics {
   // After each reconcile: how many discrepancies it named (0 when the ledger is sound).
   void ledger_reconciled(std::size_t discrepancies);
 
+  // Closed executions that retention removed.
+  void executions_expired(std::size_t count);
+
   // Prometheus text exposition format (version 0.0.4).
   std::string render(const StoreGauges& gauges);
 

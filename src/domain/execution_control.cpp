@@ -60,6 +60,7 @@ static Result<WriteBatch> end_execution(ExecutionRecord& record, EpochMillis now
   WriteBatch batch = persist(record, history);
   batch.append(std::move(timers));
   batch.erase(Table::kOpenExecutions, record.id);
+  if (!record.is_branch()) batch.put(Table::kClosedExecutions, closed_key(now, record.id), "");
   return batch;
 }
 

@@ -47,6 +47,30 @@ inline std::string timer_key(std::int64_t due, char kind, std::string_view execu
   return key;
 }
 
+// big-endian u64 stop (epoch ms) + execution id: the closed executions, oldest first.
+inline std::string closed_key(std::int64_t stop, std::string_view execution_id) {
+  std::string key;
+  const auto u = static_cast<std::uint64_t>(stop < 0 ? 0 : stop);
+  for (int shift = 56; shift >= 0; shift -= 8)
+    key.push_back(static_cast<char>((u >> shift) & 0xff));
+  key.append(execution_id);
+  return key;
+}
+
+struct ClosedKey {
+  std::int64_t stop = 0;
+  std::string execution_id;
+};
+
+inline bool parse_closed_key(std::string_view key, ClosedKey& out) {
+  if (key.size() < 9) return false;
+  std::uint64_t u = 0;
+  for (int i = 0; i < 8; ++i) u = (u << 8) | static_cast<unsigned char>(key[i]);
+  out.stop = static_cast<std::int64_t>(u);
+  out.execution_id = std::string(key.substr(8));
+  return true;
+}
+
 struct TimerKey {
   std::int64_t due = 0;
   char kind = 0;

@@ -7,6 +7,7 @@
 #include "actors/executions_actor.hpp"
 #include "actors/http_api.hpp"
 #include "actors/messages.hpp"
+#include "actors/retention_actor.hpp"
 #include "actors/state_machines_actor.hpp"
 #include "actors/stripe_client_actor.hpp"
 #include "actors/stripe_simulator_actor.hpp"
@@ -60,6 +61,7 @@ class SettledConfig : public caf::actor_system_config {
   std::size_t ledger_passivate_seconds = 30;
   std::size_t events_retention_seconds = 7 * 24 * 3600;
   std::size_t history_limit = 25000;
+  std::size_t execution_retention_seconds = 0;  // 0: keep closed executions forever
 
   SettledConfig() {
     // Work sharing beat work stealing by about 40 % on two cores (bench/engine_bench.cpp):
@@ -90,6 +92,8 @@ class SettledConfig : public caf::actor_system_config {
              "PEM file of extra CAs trusted for an https alert webhook")
         .add(history_limit, "history-limit",
              "most history events an execution may have; past it, it fails (States.Runtime)")
+        .add(execution_retention_seconds, "execution-retention-seconds",
+             "seconds a closed execution and its history are kept (0: forever)")
         .add(events_retention_seconds, "events-retention-seconds",
              "how long an event nobody waits for yet is kept for a later events.waitFor")
         .add(ledger_passivate_seconds, "ledger-passivate-seconds",
@@ -334,6 +338,15 @@ int main(int argc, char** argv) {
     actors::EventsOptions events_options;
     events_options.retention = std::chrono::seconds(cfg.events_retention_seconds);
     engine->events = actors::spawn_events(system, engine, executions, events_options);
+    caf::actor retention;
+    if (cfg.execution_retention_seconds > 0) {
+      actors::RetentionOptions retention_options;
+      retention_options.keep_closed = std::chrono::seconds(cfg.execution_retention_seconds);
+      // A short retention (tests, small disks) is swept at least that often.
+      retention_options.sweep_every = std::min<std::chrono::milliseconds>(
+          retention_options.sweep_every, retention_options.keep_closed);
+      retention = actors::spawn_retention(system, engine, retention_options);
+    }
     caf::scoped_actor self{system};
 
     std::uint64_t resumed = 0;
@@ -441,6 +454,7 @@ int main(int argc, char** argv) {
     // No timer fires into a supervisor that is going away.
     self->send_exit(engine->timers, caf::exit_reason::user_shutdown);
     self->send_exit(engine->events, caf::exit_reason::user_shutdown);
+    if (retention) self->send_exit(retention, caf::exit_reason::user_shutdown);
     self->send_exit(state_machines, caf::exit_reason::user_shutdown);
     // The supervisor ends after its executions; then an empty commit behind whatever they
     // sent tells us the store has finished the pending group commit.

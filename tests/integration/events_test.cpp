@@ -147,5 +147,20 @@ TEST_F(Events, BadEventsAreRefusedNamingTheField) {
   EXPECT_EQ(client_->get("/v1/events").status, 405u);
 }
 
+TEST_F(Events, ADetailOverThePayloadLimitIsRefusedAndNotKept) {
+  const std::string big(300 * 1024, 'x');
+  auto res = client_->post("/v1/events", R"({"type": "big", "correlationKey": "k", "id": "e-big",
+                                             "detail": {"blob": ")" +
+                                             big + R"("}})");
+  EXPECT_EQ(res.status, 413u) << res.body;
+  EXPECT_EQ(res.json().at("error"), "PayloadTooLarge");
+  EXPECT_NE(res.body.find("detail"), std::string::npos) << res.body;
+  // Nothing kept: the same id with a small detail is a new event, not a duplicate.
+  auto small = client_->post("/v1/events", R"({"type": "big", "correlationKey": "k",
+                                               "id": "e-big", "detail": {}})");
+  EXPECT_EQ(small.status, 202u) << small.body;
+  EXPECT_EQ(small.json().at("stored"), true);
+}
+
 }  // namespace
 }  // namespace settled::testing

@@ -1,5 +1,7 @@
 #include "domain/events/event.hpp"
 
+#include "domain/json_size.hpp"
+
 #include <boost/json.hpp>
 
 namespace settled::events {
@@ -90,6 +92,12 @@ Result<Event> parse_event(const json::value& body, EpochMillis now, std::int64_t
     e.id = std::move(*id);
   }
   e.detail = o.contains("detail") ? o.at("detail") : json::value(json::object{});
+  // The detail becomes a task's result: it must fit Step Functions' payload limit, or the
+  // waiting execution could only fail with States.DataLimitExceeded when it takes it.
+  if (serialized_size(e.detail, kMaxDetailBytes) > kMaxDetailBytes)
+    return Error{
+        ErrorCode::kPayloadTooLarge,
+        "detail exceeds the limit of " + std::to_string(kMaxDetailBytes) + " bytes of JSON text"};
   e.received_at = now;
   e.expires_at = now + retention_ms;
   return e;

@@ -8,6 +8,7 @@
 
 #include <boost/json/value.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -29,8 +30,11 @@ struct Event {
   static Result<Event> from_json(const boost::json::value& value);
 };
 
+// Step Functions' 256 KiB payload limit, for an event's detail as JSON text.
+inline constexpr std::size_t kMaxDetailBytes = 256 * 1024;
+
 // POST /v1/events {"type", "correlationKey", "detail"?, "id"?}: unknown fields, empty or
-// over-long strings are refused, naming the field.
+// over-long strings and a detail over kMaxDetailBytes are refused, naming the field.
 Result<Event> parse_event(const boost::json::value& body, EpochMillis now,
                           std::int64_t retention_ms);
 

@@ -1,5 +1,7 @@
 #include "domain/resources/records.hpp"
 
+#include "domain/asl/interpreter.hpp"
+#include "domain/json_size.hpp"
 #include "domain/storage_keys.hpp"
 
 #include <boost/json.hpp>
@@ -40,6 +42,13 @@ TaskOutcome run_records_put(const TaskAttempt& attempt) {
   const json::value* record = o.if_contains("record");
   if (!record || !record->is_object())
     return TaskOutcome::failure(kRecordsInvalidParameters, "parameters.record must be an object");
+  // A record is read back whole (GET /v1/records, records.get into a state): it must fit the
+  // payload limit every state's data has.
+  if (serialized_size(*record, asl::kPayloadLimitBytes) > asl::kPayloadLimitBytes)
+    return TaskOutcome::failure(kRecordsInvalidParameters,
+                                "parameters.record exceeds the limit of " +
+                                    std::to_string(asl::kPayloadLimitBytes) +
+                                    " bytes of JSON text");
   json::object stored;
   stored["collection"] = address->collection;
   stored["key"] = address->key;

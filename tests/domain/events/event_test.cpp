@@ -42,6 +42,22 @@ TEST(EventParse, RefusesWhatIsNotAnEventNamingTheField) {
   }
 }
 
+TEST(EventParse, ADetailUpToThePayloadLimitIsTakenOneByteMoreIsRefused) {
+  // {"s":"<n x's>"} is n + 8 bytes of JSON text.
+  auto detail_of = [](std::size_t bytes) {
+    return json::object{{"s", std::string(bytes - 8, 'x')}};
+  };
+  auto body = [&](std::size_t bytes) {
+    return json::value{{"type", "t"}, {"correlationKey", "k"}, {"detail", detail_of(bytes)}};
+  };
+  ASSERT_EQ(json::serialize(detail_of(kMaxDetailBytes)).size(), kMaxDetailBytes);
+  EXPECT_TRUE(parse_event(body(kMaxDetailBytes), 0, 1).ok());
+  auto over = parse_event(body(kMaxDetailBytes + 1), 0, 1);
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(over.error().code, ErrorCode::kPayloadTooLarge);
+  EXPECT_NE(over.error().message.find("detail"), std::string::npos) << over.error().message;
+}
+
 TEST(WaitForParse, TakesTypeKeyAndTimeoutAndRefusesBadOnes) {
   auto w = parse_wait_for(json::parse(R"({"type": "t", "correlationKey": "k",
                                           "timeoutSeconds": 30})"));

@@ -78,6 +78,22 @@ TEST(RecordsPut, RefusesMissingOrNonObjectRecord) {
   }
 }
 
+TEST(RecordsPut, ARecordOverThePayloadLimitIsRefusedAndNothingIsWritten) {
+  // {"s":"<n x's>"} is n + 8 bytes of JSON text.
+  auto params = [](std::size_t record_bytes) {
+    return json::serialize(
+        json::object{{"collection", "c"},
+                     {"key", "k"},
+                     {"record", json::object{{"s", std::string(record_bytes - 8, 'x')}}}});
+  };
+  EXPECT_TRUE(run_records_put(attempt(params(256 * 1024))).ok);
+  const TaskOutcome o = run_records_put(attempt(params(256 * 1024 + 1)));
+  EXPECT_FALSE(o.ok);
+  EXPECT_EQ(o.error, "Records.InvalidParameters");
+  EXPECT_THAT(o.cause, HasSubstr("262144"));
+  EXPECT_TRUE(o.writes.empty());
+}
+
 TEST(RecordsPut, RefusesBadAddresses) {
   for (const char* params :
        {R"({"key": "k", "record": {}})", R"({"collection": "", "key": "k", "record": {}})",

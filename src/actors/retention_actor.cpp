@@ -1,0 +1,105 @@
+#include "actors/retention_actor.hpp"
+
+#include "actors/messages.hpp"
+#include "adapters/log.hpp"
+#include "adapters/metrics.hpp"
+#include "domain/storage_keys.hpp"
+
+#include <caf/all.hpp>
+
+namespace settled::actors {
+
+namespace {
+
+using expire_atom = caf::atom_constant<caf::atom("expire")>;
+
+struct RetentionState {
+  EnginePtr engine;
+  RetentionOptions options;
+  bool committing = false;
+};
+
+using Self = caf::stateful_actor<RetentionState>;
+
+// Erases `execution_id`'s record and history rows into `batch`.
+void erase_execution(const adapters::LmdbStore& db, const std::string& execution_id,
+                     WriteBatch& batch) {
+  batch.erase(Table::kExecutions, execution_id);
+  db.scan(Table::kHistory, history_prefix(execution_id),
+          [&](std::string_view key, std::string_view) {
+            batch.erase(Table::kHistory, std::string(key));
+            return true;
+          });
+}
+
+void expire(Self* self) {
+  auto& st = self->state;
+  if (st.committing) return;
+  const auto& db = *st.engine->db;
+  const EpochMillis cutoff =
+      st.engine->now() -
+      std::chrono::duration_cast<std::chrono::milliseconds>(st.options.keep_closed).count();
+  const std::string end = closed_key(cutoff + 1, "");
+  WriteBatch batch;
+  std::size_t expired = 0;
+  bool more = false;
+  db.scan(Table::kClosedExecutions, "", [&](std::string_view key, std::string_view) {
+    if (key >= end) return false;
+    if (expired == st.options.batch) {
+      more = true;
+      return false;
+    }
+    ClosedKey closed;
+    batch.erase(Table::kClosedExecutions, std::string(key));
+    if (parse_closed_key(key, closed)) {
+      erase_execution(db, closed.execution_id, batch);
+      // Parallel branches and Map iterations are executions "<parent>~...".
+      db.scan(Table::kExecutions, closed.execution_id + "~",
+              [&](std::string_view branch, std::string_view) {
+                erase_execution(db, std::string(branch), batch);
+                return true;
+              });
+    }
+    ++expired;
+    return true;
+  });
+  if (expired == 0) {
+    self->delayed_send(self, st.options.sweep_every, expire_atom::value);
+    return;
+  }
+  st.committing = true;
+  self->request(st.engine->store, caf::infinite, commit_atom::value, std::move(batch))
+      .then(
+          [self, expired, more](StoreReply& reply) {
+            self->state.committing = false;
+            if (reply.ok) {
+              adapters::log(adapters::LogLevel::kInfo, "retention.expired",
+                            {{"executions", expired}});
+              adapters::Metrics::instance().executions_expired(expired);
+            }
+            // A failed commit is tried again at the next sweep; a backlog goes on at once.
+            if (reply.ok && more)
+              self->send(self, expire_atom::value);
+            else
+              self->delayed_send(self, self->state.options.sweep_every, expire_atom::value);
+          },
+          [self](caf::error&) {
+            self->state.committing = false;
+            self->delayed_send(self, self->state.options.sweep_every, expire_atom::value);
+          });
+}
+
+caf::behavior retention_behavior(Self* self, EnginePtr engine, RetentionOptions options) {
+  self->state.engine = std::move(engine);
+  self->state.options = options;
+  self->send(self, expire_atom::value);
+  return {[self](expire_atom) { expire(self); }};
+}
+
+}  // namespace
+
+caf::actor spawn_retention(caf::actor_system& system, EnginePtr engine, RetentionOptions options) {
+  return system.spawn(retention_behavior, std::move(engine), options);
+}
+
+}  // namespace settled::actors
