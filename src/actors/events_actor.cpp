@@ -1,5 +1,6 @@
 #include "actors/events_actor.hpp"
 
+#include "actors/crash_log.hpp"
 #include "actors/messages.hpp"
 #include "adapters/log.hpp"
 #include "domain/events/event.hpp"
@@ -305,11 +306,21 @@ void load(Self* self) {
     auto parsed_key = events::parse_event_key(key);
     boost::system::error_code ec;
     auto doc = json::parse(value, ec);
-    if (parsed_key && !ec && doc.is_object()) {
+    const auto text = [&](const char* field) -> const json::value* {
+      const json::value* v = !ec && doc.is_object() ? doc.as_object().if_contains(field) : nullptr;
+      return v && v->is_string() ? v : nullptr;
+    };
+    const json::value* token = text("token");
+    const json::value* execution = text("executionId");
+    if (parsed_key && token && execution) {
       highest = std::max(highest, parsed_key->sequence);
       st.waiters[{parsed_key->type, parsed_key->correlation_key}].push_back(
-          Waiter{parsed_key->sequence, std::string(doc.at("token").as_string()),
-                 std::string(doc.at("executionId").as_string()), false});
+          Waiter{parsed_key->sequence, std::string(token->as_string()),
+                 std::string(execution->as_string()), false});
+    } else {
+      // Skipped, not fatal: the execution's own wait times out as it would have anyway.
+      adapters::log(adapters::LogLevel::kError, "events.corrupt_waiter",
+                    {{"key", std::string(key)}});
     }
     return true;
   });
@@ -342,6 +353,7 @@ void load(Self* self) {
 caf::behavior events_behavior(Self* self, EnginePtr engine, caf::actor executions,
                               EventsOptions options) {
   self->state.engine = std::move(engine);
+  self->set_exception_handler(log_crash("events"));
   self->state.executions = std::move(executions);
   self->state.options = options;
   load(self);
