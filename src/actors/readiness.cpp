@@ -65,7 +65,13 @@ void check_readiness(caf::event_based_actor* self, const ReadinessTargets& targe
   heartbeat.put(Table::kMeta, kHeartbeatKey, format_timestamp(system_now()));
   self->request(targets.store, targets.timeout, commit_atom::value, std::move(heartbeat))
       .then(
-          [pending](StoreReply& reply) {
+          [pending, db = targets.db, min_free = targets.min_free_bytes](StoreReply& reply) {
+            const auto free = db ? db->disk_free_bytes() : std::nullopt;
+            if (reply.ok && free && *free < min_free) {
+              reply.ok = false;
+              reply.error = Error{ErrorCode::kStoreFull, "the disk holding the store has " +
+                                                             std::to_string(*free) + " bytes free"};
+            }
             if (!reply.ok) {
               pending->report.store =
                   std::string(error_name(reply.error.code)) + ": " + reply.error.message;

@@ -4,6 +4,7 @@
 // with a short timeout, in parallel. GET /readyz answers with it; the systemd watchdog runs the
 // same check (watchdog.hpp) with its own rule for what deserves a restart.
 
+#include "adapters/lmdb_store.hpp"
 #include "domain/error.hpp"
 
 #include <caf/actor.hpp>
@@ -13,6 +14,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -25,6 +27,10 @@ struct ReadinessTargets {
   caf::actor ledger;
   caf::actor store;
   std::chrono::milliseconds timeout{2000};  // for each round trip
+  // A tiny heartbeat can commit on pages LMDB recycles while nothing bigger fits on a full
+  // disk: the store is also not ready with less than `min_free_bytes` left on its file system.
+  std::shared_ptr<adapters::LmdbStore> db;
+  std::uint64_t min_free_bytes = std::uint64_t{1} << 20;
 };
 
 struct ReadinessReport {

@@ -58,11 +58,9 @@ caf::behavior watchdog_behavior(Self* self, ReadinessTargets targets, WatchdogOp
 
 }  // namespace
 
-caf::actor spawn_watchdog(caf::actor_system& system, caf::actor executions, caf::actor ledger,
-                          caf::actor store, WatchdogOptions options, std::function<void()> alive,
+caf::actor spawn_watchdog(caf::actor_system& system, ReadinessTargets targets,
+                          WatchdogOptions options, std::function<void()> alive,
                           std::function<void(const std::string&)> missed) {
-  ReadinessTargets targets{std::move(executions), std::move(ledger), std::move(store),
-                           options.timeout};
   return system.spawn(watchdog_behavior, std::move(targets), options, std::move(alive),
                       std::move(missed));
 }

@@ -1,5 +1,7 @@
 #include "adapters/lmdb_store.hpp"
 
+#include <sys/statvfs.h>
+
 #include <cerrno>
 #include <filesystem>
 
@@ -165,6 +167,16 @@ StoreUsage LmdbStore::usage() const {
   mdb_env_stat(env_.handle(), &stat);
   return StoreUsage{info.me_mapsize,
                     (info.me_last_pgno + 1) * static_cast<std::size_t>(stat.ms_psize)};
+}
+
+}  // namespace settled::adapters
+
+namespace settled::adapters {
+
+std::optional<std::uint64_t> LmdbStore::disk_free_bytes() const {
+  struct statvfs fs {};
+  if (::statvfs(path_.c_str(), &fs) != 0) return std::nullopt;
+  return static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize;
 }
 
 }  // namespace settled::adapters

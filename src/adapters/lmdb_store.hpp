@@ -65,6 +65,9 @@ class LmdbStore {
   std::size_t count(Table table) const;
 
   StoreUsage usage() const;
+  // Bytes an unprivileged writer may still add to the file system holding the store (statvfs);
+  // nullopt if it cannot be asked.
+  std::optional<std::uint64_t> disk_free_bytes() const;
   const std::string& path() const { return path_; }
   // For whole-environment operations such as a hot backup (mdb_env_copy2).
   MDB_env* env_handle() const { return env_.handle(); }

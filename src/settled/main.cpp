@@ -363,7 +363,7 @@ int main(int argc, char** argv) {
 
     auto readiness =
         actors::spawn_readiness(system, {executions, engine->ledger, engine->store,
-                                         std::chrono::milliseconds(cfg.readiness_timeout_ms)});
+                                         std::chrono::milliseconds(cfg.readiness_timeout_ms), *db});
     adapters::ApiKeys keys(cfg.api_key_hashes);
     adapters::HttpServerOptions http_options;
     http_options.host = host;
@@ -395,7 +395,7 @@ int main(int argc, char** argv) {
         options.interval = std::chrono::milliseconds(usec / 2000);
         options.timeout = std::chrono::milliseconds(usec / 2000);
         watchdog = actors::spawn_watchdog(
-            system, executions, engine->ledger, engine->store, options,
+            system, {executions, engine->ledger, engine->store, options.timeout, *db}, options,
             [] { sd_notify(0, "WATCHDOG=1"); },
             [](const std::string& why) {
               adapters::log(LogLevel::kWarn, "watchdog.missed", {{"cause", why}});

@@ -146,6 +146,15 @@ TEST_F(StoreFull, AFullDiskAnswers503KeepsReadsAndRecoversWhenSpaceReturns) {
   ASSERT_EQ(refusal.status, 503u) << refusal.body;
   EXPECT_EQ(refusal.json().at("error").as_string(), "StoreFull") << refusal.body;
 
+  // One alert for the whole episode, however many commits fail.
+  EXPECT_NE(daemon_->wait_for_output("\"source\":\"store_full\"", std::chrono::seconds(10)), "");
+  auto metrics = client_->get("/metrics");
+  EXPECT_NE(metrics.body.find("settled_store_writable 0"), std::string::npos) << metrics.body;
+  for (int i = 0; i < 5; ++i) (void)start_payment("more-" + std::to_string(i), "pm_card_visa");
+  metrics = client_->get("/metrics");
+  EXPECT_NE(metrics.body.find(R"(settled_alerts_total{source="store_full"} 1)"), std::string::npos)
+      << metrics.body;
+
   // Reads go on; liveness holds; readiness names the store.
   auto before = client_->get("/v1/executions/payment:before");
   ASSERT_EQ(before.status, 200u);
@@ -155,14 +164,6 @@ TEST_F(StoreFull, AFullDiskAnswers503KeepsReadsAndRecoversWhenSpaceReturns) {
   EXPECT_EQ(ready.status, 503u) << ready.body;
   EXPECT_NE(ready.body.find("StoreFull"), std::string::npos) << ready.body;
   EXPECT_EQ(ready.json().at("checks").at("executions").as_string(), "ok") << ready.body;
-
-  // One alert for the whole episode, however many commits failed.
-  EXPECT_NE(daemon_->wait_for_output("\"source\":\"store_full\"", std::chrono::seconds(10)), "");
-  for (int i = 0; i < 5; ++i) (void)start_payment("more-" + std::to_string(i), "pm_card_visa");
-  auto metrics = client_->get("/metrics");
-  EXPECT_NE(metrics.body.find(R"(settled_alerts_total{source="store_full"} 1)"), std::string::npos)
-      << metrics.body;
-  EXPECT_NE(metrics.body.find("settled_store_writable 0"), std::string::npos);
 
   // Space returns: writes succeed again by themselves.
   std::filesystem::remove(dir_.path() + "/disk/filler");
