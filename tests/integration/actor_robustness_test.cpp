@@ -130,7 +130,9 @@ TEST_F(ActorRobustness, ADeepInputNeverStopsTheSupervisor) {
     EXPECT_TRUE(read.status == 200u || read.status == 500u) << read.body;
     auto replay = start_nap("deep", nested_objects(31));
     EXPECT_TRUE(replay.status == 200u || replay.status == 500u) << replay.body;
-    if (replay.status == 500u) EXPECT_EQ(replay.json().at("error").as_string(), "RecordCorrupt");
+    if (replay.status == 500u) {
+      EXPECT_EQ(replay.json().at("error").as_string(), "RecordCorrupt");
+    }
   }
   ASSERT_EQ(start_nap("plain", json::object{}).status, 201u);
   EXPECT_EQ(wait_final("nap:plain").at("status").as_string(), "SUCCEEDED");
@@ -143,7 +145,8 @@ TEST_F(ActorRobustness, ADeepInputNeverStopsTheSupervisor) {
 TEST_F(ActorRobustness, ReadinessIsAGetThatNamesEachCheck) {
   auto ready = client_->get("/readyz");
   ASSERT_EQ(ready.status, 200u) << ready.body;
-  const auto& checks = ready.json().at("checks");
+  const auto body = ready.json();
+  const auto& checks = body.at("checks");
   for (const char* part : {"executions", "ledger", "store"})
     EXPECT_EQ(checks.at(part).as_string(), "ok") << part;
   EXPECT_EQ(client_->post("/readyz", "").status, 405u);

@@ -110,9 +110,6 @@ TEST_F(StoreFull, AFullStoreAnswers503AndKeepsServing) {
             std::string::npos);
 }
 
-}  // namespace
-}  // namespace settled::testing
-
 // A full disk (ENOSPC, not LMDB's map) on a real daemon: writes get 503 StoreFull, reads keep
 // working, one alert goes out, readiness says why; once space returns, writes succeed again
 // without a restart.
@@ -180,3 +177,6 @@ TEST_F(StoreFull, AFullDiskAnswers503KeepsReadsAndRecoversWhenSpaceReturns) {
   EXPECT_NE(daemon_->wait_for_output("store.recovered", std::chrono::seconds(5)), "");
   EXPECT_TRUE(daemon_->running());
 }
+
+}  // namespace
+}  // namespace settled::testing
