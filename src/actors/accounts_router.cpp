@@ -1,6 +1,7 @@
 #include "actors/accounts_router.hpp"
 
 #include "actors/account_actor.hpp"
+#include "actors/crash_log.hpp"
 #include "actors/ledger_job.hpp"
 #include "actors/messages.hpp"
 #include "adapters/ledger_reader.hpp"
@@ -371,6 +372,7 @@ void account_crashed(Self* self, const std::string& account, const caf::error& r
 }
 
 caf::behavior router_behavior(Self* self, AccountsDeps deps) {
+  self->set_exception_handler(log_crash("ledger"));
   auto& st = self->state;
   st.deps = std::move(deps);
   for (auto& [due, id] : adapters::read_expiries(*st.deps.db)) {

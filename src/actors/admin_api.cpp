@@ -108,11 +108,13 @@ void status(Self* self, AdminReply reply) {
                 {"openExecutions", json::object{{"RUNNING", open}}},
                 {"runningExecutions", sup.running},
                 {"admittingExecutions", sup.admitting},
+                {"quarantinedExecutions", sup.quarantined},
                 {"executions", json::object{{"started", s.started.load()},
                                             {"succeeded", s.succeeded.load()},
                                             {"failed", s.failed.load()}}},
                 {"store",
                  json::object{
+                     {"writable", deps.store_stats->writable.load()},
                      {"mapSize", usage.map_size},
                      {"usedBytes", usage.used_bytes},
                      {"mapUsePercent", usage.map_size

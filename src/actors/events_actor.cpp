@@ -1,5 +1,6 @@
 #include "actors/events_actor.hpp"
 
+#include "actors/crash_log.hpp"
 #include "actors/messages.hpp"
 #include "adapters/log.hpp"
 #include "domain/events/event.hpp"
@@ -385,7 +386,8 @@ void load(Self* self) {
           Waiter{parsed_key->sequence, std::string(token->as_string()),
                  std::string(execution->as_string()), false});
     } else {
-      adapters::log(adapters::LogLevel::kError, "event.waiter_unreadable", {});
+      // Skipped, not fatal: the execution's own wait times out as it would have anyway.
+      adapters::log(adapters::LogLevel::kError, "events.corrupt_waiter", {});
     }
     return true;
   });
@@ -409,6 +411,7 @@ void load(Self* self) {
 caf::behavior events_behavior(Self* self, EnginePtr engine, caf::actor executions,
                               EventsOptions options) {
   self->state.engine = std::move(engine);
+  self->set_exception_handler(log_crash("events"));
   self->state.executions = std::move(executions);
   self->state.options = options;
   load(self);

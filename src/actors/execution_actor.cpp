@@ -11,6 +11,7 @@
 #include "domain/resources/builtin.hpp"
 #include "domain/resources/records.hpp"
 #include "domain/storage_keys.hpp"
+#include "domain/json_limits.hpp"
 
 #include <boost/json.hpp>
 
@@ -22,6 +23,13 @@ namespace json = boost::json;
 using adapters::LogLevel;
 
 namespace {
+
+// 1 s, 2 s, 4 s, ... up to 60 s between tries of a commit that failed.
+std::chrono::milliseconds commit_retry_delay(int failures_before) {
+  constexpr int kMaxShift = 6;  // 64 s, capped below
+  const auto delay = std::chrono::milliseconds(1000LL << std::min(failures_before, kMaxShift));
+  return std::min<std::chrono::milliseconds>(delay, std::chrono::seconds(60));
+}
 
 // Pure states chained in one transition are committed at least this often, so a definition that
 // loops through Pass/Choice states still makes progress durable.
@@ -98,7 +106,7 @@ class Execution {
       self_->quit();
       return;
     }
-    auto parsed = ExecutionRecord::from_json(parse_stored_json(*stored));
+    auto parsed = ExecutionRecord::parse(*stored, rec_.id);
     if (!parsed) {
       log(LogLevel::kError, "execution.corrupt", {{"cause", parsed.error().message}});
       self_->quit();
@@ -186,8 +194,7 @@ class Execution {
     if (!root_) {
       const std::string root_id = rec_.id.substr(0, rec_.id.find('~'));
       if (auto stored = engine_->db->get(Table::kExecutions, root_id)) {
-        if (auto parsed = ExecutionRecord::from_json(parse_stored_json(*stored)))
-          root_ = std::move(*parsed);
+        if (auto parsed = ExecutionRecord::parse(*stored, root_id)) root_ = std::move(*parsed);
       }
       if (!root_) root_ = rec_;
     }
@@ -361,7 +368,7 @@ class Execution {
   std::optional<ExecutionRecord> load_branch(std::size_t index) const {
     auto stored = engine_->db->get(Table::kExecutions, rec_.branch_id(index));
     if (!stored) return std::nullopt;
-    auto parsed = ExecutionRecord::from_json(parse_stored_json(*stored));
+    auto parsed = ExecutionRecord::parse(*stored, rec_.branch_id(index));
     if (!parsed) return std::nullopt;
     return std::move(*parsed);
   }
@@ -663,7 +670,10 @@ class Execution {
       return TaskOutcome::failure(
           kRecordsNotFound,
           "no record '" + address->key + "' in collection '" + address->collection + "'");
-    return TaskOutcome::success(parse_stored_json(*stored));
+    auto value = parse_stored_json(
+        *stored, "record '" + address->key + "' in collection '" + address->collection + "'");
+    if (!value) return TaskOutcome::failure(kRecordsCorrupt, value.error().message);
+    return TaskOutcome::success(std::move(*value));
   }
 
   void call_remote(TaskAttempt attempt) {
@@ -1030,6 +1040,7 @@ class Execution {
             [this, next = std::move(next)](StoreReply& reply) {
               --commits_in_flight_;
               if (reply.ok) {
+                commit_failures_ = 0;
                 report_started();
                 for (auto& id : aborts_after_commit_)
                   self_->send(supervisor_, abort_branch_atom::value, std::move(id));
@@ -1061,9 +1072,14 @@ class Execution {
       refuse_start(error);
       return;
     }
+    // Capped exponential backoff: a full disk or a failing device is not helped by every
+    // waiting execution retrying each second; the first commit after space returns resumes it.
+    const auto delay = commit_retry_delay(commit_failures_++);
     log(LogLevel::kError, "execution.commit_failed",
-        {{"error", std::string(error_name(error.code))}, {"cause", error.message}});
-    self_->delayed_send(self_, std::chrono::seconds(1), resume_atom::value);
+        {{"error", std::string(error_name(error.code))},
+         {"cause", error.message},
+         {"retryInSeconds", static_cast<double>(delay.count()) / 1000.0}});
+    self_->delayed_send(self_, delay, resume_atom::value);
   }
 
   void report_started() {
@@ -1103,6 +1119,7 @@ class Execution {
   std::vector<std::string> timers_after_commit_;
   std::vector<StartCallback> replies_after_commit_;  // callbacks answered once durable
   int commits_in_flight_ = 0;
+  int commit_failures_ = 0;  // in a row; sets the backoff before the next try
   bool begun_ = false;
   std::vector<TaskCallback> early_callbacks_;
   std::vector<std::function<void()>> deferred_;
@@ -1112,6 +1129,20 @@ class Execution {
 }  // namespace
 
 caf::behavior execution_behavior(caf::event_based_actor* self, ExecutionSpawn spawn) {
+  // An exception ends this execution's actor, never its supervisor: logged here with the id,
+  // it reaches the supervisor as the DOWN reason, which quarantines the execution.
+  self->set_exception_handler([id = spawn.record.id](caf::scheduled_actor*,
+                                                     std::exception_ptr& eptr) -> caf::error {
+    std::string cause = "unknown exception";
+    try {
+      std::rethrow_exception(eptr);
+    } catch (const std::exception& e) {
+      cause = e.what();
+    } catch (...) {
+    }
+    adapters::log(LogLevel::kError, "execution.crashed", {{"executionId", id}, {"cause", cause}});
+    return caf::make_error(caf::sec::runtime_error, std::move(cause));
+  });
   auto execution = std::make_shared<Execution>(self, std::move(spawn));
   // Start after the behavior is installed, so replies to our first requests find it.
   self->send(self, resume_atom::value, true);

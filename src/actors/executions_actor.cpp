@@ -1,14 +1,15 @@
 #include "actors/executions_actor.hpp"
 
+#include "actors/crash_log.hpp"
 #include "actors/execution_actor.hpp"
 #include "actors/messages.hpp"
 #include "adapters/log.hpp"
 #include "adapters/metrics.hpp"
 #include "domain/execution_control.hpp"
 #include "domain/json_canonical.hpp"
-#include "domain/json_limits.hpp"
 #include "domain/resources/payment_validation.hpp"
 #include "domain/storage_keys.hpp"
+#include "domain/json_limits.hpp"
 
 #include <boost/json.hpp>
 
@@ -44,9 +45,54 @@ struct SupervisorState {
   std::unordered_map<std::string, std::vector<std::function<void()>>> after_down;
   bool quitting = false;
   caf::error quit_reason;
+  // Executions set aside: their record cannot be read, or their actor crashed. Not respawned by
+  // timers or callbacks until the next start retries them (id -> cause).
+  std::unordered_map<std::string, std::string> quarantined;
 };
 
 using Self = caf::stateful_actor<SupervisorState>;
+
+// Sets one execution aside, loudly: logged with its id, counted, marked in LMDB (best effort:
+// the mark is rewritten at the next start if this commit fails) and shown by `settlectl`.
+void quarantine(Self* self, const std::string& id, const std::string& reason,
+                const std::string& cause) {
+  auto& st = self->state;
+  if (!st.quarantined.emplace(id, cause).second) return;
+  adapters::log(adapters::LogLevel::kError, "execution.quarantined",
+                {{"executionId", id}, {"reason", reason}, {"cause", cause}});
+  adapters::Metrics::instance().execution_quarantined(reason);
+  WriteBatch mark;
+  mark.put(Table::kMeta, quarantine_key(id),
+           json::serialize(json::object{
+               {"reason", reason}, {"cause", cause}, {"at", format_timestamp(st.engine->now())}}));
+  self->request(st.engine->store, caf::infinite, commit_atom::value, std::move(mark))
+      .then([](StoreReply&) {}, [](caf::error&) {});
+}
+
+// Runs one message's work. An exception it throws (a bug, bad data that slipped past a decode
+// check) fails that message only: logged, counted, and `failed` answers whoever waits. The
+// supervisor itself never unwinds, so every other execution goes on.
+template <class Work, class Failed>
+void survive(const char* handler, const std::string& id, Work&& work, Failed&& failed) {
+  std::string cause;
+  try {
+    work();
+    return;
+  } catch (const std::exception& e) {
+    cause = e.what();
+  } catch (...) {
+    cause = "unknown exception";
+  }
+  adapters::log(adapters::LogLevel::kError, "executions.handler_failed",
+                {{"handler", handler}, {"executionId", id}, {"cause", cause}});
+  adapters::Metrics::instance().handler_failed("executions");
+  failed(cause);
+}
+
+template <class Work>
+void survive(const char* handler, const std::string& id, Work&& work) {
+  survive(handler, id, std::forward<Work>(work), [](const std::string&) {});
+}
 
 asl::StateMachinePtr machine_for(Self* self, const ExecutionRecord& record);
 
@@ -91,9 +137,10 @@ void start(Self* self, StartRequest& req) {
     return;
   }
   if (auto stored = st.engine->db->get(Table::kExecutions, id)) {
-    auto existing = ExecutionRecord::from_json(parse_stored_json(*stored));
+    auto existing = ExecutionRecord::parse(*stored, id);
     if (!existing) {
-      req.reply(error_reply(500, ErrorCode::kInternal, existing.error().message));
+      quarantine(self, id, "record_corrupt", existing.error().message);
+      req.reply(error_reply(500, ErrorCode::kRecordCorrupt, existing.error().message));
       return;
     }
     if (!canonical_equal(existing->input, req.input)) {
@@ -144,7 +191,7 @@ Result<ExecutionRecord> load_record(Self* self, const std::string& id) {
   auto stored = self->state.engine->db->get(Table::kExecutions, id);
   if (!stored)
     return Error{ErrorCode::kExecutionDoesNotExist, "execution \"" + id + "\" does not exist"};
-  return ExecutionRecord::from_json(parse_stored_json(*stored));
+  return ExecutionRecord::parse(*stored, id);
 }
 
 void control_done(Self* self, const std::string& id, caf::response_promise& rp,
@@ -160,6 +207,15 @@ ControlReply control_error(Error error) {
   return reply;
 }
 
+// A control's step: an exception in it answers the operator with the cause and frees the id.
+void guarded_control(Self* self, const std::string& id, caf::response_promise& rp,
+                     const std::function<void()>& work) {
+  survive("control", id, work, [&](const std::string& cause) {
+    control_done(self, id, rp,
+                 control_error(Error{ErrorCode::kInternal, "execution " + id + ": " + cause}));
+  });
+}
+
 // Commits `batch` and answers with the record, then runs `then` (on success only).
 void commit_control(Self* self, const std::string& id, caf::response_promise rp, WriteBatch batch,
                     ExecutionRecord record, std::function<void(ExecutionRecord)> then) {
@@ -168,10 +224,12 @@ void commit_control(Self* self, const std::string& id, caf::response_promise rp,
       .then(
           [self, id, rp, shared, then](StoreReply& reply) mutable {
             if (!reply.ok) return control_done(self, id, rp, control_error(reply.error));
-            ControlReply ok;
-            ok.body = shared->describe();
-            if (then) then(std::move(*shared));
-            control_done(self, id, rp, std::move(ok));
+            guarded_control(self, id, rp, [&] {
+              ControlReply ok;
+              ok.body = shared->describe();
+              if (then) then(std::move(*shared));
+              control_done(self, id, rp, std::move(ok));
+            });
           },
           [self, id, rp](caf::error& err) mutable {
             control_done(self, id, rp,
@@ -197,17 +255,20 @@ void abort_now(Self* self, const std::string& id, caf::response_promise rp) {
   self->request(self->state.engine->store, caf::infinite, commit_atom::value, WriteBatch{})
       .then(
           [self, id, rp](StoreReply&) mutable {
-            auto record = load_record(self, id);
-            if (!record) return control_done(self, id, rp, control_error(record.error()));
-            auto batch = abort_execution(*record, self->state.engine->now(), "stopped by operator");
-            if (!batch) return control_done(self, id, rp, control_error(batch.error()));
-            adapters::log(adapters::LogLevel::kInfo, "execution.aborted", {{"executionId", id}});
-            // Stopping an execution stops its branches too.
-            commit_control(self, id, rp, std::move(*batch), std::move(*record),
-                           [self, id](ExecutionRecord) {
-                             for (auto& branch : open_descendants(self, id))
-                               self->send(self, abort_branch_atom::value, std::move(branch));
-                           });
+            guarded_control(self, id, rp, [&] {
+              auto record = load_record(self, id);
+              if (!record) return control_done(self, id, rp, control_error(record.error()));
+              auto batch =
+                  abort_execution(*record, self->state.engine->now(), "stopped by operator");
+              if (!batch) return control_done(self, id, rp, control_error(batch.error()));
+              adapters::log(adapters::LogLevel::kInfo, "execution.aborted", {{"executionId", id}});
+              // Stopping an execution stops its branches too.
+              commit_control(self, id, rp, std::move(*batch), std::move(*record),
+                             [self, id](ExecutionRecord) {
+                               for (auto& branch : open_descendants(self, id))
+                                 self->send(self, abort_branch_atom::value, std::move(branch));
+                             });
+            });
           },
           [self, id, rp](caf::error& err) mutable {
             control_done(self, id, rp,
@@ -220,20 +281,22 @@ void time_out_now(Self* self, const std::string& id, caf::response_promise rp) {
   self->request(self->state.engine->store, caf::infinite, commit_atom::value, WriteBatch{})
       .then(
           [self, id, rp](StoreReply&) mutable {
-            auto record = load_record(self, id);
-            if (!record) return control_done(self, id, rp, control_error(record.error()));
-            auto batch = time_out_execution(*record, self->state.engine->now());
-            if (!batch) return control_done(self, id, rp, control_error(batch.error()));
-            adapters::log(adapters::LogLevel::kWarn, "execution.timed_out",
-                          {{"executionId", id}, {"state", record->state}});
-            commit_control(self, id, rp, std::move(*batch), std::move(*record),
-                           [self, id](ExecutionRecord done) {
-                             adapters::Metrics::instance().execution_finished(
-                                 done.state_machine, status_name(done.status),
-                                 static_cast<double>(done.stop - done.start) / 1000.0);
-                             for (auto& branch : open_descendants(self, id))
-                               self->send(self, abort_branch_atom::value, std::move(branch));
-                           });
+            guarded_control(self, id, rp, [&] {
+              auto record = load_record(self, id);
+              if (!record) return control_done(self, id, rp, control_error(record.error()));
+              auto batch = time_out_execution(*record, self->state.engine->now());
+              if (!batch) return control_done(self, id, rp, control_error(batch.error()));
+              adapters::log(adapters::LogLevel::kWarn, "execution.timed_out",
+                            {{"executionId", id}, {"state", record->state}});
+              commit_control(self, id, rp, std::move(*batch), std::move(*record),
+                             [self, id](ExecutionRecord done) {
+                               adapters::Metrics::instance().execution_finished(
+                                   done.state_machine, status_name(done.status),
+                                   static_cast<double>(done.stop - done.start) / 1000.0);
+                               for (auto& branch : open_descendants(self, id))
+                                 self->send(self, abort_branch_atom::value, std::move(branch));
+                             });
+            });
           },
           [self, id, rp](caf::error& err) mutable {
             control_done(self, id, rp,
@@ -304,8 +367,10 @@ asl::StateMachinePtr machine_for(Self* self, const ExecutionRecord& record) {
 }
 
 void rehydrate(Self* self, const std::string& id) {
-  if (self->state.running.count(id)) return;
+  if (self->state.running.count(id) || self->state.quarantined.count(id)) return;
   auto record = load_record(self, id);
+  if (!record && record.error().code == ErrorCode::kRecordCorrupt)
+    return quarantine(self, id, "record_corrupt", record.error().message);
   if (!record || record->status != ExecutionStatus::kRunning) return;
   auto machine = machine_for(self, *record);
   if (!machine) {
@@ -321,7 +386,11 @@ void rehydrate(Self* self, const std::string& id) {
 void timer_fired(Self* self, const std::string& id, char kind, std::int64_t due) {
   auto& st = self->state;
   if (st.controlling.count(id) || st.admitting.count(id)) return;  // fires again at next scan
+  // A quarantined execution keeps its timers: they are still due when a restart retries it.
+  if (st.quarantined.count(id)) return;
   auto record = load_record(self, id);
+  if (!record && record.error().code == ErrorCode::kRecordCorrupt)
+    return quarantine(self, id, "record_corrupt", record.error().message);
   const bool running = record && record->status == ExecutionStatus::kRunning;
   if (kind == timer_kind::kTimeout && running && record->deadline == due) {
     control(self, id, true, [self, id](caf::response_promise rp) { time_out_now(self, id, rp); });
@@ -352,11 +421,15 @@ void task_callback(Self* self, TaskCallback& cb) {
   };
   auto stored = st.engine->db->get(Table::kTaskTokens, cb.token);
   if (!stored) return refuse(ErrorCode::kTaskDoesNotExist, "no task was given this token");
-  boost::system::error_code ec;
-  auto row = parse_stored_json(*stored, ec);
-  if (ec || !row.is_object()) return refuse(ErrorCode::kInternal, "corrupt task token row");
-  const std::string id(row.at("executionId").as_string());
-  const std::string state(row.at("state").as_string());
+  auto row = parse_stored_json(*stored, "task token row");
+  const json::value* id_field =
+      row && row->is_object() ? row->as_object().if_contains("executionId") : nullptr;
+  const json::value* state_field =
+      row && row->is_object() ? row->as_object().if_contains("state") : nullptr;
+  if (!id_field || !id_field->is_string() || !state_field || !state_field->is_string())
+    return refuse(ErrorCode::kRecordCorrupt, "the task token's row cannot be read");
+  const std::string id(id_field->as_string());
+  const std::string state(state_field->as_string());
   if (state == "succeeded" || state == "failed")
     return refuse(ErrorCode::kTaskAlreadyCompleted,
                   "this task token was already used (" + state + "); tokens are single-use");
@@ -365,6 +438,10 @@ void task_callback(Self* self, TaskCallback& cb) {
                                                 "): execution " + id + " has moved on");
   if (st.controlling.count(id) || st.admitting.count(id))
     return refuse(ErrorCode::kTaskTimedOut, "execution " + id + " is being stopped or redriven");
+  if (st.quarantined.count(id))
+    return refuse(ErrorCode::kInternal, "execution " + id +
+                                            " is quarantined (settlectl executions list "
+                                            "--status=QUARANTINED); the callback was not taken");
   if (cb.attempts++ >= 20)
     return refuse(ErrorCode::kInternal, "execution " + id + " could not take the callback");
   if (!st.running.count(id)) rehydrate(self, id);
@@ -381,6 +458,8 @@ void task_callback(Self* self, TaskCallback& cb) {
             });
 }
 
+bool recover_one(Self* self, const std::string& id);
+
 std::uint64_t recover(Self* self) {
   auto& st = self->state;
   std::vector<std::string> open;
@@ -388,35 +467,60 @@ std::uint64_t recover(Self* self) {
     open.emplace_back(key);
     return true;
   });
+  // Marks from an earlier run: a record that reads now is retried (its mark goes); one that
+  // still does not stays quarantined.
+  std::vector<std::string> marked;
+  st.engine->db->scan(Table::kMeta, kQuarantinePrefix, [&](std::string_view key, std::string_view) {
+    marked.emplace_back(key.substr(kQuarantinePrefix.size()));
+    return true;
+  });
+  WriteBatch cleared;
+  for (const auto& id : marked) {
+    auto record = load_record(self, id);
+    if (!record && record.error().code == ErrorCode::kRecordCorrupt) {
+      quarantine(self, id, "record_corrupt", record.error().message);
+    } else {
+      cleared.erase(Table::kMeta, quarantine_key(id));
+    }
+  }
+  if (!cleared.empty())
+    self->request(st.engine->store, caf::infinite, commit_atom::value, std::move(cleared))
+        .then([](StoreReply&) {}, [](caf::error&) {});
   std::uint64_t resumed = 0;
   for (const auto& id : open) {
-    if (st.running.count(id)) continue;
-    auto stored = st.engine->db->get(Table::kExecutions, id);
-    if (!stored) continue;
-    auto record = ExecutionRecord::from_json(parse_stored_json(*stored));
-    if (!record) {
-      adapters::log(adapters::LogLevel::kError, "recovery.corrupt_record",
-                    {{"executionId", id}, {"cause", record.error().message}});
-      continue;
-    }
-    // A wait or retry backoff holds no actor: the timer actor rehydrates it when it is due.
-    if (record->phase == Phase::kWait || record->phase == Phase::kRetryWait ||
-        record->phase == Phase::kCallback)
-      continue;
-    auto machine = machine_for(self, *record);
-    if (!machine) {
-      adapters::log(adapters::LogLevel::kError, "recovery.unknown_state_machine",
-                    {{"executionId", id}, {"stateMachine", record->state_machine}});
-      continue;
-    }
-    spawn_child(self, std::move(*record), std::move(machine), false);
-    ++resumed;
+    survive("recover", id, [&] { resumed += recover_one(self, id) ? 1 : 0; });
   }
   return resumed;
 }
 
+// Resumes one open execution; false if it has no actor to run now (waiting, or set aside).
+bool recover_one(Self* self, const std::string& id) {
+  auto& st = self->state;
+  if (st.running.count(id) || st.quarantined.count(id)) return false;
+  auto stored = st.engine->db->get(Table::kExecutions, id);
+  if (!stored) return false;
+  auto record = ExecutionRecord::parse(*stored, id);
+  if (!record) {
+    quarantine(self, id, "record_corrupt", record.error().message);
+    return false;
+  }
+  // A wait or retry backoff holds no actor: the timer actor rehydrates it when it is due.
+  if (record->phase == Phase::kWait || record->phase == Phase::kRetryWait ||
+      record->phase == Phase::kCallback)
+    return false;
+  auto machine = machine_for(self, *record);
+  if (!machine) {
+    adapters::log(adapters::LogLevel::kError, "recovery.unknown_state_machine",
+                  {{"executionId", id}, {"stateMachine", record->state_machine}});
+    return false;
+  }
+  spawn_child(self, std::move(*record), std::move(machine), false);
+  return true;
+}
+
 caf::behavior executions_behavior(Self* self, EnginePtr engine) {
   self->state.engine = std::move(engine);
+  self->set_exception_handler(log_crash("executions"));
   self->set_down_handler([self](const caf::down_msg& down) {
     auto& st = self->state;
     auto it = st.ids.find(down.source);
@@ -424,10 +528,18 @@ caf::behavior executions_behavior(Self* self, EnginePtr engine) {
     const std::string id = it->second;
     st.ids.erase(it);
     st.running.erase(id);
+    // A crash (an exception in the execution's own handlers), not a stop, a passivation or
+    // our shutdown: set it aside rather than let a timer respawn it into the same crash. Its
+    // record stays at its last durable transition; a restart retries it.
+    const bool crashed = down.reason && down.reason != caf::exit_reason::user_shutdown &&
+                         down.reason != caf::exit_reason::kill &&
+                         down.reason != caf::exit_reason::unreachable;
+    if (crashed && !st.quitting && !st.admitting.count(id))
+      quarantine(self, id, "actor_crashed", self->system().render(down.reason));
     if (auto waiting = st.after_down.find(id); waiting != st.after_down.end()) {
       auto work = std::move(waiting->second);
       st.after_down.erase(waiting);
-      for (auto& w : work) w();
+      for (auto& w : work) survive("control", id, w);
     }
     // A child that died before its first commit leaves its callers waiting. DOWN messages
     // overtake ordinary ones in CAF 0.17, so the child's own answer (a refusal, say) may still
@@ -463,9 +575,18 @@ caf::behavior executions_behavior(Self* self, EnginePtr engine) {
             Error{ErrorCode::kInternal, "execution " + id + " stopped before it was admitted"};
         admitted(self, id, result);
       },
-      [self](start_atom, StartRequest& req) { start(self, req); },
+      [self](start_atom, StartRequest& req) {
+        survive(
+            "start", req.state_machine + ":" + req.name, [&] { start(self, req); },
+            [&](const std::string& cause) {
+              // Only if the start had not yet handed its callback on (it may have: then the
+              // admission's own end answers it).
+              if (req.reply)
+                req.reply(error_reply(500, ErrorCode::kInternal, "the start failed: " + cause));
+            });
+      },
       [self](started_atom, const std::string& id, StartResult& result) {
-        admitted(self, id, result);
+        survive("started", id, [&] { admitted(self, id, result); });
       },
       [self](recover_atom) -> std::uint64_t { return recover(self); },
       [self](count_atom) -> std::uint64_t { return self->state.running.size(); },
@@ -481,11 +602,21 @@ caf::behavior executions_behavior(Self* self, EnginePtr engine) {
       [self](abort_branch_atom, const std::string& id) {
         control(self, id, true, [self, id](caf::response_promise rp) { abort_now(self, id, rp); });
       },
-      [self](spawn_branch_atom, const std::string& id) { rehydrate(self, id); },
-      [self](timer_fired_atom, const std::string& id, char kind, std::int64_t due) {
-        timer_fired(self, id, kind, due);
+      [self](spawn_branch_atom, const std::string& id) {
+        survive("spawn_branch", id, [&] { rehydrate(self, id); });
       },
-      [self](task_callback_atom, TaskCallback& cb) { task_callback(self, cb); },
+      [self](timer_fired_atom, const std::string& id, char kind, std::int64_t due) {
+        survive("timer_fired", id, [&] { timer_fired(self, id, kind, due); });
+      },
+      [self](task_callback_atom, TaskCallback& cb) {
+        survive(
+            "task_callback", cb.token, [&] { task_callback(self, cb); },
+            [&](const std::string& cause) {
+              if (cb.reply)
+                cb.reply(StartReply{
+                    500, to_json(Error{ErrorCode::kInternal, "the callback failed: " + cause})});
+            });
+      },
       [self](branch_done_atom, const std::string& parent, const std::string& child) {
         // A parent that is not running (being stopped, say) reads its branches when it resumes.
         if (auto it = self->state.running.find(parent); it != self->state.running.end())
@@ -508,7 +639,8 @@ caf::behavior executions_behavior(Self* self, EnginePtr engine) {
       },
       [self](sup_status_atom) {
         const auto& st = self->state;
-        return SupervisorStatus{st.running.size(), st.admitting.size(), st.paused, st.draining};
+        return SupervisorStatus{st.running.size(), st.admitting.size(), st.paused, st.draining,
+                                st.quarantined.size()};
       },
   };
 }

@@ -30,6 +30,7 @@ struct SupervisorStatus {
   std::uint64_t admitting = 0;  // starts waiting for their first commit
   bool paused = false;
   bool draining = false;
+  std::uint64_t quarantined = 0;  // executions set aside (unreadable record, crashed actor)
 };
 
 // Handles: start_atom, StartRequest -> replies through StartRequest::reply

@@ -1,6 +1,7 @@
 #include "actors/http_api.hpp"
 
 #include "actors/messages.hpp"
+#include "actors/readiness.hpp"
 #include "actors/state_machines_actor.hpp"
 #include "actors/task_callback_request.hpp"
 #include "adapters/history_reader.hpp"
@@ -13,6 +14,7 @@
 #include "domain/ledger/journal.hpp"
 #include "domain/resources/payment_validation.hpp"
 #include "domain/storage_keys.hpp"
+#include "domain/json_limits.hpp"
 
 #include <boost/json.hpp>
 
@@ -53,6 +55,10 @@ class HttpApi {
     if (s.size() == 1 && s[0] == "healthz") {
       if (!get) return respond(method_not_allowed(req));
       return respond(json_response(200, json::object{{"status", "ok"}}));
+    }
+    if (s.size() == 1 && s[0] == "readyz") {
+      if (!get) return respond(method_not_allowed(req));
+      return readyz(std::move(respond));
     }
     if (s.size() >= 2 && s[0] == "v1" && s[1] == "executions") {
       if (s.size() == 2) {
@@ -363,13 +369,24 @@ class HttpApi {
     return json_response(200, *out);
   }
 
+  // 200 when the supervisor, the ledger and a durable store write all answered well; 503 naming
+  // what did not. Liveness (/healthz) only says the process serves HTTP.
+  void readyz(HttpResponder respond) {
+    if (!deps_.readiness)
+      return respond(error_response(ErrorCode::kInternal, "readiness is not wired"));
+    caf::anon_send(deps_.readiness, ready_atom::value,
+                   ReadinessCallback{[respond = std::move(respond)](ReadinessReport report) {
+                     respond(json_response(report.ready() ? 200 : 503, report.to_json()));
+                   }});
+  }
+
   HttpResponse describe(const std::string& id) {
     auto stored = deps_.engine->db->get(Table::kExecutions, id);
     if (!stored)
       return error_response(ErrorCode::kExecutionDoesNotExist,
                             "execution \"" + id + "\" does not exist");
-    auto record = ExecutionRecord::from_json(parse_stored_json(*stored));
-    if (!record) return error_response(ErrorCode::kInternal, record.error().message);
+    auto record = ExecutionRecord::parse(*stored, id);
+    if (!record) return error_response(record.error().code, record.error().message);
     return json_response(200, record->describe());
   }
 
@@ -394,7 +411,10 @@ class HttpApi {
     if (!stored)
       return error_response(ErrorCode::kNotFound,
                             "no record \"" + key + "\" in collection \"" + collection + "\"");
-    return json_response(200, parse_stored_json(*stored));
+    auto value =
+        parse_stored_json(*stored, "record \"" + key + "\" in collection \"" + collection + "\"");
+    if (!value) return error_response(value.error().code, value.error().message);
+    return json_response(200, *value);
   }
 
   HttpResponse list_intents(const adapters::RequestTarget& target) {

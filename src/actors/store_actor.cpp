@@ -1,5 +1,6 @@
 #include "actors/store_actor.hpp"
 
+#include "actors/crash_log.hpp"
 #include "actors/messages.hpp"
 #include "adapters/log.hpp"
 #include "adapters/metrics.hpp"
@@ -24,6 +25,38 @@ struct StoreState {
   std::vector<PendingCommit> pending;
   std::size_t pending_operations = 0;
   bool flush_queued = false;
+  caf::event_based_actor* self = nullptr;
+  bool alerted = false;
+  std::chrono::steady_clock::time_point last_alert;
+
+  // Commits fail or succeed again: one log line, one gauge change and (on failure) one alert
+  // per episode. Reads never stop; writes are answered 503 until the store writes again.
+  void note_outcome(const Status& status) {
+    const bool writable = status.ok() || !adapters::LmdbStore::is_store_fault(status.error());
+    if (writable == stats->writable.load()) return;
+    stats->writable = writable;
+    adapters::Metrics::instance().store_writable(writable);
+    if (writable) {
+      adapters::log(adapters::LogLevel::kWarn, "store.recovered",
+                    {{"message", "commits succeed again"}});
+      return;
+    }
+    const Error& error = status.error();
+    adapters::log(adapters::LogLevel::kError, "store.unwritable",
+                  {{"error", std::string(error_name(error.code))}, {"cause", error.message}});
+    // A nearly full disk can flap (a small commit reuses freed pages): one alert per quarter
+    // hour at most, however often it flaps.
+    const auto now = std::chrono::steady_clock::now();
+    if (!options.alerts || (alerted && now - last_alert < std::chrono::minutes(15))) return;
+    alerted = true;
+    last_alert = now;
+    self->send(options.alerts, alert_atom::value,
+               Alert{error.code == ErrorCode::kStoreFull ? "store_full" : "store_unavailable",
+                     boost::json::object{{"severity", "critical"},
+                                         {"subject", "settled cannot write its store"},
+                                         {"error", error_name(error.code)},
+                                         {"message", error.message}}});
+  }
 
   void flush() {
     flush_queued = false;
@@ -39,7 +72,8 @@ struct StoreState {
       operations += p.batch.size();
     }
     const auto started = std::chrono::steady_clock::now();
-    Status status = store->commit(batches);
+    Status status = commit(batches);
+    if (!batches.empty() && operations > 0) note_outcome(status);
     adapters::Metrics::instance().store_commit(
         operations,
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
@@ -55,15 +89,16 @@ struct StoreState {
       for (auto& p : group) p.promise.deliver(StoreReply{});
       return;
     }
-    if (group.size() == 1 || status.error().code == ErrorCode::kStoreFull) {
-      // A full map fails every batch alike; a lone batch has no one else to blame.
+    if (group.size() == 1 || adapters::LmdbStore::is_store_fault(status.error())) {
+      // A full map or disk, or a failing device, fails every batch alike; a lone batch has no
+      // one else to blame.
       stats->failures += group.size();
       for (auto& p : group) p.promise.deliver(StoreReply{false, status.error()});
       return;
     }
     // One bad batch must not fail its neighbours: commit each on its own.
     for (auto& p : group) {
-      Status single = store->commit({&p.batch});
+      Status single = commit({&p.batch});
       if (single.ok()) {
         stats->commits += 1;
         stats->batches += 1;
@@ -75,6 +110,17 @@ struct StoreState {
       }
     }
   }
+
+  // LmdbStore::commit reports LMDB's failures; anything else it throws (bad_alloc) becomes a
+  // failed commit too, so the one writer never unwinds.
+  Status commit(const std::vector<const WriteBatch*>& batches) {
+    try {
+      return store->commit(batches);
+    } catch (const std::exception& e) {
+      adapters::Metrics::instance().handler_failed("store");
+      return Error{ErrorCode::kStoreUnavailable, std::string("store write failed: ") + e.what()};
+    }
+  }
 };
 
 caf::behavior store_behavior(caf::stateful_actor<StoreState>* self,
@@ -83,6 +129,8 @@ caf::behavior store_behavior(caf::stateful_actor<StoreState>* self,
   self->state.store = std::move(store);
   self->state.options = options;
   self->state.stats = std::move(stats);
+  self->state.self = self;
+  self->set_exception_handler(log_crash("store"));
   // The one writer must outlive a peer's mistake: CAF's default reaction to a stray error
   // message (e.g. an answer to a commit sent without request) is to quit.
   self->set_error_handler([](caf::error& err) {

@@ -6,6 +6,7 @@
 
 #include "adapters/lmdb_store.hpp"
 
+#include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
 #include <atomic>
@@ -20,10 +21,14 @@ struct StoreStats {
   std::atomic<std::uint64_t> operations{0};
   std::atomic<std::uint64_t> failures{0};
   std::atomic<std::uint64_t> commit_micros{0};  // total time spent in commits
+  std::atomic<bool> writable{true};  // false from a failed commit until one succeeds again
 };
 
 struct StoreOptions {
   std::size_t max_operations_per_commit = 50000;
+  // Told once when commits start failing (disk or map full, EIO) and once when they succeed
+  // again: an alert per episode, not one per failed commit. Invalid handle: log only.
+  caf::actor alerts;
 };
 
 // Runs on its own thread (detached) so fsyncs never stall the scheduler's workers.

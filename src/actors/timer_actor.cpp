@@ -1,5 +1,6 @@
 #include "actors/timer_actor.hpp"
 
+#include "actors/crash_log.hpp"
 #include "actors/messages.hpp"
 #include "adapters/log.hpp"
 #include "domain/storage_keys.hpp"
@@ -82,6 +83,7 @@ void fire_due(Self* self) {
 caf::behavior timer_behavior(Self* self, EnginePtr engine, caf::actor supervisor,
                              TimerOptions options) {
   self->state.engine = std::move(engine);
+  self->set_exception_handler(log_crash("timers"));
   self->state.supervisor = std::move(supervisor);
   self->state.options = options;
   self->send(self, scan_atom::value);

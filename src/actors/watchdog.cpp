@@ -1,6 +1,10 @@
 #include "actors/watchdog.hpp"
 
-#include "actors/messages.hpp"
+#include "actors/readiness.hpp"
+
+#include <boost/json/serialize.hpp>
+
+#include <caf/all.hpp>
 
 namespace settled::actors {
 
@@ -9,8 +13,7 @@ namespace {
 using probe_atom = caf::atom_constant<caf::atom("probe")>;
 
 struct WatchdogState {
-  caf::actor executions;
-  caf::actor store;
+  ReadinessTargets targets;
   WatchdogOptions options;
   std::function<void()> alive;
   std::function<void(const std::string&)> missed;
@@ -19,35 +22,31 @@ struct WatchdogState {
 
 using Self = caf::stateful_actor<WatchdogState>;
 
+// Everything answered, and the store either wrote or is only full.
+bool deserves_to_live(const ReadinessReport& report) {
+  if (!report.executions.empty() || !report.ledger.empty()) return false;
+  if (report.store.empty()) return true;
+  return report.store_error && report.store_error->code == ErrorCode::kStoreFull;
+}
+
 void probe(Self* self) {
   auto& st = self->state;
   if (st.probing) return;
   st.probing = true;
-  const auto fail = [self](const char* who, const caf::error& err) {
+  check_readiness(self, st.targets, [self](ReadinessReport report) {
     self->state.probing = false;
-    self->state.missed(std::string(who) + " did not answer: " + caf::to_string(err));
-  };
-  self->request(st.executions, st.options.timeout, count_atom::value)
-      .then(
-          [self, fail](std::uint64_t) {
-            // An empty commit goes through the store's mailbox and its commit path.
-            self->request(self->state.store, self->state.options.timeout, commit_atom::value,
-                          WriteBatch{})
-                .then(
-                    [self](StoreReply&) {
-                      self->state.probing = false;
-                      self->state.alive();
-                    },
-                    [fail](caf::error& err) { fail("store", err); });
-          },
-          [fail](caf::error& err) { fail("executions supervisor", err); });
+    if (deserves_to_live(report)) {
+      self->state.alive();
+    } else {
+      self->state.missed(boost::json::serialize(report.to_json()));
+    }
+  });
 }
 
-caf::behavior watchdog_behavior(Self* self, caf::actor executions, caf::actor store,
-                                WatchdogOptions options, std::function<void()> alive,
+caf::behavior watchdog_behavior(Self* self, ReadinessTargets targets, WatchdogOptions options,
+                                std::function<void()> alive,
                                 std::function<void(const std::string&)> missed) {
-  self->state = WatchdogState{std::move(executions), std::move(store), options, std::move(alive),
-                              std::move(missed)};
+  self->state = WatchdogState{std::move(targets), options, std::move(alive), std::move(missed)};
   self->send(self, probe_atom::value);
   return {
       [self](probe_atom) {
@@ -59,11 +58,11 @@ caf::behavior watchdog_behavior(Self* self, caf::actor executions, caf::actor st
 
 }  // namespace
 
-caf::actor spawn_watchdog(caf::actor_system& system, caf::actor executions, caf::actor store,
+caf::actor spawn_watchdog(caf::actor_system& system, ReadinessTargets targets,
                           WatchdogOptions options, std::function<void()> alive,
                           std::function<void(const std::string&)> missed) {
-  return system.spawn(watchdog_behavior, std::move(executions), std::move(store), options,
-                      std::move(alive), std::move(missed));
+  return system.spawn(watchdog_behavior, std::move(targets), options, std::move(alive),
+                      std::move(missed));
 }
 
 }  // namespace settled::actors

@@ -12,9 +12,13 @@
 
 namespace settled::adapters {
 
+// Not an execution status: executions set aside by the supervisor (unreadable record, crashed
+// actor). Listing with it reads the supervisor's marks; an unreadable record shows as it anyway.
+inline constexpr const char* kQuarantinedStatus = "QUARANTINED";
+
 struct ExecutionFilter {
   std::string state_machine;  // empty: all
-  std::string status;         // RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED; empty: all
+  std::string status;  // RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, QUARANTINED; empty: all
   std::size_t limit = 100;
   std::string cursor;  // "nextCursor" of the previous page
 };

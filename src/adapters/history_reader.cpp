@@ -1,7 +1,9 @@
 #include "adapters/history_reader.hpp"
 
 #include "domain/json_limits.hpp"
+#include "adapters/log.hpp"
 #include "domain/storage_keys.hpp"
+#include "domain/json_limits.hpp"
 
 #include <boost/json.hpp>
 
@@ -14,16 +16,28 @@ namespace json = boost::json;
 
 json::array read_history(const LmdbStore& store, std::string_view execution_id) {
   json::array events;
-  store.scan(Table::kHistory, history_prefix(execution_id),
-             [&](std::string_view, std::string_view value) {
-               json::value chunk = parse_stored_json(value);
-               if (chunk.is_array()) {
-                 for (auto& event : chunk.as_array()) events.push_back(std::move(event));
-               } else {
-                 events.push_back(std::move(chunk));
-               }
-               return true;
-             });
+  store.scan(
+      Table::kHistory, history_prefix(execution_id), [&](std::string_view, std::string_view value) {
+        auto chunk = parse_stored_json(value, "history of " + std::string(execution_id));
+        if (!chunk) {
+          // Shown without the unreadable events rather than not at all.
+          log(LogLevel::kError, "history.corrupt",
+              {{"executionId", std::string(execution_id)}, {"cause", chunk.error().message}});
+          return true;
+        }
+        const auto keep = [&](json::value& event) {
+          if (event.is_object() && event.as_object().if_contains("type") &&
+              event.as_object().at("type").is_string() && event.as_object().if_contains("id") &&
+              event.as_object().at("id").is_int64())
+            events.push_back(std::move(event));
+        };
+        if (chunk->is_array()) {
+          for (auto& event : chunk->as_array()) keep(event);
+        } else {
+          keep(*chunk);
+        }
+        return true;
+      });
   return events;
 }
 
@@ -57,8 +71,12 @@ void expand(const LmdbStore& store, const std::string& id, bool nested, json::ar
     if (type == "MapStateStarted") {
       branches_started = event_id;
     } else if (type == "MapIterationStarted") {
-      const auto index = event.at("mapIterationStartedEventDetails").at("index").as_int64();
-      branches.push_back(id + "~" + std::to_string(branches_started) + "." + std::to_string(index));
+      const json::value* details = event.as_object().if_contains("mapIterationStartedEventDetails");
+      const json::value* index =
+          details && details->is_object() ? details->as_object().if_contains("index") : nullptr;
+      if (index && index->is_int64())
+        branches.push_back(id + "~" + std::to_string(branches_started) + "." +
+                           std::to_string(index->as_int64()));
     } else if (type == "ParallelStateStarted") {
       branches_started = event_id;
       for (next_parallel_branch = 0;; ++next_parallel_branch) {

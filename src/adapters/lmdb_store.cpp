@@ -1,5 +1,8 @@
 #include "adapters/lmdb_store.hpp"
 
+#include <sys/statvfs.h>
+
+#include <cerrno>
 #include <filesystem>
 
 namespace settled::adapters {
@@ -70,13 +73,29 @@ Status LmdbStore::commit(const std::vector<const WriteBatch*>& batches) {
     txn = nullptr;
     lmdb::txn_commit(committing);  // fsyncs unless opened with MDB_NOSYNC
     return ok_status();
-  } catch (const lmdb::map_full_error&) {
-    if (txn) mdb_txn_abort(txn);
-    return Error{ErrorCode::kStoreFull,
-                 "the store is full (LMDB map size reached); raise the map size"};
   } catch (const lmdb::error& e) {
+    // Aborted, never left open: the one writer's next commit starts from a clean environment.
     if (txn) mdb_txn_abort(txn);
-    return Error{ErrorCode::kStoreUnavailable, std::string("store write failed: ") + e.what()};
+    return commit_error(e.code(), e.what());
+  }
+}
+
+Error LmdbStore::commit_error(int code, const std::string& what) {
+  switch (code) {
+    case MDB_MAP_FULL:
+      return Error{ErrorCode::kStoreFull,
+                   "the store is full (LMDB map size reached); raise map-size-mib"};
+    case ENOSPC:
+    case EDQUOT:
+      return Error{ErrorCode::kStoreFull, "the disk holding the store is full (" + what +
+                                              "); writes resume once space is freed"};
+    // Refusals of this batch only (a key LMDB cannot hold): its neighbours may still commit.
+    case MDB_BAD_VALSIZE:
+    case EINVAL:
+      return Error{ErrorCode::kInvalidRequest, "the store refused a write: " + what};
+    default:
+      // EIO, a read-only or vanished file system, MDB_PANIC: the store cannot write now.
+      return Error{ErrorCode::kStoreUnavailable, "store write failed: " + what};
   }
 }
 
@@ -148,6 +167,16 @@ StoreUsage LmdbStore::usage() const {
   mdb_env_stat(env_.handle(), &stat);
   return StoreUsage{info.me_mapsize,
                     (info.me_last_pgno + 1) * static_cast<std::size_t>(stat.ms_psize)};
+}
+
+}  // namespace settled::adapters
+
+namespace settled::adapters {
+
+std::optional<std::uint64_t> LmdbStore::disk_free_bytes() const {
+  struct statvfs fs {};
+  if (::statvfs(path_.c_str(), &fs) != 0) return std::nullopt;
+  return static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize;
 }
 
 }  // namespace settled::adapters

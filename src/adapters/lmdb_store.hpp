@@ -36,9 +36,16 @@ class LmdbStore {
   LmdbStore(const LmdbStore&) = delete;
   LmdbStore& operator=(const LmdbStore&) = delete;
 
-  // Applies every batch in one write transaction, all or nothing. A full map is kStoreFull;
-  // any other LMDB failure kStoreUnavailable; nothing of the transaction is kept either way.
+  // Applies every batch in one write transaction, all or nothing; nothing of a failed one is
+  // kept and the environment stays usable. The error says whose fault it is:
+  //   kStoreFull         the LMDB map is full, or the disk is (ENOSPC, EDQUOT)
+  //   kStoreUnavailable  the store cannot write (EIO, read-only file system, MDB_PANIC, ...)
+  //   kInvalidRequest    this transaction holds something LMDB refuses (e.g. a key over 511 B)
   Status commit(const std::vector<const WriteBatch*>& batches);
+  // The first two affect every batch alike; the last only the batch that holds it.
+  static bool is_store_fault(const Error& error) {
+    return error.code == ErrorCode::kStoreFull || error.code == ErrorCode::kStoreUnavailable;
+  }
 
   std::optional<std::string> get(Table table, std::string_view key) const;
 
@@ -58,12 +65,16 @@ class LmdbStore {
   std::size_t count(Table table) const;
 
   StoreUsage usage() const;
+  // Bytes an unprivileged writer may still add to the file system holding the store (statvfs);
+  // nullopt if it cannot be asked.
+  std::optional<std::uint64_t> disk_free_bytes() const;
   const std::string& path() const { return path_; }
   // For whole-environment operations such as a hot backup (mdb_env_copy2).
   MDB_env* env_handle() const { return env_.handle(); }
 
  private:
   LmdbStore(std::string path, lmdb::env env);
+  static Error commit_error(int code, const std::string& what);
   MDB_dbi dbi(Table table) const { return dbis_[static_cast<std::size_t>(table)]; }
 
   std::string path_;

@@ -103,6 +103,22 @@ struct Metrics::Impl {
                                              .Help("Closed executions removed by retention")
                                              .Register(*registry);
   prom::Counter& expired_counter = expired.Add({});
+  prom::Family<prom::Counter>& quarantined =
+      prom::BuildCounter()
+          .Name("settled_executions_quarantined_total")
+          .Help("Executions set aside (unreadable record or crashed actor), by reason")
+          .Register(*registry);
+  prom::Family<prom::Counter>& handler_failures =
+      prom::BuildCounter()
+          .Name("settled_handler_failures_total")
+          .Help("Exceptions caught in actor handlers, by actor (the actor kept running)")
+          .Register(*registry);
+  prom::Family<prom::Gauge>& writable =
+      prom::BuildGauge()
+          .Name("settled_store_writable")
+          .Help("1 while store commits succeed, 0 after a failed one")
+          .Register(*registry);
+  prom::Gauge& writable_gauge = writable.Add({});
   prom::Gauge& discrepancies_gauge = discrepancies.Add({});
   prom::Counter& reconcile_counter = reconciles.Add({});
   prom::Histogram& ack_histogram = ack.Add({}, latency_buckets());
@@ -115,6 +131,7 @@ struct Metrics::Impl {
 
 Metrics::Metrics() : impl_(new Impl) {
   impl_->discrepancies_gauge.Set(-1);
+  impl_->writable_gauge.Set(1);
 }
 
 Metrics& Metrics::instance() {
@@ -170,6 +187,18 @@ void Metrics::ledger_reconciled(std::size_t discrepancies) {
 
 void Metrics::executions_expired(std::size_t count) {
   impl_->expired_counter.Increment(static_cast<double>(count));
+}
+
+void Metrics::execution_quarantined(const std::string& reason) {
+  impl_->quarantined.Add({{"reason", reason}}).Increment();
+}
+
+void Metrics::handler_failed(const std::string& actor) {
+  impl_->handler_failures.Add({{"actor", actor}}).Increment();
+}
+
+void Metrics::store_writable(bool writable) {
+  impl_->writable_gauge.Set(writable ? 1 : 0);
 }
 
 std::string Metrics::render(const StoreGauges& gauges) {

@@ -34,6 +34,12 @@ class Metrics {
   void ledger_operation(const std::string& op, const std::string& outcome);
   // After each reconcile: how many discrepancies it named (0 when the ledger is sound).
   void ledger_reconciled(std::size_t discrepancies);
+  // An execution set aside because its record cannot be read or its actor crashed.
+  void execution_quarantined(const std::string& reason);
+  // An exception caught in an actor's handler (the actor lives on; the message was failed).
+  void handler_failed(const std::string& actor);
+  // 1 while the store commits, 0 from a failed commit until the next one succeeds.
+  void store_writable(bool writable);
 
   // Closed executions that retention removed.
   void executions_expired(std::size_t count);

@@ -64,13 +64,15 @@ std::string_view error_name(ErrorCode code) {
       return "EscrowNotExpired";
     case ErrorCode::kIdempotencyConflict:
       return "IdempotencyConflict";
+    case ErrorCode::kRecordCorrupt:
+      return "RecordCorrupt";
   }
   return "InternalError";
 }
 
 ErrorCode error_code_named(std::string_view name) {
   for (int c = static_cast<int>(ErrorCode::kInvalidJson);
-       c <= static_cast<int>(ErrorCode::kIdempotencyConflict); ++c) {
+       c <= static_cast<int>(ErrorCode::kRecordCorrupt); ++c) {
     if (error_name(static_cast<ErrorCode>(c)) == name) return static_cast<ErrorCode>(c);
   }
   return ErrorCode::kInternal;
@@ -116,6 +118,7 @@ unsigned http_status(ErrorCode code) {
     case ErrorCode::kTimeout:
       return 504;
     case ErrorCode::kInternal:
+    case ErrorCode::kRecordCorrupt:
       return 500;
   }
   return 500;

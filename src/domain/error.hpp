@@ -43,6 +43,7 @@ enum class ErrorCode : std::uint8_t {
   kEscrowNotFrozen,      // 409: unfreeze of an escrow that is not frozen
   kEscrowNotExpired,     // 409: expire before the deadline
   kIdempotencyConflict,  // 409: the key was used by another operation or other parameters
+  kRecordCorrupt,        // 500: a stored record that cannot be decoded (quarantined, not fatal)
 };
 
 // Stable name used as "error" in JSON bodies, e.g. "ExecutionAlreadyExists".

@@ -1,5 +1,7 @@
 #include "domain/execution_record.hpp"
 
+#include "domain/json_limits.hpp"
+
 #include <boost/json.hpp>
 
 namespace settled {
@@ -181,7 +183,7 @@ Result<ExecutionRecord> ExecutionRecord::from_json(const json::value& value) {
       r.state_machine_version = v->to_number<std::int64_t>();
     r.name = json::value_to<std::string>(o.at("name"));
     auto status = parse_status(o.at("status").as_string());
-    if (!status) return Error{ErrorCode::kInternal, "execution record has an unknown status"};
+    if (!status) return Error{ErrorCode::kRecordCorrupt, "execution record has an unknown status"};
     r.status = *status;
     r.input = o.at("input");
     r.output = o.at("output");
@@ -200,7 +202,7 @@ Result<ExecutionRecord> ExecutionRecord::from_json(const json::value& value) {
       r.retrier_attempts.push_back(a.to_number<std::int64_t>());
     r.retry_count = c.at("retryCount").to_number<std::int64_t>();
     auto phase = parse_phase(c.at("phase").as_string());
-    if (!phase) return Error{ErrorCode::kInternal, "execution record has an unknown phase"};
+    if (!phase) return Error{ErrorCode::kRecordCorrupt, "execution record has an unknown phase"};
     r.phase = *phase;
     r.due = c.at("due").to_number<std::int64_t>();
     // Records written before Parallel/Map existed have no branch fields.
@@ -224,8 +226,18 @@ Result<ExecutionRecord> ExecutionRecord::from_json(const json::value& value) {
     }
     return r;
   } catch (const std::exception& e) {
-    return Error{ErrorCode::kInternal, std::string("corrupt execution record: ") + e.what()};
+    return Error{ErrorCode::kRecordCorrupt, std::string("corrupt execution record: ") + e.what()};
   }
+}
+
+Result<ExecutionRecord> ExecutionRecord::parse(std::string_view text, std::string_view id) {
+  auto value = parse_stored_json(text, "execution " + std::string(id));
+  if (!value) return value.error();
+  auto record = from_json(*value);
+  if (!record)
+    return Error{ErrorCode::kRecordCorrupt,
+                 "execution " + std::string(id) + ": " + record.error().message};
+  return record;
 }
 
 json::object ExecutionRecord::describe() const {

@@ -94,6 +94,9 @@ struct ExecutionRecord {
   // runs at every durable transition.
   std::string serialize() const;
   static Result<ExecutionRecord> from_json(const boost::json::value& value);
+  // The stored text of a record, decoded without throwing: kRecordCorrupt if it does not parse
+  // or is not a record. Every reader of Table::kExecutions goes through this.
+  static Result<ExecutionRecord> parse(std::string_view text, std::string_view id);
 
   // What GET /v1/executions/{id} shows.
   boost::json::object describe() const;

@@ -137,4 +137,17 @@ json::value parse_stored_json(std::string_view text, boost::system::error_code& 
   return json::parse(text, ec, {}, options_with_depth(kStoredJsonMaxDepth));
 }
 
+Result<json::value> parse_stored_json(std::string_view text, std::string_view what) {
+  boost::system::error_code ec;
+  // parse(…, ec) reports syntax errors and the depth limit through ec; it throws only on
+  // allocation failure, which is caught too so that no stored byte can unwind an actor.
+  try {
+    json::value value = parse_stored_json(text, ec);
+    if (!ec) return value;
+  } catch (const std::exception& e) {
+    return Error{ErrorCode::kRecordCorrupt, std::string(what) + " cannot be read: " + e.what()};
+  }
+  return Error{ErrorCode::kRecordCorrupt, std::string(what) + " cannot be read: " + ec.message()};
+}
+
 }  // namespace settled

@@ -29,5 +29,9 @@ Result<boost::json::value> parse_request_json(std::string_view text,
 // throws boost::system::system_error, the second sets `ec`.
 boost::json::value parse_stored_json(std::string_view text);
 boost::json::value parse_stored_json(std::string_view text, boost::system::error_code& ec);
+// Never throws: a row that does not parse (corrupt, or deeper than the limit) is a
+// kRecordCorrupt error naming it (`what`, e.g. "execution payment:p-1"), so the caller fails
+// one request or quarantines one execution instead of unwinding through an actor.
+Result<boost::json::value> parse_stored_json(std::string_view text, std::string_view what);
 
 }  // namespace settled

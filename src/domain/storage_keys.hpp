@@ -23,6 +23,12 @@ inline std::string history_prefix(std::string_view execution_id) {
   return key;
 }
 
+// Quarantined executions, in Table::kMeta: "quarantine/" + execution id -> {reason, cause, at}.
+inline constexpr std::string_view kQuarantinePrefix = "quarantine/";
+inline std::string quarantine_key(std::string_view execution_id) {
+  return std::string(kQuarantinePrefix).append(execution_id);
+}
+
 inline std::string record_key(std::string_view collection, std::string_view key) {
   std::string k(collection);
   k.push_back('\0');

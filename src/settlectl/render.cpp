@@ -44,9 +44,12 @@ std::string status(const json::value& r) {
        {"ingestion", text(r, "ingestion")},
        {"open executions", open.empty() ? "none" : open},
        {"execution actors", text(r, "runningExecutions")},
+       {"quarantined",
+        text(r, "quarantinedExecutions") + " (settlectl executions list --status=QUARANTINED)"},
        {"since start", "started " + text(counts, "started") + ", succeeded " +
                            text(counts, "succeeded") + ", failed " + text(counts, "failed")},
-       {"store", fixed(number(store, "usedBytes") / 1048576.0, 1) + " MiB of " +
+       {"store", std::string(text(store, "writable") == "false" ? "NOT WRITABLE, " : "") +
+                     fixed(number(store, "usedBytes") / 1048576.0, 1) + " MiB of " +
                      fixed(number(store, "mapSize") / 1048576.0, 0) + " MiB (" +
                      fixed(number(store, "mapUsePercent"), 2) + "% of the map)"},
        {"commits", text(store, "commits") + " (" + fixed(number(store, "commitsPerSecond"), 1) +

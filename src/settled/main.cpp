@@ -7,6 +7,7 @@
 #include "actors/executions_actor.hpp"
 #include "actors/http_api.hpp"
 #include "actors/messages.hpp"
+#include "actors/readiness.hpp"
 #include "actors/retention_actor.hpp"
 #include "actors/state_machines_actor.hpp"
 #include "actors/stripe_client_actor.hpp"
@@ -15,6 +16,7 @@
 #include "actors/watchdog.hpp"
 #include "adapters/admin_server.hpp"
 #include "adapters/api_keys.hpp"
+#include "adapters/data_dir_lock.hpp"
 #include "adapters/http_server.hpp"
 #include "adapters/log.hpp"
 #include "adapters/stripe_client.hpp"
@@ -62,6 +64,7 @@ class SettledConfig : public caf::actor_system_config {
   std::size_t events_retention_seconds = 7 * 24 * 3600;
   std::size_t history_limit = 25000;
   std::size_t execution_retention_seconds = 0;  // 0: keep closed executions forever
+  std::size_t readiness_timeout_ms = 2000;
 
   SettledConfig() {
     // Work sharing beat work stealing by about 40 % on two cores (bench/engine_bench.cpp):
@@ -98,6 +101,8 @@ class SettledConfig : public caf::actor_system_config {
              "how long an event nobody waits for yet is kept for a later events.waitFor")
         .add(ledger_passivate_seconds, "ledger-passivate-seconds",
              "seconds an idle account actor lives before it is passivated")
+        .add(readiness_timeout_ms, "readiness-timeout-ms",
+             "how long /readyz waits for each of the supervisor, the ledger and a store write")
         .add(shutdown_timeout, "shutdown-timeout",
              "seconds a SIGTERM may take to drain before the daemon exits regardless");
   }
@@ -185,6 +190,9 @@ std::string validate(SettledConfig& cfg, std::string& host, std::uint16_t& port,
   if (cfg.shutdown_timeout == 0 || cfg.shutdown_timeout > 3600)
     return invalid("shutdown-timeout", std::to_string(cfg.shutdown_timeout), "1 to 3600 seconds");
   if (cfg.data_dir.empty()) return invalid("data-dir", "", "a directory");
+  if (cfg.readiness_timeout_ms < 10 || cfg.readiness_timeout_ms > 60000)
+    return invalid("readiness-timeout-ms", std::to_string(cfg.readiness_timeout_ms),
+                   "10 to 60000 milliseconds");
   if (cfg.history_limit < 100 || cfg.history_limit > 10000000)
     return invalid("history-limit", std::to_string(cfg.history_limit), "100 to 10000000 events");
   if (cfg.events_retention_seconds == 0 || cfg.events_retention_seconds > 366 * 86400)
@@ -269,6 +277,11 @@ int main(int argc, char** argv) {
                             ? "config/workflows"
                             : SETTLED_INSTALL_WORKFLOWS;
 
+  // One daemon per data directory, decided before anything in it is opened: a second one
+  // exits 2 here, having resumed nothing, opened no LMDB and unlinked no socket.
+  auto data_dir_lock = adapters::DataDirLock::acquire(cfg.data_dir);
+  if (!data_dir_lock) return fail(data_dir_lock.error().message);
+
   auto workflows = adapters::load_workflows(cfg.workflows_dir);
   if (!workflows) return fail(workflows.error().message);
 
@@ -309,8 +322,14 @@ int main(int argc, char** argv) {
     engine->now = actors::system_now;
     engine->history_limit = static_cast<std::int64_t>(cfg.history_limit);
     engine->set_workflows(*workflows);  // unversioned, until the stored versions are read
+    actors::AlertsOptions alerts_options;
+    alerts_options.webhook_url = cfg.alert_webhook;
+    alerts_options.webhook_ca_file = cfg.alert_webhook_ca_file;
+    engine->alerts = actors::spawn_alerts(system, alerts_options, *db);
     auto store_stats = std::make_shared<actors::StoreStats>();
-    engine->store = actors::spawn_store(system, *db, {}, store_stats);
+    actors::StoreOptions store_options;
+    store_options.alerts = engine->alerts;  // one alert when commits start failing
+    engine->store = actors::spawn_store(system, *db, store_options, store_stats);
     auto simulator_store =
         actors::spawn_store(system, *simulator_db, {}, std::make_shared<actors::StoreStats>());
     if (live_stripe) {
@@ -318,10 +337,6 @@ int main(int argc, char** argv) {
     } else {
       engine->stripe = actors::spawn_stripe_simulator(system, *simulator_db, simulator_store);
     }
-    actors::AlertsOptions alerts_options;
-    alerts_options.webhook_url = cfg.alert_webhook;
-    alerts_options.webhook_ca_file = cfg.alert_webhook_ca_file;
-    engine->alerts = actors::spawn_alerts(system, alerts_options, *db);
     // Every stored version, plus the workflow files that changed since, before any execution
     // resumes: recovering executions find the version they started on.
     auto state_machines = actors::spawn_state_machines(system, engine, {cfg.workflows_dir});
@@ -359,6 +374,9 @@ int main(int argc, char** argv) {
               });
     }
 
+    auto readiness =
+        actors::spawn_readiness(system, {executions, engine->ledger, engine->store,
+                                         std::chrono::milliseconds(cfg.readiness_timeout_ms), *db});
     adapters::ApiKeys keys(cfg.api_key_hashes);
     adapters::HttpServerOptions http_options;
     http_options.host = host;
@@ -368,9 +386,10 @@ int main(int argc, char** argv) {
     auto server = adapters::HttpServer::start(
         http_options,
         adapters::require_api_key(
-            keys, actors::make_http_api(
-                      {engine, executions, state_machines, live_stripe ? nullptr : *simulator_db,
-                       static_cast<std::int64_t>(cfg.events_retention_seconds) * 1000})));
+            keys,
+            actors::make_http_api(
+                {engine, executions, state_machines, live_stripe ? nullptr : *simulator_db,
+                 static_cast<std::int64_t>(cfg.events_retention_seconds) * 1000, readiness})));
     auto admin_api =
         actors::spawn_admin_api(system, {engine, executions, store_stats, state_machines});
     auto admin = adapters::AdminServer::start(
@@ -389,7 +408,8 @@ int main(int argc, char** argv) {
         options.interval = std::chrono::milliseconds(usec / 2000);
         options.timeout = std::chrono::milliseconds(usec / 2000);
         watchdog = actors::spawn_watchdog(
-            system, executions, engine->store, options, [] { sd_notify(0, "WATCHDOG=1"); },
+            system, {executions, engine->ledger, engine->store, options.timeout, *db}, options,
+            [] { sd_notify(0, "WATCHDOG=1"); },
             [](const std::string& why) {
               adapters::log(LogLevel::kWarn, "watchdog.missed", {{"cause", why}});
             });
@@ -450,6 +470,7 @@ int main(int argc, char** argv) {
       (*server)->stop();
     }
     if (watchdog) self->send_exit(watchdog, caf::exit_reason::user_shutdown);
+    self->send_exit(readiness, caf::exit_reason::user_shutdown);
     self->send_exit(admin_api.actor, caf::exit_reason::user_shutdown);
     // No timer fires into a supervisor that is going away.
     self->send_exit(engine->timers, caf::exit_reason::user_shutdown);

@@ -252,7 +252,7 @@ TEST_F(StoreActorTest, ABadBatchDoesNotFailItsNeighbours) {
     ASSERT_TRUE(replies[i].answered) << i;
     if (i == 15) {
       EXPECT_FALSE(replies[i].reply.ok);
-      EXPECT_EQ(replies[i].reply.error.code, ErrorCode::kStoreUnavailable);
+      EXPECT_EQ(replies[i].reply.error.code, ErrorCode::kInvalidRequest);
       EXPECT_TRUE(absent(0, i));
     } else {
       EXPECT_TRUE(replies[i].reply.ok) << i << ": " << replies[i].reply.error.message;

@@ -153,7 +153,7 @@ TEST_F(LmdbStoreTest, AFailingCommitKeepsNothingOfAnyBatch) {
   after.put(Table::kMeta, "c", "3");
   const Status status = store_->commit({&good, &bad, &after});
   ASSERT_FALSE(status.ok());
-  EXPECT_EQ(status.error().code, ErrorCode::kStoreUnavailable);
+  EXPECT_EQ(status.error().code, ErrorCode::kInvalidRequest);
   EXPECT_FALSE(store_->get(Table::kMeta, "a").has_value());
   EXPECT_FALSE(store_->get(Table::kMeta, "b").has_value());
   EXPECT_FALSE(store_->get(Table::kMeta, "c").has_value());
@@ -163,7 +163,7 @@ TEST_F(LmdbStoreTest, AFailingCommitKeepsNothingOfAnyBatch) {
   WriteBatch empty_key;
   empty_key.put(Table::kMeta, "d", "4");
   empty_key.put(Table::kMeta, "", "x");
-  EXPECT_EQ(store_->commit({&empty_key}).error().code, ErrorCode::kStoreUnavailable);
+  EXPECT_EQ(store_->commit({&empty_key}).error().code, ErrorCode::kInvalidRequest);
   EXPECT_FALSE(store_->get(Table::kMeta, "d").has_value());
   ASSERT_TRUE(store_->commit({&good, &after}).ok());
   EXPECT_EQ(store_->get(Table::kMeta, "a"), "1");

@@ -13,6 +13,7 @@ namespace settled {
 
 inline constexpr const char* kRecordsNotFound = "Records.NotFound";
 inline constexpr const char* kRecordsInvalidParameters = "Records.InvalidParameters";
+inline constexpr const char* kRecordsCorrupt = "Records.Corrupt";  // stored, but unreadable
 
 TaskOutcome run_records_put(const TaskAttempt& attempt);
 

@@ -1,0 +1,58 @@
+#pragma once
+// Readiness: can settled take work right now? One check round-trips the executions supervisor,
+// the ledger router and a durable store write (a heartbeat row in Table::kMeta, fsync'd), each
+// with a short timeout, in parallel. GET /readyz answers with it; the systemd watchdog runs the
+// same check (watchdog.hpp) with its own rule for what deserves a restart.
+
+#include "adapters/lmdb_store.hpp"
+#include "domain/error.hpp"
+
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+
+#include <boost/json/object.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace settled::actors {
+
+using ready_atom = caf::atom_constant<caf::atom("ready")>;
+
+struct ReadinessTargets {
+  caf::actor executions;
+  caf::actor ledger;
+  caf::actor store;
+  std::chrono::milliseconds timeout{2000};  // for each round trip
+  // A tiny heartbeat can commit on pages LMDB recycles while nothing bigger fits on a full
+  // disk: the store is also not ready with less than `min_free_bytes` left on its file system.
+  std::shared_ptr<adapters::LmdbStore> db;
+  std::uint64_t min_free_bytes = std::uint64_t{1} << 20;
+};
+
+struct ReadinessReport {
+  // Empty when that part answered well; otherwise why not ("did not answer: ...", the error).
+  std::string executions;
+  std::string ledger;
+  std::string store;
+  std::optional<Error> store_error;  // the store's own refusal, when it answered with one
+  bool ready() const { return executions.empty() && ledger.empty() && store.empty(); }
+  // {"status": "ready" | "not_ready", "checks": {"executions": "ok" | why, ...}}
+  boost::json::object to_json() const;
+};
+using ReadinessCallback = std::function<void(ReadinessReport)>;
+
+// Runs the check from inside `self` (an actor); `done` runs in `self` once all three answered
+// or timed out.
+void check_readiness(caf::event_based_actor* self, const ReadinessTargets& targets,
+                     ReadinessCallback done);
+
+// An actor for callers outside the actor system (HTTP): `ready_atom, ReadinessCallback`.
+caf::actor spawn_readiness(caf::actor_system& system, ReadinessTargets targets);
+
+}  // namespace settled::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::ReadinessCallback)

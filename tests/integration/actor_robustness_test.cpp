@@ -1,0 +1,157 @@
+// Data cannot kill an actor: a stored execution that cannot be decoded is quarantined (logged,
+// counted, listed by settlectl) and fails only the requests about it; every other execution
+// runs, the supervisor keeps answering, and /readyz tells the truth throughout.
+
+#include "adapters/lmdb_store.hpp"
+#include "integration/ops_fixture.hpp"
+
+#include <boost/json.hpp>
+
+namespace settled::testing {
+namespace {
+
+namespace json = boost::json;
+
+// {"a": {"a": ... {"leaf": 1} ...}}: `objects` objects, one inside the other.
+json::value nested_objects(int objects) {
+  json::value inner = json::object{{"leaf", 1}};
+  for (int i = 1; i < objects; ++i) inner = json::object{{"a", std::move(inner)}};
+  return inner;
+}
+
+class ActorRobustness : public OpsTest {
+ protected:
+  // Passivates on a 1 s Wait, so the record is read back from LMDB by the supervisor (timer
+  // wake-up) before the execution can end.
+  void add_workflows() override {
+    write_workflow("nap", R"({
+      "StartAt": "Nap",
+      "States": {
+        "Nap": {"Type": "Wait", "Seconds": 1, "Next": "Done"},
+        "Done": {"Type": "Succeed"}
+      }
+    })");
+  }
+
+  HttpResult start_nap(const std::string& name, json::value input) {
+    return client_->post(
+        "/v1/executions",
+        json::serialize(
+            json::object{{"stateMachine", "nap"}, {"name", name}, {"input", std::move(input)}}));
+  }
+
+  // Writes rows straight into LMDB while the daemon is stopped, as a bad disk, a bad upgrade or
+  // a bug would have left them.
+  void write_rows(const std::vector<std::pair<Table, std::pair<std::string, std::string>>>& rows) {
+    adapters::LmdbOptions options;
+    options.path = dir_.path() + "/var";
+    options.map_size = std::size_t{4096} << 20;
+    auto db = adapters::LmdbStore::open(options);
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    WriteBatch batch;
+    for (const auto& [table, row] : rows) batch.put(table, row.first, row.second);
+    ASSERT_TRUE((*db)->commit({&batch}).ok());
+  }
+
+  void expect_ready() {
+    auto ready = client_->get("/readyz");
+    EXPECT_EQ(ready.status, 200u) << ready.body;
+    EXPECT_EQ(ready.json().at("status").as_string(), "ready") << ready.body;
+  }
+};
+
+TEST_F(ActorRobustness, AnUnreadableRecordIsQuarantinedAndEverythingElseRuns) {
+  ASSERT_EQ(start_nap("before", json::object{}).status, 201u);
+  EXPECT_EQ(wait_final("nap:before").at("status").as_string(), "SUCCEEDED");
+  ASSERT_EQ(daemon_->terminate(), 0);
+
+  // One record is not JSON at all, one nests deeper than any JSON parser here allows; both
+  // are open, so recovery must read them.
+  std::string too_deep;
+  for (int i = 0; i < 5000; ++i) too_deep += "[";
+  write_rows({{Table::kExecutions, {"nap:torn", R"({"id":"nap:torn","stateMachine":"na)"}},
+              {Table::kOpenExecutions, {"nap:torn", ""}},
+              {Table::kExecutions, {"nap:deep", too_deep}},
+              {Table::kOpenExecutions, {"nap:deep", ""}}});
+  start_with({});
+
+  // Both set aside, loudly: logged with their ids, counted, listed, in the status.
+  EXPECT_NE(daemon_->wait_for_output("\"executionId\":\"nap:torn\""), "");
+  EXPECT_NE(daemon_->output().find("execution.quarantined"), std::string::npos);
+  auto status = ctl_json({"status"});
+  EXPECT_EQ(status.at("quarantinedExecutions").as_int64(), 2) << status;
+  auto listed = ctl_json({"executions", "list", "--status=QUARANTINED"});
+  std::vector<std::string> ids;
+  for (const auto& row : listed.at("executions").as_array()) {
+    ids.emplace_back(row.at("executionId").as_string());
+    EXPECT_EQ(row.at("status").as_string(), "QUARANTINED");
+    EXPECT_EQ(row.at("reason").as_string(), "record_corrupt");
+  }
+  EXPECT_EQ(ids, (std::vector<std::string>{"nap:deep", "nap:torn"})) << listed;
+  auto table = ctl({"status"});
+  EXPECT_EQ(table.code, 0) << table.err;
+  EXPECT_NE(table.out.find("quarantined"), std::string::npos) << table.out;
+  // The unfiltered listing still lists every execution, the unreadable ones as QUARANTINED.
+  auto all = ctl_json({"executions", "list"});
+  EXPECT_EQ(all.at("executions").as_array().size(), 3u) << all;
+
+  // Requests about them fail alone, with a clear error.
+  auto describe = client_->get("/v1/executions/nap:torn");
+  EXPECT_EQ(describe.status, 500u) << describe.body;
+  EXPECT_EQ(describe.json().at("error").as_string(), "RecordCorrupt");
+  auto replay = start_nap("deep", json::object{});
+  EXPECT_EQ(replay.status, 500u) << replay.body;
+  EXPECT_EQ(replay.json().at("error").as_string(), "RecordCorrupt");
+
+  // Everything else goes on: new executions (through a passivation and a timer wake-up), the
+  // operator's socket and readiness.
+  ASSERT_EQ(start_nap("after", json::object{{"x", 1}}).status, 201u);
+  EXPECT_EQ(wait_final("nap:after").at("status").as_string(), "SUCCEEDED");
+  expect_ready();
+  auto metrics = client_->get("/metrics");
+  EXPECT_NE(metrics.body.find(R"(settled_executions_quarantined_total{reason="record_corrupt"} 2)"),
+            std::string::npos)
+      << metrics.body;
+
+  // A restart finds them again (still unreadable) and still serves.
+  restart();
+  EXPECT_EQ(ctl_json({"status"}).at("quarantinedExecutions").as_int64(), 2);
+  expect_ready();
+}
+
+TEST_F(ActorRobustness, ADeepInputNeverStopsTheSupervisor) {
+  // Accepted or refused, depending on the request depth limit; either way the daemon must
+  // answer every request about it and go on.
+  auto deep = start_nap("deep", nested_objects(31));
+  ASSERT_TRUE(deep.status == 201u || deep.status == 400u) << deep.status << " " << deep.body;
+  if (deep.status == 201u) {
+    // Read back by GET, by a replay of the start and (after the Wait) by the timer wake-up.
+    auto read = client_->get("/v1/executions/nap:deep");
+    EXPECT_TRUE(read.status == 200u || read.status == 500u) << read.body;
+    auto replay = start_nap("deep", nested_objects(31));
+    EXPECT_TRUE(replay.status == 200u || replay.status == 500u) << replay.body;
+    if (replay.status == 500u) {
+      EXPECT_EQ(replay.json().at("error").as_string(), "RecordCorrupt");
+    }
+  }
+  ASSERT_EQ(start_nap("plain", json::object{}).status, 201u);
+  EXPECT_EQ(wait_final("nap:plain").at("status").as_string(), "SUCCEEDED");
+  auto status = ctl({"status"});
+  EXPECT_EQ(status.code, 0) << status.out << status.err;
+  expect_ready();
+  EXPECT_TRUE(daemon_->running());
+}
+
+TEST_F(ActorRobustness, ReadinessIsAGetThatNamesEachCheck) {
+  auto ready = client_->get("/readyz");
+  ASSERT_EQ(ready.status, 200u) << ready.body;
+  const auto body = ready.json();
+  const auto& checks = body.at("checks");
+  for (const char* part : {"executions", "ledger", "store"})
+    EXPECT_EQ(checks.at(part).as_string(), "ok") << part;
+  EXPECT_EQ(client_->post("/readyz", "").status, 405u);
+  EXPECT_EQ(client_->get("/healthz").status, 200u);
+}
+
+}  // namespace
+}  // namespace settled::testing
