@@ -421,14 +421,14 @@ class HttpApi {
     if (!deps_.simulator_db)
       return error_response(ErrorCode::kNotFound,
                             "the Stripe simulator is not enabled (Stripe keys are configured)");
-    std::size_t limit = 0;
-    const std::string l = target.query_param("limit").value_or("");
-    if (!l.empty()) {
-      try {
-        limit = std::stoul(l);
-      } catch (const std::exception&) {
-        return error_response(ErrorCode::kInvalidRequest, "limit must be a number");
-      }
+    // Paged as Stripe pages its lists: 10 by default, at most 100, then starting_after.
+    std::size_t limit = 10;
+    if (auto l = target.query_param("limit")) {
+      const bool digits =
+          !l->empty() && l->size() <= 3 && l->find_first_not_of("0123456789") == std::string::npos;
+      limit = digits ? std::stoul(*l) : 0;
+      if (limit < 1 || limit > 100)
+        return error_response(ErrorCode::kInvalidRequest, "limit must be an integer from 1 to 100");
     }
     return json_response(
         200, adapters::list_payment_intents(*deps_.simulator_db, limit,

@@ -80,15 +80,28 @@ class DaemonTest : public ::testing::Test {
   // Charges the Stripe simulator made, per payment id (metadata.paymentId), counting only
   // PaymentIntents that succeeded.
   std::map<std::string, int> charges() {
-    auto res = client_->get("/v1/simulator/stripe/payment_intents");
-    EXPECT_EQ(res.status, 200u) << res.body;
     std::map<std::string, int> out;
-    const auto list = res.json();
-    for (const auto& intent : list.at("data").as_array()) {
+    for (const auto& intent : payment_intents()) {
       if (intent.at("status").as_string() != "succeeded") continue;
       out[std::string(intent.at("metadata").at("paymentId").as_string())] += 1;
     }
     return out;
+  }
+
+  // Every PaymentIntent the simulator holds, oldest first, page by page.
+  boost::json::array payment_intents() {
+    boost::json::array all;
+    std::string after;
+    for (;;) {
+      auto res = client_->get("/v1/simulator/stripe/payment_intents?limit=100" +
+                              (after.empty() ? "" : "&starting_after=" + after));
+      EXPECT_EQ(res.status, 200u) << res.body;
+      if (res.status != 200) return all;
+      auto page = res.json().as_object();
+      for (auto& intent : page.at("data").as_array()) all.push_back(intent);
+      if (!page.at("has_more").as_bool() || all.empty()) return all;
+      after = std::string(all.back().at("id").as_string());
+    }
   }
 
   static std::vector<std::string> event_types(const boost::json::array& events) {

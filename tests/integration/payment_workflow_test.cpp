@@ -174,5 +174,24 @@ TEST_F(PaymentWorkflow, FailureAfterLastRetryIsRecordedAndAlerted) {
   EXPECT_NE(daemon_->output().find("execution.retries_exhausted"), std::string::npos);
 }
 
+TEST_F(PaymentWorkflow, TheSimulatorsListIsPagedAsStripePagesItsLists) {
+  for (int i = 0; i < 12; ++i)
+    ASSERT_EQ(start_payment("page-" + std::to_string(i), "pm_card_visa").status, 201u);
+  for (int i = 0; i < 12; ++i) wait_final("payment:page-" + std::to_string(i));
+  auto first = client_->get("/v1/simulator/stripe/payment_intents").json();
+  ASSERT_EQ(first.at("data").as_array().size(), 10u) << "the default page is 10";
+  EXPECT_EQ(first.at("has_more"), true);
+  const std::string last(first.at("data").as_array().back().at("id").as_string());
+  auto rest =
+      client_->get("/v1/simulator/stripe/payment_intents?limit=100&starting_after=" + last).json();
+  EXPECT_EQ(rest.at("data").as_array().size(), 2u);
+  EXPECT_EQ(rest.at("has_more"), false);
+  EXPECT_EQ(payment_intents().size(), 12u);
+  for (const char* bad : {"0", "101", "-1", "x", "99999999999999999999"}) {
+    auto res = client_->get(std::string("/v1/simulator/stripe/payment_intents?limit=") + bad);
+    EXPECT_EQ(res.status, 400u) << bad << ": " << res.body;
+  }
+}
+
 }  // namespace
 }  // namespace settled::testing
