@@ -43,6 +43,9 @@ enum class ErrorCode : std::uint8_t {
   kEscrowNotFrozen,      // 409: unfreeze of an escrow that is not frozen
   kEscrowNotExpired,     // 409: expire before the deadline
   kIdempotencyConflict,  // 409: the key was used by another operation or other parameters
+  // Admission control: refused before any work, so nothing changed; retry after Retry-After.
+  kOverloaded,       // 503: the daemon is at its in-flight or connection bound
+  kTooManyRequests,  // 429: this client (API key, or peer address) is at its share
 };
 
 // Stable name used as "error" in JSON bodies, e.g. "ExecutionAlreadyExists".
