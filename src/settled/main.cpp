@@ -62,7 +62,7 @@ class SettledConfig : public caf::actor_system_config {
   std::size_t events_retention_seconds = 7 * 24 * 3600;
   std::size_t history_limit = 25000;
   // Overload: shed at the edge instead of queueing (docs/overload.md).
-  std::size_t max_in_flight = 64;
+  std::size_t max_in_flight = 32;
   std::size_t max_in_flight_per_client = 0;  // 0: max_in_flight / 2 with API keys, else none
   std::size_t max_connections = 1024;
   std::size_t max_connections_per_peer = 256;
