@@ -11,6 +11,8 @@
 // rate. Give enough connections that they are never all busy (answers past a bound are fast).
 // Outcomes: accepted (201, or 200 for a replay), shed (503 and 429, as admission control
 // answers), other statuses, and failures (connection errors and answers slower than --timeout-ms).
+// It also reports how late requests were sent (send lag: the generator's own backlog) and the
+// accepted p99 counted from the actual send, to tell a slow daemon from a starved generator.
 // The last line, "RESULT ...", is for scripts (bench/run-overload.sh). Names carry a run id, so
 // runs never collide.
 
@@ -59,13 +61,17 @@ struct Shared {
   std::string run_id;
   std::atomic<long> next{0};
   Clock::time_point start;
-  std::mutex mutex;                          // guards latencies
-  std::vector<double> latencies[kOutcomes];  // microseconds from the due time
+  std::mutex mutex;                               // guards latencies
+  std::vector<double> latencies[kOutcomes];       // microseconds from the due time
+  std::vector<double> sent_latencies[kOutcomes];  // microseconds from the actual send
+  std::vector<double> lags;  // microseconds a request was sent after its due time
   std::atomic<long> failure_logs{0};
 
-  void record(Outcome outcome, double micros) {
+  void record(Outcome outcome, double micros, double sent_micros, double lag_micros) {
     std::lock_guard<std::mutex> lock(mutex);
     latencies[outcome].push_back(micros);
+    sent_latencies[outcome].push_back(sent_micros);
+    lags.push_back(lag_micros);
   }
 };
 
@@ -94,6 +100,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void send(long n) {
+    sent_ = Clock::now();
     const std::string id = "load-" + shared_.run_id + "-" + std::to_string(n);
     req_ = {};
     req_.method(http::verb::post);
@@ -137,7 +144,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
                             : status == 503                ? kShed503
                             : status == 429                ? kShed429
                                                            : kOtherStatus;
-    shared_.record(outcome, micros_since_due());
+    record(outcome);
     if (outcome == kOtherStatus && shared_.failure_logs++ < 5)
       std::cerr << "status " << status << ": " << res_.body() << "\n";
     if (!res_.keep_alive()) reconnect();
@@ -145,7 +152,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void fail(const char* what, beast::error_code ec) {
-    shared_.record(kFailed, micros_since_due());
+    record(kFailed);
     if (shared_.failure_logs++ < 5) std::cerr << what << ": " << ec.message() << "\n";
     reconnect();
     send_next();
@@ -159,8 +166,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
     connected_ = false;
   }
 
-  double micros_since_due() const {
-    return std::chrono::duration<double, std::micro>(Clock::now() - due_).count();
+  void record(Outcome outcome) {
+    using Micros = std::chrono::duration<double, std::micro>;
+    const auto now = Clock::now();
+    shared_.record(outcome, Micros(now - due_).count(), Micros(now - sent_).count(),
+                   Micros(sent_ - due_).count());
   }
 
   beast::tcp_stream stream_;
@@ -168,7 +178,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Shared& shared_;
   net::ip::tcp::resolver::results_type endpoints_;
   bool connected_ = false;
-  Clock::time_point due_;
+  Clock::time_point due_, sent_;
   beast::flat_buffer buffer_;
   http::request<http::string_body> req_;
   http::response<http::string_body> res_;
@@ -236,6 +246,8 @@ int main(int argc, char** argv) {
   const double seconds = std::chrono::duration<double>(Clock::now() - shared.start).count();
 
   for (auto& l : shared.latencies) std::sort(l.begin(), l.end());
+  for (auto& l : shared.sent_latencies) std::sort(l.begin(), l.end());
+  std::sort(shared.lags.begin(), shared.lags.end());
   const auto count = [&](Outcome k) { return static_cast<long>(shared.latencies[k].size()); };
   std::vector<double> shed = shared.latencies[kShed503];
   shed.insert(shed.end(), shared.latencies[kShed429].begin(), shared.latencies[kShed429].end());
@@ -245,6 +257,9 @@ int main(int argc, char** argv) {
 
   std::printf("requests=%ld seconds=%.2f (%s, %d connections)\n", o.requests, seconds,
               o.rate > 0 ? "open loop" : "closed loop", o.connections);
+  // Large lags mean this generator (or its CPU share) could not keep the schedule.
+  std::printf("  send lag     p50=%.2fms p99=%.2fms\n", percentile(shared.lags, 0.5) / 1000,
+              percentile(shared.lags, 0.99) / 1000);
   for (int k = 0; k < kOutcomes; ++k) {
     const auto& l = shared.latencies[k];
     std::printf("  %-12s %8zu  p50=%.2fms p99=%.2fms p99.9=%.2fms max=%.2fms\n", kOutcomeNames[k],
@@ -253,9 +268,12 @@ int main(int argc, char** argv) {
   }
   std::printf(
       "RESULT offered=%.0f accepted_per_s=%.0f accepted=%ld acc_p50_ms=%.2f acc_p99_ms=%.2f "
-      "shed503=%ld shed429=%ld shed_p99_ms=%.2f other_status=%ld failed=%ld\n",
+      "shed503=%ld shed429=%ld shed_p99_ms=%.2f other_status=%ld failed=%ld "
+      "acc_p99_from_send_ms=%.2f send_lag_p99_ms=%.2f\n",
       offered, static_cast<double>(count(kAccepted)) / seconds, count(kAccepted),
       percentile(accepted, 0.5) / 1000, percentile(accepted, 0.99) / 1000, count(kShed503),
-      count(kShed429), percentile(shed, 0.99) / 1000, count(kOtherStatus), count(kFailed));
+      count(kShed429), percentile(shed, 0.99) / 1000, count(kOtherStatus), count(kFailed),
+      percentile(shared.sent_latencies[kAccepted], 0.99) / 1000,
+      percentile(shared.lags, 0.99) / 1000);
   return count(kOtherStatus) + count(kFailed) == 0 ? 0 : 1;
 }
