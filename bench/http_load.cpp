@@ -1,12 +1,20 @@
 // settled_http_load: the HTTP load generator. Posts payment executions to a running daemon over
-// keep-alive connections and reports acknowledgements per second and ack-latency percentiles
-// (an acknowledgement is sent only after the execution's first durable commit).
+// keep-alive connections and reports, per outcome, counts and latency percentiles (an
+// acknowledgement is sent only after the execution's first durable commit).
 //
 //   settled_http_load --target=127.0.0.1:8080 --connections=64 --requests=200000 [--rate=20000]
 //
 // Without --rate each connection sends its next request as soon as the previous one is
-// answered (closed loop: peak throughput). With --rate the requests are paced to that total
-// rate (latency at a given load). Names carry a run id, so runs never collide.
+// answered (closed loop: peak throughput). With --rate the offered load is fixed (open loop):
+// request n is due at start + n / rate whatever the daemon does, and its latency counts from
+// that due time, so a daemon that falls behind shows it in the latency, not in a lower offered
+// rate. Give enough connections that they are never all busy (answers past a bound are fast).
+// Outcomes: accepted (201, or 200 for a replay), shed (503 and 429, as admission control
+// answers), other statuses, and failures (connection errors and answers slower than --timeout-ms).
+// It also reports how late requests were sent (send lag: the generator's own backlog) and the
+// accepted p99 counted from the actual send, to tell a slow daemon from a starved generator.
+// The last line, "RESULT ...", is for scripts (bench/run-overload.sh). Names carry a run id, so
+// runs never collide.
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -19,6 +27,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <random>
 #include <string>
 #include <thread>
@@ -36,42 +45,49 @@ struct Options {
   std::string port = "8080";
   int connections = 64;
   long requests = 100000;
-  double rate = 0;  // requests per second in total; 0 = closed loop
+  double rate = 0;      // requests per second in total; 0 = closed loop
+  double duration = 0;  // seconds; with --rate, requests = rate * duration
   int threads = 1;
+  std::chrono::milliseconds timeout{10000};
   std::string state_machine = "payment";  // any that takes the payment input
   std::string method = "pm_card_visa";
 };
+
+enum Outcome { kAccepted, kShed503, kShed429, kOtherStatus, kFailed, kOutcomes };
+const char* const kOutcomeNames[kOutcomes] = {"accepted", "503", "429", "other-status", "failed"};
 
 struct Shared {
   Options options;
   std::string run_id;
   std::atomic<long> next{0};
-  std::atomic<long> ok{0}, errors{0};
   Clock::time_point start;
-  std::vector<std::vector<double>> latencies;  // per connection, microseconds
+  std::mutex mutex;                               // guards latencies
+  std::vector<double> latencies[kOutcomes];       // microseconds from the due time
+  std::vector<double> sent_latencies[kOutcomes];  // microseconds from the actual send
+  std::vector<double> lags;  // microseconds a request was sent after its due time
+  std::atomic<long> failure_logs{0};
+
+  void record(Outcome outcome, double micros, double sent_micros, double lag_micros) {
+    std::lock_guard<std::mutex> lock(mutex);
+    latencies[outcome].push_back(micros);
+    sent_latencies[outcome].push_back(sent_micros);
+    lags.push_back(lag_micros);
+  }
 };
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(net::io_context& io, Shared& shared, int index)
-      : stream_(io), timer_(io), shared_(shared), index_(index) {}
+  Connection(net::io_context& io, Shared& shared,
+             const net::ip::tcp::resolver::results_type& endpoints)
+      : stream_(io), timer_(io), shared_(shared), endpoints_(endpoints) {}
 
-  void start(const net::ip::tcp::resolver::results_type& endpoints) {
-    stream_.async_connect(endpoints, [self = shared_from_this()](beast::error_code ec, auto) {
-      if (ec) {
-        std::cerr << "connect: " << ec.message() << "\n";
-        return;
-      }
-      self->send_next();
-    });
-  }
+  void start() { send_next(); }
 
  private:
   void send_next() {
     const long n = shared_.next++;
     if (n >= shared_.options.requests) return;
     if (shared_.options.rate > 0) {
-      // Request n is due at start + n / rate: an open-loop schedule, latency from the due time.
       due_ = shared_.start +
              std::chrono::duration_cast<Clock::duration>(
                  std::chrono::duration<double>(static_cast<double>(n) / shared_.options.rate));
@@ -84,6 +100,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void send(long n) {
+    sent_ = Clock::now();
     const std::string id = "load-" + shared_.run_id + "-" + std::to_string(n);
     req_ = {};
     req_.method(http::verb::post);
@@ -93,46 +110,91 @@ class Connection : public std::enable_shared_from_this<Connection> {
     req_.set(http::field::content_type, "application/json");
     req_.keep_alive(true);
     req_.body() = R"({"stateMachine":")" + shared_.options.state_machine + R"(","name":")" + id +
-                  R"(","input":{"paymentId":")" +
-                  id +
+                  R"(","input":{"paymentId":")" + id +
                   R"(","customerId":"c-load","amount":1250,"currency":"USD","paymentMethod":")" +
                   shared_.options.method + R"("}})";
     req_.prepare_payload();
+    // One deadline for connect + write + read: a late answer counts as a failure.
+    stream_.expires_after(shared_.options.timeout);
+    if (!connected_) {
+      stream_.async_connect(endpoints_, [self = shared_from_this()](beast::error_code ec, auto) {
+        if (ec) return self->fail("connect", ec);
+        self->connected_ = true;
+        self->write();
+      });
+      return;
+    }
+    write();
+  }
+
+  void write() {
     http::async_write(
         stream_, req_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
           if (ec) return self->fail("write", ec);
           self->res_ = {};
-          http::async_read(
-              self->stream_, self->buffer_, self->res_, [self](beast::error_code rec, std::size_t) {
-                if (rec) return self->fail("read", rec);
-                const auto micros =
-                    std::chrono::duration<double, std::micro>(Clock::now() - self->due_).count();
-                self->shared_.latencies[self->index_].push_back(micros);
-                (self->res_.result_int() == 201 ? self->shared_.ok : self->shared_.errors) += 1;
-                self->send_next();
-              });
+          http::async_read(self->stream_, self->buffer_, self->res_,
+                           [self](beast::error_code rec, std::size_t) { self->on_read(rec); });
         });
   }
 
+  void on_read(beast::error_code ec) {
+    if (ec) return fail("read", ec);
+    const unsigned status = res_.result_int();
+    const Outcome outcome = status == 201 || status == 200 ? kAccepted
+                            : status == 503                ? kShed503
+                            : status == 429                ? kShed429
+                                                           : kOtherStatus;
+    record(outcome);
+    if (outcome == kOtherStatus && shared_.failure_logs++ < 5)
+      std::cerr << "status " << status << ": " << res_.body() << "\n";
+    if (!res_.keep_alive()) reconnect();
+    send_next();
+  }
+
   void fail(const char* what, beast::error_code ec) {
-    shared_.errors += 1;
-    std::cerr << what << ": " << ec.message() << "\n";
+    record(kFailed);
+    if (shared_.failure_logs++ < 5) std::cerr << what << ": " << ec.message() << "\n";
+    reconnect();
+    send_next();
+  }
+
+  void reconnect() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
+    stream_.close();  // the next async_connect opens a fresh socket
+    buffer_.clear();
+    connected_ = false;
+  }
+
+  void record(Outcome outcome) {
+    using Micros = std::chrono::duration<double, std::micro>;
+    const auto now = Clock::now();
+    shared_.record(outcome, Micros(now - due_).count(), Micros(now - sent_).count(),
+                   Micros(sent_ - due_).count());
   }
 
   beast::tcp_stream stream_;
   net::steady_timer timer_;
   Shared& shared_;
-  int index_;
-  Clock::time_point due_;
+  net::ip::tcp::resolver::results_type endpoints_;
+  bool connected_ = false;
+  Clock::time_point due_, sent_;
   beast::flat_buffer buffer_;
   http::request<http::string_body> req_;
   http::response<http::string_body> res_;
 };
 
-double percentile(std::vector<double>& sorted, double p) {
+double percentile(const std::vector<double>& sorted, double p) {
   if (sorted.empty()) return 0;
   const auto i = static_cast<std::size_t>(p * static_cast<double>(sorted.size() - 1));
   return sorted[i];
+}
+
+int usage() {
+  std::cerr << "usage: settled_http_load --target=HOST:PORT [--connections=N] [--requests=N] "
+               "[--rate=PER_SECOND [--duration=SECONDS]] [--timeout-ms=N] [--threads=N] "
+               "[--payment-method=pm_...] [--state-machine=NAME]\n";
+  return 2;
 }
 
 }  // namespace
@@ -152,6 +214,10 @@ int main(int argc, char** argv) {
       o.requests = std::stol(value);
     } else if (a.rfind("--rate=", 0) == 0) {
       o.rate = std::stod(value);
+    } else if (a.rfind("--duration=", 0) == 0) {
+      o.duration = std::stod(value);
+    } else if (a.rfind("--timeout-ms=", 0) == 0) {
+      o.timeout = std::chrono::milliseconds(std::stol(value));
     } else if (a.rfind("--threads=", 0) == 0) {
       o.threads = std::stoi(value);
     } else if (a.rfind("--payment-method=", 0) == 0) {
@@ -159,37 +225,55 @@ int main(int argc, char** argv) {
     } else if (a.rfind("--state-machine=", 0) == 0) {
       o.state_machine = value;
     } else {
-      std::cerr << "usage: settled_http_load --target=HOST:PORT [--connections=N] [--requests=N] "
-                   "[--rate=PER_SECOND] [--threads=N] [--payment-method=pm_...] "
-                   "[--state-machine=NAME]\n";
-      return 2;
+      return usage();
     }
   }
+  if (o.duration > 0) {
+    if (o.rate <= 0) return usage();
+    o.requests = static_cast<long>(o.rate * o.duration);
+  }
   shared.run_id = std::to_string(std::random_device{}() % 1000000);
-  shared.latencies.resize(static_cast<std::size_t>(o.connections));
   net::io_context io;
   net::ip::tcp::resolver resolver(io);
   const auto endpoints = resolver.resolve(o.host, o.port);
   shared.start = Clock::now() + std::chrono::milliseconds(50);
   for (int c = 0; c < o.connections; ++c)
-    std::make_shared<Connection>(io, shared, c)->start(endpoints);
+    std::make_shared<Connection>(io, shared, endpoints)->start();
   std::vector<std::thread> threads;
   for (int t = 1; t < o.threads; ++t) threads.emplace_back([&io] { io.run(); });
   io.run();
   for (auto& t : threads) t.join();
   const double seconds = std::chrono::duration<double>(Clock::now() - shared.start).count();
 
-  std::vector<double> all;
-  for (auto& l : shared.latencies) all.insert(all.end(), l.begin(), l.end());
-  std::sort(all.begin(), all.end());
-  std::printf("requests=%ld acknowledged(201)=%ld errors=%ld seconds=%.2f throughput=%.0f/s\n",
-              o.requests, shared.ok.load(), shared.errors.load(), seconds,
-              static_cast<double>(shared.ok.load()) / seconds);
+  for (auto& l : shared.latencies) std::sort(l.begin(), l.end());
+  for (auto& l : shared.sent_latencies) std::sort(l.begin(), l.end());
+  std::sort(shared.lags.begin(), shared.lags.end());
+  const auto count = [&](Outcome k) { return static_cast<long>(shared.latencies[k].size()); };
+  std::vector<double> shed = shared.latencies[kShed503];
+  shed.insert(shed.end(), shared.latencies[kShed429].begin(), shared.latencies[kShed429].end());
+  std::sort(shed.begin(), shed.end());
+  const auto& accepted = shared.latencies[kAccepted];
+  const double offered = o.rate > 0 ? o.rate : static_cast<double>(o.requests) / seconds;
+
+  std::printf("requests=%ld seconds=%.2f (%s, %d connections)\n", o.requests, seconds,
+              o.rate > 0 ? "open loop" : "closed loop", o.connections);
+  // Large lags mean this generator (or its CPU share) could not keep the schedule.
+  std::printf("  send lag     p50=%.2fms p99=%.2fms\n", percentile(shared.lags, 0.5) / 1000,
+              percentile(shared.lags, 0.99) / 1000);
+  for (int k = 0; k < kOutcomes; ++k) {
+    const auto& l = shared.latencies[k];
+    std::printf("  %-12s %8zu  p50=%.2fms p99=%.2fms p99.9=%.2fms max=%.2fms\n", kOutcomeNames[k],
+                l.size(), percentile(l, 0.5) / 1000, percentile(l, 0.99) / 1000,
+                percentile(l, 0.999) / 1000, l.empty() ? 0.0 : l.back() / 1000);
+  }
   std::printf(
-      "ack latency: p50=%.2fms p90=%.2fms p99=%.2fms p99.9=%.2fms max=%.2fms (%s, %d "
-      "connections)\n",
-      percentile(all, 0.5) / 1000, percentile(all, 0.9) / 1000, percentile(all, 0.99) / 1000,
-      percentile(all, 0.999) / 1000, all.empty() ? 0.0 : all.back() / 1000,
-      o.rate > 0 ? "open loop" : "closed loop", o.connections);
-  return shared.errors.load() == 0 ? 0 : 1;
+      "RESULT offered=%.0f accepted_per_s=%.0f accepted=%ld acc_p50_ms=%.2f acc_p99_ms=%.2f "
+      "shed503=%ld shed429=%ld shed_p99_ms=%.2f other_status=%ld failed=%ld "
+      "acc_p99_from_send_ms=%.2f send_lag_p99_ms=%.2f\n",
+      offered, static_cast<double>(count(kAccepted)) / seconds, count(kAccepted),
+      percentile(accepted, 0.5) / 1000, percentile(accepted, 0.99) / 1000, count(kShed503),
+      count(kShed429), percentile(shed, 0.99) / 1000, count(kOtherStatus), count(kFailed),
+      percentile(shared.sent_latencies[kAccepted], 0.99) / 1000,
+      percentile(shared.lags, 0.99) / 1000);
+  return count(kOtherStatus) + count(kFailed) == 0 ? 0 : 1;
 }

@@ -93,9 +93,21 @@ void HttpListener::on_accept(beast::error_code ec, tcp::socket socket) {
     retry_timer_.async_wait(beast::bind_front_handler(&HttpListener::on_retry, shared_from_this()));
     return;
   }
+  beast::error_code peer_ec;
+  const tcp::endpoint peer = socket.remote_endpoint(peer_ec);
+  const std::string peer_address = peer_ec ? std::string() : peer.address().to_string();
   auto session = std::make_shared<HttpSession>(std::move(socket), context_);
-  // Refused once the server is stopping; the socket then closes with the session.
-  if (context_->add(session)) session->start();
+  // A dropped session (stopping, or a flood of refusals) closes its socket as it goes.
+  switch (context_->add(session, peer_address)) {
+    case HttpServerContext::Admit::kAccepted:
+      session->start();
+      break;
+    case HttpServerContext::Admit::kRefused:
+      session->refuse();
+      break;
+    case HttpServerContext::Admit::kDropped:
+      break;
+  }
   accept();
 }
 

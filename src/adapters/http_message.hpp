@@ -55,6 +55,13 @@ struct HttpServerOptions {
   std::size_t header_limit = 16384;  // bytes of request line + headers; larger get 431
   std::size_t threads = 1;           // io threads
   std::chrono::seconds idle_timeout{60};
+  // Past either cap a new connection gets one 503 Overloaded answer and is closed.
+  std::size_t max_connections = 1024;
+  std::size_t max_connections_per_peer = 256;  // per peer IP address
+  // From a request's first byte to the end of its headers, however slowly they trickle in.
+  std::chrono::milliseconds header_timeout{10000};
+  // A request its handler has not answered by then gets 504 Timeout; a later answer is dropped.
+  std::chrono::milliseconds request_deadline{10000};
 };
 
 }  // namespace settled::adapters

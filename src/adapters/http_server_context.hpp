@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -22,8 +23,14 @@ class HttpServerContext {
   const HttpServerOptions& options() const { return options_; }
   const HttpHandler& handler() const { return handler_; }
 
-  // Keeps `session` alive until remove(); false (and not kept) once stop() has begun.
-  bool add(std::shared_ptr<HttpSession> session);
+  enum class Admit {
+    kAccepted,  // counted against the caps: serve it
+    kRefused,   // over a cap: kept (so stop() reaches it) but not counted; answer 503 and close
+    kDropped,   // stopping, or too many refusals still closing: not kept; just close it
+  };
+  // Keeps `session` alive until remove(), unless dropped. `peer` is the peer's IP address:
+  // the caps are options().max_connections in total and max_connections_per_peer per peer.
+  Admit add(std::shared_ptr<HttpSession> session, const std::string& peer);
   void remove(const HttpSession* session);
   std::vector<std::shared_ptr<HttpSession>> sessions() const;
   std::size_t size() const;
@@ -46,7 +53,14 @@ class HttpServerContext {
   const HttpHandler handler_;
   mutable std::mutex mutex_;
   bool stopped_ = false;
-  std::unordered_map<const HttpSession*, std::shared_ptr<HttpSession>> sessions_;
+  struct Entry {
+    std::shared_ptr<HttpSession> session;
+    std::string peer;
+    bool counted = false;
+  };
+  std::unordered_map<const HttpSession*, Entry> sessions_;
+  std::size_t counted_ = 0;  // sessions counted against the caps
+  std::unordered_map<std::string, std::size_t> per_peer_;
 };
 
 }  // namespace settled::adapters

@@ -2,6 +2,7 @@
 
 #include "adapters/http_server_context.hpp"
 #include "adapters/log.hpp"
+#include "adapters/metrics.hpp"
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
@@ -34,6 +35,8 @@ namespace {
 // often destroy the answer before the client reads it.
 constexpr std::chrono::seconds kLingerTime{1};
 constexpr std::size_t kLingerLimit = std::size_t{1} << 20;
+// What one read takes while waiting for a request to begin.
+constexpr std::size_t kFirstReadSize = 4096;
 
 // RFC 9110: these statuses never carry content.
 bool bodiless_status(unsigned status) {
@@ -61,7 +64,7 @@ HttpResponse error_response(unsigned status, const Error& error) {
 }  // namespace
 
 HttpSession::HttpSession(tcp::socket socket, std::shared_ptr<HttpServerContext> context)
-    : stream_(std::move(socket)), context_(std::move(context)) {
+    : stream_(std::move(socket)), deadline_(stream_.get_executor()), context_(std::move(context)) {
   beast::error_code ec;
   const tcp::endpoint peer = stream_.socket().remote_endpoint(ec);
   if (!ec) remote_address_ = peer.address().to_string() + ":" + std::to_string(peer.port());
@@ -70,6 +73,17 @@ HttpSession::HttpSession(tcp::socket socket, std::shared_ptr<HttpServerContext> 
 void HttpSession::start() {
   net::dispatch(stream_.get_executor(),
                 beast::bind_front_handler(&HttpSession::read_request, shared_from_this()));
+}
+
+void HttpSession::refuse() {
+  Metrics::instance().http_refused("connections");
+  net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    self->write_error(503,
+                      Error{ErrorCode::kOverloaded,
+                            "too many connections (to the server, or from this address); "
+                            "this one is closed"},
+                      1);
+  });
 }
 
 void HttpSession::deliver(std::uint64_t sequence, HttpResponse response) {
@@ -102,7 +116,25 @@ void HttpSession::read_request() {
   parser_.emplace();
   parser_->body_limit(static_cast<std::uint64_t>(options.body_limit));
   parser_->header_limit(static_cast<std::uint32_t>(options.header_limit));
+  // Pipelined bytes already wait in the buffer: the next request has begun.
+  if (buffer_.size() > 0) return read_header();
+  // An idle keep-alive connection may wait this long for its next request to begin ...
   stream_.expires_after(options.idle_timeout);
+  stream_.async_read_some(
+      buffer_.prepare(kFirstReadSize),
+      beast::bind_front_handler(&HttpSession::on_first_bytes, shared_from_this()));
+}
+
+void HttpSession::on_first_bytes(beast::error_code ec, std::size_t bytes) {
+  if (ec) return on_read_error(ec);
+  buffer_.commit(bytes);
+  read_header();
+}
+
+void HttpSession::read_header() {
+  // ... but once it has begun, its headers must be complete by one deadline that is set once
+  // here, not per read: a client trickling a byte at a time cannot hold the connection.
+  stream_.expires_after(context_->options().header_timeout);
   http::async_read_header(stream_, buffer_, *parser_,
                           beast::bind_front_handler(&HttpSession::on_header, shared_from_this()));
 }
@@ -198,6 +230,7 @@ void HttpSession::handle_request() {
     });
   };
 
+  arm_deadline(sequence);
   std::string failure;
   try {
     context_->handler()(std::move(request), std::move(responder));
@@ -216,8 +249,32 @@ void HttpSession::handle_request() {
   }
 }
 
+void HttpSession::arm_deadline(std::uint64_t sequence) {
+  deadline_.expires_after(context_->options().request_deadline);
+  deadline_.async_wait([self = shared_from_this(), sequence](beast::error_code ec) {
+    if (!ec) self->on_deadline(sequence);
+  });
+}
+
+void HttpSession::on_deadline(std::uint64_t sequence) {
+  if (state_ != State::kHandling || sequence != sequence_) return;
+  const auto deadline = context_->options().request_deadline;
+  Metrics::instance().http_refused("deadline");
+  log(LogLevel::kWarn, "http.request_deadline",
+      {{"remote", remote_address_}, {"deadlineMs", static_cast<std::int64_t>(deadline.count())}});
+  HttpResponse response = error_response(
+      504, Error{ErrorCode::kTimeout,
+                 "no answer within the request deadline of " + std::to_string(deadline.count()) +
+                     " ms; the request may still take effect: repeat it (same name or "
+                     "idempotency key) to learn its outcome"});
+  response.headers.emplace_back("Retry-After", "1");
+  // The handler's answer, should it come later, finds a newer sequence and is dropped.
+  write_response(sequence, std::move(response));
+}
+
 void HttpSession::write_response(std::uint64_t sequence, HttpResponse response) {
   if (state_ != State::kHandling || sequence != sequence_) return;
+  deadline_.cancel();
   if (response.status < 200 || response.status > 599) {
     log(LogLevel::kError, "http.invalid_status", {{"status", response.status}});
     response = error_response(
@@ -242,9 +299,11 @@ void HttpSession::write_response(std::uint64_t sequence, HttpResponse response) 
   write(std::move(res), false);
 }
 
-void HttpSession::write_error(unsigned status, const Error& error) {
+void HttpSession::write_error(unsigned status, const Error& error, unsigned retry_after_seconds) {
   Response res{static_cast<http::status>(status), 11};
   res.set(http::field::server, "settled");
+  if (retry_after_seconds > 0)
+    res.set(http::field::retry_after, std::to_string(retry_after_seconds));
   res.set(http::field::content_type, "application/json");
   res.body() = boost::json::serialize(to_json(error));
   res.keep_alive(false);
@@ -289,6 +348,7 @@ void HttpSession::on_linger(beast::error_code ec, std::size_t bytes) {
 void HttpSession::close_now() {
   if (state_ == State::kClosed) return;
   state_ = State::kClosed;
+  deadline_.cancel();
   stream_.close();
   context_->remove(this);
 }

@@ -7,6 +7,7 @@
 #include "domain/error.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
@@ -34,6 +35,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
   // Starts reading the first request.
   void start();
+  // For a connection over the server's caps: answers 503 Overloaded at once and closes.
+  void refuse();
   // Thread-safe: writes `response` as the answer to request `sequence`, unless the
   // connection has closed or moved on meanwhile.
   void deliver(std::uint64_t sequence, HttpResponse response);
@@ -47,14 +50,18 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   using Response = boost::beast::http::response<boost::beast::http::string_body>;
 
   void read_request();
+  void on_first_bytes(boost::beast::error_code ec, std::size_t bytes);
+  void read_header();
   void on_header(boost::beast::error_code ec, std::size_t bytes);
   void read_body();
   void on_continue_written(boost::beast::error_code ec, std::size_t bytes);
   void on_request(boost::beast::error_code ec, std::size_t bytes);
   void on_read_error(boost::beast::error_code ec);
   void handle_request();
+  void arm_deadline(std::uint64_t sequence);
+  void on_deadline(std::uint64_t sequence);
   void write_response(std::uint64_t sequence, HttpResponse response);
-  void write_error(unsigned status, const Error& error);
+  void write_error(unsigned status, const Error& error, unsigned retry_after_seconds = 0);
   void write(Response response, bool linger);
   void on_write(bool linger, boost::beast::error_code ec, std::size_t bytes);
   void start_linger();
@@ -62,6 +69,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void close_now();
 
   boost::beast::tcp_stream stream_;
+  boost::asio::steady_timer deadline_;  // the request deadline of the request being handled
   boost::beast::flat_buffer buffer_;
   std::shared_ptr<HttpServerContext> context_;
   std::string remote_address_;

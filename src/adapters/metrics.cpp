@@ -127,6 +127,16 @@ struct Metrics::Impl {
   prom::Gauge& map_bytes = store.Add({{"kind", "map"}});
   prom::Gauge& used_bytes = store.Add({{"kind", "used"}});
   prom::Gauge& open_gauge = open.Add({});
+  // Admission control (docs/overload.md).
+  prom::Family<prom::Gauge>& in_flight = prom::BuildGauge()
+                                             .Name("settled_http_in_flight")
+                                             .Help("Write requests admitted and not yet answered")
+                                             .Register(*registry);
+  prom::Family<prom::Counter>& refused = prom::BuildCounter()
+                                             .Name("settled_http_refused_total")
+                                             .Help("Requests and connections shed, by reason")
+                                             .Register(*registry);
+  prom::Gauge& in_flight_gauge = in_flight.Add({});
 };
 
 Metrics::Metrics() : impl_(new Impl) {
@@ -206,6 +216,14 @@ std::string Metrics::render(const StoreGauges& gauges) {
   impl_->used_bytes.Set(static_cast<double>(gauges.used_bytes));
   impl_->open_gauge.Set(static_cast<double>(gauges.open_executions));
   return prom::TextSerializer().Serialize(impl_->registry->Collect());
+}
+
+void Metrics::http_in_flight(int change) {
+  impl_->in_flight_gauge.Increment(change);
+}
+
+void Metrics::http_refused(const std::string& reason) {
+  impl_->refused.Add({{"reason", reason}}).Increment();
 }
 
 }  // namespace settled::adapters

@@ -44,6 +44,11 @@ class Metrics {
   // Closed executions that retention removed.
   void executions_expired(std::size_t count);
 
+  // Admission control: +1 when a write request is admitted, -1 when it is answered.
+  void http_in_flight(int change);
+  // reason: "in_flight", "client_share", "connections" or "deadline"
+  void http_refused(const std::string& reason);
+
   // Prometheus text exposition format (version 0.0.4).
   std::string render(const StoreGauges& gauges);
 

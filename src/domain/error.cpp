@@ -66,13 +66,17 @@ std::string_view error_name(ErrorCode code) {
       return "IdempotencyConflict";
     case ErrorCode::kRecordCorrupt:
       return "RecordCorrupt";
+    case ErrorCode::kOverloaded:
+      return "Overloaded";
+    case ErrorCode::kTooManyRequests:
+      return "TooManyRequests";
   }
   return "InternalError";
 }
 
 ErrorCode error_code_named(std::string_view name) {
   for (int c = static_cast<int>(ErrorCode::kInvalidJson);
-       c <= static_cast<int>(ErrorCode::kRecordCorrupt); ++c) {
+       c <= static_cast<int>(ErrorCode::kTooManyRequests); ++c) {
     if (error_name(static_cast<ErrorCode>(c)) == name) return static_cast<ErrorCode>(c);
   }
   return ErrorCode::kInternal;
@@ -114,7 +118,10 @@ unsigned http_status(ErrorCode code) {
     case ErrorCode::kStoreUnavailable:
     case ErrorCode::kDraining:
     case ErrorCode::kIngestionPaused:
+    case ErrorCode::kOverloaded:
       return 503;
+    case ErrorCode::kTooManyRequests:
+      return 429;
     case ErrorCode::kTimeout:
       return 504;
     case ErrorCode::kInternal:

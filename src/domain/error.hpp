@@ -44,6 +44,9 @@ enum class ErrorCode : std::uint8_t {
   kEscrowNotExpired,     // 409: expire before the deadline
   kIdempotencyConflict,  // 409: the key was used by another operation or other parameters
   kRecordCorrupt,        // 500: a stored record that cannot be decoded (quarantined, not fatal)
+  // Admission control: refused before any work, so nothing changed; retry after Retry-After.
+  kOverloaded,       // 503: the daemon is at its in-flight or connection bound
+  kTooManyRequests,  // 429: this client (API key, or peer address) is at its share
 };
 
 // Stable name used as "error" in JSON bodies, e.g. "ExecutionAlreadyExists".

@@ -15,6 +15,7 @@
 #include "actors/timer_actor.hpp"
 #include "actors/watchdog.hpp"
 #include "adapters/admin_server.hpp"
+#include "adapters/admission.hpp"
 #include "adapters/api_keys.hpp"
 #include "adapters/data_dir_lock.hpp"
 #include "adapters/http_server.hpp"
@@ -65,6 +66,13 @@ class SettledConfig : public caf::actor_system_config {
   std::size_t history_limit = 25000;
   std::size_t execution_retention_seconds = 0;  // 0: keep closed executions forever
   std::size_t readiness_timeout_ms = 2000;
+  // Overload: shed at the edge instead of queueing (docs/overload.md).
+  std::size_t max_in_flight = 32;
+  std::size_t max_in_flight_per_client = 0;  // 0: max_in_flight / 2 with API keys, else none
+  std::size_t max_connections = 1024;
+  std::size_t max_connections_per_peer = 256;
+  std::size_t header_timeout_ms = 10000;
+  std::size_t request_deadline_ms = 10000;
 
   SettledConfig() {
     // Work sharing beat work stealing by about 40 % on two cores (bench/engine_bench.cpp):
@@ -103,6 +111,19 @@ class SettledConfig : public caf::actor_system_config {
              "seconds an idle account actor lives before it is passivated")
         .add(readiness_timeout_ms, "readiness-timeout-ms",
              "how long /readyz waits for each of the supervisor, the ledger and a store write")
+        .add(max_in_flight, "max-in-flight",
+             "write requests admitted and not yet answered, all clients; past it 503 Overloaded")
+        .add(max_in_flight_per_client, "max-in-flight-per-client",
+             "the same for one API key (or peer address without keys); past it 429; 0: half "
+             "of max-in-flight with api-key-hashes, no per-client bound without")
+        .add(max_connections, "max-connections",
+             "open HTTP connections; past it a new one gets 503 Overloaded and is closed")
+        .add(max_connections_per_peer, "max-connections-per-peer",
+             "open HTTP connections from one IP address; past it the same")
+        .add(header_timeout_ms, "header-timeout-ms",
+             "milliseconds from a request's first byte to the end of its headers")
+        .add(request_deadline_ms, "request-deadline-ms",
+             "milliseconds a request may wait for its answer; then 504 Timeout")
         .add(shutdown_timeout, "shutdown-timeout",
              "seconds a SIGTERM may take to drain before the daemon exits regardless");
   }
@@ -173,6 +194,28 @@ std::string invalid(const std::string& option, const std::string& value, const s
   return "invalid value for " + option + ": \"" + value + "\" (" + why + ")";
 }
 
+std::string check_range(const std::string& option, std::size_t value, std::size_t low,
+                        std::size_t high, const std::string& unit) {
+  if (value >= low && value <= high) return {};
+  return invalid(option, std::to_string(value),
+                 std::to_string(low) + " to " + std::to_string(high) + " " + unit);
+}
+
+std::string validate_overload(const SettledConfig& cfg) {
+  constexpr std::size_t kMany = 1000000;
+  for (const auto& problem :
+       {check_range("max-in-flight", cfg.max_in_flight, 1, kMany, "requests"),
+        check_range("max-in-flight-per-client", cfg.max_in_flight_per_client, 0, cfg.max_in_flight,
+                    "requests (at most max-in-flight)"),
+        check_range("max-connections", cfg.max_connections, 1, kMany, "connections"),
+        check_range("max-connections-per-peer", cfg.max_connections_per_peer, 1,
+                    cfg.max_connections, "connections (at most max-connections)"),
+        check_range("header-timeout-ms", cfg.header_timeout_ms, 1, 600000, "milliseconds"),
+        check_range("request-deadline-ms", cfg.request_deadline_ms, 1, 3600000, "milliseconds")})
+    if (!problem.empty()) return problem;
+  return {};
+}
+
 // Every check that can refuse a start, each naming its option. Empty if all is well.
 std::string validate(SettledConfig& cfg, std::string& host, std::uint16_t& port, LogLevel& level) {
   if (!adapters::parse_log_level(cfg.log_level, level))
@@ -193,6 +236,7 @@ std::string validate(SettledConfig& cfg, std::string& host, std::uint16_t& port,
   if (cfg.readiness_timeout_ms < 10 || cfg.readiness_timeout_ms > 60000)
     return invalid("readiness-timeout-ms", std::to_string(cfg.readiness_timeout_ms),
                    "10 to 60000 milliseconds");
+  if (auto problem = validate_overload(cfg); !problem.empty()) return problem;
   if (cfg.history_limit < 100 || cfg.history_limit > 10000000)
     return invalid("history-limit", std::to_string(cfg.history_limit), "100 to 10000000 events");
   if (cfg.events_retention_seconds == 0 || cfg.events_retention_seconds > 366 * 86400)
@@ -383,13 +427,26 @@ int main(int argc, char** argv) {
     http_options.port = port;
     http_options.threads = cfg.http_threads;
     http_options.body_limit = cfg.body_limit;
+    http_options.max_connections = cfg.max_connections;
+    http_options.max_connections_per_peer = cfg.max_connections_per_peer;
+    http_options.header_timeout = std::chrono::milliseconds(cfg.header_timeout_ms);
+    http_options.request_deadline = std::chrono::milliseconds(cfg.request_deadline_ms);
+    adapters::AdmissionOptions admission_options;
+    admission_options.max_in_flight = cfg.max_in_flight;
+    admission_options.max_in_flight_per_client =
+        cfg.max_in_flight_per_client > 0 ? cfg.max_in_flight_per_client
+        : keys.enabled()                 ? std::max<std::size_t>(cfg.max_in_flight / 2, 1)
+                                         : 0;
+    // Inside require_api_key: a request without a valid key never takes a slot.
+    auto admitted_api = adapters::admit(
+        std::make_shared<adapters::Admission>(admission_options),
+        adapters::identify_clients(keys.enabled()),
+        actors::make_http_api({engine, executions, state_machines,
+                               live_stripe ? nullptr : *simulator_db,
+                               static_cast<std::int64_t>(cfg.events_retention_seconds) * 1000,
+                               readiness}));
     auto server = adapters::HttpServer::start(
-        http_options,
-        adapters::require_api_key(
-            keys,
-            actors::make_http_api(
-                {engine, executions, state_machines, live_stripe ? nullptr : *simulator_db,
-                 static_cast<std::int64_t>(cfg.events_retention_seconds) * 1000, readiness})));
+        http_options, adapters::require_api_key(keys, std::move(admitted_api)));
     auto admin_api =
         actors::spawn_admin_api(system, {engine, executions, store_stats, state_machines});
     auto admin = adapters::AdminServer::start(
