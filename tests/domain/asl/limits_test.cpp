@@ -196,6 +196,16 @@ TEST(AslLimits, RefusesIntrinsicsNestedPastTheLimitNamingTheField) {
                     HasSubstr("nested more than 10 deep")));
 }
 
+// Found by the payload_template fuzzer: a number literal that overflows to infinity made the
+// text of the refusal throw std::invalid_argument (an uncaught exception in the parser).
+TEST(AslLimits, AnInfiniteNumberLiteralIsRefusedNotThrown) {
+  auto refused =
+      PayloadTemplate::compile(json::object{{"g.$", "States.Format(24000425e17736)"}}, "$.P");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kInvalidDefinition);
+  EXPECT_THAT(refused.error().message, HasSubstr("Infinity"));
+}
+
 // ---- The whole definition ----
 
 TEST(AslLimits, RefusesADefinitionOverOneMegabyte) {
