@@ -82,7 +82,7 @@ TEST(JsonPathLimits, RefusesTheHundredThousandParenthesisBomb) {
   EXPECT_THAT(compile_error("$[?(" + std::string(4000, '(')), HasSubstr("nested more than 32"));
 }
 
-// Found by the JSONPath fuzzer: a slice step near INT64_MAX overflowed the loop index.
+// Seen while writing the JSONPath fuzzer: a slice step near INT64_MAX overflowed the loop index.
 TEST(JsonPathLimits, HugeSliceStepsDoNotOverflow) {
   Result<Path> path = compile("$[1::9223372036854775807]");
   ASSERT_TRUE(path.ok());
