@@ -11,6 +11,7 @@ packages=(
   prometheus-cpp-dev
   prometheus  # promtool, to check /metrics in the tests
   systemd     # systemd-analyze, to verify the unit in the tests
+  clang libfuzzer-14-dev libclang-rt-14-dev  # the fuzzers (tests/fuzz, scripts/run-fuzzers.sh)
 )
 
 missing=()

@@ -106,6 +106,14 @@ bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+// The path as quoted in errors: a hostile path can be megabytes long, so only its start.
+std::string quoted_excerpt(std::string_view text) {
+  constexpr std::size_t kShown = 64;
+  if (text.size() <= kShown) return "'" + std::string(text) + "'";
+  return "'" + std::string(text.substr(0, kShown)) + "...' (" + std::to_string(text.size()) +
+         " bytes)";
+}
+
 // Recursive-descent compiler. Parse functions return false after recording the first error, so
 // the error names the position where the path stopped making sense.
 class Parser {
@@ -113,6 +121,11 @@ class Parser {
   explicit Parser(std::string_view text) : text_(text) {}
 
   Result<Compiled> parse() {
+    if (text_.size() > kMaxPathLength) {
+      return Error(ErrorCode::kInvalidDefinition, "invalid JSONPath " + quoted_excerpt(text_) +
+                                                      ": longer than the limit of " +
+                                                      std::to_string(kMaxPathLength) + " bytes");
+    }
     Compiled out;
     out.text = std::string(text_);
     if (!parse_path(out)) return std::move(*error_);
@@ -139,9 +152,9 @@ class Parser {
 
   bool fail(std::string_view what, std::size_t at) {
     if (!error_) {
-      error_ = Error(ErrorCode::kInvalidDefinition, "invalid JSONPath '" + std::string(text_) +
-                                                        "': " + std::string(what) +
-                                                        " at position " + std::to_string(at));
+      error_ = Error(ErrorCode::kInvalidDefinition, "invalid JSONPath " + quoted_excerpt(text_) +
+                                                        ": " + std::string(what) + " at position " +
+                                                        std::to_string(at));
     }
     return false;
   }
@@ -474,12 +487,22 @@ class Parser {
     return true;
   }
 
+  // Each '!' and '(' is one level of recursion; the level is checked before descending.
   bool parse_unary(FilterExpr& out) {
     skip_spaces();
-    if (peek() == '!' && peek(1) != '=') {
+    const bool negation = peek() == '!' && peek(1) != '=';
+    if ((negation || peek() == '(') && nesting_ >= kMaxFilterNesting) {
+      return fail(
+          "filter expression nested more than " + std::to_string(kMaxFilterNesting) + " deep",
+          pos_);
+    }
+    if (negation) {
       ++pos_;
       FilterExpr inner;
-      if (!parse_unary(inner)) return false;
+      ++nesting_;
+      const bool ok = parse_unary(inner);
+      --nesting_;
+      if (!ok) return false;
       out.kind = FilterExpr::Kind::kNot;
       out.children.push_back(std::move(inner));
       return true;
@@ -487,7 +510,10 @@ class Parser {
     if (peek() == '(') {
       const std::size_t paren = pos_;
       ++pos_;
-      if (!parse_or(out)) return false;
+      ++nesting_;
+      const bool ok = parse_or(out);
+      --nesting_;
+      if (!ok) return false;
       skip_spaces();
       if (at_end()) return fail("unterminated parenthesis", paren);
       if (peek() != ')') return fail_unexpected();
@@ -638,6 +664,7 @@ class Parser {
 
   std::string_view text_;
   std::size_t pos_ = 0;
+  int nesting_ = 0;  // '(' and '!' open around the current position inside a filter
   std::optional<Error> error_;
 };
 
@@ -817,7 +844,8 @@ void apply(const Selector& sel, const json::value& node, const json::value& root
         };
         const std::int64_t begin = clamp(sel.start.value_or(0));
         const std::int64_t end = clamp(sel.end.value_or(size));
-        for (std::int64_t i = begin; i < end; i += sel.step) {
+        // Stop before stepping past the end: a step near INT64_MAX must not overflow i.
+        for (std::int64_t i = begin; i<end; i = end - i> sel.step ? i + sel.step : end) {
           out.push_back(&(*arr)[static_cast<std::size_t>(i)]);
         }
       }
@@ -835,29 +863,32 @@ void apply(const Selector& sel, const json::value& node, const json::value& root
   }
 }
 
-template <class F>
-void for_each_child(const json::value& node, F&& f) {
-  if (const json::object* obj = node.if_object()) {
-    for (const auto& member : *obj) f(member.value());
-  } else if (const json::array* arr = node.if_array()) {
-    for (const json::value& element : *arr) f(element);
-  }
-}
-
 // "..": apply the selector to `node`, then to each descendant, depth first in document order.
 // A filter instead tests every descendant once (otherwise objects inside arrays would be seen
-// twice: as an element and as an object).
+// twice: as an element and as an object). An explicit stack instead of recursion: documents
+// built at run time (ResultPath into ResultPath, loop after loop) can nest arbitrarily deep.
 void apply_descendant(const Selector& sel, const json::value& node, const json::value& root,
                       Nodes& out) {
-  if (sel.kind == SelectorKind::kFilter) {
-    for_each_child(node, [&](const json::value& child) {
-      if (matches(sel.filter, child, root)) out.push_back(&child);
-      apply_descendant(sel, child, root, out);
-    });
-    return;
+  const bool filter = sel.kind == SelectorKind::kFilter;
+  std::vector<const json::value*> pending{&node};
+  std::vector<const json::value*> children;
+  while (!pending.empty()) {
+    const json::value* current = pending.back();
+    pending.pop_back();
+    if (filter) {
+      if (current != &node && matches(sel.filter, *current, root)) out.push_back(current);
+    } else {
+      apply(sel, *current, root, out);
+    }
+    children.clear();
+    if (const json::object* obj = current->if_object()) {
+      for (const auto& member : *obj) children.push_back(&member.value());
+    } else if (const json::array* arr = current->if_array()) {
+      for (const json::value& element : *arr) children.push_back(&element);
+    }
+    // Reversed onto the stack so the first child is visited next: document order.
+    pending.insert(pending.end(), children.rbegin(), children.rend());
   }
-  apply(sel, node, root, out);
-  for_each_child(node, [&](const json::value& child) { apply_descendant(sel, child, root, out); });
 }
 
 std::string_view kind_name(const json::value& v) {

@@ -13,6 +13,12 @@
 
 namespace settled::jsonpath {
 
+// Bounds that keep compiling and evaluating any text within a small, fixed stack: a path longer
+// than kMaxPathLength bytes, or a filter whose parentheses and '!' nest deeper than
+// kMaxFilterNesting, is refused. Real ASL paths are a few dozen bytes and nest two or three deep.
+inline constexpr std::size_t kMaxPathLength = 4096;
+inline constexpr int kMaxFilterNesting = 32;
+
 namespace detail {
 struct Compiled;
 }  // namespace detail
@@ -49,7 +55,8 @@ class Path {
 // support == != < <= > >= against numbers, 'string' / "string", true, false, null and other
 // paths, combined with &&, ||, ! and parentheses), and the same with a "$$" root.
 // Fails with kInvalidDefinition and a message naming the offending position, e.g.
-// "invalid JSONPath '$.a[': unterminated bracket at position 3".
+// "invalid JSONPath '$.a[': unterminated bracket at position 3"; a text over the limits above is
+// refused the same way (quoting only its start).
 Result<Path> compile(std::string_view text);
 
 // Selects from `root` (the input, or the context object for a "$$" path).

@@ -62,6 +62,9 @@ std::optional<std::int64_t> rounded_integer(const json::value& v) {
 // "1.0E7", "1.0E-4" -- the shortest digits that read back to the same double.
 std::string java_double_text(double d) {
   if (d == 0) return std::signbit(d) ? "-0.0" : "0.0";
+  // Boost.JSON reads a literal like 1e400 as infinity; to_chars would write "inf" (no exponent).
+  if (std::isnan(d)) return "NaN";
+  if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
   char buf[64];
   const double a = std::fabs(d);
   if (a >= 1e-3 && a < 1e7) {

@@ -10,6 +10,7 @@
 #include "domain/asl/intrinsic_call.hpp"
 #include "domain/asl/intrinsic_functions.hpp"
 #include "domain/asl/intrinsics.hpp"
+#include "domain/asl/limits.hpp"
 
 #include <boost/json.hpp>
 
@@ -24,9 +25,15 @@ using intrinsic::Call;
 
 namespace {
 
-// Step Functions allows up to 10 nested intrinsic functions in a field; the limit also bounds
-// the parser's recursion.
-constexpr int kMaxDepth = 10;
+// The nesting limit also bounds the parser's (and the evaluator's) recursion.
+constexpr int kMaxDepth = kMaxIntrinsicNesting;
+
+// The call as quoted in errors: only its start when it is long.
+std::string quoted_excerpt(const std::string& text) {
+  constexpr std::size_t kShown = 64;
+  if (text.size() <= kShown) return "\"" + text + "\"";
+  return "\"" + text.substr(0, kShown) + "...\" (" + std::to_string(text.size()) + " bytes)";
+}
 
 std::string ordinal_arg(std::size_t index) {
   return "argument " + std::to_string(index + 1);
@@ -286,11 +293,16 @@ class Parser {
 }  // namespace
 
 Result<Intrinsic> Intrinsic::compile(const std::string& text, const std::string& where) {
+  if (text.size() > kMaxIntrinsicLength)
+    return Error{ErrorCode::kInvalidDefinition, where + ": invalid intrinsic function " +
+                                                    quoted_excerpt(text) +
+                                                    ": longer than the limit of " +
+                                                    std::to_string(kMaxIntrinsicLength) + " bytes"};
   Parser parser(text);
   auto call = parser.parse();
   if (!call)
-    return Error{ErrorCode::kInvalidDefinition,
-                 where + ": invalid intrinsic function \"" + text + "\": " + parser.error()};
+    return Error{ErrorCode::kInvalidDefinition, where + ": invalid intrinsic function " +
+                                                    quoted_excerpt(text) + ": " + parser.error()};
   Intrinsic out;
   out.text_ = text;
   out.where_ = where;

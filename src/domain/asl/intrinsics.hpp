@@ -22,7 +22,8 @@ class Intrinsic {
   // Parses `text`; `where` names the field in errors, e.g. "$.States['A'].Parameters['x.$']".
   // Refuses (kInvalidDefinition, "<where>: ...") bad syntax, unknown functions, a wrong number
   // of arguments, literal arguments of the wrong type, a States.Format template whose
-  // placeholders do not match its arguments, and nesting deeper than 10 calls.
+  // placeholders do not match its arguments, nesting deeper than kMaxIntrinsicNesting calls and
+  // texts over kMaxIntrinsicLength bytes (domain/asl/limits.hpp).
   static Result<Intrinsic> compile(const std::string& text, const std::string& where);
 
   // Evaluates the call. Path arguments ("$.x") read `input`, context paths ("$$.x") read

@@ -1,5 +1,7 @@
 #include "domain/asl/parser.hpp"
 
+#include "domain/asl/limits.hpp"
+#include "domain/json_size.hpp"
 #include "domain/time.hpp"
 
 #include <boost/json.hpp>
@@ -131,6 +133,23 @@ class Validator {
     }
   }
 
+  // A Parallel branch or Map item processor, one level deeper than the machine around it; null
+  // (with the problem recorded) past kMaxBranchNesting, which bounds this recursion.
+  std::shared_ptr<const StateMachine> nested_machine(const json::value& definition,
+                                                     const std::string& where,
+                                                     const std::string& name) {
+    if (branch_nesting_ >= kMaxBranchNesting) {
+      fail(where, "Parallel branches and Map item processors are nested more than " +
+                      std::to_string(kMaxBranchNesting) + " deep");
+      return nullptr;
+    }
+    ++branch_nesting_;
+    auto machine =
+        std::make_shared<const StateMachine>(parse_machine(definition, where, false, name));
+    --branch_nesting_;
+    return machine;
+  }
+
   void parse_branches(const json::object& obj, const std::string& where, State& state,
                       const std::string& name) {
     const json::value* v = obj.if_contains("Branches");
@@ -143,8 +162,8 @@ class Validator {
       const std::string w = where + ".Branches[" + std::to_string(i++) + "]";
       if (branch.is_object() && branch.as_object().contains("ProcessorConfig"))
         fail(w + ".ProcessorConfig", "unknown field");
-      state.branches.push_back(
-          std::make_shared<const StateMachine>(parse_machine(branch, w, false, name)));
+      if (auto machine = nested_machine(branch, w, name))
+        state.branches.push_back(std::move(machine));
     }
   }
 
@@ -178,8 +197,7 @@ class Validator {
           }
         }
       }
-      state.item_processor =
-          std::make_shared<const StateMachine>(parse_machine(*p, where + "." + field, false, name));
+      state.item_processor = nested_machine(*p, where + "." + field, name);
     }
     if (obj.contains("ItemsPath"))
       state.items_path = path_field(obj.at("ItemsPath"), where + ".ItemsPath", true, true);
@@ -448,8 +466,15 @@ class Validator {
     if (!ok) fail(where, rule);
   }
 
-  ChoiceRule parse_choice_rule(const json::value& v, const std::string& where, bool top_level) {
+  // `depth` is 1 for a rule in Choices[], 2 for a rule inside its And/Or/Not, and so on.
+  ChoiceRule parse_choice_rule(const json::value& v, const std::string& where, bool top_level,
+                               int depth) {
     ChoiceRule rule;
+    if (depth > kMaxChoiceRuleNesting) {
+      fail(where, "And, Or and Not rules are nested more than " +
+                      std::to_string(kMaxChoiceRuleNesting) + " deep");
+      return rule;
+    }
     if (!v.is_object()) {
       fail(where, "a choice rule must be an object");
       return rule;
@@ -475,11 +500,11 @@ class Validator {
         std::size_t i = 0;
         for (const auto& child : value.as_array())
           rule.children.push_back(
-              parse_choice_rule(child, w + "[" + std::to_string(i++) + "]", false));
+              parse_choice_rule(child, w + "[" + std::to_string(i++) + "]", false, depth + 1));
       } else if (k == "Not") {
         ++operators;
         rule.kind = ChoiceRule::Kind::kNot;
-        rule.children.push_back(parse_choice_rule(value, w, false));
+        rule.children.push_back(parse_choice_rule(value, w, false, depth + 1));
       } else {
         std::string base = k;
         bool is_path = false;
@@ -656,7 +681,7 @@ class Validator {
         std::size_t i = 0;
         for (const auto& c : choices->as_array())
           state.choices.push_back(
-              parse_choice_rule(c, where + ".Choices[" + std::to_string(i++) + "]", true));
+              parse_choice_rule(c, where + ".Choices[" + std::to_string(i++) + "]", true, 1));
       }
       state.default_next = optional_string(obj, where, "Default").value_or("");
     } else if (state.type == StateType::kWait) {
@@ -734,6 +759,7 @@ class Validator {
   }
 
   const ParseOptions& options_;
+  int branch_nesting_ = 0;  // branches and item processors open around the machine being parsed
   std::vector<std::string> errors_;
   std::set<std::string> all_names_;
 };
@@ -764,11 +790,20 @@ const char* state_type_name(StateType type) {
 
 Result<StateMachine> parse_state_machine(const json::value& definition, std::string name,
                                          const ParseOptions& options) {
+  if (serialized_size(definition, kMaxDefinitionBytes) > kMaxDefinitionBytes)
+    return Error{ErrorCode::kInvalidDefinition, "invalid definition: $: larger than the limit of " +
+                                                    std::to_string(kMaxDefinitionBytes) +
+                                                    " bytes as JSON text"};
   return Validator(options).run(definition, std::move(name));
 }
 
 Result<StateMachine> parse_state_machine_text(std::string_view text, std::string name,
                                               const ParseOptions& options) {
+  if (text.size() > kMaxDefinitionBytes)
+    return Error{ErrorCode::kInvalidDefinition,
+                 "invalid definition: $: " + std::to_string(text.size()) +
+                     " bytes, larger than the limit of " + std::to_string(kMaxDefinitionBytes) +
+                     " bytes"};
   boost::system::error_code ec;
   json::stream_parser parser;
   const std::size_t consumed = parser.write(text.data(), text.size(), ec);

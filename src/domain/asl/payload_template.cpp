@@ -1,5 +1,7 @@
 #include "domain/asl/payload_template.hpp"
 
+#include "domain/asl/limits.hpp"
+
 #include <boost/json.hpp>
 
 namespace settled::asl {
@@ -8,7 +10,7 @@ namespace json = boost::json;
 
 Result<PayloadTemplate> PayloadTemplate::compile(const json::value& source,
                                                  const std::string& where) {
-  auto node = compile_node(source, where);
+  auto node = compile_node(source, where, 1);
   if (!node) return node.error();
   PayloadTemplate t;
   t.root_ = std::move(*node);
@@ -16,8 +18,12 @@ Result<PayloadTemplate> PayloadTemplate::compile(const json::value& source,
 }
 
 Result<PayloadTemplate::Node> PayloadTemplate::compile_node(const json::value& source,
-                                                            const std::string& where) {
+                                                            const std::string& where, int depth) {
   Node node;
+  if ((source.is_object() || source.is_array()) && depth > kMaxTemplateNesting)
+    return Error{ErrorCode::kInvalidDefinition, where +
+                                                    ": objects and arrays are nested more than " +
+                                                    std::to_string(kMaxTemplateNesting) + " deep"};
   if (source.is_object()) {
     node.kind = Node::Kind::kObject;
     for (const auto& [key, value] : source.as_object()) {
@@ -45,7 +51,7 @@ Result<PayloadTemplate::Node> PayloadTemplate::compile_node(const json::value& s
         }
         node.fields.emplace_back(k.substr(0, k.size() - 2), std::move(leaf));
       } else {
-        auto child = compile_node(value, field_where);
+        auto child = compile_node(value, field_where, depth + 1);
         if (!child) return child.error();
         node.fields.emplace_back(k, std::move(*child));
       }
@@ -54,7 +60,7 @@ Result<PayloadTemplate::Node> PayloadTemplate::compile_node(const json::value& s
     node.kind = Node::Kind::kArray;
     std::size_t i = 0;
     for (const auto& item : source.as_array()) {
-      auto child = compile_node(item, where + "[" + std::to_string(i++) + "]");
+      auto child = compile_node(item, where + "[" + std::to_string(i++) + "]", depth + 1);
       if (!child) return child.error();
       node.items.push_back(std::move(*child));
     }

@@ -19,7 +19,9 @@ namespace settled::asl {
 
 class PayloadTemplate {
  public:
-  // Compiles `source`; `where` names it in errors, e.g. "$.States.Pay.Parameters".
+  // Compiles `source`; `where` names it in errors, e.g. "$.States.Pay.Parameters". Objects and
+  // arrays nested deeper than kMaxTemplateNesting (domain/asl/limits.hpp) are refused, which
+  // also bounds the recursion of render().
   static Result<PayloadTemplate> compile(const boost::json::value& source,
                                          const std::string& where);
 
@@ -40,7 +42,8 @@ class PayloadTemplate {
     std::vector<std::pair<std::string, Node>> fields;
     std::vector<Node> items;
   };
-  static Result<Node> compile_node(const boost::json::value& source, const std::string& where);
+  static Result<Node> compile_node(const boost::json::value& source, const std::string& where,
+                                   int depth);
   static Result<boost::json::value> render_node(const Node& node, const boost::json::value& input,
                                                 const boost::json::value& context,
                                                 RandomSource& random);
