@@ -13,6 +13,12 @@ packages=(
   systemd     # systemd-analyze, to verify the unit in the tests
 )
 
+# The differential corpus (tests/differential) runs its reference, the npm package
+# aws-local-stepfunctions, on node; Debian's node and npm, unless a node is already installed
+# (another node package usually ships its own npm, and Debian's npm would conflict with it).
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -171,6 +171,11 @@ class HttpApi {
       if (!get) return respond(method_not_allowed(req));
       return respond(list_intents(target.query));
     }
+    if (s.size() == 4 && s[0] == "v1" && s[1] == "simulator" && s[2] == "stripe" &&
+        s[3] == "requests") {
+      if (!get) return respond(method_not_allowed(req));
+      return respond(list_requests(target.query));
+    }
     respond(error_response(ErrorCode::kNotFound, "no route for " + req.method + " " + req.target));
   }
 
@@ -446,6 +451,22 @@ class HttpApi {
   }
 
   HttpResponse list_intents(const std::string& query) {
+    return list_simulator(query, [&](std::size_t limit) {
+      return adapters::list_payment_intents(*deps_.simulator_db, limit,
+                                            query_param(query, "starting_after"));
+    });
+  }
+
+  HttpResponse list_requests(const std::string& query) {
+    return list_simulator(query, [&](std::size_t limit) {
+      return adapters::list_requests(*deps_.simulator_db, limit,
+                                     query_param(query, "starting_after"),
+                                     query_param(query, "idempotency_key"));
+    });
+  }
+
+  template <typename List>
+  HttpResponse list_simulator(const std::string& query, List list) {
     if (!deps_.simulator_db)
       return error_response(ErrorCode::kNotFound,
                             "the Stripe simulator is not enabled (Stripe keys are configured)");
@@ -458,8 +479,7 @@ class HttpApi {
         return error_response(ErrorCode::kInvalidRequest, "limit must be a number");
       }
     }
-    return json_response(200, adapters::list_payment_intents(*deps_.simulator_db, limit,
-                                                             query_param(query, "starting_after")));
+    return json_response(200, list(limit));
   }
 
   HttpApiDeps deps_;

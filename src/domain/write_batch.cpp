@@ -46,6 +46,8 @@ const char* table_name(Table table) {
       return "event_waiters";
     case Table::kEventIds:
       return "event_ids";
+    case Table::kStripeRequests:
+      return "stripe_requests";
   }
   return "meta";
 }

@@ -33,8 +33,10 @@ enum class Table : std::uint8_t {
   kEvents,        // type + '\0' + correlation key + '\0' + big-endian u64 seq -> event (JSON)
   kEventWaiters,  // same key layout -> waiter {token, executionId} (JSON)
   kEventIds,      // event id -> expiry millis: an event posted twice is taken once
+  // simulator: time-ordered request id -> every request received, refused ones included (JSON)
+  kStripeRequests,
 };
-inline constexpr std::size_t kTableCount = 21;
+inline constexpr std::size_t kTableCount = 22;
 
 const char* table_name(Table table);
 
