@@ -16,7 +16,7 @@ namespace json = boost::json;
 class PaymentWorkflow : public DaemonTest {};
 
 // Charges, counts a round, and charges again while round < 2: one state entered twice.
-constexpr const char* kChargeTwice = R"({
+constexpr const char* kChargeTwice = R"json({
   "StartAt": "Charge",
   "States": {
     "Charge": {
@@ -43,7 +43,7 @@ constexpr const char* kChargeTwice = R"({
   "Type" : "Succeed"
 }
 }
-})";
+})json";
 
 TEST_F(PaymentWorkflow, VisaPaymentSucceedsWithHistoryAndRecord) {
   auto res = start_payment("p-ok", "pm_card_visa");
