@@ -102,6 +102,7 @@ TEST_F(LedgerWorkflow, ConcurrentExecutionsSurviveAKill) {
   std::mutex mutex;
   std::vector<std::string> acknowledged;
   std::atomic<bool> killed{false};
+  std::atomic<bool> kill_sent{false};  // from here on a failed request is the kill's doing
   std::atomic<int> senders_running{kThreads};
   std::string sender_error;  // the first failure of a sender before the kill
   std::vector<std::thread> threads;
@@ -120,7 +121,7 @@ TEST_F(LedgerWorkflow, ConcurrentExecutionsSurviveAKill) {
           }
         } catch (const std::exception& e) {
           std::lock_guard<std::mutex> lock(mutex);
-          if (!killed && sender_error.empty()) sender_error = name + ": " + e.what();
+          if (!kill_sent && sender_error.empty()) sender_error = name + ": " + e.what();
           break;  // after the kill: the daemon is gone
         }
       }
@@ -137,6 +138,7 @@ TEST_F(LedgerWorkflow, ConcurrentExecutionsSurviveAKill) {
       [&] { return acked() >= kFlows / 3 || senders_running == 0 || !daemon_->running(); },
       std::chrono::seconds(120), std::chrono::milliseconds(1));
   const bool daemon_alive = daemon_->running();
+  kill_sent = true;
   daemon_->kill9();
   killed = true;
   for (auto& t : threads) t.join();
