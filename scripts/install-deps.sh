@@ -14,6 +14,12 @@ packages=(
   clang libfuzzer-14-dev libclang-rt-14-dev  # the fuzzers (tests/fuzz, scripts/run-fuzzers.sh)
 )
 
+# The differential corpus (tests/differential) runs its reference, the npm package
+# aws-local-stepfunctions, on node; Debian's node and npm, unless a node is already installed
+# (another node package usually ships its own npm, and Debian's npm would conflict with it).
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

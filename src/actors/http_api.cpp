@@ -14,7 +14,6 @@
 #include "domain/ledger/journal.hpp"
 #include "domain/resources/payment_validation.hpp"
 #include "domain/storage_keys.hpp"
-#include "domain/json_limits.hpp"
 
 #include <boost/json.hpp>
 
@@ -116,6 +115,11 @@ class HttpApi {
         s[3] == "payment_intents") {
       if (!get) return respond(method_not_allowed(req));
       return respond(list_intents(target));
+    }
+    if (s.size() == 4 && s[0] == "v1" && s[1] == "simulator" && s[2] == "stripe" &&
+        s[3] == "requests") {
+      if (!get) return respond(method_not_allowed(req));
+      return respond(list_requests(target));
     }
     respond(error_response(ErrorCode::kNotFound,
                            "no route for " + req.method + " " + req.parsed_target.path));
@@ -418,6 +422,22 @@ class HttpApi {
   }
 
   HttpResponse list_intents(const adapters::RequestTarget& target) {
+    return list_simulator(target, [&](std::size_t limit) {
+      return adapters::list_payment_intents(*deps_.simulator_db, limit,
+                                            target.query_param("starting_after").value_or(""));
+    });
+  }
+
+  HttpResponse list_requests(const adapters::RequestTarget& target) {
+    return list_simulator(target, [&](std::size_t limit) {
+      return adapters::list_requests(*deps_.simulator_db, limit,
+                                     target.query_param("starting_after").value_or(""),
+                                     target.query_param("idempotency_key").value_or(""));
+    });
+  }
+
+  template <typename List>
+  HttpResponse list_simulator(const adapters::RequestTarget& target, List list) {
     if (!deps_.simulator_db)
       return error_response(ErrorCode::kNotFound,
                             "the Stripe simulator is not enabled (Stripe keys are configured)");
@@ -430,9 +450,7 @@ class HttpApi {
       if (limit < 1 || limit > 100)
         return error_response(ErrorCode::kInvalidRequest, "limit must be an integer from 1 to 100");
     }
-    return json_response(
-        200, adapters::list_payment_intents(*deps_.simulator_db, limit,
-                                            target.query_param("starting_after").value_or("")));
+    return json_response(200, list(limit));
   }
 
   HttpApiDeps deps_;

@@ -21,9 +21,10 @@ struct SimulatorState {
   std::mt19937_64 rng{std::random_device{}()};
 
   // Time-ordered ids, so listing in key order lists oldest first.
-  std::string new_intent_id(EpochMillis now) {
+  std::string new_id(const char* prefix, EpochMillis now) {
     char buf[48];
-    std::snprintf(buf, sizeof buf, "pi_%012llx%06llx%06llx", static_cast<unsigned long long>(now),
+    std::snprintf(buf, sizeof buf, "%s%012llx%06llx%06llx", prefix,
+                  static_cast<unsigned long long>(now),
                   static_cast<unsigned long long>(++counter & 0xffffff),
                   static_cast<unsigned long long>(rng() & 0xffffff));
     return buf;
@@ -39,41 +40,46 @@ caf::behavior simulator_behavior(caf::stateful_actor<SimulatorState>* self,
         auto& st = self->state;
         auto promise = self->make_response_promise();
         const std::string key = attempt.idempotency_key;
+        // Every request is logged before it is answered, refused ones included: the log is
+        // what tests read to check that each retry of one attempt carried the same key.
+        WriteBatch writes;
+        TaskOutcome outcome;
+        bool holds_key = false;  // this request stores the key's first response
         if (st.in_flight.count(key)) {
           // Stripe answers a concurrent request with the same key with a conflict.
-          promise.deliver(TaskOutcome::failure(
+          outcome = TaskOutcome::failure(
               "Stripe.APIConnectionError",
-              R"({"type":"api_connection_error","message":"A request with this Idempotency-Key is still in progress"})"));
-          return;
+              R"({"type":"api_connection_error","message":"A request with this Idempotency-Key is still in progress"})");
+          adapters::log_request(writes, st.new_id("req_", attempt.now), attempt, outcome, false);
+        } else {
+          const int attempt_number = ++st.attempts[key];
+          const auto stored = st.db->get(Table::kStripeIdempotency, key);
+          auto decision = adapters::simulate_payment_intent_create(attempt, stored, attempt_number,
+                                                                   st.new_id("pi_", attempt.now));
+          outcome = std::move(decision.outcome);
+          writes = std::move(decision.writes);
+          holds_key = !writes.empty();
+          if (holds_key) st.in_flight.insert(key);
+          adapters::log_request(writes, st.new_id("req_", attempt.now), attempt, outcome,
+                                stored.has_value());
         }
-        const int attempt_number = ++st.attempts[key];
-        auto decision = adapters::simulate_payment_intent_create(
-            attempt, st.db->get(Table::kStripeIdempotency, key), attempt_number,
-            st.new_intent_id(attempt.now));
-        if (decision.writes.empty()) {
-          promise.deliver(std::move(decision.outcome));
-          return;
-        }
-        st.in_flight.insert(key);
-        self->request(st.store, caf::infinite, commit_atom::value, std::move(decision.writes))
+        auto release = [self, key, holds_key] {
+          if (holds_key) self->state.in_flight.erase(key);
+        };
+        auto store_failed = [release, promise]() mutable {
+          release();
+          promise.deliver(TaskOutcome::failure(
+              "Stripe.APIError", R"({"type":"api_error","message":"simulator store failed"})"));
+        };
+        self->request(st.store, caf::infinite, commit_atom::value, std::move(writes))
             .then(
-                [self, key, promise,
-                 outcome = std::move(decision.outcome)](StoreReply& reply) mutable {
-                  self->state.in_flight.erase(key);
-                  if (reply.ok) {
-                    promise.deliver(std::move(outcome));
-                  } else {
-                    promise.deliver(TaskOutcome::failure(
-                        "Stripe.APIError",
-                        R"({"type":"api_error","message":"simulator store failed"})"));
-                  }
+                [release, promise, store_failed,
+                 outcome = std::move(outcome)](StoreReply& reply) mutable {
+                  if (!reply.ok) return store_failed();
+                  release();
+                  promise.deliver(std::move(outcome));
                 },
-                [self, key, promise](caf::error&) mutable {
-                  self->state.in_flight.erase(key);
-                  promise.deliver(TaskOutcome::failure(
-                      "Stripe.APIError",
-                      R"({"type":"api_error","message":"simulator store failed"})"));
-                });
+                [store_failed](caf::error&) mutable { store_failed(); });
       },
   };
 }

@@ -220,6 +220,44 @@ SimulatorDecision simulate_payment_intent_create(const TaskAttempt& attempt,
   return decision;
 }
 
+void log_request(WriteBatch& writes, const std::string& request_id, const TaskAttempt& attempt,
+                 const TaskOutcome& outcome, bool replayed) {
+  json::object entry;
+  entry["id"] = request_id;
+  entry["object"] = "request";
+  entry["idempotency_key"] = attempt.idempotency_key;
+  entry["outcome"] = outcome.ok ? std::string("succeeded") : outcome.error;
+  entry["replayed"] = replayed;
+  entry["created"] = attempt.now;
+  writes.put(Table::kStripeRequests, request_id, json::serialize(entry));
+}
+
+json::object list_requests(const LmdbStore& store, std::size_t limit,
+                           const std::string& starting_after, const std::string& idempotency_key) {
+  json::array data;
+  bool has_more = false;
+  store.scan(
+      Table::kStripeRequests, "",
+      [&](std::string_view, std::string_view value) {
+        json::value entry = json::parse(value);
+        if (!idempotency_key.empty() && entry.at("idempotency_key") != idempotency_key.c_str())
+          return true;
+        if (limit != 0 && data.size() == limit) {
+          has_more = true;
+          return false;
+        }
+        data.push_back(std::move(entry));
+        return true;
+      },
+      starting_after);
+  json::object list;
+  list["object"] = "list";
+  list["url"] = "/v1/simulator/stripe/requests";
+  list["has_more"] = has_more;
+  list["data"] = std::move(data);
+  return list;
+}
+
 json::object list_payment_intents(const LmdbStore& store, std::size_t limit,
                                   const std::string& starting_after) {
   json::array data;

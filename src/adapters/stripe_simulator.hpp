@@ -39,6 +39,18 @@ SimulatorDecision simulate_payment_intent_create(const TaskAttempt& attempt,
                                                  const std::optional<std::string>& stored,
                                                  int attempt_number, const std::string& new_id);
 
+// Every request the simulator receives is logged, refused and replayed ones included, so tests
+// can assert the Idempotency-Key of each attempt rather than only what got stored.
+// `request_id` orders the log (time-ordered); `replayed`: answered from a stored response.
+void log_request(WriteBatch& writes, const std::string& request_id, const TaskAttempt& attempt,
+                 const TaskOutcome& outcome, bool replayed);
+
+// GET /v1/simulator/stripe/requests: the log, oldest first, optionally only one key's requests.
+// limit 0 = all.
+boost::json::object list_requests(const LmdbStore& store, std::size_t limit,
+                                  const std::string& starting_after,
+                                  const std::string& idempotency_key);
+
 // GET /v1/simulator/stripe/payment_intents: Stripe's list shape, oldest first. limit 0 = all.
 boost::json::object list_payment_intents(const LmdbStore& store, std::size_t limit,
                                          const std::string& starting_after);

@@ -48,6 +48,8 @@ const char* table_name(Table table) {
       return "event_ids";
     case Table::kClosedExecutions:
       return "closed_executions";
+    case Table::kStripeRequests:
+      return "stripe_requests";
   }
   return "meta";
 }

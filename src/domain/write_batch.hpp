@@ -36,8 +36,10 @@ enum class Table : std::uint8_t {
   // big-endian u64 stop millis + execution id -> "": closed top-level executions in the order
   // they closed, so retention expires the oldest without reading every record.
   kClosedExecutions,
+  // simulator: time-ordered request id -> every request received, refused ones included (JSON)
+  kStripeRequests,
 };
-inline constexpr std::size_t kTableCount = 22;
+inline constexpr std::size_t kTableCount = 23;
 
 const char* table_name(Table table);
 

@@ -1,6 +1,7 @@
 #include "adapters/http_server.hpp"
 
 #include "integration/http_client.hpp"
+#include "support/eventually.hpp"
 
 #include <gtest/gtest.h>
 #include <boost/asio/io_context.hpp>
@@ -49,16 +50,7 @@ std::string field(const boost::json::value& json, const char* key) {
   return std::string(member->as_string());
 }
 
-// Polls `condition` for up to two seconds.
-template <class Condition>
-bool eventually(Condition condition) {
-  const auto until = std::chrono::steady_clock::now() + 2s;
-  while (std::chrono::steady_clock::now() < until) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(5ms);
-  }
-  return condition();
-}
+using settled::testing::eventually;
 
 class HttpServerTest : public ::testing::Test {
  protected:
@@ -354,9 +346,11 @@ TEST_F(HttpServerTest, IdleConnectionsTimeOut) {
   start_echo(options);
   HttpClient http(server_->host(), server_->port());
   EXPECT_EQ(http.get("/").status, 200u);
+  const auto idle_since = std::chrono::steady_clock::now();
   EXPECT_EQ(server_->open_sessions(), 1u);
-  std::this_thread::sleep_for(1500ms);
-  EXPECT_EQ(server_->open_sessions(), 0u);
+  // Closed by the server once idle for the timeout: not before, and not much after.
+  ASSERT_TRUE(eventually([&] { return server_->open_sessions() == 0; }, 10s));
+  EXPECT_GE(std::chrono::steady_clock::now() - idle_since, 900ms);
   // The client notices the closed connection and reconnects.
   EXPECT_EQ(http.get("/").status, 200u);
 }

@@ -2,8 +2,20 @@
 # Differential test: runs every case in cases/ on settled (settled_asl_runner) and on the npm
 # package aws-local-stepfunctions, and compares them (compare.mjs). See docs/differential-testing.md.
 # Usage: run-differential.sh --runner PATH/settled_asl_runner --reference-dir DIR [--cases DIR]
-# Exit: 0 all agree; 1 a difference or a stale list entry; 77 the reference cannot be installed.
+# Exit: 0 all agree; 1 a difference or a stale list entry; 77 the reference cannot be installed
+# (skipped) — except under CI=true, where a corpus that cannot run is a failure (exit 1): CI
+# installs node and npm (scripts/install-deps.sh) and reaches the npm registry.
+# The summary line ("cases: N  PASS: ...") is also written to DIR/results/summary.txt.
 set -euo pipefail
+
+skip() {
+  if [ "${CI:-}" = "true" ]; then
+    echo "FAILED: $1 (under CI=true the differential corpus must run)" >&2
+    exit 1
+  fi
+  echo "SKIPPED: $1" >&2
+  exit 77
+}
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 runner=""
@@ -22,8 +34,7 @@ if [ -z "${runner}" ] || [ -z "${refdir}" ]; then
   exit 2
 fi
 if ! command -v node >/dev/null; then
-  echo "SKIPPED: node is not installed" >&2
-  exit 77
+  skip "node is not installed (scripts/install-deps.sh installs it)"
 fi
 
 # The pinned version, from reference/package.json.
@@ -38,8 +49,7 @@ if [ "${installed}" != "${want}" ]; then
   cp "${here}/reference/package.json" "${refdir}/package.json"
   if ! command -v npm >/dev/null ||
     ! npm install --prefix "${refdir}" --no-package-lock --no-audit --no-fund --loglevel=error; then
-    echo "SKIPPED: could not install aws-local-stepfunctions ${want} (no npm registry?)" >&2
-    exit 77
+    skip "could not install aws-local-stepfunctions ${want} (no npm, or no npm registry?)"
   fi
 fi
 
@@ -48,5 +58,12 @@ mkdir -p "${results}"
 "${runner}" --all "${cases}" >"${results}/settled.jsonl"
 node "${here}/reference/run_reference.mjs" --modules "${refdir}" --all "${cases}" \
   >"${results}/reference.jsonl"
+status=0
 node "${here}/compare.mjs" "${cases}" "${results}/settled.jsonl" "${results}/reference.jsonl" \
-  "${here}/known-differences.json" "${here}/pending.json"
+  "${here}/known-differences.json" "${here}/pending.json" >"${results}/compare.txt" || status=$?
+cat "${results}/compare.txt"
+grep '^cases: ' "${results}/compare.txt" >"${results}/summary.txt" || {
+  echo "FAILED: compare.mjs printed no summary" >&2
+  exit 1
+}
+exit "${status}"

@@ -30,8 +30,10 @@ class FakeStripeServer {
   using Clock = std::chrono::steady_clock;
   using Form = std::vector<std::pair<std::string, std::string>>;  // decoded, in order
 
+  // Every POST /v1/payment_intents received, refused ones (401, injected 429/500) included.
   struct Recorded {
     std::string idempotency_key;
+    unsigned status = 0;  // what it was answered; 0: not (yet) answered, or dropped
     std::string authorization;
     std::string stripe_version;
     std::string content_type;
@@ -205,11 +207,6 @@ class FakeStripeServer {
           error(404, "invalid_request_error", "resource_missing",
                 "Unrecognized request URL (" + request.method + ": " + request.target + ")"));
     }
-    if (request.authorization != "Bearer " + secret_key_) {
-      // Stripe's 401 carries type invalid_request_error; the status is what counts.
-      return responder(error(401, "invalid_request_error", "",
-                             "Invalid API Key provided: " + request.authorization.substr(0, 12)));
-    }
     Recorded record;
     record.idempotency_key = std::string(request.header("idempotency-key").value_or(""));
     record.authorization = request.authorization;
@@ -220,17 +217,26 @@ class FakeStripeServer {
     std::sort(params.begin(), params.end());
 
     std::unique_lock<std::mutex> lock(mutex_);
+    const std::size_t index = recorded_.size();
     recorded_.push_back(record);
     ++in_progress_;
     peak_in_progress_ = std::max(peak_in_progress_, in_progress_);
     cv_.notify_all();
-    auto answer = [this, responder](adapters::HttpResponse response) {
+    auto answer = [this, responder, index](adapters::HttpResponse response) {
       {
         std::lock_guard<std::mutex> l(mutex_);
         --in_progress_;
+        recorded_[index].status = response.status;
       }
       responder(std::move(response));
     };
+
+    if (record.authorization != "Bearer " + secret_key_) {
+      lock.unlock();
+      // Stripe's 401 carries type invalid_request_error; the status is what counts.
+      return answer(error(401, "invalid_request_error", "",
+                          "Invalid API Key provided: " + record.authorization.substr(0, 12)));
+    }
 
     if (fail_count_ > 0) {
       --fail_count_;

@@ -183,6 +183,8 @@ TEST_F(AdminCommands, RedriveResumesAFailedExecutionFromTheStateThatFailed) {
   auto failed = wait_final("charge:c-1");
   ASSERT_EQ(failed.at("status").as_string(), "FAILED");
   EXPECT_EQ(failed.at("error").as_string(), "Stripe.RateLimitError");
+  const std::string key = attempt_key("charge:c-1", "Charge");
+  EXPECT_EQ(stripe_keys_of("charge:c-1"), std::vector<std::string>{key});
 
   auto redriven = ctl_json({"executions", "redrive", "charge:c-1"});
   EXPECT_EQ(redriven.at("status").as_string(), "RUNNING");
@@ -196,6 +198,13 @@ TEST_F(AdminCommands, RedriveResumesAFailedExecutionFromTheStateThatFailed) {
   EXPECT_NE(std::find(redrive, types.end(), "TaskSucceeded"), types.end());
   EXPECT_EQ(types.back(), "ExecutionSucceeded");
   EXPECT_EQ(charges()["c-1"], 1);
+  // The redriven attempt is the attempt that failed: same key, not a new entry number.
+  EXPECT_EQ(stripe_keys_of("charge:c-1"), (std::vector<std::string>{key, key}));
+  EXPECT_EQ(attempt_key("charge:c-1", "Charge"), key);
+  const auto requests = stripe_requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[0].outcome, "Stripe.RateLimitError");
+  EXPECT_EQ(requests[1].outcome, "succeeded");
 
   auto twice = ctl({"executions", "redrive", "charge:c-1"});
   EXPECT_EQ(twice.code, 1);

@@ -7,6 +7,7 @@
 
 #include <cstring>
 
+#include <grp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -74,22 +75,20 @@ TEST_F(AdminSocket, AnswersStatusAndRefusesBadLinesWithErrorObjects) {
 namespace settled::testing {
 namespace {
 
-// A peer with another uid is refused by the SO_PEERCRED check itself: the socket file is
-// opened up (0666) so that the filesystem permission does not refuse it first.
-TEST_F(AdminSocket, RefusesAPeerWithAnotherUid) {
-  if (::geteuid() != 0) GTEST_SKIP() << "needs root to run a client as another uid";
-  for (const std::string& dir : {dir_.path(), dir_.path() + "/var"})
-    ASSERT_EQ(::chmod(dir.c_str(), 0711), 0);
-  ASSERT_EQ(::chmod(socket_path().c_str(), 0666), 0);
+// Sends one status request from a child process running as uid/gid 65534 (nobody/nogroup)
+// and returns the daemon's reply line. The socket file and its directories are opened up so that
+// the filesystem permission does not refuse the peer first: the SO_PEERCRED check decides.
+std::string status_as_nobody(const std::string& dir, const std::string& path) {
+  for (const std::string& d : {dir, dir + "/var"}) EXPECT_EQ(::chmod(d.c_str(), 0711), 0);
+  EXPECT_EQ(::chmod(path.c_str(), 0666), 0);
   int to_parent[2];
-  ASSERT_EQ(::pipe(to_parent), 0);
-  const std::string path = socket_path();
+  if (::pipe(to_parent) != 0) return "pipe failed";
   const pid_t child = ::fork();
-  ASSERT_GE(child, 0);
+  if (child < 0) return "fork failed";
   if (child == 0) {
     // Only async-signal-safe calls after fork() in a threaded process: raw syscalls, no heap.
     ::close(to_parent[0]);
-    if (::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(3);
+    if (::setgroups(0, nullptr) != 0 || ::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(3);
     const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
@@ -115,13 +114,68 @@ TEST_F(AdminSocket, RefusesAPeerWithAnotherUid) {
   ::close(to_parent[0]);
   int status = 0;
   ::waitpid(child, &status, 0);
-  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "child status " << status;
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "child status " << status;
+  return reply;
+}
+
+TEST_F(AdminSocket, RefusesAPeerWithAnotherUid) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to run a client as another uid";
+  const std::string reply = status_as_nobody(dir_.path(), socket_path());
   ASSERT_FALSE(reply.empty());
   const auto body = json::parse(reply).as_object();
   EXPECT_FALSE(body.at("ok").as_bool());
   EXPECT_EQ(body.at("error").at("error").as_string(), "Unauthorized");
   EXPECT_NE(std::string(body.at("error").at("message").as_string()).find("uid 65534"),
             std::string::npos);
+}
+
+// With admin-group=NAME, a process whose primary group is NAME is served.
+TEST_F(AdminSocket, AdminGroupMembersAreServed) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to run a client as another uid";
+  const group* nogroup = ::getgrgid(65534);
+  if (nogroup == nullptr) GTEST_SKIP() << "no group 65534 on this machine";
+  const std::string group_name = nogroup->gr_name;
+  client_.reset();
+  ASSERT_EQ(daemon_->terminate(), 0);
+  auto args = daemon_args();
+  args.push_back("--admin-group=" + group_name);
+  daemon_ = std::make_unique<DaemonProcess>(SETTLED_BINARY, args, dir_.path() + "/daemon.log");
+  port_ = daemon_->wait_ready();
+  client_ = std::make_unique<HttpClient>("127.0.0.1", port_);
+
+  struct stat st {};
+  ASSERT_EQ(::stat(socket_path().c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0660u);
+  const std::string reply = status_as_nobody(dir_.path(), socket_path());
+  ASSERT_FALSE(reply.empty());
+  const auto body = json::parse(reply).as_object();
+  EXPECT_TRUE(body.at("ok").as_bool()) << reply;
+  EXPECT_TRUE(body.at("result").as_object().contains("executions")) << reply;
+}
+
+// A request line over the 1 MiB limit gets one PayloadTooLarge reply, then the connection
+// closes; the daemon goes on serving others.
+TEST_F(AdminSocket, AnOverLongLineIsRefusedAndTheConnectionClosed) {
+  net::io_context io;
+  net::local::stream_protocol::socket socket(io);
+  socket.connect(net::local::stream_protocol::endpoint(socket_path()));
+  const std::string line((std::size_t{1} << 20) + 16, 'x');  // no newline within the limit
+  boost::system::error_code ec;
+  net::write(socket, net::buffer(line), ec);  // the daemon may close before reading it all
+  std::string buffer;
+  const auto n = net::read_until(socket, net::dynamic_buffer(buffer), '\n', ec);
+  ASSERT_GT(n, 0u) << ec.message();
+  const auto reply = json::parse(buffer.substr(0, n - 1)).as_object();
+  EXPECT_FALSE(reply.at("ok").as_bool());
+  EXPECT_EQ(reply.at("error").at("error").as_string(), "PayloadTooLarge");
+  buffer.erase(0, n);
+  char byte;
+  const auto more = socket.read_some(net::buffer(&byte, 1), ec);
+  EXPECT_EQ(more, 0u);
+  EXPECT_TRUE(ec == net::error::eof || ec == net::error::connection_reset) << ec.message();
+  auto after = exchange({R"({"id":1,"command":"ping"})"});
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_TRUE(after[0].at("ok").as_bool());
 }
 
 }  // namespace

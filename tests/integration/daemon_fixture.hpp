@@ -104,6 +104,59 @@ class DaemonTest : public ::testing::Test {
     }
   }
 
+  // One request the Stripe simulator received (GET /v1/simulator/stripe/requests), refused
+  // and replayed ones included.
+  struct StripeRequest {
+    std::string idempotency_key;
+    std::string outcome;  // "succeeded" or the error name the caller saw
+    bool replayed = false;
+  };
+
+  std::vector<StripeRequest> stripe_requests() {
+    std::vector<StripeRequest> out;
+    std::string after;
+    for (;;) {
+      auto res = client_->get("/v1/simulator/stripe/requests?limit=100" +
+                              (after.empty() ? "" : "&starting_after=" + after));
+      EXPECT_EQ(res.status, 200u) << res.body;
+      if (res.status != 200) return out;
+      const auto page = res.json();
+      for (const auto& r : page.at("data").as_array()) {
+        out.push_back({std::string(r.at("idempotency_key").as_string()),
+                       std::string(r.at("outcome").as_string()), r.at("replayed").as_bool()});
+        after = std::string(r.at("id").as_string());
+      }
+      if (!page.at("has_more").as_bool() || page.at("data").as_array().empty()) return out;
+    }
+  }
+
+  // The keys of the requests whose key belongs to `execution_id`, in the order received.
+  std::vector<std::string> stripe_keys_of(const std::string& execution_id) {
+    std::vector<std::string> keys;
+    for (const auto& r : stripe_requests()) {
+      if (r.idempotency_key.rfind(execution_id + "/", 0) == 0) keys.push_back(r.idempotency_key);
+    }
+    return keys;
+  }
+
+  // The documented Idempotency-Key of the task attempt that the `nth` (from 0) StateEntered
+  // event of `state` began: <executionId>/<stateName>/<that event's id>. Read from the history
+  // a client sees, so a key derived any other way (a counter, a restart, a redrive) differs.
+  std::string attempt_key(const std::string& execution_id, const std::string& state,
+                          std::size_t nth = 0) {
+    std::size_t seen = 0;
+    for (const auto& e : history(execution_id)) {
+      const auto& o = e.as_object();
+      if (!o.contains("stateEnteredEventDetails")) continue;
+      if (o.at("stateEnteredEventDetails").at("name") != state.c_str()) continue;
+      if (seen++ == nth)
+        return execution_id + "/" + state + "/" +
+               std::to_string(o.at("id").to_number<std::int64_t>());
+    }
+    ADD_FAILURE() << execution_id << " never entered " << state << " (entry " << nth << ")";
+    return {};
+  }
+
   static std::vector<std::string> event_types(const boost::json::array& events) {
     std::vector<std::string> types;
     for (const auto& e : events) types.emplace_back(e.at("type").as_string());

@@ -132,7 +132,12 @@ class DaemonProcess {
   // SIGTERM, then wait. Returns the exit code, 128 + the signal if a signal ended it, or -1
   // if it had to be SIGKILLed at the deadline.
   int terminate(std::chrono::seconds deadline = std::chrono::seconds(30)) {
-    if (running()) ::kill(pid_, SIGTERM);
+    return stop_with(SIGTERM, deadline);
+  }
+
+  // Sends `signal` (SIGTERM, SIGINT, ...), then waits as terminate() does.
+  int stop_with(int signal, std::chrono::seconds deadline = std::chrono::seconds(30)) {
+    if (running()) ::kill(pid_, signal);
     const int status = wait_exit(deadline);
     if (status == kStillRunning) {
       kill9();

@@ -3,7 +3,9 @@
 // each event is taken once (also when posted twice with the same id); waits time out; waits
 // and kept events survive kill -9.
 
+#include "domain/time.hpp"
 #include "integration/ops_fixture.hpp"
+#include "support/eventually.hpp"
 
 #include <thread>
 
@@ -30,6 +32,22 @@ class Events : public OpsTest {
   void add_workflows() override {
     write_workflow("shipment", shipment(60));
     write_workflow("shipment-short", shipment(2));
+    // A Parallel state whose one branch waits a second for the event, retried on the timeout.
+    write_workflow("retry-parallel", R"({"StartAt": "Both", "States": {
+      "Both": {"Type": "Parallel", "End": true,
+        "Branches": [{"StartAt": "Await", "States": {
+          "Await": {"Type": "Task", "Resource": "settled:events.waitFor",
+            "Parameters": {"type": "payout.paid", "correlationKey.$": "$.payoutId",
+                           "timeoutSeconds": 1},
+            "End": true}}}],
+        "Retry": [{"ErrorEquals": ["States.Timeout"], "IntervalSeconds": 1, "BackoffRate": 1,
+                   "MaxAttempts": 10}]}}})");
+  }
+
+  int count_events(const std::string& id, const std::string& type) {
+    int n = 0;
+    for (const auto& event : history(id)) n += event.at("type") == type.c_str() ? 1 : 0;
+    return n;
   }
 
   HttpResult start(const std::string& machine, const std::string& name, const std::string& payout) {
@@ -160,6 +178,42 @@ TEST_F(Events, ADetailOverThePayloadLimitIsRefusedAndNotKept) {
                                                "id": "e-big", "detail": {}})");
   EXPECT_EQ(small.status, 202u) << small.body;
   EXPECT_EQ(small.json().at("stored"), true);
+}
+
+// Retry on a Parallel state runs its branches again: the first run times out waiting, the
+// event is posted once a retry has begun, and a later run takes it.
+TEST_F(Events, RetryOnAParallelStateRunsItsBranchesAgain) {
+  ASSERT_EQ(start("retry-parallel", "rp", "po_rp").status, 201u);
+  ASSERT_TRUE(
+      eventually([&] { return count_events("retry-parallel:rp", "ParallelStateStarted") >= 2; },
+                 std::chrono::seconds(30), std::chrono::milliseconds(20)))
+      << "the Parallel state was not retried";
+  const auto posted = post_event("po_rp", {{"n", 1}});
+  ASSERT_TRUE(posted.status == 200u || posted.status == 202u) << posted.body;
+  auto done = wait_final("retry-parallel:rp");
+  ASSERT_EQ(done.at("status"), "SUCCEEDED") << json::serialize(done);
+  EXPECT_EQ(done.at("output").at(0).at("detail").at("n"), 1);
+  EXPECT_GE(count_events("retry-parallel:rp", "ParallelStateFailed"), 1);
+  EXPECT_EQ(count_events("retry-parallel:rp", "ParallelStateSucceeded"), 1);
+}
+
+// A kept event lasts events-retention-seconds: a wait that begins after that does not get it.
+TEST_F(Events, AKeptEventExpiresAfterTheRetention) {
+  client_.reset();
+  ASSERT_EQ(daemon_->terminate(), 0);
+  start_with({"--events-retention-seconds=1"});
+  auto kept = post_event("po_old", {{"n", 1}});
+  ASSERT_EQ(kept.status, 202u) << kept.body;
+  const auto expires = parse_timestamp(std::string(kept.json().at("expiresAt").as_string()));
+  ASSERT_TRUE(expires);
+  // The scenario itself: the retention passes before anyone waits.
+  std::this_thread::sleep_until(
+      std::chrono::system_clock::time_point(std::chrono::milliseconds(*expires + 300)));
+  ASSERT_EQ(start("shipment-short", "late", "po_old").status, 201u);
+  auto done = wait_final("shipment-short:late", std::chrono::seconds(30));
+  ASSERT_EQ(done.at("status"), "SUCCEEDED") << json::serialize(done);
+  EXPECT_EQ(done.at("output").at("timeout").at("Error"), "States.Timeout")
+      << "an expired event was delivered: " << json::serialize(done);
 }
 
 }  // namespace

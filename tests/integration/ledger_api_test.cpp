@@ -2,6 +2,9 @@
 // error and nothing changed, idempotent replay, escrows, the journal, expiry (also of a hold
 // that fell due while the daemon was down), and settlectl reconcile.
 
+#include "adapters/lmdb_store.hpp"
+#include "domain/ledger/balance.hpp"
+#include "domain/ledger/keys.hpp"
 #include "integration/ledger_fixture.hpp"
 
 #include <thread>
@@ -455,6 +458,53 @@ TEST_F(LedgerApi, ReconcileMetricAndCommand) {
   EXPECT_NE(metrics.find(R"(settled_ledger_operations_total{op="deposit",outcome="ok"} 1)"),
             std::string::npos)
       << metrics;
+}
+
+}  // namespace
+}  // namespace settled::testing
+
+namespace settled::testing {
+namespace {
+
+// settlectl reconcile exits 3 and names the discrepancy when the stored ledger disagrees with
+// its journal (here: a balance row edited behind the daemon's back while it was stopped).
+class LedgerReconcile : public LedgerTest {};
+
+TEST_F(LedgerReconcile, ADiscrepancyMakesSettlectlReconcileExitThree) {
+  ASSERT_EQ(deposit("acct-r", 500, "dep-r").status, 201u);
+  reconcile_ok();
+  client_.reset();
+  ASSERT_EQ(daemon_->terminate(), 0);
+  {
+    auto db = adapters::LmdbStore::open({dir_.path() + "/var", std::size_t{1} << 30, true});
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    const std::string key = ledger::balance_key("acct-r", "USD");
+    auto stored = (*db)->get(Table::kLedgerAccounts, key);
+    ASSERT_TRUE(stored);
+    auto balance = ledger::balance_from_json(boost::json::parse(*stored));
+    ASSERT_TRUE(balance.ok());
+    balance->available += 1;  // one cent that no journal entry put there
+    WriteBatch edit;
+    edit.put(Table::kLedgerAccounts, key, boost::json::serialize(ledger::to_json(*balance)));
+    ASSERT_TRUE((*db)->commit({&edit}).ok());
+  }
+  start_with(extra_);
+  auto r = ctl({"reconcile"});
+  EXPECT_EQ(r.code, 3) << r.out << r.err;
+  EXPECT_NE((r.out + r.err).find("acct-r"), std::string::npos) << r.out << r.err;
+  auto json_run = ctl({"--json", "reconcile"});
+  EXPECT_EQ(json_run.code, 3) << json_run.out << json_run.err;
+  boost::system::error_code ec;
+  const auto report = boost::json::parse(json_run.out, ec);
+  ASSERT_FALSE(ec) << json_run.out << json_run.err;
+  const auto* list = report.is_object() ? report.as_object().if_contains("discrepancies") : nullptr;
+  ASSERT_TRUE(list && list->is_array()) << json_run.out;
+  bool named = false;
+  for (const auto& d : list->as_array()) {
+    const auto* account = d.as_object().if_contains("account");
+    named = named || (account && *account == "acct-r");
+  }
+  EXPECT_TRUE(named) << "no discrepancy names acct-r: " << json_run.out;
 }
 
 }  // namespace

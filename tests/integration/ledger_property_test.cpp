@@ -3,11 +3,17 @@
 // SIGKILLed in the middle, restarted, and the clients go on (first re-sending the operation
 // whose answer the kill swallowed, with its same key). Then: settlectl reconcile names no
 // discrepancy, and an independent fold of every account's journal, fetched over HTTP, equals
-// its balances to the cent; every acknowledged operation is in the journal exactly once.
+// its balances to the cent; every acknowledged operation is in the journal exactly once, with
+// the amounts the client sent; every operation that must be refused (a negative, zero,
+// fractional or out-of-range amount, an overflowing balance) was refused, whatever status it
+// got; and the money all accounts hold is what the clients deposited and minted, counted from
+// what they sent and saw acknowledged, not from the daemon's journal.
 
 #include "integration/ledger_fixture.hpp"
+#include "support/eventually.hpp"
 
 #include <atomic>
+#include <limits>
 #include <mutex>
 #include <random>
 #include <set>
@@ -23,10 +29,17 @@ constexpr int kAccounts = 8;
 constexpr std::size_t kAckedBeforeKill = 600;
 constexpr int kOpsAfterRestart = 250;
 
+// An account that starts (before the traffic) this close to the int64 limit in kFullCurrency:
+// any further deposit into it overflows and must be refused.
+const std::string kFullAccount = "acct-full";
+const std::string kFullCurrency = "JPY";
+constexpr std::int64_t kFullBalance = std::numeric_limits<std::int64_t>::max() - 5;
+
 struct Sent {
   std::string key;
   std::string operation;
   json::object parameters;
+  std::string must_refuse;  // why it must be refused; empty: may succeed
 };
 
 struct Shared {
@@ -34,6 +47,7 @@ struct Shared {
   std::vector<std::string> escrows;            // every escrow id a hold was sent for
   std::map<std::string, Sent> acked;           // key -> what was acknowledged (2xx)
   std::set<std::string> sent_keys;             // every key sent, answered or not
+  std::set<std::string> refused_keys;          // keys of operations that must be refused
   std::map<std::string, std::int64_t> expiry;  // escrow id -> expiresAt of holds sent with one
   std::vector<std::string> problems;           // unexpected answers
 };
@@ -123,16 +137,70 @@ class Client {
                       {"kind", "random"}};
       if (pick(0, 4) != 0) s.parameters["from"] = account();
     } else {
-      s.operation = "deposit";  // malformed: must be refused, changing nothing
-      s.parameters = {{"account", account()}, {"amount", -pick(1, 10)}, {"currency", "USD"}};
+      malformed(s);
     }
     return s;
+  }
+
+  // An operation the ledger must refuse whatever state it is in, changing nothing.
+  void malformed(Sent& s) {
+    json::object deposit{{"account", account()}, {"currency", "USD"}};
+    json::object transfer{
+        {"from", account()}, {"to", "acct-x"}, {"currency", "USD"}, {"kind", "random"}};
+    switch (pick(0, 6)) {
+      case 0:
+        s.operation = "deposit";
+        s.parameters = deposit;
+        s.parameters["amount"] = -pick(1, 10);
+        s.must_refuse = "a negative deposit";
+        break;
+      case 1:
+        s.operation = "deposit";
+        s.parameters = deposit;
+        s.parameters["amount"] = 0;
+        s.must_refuse = "a zero deposit";
+        break;
+      case 2:
+        s.operation = "deposit";
+        s.parameters = deposit;
+        s.parameters["amount"] = 10.5;
+        s.must_refuse = "a fractional amount";
+        break;
+      case 3:
+        s.operation = "deposit";
+        s.parameters = deposit;
+        s.parameters["amount"] = std::numeric_limits<std::uint64_t>::max();
+        s.must_refuse = "an amount beyond int64";
+        break;
+      case 4:
+        s.operation = "deposit";
+        s.parameters = {
+            {"account", kFullAccount}, {"amount", pick(6, 5000)}, {"currency", kFullCurrency}};
+        s.must_refuse = "a deposit that overflows the balance";
+        break;
+      case 5:
+        s.operation = "transfer";
+        s.parameters = transfer;
+        s.parameters["amount"] = -pick(1, 10);
+        s.must_refuse = "a negative transfer";
+        break;
+      default:
+        s.operation = "hold";
+        s.parameters = {{"escrowId", "esc-" + s.key},
+                        {"payer", "acct-0"},
+                        {"payee", "acct-1"},
+                        {"amount", 0},
+                        {"currency", "USD"}};
+        s.must_refuse = "a zero hold";
+        break;
+    }
   }
 
   bool send(HttpClient& client, const Sent& s) {
     {
       std::lock_guard<std::mutex> lock(shared_.mutex);
       shared_.sent_keys.insert(s.key);
+      if (!s.must_refuse.empty()) shared_.refused_keys.insert(s.key);
     }
     HttpResult res;
     try {
@@ -145,17 +213,31 @@ class Client {
       return false;
     }
     std::lock_guard<std::mutex> lock(shared_.mutex);
-    if (res.status == 200 || res.status == 201) {
+    const std::string what = s.key + " " + s.operation + " " + json::serialize(s.parameters) +
+                             ": " + std::to_string(res.status) + " " + res.body;
+    const bool accepted = res.status >= 200 && res.status < 300;
+    if (!s.must_refuse.empty()) {
+      // Whatever the status: a 2xx, a 5xx or an error without the JSON shape is a failure.
+      if (res.status != 400 && res.status != 409 && res.status != 422)
+        shared_.problems.push_back("must refuse " + s.must_refuse + ", got " + what);
+      else if (!is_error_body(res.body))
+        shared_.problems.push_back("refusal without an error body: " + what);
+      return true;
+    }
+    if (accepted) {
       shared_.acked[s.key] = s;
       mine_.push_back(s);
     } else if (res.status != 400 && res.status != 404 && res.status != 409) {
-      shared_.problems.push_back(s.key + " " + s.operation + ": " + std::to_string(res.status) +
-                                 " " + res.body);
-    } else if (s.parameters.contains("amount") && s.parameters.at("amount").as_int64() < 0 &&
-               res.status != 400) {
-      shared_.problems.push_back(s.key + ": a negative amount got " + res.body);
+      shared_.problems.push_back("unexpected " + what);
     }
     return true;
+  }
+
+  static bool is_error_body(const std::string& body) {
+    boost::system::error_code ec;
+    const auto v = json::parse(body, ec);
+    return !ec && v.is_object() && v.as_object().contains("error") &&
+           v.as_object().contains("message");
   }
 
   int id_;
@@ -169,28 +251,43 @@ class Client {
 class LedgerProperty : public LedgerTest {};
 
 TEST_F(LedgerProperty, ConcurrentRandomOperationsWithAKillKeepEveryInvariant) {
+  ASSERT_EQ(deposit(kFullAccount, kFullBalance, "preload-full", kFullCurrency).status, 201u);
   Shared shared;
+  shared.acked["preload-full"] =
+      Sent{"preload-full", "deposit",
+           json::object{
+               {"account", kFullAccount}, {"amount", kFullBalance}, {"currency", kFullCurrency}},
+           ""};
   std::vector<std::unique_ptr<Client>> clients;
   for (int t = 0; t < kThreads; ++t) clients.push_back(std::make_unique<Client>(t, shared));
 
   // Phase 1: until enough are acknowledged, then SIGKILL in the middle of the traffic.
   std::atomic<bool> stop{false};
+  std::atomic<int> running{kThreads};
   std::vector<std::thread> threads;
   for (auto& c : clients)
-    threads.emplace_back([&, client = c.get()] { client->run(port_, stop, 1 << 30); });
-  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-  for (;;) {
-    {
-      std::lock_guard<std::mutex> lock(shared.mutex);
-      if (shared.acked.size() >= kAckedBeforeKill) break;
-    }
-    ASSERT_LT(std::chrono::steady_clock::now(), until) << "too slow to reach the kill point";
-    std::this_thread::yield();
-  }
+    threads.emplace_back([&, client = c.get()] {
+      client->run(port_, stop, 1 << 30);
+      --running;
+    });
+  const auto acked = [&] {
+    std::lock_guard<std::mutex> lock(shared.mutex);
+    return shared.acked.size();
+  };
+  // Until enough are acknowledged (polled, with a deadline); clients that all stopped, or a
+  // daemon that died, end the wait early and fail below.
+  const bool reached =
+      eventually([&] { return acked() >= kAckedBeforeKill || running == 0 || !daemon_->running(); },
+                 std::chrono::seconds(120), std::chrono::milliseconds(1));
+  const bool daemon_alive = daemon_->running();
   daemon_->kill9();
   stop = true;
   for (auto& t : threads) t.join();
   threads.clear();
+  ASSERT_TRUE(reached && acked() >= kAckedBeforeKill)
+      << acked() << " acknowledged before the kill point; daemon "
+      << (daemon_alive ? "alive" : "dead") << "\n"
+      << daemon_->output();
 
   // Phase 2: the same data again; each client re-sends what the kill cut off, then goes on.
   client_.reset();
@@ -221,11 +318,14 @@ TEST_F(LedgerProperty, ConcurrentRandomOperationsWithAKillKeepEveryInvariant) {
   const auto report = reconcile_ok();
   ASSERT_FALSE(report.empty());
 
-  // 2. An independent fold of each account's journal equals its balances, to the cent.
+  // 2. An independent fold of each account's journal equals its balances, to the cent; what
+  //    the accounts hold in all is summed from the balances the daemon reports.
   std::map<std::string, json::object> entries;  // id -> entry, over all accounts
-  std::map<std::string, std::int64_t> total_by_currency;
-  for (int a = 0; a < kAccounts; ++a) {
-    const std::string account = "acct-" + std::to_string(a);
+  std::map<std::string, std::int64_t> held_by_currency;
+  std::vector<std::string> accounts{kFullAccount};
+  for (int a = 0; a < kAccounts; ++a) accounts.push_back("acct-" + std::to_string(a));
+  accounts.push_back("acct-x");  // the target of the refused transfers: must stay empty
+  for (const auto& account : accounts) {
     std::map<std::string, std::array<std::int64_t, 3>> fold;
     std::set<std::string> seen;
     std::uint64_t sequence = 0;
@@ -246,35 +346,58 @@ TEST_F(LedgerProperty, ConcurrentRandomOperationsWithAKillKeepEveryInvariant) {
     ASSERT_EQ(res.status, 200u);
     const auto balances = res.json().at("balances").as_object();
     EXPECT_EQ(balances.size(), fold.size()) << account;
-    for (const auto& [currency, f] : fold) {
-      const auto& b = balances.at(currency);
-      EXPECT_EQ(b.at("available").as_int64(), f[0]) << account << " " << currency;
-      EXPECT_EQ(b.at("held").as_int64(), f[1]) << account << " " << currency;
-      EXPECT_EQ(b.at("frozen").as_int64(), f[2]) << account << " " << currency;
-      EXPECT_GE(f[0], 0) << account << " " << currency;
-      total_by_currency[currency] += f[0] + f[1] + f[2];
+    for (const auto& [currency, b] : balances) {
+      const auto f = fold[std::string(currency)];
+      const std::int64_t available = b.at("available").as_int64();
+      const std::int64_t held = b.at("held").as_int64();
+      const std::int64_t frozen = b.at("frozen").as_int64();
+      EXPECT_EQ(available, f[0]) << account << " " << currency;
+      EXPECT_EQ(held, f[1]) << account << " " << currency;
+      EXPECT_EQ(frozen, f[2]) << account << " " << currency;
+      EXPECT_GE(available, 0) << account << " " << currency;
+      EXPECT_GE(held, 0) << account << " " << currency;
+      EXPECT_GE(frozen, 0) << account << " " << currency;
+      held_by_currency[std::string(currency)] += available + held + frozen;
     }
   }
 
   // 3. Every acknowledged operation is in the journal (once: no account lists it twice, and
-  //    an id names one entry), as the operation that was sent; nothing else is.
+  //    an id names one entry), as the operation that was sent, moving the amount that was
+  //    sent; no operation that had to be refused is; nothing else is.
+  std::map<std::string, std::int64_t> came_in;  // from what the clients sent and saw acked
   for (const auto& [key, sent] : shared.acked) {
     auto it = entries.find(key);
     ASSERT_NE(it, entries.end()) << "acknowledged " << sent.operation << " " << key
                                  << " is not in the journal";
     EXPECT_EQ(it->second.at("op").as_string(), sent.operation) << key;
+    const auto& p = sent.parameters;
+    if (sent.operation != "deposit" && sent.operation != "transfer") continue;
+    const std::string currency(p.at("currency").as_string());
+    const std::int64_t amount = p.at("amount").as_int64();
+    // The legs of the entry credit `to`/`account` with the sent amount and debit `from`.
+    std::map<std::string, std::int64_t> moved;
+    for (const auto& l : it->second.at("legs").as_array()) {
+      EXPECT_EQ(l.at("currency").as_string(), currency) << key;
+      if (l.at("bucket") == "available")
+        moved[std::string(l.at("account").as_string())] += l.at("delta").as_int64();
+    }
+    const std::string credited(p.at(sent.operation == "deposit" ? "account" : "to").as_string());
+    EXPECT_EQ(moved[credited], amount) << key << " " << json::serialize(it->second);
+    if (p.contains("from")) {
+      EXPECT_EQ(moved[std::string(p.at("from").as_string())], -amount) << key;
+    } else {
+      came_in[currency] += amount;  // a deposit, or a transfer minted from outside
+    }
   }
-  std::map<std::string, std::int64_t> came_in;
+  for (const auto& key : shared.refused_keys)
+    EXPECT_EQ(entries.count(key), 0u) << "the refused operation " << key << " is in the journal";
   for (const auto& [id, e] : entries) {
-    EXPECT_TRUE(shared.sent_keys.count(id) || id.rfind("expire/", 0) == 0)
+    EXPECT_TRUE(shared.sent_keys.count(id) || id.rfind("expire/", 0) == 0 || id == "preload-full")
         << "journal entry " << id << " was never asked for";
-    const auto& params = e.at("params").as_object();
-    const bool minted = e.at("op") == "transfer" && !params.contains("from");
-    if (e.at("op") == "deposit" || minted)
-      came_in[std::string(params.at("currency").as_string())] += params.at("amount").as_int64();
   }
-  // 4. Money is conserved: what all accounts hold is what came in.
-  EXPECT_EQ(total_by_currency, came_in);
+  // 4. Money is conserved: what all accounts hold is what the clients put in.
+  EXPECT_EQ(held_by_currency, came_in);
+  EXPECT_GT(shared.refused_keys.size(), 0u) << "no operation that must be refused was sent";
   EXPECT_GT(shared.acked.size(), kAckedBeforeKill);
   RecordProperty("acknowledged", static_cast<int>(shared.acked.size()));
   RecordProperty("journalEntries", static_cast<int>(entries.size()));

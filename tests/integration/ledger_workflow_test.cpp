@@ -4,8 +4,11 @@
 // ledger reconciles.
 
 #include "integration/ledger_fixture.hpp"
+#include "support/eventually.hpp"
 
+#include <atomic>
 #include <cstdlib>
+#include <mutex>
 #include <thread>
 
 namespace settled::testing {
@@ -99,6 +102,9 @@ TEST_F(LedgerWorkflow, ConcurrentExecutionsSurviveAKill) {
   std::mutex mutex;
   std::vector<std::string> acknowledged;
   std::atomic<bool> killed{false};
+  std::atomic<bool> kill_sent{false};  // from here on a failed request is the kill's doing
+  std::atomic<int> senders_running{kThreads};
+  std::string sender_error;  // the first failure of a sender before the kill
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&] {
@@ -113,22 +119,34 @@ TEST_F(LedgerWorkflow, ConcurrentExecutionsSurviveAKill) {
             std::lock_guard<std::mutex> lock(mutex);
             acknowledged.push_back(name);
           }
-        } catch (const std::exception&) {
-          return;
+        } catch (const std::exception& e) {
+          std::lock_guard<std::mutex> lock(mutex);
+          if (!kill_sent && sender_error.empty()) sender_error = name + ": " + e.what();
+          break;  // after the kill: the daemon is gone
         }
       }
+      --senders_running;
     });
   }
-  for (;;) {
-    {
-      std::lock_guard<std::mutex> lock(mutex);
-      if (acknowledged.size() >= kFlows / 3) break;
-    }
-    std::this_thread::yield();
-  }
+  const auto acked = [&] {
+    std::lock_guard<std::mutex> lock(mutex);
+    return acknowledged.size();
+  };
+  // Kill once a third is acknowledged (polled, with a deadline); senders that all stopped,
+  // or a daemon that died, end the wait early and fail below with what happened.
+  const bool reached = eventually(
+      [&] { return acked() >= kFlows / 3 || senders_running == 0 || !daemon_->running(); },
+      std::chrono::seconds(120), std::chrono::milliseconds(1));
+  const bool daemon_alive = daemon_->running();
+  kill_sent = true;
   daemon_->kill9();
   killed = true;
   for (auto& t : threads) t.join();
+  ASSERT_TRUE(reached && acked() >= kFlows / 3)
+      << acked() << " acknowledged; daemon " << (daemon_alive ? "alive" : "dead")
+      << "; first sender failure: " << sender_error << "\n"
+      << daemon_->output();
+  EXPECT_EQ(sender_error, "") << "a sender failed before the kill";
   launch();
   for (const auto& name : acknowledged) {
     const auto final = wait_final("ledger-escrow:" + name);

@@ -36,11 +36,26 @@ TEST_F(LiveStripe, PaymentChargesThroughTheClientWithTheAttemptsKey) {
   EXPECT_EQ(stripe_.intents_created(), 1u);
   const auto recorded = stripe_.recorded();
   ASSERT_EQ(recorded.size(), 1u);
-  EXPECT_EQ(recorded[0].idempotency_key.rfind("payment:p-live/ProcessPayment/", 0), 0u);
+  EXPECT_EQ(recorded[0].idempotency_key, attempt_key("payment:p-live", "ProcessPayment"));
   EXPECT_EQ(recorded[0].authorization, "Bearer " + stripe_.secret_key());
   EXPECT_NE(recorded[0].body.find("metadata[paymentId]=p-live"), std::string::npos)
       << recorded[0].body;
   EXPECT_EQ(client_->get("/v1/simulator/stripe/payment_intents").status, 404u);
+}
+
+TEST_F(LiveStripe, RefusedRequestsAreRetriedWithTheAttemptsKey) {
+  stripe_.fail_next(2, 429);
+  ASSERT_EQ(start_payment("p-limited", "pm_card_visa").status, 201u);
+  const auto final = wait_final("payment:p-limited");
+  ASSERT_EQ(final.at("status").as_string(), "SUCCEEDED") << json::serialize(final);
+  const std::string key = attempt_key("payment:p-limited", "ProcessPayment");
+  const auto recorded = stripe_.recorded();
+  ASSERT_EQ(recorded.size(), 3u);
+  for (const auto& r : recorded) EXPECT_EQ(r.idempotency_key, key);
+  EXPECT_EQ(recorded[0].status, 429u);
+  EXPECT_EQ(recorded[1].status, 429u);
+  EXPECT_EQ(recorded[2].status, 200u);
+  EXPECT_EQ(stripe_.intents_created(), 1u);
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 #include "domain/time.hpp"
 #include "integration/daemon_fixture.hpp"
 
+#include <boost/beast/http/verb.hpp>
+
 #include <future>
 
 namespace settled::testing {
@@ -12,6 +14,36 @@ namespace {
 namespace json = boost::json;
 
 class PaymentWorkflow : public DaemonTest {};
+
+// Charges, counts a round, and charges again while round < 2: one state entered twice.
+constexpr const char* kChargeTwice = R"json({
+  "StartAt": "Charge",
+  "States": {
+    "Charge": {
+      "Type": "Task",
+      "Resource": "settled:stripe.paymentIntents.create",
+      "Parameters": {"amount.$": "$.amount", "currency": "usd", "payment_method": "pm_card_visa",
+                     "confirm": true, "metadata": {"paymentId.$": "$.paymentId"}},
+      "ResultPath": null,
+      "Next": "Count"
+    },
+    "Count": {
+      "Type": "Pass",
+      "Parameters": {"amount.$": "$.amount", "paymentId.$": "$.paymentId",
+                     "round.$": "States.MathAdd($.round, 1)"
+}
+, "Next" : "Again"
+}
+, "Again" : {
+  "Type" : "Choice",
+  "Choices" : [ {"Variable" : "$.round", "NumericLessThan" : 2, "Next" : "Charge"} ],
+  "Default" : "Done"
+},
+            "Done" : {
+  "Type" : "Succeed"
+}
+}
+})json";
 
 TEST_F(PaymentWorkflow, VisaPaymentSucceedsWithHistoryAndRecord) {
   auto res = start_payment("p-ok", "pm_card_visa");
@@ -125,7 +157,6 @@ TEST_F(PaymentWorkflow, TransientErrorsAreRetriedWithBackoffAndTheSameKey) {
   EXPECT_EQ(final.at("output").at("charge").at("retries").as_int64(), 2);
 
   std::vector<EpochMillis> scheduled;
-  std::set<std::string> keys;
   for (const auto& e : history("payment:p-flaky")) {
     if (e.at("type") == "TaskScheduled" &&
         e.at("taskScheduledEventDetails").at("resourceType") == "stripe")
@@ -135,10 +166,40 @@ TEST_F(PaymentWorkflow, TransientErrorsAreRetriedWithBackoffAndTheSameKey) {
   // IntervalSeconds 1, BackoffRate 2: the second retry waits about twice as long as the first.
   EXPECT_GE(scheduled[1] - scheduled[0], 1000);
   EXPECT_GE(scheduled[2] - scheduled[1], 2000);
+  // Three requests reached Stripe, all with the one key of the one attempt: two refused, one
+  // charged.
+  const std::string key = attempt_key("payment:p-flaky", "ProcessPayment");
+  const auto requests = stripe_requests();
+  ASSERT_EQ(requests.size(), 3u);
+  for (const auto& r : requests) EXPECT_EQ(r.idempotency_key, key);
+  EXPECT_EQ(requests[0].outcome, "Stripe.RateLimitError");
+  EXPECT_EQ(requests[1].outcome, "Stripe.RateLimitError");
+  EXPECT_EQ(requests[2].outcome, "succeeded");
   auto intents = client_->get("/v1/simulator/stripe/payment_intents").json().at("data").as_array();
   ASSERT_EQ(intents.size(), 1u);
-  EXPECT_EQ(intents[0].at("idempotency_key").as_string().find("payment:p-flaky/ProcessPayment/"),
-            0u);
+  EXPECT_EQ(intents[0].at("idempotency_key").as_string(), key);
+}
+
+TEST_F(PaymentWorkflow, EnteringAStateAgainIsANewAttemptWithItsOwnKey) {
+  auto put = client_->request(boost::beast::http::verb::put, "/v1/state-machines/charge-twice",
+                              kChargeTwice);
+  ASSERT_EQ(put.status, 201u) << put.body;
+  auto res = client_->post(
+      "/v1/executions",
+      json::serialize(json::object{
+          {"stateMachine", "charge-twice"},
+          {"name", "twice"},
+          {"input", json::object{{"amount", 700}, {"paymentId", "p-twice"}, {"round", 0}}}}));
+  ASSERT_EQ(res.status, 201u) << res.body;
+  const auto final = wait_final("charge-twice:twice");
+  ASSERT_EQ(final.at("status").as_string(), "SUCCEEDED") << json::serialize(final);
+
+  const std::string first = attempt_key("charge-twice:twice", "Charge", 0);
+  const std::string second = attempt_key("charge-twice:twice", "Charge", 1);
+  EXPECT_NE(first, second);
+  EXPECT_EQ(stripe_keys_of("charge-twice:twice"), (std::vector<std::string>{first, second}));
+  for (const auto& r : stripe_requests()) EXPECT_FALSE(r.replayed) << r.idempotency_key;
+  EXPECT_EQ(charges()["p-twice"], 2);  // two attempts, two charges: neither replayed the other
 }
 
 TEST_F(PaymentWorkflow, LostResponseIsRetriedAndChargedOnce) {
@@ -149,6 +210,15 @@ TEST_F(PaymentWorkflow, LostResponseIsRetriedAndChargedOnce) {
   EXPECT_EQ(charges()["p-timeout"], 1);
   EXPECT_EQ(
       client_->get("/v1/simulator/stripe/payment_intents").json().at("data").as_array().size(), 1u);
+  // The retry carried the lost attempt's key, so Stripe replayed the charge it had made.
+  const std::string key = attempt_key("payment:p-timeout", "ProcessPayment");
+  const auto requests = stripe_requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[0].idempotency_key, key);
+  EXPECT_EQ(requests[0].outcome, "Stripe.APIConnectionError");
+  EXPECT_EQ(requests[1].idempotency_key, key);
+  EXPECT_EQ(requests[1].outcome, "succeeded");
+  EXPECT_TRUE(requests[1].replayed);
 }
 
 TEST_F(PaymentWorkflow, FailureAfterLastRetryIsRecordedAndAlerted) {

@@ -3,14 +3,18 @@
 // tasks ... end the wait; TimeoutSeconds and HeartbeatSeconds end it with States.Timeout;
 // a token is single-use; a waiting execution survives kill -9.
 
+#include "domain/time.hpp"
 #include "integration/ops_fixture.hpp"
 
+#include <optional>
 #include <thread>
 
 namespace settled::testing {
 namespace {
 
 namespace json = boost::json;
+
+constexpr int kHeartbeatSeconds = 3;
 
 std::string approval(int timeout_seconds, int heartbeat_seconds) {
   json::object parameters{
@@ -42,7 +46,7 @@ class TaskCallbacks : public OpsTest {
   void add_workflows() override {
     write_workflow("approval", approval(60, 0));
     write_workflow("approval-short", approval(2, 0));
-    write_workflow("approval-beat", approval(60, 2));
+    write_workflow("approval-beat", approval(60, kHeartbeatSeconds));
   }
 
   // Starts an execution and returns the token its task handed out (read from the record the
@@ -140,22 +144,35 @@ TEST_F(TaskCallbacks, TimeoutSecondsEndsTheWaitWithStatesTimeout) {
 
 TEST_F(TaskCallbacks, HeartbeatsKeepTheTaskAliveAndTheirAbsenceTimesItOut) {
   const std::string token = start_and_get_token("approval-beat", "a4");
-  // Beats every second for four seconds (twice HeartbeatSeconds): still waiting afterwards.
+  // Beats every quarter second (one through settlectl) for more than two HeartbeatSeconds:
+  // each gap is far below the limit even on a loaded machine, so it must still be waiting.
+  auto first = ctl({"tasks", "heartbeat", token});
+  ASSERT_EQ(first.code, 0) << first.out << first.err;
   const auto started = std::chrono::steady_clock::now();
-  while (std::chrono::steady_clock::now() - started < std::chrono::seconds(4)) {
-    auto beat = ctl({"tasks", "heartbeat", token});
-    ASSERT_EQ(beat.code, 0) << beat.out << beat.err;
-    std::this_thread::sleep_for(std::chrono::seconds(1));
+  while (std::chrono::steady_clock::now() - started <
+         std::chrono::seconds(2 * kHeartbeatSeconds + 1)) {
+    auto beat = callback("heartbeat", {{"taskToken", token}});
+    ASSERT_EQ(beat.status, 200u) << beat.body;
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
   }
   EXPECT_EQ(client_->get("/v1/executions/approval-beat:a4").json().at("status"), "RUNNING");
+  EXPECT_EQ(event_counts("approval-beat:a4")["TaskTimedOut"], 0);
   ASSERT_EQ(callback("success", {{"taskToken", token}, {"output", {{"approved", 1}}}}).status,
             200u);
   EXPECT_EQ(wait_final("approval-beat:a4").at("output").at("decision").at("approved"), 1);
 
-  // And without heartbeats it times out after HeartbeatSeconds.
+  // And without heartbeats it times out after HeartbeatSeconds, not before.
   start_and_get_token("approval-beat", "a5");
-  auto silent = wait_final("approval-beat:a5", std::chrono::seconds(15));
+  auto silent = wait_final("approval-beat:a5", std::chrono::seconds(30));
   EXPECT_EQ(silent.at("output").at("timeout").at("Error"), "States.Timeout");
+  std::optional<EpochMillis> scheduled, timed_out;
+  for (const auto& e : history("approval-beat:a5")) {
+    const auto at = parse_timestamp(std::string(e.at("timestamp").as_string()));
+    if (e.at("type") == "TaskScheduled") scheduled = at;
+    if (e.at("type") == "TaskTimedOut") timed_out = at;
+  }
+  ASSERT_TRUE(scheduled && timed_out);
+  EXPECT_GE(*timed_out - *scheduled, kHeartbeatSeconds * 1000);
 }
 
 TEST_F(TaskCallbacks, AWaitingExecutionSurvivesKillNine) {

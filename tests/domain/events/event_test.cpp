@@ -1,6 +1,7 @@
 // Events: what POST /v1/events and settled:events.waitFor accept, and the key layout.
 
 #include "domain/events/event.hpp"
+#include "support/field_count.hpp"
 
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
@@ -25,6 +26,35 @@ TEST(EventParse, TakesTypeKeyDetailAndIdAndStampsTheTimes) {
   auto bare = parse_event(json::parse(R"({"type": "t", "correlationKey": "k"})"), 0, 1);
   ASSERT_TRUE(bare.ok());
   EXPECT_EQ(bare->detail, json::object{});
+}
+
+static_assert(testing::field_count<Event>() == 6,
+              "Event gained or lost a field: update its codec and StoredEventKeepsEveryField");
+
+TEST(EventRecord, StoredEventKeepsEveryField) {
+  Event e;
+  e.id = "evt_9";
+  e.type = "payout.paid";
+  e.correlation_key = "po_1";
+  e.detail = json::parse(R"({"a": [1, "x", null], "b": {"c": true}})");
+  e.received_at = 1'700'000'000'123;
+  e.expires_at = 1'700'000'900'456;
+  const std::string stored = json::serialize(e.to_json());
+  auto back = Event::from_json(json::parse(stored));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->id, e.id);
+  EXPECT_EQ(back->type, e.type);
+  EXPECT_EQ(back->correlation_key, e.correlation_key);
+  EXPECT_EQ(back->detail, e.detail);
+  EXPECT_EQ(back->received_at, e.received_at);
+  EXPECT_EQ(back->expires_at, e.expires_at);
+  EXPECT_EQ(json::serialize(back->to_json()), stored);
+  // Without the optional id.
+  e.id.clear();
+  back = Event::from_json(json::parse(json::serialize(e.to_json())));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->id, "");
+  EXPECT_EQ(back->to_json(), e.to_json());
 }
 
 TEST(EventParse, RefusesWhatIsNotAnEventNamingTheField) {

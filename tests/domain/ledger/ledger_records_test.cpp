@@ -3,12 +3,15 @@
 #include "domain/ledger/escrow.hpp"
 #include "domain/ledger/journal.hpp"
 #include "domain/ledger/ledger_error.hpp"
+#include "support/field_count.hpp"
 
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <functional>
 #include <limits>
+#include <vector>
 
 namespace settled::ledger {
 namespace {
@@ -120,6 +123,118 @@ TEST(LedgerRecords, JournalEntryRoundTrip) {
   bad = o;
   bad.erase("result");
   EXPECT_FALSE(journal_entry_from_json(bad).ok());
+}
+
+// A field added to a stored ledger record fails here until its codec, its operator== and the
+// fully-populated fixtures below carry it.
+static_assert(testing::field_count<AccountBalance>() == 7, "update the balance codec and tests");
+static_assert(testing::field_count<Escrow>() == 11, "update the escrow codec and tests");
+static_assert(testing::field_count<JournalLeg>() == 6, "update the journal leg codec and tests");
+static_assert(testing::field_count<JournalEntry>() == 7, "update the journal codec and tests");
+
+// Applies each one-field change in `changes` to `full` and checks that operator== sees it (so
+// that a round trip compared with == compares every field) and that the stored text of the
+// changed record decodes back to it.
+template <typename Record, typename Encode, typename Decode>
+void expect_every_field_counts(const Record& full, Encode encode, Decode decode,
+                               const std::vector<std::function<void(Record&)>>& changes) {
+  auto back = decode(through_text(encode(full)));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_TRUE(*back == full);
+  EXPECT_EQ(encode(*back), encode(full));
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    Record changed = full;
+    changes[i](changed);
+    EXPECT_FALSE(changed == full) << "operator== misses the field of change " << i;
+    auto decoded = decode(through_text(encode(changed)));
+    ASSERT_TRUE(decoded.ok()) << i << ": " << decoded.error().message;
+    EXPECT_TRUE(*decoded == changed) << "change " << i << " is lost by the codec";
+  }
+}
+
+TEST(LedgerRecords, EveryBalanceFieldIsStoredAndCompared) {
+  const AccountBalance full{"alice", "EUR", 1, 2, 3, 4, 5};
+  expect_every_field_counts<AccountBalance>(
+      full, [](const AccountBalance& b) { return to_json(b); },
+      [](const json::value& v) { return balance_from_json(v); },
+      {[](AccountBalance& b) { b.account = "bob"; }, [](AccountBalance& b) { b.currency = "USD"; },
+       [](AccountBalance& b) { b.available = 9; }, [](AccountBalance& b) { b.held = 9; },
+       [](AccountBalance& b) { b.frozen = 9; }, [](AccountBalance& b) { b.external_in = 9; },
+       [](AccountBalance& b) { b.external_out = 9; }});
+}
+
+TEST(LedgerRecords, EveryEscrowFieldIsStoredAndCompared) {
+  Escrow full;
+  full.id = "esc-1";
+  full.payer = "p";
+  full.payee = "q";
+  full.currency = "EUR";
+  full.amount = 1999;
+  full.status = EscrowStatus::kSplit;
+  full.expires_at = 1'767'225'600'123;
+  full.released = 1000;
+  full.returned = 999;
+  full.held_by = "x/Hold/1";
+  full.resolved_by = "x/Split/2";
+  expect_every_field_counts<Escrow>(
+      full, [](const Escrow& e) { return to_json(e); },
+      [](const json::value& v) { return escrow_from_json(v); },
+      {[](Escrow& e) { e.id = "esc-2"; }, [](Escrow& e) { e.payer = "r"; },
+       [](Escrow& e) { e.payee = "s"; }, [](Escrow& e) { e.currency = "USD"; },
+       [](Escrow& e) { e.amount = 7; }, [](Escrow& e) { e.status = EscrowStatus::kExpired; },
+       [](Escrow& e) { e.expires_at = 5; }, [](Escrow& e) { e.expires_at.reset(); },
+       [](Escrow& e) { e.released = 1; }, [](Escrow& e) { e.returned = 1; },
+       [](Escrow& e) { e.held_by = "y/Hold/1"; }, [](Escrow& e) { e.resolved_by = "y/Cancel/3"; }});
+}
+
+TEST(LedgerRecords, EveryJournalFieldIsStoredAndCompared) {
+  JournalEntry full;
+  full.id = "exec-1/Split/4";
+  full.op = LedgerOp::kSplit;
+  full.at = 1'700'000'000'123;
+  full.escrow_id = "esc";
+  full.params = json::parse(R"({"escrowId":"esc","payeeAmount":100})").as_object();
+  full.legs = {{"p", "USD", Bucket::kHeld, -300, 300, 0},
+               {"q", "USD", Bucket::kAvailable, 100, 0, 100}};
+  full.result = json::parse(R"({"escrowId":"esc","status":"SPLIT"})");
+  using Change = std::function<void(JournalEntry&)>;
+  std::vector<Change> changes{
+      [](JournalEntry& e) { e.id = "exec-2/Split/4"; },
+      [](JournalEntry& e) { e.op = LedgerOp::kRelease; },
+      [](JournalEntry& e) { e.at += 1; },
+      [](JournalEntry& e) { e.escrow_id = "other"; },
+      [](JournalEntry& e) { e.params["extra"] = 1; },
+      [](JournalEntry& e) { e.legs.pop_back(); },
+      [](JournalEntry& e) { e.result = json::parse(R"({"status":"RELEASED"})"); }};
+  // Each field of a leg, too.
+  for (std::size_t field = 0; field < 6; ++field) {
+    changes.push_back([field](JournalEntry& e) {
+      JournalLeg& l = e.legs[0];
+      switch (field) {
+        case 0:
+          l.account = "z";
+          break;
+        case 1:
+          l.currency = "EUR";
+          break;
+        case 2:
+          l.bucket = Bucket::kFrozen;
+          break;
+        case 3:
+          l.delta = -1;
+          break;
+        case 4:
+          l.before = 1;
+          break;
+        default:
+          l.after = 42;
+          break;
+      }
+    });
+  }
+  expect_every_field_counts<JournalEntry>(
+      full, [](const JournalEntry& e) { return to_json(e); },
+      [](const json::value& v) { return journal_entry_from_json(v); }, changes);
 }
 
 TEST(LedgerRecords, OpAndBucketNames) {
