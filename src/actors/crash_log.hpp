@@ -14,15 +14,20 @@
 
 namespace settled::actors {
 
+// What an exception that escaped a handler says about itself.
+inline std::string exception_cause(const std::exception_ptr& eptr) {
+  try {
+    std::rethrow_exception(eptr);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+  }
+  return "unknown exception";
+}
+
 inline auto log_crash(std::string actor) {
   return [actor = std::move(actor)](caf::scheduled_actor*, std::exception_ptr& eptr) -> caf::error {
-    std::string cause = "unknown exception";
-    try {
-      std::rethrow_exception(eptr);
-    } catch (const std::exception& e) {
-      cause = e.what();
-    } catch (...) {
-    }
+    std::string cause = exception_cause(eptr);
     adapters::log(adapters::LogLevel::kError, "actor.crashed",
                   {{"actor", actor}, {"cause", cause}});
     adapters::Metrics::instance().handler_failed(actor);

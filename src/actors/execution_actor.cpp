@@ -1,5 +1,6 @@
 #include "actors/execution_actor.hpp"
 
+#include "actors/crash_log.hpp"
 #include "actors/messages.hpp"
 #include "adapters/log.hpp"
 #include "adapters/metrics.hpp"
@@ -11,7 +12,6 @@
 #include "domain/resources/builtin.hpp"
 #include "domain/resources/records.hpp"
 #include "domain/storage_keys.hpp"
-#include "domain/json_limits.hpp"
 
 #include <boost/json.hpp>
 
@@ -1133,13 +1133,7 @@ caf::behavior execution_behavior(caf::event_based_actor* self, ExecutionSpawn sp
   // it reaches the supervisor as the DOWN reason, which quarantines the execution.
   self->set_exception_handler([id = spawn.record.id](caf::scheduled_actor*,
                                                      std::exception_ptr& eptr) -> caf::error {
-    std::string cause = "unknown exception";
-    try {
-      std::rethrow_exception(eptr);
-    } catch (const std::exception& e) {
-      cause = e.what();
-    } catch (...) {
-    }
+    std::string cause = exception_cause(eptr);
     adapters::log(LogLevel::kError, "execution.crashed", {{"executionId", id}, {"cause", cause}});
     return caf::make_error(caf::sec::runtime_error, std::move(cause));
   });

@@ -28,18 +28,20 @@ std::string waiting_workflow() {
 
 class Retention : public OpsTest {
  protected:
-  void SetUp() override {
-    std::filesystem::create_directories(workflows_dir());
-    for (const auto& entry :
-         std::filesystem::directory_iterator(std::string(SETTLED_SOURCE_DIR) + "/config/workflows"))
-      std::filesystem::copy_file(entry.path(),
-                                 workflows_dir() + "/" + entry.path().filename().string());
+  void add_workflows() override {
     std::ifstream in(std::string(SETTLED_SOURCE_DIR) +
                      "/tests/integration/workflows/fanout.asl.json");
     std::stringstream fanout;
     fanout << in.rdbuf();
     write_workflow("fanout", fanout.str());
     write_workflow("held", waiting_workflow());
+  }
+
+  // The fixture's daemon again, with `flags`.
+  void restart_with(std::vector<std::string> flags) {
+    client_.reset();
+    ASSERT_EQ(daemon_->terminate(), 0);
+    start_with(std::move(flags));
   }
 
   HttpResult start(const std::string& machine, const std::string& name, json::object input) {
@@ -75,7 +77,7 @@ class Retention : public OpsTest {
 };
 
 TEST_F(Retention, ClosedExecutionsHistoryAndBranchesExpireOpenOnesStay) {
-  start_with({"--execution-retention-seconds=1"});
+  restart_with({"--execution-retention-seconds=1"});
   run_a_payment_a_fanout_and_a_wait();
 
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
@@ -108,12 +110,10 @@ TEST_F(Retention, ClosedExecutionsHistoryAndBranchesExpireOpenOnesStay) {
 }
 
 TEST_F(Retention, ExecutionsClosedForLessThanTheRetentionStay) {
-  start_with({"--execution-retention-seconds=3600"});
+  restart_with({"--execution-retention-seconds=3600"});
   run_a_payment_a_fanout_and_a_wait();
   // A restart sweeps at once: nothing closed an hour ago yet, so nothing goes.
-  client_.reset();
-  ASSERT_EQ(daemon_->terminate(), 0);
-  start_with(extra_);
+  restart_with(extra_);
   EXPECT_EQ(client_->get("/v1/executions/payment:r-1").status, 200u);
   EXPECT_EQ(client_->get("/v1/executions/fanout:f-1").status, 200u);
   client_.reset();
