@@ -186,7 +186,7 @@ TEST(ExecutionRecord, FromJsonRefusesCorruptRecords) {
     v.as_object().erase("status");
     auto r = ExecutionRecord::from_json(v);
     ASSERT_FALSE(r.ok());
-    EXPECT_EQ(r.error().code, ErrorCode::kInternal);
+    EXPECT_EQ(r.error().code, ErrorCode::kRecordCorrupt);
   }
   {
     json::value v = good;

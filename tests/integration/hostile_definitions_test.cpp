@@ -45,7 +45,8 @@ class HostileDefinitions : public OpsTest {
     ASSERT_EQ(put("fine", fine).status, 201u);
     auto started = client_->post(
         "/v1/executions",
-        json::serialize(json::object{{"stateMachine", "fine"}, {"input", json::object{}}}));
+        json::serialize(json::object{
+            {"stateMachine", "fine"}, {"name", "after-" + name}, {"input", json::object{}}}));
     ASSERT_EQ(started.status, 201u) << started.body;
     auto done = wait_final(std::string(started.json().at("executionId").as_string()));
     EXPECT_EQ(done["status"], "SUCCEEDED") << json::serialize(done);
