@@ -85,14 +85,22 @@ void check_readiness(caf::event_based_actor* self, const ReadinessTargets& targe
           });
 }
 
+namespace {
+
+// A named behavior with its targets as a spawn argument: CAF 0.17 dereferences a null argument
+// tuple when a function actor is spawned with none (UBSan: reference binding to null).
+caf::behavior readiness_behavior(caf::event_based_actor* self, ReadinessTargets targets) {
+  return {
+      [self, targets](ready_atom, ReadinessCallback& done) {
+        check_readiness(self, targets, std::move(done));
+      },
+  };
+}
+
+}  // namespace
+
 caf::actor spawn_readiness(caf::actor_system& system, ReadinessTargets targets) {
-  return system.spawn([targets](caf::event_based_actor* self) -> caf::behavior {
-    return {
-        [self, targets](ready_atom, ReadinessCallback& done) {
-          check_readiness(self, targets, std::move(done));
-        },
-    };
-  });
+  return system.spawn(readiness_behavior, std::move(targets));
 }
 
 }  // namespace settled::actors

@@ -9,6 +9,7 @@
 
 #include <boost/json.hpp>
 
+#include <memory>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -32,10 +33,12 @@ struct Held {
   }
 };
 
+// The answer given at once, if any. Held responders are called after this returns, so the
+// responder owns what it writes into (ASan: a reference to a local would dangle).
 std::optional<HttpResponse> send(const HttpHandler& handler, HttpRequest req) {
-  std::optional<HttpResponse> answer;
-  handler(std::move(req), [&answer](HttpResponse response) { answer = std::move(response); });
-  return answer;
+  auto answer = std::make_shared<std::optional<HttpResponse>>();
+  handler(std::move(req), [answer](HttpResponse response) { *answer = std::move(response); });
+  return *answer;
 }
 
 TEST(Admission, PastTheBoundAWriteIsRefusedAt503WithRetryAfter) {
