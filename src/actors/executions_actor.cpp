@@ -7,9 +7,9 @@
 #include "adapters/metrics.hpp"
 #include "domain/execution_control.hpp"
 #include "domain/json_canonical.hpp"
+#include "domain/json_limits.hpp"
 #include "domain/resources/payment_validation.hpp"
 #include "domain/storage_keys.hpp"
-#include "domain/json_limits.hpp"
 
 #include <boost/json.hpp>
 
@@ -527,7 +527,11 @@ caf::behavior executions_behavior(Self* self, EnginePtr engine) {
     if (it == st.ids.end()) return;
     const std::string id = it->second;
     st.ids.erase(it);
-    st.running.erase(id);
+    // The DOWN of an earlier actor for the same id (a refused start, then a new start of the
+    // same name) must not touch the actor now running under it, nor its admission.
+    auto run = st.running.find(id);
+    const bool current = run != st.running.end() && run->second.address() == down.source;
+    if (current) st.running.erase(run);
     // A crash (an exception in the execution's own handlers), not a stop, a passivation or
     // our shutdown: set it aside rather than let a timer respawn it into the same crash. Its
     // record stays at its last durable transition; a restart retries it.
@@ -544,7 +548,7 @@ caf::behavior executions_behavior(Self* self, EnginePtr engine) {
     // A child that died before its first commit leaves its callers waiting. DOWN messages
     // overtake ordinary ones in CAF 0.17, so the child's own answer (a refusal, say) may still
     // be queued: look again from behind it.
-    if (st.admitting.count(id)) self->send(self, admission_check_atom::value, id);
+    if (current && st.admitting.count(id)) self->send(self, admission_check_atom::value, id);
     if (st.quitting && st.running.empty()) {
       for (auto& [pending, admission] : st.admitting) {
         StartResult result;
