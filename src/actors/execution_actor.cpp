@@ -615,6 +615,7 @@ class Execution {
     TaskAttempt attempt;
     attempt.resource = base_resource(task.resource);
     attempt.task_token = rec_.task_token;
+    handing_out_token_ = !rec_.task_token.empty();
     attempt.parameters = std::move(task.parameters);
     attempt.idempotency_key = rec_.idempotency_key();
     attempt.execution_id = rec_.id;
@@ -712,6 +713,14 @@ class Execution {
   }
 
   void task_done(const asl::State& state, TaskOutcome outcome, bool from_callback = false) {
+    if (!from_callback) {
+      // The hand-out is over: a callback that came early takes effect only if the state now
+      // waits; otherwise it is answered here (unanswered, its sender would wait forever).
+      handing_out_token_ = false;
+      const bool waits =
+          outcome.ok && (waits_for_task_token(state.resource) || outcome.awaits_callback);
+      if (!waits) reject_early_callbacks();
+    }
     adapters::Metrics::instance().task_attempt(
         state.resource, outcome.ok                               ? "succeeded"
                         : outcome.error == asl::errors::kTimeout ? "timed_out"
@@ -862,7 +871,8 @@ class Execution {
 
  public:
   void callback(TaskCallback& cb) {
-    if (rec_.phase == Phase::kTask && !cb.token.empty() && cb.token == rec_.task_token) {
+    if (handing_out_token_ && rec_.phase == Phase::kTask && !cb.token.empty() &&
+        cb.token == rec_.task_token) {
       // The token went out (an events waiter, a remote call) before our wait was recorded.
       early_callbacks_.push_back(std::move(cb));
       return;
@@ -1121,6 +1131,10 @@ class Execution {
   int commits_in_flight_ = 0;
   int commit_failures_ = 0;  // in a row; sets the backoff before the next try
   bool begun_ = false;
+  // From dispatching a task that holds the token until its outcome: a callback with the token
+  // in this window waits in early_callbacks_. After a timeout or a callback the state is back
+  // in kTask with the same token, and a late callback must be refused, not held forever.
+  bool handing_out_token_ = false;
   std::vector<TaskCallback> early_callbacks_;
   std::vector<std::function<void()>> deferred_;
   mutable std::optional<ExecutionRecord> root_;  // for a branch's context object
