@@ -38,6 +38,10 @@ struct Waiter {
 struct Kept {
   std::uint64_t sequence = 0;
   EpochMillis expires_at = 0;
+  // Its row's commit is done. Until then it cannot be taken: a taker would read no row and
+  // drop it, and the row written a moment later would be lost to memory (seen as a Parallel's
+  // retried wait that never got its event).
+  bool durable = true;
 };
 
 // A delivery's answer, back on the events actor.
@@ -149,6 +153,8 @@ std::optional<std::pair<Kept, events::Event>> take_kept(Self* self, const Key& k
   const EpochMillis now = st.engine->now();
   std::optional<std::pair<Kept, events::Event>> taken;
   while (!taken && !queue.empty()) {
+    // Kept rows commit in order: one not yet durable is taken once it is (see keep()).
+    if (!queue.front().durable) break;
     const Kept front = queue.front();
     queue.pop_front();
     if (front.expires_at <= now) continue;  // its row goes with the next sweep
@@ -156,6 +162,18 @@ std::optional<std::pair<Kept, events::Event>> take_kept(Self* self, const Key& k
   }
   if (queue.empty()) st.kept.erase(it);
   return taken;
+}
+
+// Hands the first kept event of `key` to a free waiter, if there is one.
+void offer_kept(Self* self, const Key& key) {
+  auto& st = self->state;
+  auto it = st.waiters.find(key);
+  if (it == st.waiters.end()) return;
+  bool any_free = false;
+  for (const auto& w : it->second) any_free = any_free || !w.busy;
+  if (!any_free) return;
+  if (auto taken = take_kept(self, key))
+    deliver_or_keep(self, key, std::move(taken->second), nullptr, taken->first.sequence);
 }
 
 void keep(Self* self, const Key& key, events::Event event, StartCallback reply) {
@@ -166,11 +184,18 @@ void keep(Self* self, const Key& key, events::Event event, StartCallback reply) 
             json::serialize(event.to_json()));
   if (!event.id.empty()) batch.put(Table::kEventIds, event.id, std::to_string(event.expires_at));
   const EpochMillis expires = event.expires_at;
-  st.kept[key].push_back(Kept{sequence, expires});
+  st.kept[key].push_back(Kept{sequence, expires, false});
   commit(self, std::move(batch), [self, key, sequence, id = event.id, reply, expires](bool ok) {
     auto& state = self->state;
     state.pending_ids.erase(id);
-    if (!ok) {
+    if (ok) {
+      if (auto it = state.kept.find(key); it != state.kept.end()) {
+        for (auto& k : it->second)
+          if (k.sequence == sequence) k.durable = true;
+      }
+      // A waiter may have become free while the row was being written.
+      offer_kept(self, key);
+    } else {
       // Not stored: forget it, so that the sender's retry is not taken for a duplicate.
       if (auto it = state.kept.find(key); it != state.kept.end()) {
         auto& queue = it->second;
@@ -318,8 +343,7 @@ void registered(Self* self, const Key& key, std::uint64_t sequence, bool ok) {
     w->busy = false;
     break;
   }
-  if (auto taken = take_kept(self, key))
-    deliver_or_keep(self, key, std::move(taken->second), nullptr, taken->first.sequence);
+  offer_kept(self, key);
 }
 
 // Expired kept events (from the index in memory) and expired ids (a scan of their table: ids

@@ -7,7 +7,9 @@
 #include "integration/ops_fixture.hpp"
 #include "support/eventually.hpp"
 
+#include <iostream>
 #include <thread>
+#include <vector>
 
 namespace settled::testing {
 namespace {
@@ -32,6 +34,12 @@ class Events : public OpsTest {
   void add_workflows() override {
     write_workflow("shipment", shipment(60));
     write_workflow("shipment-short", shipment(2));
+    // No Catch: the timeout ends the execution (FAILED) with the waiting state's token.
+    write_workflow("expiring", R"({"StartAt": "Await", "States": {
+      "Await": {"Type": "Task", "Resource": "settled:events.waitFor",
+        "Parameters": {"type": "payout.paid", "correlationKey.$": "$.payoutId",
+                       "timeoutSeconds": 1},
+        "End": true}}})");
     // A Parallel state whose one branch waits a second for the event, retried on the timeout.
     write_workflow("retry-parallel", R"({"StartAt": "Both", "States": {
       "Both": {"Type": "Parallel", "End": true,
@@ -181,9 +189,10 @@ TEST_F(Events, ADetailOverThePayloadLimitIsRefusedAndNotKept) {
 }
 
 // Retry on a Parallel state runs its branches again: the first run times out waiting, the
-// event is posted once a retry has begun, and a later run takes it. (An event that reached a
-// branch whose wait had just timed out used to be held by that dead branch, unanswered, and
-// lost: about one run in seven under ASan.)
+// event is posted once a retry has begun, and a later run takes it. (It failed about one run
+// in seven under ASan: the event, refused by the timed-out branch's stale waiter, was kept
+// while the new branch's waiter registered, and that waiter took it before its row was written
+// — see AnEventKeptWhileItsWaitBeginsIsTaken.)
 TEST_F(Events, RetryOnAParallelStateRunsItsBranchesAgain) {
   ASSERT_EQ(start("retry-parallel", "rp", "po_rp").status, 201u);
   ASSERT_TRUE(
@@ -197,6 +206,105 @@ TEST_F(Events, RetryOnAParallelStateRunsItsBranchesAgain) {
   EXPECT_EQ(done.at("output").at(0).at("detail").at("n"), 1);
   EXPECT_GE(count_events("retry-parallel:rp", "ParallelStateFailed"), 1);
   EXPECT_EQ(count_events("retry-parallel:rp", "ParallelStateSucceeded"), 1);
+}
+
+// Waits beginning while their events are being kept, many at once: each event reaches its
+// execution exactly once. A wait whose registration finished while its event's row was still
+// being written used to read no row and drop the event from memory (the POST had said 202).
+TEST_F(Events, AnEventKeptWhileItsWaitBeginsIsTaken) {
+  constexpr int kExecutions = 40;
+  std::vector<std::thread> clients;
+  std::vector<unsigned> started(kExecutions, 0);
+  std::vector<unsigned> posted(kExecutions, 0);
+  for (int i = 0; i < kExecutions; ++i) {
+    clients.emplace_back([this, i, &started, &posted] {
+      HttpClient client("127.0.0.1", port_);
+      const std::string key = "po_race_" + std::to_string(i);
+      const auto event = json::serialize(
+          json::object{{"type", "payout.paid"}, {"correlationKey", key}, {"detail", {{"n", i}}}});
+      const auto start_body = json::serialize(json::object{{"stateMachine", "shipment"},
+                                                           {"name", "race" + std::to_string(i)},
+                                                           {"input", {{"payoutId", key}}}});
+      // A client sends again after an overload answer (503/429), as Retry-After asks.
+      const auto send = [&client](const char* target, const std::string& body) {
+        unsigned status = 0;
+        for (int tries = 0; tries < 100; ++tries) {
+          status = client.post(target, body).status;
+          if (status != 503u && status != 429u) break;
+          std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        return status;
+      };
+      // Half post first, half start first: both orders race the other's commit.
+      if (i % 2) posted[i] = send("/v1/events", event);
+      started[i] = send("/v1/executions", start_body);
+      if (!(i % 2)) posted[i] = send("/v1/events", event);
+    });
+  }
+  for (auto& client : clients) client.join();
+  for (int i = 0; i < kExecutions; ++i) {
+    const std::string id = "shipment:race" + std::to_string(i);
+    ASSERT_EQ(started[i], 201u) << id;
+    ASSERT_TRUE(posted[i] == 200u || posted[i] == 202u) << id << " event: " << posted[i];
+    auto done = wait_final(id, std::chrono::seconds(30));
+    ASSERT_EQ(done.at("status"), "SUCCEEDED") << id << ": " << json::serialize(done);
+    EXPECT_EQ(done.at("output").at("event").at("detail").at("n"), i)
+        << id << " did not get its event: " << json::serialize(done);
+  }
+}
+
+// Events posted around the moment their waits time out, many times over: each is either taken
+// (200, the execution succeeds with it) or kept for a later wait (202, the execution timed out),
+// and answered at once (a callback for a token whose wait is over is refused, not held).
+TEST_F(Events, AnEventAtTheMomentItsWaitTimesOutIsTakenOrKeptNeverLost) {
+  constexpr int kExecutions = 40;
+  std::vector<std::thread> posters;
+  std::vector<unsigned> answers(kExecutions, 0);
+  std::vector<std::string> bodies(kExecutions);
+  for (int i = 0; i < kExecutions; ++i) {
+    const std::string key = "po_edge_" + std::to_string(i);
+    ASSERT_EQ(start("expiring", "edge" + std::to_string(i), key).status, 201u);
+    wait_until_waiting("expiring:edge" + std::to_string(i));
+    // The wait was recorded a moment ago and times out 1 s after that: post across the edge.
+    const auto at = std::chrono::steady_clock::now() + std::chrono::milliseconds(960 + i % 8 * 10);
+    posters.emplace_back([this, i, key, at, &answers, &bodies] {
+      HttpClient client("127.0.0.1", port_);
+      std::this_thread::sleep_until(at);  // the scenario's timing, not a wait for a result
+      auto posted = client.post(
+          "/v1/events",
+          json::serialize(json::object{
+              {"type", "payout.paid"}, {"correlationKey", key}, {"detail", {{"n", i}}}}));
+      answers[i] = posted.status;
+      bodies[i] = posted.body;
+    });
+  }
+  for (auto& poster : posters) poster.join();
+  int taken = 0;
+  int kept = 0;
+  for (int i = 0; i < kExecutions; ++i) {
+    const std::string id = "expiring:edge" + std::to_string(i);
+    auto done = wait_final(id);
+    if (answers[i] == 200u) {
+      ++taken;
+      ASSERT_EQ(done.at("status"), "SUCCEEDED") << id << ": " << json::serialize(done);
+      EXPECT_EQ(done.at("output").at("detail").at("n"), i) << id;
+    } else {
+      ASSERT_EQ(answers[i], 202u) << id << " got " << answers[i] << ": " << bodies[i];
+      ++kept;
+      EXPECT_EQ(done.at("status"), "FAILED") << id;
+      // Kept, not lost: the next wait on the key takes it at once.
+      ASSERT_EQ(
+          start("shipment", "again" + std::to_string(i), "po_edge_" + std::to_string(i)).status,
+          201u);
+      EXPECT_EQ(wait_final("shipment:again" + std::to_string(i))
+                    .at("output")
+                    .at("event")
+                    .at("detail")
+                    .at("n"),
+                i);
+    }
+  }
+  std::cout << "events at the edge: " << taken << " taken, " << kept << " kept\n";
 }
 
 // A kept event lasts events-retention-seconds: a wait that begins after that does not get it.
