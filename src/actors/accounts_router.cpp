@@ -424,16 +424,43 @@ caf::behavior router_behavior(Self* self, AccountsDeps deps) {
     if (!request) return deliver(replier, refusal_reply(request.error()));
     submit(self, std::move(*request), key, now, std::move(replier));
   };
+  // Each handler fails its one message on an exception (answering its caller); the router
+  // and every other account go on.
+  const auto guarded_start = [start](TaskAttempt& attempt, Replier replier) {
+    auto shared = std::make_shared<Replier>(std::move(replier));
+    survive(
+        "ledger", "operation",
+        {{"executionId", attempt.execution_id}, {"idempotencyKey", attempt.idempotency_key}},
+        [&] { start(attempt, *shared); },
+        [&](const std::string& cause) {
+          deliver(*shared,
+                  refusal_reply(LedgerError(LedgerErrc::kInternal, "the ledger failed: " + cause)));
+        });
+  };
+  const auto ignore = [](const std::string&) {};
   return {
-      [self, start](ledger_atom, TaskAttempt& attempt) {
-        start(attempt, Replier(self->make_response_promise()));
+      [self, guarded_start](ledger_atom, TaskAttempt& attempt) {
+        guarded_start(attempt, Replier(self->make_response_promise()));
       },
-      [start](ledger_atom, LedgerCall& call) {
-        start(call.attempt, Replier(std::move(call.reply)));
+      [guarded_start](ledger_atom, LedgerCall& call) {
+        guarded_start(call.attempt, Replier(std::move(call.reply)));
       },
-      [self](job_done_atom, std::vector<LedgerJobDone>& batch) { job_done(self, batch); },
-      [self](wake_atom) { wake(self); },
-      [self](sweep_atom) { sweep(self); },
+      [self, ignore](job_done_atom, std::vector<LedgerJobDone>& batch) {
+        survive(
+            "ledger", "job_done", {}, [&] { job_done(self, batch); }, ignore);
+      },
+      [self](wake_atom) {
+        // Expiries must not stop: a failed wake is tried again in a second.
+        survive(
+            "ledger", "wake", {}, [&] { wake(self); },
+            [self](const std::string&) {
+              self->delayed_send(self, std::chrono::seconds(1), wake_atom::value);
+            });
+      },
+      [self, ignore](sweep_atom) {
+        survive(
+            "ledger", "sweep", {}, [&] { sweep(self); }, ignore);
+      },
       [self](ledger_stats_atom) {
         auto& s = self->state;
         return LedgerStats{s.homes.size(), s.locks.running(), s.locks.waiting(), s.passivated,

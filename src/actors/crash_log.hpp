@@ -1,16 +1,20 @@
 #pragma once
-// A last line for the long-lived actors: CAF 0.17 ends an actor whose handler throws, whatever
-// its exception handler returns. Handlers therefore decode without throwing and guard their
-// work; this handler only makes sure that, should one still escape, the log says which actor
-// died of what (then /readyz and the systemd watchdog stop vouching for the daemon).
+// The long-lived actors' guards: CAF 0.17 ends an actor whose handler throws, whatever its
+// exception handler returns. Handlers therefore decode without throwing and run their work
+// under survive(), which fails that one message; log_crash() is the last line, making sure
+// that, should an exception still escape, the log says which actor died of what (then /readyz
+// and the systemd watchdog stop vouching for the daemon).
 
 #include "adapters/log.hpp"
 #include "adapters/metrics.hpp"
 
 #include <caf/all.hpp>
 
+#include <boost/json/object.hpp>
+
 #include <exception>
 #include <string>
+#include <utility>
 
 namespace settled::actors {
 
@@ -23,6 +27,30 @@ inline std::string exception_cause(const std::exception_ptr& eptr) {
   } catch (...) {
   }
   return "unknown exception";
+}
+
+// Runs one message's work for `actor`. An exception it throws (a bug, bad data that slipped past
+// a decode check) fails that message only: logged with `subject` (the execution id, the event's
+// key, ...), counted, and `failed` answers whoever waits. The actor itself never unwinds, so
+// everything else it serves goes on.
+template <class Work, class Failed>
+void survive(const char* actor, const char* handler, boost::json::object subject, Work&& work,
+             Failed&& failed) {
+  std::string cause;
+  try {
+    work();
+    return;
+  } catch (const std::exception& e) {
+    cause = e.what();
+  } catch (...) {
+    cause = "unknown exception";
+  }
+  subject["handler"] = handler;
+  subject["cause"] = cause;
+  adapters::log(adapters::LogLevel::kError, std::string(actor) + ".handler_failed",
+                std::move(subject));
+  adapters::Metrics::instance().handler_failed(actor);
+  failed(cause);
 }
 
 inline auto log_crash(std::string actor) {

@@ -372,7 +372,6 @@ void sweep(Self* self) {
     return true;
   });
   if (!batch.empty()) commit(self, std::move(batch), [](bool) {});
-  self->delayed_send(self, st.options.sweep_every, sweep_atom::value);
 }
 
 // Rebuilds the index of kept events and the waiters from LMDB, then matches any pair. Rows
@@ -438,19 +437,59 @@ caf::behavior events_behavior(Self* self, EnginePtr engine, caf::actor execution
   self->set_exception_handler(log_crash("events"));
   self->state.executions = std::move(executions);
   self->state.options = options;
-  load(self);
+  // A row that cannot be read is skipped inside load(); anything else fails the load, not
+  // the actor: the events are still in LMDB, and a restart reads them again.
+  survive(
+      "events", "load", {}, [&] { load(self); }, [](const std::string&) {});
   self->delayed_send(self, options.sweep_every, sweep_atom::value);
+  const auto subject = [](const std::string& type, const std::string& correlation_key) {
+    return json::object{{"type", type}, {"correlationKey", correlation_key}};
+  };
+  // Each handler fails its one message on an exception and answers whoever waits for it.
+  const auto internal = [](const std::string& cause) {
+    return StartReply{500,
+                      to_json(Error{ErrorCode::kInternal, "the events actor failed: " + cause})};
+  };
   return {
       [self](events_atom, const TaskAttempt& attempt) {
-        wait_for(self, attempt, self->make_response_promise());
+        auto rp = self->make_response_promise();
+        survive(
+            "events", "wait_for", {{"executionId", attempt.execution_id}},
+            [&] { wait_for(self, attempt, rp); },
+            [&](const std::string& cause) {
+              if (rp.pending()) rp.deliver(TaskOutcome::failure("States.Runtime", cause));
+            });
       },
-      [self](events_atom, EventPost& event) { post(self, event); },
-      [self](delivered_atom, Delivery& d) { delivered(self, d); },
-      [self](registered_atom, const std::string& type, const std::string& correlation_key,
-             std::uint64_t sequence, bool ok) {
-        registered(self, {type, correlation_key}, sequence, ok);
+      [self, subject, internal](events_atom, EventPost& event) {
+        auto reply = event.reply;
+        survive(
+            "events", "post", subject(event.event.type, event.event.correlation_key),
+            [&] { post(self, event); },
+            [&](const std::string& cause) {
+              if (reply) reply(internal(cause));
+            });
       },
-      [self](sweep_atom) { sweep(self); },
+      [self, subject](delivered_atom, Delivery& d) {
+        survive(
+            "events", "delivered", subject(d.key.first, d.key.second), [&] { delivered(self, d); },
+            [](const std::string&) {});
+      },
+      [self, subject](registered_atom, const std::string& type, const std::string& correlation_key,
+                      std::uint64_t sequence, bool ok) {
+        survive(
+            "events", "registered", subject(type, correlation_key),
+            [&] {
+              registered(self, {type, correlation_key}, sequence, ok);
+            },
+            [](const std::string&) {});
+      },
+      [self](sweep_atom) {
+        // The next sweep is due whatever happens to this one.
+        self->delayed_send(self, self->state.options.sweep_every, sweep_atom::value);
+        survive(
+            "events", "sweep", {}, [&] { sweep(self); }, [](const std::string&) {});
+      },
+      [](ping_atom) { return true; },
   };
 }
 

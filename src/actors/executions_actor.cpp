@@ -69,24 +69,12 @@ void quarantine(Self* self, const std::string& id, const std::string& reason,
       .then([](StoreReply&) {}, [](caf::error&) {});
 }
 
-// Runs one message's work. An exception it throws (a bug, bad data that slipped past a decode
-// check) fails that message only: logged, counted, and `failed` answers whoever waits. The
-// supervisor itself never unwinds, so every other execution goes on.
+// One message's work for the supervisor (crash_log.hpp): an exception fails that message, and
+// every other execution goes on.
 template <class Work, class Failed>
 void survive(const char* handler, const std::string& id, Work&& work, Failed&& failed) {
-  std::string cause;
-  try {
-    work();
-    return;
-  } catch (const std::exception& e) {
-    cause = e.what();
-  } catch (...) {
-    cause = "unknown exception";
-  }
-  adapters::log(adapters::LogLevel::kError, "executions.handler_failed",
-                {{"handler", handler}, {"executionId", id}, {"cause", cause}});
-  adapters::Metrics::instance().handler_failed("executions");
-  failed(cause);
+  actors::survive("executions", handler, json::object{{"executionId", id}},
+                  std::forward<Work>(work), std::forward<Failed>(failed));
 }
 
 template <class Work>
@@ -123,6 +111,14 @@ void start(Self* self, StartRequest& req) {
     if (st.paused) {
       req.reply(error_reply(503, ErrorCode::kIngestionPaused,
                             "ingestion is paused by the operator; running executions go on"));
+      return true;
+    }
+    if (st.running.size() >= st.engine->max_running_executions) {
+      adapters::Metrics::instance().http_refused("running_executions");
+      req.reply(error_reply(503, ErrorCode::kOverloaded,
+                            std::to_string(st.running.size()) +
+                                " executions are running (max-running-executions); nothing was "
+                                "started, try again after Retry-After"));
       return true;
     }
     return false;

@@ -31,7 +31,10 @@ using adapters::HttpResponse;
 namespace {
 
 HttpResponse json_response(unsigned status, const json::value& body) {
-  return HttpResponse{status, json::serialize(body), "application/json", {}};
+  HttpResponse response{status, json::serialize(body), "application/json", {}};
+  // Every "not now" (overload, a store that cannot write, draining) says when to come back.
+  if (status == 503 || status == 429) response.headers.emplace_back("Retry-After", "1");
+  return response;
 }
 
 HttpResponse error_response(ErrorCode code, std::string message) {

@@ -19,6 +19,8 @@ namespace settled::actors {
 
 using commit_atom = caf::atom_constant<caf::atom("commit")>;
 using flush_atom = caf::atom_constant<caf::atom("flush")>;
+// Readiness asks a long-lived actor to answer: it is alive and its mailbox moves.
+using ping_atom = caf::atom_constant<caf::atom("ping")>;
 using start_atom = caf::atom_constant<caf::atom("start")>;
 using started_atom = caf::atom_constant<caf::atom("started")>;
 using recover_atom = caf::atom_constant<caf::atom("recover")>;

@@ -18,7 +18,7 @@ constexpr const char* kHeartbeatKey = "readiness/heartbeat";
 
 struct Pending {
   ReadinessReport report;
-  int waiting = 3;
+  int waiting = 5;
   ReadinessCallback done;
   void answered() {
     if (--waiting == 0) done(std::move(report));
@@ -38,6 +38,8 @@ boost::json::object ReadinessReport::to_json() const {
   return boost::json::object{{"status", ready() ? "ready" : "not_ready"},
                              {"checks", boost::json::object{{"executions", check(executions)},
                                                             {"ledger", check(ledger)},
+                                                            {"events", check(events)},
+                                                            {"timers", check(timers)},
                                                             {"store", check(store)}}}};
 }
 
@@ -61,6 +63,18 @@ void check_readiness(caf::event_based_actor* self, const ReadinessTargets& targe
               pending->report.ledger = no_answer(err);
               pending->answered();
             });
+  const auto ping = [self, &targets, pending](const caf::actor& target,
+                                              std::string ReadinessReport::*why) {
+    if (!target) return pending->answered();
+    self->request(target, targets.timeout, ping_atom::value)
+        .then([pending](bool) { pending->answered(); },
+              [pending, why](caf::error& err) {
+                (pending->report.*why) = no_answer(err);
+                pending->answered();
+              });
+  };
+  ping(targets.events, &ReadinessReport::events);
+  ping(targets.timers, &ReadinessReport::timers);
   WriteBatch heartbeat;
   heartbeat.put(Table::kMeta, kHeartbeatKey, format_timestamp(system_now()));
   self->request(targets.store, targets.timeout, commit_atom::value, std::move(heartbeat))

@@ -1,8 +1,9 @@
 #pragma once
 // Readiness: can settled take work right now? One check round-trips the executions supervisor,
-// the ledger router and a durable store write (a heartbeat row in Table::kMeta, fsync'd), each
-// with a short timeout, in parallel. GET /readyz answers with it; the systemd watchdog runs the
-// same check (watchdog.hpp) with its own rule for what deserves a restart.
+// the ledger router, the events and timer actors (when set) and a durable store write (a
+// heartbeat row in Table::kMeta, fsync'd), each with a short timeout, in parallel. GET /readyz
+// answers with it; the systemd watchdog runs the same check (watchdog.hpp) with its own rule for
+// what deserves a restart.
 
 #include "adapters/lmdb_store.hpp"
 #include "domain/error.hpp"
@@ -31,6 +32,8 @@ struct ReadinessTargets {
   // disk: the store is also not ready with less than `min_free_bytes` left on its file system.
   std::shared_ptr<adapters::LmdbStore> db;
   std::uint64_t min_free_bytes = std::uint64_t{1} << 20;
+  caf::actor events;  // answer ping_atom; not checked when unset
+  caf::actor timers;
 };
 
 struct ReadinessReport {
@@ -38,14 +41,19 @@ struct ReadinessReport {
   std::string executions;
   std::string ledger;
   std::string store;
+  std::string events;
+  std::string timers;
   std::optional<Error> store_error;  // the store's own refusal, when it answered with one
-  bool ready() const { return executions.empty() && ledger.empty() && store.empty(); }
+  bool ready() const {
+    return executions.empty() && ledger.empty() && store.empty() && events.empty() &&
+           timers.empty();
+  }
   // {"status": "ready" | "not_ready", "checks": {"executions": "ok" | why, ...}}
   boost::json::object to_json() const;
 };
 using ReadinessCallback = std::function<void(ReadinessReport)>;
 
-// Runs the check from inside `self` (an actor); `done` runs in `self` once all three answered
+// Runs the check from inside `self` (an actor); `done` runs in `self` once all answered
 // or timed out.
 void check_readiness(caf::event_based_actor* self, const ReadinessTargets& targets,
                      ReadinessCallback done);

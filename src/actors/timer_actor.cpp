@@ -87,15 +87,36 @@ caf::behavior timer_behavior(Self* self, EnginePtr engine, caf::actor supervisor
   self->state.supervisor = std::move(supervisor);
   self->state.options = options;
   self->send(self, scan_atom::value);
+  // Each handler fails its one message on an exception; the scans and ticks go on.
+  const auto ignore = [](const std::string&) {};
   return {
-      [self](scan_atom) { scan(self); },
-      [self](tick_atom) { fire_due(self); },
-      [self](timer_atom, const std::string& key) {
-        auto& st = self->state;
-        if (due_of(key) >= st.horizon) return;  // the next scan reads it
-        st.due_soon.insert(key);
-        arm(self);
+      [self](scan_atom) {
+        survive(
+            "timers", "scan", {}, [&] { scan(self); },
+            [self](const std::string&) {
+              self->delayed_send(self, self->state.options.window / 2, scan_atom::value);
+            });
       },
+      [self](tick_atom) {
+        survive(
+            "timers", "tick", {}, [&] { fire_due(self); },
+            [self](const std::string&) {
+              self->state.armed_for = 0;
+              self->delayed_send(self, std::chrono::seconds(1), tick_atom::value);
+            });
+      },
+      [self, ignore](timer_atom, const std::string& key) {
+        survive(
+            "timers", "add", {{"timer", key}},
+            [&] {
+              auto& st = self->state;
+              if (due_of(key) >= st.horizon) return;  // the next scan reads it
+              st.due_soon.insert(key);
+              arm(self);
+            },
+            ignore);
+      },
+      [](ping_atom) { return true; },
   };
 }
 

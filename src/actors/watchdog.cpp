@@ -24,7 +24,9 @@ using Self = caf::stateful_actor<WatchdogState>;
 
 // Everything answered, and the store either wrote or is only full.
 bool deserves_to_live(const ReadinessReport& report) {
-  if (!report.executions.empty() || !report.ledger.empty()) return false;
+  if (!report.executions.empty() || !report.ledger.empty() || !report.events.empty() ||
+      !report.timers.empty())
+    return false;
   if (report.store.empty()) return true;
   return report.store_error && report.store_error->code == ErrorCode::kStoreFull;
 }

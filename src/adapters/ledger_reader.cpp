@@ -14,7 +14,7 @@ namespace {
 Error corrupt(Table table, std::string_view key, std::string_view why) {
   std::string printable;
   for (char c : key) printable.push_back(c == '\0' ? '/' : c);
-  return Error(ErrorCode::kInternal, std::string("corrupt row in ") + table_name(table) + " at " +
+  return Error(ErrorCode::kRecordCorrupt, std::string("corrupt row in ") + table_name(table) + " at " +
                                          printable + ": " + std::string(why));
 }
 

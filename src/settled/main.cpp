@@ -68,6 +68,7 @@ class SettledConfig : public caf::actor_system_config {
   std::size_t readiness_timeout_ms = 2000;
   // Overload: shed at the edge instead of queueing (docs/overload.md).
   std::size_t max_in_flight = 32;
+  std::size_t max_running_executions = 10000;
   std::size_t max_in_flight_per_client = 0;  // 0: max_in_flight / 2 with API keys, else none
   std::size_t max_connections = 1024;
   std::size_t max_connections_per_peer = 256;
@@ -110,9 +111,12 @@ class SettledConfig : public caf::actor_system_config {
         .add(ledger_passivate_seconds, "ledger-passivate-seconds",
              "seconds an idle account actor lives before it is passivated")
         .add(readiness_timeout_ms, "readiness-timeout-ms",
-             "how long /readyz waits for each of the supervisor, the ledger and a store write")
+             "how long /readyz waits for each of its round trips (supervisor, ledger, events, "
+             "timers, a store write)")
         .add(max_in_flight, "max-in-flight",
              "write requests admitted and not yet answered, all clients; past it 503 Overloaded")
+        .add(max_running_executions, "max-running-executions",
+             "execution actors in memory past which a new start gets 503 Overloaded")
         .add(max_in_flight_per_client, "max-in-flight-per-client",
              "the same for one API key (or peer address without keys); past it 429; 0: half "
              "of max-in-flight with api-key-hashes, no per-client bound without")
@@ -205,6 +209,7 @@ std::string validate_overload(const SettledConfig& cfg) {
   constexpr std::size_t kMany = 1000000;
   for (const auto& problem :
        {check_range("max-in-flight", cfg.max_in_flight, 1, kMany, "requests"),
+        check_range("max-running-executions", cfg.max_running_executions, 1, kMany, "executions"),
         check_range("max-in-flight-per-client", cfg.max_in_flight_per_client, 0, cfg.max_in_flight,
                     "requests (at most max-in-flight)"),
         check_range("max-connections", cfg.max_connections, 1, kMany, "connections"),
@@ -365,6 +370,7 @@ int main(int argc, char** argv) {
     engine->db = *db;
     engine->now = actors::system_now;
     engine->history_limit = static_cast<std::int64_t>(cfg.history_limit);
+    engine->max_running_executions = cfg.max_running_executions;
     engine->set_workflows(*workflows);  // unversioned, until the stored versions are read
     actors::AlertsOptions alerts_options;
     alerts_options.webhook_url = cfg.alert_webhook;
@@ -418,9 +424,15 @@ int main(int argc, char** argv) {
               });
     }
 
-    auto readiness =
-        actors::spawn_readiness(system, {executions, engine->ledger, engine->store,
-                                         std::chrono::milliseconds(cfg.readiness_timeout_ms), *db});
+    actors::ReadinessTargets readiness_targets;
+    readiness_targets.executions = executions;
+    readiness_targets.ledger = engine->ledger;
+    readiness_targets.store = engine->store;
+    readiness_targets.timeout = std::chrono::milliseconds(cfg.readiness_timeout_ms);
+    readiness_targets.db = *db;
+    readiness_targets.events = engine->events;
+    readiness_targets.timers = engine->timers;
+    auto readiness = actors::spawn_readiness(system, readiness_targets);
     adapters::ApiKeys keys(cfg.api_key_hashes);
     adapters::HttpServerOptions http_options;
     http_options.host = host;
@@ -441,10 +453,9 @@ int main(int argc, char** argv) {
     auto admitted_api = adapters::admit(
         std::make_shared<adapters::Admission>(admission_options),
         adapters::identify_clients(keys.enabled()),
-        actors::make_http_api({engine, executions, state_machines,
-                               live_stripe ? nullptr : *simulator_db,
-                               static_cast<std::int64_t>(cfg.events_retention_seconds) * 1000,
-                               readiness}));
+        actors::make_http_api(
+            {engine, executions, state_machines, live_stripe ? nullptr : *simulator_db,
+             static_cast<std::int64_t>(cfg.events_retention_seconds) * 1000, readiness}));
     auto server = adapters::HttpServer::start(
         http_options, adapters::require_api_key(keys, std::move(admitted_api)));
     auto admin_api =
@@ -464,9 +475,10 @@ int main(int argc, char** argv) {
         actors::WatchdogOptions options;
         options.interval = std::chrono::milliseconds(usec / 2000);
         options.timeout = std::chrono::milliseconds(usec / 2000);
+        auto watchdog_targets = readiness_targets;
+        watchdog_targets.timeout = options.timeout;
         watchdog = actors::spawn_watchdog(
-            system, {executions, engine->ledger, engine->store, options.timeout, *db}, options,
-            [] { sd_notify(0, "WATCHDOG=1"); },
+            system, watchdog_targets, options, [] { sd_notify(0, "WATCHDOG=1"); },
             [](const std::string& why) {
               adapters::log(LogLevel::kWarn, "watchdog.missed", {{"cause", why}});
             });

@@ -1,8 +1,13 @@
 // Data cannot kill an actor: a stored execution that cannot be decoded is quarantined (logged,
 // counted, listed by settlectl) and fails only the requests about it; every other execution
-// runs, the supervisor keeps answering, and /readyz tells the truth throughout.
+// runs, the supervisor keeps answering, and /readyz tells the truth throughout. Unreadable
+// events, waiters, event ids, timers and ledger rows fail only what touches them: the events,
+// timer and ledger actors go on serving everyone else.
 
 #include "adapters/lmdb_store.hpp"
+#include "domain/events/event.hpp"
+#include "domain/ledger/keys.hpp"
+#include "domain/storage_keys.hpp"
 #include "integration/ops_fixture.hpp"
 
 #include <boost/json.hpp>
@@ -31,6 +36,10 @@ class ActorRobustness : public OpsTest {
         "Done": {"Type": "Succeed"}
       }
     })");
+    write_workflow("await", R"({"StartAt": "Await", "States": {
+      "Await": {"Type": "Task", "Resource": "settled:events.waitFor",
+        "Parameters": {"type": "paid", "correlationKey.$": "$.key", "timeoutSeconds": 60},
+        "End": true}}})");
   }
 
   HttpResult start_nap(const std::string& name, json::value input) {
@@ -142,12 +151,74 @@ TEST_F(ActorRobustness, ADeepInputNeverStopsTheSupervisor) {
   EXPECT_TRUE(daemon_->running());
 }
 
+TEST_F(ActorRobustness, UnreadableEventTimerAndLedgerRowsFailOnlyWhatTouchesThem) {
+  ASSERT_EQ(daemon_->terminate(), 0);
+  write_rows({
+      // A kept event and a waiter that are not JSON, an event id whose expiry is not a number.
+      {Table::kEvents, {events::event_key("paid", "k-torn", 1), R"({"type":"pa)"}},
+      {Table::kEventWaiters, {events::event_key("paid", "k-torn", 2), "[[[["}},
+      {Table::kEventIds, {"evt-torn", "soon"}},
+      // A timer whose key cannot be parsed, and one for an execution that does not exist.
+      {Table::kTimers, {"not a timer key", ""}},
+      {Table::kTimers, {timer_key(1, timer_kind::kWake, "nap:nobody"), ""}},
+      // A balance row of account "torn" that is not JSON.
+      {Table::kLedgerAccounts, {ledger::balance_key("torn", "USD"), R"({"available":)"}},
+  });
+  start_with({});
+  expect_ready();
+  auto ready = client_->get("/readyz").json();
+  for (const char* part : {"events", "timers", "ledger"})
+    EXPECT_EQ(ready.at("checks").at(part).as_string(), "ok") << part << ": " << ready;
+
+  // Events: the torn event is not delivered; a new one is, to a new wait, on the same key too.
+  for (const char* key : {"k-torn", "k-new"}) {
+    const std::string name = std::string("wait-") + key;
+    ASSERT_EQ(client_
+                  ->post("/v1/executions",
+                         json::serialize(json::object{
+                             {"stateMachine", "await"}, {"name", name}, {"input", {{"key", key}}}}))
+                  .status,
+              201u);
+    auto posted = client_->post(
+        "/v1/events",
+        json::serialize(json::object{{"type", "paid"}, {"correlationKey", key}, {"detail", 7}}));
+    ASSERT_TRUE(posted.status == 200u || posted.status == 202u) << posted.body;
+    auto done = wait_final("await:" + name);
+    ASSERT_EQ(done.at("status").as_string(), "SUCCEEDED") << done;
+    EXPECT_EQ(done.at("output").at("detail"), 7) << done;
+  }
+  // An id stored with an unreadable expiry does not make a new event with it a duplicate
+  // forever, nor stop the events actor.
+  auto with_id =
+      client_->post("/v1/events", R"({"type":"other","correlationKey":"x","id":"evt-torn"})");
+  EXPECT_TRUE(with_id.status == 200u || with_id.status == 202u) << with_id.body;
+
+  // Timers: a Wait still wakes its execution.
+  ASSERT_EQ(start_nap("after-timers", json::object{}).status, 201u);
+  EXPECT_EQ(wait_final("nap:after-timers").at("status").as_string(), "SUCCEEDED");
+
+  // Ledger: the torn account fails with a clear error; every other account is served.
+  auto torn = client_->post("/v1/accounts/torn/deposits",
+                            R"({"amount":5,"currency":"USD","idempotencyKey":"d-torn"})");
+  EXPECT_EQ(torn.status, 500u) << torn.body;
+  EXPECT_EQ(torn.json().at("error").as_string(), "RecordCorrupt") << torn.body;
+  auto fine = client_->post("/v1/accounts/fine/deposits",
+                            R"({"amount":5,"currency":"USD","idempotencyKey":"d-fine"})");
+  EXPECT_EQ(fine.status, 201u) << fine.body;
+  auto balance = client_->get("/v1/accounts/fine");
+  EXPECT_EQ(balance.status, 200u) << balance.body;
+
+  expect_ready();
+  EXPECT_EQ(ctl({"status"}).code, 0);
+  EXPECT_TRUE(daemon_->running());
+}
+
 TEST_F(ActorRobustness, ReadinessIsAGetThatNamesEachCheck) {
   auto ready = client_->get("/readyz");
   ASSERT_EQ(ready.status, 200u) << ready.body;
   const auto body = ready.json();
   const auto& checks = body.at("checks");
-  for (const char* part : {"executions", "ledger", "store"})
+  for (const char* part : {"executions", "ledger", "events", "timers", "store"})
     EXPECT_EQ(checks.at(part).as_string(), "ok") << part;
   EXPECT_EQ(client_->post("/readyz", "").status, 405u);
   EXPECT_EQ(client_->get("/healthz").status, 200u);

@@ -10,6 +10,7 @@
 #include "adapters/api_keys.hpp"
 #include "integration/daemon_process.hpp"
 #include "integration/http_client.hpp"
+#include "support/eventually.hpp"
 #include "support/temp_dir.hpp"
 
 #include <arpa/inet.h>
@@ -262,6 +263,37 @@ TEST_F(OverloadTest, PastTheInFlightBoundWritesGet503AtOnceAndNothingIsStored) {
   }
   // With room again, the same start is admitted.
   EXPECT_EQ(client_->post("/v1/executions", start_body("refused-1")).status, 201u);
+}
+
+// Admission bounds requests; this bounds what they leave running. Two starts held by a stalled
+// store fill --max-running-executions=2: a third is refused at once, starts nothing, and a
+// replay of a running one is still answered.
+TEST_F(OverloadTest, PastTheRunningExecutionsBoundANewStartGets503AndNothingIsStarted) {
+  start({"--max-running-executions=2"});
+  StalledStore stall(data_dir());
+  auto first = post_async("/v1/executions", start_body("run-1"));
+  auto second = post_async("/v1/executions", start_body("run-2"));
+  wait_in_flight(2);
+
+  const auto refused_at = Clock::now();
+  const HttpResult refused = client_->post("/v1/executions", start_body("run-3"));
+  expect_fast_refusal(refused, Clock::now() - refused_at, 503, "Overloaded");
+  EXPECT_NE(refused.body.find("max-running-executions"), std::string::npos) << refused.body;
+
+  stall.release();
+  EXPECT_EQ(first.get().status, 201u);
+  EXPECT_EQ(second.get().status, 201u);
+  EXPECT_EQ(client_->get("/v1/executions/payment:run-3").status, 404u);
+  for (const char* id : {"payment:run-1", "payment:run-2"}) {
+    ASSERT_TRUE(eventually([&] {
+      const auto res = client_->get(std::string("/v1/executions/") + id);
+      return res.status == 200u && res.json().at("status") != "RUNNING";
+    })) << id
+        << " did not finish";
+  }
+  // Once they are done there is room again, and the same start is admitted.
+  EXPECT_TRUE(eventually(
+      [&] { return client_->post("/v1/executions", start_body("run-3")).status == 201u; }));
 }
 
 TEST_F(OverloadTest, OneApiKeyPastItsShareGets429WhileAnotherKeyIsAdmitted) {

@@ -26,6 +26,8 @@ std::string_view asl_error_name(LedgerErrc code) {
       return "Ledger.EscrowNotExpired";
     case LedgerErrc::kIdempotencyConflict:
       return "Ledger.IdempotencyConflict";
+    case LedgerErrc::kRecordCorrupt:
+      return "Ledger.RecordCorrupt";
     case LedgerErrc::kInternal:
       return "Ledger.Internal";
   }
@@ -73,6 +75,9 @@ Error to_error(const LedgerError& error) {
       break;
     case LedgerErrc::kIdempotencyConflict:
       code = ErrorCode::kIdempotencyConflict;
+      break;
+    case LedgerErrc::kRecordCorrupt:
+      code = ErrorCode::kRecordCorrupt;
       break;
     case LedgerErrc::kInternal:
       code = ErrorCode::kInternal;

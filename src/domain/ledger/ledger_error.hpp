@@ -24,6 +24,7 @@ enum class LedgerErrc : std::uint8_t {
   kEscrowNotFrozen,      // unfreeze of an escrow that is not frozen
   kEscrowNotExpired,     // expire before the deadline, or of an escrow without one
   kIdempotencyConflict,  // the key was used by a different operation or parameters
+  kRecordCorrupt,        // a stored row cannot be decoded: only what touches it fails
   kInternal,             // the caller's view lacks a record, or stored state is inconsistent
 };
 

@@ -12,7 +12,7 @@ namespace json = boost::json;
 namespace {
 
 LedgerError corrupt(std::string_view what, std::string_view key, std::string_view why) {
-  return LedgerError(LedgerErrc::kInternal, "stored " + std::string(what) + " " + std::string(key) +
+  return LedgerError(LedgerErrc::kRecordCorrupt, "stored " + std::string(what) + " " + std::string(key) +
                                                 " is corrupt: " + std::string(why));
 }
 

@@ -100,7 +100,7 @@ TEST(LedgerOverlay, LaterOperationsOfABatchSeeTheEarlierOnes) {
       100);
 }
 
-TEST(LedgerOverlay, ACorruptRowIsInternalNotZero) {
+TEST(LedgerOverlay, ACorruptRowIsRecordCorruptNotZero) {
   Rows rows;
   WriteBatch bad;
   bad.put(Table::kLedgerAccounts, balance_key("a", "USD"), "{not json");
@@ -110,7 +110,7 @@ TEST(LedgerOverlay, ACorruptRowIsInternalNotZero) {
       overlay.view(request(LedgerOp::kDeposit, R"({"account":"a","amount":1,"currency":"USD"})"),
                    "k", rows.reader());
   ASSERT_FALSE(view);
-  EXPECT_EQ(view.error().code, LedgerErrc::kInternal);
+  EXPECT_EQ(view.error().code, LedgerErrc::kRecordCorrupt);
 }
 
 }  // namespace

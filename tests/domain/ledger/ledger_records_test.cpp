@@ -277,6 +277,7 @@ TEST(LedgerErrors, AslNamesAreExact) {
   EXPECT_EQ(asl_error_name(LedgerErrc::kEscrowNotFrozen), "Ledger.EscrowNotFrozen");
   EXPECT_EQ(asl_error_name(LedgerErrc::kEscrowNotExpired), "Ledger.EscrowNotExpired");
   EXPECT_EQ(asl_error_name(LedgerErrc::kIdempotencyConflict), "Ledger.IdempotencyConflict");
+  EXPECT_EQ(asl_error_name(LedgerErrc::kRecordCorrupt), "Ledger.RecordCorrupt");
   EXPECT_EQ(asl_error_name(LedgerErrc::kInternal), "Ledger.Internal");
 }
 
@@ -287,6 +288,7 @@ TEST(LedgerErrors, HttpMapping) {
   EXPECT_EQ(to_error(LedgerError(LedgerErrc::kUnknownEscrow, "")).code, ErrorCode::kUnknownEscrow);
   EXPECT_EQ(http_status(to_error(LedgerError(LedgerErrc::kUnknownEscrow, "")).code), 404u);
   EXPECT_EQ(to_error(LedgerError(LedgerErrc::kInternal, "")).code, ErrorCode::kInternal);
+  EXPECT_EQ(to_error(LedgerError(LedgerErrc::kRecordCorrupt, "")).code, ErrorCode::kRecordCorrupt);
   EXPECT_EQ(to_error(LedgerError(LedgerErrc::kInsufficientFunds, "")).code,
             ErrorCode::kInsufficientFunds);
   EXPECT_EQ(http_status(ErrorCode::kInsufficientFunds), 409u);
