@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Differential test: runs every case in cases/ on settled (settled_asl_runner) and on the npm
-# package aws-local-stepfunctions, and compares them (compare.mjs). See docs/differential-testing.md.
-# Usage: run-differential.sh --runner PATH/settled_asl_runner --reference-dir DIR [--cases DIR]
+# Differential test: runs every case in cases/ on a real settled daemon (daemon_runner.mjs,
+# mocks from a generated Step Functions Local mock configuration) and on the npm package
+# aws-local-stepfunctions, and compares them (compare.mjs). See docs/differential-testing.md.
+# Usage: run-differential.sh --settled PATH/settled --reference-dir DIR [--cases DIR]
 # Exit: 0 all agree; 1 a difference or a stale list entry; 77 the reference cannot be installed
 # (skipped) — except under CI=true, where a corpus that cannot run is a failure (exit 1): CI
 # installs node and npm (scripts/install-deps.sh) and reaches the npm registry.
@@ -18,20 +19,24 @@ skip() {
 }
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-runner=""
+settled=""
 refdir=""
 cases="${here}/cases"
 while [ $# -gt 0 ]; do
   case "$1" in
-    --runner) runner="$2"; shift 2 ;;
+    --settled) settled="$2"; shift 2 ;;
     --reference-dir) refdir="$2"; shift 2 ;;
     --cases) cases="$2"; shift 2 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
-if [ -z "${runner}" ] || [ -z "${refdir}" ]; then
-  echo "usage: $0 --runner PATH --reference-dir DIR [--cases DIR]" >&2
+if [ -z "${settled}" ] || [ -z "${refdir}" ]; then
+  echo "usage: $0 --settled PATH --reference-dir DIR [--cases DIR]" >&2
   exit 2
+fi
+if [ ! -x "${settled}" ]; then
+  echo "FAILED: ${settled} is not built (cmake --build build --target settled)" >&2
+  exit 1
 fi
 if ! command -v node >/dev/null; then
   skip "node is not installed (scripts/install-deps.sh installs it)"
@@ -55,7 +60,8 @@ fi
 
 results="${refdir}/results"
 mkdir -p "${results}"
-"${runner}" --all "${cases}" >"${results}/settled.jsonl"
+node "${here}/daemon_runner.mjs" --settled "${settled}" --work "${refdir}/daemon" \
+  --all "${cases}" >"${results}/settled.jsonl"
 node "${here}/reference/run_reference.mjs" --modules "${refdir}" --all "${cases}" \
   >"${results}/reference.jsonl"
 status=0
