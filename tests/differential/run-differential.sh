@@ -41,6 +41,13 @@ fi
 if ! command -v node >/dev/null; then
   skip "node is not installed (scripts/install-deps.sh installs it)"
 fi
+# Debian bookworm's node 18.20 is the oldest that runs the corpus: the reference needs
+# AbortSignal.any (18.17+) and Promise.withResolvers (22+, supplied by run_reference.mjs).
+if ! node -e 'const [major, minor] = process.versions.node.split(".").map(Number);
+  process.exit(major > 18 || (major === 18 && minor >= 17) ? 0 : 1)'; then
+  echo "FAILED: node $(node --version) is too old for the differential corpus (needs 18.17 or later)" >&2
+  exit 1
+fi
 
 # The pinned version, from reference/package.json.
 want="$(node -e 'console.log(require(process.argv[1]).dependencies["aws-local-stepfunctions"])' \
@@ -48,12 +55,15 @@ want="$(node -e 'console.log(require(process.argv[1]).dependencies["aws-local-st
 installed="$(node -e 'try { console.log(require(require("path").resolve(process.argv[1])).version) }
   catch { console.log("") }' "${refdir}/node_modules/aws-local-stepfunctions/package.json")"
 if [ "${installed}" != "${want}" ]; then
+  # The package declares node >= 22; it runs on 18.17+ (see above), so the engine check must
+  # not refuse it (--engine-strict=false, whatever an npmrc says).
   # Only here is the network used: an installed reference is never touched again.
   echo "installing aws-local-stepfunctions ${want} into ${refdir}"
   mkdir -p "${refdir}"
   cp "${here}/reference/package.json" "${refdir}/package.json"
   if ! command -v npm >/dev/null ||
-    ! npm install --prefix "${refdir}" --no-package-lock --no-audit --no-fund --loglevel=error; then
+    ! npm install --prefix "${refdir}" --no-package-lock --no-audit --no-fund --loglevel=error \
+      --engine-strict=false; then
     skip "could not install aws-local-stepfunctions ${want} (no npm, or no npm registry?)"
   fi
 fi
