@@ -17,6 +17,8 @@ packages=(
 # The differential corpus (tests/differential) runs its reference, the npm package
 # aws-local-stepfunctions, on node; Debian's node and npm, unless a node is already installed
 # (another node package usually ships its own npm, and Debian's npm would conflict with it).
+# Debian bookworm's node 18.20 runs it (docs/differential-testing.md, "Node versions"); the
+# corpus refuses a node older than 18.17.
 command -v node >/dev/null || packages+=(nodejs)
 command -v npm >/dev/null || packages+=(npm)
 

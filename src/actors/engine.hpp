@@ -4,6 +4,7 @@
 
 #include "actors/store_actor.hpp"
 #include "adapters/lmdb_store.hpp"
+#include "domain/asl/mock_config.hpp"
 #include "domain/asl/registry.hpp"
 #include "domain/time.hpp"
 
@@ -44,6 +45,10 @@ struct Engine {
   // Step Functions' quota: an execution whose history would grow past this fails
   // (States.Runtime) instead of growing without bound.
   std::int64_t history_limit = 25000;
+  // Test mode (mock-config): the mocked responses, and the actor that hands them out
+  // (mock_tasks_actor.hpp). Both unset in production.
+  std::shared_ptr<const asl::MockConfig> mock;
+  caf::actor mock_tasks;
 
   asl::RegistryPtr workflows() const {
     std::lock_guard<std::mutex> lock(workflows_mutex_);

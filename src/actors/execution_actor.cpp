@@ -2,6 +2,7 @@
 
 #include "actors/crash_log.hpp"
 #include "actors/messages.hpp"
+#include "actors/mock_tasks_actor.hpp"
 #include "adapters/log.hpp"
 #include "adapters/metrics.hpp"
 #include "domain/asl/errors.hpp"
@@ -562,6 +563,7 @@ class Execution {
       child.phase = Phase::kStart;
       return child;
     }
+    child.test_case = rec_.test_case;  // a child workflow (above) is not part of the test case
     child.scope = rec_.scope;
     child.scope.push_back(asl::ScopeStep{state.name, is_map(state) ? 0 : index});
     const asl::StateMachine* sub =
@@ -622,6 +624,12 @@ class Execution {
     attempt.state_name = rec_.state;
     attempt.now = now;
 
+    if (mocked(state)) {
+      // Test mode: the test case answers this state; its resource does not run.
+      record_task_started(state, attempt, now);
+      commit_then([this] { call_mock(); });
+      return;
+    }
     auto info = find_resource(attempt.resource);
     if (!info) {
       task_failed(state, TaskOutcome::failure(std::string(asl::errors::kTaskFailed),
@@ -634,12 +642,7 @@ class Execution {
         return;
       }
     }
-    json::object scheduled = asl::task_details(attempt.resource);
-    scheduled["parameters"] = json::serialize(attempt.parameters);
-    if (state.timeout_seconds) scheduled["timeoutInSeconds"] = *state.timeout_seconds;
-    history_.add(now, "TaskScheduled", std::move(scheduled));
-    history_.add(now, "TaskStarted", asl::task_details(attempt.resource));
-    engine_->stats->task_attempts += 1;
+    record_task_started(state, attempt, now);
 
     switch (info->kind) {
       case ResourceKind::kInline:
@@ -661,6 +664,45 @@ class Execution {
             [this, attempt = std::move(attempt)]() mutable { call_remote(std::move(attempt)); });
         break;
     }
+  }
+
+  void record_task_started(const asl::State& state, const TaskAttempt& attempt, EpochMillis now) {
+    json::object scheduled = asl::task_details(attempt.resource);
+    scheduled["parameters"] = json::serialize(attempt.parameters);
+    if (state.timeout_seconds) scheduled["timeoutInSeconds"] = *state.timeout_seconds;
+    history_.add(now, "TaskScheduled", std::move(scheduled));
+    history_.add(now, "TaskStarted", asl::task_details(attempt.resource));
+    engine_->stats->task_attempts += 1;
+  }
+
+  // Whether the execution's test case (mock-config) answers this state.
+  bool mocked(const asl::State& state) const {
+    return engine_->mock && !rec_.test_case.empty() &&
+           engine_->mock->answer(rec_.state_machine, rec_.test_case, state.name, 0).has_value();
+  }
+
+  // Asks the mock actor, which numbers the invocations of each state across the whole
+  // execution (its branches included), like a remote call: after the scheduling commit.
+  void call_mock() {
+    const asl::State* state = current_state();
+    if (!state) return;
+    const std::int64_t entered = rec_.entered_event_id;
+    const std::int64_t retry = rec_.retry_count;
+    MockCall call{rec_.id.substr(0, rec_.id.find('~')), rec_.state_machine, rec_.test_case,
+                  state->name};
+    self_->request(engine_->mock_tasks, std::chrono::seconds(60), mock_atom::value, std::move(call))
+        .then(
+            [this, entered, retry](TaskOutcome& outcome) {
+              if (entered != rec_.entered_event_id || retry != rec_.retry_count) return;
+              outcome.mocked = true;
+              if (const asl::State* s = current_state()) task_done(*s, std::move(outcome));
+            },
+            [this, entered, retry](caf::error& err) {
+              if (entered != rec_.entered_event_id || retry != rec_.retry_count) return;
+              if (const asl::State* s = current_state())
+                task_done(*s, TaskOutcome::failure(std::string(asl::errors::kTaskFailed),
+                                                   "mocked task failed: " + caf::to_string(err)));
+            });
   }
 
   TaskOutcome read_record(const TaskAttempt& attempt) {
@@ -717,8 +759,8 @@ class Execution {
       // The hand-out is over: a callback that came early takes effect only if the state now
       // waits; otherwise it is answered here (unanswered, its sender would wait forever).
       handing_out_token_ = false;
-      const bool waits =
-          outcome.ok && (waits_for_task_token(state.resource) || outcome.awaits_callback);
+      const bool waits = outcome.ok && !outcome.mocked &&
+                         (waits_for_task_token(state.resource) || outcome.awaits_callback);
       if (!waits) reject_early_callbacks();
     }
     adapters::Metrics::instance().task_attempt(
@@ -733,7 +775,8 @@ class Execution {
       task_failed(state, std::move(outcome));
       return;
     }
-    if (!from_callback && (waits_for_task_token(state.resource) || outcome.awaits_callback)) {
+    if (!from_callback && !outcome.mocked &&
+        (waits_for_task_token(state.resource) || outcome.awaits_callback)) {
       await_callback(state, std::move(outcome));
       return;
     }

@@ -157,6 +157,7 @@ void start(Self* self, StartRequest& req) {
   record.state_machine = req.state_machine;
   record.state_machine_version = machine->version;
   record.name = req.name;
+  record.test_case = req.test_case;
   record.input = req.input;
   record.start = st.engine->now();
   record.state = machine->start_at;

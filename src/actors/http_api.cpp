@@ -9,6 +9,7 @@
 #include "adapters/metrics.hpp"
 #include "adapters/state_machine_store.hpp"
 #include "adapters/stripe_simulator.hpp"
+#include "domain/asl/mock_config.hpp"
 #include "domain/execution_record.hpp"
 #include "domain/json_limits.hpp"
 #include "domain/ledger/journal.hpp"
@@ -187,7 +188,23 @@ class HttpApi {
       return respond(error_response(ErrorCode::kInvalidRequest, "input must be a JSON object"));
 
     StartRequest start;
-    start.state_machine = std::string(machine->as_string());
+    auto [machine_name, test_case] = asl::split_test_case(std::string(machine->as_string()));
+    if (machine_name.size() != machine->as_string().size()) {
+      // "<machine>#<case>", as Step Functions Local takes a test case.
+      if (!deps_.engine->mock)
+        return respond(error_response(
+            ErrorCode::kInvalidRequest,
+            "stateMachine \"" + std::string(machine->as_string()) +
+                "\": a #TestCase suffix needs the daemon's test mode (the mock-config option)"));
+      if (!deps_.engine->mock->has_test_case(machine_name, test_case))
+        return respond(error_response(ErrorCode::kInvalidRequest,
+                                      "stateMachine \"" + std::string(machine->as_string()) +
+                                          "\": the mock configuration has no test case \"" +
+                                          test_case + "\" for state machine \"" + machine_name +
+                                          "\""));
+    }
+    start.state_machine = std::move(machine_name);
+    start.test_case = std::move(test_case);
     start.name = std::move(name);
     start.input = std::move(*input);
     start.reply = [respond = std::move(respond),
@@ -381,9 +398,17 @@ class HttpApi {
   void readyz(HttpResponder respond) {
     if (!deps_.readiness)
       return respond(error_response(ErrorCode::kInternal, "readiness is not wired"));
+    // Test mode is shown where an operator looks: mocked tasks never reach their resources.
+    const std::size_t test_cases = deps_.engine->mock ? deps_.engine->mock->test_case_count() : 0;
+    const bool mock_mode = deps_.engine->mock != nullptr;
     caf::anon_send(deps_.readiness, ready_atom::value,
-                   ReadinessCallback{[respond = std::move(respond)](ReadinessReport report) {
-                     respond(json_response(report.ready() ? 200 : 503, report.to_json()));
+                   ReadinessCallback{[respond = std::move(respond), mock_mode,
+                                      test_cases](ReadinessReport report) {
+                     json::object body = report.to_json();
+                     if (mock_mode)
+                       body["mockConfig"] =
+                           json::object{{"testCases", static_cast<std::uint64_t>(test_cases)}};
+                     respond(json_response(report.ready() ? 200 : 503, std::move(body)));
                    }});
   }
 

@@ -64,6 +64,7 @@ using StartCallback = std::function<void(StartReply)>;
 
 struct StartRequest {
   std::string state_machine;
+  std::string test_case;  // test mode (mock-config): from "<machine>#<case>"; empty otherwise
   std::string name;
   boost::json::value input;
   StartCallback reply;

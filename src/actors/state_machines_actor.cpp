@@ -178,6 +178,9 @@ caf::behavior state_machines_behavior(Self* self, EnginePtr engine, StateMachine
   st.engine = std::move(engine);
   st.options = std::move(options);
   st.parse_options = adapters::builtin_parse_options();
+  // Test mode: like Step Functions Local, any Task resource is accepted; a test case mocks it,
+  // and one that is not mocked fails when it runs (unknown resource).
+  if (st.engine->mock) st.parse_options.known_resource = nullptr;
   load_stored(st);
   return {
       [self](register_atom, RegisterRequest& req) { handle_register(self, req); },

@@ -122,6 +122,7 @@ json::value ExecutionRecord::to_json() const {
     o["branchIndex"] = branch_index;
     o["scope"] = scope_to_json(scope);
   }
+  if (!test_case.empty()) o["testCase"] = test_case;
   return o;
 }
 
@@ -169,6 +170,7 @@ std::string ExecutionRecord::serialize() const {
     out += ",\"branchIndex\":" + std::to_string(branch_index);
     out += ",\"scope\":" + json::serialize(scope_to_json(scope));
   }
+  if (!test_case.empty()) out += ",\"testCase\":" + str(test_case);
   out += "}";
   return out;
 }
@@ -224,6 +226,7 @@ Result<ExecutionRecord> ExecutionRecord::from_json(const json::value& value) {
                            static_cast<std::size_t>(pair.at(1).to_number<std::int64_t>())});
       }
     }
+    if (const auto* t = o.if_contains("testCase")) r.test_case = json::value_to<std::string>(*t);
     return r;
   } catch (const std::exception& e) {
     return Error{ErrorCode::kRecordCorrupt, std::string("corrupt execution record: ") + e.what()};
@@ -258,6 +261,7 @@ json::object ExecutionRecord::describe() const {
     o["parentExecutionId"] = parent_id;
     o["branchIndex"] = branch_index;
   }
+  if (!test_case.empty()) o["testCase"] = test_case;
   return o;
 }
 

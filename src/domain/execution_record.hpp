@@ -79,6 +79,10 @@ struct ExecutionRecord {
   std::int64_t branch_index = 0;
   asl::Scope scope;
 
+  // Test mode (the daemon's mock-config): the test case it was started with ("<machine>#<case>"),
+  // shared by its Parallel branches and Map iterations. Empty otherwise.
+  std::string test_case;
+
   bool is_branch() const { return !parent_id.empty(); }
   // The id of branch `index` of the current Parallel/Map run: <id>~<startedEventId>.<index>.
   std::string branch_id(std::size_t index) const;

@@ -7,6 +7,7 @@
 #include "actors/executions_actor.hpp"
 #include "actors/http_api.hpp"
 #include "actors/messages.hpp"
+#include "actors/mock_tasks_actor.hpp"
 #include "actors/readiness.hpp"
 #include "actors/retention_actor.hpp"
 #include "actors/state_machines_actor.hpp"
@@ -20,6 +21,7 @@
 #include "adapters/data_dir_lock.hpp"
 #include "adapters/http_server.hpp"
 #include "adapters/log.hpp"
+#include "adapters/mock_config_file.hpp"
 #include "adapters/stripe_client.hpp"
 #include "adapters/webhook_client.hpp"
 #include "adapters/workflow_loader.hpp"
@@ -74,6 +76,7 @@ class SettledConfig : public caf::actor_system_config {
   std::size_t max_connections_per_peer = 256;
   std::size_t header_timeout_ms = 10000;
   std::size_t request_deadline_ms = 10000;
+  std::string mock_config;  // test mode: Step Functions Local's MockConfigFile; empty: off
 
   SettledConfig() {
     // Work sharing beat work stealing by about 40 % on two cores (bench/engine_bench.cpp):
@@ -128,6 +131,9 @@ class SettledConfig : public caf::actor_system_config {
              "milliseconds from a request's first byte to the end of its headers")
         .add(request_deadline_ms, "request-deadline-ms",
              "milliseconds a request may wait for its answer; then 504 Timeout")
+        .add(mock_config, "mock-config",
+             "test mode: a Step Functions Local mock configuration file; executions started "
+             "as NAME#TestCase get its mocked task responses (off by default)")
         .add(shutdown_timeout, "shutdown-timeout",
              "seconds a SIGTERM may take to drain before the daemon exits regardless");
   }
@@ -333,6 +339,12 @@ int main(int argc, char** argv) {
 
   auto workflows = adapters::load_workflows(cfg.workflows_dir);
   if (!workflows) return fail(workflows.error().message);
+  std::shared_ptr<const asl::MockConfig> mock_config;
+  if (!cfg.mock_config.empty()) {
+    auto loaded = adapters::load_mock_config(cfg.mock_config);
+    if (!loaded) return fail(loaded.error().message);
+    mock_config = std::move(*loaded);
+  }
 
   const std::size_t map_size = cfg.map_size_mib << 20;
   auto db = adapters::LmdbStore::open({cfg.data_dir, map_size, true});
@@ -371,6 +383,10 @@ int main(int argc, char** argv) {
     engine->now = actors::system_now;
     engine->history_limit = static_cast<std::int64_t>(cfg.history_limit);
     engine->max_running_executions = cfg.max_running_executions;
+    if (mock_config) {
+      engine->mock = mock_config;
+      engine->mock_tasks = actors::spawn_mock_tasks(system, mock_config);
+    }
     engine->set_workflows(*workflows);  // unversioned, until the stored versions are read
     actors::AlertsOptions alerts_options;
     alerts_options.webhook_url = cfg.alert_webhook;
@@ -499,6 +515,13 @@ int main(int argc, char** argv) {
         adapters::log(LogLevel::kWarn, "stripe.simulator",
                       {{"message", "Stripe runs in simulator mode: no real money moves"}});
       }
+      if (mock_config)
+        adapters::log(LogLevel::kWarn, "mock.enabled",
+                      {{"message",
+                        "test mode: executions started as NAME#TestCase get mocked task "
+                        "responses from mock-config; any Task resource is accepted"},
+                       {"file", cfg.mock_config},
+                       {"testCases", mock_config->test_case_count()}});
       if (!keys.enabled())
         adapters::log(LogLevel::kWarn, "api.local_only",
                       {{"message",
@@ -565,6 +588,7 @@ int main(int argc, char** argv) {
                  });
     self->send_exit(engine->stripe, caf::exit_reason::user_shutdown);
     self->send_exit(engine->alerts, caf::exit_reason::user_shutdown);
+    if (engine->mock_tasks) self->send_exit(engine->mock_tasks, caf::exit_reason::user_shutdown);
     self->send_exit(engine->store, caf::exit_reason::user_shutdown);
     self->send_exit(simulator_store, caf::exit_reason::user_shutdown);
   }

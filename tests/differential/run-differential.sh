@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Differential test: runs every case in cases/ on settled (settled_asl_runner) and on the npm
-# package aws-local-stepfunctions, and compares them (compare.mjs). See docs/differential-testing.md.
-# Usage: run-differential.sh --runner PATH/settled_asl_runner --reference-dir DIR [--cases DIR]
+# Differential test: runs every case in cases/ on a real settled daemon (daemon_runner.mjs,
+# mocks from a generated Step Functions Local mock configuration) and on the npm package
+# aws-local-stepfunctions, and compares them (compare.mjs). See docs/differential-testing.md.
+# Usage: run-differential.sh --settled PATH/settled --reference-dir DIR [--cases DIR]
 # Exit: 0 all agree; 1 a difference or a stale list entry; 77 the reference cannot be installed
 # (skipped) — except under CI=true, where a corpus that cannot run is a failure (exit 1): CI
 # installs node and npm (scripts/install-deps.sh) and reaches the npm registry.
@@ -18,23 +19,34 @@ skip() {
 }
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-runner=""
+settled=""
 refdir=""
 cases="${here}/cases"
 while [ $# -gt 0 ]; do
   case "$1" in
-    --runner) runner="$2"; shift 2 ;;
+    --settled) settled="$2"; shift 2 ;;
     --reference-dir) refdir="$2"; shift 2 ;;
     --cases) cases="$2"; shift 2 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
-if [ -z "${runner}" ] || [ -z "${refdir}" ]; then
-  echo "usage: $0 --runner PATH --reference-dir DIR [--cases DIR]" >&2
+if [ -z "${settled}" ] || [ -z "${refdir}" ]; then
+  echo "usage: $0 --settled PATH --reference-dir DIR [--cases DIR]" >&2
   exit 2
+fi
+if [ ! -x "${settled}" ]; then
+  echo "FAILED: ${settled} is not built (cmake --build build --target settled)" >&2
+  exit 1
 fi
 if ! command -v node >/dev/null; then
   skip "node is not installed (scripts/install-deps.sh installs it)"
+fi
+# Debian bookworm's node 18.20 is the oldest that runs the corpus: the reference needs
+# AbortSignal.any (18.17+) and Promise.withResolvers (22+, supplied by run_reference.mjs).
+if ! node -e 'const [major, minor] = process.versions.node.split(".").map(Number);
+  process.exit(major > 18 || (major === 18 && minor >= 17) ? 0 : 1)'; then
+  echo "FAILED: node $(node --version) is too old for the differential corpus (needs 18.17 or later)" >&2
+  exit 1
 fi
 
 # The pinned version, from reference/package.json.
@@ -43,19 +55,23 @@ want="$(node -e 'console.log(require(process.argv[1]).dependencies["aws-local-st
 installed="$(node -e 'try { console.log(require(require("path").resolve(process.argv[1])).version) }
   catch { console.log("") }' "${refdir}/node_modules/aws-local-stepfunctions/package.json")"
 if [ "${installed}" != "${want}" ]; then
+  # The package declares node >= 22; it runs on 18.17+ (see above), so the engine check must
+  # not refuse it (--engine-strict=false, whatever an npmrc says).
   # Only here is the network used: an installed reference is never touched again.
   echo "installing aws-local-stepfunctions ${want} into ${refdir}"
   mkdir -p "${refdir}"
   cp "${here}/reference/package.json" "${refdir}/package.json"
   if ! command -v npm >/dev/null ||
-    ! npm install --prefix "${refdir}" --no-package-lock --no-audit --no-fund --loglevel=error; then
+    ! npm install --prefix "${refdir}" --no-package-lock --no-audit --no-fund --loglevel=error \
+      --engine-strict=false; then
     skip "could not install aws-local-stepfunctions ${want} (no npm, or no npm registry?)"
   fi
 fi
 
 results="${refdir}/results"
 mkdir -p "${results}"
-"${runner}" --all "${cases}" >"${results}/settled.jsonl"
+node "${here}/daemon_runner.mjs" --settled "${settled}" --work "${refdir}/daemon" \
+  --all "${cases}" >"${results}/settled.jsonl"
 node "${here}/reference/run_reference.mjs" --modules "${refdir}" --all "${cases}" \
   >"${results}/reference.jsonl"
 status=0

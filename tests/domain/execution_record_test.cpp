@@ -54,12 +54,13 @@ ExecutionRecord full() {
   r.parent_id = "exec-1";
   r.branch_index = 2;
   r.scope = {asl::ScopeStep{"Fan", 1}, asl::ScopeStep{"Each", 0}};
+  r.test_case = "HappyPath";
   return r;
 }
 
 // When a field is added to ExecutionRecord, this fails: add it to the codec (to_json,
 // serialize, from_json), to full() and to expect_same, then update the count.
-static_assert(testing::field_count<ExecutionRecord>() == 29,
+static_assert(testing::field_count<ExecutionRecord>() == 30,
               "ExecutionRecord gained or lost a field: update its codec and this test");
 
 void expect_same(const ExecutionRecord& a, const ExecutionRecord& b) {
@@ -91,6 +92,7 @@ void expect_same(const ExecutionRecord& a, const ExecutionRecord& b) {
   EXPECT_EQ(a.branches, b.branches);
   EXPECT_EQ(a.parent_id, b.parent_id);
   EXPECT_EQ(a.branch_index, b.branch_index);
+  EXPECT_EQ(a.test_case, b.test_case);
   ASSERT_EQ(a.scope.size(), b.scope.size());
   for (std::size_t i = 0; i < a.scope.size(); ++i) {
     EXPECT_EQ(a.scope[i].state, b.scope[i].state) << i;
@@ -127,8 +129,8 @@ TEST(ExecutionRecord, EveryFieldOfAFullRecordRoundTrips) {
   EXPECT_NE(r.stop, blank.stop);
   EXPECT_NE(r.phase, blank.phase);
   EXPECT_FALSE(r.task_token.empty() || r.branches.empty() || r.parent_id.empty() ||
-               r.scope.empty() || r.error.empty() || r.cause.empty() || r.output.is_null() ||
-               r.wait_output.is_null() || r.retrier_attempts.empty());
+               r.scope.empty() || r.test_case.empty() || r.error.empty() || r.cause.empty() ||
+               r.output.is_null() || r.wait_output.is_null() || r.retrier_attempts.empty());
   expect_round_trip(r);
 }
 

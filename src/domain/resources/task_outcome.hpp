@@ -22,6 +22,9 @@ struct TaskOutcome {
   // registered a waiter), for at most this many seconds (0: no limit of its own).
   bool awaits_callback = false;
   std::int64_t callback_timeout_seconds = 0;
+  // Answered by a test case's mocked response (mock-config): final, even for a
+  // .waitForTaskToken resource, as in Step Functions Local.
+  bool mocked = false;
 
   static TaskOutcome success(boost::json::value result, WriteBatch writes = {}) {
     TaskOutcome o;
