@@ -5,6 +5,8 @@
 #include "adapters/log.hpp"
 #include "domain/events/event.hpp"
 #include "domain/json_limits.hpp"
+#include "domain/records/event_waiter_row.hpp"
+#include "domain/records/task_token_row.hpp"
 
 #include <boost/json.hpp>
 #include <caf/all.hpp>
@@ -82,7 +84,7 @@ void commit(Self* self, WriteBatch batch, std::function<void(bool)> then) {
 }
 
 std::string waiter_row(const Waiter& w) {
-  return json::serialize(json::object{{"token", w.token}, {"executionId", w.execution_id}});
+  return records::encode(records::EventWaiterRow{w.token, w.execution_id});
 }
 
 void deliver_or_keep(Self* self, const Key& key, events::Event event, StartCallback reply,
@@ -311,7 +313,7 @@ void wait_for(Self* self, const TaskAttempt& attempt, caf::response_promise rp) 
   // The token is live from here: an event may reach the execution before its own commit.
   batch.put(
       Table::kTaskTokens, waiter.token,
-      json::serialize(json::object{{"executionId", attempt.execution_id}, {"state", "waiting"}}));
+      records::encode(records::TaskTokenRow{attempt.execution_id, records::TokenState::kWaiting}));
   st.waiters[key].push_back(waiter);
   const std::uint64_t sequence = waiter.sequence;
   const std::int64_t timeout = request->timeout_seconds;
@@ -398,19 +400,15 @@ void load(Self* self) {
   });
   db.scan(Table::kEventWaiters, "", [&](std::string_view key, std::string_view value) {
     auto parsed_key = events::parse_event_key(key);
-    boost::system::error_code ec;
-    auto doc = parse_stored_json(value, ec);
-    const json::object* row = !ec ? doc.if_object() : nullptr;
-    const json::value* token = row ? row->if_contains("token") : nullptr;
-    const json::value* execution = row ? row->if_contains("executionId") : nullptr;
-    if (parsed_key && token && token->is_string() && execution && execution->is_string()) {
+    auto row = records::decode_event_waiter_row(value);
+    if (parsed_key && row) {
       highest = std::max(highest, parsed_key->sequence);
       st.waiters[{parsed_key->type, parsed_key->correlation_key}].push_back(
-          Waiter{parsed_key->sequence, std::string(token->as_string()),
-                 std::string(execution->as_string()), false});
+          Waiter{parsed_key->sequence, std::move(row->token), std::move(row->execution_id), false});
     } else {
       // Skipped, not fatal: the execution's own wait times out as it would have anyway.
-      adapters::log(adapters::LogLevel::kError, "events.corrupt_waiter", {});
+      adapters::log(adapters::LogLevel::kError, "events.corrupt_waiter",
+                    {{"cause", row ? "bad key" : row.error().message}});
     }
     return true;
   });

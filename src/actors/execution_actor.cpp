@@ -10,6 +10,8 @@
 #include "domain/asl/interpreter.hpp"
 #include "domain/json_limits.hpp"
 #include "domain/random_source.hpp"
+#include "domain/records/history_chunk.hpp"
+#include "domain/records/task_token_row.hpp"
 #include "domain/resources/builtin.hpp"
 #include "domain/resources/records.hpp"
 #include "domain/storage_keys.hpp"
@@ -859,9 +861,8 @@ class Execution {
     return buffer;
   }
 
-  std::string token_state(const char* state) const {
-    json::object row{{"executionId", rec_.id}, {"state", state}};
-    return json::serialize(row);
+  std::string token_state(records::TokenState state) const {
+    return records::encode(records::TaskTokenRow{rec_.id, state});
   }
 
   void await_callback(const asl::State& state, TaskOutcome submitted) {
@@ -870,7 +871,7 @@ class Execution {
     details["output"] = json::serialize(submitted.result);
     history_.add(now, "TaskSubmitted", std::move(details));
     pending_.append(std::move(submitted.writes));
-    pending_.put(Table::kTaskTokens, rec_.task_token, token_state("waiting"));
+    pending_.put(Table::kTaskTokens, rec_.task_token, token_state(records::TokenState::kWaiting));
     rec_.phase = Phase::kCallback;
     const std::int64_t timeout_seconds = submitted.callback_timeout_seconds > 0
                                              ? submitted.callback_timeout_seconds
@@ -942,7 +943,8 @@ class Execution {
     }
     if (rec_.due) pending_.erase(Table::kTimers, timer_key(rec_.due, timer_kind::kWake, rec_.id));
     const bool ok = cb.kind == TaskCallback::Kind::kSuccess;
-    pending_.put(Table::kTaskTokens, rec_.task_token, token_state(ok ? "succeeded" : "failed"));
+    pending_.put(Table::kTaskTokens, rec_.task_token,
+                 token_state(ok ? records::TokenState::kSucceeded : records::TokenState::kFailed));
     pending_.append(std::move(cb.writes));
     replies_after_commit_.push_back(std::move(cb.reply));
     rec_.phase = Phase::kTask;
@@ -960,7 +962,7 @@ class Execution {
     const asl::State* state = current_state();
     if (!state) return;
     const bool heartbeat = rec_.task_deadline == 0 || rec_.due < rec_.task_deadline;
-    pending_.put(Table::kTaskTokens, rec_.task_token, token_state("timedOut"));
+    pending_.put(Table::kTaskTokens, rec_.task_token, token_state(records::TokenState::kTimedOut));
     rec_.phase = Phase::kTask;
     rec_.due = 0;
     rec_.task_deadline = 0;
@@ -1077,13 +1079,7 @@ class Execution {
     if (!history_.events().empty()) {
       // One value per transition: the events as a JSON array under the key of the first.
       const auto first = history_.events().front().at("id").as_int64();
-      std::string chunk = "[";
-      for (const auto& event : history_.events()) {
-        if (chunk.size() > 1) chunk += ',';
-        chunk += json::serialize(event);
-      }
-      chunk += ']';
-      batch.put(Table::kHistory, history_key(rec_.id, first), std::move(chunk));
+      batch.put(Table::kHistory, history_key(rec_.id, first), records::encode(history_.events()));
     }
     history_.events().clear();
     rec_.last_event_id = history_.last_id();

@@ -8,6 +8,7 @@
 #include "domain/execution_control.hpp"
 #include "domain/json_canonical.hpp"
 #include "domain/json_limits.hpp"
+#include "domain/records/task_token_row.hpp"
 #include "domain/resources/payment_validation.hpp"
 #include "domain/storage_keys.hpp"
 
@@ -418,19 +419,16 @@ void task_callback(Self* self, TaskCallback& cb) {
   };
   auto stored = st.engine->db->get(Table::kTaskTokens, cb.token);
   if (!stored) return refuse(ErrorCode::kTaskDoesNotExist, "no task was given this token");
-  auto row = parse_stored_json(*stored, "task token row");
-  const json::value* id_field =
-      row && row->is_object() ? row->as_object().if_contains("executionId") : nullptr;
-  const json::value* state_field =
-      row && row->is_object() ? row->as_object().if_contains("state") : nullptr;
-  if (!id_field || !id_field->is_string() || !state_field || !state_field->is_string())
-    return refuse(ErrorCode::kRecordCorrupt, "the task token's row cannot be read");
-  const std::string id(id_field->as_string());
-  const std::string state(state_field->as_string());
-  if (state == "succeeded" || state == "failed")
+  auto row = records::decode_task_token_row(*stored);
+  if (!row)
+    return refuse(ErrorCode::kRecordCorrupt,
+                  "the task token's row cannot be read: " + row.error().message);
+  const std::string id = row->execution_id;
+  const std::string state(records::token_state_name(row->state));
+  if (row->state == records::TokenState::kSucceeded || row->state == records::TokenState::kFailed)
     return refuse(ErrorCode::kTaskAlreadyCompleted,
                   "this task token was already used (" + state + "); tokens are single-use");
-  if (state != "waiting")
+  if (row->state != records::TokenState::kWaiting)
     return refuse(ErrorCode::kTaskTimedOut, "the wait for this task token is over (" + state +
                                                 "): execution " + id + " has moved on");
   if (st.controlling.count(id) || st.admitting.count(id))

@@ -1,9 +1,9 @@
 #include "adapters/history_reader.hpp"
 
-#include "domain/json_limits.hpp"
 #include "adapters/log.hpp"
-#include "domain/storage_keys.hpp"
 #include "domain/json_limits.hpp"
+#include "domain/records/history_chunk.hpp"
+#include "domain/storage_keys.hpp"
 
 #include <boost/json.hpp>
 
@@ -18,24 +18,14 @@ json::array read_history(const LmdbStore& store, std::string_view execution_id) 
   json::array events;
   store.scan(
       Table::kHistory, history_prefix(execution_id), [&](std::string_view, std::string_view value) {
-        auto chunk = parse_stored_json(value, "history of " + std::string(execution_id));
+        auto chunk = records::decode_history_chunk(value);
         if (!chunk) {
           // Shown without the unreadable events rather than not at all.
           log(LogLevel::kError, "history.corrupt",
               {{"executionId", std::string(execution_id)}, {"cause", chunk.error().message}});
           return true;
         }
-        const auto keep = [&](json::value& event) {
-          if (event.is_object() && event.as_object().if_contains("type") &&
-              event.as_object().at("type").is_string() && event.as_object().if_contains("id") &&
-              event.as_object().at("id").is_int64())
-            events.push_back(std::move(event));
-        };
-        if (chunk->is_array()) {
-          for (auto& event : chunk->as_array()) keep(event);
-        } else {
-          keep(*chunk);
-        }
+        for (auto& event : *chunk) events.push_back(std::move(event));
         return true;
       });
   return events;

@@ -1,6 +1,8 @@
 #include "domain/execution_control.hpp"
 
 #include "domain/asl/history.hpp"
+#include "domain/records/history_chunk.hpp"
+#include "domain/records/task_token_row.hpp"
 #include "domain/storage_keys.hpp"
 
 #include <boost/json.hpp>
@@ -13,9 +15,9 @@ namespace {
 
 WriteBatch persist(const ExecutionRecord& record, asl::HistoryBuilder& history) {
   WriteBatch batch;
-  for (const auto& event : history.events())
-    batch.put(Table::kHistory, history_key(record.id, event.at("id").as_int64()),
-              json::serialize(event));
+  if (!history.events().empty())
+    batch.put(Table::kHistory, history_key(record.id, history.events().front().at("id").as_int64()),
+              records::encode(history.events()));
   batch.put(Table::kExecutions, record.id, json::serialize(record.to_json()));
   return batch;
 }
@@ -30,8 +32,7 @@ void erase_timers(const ExecutionRecord& record, WriteBatch& batch) {
   // A token whose execution ended can no longer be used.
   if (record.phase == Phase::kCallback && !record.task_token.empty())
     batch.put(Table::kTaskTokens, record.task_token,
-              "{\"executionId\":" + json::serialize(json::string(record.id)) +
-                  ",\"state\":\"timedOut\"}");
+              records::encode(records::TaskTokenRow{record.id, records::TokenState::kTimedOut}));
   if (record.deadline)
     batch.erase(Table::kTimers, timer_key(record.deadline, timer_kind::kTimeout, record.id));
 }

@@ -1,4 +1,6 @@
 #include "domain/execution_control.hpp"
+#include "domain/records/history_chunk.hpp"
+#include "domain/storage_keys.hpp"
 
 #include <gtest/gtest.h>
 
@@ -39,12 +41,18 @@ TEST(ExecutionControl, AbortClosesARunningExecutionWithTheNextEventId) {
   EXPECT_EQ(r.last_event_id, 13);
   EXPECT_TRUE(has(*batch, Table::kOpenExecutions, r.id, true));
   EXPECT_TRUE(has(*batch, Table::kExecutions, r.id, false));
+  int chunks = 0;
   for (const auto& op : batch->ops) {
     if (op.table != Table::kHistory) continue;
-    auto event = boost::json::parse(op.value);
-    EXPECT_EQ(event.at("type").as_string(), "ExecutionAborted");
-    EXPECT_EQ(event.at("id").as_int64(), 13);
+    ++chunks;
+    EXPECT_EQ(op.key, history_key(r.id, 13));
+    auto chunk = records::decode_history_chunk(op.value);
+    ASSERT_TRUE(chunk) << chunk.error().message;
+    ASSERT_EQ(chunk->size(), 1u);
+    EXPECT_EQ(chunk->front().at("type").as_string(), "ExecutionAborted");
+    EXPECT_EQ(chunk->front().at("id").as_int64(), 13);
   }
+  EXPECT_EQ(chunks, 1);
 }
 
 TEST(ExecutionControl, AbortRefusesAFinishedExecution) {
