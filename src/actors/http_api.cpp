@@ -18,6 +18,10 @@
 
 #include <boost/json.hpp>
 
+#include <charconv>
+#include <limits>
+#include <optional>
+
 #include <algorithm>
 #include <initializer_list>
 #include <variant>
@@ -36,6 +40,15 @@ HttpResponse json_response(unsigned status, const json::value& body) {
   // Every "not now" (overload, a store that cannot write, draining) says when to come back.
   if (status == 503 || status == 429) response.headers.emplace_back("Retry-After", "1");
   return response;
+}
+
+// A query or path number as a client must write it: decimal digits only (no sign, space or
+// exponent) within uint64. std::stoull would take "-1" and wrap it, and " 7" or "+7".
+std::optional<std::uint64_t> parse_decimal(std::string_view text) {
+  std::uint64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
 }
 
 HttpResponse error_response(ErrorCode code, std::string message) {
@@ -269,15 +282,12 @@ class HttpApi {
   }
 
   HttpResponse machine_version(const std::string& name, const std::string& version_text) {
-    std::int64_t version = 0;
-    try {
-      std::size_t used = 0;
-      version = std::stoll(version_text, &used);
-      if (used != version_text.size() || version <= 0) throw std::invalid_argument("version");
-    } catch (const std::exception&) {
+    const auto parsed = parse_decimal(version_text);
+    if (!parsed || *parsed == 0 ||
+        *parsed > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
       return error_response(ErrorCode::kInvalidRequest,
                             "a version is a positive integer: \"" + version_text + "\"");
-    }
+    const auto version = static_cast<std::int64_t>(*parsed);
     auto stored = adapters::read_state_machine_version(*deps_.engine->db, name, version);
     if (!stored)
       return error_response(ErrorCode::kStateMachineDoesNotExist,
@@ -373,12 +383,20 @@ class HttpApi {
 
   HttpResponse journal(const std::string& user, const adapters::RequestTarget& target) {
     std::uint64_t after = 0;
-    std::size_t limit = 1000;
-    try {
-      if (auto a = target.query_param("after"); a && !a->empty()) after = std::stoull(*a);
-      if (auto l = target.query_param("limit"); l && !l->empty()) limit = std::stoul(*l);
-    } catch (const std::exception&) {
-      return error_response(ErrorCode::kInvalidRequest, "after and limit must be numbers");
+    std::uint64_t limit = 1000;
+    if (auto a = target.query_param("after"); a) {
+      const auto parsed = parse_decimal(*a);
+      if (!parsed)
+        return error_response(ErrorCode::kInvalidRequest,
+                              "after must be a journal sequence number (decimal digits)");
+      after = *parsed;
+    }
+    if (auto l = target.query_param("limit"); l) {
+      const auto parsed = parse_decimal(*l);
+      if (!parsed)
+        return error_response(ErrorCode::kInvalidRequest,
+                              "limit must be a number between 1 and 10000");
+      limit = *parsed;
     }
     if (limit == 0 || limit > 10000)
       return error_response(ErrorCode::kInvalidRequest, "limit must be between 1 and 10000");

@@ -372,6 +372,16 @@ TEST_F(LedgerApi, ReadsAndRoutes) {
   EXPECT_EQ(client_->get("/v1/accounts/a/deposits").status, 405u);
   EXPECT_EQ(client_->get("/v1/ledger/operations").status, 405u);
   EXPECT_EQ(client_->get("/v1/accounts/a/journal?limit=0").status, 400u);
+  // Numbers as a client writes them, nothing a lenient parser would guess at: "-1" once wrapped
+  // to the largest sequence (an empty page that looked like the end of the journal).
+  for (const char* query : {"after=-1", "after=%2B1", "after=%201", "after=1x", "after=",
+                            "after=18446744073709551616", "limit=-5", "limit=1e3", "limit="}) {
+    auto bad = client_->get(std::string("/v1/accounts/a/journal?") + query);
+    EXPECT_EQ(bad.status, 400u) << query << ": " << bad.body;
+    EXPECT_EQ(bad.json().at("error"), "InvalidRequest") << query;
+  }
+  EXPECT_EQ(client_->get("/v1/state-machines/payment/versions/-1").status, 400u);
+  EXPECT_EQ(client_->get("/v1/state-machines/payment/versions/%2B1").status, 400u);
   // Journal paging: 5 entries, pages of 2.
   for (int i = 0; i < 5; ++i)
     ASSERT_EQ(deposit("pager", 1 + i, "p-" + std::to_string(i)).status, 201u);
