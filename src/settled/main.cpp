@@ -66,6 +66,7 @@ class SettledConfig : public caf::actor_system_config {
   std::size_t history_limit = 25000;
   std::size_t execution_retention_seconds = 0;  // 0: keep closed executions forever
   std::size_t readiness_timeout_ms = 2000;
+  std::size_t timer_window_ms = 60000;
   // Overload: shed at the edge instead of queueing (docs/overload.md).
   std::size_t max_in_flight = 32;
   std::size_t max_in_flight_per_client = 0;  // 0: max_in_flight / 2 with API keys, else none
@@ -111,6 +112,9 @@ class SettledConfig : public caf::actor_system_config {
              "seconds an idle account actor lives before it is passivated")
         .add(readiness_timeout_ms, "readiness-timeout-ms",
              "how long /readyz waits for each of the supervisor, the ledger and a store write")
+        .add(timer_window_ms, "timer-window-ms",
+             "how far ahead durable timers are loaded into memory; later ones are read from the "
+             "store as their time comes")
         .add(max_in_flight, "max-in-flight",
              "write requests admitted and not yet answered, all clients; past it 503 Overloaded")
         .add(max_in_flight_per_client, "max-in-flight-per-client",
@@ -237,6 +241,10 @@ std::string validate(SettledConfig& cfg, std::string& host, std::uint16_t& port,
     return invalid("readiness-timeout-ms", std::to_string(cfg.readiness_timeout_ms),
                    "10 to 60000 milliseconds");
   if (auto problem = validate_overload(cfg); !problem.empty()) return problem;
+  if (auto problem =
+          check_range("timer-window-ms", cfg.timer_window_ms, 100, 3600000, "milliseconds");
+      !problem.empty())
+    return problem;
   if (cfg.history_limit < 100 || cfg.history_limit > 10000000)
     return invalid("history-limit", std::to_string(cfg.history_limit), "100 to 10000000 events");
   if (cfg.events_retention_seconds == 0 || cfg.events_retention_seconds > 366 * 86400)
@@ -393,7 +401,9 @@ int main(int argc, char** argv) {
     engine->ledger = actors::spawn_accounts(system, std::move(ledger_deps));
     auto executions = actors::spawn_executions(system, engine);
     // Set before any execution runs: executions read engine->timers without a lock.
-    engine->timers = actors::spawn_timers(system, engine, executions);
+    engine->timers =
+        actors::spawn_timers(system, engine, executions,
+                             actors::TimerOptions{std::chrono::milliseconds(cfg.timer_window_ms)});
     actors::EventsOptions events_options;
     events_options.retention = std::chrono::seconds(cfg.events_retention_seconds);
     engine->events = actors::spawn_events(system, engine, executions, events_options);
@@ -441,10 +451,9 @@ int main(int argc, char** argv) {
     auto admitted_api = adapters::admit(
         std::make_shared<adapters::Admission>(admission_options),
         adapters::identify_clients(keys.enabled()),
-        actors::make_http_api({engine, executions, state_machines,
-                               live_stripe ? nullptr : *simulator_db,
-                               static_cast<std::int64_t>(cfg.events_retention_seconds) * 1000,
-                               readiness}));
+        actors::make_http_api(
+            {engine, executions, state_machines, live_stripe ? nullptr : *simulator_db,
+             static_cast<std::int64_t>(cfg.events_retention_seconds) * 1000, readiness}));
     auto server = adapters::HttpServer::start(
         http_options, adapters::require_api_key(keys, std::move(admitted_api)));
     auto admin_api =
