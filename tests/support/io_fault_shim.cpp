@@ -12,6 +12,8 @@
 //                             sync  fdatasync/fsync/sync_file_range (LMDB's flush of those pages)
 //                             meta  writes on fds opened with O_DSYNC (LMDB's meta page: a
 //                                   failure there is the one LMDB treats as fatal, MDB_PANIC)
+//   SETTLED_TEST_EIO_DELAY_MS  a failing call first waits this long (a dying disk is slow to
+//                           give up; it also lets work queue up behind the failing commit)
 //
 // Each failure injected prints one line "io_fault_shim: EIO <call> <path>" to stderr (the
 // daemon's captured output) so a test can tell the fault happened where it meant it to.
@@ -28,6 +30,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 
 namespace {
 
@@ -81,6 +84,13 @@ int inject(int fd, int is_write, const char* call) {
   if (!fail) {
     errno = saved;
     return 0;
+  }
+  if (const char* delay = getenv("SETTLED_TEST_EIO_DELAY_MS")) {
+    const long millis = strtol(delay, nullptr, 10);
+    if (millis > 0) {
+      const timespec pause{millis / 1000, (millis % 1000) * 1000000L};
+      nanosleep(&pause, nullptr);
+    }
   }
   char line[4200];
   const int len = snprintf(line, sizeof line, "io_fault_shim: EIO %s %s\n", call, path);
