@@ -138,7 +138,20 @@ class TimerWindow : public DurableTimers {
   static constexpr std::int64_t kLatenessMs = 2500;
 
   std::vector<std::string> daemon_flags() const override {
-    return {"--timer-window-ms=" + std::to_string(kWindowMs)};
+    // debug: the timer actor logs "timers.loaded" when a scan reads timers from the store.
+    return {"--timer-window-ms=" + std::to_string(kWindowMs), "--log-level=debug"};
+  }
+
+  // The wait was beyond the window when committed: a scan loaded it, within one window of its
+  // due time (`start` + the wait), not the commit (nor, after a restart, the first scan).
+  void expect_loaded_by_a_scan_near_its_due_time(std::int64_t start) {
+    const std::string line =
+        daemon_->wait_for_output(R"("event":"timers.loaded")", std::chrono::seconds(1));
+    ASSERT_NE(line, "") << "no scan loaded the timer: was the window applied?";
+    const auto ts = parse_timestamp(std::string(json::parse(line).at("ts").as_string()));
+    ASSERT_TRUE(ts) << line;
+    EXPECT_GE(*ts, start + kWaitSeconds * 1000 - kWindowMs - 50)
+        << "loaded more than a window before it was due: " << line;
   }
 
   // Millis of an execution's startDate and stopDate.
@@ -165,6 +178,7 @@ TEST_F(TimerWindow, AWaitBeyondTheWindowFiresOnTime) {
   EXPECT_GE(stop - start, kWaitSeconds * 1000) << "fired before its due time";
   EXPECT_LE(stop - start, kWaitSeconds * 1000 + kLatenessMs) << "fired late";
   EXPECT_EQ(waits_exited("sleepy:far"), 1u);
+  expect_loaded_by_a_scan_near_its_due_time(start);
 }
 
 TEST_F(TimerWindow, AWaitBeyondTheWindowFiresOnceAfterAKillNine) {
@@ -177,6 +191,7 @@ TEST_F(TimerWindow, AWaitBeyondTheWindowFiresOnceAfterAKillNine) {
   EXPECT_GE(stop - start, kWaitSeconds * 1000) << "fired before its due time";
   EXPECT_LE(stop - start, kWaitSeconds * 1000 + kLatenessMs) << "fired late";
   EXPECT_EQ(waits_exited("sleepy:far-killed"), 1u);
+  expect_loaded_by_a_scan_near_its_due_time(start);
 }
 
 }  // namespace

@@ -152,8 +152,11 @@ TEST_F(LedgerCommitFailure, EveryOperationOfAFailedBatchIsRefusedAndAppliesOnceW
   std::int64_t refused_in_batches = 0;
   for (auto size : sizes) refused_in_batches += size;
   EXPECT_EQ(refused_in_batches, static_cast<std::int64_t>(ops.size()));
+  std::string listed;
+  for (auto size : sizes) listed += std::to_string(size) + " ";
+  RecordProperty("failedBatchSizes", listed);
   EXPECT_TRUE(std::any_of(sizes.begin(), sizes.end(), [](auto s) { return s >= 2; }))
-      << "no failed batch held more than one operation";
+      << "no failed batch held more than one operation: " << listed;
   // Nothing of them is journaled or moved money.
   expect_ledger(expected, "while failing");
 
@@ -209,6 +212,8 @@ TEST_F(LedgerCommitFailure, TheBalanceIsExactlyTheAcknowledgedOperations) {
         ++refused;
       }
     }
+  RecordProperty("acknowledged", acknowledged.load());
+  RecordProperty("refused", refused);
   EXPECT_GE(acknowledged.load(), 20);
   EXPECT_GT(refused, 0) << "the disk never failed under the clients";
   expect_ledger(expected, "while failing");
