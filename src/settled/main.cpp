@@ -108,13 +108,13 @@ class SettledConfig : public caf::actor_system_config {
              "seconds a closed execution and its history are kept (0: forever)")
         .add(events_retention_seconds, "events-retention-seconds",
              "how long an event nobody waits for yet is kept for a later events.waitFor")
+        .add(timer_window_ms, "timer-window-ms",
+             "how far ahead durable timers are loaded into memory; later ones are read from the "
+             "store as their time comes")
         .add(ledger_passivate_seconds, "ledger-passivate-seconds",
              "seconds an idle account actor lives before it is passivated")
         .add(readiness_timeout_ms, "readiness-timeout-ms",
              "how long /readyz waits for each of the supervisor, the ledger and a store write")
-        .add(timer_window_ms, "timer-window-ms",
-             "how far ahead durable timers are loaded into memory; later ones are read from the "
-             "store as their time comes")
         .add(max_in_flight, "max-in-flight",
              "write requests admitted and not yet answered, all clients; past it 503 Overloaded")
         .add(max_in_flight_per_client, "max-in-flight-per-client",

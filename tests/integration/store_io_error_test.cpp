@@ -26,7 +26,7 @@ class StoreIoError : public LedgerTest {
 
   void add_workflows() override {
     write_workflow("pause", R"({"StartAt": "Nap", "States": {
-      "Nap": {"Type": "Wait", "Seconds": 1, "Next": "Done"},
+      "Nap": {"Type": "Wait", "Seconds": 2, "Next": "Done"},
       "Done": {"Type": "Succeed"}}})");
   }
 
