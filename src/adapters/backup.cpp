@@ -20,7 +20,7 @@ Result<BackupInfo> backup_lmdb(const LmdbStore& store, const std::string& path) 
   const auto started = std::chrono::steady_clock::now();
   // MDB_CP_COMPACT walks the B-trees inside one read transaction: a consistent snapshot with
   // free pages left out, while the writer goes on.
-  if (const int rc = mdb_env_copy2(store.env_handle(), path.c_str(), MDB_CP_COMPACT); rc != 0) {
+  if (const int rc = store.copy_to(path, MDB_CP_COMPACT); rc != 0) {
     fs::remove(data, ec);
     return Error{ErrorCode::kStoreUnavailable,
                  "backup to " + path + " failed: " + std::string(mdb_strerror(rc))};

@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,7 +38,10 @@ class LmdbStore {
   LmdbStore& operator=(const LmdbStore&) = delete;
 
   // Applies every batch in one write transaction, all or nothing; nothing of a failed one is
-  // kept and the environment stays usable. The error says whose fault it is:
+  // kept and the environment stays usable: when a failed write of LMDB's meta page left it
+  // panicked (MDB_PANIC: every transaction, reads too, refused until reopened), it is closed and
+  // opened again here, so reads go on and the next commit can succeed without a restart.
+  // The error says whose fault it is:
   //   kStoreFull         the LMDB map is full, or the disk is (ENOSPC, EDQUOT)
   //   kStoreUnavailable  the store cannot write (EIO, read-only file system, MDB_PANIC, ...)
   //   kInvalidRequest    this transaction holds something LMDB refuses (e.g. a key over 511 B)
@@ -68,17 +72,24 @@ class LmdbStore {
   // Bytes an unprivileged writer may still add to the file system holding the store (statvfs);
   // nullopt if it cannot be asked.
   std::optional<std::uint64_t> disk_free_bytes() const;
-  const std::string& path() const { return path_; }
-  // For whole-environment operations such as a hot backup (mdb_env_copy2).
-  MDB_env* env_handle() const { return env_.handle(); }
+  const std::string& path() const { return options_.path; }
+  // A hot backup of the environment into `directory` (mdb_env_copy2 with `flags`); LMDB's code.
+  int copy_to(const std::string& directory, unsigned flags) const;
 
  private:
-  LmdbStore(std::string path, lmdb::env env);
+  explicit LmdbStore(LmdbOptions options);
   static Error commit_error(int code, const std::string& what);
   MDB_dbi dbi(Table table) const { return dbis_[static_cast<std::size_t>(table)]; }
+  // Opens env_ and dbis_ (at start, and again after a panic). Throws lmdb::error.
+  void open_environment();
+  Status commit_locked(const std::vector<const WriteBatch*>& batches);
+  bool panicked() const;
+  void reopen_after_panic();
 
-  std::string path_;
-  lmdb::env env_;
+  LmdbOptions options_;
+  // Shared by every transaction, exclusive only while a panicked environment is replaced.
+  mutable std::shared_mutex env_mutex_;
+  lmdb::env env_{nullptr};
   std::array<MDB_dbi, kTableCount> dbis_{};
 };
 

@@ -68,6 +68,7 @@ class SettledConfig : public caf::actor_system_config {
   std::size_t history_limit = 25000;
   std::size_t execution_retention_seconds = 0;  // 0: keep closed executions forever
   std::size_t readiness_timeout_ms = 2000;
+  std::size_t timer_window_ms = 60000;
   // Overload: shed at the edge instead of queueing (docs/overload.md).
   std::size_t max_in_flight = 32;
   std::size_t max_running_executions = 10000;
@@ -111,6 +112,9 @@ class SettledConfig : public caf::actor_system_config {
              "seconds a closed execution and its history are kept (0: forever)")
         .add(events_retention_seconds, "events-retention-seconds",
              "how long an event nobody waits for yet is kept for a later events.waitFor")
+        .add(timer_window_ms, "timer-window-ms",
+             "how far ahead durable timers are loaded into memory; later ones are read from the "
+             "store as their time comes")
         .add(ledger_passivate_seconds, "ledger-passivate-seconds",
              "seconds an idle account actor lives before it is passivated")
         .add(readiness_timeout_ms, "readiness-timeout-ms",
@@ -248,6 +252,10 @@ std::string validate(SettledConfig& cfg, std::string& host, std::uint16_t& port,
     return invalid("readiness-timeout-ms", std::to_string(cfg.readiness_timeout_ms),
                    "10 to 60000 milliseconds");
   if (auto problem = validate_overload(cfg); !problem.empty()) return problem;
+  if (auto problem =
+          check_range("timer-window-ms", cfg.timer_window_ms, 100, 3600000, "milliseconds");
+      !problem.empty())
+    return problem;
   if (cfg.history_limit < 100 || cfg.history_limit > 10000000)
     return invalid("history-limit", std::to_string(cfg.history_limit), "100 to 10000000 events");
   if (cfg.events_retention_seconds == 0 || cfg.events_retention_seconds > 366 * 86400)
@@ -415,7 +423,9 @@ int main(int argc, char** argv) {
     engine->ledger = actors::spawn_accounts(system, std::move(ledger_deps));
     auto executions = actors::spawn_executions(system, engine);
     // Set before any execution runs: executions read engine->timers without a lock.
-    engine->timers = actors::spawn_timers(system, engine, executions);
+    engine->timers =
+        actors::spawn_timers(system, engine, executions,
+                             actors::TimerOptions{std::chrono::milliseconds(cfg.timer_window_ms)});
     actors::EventsOptions events_options;
     events_options.retention = std::chrono::seconds(cfg.events_retention_seconds);
     engine->events = actors::spawn_events(system, engine, executions, events_options);

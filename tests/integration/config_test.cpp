@@ -42,6 +42,7 @@ TEST(Config, InvalidCommandLineValuesStopTheDaemonNamingTheOption) {
       {"--map-size-mib=0", "invalid value for map-size-mib"},
       {"--shutdown-timeout=0", "invalid value for shutdown-timeout"},
       {"--history-limit=5", "invalid value for history-limit"},
+      {"--timer-window-ms=10", "invalid value for timer-window-ms"},
       {"--events-retention-seconds=0", "invalid value for events-retention-seconds"},
       {"--alert-webhook=ftp://example.invalid/x", "invalid value for alert-webhook"},
       {"--alert-webhook=https://example.invalid:0/x", "invalid value for alert-webhook"},

@@ -38,8 +38,10 @@ class DaemonProcess {
   // Starts `binary` with `args` (not including argv[0]). Its stdout and stderr go to one
   // pipe that a reader thread drains into a buffer, and into `log_path` if not empty.
   // The child gets SIGKILL if the thread that created it dies, so a crashed test leaves no
-  // daemon behind; create it on a thread that outlives it.
-  DaemonProcess(std::string binary, std::vector<std::string> args, std::string log_path = "")
+  // daemon behind; create it on a thread that outlives it. `extra_env` ("NAME=value") is added
+  // to (or replaces in) the environment the child inherits.
+  DaemonProcess(std::string binary, std::vector<std::string> args, std::string log_path = "",
+                const std::vector<std::string>& extra_env = {})
       : binary_(std::move(binary)) {
     if (!log_path.empty()) log_.open(log_path, std::ios::app);
 
@@ -50,6 +52,17 @@ class DaemonProcess {
     std::vector<char*> argv;
     for (auto& arg : argv_strings) argv.push_back(arg.data());
     argv.push_back(nullptr);
+    std::vector<std::string> env_strings = extra_env;
+    for (char** e = environ; *e; ++e) {
+      const std::string_view entry(*e);
+      const auto named = [&](const std::string& extra) {
+        return extra.substr(0, extra.find('=') + 1) == entry.substr(0, entry.find('=') + 1);
+      };
+      if (std::none_of(extra_env.begin(), extra_env.end(), named)) env_strings.emplace_back(entry);
+    }
+    std::vector<char*> envp;
+    for (auto& entry : env_strings) envp.push_back(entry.data());
+    envp.push_back(nullptr);
 
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) {
@@ -68,7 +81,7 @@ class DaemonProcess {
       if (::getppid() != parent) ::_exit(126);  // the parent died before prctl
       ::dup2(fds[1], STDOUT_FILENO);
       ::dup2(fds[1], STDERR_FILENO);
-      ::execvp(argv[0], argv.data());
+      ::execvpe(argv[0], argv.data(), envp.data());
       static const char kMessage[] = "DaemonProcess: exec failed\n";
       [[maybe_unused]] ssize_t ignored = ::write(STDERR_FILENO, kMessage, sizeof(kMessage) - 1);
       ::_exit(127);

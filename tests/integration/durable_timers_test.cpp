@@ -6,6 +6,7 @@
 #include "integration/ops_fixture.hpp"
 #include "support/eventually.hpp"
 
+#include <algorithm>
 #include <thread>
 
 namespace settled::testing {
@@ -117,6 +118,80 @@ TEST_F(DurableTimers, TimeoutSecondsTimesTheExecutionOutEvenAcrossARestart) {
   EXPECT_TRUE(timed_out_event);
   auto metrics = client_->get("/metrics");
   EXPECT_NE(metrics.body.find("TIMED_OUT"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace settled::testing
+
+namespace settled::testing {
+namespace {
+
+// The timer actor keeps in memory only the timers due within its window (timer-window-ms); a
+// Wait several windows long must still fire on time, read from the store as its time comes,
+// and once after a kill -9 (the restarted daemon knows it only from the store).
+class TimerWindow : public DurableTimers {
+ protected:
+  static constexpr std::int64_t kWindowMs = 1000;
+  static constexpr std::int64_t kWaitSeconds = 4;  // four windows
+  // A scan every half window plus scheduling: how late a timer may fire (generous for
+  // sanitizer builds on a loaded machine, far below another wait).
+  static constexpr std::int64_t kLatenessMs = 2500;
+
+  std::vector<std::string> daemon_flags() const override {
+    // debug: the timer actor logs "timers.loaded" when a scan reads timers from the store.
+    return {"--timer-window-ms=" + std::to_string(kWindowMs), "--log-level=debug"};
+  }
+
+  // The wait was beyond the window when committed: a scan loaded it, within one window of its
+  // due time (`start` + the wait), not the commit (nor, after a restart, the first scan).
+  void expect_loaded_by_a_scan_near_its_due_time(std::int64_t start) {
+    const std::string line =
+        daemon_->wait_for_output(R"("event":"timers.loaded")", std::chrono::seconds(1));
+    ASSERT_NE(line, "") << "no scan loaded the timer: was the window applied?";
+    const auto ts = parse_timestamp(std::string(json::parse(line).at("ts").as_string()));
+    ASSERT_TRUE(ts) << line;
+    EXPECT_GE(*ts, start + kWaitSeconds * 1000 - kWindowMs - 50)
+        << "loaded more than a window before it was due: " << line;
+  }
+
+  // Millis of an execution's startDate and stopDate.
+  static std::pair<std::int64_t, std::int64_t> start_and_stop(const json::object& done) {
+    const auto start = parse_timestamp(std::string(done.at("startDate").as_string()));
+    const auto stop = parse_timestamp(std::string(done.at("stopDate").as_string()));
+    EXPECT_TRUE(start && stop);
+    return {start.value_or(0), stop.value_or(0)};
+  }
+
+  std::size_t waits_exited(const std::string& execution_id) {
+    const auto types = event_types(history(execution_id));
+    return static_cast<std::size_t>(std::count(types.begin(), types.end(), "WaitStateExited"));
+  }
+};
+
+TEST_F(TimerWindow, AWaitBeyondTheWindowFiresOnTime) {
+  ASSERT_EQ(start_sleepy("far", kWaitSeconds).status, 201u);
+  EXPECT_EQ(client_->get("/v1/executions/sleepy:far").json().at("status"), "RUNNING");
+  auto done = wait_final("sleepy:far", std::chrono::seconds(30));
+  EXPECT_EQ(done.at("status"), "SUCCEEDED");
+  EXPECT_EQ(done.at("output").at("state"), "awake");
+  const auto [start, stop] = start_and_stop(done);
+  EXPECT_GE(stop - start, kWaitSeconds * 1000) << "fired before its due time";
+  EXPECT_LE(stop - start, kWaitSeconds * 1000 + kLatenessMs) << "fired late";
+  EXPECT_EQ(waits_exited("sleepy:far"), 1u);
+  expect_loaded_by_a_scan_near_its_due_time(start);
+}
+
+TEST_F(TimerWindow, AWaitBeyondTheWindowFiresOnceAfterAKillNine) {
+  ASSERT_EQ(start_sleepy("far-killed", kWaitSeconds).status, 201u);
+  kill_and_restart();
+  EXPECT_EQ(client_->get("/v1/executions/sleepy:far-killed").json().at("status"), "RUNNING");
+  auto done = wait_final("sleepy:far-killed", std::chrono::seconds(30));
+  EXPECT_EQ(done.at("status"), "SUCCEEDED");
+  const auto [start, stop] = start_and_stop(done);
+  EXPECT_GE(stop - start, kWaitSeconds * 1000) << "fired before its due time";
+  EXPECT_LE(stop - start, kWaitSeconds * 1000 + kLatenessMs) << "fired late";
+  EXPECT_EQ(waits_exited("sleepy:far-killed"), 1u);
+  expect_loaded_by_a_scan_near_its_due_time(start);
 }
 
 }  // namespace

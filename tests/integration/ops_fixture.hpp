@@ -20,11 +20,13 @@ class OpsTest : public DaemonTest {
       std::filesystem::copy_file(entry.path(),
                                  workflows_dir() + "/" + entry.path().filename().string());
     add_workflows();
-    start_with({});
+    start_with(daemon_flags());
   }
 
   // Tests that need more state machines write them here, before the daemon starts.
   virtual void add_workflows() {}
+  // Flags of the daemon SetUp starts, besides the data dir, port and workflows.
+  virtual std::vector<std::string> daemon_flags() const { return {}; }
 
   std::string workflows_dir() const { return dir_.path() + "/workflows"; }
   std::string socket_path() const { return dir_.path() + "/var/settled.sock"; }
@@ -39,7 +41,8 @@ class OpsTest : public DaemonTest {
                                   "--workflows-dir=" + workflows_dir()};
     args.insert(args.end(), extra_.begin(), extra_.end());
     client_.reset();
-    daemon_ = std::make_unique<DaemonProcess>(SETTLED_BINARY, args, dir_.path() + "/daemon.log");
+    daemon_ = std::make_unique<DaemonProcess>(SETTLED_BINARY, args, dir_.path() + "/daemon.log",
+                                              daemon_env_);
     port_ = daemon_->wait_ready();
     client_ = std::make_unique<HttpClient>("127.0.0.1", port_);
   }
@@ -69,6 +72,7 @@ class OpsTest : public DaemonTest {
   }
 
   std::vector<std::string> extra_;
+  std::vector<std::string> daemon_env_;  // "NAME=value" added to every daemon's environment
 };
 
 }  // namespace settled::testing
