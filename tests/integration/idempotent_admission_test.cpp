@@ -148,13 +148,14 @@ TEST_F(IdempotentAdmission, AnyJsonValueIsAnInput) {
     EXPECT_EQ(started_event.at("type").as_string(), "ExecutionStarted");
     EXPECT_EQ(json::parse(started_event.at("executionStartedEventDetails").at("input").as_string()),
               input);
+    EXPECT_EQ(ctl_json({"executions", "describe", id}).at("input"), input);
     auto replay = start(input);
     EXPECT_EQ(replay.status, 200u) << replay.body;
     auto other = start(json::array{input});
     EXPECT_EQ(other.status, 409u) << other.body;
     EXPECT_EQ(other.json().at("error").as_string(), "ExecutionAlreadyExists") << other.body;
   }
-  // settlectl lists them like any other execution.
+  // settlectl lists them like any other execution (and described each above).
   EXPECT_EQ(stored_executions(), inputs.size());
 }
 
