@@ -505,8 +505,6 @@ class Execution {
         if (!text) return Error{ErrorCode::kInvalidRequest, text.error().message};
         input = std::move(*text);
       }
-      if (!input.is_object())
-        return Error{ErrorCode::kInvalidRequest, "parameters.Input must be a JSON object"};
     }
     return ChildTarget{std::move(machine), std::move(input)};
   }

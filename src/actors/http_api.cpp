@@ -196,9 +196,8 @@ class HttpApi {
           "execution instead of starting a second one"));
     }
     json::value* input = o.if_contains("input");
+    // Any JSON value, as Step Functions' StartExecution takes (an array, a string, null...).
     if (!input) return respond(error_response(ErrorCode::kInvalidRequest, "input is required"));
-    if (!input->is_object())
-      return respond(error_response(ErrorCode::kInvalidRequest, "input must be a JSON object"));
 
     StartRequest start;
     auto [machine_name, test_case] = asl::split_test_case(std::string(machine->as_string()));

@@ -1,6 +1,9 @@
 // Compares settled's results with the reference's (one JSON line per case from each side) and
 // prints one row per case: PASS, DIFF, PENDING or SKIP. Exits 1 on any DIFF, on a pending case
 // that passes, on a known difference that no longer differs, or on a broken list.
+// Besides the result, the inputs settled gave its tasks ("taskInputs") must equal those the
+// reference gave (or the case's "expectedTaskInputs"), per state and call; for a state inside
+// a Parallel branch or Map iteration as a multiset (the order across branches is not defined).
 // Usage: node compare.mjs CASES_DIR SETTLED.jsonl REFERENCE.jsonl KNOWN.json PENDING.json
 
 import fs from 'node:fs';
@@ -58,6 +61,50 @@ function delaysAgree(measured, expected) {
   return true;
 }
 
+// The states inside a Parallel branch or a Map iteration (any depth).
+function branchStates(definition, inBranch = false, out = new Set()) {
+  for (const [name, state] of Object.entries(definition?.States ?? {})) {
+    if (inBranch) out.add(name);
+    for (const branch of state.Branches ?? []) branchStates(branch, true, out);
+    if (state.Iterator) branchStates(state.Iterator, true, out);
+    if (state.ItemProcessor) branchStates(state.ItemProcessor, true, out);
+  }
+  return out;
+}
+
+// Whether two lists hold the same values, each matched once, in any order.
+function sameMultiset(a, b) {
+  if (a.length !== b.length) return false;
+  const unused = [...b];
+  return a.every((v) => {
+    const i = unused.findIndex((w) => equalJSON(v, w));
+    if (i < 0) return false;
+    unused.splice(i, 1);
+    return true;
+  });
+}
+
+// The first state whose task inputs differ, as a message; null when they agree.
+function taskInputsDiffer(testCase, measured, expected) {
+  const inBranch = branchStates(testCase.definition);
+  const states = [...new Set([...Object.keys(measured), ...Object.keys(expected)])].sort();
+  for (const state of states) {
+    const m = measured[state] ?? [];
+    const e = expected[state] ?? [];
+    const ok = inBranch.has(state)
+      ? sameMultiset(m, e)
+      : m.length === e.length && m.every((v, i) => equalJSON(v, e[i]));
+    if (!ok) {
+      const text = (v) => {
+        const t = JSON.stringify(v);
+        return t.length > 300 ? t.slice(0, 300) + '...' : t;
+      };
+      return `task inputs of state ${state}${inBranch.has(state) ? ' (any order)' : ''}: settled ${text(m)} want ${text(e)}`;
+    }
+  }
+  return null;
+}
+
 // A Fail state without Error fails with no error name: "" and null both mean that.
 const errorName = (r) => (r.error === undefined || r.error === '' ? null : r.error);
 
@@ -71,7 +118,7 @@ function agree(a, b) {
 
 const show = (r) => {
   if (!r) return '(no result)';
-  const { case: _, retryDelaysMs: __, ...rest } = r;
+  const { case: _, retryDelaysMs: __, taskInputs: ___, ...rest } = r;
   const text = JSON.stringify(rest);
   return text.length > 400 ? text.slice(0, 400) + '...' : text;
 };
@@ -92,7 +139,14 @@ for (const c of cases) {
   } else {
     let want = r;
     let against = 'reference';
+    // The task inputs to compare settled's with: the reference's, or the case's own
+    // "expectedTaskInputs" for a known difference (none there: not compared).
+    let wantInputs = r?.taskInputs ?? {};
+    if (c.expectedTaskInputs && !Object.hasOwn(known, c.name) && taskInputsDiffer(c, r?.taskInputs ?? {}, c.expectedTaskInputs)) {
+      problems.push(`${c.name}: the reference's task inputs disagree with the case's "expectedTaskInputs"; list it in known-differences.json or fix them`);
+    }
     if (Object.hasOwn(known, c.name)) {
+      wantInputs = c.expectedTaskInputs ?? null;
       if (!c.expected) {
         problems.push(`${c.name}: listed in known-differences.json but has no "expected" result`);
       } else if (agree(r, c.expected)) {
@@ -107,6 +161,13 @@ for (const c of cases) {
     if (ok && c.expectedRetryDelaysMs && !delaysAgree(s.retryDelaysMs ?? {}, c.expectedRetryDelaysMs)) {
       ok = false;
       detail = `retry delays: settled ${JSON.stringify(s.retryDelaysMs ?? {})} expected ${JSON.stringify(c.expectedRetryDelaysMs)}`;
+    }
+    if (ok && wantInputs) {
+      const differ = taskInputsDiffer(c, s.taskInputs ?? {}, wantInputs);
+      if (differ) {
+        ok = false;
+        detail = differ;
+      }
     }
     if (Object.hasOwn(pending, c.name)) {
       if (ok) {

@@ -4,11 +4,17 @@
 //   {"case":"fail-error","status":"FAILED","error":"X","cause":"..."}
 //   {"case":"bad","status":"INVALID_DEFINITION","cause":"..."}   (PUT refused the definition)
 //   {"case":"odd","status":"REFUSED","cause":"..."}              (POST /v1/executions refused)
+// A case whose execution scheduled tasks also has "taskInputs": {"<state>": [the parameters of
+// each TaskScheduled event of the state, in history order]} (branch events included).
 // Each case's taskResults become one test case of a Step Functions Local mock configuration
 // (one file for the corpus, written before the daemon starts, passed as mock-config). One
 // daemon runs every case: definitions are registered and executions started one after
 // another, then all of them are awaited together (waits and retry backoffs are real).
-// Usage: node daemon_runner.mjs --settled PATH --work DIR --all CASES_DIR
+// A task call that returns its own input ({} or no taskResults entry) has no mocked-response
+// form (a Return is a fixed value): call N of such a state returns the input the reference
+// gave call N of that state (its "taskInputs", from REFERENCE.jsonl, the output of
+// reference/run_reference.mjs), or the case's "expectedTaskInputs" when it has them.
+// Usage: node daemon_runner.mjs --settled PATH --work DIR --all CASES_DIR [--reference REFERENCE.jsonl]
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,14 +24,29 @@ const args = process.argv.slice(2);
 let settled = '';
 let work = '';
 let casesDir = '';
+let referenceFile = '';
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--settled') settled = args[++i];
   else if (args[i] === '--work') work = args[++i];
   else if (args[i] === '--all') casesDir = args[++i];
+  else if (args[i] === '--reference') referenceFile = args[++i];
 }
 if (!settled || !work || !casesDir) {
-  console.error('usage: node daemon_runner.mjs --settled PATH --work DIR --all CASES_DIR');
+  console.error(
+    'usage: node daemon_runner.mjs --settled PATH --work DIR --all CASES_DIR [--reference REFERENCE.jsonl]',
+  );
   process.exit(2);
+}
+
+// The task inputs the reference recorded, per case (none without --reference: echo calls are
+// then left unmocked and fail).
+const referenceInputs = new Map();
+if (referenceFile) {
+  for (const line of fs.readFileSync(referenceFile, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    const result = JSON.parse(line);
+    if (result.taskInputs) referenceInputs.set(result.case, result.taskInputs);
+  }
 }
 
 // The last mocked response answers every later invocation ("the last entry repeats").
@@ -40,24 +61,35 @@ function* allStates(definition) {
   }
 }
 
-// A case's taskResults as mocked responses. An entry that returns the task's own input
-// ({} or no entry) has no Step Functions Local form (a Return is a fixed value): such a
-// state is left unmocked, so its resource runs and fails (see pending.json).
+// A case's taskResults as mocked responses: entry i answers call i, the last entry every
+// later call. A call that returns its own input ({} or no entry) returns the input recorded
+// for that call (see the top of this file); a state with no such input for an echoing call
+// gets no response from that call on, and then fails in settled.
 function mockCase(testCase, responses) {
   const mocked = {};
+  const recorded = testCase.expectedTaskInputs ?? referenceInputs.get(testCase.name) ?? {};
   for (const [name, state] of allStates(testCase.definition)) {
     if (state.Type !== 'Task') continue;
-    const list = testCase.taskResults?.[name];
-    if (!Array.isArray(list) || list.length === 0) continue;
-    if (list.some((e) => !('error' in e) && !('output' in e))) continue;
+    const list = testCase.taskResults?.[name] ?? [];
+    const inputs = recorded[name] ?? [];
+    const calls = Math.max(list.length, inputs.length);
     const response = {};
-    list.forEach((entry, i) => {
-      const key = i === list.length - 1 ? `${i}-${kLastInvocation}` : `${i}`;
-      response[key] =
-        'error' in entry
-          ? { Throw: { Error: String(entry.error), Cause: entry.cause ?? '' } }
-          : { Return: entry.output };
-    });
+    for (let i = 0; i < calls; i++) {
+      const entry = list.length === 0 ? {} : list[Math.min(i, list.length - 1)];
+      const last = i === calls - 1 && i >= list.length - 1;
+      if ('error' in entry) {
+        response[last ? `${i}-${kLastInvocation}` : `${i}`] = {
+          Throw: { Error: String(entry.error), Cause: entry.cause ?? '' },
+        };
+      } else if ('output' in entry) {
+        response[last ? `${i}-${kLastInvocation}` : `${i}`] = { Return: entry.output };
+      } else if (i < inputs.length) {
+        response[`${i}`] = { Return: inputs[i] };  // an echo repeats nothing: no range
+      } else {
+        break;
+      }
+    }
+    if (Object.keys(response).length === 0) continue;
     const responseName = `${testCase.name}.${name}`;
     responses[responseName] = response;
     mocked[name] = responseName;
@@ -152,6 +184,22 @@ function retryDelays(events) {
   return delays;
 }
 
+// The input each task call received: the parameters (JSON text) of each TaskScheduled event,
+// per state, in history order. The history shows each Parallel branch's and Map iteration's
+// events in place after the event that started it, so the order across branches is the
+// history's, not the order of the calls (compare.mjs compares those states as multisets).
+function taskInputs(events) {
+  const inputs = {};
+  let state = null;
+  for (const e of events) {
+    if (e.stateEnteredEventDetails) state = e.stateEnteredEventDetails.name;
+    else if (e.type === 'TaskScheduled' && state !== null) {
+      (inputs[state] ??= []).push(JSON.parse(e.taskScheduledEventDetails.parameters));
+    }
+  }
+  return inputs;
+}
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function awaitResult(c, id) {
@@ -178,6 +226,8 @@ async function awaitResult(c, id) {
   const history = await call('GET', `/v1/executions/${encodeURIComponent(id)}/history`);
   const delays = retryDelays(history.json.events ?? []);
   if (Object.keys(delays).length > 0) line.retryDelaysMs = delays;
+  const inputs = taskInputs(history.json.events ?? []);
+  if (Object.keys(inputs).length > 0) line.taskInputs = inputs;
   return line;
 }
 

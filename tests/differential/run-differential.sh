@@ -70,10 +70,12 @@ fi
 
 results="${refdir}/results"
 mkdir -p "${results}"
-node "${here}/daemon_runner.mjs" --settled "${settled}" --work "${refdir}/daemon" \
-  --all "${cases}" >"${results}/settled.jsonl"
+# The reference first: the inputs its tasks received mock settled's tasks that return their
+# own input, and are compared with the inputs settled gives its tasks (one reference run).
 node "${here}/reference/run_reference.mjs" --modules "${refdir}" --all "${cases}" \
   >"${results}/reference.jsonl"
+node "${here}/daemon_runner.mjs" --settled "${settled}" --work "${refdir}/daemon" \
+  --all "${cases}" --reference "${results}/reference.jsonl" >"${results}/settled.jsonl"
 status=0
 node "${here}/compare.mjs" "${cases}" "${results}/settled.jsonl" "${results}/reference.jsonl" \
   "${here}/known-differences.json" "${here}/pending.json" >"${results}/compare.txt" || status=$?

@@ -8,6 +8,8 @@
 #include <boost/json.hpp>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace settled::testing {
 namespace {
@@ -16,10 +18,16 @@ namespace json = boost::json;
 namespace http = boost::beast::http;
 
 constexpr const char* kEcho = R"({"StartAt":"Done","States":{"Done":{"Type":"Pass","End":true}}})";
+// Reads the execution's input through the context object too ($$.Execution.Input).
+constexpr const char* kContext = R"({"StartAt":"Both","States":{"Both":{"Type":"Pass",
+  "Parameters":{"state.$":"$","execution.$":"$$.Execution.Input"},"End":true}}})";
 
 class IdempotentAdmission : public OpsTest {
  protected:
-  void add_workflows() override { write_workflow("echo", kEcho); }
+  void add_workflows() override {
+    write_workflow("echo", kEcho);
+    write_workflow("context", kContext);
+  }
 
   static std::string unnamed_payment(const std::string& payment_id) {
     json::object input{{"paymentId", payment_id},
@@ -106,6 +114,49 @@ TEST_F(IdempotentAdmission, ReplaysCompareInputsByValueNotBySpelling) {
     EXPECT_EQ(conflict.status, 409u) << different << " -> " << conflict.body;
   }
   EXPECT_EQ(stored_executions(), 1u);
+}
+
+// Step Functions' StartExecution takes any JSON value as input, not only an object: each runs,
+// reads back, and replays by value like an object input (such an input has no paymentId).
+TEST_F(IdempotentAdmission, AnyJsonValueIsAnInput) {
+  const std::vector<std::pair<std::string, json::value>> inputs{
+      {"array", json::array{1, "two", json::object{{"three", 3}}}},
+      {"string", "just text"},
+      {"number", 42},
+      {"null", nullptr},
+      {"true", true},
+  };
+  for (const auto& [name, input] : inputs) {
+    SCOPED_TRACE(name);
+    const auto start = [&, name = name](const json::value& value) {
+      return client_->post("/v1/executions",
+                           json::serialize(json::object{
+                               {"stateMachine", "context"}, {"name", name}, {"input", value}}));
+    };
+    auto started = start(input);
+    ASSERT_EQ(started.status, 201u) << started.body;
+    const std::string id = "context:" + name;
+    EXPECT_EQ(started.json().at("executionId").as_string(), id);
+    auto final_state = wait_final(id);
+    ASSERT_EQ(final_state.at("status").as_string(), "SUCCEEDED") << json::serialize(final_state);
+    EXPECT_EQ(final_state.at("input"), input);
+    EXPECT_EQ(final_state.at("output"), (json::object{{"state", input}, {"execution", input}}));
+    auto history = client_->get("/v1/executions/" + id + "/history");
+    ASSERT_EQ(history.status, 200u) << history.body;
+    const json::value events = history.json().at("events");
+    const auto& started_event = events.as_array().at(0);
+    EXPECT_EQ(started_event.at("type").as_string(), "ExecutionStarted");
+    EXPECT_EQ(json::parse(started_event.at("executionStartedEventDetails").at("input").as_string()),
+              input);
+    EXPECT_EQ(ctl_json({"executions", "describe", id}).at("input"), input);
+    auto replay = start(input);
+    EXPECT_EQ(replay.status, 200u) << replay.body;
+    auto other = start(json::array{input});
+    EXPECT_EQ(other.status, 409u) << other.body;
+    EXPECT_EQ(other.json().at("error").as_string(), "ExecutionAlreadyExists") << other.body;
+  }
+  // settlectl lists them like any other execution (and described each above).
+  EXPECT_EQ(stored_executions(), inputs.size());
 }
 
 }  // namespace

@@ -37,6 +37,10 @@ TEST_F(Ingestion, BadRequestsGetJsonErrorsAndLeaveNoTrace) {
                404, "StateMachineDoesNotExist", "nope");
   expect_error(client_->post("/v1/executions", R"({"stateMachine":"payment","name":"p-bad"})"), 400,
                "InvalidRequest", "input");
+  // Any JSON value is an execution's input, but the payment workflow checks its input first.
+  expect_error(
+      client_->post("/v1/executions", R"({"stateMachine":"payment","name":"p-bad","input":[1,2]})"),
+      400, "InvalidRequest", "input must be a JSON object");
   expect_error(client_->post("/v1/executions",
                              R"({"stateMachine":"payment","name":"p-bad","input":{},"x":1})"),
                400, "InvalidRequest", "\\\"x\\\"");

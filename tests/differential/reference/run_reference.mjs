@@ -3,6 +3,10 @@
 //   {"case":"pass-result","status":"SUCCEEDED","output":...}
 //   {"case":"fail-error","status":"FAILED","error":"X","cause":"..."}
 //   {"case":"bad","status":"ERROR","cause":"..."}   (the package refused or crashed)
+// A case with Task states also has "taskInputs": {"<state>": [input of call 1, call 2, ...]},
+// what each call of the state's resource received (after InputPath and Parameters), in the
+// order the package made the calls. daemon_runner.mjs mocks the calls that return their own
+// input from these, and compare.mjs compares them with the inputs settled gave its tasks.
 // Usage: node run_reference.mjs [--modules DIR] [--validate] CASE.json...   or   ... --all CASES_DIR
 // DIR is where `npm install --prefix DIR` put node_modules (default: next to this file).
 // --validate: let the package validate each definition first (asl-validator). Off by default:
@@ -63,7 +67,8 @@ function* allStates(definition) {
   }
 }
 
-function overridesFor(testCase) {
+// `taskInputs` collects each call's input per state (see the top of this file).
+function overridesFor(testCase, taskInputs) {
   const taskResults = testCase.taskResults ?? {};
   const calls = {};
   const taskResourceLocalHandlers = {};
@@ -74,6 +79,7 @@ function overridesFor(testCase) {
       taskResourceLocalHandlers[name] = async (input) => {
         const attempt = calls[name] ?? 0;
         calls[name] = attempt + 1;
+        (taskInputs[name] ??= []).push(structuredClone(input));
         const list = taskResults[name];
         if (!Array.isArray(list) || list.length === 0) return input;  // echo
         const entry = list[Math.min(attempt, list.length - 1)];
@@ -107,12 +113,13 @@ async function runCase(file) {
     return { case: path.basename(file, '.json'), status: 'ERROR', cause: `not valid JSON: ${e.message}` };
   }
   const line = { case: testCase.name ?? path.basename(file, '.json') };
+  const taskInputs = {};
   try {
     const machine = new StateMachine(testCase.definition, {
       validationOptions: validate ? { checkArn: false, checkPaths: false } : { noValidate: true },
     });
     const execution = machine.run(testCase.input ?? {}, {
-      overrides: overridesFor(testCase),
+      overrides: overridesFor(testCase, taskInputs),
       context: testCase.context ?? {},
     });
     line.status = 'SUCCEEDED';
@@ -128,6 +135,7 @@ async function runCase(file) {
       line.cause = String(e?.message ?? e);
     }
   }
+  if (Object.keys(taskInputs).length > 0) line.taskInputs = taskInputs;
   return line;
 }
 
