@@ -7,7 +7,9 @@
 # Usage: bench/run-overload.sh [build-dir] [sustainable-rate/s] [seconds-per-level]
 # Environment: DAEMON_ARGS (extra settled flags, e.g. --max-in-flight=32), CONNECTIONS (load
 # generator connections, default 500; the daemon is started with a per-peer cap above it, since
-# every load connection comes from 127.0.0.1), LOAD_THREADS (default 1).
+# every load connection comes from 127.0.0.1), LOAD_THREADS (default 1), DAEMON_CPUS / LOAD_CPUS
+# (taskset CPU lists, e.g. 0 and 1: keeps the generator off the daemon's cores, so that at 5x the
+# generator's own work does not count as the daemon's latency).
 #
 # Sustainable rate: 80 % of the closed-loop peak of 16 connections (a rate the daemon answers
 # in full). Latencies count from each request's due time. Acceptance, per level: accepted p99
@@ -26,7 +28,7 @@ data=$(mktemp -d)
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; [ -n "$pid" ] && wait "$pid" 2>/dev/null; rm -rf "$data"' EXIT
 # shellcheck disable=SC2086
-"$build/src/settled" --data-dir="$data" --http=127.0.0.1:0 --log-level=warn \
+${DAEMON_CPUS:+taskset -c "$DAEMON_CPUS"} "$build/src/settled" --data-dir="$data" --http=127.0.0.1:0 --log-level=warn \
   --max-connections-per-peer=$((connections + 64)) ${DAEMON_ARGS:-} \
   > "$data/out" 2> "$data/err" &
 pid=$!
@@ -44,7 +46,7 @@ settle() {
 }
 
 result() {  # the RESULT line of a load run: key=value ...
-  "$load" --target="$target" --threads="$threads" "$@" 2> "$data/load-err" | sed -n 's/^RESULT //p' || true
+  ${LOAD_CPUS:+taskset -c "$LOAD_CPUS"} "$load" --target="$target" --threads="$threads" "$@" 2> "$data/load-err" | sed -n 's/^RESULT //p' || true
 }
 
 field() { tr ' ' '\n' <<< "$1" | sed -n "s/^$2=//p"; }
@@ -58,7 +60,7 @@ fi
 unloaded=$(result --connections="$connections" --rate=$((rate / 10)) --duration="$seconds")
 base_p99=$(field "$unloaded" acc_p99_ms)
 echo "unloaded (${rate}/10 = $((rate / 10))/s): accepted p50 $(field "$unloaded" acc_p50_ms) ms, p99 ${base_p99} ms"
-echo "daemon: ${DAEMON_ARGS:-defaults}; ${connections} connections; ${seconds} s per level; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "daemon: ${DAEMON_ARGS:-defaults}${DAEMON_CPUS:+ on cpus $DAEMON_CPUS}${LOAD_CPUS:+, generator on cpus $LOAD_CPUS}; ${connections} connections; ${seconds} s per level; $(nproc) cores, load $(cut -d" " -f1-3 /proc/loadavg)"
 printf '%-5s %9s %11s %9s %9s %7s %8s %8s %11s %7s %9s %9s %s\n' level offered/s accepted/s p50_ms \
   p99_ms p99/base 503 429 shed_p99_ms failed sent_p99 lag_p99 verdict
 status=0
