@@ -444,11 +444,21 @@ void task_callback(Self* self, TaskCallback& cb) {
   if (it == st.running.end())
     return refuse(ErrorCode::kTaskTimedOut, "execution " + id + " no longer waits for this token");
   // A request: if the actor had already passivated, the error brings the callback back here
-  // and a fresh actor takes it.
+  // and a fresh actor takes it. The dead actor is forgotten at once: its mailbox closes (and
+  // bounces this request) before its DOWN is sent, and on a busy machine that gap let the
+  // callback bounce off it twenty times and be refused ("could not take the callback").
   auto shared = std::make_shared<TaskCallback>(std::move(cb));
-  self->request(it->second, caf::infinite, task_callback_atom::value, *shared)
+  caf::actor target = it->second;
+  self->request(target, caf::infinite, task_callback_atom::value, *shared)
       .then([](bool) {},
-            [self, shared](caf::error&) {
+            [self, shared, id, target](caf::error& err) {
+              if (err == caf::sec::request_receiver_down) {
+                auto& running = self->state.running;
+                // Its DOWN, when it comes, finds the id's entry gone (or a newer actor) and
+                // leaves it alone; a crash is still quarantined by it.
+                if (auto r = running.find(id); r != running.end() && r->second == target)
+                  running.erase(r);
+              }
               self->send(self, task_callback_atom::value, std::move(*shared));
             });
 }
