@@ -65,7 +65,7 @@ TEST_F(AlertWebhook, FailedPaymentAlertsReachTheWebhookAfterARetry) {
   }
   EXPECT_EQ(sources, (std::set<std::string>{"retries_exhausted", "workflow"}));
   EXPECT_GE(attempts_, 3);
-  EXPECT_NE(daemon_->output().find("alert.webhook_retry"), std::string::npos);
+  EXPECT_NE(daemon_->wait_for_output("alert.webhook_retry"), "");
 }
 
 // The same alerts over https, to a server whose certificate comes from a private CA named by

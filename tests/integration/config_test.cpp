@@ -103,7 +103,7 @@ TEST(Config, TheShippedConfigFileStartsTheDaemon) {
                        "--http=127.0.0.1:0", "--data-dir=" + dir.path() + "/var",
                        "--workflows-dir=" + std::string(SETTLED_SOURCE_DIR) + "/config/workflows"});
   EXPECT_GT(daemon.wait_ready(), 0);
-  EXPECT_NE(daemon.output().find("\"event\":\"api.local_only\""), std::string::npos)
+  EXPECT_NE(daemon.wait_for_output("\"event\":\"api.local_only\""), "")
       << daemon.output();
   EXPECT_EQ(daemon.terminate(), 0);
 }

@@ -102,7 +102,7 @@ TEST_F(MockConfigTest, AnUnknownTestCaseIsRefusedAndReadyzShowsTestMode) {
   EXPECT_EQ(client_->get("/v1/executions/pay:nope").status, 404u);
   auto ready = client_->get("/readyz");
   EXPECT_EQ(ready.json().at("mockConfig").at("testCases"), 3) << ready.body;
-  EXPECT_NE(daemon_->output().find("\"event\":\"mock.enabled\""), std::string::npos);
+  EXPECT_NE(daemon_->wait_for_output("\"event\":\"mock.enabled\""), "");
 }
 
 class WithoutMockConfig : public OpsTest {};
@@ -129,7 +129,7 @@ TEST(MockConfigFile, ABrokenFileStopsTheDaemonNamingTheField) {
                         "--workflows-dir=" + std::string(SETTLED_SOURCE_DIR) + "/config/workflows",
                         "--mock-config=" + path});
   EXPECT_THROW(daemon.wait_ready(std::chrono::seconds(20)), std::exception);
-  EXPECT_NE(daemon.output().find(R"(MockedResponses."R"."0-x")"), std::string::npos)
+  EXPECT_NE(daemon.wait_for_output(R"(MockedResponses."R"."0-x")"), "")
       << daemon.output();
 }
 

@@ -241,7 +241,7 @@ TEST_F(PaymentWorkflow, FailureAfterLastRetryIsRecordedAndAlerted) {
   }
   EXPECT_EQ(stripe_attempts, 4);  // the first attempt and MaxAttempts 3 retries
   EXPECT_TRUE(alerted);
-  EXPECT_NE(daemon_->output().find("execution.retries_exhausted"), std::string::npos);
+  EXPECT_NE(daemon_->wait_for_output("execution.retries_exhausted"), "");
 }
 
 TEST_F(PaymentWorkflow, TheSimulatorsListIsPagedAsStripePagesItsLists) {

@@ -70,7 +70,7 @@ TEST_F(Shutdown, SigtermUnderLoadExitsZeroAndLosesNothingAcknowledged) {
   EXPECT_EQ(code, 0) << daemon_->output().substr(
       daemon_->output().size() > 4000 ? daemon_->output().size() - 4000 : 0);
   EXPECT_LT(took, std::chrono::seconds(15));  // shutdown-timeout (10 s) bounds the drain
-  EXPECT_NE(daemon_->output().find("\"event\":\"settled.stopped\""), std::string::npos);
+  EXPECT_NE(daemon_->wait_for_output("\"event\":\"settled.stopped\""), "");
 
   start_with({});
   for (const auto& id : acked) {
@@ -104,7 +104,7 @@ TEST_F(Shutdown, ASecondSignalExitsAtOnce) {
   const int code = daemon_->terminate(std::chrono::seconds(10));
   EXPECT_LT(std::chrono::steady_clock::now() - sent, std::chrono::seconds(5));
   EXPECT_EQ(code, 128 + SIGTERM);
-  EXPECT_NE(daemon_->output().find("settled.forced_exit"), std::string::npos);
+  EXPECT_NE(daemon_->wait_for_output("settled.forced_exit"), "");
 }
 
 }  // namespace

@@ -100,7 +100,7 @@ TEST_F(StoreFull, AFullStoreAnswers503AndKeepsServing) {
   ASSERT_EQ(earlier.status, 200u);
   EXPECT_EQ(earlier.json().at("status").as_string(), "FAILED");
   EXPECT_EQ(earlier.json().at("error").as_string(), "Payment.Declined");
-  EXPECT_NE(daemon_->output().find("StoreFull"), std::string::npos);
+  EXPECT_NE(daemon_->wait_for_output("StoreFull"), "");
 
   // The alerts actor looks at the map every 10 s and raises one alert when it is 90% full.
   EXPECT_NE(daemon_->wait_for_output("store_near_full", std::chrono::seconds(20)), "")

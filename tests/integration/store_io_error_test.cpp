@@ -82,8 +82,8 @@ TEST_F(StoreIoError, WritesAre503ReadsServeOneAlertBackoffAndItRecoversByItself)
   EXPECT_EQ(refused_start.status, 503u) << refused_start.body;
   EXPECT_EQ(refused_start.json().at("error"), "StoreUnavailable") << refused_start.body;
   // The shim failed the daemon's own data file, not something else.
-  EXPECT_NE(daemon_->output().find("io_fault_shim: EIO"), std::string::npos);
-  EXPECT_NE(daemon_->output().find(data_dir() + "/data.mdb"), std::string::npos);
+  EXPECT_NE(daemon_->wait_for_output("io_fault_shim: EIO"), "");
+  EXPECT_NE(daemon_->wait_for_output(data_dir() + "/data.mdb"), "");
 
   // Reads go on and show only what was acknowledged.
   EXPECT_EQ(balance("alice"), (std::array<std::int64_t, 3>{10'000, 0, 0}));
@@ -176,8 +176,7 @@ TEST_F(StoreMetaPageError, APanickedEnvironmentIsReopenedReadsServeWritesResume)
   auto refused = deposit("alice", 500, "dep-during");
   EXPECT_EQ(refused.status, 503u) << refused.body;
   EXPECT_EQ(refused.json().at("error"), "StoreUnavailable") << refused.body;
-  EXPECT_NE(daemon_->output().find("io_fault_shim: EIO pwrite " + data_dir() + "/data.mdb"),
-            std::string::npos);
+  EXPECT_NE(daemon_->wait_for_output("io_fault_shim: EIO pwrite " + data_dir() + "/data.mdb"), "");
   EXPECT_NE(daemon_->wait_for_output("store.reopened", std::chrono::seconds(5)), "");
 
   // Reads: not 500 (LMDB's MDB_PANIC) but what was acknowledged.

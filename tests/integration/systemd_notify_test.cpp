@@ -72,7 +72,7 @@ TEST_F(SystemdNotify, ReadyWatchdogReloadAndStopping) {
   EXPECT_TRUE(notify.wait_for("RELOADING=1"));
   EXPECT_TRUE(notify.wait_for("READY=1"));
   EXPECT_EQ(ctl_json({"log-level"}).at("level").as_string(), "debug");
-  EXPECT_NE(daemon_->output().find("\"event\":\"settled.reloaded\""), std::string::npos);
+  EXPECT_NE(daemon_->wait_for_output("\"event\":\"settled.reloaded\""), "");
 
   EXPECT_EQ(daemon_->terminate(), 0);  // SIGTERM, once
   EXPECT_TRUE(notify.wait_for("STOPPING=1"));
