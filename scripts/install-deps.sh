@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the Debian packages settled builds and tests with (../shared/STACK.md).
+# Installs the Debian packages settled builds and tests with (docs/architecture.md, Layers).
 # Safe to run any number of times: apt-get only adds what is missing.
 set -euo pipefail
 

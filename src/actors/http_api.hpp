@@ -1,5 +1,5 @@
 #pragma once
-// The HTTP API of DESIGN section 7: routes requests to the actors (start, ...) or to LMDB read
+// The HTTP API (docs/architecture.md): routes requests to the actors (start, ...) or to LMDB read
 // transactions (describe, history), and shapes every error as {"error", "message"}.
 
 #include "actors/engine.hpp"

@@ -2,7 +2,7 @@
 // The ledger's rules as pure functions: an operation over a LedgerView either refuses with a
 // named LedgerError (and nothing changes: the view is const and no writes come back) or returns
 // the changed balances and escrow, one journal entry with every leg, the account journal index
-// lines and the task result in DESIGN section 5's shapes.
+// lines and the task result in the shapes docs/ledger.md describes.
 
 #include "domain/ledger/balance.hpp"
 #include "domain/ledger/escrow.hpp"
