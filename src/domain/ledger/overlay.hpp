@@ -21,7 +21,7 @@ using RowReader = std::function<std::optional<std::string>(Table, std::string_vi
 
 class LedgerOverlay {
  public:
-  // The view of DESIGN's two-step read set for `request` under `key`. A stored row that does not
+  // The view of the two-step read set (docs/ledger.md) for `request` under `key`. A stored row that does not
   // parse is kInternal (never guessed to be zero).
   LedgerResult<LedgerView> view(const LedgerRequest& request, std::string_view key,
                                 const RowReader& read) const;
