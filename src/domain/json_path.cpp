@@ -702,6 +702,14 @@ int sign_of(bool less, bool greater) {
   return less ? -1 : (greater ? 1 : 0);
 }
 
+// What compare_numbers answers when either side is NaN: no ordering holds and nothing is equal.
+// Boost.JSON reads some valid JSON numbers as NaN ("-0e365" is 0 times an overflowed 10^365).
+constexpr int kUnordered = 2;
+
+bool is_nan(const json::value& v) {
+  return v.is_double() && std::isnan(v.get_double());
+}
+
 int compare_double_int(double d, std::int64_t i) {
   if (d < -9223372036854775808.0) return -1;
   if (d >= 9223372036854775808.0) return 1;
@@ -734,6 +742,7 @@ int compare_numbers(const json::value& a, const json::value& b) {
     }
     return false;
   };
+  if (is_nan(a) || is_nan(b)) return kUnordered;
   std::int64_t ia = 0;
   std::int64_t ib = 0;
   const bool a_int = as_int(a, ia);
@@ -746,7 +755,7 @@ int compare_numbers(const json::value& a, const json::value& b) {
     return b_int ? compare_double_int(a.get_double(), ib)
                  : compare_double_uint(a.get_double(), b.get_uint64());
   }
-  if (b.is_double()) return -compare_numbers(b, a);
+  if (b.is_double()) return -compare_numbers(b, a);  // neither is NaN here
   // Both integers, at least one a uint64 above INT64_MAX.
   if (a.is_uint64() && b.is_uint64()) {
     return sign_of(a.get_uint64() < b.get_uint64(), a.get_uint64() > b.get_uint64());
@@ -767,6 +776,7 @@ bool compare(CompareOp op, const json::value* a, const json::value* b) {
   int c = 0;
   if (a->is_number() && b->is_number()) {
     c = compare_numbers(*a, *b);
+    if (c == kUnordered) return false;
   } else if (a->is_string() && b->is_string()) {
     const int r = a->get_string().subview().compare(b->get_string().subview());
     c = sign_of(r<0, r> 0);

@@ -4,13 +4,20 @@
 
 #include <boost/json.hpp>
 
+#include <cmath>
+
 namespace settled::asl {
 
 namespace json = boost::json;
 
 namespace {
 
-// -1, 0, 1; both must be numbers. Integers compare exactly; anything with a fraction as double.
+// What compare_numbers answers when either side is NaN (Boost.JSON reads "-0e365" as NaN): no
+// comparison holds, Equals included.
+constexpr int kUnordered = 2;
+
+// -1, 0, 1 (or kUnordered); both must be numbers. Integers compare exactly; anything with a
+// fraction as double.
 int compare_numbers(const json::value& a, const json::value& b) {
   if (a.is_int64() && b.is_int64())
     return a.as_int64() < b.as_int64() ? -1 : a.as_int64() > b.as_int64();
@@ -26,10 +33,12 @@ int compare_numbers(const json::value& a, const json::value& b) {
     return -compare_numbers(b, a);
   }
   const double x = a.to_number<double>(), y = b.to_number<double>();
+  if (std::isnan(x) || std::isnan(y)) return kUnordered;
   return x < y ? -1 : x > y;
 }
 
 bool ordering_holds(const std::string& op_suffix, int cmp) {
+  if (cmp == kUnordered) return false;
   if (op_suffix == "Equals") return cmp == 0;
   if (op_suffix == "LessThan") return cmp < 0;
   if (op_suffix == "GreaterThan") return cmp > 0;

@@ -413,3 +413,21 @@ TEST(AslChoiceTypes, VariableMayReadTheContext) {
 
 }  // namespace
 }  // namespace settled::asl
+
+namespace settled::asl {
+namespace {
+
+// A NaN (Boost.JSON reads "-0e365" as one) matches no numeric comparison, Equals included.
+TEST(AslChoiceNumeric, ANaNMatchesNoComparison) {
+  for (const char* op : {"NumericEquals", "NumericLessThan", "NumericGreaterThan",
+                         "NumericLessThanEquals", "NumericGreaterThanEquals"}) {
+    const std::string on_value = std::string(R"({"Variable": "$.n", ")") + op + R"(": 1})";
+    EXPECT_FALSE(matches(on_value, R"({"n": -0e365})")) << op;
+    const std::string on_operand =
+        std::string(R"({"Variable": "$.n", ")") + op + R"(Path": "$.m"})";
+    EXPECT_FALSE(matches(on_operand, R"({"n": 1, "m": -0e365})")) << op;
+  }
+}
+
+}  // namespace
+}  // namespace settled::asl
