@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <deque>
 #include <filesystem>
 #include <thread>
@@ -177,6 +179,15 @@ Result<std::unique_ptr<AdminServer>> AdminServer::start(AdminServerOptions optio
   impl->acceptor.open(local(), ec);
   if (!ec) impl->acceptor.bind(local::endpoint(path), ec);
   if (!ec) ::chmod(path.c_str(), 0660);
+  // Connecting needs write permission on the socket file: members of admin-group get it through
+  // the file's group (SO_PEERCRED then admits them by that same group).
+  if (!ec && !impl->options.admin_group.empty()) {
+    const group* g = ::getgrnam(impl->options.admin_group.c_str());
+    if (g == nullptr || ::chown(path.c_str(), static_cast<uid_t>(-1), g->gr_gid) != 0)
+      return Error{ErrorCode::kInternal,
+                   "cannot give admin socket " + path + " to group " + impl->options.admin_group +
+                       ": " + (g == nullptr ? std::string("no such group") : std::strerror(errno))};
+  }
   if (!ec) impl->acceptor.listen(net::socket_base::max_listen_connections, ec);
   if (ec)
     return Error{ErrorCode::kInternal,

@@ -30,6 +30,8 @@
 #include <boost/asio/ip/address.hpp>
 #include <caf/all.hpp>
 
+#include <grp.h>
+
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -248,6 +250,10 @@ std::string validate(SettledConfig& cfg, std::string& host, std::uint16_t& port,
   if (cfg.shutdown_timeout == 0 || cfg.shutdown_timeout > 3600)
     return invalid("shutdown-timeout", std::to_string(cfg.shutdown_timeout), "1 to 3600 seconds");
   if (cfg.data_dir.empty()) return invalid("data-dir", "", "a directory");
+  // The socket is given to this group (mode 0660): a name that resolves to nothing would leave
+  // its members refused with no word why.
+  if (!cfg.admin_group.empty() && ::getgrnam(cfg.admin_group.c_str()) == nullptr)
+    return invalid("admin-group", cfg.admin_group, "no such group on this machine");
   if (cfg.readiness_timeout_ms < 10 || cfg.readiness_timeout_ms > 60000)
     return invalid("readiness-timeout-ms", std::to_string(cfg.readiness_timeout_ms),
                    "10 to 60000 milliseconds");

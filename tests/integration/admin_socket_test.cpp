@@ -146,6 +146,7 @@ TEST_F(AdminSocket, AdminGroupMembersAreServed) {
   struct stat st {};
   ASSERT_EQ(::stat(socket_path().c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0660u);
+  EXPECT_EQ(st.st_gid, nogroup->gr_gid) << "the socket was not given to the admin group";
   const std::string reply = status_as_nobody(dir_.path(), socket_path());
   ASSERT_FALSE(reply.empty());
   const auto body = json::parse(reply).as_object();

@@ -43,6 +43,7 @@ TEST(Config, InvalidCommandLineValuesStopTheDaemonNamingTheOption) {
       {"--shutdown-timeout=0", "invalid value for shutdown-timeout"},
       {"--history-limit=5", "invalid value for history-limit"},
       {"--timer-window-ms=10", "invalid value for timer-window-ms"},
+      {"--admin-group=no-such-group-for-settled", "invalid value for admin-group"},
       {"--events-retention-seconds=0", "invalid value for events-retention-seconds"},
       {"--alert-webhook=ftp://example.invalid/x", "invalid value for alert-webhook"},
       {"--alert-webhook=https://example.invalid:0/x", "invalid value for alert-webhook"},
@@ -103,8 +104,7 @@ TEST(Config, TheShippedConfigFileStartsTheDaemon) {
                        "--http=127.0.0.1:0", "--data-dir=" + dir.path() + "/var",
                        "--workflows-dir=" + std::string(SETTLED_SOURCE_DIR) + "/config/workflows"});
   EXPECT_GT(daemon.wait_ready(), 0);
-  EXPECT_NE(daemon.wait_for_output("\"event\":\"api.local_only\""), "")
-      << daemon.output();
+  EXPECT_NE(daemon.wait_for_output("\"event\":\"api.local_only\""), "") << daemon.output();
   EXPECT_EQ(daemon.terminate(), 0);
 }
 
