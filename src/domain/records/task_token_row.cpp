@@ -1,6 +1,6 @@
 #include "domain/records/task_token_row.hpp"
 
-#include "domain/json_limits.hpp"
+#include "domain/records/row_json.hpp"
 
 #include <boost/json.hpp>
 
@@ -11,10 +11,6 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::int64_t kVersion = 1;
-
-Error corrupt(const std::string& why) {
-  return Error{ErrorCode::kRecordCorrupt, "task token row: " + why};
-}
 
 }  // namespace
 
@@ -38,18 +34,15 @@ std::string encode(const TaskTokenRow& row) {
 }
 
 Result<TaskTokenRow> decode_task_token_row(std::string_view text) {
-  auto parsed = parse_stored_json(text, "task token row");
-  if (!parsed) return parsed.error();
-  const json::object* object = parsed->if_object();
-  if (!object) return corrupt("not a JSON object");
-  if (const json::value* version = object->if_contains("v");
-      version && !(version->is_int64() && version->as_int64() == kVersion))
-    return corrupt("unknown version " + json::serialize(*version));
+  auto stored = read_row_object(text, "task token row", kVersion);
+  if (!stored) return stored.error();
+  const json::object* object = &*stored;
   const json::value* id = object->if_contains("executionId");
   const json::value* state = object->if_contains("state");
   if (!id || !id->is_string() || id->as_string().empty())
-    return corrupt("executionId is missing or not a string");
-  if (!state || !state->is_string()) return corrupt("state is missing or not a string");
+    return corrupt_row("task token row", "executionId is missing or not a string");
+  if (!state || !state->is_string())
+    return corrupt_row("task token row", "state is missing or not a string");
   TaskTokenRow row;
   row.execution_id = std::string(id->as_string());
   for (TokenState candidate :
@@ -59,7 +52,7 @@ Result<TaskTokenRow> decode_task_token_row(std::string_view text) {
       return row;
     }
   }
-  return corrupt("unknown state " + json::serialize(*state));
+  return corrupt_row("task token row", "unknown state " + json::serialize(*state));
 }
 
 }  // namespace settled::records
