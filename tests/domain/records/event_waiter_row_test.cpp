@@ -2,6 +2,7 @@
 // field still read; anything else is RecordCorrupt, never an exception.
 
 #include "domain/records/event_waiter_row.hpp"
+#include "domain/records/expect_corrupt.hpp"
 #include "support/field_count.hpp"
 
 #include <gtest/gtest.h>
@@ -25,22 +26,16 @@ TEST(EventWaiterRow, RoundTripsEveryField) {
 }
 
 TEST(EventWaiterRow, AnythingElseIsRecordCorruptNamingWhy) {
-  const std::pair<const char*, const char*> bad[] = {
-      {"[[[[", "event waiter row"},
-      {"\"t\"", "not a JSON object"},
-      {R"({"executionId":"m:e"})", "token"},
-      {R"({"token":"","executionId":"m:e"})", "token"},
-      {R"({"token":"t"})", "executionId"},
-      {R"({"token":"t","executionId":["m:e"]})", "executionId"},
-      {R"({"v":"1","token":"t","executionId":"m:e"})", "unknown version"},
-  };
-  for (const auto& [text, why] : bad) {
-    auto decoded = decode_event_waiter_row(text);
-    ASSERT_FALSE(decoded) << text;
-    EXPECT_EQ(decoded.error().code, ErrorCode::kRecordCorrupt) << text;
-    EXPECT_NE(decoded.error().message.find(why), std::string::npos)
-        << text << ": " << decoded.error().message;
-  }
+  expect_corrupt(decode_event_waiter_row,
+                 {
+                     {"[[[[", "event waiter row"},
+                     {"\"t\"", "not a JSON object"},
+                     {R"({"executionId":"m:e"})", "token"},
+                     {R"({"token":"","executionId":"m:e"})", "token"},
+                     {R"({"token":"t"})", "executionId"},
+                     {R"({"token":"t","executionId":["m:e"]})", "executionId"},
+                     {R"({"v":"1","token":"t","executionId":"m:e"})", "unknown version"},
+                 });
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include "domain/records/history_chunk.hpp"
 #include "domain/asl/history.hpp"
+#include "domain/records/expect_corrupt.hpp"
 
 #include <boost/json.hpp>
 
@@ -42,23 +43,16 @@ TEST(HistoryChunk, ASingleEventReadsAsAChunkOfOne) {
 }
 
 TEST(HistoryChunk, AnythingElseIsRecordCorruptNamingWhy) {
-  const std::pair<const char*, const char*> bad[] = {
-      {"[{\"id\":1,", "history chunk"},
-      {"7", "neither an array"},
-      {R"([{"id":1,"type":"A"},{"type":"B"}])", "event 1"},
-      {R"([{"id":"1","type":"A"}])", "event 0"},
-      {R"([{"id":1,"type":2}])", "event 0"},
-      {R"([[]])", "event 0"},
-      {R"({"v":2,"events":[]})", "unknown version"},
-      {R"({"type":"A"})", "without an integer id"},
-  };
-  for (const auto& [text, why] : bad) {
-    auto decoded = decode_history_chunk(text);
-    ASSERT_FALSE(decoded) << text;
-    EXPECT_EQ(decoded.error().code, ErrorCode::kRecordCorrupt) << text;
-    EXPECT_NE(decoded.error().message.find(why), std::string::npos)
-        << text << ": " << decoded.error().message;
-  }
+  expect_corrupt(decode_history_chunk, {
+                                           {"[{\"id\":1,", "history chunk"},
+                                           {"7", "neither an array"},
+                                           {R"([{"id":1,"type":"A"},{"type":"B"}])", "event 1"},
+                                           {R"([{"id":"1","type":"A"}])", "event 0"},
+                                           {R"([{"id":1,"type":2}])", "event 0"},
+                                           {R"([[]])", "event 0"},
+                                           {R"({"v":2,"events":[]})", "unknown version"},
+                                           {R"({"type":"A"})", "without an integer id"},
+                                       });
 }
 
 }  // namespace

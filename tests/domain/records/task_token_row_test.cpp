@@ -2,6 +2,7 @@
 // before the version field still read; anything else is RecordCorrupt, never an exception.
 
 #include "domain/records/task_token_row.hpp"
+#include "domain/records/expect_corrupt.hpp"
 #include "support/field_count.hpp"
 
 #include <gtest/gtest.h>
@@ -32,23 +33,17 @@ TEST(TaskTokenRow, WritesItsVersionAndReadsRowsWrittenBeforeIt) {
 }
 
 TEST(TaskTokenRow, AnythingElseIsRecordCorruptNamingWhy) {
-  const std::pair<const char*, const char*> bad[] = {
-      {"", "task token row"},
-      {"[1]", "not a JSON object"},
-      {R"({"state":"waiting"})", "executionId"},
-      {R"({"executionId":7,"state":"waiting"})", "executionId"},
-      {R"({"executionId":"m:e"})", "state"},
-      {R"({"executionId":"m:e","state":"lost"})", "unknown state"},
-      {R"({"v":2,"executionId":"m:e","state":"waiting"})", "unknown version"},
-      {R"({"executionId":"m:e","state":"wai)", "task token row"},
-  };
-  for (const auto& [text, why] : bad) {
-    auto decoded = decode_task_token_row(text);
-    ASSERT_FALSE(decoded) << text;
-    EXPECT_EQ(decoded.error().code, ErrorCode::kRecordCorrupt) << text;
-    EXPECT_NE(decoded.error().message.find(why), std::string::npos)
-        << text << ": " << decoded.error().message;
-  }
+  expect_corrupt(decode_task_token_row,
+                 {
+                     {"", "task token row"},
+                     {"[1]", "not a JSON object"},
+                     {R"({"state":"waiting"})", "executionId"},
+                     {R"({"executionId":7,"state":"waiting"})", "executionId"},
+                     {R"({"executionId":"m:e"})", "state"},
+                     {R"({"executionId":"m:e","state":"lost"})", "unknown state"},
+                     {R"({"v":2,"executionId":"m:e","state":"waiting"})", "unknown version"},
+                     {R"({"executionId":"m:e","state":"wai)", "task token row"},
+                 });
 }
 
 }  // namespace
