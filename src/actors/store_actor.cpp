@@ -157,7 +157,10 @@ caf::behavior store_behavior(caf::stateful_actor<StoreState>* self,
 
 caf::actor spawn_store(caf::actor_system& system, std::shared_ptr<adapters::LmdbStore> store,
                        StoreOptions options, std::shared_ptr<StoreStats> stats) {
-  return system.spawn<caf::detached>(store_behavior, std::move(store), options, std::move(stats));
+  if (!options.detached)
+    return system.spawn(store_behavior, std::move(store), std::move(options), std::move(stats));
+  return system.spawn<caf::detached>(store_behavior, std::move(store), std::move(options),
+                                     std::move(stats));
 }
 
 }  // namespace settled::actors

@@ -29,9 +29,13 @@ struct StoreOptions {
   // Told once when commits start failing (disk or map full, EIO) and once when they succeed
   // again: an alert per episode, not one per failed commit. Invalid handle: log only.
   caf::actor alerts;
+  // On its own thread (the daemon). False only for deterministic tests: CAF's testing scheduler
+  // drives scheduled actors only, and a detached one would answer whenever its thread ran.
+  bool detached = true;
 };
 
-// Runs on its own thread (detached) so fsyncs never stall the scheduler's workers.
+// Runs on its own thread (detached) so fsyncs never stall the scheduler's workers
+// (StoreOptions::detached).
 caf::actor spawn_store(caf::actor_system& system, std::shared_ptr<adapters::LmdbStore> store,
                        StoreOptions options, std::shared_ptr<StoreStats> stats);
 

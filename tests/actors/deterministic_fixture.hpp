@@ -1,0 +1,169 @@
+#pragma once
+// A whole engine (store, executions supervisor, timer actor) on CAF's testing scheduler: no
+// worker threads, every message runs when the test calls run(), and time moves only when the
+// test calls advance(). Waits and timers are therefore tested without sleeping, and a test
+// sees exactly the state left once every actor is idle.
+//
+// The store runs as a scheduled actor (StoreOptions::detached = false): the testing scheduler
+// cannot drive a detached actor's thread.
+
+#include "actors/executions_actor.hpp"
+#include "actors/messages.hpp"
+#include "actors/store_actor.hpp"
+#include "actors/timer_actor.hpp"
+#include "adapters/lmdb_store.hpp"
+#include "domain/asl/parser.hpp"
+#include "domain/execution_record.hpp"
+#include "support/temp_dir.hpp"
+
+#include <gtest/gtest.h>
+
+#include <caf/all.hpp>
+#include <caf/scheduler/test_coordinator.hpp>
+
+#include <boost/json.hpp>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace settled::actors::testing {
+
+// The engine's wall clock at the test clock's start: a fixed date, so runs are identical.
+constexpr EpochMillis kTestEpochMillis = 1'700'000'000'000;
+
+inline caf::actor_system_config& testing_policy(caf::actor_system_config& cfg) {
+  cfg.set("scheduler.policy", caf::atom("testing"));
+  return cfg;
+}
+
+class DeterministicEngine : public ::testing::Test {
+ protected:
+  DeterministicEngine()
+      : system_(testing_policy(cfg_)),
+        sched_(dynamic_cast<caf::scheduler::test_coordinator&>(system_.scheduler())),
+        clock_start_(sched_.clock().current_time) {
+    adapters::LmdbOptions lmdb;
+    lmdb.path = dir_.path();
+    lmdb.map_size = std::size_t{64} << 20;
+    lmdb.durable = false;  // nothing here survives a crash anyway; skip the fsyncs
+    auto db = adapters::LmdbStore::open(lmdb);
+    if (!db.ok()) throw std::runtime_error(db.error().message);
+    engine_ = std::make_shared<Engine>();
+    engine_->db = *db;
+    engine_->set_workflows(std::make_shared<asl::Registry>());
+    // Everything that reads the time (records, Wait due dates, the timer actor) reads the test
+    // clock, which moves only with advance().
+    engine_->now = [this] {
+      return kTestEpochMillis + std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    sched_.clock().current_time - clock_start_)
+                                    .count();
+    };
+    StoreOptions store_options;
+    store_options.detached = false;
+    engine_->store = spawn_store(system_, engine_->db, store_options, store_stats_);
+    executions_ = spawn_executions(system_, engine_);
+    // Set before any execution runs, as main does: executions read engine->timers unlocked.
+    engine_->timers = spawn_timers(system_, engine_, executions_);
+    run();
+  }
+
+  ~DeterministicEngine() override {
+    for (auto* actor : {&executions_, &engine_->timers, &engine_->store})
+      caf::anon_send_exit(*actor, caf::exit_reason::user_shutdown);
+    run();
+    // The system's destructor waits for every actor: drop every handle first.
+    executions_ = nullptr;
+    engine_.reset();
+  }
+
+  // Runs every actor until all mailboxes are empty and nothing is due. Time does not move.
+  // A delayed_send goes through the clock even with a zero delay (an execution resuming a wait
+  // that is already over sends itself its wake-up so): the real clock delivers it at once, the
+  // test clock only when told, so each round also fires what is due now.
+  std::size_t run() {
+    std::size_t events = 0;
+    for (;;) {
+      events += sched_.run();
+      const std::size_t fired = sched_.clock().advance_time(caf::timespan{0});
+      if (fired == 0) return events;
+      events += fired;
+    }
+  }
+
+  // Moves the test clock (firing every delayed message now due), then runs until idle.
+  void advance(caf::timespan by) {
+    sched_.clock().advance_time(by);
+    run();
+  }
+
+  void add_workflow(const std::string& name, const std::string& definition) {
+    auto parsed = asl::parse_state_machine_text(definition, name);
+    if (!parsed.ok()) throw std::runtime_error(parsed.error().message);
+    auto registry = std::make_shared<asl::Registry>(*engine_->workflows());
+    registry->add(std::make_shared<const asl::StateMachine>(std::move(*parsed)));
+    engine_->set_workflows(std::move(registry));
+  }
+
+  // Sends the supervisor a start as the HTTP API does, and runs until idle. The reply is empty
+  // if the start was never answered.
+  std::optional<StartReply> start(const std::string& machine, const std::string& name,
+                                  boost::json::value input) {
+    auto answer = std::make_shared<std::optional<StartReply>>();
+    StartRequest request;
+    request.state_machine = machine;
+    request.name = name;
+    request.input = std::move(input);
+    request.reply = [answer](StartReply reply) {
+      if (answer->has_value()) ADD_FAILURE() << "a start was answered twice";
+      *answer = std::move(reply);
+    };
+    caf::anon_send(executions_, start_atom::value, std::move(request));
+    run();
+    return *answer;
+  }
+
+  // Sends `dest` a request as an actor would, runs until idle, and returns the answer; empty
+  // (and a test failure) if it was an error or never came.
+  template <class Reply, class... Args>
+  std::optional<Reply> ask(const caf::actor& dest, Args... args) {
+    auto answer = std::make_shared<std::optional<Reply>>();
+    system_.spawn([=](caf::event_based_actor* self) {
+      self->request(dest, caf::infinite, args...)
+          .then([answer](Reply& reply) { *answer = std::move(reply); },
+                [](caf::error& err) { ADD_FAILURE() << "request failed: " << to_string(err); });
+    });
+    run();
+    return *answer;
+  }
+
+  // The stored record (what GET /v1/executions/{id} reads), or empty.
+  std::optional<ExecutionRecord> record(const std::string& id) const {
+    auto stored = engine_->db->get(Table::kExecutions, id);
+    if (!stored) return std::nullopt;
+    auto parsed = ExecutionRecord::parse(*stored, id);
+    if (!parsed.ok()) {
+      ADD_FAILURE() << id << ": " << parsed.error().message;
+      return std::nullopt;
+    }
+    return std::move(*parsed);
+  }
+
+  std::string status_of(const std::string& id) const {
+    auto rec = record(id);
+    return rec ? status_name(rec->status) : "(no record)";
+  }
+
+  settled::testing::TempDir dir_;
+  caf::actor_system_config cfg_;
+  caf::actor_system system_;
+  caf::scheduler::test_coordinator& sched_;
+  const caf::actor_clock::time_point clock_start_;
+  std::shared_ptr<StoreStats> store_stats_ = std::make_shared<StoreStats>();
+  EnginePtr engine_;
+  caf::actor executions_;
+};
+
+}  // namespace settled::actors::testing

@@ -1,0 +1,125 @@
+// The executions supervisor (src/actors/executions_actor.hpp) driven deterministically: the
+// messages the HTTP and admin APIs send, on CAF's testing scheduler with a real store actor,
+// timer actor and LMDB (deterministic_fixture.hpp). Waits are passed by moving the test clock.
+
+#include "actors/deterministic_fixture.hpp"
+
+#include <boost/json.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace settled::actors::testing {
+namespace {
+
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+constexpr const char* kPassOnly = R"({
+  "StartAt": "Price",
+  "States": {
+    "Price": {"Type": "Pass", "Result": {"total": 1250}, "ResultPath": "$.price", "End": true}
+  }
+})";
+
+constexpr const char* kWaitTenSeconds = R"({
+  "StartAt": "Hold",
+  "States": {
+    "Hold": {"Type": "Wait", "Seconds": 10, "Next": "Done"},
+    "Done": {"Type": "Pass", "End": true}
+  }
+})";
+
+class ExecutionsActorTest : public DeterministicEngine {
+ protected:
+  ExecutionsActorTest() {
+    add_workflow("price", kPassOnly);
+    add_workflow("hold", kWaitTenSeconds);
+  }
+
+  // Stops an execution as `settlectl executions stop` does.
+  std::optional<ControlReply> stop(const std::string& id) {
+    return ask<ControlReply>(executions_, abort_atom::value, id);
+  }
+
+  std::uint64_t execution_actors() {
+    return ask<std::uint64_t>(executions_, count_atom::value).value_or(~std::uint64_t{0});
+  }
+};
+
+TEST_F(ExecutionsActorTest, PassOnlyStartAnswers201AndStoresTheOutput) {
+  auto reply = start("price", "order-1", json::parse(R"({"order": "o-1"})"));
+  ASSERT_TRUE(reply.has_value()) << "the start was never answered";
+  EXPECT_EQ(reply->http_status, 201u) << json::serialize(reply->body);
+  EXPECT_EQ(reply->body.at("executionId"), "price:order-1");
+
+  auto rec = record("price:order-1");
+  ASSERT_TRUE(rec.has_value());
+  EXPECT_EQ(std::string(status_name(rec->status)), "SUCCEEDED");
+  EXPECT_EQ(rec->output, json::parse(R"({"order": "o-1", "price": {"total": 1250}})"));
+  EXPECT_EQ(rec->start, kTestEpochMillis);  // the record's time is the test clock's
+  EXPECT_FALSE(engine_->db->get(Table::kOpenExecutions, "price:order-1").has_value());
+}
+
+TEST_F(ExecutionsActorTest, SameStartReplaysAndADifferentInputConflicts) {
+  const auto input = json::parse(R"({"order": "o-2"})");
+  auto first = start("price", "order-2", input);
+  ASSERT_TRUE(first.has_value());
+  ASSERT_EQ(first->http_status, 201u) << json::serialize(first->body);
+
+  auto replay = start("price", "order-2", input);
+  ASSERT_TRUE(replay.has_value());
+  EXPECT_EQ(replay->http_status, 200u) << json::serialize(replay->body);
+  EXPECT_EQ(replay->body.at("executionId"), "price:order-2");
+  EXPECT_EQ(replay->body.at("status"), "SUCCEEDED");
+
+  const std::string stored_before = *engine_->db->get(Table::kExecutions, "price:order-2");
+  auto conflict = start("price", "order-2", json::parse(R"({"order": "o-other"})"));
+  ASSERT_TRUE(conflict.has_value());
+  EXPECT_EQ(conflict->http_status, 409u) << json::serialize(conflict->body);
+  EXPECT_EQ(conflict->body.at("error"), "ExecutionAlreadyExists");
+  // A refusal changes nothing.
+  EXPECT_EQ(*engine_->db->get(Table::kExecutions, "price:order-2"), stored_before);
+}
+
+TEST_F(ExecutionsActorTest, WaitEndsWhenTheTestClockPassesItsDueTime) {
+  auto reply = start("hold", "h-1", json::parse(R"({"n": 1})"));
+  ASSERT_TRUE(reply.has_value());
+  ASSERT_EQ(reply->http_status, 201u) << json::serialize(reply->body);
+  EXPECT_EQ(status_of("hold:h-1"), "RUNNING");
+  // A 10 s wait holds no actor: the timer actor is what brings it back.
+  EXPECT_EQ(execution_actors(), 0u);
+
+  advance(9s);
+  EXPECT_EQ(status_of("hold:h-1"), "RUNNING") << "the wait ended a second early";
+
+  advance(1s + 1ms);
+  auto rec = record("hold:h-1");
+  ASSERT_TRUE(rec.has_value());
+  EXPECT_EQ(std::string(status_name(rec->status)), "SUCCEEDED");
+  EXPECT_EQ(rec->output, json::parse(R"({"n": 1})"));
+  EXPECT_EQ(rec->stop - rec->start, 10'001);  // exactly the test clock's advance
+}
+
+TEST_F(ExecutionsActorTest, StopOfAWaitingExecutionAbortsItForGood) {
+  auto reply = start("hold", "h-2", json::parse(R"({"n": 2})"));
+  ASSERT_TRUE(reply.has_value());
+  ASSERT_EQ(reply->http_status, 201u) << json::serialize(reply->body);
+  advance(3s);
+  ASSERT_EQ(status_of("hold:h-2"), "RUNNING");
+
+  auto stopped = stop("hold:h-2");
+  ASSERT_TRUE(stopped.has_value()) << "the stop was never answered";
+  EXPECT_TRUE(stopped->ok) << stopped->error.message;
+  EXPECT_EQ(stopped->body.at("status"), "ABORTED");
+  EXPECT_EQ(status_of("hold:h-2"), "ABORTED");
+
+  // Its timer still fires; it must not bring the execution back.
+  advance(10s);
+  EXPECT_EQ(status_of("hold:h-2"), "ABORTED");
+}
+
+}  // namespace
+}  // namespace settled::actors::testing
