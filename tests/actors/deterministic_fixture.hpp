@@ -130,11 +130,15 @@ class DeterministicEngine : public ::testing::Test {
   template <class Reply, class... Args>
   std::optional<Reply> ask(const caf::actor& dest, Args... args) {
     auto answer = std::make_shared<std::optional<Reply>>();
-    system_.spawn([=](caf::event_based_actor* self) {
-      self->request(dest, caf::infinite, args...)
-          .then([answer](Reply& reply) { *answer = std::move(reply); },
-                [](caf::error& err) { ADD_FAILURE() << "request failed: " << to_string(err); });
-    });
+    // The destination goes in as a spawn argument: CAF 0.17 dereferences a null argument tuple
+    // when a function actor is spawned with none (UBSan: reference binding to null pointer).
+    system_.spawn(
+        [=](caf::event_based_actor* self, const caf::actor& to) {
+          self->request(to, caf::infinite, args...)
+              .then([answer](Reply& reply) { *answer = std::move(reply); },
+                    [](caf::error& err) { ADD_FAILURE() << "request failed: " << to_string(err); });
+        },
+        dest);
     run();
     return *answer;
   }
