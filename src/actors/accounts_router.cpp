@@ -430,7 +430,10 @@ caf::behavior router_behavior(Self* self, AccountsDeps deps) {
     auto shared = std::make_shared<Replier>(std::move(replier));
     survive(
         "ledger", "operation",
-        {{"executionId", attempt.execution_id}, {"idempotencyKey", attempt.idempotency_key}},
+        [&] {
+          return boost::json::object{{"executionId", attempt.execution_id},
+                                     {"idempotencyKey", attempt.idempotency_key}};
+        },
         [&] { start(attempt, *shared); },
         [&](const std::string& cause) {
           deliver(*shared,
@@ -447,19 +450,19 @@ caf::behavior router_behavior(Self* self, AccountsDeps deps) {
       },
       [self, ignore](job_done_atom, std::vector<LedgerJobDone>& batch) {
         survive(
-            "ledger", "job_done", {}, [&] { job_done(self, batch); }, ignore);
+            "ledger", "job_done", no_subject, [&] { job_done(self, batch); }, ignore);
       },
       [self](wake_atom) {
         // Expiries must not stop: a failed wake is tried again in a second.
         survive(
-            "ledger", "wake", {}, [&] { wake(self); },
+            "ledger", "wake", no_subject, [&] { wake(self); },
             [self](const std::string&) {
               self->delayed_send(self, std::chrono::seconds(1), wake_atom::value);
             });
       },
       [self, ignore](sweep_atom) {
         survive(
-            "ledger", "sweep", {}, [&] { sweep(self); }, ignore);
+            "ledger", "sweep", no_subject, [&] { sweep(self); }, ignore);
       },
       [self](ledger_stats_atom) {
         auto& s = self->state;

@@ -30,12 +30,12 @@ inline std::string exception_cause(const std::exception_ptr& eptr) {
 }
 
 // Runs one message's work for `actor`. An exception it throws (a bug, bad data that slipped past
-// a decode check) fails that message only: logged with `subject` (the execution id, the event's
-// key, ...), counted, and `failed` answers whoever waits. The actor itself never unwinds, so
-// everything else it serves goes on.
-template <class Work, class Failed>
-void survive(const char* actor, const char* handler, boost::json::object subject, Work&& work,
-             Failed&& failed) {
+// a decode check) fails that message only: logged with what `about()` names (the execution id,
+// the event's key, ...), counted, and `failed` answers whoever waits. The actor itself never
+// unwinds, so everything else it serves goes on. `about` runs only on a failure: the happy path
+// builds nothing.
+template <class About, class Work, class Failed>
+void survive(const char* actor, const char* handler, About&& about, Work&& work, Failed&& failed) {
   std::string cause;
   try {
     work();
@@ -45,12 +45,18 @@ void survive(const char* actor, const char* handler, boost::json::object subject
   } catch (...) {
     cause = "unknown exception";
   }
+  boost::json::object subject = about();
   subject["handler"] = handler;
   subject["cause"] = cause;
   adapters::log(adapters::LogLevel::kError, std::string(actor) + ".handler_failed",
                 std::move(subject));
   adapters::Metrics::instance().handler_failed(actor);
   failed(cause);
+}
+
+// For survive(): a message about nothing in particular.
+inline boost::json::object no_subject() {
+  return {};
 }
 
 inline auto log_crash(std::string actor) {

@@ -438,7 +438,7 @@ caf::behavior events_behavior(Self* self, EnginePtr engine, caf::actor execution
   // A row that cannot be read is skipped inside load(); anything else fails the load, not
   // the actor: the events are still in LMDB, and a restart reads them again.
   survive(
-      "events", "load", {}, [&] { load(self); }, [](const std::string&) {});
+      "events", "load", no_subject, [&] { load(self); }, [](const std::string&) {});
   self->delayed_send(self, options.sweep_every, sweep_atom::value);
   const auto subject = [](const std::string& type, const std::string& correlation_key) {
     return json::object{{"type", type}, {"correlationKey", correlation_key}};
@@ -452,7 +452,10 @@ caf::behavior events_behavior(Self* self, EnginePtr engine, caf::actor execution
       [self](events_atom, const TaskAttempt& attempt) {
         auto rp = self->make_response_promise();
         survive(
-            "events", "wait_for", {{"executionId", attempt.execution_id}},
+            "events", "wait_for",
+            [&] {
+              return json::object{{"executionId", attempt.execution_id}};
+            },
             [&] { wait_for(self, attempt, rp); },
             [&](const std::string& cause) {
               if (rp.pending()) rp.deliver(TaskOutcome::failure("States.Runtime", cause));
@@ -461,7 +464,8 @@ caf::behavior events_behavior(Self* self, EnginePtr engine, caf::actor execution
       [self, subject, internal](events_atom, EventPost& event) {
         auto reply = event.reply;
         survive(
-            "events", "post", subject(event.event.type, event.event.correlation_key),
+            "events", "post",
+            [&] { return subject(event.event.type, event.event.correlation_key); },
             [&] { post(self, event); },
             [&](const std::string& cause) {
               if (reply) reply(internal(cause));
@@ -469,13 +473,13 @@ caf::behavior events_behavior(Self* self, EnginePtr engine, caf::actor execution
       },
       [self, subject](delivered_atom, Delivery& d) {
         survive(
-            "events", "delivered", subject(d.key.first, d.key.second), [&] { delivered(self, d); },
-            [](const std::string&) {});
+            "events", "delivered", [&] { return subject(d.key.first, d.key.second); },
+            [&] { delivered(self, d); }, [](const std::string&) {});
       },
       [self, subject](registered_atom, const std::string& type, const std::string& correlation_key,
                       std::uint64_t sequence, bool ok) {
         survive(
-            "events", "registered", subject(type, correlation_key),
+            "events", "registered", [&] { return subject(type, correlation_key); },
             [&] {
               registered(self, {type, correlation_key}, sequence, ok);
             },
@@ -485,7 +489,7 @@ caf::behavior events_behavior(Self* self, EnginePtr engine, caf::actor execution
         // The next sweep is due whatever happens to this one.
         self->delayed_send(self, self->state.options.sweep_every, sweep_atom::value);
         survive(
-            "events", "sweep", {}, [&] { sweep(self); }, [](const std::string&) {});
+            "events", "sweep", no_subject, [&] { sweep(self); }, [](const std::string&) {});
       },
       [](ping_atom) { return true; },
   };

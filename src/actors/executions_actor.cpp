@@ -74,8 +74,12 @@ void quarantine(Self* self, const std::string& id, const std::string& reason,
 // every other execution goes on.
 template <class Work, class Failed>
 void survive(const char* handler, const std::string& id, Work&& work, Failed&& failed) {
-  actors::survive("executions", handler, json::object{{"executionId", id}},
-                  std::forward<Work>(work), std::forward<Failed>(failed));
+  actors::survive(
+      "executions", handler,
+      [&id] {
+        return json::object{{"executionId", id}};
+      },
+      std::forward<Work>(work), std::forward<Failed>(failed));
 }
 
 template <class Work>

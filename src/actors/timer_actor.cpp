@@ -92,14 +92,14 @@ caf::behavior timer_behavior(Self* self, EnginePtr engine, caf::actor supervisor
   return {
       [self](scan_atom) {
         survive(
-            "timers", "scan", {}, [&] { scan(self); },
+            "timers", "scan", no_subject, [&] { scan(self); },
             [self](const std::string&) {
               self->delayed_send(self, self->state.options.window / 2, scan_atom::value);
             });
       },
       [self](tick_atom) {
         survive(
-            "timers", "tick", {}, [&] { fire_due(self); },
+            "timers", "tick", no_subject, [&] { fire_due(self); },
             [self](const std::string&) {
               self->state.armed_for = 0;
               self->delayed_send(self, std::chrono::seconds(1), tick_atom::value);
@@ -107,7 +107,10 @@ caf::behavior timer_behavior(Self* self, EnginePtr engine, caf::actor supervisor
       },
       [self, ignore](timer_atom, const std::string& key) {
         survive(
-            "timers", "add", {{"timer", key}},
+            "timers", "add",
+            [&] {
+              return boost::json::object{{"timer", key}};
+            },
             [&] {
               auto& st = self->state;
               if (due_of(key) >= st.horizon) return;  // the next scan reads it
