@@ -6,6 +6,8 @@
 
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <string_view>
 #include <utility>
 
@@ -41,23 +43,36 @@ class Slot {
       : admission_(std::move(admission)), client_(std::move(client)) {}
   Slot(const Slot&) = delete;
   Slot& operator=(const Slot&) = delete;
-  ~Slot() { release(); }
-
-  void release() {
+  ~Slot() {
     if (!released_.exchange(true)) admission_->release(client_);
+  }
+
+  // The request was answered: its latency teaches the adaptive bound.
+  void answered() {
+    if (!released_.exchange(true))
+      admission_->release(client_, std::chrono::steady_clock::now() - admitted_at_);
   }
 
  private:
   std::shared_ptr<Admission> admission_;
   std::string client_;
+  const std::chrono::steady_clock::time_point admitted_at_ = std::chrono::steady_clock::now();
   std::atomic<bool> released_{false};
 };
 
 }  // namespace
 
+Admission::Admission(AdmissionOptions options)
+    : options_(options),
+      limit_(ConcurrencyLimitOptions{options.max_in_flight,
+                                     std::min(options.min_in_flight, options.max_in_flight),
+                                     options.latency_tolerance}) {
+  Metrics::instance().http_in_flight_limit(limit_.limit());
+}
+
 unsigned Admission::try_admit(const std::string& client) {
   // Reserve first, check after: two racing requests cannot both take the last slot.
-  if (in_flight_.fetch_add(1, std::memory_order_relaxed) >= options_.max_in_flight) {
+  if (in_flight_.fetch_add(1, std::memory_order_relaxed) >= limit_.limit()) {
     in_flight_.fetch_sub(1, std::memory_order_relaxed);
     Metrics::instance().http_refused("in_flight");
     return 503;
@@ -79,14 +94,20 @@ unsigned Admission::admitted() {
   return 0;
 }
 
-void Admission::release(const std::string& client) {
+void Admission::release(const std::string& client,
+                        std::optional<std::chrono::steady_clock::duration> latency) {
   if (options_.max_in_flight_per_client > 0) {
     std::lock_guard<std::mutex> lock(clients_mutex_);
     auto it = per_client_.find(client);
     if (it != per_client_.end() && --it->second == 0) per_client_.erase(it);
   }
-  in_flight_.fetch_sub(1, std::memory_order_relaxed);
+  const std::size_t in_flight = in_flight_.fetch_sub(1, std::memory_order_relaxed);
   Metrics::instance().http_in_flight(-1);
+  if (!latency) return;
+  const std::size_t before = limit_.limit();
+  limit_.record(*latency, in_flight, std::chrono::steady_clock::now());
+  if (const std::size_t after = limit_.limit(); after != before)
+    Metrics::instance().http_in_flight_limit(after);
 }
 
 std::string peer_host(const HttpRequest& request) {
@@ -108,19 +129,23 @@ ClientIdentity identify_clients(bool by_api_key) {
 
 HttpHandler admit(std::shared_ptr<Admission> admission, ClientIdentity identity,
                   HttpHandler inner) {
+  // Refusals are the same bytes every time: built once, copied per refused request.
+  const AdmissionOptions& options = admission->options();
+  auto overloaded = std::make_shared<const HttpResponse>(
+      refusal(503, options.max_in_flight, options.retry_after_seconds));
+  auto too_many = std::make_shared<const HttpResponse>(
+      refusal(429, options.max_in_flight_per_client, options.retry_after_seconds));
   return [admission = std::move(admission), identity = std::move(identity),
-          inner = std::move(inner)](HttpRequest req, HttpResponder respond) {
+          inner = std::move(inner), overloaded = std::move(overloaded),
+          too_many = std::move(too_many)](HttpRequest req, HttpResponder respond) {
     if (!may_write(req.method)) return inner(std::move(req), std::move(respond));
     std::string client = identity(req);
-    const AdmissionOptions& options = admission->options();
     if (const unsigned refused = admission->try_admit(client); refused != 0) {
-      const std::size_t bound =
-          refused == 429 ? options.max_in_flight_per_client : options.max_in_flight;
-      return respond(refusal(refused, bound, options.retry_after_seconds));
+      return respond(refused == 429 ? *too_many : *overloaded);
     }
     auto slot = std::make_shared<Slot>(admission, std::move(client));
     inner(std::move(req), [slot, respond = std::move(respond)](HttpResponse response) {
-      slot->release();
+      slot->answered();
       respond(std::move(response));
     });
   };

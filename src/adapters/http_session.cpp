@@ -18,7 +18,9 @@
 #include <cctype>
 #include <chrono>
 #include <exception>
+#include <optional>
 #include <string_view>
+#include <thread>
 #include <utility>
 
 namespace settled::adapters {
@@ -221,29 +223,45 @@ void HttpSession::handle_request() {
   const std::string method = request.method;
   const std::string path = request.parsed_target.path;
 
-  auto answered = std::make_shared<std::atomic<bool>>(false);
-  HttpResponder responder = [weak = weak_from_this(), context = context_, answered,
+  // A handler that answers before it returns (a refusal, a cached read) is answered here, on
+  // this strand, without a second trip through the io queue or a deadline timer: under
+  // overload that is most requests, and what each one costs decides how fast 503s stay.
+  // `Answer` is what a responder and this call share: a responder may outlive this call and
+  // run on any thread.
+  struct Answer {
+    std::atomic<bool> given{false};
+    const std::thread::id handling_thread = std::this_thread::get_id();
+    bool handler_running = true;  // read and written on handling_thread only
+    std::optional<HttpResponse> inline_response;
+  };
+  auto answer = std::make_shared<Answer>();
+  HttpResponder responder = [weak = weak_from_this(), context = context_, answer,
                              sequence](HttpResponse response) {
-    if (answered->exchange(true)) return;
+    if (answer->given.exchange(true)) return;
+    if (std::this_thread::get_id() == answer->handling_thread && answer->handler_running) {
+      answer->inline_response = std::move(response);
+      return;
+    }
     context->run_unless_stopped([&] {
       if (auto self = weak.lock()) self->deliver(sequence, std::move(response));
     });
   };
 
-  arm_deadline(sequence);
   std::string failure;
   try {
     context_->handler()(std::move(request), std::move(responder));
-    return;
   } catch (const std::exception& e) {
     failure = e.what();
   } catch (...) {
     failure = "unknown exception";
   }
+  answer->handler_running = false;
+  if (answer->inline_response) return write_response(sequence, std::move(*answer->inline_response));
+  if (failure.empty()) return arm_deadline(sequence);
   log(LogLevel::kError, "http.handler_failed",
       {{"method", method}, {"path", path}, {"cause", failure}});
   // Only if the handler did not answer before it threw.
-  if (!answered->exchange(true)) {
+  if (!answer->given.exchange(true)) {
     write_response(sequence,
                    error_response(500, Error{ErrorCode::kInternal, "the request handler failed"}));
   }

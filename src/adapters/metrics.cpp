@@ -137,6 +137,16 @@ struct Metrics::Impl {
                                              .Help("Requests and connections shed, by reason")
                                              .Register(*registry);
   prom::Gauge& in_flight_gauge = in_flight.Add({});
+  prom::Family<prom::Gauge>& limit = prom::BuildGauge()
+                                         .Name("settled_http_in_flight_limit")
+                                         .Help(
+                                             "The admission bound in force (adapts below "
+                                             "max-in-flight while admitted requests are slow)")
+                                         .Register(*registry);
+  prom::Gauge& limit_gauge = limit.Add({});
+  // Counted for every refused request under overload: looked up once, not per refusal.
+  prom::Counter& refused_in_flight = refused.Add({{"reason", "in_flight"}});
+  prom::Counter& refused_client_share = refused.Add({{"reason", "client_share"}});
 };
 
 Metrics::Metrics() : impl_(new Impl) {
@@ -222,7 +232,13 @@ void Metrics::http_in_flight(int change) {
   impl_->in_flight_gauge.Increment(change);
 }
 
+void Metrics::http_in_flight_limit(std::size_t limit) {
+  impl_->limit_gauge.Set(static_cast<double>(limit));
+}
+
 void Metrics::http_refused(const std::string& reason) {
+  if (reason == "in_flight") return impl_->refused_in_flight.Increment();
+  if (reason == "client_share") return impl_->refused_client_share.Increment();
   impl_->refused.Add({{"reason", reason}}).Increment();
 }
 

@@ -46,6 +46,7 @@ class Metrics {
 
   // Admission control: +1 when a write request is admitted, -1 when it is answered.
   void http_in_flight(int change);
+  void http_in_flight_limit(std::size_t limit);
   // reason: "in_flight", "client_share", "connections" or "deadline"
   void http_refused(const std::string& reason);
 
