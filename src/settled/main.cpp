@@ -74,7 +74,9 @@ class SettledConfig : public caf::actor_system_config {
   // Overload: shed at the edge instead of queueing (docs/overload.md).
   std::size_t max_in_flight = 32;
   std::size_t max_running_executions = 10000;
-  std::size_t max_in_flight_per_client = 0;  // 0: max_in_flight / 2 with API keys, else none
+  std::size_t min_in_flight = 2;
+  std::size_t latency_tolerance_percent = 200;  // 0: the admission bound stays at max-in-flight
+  std::size_t max_in_flight_per_client = 0;     // 0: max_in_flight / 2 with API keys, else none
   std::size_t max_connections = 1024;
   std::size_t max_connections_per_peer = 256;
   std::size_t header_timeout_ms = 10000;
@@ -124,6 +126,11 @@ class SettledConfig : public caf::actor_system_config {
              "timers, a store write)")
         .add(max_in_flight, "max-in-flight",
              "write requests admitted and not yet answered, all clients; past it 503 Overloaded")
+        .add(min_in_flight, "min-in-flight",
+             "the lowest the adaptive admission bound goes while admitted requests are slow")
+        .add(latency_tolerance_percent, "admission-latency-tolerance-percent",
+             "admitted requests slower than this percentage of their uncontended latency "
+             "lower the admission bound (docs/overload.md); 0 keeps it at max-in-flight")
         .add(max_running_executions, "max-running-executions",
              "execution actors in memory past which a new start gets 503 Overloaded")
         .add(max_in_flight_per_client, "max-in-flight-per-client",
@@ -221,6 +228,10 @@ std::string validate_overload(const SettledConfig& cfg) {
   constexpr std::size_t kMany = 1000000;
   for (const auto& problem :
        {check_range("max-in-flight", cfg.max_in_flight, 1, kMany, "requests"),
+        check_range("min-in-flight", cfg.min_in_flight, 1, cfg.max_in_flight,
+                    "requests (at most max-in-flight)"),
+        check_range("admission-latency-tolerance-percent", cfg.latency_tolerance_percent, 0, 100000,
+                    "percent (0: off; else over 100)"),
         check_range("max-running-executions", cfg.max_running_executions, 1, kMany, "executions"),
         check_range("max-in-flight-per-client", cfg.max_in_flight_per_client, 0, cfg.max_in_flight,
                     "requests (at most max-in-flight)"),
@@ -477,6 +488,8 @@ int main(int argc, char** argv) {
     http_options.request_deadline = std::chrono::milliseconds(cfg.request_deadline_ms);
     adapters::AdmissionOptions admission_options;
     admission_options.max_in_flight = cfg.max_in_flight;
+    admission_options.min_in_flight = cfg.min_in_flight;
+    admission_options.latency_tolerance = static_cast<double>(cfg.latency_tolerance_percent) / 100;
     admission_options.max_in_flight_per_client =
         cfg.max_in_flight_per_client > 0 ? cfg.max_in_flight_per_client
         : keys.enabled()                 ? std::max<std::size_t>(cfg.max_in_flight / 2, 1)
