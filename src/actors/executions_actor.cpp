@@ -251,22 +251,28 @@ std::vector<std::string> open_descendants(Self* self, const std::string& id) {
   return found;
 }
 
-void abort_now(Self* self, const std::string& id, caf::response_promise rp) {
+// How an execution with no actor alive is ended from outside (a stop, a passed TimeoutSeconds):
+// `end` turns its last durable record into the writes that end it (and says so in the log);
+// `ended` runs once they are durable. Either way its branches stop then.
+struct Ending {
+  std::function<Result<WriteBatch>(ExecutionRecord&)> end;
+  std::function<void(const ExecutionRecord&)> ended;
+};
+
+void end_now(Self* self, const std::string& id, caf::response_promise rp, Ending ending) {
   // A commit the execution sent before it died may still be queued at the store; an empty
-  // commit behind it orders our read after it, so the abort builds on its last durable state.
+  // commit behind it orders our read after it, so the end builds on its last durable state.
   self->request(self->state.engine->store, caf::infinite, commit_atom::value, WriteBatch{})
       .then(
-          [self, id, rp](StoreReply&) mutable {
+          [self, id, rp, ending = std::move(ending)](StoreReply&) mutable {
             guarded_control(self, id, rp, [&] {
               auto record = load_record(self, id);
               if (!record) return control_done(self, id, rp, control_error(record.error()));
-              auto batch =
-                  abort_execution(*record, self->state.engine->now(), "stopped by operator");
+              auto batch = ending.end(*record);
               if (!batch) return control_done(self, id, rp, control_error(batch.error()));
-              adapters::log(adapters::LogLevel::kInfo, "execution.aborted", {{"executionId", id}});
-              // Stopping an execution stops its branches too.
               commit_control(self, id, rp, std::move(*batch), std::move(*record),
-                             [self, id](ExecutionRecord) {
+                             [self, id, ended = ending.ended](ExecutionRecord done) {
+                               if (ended) ended(done);
                                for (auto& branch : open_descendants(self, id))
                                  self->send(self, abort_branch_atom::value, std::move(branch));
                              });
@@ -278,32 +284,33 @@ void abort_now(Self* self, const std::string& id, caf::response_promise rp) {
           });
 }
 
-// TimeoutSeconds has passed: TIMED_OUT, and its branches stop.
+// Stopped by the operator: ABORTED.
+void abort_now(Self* self, const std::string& id, caf::response_promise rp) {
+  end_now(self, id, std::move(rp),
+          {[self, id](ExecutionRecord& record) {
+             auto batch = abort_execution(record, self->state.engine->now(), "stopped by operator");
+             if (batch)
+               adapters::log(adapters::LogLevel::kInfo, "execution.aborted", {{"executionId", id}});
+             return batch;
+           },
+           nullptr});
+}
+
+// TimeoutSeconds has passed: TIMED_OUT, counted as a finished execution.
 void time_out_now(Self* self, const std::string& id, caf::response_promise rp) {
-  self->request(self->state.engine->store, caf::infinite, commit_atom::value, WriteBatch{})
-      .then(
-          [self, id, rp](StoreReply&) mutable {
-            guarded_control(self, id, rp, [&] {
-              auto record = load_record(self, id);
-              if (!record) return control_done(self, id, rp, control_error(record.error()));
-              auto batch = time_out_execution(*record, self->state.engine->now());
-              if (!batch) return control_done(self, id, rp, control_error(batch.error()));
-              adapters::log(adapters::LogLevel::kWarn, "execution.timed_out",
-                            {{"executionId", id}, {"state", record->state}});
-              commit_control(self, id, rp, std::move(*batch), std::move(*record),
-                             [self, id](ExecutionRecord done) {
-                               adapters::Metrics::instance().execution_finished(
-                                   done.state_machine, status_name(done.status),
-                                   static_cast<double>(done.stop - done.start) / 1000.0);
-                               for (auto& branch : open_descendants(self, id))
-                                 self->send(self, abort_branch_atom::value, std::move(branch));
-                             });
-            });
-          },
-          [self, id, rp](caf::error& err) mutable {
-            control_done(self, id, rp,
-                         control_error(Error{ErrorCode::kStoreUnavailable, caf::to_string(err)}));
-          });
+  end_now(self, id, std::move(rp),
+          {[self, id](ExecutionRecord& record) {
+             auto batch = time_out_execution(record, self->state.engine->now());
+             if (batch)
+               adapters::log(adapters::LogLevel::kWarn, "execution.timed_out",
+                             {{"executionId", id}, {"state", record.state}});
+             return batch;
+           },
+           [](const ExecutionRecord& done) {
+             adapters::Metrics::instance().execution_finished(
+                 done.state_machine, status_name(done.status),
+                 static_cast<double>(done.stop - done.start) / 1000.0);
+           }});
 }
 
 void redrive_now(Self* self, const std::string& id, caf::response_promise rp) {

@@ -14,6 +14,8 @@
 #include "adapters/lmdb_store.hpp"
 #include "domain/asl/parser.hpp"
 #include "domain/execution_record.hpp"
+#include "domain/records/history_chunk.hpp"
+#include "domain/storage_keys.hpp"
 #include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -24,10 +26,13 @@
 #include <boost/json.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace settled::actors::testing {
 
@@ -107,10 +112,11 @@ class DeterministicEngine : public ::testing::Test {
     engine_->set_workflows(std::move(registry));
   }
 
-  // Sends the supervisor a start as the HTTP API does, and runs until idle. The reply is empty
-  // if the start was never answered.
-  std::optional<StartReply> start(const std::string& machine, const std::string& name,
-                                  boost::json::value input) {
+  // Sends the supervisor a start as the HTTP API does, without running: the answer is filled in
+  // by a later run(). Lets a test put several messages in the mailboxes before any is handled.
+  std::shared_ptr<std::optional<StartReply>> send_start(const std::string& machine,
+                                                        const std::string& name,
+                                                        boost::json::value input) {
     auto answer = std::make_shared<std::optional<StartReply>>();
     StartRequest request;
     request.state_machine = machine;
@@ -121,6 +127,13 @@ class DeterministicEngine : public ::testing::Test {
       *answer = std::move(reply);
     };
     caf::anon_send(executions_, start_atom::value, std::move(request));
+    return answer;
+  }
+
+  // Sends a start and runs until idle. The reply is empty if the start was never answered.
+  std::optional<StartReply> start(const std::string& machine, const std::string& name,
+                                  boost::json::value input) {
+    auto answer = send_start(machine, name, std::move(input));
     run();
     return *answer;
   }
@@ -153,6 +166,39 @@ class DeterministicEngine : public ::testing::Test {
       return std::nullopt;
     }
     return std::move(*parsed);
+  }
+
+  // The events of `id`'s history in order, as the history API reads them.
+  std::vector<boost::json::object> history(const std::string& id) const {
+    std::vector<boost::json::object> events;
+    engine_->db->scan(Table::kHistory, history_prefix(id),
+                      [&](std::string_view, std::string_view value) {
+                        auto chunk = records::decode_history_chunk(value);
+                        if (!chunk.ok()) {
+                          ADD_FAILURE() << id << ": " << chunk.error().message;
+                          return false;
+                        }
+                        for (auto& event : *chunk) events.push_back(std::move(event));
+                        return true;
+                      });
+    return events;
+  }
+
+  // Just the events' types, e.g. {"ExecutionStarted", "PassStateEntered", ...}.
+  std::vector<std::string> history_types(const std::string& id) const {
+    std::vector<std::string> types;
+    for (const auto& event : history(id)) types.emplace_back(event.at("type").as_string());
+    return types;
+  }
+
+  // Stops an execution as `settlectl executions stop` does.
+  std::optional<ControlReply> stop(const std::string& id) {
+    return ask<ControlReply>(executions_, abort_atom::value, id);
+  }
+
+  // Execution actors alive (running, or in a short wait); a passivated execution has none.
+  std::uint64_t execution_actors() {
+    return ask<std::uint64_t>(executions_, count_atom::value).value_or(~std::uint64_t{0});
   }
 
   std::string status_of(const std::string& id) const {

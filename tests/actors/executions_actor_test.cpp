@@ -38,15 +38,6 @@ class ExecutionsActorTest : public DeterministicEngine {
     add_workflow("price", kPassOnly);
     add_workflow("hold", kWaitTenSeconds);
   }
-
-  // Stops an execution as `settlectl executions stop` does.
-  std::optional<ControlReply> stop(const std::string& id) {
-    return ask<ControlReply>(executions_, abort_atom::value, id);
-  }
-
-  std::uint64_t execution_actors() {
-    return ask<std::uint64_t>(executions_, count_atom::value).value_or(~std::uint64_t{0});
-  }
 };
 
 TEST_F(ExecutionsActorTest, PassOnlyStartAnswers201AndStoresTheOutput) {

@@ -1,0 +1,113 @@
+// Durability: everything a transition writes (history events, the execution record, timers,
+// resource writes) goes to the store in one commit, and what must follow only a durable
+// transition (the start's answer, timers, branch aborts, callback answers) waits for it here.
+// A failed commit is retried from LMDB with a capped backoff.
+
+#include "actors/execution/execution.hpp"
+
+#include "domain/records/history_chunk.hpp"
+#include "domain/storage_keys.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+namespace settled::actors::execution {
+
+namespace {
+
+// 1 s, 2 s, 4 s, ... up to 60 s between tries of a commit that failed.
+std::chrono::milliseconds commit_retry_delay(int failures_before) {
+  constexpr int kMaxShift = 6;  // 64 s, capped below
+  const auto delay = std::chrono::milliseconds(1000LL << std::min(failures_before, kMaxShift));
+  return std::min<std::chrono::milliseconds>(delay, std::chrono::seconds(60));
+}
+
+}  // namespace
+
+// A durable timer, written with the transition that needs it.
+void Execution::add_timer(EpochMillis due, char kind) {
+  std::string key = timer_key(due, kind, rec_.id);
+  pending_.put(Table::kTimers, key, "");
+  timers_after_commit_.push_back(std::move(key));
+}
+
+// Makes everything pending durable in one store commit, then continues with `next`.
+void Execution::commit_then(std::function<void()> next) {
+  ++commits_in_flight_;
+  WriteBatch batch = std::move(pending_);
+  pending_ = WriteBatch{};
+  if (!history_.events().empty()) {
+    // One value per transition: the events as a JSON array under the key of the first.
+    const auto first = history_.events().front().at("id").as_int64();
+    batch.put(Table::kHistory, history_key(rec_.id, first), records::encode(history_.events()));
+  }
+  history_.events().clear();
+  rec_.last_event_id = history_.last_id();
+  batch.put(Table::kExecutions, rec_.id, rec_.serialize());
+  self_->request(engine_->store, caf::infinite, commit_atom::value, std::move(batch))
+      .then(
+          [this, next = std::move(next)](StoreReply& reply) {
+            --commits_in_flight_;
+            if (reply.ok) {
+              commit_failures_ = 0;
+              report_started();
+              for (auto& id : aborts_after_commit_)
+                self_->send(supervisor_, abort_branch_atom::value, std::move(id));
+              aborts_after_commit_.clear();
+              if (engine_->timers) {
+                for (auto& key : timers_after_commit_)
+                  self_->send(engine_->timers, timer_atom::value, std::move(key));
+              }
+              timers_after_commit_.clear();
+              for (auto& answer : replies_after_commit_) answer(StartReply{200, json::object{}});
+              replies_after_commit_.clear();
+              next();
+            } else {
+              commit_failed(reply.error);
+            }
+          },
+          [this](caf::error& err) {
+            --commits_in_flight_;
+            commit_failed(Error{ErrorCode::kStoreUnavailable, caf::to_string(err)});
+          });
+}
+
+void Execution::commit_failed(const Error& error) {
+  for (auto& answer : replies_after_commit_)
+    answer(StartReply{http_status(error.code), to_json(error)});
+  replies_after_commit_.clear();
+  if (fresh_ && !start_reported_) {
+    // Nothing of this execution is durable: refuse the start, leave no trace.
+    refuse_start(error);
+    return;
+  }
+  // Capped exponential backoff: a full disk or a failing device is not helped by every
+  // waiting execution retrying each second; the first commit after space returns resumes it.
+  const auto delay = commit_retry_delay(commit_failures_++);
+  log(LogLevel::kError, "execution.commit_failed",
+      {{"error", std::string(error_name(error.code))},
+       {"cause", error.message},
+       {"retryInSeconds", static_cast<double>(delay.count()) / 1000.0}});
+  self_->delayed_send(self_, delay, resume_atom::value);
+}
+
+void Execution::report_started() {
+  if (!fresh_ || start_reported_) return;
+  start_reported_ = true;
+  StartResult result;
+  result.body["executionId"] = rec_.id;
+  result.body["status"] = status_name(rec_.status);
+  result.body["startDate"] = format_timestamp(rec_.start);
+  self_->send(supervisor_, started_atom::value, rec_.id, std::move(result));
+}
+
+void Execution::refuse_start(Error error) {
+  start_reported_ = true;
+  StartResult result;
+  result.ok = false;
+  result.error = std::move(error);
+  self_->send(supervisor_, started_atom::value, rec_.id, std::move(result));
+  self_->quit();
+}
+
+}  // namespace settled::actors::execution

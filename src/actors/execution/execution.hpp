@@ -1,0 +1,164 @@
+#pragma once
+// One running execution (the state behind execution_actor.cpp's behavior), split by job across
+// the files of this folder so that each can be read alone:
+//   steps.cpp      entering states, the interpreter's steps, waits, the end of the execution
+//   branches.cpp   Parallel and Map: branch executions, their ends, the state's result
+//   children.cpp   child workflows (settled:states.startExecution.sync)
+//   tasks.cpp      running a Task state's resource, its outcome, Retry and Catch
+//   callbacks.cpp  .waitForTaskToken: the token, SendTaskSuccess/Failure/Heartbeat, timeouts
+//   commits.cpp    the one store commit per transition and what waits for it to be durable
+// Every member runs on the execution actor's thread; nothing here is shared.
+
+#include "actors/engine.hpp"
+#include "actors/execution_actor.hpp"
+#include "actors/messages.hpp"
+#include "adapters/log.hpp"
+#include "domain/asl/history.hpp"
+#include "domain/asl/interpreter.hpp"
+#include "domain/execution_record.hpp"
+#include "domain/records/task_token_row.hpp"
+#include "domain/resources/task_outcome.hpp"
+
+#include <caf/event_based_actor.hpp>
+
+#include <boost/json.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace settled::actors::execution {
+
+namespace json = boost::json;
+using adapters::LogLevel;
+
+class Execution {
+ public:
+  Execution(caf::event_based_actor* self, ExecutionSpawn spawn)
+      : self_(self),
+        engine_(std::move(spawn.engine)),
+        supervisor_(std::move(spawn.supervisor)),
+        machine_(std::move(spawn.machine)),
+        rec_(std::move(spawn.record)),
+        fresh_(spawn.fresh),
+        history_(rec_.last_event_id) {}
+
+  // Messages from others may arrive before our own first message (the one that calls begin):
+  // they wait until the execution has resumed from its record.
+  bool begun() const { return begun_; }
+  void defer(std::function<void()> work) { deferred_.push_back(std::move(work)); }
+
+  // What the actor's messages call (execution_actor.cpp).
+  void begin();
+  void wake(std::int64_t entered_event_id);
+  void reload();
+  void branch_done(const std::string& child_id);
+  void callback(TaskCallback& cb);
+
+ private:
+  // steps.cpp: states, steps, waits, the end
+  // A Parallel branch or Map iteration runs part of its parent's definition and shares its
+  // $$.Execution; a child workflow (states.startExecution.sync) is an execution of its own.
+  bool part_of_parent() const { return rec_.is_branch() && !rec_.scope.empty(); }
+  void begin_from_record();
+  void resume();
+  void start_branch_execution();
+  const asl::State* current_state();
+  json::value context() const;
+  const ExecutionRecord& root_execution() const;
+  std::string payment_id() const;
+  void log(LogLevel level, std::string_view event, json::object fields = {}) const;
+  void enter(const std::string& name, json::value input);
+  void act();
+  void handle(const asl::State& state, asl::Step step);
+  void raise_alert(const std::string& source, json::object alert);
+  void wait_or_passivate();
+  void schedule_wake();
+  void finish_succeeded(json::value output);
+  void finish_failed(std::string error, std::string cause);
+  void close(EpochMillis now);
+
+  // branches.cpp: Parallel and Map
+  bool is_map(const asl::State& state) const { return state.type == asl::StateType::kMap; }
+  void start_branches(const asl::State& state, asl::RunBranches run);
+  void resume_branches();
+  std::optional<ExecutionRecord> load_branch(std::size_t index) const;
+  bool settle_branch(const asl::State& state, std::size_t index, const ExecutionRecord& child);
+  void advance_branches(const asl::State& state);
+  ExecutionRecord make_branch(const asl::State& state, std::size_t index, EpochMillis now) const;
+  void complete_branches(const asl::State& state);
+
+  // children.cpp: child workflows
+  struct ChildTarget {
+    asl::StateMachinePtr machine;
+    json::value input;
+  };
+  Result<ChildTarget> child_target(const json::value& parameters) const;
+  void start_child_execution(const asl::State& state, TaskAttempt attempt);
+  static json::value child_result(const asl::State& state, const ExecutionRecord& child);
+
+  // tasks.cpp: Task states
+  void run_task(const asl::State& state, asl::RunTask task);
+  void record_task_started(const asl::State& state, const TaskAttempt& attempt, EpochMillis now);
+  bool mocked(const asl::State& state) const;
+  void call_mock();
+  TaskOutcome read_record(const TaskAttempt& attempt);
+  void call_remote(TaskAttempt attempt);
+  void task_done(const asl::State& state, TaskOutcome outcome, bool from_callback = false);
+  void task_failed(const asl::State& state, TaskOutcome outcome);
+  void fail_through_handlers(const asl::State& state, const std::string& error,
+                             const std::string& cause);
+  bool retries_exhausted(const asl::State& state, const std::string& error) const;
+
+  // callbacks.cpp: .waitForTaskToken
+  static std::string new_task_token();
+  std::string token_state(records::TokenState state) const;
+  void await_callback(const asl::State& state, TaskOutcome submitted);
+  EpochMillis next_callback_due(const asl::State& state, EpochMillis now) const;
+  void reject_early_callbacks();
+  void passivate_while_waiting();
+  void callback_timed_out();
+
+  // commits.cpp: durability
+  // Nothing is on its way to the store: an actor may only passivate then, or a later
+  // transition (e.g. a callback that arrived during the commit) would be dropped.
+  bool quiet() const { return commits_in_flight_ == 0; }
+  void add_timer(EpochMillis due, char kind);
+  void commit_then(std::function<void()> next);
+  void commit_failed(const Error& error);
+  void report_started();
+  void refuse_start(Error error);
+
+  caf::event_based_actor* self_;
+  EnginePtr engine_;
+  caf::actor supervisor_;
+  asl::StateMachinePtr machine_;
+  ExecutionRecord rec_;
+  bool fresh_;
+  bool start_reported_ = false;
+  asl::HistoryBuilder history_;
+  WriteBatch pending_;
+  // Of the Parallel/Map state being run: its branch inputs (recomputed after a restart) and
+  // MaxConcurrency.
+  std::vector<json::value> branch_inputs_;
+  std::size_t branch_limit_ = 0;
+  asl::StateMachinePtr child_machine_;  // of a states.startExecution.sync task
+  std::vector<std::string> aborts_after_commit_;
+  std::vector<std::string> timers_after_commit_;
+  std::vector<StartCallback> replies_after_commit_;  // callbacks answered once durable
+  int commits_in_flight_ = 0;
+  int commit_failures_ = 0;  // in a row; sets the backoff before the next try
+  bool begun_ = false;
+  // From dispatching a task that holds the token until its outcome: a callback with the token
+  // in this window waits in early_callbacks_. After a timeout or a callback the state is back
+  // in kTask with the same token, and a late callback must be refused, not held forever.
+  bool handing_out_token_ = false;
+  std::vector<TaskCallback> early_callbacks_;
+  std::vector<std::function<void()>> deferred_;
+  mutable std::optional<ExecutionRecord> root_;  // for a branch's context object
+};
+
+}  // namespace settled::actors::execution

@@ -1,0 +1,261 @@
+// Task states: one attempt of a resource (inline, a record read, a remote call, the ledger,
+// the events actor, a test case's mock, or a child workflow), its outcome, and Retry/Catch
+// when it fails. An attempt that hands out a task token goes on in callbacks.cpp.
+
+#include "actors/execution/execution.hpp"
+
+#include "actors/mock_tasks_actor.hpp"
+#include "adapters/metrics.hpp"
+#include "domain/asl/errors.hpp"
+#include "domain/json_limits.hpp"
+#include "domain/resources/builtin.hpp"
+#include "domain/resources/records.hpp"
+#include "domain/storage_keys.hpp"
+
+#include <random>
+
+namespace settled::actors::execution {
+
+void Execution::run_task(const asl::State& state, asl::RunTask task) {
+  const EpochMillis now = engine_->now();
+  TaskAttempt attempt;
+  attempt.resource = base_resource(task.resource);
+  attempt.task_token = rec_.task_token;
+  handing_out_token_ = !rec_.task_token.empty();
+  attempt.parameters = std::move(task.parameters);
+  attempt.idempotency_key = rec_.idempotency_key();
+  attempt.execution_id = rec_.id;
+  attempt.state_name = rec_.state;
+  attempt.now = now;
+
+  if (mocked(state)) {
+    // Test mode: the test case answers this state; its resource does not run.
+    record_task_started(state, attempt, now);
+    commit_then([this] { call_mock(); });
+    return;
+  }
+  auto info = find_resource(attempt.resource);
+  if (!info) {
+    task_failed(state, TaskOutcome::failure(std::string(asl::errors::kTaskFailed),
+                                            "unknown resource " + attempt.resource));
+    return;
+  }
+  if (fresh_ && !start_reported_ && info->admission_check) {
+    if (auto refusal = check_admission(attempt)) {
+      refuse_start(std::move(*refusal));
+      return;
+    }
+  }
+  record_task_started(state, attempt, now);
+
+  switch (info->kind) {
+    case ResourceKind::kInline:
+      task_done(state, run_inline_resource(attempt));
+      break;
+    case ResourceKind::kRead:
+      commit_then([this, attempt = std::move(attempt)] {
+        const asl::State* s = current_state();
+        if (s) task_done(*s, read_record(attempt));
+      });
+      break;
+    case ResourceKind::kChildExecution:
+      start_child_execution(state, std::move(attempt));
+      break;
+    case ResourceKind::kRemote:
+    case ResourceKind::kLedger:
+    case ResourceKind::kEvents:
+      commit_then(
+          [this, attempt = std::move(attempt)]() mutable { call_remote(std::move(attempt)); });
+      break;
+  }
+}
+
+void Execution::record_task_started(const asl::State& state, const TaskAttempt& attempt,
+                                    EpochMillis now) {
+  json::object scheduled = asl::task_details(attempt.resource);
+  scheduled["parameters"] = json::serialize(attempt.parameters);
+  if (state.timeout_seconds) scheduled["timeoutInSeconds"] = *state.timeout_seconds;
+  history_.add(now, "TaskScheduled", std::move(scheduled));
+  history_.add(now, "TaskStarted", asl::task_details(attempt.resource));
+  engine_->stats->task_attempts += 1;
+}
+
+// Whether the execution's test case (mock-config) answers this state.
+bool Execution::mocked(const asl::State& state) const {
+  return engine_->mock && !rec_.test_case.empty() &&
+         engine_->mock->answer(rec_.state_machine, rec_.test_case, state.name, 0).has_value();
+}
+
+// Asks the mock actor, which numbers the invocations of each state across the whole
+// execution (its branches included), like a remote call: after the scheduling commit.
+void Execution::call_mock() {
+  const asl::State* state = current_state();
+  if (!state) return;
+  const std::int64_t entered = rec_.entered_event_id;
+  const std::int64_t retry = rec_.retry_count;
+  MockCall call{rec_.id.substr(0, rec_.id.find('~')), rec_.state_machine, rec_.test_case,
+                state->name};
+  self_->request(engine_->mock_tasks, std::chrono::seconds(60), mock_atom::value, std::move(call))
+      .then(
+          [this, entered, retry](TaskOutcome& outcome) {
+            if (entered != rec_.entered_event_id || retry != rec_.retry_count) return;
+            outcome.mocked = true;
+            if (const asl::State* s = current_state()) task_done(*s, std::move(outcome));
+          },
+          [this, entered, retry](caf::error& err) {
+            if (entered != rec_.entered_event_id || retry != rec_.retry_count) return;
+            if (const asl::State* s = current_state())
+              task_done(*s, TaskOutcome::failure(std::string(asl::errors::kTaskFailed),
+                                                 "mocked task failed: " + caf::to_string(err)));
+          });
+}
+
+TaskOutcome Execution::read_record(const TaskAttempt& attempt) {
+  auto address = records_address(attempt.parameters);
+  if (!address) return TaskOutcome::failure(kRecordsInvalidParameters, address.error().message);
+  auto stored = engine_->db->get(Table::kRecords, record_key(address->collection, address->key));
+  if (!stored)
+    return TaskOutcome::failure(
+        kRecordsNotFound,
+        "no record '" + address->key + "' in collection '" + address->collection + "'");
+  auto value = parse_stored_json(
+      *stored, "record '" + address->key + "' in collection '" + address->collection + "'");
+  if (!value) return TaskOutcome::failure(kRecordsCorrupt, value.error().message);
+  return TaskOutcome::success(std::move(*value));
+}
+
+void Execution::call_remote(TaskAttempt attempt) {
+  const asl::State* state = current_state();
+  if (!state) return;
+  const auto timeout = state->timeout_seconds ? std::chrono::seconds(*state->timeout_seconds)
+                                              : engine_->default_task_timeout;
+  const std::int64_t entered = rec_.entered_event_id;
+  const std::int64_t retry = rec_.retry_count;
+  // settled:ledger.* go to the accounts router, which answers after its own commit.
+  const auto kind = find_resource(attempt.resource)->kind;
+  auto pending =
+      kind == ResourceKind::kLedger
+          ? self_->request(engine_->ledger, timeout, ledger_atom::value, std::move(attempt))
+      : kind == ResourceKind::kEvents
+          ? self_->request(engine_->events, timeout, events_atom::value, std::move(attempt))
+          : self_->request(engine_->stripe, timeout, charge_atom::value, std::move(attempt));
+  pending.then(
+      [this, entered, retry](TaskOutcome& outcome) {
+        if (entered != rec_.entered_event_id || retry != rec_.retry_count) return;
+        if (const asl::State* s = current_state()) task_done(*s, std::move(outcome));
+      },
+      [this, entered, retry, timeout](caf::error& err) {
+        if (entered != rec_.entered_event_id || retry != rec_.retry_count) return;
+        const asl::State* s = current_state();
+        if (!s) return;
+        if (err == caf::sec::request_timeout) {
+          task_done(*s, TaskOutcome::failure(std::string(asl::errors::kTimeout),
+                                             "Task timed out after " +
+                                                 std::to_string(timeout.count()) + " seconds"));
+        } else {
+          task_done(*s, TaskOutcome::failure(std::string(asl::errors::kTaskFailed),
+                                             "task worker failed: " + caf::to_string(err)));
+        }
+      });
+}
+
+void Execution::task_done(const asl::State& state, TaskOutcome outcome, bool from_callback) {
+  if (!from_callback) {
+    // The hand-out is over: a callback that came early takes effect only if the state now
+    // waits; otherwise it is answered here (unanswered, its sender would wait forever).
+    handing_out_token_ = false;
+    const bool waits = outcome.ok && !outcome.mocked &&
+                       (waits_for_task_token(state.resource) || outcome.awaits_callback);
+    if (!waits) reject_early_callbacks();
+  }
+  adapters::Metrics::instance().task_attempt(state.resource,
+                                             outcome.ok                               ? "succeeded"
+                                             : outcome.error == asl::errors::kTimeout ? "timed_out"
+                                                                                      : "failed");
+  if (outcome.ok && state.resource == "settled:alert.raise") {
+    // Raised once per step entry: the durable record is keyed by the idempotency key.
+    raise_alert("workflow", outcome.result.as_object());
+  }
+  if (!outcome.ok) {
+    task_failed(state, std::move(outcome));
+    return;
+  }
+  if (!from_callback && !outcome.mocked &&
+      (waits_for_task_token(state.resource) || outcome.awaits_callback)) {
+    await_callback(state, std::move(outcome));
+    return;
+  }
+  const EpochMillis now = engine_->now();
+  json::object details = asl::task_details(state.resource);
+  details["output"] = json::serialize(outcome.result);
+  history_.add(now, "TaskSucceeded", std::move(details));
+  pending_.append(std::move(outcome.writes));
+  asl::Step step = asl::complete_task(state, rec_.state_input, outcome.result, context());
+  if (auto* fail = std::get_if<asl::FailWith>(&step);
+      fail && fail->error == asl::errors::kResultPathMatchFailure) {
+    fail_through_handlers(state, fail->error, fail->cause);
+    return;
+  }
+  handle(state, std::move(step));
+}
+
+void Execution::task_failed(const asl::State& state, TaskOutcome outcome) {
+  const EpochMillis now = engine_->now();
+  json::object details = asl::task_details(state.resource);
+  details["error"] = outcome.error;
+  details["cause"] = outcome.cause;
+  history_.add(now, outcome.error == asl::errors::kTimeout ? "TaskTimedOut" : "TaskFailed",
+               std::move(details));
+  log(LogLevel::kWarn, "task.failed",
+      {{"state", state.name},
+       {"resource", state.resource},
+       {"error", outcome.error},
+       {"cause", outcome.cause},
+       {"retryCount", rec_.retry_count}});
+  fail_through_handlers(state, outcome.error, outcome.cause);
+}
+
+void Execution::fail_through_handlers(const asl::State& state, const std::string& error,
+                                      const std::string& cause) {
+  // One generator per scheduler thread: seeding from the OS per execution costs a syscall.
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  std::uniform_real_distribution<double> jitter(0.0, 1.0);
+  asl::Step step =
+      asl::fail_task(state, rec_.state_input, error, cause, rec_.retrier_attempts, jitter(rng));
+  if (auto* retry = std::get_if<asl::RetryAfter>(&step)) {
+    rec_.phase = Phase::kRetryWait;
+    rec_.due = engine_->now() + retry->delay_ms;
+    rec_.retry_count += 1;
+    rec_.task_token.clear();  // the next attempt gets a token of its own
+    reject_early_callbacks();
+    rec_.task_deadline = 0;
+    engine_->stats->task_retries += 1;
+    adapters::Metrics::instance().task_retry(state.resource);
+    add_timer(rec_.due, timer_kind::kWake);
+    commit_then([this] { wait_or_passivate(); });
+    return;
+  }
+  if (retries_exhausted(state, error)) {
+    // The engine's own alert: a task failed after its last retry (a Catch may still handle it).
+    engine_->stats->alerts += 1;
+    raise_alert("retries_exhausted", json::object{{"severity", "critical"},
+                                                  {"subject", "task failed after its last retry"},
+                                                  {"state", state.name},
+                                                  {"error", error},
+                                                  {"cause", cause}});
+    log(LogLevel::kError, "execution.retries_exhausted",
+        {{"state", state.name}, {"error", error}, {"cause", cause}, {"retries", rec_.retry_count}});
+  }
+  handle(state, std::move(step));
+}
+
+bool Execution::retries_exhausted(const asl::State& state, const std::string& error) const {
+  for (std::size_t i = 0; i < state.retry.size(); ++i) {
+    if (!asl::error_matches(state.retry[i].error_equals, error)) continue;
+    return state.retry[i].max_attempts > 0 && i < rec_.retrier_attempts.size() &&
+           rec_.retrier_attempts[i] >= state.retry[i].max_attempts;
+  }
+  return false;
+}
+
+}  // namespace settled::actors::execution
