@@ -26,7 +26,7 @@ struct AdmissionOptions {
   // The bound in force adapts below max_in_flight with admitted latency (concurrency_limit.hpp):
   // never under min_in_flight; tolerance 0 keeps it at max_in_flight.
   std::size_t min_in_flight = 2;
-  double latency_tolerance = 2.0;
+  double latency_tolerance = 0;
 };
 
 // Who a request counts against: the matched API key's hash, or the peer address.

@@ -75,7 +75,7 @@ class SettledConfig : public caf::actor_system_config {
   std::size_t max_in_flight = 32;
   std::size_t max_running_executions = 10000;
   std::size_t min_in_flight = 2;
-  std::size_t latency_tolerance_percent = 200;  // 0: the admission bound stays at max-in-flight
+  std::size_t latency_tolerance_percent = 0;  // 0: the admission bound stays at max-in-flight
   std::size_t max_in_flight_per_client = 0;     // 0: max_in_flight / 2 with API keys, else none
   std::size_t max_connections = 1024;
   std::size_t max_connections_per_peer = 256;
