@@ -8,11 +8,11 @@
 // Every input must get exactly one answer within kAnswerDeadline, with a status in 200..599,
 // and every refusal must be the one JSON error shape; otherwise abort(), which libFuzzer reports.
 //
-// State: the engine lives in a temporary directory made once per process and keeps what the
-// inputs write (executions, accounts, events). Growth is bounded by starting over, in a fresh
-// directory, every kInputsPerEngine inputs (not by a small LMDB map, which would only turn
-// findings into StoreFull answers): a finding that needs the earlier inputs still reproduces
-// from the crash input in a fresh process in most cases, and the log names the engine's age.
+// State: the engine lives in a temporary directory and keeps what the inputs write (executions,
+// accounts, events, registered versions), so later inputs meet earlier state. Growth is bounded
+// by starting over (stopping every actor, then a new engine in a fresh directory) every
+// kInputsPerEngine inputs, not by a small LMDB map, which would only turn findings into
+// StoreFull answers. A finding that needs earlier inputs may not reproduce from its input alone.
 
 #include "adapters/api_keys.hpp"
 #include "adapters/http_message.hpp"
@@ -28,6 +28,7 @@
 #include <boost/json.hpp>
 #include <caf/actor_system.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -90,6 +91,7 @@ class FuzzDaemon {
   }
 
   const adapters::HttpHandler& handler() const { return daemon_->http_handler(); }
+  const std::string& dir() const { return dir_; }
 
  private:
   std::string dir_;
@@ -99,23 +101,26 @@ class FuzzDaemon {
   std::unique_ptr<app::Daemon> daemon_;
 };
 
-std::unique_ptr<FuzzDaemon>& daemon_instance() {
-  static std::unique_ptr<FuzzDaemon> instance;
-  return instance;
-}
+// Never destroyed at exit: tearing the actor system down from an exit handler crashed inside
+// CAF's ~actor_system (its own statics go first), and a fuzzer's engine has nothing to flush.
+// Only its directory is removed then. Reachable from here, so LeakSanitizer does not report it.
+FuzzDaemon* current = nullptr;
 
 const adapters::HttpHandler& handler() {
   static std::size_t inputs = 0;
-  auto& instance = daemon_instance();
-  if (!instance || ++inputs % kInputsPerEngine == 0) {
-    instance.reset();
+  if (current == nullptr || ++inputs % kInputsPerEngine == 0) {
+    delete current;  // stops its actors and its actor system, and removes its directory
+    current = nullptr;
     adapters::set_log_level(adapters::LogLevel::kError);  // a log line per request is noise
-    instance = std::make_unique<FuzzDaemon>();
-    // Stopped before exit() returns to the sanitizers' own exit checks.
-    static const bool registered = std::atexit([] { daemon_instance().reset(); }) == 0;
-    (void)registered;
+    current = new FuzzDaemon();
+    static const bool cleanup_registered = std::atexit([] {
+                                             std::error_code ignored;
+                                             if (current != nullptr)
+                                               std::filesystem::remove_all(current->dir(), ignored);
+                                           }) == 0;
+    (void)cleanup_registered;
   }
-  return instance->handler();
+  return current->handler();
 }
 
 void check_response(const adapters::HttpResponse& response) {
@@ -180,11 +185,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
   }
 
+  // A second answer to the previous input may have come meanwhile.
+  static std::shared_ptr<const std::atomic<int>> previous_calls;
+  if (previous_calls && *previous_calls != 1)
+    finding("the previous input was answered more than once", std::to_string(*previous_calls));
   const auto answer = testing::send_in_process(handler(), std::move(request), kAnswerDeadline);
+  previous_calls = answer.responder_calls;
   if (!answer.response)
     finding("no answer", "within " + std::to_string(kAnswerDeadline.count()) + " s");
-  if (answer.responder_calls != 1)
-    finding("answered more than once", std::to_string(answer.responder_calls));
+  if (*answer.responder_calls != 1)
+    finding("answered more than once", std::to_string(*answer.responder_calls));
   check_response(*answer.response);
   return 0;
 }

@@ -10,6 +10,7 @@
 
 #include <boost/json/serialize.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <memory>
@@ -22,7 +23,10 @@ namespace settled::testing {
 
 struct InProcessAnswer {
   std::optional<adapters::HttpResponse> response;  // nullopt: none came before the deadline
-  int responder_calls = 0;  // how often the handler called the responder by the deadline
+  // How often the request has been answered so far (the session's own refusal counts once):
+  // still counting after send_in_process returns, so a late second answer shows here too.
+  std::shared_ptr<const std::atomic<int>> responder_calls =
+      std::make_shared<const std::atomic<int>>(0);
 };
 
 // Sends `request` (its parsed_target is filled in here from `target`) and waits up to
@@ -37,6 +41,7 @@ inline InProcessAnswer send_in_process(const adapters::HttpHandler& handler,
     refused.status = 400;
     refused.body = boost::json::serialize(to_json(target.error()));
     answer.response = std::move(refused);
+    answer.responder_calls = std::make_shared<const std::atomic<int>>(1);
     return answer;
   }
   request.parsed_target = std::move(*target);
@@ -45,18 +50,18 @@ inline InProcessAnswer send_in_process(const adapters::HttpHandler& handler,
     std::mutex mutex;
     std::condition_variable answered;
     std::optional<adapters::HttpResponse> response;
-    int calls = 0;
   };
   auto shared = std::make_shared<Shared>();
-  handler(std::move(request), [shared](adapters::HttpResponse response) {
+  auto calls = std::make_shared<std::atomic<int>>(0);
+  handler(std::move(request), [shared, calls](adapters::HttpResponse response) {
     std::lock_guard<std::mutex> lock(shared->mutex);
-    if (++shared->calls == 1) shared->response = std::move(response);
+    if (++*calls == 1) shared->response = std::move(response);
     shared->answered.notify_all();
   });
   std::unique_lock<std::mutex> lock(shared->mutex);
-  shared->answered.wait_for(lock, deadline, [&] { return shared->calls > 0; });
+  shared->answered.wait_for(lock, deadline, [&] { return *calls > 0; });
   answer.response = shared->response;
-  answer.responder_calls = shared->calls;
+  answer.responder_calls = std::move(calls);
   return answer;
 }
 
