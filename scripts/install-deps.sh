@@ -11,7 +11,7 @@ packages=(
   prometheus-cpp-dev
   prometheus  # promtool, to check /metrics in the tests
   systemd     # systemd-analyze, to verify the unit in the tests
-  clang libfuzzer-14-dev libclang-rt-14-dev  # the fuzzers (tests/fuzz, scripts/run-fuzzers.sh)
+  clang libfuzzer-14-dev libclang-rt-14-dev  # the sanitizer tree and fuzzers (docs/fuzzing.md)
 )
 
 # The differential corpus (tests/differential) runs its reference, the npm package

@@ -1,22 +1,22 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (tests/fuzz, clang + ASan + UBSan) and runs each for SECONDS on a
-# copy of its committed corpus (tests/fuzz/corpus/<name>); fails on the first crash, leak,
-# undefined behaviour or timeout. CI runs about a minute each; for a deep run: 3600.
+# Builds the libFuzzer targets (tests/fuzz) in the sanitizer tree (CMakePresets.json "sanitize":
+# clang 14, ASan + UBSan, the same tree CI runs ctest in) and runs each for SECONDS on a copy of
+# its committed corpus (tests/fuzz/corpus/<name>); fails on the first crash, leak, undefined
+# behaviour or timeout. CI runs about a minute each; for a deep run: 3600.
 #   scripts/run-fuzzers.sh SECONDS [name ...]     (names: asl_parser json_path ...; default all)
-# A finding is kept as build-fuzz/findings/<name>/crash-* (or timeout-*, leak-*); reproduce with
-#   build-fuzz/<name>_fuzz build-fuzz/findings/<name>/crash-...
+# A finding is kept as build-sanitize/findings/<name>/crash-* (or timeout-*, leak-*); reproduce
+#   build-sanitize/tests/fuzz/<name>_fuzz build-sanitize/findings/<name>/crash-...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds="${1:?usage: scripts/run-fuzzers.sh SECONDS [name ...]}"
 shift
-build="${FUZZ_BUILD_DIR:-build-fuzz}"
-compiler="${FUZZ_CXX:-clang++-14}"
+build="${FUZZ_BUILD_DIR:-build-sanitize}"
 all=(asl_parser json_path intrinsic payload_template ledger_request stripe http_request)
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=("${all[@]}")
 
-cmake -S tests/fuzz -B "$build" -DCMAKE_CXX_COMPILER="$compiler" >/dev/null
+cmake --preset sanitize -B "$build" >/dev/null
 cmake --build "$build" -j2 --target $(printf '%s_fuzz ' "${names[@]}")
 
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}"
@@ -31,7 +31,7 @@ for name in "${names[@]}"; do
   echo "== fuzz $name for ${seconds}s ($(ls "$work" | wc -l) seeds)"
   # -timeout: one input taking over 10 s is a hang; -max_len above the 4 KiB path limit so the
   # fuzzer reaches it; -rss_limit_mb well under the machine's memory.
-  if "$build/${name}_fuzz" "$work" -max_total_time="$seconds" -timeout=10 -max_len=16384 \
+  if "$build/tests/fuzz/${name}_fuzz" "$work" -max_total_time="$seconds" -timeout=10 -max_len=16384 \
     -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$findings/" \
     >"$build/$name.log" 2>&1; then
     grep -E "^stat::number_of_executed_units|^Done" "$build/$name.log" | tr '\n' ' '

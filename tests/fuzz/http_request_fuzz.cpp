@@ -1,46 +1,144 @@
-// libFuzzer target: the HTTP request path without a network. The bytes are one request as it
-// arrives on a connection: Beast's parser with the server's header and body limits (as
-// adapters/http_session.cpp reads it), the HttpRequest the session builds from it, the API-key
-// check in front of /v1 (adapters/api_keys.cpp, keys configured), the request-target parser
-// (adapters/request_target.cpp, where the tree has it), then the body's JSON parse the API does.
-// The routing behind it needs the actor system and LMDB, and is not run here.
+// libFuzzer target: one HTTP request through the daemon's real route stack, no network. The
+// bytes are one request as it arrives on a connection: Beast's parser with the server's header
+// and body limits (as adapters/http_session.cpp reads it), the HttpRequest the session builds
+// from it, the session's request-target parse (a refused target is its 400), then the handler
+// the composition root builds (src/settled/daemon.hpp): the API-key check (keys configured, so
+// both paths run), admission, the routes, the real actors and a real LMDB store.
+//
+// Every input must get exactly one answer within kAnswerDeadline, with a status in 200..599,
+// and every refusal must be the one JSON error shape; otherwise abort(), which libFuzzer reports.
+//
+// State: the engine lives in a temporary directory and keeps what the inputs write (executions,
+// accounts, events, registered versions), so later inputs meet earlier state. Growth is bounded
+// by starting over (stopping every actor, then a new engine in a fresh directory) every
+// kInputsPerEngine inputs, not by a small LMDB map, which would only turn findings into
+// StoreFull answers. A finding that needs earlier inputs may not reproduce from its input alone.
 
 #include "adapters/api_keys.hpp"
 #include "adapters/http_message.hpp"
-#include "fuzz_input.hpp"
-#ifdef SETTLED_FUZZ_REQUEST_TARGET
+#include "adapters/log.hpp"
 #include "adapters/request_target.hpp"
-#endif
+#include "fuzz_input.hpp"
+#include "settled/config.hpp"
+#include "settled/daemon.hpp"
+#include "support/build_paths.hpp"
+#include "support/in_process_http.hpp"
 
-#include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
+#include <caf/actor_system.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <stdlib.h>
 
 namespace http = boost::beast::http;
 
 namespace {
 
-// Both the key and its hash are public test values; the fuzzer finds "Bearer fuzz-key" from
-// the seed corpus.
-const settled::adapters::ApiKeys& keys() {
-  static const settled::adapters::ApiKeys configured({settled::adapters::sha256_hex("fuzz-key")});
-  return configured;
+using namespace settled;
+
+// A public test value; the seeds send "Authorization: Bearer fuzz-key".
+constexpr const char* kApiKey = "fuzz-key";
+// The server's request deadline is 10 s (then 504); libFuzzer's -timeout in run-fuzzers.sh is
+// also 10 s. An answer slower than this is a hang of the handler, not load.
+constexpr std::chrono::seconds kAnswerDeadline{8};
+constexpr std::size_t kInputsPerEngine = 5000;
+
+[[noreturn]] void finding(const char* what, const std::string& detail) {
+  std::fprintf(stderr, "http_request_fuzz: %s: %s\n", what, detail.c_str());
+  std::abort();
 }
 
-void check_response(const settled::adapters::HttpResponse& response) {
-  if (response.status < 100 || response.status > 599) __builtin_trap();
+// The daemon as main() builds it, on its own temporary data directory.
+class FuzzDaemon {
+ public:
+  FuzzDaemon() {
+    const char* base = std::getenv("TMPDIR");
+    std::string pattern = std::string(base && *base ? base : "/tmp") + "/settled-fuzz-XXXXXX";
+    if (::mkdtemp(pattern.data()) == nullptr) finding("setup", "mkdtemp " + pattern);
+    dir_ = pattern;
+    cfg_.data_dir = dir_ + "/data";
+    cfg_.workflows_dir = std::string(testing::build_paths::source_dir) + "/config/workflows";
+    cfg_.api_key_hashes = {adapters::sha256_hex(kApiKey)};
+    std::string host;
+    std::uint16_t port = 0;
+    adapters::LogLevel level;
+    if (auto problem = app::validate(cfg_, host, port, level); !problem.empty())
+      finding("setup", problem);
+    app::resolve_default_paths(cfg_);
+    auto resources = app::DaemonResources::open(cfg_);
+    if (!resources) finding("setup", resources.error().message);
+    resources_.emplace(std::move(*resources));
+    system_.emplace(cfg_);
+    daemon_ = std::make_unique<app::Daemon>(*system_, cfg_, *resources_);
+    if (!daemon_->registered()) finding("setup", daemon_->registered().error().message);
+  }
+
+  ~FuzzDaemon() {
+    daemon_.reset();
+    system_.reset();
+    resources_.reset();
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+
+  const adapters::HttpHandler& handler() const { return daemon_->http_handler(); }
+  const std::string& dir() const { return dir_; }
+
+ private:
+  std::string dir_;
+  app::SettledConfig cfg_;
+  std::optional<app::DaemonResources> resources_;
+  std::optional<caf::actor_system> system_;
+  std::unique_ptr<app::Daemon> daemon_;
+};
+
+// Never destroyed at exit: tearing the actor system down from an exit handler crashed inside
+// CAF's ~actor_system (its own statics go first), and a fuzzer's engine has nothing to flush.
+// Only its directory is removed then. Reachable from here, so LeakSanitizer does not report it.
+FuzzDaemon* current = nullptr;
+
+const adapters::HttpHandler& handler() {
+  static std::size_t inputs = 0;
+  if (current == nullptr || ++inputs % kInputsPerEngine == 0) {
+    delete current;  // stops its actors and its actor system, and removes its directory
+    current = nullptr;
+    adapters::set_log_level(adapters::LogLevel::kError);  // a log line per request is noise
+    current = new FuzzDaemon();
+    static const bool cleanup_registered = std::atexit([] {
+                                             std::error_code ignored;
+                                             if (current != nullptr)
+                                               std::filesystem::remove_all(current->dir(), ignored);
+                                           }) == 0;
+    (void)cleanup_registered;
+  }
+  return current->handler();
+}
+
+void check_response(const adapters::HttpResponse& response) {
+  if (response.status < 200 || response.status > 599)
+    finding("status out of range", std::to_string(response.status));
   // Every refusal is the one JSON error shape.
   if (response.status >= 400) {
     boost::system::error_code ec;
     const auto body = boost::json::parse(response.body, ec);
-    if (ec || !body.is_object() || !body.as_object().contains("error")) __builtin_trap();
+    if (ec || !body.is_object() || !body.as_object().contains("error") ||
+        !body.as_object().at("error").is_string())
+      finding("refusal is not a JSON error", response.body);
   }
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  using namespace settled;
   const adapters::HttpServerOptions options;
   http::request_parser<http::string_body> parser;
   parser.eager(true);
@@ -51,7 +149,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   while (!rest.empty() && !parser.is_done()) {
     const std::size_t used = parser.put(boost::asio::buffer(rest.data(), rest.size()), ec);
     if (ec == http::error::need_more) break;
-    if (ec) return 0;
+    if (ec) return 0;  // the session answers 400/413/431 itself; the handler never sees it
     if (used == 0) break;
     rest.remove_prefix(used);
   }
@@ -63,6 +161,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   auto message = parser.release();
 
+  // As HttpSession::handle_request builds it.
   adapters::HttpRequest request;
   request.method = std::string(message.method_string());
   request.target = std::string(message.target());
@@ -75,8 +174,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     request.headers.emplace_back(std::move(name), std::string(field.value()));
   }
   request.body = std::move(message.body());
-  (void)request.header("idempotency-key");
-#ifdef SETTLED_FUZZ_REQUEST_TARGET
   // The one parse of the target that authentication and routing both read: whatever it
   // accepts has no segment a normaliser would rewrite.
   if (auto target = adapters::parse_request_target(request.target)) {
@@ -84,21 +181,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (segment.empty() || segment == "." || segment == ".." ||
           segment.find('/') != std::string::npos || segment.find('\\') != std::string::npos ||
           segment.find('\0') != std::string::npos)
-        __builtin_trap();
+        finding("accepted target has a segment a normaliser would rewrite", request.target);
     }
   }
-#endif
 
-  const adapters::HttpHandler api = [](adapters::HttpRequest req, adapters::HttpResponder respond) {
-    boost::system::error_code parse_ec;
-    const auto body = boost::json::parse(req.body, parse_ec);
-    adapters::HttpResponse response;
-    response.status = parse_ec ? 400 : 200;
-    response.body =
-        parse_ec ? R"({"error":"InvalidJson","message":"x"})" : boost::json::serialize(body);
-    respond(std::move(response));
-  };
-  const adapters::HttpHandler guarded = adapters::require_api_key(keys(), api);
-  guarded(std::move(request), check_response);
+  // A second answer to the previous input may have come meanwhile.
+  static std::shared_ptr<const std::atomic<int>> previous_calls;
+  if (previous_calls && *previous_calls != 1)
+    finding("the previous input was answered more than once", std::to_string(*previous_calls));
+  const auto answer = testing::send_in_process(handler(), std::move(request), kAnswerDeadline);
+  previous_calls = answer.responder_calls;
+  if (!answer.response)
+    finding("no answer", "within " + std::to_string(kAnswerDeadline.count()) + " s");
+  if (*answer.responder_calls != 1)
+    finding("answered more than once", std::to_string(*answer.responder_calls));
+  check_response(*answer.response);
   return 0;
 }

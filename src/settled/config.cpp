@@ -1,0 +1,262 @@
+#include "settled/config.hpp"
+
+#include "adapters/api_keys.hpp"
+#include "adapters/webhook_client.hpp"
+
+#include <boost/asio/ip/address.hpp>
+#include <caf/all.hpp>
+
+#include <grp.h>
+
+#include <filesystem>
+
+#ifndef SETTLED_INSTALL_WORKFLOWS
+#define SETTLED_INSTALL_WORKFLOWS "/usr/local/share/settled/workflows"
+#endif
+
+namespace settled::app {
+
+using adapters::LogLevel;
+
+SettledConfig::SettledConfig() {
+  // Work sharing beat work stealing by about 40 % on two cores (bench/engine_bench.cpp):
+  // idle stealers spin on each other's queues. `--scheduler.policy=stealing` switches back.
+  set("scheduler.policy", caf::atom("sharing"));
+  opt_group{custom_options_, "global"}
+      .add(data_dir, "data-dir", "directory of the LMDB environment (default ./var)")
+      .add(http, "http", "HOST:PORT the HTTP API listens on; port 0 picks a free port")
+      .add(admin_socket, "admin-socket",
+           "path of the admin Unix socket (default <data-dir>/settled.sock)")
+      .add(admin_group, "admin-group",
+           "group whose members may use the admin socket (default: none)")
+      .add(workflows_dir, "workflows-dir", "directory of NAME.asl.json state machines")
+      .add(http_threads, "http-threads", "I/O threads of the HTTP server")
+      .add(body_limit, "body-limit", "largest accepted request body in bytes (larger: 413)")
+      .add(map_size_mib, "map-size-mib", "LMDB map size in MiB (the most the store can hold)")
+      .add(log_level, "log-level", "debug, info, warn or error")
+      .add(stripe_mode, "stripe-mode", "simulator (in-process Stripe test mode) or live")
+      .add(stripe_secret_key, "stripe-secret-key",
+           "Stripe secret key (sk_...); required with stripe-mode=live")
+      .add(stripe_api_base, "stripe-api-base",
+           "Stripe API base URL (http:// only on loopback, for tests)")
+      .add(api_key_hashes, "api-key-hashes",
+           "SHA-256 hex of each accepted /v1 API key (empty: local-only mode)")
+      .add(alert_webhook, "alert-webhook",
+           "http:// or https:// URL that alerts are POSTed to as JSON (retried)")
+      .add(alert_webhook_ca_file, "alert-webhook-ca-file",
+           "PEM file of extra CAs trusted for an https alert webhook")
+      .add(history_limit, "history-limit",
+           "most history events an execution may have; past it, it fails (States.Runtime)")
+      .add(execution_retention_seconds, "execution-retention-seconds",
+           "seconds a closed execution and its history are kept (0: forever)")
+      .add(events_retention_seconds, "events-retention-seconds",
+           "how long an event nobody waits for yet is kept for a later events.waitFor")
+      .add(timer_window_ms, "timer-window-ms",
+           "how far ahead durable timers are loaded into memory; later ones are read from the "
+           "store as their time comes")
+      .add(ledger_passivate_seconds, "ledger-passivate-seconds",
+           "seconds an idle account actor lives before it is passivated")
+      .add(readiness_timeout_ms, "readiness-timeout-ms",
+           "how long /readyz waits for each of its round trips (supervisor, ledger, events, "
+           "timers, a store write)")
+      .add(max_in_flight, "max-in-flight",
+           "write requests admitted and not yet answered, all clients; past it 503 Overloaded")
+      .add(min_in_flight, "min-in-flight",
+           "the lowest the adaptive admission bound goes while admitted requests are slow")
+      .add(latency_tolerance_percent, "admission-latency-tolerance-percent",
+           "admitted requests slower than this percentage of their uncontended latency "
+           "lower the admission bound (docs/overload.md); 0 keeps it at max-in-flight")
+      .add(max_running_executions, "max-running-executions",
+           "execution actors in memory past which a new start gets 503 Overloaded")
+      .add(max_in_flight_per_client, "max-in-flight-per-client",
+           "the same for one API key (or peer address without keys); past it 429; 0: half "
+           "of max-in-flight with api-key-hashes, no per-client bound without")
+      .add(max_connections, "max-connections",
+           "open HTTP connections; past it a new one gets 503 Overloaded and is closed")
+      .add(max_connections_per_peer, "max-connections-per-peer",
+           "open HTTP connections from one IP address; past it the same")
+      .add(header_timeout_ms, "header-timeout-ms",
+           "milliseconds from a request's first byte to the end of its headers")
+      .add(request_deadline_ms, "request-deadline-ms",
+           "milliseconds a request may wait for its answer; then 504 Timeout")
+      .add(mock_config, "mock-config",
+           "test mode: a Step Functions Local mock configuration file; executions started "
+           "as NAME#TestCase get its mocked task responses (off by default)")
+      .add(shutdown_timeout, "shutdown-timeout",
+           "seconds a SIGTERM may take to drain before the daemon exits regardless");
+}
+
+namespace {
+
+bool is_loopback(const std::string& host) {
+  if (host == "localhost") return true;
+  boost::system::error_code ec;
+  const auto address = boost::asio::ip::make_address(host, ec);
+  return !ec && address.is_loopback();
+}
+
+std::string invalid(const std::string& option, const std::string& value, const std::string& why) {
+  return "invalid value for " + option + ": \"" + value + "\" (" + why + ")";
+}
+
+std::string check_range(const std::string& option, std::size_t value, std::size_t low,
+                        std::size_t high, const std::string& unit) {
+  if (value >= low && value <= high) return {};
+  return invalid(option, std::to_string(value),
+                 std::to_string(low) + " to " + std::to_string(high) + " " + unit);
+}
+
+std::string validate_overload(const SettledConfig& cfg) {
+  constexpr std::size_t kMany = 1000000;
+  for (const auto& problem :
+       {check_range("max-in-flight", cfg.max_in_flight, 1, kMany, "requests"),
+        check_range("min-in-flight", cfg.min_in_flight, 1, cfg.max_in_flight,
+                    "requests (at most max-in-flight)"),
+        check_range("admission-latency-tolerance-percent", cfg.latency_tolerance_percent, 0, 100000,
+                    "percent (0: off; else over 100)"),
+        check_range("max-running-executions", cfg.max_running_executions, 1, kMany, "executions"),
+        check_range("max-in-flight-per-client", cfg.max_in_flight_per_client, 0, cfg.max_in_flight,
+                    "requests (at most max-in-flight)"),
+        check_range("max-connections", cfg.max_connections, 1, kMany, "connections"),
+        check_range("max-connections-per-peer", cfg.max_connections_per_peer, 1,
+                    cfg.max_connections, "connections (at most max-connections)"),
+        check_range("header-timeout-ms", cfg.header_timeout_ms, 1, 600000, "milliseconds"),
+        check_range("request-deadline-ms", cfg.request_deadline_ms, 1, 3600000, "milliseconds")})
+    if (!problem.empty()) return problem;
+  return {};
+}
+
+}  // namespace
+
+std::string check_config_file(const SettledConfig& cfg, const caf::config_option_set& options) {
+  const std::string& path = cfg.config_file_path;
+  if (path.empty() || !std::filesystem::exists(path)) return {};
+  auto raw = caf::actor_system_config::parse_config_file(path.c_str());
+  if (!raw) return "cannot parse " + path + ": " + caf::to_string(raw.error());
+  const auto check = [&](const std::string& category, const std::string& key,
+                         const caf::config_value& value) -> std::string {
+    const caf::config_option* opt = options.qualified_name_lookup(category, key);
+    if (!opt) return path + ": unknown option " + category + "." + key;
+    if (opt->check(value))
+      return "invalid value for " + key + " in " + path + ": " + caf::to_string(value) +
+             " (expected " + std::string(opt->type_name().data(), opt->type_name().size()) + ")";
+    return {};
+  };
+  for (const auto& [name, value] : *raw) {
+    const std::string category(name.data(), name.size());
+    if (const auto* section = caf::get_if<caf::settings>(&value)) {
+      for (const auto& [key, inner] : *section)
+        if (auto problem = check(category, std::string(key.data(), key.size()), inner);
+            !problem.empty())
+          return problem;
+    } else if (auto problem = check("global", category, value); !problem.empty()) {
+      return problem;
+    }
+  }
+  return {};
+}
+
+bool split_host_port(const std::string& text, std::string& host, std::uint16_t& port) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  host = text.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  try {
+    std::size_t used = 0;
+    const auto p = std::stoul(text.substr(colon + 1), &used);
+    if (p > 65535 || used != text.size() - colon - 1) return false;
+    port = static_cast<std::uint16_t>(p);
+  } catch (const std::exception&) {
+    return false;
+  }
+  return true;
+}
+
+std::string validate(SettledConfig& cfg, std::string& host, std::uint16_t& port, LogLevel& level) {
+  if (!adapters::parse_log_level(cfg.log_level, level))
+    return invalid("log-level", cfg.log_level, "debug, info, warn, error");
+  if (!split_host_port(cfg.http, host, port)) return invalid("http", cfg.http, "HOST:PORT");
+  if (cfg.stripe_mode != "simulator" && cfg.stripe_mode != "live")
+    return invalid("stripe-mode", cfg.stripe_mode, "simulator or live");
+  if (cfg.stripe_mode == "live" && cfg.stripe_secret_key.empty())
+    return invalid("stripe-secret-key", "", "required with stripe-mode=live");
+  if (cfg.http_threads == 0 || cfg.http_threads > 64)
+    return invalid("http-threads", std::to_string(cfg.http_threads), "1 to 64");
+  if (cfg.body_limit == 0) return invalid("body-limit", "0", "at least 1 byte");
+  if (cfg.map_size_mib == 0 || cfg.map_size_mib > (std::size_t{1} << 30))
+    return invalid("map-size-mib", std::to_string(cfg.map_size_mib), "1 MiB to 1 PiB");
+  if (cfg.shutdown_timeout == 0 || cfg.shutdown_timeout > 3600)
+    return invalid("shutdown-timeout", std::to_string(cfg.shutdown_timeout), "1 to 3600 seconds");
+  if (cfg.data_dir.empty()) return invalid("data-dir", "", "a directory");
+  // The socket is given to this group (mode 0660): a name that resolves to nothing would leave
+  // its members refused with no word why.
+  if (!cfg.admin_group.empty() && ::getgrnam(cfg.admin_group.c_str()) == nullptr)
+    return invalid("admin-group", cfg.admin_group, "no such group on this machine");
+  if (cfg.readiness_timeout_ms < 10 || cfg.readiness_timeout_ms > 60000)
+    return invalid("readiness-timeout-ms", std::to_string(cfg.readiness_timeout_ms),
+                   "10 to 60000 milliseconds");
+  if (auto problem = validate_overload(cfg); !problem.empty()) return problem;
+  if (auto problem =
+          check_range("timer-window-ms", cfg.timer_window_ms, 100, 3600000, "milliseconds");
+      !problem.empty())
+    return problem;
+  if (cfg.history_limit < 100 || cfg.history_limit > 10000000)
+    return invalid("history-limit", std::to_string(cfg.history_limit), "100 to 10000000 events");
+  if (cfg.events_retention_seconds == 0 || cfg.events_retention_seconds > 366 * 86400)
+    return invalid("events-retention-seconds", std::to_string(cfg.events_retention_seconds),
+                   "1 second to 366 days");
+  if (cfg.ledger_passivate_seconds == 0 || cfg.ledger_passivate_seconds > 86400)
+    return invalid("ledger-passivate-seconds", std::to_string(cfg.ledger_passivate_seconds),
+                   "1 to 86400 seconds");
+  if (!cfg.alert_webhook.empty()) {
+    if (auto url = adapters::parse_webhook_url(cfg.alert_webhook); !url)
+      return invalid("alert-webhook", cfg.alert_webhook, url.error().message);
+    if (auto client = adapters::WebhookClient::create(cfg.alert_webhook, cfg.alert_webhook_ca_file);
+        !client)
+      return invalid("alert-webhook-ca-file", cfg.alert_webhook_ca_file, client.error().message);
+  } else if (!cfg.alert_webhook_ca_file.empty()) {
+    return invalid("alert-webhook-ca-file", cfg.alert_webhook_ca_file, "needs alert-webhook");
+  }
+  for (const auto& hash : cfg.api_key_hashes)
+    if (!adapters::ApiKeys::valid_hash(hash))
+      return invalid("api-key-hashes", hash, "each must be the 64 hex digits of a SHA-256");
+  if (cfg.api_key_hashes.empty() && !is_loopback(host))
+    return invalid("http", cfg.http,
+                   "a non-loopback address needs api-key-hashes; with no API keys settled only "
+                   "listens on loopback");
+  return {};
+}
+
+void resolve_default_paths(SettledConfig& cfg) {
+  if (cfg.admin_socket.empty()) cfg.admin_socket = cfg.data_dir + "/settled.sock";
+  if (cfg.workflows_dir.empty())
+    cfg.workflows_dir = std::filesystem::is_directory("config/workflows")
+                            ? "config/workflows"
+                            : SETTLED_INSTALL_WORKFLOWS;
+}
+
+std::vector<std::string> caf_args(int argc, char** argv) {
+  std::vector<std::string> args;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg.rfind("--config=", 0) == 0) arg = "--config-file=" + arg.substr(9);
+    args.push_back(std::move(arg));
+  }
+  return args;
+}
+
+void reload_log_level(const std::vector<std::string>& args) {
+  SettledConfig fresh;
+  LogLevel level;
+  if (auto err = fresh.parse(args); err || !adapters::parse_log_level(fresh.log_level, level)) {
+    adapters::log(
+        LogLevel::kError, "reload.log_level_failed",
+        {{"cause", err ? fresh.render(err)
+                       : invalid("log-level", fresh.log_level, "debug, info, warn, error")}});
+    return;
+  }
+  adapters::set_log_level(level);
+}
+
+}  // namespace settled::app

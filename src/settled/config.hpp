@@ -1,0 +1,82 @@
+#pragma once
+// The daemon's configuration: every option with its default and help text (what --help prints),
+// and every check that can refuse a start, each naming its option. main() and the composition
+// root (daemon.hpp) read it; tests build one in memory.
+
+#include "adapters/log.hpp"
+
+#include <caf/actor_system_config.hpp>
+#include <caf/config_option_set.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace settled::app {
+
+class SettledConfig : public caf::actor_system_config {
+ public:
+  std::string data_dir = "./var";
+  std::string http = "127.0.0.1:8080";
+  std::string admin_socket;   // default: <data-dir>/settled.sock
+  std::string admin_group;    // default: only the daemon's uid and root
+  std::string workflows_dir;  // default: ./config/workflows, else the installed ones
+  std::size_t http_threads = 1;
+  std::size_t body_limit = 1 << 20;
+  std::size_t map_size_mib = 4096;
+  std::string log_level = "info";
+  std::string stripe_mode = "simulator";
+  std::string stripe_secret_key;
+  std::string stripe_api_base;  // empty: the client's default, Stripe's API
+  std::vector<std::string> api_key_hashes;
+  std::size_t shutdown_timeout = 10;
+  std::string alert_webhook;  // empty: alerts go to the log and the metric only
+  std::string alert_webhook_ca_file;
+  std::size_t ledger_passivate_seconds = 30;
+  std::size_t events_retention_seconds = 7 * 24 * 3600;
+  std::size_t history_limit = 25000;
+  std::size_t execution_retention_seconds = 0;  // 0: keep closed executions forever
+  std::size_t readiness_timeout_ms = 2000;
+  std::size_t timer_window_ms = 60000;
+  // Overload: shed at the edge instead of queueing (docs/overload.md).
+  std::size_t max_in_flight = 32;
+  std::size_t min_in_flight = 2;
+  std::size_t latency_tolerance_percent = 0;  // 0: the admission bound stays at max-in-flight
+  std::size_t max_running_executions = 10000;
+  std::size_t max_in_flight_per_client = 0;  // 0: max_in_flight / 2 with API keys, else none
+  std::size_t max_connections = 1024;
+  std::size_t max_connections_per_peer = 256;
+  std::size_t header_timeout_ms = 10000;
+  std::size_t request_deadline_ms = 10000;
+  std::string mock_config;  // test mode: Step Functions Local's MockConfigFile; empty: off
+
+  SettledConfig();
+
+  const caf::config_option_set& options() const { return custom_options_; }
+};
+
+// CAF drops a config-file value of the wrong type, and a misspelt key, without a word. Reads
+// the file raw and refuses both, naming the option. Empty if all is well.
+std::string check_config_file(const SettledConfig& cfg, const caf::config_option_set& options);
+
+// "HOST:PORT" or "[V6]:PORT" -> host and port; false if it is neither.
+bool split_host_port(const std::string& text, std::string& host, std::uint16_t& port);
+
+// Every check that can refuse a start, each naming its option. Empty if all is well; otherwise
+// `host`, `port` and `level` are what the http and log-level options say.
+std::string validate(SettledConfig& cfg, std::string& host, std::uint16_t& port,
+                     adapters::LogLevel& level);
+
+// The defaults that depend on other options or on the working directory: the admin socket in
+// the data directory, the workflows in ./config/workflows if there are any, else the installed
+// ones.
+void resolve_default_paths(SettledConfig& cfg);
+
+// The command line as CAF parses it ("--config=FILE" is CAF's "--config-file=FILE").
+std::vector<std::string> caf_args(int argc, char** argv);
+
+// SIGHUP: the log level as the config file and flags now say.
+void reload_log_level(const std::vector<std::string>& args);
+
+}  // namespace settled::app

@@ -1,0 +1,175 @@
+#include "settled/daemon.hpp"
+
+#include "actors/accounts_router.hpp"
+#include "actors/alerts_actor.hpp"
+#include "actors/events_actor.hpp"
+#include "actors/executions_actor.hpp"
+#include "actors/http_api.hpp"
+#include "actors/messages.hpp"
+#include "actors/mock_tasks_actor.hpp"
+#include "actors/retention_actor.hpp"
+#include "actors/state_machines_actor.hpp"
+#include "actors/stripe_client_actor.hpp"
+#include "actors/stripe_simulator_actor.hpp"
+#include "actors/timer_actor.hpp"
+#include "adapters/admission.hpp"
+#include "adapters/api_keys.hpp"
+#include "adapters/log.hpp"
+#include "adapters/mock_config_file.hpp"
+#include "adapters/workflow_loader.hpp"
+
+#include <caf/all.hpp>
+
+#include <algorithm>
+#include <utility>
+
+namespace settled::app {
+
+using adapters::LogLevel;
+
+Result<DaemonResources> DaemonResources::open(const SettledConfig& cfg) {
+  DaemonResources resources;
+  auto lock = adapters::DataDirLock::acquire(cfg.data_dir);
+  if (!lock) return lock.error();
+  resources.data_dir_lock.emplace(std::move(*lock));
+
+  auto workflows = adapters::load_workflows(cfg.workflows_dir);
+  if (!workflows) return workflows.error();
+  resources.workflows = std::move(*workflows);
+  if (!cfg.mock_config.empty()) {
+    auto loaded = adapters::load_mock_config(cfg.mock_config);
+    if (!loaded) return loaded.error();
+    resources.mock_config = std::move(*loaded);
+  }
+
+  const std::size_t map_size = cfg.map_size_mib << 20;
+  auto db = adapters::LmdbStore::open({cfg.data_dir, map_size, true});
+  if (!db) return db.error();
+  resources.db = std::move(*db);
+  // Live Stripe: the client is made (and its settings checked) before any actor runs.
+  if (cfg.stripe_mode == "live") {
+    adapters::StripeClientOptions stripe_options;
+    stripe_options.secret_key = cfg.stripe_secret_key;
+    if (!cfg.stripe_api_base.empty()) stripe_options.api_base = cfg.stripe_api_base;
+    auto client = adapters::StripeClient::create(stripe_options);
+    if (!client)
+      return Error{client.error().code, "invalid value for stripe-api-base or stripe-secret-key: " +
+                                            client.error().message};
+    resources.stripe_client = std::move(*client);
+  }
+  auto simulator_db =
+      adapters::LmdbStore::open({cfg.data_dir + "/stripe-simulator", std::size_t{1} << 30, true});
+  if (!simulator_db) return simulator_db.error();
+  resources.simulator_db = std::move(*simulator_db);
+  return resources;
+}
+
+Daemon::Daemon(caf::actor_system& system, const SettledConfig& cfg,
+               const DaemonResources& resources)
+    : system_(system),
+      shutdown_timeout_(cfg.shutdown_timeout),
+      live_stripe_(cfg.stripe_mode == "live") {
+  spawn_actors(cfg, resources);
+  if (registered_) {
+    caf::scoped_actor self{system_};
+    self->request(executions_, caf::infinite, actors::recover_atom::value)
+        .receive(
+            [&](std::uint64_t n) { resumed_ = n; },
+            [&](caf::error& err) {
+              adapters::log(LogLevel::kError, "recovery.failed", {{"cause", system_.render(err)}});
+            });
+  }
+  build_routes(cfg, resources);
+}
+
+Daemon::~Daemon() {
+  stop_actors(shutdown_timeout_);
+}
+
+void Daemon::spawn_actors(const SettledConfig& cfg, const DaemonResources& resources) {
+  engine_ = std::make_shared<actors::Engine>();
+  engine_->db = resources.db;
+  engine_->now = actors::system_now;
+  engine_->history_limit = static_cast<std::int64_t>(cfg.history_limit);
+  engine_->max_running_executions = cfg.max_running_executions;
+  if (resources.mock_config) {
+    engine_->mock = resources.mock_config;
+    engine_->mock_tasks = actors::spawn_mock_tasks(system_, resources.mock_config);
+  }
+  engine_->set_workflows(resources.workflows);  // unversioned, until the stored versions are read
+  actors::AlertsOptions alerts_options;
+  alerts_options.webhook_url = cfg.alert_webhook;
+  alerts_options.webhook_ca_file = cfg.alert_webhook_ca_file;
+  engine_->alerts = actors::spawn_alerts(system_, alerts_options, resources.db);
+  store_stats_ = std::make_shared<actors::StoreStats>();
+  actors::StoreOptions store_options;
+  store_options.alerts = engine_->alerts;  // one alert when commits start failing
+  engine_->store = actors::spawn_store(system_, resources.db, store_options, store_stats_);
+  simulator_store_ = actors::spawn_store(system_, resources.simulator_db, {},
+                                         std::make_shared<actors::StoreStats>());
+  if (live_stripe_) {
+    engine_->stripe = actors::spawn_stripe_client(system_, resources.stripe_client);
+  } else {
+    engine_->stripe =
+        actors::spawn_stripe_simulator(system_, resources.simulator_db, simulator_store_);
+  }
+  // Every stored version, plus the workflow files that changed since, before any execution
+  // resumes: recovering executions find the version they started on.
+  state_machines_ = actors::spawn_state_machines(system_, engine_, {cfg.workflows_dir});
+  registered_ =
+      actors::reload_state_machines(state_machines_, resources.workflows, std::chrono::seconds(60));
+  actors::AccountsDeps ledger_deps{resources.db, engine_->store, engine_->now, {}};
+  ledger_deps.options.passivate_after = std::chrono::seconds(cfg.ledger_passivate_seconds);
+  ledger_deps.options.sweep_every = std::min<std::chrono::milliseconds>(
+      ledger_deps.options.passivate_after, std::chrono::seconds(5));
+  engine_->ledger = actors::spawn_accounts(system_, std::move(ledger_deps));
+  executions_ = actors::spawn_executions(system_, engine_);
+  // Set before any execution runs: executions read engine->timers without a lock.
+  engine_->timers =
+      actors::spawn_timers(system_, engine_, executions_,
+                           actors::TimerOptions{std::chrono::milliseconds(cfg.timer_window_ms)});
+  actors::EventsOptions events_options;
+  events_options.retention = std::chrono::seconds(cfg.events_retention_seconds);
+  engine_->events = actors::spawn_events(system_, engine_, executions_, events_options);
+  if (cfg.execution_retention_seconds > 0) {
+    actors::RetentionOptions retention_options;
+    retention_options.keep_closed = std::chrono::seconds(cfg.execution_retention_seconds);
+    // A short retention (tests, small disks) is swept at least that often.
+    retention_options.sweep_every = std::min<std::chrono::milliseconds>(
+        retention_options.sweep_every, retention_options.keep_closed);
+    retention_ = actors::spawn_retention(system_, engine_, retention_options);
+  }
+}
+
+void Daemon::build_routes(const SettledConfig& cfg, const DaemonResources& resources) {
+  readiness_targets_.executions = executions_;
+  readiness_targets_.ledger = engine_->ledger;
+  readiness_targets_.store = engine_->store;
+  readiness_targets_.timeout = std::chrono::milliseconds(cfg.readiness_timeout_ms);
+  readiness_targets_.db = resources.db;
+  readiness_targets_.events = engine_->events;
+  readiness_targets_.timers = engine_->timers;
+  readiness_ = actors::spawn_readiness(system_, readiness_targets_);
+  adapters::ApiKeys keys(cfg.api_key_hashes);
+  api_keys_enabled_ = keys.enabled();
+  adapters::AdmissionOptions admission_options;
+  admission_options.max_in_flight = cfg.max_in_flight;
+  admission_options.min_in_flight = cfg.min_in_flight;
+  admission_options.latency_tolerance = static_cast<double>(cfg.latency_tolerance_percent) / 100;
+  admission_options.max_in_flight_per_client =
+      cfg.max_in_flight_per_client > 0 ? cfg.max_in_flight_per_client
+      : keys.enabled()                 ? std::max<std::size_t>(cfg.max_in_flight / 2, 1)
+                                       : 0;
+  // Inside require_api_key: a request without a valid key never takes a slot.
+  auto admitted_api = adapters::admit(
+      std::make_shared<adapters::Admission>(admission_options),
+      adapters::identify_clients(keys.enabled()),
+      actors::make_http_api(
+          {engine_, executions_, state_machines_, live_stripe_ ? nullptr : resources.simulator_db,
+           static_cast<std::int64_t>(cfg.events_retention_seconds) * 1000, readiness_}));
+  http_handler_ = adapters::require_api_key(keys, std::move(admitted_api));
+  admin_api_ =
+      actors::spawn_admin_api(system_, {engine_, executions_, store_stats_, state_machines_});
+}
+
+}  // namespace settled::app

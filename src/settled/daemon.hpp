@@ -1,0 +1,102 @@
+#pragma once
+// The composition root: the running daemon built from its configuration (stores, actors, the
+// HTTP route stack with API keys and admission, readiness, the admin API), with no listener and
+// no signal handling. main() puts it behind the HTTP and admin servers; a test or a fuzzer builds
+// the same engine and router in-process and calls http_handler() directly.
+
+#include "actors/admin_api.hpp"
+#include "actors/engine.hpp"
+#include "actors/readiness.hpp"
+#include "actors/store_actor.hpp"
+#include "adapters/data_dir_lock.hpp"
+#include "adapters/http_message.hpp"
+#include "adapters/lmdb_store.hpp"
+#include "adapters/stripe_client.hpp"
+#include "domain/asl/mock_config.hpp"
+#include "domain/asl/registry.hpp"
+#include "domain/result.hpp"
+#include "settled/config.hpp"
+
+#include <boost/json/object.hpp>
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+namespace settled::app {
+
+// What the daemon opens before any thread runs, in this order: the data directory's lock (so a
+// second daemon on it stops here, having opened nothing), the workflows, the mock config, the
+// store, the live Stripe client (its settings checked), the Stripe simulator's store. Each
+// refusal's message is what the daemon prints before it exits 2.
+struct DaemonResources {
+  std::optional<adapters::DataDirLock> data_dir_lock;
+  asl::RegistryPtr workflows;
+  std::shared_ptr<const asl::MockConfig> mock_config;  // null unless mock-config is set
+  std::shared_ptr<adapters::LmdbStore> db;
+  std::shared_ptr<adapters::StripeClient> stripe_client;  // null unless stripe-mode=live
+  std::shared_ptr<adapters::LmdbStore> simulator_db;
+
+  // `cfg` must have been validated and its default paths resolved (config.hpp).
+  static Result<DaemonResources> open(const SettledConfig& cfg);
+};
+
+class Daemon {
+ public:
+  // Spawns every actor on `system` over `resources` (which must outlive the daemon), registers
+  // the workflows (every stored version first), resumes the executions it finds, and builds the
+  // route stack. Registration may fail (registered() says why); the daemon is usable to stop.
+  Daemon(caf::actor_system& system, const SettledConfig& cfg, const DaemonResources& resources);
+  // Stops the actors (stop_actors) unless that was done already.
+  ~Daemon();
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+
+  // The public API as the HTTP server serves it: the API-key check, then admission, then the
+  // routes (actors/http_api.hpp). Called on any thread; answers through the responder.
+  const adapters::HttpHandler& http_handler() const { return http_handler_; }
+  // The admin socket's commands (actors/admin_api.hpp).
+  const adapters::AdminHandler& admin_handler() const { return admin_api_.handler; }
+
+  const Result<boost::json::object>& registered() const { return registered_; }
+  std::uint64_t resumed_executions() const { return resumed_; }
+  const actors::EnginePtr& engine() const { return engine_; }
+  const caf::actor& state_machines() const { return state_machines_; }
+  const actors::ReadinessTargets& readiness_targets() const { return readiness_targets_; }
+  bool live_stripe() const { return live_stripe_; }
+  bool api_keys_enabled() const { return api_keys_enabled_; }
+
+  // Shutdown (shutdown.cpp). Lets the running executions reach a durable point, at most
+  // `timeout`; false (and a warning logged) if they did not all get there.
+  bool drain(std::chrono::seconds timeout);
+  // Stops every actor in the order that loses nothing: the ones that start work first, then
+  // the executions, the ledger, a store flush, the rest, the stores last. Idempotent.
+  void stop_actors(std::chrono::seconds timeout);
+
+ private:
+  void spawn_actors(const SettledConfig& cfg, const DaemonResources& resources);
+  void build_routes(const SettledConfig& cfg, const DaemonResources& resources);
+
+  caf::actor_system& system_;
+  std::chrono::seconds shutdown_timeout_;
+  bool live_stripe_ = false;
+  bool api_keys_enabled_ = false;
+  bool stopped_ = false;
+  actors::EnginePtr engine_;
+  std::shared_ptr<actors::StoreStats> store_stats_;
+  caf::actor simulator_store_;
+  caf::actor state_machines_;
+  caf::actor executions_;
+  caf::actor retention_;
+  caf::actor readiness_;
+  actors::ReadinessTargets readiness_targets_;
+  actors::AdminApi admin_api_;
+  adapters::HttpHandler http_handler_;
+  Result<boost::json::object> registered_{boost::json::object{}};
+  std::uint64_t resumed_ = 0;
+};
+
+}  // namespace settled::app

@@ -1,0 +1,81 @@
+// The daemon's configuration checks (src/settled/config.hpp) in-process; the same refusals as the
+// daemon prints them are covered end to end in tests/integration/config_test.cpp.
+
+#include "settled/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace settled::app {
+namespace {
+
+TEST(SplitHostPort, TakesHostsPortsAndBracketedV6) {
+  std::string host;
+  std::uint16_t port = 0;
+  ASSERT_TRUE(split_host_port("127.0.0.1:8080", host, port));
+  EXPECT_EQ(host, "127.0.0.1");
+  EXPECT_EQ(port, 8080);
+  ASSERT_TRUE(split_host_port("[::1]:0", host, port));
+  EXPECT_EQ(host, "::1");
+  EXPECT_EQ(port, 0);
+}
+
+TEST(SplitHostPort, RefusesWhatIsNotHostColonPort) {
+  std::string host;
+  std::uint16_t port = 0;
+  for (const char* text : {"8080", ":8080", "host:", "host:65536", "host:80x", "host:-1"})
+    EXPECT_FALSE(split_host_port(text, host, port)) << text;
+}
+
+std::string validate_config(SettledConfig& cfg) {
+  std::string host;
+  std::uint16_t port = 0;
+  adapters::LogLevel level;
+  return validate(cfg, host, port, level);
+}
+
+TEST(ConfigValidate, TheDefaultsAreValid) {
+  SettledConfig cfg;
+  EXPECT_EQ(validate_config(cfg), "");
+}
+
+TEST(ConfigValidate, ARefusalNamesItsOptionAndWhatItTakes) {
+  SettledConfig cfg;
+  cfg.log_level = "loud";
+  EXPECT_EQ(validate_config(cfg),
+            "invalid value for log-level: \"loud\" (debug, info, warn, error)");
+}
+
+TEST(ConfigValidate, APerPeerCapAboveTheTotalIsRefused) {
+  SettledConfig cfg;
+  cfg.max_connections_per_peer = cfg.max_connections + 1;
+  EXPECT_NE(validate_config(cfg).find("max-connections-per-peer"), std::string::npos);
+}
+
+TEST(ConfigValidate, AnApiKeyHashMustBeSha256Hex) {
+  SettledConfig cfg;
+  cfg.api_key_hashes = {"not-a-hash"};
+  EXPECT_NE(validate_config(cfg).find("api-key-hashes"), std::string::npos);
+}
+
+TEST(ConfigValidate, ANonLoopbackAddressNeedsApiKeys) {
+  SettledConfig cfg;
+  cfg.http = "0.0.0.0:8080";
+  EXPECT_NE(validate_config(cfg).find("a non-loopback address needs api-key-hashes"),
+            std::string::npos);
+  cfg.api_key_hashes = {std::string(64, 'a')};
+  EXPECT_EQ(validate_config(cfg), "");
+}
+
+TEST(ResolveDefaultPaths, TheAdminSocketLivesInTheDataDirectory) {
+  SettledConfig cfg;
+  cfg.data_dir = "/srv/settled";
+  cfg.workflows_dir = "/etc/settled/workflows";
+  resolve_default_paths(cfg);
+  EXPECT_EQ(cfg.admin_socket, "/srv/settled/settled.sock");
+  EXPECT_EQ(cfg.workflows_dir, "/etc/settled/workflows");  // given: kept
+}
+
+}  // namespace
+}  // namespace settled::app

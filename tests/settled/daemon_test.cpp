@@ -1,0 +1,144 @@
+// The composition root (src/settled/daemon.hpp) built in-process on a temporary data directory:
+// the real engine and the real route stack (API keys, admission, routes), no listener. Requests
+// go through the handler as the HTTP session hands them over (support/in_process_http.hpp).
+
+#include "settled/daemon.hpp"
+#include "adapters/api_keys.hpp"
+#include "settled/config.hpp"
+#include "support/build_paths.hpp"
+#include "support/eventually.hpp"
+#include "support/in_process_http.hpp"
+#include "support/temp_dir.hpp"
+
+#include <gtest/gtest.h>
+#include <boost/json.hpp>
+#include <caf/actor_system.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace settled::app {
+namespace {
+
+namespace json = boost::json;
+using testing::make_request;
+using testing::send_in_process;
+
+constexpr const char* kApiKey = "daemon-test-key";
+constexpr std::chrono::seconds kAnswerDeadline{20};
+
+class InProcessDaemon : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    adapters::set_log_level(adapters::LogLevel::kWarn);
+    cfg_.data_dir = dir_.path() + "/data";
+    cfg_.workflows_dir = std::string(testing::build_paths::source_dir) + "/config/workflows";
+    cfg_.api_key_hashes = {adapters::sha256_hex(kApiKey)};
+    std::string host;
+    std::uint16_t port = 0;
+    adapters::LogLevel level;
+    ASSERT_EQ(validate(cfg_, host, port, level), "");
+    resolve_default_paths(cfg_);
+    auto resources = DaemonResources::open(cfg_);
+    ASSERT_TRUE(resources) << resources.error().message;
+    resources_.emplace(std::move(*resources));
+    system_.emplace(cfg_);
+    daemon_ = std::make_unique<Daemon>(*system_, cfg_, *resources_);
+    ASSERT_TRUE(daemon_->registered()) << daemon_->registered().error().message;
+  }
+
+  // The answer, or a failed assertion if none came by the deadline.
+  adapters::HttpResponse send(adapters::HttpRequest request) {
+    auto answer = send_in_process(daemon_->http_handler(), std::move(request), kAnswerDeadline);
+    EXPECT_TRUE(answer.response.has_value()) << "no answer within the deadline";
+    EXPECT_EQ(*answer.responder_calls, 1);
+    return answer.response.value_or(adapters::HttpResponse{0, "", "", {}});
+  }
+
+  static json::object body_of(const adapters::HttpResponse& response) {
+    boost::system::error_code ec;
+    auto body = json::parse(response.body, ec);
+    if (ec || !body.is_object()) {
+      ADD_FAILURE() << "not a JSON object: " << response.body;
+      return {};
+    }
+    return body.as_object();
+  }
+
+  // Members are destroyed in reverse: the daemon stops its actors before the actor system
+  // waits for them, and the store closes before the data directory's lock is released.
+  testing::TempDir dir_;
+  SettledConfig cfg_;
+  std::optional<DaemonResources> resources_;
+  std::optional<caf::actor_system> system_;
+  std::unique_ptr<Daemon> daemon_;
+};
+
+TEST_F(InProcessDaemon, HealthzAnswers200WithoutAnApiKey) {
+  const auto response = send(make_request("GET", "/healthz"));
+  EXPECT_EQ(response.status, 200u) << response.body;
+  EXPECT_EQ(body_of(response)["status"], "ok");
+}
+
+TEST_F(InProcessDaemon, StartOfAnUnknownStateMachineIs404Json) {
+  const auto response =
+      send(make_request("POST", "/v1/executions",
+                        R"({"stateMachine":"no-such-machine","name":"n-1","input":{}})", kApiKey));
+  EXPECT_EQ(response.status, 404u) << response.body;
+  const auto body = body_of(response);
+  EXPECT_EQ(body.contains("error") ? body.at("error") : json::value(), "StateMachineDoesNotExist")
+      << response.body;
+  EXPECT_TRUE(body.contains("message")) << response.body;
+}
+
+TEST_F(InProcessDaemon, NonCanonicalTargetIs400BeforeAnyRoute) {
+  for (const char* target : {"/v1//executions", "/v1/%2e%2e/executions", "/v1/executions/"}) {
+    const auto response = send(make_request("POST", target, R"({})", kApiKey));
+    EXPECT_EQ(response.status, 400u) << target << " " << response.body;
+    EXPECT_EQ(body_of(response)["error"], "InvalidRequest") << target;
+  }
+}
+
+TEST_F(InProcessDaemon, V1WithoutAValidApiKeyIs401) {
+  for (const std::string& key : {std::string(), std::string("wrong-key")}) {
+    const auto response = send(make_request(
+        "POST", "/v1/executions", R"({"stateMachine":"payment","name":"k","input":{}})", key));
+    EXPECT_EQ(response.status, 401u) << response.body;
+    EXPECT_TRUE(body_of(response).contains("error")) << response.body;
+  }
+}
+
+TEST_F(InProcessDaemon, PaymentRunsToSuccessThroughTheRoutes) {
+  const json::object input{{"paymentId", "p-1"},
+                           {"customerId", "c-1"},
+                           {"amount", 1250},
+                           {"currency", "USD"},
+                           {"paymentMethod", "pm_card_visa"}};
+  const auto started = send(make_request(
+      "POST", "/v1/executions",
+      json::serialize(json::object{{"stateMachine", "payment"}, {"name", "p-1"}, {"input", input}}),
+      kApiKey));
+  ASSERT_EQ(started.status, 201u) << started.body;
+  EXPECT_EQ(body_of(started)["executionId"], "payment:p-1");
+
+  json::object described;
+  EXPECT_TRUE(testing::eventually(
+      [&] {
+        described = body_of(send(make_request("GET", "/v1/executions/payment:p-1", "", kApiKey)));
+        return described["status"] != "RUNNING";
+      },
+      std::chrono::seconds(60)))
+      << json::serialize(described);
+  EXPECT_EQ(described["status"], "SUCCEEDED") << json::serialize(described);
+}
+
+TEST_F(InProcessDaemon, ASecondDaemonOnTheSameDataDirectoryIsRefused) {
+  auto second = DaemonResources::open(cfg_);
+  ASSERT_FALSE(second);
+  EXPECT_NE(second.error().message.find("is in use by another settled"), std::string::npos)
+      << second.error().message;
+}
+
+}  // namespace
+}  // namespace settled::app
