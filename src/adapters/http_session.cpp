@@ -1,5 +1,6 @@
 #include "adapters/http_session.hpp"
 
+#include "adapters/http_request_reader.hpp"
 #include "adapters/http_server_context.hpp"
 #include "adapters/log.hpp"
 #include "adapters/metrics.hpp"
@@ -48,12 +49,6 @@ bool bodiless_status(unsigned status) {
 bool framing_header(std::string_view name) {
   return beast::iequals(name, "content-length") || beast::iequals(name, "transfer-encoding") ||
          beast::iequals(name, "connection");
-}
-
-std::string lower(std::string_view text) {
-  std::string result(text);
-  for (char& c : result) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return result;
 }
 
 HttpResponse error_response(unsigned status, const Error& error) {
@@ -203,22 +198,12 @@ void HttpSession::handle_request() {
   keep_alive_ = message.keep_alive();
   head_ = message.method() == http::verb::head;
 
-  HttpRequest request;
-  request.method = std::string(message.method_string());
-  request.target = std::string(message.target());
-  auto parsed_target = parse_request_target(request.target);
-  if (!parsed_target) {
-    log(LogLevel::kDebug, "http.target_refused", {{"cause", parsed_target.error().message}});
-    return write_response(sequence, error_response(400, parsed_target.error()));
+  auto read = read_http_request(std::move(message), remote_address_);
+  if (!read) {
+    log(LogLevel::kDebug, "http.target_refused", {{"cause", read.error().message}});
+    return write_response(sequence, error_response(400, read.error()));
   }
-  request.parsed_target = std::move(*parsed_target);
-  request.authorization = std::string(message[http::field::authorization]);
-  request.content_type = std::string(message[http::field::content_type]);
-  request.remote_address = remote_address_;
-  for (const auto& field : message) {
-    request.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
-  }
-  request.body = std::move(message.body());
+  HttpRequest request = std::move(*read);
   // Kept for the log line should the handler throw.
   const std::string method = request.method;
   const std::string path = request.parsed_target.path;

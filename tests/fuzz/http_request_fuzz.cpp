@@ -16,6 +16,7 @@
 
 #include "adapters/api_keys.hpp"
 #include "adapters/http_message.hpp"
+#include "adapters/http_request_reader.hpp"
 #include "adapters/log.hpp"
 #include "adapters/request_target.hpp"
 #include "fuzz_input.hpp"
@@ -161,28 +162,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   auto message = parser.release();
 
-  // As HttpSession::handle_request builds it.
-  adapters::HttpRequest request;
-  request.method = std::string(message.method_string());
-  request.target = std::string(message.target());
-  request.authorization = std::string(message[http::field::authorization]);
-  request.content_type = std::string(message[http::field::content_type]);
-  request.remote_address = "127.0.0.1:1";
-  for (const auto& field : message) {
-    std::string name(field.name_string());
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    request.headers.emplace_back(std::move(name), std::string(field.value()));
-  }
-  request.body = std::move(message.body());
+  // As HttpSession::handle_request builds it (a refused target is answered 400 there).
+  auto read = adapters::read_http_request(std::move(message), "127.0.0.1:1");
+  if (!read) return 0;
+  adapters::HttpRequest request = std::move(*read);
   // The one parse of the target that authentication and routing both read: whatever it
   // accepts has no segment a normaliser would rewrite.
-  if (auto target = adapters::parse_request_target(request.target)) {
-    for (const std::string& segment : target->segments) {
-      if (segment.empty() || segment == "." || segment == ".." ||
-          segment.find('/') != std::string::npos || segment.find('\\') != std::string::npos ||
-          segment.find('\0') != std::string::npos)
-        finding("accepted target has a segment a normaliser would rewrite", request.target);
-    }
+  for (const std::string& segment : request.parsed_target.segments) {
+    if (segment.empty() || segment == "." || segment == ".." ||
+        segment.find('/') != std::string::npos || segment.find('\\') != std::string::npos ||
+        segment.find('\0') != std::string::npos)
+      finding("accepted target has a segment a normaliser would rewrite", request.target);
   }
 
   // A second answer to the previous input may have come meanwhile.
