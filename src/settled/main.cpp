@@ -1,11 +1,9 @@
 // settled: the daemon. Wiring only: configuration, stores, actors, listeners, signals.
 
 #include "actors/accounts_router.hpp"
-#include "actors/admin_api.hpp"
 #include "actors/alerts_actor.hpp"
 #include "actors/events_actor.hpp"
 #include "actors/executions_actor.hpp"
-#include "actors/http_api.hpp"
 #include "actors/messages.hpp"
 #include "actors/mock_tasks_actor.hpp"
 #include "actors/readiness.hpp"
@@ -25,6 +23,8 @@
 #include "adapters/stripe_client.hpp"
 #include "adapters/webhook_client.hpp"
 #include "adapters/workflow_loader.hpp"
+#include "api/admin_commands.hpp"
+#include "api/http_routes.hpp"
 
 #include <systemd/sd-daemon.h>
 #include <boost/asio/ip/address.hpp>
@@ -498,13 +498,13 @@ int main(int argc, char** argv) {
     auto admitted_api = adapters::admit(
         std::make_shared<adapters::Admission>(admission_options),
         adapters::identify_clients(keys.enabled()),
-        actors::make_http_api(
+        api::make_http_routes(
             {engine, executions, state_machines, live_stripe ? nullptr : *simulator_db,
              static_cast<std::int64_t>(cfg.events_retention_seconds) * 1000, readiness}));
     auto server = adapters::HttpServer::start(
         http_options, adapters::require_api_key(keys, std::move(admitted_api)));
     auto admin_api =
-        actors::spawn_admin_api(system, {engine, executions, store_stats, state_machines});
+        api::spawn_admin_commands(system, {engine, executions, store_stats, state_machines});
     auto admin = adapters::AdminServer::start(
         {cfg.admin_socket, cfg.admin_group, std::size_t{1} << 20}, admin_api.handler);
     caf::actor watchdog;
