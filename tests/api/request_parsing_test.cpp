@@ -1,5 +1,7 @@
 #include "api/request_parsing.hpp"
 
+#include "domain/json_limits.hpp"
+
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
@@ -199,11 +201,14 @@ TEST(TaskCallbackBody, FailureFieldsAreStringsAndTheErrorHasADefault) {
 }
 
 TEST(TaskCallbackBody, RefusesOutputOver256KiB) {
-  json::object body{{"taskToken", "t"}, {"output", std::string(256 * 1024, 'x')}};
+  // A string output is JSON text: the large value goes inside an object.
+  json::object body{{"taskToken", "t"},
+                    {"output", json::object{{"s", std::string(256 * 1024, 'x')}}}};
   auto parsed = parse_task_callback(TaskCallback::Kind::kSuccess, body);
   ASSERT_FALSE(parsed);
   EXPECT_EQ(parsed.error().code, ErrorCode::kPayloadTooLarge);
-  body["output"] = std::string(1024, 'x');
+  EXPECT_EQ(parsed.error().message, "output is larger than 256 KiB");
+  body["output"] = json::object{{"s", std::string(1024, 'x')}};
   EXPECT_TRUE(parse_task_callback(TaskCallback::Kind::kSuccess, body));
 }
 
