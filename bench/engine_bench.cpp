@@ -36,8 +36,8 @@ void BM_PaymentExecutions(benchmark::State& state) {
                                       {"amount", 1250},
                                       {"currency", "USD"},
                                       {"paymentMethod", "pm_card_visa"}};
-      req.reply = [&](actors::StartReply reply) {
-        (reply.http_status == 201 ? admitted : refused) += 1;
+      req.reply = [&](actors::Answer reply) {
+        (reply.ok() && reply->outcome == settled::Outcome::kCreated ? admitted : refused) += 1;
       };
       caf::anon_send(engine.executions, actors::start_atom::value, std::move(req));
     }

@@ -38,7 +38,7 @@ using barrier_atom = caf::atom_constant<caf::atom("barrier")>;
 
 constexpr std::size_t kMaxKeyLength = 255;
 
-// Who gets the answer: a task (promise), an HTTP call (callback), or the router itself (expiry).
+// Who gets the answer: a task (promise), a call from the API layer (callback), or the router itself (expiry).
 using Replier = std::variant<std::monostate, caf::response_promise, LedgerCallback>;
 
 struct Pending {
@@ -81,7 +81,7 @@ LedgerReply refusal_reply(const LedgerError& error) {
   r.ok = false;
   r.error = std::string(ledger::asl_error_name(error.code));
   r.cause = error.message;
-  r.http_error = ledger::to_error(error);
+  r.refusal = ledger::to_error(error);
   return r;
 }
 
@@ -89,11 +89,11 @@ LedgerReply reply_of(const LedgerJobDone& done) {
   if (done.refusal) return refusal_reply(*done.refusal);
   LedgerReply r;
   if (done.store_error) {
-    // Transient: a workflow can Retry on this name alone; 503 over HTTP. Nothing changed.
+    // Transient: a workflow can Retry on this name alone (StoreUnavailable). Nothing changed.
     r.ok = false;
     r.error = "Ledger.StoreUnavailable";
     r.cause = "ledger commit failed: " + done.store_error->message;
-    r.http_error = *done.store_error;
+    r.refusal = *done.store_error;
     return r;
   }
   r.result = done.result;

@@ -2,10 +2,10 @@
 // The accounts router: the ledger's front door and its lock manager.
 //
 // Answers `ledger_atom, TaskAttempt -> TaskOutcome` (the settled:ledger.* task resources) and
-// `ledger_atom, LedgerCall` (HTTP). settled:ledger.balance is a read of committed rows, answered
-// at once; every other operation is parsed, given its keys and a home, admitted, and run by the
-// home's account actor (account_actor.hpp), which replies only after the commit holding the
-// operation's balances, escrow and journal entry returned.
+// `ledger_atom, LedgerCall` (the API layer). settled:ledger.balance is a read of committed rows,
+// answered at once; every other operation is parsed, given its keys and a home, admitted, and
+// run by the home's account actor (account_actor.hpp), which replies only after the commit
+// holding the operation's balances, escrow and journal entry returned.
 //
 // Why a lock manager: an operation's keys are the accounts it may touch, its escrow id and its
 // idempotency key; its home is the account actor of its first account (deposit/withdraw: the

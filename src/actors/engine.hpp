@@ -40,7 +40,7 @@ struct Engine {
   std::function<EpochMillis()> now;
   std::chrono::seconds default_task_timeout{60};
   // Execution actors in memory (running, or in a short wait) past which a new start is refused
-  // with 503 Overloaded: what admission lets in is bounded, and so is what it leaves running.
+  // with Overloaded: what admission lets in is bounded, and so is what it leaves running.
   std::size_t max_running_executions = 10000;
   // Step Functions' quota: an execution whose history would grow past this fails
   // (States.Runtime) instead of growing without bound.

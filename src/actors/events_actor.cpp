@@ -52,8 +52,8 @@ struct Delivery {
   std::uint64_t waiter = 0;
   std::string execution_id;
   events::Event event;
-  StartCallback reply;
-  StartReply answer;
+  AnswerCallback reply;
+  bool taken = false;        // the waiting execution made it durable
   std::uint64_t stored = 0;  // the event's own row, if it had been kept
 };
 
@@ -87,12 +87,12 @@ std::string waiter_row(const Waiter& w) {
   return records::encode(records::EventWaiterRow{w.token, w.execution_id});
 }
 
-void deliver_or_keep(Self* self, const Key& key, events::Event event, StartCallback reply,
+void deliver_or_keep(Self* self, const Key& key, events::Event event, AnswerCallback reply,
                      std::uint64_t stored = 0);
 
 // Hands `event` to the first free waiter of its key; false if there is none. `stored`: the
 // sequence of the event's own row when it had been kept (erased with the taking transition).
-bool deliver(Self* self, const Key& key, events::Event& event, StartCallback& reply,
+bool deliver(Self* self, const Key& key, events::Event& event, AnswerCallback& reply,
              std::uint64_t stored) {
   auto& st = self->state;
   auto it = st.waiters.find(key);
@@ -115,8 +115,8 @@ bool deliver(Self* self, const Key& key, events::Event& event, StartCallback& re
     auto handle = caf::actor_cast<caf::actor>(self);
     auto delivery = std::make_shared<Delivery>(
         Delivery{key, waiter.sequence, waiter.execution_id, event, std::move(reply), {}, stored});
-    cb.reply = [handle, delivery](StartReply answer) {
-      delivery->answer = std::move(answer);
+    cb.reply = [handle, delivery](Answer answer) {
+      delivery->taken = answer.ok();
       caf::anon_send(handle, delivered_atom::value, std::move(*delivery));
     };
     self->send(st.executions, task_callback_atom::value, std::move(cb));
@@ -178,7 +178,7 @@ void offer_kept(Self* self, const Key& key) {
     deliver_or_keep(self, key, std::move(taken->second), nullptr, taken->first.sequence);
 }
 
-void keep(Self* self, const Key& key, events::Event event, StartCallback reply) {
+void keep(Self* self, const Key& key, events::Event event, AnswerCallback reply) {
   auto& st = self->state;
   const std::uint64_t sequence = st.next_sequence++;
   WriteBatch batch;
@@ -211,15 +211,13 @@ void keep(Self* self, const Key& key, events::Event event, StartCallback reply) 
       }
     }
     if (!reply) return;
-    if (!ok)
-      return reply(StartReply{
-          503, to_json(Error{ErrorCode::kStoreUnavailable, "the event could not be stored"})});
-    reply(
-        StartReply{202, json::object{{"stored", true}, {"expiresAt", format_timestamp(expires)}}});
+    if (!ok) return reply(Error{ErrorCode::kStoreUnavailable, "the event could not be stored"});
+    reply(Answered{Outcome::kKept,
+                   json::object{{"stored", true}, {"expiresAt", format_timestamp(expires)}}});
   });
 }
 
-void deliver_or_keep(Self* self, const Key& key, events::Event event, StartCallback reply,
+void deliver_or_keep(Self* self, const Key& key, events::Event event, AnswerCallback reply,
                      std::uint64_t stored) {
   if (deliver(self, key, event, reply, stored)) return;
   if (stored) {
@@ -249,7 +247,8 @@ void post(Self* self, EventPost& post) {
   if (!event.id.empty()) {
     if (seen_before(self, event.id)) {
       if (post.reply)
-        post.reply(StartReply{200, json::object{{"duplicate", true}, {"id", event.id}}});
+        post.reply(
+            Answered{Outcome::kExisting, json::object{{"duplicate", true}, {"id", event.id}}});
       return;
     }
     st.pending_ids.insert(event.id);  // also while it is on its way
@@ -268,7 +267,7 @@ void delivered(Self* self, Delivery& d) {
     }
   }
   if (queue.empty()) st.waiters.erase(d.key);
-  if (d.answer.http_status == 200) {
+  if (d.taken) {
     // Its id was written with the taking execution's transition.
     st.pending_ids.erase(d.event.id);
     adapters::log(adapters::LogLevel::kInfo, "event.delivered",
@@ -276,7 +275,8 @@ void delivered(Self* self, Delivery& d) {
                    {"correlationKey", d.event.correlation_key},
                    {"executionId", d.execution_id}});
     if (d.reply)
-      d.reply(StartReply{200, json::object{{"delivered", true}, {"executionId", d.execution_id}}});
+      d.reply(Answered{Outcome::kApplied,
+                       json::object{{"delivered", true}, {"executionId", d.execution_id}}});
     return;
   }
   // That execution no longer waits (it timed out, was stopped, or the token is unknown): its
@@ -423,7 +423,7 @@ void load(Self* self) {
       if (!any_free) break;
       auto taken = take_kept(self, key);
       if (!taken) break;
-      StartCallback none;
+      AnswerCallback none;
       deliver(self, key, taken->second, none, taken->first.sequence);
     }
   }
@@ -445,8 +445,7 @@ caf::behavior events_behavior(Self* self, EnginePtr engine, caf::actor execution
   };
   // Each handler fails its one message on an exception and answers whoever waits for it.
   const auto internal = [](const std::string& cause) {
-    return StartReply{500,
-                      to_json(Error{ErrorCode::kInternal, "the events actor failed: " + cause})};
+    return Error{ErrorCode::kInternal, "the events actor failed: " + cause};
   };
   return {
       [self](events_atom, const TaskAttempt& attempt) {

@@ -25,17 +25,13 @@ namespace {
 
 using admission_check_atom = caf::atom_constant<caf::atom("admitcheck")>;
 
-StartReply error_reply(unsigned status, ErrorCode code, std::string message) {
-  return StartReply{status, to_json(Error{code, std::move(message)})};
-}
-
 struct SupervisorState {
   EnginePtr engine;
   std::unordered_map<std::string, caf::actor> running;   // id -> execution actor
   std::unordered_map<caf::actor_addr, std::string> ids;  // for DOWN messages
   struct Admission {
     json::value input;
-    std::vector<StartCallback> waiters;  // the first created it; the rest are replays
+    std::vector<AnswerCallback> waiters;  // the first created it; the rest are replays
   };
   std::unordered_map<std::string, Admission> admitting;
   bool paused = false;
@@ -102,36 +98,36 @@ void start(Self* self, StartRequest& req) {
   auto& st = self->state;
   auto machine = st.engine->workflows()->find(req.state_machine);
   if (!machine) {
-    req.reply(error_reply(404, ErrorCode::kStateMachineDoesNotExist,
-                          "state machine \"" + req.state_machine + "\" does not exist"));
+    req.reply(Error{ErrorCode::kStateMachineDoesNotExist,
+                    "state machine \"" + req.state_machine + "\" does not exist"});
     return;
   }
   const std::string id = req.state_machine + ":" + req.name;
   // Replays of an existing execution are answered even while paused or draining.
   const auto refuse_new = [&st, &req] {
     if (st.draining) {
-      req.reply(error_reply(503, ErrorCode::kDraining, "settled is shutting down"));
+      req.reply(Error{ErrorCode::kDraining, "settled is shutting down"});
       return true;
     }
     if (st.paused) {
-      req.reply(error_reply(503, ErrorCode::kIngestionPaused,
-                            "ingestion is paused by the operator; running executions go on"));
+      req.reply(Error{ErrorCode::kIngestionPaused,
+                      "ingestion is paused by the operator; running executions go on"});
       return true;
     }
     if (st.running.size() >= st.engine->max_running_executions) {
       adapters::Metrics::instance().http_refused("running_executions");
-      req.reply(error_reply(503, ErrorCode::kOverloaded,
-                            std::to_string(st.running.size()) +
-                                " executions are running (max-running-executions); nothing was "
-                                "started, try again after Retry-After"));
+      req.reply(Error{ErrorCode::kOverloaded,
+                      std::to_string(st.running.size()) +
+                          " executions are running (max-running-executions); nothing was "
+                          "started, try again after Retry-After"});
       return true;
     }
     return false;
   };
   if (auto it = st.admitting.find(id); it != st.admitting.end()) {
     if (!canonical_equal(it->second.input, req.input)) {
-      req.reply(error_reply(409, ErrorCode::kExecutionAlreadyExists,
-                            "execution " + id + " already exists with a different input"));
+      req.reply(Error{ErrorCode::kExecutionAlreadyExists,
+                      "execution " + id + " already exists with a different input"});
     } else {
       it->second.waiters.push_back(std::move(req.reply));
     }
@@ -141,19 +137,19 @@ void start(Self* self, StartRequest& req) {
     auto existing = ExecutionRecord::parse(*stored, id);
     if (!existing) {
       quarantine(self, id, "record_corrupt", existing.error().message);
-      req.reply(error_reply(500, ErrorCode::kRecordCorrupt, existing.error().message));
+      req.reply(Error{ErrorCode::kRecordCorrupt, existing.error().message});
       return;
     }
     if (!canonical_equal(existing->input, req.input)) {
-      req.reply(error_reply(409, ErrorCode::kExecutionAlreadyExists,
-                            "execution " + id + " already exists with a different input"));
+      req.reply(Error{ErrorCode::kExecutionAlreadyExists,
+                      "execution " + id + " already exists with a different input"});
       return;
     }
     json::object body;
     body["executionId"] = id;
     body["status"] = status_name(existing->status);
     body["startDate"] = format_timestamp(existing->start);
-    req.reply(StartReply{200, std::move(body)});
+    req.reply(Answered{Outcome::kExisting, std::move(body)});
     return;
   }
   if (refuse_new()) return;
@@ -178,9 +174,9 @@ void admitted(Self* self, const std::string& id, StartResult& result) {
   st.admitting.erase(it);
   for (std::size_t i = 0; i < waiters.size(); ++i) {
     if (result.ok) {
-      waiters[i](StartReply{i == 0 ? 201u : 200u, result.body});
+      waiters[i](Answered{i == 0 ? Outcome::kCreated : Outcome::kExisting, result.body});
     } else {
-      waiters[i](StartReply{http_status(result.error.code), to_json(result.error)});
+      waiters[i](result.error);
     }
   }
   if (st.admitting.empty()) {
@@ -426,7 +422,7 @@ void timer_fired(Self* self, const std::string& id, char kind, std::int64_t due)
 void task_callback(Self* self, TaskCallback& cb) {
   auto& st = self->state;
   const auto refuse = [&cb](ErrorCode code, std::string message) {
-    cb.reply(StartReply{http_status(code), to_json(Error{code, std::move(message)})});
+    cb.reply(Error{code, std::move(message)});
   };
   auto stored = st.engine->db->get(Table::kTaskTokens, cb.token);
   if (!stored) return refuse(ErrorCode::kTaskDoesNotExist, "no task was given this token");
@@ -570,8 +566,7 @@ caf::behavior executions_behavior(Self* self, EnginePtr engine) {
         StartResult result;
         result.ok = false;
         result.error = Error{ErrorCode::kDraining, "settled is shutting down; retry " + pending};
-        for (auto& waiter : admission.waiters)
-          waiter(StartReply{http_status(result.error.code), to_json(result.error)});
+        for (auto& waiter : admission.waiters) waiter(result.error);
       }
       st.admitting.clear();
       self->quit(st.quit_reason);
@@ -602,7 +597,7 @@ caf::behavior executions_behavior(Self* self, EnginePtr engine) {
               // Only if the start had not yet handed its callback on (it may have: then the
               // admission's own end answers it).
               if (req.reply)
-                req.reply(error_reply(500, ErrorCode::kInternal, "the start failed: " + cause));
+                req.reply(Error{ErrorCode::kInternal, "the start failed: " + cause});
             });
       },
       [self](started_atom, const std::string& id, StartResult& result) {
@@ -632,9 +627,7 @@ caf::behavior executions_behavior(Self* self, EnginePtr engine) {
         survive(
             "task_callback", cb.token, [&] { task_callback(self, cb); },
             [&](const std::string& cause) {
-              if (cb.reply)
-                cb.reply(StartReply{
-                    500, to_json(Error{ErrorCode::kInternal, "the callback failed: " + cause})});
+              if (cb.reply) cb.reply(Error{ErrorCode::kInternal, "the callback failed: " + cause});
             });
       },
       [self](branch_done_atom, const std::string& parent, const std::string& child) {

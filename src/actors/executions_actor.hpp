@@ -33,14 +33,15 @@ struct SupervisorStatus {
   std::uint64_t quarantined = 0;  // executions set aside (unreadable record, crashed actor)
 };
 
-// Handles: start_atom, StartRequest -> replies through StartRequest::reply
+// Handles: start_atom, StartRequest -> replies through StartRequest::reply (an Answer:
+//                        Created, Existing for a replay, or the Error that refused it)
 //          recover_atom -> std::uint64_t (number of executions resumed)
 //          count_atom -> std::uint64_t (running execution actors)
-//          ingest_atom, bool paused -> bool (paused): new starts get 503 IngestionPaused
+//          ingest_atom, bool paused -> bool (paused): new starts get IngestionPaused
 //          abort_atom, std::string id -> ControlReply (stop: ABORTED)
 //          redrive_atom, std::string id -> ControlReply (FAILED -> RUNNING at the failed state)
 //          drain_atom -> bool, once every admission in flight is answered; later starts get
-//                        503 Draining
+//                        Draining
 //          sup_status_atom -> SupervisorStatus
 caf::actor spawn_executions(caf::actor_system& system, EnginePtr engine);
 

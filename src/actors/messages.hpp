@@ -4,7 +4,9 @@
 
 #include "domain/error.hpp"
 #include "domain/events/event.hpp"
+#include "domain/outcome.hpp"
 #include "domain/resources/task_outcome.hpp"
+#include "domain/result.hpp"
 #include "domain/write_batch.hpp"
 
 #include <caf/all.hpp>
@@ -40,12 +42,12 @@ using abort_branch_atom = caf::atom_constant<caf::atom("abortbr")>;
 using timer_atom = caf::atom_constant<caf::atom("timer")>;
 using timer_fired_atom = caf::atom_constant<caf::atom("timerfired")>;
 // Events: `events_atom, TaskAttempt -> TaskOutcome` (settled:events.waitFor) and
-// `events_atom, EventPost` (POST /v1/events) to the events actor.
+// `events_atom, EventPost` (an event posted through the API) to the events actor.
 using events_atom = caf::atom_constant<caf::atom("events")>;
 // SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat for a .waitForTaskToken task.
 using task_callback_atom = caf::atom_constant<caf::atom("taskcb")>;
 // The accounts router: `ledger_atom, TaskAttempt -> TaskOutcome` for settled:ledger.* tasks,
-// `ledger_atom, LedgerCall` for callers outside the actor system (HTTP).
+// `ledger_atom, LedgerCall` for callers outside the actor system (the API layer).
 using ledger_atom = caf::atom_constant<caf::atom("ledger")>;
 using ledger_stats_atom = caf::atom_constant<caf::atom("lstats")>;
 
@@ -55,19 +57,22 @@ struct StoreReply {
   Error error;
 };
 
-// What the HTTP layer (or a test) gets back for a start request.
-struct StartReply {
-  unsigned http_status = 201;
+// What a request from outside the actors (a start, a task callback, an event) is answered
+// with: how it ended and what it says ({executionId, status, startDate} for a start), or the
+// Error that refused it. The API layer turns either into a status or an admin reply.
+struct Answered {
+  Outcome outcome = Outcome::kCreated;
   boost::json::object body;
 };
-using StartCallback = std::function<void(StartReply)>;
+using Answer = Result<Answered>;
+using AnswerCallback = std::function<void(Answer)>;
 
 struct StartRequest {
   std::string state_machine;
   std::string test_case;  // test mode (mock-config): from "<machine>#<case>"; empty otherwise
   std::string name;
   boost::json::value input;
-  StartCallback reply;
+  AnswerCallback reply;
 };
 
 // A callback for the execution waiting on `token`. `reply` is answered once the execution's
@@ -79,15 +84,15 @@ struct TaskCallback {
   boost::json::value output;  // success
   std::string error, cause;   // failure
   WriteBatch writes;          // committed with the execution's transition
-  StartCallback reply;
+  AnswerCallback reply;
   int attempts = 0;  // deliveries tried (an execution may passivate while one is on its way)
 };
 
-// An event posted from outside; `reply` gets 200 (delivered to a waiting execution, durably) or
-// 202 (kept for a later waiter).
+// An event posted from outside; `reply` gets kApplied (delivered to a waiting execution,
+// durably), kKept (kept for a later waiter) or kExisting (its id was seen before).
 struct EventPost {
   events::Event event;
-  StartCallback reply;
+  AnswerCallback reply;
 };
 
 // An alert for the alerts actor: where it comes from and what it says.
@@ -105,14 +110,15 @@ struct StartResult {
 
 // A ledger operation's answer in both vocabularies: the ASL error name a workflow catches
 // ("Ledger.InsufficientFunds"; "States.TaskFailed" when the store could not commit) and the
-// HTTP error. `replayed`: the idempotency key had committed before; the stored result.
+// Error a caller outside the workflows gets (`refusal`). `replayed`: the idempotency key had
+// committed before; the stored result.
 struct LedgerReply {
   bool ok = true;
   boost::json::value result;
   bool replayed = false;
   std::string error;
   std::string cause;
-  Error http_error;
+  Error refusal;
 };
 using LedgerCallback = std::function<void(LedgerReply)>;
 

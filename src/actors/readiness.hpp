@@ -58,7 +58,7 @@ using ReadinessCallback = std::function<void(ReadinessReport)>;
 void check_readiness(caf::event_based_actor* self, const ReadinessTargets& targets,
                      ReadinessCallback done);
 
-// An actor for callers outside the actor system (HTTP): `ready_atom, ReadinessCallback`.
+// An actor for callers outside the actor system (the API layer): `ready_atom, ReadinessCallback`.
 caf::actor spawn_readiness(caf::actor_system& system, ReadinessTargets targets);
 
 }  // namespace settled::actors

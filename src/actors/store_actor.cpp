@@ -30,7 +30,8 @@ struct StoreState {
   std::chrono::steady_clock::time_point last_alert;
 
   // Commits fail or succeed again: one log line, one gauge change and (on failure) one alert
-  // per episode. Reads never stop; writes are answered 503 until the store writes again.
+  // per episode. Reads never stop; writes are refused (StoreUnavailable) until the store writes
+  // again.
   void note_outcome(const Status& status) {
     const bool writable = status.ok() || !adapters::LmdbStore::is_store_fault(status.error());
     if (writable == stats->writable.load()) return;

@@ -65,7 +65,4 @@ struct Error {
 // {"error": "<Name>", "message": "<what and why>"}
 boost::json::object to_json(const Error& error);
 
-// The HTTP status an error is answered with (400, 401, 404, 409, 413, 503, 500).
-unsigned http_status(ErrorCode code);
-
 }  // namespace settled

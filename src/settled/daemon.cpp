@@ -4,7 +4,7 @@
 #include "actors/alerts_actor.hpp"
 #include "actors/events_actor.hpp"
 #include "actors/executions_actor.hpp"
-#include "actors/http_api.hpp"
+#include "api/http_routes.hpp"
 #include "actors/messages.hpp"
 #include "actors/mock_tasks_actor.hpp"
 #include "actors/retention_actor.hpp"
@@ -164,12 +164,12 @@ void Daemon::build_routes(const SettledConfig& cfg, const DaemonResources& resou
   auto admitted_api = adapters::admit(
       std::make_shared<adapters::Admission>(admission_options),
       adapters::identify_clients(keys.enabled()),
-      actors::make_http_api(
+      api::make_http_routes(
           {engine_, executions_, state_machines_, live_stripe_ ? nullptr : resources.simulator_db,
            static_cast<std::int64_t>(cfg.events_retention_seconds) * 1000, readiness_}));
   http_handler_ = adapters::require_api_key(keys, std::move(admitted_api));
   admin_api_ =
-      actors::spawn_admin_api(system_, {engine_, executions_, store_stats_, state_machines_});
+      api::spawn_admin_commands(system_, {engine_, executions_, store_stats_, state_machines_});
 }
 
 }  // namespace settled::app

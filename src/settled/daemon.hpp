@@ -4,7 +4,7 @@
 // no signal handling. main() puts it behind the HTTP and admin servers; a test or a fuzzer builds
 // the same engine and router in-process and calls http_handler() directly.
 
-#include "actors/admin_api.hpp"
+#include "api/admin_commands.hpp"
 #include "actors/engine.hpp"
 #include "actors/readiness.hpp"
 #include "actors/store_actor.hpp"
@@ -56,9 +56,9 @@ class Daemon {
   Daemon& operator=(const Daemon&) = delete;
 
   // The public API as the HTTP server serves it: the API-key check, then admission, then the
-  // routes (actors/http_api.hpp). Called on any thread; answers through the responder.
+  // routes (api/http_routes.hpp). Called on any thread; answers through the responder.
   const adapters::HttpHandler& http_handler() const { return http_handler_; }
-  // The admin socket's commands (actors/admin_api.hpp).
+  // The admin socket's commands (api/admin_commands.hpp).
   const adapters::AdminHandler& admin_handler() const { return admin_api_.handler; }
 
   const Result<boost::json::object>& registered() const { return registered_; }
@@ -93,7 +93,7 @@ class Daemon {
   caf::actor retention_;
   caf::actor readiness_;
   actors::ReadinessTargets readiness_targets_;
-  actors::AdminApi admin_api_;
+  api::AdminCommands admin_api_;
   adapters::HttpHandler http_handler_;
   Result<boost::json::object> registered_{boost::json::object{}};
   std::uint64_t resumed_ = 0;

@@ -112,27 +112,41 @@ class DeterministicEngine : public ::testing::Test {
     engine_->set_workflows(std::move(registry));
   }
 
-  // Sends the supervisor a start as the HTTP API does, without running: the answer is filled in
+  // A start's answer as the tests read it: "Created" or "Existing", or the refusal's error name
+  // ("ExecutionAlreadyExists"); the body, or the refusal's {"error", "message"}.
+  struct StartAnswer {
+    std::string outcome;
+    boost::json::object body;
+  };
+
+  // Sends the supervisor a start as the API layer does, without running: the answer is filled in
   // by a later run(). Lets a test put several messages in the mailboxes before any is handled.
-  std::shared_ptr<std::optional<StartReply>> send_start(const std::string& machine,
-                                                        const std::string& name,
-                                                        boost::json::value input) {
-    auto answer = std::make_shared<std::optional<StartReply>>();
+  std::shared_ptr<std::optional<StartAnswer>> send_start(const std::string& machine,
+                                                         const std::string& name,
+                                                         boost::json::value input) {
+    auto answer = std::make_shared<std::optional<StartAnswer>>();
     StartRequest request;
     request.state_machine = machine;
     request.name = name;
     request.input = std::move(input);
-    request.reply = [answer](StartReply reply) {
+    request.reply = [answer](Answer reply) {
       if (answer->has_value()) ADD_FAILURE() << "a start was answered twice";
-      *answer = std::move(reply);
+      if (!reply) {
+        *answer = StartAnswer{std::string(error_name(reply.error().code)), to_json(reply.error())};
+      } else {
+        const bool created = reply->outcome == Outcome::kCreated;
+        *answer = StartAnswer{created ? "Created" : "Existing", std::move(reply->body)};
+        if (!created && reply->outcome != Outcome::kExisting)
+          ADD_FAILURE() << "a start answered neither Created nor Existing";
+      }
     };
     caf::anon_send(executions_, start_atom::value, std::move(request));
     return answer;
   }
 
   // Sends a start and runs until idle. The reply is empty if the start was never answered.
-  std::optional<StartReply> start(const std::string& machine, const std::string& name,
-                                  boost::json::value input) {
+  std::optional<StartAnswer> start(const std::string& machine, const std::string& name,
+                                   boost::json::value input) {
     auto answer = send_start(machine, name, std::move(input));
     run();
     return *answer;

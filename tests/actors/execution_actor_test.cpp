@@ -147,7 +147,7 @@ class ExecutionActorTest : public DeterministicEngine {
 TEST_F(ExecutionActorTest, AStartRunsItsStatesAndEndsDurably) {
   auto reply = start("pricing", "p-1", json::parse(R"({"express": false})"));
   ASSERT_TRUE(reply.has_value()) << "the start was never answered";
-  EXPECT_EQ(reply->http_status, 201u) << json::serialize(reply->body);
+  EXPECT_EQ(reply->outcome, "Created") << json::serialize(reply->body);
   EXPECT_EQ(reply->body.at("executionId"), "pricing:p-1");
 
   auto rec = record("pricing:p-1");
@@ -202,15 +202,15 @@ TEST_F(ExecutionActorTest, TheSameStartTwiceIsOneExecution) {
   auto second = send_start("charge", "c-1", input);
   run();
   ASSERT_TRUE(first->has_value() && second->has_value()) << "a start was never answered";
-  EXPECT_EQ((*first)->http_status, 201u) << json::serialize((*first)->body);
-  EXPECT_EQ((*second)->http_status, 200u) << json::serialize((*second)->body);
+  EXPECT_EQ((*first)->outcome, "Created") << json::serialize((*first)->body);
+  EXPECT_EQ((*second)->outcome, "Existing") << json::serialize((*second)->body);
   EXPECT_EQ((*second)->body.at("executionId"), (*first)->body.at("executionId"));
   EXPECT_EQ((*second)->body.at("startDate"), (*first)->body.at("startDate"));
 
   // Once it has ended, the same start answers with what it became, and runs nothing.
   auto later = start("charge", "c-1", input);
   ASSERT_TRUE(later.has_value());
-  EXPECT_EQ(later->http_status, 200u);
+  EXPECT_EQ(later->outcome, "Existing");
   EXPECT_EQ(later->body.at("status"), "SUCCEEDED");
   EXPECT_EQ(resource_->attempts.size(), 1u) << "the task ran for a replay";
   EXPECT_EQ(count_of("charge:c-1", "ExecutionStarted"), 1u);
@@ -221,13 +221,13 @@ TEST_F(ExecutionActorTest, ADifferentInputUnderTheSameNameConflictsAndChangesNot
   // The first start's task is in flight (the resource holds it): the execution is running.
   auto first = start("charge", "c-2", json::parse(R"({"amount": 500})"));
   ASSERT_TRUE(first.has_value());
-  ASSERT_EQ(first->http_status, 201u) << json::serialize(first->body);
+  ASSERT_EQ(first->outcome, "Created") << json::serialize(first->body);
   ASSERT_EQ(resource_->held.size(), 1u);
   const std::string stored_before = *engine_->db->get(Table::kExecutions, "charge:c-2");
 
   auto conflict = start("charge", "c-2", json::parse(R"({"amount": 501})"));
   ASSERT_TRUE(conflict.has_value());
-  EXPECT_EQ(conflict->http_status, 409u) << json::serialize(conflict->body);
+  EXPECT_EQ(conflict->outcome, "ExecutionAlreadyExists") << json::serialize(conflict->body);
   EXPECT_EQ(conflict->body.at("error"), "ExecutionAlreadyExists");
   EXPECT_EQ(*engine_->db->get(Table::kExecutions, "charge:c-2"), stored_before);
   EXPECT_EQ(resource_->attempts.size(), 1u);
@@ -238,8 +238,8 @@ TEST_F(ExecutionActorTest, ADifferentInputUnderTheSameNameConflictsAndChangesNot
   auto other = send_start("charge", "c-3", json::parse(R"({"amount": 2})"));
   run();
   ASSERT_TRUE(admitting->has_value() && other->has_value());
-  EXPECT_EQ((*admitting)->http_status, 201u);
-  EXPECT_EQ((*other)->http_status, 409u) << json::serialize((*other)->body);
+  EXPECT_EQ((*admitting)->outcome, "Created");
+  EXPECT_EQ((*other)->outcome, "ExecutionAlreadyExists") << json::serialize((*other)->body);
   EXPECT_EQ((*other)->body.at("error"), "ExecutionAlreadyExists");
   ASSERT_EQ(resource_->attempts.size(), 2u);
   EXPECT_EQ(resource_->attempts.back().parameters, json::parse(R"({"amount": 1})"));
@@ -249,7 +249,7 @@ TEST_F(ExecutionActorTest, AFailedTaskIsRetriedWhenTheTestClockPassesEachBackoff
   resource_->script = {api_error(), api_error(), charged()};
   auto reply = start("charge", "r-1", json::parse(R"({"amount": 700})"));
   ASSERT_TRUE(reply.has_value());
-  ASSERT_EQ(reply->http_status, 201u) << json::serialize(reply->body);
+  ASSERT_EQ(reply->outcome, "Created") << json::serialize(reply->body);
   ASSERT_EQ(resource_->attempts.size(), 1u);
 
   // First backoff, 1 s: durable (record and timer row), the actor waits in memory.

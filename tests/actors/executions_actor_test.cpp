@@ -43,7 +43,7 @@ class ExecutionsActorTest : public DeterministicEngine {
 TEST_F(ExecutionsActorTest, PassOnlyStartAnswers201AndStoresTheOutput) {
   auto reply = start("price", "order-1", json::parse(R"({"order": "o-1"})"));
   ASSERT_TRUE(reply.has_value()) << "the start was never answered";
-  EXPECT_EQ(reply->http_status, 201u) << json::serialize(reply->body);
+  EXPECT_EQ(reply->outcome, "Created") << json::serialize(reply->body);
   EXPECT_EQ(reply->body.at("executionId"), "price:order-1");
 
   auto rec = record("price:order-1");
@@ -58,18 +58,18 @@ TEST_F(ExecutionsActorTest, SameStartReplaysAndADifferentInputConflicts) {
   const auto input = json::parse(R"({"order": "o-2"})");
   auto first = start("price", "order-2", input);
   ASSERT_TRUE(first.has_value());
-  ASSERT_EQ(first->http_status, 201u) << json::serialize(first->body);
+  ASSERT_EQ(first->outcome, "Created") << json::serialize(first->body);
 
   auto replay = start("price", "order-2", input);
   ASSERT_TRUE(replay.has_value());
-  EXPECT_EQ(replay->http_status, 200u) << json::serialize(replay->body);
+  EXPECT_EQ(replay->outcome, "Existing") << json::serialize(replay->body);
   EXPECT_EQ(replay->body.at("executionId"), "price:order-2");
   EXPECT_EQ(replay->body.at("status"), "SUCCEEDED");
 
   const std::string stored_before = *engine_->db->get(Table::kExecutions, "price:order-2");
   auto conflict = start("price", "order-2", json::parse(R"({"order": "o-other"})"));
   ASSERT_TRUE(conflict.has_value());
-  EXPECT_EQ(conflict->http_status, 409u) << json::serialize(conflict->body);
+  EXPECT_EQ(conflict->outcome, "ExecutionAlreadyExists") << json::serialize(conflict->body);
   EXPECT_EQ(conflict->body.at("error"), "ExecutionAlreadyExists");
   // A refusal changes nothing.
   EXPECT_EQ(*engine_->db->get(Table::kExecutions, "price:order-2"), stored_before);
@@ -78,7 +78,7 @@ TEST_F(ExecutionsActorTest, SameStartReplaysAndADifferentInputConflicts) {
 TEST_F(ExecutionsActorTest, WaitEndsWhenTheTestClockPassesItsDueTime) {
   auto reply = start("hold", "h-1", json::parse(R"({"n": 1})"));
   ASSERT_TRUE(reply.has_value());
-  ASSERT_EQ(reply->http_status, 201u) << json::serialize(reply->body);
+  ASSERT_EQ(reply->outcome, "Created") << json::serialize(reply->body);
   EXPECT_EQ(status_of("hold:h-1"), "RUNNING");
   // A 10 s wait holds no actor: the timer actor is what brings it back.
   EXPECT_EQ(execution_actors(), 0u);
@@ -97,7 +97,7 @@ TEST_F(ExecutionsActorTest, WaitEndsWhenTheTestClockPassesItsDueTime) {
 TEST_F(ExecutionsActorTest, StopOfAWaitingExecutionAbortsItForGood) {
   auto reply = start("hold", "h-2", json::parse(R"({"n": 2})"));
   ASSERT_TRUE(reply.has_value());
-  ASSERT_EQ(reply->http_status, 201u) << json::serialize(reply->body);
+  ASSERT_EQ(reply->outcome, "Created") << json::serialize(reply->body);
   advance(3s);
   ASSERT_EQ(status_of("hold:h-2"), "RUNNING");
 

@@ -59,9 +59,8 @@ EpochMillis Execution::next_callback_due(const asl::State& state, EpochMillis no
 
 void Execution::reject_early_callbacks() {
   for (auto& cb : early_callbacks_)
-    cb.reply(StartReply{409, to_json(Error{ErrorCode::kTaskTimedOut,
-                                           "the task of execution " + rec_.id +
-                                               " ended before it waited for this token"})});
+    cb.reply(Error{ErrorCode::kTaskTimedOut,
+                   "the task of execution " + rec_.id + " ended before it waited for this token"});
   early_callbacks_.clear();
 }
 
@@ -83,9 +82,8 @@ void Execution::callback(TaskCallback& cb) {
   }
   const asl::State* state = machine_->find(rec_.state);
   if (rec_.phase != Phase::kCallback || cb.token != rec_.task_token || !state) {
-    cb.reply(StartReply{
-        409, to_json(Error{ErrorCode::kTaskTimedOut,
-                           "execution " + rec_.id + " no longer waits for this task token"})});
+    cb.reply(Error{ErrorCode::kTaskTimedOut,
+                   "execution " + rec_.id + " no longer waits for this task token"});
     return;
   }
   const EpochMillis now = engine_->now();

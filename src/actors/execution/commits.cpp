@@ -59,7 +59,7 @@ void Execution::commit_then(std::function<void()> next) {
                   self_->send(engine_->timers, timer_atom::value, std::move(key));
               }
               timers_after_commit_.clear();
-              for (auto& answer : replies_after_commit_) answer(StartReply{200, json::object{}});
+              for (auto& answer : replies_after_commit_) answer(Answered{Outcome::kApplied, {}});
               replies_after_commit_.clear();
               next();
             } else {
@@ -73,8 +73,7 @@ void Execution::commit_then(std::function<void()> next) {
 }
 
 void Execution::commit_failed(const Error& error) {
-  for (auto& answer : replies_after_commit_)
-    answer(StartReply{http_status(error.code), to_json(error)});
+  for (auto& answer : replies_after_commit_) answer(error);
   replies_after_commit_.clear();
   if (fresh_ && !start_reported_) {
     // Nothing of this execution is durable: refuse the start, leave no trace.

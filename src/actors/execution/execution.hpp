@@ -148,7 +148,7 @@ class Execution {
   asl::StateMachinePtr child_machine_;  // of a states.startExecution.sync task
   std::vector<std::string> aborts_after_commit_;
   std::vector<std::string> timers_after_commit_;
-  std::vector<StartCallback> replies_after_commit_;  // callbacks answered once durable
+  std::vector<AnswerCallback> replies_after_commit_;  // callbacks answered once durable
   int commits_in_flight_ = 0;
   int commit_failures_ = 0;  // in a row; sets the backoff before the next try
   bool begun_ = false;

@@ -1,9 +1,7 @@
-#include "actors/admin_api.hpp"
+#include "api/admin_commands.hpp"
 
-#include "actors/executions_actor.hpp"
 #include "actors/messages.hpp"
 #include "actors/state_machines_actor.hpp"
-#include "actors/task_callback_request.hpp"
 #include "adapters/backup.hpp"
 #include "adapters/execution_queries.hpp"
 #include "adapters/ledger_reader.hpp"
@@ -11,6 +9,7 @@
 #include "adapters/metrics.hpp"
 #include "adapters/state_machine_store.hpp"
 #include "adapters/workflow_loader.hpp"
+#include "api/request_parsing.hpp"
 #include "domain/asl/parser.hpp"
 #include "domain/json_limits.hpp"
 #include "domain/ledger/reconcile.hpp"
@@ -24,46 +23,23 @@
 #include <set>
 #include <thread>
 
-namespace settled::actors {
+namespace settled::api {
 
 namespace json = boost::json;
 using adapters::AdminReply;
+using namespace actors;
 
 namespace {
 
-using admin_atom = caf::atom_constant<caf::atom("admin")>;
-using sample_atom = caf::atom_constant<caf::atom("sample")>;
-
-constexpr auto kAskTimeout = std::chrono::seconds(10);
-
-struct AdminCommand {
-  std::string command;
-  json::object request;
-  AdminReply reply;
+// What every command may use; shared by the handler's calls, which come from the admin
+// server's thread, and by the answers, which come from actor threads.
+struct AdminContext {
+  AdminCommandsDeps deps;
+  caf::actor actor;  // the admin actor (actors/admin_actor.hpp)
+  std::atomic<bool> backup_running{false};
 };
+using Context = std::shared_ptr<AdminContext>;
 
-}  // namespace
-}  // namespace settled::actors
-
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::AdminCommand)
-
-namespace settled::actors {
-namespace {
-
-struct Sample {
-  std::chrono::steady_clock::time_point at;
-  std::uint64_t commits = 0;
-  std::uint64_t operations = 0;
-};
-
-struct AdminState {
-  AdminApiDeps deps;
-  std::chrono::steady_clock::time_point started_at = std::chrono::steady_clock::now();
-  Sample previous, latest;  // one second apart: the commit rate is their difference
-  std::shared_ptr<std::atomic<bool>> backup_running = std::make_shared<std::atomic<bool>>(false);
-};
-
-using Self = caf::stateful_actor<AdminState>;
 using LmdbStorePtr = std::shared_ptr<adapters::LmdbStore>;
 
 Result<std::string> string_field(const json::object& request, const char* name) {
@@ -79,90 +55,64 @@ std::string optional_string(const json::object& request, const char* name) {
   return v && v->is_string() ? std::string(v->as_string()) : std::string();
 }
 
-Sample take_sample(const StoreStats& stats) {
-  return Sample{std::chrono::steady_clock::now(), stats.commits.load(), stats.operations.load()};
+void status(const Context& ctx, AdminReply reply) {
+  caf::anon_send(
+      ctx->actor, admin_atom::value, StatusAsk{[ctx, reply](Result<DaemonStatus> answer) {
+        if (!answer) return reply(answer.error());
+        const auto& deps = ctx->deps;
+        const SupervisorStatus& sup = answer->supervisor;
+        const std::uint64_t open = deps.engine->db->count(Table::kOpenExecutions);
+        const auto usage = deps.engine->db->usage();
+        const auto& s = *deps.engine->stats;
+        json::object result{
+            {"version", deps.version},
+            {"uptimeSeconds", answer->uptime_seconds},
+            {"ingestion", sup.draining ? "draining"
+                          : sup.paused ? "paused"
+                                       : "accepting"},
+            {"openExecutions", json::object{{"RUNNING", open}}},
+            {"runningExecutions", sup.running},
+            {"admittingExecutions", sup.admitting},
+            {"quarantinedExecutions", sup.quarantined},
+            {"executions", json::object{{"started", s.started.load()},
+                                        {"succeeded", s.succeeded.load()},
+                                        {"failed", s.failed.load()}}},
+            {"store", json::object{{"writable", deps.store_stats->writable.load()},
+                                   {"mapSize", usage.map_size},
+                                   {"usedBytes", usage.used_bytes},
+                                   {"mapUsePercent",
+                                    usage.map_size ? 100.0 * static_cast<double>(usage.used_bytes) /
+                                                         static_cast<double>(usage.map_size)
+                                                   : 0.0},
+                                   {"commits", deps.store_stats->commits.load()},
+                                   {"operations", deps.store_stats->operations.load()},
+                                   {"commitsPerSecond", answer->commits_per_second},
+                                   {"operationsPerSecond", answer->operations_per_second}}},
+            {"logLevel", adapters::log_level_name(adapters::log_level())}};
+        reply(json::value(std::move(result)));
+      }});
 }
 
-void status(Self* self, AdminReply reply) {
-  self->request(self->state.deps.executions, kAskTimeout, sup_status_atom::value)
-      .then(
-          [self, reply](SupervisorStatus& sup) {
-            auto& st = self->state;
-            const auto& deps = st.deps;
-            const std::uint64_t open = deps.engine->db->count(Table::kOpenExecutions);
-            const auto usage = deps.engine->db->usage();
-            const Sample& base = st.previous;
-            const double seconds = std::chrono::duration<double>(st.latest.at - base.at).count();
-            const auto rate = [&](std::uint64_t a, std::uint64_t b) {
-              return seconds > 0 ? static_cast<double>(a - b) / seconds : 0.0;
-            };
-            const auto& s = *deps.engine->stats;
-            json::object result{
-                {"version", deps.version},
-                {"uptimeSeconds", std::chrono::duration_cast<std::chrono::seconds>(
-                                      std::chrono::steady_clock::now() - st.started_at)
-                                      .count()},
-                {"ingestion", sup.draining ? "draining"
-                              : sup.paused ? "paused"
-                                           : "accepting"},
-                {"openExecutions", json::object{{"RUNNING", open}}},
-                {"runningExecutions", sup.running},
-                {"admittingExecutions", sup.admitting},
-                {"quarantinedExecutions", sup.quarantined},
-                {"executions", json::object{{"started", s.started.load()},
-                                            {"succeeded", s.succeeded.load()},
-                                            {"failed", s.failed.load()}}},
-                {"store",
-                 json::object{
-                     {"writable", deps.store_stats->writable.load()},
-                     {"mapSize", usage.map_size},
-                     {"usedBytes", usage.used_bytes},
-                     {"mapUsePercent", usage.map_size
-                                           ? 100.0 * static_cast<double>(usage.used_bytes) /
-                                                 static_cast<double>(usage.map_size)
-                                           : 0.0},
-                     {"commits", deps.store_stats->commits.load()},
-                     {"operations", deps.store_stats->operations.load()},
-                     {"commitsPerSecond", rate(st.latest.commits, base.commits)},
-                     {"operationsPerSecond", rate(st.latest.operations, base.operations)}}},
-                {"logLevel", adapters::log_level_name(adapters::log_level())}};
-            reply(json::value(std::move(result)));
-          },
-          [reply](caf::error& err) {
-            reply(Error{ErrorCode::kTimeout,
-                        "executions supervisor did not answer: " + caf::to_string(err)});
-          });
-}
-
-template <class Atom>
-void control(Self* self, Atom atom, const json::object& request, AdminReply reply) {
+void control(const Context& ctx, ControlAsk::Kind kind, const json::object& request,
+             AdminReply reply) {
   auto id = string_field(request, "executionId");
   if (!id) return reply(id.error());
-  self->request(self->state.deps.executions, kAskTimeout, atom, *id)
-      .then(
-          [reply](ControlReply& r) {
-            if (!r.ok) return reply(r.error);
-            reply(json::value(std::move(r.body)));
-          },
-          [reply](caf::error& err) {
-            reply(Error{ErrorCode::kTimeout,
-                        "executions supervisor did not answer: " + caf::to_string(err)});
-          });
+  caf::anon_send(ctx->actor, admin_atom::value,
+                 ControlAsk{kind, *id, [reply](Result<json::object> answer) {
+                              if (!answer) return reply(answer.error());
+                              reply(json::value(std::move(*answer)));
+                            }});
 }
 
-void ingest(Self* self, bool pause, AdminReply reply) {
-  self->request(self->state.deps.executions, kAskTimeout, ingest_atom::value, pause)
-      .then(
-          [reply](bool paused) {
-            reply(json::value{{"ingestion", paused ? "paused" : "accepting"}});
-          },
-          [reply](caf::error& err) {
-            reply(Error{ErrorCode::kTimeout,
-                        "executions supervisor did not answer: " + caf::to_string(err)});
-          });
+void ingest(const Context& ctx, bool pause, AdminReply reply) {
+  caf::anon_send(ctx->actor, admin_atom::value,
+                 IngestionAsk{pause, [reply](Result<bool> paused) {
+                                if (!paused) return reply(paused.error());
+                                reply(json::value{{"ingestion", *paused ? "paused" : "accepting"}});
+                              }});
 }
 
-Result<json::value> list(Self* self, const json::object& request) {
+Result<json::value> list(const Context& ctx, const json::object& request) {
   adapters::ExecutionFilter filter;
   filter.state_machine = optional_string(request, "stateMachine");
   filter.status = optional_string(request, "status");
@@ -174,14 +124,14 @@ Result<json::value> list(Self* self, const json::object& request) {
     if (n <= 0) return Error{ErrorCode::kInvalidRequest, "limit must be between 1 and 1000"};
     filter.limit = static_cast<std::size_t>(n);
   }
-  auto out = adapters::list_executions(*self->state.deps.engine->db, filter);
+  auto out = adapters::list_executions(*ctx->deps.engine->db, filter);
   if (!out) return out.error();
   return json::value(std::move(*out));
 }
 
 // The latest version of each, with how many versions it has and when the latest came.
-json::value workflows(Self* self) {
-  const auto& engine = *self->state.deps.engine;
+json::value workflows(const Context& ctx) {
+  const auto& engine = *ctx->deps.engine;
   const auto registry = engine.workflows();
   json::array machines;
   for (const auto& [name, machine] : registry->all()) {
@@ -210,21 +160,21 @@ Result<json::value> definition_field(const json::object& request) {
   return std::move(*parsed);
 }
 
-void register_workflow(Self* self, const json::object& request, AdminReply reply) {
+void register_workflow(const Context& ctx, const json::object& request, AdminReply reply) {
   auto name = string_field(request, "name");
   if (!name) return reply(name.error());
   auto definition = definition_field(request);
   if (!definition) return reply(definition.error());
   caf::anon_send(
-      self->state.deps.state_machines, register_atom::value,
+      ctx->deps.state_machines, register_atom::value,
       RegisterRequest{*name, std::move(*definition), [reply](Result<RegisterResult> result) {
                         if (!result) return reply(result.error());
                         reply(json::value(result->to_json()));
                       }});
 }
 
-void reload_workflows(Self* self, AdminReply reply) {
-  caf::anon_send(self->state.deps.state_machines, reload_atom::value,
+void reload_workflows(const Context& ctx, AdminReply reply) {
+  caf::anon_send(ctx->deps.state_machines, reload_atom::value,
                  ReloadRequest{nullptr, [reply](Result<json::object> result) {
                                  if (!result) return reply(result.error());
                                  reply(json::value(std::move(*result)));
@@ -261,16 +211,15 @@ Result<json::value> log_level(const json::object& request) {
   return json::value{{"level", adapters::log_level_name(adapters::log_level())}};
 }
 
-void backup(Self* self, const json::object& request, AdminReply reply) {
+void backup(const Context& ctx, const json::object& request, AdminReply reply) {
   auto path = string_field(request, "path");
   if (!path) return reply(path.error());
-  auto running = self->state.backup_running;
-  if (running->exchange(true))
+  if (ctx->backup_running.exchange(true))
     return reply(Error{ErrorCode::kInvalidRequest, "a backup is already running"});
-  // A copy takes as long as the data is big: off the actor threads.
-  std::thread([db = self->state.deps.engine->db, path = *path, reply, running] {
+  // A copy takes as long as the data is big: off the admin socket's thread.
+  std::thread([db = ctx->deps.engine->db, path = *path, reply, ctx] {
     auto info = adapters::backup_lmdb(*db, path);
-    running->store(false);
+    ctx->backup_running.store(false);
     if (!info) return reply(info.error());
     adapters::log(adapters::LogLevel::kInfo, "backup.done",
                   {{"path", info->path}, {"bytes", info->bytes}, {"millis", info->millis}});
@@ -279,28 +228,25 @@ void backup(Self* self, const json::object& request, AdminReply reply) {
 }
 
 // The same callbacks as POST /v1/tasks/{success,failure,heartbeat}.
-void task_callback(Self* self, const std::string& kind, const json::object& request,
+void task_callback(const Context& ctx, TaskCallback::Kind kind, const json::object& request,
                    AdminReply reply) {
   json::object body = request;
   body.erase("command");
   body.erase("id");  // the admin protocol's request id
-  auto callback = parse_task_callback(kind, json::serialize(body));
+  auto callback = parse_task_callback(kind, body);
   if (!callback) return reply(callback.error());
-  callback->reply = [reply](StartReply answer) {
-    if (answer.http_status == 200) return reply(json::value(json::object{{"accepted", true}}));
-    const auto* name = answer.body.if_contains("error");
-    const auto* message = answer.body.if_contains("message");
-    reply(Error{error_code_named(name && name->is_string() ? name->as_string() : ""),
-                message && message->is_string() ? std::string(message->as_string()) : ""});
+  callback->reply = [reply](Answer answer) {
+    if (!answer) return reply(answer.error());
+    reply(json::value(json::object{{"accepted", true}}));
   };
-  self->send(self->state.deps.executions, task_callback_atom::value, std::move(*callback));
+  caf::anon_send(ctx->deps.executions, task_callback_atom::value, std::move(*callback));
 }
 
 // reconcile: every ledger table read in one read transaction (a consistent snapshot while the
-// daemon keeps committing), then the domain's invariants. Off the actor threads: it reads
-// everything.
-void reconcile(Self* self, AdminReply reply) {
-  std::thread([db = self->state.deps.engine->db, reply] {
+// daemon keeps committing), then the domain's invariants. Off the admin socket's thread: it
+// reads everything.
+void reconcile(const Context& ctx, AdminReply reply) {
+  std::thread([db = ctx->deps.engine->db, reply] {
     const auto started = std::chrono::steady_clock::now();
     auto input = adapters::read_reconcile_input(*db);
     if (!input) return reply(input.error());
@@ -376,14 +322,11 @@ Result<json::value> ledger_read(const std::string& command, const LmdbStorePtr& 
   return json::value(std::move(*out));
 }
 
-void dispatch(Self* self, AdminCommand& cmd) {
-  const auto& c = cmd.command;
-  const auto& r = cmd.request;
-  auto& reply = cmd.reply;
-  auto& deps = self->state.deps;
+void dispatch(const Context& ctx, const std::string& c, const json::object& r, AdminReply reply) {
+  auto& deps = ctx->deps;
   if (c == "ping") return reply(json::value{{"pong", true}});
-  if (c == "status") return status(self, std::move(reply));
-  if (c == "executions.list") return reply(list(self, r));
+  if (c == "status") return status(ctx, std::move(reply));
+  if (c == "executions.list") return reply(list(ctx, r));
   if (c == "executions.describe" || c == "executions.history") {
     auto id = string_field(r, "executionId");
     if (!id) return reply(id.error());
@@ -392,19 +335,22 @@ void dispatch(Self* self, AdminCommand& cmd) {
     if (!out) return reply(out.error());
     return reply(json::value(std::move(*out)));
   }
-  if (c == "executions.stop") return control(self, abort_atom::value, r, std::move(reply));
-  if (c == "executions.redrive") return control(self, redrive_atom::value, r, std::move(reply));
-  if (c == "ingest.pause") return ingest(self, true, std::move(reply));
-  if (c == "ingest.resume") return ingest(self, false, std::move(reply));
-  if (c == "workflows.list") return reply(workflows(self));
+  if (c == "executions.stop") return control(ctx, ControlAsk::Kind::kStop, r, std::move(reply));
+  if (c == "executions.redrive")
+    return control(ctx, ControlAsk::Kind::kRedrive, r, std::move(reply));
+  if (c == "ingest.pause") return ingest(ctx, true, std::move(reply));
+  if (c == "ingest.resume") return ingest(ctx, false, std::move(reply));
+  if (c == "workflows.list") return reply(workflows(ctx));
   if (c == "workflows.validate") return reply(validate(r));
-  if (c == "workflows.register") return register_workflow(self, r, std::move(reply));
-  if (c == "workflows.reload") return reload_workflows(self, std::move(reply));
-  if (c == "backup") return backup(self, r, std::move(reply));
-  if (c == "tasks.success" || c == "tasks.failure" || c == "tasks.heartbeat")
-    return task_callback(self, c.substr(6), r, std::move(reply));
+  if (c == "workflows.register") return register_workflow(ctx, r, std::move(reply));
+  if (c == "workflows.reload") return reload_workflows(ctx, std::move(reply));
+  if (c == "backup") return backup(ctx, r, std::move(reply));
+  if (c.rfind("tasks.", 0) == 0) {
+    if (const auto kind = task_callback_kind(std::string_view(c).substr(6)))
+      return task_callback(ctx, *kind, r, std::move(reply));
+  }
   if (c == "log-level") return reply(log_level(r));
-  if (c == "reconcile") return reconcile(self, std::move(reply));
+  if (c == "reconcile") return reconcile(ctx, std::move(reply));
   if (c == "balances" || c == "journal" || c == "escrow")
     return reply(ledger_read(c, deps.engine->db, r));
   reply(Error{ErrorCode::kInvalidRequest,
@@ -416,30 +362,17 @@ void dispatch(Self* self, AdminCommand& cmd) {
                   "tasks.heartbeat, balances, journal, escrow, reconcile)"});
 }
 
-caf::behavior admin_behavior(Self* self, AdminApiDeps deps) {
-  self->state.deps = std::move(deps);
-  self->state.latest = self->state.previous = take_sample(*self->state.deps.store_stats);
-  self->send(self, sample_atom::value);
-  return {
-      [self](admin_atom, AdminCommand& cmd) { dispatch(self, cmd); },
-      [self](sample_atom) {
-        self->delayed_send(self, std::chrono::seconds(1), sample_atom::value);
-        self->state.previous = self->state.latest;
-        self->state.latest = take_sample(*self->state.deps.store_stats);
-      },
-  };
-}
-
 }  // namespace
 
-AdminApi spawn_admin_api(caf::actor_system& system, AdminApiDeps deps) {
-  AdminApi api;
-  api.actor = system.spawn(admin_behavior, std::move(deps));
-  api.handler = [actor = api.actor](const std::string& command, const json::object& request,
-                                    AdminReply reply) {
-    caf::anon_send(actor, admin_atom::value, AdminCommand{command, request, std::move(reply)});
-  };
-  return api;
+AdminCommands spawn_admin_commands(caf::actor_system& system, AdminCommandsDeps deps) {
+  auto ctx = std::make_shared<AdminContext>();
+  ctx->actor = actors::spawn_admin_actor(system, deps.executions, deps.store_stats);
+  ctx->deps = std::move(deps);
+  AdminCommands commands;
+  commands.actor = ctx->actor;
+  commands.handler = [ctx](const std::string& command, const json::object& request,
+                           AdminReply reply) { dispatch(ctx, command, request, std::move(reply)); };
+  return commands;
 }
 
-}  // namespace settled::actors
+}  // namespace settled::api

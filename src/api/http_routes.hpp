@@ -1,6 +1,8 @@
 #pragma once
-// The HTTP API (docs/architecture.md): routes requests to the actors (start, ...) or to LMDB read
-// transactions (describe, history), and shapes every error as {"error", "message"}.
+// The HTTP routes (docs/architecture.md): each request, its target already parsed by the HTTP
+// session, goes to an actor (start, callbacks, events, ledger writes, registrations) or to an
+// LMDB read transaction (describe, history, accounts); the actors' domain answers and every
+// refusal become HTTP here (api/http_status.hpp), every error as {"error", "message"}.
 
 #include "actors/engine.hpp"
 #include "adapters/http_message.hpp"
@@ -9,10 +11,10 @@
 
 #include <memory>
 
-namespace settled::actors {
+namespace settled::api {
 
-struct HttpApiDeps {
-  EnginePtr engine;
+struct HttpRoutesDeps {
+  actors::EnginePtr engine;
   caf::actor executions;
   caf::actor state_machines;  // registers versions (PUT /v1/state-machines/{name})
   std::shared_ptr<adapters::LmdbStore> simulator_db;          // null when Stripe is not simulated
@@ -21,6 +23,6 @@ struct HttpApiDeps {
 };
 
 // Returns the handler to give the HTTP server.
-adapters::HttpHandler make_http_api(HttpApiDeps deps);
+adapters::HttpHandler make_http_routes(HttpRoutesDeps deps);
 
-}  // namespace settled::actors
+}  // namespace settled::api

@@ -1,14 +1,15 @@
-#include "actors/http_api.hpp"
+#include "api/http_routes.hpp"
 
 #include "actors/messages.hpp"
 #include "actors/readiness.hpp"
 #include "actors/state_machines_actor.hpp"
-#include "actors/task_callback_request.hpp"
 #include "adapters/history_reader.hpp"
 #include "adapters/ledger_reader.hpp"
 #include "adapters/metrics.hpp"
 #include "adapters/state_machine_store.hpp"
 #include "adapters/stripe_simulator.hpp"
+#include "api/http_status.hpp"
+#include "api/request_parsing.hpp"
 #include "domain/asl/mock_config.hpp"
 #include "domain/execution_record.hpp"
 #include "domain/json_limits.hpp"
@@ -18,15 +19,12 @@
 
 #include <boost/json.hpp>
 
-#include <charconv>
-#include <limits>
-#include <optional>
-
 #include <algorithm>
-#include <initializer_list>
-#include <variant>
+#include <limits>
 
-namespace settled::actors {
+namespace settled::api {
+
+using namespace actors;
 
 namespace json = boost::json;
 using adapters::HttpRequest;
@@ -35,6 +33,8 @@ using adapters::HttpResponse;
 
 namespace {
 
+constexpr std::uint64_t kNoMax = std::numeric_limits<std::uint64_t>::max();
+
 HttpResponse json_response(unsigned status, const json::value& body) {
   HttpResponse response{status, json::serialize(body), "application/json", {}};
   // Every "not now" (overload, a store that cannot write, draining) says when to come back.
@@ -42,22 +42,23 @@ HttpResponse json_response(unsigned status, const json::value& body) {
   return response;
 }
 
-// A query or path number as a client must write it: decimal digits only (no sign, space or
-// exponent) within uint64. std::stoull would take "-1" and wrap it, and " 7" or "+7".
-std::optional<std::uint64_t> parse_decimal(std::string_view text) {
-  std::uint64_t value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
+HttpResponse error_response(const Error& error) {
+  return json_response(http_status(error.code), to_json(error));
 }
 
 HttpResponse error_response(ErrorCode code, std::string message) {
-  return json_response(http_status(code), to_json(Error{code, std::move(message)}));
+  return error_response(Error{code, std::move(message)});
 }
 
-class HttpApi {
+// An actor's answer: its outcome's status and body, or its refusal.
+HttpResponse answer_response(const Answer& answer) {
+  if (!answer) return error_response(answer.error());
+  return json_response(http_status(answer->outcome), answer->body);
+}
+
+class HttpRoutes {
  public:
-  explicit HttpApi(HttpApiDeps deps) : deps_(std::move(deps)) {}
+  explicit HttpRoutes(HttpRoutesDeps deps) : deps_(std::move(deps)) {}
 
   void handle(HttpRequest req, HttpResponder respond) {
     // Parsed once by the HTTP session, the same segments the API-key check read.
@@ -97,10 +98,11 @@ class HttpApi {
       if (!post) return respond(method_not_allowed(req));
       return post_event(req, std::move(respond));
     }
-    if (s.size() == 3 && s[0] == "v1" && s[1] == "tasks" &&
-        (s[2] == "success" || s[2] == "failure" || s[2] == "heartbeat")) {
-      if (!post) return respond(method_not_allowed(req));
-      return task_callback(s[2], req, std::move(respond));
+    if (s.size() == 3 && s[0] == "v1" && s[1] == "tasks") {
+      if (const auto kind = task_callback_kind(s[2])) {
+        if (!post) return respond(method_not_allowed(req));
+        return task_callback(*kind, req, std::move(respond));
+      }
     }
     if (s.size() >= 3 && s[0] == "v1" && s[1] == "accounts") {
       if (s.size() == 3) {
@@ -149,19 +151,9 @@ class HttpApi {
   }
 
   void start_execution(const HttpRequest& req, HttpResponder respond) {
-    auto parsed = parse_request_json(req.body);
-    if (!parsed) return respond(error_response(parsed.error().code, parsed.error().message));
-    json::value& body = *parsed;
-    if (!body.is_object())
-      return respond(
-          error_response(ErrorCode::kInvalidRequest, "request body must be a JSON object"));
-    auto& o = body.as_object();
-    for (const auto& [key, value] : o) {
-      if (key != "stateMachine" && key != "name" && key != "input")
-        return respond(error_response(
-            ErrorCode::kInvalidRequest,
-            "unknown field \"" + std::string(key) + "\" (allowed: stateMachine, name, input)"));
-    }
+    auto parsed = parse_fields_object(req.body, {"stateMachine", "name", "input"});
+    if (!parsed) return respond(error_response(parsed.error()));
+    json::object& o = *parsed;
     const json::value* machine = o.if_contains("stateMachine");
     if (!machine || !machine->is_string() || machine->as_string().empty())
       return respond(error_response(ErrorCode::kInvalidRequest,
@@ -220,11 +212,12 @@ class HttpApi {
     start.name = std::move(name);
     start.input = std::move(*input);
     start.reply = [respond = std::move(respond),
-                   received = std::chrono::steady_clock::now()](StartReply reply) {
+                   received = std::chrono::steady_clock::now()](Answer answer) {
+      HttpResponse response = answer_response(answer);
       adapters::Metrics::instance().ingestion_acknowledged(
           std::chrono::duration<double>(std::chrono::steady_clock::now() - received).count(),
-          reply.http_status);
-      respond(json_response(reply.http_status, reply.body));
+          response.status);
+      respond(std::move(response));
     };
     caf::anon_send(deps_.executions, start_atom::value, std::move(start));
   }
@@ -233,22 +226,22 @@ class HttpApi {
   // has durably taken it, 202 once it is durably kept for a later one.
   void post_event(const HttpRequest& req, HttpResponder respond) {
     auto body = parse_request_json(req.body);
-    if (!body) return respond(error_response(body.error().code, body.error().message));
+    if (!body) return respond(error_response(body.error()));
     auto event = events::parse_event(*body, deps_.engine->now(), deps_.events_retention_ms);
-    if (!event) return respond(error_response(event.error().code, event.error().message));
-    EventPost post{std::move(*event), [respond = std::move(respond)](StartReply reply) {
-                     respond(json_response(reply.http_status, reply.body));
+    if (!event) return respond(error_response(event.error()));
+    EventPost post{std::move(*event), [respond = std::move(respond)](Answer answer) {
+                     respond(answer_response(answer));
                    }};
     caf::anon_send(deps_.engine->events, events_atom::value, std::move(post));
   }
 
   // SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat. Answered once the waiting
   // execution has made the callback durable.
-  void task_callback(const std::string& kind, const HttpRequest& req, HttpResponder respond) {
+  void task_callback(TaskCallback::Kind kind, const HttpRequest& req, HttpResponder respond) {
     auto callback = parse_task_callback(kind, req.body);
-    if (!callback) return respond(error_response(callback.error().code, callback.error().message));
-    callback->reply = [respond = std::move(respond)](StartReply reply) {
-      respond(json_response(reply.http_status, reply.body));
+    if (!callback) return respond(error_response(callback.error()));
+    callback->reply = [respond = std::move(respond)](Answer answer) {
+      respond(answer_response(answer));
     };
     caf::anon_send(deps_.executions, task_callback_atom::value, std::move(*callback));
   }
@@ -260,12 +253,12 @@ class HttpApi {
           ErrorCode::kInvalidRequest,
           "a state machine name must be 1 to 80 characters of A-Z, a-z, 0-9, _ and -"));
     auto definition = parse_request_json(req.body);
-    if (!definition)
-      return respond(error_response(definition.error().code, definition.error().message));
+    if (!definition) return respond(error_response(definition.error()));
     RegisterRequest registration{name, std::move(*definition), nullptr};
     registration.reply = [respond = std::move(respond)](Result<RegisterResult> result) {
-      if (!result) return respond(error_response(result.error().code, result.error().message));
-      respond(json_response(result->created ? 201 : 200, result->to_json()));
+      if (!result) return respond(error_response(result.error()));
+      respond(json_response(http_status(result->created ? Outcome::kCreated : Outcome::kExisting),
+                            result->to_json()));
     };
     caf::anon_send(deps_.state_machines, register_atom::value, std::move(registration));
   }
@@ -281,36 +274,17 @@ class HttpApi {
   }
 
   HttpResponse machine_version(const std::string& name, const std::string& version_text) {
-    const auto parsed = parse_decimal(version_text);
-    if (!parsed || *parsed == 0 ||
-        *parsed > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
-      return error_response(ErrorCode::kInvalidRequest,
-                            "a version is a positive integer: \"" + version_text + "\"");
+    const std::string malformed = "a version is a positive integer: \"" + version_text + "\"";
+    const auto parsed = parse_number(
+        version_text, {0, 1, static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()),
+                       malformed, ""});
+    if (!parsed) return error_response(parsed.error());
     const auto version = static_cast<std::int64_t>(*parsed);
     auto stored = adapters::read_state_machine_version(*deps_.engine->db, name, version);
     if (!stored)
       return error_response(ErrorCode::kStateMachineDoesNotExist,
                             "state machine \"" + name + "\" has no version " + version_text);
     return json_response(200, stored->to_json());
-  }
-
-  // The body as a JSON object whose fields are all in `allowed`, or the error response.
-  static std::variant<json::object, HttpResponse> object_body(
-      const HttpRequest& req, std::initializer_list<std::string_view> allowed) {
-    auto parsed = parse_request_json(req.body);
-    if (!parsed) return error_response(parsed.error().code, parsed.error().message);
-    json::value& body = *parsed;
-    if (!body.is_object())
-      return error_response(ErrorCode::kInvalidRequest, "request body must be a JSON object");
-    for (const auto& [key, value] : body.as_object()) {
-      if (std::find(allowed.begin(), allowed.end(), std::string_view(key)) != allowed.end())
-        continue;
-      std::string list;
-      for (std::string_view a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-      return error_response(ErrorCode::kInvalidRequest,
-                            "unknown field \"" + std::string(key) + "\" (allowed: " + list + ")");
-    }
-    return std::move(body.as_object());
   }
 
   // Runs one ledger operation through the accounts router; answers 201 when it committed now,
@@ -329,9 +303,8 @@ class HttpApi {
     call.attempt.idempotency_key = std::string(key->as_string());
     call.reply = [respond = std::move(respond), wrap, key = call.attempt.idempotency_key,
                   op = call.attempt.resource.substr(15)](LedgerReply reply) {
-      if (!reply.ok)
-        return respond(error_response(reply.http_error.code, reply.http_error.message));
-      const unsigned status = reply.replayed ? 200 : 201;
+      if (!reply.ok) return respond(error_response(reply.refusal));
+      const unsigned status = http_status(reply.replayed ? Outcome::kExisting : Outcome::kCreated);
       if (!wrap) return respond(json_response(status, reply.result));
       respond(json_response(status, json::object{{"operation", op},
                                                  {"idempotencyKey", key},
@@ -342,9 +315,9 @@ class HttpApi {
   }
 
   void deposit(const std::string& user, const HttpRequest& req, HttpResponder respond) {
-    auto parsed = object_body(req, {"amount", "currency", "idempotencyKey"});
-    if (auto* error = std::get_if<HttpResponse>(&parsed)) return respond(std::move(*error));
-    auto& body = std::get<json::object>(parsed);
+    auto parsed = parse_fields_object(req.body, {"amount", "currency", "idempotencyKey"});
+    if (!parsed) return respond(error_response(parsed.error()));
+    json::object& body = *parsed;
     json::object parameters{{"account", user}};
     for (const char* field : {"amount", "currency"}) {
       const json::value* v = body.if_contains(field);
@@ -357,9 +330,9 @@ class HttpApi {
   }
 
   void ledger_operation(const HttpRequest& req, HttpResponder respond) {
-    auto parsed = object_body(req, {"operation", "idempotencyKey", "parameters"});
-    if (auto* error = std::get_if<HttpResponse>(&parsed)) return respond(std::move(*error));
-    auto& body = std::get<json::object>(parsed);
+    auto parsed = parse_fields_object(req.body, {"operation", "idempotencyKey", "parameters"});
+    if (!parsed) return respond(error_response(parsed.error()));
+    json::object& body = *parsed;
     const json::value* op = body.if_contains("operation");
     if (!op || !op->is_string() || !ledger::parse_ledger_op(op->as_string()).has_value())
       return respond(error_response(
@@ -376,37 +349,27 @@ class HttpApi {
 
   HttpResponse account(const std::string& user) {
     auto out = adapters::read_account(*deps_.engine->db, user);
-    if (!out) return error_response(out.error().code, out.error().message);
+    if (!out) return error_response(out.error());
     return json_response(200, *out);
   }
 
   HttpResponse journal(const std::string& user, const adapters::RequestTarget& target) {
-    std::uint64_t after = 0;
-    std::uint64_t limit = 1000;
-    if (auto a = target.query_param("after"); a) {
-      const auto parsed = parse_decimal(*a);
-      if (!parsed)
-        return error_response(ErrorCode::kInvalidRequest,
-                              "after must be a journal sequence number (decimal digits)");
-      after = *parsed;
-    }
-    if (auto l = target.query_param("limit"); l) {
-      const auto parsed = parse_decimal(*l);
-      if (!parsed)
-        return error_response(ErrorCode::kInvalidRequest,
-                              "limit must be a number between 1 and 10000");
-      limit = *parsed;
-    }
-    if (limit == 0 || limit > 10000)
-      return error_response(ErrorCode::kInvalidRequest, "limit must be between 1 and 10000");
-    auto out = adapters::read_journal(*deps_.engine->db, user, after, limit);
-    if (!out) return error_response(out.error().code, out.error().message);
+    const auto after = query_number(
+        target, "after",
+        {0, 0, kNoMax, "after must be a journal sequence number (decimal digits)", ""});
+    if (!after) return error_response(after.error());
+    const auto limit = query_number(target, "limit",
+                                    {1000, 1, 10000, "limit must be a number between 1 and 10000",
+                                     "limit must be between 1 and 10000"});
+    if (!limit) return error_response(limit.error());
+    auto out = adapters::read_journal(*deps_.engine->db, user, *after, *limit);
+    if (!out) return error_response(out.error());
     return json_response(200, *out);
   }
 
   HttpResponse escrow(const std::string& id) {
     auto out = adapters::read_escrow(*deps_.engine->db, id);
-    if (!out) return error_response(out.error().code, out.error().message);
+    if (!out) return error_response(out.error());
     return json_response(200, *out);
   }
 
@@ -435,7 +398,7 @@ class HttpApi {
       return error_response(ErrorCode::kExecutionDoesNotExist,
                             "execution \"" + id + "\" does not exist");
     auto record = ExecutionRecord::parse(*stored, id);
-    if (!record) return error_response(record.error().code, record.error().message);
+    if (!record) return error_response(record.error());
     return json_response(200, record->describe());
   }
 
@@ -462,7 +425,7 @@ class HttpApi {
                             "no record \"" + key + "\" in collection \"" + collection + "\"");
     auto value =
         parse_stored_json(*stored, "record \"" + key + "\" in collection \"" + collection + "\"");
-    if (!value) return error_response(value.error().code, value.error().message);
+    if (!value) return error_response(value.error());
     return json_response(200, *value);
   }
 
@@ -487,27 +450,22 @@ class HttpApi {
       return error_response(ErrorCode::kNotFound,
                             "the Stripe simulator is not enabled (Stripe keys are configured)");
     // Paged as Stripe pages its lists: 10 by default, at most 100, then starting_after.
-    std::size_t limit = 10;
-    if (auto l = target.query_param("limit")) {
-      const bool digits =
-          !l->empty() && l->size() <= 3 && l->find_first_not_of("0123456789") == std::string::npos;
-      limit = digits ? std::stoul(*l) : 0;
-      if (limit < 1 || limit > 100)
-        return error_response(ErrorCode::kInvalidRequest, "limit must be an integer from 1 to 100");
-    }
-    return json_response(200, list(limit));
+    const auto limit =
+        query_number(target, "limit", {10, 1, 100, "limit must be an integer from 1 to 100", ""});
+    if (!limit) return error_response(limit.error());
+    return json_response(200, list(static_cast<std::size_t>(*limit)));
   }
 
-  HttpApiDeps deps_;
+  HttpRoutesDeps deps_;
 };
 
 }  // namespace
 
-adapters::HttpHandler make_http_api(HttpApiDeps deps) {
-  auto api = std::make_shared<HttpApi>(std::move(deps));
+adapters::HttpHandler make_http_routes(HttpRoutesDeps deps) {
+  auto api = std::make_shared<HttpRoutes>(std::move(deps));
   return [api](HttpRequest req, HttpResponder respond) {
     api->handle(std::move(req), std::move(respond));
   };
 }
 
-}  // namespace settled::actors
+}  // namespace settled::api
