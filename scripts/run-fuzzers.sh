@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (tests/fuzz) in the sanitizer tree (CMakePresets.json "sanitize":
-# clang 14, ASan + UBSan, the same tree CI runs ctest in) and runs each for SECONDS on a copy of
+# Builds the libFuzzer targets (tests/fuzz) in the fuzz tree build-fuzz (CMakePresets.json "sanitize":
+# clang 14, ASan + UBSan; only the fuzz targets and what they link) and runs each for SECONDS on a copy of
 # its committed corpus (tests/fuzz/corpus/<name>); fails on the first crash, leak, undefined
 # behaviour or timeout. CI runs about a minute each; for a deep run: 3600.
 #   scripts/run-fuzzers.sh SECONDS [name ...]     (names: asl_parser json_path ...; default all)
-# A finding is kept as build-sanitize/findings/<name>/crash-* (or timeout-*, leak-*); reproduce
-#   build-sanitize/tests/fuzz/<name>_fuzz build-sanitize/findings/<name>/crash-...
+# A finding is kept as build-fuzz/findings/<name>/crash-* (or timeout-*, leak-*); reproduce
+#   build-fuzz/tests/fuzz/<name>_fuzz build-fuzz/findings/<name>/crash-...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds="${1:?usage: scripts/run-fuzzers.sh SECONDS [name ...]}"
 shift
-build="${FUZZ_BUILD_DIR:-build-sanitize}"
+build="${FUZZ_BUILD_DIR:-build-fuzz}"
 all=(asl_parser json_path intrinsic payload_template ledger_request stripe http_request)
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=("${all[@]}")
