@@ -74,6 +74,7 @@ unsigned Admission::try_admit(const std::string& client) {
   // Reserve first, check after: two racing requests cannot both take the last slot.
   if (in_flight_.fetch_add(1, std::memory_order_relaxed) >= limit_.limit()) {
     in_flight_.fetch_sub(1, std::memory_order_relaxed);
+    limit_.refused();
     Metrics::instance().http_refused("in_flight");
     return 503;
   }
@@ -82,6 +83,7 @@ unsigned Admission::try_admit(const std::string& client) {
   std::size_t& held = per_client_[client];
   if (held >= options_.max_in_flight_per_client) {
     in_flight_.fetch_sub(1, std::memory_order_relaxed);
+    limit_.refused();
     Metrics::instance().http_refused("client_share");
     return 429;
   }
@@ -104,10 +106,8 @@ void Admission::release(const std::string& client,
   const std::size_t in_flight = in_flight_.fetch_sub(1, std::memory_order_relaxed);
   Metrics::instance().http_in_flight(-1);
   if (!latency) return;
-  const std::size_t before = limit_.limit();
-  limit_.record(*latency, in_flight, std::chrono::steady_clock::now());
-  if (const std::size_t after = limit_.limit(); after != before)
-    Metrics::instance().http_in_flight_limit(after);
+  if (limit_.record(*latency, in_flight, std::chrono::steady_clock::now()))
+    Metrics::instance().http_in_flight_limit(limit_.limit());
 }
 
 std::string peer_host(const HttpRequest& request) {
@@ -139,7 +139,9 @@ HttpHandler admit(std::shared_ptr<Admission> admission, ClientIdentity identity,
           inner = std::move(inner), overloaded = std::move(overloaded),
           too_many = std::move(too_many)](HttpRequest req, HttpResponder respond) {
     if (!may_write(req.method)) return inner(std::move(req), std::move(respond));
-    std::string client = identity(req);
+    // Who the request counts against matters only for the per-client share; without one the
+    // refusal path under overload does not pay for it.
+    std::string client = admission->options().max_in_flight_per_client > 0 ? identity(req) : "";
     if (const unsigned refused = admission->try_admit(client); refused != 0) {
       return respond(refused == 429 ? *too_many : *overloaded);
     }
