@@ -2,7 +2,7 @@
 
 #include "actors/ledger_job.hpp"
 #include "actors/messages.hpp"
-#include "adapters/log.hpp"
+#include "adapters/ops/log.hpp"
 #include "domain/ledger/overlay.hpp"
 #include "domain/ledger/writes.hpp"
 

@@ -12,7 +12,7 @@
 // (the escrow's payer, the transfer's sender); the router has locked the other account for
 // them, so nothing else writes its rows meanwhile (see accounts_router.hpp).
 
-#include "adapters/lmdb_store.hpp"
+#include "adapters/store/lmdb_store.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>

@@ -4,9 +4,9 @@
 #include "actors/crash_log.hpp"
 #include "actors/ledger_job.hpp"
 #include "actors/messages.hpp"
-#include "adapters/ledger_reader.hpp"
-#include "adapters/log.hpp"
-#include "adapters/metrics.hpp"
+#include "adapters/ops/log.hpp"
+#include "adapters/ops/metrics.hpp"
+#include "adapters/store/ledger_reader.hpp"
 #include "domain/json_limits.hpp"
 #include "domain/ledger/keys.hpp"
 #include "domain/ledger/lock_table.hpp"
@@ -38,7 +38,8 @@ using barrier_atom = caf::atom_constant<caf::atom("barrier")>;
 
 constexpr std::size_t kMaxKeyLength = 255;
 
-// Who gets the answer: a task (promise), a call from the API layer (callback), or the router itself (expiry).
+// Who gets the answer: a task (promise), a call from the API layer (callback), or the router itself
+// (expiry).
 using Replier = std::variant<std::monostate, caf::response_promise, LedgerCallback>;
 
 struct Pending {

@@ -5,8 +5,8 @@
 // that, should an exception still escape, the log says which actor died of what (then /readyz
 // and the systemd watchdog stop vouching for the daemon).
 
-#include "adapters/log.hpp"
-#include "adapters/metrics.hpp"
+#include "adapters/ops/log.hpp"
+#include "adapters/ops/metrics.hpp"
 
 #include <caf/all.hpp>
 

@@ -2,7 +2,7 @@
 
 #include "actors/crash_log.hpp"
 #include "actors/messages.hpp"
-#include "adapters/log.hpp"
+#include "adapters/ops/log.hpp"
 #include "domain/events/event.hpp"
 #include "domain/json_limits.hpp"
 #include "domain/records/event_waiter_row.hpp"

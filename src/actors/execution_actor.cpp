@@ -6,7 +6,7 @@
 #include "actors/crash_log.hpp"
 #include "actors/execution/execution.hpp"
 #include "actors/messages.hpp"
-#include "adapters/log.hpp"
+#include "adapters/ops/log.hpp"
 
 #include <memory>
 

@@ -3,8 +3,8 @@
 #include "actors/crash_log.hpp"
 #include "actors/execution_actor.hpp"
 #include "actors/messages.hpp"
-#include "adapters/log.hpp"
-#include "adapters/metrics.hpp"
+#include "adapters/ops/log.hpp"
+#include "adapters/ops/metrics.hpp"
 #include "domain/execution_control.hpp"
 #include "domain/json_canonical.hpp"
 #include "domain/json_limits.hpp"
@@ -596,8 +596,7 @@ caf::behavior executions_behavior(Self* self, EnginePtr engine) {
             [&](const std::string& cause) {
               // Only if the start had not yet handed its callback on (it may have: then the
               // admission's own end answers it).
-              if (req.reply)
-                req.reply(Error{ErrorCode::kInternal, "the start failed: " + cause});
+              if (req.reply) req.reply(Error{ErrorCode::kInternal, "the start failed: " + cause});
             });
       },
       [self](started_atom, const std::string& id, StartResult& result) {

@@ -5,7 +5,7 @@
 // answers with it; the systemd watchdog runs the same check (watchdog.hpp) with its own rule for
 // what deserves a restart.
 
-#include "adapters/lmdb_store.hpp"
+#include "adapters/store/lmdb_store.hpp"
 #include "domain/error.hpp"
 
 #include <caf/actor.hpp>

@@ -2,8 +2,8 @@
 
 #include "actors/crash_log.hpp"
 #include "actors/messages.hpp"
-#include "adapters/log.hpp"
-#include "adapters/metrics.hpp"
+#include "adapters/ops/log.hpp"
+#include "adapters/ops/metrics.hpp"
 
 #include <chrono>
 #include <utility>

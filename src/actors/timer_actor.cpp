@@ -2,7 +2,7 @@
 
 #include "actors/crash_log.hpp"
 #include "actors/messages.hpp"
-#include "adapters/log.hpp"
+#include "adapters/ops/log.hpp"
 #include "domain/storage_keys.hpp"
 
 #include <caf/all.hpp>

@@ -5,7 +5,7 @@
 // refusal become HTTP here (api/http_status.hpp), every error as {"error", "message"}.
 
 #include "actors/engine.hpp"
-#include "adapters/http_message.hpp"
+#include "adapters/http/http_message.hpp"
 
 #include <caf/actor.hpp>
 

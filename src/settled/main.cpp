@@ -3,9 +3,9 @@
 
 #include "actors/state_machines_actor.hpp"
 #include "actors/watchdog.hpp"
-#include "adapters/admin_server.hpp"
-#include "adapters/http_server.hpp"
-#include "adapters/log.hpp"
+#include "adapters/admin/admin_server.hpp"
+#include "adapters/http/http_server.hpp"
+#include "adapters/ops/log.hpp"
 #include "settled/config.hpp"
 #include "settled/daemon.hpp"
 
