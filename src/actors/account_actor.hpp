@@ -26,7 +26,7 @@ struct AccountDeps {
   std::string account;  // "" for operations on an escrow that does not exist
   std::shared_ptr<adapters::LmdbStore> db;
   caf::actor store;
-  caf::actor router;  // gets job_done_atom, std::vector<LedgerJobDone>
+  caf::actor router;  // gets job_done_atom, std::vector<ledger::LedgerJobDone>
   std::size_t max_batch = 4096;
 };
 

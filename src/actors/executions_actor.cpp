@@ -1,6 +1,5 @@
 #include "actors/executions_actor.hpp"
 
-#include "actors/crash_log.hpp"
 #include "actors/execution_actor.hpp"
 #include "actors/messages.hpp"
 #include "adapters/ops/log.hpp"
@@ -66,11 +65,11 @@ void quarantine(Self* self, const std::string& id, const std::string& reason,
       .then([](StoreReply&) {}, [](caf::error&) {});
 }
 
-// One message's work for the supervisor (crash_log.hpp): an exception fails that message, and
-// every other execution goes on.
+// One message's work for the supervisor (adapters/ops/crash_log.hpp): an exception fails that
+// message, and every other execution goes on.
 template <class Work, class Failed>
 void survive(const char* handler, const std::string& id, Work&& work, Failed&& failed) {
-  actors::survive(
+  adapters::survive(
       "executions", handler,
       [&id] {
         return json::object{{"executionId", id}};
@@ -532,7 +531,7 @@ bool recover_one(Self* self, const std::string& id) {
 
 caf::behavior executions_behavior(Self* self, EnginePtr engine) {
   self->state.engine = std::move(engine);
-  self->set_exception_handler(log_crash("executions"));
+  self->set_exception_handler(crash_handler("executions"));
   self->set_down_handler([self](const caf::down_msg& down) {
     auto& st = self->state;
     auto it = st.ids.find(down.source);

@@ -1,7 +1,7 @@
 #include "api/http_routes.hpp"
 
 #include "actors/messages.hpp"
-#include "actors/readiness.hpp"
+#include "actors/readiness_actor.hpp"
 #include "actors/state_machines_actor.hpp"
 #include "adapters/ops/metrics.hpp"
 #include "adapters/store/history_reader.hpp"

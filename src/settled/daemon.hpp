@@ -5,7 +5,7 @@
 // the same engine and router in-process and calls http_handler() directly.
 
 #include "actors/engine.hpp"
-#include "actors/readiness.hpp"
+#include "actors/readiness_actor.hpp"
 #include "actors/store_actor.hpp"
 #include "adapters/http/http_message.hpp"
 #include "adapters/store/data_dir_lock.hpp"

@@ -2,7 +2,7 @@
 // builds the engine and its routes (daemon.hpp), the HTTP and admin listeners, signals, systemd.
 
 #include "actors/state_machines_actor.hpp"
-#include "actors/watchdog.hpp"
+#include "actors/watchdog_actor.hpp"
 #include "adapters/admin/admin_server.hpp"
 #include "adapters/http/http_server.hpp"
 #include "adapters/ops/log.hpp"

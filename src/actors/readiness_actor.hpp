@@ -2,21 +2,18 @@
 // Readiness: can settled take work right now? One check round-trips the executions supervisor,
 // the ledger router, the events and timer actors (when set) and a durable store write (a
 // heartbeat row in Table::kMeta, fsync'd), each with a short timeout, in parallel. GET /readyz
-// answers with it; the systemd watchdog runs the same check (watchdog.hpp) with its own rule for
-// what deserves a restart.
+// answers with it; the systemd watchdog runs the same check (watchdog_actor.hpp) with its own rule
+// for what deserves a restart.
 
 #include "adapters/store/lmdb_store.hpp"
-#include "domain/error.hpp"
+#include "domain/readiness_report.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
-#include <boost/json/object.hpp>
-
 #include <chrono>
 #include <functional>
 #include <memory>
-#include <optional>
 #include <string>
 
 namespace settled::actors {
@@ -36,21 +33,6 @@ struct ReadinessTargets {
   caf::actor timers;
 };
 
-struct ReadinessReport {
-  // Empty when that part answered well; otherwise why not ("did not answer: ...", the error).
-  std::string executions;
-  std::string ledger;
-  std::string store;
-  std::string events;
-  std::string timers;
-  std::optional<Error> store_error;  // the store's own refusal, when it answered with one
-  bool ready() const {
-    return executions.empty() && ledger.empty() && store.empty() && events.empty() &&
-           timers.empty();
-  }
-  // {"status": "ready" | "not_ready", "checks": {"executions": "ok" | why, ...}}
-  boost::json::object to_json() const;
-};
 using ReadinessCallback = std::function<void(ReadinessReport)>;
 
 // Runs the check from inside `self` (an actor); `done` runs in `self` once all answered

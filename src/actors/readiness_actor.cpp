@@ -1,4 +1,4 @@
-#include "actors/readiness.hpp"
+#include "actors/readiness_actor.hpp"
 
 #include "actors/engine.hpp"
 #include "actors/executions_actor.hpp"
@@ -30,18 +30,6 @@ std::string no_answer(const caf::error& err) {
 }
 
 }  // namespace
-
-boost::json::object ReadinessReport::to_json() const {
-  const auto check = [](const std::string& why) {
-    return boost::json::value(why.empty() ? "ok" : why);
-  };
-  return boost::json::object{{"status", ready() ? "ready" : "not_ready"},
-                             {"checks", boost::json::object{{"executions", check(executions)},
-                                                            {"ledger", check(ledger)},
-                                                            {"events", check(events)},
-                                                            {"timers", check(timers)},
-                                                            {"store", check(store)}}}};
-}
 
 void check_readiness(caf::event_based_actor* self, const ReadinessTargets& targets,
                      ReadinessCallback done) {

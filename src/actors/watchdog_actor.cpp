@@ -1,6 +1,6 @@
-#include "actors/watchdog.hpp"
+#include "actors/watchdog_actor.hpp"
 
-#include "actors/readiness.hpp"
+#include "actors/readiness_actor.hpp"
 
 #include <boost/json/serialize.hpp>
 

@@ -1,12 +1,12 @@
 #pragma once
 // The systemd watchdog's source of truth: a periodic actor that runs the readiness check
-// (readiness.hpp: the executions supervisor, the ledger router and a durable store write) and
+// (readiness_actor.hpp: the executions supervisor, the ledger router and a durable store write) and
 // reports the daemon alive only when it deserves to live on. A stuck scheduler, supervisor,
 // ledger or store, or a store that answers with a failure a restart may cure (EIO, a panicked
 // LMDB environment), stops the WATCHDOG=1 pings and systemd restarts us. A full disk or map
 // (StoreFull) does not: a restart frees no space, and reads keep being served meanwhile.
 
-#include "actors/readiness.hpp"
+#include "actors/readiness_actor.hpp"
 
 #include <caf/fwd.hpp>
 

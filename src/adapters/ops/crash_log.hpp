@@ -3,12 +3,11 @@
 // exception handler returns. Handlers therefore decode without throwing and run their work
 // under survive(), which fails that one message; log_crash() is the last line, making sure
 // that, should an exception still escape, the log says which actor died of what (then /readyz
-// and the systemd watchdog stop vouching for the daemon).
+// and the systemd watchdog stop vouching for the daemon). No CAF here: the exception handler
+// that calls log_crash() is actors::crash_handler (actors/messages.hpp).
 
 #include "adapters/ops/log.hpp"
 #include "adapters/ops/metrics.hpp"
-
-#include <caf/all.hpp>
 
 #include <boost/json/object.hpp>
 
@@ -16,7 +15,7 @@
 #include <string>
 #include <utility>
 
-namespace settled::actors {
+namespace settled::adapters {
 
 // What an exception that escaped a handler says about itself.
 inline std::string exception_cause(const std::exception_ptr& eptr) {
@@ -48,9 +47,8 @@ void survive(const char* actor, const char* handler, About&& about, Work&& work,
   boost::json::object subject = about();
   subject["handler"] = handler;
   subject["cause"] = cause;
-  adapters::log(adapters::LogLevel::kError, std::string(actor) + ".handler_failed",
-                std::move(subject));
-  adapters::Metrics::instance().handler_failed(actor);
+  log(LogLevel::kError, std::string(actor) + ".handler_failed", std::move(subject));
+  Metrics::instance().handler_failed(actor);
   failed(cause);
 }
 
@@ -59,14 +57,12 @@ inline boost::json::object no_subject() {
   return {};
 }
 
-inline auto log_crash(std::string actor) {
-  return [actor = std::move(actor)](caf::scheduled_actor*, std::exception_ptr& eptr) -> caf::error {
-    std::string cause = exception_cause(eptr);
-    adapters::log(adapters::LogLevel::kError, "actor.crashed",
-                  {{"actor", actor}, {"cause", cause}});
-    adapters::Metrics::instance().handler_failed(actor);
-    return caf::make_error(caf::sec::runtime_error, std::move(cause));
-  };
+// Logs and counts the death of `actor` by the exception `eptr`; returns its cause.
+inline std::string log_crash(const std::string& actor, const std::exception_ptr& eptr) {
+  std::string cause = exception_cause(eptr);
+  log(LogLevel::kError, "actor.crashed", {{"actor", actor}, {"cause", cause}});
+  Metrics::instance().handler_failed(actor);
+  return cause;
 }
 
-}  // namespace settled::actors
+}  // namespace settled::adapters
