@@ -5,7 +5,7 @@
 #include "actors/engine.hpp"
 #include "actors/executions_actor.hpp"
 #include "actors/stripe_simulator_actor.hpp"
-#include "adapters/workflow_loader.hpp"
+#include "adapters/config/workflow_loader.hpp"
 
 #include <caf/all.hpp>
 

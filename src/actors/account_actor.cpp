@@ -1,8 +1,7 @@
 #include "actors/account_actor.hpp"
 
-#include "actors/ledger_job.hpp"
 #include "actors/messages.hpp"
-#include "adapters/log.hpp"
+#include "adapters/ops/log.hpp"
 #include "domain/ledger/overlay.hpp"
 #include "domain/ledger/writes.hpp"
 
@@ -16,15 +15,15 @@ namespace {
 
 struct AccountState {
   AccountDeps deps;
-  std::deque<LedgerJob> queued;
+  std::deque<ledger::LedgerJob> queued;
   bool committing = false;
   ledger::LedgerOverlay overlay;
 };
 
 using Self = caf::stateful_actor<AccountState>;
 
-LedgerJobDone run_one(AccountState& st, const LedgerJob& job, WriteBatch& batch) {
-  LedgerJobDone done;
+ledger::LedgerJobDone run_one(AccountState& st, const ledger::LedgerJob& job, WriteBatch& batch) {
+  ledger::LedgerJobDone done;
   done.id = job.id;
   const ledger::RowReader read = [db = st.deps.db](Table table, std::string_view key) {
     return db->get(table, key);
@@ -56,7 +55,7 @@ void run_batch(Self* self) {
   if (st.committing || st.queued.empty()) return;
   st.overlay.clear();
   WriteBatch batch;
-  std::vector<LedgerJobDone> results;
+  std::vector<ledger::LedgerJobDone> results;
   while (!st.queued.empty() && results.size() < st.deps.max_batch) {
     results.push_back(run_one(st, st.queued.front(), batch));
     st.queued.pop_front();
@@ -68,7 +67,8 @@ void run_batch(Self* self) {
     return;
   }
   st.committing = true;
-  const auto finish = [self](std::vector<LedgerJobDone>& done, std::optional<Error> failure) {
+  const auto finish = [self](std::vector<ledger::LedgerJobDone>& done,
+                             std::optional<Error> failure) {
     auto& s = self->state;
     s.committing = false;
     s.overlay.clear();
@@ -77,7 +77,7 @@ void run_batch(Self* self) {
       adapters::log(
           adapters::LogLevel::kError, "ledger.commit_failed",
           {{"account", s.deps.account}, {"operations", done.size()}, {"cause", failure->message}});
-      for (LedgerJobDone& d : done) {
+      for (ledger::LedgerJobDone& d : done) {
         d.ok = false;
         d.replayed = false;
         d.refusal.reset();
@@ -102,7 +102,7 @@ void run_batch(Self* self) {
 caf::behavior account_behavior(Self* self, AccountDeps deps) {
   self->state.deps = std::move(deps);
   return {
-      [self](job_atom, LedgerJob& job) {
+      [self](job_atom, ledger::LedgerJob& job) {
         self->state.queued.push_back(std::move(job));
         run_batch(self);
       },

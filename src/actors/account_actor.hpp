@@ -12,7 +12,7 @@
 // (the escrow's payer, the transfer's sender); the router has locked the other account for
 // them, so nothing else writes its rows meanwhile (see accounts_router.hpp).
 
-#include "adapters/lmdb_store.hpp"
+#include "adapters/store/lmdb_store.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
@@ -26,7 +26,7 @@ struct AccountDeps {
   std::string account;  // "" for operations on an escrow that does not exist
   std::shared_ptr<adapters::LmdbStore> db;
   caf::actor store;
-  caf::actor router;  // gets job_done_atom, std::vector<LedgerJobDone>
+  caf::actor router;  // gets job_done_atom, std::vector<ledger::LedgerJobDone>
   std::size_t max_batch = 4096;
 };
 

@@ -1,12 +1,10 @@
 #include "actors/accounts_router.hpp"
 
 #include "actors/account_actor.hpp"
-#include "actors/crash_log.hpp"
-#include "actors/ledger_job.hpp"
 #include "actors/messages.hpp"
-#include "adapters/ledger_reader.hpp"
-#include "adapters/log.hpp"
-#include "adapters/metrics.hpp"
+#include "adapters/ops/log.hpp"
+#include "adapters/ops/metrics.hpp"
+#include "adapters/store/ledger_reader.hpp"
 #include "domain/json_limits.hpp"
 #include "domain/ledger/keys.hpp"
 #include "domain/ledger/lock_table.hpp"
@@ -38,11 +36,12 @@ using barrier_atom = caf::atom_constant<caf::atom("barrier")>;
 
 constexpr std::size_t kMaxKeyLength = 255;
 
-// Who gets the answer: a task (promise), a call from the API layer (callback), or the router itself (expiry).
+// Who gets the answer: a task (promise), a call from the API layer (callback), or the router itself
+// (expiry).
 using Replier = std::variant<std::monostate, caf::response_promise, LedgerCallback>;
 
 struct Pending {
-  LedgerJob job;
+  ledger::LedgerJob job;
   std::string home;
   Replier replier;
   bool expiry = false;  // started by the expiry timer
@@ -85,7 +84,7 @@ LedgerReply refusal_reply(const LedgerError& error) {
   return r;
 }
 
-LedgerReply reply_of(const LedgerJobDone& done) {
+LedgerReply reply_of(const ledger::LedgerJobDone& done) {
   if (done.refusal) return refusal_reply(*done.refusal);
   LedgerReply r;
   if (done.store_error) {
@@ -203,7 +202,7 @@ void submit(Self* self, LedgerRequest request, std::string key, EpochMillis now,
   if (request.op == LedgerOp::kHold)
     st.holds[request.escrow_id].emplace_back(request.payer, request.payee);
   Pending p;
-  p.job = LedgerJob{id, std::move(request), std::move(key), now};
+  p.job = ledger::LedgerJob{id, std::move(request), std::move(key), now};
   p.home = home;
   p.replier = std::move(replier);
   p.expiry = expiry;
@@ -212,7 +211,7 @@ void submit(Self* self, LedgerRequest request, std::string key, EpochMillis now,
 }
 
 // Keeps the in-memory expiry schedule in step with what an operation did to escrows.
-void track_expiry(Self* self, const LedgerJobDone& done) {
+void track_expiry(Self* self, const ledger::LedgerJobDone& done) {
   auto& st = self->state;
   for (const ledger::Escrow& e : done.escrows) {
     if (!e.expires_at) continue;
@@ -228,7 +227,7 @@ void track_expiry(Self* self, const LedgerJobDone& done) {
   }
 }
 
-void expiry_done(Self* self, const Pending& p, const LedgerJobDone& done) {
+void expiry_done(Self* self, const Pending& p, const ledger::LedgerJobDone& done) {
   auto& st = self->state;
   const std::string& id = p.job.request.escrow_id;
   st.expiring.erase(id);
@@ -251,9 +250,9 @@ void expiry_done(Self* self, const Pending& p, const LedgerJobDone& done) {
   }
 }
 
-void job_done(Self* self, std::vector<LedgerJobDone>& batch) {
+void job_done(Self* self, std::vector<ledger::LedgerJobDone>& batch) {
   auto& st = self->state;
-  for (LedgerJobDone& done : batch) {
+  for (ledger::LedgerJobDone& done : batch) {
     auto it = st.pending.find(done.id);
     if (it == st.pending.end()) continue;
     Pending p = std::move(it->second);
@@ -357,9 +356,9 @@ void account_crashed(Self* self, const std::string& account, const caf::error& r
             // Admitted before anything the failures below may admit: first to the new actor.
             for (std::uint64_t id : deferred)
               if (s.pending.count(id)) dispatch(self, id);
-            std::vector<LedgerJobDone> failed;
+            std::vector<ledger::LedgerJobDone> failed;
             for (std::uint64_t id : lost) {
-              LedgerJobDone d;
+              ledger::LedgerJobDone d;
               d.id = id;
               d.store_error = Error(ErrorCode::kInternal,
                                     "the account actor failed; the outcome is unknown: retry with "
@@ -372,7 +371,7 @@ void account_crashed(Self* self, const std::string& account, const caf::error& r
 }
 
 caf::behavior router_behavior(Self* self, AccountsDeps deps) {
-  self->set_exception_handler(log_crash("ledger"));
+  self->set_exception_handler(crash_handler("ledger"));
   auto& st = self->state;
   st.deps = std::move(deps);
   for (auto& [due, id] : adapters::read_expiries(*st.deps.db)) {
@@ -428,7 +427,7 @@ caf::behavior router_behavior(Self* self, AccountsDeps deps) {
   // and every other account go on.
   const auto guarded_start = [start](TaskAttempt& attempt, Replier replier) {
     auto shared = std::make_shared<Replier>(std::move(replier));
-    survive(
+    adapters::survive(
         "ledger", "operation",
         [&] {
           return boost::json::object{{"executionId", attempt.execution_id},
@@ -448,21 +447,21 @@ caf::behavior router_behavior(Self* self, AccountsDeps deps) {
       [guarded_start](ledger_atom, LedgerCall& call) {
         guarded_start(call.attempt, Replier(std::move(call.reply)));
       },
-      [self, ignore](job_done_atom, std::vector<LedgerJobDone>& batch) {
-        survive(
-            "ledger", "job_done", no_subject, [&] { job_done(self, batch); }, ignore);
+      [self, ignore](job_done_atom, std::vector<ledger::LedgerJobDone>& batch) {
+        adapters::survive(
+            "ledger", "job_done", adapters::no_subject, [&] { job_done(self, batch); }, ignore);
       },
       [self](wake_atom) {
         // Expiries must not stop: a failed wake is tried again in a second.
-        survive(
-            "ledger", "wake", no_subject, [&] { wake(self); },
+        adapters::survive(
+            "ledger", "wake", adapters::no_subject, [&] { wake(self); },
             [self](const std::string&) {
               self->delayed_send(self, std::chrono::seconds(1), wake_atom::value);
             });
       },
       [self, ignore](sweep_atom) {
-        survive(
-            "ledger", "sweep", no_subject, [&] { sweep(self); }, ignore);
+        adapters::survive(
+            "ledger", "sweep", adapters::no_subject, [&] { sweep(self); }, ignore);
       },
       [self](ledger_stats_atom) {
         auto& s = self->state;

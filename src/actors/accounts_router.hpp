@@ -37,7 +37,7 @@
 // flight and idle for `passivate_after` is stopped by the router, which is the only one that
 // sends it work, so no message can be lost.
 
-#include "adapters/lmdb_store.hpp"
+#include "adapters/store/lmdb_store.hpp"
 #include "domain/time.hpp"
 
 #include <caf/actor.hpp>

@@ -1,9 +1,9 @@
 #include "actors/alerts_actor.hpp"
 
 #include "actors/messages.hpp"
-#include "adapters/log.hpp"
-#include "adapters/metrics.hpp"
-#include "adapters/webhook_client.hpp"
+#include "adapters/ops/log.hpp"
+#include "adapters/ops/metrics.hpp"
+#include "adapters/ops/webhook_client.hpp"
 
 #include <boost/json.hpp>
 

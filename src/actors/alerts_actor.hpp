@@ -4,7 +4,7 @@
 // metric, and — if configured — to an alert webhook as a JSON POST, retried with exponential
 // backoff. It runs on its own thread, so a slow webhook never holds up an execution.
 
-#include "adapters/lmdb_store.hpp"
+#include "adapters/store/lmdb_store.hpp"
 
 #include <caf/fwd.hpp>
 

@@ -3,7 +3,7 @@
 // registered workflows, a clock, and counters. Built once by main (or a test) and shared.
 
 #include "actors/store_actor.hpp"
-#include "adapters/lmdb_store.hpp"
+#include "adapters/store/lmdb_store.hpp"
 #include "domain/asl/mock_config.hpp"
 #include "domain/asl/registry.hpp"
 #include "domain/time.hpp"

@@ -1,8 +1,7 @@
 #include "actors/events_actor.hpp"
 
-#include "actors/crash_log.hpp"
 #include "actors/messages.hpp"
-#include "adapters/log.hpp"
+#include "adapters/ops/log.hpp"
 #include "domain/events/event.hpp"
 #include "domain/json_limits.hpp"
 #include "domain/records/event_waiter_row.hpp"
@@ -432,13 +431,13 @@ void load(Self* self) {
 caf::behavior events_behavior(Self* self, EnginePtr engine, caf::actor executions,
                               EventsOptions options) {
   self->state.engine = std::move(engine);
-  self->set_exception_handler(log_crash("events"));
+  self->set_exception_handler(crash_handler("events"));
   self->state.executions = std::move(executions);
   self->state.options = options;
   // A row that cannot be read is skipped inside load(); anything else fails the load, not
   // the actor: the events are still in LMDB, and a restart reads them again.
-  survive(
-      "events", "load", no_subject, [&] { load(self); }, [](const std::string&) {});
+  adapters::survive(
+      "events", "load", adapters::no_subject, [&] { load(self); }, [](const std::string&) {});
   self->delayed_send(self, options.sweep_every, sweep_atom::value);
   const auto subject = [](const std::string& type, const std::string& correlation_key) {
     return json::object{{"type", type}, {"correlationKey", correlation_key}};
@@ -450,7 +449,7 @@ caf::behavior events_behavior(Self* self, EnginePtr engine, caf::actor execution
   return {
       [self](events_atom, const TaskAttempt& attempt) {
         auto rp = self->make_response_promise();
-        survive(
+        adapters::survive(
             "events", "wait_for",
             [&] {
               return json::object{{"executionId", attempt.execution_id}};
@@ -462,7 +461,7 @@ caf::behavior events_behavior(Self* self, EnginePtr engine, caf::actor execution
       },
       [self, subject, internal](events_atom, EventPost& event) {
         auto reply = event.reply;
-        survive(
+        adapters::survive(
             "events", "post",
             [&] { return subject(event.event.type, event.event.correlation_key); },
             [&] { post(self, event); },
@@ -471,13 +470,13 @@ caf::behavior events_behavior(Self* self, EnginePtr engine, caf::actor execution
             });
       },
       [self, subject](delivered_atom, Delivery& d) {
-        survive(
+        adapters::survive(
             "events", "delivered", [&] { return subject(d.key.first, d.key.second); },
             [&] { delivered(self, d); }, [](const std::string&) {});
       },
       [self, subject](registered_atom, const std::string& type, const std::string& correlation_key,
                       std::uint64_t sequence, bool ok) {
-        survive(
+        adapters::survive(
             "events", "registered", [&] { return subject(type, correlation_key); },
             [&] {
               registered(self, {type, correlation_key}, sequence, ok);
@@ -487,8 +486,9 @@ caf::behavior events_behavior(Self* self, EnginePtr engine, caf::actor execution
       [self](sweep_atom) {
         // The next sweep is due whatever happens to this one.
         self->delayed_send(self, self->state.options.sweep_every, sweep_atom::value);
-        survive(
-            "events", "sweep", no_subject, [&] { sweep(self); }, [](const std::string&) {});
+        adapters::survive(
+            "events", "sweep", adapters::no_subject, [&] { sweep(self); },
+            [](const std::string&) {});
       },
       [](ping_atom) { return true; },
   };

@@ -3,10 +3,10 @@
 
 #include "actors/execution_actor.hpp"
 
-#include "actors/crash_log.hpp"
 #include "actors/execution/execution.hpp"
 #include "actors/messages.hpp"
-#include "adapters/log.hpp"
+#include "adapters/ops/crash_log.hpp"
+#include "adapters/ops/log.hpp"
 
 #include <memory>
 
@@ -20,7 +20,7 @@ caf::behavior execution_behavior(caf::event_based_actor* self, ExecutionSpawn sp
   // it reaches the supervisor as the DOWN reason, which quarantines the execution.
   self->set_exception_handler([id = spawn.record.id](caf::scheduled_actor*,
                                                      std::exception_ptr& eptr) -> caf::error {
-    std::string cause = exception_cause(eptr);
+    std::string cause = adapters::exception_cause(eptr);
     adapters::log(LogLevel::kError, "execution.crashed", {{"executionId", id}, {"cause", cause}});
     return caf::make_error(caf::sec::runtime_error, std::move(cause));
   });

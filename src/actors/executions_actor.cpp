@@ -1,10 +1,9 @@
 #include "actors/executions_actor.hpp"
 
-#include "actors/crash_log.hpp"
 #include "actors/execution_actor.hpp"
 #include "actors/messages.hpp"
-#include "adapters/log.hpp"
-#include "adapters/metrics.hpp"
+#include "adapters/ops/log.hpp"
+#include "adapters/ops/metrics.hpp"
 #include "domain/execution_control.hpp"
 #include "domain/json_canonical.hpp"
 #include "domain/json_limits.hpp"
@@ -66,11 +65,11 @@ void quarantine(Self* self, const std::string& id, const std::string& reason,
       .then([](StoreReply&) {}, [](caf::error&) {});
 }
 
-// One message's work for the supervisor (crash_log.hpp): an exception fails that message, and
-// every other execution goes on.
+// One message's work for the supervisor (adapters/ops/crash_log.hpp): an exception fails that
+// message, and every other execution goes on.
 template <class Work, class Failed>
 void survive(const char* handler, const std::string& id, Work&& work, Failed&& failed) {
-  actors::survive(
+  adapters::survive(
       "executions", handler,
       [&id] {
         return json::object{{"executionId", id}};
@@ -532,7 +531,7 @@ bool recover_one(Self* self, const std::string& id) {
 
 caf::behavior executions_behavior(Self* self, EnginePtr engine) {
   self->state.engine = std::move(engine);
-  self->set_exception_handler(log_crash("executions"));
+  self->set_exception_handler(crash_handler("executions"));
   self->set_down_handler([self](const caf::down_msg& down) {
     auto& st = self->state;
     auto it = st.ids.find(down.source);
@@ -596,8 +595,7 @@ caf::behavior executions_behavior(Self* self, EnginePtr engine) {
             [&](const std::string& cause) {
               // Only if the start had not yet handed its callback on (it may have: then the
               // admission's own end answers it).
-              if (req.reply)
-                req.reply(Error{ErrorCode::kInternal, "the start failed: " + cause});
+              if (req.reply) req.reply(Error{ErrorCode::kInternal, "the start failed: " + cause});
             });
       },
       [self](started_atom, const std::string& id, StartResult& result) {

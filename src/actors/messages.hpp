@@ -2,8 +2,10 @@
 // Atoms and message types shared by settled's actors. All messages stay in this process, so
 // types that CAF cannot serialise are allowed explicitly.
 
+#include "adapters/ops/crash_log.hpp"
 #include "domain/error.hpp"
 #include "domain/events/event.hpp"
+#include "domain/ledger/ledger_job.hpp"
 #include "domain/outcome.hpp"
 #include "domain/resources/task_outcome.hpp"
 #include "domain/result.hpp"
@@ -137,8 +139,22 @@ struct LedgerStats {
   std::uint64_t expiries_pending = 0;
 };
 
+// What the accounts router hands an account actor (ledger::LedgerJob) and what comes back.
+using job_atom = caf::atom_constant<caf::atom("job")>;
+using job_done_atom = caf::atom_constant<caf::atom("jobdone")>;
+
+// The exception handler every long-lived actor installs: CAF ends the actor whatever it returns,
+// so it makes sure the log says which one died of what (adapters/ops/crash_log.hpp).
+inline auto crash_handler(std::string actor) {
+  return [actor = std::move(actor)](caf::scheduled_actor*, std::exception_ptr& eptr) -> caf::error {
+    return caf::make_error(caf::sec::runtime_error, adapters::log_crash(actor, eptr));
+  };
+}
+
 }  // namespace settled::actors
 
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::ledger::LedgerJob)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<settled::ledger::LedgerJobDone>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::LedgerCall)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::LedgerReply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::LedgerStats)

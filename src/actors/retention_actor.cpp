@@ -1,8 +1,8 @@
 #include "actors/retention_actor.hpp"
 
 #include "actors/messages.hpp"
-#include "adapters/log.hpp"
-#include "adapters/metrics.hpp"
+#include "adapters/ops/log.hpp"
+#include "adapters/ops/metrics.hpp"
 #include "domain/storage_keys.hpp"
 
 #include <caf/all.hpp>

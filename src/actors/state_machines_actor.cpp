@@ -1,9 +1,9 @@
 #include "actors/state_machines_actor.hpp"
 
 #include "actors/messages.hpp"
-#include "adapters/log.hpp"
-#include "adapters/state_machine_store.hpp"
-#include "adapters/workflow_loader.hpp"
+#include "adapters/config/workflow_loader.hpp"
+#include "adapters/ops/log.hpp"
+#include "adapters/store/state_machine_store.hpp"
 #include "domain/asl/parser.hpp"
 #include "domain/state_machine_versions.hpp"
 

@@ -1,9 +1,8 @@
 #include "actors/store_actor.hpp"
 
-#include "actors/crash_log.hpp"
 #include "actors/messages.hpp"
-#include "adapters/log.hpp"
-#include "adapters/metrics.hpp"
+#include "adapters/ops/log.hpp"
+#include "adapters/ops/metrics.hpp"
 
 #include <chrono>
 #include <utility>
@@ -131,7 +130,7 @@ caf::behavior store_behavior(caf::stateful_actor<StoreState>* self,
   self->state.options = options;
   self->state.stats = std::move(stats);
   self->state.self = self;
-  self->set_exception_handler(log_crash("store"));
+  self->set_exception_handler(crash_handler("store"));
   // The one writer must outlive a peer's mistake: CAF's default reaction to a stray error
   // message (e.g. an answer to a commit sent without request) is to quit.
   self->set_error_handler([](caf::error& err) {

@@ -4,7 +4,7 @@
 // transaction (group commit): a flush is queued behind whatever is already in the mailbox, so
 // under load one commit carries thousands of operations and at rest a batch waits for nobody.
 
-#include "adapters/lmdb_store.hpp"
+#include "adapters/store/lmdb_store.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>

@@ -2,7 +2,7 @@
 // The actor face of the live Stripe client: answers `charge_atom, TaskAttempt` with a
 // TaskOutcome, like the simulator actor, so the engine takes either one as its `stripe`.
 
-#include "adapters/stripe_client.hpp"
+#include "adapters/stripe/stripe_client.hpp"
 
 #include <caf/fwd.hpp>
 

@@ -1,7 +1,7 @@
 #include "actors/stripe_simulator_actor.hpp"
 
 #include "actors/messages.hpp"
-#include "adapters/stripe_simulator.hpp"
+#include "adapters/stripe/stripe_simulator.hpp"
 
 #include <cstdio>
 #include <random>

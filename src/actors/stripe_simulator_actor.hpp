@@ -2,7 +2,7 @@
 // The actor face of the Stripe simulator: answers `charge_atom, TaskAttempt` with a TaskOutcome
 // after whatever Stripe would have stored is durable in the simulator's own LMDB environment.
 
-#include "adapters/lmdb_store.hpp"
+#include "adapters/store/lmdb_store.hpp"
 
 #include <caf/fwd.hpp>
 

@@ -1,8 +1,7 @@
 #include "actors/timer_actor.hpp"
 
-#include "actors/crash_log.hpp"
 #include "actors/messages.hpp"
-#include "adapters/log.hpp"
+#include "adapters/ops/log.hpp"
 #include "domain/storage_keys.hpp"
 
 #include <caf/all.hpp>
@@ -83,7 +82,7 @@ void fire_due(Self* self) {
 caf::behavior timer_behavior(Self* self, EnginePtr engine, caf::actor supervisor,
                              TimerOptions options) {
   self->state.engine = std::move(engine);
-  self->set_exception_handler(log_crash("timers"));
+  self->set_exception_handler(crash_handler("timers"));
   self->state.supervisor = std::move(supervisor);
   self->state.options = options;
   self->send(self, scan_atom::value);
@@ -91,22 +90,22 @@ caf::behavior timer_behavior(Self* self, EnginePtr engine, caf::actor supervisor
   const auto ignore = [](const std::string&) {};
   return {
       [self](scan_atom) {
-        survive(
-            "timers", "scan", no_subject, [&] { scan(self); },
+        adapters::survive(
+            "timers", "scan", adapters::no_subject, [&] { scan(self); },
             [self](const std::string&) {
               self->delayed_send(self, self->state.options.window / 2, scan_atom::value);
             });
       },
       [self](tick_atom) {
-        survive(
-            "timers", "tick", no_subject, [&] { fire_due(self); },
+        adapters::survive(
+            "timers", "tick", adapters::no_subject, [&] { fire_due(self); },
             [self](const std::string&) {
               self->state.armed_for = 0;
               self->delayed_send(self, std::chrono::seconds(1), tick_atom::value);
             });
       },
       [self, ignore](timer_atom, const std::string& key) {
-        survive(
+        adapters::survive(
             "timers", "add",
             [&] {
               return boost::json::object{{"timer", key}};

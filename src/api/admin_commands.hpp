@@ -8,7 +8,7 @@
 #include "actors/admin_actor.hpp"
 #include "actors/engine.hpp"
 #include "actors/store_actor.hpp"
-#include "adapters/admin_server.hpp"
+#include "adapters/admin/admin_server.hpp"
 
 #include <caf/actor.hpp>
 

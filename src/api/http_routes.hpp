@@ -5,7 +5,7 @@
 // refusal become HTTP here (api/http_status.hpp), every error as {"error", "message"}.
 
 #include "actors/engine.hpp"
-#include "adapters/http_message.hpp"
+#include "adapters/http/http_message.hpp"
 
 #include <caf/actor.hpp>
 
@@ -19,7 +19,7 @@ struct HttpRoutesDeps {
   caf::actor state_machines;  // registers versions (PUT /v1/state-machines/{name})
   std::shared_ptr<adapters::LmdbStore> simulator_db;          // null when Stripe is not simulated
   std::int64_t events_retention_ms = 7LL * 24 * 3600 * 1000;  // POST /v1/events keeps this long
-  caf::actor readiness;                                       // GET /readyz (readiness.hpp)
+  caf::actor readiness;                                       // GET /readyz (readiness_actor.hpp)
 };
 
 // Returns the handler to give the HTTP server.

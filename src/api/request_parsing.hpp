@@ -11,7 +11,7 @@
 // message says what was wrong; none changes anything.
 
 #include "actors/messages.hpp"
-#include "adapters/request_target.hpp"
+#include "adapters/http/request_target.hpp"
 #include "domain/result.hpp"
 
 #include <boost/json/object.hpp>

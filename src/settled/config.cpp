@@ -1,7 +1,7 @@
 #include "settled/config.hpp"
 
-#include "adapters/api_keys.hpp"
-#include "adapters/webhook_client.hpp"
+#include "adapters/http/api_keys.hpp"
+#include "adapters/ops/webhook_client.hpp"
 
 #include <boost/asio/ip/address.hpp>
 #include <caf/all.hpp>

@@ -3,7 +3,7 @@
 // and every check that can refuse a start, each naming its option. main() and the composition
 // root (daemon.hpp) read it; tests build one in memory.
 
-#include "adapters/log.hpp"
+#include "adapters/ops/log.hpp"
 
 #include <caf/actor_system_config.hpp>
 #include <caf/config_option_set.hpp>

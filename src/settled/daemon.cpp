@@ -4,7 +4,6 @@
 #include "actors/alerts_actor.hpp"
 #include "actors/events_actor.hpp"
 #include "actors/executions_actor.hpp"
-#include "api/http_routes.hpp"
 #include "actors/messages.hpp"
 #include "actors/mock_tasks_actor.hpp"
 #include "actors/retention_actor.hpp"
@@ -12,11 +11,12 @@
 #include "actors/stripe_client_actor.hpp"
 #include "actors/stripe_simulator_actor.hpp"
 #include "actors/timer_actor.hpp"
-#include "adapters/admission.hpp"
-#include "adapters/api_keys.hpp"
-#include "adapters/log.hpp"
-#include "adapters/mock_config_file.hpp"
-#include "adapters/workflow_loader.hpp"
+#include "adapters/config/mock_config_file.hpp"
+#include "adapters/config/workflow_loader.hpp"
+#include "adapters/http/admission.hpp"
+#include "adapters/http/api_keys.hpp"
+#include "adapters/ops/log.hpp"
+#include "api/http_routes.hpp"
 
 #include <caf/all.hpp>
 

@@ -4,14 +4,14 @@
 // no signal handling. main() puts it behind the HTTP and admin servers; a test or a fuzzer builds
 // the same engine and router in-process and calls http_handler() directly.
 
-#include "api/admin_commands.hpp"
 #include "actors/engine.hpp"
-#include "actors/readiness.hpp"
+#include "actors/readiness_actor.hpp"
 #include "actors/store_actor.hpp"
-#include "adapters/data_dir_lock.hpp"
-#include "adapters/http_message.hpp"
-#include "adapters/lmdb_store.hpp"
-#include "adapters/stripe_client.hpp"
+#include "adapters/http/http_message.hpp"
+#include "adapters/store/data_dir_lock.hpp"
+#include "adapters/store/lmdb_store.hpp"
+#include "adapters/stripe/stripe_client.hpp"
+#include "api/admin_commands.hpp"
 #include "domain/asl/mock_config.hpp"
 #include "domain/asl/registry.hpp"
 #include "domain/result.hpp"

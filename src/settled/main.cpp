@@ -2,10 +2,10 @@
 // builds the engine and its routes (daemon.hpp), the HTTP and admin listeners, signals, systemd.
 
 #include "actors/state_machines_actor.hpp"
-#include "actors/watchdog.hpp"
-#include "adapters/admin_server.hpp"
-#include "adapters/http_server.hpp"
-#include "adapters/log.hpp"
+#include "actors/watchdog_actor.hpp"
+#include "adapters/admin/admin_server.hpp"
+#include "adapters/http/http_server.hpp"
+#include "adapters/ops/log.hpp"
 #include "settled/config.hpp"
 #include "settled/daemon.hpp"
 

@@ -3,7 +3,7 @@
 
 #include "actors/executions_actor.hpp"
 #include "actors/messages.hpp"
-#include "adapters/log.hpp"
+#include "adapters/ops/log.hpp"
 #include "settled/daemon.hpp"
 
 #include <caf/all.hpp>

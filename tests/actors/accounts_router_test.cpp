@@ -6,7 +6,7 @@
 #include "actors/accounts_router.hpp"
 #include "actors/messages.hpp"
 #include "actors/store_actor.hpp"
-#include "adapters/ledger_reader.hpp"
+#include "adapters/store/ledger_reader.hpp"
 #include "domain/ledger/reconcile.hpp"
 #include "support/temp_dir.hpp"
 

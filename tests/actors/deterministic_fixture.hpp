@@ -11,7 +11,7 @@
 #include "actors/messages.hpp"
 #include "actors/store_actor.hpp"
 #include "actors/timer_actor.hpp"
-#include "adapters/lmdb_store.hpp"
+#include "adapters/store/lmdb_store.hpp"
 #include "domain/asl/parser.hpp"
 #include "domain/execution_record.hpp"
 #include "domain/records/history_chunk.hpp"

@@ -4,7 +4,7 @@
 // on demand (429 / 500, late answers, a connection dropped after the intent was created).
 // Header-only so that adapter, actor and integration tests can all use it.
 
-#include "adapters/http_server.hpp"
+#include "adapters/http/http_server.hpp"
 
 #include <boost/json.hpp>
 

@@ -1,6 +1,6 @@
 // libFuzzer target: one HTTP request through the daemon's real route stack, no network. The
 // bytes are one request as it arrives on a connection: Beast's parser with the server's header
-// and body limits (as adapters/http_session.cpp reads it), the HttpRequest the session builds
+// and body limits (as adapters/http/http_session.cpp reads it), the HttpRequest the session builds
 // from it, the session's request-target parse (a refused target is its 400), then the handler
 // the composition root builds (src/settled/daemon.hpp): the API-key check (keys configured, so
 // both paths run), admission, the routes, the real actors and a real LMDB store.
@@ -14,11 +14,11 @@
 // kInputsPerEngine inputs, not by a small LMDB map, which would only turn findings into
 // StoreFull answers. A finding that needs earlier inputs may not reproduce from its input alone.
 
-#include "adapters/api_keys.hpp"
-#include "adapters/http_message.hpp"
-#include "adapters/http_request_reader.hpp"
-#include "adapters/log.hpp"
-#include "adapters/request_target.hpp"
+#include "adapters/http/api_keys.hpp"
+#include "adapters/http/http_message.hpp"
+#include "adapters/http/http_request_reader.hpp"
+#include "adapters/http/request_target.hpp"
+#include "adapters/ops/log.hpp"
 #include "fuzz_input.hpp"
 #include "settled/config.hpp"
 #include "settled/daemon.hpp"

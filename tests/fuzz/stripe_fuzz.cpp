@@ -1,8 +1,8 @@
 // libFuzzer target: the Stripe form encoder and response parser. Input: a first line with the
 // HTTP status (decimal), the rest both a JSON object to encode as a form and a response body.
 
-#include "adapters/stripe_form.hpp"
-#include "adapters/stripe_response.hpp"
+#include "adapters/stripe/stripe_form.hpp"
+#include "adapters/stripe/stripe_response.hpp"
 #include "fuzz_input.hpp"
 
 #include <charconv>

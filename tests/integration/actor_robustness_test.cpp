@@ -4,7 +4,7 @@
 // events, waiters, event ids, timers and ledger rows fail only what touches them: the events,
 // timer and ledger actors go on serving everyone else.
 
-#include "adapters/lmdb_store.hpp"
+#include "adapters/store/lmdb_store.hpp"
 #include "domain/events/event.hpp"
 #include "domain/ledger/keys.hpp"
 #include "domain/storage_keys.hpp"

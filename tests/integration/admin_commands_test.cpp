@@ -1,7 +1,7 @@
 // settlectl against a real daemon: every admin command, for people (tables) and scripts
 // (--json), with exit status 1 for a refusal and 2 for a usage or connection error.
 
-#include "adapters/lmdb_store.hpp"
+#include "adapters/store/lmdb_store.hpp"
 #include "domain/execution_record.hpp"
 #include "integration/ops_fixture.hpp"
 

@@ -1,7 +1,7 @@
 // Alerts reach the configured webhook as JSON, retried when the webhook fails; the engine does
 // not wait for them.
 
-#include "adapters/http_server.hpp"
+#include "adapters/http/http_server.hpp"
 #include "fakes/tls_http_server.hpp"
 #include "integration/daemon_fixture.hpp"
 

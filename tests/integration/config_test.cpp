@@ -2,7 +2,7 @@
 // option (from the command line or the config file); the shipped config/settled.conf starts it;
 // API keys guard /v1 and a non-loopback address needs them.
 
-#include "adapters/api_keys.hpp"
+#include "adapters/http/api_keys.hpp"
 #include "integration/ops_fixture.hpp"
 
 #include <fstream>

@@ -1,7 +1,7 @@
 // Bad input to POST /v1/executions gets a 4xx JSON error and leaves no trace: no execution in
 // the store and no charge at the simulator.
 
-#include "adapters/lmdb_store.hpp"
+#include "adapters/store/lmdb_store.hpp"
 #include "integration/daemon_fixture.hpp"
 
 namespace settled::testing {

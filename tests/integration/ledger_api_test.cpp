@@ -2,7 +2,7 @@
 // error and nothing changed, idempotent replay, escrows, the journal, expiry (also of a hold
 // that fell due while the daemon was down), and settlectl reconcile.
 
-#include "adapters/lmdb_store.hpp"
+#include "adapters/store/lmdb_store.hpp"
 #include "domain/ledger/balance.hpp"
 #include "domain/ledger/keys.hpp"
 #include "integration/ledger_fixture.hpp"

@@ -1,7 +1,7 @@
 // The daemon in stripe-mode=live against a loopback fake Stripe: the payment workflow charges
 // through the real HTTP client with the attempt's Idempotency-Key and Bearer key, and the
 // simulator's listing is off. (Lost responses and retries with the same key are covered
-// against the same fake in tests/adapters/stripe_client_test.cpp.)
+// against the same fake in tests/adapters/stripe/stripe_client_test.cpp.)
 
 #include "fakes/fake_stripe_server.hpp"
 #include "integration/daemon_fixture.hpp"

@@ -7,7 +7,7 @@
 // lock on the daemon's data directory, so the store's next commit (and every start waiting for
 // it) stalls until the test lets go.
 
-#include "adapters/api_keys.hpp"
+#include "adapters/http/api_keys.hpp"
 #include "integration/daemon_process.hpp"
 #include "integration/http_client.hpp"
 #include "support/eventually.hpp"

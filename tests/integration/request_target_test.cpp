@@ -2,7 +2,7 @@
 // without a key. Each non-canonical form is refused (400) or asks for the key (401), and
 // nothing is stored: no execution, no deposit.
 
-#include "adapters/api_keys.hpp"
+#include "adapters/http/api_keys.hpp"
 #include "integration/ops_fixture.hpp"
 
 #include <gtest/gtest.h>

@@ -2,7 +2,7 @@
 // its history and its branch executions are removed after that time, while open ones stay;
 // the name may then start a new execution. Without the option nothing is ever removed.
 
-#include "adapters/lmdb_store.hpp"
+#include "adapters/store/lmdb_store.hpp"
 #include "integration/ops_fixture.hpp"
 
 #include <fstream>

@@ -3,7 +3,7 @@
 // version they started on, refusals change nothing, versions survive a restart, and an edited
 // workflow file becomes a new version on reload.
 
-#include "adapters/api_keys.hpp"
+#include "adapters/http/api_keys.hpp"
 #include "integration/ops_fixture.hpp"
 
 #include <boost/beast/http/verb.hpp>

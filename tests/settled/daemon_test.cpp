@@ -3,7 +3,7 @@
 // go through the handler as the HTTP session hands them over (support/in_process_http.hpp).
 
 #include "settled/daemon.hpp"
-#include "adapters/api_keys.hpp"
+#include "adapters/http/api_keys.hpp"
 #include "settled/config.hpp"
 #include "support/build_paths.hpp"
 #include "support/eventually.hpp"

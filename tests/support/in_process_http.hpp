@@ -4,8 +4,8 @@
 // once; a target the session refuses gets the session's 400 and never reaches the handler),
 // and the answer is awaited with a deadline. For the in-process daemon test and the HTTP fuzzer.
 
-#include "adapters/http_message.hpp"
-#include "adapters/request_target.hpp"
+#include "adapters/http/http_message.hpp"
+#include "adapters/http/request_target.hpp"
 #include "domain/error.hpp"
 
 #include <boost/json/serialize.hpp>

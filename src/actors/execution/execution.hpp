@@ -12,7 +12,7 @@
 #include "actors/engine.hpp"
 #include "actors/execution_actor.hpp"
 #include "actors/messages.hpp"
-#include "adapters/log.hpp"
+#include "adapters/ops/log.hpp"
 #include "domain/asl/history.hpp"
 #include "domain/asl/interpreter.hpp"
 #include "domain/execution_record.hpp"

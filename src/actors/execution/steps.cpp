@@ -6,7 +6,7 @@
 
 #include "actors/execution/execution.hpp"
 
-#include "adapters/metrics.hpp"
+#include "adapters/ops/metrics.hpp"
 #include "domain/asl/errors.hpp"
 #include "domain/resources/builtin.hpp"
 #include "domain/storage_keys.hpp"

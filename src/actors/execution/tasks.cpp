@@ -5,7 +5,7 @@
 #include "actors/execution/execution.hpp"
 
 #include "actors/mock_tasks_actor.hpp"
-#include "adapters/metrics.hpp"
+#include "adapters/ops/metrics.hpp"
 #include "domain/asl/errors.hpp"
 #include "domain/json_limits.hpp"
 #include "domain/resources/builtin.hpp"

@@ -1,0 +1,108 @@
+#include "actors/readiness_actor.hpp"
+
+#include "actors/engine.hpp"
+#include "actors/executions_actor.hpp"
+#include "actors/messages.hpp"
+#include "domain/time.hpp"
+
+#include <caf/all.hpp>
+
+#include <memory>
+
+namespace settled::actors {
+
+namespace {
+
+// The row every readiness check rewrites: a real put, so the commit must reach the disk.
+constexpr const char* kHeartbeatKey = "readiness/heartbeat";
+
+struct Pending {
+  ReadinessReport report;
+  int waiting = 5;
+  ReadinessCallback done;
+  void answered() {
+    if (--waiting == 0) done(std::move(report));
+  }
+};
+
+std::string no_answer(const caf::error& err) {
+  return "did not answer: " + caf::to_string(err);
+}
+
+}  // namespace
+
+void check_readiness(caf::event_based_actor* self, const ReadinessTargets& targets,
+                     ReadinessCallback done) {
+  auto pending = std::make_shared<Pending>();
+  pending->done = std::move(done);
+  self->request(targets.executions, targets.timeout, sup_status_atom::value)
+      .then(
+          [pending](SupervisorStatus& status) {
+            if (status.draining) pending->report.executions = "draining";
+            pending->answered();
+          },
+          [pending](caf::error& err) {
+            pending->report.executions = no_answer(err);
+            pending->answered();
+          });
+  self->request(targets.ledger, targets.timeout, ledger_stats_atom::value)
+      .then([pending](LedgerStats&) { pending->answered(); },
+            [pending](caf::error& err) {
+              pending->report.ledger = no_answer(err);
+              pending->answered();
+            });
+  const auto ping = [self, &targets, pending](const caf::actor& target,
+                                              std::string ReadinessReport::*why) {
+    if (!target) return pending->answered();
+    self->request(target, targets.timeout, ping_atom::value)
+        .then([pending](bool) { pending->answered(); },
+              [pending, why](caf::error& err) {
+                (pending->report.*why) = no_answer(err);
+                pending->answered();
+              });
+  };
+  ping(targets.events, &ReadinessReport::events);
+  ping(targets.timers, &ReadinessReport::timers);
+  WriteBatch heartbeat;
+  heartbeat.put(Table::kMeta, kHeartbeatKey, format_timestamp(system_now()));
+  self->request(targets.store, targets.timeout, commit_atom::value, std::move(heartbeat))
+      .then(
+          [pending, db = targets.db, min_free = targets.min_free_bytes](StoreReply& reply) {
+            const auto free = db ? db->disk_free_bytes() : std::nullopt;
+            if (reply.ok && free && *free < min_free) {
+              reply.ok = false;
+              reply.error = Error{ErrorCode::kStoreFull, "the disk holding the store has " +
+                                                             std::to_string(*free) + " bytes free"};
+            }
+            if (!reply.ok) {
+              pending->report.store =
+                  std::string(error_name(reply.error.code)) + ": " + reply.error.message;
+              pending->report.store_error = reply.error;
+            }
+            pending->answered();
+          },
+          [pending](caf::error& err) {
+            pending->report.store = no_answer(err);
+            pending->answered();
+          });
+}
+
+namespace {
+
+// A named behavior with its targets as a spawn argument: CAF 0.17 dereferences a null argument
+// tuple when a function actor is spawned with none (UBSan: reference binding to null).
+caf::behavior readiness_behavior(caf::event_based_actor* self, ReadinessTargets targets) {
+  return {
+      [self, targets](ready_atom, ReadinessCallback& done) {
+        check_readiness(self, targets, std::move(done));
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_readiness(caf::actor_system& system, ReadinessTargets targets) {
+  return system.spawn(readiness_behavior, std::move(targets));
+}
+
+}  // namespace settled::actors

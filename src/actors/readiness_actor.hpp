@@ -1,0 +1,48 @@
+#pragma once
+// Readiness: can settled take work right now? One check round-trips the executions supervisor,
+// the ledger router, the events and timer actors (when set) and a durable store write (a
+// heartbeat row in Table::kMeta, fsync'd), each with a short timeout, in parallel. GET /readyz
+// answers with it; the systemd watchdog runs the same check (watchdog_actor.hpp) with its own rule
+// for what deserves a restart.
+
+#include "adapters/store/lmdb_store.hpp"
+#include "domain/readiness_report.hpp"
+
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace settled::actors {
+
+using ready_atom = caf::atom_constant<caf::atom("ready")>;
+
+struct ReadinessTargets {
+  caf::actor executions;
+  caf::actor ledger;
+  caf::actor store;
+  std::chrono::milliseconds timeout{2000};  // for each round trip
+  // A tiny heartbeat can commit on pages LMDB recycles while nothing bigger fits on a full
+  // disk: the store is also not ready with less than `min_free_bytes` left on its file system.
+  std::shared_ptr<adapters::LmdbStore> db;
+  std::uint64_t min_free_bytes = std::uint64_t{1} << 20;
+  caf::actor events;  // answer ping_atom; not checked when unset
+  caf::actor timers;
+};
+
+using ReadinessCallback = std::function<void(ReadinessReport)>;
+
+// Runs the check from inside `self` (an actor); `done` runs in `self` once all answered
+// or timed out.
+void check_readiness(caf::event_based_actor* self, const ReadinessTargets& targets,
+                     ReadinessCallback done);
+
+// An actor for callers outside the actor system (the API layer): `ready_atom, ReadinessCallback`.
+caf::actor spawn_readiness(caf::actor_system& system, ReadinessTargets targets);
+
+}  // namespace settled::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::ReadinessCallback)

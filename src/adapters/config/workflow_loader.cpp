@@ -1,0 +1,55 @@
+#include "adapters/config/workflow_loader.hpp"
+
+#include "domain/asl/parser.hpp"
+#include "domain/resources/builtin.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+namespace settled::adapters {
+
+namespace fs = std::filesystem;
+
+asl::ParseOptions builtin_parse_options() {
+  asl::ParseOptions options;
+  options.known_resource = [](const std::string& resource) {
+    return find_resource(resource).has_value();
+  };
+  return options;
+}
+
+Result<asl::RegistryPtr> load_workflows(const std::string& directory) {
+  std::error_code ec;
+  if (!fs::is_directory(directory, ec))
+    return Error{ErrorCode::kInvalidDefinition,
+                 "workflow directory " + directory + " does not exist"};
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(directory, ec)) {
+    const std::string file = entry.path().filename().string();
+    const std::string suffix = ".asl.json";
+    if (file.size() > suffix.size() &&
+        file.compare(file.size() - suffix.size(), suffix.size(), suffix) == 0)
+      files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  auto registry = std::make_shared<asl::Registry>();
+  const auto options = builtin_parse_options();
+  for (const auto& path : files) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!in) return Error{ErrorCode::kInvalidDefinition, "cannot read " + path.string()};
+    std::string name = path.filename().string();
+    name.resize(name.size() - std::string(".asl.json").size());
+    auto machine = asl::parse_state_machine_text(text.str(), name, options);
+    if (!machine)
+      return Error{ErrorCode::kInvalidDefinition, path.string() + ": " + machine.error().message};
+    registry->add(std::make_shared<const asl::StateMachine>(std::move(*machine)));
+  }
+  return asl::RegistryPtr(std::move(registry));
+}
+
+}  // namespace settled::adapters

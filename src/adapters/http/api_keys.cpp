@@ -1,0 +1,83 @@
+#include "adapters/http/api_keys.hpp"
+
+#include "domain/error.hpp"
+
+#include <openssl/evp.h>
+
+#include <boost/json.hpp>
+
+#include <cctype>
+
+namespace settled::adapters {
+
+namespace {
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// /v1 and everything under it, but the Stripe simulator's read-only list. Reads the segments
+// the session parsed: the same ones the router dispatches on.
+bool needs_key(const RequestTarget& target) {
+  const auto& segments = target.segments;
+  if (segments.empty() || segments[0] != "v1") return false;
+  return !(segments.size() >= 2 && segments[1] == "simulator");
+}
+
+}  // namespace
+
+std::string sha256_hex(std::string_view text) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr);
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(length * 2);
+  for (unsigned int i = 0; i < length; ++i) {
+    out.push_back(kHex[digest[i] >> 4]);
+    out.push_back(kHex[digest[i] & 0xf]);
+  }
+  return out;
+}
+
+ApiKeys::ApiKeys(const std::vector<std::string>& hashes) {
+  for (const auto& h : hashes) hashes_.insert(lower(h));
+}
+
+bool ApiKeys::valid_hash(std::string_view hash) {
+  if (hash.size() != 64) return false;
+  for (char c : hash)
+    if (!std::isxdigit(static_cast<unsigned char>(c))) return false;
+  return true;
+}
+
+bool ApiKeys::accepts(std::string_view authorization) const {
+  constexpr std::string_view kScheme = "Bearer ";
+  if (authorization.size() <= kScheme.size() ||
+      lower(authorization.substr(0, kScheme.size())) != lower(kScheme))
+    return false;
+  // Comparing hashes, not keys: the lookup's timing tells nothing about the key.
+  return hashes_.count(sha256_hex(authorization.substr(kScheme.size()))) > 0;
+}
+
+HttpHandler require_api_key(ApiKeys keys, HttpHandler inner) {
+  if (!keys.enabled()) return inner;
+  return
+      [keys = std::move(keys), inner = std::move(inner)](HttpRequest req, HttpResponder respond) {
+        if (needs_key(req.parsed_target) && !keys.accepts(req.authorization)) {
+          const Error error{ErrorCode::kUnauthorized,
+                            req.authorization.empty()
+                                ? "missing API key: send \"Authorization: Bearer <key>\""
+                                : "the API key is not valid"};
+          return respond(HttpResponse{401,
+                                      boost::json::serialize(to_json(error)),
+                                      "application/json",
+                                      {{"WWW-Authenticate", "Bearer"}}});
+        }
+        inner(std::move(req), std::move(respond));
+      };
+}
+
+}  // namespace settled::adapters

@@ -1,0 +1,14 @@
+#include "adapters/http/http_message.hpp"
+
+#include <boost/beast/core/string.hpp>
+
+namespace settled::adapters {
+
+std::optional<std::string_view> HttpRequest::header(std::string_view name) const {
+  for (const auto& [key, value] : headers) {
+    if (boost::beast::iequals(key, name)) return std::string_view(value);
+  }
+  return std::nullopt;
+}
+
+}  // namespace settled::adapters

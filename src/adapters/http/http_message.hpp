@@ -1,0 +1,67 @@
+#pragma once
+// The plain values the HTTP server hands to its handler and takes back from it: no Beast
+// types leak past this header, so handlers (and their tests) need no networking code.
+
+#include "adapters/http/request_target.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace settled::adapters {
+
+struct HttpRequest {
+  std::string method;  // "GET", "POST", ... as received
+  std::string target;  // path + query as received, e.g. "/v1/executions?limit=5"
+  // The target parsed once by the session (refused with 400 there if not canonical): what
+  // authentication, routing and logs read. Never re-parse `target`.
+  RequestTarget parsed_target;
+  std::string authorization;  // value of the Authorization header, "" if absent
+  std::string content_type;   // value of the Content-Type header, "" if absent
+  std::string body;
+  std::string remote_address;  // "ip:port" of the peer, for logs
+  // All headers in the order received, names lower-cased.
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  // First header called `name` (any case), e.g. a webhook signature.
+  std::optional<std::string_view> header(std::string_view name) const;
+};
+
+struct HttpResponse {
+  unsigned status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+  // Extra headers, e.g. Retry-After. Framing headers (Content-Length, Transfer-Encoding,
+  // Connection) are the server's to set and are ignored here.
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// Called exactly once per request, from any thread (often a CAF worker thread). Later calls
+// are ignored.
+using HttpResponder = std::function<void(HttpResponse)>;
+// Called on an io thread; must not block; answers through the responder, now or later.
+using HttpHandler = std::function<void(HttpRequest, HttpResponder)>;
+
+struct HttpServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;         // 0 = pick a free port
+  std::size_t body_limit = 1 << 20;  // bytes; larger bodies get 413
+  std::size_t header_limit = 16384;  // bytes of request line + headers; larger get 431
+  std::size_t threads = 1;           // io threads
+  std::chrono::seconds idle_timeout{60};
+  // Past either cap a new connection gets one 503 Overloaded answer and is closed.
+  std::size_t max_connections = 1024;
+  std::size_t max_connections_per_peer = 256;  // per peer IP address
+  // From a request's first byte to the end of its headers, however slowly they trickle in.
+  std::chrono::milliseconds header_timeout{10000};
+  // A request its handler has not answered by then gets 504 Timeout; a later answer is dropped.
+  std::chrono::milliseconds request_deadline{10000};
+};
+
+}  // namespace settled::adapters

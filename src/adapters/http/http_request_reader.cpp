@@ -1,0 +1,39 @@
+#include "adapters/http/http_request_reader.hpp"
+
+#include <cctype>
+#include <string_view>
+#include <utility>
+
+namespace settled::adapters {
+
+namespace http = boost::beast::http;
+
+namespace {
+
+std::string lower(std::string_view text) {
+  std::string result(text);
+  for (char& c : result) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return result;
+}
+
+}  // namespace
+
+Result<HttpRequest> read_http_request(http::request<http::string_body>&& message,
+                                      std::string remote_address) {
+  HttpRequest request;
+  request.method = std::string(message.method_string());
+  request.target = std::string(message.target());
+  auto parsed_target = parse_request_target(request.target);
+  if (!parsed_target) return parsed_target.error();
+  request.parsed_target = std::move(*parsed_target);
+  request.authorization = std::string(message[http::field::authorization]);
+  request.content_type = std::string(message[http::field::content_type]);
+  request.remote_address = std::move(remote_address);
+  for (const auto& field : message) {
+    request.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
+  }
+  request.body = std::move(message.body());
+  return request;
+}
+
+}  // namespace settled::adapters

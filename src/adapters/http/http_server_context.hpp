@@ -1,0 +1,66 @@
+#pragma once
+// State shared by the server, its listener, every session and every pending responder.
+
+#include "adapters/http/http_message.hpp"
+
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace settled::adapters {
+
+class HttpSession;
+
+class HttpServerContext {
+ public:
+  HttpServerContext(HttpServerOptions options, HttpHandler handler)
+      : options_(std::move(options)), handler_(std::move(handler)) {}
+
+  const HttpServerOptions& options() const { return options_; }
+  const HttpHandler& handler() const { return handler_; }
+
+  enum class Admit {
+    kAccepted,  // counted against the caps: serve it
+    kRefused,   // over a cap: kept (so stop() reaches it) but not counted; answer 503 and close
+    kDropped,   // stopping, or too many refusals still closing: not kept; just close it
+  };
+  // Keeps `session` alive until remove(), unless dropped. `peer` is the peer's IP address:
+  // the caps are options().max_connections in total and max_connections_per_peer per peer.
+  Admit add(std::shared_ptr<HttpSession> session, const std::string& peer);
+  void remove(const HttpSession* session);
+  std::vector<std::shared_ptr<HttpSession>> sessions() const;
+  std::size_t size() const;
+
+  // Marks the server stopped and returns the sessions to close.
+  std::vector<std::shared_ptr<HttpSession>> stop();
+  // Drops the remaining sessions; only once the io threads have been joined.
+  void clear();
+
+  // Runs `fn` under the lock unless stopped. Responders post through this, so no thread
+  // outside the server touches a session (or keeps one past the io_context) after stop().
+  template <class Fn>
+  void run_unless_stopped(Fn&& fn) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!stopped_) std::forward<Fn>(fn)();
+  }
+
+ private:
+  const HttpServerOptions options_;
+  const HttpHandler handler_;
+  mutable std::mutex mutex_;
+  bool stopped_ = false;
+  struct Entry {
+    std::shared_ptr<HttpSession> session;
+    std::string peer;
+    bool counted = false;
+  };
+  std::unordered_map<const HttpSession*, Entry> sessions_;
+  std::size_t counted_ = 0;  // sessions counted against the caps
+  std::unordered_map<std::string, std::size_t> per_peer_;
+};
+
+}  // namespace settled::adapters

@@ -1,0 +1,359 @@
+#include "adapters/http/http_session.hpp"
+
+#include "adapters/http/http_request_reader.hpp"
+#include "adapters/http/http_server_context.hpp"
+#include "adapters/ops/log.hpp"
+#include "adapters/ops/metrics.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <atomic>
+#include <cctype>
+#include <chrono>
+#include <exception>
+#include <optional>
+#include <string_view>
+#include <thread>
+#include <utility>
+
+namespace settled::adapters {
+
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+namespace net = boost::asio;
+using tcp = boost::asio::ip::tcp;
+
+namespace {
+
+// After an error answer the client may still be sending its body; reading (and dropping) it
+// for a moment before closing keeps the kernel from resetting the connection, which would
+// often destroy the answer before the client reads it.
+constexpr std::chrono::seconds kLingerTime{1};
+constexpr std::size_t kLingerLimit = std::size_t{1} << 20;
+// What one read takes while waiting for a request to begin.
+constexpr std::size_t kFirstReadSize = 4096;
+
+// RFC 9110: these statuses never carry content.
+bool bodiless_status(unsigned status) {
+  return status < 200 || status == 204 || status == 304;
+}
+
+bool framing_header(std::string_view name) {
+  return beast::iequals(name, "content-length") || beast::iequals(name, "transfer-encoding") ||
+         beast::iequals(name, "connection");
+}
+
+HttpResponse error_response(unsigned status, const Error& error) {
+  HttpResponse response;
+  response.status = status;
+  response.body = boost::json::serialize(to_json(error));
+  return response;
+}
+
+}  // namespace
+
+HttpSession::HttpSession(tcp::socket socket, std::shared_ptr<HttpServerContext> context)
+    : stream_(std::move(socket)), deadline_(stream_.get_executor()), context_(std::move(context)) {
+  beast::error_code ec;
+  const tcp::endpoint peer = stream_.socket().remote_endpoint(ec);
+  if (!ec) remote_address_ = peer.address().to_string() + ":" + std::to_string(peer.port());
+}
+
+void HttpSession::start() {
+  net::dispatch(stream_.get_executor(),
+                beast::bind_front_handler(&HttpSession::read_request, shared_from_this()));
+}
+
+void HttpSession::refuse() {
+  Metrics::instance().http_refused("connections");
+  net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    self->write_error(503,
+                      Error{ErrorCode::kOverloaded,
+                            "too many connections (to the server, or from this address); "
+                            "this one is closed"},
+                      1);
+  });
+}
+
+void HttpSession::deliver(std::uint64_t sequence, HttpResponse response) {
+  net::post(stream_.get_executor(),
+            [self = shared_from_this(), sequence, response = std::move(response)]() mutable {
+              self->write_response(sequence, std::move(response));
+            });
+}
+
+void HttpSession::drain() {
+  net::post(stream_.get_executor(), [self = shared_from_this()] {
+    self->draining_ = true;
+    // Idle between requests (or not yet started): nothing to finish.
+    const bool idle = !self->parser_ || (!self->parser_->got_some() && self->buffer_.size() == 0);
+    if (self->state_ == State::kReading && idle) {
+      self->close_now();
+    }
+  });
+}
+
+void HttpSession::close() {
+  net::post(stream_.get_executor(), [self = shared_from_this()] { self->close_now(); });
+}
+
+void HttpSession::read_request() {
+  if (state_ == State::kClosed) return;
+  if (draining_) return close_now();
+  state_ = State::kReading;
+  const HttpServerOptions& options = context_->options();
+  parser_.emplace();
+  parser_->body_limit(static_cast<std::uint64_t>(options.body_limit));
+  parser_->header_limit(static_cast<std::uint32_t>(options.header_limit));
+  // Pipelined bytes already wait in the buffer: the next request has begun.
+  if (buffer_.size() > 0) return read_header();
+  // An idle keep-alive connection may wait this long for its next request to begin ...
+  stream_.expires_after(options.idle_timeout);
+  stream_.async_read_some(
+      buffer_.prepare(kFirstReadSize),
+      beast::bind_front_handler(&HttpSession::on_first_bytes, shared_from_this()));
+}
+
+void HttpSession::on_first_bytes(beast::error_code ec, std::size_t bytes) {
+  if (ec) return on_read_error(ec);
+  buffer_.commit(bytes);
+  read_header();
+}
+
+void HttpSession::read_header() {
+  // ... but once it has begun, its headers must be complete by one deadline that is set once
+  // here, not per read: a client trickling a byte at a time cannot hold the connection.
+  stream_.expires_after(context_->options().header_timeout);
+  http::async_read_header(stream_, buffer_, *parser_,
+                          beast::bind_front_handler(&HttpSession::on_header, shared_from_this()));
+}
+
+void HttpSession::on_header(beast::error_code ec, std::size_t /*bytes*/) {
+  if (ec) return on_read_error(ec);
+  if (parser_->is_done()) return handle_request();
+  const auto& header = parser_->get();
+  // curl and others wait for this before sending a body; the size was already checked.
+  if (beast::iequals(header[http::field::expect], "100-continue")) {
+    continue_ = {http::status::continue_, header.version()};
+    http::async_write(
+        stream_, continue_,
+        beast::bind_front_handler(&HttpSession::on_continue_written, shared_from_this()));
+    return;
+  }
+  read_body();
+}
+
+void HttpSession::on_continue_written(beast::error_code ec, std::size_t /*bytes*/) {
+  if (ec) return close_now();
+  read_body();
+}
+
+void HttpSession::read_body() {
+  stream_.expires_after(context_->options().idle_timeout);
+  http::async_read(stream_, buffer_, *parser_,
+                   beast::bind_front_handler(&HttpSession::on_request, shared_from_this()));
+}
+
+void HttpSession::on_request(beast::error_code ec, std::size_t /*bytes*/) {
+  if (ec) return on_read_error(ec);
+  handle_request();
+}
+
+void HttpSession::on_read_error(beast::error_code ec) {
+  if (state_ == State::kClosed) return;
+  const HttpServerOptions& options = context_->options();
+  if (ec == http::error::body_limit) {
+    return write_error(
+        413, Error{ErrorCode::kPayloadTooLarge, "request body exceeds the limit of " +
+                                                    std::to_string(options.body_limit) + " bytes"});
+  }
+  if (ec == http::error::header_limit) {
+    return write_error(431, Error{ErrorCode::kInvalidRequest,
+                                  "request headers exceed the limit of " +
+                                      std::to_string(options.header_limit) + " bytes"});
+  }
+  // A peer that went away (cleanly or mid-message) gets no answer; a peer that sent
+  // something that is not HTTP is told so.
+  const bool parse_error = ec.category() == make_error_code(http::error::end_of_stream).category();
+  if (parse_error && ec != http::error::end_of_stream && ec != http::error::partial_message) {
+    return write_error(
+        400, Error{ErrorCode::kInvalidRequest, "malformed HTTP request: " + ec.message()});
+  }
+  close_now();
+}
+
+void HttpSession::handle_request() {
+  auto message = parser_->release();
+  state_ = State::kHandling;
+  const std::uint64_t sequence = ++sequence_;
+  version_ = message.version();
+  keep_alive_ = message.keep_alive();
+  head_ = message.method() == http::verb::head;
+
+  auto read = read_http_request(std::move(message), remote_address_);
+  if (!read) {
+    log(LogLevel::kDebug, "http.target_refused", {{"cause", read.error().message}});
+    return write_response(sequence, error_response(400, read.error()));
+  }
+  HttpRequest request = std::move(*read);
+  // Kept for the log line should the handler throw.
+  const std::string method = request.method;
+  const std::string path = request.parsed_target.path;
+
+  // A handler that answers before it returns (a refusal, a cached read) is answered here, on
+  // this strand, without a second trip through the io queue or a deadline timer: under
+  // overload that is most requests, and what each one costs decides how fast 503s stay.
+  // `Answer` is what a responder and this call share: a responder may outlive this call and
+  // run on any thread.
+  struct Answer {
+    std::atomic<bool> given{false};
+    const std::thread::id handling_thread = std::this_thread::get_id();
+    bool handler_running = true;  // read and written on handling_thread only
+    std::optional<HttpResponse> inline_response;
+  };
+  auto answer = std::make_shared<Answer>();
+  HttpResponder responder = [weak = weak_from_this(), context = context_, answer,
+                             sequence](HttpResponse response) {
+    if (answer->given.exchange(true)) return;
+    if (std::this_thread::get_id() == answer->handling_thread && answer->handler_running) {
+      answer->inline_response = std::move(response);
+      return;
+    }
+    context->run_unless_stopped([&] {
+      if (auto self = weak.lock()) self->deliver(sequence, std::move(response));
+    });
+  };
+
+  std::string failure;
+  try {
+    context_->handler()(std::move(request), std::move(responder));
+  } catch (const std::exception& e) {
+    failure = e.what();
+  } catch (...) {
+    failure = "unknown exception";
+  }
+  answer->handler_running = false;
+  if (answer->inline_response) return write_response(sequence, std::move(*answer->inline_response));
+  if (failure.empty()) return arm_deadline(sequence);
+  log(LogLevel::kError, "http.handler_failed",
+      {{"method", method}, {"path", path}, {"cause", failure}});
+  // Only if the handler did not answer before it threw.
+  if (!answer->given.exchange(true)) {
+    write_response(sequence,
+                   error_response(500, Error{ErrorCode::kInternal, "the request handler failed"}));
+  }
+}
+
+void HttpSession::arm_deadline(std::uint64_t sequence) {
+  deadline_.expires_after(context_->options().request_deadline);
+  deadline_.async_wait([self = shared_from_this(), sequence](beast::error_code ec) {
+    if (!ec) self->on_deadline(sequence);
+  });
+}
+
+void HttpSession::on_deadline(std::uint64_t sequence) {
+  if (state_ != State::kHandling || sequence != sequence_) return;
+  const auto deadline = context_->options().request_deadline;
+  Metrics::instance().http_refused("deadline");
+  log(LogLevel::kWarn, "http.request_deadline",
+      {{"remote", remote_address_}, {"deadlineMs", static_cast<std::int64_t>(deadline.count())}});
+  HttpResponse response = error_response(
+      504, Error{ErrorCode::kTimeout,
+                 "no answer within the request deadline of " + std::to_string(deadline.count()) +
+                     " ms; the request may still take effect: repeat it (same name or "
+                     "idempotency key) to learn its outcome"});
+  response.headers.emplace_back("Retry-After", "1");
+  // The handler's answer, should it come later, finds a newer sequence and is dropped.
+  write_response(sequence, std::move(response));
+}
+
+void HttpSession::write_response(std::uint64_t sequence, HttpResponse response) {
+  if (state_ != State::kHandling || sequence != sequence_) return;
+  deadline_.cancel();
+  if (response.status < 200 || response.status > 599) {
+    log(LogLevel::kError, "http.invalid_status", {{"status", response.status}});
+    response = error_response(
+        500, Error{ErrorCode::kInternal, "the request handler gave an invalid status"});
+  }
+  Response res;
+  res.version(version_);
+  res.result(response.status);
+  res.set(http::field::server, "settled");
+  const bool bodiless = bodiless_status(response.status);
+  if (!bodiless) {
+    res.set(http::field::content_type, response.content_type);
+    res.body() = std::move(response.body);
+  }
+  for (const auto& [name, value] : response.headers) {
+    if (!framing_header(name)) res.set(name, value);
+  }
+  res.keep_alive(keep_alive_ && !draining_);
+  res.prepare_payload();
+  // HEAD keeps the Content-Length of the body it does not get.
+  if (head_) res.body().clear();
+  write(std::move(res), false);
+}
+
+void HttpSession::write_error(unsigned status, const Error& error, unsigned retry_after_seconds) {
+  Response res{static_cast<http::status>(status), 11};
+  res.set(http::field::server, "settled");
+  if (retry_after_seconds > 0)
+    res.set(http::field::retry_after, std::to_string(retry_after_seconds));
+  res.set(http::field::content_type, "application/json");
+  res.body() = boost::json::serialize(to_json(error));
+  res.keep_alive(false);
+  res.prepare_payload();
+  write(std::move(res), true);
+}
+
+void HttpSession::write(Response response, bool then_linger) {
+  response_ = std::move(response);
+  state_ = State::kWriting;
+  stream_.expires_after(context_->options().idle_timeout);
+  http::async_write(
+      stream_, *response_,
+      beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), then_linger));
+}
+
+void HttpSession::on_write(bool then_linger, beast::error_code ec, std::size_t /*bytes*/) {
+  if (ec) return close_now();
+  const bool keep_alive = response_->keep_alive();
+  response_.reset();
+  if (!keep_alive) return then_linger ? start_linger() : close_now();
+  read_request();
+}
+
+void HttpSession::start_linger() {
+  state_ = State::kLingering;
+  beast::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  discarded_ = 0;
+  stream_.expires_after(kLingerTime);
+  stream_.async_read_some(net::buffer(discard_),
+                          beast::bind_front_handler(&HttpSession::on_linger, shared_from_this()));
+}
+
+void HttpSession::on_linger(beast::error_code ec, std::size_t bytes) {
+  discarded_ += bytes;
+  if (ec || discarded_ > kLingerLimit || state_ == State::kClosed) return close_now();
+  stream_.async_read_some(net::buffer(discard_),
+                          beast::bind_front_handler(&HttpSession::on_linger, shared_from_this()));
+}
+
+void HttpSession::close_now() {
+  if (state_ == State::kClosed) return;
+  state_ = State::kClosed;
+  deadline_.cancel();
+  stream_.close();
+  context_->remove(this);
+}
+
+}  // namespace settled::adapters

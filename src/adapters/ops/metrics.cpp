@@ -1,0 +1,245 @@
+#include "adapters/ops/metrics.hpp"
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+
+#include <memory>
+
+namespace settled::adapters {
+
+namespace prom = prometheus;
+
+namespace {
+
+prom::Histogram::BucketBoundaries latency_buckets() {
+  return {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+}
+
+prom::Histogram::BucketBoundaries duration_buckets() {
+  return {0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 60, 300, 3600, 86400, 604800};
+}
+
+prom::Histogram::BucketBoundaries batch_buckets() {
+  return {1, 10, 50, 100, 500, 1000, 5000, 10000, 50000};
+}
+
+}  // namespace
+
+struct Metrics::Impl {
+  std::shared_ptr<prom::Registry> registry = std::make_shared<prom::Registry>();
+  prom::Family<prom::Counter>& started = prom::BuildCounter()
+                                             .Name("settled_executions_started_total")
+                                             .Help("Executions started, by state machine")
+                                             .Register(*registry);
+  prom::Family<prom::Counter>& finished = prom::BuildCounter()
+                                              .Name("settled_executions_finished_total")
+                                              .Help("Executions that reached a final status")
+                                              .Register(*registry);
+  prom::Family<prom::Histogram>& duration = prom::BuildHistogram()
+                                                .Name("settled_execution_duration_seconds")
+                                                .Help("Time from start to final status")
+                                                .Register(*registry);
+  prom::Family<prom::Counter>& transitions = prom::BuildCounter()
+                                                 .Name("settled_state_transitions_total")
+                                                 .Help("States entered, by state machine")
+                                                 .Register(*registry);
+  prom::Family<prom::Counter>& attempts = prom::BuildCounter()
+                                              .Name("settled_task_attempts_total")
+                                              .Help("Task attempts by resource and outcome")
+                                              .Register(*registry);
+  prom::Family<prom::Counter>& retries = prom::BuildCounter()
+                                             .Name("settled_task_retries_total")
+                                             .Help("Task retries scheduled, by resource")
+                                             .Register(*registry);
+  prom::Family<prom::Histogram>& ack =
+      prom::BuildHistogram()
+          .Name("settled_ingestion_ack_seconds")
+          .Help("POST /v1/executions: request to durable acknowledgement")
+          .Register(*registry);
+  prom::Family<prom::Counter>& commits = prom::BuildCounter()
+                                             .Name("settled_store_commits_total")
+                                             .Help("LMDB write transactions, by result")
+                                             .Register(*registry);
+  prom::Family<prom::Histogram>& commit_seconds =
+      prom::BuildHistogram()
+          .Name("settled_store_commit_seconds")
+          .Help("Time of one group commit, fsync included")
+          .Register(*registry);
+  prom::Family<prom::Histogram>& batch = prom::BuildHistogram()
+                                             .Name("settled_store_commit_operations")
+                                             .Help("Puts and deletes per group commit")
+                                             .Register(*registry);
+  prom::Family<prom::Gauge>& store = prom::BuildGauge()
+                                         .Name("settled_store_bytes")
+                                         .Help("LMDB map size and bytes in use")
+                                         .Register(*registry);
+  prom::Family<prom::Gauge>& open = prom::BuildGauge()
+                                        .Name("settled_open_executions")
+                                        .Help("Executions not in a final status")
+                                        .Register(*registry);
+  prom::Family<prom::Counter>& alerts = prom::BuildCounter()
+                                            .Name("settled_alerts_total")
+                                            .Help("Alerts raised, by source")
+                                            .Register(*registry);
+  prom::Family<prom::Counter>& ledger_ops =
+      prom::BuildCounter()
+          .Name("settled_ledger_operations_total")
+          .Help("Ledger operations answered, by op and outcome")
+          .Register(*registry);
+  prom::Family<prom::Gauge>& discrepancies =
+      prom::BuildGauge()
+          .Name("settled_ledger_discrepancies")
+          .Help("Discrepancies the last reconcile named (-1: none run since start)")
+          .Register(*registry);
+  prom::Family<prom::Counter>& reconciles = prom::BuildCounter()
+                                                .Name("settled_ledger_reconcile_runs_total")
+                                                .Help("Reconcile runs since start")
+                                                .Register(*registry);
+  prom::Family<prom::Counter>& expired = prom::BuildCounter()
+                                             .Name("settled_executions_expired_total")
+                                             .Help("Closed executions removed by retention")
+                                             .Register(*registry);
+  prom::Counter& expired_counter = expired.Add({});
+  prom::Family<prom::Counter>& quarantined =
+      prom::BuildCounter()
+          .Name("settled_executions_quarantined_total")
+          .Help("Executions set aside (unreadable record or crashed actor), by reason")
+          .Register(*registry);
+  prom::Family<prom::Counter>& handler_failures =
+      prom::BuildCounter()
+          .Name("settled_handler_failures_total")
+          .Help("Exceptions caught in actor handlers, by actor (the actor kept running)")
+          .Register(*registry);
+  prom::Family<prom::Gauge>& writable =
+      prom::BuildGauge()
+          .Name("settled_store_writable")
+          .Help("1 while store commits succeed, 0 after a failed one")
+          .Register(*registry);
+  prom::Gauge& writable_gauge = writable.Add({});
+  prom::Gauge& discrepancies_gauge = discrepancies.Add({});
+  prom::Counter& reconcile_counter = reconciles.Add({});
+  prom::Histogram& ack_histogram = ack.Add({}, latency_buckets());
+  prom::Histogram& commit_histogram = commit_seconds.Add({}, latency_buckets());
+  prom::Histogram& batch_histogram = batch.Add({}, batch_buckets());
+  prom::Gauge& map_bytes = store.Add({{"kind", "map"}});
+  prom::Gauge& used_bytes = store.Add({{"kind", "used"}});
+  prom::Gauge& open_gauge = open.Add({});
+  // Admission control (docs/overload.md).
+  prom::Family<prom::Gauge>& in_flight = prom::BuildGauge()
+                                             .Name("settled_http_in_flight")
+                                             .Help("Write requests admitted and not yet answered")
+                                             .Register(*registry);
+  prom::Family<prom::Counter>& refused = prom::BuildCounter()
+                                             .Name("settled_http_refused_total")
+                                             .Help("Requests and connections shed, by reason")
+                                             .Register(*registry);
+  prom::Gauge& in_flight_gauge = in_flight.Add({});
+  prom::Family<prom::Gauge>& limit = prom::BuildGauge()
+                                         .Name("settled_http_in_flight_limit")
+                                         .Help(
+                                             "The admission bound in force (adapts below "
+                                             "max-in-flight while admitted requests are slow)")
+                                         .Register(*registry);
+  prom::Gauge& limit_gauge = limit.Add({});
+  // Counted for every refused request under overload: looked up once, not per refusal.
+  prom::Counter& refused_in_flight = refused.Add({{"reason", "in_flight"}});
+  prom::Counter& refused_client_share = refused.Add({{"reason", "client_share"}});
+};
+
+Metrics::Metrics() : impl_(new Impl) {
+  impl_->discrepancies_gauge.Set(-1);
+  impl_->writable_gauge.Set(1);
+}
+
+Metrics& Metrics::instance() {
+  static Metrics metrics;
+  return metrics;
+}
+
+void Metrics::execution_started(const std::string& state_machine) {
+  impl_->started.Add({{"state_machine", state_machine}}).Increment();
+}
+
+void Metrics::execution_finished(const std::string& state_machine, const std::string& status,
+                                 double seconds) {
+  impl_->finished.Add({{"state_machine", state_machine}, {"status", status}}).Increment();
+  impl_->duration.Add({{"state_machine", state_machine}}, duration_buckets()).Observe(seconds);
+}
+
+void Metrics::state_transition(const std::string& state_machine) {
+  impl_->transitions.Add({{"state_machine", state_machine}}).Increment();
+}
+
+void Metrics::task_attempt(const std::string& resource, const std::string& outcome) {
+  impl_->attempts.Add({{"resource", resource}, {"outcome", outcome}}).Increment();
+}
+
+void Metrics::task_retry(const std::string& resource) {
+  impl_->retries.Add({{"resource", resource}}).Increment();
+}
+
+void Metrics::ingestion_acknowledged(double seconds, unsigned http_status) {
+  if (http_status < 300) impl_->ack_histogram.Observe(seconds);
+}
+
+void Metrics::store_commit(std::size_t operations, double seconds, bool ok) {
+  impl_->commits.Add({{"result", ok ? "ok" : "error"}}).Increment();
+  if (!ok) return;
+  impl_->commit_histogram.Observe(seconds);
+  impl_->batch_histogram.Observe(static_cast<double>(operations));
+}
+
+void Metrics::alert(const std::string& source) {
+  impl_->alerts.Add({{"source", source}}).Increment();
+}
+
+void Metrics::ledger_operation(const std::string& op, const std::string& outcome) {
+  impl_->ledger_ops.Add({{"op", op}, {"outcome", outcome}}).Increment();
+}
+
+void Metrics::ledger_reconciled(std::size_t discrepancies) {
+  impl_->discrepancies_gauge.Set(static_cast<double>(discrepancies));
+  impl_->reconcile_counter.Increment();
+}
+
+void Metrics::executions_expired(std::size_t count) {
+  impl_->expired_counter.Increment(static_cast<double>(count));
+}
+
+void Metrics::execution_quarantined(const std::string& reason) {
+  impl_->quarantined.Add({{"reason", reason}}).Increment();
+}
+
+void Metrics::handler_failed(const std::string& actor) {
+  impl_->handler_failures.Add({{"actor", actor}}).Increment();
+}
+
+void Metrics::store_writable(bool writable) {
+  impl_->writable_gauge.Set(writable ? 1 : 0);
+}
+
+std::string Metrics::render(const StoreGauges& gauges) {
+  impl_->map_bytes.Set(static_cast<double>(gauges.map_bytes));
+  impl_->used_bytes.Set(static_cast<double>(gauges.used_bytes));
+  impl_->open_gauge.Set(static_cast<double>(gauges.open_executions));
+  return prom::TextSerializer().Serialize(impl_->registry->Collect());
+}
+
+void Metrics::http_in_flight(int change) {
+  impl_->in_flight_gauge.Increment(change);
+}
+
+void Metrics::http_in_flight_limit(std::size_t limit) {
+  impl_->limit_gauge.Set(static_cast<double>(limit));
+}
+
+void Metrics::http_refused(const std::string& reason) {
+  if (reason == "in_flight") return impl_->refused_in_flight.Increment();
+  if (reason == "client_share") return impl_->refused_client_share.Increment();
+  impl_->refused.Add({{"reason", reason}}).Increment();
+}
+
+}  // namespace settled::adapters

@@ -1,0 +1,24 @@
+#pragma once
+// Reads an execution's history from the store. The engine writes the events of one transition
+// as one value (a JSON array under the key of its first event), which keeps a payment to a
+// couple of puts; a value holding a single event object is read as well.
+
+#include "adapters/store/lmdb_store.hpp"
+
+#include <boost/json/array.hpp>
+
+#include <string_view>
+
+namespace settled::adapters {
+
+boost::json::array read_history(const LmdbStore& store, std::string_view execution_id);
+
+// The history as Step Functions shows it: the events of each Parallel branch and Map
+// iteration (stored with their own branch executions) follow the ParallelStateStarted /
+// MapIterationStarted event that began them, without their own Execution* events, and every
+// event is numbered again in that order. Child workflows (states.startExecution.sync) keep
+// histories of their own, as in Step Functions.
+boost::json::array read_history_with_branches(const LmdbStore& store,
+                                              std::string_view execution_id);
+
+}  // namespace settled::adapters

@@ -1,0 +1,253 @@
+#include "adapters/store/lmdb_store.hpp"
+
+#include "adapters/ops/log.hpp"
+
+#include <sys/statvfs.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <mutex>
+
+namespace settled::adapters {
+
+namespace {
+
+// The environment for a read: a failed reopen left none, and LMDB would crash on a null one.
+MDB_env* live(const lmdb::env& env) {
+  if (!env.handle()) lmdb::error::raise("mdb_txn_begin", MDB_PANIC);
+  return env.handle();
+}
+
+lmdb::val as_val(std::string_view s) {
+  return lmdb::val{s.data(), s.size()};
+}
+
+std::string_view as_view(const MDB_val& v) {
+  return {static_cast<const char*>(v.mv_data), v.mv_size};
+}
+
+}  // namespace
+
+LmdbStore::LmdbStore(LmdbOptions options) : options_(std::move(options)) {}
+
+LmdbStore::~LmdbStore() = default;
+
+void LmdbStore::open_environment() {
+  auto env = lmdb::env::create();
+  env.set_mapsize(options_.map_size);
+  env.set_max_dbs(kTableCount + 2);
+  // MDB_NOTLS: read transactions are not tied to a thread (CAF moves actors between threads).
+  unsigned flags = MDB_NOTLS;
+  if (!options_.durable) flags |= MDB_NOSYNC;
+  env.open(options_.path.c_str(), flags, 0640);
+  auto txn = lmdb::txn::begin(env.handle());
+  for (std::size_t i = 0; i < kTableCount; ++i) {
+    auto dbi = lmdb::dbi::open(txn, table_name(static_cast<Table>(i)), MDB_CREATE);
+    dbis_[i] = dbi.handle();
+  }
+  // Commits nothing (and writes nothing) when every table already exists.
+  txn.commit();
+  env_ = std::move(env);
+}
+
+Result<std::shared_ptr<LmdbStore>> LmdbStore::open(const LmdbOptions& options) {
+  std::error_code fs_error;
+  std::filesystem::create_directories(options.path, fs_error);
+  if (fs_error)
+    return Error{ErrorCode::kStoreUnavailable,
+                 "cannot create data directory " + options.path + ": " + fs_error.message()};
+  try {
+    std::shared_ptr<LmdbStore> store(new LmdbStore(options));
+    store->open_environment();
+    return store;
+  } catch (const lmdb::error& e) {
+    return Error{ErrorCode::kStoreUnavailable,
+                 "cannot open LMDB at " + options.path + ": " + e.what()};
+  }
+}
+
+Status LmdbStore::commit(const std::vector<const WriteBatch*>& batches) {
+  Status status = ok_status();
+  {
+    std::shared_lock<std::shared_mutex> lock(env_mutex_);
+    status = commit_locked(batches);
+    if (status.ok() || !panicked()) return status;
+  }
+  reopen_after_panic();
+  return status;
+}
+
+bool LmdbStore::panicked() const {
+  if (!env_.handle()) return true;  // a reopen failed: try again
+  MDB_txn* probe = nullptr;
+  const int rc = mdb_txn_begin(env_.handle(), nullptr, MDB_RDONLY, &probe);
+  if (rc == 0) mdb_txn_abort(probe);
+  return rc == MDB_PANIC;
+}
+
+// LMDB marks its environment fatal when the meta page of a commit could not be written, and then
+// refuses every transaction, reads included, for good. The files themselves are sound (the meta
+// page written last is the previous commit's, or this one's whose pages were already synced), so
+// a fresh environment on them carries on. Waits for running reads; new ones wait for it.
+void LmdbStore::reopen_after_panic() {
+  std::unique_lock<std::shared_mutex> lock(env_mutex_);
+  if (!panicked()) return;  // reopened meanwhile
+  // The old environment must be closed before the files are opened again: LMDB's locks are per
+  // process, and one process may not hold the same environment twice.
+  env_ = lmdb::env{nullptr};
+  try {
+    open_environment();
+    log(LogLevel::kWarn, "store.reopened",
+        {{"path", options_.path},
+         {"message", "LMDB environment reopened after a fatal write error"}});
+  } catch (const lmdb::error& e) {
+    // Left closed: every transaction fails (503 / 500) and the next commit tries again.
+    log(LogLevel::kError, "store.reopen_failed", {{"path", options_.path}, {"cause", e.what()}});
+  }
+}
+
+Status LmdbStore::commit_locked(const std::vector<const WriteBatch*>& batches) {
+  if (!env_.handle())
+    return Error{ErrorCode::kStoreUnavailable, "the store is closed: " + options_.path};
+  MDB_txn* txn = nullptr;
+  try {
+    lmdb::txn_begin(env_.handle(), nullptr, 0, &txn);
+    for (const WriteBatch* batch : batches) {
+      for (const WriteOp& op : batch->ops) {
+        lmdb::val key = as_val(op.key);
+        if (op.erase) {
+          lmdb::dbi_del(txn, dbi(op.table), key, nullptr);
+        } else {
+          lmdb::val value = as_val(op.value);
+          lmdb::dbi_put(txn, dbi(op.table), key, value, 0);
+        }
+      }
+    }
+    // mdb_txn_commit ends the transaction even when it fails (MDB_MAP_FULL is often raised
+    // here, while the freelist is saved): it must not be aborted again.
+    MDB_txn* committing = txn;
+    txn = nullptr;
+    lmdb::txn_commit(committing);  // fsyncs unless opened with MDB_NOSYNC
+    return ok_status();
+  } catch (const lmdb::error& e) {
+    // Aborted, never left open: the one writer's next commit starts from a clean environment.
+    if (txn) mdb_txn_abort(txn);
+    return commit_error(e.code(), e.what());
+  }
+}
+
+Error LmdbStore::commit_error(int code, const std::string& what) {
+  switch (code) {
+    case MDB_MAP_FULL:
+      return Error{ErrorCode::kStoreFull,
+                   "the store is full (LMDB map size reached); raise map-size-mib"};
+    case ENOSPC:
+    case EDQUOT:
+      return Error{ErrorCode::kStoreFull, "the disk holding the store is full (" + what +
+                                              "); writes resume once space is freed"};
+    // Refusals of this batch only (a key LMDB cannot hold): its neighbours may still commit.
+    case MDB_BAD_VALSIZE:
+    case EINVAL:
+      return Error{ErrorCode::kInvalidRequest, "the store refused a write: " + what};
+    default:
+      // EIO, a read-only or vanished file system, MDB_PANIC: the store cannot write now.
+      return Error{ErrorCode::kStoreUnavailable, "store write failed: " + what};
+  }
+}
+
+std::optional<std::string> LmdbStore::get(Table table, std::string_view key) const {
+  std::shared_lock<std::shared_mutex> lock(env_mutex_);
+  // LMDB refuses (throws for) keys it could never have stored: they are simply not there.
+  if (key.empty() || key.size() > static_cast<std::size_t>(mdb_env_get_maxkeysize(live(env_))))
+    return std::nullopt;
+  auto txn = lmdb::txn::begin(live(env_), nullptr, MDB_RDONLY);
+  lmdb::val k = as_val(key);
+  lmdb::val v;
+  if (!lmdb::dbi_get(txn, dbi(table), k, v)) return std::nullopt;
+  return std::string(v.data(), v.size());
+}
+
+void LmdbStore::scan(Table table, std::string_view prefix,
+                     const std::function<bool(std::string_view, std::string_view)>& visit,
+                     std::string_view start_after) const {
+  std::shared_lock<std::shared_mutex> lock(env_mutex_);
+  auto txn = lmdb::txn::begin(live(env_), nullptr, MDB_RDONLY);
+  auto cursor = lmdb::cursor::open(txn, dbi(table));
+  MDB_val key{0, nullptr}, value{0, nullptr};
+  // Start at the prefix, or after `start_after` when that comes later: a start_after before the
+  // prefix must not end the scan at the first (non-prefixed) key it lands on.
+  const std::string_view from = start_after.empty() || start_after < prefix ? prefix : start_after;
+  // LMDB cannot seek to a key longer than its key limit: seek to the longest allowed start of it
+  // and step over what sorts before `from`. No stored key can start with a longer prefix.
+  const auto max_key = static_cast<std::size_t>(mdb_env_get_maxkeysize(live(env_)));
+  if (prefix.size() > max_key) return;
+  const std::string_view seek = from.substr(0, max_key);
+  key.mv_size = seek.size();
+  key.mv_data = const_cast<char*>(seek.data());
+  bool found =
+      lmdb::cursor_get(cursor.handle(), &key, &value, seek.empty() ? MDB_FIRST : MDB_SET_RANGE);
+  while (found && (as_view(key) < from || (!start_after.empty() && as_view(key) == start_after)))
+    found = lmdb::cursor_get(cursor.handle(), &key, &value, MDB_NEXT);
+  while (found) {
+    const auto k = as_view(key);
+    if (k.substr(0, prefix.size()) != prefix) break;
+    if (!visit(k, as_view(value))) break;
+    found = lmdb::cursor_get(cursor.handle(), &key, &value, MDB_NEXT);
+  }
+}
+
+void LmdbStore::scan_snapshot(
+    const std::vector<Table>& tables,
+    const std::function<void(Table, std::string_view, std::string_view)>& visit) const {
+  std::shared_lock<std::shared_mutex> lock(env_mutex_);
+  auto txn = lmdb::txn::begin(live(env_), nullptr, MDB_RDONLY);
+  for (Table table : tables) {
+    auto cursor = lmdb::cursor::open(txn, dbi(table));
+    MDB_val key{0, nullptr}, value{0, nullptr};
+    bool found = lmdb::cursor_get(cursor.handle(), &key, &value, MDB_FIRST);
+    while (found) {
+      visit(table, as_view(key), as_view(value));
+      found = lmdb::cursor_get(cursor.handle(), &key, &value, MDB_NEXT);
+    }
+  }
+}
+
+std::size_t LmdbStore::count(Table table) const {
+  std::shared_lock<std::shared_mutex> lock(env_mutex_);
+  auto txn = lmdb::txn::begin(live(env_), nullptr, MDB_RDONLY);
+  MDB_stat stat;
+  mdb_stat(txn, dbi(table), &stat);
+  return stat.ms_entries;
+}
+
+StoreUsage LmdbStore::usage() const {
+  std::shared_lock<std::shared_mutex> lock(env_mutex_);
+  MDB_envinfo info;
+  MDB_stat stat;
+  mdb_env_info(live(env_), &info);
+  mdb_env_stat(live(env_), &stat);
+  return StoreUsage{info.me_mapsize,
+                    (info.me_last_pgno + 1) * static_cast<std::size_t>(stat.ms_psize)};
+}
+
+}  // namespace settled::adapters
+
+namespace settled::adapters {
+
+std::optional<std::uint64_t> LmdbStore::disk_free_bytes() const {
+  struct statvfs fs {};
+  if (::statvfs(options_.path.c_str(), &fs) != 0) return std::nullopt;
+  return static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize;
+}
+
+}  // namespace settled::adapters
+
+namespace settled::adapters {
+
+int LmdbStore::copy_to(const std::string& directory, unsigned flags) const {
+  std::shared_lock<std::shared_mutex> lock(env_mutex_);
+  if (!env_.handle()) return MDB_PANIC;
+  return mdb_env_copy2(env_.handle(), directory.c_str(), flags);
+}
+
+}  // namespace settled::adapters

@@ -1,0 +1,37 @@
+#pragma once
+// Reads the registered state machine versions (Table::kStateMachines) and shapes the views the
+// HTTP API and the admin socket show. Writes go through the state machines actor only.
+
+#include "adapters/store/lmdb_store.hpp"
+#include "domain/state_machine_versions.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace settled::adapters {
+
+// Every stored version of `name` (every name when empty), in key order: by name, then version.
+// A record that does not decode is skipped and its key and reason added to `problems`.
+std::vector<StateMachineVersion> read_state_machine_versions(
+    const LmdbStore& db, const std::string& name = {},
+    std::vector<std::string>* problems = nullptr);
+
+std::optional<StateMachineVersion> read_state_machine_version(const LmdbStore& db,
+                                                              const std::string& name,
+                                                              std::int64_t version);
+
+// {name, version, sha256, registeredAt, source}: a version without its definition.
+boost::json::object version_summary(const StateMachineVersion& v);
+
+// GET /v1/state-machines: {"stateMachines": [{name, version, registeredAt}]}, latest of each.
+boost::json::object list_state_machines(const LmdbStore& db);
+
+// GET /v1/state-machines/{name}: the latest version with its definition, plus "versions" (the
+// summaries, oldest first). Empty if the name has no stored version.
+std::optional<boost::json::object> describe_state_machine(const LmdbStore& db,
+                                                          const std::string& name);
+
+}  // namespace settled::adapters

@@ -1,0 +1,58 @@
+#pragma once
+// The Stripe simulator: an in-process stand-in for Stripe's test mode that behaves as a remote
+// Stripe would. It keeps its own durable record of every PaymentIntent and of every
+// Idempotency-Key's first response (in its own LMDB environment, apart from the engine's), so a
+// request retried with the same key is answered with the first result and charges once.
+//
+// Test payment methods (docs/stripe-simulator.md):
+//   pm_card_visa, pm_card_mastercard, pm_card_amex, ... (any other pm_card_*)  succeeds
+//   pm_card_chargeDeclined                      card_declined / generic_decline
+//   pm_card_chargeDeclinedInsufficientFunds     card_declined / insufficient_funds
+//   pm_card_chargeDeclinedFraudulent            card_declined / fraudulent
+//   pm_card_chargeDeclinedExpiredCard           expired_card
+//   pm_card_chargeDeclinedIncorrectCvc          incorrect_cvc
+//   pm_card_chargeDeclinedProcessingError       processing_error
+//   pm_sim_rate_limited_<N>    the first N attempts per key get 429 rate_limit (nothing stored)
+//   pm_sim_timeout_<N>         the first N attempts charge and store, but the response is lost
+//                              (the caller sees a connection timeout; a retry replays the charge)
+//   pm_sim_unavailable         every attempt fails to connect (nothing stored)
+
+#include "adapters/store/lmdb_store.hpp"
+#include "adapters/stripe/stripe_errors.hpp"  // stripe_error_name, moved there
+#include "domain/resources/task_outcome.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <string>
+
+namespace settled::adapters {
+
+struct SimulatorDecision {
+  TaskOutcome outcome;  // what the caller sees
+  WriteBatch writes;    // to make durable before answering (empty: nothing to store)
+};
+
+// Decides how Stripe answers `POST /v1/payment_intents` for this attempt.
+// `stored`: the response stored for the Idempotency-Key, if any; `attempt`: 1 for the first
+// call with this key since the simulator started; `new_id`: the id a new PaymentIntent gets.
+SimulatorDecision simulate_payment_intent_create(const TaskAttempt& attempt,
+                                                 const std::optional<std::string>& stored,
+                                                 int attempt_number, const std::string& new_id);
+
+// Every request the simulator receives is logged, refused and replayed ones included, so tests
+// can assert the Idempotency-Key of each attempt rather than only what got stored.
+// `request_id` orders the log (time-ordered); `replayed`: answered from a stored response.
+void log_request(WriteBatch& writes, const std::string& request_id, const TaskAttempt& attempt,
+                 const TaskOutcome& outcome, bool replayed);
+
+// GET /v1/simulator/stripe/requests: the log, oldest first, optionally only one key's requests.
+// limit 0 = all.
+boost::json::object list_requests(const LmdbStore& store, std::size_t limit,
+                                  const std::string& starting_after,
+                                  const std::string& idempotency_key);
+
+// GET /v1/simulator/stripe/payment_intents: Stripe's list shape, oldest first. limit 0 = all.
+boost::json::object list_payment_intents(const LmdbStore& store, std::size_t limit,
+                                         const std::string& starting_after);
+
+}  // namespace settled::adapters

@@ -1,0 +1,450 @@
+#include "adapters/http/http_server.hpp"
+
+#include "integration/http_client.hpp"
+#include "support/eventually.hpp"
+
+#include <gtest/gtest.h>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace settled::adapters {
+namespace {
+
+using settled::testing::HttpClient;
+using settled::testing::HttpResult;
+using namespace std::chrono_literals;
+
+HttpResponse echo(const HttpRequest& request) {
+  boost::json::object body;
+  body["method"] = request.method;
+  body["target"] = request.target;
+  body["body"] = request.body;
+  body["authorization"] = request.authorization;
+  body["content_type"] = request.content_type;
+  body["remote"] = request.remote_address;
+  auto signature = request.header("X-Signature");
+  body["signature"] = signature ? std::string(*signature) : std::string("-");
+  HttpResponse response;
+  response.body = boost::json::serialize(body);
+  return response;
+}
+
+// A string member of a JSON object, "" if absent or not a string.
+std::string field(const boost::json::value& json, const char* key) {
+  const boost::json::object* object = json.if_object();
+  if (object == nullptr) return "";
+  const boost::json::value* member = object->if_contains(key);
+  if (member == nullptr || !member->is_string()) return "";
+  return std::string(member->as_string());
+}
+
+using settled::testing::eventually;
+
+class HttpServerTest : public ::testing::Test {
+ protected:
+  void TearDown() override {
+    if (server_) server_->stop();
+    for (std::thread& thread : threads_) thread.join();
+  }
+
+  void start(HttpHandler handler, HttpServerOptions options = {}) {
+    options.port = 0;
+    auto started = HttpServer::start(std::move(options), std::move(handler));
+    ASSERT_TRUE(started.ok()) << started.error().message;
+    server_ = std::move(started.value());
+    ASSERT_NE(server_->port(), 0);
+  }
+
+  void start_echo(HttpServerOptions options = {}) {
+    start([](HttpRequest request, HttpResponder respond) { respond(echo(request)); },
+          std::move(options));
+  }
+
+  HttpClient client() { return HttpClient(server_->host(), server_->port()); }
+
+  std::unique_ptr<HttpServer> server_;
+  std::vector<std::thread> threads_;  // joined after the server stopped
+};
+
+TEST_F(HttpServerTest, GetRoundTrip) {
+  start_echo();
+  HttpClient http(server_->host(), server_->port());
+  const HttpResult result = http.get("/v1/executions?limit=5");
+  EXPECT_EQ(result.status, 200u);
+  EXPECT_EQ(result.header("Content-Type"), "application/json");
+  EXPECT_EQ(result.header("Server"), "settled");
+  EXPECT_EQ(result.header("Content-Length"), std::to_string(result.body.size()));
+  const boost::json::value json = result.json();
+  EXPECT_EQ(field(json, "method"), "GET");
+  EXPECT_EQ(field(json, "target"), "/v1/executions?limit=5");
+  EXPECT_EQ(field(json, "body"), "");
+  EXPECT_EQ(field(json, "authorization"), "");
+}
+
+TEST_F(HttpServerTest, PostRoundTripWithHeaders) {
+  start_echo();
+  HttpClient http(server_->host(), server_->port());
+  const HttpResult result =
+      http.post("/v1/executions", R"({"input":{"amount":100}})",
+                {{"Authorization", "Bearer s3cret"}, {"X-Signature", "t=1,v1=abc"}});
+  EXPECT_EQ(result.status, 200u);
+  const boost::json::value json = result.json();
+  EXPECT_EQ(field(json, "method"), "POST");
+  EXPECT_EQ(field(json, "target"), "/v1/executions");
+  EXPECT_EQ(field(json, "body"), R"({"input":{"amount":100}})");
+  EXPECT_EQ(field(json, "authorization"), "Bearer s3cret");
+  EXPECT_EQ(field(json, "content_type"), "application/json");
+  EXPECT_EQ(field(json, "signature"), "t=1,v1=abc");
+}
+
+TEST_F(HttpServerTest, HeadersAreLowerCased) {
+  std::vector<std::pair<std::string, std::string>> seen;
+  std::mutex mutex;
+  start([&](HttpRequest request, HttpResponder respond) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      seen = request.headers;
+    }
+    respond(HttpResponse{204, "", "application/json", {}});
+  });
+  HttpClient http(server_->host(), server_->port());
+  const HttpResult result = http.get("/", {{"X-Mixed-Case", "Value"}});
+  EXPECT_EQ(result.status, 204u);
+  EXPECT_EQ(result.body, "");
+  std::lock_guard<std::mutex> lock(mutex);
+  bool found = false;
+  for (const auto& [name, value] : seen) {
+    if (name == "x-mixed-case") found = value == "Value";
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST_F(HttpServerTest, KeepAliveServesManyRequestsOnOneConnection) {
+  start_echo();
+  HttpClient http(server_->host(), server_->port());
+  std::string remote;
+  for (int i = 0; i < 10; ++i) {
+    const HttpResult result = http.post("/n", std::to_string(i));
+    ASSERT_EQ(result.status, 200u);
+    const boost::json::value json = result.json();
+    EXPECT_EQ(field(json, "body"), std::to_string(i));
+    EXPECT_NE(result.header("Connection"), "close");
+    const std::string from(field(json, "remote"));
+    if (i == 0) remote = from;
+    EXPECT_EQ(from, remote) << "request " << i << " came on a new connection";
+  }
+  EXPECT_EQ(server_->open_sessions(), 1u);
+  http.close();
+  EXPECT_TRUE(eventually([&] { return server_->open_sessions() == 0; }));
+}
+
+TEST_F(HttpServerTest, ConnectionCloseIsHonoured) {
+  start_echo();
+  HttpClient http(server_->host(), server_->port());
+  const HttpResult result = http.get("/", {{"Connection", "close"}});
+  EXPECT_EQ(result.status, 200u);
+  EXPECT_EQ(result.header("Connection"), "close");
+  EXPECT_FALSE(http.connected());
+  EXPECT_TRUE(eventually([&] { return server_->open_sessions() == 0; }));
+}
+
+TEST_F(HttpServerTest, Http10GetsAnAnswerAndAClose) {
+  start_echo();
+  HttpClient http(server_->host(), server_->port());
+  const HttpResult result = http.raw("GET /old HTTP/1.0\r\n\r\n");
+  EXPECT_EQ(result.status, 200u);
+  EXPECT_EQ(field(result.json(), "target"), "/old");
+}
+
+TEST_F(HttpServerTest, BodyOverTheLimitGets413AndClose) {
+  HttpServerOptions options;
+  options.body_limit = 1024;
+  start_echo(options);
+  HttpClient http(server_->host(), server_->port());
+  EXPECT_EQ(http.post("/", std::string(1024, 'a')).status, 200u);
+
+  const HttpResult result = http.post("/", std::string(2048, 'a'));
+  EXPECT_EQ(result.status, 413u);
+  EXPECT_EQ(result.header("Connection"), "close");
+  EXPECT_EQ(result.header("Content-Type"), "application/json");
+  const boost::json::value json = result.json();
+  EXPECT_EQ(field(json, "error"), "PayloadTooLarge");
+  EXPECT_EQ(field(json, "message"), "request body exceeds the limit of 1024 bytes");
+  EXPECT_FALSE(http.connected());
+  EXPECT_TRUE(eventually([&] { return server_->open_sessions() == 0; }));
+}
+
+TEST_F(HttpServerTest, BodyOverTheLimitWithoutAPromptGets413) {
+  HttpServerOptions options;
+  options.body_limit = 1 << 20;
+  start_echo(options);
+  HttpClient http(server_->host(), server_->port());
+  // Big enough that the client is still writing when the server answers.
+  const HttpResult result = http.post("/", std::string(3 << 20, 'a'));
+  EXPECT_EQ(result.status, 413u);
+  EXPECT_EQ(field(result.json(), "error"), "PayloadTooLarge");
+}
+
+TEST_F(HttpServerTest, ChunkedBodyOverTheLimitGets413) {
+  HttpServerOptions options;
+  options.body_limit = 1024;
+  start_echo(options);
+  HttpClient http(server_->host(), server_->port());
+  const std::string chunk(1000, 'b');
+  std::string request = "POST /chunked HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+  for (int i = 0; i < 3; ++i) request += "3e8\r\n" + chunk + "\r\n";
+  request += "0\r\n\r\n";
+  const HttpResult result = http.raw(request);
+  EXPECT_EQ(result.status, 413u);
+  EXPECT_EQ(field(result.json(), "error"), "PayloadTooLarge");
+
+  // Under the limit, chunked works.
+  const HttpResult small = http.raw(
+      "POST /chunked HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "5\r\nhello\r\n0\r\n\r\n");
+  EXPECT_EQ(small.status, 200u);
+  EXPECT_EQ(field(small.json(), "body"), "hello");
+}
+
+TEST_F(HttpServerTest, ExpectContinueGets100BeforeTheBody) {
+  start_echo();
+  HttpClient http(server_->host(), server_->port());
+  const HttpResult result =
+      http.raw("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+  EXPECT_EQ(result.status, 100u);
+}
+
+TEST_F(HttpServerTest, MalformedRequestLineGets400) {
+  start_echo();
+  HttpClient http(server_->host(), server_->port());
+  const HttpResult result = http.raw("GARBAGE\r\n\r\n");
+  EXPECT_EQ(result.status, 400u);
+  EXPECT_EQ(result.header("Connection"), "close");
+  const boost::json::value json = result.json();
+  EXPECT_EQ(field(json, "error"), "InvalidRequest");
+  EXPECT_NE(field(json, "message").find("malformed HTTP request"), std::string::npos);
+}
+
+TEST_F(HttpServerTest, BadHeaderGets400) {
+  start_echo();
+  HttpClient http(server_->host(), server_->port());
+  const HttpResult result = http.raw("GET / HTTP/1.1\r\nHost x\r\n\r\n");
+  EXPECT_EQ(result.status, 400u);
+  EXPECT_EQ(field(result.json(), "error"), "InvalidRequest");
+}
+
+TEST_F(HttpServerTest, OversizedHeadersGet431) {
+  start_echo();
+  HttpClient http(server_->host(), server_->port());
+  const HttpResult result =
+      http.raw("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'h') + "\r\n\r\n");
+  EXPECT_EQ(result.status, 431u);
+  EXPECT_EQ(field(result.json(), "error"), "InvalidRequest");
+}
+
+TEST_F(HttpServerTest, HandlerMayAnswerLaterFromAnotherThread) {
+  start([this](HttpRequest request, HttpResponder respond) {
+    threads_.emplace_back([request = std::move(request), respond = std::move(respond)] {
+      std::this_thread::sleep_for(50ms);
+      respond(echo(request));
+    });
+  });
+  HttpClient http(server_->host(), server_->port());
+  for (int i = 0; i < 3; ++i) {
+    const HttpResult result = http.post("/later", "x" + std::to_string(i));
+    EXPECT_EQ(result.status, 200u);
+    EXPECT_EQ(field(result.json(), "body"), "x" + std::to_string(i));
+  }
+}
+
+TEST_F(HttpServerTest, HandlerThatThrowsGets500AndTheConnectionLives) {
+  start([](HttpRequest request, HttpResponder respond) {
+    if (request.target == "/boom") throw std::runtime_error("boom");
+    respond(echo(request));
+  });
+  HttpClient http(server_->host(), server_->port());
+  const HttpResult result = http.get("/boom");
+  EXPECT_EQ(result.status, 500u);
+  const boost::json::value json = result.json();
+  EXPECT_EQ(field(json, "error"), "InternalError");
+  EXPECT_TRUE(http.connected());
+  EXPECT_EQ(http.get("/fine").status, 200u);
+}
+
+TEST_F(HttpServerTest, OnlyTheFirstAnswerCounts) {
+  start([](HttpRequest request, HttpResponder respond) {
+    respond(echo(request));
+    respond(HttpResponse{418, "{}", "application/json", {}});
+    if (request.target == "/then-throw") throw std::runtime_error("after answering");
+  });
+  HttpClient http(server_->host(), server_->port());
+  EXPECT_EQ(http.get("/twice").status, 200u);
+  EXPECT_EQ(http.get("/then-throw").status, 200u);
+  EXPECT_EQ(http.get("/again").status, 200u);
+}
+
+TEST_F(HttpServerTest, ExtraResponseHeadersAndStatus) {
+  start([](HttpRequest, HttpResponder respond) {
+    HttpResponse response;
+    response.status = 503;
+    response.body = R"({"error":"Draining","message":"shutting down"})";
+    response.headers = {{"Retry-After", "5"}, {"Content-Length", "999"}};
+    respond(std::move(response));
+  });
+  HttpClient http(server_->host(), server_->port());
+  const HttpResult result = http.get("/");
+  EXPECT_EQ(result.status, 503u);
+  EXPECT_EQ(result.header("Retry-After"), "5");
+  EXPECT_EQ(field(result.json(), "error"), "Draining");
+}
+
+TEST_F(HttpServerTest, ManyConcurrentClientsAreAllAnswered) {
+  HttpServerOptions options;
+  options.threads = 2;
+  start(
+      [](HttpRequest request, HttpResponder respond) {
+        // Half answered inline, half from another thread, as CAF actors would.
+        if (request.body.back() % 2 == 0) return respond(echo(request));
+        std::thread([request = std::move(request), respond = std::move(respond)] {
+          respond(echo(request));
+        }).detach();
+      },
+      options);
+  constexpr int kClients = 8;
+  constexpr int kRequests = 200;
+  std::atomic<int> ok{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < kClients; ++c) {
+    clients.emplace_back([&, c] {
+      HttpClient http(server_->host(), server_->port());
+      for (int i = 0; i < kRequests; ++i) {
+        const std::string body = std::to_string(c) + "-" + std::to_string(i);
+        const HttpResult result = http.post("/c", body);
+        if (result.status == 200u && field(result.json(), "body") == body) ++ok;
+      }
+    });
+  }
+  for (std::thread& client : clients) client.join();
+  EXPECT_EQ(ok.load(), kClients * kRequests);
+}
+
+TEST_F(HttpServerTest, IdleConnectionsTimeOut) {
+  HttpServerOptions options;
+  options.idle_timeout = 1s;
+  start_echo(options);
+  HttpClient http(server_->host(), server_->port());
+  EXPECT_EQ(http.get("/").status, 200u);
+  const auto idle_since = std::chrono::steady_clock::now();
+  EXPECT_EQ(server_->open_sessions(), 1u);
+  // Closed by the server once idle for the timeout: not before, and not much after.
+  ASSERT_TRUE(eventually([&] { return server_->open_sessions() == 0; }, 10s));
+  EXPECT_GE(std::chrono::steady_clock::now() - idle_since, 900ms);
+  // The client notices the closed connection and reconnects.
+  EXPECT_EQ(http.get("/").status, 200u);
+}
+
+TEST_F(HttpServerTest, StopAcceptingFinishesTheCurrentRequest) {
+  std::mutex mutex;
+  std::vector<HttpResponder> pending;
+  std::atomic<int> arrived{0};
+  start([&](HttpRequest request, HttpResponder respond) {
+    if (request.target == "/slow") {
+      std::lock_guard<std::mutex> lock(mutex);
+      pending.push_back(std::move(respond));
+      ++arrived;
+      return;
+    }
+    respond(echo(request));
+  });
+  HttpClient idle(server_->host(), server_->port());
+  EXPECT_EQ(idle.get("/").status, 200u);
+
+  HttpResult slow_result;
+  std::thread slow([&] {
+    HttpClient http(server_->host(), server_->port());
+    slow_result = http.get("/slow");
+  });
+  ASSERT_TRUE(eventually([&] { return arrived.load() == 1; }));
+  EXPECT_EQ(server_->open_sessions(), 2u);
+
+  server_->stop_accepting();
+  // The idle connection is closed, the busy one stays for its answer.
+  EXPECT_TRUE(eventually([&] { return server_->open_sessions() == 1; }));
+  HttpClient late(server_->host(), server_->port());
+  EXPECT_THROW(late.get("/"), std::runtime_error);
+
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    pending.front()(HttpResponse{200, R"({"slow":true})", "application/json", {}});
+  }
+  slow.join();
+  EXPECT_EQ(slow_result.status, 200u);
+  EXPECT_EQ(slow_result.header("Connection"), "close");
+  EXPECT_TRUE(eventually([&] { return server_->open_sessions() == 0; }));
+}
+
+TEST_F(HttpServerTest, ResponderOutlivingTheServerIsHarmless) {
+  std::mutex mutex;
+  std::vector<HttpResponder> pending;
+  start([&](HttpRequest, HttpResponder respond) {
+    std::lock_guard<std::mutex> lock(mutex);
+    pending.push_back(std::move(respond));
+  });
+  std::thread client([&] {
+    HttpClient http(server_->host(), server_->port());
+    EXPECT_THROW(http.get("/never"), std::runtime_error);
+  });
+  ASSERT_TRUE(eventually([&] {
+    std::lock_guard<std::mutex> lock(mutex);
+    return pending.size() == 1;
+  }));
+  server_->stop();
+  server_->stop();  // idempotent
+  client.join();
+  server_.reset();
+  pending.front()(HttpResponse{});  // dropped, no crash
+  pending.clear();
+}
+
+TEST_F(HttpServerTest, TakenPortIsAnError) {
+  start_echo();
+  HttpServerOptions options;
+  options.port = server_->port();
+  auto second = HttpServer::start(options, [](HttpRequest, HttpResponder) {});
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error().code, ErrorCode::kInternal);
+  EXPECT_NE(second.error().message.find(std::to_string(server_->port())), std::string::npos)
+      << second.error().message;
+}
+
+TEST_F(HttpServerTest, BadHostIsAnError) {
+  HttpServerOptions options;
+  options.host = "no-such-host.invalid";
+  options.port = 0;
+  auto started = HttpServer::start(options, [](HttpRequest, HttpResponder) {});
+  ASSERT_FALSE(started.ok());
+  EXPECT_NE(started.error().message.find("no-such-host.invalid"), std::string::npos);
+}
+
+TEST_F(HttpServerTest, ClientThrowsWhenNothingListens) {
+  start_echo();
+  const std::uint16_t port = server_->port();
+  server_->stop();
+  HttpClient http("127.0.0.1", port);
+  EXPECT_THROW(http.get("/"), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace settled::adapters

@@ -1,0 +1,429 @@
+// Tests for the LMDB store (src/adapters/store/lmdb_store.hpp), each in its own temporary
+// directory.
+
+#include "adapters/store/lmdb_store.hpp"
+#include "support/temp_dir.hpp"
+
+#include "domain/storage_keys.hpp"
+
+#include <gtest/gtest.h>
+
+#include <stdlib.h>
+
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace settled::adapters {
+namespace {
+
+namespace fs = std::filesystem;
+
+using settled::testing::TempDir;
+
+std::shared_ptr<LmdbStore> open_store(const std::string& path,
+                                      std::size_t map_size = std::size_t{64} << 20) {
+  LmdbOptions options;
+  options.path = path;
+  options.map_size = map_size;
+  auto store = LmdbStore::open(options);
+  if (!store.ok()) throw std::runtime_error("open failed: " + store.error().message);
+  return *store;
+}
+
+Status commit(LmdbStore& store, const std::vector<WriteBatch>& batches) {
+  std::vector<const WriteBatch*> pointers;
+  for (const auto& b : batches) pointers.push_back(&b);
+  return store.commit(pointers);
+}
+
+std::vector<std::pair<std::string, std::string>> scan_all(const LmdbStore& store, Table table,
+                                                          std::string_view prefix,
+                                                          std::string_view start_after = {}) {
+  std::vector<std::pair<std::string, std::string>> out;
+  store.scan(
+      table, prefix,
+      [&](std::string_view k, std::string_view v) {
+        out.emplace_back(std::string(k), std::string(v));
+        return true;
+      },
+      start_after);
+  return out;
+}
+
+std::vector<std::string> keys_of(const std::vector<std::pair<std::string, std::string>>& rows) {
+  std::vector<std::string> keys;
+  for (const auto& row : rows) keys.push_back(row.first);
+  return keys;
+}
+
+class LmdbStoreTest : public ::testing::Test {
+ protected:
+  TempDir dir_;
+  std::shared_ptr<LmdbStore> store_ = open_store(dir_.path());
+};
+
+TEST(LmdbStoreOpen, CreatesAMissingDirectory) {
+  TempDir dir;
+  const std::string nested = dir.path() + "/a/b/data";
+  auto store = open_store(nested);
+  EXPECT_TRUE(fs::is_directory(nested));
+  EXPECT_EQ(store->path(), nested);
+  EXPECT_TRUE(fs::exists(nested + "/data.mdb"));
+}
+
+TEST(LmdbStoreOpen, RefusesAPathThatIsAFile) {
+  TempDir dir;
+  const std::string file = dir.path() + "/plain-file";
+  {
+    std::FILE* f = std::fopen(file.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fclose(f);
+  }
+  LmdbOptions options;
+  options.path = file;
+  auto store = LmdbStore::open(options);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.error().code, ErrorCode::kStoreUnavailable);
+}
+
+TEST_F(LmdbStoreTest, CommitAppliesEveryBatch) {
+  std::vector<WriteBatch> batches(3);
+  batches[0].put(Table::kExecutions, "e-1", R"({"id":"e-1"})");
+  batches[0].put(Table::kOpenExecutions, "e-1", "");
+  batches[1].put(Table::kHistory, history_key("e-1", 1), "event-1");
+  batches[2].put(Table::kRecords, record_key("payments", "p-1"), "record");
+  batches[2].put(Table::kExecutions, "e-2", "second");
+  ASSERT_TRUE(commit(*store_, batches).ok());
+  EXPECT_EQ(store_->get(Table::kExecutions, "e-1"), R"({"id":"e-1"})");
+  EXPECT_EQ(store_->get(Table::kOpenExecutions, "e-1"), "");
+  EXPECT_EQ(store_->get(Table::kHistory, history_key("e-1", 1)), "event-1");
+  EXPECT_EQ(store_->get(Table::kRecords, record_key("payments", "p-1")), "record");
+  EXPECT_EQ(store_->get(Table::kExecutions, "e-2"), "second");
+  // Tables are separate key spaces.
+  EXPECT_FALSE(store_->get(Table::kAlerts, "e-1").has_value());
+  EXPECT_FALSE(store_->get(Table::kExecutions, "e-3").has_value());
+}
+
+TEST_F(LmdbStoreTest, LaterOperationsWinWithinOneCommit) {
+  std::vector<WriteBatch> batches(2);
+  batches[0].put(Table::kMeta, "k", "first");
+  batches[0].put(Table::kMeta, "gone", "x");
+  batches[1].put(Table::kMeta, "k", "second");
+  batches[1].erase(Table::kMeta, "gone");
+  ASSERT_TRUE(commit(*store_, batches).ok());
+  EXPECT_EQ(store_->get(Table::kMeta, "k"), "second");
+  EXPECT_FALSE(store_->get(Table::kMeta, "gone").has_value());
+}
+
+TEST_F(LmdbStoreTest, EmptyCommitsSucceed) {
+  EXPECT_TRUE(store_->commit({}).ok());
+  WriteBatch empty;
+  EXPECT_TRUE(store_->commit({&empty}).ok());
+}
+
+TEST_F(LmdbStoreTest, ValuesAreBinarySafe) {
+  const std::string key("k\0ey", 4);
+  const std::string value(
+      "v\0a\xff"
+      "lue",
+      8);
+  WriteBatch b;
+  b.put(Table::kMeta, key, value);
+  ASSERT_TRUE(store_->commit({&b}).ok());
+  EXPECT_EQ(store_->get(Table::kMeta, key), value);
+  EXPECT_FALSE(store_->get(Table::kMeta, "k").has_value());
+}
+
+TEST_F(LmdbStoreTest, AFailingCommitKeepsNothingOfAnyBatch) {
+  WriteBatch before;
+  before.put(Table::kMeta, "existing", "old");
+  ASSERT_TRUE(store_->commit({&before}).ok());
+
+  WriteBatch good;
+  good.put(Table::kMeta, "a", "1");
+  good.put(Table::kMeta, "existing", "new");
+  good.erase(Table::kMeta, "existing-too");
+  WriteBatch bad;
+  bad.put(Table::kMeta, "b", "2");
+  bad.put(Table::kMeta, std::string(600, 'k'), "key longer than LMDB's 511-byte limit");
+  WriteBatch after;
+  after.put(Table::kMeta, "c", "3");
+  const Status status = store_->commit({&good, &bad, &after});
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().code, ErrorCode::kInvalidRequest);
+  EXPECT_FALSE(store_->get(Table::kMeta, "a").has_value());
+  EXPECT_FALSE(store_->get(Table::kMeta, "b").has_value());
+  EXPECT_FALSE(store_->get(Table::kMeta, "c").has_value());
+  EXPECT_EQ(store_->get(Table::kMeta, "existing"), "old");
+
+  // An empty key is refused the same way; the store keeps working afterwards.
+  WriteBatch empty_key;
+  empty_key.put(Table::kMeta, "d", "4");
+  empty_key.put(Table::kMeta, "", "x");
+  EXPECT_EQ(store_->commit({&empty_key}).error().code, ErrorCode::kInvalidRequest);
+  EXPECT_FALSE(store_->get(Table::kMeta, "d").has_value());
+  ASSERT_TRUE(store_->commit({&good, &after}).ok());
+  EXPECT_EQ(store_->get(Table::kMeta, "a"), "1");
+  EXPECT_EQ(store_->get(Table::kMeta, "existing"), "new");
+  EXPECT_EQ(store_->get(Table::kMeta, "c"), "3");
+}
+
+TEST_F(LmdbStoreTest, EraseRemovesAndIgnoresMissingKeys) {
+  WriteBatch put;
+  put.put(Table::kOpenExecutions, "e-1", "");
+  put.put(Table::kOpenExecutions, "e-2", "");
+  ASSERT_TRUE(store_->commit({&put}).ok());
+  WriteBatch erase;
+  erase.erase(Table::kOpenExecutions, "e-1");
+  erase.erase(Table::kOpenExecutions, "never-there");
+  erase.put(Table::kOpenExecutions, "e-3", "");
+  ASSERT_TRUE(store_->commit({&erase}).ok());
+  EXPECT_FALSE(store_->get(Table::kOpenExecutions, "e-1").has_value());
+  EXPECT_TRUE(store_->get(Table::kOpenExecutions, "e-2").has_value());
+  EXPECT_TRUE(store_->get(Table::kOpenExecutions, "e-3").has_value());
+  EXPECT_EQ(keys_of(scan_all(*store_, Table::kOpenExecutions, "")),
+            (std::vector<std::string>{"e-2", "e-3"}));
+}
+
+TEST_F(LmdbStoreTest, ScanVisitsOnlyThePrefixInKeyOrder) {
+  WriteBatch b;
+  // Inserted out of order; big-endian ids make 2 < 10 < 300 in key order.
+  for (int id : {10, 2, 300, 1})
+    b.put(Table::kHistory, history_key("exec-1", id), "e1-" + std::to_string(id));
+  b.put(Table::kHistory, history_key("exec-10", 1), "e10-1");  // "exec-1" is a string prefix of it
+  b.put(Table::kHistory, history_key("exec-0", 5), "e0-5");
+  b.put(Table::kHistory, history_key("exec-2", 1), "e2-1");
+  ASSERT_TRUE(store_->commit({&b}).ok());
+
+  const auto rows = scan_all(*store_, Table::kHistory, history_prefix("exec-1"));
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[0], std::make_pair(history_key("exec-1", 1), std::string("e1-1")));
+  EXPECT_EQ(rows[1], std::make_pair(history_key("exec-1", 2), std::string("e1-2")));
+  EXPECT_EQ(rows[2], std::make_pair(history_key("exec-1", 10), std::string("e1-10")));
+  EXPECT_EQ(rows[3], std::make_pair(history_key("exec-1", 300), std::string("e1-300")));
+
+  EXPECT_EQ(scan_all(*store_, Table::kHistory, "").size(), 7u);
+  EXPECT_TRUE(scan_all(*store_, Table::kHistory, history_prefix("exec-3")).empty());
+  EXPECT_TRUE(scan_all(*store_, Table::kAlerts, "").empty());
+}
+
+class LmdbScanTest : public LmdbStoreTest {
+ protected:
+  void SetUp() override {
+    WriteBatch b;
+    for (const char* k : {"a/1", "a/2", "b/1", "b/2", "b/4", "b/5", "c/1"})
+      b.put(Table::kRecords, k, k);
+    ASSERT_TRUE(store_->commit({&b}).ok());
+  }
+  std::vector<std::string> keys(std::string_view prefix, std::string_view start_after = {}) {
+    return keys_of(scan_all(*store_, Table::kRecords, prefix, start_after));
+  }
+};
+
+TEST_F(LmdbScanTest, StartAfterIsExclusive) {
+  EXPECT_EQ(keys("b/", "b/1"), (std::vector<std::string>{"b/2", "b/4", "b/5"}));
+  EXPECT_EQ(keys("b/", "b/4"), (std::vector<std::string>{"b/5"}));
+  EXPECT_TRUE(keys("b/", "b/5").empty());
+  EXPECT_EQ(keys("", "b/5"), (std::vector<std::string>{"c/1"}));
+}
+
+TEST_F(LmdbScanTest, StartAfterAKeyThatDoesNotExist) {
+  EXPECT_EQ(keys("b/", "b/3"), (std::vector<std::string>{"b/4", "b/5"}));
+  EXPECT_EQ(keys("b/", "b/0"), (std::vector<std::string>{"b/1", "b/2", "b/4", "b/5"}));
+  EXPECT_TRUE(keys("b/", "b/9").empty());
+  EXPECT_TRUE(keys("b/", "z").empty());
+}
+
+TEST_F(LmdbScanTest, StartAfterBeforeThePrefixVisitsTheWholePrefix) {
+  // Nothing with the prefix comes before start_after, so every prefixed key is "after" it.
+  EXPECT_EQ(keys("b/", "a/1"), (std::vector<std::string>{"b/1", "b/2", "b/4", "b/5"}));
+  EXPECT_EQ(keys("c/", "a"), (std::vector<std::string>{"c/1"}));
+}
+
+TEST_F(LmdbStoreTest, KeysLmdbCannotHoldAreSimplyAbsent) {
+  // LMDB keys are 1 to 511 bytes; reads with other keys (e.g. an id from a URL) find nothing.
+  const std::string longest(511, 'k');
+  WriteBatch b;
+  b.put(Table::kExecutions, longest, "max");
+  b.put(Table::kExecutions, "kz", "after");
+  ASSERT_TRUE(store_->commit({&b}).ok());
+  EXPECT_EQ(store_->get(Table::kExecutions, longest), "max");
+  EXPECT_FALSE(store_->get(Table::kExecutions, "").has_value());
+  EXPECT_FALSE(store_->get(Table::kExecutions, std::string(512, 'k')).has_value());
+  EXPECT_FALSE(store_->get(Table::kExecutions, std::string(5000, 'k')).has_value());
+
+  EXPECT_TRUE(scan_all(*store_, Table::kExecutions, std::string(600, 'k')).empty());
+  // 600 k's sort after the 511 k's (a prefix of it) and before "kz".
+  EXPECT_EQ(keys_of(scan_all(*store_, Table::kExecutions, "", std::string(600, 'k'))),
+            (std::vector<std::string>{"kz"}));
+  EXPECT_EQ(keys_of(scan_all(*store_, Table::kExecutions, "k", std::string(510, 'k'))),
+            (std::vector<std::string>{longest, "kz"}));
+  EXPECT_EQ(keys_of(scan_all(*store_, Table::kExecutions, "k", longest)),
+            (std::vector<std::string>{"kz"}));
+}
+
+TEST_F(LmdbScanTest, VisitorStopsTheScan) {
+  std::vector<std::string> seen;
+  store_->scan(Table::kRecords, "", [&](std::string_view k, std::string_view) {
+    seen.emplace_back(k);
+    return seen.size() < 3;
+  });
+  EXPECT_EQ(seen, (std::vector<std::string>{"a/1", "a/2", "b/1"}));
+}
+
+TEST(LmdbStorePersistence, SurvivesReopen) {
+  TempDir dir;
+  {
+    auto store = open_store(dir.path());
+    WriteBatch b;
+    b.put(Table::kExecutions, "e-1", "record");
+    b.put(Table::kHistory, history_key("e-1", 1), "h1");
+    b.put(Table::kHistory, history_key("e-1", 2), "h2");
+    ASSERT_TRUE(store->commit({&b}).ok());
+    WriteBatch e;
+    e.erase(Table::kHistory, history_key("e-1", 1));
+    ASSERT_TRUE(store->commit({&e}).ok());
+  }
+  auto reopened = open_store(dir.path());
+  EXPECT_EQ(reopened->get(Table::kExecutions, "e-1"), "record");
+  EXPECT_FALSE(reopened->get(Table::kHistory, history_key("e-1", 1)).has_value());
+  const auto rows = scan_all(*reopened, Table::kHistory, history_prefix("e-1"));
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].second, "h2");
+}
+
+TEST(LmdbStorePersistence, NonDurableModeStillCommits) {
+  TempDir dir;
+  LmdbOptions options;
+  options.path = dir.path();
+  options.durable = false;
+  auto store = LmdbStore::open(options);
+  ASSERT_TRUE(store.ok());
+  WriteBatch b;
+  b.put(Table::kMeta, "k", "v");
+  ASSERT_TRUE((*store)->commit({&b}).ok());
+  EXPECT_EQ((*store)->get(Table::kMeta, "k"), "v");
+}
+
+// ---------------------------------------------------------------------------------------------
+// A full map
+
+constexpr std::size_t kTinyMap = std::size_t{256} << 10;
+
+WriteBatch filler(int round, int values, std::size_t size) {
+  WriteBatch b;
+  for (int i = 0; i < values; ++i) {
+    b.put(Table::kRecords, "fill-" + std::to_string(round) + "-" + std::to_string(i),
+          std::string(size, static_cast<char>('a' + (round + i) % 26)));
+  }
+  return b;
+}
+
+TEST(LmdbStoreFull, AFullMapIsStoreFullAndTheStoreKeepsWorking) {
+  TempDir dir;
+  auto store = open_store(dir.path(), kTinyMap);
+  EXPECT_EQ(store->usage().map_size, kTinyMap);
+
+  int round = 0;
+  Status status = ok_status();
+  for (; round < 1000; ++round) {
+    WriteBatch b = filler(round, 4, 3000);
+    status = store->commit({&b});
+    if (!status.ok()) break;
+  }
+  ASSERT_FALSE(status.ok()) << "a 256 KiB map never filled up";
+  ASSERT_GT(round, 0) << "not even the first batch fitted";
+  EXPECT_EQ(status.error().code, ErrorCode::kStoreFull);
+  EXPECT_NE(status.error().message.find("full"), std::string::npos) << status.error().message;
+
+  // Nothing of the failed batch is kept; everything committed before is intact.
+  for (int i = 0; i < 4; ++i)
+    EXPECT_FALSE(
+        store->get(Table::kRecords, "fill-" + std::to_string(round) + "-" + std::to_string(i))
+            .has_value());
+  for (int r = 0; r < round; ++r) {
+    for (int i = 0; i < 4; ++i) {
+      const auto v =
+          store->get(Table::kRecords, "fill-" + std::to_string(r) + "-" + std::to_string(i));
+      ASSERT_TRUE(v.has_value()) << r << "/" << i;
+      EXPECT_EQ(*v, std::string(3000, static_cast<char>('a' + (r + i) % 26)));
+    }
+  }
+  EXPECT_EQ(scan_all(*store, Table::kRecords, "fill-").size(), static_cast<std::size_t>(round) * 4);
+  EXPECT_LE(store->usage().used_bytes, kTinyMap);
+
+  // The same big batch keeps failing the same way...
+  WriteBatch again = filler(round, 4, 3000);
+  EXPECT_EQ(store->commit({&again}).error().code, ErrorCode::kStoreFull);
+  // ...while a smaller commit still goes through.
+  WriteBatch small;
+  small.put(Table::kMeta, "small", "fits");
+  ASSERT_TRUE(store->commit({&small}).ok());
+  EXPECT_EQ(store->get(Table::kMeta, "small"), "fits");
+
+  // Freeing space makes room again.
+  WriteBatch free_some;
+  for (int i = 0; i < 4; ++i) free_some.erase(Table::kRecords, "fill-0-" + std::to_string(i));
+  ASSERT_TRUE(store->commit({&free_some}).ok());
+  EXPECT_FALSE(store->get(Table::kRecords, "fill-0-0").has_value());
+}
+
+TEST(LmdbStoreFull, ManySmallCommitsUntilFull) {
+  // With small values the map usually fills while mdb_txn_commit saves the freelist, not in a put.
+  TempDir dir;
+  auto store = open_store(dir.path(), kTinyMap);
+  int round = 0;
+  Status status = ok_status();
+  for (; round < 100000; ++round) {
+    WriteBatch b;
+    b.put(Table::kHistory, "h-" + std::to_string(round), std::string(100, 'h'));
+    status = store->commit({&b});
+    if (!status.ok()) break;
+  }
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().code, ErrorCode::kStoreFull);
+  EXPECT_FALSE(store->get(Table::kHistory, "h-" + std::to_string(round)).has_value());
+  EXPECT_EQ(scan_all(*store, Table::kHistory, "h-").size(), static_cast<std::size_t>(round));
+  // Repeated failures leave the environment usable.
+  for (int i = 0; i < 3; ++i) {
+    WriteBatch b;
+    b.put(Table::kHistory, "h-" + std::to_string(round), std::string(100, 'h'));
+    EXPECT_FALSE(store->commit({&b}).ok());
+  }
+  // Small commits still go through: an erase, then a put.
+  WriteBatch erase;
+  erase.erase(Table::kHistory, "h-0");
+  ASSERT_TRUE(store->commit({&erase}).ok());
+  EXPECT_FALSE(store->get(Table::kHistory, "h-0").has_value());
+  WriteBatch more;
+  more.put(Table::kMeta, "after-full", "ok");
+  ASSERT_TRUE(store->commit({&more}).ok());
+  EXPECT_EQ(store->get(Table::kMeta, "after-full"), "ok");
+  EXPECT_EQ(store->get(Table::kHistory, "h-1"), std::string(100, 'h'));
+}
+
+TEST(LmdbStoreFull, AGroupThatDoesNotFitKeepsNothing) {
+  TempDir dir;
+  auto store = open_store(dir.path(), kTinyMap);
+  WriteBatch first;
+  first.put(Table::kMeta, "first", "1");
+  ASSERT_TRUE(store->commit({&first}).ok());
+  // Three batches that each fit, but not together.
+  std::vector<WriteBatch> batches;
+  for (int r = 0; r < 3; ++r) batches.push_back(filler(r, 25, 3000));
+  const Status status = commit(*store, batches);
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().code, ErrorCode::kStoreFull);
+  EXPECT_TRUE(scan_all(*store, Table::kRecords, "").empty());
+  EXPECT_EQ(store->get(Table::kMeta, "first"), "1");
+  // Alone, the first of them fits.
+  ASSERT_TRUE(store->commit({&batches[0]}).ok());
+  EXPECT_EQ(scan_all(*store, Table::kRecords, "").size(), 25u);
+}
+
+}  // namespace
+}  // namespace settled::adapters
