@@ -4,6 +4,7 @@
 #include "actors/alerts_actor.hpp"
 #include "actors/events_actor.hpp"
 #include "actors/executions_actor.hpp"
+#include "api/http_routes.hpp"
 #include "actors/messages.hpp"
 #include "actors/mock_tasks_actor.hpp"
 #include "actors/retention_actor.hpp"
@@ -16,7 +17,6 @@
 #include "adapters/log.hpp"
 #include "adapters/mock_config_file.hpp"
 #include "adapters/workflow_loader.hpp"
-#include "api/http_routes.hpp"
 
 #include <caf/all.hpp>
 
