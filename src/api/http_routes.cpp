@@ -250,8 +250,15 @@ class HttpRoutes {
   // stored before); a refusal stores nothing.
   void stripe_webhook(const HttpRequest& req, HttpResponder respond) {
     auto event = read_stripe_webhook(req, deps_.stripe_webhooks, deps_.engine->now());
-    if (!event) return respond(error_response(event.error()));
+    if (!event) {
+      adapters::Metrics::instance().stripe_webhook("refused");
+      return respond(error_response(event.error()));
+    }
     StripeEventPost post{std::move(*event), [respond = std::move(respond)](Answer answer) {
+                           adapters::Metrics::instance().stripe_webhook(
+                               !answer                                 ? "failed"
+                               : answer->outcome == Outcome::kExisting ? "duplicate"
+                                                                       : "stored");
                            respond(answer_response(answer));
                          }};
     caf::anon_send(deps_.engine->events, events_atom::value, std::move(post));

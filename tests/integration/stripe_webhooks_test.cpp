@@ -233,6 +233,11 @@ TEST_F(StripeWebhooks, BadSignaturesAreRefusedAndStoreNothing) {
   ASSERT_EQ(done.at("status"), "SUCCEEDED") << json::serialize(done);
   EXPECT_EQ(done.at("output").at("payout").at("detail").at("data").at("object").at("amount"),
             125000);
+  const std::string metrics = client_->get("/metrics").body;
+  EXPECT_NE(metrics.find("settled_stripe_webhooks_total{outcome=\"refused\"} 9"), std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("settled_stripe_webhooks_total{outcome=\"stored\"} 1"), std::string::npos)
+      << metrics;
   // What was stored is the signed body, not the tampered one.
   EXPECT_EQ(client_->get("/v1/webhooks/stripe/events/evt_refused")
                 .json()
