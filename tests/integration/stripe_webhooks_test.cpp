@@ -189,6 +189,30 @@ TEST_F(StripeWebhooks, TheSameEventTwiceIsProcessedOnceEvenOutOfOrder) {
   EXPECT_EQ(wait_final("payroll:second").at("output").at("payout").at("id"), "evt_twice_b");
 }
 
+TEST_F(StripeWebhooks, DeliveriesOfOneEventAtTheSameTimeStoreItOnce) {
+  // Stripe may deliver an event again before the first delivery is answered.
+  const std::string body = stripe_event("evt_racing", "payout.paid", "po_racing");
+  constexpr int kDeliveries = 8;
+  std::vector<HttpResult> results(kDeliveries);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kDeliveries; ++i) {
+    threads.emplace_back([&, i] {
+      HttpClient client("127.0.0.1", port_);
+      results[i] = client.post("/v1/webhooks/stripe", body,
+                               {{"Stripe-Signature", sign(body, kSecret, now_seconds() - i)}});
+    });
+  }
+  for (auto& t : threads) t.join();
+  int stored = 0, duplicates = 0;
+  for (const auto& r : results) {
+    ASSERT_EQ(r.status, 200u) << r.body;
+    (r.json().as_object().contains("duplicate") ? duplicates : stored) += 1;
+  }
+  EXPECT_EQ(stored, 1);
+  EXPECT_EQ(duplicates, kDeliveries - 1);
+  EXPECT_EQ(listed().size(), 1u);
+}
+
 TEST_F(StripeWebhooks, BadSignaturesAreRefusedAndStoreNothing) {
   start_payroll("refused", "payroll-refused");
   wait_until_waiting("payroll:refused");
