@@ -19,6 +19,8 @@ packages=(
 # (another node package usually ships its own npm, and Debian's npm would conflict with it).
 # Debian bookworm's node 18.20 runs it (docs/differential-testing.md, "Node versions"); the
 # corpus refuses a node older than 18.17.
+# The same node and npm sign test webhooks with Stripe's own library (tests/stripe_library,
+# npm package stripe, pinned there; installed into the build tree on first use).
 command -v node >/dev/null || packages+=(nodejs)
 command -v npm >/dev/null || packages+=(npm)
 

@@ -5,6 +5,7 @@
 #include "domain/events/event.hpp"
 #include "domain/json_limits.hpp"
 #include "domain/records/event_waiter_row.hpp"
+#include "domain/records/stripe_event_row.hpp"
 #include "domain/records/task_token_row.hpp"
 
 #include <boost/json.hpp>
@@ -72,6 +73,9 @@ struct EventsState {
   std::map<Key, std::deque<Kept>> kept;
   // Ids of events on their way (not yet committed); committed ids are looked up in LMDB.
   std::set<std::string> pending_ids;
+  // Stripe event ids whose commit is on its way, with the replies of redeliveries that came
+  // meanwhile: they get the first delivery's outcome, not a "duplicate" that might be lost.
+  std::map<std::string, std::vector<AnswerCallback>> pending_stripe;
   std::uint64_t next_sequence = 1;
 };
 
@@ -177,6 +181,26 @@ void offer_kept(Self* self, const Key& key) {
     deliver_or_keep(self, key, std::move(taken->second), nullptr, taken->first.sequence);
 }
 
+// A kept event's row committed (it may be taken now) or failed (it is forgotten, so that the
+// sender's retry is not taken for a duplicate).
+void kept_committed(Self* self, const Key& key, std::uint64_t sequence, bool ok) {
+  auto& st = self->state;
+  auto it = st.kept.find(key);
+  if (it == st.kept.end()) return;
+  auto& queue = it->second;
+  for (auto k = queue.begin(); k != queue.end(); ++k) {
+    if (k->sequence != sequence) continue;
+    if (ok)
+      k->durable = true;
+    else
+      queue.erase(k);
+    break;
+  }
+  if (queue.empty()) st.kept.erase(it);
+  // A waiter may have become free while the row was being written.
+  if (ok) offer_kept(self, key);
+}
+
 void keep(Self* self, const Key& key, events::Event event, AnswerCallback reply) {
   auto& st = self->state;
   const std::uint64_t sequence = st.next_sequence++;
@@ -187,28 +211,8 @@ void keep(Self* self, const Key& key, events::Event event, AnswerCallback reply)
   const EpochMillis expires = event.expires_at;
   st.kept[key].push_back(Kept{sequence, expires, false});
   commit(self, std::move(batch), [self, key, sequence, id = event.id, reply, expires](bool ok) {
-    auto& state = self->state;
-    state.pending_ids.erase(id);
-    if (ok) {
-      if (auto it = state.kept.find(key); it != state.kept.end()) {
-        for (auto& k : it->second)
-          if (k.sequence == sequence) k.durable = true;
-      }
-      // A waiter may have become free while the row was being written.
-      offer_kept(self, key);
-    } else {
-      // Not stored: forget it, so that the sender's retry is not taken for a duplicate.
-      if (auto it = state.kept.find(key); it != state.kept.end()) {
-        auto& queue = it->second;
-        for (auto k = queue.begin(); k != queue.end(); ++k) {
-          if (k->sequence == sequence) {
-            queue.erase(k);
-            break;
-          }
-        }
-        if (queue.empty()) state.kept.erase(it);
-      }
-    }
+    self->state.pending_ids.erase(id);
+    kept_committed(self, key, sequence, ok);
     if (!reply) return;
     if (!ok) return reply(Error{ErrorCode::kStoreUnavailable, "the event could not be stored"});
     reply(Answered{Outcome::kKept,
@@ -254,6 +258,70 @@ void post(Self* self, EventPost& post) {
   }
   const Key key{event.type, event.correlation_key};
   deliver_or_keep(self, key, std::move(event), std::move(post.reply));
+}
+
+// A verified Stripe webhook event: its row and one kept event per correlation key commit
+// together, and only then is it acknowledged; waiters take their events from there
+// (kept_committed), so every delivery follows the row that makes a redelivery a duplicate.
+void post_stripe(Self* self, StripeEventPost& post) {
+  auto& st = self->state;
+  const stripe::StripeEvent& stripe_event = post.event;
+  const std::string id = stripe_event.id;
+  if (auto pending = st.pending_stripe.find(id); pending != st.pending_stripe.end()) {
+    pending->second.push_back(std::move(post.reply));
+    return;
+  }
+  if (st.engine->db->get(Table::kStripeEvents, id)) {
+    if (post.reply)
+      post.reply(Answered{Outcome::kExisting,
+                          json::object{{"received", true}, {"duplicate", true}, {"id", id}}});
+    return;
+  }
+  WriteBatch batch;
+  batch.put(Table::kStripeEvents, id, records::encode(stripe_event));
+  events::Event event;
+  event.id = id;
+  event.type = stripe_event.type;
+  event.detail = stripe_event.body;
+  event.received_at = stripe_event.received_at;
+  event.expires_at =
+      stripe_event.received_at +
+      std::chrono::duration_cast<std::chrono::milliseconds>(st.options.retention).count();
+  std::vector<std::pair<Key, std::uint64_t>> rows;
+  for (const auto& correlation_key : stripe_event.correlation_keys) {
+    event.correlation_key = correlation_key;
+    const std::uint64_t sequence = st.next_sequence++;
+    const Key key{event.type, correlation_key};
+    batch.put(Table::kEvents, events::event_key(key.first, key.second, sequence),
+              json::serialize(event.to_json()));
+    st.kept[key].push_back(Kept{sequence, event.expires_at, false});
+    rows.emplace_back(key, sequence);
+  }
+  st.pending_stripe[id].push_back(std::move(post.reply));
+  json::array keys;
+  for (const auto& k : stripe_event.correlation_keys) keys.emplace_back(k);
+  json::object acknowledged{{"received", true},
+                            {"id", id},
+                            {"type", stripe_event.type},
+                            {"correlationKeys", std::move(keys)}};
+  commit(self, std::move(batch), [self, id, rows, acknowledged](bool ok) {
+    auto& state = self->state;
+    auto replies = std::move(state.pending_stripe[id]);
+    state.pending_stripe.erase(id);
+    for (const auto& [key, sequence] : rows) kept_committed(self, key, sequence, ok);
+    adapters::log(ok ? adapters::LogLevel::kInfo : adapters::LogLevel::kError,
+                  ok ? "stripe_event.stored" : "stripe_event.not_stored", {{"id", id}});
+    for (std::size_t i = 0; i < replies.size(); ++i) {
+      if (!replies[i]) continue;
+      if (!ok)
+        replies[i](Error{ErrorCode::kStoreUnavailable, "the Stripe event could not be stored"});
+      else if (i == 0)
+        replies[i](Answered{Outcome::kApplied, acknowledged});
+      else
+        replies[i](Answered{Outcome::kExisting,
+                            json::object{{"received", true}, {"duplicate", true}, {"id", id}}});
+    }
+  });
 }
 
 void delivered(Self* self, Delivery& d) {
@@ -465,6 +533,19 @@ caf::behavior events_behavior(Self* self, EnginePtr engine, caf::actor execution
             "events", "post",
             [&] { return subject(event.event.type, event.event.correlation_key); },
             [&] { post(self, event); },
+            [&](const std::string& cause) {
+              if (reply) reply(internal(cause));
+            });
+      },
+      [self, internal](events_atom, StripeEventPost& post) {
+        auto reply = post.reply;
+        const std::string id = post.event.id;
+        adapters::survive(
+            "events", "stripe_event",
+            [&] {
+              return json::object{{"stripeEventId", id}};
+            },
+            [&] { post_stripe(self, post); },
             [&](const std::string& cause) {
               if (reply) reply(internal(cause));
             });

@@ -9,6 +9,7 @@
 #include "domain/outcome.hpp"
 #include "domain/resources/task_outcome.hpp"
 #include "domain/result.hpp"
+#include "domain/stripe/webhook_event.hpp"
 #include "domain/write_batch.hpp"
 
 #include <caf/all.hpp>
@@ -97,6 +98,14 @@ struct EventPost {
   AnswerCallback reply;
 };
 
+// A Stripe event whose webhook signature was verified (`events_atom, StripeEventPost`): stored
+// by its id and posted under each of its correlation keys in one commit; `reply` gets kApplied
+// once that commit is durable, or kExisting (nothing written) if its id was stored before.
+struct StripeEventPost {
+  stripe::StripeEvent event;
+  AnswerCallback reply;
+};
+
 // An alert for the alerts actor: where it comes from and what it says.
 struct Alert {
   std::string source;  // "workflow", "retries_exhausted", "store_near_full"
@@ -167,3 +176,4 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::StartRequest)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::StartResult)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::TaskCallback)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::EventPost)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::StripeEventPost)

@@ -9,6 +9,7 @@
 #include "adapters/store/execution_queries.hpp"
 #include "adapters/store/ledger_reader.hpp"
 #include "adapters/store/state_machine_store.hpp"
+#include "adapters/stripe/webhook_events_reader.hpp"
 #include "api/request_parsing.hpp"
 #include "domain/asl/parser.hpp"
 #include "domain/json_limits.hpp"
@@ -322,6 +323,33 @@ Result<json::value> ledger_read(const std::string& command, const LmdbStorePtr& 
   return json::value(std::move(*out));
 }
 
+// webhooks.list {after?, limit?} / webhooks.show {eventId}: the stored Stripe webhook events.
+Result<json::value> webhooks_read(const std::string& command, const LmdbStorePtr& db,
+                                  const json::object& request) {
+  if (command == "webhooks.show") {
+    auto id = string_field(request, "eventId");
+    if (!id) return id.error();
+    auto out = adapters::stripe::read_stripe_event(*db, *id);
+    if (!out) return out.error();
+    return json::value(std::move(*out));
+  }
+  std::string after;
+  if (const json::value* a = request.if_contains("after")) {
+    if (!a->is_string()) return Error{ErrorCode::kInvalidRequest, "\"after\" must be a string"};
+    after = std::string(a->as_string());
+  }
+  std::size_t limit = adapters::stripe::kDefaultEventsPage;
+  if (const json::value* l = request.if_contains("limit")) {
+    if (!l->is_int64() || l->as_int64() < 1 ||
+        l->as_int64() > static_cast<std::int64_t>(adapters::stripe::kMaxEventsPage))
+      return Error{ErrorCode::kInvalidRequest,
+                   "\"limit\" must be an integer from 1 to " +
+                       std::to_string(adapters::stripe::kMaxEventsPage)};
+    limit = static_cast<std::size_t>(l->as_int64());
+  }
+  return json::value(adapters::stripe::list_stripe_events(*db, after, limit));
+}
+
 void dispatch(const Context& ctx, const std::string& c, const json::object& r, AdminReply reply) {
   auto& deps = ctx->deps;
   if (c == "ping") return reply(json::value{{"pong", true}});
@@ -353,13 +381,16 @@ void dispatch(const Context& ctx, const std::string& c, const json::object& r, A
   if (c == "reconcile") return reconcile(ctx, std::move(reply));
   if (c == "balances" || c == "journal" || c == "escrow")
     return reply(ledger_read(c, deps.engine->db, r));
+  if (c == "webhooks.list" || c == "webhooks.show")
+    return reply(webhooks_read(c, deps.engine->db, r));
   reply(Error{ErrorCode::kInvalidRequest,
               "unknown command \"" + c +
                   "\" (known: ping, status, executions.list, executions.describe, "
                   "executions.history, executions.stop, executions.redrive, ingest.pause, "
                   "ingest.resume, workflows.list, workflows.validate, workflows.register, "
                   "workflows.reload, backup, log-level, tasks.success, tasks.failure, "
-                  "tasks.heartbeat, balances, journal, escrow, reconcile)"});
+                  "tasks.heartbeat, balances, journal, escrow, reconcile, webhooks.list, "
+                  "webhooks.show)"});
 }
 
 }  // namespace

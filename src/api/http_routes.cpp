@@ -8,8 +8,10 @@
 #include "adapters/store/ledger_reader.hpp"
 #include "adapters/store/state_machine_store.hpp"
 #include "adapters/stripe/stripe_simulator.hpp"
+#include "adapters/stripe/webhook_events_reader.hpp"
 #include "api/http_status.hpp"
 #include "api/request_parsing.hpp"
+#include "api/stripe_webhook.hpp"
 #include "domain/asl/mock_config.hpp"
 #include "domain/execution_record.hpp"
 #include "domain/json_limits.hpp"
@@ -97,6 +99,15 @@ class HttpRoutes {
     if (s.size() == 2 && s[0] == "v1" && s[1] == "events") {
       if (!post) return respond(method_not_allowed(req));
       return post_event(req, std::move(respond));
+    }
+    if (s.size() >= 3 && s[0] == "v1" && s[1] == "webhooks" && s[2] == "stripe") {
+      if (s.size() == 3) {
+        if (!post) return respond(method_not_allowed(req));
+        return stripe_webhook(req, std::move(respond));
+      }
+      if (s.size() == 4 && s[3] == "events" && get) return respond(list_stripe_events(target));
+      if (s.size() == 5 && s[3] == "events" && get) return respond(stripe_event(s[4]));
+      if (s.size() <= 5 && s[3] == "events") return respond(method_not_allowed(req));
     }
     if (s.size() == 3 && s[0] == "v1" && s[1] == "tasks") {
       if (const auto kind = task_callback_kind(s[2])) {
@@ -233,6 +244,42 @@ class HttpRoutes {
                      respond(answer_response(answer));
                    }};
     caf::anon_send(deps_.engine->events, events_atom::value, std::move(post));
+  }
+
+  // A Stripe webhook (docs/webhooks.md): answered once the event is durably stored (or found
+  // stored before); a refusal stores nothing.
+  void stripe_webhook(const HttpRequest& req, HttpResponder respond) {
+    auto event = read_stripe_webhook(req, deps_.stripe_webhooks, deps_.engine->now());
+    if (!event) {
+      adapters::Metrics::instance().stripe_webhook("refused");
+      return respond(error_response(event.error()));
+    }
+    StripeEventPost post{std::move(*event), [respond = std::move(respond)](Answer answer) {
+                           adapters::Metrics::instance().stripe_webhook(
+                               !answer                                 ? "failed"
+                               : answer->outcome == Outcome::kExisting ? "duplicate"
+                                                                       : "stored");
+                           respond(answer_response(answer));
+                         }};
+    caf::anon_send(deps_.engine->events, events_atom::value, std::move(post));
+  }
+
+  HttpResponse list_stripe_events(const adapters::RequestTarget& target) {
+    static_assert(adapters::stripe::kMaxEventsPage == 500, "the message below says 500");
+    const auto limit =
+        query_number(target, "limit",
+                     {adapters::stripe::kDefaultEventsPage, 1, adapters::stripe::kMaxEventsPage,
+                      "limit must be an integer from 1 to 500", ""});
+    if (!limit) return error_response(limit.error());
+    return json_response(200, adapters::stripe::list_stripe_events(
+                                  *deps_.engine->db, target.query_param("after").value_or(""),
+                                  static_cast<std::size_t>(*limit)));
+  }
+
+  HttpResponse stripe_event(const std::string& id) {
+    auto event = adapters::stripe::read_stripe_event(*deps_.engine->db, id);
+    if (!event) return error_response(event.error());
+    return json_response(200, *event);
   }
 
   // SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat. Answered once the waiting

@@ -6,6 +6,7 @@
 
 #include "actors/engine.hpp"
 #include "adapters/http/http_message.hpp"
+#include "adapters/stripe/webhook_signature.hpp"
 
 #include <caf/actor.hpp>
 
@@ -20,6 +21,8 @@ struct HttpRoutesDeps {
   std::shared_ptr<adapters::LmdbStore> simulator_db;          // null when Stripe is not simulated
   std::int64_t events_retention_ms = 7LL * 24 * 3600 * 1000;  // POST /v1/events keeps this long
   caf::actor readiness;                                       // GET /readyz (readiness_actor.hpp)
+  // POST /v1/webhooks/stripe: the signing secrets (none: the route answers NotFound).
+  adapters::stripe::SignatureCheck stripe_webhooks;
 };
 
 // Returns the handler to give the HTTP server.

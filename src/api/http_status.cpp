@@ -9,6 +9,7 @@ unsigned http_status(ErrorCode code) {
     case ErrorCode::kInvalidAmount:
     case ErrorCode::kInvalidDefinition:
     case ErrorCode::kIntrinsicFailure:
+    case ErrorCode::kBadSignature:
       return 400;
     case ErrorCode::kUnauthorized:
       return 401;

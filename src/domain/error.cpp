@@ -70,13 +70,15 @@ std::string_view error_name(ErrorCode code) {
       return "Overloaded";
     case ErrorCode::kTooManyRequests:
       return "TooManyRequests";
+    case ErrorCode::kBadSignature:
+      return "BadSignature";
   }
   return "InternalError";
 }
 
 ErrorCode error_code_named(std::string_view name) {
   for (int c = static_cast<int>(ErrorCode::kInvalidJson);
-       c <= static_cast<int>(ErrorCode::kTooManyRequests); ++c) {
+       c <= static_cast<int>(ErrorCode::kBadSignature); ++c) {
     if (error_name(static_cast<ErrorCode>(c)) == name) return static_cast<ErrorCode>(c);
   }
   return ErrorCode::kInternal;

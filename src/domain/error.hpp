@@ -47,6 +47,7 @@ enum class ErrorCode : std::uint8_t {
   // Admission control: refused before any work, so nothing changed; retry after Retry-After.
   kOverloaded,       // 503: the daemon is at its in-flight or connection bound
   kTooManyRequests,  // 429: this client (API key, or peer address) is at its share
+  kBadSignature,     // 400: a signed webhook whose signature is missing, wrong or stale
 };
 
 // Stable name used as "error" in JSON bodies, e.g. "ExecutionAlreadyExists".

@@ -50,6 +50,8 @@ const char* table_name(Table table) {
       return "closed_executions";
     case Table::kStripeRequests:
       return "stripe_requests";
+    case Table::kStripeEvents:
+      return "stripe_events";
   }
   return "meta";
 }

@@ -38,8 +38,10 @@ enum class Table : std::uint8_t {
   kClosedExecutions,
   // simulator: time-ordered request id -> every request received, refused ones included (JSON)
   kStripeRequests,
+  // Stripe event id -> the signed webhook event as received (records/stripe_event_row.hpp)
+  kStripeEvents,
 };
-inline constexpr std::size_t kTableCount = 23;
+inline constexpr std::size_t kTableCount = 24;
 
 const char* table_name(Table table);
 

@@ -44,6 +44,8 @@ commands:
   journal USER [--after=SEQ] [--limit=N]  a ledger account's journal entries with their legs
   escrow ID                               one escrow
   reconcile                               prove the ledger's invariants; exit 3 on discrepancies
+  webhooks list [--after=ID] [--limit=N]  Stripe webhook events received, in event id order
+  webhooks show ID                        one Stripe webhook event, with its body as received
   ping
 
 --socket defaults to ./var/settled.sock; --json prints the daemon's answer as one JSON object.
@@ -162,6 +164,20 @@ json::object build_request(const Options& o, std::string& problem) {
   }
   if (w[0] == "escrow" && operand(2)) return {{"command", "escrow"}, {"escrowId", w[1]}};
   if (w[0] == "reconcile" && w.size() == 1) return {{"command", "reconcile"}};
+  if (w[0] == "webhooks" && w.size() == 2 && w[1] == "list") {
+    json::object r{{"command", "webhooks.list"}};
+    if (auto v = flag(o, "after"); !v.empty()) r["after"] = v;
+    if (auto v = flag(o, "limit"); !v.empty()) {
+      try {
+        r["limit"] = std::stoll(v);
+      } catch (const std::exception&) {
+        problem = "--limit must be a number";
+      }
+    }
+    return r;
+  }
+  if (w[0] == "webhooks" && w.size() >= 2 && w[1] == "show" && operand(3))
+    return {{"command", "webhooks.show"}, {"eventId", w[2]}};
   if (w[0] == "backup" && w.size() == 2)
     return {{"command", "backup"},
             {"path", std::filesystem::absolute(w[1]).lexically_normal().string()}};
@@ -216,7 +232,9 @@ int main(int argc, char** argv) {
       request[name] = value;
       continue;
     }
-    if (request.at("command") == "journal" && (name == "after" || name == "limit")) continue;
+    if ((request.at("command") == "journal" || request.at("command") == "webhooks.list") &&
+        (name == "after" || name == "limit"))
+      continue;
     if (request.at("command") != "executions.list") return usage("unknown option --" + name);
     if (name != "state-machine" && name != "status" && name != "limit" && name != "cursor")
       return usage("unknown option --" + name);

@@ -159,6 +159,22 @@ std::string journal(const json::value& r) {
   return out;
 }
 
+std::string webhooks(const json::value& r) {
+  std::vector<std::vector<std::string>> rows{
+      {"ID", "TYPE", "OBJECT", "CREATED", "RECEIVED", "CORRELATION KEYS"}};
+  for (const auto& e : r.at("events").as_array()) {
+    std::string keys;
+    if (const json::value* k = e.as_object().if_contains("correlationKeys"); k && k->is_array())
+      for (const auto& key : k->as_array())
+        keys += (keys.empty() ? "" : ",") + std::string(key.as_string());
+    rows.push_back({text(e, "id"), text(e, "type"), text(e, "objectId"), text(e, "created"),
+                    text(e, "receivedAt"), keys.empty() ? "-" : keys});
+  }
+  std::string out = table(rows);
+  if (r.as_object().contains("nextAfter")) out += "more: --after=" + text(r, "nextAfter") + "\n";
+  return out;
+}
+
 std::string reconcile(const json::value& r) {
   std::vector<std::vector<std::string>> totals{
       {"CURRENCY", "AVAILABLE", "HELD", "FROZEN", "IN", "OUT"}};
@@ -204,6 +220,7 @@ std::string render(const std::string& command, const json::value& r) {
     if (command == "balances") return balances(r);
     if (command == "journal") return journal(r);
     if (command == "reconcile") return reconcile(r);
+    if (command == "webhooks.list") return webhooks(r);
   } catch (const std::exception&) {
     // An answer of an unexpected shape (a newer daemon): show it as it came.
   }

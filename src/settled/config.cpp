@@ -39,6 +39,11 @@ SettledConfig::SettledConfig() {
            "Stripe secret key (sk_...); required with stripe-mode=live")
       .add(stripe_api_base, "stripe-api-base",
            "Stripe API base URL (http:// only on loopback, for tests)")
+      .add(stripe_webhook_secrets, "stripe-webhook-secrets",
+           "signing secrets (whsec_...) of the Stripe webhook endpoint; several while one is "
+           "rotated (empty: POST /v1/webhooks/stripe answers NotFound)")
+      .add(stripe_webhook_tolerance_seconds, "stripe-webhook-tolerance-seconds",
+           "largest difference, in seconds, between a webhook signature's timestamp and now")
       .add(api_key_hashes, "api-key-hashes",
            "SHA-256 hex of each accepted /v1 API key (empty: local-only mode)")
       .add(alert_webhook, "alert-webhook",
@@ -181,6 +186,13 @@ std::string validate(SettledConfig& cfg, std::string& host, std::uint16_t& port,
     return invalid("stripe-mode", cfg.stripe_mode, "simulator or live");
   if (cfg.stripe_mode == "live" && cfg.stripe_secret_key.empty())
     return invalid("stripe-secret-key", "", "required with stripe-mode=live");
+  for (const auto& secret : cfg.stripe_webhook_secrets)
+    if (secret.empty() || secret.size() > 256)
+      return invalid("stripe-webhook-secrets", "(not shown)",
+                     "each secret is a non-empty string of at most 256 characters");
+  if (cfg.stripe_webhook_tolerance_seconds == 0 || cfg.stripe_webhook_tolerance_seconds > 3600)
+    return invalid("stripe-webhook-tolerance-seconds",
+                   std::to_string(cfg.stripe_webhook_tolerance_seconds), "1 to 3600");
   if (cfg.http_threads == 0 || cfg.http_threads > 64)
     return invalid("http-threads", std::to_string(cfg.http_threads), "1 to 64");
   if (cfg.body_limit == 0) return invalid("body-limit", "0", "at least 1 byte");

@@ -29,6 +29,10 @@ class SettledConfig : public caf::actor_system_config {
   std::string stripe_mode = "simulator";
   std::string stripe_secret_key;
   std::string stripe_api_base;  // empty: the client's default, Stripe's API
+  // POST /v1/webhooks/stripe: the endpoint's signing secrets (several during a rotation); empty:
+  // the route answers NotFound. Never logged.
+  std::vector<std::string> stripe_webhook_secrets;
+  std::size_t stripe_webhook_tolerance_seconds = 300;
   std::vector<std::string> api_key_hashes;
   std::size_t shutdown_timeout = 10;
   std::string alert_webhook;  // empty: alerts go to the log and the metric only

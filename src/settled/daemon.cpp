@@ -161,12 +161,19 @@ void Daemon::build_routes(const SettledConfig& cfg, const DaemonResources& resou
       : keys.enabled()                 ? std::max<std::size_t>(cfg.max_in_flight / 2, 1)
                                        : 0;
   // Inside require_api_key: a request without a valid key never takes a slot.
-  auto admitted_api = adapters::admit(
-      std::make_shared<adapters::Admission>(admission_options),
-      adapters::identify_clients(keys.enabled()),
-      api::make_http_routes(
-          {engine_, executions_, state_machines_, live_stripe_ ? nullptr : resources.simulator_db,
-           static_cast<std::int64_t>(cfg.events_retention_seconds) * 1000, readiness_}));
+  api::HttpRoutesDeps routes{engine_,
+                             executions_,
+                             state_machines_,
+                             live_stripe_ ? nullptr : resources.simulator_db,
+                             static_cast<std::int64_t>(cfg.events_retention_seconds) * 1000,
+                             readiness_,
+                             {}};
+  routes.stripe_webhooks.secrets = cfg.stripe_webhook_secrets;
+  routes.stripe_webhooks.tolerance_seconds =
+      static_cast<std::int64_t>(cfg.stripe_webhook_tolerance_seconds);
+  auto admitted_api = adapters::admit(std::make_shared<adapters::Admission>(admission_options),
+                                      adapters::identify_clients(keys.enabled()),
+                                      api::make_http_routes(std::move(routes)));
   http_handler_ = adapters::require_api_key(keys, std::move(admitted_api));
   admin_api_ =
       api::spawn_admin_commands(system_, {engine_, executions_, store_stats_, state_machines_});

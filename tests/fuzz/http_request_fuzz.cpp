@@ -48,6 +48,8 @@ using namespace settled;
 
 // A public test value; the seeds send "Authorization: Bearer fuzz-key".
 constexpr const char* kApiKey = "fuzz-key";
+// The Stripe webhook signing secret (public test value), as the route_stripe_webhook seed uses.
+constexpr const char* kWebhookSecret = "whsec_fuzz";
 // The server's request deadline is 10 s (then 504); libFuzzer's -timeout in run-fuzzers.sh is
 // also 10 s. An answer slower than this is a hang of the handler, not load.
 constexpr std::chrono::seconds kAnswerDeadline{8};
@@ -69,6 +71,8 @@ class FuzzDaemon {
     cfg_.data_dir = dir_ + "/data";
     cfg_.workflows_dir = std::string(testing::build_paths::source_dir) + "/config/workflows";
     cfg_.api_key_hashes = {adapters::sha256_hex(kApiKey)};
+    // So that POST /v1/webhooks/stripe parses and checks the Stripe-Signature header.
+    cfg_.stripe_webhook_secrets = {kWebhookSecret};
     std::string host;
     std::uint16_t port = 0;
     adapters::LogLevel level;

@@ -49,6 +49,11 @@ TEST(Config, InvalidCommandLineValuesStopTheDaemonNamingTheOption) {
       {"--alert-webhook=https://example.invalid:0/x", "invalid value for alert-webhook"},
       {"--alert-webhook-ca-file=/etc/hostname", "invalid value for alert-webhook-ca-file"},
       {"--api-key-hashes=[\"not-a-hash\"]", "invalid value for api-key-hashes"},
+      {"--stripe-webhook-secrets=[\"\"]", "invalid value for stripe-webhook-secrets"},
+      {"--stripe-webhook-tolerance-seconds=0",
+       "invalid value for stripe-webhook-tolerance-seconds"},
+      {"--stripe-webhook-tolerance-seconds=3601",
+       "invalid value for stripe-webhook-tolerance-seconds"},
       {"--map-size-mib=lots", "--map-size-mib=lots"},
   };
   for (const auto& [arg, message] : cases) {

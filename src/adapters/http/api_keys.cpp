@@ -18,11 +18,15 @@ std::string lower(std::string_view text) {
   return out;
 }
 
-// /v1 and everything under it, but the Stripe simulator's read-only list. Reads the segments
-// the session parsed: the same ones the router dispatches on.
-bool needs_key(const RequestTarget& target) {
-  const auto& segments = target.segments;
+// /v1 and everything under it, but the Stripe simulator's read-only list and Stripe's webhook
+// POST (Stripe cannot send our key: its signature authenticates it, api/stripe_webhook.hpp).
+// Reads the segments the session parsed: the same ones the router dispatches on.
+bool needs_key(const HttpRequest& req) {
+  const auto& segments = req.parsed_target.segments;
   if (segments.empty() || segments[0] != "v1") return false;
+  if (req.method == "POST" && segments.size() == 3 && segments[1] == "webhooks" &&
+      segments[2] == "stripe")
+    return false;
   return !(segments.size() >= 2 && segments[1] == "simulator");
 }
 
@@ -66,7 +70,7 @@ HttpHandler require_api_key(ApiKeys keys, HttpHandler inner) {
   if (!keys.enabled()) return inner;
   return
       [keys = std::move(keys), inner = std::move(inner)](HttpRequest req, HttpResponder respond) {
-        if (needs_key(req.parsed_target) && !keys.accepts(req.authorization)) {
+        if (needs_key(req) && !keys.accepts(req.authorization)) {
           const Error error{ErrorCode::kUnauthorized,
                             req.authorization.empty()
                                 ? "missing API key: send \"Authorization: Bearer <key>\""

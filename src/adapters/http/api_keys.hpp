@@ -31,7 +31,8 @@ class ApiKeys {
 };
 
 // Wraps the API's handler: /v1/... needs a key (401 Unauthorized JSON otherwise), except the
-// Stripe simulator's read-only list; /healthz and everything outside /v1 stay open.
+// Stripe simulator's read-only list and POST /v1/webhooks/stripe (signed instead); /healthz and
+// everything outside /v1 stay open.
 HttpHandler require_api_key(ApiKeys keys, HttpHandler inner);
 
 }  // namespace settled::adapters

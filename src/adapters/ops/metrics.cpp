@@ -84,6 +84,11 @@ struct Metrics::Impl {
                                             .Name("settled_alerts_total")
                                             .Help("Alerts raised, by source")
                                             .Register(*registry);
+  prom::Family<prom::Counter>& stripe_webhooks =
+      prom::BuildCounter()
+          .Name("settled_stripe_webhooks_total")
+          .Help("Stripe webhooks answered, by outcome (stored, duplicate, refused, failed)")
+          .Register(*registry);
   prom::Family<prom::Counter>& ledger_ops =
       prom::BuildCounter()
           .Name("settled_ledger_operations_total")
@@ -194,6 +199,10 @@ void Metrics::store_commit(std::size_t operations, double seconds, bool ok) {
 
 void Metrics::alert(const std::string& source) {
   impl_->alerts.Add({{"source", source}}).Increment();
+}
+
+void Metrics::stripe_webhook(const std::string& outcome) {
+  impl_->stripe_webhooks.Add({{"outcome", outcome}}).Increment();
 }
 
 void Metrics::ledger_operation(const std::string& op, const std::string& outcome) {

@@ -41,6 +41,10 @@ class Metrics {
   // 1 while the store commits, 0 from a failed commit until the next one succeeds.
   void store_writable(bool writable);
 
+  // POST /v1/webhooks/stripe answered; outcome: "stored", "duplicate", "refused" (a bad
+  // signature or body: 4xx) or "failed" (not stored: 5xx, Stripe retries).
+  void stripe_webhook(const std::string& outcome);
+
   // Closed executions that retention removed.
   void executions_expired(std::size_t count);
 
