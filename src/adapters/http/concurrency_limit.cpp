@@ -13,7 +13,7 @@ ConcurrencyLimit::ConcurrencyLimit(ConcurrencyLimitOptions options)
 
 ConcurrencyLimit::Clock::duration ConcurrencyLimit::baseline() const {
   std::lock_guard<std::mutex> lock(mutex_);
-  return minima_.empty() ? Clock::duration::zero() : minima_.front().second;
+  return baseline_;
 }
 
 bool ConcurrencyLimit::record(Clock::duration latency, std::size_t in_flight,
@@ -24,12 +24,28 @@ bool ConcurrencyLimit::record(Clock::duration latency, std::size_t in_flight,
   samples_.push_back(latency);
   peak_in_flight_ = std::max(peak_in_flight_, in_flight);
   if (now - window_start_ >= options_.window && samples_.size() >= options_.min_samples) {
-    return close_window(now);
+    return close_window();
   }
   return false;
 }
 
-bool ConcurrencyLimit::close_window(Clock::time_point now) {
+void ConcurrencyLimit::learn_baseline() {
+  const std::size_t capacity = std::max<std::size_t>(options_.baseline_samples, 1);
+  for (const Clock::duration latency : samples_) {
+    if (unloaded_samples_.size() < capacity) {
+      unloaded_samples_.push_back(latency);
+    } else {
+      unloaded_samples_[unloaded_next_] = latency;
+      unloaded_next_ = (unloaded_next_ + 1) % capacity;
+    }
+  }
+  std::vector<Clock::duration> sorted = unloaded_samples_;
+  const auto p99 = sorted.begin() + static_cast<std::ptrdiff_t>(sorted.size() * 99 / 100);
+  std::nth_element(sorted.begin(), p99, sorted.end());
+  baseline_ = *p99;
+}
+
+bool ConcurrencyLimit::close_window() {
   const auto p99 = samples_.begin() + static_cast<std::ptrdiff_t>(samples_.size() * 99 / 100);
   std::nth_element(samples_.begin(), p99, samples_.end());
   const Clock::duration figure = *p99;
@@ -37,17 +53,11 @@ bool ConcurrencyLimit::close_window(Clock::time_point now) {
   const bool bound_reached = peak_in_flight_ >= before;
   const bool unloaded = !refused_in_window_.exchange(false, std::memory_order_relaxed) &&
                         peak_in_flight_ <= unloaded_in_flight_;
+  if (unloaded) learn_baseline();
   samples_.clear();
   peak_in_flight_ = 0;
-
-  if (unloaded) {
-    while (!minima_.empty() && minima_.back().second >= figure) minima_.pop_back();
-    minima_.emplace_back(now, figure);
-  }
-  while (minima_.size() > 1 && now - minima_.front().first > options_.baseline_horizon)
-    minima_.pop_front();
-  if (minima_.empty()) return false;  // nothing to judge against yet
-  const double baseline = std::chrono::duration<double>(minima_.front().second).count();
+  if (baseline_ == Clock::duration::zero()) return false;  // nothing to judge against yet
+  const double baseline = std::chrono::duration<double>(baseline_).count();
   const double observed = std::chrono::duration<double>(figure).count();
 
   std::size_t limit = before;

@@ -10,10 +10,11 @@
 //  - latencies are gathered per window (`window`, at least `min_samples` answers); a window's
 //    figure is its 99th percentile;
 //  - a window is *unloaded* when nothing was refused in it and at most a quarter of the bound
-//    (`max_limit` / 4, at least 1) was ever in flight; the baseline is the lowest unloaded figure
-//    of the last `baseline_horizon` (the newest one is kept past it: a daemon busy for longer
-//    keeps the last unloaded figure it saw). No unloaded window yet: no baseline, and the bound
-//    stays at `max_limit`;
+//    (`max_limit` / 4, at least 1) was ever in flight; the baseline is the 99th percentile of
+//    the last `baseline_samples` answers of unloaded windows (a tail that one short window
+//    rarely shows, so not a minimum of window figures; a daemon busy for long keeps the last
+//    unloaded answers it saw). No unloaded window yet: no baseline, and the bound stays at
+//    `max_limit`;
 //  - a window over `tolerance` x baseline shrinks the bound by the ratio (at most halving it,
 //    never below `min_limit`); a window within it, in which the bound was reached, grows the
 //    bound by one (never above `max_limit`). Group commit makes latency grow with load by
@@ -25,9 +26,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
-#include <deque>
 #include <mutex>
-#include <utility>
 #include <vector>
 
 namespace settled::adapters {
@@ -38,7 +37,7 @@ struct ConcurrencyLimitOptions {
   double tolerance = 3.0;  // 0: the bound stays at max_limit
   std::chrono::milliseconds window{100};
   std::size_t min_samples = 16;
-  std::chrono::seconds baseline_horizon{600};
+  std::size_t baseline_samples = 4096;
 };
 
 class ConcurrencyLimit {
@@ -60,7 +59,8 @@ class ConcurrencyLimit {
   Clock::duration baseline() const;
 
  private:
-  bool close_window(Clock::time_point now);
+  bool close_window();
+  void learn_baseline();
 
   const ConcurrencyLimitOptions options_;
   const std::size_t unloaded_in_flight_;
@@ -70,9 +70,10 @@ class ConcurrencyLimit {
   Clock::time_point window_start_{};
   std::vector<Clock::duration> samples_;
   std::size_t peak_in_flight_ = 0;
-  // (window end, unloaded figure), figures increasing from front to back: the front is the
-  // horizon's minimum (a monotonic queue).
-  std::deque<std::pair<Clock::time_point, Clock::duration>> minima_;
+  // The latest answers of unloaded windows (a ring of baseline_samples) and their p99.
+  std::vector<Clock::duration> unloaded_samples_;
+  std::size_t unloaded_next_ = 0;
+  Clock::duration baseline_{};
 };
 
 }  // namespace settled::adapters

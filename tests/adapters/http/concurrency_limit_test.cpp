@@ -14,10 +14,11 @@ class ConcurrencyLimitTest : public ::testing::Test {
  protected:
   // One window of `count` answers of `latency`, the last one just past the window's 100 ms
   // (it closes the window; the one before it does not).
-  // Busy: the bound is reached (a loaded window). Not busy: one request at a time (unloaded).
+  // Busy: the bound is reached and some request refused (a loaded window). Not busy: one request at a time (unloaded).
   void window(ConcurrencyLimit& limit, Clock::duration latency, bool busy = true,
               std::size_t count = 20) {
     const std::size_t in_flight = busy ? limit.limit() : 1;
+    if (busy) limit.refused();  // a reached bound turns requests away
     const Clock::duration spacing = (100ms + 100us) / (count - 1);
     for (std::size_t i = 0; i < count; ++i) {
       limit.record(latency, in_flight, now_);
@@ -108,18 +109,29 @@ TEST_F(ConcurrencyLimitTest, AWindowWithARefusalOrABusyBoundIsNotUnloaded) {
   EXPECT_EQ(limit.baseline(), 1ms) << "the refusal counted for its own window only";
 }
 
-TEST_F(ConcurrencyLimitTest, TheBaselineForgetsFiguresOlderThanItsHorizonButKeepsTheNewest) {
-  ConcurrencyLimit limit({32, 2, 3.0, 100ms, 16, 10s});
+TEST_F(ConcurrencyLimitTest, TheBaselineIsTheP99OfTheLatestUnloadedAnswers) {
+  ConcurrencyLimit limit({32, 2, 3.0});
+  // 198 quick unloaded answers and two slow ones: the unloaded tail is the slow one, although
+  // no single window's figure shows it (each window's p99 of 20 answers... is its worst).
+  answers(limit, 1ms, 1, 198);
+  answers(limit, 9ms, 1, 2);
+  EXPECT_EQ(limit.baseline(), 9ms);
+  window(limit, 20ms);
+  EXPECT_EQ(limit.limit(), 32u) << "within 3x of the unloaded p99";
+}
+
+TEST_F(ConcurrencyLimitTest, TheBaselineForgetsOlderUnloadedAnswersButKeepsTheLatest) {
+  ConcurrencyLimitOptions options{32, 2, 3.0};
+  options.baseline_samples = 40;
+  ConcurrencyLimit limit(options);
   unloaded(limit, 1ms);
-  now_ += 6s;
-  unloaded(limit, 3ms);
+  unloaded(limit, 1ms);
   EXPECT_EQ(limit.baseline(), 1ms);
-  now_ += 6s;
   unloaded(limit, 4ms);
-  EXPECT_EQ(limit.baseline(), 3ms) << "a slower machine becomes the new normal";
-  now_ += 11s;
+  unloaded(limit, 4ms);
+  EXPECT_EQ(limit.baseline(), 4ms) << "a slower machine becomes the new normal";
   for (int i = 0; i < 5; ++i) window(limit, 10ms);
-  EXPECT_EQ(limit.baseline(), 4ms) << "a long busy spell keeps the last unloaded figure";
+  EXPECT_EQ(limit.baseline(), 4ms) << "a long busy spell keeps the last unloaded answers";
   EXPECT_EQ(limit.limit(), 32u);
 }
 
