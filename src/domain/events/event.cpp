@@ -24,6 +24,14 @@ Result<std::string> required_text(const json::object& o, const char* field,
   return std::string(v->as_string());
 }
 
+// Both fit one stored key (kMaxTypeAndKeyBytes), refused before anything is written.
+Status key_fits(const std::string& type, const std::string& key, const std::string& where) {
+  if (type.size() + key.size() <= kMaxTypeAndKeyBytes) return ok_status();
+  return Error{ErrorCode::kInvalidRequest, where + "type and " + where +
+                                               "correlationKey together must be at most " +
+                                               std::to_string(kMaxTypeAndKeyBytes) + " bytes"};
+}
+
 Status only_fields(const json::object& o, std::initializer_list<const char*> allowed,
                    const std::string& where) {
   for (const auto& [key, value] : o) {
@@ -84,6 +92,7 @@ Result<Event> parse_event(const json::value& body, EpochMillis now, std::int64_t
   if (!type) return type.error();
   auto key = required_text(o, "correlationKey", "");
   if (!key) return key.error();
+  if (auto st = key_fits(*type, *key, ""); !st.ok()) return st.error();
   e.type = std::move(*type);
   e.correlation_key = std::move(*key);
   if (o.contains("id")) {
@@ -115,6 +124,7 @@ Result<WaitFor> parse_wait_for(const json::value& parameters) {
   if (!type) return type.error();
   auto key = required_text(o, "correlationKey", "parameters.");
   if (!key) return key.error();
+  if (auto st = key_fits(*type, *key, "parameters."); !st.ok()) return st.error();
   w.type = std::move(*type);
   w.correlation_key = std::move(*key);
   if (const json::value* t = o.if_contains("timeoutSeconds")) {

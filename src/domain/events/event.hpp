@@ -30,6 +30,10 @@ struct Event {
   static Result<Event> from_json(const boost::json::value& value);
 };
 
+// type + correlation key together: their stored key (event_key: both, two NULs and an 8-byte
+// sequence) must fit LMDB's 511-byte key limit, or the commit, not the request, would fail.
+inline constexpr std::size_t kMaxTypeAndKeyBytes = 511 - 10;
+
 // Step Functions' 256 KiB payload limit, for an event's detail as JSON text.
 inline constexpr std::size_t kMaxDetailBytes = 256 * 1024;
 

@@ -88,6 +88,24 @@ TEST(EventParse, ADetailUpToThePayloadLimitIsTakenOneByteMoreIsRefused) {
   EXPECT_NE(over.error().message.find("detail"), std::string::npos) << over.error().message;
 }
 
+TEST(EventParse, TypeAndKeyTogetherFitOneStoredKey) {
+  // Each may be 256 characters, but not both: their stored key would pass LMDB's 511 bytes.
+  auto body = [](std::size_t type_bytes, std::size_t key_bytes) {
+    return json::value{{"type", std::string(type_bytes, 't')},
+                       {"correlationKey", std::string(key_bytes, 'k')}};
+  };
+  auto fits = parse_event(body(256, kMaxTypeAndKeyBytes - 256), 0, 1);
+  ASSERT_TRUE(fits.ok());
+  EXPECT_EQ(event_key(fits->type, fits->correlation_key, 1).size(), 511u);
+  auto over = parse_event(body(256, kMaxTypeAndKeyBytes - 255), 0, 1);
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(over.error().code, ErrorCode::kInvalidRequest);
+  EXPECT_NE(over.error().message.find("correlationKey"), std::string::npos);
+  auto wait = parse_wait_for(body(256, 256));
+  ASSERT_FALSE(wait.ok());
+  EXPECT_NE(wait.error().message.find("parameters.type"), std::string::npos);
+}
+
 TEST(WaitForParse, TakesTypeKeyAndTimeoutAndRefusesBadOnes) {
   auto w = parse_wait_for(json::parse(R"({"type": "t", "correlationKey": "k",
                                           "timeoutSeconds": 30})"));
