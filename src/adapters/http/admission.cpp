@@ -39,8 +39,15 @@ HttpResponse refusal(unsigned status, std::size_t bound, unsigned retry_after) {
 // its responder goes away unanswered (a handler that dropped it must not leak the slot).
 class Slot {
  public:
-  Slot(std::shared_ptr<Admission> admission, std::string client)
-      : admission_(std::move(admission)), client_(std::move(client)) {}
+  // `received_at`: when the request reached the daemon (its wait before admission counts, as
+  // the client sees it); epoch when unknown, then from now.
+  Slot(std::shared_ptr<Admission> admission, std::string client,
+       std::chrono::steady_clock::time_point received_at)
+      : admission_(std::move(admission)),
+        client_(std::move(client)),
+        started_at_(received_at == std::chrono::steady_clock::time_point{}
+                        ? std::chrono::steady_clock::now()
+                        : received_at) {}
   Slot(const Slot&) = delete;
   Slot& operator=(const Slot&) = delete;
   ~Slot() {
@@ -50,13 +57,13 @@ class Slot {
   // The request was answered: its latency teaches the adaptive bound.
   void answered() {
     if (!released_.exchange(true))
-      admission_->release(client_, std::chrono::steady_clock::now() - admitted_at_);
+      admission_->release(client_, std::chrono::steady_clock::now() - started_at_);
   }
 
  private:
   std::shared_ptr<Admission> admission_;
   std::string client_;
-  const std::chrono::steady_clock::time_point admitted_at_ = std::chrono::steady_clock::now();
+  const std::chrono::steady_clock::time_point started_at_;
   std::atomic<bool> released_{false};
 };
 
@@ -145,7 +152,7 @@ HttpHandler admit(std::shared_ptr<Admission> admission, ClientIdentity identity,
     if (const unsigned refused = admission->try_admit(client); refused != 0) {
       return respond(refused == 429 ? *too_many : *overloaded);
     }
-    auto slot = std::make_shared<Slot>(admission, std::move(client));
+    auto slot = std::make_shared<Slot>(admission, std::move(client), req.received_at);
     inner(std::move(req), [slot, respond = std::move(respond)](HttpResponse response) {
       slot->answered();
       respond(std::move(response));

@@ -9,6 +9,7 @@
 #include "adapters/http/http_message.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -38,7 +39,7 @@ class Admission : public std::enable_shared_from_this<Admission> {
 
   // Takes a slot for `client`, or answers why not: 0 when admitted, else 503 or 429.
   unsigned try_admit(const std::string& client);
-  // Gives back the slot try_admit took for `client`; `latency`: from admission to the answer
+  // Gives back the slot try_admit took for `client`; `latency`: from arrival to the answer
   // (none when the request was dropped unanswered).
   void release(const std::string& client,
                std::optional<std::chrono::steady_clock::duration> latency = std::nullopt);
@@ -46,6 +47,8 @@ class Admission : public std::enable_shared_from_this<Admission> {
   std::size_t in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
   // The bound in force now: max_in_flight, or lower while admitted requests are slow.
   std::size_t limit() const { return limit_.limit(); }
+  // The unloaded p99 the bound is judged against (zero until learnt), for metrics and tests.
+  std::chrono::steady_clock::duration baseline() const { return limit_.baseline(); }
   const AdmissionOptions& options() const { return options_; }
 
  private:

@@ -28,6 +28,10 @@ struct HttpRequest {
   std::string remote_address;  // "ip:port" of the peer, for logs
   // All headers in the order received, names lower-cased.
   std::vector<std::pair<std::string, std::string>> headers;
+  // When the request reached the daemon, as the server estimates it (its read's completion
+  // less the io loop's lag): what admission measures an answer's latency from. Unset (epoch)
+  // when the request did not come through the server (tests): then admission's own clock.
+  std::chrono::steady_clock::time_point received_at{};
 
   // First header called `name` (any case), e.g. a webhook signature.
   std::optional<std::string_view> header(std::string_view name) const;

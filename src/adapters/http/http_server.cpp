@@ -23,13 +23,16 @@ namespace {
 
 // How long stop() lets closed sessions unwind before it abandons their handlers.
 constexpr std::chrono::seconds kStopGrace{5};
+// Fine enough to see a loop that is a few milliseconds behind; 500 wake-ups a second when idle.
+constexpr std::chrono::milliseconds kLoopLagPeriod{2};
 
 }  // namespace
 
 HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler) {
   const int hint = static_cast<int>(std::max<std::size_t>(options.threads, 1));
   ioc_ = std::make_unique<net::io_context>(hint);
-  context_ = std::make_shared<HttpServerContext>(std::move(options), std::move(handler));
+  loop_lag_ = std::make_shared<LoopLagProbe>(*ioc_, kLoopLagPeriod);
+  context_ = std::make_shared<HttpServerContext>(std::move(options), std::move(handler), loop_lag_);
 }
 
 Result<std::unique_ptr<HttpServer>> HttpServer::start(HttpServerOptions options,
@@ -64,6 +67,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(HttpServerOptions options,
   // Keeps run() going while no socket is busy, so late responders still get through.
   server->work_.emplace(server->ioc_->get_executor());
   server->listener_->start();
+  server->loop_lag_->start();
   const std::size_t threads = std::max<std::size_t>(opts.threads, 1);
   server->running_threads_ = threads;
   for (std::size_t i = 0; i < threads; ++i) {
@@ -125,6 +129,7 @@ void HttpServer::stop() {
   stopped_ = true;
   for (const auto& session : context_->stop()) session->close();
   if (listener_) listener_->close(nullptr);
+  loop_lag_->stop();
   work_.reset();
 
   // Normally run() returns once the closed sockets have unwound; should some operation

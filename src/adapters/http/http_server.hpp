@@ -23,6 +23,7 @@ namespace settled::adapters {
 
 class HttpListener;
 class HttpServerContext;
+class LoopLagProbe;
 
 class HttpServer {
  public:
@@ -52,6 +53,7 @@ class HttpServer {
 
   std::unique_ptr<boost::asio::io_context> ioc_;  // first: outlives everything below
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
+  std::shared_ptr<LoopLagProbe> loop_lag_;
   std::shared_ptr<HttpServerContext> context_;
   std::shared_ptr<HttpListener> listener_;
   std::vector<std::thread> threads_;

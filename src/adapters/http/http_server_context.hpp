@@ -2,6 +2,7 @@
 // State shared by the server, its listener, every session and every pending responder.
 
 #include "adapters/http/http_message.hpp"
+#include "adapters/http/loop_lag_probe.hpp"
 
 #include <cstddef>
 #include <memory>
@@ -17,11 +18,18 @@ class HttpSession;
 
 class HttpServerContext {
  public:
-  HttpServerContext(HttpServerOptions options, HttpHandler handler)
-      : options_(std::move(options)), handler_(std::move(handler)) {}
+  HttpServerContext(HttpServerOptions options, HttpHandler handler,
+                    std::shared_ptr<const LoopLagProbe> loop_lag)
+      : options_(std::move(options)),
+        handler_(std::move(handler)),
+        loop_lag_(std::move(loop_lag)) {}
 
   const HttpServerOptions& options() const { return options_; }
   const HttpHandler& handler() const { return handler_; }
+  // When a request whose read completes now reached the daemon: now less the io loop's lag.
+  LoopLagProbe::Clock::time_point arrival_of_request_read_now() const {
+    return LoopLagProbe::Clock::now() - loop_lag_->lag();
+  }
 
   enum class Admit {
     kAccepted,  // counted against the caps: serve it
@@ -51,6 +59,7 @@ class HttpServerContext {
  private:
   const HttpServerOptions options_;
   const HttpHandler handler_;
+  const std::shared_ptr<const LoopLagProbe> loop_lag_;
   mutable std::mutex mutex_;
   bool stopped_ = false;
   struct Entry {

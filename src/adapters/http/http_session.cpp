@@ -204,6 +204,7 @@ void HttpSession::handle_request() {
     return write_response(sequence, error_response(400, read.error()));
   }
   HttpRequest request = std::move(*read);
+  request.received_at = context_->arrival_of_request_read_now();
   // Kept for the log line should the handler throw.
   const std::string method = request.method;
   const std::string path = request.parsed_target.path;

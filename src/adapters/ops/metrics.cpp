@@ -149,6 +149,13 @@ struct Metrics::Impl {
                                              "max-in-flight while admitted requests are slow)")
                                          .Register(*registry);
   prom::Gauge& limit_gauge = limit.Add({});
+  prom::Gauge& loop_lag_gauge = prom::BuildGauge()
+                                    .Name("settled_http_loop_lag_seconds")
+                                    .Help(
+                                        "How late the HTTP io threads last ran a due timer: the "
+                                        "wait of a request that arrives now before it is read")
+                                    .Register(*registry)
+                                    .Add({});
   // Counted for every refused request under overload: looked up once, not per refusal.
   prom::Counter& refused_in_flight = refused.Add({{"reason", "in_flight"}});
   prom::Counter& refused_client_share = refused.Add({{"reason", "client_share"}});
@@ -243,6 +250,10 @@ void Metrics::http_in_flight(int change) {
 
 void Metrics::http_in_flight_limit(std::size_t limit) {
   impl_->limit_gauge.Set(static_cast<double>(limit));
+}
+
+void Metrics::http_loop_lag(std::chrono::steady_clock::duration lag) {
+  impl_->loop_lag_gauge.Set(std::chrono::duration<double>(lag).count());
 }
 
 void Metrics::http_refused(const std::string& reason) {

@@ -3,6 +3,7 @@
 // process, like a Prometheus client's default registry: the store, the executions and the HTTP
 // layer record into it without being handed a handle, and GET /metrics renders it.
 
+#include <chrono>
 #include <cstddef>
 #include <string>
 
@@ -51,6 +52,7 @@ class Metrics {
   // Admission control: +1 when a write request is admitted, -1 when it is answered.
   void http_in_flight(int change);
   void http_in_flight_limit(std::size_t limit);
+  void http_loop_lag(std::chrono::steady_clock::duration lag);
   // reason: "in_flight", "client_share", "connections" or "deadline"
   void http_refused(const std::string& reason);
 

@@ -9,6 +9,7 @@
 
 #include <boost/json.hpp>
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -75,6 +76,29 @@ TEST(Admission, AnAnswerOrADroppedResponderGivesTheSlotBackOnce) {
   held.responders.clear();  // dropped unanswered: the slot is not leaked
   EXPECT_EQ(admission->in_flight(), 0u);
   EXPECT_FALSE(send(handler, request("POST")).has_value());
+}
+
+TEST(Admission, AnAnswersLatencyCountsFromWhenTheRequestReachedTheServer) {
+  // The wait before admission (a busy io loop) is part of what the client sees, so it is part
+  // of what the adaptive bound learns: requests that arrived 40 ms before they were admitted
+  // and were answered at once teach a baseline of at least 40 ms.
+  AdmissionOptions options{32, 0, 1};
+  options.latency_tolerance = 3;
+  auto admission = std::make_shared<Admission>(options);
+  Held held;
+  const HttpHandler handler = admit(admission, peer_host, held.handler());
+  constexpr auto kWaited = std::chrono::milliseconds(40);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  // Answers until a window (100 ms, 16 answers) has closed unloaded and taught the baseline.
+  while (admission->baseline() == std::chrono::steady_clock::duration::zero() &&
+         std::chrono::steady_clock::now() < deadline) {
+    HttpRequest req = request("POST");
+    req.received_at = std::chrono::steady_clock::now() - kWaited;
+    send(handler, std::move(req));
+    held.responders.back()(HttpResponse{});
+  }
+  EXPECT_GE(admission->baseline(), kWaited);
+  EXPECT_LT(admission->baseline(), std::chrono::seconds(1));
 }
 
 TEST(Admission, OneClientPastItsShareGets429AndOthersAreStillAdmitted) {
