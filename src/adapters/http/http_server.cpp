@@ -3,6 +3,7 @@
 #include "adapters/http/http_listener.hpp"
 #include "adapters/http/http_server_context.hpp"
 #include "adapters/http/http_session.hpp"
+#include "adapters/http/loop_lag_probe.hpp"
 #include "adapters/ops/log.hpp"
 
 #include <boost/asio/ip/address.hpp>
@@ -31,8 +32,10 @@ constexpr std::chrono::milliseconds kLoopLagPeriod{2};
 HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler) {
   const int hint = static_cast<int>(std::max<std::size_t>(options.threads, 1));
   ioc_ = std::make_unique<net::io_context>(hint);
-  loop_lag_ = std::make_shared<LoopLagProbe>(*ioc_, kLoopLagPeriod);
-  context_ = std::make_shared<HttpServerContext>(std::move(options), std::move(handler), loop_lag_);
+  context_ = std::make_shared<HttpServerContext>(std::move(options), std::move(handler));
+  loop_lag_ = std::make_shared<LoopLagProbe>(
+      *ioc_, kLoopLagPeriod,
+      [context = context_](LoopLagProbe::Clock::duration lag) { context->set_loop_lag(lag); });
 }
 
 Result<std::unique_ptr<HttpServer>> HttpServer::start(HttpServerOptions options,

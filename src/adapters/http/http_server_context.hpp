@@ -2,8 +2,9 @@
 // State shared by the server, its listener, every session and every pending responder.
 
 #include "adapters/http/http_message.hpp"
-#include "adapters/http/loop_lag_probe.hpp"
 
+#include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <mutex>
@@ -18,17 +19,20 @@ class HttpSession;
 
 class HttpServerContext {
  public:
-  HttpServerContext(HttpServerOptions options, HttpHandler handler,
-                    std::shared_ptr<const LoopLagProbe> loop_lag)
-      : options_(std::move(options)),
-        handler_(std::move(handler)),
-        loop_lag_(std::move(loop_lag)) {}
+  HttpServerContext(HttpServerOptions options, HttpHandler handler)
+      : options_(std::move(options)), handler_(std::move(handler)) {}
 
   const HttpServerOptions& options() const { return options_; }
   const HttpHandler& handler() const { return handler_; }
+  // The io loop's lag, as the server's LoopLagProbe last saw it. A plain value, not the probe:
+  // a responder may keep this context alive past the io_context the probe's timer needs.
+  void set_loop_lag(std::chrono::steady_clock::duration lag) {
+    loop_lag_.store(lag.count(), std::memory_order_relaxed);
+  }
   // When a request whose read completes now reached the daemon: now less the io loop's lag.
-  LoopLagProbe::Clock::time_point arrival_of_request_read_now() const {
-    return LoopLagProbe::Clock::now() - loop_lag_->lag();
+  std::chrono::steady_clock::time_point arrival_of_request_read_now() const {
+    return std::chrono::steady_clock::now() -
+           std::chrono::steady_clock::duration(loop_lag_.load(std::memory_order_relaxed));
   }
 
   enum class Admit {
@@ -59,7 +63,7 @@ class HttpServerContext {
  private:
   const HttpServerOptions options_;
   const HttpHandler handler_;
-  const std::shared_ptr<const LoopLagProbe> loop_lag_;
+  std::atomic<std::chrono::steady_clock::rep> loop_lag_{0};
   mutable std::mutex mutex_;
   bool stopped_ = false;
   struct Entry {

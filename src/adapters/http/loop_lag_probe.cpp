@@ -5,10 +5,13 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 
+#include <utility>
+
 namespace settled::adapters {
 
-LoopLagProbe::LoopLagProbe(boost::asio::io_context& ioc, Clock::duration period)
-    : timer_(boost::asio::make_strand(ioc)), period_(period) {}
+LoopLagProbe::LoopLagProbe(boost::asio::io_context& ioc, Clock::duration period,
+                           std::function<void(Clock::duration)> report)
+    : timer_(boost::asio::make_strand(ioc)), period_(period), report_(std::move(report)) {}
 
 LoopLagProbe::Clock::duration LoopLagProbe::lateness(Clock::time_point due, Clock::time_point ran) {
   return ran > due ? ran - due : Clock::duration::zero();
@@ -34,6 +37,7 @@ void LoopLagProbe::arm(Clock::time_point due) {
     const Clock::duration lag = lateness(due, ran);
     self->lag_.store(lag.count(), std::memory_order_relaxed);
     Metrics::instance().http_loop_lag(lag);
+    if (self->report_) self->report_(lag);
     // The next tick is due a period after this one ran, not after it was due: a late loop is
     // measured again, not handed a backlog of ticks that all look late.
     self->arm(ran + self->period_);

@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 
 namespace settled::adapters {
@@ -20,7 +21,9 @@ class LoopLagProbe : public std::enable_shared_from_this<LoopLagProbe> {
  public:
   using Clock = std::chrono::steady_clock;
 
-  LoopLagProbe(boost::asio::io_context& ioc, Clock::duration period);
+  // `report` runs on every tick with the lateness just seen (on an io thread; must not block).
+  LoopLagProbe(boost::asio::io_context& ioc, Clock::duration period,
+               std::function<void(Clock::duration)> report);
 
   // Arms the timer; the io_context keeps the probe alive while it is armed.
   void start();
@@ -40,6 +43,7 @@ class LoopLagProbe : public std::enable_shared_from_this<LoopLagProbe> {
                                     boost::asio::strand<boost::asio::io_context::executor_type>>
       timer_;
   const Clock::duration period_;
+  const std::function<void(Clock::duration)> report_;
   std::atomic<Clock::rep> lag_{0};
   std::atomic<bool> stopped_{false};
 };

@@ -7,6 +7,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <thread>
@@ -25,7 +26,9 @@ TEST(LoopLagProbe, LatenessIsHowLongAfterItsDueTimeATickRanNeverNegative) {
 
 TEST(LoopLagProbe, AHandlerThatHoldsTheLoopShowsAsLagAndStopLetsTheLoopEnd) {
   boost::asio::io_context ioc;
-  auto probe = std::make_shared<LoopLagProbe>(ioc, 2ms);
+  std::atomic<Clock::rep> reported{-1};
+  auto probe = std::make_shared<LoopLagProbe>(
+      ioc, 2ms, [&reported](Clock::duration lag) { reported.store(lag.count()); });
   probe->start();
   std::thread io([&ioc] { ioc.run(); });
   // A handler that keeps the only io thread busy for 60 ms, as a burst of requests would.
@@ -42,6 +45,7 @@ TEST(LoopLagProbe, AHandlerThatHoldsTheLoopShowsAsLagAndStopLetsTheLoopEnd) {
   while (Clock::now() < deadline && probe->lag() >= 50ms) {
   }
   EXPECT_LT(probe->lag(), Clock::duration(50ms));
+  EXPECT_GE(reported.load(), 0);  // every tick is reported to the server
   probe->stop();
   io.join();  // returns only once the probe's timer is no longer armed
 }
