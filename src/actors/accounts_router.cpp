@@ -31,9 +31,6 @@ using ledger::LedgerRequest;
 
 namespace {
 
-using sweep_atom = caf::atom_constant<caf::atom("sweep")>;
-using barrier_atom = caf::atom_constant<caf::atom("barrier")>;
-
 constexpr std::size_t kMaxKeyLength = 255;
 
 // Who gets the answer: a task (promise), a call from the API layer (callback), or the router itself

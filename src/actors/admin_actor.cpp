@@ -6,8 +6,6 @@ namespace settled::actors {
 
 namespace {
 
-using sample_atom = caf::atom_constant<caf::atom("sample")>;
-
 constexpr auto kAskTimeout = std::chrono::seconds(10);
 
 struct Sample {

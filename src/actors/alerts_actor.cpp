@@ -15,9 +15,6 @@ namespace json = boost::json;
 
 namespace {
 
-using retry_atom = caf::atom_constant<caf::atom("retry")>;
-using check_atom = caf::atom_constant<caf::atom("check")>;
-
 struct AlertsState {
   AlertsOptions options;
   std::optional<adapters::WebhookClient> webhook;

@@ -2,6 +2,7 @@
 // What every execution actor needs: the actors it talks to, read access to the store, the
 // registered workflows, a clock, and counters. Built once by main (or a test) and shared.
 
+#include "actors/interfaces.hpp"
 #include "actors/store_actor.hpp"
 #include "adapters/store/lmdb_store.hpp"
 #include "domain/asl/mock_config.hpp"

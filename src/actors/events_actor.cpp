@@ -22,10 +22,6 @@ namespace json = boost::json;
 
 namespace {
 
-using sweep_atom = caf::atom_constant<caf::atom("sweep")>;
-using delivered_atom = caf::atom_constant<caf::atom("delivered")>;
-using registered_atom = caf::atom_constant<caf::atom("registerd")>;
-
 using Key = std::pair<std::string, std::string>;  // type, correlation key
 
 struct Waiter {
@@ -46,7 +42,9 @@ struct Kept {
   bool durable = true;
 };
 
-// A delivery's answer, back on the events actor.
+}  // namespace
+
+// A delivery's answer, back on the events actor (declared in interfaces.hpp: it is a message).
 struct Delivery {
   Key key;
   std::uint64_t waiter = 0;
@@ -57,12 +55,6 @@ struct Delivery {
   std::uint64_t stored = 0;  // the event's own row, if it had been kept
 };
 
-}  // namespace
-}  // namespace settled::actors
-
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::Delivery)
-
-namespace settled::actors {
 namespace {
 
 struct EventsState {

@@ -22,8 +22,6 @@ namespace json = boost::json;
 
 namespace {
 
-using admission_check_atom = caf::atom_constant<caf::atom("admitcheck")>;
-
 struct SupervisorState {
   EnginePtr engine;
   std::unordered_map<std::string, caf::actor> running;   // id -> execution actor

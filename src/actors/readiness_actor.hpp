@@ -5,6 +5,7 @@
 // answers with it; the systemd watchdog runs the same check (watchdog_actor.hpp) with its own rule
 // for what deserves a restart.
 
+#include "actors/interfaces.hpp"
 #include "adapters/store/lmdb_store.hpp"
 #include "domain/readiness_report.hpp"
 
@@ -17,8 +18,6 @@
 #include <string>
 
 namespace settled::actors {
-
-using ready_atom = caf::atom_constant<caf::atom("ready")>;
 
 struct ReadinessTargets {
   caf::actor executions;
@@ -33,8 +32,6 @@ struct ReadinessTargets {
   caf::actor timers;
 };
 
-using ReadinessCallback = std::function<void(ReadinessReport)>;
-
 // Runs the check from inside `self` (an actor); `done` runs in `self` once all answered
 // or timed out.
 void check_readiness(caf::event_based_actor* self, const ReadinessTargets& targets,
@@ -44,5 +41,3 @@ void check_readiness(caf::event_based_actor* self, const ReadinessTargets& targe
 caf::actor spawn_readiness(caf::actor_system& system, ReadinessTargets targets);
 
 }  // namespace settled::actors
-
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::ReadinessCallback)

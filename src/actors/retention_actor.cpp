@@ -11,8 +11,6 @@ namespace settled::actors {
 
 namespace {
 
-using expire_atom = caf::atom_constant<caf::atom("expire")>;
-
 struct RetentionState {
   EnginePtr engine;
   RetentionOptions options;

@@ -6,6 +6,7 @@
 // between, so two registrations of one name can never take the same number.
 
 #include "actors/engine.hpp"
+#include "actors/interfaces.hpp"
 #include "domain/result.hpp"
 
 #include <caf/all.hpp>
@@ -48,9 +49,6 @@ struct StateMachinesOptions {
   std::chrono::seconds store_timeout{30};
 };
 
-using register_atom = caf::atom_constant<caf::atom("register")>;
-using reload_atom = caf::atom_constant<caf::atom("reload")>;
-
 // Handles: register_atom, RegisterRequest -> RegisterRequest::reply (InvalidRequest for a bad
 //            name, InvalidDefinition with every problem's path, or the store's error)
 //          reload_atom, ReloadRequest -> ReloadRequest::reply; a workflow file that differs from
@@ -65,6 +63,3 @@ Result<boost::json::object> reload_state_machines(const caf::actor& state_machin
                                                   std::chrono::seconds timeout);
 
 }  // namespace settled::actors
-
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::RegisterRequest)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::ReloadRequest)

@@ -12,15 +12,7 @@ struct StripeClientReply {
   TaskOutcome outcome;
 };
 
-}  // namespace settled::actors
-
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::StripeClientReply)
-
-namespace settled::actors {
-
 namespace {
-
-using stripe_done_atom = caf::atom_constant<caf::atom("stripedone")>;
 
 struct StripeClientState {
   std::shared_ptr<adapters::StripeClient> client;

@@ -12,9 +12,6 @@ namespace settled::actors {
 
 namespace {
 
-using scan_atom = caf::atom_constant<caf::atom("scan")>;
-using tick_atom = caf::atom_constant<caf::atom("tick")>;
-
 struct TimerState {
   EnginePtr engine;
   caf::actor supervisor;

@@ -10,8 +10,6 @@ namespace settled::actors {
 
 namespace {
 
-using probe_atom = caf::atom_constant<caf::atom("probe")>;
-
 struct WatchdogState {
   ReadinessTargets targets;
   WatchdogOptions options;
