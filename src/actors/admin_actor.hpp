@@ -45,7 +45,7 @@ struct IngestionAsk {
 };
 
 // Handles: admin_atom, StatusAsk | ControlAsk | IngestionAsk.
-caf::actor spawn_admin_actor(caf::actor_system& system, caf::actor executions,
+AdminActor spawn_admin_actor(caf::actor_system& system, ExecutionsActor executions,
                              std::shared_ptr<StoreStats> store_stats);
 
 }  // namespace settled::actors

@@ -30,12 +30,12 @@ struct EngineStats {
 };
 
 struct Engine {
-  caf::actor store;
-  caf::actor stripe;  // answers charge_atom, TaskAttempt -> TaskOutcome
-  caf::actor alerts;  // takes alert_atom, Alert (may be unset in tests and benches)
-  caf::actor timers;  // takes timer_atom, key (may be unset in tests and benches)
-  caf::actor events;  // events.waitFor and POST /v1/events
-  caf::actor ledger;  // the accounts router: ledger_atom, TaskAttempt -> TaskOutcome
+  StoreActor store;
+  StripeActor stripe;
+  AlertsActor alerts;  // may be unset in tests and benches
+  TimersActor timers;  // may be unset in tests and benches
+  EventsActor events;  // events.waitFor and POST /v1/events
+  LedgerActor ledger;  // the accounts router
   std::shared_ptr<adapters::LmdbStore> db;
   std::shared_ptr<EngineStats> stats = std::make_shared<EngineStats>();
   std::function<EpochMillis()> now;
@@ -49,7 +49,7 @@ struct Engine {
   // Test mode (mock-config): the mocked responses, and the actor that hands them out
   // (mock_tasks_actor.hpp). Both unset in production.
   std::shared_ptr<const asl::MockConfig> mock;
-  caf::actor mock_tasks;
+  MockTasksActor mock_tasks;
 
   asl::RegistryPtr workflows() const {
     std::lock_guard<std::mutex> lock(workflows_mutex_);

@@ -84,8 +84,8 @@ asl::StateMachinePtr machine_for(Self* self, const ExecutionRecord& record);
 
 void spawn_child(Self* self, ExecutionRecord record, asl::StateMachinePtr machine, bool fresh) {
   const std::string id = record.id;
-  ExecutionSpawn spawn{self->state.engine, caf::actor_cast<caf::actor>(self), std::move(record),
-                       std::move(machine), fresh};
+  ExecutionSpawn spawn{self->state.engine, caf::actor_cast<ExecutionsActor>(self),
+                       std::move(record), std::move(machine), fresh};
   auto child = self->spawn<caf::monitored>(execution_behavior, std::move(spawn));
   self->state.ids[child.address()] = id;
   self->state.running[id] = std::move(child);
@@ -656,8 +656,10 @@ caf::behavior executions_behavior(Self* self, EnginePtr engine) {
 
 }  // namespace
 
-caf::actor spawn_executions(caf::actor_system& system, EnginePtr engine) {
-  return system.spawn(executions_behavior, std::move(engine));
+ExecutionsActor spawn_executions(caf::actor_system& system, EnginePtr engine) {
+  // Its behavior stays dynamically typed (see docs/architecture.md, Actors): the handle promises
+  // ExecutionsActor's messages, which its handlers answer.
+  return caf::actor_cast<ExecutionsActor>(system.spawn(executions_behavior, std::move(engine)));
 }
 
 }  // namespace settled::actors

@@ -38,6 +38,6 @@ struct SupervisorStatus {
 //          drain_atom -> bool, once every admission in flight is answered; later starts get
 //                        Draining
 //          sup_status_atom -> SupervisorStatus
-caf::actor spawn_executions(caf::actor_system& system, EnginePtr engine);
+ExecutionsActor spawn_executions(caf::actor_system& system, EnginePtr engine);
 
 }  // namespace settled::actors

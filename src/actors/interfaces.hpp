@@ -124,8 +124,6 @@ CAF_ADD_ATOM(settled, settled::actors, reload_atom, "reload")
 CAF_ADD_ATOM(settled, settled::actors, admin_atom, "admin")
 CAF_ADD_ATOM(settled, settled::actors, sample_atom, "sample")
 
-// A timer's kind travels as a char, which CAF's own block does not number.
-CAF_ADD_TYPE_ID(settled, (char))
 CAF_ADD_TYPE_ID(settled, (settled::TaskAttempt))
 CAF_ADD_TYPE_ID(settled, (settled::TaskOutcome))
 CAF_ADD_TYPE_ID(settled, (settled::WriteBatch))
@@ -244,7 +242,8 @@ using ExecutionsActor =
                      caf::replies_to<redrive_atom, std::string>::with<ControlReply>,
                      caf::reacts_to<spawn_branch_atom, std::string>,
                      caf::reacts_to<branch_done_atom, std::string, std::string>,
-                     caf::reacts_to<timer_fired_atom, std::string, char, std::int64_t>,
+                     // CAF carries a char as std::int8_t.
+                     caf::reacts_to<timer_fired_atom, std::string, std::int8_t, std::int64_t>,
                      caf::reacts_to<task_callback_atom, TaskCallback>,
                      caf::replies_to<drain_atom>::with<bool>,
                      caf::replies_to<sup_status_atom>::with<SupervisorStatus>>;

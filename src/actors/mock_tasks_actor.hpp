@@ -24,7 +24,7 @@ struct MockCall {
 };
 
 // Handles `mock_atom, MockCall -> TaskOutcome` for a state its test case mocks.
-caf::actor spawn_mock_tasks(caf::actor_system& system,
-                            std::shared_ptr<const asl::MockConfig> config);
+MockTasksActor spawn_mock_tasks(caf::actor_system& system,
+                                std::shared_ptr<const asl::MockConfig> config);
 
 }  // namespace settled::actors

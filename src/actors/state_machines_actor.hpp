@@ -54,11 +54,11 @@ struct StateMachinesOptions {
 //          reload_atom, ReloadRequest -> ReloadRequest::reply; a workflow file that differs from
 //            its name's latest version becomes a new version (source "file")
 // At spawn it reads every stored version; the engine's registry is set on the first reload.
-caf::actor spawn_state_machines(caf::actor_system& system, EnginePtr engine,
-                                StateMachinesOptions options);
+StateMachinesActor spawn_state_machines(caf::actor_system& system, EnginePtr engine,
+                                        StateMachinesOptions options);
 
 // For main's thread only (blocks): sends a reload and waits for its answer.
-Result<boost::json::object> reload_state_machines(const caf::actor& state_machines,
+Result<boost::json::object> reload_state_machines(const StateMachinesActor& state_machines,
                                                   asl::RegistryPtr files,
                                                   std::chrono::seconds timeout);
 

@@ -46,9 +46,11 @@ caf::behavior stripe_client_behavior(caf::stateful_actor<StripeClientState>* sel
 
 }  // namespace
 
-caf::actor spawn_stripe_client(caf::actor_system& system,
-                               std::shared_ptr<adapters::StripeClient> client) {
-  return system.spawn(stripe_client_behavior, std::move(client));
+StripeActor spawn_stripe_client(caf::actor_system& system,
+                                std::shared_ptr<adapters::StripeClient> client) {
+  // Its behavior stays dynamically typed (stripe_done_atom is its own); the handle promises
+  // StripeActor's one message.
+  return caf::actor_cast<StripeActor>(system.spawn(stripe_client_behavior, std::move(client)));
 }
 
 }  // namespace settled::actors

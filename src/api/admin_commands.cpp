@@ -36,7 +36,7 @@ namespace {
 // server's thread, and by the answers, which come from actor threads.
 struct AdminContext {
   AdminCommandsDeps deps;
-  caf::actor actor;  // the admin actor (actors/admin_actor.hpp)
+  AdminActor actor;  // the admin actor (actors/admin_actor.hpp)
   std::atomic<bool> backup_running{false};
 };
 using Context = std::shared_ptr<AdminContext>;

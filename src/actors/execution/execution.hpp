@@ -134,7 +134,7 @@ class Execution {
 
   caf::event_based_actor* self_;
   EnginePtr engine_;
-  caf::actor supervisor_;
+  ExecutionsActor supervisor_;
   asl::StateMachinePtr machine_;
   ExecutionRecord rec_;
   bool fresh_;
