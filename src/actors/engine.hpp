@@ -1,6 +1,7 @@
 #pragma once
 // What every execution actor needs: the actors it talks to, read access to the store, the
-// registered workflows, a clock, and counters. Built once by main (or a test) and shared.
+// registered workflows and a clock. Built once by main (or a test) and shared. What executions
+// did is counted in adapters/ops/metrics.hpp (Prometheus), nowhere else.
 
 #include "actors/interfaces.hpp"
 #include "actors/store_actor.hpp"
@@ -11,23 +12,12 @@
 
 #include <caf/actor.hpp>
 
-#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
 
 namespace settled::actors {
-
-struct EngineStats {
-  std::atomic<std::uint64_t> started{0};
-  std::atomic<std::uint64_t> succeeded{0};
-  std::atomic<std::uint64_t> failed{0};
-  std::atomic<std::uint64_t> transitions{0};
-  std::atomic<std::uint64_t> task_attempts{0};
-  std::atomic<std::uint64_t> task_retries{0};
-  std::atomic<std::uint64_t> alerts{0};
-};
 
 struct Engine {
   StoreActor store;
@@ -37,7 +27,6 @@ struct Engine {
   EventsActor events;  // events.waitFor and POST /v1/events
   LedgerActor ledger;  // the accounts router
   std::shared_ptr<adapters::LmdbStore> db;
-  std::shared_ptr<EngineStats> stats = std::make_shared<EngineStats>();
   std::function<EpochMillis()> now;
   std::chrono::seconds default_task_timeout{60};
   // Execution actors in memory (running, or in a short wait) past which a new start is refused
