@@ -21,6 +21,7 @@ struct ExecutionSpawn {
   bool fresh = false;  // a new start (reports StartResult to the supervisor) or a resumed one
 };
 
-caf::behavior execution_behavior(caf::event_based_actor* self, ExecutionSpawn spawn);
+ExecutionActor::behavior_type execution_behavior(ExecutionActor::pointer self,
+                                                 ExecutionSpawn spawn);
 
 }  // namespace settled::actors

@@ -227,26 +227,35 @@ using LedgerActor =
                      caf::reacts_to<wake_atom>, caf::reacts_to<sweep_atom>,
                      caf::replies_to<ledger_stats_atom>::with<LedgerStats>>;
 
+// One running execution (execution_actor.hpp), a child of the supervisor, which alone holds its
+// handle: its first resume (`true`: begin) and later ones, wake-ups, finished branches, and task
+// callbacks (answered at once: taken).
+using ExecutionActor =
+    caf::typed_actor<caf::reacts_to<resume_atom, bool>, caf::reacts_to<resume_atom>,
+                     caf::reacts_to<wake_atom, std::int64_t>,
+                     caf::reacts_to<branch_done_atom, std::string>,
+                     caf::replies_to<task_callback_atom, TaskCallback>::with<bool>>;
+
 // The executions supervisor (executions_actor.hpp): starts, callbacks and controls from the API
 // layer and the admin actor; admissions, branches and timers from its execution actors and the
 // timer actor.
-using ExecutionsActor =
-    caf::typed_actor<caf::reacts_to<start_atom, StartRequest>,
-                     caf::reacts_to<started_atom, std::string, StartResult>,
-                     caf::reacts_to<admission_check_atom, std::string>,
-                     caf::replies_to<recover_atom>::with<std::uint64_t>,
-                     caf::replies_to<count_atom>::with<std::uint64_t>,
-                     caf::replies_to<ingest_atom, bool>::with<bool>,
-                     caf::replies_to<abort_atom, std::string>::with<ControlReply>,
-                     caf::replies_to<abort_branch_atom, std::string>::with<ControlReply>,
-                     caf::replies_to<redrive_atom, std::string>::with<ControlReply>,
-                     caf::reacts_to<spawn_branch_atom, std::string>,
-                     caf::reacts_to<branch_done_atom, std::string, std::string>,
-                     // CAF carries a char as std::int8_t.
-                     caf::reacts_to<timer_fired_atom, std::string, std::int8_t, std::int64_t>,
-                     caf::reacts_to<task_callback_atom, TaskCallback>,
-                     caf::replies_to<drain_atom>::with<bool>,
-                     caf::replies_to<sup_status_atom>::with<SupervisorStatus>>;
+using ExecutionsActor = caf::typed_actor<
+    caf::reacts_to<start_atom, StartRequest>,
+    caf::reacts_to<started_atom, std::string, StartResult>,
+    caf::reacts_to<admission_check_atom, std::string>,
+    caf::replies_to<recover_atom>::with<std::uint64_t>,
+    caf::replies_to<count_atom>::with<std::uint64_t>,
+    caf::replies_to<ingest_atom, bool>::with<bool>,
+    caf::replies_to<abort_atom, std::string>::with<ControlReply>,
+    // A parent's failed branch: the others are aborted; no one waits for the answer.
+    caf::reacts_to<abort_branch_atom, std::string>,
+    caf::replies_to<redrive_atom, std::string>::with<ControlReply>,
+    caf::reacts_to<spawn_branch_atom, std::string>,
+    caf::reacts_to<branch_done_atom, std::string, std::string>,
+    // CAF carries a char as std::int8_t.
+    caf::reacts_to<timer_fired_atom, std::string, std::int8_t, std::int64_t>,
+    caf::reacts_to<task_callback_atom, TaskCallback>, caf::replies_to<drain_atom>::with<bool>,
+    caf::replies_to<sup_status_atom>::with<SupervisorStatus>>;
 
 // Registered state machines (state_machines_actor.hpp): PUT /v1/state-machines and reloads.
 using StateMachinesActor = caf::typed_actor<caf::reacts_to<register_atom, RegisterRequest>,
