@@ -4,8 +4,8 @@
 // receiver handles and what it answers.
 //
 // Adding a message: add its atom below (CAF_ADD_ATOM) if it needs a new one, its payload type to
-// the block (CAF_ADD_TYPE_ID, plus CAF_ALLOW_UNSAFE_MESSAGE_TYPE: every message stays in this
-// process), then the signature to the receiver's typed_actor and a handler to its behavior.
+// the block (SETTLED_ADD_MESSAGE_TYPE, after a declaration above), then the signature to the
+// receiver's typed_actor and a handler to its behavior.
 // Only declarations here: the payloads are defined next to the component that takes them.
 
 #include <caf/allowed_unsafe_message_type.hpp>
@@ -60,6 +60,12 @@ using ReadinessCallback = std::function<void(ReadinessReport)>;
 struct Delivery;           // events_actor.cpp
 struct StripeClientReply;  // stripe_client_actor.cpp
 }  // namespace settled::actors
+
+// A message type: its type ID, and CAF's leave to carry it without an inspect(). No message
+// leaves the process, so CAF never serialises one.
+#define SETTLED_ADD_MESSAGE_TYPE(...)     \
+  CAF_ADD_TYPE_ID(settled, (__VA_ARGS__)) \
+  CAF_ALLOW_UNSAFE_MESSAGE_TYPE(__VA_ARGS__)
 
 // The atoms are numbered by nothing in CAF 0.17 (an atom is its own type); they sit in the block
 // so that it lists every message part, and so that the CAF 0.18 upgrade finds them in place.
@@ -124,62 +130,36 @@ CAF_ADD_ATOM(settled, settled::actors, reload_atom, "reload")
 CAF_ADD_ATOM(settled, settled::actors, admin_atom, "admin")
 CAF_ADD_ATOM(settled, settled::actors, sample_atom, "sample")
 
-CAF_ADD_TYPE_ID(settled, (settled::TaskAttempt))
-CAF_ADD_TYPE_ID(settled, (settled::TaskOutcome))
-CAF_ADD_TYPE_ID(settled, (settled::WriteBatch))
-CAF_ADD_TYPE_ID(settled, (settled::ledger::LedgerJob))
-CAF_ADD_TYPE_ID(settled, (std::vector<settled::ledger::LedgerJobDone>))
-CAF_ADD_TYPE_ID(settled, (settled::actors::Alert))
-CAF_ADD_TYPE_ID(settled, (settled::actors::ControlAsk))
-CAF_ADD_TYPE_ID(settled, (settled::actors::ControlReply))
-CAF_ADD_TYPE_ID(settled, (settled::actors::Delivery))
-CAF_ADD_TYPE_ID(settled, (settled::actors::EventPost))
-CAF_ADD_TYPE_ID(settled, (settled::actors::IngestionAsk))
-CAF_ADD_TYPE_ID(settled, (settled::actors::LedgerCall))
-CAF_ADD_TYPE_ID(settled, (settled::actors::LedgerReply))
-CAF_ADD_TYPE_ID(settled, (settled::actors::LedgerStats))
-CAF_ADD_TYPE_ID(settled, (settled::actors::MockCall))
-CAF_ADD_TYPE_ID(settled, (settled::actors::ReadinessCallback))
-CAF_ADD_TYPE_ID(settled, (settled::actors::RegisterRequest))
-CAF_ADD_TYPE_ID(settled, (settled::actors::ReloadRequest))
-CAF_ADD_TYPE_ID(settled, (settled::actors::StartRequest))
-CAF_ADD_TYPE_ID(settled, (settled::actors::StartResult))
-CAF_ADD_TYPE_ID(settled, (settled::actors::StatusAsk))
-CAF_ADD_TYPE_ID(settled, (settled::actors::StoreReply))
-CAF_ADD_TYPE_ID(settled, (settled::actors::StripeClientReply))
-CAF_ADD_TYPE_ID(settled, (settled::actors::StripeEventPost))
-CAF_ADD_TYPE_ID(settled, (settled::actors::SupervisorStatus))
-CAF_ADD_TYPE_ID(settled, (settled::actors::TaskCallback))
+SETTLED_ADD_MESSAGE_TYPE(settled::TaskAttempt)
+SETTLED_ADD_MESSAGE_TYPE(settled::TaskOutcome)
+SETTLED_ADD_MESSAGE_TYPE(settled::WriteBatch)
+SETTLED_ADD_MESSAGE_TYPE(settled::ledger::LedgerJob)
+SETTLED_ADD_MESSAGE_TYPE(std::vector<settled::ledger::LedgerJobDone>)
+SETTLED_ADD_MESSAGE_TYPE(settled::actors::Alert)
+SETTLED_ADD_MESSAGE_TYPE(settled::actors::ControlAsk)
+SETTLED_ADD_MESSAGE_TYPE(settled::actors::ControlReply)
+SETTLED_ADD_MESSAGE_TYPE(settled::actors::Delivery)
+SETTLED_ADD_MESSAGE_TYPE(settled::actors::EventPost)
+SETTLED_ADD_MESSAGE_TYPE(settled::actors::IngestionAsk)
+SETTLED_ADD_MESSAGE_TYPE(settled::actors::LedgerCall)
+SETTLED_ADD_MESSAGE_TYPE(settled::actors::LedgerReply)
+SETTLED_ADD_MESSAGE_TYPE(settled::actors::LedgerStats)
+SETTLED_ADD_MESSAGE_TYPE(settled::actors::MockCall)
+SETTLED_ADD_MESSAGE_TYPE(settled::actors::ReadinessCallback)
+SETTLED_ADD_MESSAGE_TYPE(settled::actors::RegisterRequest)
+SETTLED_ADD_MESSAGE_TYPE(settled::actors::ReloadRequest)
+SETTLED_ADD_MESSAGE_TYPE(settled::actors::StartRequest)
+SETTLED_ADD_MESSAGE_TYPE(settled::actors::StartResult)
+SETTLED_ADD_MESSAGE_TYPE(settled::actors::StatusAsk)
+SETTLED_ADD_MESSAGE_TYPE(settled::actors::StoreReply)
+SETTLED_ADD_MESSAGE_TYPE(settled::actors::StripeClientReply)
+SETTLED_ADD_MESSAGE_TYPE(settled::actors::StripeEventPost)
+SETTLED_ADD_MESSAGE_TYPE(settled::actors::SupervisorStatus)
+SETTLED_ADD_MESSAGE_TYPE(settled::actors::TaskCallback)
 
 CAF_END_TYPE_ID_BLOCK(settled)
 
-// No message leaves the process: CAF never serialises these, so none needs an inspect().
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::TaskAttempt)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::TaskOutcome)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::WriteBatch)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::ledger::LedgerJob)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<settled::ledger::LedgerJobDone>)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::Alert)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::ControlAsk)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::ControlReply)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::Delivery)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::EventPost)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::IngestionAsk)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::LedgerCall)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::LedgerReply)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::LedgerStats)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::MockCall)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::ReadinessCallback)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::RegisterRequest)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::ReloadRequest)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::StartRequest)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::StartResult)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::StatusAsk)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::StoreReply)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::StripeClientReply)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::StripeEventPost)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::SupervisorStatus)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::TaskCallback)
+#undef SETTLED_ADD_MESSAGE_TYPE
 
 namespace settled::actors {
 
