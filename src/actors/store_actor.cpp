@@ -78,10 +78,6 @@ struct StoreState {
         operations,
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
         status.ok());
-    stats->commit_micros +=
-        static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
-                                       std::chrono::steady_clock::now() - started)
-                                       .count());
     if (status.ok()) {
       stats->commits += 1;
       stats->batches += group.size();

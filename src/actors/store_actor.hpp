@@ -21,7 +21,6 @@ struct StoreStats {
   std::atomic<std::uint64_t> batches{0};
   std::atomic<std::uint64_t> operations{0};
   std::atomic<std::uint64_t> failures{0};
-  std::atomic<std::uint64_t> commit_micros{0};  // total time spent in commits
   std::atomic<bool> writable{true};  // false from a failed commit until one succeeds again
 };
 
