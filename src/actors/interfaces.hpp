@@ -163,7 +163,8 @@ CAF_END_TYPE_ID_BLOCK(settled)
 
 namespace settled::actors {
 
-// The store (store_actor.hpp): one writer, many operations per fsync'd commit.
+// The store (store_actor.hpp): one writer, many operations per fsync'd commit; flush_atom is
+// its own.
 using StoreActor = caf::typed_actor<caf::replies_to<commit_atom, WriteBatch>::with<StoreReply>,
                                     caf::reacts_to<flush_atom>>;
 
