@@ -43,8 +43,8 @@ struct InProcessEngine {
   caf::actor_system_config config;
   std::unique_ptr<caf::actor_system> system;
   actors::EnginePtr engine;
-  caf::actor simulator_store;
-  caf::actor executions;
+  actors::StoreActor simulator_store;
+  actors::ExecutionsActor executions;
   std::shared_ptr<actors::StoreStats> store_stats = std::make_shared<actors::StoreStats>();
 
   InProcessEngine() {
@@ -70,8 +70,13 @@ struct InProcessEngine {
   }
 
   ~InProcessEngine() {
-    for (auto* a : {&executions, &engine->stripe, &engine->store, &simulator_store})
-      caf::anon_send_exit(*a, caf::exit_reason::user_shutdown);
+    const auto stop = [](const auto& actor) {
+      caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+    };
+    stop(executions);
+    stop(engine->stripe);
+    stop(engine->store);
+    stop(simulator_store);
     // Drop every handle first: CAF's shutdown waits for detached actors to be destroyed.
     executions = nullptr;
     simulator_store = nullptr;

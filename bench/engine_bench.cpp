@@ -3,6 +3,7 @@
 // durable record), and finished with its record and notification committed.
 
 #include "actors/messages.hpp"
+#include "adapters/ops/metrics.hpp"
 #include "bench_support.hpp"
 
 #include <benchmark/benchmark.h>
@@ -18,14 +19,25 @@
 namespace settled::bench {
 namespace {
 
+// Executions that reached a final status, from the daemon's own counters (process-wide: every
+// engine this process ran).
+std::uint64_t finished() {
+  const auto& metrics = adapters::Metrics::instance();
+  return metrics.executions_finished("SUCCEEDED") + metrics.executions_finished("FAILED");
+}
+
+std::uint64_t failed() {
+  return adapters::Metrics::instance().executions_finished("FAILED");
+}
+
 void BM_PaymentExecutions(benchmark::State& state) {
   const auto count = static_cast<int>(state.range(0));
   InProcessEngine engine;
   std::atomic<int> admitted{0}, refused{0};
+  const auto failed_before = failed();
   int run = 0;
   for (auto _ : state) {
-    const auto finished_before =
-        engine.engine->stats->succeeded.load() + engine.engine->stats->failed.load();
+    const auto finished_before = finished();
     for (int i = 0; i < count; ++i) {
       const std::string id = "bench-" + std::to_string(run) + "-" + std::to_string(i);
       actors::StartRequest req;
@@ -42,28 +54,24 @@ void BM_PaymentExecutions(benchmark::State& state) {
       caf::anon_send(engine.executions, actors::start_atom::value, std::move(req));
     }
     // Wait for every execution to reach a final state (benchmark only: polls a counter).
-    while (engine.engine->stats->succeeded.load() + engine.engine->stats->failed.load() -
-               finished_before <
-           static_cast<std::uint64_t>(count)) {
+    while (finished() - finished_before < static_cast<std::uint64_t>(count)) {
       std::this_thread::sleep_for(std::chrono::microseconds(200));
       if (std::getenv("SETTLED_BENCH_DEBUG")) {
         static int n = 0;
         if (++n % 5000 == 0)
           std::fprintf(stderr,
-                       "admitted=%d refused=%d started=%llu succeeded=%llu failed=%llu "
-                       "attempts=%llu commits=%llu\n",
+                       "admitted=%d refused=%d started=%llu finished=%llu failed=%llu "
+                       "commits=%llu\n",
                        admitted.load(), refused.load(),
-                       (unsigned long long)engine.engine->stats->started.load(),
-                       (unsigned long long)engine.engine->stats->succeeded.load(),
-                       (unsigned long long)engine.engine->stats->failed.load(),
-                       (unsigned long long)engine.engine->stats->task_attempts.load(),
+                       (unsigned long long)adapters::Metrics::instance().executions_started(),
+                       (unsigned long long)finished(), (unsigned long long)failed(),
                        (unsigned long long)engine.store_stats->commits.load());
       }
     }
     ++run;
   }
   if (refused > 0) state.SkipWithError("some executions were refused");
-  if (engine.engine->stats->failed > 0) state.SkipWithError("some executions failed");
+  if (failed() > failed_before) state.SkipWithError("some executions failed");
   state.counters["executions_per_s"] = benchmark::Counter(
       static_cast<double>(state.iterations() * count), benchmark::Counter::kIsRate);
   state.counters["commits"] = static_cast<double>(engine.store_stats->commits.load());

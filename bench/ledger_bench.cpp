@@ -38,7 +38,8 @@ struct Ledger {
   std::unique_ptr<caf::actor_system> system;
   std::shared_ptr<adapters::LmdbStore> db;
   std::shared_ptr<actors::StoreStats> stats = std::make_shared<actors::StoreStats>();
-  caf::actor store, router;
+  actors::StoreActor store;
+  actors::LedgerActor router;
 
   Ledger() {
     // As the daemon: the sharing scheduler (SETTLED_SCHEDULER=stealing to compare).

@@ -20,7 +20,7 @@ struct AccountState {
   ledger::LedgerOverlay overlay;
 };
 
-using Self = caf::stateful_actor<AccountState>;
+using Self = caf::stateful_actor<AccountState, AccountActor::base>;
 
 ledger::LedgerJobDone run_one(AccountState& st, const ledger::LedgerJob& job, WriteBatch& batch) {
   ledger::LedgerJobDone done;
@@ -99,7 +99,7 @@ void run_batch(Self* self) {
           });
 }
 
-caf::behavior account_behavior(Self* self, AccountDeps deps) {
+AccountActor::behavior_type account_behavior(Self* self, AccountDeps deps) {
   self->state.deps = std::move(deps);
   return {
       [self](job_atom, ledger::LedgerJob& job) {
@@ -111,7 +111,7 @@ caf::behavior account_behavior(Self* self, AccountDeps deps) {
 
 }  // namespace
 
-caf::actor spawn_account(caf::local_actor* router, AccountDeps deps) {
+AccountActor spawn_account(caf::local_actor* router, AccountDeps deps) {
   return router->spawn<caf::monitored>(account_behavior, std::move(deps));
 }
 

@@ -12,6 +12,7 @@
 // (the escrow's payer, the transfer's sender); the router has locked the other account for
 // them, so nothing else writes its rows meanwhile (see accounts_router.hpp).
 
+#include "actors/interfaces.hpp"
 #include "adapters/store/lmdb_store.hpp"
 
 #include <caf/actor.hpp>
@@ -25,13 +26,13 @@ namespace settled::actors {
 struct AccountDeps {
   std::string account;  // "" for operations on an escrow that does not exist
   std::shared_ptr<adapters::LmdbStore> db;
-  caf::actor store;
-  caf::actor router;  // gets job_done_atom, std::vector<ledger::LedgerJobDone>
+  StoreActor store;
+  LedgerActor router;  // gets job_done_atom, std::vector<ledger::LedgerJobDone>
   std::size_t max_batch = 4096;
 };
 
 // Spawned by the router, which monitors it (not linked: CAF keeps a linking actor's links in
 // one list, and unlinking 100,000 passivated children from it was quadratic).
-caf::actor spawn_account(caf::local_actor* router, AccountDeps deps);
+AccountActor spawn_account(caf::local_actor* router, AccountDeps deps);
 
 }  // namespace settled::actors

@@ -31,14 +31,12 @@ using ledger::LedgerRequest;
 
 namespace {
 
-using sweep_atom = caf::atom_constant<caf::atom("sweep")>;
-using barrier_atom = caf::atom_constant<caf::atom("barrier")>;
-
 constexpr std::size_t kMaxKeyLength = 255;
 
 // Who gets the answer: a task (promise), a call from the API layer (callback), or the router itself
 // (expiry).
-using Replier = std::variant<std::monostate, caf::response_promise, LedgerCallback>;
+using Replier =
+    std::variant<std::monostate, caf::typed_response_promise<TaskOutcome>, LedgerCallback>;
 
 struct Pending {
   ledger::LedgerJob job;
@@ -48,7 +46,7 @@ struct Pending {
 };
 
 struct Home {
-  caf::actor actor;
+  AccountActor actor;
   std::size_t in_flight = 0;
   std::chrono::steady_clock::time_point last_used;
 };
@@ -73,7 +71,7 @@ struct RouterState {
   EpochMillis timer_at = std::numeric_limits<EpochMillis>::max();
 };
 
-using Self = caf::stateful_actor<RouterState>;
+using Self = caf::stateful_actor<RouterState, LedgerActor::base>;
 
 LedgerReply refusal_reply(const LedgerError& error) {
   LedgerReply r;
@@ -106,7 +104,7 @@ TaskOutcome to_outcome(const LedgerReply& r) {
 }
 
 void deliver(Replier& replier, LedgerReply reply) {
-  if (auto* promise = std::get_if<caf::response_promise>(&replier)) {
+  if (auto* promise = std::get_if<caf::typed_response_promise<TaskOutcome>>(&replier)) {
     promise->deliver(to_outcome(reply));
   } else if (auto* callback = std::get_if<LedgerCallback>(&replier)) {
     (*callback)(std::move(reply));
@@ -128,7 +126,7 @@ Home& home_actor(Self* self, const std::string& account) {
   auto& st = self->state;
   auto it = st.homes.find(account);
   if (it == st.homes.end()) {
-    AccountDeps deps{account, st.deps.db, st.deps.store, caf::actor_cast<caf::actor>(self),
+    AccountDeps deps{account, st.deps.db, st.deps.store, caf::actor_cast<LedgerActor>(self),
                      st.deps.options.max_batch};
     Home home;
     home.actor = spawn_account(self, std::move(deps));
@@ -324,7 +322,7 @@ void sweep(Self* self) {
     Home& h = it->second;
     if (h.in_flight == 0 && now - h.last_used >= st.deps.options.passivate_after) {
       st.home_of.erase(h.actor.address());
-      self->demonitor(h.actor);
+      self->demonitor(h.actor.address());
       self->send_exit(h.actor, caf::exit_reason::user_shutdown);
       ++st.passivated;
       it = st.homes.erase(it);
@@ -370,7 +368,7 @@ void account_crashed(Self* self, const std::string& account, const caf::error& r
           [](caf::error&) {});
 }
 
-caf::behavior router_behavior(Self* self, AccountsDeps deps) {
+LedgerActor::behavior_type router_behavior(Self* self, AccountsDeps deps) {
   self->set_exception_handler(crash_handler("ledger"));
   auto& st = self->state;
   st.deps = std::move(deps);
@@ -442,7 +440,9 @@ caf::behavior router_behavior(Self* self, AccountsDeps deps) {
   const auto ignore = [](const std::string&) {};
   return {
       [self, guarded_start](ledger_atom, TaskAttempt& attempt) {
-        guarded_start(attempt, Replier(self->make_response_promise()));
+        auto promise = self->make_response_promise<TaskOutcome>();
+        guarded_start(attempt, Replier(promise));
+        return promise;
       },
       [guarded_start](ledger_atom, LedgerCall& call) {
         guarded_start(call.attempt, Replier(std::move(call.reply)));
@@ -473,7 +473,7 @@ caf::behavior router_behavior(Self* self, AccountsDeps deps) {
 
 }  // namespace
 
-caf::actor spawn_accounts(caf::actor_system& system, AccountsDeps deps) {
+LedgerActor spawn_accounts(caf::actor_system& system, AccountsDeps deps) {
   return system.spawn(router_behavior, std::move(deps));
 }
 

@@ -37,6 +37,7 @@
 // flight and idle for `passivate_after` is stopped by the router, which is the only one that
 // sends it work, so no message can be lost.
 
+#include "actors/interfaces.hpp"
 #include "adapters/store/lmdb_store.hpp"
 #include "domain/time.hpp"
 
@@ -57,11 +58,11 @@ struct AccountsOptions {
 
 struct AccountsDeps {
   std::shared_ptr<adapters::LmdbStore> db;
-  caf::actor store;
+  StoreActor store;
   std::function<EpochMillis()> now;
   AccountsOptions options;
 };
 
-caf::actor spawn_accounts(caf::actor_system& system, AccountsDeps deps);
+LedgerActor spawn_accounts(caf::actor_system& system, AccountsDeps deps);
 
 }  // namespace settled::actors

@@ -6,8 +6,6 @@ namespace settled::actors {
 
 namespace {
 
-using sample_atom = caf::atom_constant<caf::atom("sample")>;
-
 constexpr auto kAskTimeout = std::chrono::seconds(10);
 
 struct Sample {
@@ -17,13 +15,13 @@ struct Sample {
 };
 
 struct AdminState {
-  caf::actor executions;
+  ExecutionsActor executions;
   std::shared_ptr<StoreStats> store_stats;
   std::chrono::steady_clock::time_point started_at = std::chrono::steady_clock::now();
   Sample previous, latest;  // one second apart: the commit rate is their difference
 };
 
-using Self = caf::stateful_actor<AdminState>;
+using Self = caf::stateful_actor<AdminState, AdminActor::base>;
 
 Sample take_sample(const StoreStats& stats) {
   return Sample{std::chrono::steady_clock::now(), stats.commits.load(), stats.operations.load()};
@@ -66,8 +64,8 @@ void control(Self* self, Atom atom, ControlAsk& ask) {
           [reply = ask.reply](caf::error& err) { reply(no_answer(err)); });
 }
 
-caf::behavior admin_behavior(Self* self, caf::actor executions,
-                             std::shared_ptr<StoreStats> store_stats) {
+AdminActor::behavior_type admin_behavior(Self* self, ExecutionsActor executions,
+                                         std::shared_ptr<StoreStats> store_stats) {
   self->state.executions = std::move(executions);
   self->state.store_stats = std::move(store_stats);
   self->state.latest = self->state.previous = take_sample(*self->state.store_stats);
@@ -93,7 +91,7 @@ caf::behavior admin_behavior(Self* self, caf::actor executions,
 
 }  // namespace
 
-caf::actor spawn_admin_actor(caf::actor_system& system, caf::actor executions,
+AdminActor spawn_admin_actor(caf::actor_system& system, ExecutionsActor executions,
                              std::shared_ptr<StoreStats> store_stats) {
   return system.spawn(admin_behavior, std::move(executions), std::move(store_stats));
 }

@@ -5,6 +5,7 @@
 // themselves (their fields and replies) are the API layer's: api/admin_commands.cpp.
 
 #include "actors/executions_actor.hpp"
+#include "actors/interfaces.hpp"
 #include "actors/store_actor.hpp"
 
 #include <caf/all.hpp>
@@ -17,8 +18,6 @@
 #include <string>
 
 namespace settled::actors {
-
-using admin_atom = caf::atom_constant<caf::atom("admin")>;
 
 struct DaemonStatus {
   SupervisorStatus supervisor;
@@ -46,11 +45,7 @@ struct IngestionAsk {
 };
 
 // Handles: admin_atom, StatusAsk | ControlAsk | IngestionAsk.
-caf::actor spawn_admin_actor(caf::actor_system& system, caf::actor executions,
+AdminActor spawn_admin_actor(caf::actor_system& system, ExecutionsActor executions,
                              std::shared_ptr<StoreStats> store_stats);
 
 }  // namespace settled::actors
-
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::StatusAsk)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::ControlAsk)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::IngestionAsk)

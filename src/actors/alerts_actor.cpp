@@ -15,9 +15,6 @@ namespace json = boost::json;
 
 namespace {
 
-using retry_atom = caf::atom_constant<caf::atom("retry")>;
-using check_atom = caf::atom_constant<caf::atom("check")>;
-
 struct AlertsState {
   AlertsOptions options;
   std::optional<adapters::WebhookClient> webhook;
@@ -25,7 +22,7 @@ struct AlertsState {
   bool store_alerted = false;
 };
 
-using Self = caf::stateful_actor<AlertsState>;
+using Self = caf::stateful_actor<AlertsState, AlertsActor::base>;
 
 void deliver(Self* self, const std::string& body, int attempt) {
   auto& st = self->state;
@@ -51,8 +48,8 @@ void raise(Self* self, const std::string& source, json::object alert) {
   deliver(self, json::serialize(alert), 1);
 }
 
-caf::behavior alerts_behavior(Self* self, AlertsOptions options,
-                              std::shared_ptr<adapters::LmdbStore> db) {
+AlertsActor::behavior_type alerts_behavior(Self* self, AlertsOptions options,
+                                           std::shared_ptr<adapters::LmdbStore> db) {
   self->state.options = options;
   self->state.db = std::move(db);
   if (!options.webhook_url.empty()) {
@@ -89,8 +86,8 @@ caf::behavior alerts_behavior(Self* self, AlertsOptions options,
 
 }  // namespace
 
-caf::actor spawn_alerts(caf::actor_system& system, AlertsOptions options,
-                        std::shared_ptr<adapters::LmdbStore> db) {
+AlertsActor spawn_alerts(caf::actor_system& system, AlertsOptions options,
+                         std::shared_ptr<adapters::LmdbStore> db) {
   return system.spawn<caf::detached>(alerts_behavior, std::move(options), std::move(db));
 }
 

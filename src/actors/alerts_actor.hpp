@@ -4,6 +4,7 @@
 // metric, and — if configured — to an alert webhook as a JSON POST, retried with exponential
 // backoff. It runs on its own thread, so a slow webhook never holds up an execution.
 
+#include "actors/interfaces.hpp"
 #include "adapters/store/lmdb_store.hpp"
 
 #include <caf/fwd.hpp>
@@ -25,7 +26,7 @@ struct AlertsOptions {
 
 // Handles `alert_atom, Alert` (fire and forget; see messages.hpp).
 // The webhook must have been checked with adapters::WebhookClient::create.
-caf::actor spawn_alerts(caf::actor_system& system, AlertsOptions options,
-                        std::shared_ptr<adapters::LmdbStore> db);
+AlertsActor spawn_alerts(caf::actor_system& system, AlertsOptions options,
+                         std::shared_ptr<adapters::LmdbStore> db);
 
 }  // namespace settled::actors

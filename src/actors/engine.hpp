@@ -1,7 +1,9 @@
 #pragma once
 // What every execution actor needs: the actors it talks to, read access to the store, the
-// registered workflows, a clock, and counters. Built once by main (or a test) and shared.
+// registered workflows and a clock. Built once by main (or a test) and shared. What executions
+// did is counted in adapters/ops/metrics.hpp (Prometheus), nowhere else.
 
+#include "actors/interfaces.hpp"
 #include "actors/store_actor.hpp"
 #include "adapters/store/lmdb_store.hpp"
 #include "domain/asl/mock_config.hpp"
@@ -10,7 +12,6 @@
 
 #include <caf/actor.hpp>
 
-#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -18,25 +19,14 @@
 
 namespace settled::actors {
 
-struct EngineStats {
-  std::atomic<std::uint64_t> started{0};
-  std::atomic<std::uint64_t> succeeded{0};
-  std::atomic<std::uint64_t> failed{0};
-  std::atomic<std::uint64_t> transitions{0};
-  std::atomic<std::uint64_t> task_attempts{0};
-  std::atomic<std::uint64_t> task_retries{0};
-  std::atomic<std::uint64_t> alerts{0};
-};
-
 struct Engine {
-  caf::actor store;
-  caf::actor stripe;  // answers charge_atom, TaskAttempt -> TaskOutcome
-  caf::actor alerts;  // takes alert_atom, Alert (may be unset in tests and benches)
-  caf::actor timers;  // takes timer_atom, key (may be unset in tests and benches)
-  caf::actor events;  // events.waitFor and POST /v1/events
-  caf::actor ledger;  // the accounts router: ledger_atom, TaskAttempt -> TaskOutcome
+  StoreActor store;
+  StripeActor stripe;
+  AlertsActor alerts;  // may be unset in tests and benches
+  TimersActor timers;  // may be unset in tests and benches
+  EventsActor events;  // events.waitFor and POST /v1/events
+  LedgerActor ledger;  // the accounts router
   std::shared_ptr<adapters::LmdbStore> db;
-  std::shared_ptr<EngineStats> stats = std::make_shared<EngineStats>();
   std::function<EpochMillis()> now;
   std::chrono::seconds default_task_timeout{60};
   // Execution actors in memory (running, or in a short wait) past which a new start is refused
@@ -48,7 +38,7 @@ struct Engine {
   // Test mode (mock-config): the mocked responses, and the actor that hands them out
   // (mock_tasks_actor.hpp). Both unset in production.
   std::shared_ptr<const asl::MockConfig> mock;
-  caf::actor mock_tasks;
+  MockTasksActor mock_tasks;
 
   asl::RegistryPtr workflows() const {
     std::lock_guard<std::mutex> lock(workflows_mutex_);

@@ -22,10 +22,6 @@ namespace json = boost::json;
 
 namespace {
 
-using sweep_atom = caf::atom_constant<caf::atom("sweep")>;
-using delivered_atom = caf::atom_constant<caf::atom("delivered")>;
-using registered_atom = caf::atom_constant<caf::atom("registerd")>;
-
 using Key = std::pair<std::string, std::string>;  // type, correlation key
 
 struct Waiter {
@@ -46,7 +42,9 @@ struct Kept {
   bool durable = true;
 };
 
-// A delivery's answer, back on the events actor.
+}  // namespace
+
+// A delivery's answer, back on the events actor (declared in interfaces.hpp: it is a message).
 struct Delivery {
   Key key;
   std::uint64_t waiter = 0;
@@ -57,17 +55,11 @@ struct Delivery {
   std::uint64_t stored = 0;  // the event's own row, if it had been kept
 };
 
-}  // namespace
-}  // namespace settled::actors
-
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::Delivery)
-
-namespace settled::actors {
 namespace {
 
 struct EventsState {
   EnginePtr engine;
-  caf::actor executions;
+  ExecutionsActor executions;
   EventsOptions options;
   std::map<Key, std::deque<Waiter>> waiters;
   std::map<Key, std::deque<Kept>> kept;
@@ -79,7 +71,7 @@ struct EventsState {
   std::uint64_t next_sequence = 1;
 };
 
-using Self = caf::stateful_actor<EventsState>;
+using Self = caf::stateful_actor<EventsState, EventsActor::base>;
 
 void commit(Self* self, WriteBatch batch, std::function<void(bool)> then) {
   self->request(self->state.engine->store, caf::infinite, commit_atom::value, std::move(batch))
@@ -115,7 +107,7 @@ bool deliver(Self* self, const Key& key, events::Event& event, AnswerCallback& r
     } else if (!event.id.empty()) {
       cb.writes.put(Table::kEventIds, event.id, std::to_string(event.expires_at));
     }
-    auto handle = caf::actor_cast<caf::actor>(self);
+    auto handle = caf::actor_cast<EventsActor>(self);
     auto delivery = std::make_shared<Delivery>(
         Delivery{key, waiter.sequence, waiter.execution_id, event, std::move(reply), {}, stored});
     cb.reply = [handle, delivery](Answer answer) {
@@ -355,7 +347,7 @@ void delivered(Self* self, Delivery& d) {
 }
 
 // settled:events.waitFor: a kept event is taken at once; otherwise the execution waits.
-void wait_for(Self* self, const TaskAttempt& attempt, caf::response_promise rp) {
+void wait_for(Self* self, const TaskAttempt& attempt, caf::typed_response_promise<TaskOutcome> rp) {
   auto& st = self->state;
   auto request = events::parse_wait_for(attempt.parameters);
   if (!request) {
@@ -496,8 +488,8 @@ void load(Self* self) {
   }
 }
 
-caf::behavior events_behavior(Self* self, EnginePtr engine, caf::actor executions,
-                              EventsOptions options) {
+EventsActor::behavior_type events_behavior(Self* self, EnginePtr engine, ExecutionsActor executions,
+                                           EventsOptions options) {
   self->state.engine = std::move(engine);
   self->set_exception_handler(crash_handler("events"));
   self->state.executions = std::move(executions);
@@ -516,7 +508,7 @@ caf::behavior events_behavior(Self* self, EnginePtr engine, caf::actor execution
   };
   return {
       [self](events_atom, const TaskAttempt& attempt) {
-        auto rp = self->make_response_promise();
+        auto rp = self->make_response_promise<TaskOutcome>();
         adapters::survive(
             "events", "wait_for",
             [&] {
@@ -526,6 +518,7 @@ caf::behavior events_behavior(Self* self, EnginePtr engine, caf::actor execution
             [&](const std::string& cause) {
               if (rp.pending()) rp.deliver(TaskOutcome::failure("States.Runtime", cause));
             });
+        return rp;
       },
       [self, subject, internal](events_atom, EventPost& event) {
         auto reply = event.reply;
@@ -577,8 +570,8 @@ caf::behavior events_behavior(Self* self, EnginePtr engine, caf::actor execution
 
 }  // namespace
 
-caf::actor spawn_events(caf::actor_system& system, EnginePtr engine, caf::actor executions,
-                        EventsOptions options) {
+EventsActor spawn_events(caf::actor_system& system, EnginePtr engine, ExecutionsActor executions,
+                         EventsOptions options) {
   return system.spawn(events_behavior, std::move(engine), std::move(executions), options);
 }
 

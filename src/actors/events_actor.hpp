@@ -7,6 +7,7 @@
 // transition of the execution that takes it.
 
 #include "actors/engine.hpp"
+#include "actors/interfaces.hpp"
 
 #include <caf/fwd.hpp>
 
@@ -19,7 +20,7 @@ struct EventsOptions {
   std::chrono::seconds sweep_every{60};
 };
 
-caf::actor spawn_events(caf::actor_system& system, EnginePtr engine, caf::actor executions,
-                        EventsOptions options = {});
+EventsActor spawn_events(caf::actor_system& system, EnginePtr engine, ExecutionsActor executions,
+                         EventsOptions options = {});
 
 }  // namespace settled::actors

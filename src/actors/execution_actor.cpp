@@ -15,7 +15,8 @@ namespace settled::actors {
 using adapters::LogLevel;
 using execution::Execution;
 
-caf::behavior execution_behavior(caf::event_based_actor* self, ExecutionSpawn spawn) {
+ExecutionActor::behavior_type execution_behavior(ExecutionActor::pointer self,
+                                                 ExecutionSpawn spawn) {
   // An exception ends this execution's actor, never its supervisor: logged here with the id,
   // it reaches the supervisor as the DOWN reason, which quarantines the execution.
   self->set_exception_handler([id = spawn.record.id](caf::scheduled_actor*,

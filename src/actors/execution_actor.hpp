@@ -6,6 +6,7 @@
 // idempotency key, so a restart re-runs them with the same key and never pays twice.
 
 #include "actors/engine.hpp"
+#include "actors/interfaces.hpp"
 #include "domain/execution_record.hpp"
 
 #include <caf/fwd.hpp>
@@ -14,12 +15,13 @@ namespace settled::actors {
 
 struct ExecutionSpawn {
   EnginePtr engine;
-  caf::actor supervisor;
+  ExecutionsActor supervisor;
   ExecutionRecord record;
   asl::StateMachinePtr machine;
   bool fresh = false;  // a new start (reports StartResult to the supervisor) or a resumed one
 };
 
-caf::behavior execution_behavior(caf::event_based_actor* self, ExecutionSpawn spawn);
+ExecutionActor::behavior_type execution_behavior(ExecutionActor::pointer self,
+                                                 ExecutionSpawn spawn);
 
 }  // namespace settled::actors

@@ -22,12 +22,10 @@ namespace json = boost::json;
 
 namespace {
 
-using admission_check_atom = caf::atom_constant<caf::atom("admitcheck")>;
-
 struct SupervisorState {
   EnginePtr engine;
-  std::unordered_map<std::string, caf::actor> running;   // id -> execution actor
-  std::unordered_map<caf::actor_addr, std::string> ids;  // for DOWN messages
+  std::unordered_map<std::string, ExecutionActor> running;  // id -> execution actor
+  std::unordered_map<caf::actor_addr, std::string> ids;     // for DOWN messages
   struct Admission {
     json::value input;
     std::vector<AnswerCallback> waiters;  // the first created it; the rest are replays
@@ -35,7 +33,7 @@ struct SupervisorState {
   std::unordered_map<std::string, Admission> admitting;
   bool paused = false;
   bool draining = false;
-  std::vector<caf::response_promise> drain_waiters;
+  std::vector<caf::typed_response_promise<bool>> drain_waiters;
   // Controls (stop, redrive) in progress, and the work each waits on: the end of its actor.
   std::unordered_set<std::string> controlling;
   std::unordered_map<std::string, std::vector<std::function<void()>>> after_down;
@@ -46,7 +44,7 @@ struct SupervisorState {
   std::unordered_map<std::string, std::string> quarantined;
 };
 
-using Self = caf::stateful_actor<SupervisorState>;
+using Self = caf::stateful_actor<SupervisorState, ExecutionsActor::base>;
 
 // Sets one execution aside, loudly: logged with its id, counted, marked in LMDB (best effort:
 // the mark is rewritten at the next start if this commit fails) and shown by `settlectl`.
@@ -86,8 +84,8 @@ asl::StateMachinePtr machine_for(Self* self, const ExecutionRecord& record);
 
 void spawn_child(Self* self, ExecutionRecord record, asl::StateMachinePtr machine, bool fresh) {
   const std::string id = record.id;
-  ExecutionSpawn spawn{self->state.engine, caf::actor_cast<caf::actor>(self), std::move(record),
-                       std::move(machine), fresh};
+  ExecutionSpawn spawn{self->state.engine, caf::actor_cast<ExecutionsActor>(self),
+                       std::move(record), std::move(machine), fresh};
   auto child = self->spawn<caf::monitored>(execution_behavior, std::move(spawn));
   self->state.ids[child.address()] = id;
   self->state.running[id] = std::move(child);
@@ -191,7 +189,7 @@ Result<ExecutionRecord> load_record(Self* self, const std::string& id) {
   return ExecutionRecord::parse(*stored, id);
 }
 
-void control_done(Self* self, const std::string& id, caf::response_promise& rp,
+void control_done(Self* self, const std::string& id, caf::typed_response_promise<ControlReply>& rp,
                   ControlReply reply) {
   self->state.controlling.erase(id);
   rp.deliver(std::move(reply));
@@ -205,7 +203,8 @@ ControlReply control_error(Error error) {
 }
 
 // A control's step: an exception in it answers the operator with the cause and frees the id.
-void guarded_control(Self* self, const std::string& id, caf::response_promise& rp,
+void guarded_control(Self* self, const std::string& id,
+                     caf::typed_response_promise<ControlReply>& rp,
                      const std::function<void()>& work) {
   survive("control", id, work, [&](const std::string& cause) {
     control_done(self, id, rp,
@@ -214,8 +213,9 @@ void guarded_control(Self* self, const std::string& id, caf::response_promise& r
 }
 
 // Commits `batch` and answers with the record, then runs `then` (on success only).
-void commit_control(Self* self, const std::string& id, caf::response_promise rp, WriteBatch batch,
-                    ExecutionRecord record, std::function<void(ExecutionRecord)> then) {
+void commit_control(Self* self, const std::string& id, caf::typed_response_promise<ControlReply> rp,
+                    WriteBatch batch, ExecutionRecord record,
+                    std::function<void(ExecutionRecord)> then) {
   auto shared = std::make_shared<ExecutionRecord>(std::move(record));
   self->request(self->state.engine->store, caf::infinite, commit_atom::value, std::move(batch))
       .then(
@@ -254,7 +254,8 @@ struct Ending {
   std::function<void(const ExecutionRecord&)> ended;
 };
 
-void end_now(Self* self, const std::string& id, caf::response_promise rp, Ending ending) {
+void end_now(Self* self, const std::string& id, caf::typed_response_promise<ControlReply> rp,
+             Ending ending) {
   // A commit the execution sent before it died may still be queued at the store; an empty
   // commit behind it orders our read after it, so the end builds on its last durable state.
   self->request(self->state.engine->store, caf::infinite, commit_atom::value, WriteBatch{})
@@ -280,7 +281,7 @@ void end_now(Self* self, const std::string& id, caf::response_promise rp, Ending
 }
 
 // Stopped by the operator: ABORTED.
-void abort_now(Self* self, const std::string& id, caf::response_promise rp) {
+void abort_now(Self* self, const std::string& id, caf::typed_response_promise<ControlReply> rp) {
   end_now(self, id, std::move(rp),
           {[self, id](ExecutionRecord& record) {
              auto batch = abort_execution(record, self->state.engine->now(), "stopped by operator");
@@ -292,7 +293,7 @@ void abort_now(Self* self, const std::string& id, caf::response_promise rp) {
 }
 
 // TimeoutSeconds has passed: TIMED_OUT, counted as a finished execution.
-void time_out_now(Self* self, const std::string& id, caf::response_promise rp) {
+void time_out_now(Self* self, const std::string& id, caf::typed_response_promise<ControlReply> rp) {
   end_now(self, id, std::move(rp),
           {[self, id](ExecutionRecord& record) {
              auto batch = time_out_execution(record, self->state.engine->now());
@@ -308,7 +309,7 @@ void time_out_now(Self* self, const std::string& id, caf::response_promise rp) {
            }});
 }
 
-void redrive_now(Self* self, const std::string& id, caf::response_promise rp) {
+void redrive_now(Self* self, const std::string& id, caf::typed_response_promise<ControlReply> rp) {
   auto record = load_record(self, id);
   if (!record) return control_done(self, id, rp, control_error(record.error()));
   auto machine = machine_for(self, *record);
@@ -334,29 +335,36 @@ void redrive_now(Self* self, const std::string& id, caf::response_promise rp) {
 }
 
 // Branch executions belong to their parent's Parallel/Map state: operators act on the parent.
-void control_refused(Self* self, const std::string& id, const char* what) {
-  self->make_response_promise().deliver(
+caf::typed_response_promise<ControlReply> control_refused(Self* self, const std::string& id,
+                                                          const char* what) {
+  return self->make_response_promise<ControlReply>().deliver(
       control_error(Error{ErrorCode::kInvalidRequest,
                           "execution " + id + " is a branch of a Parallel or Map state; " + what +
                               " its parent execution " + id.substr(0, id.find('~')) + " instead"}));
 }
 
 // Runs `work` for execution `id` once no actor of it is alive; `kill` ends a live one first.
-void control(Self* self, const std::string& id, bool kill,
-             std::function<void(caf::response_promise)> work) {
+// Returns the promise `work` answers.
+caf::typed_response_promise<ControlReply> control(
+    Self* self, const std::string& id, bool kill,
+    std::function<void(caf::typed_response_promise<ControlReply>)> work) {
   auto& st = self->state;
-  auto rp = self->make_response_promise();
+  auto rp = self->make_response_promise<ControlReply>();
   if (st.controlling.count(id) || st.admitting.count(id)) {
     rp.deliver(control_error(Error{
         ErrorCode::kInvalidRequest,
         "execution " + id + " is busy (starting, stopping or " + "being redriven); try again"}));
-    return;
+    return rp;
   }
   st.controlling.insert(id);
   auto it = st.running.find(id);
-  if (it == st.running.end()) return work(rp);
+  if (it == st.running.end()) {
+    work(rp);
+    return rp;
+  }
   st.after_down[id].push_back([work, rp] { work(rp); });
   if (kill) self->send_exit(it->second, caf::exit_reason::user_shutdown);
+  return rp;
 }
 
 // The (sub-)machine an execution runs: a branch execution runs part of its root's definition.
@@ -397,7 +405,9 @@ void timer_fired(Self* self, const std::string& id, char kind, std::int64_t due)
     return quarantine(self, id, "record_corrupt", record.error().message);
   const bool running = record && record->status == ExecutionStatus::kRunning;
   if (kind == timer_kind::kTimeout && running && record->deadline == due) {
-    control(self, id, true, [self, id](caf::response_promise rp) { time_out_now(self, id, rp); });
+    control(self, id, true, [self, id](caf::typed_response_promise<ControlReply> rp) {
+      time_out_now(self, id, rp);
+    });
     return;
   }
   const bool waiting = running &&
@@ -454,7 +464,7 @@ void task_callback(Self* self, TaskCallback& cb) {
   // bounces this request) before its DOWN is sent, and on a busy machine that gap let the
   // callback bounce off it twenty times and be refused ("could not take the callback").
   auto shared = std::make_shared<TaskCallback>(std::move(cb));
-  caf::actor target = it->second;
+  ExecutionActor target = it->second;
   self->request(target, caf::infinite, task_callback_atom::value, *shared)
       .then([](bool) {},
             [self, shared, id, target](caf::error& err) {
@@ -529,7 +539,7 @@ bool recover_one(Self* self, const std::string& id) {
   return true;
 }
 
-caf::behavior executions_behavior(Self* self, EnginePtr engine) {
+ExecutionsActor::behavior_type executions_behavior(Self* self, EnginePtr engine) {
   self->state.engine = std::move(engine);
   self->set_exception_handler(crash_handler("executions"));
   self->set_down_handler([self](const caf::down_msg& down) {
@@ -610,15 +620,19 @@ caf::behavior executions_behavior(Self* self, EnginePtr engine) {
       },
       [self](abort_atom, const std::string& id) {
         if (id.find('~') != std::string::npos) return control_refused(self, id, "stop");
-        control(self, id, true, [self, id](caf::response_promise rp) { abort_now(self, id, rp); });
+        return control(self, id, true, [self, id](caf::typed_response_promise<ControlReply> rp) {
+          abort_now(self, id, rp);
+        });
       },
       [self](abort_branch_atom, const std::string& id) {
-        control(self, id, true, [self, id](caf::response_promise rp) { abort_now(self, id, rp); });
+        control(self, id, true, [self, id](caf::typed_response_promise<ControlReply> rp) {
+          abort_now(self, id, rp);
+        });
       },
       [self](spawn_branch_atom, const std::string& id) {
         survive("spawn_branch", id, [&] { rehydrate(self, id); });
       },
-      [self](timer_fired_atom, const std::string& id, char kind, std::int64_t due) {
+      [self](timer_fired_atom, const std::string& id, std::int8_t kind, std::int64_t due) {
         survive("timer_fired", id, [&] { timer_fired(self, id, kind, due); });
       },
       [self](task_callback_atom, TaskCallback& cb) {
@@ -635,18 +649,20 @@ caf::behavior executions_behavior(Self* self, EnginePtr engine) {
       },
       [self](redrive_atom, const std::string& id) {
         if (id.find('~') != std::string::npos) return control_refused(self, id, "redrive");
-        control(self, id, false,
-                [self, id](caf::response_promise rp) { redrive_now(self, id, rp); });
+        return control(self, id, false, [self, id](caf::typed_response_promise<ControlReply> rp) {
+          redrive_now(self, id, rp);
+        });
       },
       [self](drain_atom) {
         auto& st = self->state;
         st.draining = true;
-        auto rp = self->make_response_promise();
+        auto rp = self->make_response_promise<bool>();
         if (st.admitting.empty()) {
           rp.deliver(true);
         } else {
           st.drain_waiters.push_back(rp);
         }
+        return rp;
       },
       [self](sup_status_atom) {
         const auto& st = self->state;
@@ -658,7 +674,7 @@ caf::behavior executions_behavior(Self* self, EnginePtr engine) {
 
 }  // namespace
 
-caf::actor spawn_executions(caf::actor_system& system, EnginePtr engine) {
+ExecutionsActor spawn_executions(caf::actor_system& system, EnginePtr engine) {
   return system.spawn(executions_behavior, std::move(engine));
 }
 

@@ -5,18 +5,13 @@
 // redrive, and the drain that precedes shutdown.
 
 #include "actors/engine.hpp"
+#include "actors/interfaces.hpp"
 
 #include <caf/all.hpp>
 
 #include <boost/json/object.hpp>
 
 namespace settled::actors {
-
-using ingest_atom = caf::atom_constant<caf::atom("ingest")>;
-using abort_atom = caf::atom_constant<caf::atom("abort")>;
-using redrive_atom = caf::atom_constant<caf::atom("redrive")>;
-using drain_atom = caf::atom_constant<caf::atom("drain")>;
-using sup_status_atom = caf::atom_constant<caf::atom("supstatus")>;
 
 // What an operator's control (stop, redrive) comes back with.
 struct ControlReply {
@@ -43,9 +38,6 @@ struct SupervisorStatus {
 //          drain_atom -> bool, once every admission in flight is answered; later starts get
 //                        Draining
 //          sup_status_atom -> SupervisorStatus
-caf::actor spawn_executions(caf::actor_system& system, EnginePtr engine);
+ExecutionsActor spawn_executions(caf::actor_system& system, EnginePtr engine);
 
 }  // namespace settled::actors
-
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::ControlReply)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::SupervisorStatus)

@@ -1,7 +1,8 @@
 #pragma once
-// Atoms and message types shared by settled's actors. All messages stay in this process, so
-// types that CAF cannot serialise are allowed explicitly.
+// Message types shared by settled's actors. Their atoms, type IDs and the typed interfaces that
+// carry them are in actors/interfaces.hpp.
 
+#include "actors/interfaces.hpp"
 #include "adapters/ops/crash_log.hpp"
 #include "domain/error.hpp"
 #include "domain/events/event.hpp"
@@ -21,38 +22,6 @@
 #include <string>
 
 namespace settled::actors {
-
-using commit_atom = caf::atom_constant<caf::atom("commit")>;
-using flush_atom = caf::atom_constant<caf::atom("flush")>;
-// Readiness asks a long-lived actor to answer: it is alive and its mailbox moves.
-using ping_atom = caf::atom_constant<caf::atom("ping")>;
-using start_atom = caf::atom_constant<caf::atom("start")>;
-using started_atom = caf::atom_constant<caf::atom("started")>;
-using recover_atom = caf::atom_constant<caf::atom("recover")>;
-using resume_atom = caf::atom_constant<caf::atom("resume")>;
-using wake_atom = caf::atom_constant<caf::atom("wake")>;
-using charge_atom = caf::atom_constant<caf::atom("charge")>;
-using count_atom = caf::atom_constant<caf::atom("count")>;
-using alert_atom = caf::atom_constant<caf::atom("alert")>;
-// Parallel/Map branches: a parent asks the supervisor to run branch executions it has
-// committed; a finished branch tells its parent (through the supervisor); a parent whose
-// branch failed has the others aborted.
-using spawn_branch_atom = caf::atom_constant<caf::atom("spawnbr")>;
-using branch_done_atom = caf::atom_constant<caf::atom("branchdone")>;
-using abort_branch_atom = caf::atom_constant<caf::atom("abortbr")>;
-// Durable timers: an execution tells the timer actor of a timer it committed; the timer actor
-// tells the supervisor when one is due.
-using timer_atom = caf::atom_constant<caf::atom("timer")>;
-using timer_fired_atom = caf::atom_constant<caf::atom("timerfired")>;
-// Events: `events_atom, TaskAttempt -> TaskOutcome` (settled:events.waitFor) and
-// `events_atom, EventPost` (an event posted through the API) to the events actor.
-using events_atom = caf::atom_constant<caf::atom("events")>;
-// SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat for a .waitForTaskToken task.
-using task_callback_atom = caf::atom_constant<caf::atom("taskcb")>;
-// The accounts router: `ledger_atom, TaskAttempt -> TaskOutcome` for settled:ledger.* tasks,
-// `ledger_atom, LedgerCall` for callers outside the actor system (the API layer).
-using ledger_atom = caf::atom_constant<caf::atom("ledger")>;
-using ledger_stats_atom = caf::atom_constant<caf::atom("lstats")>;
 
 // The store's answer to a commit: after the fsync, or why it could not write.
 struct StoreReply {
@@ -148,10 +117,6 @@ struct LedgerStats {
   std::uint64_t expiries_pending = 0;
 };
 
-// What the accounts router hands an account actor (ledger::LedgerJob) and what comes back.
-using job_atom = caf::atom_constant<caf::atom("job")>;
-using job_done_atom = caf::atom_constant<caf::atom("jobdone")>;
-
 // The exception handler every long-lived actor installs: CAF ends the actor whatever it returns,
 // so it makes sure the log says which one died of what (adapters/ops/crash_log.hpp).
 inline auto crash_handler(std::string actor) {
@@ -161,19 +126,3 @@ inline auto crash_handler(std::string actor) {
 }
 
 }  // namespace settled::actors
-
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::ledger::LedgerJob)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<settled::ledger::LedgerJobDone>)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::LedgerCall)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::LedgerReply)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::LedgerStats)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::Alert)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::WriteBatch)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::TaskAttempt)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::TaskOutcome)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::StoreReply)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::StartRequest)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::StartResult)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::TaskCallback)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::EventPost)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::StripeEventPost)

@@ -19,8 +19,8 @@ struct MockTasksState {
   static inline const char* name = "mock_tasks";
 };
 
-caf::behavior mock_tasks(caf::stateful_actor<MockTasksState>* self,
-                         std::shared_ptr<const asl::MockConfig> config) {
+MockTasksActor::behavior_type mock_tasks(MockTasksActor::stateful_pointer<MockTasksState> self,
+                                         std::shared_ptr<const asl::MockConfig> config) {
   self->state.config = std::move(config);
   return {
       [self](mock_atom, MockCall& call) -> TaskOutcome {
@@ -40,8 +40,8 @@ caf::behavior mock_tasks(caf::stateful_actor<MockTasksState>* self,
 
 }  // namespace
 
-caf::actor spawn_mock_tasks(caf::actor_system& system,
-                            std::shared_ptr<const asl::MockConfig> config) {
+MockTasksActor spawn_mock_tasks(caf::actor_system& system,
+                                std::shared_ptr<const asl::MockConfig> config) {
   return system.spawn(mock_tasks, std::move(config));
 }
 

@@ -6,6 +6,7 @@
 // The counts live in memory only: after a restart an execution's mocked states count from 0
 // again (a test mode, not a durability promise).
 
+#include "actors/interfaces.hpp"
 #include "domain/asl/mock_config.hpp"
 
 #include <caf/all.hpp>
@@ -22,12 +23,8 @@ struct MockCall {
   std::string state;
 };
 
-using mock_atom = caf::atom_constant<caf::atom("mock")>;
-
 // Handles `mock_atom, MockCall -> TaskOutcome` for a state its test case mocks.
-caf::actor spawn_mock_tasks(caf::actor_system& system,
-                            std::shared_ptr<const asl::MockConfig> config);
+MockTasksActor spawn_mock_tasks(caf::actor_system& system,
+                                std::shared_ptr<const asl::MockConfig> config);
 
 }  // namespace settled::actors
-
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::MockCall)

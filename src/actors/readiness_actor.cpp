@@ -29,10 +29,9 @@ std::string no_answer(const caf::error& err) {
   return "did not answer: " + caf::to_string(err);
 }
 
-}  // namespace
-
-void check_readiness(caf::event_based_actor* self, const ReadinessTargets& targets,
-                     ReadinessCallback done) {
+// The readiness actor and the watchdog both run it: `Self` is either's pointer.
+template <class Self>
+void check(Self self, const ReadinessTargets& targets, ReadinessCallback done) {
   auto pending = std::make_shared<Pending>();
   pending->done = std::move(done);
   self->request(targets.executions, targets.timeout, sup_status_atom::value)
@@ -51,7 +50,7 @@ void check_readiness(caf::event_based_actor* self, const ReadinessTargets& targe
               pending->report.ledger = no_answer(err);
               pending->answered();
             });
-  const auto ping = [self, &targets, pending](const caf::actor& target,
+  const auto ping = [self, &targets, pending](const auto& target,
                                               std::string ReadinessReport::*why) {
     if (!target) return pending->answered();
     self->request(target, targets.timeout, ping_atom::value)
@@ -87,11 +86,24 @@ void check_readiness(caf::event_based_actor* self, const ReadinessTargets& targe
           });
 }
 
+}  // namespace
+
+void check_readiness(ReadinessActor::pointer self, const ReadinessTargets& targets,
+                     ReadinessCallback done) {
+  check(self, targets, std::move(done));
+}
+
+void check_readiness(WatchdogActor::pointer self, const ReadinessTargets& targets,
+                     ReadinessCallback done) {
+  check(self, targets, std::move(done));
+}
+
 namespace {
 
 // A named behavior with its targets as a spawn argument: CAF 0.17 dereferences a null argument
 // tuple when a function actor is spawned with none (UBSan: reference binding to null).
-caf::behavior readiness_behavior(caf::event_based_actor* self, ReadinessTargets targets) {
+ReadinessActor::behavior_type readiness_behavior(ReadinessActor::pointer self,
+                                                 ReadinessTargets targets) {
   return {
       [self, targets](ready_atom, ReadinessCallback& done) {
         check_readiness(self, targets, std::move(done));
@@ -101,7 +113,7 @@ caf::behavior readiness_behavior(caf::event_based_actor* self, ReadinessTargets 
 
 }  // namespace
 
-caf::actor spawn_readiness(caf::actor_system& system, ReadinessTargets targets) {
+ReadinessActor spawn_readiness(caf::actor_system& system, ReadinessTargets targets) {
   return system.spawn(readiness_behavior, std::move(targets));
 }
 

@@ -5,6 +5,7 @@
 // answers with it; the systemd watchdog runs the same check (watchdog_actor.hpp) with its own rule
 // for what deserves a restart.
 
+#include "actors/interfaces.hpp"
 #include "adapters/store/lmdb_store.hpp"
 #include "domain/readiness_report.hpp"
 
@@ -18,31 +19,27 @@
 
 namespace settled::actors {
 
-using ready_atom = caf::atom_constant<caf::atom("ready")>;
-
 struct ReadinessTargets {
-  caf::actor executions;
-  caf::actor ledger;
-  caf::actor store;
+  ExecutionsActor executions;
+  LedgerActor ledger;
+  StoreActor store;
   std::chrono::milliseconds timeout{2000};  // for each round trip
   // A tiny heartbeat can commit on pages LMDB recycles while nothing bigger fits on a full
   // disk: the store is also not ready with less than `min_free_bytes` left on its file system.
   std::shared_ptr<adapters::LmdbStore> db;
   std::uint64_t min_free_bytes = std::uint64_t{1} << 20;
-  caf::actor events;  // answer ping_atom; not checked when unset
-  caf::actor timers;
+  EventsActor events;  // not checked when unset
+  TimersActor timers;  // not checked when unset
 };
-
-using ReadinessCallback = std::function<void(ReadinessReport)>;
 
 // Runs the check from inside `self` (an actor); `done` runs in `self` once all answered
 // or timed out.
-void check_readiness(caf::event_based_actor* self, const ReadinessTargets& targets,
+void check_readiness(ReadinessActor::pointer self, const ReadinessTargets& targets,
+                     ReadinessCallback done);
+void check_readiness(WatchdogActor::pointer self, const ReadinessTargets& targets,
                      ReadinessCallback done);
 
 // An actor for callers outside the actor system (the API layer): `ready_atom, ReadinessCallback`.
-caf::actor spawn_readiness(caf::actor_system& system, ReadinessTargets targets);
+ReadinessActor spawn_readiness(caf::actor_system& system, ReadinessTargets targets);
 
 }  // namespace settled::actors
-
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::ReadinessCallback)

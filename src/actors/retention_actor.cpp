@@ -11,15 +11,13 @@ namespace settled::actors {
 
 namespace {
 
-using expire_atom = caf::atom_constant<caf::atom("expire")>;
-
 struct RetentionState {
   EnginePtr engine;
   RetentionOptions options;
   bool committing = false;
 };
 
-using Self = caf::stateful_actor<RetentionState>;
+using Self = caf::stateful_actor<RetentionState, RetentionActor::base>;
 
 // Erases `execution_id`'s record and history rows into `batch`.
 void erase_execution(const adapters::LmdbStore& db, const std::string& execution_id,
@@ -89,7 +87,8 @@ void expire(Self* self) {
           });
 }
 
-caf::behavior retention_behavior(Self* self, EnginePtr engine, RetentionOptions options) {
+RetentionActor::behavior_type retention_behavior(Self* self, EnginePtr engine,
+                                                 RetentionOptions options) {
   self->state.engine = std::move(engine);
   self->state.options = options;
   self->send(self, expire_atom::value);
@@ -98,7 +97,8 @@ caf::behavior retention_behavior(Self* self, EnginePtr engine, RetentionOptions 
 
 }  // namespace
 
-caf::actor spawn_retention(caf::actor_system& system, EnginePtr engine, RetentionOptions options) {
+RetentionActor spawn_retention(caf::actor_system& system, EnginePtr engine,
+                               RetentionOptions options) {
   return system.spawn(retention_behavior, std::move(engine), options);
 }
 

@@ -7,6 +7,7 @@
 // execution's name for 90 days; `execution-retention-seconds` below that gives up that rule).
 
 #include "actors/engine.hpp"
+#include "actors/interfaces.hpp"
 
 #include <caf/fwd.hpp>
 
@@ -22,6 +23,7 @@ struct RetentionOptions {
 };
 
 // Not spawned when keep_closed is 0.
-caf::actor spawn_retention(caf::actor_system& system, EnginePtr engine, RetentionOptions options);
+RetentionActor spawn_retention(caf::actor_system& system, EnginePtr engine,
+                               RetentionOptions options);
 
 }  // namespace settled::actors

@@ -27,7 +27,7 @@ struct StateMachinesState {
   std::shared_ptr<const asl::Registry> registry = std::make_shared<asl::Registry>();
 };
 
-using Self = caf::stateful_actor<StateMachinesState>;
+using Self = caf::stateful_actor<StateMachinesState, StateMachinesActor::base>;
 
 // One version ready to commit: its record and its parsed machine.
 struct Pending {
@@ -173,7 +173,8 @@ void handle_reload(Self* self, ReloadRequest& req) {
   });
 }
 
-caf::behavior state_machines_behavior(Self* self, EnginePtr engine, StateMachinesOptions options) {
+StateMachinesActor::behavior_type state_machines_behavior(Self* self, EnginePtr engine,
+                                                          StateMachinesOptions options) {
   auto& st = self->state;
   st.engine = std::move(engine);
   st.options = std::move(options);
@@ -190,13 +191,13 @@ caf::behavior state_machines_behavior(Self* self, EnginePtr engine, StateMachine
 
 }  // namespace
 
-caf::actor spawn_state_machines(caf::actor_system& system, EnginePtr engine,
-                                StateMachinesOptions options) {
+StateMachinesActor spawn_state_machines(caf::actor_system& system, EnginePtr engine,
+                                        StateMachinesOptions options) {
   return system.spawn(state_machines_behavior, std::move(engine), std::move(options));
 }
 
-Result<json::object> reload_state_machines(const caf::actor& state_machines, asl::RegistryPtr files,
-                                           std::chrono::seconds timeout) {
+Result<json::object> reload_state_machines(const StateMachinesActor& state_machines,
+                                           asl::RegistryPtr files, std::chrono::seconds timeout) {
   auto promise = std::make_shared<std::promise<Result<json::object>>>();
   auto future = promise->get_future();
   caf::anon_send(state_machines, reload_atom::value,

@@ -6,6 +6,7 @@
 // between, so two registrations of one name can never take the same number.
 
 #include "actors/engine.hpp"
+#include "actors/interfaces.hpp"
 #include "domain/result.hpp"
 
 #include <caf/all.hpp>
@@ -48,23 +49,17 @@ struct StateMachinesOptions {
   std::chrono::seconds store_timeout{30};
 };
 
-using register_atom = caf::atom_constant<caf::atom("register")>;
-using reload_atom = caf::atom_constant<caf::atom("reload")>;
-
 // Handles: register_atom, RegisterRequest -> RegisterRequest::reply (InvalidRequest for a bad
 //            name, InvalidDefinition with every problem's path, or the store's error)
 //          reload_atom, ReloadRequest -> ReloadRequest::reply; a workflow file that differs from
 //            its name's latest version becomes a new version (source "file")
 // At spawn it reads every stored version; the engine's registry is set on the first reload.
-caf::actor spawn_state_machines(caf::actor_system& system, EnginePtr engine,
-                                StateMachinesOptions options);
+StateMachinesActor spawn_state_machines(caf::actor_system& system, EnginePtr engine,
+                                        StateMachinesOptions options);
 
 // For main's thread only (blocks): sends a reload and waits for its answer.
-Result<boost::json::object> reload_state_machines(const caf::actor& state_machines,
+Result<boost::json::object> reload_state_machines(const StateMachinesActor& state_machines,
                                                   asl::RegistryPtr files,
                                                   std::chrono::seconds timeout);
 
 }  // namespace settled::actors
-
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::RegisterRequest)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::ReloadRequest)

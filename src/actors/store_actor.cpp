@@ -14,7 +14,7 @@ namespace {
 
 struct PendingCommit {
   WriteBatch batch;
-  caf::response_promise promise;
+  caf::typed_response_promise<StoreReply> promise;
 };
 
 struct StoreState {
@@ -24,7 +24,7 @@ struct StoreState {
   std::vector<PendingCommit> pending;
   std::size_t pending_operations = 0;
   bool flush_queued = false;
-  caf::event_based_actor* self = nullptr;
+  StoreActor::pointer self = nullptr;
   bool alerted = false;
   std::chrono::steady_clock::time_point last_alert;
 
@@ -78,10 +78,6 @@ struct StoreState {
         operations,
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
         status.ok());
-    stats->commit_micros +=
-        static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
-                                       std::chrono::steady_clock::now() - started)
-                                       .count());
     if (status.ok()) {
       stats->commits += 1;
       stats->batches += group.size();
@@ -123,9 +119,9 @@ struct StoreState {
   }
 };
 
-caf::behavior store_behavior(caf::stateful_actor<StoreState>* self,
-                             std::shared_ptr<adapters::LmdbStore> store, StoreOptions options,
-                             std::shared_ptr<StoreStats> stats) {
+StoreActor::behavior_type store_behavior(StoreActor::stateful_pointer<StoreState> self,
+                                         std::shared_ptr<adapters::LmdbStore> store,
+                                         StoreOptions options, std::shared_ptr<StoreStats> stats) {
   self->state.store = std::move(store);
   self->state.options = options;
   self->state.stats = std::move(stats);
@@ -141,13 +137,15 @@ caf::behavior store_behavior(caf::stateful_actor<StoreState>* self,
       [=](commit_atom, WriteBatch& batch) {
         auto& st = self->state;
         st.pending_operations += batch.size();
-        st.pending.push_back(PendingCommit{std::move(batch), self->make_response_promise()});
+        auto promise = self->make_response_promise<StoreReply>();
+        st.pending.push_back(PendingCommit{std::move(batch), promise});
         if (st.pending_operations >= st.options.max_operations_per_commit) {
           st.flush();
         } else if (!st.flush_queued) {
           st.flush_queued = true;
           self->send(self, flush_atom::value);
         }
+        return promise;
       },
       [=](flush_atom) { self->state.flush(); },
   };
@@ -155,7 +153,7 @@ caf::behavior store_behavior(caf::stateful_actor<StoreState>* self,
 
 }  // namespace
 
-caf::actor spawn_store(caf::actor_system& system, std::shared_ptr<adapters::LmdbStore> store,
+StoreActor spawn_store(caf::actor_system& system, std::shared_ptr<adapters::LmdbStore> store,
                        StoreOptions options, std::shared_ptr<StoreStats> stats) {
   if (!options.detached)
     return system.spawn(store_behavior, std::move(store), std::move(options), std::move(stats));

@@ -4,6 +4,7 @@
 // transaction (group commit): a flush is queued behind whatever is already in the mailbox, so
 // under load one commit carries thousands of operations and at rest a batch waits for nobody.
 
+#include "actors/interfaces.hpp"
 #include "adapters/store/lmdb_store.hpp"
 
 #include <caf/actor.hpp>
@@ -20,7 +21,6 @@ struct StoreStats {
   std::atomic<std::uint64_t> batches{0};
   std::atomic<std::uint64_t> operations{0};
   std::atomic<std::uint64_t> failures{0};
-  std::atomic<std::uint64_t> commit_micros{0};  // total time spent in commits
   std::atomic<bool> writable{true};  // false from a failed commit until one succeeds again
 };
 
@@ -28,7 +28,7 @@ struct StoreOptions {
   std::size_t max_operations_per_commit = 50000;
   // Told once when commits start failing (disk or map full, EIO) and once when they succeed
   // again: an alert per episode, not one per failed commit. Invalid handle: log only.
-  caf::actor alerts;
+  AlertsActor alerts;
   // On its own thread (the daemon). False only for deterministic tests: CAF's testing scheduler
   // drives scheduled actors only, and a detached one would answer whenever its thread ran.
   bool detached = true;
@@ -36,7 +36,7 @@ struct StoreOptions {
 
 // Runs on its own thread (detached) so fsyncs never stall the scheduler's workers
 // (StoreOptions::detached).
-caf::actor spawn_store(caf::actor_system& system, std::shared_ptr<adapters::LmdbStore> store,
+StoreActor spawn_store(caf::actor_system& system, std::shared_ptr<adapters::LmdbStore> store,
                        StoreOptions options, std::shared_ptr<StoreStats> stats);
 
 }  // namespace settled::actors

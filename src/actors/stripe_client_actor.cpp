@@ -12,15 +12,7 @@ struct StripeClientReply {
   TaskOutcome outcome;
 };
 
-}  // namespace settled::actors
-
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(settled::actors::StripeClientReply)
-
-namespace settled::actors {
-
 namespace {
-
-using stripe_done_atom = caf::atom_constant<caf::atom("stripedone")>;
 
 struct StripeClientState {
   std::shared_ptr<adapters::StripeClient> client;
@@ -54,9 +46,11 @@ caf::behavior stripe_client_behavior(caf::stateful_actor<StripeClientState>* sel
 
 }  // namespace
 
-caf::actor spawn_stripe_client(caf::actor_system& system,
-                               std::shared_ptr<adapters::StripeClient> client) {
-  return system.spawn(stripe_client_behavior, std::move(client));
+StripeActor spawn_stripe_client(caf::actor_system& system,
+                                std::shared_ptr<adapters::StripeClient> client) {
+  // Its behavior stays dynamically typed (stripe_done_atom is its own); the handle promises
+  // StripeActor's one message.
+  return caf::actor_cast<StripeActor>(system.spawn(stripe_client_behavior, std::move(client)));
 }
 
 }  // namespace settled::actors

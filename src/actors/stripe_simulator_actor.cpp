@@ -14,7 +14,7 @@ namespace {
 
 struct SimulatorState {
   std::shared_ptr<adapters::LmdbStore> db;
-  caf::actor store;
+  StoreActor store;
   std::unordered_map<std::string, int> attempts;  // per Idempotency-Key since start
   std::unordered_set<std::string> in_flight;      // keys whose first response is being stored
   std::uint64_t counter = 0;
@@ -32,7 +32,7 @@ struct SimulatorState {
 };
 
 caf::behavior simulator_behavior(caf::stateful_actor<SimulatorState>* self,
-                                 std::shared_ptr<adapters::LmdbStore> db, caf::actor store) {
+                                 std::shared_ptr<adapters::LmdbStore> db, StoreActor store) {
   self->state.db = std::move(db);
   self->state.store = std::move(store);
   return {
@@ -86,10 +86,12 @@ caf::behavior simulator_behavior(caf::stateful_actor<SimulatorState>* self,
 
 }  // namespace
 
-caf::actor spawn_stripe_simulator(caf::actor_system& system,
-                                  std::shared_ptr<adapters::LmdbStore> simulator_db,
-                                  caf::actor simulator_store) {
-  return system.spawn(simulator_behavior, std::move(simulator_db), std::move(simulator_store));
+StripeActor spawn_stripe_simulator(caf::actor_system& system,
+                                   std::shared_ptr<adapters::LmdbStore> simulator_db,
+                                   StoreActor simulator_store) {
+  // Its behavior stays dynamically typed; the handle promises StripeActor's one message.
+  return caf::actor_cast<StripeActor>(
+      system.spawn(simulator_behavior, std::move(simulator_db), std::move(simulator_store)));
 }
 
 }  // namespace settled::actors

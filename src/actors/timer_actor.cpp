@@ -12,19 +12,16 @@ namespace settled::actors {
 
 namespace {
 
-using scan_atom = caf::atom_constant<caf::atom("scan")>;
-using tick_atom = caf::atom_constant<caf::atom("tick")>;
-
 struct TimerState {
   EnginePtr engine;
-  caf::actor supervisor;
+  ExecutionsActor supervisor;
   TimerOptions options;
   std::set<std::string> due_soon;  // timer keys, in due order (the key starts with the due time)
   EpochMillis horizon = 0;         // every timer due before this is in `due_soon`
   EpochMillis armed_for = 0;       // when the pending tick fires; 0: none pending
 };
 
-using Self = caf::stateful_actor<TimerState>;
+using Self = caf::stateful_actor<TimerState, TimersActor::base>;
 
 EpochMillis due_of(const std::string& key) {
   TimerKey parsed;
@@ -79,8 +76,8 @@ void fire_due(Self* self) {
   arm(self);
 }
 
-caf::behavior timer_behavior(Self* self, EnginePtr engine, caf::actor supervisor,
-                             TimerOptions options) {
+TimersActor::behavior_type timer_behavior(Self* self, EnginePtr engine, ExecutionsActor supervisor,
+                                          TimerOptions options) {
   self->state.engine = std::move(engine);
   self->set_exception_handler(crash_handler("timers"));
   self->state.supervisor = std::move(supervisor);
@@ -124,8 +121,8 @@ caf::behavior timer_behavior(Self* self, EnginePtr engine, caf::actor supervisor
 
 }  // namespace
 
-caf::actor spawn_timers(caf::actor_system& system, EnginePtr engine, caf::actor supervisor,
-                        TimerOptions options) {
+TimersActor spawn_timers(caf::actor_system& system, EnginePtr engine, ExecutionsActor supervisor,
+                         TimerOptions options) {
   return system.spawn(timer_behavior, std::move(engine), std::move(supervisor), options);
 }
 

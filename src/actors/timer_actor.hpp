@@ -8,6 +8,7 @@
 // start.
 
 #include "actors/engine.hpp"
+#include "actors/interfaces.hpp"
 
 #include <caf/fwd.hpp>
 
@@ -23,7 +24,7 @@ struct TimerOptions {
 // Handles `timer_atom, std::string key` (a timer just committed: load it if it is due within
 // the window). Sends `timer_fired_atom, std::string execution_id, char kind, std::int64_t due`
 // to `supervisor` when a timer is due.
-caf::actor spawn_timers(caf::actor_system& system, EnginePtr engine, caf::actor supervisor,
-                        TimerOptions options = {});
+TimersActor spawn_timers(caf::actor_system& system, EnginePtr engine, ExecutionsActor supervisor,
+                         TimerOptions options = {});
 
 }  // namespace settled::actors

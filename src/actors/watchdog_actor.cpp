@@ -10,8 +10,6 @@ namespace settled::actors {
 
 namespace {
 
-using probe_atom = caf::atom_constant<caf::atom("probe")>;
-
 struct WatchdogState {
   ReadinessTargets targets;
   WatchdogOptions options;
@@ -20,7 +18,7 @@ struct WatchdogState {
   bool probing = false;  // a slow probe must not pile up behind itself
 };
 
-using Self = caf::stateful_actor<WatchdogState>;
+using Self = WatchdogActor::stateful_pointer<WatchdogState>;
 
 // Everything answered, and the store either wrote or is only full.
 bool deserves_to_live(const ReadinessReport& report) {
@@ -31,7 +29,7 @@ bool deserves_to_live(const ReadinessReport& report) {
   return report.store_error && report.store_error->code == ErrorCode::kStoreFull;
 }
 
-void probe(Self* self) {
+void probe(Self self) {
   auto& st = self->state;
   if (st.probing) return;
   st.probing = true;
@@ -45,9 +43,9 @@ void probe(Self* self) {
   });
 }
 
-caf::behavior watchdog_behavior(Self* self, ReadinessTargets targets, WatchdogOptions options,
-                                std::function<void()> alive,
-                                std::function<void(const std::string&)> missed) {
+WatchdogActor::behavior_type watchdog_behavior(Self self, ReadinessTargets targets,
+                                               WatchdogOptions options, std::function<void()> alive,
+                                               std::function<void(const std::string&)> missed) {
   self->state = WatchdogState{std::move(targets), options, std::move(alive), std::move(missed)};
   self->send(self, probe_atom::value);
   return {
@@ -60,9 +58,9 @@ caf::behavior watchdog_behavior(Self* self, ReadinessTargets targets, WatchdogOp
 
 }  // namespace
 
-caf::actor spawn_watchdog(caf::actor_system& system, ReadinessTargets targets,
-                          WatchdogOptions options, std::function<void()> alive,
-                          std::function<void(const std::string&)> missed) {
+WatchdogActor spawn_watchdog(caf::actor_system& system, ReadinessTargets targets,
+                             WatchdogOptions options, std::function<void()> alive,
+                             std::function<void(const std::string&)> missed) {
   return system.spawn(watchdog_behavior, std::move(targets), options, std::move(alive),
                       std::move(missed));
 }

@@ -6,6 +6,7 @@
 // LMDB environment), stops the WATCHDOG=1 pings and systemd restarts us. A full disk or map
 // (StoreFull) does not: a restart frees no space, and reads keep being served meanwhile.
 
+#include "actors/interfaces.hpp"
 #include "actors/readiness_actor.hpp"
 
 #include <caf/fwd.hpp>
@@ -22,8 +23,8 @@ struct WatchdogOptions {
 };
 
 // `alive` after each probe that passed; `missed` with the reason otherwise.
-caf::actor spawn_watchdog(caf::actor_system& system, ReadinessTargets targets,
-                          WatchdogOptions options, std::function<void()> alive,
-                          std::function<void(const std::string&)> missed);
+WatchdogActor spawn_watchdog(caf::actor_system& system, ReadinessTargets targets,
+                             WatchdogOptions options, std::function<void()> alive,
+                             std::function<void(const std::string&)> missed);
 
 }  // namespace settled::actors

@@ -36,7 +36,7 @@ namespace {
 // server's thread, and by the answers, which come from actor threads.
 struct AdminContext {
   AdminCommandsDeps deps;
-  caf::actor actor;  // the admin actor (actors/admin_actor.hpp)
+  AdminActor actor;  // the admin actor (actors/admin_actor.hpp)
   std::atomic<bool> backup_running{false};
 };
 using Context = std::shared_ptr<AdminContext>;
@@ -64,7 +64,7 @@ void status(const Context& ctx, AdminReply reply) {
         const SupervisorStatus& sup = answer->supervisor;
         const std::uint64_t open = deps.engine->db->count(Table::kOpenExecutions);
         const auto usage = deps.engine->db->usage();
-        const auto& s = *deps.engine->stats;
+        const auto& metrics = adapters::Metrics::instance();
         json::object result{
             {"version", deps.version},
             {"uptimeSeconds", answer->uptime_seconds},
@@ -75,9 +75,9 @@ void status(const Context& ctx, AdminReply reply) {
             {"runningExecutions", sup.running},
             {"admittingExecutions", sup.admitting},
             {"quarantinedExecutions", sup.quarantined},
-            {"executions", json::object{{"started", s.started.load()},
-                                        {"succeeded", s.succeeded.load()},
-                                        {"failed", s.failed.load()}}},
+            {"executions", json::object{{"started", metrics.executions_started()},
+                                        {"succeeded", metrics.executions_finished("SUCCEEDED")},
+                                        {"failed", metrics.executions_finished("FAILED")}}},
             {"store", json::object{{"writable", deps.store_stats->writable.load()},
                                    {"mapSize", usage.map_size},
                                    {"usedBytes", usage.used_bytes},

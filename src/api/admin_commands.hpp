@@ -19,15 +19,15 @@ namespace settled::api {
 
 struct AdminCommandsDeps {
   actors::EnginePtr engine;
-  caf::actor executions;
+  actors::ExecutionsActor executions;
   std::shared_ptr<actors::StoreStats> store_stats;
   // Registers versions and reloads the workflows directory (state_machines_actor.hpp).
-  caf::actor state_machines;
+  actors::StateMachinesActor state_machines;
   std::string version = "0.1.0";
 };
 
 struct AdminCommands {
-  caf::actor actor;                // the admin actor: keep it until shutdown, then send it an exit
+  actors::AdminActor actor;        // the admin actor: keep it until shutdown, then send it an exit
   adapters::AdminHandler handler;  // give this to the AdminServer
 };
 

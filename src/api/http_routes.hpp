@@ -16,11 +16,11 @@ namespace settled::api {
 
 struct HttpRoutesDeps {
   actors::EnginePtr engine;
-  caf::actor executions;
-  caf::actor state_machines;  // registers versions (PUT /v1/state-machines/{name})
+  actors::ExecutionsActor executions;
+  actors::StateMachinesActor state_machines;  // registers versions (PUT /v1/state-machines/{name})
   std::shared_ptr<adapters::LmdbStore> simulator_db;          // null when Stripe is not simulated
   std::int64_t events_retention_ms = 7LL * 24 * 3600 * 1000;  // POST /v1/events keeps this long
-  caf::actor readiness;                                       // GET /readyz (readiness_actor.hpp)
+  actors::ReadinessActor readiness;                           // GET /readyz (readiness_actor.hpp)
   // POST /v1/webhooks/stripe: the signing secrets (none: the route answers NotFound).
   adapters::stripe::SignatureCheck stripe_webhooks;
 };

@@ -64,7 +64,7 @@ class Daemon {
   const Result<boost::json::object>& registered() const { return registered_; }
   std::uint64_t resumed_executions() const { return resumed_; }
   const actors::EnginePtr& engine() const { return engine_; }
-  const caf::actor& state_machines() const { return state_machines_; }
+  const actors::StateMachinesActor& state_machines() const { return state_machines_; }
   const actors::ReadinessTargets& readiness_targets() const { return readiness_targets_; }
   bool live_stripe() const { return live_stripe_; }
   bool api_keys_enabled() const { return api_keys_enabled_; }
@@ -87,11 +87,11 @@ class Daemon {
   bool stopped_ = false;
   actors::EnginePtr engine_;
   std::shared_ptr<actors::StoreStats> store_stats_;
-  caf::actor simulator_store_;
-  caf::actor state_machines_;
-  caf::actor executions_;
-  caf::actor retention_;
-  caf::actor readiness_;
+  actors::StoreActor simulator_store_;
+  actors::StateMachinesActor state_machines_;
+  actors::ExecutionsActor executions_;
+  actors::RetentionActor retention_;
+  actors::ReadinessActor readiness_;
   actors::ReadinessTargets readiness_targets_;
   api::AdminCommands admin_api_;
   adapters::HttpHandler http_handler_;

@@ -87,7 +87,7 @@ int main(int argc, char** argv) {
     auto server = adapters::HttpServer::start(http_options, daemon.http_handler());
     auto admin = adapters::AdminServer::start(
         {cfg.admin_socket, cfg.admin_group, std::size_t{1} << 20}, daemon.admin_handler());
-    caf::actor watchdog;
+    actors::WatchdogActor watchdog;
     if (std::uint64_t usec = 0; !registered || !server || !admin) {
       std::cerr << "settled: "
                 << (!registered ? "cannot register the workflows: " + registered.error().message

@@ -54,12 +54,14 @@ class AccountsRouterTest : public ::testing::Test {
 
   void TearDown() override {
     caf::scoped_actor self{sys_};
-    for (auto* a : {&router_, &store_}) {
-      if (!*a) continue;
-      self->send_exit(*a, caf::exit_reason::user_shutdown);
-      self->wait_for(*a);
-      *a = caf::actor{};
-    }
+    const auto stop = [&self](auto& actor) {
+      if (!actor) return;
+      self->send_exit(actor, caf::exit_reason::user_shutdown);
+      self->wait_for(actor);
+      actor = nullptr;
+    };
+    stop(router_);
+    stop(store_);
   }
 
   // Asks without waiting; the future has the answer once its commit is durable.
@@ -125,7 +127,8 @@ class AccountsRouterTest : public ::testing::Test {
   std::shared_ptr<StoreStats> stats_ = std::make_shared<StoreStats>();
   caf::actor_system_config cfg_;
   caf::actor_system sys_{cfg_};
-  caf::actor store_, router_;
+  StoreActor store_;
+  LedgerActor router_;
 };
 
 TEST_F(AccountsRouterTest, TaskFaceAnswersResultsAndCatchableErrorNames) {

@@ -76,8 +76,12 @@ class DeterministicEngine : public ::testing::Test {
   }
 
   ~DeterministicEngine() override {
-    for (auto* actor : {&executions_, &engine_->timers, &engine_->store})
-      caf::anon_send_exit(*actor, caf::exit_reason::user_shutdown);
+    const auto stop = [](const auto& actor) {
+      caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
+    };
+    stop(executions_);
+    stop(engine_->timers);
+    stop(engine_->store);
     run();
     // The system's destructor waits for every actor: drop every handle first.
     executions_ = nullptr;
@@ -154,13 +158,13 @@ class DeterministicEngine : public ::testing::Test {
 
   // Sends `dest` a request as an actor would, runs until idle, and returns the answer; empty
   // (and a test failure) if it was an error or never came.
-  template <class Reply, class... Args>
-  std::optional<Reply> ask(const caf::actor& dest, Args... args) {
+  template <class Reply, class Dest, class... Args>
+  std::optional<Reply> ask(const Dest& dest, Args... args) {
     auto answer = std::make_shared<std::optional<Reply>>();
     // The destination goes in as a spawn argument: CAF 0.17 dereferences a null argument tuple
     // when a function actor is spawned with none (UBSan: reference binding to null pointer).
     system_.spawn(
-        [=](caf::event_based_actor* self, const caf::actor& to) {
+        [=](caf::event_based_actor* self, const Dest& to) {
           self->request(to, caf::infinite, args...)
               .then([answer](Reply& reply) { *answer = std::move(reply); },
                     [](caf::error& err) { ADD_FAILURE() << "request failed: " << to_string(err); });
@@ -227,7 +231,7 @@ class DeterministicEngine : public ::testing::Test {
   const caf::actor_clock::time_point clock_start_;
   std::shared_ptr<StoreStats> store_stats_ = std::make_shared<StoreStats>();
   EnginePtr engine_;
-  caf::actor executions_;
+  ExecutionsActor executions_;
 };
 
 }  // namespace settled::actors::testing

@@ -84,8 +84,8 @@ struct ScriptedResource {
   std::vector<caf::typed_response_promise<TaskOutcome>> held;
 };
 
-caf::behavior scripted_resource(caf::event_based_actor* self,
-                                std::shared_ptr<ScriptedResource> resource) {
+StripeActor::behavior_type scripted_resource(StripeActor::pointer self,
+                                             std::shared_ptr<ScriptedResource> resource) {
   return {
       [self, resource](charge_atom, TaskAttempt& attempt) -> caf::result<TaskOutcome> {
         resource->attempts.push_back(attempt);

@@ -70,7 +70,7 @@ class StoreActorTest : public ::testing::Test {
       caf::scoped_actor self{sys_};
       self->send_exit(store_, caf::exit_reason::user_shutdown);
       self->wait_for(store_);
-      store_ = caf::actor{};
+      store_ = nullptr;
     }
   }
 
@@ -116,7 +116,7 @@ class StoreActorTest : public ::testing::Test {
   std::shared_ptr<StoreStats> stats_ = std::make_shared<StoreStats>();
   caf::actor_system_config cfg_;
   caf::actor_system sys_{cfg_};
-  caf::actor store_;
+  StoreActor store_;
 };
 
 TEST_F(StoreActorTest, ManyBatchesSentAtOnceAreAllDurableAndShareCommits) {
@@ -170,7 +170,7 @@ TEST_F(StoreActorTest, ConcurrentSendersAreAllAnsweredAndDurable) {
   EXPECT_EQ(stats_->failures.load(), 0u);
 }
 
-caf::behavior requester(caf::event_based_actor* self, caf::actor store, int sender, int count,
+caf::behavior requester(caf::event_based_actor* self, StoreActor store, int sender, int count,
                         caf::actor report_to) {
   auto ok = std::make_shared<int>(0);
   auto answered = std::make_shared<int>(0);

@@ -56,7 +56,7 @@ class StripeClientActorTest : public ::testing::Test {
       caf::scoped_actor self{sys_};
       self->send_exit(stripe_, caf::exit_reason::user_shutdown);
       self->wait_for(stripe_);
-      stripe_ = caf::actor{};
+      stripe_ = nullptr;
     }
   }
 
@@ -73,7 +73,7 @@ class StripeClientActorTest : public ::testing::Test {
   FakeStripeServer fake_;
   caf::actor_system_config cfg_;
   caf::actor_system sys_{cfg_};
-  caf::actor stripe_;
+  StripeActor stripe_;
 };
 
 TEST_F(StripeClientActorTest, AnswersAChargeWithThePaymentIntent) {

@@ -6,6 +6,7 @@
 #include "integration/ops_fixture.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <set>
 #include <thread>
 
@@ -77,6 +78,28 @@ TEST_F(AdminCommands, StatusForPeopleAndForScripts) {
   EXPECT_GT(s.at("store").at("mapSize").to_number<double>(), 0);
   EXPECT_TRUE(s.at("store").as_object().contains("commitsPerSecond"));
   EXPECT_GE(s.at("store").at("commits").to_number<int>(), 1);
+}
+
+// The executions counters come from the daemon's Prometheus counters: one succeeded, one failed
+// and one still running are counted as such.
+TEST_F(AdminCommands, StatusCountsStartedSucceededAndFailedExecutions) {
+  ASSERT_EQ(start("charge", "c-ok", "pm_card_visa").status, 201u);
+  ASSERT_EQ(start("charge", "c-declined", "pm_card_chargeDeclined").status, 201u);
+  ASSERT_EQ(start("hold", "h-counted", "pm_card_visa").status, 201u);
+  EXPECT_EQ(wait_final("charge:c-ok").at("status").as_string(), "SUCCEEDED");
+  EXPECT_EQ(wait_final("charge:c-declined").at("status").as_string(), "FAILED");
+  // Counted right after the final commit, which GET may see a moment earlier.
+  json::object counted;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  do {
+    counted = ctl_json({"status"}).at("executions").as_object();
+    if (counted.at("succeeded").to_number<int>() + counted.at("failed").to_number<int>() == 2)
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  } while (std::chrono::steady_clock::now() < deadline);
+  EXPECT_EQ(counted.at("started").to_number<int>(), 3);
+  EXPECT_EQ(counted.at("succeeded").to_number<int>(), 1);
+  EXPECT_EQ(counted.at("failed").to_number<int>(), 1);
 }
 
 TEST_F(AdminCommands, ListFiltersByMachineAndStatusAndPagesWithACursor) {

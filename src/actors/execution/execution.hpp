@@ -37,7 +37,7 @@ using adapters::LogLevel;
 
 class Execution {
  public:
-  Execution(caf::event_based_actor* self, ExecutionSpawn spawn)
+  Execution(ExecutionActor::pointer self, ExecutionSpawn spawn)
       : self_(self),
         engine_(std::move(spawn.engine)),
         supervisor_(std::move(spawn.supervisor)),
@@ -132,9 +132,9 @@ class Execution {
   void report_started();
   void refuse_start(Error error);
 
-  caf::event_based_actor* self_;
+  ExecutionActor::pointer self_;
   EnginePtr engine_;
-  caf::actor supervisor_;
+  ExecutionsActor supervisor_;
   asl::StateMachinePtr machine_;
   ExecutionRecord rec_;
   bool fresh_;

@@ -38,7 +38,6 @@ void Execution::begin_from_record() {
     details["input"] = json::serialize(rec_.input);
     details["roleArn"] = "";
     history_.add(rec_.start, "ExecutionStarted", std::move(details));
-    engine_->stats->started += 1;
     adapters::Metrics::instance().execution_started(rec_.state_machine);
     pending_.put(Table::kOpenExecutions, rec_.id, "");
     if (machine_->timeout_seconds) {
@@ -208,7 +207,6 @@ void Execution::enter(const std::string& name, json::value input) {
   reject_early_callbacks();
   rec_.entered_event_id = history_.add(now, asl::state_event_type(state->type, true),
                                        asl::state_details(name, rec_.state_input, true));
-  engine_->stats->transitions += 1;
   adapters::Metrics::instance().state_transition(rec_.state_machine);
   if (history_.events().size() >= kEventsPerCheckpoint) {
     commit_then([this] { act(); });
@@ -324,8 +322,6 @@ void Execution::close(EpochMillis now) {
       return;
     }
     // Counted once durable, so counters never run ahead of what a restart would show.
-    (rec_.status == ExecutionStatus::kSucceeded ? engine_->stats->succeeded
-                                                : engine_->stats->failed) += 1;
     adapters::Metrics::instance().execution_finished(
         rec_.state_machine, status_name(rec_.status),
         static_cast<double>(rec_.stop - rec_.start) / 1000.0);

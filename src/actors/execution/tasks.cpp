@@ -77,7 +77,6 @@ void Execution::record_task_started(const asl::State& state, const TaskAttempt& 
   if (state.timeout_seconds) scheduled["timeoutInSeconds"] = *state.timeout_seconds;
   history_.add(now, "TaskScheduled", std::move(scheduled));
   history_.add(now, "TaskStarted", asl::task_details(attempt.resource));
-  engine_->stats->task_attempts += 1;
 }
 
 // Whether the execution's test case (mock-config) answers this state.
@@ -229,7 +228,6 @@ void Execution::fail_through_handlers(const asl::State& state, const std::string
     rec_.task_token.clear();  // the next attempt gets a token of its own
     reject_early_callbacks();
     rec_.task_deadline = 0;
-    engine_->stats->task_retries += 1;
     adapters::Metrics::instance().task_retry(state.resource);
     add_timer(rec_.due, timer_kind::kWake);
     commit_then([this] { wait_or_passivate(); });
@@ -237,7 +235,6 @@ void Execution::fail_through_handlers(const asl::State& state, const std::string
   }
   if (retries_exhausted(state, error)) {
     // The engine's own alert: a task failed after its last retry (a Catch may still handle it).
-    engine_->stats->alerts += 1;
     raise_alert("retries_exhausted", json::object{{"severity", "critical"},
                                                   {"subject", "task failed after its last retry"},
                                                   {"state", state.name},

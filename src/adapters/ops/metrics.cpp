@@ -6,6 +6,7 @@
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
+#include <algorithm>
 #include <memory>
 
 namespace settled::adapters {
@@ -179,6 +180,36 @@ void Metrics::execution_finished(const std::string& state_machine, const std::st
                                  double seconds) {
   impl_->finished.Add({{"state_machine", state_machine}, {"status", status}}).Increment();
   impl_->duration.Add({{"state_machine", state_machine}}, duration_buckets()).Observe(seconds);
+}
+
+namespace {
+
+// The sum of a counter family's series whose labels include `label` = `value` (any series when
+// `label` is empty).
+std::uint64_t counter_total(const prom::Family<prom::Counter>& family, const std::string& label,
+                            const std::string& value) {
+  double total = 0;
+  for (const auto& collected : family.Collect()) {
+    for (const auto& metric : collected.metric) {
+      const bool matches =
+          label.empty() || std::any_of(metric.label.begin(), metric.label.end(),
+                                       [&](const prom::ClientMetric::Label& l) {
+                                         return l.name == label && l.value == value;
+                                       });
+      if (matches) total += metric.counter.value;
+    }
+  }
+  return static_cast<std::uint64_t>(total);
+}
+
+}  // namespace
+
+std::uint64_t Metrics::executions_started() const {
+  return counter_total(impl_->started, "", "");
+}
+
+std::uint64_t Metrics::executions_finished(const std::string& status) const {
+  return counter_total(impl_->finished, "status", status);
 }
 
 void Metrics::state_transition(const std::string& state_machine) {

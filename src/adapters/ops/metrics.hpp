@@ -24,6 +24,10 @@ class Metrics {
   // status: "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"
   void execution_finished(const std::string& state_machine, const std::string& status,
                           double seconds);
+  // Totals over every state machine since the process started (what `settlectl status` shows):
+  // the same counters /metrics exposes.
+  std::uint64_t executions_started() const;
+  std::uint64_t executions_finished(const std::string& status) const;
   void state_transition(const std::string& state_machine);
   // outcome: "succeeded" or the ASL error name's family ("failed", "timed_out")
   void task_attempt(const std::string& resource, const std::string& outcome);
