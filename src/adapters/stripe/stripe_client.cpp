@@ -38,6 +38,24 @@ TaskOutcome refused(const stripe::StripeError& error) {
   return TaskOutcome::failure(stripe_error_name(error.type), json::serialize(error.to_json()));
 }
 
+// The form as a query string: the structural brackets percent-encoded too (RFC 3986 does not
+// allow them bare in a query; Stripe reads both). Values are already encoded, so every
+// bracket left is structure.
+std::string query_of(const std::string& form) {
+  std::string query;
+  query.reserve(form.size() + 8);
+  for (char c : form) {
+    if (c == '[') {
+      query += "%5B";
+    } else if (c == ']') {
+      query += "%5D";
+    } else {
+      query += c;
+    }
+  }
+  return query;
+}
+
 std::string idempotency_key_of(const StripeConnection::Request& request) {
   auto it = request.find("Idempotency-Key");
   return it == request.end() ? std::string() : std::string(it->value());
@@ -137,7 +155,7 @@ void StripeClient::make_resource_call(const TaskAttempt& attempt, StripeCallback
   // A GET carries its parameters in the query string and no Idempotency-Key: Stripe takes
   // keys on POSTs only, and a read is safe to repeat.
   std::string target = endpoint_.path_prefix + plan->path;
-  if (!post && !form->empty()) target += "?" + *form;
+  if (!post && !form->empty()) target += "?" + query_of(*form);
   auto request =
       std::make_shared<Request>(post ? http::verb::post : http::verb::get, std::move(target), 11);
   request->set(http::field::host, endpoint_.host_header);
