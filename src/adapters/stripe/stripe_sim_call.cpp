@@ -97,4 +97,22 @@ Result<std::string, stripe::StripeError> currency_param(const json::value* value
   return currency;
 }
 
+Result<MoneyParams, stripe::StripeError> money_params(const SimCall& call) {
+  auto amount = positive_amount(call.param("amount"), "amount");
+  if (!amount) return amount.error();
+  auto currency = currency_param(call.param("currency"));
+  if (!currency) return currency.error();
+  if (auto e = check_metadata(call.param("metadata"))) return *e;
+  return MoneyParams{*amount, std::move(*currency)};
+}
+
+json::object stripe_list(const char* url, bool has_more, json::array data) {
+  json::object list;
+  list["object"] = "list";
+  list["url"] = url;
+  list["has_more"] = has_more;
+  list["data"] = std::move(data);
+  return list;
+}
+
 }  // namespace settled::adapters::sim

@@ -30,6 +30,16 @@ struct SimCall {
   const boost::json::value* param(const char* name) const {
     return request.params.if_contains(name);
   }
+  // The parameter, or null when absent (Stripe's objects show an unset field as null).
+  boost::json::value param_or_null(const char* name) const {
+    const boost::json::value* v = param(name);
+    return v ? *v : boost::json::value(nullptr);
+  }
+  // metadata as given, or an empty object.
+  boost::json::value metadata() const {
+    const boost::json::value* v = param("metadata");
+    return v ? *v : boost::json::value(boost::json::object());
+  }
   std::int64_t now_seconds() const { return attempt.now / 1000; }
 
   // The stored object `id` of `object_type` ("payment_intent", "charge", "account", ...).
@@ -55,6 +65,17 @@ Result<std::int64_t, stripe::StripeError> positive_amount(const boost::json::val
                                                           const char* name);
 // Three letters, answered lower-case as Stripe does.
 Result<std::string, stripe::StripeError> currency_param(const boost::json::value* value);
+
+// What every call that moves money takes: `amount` (positive_amount), `currency`
+// (currency_param) and `metadata` (check_metadata).
+struct MoneyParams {
+  std::int64_t amount = 0;
+  std::string currency;
+};
+Result<MoneyParams, stripe::StripeError> money_params(const SimCall& call);
+
+// Stripe's list shape: {"object": "list", "url", "has_more", "data"}.
+boost::json::object stripe_list(const char* url, bool has_more, boost::json::array data);
 
 // The calls, by object (stripe_sim_payments.cpp, stripe_sim_connect.cpp, stripe_sim_events.cpp).
 // A decline is answered as a card error *after* its objects are written (it happened at

@@ -16,11 +16,6 @@ namespace {
 
 const std::string kBalancePrefix = "balance:";
 
-json::value optional_param(const SimCall& call, const char* name) {
-  const json::value* v = call.param(name);
-  return v ? *v : json::value(nullptr);
-}
-
 std::optional<StripeError> one_of(const SimCall& call, const char* name,
                                   std::initializer_list<const char*> values, bool required) {
   const json::value* v = call.param(name);
@@ -84,8 +79,8 @@ Answer create_account(SimCall& call) {
   account["object"] = "account";
   account["type"] = *call.param("type");
   account["country"] = country ? *country : json::value("US");
-  account["email"] = optional_param(call, "email");
-  account["business_type"] = optional_param(call, "business_type");
+  account["email"] = call.param_or_null("email");
+  account["business_type"] = call.param_or_null("business_type");
   account["business_profile"] =
       call.param("business_profile") ? *call.param("business_profile") : json::object();
   account["capabilities"] = std::move(capabilities);
@@ -95,7 +90,7 @@ Answer create_account(SimCall& call) {
   account["requirements"] =
       json::object{{"currently_due", json::array{"external_account", "tos_acceptance.date"}},
                    {"disabled_reason", "requirements.past_due"}};
-  account["metadata"] = call.param("metadata") ? *call.param("metadata") : json::object();
+  account["metadata"] = call.metadata();
   account["created"] = call.now_seconds();
   account["livemode"] = false;
   call.save(Table::kStripeObjects, account);
@@ -146,29 +141,26 @@ Answer create_transfer(SimCall& call) {
           unknown_parameter(call.params(), {"amount", "currency", "destination", "description",
                                             "metadata", "transfer_group", "source_transaction"}))
     return *e;
-  auto amount = positive_amount(call.param("amount"), "amount");
-  if (!amount) return amount.error();
-  auto currency = currency_param(call.param("currency"));
-  if (!currency) return currency.error();
-  if (auto e = check_metadata(call.param("metadata"))) return *e;
+  auto money = money_params(call);
+  if (!money) return money.error();
   if (auto e = required_string(call, "destination")) return *e;
   const std::string destination(call.param("destination")->as_string());
   if (!call.load(Table::kStripeObjects, destination, "account"))
     return no_such("destination", destination, "destination");
 
   json::object balance = load_balance(call, destination);
-  stripe::credit(balance, *currency, *amount);
+  stripe::credit(balance, money->currency, money->amount);
   json::object transfer;
   transfer["id"] = call.ids("tr_");
   transfer["object"] = "transfer";
-  transfer["amount"] = *amount;
+  transfer["amount"] = money->amount;
   transfer["amount_reversed"] = 0;
-  transfer["currency"] = *currency;
+  transfer["currency"] = money->currency;
   transfer["destination"] = destination;
-  transfer["description"] = optional_param(call, "description");
-  transfer["transfer_group"] = optional_param(call, "transfer_group");
-  transfer["source_transaction"] = optional_param(call, "source_transaction");
-  transfer["metadata"] = call.param("metadata") ? *call.param("metadata") : json::object();
+  transfer["description"] = call.param_or_null("description");
+  transfer["transfer_group"] = call.param_or_null("transfer_group");
+  transfer["source_transaction"] = call.param_or_null("source_transaction");
+  transfer["metadata"] = call.metadata();
   transfer["reversed"] = false;
   transfer["created"] = call.now_seconds();
   transfer["livemode"] = false;
@@ -182,11 +174,8 @@ Answer create_payout(SimCall& call) {
   if (auto e = unknown_parameter(call.params(), {"amount", "currency", "description", "metadata",
                                                  "method", "statement_descriptor", "destination"}))
     return *e;
-  auto amount = positive_amount(call.param("amount"), "amount");
-  if (!amount) return amount.error();
-  auto currency = currency_param(call.param("currency"));
-  if (!currency) return currency.error();
-  if (auto e = check_metadata(call.param("metadata"))) return *e;
+  auto money = money_params(call);
+  if (!money) return money.error();
   if (auto e = one_of(call, "method", {"standard", "instant"}, false)) return *e;
   const std::string& account = call.request.stripe_account;
   if (!call.load(Table::kStripeObjects, account, "account"))
@@ -194,20 +183,20 @@ Answer create_payout(SimCall& call) {
                                    "The provided key does not have access to account '" + account +
                                        "' (or that account does not exist).");
   json::object balance = load_balance(call, account);
-  if (auto e = stripe::debit(balance, *currency, *amount)) return *e;
+  if (auto e = stripe::debit(balance, money->currency, money->amount)) return *e;
 
   json::object payout;
   payout["id"] = call.ids("po_");
   payout["object"] = "payout";
-  payout["amount"] = *amount;
-  payout["currency"] = *currency;
+  payout["amount"] = money->amount;
+  payout["currency"] = money->currency;
   payout["arrival_date"] = call.now_seconds() + 2 * 86400;
   payout["automatic"] = false;
-  payout["description"] = optional_param(call, "description");
-  payout["destination"] = optional_param(call, "destination");
+  payout["description"] = call.param_or_null("description");
+  payout["destination"] = call.param_or_null("destination");
   payout["method"] = call.param("method") ? *call.param("method") : json::value("standard");
-  payout["statement_descriptor"] = optional_param(call, "statement_descriptor");
-  payout["metadata"] = call.param("metadata") ? *call.param("metadata") : json::object();
+  payout["statement_descriptor"] = call.param_or_null("statement_descriptor");
+  payout["metadata"] = call.metadata();
   payout["status"] = "pending";  // paid or failed later: item 5's simulated delay
   payout["type"] = "bank_account";
   payout["failure_code"] = nullptr;

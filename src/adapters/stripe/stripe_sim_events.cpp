@@ -159,12 +159,7 @@ Answer list_events(SimCall& call) {
     data.push_back(*it);
   const bool has_more = !before->empty() ? first != matching.begin()
                                          : static_cast<std::int64_t>(last - first) > limit;
-  json::object list;
-  list["object"] = "list";
-  list["url"] = "/v1/events";
-  list["has_more"] = has_more;
-  list["data"] = std::move(data);
-  return list;
+  return stripe_list("/v1/events", has_more, std::move(data));
 }
 
 }  // namespace settled::adapters::sim

@@ -78,11 +78,6 @@ Result<json::object, StripeError> load_intent(SimCall& call) {
   return std::move(*intent);
 }
 
-json::value optional_param(const SimCall& call, const char* name) {
-  const json::value* v = call.param(name);
-  return v ? *v : json::value(nullptr);
-}
-
 }  // namespace
 
 bool known_payment_method(const std::string& method) {
@@ -95,11 +90,8 @@ Answer create_payment_intent(SimCall& call) {
           {"amount", "currency", "payment_method", "confirm", "customer", "description", "metadata",
            "capture_method", "receipt_email", "transfer_group", "statement_descriptor"}))
     return *e;
-  auto amount = positive_amount(call.param("amount"), "amount");
-  if (!amount) return amount.error();
-  auto currency = currency_param(call.param("currency"));
-  if (!currency) return currency.error();
-  if (auto e = check_metadata(call.param("metadata"))) return *e;
+  auto money = money_params(call);
+  if (!money) return money.error();
   const json::value* method = call.param("payment_method");
   const json::value* confirm = call.param("confirm");
   if (confirm && !confirm->is_bool())
@@ -119,18 +111,18 @@ Answer create_payment_intent(SimCall& call) {
   json::object intent;
   intent["id"] = call.ids("pi_");
   intent["object"] = "payment_intent";
-  intent["amount"] = *amount;
+  intent["amount"] = money->amount;
   intent["amount_capturable"] = 0;
   intent["amount_received"] = 0;
-  intent["currency"] = *currency;
+  intent["currency"] = money->currency;
   intent["capture_method"] = capture_method ? *capture_method : json::value("automatic");
   intent["confirmation_method"] = "automatic";
-  intent["payment_method"] = optional_param(call, "payment_method");
-  intent["description"] = optional_param(call, "description");
-  intent["customer"] = optional_param(call, "customer");
-  intent["receipt_email"] = optional_param(call, "receipt_email");
-  intent["transfer_group"] = optional_param(call, "transfer_group");
-  intent["metadata"] = call.param("metadata") ? *call.param("metadata") : json::object();
+  intent["payment_method"] = call.param_or_null("payment_method");
+  intent["description"] = call.param_or_null("description");
+  intent["customer"] = call.param_or_null("customer");
+  intent["receipt_email"] = call.param_or_null("receipt_email");
+  intent["transfer_group"] = call.param_or_null("transfer_group");
+  intent["metadata"] = call.metadata();
   intent["latest_charge"] = nullptr;
   intent["last_payment_error"] = nullptr;
   intent["canceled_at"] = nullptr;
@@ -266,8 +258,8 @@ Answer create_refund(SimCall& call) {
   refund["charge"] = charge->at("id");
   refund["payment_intent"] = charge->at("payment_intent");
   refund["currency"] = charge->at("currency");
-  refund["reason"] = optional_param(call, "reason");
-  refund["metadata"] = call.param("metadata") ? *call.param("metadata") : json::object();
+  refund["reason"] = call.param_or_null("reason");
+  refund["metadata"] = call.metadata();
   refund["status"] = "succeeded";
   refund["created"] = call.now_seconds();
   call.save(Table::kStripeObjects, *charge);

@@ -202,12 +202,7 @@ json::object list_requests(const LmdbStore& store, std::size_t limit,
         return true;
       },
       starting_after);
-  json::object list;
-  list["object"] = "list";
-  list["url"] = "/v1/simulator/stripe/requests";
-  list["has_more"] = has_more;
-  list["data"] = std::move(data);
-  return list;
+  return sim::stripe_list("/v1/simulator/stripe/requests", has_more, std::move(data));
 }
 
 json::object list_payment_intents(const LmdbStore& store, std::size_t limit,
@@ -225,12 +220,7 @@ json::object list_payment_intents(const LmdbStore& store, std::size_t limit,
         return true;
       },
       starting_after);
-  json::object list;
-  list["object"] = "list";
-  list["url"] = "/v1/simulator/stripe/payment_intents";
-  list["has_more"] = has_more;
-  list["data"] = std::move(data);
-  return list;
+  return sim::stripe_list("/v1/simulator/stripe/payment_intents", has_more, std::move(data));
 }
 
 }  // namespace settled::adapters
