@@ -177,6 +177,57 @@ TEST_F(StripeCalls, OnboardAConnectedAccountTransferAndPayOut) {
   EXPECT_EQ(output.at("readAccount").at("email"), "p@example.com");
 }
 
+// Refunds that run at once (Map branches) are decided one after the other on what the previous
+// one stored: of two refunds of 600 on a 1000 charge exactly one succeeds.
+constexpr const char* kConcurrentRefunds = R"json({
+  "StartAt": "Pay",
+  "States": {
+    "Pay": {
+      "Type": "Task", "Resource": "settled:stripe.paymentIntents.create",
+      "Parameters": {"amount": 1000, "currency": "usd", "payment_method": "pm_card_visa",
+                     "confirm": true},
+      "ResultSelector": {"id.$": "$.id"}, "ResultPath": "$.intent", "Next": "Refunds"
+    },
+    "Refunds": {
+      "Type": "Map", "ItemsPath": "$.refunds", "MaxConcurrency": 0,
+      "ItemSelector": {"intent.$": "$.intent.id", "amount.$": "$$.Map.Item.Value"},
+      "ItemProcessor": {"StartAt": "Refund", "States": {"Refund": {
+        "Type": "Task", "Resource": "settled:stripe.refunds.create",
+        "Parameters": {"payment_intent.$": "$.intent", "amount.$": "$.amount"},
+        "ResultSelector": {"refunded.$": "$.amount"},
+        "Catch": [{"ErrorEquals": ["Stripe.InvalidRequestError"], "Next": "Refused"}],
+        "End": true},
+        "Refused": {"Type": "Pass", "Result": {"refused": true}, "End": true}}},
+      "ResultPath": "$.outcomes", "Next": "ReadBack"
+    },
+    "ReadBack": {
+      "Type": "Task", "Resource": "settled:stripe.paymentIntents.retrieve",
+      "Parameters": {"id.$": "$.intent.id", "expand": ["latest_charge"]},
+      "ResultSelector": {"amountRefunded.$": "$.latest_charge.amount_refunded"},
+      "ResultPath": "$.readBack", "End": true
+    }
+  }
+})json";
+
+TEST_F(StripeCalls, ConcurrentRefundsNeverExceedTheCharge) {
+  put_machine("concurrent-refunds", kConcurrentRefunds);
+  const auto final = run("concurrent-refunds", "r-1", {{"refunds", json::array{600, 600}}});
+  ASSERT_EQ(final.at("status"), "SUCCEEDED") << json::serialize(final);
+  const auto& output = final.at("output").as_object();
+  int refunded = 0, refused = 0;
+  for (const auto& outcome : output.at("outcomes").as_array()) {
+    if (outcome.as_object().contains("refused")) {
+      ++refused;
+    } else {
+      EXPECT_EQ(outcome.at("refunded"), 600);
+      ++refunded;
+    }
+  }
+  EXPECT_EQ(refunded, 1);
+  EXPECT_EQ(refused, 1);
+  EXPECT_EQ(output.at("readBack").at("amountRefunded"), 600);
+}
+
 TEST_F(StripeCalls, ADefinitionWithAnUnknownStripeCallIsRefused) {
   auto put = client_->request(boost::beast::http::verb::put, "/v1/state-machines/bad-call",
                               R"json({"StartAt": "X", "States": {"X": {"Type": "Task",
