@@ -415,6 +415,14 @@ TEST_F(StripeSimulatorCalls, EventsAreListedNewestFirstFilteredAndPaged) {
               {{"limit", 2}, {"starting_after", page.at("data").as_array().back().at("id")}});
   }
   EXPECT_EQ(paged, types_of(all));
+  // ending_before: the newer events just before that one, newest first.
+  const auto& third = all.at("data").as_array().at(2).at("id");
+  const auto newer = ok("events.list", {{"ending_before", third}});
+  EXPECT_EQ(types_of(newer), (std::vector<std::string>{"charge.refunded", "refund.created"}));
+  EXPECT_EQ(newer.at("has_more"), false);
+  const auto closest = ok("events.list", {{"ending_before", third}, {"limit", 1}});
+  EXPECT_EQ(types_of(closest), (std::vector<std::string>{"refund.created"}));
+  EXPECT_EQ(closest.at("has_more"), true);
   EXPECT_EQ(refused("events.list", {{"limit", 101}}).second, "parameter_invalid_integer");
   EXPECT_EQ(refused("events.list", {{"starting_after", "evt_nope"}}).second, "resource_missing");
   EXPECT_EQ(refused("events.list", {{"created", {{"since", 1}}}}).second, "parameter_unknown");
