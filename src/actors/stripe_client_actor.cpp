@@ -26,7 +26,7 @@ caf::behavior stripe_client_behavior(caf::stateful_actor<StripeClientState>* sel
         auto promise = self->make_response_promise();
         // Weak: an open Stripe call must not keep a stopped actor alive.
         caf::weak_actor_ptr weak{self->ctrl()};
-        self->state.client->create_payment_intent(
+        self->state.client->make_resource_call(
             attempt, [weak, promise](TaskOutcome outcome) mutable {
               // The promise is delivered on the actor's own thread: deliver() reads the
               // actor's execution context, which only its thread may touch.

@@ -45,6 +45,7 @@ caf::behavior simulator_behavior(caf::stateful_actor<SimulatorState>* self,
         WriteBatch writes;
         TaskOutcome outcome;
         bool holds_key = false;  // this request stores the key's first response
+        bool reads_objects = false;
         if (st.in_flight.count(key)) {
           // Stripe answers a concurrent request with the same key with a conflict.
           outcome = TaskOutcome::failure(
@@ -54,8 +55,10 @@ caf::behavior simulator_behavior(caf::stateful_actor<SimulatorState>* self,
         } else {
           const int attempt_number = ++st.attempts[key];
           const auto stored = st.db->get(Table::kStripeIdempotency, key);
-          auto decision = adapters::simulate_payment_intent_create(attempt, stored, attempt_number,
-                                                                   st.new_id("pi_", attempt.now));
+          auto decision = adapters::simulate_stripe_call(
+              st.db.get(), attempt, stored, attempt_number,
+              [&st, now = attempt.now](const char* prefix) { return st.new_id(prefix, now); });
+          reads_objects = decision.read_objects;
           outcome = std::move(decision.outcome);
           writes = std::move(decision.writes);
           holds_key = !writes.empty();
@@ -71,15 +74,20 @@ caf::behavior simulator_behavior(caf::stateful_actor<SimulatorState>* self,
           promise.deliver(TaskOutcome::failure(
               "Stripe.APIError", R"({"type":"api_error","message":"simulator store failed"})"));
         };
-        self->request(st.store, caf::infinite, commit_atom::value, std::move(writes))
-            .then(
-                [release, promise, store_failed,
-                 outcome = std::move(outcome)](StoreReply& reply) mutable {
-                  if (!reply.ok) return store_failed();
-                  release();
-                  promise.deliver(std::move(outcome));
-                },
-                [store_failed](caf::error&) mutable { store_failed(); });
+        auto stored_then = [release, promise, store_failed,
+                            outcome = std::move(outcome)](StoreReply& reply) mutable {
+          if (!reply.ok) return store_failed();
+          release();
+          promise.deliver(std::move(outcome));
+        };
+        auto failed_then = [store_failed](caf::error&) mutable { store_failed(); };
+        auto handle = self->request(st.store, caf::infinite, commit_atom::value, std::move(writes));
+        // A call that read objects is stored before the next is decided (SimulatorDecision).
+        if (reads_objects) {
+          handle.await(std::move(stored_then), std::move(failed_then));
+        } else {
+          handle.then(std::move(stored_then), std::move(failed_then));
+        }
       },
   };
 }

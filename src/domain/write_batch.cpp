@@ -52,6 +52,10 @@ const char* table_name(Table table) {
       return "stripe_requests";
     case Table::kStripeEvents:
       return "stripe_events";
+    case Table::kStripeObjects:
+      return "stripe_objects";
+    case Table::kStripeSimEvents:
+      return "stripe_sim_events";
   }
   return "meta";
 }

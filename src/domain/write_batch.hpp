@@ -40,8 +40,13 @@ enum class Table : std::uint8_t {
   kStripeRequests,
   // Stripe event id -> the signed webhook event as received (records/stripe_event_row.hpp)
   kStripeEvents,
+  // simulator: object id -> charge, refund, transfer, payout, account, account link (JSON);
+  // "balance:" + account id -> a connected account's balance (domain/stripe/connect_balance.hpp)
+  kStripeObjects,
+  // simulator: time-ordered event id -> every event it generated, for events.list (JSON)
+  kStripeSimEvents,
 };
-inline constexpr std::size_t kTableCount = 24;
+inline constexpr std::size_t kTableCount = 26;
 
 const char* table_name(Table table);
 

@@ -2,6 +2,8 @@
 // A loopback stand-in for Stripe's `POST /v1/payment_intents`, on settled's own HttpServer:
 // form-encoded parameters, Bearer key check, Idempotency-Key replay and mismatch, and faults
 // on demand (429 / 500, late answers, a connection dropped after the intent was created).
+// Every other route answers what a test set with answer(), so the client's other calls can be
+// checked request by request (method, path and query, form, headers).
 // Header-only so that adapter, actor and integration tests can all use it.
 
 #include "adapters/http/http_server.hpp"
@@ -16,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -30,10 +33,14 @@ class FakeStripeServer {
   using Clock = std::chrono::steady_clock;
   using Form = std::vector<std::pair<std::string, std::string>>;  // decoded, in order
 
-  // Every POST /v1/payment_intents received, refused ones (401, injected 429/500) included.
+  // Every POST /v1/payment_intents and every request to a route set with answer() received,
+  // refused ones (401, injected 429/500) included.
   struct Recorded {
+    std::string method;  // "POST", "GET"
+    std::string target;  // path and query, as sent
     std::string idempotency_key;
-    unsigned status = 0;  // what it was answered; 0: not (yet) answered, or dropped
+    std::string stripe_account;  // the Stripe-Account header ("" if none)
+    unsigned status = 0;         // what it was answered; 0: not (yet) answered, or dropped
     std::string authorization;
     std::string stripe_version;
     std::string content_type;
@@ -73,6 +80,13 @@ class FakeStripeServer {
   std::uint16_t port() const { return port_; }
   std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   const std::string& secret_key() const { return secret_key_; }
+
+  // `method` `path` (without the query) is answered with `status` and `body` from now on.
+  void answer(const std::string& method, const std::string& path, unsigned status,
+              std::string body) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    answers_[method + " " + path] = {status, std::move(body)};
+  }
 
   // Fault injection; each applies to the next `n` POSTs that pass the key check.
   void fail_next(int n, unsigned status) {
@@ -202,12 +216,22 @@ class FakeStripeServer {
   }
 
   void handle(adapters::HttpRequest request, adapters::HttpResponder responder) {
-    if (request.method != "POST" || request.target != "/v1/payment_intents") {
+    std::optional<std::pair<unsigned, std::string>> canned;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      auto it =
+          answers_.find(request.method + " " + request.target.substr(0, request.target.find('?')));
+      if (it != answers_.end()) canned = it->second;
+    }
+    if (!canned && (request.method != "POST" || request.target != "/v1/payment_intents")) {
       return responder(
           error(404, "invalid_request_error", "resource_missing",
                 "Unrecognized request URL (" + request.method + ": " + request.target + ")"));
     }
     Recorded record;
+    record.method = request.method;
+    record.target = request.target;
+    record.stripe_account = std::string(request.header("stripe-account").value_or(""));
     record.idempotency_key = std::string(request.header("idempotency-key").value_or(""));
     record.authorization = request.authorization;
     record.stripe_version = std::string(request.header("stripe-version").value_or(""));
@@ -251,7 +275,10 @@ class FakeStripeServer {
 
     adapters::HttpResponse response;
     const std::string& key = record.idempotency_key;
-    if (auto stored = idempotent_.find(key); !key.empty() && stored != idempotent_.end()) {
+    if (canned) {
+      response.status = canned->first;
+      response.body = canned->second;
+    } else if (auto stored = idempotent_.find(key); !key.empty() && stored != idempotent_.end()) {
       if (stored->second.params != params) {
         response = error(400, "idempotency_error", "idempotency_key_in_use",
                          "Keys for idempotent requests can only be used with the same "
@@ -377,6 +404,7 @@ class FakeStripeServer {
   std::condition_variable cv_;
   std::vector<Recorded> recorded_;
   std::map<std::string, Stored> idempotent_;
+  std::map<std::string, std::pair<unsigned, std::string>> answers_;  // "GET /v1/..." -> answer
   std::size_t intents_ = 0;
   std::size_t in_progress_ = 0;
   std::size_t peak_in_progress_ = 0;

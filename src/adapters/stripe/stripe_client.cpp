@@ -4,6 +4,7 @@
 #include "adapters/stripe/stripe_errors.hpp"
 #include "adapters/stripe/stripe_form.hpp"
 #include "adapters/stripe/stripe_response.hpp"
+#include "domain/stripe/stripe_calls.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/beast/http/field.hpp>
@@ -32,9 +33,32 @@ bool header_safe(const std::string& value) {
   });
 }
 
-TaskOutcome refused(const std::string& code, const std::string& message) {
-  json::object error{{"type", "invalid_request_error"}, {"code", code}, {"message", message}};
-  return TaskOutcome::failure(stripe_error_name("invalid_request_error"), json::serialize(error));
+// Refused before anything is sent, named as Stripe's answer would be.
+TaskOutcome refused(const stripe::StripeError& error) {
+  return TaskOutcome::failure(stripe_error_name(error.type), json::serialize(error.to_json()));
+}
+
+// The form as a query string: the structural brackets percent-encoded too (RFC 3986 does not
+// allow them bare in a query; Stripe reads both). Values are already encoded, so every
+// bracket left is structure.
+std::string query_of(const std::string& form) {
+  std::string query;
+  query.reserve(form.size() + 8);
+  for (char c : form) {
+    if (c == '[') {
+      query += "%5B";
+    } else if (c == ']') {
+      query += "%5D";
+    } else {
+      query += c;
+    }
+  }
+  return query;
+}
+
+std::string idempotency_key_of(const StripeConnection::Request& request) {
+  auto it = request.find("Idempotency-Key");
+  return it == request.end() ? std::string() : std::string(it->value());
 }
 
 }  // namespace
@@ -95,17 +119,30 @@ StripeClient::~StripeClient() {
 }
 
 void StripeClient::create_payment_intent(const TaskAttempt& attempt, StripeCallback done) {
-  auto form = encode_stripe_form(attempt.parameters);
+  TaskAttempt create = attempt;
+  create.resource = "settled:stripe.paymentIntents.create";
+  make_resource_call(create, std::move(done));
+}
+
+void StripeClient::make_resource_call(const TaskAttempt& attempt, StripeCallback done) {
+  auto plan = stripe::plan_stripe_request(attempt.resource, attempt.parameters);
   std::optional<TaskOutcome> refusal;
-  if (!form) {
-    refusal = refused(form.error().code == ErrorCode::kInvalidAmount ? "parameter_invalid_integer"
-                                                                     : "parameter_invalid",
-                      form.error().message);
-  } else if (attempt.idempotency_key.empty() || !header_safe(attempt.idempotency_key)) {
+  Result<std::string> form = std::string();
+  if (!plan) {
+    refusal = refused(plan.error());
+  } else if (form = encode_stripe_form(json::value(plan->params)); !form) {
+    refusal = refused(stripe::invalid_request(form.error().code == ErrorCode::kInvalidAmount
+                                                  ? "parameter_invalid_integer"
+                                                  : "parameter_invalid",
+                                              form.error().message));
+  }
+  const bool post = plan && plan->call->method == stripe::HttpMethod::kPost;
+  if (!refusal && post &&
+      (attempt.idempotency_key.empty() || !header_safe(attempt.idempotency_key))) {
     // Without a key a retried charge could charge twice: never send one.
-    refusal = refused("idempotency_key_invalid",
-                      "every Stripe POST needs a printable Idempotency-Key; got '" +
-                          attempt.idempotency_key + "'");
+    refusal = refused(stripe::invalid_request(
+        "idempotency_key_invalid", "every Stripe POST needs a printable Idempotency-Key; got '" +
+                                       attempt.idempotency_key + "'"));
   }
   if (refusal) {
     // Still from an io thread, as promised: callers need not expect a re-entrant call.
@@ -115,17 +152,24 @@ void StripeClient::create_payment_intent(const TaskAttempt& attempt, StripeCallb
     return;
   }
 
-  auto request = std::make_shared<Request>(http::verb::post,
-                                           endpoint_.path_prefix + "/v1/payment_intents", 11);
+  // A GET carries its parameters in the query string and no Idempotency-Key: Stripe takes
+  // keys on POSTs only, and a read is safe to repeat.
+  std::string target = endpoint_.path_prefix + plan->path;
+  if (!post && !form->empty()) target += "?" + query_of(*form);
+  auto request =
+      std::make_shared<Request>(post ? http::verb::post : http::verb::get, std::move(target), 11);
   request->set(http::field::host, endpoint_.host_header);
   request->set(http::field::authorization, "Bearer " + options_.secret_key);
   request->set("Stripe-Version", options_.stripe_version);
-  request->set("Idempotency-Key", attempt.idempotency_key);
-  request->set(http::field::content_type, "application/x-www-form-urlencoded");
+  if (!plan->stripe_account.empty()) request->set("Stripe-Account", plan->stripe_account);
   request->set(http::field::accept, "application/json");
   request->set(http::field::user_agent, "settled/0.1");
   request->keep_alive(true);
-  request->body() = std::move(*form);
+  if (post) {
+    request->set("Idempotency-Key", attempt.idempotency_key);
+    request->set(http::field::content_type, "application/x-www-form-urlencoded");
+    request->body() = std::move(*form);
+  }
   request->prepare_payload();
   submit(Job{std::move(request), std::move(done), std::nullopt, false});
 }
@@ -204,7 +248,9 @@ void StripeClient::on_exchange(std::shared_ptr<StripeConnection> connection, Job
     log(LogLevel::kWarn, "stripe.request_failed",
         {{"error", outcome.error},
          {"status", exchange.error ? 0u : exchange.response.result_int()},
-         {"idempotencyKey", std::string(job.request->at("Idempotency-Key"))},
+         {"request",
+          std::string(job.request->method_string()) + " " + std::string(job.request->target())},
+         {"idempotencyKey", idempotency_key_of(*job.request)},
          {"cause", outcome.cause}});
   }
   release(std::move(connection));

@@ -1,8 +1,9 @@
 #pragma once
-// The live Stripe client: PaymentIntents over HTTPS with Stripe's form encoding, a Bearer
-// secret key, a pinned Stripe-Version and the attempt's Idempotency-Key on every POST, through
-// a small pool of kept-alive connections with a concurrency limit and a per-request timeout.
-// Answers become TaskOutcomes named as the simulator names them (docs/stripe-client.md).
+// The live Stripe client: every call of domain/stripe/stripe_calls.hpp over HTTPS with Stripe's
+// form encoding, a Bearer secret key, a pinned Stripe-Version and the attempt's Idempotency-Key on
+// every POST, through a small pool of kept-alive connections with a concurrency limit and a
+// per-request timeout. Answers become TaskOutcomes named as the simulator names them
+// (docs/stripe-client.md).
 
 #include "adapters/stripe/stripe_connection.hpp"
 #include "adapters/stripe/stripe_endpoint.hpp"
@@ -57,9 +58,14 @@ class StripeClient {
   // dropped. Must not run on one of the client's io threads.
   ~StripeClient();
 
-  // POST /v1/payment_intents with `attempt.parameters`, keyed by `attempt.idempotency_key`.
-  // `done` runs once, on an io thread. Parameters Stripe cannot take (not an object, a float)
-  // fail with Stripe.InvalidRequestError before anything is sent.
+  // Makes the Stripe call `attempt.resource` (domain/stripe/stripe_calls.hpp: method, path,
+  // the `id` parameter in the path, `stripeAccount` as the Stripe-Account header) with the
+  // rest of `attempt.parameters` as the form (POST, with `attempt.idempotency_key` as the
+  // Idempotency-Key) or the query string (GET). `done` runs once, on an io thread. Parameters
+  // Stripe cannot take (not an object, a float, a missing id) fail with
+  // Stripe.InvalidRequestError before anything is sent.
+  void make_resource_call(const TaskAttempt& attempt, StripeCallback done);
+  // make_resource_call() as settled:stripe.paymentIntents.create, whatever the resource.
   void create_payment_intent(const TaskAttempt& attempt, StripeCallback done);
 
   // For tests and metrics.

@@ -1,8 +1,10 @@
 #pragma once
 // The Stripe simulator: an in-process stand-in for Stripe's test mode that behaves as a remote
-// Stripe would. It keeps its own durable record of every PaymentIntent and of every
-// Idempotency-Key's first response (in its own LMDB environment, apart from the engine's), so a
-// request retried with the same key is answered with the first result and charges once.
+// Stripe would, for every call of domain/stripe/stripe_calls.hpp (docs/stripe-simulator.md).
+// It keeps its own durable record of every object (PaymentIntents, charges, refunds, transfers,
+// payouts, accounts), of the events it generated, and of every Idempotency-Key's first response (in
+// its own LMDB environment, apart from the engine's), so a request retried with the same key is
+// answered with the first result and charges once.
 //
 // Test payment methods (docs/stripe-simulator.md):
 //   pm_card_visa, pm_card_mastercard, pm_card_amex, ... (any other pm_card_*)  succeeds
@@ -23,6 +25,8 @@
 
 #include <boost/json/object.hpp>
 
+#include <functional>
+#include <optional>
 #include <string>
 
 namespace settled::adapters {
@@ -30,11 +34,26 @@ namespace settled::adapters {
 struct SimulatorDecision {
   TaskOutcome outcome;  // what the caller sees
   WriteBatch writes;    // to make durable before answering (empty: nothing to store)
+  // The decision read stored objects (a confirm, a refund, ...): the next call must not be
+  // decided before these writes are stored, or it could read what this one changed as it
+  // was before (two partial refunds both seeing the whole amount refundable).
+  bool read_objects = false;
 };
 
-// Decides how Stripe answers `POST /v1/payment_intents` for this attempt.
-// `stored`: the response stored for the Idempotency-Key, if any; `attempt`: 1 for the first
-// call with this key since the simulator started; `new_id`: the id a new PaymentIntent gets.
+// Makes an object id from its prefix ("pi_", "ch_", "re_", "evt_", ...); time-ordered, so
+// listing a table in key order lists oldest first.
+using SimulatorIds = std::function<std::string(const char* prefix)>;
+
+// Decides how Stripe answers the call `attempt.resource` (one of domain/stripe/stripe_calls.hpp)
+// with `attempt.parameters`. `db`: the simulator's store, read for the objects the call touches
+// (nullptr: none stored); `stored`: the response stored for the Idempotency-Key, if any;
+// `attempt_number`: 1 for the first call with this key since the simulator started.
+SimulatorDecision simulate_stripe_call(const LmdbStore* db, const TaskAttempt& attempt,
+                                       const std::optional<std::string>& stored, int attempt_number,
+                                       const SimulatorIds& ids);
+
+// simulate_stripe_call for `POST /v1/payment_intents` with no stored objects; the intent gets
+// `new_id`, its other objects ids made from it.
 SimulatorDecision simulate_payment_intent_create(const TaskAttempt& attempt,
                                                  const std::optional<std::string>& stored,
                                                  int attempt_number, const std::string& new_id);

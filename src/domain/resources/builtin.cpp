@@ -4,6 +4,7 @@
 #include "domain/resources/notify.hpp"
 #include "domain/resources/payment_validation.hpp"
 #include "domain/resources/records.hpp"
+#include "domain/stripe/stripe_calls.hpp"
 
 #include <map>
 
@@ -23,7 +24,6 @@ const std::map<std::string, Entry>& catalogue() {
       {"settled:records.get", {{ResourceKind::kRead, false}, nullptr}},
       {"settled:notify.send", {{ResourceKind::kInline, false}, &run_notify_send}},
       {"settled:alert.raise", {{ResourceKind::kInline, false}, &run_alert_raise}},
-      {"settled:stripe.paymentIntents.create", {{ResourceKind::kRemote, false}, nullptr}},
       {"settled:ledger.deposit", {{ResourceKind::kLedger, false}, nullptr}},
       {"settled:ledger.withdraw", {{ResourceKind::kLedger, false}, nullptr}},
       {"settled:ledger.hold", {{ResourceKind::kLedger, false}, nullptr}},
@@ -65,6 +65,10 @@ bool needs_task_token(const std::string& resource) {
 }
 
 std::optional<ResourceInfo> find_resource(const std::string& resource) {
+  // Every Stripe call (domain/stripe/stripe_calls.hpp) goes to the Stripe actor, the live
+  // client or the simulator, which dispatches on the resource name.
+  if (stripe::find_stripe_call(base_resource(resource)))
+    return ResourceInfo{ResourceKind::kRemote, false};
   auto it = catalogue().find(base_resource(resource));
   if (it == catalogue().end()) return std::nullopt;
   return it->second.info;

@@ -54,6 +54,10 @@ const WriteOp* find_write(const SimulatorDecision& d, Table table) {
   return nullptr;
 }
 
+// A create with confirm=true that succeeds writes the intent, its charge, three events
+// (payment_intent.created, charge.succeeded, payment_intent.succeeded) and the key's response.
+constexpr std::size_t kConfirmedCreateWrites = 6;
+
 json::value cause_of(const TaskOutcome& o) {
   return json::parse(o.cause);
 }
@@ -78,7 +82,7 @@ TEST(StripeSimulator, SucceedsAndStoresTheIntentAndTheResponse) {
   EXPECT_EQ(intent.at("created"), json::value(1'700'000'000));  // seconds
   EXPECT_EQ(intent.at("livemode"), json::value(false));
 
-  ASSERT_EQ(d.writes.size(), 2u);
+  ASSERT_EQ(d.writes.size(), kConfirmedCreateWrites);
   const WriteOp* stored_intent = find_write(d, Table::kStripeIntents);
   ASSERT_NE(stored_intent, nullptr);
   EXPECT_EQ(stored_intent->key, "pi_0001");
@@ -94,7 +98,7 @@ TEST(StripeSimulator, AnyOtherTestCardSucceeds) {
     const auto d = simulate_payment_intent_create(attempt(method), std::nullopt, 1, "pi_x");
     EXPECT_TRUE(d.outcome.ok) << method;
     EXPECT_EQ(d.outcome.result.at("status"), json::value("succeeded")) << method;
-    EXPECT_EQ(d.writes.size(), 2u) << method;
+    EXPECT_EQ(d.writes.size(), kConfirmedCreateWrites) << method;
   }
   const auto no_optional = [] {
     TaskAttempt a = attempt("pm_card_visa");
@@ -226,7 +230,7 @@ TEST(StripeSimulator, RateLimitedStoresNothingForTheFirstNAttempts) {
       simulate_payment_intent_create(attempt("pm_sim_rate_limited_2"), std::nullopt, 3, "pi_r3");
   ASSERT_TRUE(third.outcome.ok) << third.outcome.cause;
   EXPECT_EQ(third.outcome.result.at("id"), json::value("pi_r3"));
-  EXPECT_EQ(third.writes.size(), 2u);
+  EXPECT_EQ(third.writes.size(), kConfirmedCreateWrites);
   // Zero rate-limited attempts: the first already succeeds.
   EXPECT_TRUE(
       simulate_payment_intent_create(attempt("pm_sim_rate_limited_0"), std::nullopt, 1, "pi")
@@ -240,7 +244,7 @@ TEST(StripeSimulator, TimeoutChargesAndStoresButTheCallerSeesAConnectionError) {
   EXPECT_EQ(first.outcome.error, "Stripe.APIConnectionError");
   EXPECT_THAT(first.outcome.cause, HasSubstr("Idempotency-Key"));
   // The charge happened: both the intent and the (successful) response are stored.
-  ASSERT_EQ(first.writes.size(), 2u);
+  ASSERT_EQ(first.writes.size(), kConfirmedCreateWrites);
   const WriteOp* intent = find_write(first, Table::kStripeIntents);
   ASSERT_NE(intent, nullptr);
   EXPECT_EQ(json::parse(intent->value).at("status"), json::value("succeeded"));
@@ -261,7 +265,7 @@ TEST(StripeSimulator, TimeoutForSeveralAttemptsWithoutStoredResponse) {
     const auto d =
         simulate_payment_intent_create(attempt("pm_sim_timeout_3"), std::nullopt, n, "pi");
     EXPECT_EQ(d.outcome.error, "Stripe.APIConnectionError") << n;
-    EXPECT_EQ(d.writes.size(), 2u) << n;
+    EXPECT_EQ(d.writes.size(), kConfirmedCreateWrites) << n;
   }
   EXPECT_TRUE(simulate_payment_intent_create(attempt("pm_sim_timeout_3"), std::nullopt, 4, "pi")
                   .outcome.ok);
@@ -290,7 +294,8 @@ TEST(StripeSimulator, InvalidParametersAreRefusedBeforeAnythingIsStored) {
           Case{R"({"amount": 5, "currency": "usdx", "payment_method": "pm_card_visa"})",
                "currency"},
           Case{R"({"amount": 5, "currency": 840, "payment_method": "pm_card_visa"})", "currency"},
-          Case{R"({"amount": 5, "currency": "usd"})", "payment_method"},
+          // Confirming needs a payment method (without confirm it may come later).
+          Case{R"({"amount": 5, "currency": "usd", "confirm": true})", "payment_method"},
           Case{R"({"amount": 5, "currency": "usd", "payment_method": 7})", "payment_method"},
           Case{
               R"({"amount": 5, "currency": "usd", "payment_method": "pm_card_visa", "metadata": []})",

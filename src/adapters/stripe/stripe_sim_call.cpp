@@ -1,0 +1,118 @@
+#include "adapters/stripe/stripe_sim_call.hpp"
+
+#include "domain/json_limits.hpp"
+#include "domain/money.hpp"
+
+#include <boost/json.hpp>
+
+#include <cctype>
+
+namespace settled::adapters::sim {
+
+namespace json = boost::json;
+
+std::optional<json::object> SimCall::load(Table table, const std::string& id,
+                                          const char* object_type) {
+  read_objects = true;
+  if (!db) return std::nullopt;
+  auto stored = db->get(table, id);
+  if (!stored) return std::nullopt;
+  json::value object = parse_stored_json(*stored);
+  if (!object.is_object() || object.as_object().if_contains("object") == nullptr ||
+      object.as_object().at("object") != object_type)
+    return std::nullopt;
+  return std::move(object.as_object());
+}
+
+void SimCall::save(Table table, const json::object& object) {
+  writes.put(table, std::string(object.at("id").as_string()), json::serialize(object));
+}
+
+void SimCall::emit(const std::string& type, const json::object& object,
+                   const std::string& account) {
+  json::object event;
+  event["id"] = ids("evt_");
+  event["object"] = "event";
+  event["api_version"] = "2024-06-20";
+  event["created"] = now_seconds();
+  event["type"] = type;
+  event["data"] = json::object{{"object", object}};
+  event["livemode"] = false;
+  event["pending_webhooks"] = 0;
+  event["request"] = json::object{{"id", nullptr}, {"idempotency_key", attempt.idempotency_key}};
+  if (!account.empty()) event["account"] = account;
+  save(Table::kStripeSimEvents, event);
+}
+
+stripe::StripeError no_such(const std::string& what, const std::string& id,
+                            const std::string& param) {
+  return stripe::invalid_request("resource_missing", "No such " + what + ": '" + id + "'", param);
+}
+
+std::optional<stripe::StripeError> unknown_parameter(const json::object& params,
+                                                     std::initializer_list<const char*> known) {
+  for (const auto& [key, value] : params) {
+    bool ok = false;
+    for (const char* k : known) ok = ok || key == k;
+    if (!ok)
+      return stripe::invalid_request(
+          "parameter_unknown", "Received unknown parameter: " + std::string(key), std::string(key));
+  }
+  return std::nullopt;
+}
+
+std::optional<stripe::StripeError> check_metadata(const json::value* metadata) {
+  if (!metadata) return std::nullopt;
+  if (!metadata->is_object())
+    return stripe::invalid_request("parameter_invalid", "metadata must be an object", "metadata");
+  for (const auto& [key, value] : metadata->as_object()) {
+    if (!value.is_string())
+      return stripe::invalid_request(
+          "parameter_invalid",
+          "metadata values must be strings (metadata[" + std::string(key) + "])", "metadata");
+  }
+  return std::nullopt;
+}
+
+Result<std::int64_t, stripe::StripeError> positive_amount(const json::value* value,
+                                                          const char* name) {
+  if (!value)
+    return stripe::invalid_request("parameter_missing",
+                                   "Missing required param: " + std::string(name) + ".", name);
+  auto parsed = parse_amount(*value, name, AmountRule::kPositive);
+  if (!parsed)
+    return stripe::invalid_request("parameter_invalid_integer", parsed.error().message, name);
+  if (*parsed > 99999999)
+    return stripe::invalid_request("amount_too_large", "Amount must be no more than 99999999",
+                                   name);
+  return *parsed;
+}
+
+Result<std::string, stripe::StripeError> currency_param(const json::value* value) {
+  if (!value || !value->is_string() || value->as_string().size() != 3)
+    return stripe::invalid_request("parameter_missing", "Missing or invalid param: currency.",
+                                   "currency");
+  std::string currency(value->as_string());
+  for (char& c : currency) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return currency;
+}
+
+Result<MoneyParams, stripe::StripeError> money_params(const SimCall& call) {
+  auto amount = positive_amount(call.param("amount"), "amount");
+  if (!amount) return amount.error();
+  auto currency = currency_param(call.param("currency"));
+  if (!currency) return currency.error();
+  if (auto e = check_metadata(call.param("metadata"))) return *e;
+  return MoneyParams{*amount, std::move(*currency)};
+}
+
+json::object stripe_list(const char* url, bool has_more, json::array data) {
+  json::object list;
+  list["object"] = "list";
+  list["url"] = url;
+  list["has_more"] = has_more;
+  list["data"] = std::move(data);
+  return list;
+}
+
+}  // namespace settled::adapters::sim
