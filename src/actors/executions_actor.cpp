@@ -1,6 +1,7 @@
 #include "actors/executions_actor.hpp"
 
 #include "actors/execution_actor.hpp"
+#include "actors/executions/supervisor.hpp"
 #include "actors/messages.hpp"
 #include "adapters/ops/log.hpp"
 #include "adapters/ops/metrics.hpp"
@@ -20,31 +21,7 @@ namespace settled::actors {
 
 namespace json = boost::json;
 
-namespace {
-
-struct SupervisorState {
-  EnginePtr engine;
-  std::unordered_map<std::string, ExecutionActor> running;  // id -> execution actor
-  std::unordered_map<caf::actor_addr, std::string> ids;     // for DOWN messages
-  struct Admission {
-    json::value input;
-    std::vector<AnswerCallback> waiters;  // the first created it; the rest are replays
-  };
-  std::unordered_map<std::string, Admission> admitting;
-  bool paused = false;
-  bool draining = false;
-  std::vector<caf::typed_response_promise<bool>> drain_waiters;
-  // Controls (stop, redrive) in progress, and the work each waits on: the end of its actor.
-  std::unordered_set<std::string> controlling;
-  std::unordered_map<std::string, std::vector<std::function<void()>>> after_down;
-  bool quitting = false;
-  caf::error quit_reason;
-  // Executions set aside: their record cannot be read, or their actor crashed. Not respawned by
-  // timers or callbacks until the next start retries them (id -> cause).
-  std::unordered_map<std::string, std::string> quarantined;
-};
-
-using Self = caf::stateful_actor<SupervisorState, ExecutionsActor::base>;
+namespace supervisor {
 
 // Sets one execution aside, loudly: logged with its id, counted, marked in LMDB (best effort:
 // the mark is rewritten at the next start if this commit fails) and shown by `settlectl`.
@@ -62,25 +39,6 @@ void quarantine(Self* self, const std::string& id, const std::string& reason,
   self->request(st.engine->store, caf::infinite, commit_atom::value, std::move(mark))
       .then([](StoreReply&) {}, [](caf::error&) {});
 }
-
-// One message's work for the supervisor (adapters/ops/crash_log.hpp): an exception fails that
-// message, and every other execution goes on.
-template <class Work, class Failed>
-void survive(const char* handler, const std::string& id, Work&& work, Failed&& failed) {
-  adapters::survive(
-      "executions", handler,
-      [&id] {
-        return json::object{{"executionId", id}};
-      },
-      std::forward<Work>(work), std::forward<Failed>(failed));
-}
-
-template <class Work>
-void survive(const char* handler, const std::string& id, Work&& work) {
-  survive(handler, id, std::forward<Work>(work), [](const std::string&) {});
-}
-
-asl::StateMachinePtr machine_for(Self* self, const ExecutionRecord& record);
 
 void spawn_child(Self* self, ExecutionRecord record, asl::StateMachinePtr machine, bool fresh) {
   const std::string id = record.id;
@@ -182,192 +140,6 @@ void admitted(Self* self, const std::string& id, StartResult& result) {
   }
 }
 
-Result<ExecutionRecord> load_record(Self* self, const std::string& id) {
-  auto stored = self->state.engine->db->get(Table::kExecutions, id);
-  if (!stored)
-    return Error{ErrorCode::kExecutionDoesNotExist, "execution \"" + id + "\" does not exist"};
-  return ExecutionRecord::parse(*stored, id);
-}
-
-void control_done(Self* self, const std::string& id, caf::typed_response_promise<ControlReply>& rp,
-                  ControlReply reply) {
-  self->state.controlling.erase(id);
-  rp.deliver(std::move(reply));
-}
-
-ControlReply control_error(Error error) {
-  ControlReply reply;
-  reply.ok = false;
-  reply.error = std::move(error);
-  return reply;
-}
-
-// A control's step: an exception in it answers the operator with the cause and frees the id.
-void guarded_control(Self* self, const std::string& id,
-                     caf::typed_response_promise<ControlReply>& rp,
-                     const std::function<void()>& work) {
-  survive("control", id, work, [&](const std::string& cause) {
-    control_done(self, id, rp,
-                 control_error(Error{ErrorCode::kInternal, "execution " + id + ": " + cause}));
-  });
-}
-
-// Commits `batch` and answers with the record, then runs `then` (on success only).
-void commit_control(Self* self, const std::string& id, caf::typed_response_promise<ControlReply> rp,
-                    WriteBatch batch, ExecutionRecord record,
-                    std::function<void(ExecutionRecord)> then) {
-  auto shared = std::make_shared<ExecutionRecord>(std::move(record));
-  self->request(self->state.engine->store, caf::infinite, commit_atom::value, std::move(batch))
-      .then(
-          [self, id, rp, shared, then](StoreReply& reply) mutable {
-            if (!reply.ok) return control_done(self, id, rp, control_error(reply.error));
-            guarded_control(self, id, rp, [&] {
-              ControlReply ok;
-              ok.body = shared->describe();
-              if (then) then(std::move(*shared));
-              control_done(self, id, rp, std::move(ok));
-            });
-          },
-          [self, id, rp](caf::error& err) mutable {
-            control_done(self, id, rp,
-                         control_error(Error{ErrorCode::kStoreUnavailable, caf::to_string(err)}));
-          });
-}
-
-// Branch executions (Parallel branches, Map iterations) of `id`, at any depth: their ids all
-// start with "<id>~".
-std::vector<std::string> open_descendants(Self* self, const std::string& id) {
-  std::vector<std::string> found;
-  self->state.engine->db->scan(Table::kOpenExecutions, id + "~",
-                               [&](std::string_view key, std::string_view) {
-                                 found.emplace_back(key);
-                                 return true;
-                               });
-  return found;
-}
-
-// How an execution with no actor alive is ended from outside (a stop, a passed TimeoutSeconds):
-// `end` turns its last durable record into the writes that end it (and says so in the log);
-// `ended` runs once they are durable. Either way its branches stop then.
-struct Ending {
-  std::function<Result<WriteBatch>(ExecutionRecord&)> end;
-  std::function<void(const ExecutionRecord&)> ended;
-};
-
-void end_now(Self* self, const std::string& id, caf::typed_response_promise<ControlReply> rp,
-             Ending ending) {
-  // A commit the execution sent before it died may still be queued at the store; an empty
-  // commit behind it orders our read after it, so the end builds on its last durable state.
-  self->request(self->state.engine->store, caf::infinite, commit_atom::value, WriteBatch{})
-      .then(
-          [self, id, rp, ending = std::move(ending)](StoreReply&) mutable {
-            guarded_control(self, id, rp, [&] {
-              auto record = load_record(self, id);
-              if (!record) return control_done(self, id, rp, control_error(record.error()));
-              auto batch = ending.end(*record);
-              if (!batch) return control_done(self, id, rp, control_error(batch.error()));
-              commit_control(self, id, rp, std::move(*batch), std::move(*record),
-                             [self, id, ended = ending.ended](ExecutionRecord done) {
-                               if (ended) ended(done);
-                               for (auto& branch : open_descendants(self, id))
-                                 self->send(self, abort_branch_atom::value, std::move(branch));
-                             });
-            });
-          },
-          [self, id, rp](caf::error& err) mutable {
-            control_done(self, id, rp,
-                         control_error(Error{ErrorCode::kStoreUnavailable, caf::to_string(err)}));
-          });
-}
-
-// Stopped by the operator: ABORTED.
-void abort_now(Self* self, const std::string& id, caf::typed_response_promise<ControlReply> rp) {
-  end_now(self, id, std::move(rp),
-          {[self, id](ExecutionRecord& record) {
-             auto batch = abort_execution(record, self->state.engine->now(), "stopped by operator");
-             if (batch)
-               adapters::log(adapters::LogLevel::kInfo, "execution.aborted", {{"executionId", id}});
-             return batch;
-           },
-           nullptr});
-}
-
-// TimeoutSeconds has passed: TIMED_OUT, counted as a finished execution.
-void time_out_now(Self* self, const std::string& id, caf::typed_response_promise<ControlReply> rp) {
-  end_now(self, id, std::move(rp),
-          {[self, id](ExecutionRecord& record) {
-             auto batch = time_out_execution(record, self->state.engine->now());
-             if (batch)
-               adapters::log(adapters::LogLevel::kWarn, "execution.timed_out",
-                             {{"executionId", id}, {"state", record.state}});
-             return batch;
-           },
-           [](const ExecutionRecord& done) {
-             adapters::Metrics::instance().execution_finished(
-                 done.state_machine, status_name(done.status),
-                 static_cast<double>(done.stop - done.start) / 1000.0);
-           }});
-}
-
-void redrive_now(Self* self, const std::string& id, caf::typed_response_promise<ControlReply> rp) {
-  auto record = load_record(self, id);
-  if (!record) return control_done(self, id, rp, control_error(record.error()));
-  auto machine = machine_for(self, *record);
-  if (!machine)
-    return control_done(self, id, rp,
-                        control_error(Error{ErrorCode::kStateMachineDoesNotExist,
-                                            "state machine \"" + record->state_machine +
-                                                "\" is no longer registered"}));
-  if (!machine->find(record->state))
-    return control_done(
-        self, id, rp,
-        control_error(Error{ErrorCode::kInvalidRequest,
-                            "state \"" + record->state + "\" is not in the current definition of " +
-                                record->state_machine}));
-  auto batch = redrive_execution(*record, self->state.engine->now());
-  if (!batch) return control_done(self, id, rp, control_error(batch.error()));
-  adapters::log(adapters::LogLevel::kInfo, "execution.redriven",
-                {{"executionId", id}, {"state", record->state}});
-  commit_control(self, id, rp, std::move(*batch), std::move(*record),
-                 [self, machine](ExecutionRecord committed) {
-                   spawn_child(self, std::move(committed), machine, false);
-                 });
-}
-
-// Branch executions belong to their parent's Parallel/Map state: operators act on the parent.
-caf::typed_response_promise<ControlReply> control_refused(Self* self, const std::string& id,
-                                                          const char* what) {
-  return self->make_response_promise<ControlReply>().deliver(
-      control_error(Error{ErrorCode::kInvalidRequest,
-                          "execution " + id + " is a branch of a Parallel or Map state; " + what +
-                              " its parent execution " + id.substr(0, id.find('~')) + " instead"}));
-}
-
-// Runs `work` for execution `id` once no actor of it is alive; `kill` ends a live one first.
-// Returns the promise `work` answers.
-caf::typed_response_promise<ControlReply> control(
-    Self* self, const std::string& id, bool kill,
-    std::function<void(caf::typed_response_promise<ControlReply>)> work) {
-  auto& st = self->state;
-  auto rp = self->make_response_promise<ControlReply>();
-  if (st.controlling.count(id) || st.admitting.count(id)) {
-    rp.deliver(control_error(Error{
-        ErrorCode::kInvalidRequest,
-        "execution " + id + " is busy (starting, stopping or " + "being redriven); try again"}));
-    return rp;
-  }
-  st.controlling.insert(id);
-  auto it = st.running.find(id);
-  if (it == st.running.end()) {
-    work(rp);
-    return rp;
-  }
-  st.after_down[id].push_back([work, rp] { work(rp); });
-  if (kill) self->send_exit(it->second, caf::exit_reason::user_shutdown);
-  return rp;
-}
-
-// The (sub-)machine an execution runs: a branch execution runs part of its root's definition.
 asl::StateMachinePtr machine_for(Self* self, const ExecutionRecord& record) {
   // The version it started on (kept forever), not whatever was registered since.
   auto registry = self->state.engine->workflows();
@@ -672,10 +444,10 @@ ExecutionsActor::behavior_type executions_behavior(Self* self, EnginePtr engine)
   };
 }
 
-}  // namespace
+}  // namespace supervisor
 
 ExecutionsActor spawn_executions(caf::actor_system& system, EnginePtr engine) {
-  return system.spawn(executions_behavior, std::move(engine));
+  return system.spawn(supervisor::executions_behavior, std::move(engine));
 }
 
 }  // namespace settled::actors

@@ -1,0 +1,197 @@
+// Ending or reviving an execution from outside: an operator's stop and redrive, and a passed
+// TimeoutSeconds. Each waits until no actor of the execution runs, then builds on its last
+// durable record.
+#include "actors/executions/supervisor.hpp"
+
+#include "adapters/ops/log.hpp"
+#include "adapters/ops/metrics.hpp"
+#include "domain/execution_control.hpp"
+
+namespace settled::actors::supervisor {
+
+Result<ExecutionRecord> load_record(Self* self, const std::string& id) {
+  auto stored = self->state.engine->db->get(Table::kExecutions, id);
+  if (!stored)
+    return Error{ErrorCode::kExecutionDoesNotExist, "execution \"" + id + "\" does not exist"};
+  return ExecutionRecord::parse(*stored, id);
+}
+
+void control_done(Self* self, const std::string& id, caf::typed_response_promise<ControlReply>& rp,
+                  ControlReply reply) {
+  self->state.controlling.erase(id);
+  rp.deliver(std::move(reply));
+}
+
+ControlReply control_error(Error error) {
+  ControlReply reply;
+  reply.ok = false;
+  reply.error = std::move(error);
+  return reply;
+}
+
+// A control's step: an exception in it answers the operator with the cause and frees the id.
+void guarded_control(Self* self, const std::string& id,
+                     caf::typed_response_promise<ControlReply>& rp,
+                     const std::function<void()>& work) {
+  survive("control", id, work, [&](const std::string& cause) {
+    control_done(self, id, rp,
+                 control_error(Error{ErrorCode::kInternal, "execution " + id + ": " + cause}));
+  });
+}
+
+// Commits `batch` and answers with the record, then runs `then` (on success only).
+void commit_control(Self* self, const std::string& id, caf::typed_response_promise<ControlReply> rp,
+                    WriteBatch batch, ExecutionRecord record,
+                    std::function<void(ExecutionRecord)> then) {
+  auto shared = std::make_shared<ExecutionRecord>(std::move(record));
+  self->request(self->state.engine->store, caf::infinite, commit_atom::value, std::move(batch))
+      .then(
+          [self, id, rp, shared, then](StoreReply& reply) mutable {
+            if (!reply.ok) return control_done(self, id, rp, control_error(reply.error));
+            guarded_control(self, id, rp, [&] {
+              ControlReply ok;
+              ok.body = shared->describe();
+              if (then) then(std::move(*shared));
+              control_done(self, id, rp, std::move(ok));
+            });
+          },
+          [self, id, rp](caf::error& err) mutable {
+            control_done(self, id, rp,
+                         control_error(Error{ErrorCode::kStoreUnavailable, caf::to_string(err)}));
+          });
+}
+
+// Branch executions (Parallel branches, Map iterations) of `id`, at any depth: their ids all
+// start with "<id>~".
+std::vector<std::string> open_descendants(Self* self, const std::string& id) {
+  std::vector<std::string> found;
+  self->state.engine->db->scan(Table::kOpenExecutions, id + "~",
+                               [&](std::string_view key, std::string_view) {
+                                 found.emplace_back(key);
+                                 return true;
+                               });
+  return found;
+}
+
+// How an execution with no actor alive is ended from outside (a stop, a passed TimeoutSeconds):
+// `end` turns its last durable record into the writes that end it (and says so in the log);
+// `ended` runs once they are durable. Either way its branches stop then.
+struct Ending {
+  std::function<Result<WriteBatch>(ExecutionRecord&)> end;
+  std::function<void(const ExecutionRecord&)> ended;
+};
+
+void end_now(Self* self, const std::string& id, caf::typed_response_promise<ControlReply> rp,
+             Ending ending) {
+  // A commit the execution sent before it died may still be queued at the store; an empty
+  // commit behind it orders our read after it, so the end builds on its last durable state.
+  self->request(self->state.engine->store, caf::infinite, commit_atom::value, WriteBatch{})
+      .then(
+          [self, id, rp, ending = std::move(ending)](StoreReply&) mutable {
+            guarded_control(self, id, rp, [&] {
+              auto record = load_record(self, id);
+              if (!record) return control_done(self, id, rp, control_error(record.error()));
+              auto batch = ending.end(*record);
+              if (!batch) return control_done(self, id, rp, control_error(batch.error()));
+              commit_control(self, id, rp, std::move(*batch), std::move(*record),
+                             [self, id, ended = ending.ended](ExecutionRecord done) {
+                               if (ended) ended(done);
+                               for (auto& branch : open_descendants(self, id))
+                                 self->send(self, abort_branch_atom::value, std::move(branch));
+                             });
+            });
+          },
+          [self, id, rp](caf::error& err) mutable {
+            control_done(self, id, rp,
+                         control_error(Error{ErrorCode::kStoreUnavailable, caf::to_string(err)}));
+          });
+}
+
+// Stopped by the operator: ABORTED.
+void abort_now(Self* self, const std::string& id, caf::typed_response_promise<ControlReply> rp) {
+  end_now(self, id, std::move(rp),
+          {[self, id](ExecutionRecord& record) {
+             auto batch = abort_execution(record, self->state.engine->now(), "stopped by operator");
+             if (batch)
+               adapters::log(adapters::LogLevel::kInfo, "execution.aborted", {{"executionId", id}});
+             return batch;
+           },
+           nullptr});
+}
+
+// TimeoutSeconds has passed: TIMED_OUT, counted as a finished execution.
+void time_out_now(Self* self, const std::string& id, caf::typed_response_promise<ControlReply> rp) {
+  end_now(self, id, std::move(rp),
+          {[self, id](ExecutionRecord& record) {
+             auto batch = time_out_execution(record, self->state.engine->now());
+             if (batch)
+               adapters::log(adapters::LogLevel::kWarn, "execution.timed_out",
+                             {{"executionId", id}, {"state", record.state}});
+             return batch;
+           },
+           [](const ExecutionRecord& done) {
+             adapters::Metrics::instance().execution_finished(
+                 done.state_machine, status_name(done.status),
+                 static_cast<double>(done.stop - done.start) / 1000.0);
+           }});
+}
+
+void redrive_now(Self* self, const std::string& id, caf::typed_response_promise<ControlReply> rp) {
+  auto record = load_record(self, id);
+  if (!record) return control_done(self, id, rp, control_error(record.error()));
+  auto machine = machine_for(self, *record);
+  if (!machine)
+    return control_done(self, id, rp,
+                        control_error(Error{ErrorCode::kStateMachineDoesNotExist,
+                                            "state machine \"" + record->state_machine +
+                                                "\" is no longer registered"}));
+  if (!machine->find(record->state))
+    return control_done(
+        self, id, rp,
+        control_error(Error{ErrorCode::kInvalidRequest,
+                            "state \"" + record->state + "\" is not in the current definition of " +
+                                record->state_machine}));
+  auto batch = redrive_execution(*record, self->state.engine->now());
+  if (!batch) return control_done(self, id, rp, control_error(batch.error()));
+  adapters::log(adapters::LogLevel::kInfo, "execution.redriven",
+                {{"executionId", id}, {"state", record->state}});
+  commit_control(self, id, rp, std::move(*batch), std::move(*record),
+                 [self, machine](ExecutionRecord committed) {
+                   spawn_child(self, std::move(committed), machine, false);
+                 });
+}
+
+// Branch executions belong to their parent's Parallel/Map state: operators act on the parent.
+caf::typed_response_promise<ControlReply> control_refused(Self* self, const std::string& id,
+                                                          const char* what) {
+  return self->make_response_promise<ControlReply>().deliver(
+      control_error(Error{ErrorCode::kInvalidRequest,
+                          "execution " + id + " is a branch of a Parallel or Map state; " + what +
+                              " its parent execution " + id.substr(0, id.find('~')) + " instead"}));
+}
+
+// Runs `work` for execution `id` once no actor of it is alive; `kill` ends a live one first.
+// Returns the promise `work` answers.
+caf::typed_response_promise<ControlReply> control(
+    Self* self, const std::string& id, bool kill,
+    std::function<void(caf::typed_response_promise<ControlReply>)> work) {
+  auto& st = self->state;
+  auto rp = self->make_response_promise<ControlReply>();
+  if (st.controlling.count(id) || st.admitting.count(id)) {
+    rp.deliver(control_error(Error{
+        ErrorCode::kInvalidRequest,
+        "execution " + id + " is busy (starting, stopping or " + "being redriven); try again"}));
+    return rp;
+  }
+  st.controlling.insert(id);
+  auto it = st.running.find(id);
+  if (it == st.running.end()) {
+    work(rp);
+    return rp;
+  }
+  st.after_down[id].push_back([work, rp] { work(rp); });
+  if (kill) self->send_exit(it->second, caf::exit_reason::user_shutdown);
+  return rp;
+}
+
+}  // namespace settled::actors::supervisor

@@ -1,0 +1,91 @@
+#pragma once
+// The executions supervisor's state (executions_actor.cpp's behavior), shared by the files that
+// do its jobs:
+//   executions_actor.cpp     starts, recovery, timers, task callbacks, DOWN messages
+//   executions/controls.cpp  operators' stop and redrive, and TimeoutSeconds: ending or reviving
+//                            an execution from outside while no actor of it runs
+// Everything here runs on the supervisor's own thread.
+
+#include "actors/engine.hpp"
+#include "actors/executions_actor.hpp"
+#include "actors/messages.hpp"
+#include "adapters/ops/crash_log.hpp"
+#include "domain/execution_record.hpp"
+
+#include <boost/json.hpp>
+
+#include <functional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+namespace settled::actors::supervisor {
+
+namespace json = boost::json;
+
+struct SupervisorState {
+  EnginePtr engine;
+  std::unordered_map<std::string, ExecutionActor> running;  // id -> execution actor
+  std::unordered_map<caf::actor_addr, std::string> ids;     // for DOWN messages
+  struct Admission {
+    json::value input;
+    std::vector<AnswerCallback> waiters;  // the first created it; the rest are replays
+  };
+  std::unordered_map<std::string, Admission> admitting;
+  bool paused = false;
+  bool draining = false;
+  std::vector<caf::typed_response_promise<bool>> drain_waiters;
+  // Controls (stop, redrive) in progress, and the work each waits on: the end of its actor.
+  std::unordered_set<std::string> controlling;
+  std::unordered_map<std::string, std::vector<std::function<void()>>> after_down;
+  bool quitting = false;
+  caf::error quit_reason;
+  // Executions set aside: their record cannot be read, or their actor crashed. Not respawned by
+  // timers or callbacks until the next start retries them (id -> cause).
+  std::unordered_map<std::string, std::string> quarantined;
+};
+
+using Self = caf::stateful_actor<SupervisorState, ExecutionsActor::base>;
+
+// One message's work for the supervisor (adapters/ops/crash_log.hpp): an exception fails that
+// message, and every other execution goes on.
+template <class Work, class Failed>
+void survive(const char* handler, const std::string& id, Work&& work, Failed&& failed) {
+  adapters::survive(
+      "executions", handler,
+      [&id] {
+        return json::object{{"executionId", id}};
+      },
+      std::forward<Work>(work), std::forward<Failed>(failed));
+}
+
+template <class Work>
+void survive(const char* handler, const std::string& id, Work&& work) {
+  survive(handler, id, std::forward<Work>(work), [](const std::string&) {});
+}
+
+// Sets one execution aside, loudly (executions_actor.cpp).
+void quarantine(Self* self, const std::string& id, const std::string& reason,
+                const std::string& cause);
+// Starts the actor of `record` (fresh: never committed before) and supervises it.
+void spawn_child(Self* self, ExecutionRecord record, asl::StateMachinePtr machine, bool fresh);
+// The (sub-)machine an execution runs: a branch execution runs part of its root's definition.
+asl::StateMachinePtr machine_for(Self* self, const ExecutionRecord& record);
+// Its last durable record; kRecordCorrupt for a row that does not decode.
+Result<ExecutionRecord> load_record(Self* self, const std::string& id);
+
+// Controls (executions/controls.cpp). Each answers the operator once its writes are durable.
+// Runs `work` for execution `id` once no actor of it is alive; `kill` ends a live one first.
+caf::typed_response_promise<ControlReply> control(
+    Self* self, const std::string& id, bool kill,
+    std::function<void(caf::typed_response_promise<ControlReply>)> work);
+// Branch executions belong to their parent's Parallel/Map state: operators act on the parent.
+caf::typed_response_promise<ControlReply> control_refused(Self* self, const std::string& id,
+                                                          const char* what);
+void abort_now(Self* self, const std::string& id, caf::typed_response_promise<ControlReply> rp);
+void time_out_now(Self* self, const std::string& id, caf::typed_response_promise<ControlReply> rp);
+void redrive_now(Self* self, const std::string& id, caf::typed_response_promise<ControlReply> rp);
+
+}  // namespace settled::actors::supervisor
