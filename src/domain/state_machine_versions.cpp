@@ -1,9 +1,11 @@
 #include "domain/state_machine_versions.hpp"
 
 #include <openssl/evp.h>
+#include <boost/algorithm/hex.hpp>
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <iterator>
 #include <vector>
 
 namespace settled {
@@ -76,13 +78,8 @@ std::string definition_sha256(const json::value& definition) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha256(), nullptr);
-  static const char* hex = "0123456789abcdef";
   std::string out;
-  out.reserve(size * 2);
-  for (unsigned int i = 0; i < size; ++i) {
-    out.push_back(hex[digest[i] >> 4]);
-    out.push_back(hex[digest[i] & 0xf]);
-  }
+  boost::algorithm::hex_lower(digest, digest + size, std::back_inserter(out));
   return out;
 }
 

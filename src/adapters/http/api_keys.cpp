@@ -4,19 +4,17 @@
 
 #include <openssl/evp.h>
 
+#include <boost/algorithm/hex.hpp>
+#include <boost/algorithm/string/case_conv.hpp>
+#include <boost/algorithm/string/predicate.hpp>
 #include <boost/json.hpp>
 
 #include <cctype>
+#include <iterator>
 
 namespace settled::adapters {
 
 namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // /v1 and everything under it, but the Stripe simulator's read-only list and Stripe's webhook
 // POST (Stripe cannot send our key: its signature authenticates it, api/stripe_webhook.hpp).
@@ -36,18 +34,13 @@ std::string sha256_hex(std::string_view text) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr);
-  static const char kHex[] = "0123456789abcdef";
   std::string out;
-  out.reserve(length * 2);
-  for (unsigned int i = 0; i < length; ++i) {
-    out.push_back(kHex[digest[i] >> 4]);
-    out.push_back(kHex[digest[i] & 0xf]);
-  }
+  boost::algorithm::hex_lower(digest, digest + length, std::back_inserter(out));
   return out;
 }
 
 ApiKeys::ApiKeys(const std::vector<std::string>& hashes) {
-  for (const auto& h : hashes) hashes_.insert(lower(h));
+  for (const auto& h : hashes) hashes_.insert(boost::algorithm::to_lower_copy(h));
 }
 
 bool ApiKeys::valid_hash(std::string_view hash) {
@@ -60,7 +53,7 @@ bool ApiKeys::valid_hash(std::string_view hash) {
 bool ApiKeys::accepts(std::string_view authorization) const {
   constexpr std::string_view kScheme = "Bearer ";
   if (authorization.size() <= kScheme.size() ||
-      lower(authorization.substr(0, kScheme.size())) != lower(kScheme))
+      !boost::algorithm::iequals(authorization.substr(0, kScheme.size()), kScheme))
     return false;
   // Comparing hashes, not keys: the lookup's timing tells nothing about the key.
   return hashes_.count(sha256_hex(authorization.substr(kScheme.size()))) > 0;

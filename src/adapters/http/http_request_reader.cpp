@@ -1,22 +1,13 @@
 #include "adapters/http/http_request_reader.hpp"
 
-#include <cctype>
+#include <boost/algorithm/string/case_conv.hpp>
+
 #include <string_view>
 #include <utility>
 
 namespace settled::adapters {
 
 namespace http = boost::beast::http;
-
-namespace {
-
-std::string lower(std::string_view text) {
-  std::string result(text);
-  for (char& c : result) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return result;
-}
-
-}  // namespace
 
 Result<HttpRequest> read_http_request(http::request<http::string_body>&& message,
                                       std::string remote_address) {
@@ -30,7 +21,8 @@ Result<HttpRequest> read_http_request(http::request<http::string_body>&& message
   request.content_type = std::string(message[http::field::content_type]);
   request.remote_address = std::move(remote_address);
   for (const auto& field : message) {
-    request.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
+    request.headers.emplace_back(boost::algorithm::to_lower_copy(std::string(field.name_string())),
+                                 std::string(field.value()));
   }
   request.body = std::move(message.body());
   return request;

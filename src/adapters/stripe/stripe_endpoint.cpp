@@ -1,18 +1,8 @@
 #include "adapters/stripe/stripe_endpoint.hpp"
 
-#include <cctype>
+#include <boost/algorithm/string/case_conv.hpp>
 
 namespace settled::adapters {
-
-namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-}  // namespace
 
 Result<StripeEndpoint> parse_stripe_endpoint(std::string_view base_url) {
   const std::string url(base_url);
@@ -23,7 +13,8 @@ Result<StripeEndpoint> parse_stripe_endpoint(std::string_view base_url) {
   std::string_view rest = base_url;
   const auto scheme_end = rest.find("://");
   if (scheme_end == std::string_view::npos) return invalid("expected https://host[:port]");
-  const std::string scheme = lower(rest.substr(0, scheme_end));
+  const std::string scheme =
+      boost::algorithm::to_lower_copy(std::string(rest.substr(0, scheme_end)));
   if (scheme == "https") {
     endpoint.tls = true;
     endpoint.port = 443;
@@ -54,7 +45,7 @@ Result<StripeEndpoint> parse_stripe_endpoint(std::string_view base_url) {
     }
   } else {
     const auto colon = authority.find(':');
-    endpoint.host = lower(authority.substr(0, colon));
+    endpoint.host = boost::algorithm::to_lower_copy(std::string(authority.substr(0, colon)));
     if (colon != std::string_view::npos) port_text = authority.substr(colon + 1);
   }
   if (endpoint.host.empty()) return invalid("no host");

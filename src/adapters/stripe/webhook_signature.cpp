@@ -3,9 +3,11 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <boost/algorithm/hex.hpp>
 
 #include <array>
 #include <cstdlib>
+#include <iterator>
 #include <optional>
 
 namespace settled::adapters::stripe {
@@ -19,21 +21,14 @@ Error bad(std::string message) {
   return Error{ErrorCode::kBadSignature, std::move(message)};
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // A v1 that is not 64 hex digits can match nothing: it is skipped, as Stripe's libraries do.
 std::optional<Digest> decode_hex_digest(std::string_view hex) {
   if (hex.size() != 2 * kDigestBytes) return std::nullopt;
   Digest out{};
-  for (std::size_t i = 0; i < kDigestBytes; ++i) {
-    const int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out[i] = static_cast<unsigned char>(hi << 4 | lo);
+  try {
+    boost::algorithm::unhex(hex.begin(), hex.end(), out.begin());
+  } catch (const boost::algorithm::hex_decode_error&) {
+    return std::nullopt;
   }
   return out;
 }
@@ -97,14 +92,9 @@ Result<SignatureHeader> parse_signature_header(std::string_view header) {
 
 std::string compute_signature(std::int64_t timestamp, std::string_view payload,
                               std::string_view secret) {
-  static const char kHex[] = "0123456789abcdef";
   const Digest digest = hmac_sha256(timestamp, payload, secret);
   std::string out;
-  out.reserve(2 * kDigestBytes);
-  for (unsigned char b : digest) {
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 0xf]);
-  }
+  boost::algorithm::hex_lower(digest.begin(), digest.end(), std::back_inserter(out));
   return out;
 }
 
