@@ -70,6 +70,17 @@ std::string flag(const Options& o, const std::string& name) {
   return {};
 }
 
+// --limit N as the request's "limit"; a usage problem if N is not a number.
+void put_limit(const Options& o, json::object& request, std::string& problem) {
+  const auto v = flag(o, "limit");
+  if (v.empty()) return;
+  try {
+    request["limit"] = std::stoll(v);
+  } catch (const std::exception&) {
+    problem = "--limit must be a number";
+  }
+}
+
 Result<std::string> read_file(const std::string& path) {
   std::ifstream in(path);
   if (!in) return settled::Error{settled::ErrorCode::kInvalidRequest, "cannot read " + path};
@@ -98,13 +109,7 @@ json::object build_request(const Options& o, std::string& problem) {
       if (auto v = flag(o, "state-machine"); !v.empty()) r["stateMachine"] = v;
       if (auto v = flag(o, "status"); !v.empty()) r["status"] = v;
       if (auto v = flag(o, "cursor"); !v.empty()) r["cursor"] = v;
-      if (auto v = flag(o, "limit"); !v.empty()) {
-        try {
-          r["limit"] = std::stoll(v);
-        } catch (const std::exception&) {
-          problem = "--limit must be a number";
-        }
-      }
+      put_limit(o, r, problem);
       return r;
     }
     for (const char* sub : {"describe", "history", "stop", "redrive"}) {
@@ -167,13 +172,7 @@ json::object build_request(const Options& o, std::string& problem) {
   if (w[0] == "webhooks" && w.size() == 2 && w[1] == "list") {
     json::object r{{"command", "webhooks.list"}};
     if (auto v = flag(o, "after"); !v.empty()) r["after"] = v;
-    if (auto v = flag(o, "limit"); !v.empty()) {
-      try {
-        r["limit"] = std::stoll(v);
-      } catch (const std::exception&) {
-        problem = "--limit must be a number";
-      }
-    }
+    put_limit(o, r, problem);
     return r;
   }
   if (w[0] == "webhooks" && w.size() >= 2 && w[1] == "show" && operand(3))

@@ -29,18 +29,11 @@ std::optional<Bucket> parse_bucket(std::string_view name) {
 }
 
 std::int64_t& AccountBalance::bucket(Bucket b) {
-  switch (b) {
-    case Bucket::kHeld:
-      return held;
-    case Bucket::kFrozen:
-      return frozen;
-    case Bucket::kAvailable:
-      break;
-  }
-  return available;
+  // One switch for both: the const overload names the bucket, this one may change it.
+  return const_cast<std::int64_t&>(static_cast<const AccountBalance&>(*this).bucket(b));
 }
 
-std::int64_t AccountBalance::bucket(Bucket b) const {
+const std::int64_t& AccountBalance::bucket(Bucket b) const {
   switch (b) {
     case Bucket::kHeld:
       return held;

@@ -46,7 +46,7 @@ struct AccountBalance {
 
   BalanceKey key() const { return BalanceKey{account, currency}; }
   std::int64_t& bucket(Bucket b);
-  std::int64_t bucket(Bucket b) const;
+  const std::int64_t& bucket(Bucket b) const;
 };
 
 bool operator==(const AccountBalance& a, const AccountBalance& b);
