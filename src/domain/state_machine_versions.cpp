@@ -1,11 +1,10 @@
 #include "domain/state_machine_versions.hpp"
 
-#include <openssl/evp.h>
-#include <boost/algorithm/hex.hpp>
+#include "domain/digest.hpp"
+
 #include <boost/json.hpp>
 
 #include <algorithm>
-#include <iterator>
 #include <vector>
 
 namespace settled {
@@ -74,13 +73,7 @@ std::string canonical_json(const json::value& value) {
 }
 
 std::string definition_sha256(const json::value& definition) {
-  const std::string text = canonical_json(definition);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha256(), nullptr);
-  std::string out;
-  boost::algorithm::hex_lower(digest, digest + size, std::back_inserter(out));
-  return out;
+  return sha256_hex(canonical_json(definition));
 }
 
 json::object StateMachineVersion::to_json() const {

@@ -2,15 +2,11 @@
 
 #include "domain/error.hpp"
 
-#include <openssl/evp.h>
-
-#include <boost/algorithm/hex.hpp>
 #include <boost/algorithm/string/case_conv.hpp>
 #include <boost/algorithm/string/predicate.hpp>
 #include <boost/json.hpp>
 
 #include <cctype>
-#include <iterator>
 
 namespace settled::adapters {
 
@@ -29,15 +25,6 @@ bool needs_key(const HttpRequest& req) {
 }
 
 }  // namespace
-
-std::string sha256_hex(std::string_view text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr);
-  std::string out;
-  boost::algorithm::hex_lower(digest, digest + length, std::back_inserter(out));
-  return out;
-}
 
 ApiKeys::ApiKeys(const std::vector<std::string>& hashes) {
   for (const auto& h : hashes) hashes_.insert(boost::algorithm::to_lower_copy(h));

@@ -3,6 +3,7 @@
 // SHA-256 hex of each key, so a leaked config file does not leak the keys.
 
 #include "adapters/http/http_message.hpp"
+#include "domain/digest.hpp"
 
 #include <string>
 #include <string_view>
@@ -11,8 +12,8 @@
 
 namespace settled::adapters {
 
-// Lower-case hex SHA-256 of `text` (OpenSSL).
-std::string sha256_hex(std::string_view text);
+// Keys are stored as the lower-case hex SHA-256 of the key (domain/digest.hpp).
+using settled::sha256_hex;
 
 class ApiKeys {
  public:
