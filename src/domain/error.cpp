@@ -76,14 +76,6 @@ std::string_view error_name(ErrorCode code) {
   return "InternalError";
 }
 
-ErrorCode error_code_named(std::string_view name) {
-  for (int c = static_cast<int>(ErrorCode::kInvalidJson);
-       c <= static_cast<int>(ErrorCode::kBadSignature); ++c) {
-    if (error_name(static_cast<ErrorCode>(c)) == name) return static_cast<ErrorCode>(c);
-  }
-  return ErrorCode::kInternal;
-}
-
 boost::json::object to_json(const Error& error) {
   boost::json::object body;
   body["error"] = error_name(error.code);

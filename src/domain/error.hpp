@@ -52,8 +52,6 @@ enum class ErrorCode : std::uint8_t {
 
 // Stable name used as "error" in JSON bodies, e.g. "ExecutionAlreadyExists".
 std::string_view error_name(ErrorCode code);
-// The code with that name; kInternal if none has it.
-ErrorCode error_code_named(std::string_view name);
 
 struct Error {
   ErrorCode code = ErrorCode::kInternal;
