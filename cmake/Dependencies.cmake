@@ -16,6 +16,9 @@ find_package(Boost 1.81.0 EXACT CONFIG REQUIRED COMPONENTS json url)
 find_package(fmt 9 CONFIG REQUIRED)
 find_package(spdlog 1.10 CONFIG REQUIRED)
 find_package(OpenSSL 3 REQUIRED)
+# Time zones for schedules (Howard Hinnant's date, the basis of C++20's chrono zones), reading
+# the system's tzdata.
+find_package(date CONFIG REQUIRED)
 pkg_check_modules(LMDB REQUIRED IMPORTED_TARGET lmdb)
 find_path(LMDBXX_INCLUDE_DIR lmdb++.h REQUIRED)
 add_library(lmdbxx INTERFACE IMPORTED)
