@@ -363,6 +363,7 @@ std::shared_ptr<StripeConnection> StripeClient::take_connection_locked() {
 }
 
 void StripeClient::run(std::shared_ptr<StripeConnection> connection, Job job) {
+  job.sent_at = Clock::now();
   auto request = job.request;
   const auto deadline = job.deadline;
   connection->exchange(
@@ -424,8 +425,11 @@ bool StripeClient::on_rate_limited(const std::shared_ptr<StripeConnection>& conn
   const auto now = Clock::now();
   // Every call to Stripe waits out the pause, not just this one: the queue is not sent into
   // a throttle Stripe has just announced.
-  const auto pause =
-      limits::throttle_pause(retry_after, ++consecutive_rate_limits_, system_random());
+  if (consecutive_rate_limits_ == 0 || job.sent_at >= pause_began_) {
+    ++consecutive_rate_limits_;
+    pause_began_ = now;
+  }
+  const auto pause = limits::throttle_pause(retry_after, consecutive_rate_limits_, system_random());
   bucket_.pause_until(now + pause);
   if (stopping_ || !may_retry || job.rate_limited > options_.max_rate_limit_retries ||
       now + pause >= job.send_by)

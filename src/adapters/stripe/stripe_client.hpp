@@ -111,6 +111,7 @@ class StripeClient {
     StripeCallback done;
     Clock::time_point deadline;  // answered by then, however long it queued
     Clock::time_point send_by;   // not sent after this (half the timeout before the deadline)
+    Clock::time_point sent_at;   // its latest send
     bool resent = false;         // sent again after a stale pooled connection
     bool throttled = false;      // counted once as throttled
     unsigned rate_limited = 0;   // 429s answered to it so far
@@ -150,7 +151,10 @@ class StripeClient {
   bool timer_armed_ = false;
   Clock::time_point timer_due_;
   std::uint64_t timer_generation_ = 0;  // a wait that was re-armed ignores its own expiry
+  // 429s in a row, for the backoff; a 429 to a request sent before the latest pause began
+  // (several in flight at once) does not lengthen it.
   unsigned consecutive_rate_limits_ = 0;
+  Clock::time_point pause_began_;
   std::deque<Job> queue_;                                // waiting for a token and a connection
   std::vector<std::shared_ptr<StripeConnection>> idle_;  // most recently used last
   std::size_t in_flight_ = 0;
