@@ -99,7 +99,8 @@ class FakeStripeServer {
     fail_status_ = status;
     fail_headers_ = std::move(headers);
   }
-  // Processes (and stores) the request at once but answers only after `delay`.
+  // Processes (and stores) the request at once but answers only after `delay`; an injected
+  // failure (fail_next) is held too.
   void delay_next(int n, std::chrono::milliseconds delay) {
     std::lock_guard<std::mutex> lock(mutex_);
     delay_count_ = n;
@@ -271,13 +272,19 @@ class FakeStripeServer {
     if (fail_count_ > 0) {
       --fail_count_;
       const unsigned status = fail_status_;
-      const Headers headers = fail_headers_;
-      lock.unlock();
       auto failure = status == 429
                          ? error(429, "rate_limit_error", "rate_limit",
                                  "Too many requests hit the API too quickly.")
                          : error(status, "api_error", "", "Something went wrong on Stripe's end.");
-      failure.headers.insert(failure.headers.end(), headers.begin(), headers.end());
+      failure.headers.insert(failure.headers.end(), fail_headers_.begin(), fail_headers_.end());
+      if (delay_count_ > 0) {
+        --delay_count_;
+        delayed_.push_back(Delayed{Clock::now() + delay_, answer, std::move(failure)});
+        lock.unlock();
+        cv_.notify_all();
+        return;
+      }
+      lock.unlock();
       return answer(std::move(failure));
     }
 
