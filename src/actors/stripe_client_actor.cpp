@@ -8,22 +8,28 @@ namespace settled::actors {
 
 // An answer from the client's io thread on its way back into the actor.
 struct StripeClientReply {
-  caf::response_promise promise;
+  caf::typed_response_promise<TaskOutcome> promise;
   TaskOutcome outcome;
 };
 
 namespace {
 
+// StripeActor plus the answers the actor sends itself from the client's io thread; only
+// StripeActor leaves this file.
+using StripeClientActor = StripeActor::extend<caf::reacts_to<stripe_done_atom, StripeClientReply>>;
+
 struct StripeClientState {
   std::shared_ptr<adapters::StripeClient> client;
 };
 
-caf::behavior stripe_client_behavior(caf::stateful_actor<StripeClientState>* self,
-                                     std::shared_ptr<adapters::StripeClient> client) {
+using Self = caf::stateful_actor<StripeClientState, StripeClientActor::base>;
+
+StripeClientActor::behavior_type stripe_client_behavior(
+    Self* self, std::shared_ptr<adapters::StripeClient> client) {
   self->state.client = std::move(client);
   return {
       [self](charge_atom, TaskAttempt& attempt) {
-        auto promise = self->make_response_promise();
+        auto promise = self->make_response_promise<TaskOutcome>();
         // Weak: an open Stripe call must not keep a stopped actor alive.
         caf::weak_actor_ptr weak{self->ctrl()};
         self->state.client->make_resource_call(
@@ -31,12 +37,13 @@ caf::behavior stripe_client_behavior(caf::stateful_actor<StripeClientState>* sel
               // The promise is delivered on the actor's own thread: deliver() reads the
               // actor's execution context, which only its thread may touch.
               if (auto strong = weak.lock()) {
-                caf::anon_send(caf::actor_cast<caf::actor>(strong), stripe_done_atom::value,
+                caf::anon_send(caf::actor_cast<StripeClientActor>(strong), stripe_done_atom::value,
                                StripeClientReply{std::move(promise), std::move(outcome)});
               } else {
                 promise.deliver(std::move(outcome));
               }
             });
+        return promise;
       },
       [](stripe_done_atom, StripeClientReply& reply) {
         reply.promise.deliver(std::move(reply.outcome));
@@ -48,9 +55,8 @@ caf::behavior stripe_client_behavior(caf::stateful_actor<StripeClientState>* sel
 
 StripeActor spawn_stripe_client(caf::actor_system& system,
                                 std::shared_ptr<adapters::StripeClient> client) {
-  // Its behavior stays dynamically typed (stripe_done_atom is its own); the handle promises
-  // StripeActor's one message.
-  return caf::actor_cast<StripeActor>(system.spawn(stripe_client_behavior, std::move(client)));
+  // The handle handed out promises StripeActor's one message; stripe_done_atom stays private.
+  return system.spawn(stripe_client_behavior, std::move(client));
 }
 
 }  // namespace settled::actors

@@ -31,14 +31,16 @@ struct SimulatorState {
   }
 };
 
-caf::behavior simulator_behavior(caf::stateful_actor<SimulatorState>* self,
-                                 std::shared_ptr<adapters::LmdbStore> db, StoreActor store) {
+using Self = caf::stateful_actor<SimulatorState, StripeActor::base>;
+
+StripeActor::behavior_type simulator_behavior(Self* self, std::shared_ptr<adapters::LmdbStore> db,
+                                              StoreActor store) {
   self->state.db = std::move(db);
   self->state.store = std::move(store);
   return {
       [self](charge_atom, TaskAttempt& attempt) {
         auto& st = self->state;
-        auto promise = self->make_response_promise();
+        auto promise = self->make_response_promise<TaskOutcome>();
         const std::string key = attempt.idempotency_key;
         // Every request is logged before it is answered, refused ones included: the log is
         // what tests read to check that each retry of one attempt carried the same key.
@@ -88,6 +90,7 @@ caf::behavior simulator_behavior(caf::stateful_actor<SimulatorState>* self,
         } else {
           handle.then(std::move(stored_then), std::move(failed_then));
         }
+        return promise;
       },
   };
 }
@@ -97,9 +100,7 @@ caf::behavior simulator_behavior(caf::stateful_actor<SimulatorState>* self,
 StripeActor spawn_stripe_simulator(caf::actor_system& system,
                                    std::shared_ptr<adapters::LmdbStore> simulator_db,
                                    StoreActor simulator_store) {
-  // Its behavior stays dynamically typed; the handle promises StripeActor's one message.
-  return caf::actor_cast<StripeActor>(
-      system.spawn(simulator_behavior, std::move(simulator_db), std::move(simulator_store)));
+  return system.spawn(simulator_behavior, std::move(simulator_db), std::move(simulator_store));
 }
 
 }  // namespace settled::actors

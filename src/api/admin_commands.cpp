@@ -56,6 +56,24 @@ std::string optional_string(const json::object& request, const char* name) {
   return v && v->is_string() ? std::string(v->as_string()) : std::string();
 }
 
+// The limited downstreams (docs/stripe-client.md "Limits"): none in simulator mode.
+json::object downstreams_status(const adapters::Metrics& metrics) {
+  json::object all;
+  for (const auto& d : metrics.downstreams()) {
+    all[d.name] = json::object{{"queueDepth", d.queue_depth},
+                               {"inFlight", d.in_flight},
+                               {"limits", json::object{{"requestsPerSecond", d.requests_per_second},
+                                                       {"concurrent", d.concurrent},
+                                                       {"queue", d.queue_limit}}},
+                               {"throttled", d.throttled},
+                               {"rateLimited", d.rate_limited},
+                               {"retried", d.retried},
+                               {"dropped", json::object{{"deadline", d.dropped_deadline},
+                                                        {"queueFull", d.dropped_queue_full}}}};
+  }
+  return all;
+}
+
 void status(const Context& ctx, AdminReply reply) {
   caf::anon_send(
       ctx->actor, admin_atom::value, StatusAsk{[ctx, reply](Result<DaemonStatus> answer) {
@@ -78,6 +96,7 @@ void status(const Context& ctx, AdminReply reply) {
             {"executions", json::object{{"started", metrics.executions_started()},
                                         {"succeeded", metrics.executions_finished("SUCCEEDED")},
                                         {"failed", metrics.executions_finished("FAILED")}}},
+            {"downstreams", downstreams_status(metrics)},
             {"store", json::object{{"writable", deps.store_stats->writable.load()},
                                    {"mapSize", usage.map_size},
                                    {"usedBytes", usage.used_bytes},

@@ -32,6 +32,26 @@ double number(const json::value& object, const char* key) {
   return v && v->is_number() ? v->to_number<double>() : 0.0;
 }
 
+// One line per limited downstream: "stripe: queue 3/250, in flight 8/8, 25/s; throttled 40,
+// 429s 1 (retried 1), dropped 0 past deadline, 0 queue full".
+std::string downstreams(const json::value& r) {
+  const json::value* all = r.as_object().if_contains("downstreams");
+  if (!all || !all->is_object() || all->as_object().empty())
+    return "none limited (the Stripe simulator is in-process)";
+  std::string out;
+  for (const auto& [name, d] : all->as_object()) {
+    const json::value& limits = d.at("limits");
+    const json::value& dropped = d.at("dropped");
+    out += (out.empty() ? "" : "; ") + std::string(name) + ": queue " + text(d, "queueDepth") +
+           "/" + text(limits, "queue") + ", in flight " + text(d, "inFlight") + "/" +
+           text(limits, "concurrent") + ", " + text(limits, "requestsPerSecond") +
+           "/s, throttled " + text(d, "throttled") + ", 429s " + text(d, "rateLimited") +
+           " (retried " + text(d, "retried") + "), dropped " + text(dropped, "deadline") +
+           " past deadline and " + text(dropped, "queueFull") + " queue full";
+  }
+  return out;
+}
+
 std::string status(const json::value& r) {
   const auto& store = r.at("store");
   const auto& counts = r.at("executions");
@@ -55,6 +75,7 @@ std::string status(const json::value& r) {
        {"commits", text(store, "commits") + " (" + fixed(number(store, "commitsPerSecond"), 1) +
                        "/s), operations " + text(store, "operations") + " (" +
                        fixed(number(store, "operationsPerSecond"), 1) + "/s)"},
+       {"downstreams", downstreams(r)},
        {"log level", text(r, "logLevel")}});
 }
 

@@ -39,6 +39,17 @@ SettledConfig::SettledConfig() {
            "Stripe secret key (sk_...); required with stripe-mode=live")
       .add(stripe_api_base, "stripe-api-base",
            "Stripe API base URL (http:// only on loopback, for tests)")
+      .add(stripe_max_requests_per_second, "stripe-max-requests-per-second",
+           "live mode: requests sent to Stripe per second at most (0: Stripe's default for the "
+           "key, 25 in test mode, 100 live)")
+      .add(stripe_max_concurrent_requests, "stripe-max-concurrent-requests",
+           "live mode: requests open at Stripe at once (the connection pool)")
+      .add(stripe_max_queued_requests, "stripe-max-queued-requests",
+           "live mode: calls waiting for the rate or a connection; past it one is refused at "
+           "once (0: as many as the rate can send in time)")
+      .add(stripe_rate_limit_retries, "stripe-rate-limit-retries",
+           "live mode: times a call Stripe answered 429 is sent again (same request and "
+           "Idempotency-Key) after the pause before the workflow sees Stripe.RateLimitError")
       .add(stripe_webhook_secrets, "stripe-webhook-secrets",
            "signing secrets (whsec_...) of the Stripe webhook endpoint; several while one is "
            "rotated (empty: POST /v1/webhooks/stripe answers NotFound)")
@@ -190,6 +201,15 @@ std::string validate(SettledConfig& cfg, std::string& host, std::uint16_t& port,
     if (secret.empty() || secret.size() > 256)
       return invalid("stripe-webhook-secrets", "(not shown)",
                      "each secret is a non-empty string of at most 256 characters");
+  for (const auto& problem :
+       {check_range("stripe-max-requests-per-second", cfg.stripe_max_requests_per_second, 0, 10000,
+                    "requests per second (0: Stripe's default for the key)"),
+        check_range("stripe-max-concurrent-requests", cfg.stripe_max_concurrent_requests, 1, 1000,
+                    "requests"),
+        check_range("stripe-max-queued-requests", cfg.stripe_max_queued_requests, 0, 1000000,
+                    "calls (0: what the rate can send in time)"),
+        check_range("stripe-rate-limit-retries", cfg.stripe_rate_limit_retries, 0, 10, "retries")})
+    if (!problem.empty()) return problem;
   if (cfg.stripe_webhook_tolerance_seconds == 0 || cfg.stripe_webhook_tolerance_seconds > 3600)
     return invalid("stripe-webhook-tolerance-seconds",
                    std::to_string(cfg.stripe_webhook_tolerance_seconds), "1 to 3600");

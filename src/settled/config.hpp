@@ -33,6 +33,12 @@ class SettledConfig : public caf::actor_system_config {
   // the route answers NotFound. Never logged.
   std::vector<std::string> stripe_webhook_secrets;
   std::size_t stripe_webhook_tolerance_seconds = 300;
+  // stripe-mode=live only (docs/stripe-client.md "Limits"); the simulator is in-process and
+  // not limited. 0: Stripe's default for the key's mode (25/s test, 100/s live).
+  std::size_t stripe_max_requests_per_second = 0;
+  std::size_t stripe_max_concurrent_requests = 8;
+  std::size_t stripe_max_queued_requests = 0;  // 0: what the rate can send in time
+  std::size_t stripe_rate_limit_retries = 2;
   std::vector<std::string> api_key_hashes;
   std::size_t shutdown_timeout = 10;
   std::string alert_webhook;  // empty: alerts go to the log and the metric only

@@ -51,6 +51,11 @@ Result<DaemonResources> DaemonResources::open(const SettledConfig& cfg) {
     adapters::StripeClientOptions stripe_options;
     stripe_options.secret_key = cfg.stripe_secret_key;
     if (!cfg.stripe_api_base.empty()) stripe_options.api_base = cfg.stripe_api_base;
+    stripe_options.max_requests_per_second =
+        static_cast<std::uint32_t>(cfg.stripe_max_requests_per_second);
+    stripe_options.max_connections = cfg.stripe_max_concurrent_requests;
+    stripe_options.max_queued = cfg.stripe_max_queued_requests;
+    stripe_options.max_rate_limit_retries = static_cast<unsigned>(cfg.stripe_rate_limit_retries);
     auto client = adapters::StripeClient::create(stripe_options);
     if (!client)
       return Error{client.error().code, "invalid value for stripe-api-base or stripe-secret-key: " +

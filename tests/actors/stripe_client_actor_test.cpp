@@ -88,7 +88,7 @@ TEST_F(StripeClientActorTest, AnswersAChargeWithThePaymentIntent) {
 TEST_F(StripeClientActorTest, FailuresComeBackAsOutcomesNotErrors) {
   start();
   EXPECT_EQ(charge(attempt("pay-1", "pm_card_chargeDeclined")).error, "Stripe.CardError");
-  fake_.fail_next(1, 429);
+  fake_.fail_next(1, 429, {{"Stripe-Should-Retry", "false"}});  // the client does not resend
   EXPECT_EQ(charge(attempt("pay-2")).error, "Stripe.RateLimitError");
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // A loopback stand-in for Stripe's `POST /v1/payment_intents`, on settled's own HttpServer:
 // form-encoded parameters, Bearer key check, Idempotency-Key replay and mismatch, and faults
-// on demand (429 / 500, late answers, a connection dropped after the intent was created).
+// on demand (429 with Retry-After / Stripe-Should-Retry, 500, late answers, a connection dropped
+// after the intent was created), and when each request arrived.
 // Every other route answers what a test set with answer(), so the client's other calls can be
 // checked request by request (method, path and query, form, headers).
 // Header-only so that adapter, actor and integration tests can all use it.
@@ -45,7 +46,9 @@ class FakeStripeServer {
     std::string stripe_version;
     std::string content_type;
     std::string body;
+    Clock::time_point received;  // when its handler ran
   };
+  using Headers = std::vector<std::pair<std::string, std::string>>;
 
   explicit FakeStripeServer(std::string secret_key = "sk_test_fake")
       : secret_key_(std::move(secret_key)) {
@@ -88,13 +91,16 @@ class FakeStripeServer {
     answers_[method + " " + path] = {status, std::move(body)};
   }
 
-  // Fault injection; each applies to the next `n` POSTs that pass the key check.
-  void fail_next(int n, unsigned status) {
+  // Fault injection; each applies to the next `n` POSTs that pass the key check. `headers` go
+  // with each failure (a 429's Retry-After, Stripe-Should-Retry).
+  void fail_next(int n, unsigned status, Headers headers = {}) {
     std::lock_guard<std::mutex> lock(mutex_);
     fail_count_ = n;
     fail_status_ = status;
+    fail_headers_ = std::move(headers);
   }
-  // Processes (and stores) the request at once but answers only after `delay`.
+  // Processes (and stores) the request at once but answers only after `delay`; an injected
+  // failure (fail_next) is held too.
   void delay_next(int n, std::chrono::milliseconds delay) {
     std::lock_guard<std::mutex> lock(mutex_);
     delay_count_ = n;
@@ -237,6 +243,7 @@ class FakeStripeServer {
     record.stripe_version = std::string(request.header("stripe-version").value_or(""));
     record.content_type = request.content_type;
     record.body = request.body;
+    record.received = Clock::now();
     Form params = decode_form(request.body);
     std::sort(params.begin(), params.end());
 
@@ -265,12 +272,20 @@ class FakeStripeServer {
     if (fail_count_ > 0) {
       --fail_count_;
       const unsigned status = fail_status_;
-      lock.unlock();
-      if (status == 429) {
-        return answer(error(429, "rate_limit_error", "rate_limit",
-                            "Too many requests hit the API too quickly."));
+      auto failure = status == 429
+                         ? error(429, "rate_limit_error", "rate_limit",
+                                 "Too many requests hit the API too quickly.")
+                         : error(status, "api_error", "", "Something went wrong on Stripe's end.");
+      failure.headers.insert(failure.headers.end(), fail_headers_.begin(), fail_headers_.end());
+      if (delay_count_ > 0) {
+        --delay_count_;
+        delayed_.push_back(Delayed{Clock::now() + delay_, answer, std::move(failure)});
+        lock.unlock();
+        cv_.notify_all();
+        return;
       }
-      return answer(error(status, "api_error", "", "Something went wrong on Stripe's end."));
+      lock.unlock();
+      return answer(std::move(failure));
     }
 
     adapters::HttpResponse response;
@@ -410,6 +425,7 @@ class FakeStripeServer {
   std::size_t peak_in_progress_ = 0;
   int fail_count_ = 0;
   unsigned fail_status_ = 500;
+  Headers fail_headers_;
   int delay_count_ = 0;
   std::chrono::milliseconds delay_{0};
   int drop_count_ = 0;

@@ -78,6 +78,9 @@ TEST_F(AdminCommands, StatusForPeopleAndForScripts) {
   EXPECT_GT(s.at("store").at("mapSize").to_number<double>(), 0);
   EXPECT_TRUE(s.at("store").as_object().contains("commitsPerSecond"));
   EXPECT_GE(s.at("store").at("commits").to_number<int>(), 1);
+  // The simulator is in-process: no downstream is limited.
+  EXPECT_TRUE(s.at("downstreams").as_object().empty());
+  EXPECT_NE(people.out.find("downstreams       none limited"), std::string::npos) << people.out;
 }
 
 // The executions counters come from the daemon's Prometheus counters: one succeeded, one failed

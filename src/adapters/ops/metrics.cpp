@@ -7,7 +7,9 @@
 #include <prometheus/text_serializer.h>
 
 #include <algorithm>
+#include <map>
 #include <memory>
+#include <mutex>
 
 namespace settled::adapters {
 
@@ -160,7 +162,98 @@ struct Metrics::Impl {
   // Counted for every refused request under overload: looked up once, not per refusal.
   prom::Counter& refused_in_flight = refused.Add({{"reason", "in_flight"}});
   prom::Counter& refused_client_share = refused.Add({{"reason", "client_share"}});
+  // Limited downstreams (docs/stripe-client.md).
+  prom::Family<prom::Gauge>& downstream_queue =
+      prom::BuildGauge()
+          .Name("settled_downstream_queue_depth")
+          .Help("Calls waiting for a rate token or a connection to the downstream")
+          .Register(*registry);
+  prom::Family<prom::Gauge>& downstream_in_flight =
+      prom::BuildGauge()
+          .Name("settled_downstream_in_flight")
+          .Help("Calls sent to the downstream and not yet answered")
+          .Register(*registry);
+  prom::Family<prom::Gauge>& downstream_limit =
+      prom::BuildGauge()
+          .Name("settled_downstream_limit")
+          .Help(
+              "The downstream's limits in force, by kind (requests_per_second, concurrent, "
+              "queue)")
+          .Register(*registry);
+  prom::Family<prom::Counter>& downstream_throttled =
+      prom::BuildCounter()
+          .Name("settled_downstream_throttled_total")
+          .Help(
+              "Calls that could not be sent at once, by the limit that held them (rate, "
+              "paused after a 429, concurrency)")
+          .Register(*registry);
+  prom::Family<prom::Counter>& downstream_rate_limited =
+      prom::BuildCounter()
+          .Name("settled_downstream_rate_limited_total")
+          .Help("HTTP 429 answers from the downstream")
+          .Register(*registry);
+  prom::Family<prom::Counter>& downstream_retries =
+      prom::BuildCounter()
+          .Name("settled_downstream_retries_total")
+          .Help("Calls answered 429 that the client queued again with the same request")
+          .Register(*registry);
+  prom::Family<prom::Counter>& downstream_dropped =
+      prom::BuildCounter()
+          .Name("settled_downstream_dropped_total")
+          .Help("Calls answered without being sent, by reason (deadline, queue_full)")
+          .Register(*registry);
+  mutable std::mutex downstreams_mutex;
+  std::map<std::string, DownstreamMetrics::Series*> downstreams;  // never freed, like Impl
 };
+
+struct DownstreamMetrics::Series {
+  prom::Gauge& queue_depth;
+  prom::Gauge& in_flight;
+  prom::Gauge& requests_per_second;
+  prom::Gauge& concurrent;
+  prom::Gauge& queue_limit;
+  prom::Counter& throttled_rate;
+  prom::Counter& throttled_paused;
+  prom::Counter& throttled_concurrency;
+  prom::Counter& rate_limited;
+  prom::Counter& retried;
+  prom::Counter& dropped_deadline;
+  prom::Counter& dropped_queue_full;
+};
+
+void DownstreamMetrics::limits(std::uint32_t requests_per_second, std::size_t concurrent,
+                               std::size_t queue) {
+  series_->requests_per_second.Set(requests_per_second);
+  series_->concurrent.Set(static_cast<double>(concurrent));
+  series_->queue_limit.Set(static_cast<double>(queue));
+}
+
+void DownstreamMetrics::queue_depth(std::size_t depth) {
+  series_->queue_depth.Set(static_cast<double>(depth));
+}
+
+void DownstreamMetrics::in_flight(std::size_t count) {
+  series_->in_flight.Set(static_cast<double>(count));
+}
+
+void DownstreamMetrics::throttled(const std::string& limit) {
+  if (limit == "rate") return series_->throttled_rate.Increment();
+  if (limit == "paused") return series_->throttled_paused.Increment();
+  series_->throttled_concurrency.Increment();
+}
+
+void DownstreamMetrics::rate_limited() {
+  series_->rate_limited.Increment();
+}
+
+void DownstreamMetrics::retried() {
+  series_->retried.Increment();
+}
+
+void DownstreamMetrics::dropped(const std::string& reason) {
+  if (reason == "deadline") return series_->dropped_deadline.Increment();
+  series_->dropped_queue_full.Increment();
+}
 
 Metrics::Metrics() : impl_(new Impl) {
   impl_->discrepancies_gauge.Set(-1);
@@ -273,6 +366,57 @@ std::string Metrics::render(const StoreGauges& gauges) {
   impl_->used_bytes.Set(static_cast<double>(gauges.used_bytes));
   impl_->open_gauge.Set(static_cast<double>(gauges.open_executions));
   return prom::TextSerializer().Serialize(impl_->registry->Collect());
+}
+
+DownstreamMetrics Metrics::downstream(const std::string& name) {
+  std::lock_guard<std::mutex> lock(impl_->downstreams_mutex);
+  auto& series = impl_->downstreams[name];
+  if (!series) {
+    const std::map<std::string, std::string> labels{{"downstream", name}};
+    auto with = [&](const char* key, const char* value) {
+      auto more = labels;
+      more.emplace(key, value);
+      return more;
+    };
+    auto& i = *impl_;
+    series =
+        new DownstreamMetrics::Series{i.downstream_queue.Add(labels),
+                                      i.downstream_in_flight.Add(labels),
+                                      i.downstream_limit.Add(with("kind", "requests_per_second")),
+                                      i.downstream_limit.Add(with("kind", "concurrent")),
+                                      i.downstream_limit.Add(with("kind", "queue")),
+                                      i.downstream_throttled.Add(with("limit", "rate")),
+                                      i.downstream_throttled.Add(with("limit", "paused")),
+                                      i.downstream_throttled.Add(with("limit", "concurrency")),
+                                      i.downstream_rate_limited.Add(labels),
+                                      i.downstream_retries.Add(labels),
+                                      i.downstream_dropped.Add(with("reason", "deadline")),
+                                      i.downstream_dropped.Add(with("reason", "queue_full"))};
+  }
+  return DownstreamMetrics(series);
+}
+
+std::vector<DownstreamCounts> Metrics::downstreams() const {
+  std::lock_guard<std::mutex> lock(impl_->downstreams_mutex);
+  std::vector<DownstreamCounts> all;
+  auto count = [](const auto& metric) { return static_cast<std::uint64_t>(metric.Value()); };
+  for (const auto& [name, s] : impl_->downstreams) {
+    DownstreamCounts c;
+    c.name = name;
+    c.queue_depth = count(s->queue_depth);
+    c.in_flight = count(s->in_flight);
+    c.requests_per_second = count(s->requests_per_second);
+    c.concurrent = count(s->concurrent);
+    c.queue_limit = count(s->queue_limit);
+    c.throttled =
+        count(s->throttled_rate) + count(s->throttled_paused) + count(s->throttled_concurrency);
+    c.rate_limited = count(s->rate_limited);
+    c.retried = count(s->retried);
+    c.dropped_deadline = count(s->dropped_deadline);
+    c.dropped_queue_full = count(s->dropped_queue_full);
+    all.push_back(std::move(c));
+  }
+  return all;
 }
 
 void Metrics::http_in_flight(int change) {

@@ -5,7 +5,9 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <string>
+#include <vector>
 
 namespace settled::adapters {
 
@@ -14,6 +16,46 @@ struct StoreGauges {
   std::size_t map_bytes = 0;
   std::size_t used_bytes = 0;
   std::size_t open_executions = 0;
+};
+
+// One downstream's limits (docs/stripe-client.md): handles into the registry, looked up once
+// when the client is made, so its dispatch does not hash labels. Thread-safe.
+class DownstreamMetrics {
+ public:
+  void limits(std::uint32_t requests_per_second, std::size_t concurrent, std::size_t queue);
+  void queue_depth(std::size_t depth);
+  void in_flight(std::size_t count);
+  // A call that could not be sent at once. limit: "rate", "paused" (after a 429) or
+  // "concurrency".
+  void throttled(const std::string& limit);
+  // The downstream answered 429.
+  void rate_limited();
+  // A 429'd call queued again by the client (same request, same Idempotency-Key).
+  void retried();
+  // A call answered without being sent. reason: "deadline" or "queue_full".
+  void dropped(const std::string& reason);
+
+  struct Series;
+
+ private:
+  friend class Metrics;
+  explicit DownstreamMetrics(Series* series) : series_(series) {}
+  Series* series_;  // lives as long as the process
+};
+
+// What `settlectl status` shows of a downstream: the same series /metrics exposes.
+struct DownstreamCounts {
+  std::string name;
+  std::uint64_t queue_depth = 0;
+  std::uint64_t in_flight = 0;
+  std::uint64_t requests_per_second = 0;  // the limits in force
+  std::uint64_t concurrent = 0;
+  std::uint64_t queue_limit = 0;
+  std::uint64_t throttled = 0;  // every limit
+  std::uint64_t rate_limited = 0;
+  std::uint64_t retried = 0;
+  std::uint64_t dropped_deadline = 0;
+  std::uint64_t dropped_queue_full = 0;
 };
 
 class Metrics {
@@ -59,6 +101,11 @@ class Metrics {
   void http_loop_lag(std::chrono::steady_clock::duration lag);
   // reason: "in_flight", "client_share", "connections" or "deadline"
   void http_refused(const std::string& reason);
+
+  // A limited downstream's series (`downstream` label: "stripe"); the same each time for a name.
+  DownstreamMetrics downstream(const std::string& name);
+  // Every downstream registered so far, by name.
+  std::vector<DownstreamCounts> downstreams() const;
 
   // Prometheus text exposition format (version 0.0.4).
   std::string render(const StoreGauges& gauges);

@@ -4,6 +4,8 @@
 #include "adapters/stripe/stripe_errors.hpp"
 #include "adapters/stripe/stripe_form.hpp"
 #include "adapters/stripe/stripe_response.hpp"
+#include "domain/limits/throttle_pause.hpp"
+#include "domain/random_source.hpp"
 #include "domain/stripe/stripe_calls.hpp"
 
 #include <boost/asio/post.hpp>
@@ -61,7 +63,27 @@ std::string idempotency_key_of(const StripeConnection::Request& request) {
   return it == request.end() ? std::string() : std::string(it->value());
 }
 
+std::string header_of(const StripeConnection::Response& response, const char* name) {
+  auto it = response.find(name);
+  return it == response.end() ? std::string() : std::string(it->value());
+}
+
+bool starts_with(const std::string& text, const char* prefix) {
+  return text.rfind(prefix, 0) == 0;
+}
+
+// Stripe's documented default limits ("Rate limits"): 100 read and 100 write operations per
+// second in live mode, 25 in test mode. A key of neither known form gets the lower one.
+constexpr std::uint32_t kLiveRequestsPerSecond = 100;
+constexpr std::uint32_t kTestRequestsPerSecond = 25;
+
 }  // namespace
+
+std::uint32_t default_stripe_requests_per_second(const std::string& secret_key) {
+  return starts_with(secret_key, "sk_live_") || starts_with(secret_key, "rk_live_")
+             ? kLiveRequestsPerSecond
+             : kTestRequestsPerSecond;
+}
 
 Result<std::shared_ptr<StripeClient>> StripeClient::create(StripeClientOptions options) {
   auto invalid = [](const std::string& why) {
@@ -78,6 +100,14 @@ Result<std::shared_ptr<StripeClient>> StripeClient::create(StripeClientOptions o
   if (options.max_connections == 0) return invalid("max_connections must be at least 1");
   if (options.request_timeout.count() <= 0) return invalid("request_timeout must be positive");
   if (options.io_threads == 0) return invalid("io_threads must be at least 1");
+  if (options.max_requests_per_second == 0)
+    options.max_requests_per_second = default_stripe_requests_per_second(options.secret_key);
+  if (options.max_queued == 0) {
+    // More could never be sent before their send-by time (half the timeout) at this rate.
+    const auto half_timeout_ms = static_cast<std::size_t>(options.request_timeout.count()) / 2;
+    options.max_queued =
+        std::max<std::size_t>(1, options.max_requests_per_second * half_timeout_ms / 1000);
+  }
 
   std::shared_ptr<StripeClient> client(new StripeClient(std::move(options), *endpoint));
   if (client->endpoint_.tls) {
@@ -103,7 +133,14 @@ Result<std::shared_ptr<StripeClient>> StripeClient::create(StripeClientOptions o
 StripeClient::StripeClient(StripeClientOptions options, StripeEndpoint endpoint)
     : options_(std::move(options)),
       endpoint_(std::move(endpoint)),
-      ioc_(static_cast<int>(options_.io_threads)) {}
+      ioc_(static_cast<int>(options_.io_threads)),
+      metrics_(Metrics::instance().downstream(options_.downstream_name)),
+      // One token: calls go out evenly spaced, so no one-second window holds more than the
+      // limit (+1); a bigger burst would exceed Stripe's per-second limit right after a lull.
+      bucket_(options_.max_requests_per_second, 1, Clock::now()),
+      timer_(ioc_) {
+  metrics_.limits(options_.max_requests_per_second, options_.max_connections, options_.max_queued);
+}
 
 StripeClient::~StripeClient() {
   {
@@ -111,6 +148,7 @@ StripeClient::~StripeClient() {
     stopping_ = true;
     for (auto& connection : idle_) connection->close();
     queue_.clear();
+    timer_.cancel();
   }
   work_.reset();
   ioc_.stop();
@@ -171,7 +209,19 @@ void StripeClient::make_resource_call(const TaskAttempt& attempt, StripeCallback
     request->body() = std::move(*form);
   }
   request->prepare_payload();
-  submit(Job{std::move(request), std::move(done), std::nullopt, false});
+  Job job;
+  job.request = std::move(request);
+  job.done = std::move(done);
+  job.deadline = Clock::now() + options_.request_timeout;
+  job.send_by = job.deadline - options_.request_timeout / 2;
+  submit(std::move(job));
+}
+
+StripeClient::Stats StripeClient::stats() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Stats stats = stats_;
+  stats.queued = queue_.size();
+  return stats;
 }
 
 std::size_t StripeClient::peak_in_flight() const {
@@ -185,19 +235,118 @@ std::size_t StripeClient::connections_opened() const {
 }
 
 void StripeClient::submit(Job job) {
-  std::shared_ptr<StripeConnection> connection;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (stopping_) return;
-    if (in_flight_ >= options_.max_connections) {
+    if (queue_.size() >= options_.max_queued) {
+      ++stats_.dropped_queue_full;
+      metrics_.dropped("queue_full");
+    } else {
       queue_.push_back(std::move(job));
-      return;
+      job.done = nullptr;
     }
-    ++in_flight_;
-    peak_in_flight_ = std::max(peak_in_flight_, in_flight_);
-    connection = take_connection_locked();
   }
-  run(std::move(connection), std::move(job));
+  if (job.done) return answer_unsent(std::move(job), "queue_full");
+  dispatch();
+}
+
+void StripeClient::dispatch() {
+  std::vector<std::pair<std::shared_ptr<StripeConnection>, Job>> sends;
+  std::vector<Job> expired;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (stopping_) return;
+    const auto now = Clock::now();
+    // Anywhere in the queue: a 429'd call goes back to the front with its older times.
+    for (auto it = queue_.begin(); it != queue_.end();) {
+      if (it->send_by <= now) {
+        expired.push_back(std::move(*it));
+        it = queue_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    // A token is taken only with a connection free, so none is wasted on a call that waits.
+    const char* held_by = nullptr;
+    while (!queue_.empty()) {
+      if (in_flight_ >= options_.max_connections) {
+        held_by = "concurrency";  // release() calls dispatch() again
+        break;
+      }
+      if (const auto wait = bucket_.try_take(now); wait > wait.zero()) {
+        held_by = bucket_.paused(now) ? "paused" : "rate";
+        arm_timer_locked(now + wait);
+        break;
+      }
+      ++in_flight_;
+      peak_in_flight_ = std::max(peak_in_flight_, in_flight_);
+      sends.emplace_back(take_connection_locked(), std::move(queue_.front()));
+      queue_.pop_front();
+    }
+    if (!queue_.empty()) {
+      auto first_send_by = Clock::time_point::max();
+      for (auto& job : queue_) {
+        first_send_by = std::min(first_send_by, job.send_by);
+        if (!job.throttled) {
+          job.throttled = true;
+          ++stats_.throttled;
+          metrics_.throttled(held_by);
+        }
+      }
+      arm_timer_locked(first_send_by);
+    }
+    stats_.dropped_deadline += expired.size();
+    metrics_.queue_depth(queue_.size());
+    metrics_.in_flight(in_flight_);
+  }
+  for (auto& job : expired) {
+    metrics_.dropped("deadline");
+    answer_unsent(std::move(job), "deadline");
+  }
+  for (auto& [connection, job] : sends) run(std::move(connection), std::move(job));
+}
+
+void StripeClient::arm_timer_locked(Clock::time_point due) {
+  if (timer_armed_ && timer_due_ <= due) return;
+  timer_armed_ = true;
+  timer_due_ = due;
+  const auto generation = ++timer_generation_;
+  timer_.expires_at(due);  // cancels the wait for a later time, whose handler then ignores it
+  timer_.async_wait([this, generation](const boost::system::error_code& ec) {
+    if (ec) return;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (generation != timer_generation_) return;
+      timer_armed_ = false;
+    }
+    dispatch();
+  });
+}
+
+void StripeClient::answer_unsent(Job job, const std::string& reason) {
+  const bool full = reason == "queue_full";
+  std::string message =
+      full ? "settled's queue for Stripe is full (" + std::to_string(options_.max_queued) +
+                 " calls wait for the rate limit of " +
+                 std::to_string(options_.max_requests_per_second) + "/s)."
+           : "The call waited in settled's queue for Stripe (rate limit " +
+                 std::to_string(options_.max_requests_per_second) + "/s) until too little of its " +
+                 std::to_string(options_.request_timeout.count()) +
+                 " ms timeout was left to send it.";
+  message +=
+      " The request was not sent, so nothing was charged. Retry with the same Idempotency-Key.";
+  log(LogLevel::kWarn, "stripe.request_not_sent",
+      {{"reason", reason},
+       {"request",
+        std::string(job.request->method_string()) + " " + std::string(job.request->target())},
+       {"idempotencyKey", idempotency_key_of(*job.request)}});
+  const json::object error{{"type", "rate_limit_error"},
+                           {"code", full ? "settled_queue_full" : "settled_queue_timeout"},
+                           {"message", std::move(message)}};
+  // On an io thread, as every answer: submit() runs on the caller's.
+  net::post(ioc_, [done = std::move(job.done), error]() mutable {
+    done(TaskOutcome::failure(stripe_error_name("rate_limit_error"), json::serialize(error)));
+  });
 }
 
 std::shared_ptr<StripeConnection> StripeClient::take_connection_locked() {
@@ -214,9 +363,9 @@ std::shared_ptr<StripeConnection> StripeClient::take_connection_locked() {
 }
 
 void StripeClient::run(std::shared_ptr<StripeConnection> connection, Job job) {
-  if (!job.deadline) job.deadline = StripeConnection::Clock::now() + options_.request_timeout;
+  job.sent_at = Clock::now();
   auto request = job.request;
-  const auto deadline = *job.deadline;
+  const auto deadline = job.deadline;
   connection->exchange(
       std::move(request), deadline,
       [this, connection, job = std::move(job)](StripeConnection::Exchange exchange) mutable {
@@ -243,6 +392,12 @@ void StripeClient::on_exchange(std::shared_ptr<StripeConnection> connection, Job
     run(std::move(fresh), std::move(job));
     return;
   }
+  if (!exchange.error && exchange.response.result_int() == 429) {
+    if (on_rate_limited(connection, job, exchange)) return dispatch();
+  } else if (!exchange.error) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    consecutive_rate_limits_ = 0;
+  }
   TaskOutcome outcome = outcome_of(exchange);
   if (!outcome.ok && (exchange.error || exchange.response.result_int() >= 500)) {
     log(LogLevel::kWarn, "stripe.request_failed",
@@ -257,25 +412,47 @@ void StripeClient::on_exchange(std::shared_ptr<StripeConnection> connection, Job
   job.done(std::move(outcome));
 }
 
+bool StripeClient::on_rate_limited(const std::shared_ptr<StripeConnection>& connection, Job& job,
+                                   const StripeConnection::Exchange& exchange) {
+  // Stripe never processed a 429'd request, so sending the very same one again (same
+  // Idempotency-Key) is safe; Stripe-Should-Retry: false says not to.
+  const bool may_retry = header_of(exchange.response, "Stripe-Should-Retry") != "false";
+  const std::string retry_after = header_of(exchange.response, "Retry-After");
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++stats_.rate_limited;
+  metrics_.rate_limited();
+  ++job.rate_limited;
+  const auto now = Clock::now();
+  // Every call to Stripe waits out the pause, not just this one: the queue is not sent into
+  // a throttle Stripe has just announced.
+  if (consecutive_rate_limits_ == 0 || job.sent_at >= pause_began_) {
+    ++consecutive_rate_limits_;
+    pause_began_ = now;
+  }
+  const auto pause = limits::throttle_pause(retry_after, consecutive_rate_limits_, system_random());
+  bucket_.pause_until(now + pause);
+  if (stopping_ || !may_retry || job.rate_limited > options_.max_rate_limit_retries ||
+      now + pause >= job.send_by)
+    return false;
+  ++stats_.retried;
+  metrics_.retried();
+  release_locked(connection);
+  queue_.push_front(std::move(job));  // the oldest call: first when the pause ends
+  return true;
+}
+
 void StripeClient::release(std::shared_ptr<StripeConnection> connection) {
-  Job next;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (stopping_) {
-      --in_flight_;
-      return;
-    }
-    if (connection->reusable()) idle_.push_back(std::move(connection));
-    if (queue_.empty()) {
-      --in_flight_;
-      return;
-    }
-    // The slot passes straight to the oldest waiting request.
-    next = std::move(queue_.front());
-    queue_.pop_front();
-    connection = take_connection_locked();
+    release_locked(std::move(connection));
+    if (stopping_) return;
   }
-  run(std::move(connection), std::move(next));
+  dispatch();
+}
+
+void StripeClient::release_locked(std::shared_ptr<StripeConnection> connection) {
+  --in_flight_;
+  if (!stopping_ && connection->reusable()) idle_.push_back(std::move(connection));
 }
 
 TaskOutcome StripeClient::outcome_of(const StripeConnection::Exchange& exchange) const {
@@ -283,9 +460,9 @@ TaskOutcome StripeClient::outcome_of(const StripeConnection::Exchange& exchange)
     return stripe_response_outcome(exchange.response.result_int(), exchange.response.body());
   }
   if (exchange.timed_out) {
-    return stripe_connection_failure("Request to Stripe timed out after " +
+    return stripe_connection_failure("Request to Stripe timed out: no answer " +
                                          std::to_string(options_.request_timeout.count()) +
-                                         " ms (during " + exchange.stage + ")",
+                                         " ms after the call (during " + exchange.stage + ")",
                                      exchange.maybe_sent);
   }
   return stripe_connection_failure(
