@@ -27,6 +27,15 @@ struct ClockState {
   ClockReport report;
   Activity seen;
   std::chrono::steady_clock::time_point quiet_since;
+
+  // Shutdown: whoever waits for an advance hears that it stopped (what fired stays fired).
+  ~ClockState() {
+    for (auto& advance : queue)
+      if (advance.reply)
+        advance.reply(Error{ErrorCode::kDraining,
+                            "the daemon is shutting down: the advance stopped at " +
+                                (clock ? format_timestamp(clock->now()) : std::string("?"))});
+  }
 };
 
 using Self = caf::stateful_actor<ClockState, ClockActor::base>;

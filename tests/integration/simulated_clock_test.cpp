@@ -1,8 +1,8 @@
 // The simulated clock through the real daemon (docs/clock.md): `--clock=simulated` stands time
 // still until POST /v1/clock/advance, which runs real definitions with their real waits (a
 // 24-hour review, a 7-day decision, callback TimeoutSeconds and HeartbeatSeconds, an execution's
-// TimeoutSeconds) to their end in seconds; the time survives kill -9; a bad advance changes
-// nothing; live Stripe keys refuse it; the system clock cannot be advanced.
+// TimeoutSeconds, an escrow's expiry) to their end in seconds; the time survives kill -9; a bad
+// advance changes nothing; live Stripe keys refuse it; the system clock cannot be advanced.
 
 #include "domain/time.hpp"
 #include "integration/ops_fixture.hpp"
@@ -171,6 +171,29 @@ TEST_F(SimulatedClockDaemon, AnExecutionTimeoutFiresOnTheSimulatedClock) {
   EXPECT_EQ(millis(d.at("stopDate")) - millis(d.at("startDate")), 2 * kHour);
 }
 
+TEST_F(SimulatedClockDaemon, AnEscrowExpiresWhenTheSimulatedClockReachesItsDeadline) {
+  ASSERT_EQ(client_
+                ->post("/v1/accounts/alice/deposits",
+                       R"({"amount": 1000, "currency": "USD", "idempotencyKey": "d-1"})")
+                .status,
+            201u);
+  auto held = client_->post("/v1/ledger/operations", R"({"operation": "hold",
+      "idempotencyKey": "h-1", "parameters": {"escrowId": "e-1", "payer": "alice",
+      "payee": "bob", "amount": 400, "currency": "USD", "expiresAt": "2026-01-08T09:00:00Z"}})");
+  ASSERT_EQ(held.status, 201u) << held.body;
+  const auto escrow_status = [&] {
+    auto res = client_->get("/v1/escrows/e-1");
+    EXPECT_EQ(res.status, 200u) << res.body;
+    return std::string(res.json().at("status").as_string());
+  };
+  advance_ok(R"({"to": "2026-01-08T08:59:59Z"})");
+  EXPECT_EQ(escrow_status(), "HELD");
+  advance_ok(R"({"by": "1s"})");
+  EXPECT_EQ(escrow_status(), "EXPIRED");
+  auto alice = client_->get("/v1/accounts/alice").json();
+  EXPECT_EQ(alice.at("balances").at("USD").at("available"), 1000);
+}
+
 TEST_F(SimulatedClockDaemon, KillNineAndRestartResumeAtTheSimulatedTime) {
   ASSERT_EQ(start("review", "k-1").status, 201u);
   auto moved = advance_ok(R"({"by": "3d"})");  // past the review, into the decision
@@ -208,7 +231,7 @@ TEST_F(SimulatedClockDaemon, BadAdvancesAreRefusedAndChangeNothing) {
   for (const auto& [body, error] : bodies) {
     auto res = advance(body);
     EXPECT_EQ(res.status, 400u) << body << ": " << res.body;
-    EXPECT_EQ(res.json().at("error"), error) << body << ": " << res.body;
+    EXPECT_EQ(res.json().at("error").as_string(), error.c_str()) << body << ": " << res.body;
     EXPECT_TRUE(res.json().at("message").is_string()) << body;
   }
   EXPECT_EQ(client_->get("/v1/clock/advance").status, 405u);
