@@ -15,8 +15,9 @@ namespace settled::actors {
 
 namespace {
 
-// What changes while the daemon is busy: a wake asked for, a commit, an actor started or gone.
-using Activity = std::tuple<std::uint64_t, std::uint64_t, std::size_t, std::size_t>;
+// What changes while the daemon is busy: a wake asked for, a commit (or a failed one), an actor
+// started or gone.
+using Activity = std::tuple<std::uint64_t, std::uint64_t, std::uint64_t, std::size_t, std::size_t>;
 
 struct ClockState {
   ClockPtr clock;
@@ -42,8 +43,8 @@ using Self = caf::stateful_actor<ClockState, ClockActor::base>;
 
 Activity activity(Self* self) {
   auto& st = self->state;
-  return {st.clock->wakes_requested(), st.stats->commits.load(), st.clock->pending(),
-          self->system().registry().running()};
+  return {st.clock->wakes_requested(), st.stats->commits.load(), st.stats->failures.load(),
+          st.clock->pending(), self->system().registry().running()};
 }
 
 void step(Self* self);

@@ -94,6 +94,9 @@ SettledConfig::SettledConfig() {
       .add(clock_start, "clock-start",
            "RFC 3339 time a simulated clock starts at on a new data directory (default: the "
            "wall time); after that it resumes where it was")
+      .add(clock_quiet_ms, "clock-quiet-ms",
+           "simulated clock: milliseconds without a commit, a timer or an actor started after "
+           "a step of an advance before the next step (or the answer)")
       .add(shutdown_timeout, "shutdown-timeout",
            "seconds a SIGTERM may take to drain before the daemon exits regardless");
 }
@@ -179,6 +182,8 @@ std::string validate_clock(const SettledConfig& cfg) {
     return invalid("clock", cfg.clock,
                    "a simulated clock is refused with stripe-mode=live: live Stripe keys run on "
                    "the world's time");
+  if (cfg.clock_quiet_ms == 0 || cfg.clock_quiet_ms > 60000)
+    return invalid("clock-quiet-ms", std::to_string(cfg.clock_quiet_ms), "1 to 60000 milliseconds");
   if (!cfg.clock_start.empty()) {
     if (cfg.clock != "simulated")
       return invalid("clock-start", cfg.clock_start, "needs clock=simulated");

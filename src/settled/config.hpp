@@ -58,6 +58,7 @@ class SettledConfig : public caf::actor_system_config {
   // simulated clock's first time (RFC 3339; empty: the wall time at the first start).
   std::string clock = "system";
   std::string clock_start;
+  std::size_t clock_quiet_ms = 100;  // an advance's step is over after this long with no activity
 
   SettledConfig();
 

@@ -158,7 +158,8 @@ void Daemon::spawn_actors(const SettledConfig& cfg, const DaemonResources& resou
       ledger_deps.options.passivate_after, std::chrono::seconds(5));
   engine_->ledger = actors::spawn_accounts(system_, std::move(ledger_deps));
   if (engine_->clock->is_simulated())
-    clock_ = actors::spawn_clock(system_, engine_->clock, engine_->store, store_stats_);
+    clock_ = actors::spawn_clock(system_, engine_->clock, engine_->store, store_stats_,
+                                 {std::chrono::milliseconds(cfg.clock_quiet_ms)});
   executions_ = actors::spawn_executions(system_, engine_);
   // Set before any execution runs: executions read engine->timers without a lock.
   engine_->timers =

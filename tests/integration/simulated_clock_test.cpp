@@ -294,6 +294,7 @@ TEST(SimulatedClockConfig, LiveStripeAndBadClockOptionsStopTheDaemon) {
       {{"--clock=fake"}, "invalid value for clock"},
       {{"--clock-start=2026-01-05T09:00:00Z"}, "invalid value for clock-start"},
       {{"--clock=simulated", "--clock-start=yesterday"}, "invalid value for clock-start"},
+      {{"--clock=simulated", "--clock-quiet-ms=0"}, "invalid value for clock-quiet-ms"},
   };
   for (const auto& [args, message] : cases) {
     const std::string out = refusal(dir, args);
