@@ -48,6 +48,7 @@ Activity activity(Self* self) {
 }
 
 void step(Self* self);
+void wait_until_quiet(Self* self);
 
 void finish(Self* self, Result<ClockReport> result) {
   auto& st = self->state;
@@ -56,7 +57,7 @@ void finish(Self* self, Result<ClockReport> result) {
   if (reply) reply(std::move(result));
   if (st.queue.empty()) return;
   st.report = ClockReport{};
-  step(self);
+  wait_until_quiet(self);
 }
 
 void wait_until_quiet(Self* self) {
@@ -125,7 +126,9 @@ ClockActor::behavior_type clock_behavior(Self* self, ClockPtr clock, StoreActor 
         s.queue.push_back(std::move(advance));
         if (s.queue.size() == 1) {
           s.report = ClockReport{};
-          step(self);
+          // Work under way (an execution just started, a callback just taken) first asks for
+          // its wake-ups at the current time; only then is the earliest one known.
+          wait_until_quiet(self);
         }
       },
       [self](check_atom) {

@@ -1,11 +1,12 @@
 #pragma once
-// The simulated clock's driver (docs/clock.md): advances the clock to a target in steps, one per
-// due time of the wakes pending at that moment, earliest first. Each step is made durable first
-// (Table::kMeta, so a restart resumes at it and never goes back), then hands every wake due by
-// then to its actor, then waits until the daemon has settled: no wake asked for, no commit and
-// no actor started or stopped for `quiet`. So a timer that fires at T1 and sets one at T2 <= the
-// target fires that one too, in order, and the answer comes once everything due by the target
-// has fired and what it did has been committed. Advances queue: one runs at a time.
+// The simulated clock's driver (docs/clock.md): first waits for the daemon to be quiet (work
+// under way asks for its wake-ups at the current time), then advances the clock to a target in
+// steps, one per due time of the wakes pending at that moment, earliest first. Each step is made
+// durable first (Table::kMeta, so a restart resumes at it and never goes back), then hands every
+// wake due by then to its actor, then waits until the daemon has settled: no wake asked for, no
+// commit and no actor started or stopped for `quiet`. So a timer that fires at T1 and sets one
+// at T2 <= the target fires that one too, in order, and the answer comes once everything due by
+// the target has fired and what it did has been committed. Advances queue: one runs at a time.
 
 #include "actors/clock.hpp"
 #include "actors/interfaces.hpp"

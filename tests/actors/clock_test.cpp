@@ -153,5 +153,20 @@ TEST_F(SimulatedClock, ADurableDayLongWaitEndsWhenTheClockReachesIt) {
   EXPECT_EQ(rec->stop - rec->start, 24 * kHour + 60'000);
 }
 
+TEST_F(SimulatedClock, AnAdvanceAskedForWhileAnExecutionStartsLetsItSetItsTimerFirst) {
+  add_workflow("nap", R"({"StartAt": "Nap", "States": {
+      "Nap": {"Type": "Wait", "Seconds": 3600, "End": true}}})");
+  // The start and the advance are in the mailboxes together: the Wait's timer is not set yet
+  // when the advance arrives.
+  auto started = send_start("nap", "n-1", boost::json::object{});
+  auto report = advance_to(kStart + 2 * kHour);
+  ASSERT_TRUE(started->has_value());
+  ASSERT_TRUE(report && report->ok());
+  auto rec = record("nap:n-1");
+  ASSERT_TRUE(rec);
+  EXPECT_EQ(status_name(rec->status), "SUCCEEDED");
+  EXPECT_EQ(rec->stop - rec->start, kHour);  // at its due time, not at the advance's target
+}
+
 }  // namespace
 }  // namespace settled::actors::testing

@@ -48,6 +48,13 @@ class SimulatedClockDaemon : public OpsTest {
       "Done": {"Type": "Pass", "Result": "decided", "ResultPath": "$.outcome", "End": true}}})");
     write_workflow("ask", callback_task(7 * 86400, 0));
     write_workflow("ask-beat", callback_task(7 * 86400, 3600));
+    // A read of a record that never exists fails each attempt: retried after 1 h, then 2 h.
+    write_workflow("retry", R"({"StartAt": "Read", "States": {
+      "Read": {"Type": "Task", "Resource": "settled:records.get",
+               "Parameters": {"collection": "nowhere", "key": "none"},
+               "Retry": [{"ErrorEquals": ["Records.NotFound"], "IntervalSeconds": 3600,
+                          "BackoffRate": 2, "MaxAttempts": 2}],
+               "End": true}}})");
     write_workflow("deadline", R"({"StartAt": "Nap", "TimeoutSeconds": 7200, "States": {
       "Nap": {"Type": "Wait", "Seconds": 86400, "End": true}}})");
   }
@@ -159,6 +166,17 @@ TEST_F(SimulatedClockDaemon, HeartbeatsKeepATaskAliveUntilOneIsMissedOnTheSimula
   EXPECT_EQ(d.at("error"), "States.Timeout");
   EXPECT_NE(std::string(d.at("cause").as_string()).find("HeartbeatSeconds"), std::string::npos);
   EXPECT_EQ(millis(d.at("stopDate")) - millis(d.at("startDate")), 150 * 60'000 + kHour);
+}
+
+TEST_F(SimulatedClockDaemon, RetryBackoffWaitsOnTheSimulatedClock) {
+  ASSERT_EQ(start("retry", "t-1").status, 201u);
+  advance_ok(R"({"by": "179m"})");  // the first retry at 1 h has run; the second is due at 3 h
+  EXPECT_EQ(describe("retry:t-1").at("status"), "RUNNING");
+  advance_ok(R"({"by": "1m"})");
+  auto d = describe("retry:t-1");
+  EXPECT_EQ(d.at("status"), "FAILED") << json::serialize(d);
+  EXPECT_EQ(d.at("error"), "Records.NotFound");
+  EXPECT_EQ(millis(d.at("stopDate")) - millis(d.at("startDate")), 3 * kHour);
 }
 
 TEST_F(SimulatedClockDaemon, AnExecutionTimeoutFiresOnTheSimulatedClock) {
