@@ -56,6 +56,10 @@ struct ReloadRequest;
 struct MockCall;
 // clock_actor.hpp
 struct ClockAdvance;
+// schedules_actor.hpp
+struct SchedulePut;
+struct ScheduleDelete;
+struct ScheduleQuery;
 // readiness_actor.hpp
 using ReadinessCallback = std::function<void(ReadinessReport)>;
 // Private to their actor's .cpp (messages it sends itself).
@@ -133,6 +137,10 @@ CAF_ADD_ATOM(settled, settled::actors, admin_atom, "admin")
 CAF_ADD_ATOM(settled, settled::actors, sample_atom, "sample")
 // The simulated clock (clock_actor.hpp).
 CAF_ADD_ATOM(settled, settled::actors, advance_atom, "advance")
+// Schedules (schedules_actor.hpp): puts, deletes and queries; its own fires and their starts.
+CAF_ADD_ATOM(settled, settled::actors, schedule_atom, "schedule")
+CAF_ADD_ATOM(settled, settled::actors, fire_atom, "fire")
+CAF_ADD_ATOM(settled, settled::actors, fired_atom, "fired")
 
 SETTLED_ADD_MESSAGE_TYPE(settled::TaskAttempt)
 SETTLED_ADD_MESSAGE_TYPE(settled::TaskOutcome)
@@ -152,6 +160,9 @@ SETTLED_ADD_MESSAGE_TYPE(settled::actors::LedgerStats)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::MockCall)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::ReadinessCallback)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::RegisterRequest)
+SETTLED_ADD_MESSAGE_TYPE(settled::actors::SchedulePut)
+SETTLED_ADD_MESSAGE_TYPE(settled::actors::ScheduleDelete)
+SETTLED_ADD_MESSAGE_TYPE(settled::actors::ScheduleQuery)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::ReloadRequest)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::StartRequest)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::StartResult)
@@ -256,6 +267,17 @@ using AdminActor =
 // socket's clock.advance; check_atom is its own (is the daemon quiet yet?).
 using ClockActor =
     caf::typed_actor<caf::reacts_to<advance_atom, ClockAdvance>, caf::reacts_to<check_atom>>;
+
+// Durable schedules (schedules_actor.hpp): puts, deletes and queries from the API layer and the
+// admin socket; fire (a fire time came: name, due) and fired (its start was answered: name, due,
+// started) are its own.
+using SchedulesActor =
+    caf::typed_actor<caf::reacts_to<schedule_atom, SchedulePut>,
+                     caf::reacts_to<schedule_atom, ScheduleDelete>,
+                     caf::reacts_to<schedule_atom, ScheduleQuery>,
+                     caf::reacts_to<fire_atom, std::string, std::int64_t>,
+                     caf::reacts_to<fired_atom, std::string, std::int64_t, bool, std::string>,
+                     caf::replies_to<ping_atom>::with<bool>>;
 
 // GET /readyz (readiness_actor.hpp).
 using ReadinessActor = caf::typed_actor<caf::reacts_to<ready_atom, ReadinessCallback>>;

@@ -10,8 +10,10 @@
 #include "adapters/stripe/stripe_simulator.hpp"
 #include "adapters/stripe/webhook_events_reader.hpp"
 #include "api/clock_commands.hpp"
+#include "api/http_responses.hpp"
 #include "api/http_status.hpp"
 #include "api/request_parsing.hpp"
+#include "api/schedule_routes.hpp"
 #include "api/stripe_webhook.hpp"
 #include "domain/asl/mock_config.hpp"
 #include "domain/execution_record.hpp"
@@ -37,27 +39,6 @@ using adapters::HttpResponse;
 namespace {
 
 constexpr std::uint64_t kNoMax = std::numeric_limits<std::uint64_t>::max();
-
-HttpResponse json_response(unsigned status, const json::value& body) {
-  HttpResponse response{status, json::serialize(body), "application/json", {}};
-  // Every "not now" (overload, a store that cannot write, draining) says when to come back.
-  if (status == 503 || status == 429) response.headers.emplace_back("Retry-After", "1");
-  return response;
-}
-
-HttpResponse error_response(const Error& error) {
-  return json_response(http_status(error.code), to_json(error));
-}
-
-HttpResponse error_response(ErrorCode code, std::string message) {
-  return error_response(Error{code, std::move(message)});
-}
-
-// An actor's answer: its outcome's status and body, or its refusal.
-HttpResponse answer_response(const Answer& answer) {
-  if (!answer) return error_response(answer.error());
-  return json_response(http_status(answer->outcome), answer->body);
-}
 
 class HttpRoutes {
  public:
@@ -162,6 +143,7 @@ class HttpRoutes {
       if (!get) return respond(method_not_allowed(req));
       return respond(list_requests(target));
     }
+    if (route_schedules(req, respond, deps_.schedules)) return;
     respond(error_response(ErrorCode::kNotFound,
                            "no route for " + req.method + " " + req.parsed_target.path));
   }

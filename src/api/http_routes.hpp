@@ -25,6 +25,7 @@ struct HttpRoutesDeps {
   adapters::stripe::SignatureCheck stripe_webhooks;
   // POST /v1/clock/advance (clock_actor.hpp); unset unless the clock is simulated.
   actors::ClockActor clock;
+  actors::SchedulesActor schedules;  // /v1/schedules (schedule_routes.hpp)
 };
 
 // Returns the handler to give the HTTP server.

@@ -15,6 +15,7 @@ unsigned http_status(ErrorCode code) {
       return 401;
     case ErrorCode::kStateMachineDoesNotExist:
     case ErrorCode::kExecutionDoesNotExist:
+    case ErrorCode::kScheduleDoesNotExist:
     case ErrorCode::kNotFound:
     case ErrorCode::kTaskDoesNotExist:
     case ErrorCode::kUnknownEscrow:

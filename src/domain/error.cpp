@@ -26,6 +26,8 @@ std::string_view error_name(ErrorCode code) {
       return "ExecutionAlreadyExists";
     case ErrorCode::kExecutionDoesNotExist:
       return "ExecutionDoesNotExist";
+    case ErrorCode::kScheduleDoesNotExist:
+      return "ScheduleDoesNotExist";
     case ErrorCode::kIngestionPaused:
       return "IngestionPaused";
     case ErrorCode::kStoreFull:

@@ -48,6 +48,7 @@ enum class ErrorCode : std::uint8_t {
   kOverloaded,       // 503: the daemon is at its in-flight or connection bound
   kTooManyRequests,  // 429: this client (API key, or peer address) is at its share
   kBadSignature,     // 400: a signed webhook whose signature is missing, wrong or stale
+  kScheduleDoesNotExist,  // 404: unknown schedule name
 };
 
 // Stable name used as "error" in JSON bodies, e.g. "ExecutionAlreadyExists".

@@ -56,6 +56,8 @@ const char* table_name(Table table) {
       return "stripe_objects";
     case Table::kStripeSimEvents:
       return "stripe_sim_events";
+    case Table::kSchedules:
+      return "schedules";
   }
   return "meta";
 }

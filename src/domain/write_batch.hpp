@@ -45,8 +45,10 @@ enum class Table : std::uint8_t {
   kStripeObjects,
   // simulator: time-ordered event id -> every event it generated, for events.list (JSON)
   kStripeSimEvents,
+  // schedule name -> schedule (domain/schedules/schedule.hpp)
+  kSchedules,
 };
-inline constexpr std::size_t kTableCount = 26;
+inline constexpr std::size_t kTableCount = 27;
 
 const char* table_name(Table table);
 

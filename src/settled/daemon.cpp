@@ -8,6 +8,7 @@
 #include "actors/messages.hpp"
 #include "actors/mock_tasks_actor.hpp"
 #include "actors/retention_actor.hpp"
+#include "actors/schedules_actor.hpp"
 #include "actors/state_machines_actor.hpp"
 #include "actors/stripe_client_actor.hpp"
 #include "actors/stripe_simulator_actor.hpp"
@@ -173,6 +174,7 @@ void Daemon::spawn_actors(const SettledConfig& cfg, const DaemonResources& resou
   actors::EventsOptions events_options;
   events_options.retention = std::chrono::seconds(cfg.events_retention_seconds);
   engine_->events = actors::spawn_events(system_, engine_, executions_, events_options);
+  schedules_ = actors::spawn_schedules(system_, engine_, executions_);
   if (cfg.execution_retention_seconds > 0) {
     actors::RetentionOptions retention_options;
     retention_options.keep_closed = std::chrono::seconds(cfg.execution_retention_seconds);
@@ -211,6 +213,7 @@ void Daemon::build_routes(const SettledConfig& cfg, const DaemonResources& resou
                              readiness_,
                              {},
                              clock_};
+  routes.schedules = schedules_;
   routes.stripe_webhooks.secrets = cfg.stripe_webhook_secrets;
   routes.stripe_webhooks.tolerance_seconds =
       static_cast<std::int64_t>(cfg.stripe_webhook_tolerance_seconds);

@@ -92,6 +92,7 @@ class Daemon {
   actors::ExecutionsActor executions_;
   actors::RetentionActor retention_;
   actors::ClockActor clock_;  // only with a simulated clock
+  actors::SchedulesActor schedules_;
   actors::ReadinessActor readiness_;
   actors::ReadinessTargets readiness_targets_;
   api::AdminCommands admin_api_;

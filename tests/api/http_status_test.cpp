@@ -45,10 +45,11 @@ TEST(HttpStatus, EveryErrorCodeHasItsStatus) {
       {ErrorCode::kOverloaded, 503},
       {ErrorCode::kTooManyRequests, 429},
       {ErrorCode::kBadSignature, 400},
+      {ErrorCode::kScheduleDoesNotExist, 404},
   };
   // Every code from the first to the last is in the table: a new code needs its status here.
   for (int c = static_cast<int>(ErrorCode::kInvalidJson);
-       c <= static_cast<int>(ErrorCode::kBadSignature); ++c) {
+       c <= static_cast<int>(ErrorCode::kScheduleDoesNotExist); ++c) {
     const auto code = static_cast<ErrorCode>(c);
     const auto it = expected.find(code);
     ASSERT_NE(it, expected.end()) << error_name(code) << " has no expected status";

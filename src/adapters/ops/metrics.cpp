@@ -116,6 +116,16 @@ struct Metrics::Impl {
           .Name("settled_executions_quarantined_total")
           .Help("Executions set aside (unreadable record or crashed actor), by reason")
           .Register(*registry);
+  prom::Family<prom::Counter>& schedule_fires =
+      prom::BuildCounter()
+          .Name("settled_schedule_fires_total")
+          .Help("Schedule fires by schedule and outcome (started, existing, refused)")
+          .Register(*registry);
+  prom::Family<prom::Counter>& schedule_missed =
+      prom::BuildCounter()
+          .Name("settled_schedule_missed_fires_total")
+          .Help("Fires a schedule missed while the daemon was down and did not run")
+          .Register(*registry);
   prom::Family<prom::Counter>& handler_failures =
       prom::BuildCounter()
           .Name("settled_handler_failures_total")
@@ -347,6 +357,14 @@ void Metrics::ledger_reconciled(std::size_t discrepancies) {
 
 void Metrics::executions_expired(std::size_t count) {
   impl_->expired_counter.Increment(static_cast<double>(count));
+}
+
+void Metrics::schedule_fire(const std::string& schedule, const std::string& outcome) {
+  impl_->schedule_fires.Add({{"schedule", schedule}, {"outcome", outcome}}).Increment();
+}
+
+void Metrics::schedule_missed(const std::string& schedule, std::uint64_t count) {
+  impl_->schedule_missed.Add({{"schedule", schedule}}).Increment(static_cast<double>(count));
 }
 
 void Metrics::execution_quarantined(const std::string& reason) {

@@ -83,6 +83,10 @@ class Metrics {
   void ledger_reconciled(std::size_t discrepancies);
   // An execution set aside because its record cannot be read or its actor crashed.
   void execution_quarantined(const std::string& reason);
+  // A schedule's fire: outcome "started", "existing" (a replay after a restart) or "refused";
+  // and the fires it missed while the daemon was down that were not run (docs/schedules.md).
+  void schedule_fire(const std::string& schedule, const std::string& outcome);
+  void schedule_missed(const std::string& schedule, std::uint64_t count);
   // An exception caught in an actor's handler (the actor lives on; the message was failed).
   void handler_failed(const std::string& actor);
   // 1 while the store commits, 0 from a failed commit until the next one succeeds.
