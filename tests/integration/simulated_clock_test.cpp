@@ -272,6 +272,35 @@ TEST_F(SimulatedClockDaemon, SettlectlShowsAndAdvancesTheClock) {
   EXPECT_EQ(clock().at("now"), "2026-01-08T00:00:00.000Z");
 }
 
+// Retention on a simulated clock: a closed execution goes when the clock passes its time.
+class SimulatedClockRetention : public SimulatedClockDaemon {
+ protected:
+  std::vector<std::string> daemon_flags() const override {
+    auto flags = SimulatedClockDaemon::daemon_flags();
+    flags.push_back("--execution-retention-seconds=86400");
+    return flags;
+  }
+};
+
+TEST_F(SimulatedClockRetention, AClosedExecutionIsExpiredWhenTheClockPassesItsRetention) {
+  ASSERT_EQ(start("retry", "y-1").status, 201u);  // fails by itself at 3 h
+  advance_ok(R"({"by": "1h"})");
+  ASSERT_EQ(start("retry", "y-2").status, 201u);  // at 4 h
+  advance_ok(R"({"by": "3h"})");
+  EXPECT_EQ(describe("retry:y-1").at("status"), "FAILED");
+  EXPECT_EQ(describe("retry:y-2").at("status"), "FAILED");
+  const auto kept = [&](const std::string& id) {
+    return client_->get("/v1/executions/" + id).status == 200u;
+  };
+  advance_ok(R"({"to": "2026-01-06T12:00:00Z"})");  // exactly y-1's retention: still kept
+  EXPECT_TRUE(kept("retry:y-1"));
+  advance_ok(R"({"by": "1s"})");
+  EXPECT_FALSE(kept("retry:y-1"));
+  EXPECT_TRUE(kept("retry:y-2"));
+  advance_ok(R"({"by": "1h"})");
+  EXPECT_FALSE(kept("retry:y-2"));
+}
+
 // The default, wall-time clock: shown, never advanced.
 class SystemClockDaemon : public OpsTest {};
 
