@@ -277,9 +277,7 @@ void Execution::wait_or_passivate() {
 }
 
 void Execution::schedule_wake() {
-  const auto delay = std::max<std::int64_t>(0, rec_.due - engine_->now());
-  self_->delayed_send(self_, std::chrono::milliseconds(delay), wake_atom::value,
-                      rec_.entered_event_id);
+  wake_at(self_, engine_->clock, engine_->now(), rec_.due, wake_atom::value, rec_.entered_event_id);
 }
 
 void Execution::finish_succeeded(json::value output) {
@@ -321,6 +319,10 @@ void Execution::close(EpochMillis now) {
       self_->quit();
       return;
     }
+    // A simulated clock has no periodic sweep: retention learns of the close here
+    // (docs/clock.md).
+    if (engine_->retention && engine_->clock && engine_->clock->is_simulated())
+      self_->send(engine_->retention, expire_atom::value);
     // Counted once durable, so counters never run ahead of what a restart would show.
     adapters::Metrics::instance().execution_finished(
         rec_.state_machine, status_name(rec_.status),

@@ -93,12 +93,17 @@ void end_now(Self* self, const std::string& id, caf::typed_response_promise<Cont
               if (!record) return control_done(self, id, rp, control_error(record.error()));
               auto batch = ending.end(*record);
               if (!batch) return control_done(self, id, rp, control_error(batch.error()));
-              commit_control(self, id, rp, std::move(*batch), std::move(*record),
-                             [self, id, ended = ending.ended](ExecutionRecord done) {
-                               if (ended) ended(done);
-                               for (auto& branch : open_descendants(self, id))
-                                 self->send(self, abort_branch_atom::value, std::move(branch));
-                             });
+              commit_control(
+                  self, id, rp, std::move(*batch), std::move(*record),
+                  [self, id, ended = ending.ended](ExecutionRecord done) {
+                    if (ended) ended(done);
+                    // No periodic sweep on a simulated clock (docs/clock.md).
+                    const auto& engine = self->state.engine;
+                    if (engine->retention && engine->clock && engine->clock->is_simulated())
+                      self->send(engine->retention, expire_atom::value);
+                    for (auto& branch : open_descendants(self, id))
+                      self->send(self, abort_branch_atom::value, std::move(branch));
+                  });
             });
           },
           [self, id, rp](caf::error& err) mutable {
