@@ -187,6 +187,14 @@ TEST_F(SimulatedClockDaemon, AnExecutionTimeoutFiresOnTheSimulatedClock) {
   auto d = describe("deadline:d-1");
   EXPECT_EQ(d.at("status"), "TIMED_OUT") << json::serialize(d);
   EXPECT_EQ(millis(d.at("stopDate")) - millis(d.at("startDate")), 2 * kHour);
+  // The time-out came from a timer, a one-way message: the supervisor answers no one for it and
+  // goes on serving (it used to send the timer actor a reply it does not take, and the
+  // supervisor stopped answering).
+  auto ready = client_->get("/readyz");
+  EXPECT_EQ(ready.status, 200u) << ready.body;
+  ASSERT_EQ(start("deadline", "d-2").status, 201u);
+  advance_ok(R"({"by": "3h"})");
+  EXPECT_EQ(describe("deadline:d-2").at("status"), "TIMED_OUT");
 }
 
 TEST_F(SimulatedClockDaemon, AnEscrowExpiresWhenTheSimulatedClockReachesItsDeadline) {
