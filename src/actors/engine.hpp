@@ -27,6 +27,8 @@ struct Engine {
   TimersActor timers;  // may be unset in tests and benches
   EventsActor events;  // events.waitFor and POST /v1/events
   LedgerActor ledger;  // the accounts router
+  // Closed executions' retention (unset when off); told of each close on a simulated clock.
+  RetentionActor retention;
   std::shared_ptr<adapters::LmdbStore> db;
   std::function<EpochMillis()> now;
   // Where business waits wake (clock.hpp); `now` reads it too. Null: the system clock.

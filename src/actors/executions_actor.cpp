@@ -165,6 +165,25 @@ void rehydrate(Self* self, const std::string& id) {
   spawn_child(self, std::move(*record), std::move(machine), false);
 }
 
+// A control an operator asked for: answered through the request's promise.
+caf::typed_response_promise<ControlReply> requested_control(
+    Self* self, const std::string& id, bool kill, std::function<void(ControlAnswer)> work) {
+  auto rp = self->make_response_promise<ControlReply>();
+  control(
+      self, id, kill, [rp](ControlReply reply) mutable { rp.deliver(std::move(reply)); },
+      std::move(work));
+  return rp;
+}
+
+// A control with no one to answer (its cause was a one-way message): a failure is logged.
+ControlAnswer logged_answer(const char* cause, const std::string& id) {
+  return [cause, id](ControlReply reply) {
+    if (!reply.ok)
+      adapters::log(adapters::LogLevel::kWarn, "execution.control_failed",
+                    {{"executionId", id}, {"cause", cause}, {"error", reply.error.message}});
+  };
+}
+
 // A durable timer is due. A passivated execution is rehydrated from LMDB (it resumes its wait
 // or retry, now due); one that has moved on has left a stale row, which is erased.
 void timer_fired(Self* self, const std::string& id, char kind, std::int64_t due) {
@@ -177,9 +196,8 @@ void timer_fired(Self* self, const std::string& id, char kind, std::int64_t due)
     return quarantine(self, id, "record_corrupt", record.error().message);
   const bool running = record && record->status == ExecutionStatus::kRunning;
   if (kind == timer_kind::kTimeout && running && record->deadline == due) {
-    control(self, id, true, [self, id](caf::typed_response_promise<ControlReply> rp) {
-      time_out_now(self, id, rp);
-    });
+    control(self, id, true, logged_answer("time_out", id),
+            [self, id](ControlAnswer answer) { time_out_now(self, id, std::move(answer)); });
     return;
   }
   const bool waiting = running &&
@@ -391,15 +409,15 @@ ExecutionsActor::behavior_type executions_behavior(Self* self, EnginePtr engine)
         return paused;
       },
       [self](abort_atom, const std::string& id) {
-        if (id.find('~') != std::string::npos) return control_refused(self, id, "stop");
-        return control(self, id, true, [self, id](caf::typed_response_promise<ControlReply> rp) {
-          abort_now(self, id, rp);
+        if (id.find('~') != std::string::npos)
+          return self->make_response_promise<ControlReply>().deliver(control_refused(id, "stop"));
+        return requested_control(self, id, true, [self, id](ControlAnswer answer) {
+          abort_now(self, id, std::move(answer));
         });
       },
       [self](abort_branch_atom, const std::string& id) {
-        control(self, id, true, [self, id](caf::typed_response_promise<ControlReply> rp) {
-          abort_now(self, id, rp);
-        });
+        control(self, id, true, logged_answer("abort_branch", id),
+                [self, id](ControlAnswer answer) { abort_now(self, id, std::move(answer)); });
       },
       [self](spawn_branch_atom, const std::string& id) {
         survive("spawn_branch", id, [&] { rehydrate(self, id); });
@@ -420,9 +438,11 @@ ExecutionsActor::behavior_type executions_behavior(Self* self, EnginePtr engine)
           self->send(it->second, branch_done_atom::value, child);
       },
       [self](redrive_atom, const std::string& id) {
-        if (id.find('~') != std::string::npos) return control_refused(self, id, "redrive");
-        return control(self, id, false, [self, id](caf::typed_response_promise<ControlReply> rp) {
-          redrive_now(self, id, rp);
+        if (id.find('~') != std::string::npos)
+          return self->make_response_promise<ControlReply>().deliver(
+              control_refused(id, "redrive"));
+        return requested_control(self, id, false, [self, id](ControlAnswer answer) {
+          redrive_now(self, id, std::move(answer));
         });
       },
       [self](drain_atom) {

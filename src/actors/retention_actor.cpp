@@ -7,6 +7,8 @@
 
 #include <caf/all.hpp>
 
+#include <optional>
+
 namespace settled::actors {
 
 namespace {
@@ -15,9 +17,40 @@ struct RetentionState {
   EnginePtr engine;
   RetentionOptions options;
   bool committing = false;
+  EpochMillis armed_for = 0;  // simulated clock: the pending wake-up's time; 0: none
 };
 
 using Self = caf::stateful_actor<RetentionState, RetentionActor::base>;
+
+bool simulated(const Self* self) {
+  return self->state.engine->clock && self->state.engine->clock->is_simulated();
+}
+
+// When nothing is left to expire now. On the system clock: the next sweep. On a simulated
+// clock: a wake-up when the oldest closed execution falls due (none if there is none; each
+// execution that closes sends expire_atom, so a later one is seen as it closes).
+void wait_for_next(Self* self) {
+  auto& st = self->state;
+  if (!simulated(self)) {
+    self->delayed_send(self, st.options.sweep_every, expire_atom::value);
+    return;
+  }
+  const EpochMillis now = st.engine->now();
+  if (st.armed_for != 0 && st.armed_for <= now) st.armed_for = 0;  // it fired
+  std::optional<EpochMillis> oldest;
+  st.engine->db->scan(Table::kClosedExecutions, "", [&](std::string_view key, std::string_view) {
+    ClosedKey closed;
+    if (parse_closed_key(key, closed)) oldest = closed.stop;
+    return false;
+  });
+  if (!oldest) return;
+  const EpochMillis due =
+      *oldest +
+      std::chrono::duration_cast<std::chrono::milliseconds>(st.options.keep_closed).count() + 1;
+  if (st.armed_for != 0 && st.armed_for <= due) return;  // an earlier wake-up will look again
+  st.armed_for = due;
+  wake_at(self, st.engine->clock, now, due, expire_atom::value);
+}
 
 // Erases `execution_id`'s record and history rows into `batch`.
 void erase_execution(const adapters::LmdbStore& db, const std::string& execution_id,
@@ -62,7 +95,7 @@ void expire(Self* self) {
     return true;
   });
   if (expired == 0) {
-    self->delayed_send(self, st.options.sweep_every, expire_atom::value);
+    wait_for_next(self);
     return;
   }
   st.committing = true;
@@ -76,8 +109,8 @@ void expire(Self* self) {
               adapters::Metrics::instance().executions_expired(expired);
             }
             // A failed commit is tried again at the next sweep; a backlog goes on at once.
-            if (reply.ok && more)
-              self->send(self, expire_atom::value);
+            if (reply.ok && (more || simulated(self)))
+              self->send(self, expire_atom::value);  // a simulated clock: to find the next due
             else
               self->delayed_send(self, self->state.options.sweep_every, expire_atom::value);
           },

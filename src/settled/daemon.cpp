@@ -182,6 +182,7 @@ void Daemon::spawn_actors(const SettledConfig& cfg, const DaemonResources& resou
     retention_options.sweep_every = std::min<std::chrono::milliseconds>(
         retention_options.sweep_every, retention_options.keep_closed);
     retention_ = actors::spawn_retention(system_, engine_, retention_options);
+    engine_->retention = retention_;  // before any execution runs (recovery comes later)
   }
 }
 

@@ -187,6 +187,14 @@ TEST_F(SimulatedClockDaemon, AnExecutionTimeoutFiresOnTheSimulatedClock) {
   auto d = describe("deadline:d-1");
   EXPECT_EQ(d.at("status"), "TIMED_OUT") << json::serialize(d);
   EXPECT_EQ(millis(d.at("stopDate")) - millis(d.at("startDate")), 2 * kHour);
+  // The time-out came from a timer, a one-way message: the supervisor answers no one for it and
+  // goes on serving (it used to send the timer actor a reply it does not take, and the
+  // supervisor stopped answering).
+  auto ready = client_->get("/readyz");
+  EXPECT_EQ(ready.status, 200u) << ready.body;
+  ASSERT_EQ(start("deadline", "d-2").status, 201u);
+  advance_ok(R"({"by": "3h"})");
+  EXPECT_EQ(describe("deadline:d-2").at("status"), "TIMED_OUT");
 }
 
 TEST_F(SimulatedClockDaemon, AnEscrowExpiresWhenTheSimulatedClockReachesItsDeadline) {
@@ -270,6 +278,35 @@ TEST_F(SimulatedClockDaemon, SettlectlShowsAndAdvancesTheClock) {
   auto refused = ctl_json({"clock", "advance", "soon"}, 1);
   EXPECT_EQ(refused.at("error"), "InvalidRequest");
   EXPECT_EQ(clock().at("now"), "2026-01-08T00:00:00.000Z");
+}
+
+// Retention on a simulated clock: a closed execution goes when the clock passes its time.
+class SimulatedClockRetention : public SimulatedClockDaemon {
+ protected:
+  std::vector<std::string> daemon_flags() const override {
+    auto flags = SimulatedClockDaemon::daemon_flags();
+    flags.push_back("--execution-retention-seconds=86400");
+    return flags;
+  }
+};
+
+TEST_F(SimulatedClockRetention, AClosedExecutionIsExpiredWhenTheClockPassesItsRetention) {
+  ASSERT_EQ(start("retry", "y-1").status, 201u);  // fails by itself at 3 h
+  advance_ok(R"({"by": "1h"})");
+  ASSERT_EQ(start("retry", "y-2").status, 201u);  // at 4 h
+  advance_ok(R"({"by": "3h"})");
+  EXPECT_EQ(describe("retry:y-1").at("status"), "FAILED");
+  EXPECT_EQ(describe("retry:y-2").at("status"), "FAILED");
+  const auto kept = [&](const std::string& id) {
+    return client_->get("/v1/executions/" + id).status == 200u;
+  };
+  advance_ok(R"({"to": "2026-01-06T12:00:00Z"})");  // exactly y-1's retention: still kept
+  EXPECT_TRUE(kept("retry:y-1"));
+  advance_ok(R"({"by": "1s"})");
+  EXPECT_FALSE(kept("retry:y-1"));
+  EXPECT_TRUE(kept("retry:y-2"));
+  advance_ok(R"({"by": "1h"})");
+  EXPECT_FALSE(kept("retry:y-2"));
 }
 
 // The default, wall-time clock: shown, never advanced.

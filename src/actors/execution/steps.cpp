@@ -319,6 +319,10 @@ void Execution::close(EpochMillis now) {
       self_->quit();
       return;
     }
+    // A simulated clock has no periodic sweep: retention learns of the close here
+    // (docs/clock.md).
+    if (engine_->retention && engine_->clock && engine_->clock->is_simulated())
+      self_->send(engine_->retention, expire_atom::value);
     // Counted once durable, so counters never run ahead of what a restart would show.
     adapters::Metrics::instance().execution_finished(
         rec_.state_machine, status_name(rec_.status),

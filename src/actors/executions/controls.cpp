@@ -16,10 +16,9 @@ Result<ExecutionRecord> load_record(Self* self, const std::string& id) {
   return ExecutionRecord::parse(*stored, id);
 }
 
-void control_done(Self* self, const std::string& id, caf::typed_response_promise<ControlReply>& rp,
-                  ControlReply reply) {
+void control_done(Self* self, const std::string& id, ControlAnswer& rp, ControlReply reply) {
   self->state.controlling.erase(id);
-  rp.deliver(std::move(reply));
+  rp(std::move(reply));
 }
 
 ControlReply control_error(Error error) {
@@ -30,8 +29,7 @@ ControlReply control_error(Error error) {
 }
 
 // A control's step: an exception in it answers the operator with the cause and frees the id.
-void guarded_control(Self* self, const std::string& id,
-                     caf::typed_response_promise<ControlReply>& rp,
+void guarded_control(Self* self, const std::string& id, ControlAnswer& rp,
                      const std::function<void()>& work) {
   survive("control", id, work, [&](const std::string& cause) {
     control_done(self, id, rp,
@@ -40,9 +38,8 @@ void guarded_control(Self* self, const std::string& id,
 }
 
 // Commits `batch` and answers with the record, then runs `then` (on success only).
-void commit_control(Self* self, const std::string& id, caf::typed_response_promise<ControlReply> rp,
-                    WriteBatch batch, ExecutionRecord record,
-                    std::function<void(ExecutionRecord)> then) {
+void commit_control(Self* self, const std::string& id, ControlAnswer rp, WriteBatch batch,
+                    ExecutionRecord record, std::function<void(ExecutionRecord)> then) {
   auto shared = std::make_shared<ExecutionRecord>(std::move(record));
   self->request(self->state.engine->store, caf::infinite, commit_atom::value, std::move(batch))
       .then(
@@ -81,8 +78,7 @@ struct Ending {
   std::function<void(const ExecutionRecord&)> ended;
 };
 
-void end_now(Self* self, const std::string& id, caf::typed_response_promise<ControlReply> rp,
-             Ending ending) {
+void end_now(Self* self, const std::string& id, ControlAnswer rp, Ending ending) {
   // A commit the execution sent before it died may still be queued at the store; an empty
   // commit behind it orders our read after it, so the end builds on its last durable state.
   self->request(self->state.engine->store, caf::infinite, commit_atom::value, WriteBatch{})
@@ -93,12 +89,17 @@ void end_now(Self* self, const std::string& id, caf::typed_response_promise<Cont
               if (!record) return control_done(self, id, rp, control_error(record.error()));
               auto batch = ending.end(*record);
               if (!batch) return control_done(self, id, rp, control_error(batch.error()));
-              commit_control(self, id, rp, std::move(*batch), std::move(*record),
-                             [self, id, ended = ending.ended](ExecutionRecord done) {
-                               if (ended) ended(done);
-                               for (auto& branch : open_descendants(self, id))
-                                 self->send(self, abort_branch_atom::value, std::move(branch));
-                             });
+              commit_control(
+                  self, id, rp, std::move(*batch), std::move(*record),
+                  [self, id, ended = ending.ended](ExecutionRecord done) {
+                    if (ended) ended(done);
+                    // No periodic sweep on a simulated clock (docs/clock.md).
+                    const auto& engine = self->state.engine;
+                    if (engine->retention && engine->clock && engine->clock->is_simulated())
+                      self->send(engine->retention, expire_atom::value);
+                    for (auto& branch : open_descendants(self, id))
+                      self->send(self, abort_branch_atom::value, std::move(branch));
+                  });
             });
           },
           [self, id, rp](caf::error& err) mutable {
@@ -108,7 +109,7 @@ void end_now(Self* self, const std::string& id, caf::typed_response_promise<Cont
 }
 
 // Stopped by the operator: ABORTED.
-void abort_now(Self* self, const std::string& id, caf::typed_response_promise<ControlReply> rp) {
+void abort_now(Self* self, const std::string& id, ControlAnswer rp) {
   end_now(self, id, std::move(rp),
           {[self, id](ExecutionRecord& record) {
              auto batch = abort_execution(record, self->state.engine->now(), "stopped by operator");
@@ -120,7 +121,7 @@ void abort_now(Self* self, const std::string& id, caf::typed_response_promise<Co
 }
 
 // TimeoutSeconds has passed: TIMED_OUT, counted as a finished execution.
-void time_out_now(Self* self, const std::string& id, caf::typed_response_promise<ControlReply> rp) {
+void time_out_now(Self* self, const std::string& id, ControlAnswer rp) {
   end_now(self, id, std::move(rp),
           {[self, id](ExecutionRecord& record) {
              auto batch = time_out_execution(record, self->state.engine->now());
@@ -136,7 +137,7 @@ void time_out_now(Self* self, const std::string& id, caf::typed_response_promise
            }});
 }
 
-void redrive_now(Self* self, const std::string& id, caf::typed_response_promise<ControlReply> rp) {
+void redrive_now(Self* self, const std::string& id, ControlAnswer rp) {
   auto record = load_record(self, id);
   if (!record) return control_done(self, id, rp, control_error(record.error()));
   auto machine = machine_for(self, *record);
@@ -162,36 +163,32 @@ void redrive_now(Self* self, const std::string& id, caf::typed_response_promise<
 }
 
 // Branch executions belong to their parent's Parallel/Map state: operators act on the parent.
-caf::typed_response_promise<ControlReply> control_refused(Self* self, const std::string& id,
-                                                          const char* what) {
-  return self->make_response_promise<ControlReply>().deliver(
-      control_error(Error{ErrorCode::kInvalidRequest,
-                          "execution " + id + " is a branch of a Parallel or Map state; " + what +
-                              " its parent execution " + id.substr(0, id.find('~')) + " instead"}));
+ControlReply control_refused(const std::string& id, const char* what) {
+  return control_error(Error{ErrorCode::kInvalidRequest,
+                             "execution " + id + " is a branch of a Parallel or Map state; " +
+                                 what + " its parent execution " + id.substr(0, id.find('~')) +
+                                 " instead"});
 }
 
 // Runs `work` for execution `id` once no actor of it is alive; `kill` ends a live one first.
-// Returns the promise `work` answers.
-caf::typed_response_promise<ControlReply> control(
-    Self* self, const std::string& id, bool kill,
-    std::function<void(caf::typed_response_promise<ControlReply>)> work) {
+// `answer` hears how it ended (a request's promise, or a log line for one-way causes).
+void control(Self* self, const std::string& id, bool kill, ControlAnswer answer,
+             std::function<void(ControlAnswer)> work) {
   auto& st = self->state;
-  auto rp = self->make_response_promise<ControlReply>();
   if (st.controlling.count(id) || st.admitting.count(id)) {
-    rp.deliver(control_error(Error{
+    answer(control_error(Error{
         ErrorCode::kInvalidRequest,
         "execution " + id + " is busy (starting, stopping or " + "being redriven); try again"}));
-    return rp;
+    return;
   }
   st.controlling.insert(id);
   auto it = st.running.find(id);
   if (it == st.running.end()) {
-    work(rp);
-    return rp;
+    work(std::move(answer));
+    return;
   }
-  st.after_down[id].push_back([work, rp] { work(rp); });
+  st.after_down[id].push_back([work, answer] { work(answer); });
   if (kill) self->send_exit(it->second, caf::exit_reason::user_shutdown);
-  return rp;
 }
 
 }  // namespace settled::actors::supervisor

@@ -76,16 +76,19 @@ asl::StateMachinePtr machine_for(Self* self, const ExecutionRecord& record);
 // Its last durable record; kRecordCorrupt for a row that does not decode.
 Result<ExecutionRecord> load_record(Self* self, const std::string& id);
 
-// Controls (executions/controls.cpp). Each answers the operator once its writes are durable.
+// Controls (executions/controls.cpp). Each answers once its writes are durable, through a
+// ControlAnswer: a request's promise (stop, redrive), or a log line when the cause is a one-way
+// message (a passed TimeoutSeconds, a failed sibling branch) that has no one to answer. A
+// response promise made for a one-way message would send a ControlReply its sender does not
+// handle.
+using ControlAnswer = std::function<void(ControlReply)>;
 // Runs `work` for execution `id` once no actor of it is alive; `kill` ends a live one first.
-caf::typed_response_promise<ControlReply> control(
-    Self* self, const std::string& id, bool kill,
-    std::function<void(caf::typed_response_promise<ControlReply>)> work);
+void control(Self* self, const std::string& id, bool kill, ControlAnswer answer,
+             std::function<void(ControlAnswer)> work);
 // Branch executions belong to their parent's Parallel/Map state: operators act on the parent.
-caf::typed_response_promise<ControlReply> control_refused(Self* self, const std::string& id,
-                                                          const char* what);
-void abort_now(Self* self, const std::string& id, caf::typed_response_promise<ControlReply> rp);
-void time_out_now(Self* self, const std::string& id, caf::typed_response_promise<ControlReply> rp);
-void redrive_now(Self* self, const std::string& id, caf::typed_response_promise<ControlReply> rp);
+ControlReply control_refused(const std::string& id, const char* what);
+void abort_now(Self* self, const std::string& id, ControlAnswer rp);
+void time_out_now(Self* self, const std::string& id, ControlAnswer rp);
+void redrive_now(Self* self, const std::string& id, ControlAnswer rp);
 
 }  // namespace settled::actors::supervisor
