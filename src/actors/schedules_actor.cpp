@@ -126,12 +126,12 @@ void put(Self* self, SchedulePut& request) {
           [self, created, armed = std::move(*armed),
            reply = std::move(request.reply)](StoreReply& stored) mutable {
             if (!stored.ok) return reply(stored.error);
-            auto& st = self->state;
+            auto& state = self->state;
             const std::string name = armed.schedule.name;
-            auto& entry = st.armed[name] = std::move(armed);
+            auto& entry = state.armed[name] = std::move(armed);
             // From now on: a change never re-runs fires that have passed.
             arm(self, entry,
-                entry.expression.next_after(st.engine->now(), *entry.zone,
+                entry.expression.next_after(state.engine->now(), *entry.zone,
                                             entry.schedule.created_at));
             adapters::log(LogLevel::kInfo, created ? "schedule.created" : "schedule.changed",
                           {{"schedule", name}, {"cron", entry.schedule.cron}});
@@ -199,15 +199,15 @@ void fired(Self* self, const std::string& name, EpochMillis due, bool started,
   self->request(st.engine->store, caf::infinite, commit_atom::value, std::move(batch))
       .then(
           [self, name, due, recorded](StoreReply& stored) {
-            auto& st = self->state;
-            auto it = st.armed.find(name);
-            if (it == st.armed.end() || it->second.next != due) return;
+            auto& state = self->state;
+            auto entry = state.armed.find(name);
+            if (entry == state.armed.end() || entry->second.next != due) return;
             // Not recorded: the fire runs again at the next start (a replay of the same name).
-            if (stored.ok) it->second.schedule.last_fire_at = recorded.last_fire_at;
-            const EpochMillis after = std::max<EpochMillis>(st.engine->now(), due);
-            arm(self, it->second,
-                it->second.expression.next_after(after, *it->second.zone,
-                                                 it->second.schedule.created_at));
+            if (stored.ok) entry->second.schedule.last_fire_at = recorded.last_fire_at;
+            const EpochMillis after = std::max<EpochMillis>(state.engine->now(), due);
+            arm(self, entry->second,
+                entry->second.expression.next_after(after, *entry->second.zone,
+                                                    entry->second.schedule.created_at));
           },
           [](caf::error&) {});
 }

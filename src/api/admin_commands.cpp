@@ -1,6 +1,7 @@
 #include "api/admin_commands.hpp"
 
 #include "actors/messages.hpp"
+#include "actors/schedules_actor.hpp"
 #include "actors/state_machines_actor.hpp"
 #include "adapters/config/workflow_loader.hpp"
 #include "adapters/ops/log.hpp"
@@ -386,6 +387,31 @@ void clock(const Context& ctx, const std::string& c, const json::object& r, Admi
   });
 }
 
+// schedules.list, schedules.show {"name"}, schedules.put {"name", "schedule": {cron, timezone,
+// stateMachine, input}}, schedules.delete {"name"}: the same actor as /v1/schedules.
+void schedules(const Context& ctx, const std::string& c, const json::object& r, AdminReply reply) {
+  auto answer = [reply = std::move(reply)](actors::Answer answered) {
+    if (!answered) return reply(answered.error());
+    reply(json::value(std::move(answered->body)));
+  };
+  const auto& actor = ctx->deps.schedules;
+  if (c == "schedules.list")
+    return caf::anon_send(actor, actors::schedule_atom::value, actors::ScheduleQuery{"", answer});
+  auto name = string_field(r, "name");
+  if (!name) return answer(name.error());
+  if (c == "schedules.show")
+    return caf::anon_send(actor, actors::schedule_atom::value,
+                          actors::ScheduleQuery{*name, answer});
+  if (c == "schedules.delete")
+    return caf::anon_send(actor, actors::schedule_atom::value,
+                          actors::ScheduleDelete{*name, answer});
+  const json::value* schedule = r.if_contains("schedule");
+  if (!schedule || !schedule->is_object())
+    return answer(Error{ErrorCode::kInvalidRequest, "\"schedule\" must be a JSON object"});
+  caf::anon_send(actor, actors::schedule_atom::value,
+                 actors::SchedulePut{*name, schedule->as_object(), answer});
+}
+
 void dispatch(const Context& ctx, const std::string& c, const json::object& r, AdminReply reply) {
   auto& deps = ctx->deps;
   if (c == "ping") return reply(json::value{{"pong", true}});
@@ -414,6 +440,9 @@ void dispatch(const Context& ctx, const std::string& c, const json::object& r, A
       return task_callback(ctx, *kind, r, std::move(reply));
   }
   if (c == "clock.show" || c == "clock.advance") return clock(ctx, c, r, std::move(reply));
+  if (c == "schedules.list" || c == "schedules.show" || c == "schedules.put" ||
+      c == "schedules.delete")
+    return schedules(ctx, c, r, std::move(reply));
   if (c == "log-level") return reply(log_level(r));
   if (c == "reconcile") return reconcile(ctx, std::move(reply));
   if (c == "balances" || c == "journal" || c == "escrow")
@@ -427,7 +456,8 @@ void dispatch(const Context& ctx, const std::string& c, const json::object& r, A
                   "ingest.resume, workflows.list, workflows.validate, workflows.register, "
                   "workflows.reload, backup, log-level, tasks.success, tasks.failure, "
                   "tasks.heartbeat, balances, journal, escrow, reconcile, webhooks.list, "
-                  "webhooks.show, clock.show, clock.advance)"});
+                  "webhooks.show, clock.show, clock.advance, schedules.list, schedules.show, "
+                  "schedules.put, schedules.delete)"});
 }
 
 }  // namespace

@@ -24,7 +24,8 @@ struct AdminCommandsDeps {
   // Registers versions and reloads the workflows directory (state_machines_actor.hpp).
   actors::StateMachinesActor state_machines;
   std::string version = "0.1.0";
-  actors::ClockActor clock;  // clock.advance (clock_actor.hpp); unset unless simulated
+  actors::ClockActor clock;          // clock.advance (clock_actor.hpp); unset unless simulated
+  actors::SchedulesActor schedules;  // schedules.* (schedules_actor.hpp)
 };
 
 struct AdminCommands {

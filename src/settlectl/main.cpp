@@ -49,6 +49,10 @@ commands:
   clock show                              the business clock: system or simulated, and its time
   clock advance 7d | clock advance TIME   move a simulated clock by 30s, 15m, 24h, 7d... or to an
                                           RFC 3339 TIME, firing every timer due by then in order
+  schedules list | schedules show NAME    durable schedules, with their last and next fire
+  schedules put NAME FILE                 create or change NAME from a JSON file {cron,
+                                          timezone, stateMachine, input} (docs/schedules.md)
+  schedules delete NAME
   ping
 
 --socket defaults to ./var/settled.sock; --json prints the daemon's answer as one JSON object.
@@ -184,6 +188,24 @@ json::object build_request(const Options& o, std::string& problem) {
     return {{"command", "backup"},
             {"path", std::filesystem::absolute(w[1]).lexically_normal().string()}};
   if (w[0] == "clock" && w.size() == 2 && w[1] == "show") return {{"command", "clock.show"}};
+  if (w[0] == "schedules" && w.size() == 2 && w[1] == "list")
+    return {{"command", "schedules.list"}};
+  if (w[0] == "schedules" && w.size() >= 2 && (w[1] == "show" || w[1] == "delete") && operand(3))
+    return {{"command", "schedules." + w[1]}, {"name", w[2]}};
+  if (w[0] == "schedules" && w.size() >= 2 && w[1] == "put" && operand(4)) {
+    auto text = read_file(w[3]);
+    if (!text) {
+      problem = text.error().message;
+      return {};
+    }
+    boost::system::error_code ec;
+    auto schedule = json::parse(*text, ec);
+    if (ec || !schedule.is_object()) {
+      problem = w[3] + " is not a JSON object";
+      return {};
+    }
+    return {{"command", "schedules.put"}, {"name", w[2]}, {"schedule", std::move(schedule)}};
+  }
   if (w[0] == "clock" && w.size() >= 2 && w[1] == "advance" && operand(3)) {
     // A duration never holds a 'T' (its units are ms, s, m, h, d); an RFC 3339 time always does.
     const bool at_time = w[2].find('T') != std::string::npos;

@@ -213,8 +213,8 @@ void Daemon::build_routes(const SettledConfig& cfg, const DaemonResources& resou
                              static_cast<std::int64_t>(cfg.events_retention_seconds) * 1000,
                              readiness_,
                              {},
-                             clock_};
-  routes.schedules = schedules_;
+                             clock_,
+                             schedules_};
   routes.stripe_webhooks.secrets = cfg.stripe_webhook_secrets;
   routes.stripe_webhooks.tolerance_seconds =
       static_cast<std::int64_t>(cfg.stripe_webhook_tolerance_seconds);
@@ -228,6 +228,7 @@ void Daemon::build_routes(const SettledConfig& cfg, const DaemonResources& resou
   admin_deps.store_stats = store_stats_;
   admin_deps.state_machines = state_machines_;
   admin_deps.clock = clock_;
+  admin_deps.schedules = schedules_;
   admin_api_ = api::spawn_admin_commands(system_, std::move(admin_deps));
 }
 
