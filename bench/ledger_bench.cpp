@@ -54,7 +54,7 @@ struct Ledger {
     // SETTLED_LEDGER_PASSIVATE_MS: how long an idle account actor lives (default 30 s).
     if (const char* v = std::getenv("SETTLED_LEDGER_PASSIVATE_MS"))
       options.passivate_after = std::chrono::milliseconds(std::atoll(v));
-    router = actors::spawn_accounts(*system, {db, store, actors::system_now, options});
+    router = actors::spawn_accounts(*system, {db, store, actors::system_now, options, nullptr});
   }
   ~Ledger() {
     caf::anon_send_exit(router, caf::exit_reason::user_shutdown);

@@ -287,10 +287,14 @@ void arm_expiry(Self* self) {
     if (st.expiring.count(id)) continue;
     if (due >= st.timer_at) return;  // an earlier timer is set already
     st.timer_at = due;
-    const EpochMillis wait = std::max<EpochMillis>(0, due - st.deps.now());
-    // Capped so a clock step cannot leave a deadline unseen for long.
-    const auto delay = std::chrono::milliseconds(std::min<EpochMillis>(wait, 60'000));
-    self->delayed_send(self, delay, wake_atom::value);
+    const EpochMillis now = st.deps.now();
+    if (st.deps.clock && st.deps.clock->is_simulated()) {
+      wake_at(self, st.deps.clock, now, due, wake_atom::value);
+      return;
+    }
+    // Capped so a step of the wall clock cannot leave a deadline unseen for long.
+    const auto delay = std::chrono::milliseconds(std::min<EpochMillis>(due - now, 60'000));
+    wake_at(self, st.deps.clock, now, now + delay.count(), wake_atom::value);
     return;
   }
 }

@@ -37,6 +37,7 @@
 // flight and idle for `passivate_after` is stopped by the router, which is the only one that
 // sends it work, so no message can be lost.
 
+#include "actors/clock.hpp"
 #include "actors/interfaces.hpp"
 #include "adapters/store/lmdb_store.hpp"
 #include "domain/time.hpp"
@@ -61,6 +62,7 @@ struct AccountsDeps {
   StoreActor store;
   std::function<EpochMillis()> now;
   AccountsOptions options;
+  ClockPtr clock;  // escrow expiries wake on it (clock.hpp); null: the system clock
 };
 
 LedgerActor spawn_accounts(caf::actor_system& system, AccountsDeps deps);

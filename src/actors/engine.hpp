@@ -3,6 +3,7 @@
 // registered workflows and a clock. Built once by main (or a test) and shared. What executions
 // did is counted in adapters/ops/metrics.hpp (Prometheus), nowhere else.
 
+#include "actors/clock.hpp"
 #include "actors/interfaces.hpp"
 #include "actors/store_actor.hpp"
 #include "adapters/store/lmdb_store.hpp"
@@ -28,6 +29,8 @@ struct Engine {
   LedgerActor ledger;  // the accounts router
   std::shared_ptr<adapters::LmdbStore> db;
   std::function<EpochMillis()> now;
+  // Where business waits wake (clock.hpp); `now` reads it too. Null: the system clock.
+  ClockPtr clock;
   std::chrono::seconds default_task_timeout{60};
   // Execution actors in memory (running, or in a short wait) past which a new start is refused
   // with Overloaded: what admission lets in is bounded, and so is what it leaves running.

@@ -54,6 +54,8 @@ struct RegisterRequest;
 struct ReloadRequest;
 // mock_tasks_actor.hpp
 struct MockCall;
+// clock_actor.hpp
+struct ClockAdvance;
 // readiness_actor.hpp
 using ReadinessCallback = std::function<void(ReadinessReport)>;
 // Private to their actor's .cpp (messages it sends itself).
@@ -129,6 +131,8 @@ CAF_ADD_ATOM(settled, settled::actors, register_atom, "register")
 CAF_ADD_ATOM(settled, settled::actors, reload_atom, "reload")
 CAF_ADD_ATOM(settled, settled::actors, admin_atom, "admin")
 CAF_ADD_ATOM(settled, settled::actors, sample_atom, "sample")
+// The simulated clock (clock_actor.hpp).
+CAF_ADD_ATOM(settled, settled::actors, advance_atom, "advance")
 
 SETTLED_ADD_MESSAGE_TYPE(settled::TaskAttempt)
 SETTLED_ADD_MESSAGE_TYPE(settled::TaskOutcome)
@@ -136,6 +140,7 @@ SETTLED_ADD_MESSAGE_TYPE(settled::WriteBatch)
 SETTLED_ADD_MESSAGE_TYPE(settled::ledger::LedgerJob)
 SETTLED_ADD_MESSAGE_TYPE(std::vector<settled::ledger::LedgerJobDone>)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::Alert)
+SETTLED_ADD_MESSAGE_TYPE(settled::actors::ClockAdvance)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::ControlAsk)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::ControlReply)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::Delivery)
@@ -246,6 +251,11 @@ using StateMachinesActor = caf::typed_actor<caf::reacts_to<register_atom, Regist
 using AdminActor =
     caf::typed_actor<caf::reacts_to<admin_atom, StatusAsk>, caf::reacts_to<admin_atom, ControlAsk>,
                      caf::reacts_to<admin_atom, IngestionAsk>, caf::reacts_to<sample_atom>>;
+
+// The simulated clock's advances (clock_actor.hpp): POST /v1/clock/advance and the admin
+// socket's clock.advance; check_atom is its own (is the daemon quiet yet?).
+using ClockActor =
+    caf::typed_actor<caf::reacts_to<advance_atom, ClockAdvance>, caf::reacts_to<check_atom>>;
 
 // GET /readyz (readiness_actor.hpp).
 using ReadinessActor = caf::typed_actor<caf::reacts_to<ready_atom, ReadinessCallback>>;

@@ -10,6 +10,7 @@
 #include "adapters/store/ledger_reader.hpp"
 #include "adapters/store/state_machine_store.hpp"
 #include "adapters/stripe/webhook_events_reader.hpp"
+#include "api/clock_commands.hpp"
 #include "api/request_parsing.hpp"
 #include "domain/asl/parser.hpp"
 #include "domain/json_limits.hpp"
@@ -369,6 +370,22 @@ Result<json::value> webhooks_read(const std::string& command, const LmdbStorePtr
   return json::value(adapters::stripe::list_stripe_events(*db, after, limit));
 }
 
+// clock.show, clock.advance {"by": "7d"} or {"to": RFC 3339} (api/clock_commands.hpp).
+void clock(const Context& ctx, const std::string& c, const json::object& r, AdminReply reply) {
+  static const auto wall = actors::Clock::system();
+  const actors::Clock& now = ctx->deps.engine->clock ? *ctx->deps.engine->clock : *wall;
+  if (c == "clock.show") return reply(json::value(clock_json(now)));
+  json::object body = r;
+  body.erase("command");
+  body.erase("id");  // the admin protocol's request id
+  auto to = parse_clock_advance(body, now);
+  if (!to) return reply(to.error());
+  advance_clock(ctx->deps.clock, *to, [reply = std::move(reply)](Result<json::object> done) {
+    if (!done) return reply(done.error());
+    reply(json::value(std::move(*done)));
+  });
+}
+
 void dispatch(const Context& ctx, const std::string& c, const json::object& r, AdminReply reply) {
   auto& deps = ctx->deps;
   if (c == "ping") return reply(json::value{{"pong", true}});
@@ -396,6 +413,7 @@ void dispatch(const Context& ctx, const std::string& c, const json::object& r, A
     if (const auto kind = task_callback_kind(std::string_view(c).substr(6)))
       return task_callback(ctx, *kind, r, std::move(reply));
   }
+  if (c == "clock.show" || c == "clock.advance") return clock(ctx, c, r, std::move(reply));
   if (c == "log-level") return reply(log_level(r));
   if (c == "reconcile") return reconcile(ctx, std::move(reply));
   if (c == "balances" || c == "journal" || c == "escrow")
@@ -409,7 +427,7 @@ void dispatch(const Context& ctx, const std::string& c, const json::object& r, A
                   "ingest.resume, workflows.list, workflows.validate, workflows.register, "
                   "workflows.reload, backup, log-level, tasks.success, tasks.failure, "
                   "tasks.heartbeat, balances, journal, escrow, reconcile, webhooks.list, "
-                  "webhooks.show)"});
+                  "webhooks.show, clock.show, clock.advance)"});
 }
 
 }  // namespace

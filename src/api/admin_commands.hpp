@@ -24,6 +24,7 @@ struct AdminCommandsDeps {
   // Registers versions and reloads the workflows directory (state_machines_actor.hpp).
   actors::StateMachinesActor state_machines;
   std::string version = "0.1.0";
+  actors::ClockActor clock;  // clock.advance (clock_actor.hpp); unset unless simulated
 };
 
 struct AdminCommands {

@@ -9,6 +9,7 @@
 #include "adapters/store/state_machine_store.hpp"
 #include "adapters/stripe/stripe_simulator.hpp"
 #include "adapters/stripe/webhook_events_reader.hpp"
+#include "api/clock_commands.hpp"
 #include "api/http_status.hpp"
 #include "api/request_parsing.hpp"
 #include "api/stripe_webhook.hpp"
@@ -95,6 +96,16 @@ class HttpRoutes {
       if (s.size() == 5 && s[3] == "versions" && get) return respond(machine_version(s[2], s[4]));
       if (s.size() <= 3 || (s.size() == 5 && s[3] == "versions"))
         return respond(method_not_allowed(req));
+    }
+    if (s.size() >= 2 && s.size() <= 3 && s[0] == "v1" && s[1] == "clock") {
+      if (s.size() == 2) {
+        if (!get) return respond(method_not_allowed(req));
+        return respond(json_response(200, clock_json(clock())));
+      }
+      if (s[2] == "advance") {
+        if (!post) return respond(method_not_allowed(req));
+        return advance_clock(req, std::move(respond));
+      }
     }
     if (s.size() == 2 && s[0] == "v1" && s[1] == "events") {
       if (!post) return respond(method_not_allowed(req));
@@ -231,6 +242,22 @@ class HttpRoutes {
       respond(std::move(response));
     };
     caf::anon_send(deps_.executions, start_atom::value, std::move(start));
+  }
+
+  const actors::Clock& clock() const {
+    static const auto wall = actors::Clock::system();
+    return deps_.engine->clock ? *deps_.engine->clock : *wall;
+  }
+
+  // Answered once everything due by the new time has fired and settled (clock_actor.hpp).
+  void advance_clock(const HttpRequest& req, HttpResponder respond) {
+    auto body = parse_fields_object(req.body, {"by", "to"});
+    if (!body) return respond(error_response(body.error()));
+    auto to = parse_clock_advance(*body, clock());
+    if (!to) return respond(error_response(to.error()));
+    api::advance_clock(deps_.clock, *to, [respond = std::move(respond)](Result<json::object> done) {
+      respond(done ? json_response(200, *done) : error_response(done.error()));
+    });
   }
 
   // An event for executions waiting in settled:events.waitFor: 200 once a waiting execution

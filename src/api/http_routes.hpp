@@ -23,6 +23,8 @@ struct HttpRoutesDeps {
   actors::ReadinessActor readiness;                           // GET /readyz (readiness_actor.hpp)
   // POST /v1/webhooks/stripe: the signing secrets (none: the route answers NotFound).
   adapters::stripe::SignatureCheck stripe_webhooks;
+  // POST /v1/clock/advance (clock_actor.hpp); unset unless the clock is simulated.
+  actors::ClockActor clock;
 };
 
 // Returns the handler to give the HTTP server.

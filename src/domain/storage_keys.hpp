@@ -29,6 +29,10 @@ inline std::string quarantine_key(std::string_view execution_id) {
   return std::string(kQuarantinePrefix).append(execution_id);
 }
 
+// The simulated clock's time (docs/clock.md), in Table::kMeta: decimal epoch milliseconds.
+// Written before each step of an advance, so a restart resumes there and never goes back.
+inline constexpr std::string_view kSimulatedClockKey = "clock/simulated";
+
 inline std::string record_key(std::string_view collection, std::string_view key) {
   std::string k(collection);
   k.push_back('\0');

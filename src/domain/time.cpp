@@ -125,4 +125,28 @@ std::optional<EpochMillis> parse_timestamp(std::string_view s) {
   return ((days * 24 + hour) * 60 + minute - offset_minutes) * 60000LL + second * 1000LL + millis;
 }
 
+std::optional<EpochMillis> parse_duration(std::string_view text, EpochMillis max_ms) {
+  std::size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  if (digits == 0 || digits > 15) return std::nullopt;  // 15 digits cannot overflow below
+  std::int64_t count = 0;
+  for (std::size_t i = 0; i < digits; ++i) count = count * 10 + (text[i] - '0');
+  const std::string_view unit = text.substr(digits);
+  std::int64_t unit_ms = 0;
+  if (unit == "ms")
+    unit_ms = 1;
+  else if (unit == "s")
+    unit_ms = 1000;
+  else if (unit == "m")
+    unit_ms = 60 * 1000;
+  else if (unit == "h")
+    unit_ms = 3600 * 1000;
+  else if (unit == "d")
+    unit_ms = 24 * 3600 * 1000;
+  else
+    return std::nullopt;
+  if (count == 0 || count > max_ms / unit_ms) return std::nullopt;
+  return count * unit_ms;
+}
+
 }  // namespace settled

@@ -46,6 +46,9 @@ commands:
   reconcile                               prove the ledger's invariants; exit 3 on discrepancies
   webhooks list [--after=ID] [--limit=N]  Stripe webhook events received, in event id order
   webhooks show ID                        one Stripe webhook event, with its body as received
+  clock show                              the business clock: system or simulated, and its time
+  clock advance 7d | clock advance TIME   move a simulated clock by 30s, 15m, 24h, 7d... or to an
+                                          RFC 3339 TIME, firing every timer due by then in order
   ping
 
 --socket defaults to ./var/settled.sock; --json prints the daemon's answer as one JSON object.
@@ -180,6 +183,12 @@ json::object build_request(const Options& o, std::string& problem) {
   if (w[0] == "backup" && w.size() == 2)
     return {{"command", "backup"},
             {"path", std::filesystem::absolute(w[1]).lexically_normal().string()}};
+  if (w[0] == "clock" && w.size() == 2 && w[1] == "show") return {{"command", "clock.show"}};
+  if (w[0] == "clock" && w.size() >= 2 && w[1] == "advance" && operand(3)) {
+    // A duration never holds a 'T' (its units are ms, s, m, h, d); an RFC 3339 time always does.
+    const bool at_time = w[2].find('T') != std::string::npos;
+    return {{"command", "clock.advance"}, {at_time ? "to" : "by", w[2]}};
+  }
   if (w[0] == "log-level" && w.size() <= 2) {
     json::object r{{"command", "log-level"}};
     if (w.size() == 2) r["level"] = w[1];

@@ -2,6 +2,7 @@
 
 #include "adapters/http/api_keys.hpp"
 #include "adapters/ops/webhook_client.hpp"
+#include "domain/time.hpp"
 
 #include <boost/asio/ip/address.hpp>
 #include <caf/all.hpp>
@@ -98,6 +99,15 @@ SettledConfig::SettledConfig() {
       .add(mock_config, "mock-config",
            "test mode: a Step Functions Local mock configuration file; executions started "
            "as NAME#TestCase get its mocked task responses (off by default)")
+      .add(clock, "clock",
+           "system (wall time) or simulated (time stands still until POST /v1/clock/advance "
+           "or settlectl clock advance; for tests and demos, refused with stripe-mode=live)")
+      .add(clock_start, "clock-start",
+           "RFC 3339 time a simulated clock starts at on a new data directory (default: the "
+           "wall time); after that it resumes where it was")
+      .add(clock_quiet_ms, "clock-quiet-ms",
+           "simulated clock: milliseconds without a commit, a timer or an actor started after "
+           "a step of an advance before the next step (or the answer)")
       .add(shutdown_timeout, "shutdown-timeout",
            "seconds a SIGTERM may take to drain before the daemon exits regardless");
 }
@@ -172,6 +182,31 @@ std::string check_config_file(const SettledConfig& cfg, const caf::config_option
   return {};
 }
 
+namespace {
+
+// A simulated clock must never meet real money: a live charge or a live identity check would be
+// made, or time out, on a time that is not the world's.
+std::string validate_clock(const SettledConfig& cfg) {
+  if (cfg.clock != "system" && cfg.clock != "simulated")
+    return invalid("clock", cfg.clock, "system or simulated");
+  if (cfg.clock == "simulated" && cfg.stripe_mode == "live")
+    return invalid("clock", cfg.clock,
+                   "a simulated clock is refused with stripe-mode=live: live Stripe keys run on "
+                   "the world's time");
+  if (cfg.clock_quiet_ms == 0 || cfg.clock_quiet_ms > 60000)
+    return invalid("clock-quiet-ms", std::to_string(cfg.clock_quiet_ms), "1 to 60000 milliseconds");
+  if (!cfg.clock_start.empty()) {
+    if (cfg.clock != "simulated")
+      return invalid("clock-start", cfg.clock_start, "needs clock=simulated");
+    if (!parse_timestamp(cfg.clock_start))
+      return invalid("clock-start", cfg.clock_start,
+                     "an RFC 3339 time such as 2026-01-01T00:00:00Z");
+  }
+  return {};
+}
+
+}  // namespace
+
 bool split_host_port(const std::string& text, std::string& host, std::uint16_t& port) {
   const auto colon = text.rfind(':');
   if (colon == std::string::npos || colon == 0) return false;
@@ -213,6 +248,7 @@ std::string validate(SettledConfig& cfg, std::string& host, std::uint16_t& port,
   if (cfg.stripe_webhook_tolerance_seconds == 0 || cfg.stripe_webhook_tolerance_seconds > 3600)
     return invalid("stripe-webhook-tolerance-seconds",
                    std::to_string(cfg.stripe_webhook_tolerance_seconds), "1 to 3600");
+  if (auto problem = validate_clock(cfg); !problem.empty()) return problem;
   if (cfg.http_threads == 0 || cfg.http_threads > 64)
     return invalid("http-threads", std::to_string(cfg.http_threads), "1 to 64");
   if (cfg.body_limit == 0) return invalid("body-limit", "0", "at least 1 byte");

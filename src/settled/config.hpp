@@ -60,6 +60,11 @@ class SettledConfig : public caf::actor_system_config {
   std::size_t header_timeout_ms = 10000;
   std::size_t request_deadline_ms = 10000;
   std::string mock_config;  // test mode: Step Functions Local's MockConfigFile; empty: off
+  // docs/clock.md: "system" (wall time) or "simulated" (stands still until advanced); the
+  // simulated clock's first time (RFC 3339; empty: the wall time at the first start).
+  std::string clock = "system";
+  std::string clock_start;
+  std::size_t clock_quiet_ms = 100;  // an advance's step is over after this long with no activity
 
   SettledConfig();
 

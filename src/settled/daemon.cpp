@@ -2,6 +2,7 @@
 
 #include "actors/accounts_router.hpp"
 #include "actors/alerts_actor.hpp"
+#include "actors/clock_actor.hpp"
 #include "actors/events_actor.hpp"
 #include "actors/executions_actor.hpp"
 #include "actors/messages.hpp"
@@ -17,6 +18,7 @@
 #include "adapters/http/api_keys.hpp"
 #include "adapters/ops/log.hpp"
 #include "api/http_routes.hpp"
+#include "domain/storage_keys.hpp"
 
 #include <caf/all.hpp>
 
@@ -69,6 +71,37 @@ Result<DaemonResources> DaemonResources::open(const SettledConfig& cfg) {
   return resources;
 }
 
+namespace {
+
+// The business clock (docs/clock.md). A simulated one resumes at its stored time, so a restart
+// never takes it back; on a new data directory it starts at clock-start or the wall time, and
+// that is stored at once. Written here, before the store actor (the one writer) exists.
+actors::ClockPtr open_clock(const SettledConfig& cfg, adapters::LmdbStore& db) {
+  if (cfg.clock != "simulated") return actors::Clock::system();
+  const std::string key(kSimulatedClockKey);
+  if (auto stored = db.get(Table::kMeta, key)) {
+    try {
+      const EpochMillis at = std::stoll(*stored);
+      adapters::log(LogLevel::kInfo, "clock.simulated",
+                    {{"now", format_timestamp(at)}, {"resumed", true}});
+      return actors::Clock::simulated(at);
+    } catch (const std::exception&) {
+      adapters::log(LogLevel::kError, "clock.unreadable", {{"stored", *stored}});
+    }
+  }
+  const EpochMillis start =
+      cfg.clock_start.empty() ? actors::system_now() : parse_timestamp(cfg.clock_start).value_or(0);
+  WriteBatch batch;
+  batch.put(Table::kMeta, key, std::to_string(start));
+  if (auto written = db.commit({&batch}); !written)
+    adapters::log(LogLevel::kError, "clock.not_stored", {{"cause", written.error().message}});
+  adapters::log(LogLevel::kInfo, "clock.simulated",
+                {{"now", format_timestamp(start)}, {"resumed", false}});
+  return actors::Clock::simulated(start);
+}
+
+}  // namespace
+
 Daemon::Daemon(caf::actor_system& system, const SettledConfig& cfg,
                const DaemonResources& resources)
     : system_(system),
@@ -94,7 +127,8 @@ Daemon::~Daemon() {
 void Daemon::spawn_actors(const SettledConfig& cfg, const DaemonResources& resources) {
   engine_ = std::make_shared<actors::Engine>();
   engine_->db = resources.db;
-  engine_->now = actors::system_now;
+  engine_->clock = open_clock(cfg, *resources.db);
+  engine_->now = [clock = engine_->clock] { return clock->now(); };
   engine_->history_limit = static_cast<std::int64_t>(cfg.history_limit);
   engine_->max_running_executions = cfg.max_running_executions;
   if (resources.mock_config) {
@@ -123,11 +157,14 @@ void Daemon::spawn_actors(const SettledConfig& cfg, const DaemonResources& resou
   state_machines_ = actors::spawn_state_machines(system_, engine_, {cfg.workflows_dir});
   registered_ =
       actors::reload_state_machines(state_machines_, resources.workflows, std::chrono::seconds(60));
-  actors::AccountsDeps ledger_deps{resources.db, engine_->store, engine_->now, {}};
+  actors::AccountsDeps ledger_deps{resources.db, engine_->store, engine_->now, {}, engine_->clock};
   ledger_deps.options.passivate_after = std::chrono::seconds(cfg.ledger_passivate_seconds);
   ledger_deps.options.sweep_every = std::min<std::chrono::milliseconds>(
       ledger_deps.options.passivate_after, std::chrono::seconds(5));
   engine_->ledger = actors::spawn_accounts(system_, std::move(ledger_deps));
+  if (engine_->clock->is_simulated())
+    clock_ = actors::spawn_clock(system_, engine_->clock, engine_->store, store_stats_,
+                                 {std::chrono::milliseconds(cfg.clock_quiet_ms)});
   executions_ = actors::spawn_executions(system_, engine_);
   // Set before any execution runs: executions read engine->timers without a lock.
   engine_->timers =
@@ -172,7 +209,8 @@ void Daemon::build_routes(const SettledConfig& cfg, const DaemonResources& resou
                              live_stripe_ ? nullptr : resources.simulator_db,
                              static_cast<std::int64_t>(cfg.events_retention_seconds) * 1000,
                              readiness_,
-                             {}};
+                             {},
+                             clock_};
   routes.stripe_webhooks.secrets = cfg.stripe_webhook_secrets;
   routes.stripe_webhooks.tolerance_seconds =
       static_cast<std::int64_t>(cfg.stripe_webhook_tolerance_seconds);
@@ -180,8 +218,13 @@ void Daemon::build_routes(const SettledConfig& cfg, const DaemonResources& resou
                                       adapters::identify_clients(keys.enabled()),
                                       api::make_http_routes(std::move(routes)));
   http_handler_ = adapters::require_api_key(keys, std::move(admitted_api));
-  admin_api_ =
-      api::spawn_admin_commands(system_, {engine_, executions_, store_stats_, state_machines_});
+  api::AdminCommandsDeps admin_deps;
+  admin_deps.engine = engine_;
+  admin_deps.executions = executions_;
+  admin_deps.store_stats = store_stats_;
+  admin_deps.state_machines = state_machines_;
+  admin_deps.clock = clock_;
+  admin_api_ = api::spawn_admin_commands(system_, std::move(admin_deps));
 }
 
 }  // namespace settled::app

@@ -91,6 +91,7 @@ class Daemon {
   actors::StateMachinesActor state_machines_;
   actors::ExecutionsActor executions_;
   actors::RetentionActor retention_;
+  actors::ClockActor clock_;  // only with a simulated clock
   actors::ReadinessActor readiness_;
   actors::ReadinessTargets readiness_targets_;
   api::AdminCommands admin_api_;

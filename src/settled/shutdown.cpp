@@ -29,6 +29,7 @@ void Daemon::stop_actors(std::chrono::seconds timeout) {
   stopped_ = true;
   caf::scoped_actor self{system_};
   self->send_exit(readiness_, caf::exit_reason::user_shutdown);
+  if (clock_) self->send_exit(clock_, caf::exit_reason::user_shutdown);
   self->send_exit(admin_api_.actor, caf::exit_reason::user_shutdown);
   // No timer fires into a supervisor that is going away.
   self->send_exit(engine_->timers, caf::exit_reason::user_shutdown);

@@ -49,7 +49,7 @@ class AccountsRouterTest : public ::testing::Test {
     ASSERT_TRUE(opened.ok()) << opened.error().message;
     db_ = *opened;
     store_ = spawn_store(sys_, db_, {}, stats_);
-    router_ = spawn_accounts(sys_, AccountsDeps{db_, store_, wall_now, options});
+    router_ = spawn_accounts(sys_, AccountsDeps{db_, store_, wall_now, options, nullptr});
   }
 
   void TearDown() override {

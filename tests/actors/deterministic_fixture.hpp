@@ -46,7 +46,11 @@ inline caf::actor_system_config& testing_policy(caf::actor_system_config& cfg) {
 
 class DeterministicEngine : public ::testing::Test {
  protected:
-  DeterministicEngine()
+  DeterministicEngine() : DeterministicEngine(nullptr) {}
+
+  // With `simulated` (actors/clock.hpp) the engine runs on that clock instead of the test
+  // scheduler's: time moves only when the clock actor advances it.
+  explicit DeterministicEngine(ClockPtr simulated)
       : system_(testing_policy(cfg_)),
         sched_(dynamic_cast<caf::scheduler::test_coordinator&>(system_.scheduler())),
         clock_start_(sched_.clock().current_time) {
@@ -66,6 +70,10 @@ class DeterministicEngine : public ::testing::Test {
                                     sched_.clock().current_time - clock_start_)
                                     .count();
     };
+    if (simulated) {
+      engine_->clock = simulated;
+      engine_->now = [simulated] { return simulated->now(); };
+    }
     StoreOptions store_options;
     store_options.detached = false;
     engine_->store = spawn_store(system_, engine_->db, store_options, store_stats_);

@@ -128,5 +128,22 @@ TEST(Time, ParseThenFormatNormalisesToUtcMillis) {
             "2023-11-14T22:13:20.123Z");
 }
 
+TEST(Duration, ReadsAWholeNumberAndAUnit) {
+  const EpochMillis year = 366 * kDay;
+  EXPECT_EQ(parse_duration("500ms", year), 500);
+  EXPECT_EQ(parse_duration("30s", year), 30 * kSecond);
+  EXPECT_EQ(parse_duration("15m", year), 15 * 60 * kSecond);
+  EXPECT_EQ(parse_duration("24h", year), kDay);
+  EXPECT_EQ(parse_duration("7d", year), 7 * kDay);
+  EXPECT_EQ(parse_duration("366d", year), year);
+}
+
+TEST(Duration, RefusesAnythingElse) {
+  const EpochMillis year = 366 * kDay;
+  for (const char* text : {"", "d", "7", "0s", "-1d", "+1d", "1.5h", " 7d", "7d ", "7 d", "7D",
+                           "7days", "7w", "367d", "99999999999999999999d", "1e3s", "0x10s"})
+    EXPECT_EQ(parse_duration(text, year), std::nullopt) << '"' << text << '"';
+}
+
 }  // namespace
 }  // namespace settled

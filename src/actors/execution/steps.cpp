@@ -277,9 +277,7 @@ void Execution::wait_or_passivate() {
 }
 
 void Execution::schedule_wake() {
-  const auto delay = std::max<std::int64_t>(0, rec_.due - engine_->now());
-  self_->delayed_send(self_, std::chrono::milliseconds(delay), wake_atom::value,
-                      rec_.entered_event_id);
+  wake_at(self_, engine_->clock, engine_->now(), rec_.due, wake_atom::value, rec_.entered_event_id);
 }
 
 void Execution::finish_succeeded(json::value output) {
