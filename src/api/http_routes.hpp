@@ -25,6 +25,8 @@ struct HttpRoutesDeps {
   adapters::stripe::SignatureCheck stripe_webhooks;
   // POST /v1/clock/advance (clock_actor.hpp); unset unless the clock is simulated.
   actors::ClockActor clock;
+  // POST /v1/simulator/stripe/account_links/{id}/complete; unset when Stripe is live.
+  actors::StripeSimulatorActor stripe_simulator;
 };
 
 // Returns the handler to give the HTTP server.
