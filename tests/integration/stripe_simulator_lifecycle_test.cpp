@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <chrono>
 #include <string>
+#include <vector>
 
 namespace settled::testing {
 namespace {
@@ -164,7 +165,14 @@ TEST_F(StripeSimulatorLifecycle, ARestartWhileAPayoutIsPendingStillPaysIt) {
   ASSERT_TRUE(eventually([&] { return waiting("payroll:p3"); }, std::chrono::seconds(20)));
   ASSERT_EQ(list("payouts").size(), 1u);
   restart();
+  // What the simulator did is still listed, Stripe-shaped, after the restart.
   EXPECT_EQ(list("payouts")[0].at("status"), "pending");
+  const auto transfers = list("transfers");
+  ASSERT_EQ(transfers.size(), 1u);
+  EXPECT_EQ(transfers[0].at("amount"), 5000);
+  std::vector<std::string> types;
+  for (const auto& e : list("events")) types.emplace_back(e.at("type").as_string());
+  EXPECT_EQ(types, (std::vector<std::string>{"transfer.created", "payout.created"}));
   advance("2d");
   ASSERT_TRUE(eventually([&] { return received("payout.paid"); }, std::chrono::seconds(20)));
   EXPECT_EQ(list("payouts")[0].at("status"), "paid");
