@@ -85,7 +85,7 @@ void retry_later(Self* self, const std::string& event_id, int attempt) {
       std::min<std::chrono::seconds>(std::chrono::seconds(1LL << std::min(attempt - 1, 20)),
                                      self->state.options.max_webhook_backoff);
   adapters::log(adapters::LogLevel::kWarn, "stripe_simulator.webhook_retry",
-                {{"event", event_id}, {"attempt", attempt}, {"inSeconds", backoff.count()}});
+                {{"eventId", event_id}, {"attempt", attempt}, {"inSeconds", backoff.count()}});
   self->delayed_send(self, backoff, retry_atom::value, event_id, attempt + 1);
 }
 
