@@ -3,7 +3,7 @@
 // has passed on the business clock, then is paid (or failed, for Stripe's failing test bank
 // accounts, its money back in the balance); onboarding completes through the simulator route;
 // every event reaches the daemon's own webhook endpoint signed, so a workflow waiting for
-// payout.paid resumes; a restart while a payout is pending still settles it.
+// payout.paid resumes; a kill -9 while a payout is pending still settles it.
 
 #include "integration/ops_fixture.hpp"
 #include "support/eventually.hpp"
@@ -160,11 +160,14 @@ TEST_F(StripeSimulatorLifecycle, APayoutToAFailingTestAccountFailsAndReturnsTheM
   ASSERT_EQ(wait_final("payroll:p2", std::chrono::seconds(30)).at("status"), "SUCCEEDED");
 }
 
-TEST_F(StripeSimulatorLifecycle, ARestartWhileAPayoutIsPendingStillPaysIt) {
+TEST_F(StripeSimulatorLifecycle, AKill9WhileAPayoutIsPendingStillPaysIt) {
   start_payroll("p3", "000123456789", "payout.paid");
   ASSERT_TRUE(eventually([&] { return waiting("payroll:p3"); }, std::chrono::seconds(20)));
   ASSERT_EQ(list("payouts").size(), 1u);
-  restart();
+  // kill -9: nothing gets to finish; the payout's due time is in the store already.
+  client_.reset();
+  daemon_->kill9();
+  start_with(extra_);
   // What the simulator did is still listed, Stripe-shaped, after the restart.
   EXPECT_EQ(list("payouts")[0].at("status"), "pending");
   const auto transfers = list("transfers");
