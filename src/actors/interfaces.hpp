@@ -41,6 +41,7 @@ struct StartRequest;
 struct StartResult;
 struct StoreReply;
 struct StripeEventPost;
+struct OnboardingCompletion;
 struct TaskCallback;
 // executions_actor.hpp
 struct ControlReply;
@@ -141,6 +142,11 @@ CAF_ADD_ATOM(settled, settled::actors, advance_atom, "advance")
 CAF_ADD_ATOM(settled, settled::actors, schedule_atom, "schedule")
 CAF_ADD_ATOM(settled, settled::actors, fire_atom, "fire")
 CAF_ADD_ATOM(settled, settled::actors, fired_atom, "fired")
+// The Stripe simulator's own doings (stripe_simulator_actor.hpp): onboarding completed, its
+// events sent as webhooks.
+CAF_ADD_ATOM(settled, settled::actors, onboard_atom, "onboard")
+CAF_ADD_ATOM(settled, settled::actors, webhooks_atom, "webhooks")
+CAF_ADD_ATOM(settled, settled::actors, deliver_atom, "deliver")
 
 SETTLED_ADD_MESSAGE_TYPE(settled::TaskAttempt)
 SETTLED_ADD_MESSAGE_TYPE(settled::TaskOutcome)
@@ -158,6 +164,7 @@ SETTLED_ADD_MESSAGE_TYPE(settled::actors::LedgerCall)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::LedgerReply)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::LedgerStats)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::MockCall)
+SETTLED_ADD_MESSAGE_TYPE(settled::actors::OnboardingCompletion)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::ReadinessCallback)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::RegisterRequest)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::SchedulePut)
@@ -187,6 +194,19 @@ using StoreActor = caf::typed_actor<caf::replies_to<commit_atom, WriteBatch>::wi
 // Stripe (stripe_client_actor.hpp, stripe_simulator_actor.hpp): a charge task's outcome. The
 // live client and the simulator both implement it.
 using StripeActor = caf::typed_actor<caf::replies_to<charge_atom, TaskAttempt>::with<TaskOutcome>>;
+
+// The Stripe simulator (stripe_simulator_actor.hpp): a StripeActor, and the simulator routes'
+// onboarding completion; `webhooks_atom, url` starts sending its events to the daemon's own
+// webhook endpoint. Payouts falling due (wake_atom) and redeliveries (retry_atom, event id,
+// attempt) are its own.
+using StripeSimulatorActor =
+    StripeActor::extend<caf::reacts_to<onboard_atom, OnboardingCompletion>,
+                        caf::reacts_to<webhooks_atom, std::string>, caf::reacts_to<wake_atom>,
+                        caf::reacts_to<retry_atom, std::string, int>>;
+
+// The simulator's webhook sender (stripe_simulator_actor.cpp), on a thread of its own: POSTs
+// one event's JSON, answers whether the endpoint took it.
+using StripeWebhookActor = caf::typed_actor<caf::replies_to<deliver_atom, std::string>::with<bool>>;
 
 // Test mode's mocked task responses (mock_tasks_actor.hpp).
 using MockTasksActor = caf::typed_actor<caf::replies_to<mock_atom, MockCall>::with<TaskOutcome>>;

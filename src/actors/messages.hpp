@@ -75,6 +75,13 @@ struct StripeEventPost {
   AnswerCallback reply;
 };
 
+// POST /v1/simulator/stripe/account_links/{id}/complete: answered with the account once its
+// change is durable, or the refusal (stripe_simulator_actor.hpp).
+struct OnboardingCompletion {
+  std::string link_id;
+  AnswerCallback reply;
+};
+
 // An alert for the alerts actor: where it comes from and what it says.
 struct Alert {
   std::string source;  // "workflow", "retries_exhausted", "store_near_full"

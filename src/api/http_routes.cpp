@@ -7,6 +7,7 @@
 #include "adapters/store/history_reader.hpp"
 #include "adapters/store/ledger_reader.hpp"
 #include "adapters/store/state_machine_store.hpp"
+#include "adapters/stripe/stripe_sim_lifecycle.hpp"
 #include "adapters/stripe/stripe_simulator.hpp"
 #include "adapters/stripe/webhook_events_reader.hpp"
 #include "api/clock_commands.hpp"
@@ -142,6 +143,33 @@ class HttpRoutes {
         s[3] == "requests") {
       if (!get) return respond(method_not_allowed(req));
       return respond(list_requests(target));
+    }
+    if (s.size() == 4 && s[0] == "v1" && s[1] == "simulator" && s[2] == "stripe") {
+      if (const SimulatorList* list = simulator_list(s[3])) {
+        if (!get) return respond(method_not_allowed(req));
+        return respond(list_simulator(target, [&](std::size_t limit) {
+          return adapters::list_objects(*deps_.simulator_db, list->table, list->prefix, list->url,
+                                        limit, target.query_param("starting_after").value_or(""));
+        }));
+      }
+    }
+    if (s.size() == 6 && s[0] == "v1" && s[1] == "simulator" && s[2] == "stripe" &&
+        s[3] == "accounts" && s[5] == "balance") {
+      if (!get) return respond(method_not_allowed(req));
+      if (!deps_.simulator_db) return respond(simulator_off());
+      auto balance = adapters::account_balance(*deps_.simulator_db, s[4]);
+      if (!balance) return respond(error_response(balance.error()));
+      return respond(json_response(200, *balance));
+    }
+    if (s.size() == 6 && s[0] == "v1" && s[1] == "simulator" && s[2] == "stripe" &&
+        s[3] == "account_links" && s[5] == "complete") {
+      if (!post) return respond(method_not_allowed(req));
+      if (!deps_.stripe_simulator) return respond(simulator_off());
+      OnboardingCompletion completion{s[4], [respond = std::move(respond)](Answer answer) {
+                                        respond(answer_response(answer));
+                                      }};
+      caf::anon_send(deps_.stripe_simulator, onboard_atom::value, std::move(completion));
+      return;
     }
     if (route_schedules(req, respond, deps_.schedules)) return;
     respond(error_response(ErrorCode::kNotFound,
@@ -500,11 +528,37 @@ class HttpRoutes {
     });
   }
 
+  // What GET /v1/simulator/stripe/<name> lists: the simulator's objects whose ids start with
+  // a prefix, as Stripe's list of them would.
+  struct SimulatorList {
+    const char* name;
+    Table table;
+    const char* prefix;
+    const char* url;
+  };
+  static const SimulatorList* simulator_list(const std::string& name) {
+    static const SimulatorList kLists[] = {
+        {"payouts", Table::kStripeObjects, "po_", "/v1/simulator/stripe/payouts"},
+        {"accounts", Table::kStripeObjects, "acct_", "/v1/simulator/stripe/accounts"},
+        {"transfers", Table::kStripeObjects, "tr_", "/v1/simulator/stripe/transfers"},
+        {"refunds", Table::kStripeObjects, "re_", "/v1/simulator/stripe/refunds"},
+        {"charges", Table::kStripeObjects, "ch_", "/v1/simulator/stripe/charges"},
+        {"events", Table::kStripeSimEvents, "evt_", "/v1/simulator/stripe/events"},
+    };
+    for (const auto& list : kLists) {
+      if (name == list.name) return &list;
+    }
+    return nullptr;
+  }
+
+  static HttpResponse simulator_off() {
+    return error_response(ErrorCode::kNotFound,
+                          "the Stripe simulator is not enabled (Stripe keys are configured)");
+  }
+
   template <typename List>
   HttpResponse list_simulator(const adapters::RequestTarget& target, List list) {
-    if (!deps_.simulator_db)
-      return error_response(ErrorCode::kNotFound,
-                            "the Stripe simulator is not enabled (Stripe keys are configured)");
+    if (!deps_.simulator_db) return simulator_off();
     // Paged as Stripe pages its lists: 10 by default, at most 100, then starting_after.
     const auto limit =
         query_number(target, "limit", {10, 1, 100, "limit must be an integer from 1 to 100", ""});

@@ -26,6 +26,8 @@ struct HttpRoutesDeps {
   // POST /v1/clock/advance (clock_actor.hpp); unset unless the clock is simulated.
   actors::ClockActor clock;
   actors::SchedulesActor schedules;  // /v1/schedules (schedule_routes.hpp)
+  // POST /v1/simulator/stripe/account_links/{id}/complete; unset when Stripe is live.
+  actors::StripeSimulatorActor stripe_simulator;
 };
 
 // Returns the handler to give the HTTP server.

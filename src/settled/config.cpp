@@ -56,6 +56,9 @@ SettledConfig::SettledConfig() {
            "rotated (empty: POST /v1/webhooks/stripe answers NotFound)")
       .add(stripe_webhook_tolerance_seconds, "stripe-webhook-tolerance-seconds",
            "largest difference, in seconds, between a webhook signature's timestamp and now")
+      .add(stripe_simulator_payout_delay_seconds, "stripe-simulator-payout-delay-seconds",
+           "simulator: seconds a payout stays pending before it is paid (or failed, for Stripe's "
+           "failing test bank accounts), on the business clock (0 to 2592000)")
       .add(api_key_hashes, "api-key-hashes",
            "SHA-256 hex of each accepted /v1 API key (empty: local-only mode)")
       .add(alert_webhook, "alert-webhook",
@@ -245,6 +248,9 @@ std::string validate(SettledConfig& cfg, std::string& host, std::uint16_t& port,
                     "calls (0: what the rate can send in time)"),
         check_range("stripe-rate-limit-retries", cfg.stripe_rate_limit_retries, 0, 10, "retries")})
     if (!problem.empty()) return problem;
+  if (cfg.stripe_simulator_payout_delay_seconds > 30 * 24 * 3600)
+    return invalid("stripe-simulator-payout-delay-seconds",
+                   std::to_string(cfg.stripe_simulator_payout_delay_seconds), "0 to 2592000");
   if (cfg.stripe_webhook_tolerance_seconds == 0 || cfg.stripe_webhook_tolerance_seconds > 3600)
     return invalid("stripe-webhook-tolerance-seconds",
                    std::to_string(cfg.stripe_webhook_tolerance_seconds), "1 to 3600");

@@ -33,6 +33,8 @@ class SettledConfig : public caf::actor_system_config {
   // the route answers NotFound. Never logged.
   std::vector<std::string> stripe_webhook_secrets;
   std::size_t stripe_webhook_tolerance_seconds = 300;
+  // How long a simulated payout stays pending (Stripe's standard schedule: two days).
+  std::size_t stripe_simulator_payout_delay_seconds = 2 * 24 * 3600;
   // stripe-mode=live only (docs/stripe-client.md "Limits"); the simulator is in-process and
   // not limited. 0: Stripe's default for the key's mode (25/s test, 100/s live).
   std::size_t stripe_max_requests_per_second = 0;

@@ -150,8 +150,16 @@ void Daemon::spawn_actors(const SettledConfig& cfg, const DaemonResources& resou
   if (live_stripe_) {
     engine_->stripe = actors::spawn_stripe_client(system_, resources.stripe_client);
   } else {
-    engine_->stripe =
-        actors::spawn_stripe_simulator(system_, resources.simulator_db, simulator_store_);
+    actors::StripeSimulatorOptions simulator_options;
+    simulator_options.simulator.payout_delay_ms =
+        static_cast<std::int64_t>(cfg.stripe_simulator_payout_delay_seconds) * 1000;
+    simulator_options.clock = engine_->clock;
+    simulator_options.now = engine_->now;
+    if (!cfg.stripe_webhook_secrets.empty())
+      simulator_options.webhook_secret = cfg.stripe_webhook_secrets.front();
+    stripe_simulator_ = actors::spawn_stripe_simulator(system_, resources.simulator_db,
+                                                       simulator_store_, simulator_options);
+    engine_->stripe = stripe_simulator_;
   }
   // Every stored version, plus the workflow files that changed since, before any execution
   // resumes: recovering executions find the version they started on.
@@ -214,7 +222,8 @@ void Daemon::build_routes(const SettledConfig& cfg, const DaemonResources& resou
                              readiness_,
                              {},
                              clock_,
-                             schedules_};
+                             schedules_,
+                             stripe_simulator_};
   routes.stripe_webhooks.secrets = cfg.stripe_webhook_secrets;
   routes.stripe_webhooks.tolerance_seconds =
       static_cast<std::int64_t>(cfg.stripe_webhook_tolerance_seconds);
@@ -230,6 +239,15 @@ void Daemon::build_routes(const SettledConfig& cfg, const DaemonResources& resou
   admin_deps.clock = clock_;
   admin_deps.schedules = schedules_;
   admin_api_ = api::spawn_admin_commands(system_, std::move(admin_deps));
+}
+
+void Daemon::start_stripe_webhooks(const std::string& host, std::uint16_t port) {
+  if (!stripe_simulator_) return;
+  // A wildcard address is reached on the loopback of its family.
+  const std::string reach = host == "0.0.0.0" ? "127.0.0.1" : host == "::" ? "::1" : host;
+  const std::string authority = reach.find(':') != std::string::npos ? "[" + reach + "]" : reach;
+  caf::anon_send(stripe_simulator_, actors::webhooks_atom::value,
+                 "http://" + authority + ":" + std::to_string(port) + "/v1/webhooks/stripe");
 }
 
 }  // namespace settled::app

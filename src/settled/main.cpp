@@ -136,6 +136,7 @@ int main(int argc, char** argv) {
                       {{"message",
                         "no api-key-hashes configured: /v1 is open to local clients "
                         "on the loopback address only"}});
+      daemon.start_stripe_webhooks(host, (*server)->port());
       std::cout << "settled ready http=" << host << ":" << (*server)->port()
                 << " admin=" << cfg.admin_socket << " data=" << cfg.data_dir << std::endl;
       sd_notify(0, "READY=1");

@@ -59,6 +59,8 @@ TEST(Config, InvalidCommandLineValuesStopTheDaemonNamingTheOption) {
        "invalid value for stripe-webhook-tolerance-seconds"},
       {"--stripe-webhook-tolerance-seconds=3601",
        "invalid value for stripe-webhook-tolerance-seconds"},
+      {"--stripe-simulator-payout-delay-seconds=2592001",
+       "invalid value for stripe-simulator-payout-delay-seconds"},
       {"--map-size-mib=lots", "--map-size-mib=lots"},
   };
   for (const auto& [arg, message] : cases) {

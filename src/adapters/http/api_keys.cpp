@@ -12,7 +12,7 @@ namespace settled::adapters {
 
 namespace {
 
-// /v1 and everything under it, but the Stripe simulator's read-only list and Stripe's webhook
+// /v1 and everything under it, but the Stripe simulator's read-only lists and Stripe's webhook
 // POST (Stripe cannot send our key: its signature authenticates it, api/stripe_webhook.hpp).
 // Reads the segments the session parsed: the same ones the router dispatches on.
 bool needs_key(const HttpRequest& req) {
@@ -21,7 +21,8 @@ bool needs_key(const HttpRequest& req) {
   if (req.method == "POST" && segments.size() == 3 && segments[1] == "webhooks" &&
       segments[2] == "stripe")
     return false;
-  return !(segments.size() >= 2 && segments[1] == "simulator");
+  // The simulator's lists are open; what changes it (completing an onboarding) is not.
+  return !(req.method == "GET" && segments.size() >= 2 && segments[1] == "simulator");
 }
 
 }  // namespace

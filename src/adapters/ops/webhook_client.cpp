@@ -133,12 +133,15 @@ Result<WebhookClient> WebhookClient::create(const std::string& url, const std::s
   return client;
 }
 
-Status WebhookClient::post_json(const std::string& body, std::chrono::milliseconds timeout) const {
+Status WebhookClient::post_json(
+    const std::string& body, std::chrono::milliseconds timeout,
+    const std::vector<std::pair<std::string, std::string>>& headers) const {
   const bool ipv6 = url_.host.find(':') != std::string::npos;
   Request req{http::verb::post, url_.target, 11};
   req.set(http::field::host, ipv6 ? "[" + url_.host + "]" : url_.host);
   req.set(http::field::content_type, "application/json");
   req.set(http::field::user_agent, "settled");
+  for (const auto& [name, value] : headers) req.set(name, value);
   req.body() = body;
   req.prepare_payload();
   Response res;

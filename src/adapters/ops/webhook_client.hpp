@@ -10,6 +10,8 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace settled::adapters {
 
@@ -31,7 +33,9 @@ class WebhookClient {
 
   // Ok on a 2xx answer; otherwise an error saying what happened (status, timeout, refused,
   // certificate). https verifies the peer's chain and host name, and sends SNI.
-  Status post_json(const std::string& body, std::chrono::milliseconds timeout) const;
+  // `headers`: more header fields to send (a signature, say).
+  Status post_json(const std::string& body, std::chrono::milliseconds timeout,
+                   const std::vector<std::pair<std::string, std::string>>& headers = {}) const;
 
   const WebhookUrl& url() const { return url_; }
 

@@ -28,8 +28,8 @@ void SimCall::save(Table table, const json::object& object) {
   writes.put(table, std::string(object.at("id").as_string()), json::serialize(object));
 }
 
-void SimCall::emit(const std::string& type, const json::object& object,
-                   const std::string& account) {
+void SimCall::emit(const std::string& type, const json::object& object, const std::string& account,
+                   const json::object* previous) {
   json::object event;
   event["id"] = ids("evt_");
   event["object"] = "event";
@@ -37,9 +37,15 @@ void SimCall::emit(const std::string& type, const json::object& object,
   event["created"] = now_seconds();
   event["type"] = type;
   event["data"] = json::object{{"object", object}};
+  if (previous) event["data"].as_object()["previous_attributes"] = *previous;
   event["livemode"] = false;
-  event["pending_webhooks"] = 0;
-  event["request"] = json::object{{"id", nullptr}, {"idempotency_key", attempt.idempotency_key}};
+  // One endpoint (the daemon's own) while webhooks are on; zeroed once it took the event.
+  event["pending_webhooks"] = options && options->webhooks ? 1 : 0;
+  // Events nobody requested (a payout settling, onboarding finishing) have a null request.
+  event["request"] = json::object{
+      {"id", nullptr},
+      {"idempotency_key", attempt.idempotency_key.empty() ? json::value(nullptr)
+                                                          : json::value(attempt.idempotency_key)}};
   if (!account.empty()) event["account"] = account;
   save(Table::kStripeSimEvents, event);
 }

@@ -25,6 +25,7 @@ struct SimCall {
   const SimulatorIds& ids;
   WriteBatch writes;
   bool read_objects = false;
+  const SimulatorOptions* options = nullptr;  // nullptr: the defaults
 
   const boost::json::object& params() const { return request.params; }
   const boost::json::value* param(const char* name) const {
@@ -48,8 +49,12 @@ struct SimCall {
   void save(Table table, const boost::json::object& object);
   // Records an event of `type` about `object` for events.list; `account`: the connected
   // account it happened on ("" for the platform).
+  // `previous`: an *.updated event's data.previous_attributes (the fields as they were).
   void emit(const std::string& type, const boost::json::object& object,
-            const std::string& account = {});
+            const std::string& account = {}, const boost::json::object* previous = nullptr);
+  std::int64_t payout_delay_ms() const {
+    return options ? options->payout_delay_ms : SimulatorOptions{}.payout_delay_ms;
+  }
 };
 
 // Stripe's answer to an unknown object id.

@@ -2,6 +2,7 @@
 // links, transfers from the platform to an account, payouts from an account's balance.
 
 #include "adapters/stripe/stripe_sim_call.hpp"
+#include "adapters/stripe/stripe_sim_lifecycle.hpp"
 #include "domain/json_limits.hpp"
 #include "domain/stripe/connect_balance.hpp"
 
@@ -190,20 +191,25 @@ Answer create_payout(SimCall& call) {
   payout["object"] = "payout";
   payout["amount"] = money->amount;
   payout["currency"] = money->currency;
-  payout["arrival_date"] = call.now_seconds() + 2 * 86400;
+  const EpochMillis due = call.attempt.now + call.payout_delay_ms();
+  payout["arrival_date"] = due / 1000;
   payout["automatic"] = false;
   payout["description"] = call.param_or_null("description");
   payout["destination"] = call.param_or_null("destination");
   payout["method"] = call.param("method") ? *call.param("method") : json::value("standard");
   payout["statement_descriptor"] = call.param_or_null("statement_descriptor");
   payout["metadata"] = call.metadata();
-  payout["status"] = "pending";  // paid or failed later: item 5's simulated delay
+  payout["status"] = "pending";  // paid or failed at `due` (stripe_sim_lifecycle.cpp)
   payout["type"] = "bank_account";
   payout["failure_code"] = nullptr;
   payout["created"] = call.now_seconds();
   payout["livemode"] = false;
   save_balance(call, account, balance);
   call.save(Table::kStripeObjects, payout);
+  // Durable, so a restart before `due` still settles it; the value is the account a failed
+  // payout gives the money back to.
+  call.writes.put(Table::kStripeObjects,
+                  payout_due_key(due, std::string(payout.at("id").as_string())), account);
   call.emit("payout.created", payout, account);
   return payout;
 }

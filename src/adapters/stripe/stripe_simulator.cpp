@@ -80,7 +80,7 @@ CallFunction call_function(std::string_view resource) {
 
 SimulatorDecision simulate_stripe_call(const LmdbStore* db, const TaskAttempt& attempt,
                                        const std::optional<std::string>& stored, int attempt_number,
-                                       const SimulatorIds& ids) {
+                                       const SimulatorIds& ids, const SimulatorOptions& options) {
   SimulatorDecision decision;
   auto request = stripe::plan_stripe_request(attempt.resource, attempt.parameters);
   const bool post = request && request->call->method == stripe::HttpMethod::kPost;
@@ -126,7 +126,7 @@ SimulatorDecision simulate_stripe_call(const LmdbStore* db, const TaskAttempt& a
     return decision;
   }
 
-  sim::SimCall call{db, attempt, *request, ids, {}, false};
+  sim::SimCall call{db, attempt, *request, ids, {}, false, &options};
   sim::Answer answer = function(call);
   decision.read_objects = call.read_objects;
   TaskOutcome response =

@@ -25,6 +25,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -40,6 +41,15 @@ struct SimulatorDecision {
   bool read_objects = false;
 };
 
+// What the simulator is configured with (docs/stripe-simulator.md).
+struct SimulatorOptions {
+  // How long a payout stays `pending` before it is `paid` or `failed` (Stripe's standard
+  // schedule: two days).
+  std::int64_t payout_delay_ms = 2LL * 24 * 3600 * 1000;
+  // Whether its events are sent as webhooks: each then starts with pending_webhooks 1.
+  bool webhooks = false;
+};
+
 // Makes an object id from its prefix ("pi_", "ch_", "re_", "evt_", ...); time-ordered, so
 // listing a table in key order lists oldest first.
 using SimulatorIds = std::function<std::string(const char* prefix)>;
@@ -50,7 +60,8 @@ using SimulatorIds = std::function<std::string(const char* prefix)>;
 // `attempt_number`: 1 for the first call with this key since the simulator started.
 SimulatorDecision simulate_stripe_call(const LmdbStore* db, const TaskAttempt& attempt,
                                        const std::optional<std::string>& stored, int attempt_number,
-                                       const SimulatorIds& ids);
+                                       const SimulatorIds& ids,
+                                       const SimulatorOptions& options = {});
 
 // simulate_stripe_call for `POST /v1/payment_intents` with no stored objects; the intent gets
 // `new_id`, its other objects ids made from it.

@@ -32,9 +32,10 @@ TEST(ApiKeys, WrapperGuardsV1ButNotHealthOrTheSimulatorList) {
   auto handler = require_api_key(ApiKeys({sha256_hex("k1")}), [](HttpRequest, HttpResponder r) {
     r(HttpResponse{200, "{}", "application/json", {}});
   });
-  const auto status = [&](std::string target, std::string authorization) {
+  const auto status = [&](std::string target, std::string authorization,
+                          std::string method = "GET") {
     HttpRequest req;
-    req.method = "GET";
+    req.method = std::move(method);
     req.parsed_target = *parse_request_target(target);
     req.target = std::move(target);
     req.authorization = std::move(authorization);
@@ -48,6 +49,11 @@ TEST(ApiKeys, WrapperGuardsV1ButNotHealthOrTheSimulatorList) {
   EXPECT_EQ(status("/healthz", ""), 200u);
   EXPECT_EQ(status("/metrics", ""), 200u);
   EXPECT_EQ(status("/v1/simulator/stripe/payment_intents?limit=1", ""), 200u);
+  EXPECT_EQ(status("/v1/simulator/stripe/payouts", ""), 200u);
+  // What changes the simulator is guarded like any other write.
+  EXPECT_EQ(status("/v1/simulator/stripe/account_links/link_1/complete", "", "POST"), 401u);
+  EXPECT_EQ(status("/v1/simulator/stripe/account_links/link_1/complete", "Bearer k1", "POST"),
+            200u);
   // The check reads the decoded segments, the ones the router dispatches on.
   EXPECT_EQ(status("/%761/executions", ""), 401u);
   EXPECT_EQ(status("/v1/executions?x=/healthz", ""), 401u);
