@@ -1,5 +1,7 @@
 #include "adapters/stripe/stripe_simulator.hpp"
 
+#include "adapters/stripe/stripe_sim_lifecycle.hpp"
+
 #include "adapters/stripe/stripe_sim_call.hpp"
 #include "domain/json_limits.hpp"
 #include "domain/stripe/stripe_calls.hpp"
@@ -207,20 +209,8 @@ json::object list_requests(const LmdbStore& store, std::size_t limit,
 
 json::object list_payment_intents(const LmdbStore& store, std::size_t limit,
                                   const std::string& starting_after) {
-  json::array data;
-  bool has_more = false;
-  store.scan(
-      Table::kStripeIntents, "",
-      [&](std::string_view, std::string_view value) {
-        if (limit != 0 && data.size() == limit) {
-          has_more = true;
-          return false;
-        }
-        data.push_back(parse_stored_json(value));
-        return true;
-      },
-      starting_after);
-  return sim::stripe_list("/v1/simulator/stripe/payment_intents", has_more, std::move(data));
+  return list_objects(store, Table::kStripeIntents, "", "/v1/simulator/stripe/payment_intents",
+                      limit, starting_after);
 }
 
 }  // namespace settled::adapters
