@@ -47,15 +47,20 @@ class SimulatedClock : public DeterministicEngine {
   // An actor that records each (wake_atom, label) with the clock's time; a label listed in
   // `then` asks for one more wake, `then[label]` after its own.
   void spawn_recorder(std::map<std::int64_t, EpochMillis> then = {}) {
-    recorder_ = system_.spawn([this, then](caf::event_based_actor* self) -> caf::behavior {
-      return {[this, self, then](wake_atom, std::int64_t label) {
-        const EpochMillis now = clock().now();
-        seen_.emplace_back(label, now);
-        if (auto more = then.find(label); more != then.end())
-          clock().wake_at(now + more->second, caf::actor_cast<caf::strong_actor_ptr>(self),
-                          caf::make_message(wake_atom::value, label + 1));
-      }};
-    });
+    // `then` is a spawn argument, not a capture: CAF 0.17 reads a null argument tuple for a
+    // function actor spawned with none (UBSan: reference binding to null pointer).
+    using Then = std::map<std::int64_t, EpochMillis>;
+    recorder_ = system_.spawn(
+        [this](caf::event_based_actor* self, Then then) -> caf::behavior {
+          return {[this, self, then](wake_atom, std::int64_t label) {
+            const EpochMillis now = clock().now();
+            seen_.emplace_back(label, now);
+            if (auto more = then.find(label); more != then.end())
+              clock().wake_at(now + more->second, caf::actor_cast<caf::strong_actor_ptr>(self),
+                              caf::make_message(wake_atom::value, label + 1));
+          }};
+        },
+        std::move(then));
     run();
   }
 
@@ -148,7 +153,7 @@ TEST_F(SimulatedClock, ADurableDayLongWaitEndsWhenTheClockReachesIt) {
   ASSERT_TRUE(report && report->ok());
   auto rec = record("review:r-1");
   ASSERT_TRUE(rec);
-  EXPECT_EQ(status_name(rec->status), "SUCCEEDED");
+  EXPECT_EQ(std::string(status_name(rec->status)), "SUCCEEDED");
   // Both waits, in one advance, each ended exactly at its due time.
   EXPECT_EQ(rec->stop - rec->start, 24 * kHour + 60'000);
 }
@@ -164,7 +169,7 @@ TEST_F(SimulatedClock, AnAdvanceAskedForWhileAnExecutionStartsLetsItSetItsTimerF
   ASSERT_TRUE(report && report->ok());
   auto rec = record("nap:n-1");
   ASSERT_TRUE(rec);
-  EXPECT_EQ(status_name(rec->status), "SUCCEEDED");
+  EXPECT_EQ(std::string(status_name(rec->status)), "SUCCEEDED");
   EXPECT_EQ(rec->stop - rec->start, kHour);  // at its due time, not at the advance's target
 }
 
