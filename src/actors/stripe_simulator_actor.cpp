@@ -162,19 +162,22 @@ StripeSimulatorActor::behavior_type simulator_behavior(Self* self,
               R"({"type":"api_connection_error","message":"A request with this Idempotency-Key is still in progress"})");
           adapters::log_request(writes, st.new_id("req_", attempt.now), attempt, outcome, false);
         } else {
-          const int attempt_number = ++st.attempts[key];
+          // A look-up (resolve_only) is not an attempt of the call.
+          const int attempt_number = attempt.resolve_only ? st.attempts[key] : ++st.attempts[key];
           const auto stored = st.db->get(Table::kStripeIdempotency, key);
           auto decision = adapters::simulate_stripe_call(
               st.db.get(), attempt, stored, attempt_number,
               [&st, now = attempt.now](const char* prefix) { return st.new_id(prefix, now); },
               st.options.simulator);
           reads_objects = decision.read_objects;
+          const bool sent = !decision.looked_up;
           outcome = std::move(decision.outcome);
           writes = std::move(decision.writes);
           holds_key = !writes.empty();
           if (holds_key) st.in_flight.insert(key);
-          adapters::log_request(writes, st.new_id("req_", attempt.now), attempt, outcome,
-                                stored.has_value());
+          if (sent)
+            adapters::log_request(writes, st.new_id("req_", attempt.now), attempt, outcome,
+                                  stored.has_value());
         }
         auto release = [self, key, holds_key] {
           if (holds_key) self->state.in_flight.erase(key);

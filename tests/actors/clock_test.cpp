@@ -45,9 +45,9 @@ class SimulatedClock : public DeterministicEngine {
   Clock& clock() { return *engine_->clock; }
 
   // An actor that records each (wake_atom, label) with the clock's time; a label listed in
-  // `then` asks for one more wake, `then[label]` after its own.
-  void spawn_recorder(std::map<std::int64_t, EpochMillis> then = {}) {
-    // `then` is a spawn argument, not a capture: CAF 0.17 reads a null argument tuple for a
+  // `plan` asks for one more wake, `plan[label]` after its own.
+  void spawn_recorder(std::map<std::int64_t, EpochMillis> plan = {}) {
+    // The plan is a spawn argument, not a capture: CAF 0.17 reads a null argument tuple for a
     // function actor spawned with none (UBSan: reference binding to null pointer).
     using Then = std::map<std::int64_t, EpochMillis>;
     recorder_ = system_.spawn(
@@ -60,7 +60,7 @@ class SimulatedClock : public DeterministicEngine {
                               caf::make_message(wake_atom::value, label + 1));
           }};
         },
-        std::move(then));
+        std::move(plan));
     run();
   }
 

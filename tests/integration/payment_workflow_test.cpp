@@ -215,7 +215,7 @@ TEST_F(PaymentWorkflow, LostResponseIsRetriedAndChargedOnce) {
   const auto requests = stripe_requests();
   ASSERT_EQ(requests.size(), 2u);
   EXPECT_EQ(requests[0].idempotency_key, key);
-  EXPECT_EQ(requests[0].outcome, "Stripe.APIConnectionError");
+  EXPECT_EQ(requests[0].outcome, "Stripe.Unknown");
   EXPECT_EQ(requests[1].idempotency_key, key);
   EXPECT_EQ(requests[1].outcome, "succeeded");
   EXPECT_TRUE(requests[1].replayed);

@@ -112,6 +112,7 @@ class Execution {
   void fail_through_handlers(const asl::State& state, const std::string& error,
                              const std::string& cause);
   bool retries_exhausted(const asl::State& state, const std::string& error) const;
+  bool will_retry(const asl::State& state, const std::string& error) const;
 
   // callbacks.cpp: .waitForTaskToken
   static std::string new_task_token();
@@ -156,6 +157,9 @@ class Execution {
   // in this window waits in early_callbacks_. After a timeout or a callback the state is back
   // in kTask with the same token, and a late callback must be refused, not held forever.
   bool handing_out_token_ = false;
+  // The Stripe attempt in flight, kept so that an unknown outcome the workflow would give up
+  // on is looked up first (a second call with resolve_only).
+  std::optional<TaskAttempt> stripe_attempt_;
   std::vector<TaskCallback> early_callbacks_;
   std::vector<std::function<void()>> deferred_;
   mutable std::optional<ExecutionRecord> root_;  // for a branch's context object

@@ -11,6 +11,7 @@
 #include "domain/resources/builtin.hpp"
 #include "domain/resources/records.hpp"
 #include "domain/storage_keys.hpp"
+#include "domain/stripe/unknown_outcome.hpp"
 
 #include <random>
 
@@ -27,6 +28,7 @@ void Execution::run_task(const asl::State& state, asl::RunTask task) {
   attempt.execution_id = rec_.id;
   attempt.state_name = rec_.state;
   attempt.now = now;
+  attempt.key_first_used = rec_.state_entered;
 
   if (mocked(state)) {
     // Test mode: the test case answers this state; its resource does not run.
@@ -132,6 +134,10 @@ void Execution::call_remote(TaskAttempt attempt) {
   const std::int64_t retry = rec_.retry_count;
   // settled:ledger.* go to the accounts router, which answers after its own commit.
   const auto kind = find_resource(attempt.resource)->kind;
+  stripe_attempt_.reset();
+  if (kind == ResourceKind::kRemote && !attempt.resolve_only &&
+      attempt.resource.rfind("settled:stripe.", 0) == 0)
+    stripe_attempt_ = attempt;
   auto pending =
       kind == ResourceKind::kLedger
           ? self_->request(engine_->ledger, timeout, ledger_atom::value, std::move(attempt))
@@ -211,6 +217,20 @@ void Execution::task_failed(const asl::State& state, TaskOutcome outcome) {
        {"error", outcome.error},
        {"cause", outcome.cause},
        {"retryCount", rec_.retry_count}});
+  if (outcome.error == stripe::kUnknownOutcomeError && stripe_attempt_ &&
+      !will_retry(state, outcome.error)) {
+    // Before giving up on an unknown outcome, ask Stripe what really happened: the answer
+    // (the object, a decline, or "never executed") is what the workflow's handlers see.
+    TaskAttempt resolve = std::move(*stripe_attempt_);
+    stripe_attempt_.reset();
+    resolve.resolve_only = true;
+    resolve.now = now;
+    log(LogLevel::kInfo, "task.outcome_lookup",
+        {{"state", state.name}, {"idempotencyKey", resolve.idempotency_key}});
+    call_remote(std::move(resolve));
+    return;
+  }
+  stripe_attempt_.reset();
   fail_through_handlers(state, outcome.error, outcome.cause);
 }
 
@@ -244,6 +264,15 @@ void Execution::fail_through_handlers(const asl::State& state, const std::string
         {{"state", state.name}, {"error", error}, {"cause", cause}, {"retries", rec_.retry_count}});
   }
   handle(state, std::move(step));
+}
+
+bool Execution::will_retry(const asl::State& state, const std::string& error) const {
+  for (std::size_t i = 0; i < state.retry.size(); ++i) {
+    if (!asl::error_matches(state.retry[i].error_equals, error)) continue;
+    const std::int64_t used = i < rec_.retrier_attempts.size() ? rec_.retrier_attempts[i] : 0;
+    return used < state.retry[i].max_attempts;
+  }
+  return false;
 }
 
 bool Execution::retries_exhausted(const asl::State& state, const std::string& error) const {

@@ -7,6 +7,7 @@
 #include "domain/limits/throttle_pause.hpp"
 #include "domain/random_source.hpp"
 #include "domain/stripe/stripe_calls.hpp"
+#include "domain/stripe/unknown_outcome.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/beast/http/field.hpp>
@@ -163,31 +164,59 @@ void StripeClient::create_payment_intent(const TaskAttempt& attempt, StripeCallb
 }
 
 void StripeClient::make_resource_call(const TaskAttempt& attempt, StripeCallback done) {
-  auto plan = stripe::plan_stripe_request(attempt.resource, attempt.parameters);
-  std::optional<TaskOutcome> refusal;
-  Result<std::string> form = std::string();
-  if (!plan) {
-    refusal = refused(plan.error());
-  } else if (form = encode_stripe_form(json::value(plan->params)); !form) {
-    refusal = refused(stripe::invalid_request(form.error().code == ErrorCode::kInvalidAmount
-                                                  ? "parameter_invalid_integer"
-                                                  : "parameter_invalid",
-                                              form.error().message));
-  }
-  const bool post = plan && plan->call->method == stripe::HttpMethod::kPost;
-  if (!refusal && post &&
-      (attempt.idempotency_key.empty() || !header_safe(attempt.idempotency_key))) {
-    // Without a key a retried charge could charge twice: never send one.
-    refusal = refused(stripe::invalid_request(
-        "idempotency_key_invalid", "every Stripe POST needs a printable Idempotency-Key; got '" +
-                                       attempt.idempotency_key + "'"));
-  }
-  if (refusal) {
+  auto request = build_request(attempt);
+  if (!request) {
     // Still from an io thread, as promised: callers need not expect a re-entrant call.
-    net::post(ioc_, [done = std::move(done), outcome = std::move(*refusal)]() mutable {
+    net::post(ioc_, [done = std::move(done), outcome = std::move(request.error())]() mutable {
       done(std::move(outcome));
     });
     return;
+  }
+  if (attempt.resolve_only) {
+    // Only the question whether it was executed; nothing is sent again.
+    auto lookup =
+        stripe::outcome_lookup(attempt.resource, attempt.parameters, attempt.key_first_used);
+    if (!lookup) {
+      net::post(ioc_, [done = std::move(done), resource = attempt.resource]() mutable {
+        done(stripe::unknown_outcome(resource + " is not looked up"));
+      });
+      return;
+    }
+    look_up(std::make_shared<const stripe::OutcomeLookup>(std::move(*lookup)),
+            attempt.idempotency_key, nullptr, std::move(done), std::string(), 0);
+    return;
+  }
+  if ((*request)->method() == http::verb::post &&
+      stripe::key_may_have_expired(attempt.key_first_used, attempt.now)) {
+    // Stripe may have forgotten the key: a resend could execute twice. Look first
+    // (stripe_client_lookup.cpp).
+    if (auto lookup =
+            stripe::outcome_lookup(attempt.resource, attempt.parameters, attempt.key_first_used)) {
+      look_up(std::make_shared<const stripe::OutcomeLookup>(std::move(*lookup)),
+              attempt.idempotency_key, std::move(*request), std::move(done), std::string(), 0);
+      return;
+    }
+  }
+  send(std::move(*request), std::move(done));
+}
+
+Result<std::shared_ptr<const StripeClient::Request>, TaskOutcome> StripeClient::build_request(
+    const TaskAttempt& attempt) const {
+  auto plan = stripe::plan_stripe_request(attempt.resource, attempt.parameters);
+  if (!plan) return refused(plan.error());
+  auto form = encode_stripe_form(json::value(plan->params));
+  if (!form) {
+    return refused(stripe::invalid_request(form.error().code == ErrorCode::kInvalidAmount
+                                               ? "parameter_invalid_integer"
+                                               : "parameter_invalid",
+                                           form.error().message));
+  }
+  const bool post = plan->call->method == stripe::HttpMethod::kPost;
+  if (post && (attempt.idempotency_key.empty() || !header_safe(attempt.idempotency_key))) {
+    // Without a key a retried charge could charge twice: never send one.
+    return refused(stripe::invalid_request(
+        "idempotency_key_invalid", "every Stripe POST needs a printable Idempotency-Key; got '" +
+                                       attempt.idempotency_key + "'"));
   }
 
   // A GET carries its parameters in the query string and no Idempotency-Key: Stripe takes
@@ -209,6 +238,10 @@ void StripeClient::make_resource_call(const TaskAttempt& attempt, StripeCallback
     request->body() = std::move(*form);
   }
   request->prepare_payload();
+  return std::shared_ptr<const Request>(std::move(request));
+}
+
+void StripeClient::send(std::shared_ptr<const Request> request, StripeCallback done) {
   Job job;
   job.request = std::move(request);
   job.done = std::move(done);

@@ -12,6 +12,7 @@
 #include "domain/limits/token_bucket.hpp"
 #include "domain/resources/task_outcome.hpp"
 #include "domain/result.hpp"
+#include "domain/stripe/unknown_outcome.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -118,6 +119,18 @@ class StripeClient {
   };
 
   StripeClient(StripeClientOptions options, StripeEndpoint endpoint);
+  // The HTTP request of `attempt`, or the refusal it gets unsent.
+  Result<std::shared_ptr<const Request>, TaskOutcome> build_request(
+      const TaskAttempt& attempt) const;
+  // Queues `request` with its deadline and send-by time.
+  void send(std::shared_ptr<const Request> request, StripeCallback done);
+  // Reads page `page` (after `after`) of the events of `lookup`: the call with `key` found
+  // executed is answered with what Stripe answered; found not executed, `original` is sent
+  // (null: answered Stripe.APIConnectionError, not executed);
+  // when the events cannot be read, the outcome stays unknown (stripe_client_lookup.cpp).
+  void look_up(std::shared_ptr<const stripe::OutcomeLookup> lookup, std::string key,
+               std::shared_ptr<const Request> original, StripeCallback done, std::string after,
+               int page);
   void submit(Job job);
   // Sends what the limits allow, answers what can no longer be sent, and sets the timer for
   // the next token or send-by time. Takes the lock; call it whenever a call or slot frees up.

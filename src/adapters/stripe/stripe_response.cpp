@@ -1,6 +1,7 @@
 #include "adapters/stripe/stripe_response.hpp"
 
 #include "adapters/stripe/stripe_errors.hpp"
+#include "domain/stripe/unknown_outcome.hpp"
 
 #include <boost/json.hpp>
 
@@ -64,12 +65,14 @@ TaskOutcome stripe_response_outcome(unsigned status, std::string_view body) {
 }
 
 TaskOutcome stripe_connection_failure(const std::string& what, bool maybe_sent) {
-  const std::string advice =
-      maybe_sent ? " The outcome is unknown: the request may have been executed. Retry with the "
-                   "same Idempotency-Key, which replays the first result instead of charging "
-                   "again."
-                 : " The request was not sent. Retry with the same Idempotency-Key.";
-  return failure({{"type", "api_connection_error"}, {"message", what + "." + advice}});
+  if (maybe_sent)
+    return stripe::unknown_outcome(
+        what +
+        ". The outcome is unknown: the request may have been executed. Retry with the same "
+        "Idempotency-Key, which replays the first result instead of charging again.");
+  return failure({{"type", "api_connection_error"},
+                  {"message", what + ". The request was not sent. Retry with the same "
+                                     "Idempotency-Key."}});
 }
 
 }  // namespace settled::adapters

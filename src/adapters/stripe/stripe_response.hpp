@@ -16,8 +16,9 @@ namespace settled::adapters {
 // in its shape when the body has none.
 TaskOutcome stripe_response_outcome(unsigned status, std::string_view body);
 
-// Stripe.APIConnectionError. `maybe_sent`: the request may have reached Stripe, so the
-// outcome is unknown; either way the cause tells the caller to retry with the same key.
+// `maybe_sent`: the request may have reached Stripe, so the outcome is unknown
+// (Stripe.Unknown); otherwise it was not sent (Stripe.APIConnectionError). Either way the
+// cause tells the caller to retry with the same key.
 TaskOutcome stripe_connection_failure(const std::string& what, bool maybe_sent);
 
 }  // namespace settled::adapters

@@ -126,6 +126,12 @@ Answer list_events(SimCall& call) {
       if (!event.is_object()) return true;
       const auto& e = event.as_object();
       if (!range->contains(e.at("created").as_int64())) return true;
+      // With Stripe-Account: only that connected account's events. Without, every event (a
+      // simplification: Stripe lists a connected account's events only under its header).
+      if (!call.request.stripe_account.empty()) {
+        const json::value* account = e.if_contains("account");
+        if (!account || *account != call.request.stripe_account.c_str()) return true;
+      }
       const std::string type(e.at("type").as_string());
       if (!types.empty() && std::none_of(types.begin(), types.end(), [&](const std::string& p) {
             return type_matches(p, type);

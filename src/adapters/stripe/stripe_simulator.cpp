@@ -5,6 +5,7 @@
 #include "adapters/stripe/stripe_sim_call.hpp"
 #include "domain/json_limits.hpp"
 #include "domain/stripe/stripe_calls.hpp"
+#include "domain/stripe/unknown_outcome.hpp"
 
 #include <boost/json.hpp>
 
@@ -78,6 +79,49 @@ CallFunction call_function(std::string_view resource) {
   return nullptr;
 }
 
+// Whether Stripe executed the call of `attempt` (its key may have expired): its events,
+// read as the live client reads them (domain/stripe/unknown_outcome.hpp). nullopt: never
+// executed, or a call that is not looked up.
+std::optional<TaskOutcome> look_up_outcome(const LmdbStore* db, const TaskAttempt& attempt,
+                                           const SimulatorIds& ids) {
+  auto lookup =
+      stripe::outcome_lookup(attempt.resource, attempt.parameters, attempt.key_first_used);
+  if (!lookup) return std::nullopt;
+  std::string after;
+  for (int page = 0; page < stripe::kLookupMaxPages; ++page) {
+    TaskAttempt list = attempt;
+    list.resource = "settled:stripe.events.list";
+    list.parameters = stripe::lookup_page_parameters(*lookup, after);
+    auto request = stripe::plan_stripe_request(list.resource, list.parameters);
+    if (!request) return failure_outcome(request.error());
+    sim::SimCall call{db, list, *request, ids, {}, false, nullptr};
+    sim::Answer answer = sim::list_events(call);
+    if (!answer) return failure_outcome(answer.error());
+    auto step = stripe::read_lookup_page(json::value(std::move(*answer)), attempt.idempotency_key);
+    switch (step.kind) {
+      case stripe::LookupStep::Kind::kExecuted:
+        return std::move(step.outcome);
+      case stripe::LookupStep::Kind::kNotExecuted:
+        return std::nullopt;
+      case stripe::LookupStep::Kind::kNextPage:
+        after = std::move(step.next_after);
+        break;
+      case stripe::LookupStep::Kind::kMalformed:
+        return stripe::unknown_outcome("the events of the key could not be read");
+    }
+  }
+  return stripe::unknown_outcome("no event of the key in the first " +
+                                 std::to_string(stripe::kLookupMaxPages * 100) +
+                                 " events since its first use: outcome still unknown");
+}
+
+// A stored response older than Stripe's key window is forgotten, as Stripe forgets it.
+bool key_expired(const json::value& entry, EpochMillis now) {
+  const json::value* created = entry.as_object().if_contains("created");
+  return created && created->is_int64() &&
+         now - created->as_int64() >= stripe::kIdempotencyKeyWindowMs;
+}
+
 }  // namespace
 
 SimulatorDecision simulate_stripe_call(const LmdbStore* db, const TaskAttempt& attempt,
@@ -86,9 +130,33 @@ SimulatorDecision simulate_stripe_call(const LmdbStore* db, const TaskAttempt& a
   SimulatorDecision decision;
   auto request = stripe::plan_stripe_request(attempt.resource, attempt.parameters);
   const bool post = request && request->call->method == stripe::HttpMethod::kPost;
-  if (stored && post) {
+  if (attempt.resolve_only) {
+    // Only the question whether it was executed; nothing is sent again.
+    decision.read_objects = true;
+    decision.looked_up = true;
+    auto lookup =
+        stripe::outcome_lookup(attempt.resource, attempt.parameters, attempt.key_first_used);
+    if (!lookup) {
+      decision.outcome = stripe::unknown_outcome(attempt.resource + " is not looked up");
+    } else if (auto found = look_up_outcome(db, attempt, ids)) {
+      decision.outcome = std::move(*found);
+    } else {
+      decision.outcome = stripe::not_executed(*lookup, attempt.idempotency_key);
+    }
+    return decision;
+  }
+  if (post && stripe::key_may_have_expired(attempt.key_first_used, attempt.now)) {
+    // Looked up as the live client does: past the key's window a resend could execute twice.
+    decision.read_objects = true;
+    if (auto found = look_up_outcome(db, attempt, ids)) {
+      decision.outcome = std::move(*found);
+      decision.looked_up = true;
+      return decision;
+    }
+  }
+  const json::value entry = stored && post ? parse_stored_json(*stored) : json::value();
+  if (stored && post && !key_expired(entry, attempt.now)) {
     // Stripe keeps the first response to a key, for the same endpoint and parameters only.
-    const json::value entry = parse_stored_json(*stored);
     const json::value* resource = entry.as_object().if_contains("resource");
     const bool same_call =
         resource ? *resource == attempt.resource.c_str()
@@ -139,18 +207,18 @@ SimulatorDecision simulate_stripe_call(const LmdbStore* db, const TaskAttempt& a
     return decision;
   }
   decision.writes = std::move(call.writes);
-  json::object entry;
-  entry["resource"] = attempt.resource;
-  entry["params"] = attempt.parameters;
-  entry["response"] = outcome_to_json(response);
-  decision.writes.put(Table::kStripeIdempotency, attempt.idempotency_key, json::serialize(entry));
+  json::object first;
+  first["resource"] = attempt.resource;
+  first["params"] = attempt.parameters;
+  first["response"] = outcome_to_json(response);
+  first["created"] = attempt.now;
+  decision.writes.put(Table::kStripeIdempotency, attempt.idempotency_key, json::serialize(first));
 
   if (int n = trigger_count(method, "pm_sim_timeout_"); n >= 0 && attempt_number <= n) {
     // Executed and stored, but the caller never hears back.
-    decision.outcome =
-        simulated_failure("api_connection_error", "",
-                          "Request to Stripe timed out (simulated); the outcome is unknown. "
-                          "Retry with the same Idempotency-Key.");
+    decision.outcome = stripe::unknown_outcome(
+        "Request to Stripe timed out (simulated); the outcome is unknown. "
+        "Retry with the same Idempotency-Key.");
   } else {
     decision.outcome = std::move(response);
   }

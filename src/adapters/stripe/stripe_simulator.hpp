@@ -39,6 +39,9 @@ struct SimulatorDecision {
   // decided before these writes are stored, or it could read what this one changed as it
   // was before (two partial refunds both seeing the whole amount refundable).
   bool read_objects = false;
+  // Answered by a look-up of the events (an expired key, or resolve_only): the call itself
+  // was never sent, so the request log does not list it.
+  bool looked_up = false;
 };
 
 // What the simulator is configured with (docs/stripe-simulator.md).

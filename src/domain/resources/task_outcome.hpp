@@ -49,6 +49,12 @@ struct TaskAttempt {
   std::string execution_id;
   std::string state_name;
   EpochMillis now = 0;
+  // No later than the key's first use: when the state was entered (0: not known). Stripe
+  // honours a key for 24 hours from its first use; past that a call is looked up, not resent.
+  EpochMillis key_first_used = 0;
+  // Only find out whether this attempt was executed, never send it again: the workflow is
+  // about to give up on its unknown outcome (docs/stripe-client.md, "Unknown outcomes").
+  bool resolve_only = false;
   std::string task_token;  // $$.Task.Token of this attempt, for resources that wait for one
 };
 

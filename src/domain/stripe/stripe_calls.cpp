@@ -29,7 +29,7 @@ const std::vector<StripeCall>& stripe_calls() {
       {"settled:stripe.accounts.create", H::kPost, "/v1/accounts", A::kNone},
       {"settled:stripe.accountLinks.create", H::kPost, "/v1/account_links", A::kNone},
       {"settled:stripe.accounts.retrieve", H::kGet, "/v1/accounts/{id}", A::kNone},
-      {"settled:stripe.events.list", H::kGet, "/v1/events", A::kNone},
+      {"settled:stripe.events.list", H::kGet, "/v1/events", A::kOptional},
   };
   return calls;
 }
@@ -79,7 +79,7 @@ Result<StripeRequest, StripeError> plan_stripe_request(std::string_view resource
                              std::string(resource) + " is made on the platform account; " +
                                  account_param + " (the Stripe-Account header) is not taken",
                              account_param);
-  } else {
+  } else if (account || request.call->account_header == StripeAccountHeader::kRequired) {
     if (!account)
       return invalid_request("parameter_missing",
                              "Missing required param: " + account_param +

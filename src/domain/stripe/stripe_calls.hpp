@@ -21,6 +21,7 @@ enum class HttpMethod { kGet, kPost };
 enum class StripeAccountHeader {
   kNone,      // the call is on the platform account; a `stripeAccount` parameter is refused
   kRequired,  // the call is on a connected account: `stripeAccount` must name it
+  kOptional,  // either: with `stripeAccount` the call reads that connected account's objects
 };
 
 struct StripeCall {

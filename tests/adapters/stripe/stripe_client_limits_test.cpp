@@ -201,6 +201,9 @@ TEST(StripeClientLimits, A429PausesEveryCallForRetryAfterThenTheSameRequestSucce
     auto r = records_for(fake, "limited/S/1");
     return !r.empty() && r[0].status == 429;
   }));
+  // The client has read the 429 (and paused, under the same lock) only once it counted it:
+  // the fake recording its answer is not enough, a call made before would go out at once.
+  ASSERT_TRUE(eventually([&] { return client->stats().rate_limited == 1; }));
   // A call made during the pause waits it out too.
   auto later = send(*client, "later/S/1");
 

@@ -63,7 +63,8 @@ TEST(StripeResponse, BodiesWithoutAnErrorObjectGetOneInStripesShape) {
 
 TEST(StripeResponse, ConnectionFailuresSayWhetherTheOutcomeIsKnown) {
   TaskOutcome unknown = stripe_connection_failure("read failed", true);
-  EXPECT_EQ(unknown.error, "Stripe.APIConnectionError");
+  EXPECT_EQ(unknown.error, "Stripe.Unknown");
+  EXPECT_EQ(cause(unknown).at("outcome"), "unknown");
   const std::string m(cause(unknown).at("message").as_string());
   EXPECT_NE(m.find("outcome is unknown"), std::string::npos);
   EXPECT_NE(m.find("same Idempotency-Key"), std::string::npos);

@@ -4,6 +4,7 @@
 
 #include "adapters/stripe/stripe_simulator.hpp"
 #include "support/temp_dir.hpp"
+#include "support/temp_store.hpp"
 
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
@@ -21,12 +22,8 @@ using settled::testing::TempDir;
 class StripeSimulatorCalls : public ::testing::Test {
  protected:
   void SetUp() override {
-    LmdbOptions options;
-    options.path = dir_.path();
-    options.map_size = std::size_t{16} << 20;
-    auto store = LmdbStore::open(options);
-    ASSERT_TRUE(store.ok()) << store.error().message;
-    store_ = *store;
+    store_ = settled::testing::open_temp_store(dir_.path());
+    ASSERT_TRUE(store_);
   }
 
   // Decides the call and commits what it decided. `key` defaults to a fresh one.
