@@ -142,6 +142,19 @@ class MarketplaceTest : public LedgerTest {
     return out;
   }
 
+  // Every Stripe request the execution sent for `state` carried `key` (the attempt's documented
+  // Idempotency-Key), and there were at least `at_least` of them (retries, restarts).
+  void expect_sent_with_key(const std::string& execution, const std::string& state,
+                            const std::string& key, int at_least) {
+    int sent_count = 0;
+    for (const auto& sent : stripe_keys_of(execution)) {
+      if (sent.find("/" + state + "/") == std::string::npos) continue;
+      EXPECT_EQ(sent, key);
+      ++sent_count;
+    }
+    EXPECT_GE(sent_count, at_least) << execution << " " << state;
+  }
+
   void kill_and_restart() {
     client_.reset();
     daemon_->kill9();
