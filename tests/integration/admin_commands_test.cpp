@@ -242,8 +242,9 @@ TEST_F(AdminCommands, WorkflowsListValidateAndReload) {
   std::set<std::string> names;
   for (const auto& m : list.at("stateMachines").as_array())
     names.insert(std::string(m.at("name").as_string()));
-  EXPECT_EQ(names, (std::set<std::string>{"charge", "dispute", "escrow-cancel", "escrow-release",
-                                          "hold", "payment", "purchase-refund",
+  EXPECT_EQ(names, (std::set<std::string>{"booking-lifecycle", "charge", "dispute", "escrow-cancel",
+                                          "escrow-release", "hold", "marketplace-dispute",
+                                          "marketplace-payment", "payment", "purchase-refund",
                                           "service-completion", "service-request"}));
 
   auto good = ctl({"workflows", "validate",
