@@ -239,7 +239,9 @@ TEST(AslParser, ParsesTheShippedWorkflows) {
        {"/config/workflows/payment.asl.json", "/config/workflows/purchase-refund.asl.json",
         "/config/workflows/service-request.asl.json",
         "/config/workflows/service-completion.asl.json", "/config/workflows/dispute.asl.json",
-        "/config/workflows/escrow-release.asl.json", "/config/workflows/escrow-cancel.asl.json"}) {
+        "/config/workflows/escrow-release.asl.json", "/config/workflows/escrow-cancel.asl.json",
+        "/config/workflows/provider-onboarding.asl.json",
+        "/config/workflows/webhook-reconciliation.asl.json"}) {
     std::FILE* f = std::fopen((std::string(SETTLED_SOURCE_DIR) + file).c_str(), "rb");
     ASSERT_NE(f, nullptr) << file;
     std::string text;
