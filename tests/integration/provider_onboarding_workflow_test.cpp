@@ -86,7 +86,7 @@ class ProviderOnboarding : public OpsTest {
       const auto& e = event.as_object();
       if (e.at("type") != "TaskScheduled") continue;
       const auto& details = e.at("taskScheduledEventDetails").as_object();
-      if (details.at("resource") != "notify.send") continue;
+      if (details.at("resourceType") != "notify" || details.at("resource") != "send") continue;
       const auto parameters = json::parse(details.at("parameters").as_string());
       subjects.emplace_back(parameters.at("subject").as_string());
     }
