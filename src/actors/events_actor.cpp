@@ -7,6 +7,7 @@
 #include "domain/records/event_waiter_row.hpp"
 #include "domain/records/stripe_event_row.hpp"
 #include "domain/records/task_token_row.hpp"
+#include "domain/stripe/webhook_reconciliation.hpp"
 
 #include <boost/json.hpp>
 #include <caf/all.hpp>
@@ -316,6 +317,34 @@ void post_stripe(Self* self, StripeEventPost& post) {
   });
 }
 
+// settled:webhooks.ingest (docs/webhook-reconciliation.md): a Stripe event reconciliation found
+// missing goes the webhook's way from here (post_stripe): stored by id once, with its kept events.
+// The retry of the attempt that stored it (its result was lost in a crash) answers "stored" again.
+void ingest(Self* self, const TaskAttempt& attempt, caf::typed_response_promise<TaskOutcome> rp) {
+  auto event = stripe::event_to_ingest(attempt.parameters, self->state.engine->now(),
+                                       attempt.idempotency_key);
+  if (!event) {
+    rp.deliver(TaskOutcome::failure(stripe::kWebhooksInvalidParameters, event.error().message));
+    return;
+  }
+  if (auto row = self->state.engine->db->get(Table::kStripeEvents, event->id)) {
+    auto stored = records::decode_stripe_event_row(*row);
+    const bool mine = stored && stored->ingested_by == attempt.idempotency_key;
+    rp.deliver(TaskOutcome::success(stripe::ingest_result(*event, mine)));
+    return;
+  }
+  StripeEventPost post;
+  post.reply = [rp, result = stripe::ingest_result(*event, true),
+                duplicate = stripe::ingest_result(*event, false)](Answer answer) mutable {
+    if (!answer)
+      rp.deliver(TaskOutcome::failure(stripe::kWebhooksStoreUnavailable, answer.error().message));
+    else
+      rp.deliver(TaskOutcome::success(answer->outcome == Outcome::kApplied ? result : duplicate));
+  };
+  post.event = std::move(*event);
+  post_stripe(self, post);
+}
+
 void delivered(Self* self, Delivery& d) {
   auto& st = self->state;
   auto& queue = st.waiters[d.key];
@@ -514,7 +543,12 @@ EventsActor::behavior_type events_behavior(Self* self, EnginePtr engine, Executi
             [&] {
               return json::object{{"executionId", attempt.execution_id}};
             },
-            [&] { wait_for(self, attempt, rp); },
+            [&] {
+              if (attempt.resource == "settled:webhooks.ingest")
+                ingest(self, attempt, rp);
+              else
+                wait_for(self, attempt, rp);
+            },
             [&](const std::string& cause) {
               if (rp.pending()) rp.deliver(TaskOutcome::failure("States.Runtime", cause));
             });

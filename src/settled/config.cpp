@@ -31,6 +31,9 @@ SettledConfig::SettledConfig() {
       .add(admin_group, "admin-group",
            "group whose members may use the admin socket (default: none)")
       .add(workflows_dir, "workflows-dir", "directory of NAME.asl.json state machines")
+      .add(schedules_dir, "schedules-dir",
+           "directory of NAME.json schedules (PUT /v1/schedules bodies) applied at start "
+           "(default: ./config/schedules if it exists, else none)")
       .add(http_threads, "http-threads", "I/O threads of the HTTP server")
       .add(body_limit, "body-limit", "largest accepted request body in bytes (larger: 413)")
       .add(map_size_mib, "map-size-mib", "LMDB map size in MiB (the most the store can hold)")
@@ -308,6 +311,10 @@ void resolve_default_paths(SettledConfig& cfg) {
     cfg.workflows_dir = std::filesystem::is_directory("config/workflows")
                             ? "config/workflows"
                             : SETTLED_INSTALL_WORKFLOWS;
+  // No installed fallback: a daemon started elsewhere (a test's, a second one) gets no schedule
+  // it was not given.
+  if (cfg.schedules_dir.empty() && std::filesystem::is_directory("config/schedules"))
+    cfg.schedules_dir = "config/schedules";
 }
 
 std::vector<std::string> caf_args(int argc, char** argv) {

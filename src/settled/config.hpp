@@ -22,6 +22,7 @@ class SettledConfig : public caf::actor_system_config {
   std::string admin_socket;   // default: <data-dir>/settled.sock
   std::string admin_group;    // default: only the daemon's uid and root
   std::string workflows_dir;  // default: ./config/workflows, else the installed ones
+  std::string schedules_dir;  // default: ./config/schedules if it exists, else none
   std::size_t http_threads = 1;
   std::size_t body_limit = 1 << 20;
   std::size_t map_size_mib = 4096;
@@ -87,7 +88,8 @@ std::string validate(SettledConfig& cfg, std::string& host, std::uint16_t& port,
 
 // The defaults that depend on other options or on the working directory: the admin socket in
 // the data directory, the workflows in ./config/workflows if there are any, else the installed
-// ones.
+// ones; the schedules in ./config/schedules if there are any, else none (an installed daemon
+// names its schedules directory: systemd/settled.service).
 void resolve_default_paths(SettledConfig& cfg);
 
 // The command line as CAF parses it ("--config=FILE" is CAF's "--config-file=FILE").

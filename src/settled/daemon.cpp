@@ -39,6 +39,11 @@ Result<DaemonResources> DaemonResources::open(const SettledConfig& cfg) {
   auto workflows = adapters::load_workflows(cfg.workflows_dir);
   if (!workflows) return workflows.error();
   resources.workflows = std::move(*workflows);
+  if (!cfg.schedules_dir.empty()) {
+    auto schedules = adapters::load_schedule_files(cfg.schedules_dir);
+    if (!schedules) return schedules.error();
+    resources.config_schedules = std::move(*schedules);
+  }
   if (!cfg.mock_config.empty()) {
     auto loaded = adapters::load_mock_config(cfg.mock_config);
     if (!loaded) return loaded.error();
@@ -49,6 +54,10 @@ Result<DaemonResources> DaemonResources::open(const SettledConfig& cfg) {
   auto db = adapters::LmdbStore::open({cfg.data_dir, map_size, true});
   if (!db) return db.error();
   resources.db = std::move(*db);
+  if (auto known = adapters::check_config_schedules(*resources.db, resources.config_schedules,
+                                                    resources.workflows);
+      !known)
+    return known.error();
   // Live Stripe: the client is made (and its settings checked) before any actor runs.
   if (cfg.stripe_mode == "live") {
     adapters::StripeClientOptions stripe_options;
@@ -101,6 +110,21 @@ actors::ClockPtr open_clock(const SettledConfig& cfg, adapters::LmdbStore& db) {
   return actors::Clock::simulated(start);
 }
 
+// The schedules-dir files (docs/schedules.md, "Schedules in the configuration"), written before
+// the schedules actor reads its table, so their fires follow the same rules as any schedule's.
+void apply_config_schedules(const DaemonResources& resources, EpochMillis now) {
+  if (resources.config_schedules.empty()) return;
+  auto applied = adapters::apply_config_schedules(*resources.db, resources.config_schedules, now);
+  if (!applied) {
+    adapters::log(LogLevel::kError, "schedules.config_not_applied",
+                  {{"cause", applied.error().message}});
+    return;
+  }
+  for (const auto& schedule : *applied)
+    adapters::log(LogLevel::kInfo, "schedule.configured",
+                  {{"schedule", schedule.name}, {"outcome", schedule.outcome}});
+}
+
 }  // namespace
 
 Daemon::Daemon(caf::actor_system& system, const SettledConfig& cfg,
@@ -130,6 +154,7 @@ void Daemon::spawn_actors(const SettledConfig& cfg, const DaemonResources& resou
   engine_->db = resources.db;
   engine_->clock = open_clock(cfg, *resources.db);
   engine_->now = [clock = engine_->clock] { return clock->now(); };
+  apply_config_schedules(resources, engine_->now());
   engine_->history_limit = static_cast<std::int64_t>(cfg.history_limit);
   engine_->max_running_executions = cfg.max_running_executions;
   if (resources.mock_config) {

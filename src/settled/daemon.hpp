@@ -7,6 +7,7 @@
 #include "actors/engine.hpp"
 #include "actors/readiness_actor.hpp"
 #include "actors/store_actor.hpp"
+#include "adapters/config/schedule_files.hpp"
 #include "adapters/http/http_message.hpp"
 #include "adapters/store/data_dir_lock.hpp"
 #include "adapters/store/lmdb_store.hpp"
@@ -29,13 +30,16 @@
 namespace settled::app {
 
 // What the daemon opens before any thread runs, in this order: the data directory's lock (so a
-// second daemon on it stops here, having opened nothing), the workflows, the mock config, the
-// store, the live Stripe client (its settings checked), the Stripe simulator's store. Each
-// refusal's message is what the daemon prints before it exits 2.
+// second daemon on it stops here, having opened nothing), the workflows, the schedule files, the
+// mock config, the store (where the schedules' state machines are checked), the live Stripe client
+// (its settings checked), the Stripe simulator's store. Each refusal's message is what the daemon
+// prints before it exits 2.
 struct DaemonResources {
   std::optional<adapters::DataDirLock> data_dir_lock;
   asl::RegistryPtr workflows;
   std::shared_ptr<const asl::MockConfig> mock_config;  // null unless mock-config is set
+  // The schedules-dir files, checked (their state machines exist); applied by the Daemon.
+  std::vector<adapters::ScheduleFile> config_schedules;
   std::shared_ptr<adapters::LmdbStore> db;
   std::shared_ptr<adapters::StripeClient> stripe_client;  // null unless stripe-mode=live
   std::shared_ptr<adapters::LmdbStore> simulator_db;

@@ -111,6 +111,7 @@ int main(int argc, char** argv) {
       boost::json::object started{{"dataDir", cfg.data_dir},
                                   {"http", host + ":" + std::to_string((*server)->port())},
                                   {"workflows", cfg.workflows_dir},
+                                  {"schedules", cfg.schedules_dir},
                                   {"stateMachines", daemon.engine()->workflows()->all().size()},
                                   {"resumedExecutions", daemon.resumed_executions()},
                                   {"stripe", cfg.stripe_mode},

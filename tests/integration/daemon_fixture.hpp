@@ -54,6 +54,15 @@ class DaemonTest : public ::testing::Test {
     return client_->post("/v1/executions", payment_body(id, method, amount));
   }
 
+  // POST /v1/executions {stateMachine, name, input}.
+  HttpResult start_execution(const std::string& machine, const std::string& name,
+                             boost::json::object input) {
+    return client_->post(
+        "/v1/executions",
+        boost::json::serialize(boost::json::object{
+            {"stateMachine", machine}, {"name", name}, {"input", std::move(input)}}));
+  }
+
   // Polls the execution until it leaves RUNNING (a condition with a deadline, not a sleep).
   boost::json::object wait_final(const std::string& execution_id,
                                  std::chrono::seconds deadline = std::chrono::seconds(60)) {
@@ -155,6 +164,34 @@ class DaemonTest : public ::testing::Test {
     }
     ADD_FAILURE() << execution_id << " never entered " << state << " (entry " << nth << ")";
     return {};
+  }
+
+  // How many times the execution (its branches included) began waiting in
+  // settled:events.waitFor.
+  std::size_t event_waits(const std::string& execution_id) {
+    std::size_t n = 0;
+    for (const auto& event : history(execution_id)) {
+      const auto& e = event.as_object();
+      if (e.at("type") == "TaskSubmitted" &&
+          e.at("taskSubmittedEventDetails").at("resource") == "waitFor")
+        ++n;
+    }
+    return n;
+  }
+
+  // The outputs of the execution's succeeded tasks of `resource` ("accountLinks.create"), in
+  // order, its branches' included.
+  std::vector<boost::json::object> task_outputs(const std::string& execution_id,
+                                                const std::string& resource) {
+    std::vector<boost::json::object> out;
+    for (const auto& event : history(execution_id)) {
+      const auto& e = event.as_object();
+      if (e.at("type") != "TaskSucceeded") continue;
+      const auto& details = e.at("taskSucceededEventDetails").as_object();
+      if (details.at("resource") != resource.c_str()) continue;
+      out.push_back(boost::json::parse(details.at("output").as_string()).as_object());
+    }
+    return out;
   }
 
   static std::vector<std::string> event_types(const boost::json::array& events) {

@@ -71,15 +71,7 @@ class StripeSimulatorLifecycle : public OpsTest {
   }
 
   // The execution waits in AwaitOutcome (so the payout before it is made and stored).
-  bool waiting(const std::string& id) {
-    for (const auto& event : history(id)) {
-      const auto& e = event.as_object();
-      if (e.at("type") == "TaskSubmitted" &&
-          e.at("taskSubmittedEventDetails").at("resource") == "waitFor")
-        return true;
-    }
-    return false;
-  }
+  bool waiting(const std::string& id) { return event_waits(id) > 0; }
 
   json::array list(const std::string& what) {
     auto res = client_->get("/v1/simulator/stripe/" + what + "?limit=100");

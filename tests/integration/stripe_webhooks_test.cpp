@@ -7,9 +7,7 @@
 
 #include "adapters/http/api_keys.hpp"
 #include "integration/ops_fixture.hpp"
-
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include "integration/stripe_signing.hpp"
 
 #include <chrono>
 #include <thread>
@@ -29,18 +27,7 @@ std::int64_t now_seconds() {
 }
 
 std::string sign(const std::string& body, const std::string& secret, std::int64_t t) {
-  const std::string payload = std::to_string(t) + "." + body;
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-       reinterpret_cast<const unsigned char*>(payload.data()), payload.size(), digest, &length);
-  static const char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    hex.push_back(kHex[digest[i] >> 4]);
-    hex.push_back(kHex[digest[i] & 0xf]);
-  }
-  return "t=" + std::to_string(t) + ",v1=" + hex;
+  return sign_stripe_webhook(body, secret, t);
 }
 
 // A Stripe event as Stripe sends it (compact JSON, fields in Stripe's order).

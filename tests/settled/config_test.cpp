@@ -2,9 +2,11 @@
 // daemon prints them are covered end to end in tests/integration/config_test.cpp.
 
 #include "settled/config.hpp"
+#include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 
 namespace settled::app {
@@ -75,6 +77,24 @@ TEST(ResolveDefaultPaths, TheAdminSocketLivesInTheDataDirectory) {
   resolve_default_paths(cfg);
   EXPECT_EQ(cfg.admin_socket, "/srv/settled/settled.sock");
   EXPECT_EQ(cfg.workflows_dir, "/etc/settled/workflows");  // given: kept
+}
+
+TEST(ResolveDefaultPaths, SchedulesComeFromTheWorkingDirectorysConfigOrNowhere) {
+  const auto cwd = std::filesystem::current_path();
+  testing::TempDir dir;
+  std::filesystem::current_path(dir.path());
+  SettledConfig cfg;
+  resolve_default_paths(cfg);
+  EXPECT_EQ(cfg.schedules_dir, "");  // none: no installed fallback
+  std::filesystem::create_directories(dir.path() + "/config/schedules");
+  SettledConfig from_source_tree;
+  resolve_default_paths(from_source_tree);
+  EXPECT_EQ(from_source_tree.schedules_dir, "config/schedules");
+  SettledConfig given;
+  given.schedules_dir = "/etc/settled/schedules";
+  resolve_default_paths(given);
+  EXPECT_EQ(given.schedules_dir, "/etc/settled/schedules");
+  std::filesystem::current_path(cwd);
 }
 
 }  // namespace

@@ -106,6 +106,7 @@ class Execution {
   bool mocked(const asl::State& state) const;
   void call_mock();
   TaskOutcome read_record(const TaskAttempt& attempt);
+  TaskOutcome check_webhooks(const TaskAttempt& attempt);
   void call_remote(TaskAttempt attempt);
   void task_done(const asl::State& state, TaskOutcome outcome, bool from_callback = false);
   void task_failed(const asl::State& state, TaskOutcome outcome);

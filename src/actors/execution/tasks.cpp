@@ -12,6 +12,7 @@
 #include "domain/resources/records.hpp"
 #include "domain/storage_keys.hpp"
 #include "domain/stripe/unknown_outcome.hpp"
+#include "domain/stripe/webhook_reconciliation.hpp"
 
 #include <random>
 
@@ -57,7 +58,9 @@ void Execution::run_task(const asl::State& state, asl::RunTask task) {
     case ResourceKind::kRead:
       commit_then([this, attempt = std::move(attempt)] {
         const asl::State* s = current_state();
-        if (s) task_done(*s, read_record(attempt));
+        if (s)
+          task_done(*s, attempt.resource == "settled:webhooks.check" ? check_webhooks(attempt)
+                                                                     : read_record(attempt));
       });
       break;
     case ResourceKind::kChildExecution:
@@ -123,6 +126,16 @@ TaskOutcome Execution::read_record(const TaskAttempt& attempt) {
       *stored, "record '" + address->key + "' in collection '" + address->collection + "'");
   if (!value) return TaskOutcome::failure(kRecordsCorrupt, value.error().message);
   return TaskOutcome::success(std::move(*value));
+}
+
+// settled:webhooks.check: which events of an events.list page are not in stripe_events.
+TaskOutcome Execution::check_webhooks(const TaskAttempt& attempt) {
+  auto checked = stripe::check_listed_events(attempt.parameters, [this](std::string_view id) {
+    return engine_->db->get(Table::kStripeEvents, id).has_value();
+  });
+  if (!checked)
+    return TaskOutcome::failure(stripe::kWebhooksInvalidParameters, checked.error().message);
+  return TaskOutcome::success(std::move(*checked));
 }
 
 void Execution::call_remote(TaskAttempt attempt) {

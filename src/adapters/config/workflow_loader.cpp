@@ -21,20 +21,25 @@ asl::ParseOptions builtin_parse_options() {
   return options;
 }
 
-Result<asl::RegistryPtr> load_workflows(const std::string& directory) {
-  std::error_code ec;
-  if (!fs::is_directory(directory, ec))
-    return Error{ErrorCode::kInvalidDefinition,
-                 "workflow directory " + directory + " does not exist"};
+std::vector<fs::path> files_ending_with(const std::string& directory, std::string_view suffix,
+                                        std::error_code& ec) {
   std::vector<fs::path> files;
   for (const auto& entry : fs::directory_iterator(directory, ec)) {
     const std::string file = entry.path().filename().string();
-    const std::string suffix = ".asl.json";
     if (file.size() > suffix.size() &&
         file.compare(file.size() - suffix.size(), suffix.size(), suffix) == 0)
       files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());
+  return files;
+}
+
+Result<asl::RegistryPtr> load_workflows(const std::string& directory) {
+  std::error_code ec;
+  if (!fs::is_directory(directory, ec))
+    return Error{ErrorCode::kInvalidDefinition,
+                 "workflow directory " + directory + " does not exist"};
+  const std::vector<fs::path> files = files_ending_with(directory, ".asl.json", ec);
   auto registry = std::make_shared<asl::Registry>();
   const auto options = builtin_parse_options();
   for (const auto& path : files) {

@@ -5,13 +5,22 @@
 #include "domain/asl/registry.hpp"
 #include "domain/result.hpp"
 
+#include <filesystem>
 #include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
 
 namespace settled::adapters {
 
 // Every file must parse and validate; the first broken one refuses the whole load with the
 // file name and the validator's message, so a daemon never starts half-configured.
 Result<asl::RegistryPtr> load_workflows(const std::string& directory);
+
+// The files of `directory` whose names end with `suffix` (and are longer than it), sorted; `ec`
+// set if the directory cannot be listed. The workflows and the schedule files are read this way.
+std::vector<std::filesystem::path> files_ending_with(const std::string& directory,
+                                                     std::string_view suffix, std::error_code& ec);
 
 // The ASL parse options of this build: only built-in resources are known.
 asl::ParseOptions builtin_parse_options();

@@ -26,16 +26,18 @@ const json::string* text_field(const json::object& o, const char* name, bool req
 std::string encode(const stripe::StripeEvent& event) {
   json::array keys;
   for (const auto& k : event.correlation_keys) keys.emplace_back(k);
-  return json::serialize(json::object{{"v", kVersion},
-                                      {"id", event.id},
-                                      {"type", event.type},
-                                      {"created", event.created},
-                                      {"livemode", event.livemode},
-                                      {"objectId", event.object_id},
-                                      {"account", event.account},
-                                      {"receivedAtMillis", event.received_at},
-                                      {"correlationKeys", std::move(keys)},
-                                      {"event", event.body}});
+  json::object row{{"v", kVersion},
+                   {"id", event.id},
+                   {"type", event.type},
+                   {"created", event.created},
+                   {"livemode", event.livemode},
+                   {"objectId", event.object_id},
+                   {"account", event.account},
+                   {"receivedAtMillis", event.received_at},
+                   {"correlationKeys", std::move(keys)},
+                   {"event", event.body}};
+  if (!event.ingested_by.empty()) row["ingestedBy"] = event.ingested_by;
+  return json::serialize(row);
 }
 
 Result<stripe::StripeEvent> decode_stripe_event_row(std::string_view text) {
@@ -70,6 +72,10 @@ Result<stripe::StripeEvent> decode_stripe_event_row(std::string_view text) {
     if (!k.is_string() || k.as_string().empty())
       return corrupt_row(kRow, "correlationKeys holds something not a non-empty string");
     event.correlation_keys.emplace_back(k.as_string());
+  }
+  if (const json::value* by = o.if_contains("ingestedBy")) {
+    if (!by->is_string()) return corrupt_row(kRow, "ingestedBy is not a string");
+    event.ingested_by = std::string(by->as_string());
   }
   const json::value* body = o.if_contains("event");
   if (!body || !body->is_object()) return corrupt_row(kRow, "event is missing or not an object");

@@ -5,7 +5,8 @@
 // `settlectl webhooks` read it.
 //
 // Encoding: {"v":1,"id","type","created","livemode","objectId","account","receivedAtMillis",
-// "correlationKeys":[...],"event":{...}}.
+// "correlationKeys":[...],"event":{...}}, and "ingestedBy" for an event stored by reconciliation
+// (settled:webhooks.ingest) rather than received (rows without it are webhooks).
 
 #include "domain/result.hpp"
 #include "domain/stripe/webhook_event.hpp"

@@ -18,7 +18,8 @@ enum class ResourceKind {
   // its own LMDB commit before answering; a retry with the same idempotency key replays it.
   kLedger,
   kChildExecution,  // states.startExecution.sync: runs another state machine as a child
-  kEvents,          // events.waitFor: takes a stored event, or waits for one (by token)
+  kEvents,  // events.waitFor: takes a stored event, or waits for one (by token); webhooks.ingest:
+            // stores a Stripe event and posts it to its waiters (the events actor's commit)
 };
 
 struct ResourceInfo {

@@ -1,6 +1,7 @@
 #include "domain/schedules/schedule.hpp"
 
 #include "domain/asl/interpreter.hpp"
+#include "domain/json_canonical.hpp"
 #include "domain/json_size.hpp"
 #include "domain/records/row_json.hpp"
 
@@ -81,6 +82,11 @@ Result<Schedule> schedule_from_request(std::string_view name, const json::object
   return schedule;
 }
 
+bool same_definition(const Schedule& a, const Schedule& b) {
+  return a.cron == b.cron && a.timezone == b.timezone && a.state_machine == b.state_machine &&
+         canonical_equal(a.input, b.input);
+}
+
 std::string fire_execution_name(const Schedule& schedule, EpochMillis fire_at) {
   // "2026-12-04T02:00:00.000Z" -> "20261204T020000Z": only characters an execution name takes.
   std::string compact;
@@ -95,8 +101,10 @@ FirePlan plan_fires(const Schedule& schedule, const ScheduleExpression& expressi
   const auto next = [&](EpochMillis after) {
     return expression.next_after(after, zone, schedule.created_at);
   };
-  // Fires strictly after the last one (or from creation on, a fire at creation included).
-  const EpochMillis after = schedule.last_fire_at ? schedule.last_fire_at : schedule.created_at - 1;
+  // Fires strictly after the last one (or from creation on, a fire at creation included), and
+  // strictly after the last change: a changed schedule fires from the change on, as a PUT arms it.
+  EpochMillis after = schedule.last_fire_at ? schedule.last_fire_at : schedule.created_at - 1;
+  if (schedule.updated_at > schedule.created_at) after = std::max(after, schedule.updated_at);
   for (auto fire = next(after); fire && *fire <= now; fire = next(*fire)) {
     if (plan.catch_up) ++plan.skipped;
     plan.catch_up = fire;

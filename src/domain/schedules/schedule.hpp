@@ -50,12 +50,17 @@ Result<Schedule> schedule_from_request(std::string_view name, const boost::json:
                                        const std::function<bool(std::string_view)>& zone_exists,
                                        EpochMillis now, const Schedule* previous);
 
+// Whether `a` and `b` fire the same way with the same input (cron, timezone, stateMachine,
+// input; inputs compared by meaning): a config schedule equal to its stored row is left alone,
+// so its missed fires and pending fire stay as they are.
+bool same_definition(const Schedule& a, const Schedule& b);
+
 // The execution name of the fire at `fire_at`: "<name>-YYYYMMDDTHHMMSSZ".
 std::string fire_execution_name(const Schedule& schedule, EpochMillis fire_at);
 
 // What to do about a schedule at `now`: the one missed fire to run at once (the latest that fell
-// due after the last fire, or after creation), how many older ones were skipped, and the next
-// fire after `now`.
+// due after the last fire, or after creation, and after its last change: a change never re-runs
+// fires before it), how many older ones were skipped, and the next fire after `now`.
 struct FirePlan {
   std::optional<EpochMillis> catch_up;
   std::uint64_t skipped = 0;

@@ -66,6 +66,11 @@ Result<StripeEvent> parse_stripe_event(std::string_view raw_body, EpochMillis no
   if (!parsed) return parsed.error();
   json::object* event = parsed->if_object();
   if (!event) return Error{ErrorCode::kInvalidRequest, "the webhook body must be a JSON object"};
+  return parse_stripe_event(std::move(*event), now);
+}
+
+Result<StripeEvent> parse_stripe_event(json::object body, EpochMillis now) {
+  json::object* event = &body;
   if (const json::value* kind = event->if_contains("object"); !kind || *kind != "event")
     return Error{ErrorCode::kInvalidRequest,
                  "the webhook body is not a Stripe event "
@@ -109,6 +114,8 @@ json::object to_json(const StripeEvent& event, bool with_body) {
                  {"receivedAt", format_timestamp(event.received_at)},
                  {"correlationKeys", std::move(keys)}};
   if (!event.account.empty()) o["account"] = event.account;
+  o["source"] = event.ingested_by.empty() ? "webhook" : "reconciliation";
+  if (!event.ingested_by.empty()) o["ingestedBy"] = event.ingested_by;
   if (with_body) o["event"] = event.body;
   return o;
 }

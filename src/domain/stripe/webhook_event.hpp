@@ -26,6 +26,9 @@ struct StripeEvent {
   std::string object_id;  // data.object.id, "" if the object has none
   std::string account;    // Connect: the connected account it happened on, "" if none
   EpochMillis received_at = 0;
+  // "" for a webhook; for an event ingested by reconciliation (settled:webhooks.ingest), the
+  // Idempotency-Key of the task attempt that stored it, so that attempt's retry knows it.
+  std::string ingested_by;
   // Each key it is posted under for events.waitFor (correlation_keys() below), no duplicates.
   std::vector<std::string> correlation_keys;
   boost::json::object body;  // the event as received
@@ -53,9 +56,12 @@ std::vector<std::string> correlation_keys(const boost::json::object& event);
 // strings within the bounds above, without NUL), "data":{"object":{...}}, and "created" and
 // "livemode" if present of the right type. Anything else is InvalidRequest naming the field.
 Result<StripeEvent> parse_stripe_event(std::string_view raw_body, EpochMillis now);
+// The same checks on an event already parsed (one of events.list's `data`).
+Result<StripeEvent> parse_stripe_event(boost::json::object event, EpochMillis now);
 
-// {id, type, created, livemode, objectId, account?, receivedAt, correlationKeys}; with the
-// event as received under "event" if `with_body`.
+// {id, type, created, livemode, objectId, account?, receivedAt, source ("webhook" or
+// "reconciliation"), ingestedBy?, correlationKeys}; with the event as received under "event"
+// if `with_body`.
 boost::json::object to_json(const StripeEvent& event, bool with_body);
 
 }  // namespace settled::stripe

@@ -242,7 +242,9 @@ TEST(AslParser, ParsesTheShippedWorkflows) {
         "/config/workflows/escrow-release.asl.json", "/config/workflows/escrow-cancel.asl.json",
         "/config/workflows/booking-lifecycle.asl.json",
         "/config/workflows/marketplace-payment.asl.json",
-        "/config/workflows/marketplace-dispute.asl.json"}) {
+        "/config/workflows/marketplace-dispute.asl.json",
+        "/config/workflows/provider-onboarding.asl.json",
+        "/config/workflows/webhook-reconciliation.asl.json"}) {
     std::FILE* f = std::fopen((std::string(SETTLED_SOURCE_DIR) + file).c_str(), "rb");
     ASSERT_NE(f, nullptr) << file;
     std::string text;

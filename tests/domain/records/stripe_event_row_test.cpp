@@ -11,7 +11,7 @@
 namespace settled::records {
 namespace {
 
-static_assert(testing::field_count<stripe::StripeEvent>() == 9,
+static_assert(testing::field_count<stripe::StripeEvent>() == 10,
               "a field was added to StripeEvent: carry it in the codec and in these tests");
 
 TEST(StripeEventRow, RoundTripsEveryField) {
@@ -36,6 +36,12 @@ TEST(StripeEventRow, RoundTripsEveryField) {
   EXPECT_EQ(decoded->received_at, event.received_at);
   EXPECT_EQ(decoded->correlation_keys, event.correlation_keys);
   EXPECT_EQ(decoded->body, event.body);
+  EXPECT_EQ(decoded->ingested_by, "");
+  // An event ingested by reconciliation names the attempt that stored it.
+  event.ingested_by = "webhook-reconciliation:r-1~12.0/Ingest Event/3";
+  decoded = decode_stripe_event_row(encode(event));
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  EXPECT_EQ(decoded->ingested_by, event.ingested_by);
 }
 
 TEST(StripeEventRow, AnythingElseIsRecordCorruptNamingWhy) {
@@ -56,6 +62,9 @@ TEST(StripeEventRow, AnythingElseIsRecordCorruptNamingWhy) {
           {R"({"id":"e","type":"t","objectId":"","account":"","created":1,"livemode":false,
               "receivedAtMillis":1,"correlationKeys":[]})",
            "event"},
+          {R"({"id":"e","type":"t","objectId":"","account":"","created":1,"livemode":false,
+              "receivedAtMillis":1,"correlationKeys":[],"event":{},"ingestedBy":7})",
+           "ingestedBy"},
       });
 }
 

@@ -96,6 +96,44 @@ TEST(Schedule, OnlyTheLatestMissedFireRunsAndTheOlderOnesAreCounted) {
   EXPECT_EQ(plan.next, at("2026-12-06T02:00:00Z"));
 }
 
+TEST(Schedule, AChangeIsNotFollowedByACatchUpOfFiresBeforeIt) {
+  // Last fired on the 2nd; changed on the 4th at 09:00 (the fires of the 3rd and the 4th at 02:00
+  // were before the change); down until the 5th at noon: only the 5th's fire is missed.
+  auto first = from(R"({"cron":"0 2 * * *","stateMachine":"m"})", at("2026-12-01T10:00:00Z"));
+  ASSERT_TRUE(first.ok());
+  first->last_fire_at = at("2026-12-02T02:00:00Z");
+  auto changed = from(R"({"cron":"0 2 * * *","stateMachine":"m","input":{"a":1}})",
+                      at("2026-12-04T09:00:00Z"), &*first);
+  ASSERT_TRUE(changed.ok());
+  const auto expression = *ScheduleExpression::parse(changed->cron);
+  auto plan =
+      plan_fires(*changed, expression, *date::locate_zone("UTC"), at("2026-12-05T12:00:00Z"));
+  EXPECT_EQ(plan.catch_up, at("2026-12-05T02:00:00Z"));
+  EXPECT_EQ(plan.skipped, 0u);
+  // Changed after the last fire that was due: nothing to catch up.
+  plan = plan_fires(*changed, expression, *date::locate_zone("UTC"), at("2026-12-04T12:00:00Z"));
+  EXPECT_FALSE(plan.catch_up);
+  EXPECT_EQ(plan.next, at("2026-12-05T02:00:00Z"));
+}
+
+TEST(Schedule, TheSameDefinitionIgnoresTimesAndSpellingOfTheInput) {
+  auto a = from(R"({"cron":"0 2 * * *","stateMachine":"m","input":{"x":100,"y":"z"}})");
+  auto b = from(R"({"cron":"0 2 * * *","stateMachine":"m","input":{"y":"z","x":1e2}})",
+                at("2027-01-01T00:00:00Z"));
+  ASSERT_TRUE(a.ok() && b.ok());
+  b->last_fire_at = 7;
+  EXPECT_TRUE(same_definition(*a, *b));
+  for (const char* other : {R"({"cron":"0 3 * * *","stateMachine":"m","input":{"x":100,"y":"z"}})",
+                            R"({"cron":"0 2 * * *","stateMachine":"n","input":{"x":100,"y":"z"}})",
+                            R"({"cron":"0 2 * * *","stateMachine":"m","input":{"x":101,"y":"z"}})",
+                            R"({"cron":"0 2 * * *","stateMachine":"m","timezone":"Europe/Berlin",)"
+                            R"("input":{"x":100,"y":"z"}})"}) {
+    auto c = from(other);
+    ASSERT_TRUE(c.ok()) << other;
+    EXPECT_FALSE(same_definition(*a, *c)) << other;
+  }
+}
+
 TEST(Schedule, AMinutelyScheduleDownForAYearCatchesUpOnceWithoutCountingEachMinute) {
   auto schedule = from(R"({"cron":"* * * * *","stateMachine":"m"})", at("2025-12-01T00:00:00Z"));
   ASSERT_TRUE(schedule.ok());
