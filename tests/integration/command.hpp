@@ -2,18 +2,8 @@
 // Runs a program to completion for a test (settlectl, systemd-analyze, cmake) and captures its
 // exit code, stdout and stderr.
 
-#include "support/temp_dir.hpp"
-
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
-
-extern char** environ;
 
 namespace settled::testing {
 
@@ -22,39 +12,10 @@ struct CommandResult {
   std::string out, err;
 };
 
-inline std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+// The whole file at `path`, "" if it cannot be read.
+std::string slurp(const std::string& path);
 
-inline CommandResult run_command(const std::vector<std::string>& args) {
-  TempDir dir;
-  const std::string out = dir.path() + "/out", err = dir.path() + "/err";
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  std::vector<std::string> copies = args;
-  std::vector<char*> argv;
-  for (auto& a : copies) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = -1;
-  CommandResult result;
-  const int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
-    result.err = "cannot start " + args[0];
-    return result;
-  }
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  result.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  result.out = slurp(out);
-  result.err = slurp(err);
-  return result;
-}
+// Runs `args` (argv[0] looked up on PATH) to completion.
+CommandResult run_command(const std::vector<std::string>& args);
 
 }  // namespace settled::testing

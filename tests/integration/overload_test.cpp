@@ -10,6 +10,7 @@
 #include "adapters/http/api_keys.hpp"
 #include "integration/daemon_process.hpp"
 #include "integration/http_client.hpp"
+#include "support/build_paths.hpp"
 #include "support/eventually.hpp"
 #include "support/temp_dir.hpp"
 

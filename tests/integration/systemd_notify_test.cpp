@@ -4,6 +4,7 @@
 
 #include "integration/ops_fixture.hpp"
 
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 

@@ -3,6 +3,7 @@
 
 #include "integration/command.hpp"
 #include "support/build_paths.hpp"
+#include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
