@@ -23,6 +23,7 @@ namespace settled::actors {
 struct Engine {
   StoreActor store;
   StripeActor stripe;
+  VeriffActor veriff;  // settled:veriff.* (the simulator, or unset in tests that need none)
   AlertsActor alerts;  // may be unset in tests and benches
   TimersActor timers;  // may be unset in tests and benches
   EventsActor events;  // events.waitFor and POST /v1/events

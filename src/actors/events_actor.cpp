@@ -66,8 +66,9 @@ struct EventsState {
   std::map<Key, std::deque<Kept>> kept;
   // Ids of events on their way (not yet committed); committed ids are looked up in LMDB.
   std::set<std::string> pending_ids;
-  // Stripe event ids whose commit is on its way, with the replies of redeliveries that came
-  // meanwhile: they get the first delivery's outcome, not a "duplicate" that might be lost.
+  // Signed webhook rows (table name + NUL + id) whose commit is on its way, with the replies of
+  // redeliveries that came meanwhile: they get the first delivery's outcome, not a "duplicate"
+  // that might be lost.
   std::map<std::string, std::vector<AnswerCallback>> pending_stripe;
   std::uint64_t next_sequence = 1;
 };
@@ -253,35 +254,34 @@ void post(Self* self, EventPost& post) {
   deliver_or_keep(self, key, std::move(event), std::move(post.reply));
 }
 
-// A verified Stripe webhook event: its row and one kept event per correlation key commit
-// together, and only then is it acknowledged; waiters take their events from there
+// A verified signed webhook (Stripe's, Veriff's): its row and one kept event per correlation key
+// commit together, and only then is it acknowledged; waiters take their events from there
 // (kept_committed), so every delivery follows the row that makes a redelivery a duplicate.
-void post_stripe(Self* self, StripeEventPost& post) {
+void post_signed(Self* self, SignedEventPost& post) {
   auto& st = self->state;
-  const stripe::StripeEvent& stripe_event = post.event;
-  const std::string id = stripe_event.id;
-  if (auto pending = st.pending_stripe.find(id); pending != st.pending_stripe.end()) {
+  const std::string id = post.id;
+  const std::string pending_key = std::string(table_name(post.table)) + '\0' + id;
+  const json::object duplicate{{"received", true}, {"duplicate", true}, {"id", id}};
+  if (auto pending = st.pending_stripe.find(pending_key); pending != st.pending_stripe.end()) {
     pending->second.push_back(std::move(post.reply));
     return;
   }
-  if (st.engine->db->get(Table::kStripeEvents, id)) {
-    if (post.reply)
-      post.reply(Answered{Outcome::kExisting,
-                          json::object{{"received", true}, {"duplicate", true}, {"id", id}}});
+  if (st.engine->db->get(post.table, id)) {
+    if (post.reply) post.reply(Answered{Outcome::kExisting, duplicate});
     return;
   }
   WriteBatch batch;
-  batch.put(Table::kStripeEvents, id, records::encode(stripe_event));
+  batch.put(post.table, id, std::move(post.row));
   events::Event event;
   event.id = id;
-  event.type = stripe_event.type;
-  event.detail = stripe_event.body;
-  event.received_at = stripe_event.received_at;
+  event.type = post.type;
+  event.detail = std::move(post.detail);
+  event.received_at = post.received_at;
   event.expires_at =
-      stripe_event.received_at +
+      post.received_at +
       std::chrono::duration_cast<std::chrono::milliseconds>(st.options.retention).count();
   std::vector<std::pair<Key, std::uint64_t>> rows;
-  for (const auto& correlation_key : stripe_event.correlation_keys) {
+  for (const auto& correlation_key : post.correlation_keys) {
     event.correlation_key = correlation_key;
     const std::uint64_t sequence = st.next_sequence++;
     const Key key{event.type, correlation_key};
@@ -290,31 +290,48 @@ void post_stripe(Self* self, StripeEventPost& post) {
     st.kept[key].push_back(Kept{sequence, event.expires_at, false});
     rows.emplace_back(key, sequence);
   }
-  st.pending_stripe[id].push_back(std::move(post.reply));
+  st.pending_stripe[pending_key].push_back(std::move(post.reply));
+  commit(self, std::move(batch),
+         [self, id, pending_key, rows, duplicate, acknowledged = std::move(post.acknowledged),
+          log_name = post.log_name](bool ok) {
+           auto& state = self->state;
+           auto replies = std::move(state.pending_stripe[pending_key]);
+           state.pending_stripe.erase(pending_key);
+           for (const auto& [key, sequence] : rows) kept_committed(self, key, sequence, ok);
+           adapters::log(ok ? adapters::LogLevel::kInfo : adapters::LogLevel::kError,
+                         log_name + (ok ? ".stored" : ".not_stored"), {{"id", id}});
+           for (std::size_t i = 0; i < replies.size(); ++i) {
+             if (!replies[i]) continue;
+             if (!ok)
+               replies[i](Error{ErrorCode::kStoreUnavailable, "the event could not be stored"});
+             else if (i == 0)
+               replies[i](Answered{Outcome::kApplied, acknowledged});
+             else
+               replies[i](Answered{Outcome::kExisting, duplicate});
+           }
+         });
+}
+
+// A verified Stripe webhook event (docs/webhooks.md), stored by its event id.
+void post_stripe(Self* self, StripeEventPost& post) {
+  const stripe::StripeEvent& stripe_event = post.event;
   json::array keys;
   for (const auto& k : stripe_event.correlation_keys) keys.emplace_back(k);
-  json::object acknowledged{{"received", true},
-                            {"id", id},
-                            {"type", stripe_event.type},
-                            {"correlationKeys", std::move(keys)}};
-  commit(self, std::move(batch), [self, id, rows, acknowledged](bool ok) {
-    auto& state = self->state;
-    auto replies = std::move(state.pending_stripe[id]);
-    state.pending_stripe.erase(id);
-    for (const auto& [key, sequence] : rows) kept_committed(self, key, sequence, ok);
-    adapters::log(ok ? adapters::LogLevel::kInfo : adapters::LogLevel::kError,
-                  ok ? "stripe_event.stored" : "stripe_event.not_stored", {{"id", id}});
-    for (std::size_t i = 0; i < replies.size(); ++i) {
-      if (!replies[i]) continue;
-      if (!ok)
-        replies[i](Error{ErrorCode::kStoreUnavailable, "the Stripe event could not be stored"});
-      else if (i == 0)
-        replies[i](Answered{Outcome::kApplied, acknowledged});
-      else
-        replies[i](Answered{Outcome::kExisting,
-                            json::object{{"received", true}, {"duplicate", true}, {"id", id}}});
-    }
-  });
+  SignedEventPost signed_post;
+  signed_post.table = Table::kStripeEvents;
+  signed_post.id = stripe_event.id;
+  signed_post.row = records::encode(stripe_event);
+  signed_post.type = stripe_event.type;
+  signed_post.detail = stripe_event.body;
+  signed_post.received_at = stripe_event.received_at;
+  signed_post.correlation_keys = stripe_event.correlation_keys;
+  signed_post.acknowledged = json::object{{"received", true},
+                                          {"id", stripe_event.id},
+                                          {"type", stripe_event.type},
+                                          {"correlationKeys", std::move(keys)}};
+  signed_post.log_name = "stripe_event";
+  signed_post.reply = std::move(post.reply);
+  post_signed(self, signed_post);
 }
 
 // settled:webhooks.ingest (docs/webhook-reconciliation.md): a Stripe event reconciliation found
@@ -573,6 +590,19 @@ EventsActor::behavior_type events_behavior(Self* self, EnginePtr engine, Executi
               return json::object{{"stripeEventId", id}};
             },
             [&] { post_stripe(self, post); },
+            [&](const std::string& cause) {
+              if (reply) reply(internal(cause));
+            });
+      },
+      [self, internal](events_atom, SignedEventPost& post) {
+        auto reply = post.reply;
+        const std::string id = post.id;
+        adapters::survive(
+            "events", "signed_event",
+            [&] {
+              return json::object{{"id", id}};
+            },
+            [&] { post_signed(self, post); },
             [&](const std::string& cause) {
               if (reply) reply(internal(cause));
             });

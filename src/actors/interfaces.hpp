@@ -41,6 +41,7 @@ struct StartRequest;
 struct StartResult;
 struct StoreReply;
 struct StripeEventPost;
+struct SignedEventPost;
 struct OnboardingCompletion;
 struct TaskCallback;
 // executions_actor.hpp
@@ -172,6 +173,7 @@ SETTLED_ADD_MESSAGE_TYPE(settled::actors::ScheduleDelete)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::ScheduleQuery)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::ReloadRequest)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::StartRequest)
+SETTLED_ADD_MESSAGE_TYPE(settled::actors::SignedEventPost)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::StartResult)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::StatusAsk)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::StoreReply)
@@ -208,6 +210,14 @@ using StripeSimulatorActor =
 // one event's JSON, answers whether the endpoint took it.
 using StripeWebhookActor = caf::typed_actor<caf::replies_to<deliver_atom, std::string>::with<bool>>;
 
+// Veriff (docs/veriff.md): a task resource answered as Stripe's are; the simulator also takes
+// the daemon's webhook URL, its decision wake-ups and its webhook retries. Its sender is a
+// StripeWebhookActor (deliver_atom, body -> taken).
+using VeriffActor = caf::typed_actor<caf::replies_to<charge_atom, TaskAttempt>::with<TaskOutcome>>;
+using VeriffSimulatorActor =
+    VeriffActor::extend<caf::reacts_to<webhooks_atom, std::string>, caf::reacts_to<wake_atom>,
+                        caf::reacts_to<retry_atom, std::string, int>>;
+
 // Test mode's mocked task responses (mock_tasks_actor.hpp).
 using MockTasksActor = caf::typed_actor<caf::replies_to<mock_atom, MockCall>::with<TaskOutcome>>;
 
@@ -224,13 +234,12 @@ using TimersActor =
 
 // Events (events_actor.hpp): settled:events.waitFor tasks, posted events (API and Stripe
 // webhooks); deliveries, registrations and sweeps are its own.
-using EventsActor =
-    caf::typed_actor<caf::replies_to<events_atom, TaskAttempt>::with<TaskOutcome>,
-                     caf::reacts_to<events_atom, EventPost>,
-                     caf::reacts_to<events_atom, StripeEventPost>,
-                     caf::reacts_to<delivered_atom, Delivery>,
-                     caf::reacts_to<registered_atom, std::string, std::string, std::uint64_t, bool>,
-                     caf::reacts_to<sweep_atom>, caf::replies_to<ping_atom>::with<bool>>;
+using EventsActor = caf::typed_actor<
+    caf::replies_to<events_atom, TaskAttempt>::with<TaskOutcome>,
+    caf::reacts_to<events_atom, EventPost>, caf::reacts_to<events_atom, StripeEventPost>,
+    caf::reacts_to<events_atom, SignedEventPost>, caf::reacts_to<delivered_atom, Delivery>,
+    caf::reacts_to<registered_atom, std::string, std::string, std::uint64_t, bool>,
+    caf::reacts_to<sweep_atom>, caf::replies_to<ping_atom>::with<bool>>;
 
 // One account's serial commits (account_actor.hpp), fed by the accounts router.
 using AccountActor = caf::typed_actor<caf::reacts_to<job_atom, ledger::LedgerJob>>;

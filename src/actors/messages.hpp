@@ -75,6 +75,23 @@ struct StripeEventPost {
   AnswerCallback reply;
 };
 
+// A verified signed webhook of any provider (`events_atom, SignedEventPost`; Stripe's and
+// Veriff's): its row (`table`, key `id`) and one kept event of `type` per correlation key commit
+// together; `reply` gets kApplied with `acknowledged` once that commit is durable, or kExisting
+// ({"received","duplicate","id"}, nothing written) if the row was stored before.
+struct SignedEventPost {
+  Table table = Table::kStripeEvents;
+  std::string id;   // the row's key: what makes a redelivery a duplicate
+  std::string row;  // the row
+  std::string type;
+  boost::json::value detail;  // the body as received, the waiting task's `detail`
+  EpochMillis received_at = 0;
+  std::vector<std::string> correlation_keys;
+  boost::json::object acknowledged;  // the first delivery's answer
+  std::string log_name;              // "stripe_event", "veriff_decision"
+  AnswerCallback reply;
+};
+
 // POST /v1/simulator/stripe/account_links/{id}/complete: answered with the account once its
 // change is durable, or the refusal (stripe_simulator_actor.hpp).
 struct OnboardingCompletion {

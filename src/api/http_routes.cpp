@@ -3,6 +3,7 @@
 #include "actors/messages.hpp"
 #include "actors/readiness_actor.hpp"
 #include "actors/state_machines_actor.hpp"
+#include "actors/veriff_decisions.hpp"
 #include "adapters/ops/metrics.hpp"
 #include "adapters/store/history_reader.hpp"
 #include "adapters/store/ledger_reader.hpp"
@@ -10,12 +11,15 @@
 #include "adapters/stripe/stripe_sim_lifecycle.hpp"
 #include "adapters/stripe/stripe_simulator.hpp"
 #include "adapters/stripe/webhook_events_reader.hpp"
+#include "adapters/veriff/veriff_decisions_reader.hpp"
+#include "adapters/veriff/veriff_simulator.hpp"
 #include "api/clock_commands.hpp"
 #include "api/http_responses.hpp"
 #include "api/http_status.hpp"
 #include "api/request_parsing.hpp"
 #include "api/schedule_routes.hpp"
 #include "api/stripe_webhook.hpp"
+#include "api/veriff_webhook.hpp"
 #include "domain/asl/mock_config.hpp"
 #include "domain/execution_record.hpp"
 #include "domain/json_limits.hpp"
@@ -101,6 +105,25 @@ class HttpRoutes {
       if (s.size() == 4 && s[3] == "events" && get) return respond(list_stripe_events(target));
       if (s.size() == 5 && s[3] == "events" && get) return respond(stripe_event(s[4]));
       if (s.size() <= 5 && s[3] == "events") return respond(method_not_allowed(req));
+    }
+    if (s.size() >= 3 && s[0] == "v1" && s[1] == "webhooks" && s[2] == "veriff") {
+      if (s.size() == 3) {
+        if (!post) return respond(method_not_allowed(req));
+        return veriff_webhook(req, std::move(respond));
+      }
+      if (s.size() == 4 && s[3] == "decisions") {
+        if (!get) return respond(method_not_allowed(req));
+        return respond(list_veriff_decisions(target));
+      }
+    }
+    if (s.size() == 4 && s[0] == "v1" && s[1] == "simulator" && s[2] == "veriff" &&
+        s[3] == "sessions") {
+      if (!get) return respond(method_not_allowed(req));
+      if (!deps_.veriff_simulator_db)
+        return respond(
+            error_response(Error{ErrorCode::kNotFound, "the Veriff simulator is not enabled"}));
+      return respond(
+          json_response(200, adapters::veriff::list_sessions(*deps_.veriff_simulator_db)));
     }
     if (s.size() == 3 && s[0] == "v1" && s[1] == "tasks") {
       if (const auto kind = task_callback_kind(s[2])) {
@@ -299,6 +322,31 @@ class HttpRoutes {
                            respond(answer_response(answer));
                          }};
     caf::anon_send(deps_.engine->events, events_atom::value, std::move(post));
+  }
+
+  // A Veriff decision webhook (docs/veriff.md): answered once the decision is durably stored
+  // (or found stored before); a refusal stores nothing.
+  void veriff_webhook(const HttpRequest& req, HttpResponder respond) {
+    auto decision = read_veriff_webhook(req, deps_.veriff_secrets, deps_.engine->now());
+    if (!decision) return respond(error_response(decision.error()));
+    caf::anon_send(
+        deps_.engine->events, events_atom::value,
+        actors::veriff_decision_post(*decision, [respond = std::move(respond)](Answer answer) {
+          respond(answer_response(answer));
+        }));
+  }
+
+  HttpResponse list_veriff_decisions(const adapters::RequestTarget& target) {
+    static_assert(adapters::veriff::kMaxDecisionsPage == 500, "the message below says 500");
+    const auto limit = query_number(
+        target, "limit",
+        {adapters::veriff::kDefaultDecisionsPage, 1, adapters::veriff::kMaxDecisionsPage,
+         "limit must be an integer from 1 to 500", ""});
+    if (!limit) return error_response(limit.error());
+    return json_response(
+        200, adapters::veriff::list_veriff_decisions(
+                 *deps_.engine->db, target.query_param("sessionId").value_or(""),
+                 target.query_param("after").value_or(""), static_cast<std::size_t>(*limit)));
   }
 
   HttpResponse list_stripe_events(const adapters::RequestTarget& target) {

@@ -28,6 +28,10 @@ struct HttpRoutesDeps {
   actors::SchedulesActor schedules;  // /v1/schedules (schedule_routes.hpp)
   // POST /v1/simulator/stripe/account_links/{id}/complete; unset when Stripe is live.
   actors::StripeSimulatorActor stripe_simulator;
+  // POST /v1/webhooks/veriff: the shared secrets (none: the route answers NotFound).
+  std::vector<std::string> veriff_secrets;
+  // GET /v1/simulator/veriff/sessions; null when Veriff is not simulated.
+  std::shared_ptr<adapters::LmdbStore> veriff_simulator_db;
 };
 
 // Returns the handler to give the HTTP server.

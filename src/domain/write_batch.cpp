@@ -58,6 +58,10 @@ const char* table_name(Table table) {
       return "stripe_sim_events";
     case Table::kSchedules:
       return "schedules";
+    case Table::kVeriffDecisions:
+      return "veriff_decisions";
+    case Table::kVeriffSim:
+      return "veriff_sim";
   }
   return "meta";
 }

@@ -47,8 +47,14 @@ enum class Table : std::uint8_t {
   kStripeSimEvents,
   // schedule name -> schedule (domain/schedules/schedule.hpp)
   kSchedules,
+  // Veriff decision key (session/attempt/code) -> the signed decision webhook as received
+  // (records/veriff_decision_row.hpp)
+  kVeriffDecisions,
+  // Veriff simulator: its sessions, their Idempotency-Keys, due decisions and webhooks not yet
+  // taken (adapters/veriff/veriff_simulator.hpp has the key layout)
+  kVeriffSim,
 };
-inline constexpr std::size_t kTableCount = 27;
+inline constexpr std::size_t kTableCount = 29;
 
 const char* table_name(Table table);
 

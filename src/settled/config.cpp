@@ -62,6 +62,16 @@ SettledConfig::SettledConfig() {
       .add(stripe_simulator_payout_delay_seconds, "stripe-simulator-payout-delay-seconds",
            "simulator: seconds a payout stays pending before it is paid (or failed, for Stripe's "
            "failing test bank accounts), on the business clock (0 to 2592000)")
+      .add(veriff_mode, "veriff-mode",
+           "simulator (in-process Veriff; the only mode so far, docs/veriff.md)")
+      .add(veriff_api_key, "veriff-api-key",
+           "Veriff integration API key (X-AUTH-CLIENT); the simulator's webhooks carry it")
+      .add(veriff_shared_secrets, "veriff-shared-secrets",
+           "Veriff shared secrets; several while one is rotated (empty: POST /v1/webhooks/veriff "
+           "answers NotFound and the simulator sends no decision webhooks)")
+      .add(veriff_decision_delay_seconds, "veriff-decision-delay-seconds",
+           "simulator: seconds from a session's creation to its decision, on the business clock "
+           "(0 to 2592000)")
       .add(api_key_hashes, "api-key-hashes",
            "SHA-256 hex of each accepted /v1 API key (empty: local-only mode)")
       .add(alert_webhook, "alert-webhook",
@@ -257,6 +267,16 @@ std::string validate(SettledConfig& cfg, std::string& host, std::uint16_t& port,
   if (cfg.stripe_webhook_tolerance_seconds == 0 || cfg.stripe_webhook_tolerance_seconds > 3600)
     return invalid("stripe-webhook-tolerance-seconds",
                    std::to_string(cfg.stripe_webhook_tolerance_seconds), "1 to 3600");
+  if (cfg.veriff_mode != "simulator")
+    return invalid("veriff-mode", cfg.veriff_mode,
+                   "simulator (the live Veriff client is not built yet)");
+  for (const auto& secret : cfg.veriff_shared_secrets)
+    if (secret.empty() || secret.size() > 256)
+      return invalid("veriff-shared-secrets", "(not shown)",
+                     "each secret is a non-empty string of at most 256 characters");
+  if (cfg.veriff_decision_delay_seconds > 30 * 24 * 3600)
+    return invalid("veriff-decision-delay-seconds",
+                   std::to_string(cfg.veriff_decision_delay_seconds), "0 to 2592000");
   if (auto problem = validate_clock(cfg); !problem.empty()) return problem;
   if (cfg.http_threads == 0 || cfg.http_threads > 64)
     return invalid("http-threads", std::to_string(cfg.http_threads), "1 to 64");

@@ -42,6 +42,14 @@ class SettledConfig : public caf::actor_system_config {
   std::size_t stripe_max_concurrent_requests = 8;
   std::size_t stripe_max_queued_requests = 0;  // 0: what the rate can send in time
   std::size_t stripe_rate_limit_retries = 2;
+  // Veriff (docs/veriff.md): only the simulator so far (the live client is not built yet).
+  std::string veriff_mode = "simulator";
+  std::string veriff_api_key;  // X-AUTH-CLIENT; the simulator's webhooks carry it
+  // POST /v1/webhooks/veriff: the integration's shared secrets (several during a rotation); the
+  // simulator signs with the first. Empty: the route answers NotFound. Never logged.
+  std::vector<std::string> veriff_shared_secrets;
+  // Simulator: seconds from a session's creation to its decision, on the business clock.
+  std::size_t veriff_decision_delay_seconds = 60;
   std::vector<std::string> api_key_hashes;
   std::size_t shutdown_timeout = 10;
   std::string alert_webhook;  // empty: alerts go to the log and the metric only

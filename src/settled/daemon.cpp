@@ -13,6 +13,7 @@
 #include "actors/stripe_client_actor.hpp"
 #include "actors/stripe_simulator_actor.hpp"
 #include "actors/timer_actor.hpp"
+#include "actors/veriff_simulator_actor.hpp"
 #include "adapters/config/mock_config_file.hpp"
 #include "adapters/config/workflow_loader.hpp"
 #include "adapters/http/admission.hpp"
@@ -186,6 +187,17 @@ void Daemon::spawn_actors(const SettledConfig& cfg, const DaemonResources& resou
                                                        simulator_store_, simulator_options);
     engine_->stripe = stripe_simulator_;
   }
+  actors::VeriffSimulatorOptions veriff_options;
+  veriff_options.simulator.decision_delay_ms =
+      static_cast<std::int64_t>(cfg.veriff_decision_delay_seconds) * 1000;
+  veriff_options.clock = engine_->clock;
+  veriff_options.now = engine_->now;
+  veriff_options.api_key = cfg.veriff_api_key;
+  if (!cfg.veriff_shared_secrets.empty())
+    veriff_options.shared_secret = cfg.veriff_shared_secrets.front();
+  veriff_simulator_ = actors::spawn_veriff_simulator(system_, resources.simulator_db,
+                                                     simulator_store_, veriff_options);
+  engine_->veriff = veriff_simulator_;
   // Every stored version, plus the workflow files that changed since, before any execution
   // resumes: recovering executions find the version they started on.
   state_machines_ = actors::spawn_state_machines(system_, engine_, {cfg.workflows_dir});
@@ -248,7 +260,9 @@ void Daemon::build_routes(const SettledConfig& cfg, const DaemonResources& resou
                              {},
                              clock_,
                              schedules_,
-                             stripe_simulator_};
+                             stripe_simulator_,
+                             cfg.veriff_shared_secrets,
+                             resources.simulator_db};
   routes.stripe_webhooks.secrets = cfg.stripe_webhook_secrets;
   routes.stripe_webhooks.tolerance_seconds =
       static_cast<std::int64_t>(cfg.stripe_webhook_tolerance_seconds);
@@ -267,12 +281,14 @@ void Daemon::build_routes(const SettledConfig& cfg, const DaemonResources& resou
 }
 
 void Daemon::start_stripe_webhooks(const std::string& host, std::uint16_t port) {
-  if (!stripe_simulator_) return;
   // A wildcard address is reached on the loopback of its family.
   const std::string reach = host == "0.0.0.0" ? "127.0.0.1" : host == "::" ? "::1" : host;
   const std::string authority = reach.find(':') != std::string::npos ? "[" + reach + "]" : reach;
-  caf::anon_send(stripe_simulator_, actors::webhooks_atom::value,
-                 "http://" + authority + ":" + std::to_string(port) + "/v1/webhooks/stripe");
+  const std::string base = "http://" + authority + ":" + std::to_string(port);
+  if (veriff_simulator_)
+    caf::anon_send(veriff_simulator_, actors::webhooks_atom::value, base + "/v1/webhooks/veriff");
+  if (stripe_simulator_)
+    caf::anon_send(stripe_simulator_, actors::webhooks_atom::value, base + "/v1/webhooks/stripe");
 }
 
 }  // namespace settled::app

@@ -72,7 +72,9 @@ class Daemon {
   const actors::ReadinessTargets& readiness_targets() const { return readiness_targets_; }
   bool live_stripe() const { return live_stripe_; }
   // Once the HTTP listener is bound: the Stripe simulator starts sending its events, signed, to
-  // this daemon's own POST /v1/webhooks/stripe (nothing without stripe-webhook-secrets).
+  // this daemon's own POST /v1/webhooks/stripe (nothing without stripe-webhook-secrets), and the
+  // Veriff simulator its decisions to POST /v1/webhooks/veriff (nothing without
+  // veriff-shared-secrets).
   void start_stripe_webhooks(const std::string& host, std::uint16_t port);
   bool api_keys_enabled() const { return api_keys_enabled_; }
 
@@ -96,6 +98,7 @@ class Daemon {
   std::shared_ptr<actors::StoreStats> store_stats_;
   actors::StoreActor simulator_store_;
   actors::StripeSimulatorActor stripe_simulator_;  // unset when Stripe is live
+  actors::VeriffSimulatorActor veriff_simulator_;
   actors::StateMachinesActor state_machines_;
   actors::ExecutionsActor executions_;
   actors::RetentionActor retention_;

@@ -54,6 +54,7 @@ void Daemon::stop_actors(std::chrono::seconds timeout) {
                                {{"cause", caf::to_string(err)}});
                });
   self->send_exit(engine_->stripe, caf::exit_reason::user_shutdown);
+  if (engine_->veriff) self->send_exit(engine_->veriff, caf::exit_reason::user_shutdown);
   self->send_exit(engine_->alerts, caf::exit_reason::user_shutdown);
   if (engine_->mock_tasks) self->send_exit(engine_->mock_tasks, caf::exit_reason::user_shutdown);
   self->send_exit(engine_->store, caf::exit_reason::user_shutdown);

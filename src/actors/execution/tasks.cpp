@@ -13,6 +13,7 @@
 #include "domain/storage_keys.hpp"
 #include "domain/stripe/unknown_outcome.hpp"
 #include "domain/stripe/webhook_reconciliation.hpp"
+#include "domain/veriff/veriff_calls.hpp"
 
 #include <random>
 
@@ -156,6 +157,9 @@ void Execution::call_remote(TaskAttempt attempt) {
           ? self_->request(engine_->ledger, timeout, ledger_atom::value, std::move(attempt))
       : kind == ResourceKind::kEvents
           ? self_->request(engine_->events, timeout, events_atom::value, std::move(attempt))
+      // settled:veriff.* to the Veriff simulator (docs/veriff.md); the rest to Stripe.
+      : veriff::is_veriff_call(attempt.resource)
+          ? self_->request(engine_->veriff, timeout, charge_atom::value, std::move(attempt))
           : self_->request(engine_->stripe, timeout, charge_atom::value, std::move(attempt));
   pending.then(
       [this, entered, retry](TaskOutcome& outcome) {

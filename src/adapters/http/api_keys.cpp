@@ -12,14 +12,15 @@ namespace settled::adapters {
 
 namespace {
 
-// /v1 and everything under it, but the Stripe simulator's read-only lists and Stripe's webhook
-// POST (Stripe cannot send our key: its signature authenticates it, api/stripe_webhook.hpp).
+// /v1 and everything under it, but the simulators' read-only lists and Stripe's and Veriff's
+// webhook POSTs (they cannot send our key: their signatures authenticate them,
+// api/stripe_webhook.hpp, api/veriff_webhook.hpp).
 // Reads the segments the session parsed: the same ones the router dispatches on.
 bool needs_key(const HttpRequest& req) {
   const auto& segments = req.parsed_target.segments;
   if (segments.empty() || segments[0] != "v1") return false;
   if (req.method == "POST" && segments.size() == 3 && segments[1] == "webhooks" &&
-      segments[2] == "stripe")
+      (segments[2] == "stripe" || segments[2] == "veriff"))
     return false;
   // The simulator's lists are open; what changes it (completing an onboarding) is not.
   return !(req.method == "GET" && segments.size() >= 2 && segments[1] == "simulator");

@@ -5,6 +5,7 @@
 #include "domain/resources/payment_validation.hpp"
 #include "domain/resources/records.hpp"
 #include "domain/stripe/stripe_calls.hpp"
+#include "domain/veriff/veriff_calls.hpp"
 
 #include <map>
 
@@ -70,6 +71,9 @@ std::optional<ResourceInfo> find_resource(const std::string& resource) {
   // Every Stripe call (domain/stripe/stripe_calls.hpp) goes to the Stripe actor, the live
   // client or the simulator, which dispatches on the resource name.
   if (stripe::find_stripe_call(base_resource(resource)))
+    return ResourceInfo{ResourceKind::kRemote, false};
+  // Every Veriff call (domain/veriff/veriff_calls.hpp) goes to the Veriff simulator.
+  if (veriff::is_veriff_call(base_resource(resource)))
     return ResourceInfo{ResourceKind::kRemote, false};
   auto it = catalogue().find(base_resource(resource));
   if (it == catalogue().end()) return std::nullopt;

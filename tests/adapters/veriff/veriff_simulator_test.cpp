@@ -1,0 +1,115 @@
+// The Veriff simulator (src/adapters/veriff/veriff_simulator.hpp) against a real LmdbStore: a
+// session is created once per Idempotency-Key, its decision is not there before its due time and
+// is the one its first name asks for after; the decision webhook is kept until marked delivered;
+// an unknown session is Veriff.NotFound; refused parameters write nothing.
+
+#include "adapters/veriff/veriff_simulator.hpp"
+#include "support/temp_dir.hpp"
+
+#include <gtest/gtest.h>
+#include <boost/json.hpp>
+
+#include <string>
+
+namespace settled::adapters::veriff {
+namespace {
+
+namespace json = boost::json;
+using settled::testing::TempDir;
+
+constexpr EpochMillis kStart = 1767603600000;  // 2026-01-05T09:00:00Z
+constexpr EpochMillis kDelay = 3'600'000;
+
+class VeriffSimulator : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    LmdbOptions lmdb;
+    lmdb.path = dir_.path();
+    lmdb.map_size = std::size_t{16} << 20;
+    auto store = LmdbStore::open(lmdb);
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    store_ = *store;
+    options_.decision_delay_ms = kDelay;
+    options_.webhooks = true;
+  }
+
+  void commit(WriteBatch& writes) { ASSERT_TRUE(store_->commit({&writes}).ok()); }
+
+  VeriffSimCall call(const std::string& resource, const json::value& params,
+                     const std::string& key = "kyc:1/CreateSession/1") {
+    TaskAttempt a;
+    a.resource = "settled:veriff." + resource;
+    a.parameters = params;
+    a.idempotency_key = key;
+    a.now = kStart;
+    auto c = simulate_veriff_call(*store_, a, uuids_, options_);
+    commit(c.writes);
+    return c;
+  }
+
+  TempDir dir_;
+  std::shared_ptr<LmdbStore> store_;
+  VeriffSimOptions options_;
+  int next_ = 0;
+  NewUuid uuids_ = [this] {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "00000000-0000-4000-8000-%012d", ++next_);
+    return std::string(buf);
+  };
+};
+
+TEST_F(VeriffSimulator, CreatesASessionOncePerKeyAndDecidesItWhenDue) {
+  const json::value params = {{"person", {{"firstName", "Declined"}, {"lastName", "Doe"}}},
+                              {"vendorData", "kyc-1"}};
+  auto created = call("sessions.create", params);
+  ASSERT_TRUE(created.outcome.ok) << created.outcome.cause;
+  const auto& verification = created.outcome.result.at("verification");
+  const std::string id(verification.at("id").as_string());
+  EXPECT_EQ(created.outcome.result.at("status"), "success");
+  EXPECT_EQ(verification.at("status"), "created");
+  EXPECT_EQ(verification.at("vendorData"), "kyc-1");
+  EXPECT_EQ(created.due, kStart + kDelay);
+  // The same attempt again: the same session, nothing written.
+  auto replay = call("sessions.create", params);
+  EXPECT_TRUE(replay.writes.empty());
+  EXPECT_EQ(replay.outcome.result, created.outcome.result);
+  EXPECT_EQ(next_decision_due(*store_), kStart + kDelay);
+
+  auto before = call("decision.get", json::object{{"id", id}});
+  ASSERT_TRUE(before.outcome.ok);
+  EXPECT_TRUE(before.outcome.result.at("verification").is_null());
+  auto early = decide_due_sessions(*store_, kStart + kDelay - 1, uuids_, options_);
+  EXPECT_TRUE(early.writes.empty());
+
+  auto decided = decide_due_sessions(*store_, kStart + kDelay, uuids_, options_);
+  commit(decided.writes);
+  ASSERT_EQ(decided.webhooks.size(), 1u);
+  EXPECT_EQ(decided.webhooks[0].first, id);
+  const auto webhook = json::parse(decided.webhooks[0].second);
+  EXPECT_EQ(webhook.at("verification").at("code"), 9102);
+  EXPECT_EQ(webhook.at("verification").at("status"), "declined");
+  EXPECT_EQ(webhook.at("verification").at("vendorData"), "kyc-1");
+  EXPECT_EQ(next_decision_due(*store_), std::nullopt);
+
+  auto after = call("decision.get", json::object{{"id", id}});
+  EXPECT_EQ(after.outcome.result.at("verification").at("code"), 9102);
+  EXPECT_EQ(undelivered_decisions(*store_).size(), 1u);
+  auto delivered = mark_decision_delivered(id);
+  commit(delivered);
+  EXPECT_TRUE(undelivered_decisions(*store_).empty());
+  EXPECT_EQ(list_sessions(*store_).at("sessions").as_array().size(), 1u);
+}
+
+TEST_F(VeriffSimulator, RefusesUnknownSessionsAndBadParametersWritingNothing) {
+  auto missing = call("decision.get", json::object{{"id", "00000000-0000-4000-8000-999999999999"}});
+  EXPECT_FALSE(missing.outcome.ok);
+  EXPECT_EQ(missing.outcome.error, "Veriff.NotFound");
+  auto bad = call("sessions.create", json::object{{"vendorData", 5}});
+  EXPECT_FALSE(bad.outcome.ok);
+  EXPECT_EQ(bad.outcome.error, "Veriff.InvalidRequest");
+  EXPECT_TRUE(bad.writes.empty());
+  EXPECT_EQ(next_decision_due(*store_), std::nullopt);
+}
+
+}  // namespace
+}  // namespace settled::adapters::veriff
