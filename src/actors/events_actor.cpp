@@ -1,5 +1,7 @@
 #include "actors/events_actor.hpp"
 
+#include "actors/events/event_put.hpp"
+#include "actors/events/rule_starts.hpp"
 #include "actors/messages.hpp"
 #include "adapters/ops/log.hpp"
 #include "domain/events/event.hpp"
@@ -238,9 +240,20 @@ bool seen_before(Self* self, const std::string& id) {
   }
 }
 
+void rule_started(Self* self, RuleStarts& rs);
+
 void post(Self* self, EventPost& post) {
   auto& st = self->state;
   auto& event = post.event;
+  auto match = events::match_rules(st.options.rules, event.type, event.source);
+  if (!match.starts.empty() && event.id.empty()) {
+    if (post.reply)
+      post.reply(Error{ErrorCode::kInvalidRequest,
+                       "an event of type " + event.type + " starts an execution (rule " +
+                           match.starts.front().name +
+                           "): it needs an id, which names the execution"});
+    return;
+  }
   if (!event.id.empty()) {
     if (seen_before(self, event.id)) {
       if (post.reply)
@@ -250,8 +263,47 @@ void post(Self* self, EventPost& post) {
     }
     st.pending_ids.insert(event.id);  // also while it is on its way
   }
+  if (!match.starts.empty()) {
+    RuleStarts rs;
+    rs.post = std::move(post);
+    rs.starts = std::move(match.starts);
+    rs.deliver = match.deliver;
+    rule_started(self, rs);
+    return;
+  }
   const Key key{event.type, event.correlation_key};
   deliver_or_keep(self, key, std::move(event), std::move(post.reply));
+}
+
+// The next of an event's rule starts (actors/events/rule_starts.hpp), or, once all were
+// answered, the event's own end: delivered or kept if a rule says so, else its id recorded;
+// then acknowledged. A refused start ends it at once, with nothing recorded.
+void rule_started(Self* self, RuleStarts& rs) {
+  auto& st = self->state;
+  if (start_next_rule(caf::actor_cast<EventsActor>(self), st.executions, rs)) return;
+  events::Event& event = rs.post.event;
+  AnswerCallback reply = std::move(rs.post.reply);
+  if (rs.refused) {
+    st.pending_ids.erase(event.id);  // nothing recorded: the sender's retry is not a duplicate
+    if (reply) reply(std::move(*rs.refused));
+    return;
+  }
+  AnswerCallback answered = [reply, started = std::move(rs.started)](Answer answer) {
+    if (answer) answer->body["started"] = started;
+    if (reply) reply(std::move(answer));
+  };
+  if (rs.deliver) {
+    const Key key{event.type, event.correlation_key};
+    deliver_or_keep(self, key, std::move(event), std::move(answered));
+    return;
+  }
+  WriteBatch batch;
+  batch.put(Table::kEventIds, event.id, std::to_string(event.expires_at));
+  commit(self, std::move(batch), [self, id = event.id, answered](bool ok) {
+    self->state.pending_ids.erase(id);
+    if (!ok) return answered(Error{ErrorCode::kStoreUnavailable, "the event could not be stored"});
+    answered(Answered{Outcome::kApplied, json::object{{"id", id}}});
+  });
 }
 
 // A verified signed webhook (Stripe's, Veriff's): its row and one kept event per correlation key
@@ -561,9 +613,13 @@ EventsActor::behavior_type events_behavior(Self* self, EnginePtr engine, Executi
               return json::object{{"executionId", attempt.execution_id}};
             },
             [&] {
-              if (attempt.resource == "settled:webhooks.ingest")
+              if (attempt.resource == "settled:webhooks.ingest") {
                 ingest(self, attempt, rp);
-              else
+              } else if (attempt.resource == "settled:events.put") {
+                const auto retention = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    self->state.options.retention);
+                if (auto put = event_put(attempt, retention.count(), rp)) post(self, *put);
+              } else
                 wait_for(self, attempt, rp);
             },
             [&](const std::string& cause) {
@@ -611,6 +667,16 @@ EventsActor::behavior_type events_behavior(Self* self, EnginePtr engine, Executi
         adapters::survive(
             "events", "delivered", [&] { return subject(d.key.first, d.key.second); },
             [&] { delivered(self, d); }, [](const std::string&) {});
+      },
+      [self, subject](started_atom, RuleStarts& rs) {
+        auto reply = rs.post.reply;
+        adapters::survive(
+            "events", "rule_started",
+            [&] { return subject(rs.post.event.type, rs.post.event.correlation_key); },
+            [&] { rule_started(self, rs); },
+            [&](const std::string& cause) {
+              if (reply) reply(Error{ErrorCode::kInternal, "the events actor failed: " + cause});
+            });
       },
       [self, subject](registered_atom, const std::string& type, const std::string& correlation_key,
                       std::uint64_t sequence, bool ok) {

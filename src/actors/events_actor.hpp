@@ -11,13 +11,18 @@
 
 #include <caf/fwd.hpp>
 
+#include "domain/events/event_rules.hpp"
+
 #include <chrono>
+#include <vector>
 
 namespace settled::actors {
 
 struct EventsOptions {
   std::chrono::seconds retention{7 * 24 * 3600};  // an unclaimed event is kept this long
   std::chrono::seconds sweep_every{60};
+  // The rules-dir files (docs/event-rules.md): what an event starts besides waking a waiter.
+  std::vector<events::EventRule> rules;
 };
 
 EventsActor spawn_events(caf::actor_system& system, EnginePtr engine, ExecutionsActor executions,

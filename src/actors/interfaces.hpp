@@ -66,6 +66,7 @@ struct ScheduleQuery;
 using ReadinessCallback = std::function<void(ReadinessReport)>;
 // Private to their actor's .cpp (messages it sends itself).
 struct Delivery;           // events_actor.cpp
+struct RuleStarts;         // events/rule_starts.hpp
 struct StripeClientReply;  // stripe_client_actor.cpp
 }  // namespace settled::actors
 
@@ -168,6 +169,7 @@ SETTLED_ADD_MESSAGE_TYPE(settled::actors::MockCall)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::OnboardingCompletion)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::ReadinessCallback)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::RegisterRequest)
+SETTLED_ADD_MESSAGE_TYPE(settled::actors::RuleStarts)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::SchedulePut)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::ScheduleDelete)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::ScheduleQuery)
@@ -232,12 +234,14 @@ using TimersActor =
     caf::typed_actor<caf::reacts_to<timer_atom, std::string>, caf::reacts_to<scan_atom>,
                      caf::reacts_to<tick_atom>, caf::replies_to<ping_atom>::with<bool>>;
 
-// Events (events_actor.hpp): settled:events.waitFor tasks, posted events (API and Stripe
-// webhooks); deliveries, registrations and sweeps are its own.
+// Events (events_actor.hpp): settled:events.waitFor and events.put tasks, posted events (API,
+// Stripe and Veriff webhooks); deliveries, rule starts' answers, registrations and sweeps are its
+// own.
 using EventsActor = caf::typed_actor<
     caf::replies_to<events_atom, TaskAttempt>::with<TaskOutcome>,
     caf::reacts_to<events_atom, EventPost>, caf::reacts_to<events_atom, StripeEventPost>,
     caf::reacts_to<events_atom, SignedEventPost>, caf::reacts_to<delivered_atom, Delivery>,
+    caf::reacts_to<started_atom, RuleStarts>,
     caf::reacts_to<registered_atom, std::string, std::string, std::uint64_t, bool>,
     caf::reacts_to<sweep_atom>, caf::replies_to<ping_atom>::with<bool>>;
 

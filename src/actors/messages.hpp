@@ -65,6 +65,8 @@ struct TaskCallback {
 struct EventPost {
   events::Event event;
   AnswerCallback reply;
+  // The EventBridge envelope as posted (null for settled's form): a rule's start input.
+  boost::json::value envelope;
 };
 
 // A Stripe event whose webhook signature was verified (`events_atom, StripeEventPost`): stored

@@ -21,6 +21,7 @@
 #include "api/stripe_webhook.hpp"
 #include "api/veriff_webhook.hpp"
 #include "domain/asl/mock_config.hpp"
+#include "domain/events/eventbridge_envelope.hpp"
 #include "domain/execution_record.hpp"
 #include "domain/json_limits.hpp"
 #include "domain/ledger/journal.hpp"
@@ -293,16 +294,18 @@ class HttpRoutes {
     });
   }
 
-  // An event for executions waiting in settled:events.waitFor: 200 once a waiting execution
-  // has durably taken it, 202 once it is durably kept for a later one.
+  // An event for executions waiting in settled:events.waitFor, in settled's form or
+  // EventBridge's (docs/engine.md, "Events"): 200 once a waiting execution has durably taken it
+  // (or a rule's executions started), 202 once it is durably kept for a later one.
   void post_event(const HttpRequest& req, HttpResponder respond) {
     auto body = parse_request_json(req.body);
     if (!body) return respond(error_response(body.error()));
-    auto event = events::parse_event(*body, deps_.engine->now(), deps_.events_retention_ms);
-    if (!event) return respond(error_response(event.error()));
-    EventPost post{std::move(*event), [respond = std::move(respond)](Answer answer) {
-                     respond(answer_response(answer));
-                   }};
+    auto posted = events::parse_posted_event(*body, deps_.engine->now(), deps_.events_retention_ms);
+    if (!posted) return respond(error_response(posted.error()));
+    EventPost post{
+        std::move(posted->event),
+        [respond = std::move(respond)](Answer answer) { respond(answer_response(answer)); },
+        std::move(posted->envelope)};
     caf::anon_send(deps_.engine->events, events_atom::value, std::move(post));
   }
 

@@ -34,6 +34,9 @@ SettledConfig::SettledConfig() {
       .add(schedules_dir, "schedules-dir",
            "directory of NAME.json schedules (PUT /v1/schedules bodies) applied at start "
            "(default: ./config/schedules if it exists, else none)")
+      .add(rules_dir, "rules-dir",
+           "directory of NAME.json event rules (docs/event-rules.md) read at start "
+           "(default: ./config/rules if it exists, else none)")
       .add(http_threads, "http-threads", "I/O threads of the HTTP server")
       .add(body_limit, "body-limit", "largest accepted request body in bytes (larger: 413)")
       .add(map_size_mib, "map-size-mib", "LMDB map size in MiB (the most the store can hold)")
@@ -335,6 +338,8 @@ void resolve_default_paths(SettledConfig& cfg) {
   // it was not given.
   if (cfg.schedules_dir.empty() && std::filesystem::is_directory("config/schedules"))
     cfg.schedules_dir = "config/schedules";
+  if (cfg.rules_dir.empty() && std::filesystem::is_directory("config/rules"))
+    cfg.rules_dir = "config/rules";
 }
 
 std::vector<std::string> caf_args(int argc, char** argv) {

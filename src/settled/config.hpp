@@ -23,6 +23,7 @@ class SettledConfig : public caf::actor_system_config {
   std::string admin_group;    // default: only the daemon's uid and root
   std::string workflows_dir;  // default: ./config/workflows, else the installed ones
   std::string schedules_dir;  // default: ./config/schedules if it exists, else none
+  std::string rules_dir;      // default: ./config/rules if it exists, else none
   std::size_t http_threads = 1;
   std::size_t body_limit = 1 << 20;
   std::size_t map_size_mib = 4096;

@@ -15,6 +15,7 @@
 #include "actors/timer_actor.hpp"
 #include "actors/veriff_simulator_actor.hpp"
 #include "adapters/config/mock_config_file.hpp"
+#include "adapters/config/rule_files.hpp"
 #include "adapters/config/workflow_loader.hpp"
 #include "adapters/http/admission.hpp"
 #include "adapters/http/api_keys.hpp"
@@ -45,6 +46,11 @@ Result<DaemonResources> DaemonResources::open(const SettledConfig& cfg) {
     if (!schedules) return schedules.error();
     resources.config_schedules = std::move(*schedules);
   }
+  if (!cfg.rules_dir.empty()) {
+    auto rules = adapters::load_rule_files(cfg.rules_dir);
+    if (!rules) return rules.error();
+    resources.event_rules = std::move(*rules);
+  }
   if (!cfg.mock_config.empty()) {
     auto loaded = adapters::load_mock_config(cfg.mock_config);
     if (!loaded) return loaded.error();
@@ -57,6 +63,10 @@ Result<DaemonResources> DaemonResources::open(const SettledConfig& cfg) {
   resources.db = std::move(*db);
   if (auto known = adapters::check_config_schedules(*resources.db, resources.config_schedules,
                                                     resources.workflows);
+      !known)
+    return known.error();
+  if (auto known =
+          adapters::check_rule_targets(*resources.db, resources.event_rules, resources.workflows);
       !known)
     return known.error();
   // Live Stripe: the client is made (and its settings checked) before any actor runs.
@@ -218,6 +228,14 @@ void Daemon::spawn_actors(const SettledConfig& cfg, const DaemonResources& resou
                            actors::TimerOptions{std::chrono::milliseconds(cfg.timer_window_ms)});
   actors::EventsOptions events_options;
   events_options.retention = std::chrono::seconds(cfg.events_retention_seconds);
+  events_options.rules = resources.event_rules;
+  for (const auto& rule : resources.event_rules)
+    adapters::log(LogLevel::kInfo, "event_rule.configured",
+                  {{"rule", rule.name},
+                   {"detailType", rule.detail_type},
+                   {"target", rule.target == events::EventRule::Target::kDeliver
+                                  ? "deliver"
+                                  : "startExecution:" + rule.state_machine}});
   engine_->events = actors::spawn_events(system_, engine_, executions_, events_options);
   schedules_ = actors::spawn_schedules(system_, engine_, executions_);
   if (cfg.execution_retention_seconds > 0) {

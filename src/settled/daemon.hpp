@@ -15,6 +15,7 @@
 #include "api/admin_commands.hpp"
 #include "domain/asl/mock_config.hpp"
 #include "domain/asl/registry.hpp"
+#include "domain/events/event_rules.hpp"
 #include "domain/result.hpp"
 #include "settled/config.hpp"
 
@@ -30,16 +31,18 @@
 namespace settled::app {
 
 // What the daemon opens before any thread runs, in this order: the data directory's lock (so a
-// second daemon on it stops here, having opened nothing), the workflows, the schedule files, the
-// mock config, the store (where the schedules' state machines are checked), the live Stripe client
-// (its settings checked), the Stripe simulator's store. Each refusal's message is what the daemon
-// prints before it exits 2.
+// second daemon on it stops here, having opened nothing), the workflows, the schedule and rule
+// files, the mock config, the store (where the schedules' and rules' state machines are checked),
+// the live Stripe client (its settings checked), the Stripe simulator's store. Each refusal's
+// message is what the daemon prints before it exits 2.
 struct DaemonResources {
   std::optional<adapters::DataDirLock> data_dir_lock;
   asl::RegistryPtr workflows;
   std::shared_ptr<const asl::MockConfig> mock_config;  // null unless mock-config is set
   // The schedules-dir files, checked (their state machines exist); applied by the Daemon.
   std::vector<adapters::ScheduleFile> config_schedules;
+  // The rules-dir files (docs/event-rules.md), checked (their state machines exist).
+  std::vector<events::EventRule> event_rules;
   std::shared_ptr<adapters::LmdbStore> db;
   std::shared_ptr<adapters::StripeClient> stripe_client;  // null unless stripe-mode=live
   std::shared_ptr<adapters::LmdbStore> simulator_db;

@@ -112,6 +112,7 @@ int main(int argc, char** argv) {
                                   {"http", host + ":" + std::to_string((*server)->port())},
                                   {"workflows", cfg.workflows_dir},
                                   {"schedules", cfg.schedules_dir},
+                                  {"rules", cfg.rules_dir},
                                   {"stateMachines", daemon.engine()->workflows()->all().size()},
                                   {"resumedExecutions", daemon.resumed_executions()},
                                   {"stripe", cfg.stripe_mode},

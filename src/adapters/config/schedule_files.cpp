@@ -1,17 +1,15 @@
 #include "adapters/config/schedule_files.hpp"
 
+#include "adapters/config/json_file.hpp"
 #include "adapters/config/time_zones.hpp"
 #include "adapters/config/workflow_loader.hpp"
 #include "adapters/store/state_machine_store.hpp"
-#include "domain/json_limits.hpp"
 
 #include <boost/json.hpp>
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <optional>
-#include <sstream>
 
 namespace settled::adapters {
 
@@ -31,17 +29,7 @@ bool zone_exists(std::string_view zone) {
 }
 
 Result<ScheduleFile> read_schedule_file(const fs::path& path) {
-  std::error_code ec;
-  const auto size = fs::file_size(path, ec);
-  if (ec) return refused(path.string(), "cannot read it: " + ec.message());
-  if (size > kScheduleFileMaxBytes)
-    return refused(path.string(),
-                   "larger than " + std::to_string(kScheduleFileMaxBytes) + " bytes");
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  if (!in) return refused(path.string(), "cannot read it");
-  auto parsed = parse_request_json(text.str(), "schedule file");
+  auto parsed = read_json_file(path, kScheduleFileMaxBytes, "schedule file");
   if (!parsed) return refused(path.string(), parsed.error().message);
   if (!parsed->is_object())
     return refused(path.string(),

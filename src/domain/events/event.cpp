@@ -9,8 +9,10 @@ namespace settled::events {
 namespace json = boost::json;
 
 namespace {
-
 constexpr std::size_t kMaxField = 256;
+}  // namespace
+
+namespace fields {
 
 Result<std::string> required_text(const json::object& o, const char* field,
                                   const std::string& where) {
@@ -47,7 +49,21 @@ Status only_fields(const json::object& o, std::initializer_list<const char*> all
   return ok_status();
 }
 
-}  // namespace
+Status detail_fits(const json::value& detail) {
+  // The detail becomes a task's result: it must fit Step Functions' payload limit, or the
+  // waiting execution could only fail with States.DataLimitExceeded when it takes it.
+  if (serialized_size(detail, kMaxDetailBytes) > kMaxDetailBytes)
+    return Error{
+        ErrorCode::kPayloadTooLarge,
+        "detail exceeds the limit of " + std::to_string(kMaxDetailBytes) + " bytes of JSON text"};
+  return ok_status();
+}
+
+}  // namespace fields
+
+using fields::key_fits;
+using fields::only_fields;
+using fields::required_text;
 
 json::value Event::task_result() const {
   json::object o{{"type", type},
@@ -55,6 +71,8 @@ json::value Event::task_result() const {
                  {"detail", detail},
                  {"receivedAt", format_timestamp(received_at)}};
   if (!id.empty()) o["id"] = id;
+  if (!source.empty()) o["source"] = source;
+  if (!time.empty()) o["time"] = time;
   return o;
 }
 
@@ -71,6 +89,9 @@ Result<Event> Event::from_json(const json::value& value) {
     Event e;
     if (const auto* id = o.if_contains("id")) e.id = json::value_to<std::string>(*id);
     e.type = json::value_to<std::string>(o.at("type"));
+    if (const auto* source = o.if_contains("source"))
+      e.source = json::value_to<std::string>(*source);
+    if (const auto* time = o.if_contains("time")) e.time = json::value_to<std::string>(*time);
     e.correlation_key = json::value_to<std::string>(o.at("correlationKey"));
     e.detail = o.at("detail");
     e.received_at = o.at("receivedAtMillis").to_number<std::int64_t>();
@@ -101,12 +122,7 @@ Result<Event> parse_event(const json::value& body, EpochMillis now, std::int64_t
     e.id = std::move(*id);
   }
   e.detail = o.contains("detail") ? o.at("detail") : json::value(json::object{});
-  // The detail becomes a task's result: it must fit Step Functions' payload limit, or the
-  // waiting execution could only fail with States.DataLimitExceeded when it takes it.
-  if (serialized_size(e.detail, kMaxDetailBytes) > kMaxDetailBytes)
-    return Error{
-        ErrorCode::kPayloadTooLarge,
-        "detail exceeds the limit of " + std::to_string(kMaxDetailBytes) + " bytes of JSON text"};
+  if (auto st = fields::detail_fits(e.detail); !st.ok()) return st.error();
   e.received_at = now;
   e.expires_at = now + retention_ms;
   return e;

@@ -6,10 +6,12 @@
 #include "domain/result.hpp"
 #include "domain/time.hpp"
 
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,12 +21,15 @@ namespace settled::events {
 struct Event {
   std::string id;  // optional sender id: the same id posted twice is taken once
   std::string type;
+  std::string source;  // EventBridge form: the envelope's source (empty for settled's form)
+  std::string time;    // EventBridge form: the envelope's time, as sent
   std::string correlation_key;
   boost::json::value detail;
   EpochMillis received_at = 0;
   EpochMillis expires_at = 0;
 
-  // What the waiting task completes with: {type, correlationKey, detail, receivedAt[, id]}.
+  // What the waiting task completes with: {type, correlationKey, detail, receivedAt[, id]
+  // [, source, time]}.
   boost::json::value task_result() const;
   boost::json::value to_json() const;
   static Result<Event> from_json(const boost::json::value& value);
@@ -36,6 +41,20 @@ inline constexpr std::size_t kMaxTypeAndKeyBytes = 511 - 10;
 
 // Step Functions' 256 KiB payload limit, for an event's detail as JSON text.
 inline constexpr std::size_t kMaxDetailBytes = 256 * 1024;
+
+// Field checks shared by the event parsers; `where` prefixes the field's name in messages.
+namespace fields {
+// A non-empty string of at most 256 characters without NUL.
+Result<std::string> required_text(const boost::json::object& o, const char* field,
+                                  const std::string& where);
+// The object has no field but these.
+Status only_fields(const boost::json::object& o, std::initializer_list<const char*> allowed,
+                   const std::string& where);
+// type and correlation key fit one stored key (kMaxTypeAndKeyBytes).
+Status key_fits(const std::string& type, const std::string& key, const std::string& where);
+// The detail is at most kMaxDetailBytes of JSON text (kPayloadTooLarge).
+Status detail_fits(const boost::json::value& detail);
+}  // namespace fields
 
 // POST /v1/events {"type", "correlationKey", "detail"?, "id"?}: unknown fields, empty or
 // over-long strings and a detail over kMaxDetailBytes are refused, naming the field.

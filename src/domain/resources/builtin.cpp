@@ -38,6 +38,7 @@ const std::map<std::string, Entry>& catalogue() {
       {"settled:ledger.balance", {{ResourceKind::kLedger, false}, nullptr}},
       {"settled:states.startExecution.sync", {{ResourceKind::kChildExecution, false}, nullptr}},
       {"settled:events.waitFor", {{ResourceKind::kEvents, false}, nullptr}},
+      {"settled:events.put", {{ResourceKind::kEvents, false}, nullptr}},
       {"settled:webhooks.check", {{ResourceKind::kRead, false}, nullptr}},
       {"settled:webhooks.ingest", {{ResourceKind::kEvents, false}, nullptr}},
       {"settled:states.startExecution.sync:2", {{ResourceKind::kChildExecution, false}, nullptr}},

@@ -28,7 +28,7 @@ TEST(EventParse, TakesTypeKeyDetailAndIdAndStampsTheTimes) {
   EXPECT_EQ(bare->detail, json::object{});
 }
 
-static_assert(testing::field_count<Event>() == 6,
+static_assert(testing::field_count<Event>() == 8,
               "Event gained or lost a field: update its codec and StoredEventKeepsEveryField");
 
 TEST(EventRecord, StoredEventKeepsEveryField) {
@@ -36,6 +36,8 @@ TEST(EventRecord, StoredEventKeepsEveryField) {
   e.id = "evt_9";
   e.type = "payout.paid";
   e.correlation_key = "po_1";
+  e.source = "mindlinks.contracts";
+  e.time = "2026-12-04T10:00:00Z";
   e.detail = json::parse(R"({"a": [1, "x", null], "b": {"c": true}})");
   e.received_at = 1'700'000'000'123;
   e.expires_at = 1'700'000'900'456;
@@ -45,12 +47,16 @@ TEST(EventRecord, StoredEventKeepsEveryField) {
   EXPECT_EQ(back->id, e.id);
   EXPECT_EQ(back->type, e.type);
   EXPECT_EQ(back->correlation_key, e.correlation_key);
+  EXPECT_EQ(back->source, e.source);
+  EXPECT_EQ(back->time, e.time);
   EXPECT_EQ(back->detail, e.detail);
   EXPECT_EQ(back->received_at, e.received_at);
   EXPECT_EQ(back->expires_at, e.expires_at);
   EXPECT_EQ(json::serialize(back->to_json()), stored);
-  // Without the optional id.
+  // Without the optional id, source and time.
   e.id.clear();
+  e.source.clear();
+  e.time.clear();
   back = Event::from_json(json::parse(json::serialize(e.to_json())));
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(back->id, "");

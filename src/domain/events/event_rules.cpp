@@ -1,0 +1,123 @@
+#include "domain/events/event_rules.hpp"
+
+#include "domain/digest.hpp"
+#include "domain/events/event.hpp"
+#include "domain/json_path.hpp"
+#include "domain/resources/payment_validation.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+
+namespace settled::events {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::size_t kMaxRuleName = 40;
+
+bool valid_rule_name(const std::string& name) {
+  if (name.empty() || name.size() > kMaxRuleName) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
+  });
+}
+
+Error invalid(const std::string& message) {
+  return Error{ErrorCode::kInvalidRequest, message};
+}
+
+Status parse_target(const json::value* target, EventRule& rule) {
+  const char* shape =
+      "target is required: {\"startExecution\": {\"stateMachine\", \"inputPath\"?}} or "
+      "{\"deliver\": {}}";
+  if (!target || !target->is_object() || target->as_object().size() != 1) return invalid(shape);
+  const auto& t = target->as_object();
+  if (const json::value* deliver = t.if_contains("deliver")) {
+    if (!deliver->is_object() || !deliver->as_object().empty())
+      return invalid("target.deliver must be {}");
+    rule.target = EventRule::Target::kDeliver;
+    return ok_status();
+  }
+  const json::value* start = t.if_contains("startExecution");
+  if (!start || !start->is_object()) return invalid(shape);
+  const auto& s = start->as_object();
+  if (auto st = fields::only_fields(s, {"stateMachine", "inputPath"}, "target.startExecution.");
+      !st.ok())
+    return st.error();
+  auto machine = fields::required_text(s, "stateMachine", "target.startExecution.");
+  if (!machine) return machine.error();
+  rule.target = EventRule::Target::kStartExecution;
+  rule.state_machine = std::move(*machine);
+  rule.input_path = "$";
+  if (s.contains("inputPath")) {
+    auto path = fields::required_text(s, "inputPath", "target.startExecution.");
+    if (!path) return path.error();
+    auto compiled = jsonpath::compile(*path);
+    if (!compiled) return invalid("target.startExecution.inputPath: " + compiled.error().message);
+    rule.input_path = std::move(*path);
+  }
+  return ok_status();
+}
+
+}  // namespace
+
+Result<EventRule> parse_event_rule(const std::string& name, const json::value& body) {
+  if (!valid_rule_name(name))
+    return invalid("rule name must be 1-" + std::to_string(kMaxRuleName) +
+                   " of A-Z a-z 0-9 - _: " + name.substr(0, 60));
+  if (!body.is_object()) return invalid("a rule must be a JSON object");
+  const auto& o = body.as_object();
+  if (auto st = fields::only_fields(o, {"detailType", "source", "target"}, ""); !st.ok())
+    return st.error();
+  EventRule rule;
+  rule.name = name;
+  auto type = fields::required_text(o, "detailType", "");
+  if (!type) return type.error();
+  rule.detail_type = std::move(*type);
+  if (o.contains("source")) {
+    auto source = fields::required_text(o, "source", "");
+    if (!source) return source.error();
+    rule.source = std::move(*source);
+  }
+  if (auto st = parse_target(o.if_contains("target"), rule); !st.ok()) return st.error();
+  return rule;
+}
+
+RuleMatch match_rules(const std::vector<EventRule>& rules, const std::string& type,
+                      const std::string& source) {
+  RuleMatch match;
+  bool any = false, deliver = false;
+  for (const auto& rule : rules) {
+    if (rule.detail_type != type || (rule.source && *rule.source != source)) continue;
+    any = true;
+    if (rule.target == EventRule::Target::kDeliver)
+      deliver = true;
+    else
+      match.starts.push_back(rule);
+  }
+  std::sort(match.starts.begin(), match.starts.end(),
+            [](const EventRule& a, const EventRule& b) { return a.name < b.name; });
+  match.deliver = !any || deliver;
+  return match;
+}
+
+std::string rule_execution_name(const std::string& rule, const std::string& event_id) {
+  std::string name = rule + "-" + event_id;
+  if (is_valid_name(name)) return name;
+  return rule + "-sha256-" + sha256_hex(event_id).substr(0, 32);
+}
+
+Result<json::value> rule_input(const EventRule& rule, const json::value& envelope) {
+  auto path = jsonpath::compile(rule.input_path);
+  if (!path) return path.error();
+  auto selected = jsonpath::select(*path, envelope);
+  if (!selected)
+    return Error{ErrorCode::kInvalidRequest, "rule " + rule.name + ": inputPath " +
+                                                 rule.input_path + " " + selected.error().message};
+  return selected;
+}
+
+}  // namespace settled::events

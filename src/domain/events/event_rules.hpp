@@ -1,0 +1,50 @@
+#pragma once
+// Event rules (docs/event-rules.md): what an event does besides waking a waiting execution. A
+// rule matches an event's type (EventBridge's detail-type; exactly) and, optionally, its source,
+// and has one target: start an execution of a state machine, named after the event's id so
+// that the same event never starts it twice, or deliver the event to the execution waiting for
+// its type and correlation key (what an event no rule matches does).
+
+#include "domain/result.hpp"
+
+#include <boost/json/value.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace settled::events {
+
+struct EventRule {
+  enum class Target { kStartExecution, kDeliver };
+  std::string name;  // the rule file's name: 1-40 of A-Z a-z 0-9 - _
+  std::string detail_type;
+  std::optional<std::string> source;
+  Target target = Target::kDeliver;
+  std::string state_machine;  // kStartExecution
+  std::string input_path;     // kStartExecution: the part of the envelope that is the input ("$")
+};
+
+// A rule file's body: {"detailType", "source"?, "target": {"startExecution": {"stateMachine",
+// "inputPath"?}} | {"deliver": {}}}. Unknown fields, a bad name or an invalid JSONPath are
+// refused (kInvalidRequest) naming the field.
+Result<EventRule> parse_event_rule(const std::string& name, const boost::json::value& body);
+
+// What the rules make of an event: the executions to start (in rule-name order), and whether
+// it is delivered to a waiter (no rule matched, or a matching rule's target is deliver).
+struct RuleMatch {
+  std::vector<EventRule> starts;
+  bool deliver = true;
+};
+RuleMatch match_rules(const std::vector<EventRule>& rules, const std::string& type,
+                      const std::string& source);
+
+// The execution a rule starts for an event: `<rule>-<event id>` when that is a valid execution
+// name (1-80 of A-Z a-z 0-9 - _ . :), otherwise `<rule>-sha256-<first 32 hex digits of the
+// id's SHA-256>`. The same id always gives the same name.
+std::string rule_execution_name(const std::string& rule, const std::string& event_id);
+
+// The input a rule's start gives: its inputPath applied to the event's envelope.
+Result<boost::json::value> rule_input(const EventRule& rule, const boost::json::value& envelope);
+
+}  // namespace settled::events

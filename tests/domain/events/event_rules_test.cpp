@@ -1,0 +1,126 @@
+// Event rules (docs/event-rules.md): the rule files' format, which rules an event matches, the
+// execution a rule's start names from the event id, and its input.
+
+#include "domain/events/event_rules.hpp"
+
+#include <gtest/gtest.h>
+#include <boost/json.hpp>
+
+#include <string>
+
+namespace settled::events {
+namespace {
+
+namespace json = boost::json;
+
+EventRule rule(const std::string& name, const char* body) {
+  auto parsed = parse_event_rule(name, json::parse(body));
+  EXPECT_TRUE(parsed.ok()) << name << ": " << parsed.error().message;
+  return parsed.ok() ? *parsed : EventRule{};
+}
+
+TEST(EventRules, ParsesBothTargets) {
+  auto start = rule("milestone-payment",
+                    R"({"detailType": "milestone.approved", "source": "mindlinks.contracts",
+                        "target": {"startExecution": {"stateMachine": "milestone-payment",
+                                                      "inputPath": "$.detail"}}})");
+  EXPECT_EQ(start.target, EventRule::Target::kStartExecution);
+  EXPECT_EQ(start.state_machine, "milestone-payment");
+  EXPECT_EQ(start.input_path, "$.detail");
+  EXPECT_EQ(start.source, std::optional<std::string>("mindlinks.contracts"));
+  auto whole = rule("w", R"({"detailType": "t", "target": {"startExecution":
+                              {"stateMachine": "m"}}})");
+  EXPECT_EQ(whole.input_path, "$");
+  EXPECT_FALSE(whole.source);
+  auto deliver = rule("d", R"({"detailType": "t", "target": {"deliver": {}}})");
+  EXPECT_EQ(deliver.target, EventRule::Target::kDeliver);
+}
+
+TEST(EventRules, RefusesBrokenRulesNamingTheField) {
+  for (const auto& [name, body, named] :
+       std::vector<std::tuple<std::string, const char*, const char*>>{
+           {"bad name", R"({"detailType": "t", "target": {"deliver": {}}})", "rule name"},
+           {std::string(41, 'r'), R"({"detailType": "t", "target": {"deliver": {}}})", "rule name"},
+           {"r", R"([])", "JSON object"},
+           {"r", R"({"target": {"deliver": {}}})", "detailType"},
+           {"r", R"({"detailType": "", "target": {"deliver": {}}})", "detailType"},
+           {"r", R"({"detailType": "t", "source": 1, "target": {"deliver": {}}})", "source"},
+           {"r", R"({"detailType": "t"})", "target"},
+           {"r", R"({"detailType": "t", "target": {}})", "target"},
+           {"r", R"({"detailType": "t", "target": {"deliver": {}, "startExecution": {}}})",
+            "target"},
+           {"r", R"({"detailType": "t", "target": {"deliver": true}})", "deliver"},
+           {"r", R"({"detailType": "t", "target": {"startExecution": {}}})", "stateMachine"},
+           {"r", R"({"detailType": "t", "target": {"startExecution": {"stateMachine": "m",
+                     "inputPath": "detail"}}})",
+            "inputPath"},
+           {"r", R"({"detailType": "t", "target": {"startExecution": {"stateMachine": "m",
+                     "name": "x"}}})",
+            "name"},
+           {"r", R"({"detailType": "t", "pattern": {}, "target": {"deliver": {}}})", "pattern"},
+       }) {
+    auto parsed = parse_event_rule(name, json::parse(body));
+    ASSERT_FALSE(parsed.ok()) << body;
+    EXPECT_EQ(parsed.error().code, ErrorCode::kInvalidRequest);
+    EXPECT_NE(parsed.error().message.find(named), std::string::npos) << parsed.error().message;
+  }
+}
+
+TEST(EventRules, MatchesDetailTypeExactlyAndSourceWhenGiven) {
+  const std::vector<EventRule> rules = {
+      rule("b-pay", R"({"detailType": "milestone.approved", "target": {"startExecution":
+                          {"stateMachine": "milestone-payment"}}})"),
+      rule("a-audit", R"({"detailType": "milestone.approved", "source": "mindlinks.contracts",
+                          "target": {"startExecution": {"stateMachine": "audit"}}})"),
+      rule("c-wake", R"({"detailType": "kyc.approved", "target": {"deliver": {}}})"),
+      rule("d-kyc", R"({"detailType": "kyc.approved", "target": {"startExecution":
+                          {"stateMachine": "kyc"}}})"),
+  };
+  auto both = match_rules(rules, "milestone.approved", "mindlinks.contracts");
+  ASSERT_EQ(both.starts.size(), 2u);
+  EXPECT_EQ(both.starts[0].name, "a-audit");  // by name
+  EXPECT_EQ(both.starts[1].name, "b-pay");
+  EXPECT_FALSE(both.deliver);  // a matching rule took it, none says deliver
+  auto other_source = match_rules(rules, "milestone.approved", "mindlinks.other");
+  ASSERT_EQ(other_source.starts.size(), 1u);
+  EXPECT_EQ(other_source.starts[0].name, "b-pay");
+  auto kyc = match_rules(rules, "kyc.approved", "");
+  EXPECT_EQ(kyc.starts.size(), 1u);
+  EXPECT_TRUE(kyc.deliver);                                     // c-wake asks for delivery too
+  auto none = match_rules(rules, "milestone.approved.v2", "");  // exact, not a prefix
+  EXPECT_TRUE(none.starts.empty());
+  EXPECT_TRUE(none.deliver);  // what an event no rule takes does
+  EXPECT_TRUE(match_rules({}, "anything", "").deliver);
+}
+
+TEST(EventRules, ExecutionNameIsTheEventIdOrItsDigest) {
+  EXPECT_EQ(rule_execution_name("pay", "6a7e8feb-b491-4cf7"), "pay-6a7e8feb-b491-4cf7");
+  EXPECT_EQ(rule_execution_name("pay", "evt 1"), rule_execution_name("pay", "evt 1"));
+  const std::string hashed = rule_execution_name("pay", "evt 1/with spaces");
+  EXPECT_EQ(hashed.rfind("pay-sha256-", 0), 0u) << hashed;
+  EXPECT_EQ(hashed.size(), std::string("pay-sha256-").size() + 32);
+  EXPECT_NE(hashed, rule_execution_name("pay", "evt 2/with spaces"));
+  const std::string long_id(100, 'a');
+  EXPECT_LE(rule_execution_name(std::string(40, 'r'), long_id).size(), 80u);
+}
+
+TEST(EventRules, InputIsTheInputPathOfTheEnvelope) {
+  const auto envelope = json::parse(R"({"id": "e1", "detail": {"entityId": "ms_1"}})");
+  auto whole = rule_input(rule("r", R"({"detailType": "t", "target": {"startExecution":
+                                         {"stateMachine": "m"}}})"),
+                          envelope);
+  ASSERT_TRUE(whole.ok());
+  EXPECT_EQ(*whole, envelope);
+  auto detail = rule_input(rule("r", R"({"detailType": "t", "target": {"startExecution":
+                                          {"stateMachine": "m", "inputPath": "$.detail"}}})"),
+                           envelope);
+  ASSERT_TRUE(detail.ok());
+  EXPECT_EQ(*detail, envelope.at("detail"));
+  auto missing = rule_input(rule("r", R"({"detailType": "t", "target": {"startExecution":
+                                           {"stateMachine": "m", "inputPath": "$.nope"}}})"),
+                            envelope);
+  EXPECT_FALSE(missing.ok());
+}
+
+}  // namespace
+}  // namespace settled::events
