@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (tests/fuzz) in the fuzz tree build-fuzz (CMakePresets.json "sanitize":
-# clang 14, ASan + UBSan; only the fuzz targets and what they link) and runs each for SECONDS on a copy of
-# its committed corpus (tests/fuzz/corpus/<name>), as many at once as there are cores; fails on a crash, leak, undefined
-# behaviour or timeout. CI runs about a minute each; for a deep run: 3600.
+# Builds the libFuzzer targets (tests/fuzz) in the fuzz tree build-fuzz (CMakePresets.json
+# "sanitize": clang 14, ASan + UBSan; only the fuzz targets and what they link) and runs each for
+# SECONDS on a copy of its committed corpus (tests/fuzz/corpus/<name>), as many at once as there
+# are cores; fails on a crash, leak, undefined behaviour or timeout. CI runs 45 s each; for a
+# deep run: 3600.
 #   scripts/run-fuzzers.sh SECONDS [name ...]     (names: asl_parser json_path ...; default all)
 # A finding is kept as build-fuzz/findings/<name>/crash-* (or timeout-*, leak-*); reproduce
 #   build-fuzz/tests/fuzz/<name>_fuzz build-fuzz/findings/<name>/crash-...
