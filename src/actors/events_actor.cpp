@@ -254,6 +254,16 @@ void post(Self* self, EventPost& post) {
                            "): it needs an id, which names the execution"});
     return;
   }
+  if (match.deliver && match.redirect) {
+    // Rule starts still see the event as posted: its envelope is kept before it is redirected.
+    if (post.envelope.is_null()) post.envelope = rule_envelope(post);
+    auto redirected = events::redirected_event(*match.redirect, event, post.envelope);
+    if (!redirected) {
+      if (post.reply) post.reply(redirected.error());
+      return;
+    }
+    event = std::move(*redirected);
+  }
   if (!event.id.empty()) {
     if (seen_before(self, event.id)) {
       if (post.reply)

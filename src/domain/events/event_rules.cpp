@@ -3,6 +3,7 @@
 #include "domain/digest.hpp"
 #include "domain/events/event.hpp"
 #include "domain/json_path.hpp"
+#include "domain/json_size.hpp"
 #include "domain/resources/payment_validation.hpp"
 
 #include <boost/json.hpp>
@@ -32,13 +33,29 @@ Error invalid(const std::string& message) {
 Status parse_target(const json::value* target, EventRule& rule) {
   const char* shape =
       "target is required: {\"startExecution\": {\"stateMachine\", \"inputPath\"?}} or "
-      "{\"deliver\": {}}";
+      "{\"deliver\": {\"as\"?, \"correlationKeyPath\"?}}";
   if (!target || !target->is_object() || target->as_object().size() != 1) return invalid(shape);
   const auto& t = target->as_object();
   if (const json::value* deliver = t.if_contains("deliver")) {
-    if (!deliver->is_object() || !deliver->as_object().empty())
-      return invalid("target.deliver must be {}");
+    if (!deliver->is_object())
+      return invalid("target.deliver must be {} or {\"as\"?, \"correlationKeyPath\"?}");
+    const auto& d = deliver->as_object();
+    if (auto st = fields::only_fields(d, {"as", "correlationKeyPath"}, "target.deliver."); !st.ok())
+      return st.error();
     rule.target = EventRule::Target::kDeliver;
+    if (d.contains("as")) {
+      auto as = fields::required_text(d, "as", "target.deliver.");
+      if (!as) return as.error();
+      rule.deliver_as = std::move(*as);
+    }
+    if (d.contains("correlationKeyPath")) {
+      auto path = fields::required_text(d, "correlationKeyPath", "target.deliver.");
+      if (!path) return path.error();
+      auto compiled = jsonpath::compile(*path);
+      if (!compiled)
+        return invalid("target.deliver.correlationKeyPath: " + compiled.error().message);
+      rule.correlation_key_path = std::move(*path);
+    }
     return ok_status();
   }
   const json::value* start = t.if_contains("startExecution");
@@ -93,9 +110,11 @@ RuleMatch match_rules(const std::vector<EventRule>& rules, const std::string& ty
   for (const auto& rule : rules) {
     if (rule.detail_type != type || (rule.source && *rule.source != source)) continue;
     any = true;
-    if (rule.target == EventRule::Target::kDeliver)
+    if (rule.target == EventRule::Target::kDeliver) {
       deliver = true;
-    else
+      if (rule.redirects() && (!match.redirect || rule.name < match.redirect->name))
+        match.redirect = rule;
+    } else
       match.starts.push_back(rule);
   }
   std::sort(match.starts.begin(), match.starts.end(),
@@ -108,6 +127,31 @@ std::string rule_execution_name(const std::string& rule, const std::string& even
   std::string name = rule + "-" + event_id;
   if (is_valid_name(name)) return name;
   return rule + "-sha256-" + sha256_hex(event_id).substr(0, 32);
+}
+
+Result<Event> redirected_event(const EventRule& rule, const Event& event,
+                               const json::value& envelope) {
+  Event out = event;
+  if (!rule.deliver_as.empty()) out.type = rule.deliver_as;
+  if (!rule.correlation_key_path.empty()) {
+    auto path = jsonpath::compile(rule.correlation_key_path);
+    if (!path) return path.error();
+    auto selected = jsonpath::select(*path, envelope);
+    if (!selected || !selected->is_string() || selected->as_string().empty())
+      return invalid("rule " + rule.name + ": correlationKeyPath " + rule.correlation_key_path +
+                     " must select a non-empty string in the event");
+    out.correlation_key = std::string(selected->as_string());
+  }
+  if (out.type.size() + out.correlation_key.size() > kMaxTypeAndKeyBytes)
+    return invalid("rule " + rule.name +
+                   ": the type and correlation key it delivers under exceed " +
+                   std::to_string(kMaxTypeAndKeyBytes) + " bytes");
+  if (serialized_size(envelope, kMaxDetailBytes) > kMaxDetailBytes)
+    return Error{ErrorCode::kPayloadTooLarge,
+                 "rule " + rule.name + ": the event it delivers (its envelope) exceeds " +
+                     std::to_string(kMaxDetailBytes) + " bytes of JSON text"};
+  out.detail = envelope;
+  return out;
 }
 
 Result<json::value> rule_input(const EventRule& rule, const json::value& envelope) {

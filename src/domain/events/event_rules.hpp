@@ -23,18 +23,29 @@ struct EventRule {
   Target target = Target::kDeliver;
   std::string state_machine;  // kStartExecution
   std::string input_path;     // kStartExecution: the part of the envelope that is the input ("$")
+  // kDeliver with {"as"?, "correlationKeyPath"?}: the event is delivered under this type and/or
+  // the correlation key this JSONPath selects in its envelope, with the envelope as its detail,
+  // so one waiter can take several types of event about one entity (a contract's milestones,
+  // timesheets and termination). Empty: its own type / key.
+  std::string deliver_as;
+  std::string correlation_key_path;
+
+  bool redirects() const { return !deliver_as.empty() || !correlation_key_path.empty(); }
 };
 
 // A rule file's body: {"detailType", "source"?, "target": {"startExecution": {"stateMachine",
-// "inputPath"?}} | {"deliver": {}}}. Unknown fields, a bad name or an invalid JSONPath are
-// refused (kInvalidRequest) naming the field.
+// "inputPath"?}} | {"deliver": {"as"?, "correlationKeyPath"?}}}. Unknown fields, a bad name or an
+// invalid JSONPath are refused (kInvalidRequest) naming the field.
 Result<EventRule> parse_event_rule(const std::string& name, const boost::json::value& body);
 
 // What the rules make of an event: the executions to start (in rule-name order), and whether
 // it is delivered to a waiter (no rule matched, or a matching rule's target is deliver).
+// A delivered event goes once, under the first matching (by name) deliver rule that redirects
+// it, else under its own type and key.
 struct RuleMatch {
   std::vector<EventRule> starts;
   bool deliver = true;
+  std::optional<EventRule> redirect;
 };
 RuleMatch match_rules(const std::vector<EventRule>& rules, const std::string& type,
                       const std::string& source);
@@ -43,6 +54,15 @@ RuleMatch match_rules(const std::vector<EventRule>& rules, const std::string& ty
 // name (1-80 of A-Z a-z 0-9 - _ . :), otherwise `<rule>-sha256-<first 32 hex digits of the
 // id's SHA-256>`. The same id always gives the same name.
 std::string rule_execution_name(const std::string& rule, const std::string& event_id);
+
+struct Event;
+
+// The event as a redirecting deliver rule delivers it: its type and correlation key replaced as
+// the rule says, its detail the envelope. Refused (kInvalidRequest, naming the rule) when the
+// path selects no non-empty string or the type and key do not fit a stored key; kPayloadTooLarge
+// when the envelope is over the detail limit.
+Result<Event> redirected_event(const EventRule& rule, const Event& event,
+                               const boost::json::value& envelope);
 
 // The input a rule's start gives: its inputPath applied to the event's envelope.
 Result<boost::json::value> rule_input(const EventRule& rule, const boost::json::value& envelope);

@@ -3,6 +3,8 @@
 
 #include "domain/events/event_rules.hpp"
 
+#include "domain/events/event.hpp"
+
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
@@ -58,6 +60,11 @@ TEST(EventRules, RefusesBrokenRulesNamingTheField) {
                      "name": "x"}}})",
             "name"},
            {"r", R"({"detailType": "t", "pattern": {}, "target": {"deliver": {}}})", "pattern"},
+           {"r", R"({"detailType": "t", "target": {"deliver": {"as": ""}}})", "as"},
+           {"r", R"({"detailType": "t", "target": {"deliver": {"as": 7}}})", "as"},
+           {"r", R"({"detailType": "t", "target": {"deliver": {"correlationKeyPath": "x"}}})",
+            "correlationKeyPath"},
+           {"r", R"({"detailType": "t", "target": {"deliver": {"key": "$.x"}}})", "key"},
        }) {
     auto parsed = parse_event_rule(name, json::parse(body));
     ASSERT_FALSE(parsed.ok()) << body;
@@ -120,6 +127,67 @@ TEST(EventRules, InputIsTheInputPathOfTheEnvelope) {
                                            {"stateMachine": "m", "inputPath": "$.nope"}}})"),
                             envelope);
   EXPECT_FALSE(missing.ok());
+}
+
+TEST(EventRules, ARedirectingDeliverRuleDeliversTheEnvelopeUnderItsTypeAndKey) {
+  const std::vector<EventRule> rules = {
+      rule("b-contract-milestones", R"({"detailType": "milestone.submitted", "target":
+          {"deliver": {"as": "contract.activity",
+                       "correlationKeyPath": "$.detail.metadata.contractId"}}})"),
+      rule("a-plain", R"({"detailType": "milestone.submitted", "target": {"deliver": {}}})"),
+      rule("c-other", R"({"detailType": "milestone.submitted", "target":
+          {"deliver": {"as": "elsewhere"}}})")};
+  const auto match = match_rules(rules, "milestone.submitted", "mindlinks.contracts");
+  EXPECT_TRUE(match.deliver);
+  ASSERT_TRUE(match.redirect);
+  EXPECT_EQ(match.redirect->name, "b-contract-milestones");  // the first by name that redirects
+  EXPECT_FALSE(match_rules(rules, "timesheet.submitted", "s").redirect);
+
+  const auto envelope = json::parse(R"({"version": "1.0", "id": "e-1", "source": "s",
+      "detail-type": "milestone.submitted", "time": "2026-12-04T10:00:00Z",
+      "detail": {"entityId": "ms-1", "metadata": {"contractId": "ct-9"}}})");
+  Event event;
+  event.id = "e-1";
+  event.type = "milestone.submitted";
+  event.correlation_key = "ms-1";
+  event.detail = envelope.at("detail");
+  auto redirected = redirected_event(*match.redirect, event, envelope);
+  ASSERT_TRUE(redirected.ok()) << redirected.error().message;
+  EXPECT_EQ(redirected->type, "contract.activity");
+  EXPECT_EQ(redirected->correlation_key, "ct-9");
+  EXPECT_EQ(redirected->detail, envelope);
+  EXPECT_EQ(redirected->id, "e-1");  // still deduplicated as the event it is
+
+  // Only the type: the key stays the event's own.
+  auto renamed = redirected_event(rules[2], event, envelope);
+  ASSERT_TRUE(renamed.ok());
+  EXPECT_EQ(renamed->type, "elsewhere");
+  EXPECT_EQ(renamed->correlation_key, "ms-1");
+}
+
+TEST(EventRules, ARedirectWithoutItsKeyOrTooLargeIsRefused) {
+  const auto redirect = rule("r", R"({"detailType": "t", "target": {"deliver":
+      {"as": "contract.activity", "correlationKeyPath": "$.detail.metadata.contractId"}}})");
+  Event event;
+  event.type = "t";
+  event.correlation_key = "k";
+  for (const char* body :
+       {R"({"detail": {"metadata": {}}})", R"({"detail": {"metadata": {"contractId": 7}}})",
+        R"({"detail": {"metadata": {"contractId": ""}}})"}) {
+    auto refused = redirected_event(redirect, event, json::parse(body));
+    ASSERT_FALSE(refused.ok()) << body;
+    EXPECT_EQ(refused.error().code, ErrorCode::kInvalidRequest);
+    EXPECT_NE(refused.error().message.find("correlationKeyPath"), std::string::npos);
+  }
+  json::object big{{"detail", {{"metadata", {{"contractId", "ct"}}}}},
+                   {"padding", std::string(kMaxDetailBytes, 'x')}};
+  auto too_large = redirected_event(redirect, event, big);
+  ASSERT_FALSE(too_large.ok());
+  EXPECT_EQ(too_large.error().code, ErrorCode::kPayloadTooLarge);
+  json::object long_key{{"detail", {{"metadata", {{"contractId", std::string(500, 'k')}}}}}};
+  auto unfit = redirected_event(redirect, event, long_key);
+  ASSERT_FALSE(unfit.ok());
+  EXPECT_NE(unfit.error().message.find("exceed"), std::string::npos);
 }
 
 }  // namespace
