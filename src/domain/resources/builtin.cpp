@@ -4,6 +4,7 @@
 #include "domain/resources/notify.hpp"
 #include "domain/resources/payment_validation.hpp"
 #include "domain/resources/records.hpp"
+#include "domain/resources/time_until.hpp"
 #include "domain/stripe/stripe_calls.hpp"
 #include "domain/veriff/veriff_calls.hpp"
 
@@ -25,6 +26,7 @@ const std::map<std::string, Entry>& catalogue() {
       {"settled:records.get", {{ResourceKind::kRead, false}, nullptr}},
       {"settled:notify.send", {{ResourceKind::kInline, false}, &run_notify_send}},
       {"settled:alert.raise", {{ResourceKind::kInline, false}, &run_alert_raise}},
+      {"settled:time.until", {{ResourceKind::kInline, false}, &run_time_until}},
       {"settled:ledger.deposit", {{ResourceKind::kLedger, false}, nullptr}},
       {"settled:ledger.withdraw", {{ResourceKind::kLedger, false}, nullptr}},
       {"settled:ledger.hold", {{ResourceKind::kLedger, false}, nullptr}},
