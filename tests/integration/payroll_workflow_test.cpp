@@ -163,6 +163,29 @@ TEST_F(Payroll, RefusesAnAmountThatIsNotAnIntegerOfMinorUnits) {
   EXPECT_TRUE(sim("transfers").empty());
 }
 
+TEST_F(Payroll, RefusesAnAmountAboveOneStripePayout) {
+  submit("pr-8", "client-8", {line("li-1", "ctr-1", "acct_x", 100000000)});
+  const auto done = wait_final(exec("pr-8"));
+  EXPECT_EQ(done.at("error"), "Payroll.InvalidAmount") << json::serialize(done);
+  EXPECT_NE(std::string(done.at("cause").as_string()).find("99999999"), std::string::npos);
+}
+
+TEST_F(Payroll, ALockRefusedForAnotherReasonUndoesTheLocksAndFails) {
+  ASSERT_EQ(deposit("client-7", 100000, "fund-7").status, 201u);
+  // li-1 is locked, then the ledger refuses li-2's payee (longer than an account id may be):
+  // li-1's hold goes back before the payroll fails with the ledger's error.
+  submit("pr-7", "client-7",
+         {line("li-1", "ctr-1", "acct_x", 1000),
+          line("li-2", std::string(1000, 'c'), "acct_x", 2000)});
+  const auto done = wait_final(exec("pr-7"));
+  EXPECT_EQ(done.at("status"), "FAILED") << json::serialize(done);
+  EXPECT_EQ(done.at("error"), "Ledger.InvalidParameters") << json::serialize(done);
+  EXPECT_TRUE(entered_state(exec("pr-7"), "UndoLocks"));
+  EXPECT_EQ(escrow("payroll:pr-7:li-1").at("status"), "CANCELLED");
+  EXPECT_EQ(balance("client-7"), (Balances{100000, 0, 0}));
+  reconcile_ok();
+}
+
 TEST_F(Payroll, AKillMidPayrollPaysEachLineItemExactlyOnce) {
   const auto a1 = connected_account("a1"), a2 = connected_account("a2");
   ASSERT_EQ(deposit("client-6", 50000, "fund-6").status, 201u);
