@@ -73,6 +73,24 @@ TEST_F(MilestonePayment, AnApprovedMilestoneIsStartedByTheRuleAndPaid) {
   reconcile_ok();
 }
 
+TEST_F(MilestonePayment, AnApprovedTimesheetIsPaidTheSameWay) {
+  const auto account = connected_account("a1");
+  ASSERT_EQ(deposit("client-m", 3000, "fund-ts").status, 201u);
+  auto res = put_event("evt-ts-1", "mindlinks.contracts", "timesheet.approved", "ts-1",
+                       approval(account, 2500));
+  ASSERT_EQ(res.status, 200u) << res.body;
+  const auto started = res.json().at("started").as_array();
+  ASSERT_EQ(started.size(), 1u) << res.body;
+  EXPECT_EQ(started[0].at("rule"), "timesheet-approved");
+  ASSERT_TRUE(payouts_reach(1));
+  advance("2d");
+  const auto done = wait_final(std::string(started[0].at("executionId").as_string()));
+  ASSERT_EQ(done.at("status"), "SUCCEEDED") << json::serialize(done);
+  EXPECT_EQ(escrow("timesheet.approved:ts-1").at("status"), "RELEASED");
+  EXPECT_EQ(balance("ctr-m"), (Balances{2500, 0, 0}));
+  reconcile_ok();
+}
+
 TEST_F(MilestonePayment, WaitsForFundingWhenTheEscrowIsShort) {
   const auto account = connected_account("a1");
   ASSERT_EQ(deposit("client-m", 1000, "fund-m2").status, 201u);
