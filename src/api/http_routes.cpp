@@ -3,23 +3,19 @@
 #include "actors/messages.hpp"
 #include "actors/readiness_actor.hpp"
 #include "actors/state_machines_actor.hpp"
-#include "actors/veriff_decisions.hpp"
 #include "adapters/ops/metrics.hpp"
 #include "adapters/store/history_reader.hpp"
 #include "adapters/store/ledger_reader.hpp"
 #include "adapters/store/state_machine_store.hpp"
 #include "adapters/stripe/stripe_sim_lifecycle.hpp"
 #include "adapters/stripe/stripe_simulator.hpp"
-#include "adapters/stripe/webhook_events_reader.hpp"
-#include "adapters/veriff/veriff_decisions_reader.hpp"
 #include "adapters/veriff/veriff_simulator.hpp"
 #include "api/clock_commands.hpp"
 #include "api/http_responses.hpp"
 #include "api/http_status.hpp"
 #include "api/request_parsing.hpp"
 #include "api/schedule_routes.hpp"
-#include "api/stripe_webhook.hpp"
-#include "api/veriff_webhook.hpp"
+#include "api/webhook_routes.hpp"
 #include "domain/asl/mock_config.hpp"
 #include "domain/events/eventbridge_envelope.hpp"
 #include "domain/execution_record.hpp"
@@ -98,25 +94,7 @@ class HttpRoutes {
       if (!post) return respond(method_not_allowed(req));
       return post_event(req, std::move(respond));
     }
-    if (s.size() >= 3 && s[0] == "v1" && s[1] == "webhooks" && s[2] == "stripe") {
-      if (s.size() == 3) {
-        if (!post) return respond(method_not_allowed(req));
-        return stripe_webhook(req, std::move(respond));
-      }
-      if (s.size() == 4 && s[3] == "events" && get) return respond(list_stripe_events(target));
-      if (s.size() == 5 && s[3] == "events" && get) return respond(stripe_event(s[4]));
-      if (s.size() <= 5 && s[3] == "events") return respond(method_not_allowed(req));
-    }
-    if (s.size() >= 3 && s[0] == "v1" && s[1] == "webhooks" && s[2] == "veriff") {
-      if (s.size() == 3) {
-        if (!post) return respond(method_not_allowed(req));
-        return veriff_webhook(req, std::move(respond));
-      }
-      if (s.size() == 4 && s[3] == "decisions") {
-        if (!get) return respond(method_not_allowed(req));
-        return respond(list_veriff_decisions(target));
-      }
-    }
+    if (route_webhooks(req, respond, deps_)) return;
     if (s.size() == 4 && s[0] == "v1" && s[1] == "simulator" && s[2] == "veriff" &&
         s[3] == "sessions") {
       if (!get) return respond(method_not_allowed(req));
@@ -307,67 +285,6 @@ class HttpRoutes {
         [respond = std::move(respond)](Answer answer) { respond(answer_response(answer)); },
         std::move(posted->envelope)};
     caf::anon_send(deps_.engine->events, events_atom::value, std::move(post));
-  }
-
-  // A Stripe webhook (docs/webhooks.md): answered once the event is durably stored (or found
-  // stored before); a refusal stores nothing.
-  void stripe_webhook(const HttpRequest& req, HttpResponder respond) {
-    auto event = read_stripe_webhook(req, deps_.stripe_webhooks, deps_.engine->now());
-    if (!event) {
-      adapters::Metrics::instance().stripe_webhook("refused");
-      return respond(error_response(event.error()));
-    }
-    StripeEventPost post{std::move(*event), [respond = std::move(respond)](Answer answer) {
-                           adapters::Metrics::instance().stripe_webhook(
-                               !answer                                 ? "failed"
-                               : answer->outcome == Outcome::kExisting ? "duplicate"
-                                                                       : "stored");
-                           respond(answer_response(answer));
-                         }};
-    caf::anon_send(deps_.engine->events, events_atom::value, std::move(post));
-  }
-
-  // A Veriff decision webhook (docs/veriff.md): answered once the decision is durably stored
-  // (or found stored before); a refusal stores nothing.
-  void veriff_webhook(const HttpRequest& req, HttpResponder respond) {
-    auto decision = read_veriff_webhook(req, deps_.veriff_secrets, deps_.engine->now());
-    if (!decision) return respond(error_response(decision.error()));
-    caf::anon_send(
-        deps_.engine->events, events_atom::value,
-        actors::veriff_decision_post(*decision, [respond = std::move(respond)](Answer answer) {
-          respond(answer_response(answer));
-        }));
-  }
-
-  HttpResponse list_veriff_decisions(const adapters::RequestTarget& target) {
-    static_assert(adapters::veriff::kMaxDecisionsPage == 500, "the message below says 500");
-    const auto limit = query_number(
-        target, "limit",
-        {adapters::veriff::kDefaultDecisionsPage, 1, adapters::veriff::kMaxDecisionsPage,
-         "limit must be an integer from 1 to 500", ""});
-    if (!limit) return error_response(limit.error());
-    return json_response(
-        200, adapters::veriff::list_veriff_decisions(
-                 *deps_.engine->db, target.query_param("sessionId").value_or(""),
-                 target.query_param("after").value_or(""), static_cast<std::size_t>(*limit)));
-  }
-
-  HttpResponse list_stripe_events(const adapters::RequestTarget& target) {
-    static_assert(adapters::stripe::kMaxEventsPage == 500, "the message below says 500");
-    const auto limit =
-        query_number(target, "limit",
-                     {adapters::stripe::kDefaultEventsPage, 1, adapters::stripe::kMaxEventsPage,
-                      "limit must be an integer from 1 to 500", ""});
-    if (!limit) return error_response(limit.error());
-    return json_response(200, adapters::stripe::list_stripe_events(
-                                  *deps_.engine->db, target.query_param("after").value_or(""),
-                                  static_cast<std::size_t>(*limit)));
-  }
-
-  HttpResponse stripe_event(const std::string& id) {
-    auto event = adapters::stripe::read_stripe_event(*deps_.engine->db, id);
-    if (!event) return error_response(event.error());
-    return json_response(200, *event);
   }
 
   // SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat. Answered once the waiting

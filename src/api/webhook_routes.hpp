@@ -1,0 +1,20 @@
+#pragma once
+// The signed webhooks' HTTP routes and what they stored (docs/webhooks.md, docs/veriff.md):
+//   POST /v1/webhooks/stripe                    a Stripe event, Stripe-Signature verified
+//   GET  /v1/webhooks/stripe/events[?after&limit], /v1/webhooks/stripe/events/{id}
+//   POST /v1/webhooks/veriff                    a Veriff decision, X-HMAC-SIGNATURE verified
+//   GET  /v1/webhooks/veriff/decisions[?sessionId&after&limit]
+// A webhook is answered once it is durably stored (or found stored before); a refusal stores
+// nothing and is the one JSON error shape.
+
+#include "adapters/http/http_message.hpp"
+#include "api/http_routes.hpp"
+
+namespace settled::api {
+
+// True if the request's path is /v1/webhooks/stripe or /v1/webhooks/veriff or under them (it
+// has been answered then).
+bool route_webhooks(const adapters::HttpRequest& req, adapters::HttpResponder& respond,
+                    const HttpRoutesDeps& deps);
+
+}  // namespace settled::api
