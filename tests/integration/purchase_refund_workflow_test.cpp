@@ -1,4 +1,6 @@
-// purchase-refund.asl.json (seed 004) end to end: the Choice routes on $.operation.
+// purchase-refund.asl.json (seed 004, docs/purchase-refund.md) end to end: the Choice routes on
+// $.operation; the seed's own example inputs run as written (they carry no amount); an amount,
+// when given, is exact or the execution fails having recorded nothing.
 
 #include "integration/daemon_fixture.hpp"
 
@@ -50,6 +52,61 @@ TEST_F(PurchaseRefundWorkflow, UnknownOperationFails) {
   EXPECT_EQ(types,
             (std::vector<std::string>{"ExecutionStarted", "ChoiceStateEntered", "ChoiceStateExited",
                                       "FailStateEntered", "ExecutionFailed"}));
+}
+
+TEST_F(PurchaseRefundWorkflow, TheSeedsExamplesRunAsWritten) {
+  // Seed 004's "Example JSON Input", verbatim.
+  const char* purchase = R"({"operation": "purchase", "data": {"itemId": "12345",
+      "quantity": 2, "userId": "user-001", "timestamp": "2025-01-12T10:30:00Z"}})";
+  const char* refund = R"({"operation": "refund", "data": {"itemId": "12345",
+      "quantity": 1, "userId": "user-001", "timestamp": "2025-01-12T11:00:00Z"}})";
+  for (const auto& [name, input] :
+       {std::pair{"seed-purchase", purchase}, std::pair{"seed-refund", refund}}) {
+    auto res = client_->post(
+        "/v1/executions",
+        json::serialize(json::object{
+            {"stateMachine", "purchase-refund"}, {"name", name}, {"input", json::parse(input)}}));
+    ASSERT_EQ(res.status, 201u) << res.body;
+    const auto final = wait_final(std::string("purchase-refund:") + name);
+    ASSERT_EQ(final.at("status").as_string(), "SUCCEEDED") << json::serialize(final);
+    EXPECT_EQ(final.at("output").at("result").at("status"), "success");
+  }
+  const auto bought = client_->get("/v1/records/purchases/seed-purchase").json().at("record");
+  EXPECT_EQ(bought.at("quantity"), 2);
+  EXPECT_EQ(bought.at("itemId"), "12345");
+  EXPECT_TRUE(bought.at("amount").is_null());
+  EXPECT_EQ(client_->get("/v1/records/refunds/seed-refund").json().at("record").at("quantity"), 1);
+}
+
+TEST_F(PurchaseRefundWorkflow, AGivenAmountIsKeptExactly) {
+  ASSERT_EQ(start("order-5", "purchase").status, 201u);
+  ASSERT_EQ(wait_final("purchase-refund:order-5").at("status").as_string(), "SUCCEEDED");
+  const auto record = client_->get("/v1/records/purchases/order-5").json().at("record");
+  EXPECT_EQ(record.at("amount"), 1999);
+  EXPECT_EQ(record.at("currency"), "USD");
+}
+
+TEST_F(PurchaseRefundWorkflow, AnInexactAmountFailsAndRecordsNothing) {
+  int n = 0;
+  for (const char* data :
+       {R"({"itemId": "1", "quantity": 1, "amount": 19.99, "currency": "USD"})",
+        R"({"itemId": "1", "quantity": 1, "amount": 1999.0, "currency": "USD"})",
+        R"({"itemId": "1", "quantity": 1, "amount": "19.99", "currency": "USD"})",
+        R"({"itemId": "1", "quantity": 1, "amount": 1999, "currency": "dollars"})",
+        R"({"itemId": "1", "quantity": 1, "currency": "USD"})"}) {
+    const std::string name = "bad-" + std::to_string(++n);
+    auto res =
+        client_->post("/v1/executions",
+                      json::serialize(json::object{
+                          {"stateMachine", "purchase-refund"},
+                          {"name", name},
+                          {"input", {{"operation", "purchase"}, {"data", json::parse(data)}}}}));
+    ASSERT_EQ(res.status, 201u) << res.body;
+    const auto final = wait_final("purchase-refund:" + name);
+    EXPECT_EQ(final.at("status").as_string(), "FAILED") << data;
+    EXPECT_EQ(final.at("error").as_string(), "InvalidAmountError") << data;
+    EXPECT_EQ(client_->get("/v1/records/purchases/" + name).status, 404u) << data;
+  }
 }
 
 TEST_F(PurchaseRefundWorkflow, ZeroQuantityIsNotAValidOperation) {
