@@ -74,8 +74,7 @@ TEST(VeriffExchangeOutcome, NotSentIsAConnectionErrorSentAndUnansweredIsUnknown)
   auto unknown = veriff_exchange_outcome(failed("read", true, true), options);
   EXPECT_EQ(unknown.error, "Veriff.Unknown");
   EXPECT_NE(unknown.cause.find("timed out"), std::string::npos) << unknown.cause;
-  EXPECT_EQ(veriff_exchange_outcome(failed("write", true, false), options).error,
-            "Veriff.Unknown");
+  EXPECT_EQ(veriff_exchange_outcome(failed("write", true, false), options).error, "Veriff.Unknown");
 }
 
 TEST(VeriffClient, RefusesAMissingBaseUrlKeyOrSecret) {
