@@ -66,12 +66,32 @@ SettledConfig::SettledConfig() {
            "simulator: seconds a payout stays pending before it is paid (or failed, for Stripe's "
            "failing test bank accounts), on the business clock (0 to 2592000)")
       .add(veriff_mode, "veriff-mode",
-           "simulator (in-process Veriff; the only mode so far, docs/veriff.md)")
+           "simulator (in-process Veriff) or live (HTTPS to veriff-base-url, docs/veriff.md)")
+      .add(veriff_base_url, "veriff-base-url",
+           "live mode: the integration's Veriff API base URL from Veriff's Customer Portal, "
+           "e.g. https://stationapi.veriff.com (required; http:// only on loopback, for tests)")
+      .add(veriff_ca_file, "veriff-ca-file",
+           "live mode: PEM file of extra CAs trusted for veriff-base-url (default: the system's)")
+      .add(veriff_max_requests_per_second, "veriff-max-requests-per-second",
+           "live mode: requests sent to Veriff per second at most, evenly spaced")
+      .add(veriff_max_concurrent_requests, "veriff-max-concurrent-requests",
+           "live mode: requests open at Veriff at once (the connection pool)")
+      .add(veriff_max_queued_requests, "veriff-max-queued-requests",
+           "live mode: calls waiting for the rate or a connection; past it one is refused at "
+           "once with Veriff.RateLimitError (0: as many as the rate can send in time)")
+      .add(veriff_rate_limit_retries, "veriff-rate-limit-retries",
+           "live mode: times a call Veriff answered 429 is sent again after the pause before "
+           "the workflow sees Veriff.RateLimitError")
+      .add(veriff_request_timeout_ms, "veriff-request-timeout-ms",
+           "live mode: milliseconds from a Veriff call to its answer, queueing included; a call "
+           "is sent only while half of it is left")
       .add(veriff_api_key, "veriff-api-key",
-           "Veriff integration API key (X-AUTH-CLIENT); the simulator's webhooks carry it")
+           "Veriff integration API key (X-AUTH-CLIENT); required with veriff-mode=live; the "
+           "simulator's webhooks carry it")
       .add(veriff_shared_secrets, "veriff-shared-secrets",
-           "Veriff shared secrets; several while one is rotated (empty: POST /v1/webhooks/veriff "
-           "answers NotFound and the simulator sends no decision webhooks)")
+           "Veriff shared secrets; several while one is rotated; the first signs live requests "
+           "(required with veriff-mode=live; empty: POST /v1/webhooks/veriff answers NotFound "
+           "and the simulator sends no decision webhooks)")
       .add(veriff_decision_delay_seconds, "veriff-decision-delay-seconds",
            "simulator: seconds from a session's creation to its decision, on the business clock "
            "(0 to 2592000)")
@@ -203,6 +223,32 @@ std::string check_config_file(const SettledConfig& cfg, const caf::config_option
 
 namespace {
 
+std::string validate_veriff(const SettledConfig& cfg) {
+  if (cfg.veriff_mode != "simulator" && cfg.veriff_mode != "live")
+    return invalid("veriff-mode", cfg.veriff_mode, "simulator or live");
+  if (cfg.veriff_mode == "live") {
+    if (cfg.veriff_base_url.empty())
+      return invalid("veriff-base-url", "", "required with veriff-mode=live");
+    if (cfg.veriff_api_key.empty())
+      return invalid("veriff-api-key", "", "required with veriff-mode=live");
+    if (cfg.veriff_shared_secrets.empty())
+      return invalid("veriff-shared-secrets", "(not shown)",
+                     "required with veriff-mode=live: the first signs every request");
+  }
+  for (const auto& problem :
+       {check_range("veriff-max-requests-per-second", cfg.veriff_max_requests_per_second, 1, 10000,
+                    "requests per second"),
+        check_range("veriff-max-concurrent-requests", cfg.veriff_max_concurrent_requests, 1, 1000,
+                    "requests"),
+        check_range("veriff-max-queued-requests", cfg.veriff_max_queued_requests, 0, 1000000,
+                    "calls (0: what the rate can send in time)"),
+        check_range("veriff-rate-limit-retries", cfg.veriff_rate_limit_retries, 0, 10, "retries"),
+        check_range("veriff-request-timeout-ms", cfg.veriff_request_timeout_ms, 100, 600000,
+                    "milliseconds")})
+    if (!problem.empty()) return problem;
+  return {};
+}
+
 // A simulated clock must never meet real money: a live charge or a live identity check would be
 // made, or time out, on a time that is not the world's.
 std::string validate_clock(const SettledConfig& cfg) {
@@ -212,6 +258,10 @@ std::string validate_clock(const SettledConfig& cfg) {
     return invalid("clock", cfg.clock,
                    "a simulated clock is refused with stripe-mode=live: live Stripe keys run on "
                    "the world's time");
+  if (cfg.clock == "simulated" && cfg.veriff_mode == "live")
+    return invalid("clock", cfg.clock,
+                   "a simulated clock is refused with veriff-mode=live: live identity checks run "
+                   "on the world's time");
   if (cfg.clock_quiet_ms == 0 || cfg.clock_quiet_ms > 60000)
     return invalid("clock-quiet-ms", std::to_string(cfg.clock_quiet_ms), "1 to 60000 milliseconds");
   if (!cfg.clock_start.empty()) {
@@ -270,9 +320,7 @@ std::string validate(SettledConfig& cfg, std::string& host, std::uint16_t& port,
   if (cfg.stripe_webhook_tolerance_seconds == 0 || cfg.stripe_webhook_tolerance_seconds > 3600)
     return invalid("stripe-webhook-tolerance-seconds",
                    std::to_string(cfg.stripe_webhook_tolerance_seconds), "1 to 3600");
-  if (cfg.veriff_mode != "simulator")
-    return invalid("veriff-mode", cfg.veriff_mode,
-                   "simulator (the live Veriff client is not built yet)");
+  if (auto problem = validate_veriff(cfg); !problem.empty()) return problem;
   for (const auto& secret : cfg.veriff_shared_secrets)
     if (secret.empty() || secret.size() > 256)
       return invalid("veriff-shared-secrets", "(not shown)",

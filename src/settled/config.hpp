@@ -43,11 +43,20 @@ class SettledConfig : public caf::actor_system_config {
   std::size_t stripe_max_concurrent_requests = 8;
   std::size_t stripe_max_queued_requests = 0;  // 0: what the rate can send in time
   std::size_t stripe_rate_limit_retries = 2;
-  // Veriff (docs/veriff.md): only the simulator so far (the live client is not built yet).
+  // Veriff (docs/veriff.md): "simulator" (in-process) or "live" (the HTTPS client).
   std::string veriff_mode = "simulator";
-  std::string veriff_api_key;  // X-AUTH-CLIENT; the simulator's webhooks carry it
+  std::string veriff_base_url;  // live: the integration's API base URL; required
+  std::string veriff_ca_file;   // live: extra trusted CAs (PEM); empty: the system's only
+  // veriff-mode=live only (docs/veriff.md "Live mode"), as stripe-* above.
+  std::size_t veriff_max_requests_per_second = 10;
+  std::size_t veriff_max_concurrent_requests = 4;
+  std::size_t veriff_max_queued_requests = 0;  // 0: what the rate can send in time
+  std::size_t veriff_rate_limit_retries = 2;
+  std::size_t veriff_request_timeout_ms = 20000;
+  std::string veriff_api_key;  // X-AUTH-CLIENT of live requests and of the simulator's webhooks
   // POST /v1/webhooks/veriff: the integration's shared secrets (several during a rotation); the
-  // simulator signs with the first. Empty: the route answers NotFound. Never logged.
+  // live client and the simulator sign with the first. Empty: the route answers NotFound. Never
+  // logged.
   std::vector<std::string> veriff_shared_secrets;
   // Simulator: seconds from a session's creation to its decision, on the business clock.
   std::size_t veriff_decision_delay_seconds = 60;

@@ -13,6 +13,7 @@
 #include "actors/stripe_client_actor.hpp"
 #include "actors/stripe_simulator_actor.hpp"
 #include "actors/timer_actor.hpp"
+#include "actors/veriff_client_actor.hpp"
 #include "actors/veriff_simulator_actor.hpp"
 #include "adapters/config/mock_config_file.hpp"
 #include "adapters/config/rule_files.hpp"
@@ -84,6 +85,26 @@ Result<DaemonResources> DaemonResources::open(const SettledConfig& cfg) {
       return Error{client.error().code, "invalid value for stripe-api-base or stripe-secret-key: " +
                                             client.error().message};
     resources.stripe_client = std::move(*client);
+  }
+  // Live Veriff: likewise (docs/veriff.md "Live mode").
+  if (cfg.veriff_mode == "live") {
+    adapters::VeriffClientOptions veriff_options;
+    veriff_options.api_base = cfg.veriff_base_url;
+    veriff_options.api_key = cfg.veriff_api_key;
+    veriff_options.shared_secret = cfg.veriff_shared_secrets.front();  // checked: not empty
+    veriff_options.ca_file = cfg.veriff_ca_file;
+    veriff_options.max_requests_per_second =
+        static_cast<std::uint32_t>(cfg.veriff_max_requests_per_second);
+    veriff_options.max_connections = cfg.veriff_max_concurrent_requests;
+    veriff_options.max_queued = cfg.veriff_max_queued_requests;
+    veriff_options.max_rate_limit_retries = static_cast<unsigned>(cfg.veriff_rate_limit_retries);
+    veriff_options.request_timeout = std::chrono::milliseconds(cfg.veriff_request_timeout_ms);
+    auto client = adapters::VeriffClient::create(veriff_options);
+    if (!client)
+      return Error{client.error().code,
+                   "invalid value for veriff-base-url, veriff-api-key or veriff-ca-file: " +
+                       client.error().message};
+    resources.veriff_client = std::move(*client);
   }
   auto simulator_db =
       adapters::LmdbStore::open({cfg.data_dir + "/stripe-simulator", std::size_t{1} << 30, true});
@@ -197,17 +218,21 @@ void Daemon::spawn_actors(const SettledConfig& cfg, const DaemonResources& resou
                                                        simulator_store_, simulator_options);
     engine_->stripe = stripe_simulator_;
   }
-  actors::VeriffSimulatorOptions veriff_options;
-  veriff_options.simulator.decision_delay_ms =
-      static_cast<std::int64_t>(cfg.veriff_decision_delay_seconds) * 1000;
-  veriff_options.clock = engine_->clock;
-  veriff_options.now = engine_->now;
-  veriff_options.api_key = cfg.veriff_api_key;
-  if (!cfg.veriff_shared_secrets.empty())
-    veriff_options.shared_secret = cfg.veriff_shared_secrets.front();
-  veriff_simulator_ = actors::spawn_veriff_simulator(system_, resources.simulator_db,
-                                                     simulator_store_, veriff_options);
-  engine_->veriff = veriff_simulator_;
+  if (resources.veriff_client) {
+    engine_->veriff = actors::spawn_veriff_client(system_, resources.veriff_client);
+  } else {
+    actors::VeriffSimulatorOptions veriff_options;
+    veriff_options.simulator.decision_delay_ms =
+        static_cast<std::int64_t>(cfg.veriff_decision_delay_seconds) * 1000;
+    veriff_options.clock = engine_->clock;
+    veriff_options.now = engine_->now;
+    veriff_options.api_key = cfg.veriff_api_key;
+    if (!cfg.veriff_shared_secrets.empty())
+      veriff_options.shared_secret = cfg.veriff_shared_secrets.front();
+    veriff_simulator_ = actors::spawn_veriff_simulator(system_, resources.simulator_db,
+                                                       simulator_store_, veriff_options);
+    engine_->veriff = veriff_simulator_;
+  }
   // Every stored version, plus the workflow files that changed since, before any execution
   // resumes: recovering executions find the version they started on.
   state_machines_ = actors::spawn_state_machines(system_, engine_, {cfg.workflows_dir});
@@ -280,7 +305,7 @@ void Daemon::build_routes(const SettledConfig& cfg, const DaemonResources& resou
                              schedules_,
                              stripe_simulator_,
                              cfg.veriff_shared_secrets,
-                             resources.simulator_db};
+                             resources.veriff_client ? nullptr : resources.simulator_db};
   routes.stripe_webhooks.secrets = cfg.stripe_webhook_secrets;
   routes.stripe_webhooks.tolerance_seconds =
       static_cast<std::int64_t>(cfg.stripe_webhook_tolerance_seconds);

@@ -12,6 +12,7 @@
 #include "adapters/store/data_dir_lock.hpp"
 #include "adapters/store/lmdb_store.hpp"
 #include "adapters/stripe/stripe_client.hpp"
+#include "adapters/veriff/veriff_client.hpp"
 #include "api/admin_commands.hpp"
 #include "domain/asl/mock_config.hpp"
 #include "domain/asl/registry.hpp"
@@ -45,6 +46,7 @@ struct DaemonResources {
   std::vector<events::EventRule> event_rules;
   std::shared_ptr<adapters::LmdbStore> db;
   std::shared_ptr<adapters::StripeClient> stripe_client;  // null unless stripe-mode=live
+  std::shared_ptr<adapters::VeriffClient> veriff_client;  // null unless veriff-mode=live
   std::shared_ptr<adapters::LmdbStore> simulator_db;
 
   // `cfg` must have been validated and its default paths resolved (config.hpp).

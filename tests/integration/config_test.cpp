@@ -61,6 +61,12 @@ TEST(Config, InvalidCommandLineValuesStopTheDaemonNamingTheOption) {
        "invalid value for stripe-webhook-tolerance-seconds"},
       {"--stripe-simulator-payout-delay-seconds=2592001",
        "invalid value for stripe-simulator-payout-delay-seconds"},
+      {"--veriff-mode=real", "invalid value for veriff-mode"},
+      {"--veriff-mode=live", "invalid value for veriff-base-url"},
+      {"--veriff-max-requests-per-second=0", "invalid value for veriff-max-requests-per-second"},
+      {"--veriff-max-concurrent-requests=0", "invalid value for veriff-max-concurrent-requests"},
+      {"--veriff-rate-limit-retries=11", "invalid value for veriff-rate-limit-retries"},
+      {"--veriff-request-timeout-ms=99", "invalid value for veriff-request-timeout-ms"},
       {"--map-size-mib=lots", "--map-size-mib=lots"},
   };
   for (const auto& [arg, message] : cases) {

@@ -1,34 +1,21 @@
 #pragma once
 // The live Stripe client: every call of domain/stripe/stripe_calls.hpp over HTTPS with Stripe's
 // form encoding, a Bearer secret key, a pinned Stripe-Version and the attempt's Idempotency-Key on
-// every POST, through a small pool of kept-alive connections. Calls wait in a bounded queue
-// until both a rate token and a connection are free; each carries its deadline and is answered
-// unsent once it can no longer be sent in time; a 429 pauses every call to Stripe. Answers
-// become TaskOutcomes named as the simulator names them (docs/stripe-client.md).
+// every POST, sent by the shared downstream client (adapters/downstream/downstream_client.hpp:
+// pool of kept-alive connections, bounded queue with send-by times, rate limit, pause after a
+// 429). Answers become TaskOutcomes named as the simulator names them (docs/stripe-client.md).
 
-#include "adapters/ops/metrics.hpp"
-#include "adapters/stripe/stripe_connection.hpp"
+#include "adapters/downstream/downstream_client.hpp"
 #include "adapters/stripe/stripe_endpoint.hpp"
-#include "domain/limits/token_bucket.hpp"
 #include "domain/resources/task_outcome.hpp"
 #include "domain/result.hpp"
 #include "domain/stripe/unknown_outcome.hpp"
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ssl/context.hpp>
-#include <boost/asio/steady_timer.hpp>
-
 #include <chrono>
 #include <cstddef>
-#include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
-#include <optional>
 #include <string>
-#include <thread>
-#include <vector>
 
 namespace settled::adapters {
 
@@ -63,7 +50,7 @@ struct StripeClientOptions {
 // The requests-per-second limit a secret key gets when none is configured.
 std::uint32_t default_stripe_requests_per_second(const std::string& secret_key);
 
-using StripeCallback = std::function<void(TaskOutcome)>;
+using StripeCallback = DownstreamCallback;
 
 class StripeClient {
  public:
@@ -75,7 +62,7 @@ class StripeClient {
   StripeClient& operator=(const StripeClient&) = delete;
   // Closes every connection and joins the io threads; callbacks of requests still open are
   // dropped. Must not run on one of the client's io threads.
-  ~StripeClient();
+  ~StripeClient() = default;
 
   // Makes the Stripe call `attempt.resource` (domain/stripe/stripe_calls.hpp: method, path,
   // the `id` parameter in the path, `stripeAccount` as the Stripe-Account header) with the
@@ -88,37 +75,21 @@ class StripeClient {
   void create_payment_intent(const TaskAttempt& attempt, StripeCallback done);
 
   // The limits in force (defaults resolved).
-  std::uint32_t max_requests_per_second() const { return options_.max_requests_per_second; }
-  std::size_t max_queued() const { return options_.max_queued; }
+  std::uint32_t max_requests_per_second() const {
+    return downstream_->options().max_requests_per_second;
+  }
+  std::size_t max_queued() const { return downstream_->options().max_queued; }
 
   // For tests; /metrics has the same as counters over every client of the process.
-  struct Stats {
-    std::size_t queued = 0;            // waiting now
-    std::size_t throttled = 0;         // calls that could not be sent at once
-    std::size_t rate_limited = 0;      // 429 answers
-    std::size_t retried = 0;           // 429'd calls sent again by the client
-    std::size_t dropped_deadline = 0;  // answered unsent: past their send-by time
-    std::size_t dropped_queue_full = 0;
-  };
-  Stats stats() const;
-  std::size_t peak_in_flight() const;
-  std::size_t connections_opened() const;
+  using Stats = DownstreamClient::Stats;
+  Stats stats() const { return downstream_->stats(); }
+  std::size_t peak_in_flight() const { return downstream_->peak_in_flight(); }
+  std::size_t connections_opened() const { return downstream_->connections_opened(); }
 
  private:
-  using Request = StripeConnection::Request;
-  using Clock = StripeConnection::Clock;
-  struct Job {
-    std::shared_ptr<const Request> request;
-    StripeCallback done;
-    Clock::time_point deadline;  // answered by then, however long it queued
-    Clock::time_point send_by;   // not sent after this (half the timeout before the deadline)
-    Clock::time_point sent_at;   // its latest send
-    bool resent = false;         // sent again after a stale pooled connection
-    bool throttled = false;      // counted once as throttled
-    unsigned rate_limited = 0;   // 429s answered to it so far
-  };
+  using Request = DownstreamClient::Request;
 
-  StripeClient(StripeClientOptions options, StripeEndpoint endpoint);
+  StripeClient(StripeClientOptions options, std::unique_ptr<DownstreamClient> downstream);
   // The HTTP request of `attempt`, or the refusal it gets unsent.
   Result<std::shared_ptr<const Request>, TaskOutcome> build_request(
       const TaskAttempt& attempt) const;
@@ -131,50 +102,10 @@ class StripeClient {
   void look_up(std::shared_ptr<const stripe::OutcomeLookup> lookup, std::string key,
                std::shared_ptr<const Request> original, StripeCallback done, std::string after,
                int page);
-  void submit(Job job);
-  // Sends what the limits allow, answers what can no longer be sent, and sets the timer for
-  // the next token or send-by time. Takes the lock; call it whenever a call or slot frees up.
-  void dispatch();
-  void arm_timer_locked(Clock::time_point due);
-  // Called with the lock held; a connection for a new exchange, pooled or new.
-  std::shared_ptr<StripeConnection> take_connection_locked();
-  void run(std::shared_ptr<StripeConnection> connection, Job job);
-  void on_exchange(std::shared_ptr<StripeConnection> connection, Job job,
-                   StripeConnection::Exchange exchange);
-  // True if the 429'd `job` went back to the queue to be sent again.
-  bool on_rate_limited(const std::shared_ptr<StripeConnection>& connection, Job& job,
-                       const StripeConnection::Exchange& exchange);
-  void release(std::shared_ptr<StripeConnection> connection);
-  void release_locked(std::shared_ptr<StripeConnection> connection);
-  TaskOutcome outcome_of(const StripeConnection::Exchange& exchange) const;
-  // The answer for a call never sent, on an io thread.
-  void answer_unsent(Job job, const std::string& reason);
 
   const StripeClientOptions options_;
-  const StripeEndpoint endpoint_;
-  boost::asio::io_context ioc_;  // before everything that uses it
-  std::optional<boost::asio::ssl::context> tls_;
-  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
-  std::vector<std::thread> threads_;
-  DownstreamMetrics metrics_;
-
-  mutable std::mutex mutex_;
-  limits::TokenBucket bucket_;
-  boost::asio::steady_timer timer_;  // wakes dispatch() for a token or a send-by time
-  bool timer_armed_ = false;
-  Clock::time_point timer_due_;
-  std::uint64_t timer_generation_ = 0;  // a wait that was re-armed ignores its own expiry
-  // 429s in a row, for the backoff; a 429 to a request sent before the latest pause began
-  // (several in flight at once) does not lengthen it.
-  unsigned consecutive_rate_limits_ = 0;
-  Clock::time_point pause_began_;
-  std::deque<Job> queue_;                                // waiting for a token and a connection
-  std::vector<std::shared_ptr<StripeConnection>> idle_;  // most recently used last
-  std::size_t in_flight_ = 0;
-  std::size_t peak_in_flight_ = 0;
-  std::size_t connections_opened_ = 0;
-  Stats stats_;
-  bool stopping_ = false;
+  // Last: destroyed first, so no io thread runs a callback into a half-destroyed client.
+  const std::unique_ptr<DownstreamClient> downstream_;
 };
 
 }  // namespace settled::adapters

@@ -1,25 +1,17 @@
 #pragma once
-// Where the Stripe client sends its requests, parsed from the configured base URL.
+// Where the Stripe client sends its requests: a downstream endpoint (adapters/downstream).
 
-#include "domain/result.hpp"
+#include "adapters/downstream/downstream_endpoint.hpp"
 
-#include <cstdint>
-#include <string>
 #include <string_view>
 
 namespace settled::adapters {
 
-struct StripeEndpoint {
-  bool tls = true;
-  std::string host;  // as written, without brackets for IPv6 ("::1")
-  std::uint16_t port = 443;
-  std::string path_prefix;  // "" or e.g. "/stripe", never ending in '/'
-  std::string host_header;  // Host: value, port only when not the scheme's default
-};
+using StripeEndpoint = DownstreamEndpoint;
 
-// "https://host[:port][/prefix]", or "http://..." for 127.0.0.1, localhost or [::1] only:
-// plain HTTP would put the secret key and card data on the wire, so it is for loopback fakes.
-// kInvalidRequest saying what is wrong otherwise (other schemes, user info, query, fragment).
-Result<StripeEndpoint> parse_stripe_endpoint(std::string_view base_url);
+// parse_downstream_endpoint() naming Stripe.
+inline Result<StripeEndpoint> parse_stripe_endpoint(std::string_view base_url) {
+  return parse_downstream_endpoint(base_url, "Stripe");
+}
 
 }  // namespace settled::adapters

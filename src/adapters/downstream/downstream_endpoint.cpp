@@ -1,15 +1,17 @@
-#include "adapters/stripe/stripe_endpoint.hpp"
+#include "adapters/downstream/downstream_endpoint.hpp"
 
 #include <boost/algorithm/string/case_conv.hpp>
 
 namespace settled::adapters {
 
-Result<StripeEndpoint> parse_stripe_endpoint(std::string_view base_url) {
+Result<DownstreamEndpoint> parse_downstream_endpoint(std::string_view base_url,
+                                                     std::string_view name) {
   const std::string url(base_url);
   auto invalid = [&](const std::string& why) {
-    return Error{ErrorCode::kInvalidRequest, "invalid Stripe API base URL '" + url + "': " + why};
+    return Error{ErrorCode::kInvalidRequest,
+                 "invalid " + std::string(name) + " API base URL '" + url + "': " + why};
   };
-  StripeEndpoint endpoint;
+  DownstreamEndpoint endpoint;
   std::string_view rest = base_url;
   const auto scheme_end = rest.find("://");
   if (scheme_end == std::string_view::npos) return invalid("expected https://host[:port]");

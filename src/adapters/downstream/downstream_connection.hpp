@@ -1,9 +1,9 @@
 #pragma once
-// One kept-alive connection to Stripe (TLS, or plain TCP for a loopback fake): connects on its
-// first exchange, then carries one request/response at a time. All its state lives on its own
-// strand; a failed or timed-out connection is never used again.
+// One kept-alive connection to a downstream API, Stripe's or Veriff's (TLS, or plain TCP for a
+// loopback fake): connects on its first exchange, then carries one request/response at a time. All
+// its state lives on its own strand; a failed or timed-out connection is never used again.
 
-#include "adapters/stripe/stripe_endpoint.hpp"
+#include "adapters/downstream/downstream_endpoint.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -27,7 +27,7 @@
 
 namespace settled::adapters {
 
-class StripeConnection : public std::enable_shared_from_this<StripeConnection> {
+class DownstreamConnection : public std::enable_shared_from_this<DownstreamConnection> {
  public:
   using Request = boost::beast::http::request<boost::beast::http::string_body>;
   using Response = boost::beast::http::response<boost::beast::http::string_body>;
@@ -45,11 +45,11 @@ class StripeConnection : public std::enable_shared_from_this<StripeConnection> {
   using Done = std::function<void(Exchange)>;
 
   // `tls`: the client's context, or null for plain TCP. Both must outlive the connection.
-  StripeConnection(boost::asio::io_context& ioc, boost::asio::ssl::context* tls,
-                   const StripeEndpoint& endpoint);
+  DownstreamConnection(boost::asio::io_context& ioc, boost::asio::ssl::context* tls,
+                       const DownstreamEndpoint& endpoint);
 
-  StripeConnection(const StripeConnection&) = delete;
-  StripeConnection& operator=(const StripeConnection&) = delete;
+  DownstreamConnection(const DownstreamConnection&) = delete;
+  DownstreamConnection& operator=(const DownstreamConnection&) = delete;
 
   // Sends `request` and reads its answer, connecting first if needed; `done` runs on the
   // strand once, when the answer is read, on any failure, or at `deadline`.
@@ -75,7 +75,7 @@ class StripeConnection : public std::enable_shared_from_this<StripeConnection> {
   void finish(Exchange exchange);
   boost::beast::tcp_stream& tcp();
 
-  const StripeEndpoint& endpoint_;
+  const DownstreamEndpoint& endpoint_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   boost::asio::ip::tcp::resolver resolver_;
   // Exactly one of these is set, for the connection's life.

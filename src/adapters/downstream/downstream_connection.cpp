@@ -1,4 +1,4 @@
-#include "adapters/stripe/stripe_connection.hpp"
+#include "adapters/downstream/downstream_connection.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/post.hpp>
@@ -23,13 +23,13 @@ using tcp = boost::asio::ip::tcp;
 
 namespace {
 
-// Stripe's answers are small; this only stops a broken server from filling memory.
+// Stripe's and Veriff's answers are small; this only stops a broken server from filling memory.
 constexpr std::uint64_t kBodyLimit = 8 << 20;
 
 }  // namespace
 
-StripeConnection::StripeConnection(net::io_context& ioc, ssl::context* tls,
-                                   const StripeEndpoint& endpoint)
+DownstreamConnection::DownstreamConnection(net::io_context& ioc, ssl::context* tls,
+                                           const DownstreamEndpoint& endpoint)
     : endpoint_(endpoint),
       // Socket, resolver and timer share one strand: no two handlers of a connection overlap.
       strand_(net::make_strand(ioc)),
@@ -42,12 +42,12 @@ StripeConnection::StripeConnection(net::io_context& ioc, ssl::context* tls,
   }
 }
 
-beast::tcp_stream& StripeConnection::tcp() {
+beast::tcp_stream& DownstreamConnection::tcp() {
   return tls_ ? beast::get_lowest_layer(*tls_) : *plain_;
 }
 
-void StripeConnection::exchange(std::shared_ptr<const Request> request, Clock::time_point deadline,
-                                Done done) {
+void DownstreamConnection::exchange(std::shared_ptr<const Request> request,
+                                    Clock::time_point deadline, Done done) {
   net::post(strand_, [self = shared_from_this(), request = std::move(request), deadline,
                       done = std::move(done)]() mutable {
     self->request_ = std::move(request);
@@ -57,12 +57,12 @@ void StripeConnection::exchange(std::shared_ptr<const Request> request, Clock::t
     self->reusable_ = false;
     self->deadline_timer_.expires_at(deadline);
     self->deadline_timer_.async_wait(
-        beast::bind_front_handler(&StripeConnection::on_deadline, self));
+        beast::bind_front_handler(&DownstreamConnection::on_deadline, self));
     self->start();
   });
 }
 
-void StripeConnection::close() {
+void DownstreamConnection::close() {
   net::post(strand_, [self = shared_from_this()] {
     self->reusable_ = false;
     self->resolver_.cancel();
@@ -70,7 +70,7 @@ void StripeConnection::close() {
   });
 }
 
-void StripeConnection::start() {
+void DownstreamConnection::start() {
   if (connected_) {
     reused_ = true;
     return write_request();
@@ -78,16 +78,16 @@ void StripeConnection::start() {
   reused_ = false;
   resolver_.async_resolve(
       endpoint_.host, std::to_string(endpoint_.port),
-      beast::bind_front_handler(&StripeConnection::on_resolve, shared_from_this()));
+      beast::bind_front_handler(&DownstreamConnection::on_resolve, shared_from_this()));
 }
 
-void StripeConnection::on_resolve(beast::error_code ec, tcp::resolver::results_type results) {
+void DownstreamConnection::on_resolve(beast::error_code ec, tcp::resolver::results_type results) {
   if (ec) return fail("resolve", ec);
-  tcp().async_connect(results,
-                      beast::bind_front_handler(&StripeConnection::on_connect, shared_from_this()));
+  tcp().async_connect(
+      results, beast::bind_front_handler(&DownstreamConnection::on_connect, shared_from_this()));
 }
 
-void StripeConnection::on_connect(beast::error_code ec, const tcp::endpoint& /*endpoint*/) {
+void DownstreamConnection::on_connect(beast::error_code ec, const tcp::endpoint& /*endpoint*/) {
   if (ec) return fail("connect", ec);
   tcp().socket().set_option(tcp::no_delay(true), ec);
   if (!tls_) {
@@ -103,19 +103,19 @@ void StripeConnection::on_connect(beast::error_code ec, const tcp::endpoint& /*e
   tls_->set_verify_callback(ssl::host_name_verification(endpoint_.host));
   tls_->async_handshake(
       ssl::stream_base::client,
-      beast::bind_front_handler(&StripeConnection::on_handshake, shared_from_this()));
+      beast::bind_front_handler(&DownstreamConnection::on_handshake, shared_from_this()));
 }
 
-void StripeConnection::on_handshake(beast::error_code ec) {
+void DownstreamConnection::on_handshake(beast::error_code ec) {
   if (ec) return fail("tls", ec);
   connected_ = true;
   write_request();
 }
 
-void StripeConnection::write_request() {
+void DownstreamConnection::write_request() {
   parser_.emplace();
   parser_->body_limit(kBodyLimit);
-  auto on_write = beast::bind_front_handler(&StripeConnection::on_write, shared_from_this());
+  auto on_write = beast::bind_front_handler(&DownstreamConnection::on_write, shared_from_this());
   if (tls_) {
     http::async_write(*tls_, *request_, std::move(on_write));
   } else {
@@ -123,9 +123,9 @@ void StripeConnection::write_request() {
   }
 }
 
-void StripeConnection::on_write(beast::error_code ec, std::size_t /*bytes*/) {
+void DownstreamConnection::on_write(beast::error_code ec, std::size_t /*bytes*/) {
   if (ec) return fail("write", ec);
-  auto on_read = beast::bind_front_handler(&StripeConnection::on_read, shared_from_this());
+  auto on_read = beast::bind_front_handler(&DownstreamConnection::on_read, shared_from_this());
   if (tls_) {
     http::async_read(*tls_, buffer_, *parser_, std::move(on_read));
   } else {
@@ -133,7 +133,7 @@ void StripeConnection::on_write(beast::error_code ec, std::size_t /*bytes*/) {
   }
 }
 
-void StripeConnection::on_read(beast::error_code ec, std::size_t /*bytes*/) {
+void DownstreamConnection::on_read(beast::error_code ec, std::size_t /*bytes*/) {
   if (ec) return fail("read", ec);
   Exchange exchange;
   exchange.reused = reused_;
@@ -149,7 +149,7 @@ void StripeConnection::on_read(beast::error_code ec, std::size_t /*bytes*/) {
   finish(std::move(exchange));
 }
 
-void StripeConnection::on_deadline(beast::error_code ec) {
+void DownstreamConnection::on_deadline(beast::error_code ec) {
   if (ec || !active_) return;  // cancelled: the exchange finished first
   timed_out_ = true;
   // Fails whatever is pending (resolve, connect, handshake, write or read) with "aborted".
@@ -157,7 +157,7 @@ void StripeConnection::on_deadline(beast::error_code ec) {
   tcp().close();
 }
 
-void StripeConnection::fail(const char* stage, beast::error_code ec) {
+void DownstreamConnection::fail(const char* stage, beast::error_code ec) {
   Exchange exchange;
   exchange.error = ec;
   exchange.timed_out = timed_out_;
@@ -172,7 +172,7 @@ void StripeConnection::fail(const char* stage, beast::error_code ec) {
   finish(std::move(exchange));
 }
 
-void StripeConnection::finish(Exchange exchange) {
+void DownstreamConnection::finish(Exchange exchange) {
   if (!active_) return;
   active_ = false;
   deadline_timer_.cancel();
