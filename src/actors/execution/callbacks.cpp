@@ -36,7 +36,7 @@ void Execution::await_callback(const asl::State& state, TaskOutcome submitted) {
   rec_.phase = Phase::kCallback;
   const std::int64_t timeout_seconds = submitted.callback_timeout_seconds > 0
                                            ? submitted.callback_timeout_seconds
-                                           : state.timeout_seconds.value_or(0);
+                                           : task_timeout_seconds_.value_or(0);
   rec_.task_deadline = timeout_seconds ? now + timeout_seconds * 1000 : 0;
   rec_.due = next_callback_due(state, now);
   if (rec_.due) add_timer(rec_.due, timer_kind::kWake);
@@ -127,8 +127,7 @@ void Execution::callback_timed_out() {
                   std::string(asl::errors::kTimeout),
                   heartbeat ? "no heartbeat within HeartbeatSeconds (" +
                                   std::to_string(state->heartbeat_seconds.value_or(0)) + " s)"
-                            : "the task token was not used within TimeoutSeconds (" +
-                                  std::to_string(state->timeout_seconds.value_or(0)) + " s)"));
+                            : "the task token was not used within its TimeoutSeconds"));
 }
 
 }  // namespace settled::actors::execution

@@ -158,6 +158,8 @@ class Execution {
   // in this window waits in early_callbacks_. After a timeout or a callback the state is back
   // in kTask with the same token, and a late callback must be refused, not held forever.
   bool handing_out_token_ = false;
+  // The running task's TimeoutSeconds: the state's literal, or what its TimeoutSecondsPath read.
+  std::optional<std::int64_t> task_timeout_seconds_;
   // The Stripe attempt in flight, kept so that an unknown outcome the workflow would give up
   // on is looked up first (a second call with resolve_only).
   std::optional<TaskAttempt> stripe_attempt_;

@@ -31,6 +31,7 @@ void Execution::run_task(const asl::State& state, asl::RunTask task) {
   attempt.state_name = rec_.state;
   attempt.now = now;
   attempt.key_first_used = rec_.state_entered;
+  task_timeout_seconds_ = task.timeout_seconds ? task.timeout_seconds : state.timeout_seconds;
 
   if (mocked(state)) {
     // Test mode: the test case answers this state; its resource does not run.
@@ -80,7 +81,7 @@ void Execution::record_task_started(const asl::State& state, const TaskAttempt& 
                                     EpochMillis now) {
   json::object scheduled = asl::task_details(attempt.resource);
   scheduled["parameters"] = json::serialize(attempt.parameters);
-  if (state.timeout_seconds) scheduled["timeoutInSeconds"] = *state.timeout_seconds;
+  if (task_timeout_seconds_) scheduled["timeoutInSeconds"] = *task_timeout_seconds_;
   history_.add(now, "TaskScheduled", std::move(scheduled));
   history_.add(now, "TaskStarted", asl::task_details(attempt.resource));
 }
@@ -142,8 +143,8 @@ TaskOutcome Execution::check_webhooks(const TaskAttempt& attempt) {
 void Execution::call_remote(TaskAttempt attempt) {
   const asl::State* state = current_state();
   if (!state) return;
-  const auto timeout = state->timeout_seconds ? std::chrono::seconds(*state->timeout_seconds)
-                                              : engine_->default_task_timeout;
+  const auto timeout = task_timeout_seconds_ ? std::chrono::seconds(*task_timeout_seconds_)
+                                             : engine_->default_task_timeout;
   const std::int64_t entered = rec_.entered_event_id;
   const std::int64_t retry = rec_.retry_count;
   // settled:ledger.* go to the accounts router, which answers after its own commit.

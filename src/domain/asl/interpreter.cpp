@@ -13,6 +13,9 @@ namespace json = boost::json;
 
 namespace {
 
+// Step Functions' upper bound for a Task's TimeoutSeconds.
+constexpr std::int64_t kMaxTimeoutSeconds = 99999999;
+
 FailWith runtime_error(const State& state, const std::string& what) {
   return FailWith{std::string(errors::kRuntime),
                   "An error occurred while executing the state '" + state.name + "'. " + what};
@@ -273,7 +276,22 @@ Step enter_state(const State& state, const json::value& input, const json::value
       auto effective = effective_input(state, input, context);
       if (!effective) return render_failure(state, input, effective.error());
       if (too_large(*effective)) return data_limit(state, "input");
-      return RunTask{state.resource, std::move(*effective)};
+      std::optional<std::int64_t> timeout;
+      if (state.timeout_seconds_path) {
+        // Like a Wait's SecondsPath: read from the InputPath-filtered input (or the context).
+        auto selected = apply_path(state.input_path, input);
+        if (!selected)
+          return runtime_error(state, "Invalid InputPath: " + selected.error().message);
+        auto v = jsonpath::select(*state.timeout_seconds_path,
+                                  state.timeout_seconds_path->is_context() ? context : *selected);
+        if (!v || !(v->is_int64() || v->is_uint64()) || v->to_number<std::int64_t>() <= 0 ||
+            v->to_number<std::int64_t>() > kMaxTimeoutSeconds)
+          return runtime_error(state, "TimeoutSecondsPath '" + state.timeout_seconds_path->text() +
+                                          "' must select a positive integer of at most " +
+                                          std::to_string(kMaxTimeoutSeconds));
+        timeout = v->to_number<std::int64_t>();
+      }
+      return RunTask{state.resource, std::move(*effective), timeout};
     }
     case StateType::kParallel: {
       auto effective = effective_input(state, input, context);

@@ -31,6 +31,7 @@ struct FailWith {
 struct RunTask {
   std::string resource;
   boost::json::value parameters;
+  std::optional<std::int64_t> timeout_seconds;  // from TimeoutSecondsPath, when the state has one
 };
 struct WaitUntil {
   EpochMillis due = 0;

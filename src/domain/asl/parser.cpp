@@ -291,7 +291,7 @@ class Validator : private DefinitionReader {
         allow_fields(obj, where,
                      {"Type", "Comment", "Next", "End", "InputPath", "OutputPath", "ResultPath",
                       "Parameters", "ResultSelector", "Resource", "TimeoutSeconds",
-                      "HeartbeatSeconds", "Retry", "Catch"});
+                      "TimeoutSecondsPath", "HeartbeatSeconds", "Retry", "Catch"});
         break;
       case StateType::kPass:
         allow_fields(obj, where,
@@ -387,6 +387,12 @@ class Validator : private DefinitionReader {
         fail(where + ".Resource", "unknown task resource \"" + state.resource + "\"");
       state.result_selector = template_field(obj, where, "ResultSelector");
       state.timeout_seconds = optional_positive_int(obj, where, "TimeoutSeconds");
+      if (const json::value* p = obj.if_contains("TimeoutSecondsPath")) {
+        if (state.timeout_seconds)
+          fail(where + ".TimeoutSecondsPath",
+               "a Task has TimeoutSeconds or TimeoutSecondsPath, not both");
+        state.timeout_seconds_path = path_field(*p, where + ".TimeoutSecondsPath", true, true);
+      }
       state.heartbeat_seconds = optional_positive_int(obj, where, "HeartbeatSeconds");
       if (state.timeout_seconds && state.heartbeat_seconds &&
           *state.heartbeat_seconds >= *state.timeout_seconds)

@@ -73,6 +73,7 @@ struct State {
   // Task
   std::string resource;
   std::optional<std::int64_t> timeout_seconds;
+  std::optional<jsonpath::Path> timeout_seconds_path;  // Task: TimeoutSecondsPath
   std::optional<std::int64_t> heartbeat_seconds;
   std::vector<Retrier> retry;
   std::vector<Catcher> catchers;

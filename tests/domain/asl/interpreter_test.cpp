@@ -372,6 +372,30 @@ TEST(AslTask, WithoutParametersTheTaskGetsTheInputPathSelection) {
             json::value(json::object()));
 }
 
+TEST(AslTask, TimeoutSecondsPathReadsThePositiveIntegerTheInputCarries) {
+  const Machine m = task(R"("InputPath": "$.request", "TimeoutSecondsPath": "$.responseSeconds",
+      "Parameters": {"id.$": "$.id"}, "Next": "Done")");
+  const auto run = expect<RunTask>(enter_state(
+      m["S"], j(R"({"request": {"id": "r-1", "responseSeconds": 7200}})"), context_for("S")));
+  ASSERT_TRUE(run.timeout_seconds.has_value());
+  EXPECT_EQ(*run.timeout_seconds, 7200);
+  EXPECT_EQ(run.parameters, j(R"({"id": "r-1"})"));
+  for (const char* input : {R"({"request": {"id": "r", "responseSeconds": 0}})",
+                            R"({"request": {"id": "r", "responseSeconds": -5}})",
+                            R"({"request": {"id": "r", "responseSeconds": 1.5}})",
+                            R"({"request": {"id": "r", "responseSeconds": "60"}})",
+                            R"({"request": {"id": "r", "responseSeconds": 100000000}})",
+                            R"({"request": {"id": "r"}})"}) {
+    SCOPED_TRACE(input);
+    const auto f = expect<FailWith>(enter_state(m["S"], j(input), context_for("S")));
+    EXPECT_EQ(f.error, errors::kRuntime);
+    EXPECT_THAT(f.cause, HasSubstr("TimeoutSecondsPath"));
+  }
+  const Machine literal = task(R"("TimeoutSeconds": 30, "Next": "Done")");
+  EXPECT_FALSE(
+      expect<RunTask>(enter_state(literal["S"], j("{}"), context_for("S"))).timeout_seconds);
+}
+
 TEST(AslTask, MissingParameterPathIsStatesRuntime) {
   const Machine m = task(R"("Parameters": {"amount.$": "$.amount"}, "Next": "Done")");
   const auto f = expect<FailWith>(enter_state(m["S"], j(R"({"total": 5})"), context_for("S")));

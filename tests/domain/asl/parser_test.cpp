@@ -27,6 +27,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Matcher;
+using ::testing::Not;
 using ::testing::SizeIs;
 using ::testing::StartsWith;
 using ::testing::UnorderedElementsAre;
@@ -264,6 +265,16 @@ TEST(AslParser, StatesReachableOnlyThroughCatchOrDefaultAreReachable) {
       "Yes": {"Type": "Succeed"},
       "No": {"Type": "Fail"}}})"),
               IsEmpty());
+}
+
+TEST(AslParser, ATaskHasTimeoutSecondsOrTimeoutSecondsPathNotBoth) {
+  EXPECT_THAT(problems(task_with(R"("TimeoutSecondsPath": "$.seconds")")), IsEmpty());
+  EXPECT_THAT(problems(task_with(R"("TimeoutSecondsPath": "$$.Execution.Input.seconds")")),
+              IsEmpty());
+  EXPECT_THAT(problems(task_with(R"("TimeoutSeconds": 5, "TimeoutSecondsPath": "$.seconds")")),
+              Not(IsEmpty()));
+  EXPECT_THAT(problems(task_with(R"("TimeoutSecondsPath": "not a path")")), Not(IsEmpty()));
+  EXPECT_THAT(problems(task_with(R"("TimeoutSecondsPath": 5)")), Not(IsEmpty()));
 }
 
 TEST(AslParser, AcceptsBoundaryValues) {
