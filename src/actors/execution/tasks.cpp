@@ -77,7 +77,7 @@ void Execution::run_task(const asl::State& state, asl::RunTask task) {
   }
 }
 
-void Execution::record_task_started(const asl::State& state, const TaskAttempt& attempt,
+void Execution::record_task_started(const asl::State& /*state*/, const TaskAttempt& attempt,
                                     EpochMillis now) {
   json::object scheduled = asl::task_details(attempt.resource);
   scheduled["parameters"] = json::serialize(attempt.parameters);

@@ -34,14 +34,25 @@ TaskOutcome run_records_put(const TaskAttempt& attempt) {
   if (!address) return TaskOutcome::failure(kRecordsInvalidParameters, address.error().message);
   const auto& o = attempt.parameters.as_object();
   for (const auto& [key, value] : o) {
-    if (key != "collection" && key != "key" && key != "record")
-      return TaskOutcome::failure(
-          kRecordsInvalidParameters,
-          "parameters." + std::string(key) + " is unknown (allowed: collection, key, record)");
+    if (key != "collection" && key != "key" && key != "record" && key != "merge")
+      return TaskOutcome::failure(kRecordsInvalidParameters,
+                                  "parameters." + std::string(key) +
+                                      " is unknown (allowed: collection, key, record, merge)");
   }
-  const json::value* record = o.if_contains("record");
-  if (!record || !record->is_object())
+  const json::value* given = o.if_contains("record");
+  if (!given || !given->is_object())
     return TaskOutcome::failure(kRecordsInvalidParameters, "parameters.record must be an object");
+  json::value merged;
+  const json::value* record = given;
+  if (const json::value* merge = o.if_contains("merge")) {
+    // Like DynamoDB's UpdateItem SET: the fields given replace or add to the record the workflow
+    // carries (usually the result of its previous put), so a status change names only what moves.
+    if (!merge->is_object())
+      return TaskOutcome::failure(kRecordsInvalidParameters, "parameters.merge must be an object");
+    merged = *given;
+    for (const auto& field : merge->as_object()) merged.as_object()[field.key()] = field.value();
+    record = &merged;
+  }
   // A record is read back whole (GET /v1/records, records.get into a state): it must fit the
   // payload limit every state's data has.
   if (serialized_size(*record, asl::kPayloadLimitBytes) > asl::kPayloadLimitBytes)

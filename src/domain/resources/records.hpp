@@ -1,7 +1,8 @@
 #pragma once
 // settled:records.put — a keyed record in a named collection (the seed's PaymentTransactions
 // table keyed by paymentId). The write commits with the transition that records the task.
-//   {collection, key, record} -> {collection, key, record, updatedAt}
+//   {collection, key, record, merge?} -> {collection, key, record, updatedAt}
+// With `merge` (an object) the stored record is `record` with merge's fields set over it.
 // settled:records.get reads committed state and is run by the engine; its parameters are
 // checked here: {collection, key} -> the stored {collection, key, record, updatedAt},
 // or Records.NotFound.

@@ -45,6 +45,23 @@ TEST(RecordsPut, WritesTheRecordUnderCollectionAndKey) {
   EXPECT_EQ(json::parse(op.value), expected);
 }
 
+TEST(RecordsPut, MergeSetsItsFieldsOverTheRecordTheWorkflowCarries) {
+  const TaskOutcome o = run_records_put(attempt(R"({"collection": "service_requests", "key": "r-1",
+      "record": {"id": "r-1", "status": "VALIDATING", "negotiationRound": 0},
+      "merge": {"status": "ESCROWED", "escrowId": "sr-r-1"}})"));
+  ASSERT_TRUE(o.ok) << o.cause;
+  const json::value expected = json::parse(
+      R"({"id": "r-1", "status": "ESCROWED", "negotiationRound": 0, "escrowId": "sr-r-1"})");
+  EXPECT_EQ(o.result.at("record"), expected);
+  ASSERT_EQ(o.writes.size(), 1u);
+  EXPECT_EQ(json::parse(o.writes.ops[0].value).at("record"), expected);
+  const TaskOutcome bad =
+      run_records_put(attempt(R"({"collection": "c", "key": "k", "record": {}, "merge": [1]})"));
+  EXPECT_FALSE(bad.ok);
+  EXPECT_THAT(bad.cause, HasSubstr("merge must be an object"));
+  EXPECT_TRUE(bad.writes.empty());
+}
+
 TEST(RecordsPut, SameAddressSameKeyRegardlessOfAttempt) {
   TaskAttempt a = attempt(R"({"collection": "c", "key": "k", "record": {}})");
   const TaskOutcome first = run_records_put(a);
