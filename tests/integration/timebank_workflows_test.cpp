@@ -404,6 +404,30 @@ TEST_F(TimeBank, EscrowReleaseAndCancelWorkflows) {
   reconcile_ok();
 }
 
+// The seed's ReleaseEscrowInput {escrowId, requestId, releaseReason} and CancelEscrowInput
+// {escrowId, cancellationReason} (no requestId) as written.
+TEST_F(TimeBank, TheSeedsEscrowInputsRunAsWritten) {
+  fund("alice", 1000);
+  accepted_request("r13", "alice", "bob", 300);
+  accepted_request("r14", "alice", "bob", 200);
+  start("escrow-release", "r13",
+        {{"escrowId", "sr-r13"}, {"requestId", "r13"}, {"releaseReason", "SERVICE_COMPLETED"}});
+  auto released = wait_final("escrow-release:r13");
+  ASSERT_EQ(released.at("status"), "SUCCEEDED") << json::serialize(released);
+  EXPECT_EQ(record("escrows", "sr-r13").at("reason"), "SERVICE_COMPLETED");
+  start("escrow-cancel", "r14",
+        {{"escrowId", "sr-r14"}, {"cancellationReason", "Requester changed plans"}});
+  auto cancelled = wait_final("escrow-cancel:r14");
+  ASSERT_EQ(cancelled.at("status"), "SUCCEEDED") << json::serialize(cancelled);
+  EXPECT_EQ(cancelled.at("output").at("refunded"), 200);
+  EXPECT_EQ(record("escrows", "sr-r14").at("reason"), "Requester changed plans");
+  EXPECT_EQ(hours("alice"), (Balances{700, 0, 0}));
+  EXPECT_EQ(hours("bob"), (Balances{300, 0, 0}));
+  start("escrow-cancel", "bad-reason", {{"escrowId", "sr-x"}, {"cancellationReason", 7}});
+  EXPECT_EQ(wait_final("escrow-cancel:bad-reason").at("error"), "EscrowCancel.InvalidInput");
+  reconcile_ok();
+}
+
 // 30 requests at once, each driven like an application would (deposit, request, provider
 // accepts, then completion and the requester's confirmation, or for every fifth a dispute split
 // by an administrator); SIGKILL while they are in flight; after the restart every one is driven
