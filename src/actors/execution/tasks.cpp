@@ -31,6 +31,7 @@ void Execution::run_task(const asl::State& state, asl::RunTask task) {
   attempt.state_name = rec_.state;
   attempt.now = now;
   attempt.key_first_used = rec_.state_entered;
+  attempt.entered_event_id = rec_.entered_event_id;
 
   if (mocked(state)) {
     // Test mode: the test case answers this state; its resource does not run.
