@@ -91,14 +91,18 @@ class Notifications : public OpsTest {
     return std::stod(text.substr(at + series.size() + 2));
   }
 
-  // Polls /metrics until nothing waits for the webhook: no attempt can follow.
-  void wait_outbox_empty() {
+  // Polls /metrics until `series` is `value` (a counter is bumped once its commit answered).
+  void wait_metric(const std::string& series, double value) {
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (metric("settled_notifications_pending") != 0) {
-      ASSERT_LT(std::chrono::steady_clock::now(), until) << "the outbox never emptied";
+    while (metric(series) != value) {
+      ASSERT_LT(std::chrono::steady_clock::now(), until)
+          << series << " is " << metric(series) << ", not " << value;
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   }
+
+  // Polls /metrics until nothing waits for the webhook: no attempt can follow.
+  void wait_outbox_empty() { wait_metric("settled_notifications_pending", 0); }
 
   std::unique_ptr<NotificationReceiver> receiver_;
 };
@@ -210,7 +214,7 @@ TEST_F(Notifications, EachIsPostedSignedWithItsIdOnce) {
   }
   EXPECT_EQ(posted, inbox_ids);
   for (const auto& [id, count] : receiver_->delivered_by_id()) EXPECT_EQ(count, 1) << id;
-  EXPECT_EQ(metric("settled_notification_deliveries_total{outcome=\"delivered\"}"), 3);
+  wait_metric("settled_notification_deliveries_total{outcome=\"delivered\"}", 3);
 }
 
 TEST_F(Notifications, TwoFailuresThenTakenIsDeliveredOnceAfterThreeAttempts) {
@@ -239,8 +243,8 @@ TEST_F(Notifications, AfterTheLastAttemptADeadLetterAnAlertAndRedelivery) {
     EXPECT_NE(std::string(letter.at("lastError").as_string()).find("503"), std::string::npos);
   }
   for (const auto& [id, count] : receiver_->attempts_by_id()) EXPECT_EQ(count, 3) << id;
-  EXPECT_EQ(metric("settled_notification_deliveries_total{outcome=\"dead_lettered\"}"), 3);
-  EXPECT_EQ(metric("settled_alerts_total{source=\"notification_dead_letter\"}"), 3);
+  wait_metric("settled_notification_deliveries_total{outcome=\"dead_lettered\"}", 3);
+  wait_metric("settled_alerts_total{source=\"notification_dead_letter\"}", 3);
   const auto text = ctl({"notifications", "dead-letters"});
   EXPECT_NE(text.out.find(std::string(letters[0].at("id").as_string())), std::string::npos);
 
