@@ -195,7 +195,8 @@ TEST_F(Notifications, EachIsPostedSignedWithItsIdOnce) {
   wait_outbox_empty();
   const auto inbox_ids = [&] {
     std::set<std::string> ids;
-    for (const auto& n : inbox("u-s").at("notifications").as_array())
+    const json::object listed = inbox("u-s");
+    for (const auto& n : listed.at("notifications").as_array())
       ids.insert(std::string(n.at("id").as_string()));
     return ids;
   }();
