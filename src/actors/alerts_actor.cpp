@@ -1,8 +1,10 @@
 #include "actors/alerts_actor.hpp"
 
+#include "actors/engine.hpp"
 #include "actors/messages.hpp"
 #include "adapters/ops/log.hpp"
 #include "adapters/ops/metrics.hpp"
+#include "adapters/ops/signed_webhook.hpp"
 #include "adapters/ops/webhook_client.hpp"
 
 #include <boost/json.hpp>
@@ -27,7 +29,8 @@ using Self = caf::stateful_actor<AlertsState, AlertsActor::base>;
 void deliver(Self* self, const std::string& body, int attempt) {
   auto& st = self->state;
   if (!st.webhook) return;
-  Status posted = st.webhook->post_json(body, st.options.timeout);
+  Status posted = adapters::post_signed(*st.webhook, body, st.options.webhook_secret,
+                                        system_now() / 1000, st.options.timeout);
   if (posted.ok()) return;
   if (attempt >= st.options.max_attempts) {
     adapters::log(adapters::LogLevel::kError, "alert.webhook_gave_up",

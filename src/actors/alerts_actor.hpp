@@ -18,6 +18,7 @@ namespace settled::actors {
 struct AlertsOptions {
   std::string webhook_url;      // empty: log and metric only
   std::string webhook_ca_file;  // extra trust anchors for an https webhook
+  std::string webhook_secret;   // set: each POST carries Settled-Signature (signed_webhook.hpp)
   int max_attempts = 6;         // 1 s, 2 s, 4 s, 8 s, 16 s between them
   std::chrono::milliseconds timeout{5000};
   double store_full_ratio = 0.9;  // alert once when the map is this full

@@ -28,6 +28,8 @@ struct Engine {
   TimersActor timers;  // may be unset in tests and benches
   EventsActor events;  // events.waitFor and POST /v1/events
   LedgerActor ledger;  // the accounts router
+  // Woken after a commit that queued notifications for the webhook (may be unset in tests).
+  NotificationsActor notifications;
   // Closed executions' retention (unset when off); told of each close on a simulated clock.
   RetentionActor retention;
   std::shared_ptr<adapters::LmdbStore> db;

@@ -62,6 +62,9 @@ struct ClockAdvance;
 struct SchedulePut;
 struct ScheduleDelete;
 struct ScheduleQuery;
+// notifications_actor.hpp
+struct NotificationRead;
+struct NotificationRedeliver;
 // readiness_actor.hpp
 using ReadinessCallback = std::function<void(ReadinessReport)>;
 // Private to their actor's .cpp (messages it sends itself).
@@ -149,6 +152,9 @@ CAF_ADD_ATOM(settled, settled::actors, fired_atom, "fired")
 CAF_ADD_ATOM(settled, settled::actors, onboard_atom, "onboard")
 CAF_ADD_ATOM(settled, settled::actors, webhooks_atom, "webhooks")
 CAF_ADD_ATOM(settled, settled::actors, deliver_atom, "deliver")
+// Notifications (notifications_actor.hpp): a read mark, a dead letter sent again.
+CAF_ADD_ATOM(settled, settled::actors, mark_read_atom, "markread")
+CAF_ADD_ATOM(settled, settled::actors, redeliver_atom, "redeliver")
 
 SETTLED_ADD_MESSAGE_TYPE(settled::TaskAttempt)
 SETTLED_ADD_MESSAGE_TYPE(settled::TaskOutcome)
@@ -166,6 +172,8 @@ SETTLED_ADD_MESSAGE_TYPE(settled::actors::LedgerCall)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::LedgerReply)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::LedgerStats)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::MockCall)
+SETTLED_ADD_MESSAGE_TYPE(settled::actors::NotificationRead)
+SETTLED_ADD_MESSAGE_TYPE(settled::actors::NotificationRedeliver)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::OnboardingCompletion)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::ReadinessCallback)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::RegisterRequest)
@@ -227,6 +235,18 @@ using MockTasksActor = caf::typed_actor<caf::replies_to<mock_atom, MockCall>::wi
 using AlertsActor =
     caf::typed_actor<caf::reacts_to<alert_atom, Alert>,
                      caf::reacts_to<retry_atom, std::string, int>, caf::reacts_to<check_atom>>;
+
+// Notifications (notifications_actor.hpp): wake_atom when new outbox rows committed (and its own
+// retry wake-ups), a user's read mark, a dead letter's redelivery; tick_atom is its own poll.
+using NotificationsActor =
+    caf::typed_actor<caf::reacts_to<wake_atom>, caf::reacts_to<tick_atom>,
+                     caf::reacts_to<mark_read_atom, NotificationRead>,
+                     caf::reacts_to<redeliver_atom, NotificationRedeliver>>;
+
+// One notification webhook sender (notifications_actor.cpp), on a thread of its own: POSTs one
+// notification (id, body), answers "" when the webhook took it, else what went wrong.
+using NotificationSenderActor =
+    caf::typed_actor<caf::replies_to<deliver_atom, std::string, std::string>::with<std::string>>;
 
 // Durable timers (timer_actor.hpp): `timer_atom, key` for a timer just committed; scan and tick
 // are its own.

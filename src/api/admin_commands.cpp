@@ -1,6 +1,7 @@
 #include "api/admin_commands.hpp"
 
 #include "actors/messages.hpp"
+#include "actors/notifications_actor.hpp"
 #include "actors/schedules_actor.hpp"
 #include "actors/state_machines_actor.hpp"
 #include "adapters/config/workflow_loader.hpp"
@@ -9,6 +10,7 @@
 #include "adapters/store/backup.hpp"
 #include "adapters/store/execution_queries.hpp"
 #include "adapters/store/ledger_reader.hpp"
+#include "adapters/store/notifications_reader.hpp"
 #include "adapters/store/state_machine_store.hpp"
 #include "adapters/stripe/webhook_events_reader.hpp"
 #include "api/clock_commands.hpp"
@@ -412,6 +414,52 @@ void schedules(const Context& ctx, const std::string& c, const json::object& r, 
                  actors::SchedulePut{*name, schedule->as_object(), answer});
 }
 
+// notifications.list {userId, unread?, limit?, startingAfter?}, notifications.read {userId,
+// notificationId}, notifications.dead-letters, notifications.redeliver {notificationId}
+// (docs/notifications.md): the same reads and actor as /v1/users/{userId}/notifications.
+void notifications(const Context& ctx, const std::string& c, const json::object& r,
+                   AdminReply reply) {
+  const auto& deps = ctx->deps;
+  if (c == "notifications.dead-letters")
+    return reply(json::value(adapters::list_dead_letters(*deps.engine->db)));
+  auto answer = [reply](actors::Answer answered) {
+    if (!answered) return reply(answered.error());
+    reply(json::value(std::move(answered->body)));
+  };
+  if (!deps.notifications)
+    return reply(Error{ErrorCode::kDraining, "notifications are not running"});
+  if (c == "notifications.redeliver") {
+    auto id = string_field(r, "notificationId");
+    if (!id) return reply(id.error());
+    return caf::anon_send(deps.notifications, actors::redeliver_atom::value,
+                          actors::NotificationRedeliver{*id, answer});
+  }
+  auto user = string_field(r, "userId");
+  if (!user) return reply(user.error());
+  if (c == "notifications.read") {
+    auto id = string_field(r, "notificationId");
+    if (!id) return reply(id.error());
+    return caf::anon_send(deps.notifications, actors::mark_read_atom::value,
+                          actors::NotificationRead{*user, *id, answer});
+  }
+  adapters::InboxQuery query;
+  query.user_id = *user;
+  query.starting_after = optional_string(r, "startingAfter");
+  if (const json::value* unread = r.if_contains("unread")) {
+    if (!unread->is_bool())
+      return reply(Error{ErrorCode::kInvalidRequest, "\"unread\" must be true or false"});
+    query.unread_only = unread->as_bool();
+  }
+  if (const json::value* l = r.if_contains("limit")) {
+    if (!l->is_int64() || l->as_int64() < 1 || l->as_int64() > 100)
+      return reply(Error{ErrorCode::kInvalidRequest, "\"limit\" must be an integer from 1 to 100"});
+    query.limit = static_cast<std::size_t>(l->as_int64());
+  }
+  auto listed = adapters::list_inbox(*deps.engine->db, query);
+  if (!listed) return reply(listed.error());
+  reply(json::value(std::move(*listed)));
+}
+
 void dispatch(const Context& ctx, const std::string& c, const json::object& r, AdminReply reply) {
   auto& deps = ctx->deps;
   if (c == "ping") return reply(json::value{{"pong", true}});
@@ -449,6 +497,9 @@ void dispatch(const Context& ctx, const std::string& c, const json::object& r, A
     return reply(ledger_read(c, deps.engine->db, r));
   if (c == "webhooks.list" || c == "webhooks.show")
     return reply(webhooks_read(c, deps.engine->db, r));
+  if (c == "notifications.list" || c == "notifications.read" || c == "notifications.dead-letters" ||
+      c == "notifications.redeliver")
+    return notifications(ctx, c, r, std::move(reply));
   reply(Error{ErrorCode::kInvalidRequest,
               "unknown command \"" + c +
                   "\" (known: ping, status, executions.list, executions.describe, "
@@ -457,7 +508,8 @@ void dispatch(const Context& ctx, const std::string& c, const json::object& r, A
                   "workflows.reload, backup, log-level, tasks.success, tasks.failure, "
                   "tasks.heartbeat, balances, journal, escrow, reconcile, webhooks.list, "
                   "webhooks.show, clock.show, clock.advance, schedules.list, schedules.show, "
-                  "schedules.put, schedules.delete)"});
+                  "schedules.put, schedules.delete, notifications.list, notifications.read, "
+                  "notifications.dead-letters, notifications.redeliver)"});
 }
 
 }  // namespace

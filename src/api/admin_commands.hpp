@@ -26,6 +26,8 @@ struct AdminCommandsDeps {
   std::string version = "0.1.0";
   actors::ClockActor clock;          // clock.advance (clock_actor.hpp); unset unless simulated
   actors::SchedulesActor schedules;  // schedules.* (schedules_actor.hpp)
+  // notifications.read, notifications.redeliver (notifications_actor.hpp)
+  actors::NotificationsActor notifications;
 };
 
 struct AdminCommands {

@@ -13,6 +13,7 @@
 #include "api/clock_commands.hpp"
 #include "api/http_responses.hpp"
 #include "api/http_status.hpp"
+#include "api/notification_routes.hpp"
 #include "api/request_parsing.hpp"
 #include "api/schedule_routes.hpp"
 #include "api/webhook_routes.hpp"
@@ -174,6 +175,7 @@ class HttpRoutes {
       return;
     }
     if (route_schedules(req, respond, deps_.schedules)) return;
+    if (route_notifications(req, respond, deps_)) return;
     respond(error_response(ErrorCode::kNotFound,
                            "no route for " + req.method + " " + req.parsed_target.path));
   }
@@ -465,7 +467,8 @@ class HttpRoutes {
   HttpResponse metrics() {
     const auto usage = deps_.engine->db->usage();
     adapters::StoreGauges gauges{usage.map_size, usage.used_bytes,
-                                 deps_.engine->db->count(Table::kOpenExecutions)};
+                                 deps_.engine->db->count(Table::kOpenExecutions),
+                                 deps_.engine->db->count(Table::kNotificationOutbox)};
     return HttpResponse{
         200, adapters::Metrics::instance().render(gauges), "text/plain; version=0.0.4", {}};
   }

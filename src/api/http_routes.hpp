@@ -32,6 +32,8 @@ struct HttpRoutesDeps {
   std::vector<std::string> veriff_secrets;
   // GET /v1/simulator/veriff/sessions; null when Veriff is not simulated.
   std::shared_ptr<adapters::LmdbStore> veriff_simulator_db;
+  // /v1/users/{userId}/notifications (notification_routes.hpp): read marks.
+  actors::NotificationsActor notifications;
 };
 
 // Returns the handler to give the HTTP server.

@@ -62,6 +62,12 @@ const char* table_name(Table table) {
       return "veriff_decisions";
     case Table::kVeriffSim:
       return "veriff_sim";
+    case Table::kNotificationInbox:
+      return "notification_inbox";
+    case Table::kNotificationOutbox:
+      return "notification_outbox";
+    case Table::kNotificationDeadLetters:
+      return "notification_dead_letters";
   }
   return "meta";
 }

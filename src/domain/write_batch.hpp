@@ -13,7 +13,7 @@ enum class Table : std::uint8_t {
   kExecutions,         // execution id -> execution record (JSON)
   kHistory,            // execution id + '\0' + big-endian u32 event id -> history event (JSON)
   kRecords,            // collection + '\0' + key -> record (JSON)
-  kNotifications,      // notification id (the task's idempotency key) -> notification (JSON)
+  kNotifications,      // notification id (ntf_...) -> notification row (records/notification_row)
   kAlerts,             // alert id -> alert (JSON)
   kStripeIntents,      // simulator: payment intent id -> PaymentIntent (JSON)
   kStripeIdempotency,  // simulator: Idempotency-Key -> stored response (JSON)
@@ -53,8 +53,16 @@ enum class Table : std::uint8_t {
   // Veriff simulator: its sessions, their Idempotency-Keys, due decisions and webhooks not yet
   // taken (adapters/veriff/veriff_simulator.hpp has the key layout)
   kVeriffSim,
+  // Notifications (docs/notifications.md; domain/notifications/notification_keys.hpp):
+  // user + '\0' + newest-first order + notification id -> "": a user's inbox, newest first
+  kNotificationInbox,
+  // big-endian u64 due millis (wall clock) + notification id -> delivery attempt state (JSON):
+  // the webhook's durable outbox, in due order
+  kNotificationOutbox,
+  // notification id -> why its delivery gave up (JSON), until it is redelivered
+  kNotificationDeadLetters,
 };
-inline constexpr std::size_t kTableCount = 29;
+inline constexpr std::size_t kTableCount = 32;
 
 const char* table_name(Table table);
 

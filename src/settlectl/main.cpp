@@ -53,6 +53,11 @@ commands:
   schedules put NAME FILE                 create or change NAME from a JSON file {cron,
                                           timezone, stateMachine, input} (docs/schedules.md)
   schedules delete NAME
+  notifications list USER [--unread] [--limit=N] [--starting-after=ID]
+                                          a user's notifications, newest first
+  notifications read USER ID              mark one read (isRead: true)
+  notifications dead-letters              notifications the webhook never took
+  notifications redeliver ID              send a dead letter to the webhook again
   ping
 
 --socket defaults to ./var/settled.sock; --json prints the daemon's answer as one JSON object.
@@ -211,6 +216,20 @@ json::object build_request(const Options& o, std::string& problem) {
     const bool at_time = w[2].find('T') != std::string::npos;
     return {{"command", "clock.advance"}, {at_time ? "to" : "by", w[2]}};
   }
+  if (w[0] == "notifications" && w.size() >= 2) {
+    if (w[1] == "list" && operand(3)) {
+      json::object r{{"command", "notifications.list"}, {"userId", w[2]}};
+      if (flag(o, "unread") == "true") r["unread"] = true;
+      if (auto v = flag(o, "starting-after"); !v.empty()) r["startingAfter"] = v;
+      put_limit(o, r, problem);
+      return r;
+    }
+    if (w[1] == "read" && operand(4))
+      return {{"command", "notifications.read"}, {"userId", w[2]}, {"notificationId", w[3]}};
+    if (w[1] == "dead-letters" && w.size() == 2) return {{"command", "notifications.dead-letters"}};
+    if (w[1] == "redeliver" && operand(3))
+      return {{"command", "notifications.redeliver"}, {"notificationId", w[2]}};
+  }
   if (w[0] == "log-level" && w.size() <= 2) {
     json::object r{{"command", "log-level"}};
     if (w.size() == 2) r["level"] = w[1];
@@ -236,6 +255,8 @@ int main(int argc, char** argv) {
     }
     if (arg == "--json") {
       o.json = true;
+    } else if (arg == "--unread") {
+      o.flags.emplace_back("unread", "true");
     } else if (arg.rfind("--socket=", 0) == 0) {
       o.socket = arg.substr(9);
     } else if (arg == "--socket" && i + 1 < argc) {
@@ -264,6 +285,9 @@ int main(int argc, char** argv) {
     }
     if ((request.at("command") == "journal" || request.at("command") == "webhooks.list") &&
         (name == "after" || name == "limit"))
+      continue;
+    if (request.at("command") == "notifications.list" &&
+        (name == "unread" || name == "limit" || name == "starting-after"))
       continue;
     if (request.at("command") != "executions.list") return usage("unknown option --" + name);
     if (name != "state-machine" && name != "status" && name != "limit" && name != "cursor")

@@ -216,6 +216,23 @@ std::string reconcile(const json::value& r) {
   return out + std::to_string(found.size()) + " DISCREPANCIES\n" + table(rows);
 }
 
+// notifications list: one line per notification, newest first.
+std::string notifications(const json::value& r) {
+  std::vector<std::vector<std::string>> rows{{"ID", "TYPE", "READ", "CREATED", "TITLE"}};
+  for (const auto& n : r.at("notifications").as_array())
+    rows.push_back({text(n, "id"), text(n, "type"), text(n, "isRead"), text(n, "createdAt"),
+                    text(n, "title")});
+  return table(rows) + (r.at("has_more").as_bool() ? "(more: --starting-after=LAST_ID)\n" : "");
+}
+
+std::string dead_letters(const json::value& r) {
+  std::vector<std::vector<std::string>> rows{{"ID", "USER", "ATTEMPTS", "DEAD AT", "LAST ERROR"}};
+  for (const auto& d : r.at("deadLetters").as_array())
+    rows.push_back({text(d, "id"), text(d, "userId"), text(d, "attempts"), text(d, "deadAt"),
+                    text(d, "lastError")});
+  return table(rows);
+}
+
 std::string render(const std::string& command, const json::value& r) {
   try {
     if (command == "status") return status(r);
@@ -242,6 +259,12 @@ std::string render(const std::string& command, const json::value& r) {
     if (command == "journal") return journal(r);
     if (command == "reconcile") return reconcile(r);
     if (command == "webhooks.list") return webhooks(r);
+    if (command == "notifications.list") return notifications(r);
+    if (command == "notifications.dead-letters") return dead_letters(r);
+    if (command == "notifications.read")
+      return text(r, "id") + ": read at " + text(r, "readAt") + "\n";
+    if (command == "notifications.redeliver")
+      return text(r, "id") + ": " + text(r, "status") + "\n";
   } catch (const std::exception&) {
     // An answer of an unexpected shape (a newer daemon): show it as it came.
   }

@@ -101,6 +101,25 @@ SettledConfig::SettledConfig() {
            "http:// or https:// URL that alerts are POSTed to as JSON (retried)")
       .add(alert_webhook_ca_file, "alert-webhook-ca-file",
            "PEM file of extra CAs trusted for an https alert webhook")
+      .add(alert_webhook_secret, "alert-webhook-secret",
+           "signs each alert POST with Settled-Signature (HMAC-SHA256, as Stripe signs); "
+           "empty: unsigned")
+      .add(notification_webhook_url, "notification-webhook-url",
+           "http:// or https:// URL each notification is POSTed to, signed, once per id "
+           "(docs/notifications.md; empty: inbox only)")
+      .add(notification_webhook_secret, "notification-webhook-secret",
+           "the notification webhook's signing secret (Settled-Signature); required with "
+           "notification-webhook-url")
+      .add(notification_webhook_max_attempts, "notification-webhook-max-attempts",
+           "attempts of one notification before it goes to the dead letters (1 to 100)")
+      .add(notification_webhook_initial_backoff_ms, "notification-webhook-initial-backoff-ms",
+           "milliseconds before the first retry; each later one waits twice as long")
+      .add(notification_webhook_max_backoff_ms, "notification-webhook-max-backoff-ms",
+           "the longest wait between two attempts, in milliseconds")
+      .add(notification_webhook_timeout_ms, "notification-webhook-timeout-ms",
+           "milliseconds one POST may take, connect to answer")
+      .add(notification_webhook_concurrency, "notification-webhook-concurrency",
+           "notification POSTs in flight at once (1 to 64)")
       .add(history_limit, "history-limit",
            "most history events an execution may have; past it, it fails (States.Runtime)")
       .add(execution_retention_seconds, "execution-retention-seconds",
@@ -274,6 +293,36 @@ std::string validate_clock(const SettledConfig& cfg) {
   return {};
 }
 
+// docs/notifications.md "Configuration".
+std::string validate_notification_webhook(const SettledConfig& cfg) {
+  if (cfg.notification_webhook_url.empty()) {
+    if (!cfg.notification_webhook_secret.empty())
+      return invalid("notification-webhook-secret", "(not shown)",
+                     "needs notification-webhook-url");
+  } else {
+    if (auto client = adapters::WebhookClient::create(cfg.notification_webhook_url); !client)
+      return invalid("notification-webhook-url", cfg.notification_webhook_url,
+                     client.error().message);
+    if (cfg.notification_webhook_secret.empty() || cfg.notification_webhook_secret.size() > 256)
+      return invalid("notification-webhook-secret", "(not shown)",
+                     "required with notification-webhook-url: 1 to 256 characters");
+  }
+  for (const auto& problem :
+       {check_range("notification-webhook-max-attempts", cfg.notification_webhook_max_attempts, 1,
+                    100, "attempts"),
+        check_range("notification-webhook-initial-backoff-ms",
+                    cfg.notification_webhook_initial_backoff_ms, 1, 3600000, "milliseconds"),
+        check_range("notification-webhook-max-backoff-ms", cfg.notification_webhook_max_backoff_ms,
+                    cfg.notification_webhook_initial_backoff_ms, 86400000,
+                    "milliseconds, at least the initial backoff"),
+        check_range("notification-webhook-timeout-ms", cfg.notification_webhook_timeout_ms, 1,
+                    600000, "milliseconds"),
+        check_range("notification-webhook-concurrency", cfg.notification_webhook_concurrency, 1, 64,
+                    "POSTs")})
+    if (!problem.empty()) return problem;
+  return {};
+}
+
 }  // namespace
 
 bool split_host_port(const std::string& text, std::string& host, std::uint16_t& port) {
@@ -366,6 +415,9 @@ std::string validate(SettledConfig& cfg, std::string& host, std::uint16_t& port,
   } else if (!cfg.alert_webhook_ca_file.empty()) {
     return invalid("alert-webhook-ca-file", cfg.alert_webhook_ca_file, "needs alert-webhook");
   }
+  if (auto problem = validate_notification_webhook(cfg); !problem.empty()) return problem;
+  if (cfg.alert_webhook_secret.size() > 256)
+    return invalid("alert-webhook-secret", "(not shown)", "at most 256 characters");
   for (const auto& hash : cfg.api_key_hashes)
     if (!adapters::ApiKeys::valid_hash(hash))
       return invalid("api-key-hashes", hash, "each must be the 64 hex digits of a SHA-256");

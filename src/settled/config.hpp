@@ -64,6 +64,15 @@ class SettledConfig : public caf::actor_system_config {
   std::size_t shutdown_timeout = 10;
   std::string alert_webhook;  // empty: alerts go to the log and the metric only
   std::string alert_webhook_ca_file;
+  std::string alert_webhook_secret;  // set: alerts carry Settled-Signature. Never logged.
+  // docs/notifications.md: the notification webhook (empty URL: inbox only).
+  std::string notification_webhook_url;
+  std::string notification_webhook_secret;  // required with the URL. Never logged.
+  std::size_t notification_webhook_max_attempts = 8;
+  std::size_t notification_webhook_initial_backoff_ms = 1000;
+  std::size_t notification_webhook_max_backoff_ms = 300000;
+  std::size_t notification_webhook_timeout_ms = 10000;
+  std::size_t notification_webhook_concurrency = 4;
   std::size_t ledger_passivate_seconds = 30;
   std::size_t events_retention_seconds = 7 * 24 * 3600;
   std::size_t history_limit = 25000;

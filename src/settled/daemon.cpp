@@ -7,6 +7,7 @@
 #include "actors/executions_actor.hpp"
 #include "actors/messages.hpp"
 #include "actors/mock_tasks_actor.hpp"
+#include "actors/notifications_actor.hpp"
 #include "actors/retention_actor.hpp"
 #include "actors/schedules_actor.hpp"
 #include "actors/state_machines_actor.hpp"
@@ -197,11 +198,25 @@ void Daemon::spawn_actors(const SettledConfig& cfg, const DaemonResources& resou
   actors::AlertsOptions alerts_options;
   alerts_options.webhook_url = cfg.alert_webhook;
   alerts_options.webhook_ca_file = cfg.alert_webhook_ca_file;
+  alerts_options.webhook_secret = cfg.alert_webhook_secret;
   engine_->alerts = actors::spawn_alerts(system_, alerts_options, resources.db);
   store_stats_ = std::make_shared<actors::StoreStats>();
   actors::StoreOptions store_options;
   store_options.alerts = engine_->alerts;  // one alert when commits start failing
   engine_->store = actors::spawn_store(system_, resources.db, store_options, store_stats_);
+  // Before any execution runs (they wake it after each notification) and before recovery: it
+  // resumes the deliveries pending at the last stop.
+  actors::NotificationsOptions notification_options;
+  notification_options.webhook_url = cfg.notification_webhook_url;
+  notification_options.webhook_secret = cfg.notification_webhook_secret;
+  notification_options.retry.max_attempts = static_cast<int>(cfg.notification_webhook_max_attempts);
+  notification_options.retry.initial_backoff =
+      std::chrono::milliseconds(cfg.notification_webhook_initial_backoff_ms);
+  notification_options.retry.max_backoff =
+      std::chrono::milliseconds(cfg.notification_webhook_max_backoff_ms);
+  notification_options.timeout = std::chrono::milliseconds(cfg.notification_webhook_timeout_ms);
+  notification_options.concurrency = cfg.notification_webhook_concurrency;
+  engine_->notifications = actors::spawn_notifications(system_, engine_, notification_options);
   simulator_store_ = actors::spawn_store(system_, resources.simulator_db, {},
                                          std::make_shared<actors::StoreStats>());
   if (live_stripe_) {
@@ -305,7 +320,8 @@ void Daemon::build_routes(const SettledConfig& cfg, const DaemonResources& resou
                              schedules_,
                              stripe_simulator_,
                              cfg.veriff_shared_secrets,
-                             resources.veriff_client ? nullptr : resources.simulator_db};
+                             resources.veriff_client ? nullptr : resources.simulator_db,
+                             engine_->notifications};
   routes.stripe_webhooks.secrets = cfg.stripe_webhook_secrets;
   routes.stripe_webhooks.tolerance_seconds =
       static_cast<std::int64_t>(cfg.stripe_webhook_tolerance_seconds);
@@ -320,6 +336,7 @@ void Daemon::build_routes(const SettledConfig& cfg, const DaemonResources& resou
   admin_deps.state_machines = state_machines_;
   admin_deps.clock = clock_;
   admin_deps.schedules = schedules_;
+  admin_deps.notifications = engine_->notifications;
   admin_api_ = api::spawn_admin_commands(system_, std::move(admin_deps));
 }
 

@@ -55,6 +55,8 @@ void Daemon::stop_actors(std::chrono::seconds timeout) {
                });
   self->send_exit(engine_->stripe, caf::exit_reason::user_shutdown);
   if (engine_->veriff) self->send_exit(engine_->veriff, caf::exit_reason::user_shutdown);
+  // Its senders are linked: they end with it, each after the POST it is making.
+  self->send_exit(engine_->notifications, caf::exit_reason::user_shutdown);
   self->send_exit(engine_->alerts, caf::exit_reason::user_shutdown);
   if (engine_->mock_tasks) self->send_exit(engine_->mock_tasks, caf::exit_reason::user_shutdown);
   self->send_exit(engine_->store, caf::exit_reason::user_shutdown);

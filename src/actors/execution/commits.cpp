@@ -44,12 +44,18 @@ void Execution::commit_then(std::function<void()> next) {
   history_.events().clear();
   rec_.last_event_id = history_.last_id();
   batch.put(Table::kExecutions, rec_.id, rec_.serialize());
+  // settled:notify.send queued a notification for the webhook: its actor sends it once durable.
+  const bool notifies = std::any_of(batch.ops.begin(), batch.ops.end(), [](const WriteOp& op) {
+    return op.table == Table::kNotificationOutbox && !op.erase;
+  });
   self_->request(engine_->store, caf::infinite, commit_atom::value, std::move(batch))
       .then(
-          [this, next = std::move(next)](StoreReply& reply) {
+          [this, notifies, next = std::move(next)](StoreReply& reply) {
             --commits_in_flight_;
             if (reply.ok) {
               commit_failures_ = 0;
+              if (notifies && engine_->notifications)
+                self_->send(engine_->notifications, wake_atom::value);
               report_started();
               for (auto& id : aborts_after_commit_)
                 self_->send(supervisor_, abort_branch_atom::value, std::move(id));

@@ -31,6 +31,7 @@ void Execution::run_task(const asl::State& state, asl::RunTask task) {
   attempt.state_name = rec_.state;
   attempt.now = now;
   attempt.key_first_used = rec_.state_entered;
+  attempt.entered_event_id = rec_.entered_event_id;
   task_timeout_seconds_ = task.timeout_seconds ? task.timeout_seconds : state.timeout_seconds;
 
   if (mocked(state)) {

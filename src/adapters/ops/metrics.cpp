@@ -87,6 +87,17 @@ struct Metrics::Impl {
                                             .Name("settled_alerts_total")
                                             .Help("Alerts raised, by source")
                                             .Register(*registry);
+  prom::Family<prom::Counter>& notification_deliveries =
+      prom::BuildCounter()
+          .Name("settled_notification_deliveries_total")
+          .Help("Notification webhook attempts by outcome (delivered, retried, dead_lettered)")
+          .Register(*registry);
+  prom::Gauge& notifications_pending =
+      prom::BuildGauge()
+          .Name("settled_notifications_pending")
+          .Help("Notifications waiting for the notification webhook (the outbox)")
+          .Register(*registry)
+          .Add({});
   prom::Family<prom::Counter>& stripe_webhooks =
       prom::BuildCounter()
           .Name("settled_stripe_webhooks_total")
@@ -342,6 +353,10 @@ void Metrics::alert(const std::string& source) {
   impl_->alerts.Add({{"source", source}}).Increment();
 }
 
+void Metrics::notification_delivery(const std::string& outcome) {
+  impl_->notification_deliveries.Add({{"outcome", outcome}}).Increment();
+}
+
 void Metrics::stripe_webhook(const std::string& outcome) {
   impl_->stripe_webhooks.Add({{"outcome", outcome}}).Increment();
 }
@@ -383,6 +398,7 @@ std::string Metrics::render(const StoreGauges& gauges) {
   impl_->map_bytes.Set(static_cast<double>(gauges.map_bytes));
   impl_->used_bytes.Set(static_cast<double>(gauges.used_bytes));
   impl_->open_gauge.Set(static_cast<double>(gauges.open_executions));
+  impl_->notifications_pending.Set(static_cast<double>(gauges.notifications_pending));
   return prom::TextSerializer().Serialize(impl_->registry->Collect());
 }
 

@@ -16,6 +16,7 @@ struct StoreGauges {
   std::size_t map_bytes = 0;
   std::size_t used_bytes = 0;
   std::size_t open_executions = 0;
+  std::size_t notifications_pending = 0;  // rows in the notification outbox
 };
 
 // One downstream's limits (docs/stripe-client.md): handles into the registry, looked up once
@@ -95,6 +96,9 @@ class Metrics {
   // POST /v1/webhooks/stripe answered; outcome: "stored", "duplicate", "refused" (a bad
   // signature or body: 4xx) or "failed" (not stored: 5xx, Stripe retries).
   void stripe_webhook(const std::string& outcome);
+
+  // A notification webhook attempt made durable: "delivered", "retried" or "dead_lettered".
+  void notification_delivery(const std::string& outcome);
 
   // Closed executions that retention removed.
   void executions_expired(std::size_t count);

@@ -1,7 +1,12 @@
 #pragma once
-// settled:notify.send — records a notification for a user, keyed by the task's idempotency key
-// so a retried or replayed step never notifies twice.
-//   {user, message, subject?, channel?} -> {notificationId, user, channel, status: "RECORDED"}
+// settled:notify.send — records a notification for a user, keyed by an id derived from the
+// task's idempotency key so a retried or replayed step never notifies twice; the same commit adds
+// it to the user's inbox and to the webhook's outbox (docs/notifications.md).
+//   {user | userId, message, type?, title?, subject?, relatedId?, channel?, ...}
+//     -> {notificationId, id, user, userId, channel, status: "RECORDED"}
+// The stored notification is the parameters plus the seed's fields (id, userId, type, title,
+// message, isRead: false, relatedId, createdAt, updatedAt) and settled's (notificationId: the
+// idempotency key, executionId, channel).
 
 #include "domain/resources/task_outcome.hpp"
 

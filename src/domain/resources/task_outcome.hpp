@@ -56,6 +56,9 @@ struct TaskAttempt {
   // about to give up on its unknown outcome (docs/stripe-client.md, "Unknown outcomes").
   bool resolve_only = false;
   std::string task_token;  // $$.Task.Token of this attempt, for resources that wait for one
+  // The history event id of the state's entry: orders what one execution's steps write (a
+  // user's notifications sent in the same millisecond, newest first).
+  std::int64_t entered_event_id = 0;
 };
 
 }  // namespace settled

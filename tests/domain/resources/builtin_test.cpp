@@ -56,7 +56,7 @@ TEST(BuiltinResources, RunsInlineResources) {
   const TaskOutcome notify = run_inline_resource(a);
   ASSERT_TRUE(notify.ok) << notify.cause;
   EXPECT_EQ(notify.result.at("notificationId"), json::value("e/N/1"));
-  ASSERT_EQ(notify.writes.size(), 1u);
+  ASSERT_EQ(notify.writes.size(), 3u);  // the notification, its inbox row, its outbox row
   EXPECT_EQ(notify.writes.ops[0].table, Table::kNotifications);
 
   a.resource = "settled:records.put";
