@@ -10,7 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libssl-dev libsystemd-dev libjemalloc-dev
   prometheus-cpp-dev
   libhowardhinnant-date-dev tzdata  # time zones for schedules
-  prometheus  # promtool, to check /metrics in the tests
+  prometheus  # promtool: checks /metrics and config/prometheus's alert rules in the tests
   systemd     # systemd-analyze, to verify the unit in the tests
   clang libfuzzer-14-dev libclang-rt-14-dev  # the sanitizer tree and fuzzers (docs/fuzzing.md)
 )

@@ -10,6 +10,7 @@
 #include "adapters/store/backup.hpp"
 #include "adapters/store/execution_queries.hpp"
 #include "adapters/store/ledger_reader.hpp"
+#include "adapters/store/ledger_reconcile_run.hpp"
 #include "adapters/store/notifications_reader.hpp"
 #include "adapters/store/state_machine_store.hpp"
 #include "adapters/stripe/webhook_events_reader.hpp"
@@ -17,15 +18,11 @@
 #include "api/request_parsing.hpp"
 #include "domain/asl/parser.hpp"
 #include "domain/json_limits.hpp"
-#include "domain/ledger/reconcile.hpp"
+#include "domain/ledger/reconcile_report.hpp"
 
 #include <boost/json.hpp>
 
-#include <array>
 #include <atomic>
-#include <chrono>
-#include <map>
-#include <set>
 #include <thread>
 
 namespace settled::api {
@@ -267,47 +264,13 @@ void task_callback(const Context& ctx, TaskCallback::Kind kind, const json::obje
 }
 
 // reconcile: every ledger table read in one read transaction (a consistent snapshot while the
-// daemon keeps committing), then the domain's invariants. Off the admin socket's thread: it
-// reads everything.
+// daemon keeps committing), then the domain's invariants (adapters/store/ledger_reconcile_run,
+// shared with settled:ledger.reconcile). Off the admin socket's thread: it reads everything.
 void reconcile(const Context& ctx, AdminReply reply) {
   std::thread([db = ctx->deps.engine->db, reply] {
-    const auto started = std::chrono::steady_clock::now();
-    auto input = adapters::read_reconcile_input(*db);
-    if (!input) return reply(input.error());
-    const auto found = ledger::reconcile(*input);
-    adapters::Metrics::instance().ledger_reconciled(found.size());
-    // Per currency: what the balances add up to, next to what came in and went out.
-    std::map<std::string, std::array<std::int64_t, 5>> totals;
-    for (const auto& b : input->balances) {
-      auto& t = totals[b.currency];
-      t[0] += b.available;
-      t[1] += b.held;
-      t[2] += b.frozen;
-      t[3] += b.external_in;
-      t[4] += b.external_out;
-    }
-    json::object currencies;
-    for (const auto& [currency, t] : totals)
-      currencies[currency] = json::object{
-          {"available", t[0]}, {"held", t[1]}, {"frozen", t[2]}, {"in", t[3]}, {"out", t[4]}};
-    json::array discrepancies;
-    for (const auto& d : found) discrepancies.push_back(ledger::to_json(d));
-    std::set<std::string> accounts;
-    for (const auto& b : input->balances) accounts.insert(b.account);
-    const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            std::chrono::steady_clock::now() - started)
-                            .count();
-    if (!found.empty())
-      adapters::log(adapters::LogLevel::kError, "ledger.discrepancies",
-                    {{"count", found.size()}, {"first", ledger::to_json(found.front())}});
-    reply(json::value{{"ok", found.empty()},
-                      {"accounts", accounts.size()},
-                      {"balances", input->balances.size()},
-                      {"escrows", input->escrows.size()},
-                      {"journalEntries", input->entries.size()},
-                      {"currencies", std::move(currencies)},
-                      {"discrepancies", std::move(discrepancies)},
-                      {"millis", millis}});
+    auto run = adapters::run_ledger_reconcile(*db, "admin");
+    if (!run) return reply(run.error());
+    reply(json::value(ledger::admin_report(run->summary, run->millis)));
   }).detach();
 }
 

@@ -36,6 +36,19 @@ TEST_F(ServiceRequestWorkflow, TheSeedsRequestIsEscrowedInExactHundredthsAndAcce
   EXPECT_EQ(waiting->at("expiresAt"), "2026-03-03T09:00:00.000Z");  // 24 h, the seed's default
   EXPECT_EQ(waiting->at("stepFunctionExecutionArn"), exec.c_str());
   EXPECT_EQ(hours("alice"), (Balances{850, 150, 0}));
+  // The provider's notification, in the seed's shape, in the provider's inbox.
+  {
+    auto res = client_->get("/v1/users/bob/notifications");
+    ASSERT_EQ(res.status, 200u) << res.body;
+    const json::value inbox = res.json();
+    const auto& list = inbox.at("notifications").as_array();
+    ASSERT_EQ(list.size(), 1u) << res.body;
+    EXPECT_EQ(list[0].at("type"), "SERVICE_REQUEST_RECEIVED");
+    EXPECT_EQ(list[0].at("title"), "New Service Request");
+    EXPECT_EQ(list[0].at("message"), "You have received a new service request for Gardening");
+    EXPECT_EQ(list[0].at("relatedId"), "r-1");
+    EXPECT_EQ(list[0].at("isRead"), false);
+  }
 
   answer(provider_token, {{"response", "ACCEPTED"}, {"message", "See you on Saturday"}});
   const auto done = wait_final(exec);

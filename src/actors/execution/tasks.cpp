@@ -1,10 +1,12 @@
 // Task states: one attempt of a resource (inline, a record read, a remote call, the ledger,
-// the events actor, a test case's mock, or a child workflow), its outcome, and Retry/Catch
-// when it fails. An attempt that hands out a task token goes on in callbacks.cpp.
+// the ledger's reconciliation, the events actor, a test case's mock, or a child workflow), its
+// outcome, and Retry/Catch when it fails. An attempt that hands out a task token goes on in
+// callbacks.cpp.
 
 #include "actors/execution/execution.hpp"
 
 #include "actors/mock_tasks_actor.hpp"
+#include "actors/reconcile_worker.hpp"
 #include "adapters/ops/metrics.hpp"
 #include "domain/asl/errors.hpp"
 #include "domain/json_limits.hpp"
@@ -72,6 +74,7 @@ void Execution::run_task(const asl::State& state, asl::RunTask task) {
     case ResourceKind::kRemote:
     case ResourceKind::kLedger:
     case ResourceKind::kEvents:
+    case ResourceKind::kReconcile:
       commit_then(
           [this, attempt = std::move(attempt)]() mutable { call_remote(std::move(attempt)); });
       break;
@@ -159,6 +162,10 @@ void Execution::call_remote(TaskAttempt attempt) {
           ? self_->request(engine_->ledger, timeout, ledger_atom::value, std::move(attempt))
       : kind == ResourceKind::kEvents
           ? self_->request(engine_->events, timeout, events_atom::value, std::move(attempt))
+      // settled:ledger.reconcile reads the whole ledger on a worker thread of its own.
+      : kind == ResourceKind::kReconcile
+          ? self_->request(spawn_reconcile_worker(self_->system(), engine_->db), timeout,
+                           charge_atom::value, std::move(attempt))
       // settled:veriff.* to the Veriff simulator (docs/veriff.md); the rest to Stripe.
       : veriff::is_veriff_call(attempt.resource)
           ? self_->request(engine_->veriff, timeout, charge_atom::value, std::move(attempt))

@@ -117,6 +117,23 @@ struct Metrics::Impl {
                                                 .Name("settled_ledger_reconcile_runs_total")
                                                 .Help("Reconcile runs since start")
                                                 .Register(*registry);
+  // Seed 000's ReconciliationErrors (docs/ledger-reconciliation.md): every run by outcome, and
+  // the discrepancies the runs found.
+  prom::Family<prom::Counter>& reconciliation_runs =
+      prom::BuildCounter()
+          .Name("settled_reconciliation_runs_total")
+          .Help("Ledger reconciliations by outcome (match, discrepancy, failed)")
+          .Register(*registry);
+  prom::Family<prom::Counter>& reconciliation_errors =
+      prom::BuildCounter()
+          .Name("settled_reconciliation_errors_total")
+          .Help("Discrepancies found by ledger reconciliations (each run adds its count)")
+          .Register(*registry);
+  // Present at 0 from the start, so increase() sees the first run.
+  prom::Counter& reconciliation_errors_counter = reconciliation_errors.Add({});
+  prom::Counter& reconciliation_match = reconciliation_runs.Add({{"outcome", "match"}});
+  prom::Counter& reconciliation_discrepancy = reconciliation_runs.Add({{"outcome", "discrepancy"}});
+  prom::Counter& reconciliation_failed = reconciliation_runs.Add({{"outcome", "failed"}});
   prom::Family<prom::Counter>& expired = prom::BuildCounter()
                                              .Name("settled_executions_expired_total")
                                              .Help("Closed executions removed by retention")
@@ -368,6 +385,13 @@ void Metrics::ledger_operation(const std::string& op, const std::string& outcome
 void Metrics::ledger_reconciled(std::size_t discrepancies) {
   impl_->discrepancies_gauge.Set(static_cast<double>(discrepancies));
   impl_->reconcile_counter.Increment();
+  (discrepancies == 0 ? impl_->reconciliation_match : impl_->reconciliation_discrepancy)
+      .Increment();
+  impl_->reconciliation_errors_counter.Increment(static_cast<double>(discrepancies));
+}
+
+void Metrics::ledger_reconcile_failed() {
+  impl_->reconciliation_failed.Increment();
 }
 
 void Metrics::executions_expired(std::size_t count) {

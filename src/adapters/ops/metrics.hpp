@@ -80,8 +80,12 @@ class Metrics {
   void alert(const std::string& source);
   // op: "deposit", "hold", ...; outcome: "ok", "replayed" or the ASL error name
   void ledger_operation(const std::string& op, const std::string& outcome);
-  // After each reconcile: how many discrepancies it named (0 when the ledger is sound).
+  // After each reconcile (settlectl reconcile, settled:ledger.reconcile): how many
+  // discrepancies it named (0 when the ledger is sound). Sets settled_ledger_discrepancies,
+  // counts the run by outcome and adds the count to settled_reconciliation_errors_total.
   void ledger_reconciled(std::size_t discrepancies);
+  // A reconcile that could not read the ledger (a row that does not decode).
+  void ledger_reconcile_failed();
   // An execution set aside because its record cannot be read or its actor crashed.
   void execution_quarantined(const std::string& reason);
   // A schedule's fire: outcome "started", "existing" (a replay after a restart) or "refused";

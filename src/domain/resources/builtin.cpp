@@ -42,6 +42,7 @@ const std::map<std::string, Entry>& catalogue() {
       {"settled:ledger.transfer", {{ResourceKind::kLedger, false}, nullptr}},
       {"settled:ledger.expire", {{ResourceKind::kLedger, false}, nullptr}},
       {"settled:ledger.balance", {{ResourceKind::kLedger, false}, nullptr}},
+      {"settled:ledger.reconcile", {{ResourceKind::kReconcile, false}, nullptr}},
       {"settled:states.startExecution.sync", {{ResourceKind::kChildExecution, false}, nullptr}},
       {"settled:events.waitFor", {{ResourceKind::kEvents, false}, nullptr}},
       {"settled:events.put", {{ResourceKind::kEvents, false}, nullptr}},

@@ -48,6 +48,13 @@ TEST(BuiltinResources, LedgerResourcesAreAskedOfTheAccountsRouter) {
   EXPECT_FALSE(find_resource("settled:ledger.mint").has_value());
 }
 
+TEST(BuiltinResources, LedgerReconcileRunsOnAWorkerOfItsOwn) {
+  const auto info = find_resource("settled:ledger.reconcile");
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->kind, ResourceKind::kReconcile);
+  EXPECT_FALSE(info->admission_check);
+}
+
 TEST(BuiltinResources, RunsInlineResources) {
   TaskAttempt a;
   a.resource = "settled:notify.send";
