@@ -292,6 +292,7 @@ class HttpRoutes {
   void task_callback(TaskCallback::Kind kind, const HttpRequest& req, HttpResponder respond) {
     auto callback = parse_task_callback(kind, req.body);
     if (!callback) return respond(error_response(callback.error()));
+    callback->caller = req.caller;
     callback->reply = [respond = std::move(respond)](Answer answer) {
       respond(answer_response(answer));
     };

@@ -158,6 +158,9 @@ class Execution {
   // in this window waits in early_callbacks_. After a timeout or a callback the state is back
   // in kTask with the same token, and a late callback must be refused, not held forever.
   bool handing_out_token_ = false;
+  // The requiredScope the current .waitForTaskToken task's Parameters asked for (taken out of
+  // them, docs/identities.md); kept in the token row while it waits. "" : none.
+  std::string required_scope_;
   // The Stripe attempt in flight, kept so that an unknown outcome the workflow would give up
   // on is looked up first (a second call with resolve_only).
   std::optional<TaskAttempt> stripe_attempt_;
