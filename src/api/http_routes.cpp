@@ -15,6 +15,7 @@
 #include "api/http_status.hpp"
 #include "api/request_parsing.hpp"
 #include "api/schedule_routes.hpp"
+#include "api/user_routes.hpp"
 #include "api/webhook_routes.hpp"
 #include "domain/asl/mock_config.hpp"
 #include "domain/events/eventbridge_envelope.hpp"
@@ -174,6 +175,7 @@ class HttpRoutes {
       return;
     }
     if (route_schedules(req, respond, deps_.schedules)) return;
+    if (route_time_bank_registrations(req, respond, deps_)) return;
     respond(error_response(ErrorCode::kNotFound,
                            "no route for " + req.method + " " + req.parsed_target.path));
   }

@@ -32,6 +32,9 @@ struct HttpRoutesDeps {
   std::vector<std::string> veriff_secrets;
   // GET /v1/simulator/veriff/sessions; null when Veriff is not simulated.
   std::shared_ptr<adapters::LmdbStore> veriff_simulator_db;
+  // POST /v1/users: the welcome bonus each new user is granted, in hundredths of an hour
+  // (welcome-bonus-hundredths; docs/users.md).
+  std::int64_t welcome_bonus_hundredths = 1000;
 };
 
 // Returns the handler to give the HTTP server.
