@@ -1,6 +1,7 @@
 #include "domain/resources/builtin.hpp"
 
 #include "domain/resources/alert.hpp"
+#include "domain/resources/decimal_to_minor.hpp"
 #include "domain/resources/money_check.hpp"
 #include "domain/resources/notify.hpp"
 #include "domain/resources/payment_validation.hpp"
@@ -29,6 +30,7 @@ const std::map<std::string, Entry>& catalogue() {
       {"settled:alert.raise", {{ResourceKind::kInline, false}, &run_alert_raise}},
       {"settled:time.until", {{ResourceKind::kInline, false}, &run_time_until}},
       {"settled:money.check", {{ResourceKind::kInline, false}, &run_money_check}},
+      {"settled:decimal.toMinor", {{ResourceKind::kInline, false}, &run_decimal_to_minor}},
       {"settled:ledger.deposit", {{ResourceKind::kLedger, false}, nullptr}},
       {"settled:ledger.withdraw", {{ResourceKind::kLedger, false}, nullptr}},
       {"settled:ledger.hold", {{ResourceKind::kLedger, false}, nullptr}},
