@@ -149,7 +149,7 @@ caf::behavior await_execution(caf::event_based_actor* self, std::shared_ptr<Awai
 void start_and_await(const HttpRoutesDeps& deps, const std::string& machine,
                      const std::string& name, json::object input, Shape shape,
                      HttpResponder& respond) {
-  if (!deps.executions)
+  if (!deps.executions || !deps.engine)
     return respond(error_response(ErrorCode::kDraining, "executions are not running"));
   StartRequest start;
   start.state_machine = machine;
@@ -230,7 +230,8 @@ void register_service(const HttpRequest& req, HttpResponder& respond, const Http
   // A registration with other fields (or after another one changed the record) is a new
   // execution; a repeat of the one that wrote the record as it is replays it.
   const std::string key = record_key("services", *service);
-  const auto current = deps.engine->db->get(Table::kRecords, key);
+  const auto current =
+      deps.engine && deps.engine->db ? deps.engine->db->get(Table::kRecords, key) : std::nullopt;
   const std::string digest = sha256_hex(json::serialize(input) + "|" + current.value_or(""));
   start_and_await(
       deps, "service-registration", "service-" + *service + "-" + digest.substr(0, 16),
