@@ -49,8 +49,9 @@ class ScopedTaskTokens : public KeyedOpsTest {
     const json::value record = wait_record("decisions", name);
     if (!record.is_object()) return "";
     // The scope is the engine's: the resource never saw it.
-    EXPECT_FALSE(record.as_object().contains("requiredScope")) << json::serialize(record);
-    return std::string(record.at("token").as_string());
+    EXPECT_FALSE(record.at("record").as_object().contains("requiredScope"))
+        << json::serialize(record);
+    return std::string(record.at("record").at("token").as_string());
   }
 
   HttpResult answer(const std::string& key, const std::string& kind, json::object body) {

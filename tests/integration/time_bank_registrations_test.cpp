@@ -69,7 +69,7 @@ TEST_F(TimeBankRegistrations, ARegisteredUserGetsTheWelcomeBonusOnceEvenAcrossAK
   EXPECT_EQ(entries[0].at("params").at("kind"), "WELCOME_BONUS");
   auto user = get_as(kBare, "/v1/records/users/ursula");
   ASSERT_EQ(user.status, 200u) << user.body;
-  EXPECT_EQ(user.json().at("email"), "ursula@example.org");
+  EXPECT_EQ(user.json().at("record").at("email"), "ursula@example.org");
 
   auto again = register_user("ursula");
   EXPECT_EQ(again.status, 200u) << again.body;
@@ -109,7 +109,7 @@ TEST_F(TimeBankRegistrations, ServicesAreRecordsWithExactHundredths) {
                                    {"hourlyRate", 1.5},
                                    {"responseTimeHours", 1.5}});
   ASSERT_EQ(made.status, 201u) << made.body;
-  auto record = get_as(kBob, "/v1/records/services/svc-1").json().as_object();
+  auto record = get_as(kBob, "/v1/records/services/svc-1").json().at("record").as_object();
   EXPECT_EQ(record.at("id"), "svc-1");
   EXPECT_EQ(record.at("serviceId"), "svc-1");
   EXPECT_EQ(record.at("providerId"), "paula");
@@ -130,7 +130,7 @@ TEST_F(TimeBankRegistrations, ServicesAreRecordsWithExactHundredths) {
                                   {"title", "Gardening"},
                                   {"isActive", false}});
   ASSERT_EQ(off.status, 201u) << off.body;
-  record = get_as(kBob, "/v1/records/services/svc-1").json().as_object();
+  record = get_as(kBob, "/v1/records/services/svc-1").json().at("record").as_object();
   EXPECT_EQ(record.at("isActive"), false);
   EXPECT_EQ(record.at("hourlyRateHundredths"), 100);
   EXPECT_EQ(record.at("responseTimeSeconds"), 24 * 3600);
@@ -175,7 +175,7 @@ TEST_F(TimeBankRegistrations, OnlyAnAdminTransfersHoursOncePerKey) {
   EXPECT_EQ(again.status, 200u) << again.body;
   EXPECT_EQ(hours_of("rita").first, 1250);
   EXPECT_EQ(journal_of("rita").size(), 2u);
-  auto log = get_as(kAlice, "/v1/records/transfers/transfer-adj-1").json();
+  auto log = get_as(kAlice, "/v1/records/transfers/transfer-adj-1").json().at("record");
   EXPECT_EQ(log.at("transactionId"), "transfer-adj-1");
   EXPECT_EQ(log.at("hours"), "2.50");
   EXPECT_EQ(log.at("transferType"), "ADMIN_ADJUSTMENT");
