@@ -22,7 +22,9 @@ class TimeBankRegistrations : public KeyedOpsTest {
   std::pair<std::int64_t, std::int64_t> hours_of(const std::string& user) {
     auto res = get_as(kAlice, "/v1/accounts/" + user);
     EXPECT_EQ(res.status, 200u) << res.body;
-    const auto* b = res.json().at("balances").as_object().if_contains("HOUR");
+    if (res.status != 200) return {0, 0};
+    const json::value body = res.json();
+    const auto* b = body.at("balances").as_object().if_contains("HOUR");
     if (!b) return {0, 0};
     return {b->at("available").as_int64(), b->at("held").as_int64()};
   }
