@@ -6,6 +6,7 @@
 #include "adapters/ops/log.hpp"
 #include "adapters/ops/metrics.hpp"
 #include "domain/execution_control.hpp"
+#include "domain/identity/task_scope.hpp"
 #include "domain/json_canonical.hpp"
 #include "domain/json_limits.hpp"
 #include "domain/records/task_token_row.hpp"
@@ -237,6 +238,11 @@ void task_callback(Self* self, TaskCallback& cb) {
   if (row->state != records::TokenState::kWaiting)
     return refuse(ErrorCode::kTaskTimedOut, "the wait for this task token is over (" + state +
                                                 "): execution " + id + " has moved on");
+  // A token only an identity with a scope may answer: refused here, nothing changes and the
+  // token stays answerable (docs/identities.md).
+  if (auto forbidden = identity::check_scope(row->required_scope, cb.caller))
+    return cb.reply(std::move(*forbidden));
+  cb.required_scope = row->required_scope;
   if (st.controlling.count(id) || st.admitting.count(id))
     return refuse(ErrorCode::kTaskTimedOut, "execution " + id + " is being stopped or redriven");
   if (st.quarantined.count(id))

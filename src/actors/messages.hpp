@@ -4,6 +4,7 @@
 
 #include "actors/interfaces.hpp"
 #include "adapters/ops/crash_log.hpp"
+#include "domain/caller.hpp"
 #include "domain/error.hpp"
 #include "domain/events/event.hpp"
 #include "domain/ledger/ledger_job.hpp"
@@ -57,6 +58,10 @@ struct TaskCallback {
   std::string error, cause;   // failure
   WriteBatch writes;          // committed with the execution's transition
   AnswerCallback reply;
+  // Who answers (docs/identities.md): checked against the token's requiredScope; its identity
+  // becomes the output's "answeredBy" when the token has one.
+  Caller caller{};
+  std::string required_scope{};  // the token row's, set by the supervisor before delivery
   int attempts = 0;  // deliveries tried (an execution may passivate while one is on its way)
 };
 

@@ -256,6 +256,8 @@ void task_callback(const Context& ctx, TaskCallback::Kind kind, const json::obje
   body.erase("id");  // the admin protocol's request id
   auto callback = parse_task_callback(kind, body);
   if (!callback) return reply(callback.error());
+  // Whoever can open the admin socket operates the box: every scope (docs/identities.md).
+  callback->caller = Caller::operator_on_the_box();
   callback->reply = [reply](Answer answer) {
     if (!answer) return reply(answer.error());
     reply(json::value(json::object{{"accepted", true}}));

@@ -16,6 +16,7 @@
 #include "api/notification_routes.hpp"
 #include "api/request_parsing.hpp"
 #include "api/schedule_routes.hpp"
+#include "api/user_routes.hpp"
 #include "api/webhook_routes.hpp"
 #include "domain/asl/mock_config.hpp"
 #include "domain/events/eventbridge_envelope.hpp"
@@ -176,6 +177,7 @@ class HttpRoutes {
     }
     if (route_schedules(req, respond, deps_.schedules)) return;
     if (route_notifications(req, respond, deps_)) return;
+    if (route_time_bank_registrations(req, respond, deps_)) return;
     respond(error_response(ErrorCode::kNotFound,
                            "no route for " + req.method + " " + req.parsed_target.path));
   }
@@ -294,6 +296,7 @@ class HttpRoutes {
   void task_callback(TaskCallback::Kind kind, const HttpRequest& req, HttpResponder respond) {
     auto callback = parse_task_callback(kind, req.body);
     if (!callback) return respond(error_response(callback.error()));
+    callback->caller = req.caller;
     callback->reply = [respond = std::move(respond)](Answer answer) {
       respond(answer_response(answer));
     };

@@ -34,6 +34,9 @@ struct HttpRoutesDeps {
   std::shared_ptr<adapters::LmdbStore> veriff_simulator_db;
   // /v1/users/{userId}/notifications (notification_routes.hpp): read marks.
   actors::NotificationsActor notifications;
+  // POST /v1/users: the welcome bonus each new user is granted, in hundredths of an hour
+  // (welcome-bonus-hundredths; docs/users.md).
+  std::int64_t welcome_bonus_hundredths = 1000;
 };
 
 // Returns the handler to give the HTTP server.

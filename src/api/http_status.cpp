@@ -13,6 +13,8 @@ unsigned http_status(ErrorCode code) {
       return 400;
     case ErrorCode::kUnauthorized:
       return 401;
+    case ErrorCode::kForbidden:
+      return 403;
     case ErrorCode::kStateMachineDoesNotExist:
     case ErrorCode::kExecutionDoesNotExist:
     case ErrorCode::kScheduleDoesNotExist:

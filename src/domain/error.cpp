@@ -28,6 +28,8 @@ std::string_view error_name(ErrorCode code) {
       return "ExecutionDoesNotExist";
     case ErrorCode::kScheduleDoesNotExist:
       return "ScheduleDoesNotExist";
+    case ErrorCode::kForbidden:
+      return "Forbidden";
     case ErrorCode::kIngestionPaused:
       return "IngestionPaused";
     case ErrorCode::kStoreFull:

@@ -45,10 +45,11 @@ enum class ErrorCode : std::uint8_t {
   kIdempotencyConflict,  // 409: the key was used by another operation or other parameters
   kRecordCorrupt,        // 500: a stored record that cannot be decoded (quarantined, not fatal)
   // Admission control: refused before any work, so nothing changed; retry after Retry-After.
-  kOverloaded,       // 503: the daemon is at its in-flight or connection bound
-  kTooManyRequests,  // 429: this client (API key, or peer address) is at its share
-  kBadSignature,     // 400: a signed webhook whose signature is missing, wrong or stale
+  kOverloaded,            // 503: the daemon is at its in-flight or connection bound
+  kTooManyRequests,       // 429: this client (API key, or peer address) is at its share
+  kBadSignature,          // 400: a signed webhook whose signature is missing, wrong or stale
   kScheduleDoesNotExist,  // 404: unknown schedule name
+  kForbidden,             // 403: a valid key whose identity lacks the scope asked for
 };
 
 // Stable name used as "error" in JSON bodies, e.g. "ExecutionAlreadyExists".

@@ -96,7 +96,8 @@ SettledConfig::SettledConfig() {
            "simulator: seconds from a session's creation to its decision, on the business clock "
            "(0 to 2592000)")
       .add(api_key_hashes, "api-key-hashes",
-           "SHA-256 hex of each accepted /v1 API key (empty: local-only mode)")
+           "each accepted /v1 API key: <sha256hex> or <identity>:<scope>[,<scope>...]:<sha256hex> "
+           "(docs/identities.md; empty: local-only mode)")
       .add(alert_webhook, "alert-webhook",
            "http:// or https:// URL that alerts are POSTed to as JSON (retried)")
       .add(alert_webhook_ca_file, "alert-webhook-ca-file",
@@ -120,6 +121,9 @@ SettledConfig::SettledConfig() {
            "milliseconds one POST may take, connect to answer")
       .add(notification_webhook_concurrency, "notification-webhook-concurrency",
            "notification POSTs in flight at once (1 to 64)")
+      .add(welcome_bonus_hundredths, "welcome-bonus-hundredths",
+           "the welcome bonus POST /v1/users grants each new user once, in hundredths of an "
+           "hour (HOUR); 0 grants none (docs/users.md)")
       .add(history_limit, "history-limit",
            "most history events an execution may have; past it, it fails (States.Runtime)")
       .add(execution_retention_seconds, "execution-retention-seconds",
@@ -398,6 +402,9 @@ std::string validate(SettledConfig& cfg, std::string& host, std::uint16_t& port,
           check_range("timer-window-ms", cfg.timer_window_ms, 100, 3600000, "milliseconds");
       !problem.empty())
     return problem;
+  if (cfg.welcome_bonus_hundredths > 100000000)
+    return invalid("welcome-bonus-hundredths", std::to_string(cfg.welcome_bonus_hundredths),
+                   "0 to 100000000 hundredths of an hour");
   if (cfg.history_limit < 100 || cfg.history_limit > 10000000)
     return invalid("history-limit", std::to_string(cfg.history_limit), "100 to 10000000 events");
   if (cfg.events_retention_seconds == 0 || cfg.events_retention_seconds > 366 * 86400)
@@ -418,9 +425,8 @@ std::string validate(SettledConfig& cfg, std::string& host, std::uint16_t& port,
   if (auto problem = validate_notification_webhook(cfg); !problem.empty()) return problem;
   if (cfg.alert_webhook_secret.size() > 256)
     return invalid("alert-webhook-secret", "(not shown)", "at most 256 characters");
-  for (const auto& hash : cfg.api_key_hashes)
-    if (!adapters::ApiKeys::valid_hash(hash))
-      return invalid("api-key-hashes", hash, "each must be the 64 hex digits of a SHA-256");
+  if (auto why = adapters::ApiKeys::check_entries(cfg.api_key_hashes); !why.empty())
+    return "invalid value for api-key-hashes: " + why;
   if (cfg.api_key_hashes.empty() && !is_loopback(host))
     return invalid("http", cfg.http,
                    "a non-loopback address needs api-key-hashes; with no API keys settled only "

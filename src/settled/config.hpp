@@ -60,7 +60,10 @@ class SettledConfig : public caf::actor_system_config {
   std::vector<std::string> veriff_shared_secrets;
   // Simulator: seconds from a session's creation to its decision, on the business clock.
   std::size_t veriff_decision_delay_seconds = 60;
+  // Each: <sha256hex> or <identity>:<scope>[,<scope>...]:<sha256hex> (docs/identities.md).
   std::vector<std::string> api_key_hashes;
+  // POST /v1/users: the welcome bonus a new user is granted once (docs/users.md).
+  std::size_t welcome_bonus_hundredths = 1000;
   std::size_t shutdown_timeout = 10;
   std::string alert_webhook;  // empty: alerts go to the log and the metric only
   std::string alert_webhook_ca_file;

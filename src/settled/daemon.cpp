@@ -323,6 +323,7 @@ void Daemon::build_routes(const SettledConfig& cfg, const DaemonResources& resou
                              resources.veriff_client ? nullptr : resources.simulator_db,
                              engine_->notifications};
   routes.stripe_webhooks.secrets = cfg.stripe_webhook_secrets;
+  routes.welcome_bonus_hundredths = static_cast<std::int64_t>(cfg.welcome_bonus_hundredths);
   routes.stripe_webhooks.tolerance_seconds =
       static_cast<std::int64_t>(cfg.stripe_webhook_tolerance_seconds);
   auto admitted_api = adapters::admit(std::make_shared<adapters::Admission>(admission_options),

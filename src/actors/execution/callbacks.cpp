@@ -6,6 +6,7 @@
 #include "actors/execution/execution.hpp"
 
 #include "domain/asl/errors.hpp"
+#include "domain/identity/task_scope.hpp"
 #include "domain/random_source.hpp"
 #include "domain/storage_keys.hpp"
 
@@ -23,7 +24,7 @@ std::string Execution::new_task_token() {
 }
 
 std::string Execution::token_state(records::TokenState state) const {
-  return records::encode(records::TaskTokenRow{rec_.id, state});
+  return records::encode(records::TaskTokenRow{rec_.id, state, required_scope_});
 }
 
 void Execution::await_callback(const asl::State& state, TaskOutcome submitted) {
@@ -86,6 +87,13 @@ void Execution::callback(TaskCallback& cb) {
                    "execution " + rec_.id + " no longer waits for this task token"});
     return;
   }
+  // The scope the task asked for: ours while this actor handed the token out, the row's (passed
+  // on by the supervisor) after a passivation.
+  const std::string scope = !required_scope_.empty() ? required_scope_ : cb.required_scope;
+  if (auto forbidden = identity::check_scope(scope, cb.caller)) {
+    cb.reply(std::move(*forbidden));
+    return;
+  }
   const EpochMillis now = engine_->now();
   if (cb.kind == TaskCallback::Kind::kHeartbeat) {
     const EpochMillis due = next_callback_due(*state, now);
@@ -108,9 +116,15 @@ void Execution::callback(TaskCallback& cb) {
   rec_.due = 0;
   rec_.task_deadline = 0;
   if (ok) {
-    task_done(*state, TaskOutcome::success(std::move(cb.output)), true);
+    json::value output = scope.empty()
+                             ? std::move(cb.output)
+                             : identity::answered_output(std::move(cb.output), cb.caller.identity);
+    task_done(*state, TaskOutcome::success(std::move(output)), true);
   } else {
-    task_failed(*state, TaskOutcome::failure(cb.error, cb.cause));
+    task_failed(*state,
+                TaskOutcome::failure(cb.error, scope.empty() ? cb.cause
+                                                             : identity::answered_cause(
+                                                                   cb.cause, cb.caller.identity)));
   }
 }
 

@@ -160,6 +160,9 @@ class Execution {
   bool handing_out_token_ = false;
   // The running task's TimeoutSeconds: the state's literal, or what its TimeoutSecondsPath read.
   std::optional<std::int64_t> task_timeout_seconds_;
+  // The requiredScope the current .waitForTaskToken task's Parameters asked for (taken out of
+  // them, docs/identities.md); kept in the token row while it waits. "" : none.
+  std::string required_scope_;
   // The Stripe attempt in flight, kept so that an unknown outcome the workflow would give up
   // on is looked up first (a second call with resolve_only).
   std::optional<TaskAttempt> stripe_attempt_;

@@ -9,6 +9,7 @@
 #include "actors/reconcile_worker.hpp"
 #include "adapters/ops/metrics.hpp"
 #include "domain/asl/errors.hpp"
+#include "domain/identity/task_scope.hpp"
 #include "domain/json_limits.hpp"
 #include "domain/resources/builtin.hpp"
 #include "domain/resources/records.hpp"
@@ -28,6 +29,16 @@ void Execution::run_task(const asl::State& state, asl::RunTask task) {
   attempt.task_token = rec_.task_token;
   handing_out_token_ = !rec_.task_token.empty();
   attempt.parameters = std::move(task.parameters);
+  required_scope_.clear();
+  if (waits_for_task_token(state.resource)) {
+    auto scope = identity::take_required_scope(attempt.parameters);
+    if (!scope) {
+      task_failed(state, TaskOutcome::failure(std::string(asl::errors::kTaskFailed),
+                                              scope.error().message));
+      return;
+    }
+    required_scope_ = std::move(*scope);
+  }
   attempt.idempotency_key = rec_.idempotency_key();
   attempt.execution_id = rec_.id;
   attempt.state_name = rec_.state;

@@ -6,6 +6,7 @@
 #include <boost/algorithm/string/predicate.hpp>
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <cctype>
 
 namespace settled::adapters {
@@ -26,10 +27,27 @@ bool needs_key(const HttpRequest& req) {
   return !(req.method == "GET" && segments.size() >= 2 && segments[1] == "simulator");
 }
 
+bool identity_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+}
+
+bool valid_word(std::string_view word, std::size_t max) {
+  if (word.empty() || word.size() > max) return false;
+  return std::all_of(word.begin(), word.end(), identity_char);
+}
+
+Error bad_entry(std::string_view entry, const std::string& why) {
+  // The hash is not secret, but an entry may be a key pasted by mistake: show only its start.
+  const std::string shown =
+      entry.size() > 16 ? std::string(entry.substr(0, 16)) + "..." : std::string(entry);
+  return Error{ErrorCode::kInvalidRequest, "\"" + shown + "\": " + why};
+}
+
 }  // namespace
 
-ApiKeys::ApiKeys(const std::vector<std::string>& hashes) {
-  for (const auto& h : hashes) hashes_.insert(boost::algorithm::to_lower_copy(h));
+ApiKeys::ApiKeys(const std::vector<std::string>& entries) {
+  for (const auto& e : entries)
+    if (auto parsed = parse_entry(e)) keys_.emplace(parsed->hash, std::move(parsed->caller));
 }
 
 bool ApiKeys::valid_hash(std::string_view hash) {
@@ -39,20 +57,81 @@ bool ApiKeys::valid_hash(std::string_view hash) {
   return true;
 }
 
-bool ApiKeys::accepts(std::string_view authorization) const {
+Result<ApiKeyEntry> ApiKeys::parse_entry(std::string_view entry) {
+  constexpr const char* kForm =
+      "an entry is <sha256hex> or <identity>:<scope>[,<scope>...]:<sha256hex>";
+  const auto first = entry.find(':');
+  ApiKeyEntry out;
+  if (first == std::string_view::npos) {
+    if (!valid_hash(entry))
+      return bad_entry(entry, std::string("not the 64 hex digits of a SHA-256; ") + kForm);
+    out.hash = boost::algorithm::to_lower_copy(std::string(entry));
+    out.caller.identity = "key-" + out.hash.substr(0, 8);
+    return out;
+  }
+  const auto second = entry.find(':', first + 1);
+  if (second == std::string_view::npos || entry.find(':', second + 1) != std::string_view::npos)
+    return bad_entry(entry, std::string("expected exactly two ':'; ") + kForm);
+  const std::string_view identity = entry.substr(0, first);
+  const std::string_view scopes = entry.substr(first + 1, second - first - 1);
+  const std::string_view hash = entry.substr(second + 1);
+  if (!valid_word(identity, 64))
+    return bad_entry(entry, "the identity must be 1-64 letters, digits, '-', '_' or '.'");
+  if (identity == "local" || identity == "operator")
+    return bad_entry(entry, "the identity \"" + std::string(identity) +
+                                "\" is reserved (local-only mode, the admin socket)");
+  if (!valid_hash(hash))
+    return bad_entry(entry, "the part after the second ':' must be the 64 hex digits of a SHA-256");
+  out.caller.identity = std::string(identity);
+  std::size_t at = 0;
+  while (!scopes.empty() && at <= scopes.size()) {
+    const auto comma = std::min(scopes.find(',', at), scopes.size());
+    const std::string_view scope = scopes.substr(at, comma - at);
+    if (!valid_word(scope, 64))
+      return bad_entry(entry, "each scope must be 1-64 letters, digits, '-', '_' or '.' (got \"" +
+                                  std::string(scope) + "\")");
+    out.caller.scopes.emplace_back(scope);
+    at = comma + 1;
+  }
+  out.hash = boost::algorithm::to_lower_copy(std::string(hash));
+  return out;
+}
+
+std::string ApiKeys::check_entries(const std::vector<std::string>& entries) {
+  std::unordered_map<std::string, std::string> hashes, identities;
+  for (const auto& e : entries) {
+    auto parsed = parse_entry(e);
+    if (!parsed) return parsed.error().message;
+    if (!hashes.emplace(parsed->hash, parsed->caller.identity).second)
+      return "\"" + parsed->caller.identity + "\": the same key is configured twice";
+    if (!identities.emplace(parsed->caller.identity, parsed->hash).second)
+      return "the identity \"" + parsed->caller.identity + "\" is given to two keys";
+  }
+  return "";
+}
+
+std::optional<Caller> ApiKeys::caller_of(std::string_view authorization) const {
   constexpr std::string_view kScheme = "Bearer ";
   if (authorization.size() <= kScheme.size() ||
       !boost::algorithm::iequals(authorization.substr(0, kScheme.size()), kScheme))
-    return false;
+    return std::nullopt;
   // Comparing hashes, not keys: the lookup's timing tells nothing about the key.
-  return hashes_.count(sha256_hex(authorization.substr(kScheme.size()))) > 0;
+  const auto it = keys_.find(sha256_hex(authorization.substr(kScheme.size())));
+  if (it == keys_.end()) return std::nullopt;
+  return it->second;
 }
 
 HttpHandler require_api_key(ApiKeys keys, HttpHandler inner) {
-  if (!keys.enabled()) return inner;
+  if (!keys.enabled())
+    return [inner = std::move(inner)](HttpRequest req, HttpResponder respond) {
+      req.caller = Caller::local();
+      inner(std::move(req), std::move(respond));
+    };
   return
       [keys = std::move(keys), inner = std::move(inner)](HttpRequest req, HttpResponder respond) {
-        if (needs_key(req) && !keys.accepts(req.authorization)) {
+        auto caller = keys.caller_of(req.authorization);
+        req.caller = caller ? std::move(*caller) : Caller{};
+        if (needs_key(req) && !caller) {
           const Error error{ErrorCode::kUnauthorized,
                             req.authorization.empty()
                                 ? "missing API key: send \"Authorization: Bearer <key>\""

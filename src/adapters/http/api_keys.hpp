@@ -1,13 +1,21 @@
 #pragma once
 // API keys for /v1: clients send `Authorization: Bearer <key>`; the config holds only the
-// SHA-256 hex of each key, so a leaked config file does not leak the keys.
+// SHA-256 hex of each key, so a leaked config file does not leak the keys. Each key names an
+// identity and the scopes it grants (docs/identities.md):
+//   <sha256hex>                                  identity key-<first 8 hex>, no scope
+//   <identity>:<scope>[,<scope>...]:<sha256hex>  that identity, those scopes (may be none:
+//                                                <identity>::<sha256hex>)
+// The caller the key names is set on the request (HttpRequest::caller) for the routes.
 
 #include "adapters/http/http_message.hpp"
+#include "domain/caller.hpp"
 #include "domain/digest.hpp"
+#include "domain/result.hpp"
 
+#include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_set>
+#include <unordered_map>
 #include <vector>
 
 namespace settled::adapters {
@@ -15,25 +23,41 @@ namespace settled::adapters {
 // Keys are stored as the lower-case hex SHA-256 of the key (domain/digest.hpp).
 using settled::sha256_hex;
 
+// One configured key: its hash (lower case) and the caller it names.
+struct ApiKeyEntry {
+  std::string hash;
+  Caller caller;
+};
+
 class ApiKeys {
  public:
-  // `hashes`: SHA-256 hex digests (any case). Empty: every request is let through (local-only
-  // mode; the daemon refuses that on a non-loopback address).
-  explicit ApiKeys(const std::vector<std::string>& hashes);
+  // `entries`: api-key-hashes as configured (checked by parse_entry first; one that does not
+  // parse is skipped). Empty: every request is let through as Caller::local() (local-only mode;
+  // the daemon refuses that on a non-loopback address).
+  explicit ApiKeys(const std::vector<std::string>& entries);
 
-  bool enabled() const { return !hashes_.empty(); }
-  // True if `authorization` is "Bearer <key>" with a key whose hash is configured.
-  bool accepts(std::string_view authorization) const;
+  bool enabled() const { return !keys_.empty(); }
+  // The caller of `authorization` ("Bearer <key>" with a configured key), or none.
+  std::optional<Caller> caller_of(std::string_view authorization) const;
+  bool accepts(std::string_view authorization) const {
+    return caller_of(authorization).has_value();
+  }
   // A well-formed configured hash: 64 hex digits.
   static bool valid_hash(std::string_view hash);
+  // One api-key-hashes entry, or InvalidRequest saying what is wrong with it.
+  static Result<ApiKeyEntry> parse_entry(std::string_view entry);
+  // Every entry parses, and no two name the same key or the same identity; "" when they do,
+  // otherwise what is wrong (for the start-up error).
+  static std::string check_entries(const std::vector<std::string>& entries);
 
  private:
-  std::unordered_set<std::string> hashes_;
+  std::unordered_map<std::string, Caller> keys_;  // hash -> caller
 };
 
 // Wraps the API's handler: /v1/... needs a key (401 Unauthorized JSON otherwise), except the
 // Stripe simulator's read-only list and POST /v1/webhooks/stripe (signed instead); /healthz and
-// everything outside /v1 stay open.
+// everything outside /v1 stay open. Sets HttpRequest::caller: the key's caller, none without a
+// key, Caller::local() in local-only mode.
 HttpHandler require_api_key(ApiKeys keys, HttpHandler inner);
 
 }  // namespace settled::adapters

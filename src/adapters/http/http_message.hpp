@@ -3,6 +3,7 @@
 // types leak past this header, so handlers (and their tests) need no networking code.
 
 #include "adapters/http/request_target.hpp"
+#include "domain/caller.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -32,6 +33,9 @@ struct HttpRequest {
   // less the io loop's lag): what admission measures an answer's latency from. Unset (epoch)
   // when the request did not come through the server (tests): then admission's own clock.
   std::chrono::steady_clock::time_point received_at{};
+  // Who sent it (adapters/http/api_keys.hpp: set by require_api_key): the identity and scopes
+  // of its API key, Caller::local() when no keys are configured, none without a key.
+  Caller caller{};
 
   // First header called `name` (any case), e.g. a webhook signature.
   std::optional<std::string_view> header(std::string_view name) const;

@@ -29,8 +29,10 @@ std::string_view token_state_name(TokenState state) {
 }
 
 std::string encode(const TaskTokenRow& row) {
-  return json::serialize(json::object{
-      {"v", kVersion}, {"executionId", row.execution_id}, {"state", token_state_name(row.state)}});
+  json::object out{
+      {"v", kVersion}, {"executionId", row.execution_id}, {"state", token_state_name(row.state)}};
+  if (!row.required_scope.empty()) out["requiredScope"] = row.required_scope;
+  return json::serialize(out);
 }
 
 Result<TaskTokenRow> decode_task_token_row(std::string_view text) {
@@ -45,6 +47,11 @@ Result<TaskTokenRow> decode_task_token_row(std::string_view text) {
     return corrupt_row("task token row", "state is missing or not a string");
   TaskTokenRow row;
   row.execution_id = std::string(id->as_string());
+  if (const json::value* scope = object->if_contains("requiredScope")) {
+    if (!scope->is_string() || scope->as_string().empty())
+      return corrupt_row("task token row", "requiredScope is not a non-empty string");
+    row.required_scope = std::string(scope->as_string());
+  }
   for (TokenState candidate :
        {TokenState::kWaiting, TokenState::kSucceeded, TokenState::kFailed, TokenState::kTimedOut}) {
     if (state->as_string() == token_state_name(candidate)) {

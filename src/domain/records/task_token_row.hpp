@@ -4,8 +4,9 @@
 // actor (a waiter's token is live before its execution commits) and by stop/time-out; read by the
 // supervisor when SendTaskSuccess/Failure/Heartbeat arrives. One codec for all of them.
 //
-// Encoding: {"v":1,"executionId":"...","state":"waiting"}; a row without "v" is version 1 (rows
-// written before the field existed).
+// Encoding: {"v":1,"executionId":"...","state":"waiting","requiredScope"?:"admin"}; a row without
+// "v" is version 1 (rows written before the field existed); "requiredScope" only when the task's
+// Parameters asked for one (docs/identities.md): then only a caller with that scope answers it.
 
 #include "domain/result.hpp"
 
@@ -22,9 +23,11 @@ std::string_view token_state_name(TokenState state);
 struct TaskTokenRow {
   std::string execution_id;
   TokenState state = TokenState::kWaiting;
+  std::string required_scope{};  // "" : anyone with access to /v1/tasks may answer
 
   bool operator==(const TaskTokenRow& other) const {
-    return execution_id == other.execution_id && state == other.state;
+    return execution_id == other.execution_id && state == other.state &&
+           required_scope == other.required_scope;
   }
 };
 

@@ -10,7 +10,7 @@
 namespace settled::records {
 namespace {
 
-static_assert(testing::field_count<TaskTokenRow>() == 2,
+static_assert(testing::field_count<TaskTokenRow>() == 3,
               "a field was added to TaskTokenRow: carry it in the codec and in these tests");
 
 TEST(TaskTokenRow, EveryStateRoundTrips) {

@@ -1,0 +1,218 @@
+// HourBank's users, services and direct transfers over the real daemon's HTTP API
+// (docs/users.md): a registration grants the welcome bonus exactly once (also across a kill -9),
+// services are records with exact hundredths, and only an admin moves hours directly, once per
+// idempotency key. Keys name identities (integration/keyed_ops_fixture.hpp).
+
+#include "integration/keyed_ops_fixture.hpp"
+
+namespace settled::testing {
+namespace {
+
+namespace json = boost::json;
+
+class TimeBankRegistrations : public KeyedOpsTest {
+ protected:
+  json::array journal_of(const std::string& user) {
+    auto res = get_as(kAlice, "/v1/accounts/" + user + "/journal");
+    EXPECT_EQ(res.status, 200u) << res.body;
+    return res.status == 200 ? res.json().at("entries").as_array() : json::array{};
+  }
+
+  // {available, held} in HOUR hundredths.
+  std::pair<std::int64_t, std::int64_t> hours_of(const std::string& user) {
+    auto res = get_as(kAlice, "/v1/accounts/" + user);
+    EXPECT_EQ(res.status, 200u) << res.body;
+    if (res.status != 200) return {0, 0};
+    const json::value body = res.json();
+    const auto* b = body.at("balances").as_object().if_contains("HOUR");
+    if (!b) return {0, 0};
+    return {b->at("available").as_int64(), b->at("held").as_int64()};
+  }
+
+  HttpResult register_user(const std::string& user, const std::string& key = kBare) {
+    return post_as(
+        key, "/v1/users",
+        json::object{{"userId", user}, {"email", user + "@example.org"}, {"name", "User " + user}});
+  }
+
+  void reconcile_ok() {
+    auto r = ctl({"--json", "reconcile"});
+    ASSERT_EQ(r.code, 0) << r.out << r.err;
+    EXPECT_EQ(json::parse(r.out).at("discrepancies").as_array().size(), 0u) << r.out;
+  }
+
+  HttpResult transfer(const std::string& key, json::object body) {
+    return post_as(key, "/v1/transfers", body);
+  }
+
+  static json::object adjustment(const std::string& idempotency_key, json::value amount) {
+    return json::object{{"toUserId", "rita"},
+                        {"amount", std::move(amount)},
+                        {"transferType", "ADMIN_ADJUSTMENT"},
+                        {"description", "correction"},
+                        {"reason", "ticket 42"},
+                        {"idempotencyKey", idempotency_key}};
+  }
+};
+
+TEST_F(TimeBankRegistrations, ARegisteredUserGetsTheWelcomeBonusOnceEvenAcrossAKill) {
+  auto first = register_user("ursula");
+  ASSERT_EQ(first.status, 201u) << first.body;
+  const auto body = first.json();
+  EXPECT_EQ(body.at("userId"), "ursula");
+  EXPECT_EQ(body.at("executionId"), "user-registration:user-ursula");
+  EXPECT_EQ(body.at("status"), "SUCCEEDED");
+  EXPECT_EQ(body.at("bonus"),
+            (json::object{{"amount", 1000}, {"hours", "10.00"}, {"currency", "HOUR"}}));
+  EXPECT_EQ(hours_of("ursula"), (std::pair<std::int64_t, std::int64_t>{1000, 0}));
+  auto entries = journal_of("ursula");
+  ASSERT_EQ(entries.size(), 1u) << json::serialize(entries);
+  EXPECT_EQ(entries[0].at("op"), "transfer");
+  EXPECT_EQ(entries[0].at("params").at("kind"), "WELCOME_BONUS");
+  auto user = get_as(kBare, "/v1/records/users/ursula");
+  ASSERT_EQ(user.status, 200u) << user.body;
+  EXPECT_EQ(user.json().at("record").at("email"), "ursula@example.org");
+
+  auto again = register_user("ursula");
+  EXPECT_EQ(again.status, 200u) << again.body;
+  EXPECT_EQ(again.json().at("executionId"), "user-registration:user-ursula");
+  daemon_->kill9();
+  start_with(extra_);
+  auto after_kill = register_user("ursula");
+  EXPECT_EQ(after_kill.status, 200u) << after_kill.body;
+  EXPECT_EQ(hours_of("ursula"), (std::pair<std::int64_t, std::int64_t>{1000, 0}));
+  EXPECT_EQ(journal_of("ursula").size(), 1u);
+  // The same id with other details is another registration: refused, nothing granted.
+  auto other = post_as(kBare, "/v1/users", json::object{{"id", "ursula"}, {"name", "Imposter"}});
+  EXPECT_EQ(other.status, 409u) << other.body;
+  EXPECT_EQ(journal_of("ursula").size(), 1u);
+  reconcile_ok();
+}
+
+TEST_F(TimeBankRegistrations, BadUserRegistrationsAreRefusedClearly) {
+  auto no_id = post_as(kBare, "/v1/users", json::object{{"email", "x@example.org"}});
+  EXPECT_EQ(no_id.status, 400u);
+  EXPECT_NE(no_id.body.find("userId"), std::string::npos) << no_id.body;
+  auto slash = post_as(kBare, "/v1/users", json::object{{"userId", "a/b"}});
+  EXPECT_EQ(slash.status, 400u);
+  auto long_id = post_as(kBare, "/v1/users", json::object{{"userId", std::string(65, 'a')}});
+  EXPECT_EQ(long_id.status, 400u);
+  auto extra = post_as(kBare, "/v1/users", json::object{{"userId", "v"}, {"balance", 5}});
+  EXPECT_EQ(extra.status, 400u);
+  EXPECT_EQ(get_as(kAlice, "/v1/users").status, 405u);
+}
+
+TEST_F(TimeBankRegistrations, ServicesAreRecordsWithExactHundredths) {
+  auto made = post_as(kBob, "/v1/services",
+                      json::object{{"id", "svc-1"},
+                                   {"providerId", "paula"},
+                                   {"title", "Gardening"},
+                                   {"description", "Weeding and planting"},
+                                   {"hourlyRate", 1.5},
+                                   {"responseTimeHours", 1.5}});
+  ASSERT_EQ(made.status, 201u) << made.body;
+  auto record = get_as(kBob, "/v1/records/services/svc-1").json().at("record").as_object();
+  EXPECT_EQ(record.at("id"), "svc-1");
+  EXPECT_EQ(record.at("serviceId"), "svc-1");
+  EXPECT_EQ(record.at("providerId"), "paula");
+  EXPECT_EQ(record.at("title"), "Gardening");
+  EXPECT_EQ(record.at("description"), "Weeding and planting");
+  EXPECT_EQ(record.at("hourlyRate"), 1.5);
+  EXPECT_EQ(record.at("hourlyRateHundredths"), 150);
+  EXPECT_EQ(record.at("isActive"), true);
+  EXPECT_EQ(record.at("responseTimeHours"), 1.5);
+  EXPECT_EQ(record.at("responseTimeSeconds"), 5400);
+  EXPECT_EQ(made.json().at("service"), record);
+  const json::value created = record.at("createdAt");
+
+  // Deactivated by registering again; defaults for what is not sent; createdAt kept.
+  auto off = post_as(kBob, "/v1/services",
+                     json::object{{"serviceId", "svc-1"},
+                                  {"userId", "paula"},
+                                  {"title", "Gardening"},
+                                  {"isActive", false}});
+  ASSERT_EQ(off.status, 201u) << off.body;
+  record = get_as(kBob, "/v1/records/services/svc-1").json().at("record").as_object();
+  EXPECT_EQ(record.at("isActive"), false);
+  EXPECT_EQ(record.at("hourlyRateHundredths"), 100);
+  EXPECT_EQ(record.at("responseTimeSeconds"), 24 * 3600);
+  EXPECT_FALSE(record.contains("description"));
+  EXPECT_EQ(record.at("createdAt"), created);
+
+  for (const json::value& bad : {json::value(1.005), json::value(-1), json::value("abc")}) {
+    auto refused = post_as(
+        kBob, "/v1/services",
+        json::object{
+            {"id", "svc-2"}, {"providerId", "paula"}, {"title", "Ironing"}, {"hourlyRate", bad}});
+    EXPECT_EQ(refused.status, 400u) << json::serialize(bad) << ": " << refused.body;
+    EXPECT_EQ(refused.json().at("error"), "Decimal.Invalid") << refused.body;
+    EXPECT_NE(refused.body.find("hourlyRate"), std::string::npos) << refused.body;
+  }
+  EXPECT_EQ(get_as(kBob, "/v1/records/services/svc-2").status, 404u);
+  auto untitled = post_as(kBob, "/v1/services", json::object{{"id", "svc-3"}, {"providerId", "p"}});
+  EXPECT_EQ(untitled.status, 400u);
+  EXPECT_NE(untitled.body.find("title"), std::string::npos) << untitled.body;
+}
+
+TEST_F(TimeBankRegistrations, OnlyAnAdminTransfersHoursOncePerKey) {
+  ASSERT_EQ(register_user("rita").status, 201u);
+  ASSERT_EQ(register_user("sam").status, 201u);
+
+  auto forbidden = transfer(kBob, adjustment("adj-0", 2));
+  EXPECT_EQ(forbidden.status, 403u) << forbidden.body;
+  EXPECT_EQ(forbidden.json().at("error"), "Forbidden");
+  auto bonus = adjustment("adj-bonus", 2);
+  bonus["transferType"] = "WELCOME_BONUS";
+  auto refused = transfer(kAlice, bonus);
+  EXPECT_EQ(refused.status, 400u);
+  EXPECT_NE(refused.body.find("POST /v1/users"), std::string::npos) << refused.body;
+
+  // Minted (no fromUserId): 2.5 hours is 250 hundredths.
+  auto minted = transfer(kAlice, adjustment("adj-1", 2.5));
+  ASSERT_EQ(minted.status, 201u) << minted.body;
+  EXPECT_EQ(minted.json().at("fromUserId"), "SYSTEM");
+  EXPECT_EQ(minted.json().at("amount"), 250);
+  EXPECT_EQ(minted.json().at("adminId"), "alice");
+  auto again = transfer(kAlice, adjustment("adj-1", 2.5));
+  EXPECT_EQ(again.status, 200u) << again.body;
+  EXPECT_EQ(hours_of("rita").first, 1250);
+  EXPECT_EQ(journal_of("rita").size(), 2u);
+  auto log = get_as(kAlice, "/v1/records/transfers/transfer-adj-1").json().at("record");
+  EXPECT_EQ(log.at("transactionId"), "transfer-adj-1");
+  EXPECT_EQ(log.at("hours"), "2.50");
+  EXPECT_EQ(log.at("transferType"), "ADMIN_ADJUSTMENT");
+  EXPECT_EQ(log.at("reason"), "ticket 42");
+  EXPECT_EQ(log.at("adminId"), "alice");
+
+  // From a user: a refund from sam to rita.
+  auto refund = adjustment("ref-1", "3.25");
+  refund["fromUserId"] = "sam";
+  refund["transferType"] = "REFUND";
+  auto moved = transfer(kAlice, refund);
+  ASSERT_EQ(moved.status, 201u) << moved.body;
+  EXPECT_EQ(hours_of("sam").first, 1000 - 325);
+  EXPECT_EQ(hours_of("rita").first, 1250 + 325);
+  auto entries = journal_of("sam");
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[1].at("params").at("kind"), "REFUND");
+
+  // More than sam has: a clear error, nothing moved.
+  auto too_much = adjustment("ref-2", 100);
+  too_much["fromUserId"] = "sam";
+  auto poor = transfer(kAlice, too_much);
+  EXPECT_EQ(poor.status, 409u) << poor.body;
+  EXPECT_EQ(poor.json().at("error"), "Transfer.InsufficientFunds") << poor.body;
+  EXPECT_NE(poor.body.find("sam"), std::string::npos) << poor.body;
+  EXPECT_EQ(hours_of("sam").first, 675);
+  EXPECT_EQ(journal_of("sam").size(), 2u);
+  EXPECT_EQ(get_as(kAlice, "/v1/records/transfers/transfer-ref-2").status, 404u);
+
+  auto no_key = adjustment("x", 1);
+  no_key.erase("idempotencyKey");
+  EXPECT_EQ(transfer(kAlice, no_key).status, 400u);
+  EXPECT_EQ(transfer(kAlice, adjustment("adj-neg", -1)).status, 400u);
+  reconcile_ok();
+}
+
+}  // namespace
+}  // namespace settled::testing
