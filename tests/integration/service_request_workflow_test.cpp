@@ -130,7 +130,7 @@ TEST_F(ServiceRequestWorkflow, ARejectedCounterOfferKeepsTheOriginalTermsAndAsks
 }
 
 TEST_F(ServiceRequestWorkflow, TheProviderHasTheServicesResponseTimeAndThenTheRequestExpires) {
-  register_service("svc-quick", "bob", {{"responseTimeHours", 2}, {"responseTimeSeconds", 7200}});
+  register_service("svc-quick", "bob", {{"responseTimeHours", 2}});
   fund("alice", 500);
   const auto exec = request("r-4", "alice", "bob", "svc-quick", 1);
   token("r-4", "provider-response");

@@ -20,9 +20,8 @@ class TimeBankSeedTest : public LedgerTest {
   static constexpr const char* kStart = "2026-03-02T09:00:00Z";
 
   std::vector<std::string> daemon_flags() const override;
-  void add_workflows() override;
 
-  // The service record services/<id> (the fields service-registration writes).
+  // POST /v1/services with the seed's fields (title defaults to "Gardening").
   void register_service(const std::string& id, const std::string& provider,
                         boost::json::object fields = {});
 

@@ -97,23 +97,20 @@ class Driver {
 class TimeBank : public LedgerTest {
  protected:
   void add_workflows() override {
-    // Services are records (services/<id>); written here as service-registration writes them.
-    write_workflow("test-put-service", R"({"StartAt": "Put", "States": {"Put": {
-        "Type": "Task", "Resource": "settled:records.put",
-        "Parameters": {"collection": "services", "key.$": "$.id", "record.$": "$"}, "End": true}}})");
     write_workflow("service-completion-short",
                    with_timeout("service-completion.asl.json", "259200", "2"));
   }
 
+  // Services are registered as the application registers them (POST /v1/services).
   void SetUp() override {
     LedgerTest::SetUp();
     for (const char* provider : {"bob", "p0", "p1", "p2", "p3", "p4"}) {
       const std::string id = std::string("svc-") + provider;
-      auto res = Driver(*client_).start(
-          "test-put-service", id,
-          {{"id", id}, {"providerId", provider}, {"title", "Gardening"}, {"isActive", true}});
+      auto res = client_->post(
+          "/v1/services",
+          json::serialize(json::object{
+              {"id", id}, {"providerId", provider}, {"title", "Gardening"}, {"isActive", true}}));
       ASSERT_EQ(res.status, 201u) << res.body;
-      ASSERT_EQ(wait_final("test-put-service:" + id).at("status"), "SUCCEEDED");
     }
   }
 
