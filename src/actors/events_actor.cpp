@@ -317,9 +317,9 @@ void wait_for(Self* self, const TaskAttempt& attempt, caf::typed_response_promis
   batch.put(Table::kEventWaiters, events::event_key(key.first, key.second, waiter.sequence),
             waiter_row(waiter));
   // The token is live from here: an event may reach the execution before its own commit.
-  batch.put(
-      Table::kTaskTokens, waiter.token,
-      records::encode(records::TaskTokenRow{attempt.execution_id, records::TokenState::kWaiting}));
+  batch.put(Table::kTaskTokens, waiter.token,
+            records::encode(
+                records::TaskTokenRow{attempt.execution_id, records::TokenState::kWaiting, ""}));
   st.waiters[key].push_back(waiter);
   const std::uint64_t sequence = waiter.sequence;
   const std::int64_t timeout = request->timeout_seconds;

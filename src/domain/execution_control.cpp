@@ -31,8 +31,9 @@ void erase_timers(const ExecutionRecord& record, WriteBatch& batch) {
     batch.erase(Table::kTimers, timer_key(record.due, timer_kind::kWake, record.id));
   // A token whose execution ended can no longer be used.
   if (record.phase == Phase::kCallback && !record.task_token.empty())
-    batch.put(Table::kTaskTokens, record.task_token,
-              records::encode(records::TaskTokenRow{record.id, records::TokenState::kTimedOut}));
+    batch.put(
+        Table::kTaskTokens, record.task_token,
+        records::encode(records::TaskTokenRow{record.id, records::TokenState::kTimedOut, ""}));
   if (record.deadline)
     batch.erase(Table::kTimers, timer_key(record.deadline, timer_kind::kTimeout, record.id));
 }
