@@ -3,12 +3,14 @@
 #include "actors/events/event_put.hpp"
 #include "actors/events/events_state.hpp"
 #include "actors/events/rule_starts.hpp"
+#include "actors/events/task_answer.hpp"
 #include "actors/messages.hpp"
 #include "adapters/ops/log.hpp"
 #include "domain/events/event.hpp"
 #include "domain/json_limits.hpp"
 #include "domain/records/event_waiter_row.hpp"
 #include "domain/records/task_token_row.hpp"
+#include "domain/resources/task_answer.hpp"
 
 #include <boost/json.hpp>
 #include <caf/all.hpp>
@@ -468,6 +470,9 @@ EventsActor::behavior_type events_behavior(Self* self, EnginePtr engine, Executi
                 const auto retention = std::chrono::duration_cast<std::chrono::milliseconds>(
                     self->state.options.retention);
                 if (auto put = event_put(attempt, retention.count(), rp)) post(self, *put);
+              } else if (is_task_answer(attempt.resource)) {
+                if (auto cb = task_answer(attempt, rp))
+                  self->send(self->state.executions, task_callback_atom::value, std::move(*cb));
               } else
                 wait_for(self, attempt, rp);
             },

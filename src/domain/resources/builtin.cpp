@@ -46,6 +46,9 @@ const std::map<std::string, Entry>& catalogue() {
       {"settled:states.startExecution.sync", {{ResourceKind::kChildExecution, false}, nullptr}},
       {"settled:events.waitFor", {{ResourceKind::kEvents, false}, nullptr}},
       {"settled:events.put", {{ResourceKind::kEvents, false}, nullptr}},
+      // Answers go to the waiting execution through the events actor (actors/events/task_answer).
+      {"settled:tasks.sendSuccess", {{ResourceKind::kEvents, false}, nullptr}},
+      {"settled:tasks.sendFailure", {{ResourceKind::kEvents, false}, nullptr}},
       {"settled:webhooks.check", {{ResourceKind::kRead, false}, nullptr}},
       {"settled:webhooks.ingest", {{ResourceKind::kEvents, false}, nullptr}},
       {"settled:states.startExecution.sync:2", {{ResourceKind::kChildExecution, false}, nullptr}},
