@@ -379,7 +379,9 @@ TEST_F(TimeBank, ASecondExecutionForTheSameRequestIsRefusedAsADuplicate) {
 TEST_F(TimeBank, EscrowReleaseAndCancelWorkflows) {
   fund("alice", 1000);
   accepted_request("r10", "alice", "bob", 300);
-  accepted_request("r11", "alice", "bob", 200);
+  // A live request's escrow: escrow-cancel withdraws the request through its execution.
+  start("service-request", "r11", request_input("r11", "alice", "bob", 200));
+  wait_token("inbox", "r11:provider-response");
   // Partial release: 120 to bob, 180 back to alice.
   start("escrow-release", "r10", {{"escrowId", "sr-r10"}, {"requestId", "r10"}, {"amount", 120}});
   auto released = wait_final("escrow-release:r10");
@@ -390,12 +392,16 @@ TEST_F(TimeBank, EscrowReleaseAndCancelWorkflows) {
   auto cancelled = wait_final("escrow-cancel:r11");
   ASSERT_EQ(cancelled.at("status"), "SUCCEEDED") << json::serialize(cancelled);
   EXPECT_EQ(cancelled.at("output").at("refunded"), 200);
+  EXPECT_EQ(wait_final("service-request:r11").at("output").at("status"), "CANCELLED");
   EXPECT_EQ(hours("alice"), (Balances{880, 0, 0}));
   EXPECT_EQ(hours("bob"), (Balances{120, 0, 0}));
   EXPECT_EQ(record("escrows", "sr-r10").at("status"), "RELEASED");
-  // Resolved escrows are refused by name.
+  // Resolved escrows are refused by name (r11's, whose request is closed); an accepted
+  // request's escrow is not cancelled here at all.
+  start("escrow-cancel", "r11-again", {{"escrowId", "sr-r11"}, {"requestId", "r11"}});
+  EXPECT_EQ(wait_final("escrow-cancel:r11-again").at("error"), "EscrowCancel.EscrowResolved");
   start("escrow-cancel", "r10", {{"escrowId", "sr-r10"}, {"requestId", "r10"}});
-  EXPECT_EQ(wait_final("escrow-cancel:r10").at("error"), "EscrowCancel.EscrowResolved");
+  EXPECT_EQ(wait_final("escrow-cancel:r10").at("error"), "EscrowCancel.RequestAccepted");
   start("escrow-release", "nope", {{"escrowId", "sr-nope"}, {"requestId", "nope"}});
   EXPECT_EQ(wait_final("escrow-release:nope").at("error"), "EscrowRelease.UnknownEscrow");
   reconcile_ok();
@@ -406,7 +412,8 @@ TEST_F(TimeBank, EscrowReleaseAndCancelWorkflows) {
 TEST_F(TimeBank, TheSeedsEscrowInputsRunAsWritten) {
   fund("alice", 1000);
   accepted_request("r13", "alice", "bob", 300);
-  accepted_request("r14", "alice", "bob", 200);
+  start("service-request", "r14", request_input("r14", "alice", "bob", 200));
+  wait_token("inbox", "r14:provider-response");
   start("escrow-release", "r13",
         {{"escrowId", "sr-r13"}, {"requestId", "r13"}, {"releaseReason", "SERVICE_COMPLETED"}});
   auto released = wait_final("escrow-release:r13");
