@@ -2,6 +2,7 @@
 
 #include "actors/messages.hpp"
 #include "api/http_responses.hpp"
+#include "api/http_status.hpp"
 #include "api/request_parsing.hpp"
 #include "domain/digest.hpp"
 #include "domain/execution_record.hpp"
@@ -83,23 +84,25 @@ std::optional<Error> copy_text(const json::object& body, const char* field, json
   return std::nullopt;
 }
 
-// The workflow's failure as an answer: its error name and cause, with a status that says whose
-// fault it was (the input's, the balance's, or ours).
+// The workflow's failure as the API's one error shape: the error code says whose fault it was
+// (the input's, the balance's, or ours); the workflow's own error name is kept beside it.
 HttpResponse failed(const json::object& described) {
-  const std::string error =
+  const std::string workflow_error =
       described.contains("error") ? std::string(described.at("error").as_string()) : "";
-  unsigned status = 500;
-  if (error.find("InsufficientFunds") != std::string::npos) {
-    status = 409;
-  } else if (error.find("Invalid") != std::string::npos) {
-    status = 400;
+  ErrorCode code = ErrorCode::kInternal;
+  if (workflow_error.find("InsufficientFunds") != std::string::npos) {
+    code = ErrorCode::kInsufficientFunds;
+  } else if (workflow_error.find("Invalid") != std::string::npos) {
+    code = ErrorCode::kInvalidRequest;
   }
-  json::object body{{"error", error.empty() ? std::string("ExecutionFailed") : error},
-                    {"message", described.contains("cause") ? described.at("cause")
-                                                            : json::value("the workflow failed")},
-                    {"executionId", described.at("executionId")},
-                    {"status", described.at("status")}};
-  return json_response(status, body);
+  json::object body{
+      {"error", error_name(code)},
+      {"message",
+       described.contains("cause") ? described.at("cause") : json::value("the workflow failed")},
+      {"workflowError", workflow_error.empty() ? std::string("States.Failed") : workflow_error},
+      {"executionId", described.at("executionId")},
+      {"status", described.at("status")}};
+  return json_response(code == ErrorCode::kInternal ? 500 : http_status(code), body);
 }
 
 struct Await {

@@ -145,7 +145,8 @@ TEST_F(TimeBankRegistrations, ServicesAreRecordsWithExactHundredths) {
         json::object{
             {"id", "svc-2"}, {"providerId", "paula"}, {"title", "Ironing"}, {"hourlyRate", bad}});
     EXPECT_EQ(refused.status, 400u) << json::serialize(bad) << ": " << refused.body;
-    EXPECT_EQ(refused.json().at("error"), "Decimal.Invalid") << refused.body;
+    EXPECT_EQ(refused.json().at("error"), "InvalidRequest") << refused.body;
+    EXPECT_EQ(refused.json().at("workflowError"), "Decimal.Invalid") << refused.body;
     EXPECT_NE(refused.body.find("hourlyRate"), std::string::npos) << refused.body;
   }
   EXPECT_EQ(get_as(kBob, "/v1/records/services/svc-2").status, 404u);
@@ -201,7 +202,8 @@ TEST_F(TimeBankRegistrations, OnlyAnAdminTransfersHoursOncePerKey) {
   too_much["fromUserId"] = "sam";
   auto poor = transfer(kAlice, too_much);
   EXPECT_EQ(poor.status, 409u) << poor.body;
-  EXPECT_EQ(poor.json().at("error"), "Transfer.InsufficientFunds") << poor.body;
+  EXPECT_EQ(poor.json().at("error"), "InsufficientFunds") << poor.body;
+  EXPECT_EQ(poor.json().at("workflowError"), "Transfer.InsufficientFunds") << poor.body;
   EXPECT_NE(poor.body.find("sam"), std::string::npos) << poor.body;
   EXPECT_EQ(hours_of("sam").first, 675);
   EXPECT_EQ(journal_of("sam").size(), 2u);
