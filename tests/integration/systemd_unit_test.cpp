@@ -33,11 +33,13 @@ TEST(SystemdUnit, InstalledUnitPassesSystemdAnalyzeVerify) {
   const std::string unit = prefix + "/lib/systemd/system/settled.service";
   for (const std::string& path :
        {unit, prefix + "/bin/settled", prefix + "/bin/settlectl",
-        prefix + "/etc/settled/settled.conf", prefix + "/share/settled/workflows/payment.asl.json"})
+        prefix + "/etc/settled/settled.conf", prefix + "/share/settled/workflows/payment.asl.json",
+        prefix + "/share/settled/rules", prefix + "/share/settled/prometheus/settled-alerts.yml"})
     EXPECT_TRUE(std::filesystem::exists(path)) << path;
 
   const std::string text = slurp(unit);
   EXPECT_NE(text.find("ExecStart=" + prefix + "/bin/settled "), std::string::npos) << text;
+  EXPECT_NE(text.find("--rules-dir=" + prefix + "/share/settled/rules"), std::string::npos) << text;
   for (const char* directive :
        {"Type=notify", "WatchdogSec=", "ExecReload=", "StateDirectory=settled",
         "RuntimeDirectory=settled", "DynamicUser=yes", "NoNewPrivileges=yes",
