@@ -281,23 +281,26 @@ TEST_F(TimeBank, DisputeSplitByAnAdministrator) {
   fund("alice", 1000);
   accepted_request("r7", "alice", "bob", 500);
   start("dispute", "r7",
-        {{"requestId", "r7"}, {"raisedBy", "alice"}, {"reason", "only half of it was done"}});
+        {{"requestId", "r7"},
+         {"raisedBy", "alice"},
+         {"disputeType", "SERVICE_QUALITY"},
+         {"description", "only half of it was done"}});
   const std::string token = wait_token("admin_inbox", "r7:dispute");
   EXPECT_EQ(hours("alice"), (Balances{500, 0, 500}));  // frozen while disputed
   EXPECT_EQ(record("disputes", "r7").at("status"), "OPEN");
   EXPECT_EQ(record("service_requests", "r7").at("status"), "DISPUTED");
   // A decision that cannot be applied (more than the escrow) asks the administrator again.
-  answer(token, {{"decision", "SPLIT"}, {"payeeAmount", 501}, {"adminId", "admin-1"}});
+  answer(token, {{"decision", "SPLIT"}, {"payeeAmount", 501}});
   const std::string again = wait_token("admin_inbox", "r7:dispute", token);
   EXPECT_EQ(hours("alice"), (Balances{500, 0, 500}));
-  answer(again, {{"decision", "SPLIT"}, {"payeeAmount", 300}, {"adminId", "admin-1"}});
+  answer(again, {{"decision", "SPLIT"}, {"payeeAmount", 300}});
   auto done = wait_final("dispute:r7");
   ASSERT_EQ(done.at("status"), "SUCCEEDED") << json::serialize(done);
-  EXPECT_EQ(done.at("output").at("resolution"), (json::object{{"decision", "SPLIT"},
-                                                              {"toProvider", 300},
-                                                              {"toRequester", 200},
-                                                              {"adminId", "admin-1"}}));
-  EXPECT_EQ(hours("alice"), (Balances{700, 0, 0}));  // 60 % to the provider, 40 % back
+  EXPECT_EQ(done.at("output").at("resolution"), "SPLIT");
+  EXPECT_EQ(done.at("output").at("settlement"),
+            (json::object{{"decision", "SPLIT"}, {"toProvider", 300}, {"toRequester", 200}}));
+  EXPECT_EQ(done.at("output").at("adminId"), "local");  // answeredBy: local-only mode
+  EXPECT_EQ(hours("alice"), (Balances{700, 0, 0}));     // 60 % to the provider, 40 % back
   EXPECT_EQ(hours("bob"), (Balances{300, 0, 0}));
   EXPECT_EQ(escrow("sr-r7").at("status"), "SPLIT");
   EXPECT_EQ(record("disputes", "r7").at("status"), "RESOLVED");
@@ -309,12 +312,16 @@ TEST_F(TimeBank, DisputeRefundDuringCompletionAndTheCompletionStepsAside) {
   accepted_request("r8", "alice", "bob", 400);
   start("service-completion", "r8", {{"requestId", "r8"}, {"providerId", "bob"}});
   const std::string confirm = wait_token("inbox", "r8:completion-confirmation");
-  start("dispute", "r8", {{"requestId", "r8"}, {"raisedBy", "bob"}, {"reason", "no-show"}});
+  start("dispute", "r8",
+        {{"requestId", "r8"},
+         {"raisedBy", "bob"},
+         {"disputeType", "NO_SHOW"},
+         {"description", "nobody answered the door"}});
   answer(wait_token("admin_inbox", "r8:dispute"),
-         {{"decision", "REFUND"}, {"adminId", "admin-2"}, {"note", "requester refunded"}});
+         {{"decision", "REFUND"}, {"note", "requester refunded"}});
   auto done = wait_final("dispute:r8");
   ASSERT_EQ(done.at("status"), "SUCCEEDED") << json::serialize(done);
-  EXPECT_EQ(done.at("output").at("resolution").at("toRequester"), 400);
+  EXPECT_EQ(done.at("output").at("settlement").at("toRequester"), 400);
   EXPECT_EQ(hours("alice"), (Balances{1000, 0, 0}));
   EXPECT_EQ(hours("bob"), (Balances{0, 0, 0}));
   // The late confirmation finds the escrow resolved and moves nothing.
@@ -323,7 +330,8 @@ TEST_F(TimeBank, DisputeRefundDuringCompletionAndTheCompletionStepsAside) {
   ASSERT_EQ(completion.at("status"), "SUCCEEDED") << json::serialize(completion);
   EXPECT_EQ(completion.at("output").at("status"), "ALREADY_RESOLVED");
   EXPECT_EQ(hours("alice"), (Balances{1000, 0, 0}));
-  EXPECT_EQ(record("service_requests", "r8").at("status"), "RESOLVED");
+  EXPECT_EQ(record("service_requests", "r8").at("status"), "DISPUTED");
+  EXPECT_EQ(record("service_requests", "r8").at("disputeStatus"), "RESOLVED");
   reconcile_ok();
 }
 
