@@ -33,22 +33,8 @@ constexpr int kPolls = 300;  // 3 s, well inside request-deadline-ms's default 1
 constexpr std::size_t kMaxIdLength = 64;
 constexpr std::size_t kMaxTextLength = 500;
 
-// What a finished execution's output becomes in the route's answer.
-using Shape = std::function<json::object(const json::object& described)>;
-
 Error invalid(std::string message) {
   return Error{ErrorCode::kInvalidRequest, std::move(message)};
-}
-
-// A user, service or transfer id: it names records and executions, so no '/' and bounded.
-bool safe_id(std::string_view id) {
-  if (id.empty() || id.size() > kMaxIdLength) return false;
-  for (char c : id) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '-' || c == '_' || c == '.';
-    if (!ok) return false;
-  }
-  return true;
 }
 
 // One of two names for the same field (the seed's and settled's): the string sent, "" if
@@ -85,11 +71,13 @@ std::optional<Error> copy_text(const json::object& body, const char* field, json
 
 // The workflow's failure as an answer: its error name and cause, with a status that says whose
 // fault it was (the input's, the balance's, or ours).
-HttpResponse failed(const json::object& described) {
+HttpResponse failed(const json::object& described, const FailureStatus& failure_status) {
   const std::string error =
       described.contains("error") ? std::string(described.at("error").as_string()) : "";
   unsigned status = 500;
-  if (error.find("InsufficientFunds") != std::string::npos) {
+  if (const unsigned mapped = failure_status ? failure_status(error) : 0; mapped != 0) {
+    status = mapped;
+  } else if (error.find("InsufficientFunds") != std::string::npos) {
     status = 409;
   } else if (error.find("Invalid") != std::string::npos) {
     status = 400;
@@ -107,6 +95,7 @@ struct Await {
   std::string id;
   bool created = true;
   Shape shape;
+  FailureStatus failure_status;
   HttpResponder respond;
   int polls_left = kPolls;
 };
@@ -119,7 +108,7 @@ std::optional<HttpResponse> finished(const Await& await) {
   if (!record) return error_response(record.error());
   if (record->status == ExecutionStatus::kRunning) return std::nullopt;
   const json::object described = record->describe();
-  if (record->status != ExecutionStatus::kSucceeded) return failed(described);
+  if (record->status != ExecutionStatus::kSucceeded) return failed(described, await.failure_status);
   json::object body = await.shape(described);
   body["executionId"] = await.id;
   body["status"] = described.at("status");
@@ -144,11 +133,21 @@ caf::behavior await_execution(caf::event_based_actor* self, std::shared_ptr<Awai
   }};
 }
 
-// Starts `machine` named `name` through the supervisor (replays and conflicts as for
-// POST /v1/executions), then answers once it has finished.
+}  // namespace
+
+bool safe_id(std::string_view id) {
+  if (id.empty() || id.size() > kMaxIdLength) return false;
+  for (char c : id) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
 void start_and_await(const HttpRoutesDeps& deps, const std::string& machine,
                      const std::string& name, json::object input, Shape shape,
-                     HttpResponder& respond) {
+                     HttpResponder& respond, FailureStatus failure_status) {
   if (!deps.executions || !deps.engine)
     return respond(error_response(ErrorCode::kDraining, "executions are not running"));
   StartRequest start;
@@ -157,6 +156,7 @@ void start_and_await(const HttpRoutesDeps& deps, const std::string& machine,
   start.input = std::move(input);
   auto system = &deps.executions.home_system();
   start.reply = [system, db = deps.engine->db, shape = std::move(shape),
+                 failure_status = std::move(failure_status),
                  respond = std::move(respond)](Answer answer) mutable {
     if (!answer) return respond(error_response(answer.error()));
     auto await = std::make_shared<Await>();
@@ -164,11 +164,14 @@ void start_and_await(const HttpRoutesDeps& deps, const std::string& machine,
     await->id = std::string(answer->body.at("executionId").as_string());
     await->created = answer->outcome == Outcome::kCreated;
     await->shape = std::move(shape);
+    await->failure_status = std::move(failure_status);
     await->respond = std::move(respond);
     system->spawn(await_execution, std::move(await));
   };
   caf::anon_send(deps.executions, start_atom::value, std::move(start));
 }
+
+namespace {
 
 const json::value* output_field(const json::object& described, const char* field) {
   const json::value* output = described.if_contains("output");
