@@ -28,6 +28,8 @@
 #include "domain/time.hpp"
 #include "domain/write_batch.hpp"
 
+#include <boost/json/serialize.hpp>
+
 #include <caf/all.hpp>
 
 #include <algorithm>

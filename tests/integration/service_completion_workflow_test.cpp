@@ -141,7 +141,8 @@ TEST_F(ServiceCompletion, StartCompleteConfirmPayAndRateAsTheSeedHasIt) {
                                       "RecordCompleted", "RecordProcessingPayment", "RecordPaid"}));
 
   // The rating: 1 to 5, whole, by the requester, once.
-  for (const json::value bad : {json::value(0), json::value(6), json::value(2.5), json::value("4")})
+  for (const json::value& bad :
+       {json::value(0), json::value(6), json::value(2.5), json::value("4")})
     EXPECT_EQ(rate("r-1", {{"userId", "alice"}, {"rating", bad}}).status, 400u)
         << json::serialize(bad);
   EXPECT_EQ(rate("r-1", {{"userId", "bob"}, {"rating", 5}}).status, 403u);
