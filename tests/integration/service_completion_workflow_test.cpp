@@ -89,8 +89,8 @@ TEST_F(ServiceCompletion, StartCompleteConfirmPayAndRateAsTheSeedHasIt) {
   const auto exec = start_work("r-1");
   await_request_status("r-1", "IN_PROGRESS");
   EXPECT_TRUE(record("service_requests", "r-1")->contains("startedAt"));
+  std::string t = token("r-1", "completion");  // published after the requester was notified
   EXPECT_TRUE(notification(inbox_of("alice"), "SERVICE_STARTED"));
-  std::string t = token("r-1", "completion");
   EXPECT_EQ(record("inbox", "r-1:completion")->at("awaiting"), "PROVIDER");
 
   // Wrong actor or wrong user while IN_PROGRESS: INVALID_COMPLETION_STATE, nothing changes.
