@@ -115,8 +115,10 @@ void submit_rating(const std::string& request_id, const HttpRequest& req, HttpRe
   start_and_await(
       deps, "service-rating", "rating-" + request_id, std::move(input),
       [](const json::object& described) {
+        // Under "rating": the answer's own "status" is the execution's (as for every route
+        // that starts a workflow).
         const json::value* output = described.if_contains("output");
-        return output && output->is_object() ? output->as_object() : json::object{};
+        return json::object{{"rating", output ? *output : json::value(nullptr)}};
       },
       respond, rating_failure_status);
 }
