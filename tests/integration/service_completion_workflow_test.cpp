@@ -69,10 +69,11 @@ class ServiceCompletion : public TimeBankSeedTest {
     return res.json().at("notifications").as_array();
   }
 
-  const json::object* notification(const json::array& list, const std::string& type) {
+  // A copy: the list is usually a temporary.
+  std::optional<json::object> notification(const json::array& list, const std::string& type) {
     for (const auto& n : list)
-      if (n.at("type") == type.c_str()) return &n.as_object();
-    return nullptr;
+      if (n.at("type") == type.c_str()) return n.as_object();
+    return std::nullopt;
   }
 
   HttpResult rate(const std::string& id, const json::object& body) {
@@ -90,7 +91,7 @@ TEST_F(ServiceCompletion, StartCompleteConfirmPayAndRateAsTheSeedHasIt) {
   await_request_status("r-1", "IN_PROGRESS");
   EXPECT_TRUE(record("service_requests", "r-1")->contains("startedAt"));
   std::string t = token("r-1", "completion");  // published after the requester was notified
-  EXPECT_TRUE(notification(inbox_of("alice"), "SERVICE_STARTED"));
+  EXPECT_TRUE(notification(inbox_of("alice"), "SERVICE_STARTED").has_value());
   EXPECT_EQ(record("inbox", "r-1:completion")->at("awaiting"), "PROVIDER");
 
   // Wrong actor or wrong user while IN_PROGRESS: INVALID_COMPLETION_STATE, nothing changes.
@@ -126,7 +127,7 @@ TEST_F(ServiceCompletion, StartCompleteConfirmPayAndRateAsTheSeedHasIt) {
   EXPECT_EQ(hours("alice"), (Balances{850, 0, 0}));
   EXPECT_EQ(hours("bob"), (Balances{150, 0, 0}));
   EXPECT_EQ(record("ratings", "r-1")->at("status"), "OPEN");
-  const auto* enabled = notification(inbox_of("alice"), "RATING_ENABLED");
+  const auto enabled = notification(inbox_of("alice"), "RATING_ENABLED");
   ASSERT_TRUE(enabled);
   EXPECT_EQ(enabled->at("title"), "Rate Your Service");
   EXPECT_EQ(enabled->at("relatedId"), "r-1");
@@ -160,7 +161,7 @@ TEST_F(ServiceCompletion, StartCompleteConfirmPayAndRateAsTheSeedHasIt) {
   EXPECT_EQ(rated->at("rating"), 4);
   EXPECT_EQ(rated->at("comment"), "Lovely garden");
   EXPECT_TRUE(rated->contains("ratedAt"));
-  EXPECT_TRUE(notification(inbox_of("bob"), "RATING_RECEIVED"));
+  EXPECT_TRUE(notification(inbox_of("bob"), "RATING_RECEIVED").has_value());
   reconcile_ok();
 }
 
