@@ -169,7 +169,7 @@ TEST_F(ServiceCompletion, WithoutTheConfigThereIsNoAutoConfirm) {
   accepted("r-2", 2);
   const auto exec = start_work("r-2");
   const std::string t = provider_completes("r-2", token("r-2", "completion"));
-  advance("30d");
+  advance("8d");  // well past settled's former 3-day auto-confirm
   EXPECT_EQ(status_of(exec), "RUNNING");
   EXPECT_EQ(record("service_requests", "r-2")->at("status"), "PENDING_COMPLETION_CONFIRMATION");
   EXPECT_EQ(hours("bob"), (Balances{0, 0, 0}));
