@@ -16,6 +16,7 @@
 #include "api/notification_routes.hpp"
 #include "api/request_parsing.hpp"
 #include "api/schedule_routes.hpp"
+#include "api/service_request_routes.hpp"
 #include "api/user_routes.hpp"
 #include "api/webhook_routes.hpp"
 #include "domain/asl/mock_config.hpp"
@@ -178,6 +179,7 @@ class HttpRoutes {
     if (route_schedules(req, respond, deps_.schedules)) return;
     if (route_notifications(req, respond, deps_)) return;
     if (route_time_bank_registrations(req, respond, deps_)) return;
+    if (route_service_requests(req, respond, deps_)) return;
     respond(error_response(ErrorCode::kNotFound,
                            "no route for " + req.method + " " + req.parsed_target.path));
   }

@@ -35,6 +35,8 @@ unsigned http_status(ErrorCode code) {
     case ErrorCode::kEscrowNotFrozen:
     case ErrorCode::kEscrowNotExpired:
     case ErrorCode::kIdempotencyConflict:
+    case ErrorCode::kRatingNotOpen:
+    case ErrorCode::kRatingAlreadySubmitted:
       return 409;
     case ErrorCode::kPayloadTooLarge:
       return 413;

@@ -34,22 +34,8 @@ constexpr int kPolls = 300;  // 3 s, well inside request-deadline-ms's default 1
 constexpr std::size_t kMaxIdLength = 64;
 constexpr std::size_t kMaxTextLength = 500;
 
-// What a finished execution's output becomes in the route's answer.
-using Shape = std::function<json::object(const json::object& described)>;
-
 Error invalid(std::string message) {
   return Error{ErrorCode::kInvalidRequest, std::move(message)};
-}
-
-// A user, service or transfer id: it names records and executions, so no '/' and bounded.
-bool safe_id(std::string_view id) {
-  if (id.empty() || id.size() > kMaxIdLength) return false;
-  for (char c : id) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '-' || c == '_' || c == '.';
-    if (!ok) return false;
-  }
-  return true;
 }
 
 // One of two names for the same field (the seed's and settled's): the string sent, "" if
@@ -85,12 +71,15 @@ std::optional<Error> copy_text(const json::object& body, const char* field, json
 }
 
 // The workflow's failure as the API's one error shape: the error code says whose fault it was
-// (the input's, the balance's, or ours); the workflow's own error name is kept beside it.
-HttpResponse failed(const json::object& described) {
+// (the input's, the balance's, the route's own mapping, or ours); the workflow's own error name
+// is kept beside it.
+HttpResponse failed(const json::object& described, const FailureCode& failure_code) {
   const std::string workflow_error =
       described.contains("error") ? std::string(described.at("error").as_string()) : "";
   ErrorCode code = ErrorCode::kInternal;
-  if (workflow_error.find("InsufficientFunds") != std::string::npos) {
+  if (auto mapped = failure_code ? failure_code(workflow_error) : std::nullopt) {
+    code = *mapped;
+  } else if (workflow_error.find("InsufficientFunds") != std::string::npos) {
     code = ErrorCode::kInsufficientFunds;
   } else if (workflow_error.find("Invalid") != std::string::npos) {
     code = ErrorCode::kInvalidRequest;
@@ -110,6 +99,7 @@ struct Await {
   std::string id;
   bool created = true;
   Shape shape;
+  FailureCode failure_code;
   HttpResponder respond;
   int polls_left = kPolls;
 };
@@ -122,7 +112,7 @@ std::optional<HttpResponse> finished(const Await& await) {
   if (!record) return error_response(record.error());
   if (record->status == ExecutionStatus::kRunning) return std::nullopt;
   const json::object described = record->describe();
-  if (record->status != ExecutionStatus::kSucceeded) return failed(described);
+  if (record->status != ExecutionStatus::kSucceeded) return failed(described, await.failure_code);
   json::object body = await.shape(described);
   body["executionId"] = await.id;
   body["status"] = described.at("status");
@@ -147,11 +137,21 @@ caf::behavior await_execution(caf::event_based_actor* self, std::shared_ptr<Awai
   }};
 }
 
-// Starts `machine` named `name` through the supervisor (replays and conflicts as for
-// POST /v1/executions), then answers once it has finished.
+}  // namespace
+
+bool safe_id(std::string_view id) {
+  if (id.empty() || id.size() > kMaxIdLength) return false;
+  for (char c : id) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
 void start_and_await(const HttpRoutesDeps& deps, const std::string& machine,
                      const std::string& name, json::object input, Shape shape,
-                     HttpResponder& respond) {
+                     HttpResponder& respond, FailureCode failure_code) {
   if (!deps.executions || !deps.engine)
     return respond(error_response(ErrorCode::kDraining, "executions are not running"));
   StartRequest start;
@@ -160,6 +160,7 @@ void start_and_await(const HttpRoutesDeps& deps, const std::string& machine,
   start.input = std::move(input);
   auto system = &deps.executions.home_system();
   start.reply = [system, db = deps.engine->db, shape = std::move(shape),
+                 failure_code = std::move(failure_code),
                  respond = std::move(respond)](Answer answer) mutable {
     if (!answer) return respond(error_response(answer.error()));
     auto await = std::make_shared<Await>();
@@ -167,11 +168,14 @@ void start_and_await(const HttpRoutesDeps& deps, const std::string& machine,
     await->id = std::string(answer->body.at("executionId").as_string());
     await->created = answer->outcome == Outcome::kCreated;
     await->shape = std::move(shape);
+    await->failure_code = std::move(failure_code);
     await->respond = std::move(respond);
     system->spawn(await_execution, std::move(await));
   };
   caf::anon_send(deps.executions, start_atom::value, std::move(start));
 }
+
+namespace {
 
 const json::value* output_field(const json::object& described, const char* field) {
   const json::value* output = described.if_contains("output");

@@ -30,6 +30,10 @@ std::string_view error_name(ErrorCode code) {
       return "ScheduleDoesNotExist";
     case ErrorCode::kForbidden:
       return "Forbidden";
+    case ErrorCode::kRatingNotOpen:
+      return "RatingNotOpen";
+    case ErrorCode::kRatingAlreadySubmitted:
+      return "RatingAlreadySubmitted";
     case ErrorCode::kIngestionPaused:
       return "IngestionPaused";
     case ErrorCode::kStoreFull:

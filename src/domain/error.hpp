@@ -50,6 +50,9 @@ enum class ErrorCode : std::uint8_t {
   kBadSignature,          // 400: a signed webhook whose signature is missing, wrong or stale
   kScheduleDoesNotExist,  // 404: unknown schedule name
   kForbidden,             // 403: a valid key whose identity lacks the scope asked for
+  // HourBank's rating (POST /v1/service-requests/{id}/rating), 409: not yet, or already, rated.
+  kRatingNotOpen,
+  kRatingAlreadySubmitted,
 };
 
 // Stable name used as "error" in JSON bodies, e.g. "ExecutionAlreadyExists".

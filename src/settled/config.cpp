@@ -124,6 +124,10 @@ SettledConfig::SettledConfig() {
       .add(welcome_bonus_hundredths, "welcome-bonus-hundredths",
            "the welcome bonus POST /v1/users grants each new user once, in hundredths of an "
            "hour (HOUR); 0 grants none (docs/users.md)")
+      .add(service_completion_auto_confirm_hours, "service-completion-auto-confirm-hours",
+           "hours after the provider marks a service complete until service-completion confirms "
+           "it for the requester; 0 (the default, the seed's): never, the requester must confirm "
+           "(docs/time-bank.md)")
       .add(history_limit, "history-limit",
            "most history events an execution may have; past it, it fails (States.Runtime)")
       .add(execution_retention_seconds, "execution-retention-seconds",
@@ -405,6 +409,10 @@ std::string validate(SettledConfig& cfg, std::string& host, std::uint16_t& port,
   if (cfg.welcome_bonus_hundredths > 100000000)
     return invalid("welcome-bonus-hundredths", std::to_string(cfg.welcome_bonus_hundredths),
                    "0 to 100000000 hundredths of an hour");
+  if (cfg.service_completion_auto_confirm_hours > 8760)
+    return invalid("service-completion-auto-confirm-hours",
+                   std::to_string(cfg.service_completion_auto_confirm_hours),
+                   "0 (off) to 8760 hours (a year)");
   if (cfg.history_limit < 100 || cfg.history_limit > 10000000)
     return invalid("history-limit", std::to_string(cfg.history_limit), "100 to 10000000 events");
   if (cfg.events_retention_seconds == 0 || cfg.events_retention_seconds > 366 * 86400)

@@ -64,6 +64,9 @@ class SettledConfig : public caf::actor_system_config {
   std::vector<std::string> api_key_hashes;
   // POST /v1/users: the welcome bonus a new user is granted once (docs/users.md).
   std::size_t welcome_bonus_hundredths = 1000;
+  // service-completion: hours until a completion the requester has not confirmed confirms
+  // itself; 0: never (the seed's). Written to records settings/service-completion at start.
+  std::size_t service_completion_auto_confirm_hours = 0;
   std::size_t shutdown_timeout = 10;
   std::string alert_webhook;  // empty: alerts go to the log and the metric only
   std::string alert_webhook_ca_file;

@@ -22,8 +22,13 @@
 #include "adapters/http/admission.hpp"
 #include "adapters/http/api_keys.hpp"
 #include "adapters/ops/log.hpp"
+#include "adapters/store/lmdb_store.hpp"
 #include "api/http_routes.hpp"
 #include "domain/storage_keys.hpp"
+#include "domain/time.hpp"
+#include "domain/write_batch.hpp"
+
+#include <boost/json/serialize.hpp>
 
 #include <caf/all.hpp>
 
@@ -158,6 +163,25 @@ void apply_config_schedules(const DaemonResources& resources, EpochMillis now) {
                   {{"schedule", schedule.name}, {"outcome", schedule.outcome}});
 }
 
+// records settings/service-completion: the config service-completion reads (docs/time-bank.md).
+// Written by the daemon at start, not sent by the workflow's caller: records are read-only over
+// the API, so no provider can start a completion that confirms itself.
+void write_service_completion_settings(const SettledConfig& cfg, adapters::LmdbStore& db,
+                                       EpochMillis now) {
+  const auto hours = static_cast<std::int64_t>(cfg.service_completion_auto_confirm_hours);
+  boost::json::object stored{{"collection", "settings"},
+                             {"key", "service-completion"},
+                             {"record", boost::json::object{{"autoConfirmHours", hours},
+                                                            {"autoConfirmSeconds", hours * 3600},
+                                                            {"autoConfirm", hours > 0}}},
+                             {"updatedAt", format_timestamp(now)}};
+  WriteBatch writes;
+  writes.put(Table::kRecords, record_key("settings", "service-completion"),
+             boost::json::serialize(stored));
+  if (auto status = db.commit({&writes}); !status)
+    adapters::log(LogLevel::kError, "settings.not_written", {{"cause", status.error().message}});
+}
+
 }  // namespace
 
 Daemon::Daemon(caf::actor_system& system, const SettledConfig& cfg,
@@ -188,6 +212,7 @@ void Daemon::spawn_actors(const SettledConfig& cfg, const DaemonResources& resou
   engine_->clock = open_clock(cfg, *resources.db);
   engine_->now = [clock = engine_->clock] { return clock->now(); };
   apply_config_schedules(resources, engine_->now());
+  write_service_completion_settings(cfg, *resources.db, engine_->now());
   engine_->history_limit = static_cast<std::int64_t>(cfg.history_limit);
   engine_->max_running_executions = cfg.max_running_executions;
   if (resources.mock_config) {

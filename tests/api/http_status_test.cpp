@@ -46,10 +46,13 @@ TEST(HttpStatus, EveryErrorCodeHasItsStatus) {
       {ErrorCode::kTooManyRequests, 429},
       {ErrorCode::kBadSignature, 400},
       {ErrorCode::kScheduleDoesNotExist, 404},
+      {ErrorCode::kForbidden, 403},
+      {ErrorCode::kRatingNotOpen, 409},
+      {ErrorCode::kRatingAlreadySubmitted, 409},
   };
   // Every code from the first to the last is in the table: a new code needs its status here.
   for (int c = static_cast<int>(ErrorCode::kInvalidJson);
-       c <= static_cast<int>(ErrorCode::kScheduleDoesNotExist); ++c) {
+       c <= static_cast<int>(ErrorCode::kRatingAlreadySubmitted); ++c) {
     const auto code = static_cast<ErrorCode>(c);
     const auto it = expected.find(code);
     ASSERT_NE(it, expected.end()) << error_name(code) << " has no expected status";

@@ -2,16 +2,14 @@
 // dispute, escrow-release, escrow-cancel) end to end through the real daemon: tokens are read
 // where the workflows publish them (records inbox/<requestId>:<what> and
 // admin_inbox/<requestId>:dispute), answered with POST /v1/tasks/success, and the money is
-// checked with GET /v1/accounts/{user} and settlectl reconcile. Completion's timeout is tested on
-// a copy of the shipped definition whose literal TimeoutSeconds is cut to seconds; the service
-// request's own waits, on the simulated clock, are in service_request_workflow_test.cpp.
+// checked with GET /v1/accounts/{user} and settlectl reconcile. The service request's own waits,
+// on the simulated clock, are in service_request_workflow_test.cpp; completion's statuses,
+// auto-confirm setting and rating in service_completion_workflow_test.cpp.
 
 #include "integration/ledger_fixture.hpp"
 
 #include <atomic>
-#include <fstream>
 #include <mutex>
-#include <sstream>
 #include <thread>
 
 namespace settled::testing {
@@ -20,26 +18,6 @@ namespace {
 namespace json = boost::json;
 using Balances = std::array<std::int64_t, 3>;  // available, held, frozen
 using Clock = std::chrono::steady_clock;
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// The shipped definition with one literal TimeoutSeconds replaced.
-std::string with_timeout(const std::string& file, const std::string& from, const std::string& to) {
-  std::string text = read_file(std::string(SETTLED_SOURCE_DIR) + "/config/workflows/" + file);
-  const std::string needle = "\"TimeoutSeconds\": " + from;
-  std::size_t at = 0, replaced = 0;
-  while ((at = text.find(needle, at)) != std::string::npos) {
-    text.replace(at, needle.size(), "\"TimeoutSeconds\": " + to);
-    ++replaced;
-  }
-  EXPECT_GT(replaced, 0u) << file << " has no TimeoutSeconds " << from;
-  return text;
-}
 
 // Talks to the daemon the way an application would; usable from any thread with its own client.
 class Driver {
@@ -90,17 +68,40 @@ class Driver {
     return "";
   }
 
+  // service-completion for `id` until it leaves RUNNING: every token in inbox/<id>:completion
+  // is answered as its `awaiting` asks (the provider's ServiceCompletionInput, then the
+  // requester's); `answers` counts the requester's confirmations that got through.
+  std::string complete_until_done(const std::string& id, const std::string& provider,
+                                  const std::string& requester, Clock::time_point deadline,
+                                  std::atomic<int>* answers = nullptr) {
+    const std::string execution = "service-completion:" + id;
+    std::string answered;
+    while (Clock::now() < deadline) {
+      const std::string s = status(execution);
+      if (!s.empty() && s != "RUNNING") return s;
+      auto res = c_.get("/v1/records/inbox/" + id + ":completion");
+      if (res.status == 200) {
+        const json::value inbox = res.json().at("record");
+        const std::string t(inbox.at("token").as_string());
+        if (t != answered) {
+          const bool by_provider = inbox.at("awaiting") == "PROVIDER";
+          const auto sent = answer(t, {{"completedBy", by_provider ? "PROVIDER" : "REQUESTER"},
+                                       {"userId", by_provider ? provider : requester}});
+          if (sent.status == 200 && answers && !by_provider) ++*answers;
+          if (sent.status == 200 || sent.status == 409) answered = t;
+        }
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return "";
+  }
+
  private:
   HttpClient& c_;
 };
 
 class TimeBank : public LedgerTest {
  protected:
-  void add_workflows() override {
-    write_workflow("service-completion-short",
-                   with_timeout("service-completion.asl.json", "259200", "2"));
-  }
-
   // Services are registered as the application registers them (POST /v1/services).
   void SetUp() override {
     LedgerTest::SetUp();
@@ -171,6 +172,15 @@ class TimeBank : public LedgerTest {
     EXPECT_EQ(done.at("status"), "SUCCEEDED") << json::serialize(done);
     return done.at("output").as_object();
   }
+
+  // The provider starts service-completion and completes (the seed's ServiceCompletionInput);
+  // returns the requester's confirmation token.
+  std::string provider_completed(const std::string& id, const std::string& provider) {
+    start("service-completion", id, {{"requestId", id}, {"userId", provider}});
+    const std::string started = wait_token("inbox", id + ":completion");
+    answer(started, {{"completedBy", "PROVIDER"}, {"userId", provider}});
+    return wait_token("inbox", id + ":completion", started);
+  }
 };
 
 TEST_F(TimeBank, RequestAcceptedCompletedConfirmedReleasesToTheProvider) {
@@ -187,17 +197,16 @@ TEST_F(TimeBank, RequestAcceptedCompletedConfirmedReleasesToTheProvider) {
   EXPECT_EQ(record("service_requests", "r1").at("status"), "ACCEPTED");
   EXPECT_EQ(escrow("sr-r1").at("status"), "HELD");
 
-  start("service-completion", "r1", {{"requestId", "r1"}, {"providerId", "bob"}});
-  const std::string confirm = wait_token("inbox", "r1:completion-confirmation");
-  EXPECT_EQ(record("service_requests", "r1").at("status"), "PENDING_CONFIRMATION");
-  answer(confirm, {{"response", "CONFIRM"}});
+  const std::string confirm = provider_completed("r1", "bob");
+  EXPECT_EQ(record("service_requests", "r1").at("status"), "PENDING_COMPLETION_CONFIRMATION");
+  answer(confirm, {{"completedBy", "REQUESTER"}, {"userId", "alice"}});
   auto completed = wait_final("service-completion:r1");
   ASSERT_EQ(completed.at("status"), "SUCCEEDED") << json::serialize(completed);
-  EXPECT_EQ(completed.at("output").at("status"), "COMPLETED");
+  EXPECT_EQ(completed.at("output").at("status"), "PAID");
   EXPECT_EQ(completed.at("output").at("confirmedBy"), "REQUESTER");
   EXPECT_EQ(hours("alice"), (Balances{700, 0, 0}));
   EXPECT_EQ(hours("bob"), (Balances{300, 0, 0}));
-  EXPECT_EQ(record("service_requests", "r1").at("status"), "COMPLETED");
+  EXPECT_EQ(record("service_requests", "r1").at("status"), "PAID");
   EXPECT_EQ(record("ratings", "r1").at("status"), "OPEN");
   EXPECT_EQ(record("ratings", "r1").at("raterId"), "alice");
   reconcile_ok();
@@ -237,8 +246,7 @@ TEST_F(TimeBank, AcceptedCounterOfferReplacesTheHold) {
   EXPECT_EQ(hours("alice"), (Balances{550, 450, 0}));
 
   // Completion releases the agreed amount from the new escrow.
-  start("service-completion", "r4", {{"requestId", "r4"}, {"providerId", "bob"}});
-  answer(wait_token("inbox", "r4:completion-confirmation"), {{"response", "CONFIRM"}});
+  answer(provider_completed("r4", "bob"), {{"completedBy", "REQUESTER"}, {"userId", "alice"}});
   ASSERT_EQ(wait_final("service-completion:r4").at("status"), "SUCCEEDED");
   EXPECT_EQ(hours("alice"), (Balances{550, 0, 0}));
   EXPECT_EQ(hours("bob"), (Balances{450, 0, 0}));
@@ -259,21 +267,6 @@ TEST_F(TimeBank, RejectedCounterOfferAsksTheProviderAgainOnTheOriginalTerms) {
   EXPECT_EQ(done.at("output").at("amount"), 300);
   EXPECT_EQ(done.at("output").at("escrowId"), "sr-r5");
   EXPECT_EQ(hours("alice"), (Balances{700, 300, 0}));
-  reconcile_ok();
-}
-
-TEST_F(TimeBank, CompletionConfirmsItselfWhenTheRequesterStaysSilent) {
-  fund("alice", 1000);
-  accepted_request("r6", "alice", "bob", 200);
-  start("service-completion-short", "r6", {{"requestId", "r6"}, {"providerId", "bob"}});
-  wait_token("inbox", "r6:completion-confirmation");
-  auto done = wait_final("service-completion-short:r6", std::chrono::seconds(30));
-  ASSERT_EQ(done.at("status"), "SUCCEEDED") << json::serialize(done);
-  EXPECT_EQ(done.at("output").at("status"), "COMPLETED");
-  EXPECT_EQ(done.at("output").at("confirmedBy"), "AUTO");
-  EXPECT_EQ(hours("alice"), (Balances{800, 0, 0}));
-  EXPECT_EQ(hours("bob"), (Balances{200, 0, 0}));
-  EXPECT_EQ(record("service_requests", "r6").at("ratingEnabled"), true);
   reconcile_ok();
 }
 
@@ -310,8 +303,7 @@ TEST_F(TimeBank, DisputeSplitByAnAdministrator) {
 TEST_F(TimeBank, DisputeRefundDuringCompletionAndTheCompletionStepsAside) {
   fund("alice", 1000);
   accepted_request("r8", "alice", "bob", 400);
-  start("service-completion", "r8", {{"requestId", "r8"}, {"providerId", "bob"}});
-  const std::string confirm = wait_token("inbox", "r8:completion-confirmation");
+  const std::string confirm = provider_completed("r8", "bob");
   start("dispute", "r8",
         {{"requestId", "r8"},
          {"raisedBy", "bob"},
@@ -325,7 +317,7 @@ TEST_F(TimeBank, DisputeRefundDuringCompletionAndTheCompletionStepsAside) {
   EXPECT_EQ(hours("alice"), (Balances{1000, 0, 0}));
   EXPECT_EQ(hours("bob"), (Balances{0, 0, 0}));
   // The late confirmation finds the escrow resolved and moves nothing.
-  answer(confirm, {{"response", "CONFIRM"}});
+  answer(confirm, {{"completedBy", "REQUESTER"}, {"userId", "alice"}});
   auto completion = wait_final("service-completion:r8");
   ASSERT_EQ(completion.at("status"), "SUCCEEDED") << json::serialize(completion);
   EXPECT_EQ(completion.at("output").at("status"), "ALREADY_RESOLVED");
@@ -492,10 +484,9 @@ TEST_F(TimeBank, ConcurrentRequestsSurviveAKillAndTheLedgerReconciles) {
       if (s != "SUCCEEDED") return problem("dispute ended " + s);
       return;
     }
-    started = d.start("service-completion", id, {{"requestId", id}, {"providerId", provider(i)}});
+    started = d.start("service-completion", id, {{"requestId", id}, {"userId", provider(i)}});
     if (started.status != 201 && started.status != 200) return problem("complete " + started.body);
-    s = d.answer_until_done("service-completion:" + id, "inbox", id + ":completion-confirmation",
-                            {{"response", "CONFIRM"}}, deadline, &answered);
+    s = d.complete_until_done(id, provider(i), requester(i), deadline, &answered);
     if (s != "SUCCEEDED") return problem("service-completion ended " + s);
   };
   const auto run_all = [&](bool tolerate_death) {

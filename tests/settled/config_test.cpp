@@ -55,6 +55,17 @@ TEST(ConfigValidate, APerPeerCapAboveTheTotalIsRefused) {
   EXPECT_NE(validate_config(cfg).find("max-connections-per-peer"), std::string::npos);
 }
 
+TEST(ConfigValidate, TheAutoConfirmIsOffByDefaultAndAtMostAYear) {
+  SettledConfig cfg;
+  EXPECT_EQ(cfg.service_completion_auto_confirm_hours, 0u);
+  cfg.service_completion_auto_confirm_hours = 8760;
+  EXPECT_EQ(validate_config(cfg), "");
+  cfg.service_completion_auto_confirm_hours = 8761;
+  EXPECT_EQ(validate_config(cfg),
+            "invalid value for service-completion-auto-confirm-hours: \"8761\" (0 (off) to 8760 "
+            "hours (a year))");
+}
+
 TEST(ConfigValidate, AnApiKeyHashMustBeSha256Hex) {
   SettledConfig cfg;
   cfg.api_key_hashes = {"not-a-hash"};
