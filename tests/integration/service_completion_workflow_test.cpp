@@ -184,24 +184,44 @@ TEST_F(ServiceCompletion, WithoutTheConfigThereIsNoAutoConfirm) {
 TEST_F(ServiceCompletion, ADisputeInsteadOfTheConfirmationRunsTheDisputeWorkflow) {
   accepted("r-3", 1.5);
   const auto exec = start_work("r-3");
-  const std::string t = provider_completes("r-3", token("r-3", "completion"));
+  std::string t = provider_completes("r-3", token("r-3", "completion"));
+  // Not one of the seed's DisputeTypes: the dispute refuses it, nothing is frozen, and the
+  // requester is asked again.
+  answer(t, {{"completedBy", "REQUESTER"},
+             {"userId", "alice"},
+             {"dispute", {{"disputeType", "QUALITY_ISSUE"}, {"description", "Half done"}}}});
+  t = token("r-3", "completion", t);
+  EXPECT_EQ(record("inbox", "r-3:completion")->at("lastError").at("error"), "DISPUTE_FAILED");
+  EXPECT_EQ(hours("alice"), (Balances{850, 150, 0}));
+
   answer(t, {{"completedBy", "REQUESTER"},
              {"userId", "alice"},
              {"dispute",
-              {{"disputeType", "QUALITY_ISSUE"},
+              {{"disputeType", "SERVICE_QUALITY"},
                {"description", "Half the hedges are untouched"},
                {"evidence", json::array{"photo-1"}}}}});
   // The dispute child froze the escrow and opened disputes/<requestId>; nothing is paid.
-  const bool opened =
-      eventually([&] { return record("disputes", "r-3").has_value(); }, std::chrono::seconds(20));
+  const bool opened = eventually([&] { return record("admin_inbox", "r-3:dispute").has_value(); },
+                                 std::chrono::seconds(20));
   ASSERT_TRUE(opened);
-  EXPECT_TRUE(eventually(
-      [&] {
-        return hours("alice") == Balances{850, 0, 150};
-      },
-      std::chrono::seconds(20)));
+  EXPECT_EQ(record("disputes", "r-3")->at("disputeType"), "SERVICE_QUALITY");
+  EXPECT_EQ(hours("alice"), (Balances{850, 0, 150}));
   EXPECT_EQ(status_of(exec), "RUNNING");
   EXPECT_EQ(hours("bob"), (Balances{0, 0, 0}));
+
+  // Dismissed: the escrow is held again and the requester is asked to confirm once more.
+  answer(std::string(record("admin_inbox", "r-3:dispute")->at("token").as_string()),
+         {{"decision", "DISMISS"}});
+  t = token("r-3", "completion", t);
+  await_request_status("r-3", "PENDING_COMPLETION_CONFIRMATION");
+  EXPECT_EQ(record("disputes", "r-3")->at("status"), "DISMISSED");
+  EXPECT_EQ(hours("alice"), (Balances{850, 150, 0}));
+  answer(t, {{"requestId", "r-3"}, {"completedBy", "REQUESTER"}, {"userId", "alice"}});
+  const auto done = wait_final(exec);
+  ASSERT_EQ(std::string(done.at("status").as_string()), "SUCCEEDED") << json::serialize(done);
+  EXPECT_EQ(done.at("output").at("status"), "PAID");
+  EXPECT_EQ(hours("bob"), (Balances{150, 0, 0}));
+  reconcile_ok();
 }
 
 class ServiceCompletionAutoConfirm : public ServiceCompletion {
