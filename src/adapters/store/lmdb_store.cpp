@@ -132,6 +132,14 @@ Status LmdbStore::commit_locked(const std::vector<const WriteBatch*>& batches) {
   } catch (const lmdb::error& e) {
     // Aborted, never left open: the one writer's next commit starts from a clean environment.
     if (txn) mdb_txn_abort(txn);
+    // LMDB turns a short write into EIO (mdb_page_flush: wres != wsize), and a short write is
+    // what a disk with a few free blocks gives: that is a full disk, not a broken one.
+    if (e.code() == EIO) {
+      const auto free = disk_free_bytes();
+      if (free && *free < kFullDiskFreeBytes)
+        return commit_error(ENOSPC, std::string(e.what()) + ", " + std::to_string(*free) +
+                                        " bytes free: a short write");
+    }
     return commit_error(e.code(), e.what());
   }
 }

@@ -72,6 +72,8 @@ class LmdbStore {
   // Bytes an unprivileged writer may still add to the file system holding the store (statvfs);
   // nullopt if it cannot be asked.
   std::optional<std::uint64_t> disk_free_bytes() const;
+  // Below this, an I/O error on commit is the disk being full (readiness uses the same bound).
+  static constexpr std::uint64_t kFullDiskFreeBytes = std::uint64_t{1} << 20;
   const std::string& path() const { return options_.path; }
   // A hot backup of the environment into `directory` (mdb_env_copy2 with `flags`); LMDB's code.
   int copy_to(const std::string& directory, unsigned flags) const;
