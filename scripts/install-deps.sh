@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages settled builds and tests with (docs/architecture.md, Layers).
 # Safe to run any number of times: apt-get only adds what is missing.
+#   scripts/install-deps.sh          what the build and the tests need
+#   scripts/install-deps.sh --bench  also the peers bench/run-peers.sh measures settled against
+#                                    (docs/benchmarks.md): wrk, nginx, PostgreSQL 15
 set -euo pipefail
 
 packages=(
@@ -23,6 +26,12 @@ packages=(
 # The same node and npm sign test webhooks with Stripe's own library (tests/stripe_library,
 # npm package stripe, pinned there; installed into the build tree on first use).
 command -v node >/dev/null || packages+=(nodejs)
+# The benchmark peers (bench/peers/): the HTTP load generator, an empty-201 web server, and the
+# database the ledger is compared with. The interpreter peer is the differential corpus's npm
+# reference, installed by bench/run-peers.sh into the build tree as the corpus does.
+if [ "${1:-}" = "--bench" ]; then
+  packages+=(wrk nginx-light postgresql-15)
+fi
 command -v npm >/dev/null || packages+=(npm)
 
 missing=()

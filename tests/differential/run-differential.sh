@@ -49,23 +49,9 @@ if ! node -e 'const [major, minor] = process.versions.node.split(".").map(Number
   exit 1
 fi
 
-# The pinned version, from reference/package.json.
-want="$(node -e 'console.log(require(process.argv[1]).dependencies["aws-local-stepfunctions"])' \
-  "${here}/reference/package.json")"
-installed="$(node -e 'try { console.log(require(require("path").resolve(process.argv[1])).version) }
-  catch { console.log("") }' "${refdir}/node_modules/aws-local-stepfunctions/package.json")"
-if [ "${installed}" != "${want}" ]; then
-  # The package declares node >= 22; it runs on 18.17+ (see above), so the engine check must
-  # not refuse it (--engine-strict=false, whatever an npmrc says).
-  # Only here is the network used: an installed reference is never touched again.
-  echo "installing aws-local-stepfunctions ${want} into ${refdir}"
-  mkdir -p "${refdir}"
-  cp "${here}/reference/package.json" "${refdir}/package.json"
-  if ! command -v npm >/dev/null ||
-    ! npm install --prefix "${refdir}" --no-package-lock --no-audit --no-fund --loglevel=error \
-      --engine-strict=false; then
-    skip "could not install aws-local-stepfunctions ${want} (no npm, or no npm registry?)"
-  fi
+# The pinned reference, installed on first use (reference/install.sh).
+if ! "${here}/reference/install.sh" "${refdir}"; then
+  skip "could not install aws-local-stepfunctions (no npm, or no npm registry?)"
 fi
 
 results="${refdir}/results"

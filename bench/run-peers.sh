@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# settled against its peers, on this machine, in one run (docs/benchmarks.md):
+#   engine  the payment workflow in process, every transition durable (settled_bench_engine)
+#           vs aws-local-stepfunctions, in memory, instant task handlers (peers/interpreter.sh)
+#   http    POST /v1/executions acknowledged per second under wrk, each request a payment that
+#           runs to completion, vs nginx's empty 201 under the same wrk load (peers/nginx.sh);
+#           then settled's p99 acknowledgement at a fixed 20,000 requests/s (settled_http_load)
+#   ledger  durable hold -> release pairs per second over 100,000 accounts and on one hot payer
+#           (settled_bench_ledger) vs PostgreSQL 15 (peers/postgres.sh)
+# and prints one table: per workload settled's figure, the peer's, their ratio and the target.
+# The peers are installed by scripts/install-deps.sh --bench (and the interpreter from npm into
+# the build tree, as the differential corpus installs it).
+# Usage: bench/run-peers.sh [build-dir] [seconds per HTTP and database run]
+# Environment: WRK_CONNECTIONS (64), WRK_THREADS (1), PG_CLIENTS (64), ENGINE_EXECUTIONS (30000,
+# the interpreter's run; settled's is the benchmark's 10,000 x 3).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+build="$(cd "${1:-build}" && pwd)"
+seconds="${2:-10}"
+connections="${WRK_CONNECTIONS:-64}"
+threads="${WRK_THREADS:-1}"
+for tool in wrk nginx node /usr/lib/postgresql/15/bin/initdb; do
+  command -v "${tool}" >/dev/null ||
+    { echo "run-peers: ${tool} is missing: run scripts/install-deps.sh --bench" >&2; exit 1; }
+done
+for target in src/settled bench/settled_bench_engine bench/settled_bench_ledger bench/settled_http_load; do
+  [ -x "${build}/${target}" ] ||
+    { echo "run-peers: ${target} is not built (cmake --build ${build})" >&2; exit 1; }
+done
+log="$(mktemp -d)"
+echo "run-peers: logs in ${log}" >&2
+# value KEY FILE: the number after KEY= in FILE.
+value() { sed -n "s/^$1=\([0-9.]*\).*/\1/p" "$2" | tail -1; }
+# A Google Benchmark JSON file's counter for the first benchmark whose name matches.
+counter() {
+  node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    const b = r.benchmarks.find((b) => b.name.includes(process.argv[2]) && !b.error_occurred);
+    if (!b) process.exit(1);
+    console.log(b[process.argv[3]]);' "$1" "$2" "$3"
+}
+
+echo "== engine" >&2
+"${build}/bench/settled_bench_engine" --benchmark_filter='BM_PaymentExecutions/10000' \
+  --benchmark_format=json >"${log}/engine.json" 2>"${log}/engine.err"
+engine_settled="$(counter "${log}/engine.json" BM_PaymentExecutions/10000 executions_per_s)"
+"${here}/peers/interpreter.sh" "${build}" "${ENGINE_EXECUTIONS:-30000}" >"${log}/interpreter.out"
+engine_peer="$(value executions_per_s "${log}/interpreter.out")"
+
+echo "== http" >&2
+"${here}/settled-http.sh" "${build}" "${seconds}" "${connections}" "${threads}" \
+  >"${log}/settled-http.out" 2>"${log}/settled-http.err"
+http_settled="$(value requests_per_s "${log}/settled-http.out")"
+p99_20k="$(value p99_at_20000_ms "${log}/settled-http.out")"
+"${here}/peers/nginx.sh" "${seconds}" "${connections}" "${threads}" >"${log}/nginx.out" \
+  2>"${log}/nginx.err"
+http_peer="$(value requests_per_s "${log}/nginx.out")"
+
+echo "== ledger" >&2
+"${build}/bench/settled_bench_ledger" --benchmark_format=json >"${log}/ledger.json" \
+  2>"${log}/ledger.err"
+ledger_uniform="$(counter "${log}/ledger.json" payers:100000 pairs_per_s)"
+ledger_hot="$(counter "${log}/ledger.json" payers:1/ pairs_per_s)"
+"${here}/peers/postgres.sh" "${seconds}" "${PG_CLIENTS:-64}" >"${log}/postgres.out" \
+  2>"${log}/postgres.err"
+pg_uniform="$(value uniform_pairs_per_s "${log}/postgres.out")"
+pg_hot="$(value hot_pairs_per_s "${log}/postgres.out")"
+
+row() {  # workload settled peer-name peer target
+  awk -v w="$1" -v s="$2" -v n="$3" -v p="$4" -v t="$5" 'BEGIN {
+    printf "%-36s %12.0f  %-24s %12.0f  %7.2fx  %s\n", w, s, n, p, s / p, t }'
+}
+echo
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
+printf "%-36s %12s  %-24s %12s  %8s  %s\n" workload settled peer "peer's" ratio target
+row "engine: payment executions/s" "${engine_settled}" "aws-local-stepfunctions" "${engine_peer}" ">= 2x"
+row "http: POST /v1/executions acks/s" "${http_settled}" "nginx empty 201" "${http_peer}" ">= 0.25x"
+row "ledger: pairs/s, 100k accounts" "${ledger_uniform}" "PostgreSQL 15" "${pg_uniform}" ">= 40x"
+row "ledger: pairs/s, one hot payer" "${ledger_hot}" "PostgreSQL 15" "${pg_hot}" ">= 70x"
+printf "%-36s %12s  %s\n" "http: p99 ack at 20,000 requests/s" "${p99_20k} ms" "target <= 10 ms"
