@@ -369,6 +369,75 @@ TEST_F(SfnApi, HostileRequestsAreRefusedInAwsShapeAndChangeNothing) {
   EXPECT_EQ(ok("DescribeExecution", {{"executionArn", exec_arn("h-1")}}).at("status"), "RUNNING");
 }
 
+json::object pass_definition(int x) {
+  return json::object{
+      {"StartAt", "P"},
+      {"States",
+       json::object{{"P", json::object{{"Type", "Pass"}, {"Result", {{"x", x}}}, {"End", true}}}}}};
+}
+
+TEST_F(SfnApi, SyncStartValidateUpdateDescribeForExecutionRedriveAndDelete) {
+  const std::string quick = kArnBase + "stateMachine:quick";
+  ok("CreateStateMachine", {{"name", "quick"},
+                            {"definition", json::serialize(pass_definition(1))},
+                            {"roleArn", "arn:aws:iam::123456789012:role/r"}});
+  auto sync = ok("StartSyncExecution", {{"stateMachineArn", quick}, {"name", "s-1"}});
+  EXPECT_EQ(sync.at("status"), "SUCCEEDED");
+  EXPECT_EQ(sync.at("executionArn"), kArnBase + "execution:quick:s-1");
+  EXPECT_EQ(json::parse(sync.at("output").as_string()), (json::object{{"x", 1}}));
+  EXPECT_TRUE(sync.at("stopDate").is_number());
+
+  auto valid =
+      ok("ValidateStateMachineDefinition", {{"definition", json::serialize(pass_definition(1))}});
+  EXPECT_EQ(valid.at("result"), "OK");
+  EXPECT_TRUE(valid.at("diagnostics").as_array().empty());
+  auto invalid = ok("ValidateStateMachineDefinition", {{"definition", R"({"StartAt":"X"})"}});
+  EXPECT_EQ(invalid.at("result"), "FAIL");
+  EXPECT_EQ(invalid.at("diagnostics").at(0).at("code"), "SCHEMA_VALIDATION_FAILED");
+  auto garbage = ok("ValidateStateMachineDefinition", {{"definition", "{nope"}});
+  EXPECT_EQ(garbage.at("diagnostics").at(0).at("code"), "INVALID_JSON_DESCRIPTION");
+
+  // An update registers the next version; the execution keeps the one it ran.
+  auto updated = ok("UpdateStateMachine", {{"stateMachineArn", quick},
+                                           {"definition", json::serialize(pass_definition(2))}});
+  EXPECT_TRUE(updated.at("updateDate").is_number());
+  EXPECT_EQ(
+      json::parse(
+          ok("DescribeStateMachine", {{"stateMachineArn", quick}}).at("definition").as_string()),
+      pass_definition(2));
+  auto ran =
+      ok("DescribeStateMachineForExecution", {{"executionArn", kArnBase + "execution:quick:s-1"}});
+  EXPECT_EQ(ran.at("stateMachineArn"), quick);
+  EXPECT_EQ(json::parse(ran.at("definition").as_string()), pass_definition(1));
+  auto second = ok("StartSyncExecution", {{"stateMachineArn", quick}, {"name", "s-2"}});
+  EXPECT_EQ(json::parse(second.at("output").as_string()), (json::object{{"x", 2}}));
+  EXPECT_EQ(error_type(sfn("UpdateStateMachine", {{"stateMachineArn", quick}})),
+            "MissingRequiredParameter");
+  EXPECT_EQ(error_type(sfn("DeleteStateMachine", {{"stateMachineArn", quick}})),
+            "ValidationException");
+  EXPECT_FALSE(ok("DescribeStateMachine", {{"stateMachineArn", quick}}).empty());
+
+  // A FAILED execution is redriven from the task that failed; a SUCCEEDED one is not.
+  create_approval();
+  ok("StartExecution", {{"stateMachineArn", kMachineArn}, {"name", "r-1"}});
+  const std::string first = token_of("r-1");
+  ok("SendTaskFailure", {{"taskToken", first}, {"error", "Approval.Rejected"}});
+  EXPECT_EQ(wait_closed("r-1").at("status"), "FAILED");
+  auto redriven = ok("RedriveExecution", {{"executionArn", exec_arn("r-1")}});
+  EXPECT_TRUE(redriven.at("redriveDate").is_number());
+  std::string again;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < until && (again.empty() || again == first)) {
+    again = token_of("r-1");
+    if (again == first) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_NE(again, first);
+  ok("SendTaskSuccess", {{"taskToken", again}, {"output", "{}"}});
+  EXPECT_EQ(wait_closed("r-1").at("status"), "SUCCEEDED");
+  EXPECT_EQ(error_type(sfn("RedriveExecution", {{"executionArn", exec_arn("r-1")}})),
+            "ExecutionNotRedrivable");
+}
+
 // With API keys configured, nothing reaches an operation until a SigV4 verifier is plugged in:
 // not even a request carrying a valid settled key.
 class SfnApiWithKeys : public SfnApi {

@@ -136,6 +136,45 @@ void control(SfnCall& call, actors::ControlAsk::Kind kind,
   caf::anon_send(call.deps.admin, actors::admin_atom::value, std::move(ask));
 }
 
+// StartSyncExecution: polls the record of a started execution until it closes (the engine tells
+// no one outside the actors when an execution ends), then answers as DescribeExecution would.
+constexpr auto kSyncWaitLimit = std::chrono::seconds(8);  // under the 10 s request deadline
+constexpr auto kSyncPollEvery = std::chrono::milliseconds(20);
+
+struct SyncWait {
+  actors::EnginePtr engine;
+  std::string id;
+  ArnScope scope;
+  adapters::HttpResponder respond;
+  std::chrono::steady_clock::time_point until;
+};
+
+caf::behavior sync_waiter(caf::event_based_actor* self, std::shared_ptr<SyncWait> wait) {
+  self->send(self, std::string("poll"));
+  return {[self, wait](const std::string&) {
+    if (auto stored = wait->engine->db->get(Table::kExecutions, wait->id)) {
+      auto record = ExecutionRecord::parse(*stored, wait->id);
+      if (!record) {
+        wait->respond(aws_error_response(to_aws_error(record.error())));
+        return self->quit();
+      }
+      if (record->status != ExecutionStatus::kRunning) {
+        wait->respond(aws_ok(describe(wait->scope, *record)));
+        return self->quit();
+      }
+    }
+    if (std::chrono::steady_clock::now() >= wait->until) {
+      wait->respond(aws_error_response(AwsError{"ServiceUnavailable",
+                                                "the execution is still running after " +
+                                                    std::to_string(kSyncWaitLimit.count()) +
+                                                    " s; DescribeExecution reads its outcome later",
+                                                503}));
+      return self->quit();
+    }
+    self->delayed_send(self, kSyncPollEvery, std::string("poll"));
+  }};
+}
+
 }  // namespace
 
 void start_execution(SfnCall call) {
@@ -152,9 +191,20 @@ void start_execution(SfnCall call) {
 }
 
 void start_sync_execution(SfnCall call) {
-  fail(call, AwsError{aws_errors::kStateMachineTypeNotSupported,
-                      "StartSyncExecution runs EXPRESS state machines; settled runs STANDARD "
-                      "ones (docs/aws-api.md)"});
+  auto fields = read_start(call);
+  if (!fields) return fail(call, fields.error());
+  auto wait = std::make_shared<SyncWait>();
+  wait->engine = call.deps.engine;
+  wait->id = fields->machine + ":" + fields->name;
+  wait->scope = call.deps.arns;
+  wait->respond = call.respond;
+  caf::actor_system* system = &call.deps.executions->home_system();
+  send_start(call, std::move(*fields), [wait, system](actors::Answer answer) {
+    if (!answer) return wait->respond(aws_error_response(to_aws_error(answer.error())));
+    // Started (or found): wait for it to close, answering before the HTTP deadline.
+    wait->until = std::chrono::steady_clock::now() + kSyncWaitLimit;
+    system->spawn(sync_waiter, wait);
+  });
 }
 
 void describe_execution(SfnCall call) {
