@@ -352,7 +352,8 @@ void Daemon::build_routes(const SettledConfig& cfg, const DaemonResources& resou
   routes.welcome_bonus_hundredths = static_cast<std::int64_t>(cfg.welcome_bonus_hundredths);
   // The Step Functions API: its own admin actor for stop and redrive, the ARN scope, and the
   // local-only authenticator until a SigV4 verifier is configured (api/sfn/aws_auth.hpp).
-  routes.admin = actors::spawn_admin_actor(system_, executions_, store_stats_);
+  aws_admin_ = actors::spawn_admin_actor(system_, executions_, store_stats_);
+  routes.admin = aws_admin_;
   routes.aws_arns = api::sfn::ArnScope{cfg.aws_region, cfg.aws_account_id};
   routes.aws_authenticate = api::sfn::local_only_authenticator(keys.enabled());
   routes.stripe_webhooks.tolerance_seconds =

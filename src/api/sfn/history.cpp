@@ -45,13 +45,15 @@ Result<json::object, AwsError> history_page(const json::array& events, const His
   std::size_t offset = 0;
   if (!q.next_token.empty()) {
     const std::string& t = q.next_token;
-    const auto n = t.size() > 5 ? parse_decimal(std::string_view(t).substr(5)) : std::nullopt;
-    if (t.rfind("h1:", 0) != 0 || t.size() <= 5 || t[3] != direction || t[4] != ':' || !n ||
-        *n == 0 || *n >= events.size())
+    const bool shaped = t.size() > 5 && t.rfind("h1:", 0) == 0 && t[3] == direction && t[4] == ':';
+    const std::optional<std::uint64_t> n =
+        shaped ? parse_decimal(std::string_view(t).substr(5)) : std::nullopt;
+    const std::uint64_t read = n.value_or(0);
+    if (read == 0 || read >= events.size())
       return AwsError{aws_errors::kInvalidToken,
                       "Invalid Token: '" + t.substr(0, 64) +
                           "' (a nextToken of this history, with the same reverseOrder)"};
-    offset = static_cast<std::size_t>(*n);
+    offset = static_cast<std::size_t>(read);
   }
   json::array page;
   const std::size_t end = std::min(events.size(), offset + q.max_results);
