@@ -21,6 +21,11 @@ constexpr const char* kAccount = "123456789012";
 const std::string kArnBase = std::string("arn:aws:states:") + kRegion + ":" + kAccount + ":";
 const std::string kMachineArn = kArnBase + "stateMachine:approval";
 
+// A string as a JSON value, to compare with a member.
+json::value jv(const std::string& s) {
+  return json::string(s);
+}
+
 std::string exec_arn(const std::string& name) {
   return kArnBase + "execution:approval:" + name;
 }
@@ -132,7 +137,7 @@ TEST_F(SfnApi, AWholeScenarioThroughTheAwsJsonProtocol) {
   auto created = ok("CreateStateMachine", {{"name", "approval"},
                                            {"definition", json::serialize(approval_definition())},
                                            {"roleArn", "arn:aws:iam::123456789012:role/r"}});
-  EXPECT_EQ(created.at("stateMachineArn"), kMachineArn);
+  EXPECT_EQ(created.at("stateMachineArn"), jv(kMachineArn));
   ASSERT_TRUE(created.at("creationDate").is_number());
   auto again = ok("CreateStateMachine", {{"name", "approval"},
                                          {"definition", json::serialize(approval_definition())},
@@ -155,7 +160,7 @@ TEST_F(SfnApi, AWholeScenarioThroughTheAwsJsonProtocol) {
   auto started =
       ok("StartExecution",
          {{"stateMachineArn", kMachineArn}, {"name", "a-1"}, {"input", R"({"amount":5})"}});
-  EXPECT_EQ(started.at("executionArn"), exec_arn("a-1"));
+  EXPECT_EQ(started.at("executionArn"), jv(exec_arn("a-1")));
   ASSERT_TRUE(started.at("startDate").is_number());
   EXPECT_EQ(ok("StartExecution",
                {{"stateMachineArn", kMachineArn}, {"name", "a-1"}, {"input", R"({"amount": 5})"}}),
@@ -167,7 +172,7 @@ TEST_F(SfnApi, AWholeScenarioThroughTheAwsJsonProtocol) {
 
   auto running = ok("DescribeExecution", {{"executionArn", exec_arn("a-1")}});
   EXPECT_EQ(running.at("status"), "RUNNING");
-  EXPECT_EQ(running.at("stateMachineArn"), kMachineArn);
+  EXPECT_EQ(running.at("stateMachineArn"), jv(kMachineArn));
   EXPECT_EQ(running.at("name"), "a-1");
   EXPECT_EQ(running.at("startDate"), started.at("startDate"));
   EXPECT_EQ(json::parse(running.at("input").as_string()), (json::object{{"amount", 5}}));
@@ -235,8 +240,8 @@ TEST_F(SfnApi, AWholeScenarioThroughTheAwsJsonProtocol) {
   std::map<std::string, std::string> statuses;
   for (const auto& e : listed.at("executions").as_array()) {
     statuses[std::string(e.at("name").as_string())] = std::string(e.at("status").as_string());
-    EXPECT_EQ(e.at("executionArn"), exec_arn(std::string(e.at("name").as_string())));
-    EXPECT_EQ(e.at("stateMachineArn"), kMachineArn);
+    EXPECT_EQ(e.at("executionArn"), jv(exec_arn(std::string(e.at("name").as_string()))));
+    EXPECT_EQ(e.at("stateMachineArn"), jv(kMachineArn));
     EXPECT_TRUE(e.at("startDate").is_number());
   }
   EXPECT_EQ(statuses, (std::map<std::string, std::string>{
@@ -264,7 +269,7 @@ TEST_F(SfnApi, AWholeScenarioThroughTheAwsJsonProtocol) {
     for (const auto& m : page.at("stateMachines").as_array()) {
       if (m.at("name") != "approval") continue;
       found = true;
-      EXPECT_EQ(m.at("stateMachineArn"), kMachineArn);
+      EXPECT_EQ(m.at("stateMachineArn"), jv(kMachineArn));
       EXPECT_EQ(m.at("type"), "STANDARD");
       EXPECT_EQ(m.at("creationDate"), created.at("creationDate"));
     }
@@ -383,7 +388,7 @@ TEST_F(SfnApi, SyncStartValidateUpdateDescribeForExecutionRedriveAndDelete) {
                             {"roleArn", "arn:aws:iam::123456789012:role/r"}});
   auto sync = ok("StartSyncExecution", {{"stateMachineArn", quick}, {"name", "s-1"}});
   EXPECT_EQ(sync.at("status"), "SUCCEEDED");
-  EXPECT_EQ(sync.at("executionArn"), kArnBase + "execution:quick:s-1");
+  EXPECT_EQ(sync.at("executionArn"), jv(kArnBase + "execution:quick:s-1"));
   EXPECT_EQ(json::parse(sync.at("output").as_string()), (json::object{{"x", 1}}));
   EXPECT_TRUE(sync.at("stopDate").is_number());
 
@@ -407,7 +412,7 @@ TEST_F(SfnApi, SyncStartValidateUpdateDescribeForExecutionRedriveAndDelete) {
       pass_definition(2));
   auto ran =
       ok("DescribeStateMachineForExecution", {{"executionArn", kArnBase + "execution:quick:s-1"}});
-  EXPECT_EQ(ran.at("stateMachineArn"), quick);
+  EXPECT_EQ(ran.at("stateMachineArn"), jv(quick));
   EXPECT_EQ(json::parse(ran.at("definition").as_string()), pass_definition(1));
   auto second = ok("StartSyncExecution", {{"stateMachineArn", quick}, {"name", "s-2"}});
   EXPECT_EQ(json::parse(second.at("output").as_string()), (json::object{{"x", 2}}));
@@ -425,13 +430,27 @@ TEST_F(SfnApi, SyncStartValidateUpdateDescribeForExecutionRedriveAndDelete) {
   EXPECT_EQ(wait_closed("r-1").at("status"), "FAILED");
   auto redriven = ok("RedriveExecution", {{"executionArn", exec_arn("r-1")}});
   EXPECT_TRUE(redriven.at("redriveDate").is_number());
+  // The task runs again and waits (TaskSubmitted after ExecutionRedriven); its token is read
+  // from the newest TaskScheduled's parameters (settled re-runs the same attempt: docs/engine.md).
   std::string again;
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (std::chrono::steady_clock::now() < until && (again.empty() || again == first)) {
-    again = token_of("r-1");
-    if (again == first) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  while (again.empty() && std::chrono::steady_clock::now() < until) {
+    auto page =
+        ok("GetExecutionHistory", {{"executionArn", exec_arn("r-1")}, {"reverseOrder", true}});
+    bool waiting = false;
+    for (const auto& e : page.at("events").as_array()) {
+      if (e.at("type") == "ExecutionRedriven") break;
+      if (e.at("type") == "TaskSubmitted") waiting = true;
+      if (waiting && e.at("type") == "TaskScheduled") {
+        auto parameters =
+            json::parse(e.at("taskScheduledEventDetails").at("parameters").as_string());
+        again = std::string(parameters.at("record").at("token").as_string());
+        break;
+      }
+    }
+    if (again.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  ASSERT_NE(again, first);
+  ASSERT_FALSE(again.empty()) << "the redriven task never waited again";
   ok("SendTaskSuccess", {{"taskToken", again}, {"output", "{}"}});
   EXPECT_EQ(wait_closed("r-1").at("status"), "SUCCEEDED");
   EXPECT_EQ(error_type(sfn("RedriveExecution", {{"executionArn", exec_arn("r-1")}})),
