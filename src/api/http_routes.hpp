@@ -42,9 +42,9 @@ struct HttpRoutesDeps {
   // POST /: the Step Functions API (docs/aws-api.md). Stop and redrive go through the admin
   // actor (actors/admin_actor.hpp); the ARNs name this region and account; the authenticator
   // is the seam a SigV4 verifier plugs into (api/sfn/aws_auth.hpp; unset: local-only).
-  actors::AdminActor admin;
-  sfn::ArnScope aws_arns;
-  sfn::AwsAuthenticator aws_authenticate;
+  actors::AdminActor admin{};
+  sfn::ArnScope aws_arns{};
+  sfn::AwsAuthenticator aws_authenticate{};
 };
 
 // Returns the handler to give the HTTP server.
