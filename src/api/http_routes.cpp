@@ -17,6 +17,7 @@
 #include "api/request_parsing.hpp"
 #include "api/schedule_routes.hpp"
 #include "api/service_request_routes.hpp"
+#include "api/sfn/dispatch.hpp"
 #include "api/user_routes.hpp"
 #include "api/webhook_routes.hpp"
 #include "domain/asl/mock_config.hpp"
@@ -47,13 +48,17 @@ constexpr std::uint64_t kNoMax = std::numeric_limits<std::uint64_t>::max();
 
 class HttpRoutes {
  public:
-  explicit HttpRoutes(HttpRoutesDeps deps) : deps_(std::move(deps)) {}
+  explicit HttpRoutes(HttpRoutesDeps deps)
+      : deps_(std::move(deps)), sfn_{deps_.engine, deps_.executions, deps_.state_machines,
+                                     deps_.admin,  deps_.aws_arns,   deps_.aws_authenticate} {}
 
   void handle(HttpRequest req, HttpResponder respond) {
     // Parsed once by the HTTP session, the same segments the API-key check read.
     const adapters::RequestTarget& target = req.parsed_target;
     const auto& s = target.segments;
     const bool get = req.method == "GET", post = req.method == "POST", put = req.method == "PUT";
+    // The Step Functions API (AWS JSON 1.0): every operation is a POST to the root.
+    if (s.empty() && post) return sfn::handle_sfn_request(sfn_, req, std::move(respond));
     if (s.size() == 1 && s[0] == "metrics") {
       if (!get) return respond(method_not_allowed(req));
       return respond(metrics());
@@ -543,6 +548,7 @@ class HttpRoutes {
   }
 
   HttpRoutesDeps deps_;
+  sfn::SfnDeps sfn_;
 };
 
 }  // namespace

@@ -7,6 +7,8 @@
 #include "actors/engine.hpp"
 #include "adapters/http/http_message.hpp"
 #include "adapters/stripe/webhook_signature.hpp"
+#include "api/sfn/arn.hpp"
+#include "api/sfn/aws_auth.hpp"
 
 #include <caf/actor.hpp>
 
@@ -37,6 +39,12 @@ struct HttpRoutesDeps {
   // POST /v1/users: the welcome bonus each new user is granted, in hundredths of an hour
   // (welcome-bonus-hundredths; docs/users.md).
   std::int64_t welcome_bonus_hundredths = 1000;
+  // POST /: the Step Functions API (docs/aws-api.md). Stop and redrive go through the admin
+  // actor (actors/admin_actor.hpp); the ARNs name this region and account; the authenticator
+  // is the seam a SigV4 verifier plugs into (api/sfn/aws_auth.hpp; unset: local-only).
+  actors::AdminActor admin{};
+  sfn::ArnScope aws_arns{};
+  sfn::AwsAuthenticator aws_authenticate{};
 };
 
 // Returns the handler to give the HTTP server.

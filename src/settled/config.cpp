@@ -2,6 +2,7 @@
 
 #include "adapters/http/api_keys.hpp"
 #include "adapters/ops/webhook_client.hpp"
+#include "api/sfn/arn.hpp"
 #include "domain/time.hpp"
 
 #include <boost/asio/ip/address.hpp>
@@ -98,6 +99,10 @@ SettledConfig::SettledConfig() {
       .add(api_key_hashes, "api-key-hashes",
            "each accepted /v1 API key: <sha256hex> or <identity>:<scope>[,<scope>...]:<sha256hex> "
            "(docs/identities.md; empty: local-only mode)")
+      .add(aws_region, "aws-region",
+           "the region the Step Functions API's ARNs name, e.g. us-east-1 (docs/aws-api.md)")
+      .add(aws_account_id, "aws-account-id",
+           "the 12-digit account id the Step Functions API's ARNs name (docs/aws-api.md)")
       .add(alert_webhook, "alert-webhook",
            "http:// or https:// URL that alerts are POSTed to as JSON (retried)")
       .add(alert_webhook_ca_file, "alert-webhook-ca-file",
@@ -433,6 +438,11 @@ std::string validate(SettledConfig& cfg, std::string& host, std::uint16_t& port,
   if (auto problem = validate_notification_webhook(cfg); !problem.empty()) return problem;
   if (cfg.alert_webhook_secret.size() > 256)
     return invalid("alert-webhook-secret", "(not shown)", "at most 256 characters");
+  if (!api::sfn::valid_region(cfg.aws_region))
+    return invalid("aws-region", cfg.aws_region,
+                   "1 to 32 of a-z, 0-9 and -, starting with a letter");
+  if (!api::sfn::valid_account(cfg.aws_account_id))
+    return invalid("aws-account-id", cfg.aws_account_id, "exactly 12 digits");
   if (auto why = adapters::ApiKeys::check_entries(cfg.api_key_hashes); !why.empty())
     return "invalid value for api-key-hashes: " + why;
   if (cfg.api_key_hashes.empty() && !is_loopback(host))

@@ -62,6 +62,9 @@ class SettledConfig : public caf::actor_system_config {
   std::size_t veriff_decision_delay_seconds = 60;
   // Each: <sha256hex> or <identity>:<scope>[,<scope>...]:<sha256hex> (docs/identities.md).
   std::vector<std::string> api_key_hashes;
+  // The Step Functions API (docs/aws-api.md): the region and account its ARNs name.
+  std::string aws_region = "us-east-1";
+  std::string aws_account_id = "000000000000";
   // POST /v1/users: the welcome bonus a new user is granted once (docs/users.md).
   std::size_t welcome_bonus_hundredths = 1000;
   // service-completion: hours until a completion the requester has not confirmed confirms

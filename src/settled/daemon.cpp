@@ -1,6 +1,7 @@
 #include "settled/daemon.hpp"
 
 #include "actors/accounts_router.hpp"
+#include "actors/admin_actor.hpp"
 #include "actors/alerts_actor.hpp"
 #include "actors/clock_actor.hpp"
 #include "actors/events_actor.hpp"
@@ -349,6 +350,12 @@ void Daemon::build_routes(const SettledConfig& cfg, const DaemonResources& resou
                              engine_->notifications};
   routes.stripe_webhooks.secrets = cfg.stripe_webhook_secrets;
   routes.welcome_bonus_hundredths = static_cast<std::int64_t>(cfg.welcome_bonus_hundredths);
+  // The Step Functions API: its own admin actor for stop and redrive, the ARN scope, and the
+  // local-only authenticator until a SigV4 verifier is configured (api/sfn/aws_auth.hpp).
+  aws_admin_ = actors::spawn_admin_actor(system_, executions_, store_stats_);
+  routes.admin = aws_admin_;
+  routes.aws_arns = api::sfn::ArnScope{cfg.aws_region, cfg.aws_account_id};
+  routes.aws_authenticate = api::sfn::local_only_authenticator(keys.enabled());
   routes.stripe_webhooks.tolerance_seconds =
       static_cast<std::int64_t>(cfg.stripe_webhook_tolerance_seconds);
   auto admitted_api = adapters::admit(std::make_shared<adapters::Admission>(admission_options),

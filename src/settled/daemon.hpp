@@ -112,6 +112,8 @@ class Daemon {
   actors::ReadinessActor readiness_;
   actors::ReadinessTargets readiness_targets_;
   api::AdminCommands admin_api_;
+  // The Step Functions API's stop and redrive (api/sfn/execution_ops.cpp): its own admin actor.
+  actors::AdminActor aws_admin_;
   adapters::HttpHandler http_handler_;
   Result<boost::json::object> registered_{boost::json::object{}};
   std::uint64_t resumed_ = 0;

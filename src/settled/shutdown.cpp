@@ -31,6 +31,7 @@ void Daemon::stop_actors(std::chrono::seconds timeout) {
   self->send_exit(readiness_, caf::exit_reason::user_shutdown);
   if (clock_) self->send_exit(clock_, caf::exit_reason::user_shutdown);
   self->send_exit(admin_api_.actor, caf::exit_reason::user_shutdown);
+  if (aws_admin_) self->send_exit(aws_admin_, caf::exit_reason::user_shutdown);
   // No timer or schedule fires into a supervisor that is going away.
   self->send_exit(schedules_, caf::exit_reason::user_shutdown);
   self->send_exit(engine_->timers, caf::exit_reason::user_shutdown);

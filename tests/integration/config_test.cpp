@@ -42,6 +42,8 @@ TEST(Config, InvalidCommandLineValuesStopTheDaemonNamingTheOption) {
       {"--map-size-mib=0", "invalid value for map-size-mib"},
       {"--shutdown-timeout=0", "invalid value for shutdown-timeout"},
       {"--history-limit=5", "invalid value for history-limit"},
+      {"--aws-region=US_EAST", "invalid value for aws-region"},
+      {"--aws-account-id=12345", "invalid value for aws-account-id"},
       {"--timer-window-ms=10", "invalid value for timer-window-ms"},
       {"--admin-group=no-such-group-for-settled", "invalid value for admin-group"},
       {"--events-retention-seconds=0", "invalid value for events-retention-seconds"},

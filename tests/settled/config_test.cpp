@@ -66,6 +66,23 @@ TEST(ConfigValidate, TheAutoConfirmIsOffByDefaultAndAtMostAYear) {
             "hours (a year))");
 }
 
+TEST(ConfigValidate, TheStepFunctionsArnsNameAValidRegionAndAccount) {
+  SettledConfig cfg;
+  EXPECT_EQ(cfg.aws_region, "us-east-1");
+  EXPECT_EQ(cfg.aws_account_id, "000000000000");
+  cfg.aws_region = "eu-west-1";
+  cfg.aws_account_id = "123456789012";
+  EXPECT_EQ(validate_config(cfg), "");
+  cfg.aws_region = "EU:west";
+  EXPECT_EQ(validate_config(cfg),
+            "invalid value for aws-region: \"EU:west\" (1 to 32 of a-z, 0-9 and -, starting with "
+            "a letter)");
+  cfg.aws_region = "eu-west-1";
+  cfg.aws_account_id = "12345";
+  EXPECT_EQ(validate_config(cfg),
+            "invalid value for aws-account-id: \"12345\" (exactly 12 digits)");
+}
+
 TEST(ConfigValidate, AnApiKeyHashMustBeSha256Hex) {
   SettledConfig cfg;
   cfg.api_key_hashes = {"not-a-hash"};

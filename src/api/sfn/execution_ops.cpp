@@ -1,0 +1,320 @@
+// StartExecution, StartSyncExecution, DescribeExecution, ListExecutions, StopExecution and
+// RedriveExecution (docs/aws-api.md) through what the native routes use: the executions
+// supervisor's start (the same exactly-once admission: an execution is its state machine and
+// name, the same input finds it again, another is ExecutionAlreadyExists), the stored records
+// and the admin actor's stop and redrive.
+
+#include "actors/admin_actor.hpp"
+#include "actors/messages.hpp"
+#include "adapters/store/execution_queries.hpp"
+#include "adapters/store/state_machine_store.hpp"
+#include "api/sfn/aws_json.hpp"
+#include "api/sfn/sfn_context.hpp"
+#include "domain/execution_record.hpp"
+#include "domain/json_limits.hpp"
+#include "domain/storage_keys.hpp"
+
+#include <boost/json.hpp>
+
+namespace settled::api::sfn {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::size_t kInputMax = 262144;  // AWS: 256 KiB of input text
+constexpr const char* kTokenPrefix = "ex1:";
+
+void fail(SfnCall& call, const AwsError& error) {
+  call.respond(aws_error_response(error));
+}
+
+AwsError no_execution(const std::string& arn) {
+  return AwsError{aws_errors::kExecutionDoesNotExist, "Execution Does Not Exist: '" + arn + "'"};
+}
+
+// The stored record an execution ARN names, or why there is none.
+Result<ExecutionRecord, AwsError> load(const SfnCall& call, const std::string& arn) {
+  auto execution = parse_execution_arn(call.deps.arns, arn);
+  if (!execution) return execution.error();
+  auto stored = call.deps.engine->db->get(Table::kExecutions, execution->id());
+  if (!stored) return no_execution(arn);
+  auto record = ExecutionRecord::parse(*stored, execution->id());
+  if (!record) return to_aws_error(record.error());
+  return std::move(*record);
+}
+
+json::object describe(const ArnScope& scope, const ExecutionRecord& record) {
+  json::object o{{"executionArn", execution_arn(scope, record.state_machine, record.name)},
+                 {"stateMachineArn", state_machine_arn(scope, record.state_machine)},
+                 {"name", record.name},
+                 {"status", status_name(record.status)},
+                 {"startDate", epoch_seconds(record.start)},
+                 {"input", json::serialize(record.input)},
+                 {"inputDetails", json::object{{"included", true}}}};
+  if (record.status != ExecutionStatus::kRunning) o["stopDate"] = epoch_seconds(record.stop);
+  if (record.status == ExecutionStatus::kSucceeded) {
+    o["output"] = json::serialize(record.output);
+    o["outputDetails"] = json::object{{"included", true}};
+  }
+  if (!record.error.empty()) o["error"] = record.error;
+  if (!record.cause.empty()) o["cause"] = record.cause;
+  return o;
+}
+
+struct StartFields {
+  std::string machine;
+  std::string name;
+  json::value input;
+};
+
+// StartExecution's and StartSyncExecution's members, or the refusal.
+Result<StartFields, AwsError> read_start(const SfnCall& call) {
+  BodyReader r(call.body, {"stateMachineArn", "name", "input", "traceHeader"});
+  const std::string arn = r.string("stateMachineArn", true, 1, 256);
+  std::string name = r.string("name", false, 1, 80);
+  const bool has_input = r.has("input") && !call.body.at("input").is_null();
+  const std::string input_text = r.string("input", false, 0, kInputMax);
+  r.string("traceHeader", false, 0, 256);
+  if (r.error()) return *r.error();
+  auto machine = parse_state_machine_arn(call.deps.arns, arn);
+  if (!machine) return machine.error();
+  if (name.empty()) {
+    // Step Functions names an unnamed execution with a UUID: a retry of such a call starts a
+    // second execution, as it does on AWS. Name it to have settled's exactly-once start.
+    name = random_uuid();
+  } else if (!valid_execution_name(name)) {
+    return AwsError{aws_errors::kInvalidName,
+                    "Invalid Name: '" + name + "' (1 to 80 of A-Z, a-z, 0-9, -, _ and .)"};
+  }
+  json::value input = json::object{};
+  if (has_input) {
+    auto parsed = parse_request_json(input_text, "input");
+    if (!parsed)
+      return AwsError{aws_errors::kInvalidExecutionInput,
+                      "Invalid State Machine Execution Input: " + parsed.error().message};
+    input = std::move(*parsed);
+  }
+  return StartFields{std::move(*machine), std::move(name), std::move(input)};
+}
+
+void send_start(SfnCall& call, StartFields fields, actors::AnswerCallback reply) {
+  actors::StartRequest start;
+  start.state_machine = std::move(fields.machine);
+  start.name = std::move(fields.name);
+  start.input = std::move(fields.input);
+  start.reply = std::move(reply);
+  caf::anon_send(call.deps.executions, actors::start_atom::value, std::move(start));
+}
+
+// Stop or redrive through the admin actor, as settlectl's execution.stop / execution.redrive.
+void control(SfnCall& call, actors::ControlAsk::Kind kind,
+             std::function<adapters::HttpResponse(Result<json::object>)> answer) {
+  const bool stop = kind == actors::ControlAsk::Kind::kStop;
+  // Two readers, not one list chosen by a ternary (an initializer_list's array would dangle).
+  BodyReader stop_reader(call.body, {"executionArn", "error", "cause"});
+  BodyReader redrive_reader(call.body, {"executionArn", "clientToken"});
+  BodyReader& r = stop ? stop_reader : redrive_reader;
+  const std::string arn = r.string("executionArn", true, 1, 256);
+  if (stop) {
+    r.string("error", false, 0, 256);
+    r.string("cause", false, 0, 32768);
+  } else {
+    r.string("clientToken", false, 1, 64);
+  }
+  if (r.error()) return fail(call, *r.error());
+  auto record = load(call, arn);
+  if (!record) return fail(call, record.error());
+  if (!call.deps.admin)
+    return fail(call, AwsError{aws_errors::kInternal, "stop and redrive are not wired", 500});
+  actors::ControlAsk ask;
+  ask.kind = kind;
+  ask.execution_id = record->id;
+  ask.reply = [respond = call.respond, answer = std::move(answer)](Result<json::object> result) {
+    respond(answer(std::move(result)));
+  };
+  caf::anon_send(call.deps.admin, actors::admin_atom::value, std::move(ask));
+}
+
+// StartSyncExecution: polls the record of a started execution until it closes (the engine tells
+// no one outside the actors when an execution ends), then answers as DescribeExecution would.
+constexpr auto kSyncWaitLimit = std::chrono::seconds(8);  // under the 10 s request deadline
+constexpr auto kSyncPollEvery = std::chrono::milliseconds(20);
+
+struct SyncWait {
+  actors::EnginePtr engine;
+  std::string id;
+  ArnScope scope;
+  adapters::HttpResponder respond;
+  std::chrono::steady_clock::time_point until;
+};
+
+caf::behavior sync_waiter(caf::event_based_actor* self, std::shared_ptr<SyncWait> wait) {
+  self->send(self, std::string("poll"));
+  return {[self, wait](const std::string&) {
+    if (auto stored = wait->engine->db->get(Table::kExecutions, wait->id)) {
+      auto record = ExecutionRecord::parse(*stored, wait->id);
+      if (!record) {
+        wait->respond(aws_error_response(to_aws_error(record.error())));
+        return self->quit();
+      }
+      if (record->status != ExecutionStatus::kRunning) {
+        wait->respond(aws_ok(describe(wait->scope, *record)));
+        return self->quit();
+      }
+    }
+    if (std::chrono::steady_clock::now() >= wait->until) {
+      wait->respond(aws_error_response(AwsError{"ServiceUnavailable",
+                                                "the execution is still running after " +
+                                                    std::to_string(kSyncWaitLimit.count()) +
+                                                    " s; DescribeExecution reads its outcome later",
+                                                503}));
+      return self->quit();
+    }
+    self->delayed_send(self, kSyncPollEvery, std::string("poll"));
+  }};
+}
+
+}  // namespace
+
+void start_execution(SfnCall call) {
+  auto fields = read_start(call);
+  if (!fields) return fail(call, fields.error());
+  const std::string arn = execution_arn(call.deps.arns, fields->machine, fields->name);
+  send_start(call, std::move(*fields), [respond = call.respond, arn](actors::Answer answer) {
+    if (!answer) return respond(aws_error_response(to_aws_error(answer.error())));
+    json::value start = nullptr;
+    if (const auto* date = answer->body.if_contains("startDate"); date && date->is_string())
+      start = epoch_seconds(std::string_view(date->as_string()));
+    respond(aws_ok(json::object{{"executionArn", arn}, {"startDate", start}}));
+  });
+}
+
+void start_sync_execution(SfnCall call) {
+  auto fields = read_start(call);
+  if (!fields) return fail(call, fields.error());
+  auto wait = std::make_shared<SyncWait>();
+  wait->engine = call.deps.engine;
+  wait->id = fields->machine + ":" + fields->name;
+  wait->scope = call.deps.arns;
+  wait->respond = call.respond;
+  caf::actor_system* system = &call.deps.executions->home_system();
+  send_start(call, std::move(*fields), [wait, system](actors::Answer answer) {
+    if (!answer) return wait->respond(aws_error_response(to_aws_error(answer.error())));
+    // Started (or found): wait for it to close, answering before the HTTP deadline.
+    wait->until = std::chrono::steady_clock::now() + kSyncWaitLimit;
+    system->spawn(sync_waiter, wait);
+  });
+}
+
+void describe_execution(SfnCall call) {
+  BodyReader r(call.body, {"executionArn", "includedData"});
+  const std::string arn = r.string("executionArn", true, 1, 256);
+  r.string("includedData", false, 1, 32);
+  if (r.error()) return fail(call, *r.error());
+  auto record = load(call, arn);
+  if (!record) return fail(call, record.error());
+  call.respond(aws_ok(describe(call.deps.arns, *record)));
+}
+
+void list_executions(SfnCall call) {
+  BodyReader r(call.body, {"stateMachineArn", "statusFilter", "maxResults", "nextToken",
+                           "mapRunArn", "redriveFilter"});
+  const std::string arn = r.string("stateMachineArn", false, 1, 256);
+  const std::string status = r.string("statusFilter", false, 1, 32);
+  std::int64_t max = r.integer("maxResults", 0, 1000, 0);
+  const std::string token = r.string("nextToken", false, 1, 3096);
+  const std::string map_run = r.string("mapRunArn", false, 1, 2000);
+  const std::string redrive = r.string("redriveFilter", false, 1, 32);
+  if (r.error()) return fail(call, *r.error());
+  if (!map_run.empty())
+    return fail(call, AwsError{aws_errors::kValidation,
+                               "settled runs no Map Runs (distributed Map); mapRunArn is not "
+                               "supported"});
+  if (arn.empty())
+    return fail(call,
+                AwsError{aws_errors::kValidation, "Must provide a StateMachine ARN or MapRun ARN"});
+  auto machine = parse_state_machine_arn(call.deps.arns, arn);
+  if (!machine) return fail(call, machine.error());
+  static const char* const kStatuses[] = {"RUNNING",   "SUCCEEDED", "FAILED",
+                                          "TIMED_OUT", "ABORTED",   "PENDING_REDRIVE"};
+  if (!status.empty() && std::find_if(std::begin(kStatuses), std::end(kStatuses),
+                                      [&](auto s) { return status == s; }) == std::end(kStatuses))
+    return fail(call, validation_error("statusFilter", status,
+                                       "Member must satisfy enum value set: [RUNNING, SUCCEEDED, "
+                                       "FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE]"));
+  if (!redrive.empty() && redrive != "REDRIVEN" && redrive != "NOT_REDRIVEN")
+    return fail(call, validation_error("redriveFilter", redrive,
+                                       "Member must satisfy enum value set: [REDRIVEN, "
+                                       "NOT_REDRIVEN]"));
+  const auto& db = *call.deps.engine->db;
+  if (adapters::read_state_machine_versions(db, *machine).empty())
+    return fail(call, AwsError{aws_errors::kStateMachineDoesNotExist,
+                               "State Machine Does Not Exist: '" + arn + "'"});
+  adapters::ExecutionFilter filter;
+  filter.state_machine = *machine;
+  filter.status = status;
+  filter.limit = max == 0 ? 100 : static_cast<std::size_t>(max);
+  if (!token.empty()) {
+    // The cursor is the last execution id listed: one of this state machine's.
+    filter.cursor = token.rfind(kTokenPrefix, 0) == 0 ? token.substr(4) : std::string();
+    if (filter.cursor.rfind(*machine + ":", 0) != 0)
+      return fail(call, AwsError{aws_errors::kInvalidToken,
+                                 "Invalid Token: '" + token.substr(0, 64) + "'"});
+  }
+  json::array executions;
+  json::value next = nullptr;
+  // settled never parks an execution in PENDING_REDRIVE: that filter lists none. Neither does it
+  // keep redrive counts: REDRIVEN lists none, NOT_REDRIVEN lists all.
+  if (status != "PENDING_REDRIVE" && redrive != "REDRIVEN") {
+    auto page = adapters::list_executions(db, filter);
+    if (!page) return fail(call, to_aws_error(page.error()));
+    for (const auto& row : page->at("executions").as_array()) {
+      const auto& o = row.as_object();
+      const auto* name = o.if_contains("name");
+      if (!name || !name->is_string()) continue;  // an unreadable record: not AWS's to show
+      json::object out{
+          {"executionArn",
+           execution_arn_of_id(call.deps.arns, std::string_view(o.at("executionId").as_string()))},
+          {"stateMachineArn", arn},
+          {"name", *name},
+          {"status", o.at("status")},
+          {"startDate", epoch_seconds(std::string_view(o.at("startDate").as_string()))}};
+      if (const auto* stop = o.if_contains("stopDate"); stop && stop->is_string())
+        out["stopDate"] = epoch_seconds(std::string_view(stop->as_string()));
+      executions.push_back(std::move(out));
+    }
+    if (const auto* cursor = page->if_contains("nextCursor"); cursor && cursor->is_string())
+      next = kTokenPrefix + std::string(cursor->as_string());
+  }
+  json::object out{{"executions", std::move(executions)}};
+  if (!next.is_null()) out["nextToken"] = next;
+  call.respond(aws_ok(out));
+}
+
+void stop_execution(SfnCall call) {
+  control(call, actors::ControlAsk::Kind::kStop, [](Result<json::object> result) {
+    if (!result) return aws_error_response(to_aws_error(result.error()));
+    json::value stop = nullptr;
+    if (const auto* date = result->if_contains("stopDate"); date && date->is_string())
+      stop = epoch_seconds(std::string_view(date->as_string()));
+    return aws_ok(json::object{{"stopDate", stop}});
+  });
+}
+
+void redrive_execution(SfnCall call) {
+  const auto now = call.deps.engine->now;
+  control(call, actors::ControlAsk::Kind::kRedrive, [now](Result<json::object> result) {
+    if (!result) {
+      AwsError error = to_aws_error(result.error());
+      // The supervisor refuses what cannot be redriven (not FAILED, a branch, busy) with
+      // InvalidRequest: Step Functions' ExecutionNotRedrivable.
+      if (result.error().code == ErrorCode::kInvalidRequest)
+        error.type = aws_errors::kExecutionNotRedrivable;
+      return aws_error_response(error);
+    }
+    return aws_ok(json::object{{"redriveDate", epoch_seconds(now())}});
+  });
+}
+
+}  // namespace settled::api::sfn
