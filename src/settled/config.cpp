@@ -1,5 +1,6 @@
 #include "settled/config.hpp"
 
+#include "adapters/config/aws_credentials_file.hpp"
 #include "adapters/http/api_keys.hpp"
 #include "adapters/ops/webhook_client.hpp"
 #include "domain/time.hpp"
@@ -9,6 +10,7 @@
 
 #include <grp.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #ifndef SETTLED_INSTALL_WORKFLOWS
@@ -98,6 +100,13 @@ SettledConfig::SettledConfig() {
       .add(api_key_hashes, "api-key-hashes",
            "each accepted /v1 API key: <sha256hex> or <identity>:<scope>[,<scope>...]:<sha256hex> "
            "(docs/identities.md; empty: local-only mode)")
+      .add(aws_region, "aws-region",
+           "the AWS region of the Step Functions API: SigV4 requests must be signed for it "
+           "(docs/aws-auth.md)")
+      .add(aws_credentials_file, "aws-credentials-file",
+           "file of AWS access keys for SigV4, one <identity>:<scope>[,<scope>...]:<access-key-id>"
+           ":<secret-access-key> a line; must be owned by the daemon's user and mode 600 "
+           "(docs/aws-auth.md; empty: no access key)")
       .add(alert_webhook, "alert-webhook",
            "http:// or https:// URL that alerts are POSTed to as JSON (retried)")
       .add(alert_webhook_ca_file, "alert-webhook-ca-file",
@@ -302,6 +311,37 @@ std::string validate_clock(const SettledConfig& cfg) {
 }
 
 // docs/notifications.md "Configuration".
+// docs/aws-auth.md: the region, and the access keys read (and their file's mode checked) here.
+std::string validate_aws(SettledConfig& cfg) {
+  const bool region_ok = !cfg.aws_region.empty() && cfg.aws_region.size() <= 32 &&
+                         std::all_of(cfg.aws_region.begin(), cfg.aws_region.end(), [](char c) {
+                           return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+                         });
+  if (!region_ok)
+    return invalid("aws-region", cfg.aws_region,
+                   "an AWS region such as us-east-1: 1-32 lower-case letters, digits or '-'");
+  if (cfg.aws_credentials_file.empty()) {
+    cfg.aws_access_keys = std::make_shared<aws::AccessKeys>();
+    return {};
+  }
+  auto keys = adapters::read_aws_credentials_file(cfg.aws_credentials_file);
+  if (!keys) return invalid("aws-credentials-file", cfg.aws_credentials_file, keys.error().message);
+  // One identity is one party: the scopes its native key grants are the scopes its AWS keys do.
+  for (const auto& entry : cfg.api_key_hashes) {
+    auto native = adapters::ApiKeys::parse_entry(entry);
+    if (!native) continue;  // refused above
+    for (const auto& [id, key] : keys->all())
+      if (key.caller.identity == native->caller.identity &&
+          key.caller.scopes != native->caller.scopes)
+        return invalid("aws-credentials-file", cfg.aws_credentials_file,
+                       "the identity \"" + key.caller.identity + "\" of access key " + id +
+                           " has other scopes in api-key-hashes; one identity has one set of "
+                           "scopes");
+  }
+  cfg.aws_access_keys = std::make_shared<aws::AccessKeys>(std::move(*keys));
+  return {};
+}
+
 std::string validate_notification_webhook(const SettledConfig& cfg) {
   if (cfg.notification_webhook_url.empty()) {
     if (!cfg.notification_webhook_secret.empty())
@@ -435,6 +475,7 @@ std::string validate(SettledConfig& cfg, std::string& host, std::uint16_t& port,
     return invalid("alert-webhook-secret", "(not shown)", "at most 256 characters");
   if (auto why = adapters::ApiKeys::check_entries(cfg.api_key_hashes); !why.empty())
     return "invalid value for api-key-hashes: " + why;
+  if (auto problem = validate_aws(cfg); !problem.empty()) return problem;
   if (cfg.api_key_hashes.empty() && !is_loopback(host))
     return invalid("http", cfg.http,
                    "a non-loopback address needs api-key-hashes; with no API keys settled only "

@@ -89,8 +89,7 @@ Result<AccessKeys> AccessKeys::parse(std::string_view text) {
     text = newline == std::string_view::npos ? std::string_view{} : text.substr(newline + 1);
     if (!current.empty() && current.back() == '\r') current.remove_suffix(1);
     if (current.size() > kMaxCredentialsLineBytes)
-      return bad_line(line,
-                      "longer than " + std::to_string(kMaxCredentialsLineBytes) + " bytes");
+      return bad_line(line, "longer than " + std::to_string(kMaxCredentialsLineBytes) + " bytes");
     while (!current.empty() && (current.front() == ' ' || current.front() == '\t'))
       current.remove_prefix(1);
     while (!current.empty() && (current.back() == ' ' || current.back() == '\t'))

@@ -50,6 +50,8 @@ class AccessKeys {
   const AccessKey* find(std::string_view access_key_id) const;
   bool empty() const { return keys_.empty(); }
   std::size_t size() const { return keys_.size(); }
+  // Every key, by access key id.
+  const std::map<std::string, AccessKey, std::less<>>& all() const { return keys_; }
 
  private:
   std::map<std::string, AccessKey, std::less<>> keys_;

@@ -137,9 +137,9 @@ Result<std::vector<std::string>, SigV4Error> parse_signed_headers(std::string_vi
                       std::to_string(kMaxSignedHeaderNameBytes) + " characters), got '" +
                       std::string(text) + "'.");
     if (out.size() == kMaxSignedHeaders)
-      return fail(Failure::kIncompleteSignature,
-                  "SignedHeaders names more than " + std::to_string(kMaxSignedHeaders) +
-                      " headers.");
+      return fail(
+          Failure::kIncompleteSignature,
+          "SignedHeaders names more than " + std::to_string(kMaxSignedHeaders) + " headers.");
     out.emplace_back(name);
   }
   return out;
@@ -215,8 +215,8 @@ std::string format_amz_date(std::int64_t seconds) {
   const unsigned m = mp < 10 ? mp + 3 : mp - 9;
   const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2);
   char out[32];
-  std::snprintf(out, sizeof out, "%04lld%02u%02uT%02lld%02lld%02lldZ", static_cast<long long>(y),
-                m, d, static_cast<long long>(rem / 3600), static_cast<long long>(rem / 60 % 60),
+  std::snprintf(out, sizeof out, "%04lld%02u%02uT%02lld%02lld%02lldZ", static_cast<long long>(y), m,
+                d, static_cast<long long>(rem / 3600), static_cast<long long>(rem / 60 % 60),
                 static_cast<long long>(rem % 60));
   return out;
 }
@@ -286,15 +286,13 @@ Result<Caller, SigV4Error> verify_sigv4(std::string_view method, std::string_vie
   if (signed_at < now - settings.max_skew_seconds)
     return fail(Failure::kInvalidSignature,
                 "Signature expired: " + request_time + " is now earlier than " +
-                    format_amz_date(now - settings.max_skew_seconds) + " (" +
-                    format_amz_date(now) + " - " + std::to_string(settings.max_skew_seconds / 60) +
-                    " min.)");
+                    format_amz_date(now - settings.max_skew_seconds) + " (" + format_amz_date(now) +
+                    " - " + std::to_string(settings.max_skew_seconds / 60) + " min.)");
   if (signed_at > now + settings.max_skew_seconds)
     return fail(Failure::kInvalidSignature,
                 "Signature not yet current: " + request_time + " is still later than " +
-                    format_amz_date(now + settings.max_skew_seconds) + " (" +
-                    format_amz_date(now) + " + " + std::to_string(settings.max_skew_seconds / 60) +
-                    " min.)");
+                    format_amz_date(now + settings.max_skew_seconds) + " (" + format_amz_date(now) +
+                    " + " + std::to_string(settings.max_skew_seconds / 60) + " min.)");
 
   const std::string body_hash = payload_hash(body);
   if (const std::string* sent = header_of(headers, "x-amz-content-sha256");
@@ -304,17 +302,14 @@ Result<Caller, SigV4Error> verify_sigv4(std::string_view method, std::string_vie
 
   if (target.size() > kMaxTargetBytes)
     return fail(Failure::kInvalidSignature,
-                "The request target is longer than " + std::to_string(kMaxTargetBytes) +
-                    " bytes.");
+                "The request target is longer than " + std::to_string(kMaxTargetBytes) + " bytes.");
   const std::size_t question = target.find('?');
   const std::string_view path = target.substr(0, question);
   const std::string_view query =
       question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);
-  if (static_cast<std::size_t>(std::count(query.begin(), query.end(), '&')) >=
-      kMaxQueryParameters)
-    return fail(Failure::kInvalidSignature, "The query has more than " +
-                                                std::to_string(kMaxQueryParameters) +
-                                                " parameters.");
+  if (static_cast<std::size_t>(std::count(query.begin(), query.end(), '&')) >= kMaxQueryParameters)
+    return fail(Failure::kInvalidSignature,
+                "The query has more than " + std::to_string(kMaxQueryParameters) + " parameters.");
 
   const std::string canonical =
       canonical_request(method, path, query, headers, *signed_headers, body_hash);

@@ -17,9 +17,9 @@ std::string refusal(const std::string& text) {
 }
 
 TEST(AwsAccessKeys, ParsesKeysCommentsAndBlankLines) {
-  auto keys = AccessKeys::parse(std::string("# settled's AWS keys\n\n  alice:admin,support:AKIA1:") +
-                                kSecret + "  \r\nbob::AKIA_2:" + kSecret +
-                                ":with:colons\nalice:admin,support:AKIA3:" + kSecret + "\n");
+  auto keys = AccessKeys::parse(
+      std::string("# settled's AWS keys\n\n  alice:admin,support:AKIA1:") + kSecret +
+      "  \r\nbob::AKIA_2:" + kSecret + ":with:colons\nalice:admin,support:AKIA3:" + kSecret + "\n");
   ASSERT_TRUE(keys.ok()) << keys.error().message;
   EXPECT_EQ(keys->size(), 3u);
   const AccessKey* alice = keys->find("AKIA1");

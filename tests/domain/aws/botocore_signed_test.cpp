@@ -30,8 +30,9 @@ constexpr std::int64_t kSignedAt = 1796457600;  // 2026-12-05T08:00:00Z, botocor
 constexpr const char* kSecret = "botocore/Signs+Independently0123456789ab";
 
 AccessKeys keys_with(const std::string& secret) {
-  auto keys = AccessKeys::parse("# the test's keys\nteam-a:admin,support:AKIASETTLEDTEST0001:" +
-                                secret + "\nother::AKIAOTHERKEY0000002:" + kSecret + "\n");
+  auto keys =
+      AccessKeys::parse("# the test's keys\nteam-a:admin,support:AKIASETTLEDTEST0001:" + secret +
+                        "\nother::AKIAOTHERKEY0000002:" + kSecret + "\n");
   EXPECT_TRUE(keys.ok()) << keys.error().message;
   return std::move(*keys);
 }
@@ -60,8 +61,7 @@ void expect_refused(const Result<Caller, SigV4Error>& result, SigV4Failure failu
                     std::string_view message_part) {
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().failure, failure) << result.error().message;
-  EXPECT_NE(result.error().message.find(message_part), std::string::npos)
-      << result.error().message;
+  EXPECT_NE(result.error().message.find(message_part), std::string::npos) << result.error().message;
 }
 
 constexpr std::string_view kMismatch =

@@ -119,8 +119,8 @@ TEST(SigV4Verify, TheDateHeaderServesWhenThereIsNoXAmzDate) {
   // carries the Date header's time in the basic format.
   const HeaderList unsigned_headers{{"host", "example.amazonaws.com"},
                                     {"date", "Sun, 30 Aug 2015 12:36:00 GMT"}};
-  const std::string canonical = canonical_request("GET", "/", "", unsigned_headers,
-                                                  {"date", "host"}, payload_hash(""));
+  const std::string canonical =
+      canonical_request("GET", "/", "", unsigned_headers, {"date", "host"}, payload_hash(""));
   const std::string sig =
       signature(signing_key(kSecret, "20150830", "us-east-1", "service"),
                 string_to_sign("20150830T123600Z",
