@@ -82,10 +82,12 @@ Result<Authorization, SigV4Error> parse_authorization(std::string_view header, b
     rest = header.substr(kAlgorithm.size() + 1);
   // Another scheme (Bearer, AWS's SigV2) parses as no part at all: AWS names what is missing.
   const bool sigv4 = !rest.empty();
+  // Parts are separated by commas and blanks, as AWS reads them: "Credential=AKID /2015..."
+  // is a Credential of "AKID" and a part "/2015..." without '='.
   while (sigv4 && !rest.empty()) {
-    const std::size_t comma = rest.find(',');
-    const std::string_view element = trim(rest.substr(0, comma));
-    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    const std::size_t end = rest.find_first_of(", \t");
+    const std::string_view element = rest.substr(0, end);
+    rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
     if (element.empty()) continue;
     const std::size_t eq = element.find('=');
     if (eq == std::string_view::npos)
@@ -214,10 +216,10 @@ std::string format_amz_date(std::int64_t seconds) {
   const unsigned d = doy - (153 * mp + 2) / 5 + 1;
   const unsigned m = mp < 10 ? mp + 3 : mp - 9;
   const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2);
-  char out[32];
-  std::snprintf(out, sizeof out, "%04lld%02u%02uT%02lld%02lld%02lldZ", static_cast<long long>(y), m,
-                d, static_cast<long long>(rem / 3600), static_cast<long long>(rem / 60 % 60),
-                static_cast<long long>(rem % 60));
+  char out[64];
+  std::snprintf(out, sizeof out, "%04lld%02u%02uT%02d%02d%02dZ", static_cast<long long>(y), m, d,
+                static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60),
+                static_cast<int>(rem % 60));
   return out;
 }
 

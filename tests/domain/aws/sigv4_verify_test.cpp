@@ -71,14 +71,16 @@ TEST(SigV4Verify, AnotherSchemeNamesEveryMissingPart) {
   EXPECT_EQ(aws_error_name(SigV4Failure::kIncompleteSignature), "IncompleteSignatureException");
 }
 
+// A blank after "Credential=" (a pasted key with a space), as AWS reports it.
 TEST(SigV4Verify, APartWithoutEqualSignIsNamed) {
   const std::string header =
-      "AWS4-HMAC-SHA256 Credential= AKIDEXAMPLE /20150830/us-east-1/service/aws4_request, "
+      "AWS4-HMAC-SHA256 Credential= AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, "
       "SignedHeaders=host;x-amz-date, Signature=00";
-  expect(with_authorization(header), SigV4Failure::kIncompleteSignature,
-         "'/20150830/us-east-1/service/aws4_request' not a valid key=value pair (missing "
-         "equal-sign) in Authorization header: '" +
-             header + "'.");
+  expect(
+      with_authorization(header), SigV4Failure::kIncompleteSignature,
+      "'AKIDEXAMPLE/20150830/us-east-1/service/aws4_request' not a valid key=value pair (missing "
+      "equal-sign) in Authorization header: '" +
+          header + "'.");
 }
 
 TEST(SigV4Verify, ACredentialOfOtherThanFiveElementsIsIncomplete) {
