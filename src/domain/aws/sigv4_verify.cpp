@@ -116,8 +116,15 @@ Result<Authorization, SigV4Error> parse_authorization(std::string_view header, b
   if (!has_date)
     missing +=
         "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
+  // AWS echoes the whole header; another scheme's value may be a native API key (Bearer) that
+  // an error log would then keep, so only its scheme is shown.
+  const std::string shown =
+      sigv4
+          ? std::string(header)
+          : std::string(header.substr(0, std::min(header.find_first_of(" \t"), std::size_t{32}))) +
+                " (value not shown)";
   if (!missing.empty())
-    return fail(Failure::kIncompleteSignature, missing + "Authorization=" + std::string(header));
+    return fail(Failure::kIncompleteSignature, missing + "Authorization=" + shown);
   return out;
 }
 
