@@ -16,6 +16,7 @@ packages=(
   prometheus  # promtool: checks /metrics and config/prometheus's alert rules in the tests
   systemd     # systemd-analyze, to verify the unit in the tests
   clang libfuzzer-14-dev libclang-rt-14-dev  # the sanitizer tree and fuzzers (docs/fuzzing.md)
+  awscli      # the aws CLI and its botocore: SigV4 requests signed independently (docs/aws-auth.md)
 )
 
 # The differential corpus (tests/differential) runs its reference, the npm package

@@ -1,5 +1,6 @@
 #include "settled/config.hpp"
 
+#include "adapters/config/aws_credentials_file.hpp"
 #include "adapters/http/api_keys.hpp"
 #include "adapters/ops/webhook_client.hpp"
 #include "api/sfn/arn.hpp"
@@ -10,6 +11,7 @@
 
 #include <grp.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #ifndef SETTLED_INSTALL_WORKFLOWS
@@ -100,9 +102,14 @@ SettledConfig::SettledConfig() {
            "each accepted /v1 API key: <sha256hex> or <identity>:<scope>[,<scope>...]:<sha256hex> "
            "(docs/identities.md; empty: local-only mode)")
       .add(aws_region, "aws-region",
-           "the region the Step Functions API's ARNs name, e.g. us-east-1 (docs/aws-api.md)")
+           "the region the Step Functions API's ARNs name and SigV4 requests must be signed "
+           "for, e.g. us-east-1 (docs/aws-api.md, docs/aws-auth.md)")
       .add(aws_account_id, "aws-account-id",
            "the 12-digit account id the Step Functions API's ARNs name (docs/aws-api.md)")
+      .add(aws_credentials_file, "aws-credentials-file",
+           "file of AWS access keys for SigV4, one <identity>:<scope>[,<scope>...]:<access-key-id>"
+           ":<secret-access-key> a line; must be owned by the daemon's user and mode 600 "
+           "(docs/aws-auth.md; empty: no access key)")
       .add(alert_webhook, "alert-webhook",
            "http:// or https:// URL that alerts are POSTed to as JSON (retried)")
       .add(alert_webhook_ca_file, "alert-webhook-ca-file",
@@ -307,6 +314,31 @@ std::string validate_clock(const SettledConfig& cfg) {
 }
 
 // docs/notifications.md "Configuration".
+// docs/aws-auth.md: the access keys read (and their file's mode checked) here.
+std::string validate_aws(SettledConfig& cfg) {
+  // The region itself is checked with the account id (api/sfn/arn.hpp).
+  if (cfg.aws_credentials_file.empty()) {
+    cfg.aws_access_keys = std::make_shared<aws::AccessKeys>();
+    return {};
+  }
+  auto keys = adapters::read_aws_credentials_file(cfg.aws_credentials_file);
+  if (!keys) return invalid("aws-credentials-file", cfg.aws_credentials_file, keys.error().message);
+  // One identity is one party: the scopes its native key grants are the scopes its AWS keys do.
+  for (const auto& entry : cfg.api_key_hashes) {
+    auto native = adapters::ApiKeys::parse_entry(entry);
+    if (!native) continue;  // refused above
+    for (const auto& [id, key] : keys->all())
+      if (key.caller.identity == native->caller.identity &&
+          key.caller.scopes != native->caller.scopes)
+        return invalid("aws-credentials-file", cfg.aws_credentials_file,
+                       "the identity \"" + key.caller.identity + "\" of access key " + id +
+                           " has other scopes in api-key-hashes; one identity has one set of "
+                           "scopes");
+  }
+  cfg.aws_access_keys = std::make_shared<aws::AccessKeys>(std::move(*keys));
+  return {};
+}
+
 std::string validate_notification_webhook(const SettledConfig& cfg) {
   if (cfg.notification_webhook_url.empty()) {
     if (!cfg.notification_webhook_secret.empty())
@@ -445,6 +477,7 @@ std::string validate(SettledConfig& cfg, std::string& host, std::uint16_t& port,
     return invalid("aws-account-id", cfg.aws_account_id, "exactly 12 digits");
   if (auto why = adapters::ApiKeys::check_entries(cfg.api_key_hashes); !why.empty())
     return "invalid value for api-key-hashes: " + why;
+  if (auto problem = validate_aws(cfg); !problem.empty()) return problem;
   if (cfg.api_key_hashes.empty() && !is_loopback(host))
     return invalid("http", cfg.http,
                    "a non-loopback address needs api-key-hashes; with no API keys settled only "

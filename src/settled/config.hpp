@@ -4,12 +4,15 @@
 // root (daemon.hpp) read it; tests build one in memory.
 
 #include "adapters/ops/log.hpp"
+#include "domain/aws/access_keys.hpp"
+#include "domain/aws/sigv4_verify.hpp"
 
 #include <caf/actor_system_config.hpp>
 #include <caf/config_option_set.hpp>
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -62,9 +65,22 @@ class SettledConfig : public caf::actor_system_config {
   std::size_t veriff_decision_delay_seconds = 60;
   // Each: <sha256hex> or <identity>:<scope>[,<scope>...]:<sha256hex> (docs/identities.md).
   std::vector<std::string> api_key_hashes;
-  // The Step Functions API (docs/aws-api.md): the region and account its ARNs name.
+  // The Step Functions API (docs/aws-api.md): the region and account its ARNs name; requests
+  // must be signed for that region (docs/aws-auth.md), with a key of the file of access keys
+  // (owner-only mode; empty: no access key).
   std::string aws_region = "us-east-1";
   std::string aws_account_id = "000000000000";
+  std::string aws_credentials_file;
+  // Filled by validate() from aws-credentials-file (never null; empty without the file).
+  std::shared_ptr<const aws::AccessKeys> aws_access_keys = std::make_shared<aws::AccessKeys>();
+  // What aws::verify_sigv4 takes: the configured region, service "states", 5 minutes of skew.
+  aws::SigV4Settings sigv4_settings() const {
+    return aws::SigV4Settings{aws_region, "states", aws::kMaxClockSkewSeconds};
+  }
+  // No key of any kind configured (the daemon then listens on loopback only): the Step
+  // Functions API, like /v1, takes every request as Caller::local(), signed or not. With native
+  // keys but no AWS key it is not local-only: every AWS request is refused.
+  bool aws_local_only() const { return api_key_hashes.empty() && aws_access_keys->empty(); }
   // POST /v1/users: the welcome bonus a new user is granted once (docs/users.md).
   std::size_t welcome_bonus_hundredths = 1000;
   // service-completion: hours until a completion the requester has not confirmed confirms

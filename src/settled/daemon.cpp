@@ -350,12 +350,13 @@ void Daemon::build_routes(const SettledConfig& cfg, const DaemonResources& resou
                              engine_->notifications};
   routes.stripe_webhooks.secrets = cfg.stripe_webhook_secrets;
   routes.welcome_bonus_hundredths = static_cast<std::int64_t>(cfg.welcome_bonus_hundredths);
-  // The Step Functions API: its own admin actor for stop and redrive, the ARN scope, and the
-  // local-only authenticator until a SigV4 verifier is configured (api/sfn/aws_auth.hpp).
+  // The Step Functions API: its own admin actor for stop and redrive, the ARN scope, and SigV4
+  // against the configured access keys (api/sfn/aws_auth.hpp).
   aws_admin_ = actors::spawn_admin_actor(system_, executions_, store_stats_);
   routes.admin = aws_admin_;
   routes.aws_arns = api::sfn::ArnScope{cfg.aws_region, cfg.aws_account_id};
-  routes.aws_authenticate = api::sfn::local_only_authenticator(keys.enabled());
+  routes.aws_authenticate = api::sfn::sigv4_authenticator(cfg.aws_access_keys, cfg.sigv4_settings(),
+                                                          cfg.aws_local_only());
   routes.stripe_webhooks.tolerance_seconds =
       static_cast<std::int64_t>(cfg.stripe_webhook_tolerance_seconds);
   auto admitted_api = adapters::admit(std::make_shared<adapters::Admission>(admission_options),

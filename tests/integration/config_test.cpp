@@ -5,6 +5,8 @@
 #include "adapters/http/api_keys.hpp"
 #include "integration/ops_fixture.hpp"
 
+#include <sys/stat.h>
+
 #include <fstream>
 
 namespace settled::testing {
@@ -86,6 +88,28 @@ TEST(Config, AnUnreadableWebhookCaFileStopsTheDaemon) {
   EXPECT_NE(out.find("exit code 2"), std::string::npos) << out;
   EXPECT_NE(out.find("invalid value for alert-webhook-ca-file"), std::string::npos) << out;
   EXPECT_NE(out.find("missing-ca.pem"), std::string::npos) << out;
+}
+
+// docs/aws-auth.md: the AWS secret access keys' file must be the daemon's user's alone.
+TEST(Config, AnAwsCredentialsFileOthersMayReadStopsTheDaemon) {
+  TempDir dir;
+  const std::string path = dir.path() + "/aws-credentials";
+  std::ofstream(path) << "ci:admin:AKIASETTLEDIT0000001:wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\n";
+  ASSERT_EQ(::chmod(path.c_str(), 0644), 0);
+  std::string out = refusal(dir, {"--http=127.0.0.1:0", "--aws-credentials-file=" + path});
+  EXPECT_NE(out.find("exit code 2"), std::string::npos) << out;
+  EXPECT_NE(out.find("invalid value for aws-credentials-file"), std::string::npos) << out;
+  EXPECT_NE(out.find("mode 0644"), std::string::npos) << out;
+  EXPECT_EQ(out.find("wJalrXUtnFEMI"), std::string::npos) << out;  // the secret is never shown
+  // Owner-only, the same file starts the daemon.
+  ASSERT_EQ(::chmod(path.c_str(), 0600), 0);
+  DaemonProcess daemon(
+      SETTLED_BINARY, {"--http=127.0.0.1:0", "--aws-credentials-file=" + path,
+                       "--aws-region=eu-central-1", "--data-dir=" + dir.path() + "/var",
+                       "--workflows-dir=" + std::string(SETTLED_SOURCE_DIR) + "/config/workflows"});
+  EXPECT_GT(daemon.wait_ready(), 0);
+  EXPECT_EQ(daemon.terminate(), 0);
+  EXPECT_EQ(daemon.output().find("wJalrXUtnFEMI"), std::string::npos) << daemon.output();
 }
 
 TEST(Config, InvalidConfigFileValuesStopTheDaemonNamingTheOption) {

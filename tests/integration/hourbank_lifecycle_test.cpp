@@ -279,7 +279,9 @@ TEST_F(HourBankLifeCycle, AClientWrittenToTheSeedRunsTheWholeLifeCycle) {
     EXPECT_TRUE(verify_settled_signature(r.signature, r.body, kWebhookSecret)) << r.id;
     const json::value body = json::parse(r.body);
     const auto it = expected.find(r.id);
-    if (it != expected.end()) EXPECT_EQ(body.at("type"), json::value(it->second)) << r.body;
+    if (it != expected.end()) {
+      EXPECT_EQ(body.at("type"), json::value(it->second)) << r.body;
+    }
   }
   for (const auto& [id, delivered] : receiver_->delivered_by_id())
     EXPECT_EQ(delivered, 1) << id << " delivered " << delivered << " times";

@@ -457,8 +457,8 @@ TEST_F(SfnApi, SyncStartValidateUpdateDescribeForExecutionRedriveAndDelete) {
             "ExecutionNotRedrivable");
 }
 
-// With API keys configured, nothing reaches an operation until a SigV4 verifier is plugged in:
-// not even a request carrying a valid settled key.
+// With API keys configured the daemon is not local-only: nothing reaches an operation without a
+// SigV4 signature by a configured access key, not even a request carrying a valid settled key.
 class SfnApiWithKeys : public SfnApi {
  protected:
   static constexpr const char* kKey = "sk_sfn_admin";
@@ -467,18 +467,18 @@ class SfnApiWithKeys : public SfnApi {
   }
 };
 
-TEST_F(SfnApiWithKeys, EveryCallIsUnrecognizedClientUntilSigV4IsVerified) {
-  EXPECT_EQ(error_type(sfn("ListStateMachines", {})), "UnrecognizedClientException");
+TEST_F(SfnApiWithKeys, AnUnsignedCallIsRefusedAsAwsRefusesIt) {
+  EXPECT_EQ(error_type(sfn("ListStateMachines", {})), "MissingAuthenticationTokenException");
   EXPECT_EQ(error_type(client_->post("/", "{}",
                                      {{"Content-Type", "application/x-amz-json-1.0"},
                                       {"X-Amz-Target", "AWSStepFunctions.ListStateMachines"},
                                       {"Authorization", std::string("Bearer ") + kKey}})),
-            "UnrecognizedClientException");
+            "IncompleteSignatureException");
   EXPECT_EQ(
       error_type(sfn("CreateStateMachine", {{"name", "sneaky"},
                                             {"definition", json::serialize(approval_definition())},
                                             {"roleArn", "arn:aws:iam::1:role/r"}})),
-      "UnrecognizedClientException");
+      "MissingAuthenticationTokenException");
   auto machine =
       client_->get("/v1/state-machines/sneaky", {{"Authorization", std::string("Bearer ") + kKey}});
   EXPECT_EQ(machine.status, 404u) << machine.body;

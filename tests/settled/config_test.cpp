@@ -6,7 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 namespace settled::app {
@@ -87,6 +90,64 @@ TEST(ConfigValidate, AnApiKeyHashMustBeSha256Hex) {
   SettledConfig cfg;
   cfg.api_key_hashes = {"not-a-hash"};
   EXPECT_NE(validate_config(cfg).find("api-key-hashes"), std::string::npos);
+}
+
+// docs/aws-auth.md: the AWS access keys are read at start-up, from an owner-only file.
+std::string aws_file(const testing::TempDir& dir, const std::string& text, mode_t mode) {
+  const std::string path = dir.path() + "/aws-credentials";
+  std::ofstream(path) << text;
+  EXPECT_EQ(::chmod(path.c_str(), mode), 0);
+  return path;
+}
+
+constexpr const char* kAwsKey =
+    "alice:admin:AKIASETTLED01:wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+
+TEST(ConfigValidate, AwsAccessKeysAreReadForTheApi) {
+  SettledConfig cfg;
+  EXPECT_EQ(validate_config(cfg), "");
+  ASSERT_NE(cfg.aws_access_keys, nullptr);
+  EXPECT_TRUE(cfg.aws_access_keys->empty());
+  EXPECT_TRUE(cfg.aws_local_only());
+  testing::TempDir dir;
+  cfg.aws_credentials_file = aws_file(dir, kAwsKey, 0600);
+  cfg.aws_region = "eu-central-1";
+  EXPECT_EQ(validate_config(cfg), "");
+  ASSERT_NE(cfg.aws_access_keys->find("AKIASETTLED01"), nullptr);
+  EXPECT_EQ(cfg.aws_access_keys->find("AKIASETTLED01")->caller.identity, "alice");
+  EXPECT_FALSE(cfg.aws_local_only());
+  EXPECT_EQ(cfg.sigv4_settings().region, "eu-central-1");
+  EXPECT_EQ(cfg.sigv4_settings().service, "states");
+  EXPECT_EQ(cfg.sigv4_settings().max_skew_seconds, 300);
+}
+
+TEST(ConfigValidate, AwsCredentialsOthersMayReadAreRefused) {
+  testing::TempDir dir;
+  SettledConfig cfg;
+  cfg.aws_credentials_file = aws_file(dir, kAwsKey, 0644);
+  EXPECT_EQ(validate_config(cfg), "invalid value for aws-credentials-file: \"" +
+                                      cfg.aws_credentials_file +
+                                      "\" (mode 0644 lets its group or other users at it; it "
+                                      "holds secret access keys: chmod 600 it)");
+}
+
+TEST(ConfigValidate, AwsCredentialsMustParseAndAgreeWithApiKeys) {
+  testing::TempDir dir;
+  SettledConfig cfg;
+  cfg.aws_credentials_file = aws_file(dir, std::string(kAwsKey) + "\n" + kAwsKey + "\n", 0600);
+  EXPECT_NE(validate_config(cfg).find("line 2: the access key id \"AKIASETTLED01\" is configured "
+                                      "twice"),
+            std::string::npos);
+  cfg.aws_credentials_file = aws_file(dir, kAwsKey, 0600);
+  cfg.api_key_hashes = {"alice:support:" + std::string(64, 'a')};
+  EXPECT_NE(validate_config(cfg).find("the identity \"alice\" of access key AKIASETTLED01 has "
+                                      "other scopes in api-key-hashes"),
+            std::string::npos);
+  cfg.api_key_hashes = {"alice:admin:" + std::string(64, 'a')};
+  EXPECT_EQ(validate_config(cfg), "");
+  cfg.aws_region = "US_EAST_1";
+  EXPECT_NE(validate_config(cfg).find("invalid value for aws-region: \"US_EAST_1\""),
+            std::string::npos);
 }
 
 TEST(ConfigValidate, ANonLoopbackAddressNeedsApiKeys) {

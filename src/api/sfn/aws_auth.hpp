@@ -1,17 +1,20 @@
 #pragma once
-// The seam where the Step Functions API (POST /) decides who calls. AWS clients sign requests
-// with Signature Version 4, not settled's Bearer keys; a SigV4 verifier (another module) plugs
-// in here as an AwsAuthenticator. Until one is configured, the only caller let through is the
-// local one: with no API keys configured (local-only mode, loopback only) every request is
-// Caller::local(); with keys configured every request is refused with
-// UnrecognizedClientException, never let through unauthenticated.
+// Who calls the Step Functions API (POST /): AWS clients sign with Signature Version 4, not
+// settled's Bearer keys (docs/aws-auth.md). In local-only mode (no key of any kind configured,
+// loopback only) every request is Caller::local(), signed or not; otherwise only a request
+// signed with a configured access key gets through, as the caller that key names. A refusal is
+// AWS's own error (MissingAuthenticationTokenException, UnrecognizedClientException,
+// IncompleteSignatureException, InvalidSignatureException) and nothing is done.
 
 #include "adapters/http/http_message.hpp"
 #include "api/sfn/aws_error.hpp"
+#include "domain/aws/access_keys.hpp"
+#include "domain/aws/sigv4_verify.hpp"
 #include "domain/caller.hpp"
 #include "domain/result.hpp"
 
 #include <functional>
+#include <memory>
 
 namespace settled::api::sfn {
 
@@ -19,8 +22,9 @@ namespace settled::api::sfn {
 using AwsAuthenticator =
     std::function<Result<Caller, AwsError>(const adapters::HttpRequest& request)>;
 
-// The authenticator before SigV4: Caller::local() when `keys_configured` is false, otherwise
-// UnrecognizedClientException (400) for every request.
-AwsAuthenticator local_only_authenticator(bool keys_configured);
+// SigV4 against `keys` and `settings` at the wall clock (adapters/http/sigv4_auth.hpp);
+// Caller::local() for every request when `local_only`.
+AwsAuthenticator sigv4_authenticator(std::shared_ptr<const aws::AccessKeys> keys,
+                                     aws::SigV4Settings settings, bool local_only);
 
 }  // namespace settled::api::sfn

@@ -70,8 +70,11 @@ Result<json::object, AwsError> read_body(std::optional<std::string_view> content
 
 void handle_sfn_request(const SfnDeps& deps, const adapters::HttpRequest& request,
                         adapters::HttpResponder respond) {
-  const AwsAuthenticator fallback = local_only_authenticator(false);
-  auto caller = deps.authenticate ? deps.authenticate(request) : fallback(request);
+  // No authenticator is a wiring mistake: refused, never let through.
+  auto caller = deps.authenticate
+                    ? deps.authenticate(request)
+                    : Result<Caller, AwsError>(
+                          AwsError{aws_errors::kInternal, "no authenticator is configured", 500});
   if (!caller) return respond(aws_error_response(caller.error()));
   auto operation = find_operation(request.header("x-amz-target"));
   if (!operation) return respond(aws_error_response(operation.error()));

@@ -20,7 +20,7 @@ struct SfnDeps {
   actors::StateMachinesActor state_machines;  // registers versions
   actors::AdminActor admin;                   // stop and redrive (actors/admin_actor.hpp)
   ArnScope arns;
-  // Who may call (aws_auth.hpp); unset: local_only_authenticator(false).
+  // Who may call (aws_auth.hpp); unset: every call is refused (InternalFailure).
   AwsAuthenticator authenticate;
 };
 
