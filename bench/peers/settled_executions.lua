@@ -20,8 +20,11 @@ function request()
 end
 
 function done(summary, latency, requests)
-  -- Non-2xx answers count as errors.status; bench/run-peers.sh refuses a run with any error.
-  io.write(string.format("wrk: requests=%d errors(connect=%d read=%d write=%d status=%d timeout=%d)\n",
+  -- Non-2xx answers (admission's 503 and 429: shed, nothing started) count as errors.status;
+  -- bench/settled-http.sh counts only the 201s and refuses a run with any other error.
+  io.write(string.format("wrk: requests=%d errors(connect=%d read=%d write=%d timeout=%d) " ..
+    "shed=%d\nwrk: accepted_per_s=%.0f\n",
     summary.requests, summary.errors.connect, summary.errors.read, summary.errors.write,
-    summary.errors.status, summary.errors.timeout))
+    summary.errors.timeout, summary.errors.status,
+    (summary.requests - summary.errors.status) / (summary.duration / 1e6)))
 end
