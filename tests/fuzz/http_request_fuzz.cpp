@@ -131,12 +131,15 @@ const adapters::HttpHandler& handler() {
 void check_response(const adapters::HttpResponse& response) {
   if (response.status < 200 || response.status > 599)
     finding("status out of range", std::to_string(response.status));
-  // Every refusal is the one JSON error shape.
+  // Every refusal is the one JSON error shape: {"error", "message"}, or on the Step Functions
+  // API (POST /) AWS's {"__type", "message"} (docs/aws-api.md).
   if (response.status >= 400) {
     boost::system::error_code ec;
     const auto body = boost::json::parse(response.body, ec);
-    if (ec || !body.is_object() || !body.as_object().contains("error") ||
-        !body.as_object().at("error").is_string())
+    const auto names_error = [&](const char* key) {
+      return body.as_object().contains(key) && body.as_object().at(key).is_string();
+    };
+    if (ec || !body.is_object() || !(names_error("error") || names_error("__type")))
       finding("refusal is not a JSON error", response.body);
   }
 }
