@@ -4,7 +4,7 @@
 # kept in OUT/TAG-N.log; the exit status is the number of failed runs.
 #   scripts/repeat-suite.sh TREE N [TAG] [OUT]      e.g. scripts/repeat-suite.sh build 10
 # Sanitizer tree: ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-#   scripts/repeat-suite.sh build-sanitize 10 asan
+#   scripts/repeat-suite.sh build-test 10 asan
 set -uo pipefail
 tree=${1:?usage: scripts/repeat-suite.sh TREE N [TAG] [OUT]}
 runs=${2:?usage: scripts/repeat-suite.sh TREE N [TAG] [OUT]}

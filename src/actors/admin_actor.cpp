@@ -1,6 +1,7 @@
 #include "actors/admin_actor.hpp"
 
 #include <chrono>
+#include <utility>
 
 namespace settled::actors {
 
@@ -53,9 +54,9 @@ void status(Self* self, StatusAsk& ask) {
           [reply = ask.reply](caf::error& err) { reply(no_answer(err)); });
 }
 
-template <class Atom>
-void control(Self* self, Atom atom, ControlAsk& ask) {
-  self->request(self->state.executions, kAskTimeout, atom, ask.execution_id)
+template <class... Args>
+void control(Self* self, ControlAsk& ask, Args&&... args) {
+  self->request(self->state.executions, kAskTimeout, std::forward<Args>(args)...)
       .then(
           [reply = ask.reply](ControlReply& r) {
             if (!r.ok) return reply(r.error);
@@ -73,8 +74,9 @@ AdminActor::behavior_type admin_behavior(Self* self, ExecutionsActor executions,
   return {
       [self](admin_atom, StatusAsk& ask) { status(self, ask); },
       [self](admin_atom, ControlAsk& ask) {
-        if (ask.kind == ControlAsk::Kind::kStop) return control(self, abort_atom::value, ask);
-        control(self, redrive_atom::value, ask);
+        if (ask.kind == ControlAsk::Kind::kStop)
+          return control(self, ask, abort_atom::value, ask.execution_id, ask.error, ask.cause);
+        control(self, ask, redrive_atom::value, ask.execution_id);
       },
       [self](admin_atom, IngestionAsk& ask) {
         self->request(self->state.executions, kAskTimeout, ingest_atom::value, ask.pause)

@@ -37,6 +37,10 @@ struct ControlAsk {
   Kind kind = Kind::kStop;
   std::string execution_id;
   std::function<void(Result<boost::json::object>)> reply;
+  // A stop's ExecutionAborted error and cause: settlectl's default, or StopExecution's (which may
+  // give neither, and then the execution records none).
+  std::string error;
+  std::string cause = "stopped by operator";
 };
 // Pause or resume ingestion; the reply is whether it is paused now.
 struct IngestionAsk {

@@ -414,16 +414,19 @@ ExecutionsActor::behavior_type executions_behavior(Self* self, EnginePtr engine)
         adapters::log(adapters::LogLevel::kInfo, paused ? "ingestion.paused" : "ingestion.resumed");
         return paused;
       },
-      [self](abort_atom, const std::string& id) {
+      [self](abort_atom, const std::string& id, std::string& error, std::string& cause) {
         if (id.find('~') != std::string::npos)
           return self->make_response_promise<ControlReply>().deliver(control_refused(id, "stop"));
-        return requested_control(self, id, true, [self, id](ControlAnswer answer) {
-          abort_now(self, id, std::move(answer));
-        });
+        return requested_control(
+            self, id, true,
+            [self, id, error = std::move(error), cause = std::move(cause)](ControlAnswer answer) {
+              abort_now(self, id, std::move(answer), error, cause);
+            });
       },
       [self](abort_branch_atom, const std::string& id) {
-        control(self, id, true, logged_answer("abort_branch", id),
-                [self, id](ControlAnswer answer) { abort_now(self, id, std::move(answer)); });
+        control(self, id, true, logged_answer("abort_branch", id), [self, id](ControlAnswer answer) {
+          abort_now(self, id, std::move(answer), "", "stopped by operator");
+        });
       },
       [self](spawn_branch_atom, const std::string& id) {
         survive("spawn_branch", id, [&] { rehydrate(self, id); });

@@ -33,7 +33,8 @@ struct SupervisorStatus {
 //          recover_atom -> std::uint64_t (number of executions resumed)
 //          count_atom -> std::uint64_t (running execution actors)
 //          ingest_atom, bool paused -> bool (paused): new starts get IngestionPaused
-//          abort_atom, std::string id -> ControlReply (stop: ABORTED)
+//          abort_atom, std::string id, error, cause -> ControlReply (stop: ABORTED, recording
+//                        the error and cause given, as StopExecution does)
 //          redrive_atom, std::string id -> ControlReply (FAILED -> RUNNING at the failed state)
 //          drain_atom -> bool, once every admission in flight is answered; later starts get
 //                        Draining

@@ -54,6 +54,7 @@ struct IngestionAsk;
 // state_machines_actor.hpp
 struct RegisterRequest;
 struct ReloadRequest;
+struct RetireRequest;
 // mock_tasks_actor.hpp
 struct MockCall;
 // clock_actor.hpp
@@ -138,6 +139,7 @@ CAF_ADD_ATOM(settled, settled::actors, retry_atom, "retry")
 CAF_ADD_ATOM(settled, settled::actors, check_atom, "check")
 // State machines and the admin socket.
 CAF_ADD_ATOM(settled, settled::actors, register_atom, "register")
+CAF_ADD_ATOM(settled, settled::actors, retire_atom, "retire")
 CAF_ADD_ATOM(settled, settled::actors, reload_atom, "reload")
 CAF_ADD_ATOM(settled, settled::actors, admin_atom, "admin")
 CAF_ADD_ATOM(settled, settled::actors, sample_atom, "sample")
@@ -182,6 +184,7 @@ SETTLED_ADD_MESSAGE_TYPE(settled::actors::SchedulePut)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::ScheduleDelete)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::ScheduleQuery)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::ReloadRequest)
+SETTLED_ADD_MESSAGE_TYPE(settled::actors::RetireRequest)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::StartRequest)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::SignedEventPost)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::StartResult)
@@ -296,7 +299,8 @@ using ExecutionsActor = caf::typed_actor<
     caf::replies_to<recover_atom>::with<std::uint64_t>,
     caf::replies_to<count_atom>::with<std::uint64_t>,
     caf::replies_to<ingest_atom, bool>::with<bool>,
-    caf::replies_to<abort_atom, std::string>::with<ControlReply>,
+    // Stop: the execution id, then the error and cause its ExecutionAborted event records.
+    caf::replies_to<abort_atom, std::string, std::string, std::string>::with<ControlReply>,
     // A parent's failed branch: the others are aborted; no one waits for the answer.
     caf::reacts_to<abort_branch_atom, std::string>,
     caf::replies_to<redrive_atom, std::string>::with<ControlReply>,
@@ -309,7 +313,8 @@ using ExecutionsActor = caf::typed_actor<
 
 // Registered state machines (state_machines_actor.hpp): PUT /v1/state-machines and reloads.
 using StateMachinesActor = caf::typed_actor<caf::reacts_to<register_atom, RegisterRequest>,
-                                            caf::reacts_to<reload_atom, ReloadRequest>>;
+                                            caf::reacts_to<reload_atom, ReloadRequest>,
+                                            caf::reacts_to<retire_atom, RetireRequest>>;
 
 // The admin socket's actor (admin_actor.hpp): status, stop/redrive, pause/resume ingestion.
 using AdminActor =

@@ -45,8 +45,13 @@ asl::StateMachinePtr with_version(asl::StateMachine machine, std::int64_t versio
 void load_stored(StateMachinesState& st) {
   std::vector<std::string> problems;
   auto registry = std::make_shared<asl::Registry>();
-  for (const auto& v : adapters::read_state_machine_versions(*st.engine->db, {}, &problems)) {
+  for (const auto& v :
+       adapters::read_state_machine_versions(*st.engine->db, {}, &problems, true)) {
     st.book.stored(v.name, v.version, v.sha256);
+    if (v.deleted()) {  // the versions before it stay resolvable by number
+      registry->retire(v.name);
+      continue;
+    }
     auto machine = asl::parse_state_machine(v.definition, v.name, st.parse_options);
     if (!machine) {
       problems.push_back(v.name + " version " + std::to_string(v.version) + ": " +
@@ -85,6 +90,12 @@ void commit(Self* self, std::vector<Pending> pending, std::function<void(Status)
             auto next = std::make_shared<asl::Registry>(*st.registry);
             for (const auto& p : pending) {
               st.book.stored(p.record.name, p.record.version, p.record.sha256);
+              if (!p.machine) {  // a deletion
+                next->retire(p.record.name);
+                adapters::log(LogLevel::kInfo, "state_machine.deleted",
+                              {{"stateMachine", p.record.name}, {"version", p.record.version}});
+                continue;
+              }
               next->add(p.machine);
               adapters::log(LogLevel::kInfo, "state_machine.registered",
                             {{"stateMachine", p.record.name},
@@ -132,6 +143,32 @@ void handle_register(Self* self, RegisterRequest& req) {
     if (!status) return reply(status.error());
     reply(result);
   });
+}
+
+// DeleteStateMachine: a deletion version after the name's latest (state_machine_versions.hpp).
+// New starts no longer find the name; executions already running keep their version and finish
+// on it. A name with no current version is deleted already: nothing to do. A name whose latest
+// version came from a workflow file is refused: the next reload would bring the file back.
+void handle_retire(Self* self, RetireRequest& req) {
+  auto reply = std::move(req.reply);
+  auto& st = self->state;
+  const auto latest = st.book.latest(req.name);
+  if (!valid_state_machine_name(req.name) || latest == 0) return reply(ok_status());
+  auto stored = adapters::read_state_machine_version(*st.engine->db, req.name, latest);
+  if (stored && stored->source == "file")
+    return reply(Error{ErrorCode::kInvalidRequest,
+                       "state machine \"" + req.name + "\" comes from the workflow file " +
+                           req.name + ".asl.json: remove the file and reload instead"});
+  const auto decision = st.book.retire(req.name);
+  if (!decision.created) return reply(ok_status());
+  Pending tombstone;
+  tombstone.record.name = req.name;
+  tombstone.record.version = decision.version;
+  tombstone.record.registered_at = st.engine->now();
+  tombstone.record.source = kDeletedSource;
+  std::vector<Pending> pending;
+  pending.push_back(std::move(tombstone));
+  commit(self, std::move(pending), [reply](Status status) { reply(std::move(status)); });
 }
 
 void handle_reload(Self* self, ReloadRequest& req) {
@@ -186,6 +223,7 @@ StateMachinesActor::behavior_type state_machines_behavior(Self* self, EnginePtr 
   return {
       [self](register_atom, RegisterRequest& req) { handle_register(self, req); },
       [self](reload_atom, ReloadRequest& req) { handle_reload(self, req); },
+      [self](retire_atom, RetireRequest& req) { handle_retire(self, req); },
   };
 }
 

@@ -44,6 +44,11 @@ struct ReloadRequest {
   std::function<void(Result<boost::json::object>)> reply;
 };
 
+struct RetireRequest {
+  std::string name;
+  std::function<void(Status)> reply;
+};
+
 struct StateMachinesOptions {
   std::string workflows_dir;
   std::chrono::seconds store_timeout{30};
@@ -53,6 +58,8 @@ struct StateMachinesOptions {
 //            name, InvalidDefinition with every problem's path, or the store's error)
 //          reload_atom, ReloadRequest -> ReloadRequest::reply; a workflow file that differs from
 //            its name's latest version becomes a new version (source "file")
+//          retire_atom, RetireRequest -> RetireRequest::reply: the name deleted (or had no current
+//            version); InvalidRequest when its latest version came from a workflow file
 // At spawn it reads every stored version; the engine's registry is set on the first reload.
 StateMachinesActor spawn_state_machines(caf::actor_system& system, EnginePtr engine,
                                         StateMachinesOptions options);

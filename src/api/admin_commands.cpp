@@ -118,11 +118,14 @@ void control(const Context& ctx, ControlAsk::Kind kind, const json::object& requ
              AdminReply reply) {
   auto id = string_field(request, "executionId");
   if (!id) return reply(id.error());
-  caf::anon_send(ctx->actor, admin_atom::value,
-                 ControlAsk{kind, *id, [reply](Result<json::object> answer) {
-                              if (!answer) return reply(answer.error());
-                              reply(json::value(std::move(*answer)));
-                            }});
+  ControlAsk ask;
+  ask.kind = kind;
+  ask.execution_id = *id;
+  ask.reply = [reply](Result<json::object> answer) {
+    if (!answer) return reply(answer.error());
+    reply(json::value(std::move(*answer)));
+  };
+  caf::anon_send(ctx->actor, admin_atom::value, std::move(ask));
 }
 
 void ingest(const Context& ctx, bool pause, AdminReply reply) {

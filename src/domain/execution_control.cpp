@@ -73,8 +73,9 @@ Result<WriteBatch> time_out_execution(ExecutionRecord& record, EpochMillis now) 
                        "States.Timeout", cause);
 }
 
-Result<WriteBatch> abort_execution(ExecutionRecord& record, EpochMillis now, std::string cause) {
-  return end_execution(record, now, ExecutionStatus::kAborted, "ExecutionAborted", "",
+Result<WriteBatch> abort_execution(ExecutionRecord& record, EpochMillis now, std::string error,
+                                   std::string cause) {
+  return end_execution(record, now, ExecutionStatus::kAborted, "ExecutionAborted", std::move(error),
                        std::move(cause));
 }
 
@@ -86,8 +87,11 @@ Result<WriteBatch> redrive_execution(ExecutionRecord& record, EpochMillis now) {
     return Error{ErrorCode::kInvalidRequest,
                  "execution " + record.id + " failed before entering a state; start it again"};
   asl::HistoryBuilder history(record.last_event_id);
+  ++record.redrive_count;
+  record.redrive_date = now;
   json::object details;
   details["state"] = record.state;
+  details["redriveCount"] = record.redrive_count;  // AWS's executionRedrivenEventDetails
   history.add(now, "ExecutionRedriven", std::move(details));
   record.status = ExecutionStatus::kRunning;
   record.error.clear();

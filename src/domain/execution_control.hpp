@@ -11,7 +11,8 @@
 namespace settled {
 
 // RUNNING -> ABORTED: stopDate, an "ExecutionAborted" history event, out of the open set.
-Result<WriteBatch> abort_execution(ExecutionRecord& record, EpochMillis now, std::string cause);
+Result<WriteBatch> abort_execution(ExecutionRecord& record, EpochMillis now, std::string error,
+                                   std::string cause);
 
 // RUNNING -> TIMED_OUT when the state machine's TimeoutSeconds has passed: error States.Timeout,
 // an "ExecutionTimedOut" event, out of the open set.

@@ -97,6 +97,10 @@ json::value ExecutionRecord::to_json() const {
   o["start"] = start;
   o["stop"] = stop;
   if (deadline) o["deadline"] = deadline;
+  if (redrive_count) {
+    o["redriveCount"] = redrive_count;
+    o["redriveDate"] = redrive_date;
+  }
   json::object cursor;
   cursor["state"] = state;
   cursor["input"] = state_input;
@@ -145,6 +149,10 @@ std::string ExecutionRecord::serialize() const {
   out += ",\"start\":" + std::to_string(start);
   out += ",\"stop\":" + std::to_string(stop);
   if (deadline) out += ",\"deadline\":" + std::to_string(deadline);
+  if (redrive_count) {
+    out += ",\"redriveCount\":" + std::to_string(redrive_count);
+    out += ",\"redriveDate\":" + std::to_string(redrive_date);
+  }
   out += ",\"cursor\":{\"state\":" + str(state);
   out += ",\"input\":" + json::serialize(state_input);
   out += ",\"waitOutput\":" + json::serialize(wait_output);
@@ -194,6 +202,11 @@ Result<ExecutionRecord> ExecutionRecord::from_json(const json::value& value) {
     r.start = o.at("start").to_number<std::int64_t>();
     r.stop = o.at("stop").to_number<std::int64_t>();
     if (const auto* d = o.if_contains("deadline")) r.deadline = d->to_number<std::int64_t>();
+    // Records written before redrives were counted have none.
+    if (const auto* n = o.if_contains("redriveCount")) {
+      r.redrive_count = n->to_number<std::int64_t>();
+      r.redrive_date = o.at("redriveDate").to_number<std::int64_t>();
+    }
     const auto& c = o.at("cursor").as_object();
     r.state = json::value_to<std::string>(c.at("state"));
     r.state_input = c.at("input");
@@ -257,6 +270,10 @@ json::object ExecutionRecord::describe() const {
   if (!error.empty()) o["error"] = error;
   if (!cause.empty()) o["cause"] = cause;
   if (status == ExecutionStatus::kRunning) o["currentState"] = state;
+  if (redrive_count) {
+    o["redriveCount"] = redrive_count;
+    o["redriveDate"] = format_timestamp(redrive_date);
+  }
   if (is_branch()) {
     o["parentExecutionId"] = parent_id;
     o["branchIndex"] = branch_index;

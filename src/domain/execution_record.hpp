@@ -50,6 +50,9 @@ struct ExecutionRecord {
   std::string error, cause;
   EpochMillis start = 0, stop = 0;
   EpochMillis deadline = 0;  // start + the state machine's TimeoutSeconds; 0: none
+  // RedriveExecution: how many times, and the last time (0: never), as DescribeExecution shows.
+  std::int64_t redrive_count = 0;
+  EpochMillis redrive_date = 0;
 
   // Cursor.
   std::string state;

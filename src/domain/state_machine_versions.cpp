@@ -130,6 +130,32 @@ VersionBook::Decision VersionBook::decide(const std::string& name, const std::st
   return Decision{true, e.reserved};
 }
 
+VersionBook::Decision VersionBook::retire(const std::string& name) {
+  auto& e = entries_[name];
+  // A deletion is stored with an empty hash, which no definition has.
+  if (e.latest == 0 || e.sha256.empty()) return Decision{false, e.latest};
+  e.reserved += 1;
+  return Decision{true, e.reserved};
+}
+
+std::vector<StateMachineVersion> current_versions(std::vector<StateMachineVersion> versions) {
+  std::vector<StateMachineVersion> out;
+  std::string name;
+  std::size_t run = 0;  // where `name`'s current versions begin in `out`
+  for (auto& v : versions) {
+    if (v.name != name) {
+      name = v.name;
+      run = out.size();
+    }
+    if (v.deleted()) {
+      out.resize(run);  // everything of this name before its deletion
+      continue;
+    }
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
 std::int64_t VersionBook::latest(const std::string& name) const {
   auto it = entries_.find(name);
   return it == entries_.end() ? 0 : it->second.latest;

@@ -13,6 +13,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace settled {
 
@@ -30,18 +31,30 @@ std::string canonical_json(const boost::json::value& value);
 // Lower-case hex SHA-256 of canonical_json(definition).
 std::string definition_sha256(const boost::json::value& definition);
 
+// The source of a deletion (DeleteStateMachine): a version that ends its name's run of
+// versions. It has no definition and no hash; the versions before it stay stored, since executions
+// that ran on them still resolve them, but the name has no current version until it is created
+// again (with the next number).
+inline constexpr const char* kDeletedSource = "deleted";
+
 struct StateMachineVersion {
   std::string name;
   std::int64_t version = 0;
   boost::json::value definition;
   std::string sha256;
   EpochMillis registered_at = 0;
-  std::string source;  // "file" or "api"
+  std::string source;  // "file", "api" or kDeletedSource
+
+  bool deleted() const { return source == kDeletedSource; }
 
   // {name, version, definition, sha256, registeredAt, source}
   boost::json::object to_json() const;
   static Result<StateMachineVersion> from_json(const boost::json::value& value);
 };
+
+// Of versions in store order (by name, then version): each name's versions since its last
+// deletion, in that order; a name whose latest version is a deletion has none.
+std::vector<StateMachineVersion> current_versions(std::vector<StateMachineVersion> versions);
 
 // Numbers versions. Knows the latest stored version (and its hash) of each name, and every
 // number handed out, so that a number is never given twice even when a commit's outcome is
@@ -59,6 +72,10 @@ class VersionBook {
   // What registering a definition with this hash does: the latest version if it hashes the
   // same, otherwise a fresh number (reserved at once; `stored` it after the commit).
   Decision decide(const std::string& name, const std::string& sha256);
+
+  // What deleting a name does: a fresh number for its deletion, or created = false when it has
+  // no current version (never registered, or deleted already).
+  Decision retire(const std::string& name);
 
   // The latest stored version of a name, 0 if none.
   std::int64_t latest(const std::string& name) const;

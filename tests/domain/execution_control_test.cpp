@@ -33,9 +33,11 @@ bool has(const WriteBatch& batch, Table table, const std::string& key, bool eras
 
 TEST(ExecutionControl, AbortClosesARunningExecutionWithTheNextEventId) {
   auto r = record(ExecutionStatus::kRunning);
-  auto batch = abort_execution(r, 1000, "stopped by operator");
+  auto batch = abort_execution(r, 1000, "Operator.Halt", "card network outage");
   ASSERT_TRUE(batch.ok());
   EXPECT_EQ(r.status, ExecutionStatus::kAborted);
+  EXPECT_EQ(r.error, "Operator.Halt");
+  EXPECT_EQ(r.cause, "card network outage");
   EXPECT_EQ(r.stop, 1000);
   EXPECT_EQ(r.phase, Phase::kDone);
   EXPECT_EQ(r.last_event_id, 13);
@@ -51,13 +53,16 @@ TEST(ExecutionControl, AbortClosesARunningExecutionWithTheNextEventId) {
     ASSERT_EQ(chunk->size(), 1u);
     EXPECT_EQ(chunk->front().at("type").as_string(), "ExecutionAborted");
     EXPECT_EQ(chunk->front().at("id").as_int64(), 13);
+    const auto& details = chunk->front().at("executionAbortedEventDetails");
+    EXPECT_EQ(details.at("error").as_string(), "Operator.Halt");
+    EXPECT_EQ(details.at("cause").as_string(), "card network outage");
   }
   EXPECT_EQ(chunks, 1);
 }
 
 TEST(ExecutionControl, AbortRefusesAFinishedExecution) {
   auto r = record(ExecutionStatus::kSucceeded);
-  EXPECT_FALSE(abort_execution(r, 1000, "x").ok());
+  EXPECT_FALSE(abort_execution(r, 1000, "", "x").ok());
   EXPECT_EQ(r.status, ExecutionStatus::kSucceeded);
 }
 
@@ -74,6 +79,13 @@ TEST(ExecutionControl, RedriveReopensAFailedExecutionAtItsStateWithTheSameEntry)
   EXPECT_TRUE(r.error.empty());
   EXPECT_EQ(r.last_event_id, 13);
   EXPECT_TRUE(has(*batch, Table::kOpenExecutions, r.id, false));
+  // Counted, as DescribeExecution's redriveCount and redriveDate show it; again on a second.
+  EXPECT_EQ(r.redrive_count, 1);
+  EXPECT_EQ(r.redrive_date, 2000);
+  r.status = ExecutionStatus::kFailed;
+  ASSERT_TRUE(redrive_execution(r, 3000).ok());
+  EXPECT_EQ(r.redrive_count, 2);
+  EXPECT_EQ(r.redrive_date, 3000);
 }
 
 TEST(ExecutionControl, RedriveRefusesAnythingButFailed) {

@@ -47,6 +47,8 @@ ExecutionRecord full() {
   r.cause = "{\"code\":\"card_declined\"}";
   r.stop = r.start + 9000;
   r.deadline = r.start + 3'600'000;
+  r.redrive_count = 2;
+  r.redrive_date = r.start + 60'000;
   r.task_token = "tok-3f2a";
   r.task_deadline = r.start + 120'000;
   r.branches_event_id = 9;
@@ -60,7 +62,7 @@ ExecutionRecord full() {
 
 // When a field is added to ExecutionRecord, this fails: add it to the codec (to_json,
 // serialize, from_json), to full() and to expect_same, then update the count.
-static_assert(testing::field_count<ExecutionRecord>() == 30,
+static_assert(testing::field_count<ExecutionRecord>() == 32,
               "ExecutionRecord gained or lost a field: update its codec and this test");
 
 void expect_same(const ExecutionRecord& a, const ExecutionRecord& b) {
@@ -93,6 +95,8 @@ void expect_same(const ExecutionRecord& a, const ExecutionRecord& b) {
   EXPECT_EQ(a.parent_id, b.parent_id);
   EXPECT_EQ(a.branch_index, b.branch_index);
   EXPECT_EQ(a.test_case, b.test_case);
+  EXPECT_EQ(a.redrive_count, b.redrive_count);
+  EXPECT_EQ(a.redrive_date, b.redrive_date);
   ASSERT_EQ(a.scope.size(), b.scope.size());
   for (std::size_t i = 0; i < a.scope.size(); ++i) {
     EXPECT_EQ(a.scope[i].state, b.scope[i].state) << i;
@@ -123,6 +127,8 @@ TEST(ExecutionRecord, EveryFieldOfAFullRecordRoundTrips) {
   const ExecutionRecord blank;
   EXPECT_NE(r.state_machine_version, blank.state_machine_version);
   EXPECT_NE(r.deadline, blank.deadline);
+  EXPECT_NE(r.redrive_count, blank.redrive_count);
+  EXPECT_NE(r.redrive_date, blank.redrive_date);
   EXPECT_NE(r.task_deadline, blank.task_deadline);
   EXPECT_NE(r.branches_event_id, blank.branches_event_id);
   EXPECT_NE(r.branch_index, blank.branch_index);

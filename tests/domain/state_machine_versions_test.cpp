@@ -167,5 +167,65 @@ TEST(VersionBook, ANumberWhoseCommitFailedIsNotGivenAgain) {
   EXPECT_EQ(book.latest("pay"), 5);
 }
 
+TEST(Registry, ARetiredNameHasNoLatestButKeepsItsVersions) {
+  asl::Registry r;
+  r.add(machine("pay", 1, "one"));
+  r.add(machine("hold", 1));
+  r.retire("pay");
+  EXPECT_EQ(r.find("pay"), nullptr);
+  ASSERT_NE(r.find("pay", 1), nullptr);  // an execution on version 1 still resolves it
+  EXPECT_EQ(r.all().count("pay"), 0u);
+  EXPECT_NE(r.find("hold"), nullptr);
+  r.add(machine("pay", 3, "three"));  // created again
+  ASSERT_NE(r.find("pay"), nullptr);
+  EXPECT_EQ(r.find("pay")->start_at, "three");
+}
+
+StateMachineVersion stored_version(const std::string& name, std::int64_t version,
+                                   bool deleted = false) {
+  StateMachineVersion v;
+  v.name = name;
+  v.version = version;
+  v.source = deleted ? kDeletedSource : "api";
+  v.sha256 = deleted ? "" : "h" + std::to_string(version);
+  return v;
+}
+
+TEST(StateMachineVersions, CurrentVersionsStartAfterTheLastDeletionOfEachName) {
+  auto current = current_versions({stored_version("a", 1), stored_version("a", 2, true),
+                                   stored_version("a", 3), stored_version("a", 4),
+                                   stored_version("b", 1), stored_version("b", 2, true),
+                                   stored_version("c", 1), stored_version("c", 2)});
+  std::vector<std::string> seen;
+  for (const auto& v : current) seen.push_back(v.name + std::to_string(v.version));
+  EXPECT_EQ(seen, (std::vector<std::string>{"a3", "a4", "c1", "c2"}));
+  EXPECT_TRUE(current_versions({stored_version("x", 1, true)}).empty());
+}
+
+TEST(StateMachineVersions, ADeletionRoundTrips) {
+  auto deletion = stored_version("pay", 7, true);
+  deletion.registered_at = 1'700'000'000'000;
+  auto back = StateMachineVersion::from_json(json::parse(json::serialize(deletion.to_json())));
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_TRUE(back->deleted());
+  EXPECT_TRUE(back->definition.is_null());
+  EXPECT_EQ(back->version, 7);
+}
+
+TEST(VersionBook, ADeletionTakesTheNextNumberOnceAndTheNameStartsAfresh) {
+  VersionBook book;
+  EXPECT_FALSE(book.retire("pay").created);  // never registered: nothing to delete
+  book.stored("pay", 1, "h1");
+  auto deletion = book.retire("pay");
+  EXPECT_TRUE(deletion.created);
+  EXPECT_EQ(deletion.version, 2);
+  book.stored("pay", 2, "");
+  EXPECT_FALSE(book.retire("pay").created);  // deleted already
+  // The same definition again is a new version after the deletion, not version 1.
+  auto again = book.decide("pay", "h1");
+  EXPECT_TRUE(again.created);
+  EXPECT_EQ(again.version, 3);
+}
+
 }  // namespace
 }  // namespace settled

@@ -234,6 +234,9 @@ TEST_F(SfnApi, AWholeScenarioThroughTheAwsJsonProtocol) {
   auto aborted = ok("DescribeExecution", {{"executionArn", exec_arn("a-3")}});
   EXPECT_EQ(aborted.at("status"), "ABORTED");
   EXPECT_EQ(aborted.at("stopDate"), stopped.at("stopDate"));
+  // The error and cause StopExecution was given are the execution's, as on AWS.
+  EXPECT_EQ(aborted.at("error"), "Operator.Stop");
+  EXPECT_EQ(aborted.at("cause"), "test");
 
   // List: all three, filtered by status, and page by page.
   auto listed = ok("ListExecutions", {{"stateMachineArn", kMachineArn}});
@@ -418,18 +421,35 @@ TEST_F(SfnApi, SyncStartValidateUpdateDescribeForExecutionRedriveAndDelete) {
   EXPECT_EQ(json::parse(second.at("output").as_string()), (json::object{{"x", 2}}));
   EXPECT_EQ(error_type(sfn("UpdateStateMachine", {{"stateMachineArn", quick}})),
             "MissingRequiredParameter");
-  EXPECT_EQ(error_type(sfn("DeleteStateMachine", {{"stateMachineArn", quick}})),
-            "ValidationException");
-  EXPECT_FALSE(ok("DescribeStateMachine", {{"stateMachineArn", quick}}).empty());
 
   // A FAILED execution is redriven from the task that failed; a SUCCEEDED one is not.
   create_approval();
   ok("StartExecution", {{"stateMachineArn", kMachineArn}, {"name", "r-1"}});
   const std::string first = token_of("r-1");
   ok("SendTaskFailure", {{"taskToken", first}, {"error", "Approval.Rejected"}});
-  EXPECT_EQ(wait_closed("r-1").at("status"), "FAILED");
+  auto failed = wait_closed("r-1");
+  EXPECT_EQ(failed.at("status"), "FAILED");
+  EXPECT_EQ(failed.at("redriveCount"), 0);
+  EXPECT_EQ(failed.at("redriveStatus"), "REDRIVABLE");
+  EXPECT_FALSE(failed.if_contains("redriveDate"));
   auto redriven = ok("RedriveExecution", {{"executionArn", exec_arn("r-1")}});
   EXPECT_TRUE(redriven.at("redriveDate").is_number());
+  auto running = ok("DescribeExecution", {{"executionArn", exec_arn("r-1")}});
+  EXPECT_EQ(running.at("redriveCount"), 1);
+  EXPECT_TRUE(running.at("redriveDate").is_number());
+  EXPECT_EQ(running.at("redriveStatus"), "NOT_REDRIVABLE");
+  EXPECT_EQ(running.at("redriveStatusReason"), "Execution is RUNNING and cannot be redriven.");
+  // ListExecutions' redriveFilter: r-1 is the one redriven.
+  auto redriven_list =
+      ok("ListExecutions", {{"stateMachineArn", kMachineArn}, {"redriveFilter", "REDRIVEN"}});
+  ASSERT_EQ(redriven_list.at("executions").as_array().size(), 1u);
+  EXPECT_EQ(redriven_list.at("executions").as_array()[0].at("name"), "r-1");
+  EXPECT_EQ(redriven_list.at("executions").as_array()[0].at("redriveCount"), 1);
+  for (const auto& e : ok("ListExecutions", {{"stateMachineArn", kMachineArn},
+                                             {"redriveFilter", "NOT_REDRIVEN"}})
+                           .at("executions")
+                           .as_array())
+    EXPECT_NE(e.at("name"), "r-1");
   // The task runs again and waits (TaskSubmitted after ExecutionRedriven); its token is read
   // from the newest TaskScheduled's parameters (settled re-runs the same attempt: docs/engine.md).
   std::string again;
@@ -455,6 +475,43 @@ TEST_F(SfnApi, SyncStartValidateUpdateDescribeForExecutionRedriveAndDelete) {
   EXPECT_EQ(wait_closed("r-1").at("status"), "SUCCEEDED");
   EXPECT_EQ(error_type(sfn("RedriveExecution", {{"executionArn", exec_arn("r-1")}})),
             "ExecutionNotRedrivable");
+}
+
+// DeleteStateMachine: the name goes at once (describe, list, new starts), an execution already
+// running finishes on its version, a repeated delete succeeds, and the name can be created again;
+// all of it survives a restart.
+TEST_F(SfnApi, DeleteStateMachineRetiresTheNameAndRunningExecutionsFinish) {
+  create_approval();
+  ok("StartExecution", {{"stateMachineArn", kMachineArn}, {"name", "d-1"}});
+  const std::string token = token_of("d-1");
+  EXPECT_EQ(ok("DeleteStateMachine", {{"stateMachineArn", kMachineArn}}), json::object{});
+
+  const auto gone = [&] {
+    EXPECT_EQ(error_type(sfn("DescribeStateMachine", {{"stateMachineArn", kMachineArn}})),
+              "StateMachineDoesNotExist");
+    EXPECT_EQ(error_type(sfn("StartExecution", {{"stateMachineArn", kMachineArn}, {"name", "d-2"}})),
+              "StateMachineDoesNotExist");
+    EXPECT_EQ(error_type(sfn("ListExecutions", {{"stateMachineArn", kMachineArn}})),
+              "StateMachineDoesNotExist");
+    for (const auto& m : ok("ListStateMachines", {}).at("stateMachines").as_array())
+      EXPECT_NE(m.at("name"), "approval");
+  };
+  gone();
+  restart();
+  gone();
+  EXPECT_EQ(ok("DeleteStateMachine", {{"stateMachineArn", kMachineArn}}), json::object{});
+
+  // The execution that was running keeps its version, and finishes on it.
+  ok("SendTaskSuccess", {{"taskToken", token}, {"output", R"({"approved":true})"}});
+  EXPECT_EQ(wait_closed("d-1").at("status"), "SUCCEEDED");
+  auto ran = ok("DescribeStateMachineForExecution", {{"executionArn", exec_arn("d-1")}});
+  EXPECT_EQ(json::parse(ran.at("definition").as_string()), approval_definition());
+
+  // Created again: a machine of its own, with its own executions.
+  create_approval();
+  EXPECT_EQ(ok("DescribeStateMachine", {{"stateMachineArn", kMachineArn}}).at("status"), "ACTIVE");
+  ok("StartExecution", {{"stateMachineArn", kMachineArn}, {"name", "d-3"}});
+  EXPECT_FALSE(token_of("d-3").empty());
 }
 
 // With API keys configured the daemon is not local-only: nothing reaches an operation without a

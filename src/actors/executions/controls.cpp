@@ -109,10 +109,11 @@ void end_now(Self* self, const std::string& id, ControlAnswer rp, Ending ending)
 }
 
 // Stopped by the operator: ABORTED.
-void abort_now(Self* self, const std::string& id, ControlAnswer rp) {
+void abort_now(Self* self, const std::string& id, ControlAnswer rp, const std::string& error,
+               const std::string& cause) {
   end_now(self, id, std::move(rp),
-          {[self, id](ExecutionRecord& record) {
-             auto batch = abort_execution(record, self->state.engine->now(), "stopped by operator");
+          {[self, id, error, cause](ExecutionRecord& record) {
+             auto batch = abort_execution(record, self->state.engine->now(), error, cause);
              if (batch)
                adapters::log(adapters::LogLevel::kInfo, "execution.aborted", {{"executionId", id}});
              return batch;

@@ -87,7 +87,9 @@ void control(Self* self, const std::string& id, bool kill, ControlAnswer answer,
              std::function<void(ControlAnswer)> work);
 // Branch executions belong to their parent's Parallel/Map state: operators act on the parent.
 ControlReply control_refused(const std::string& id, const char* what);
-void abort_now(Self* self, const std::string& id, ControlAnswer rp);
+// Stopped: ABORTED, its ExecutionAborted event carrying `error` and `cause` (either may be empty).
+void abort_now(Self* self, const std::string& id, ControlAnswer rp, const std::string& error,
+               const std::string& cause);
 void time_out_now(Self* self, const std::string& id, ControlAnswer rp);
 void redrive_now(Self* self, const std::string& id, ControlAnswer rp);
 

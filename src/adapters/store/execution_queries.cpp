@@ -94,6 +94,10 @@ Result<json::object> list_executions(const LmdbStore& db, const ExecutionFilter&
         row["startDate"] = format_timestamp(record->start);
         if (record->status != ExecutionStatus::kRunning)
           row["stopDate"] = format_timestamp(record->stop);
+        if (record->redrive_count) {
+          row["redriveCount"] = record->redrive_count;
+          row["redriveDate"] = format_timestamp(record->redrive_date);
+        }
         executions.push_back(std::move(row));
         return true;
       },

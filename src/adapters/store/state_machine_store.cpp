@@ -9,7 +9,8 @@ namespace json = boost::json;
 
 std::vector<StateMachineVersion> read_state_machine_versions(const LmdbStore& db,
                                                              const std::string& name,
-                                                             std::vector<std::string>* problems) {
+                                                             std::vector<std::string>* problems,
+                                                             bool include_deleted) {
   std::vector<StateMachineVersion> out;
   db.scan(
       Table::kStateMachines, name.empty() ? std::string() : state_machine_prefix(name),
@@ -27,7 +28,7 @@ std::vector<StateMachineVersion> read_state_machine_versions(const LmdbStore& db
         }
         return true;
       });
-  return out;
+  return include_deleted ? out : current_versions(std::move(out));
 }
 
 std::optional<StateMachineVersion> read_state_machine_version(const LmdbStore& db,
@@ -40,7 +41,7 @@ std::optional<StateMachineVersion> read_state_machine_version(const LmdbStore& d
   auto parsed = parse_stored_json(*stored, ec);
   if (ec) return std::nullopt;
   auto v = StateMachineVersion::from_json(parsed);
-  if (!v) return std::nullopt;
+  if (!v || v->deleted()) return std::nullopt;  // a deletion is not a version one can run
   return std::move(*v);
 }
 

@@ -36,6 +36,10 @@ const Operation kOperations[] = {
 
 }  // namespace
 
+void fail(SfnCall& call, const AwsError& error) {
+  call.respond(aws_error_response(error));
+}
+
 Result<const Operation*, AwsError> find_operation(std::optional<std::string_view> target) {
   if (!target || target->empty())
     return AwsError{aws_errors::kUnknownOperation,

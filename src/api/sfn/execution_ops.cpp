@@ -10,6 +10,7 @@
 #include "adapters/store/state_machine_store.hpp"
 #include "api/sfn/aws_json.hpp"
 #include "api/sfn/sfn_context.hpp"
+#include "domain/asl/interpreter.hpp"
 #include "domain/execution_record.hpp"
 #include "domain/json_limits.hpp"
 #include "domain/storage_keys.hpp"
@@ -22,12 +23,7 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::size_t kInputMax = 262144;  // AWS: 256 KiB of input text
 constexpr const char* kTokenPrefix = "ex1:";
-
-void fail(SfnCall& call, const AwsError& error) {
-  call.respond(aws_error_response(error));
-}
 
 AwsError no_execution(const std::string& arn) {
   return AwsError{aws_errors::kExecutionDoesNotExist, "Execution Does Not Exist: '" + arn + "'"};
@@ -59,6 +55,20 @@ json::object describe(const ArnScope& scope, const ExecutionRecord& record) {
   }
   if (!record.error.empty()) o["error"] = record.error;
   if (!record.cause.empty()) o["cause"] = record.cause;
+  o["redriveCount"] = record.redrive_count;
+  if (record.redrive_count) o["redriveDate"] = epoch_seconds(record.redrive_date);
+  // settled redrives FAILED executions (docs/aws-api.md); AWS also redrives ABORTED and
+  // TIMED_OUT ones.
+  if (record.status == ExecutionStatus::kFailed) {
+    o["redriveStatus"] = "REDRIVABLE";
+  } else {
+    o["redriveStatus"] = "NOT_REDRIVABLE";
+    o["redriveStatusReason"] =
+        record.status == ExecutionStatus::kRunning || record.status == ExecutionStatus::kSucceeded
+            ? "Execution is " + std::string(status_name(record.status)) + " and cannot be redriven."
+            : "settled redrives FAILED executions only; this one is " +
+                  std::string(status_name(record.status)) + ".";
+  }
   return o;
 }
 
@@ -74,7 +84,7 @@ Result<StartFields, AwsError> read_start(const SfnCall& call) {
   const std::string arn = r.string("stateMachineArn", true, 1, 256);
   std::string name = r.string("name", false, 1, 80);
   const bool has_input = r.has("input") && !call.body.at("input").is_null();
-  const std::string input_text = r.string("input", false, 0, kInputMax);
+  const std::string input_text = r.string("input", false, 0, asl::kPayloadLimitBytes);
   r.string("traceHeader", false, 0, 256);
   if (r.error()) return *r.error();
   auto machine = parse_state_machine_arn(call.deps.arns, arn);
@@ -116,9 +126,11 @@ void control(SfnCall& call, actors::ControlAsk::Kind kind,
   BodyReader redrive_reader(call.body, {"executionArn", "clientToken"});
   BodyReader& r = stop ? stop_reader : redrive_reader;
   const std::string arn = r.string("executionArn", true, 1, 256);
+  std::string error;
+  std::string cause;
   if (stop) {
-    r.string("error", false, 0, 256);
-    r.string("cause", false, 0, 32768);
+    error = r.string("error", false, 0, 256);
+    cause = r.string("cause", false, 0, 32768);
   } else {
     r.string("clientToken", false, 1, 64);
   }
@@ -130,6 +142,8 @@ void control(SfnCall& call, actors::ControlAsk::Kind kind,
   actors::ControlAsk ask;
   ask.kind = kind;
   ask.execution_id = record->id;
+  ask.error = std::move(error);
+  ask.cause = std::move(cause);
   ask.reply = [respond = call.respond, answer = std::move(answer)](Result<json::object> result) {
     respond(answer(std::move(result)));
   };
@@ -264,15 +278,17 @@ void list_executions(SfnCall call) {
   }
   json::array executions;
   json::value next = nullptr;
-  // settled never parks an execution in PENDING_REDRIVE: that filter lists none. Neither does it
-  // keep redrive counts: REDRIVEN lists none, NOT_REDRIVEN lists all.
-  if (status != "PENDING_REDRIVE" && redrive != "REDRIVEN") {
+  // settled never parks an execution in PENDING_REDRIVE: that filter lists none.
+  if (status != "PENDING_REDRIVE") {
     auto page = adapters::list_executions(db, filter);
     if (!page) return fail(call, to_aws_error(page.error()));
     for (const auto& row : page->at("executions").as_array()) {
       const auto& o = row.as_object();
       const auto* name = o.if_contains("name");
       if (!name || !name->is_string()) continue;  // an unreadable record: not AWS's to show
+      const auto* redrives = o.if_contains("redriveCount");
+      const bool redriven = redrives && redrives->is_int64() && redrives->as_int64() > 0;
+      if ((redrive == "REDRIVEN" && !redriven) || (redrive == "NOT_REDRIVEN" && redriven)) continue;
       json::object out{
           {"executionArn",
            execution_arn_of_id(call.deps.arns, std::string_view(o.at("executionId").as_string()))},
@@ -282,6 +298,9 @@ void list_executions(SfnCall call) {
           {"startDate", epoch_seconds(std::string_view(o.at("startDate").as_string()))}};
       if (const auto* stop = o.if_contains("stopDate"); stop && stop->is_string())
         out["stopDate"] = epoch_seconds(std::string_view(stop->as_string()));
+      out["redriveCount"] = redriven ? redrives->as_int64() : 0;
+      if (const auto* date = o.if_contains("redriveDate"); date && date->is_string())
+        out["redriveDate"] = epoch_seconds(std::string_view(date->as_string()));
       executions.push_back(std::move(out));
     }
     if (const auto* cursor = page->if_contains("nextCursor"); cursor && cursor->is_string())

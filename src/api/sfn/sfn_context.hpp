@@ -9,6 +9,7 @@
 #include "adapters/http/http_message.hpp"
 #include "api/sfn/arn.hpp"
 #include "api/sfn/aws_auth.hpp"
+#include "api/sfn/aws_error.hpp"
 
 #include <boost/json/object.hpp>
 
@@ -31,6 +32,9 @@ struct SfnCall {
   const boost::json::object& body;
   adapters::HttpResponder respond;
 };
+
+// Answers the call with an AWS error ({"__type", "message"}).
+void fail(SfnCall& call, const AwsError& error);
 
 // The operations, one function each, grouped by what they act on.
 void create_state_machine(SfnCall call);

@@ -24,10 +24,6 @@ namespace {
 constexpr std::size_t kDefinitionMax = 1048576;  // AWS: 1 MiB of definition text
 constexpr const char* kTokenPrefix = "sm1:";
 
-void fail(SfnCall& call, const AwsError& error) {
-  call.respond(aws_error_response(error));
-}
-
 // settled keeps no IAM role; the describe answers always name this one (docs/aws-api.md).
 std::string role_arn(const ArnScope& scope) {
   return "arn:aws:iam::" + scope.account + ":role/settled";
@@ -197,11 +193,19 @@ void delete_state_machine(SfnCall call) {
   if (r.error()) return fail(call, *r.error());
   auto name = parse_state_machine_arn(call.deps.arns, arn);
   if (!name) return fail(call, name.error());
-  // Registered versions are never deleted: executions that ran on them resolve them again on
-  // recovery, redrive and describe (domain/state_machine_versions.hpp).
-  fail(call, AwsError{aws_errors::kValidation,
-                      "settled keeps every registered state machine version; DeleteStateMachine "
-                      "is not supported (docs/aws-api.md)"});
+  // The name goes at once; executions already running finish on their version, which stays
+  // stored (docs/aws-api.md). Deleting a name that does not exist succeeds, as on AWS.
+  actors::RetireRequest retire;
+  retire.name = std::move(*name);
+  retire.reply = [respond = call.respond](Status status) {
+    if (!status) {
+      AwsError error = to_aws_error(status.error());
+      if (status.error().code == ErrorCode::kInvalidRequest) error.type = aws_errors::kValidation;
+      return respond(aws_error_response(error));
+    }
+    respond(aws_ok(json::object{}));
+  };
+  caf::anon_send(call.deps.state_machines, actors::retire_atom::value, std::move(retire));
 }
 
 void list_state_machines(SfnCall call) {

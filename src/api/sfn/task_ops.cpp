@@ -6,6 +6,7 @@
 #include "api/request_parsing.hpp"
 #include "api/sfn/aws_json.hpp"
 #include "api/sfn/sfn_context.hpp"
+#include "domain/asl/interpreter.hpp"
 
 #include <boost/json.hpp>
 
@@ -17,7 +18,6 @@ namespace {
 
 constexpr std::size_t kTokenMax = 2048;         // AWS's taskToken length
 constexpr std::size_t kSettledTokenMax = 1024;  // the longest token settled hands out
-constexpr std::size_t kOutputMax = 262144;
 
 void send(SfnCall& call, actors::TaskCallback::Kind kind) {
   using Kind = actors::TaskCallback::Kind;
@@ -26,7 +26,7 @@ void send(SfnCall& call, actors::TaskCallback::Kind kind) {
   BodyReader heartbeat(call.body, {"taskToken"});
   BodyReader& r = kind == Kind::kSuccess ? success : kind == Kind::kFailure ? failure : heartbeat;
   const std::string token = r.string("taskToken", true, 1, kTokenMax);
-  if (kind == Kind::kSuccess) r.string("output", true, 0, kOutputMax);
+  if (kind == Kind::kSuccess) r.string("output", true, 0, asl::kPayloadLimitBytes);
   if (kind == Kind::kFailure) {
     r.string("error", false, 0, 256);
     r.string("cause", false, 0, 32768);

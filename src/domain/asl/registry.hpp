@@ -25,6 +25,10 @@ class Registry {
     if (!latest || latest->version <= version) latest = std::move(machine);
   }
 
+  // The name has no latest version any more (deleted); its versions stay findable by number for
+  // the executions that run on them. A later add() makes it current again.
+  void retire(const std::string& name) { latest_.erase(name); }
+
   // The latest version, or null.
   StateMachinePtr find(const std::string& name) const {
     auto it = latest_.find(name);
