@@ -424,9 +424,10 @@ ExecutionsActor::behavior_type executions_behavior(Self* self, EnginePtr engine)
             });
       },
       [self](abort_branch_atom, const std::string& id) {
-        control(self, id, true, logged_answer("abort_branch", id), [self, id](ControlAnswer answer) {
-          abort_now(self, id, std::move(answer), "", "stopped by operator");
-        });
+        control(self, id, true, logged_answer("abort_branch", id),
+                [self, id](ControlAnswer answer) {
+                  abort_now(self, id, std::move(answer), "", "stopped by operator");
+                });
       },
       [self](spawn_branch_atom, const std::string& id) {
         survive("spawn_branch", id, [&] { rehydrate(self, id); });

@@ -45,8 +45,7 @@ asl::StateMachinePtr with_version(asl::StateMachine machine, std::int64_t versio
 void load_stored(StateMachinesState& st) {
   std::vector<std::string> problems;
   auto registry = std::make_shared<asl::Registry>();
-  for (const auto& v :
-       adapters::read_state_machine_versions(*st.engine->db, {}, &problems, true)) {
+  for (const auto& v : adapters::read_state_machine_versions(*st.engine->db, {}, &problems, true)) {
     st.book.stored(v.name, v.version, v.sha256);
     if (v.deleted()) {  // the versions before it stay resolvable by number
       registry->retire(v.name);

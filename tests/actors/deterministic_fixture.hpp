@@ -220,7 +220,7 @@ class DeterministicEngine : public ::testing::Test {
   // Stops an execution as `settlectl executions stop` does.
   std::optional<ControlReply> stop(const std::string& id) {
     return ask<ControlReply>(executions_, abort_atom::value, id, std::string(),
-                            std::string("stopped by operator"));
+                             std::string("stopped by operator"));
   }
 
   // Execution actors alive (running, or in a short wait); a passivated execution has none.

@@ -384,7 +384,7 @@ json::object pass_definition(int x) {
        json::object{{"P", json::object{{"Type", "Pass"}, {"Result", {{"x", x}}}, {"End", true}}}}}};
 }
 
-TEST_F(SfnApi, SyncStartValidateUpdateDescribeForExecutionRedriveAndDelete) {
+TEST_F(SfnApi, SyncStartValidateUpdateDescribeForExecutionAndRedrive) {
   const std::string quick = kArnBase + "stateMachine:quick";
   ok("CreateStateMachine", {{"name", "quick"},
                             {"definition", json::serialize(pass_definition(1))},
@@ -445,11 +445,9 @@ TEST_F(SfnApi, SyncStartValidateUpdateDescribeForExecutionRedriveAndDelete) {
   ASSERT_EQ(redriven_list.at("executions").as_array().size(), 1u);
   EXPECT_EQ(redriven_list.at("executions").as_array()[0].at("name"), "r-1");
   EXPECT_EQ(redriven_list.at("executions").as_array()[0].at("redriveCount"), 1);
-  for (const auto& e : ok("ListExecutions", {{"stateMachineArn", kMachineArn},
-                                             {"redriveFilter", "NOT_REDRIVEN"}})
-                           .at("executions")
-                           .as_array())
-    EXPECT_NE(e.at("name"), "r-1");
+  const auto not_redriven =
+      ok("ListExecutions", {{"stateMachineArn", kMachineArn}, {"redriveFilter", "NOT_REDRIVEN"}});
+  for (const auto& e : not_redriven.at("executions").as_array()) EXPECT_NE(e.at("name"), "r-1");
   // The task runs again and waits (TaskSubmitted after ExecutionRedriven); its token is read
   // from the newest TaskScheduled's parameters (settled re-runs the same attempt: docs/engine.md).
   std::string again;
@@ -489,12 +487,13 @@ TEST_F(SfnApi, DeleteStateMachineRetiresTheNameAndRunningExecutionsFinish) {
   const auto gone = [&] {
     EXPECT_EQ(error_type(sfn("DescribeStateMachine", {{"stateMachineArn", kMachineArn}})),
               "StateMachineDoesNotExist");
-    EXPECT_EQ(error_type(sfn("StartExecution", {{"stateMachineArn", kMachineArn}, {"name", "d-2"}})),
-              "StateMachineDoesNotExist");
+    EXPECT_EQ(
+        error_type(sfn("StartExecution", {{"stateMachineArn", kMachineArn}, {"name", "d-2"}})),
+        "StateMachineDoesNotExist");
     EXPECT_EQ(error_type(sfn("ListExecutions", {{"stateMachineArn", kMachineArn}})),
               "StateMachineDoesNotExist");
-    for (const auto& m : ok("ListStateMachines", {}).at("stateMachines").as_array())
-      EXPECT_NE(m.at("name"), "approval");
+    const auto listed = ok("ListStateMachines", {});
+    for (const auto& m : listed.at("stateMachines").as_array()) EXPECT_NE(m.at("name"), "approval");
   };
   gone();
   restart();

@@ -18,8 +18,8 @@ namespace settled::adapters {
 // `include_deleted`, which gives every stored version and the deletions themselves.
 // A record that does not decode is skipped and its key and reason added to `problems`.
 std::vector<StateMachineVersion> read_state_machine_versions(
-    const LmdbStore& db, const std::string& name = {},
-    std::vector<std::string>* problems = nullptr, bool include_deleted = false);
+    const LmdbStore& db, const std::string& name = {}, std::vector<std::string>* problems = nullptr,
+    bool include_deleted = false);
 
 // That version; none for a deletion (domain/state_machine_versions.hpp).
 std::optional<StateMachineVersion> read_state_machine_version(const LmdbStore& db,
