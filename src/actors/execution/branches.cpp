@@ -105,10 +105,12 @@ bool Execution::settle_branch(const asl::State& state, std::size_t index,
   std::string cause = child.cause;
   if (child.status == ExecutionStatus::kTimedOut) {
     error = std::string(asl::errors::kTimeout);
-  } else if (child.status == ExecutionStatus::kAborted || error.empty()) {
+  } else if (child.status == ExecutionStatus::kAborted) {
     error = std::string(asl::errors::kRuntime);
     if (cause.empty()) cause = "branch execution " + child.id + " was aborted";
   }
+  // A branch that ended in a Fail state without Error fails the state with no error name,
+  // which a catcher of States.ALL takes (it is not a States.Runtime, which none could).
   // The other branches stop, once this decision is durable.
   for (std::size_t i = 0; i < rec_.branches.size(); ++i) {
     if (rec_.branches[i] == branch_state::kRunning) {
@@ -194,6 +196,8 @@ ExecutionRecord Execution::make_branch(const asl::State& state, std::size_t inde
     return child;
   }
   child.test_case = rec_.test_case;  // a child workflow (above) is not part of the test case
+  // A branch reads the variables around it, as they are now, and sets only its own.
+  child.outer_variables = rec_.visible_variables();
   child.scope = rec_.scope;
   child.scope.push_back(asl::ScopeStep{state.name, is_map(state) ? 0 : index});
   const asl::StateMachine* sub =

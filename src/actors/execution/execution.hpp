@@ -74,6 +74,7 @@ class Execution {
   void enter(const std::string& name, json::value input);
   void act();
   void handle(const asl::State& state, asl::Step step);
+  void assign_variables(std::optional<json::object> assigned);
   void raise_alert(const std::string& source, json::object alert);
   void wait_or_passivate();
   void schedule_wake();

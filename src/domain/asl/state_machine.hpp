@@ -40,6 +40,7 @@ struct Catcher {
   std::vector<std::string> error_equals;
   std::string next;
   OptionalPath result_path;
+  std::optional<PayloadTemplate> assign;  // Assign: reads the error output as $
 };
 
 // Choice rules: a comparison on a variable, or And/Or/Not of nested rules.
@@ -69,6 +70,7 @@ struct State {
   OptionalPath input_path, output_path, result_path;
   std::optional<PayloadTemplate> parameters;
   std::optional<PayloadTemplate> result_selector;
+  std::optional<PayloadTemplate> assign;  // Assign (domain/asl/variables.hpp)
 
   // Task
   std::string resource;
