@@ -148,6 +148,10 @@ class Execution {
   // MaxConcurrency.
   std::vector<json::value> branch_inputs_;
   std::size_t branch_limit_ = 0;
+  // A distributed Map: failed iterations are tolerated up to branch_tolerated_ (recomputed from
+  // the state's input on a resume, like the inputs).
+  bool branch_distributed_ = false;
+  std::size_t branch_tolerated_ = 0;
   asl::StateMachinePtr child_machine_;  // of a states.startExecution.sync task
   std::vector<std::string> aborts_after_commit_;
   std::vector<std::string> timers_after_commit_;

@@ -1,6 +1,7 @@
 #include "domain/asl/interpreter.hpp"
 
 #include "domain/asl/choice.hpp"
+#include "domain/asl/distributed_map.hpp"
 #include "domain/asl/errors.hpp"
 #include "domain/asl/retry.hpp"
 #include "domain/asl/variables.hpp"
@@ -223,6 +224,15 @@ Step enter_map(const State& state, const json::value& input, const json::value& 
     if (!rendered) return runtime_error(state, context, rendered.error().message);
     if (too_large(*rendered)) return data_limit(state, "item input");
     run.inputs.push_back(std::move(*rendered));
+  }
+  if (state.distributed) {
+    auto plan = plan_distributed_map(state, std::move(run.inputs), *selected, context);
+    if (!plan) return runtime_error(state, context, plan.error().message);
+    for (const auto& batch : plan->inputs)
+      if (too_large(batch)) return data_limit(state, "item input");
+    run.inputs = std::move(plan->inputs);
+    run.distributed = true;
+    run.tolerated_failures = plan->tolerated_failures;
   }
   return run;
 }

@@ -55,6 +55,11 @@ struct RetryAfter {
 struct RunBranches {
   std::vector<boost::json::value> inputs;
   std::size_t max_concurrency = 0;  // 0: all at once
+  // A distributed Map: how many of its iterations may fail before the state fails with
+  // States.ExceedToleratedFailureThreshold (a failed iteration's result is its error output).
+  // Inline Maps and Parallel states fail with the first failing branch's error.
+  bool distributed = false;
+  std::size_t tolerated_failures = 0;
 };
 using Step = std::variant<GoTo, Finish, FailWith, RunTask, WaitUntil, RetryAfter, RunBranches>;
 

@@ -150,12 +150,6 @@ class Validator : private DefinitionReader {
 
   void parse_map(const json::object& obj, const std::string& where, State& state,
                  const std::string& name) {
-    for (const char* distributed :
-         {"ItemReader", "ResultWriter", "ItemBatcher", "ToleratedFailureCount",
-          "ToleratedFailurePercentage", "ToleratedFailureCountPath",
-          "ToleratedFailurePercentagePath", "Label"})
-      if (obj.contains(distributed))
-        fail(where + "." + distributed, "belongs to distributed Map, which settled does not run");
     const json::value* processor = obj.if_contains("ItemProcessor");
     const json::value* iterator = obj.if_contains("Iterator");
     if (processor && iterator) fail(where, "must not have both \"ItemProcessor\" and \"Iterator\"");
@@ -170,11 +164,15 @@ class Validator : private DefinitionReader {
             fail(w, "must be a JSON object");
           } else {
             allow_fields(config->as_object(), w, {"Mode", "ExecutionType"});
-            if (auto mode = optional_string(config->as_object(), w, "Mode");
-                mode && *mode != "INLINE")
-              fail(w + ".Mode", *mode == "DISTRIBUTED"
-                                    ? "distributed Map is not supported; use \"INLINE\""
-                                    : "must be \"INLINE\"");
+            if (auto mode = optional_string(config->as_object(), w, "Mode")) {
+              if (*mode == "DISTRIBUTED")
+                state.distributed = true;
+              else if (*mode != "INLINE")
+                fail(w + ".Mode", "must be \"INLINE\" or \"DISTRIBUTED\"");
+            }
+            if (auto type = optional_string(config->as_object(), w, "ExecutionType");
+                type && *type != "STANDARD" && *type != "EXPRESS")
+              fail(w + ".ExecutionType", "must be \"STANDARD\" or \"EXPRESS\"");
           }
         }
       }
@@ -194,6 +192,7 @@ class Validator : private DefinitionReader {
         fail(where, "must not have both \"MaxConcurrency\" and \"MaxConcurrencyPath\"");
       state.max_concurrency_path = path_field(*p, where + ".MaxConcurrencyPath", true, true);
     }
+    read_distributed_map(obj, where, state);
   }
 
   Result<StateMachine> finish(StateMachine machine) {
