@@ -143,13 +143,12 @@ TEST(AslVariables, AssignReadsTheValuesOfStateEntry) {
 }
 
 TEST(AslVariables, VariablesFeedParametersIntrinsicsAndOutputPath) {
-  const Machine m = single(R"({"Type": "Pass",
+  const Machine m = single(R"j({"Type": "Pass",
       "Parameters": {"total.$": "$total", "text.$": "States.Format('{} {}', $who.name, $.n)"},
-      "OutputPath": "$.text", "Next": "Done"
-})");
+      "OutputPath": "$.text", "Next": "Done"})j");
   const auto go = expect<GoTo>(
       enter_state(m["S"], j(R"({"n": 7})"), context_with(R"({"total": 5, "who": {"name": "A"}})")));
-EXPECT_EQ(go.output, json::value("A 7"));
+  EXPECT_EQ(go.output, json::value("A 7"));
 }
 
 TEST(AslVariables, AnUndefinedVariableIsARuntimeError) {
@@ -222,14 +221,16 @@ TEST(AslVariables, WaitAssignsAsItBegins) {
 }
 
 TEST(AslVariables, AssignLargerThan256KiBIsADataLimitError) {
-  const Machine m = single(R"({"Type": "Pass", "Assign": {"big.$": "$.blob"}, "Next": "Done"})");
+  // The state's input (150 KiB) is within the payload limit; what Assign sets twice is not.
   json::object input;
-  input["blob"] = std::string(200 * 1024, 'x');
-  const auto ok = expect<GoTo>(enter_state(m["S"], input, context_with("{}")));
-  EXPECT_TRUE(ok.assigned.has_value());
-  input["blob"] = std::string(257 * 1024, 'x');
-  const auto fail = expect<FailWith>(enter_state(m["S"], input, context_with("{}")));
+  input["blob"] = std::string(150 * 1024, 'x');
+  const Machine once = single(R"({"Type": "Pass", "Assign": {"a.$": "$.blob"}, "Next": "Done"})");
+  EXPECT_TRUE(expect<GoTo>(enter_state(once["S"], input, context_with("{}"))).assigned.has_value());
+  const Machine twice =
+      single(R"({"Type": "Pass", "Assign": {"a.$": "$.blob", "b.$": "$.blob"}, "Next": "Done"})");
+  const auto fail = expect<FailWith>(enter_state(twice["S"], input, context_with("{}")));
   EXPECT_EQ(fail.error, errors::kDataLimitExceeded);
+  EXPECT_THAT(fail.cause, HasSubstr("assigned variables"));
 }
 
 TEST(AslVariables, InputAndOutputPathMayReadTheContext) {
