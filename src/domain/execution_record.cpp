@@ -127,7 +127,15 @@ json::value ExecutionRecord::to_json() const {
     o["scope"] = scope_to_json(scope);
   }
   if (!test_case.empty()) o["testCase"] = test_case;
+  if (!variables.empty()) o["variables"] = variables;
+  if (!outer_variables.empty()) o["outerVariables"] = outer_variables;
   return o;
+}
+
+json::object ExecutionRecord::visible_variables() const {
+  json::object out = outer_variables;
+  for (const auto& [variable, value] : variables) out[variable] = value;
+  return out;
 }
 
 std::string ExecutionRecord::serialize() const {
@@ -179,6 +187,8 @@ std::string ExecutionRecord::serialize() const {
     out += ",\"scope\":" + json::serialize(scope_to_json(scope));
   }
   if (!test_case.empty()) out += ",\"testCase\":" + str(test_case);
+  if (!variables.empty()) out += ",\"variables\":" + json::serialize(variables);
+  if (!outer_variables.empty()) out += ",\"outerVariables\":" + json::serialize(outer_variables);
   out += "}";
   return out;
 }
@@ -240,6 +250,9 @@ Result<ExecutionRecord> ExecutionRecord::from_json(const json::value& value) {
       }
     }
     if (const auto* t = o.if_contains("testCase")) r.test_case = json::value_to<std::string>(*t);
+    // Records written before workflow variables existed have neither.
+    if (const auto* v = o.if_contains("variables")) r.variables = v->as_object();
+    if (const auto* v = o.if_contains("outerVariables")) r.outer_variables = v->as_object();
     return r;
   } catch (const std::exception& e) {
     return Error{ErrorCode::kRecordCorrupt, std::string("corrupt execution record: ") + e.what()};

@@ -6,6 +6,7 @@
 #include "domain/result.hpp"
 #include "domain/time.hpp"
 
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 #include <cstdint>
@@ -81,6 +82,14 @@ struct ExecutionRecord {
   std::string parent_id;
   std::int64_t branch_index = 0;
   asl::Scope scope;
+
+  // Workflow variables (Assign): this execution's own scope, and for a Parallel branch or Map
+  // iteration the variables of the scopes around it as they were when it started (read-only:
+  // its own shadow them). Both empty in records written before variables existed.
+  boost::json::object variables;
+  boost::json::object outer_variables;
+  // What "$name" paths see: the outer variables with this scope's over them.
+  boost::json::object visible_variables() const;
 
   // Test mode (the daemon's mock-config): the test case it was started with ("<machine>#<case>"),
   // shared by its Parallel branches and Map iterations. Empty otherwise.

@@ -293,6 +293,25 @@ const std::string& Path::text() const {
 bool Path::is_context() const {
   return compiled_->context;
 }
+std::string Path::normalized() const {
+  const Compiled& c = *compiled_;
+  std::string out = c.context ? "$$" : "$" + c.variable;
+  for (const Segment& seg : c.segments) {
+    if (seg.descendant) return c.text;
+    if (seg.selector.kind == SelectorKind::kName) {
+      out += "['" + seg.selector.names.front() + "']";
+    } else if (seg.selector.kind == SelectorKind::kIndex) {
+      out += "[" + std::to_string(seg.selector.indexes.front()) + "]";
+    } else {
+      return c.text;
+    }
+  }
+  return out;
+}
+
+const std::string& Path::variable() const {
+  return compiled_->variable;
+}
 bool Path::is_reference() const {
   return compiled_->reference;
 }
@@ -323,8 +342,11 @@ Result<json::value> select(const Path& path, const json::value& root) {
   }
   if (c.definite) {
     if (nodes.empty()) {
-      return Error(ErrorCode::kInvalidRequest, "path '" + c.text + "' does not exist in the " +
-                                                   (c.context ? "context object" : "input"));
+      return Error(ErrorCode::kInvalidRequest,
+                   "path '" + c.text + "' does not exist in the " +
+                       (c.context             ? std::string("context object")
+                        : !c.variable.empty() ? "variable '" + c.variable + "'"
+                                              : std::string("input")));
     }
     // Copy into default storage: the result must not borrow the caller's memory resource.
     return json::value(*nodes.front(), json::storage_ptr());
@@ -340,6 +362,10 @@ Result<json::value> assign(json::value root, const Path& path, json::value value
   if (c.context) {
     return Error(ErrorCode::kInvalidDefinition,
                  "cannot assign to '" + c.text + "': the context object ('$$') is read-only");
+  }
+  if (!c.variable.empty()) {
+    return Error(ErrorCode::kInvalidDefinition,
+                 "cannot assign to '" + c.text + "': a variable is set with Assign, not a path");
   }
   if (!c.reference) {
     return Error(ErrorCode::kInvalidDefinition,

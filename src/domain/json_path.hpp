@@ -33,6 +33,12 @@ class Path {
   const std::string& text() const;
   // Starts with "$$": refers to the context object, not the input.
   bool is_context() const;
+  // Starts with "$name" (a letter or '_' after the '$'): reads the workflow variable `name`
+  // (set by a state's Assign). Empty for input and context paths.
+  const std::string& variable() const;
+  // The path as Jayway prints it in errors ("$['a']['b'][0]"), which Step Functions quotes in
+  // its causes; the text itself when it has more than names and indexes.
+  std::string normalized() const;
   // Only plain children and non-negative indexes: no wildcard, slice, union, filter, recursive
   // descent, negative index. These are the only paths ResultPath may use.
   bool is_reference() const;
@@ -59,7 +65,8 @@ class Path {
 // refused the same way (quoting only its start).
 Result<Path> compile(std::string_view text);
 
-// Selects from `root` (the input, or the context object for a "$$" path).
+// Selects from `root` (the input, the context object for a "$$" path, or the variable's value for
+// a "$name" path).
 // A definite path returns the node itself, or kInvalidRequest "path '$.x' does not exist in the
 // input" when nothing matches. An indefinite path returns an array of all matches in document
 // order (empty when none match, as Step Functions does).

@@ -67,6 +67,7 @@ struct Segment {
 struct Compiled {
   std::string text;
   bool context = false;
+  std::string variable;  // "$name...": a workflow variable's name (Assign), else empty
   std::vector<Segment> segments;
   bool reference = true;
   bool definite = true;

@@ -39,6 +39,12 @@ bool is_digit(char c) {
 bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
+bool is_variable_start(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+bool is_variable_char(char c) {
+  return is_variable_start(c) || is_digit(c);
+}
 
 // The path as quoted in errors: a hostile path can be megabytes long, so only its start.
 std::string quoted_excerpt(std::string_view text) {
@@ -110,6 +116,11 @@ class Parser {
     if (peek() == '$') {
       out.context = true;
       ++pos_;
+    } else if (is_variable_start(peek())) {
+      // A workflow variable ("$total.amount"): letters, digits and '_' after the '$'.
+      const std::size_t start = pos_;
+      while (!at_end() && is_variable_char(peek())) ++pos_;
+      out.variable = std::string(text_.substr(start, pos_ - start));
     }
     while (!at_end()) {
       Segment seg;

@@ -158,6 +158,12 @@ for (const c of cases) {
       problems.push(`${c.name}: the reference disagrees with the case's "expected" result; list it in known-differences.json or fix "expected"`);
     }
     let ok = agree(s, want);
+    // "expectedCause": the cause Step Functions writes (the reference's causes are its own, so
+    // this is compared with settled's alone, exactly).
+    if (ok && c.expectedCause !== undefined && s.cause !== c.expectedCause) {
+      ok = false;
+      detail = `cause: settled ${JSON.stringify(s.cause)}\n      expected ${JSON.stringify(c.expectedCause)}`;
+    }
     if (ok && c.expectedRetryDelaysMs && !delaysAgree(s.retryDelaysMs ?? {}, c.expectedRetryDelaysMs)) {
       ok = false;
       detail = `retry delays: settled ${JSON.stringify(s.retryDelaysMs ?? {})} expected ${JSON.stringify(c.expectedRetryDelaysMs)}`;

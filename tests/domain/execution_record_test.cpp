@@ -57,12 +57,14 @@ ExecutionRecord full() {
   r.branch_index = 2;
   r.scope = {asl::ScopeStep{"Fan", 1}, asl::ScopeStep{"Each", 0}};
   r.test_case = "HappyPath";
+  r.variables = json::parse(R"({"total": 1250, "who": {"id": "u1"}})").as_object();
+  r.outer_variables = json::parse(R"({"limit": [1, 2]})").as_object();
   return r;
 }
 
 // When a field is added to ExecutionRecord, this fails: add it to the codec (to_json,
 // serialize, from_json), to full() and to expect_same, then update the count.
-static_assert(testing::field_count<ExecutionRecord>() == 32,
+static_assert(testing::field_count<ExecutionRecord>() == 34,
               "ExecutionRecord gained or lost a field: update its codec and this test");
 
 void expect_same(const ExecutionRecord& a, const ExecutionRecord& b) {
@@ -97,6 +99,8 @@ void expect_same(const ExecutionRecord& a, const ExecutionRecord& b) {
   EXPECT_EQ(a.test_case, b.test_case);
   EXPECT_EQ(a.redrive_count, b.redrive_count);
   EXPECT_EQ(a.redrive_date, b.redrive_date);
+  EXPECT_EQ(a.variables, b.variables);
+  EXPECT_EQ(a.outer_variables, b.outer_variables);
   ASSERT_EQ(a.scope.size(), b.scope.size());
   for (std::size_t i = 0; i < a.scope.size(); ++i) {
     EXPECT_EQ(a.scope[i].state, b.scope[i].state) << i;
@@ -136,8 +140,28 @@ TEST(ExecutionRecord, EveryFieldOfAFullRecordRoundTrips) {
   EXPECT_NE(r.phase, blank.phase);
   EXPECT_FALSE(r.task_token.empty() || r.branches.empty() || r.parent_id.empty() ||
                r.scope.empty() || r.test_case.empty() || r.error.empty() || r.cause.empty() ||
-               r.output.is_null() || r.wait_output.is_null() || r.retrier_attempts.empty());
+               r.output.is_null() || r.wait_output.is_null() || r.retrier_attempts.empty() ||
+               r.variables.empty() || r.outer_variables.empty());
   expect_round_trip(r);
+}
+
+// Records written before workflow variables existed have no "variables"/"outerVariables": they
+// read as no variables, and a record without variables is stored without the fields.
+TEST(ExecutionRecord, RecordsWithoutVariablesStayReadable) {
+  ExecutionRecord r = sample();
+  const std::string stored = r.serialize();
+  EXPECT_EQ(stored.find("ariables"), std::string::npos);
+  auto back = ExecutionRecord::from_json(json::parse(stored));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_TRUE(back->variables.empty());
+  EXPECT_TRUE(back->outer_variables.empty());
+}
+
+TEST(ExecutionRecord, VisibleVariablesAreTheOuterOnesWithTheOwnOverThem) {
+  ExecutionRecord r = sample();
+  r.outer_variables = json::parse(R"({"a": 1, "b": 2})").as_object();
+  r.variables = json::parse(R"({"b": 3, "c": 4})").as_object();
+  EXPECT_EQ(json::value(r.visible_variables()), json::parse(R"({"a": 1, "b": 3, "c": 4})"));
 }
 
 TEST(ExecutionRecord, EveryPhaseAndStatusRoundTripsEveryField) {

@@ -148,7 +148,10 @@ TEST(JsonPathCompileError, MissingNameAfterDot) {
 }
 
 TEST(JsonPathCompileError, UnexpectedCharacters) {
-  EXPECT_EQ(compile_error("$a"), "invalid JSONPath '$a': unexpected character 'a' at position 1");
+  // "$a" names the workflow variable a (Assign); "$-" is nothing.
+  EXPECT_EQ(compile_error("$-a"), "invalid JSONPath '$-a': unexpected character '-' at position 1");
+  EXPECT_EQ(compile_error("$a-b"),
+            "invalid JSONPath '$a-b': unexpected character '-' at position 2");
   EXPECT_EQ(compile_error("$.a]"),
             "invalid JSONPath '$.a]': unexpected character ']' at position 3");
   EXPECT_EQ(compile_error("$[x]"),

@@ -27,6 +27,8 @@ void Execution::branch_done(const std::string& child_id) {
 void Execution::start_branches(const asl::State& state, asl::RunBranches run) {
   branch_inputs_ = std::move(run.inputs);
   branch_limit_ = run.max_concurrency;
+  branch_distributed_ = run.distributed;
+  branch_tolerated_ = run.tolerated_failures;
   json::object details;
   if (is_map(state)) details["length"] = static_cast<std::int64_t>(branch_inputs_.size());
   rec_.branches_event_id =
@@ -59,6 +61,8 @@ void Execution::resume_branches() {
   }
   branch_inputs_ = std::move(run->inputs);
   branch_limit_ = run->max_concurrency;
+  branch_distributed_ = run->distributed;
+  branch_tolerated_ = run->tolerated_failures;
   for (std::size_t i = 0; i < rec_.branches.size(); ++i) {
     if (rec_.branches[i] != branch_state::kRunning) continue;
     auto child = load_branch(i);
@@ -105,9 +109,20 @@ bool Execution::settle_branch(const asl::State& state, std::size_t index,
   std::string cause = child.cause;
   if (child.status == ExecutionStatus::kTimedOut) {
     error = std::string(asl::errors::kTimeout);
-  } else if (child.status == ExecutionStatus::kAborted || error.empty()) {
+  } else if (child.status == ExecutionStatus::kAborted) {
     error = std::string(asl::errors::kRuntime);
     if (cause.empty()) cause = "branch execution " + child.id + " was aborted";
+  }
+  // (A branch that ended in a Fail state without Error fails the state with no error name,
+  // which a catcher of States.ALL takes: it is not a States.Runtime, which none could.)
+  if (branch_distributed_ && state.type != asl::StateType::kTask) {
+    // A distributed Map goes on while its failed iterations are within the tolerated
+    // threshold; past it, the state fails with States.ExceedToleratedFailureThreshold.
+    std::size_t failed = 0;
+    for (char c : rec_.branches) failed += c == branch_state::kFailed;
+    if (failed <= branch_tolerated_) return true;
+    error = std::string(asl::errors::kExceedToleratedFailureThreshold);
+    cause = "The specified tolerated failure threshold was exceeded";
   }
   // The other branches stop, once this decision is durable.
   for (std::size_t i = 0; i < rec_.branches.size(); ++i) {
@@ -146,12 +161,12 @@ bool Execution::settle_branch(const asl::State& state, std::size_t index,
 void Execution::advance_branches(const asl::State& state) {
   const EpochMillis now = engine_->now();
   std::size_t running = 0;
-  bool all_succeeded = true;
+  bool all_ended = true;  // succeeded, or failed within a distributed Map's tolerance
   for (char c : rec_.branches) {
     running += c == branch_state::kRunning;
-    all_succeeded = all_succeeded && c == branch_state::kSucceeded;
+    all_ended = all_ended && (c == branch_state::kSucceeded || c == branch_state::kFailed);
   }
-  if (all_succeeded) {
+  if (all_ended) {
     complete_branches(state);
     return;
   }
@@ -194,6 +209,9 @@ ExecutionRecord Execution::make_branch(const asl::State& state, std::size_t inde
     return child;
   }
   child.test_case = rec_.test_case;  // a child workflow (above) is not part of the test case
+  // A branch reads the variables around it, as they are now, and sets only its own; the
+  // child workflows of a distributed Map see none.
+  if (!(is_map(state) && state.distributed)) child.outer_variables = rec_.visible_variables();
   child.scope = rec_.scope;
   child.scope.push_back(asl::ScopeStep{state.name, is_map(state) ? 0 : index});
   const asl::StateMachine* sub =
@@ -216,6 +234,9 @@ void Execution::complete_branches(const asl::State& state) {
     }
     if (state.type == asl::StateType::kTask) {
       results.push_back(child_result(state, *child));
+    } else if (rec_.branches[i] == branch_state::kFailed) {
+      // A tolerated failure of a distributed Map: its error output stands for its result.
+      results.push_back(json::object{{"Error", child->error}, {"Cause", child->cause}});
     } else {
       results.push_back(std::move(child->output));
     }

@@ -52,6 +52,8 @@ void Execution::start_child_execution(const asl::State& state, TaskAttempt attem
   child_machine_ = target->machine;
   branch_inputs_ = {std::move(target->input)};
   branch_limit_ = 0;
+  branch_distributed_ = false;
+  branch_tolerated_ = 0;
   // The child's id is named by this event's id (see ExecutionRecord::branch_id).
   const std::int64_t event_id = history_.last_id() + 1;
   const std::string child_id = rec_.id + "~" + std::to_string(event_id) + ".0";

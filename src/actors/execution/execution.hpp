@@ -74,6 +74,7 @@ class Execution {
   void enter(const std::string& name, json::value input);
   void act();
   void handle(const asl::State& state, asl::Step step);
+  void assign_variables(std::optional<json::object> assigned);
   void raise_alert(const std::string& source, json::object alert);
   void wait_or_passivate();
   void schedule_wake();
@@ -147,6 +148,10 @@ class Execution {
   // MaxConcurrency.
   std::vector<json::value> branch_inputs_;
   std::size_t branch_limit_ = 0;
+  // A distributed Map: failed iterations are tolerated up to branch_tolerated_ (recomputed from
+  // the state's input on a resume, like the inputs).
+  bool branch_distributed_ = false;
+  std::size_t branch_tolerated_ = 0;
   asl::StateMachinePtr child_machine_;  // of a states.startExecution.sync task
   std::vector<std::string> aborts_after_commit_;
   std::vector<std::string> timers_after_commit_;

@@ -8,6 +8,7 @@
 
 #include "adapters/ops/metrics.hpp"
 #include "domain/asl/errors.hpp"
+#include "domain/asl/variables.hpp"
 #include "domain/resources/builtin.hpp"
 #include "domain/storage_keys.hpp"
 
@@ -136,7 +137,10 @@ const asl::State* Execution::current_state() {
 
 json::value Execution::context() const {
   const asl::State* state = machine_->find(rec_.state);
-  if (state && !state->uses_context) return json::value();  // most states never read $$
+  // Most states never read $$: they get only their StateEntered event's id (for the
+  // "(entered at the event id #N)" of a runtime error's cause).
+  if (state && !state->uses_context)
+    return asl::with_entered_event(json::value(), rec_.entered_event_id);
   asl::ContextFacts facts;
   // Inside a Parallel branch or Map iteration, $$.Execution is the top-level execution.
   const ExecutionRecord& execution = part_of_parent() ? root_execution() : rec_;
@@ -149,7 +153,10 @@ json::value Execution::context() const {
   facts.state_entered = rec_.state_entered;
   facts.retry_count = rec_.retry_count;
   facts.task_token = rec_.task_token;
-  return asl::make_context(facts);
+  json::value ctx = asl::make_context(facts);
+  if (!rec_.variables.empty() || !rec_.outer_variables.empty())
+    ctx = asl::with_variables(std::move(ctx), rec_.visible_variables());
+  return asl::with_entered_event(std::move(ctx), rec_.entered_event_id);
 }
 
 // The top-level execution this branch belongs to, read once (it is durable before any of
@@ -227,19 +234,46 @@ void Execution::act() {
   handle(*state, asl::enter_state(*state, rec_.state_input, context()));
 }
 
+namespace {
+
+// A StateExited event's details; like Step Functions' stateExitedEventDetails, the variables
+// the state assigned are listed as JSON texts under "assignedVariables".
+json::object exited_details(const std::string& name, const json::value& output,
+                            const std::optional<json::object>& assigned) {
+  json::object details = asl::state_details(name, output, false);
+  if (assigned) {
+    json::object texts;
+    for (const auto& [variable, value] : *assigned) texts[variable] = json::serialize(value);
+    details["assignedVariables"] = std::move(texts);
+  }
+  return details;
+}
+
+}  // namespace
+
+// A state's Assign takes effect as it is left (or, for a Wait, as the wait begins): visible
+// from the next state on, durable with the transition.
+void Execution::assign_variables(std::optional<json::object> assigned) {
+  if (!assigned) return;
+  for (auto& [name, value] : *assigned) rec_.variables[name] = std::move(value);
+}
+
 void Execution::handle(const asl::State& state, asl::Step step) {
   const EpochMillis now = engine_->now();
   if (auto* go = std::get_if<asl::GoTo>(&step)) {
     history_.add(now, asl::state_event_type(state.type, false),
-                 asl::state_details(state.name, go->output, false));
+                 exited_details(state.name, go->output, go->assigned));
+    assign_variables(std::move(go->assigned));
     enter(go->next, std::move(go->output));
   } else if (auto* fin = std::get_if<asl::Finish>(&step)) {
     history_.add(now, asl::state_event_type(state.type, false),
-                 asl::state_details(state.name, fin->output, false));
+                 exited_details(state.name, fin->output, fin->assigned));
+    assign_variables(std::move(fin->assigned));
     finish_succeeded(std::move(fin->output));
   } else if (auto* fail = std::get_if<asl::FailWith>(&step)) {
     finish_failed(std::move(fail->error), std::move(fail->cause));
   } else if (auto* wait = std::get_if<asl::WaitUntil>(&step)) {
+    assign_variables(std::move(wait->assigned));
     rec_.phase = Phase::kWait;
     rec_.due = wait->due;
     rec_.wait_output = std::move(wait->output);

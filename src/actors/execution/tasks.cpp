@@ -276,8 +276,8 @@ void Execution::fail_through_handlers(const asl::State& state, const std::string
   // One generator per scheduler thread: seeding from the OS per execution costs a syscall.
   thread_local std::mt19937_64 rng{std::random_device{}()};
   std::uniform_real_distribution<double> jitter(0.0, 1.0);
-  asl::Step step =
-      asl::fail_task(state, rec_.state_input, error, cause, rec_.retrier_attempts, jitter(rng));
+  asl::Step step = asl::fail_task(state, rec_.state_input, error, cause, rec_.retrier_attempts,
+                                  jitter(rng), context());
   if (auto* retry = std::get_if<asl::RetryAfter>(&step)) {
     rec_.phase = Phase::kRetryWait;
     rec_.due = engine_->now() + retry->delay_ms;

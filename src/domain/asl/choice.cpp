@@ -1,5 +1,7 @@
 #include "domain/asl/choice.hpp"
 
+#include "domain/asl/variables.hpp"
+
 #include "domain/time.hpp"
 
 #include <boost/json.hpp>
@@ -53,13 +55,12 @@ std::optional<EpochMillis> as_timestamp(const json::value& v) {
 }
 
 Result<bool> compare(const ChoiceRule& rule, const json::value& input, const json::value& context) {
-  const json::value& root = rule.variable->is_context() ? context : input;
-  auto selected = jsonpath::select(*rule.variable, root);
+  auto selected = select_path(*rule.variable, input, context);
   if (rule.comparator == "IsPresent") return selected.ok() == rule.operand.as_bool();
   if (!selected)
     return Error{ErrorCode::kInvalidRequest,
                  "Invalid path '" + rule.variable->text() +
-                     "': the choice state's Variable does not exist in the input"};
+                     "': The choice state's condition path references an invalid value."};
   const json::value& value = *selected;
   const std::string& op = rule.comparator;
 
@@ -80,12 +81,11 @@ Result<bool> compare(const ChoiceRule& rule, const json::value& input, const jso
 
   json::value operand = rule.operand;
   if (rule.operand_is_path) {
-    auto other =
-        jsonpath::select(*rule.operand_path, rule.operand_path->is_context() ? context : input);
+    auto other = select_path(*rule.operand_path, input, context);
     if (!other)
       return Error{ErrorCode::kInvalidRequest,
                    "Invalid path '" + rule.operand_path->text() +
-                       "': the choice rule's operand path does not exist in the input"};
+                       "': The choice state's condition path references an invalid value."};
     operand = std::move(*other);
   }
 

@@ -1,6 +1,7 @@
 #include "domain/asl/definition_reader.hpp"
 
 #include "domain/asl/limits.hpp"
+#include "domain/asl/variables.hpp"
 #include "domain/time.hpp"
 
 #include <boost/json.hpp>
@@ -158,9 +159,33 @@ OptionalPath DefinitionReader::optional_path(const json::object& obj, const std:
     out.kind = OptionalPath::Kind::kNull;
     return out;
   }
-  out.path = path_field(*v, where + "." + field, reference_only, false);
+  // InputPath and OutputPath may read the context object or a variable; ResultPath only
+  // names a place in the input.
+  out.path = path_field(*v, where + "." + field, reference_only, !reference_only);
+  if (reference_only && out.path && !out.path->variable().empty()) {
+    fail(where + "." + field, "cannot name a variable (variables are set with Assign)");
+    out.path.reset();
+  }
   if (out.path) out.kind = OptionalPath::Kind::kPath;
   return out;
+}
+
+std::optional<PayloadTemplate> DefinitionReader::assign_field(const json::object& obj,
+                                                              const std::string& where) {
+  const json::value* v = obj.if_contains("Assign");
+  if (!v) return std::nullopt;
+  if (v->is_object()) {
+    for (const auto& [key, value] : v->as_object()) {
+      std::string name(key);
+      if (name.size() > 2 && name.compare(name.size() - 2, 2, ".$") == 0)
+        name.resize(name.size() - 2);
+      if (!valid_variable_name(name))
+        fail(where + ".Assign['" + std::string(key) + "']",
+             "a variable name is 1 to 80 letters, digits and '_', starts with a letter or '_', "
+             "and is not \"states\"");
+    }
+  }
+  return template_field(obj, where, "Assign");
 }
 
 std::optional<PayloadTemplate> DefinitionReader::template_field(const json::object& obj,

@@ -37,6 +37,13 @@ class DefinitionReader {
                          std::optional<jsonpath::Path>& path, std::optional<Intrinsic>& call);
   OptionalPath optional_path(const boost::json::object& obj, const std::string& where,
                              const char* field, bool reference_only);
+  // The fields only a Map in DISTRIBUTED mode has (distributed_map_reader.cpp); refused on an
+  // inline Map.
+  void read_distributed_map(const boost::json::object& obj, const std::string& where, State& state);
+  // A state's or catcher's "Assign": an object whose keys are variable names ("name" or
+  // "name.$"), compiled like Parameters.
+  std::optional<PayloadTemplate> assign_field(const boost::json::object& obj,
+                                              const std::string& where);
   std::optional<PayloadTemplate> template_field(const boost::json::object& obj,
                                                 const std::string& where, const char* field);
   std::vector<std::string> error_equals(const boost::json::object& obj, const std::string& where);

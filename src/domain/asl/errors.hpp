@@ -18,6 +18,9 @@ inline constexpr std::string_view kParameterPathFailure = "States.ParameterPathF
 inline constexpr std::string_view kNoChoiceMatched = "States.NoChoiceMatched";
 inline constexpr std::string_view kPermissions = "States.Permissions";
 inline constexpr std::string_view kIntrinsicFailure = "States.IntrinsicFailure";
+inline constexpr std::string_view kExceedToleratedFailureThreshold =
+    "States.ExceedToleratedFailureThreshold";
+inline constexpr std::string_view kItemReaderFailed = "States.ItemReaderFailed";
 }  // namespace errors
 
 // True if `error` is matched by one of the names: itself; "States.ALL" (anything but

@@ -1,8 +1,10 @@
 #include "domain/asl/interpreter.hpp"
 
 #include "domain/asl/choice.hpp"
+#include "domain/asl/distributed_map.hpp"
 #include "domain/asl/errors.hpp"
 #include "domain/asl/retry.hpp"
+#include "domain/asl/variables.hpp"
 #include "domain/json_size.hpp"
 
 #include <boost/json.hpp>
@@ -16,20 +18,31 @@ namespace {
 // Step Functions' upper bound for a Task's TimeoutSeconds.
 constexpr std::int64_t kMaxTimeoutSeconds = 99999999;
 
-FailWith runtime_error(const State& state, const std::string& what) {
-  return FailWith{std::string(errors::kRuntime),
-                  "An error occurred while executing the state '" + state.name + "'. " + what};
+// Step Functions' cause for an error in a state: "An error occurred while executing the state
+// 'S' (entered at the event id #N). <what>".
+std::string state_error_cause(const State& state, const json::value& context,
+                              const std::string& what) {
+  const std::int64_t entered = entered_event(context);
+  return "An error occurred while executing the state '" + state.name + "'" +
+         (entered > 0 ? " (entered at the event id #" + std::to_string(entered) + ")" : "") + ". " +
+         what;
 }
 
-// InputPath / OutputPath: "$" by default, null gives {}.
-Result<json::value> apply_path(const OptionalPath& path, const json::value& input) {
+FailWith runtime_error(const State& state, const json::value& context, const std::string& what) {
+  return FailWith{std::string(errors::kRuntime), state_error_cause(state, context, what)};
+}
+
+// InputPath / OutputPath: "$" by default, null gives {}; the path may read the context ("$$")
+// or a variable as well as the input.
+Result<json::value> apply_path(const OptionalPath& path, const json::value& input,
+                               const json::value& context) {
   switch (path.kind) {
     case OptionalPath::Kind::kDefault:
       return input;
     case OptionalPath::Kind::kNull:
       return json::value(json::object());
     case OptionalPath::Kind::kPath:
-      return jsonpath::select(*path.path, input);
+      return select_path(*path.path, input, context);
   }
   return input;
 }
@@ -48,6 +61,17 @@ Result<json::value> apply_result_path(const OptionalPath& path, const json::valu
   return result;
 }
 
+// Step Functions' cause for an InputPath or OutputPath that selects nothing (Jayway's message).
+std::string invalid_path(const OptionalPath& path) {
+  return "Invalid path '" + path.path->text() +
+         "' : No results for path: " + path.path->normalized();
+}
+
+// How Step Functions quotes a value in a Wait's causes: a string as it is, anything else as JSON.
+std::string quoted_value(const json::value& v) {
+  return v.is_string() ? std::string(v.as_string()) : json::serialize(v);
+}
+
 bool too_large(const json::value& payload) {
   return serialized_size(payload, kPayloadLimitBytes) > kPayloadLimitBytes;
 }
@@ -59,37 +83,67 @@ FailWith data_limit(const State& state, const std::string& what) {
                       std::to_string(kPayloadLimitBytes) + ")."};
 }
 
-Step leave(const State& state, json::value output) {
+Step leave(const State& state, json::value output,
+           std::optional<json::object> assigned = std::nullopt) {
   if (too_large(output)) return data_limit(state, "output");
-  if (state.end || state.type == StateType::kSucceed) return Finish{std::move(output)};
-  return GoTo{state.next, std::move(output)};
+  if (state.end || state.type == StateType::kSucceed)
+    return Finish{std::move(output), std::move(assigned)};
+  return GoTo{state.next, std::move(output), std::move(assigned)};
 }
 
 // ResultPath into the state's raw input, then OutputPath, then on to Next or the end.
-Step place_result(const State& state, const json::value& raw_input, json::value result) {
+Step place_result(const State& state, const json::value& raw_input, json::value result,
+                  const json::value& context, std::optional<json::object> assigned) {
   auto placed = apply_result_path(state.result_path, raw_input, std::move(result));
   if (!placed) {
     return FailWith{
         std::string(errors::kResultPathMatchFailure),
         "Unable to apply ResultPath in state '" + state.name + "': " + placed.error().message};
   }
-  auto output = apply_path(state.output_path, *placed);
-  if (!output) return runtime_error(state, "Invalid OutputPath: " + output.error().message);
-  return leave(state, std::move(*output));
+  auto output = apply_path(state.output_path, *placed, context);
+  if (!output) return runtime_error(state, context, invalid_path(state.output_path));
+  return leave(state, std::move(*output), std::move(assigned));
+}
+
+Step render_failure(const State& state, const json::value& state_input, const Error& error,
+                    const json::value& context);
+
+// A state's (or catcher's) Assign against `root`; nullopt with `failed` set when it cannot be
+// evaluated (a missing path is States.Runtime, an intrinsic's refusal States.IntrinsicFailure,
+// too much data States.DataLimitExceeded).
+std::optional<json::object> run_assign(const std::optional<PayloadTemplate>& assign,
+                                       const State& state, const json::value& root,
+                                       const json::value& context, std::optional<Step>& failed) {
+  if (!assign) return std::nullopt;
+  auto values = evaluate_assign(*assign, root, context);
+  if (values) return std::move(*values);
+  if (values.error().code == ErrorCode::kPayloadTooLarge) {
+    failed = data_limit(state, "assigned variables");
+  } else if (values.error().code == ErrorCode::kIntrinsicFailure) {
+    failed = FailWith{std::string(errors::kIntrinsicFailure),
+                      state_error_cause(state, context, values.error().message)};
+  } else {
+    failed = runtime_error(state, context, values.error().message);
+  }
+  return std::nullopt;
 }
 
 // Catch for an error the state raised itself: the first matching catcher, or the execution
 // fails with it.
 Step catch_or_fail(const State& state, const json::value& state_input, const std::string& error,
-                   const std::string& cause) {
+                   const std::string& cause, const json::value& context) {
   for (const auto& catcher : state.catchers) {
     if (!error_matches(catcher.error_equals, error)) continue;
     json::object error_output{{"Error", error}, {"Cause", cause}};
+    std::optional<Step> failed;
+    auto assigned = run_assign(catcher.assign, state, json::value(error_output), context, failed);
+    if (failed) return std::move(*failed);
     auto placed = apply_result_path(catcher.result_path, state_input, std::move(error_output));
     if (!placed)
-      return runtime_error(state, "Invalid ResultPath in Catch: " + placed.error().message);
+      return runtime_error(state, context,
+                           "Invalid ResultPath in Catch: " + placed.error().message);
     if (too_large(*placed)) return data_limit(state, "output");
-    return GoTo{catcher.next, std::move(*placed)};
+    return GoTo{catcher.next, std::move(*placed), std::move(assigned)};
   }
   return FailWith{error, cause};
 }
@@ -97,23 +151,21 @@ Step catch_or_fail(const State& state, const json::value& state_input, const std
 // Parameters or ResultSelector could not be rendered. An intrinsic function's refusal is
 // States.IntrinsicFailure, which Catch can take; anything else (a missing path) is
 // States.Runtime, which nothing can.
-Step render_failure(const State& state, const json::value& state_input, const Error& error) {
+Step render_failure(const State& state, const json::value& state_input, const Error& error,
+                    const json::value& context) {
   if (error.code == ErrorCode::kIntrinsicFailure)
-    return catch_or_fail(
-        state, state_input, std::string(errors::kIntrinsicFailure),
-        "An error occurred while executing the state '" + state.name + "'. " + error.message);
-  return runtime_error(state, error.message);
+    return catch_or_fail(state, state_input, std::string(errors::kIntrinsicFailure),
+                         state_error_cause(state, context, error.message), context);
+  return runtime_error(state, context, error.message);
 }
 
 Result<json::value> effective_input(const State& state, const json::value& input,
                                     const json::value& context) {
-  auto selected = apply_path(state.input_path, input);
-  if (!selected)
-    return Error{selected.error().code, "Invalid InputPath: " + selected.error().message};
+  auto selected = apply_path(state.input_path, input, context);
+  if (!selected) return Error{selected.error().code, invalid_path(state.input_path)};
   if (!state.parameters) return selected;
   auto rendered = state.parameters->render(*selected, context);
-  if (!rendered)
-    return Error{rendered.error().code, "Invalid Parameters: " + rendered.error().message};
+  if (!rendered) return rendered.error();
   return rendered;
 }
 
@@ -123,8 +175,8 @@ Result<std::string> string_from(const std::optional<std::string>& literal,
                                 const json::value& context, const char* field) {
   if (literal) return *literal;
   if (!path && !call) return std::string();
-  auto v = call ? call->evaluate(input, context, system_random())
-                : jsonpath::select(*path, path->is_context() ? context : input);
+  auto v =
+      call ? call->evaluate(input, context, system_random()) : select_path(*path, input, context);
   if (!v) return Error{v.error().code, std::string("Invalid ") + field + ": " + v.error().message};
   if (!v->is_string())
     return Error{ErrorCode::kInvalidRequest, std::string(field) + " must select a string"};
@@ -134,26 +186,26 @@ Result<std::string> string_from(const std::optional<std::string>& literal,
 // InputPath, then ItemsPath picks the array; each item goes through ItemSelector, which sees the
 // state's input as $ and the item as $$.Map.Item.Value.
 Step enter_map(const State& state, const json::value& input, const json::value& context) {
-  auto selected = apply_path(state.input_path, input);
-  if (!selected) return runtime_error(state, "Invalid InputPath: " + selected.error().message);
+  auto selected = apply_path(state.input_path, input, context);
+  if (!selected) return runtime_error(state, context, invalid_path(state.input_path));
   json::value items_value = *selected;
   if (state.items_path) {
-    auto items =
-        jsonpath::select(*state.items_path, state.items_path->is_context() ? context : *selected);
-    if (!items) return runtime_error(state, "Invalid ItemsPath: " + items.error().message);
+    auto items = select_path(*state.items_path, *selected, context);
+    if (!items) return runtime_error(state, context, "Invalid ItemsPath: " + items.error().message);
     items_value = std::move(*items);
   }
   if (!items_value.is_array())
-    return runtime_error(state, "Invalid ItemsPath: the value at '" +
-                                    (state.items_path ? state.items_path->text() : "$") +
-                                    "' is not a JSON array");
+    return runtime_error(state, context,
+                         "Invalid ItemsPath: the value at '" +
+                             (state.items_path ? state.items_path->text() : "$") +
+                             "' is not a JSON array");
   std::size_t max_concurrency = static_cast<std::size_t>(state.max_concurrency);
   if (state.max_concurrency_path) {
-    auto v = jsonpath::select(*state.max_concurrency_path,
-                              state.max_concurrency_path->is_context() ? context : *selected);
+    auto v = select_path(*state.max_concurrency_path, *selected, context);
     if (!v || !(v->is_int64() || v->is_uint64()) || v->to_number<std::int64_t>() < 0)
-      return runtime_error(state, "MaxConcurrencyPath '" + state.max_concurrency_path->text() +
-                                      "' must select a non-negative integer");
+      return runtime_error(state, context,
+                           "MaxConcurrencyPath '" + state.max_concurrency_path->text() +
+                               "' must select a non-negative integer");
     max_concurrency = static_cast<std::size_t>(v->to_number<std::int64_t>());
   }
   RunBranches run;
@@ -169,9 +221,18 @@ Step enter_map(const State& state, const json::value& input, const json::value& 
     item_context["Map"] = json::object{
         {"Item", json::object{{"Index", static_cast<std::int64_t>(i)}, {"Value", items[i]}}}};
     auto rendered = state.item_selector->render(*selected, item_context);
-    if (!rendered) return runtime_error(state, "Invalid ItemSelector: " + rendered.error().message);
+    if (!rendered) return runtime_error(state, context, rendered.error().message);
     if (too_large(*rendered)) return data_limit(state, "item input");
     run.inputs.push_back(std::move(*rendered));
+  }
+  if (state.distributed) {
+    auto plan = plan_distributed_map(state, std::move(run.inputs), *selected, context);
+    if (!plan) return runtime_error(state, context, plan.error().message);
+    for (const auto& batch : plan->inputs)
+      if (too_large(batch)) return data_limit(state, "item input");
+    run.inputs = std::move(plan->inputs);
+    run.distributed = true;
+    run.tolerated_failures = plan->tolerated_failures;
   }
   return run;
 }
@@ -206,22 +267,25 @@ Step enter_state(const State& state, const json::value& input, const json::value
     case StateType::kFail: {
       auto error = string_from(state.error, state.error_path, state.error_intrinsic, input, context,
                                "ErrorPath");
-      if (!error) return runtime_error(state, error.error().message);
+      if (!error) return runtime_error(state, context, error.error().message);
       auto cause = string_from(state.cause, state.cause_path, state.cause_intrinsic, input, context,
                                "CausePath");
-      if (!cause) return runtime_error(state, cause.error().message);
+      if (!cause) return runtime_error(state, context, cause.error().message);
       return FailWith{std::move(*error), std::move(*cause)};
     }
     case StateType::kSucceed:
     case StateType::kChoice:
     case StateType::kWait: {
-      auto selected = apply_path(state.input_path, input);
-      if (!selected) return runtime_error(state, "Invalid InputPath: " + selected.error().message);
+      auto selected = apply_path(state.input_path, input, context);
+      if (!selected) return runtime_error(state, context, invalid_path(state.input_path));
+      std::optional<Step> failed;
+      auto assigned = run_assign(state.assign, state, *selected, context, failed);
+      if (failed) return std::move(*failed);
       std::string next;
       if (state.type == StateType::kChoice) {
         for (const auto& rule : state.choices) {
           auto matched = evaluate_choice(rule, *selected, context);
-          if (!matched) return runtime_error(state, matched.error().message);
+          if (!matched) return runtime_error(state, context, matched.error().message);
           if (*matched) {
             next = rule.next;
             break;
@@ -232,10 +296,11 @@ Step enter_state(const State& state, const json::value& input, const json::value
           return FailWith{std::string(errors::kNoChoiceMatched),
                           "No Matches! (state '" + state.name + "' has no Default)"};
       }
-      auto output = apply_path(state.output_path, *selected);
-      if (!output) return runtime_error(state, "Invalid OutputPath: " + output.error().message);
-      if (state.type == StateType::kChoice) return GoTo{next, std::move(*output)};
-      if (state.type == StateType::kSucceed) return Finish{std::move(*output)};
+      auto output = apply_path(state.output_path, *selected, context);
+      if (!output) return runtime_error(state, context, invalid_path(state.output_path));
+      if (state.type == StateType::kChoice)
+        return GoTo{next, std::move(*output), std::move(assigned)};
+      if (state.type == StateType::kSucceed) return Finish{std::move(*output), std::nullopt};
       // Wait: the due time is computed from the (InputPath-filtered) input.
       EpochMillis due = 0;
       const auto entered =
@@ -243,66 +308,83 @@ Step enter_state(const State& state, const json::value& input, const json::value
       if (state.seconds) {
         due = entered.value_or(0) + *state.seconds * 1000;
       } else if (state.seconds_path) {
-        auto v = jsonpath::select(*state.seconds_path,
-                                  state.seconds_path->is_context() ? context : *selected);
-        if (!v || !(v->is_int64() || v->is_uint64()) || v->to_number<std::int64_t>() < 0)
-          return runtime_error(state, "SecondsPath '" + state.seconds_path->text() +
-                                          "' must select a non-negative integer");
+        // Step Functions' causes for these have no "An error occurred..." preamble.
+        const std::string& text = state.seconds_path->text();
+        auto v = select_path(*state.seconds_path, *selected, context);
+        if (!v)
+          return FailWith{std::string(errors::kRuntime),
+                          "The SecondsPath parameter does not reference an input value: " + text};
+        if (!(v->is_int64() || v->is_uint64()))
+          return FailWith{std::string(errors::kRuntime),
+                          "The SecondsPath parameter cannot be parsed as a long value: " + text +
+                              " == " + quoted_value(*v)};
+        if (v->to_number<std::int64_t>() < 0)
+          return FailWith{std::string(errors::kRuntime),
+                          "The SecondsPath parameter references a negative value: " + text +
+                              " == " + quoted_value(*v)};
         due = entered.value_or(0) + v->to_number<std::int64_t>() * 1000;
       } else {
         std::optional<EpochMillis> ts;
         if (state.timestamp) {
           ts = parse_timestamp(*state.timestamp);
         } else {
-          auto v = jsonpath::select(*state.timestamp_path,
-                                    state.timestamp_path->is_context() ? context : *selected);
-          if (v && v->is_string()) ts = parse_timestamp(std::string(v->as_string()));
+          const std::string& text = state.timestamp_path->text();
+          auto v = select_path(*state.timestamp_path, *selected, context);
+          if (!v)
+            return FailWith{
+                std::string(errors::kRuntime),
+                "The TimestampPath parameter does not reference an input value: " + text};
+          if (v->is_string()) ts = parse_timestamp(std::string(v->as_string()));
           if (!ts)
-            return runtime_error(state, "TimestampPath '" + state.timestamp_path->text() +
-                                            "' must select an RFC 3339 timestamp");
+            return FailWith{std::string(errors::kRuntime),
+                            "The TimestampPath parameter does not reference a valid ISO-8601 "
+                            "extended offset date-time format string: " +
+                                text + " == " + quoted_value(*v)};
         }
         due = *ts;
       }
-      return WaitUntil{due, std::move(*output)};
+      return WaitUntil{due, std::move(*output), std::move(assigned)};
     }
     case StateType::kPass: {
       auto effective = effective_input(state, input, context);
-      if (!effective) return render_failure(state, input, effective.error());
+      if (!effective) return render_failure(state, input, effective.error(), context);
       if (too_large(*effective)) return data_limit(state, "input");
       json::value result = state.result ? *state.result : std::move(*effective);
-      return place_result(state, input, std::move(result));
+      std::optional<Step> failed;
+      auto assigned = run_assign(state.assign, state, result, context, failed);
+      if (failed) return std::move(*failed);
+      return place_result(state, input, std::move(result), context, std::move(assigned));
     }
     case StateType::kTask: {
       auto effective = effective_input(state, input, context);
-      if (!effective) return render_failure(state, input, effective.error());
+      if (!effective) return render_failure(state, input, effective.error(), context);
       if (too_large(*effective)) return data_limit(state, "input");
       std::optional<std::int64_t> timeout;
       if (state.timeout_seconds_path) {
         // Like a Wait's SecondsPath: read from the InputPath-filtered input (or the context).
-        auto selected = apply_path(state.input_path, input);
-        if (!selected)
-          return runtime_error(state, "Invalid InputPath: " + selected.error().message);
-        auto v = jsonpath::select(*state.timeout_seconds_path,
-                                  state.timeout_seconds_path->is_context() ? context : *selected);
+        auto selected = apply_path(state.input_path, input, context);
+        if (!selected) return runtime_error(state, context, invalid_path(state.input_path));
+        auto v = select_path(*state.timeout_seconds_path, *selected, context);
         if (!v || !(v->is_int64() || v->is_uint64()) || v->to_number<std::int64_t>() <= 0 ||
             v->to_number<std::int64_t>() > kMaxTimeoutSeconds)
-          return runtime_error(state, "TimeoutSecondsPath '" + state.timeout_seconds_path->text() +
-                                          "' must select a positive integer of at most " +
-                                          std::to_string(kMaxTimeoutSeconds));
+          return runtime_error(state, context,
+                               "TimeoutSecondsPath '" + state.timeout_seconds_path->text() +
+                                   "' must select a positive integer of at most " +
+                                   std::to_string(kMaxTimeoutSeconds));
         timeout = v->to_number<std::int64_t>();
       }
       return RunTask{state.resource, std::move(*effective), timeout};
     }
     case StateType::kParallel: {
       auto effective = effective_input(state, input, context);
-      if (!effective) return render_failure(state, input, effective.error());
+      if (!effective) return render_failure(state, input, effective.error(), context);
       if (too_large(*effective)) return data_limit(state, "input");
       return RunBranches{std::vector<json::value>(state.branches.size(), *effective), 0};
     }
     case StateType::kMap:
       return enter_map(state, input, context);
   }
-  return runtime_error(state, "unknown state type");
+  return runtime_error(state, context, "unknown state type");
 }
 
 Step complete_wait(const State& state, json::value output) {
@@ -315,18 +397,24 @@ Step complete_task(const State& state, const json::value& state_input, const jso
   json::value selected = result;
   if (state.result_selector) {
     auto rendered = state.result_selector->render(result, context);
-    if (!rendered)
-      return render_failure(
-          state, state_input,
-          Error{rendered.error().code, "Invalid ResultSelector: " + rendered.error().message});
+    if (!rendered) return render_failure(state, state_input, rendered.error(), context);
     selected = std::move(*rendered);
   }
-  return place_result(state, state_input, std::move(selected));
+  std::optional<Step> failed;
+  auto assigned = run_assign(state.assign, state, selected, context, failed);
+  if (failed) {
+    // An intrinsic's refusal in Assign can be caught like one in ResultSelector.
+    if (auto* fail = std::get_if<FailWith>(&*failed);
+        fail && fail->error == errors::kIntrinsicFailure)
+      return catch_or_fail(state, state_input, fail->error, fail->cause, context);
+    return std::move(*failed);
+  }
+  return place_result(state, state_input, std::move(selected), context, std::move(assigned));
 }
 
 Step fail_task(const State& state, const json::value& state_input, const std::string& error,
                const std::string& cause, std::vector<std::int64_t>& retrier_attempts,
-               double random01) {
+               double random01, const json::value& context) {
   retrier_attempts.resize(state.retry.size(), 0);
   for (std::size_t i = 0; i < state.retry.size(); ++i) {
     const Retrier& retrier = state.retry[i];
@@ -339,7 +427,7 @@ Step fail_task(const State& state, const json::value& state_input, const std::st
     }
     break;
   }
-  return catch_or_fail(state, state_input, error, cause);
+  return catch_or_fail(state, state_input, error, cause, context);
 }
 
 }  // namespace settled::asl

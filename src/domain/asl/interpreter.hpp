@@ -8,21 +8,27 @@
 #include "domain/asl/state_machine.hpp"
 #include "domain/time.hpp"
 
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
 
 namespace settled::asl {
 
+// `assigned`: the workflow variables the state's (or its catcher's) Assign sets, to be visible
+// from the next state on (domain/asl/variables.hpp).
 struct GoTo {
   std::string next;
   boost::json::value output;
+  std::optional<boost::json::object> assigned;
 };
 struct Finish {
   boost::json::value output;
+  std::optional<boost::json::object> assigned;
 };
 struct FailWith {
   std::string error;
@@ -35,7 +41,8 @@ struct RunTask {
 };
 struct WaitUntil {
   EpochMillis due = 0;
-  boost::json::value output;  // what the state passes on once the wait is over
+  boost::json::value output;                    // what the state passes on once the wait is over
+  std::optional<boost::json::object> assigned;  // set when the wait begins (Assign)
 };
 struct RetryAfter {
   std::int64_t delay_ms = 0;
@@ -48,6 +55,11 @@ struct RetryAfter {
 struct RunBranches {
   std::vector<boost::json::value> inputs;
   std::size_t max_concurrency = 0;  // 0: all at once
+  // A distributed Map: how many of its iterations may fail before the state fails with
+  // States.ExceedToleratedFailureThreshold (a failed iteration's result is its error output).
+  // Inline Maps and Parallel states fail with the first failing branch's error.
+  bool distributed = false;
+  std::size_t tolerated_failures = 0;
 };
 using Step = std::variant<GoTo, Finish, FailWith, RunTask, WaitUntil, RetryAfter, RunBranches>;
 
@@ -80,9 +92,10 @@ Step complete_task(const State& state, const boost::json::value& state_input,
                    const boost::json::value& result, const boost::json::value& context);
 
 // `retrier_attempts` holds one count per retrier of the state (resized as needed) and is
-// advanced when a retry is chosen. `random01` feeds FULL jitter.
+// advanced when a retry is chosen. `random01` feeds FULL jitter. `context` (with the visible
+// variables) is what a catcher's Assign reads besides the error output.
 Step fail_task(const State& state, const boost::json::value& state_input, const std::string& error,
                const std::string& cause, std::vector<std::int64_t>& retrier_attempts,
-               double random01);
+               double random01, const boost::json::value& context = boost::json::value());
 
 }  // namespace settled::asl

@@ -4,6 +4,7 @@
 
 #include "domain/asl/intrinsic_call.hpp"
 #include "domain/asl/intrinsic_functions.hpp"
+#include "domain/asl/variables.hpp"
 
 #include <utility>
 #include <vector>
@@ -20,7 +21,7 @@ struct Evaluator {
   const json::value& input;
   const json::value& context;
   RandomSource& random;
-  const std::string& where;
+  const std::string& text;  // the whole expression, as Step Functions names it in causes
 
   Result<json::value> call(const Call& c) const {
     const intrinsic::Function& f = *c.function;
@@ -33,11 +34,15 @@ struct Evaluator {
           values.push_back(arg.literal);
           continue;  // checked when the definition was parsed
         case Arg::Kind::kPath: {
-          auto v = jsonpath::select(*arg.path, arg.path->is_context() ? context : input);
-          // A missing path is the same error as in a plain "key.$" path.
+          auto v = select_path(*arg.path, input, context);
+          // A missing path is States.Runtime, as in a plain "key.$" path.
           if (!v)
-            return Error{v.error().code, where + ": " + std::string(f.name) + " argument " +
-                                             std::to_string(i + 1) + ": " + v.error().message};
+            return Error{v.error().code, "The function '" + text +
+                                             "' had the following error: The JsonPath argument "
+                                             "for the field '" +
+                                             arg.path->text() +
+                                             "' could not be found in the input '" +
+                                             json::serialize(input) + "'"};
           values.push_back(std::move(*v));
           break;
         }
@@ -49,9 +54,9 @@ struct Evaluator {
         }
       }
       if (auto problem = f.check_arg(i, values.back()))
-        return Error{ErrorCode::kIntrinsicFailure, where + ": " + std::string(f.name) +
-                                                       " argument " + std::to_string(i + 1) + " " +
-                                                       *problem};
+        return Error{ErrorCode::kIntrinsicFailure,
+                     "The function '" + text + "' had the following error: " + std::string(f.name) +
+                         " argument " + std::to_string(i + 1) + " " + *problem};
     }
     const bool literal_template =
         f.name == "States.Format" && c.args[0].kind == Arg::Kind::kLiteral;
@@ -59,8 +64,8 @@ struct Evaluator {
                                            random};
     auto result = f.run(invocation);
     if (!result)
-      return Error{result.error().code,
-                   where + ": " + std::string(f.name) + ": " + result.error().message};
+      return Error{result.error().code, "The function '" + text +
+                                            "' had the following error: " + result.error().message};
     return result;
   }
 };
@@ -69,7 +74,7 @@ struct Evaluator {
 
 Result<json::value> Intrinsic::evaluate(const json::value& input, const json::value& context,
                                         RandomSource& random) const {
-  return Evaluator{input, context, random, where_}.call(*call_);
+  return Evaluator{input, context, random, text_}.call(*call_);
 }
 
 }  // namespace settled::asl

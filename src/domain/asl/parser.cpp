@@ -84,11 +84,23 @@ class Validator : private DefinitionReader {
     return machine;
   }
 
+  // Conservative: a '$' followed by a letter or '_' anywhere in the state (a "$name" path, or
+  // an Assign's own name) means it may read or set workflow variables, which travel in the
+  // context value (domain/asl/variables.hpp).
+  static bool mentions_variable(const std::string& text) {
+    for (std::size_t at = text.find('$'); at != std::string::npos; at = text.find('$', at + 1)) {
+      const char c = at + 1 < text.size() ? text[at + 1] : '\0';
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_') return true;
+    }
+    return text.find("\"Assign\"") != std::string::npos;
+  }
+
   // Conservative: a "$$" anywhere in the state (even inside a literal) builds the context.
   // Wait states read $$.State.EnteredTime for their due time.
   static void mark_context_use(State& state, const json::value& value) {
     const std::string text = json::serialize(value);
-    state.uses_context = state.type == StateType::kWait || text.find("$$") != std::string::npos;
+    state.uses_context = state.type == StateType::kWait || text.find("$$") != std::string::npos ||
+                         mentions_variable(text);
     // Any "$$" path that is not plainly into State, StateMachine, Task, Map or an Execution
     // field other than Input may read the input.
     for (std::size_t at = text.find("$$"); at != std::string::npos && !state.uses_execution_input;
@@ -138,12 +150,6 @@ class Validator : private DefinitionReader {
 
   void parse_map(const json::object& obj, const std::string& where, State& state,
                  const std::string& name) {
-    for (const char* distributed :
-         {"ItemReader", "ResultWriter", "ItemBatcher", "ToleratedFailureCount",
-          "ToleratedFailurePercentage", "ToleratedFailureCountPath",
-          "ToleratedFailurePercentagePath", "Label"})
-      if (obj.contains(distributed))
-        fail(where + "." + distributed, "belongs to distributed Map, which settled does not run");
     const json::value* processor = obj.if_contains("ItemProcessor");
     const json::value* iterator = obj.if_contains("Iterator");
     if (processor && iterator) fail(where, "must not have both \"ItemProcessor\" and \"Iterator\"");
@@ -158,11 +164,15 @@ class Validator : private DefinitionReader {
             fail(w, "must be a JSON object");
           } else {
             allow_fields(config->as_object(), w, {"Mode", "ExecutionType"});
-            if (auto mode = optional_string(config->as_object(), w, "Mode");
-                mode && *mode != "INLINE")
-              fail(w + ".Mode", *mode == "DISTRIBUTED"
-                                    ? "distributed Map is not supported; use \"INLINE\""
-                                    : "must be \"INLINE\"");
+            if (auto mode = optional_string(config->as_object(), w, "Mode")) {
+              if (*mode == "DISTRIBUTED")
+                state.distributed = true;
+              else if (*mode != "INLINE")
+                fail(w + ".Mode", "must be \"INLINE\" or \"DISTRIBUTED\"");
+            }
+            if (auto type = optional_string(config->as_object(), w, "ExecutionType");
+                type && *type != "STANDARD" && *type != "EXPRESS")
+              fail(w + ".ExecutionType", "must be \"STANDARD\" or \"EXPRESS\"");
           }
         }
       }
@@ -182,6 +192,7 @@ class Validator : private DefinitionReader {
         fail(where, "must not have both \"MaxConcurrency\" and \"MaxConcurrencyPath\"");
       state.max_concurrency_path = path_field(*p, where + ".MaxConcurrencyPath", true, true);
     }
+    read_distributed_map(obj, where, state);
   }
 
   Result<StateMachine> finish(StateMachine machine) {
@@ -254,7 +265,7 @@ class Validator : private DefinitionReader {
         continue;
       }
       const auto& c = arr[i].as_object();
-      allow_fields(c, w, {"ErrorEquals", "Next", "ResultPath", "Comment"});
+      allow_fields(c, w, {"ErrorEquals", "Next", "ResultPath", "Comment", "Assign"});
       Catcher catcher;
       catcher.error_equals = error_equals(c, w);
       if (catcher.error_equals.size() == 1 && catcher.error_equals[0] == "States.ALL" &&
@@ -262,6 +273,7 @@ class Validator : private DefinitionReader {
         fail(w + ".ErrorEquals", "a catcher with \"States.ALL\" must be the last one");
       catcher.next = required_string(c, w, "Next").value_or("");
       catcher.result_path = optional_path(c, w, "ResultPath", true);
+      catcher.assign = assign_field(c, w);
       state.catchers.push_back(std::move(catcher));
     }
   }
@@ -291,21 +303,22 @@ class Validator : private DefinitionReader {
         allow_fields(obj, where,
                      {"Type", "Comment", "Next", "End", "InputPath", "OutputPath", "ResultPath",
                       "Parameters", "ResultSelector", "Resource", "TimeoutSeconds",
-                      "TimeoutSecondsPath", "HeartbeatSeconds", "Retry", "Catch"});
+                      "TimeoutSecondsPath", "HeartbeatSeconds", "Retry", "Catch", "Assign"});
         break;
       case StateType::kPass:
         allow_fields(obj, where,
                      {"Type", "Comment", "Next", "End", "InputPath", "OutputPath", "ResultPath",
-                      "Parameters", "Result"});
+                      "Parameters", "Result", "Assign"});
         break;
       case StateType::kChoice:
-        allow_fields(obj, where,
-                     {"Type", "Comment", "InputPath", "OutputPath", "Choices", "Default"});
+        allow_fields(
+            obj, where,
+            {"Type", "Comment", "InputPath", "OutputPath", "Choices", "Default", "Assign"});
         break;
       case StateType::kWait:
         allow_fields(obj, where,
                      {"Type", "Comment", "Next", "End", "InputPath", "OutputPath", "Seconds",
-                      "SecondsPath", "Timestamp", "TimestampPath"});
+                      "SecondsPath", "Timestamp", "TimestampPath", "Assign"});
         break;
       case StateType::kSucceed:
         allow_fields(obj, where, {"Type", "Comment", "InputPath", "OutputPath"});
@@ -316,7 +329,7 @@ class Validator : private DefinitionReader {
       case StateType::kParallel:
         allow_fields(obj, where,
                      {"Type", "Comment", "Next", "End", "InputPath", "OutputPath", "ResultPath",
-                      "Parameters", "ResultSelector", "Branches", "Retry", "Catch"});
+                      "Parameters", "ResultSelector", "Branches", "Retry", "Catch", "Assign"});
         break;
       case StateType::kMap:
         allow_fields(obj, where,
@@ -344,7 +357,8 @@ class Validator : private DefinitionReader {
                       "ToleratedFailurePercentage",
                       "ToleratedFailureCountPath",
                       "ToleratedFailurePercentagePath",
-                      "Label"});
+                      "Label",
+                      "Assign"});
         break;
     }
 
@@ -364,6 +378,8 @@ class Validator : private DefinitionReader {
       state.input_path = optional_path(obj, where, "InputPath", false);
       state.output_path = optional_path(obj, where, "OutputPath", false);
     }
+    if (state.type != StateType::kFail && state.type != StateType::kSucceed)
+      state.assign = assign_field(obj, where);
     if (state.type == StateType::kTask || state.type == StateType::kPass ||
         state.type == StateType::kParallel || state.type == StateType::kMap) {
       state.result_path = optional_path(obj, where, "ResultPath", true);

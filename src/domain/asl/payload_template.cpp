@@ -1,6 +1,7 @@
 #include "domain/asl/payload_template.hpp"
 
 #include "domain/asl/limits.hpp"
+#include "domain/asl/variables.hpp"
 
 #include <boost/json.hpp>
 
@@ -81,13 +82,19 @@ Result<json::value> PayloadTemplate::render_node(const Node& node, const json::v
     case Node::Kind::kLiteral:
       return node.literal;
     case Node::Kind::kPath:
-      return jsonpath::select(*node.path, node.path->is_context() ? context : input);
+      return select_path(*node.path, input, context);
     case Node::Kind::kIntrinsic:
       return node.intrinsic->evaluate(input, context, random);
     case Node::Kind::kObject: {
       json::object out;
       for (const auto& [key, child] : node.fields) {
         auto value = render_node(child, input, context, random);
+        // Step Functions' cause for a "key.$" path that selects nothing.
+        if (!value && child.kind == Node::Kind::kPath &&
+            value.error().code == ErrorCode::kInvalidRequest)
+          return Error{ErrorCode::kInvalidRequest,
+                       "The JSONPath '" + child.path->text() + "' specified for the field '" + key +
+                           ".$' could not be found in the input '" + json::serialize(input) + "'"};
         if (!value) return value.error();
         out[key] = std::move(*value);
       }

@@ -40,6 +40,7 @@ struct Catcher {
   std::vector<std::string> error_equals;
   std::string next;
   OptionalPath result_path;
+  std::optional<PayloadTemplate> assign;  // Assign: reads the error output as $
 };
 
 // Choice rules: a comparison on a variable, or And/Or/Not of nested rules.
@@ -69,6 +70,7 @@ struct State {
   OptionalPath input_path, output_path, result_path;
   std::optional<PayloadTemplate> parameters;
   std::optional<PayloadTemplate> result_selector;
+  std::optional<PayloadTemplate> assign;  // Assign (domain/asl/variables.hpp)
 
   // Task
   std::string resource;
@@ -103,6 +105,24 @@ struct State {
   std::optional<PayloadTemplate> item_selector;  // ItemSelector, or the legacy Map Parameters
   std::int64_t max_concurrency = 0;              // 0: no limit
   std::optional<jsonpath::Path> max_concurrency_path;
+
+  // Map in DISTRIBUTED mode: run in-process over the items of the input like an inline Map,
+  // with tolerated failures and item batches (an ItemReader is refused: no S3 here). Its
+  // iterations do not see the variables around the Map.
+  bool distributed = false;
+  std::string label;
+  std::optional<std::int64_t> tolerated_failure_count;
+  std::optional<jsonpath::Path> tolerated_failure_count_path;
+  std::optional<double> tolerated_failure_percentage;  // a ratio, not money
+  std::optional<jsonpath::Path> tolerated_failure_percentage_path;
+  struct Batcher {
+    std::optional<std::int64_t> max_items;
+    std::optional<jsonpath::Path> max_items_path;
+    std::optional<std::int64_t> max_bytes;
+    std::optional<jsonpath::Path> max_bytes_path;
+    std::optional<PayloadTemplate> batch_input;
+  };
+  std::optional<Batcher> item_batcher;
 };
 
 // Where a branch runs inside a state machine: for each level, the Parallel or Map state and

@@ -7,6 +7,7 @@
 
 #include "domain/asl/errors.hpp"
 #include "domain/asl/parser.hpp"
+#include "domain/asl/variables.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -223,22 +224,37 @@ TEST(AslPass, ResultWinsOverParameters) {
   EXPECT_EQ(go.output, j(R"({"r": 2})"));
 }
 
+// The causes are Step Functions' own words, with the id of the state's StateEntered event.
 TEST(AslPass, MissingPathsFailWithStatesRuntime) {
-  const Machine in = single(R"({"Type": "Pass", "InputPath": "$.missing", "Next": "Done"})");
-  const auto f1 = expect<FailWith>(enter_state(in["S"], j(R"({"a": 1})"), context_for("S")));
+  const json::value ctx = with_entered_event(context_for("S"), 7);
+  const Machine in = single(R"({"Type": "Pass", "InputPath": "$.missing.x[0]", "Next": "Done"})");
+  const auto f1 = expect<FailWith>(enter_state(in["S"], j(R"({"a": 1})"), ctx));
   EXPECT_EQ(f1.error, errors::kRuntime);
-  EXPECT_THAT(f1.cause, HasSubstr("InputPath"));
+  EXPECT_EQ(f1.cause,
+            "An error occurred while executing the state 'S' (entered at the event id #7). "
+            "Invalid path '$.missing.x[0]' : No results for path: $['missing']['x'][0]");
 
   const Machine params =
       single(R"({"Type": "Pass", "Parameters": {"x.$": "$.missing"}, "Next": "Done"})");
-  const auto f2 = expect<FailWith>(enter_state(params["S"], j(R"({"a": 1})"), context_for("S")));
+  const auto f2 = expect<FailWith>(enter_state(params["S"], j(R"({"a": 1})"), ctx));
   EXPECT_EQ(f2.error, errors::kRuntime);
-  EXPECT_THAT(f2.cause, HasSubstr("Parameters"));
+  EXPECT_EQ(f2.cause,
+            "An error occurred while executing the state 'S' (entered at the event id #7). "
+            "The JSONPath '$.missing' specified for the field 'x.$' could not be found in the "
+            "input '{\"a\":1}'");
 
   const Machine out = single(R"({"Type": "Pass", "OutputPath": "$.missing", "Next": "Done"})");
-  const auto f3 = expect<FailWith>(enter_state(out["S"], j(R"({"a": 1})"), context_for("S")));
+  const auto f3 = expect<FailWith>(enter_state(out["S"], j(R"({"a": 1})"), ctx));
   EXPECT_EQ(f3.error, errors::kRuntime);
-  EXPECT_THAT(f3.cause, HasSubstr("OutputPath"));
+  EXPECT_EQ(f3.cause,
+            "An error occurred while executing the state 'S' (entered at the event id #7). "
+            "Invalid path '$.missing' : No results for path: $['missing']");
+
+  // Without the event id (a caller that has none), the cause has no "(entered at ...)".
+  const auto f4 = expect<FailWith>(enter_state(out["S"], j(R"({"a": 1})"), context_for("S")));
+  EXPECT_EQ(f4.cause,
+            "An error occurred while executing the state 'S'. "
+            "Invalid path '$.missing' : No results for path: $['missing']");
 }
 
 TEST(AslPass, ResultPathOntoNonObjectIsResultPathMatchFailure) {
@@ -304,7 +320,9 @@ TEST(AslChoice, MissingVariableIsStatesRuntime) {
   const auto f = expect<FailWith>(
       enter_state(m["C"], j(R"({"order": {"currency": "EUR"}})"), context_for("C")));
   EXPECT_EQ(f.error, errors::kRuntime);
-  EXPECT_THAT(f.cause, HasSubstr("$.total"));
+  EXPECT_EQ(f.cause,
+            "An error occurred while executing the state 'C'. Invalid path '$.total': The choice "
+            "state's condition path references an invalid value.");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -462,7 +480,9 @@ TEST(AslTask, ResultSelectorMissingPathIsStatesRuntime) {
   const auto f =
       expect<FailWith>(complete_task(m["S"], j("{}"), j(R"({"other": 1})"), context_for("S")));
   EXPECT_EQ(f.error, errors::kRuntime);
-  EXPECT_THAT(f.cause, HasSubstr("ResultSelector"));
+  EXPECT_EQ(f.cause,
+            "An error occurred while executing the state 'S'. The JSONPath '$.id' specified for "
+            "the field 'id.$' could not be found in the input '{\"other\":1}'");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -745,6 +765,25 @@ TEST(AslWait, SecondsPathMustSelectANonNegativeInteger) {
   }
   EXPECT_EQ(expect<WaitUntil>(enter_state(m["S"], j(R"({"delay": 0})"), context_for("S"))).due,
             kEntered);
+}
+
+// Step Functions' causes for a Wait's paths (no "An error occurred..." preamble).
+TEST(AslWait, PathCausesAreStepFunctionsOwn) {
+  const Machine m = single(R"({"Type": "Wait", "SecondsPath": "$.delay", "Next": "Done"})");
+  const auto cause = [&m](const char* input) {
+    return expect<FailWith>(enter_state(m["S"], j(input), context_for("S"))).cause;
+  };
+  EXPECT_EQ(cause(R"({"delay": -1})"),
+            "The SecondsPath parameter references a negative value: $.delay == -1");
+  EXPECT_EQ(cause(R"({"delay": "5"})"),
+            "The SecondsPath parameter cannot be parsed as a long value: $.delay == 5");
+  EXPECT_THAT(cause(R"({"delay": 1.5})"),
+              HasSubstr("The SecondsPath parameter cannot be parsed as a long value: $.delay == "));
+  EXPECT_EQ(cause("{}"), "The SecondsPath parameter does not reference an input value: $.delay");
+  const Machine t = single(R"({"Type": "Wait", "TimestampPath": "$.at", "Next": "Done"})");
+  EXPECT_EQ(expect<FailWith>(enter_state(t["S"], j(R"({"at": "soon"})"), context_for("S"))).cause,
+            "The TimestampPath parameter does not reference a valid ISO-8601 extended offset "
+            "date-time format string: $.at == soon");
 }
 
 TEST(AslWait, TimestampIsAnAbsoluteDueTime) {

@@ -163,7 +163,8 @@ TEST(IntrinsicStringToJson, ParsesEscapedJson) {
             j(R"({"foo": "bar"})"));
   EXPECT_EQ(eval("States.StringToJson('[1, 2.5, null]')"), j("[1, 2.5, null]"));
   EXPECT_THAT(failure("States.StringToJson($.s)", j(R"({"s": "{not json"})")),
-              HasSubstr("States.StringToJson: the string is not valid JSON"));
+              HasSubstr("The function 'States.StringToJson($.s)' had the following error: the "
+                        "string is not valid JSON"));
   EXPECT_THAT(failure("States.StringToJson($.s)", j(R"({"s": 5})")),
               HasSubstr("argument 1 must be a string, got a number (5)"));
 }
@@ -279,7 +280,8 @@ TEST(IntrinsicArrayGetItem, RefusesOutOfRangeAndFractionalIndexes) {
   const json::value input = j(R"({"a": [10, 20, 30]})");
   EXPECT_THAT(
       failure("States.ArrayGetItem($.a, 3)", input),
-      HasSubstr("States.ArrayGetItem: the index 3 is out of range for an array of 3 item(s)"));
+      HasSubstr("The function 'States.ArrayGetItem($.a, 3)' had the following error: the index 3 "
+                "is out of range for an array of 3 item(s)"));
   EXPECT_THAT(failure("States.ArrayGetItem($.a, -1)", input),
               HasSubstr("the index -1 is out of range"));
   EXPECT_THAT(failure("States.ArrayGetItem($.a, 18446744073709551615)", input),
@@ -469,9 +471,10 @@ TEST(IntrinsicArguments, MissingPathIsARuntimeErrorNotAnIntrinsicFailure) {
   auto result = run("States.Format('{}', $.missing)");
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code, ErrorCode::kInvalidRequest);
-  EXPECT_THAT(result.error().message,
-              StartsWith(std::string(kWhere) + ": States.Format argument 2"));
-  EXPECT_THAT(result.error().message, HasSubstr("$.missing"));
+  // Step Functions' cause names the whole expression, the path and the input.
+  EXPECT_EQ(result.error().message,
+            "The function 'States.Format('{}', $.missing)' had the following error: The JsonPath "
+            "argument for the field '$.missing' could not be found in the input '{}'");
 }
 
 TEST(IntrinsicNesting, EvaluatesInsideOut) {
@@ -486,9 +489,10 @@ TEST(IntrinsicNesting, EvaluatesInsideOut) {
             json::value("1.2"));
   EXPECT_EQ(eval("States.Format('{}', States.ArrayLength($.a))", j(R"({"a": [1, 2, 3]})")),
             json::value("3"));
-  // A failure deep inside names the function that failed.
+  // A failure deep inside names the whole expression, as Step Functions does.
   EXPECT_THAT(failure("States.Format('{}', States.ArrayGetItem(States.Array(1), 4))"),
-              HasSubstr("States.ArrayGetItem: the index 4 is out of range"));
+              HasSubstr("The function 'States.Format('{}', States.ArrayGetItem(States.Array(1), "
+                        "4))' had the following error: the index 4 is out of range"));
 }
 
 TEST(IntrinsicNesting, AllowsTenLevelsAndRefusesEleven) {
@@ -550,7 +554,8 @@ TEST(PayloadTemplateIntrinsic, RefusesBadCallsWithTheFieldPathAndFailsAtRunTime)
   ASSERT_FALSE(out.ok());
   EXPECT_EQ(out.error().code, ErrorCode::kIntrinsicFailure);
   EXPECT_THAT(out.error().message,
-              StartsWith("$.States['A'].Parameters['x.$']: States.ArrayLength"));
+              StartsWith("The function 'States.ArrayLength($.a)' had the following error: "
+                         "States.ArrayLength argument 1 must be an array, got a string"));
 }
 
 // A machine with the given states (JSON object members) starting at "A".
@@ -592,14 +597,16 @@ TEST(IntrinsicInterpreter, FailureIsStatesIntrinsicFailureAndCanBeCaught) {
   EXPECT_EQ(go->output.at("items"), j("[1]"));
   EXPECT_EQ(go->output.at("error").at("Error"), json::value("States.IntrinsicFailure"));
   EXPECT_THAT(std::string(go->output.at("error").at("Cause").as_string()),
-              HasSubstr("States.ArrayGetItem: the index 5 is out of range"));
+              HasSubstr("The function 'States.ArrayGetItem($.items, 5)' had the following error: "
+                        "the index 5 is out of range"));
 
   const Step failed = enter_state(*m.find("P"), input, no_context());
   const auto* fail = std::get_if<FailWith>(&failed);
   ASSERT_NE(fail, nullptr);
   EXPECT_EQ(fail->error, errors::kIntrinsicFailure);
-  EXPECT_THAT(fail->cause, HasSubstr("state 'P'"));
-  EXPECT_THAT(fail->cause, HasSubstr("$.States['P'].Parameters['item.$']"));
+  EXPECT_THAT(fail->cause,
+              StartsWith("An error occurred while executing the state 'P'. The function "
+                         "'States.ArrayGetItem($.items, 5)' had the following error: "));
 }
 
 TEST(IntrinsicInterpreter, ResultSelectorFailureIsCaughtByStatesAll) {
@@ -614,7 +621,8 @@ TEST(IntrinsicInterpreter, ResultSelectorFailureIsCaughtByStatesAll) {
   ASSERT_NE(go, nullptr);
   EXPECT_EQ(go->next, "Handled");
   EXPECT_EQ(go->output.at("Error"), json::value("States.IntrinsicFailure"));
-  EXPECT_THAT(std::string(go->output.at("Cause").as_string()), HasSubstr("Invalid ResultSelector"));
+  EXPECT_THAT(std::string(go->output.at("Cause").as_string()),
+              HasSubstr("The function 'States.StringToJson($.body)' had the following error: "));
 }
 
 TEST(IntrinsicInterpreter, MissingPathArgumentStaysStatesRuntimeAndIsNotCaught) {

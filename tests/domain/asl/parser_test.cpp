@@ -418,10 +418,10 @@ TEST(AslParser, RefusesBrokenParallelAndMapStates) {
               Contains(Problem("$.States['S'].Branches[0].States['X'].Next",
                                "names a state that does not exist")));
   EXPECT_THAT(problems(one_state(R"({"Type": "Map", "Next": "Done", "ItemProcessor": {
-                  "ProcessorConfig": {"Mode": "DISTRIBUTED"}, "StartAt": "X",
+                  "ProcessorConfig": {"Mode": "SIDEWAYS"}, "StartAt": "X",
                   "States": {"X": {"Type": "Succeed"}}}})")),
               Contains(Problem("$.States['S'].ItemProcessor.ProcessorConfig.Mode",
-                               "distributed Map is not supported")));
+                               "must be \"INLINE\" or \"DISTRIBUTED\"")));
   EXPECT_THAT(problems(one_state(R"({"Type": "Map", "Next": "Done", "ItemSelector": {},
                   "Parameters": {}, "Iterator": {"StartAt": "X",
                   "States": {"X": {"Type": "Succeed"}}}})")),
@@ -431,7 +431,7 @@ TEST(AslParser, RefusesBrokenParallelAndMapStates) {
               Contains(Problem("$.States['S'].MaxConcurrency", "non-negative integer")));
   EXPECT_THAT(problems(one_state(R"({"Type": "Map", "Next": "Done", "ItemReader": {},
                   "Iterator": {"StartAt": "X", "States": {"X": {"Type": "Succeed"}}}})")),
-              Contains(Problem("$.States['S'].ItemReader", "distributed Map")));
+              Contains(Problem("$.States['S'].ItemReader", "DISTRIBUTED mode")));
 }
 
 TEST(AslParser, RefusesAStateNameUsedTwiceAcrossBranches) {
