@@ -9,6 +9,7 @@
 #include "adapters/store/lmdb_store.hpp"
 #include "domain/asl/mock_config.hpp"
 #include "domain/asl/registry.hpp"
+#include "domain/resources/aws_resource_map.hpp"
 #include "domain/time.hpp"
 
 #include <caf/actor.hpp>
@@ -47,6 +48,8 @@ struct Engine {
   // (mock_tasks_actor.hpp). Both unset in production.
   std::shared_ptr<const asl::MockConfig> mock;
   MockTasksActor mock_tasks;
+  // AWS resource ARNs run as built-ins (resource-map; docs/aws-resources.md). Never null.
+  std::shared_ptr<const aws::ResourceMap> aws_resources = std::make_shared<aws::ResourceMap>();
 
   asl::RegistryPtr workflows() const {
     std::lock_guard<std::mutex> lock(workflows_mutex_);

@@ -46,7 +46,7 @@ Result<DaemonResources> DaemonResources::open(const SettledConfig& cfg) {
   if (!lock) return lock.error();
   resources.data_dir_lock.emplace(std::move(*lock));
 
-  auto workflows = adapters::load_workflows(cfg.workflows_dir);
+  auto workflows = adapters::load_workflows(cfg.workflows_dir, cfg.aws_resource_map);
   if (!workflows) return workflows.error();
   resources.workflows = std::move(*workflows);
   if (!cfg.schedules_dir.empty()) {
@@ -220,6 +220,7 @@ void Daemon::spawn_actors(const SettledConfig& cfg, const DaemonResources& resou
     engine_->mock = resources.mock_config;
     engine_->mock_tasks = actors::spawn_mock_tasks(system_, resources.mock_config);
   }
+  engine_->aws_resources = cfg.aws_resource_map;
   engine_->set_workflows(resources.workflows);  // unversioned, until the stored versions are read
   actors::AlertsOptions alerts_options;
   alerts_options.webhook_url = cfg.alert_webhook;
