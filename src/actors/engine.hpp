@@ -25,10 +25,11 @@ struct Engine {
   StoreActor store;
   StripeActor stripe;
   VeriffActor veriff;  // settled:veriff.* (the simulator, or unset in tests that need none)
-  AlertsActor alerts;  // may be unset in tests and benches
-  TimersActor timers;  // may be unset in tests and benches
-  EventsActor events;  // events.waitFor and POST /v1/events
-  LedgerActor ledger;  // the accounts router
+  HttpInvokeActor http_invoke;  // settled:http.invoke; unset without a function URL
+  AlertsActor alerts;           // may be unset in tests and benches
+  TimersActor timers;           // may be unset in tests and benches
+  EventsActor events;           // events.waitFor and POST /v1/events
+  LedgerActor ledger;           // the accounts router
   // Woken after a commit that queued notifications for the webhook (may be unset in tests).
   NotificationsActor notifications;
   // Closed executions' retention (unset when off); told of each close on a simulated clock.

@@ -113,6 +113,12 @@ Result<DaemonResources> DaemonResources::open(const SettledConfig& cfg) {
                        client.error().message};
     resources.veriff_client = std::move(*client);
   }
+  // Lambda functions mapped to URLs (docs/aws-resources.md): one downstream client each.
+  if (!cfg.aws_resource_map->function_urls.empty()) {
+    auto client = adapters::HttpInvokeClient::create(*cfg.aws_resource_map, {});
+    if (!client) return client.error();
+    resources.http_invoke_client = std::move(*client);
+  }
   auto simulator_db =
       adapters::LmdbStore::open({cfg.data_dir + "/stripe-simulator", std::size_t{1} << 30, true});
   if (!simulator_db) return simulator_db.error();
@@ -260,6 +266,8 @@ void Daemon::spawn_actors(const SettledConfig& cfg, const DaemonResources& resou
                                                        simulator_store_, simulator_options);
     engine_->stripe = stripe_simulator_;
   }
+  if (resources.http_invoke_client)
+    engine_->http_invoke = actors::spawn_client_actor(system_, resources.http_invoke_client);
   if (resources.veriff_client) {
     engine_->veriff = actors::spawn_veriff_client(system_, resources.veriff_client);
   } else {

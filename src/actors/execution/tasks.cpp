@@ -178,6 +178,11 @@ void Execution::call_remote(TaskAttempt attempt) {
   const std::int64_t retry = rec_.retry_count;
   // settled:ledger.* go to the accounts router, which answers after its own commit.
   const auto kind = find_resource(attempt.resource)->kind;
+  if (attempt.resource == aws::kHttpInvoke && !engine_->http_invoke) {
+    task_done(*state, TaskOutcome::failure("Lambda.ResourceNotFoundException",
+                                           "no resource-map entry maps a function to a URL"));
+    return;
+  }
   stripe_attempt_.reset();
   if (kind == ResourceKind::kRemote && !attempt.resolve_only &&
       attempt.resource.rfind("settled:stripe.", 0) == 0)
@@ -191,6 +196,9 @@ void Execution::call_remote(TaskAttempt attempt) {
       : kind == ResourceKind::kReconcile
           ? self_->request(spawn_reconcile_worker(self_->system(), engine_->db), timeout,
                            charge_atom::value, std::move(attempt))
+      // Lambda functions mapped to URLs (docs/aws-resources.md).
+      : attempt.resource == aws::kHttpInvoke
+          ? self_->request(engine_->http_invoke, timeout, charge_atom::value, std::move(attempt))
       // settled:veriff.* to the Veriff simulator (docs/veriff.md); the rest to Stripe.
       : veriff::is_veriff_call(attempt.resource)
           ? self_->request(engine_->veriff, timeout, charge_atom::value, std::move(attempt))

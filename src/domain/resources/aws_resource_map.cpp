@@ -63,7 +63,7 @@ Result<ResourceMap> parse_resource_map(const std::vector<std::string>& entries) 
   for (const std::string& entry : entries) {
     if (entry.size() > kMaxResourceMapEntryBytes)
       return refuse(entry, "longer than " + std::to_string(kMaxResourceMapEntryBytes) + " bytes");
-    const std::size_t eq = entry.rfind('=');
+    const std::size_t eq = entry.find('=');  // ARNs have none; a URL may
     if (eq == std::string::npos || eq == 0 || eq + 1 == entry.size())
       return refuse(entry, "expected FROM=TO");
     const std::string from = entry.substr(0, eq);
@@ -78,11 +78,13 @@ Result<ResourceMap> parse_resource_map(const std::vector<std::string>& entries) 
       const std::string name = lambda_function_name(from);
       if (name.empty() || parts[5] != "function" || parts.size() != 7)
         return refuse(entry, "a Lambda ARN is arn:aws:lambda:REGION:ACCOUNT:function:NAME");
-      if (to.rfind("settled:", 0) != 0 || !find_resource(to) || waits_for_task_token(to))
-        return refuse(entry, "\"" + to + "\" is not a settled resource");
-      if (map.functions.count(name) && map.functions[name] != to)
-        return refuse(entry, "function " + name + " is mapped twice");
-      map.functions[name] = to;
+      const bool url = to.rfind("https://", 0) == 0 || to.rfind("http://", 0) == 0;
+      if (!url && (to.rfind("settled:", 0) != 0 || !find_resource(to) || waits_for_task_token(to) ||
+                   to == kHttpInvoke))
+        return refuse(entry, "\"" + to + "\" is neither a settled resource nor an http(s) URL");
+      if (map.functions.count(name)) return refuse(entry, "function " + name + " is mapped twice");
+      map.functions[name] = url ? kHttpInvoke : to;
+      if (url) map.function_urls[name] = to;
     } else if (service == "sns") {
       if (parts.size() != 6 || !valid_name(parts[5], 256))
         return refuse(entry, "an SNS topic ARN is arn:aws:sns:REGION:ACCOUNT:TOPIC");

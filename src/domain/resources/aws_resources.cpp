@@ -57,6 +57,15 @@ void add_sdk_metadata(json::object& out, const std::string& request_id) {
   out["SdkResponseMetadata"] = json::object{{"RequestId", request_id}};
 }
 
+// The call of a mapped function: its built-in with the payload, or settled:http.invoke with the
+// function's name (its client knows the URL) and the payload.
+BuiltinCall builtin_for(const std::string& function, const std::string& resource,
+                        json::value payload) {
+  if (resource != kHttpInvoke) return BuiltinCall{resource, std::move(payload)};
+  return BuiltinCall{resource, json::object{{"FunctionName", lambda_function_name(function)},
+                                            {"Payload", std::move(payload)}}};
+}
+
 std::variant<BuiltinCall, TaskOutcome> lambda_invoke(const ResourceMap& map,
                                                      const json::value& parameters) {
   const json::object* p = object_of(parameters);
@@ -75,7 +84,8 @@ std::variant<BuiltinCall, TaskOutcome> lambda_invoke(const ResourceMap& map,
         "Lambda.InvalidParameterValueException",
         "InvocationType " + std::string(*type) + " is not supported (RequestResponse is)");
   const json::value* payload = p->if_contains("Payload");
-  return BuiltinCall{resource, payload ? *payload : json::value(json::object{})};
+  return builtin_for(std::string(*name), resource,
+                     payload ? *payload : json::value(json::object{}));
 }
 
 std::variant<BuiltinCall, TaskOutcome> put_events(const json::value& parameters) {
@@ -183,7 +193,7 @@ std::variant<BuiltinCall, TaskOutcome> to_builtin(const ResourceMap& map,
     std::string mapped = map.function(resource);
     if (mapped.empty())
       return failed("Lambda.ResourceNotFoundException", "Function not found: " + resource);
-    return BuiltinCall{std::move(mapped), parameters};
+    return builtin_for(resource, mapped, parameters);
   }
   if (resource == kLambdaInvoke) return lambda_invoke(map, parameters);
   if (resource == kStartSync) return BuiltinCall{"settled:states.startExecution.sync", parameters};

@@ -25,6 +25,11 @@ TEST(AwsResourceMap, ParsesFunctionsTopicsAndTables) {
   EXPECT_EQ(map->topics.at("arn:aws:sns:us-east-1:123456789012:user-notices"),
             "settled:notify.send");
   EXPECT_EQ(map->tables.at("PaymentTransactions"), std::vector<std::string>{"paymentId"});
+  auto urls = parse_resource_map(
+      {"arn:aws:lambda:us-east-1:123456789012:function:Purchase=https://fn.example/p?x=1"});
+  ASSERT_TRUE(urls.ok());
+  EXPECT_EQ(urls->function("Purchase"), "settled:http.invoke");
+  EXPECT_EQ(urls->function_urls.at("Purchase"), "https://fn.example/p?x=1");  // checked at start
   EXPECT_EQ(map->tables.at("Ledger"), (std::vector<std::string>{"userId", "entryId"}));
 }
 
@@ -36,7 +41,8 @@ TEST(AwsResourceMap, RefusesWhatItCannotMap) {
   for (const Case& c : std::vector<Case>{
            {"no-equals", "FROM=TO"},
            {"arn:aws:lambda:us-east-1:123456789012:function:F=settled:no.such", "not a settled"},
-           {"arn:aws:lambda:us-east-1:123456789012:function:F=http://x", "not a settled"},
+           {"arn:aws:lambda:us-east-1:123456789012:function:F=ftp://x", "nor an http(s) URL"},
+           {"arn:aws:lambda:us-east-1:123456789012:function:F=settled:http.invoke", "nor an"},
            {"arn:aws:lambda:us-east-1:123456789012:layer:F=settled:records.put", "Lambda ARN"},
            {"arn:aws:sns:us-east-1:123456789012:t=settled:records.put", "alert.raise or"},
            {"arn:aws:dynamodb:us-east-1:123456789012:table/T=a,b,c", "one or two"},

@@ -16,6 +16,7 @@ ResourceMap test_map() {
   auto map = parse_resource_map(
       {"arn:aws:lambda:us-east-1:123456789012:function:ValidatePayment=settled:payment.validate",
        "arn:aws:sns:us-east-1:123456789012:user-notices=settled:notify.send",
+       "arn:aws:lambda:us-east-1:123456789012:function:Purchase=http://127.0.0.1:9/purchase",
        "arn:aws:dynamodb:us-east-1:123456789012:table/Payments=paymentId"});
   EXPECT_TRUE(map.ok());
   return map.ok() ? *map : ResourceMap{};
@@ -96,6 +97,19 @@ TEST(AwsResources, LambdaInvokeTakesPayloadAndAnswersInvokesShape) {
       refusal_of(r, R"({"FunctionName": "ValidatePayment", "InvocationType": "Event"})").error,
       "Lambda.InvalidParameterValueException");
   EXPECT_EQ(call_of(r, R"({"FunctionName": "ValidatePayment"})").parameters, json::object{});
+}
+
+TEST(AwsResources, AFunctionMappedToAUrlRunsHttpInvoke) {
+  BuiltinCall direct =
+      call_of("arn:aws:lambda:us-east-1:123456789012:function:Purchase", R"({"qty": 2})");
+  EXPECT_EQ(direct.resource, "settled:http.invoke");
+  EXPECT_EQ(direct.parameters,
+            json::parse(R"({"FunctionName": "Purchase", "Payload": {"qty": 2}})"));
+  BuiltinCall invoked = call_of("arn:aws:states:::lambda:invoke",
+                                R"({"FunctionName": "Purchase:live", "Payload": {"qty": 3}})");
+  EXPECT_EQ(invoked.resource, "settled:http.invoke");
+  EXPECT_EQ(invoked.parameters,
+            json::parse(R"({"FunctionName": "Purchase", "Payload": {"qty": 3}})"));
 }
 
 TEST(AwsResources, StartExecutionSyncRunsTheChildBuiltins) {
