@@ -18,7 +18,7 @@ namespace json = boost::json;
 using boost::beast::http::verb;
 
 // Seed 004's state machine, verbatim (its <region>/<account-id> placeholders included).
-constexpr const char* kSeed004 = R"({
+constexpr const char* kSeed004 = R"json({
   "Comment": "State machine for purchase and refund operations",
   "StartAt": "Check Operation",
   "States": {
@@ -47,9 +47,9 @@ constexpr const char* kSeed004 = R"({
     },
     "Success": {"Type": "Succeed"}
   }
-})";
+})json";
 
-constexpr const char* kIntegrations = R"({
+constexpr const char* kIntegrations = R"json({
   "StartAt": "CheckAmount",
   "States": {
     "CheckAmount": {"Type": "Task",
@@ -65,84 +65,41 @@ constexpr const char* kIntegrations = R"({
     "Put": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem",
       "Parameters": {"TableName": "Payments", "Item": {
         "paymentId": {"S.$": "$.orderId"},
-        "amount": {"N.$": "States.Format('{}', $.amount)"
-}
-, "captured" : {
-  "BOOL" : true
-}
-}
-}
-, "ResultPath" : "$.put", "Next" : "Get"
-}
-, "Get" : {
-  "Type" : "Task",
-  "Resource" : "arn:aws:states:::dynamodb:getItem",
-  "Parameters" : {"TableName" : "Payments", "Key" : {"paymentId" : {"S.$" : "$.orderId"}}},
-  "ResultPath" : "$.got",
-  "Next" : "GetMissing"
-},
-          "GetMissing" : {
-            "Type" : "Task",
-            "Resource" : "arn:aws:states:::dynamodb:getItem",
-            "Parameters" : {"TableName" : "Payments", "Key" : {"paymentId" : {"S" : "no-such"}}},
-            "ResultPath" : "$.missing",
-            "Next" : "Publish"
-          },
-                         "Publish"
-    : {
-      "Type" : "Task",
-      "Resource" : "arn:aws:states:::sns:publish",
-      "Parameters" : {
-        "TopicArn" : "arn:aws:sns:us-east-1:123456789012:ops-alerts",
-        "Subject" : "Payment captured",
-        "Message.$" : "$.orderId",
-        "MessageAttributes" : {"severity" : {"DataType" : "String", "StringValue" : "info"}}
-      },
-      "ResultPath" : "$.sns",
-      "Next" : "Emit"
-    },
-      "Emit" : {
-        "Type" : "Task",
-        "Resource" : "arn:aws:states:::events:putEvents",
-        "Parameters" : {
-          "Entries" : [ {
-            "Source" : "payments",
-            "DetailType" : "payment.captured",
-            "EventBusName" : "default",
-            "Detail" : {"entityId.$" : "$.orderId"}
-          } ]
-        },
-        "ResultPath" : "$.events",
-        "Next" : "Child"
-      },
-               "Child"
-    : {
-      "Type" : "Task",
-      "Resource" : "arn:aws:states:::states:startExecution.sync:2",
-      "Parameters" : {
-        "StateMachineArn" : "arn:aws:states:us-east-1:123456789012:stateMachine:aws-child",
-        "Input" : {"orderId.$" : "$.orderId"}
-      },
-      "ResultSelector" : {"Status.$" : "$.Status", "Output.$" : "$.Output"},
-      "ResultPath" : "$.child",
-      "Next" : "Decline"
-    },
-      "Decline" : {
-        "Type" : "Task",
-        "Resource" : "arn:aws:states:::lambda:invoke",
-        "Parameters" : {"FunctionName" : "DeclineLambda", "Payload" : {}},
-        "Catch" :
-            [ {"ErrorEquals" : ["PaymentDeclined"], "ResultPath" : "$.declined", "Next" : "Done"} ],
-        "Next" : "Done"
-      },
-                  "Done" : {
-  "Type" : "Succeed"
-}
-}
-})";
+        "amount": {"N.$": "States.Format('{}', $.amount)"},
+        "captured": {"BOOL": true}}},
+      "ResultPath": "$.put", "Next": "Get"},
+    "Get": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:getItem",
+      "Parameters": {"TableName": "Payments", "Key": {"paymentId": {"S.$": "$.orderId"}}},
+      "ResultPath": "$.got", "Next": "GetMissing"},
+    "GetMissing": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:getItem",
+      "Parameters": {"TableName": "Payments", "Key": {"paymentId": {"S": "no-such"}}},
+      "ResultPath": "$.missing", "Next": "Publish"},
+    "Publish": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish",
+      "Parameters": {"TopicArn": "arn:aws:sns:us-east-1:123456789012:ops-alerts",
+                     "Subject": "Payment captured", "Message.$": "$.orderId",
+                     "MessageAttributes": {"severity": {"DataType": "String",
+                                                        "StringValue": "info"}}},
+      "ResultPath": "$.sns", "Next": "Emit"},
+    "Emit": {"Type": "Task", "Resource": "arn:aws:states:::events:putEvents",
+      "Parameters": {"Entries": [{"Source": "payments", "DetailType": "payment.captured",
+                                  "EventBusName": "default",
+                                  "Detail": {"entityId.$": "$.orderId"}}]},
+      "ResultPath": "$.events", "Next": "Child"},
+    "Child": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2",
+      "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:aws-child",
+                     "Input": {"orderId.$": "$.orderId"}},
+      "ResultSelector": {"Status.$": "$.Status", "Output.$": "$.Output"},
+      "ResultPath": "$.child", "Next": "Decline"},
+    "Decline": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+      "Parameters": {"FunctionName": "DeclineLambda", "Payload": {}},
+      "Catch": [{"ErrorEquals": ["PaymentDeclined"], "ResultPath": "$.declined", "Next": "Done"}],
+      "Next": "Done"},
+    "Done": {"Type": "Succeed"}
+  }
+})json";
 
-constexpr const char* kChild = R"({"StartAt": "Echo", "States": {
-  "Echo": {"Type": "Pass", "Parameters": {"seen.$": "$.orderId"}, "End": true}}})";
+constexpr const char* kChild = R"json({"StartAt": "Echo", "States": {
+  "Echo": {"Type": "Pass", "Parameters": {"seen.$": "$.orderId"}, "End": true}}})json";
 
 // Stands in for the Lambda functions: POST /purchase and /refund answer as seed 004's handlers
 // do ({status, message, event}); /decline throws as a Lambda function does (X-Amz-Function-Error);

@@ -198,16 +198,15 @@ TEST(AwsResources, DynamoDbPutAndGetUseRecordsWithAttributeValues) {
                 .error,
             "DynamoDB.ValidationException");
   EXPECT_EQ(refusal_of("arn:aws:states:::dynamodb:putItem",
-                       R"({"TableName": "Payments", "Item": {"paymentId": {"S": "p"}},
-                           "ConditionExpression": "attribute_not_exists(paymentId)"
-})")
+                       R"j({"TableName": "Payments", "Item": {"paymentId": {"S": "p"}},
+                           "ConditionExpression": "attribute_not_exists(paymentId)"})j")
                 .error,
             "DynamoDB.ValidationException");
-EXPECT_EQ(refusal_of("arn:aws:states:::dynamodb:getItem",
-                     R"({"TableName": "Payments", "Key": {"paymentId": {"S": "p"},
+  EXPECT_EQ(refusal_of("arn:aws:states:::dynamodb:getItem",
+                       R"({"TableName": "Payments", "Key": {"paymentId": {"S": "p"},
                            "extra": {"S": "q"}}})")
-              .error,
-          "DynamoDB.ValidationException");
+                .error,
+            "DynamoDB.ValidationException");
 }
 
 }  // namespace
