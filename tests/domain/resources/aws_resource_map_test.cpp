@@ -40,7 +40,8 @@ TEST(AwsResourceMap, RefusesWhatItCannotMap) {
   };
   for (const Case& c : std::vector<Case>{
            {"no-equals", "FROM=TO"},
-           {"arn:aws:lambda:us-east-1:123456789012:function:F=settled:no.such", "not a settled"},
+           {"arn:aws:lambda:us-east-1:123456789012:function:F=settled:no.such",
+            "neither a settled"},
            {"arn:aws:lambda:us-east-1:123456789012:function:F=ftp://x", "nor an http(s) URL"},
            {"arn:aws:lambda:us-east-1:123456789012:function:F=settled:http.invoke", "nor an"},
            {"arn:aws:lambda:us-east-1:123456789012:layer:F=settled:records.put", "Lambda ARN"},

@@ -55,7 +55,9 @@ TEST(DynamoDbValues, RefusalsNameTheAttribute) {
 TEST(DynamoDbValues, NestingIsBounded) {
   std::string text = R"({"S": "leaf"})";
   for (int i = 0; i < kMaxAttributeDepth + 2; ++i) text = R"({"L": [)" + text + "]}";
-  auto deep = from_attribute_value(json::parse(text), "Item.x");
+  json::parse_options deep_json;
+  deep_json.max_depth = 1000;
+  auto deep = from_attribute_value(json::parse(text, {}, deep_json), "Item.x");
   ASSERT_FALSE(deep.ok());
   EXPECT_THAT(deep.error().message, HasSubstr("deeper than"));
 }
