@@ -9,6 +9,7 @@
 #include "adapters/store/lmdb_store.hpp"
 #include "domain/asl/mock_config.hpp"
 #include "domain/asl/registry.hpp"
+#include "domain/resources/aws_resource_map.hpp"
 #include "domain/time.hpp"
 
 #include <caf/actor.hpp>
@@ -24,10 +25,11 @@ struct Engine {
   StoreActor store;
   StripeActor stripe;
   VeriffActor veriff;  // settled:veriff.* (the simulator, or unset in tests that need none)
-  AlertsActor alerts;  // may be unset in tests and benches
-  TimersActor timers;  // may be unset in tests and benches
-  EventsActor events;  // events.waitFor and POST /v1/events
-  LedgerActor ledger;  // the accounts router
+  HttpInvokeActor http_invoke;  // settled:http.invoke; unset without a function URL
+  AlertsActor alerts;           // may be unset in tests and benches
+  TimersActor timers;           // may be unset in tests and benches
+  EventsActor events;           // events.waitFor and POST /v1/events
+  LedgerActor ledger;           // the accounts router
   // Woken after a commit that queued notifications for the webhook (may be unset in tests).
   NotificationsActor notifications;
   // Closed executions' retention (unset when off); told of each close on a simulated clock.
@@ -47,6 +49,8 @@ struct Engine {
   // (mock_tasks_actor.hpp). Both unset in production.
   std::shared_ptr<const asl::MockConfig> mock;
   MockTasksActor mock_tasks;
+  // AWS resource ARNs run as built-ins (resource-map; docs/aws-resources.md). Never null.
+  std::shared_ptr<const aws::ResourceMap> aws_resources = std::make_shared<aws::ResourceMap>();
 
   asl::RegistryPtr workflows() const {
     std::lock_guard<std::mutex> lock(workflows_mutex_);

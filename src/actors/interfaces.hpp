@@ -227,6 +227,9 @@ using StripeWebhookActor = caf::typed_actor<caf::replies_to<deliver_atom, std::s
 // the daemon's webhook URL, its decision wake-ups and its webhook retries. Its sender is a
 // StripeWebhookActor (deliver_atom, body -> taken).
 using VeriffActor = caf::typed_actor<caf::replies_to<charge_atom, TaskAttempt>::with<TaskOutcome>>;
+// settled:http.invoke: Lambda functions mapped to URLs (adapters/lambda/http_invoke_client.hpp).
+using HttpInvokeActor =
+    caf::typed_actor<caf::replies_to<charge_atom, TaskAttempt>::with<TaskOutcome>>;
 using VeriffSimulatorActor =
     VeriffActor::extend<caf::reacts_to<webhooks_atom, std::string>, caf::reacts_to<wake_atom>,
                         caf::reacts_to<retry_atom, std::string, int>>;
@@ -241,10 +244,9 @@ using AlertsActor =
 
 // Notifications (notifications_actor.hpp): wake_atom when new outbox rows committed (and its own
 // retry wake-ups), a user's read mark, a dead letter's redelivery; tick_atom is its own poll.
-using NotificationsActor =
-    caf::typed_actor<caf::reacts_to<wake_atom>, caf::reacts_to<tick_atom>,
-                     caf::reacts_to<mark_read_atom, NotificationRead>,
-                     caf::reacts_to<redeliver_atom, NotificationRedeliver>>;
+using NotificationsActor = caf::typed_actor<caf::reacts_to<wake_atom>, caf::reacts_to<tick_atom>,
+                                            caf::reacts_to<mark_read_atom, NotificationRead>,
+                                            caf::reacts_to<redeliver_atom, NotificationRedeliver>>;
 
 // One notification webhook sender (notifications_actor.cpp), on a thread of its own: POSTs one
 // notification (id, body), answers "" when the webhook took it, else what went wrong.

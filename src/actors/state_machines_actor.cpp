@@ -174,7 +174,8 @@ void handle_reload(Self* self, ReloadRequest& req) {
   auto reply = std::move(req.reply);
   asl::RegistryPtr files = req.files;
   if (!files) {
-    auto loaded = adapters::load_workflows(self->state.options.workflows_dir);
+    auto loaded = adapters::load_workflows(self->state.options.workflows_dir,
+                                           self->state.engine->aws_resources);
     if (!loaded) {
       adapters::log(LogLevel::kError, "workflows.reload_failed",
                     {{"cause", loaded.error().message}});
@@ -214,7 +215,7 @@ StateMachinesActor::behavior_type state_machines_behavior(Self* self, EnginePtr 
   auto& st = self->state;
   st.engine = std::move(engine);
   st.options = std::move(options);
-  st.parse_options = adapters::builtin_parse_options();
+  st.parse_options = adapters::builtin_parse_options(st.engine->aws_resources);
   // Test mode: like Step Functions Local, any Task resource is accepted; a test case mocks it,
   // and one that is not mocked fails when it runs (unknown resource).
   if (st.engine->mock) st.parse_options.known_resource = nullptr;

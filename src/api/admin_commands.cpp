@@ -205,17 +205,18 @@ void reload_workflows(const Context& ctx, AdminReply reply) {
                                }});
 }
 
-Result<json::value> validate(const json::object& request) {
+Result<json::value> validate(const Context& ctx, const json::object& request) {
   const json::value* definition = request.if_contains("definition");
   if (!definition)
     return Error{ErrorCode::kInvalidRequest, "\"definition\" is required (the ASL JSON)"};
   std::string name = optional_string(request, "name");
   if (name.empty()) name = "unnamed";
+  const auto aws = ctx->deps.engine ? ctx->deps.engine->aws_resources : nullptr;
   auto machine =
       definition->is_string()
           ? asl::parse_state_machine_text(definition->as_string(), name,
-                                          adapters::builtin_parse_options())
-          : asl::parse_state_machine(*definition, name, adapters::builtin_parse_options());
+                                          adapters::builtin_parse_options(aws))
+          : asl::parse_state_machine(*definition, name, adapters::builtin_parse_options(aws));
   if (!machine) return machine.error();
   return json::value{{"valid", true},
                      {"name", name},
@@ -447,7 +448,7 @@ void dispatch(const Context& ctx, const std::string& c, const json::object& r, A
   if (c == "ingest.pause") return ingest(ctx, true, std::move(reply));
   if (c == "ingest.resume") return ingest(ctx, false, std::move(reply));
   if (c == "workflows.list") return reply(workflows(ctx));
-  if (c == "workflows.validate") return reply(validate(r));
+  if (c == "workflows.validate") return reply(validate(ctx, r));
   if (c == "workflows.register") return register_workflow(ctx, r, std::move(reply));
   if (c == "workflows.reload") return reload_workflows(ctx, std::move(reply));
   if (c == "backup") return backup(ctx, r, std::move(reply));

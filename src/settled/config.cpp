@@ -106,6 +106,11 @@ SettledConfig::SettledConfig() {
            "for, e.g. us-east-1 (docs/aws-api.md, docs/aws-auth.md)")
       .add(aws_account_id, "aws-account-id",
            "the 12-digit account id the Step Functions API's ARNs name (docs/aws-api.md)")
+      .add(resource_map, "resource-map",
+           "AWS resource ARNs definitions may name, each FROM=TO: "
+           "arn:aws:lambda:REGION:ACCOUNT:function:NAME=settled:RESOURCE, "
+           "arn:aws:sns:REGION:ACCOUNT:TOPIC=settled:alert.raise|settled:notify.send, "
+           "arn:aws:dynamodb:REGION:ACCOUNT:table/NAME=KEY[,KEY] (docs/aws-resources.md)")
       .add(aws_credentials_file, "aws-credentials-file",
            "file of AWS access keys for SigV4, one <identity>:<scope>[,<scope>...]:<access-key-id>"
            ":<secret-access-key> a line; must be owned by the daemon's user and mode 600 "
@@ -316,6 +321,10 @@ std::string validate_clock(const SettledConfig& cfg) {
 // docs/notifications.md "Configuration".
 // docs/aws-auth.md: the access keys read (and their file's mode checked) here.
 std::string validate_aws(SettledConfig& cfg) {
+  // docs/aws-resources.md: the resource map definitions' AWS ARNs run through.
+  auto map = aws::parse_resource_map(cfg.resource_map);
+  if (!map) return "invalid value for resource-map: " + map.error().message;
+  cfg.aws_resource_map = std::make_shared<const aws::ResourceMap>(std::move(*map));
   // The region itself is checked with the account id (api/sfn/arn.hpp).
   if (cfg.aws_credentials_file.empty()) {
     cfg.aws_access_keys = std::make_shared<aws::AccessKeys>();

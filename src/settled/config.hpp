@@ -6,6 +6,7 @@
 #include "adapters/ops/log.hpp"
 #include "domain/aws/access_keys.hpp"
 #include "domain/aws/sigv4_verify.hpp"
+#include "domain/resources/aws_resource_map.hpp"
 
 #include <caf/actor_system_config.hpp>
 #include <caf/config_option_set.hpp>
@@ -73,6 +74,12 @@ class SettledConfig : public caf::actor_system_config {
   std::string aws_credentials_file;
   // Filled by validate() from aws-credentials-file (never null; empty without the file).
   std::shared_ptr<const aws::AccessKeys> aws_access_keys = std::make_shared<aws::AccessKeys>();
+  // AWS resource ARNs a definition may name, each FROM=TO (docs/aws-resources.md): a Lambda
+  // function to a settled resource, an SNS topic to alert.raise or notify.send, a DynamoDB
+  // table to its key attributes.
+  std::vector<std::string> resource_map;
+  // Filled by validate() from resource-map (never null).
+  std::shared_ptr<const aws::ResourceMap> aws_resource_map = std::make_shared<aws::ResourceMap>();
   // What aws::verify_sigv4 takes: the configured region, service "states", 5 minutes of skew.
   aws::SigV4Settings sigv4_settings() const {
     return aws::SigV4Settings{aws_region, "states", aws::kMaxClockSkewSeconds};

@@ -46,7 +46,7 @@ Result<DaemonResources> DaemonResources::open(const SettledConfig& cfg) {
   if (!lock) return lock.error();
   resources.data_dir_lock.emplace(std::move(*lock));
 
-  auto workflows = adapters::load_workflows(cfg.workflows_dir);
+  auto workflows = adapters::load_workflows(cfg.workflows_dir, cfg.aws_resource_map);
   if (!workflows) return workflows.error();
   resources.workflows = std::move(*workflows);
   if (!cfg.schedules_dir.empty()) {
@@ -112,6 +112,12 @@ Result<DaemonResources> DaemonResources::open(const SettledConfig& cfg) {
                    "invalid value for veriff-base-url, veriff-api-key or veriff-ca-file: " +
                        client.error().message};
     resources.veriff_client = std::move(*client);
+  }
+  // Lambda functions mapped to URLs (docs/aws-resources.md): one downstream client each.
+  if (!cfg.aws_resource_map->function_urls.empty()) {
+    auto client = adapters::HttpInvokeClient::create(*cfg.aws_resource_map, {});
+    if (!client) return client.error();
+    resources.http_invoke_client = std::move(*client);
   }
   auto simulator_db =
       adapters::LmdbStore::open({cfg.data_dir + "/stripe-simulator", std::size_t{1} << 30, true});
@@ -220,6 +226,7 @@ void Daemon::spawn_actors(const SettledConfig& cfg, const DaemonResources& resou
     engine_->mock = resources.mock_config;
     engine_->mock_tasks = actors::spawn_mock_tasks(system_, resources.mock_config);
   }
+  engine_->aws_resources = cfg.aws_resource_map;
   engine_->set_workflows(resources.workflows);  // unversioned, until the stored versions are read
   actors::AlertsOptions alerts_options;
   alerts_options.webhook_url = cfg.alert_webhook;
@@ -259,6 +266,8 @@ void Daemon::spawn_actors(const SettledConfig& cfg, const DaemonResources& resou
                                                        simulator_store_, simulator_options);
     engine_->stripe = stripe_simulator_;
   }
+  if (resources.http_invoke_client)
+    engine_->http_invoke = actors::spawn_client_actor(system_, resources.http_invoke_client);
   if (resources.veriff_client) {
     engine_->veriff = actors::spawn_veriff_client(system_, resources.veriff_client);
   } else {

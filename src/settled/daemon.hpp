@@ -9,6 +9,7 @@
 #include "actors/store_actor.hpp"
 #include "adapters/config/schedule_files.hpp"
 #include "adapters/http/http_message.hpp"
+#include "adapters/lambda/http_invoke_client.hpp"
 #include "adapters/store/data_dir_lock.hpp"
 #include "adapters/store/lmdb_store.hpp"
 #include "adapters/stripe/stripe_client.hpp"
@@ -47,6 +48,8 @@ struct DaemonResources {
   std::shared_ptr<adapters::LmdbStore> db;
   std::shared_ptr<adapters::StripeClient> stripe_client;  // null unless stripe-mode=live
   std::shared_ptr<adapters::VeriffClient> veriff_client;  // null unless veriff-mode=live
+  // settled:http.invoke's functions (resource-map entries with a URL); null without any.
+  std::shared_ptr<adapters::HttpInvokeClient> http_invoke_client;
   std::shared_ptr<adapters::LmdbStore> simulator_db;
 
   // `cfg` must have been validated and its default paths resolved (config.hpp).

@@ -56,6 +56,7 @@ void Daemon::stop_actors(std::chrono::seconds timeout) {
                });
   self->send_exit(engine_->stripe, caf::exit_reason::user_shutdown);
   if (engine_->veriff) self->send_exit(engine_->veriff, caf::exit_reason::user_shutdown);
+  if (engine_->http_invoke) self->send_exit(engine_->http_invoke, caf::exit_reason::user_shutdown);
   // Its senders are linked: they end with it, each after the POST it is making.
   self->send_exit(engine_->notifications, caf::exit_reason::user_shutdown);
   self->send_exit(engine_->alerts, caf::exit_reason::user_shutdown);

@@ -86,6 +86,21 @@ TEST(ConfigValidate, TheStepFunctionsArnsNameAValidRegionAndAccount) {
             "invalid value for aws-account-id: \"12345\" (exactly 12 digits)");
 }
 
+TEST(ConfigValidate, TheResourceMapIsParsedOrRefusedNamingTheEntry) {
+  SettledConfig cfg;
+  EXPECT_TRUE(cfg.aws_resource_map->empty());
+  cfg.resource_map = {
+      "arn:aws:lambda:us-east-1:123456789012:function:Validate=settled:payment.validate",
+      "arn:aws:dynamodb:us-east-1:123456789012:table/Payments=paymentId"};
+  EXPECT_EQ(validate_config(cfg), "");
+  EXPECT_EQ(cfg.aws_resource_map->function("Validate"), "settled:payment.validate");
+  EXPECT_EQ(cfg.aws_resource_map->tables.at("Payments"), std::vector<std::string>{"paymentId"});
+  cfg.resource_map = {"arn:aws:lambda:us-east-1:123456789012:function:Validate"};
+  EXPECT_EQ(validate_config(cfg),
+            "invalid value for resource-map: resource-map entry "
+            "\"arn:aws:lambda:us-east-1:123456789012:function:Validate\": expected FROM=TO");
+}
+
 TEST(ConfigValidate, AnApiKeyHashMustBeSha256Hex) {
   SettledConfig cfg;
   cfg.api_key_hashes = {"not-a-hash"};

@@ -168,6 +168,9 @@ class Execution {
   // The requiredScope the current .waitForTaskToken task's Parameters asked for (taken out of
   // them, docs/identities.md); kept in the token row while it waits. "" : none.
   std::string required_scope_;
+  // The settled resource the current attempt runs: the Task's own, or the built-in its AWS ARN
+  // runs as (docs/aws-resources.md). sns:publish raises an alert when it is alert.raise.
+  std::string builtin_resource_;
   // The Stripe attempt in flight, kept so that an unknown outcome the workflow would give up
   // on is looked up first (a second call with resolve_only).
   std::optional<TaskAttempt> stripe_attempt_;

@@ -11,6 +11,7 @@
 #include "domain/asl/errors.hpp"
 #include "domain/identity/task_scope.hpp"
 #include "domain/json_limits.hpp"
+#include "domain/resources/aws_resources.hpp"
 #include "domain/resources/builtin.hpp"
 #include "domain/resources/records.hpp"
 #include "domain/storage_keys.hpp"
@@ -53,6 +54,19 @@ void Execution::run_task(const asl::State& state, asl::RunTask task) {
     commit_then([this] { call_mock(); });
     return;
   }
+  if (aws::is_aws_resource(attempt.resource)) {
+    // An AWS ARN runs as its built-in (docs/aws-resources.md); the attempt, its history and
+    // Retry/Catch are the built-in's, and task_done gives its result AWS's shape.
+    auto call = aws::to_builtin(*engine_->aws_resources, attempt.resource, attempt.parameters);
+    if (auto* refused = std::get_if<TaskOutcome>(&call)) {
+      task_failed(state, std::move(*refused));
+      return;
+    }
+    auto& builtin = std::get<aws::BuiltinCall>(call);
+    attempt.resource = std::move(builtin.resource);
+    attempt.parameters = std::move(builtin.parameters);
+  }
+  builtin_resource_ = attempt.resource;
   auto info = find_resource(attempt.resource);
   if (!info) {
     task_failed(state, TaskOutcome::failure(std::string(asl::errors::kTaskFailed),
@@ -164,6 +178,11 @@ void Execution::call_remote(TaskAttempt attempt) {
   const std::int64_t retry = rec_.retry_count;
   // settled:ledger.* go to the accounts router, which answers after its own commit.
   const auto kind = find_resource(attempt.resource)->kind;
+  if (attempt.resource == aws::kHttpInvoke && !engine_->http_invoke) {
+    task_done(*state, TaskOutcome::failure("Lambda.ResourceNotFoundException",
+                                           "no resource-map entry maps a function to a URL"));
+    return;
+  }
   stripe_attempt_.reset();
   if (kind == ResourceKind::kRemote && !attempt.resolve_only &&
       attempt.resource.rfind("settled:stripe.", 0) == 0)
@@ -177,6 +196,9 @@ void Execution::call_remote(TaskAttempt attempt) {
       : kind == ResourceKind::kReconcile
           ? self_->request(spawn_reconcile_worker(self_->system(), engine_->db), timeout,
                            charge_atom::value, std::move(attempt))
+      // Lambda functions mapped to URLs (docs/aws-resources.md).
+      : attempt.resource == aws::kHttpInvoke
+          ? self_->request(engine_->http_invoke, timeout, charge_atom::value, std::move(attempt))
       // settled:veriff.* to the Veriff simulator (docs/veriff.md); the rest to Stripe.
       : veriff::is_veriff_call(attempt.resource)
           ? self_->request(engine_->veriff, timeout, charge_atom::value, std::move(attempt))
@@ -214,10 +236,15 @@ void Execution::task_done(const asl::State& state, TaskOutcome outcome, bool fro
                                              outcome.ok                               ? "succeeded"
                                              : outcome.error == asl::errors::kTimeout ? "timed_out"
                                                                                       : "failed");
-  if (outcome.ok && state.resource == "settled:alert.raise") {
+  const bool aws_call = !from_callback && !outcome.mocked && aws::is_aws_resource(state.resource);
+  if (outcome.ok && (state.resource == "settled:alert.raise" ||
+                     (aws_call && builtin_resource_ == "settled:alert.raise"))) {
     // Raised once per step entry: the durable record is keyed by the idempotency key.
     raise_alert("workflow", outcome.result.as_object());
   }
+  if (aws_call)
+    outcome = aws::from_builtin(base_resource(state.resource), std::move(outcome),
+                                rec_.idempotency_key());
   if (!outcome.ok) {
     task_failed(state, std::move(outcome));
     return;

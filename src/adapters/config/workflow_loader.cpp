@@ -1,6 +1,7 @@
 #include "adapters/config/workflow_loader.hpp"
 
 #include "domain/asl/parser.hpp"
+#include "domain/resources/aws_resources.hpp"
 #include "domain/resources/builtin.hpp"
 
 #include <algorithm>
@@ -13,9 +14,10 @@ namespace settled::adapters {
 
 namespace fs = std::filesystem;
 
-asl::ParseOptions builtin_parse_options() {
+asl::ParseOptions builtin_parse_options(std::shared_ptr<const aws::ResourceMap> aws) {
   asl::ParseOptions options;
-  options.known_resource = [](const std::string& resource) {
+  options.known_resource = [aws = std::move(aws)](const std::string& resource) {
+    if (aws && aws::is_aws_resource(resource)) return aws::known_aws_resource(*aws, resource);
     return find_resource(resource).has_value();
   };
   return options;
@@ -34,14 +36,15 @@ std::vector<fs::path> files_ending_with(const std::string& directory, std::strin
   return files;
 }
 
-Result<asl::RegistryPtr> load_workflows(const std::string& directory) {
+Result<asl::RegistryPtr> load_workflows(const std::string& directory,
+                                        std::shared_ptr<const aws::ResourceMap> aws) {
   std::error_code ec;
   if (!fs::is_directory(directory, ec))
     return Error{ErrorCode::kInvalidDefinition,
                  "workflow directory " + directory + " does not exist"};
   const std::vector<fs::path> files = files_ending_with(directory, ".asl.json", ec);
   auto registry = std::make_shared<asl::Registry>();
-  const auto options = builtin_parse_options();
+  const auto options = builtin_parse_options(std::move(aws));
   for (const auto& path : files) {
     std::ifstream in(path);
     std::stringstream text;

@@ -52,6 +52,9 @@ const std::map<std::string, Entry>& catalogue() {
       {"settled:webhooks.check", {{ResourceKind::kRead, false}, nullptr}},
       {"settled:webhooks.ingest", {{ResourceKind::kEvents, false}, nullptr}},
       {"settled:states.startExecution.sync:2", {{ResourceKind::kChildExecution, false}, nullptr}},
+      // A Lambda function mapped to a URL (resource-map): POSTs {FunctionName, Payload}'s
+      // payload there (adapters/lambda/http_invoke_client.hpp, docs/aws-resources.md).
+      {"settled:http.invoke", {{ResourceKind::kRemote, false}, nullptr}},
   };
   return entries;
 }

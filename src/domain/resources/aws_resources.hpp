@@ -1,0 +1,51 @@
+#pragma once
+// AWS resource ARNs in a Task state, run as settled's built-ins (docs/aws-resources.md).
+// Pure: the AWS resource and its Parameters → the built-in and the parameters it takes, and
+// the built-in's outcome → the outcome AWS's integration gives. The engine translates where it
+// resolves a Task's resource, so Retry, Catch and the history see the built-in's attempt.
+//
+//   arn:aws:lambda:R:A:function:NAME            the mapped resource; its result as is
+//   arn:aws:states:::lambda:invoke              {FunctionName, Payload} → the mapped resource
+//                                               with Payload; {ExecutedVersion, Payload, ...}
+//   arn:aws:states:::states:startExecution.sync(:2)  settled:states.startExecution.sync(:2)
+//   arn:aws:states:::events:putEvents           one entry → settled:events.put
+//   arn:aws:states:::sns:publish                settled:alert.raise (or the topic's mapping)
+//   arn:aws:states:::dynamodb:putItem/getItem   settled:records.put/get, attribute values
+// Any of them may end in .waitForTaskToken, as settled's own resources may.
+
+#include "domain/resources/aws_resource_map.hpp"
+#include "domain/resources/task_outcome.hpp"
+
+#include <boost/json/value.hpp>
+
+#include <optional>
+#include <string>
+#include <variant>
+
+namespace settled::aws {
+
+// Whether the resource (its .waitForTaskToken suffix looked through) is an AWS ARN.
+bool is_aws_resource(const std::string& resource);
+
+// Whether a definition may name this AWS resource: a Lambda function ARN only when it is
+// mapped; the service integrations above always. Unsupported ones (dynamodb:updateItem,
+// states:startExecution without .sync, ...) are not known, so the definition is refused.
+bool known_aws_resource(const ResourceMap& map, const std::string& resource);
+
+struct BuiltinCall {
+  std::string resource;  // settled:...
+  boost::json::value parameters;
+};
+
+// The built-in to run for an AWS resource (base, without .waitForTaskToken) and its rendered
+// Parameters; or the failure AWS would give (e.g. Lambda.ResourceNotFoundException).
+std::variant<BuiltinCall, TaskOutcome> to_builtin(const ResourceMap& map,
+                                                  const std::string& resource,
+                                                  const boost::json::value& parameters);
+
+// The outcome as AWS's integration returns it. `request_id` is a stable id for the attempt
+// (its idempotency key): SNS's MessageId and the SdkResponseMetadata.RequestId derive from it.
+TaskOutcome from_builtin(const std::string& resource, TaskOutcome outcome,
+                         const std::string& request_id);
+
+}  // namespace settled::aws

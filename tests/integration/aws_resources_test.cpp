@@ -1,0 +1,268 @@
+// AWS resource ARNs through the real daemon (docs/aws-resources.md): with --resource-map, a
+// definition written as AWS runs it — Lambda ARNs mapped to a built-in or to a URL
+// (settled:http.invoke, against a small local HTTP server standing in for the functions),
+// lambda:invoke, dynamodb:putItem/getItem, sns:publish, events:putEvents and
+// states:startExecution.sync:2 — runs unchanged, and an unmapped ARN is refused at
+// registration. Seed 004's definition runs verbatim, its two Lambdas served over HTTP.
+
+#include "integration/ops_fixture.hpp"
+
+#include "adapters/http/http_server.hpp"
+
+#include <mutex>
+
+namespace settled::testing {
+namespace {
+
+namespace json = boost::json;
+using boost::beast::http::verb;
+
+// Seed 004's state machine, verbatim (its <region>/<account-id> placeholders included).
+constexpr const char* kSeed004 = R"json({
+  "Comment": "State machine for purchase and refund operations",
+  "StartAt": "Check Operation",
+  "States": {
+    "Check Operation": {
+      "Type": "Choice",
+      "Choices": [
+        {"Variable": "$.operation", "StringEquals": "purchase", "Next": "Purchase Lambda"},
+        {"Variable": "$.operation", "StringEquals": "refund", "Next": "Refund Lambda"}
+      ],
+      "Default": "Invalid Operation"
+    },
+    "Purchase Lambda": {
+      "Type": "Task",
+      "Resource": "arn:aws:lambda:<region>:<account-id>:function:PurchaseLambda",
+      "Next": "Success"
+    },
+    "Refund Lambda": {
+      "Type": "Task",
+      "Resource": "arn:aws:lambda:<region>:<account-id>:function:RefundLambda",
+      "Next": "Success"
+    },
+    "Invalid Operation": {
+      "Type": "Fail",
+      "Error": "InvalidOperationError",
+      "Cause": "The operation provided is not valid."
+    },
+    "Success": {"Type": "Succeed"}
+  }
+})json";
+
+constexpr const char* kIntegrations = R"json({
+  "StartAt": "CheckAmount",
+  "States": {
+    "CheckAmount": {"Type": "Task",
+      "Resource": "arn:aws:lambda:us-east-1:123456789012:function:CheckAmount",
+      "Parameters": {"amount.$": "$.amount", "currency": "EUR"},
+      "ResultPath": "$.checked", "Next": "Invoke"},
+    "Invoke": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+      "Parameters": {"FunctionName": "arn:aws:lambda:us-east-1:123456789012:function:PurchaseLambda:$LATEST",
+                     "Payload": {"orderId.$": "$.orderId"}},
+      "Retry": [{"ErrorEquals": ["Lambda.ServiceException"], "IntervalSeconds": 1,
+                 "MaxAttempts": 2}],
+      "ResultPath": "$.invoke", "Next": "Put"},
+    "Put": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem",
+      "Parameters": {"TableName": "Payments", "Item": {
+        "paymentId": {"S.$": "$.orderId"},
+        "amount": {"N.$": "States.Format('{}', $.amount)"},
+        "captured": {"BOOL": true}}},
+      "ResultPath": "$.put", "Next": "Get"},
+    "Get": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:getItem",
+      "Parameters": {"TableName": "Payments", "Key": {"paymentId": {"S.$": "$.orderId"}}},
+      "ResultPath": "$.got", "Next": "GetMissing"},
+    "GetMissing": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:getItem",
+      "Parameters": {"TableName": "Payments", "Key": {"paymentId": {"S": "no-such"}}},
+      "ResultPath": "$.missing", "Next": "Publish"},
+    "Publish": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish",
+      "Parameters": {"TopicArn": "arn:aws:sns:us-east-1:123456789012:ops-alerts",
+                     "Subject": "Payment captured", "Message.$": "$.orderId",
+                     "MessageAttributes": {"severity": {"DataType": "String",
+                                                        "StringValue": "info"}}},
+      "ResultPath": "$.sns", "Next": "Emit"},
+    "Emit": {"Type": "Task", "Resource": "arn:aws:states:::events:putEvents",
+      "Parameters": {"Entries": [{"Source": "payments", "DetailType": "payment.captured",
+                                  "EventBusName": "default",
+                                  "Detail": {"entityId.$": "$.orderId"}}]},
+      "ResultPath": "$.events", "Next": "Child"},
+    "Child": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2",
+      "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:aws-child",
+                     "Input": {"orderId.$": "$.orderId"}},
+      "ResultSelector": {"Status.$": "$.Status", "Output.$": "$.Output"},
+      "ResultPath": "$.child", "Next": "Decline"},
+    "Decline": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+      "Parameters": {"FunctionName": "DeclineLambda", "Payload": {}},
+      "Catch": [{"ErrorEquals": ["PaymentDeclined"], "ResultPath": "$.declined", "Next": "Done"}],
+      "Next": "Done"},
+    "Done": {"Type": "Succeed"}
+  }
+})json";
+
+constexpr const char* kChild = R"json({"StartAt": "Echo", "States": {
+  "Echo": {"Type": "Pass", "Parameters": {"seen.$": "$.orderId"}, "End": true}}})json";
+
+// Stands in for the Lambda functions: POST /purchase and /refund answer as seed 004's handlers
+// do ({status, message, event}); /decline throws as a Lambda function does (X-Amz-Function-Error);
+// /flaky answers 503 once, then succeeds.
+class FunctionServer {
+ public:
+  FunctionServer() {
+    auto server = adapters::HttpServer::start(
+        {"127.0.0.1", 0, 1 << 20, 16384, 2, std::chrono::seconds(60)},
+        [this](adapters::HttpRequest req, adapters::HttpResponder respond) {
+          const std::string path = req.parsed_target.path;
+          {
+            std::lock_guard<std::mutex> lock(mutex_);
+            calls_.push_back(path + " " + req.body);
+          }
+          json::value event = json::parse(req.body);
+          if (path == "/decline") {
+            respond({200,
+                     R"({"errorType": "PaymentDeclined", "errorMessage": "card declined"})",
+                     "application/json",
+                     {{"X-Amz-Function-Error", "Unhandled"}}});
+            return;
+          }
+          const std::string message =
+              path == "/purchase" ? "Purchase processes" : "Refund processes";
+          respond({200,
+                   json::serialize(
+                       json::object{{"status", "success"}, {"message", message}, {"event", event}}),
+                   "application/json",
+                   {}});
+        });
+    if (!server.ok()) throw std::runtime_error(server.error().message);
+    server_ = std::move(*server);
+  }
+  std::string url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(server_->port()) + path;
+  }
+  std::vector<std::string> calls() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return calls_;
+  }
+
+ private:
+  std::unique_ptr<adapters::HttpServer> server_;
+  mutable std::mutex mutex_;
+  std::vector<std::string> calls_;
+};
+
+class AwsResources : public OpsTest {
+ protected:
+  void add_workflows() override {
+    write_workflow("purchase-refund-aws", kSeed004);
+    write_workflow("aws-integrations", kIntegrations);
+    write_workflow("aws-child", kChild);
+  }
+  std::vector<std::string> daemon_flags() const override {
+    const std::string fn = "arn:aws:lambda:us-east-1:123456789012:function:";
+    std::vector<std::string> entries{
+        fn + "PurchaseLambda=" + functions_.url("/purchase"),
+        fn + "RefundLambda=" + functions_.url("/refund"),
+        fn + "DeclineLambda=" + functions_.url("/decline"), fn + "CheckAmount=settled:money.check",
+        "arn:aws:dynamodb:us-east-1:123456789012:table/Payments=paymentId"};
+    json::array list;
+    for (const auto& e : entries) list.push_back(json::string(e));
+    return {"--resource-map=" + json::serialize(list)};
+  }
+
+  json::object run(const std::string& machine, const std::string& name, json::value input) {
+    auto started = client_->post(
+        "/v1/executions",
+        json::serialize(json::object{{"stateMachine", machine}, {"name", name}, {"input", input}}));
+    EXPECT_EQ(started.status, 201u) << started.body;
+    return wait_final(machine + ":" + name);
+  }
+
+  FunctionServer functions_;
+};
+
+TEST_F(AwsResources, Seed004RunsVerbatimWithItsLambdasServedOverHttp) {
+  const json::value purchase = json::parse(R"({"operation": "purchase", "data": {
+      "itemId": "12345", "quantity": 2, "userId": "user-001",
+      "timestamp": "2025-01-12T10:30:00Z"}})");
+  auto done = run("purchase-refund-aws", "p-1", purchase);
+  ASSERT_EQ(done.at("status"), "SUCCEEDED") << json::serialize(done);
+  // A Lambda ARN's result is the function's payload itself.
+  EXPECT_EQ(done.at("output"),
+            json::parse(json::serialize(json::object{
+                {"status", "success"}, {"message", "Purchase processes"}, {"event", purchase}})));
+  auto refund = run("purchase-refund-aws", "r-1",
+                    json::parse(R"({"operation": "refund", "data": {"quantity": 1}})"));
+  ASSERT_EQ(refund.at("status"), "SUCCEEDED") << json::serialize(refund);
+  EXPECT_EQ(refund.at("output").at("message"), "Refund processes");
+  const auto calls = functions_.calls();
+  ASSERT_EQ(calls.size(), 2u);
+  EXPECT_EQ(calls[0].substr(0, 10), "/purchase ");
+  EXPECT_EQ(json::parse(calls[0].substr(10)), purchase);
+  EXPECT_EQ(calls[1].substr(0, 8), "/refund ");
+}
+
+TEST_F(AwsResources, EveryIntegrationRunsAsItsBuiltinAndAnswersInAwsShape) {
+  auto done = run("aws-integrations", "o-1", json::parse(R"({"orderId": "o-1", "amount": 1250})"));
+  ASSERT_EQ(done.at("status"), "SUCCEEDED") << json::serialize(done);
+  const auto& out = done.at("output").as_object();
+  // A Lambda ARN mapped to a built-in: the built-in's result.
+  EXPECT_EQ(out.at("checked").at("amount"), 1250);
+  // lambda:invoke: Invoke's answer with the function's JSON as Payload.
+  EXPECT_EQ(out.at("invoke").at("StatusCode"), 200);
+  EXPECT_EQ(out.at("invoke").at("Payload").at("event"), json::parse(R"({"orderId": "o-1"})"));
+  EXPECT_EQ(out.at("invoke").at("SdkHttpMetadata").at("HttpStatusCode"), 200);
+  // dynamodb: put, then get it back in attribute values; a missing item has no Item.
+  EXPECT_FALSE(out.at("put").as_object().contains("Item"));
+  EXPECT_EQ(out.at("got").at("Item"),
+            json::parse(R"({"paymentId": {"S": "o-1"}, "amount": {"N": "1250"},
+                            "captured": {"BOOL": true}})"));
+  EXPECT_FALSE(out.at("missing").as_object().contains("Item"));
+  auto record = client_->get("/v1/records/Payments/o-1");
+  ASSERT_EQ(record.status, 200u) << record.body;
+  EXPECT_EQ(record.json().at("record").at("amount"), 1250);
+  // sns:publish: a MessageId; the unmapped topic raised an alert.
+  EXPECT_EQ(out.at("sns").at("MessageId").as_string().size(), 36u);
+  EXPECT_NE(daemon_->wait_for_output("Payment captured"), "");
+  // events:putEvents: PutEvents' answer.
+  EXPECT_EQ(out.at("events").at("FailedEntryCount"), 0);
+  EXPECT_EQ(out.at("events").at("Entries").at(0).at("EventId").as_string().size(), 36u);
+  // startExecution.sync:2: the child's Output as JSON.
+  EXPECT_EQ(out.at("child").at("Status"), "SUCCEEDED");
+  EXPECT_EQ(out.at("child").at("Output"), json::parse(R"({"seen": "o-1"})"));
+  // A function error is named by its errorType, and Catch takes it by that name.
+  EXPECT_EQ(out.at("declined").at("Error"), "PaymentDeclined");
+  EXPECT_EQ(json::parse(out.at("declined").at("Cause").as_string()).at("errorMessage"),
+            "card declined");
+}
+
+TEST_F(AwsResources, AnUnmappedOrUnsupportedArnIsRefusedAtRegistration) {
+  auto unmapped = client_->request(verb::put, "/v1/state-machines/unmapped", R"({
+    "StartAt": "Charge", "States": {"Charge": {"Type": "Task",
+      "Resource": "arn:aws:lambda:us-east-1:123456789012:function:ChargeCard", "End": true}}})");
+  EXPECT_EQ(unmapped.status, 400u) << unmapped.body;
+  EXPECT_EQ(unmapped.json().at("error"), "InvalidDefinition");
+  EXPECT_NE(unmapped.body.find("$.States['Charge'].Resource"), std::string::npos) << unmapped.body;
+  EXPECT_NE(unmapped.body.find("function:ChargeCard"), std::string::npos) << unmapped.body;
+  auto update = client_->request(verb::put, "/v1/state-machines/update", R"({
+    "StartAt": "U", "States": {"U": {"Type": "Task",
+      "Resource": "arn:aws:states:::dynamodb:updateItem", "End": true}}})");
+  EXPECT_EQ(update.status, 400u) << update.body;
+  EXPECT_EQ(client_->get("/v1/state-machines/unmapped").status, 404u);
+}
+
+class AwsResourcesConfig : public OpsTest {};
+
+TEST_F(AwsResourcesConfig, ABadEntryStopsTheDaemonWithAMessageNamingIt) {
+  DaemonProcess bad(SETTLED_BINARY,
+                    {"--data-dir=" + dir_.path() + "/bad", "--http=127.0.0.1:0",
+                     "--workflows-dir=" + workflows_dir(),
+                     R"(--resource-map=["arn:aws:lambda:us-east-1:1:function:F=settled:nope"])"});
+  EXPECT_NE(bad.wait_for_output("invalid value for resource-map"), "") << bad.output();
+  DaemonProcess plain_http(
+      SETTLED_BINARY,
+      {"--data-dir=" + dir_.path() + "/bad2", "--http=127.0.0.1:0",
+       "--workflows-dir=" + workflows_dir(),
+       R"(--resource-map=["arn:aws:lambda:us-east-1:1:function:F=http://fn.example/x"])"});
+  EXPECT_NE(plain_http.wait_for_output("resource-map"), "") << plain_http.output();
+}
+
+}  // namespace
+}  // namespace settled::testing
