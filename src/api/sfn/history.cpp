@@ -35,6 +35,9 @@ json::object aws_history_event(const json::object& event, bool include_data) {
       else
         details.erase(data);
     }
+    // A state's assigned variables (Assign) come with their details, as AWS gives them.
+    if (details.if_contains("assignedVariables"))
+      details["assignedVariablesDetails"] = json::object{{"truncated", false}};
     out[field.key()] = std::move(details);
   }
   return out;

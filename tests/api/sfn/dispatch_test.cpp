@@ -223,5 +223,20 @@ TEST(SfnHistory, EventsHaveEpochTimestampsAndDataOnlyWhenIncluded) {
   EXPECT_EQ(details.at("name"), "S");
 }
 
+TEST(SfnHistory, AssignedVariablesComeWithTheirDetails) {
+  json::array events{json::object{
+      {"id", 1},
+      {"previousEventId", 0},
+      {"timestamp", "2023-11-14T22:13:20.000Z"},
+      {"type", "PassStateExited"},
+      {"stateExitedEventDetails",
+       json::object{{"name", "S"}, {"output", "{}"}, {"assignedVariables", {{"x", "1"}}}}}}};
+  auto page = history_page(events, HistoryQuery{});
+  ASSERT_TRUE(page);
+  const auto& details = page->at("events").at(0).at("stateExitedEventDetails");
+  EXPECT_EQ(details.at("assignedVariables"), (json::object{{"x", "1"}}));
+  EXPECT_EQ(details.at("assignedVariablesDetails"), (json::object{{"truncated", false}}));
+}
+
 }  // namespace
 }  // namespace settled::api::sfn

@@ -9,6 +9,8 @@
 #include "domain/asl/parser.hpp"
 #include "domain/asl/variables.hpp"
 
+#include "support/asl_machine.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
@@ -28,31 +30,11 @@ using ::testing::HasSubstr;
 constexpr EpochMillis kEntered = 1'700'000'000'000;
 constexpr EpochMillis kStarted = kEntered - 5'000;
 
-// Parses a definition and keeps it alive for the test; states are looked up by name.
-class Machine {
- public:
-  explicit Machine(std::string_view text) {
-    auto result = parse_state_machine_text(text, "payment");
-    if (!result.ok()) {
-      ADD_FAILURE() << "definition refused: " << result.error().message;
-      throw std::runtime_error("definition refused");
-    }
-    machine_ = std::move(result).value();
-  }
-  const State& operator[](const std::string& name) const {
-    const State* s = machine_.find(name);
-    if (!s) throw std::runtime_error("no state " + name);
-    return *s;
-  }
+using Machine = testing::AslMachine;
+using testing::single_state_machine;
 
- private:
-  StateMachine machine_;
-};
-
-// A machine whose start state "S" is `state` (JSON object text); "Next" targets "Done".
 Machine single(std::string_view state) {
-  return Machine(std::string(R"({"StartAt": "S", "States": {"S": )") + std::string(state) +
-                 R"(, "Done": {"Type": "Succeed"}}})");
+  return single_state_machine(state);
 }
 // A machine whose only state "S" is `state` (for states that end the execution).
 Machine lone(std::string_view state) {

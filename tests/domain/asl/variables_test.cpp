@@ -9,6 +9,8 @@
 #include "domain/asl/parser.hpp"
 #include "domain/json_path.hpp"
 
+#include "support/asl_machine.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
@@ -29,30 +31,10 @@ json::value j(std::string_view text) {
   return json::parse(text);
 }
 
-class Machine {
- public:
-  explicit Machine(std::string_view text) {
-    auto result = parse_state_machine_text(text, "vars");
-    if (!result.ok()) {
-      ADD_FAILURE() << "definition refused: " << result.error().message;
-      throw std::runtime_error("definition refused");
-    }
-    machine_ = std::move(result).value();
-  }
-  const State& operator[](const std::string& name) const {
-    const State* s = machine_.find(name);
-    if (!s) throw std::runtime_error("no state " + name);
-    return *s;
-  }
+using Machine = testing::AslMachine;
 
- private:
-  StateMachine machine_;
-};
-
-// A machine whose state "S" is `state`, going on to "Done".
 Machine single(std::string_view state) {
-  return Machine(std::string(R"({"StartAt": "S", "States": {"S": )") + std::string(state) +
-                 R"(, "Done": {"Type": "Succeed"}}})");
+  return testing::single_state_machine(state);
 }
 
 std::string refusal(std::string_view text) {
