@@ -6,6 +6,8 @@
 #include "domain/asl/intrinsic_functions.hpp"
 #include "domain/asl/variables.hpp"
 
+#include <boost/json/serialize.hpp>
+
 #include <utility>
 #include <vector>
 

@@ -34,7 +34,11 @@ Result<json::value> from_value(const json::value& av, const std::string& where, 
     return invalid(where, "nested deeper than " + std::to_string(kMaxAttributeDepth) + " levels");
   if (!av.is_object() || av.as_object().size() != 1)
     return invalid(where, "an attribute value is an object with one type key (S, N, M, ...)");
-  const auto& [type, v] = *av.as_object().begin();
+  // Named members, not a structured binding: clang 14 (the fuzz tree) refuses to capture one in
+  // a lambda before C++20.
+  const auto& only = *av.as_object().begin();
+  const json::string_view type = only.key();
+  const json::value& v = only.value();
   auto string_list = [&](bool numbers) -> Result<json::value> {
     if (!v.is_array()) return invalid(where, std::string(type) + " must be an array");
     json::array out;
