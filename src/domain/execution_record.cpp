@@ -103,7 +103,10 @@ json::value ExecutionRecord::to_json() const {
   }
   json::object cursor;
   cursor["state"] = state;
-  cursor["input"] = state_input;
+  if (cursor_input_is_input())
+    cursor["inputSameAs"] = "input";
+  else
+    cursor["input"] = state_input;
   cursor["waitOutput"] = wait_output;
   cursor["entered"] = state_entered;
   cursor["enteredEventId"] = entered_event_id;
@@ -138,6 +141,11 @@ json::object ExecutionRecord::visible_variables() const {
   return out;
 }
 
+bool ExecutionRecord::cursor_input_is_input() const {
+  // A null cursor input is written as itself: a record with both null stays as it always was.
+  return !state_input.is_null() && state_input == input;
+}
+
 std::string ExecutionRecord::serialize() const {
   const auto str = [](std::string_view v) {
     return json::serialize(json::string_view(v.data(), v.size()));
@@ -162,7 +170,10 @@ std::string ExecutionRecord::serialize() const {
     out += ",\"redriveDate\":" + std::to_string(redrive_date);
   }
   out += ",\"cursor\":{\"state\":" + str(state);
-  out += ",\"input\":" + json::serialize(state_input);
+  if (cursor_input_is_input())
+    out += ",\"inputSameAs\":\"input\"";
+  else
+    out += ",\"input\":" + json::serialize(state_input);
   out += ",\"waitOutput\":" + json::serialize(wait_output);
   out += ",\"entered\":" + std::to_string(state_entered);
   out += ",\"enteredEventId\":" + std::to_string(entered_event_id);
@@ -219,7 +230,16 @@ Result<ExecutionRecord> ExecutionRecord::from_json(const json::value& value) {
     }
     const auto& c = o.at("cursor").as_object();
     r.state = json::value_to<std::string>(c.at("state"));
-    r.state_input = c.at("input");
+    // The first state's input is the execution's: stored once ("inputSameAs").
+    if (const auto* same = c.if_contains("inputSameAs")) {
+      if (*same != json::value("input"))
+        return Error{ErrorCode::kRecordCorrupt,
+                     "execution record's cursor input is the same as "
+                     "an unknown field"};
+      r.state_input = r.input;
+    } else {
+      r.state_input = c.at("input");
+    }
     r.wait_output = c.at("waitOutput");
     r.state_entered = c.at("entered").to_number<std::int64_t>();
     r.entered_event_id = c.at("enteredEventId").to_number<std::int64_t>();

@@ -109,6 +109,8 @@ struct ExecutionRecord {
   // The same document as serialize(to_json()), written without copying the payloads: this
   // runs at every durable transition.
   std::string serialize() const;
+  // Whether the cursor's input is the execution's input (stored once, as "inputSameAs").
+  bool cursor_input_is_input() const;
   static Result<ExecutionRecord> from_json(const boost::json::value& value);
   // The stored text of a record, decoded without throwing: kRecordCorrupt if it does not parse
   // or is not a record. Every reader of Table::kExecutions goes through this.

@@ -157,6 +157,25 @@ TEST(ExecutionRecord, RecordsWithoutVariablesStayReadable) {
   EXPECT_TRUE(back->outer_variables.empty());
 }
 
+// The first state's input is the execution's input: stored once, read back as both.
+TEST(ExecutionRecord, ACursorInputEqualToTheInputIsStoredOnce) {
+  ExecutionRecord r = full();
+  r.input = json::parse(R"({"description": "a rather long description, stored only once"})");
+  r.state_input = r.input;
+  const std::string stored = r.serialize();
+  EXPECT_EQ(stored.find("stored only once"), stored.rfind("stored only once")) << stored;
+  EXPECT_NE(stored.find(R"("inputSameAs":"input")"), std::string::npos) << stored;
+  expect_round_trip(r);
+  // A different cursor input is written out, and a null one stays null.
+  r.state_input = json::parse(R"({"other": true})");
+  EXPECT_EQ(r.serialize().find("inputSameAs"), std::string::npos);
+  expect_round_trip(r);
+  r.input = nullptr;
+  r.state_input = nullptr;
+  EXPECT_EQ(r.serialize().find("inputSameAs"), std::string::npos);
+  expect_round_trip(r);
+}
+
 TEST(ExecutionRecord, VisibleVariablesAreTheOuterOnesWithTheOwnOverThem) {
   ExecutionRecord r = sample();
   r.outer_variables = json::parse(R"({"a": 1, "b": 2})").as_object();

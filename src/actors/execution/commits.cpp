@@ -39,7 +39,8 @@ void Execution::commit_then(std::function<void()> next) {
   if (!history_.events().empty()) {
     // One value per transition: the events as a JSON array under the key of the first.
     const auto first = history_.events().front().at("id").as_int64();
-    batch.put(Table::kHistory, history_key(rec_.id, first), records::encode(history_.events()));
+    batch.put(Table::kHistory, history_key(rec_.id, first),
+              records::encode(history_.events(), payloads_written_));
   }
   history_.events().clear();
   rec_.last_event_id = history_.last_id();
@@ -79,6 +80,8 @@ void Execution::commit_then(std::function<void()> next) {
 }
 
 void Execution::commit_failed(const Error& error) {
+  // Later chunks must not refer to payloads of the chunk that was not written.
+  payloads_written_ = records::PayloadDedup{};
   for (auto& answer : replies_after_commit_) answer(error);
   replies_after_commit_.clear();
   if (fresh_ && !start_reported_) {

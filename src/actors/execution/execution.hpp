@@ -16,6 +16,7 @@
 #include "domain/asl/history.hpp"
 #include "domain/asl/interpreter.hpp"
 #include "domain/execution_record.hpp"
+#include "domain/records/history_chunk.hpp"
 #include "domain/records/task_token_row.hpp"
 #include "domain/resources/task_outcome.hpp"
 
@@ -143,6 +144,8 @@ class Execution {
   bool fresh_;
   bool start_reported_ = false;
   asl::HistoryBuilder history_;
+  // The payloads this actor wrote lately: an identical one is stored as a reference to it.
+  records::PayloadDedup payloads_written_;
   WriteBatch pending_;
   // Of the Parallel/Map state being run: its branch inputs (recomputed after a restart) and
   // MaxConcurrency.

@@ -84,6 +84,8 @@ void Execution::reload() {
   }
   rec_ = std::move(*parsed);
   history_ = asl::HistoryBuilder(rec_.last_event_id);
+  // Event ids after the durable ones are written again: nothing may refer to the lost ones.
+  payloads_written_ = records::PayloadDedup{};
   pending_ = WriteBatch{};
   aborts_after_commit_.clear();
   timers_after_commit_.clear();
@@ -321,6 +323,9 @@ void Execution::finish_succeeded(json::value output) {
   history_.add(now, "ExecutionSucceeded", std::move(details));
   rec_.status = ExecutionStatus::kSucceeded;
   rec_.output = std::move(output);
+  // A succeeded execution is never resumed or redriven: its cursor's payloads are not kept.
+  rec_.state_input = nullptr;
+  rec_.wait_output = nullptr;
   close(now);
 }
 

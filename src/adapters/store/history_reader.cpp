@@ -16,9 +16,10 @@ namespace json = boost::json;
 
 json::array read_history(const LmdbStore& store, std::string_view execution_id) {
   json::array events;
+  records::PayloadIndex payloads;  // what later chunks' references resolve against
   store.scan(
       Table::kHistory, history_prefix(execution_id), [&](std::string_view, std::string_view value) {
-        auto chunk = records::decode_history_chunk(value);
+        auto chunk = records::decode_history_chunk(value, payloads);
         if (!chunk) {
           // Shown without the unreadable events rather than not at all.
           log(LogLevel::kError, "history.corrupt",

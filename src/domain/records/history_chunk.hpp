@@ -4,26 +4,64 @@
 // execution with each commit and by stop/time-out; read by the history API, the branch and
 // child readers, and retention.
 //
-// Encoding, version 1: a JSON array of event objects, each with an integer "id" and a string
-// "type". A single event object (written by stop/time-out before chunks were one codec) reads as
-// a chunk of one. A later version would be an object {"v":2,...}, which this decoder refuses by
-// name rather than misreading.
+// Encoding, version 2 (what is written): {"v":2,"events":[...]}, each event as Step Functions
+// shows it except its payload fields (details "input", "output", "parameters", which Step
+// Functions gives as JSON text in a string). A payload is stored either
+//   - inline, as [<the JSON text itself>]: not escaped a second time inside a string; or
+//   - as {"sameAs":N,"field":"output"}: the same text as that field of event N, an earlier event
+//     of the same execution (this chunk or an earlier one). A payment's input otherwise appears
+//     in a dozen events; it is stored once.
+// Decoding gives back the Step Functions shape (payloads as strings, byte for byte as written).
+// Version 1 (still read): a JSON array of event objects with string payloads; a single event
+// object (written by stop/time-out before chunks were one codec) reads as a chunk of one.
 
 #include "domain/result.hpp"
 
 #include <boost/json/object.hpp>
 
+#include <cstdint>
+#include <deque>
+#include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace settled::records {
 
 using HistoryChunk = std::vector<boost::json::object>;
 
-std::string encode(const HistoryChunk& events);
+// The execution's payloads written most recently, so an identical one is written as a reference.
+// One per execution actor; forgetting (a new actor after a restart) only writes a payload inline.
+class PayloadDedup {
+ public:
+  struct Written {
+    std::int64_t event_id;
+    std::string field;
+    std::string text;
+  };
+  // An earlier payload with exactly `text`, or nullptr.
+  const Written* find(std::string_view text) const;
+  void remember(std::int64_t event_id, std::string field, std::string text);
 
-// RecordCorrupt (naming what is wrong) for a chunk that is not this shape; never throws.
-Result<HistoryChunk> decode_history_chunk(std::string_view text);
+ private:
+  static constexpr std::size_t kRemembered = 4;
+  std::deque<Written> recent_;
+};
+
+// Payloads shorter than this are always inline: a reference would not be smaller.
+inline constexpr std::size_t kPayloadReferenceMinBytes = 48;
+
+std::string encode(const HistoryChunk& events, PayloadDedup& dedup);
+std::string encode(const HistoryChunk& events);  // every payload inline
+
+// The payload texts of the execution's events decoded so far, by (event id, field): what a
+// reference in a later chunk resolves against. Read the chunks in order with one index.
+using PayloadIndex = std::map<std::pair<std::int64_t, std::string>, std::string, std::less<>>;
+
+// RecordCorrupt (naming what is wrong) for a chunk that is not this shape, or a reference to a
+// payload not in `index`; never throws.
+Result<HistoryChunk> decode_history_chunk(std::string_view text, PayloadIndex& index);
+Result<HistoryChunk> decode_history_chunk(std::string_view text);  // a chunk on its own
 
 }  // namespace settled::records

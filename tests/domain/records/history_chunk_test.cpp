@@ -1,6 +1,7 @@
 // The history chunk's codec: the events of a transition, in order and whole, survive a round
-// trip; a single event (as stop/time-out once wrote) reads as a chunk of one; anything else is
-// RecordCorrupt, never an exception.
+// trip; a payload repeated in later events and chunks is stored once and read back byte for
+// byte; version 1 chunks and a single event (as stop/time-out once wrote) still read; anything
+// else is RecordCorrupt, never an exception.
 
 #include "domain/records/history_chunk.hpp"
 #include "domain/asl/history.hpp"
@@ -35,6 +36,56 @@ TEST(HistoryChunk, TheEventsOfATransitionRoundTripInOrderAndWhole) {
   EXPECT_EQ(decode_history_chunk(encode({}))->size(), 0u);
 }
 
+TEST(HistoryChunk, ARepeatedPayloadIsStoredOnceAndReadBackByteForByte) {
+  const json::object payment{{"paymentId", "p-1"},
+                             {"amount", 1250},
+                             {"rate", 0.1},
+                             {"description", std::string(600, 'x') + "\"quoted\" \u00e9"}};
+  PayloadDedup dedup;
+  asl::HistoryBuilder history(0);
+  history.add(1700000000000, "ExecutionStarted", json::object{{"input", json::serialize(payment)}});
+  history.add(1700000000001, "TaskStateEntered", asl::state_details("Charge", payment, true));
+  const HistoryChunk first = history.events();
+  const std::string first_text = encode(first, dedup);
+  history.events().clear();
+  history.add(1700000000002, "TaskStateExited", asl::state_details("Charge", payment, false));
+  history.add(1700000000003, "PassStateEntered", asl::state_details("Tiny", json::object{}, true));
+  const HistoryChunk second = history.events();
+  const std::string second_text = encode(second, dedup);
+
+  // The 600-byte description is written once, in the first event; the others refer to it.
+  EXPECT_EQ(first_text.find(std::string(600, 'x')), first_text.rfind(std::string(600, 'x')));
+  EXPECT_EQ(second_text.find(std::string(600, 'x')), std::string::npos) << second_text;
+  EXPECT_NE(second_text.find(R"({"sameAs":1,"field":"input"})"), std::string::npos);
+
+  PayloadIndex index;
+  auto one = decode_history_chunk(first_text, index);
+  auto two = decode_history_chunk(second_text, index);
+  ASSERT_TRUE(one) << one.error().message;
+  ASSERT_TRUE(two) << two.error().message;
+  HistoryChunk read = *one;
+  read.insert(read.end(), two->begin(), two->end());
+  HistoryChunk written = first;
+  written.insert(written.end(), second.begin(), second.end());
+  ASSERT_EQ(read.size(), written.size());
+  for (std::size_t i = 0; i < written.size(); ++i)
+    EXPECT_EQ(json::serialize(read[i]), json::serialize(written[i])) << i;
+
+  // The second chunk alone cannot be read: its reference names what it needs.
+  auto alone = decode_history_chunk(second_text);
+  ASSERT_FALSE(alone);
+  EXPECT_NE(alone.error().message.find("refers to event 1's input"), std::string::npos)
+      << alone.error().message;
+}
+
+TEST(HistoryChunk, AVersionOneChunkStillReads) {
+  auto decoded = decode_history_chunk(
+      R"([{"id":2,"type":"TaskStateEntered","stateEnteredEventDetails":{"name":"A","input":"{\"a\":1}"}}])");
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  ASSERT_EQ(decoded->size(), 1u);
+  EXPECT_EQ(decoded->front().at("stateEnteredEventDetails").at("input").as_string(), "{\"a\":1}");
+}
+
 TEST(HistoryChunk, ASingleEventReadsAsAChunkOfOne) {
   auto decoded = decode_history_chunk(R"({"id":3,"type":"ExecutionAborted","previousEventId":2})");
   ASSERT_TRUE(decoded) << decoded.error().message;
@@ -43,16 +94,23 @@ TEST(HistoryChunk, ASingleEventReadsAsAChunkOfOne) {
 }
 
 TEST(HistoryChunk, AnythingElseIsRecordCorruptNamingWhy) {
-  expect_corrupt(decode_history_chunk, {
-                                           {"[{\"id\":1,", "history chunk"},
-                                           {"7", "neither an array"},
-                                           {R"([{"id":1,"type":"A"},{"type":"B"}])", "event 1"},
-                                           {R"([{"id":"1","type":"A"}])", "event 0"},
-                                           {R"([{"id":1,"type":2}])", "event 0"},
-                                           {R"([[]])", "event 0"},
-                                           {R"({"v":2,"events":[]})", "unknown version"},
-                                           {R"({"type":"A"})", "without an integer id"},
-                                       });
+  const auto decode = [](std::string_view text) { return decode_history_chunk(text); };
+  expect_corrupt(
+      decode, {
+                  {"[{\"id\":1,", "history chunk"},
+                  {"7", "neither an array"},
+                  {R"([{"id":1,"type":"A"},{"type":"B"}])", "event 1"},
+                  {R"([{"id":"1","type":"A"}])", "event 0"},
+                  {R"([{"id":1,"type":2}])", "event 0"},
+                  {R"([[]])", "event 0"},
+                  {R"({"v":3,"events":[]})", "unknown version"},
+                  {R"({"v":2})", "without an events array"},
+                  {R"({"v":2,"events":[{"id":1,"type":"A","aEventDetails":{"input":[1,2]}}]})",
+                   "not one value"},
+                  {R"({"v":2,"events":[{"id":1,"type":"A","aEventDetails":{"output":{"x":1}}}]})",
+                   "neither inline nor a reference"},
+                  {R"({"type":"A"})", "without an integer id"},
+              });
 }
 
 }  // namespace
