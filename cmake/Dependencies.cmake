@@ -26,6 +26,8 @@ set_target_properties(lmdbxx PROPERTIES
   INTERFACE_INCLUDE_DIRECTORIES "${LMDBXX_INCLUDE_DIR}"
   INTERFACE_LINK_LIBRARIES PkgConfig::LMDB)
 pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
+# zstd: large JSON values are stored compressed (src/adapters/store/value_compression.hpp).
+pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
 find_package(prometheus-cpp CONFIG REQUIRED)
 
 if(SETTLED_BUILD_TESTS)

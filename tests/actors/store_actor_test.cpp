@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -264,10 +265,16 @@ TEST_F(StoreActorTest, ABadBatchDoesNotFailItsNeighbours) {
 }
 
 // Big values: each takes its own overflow pages, so a few fill a small map quickly.
+// 3000 random letters each: values that take their full size on disk (the store compresses
+// large values that repeat themselves).
 WriteBatch big_batch(const std::string& tag, int values) {
+  std::mt19937 random(static_cast<unsigned>(std::hash<std::string>{}(tag)));
   WriteBatch b;
-  for (int i = 0; i < values; ++i)
-    b.put(Table::kRecords, tag + "-" + std::to_string(i), std::string(3000, 'x'));
+  for (int i = 0; i < values; ++i) {
+    std::string value(3000, 'x');
+    for (auto& c : value) c = static_cast<char>('a' + random() % 26);
+    b.put(Table::kRecords, tag + "-" + std::to_string(i), std::move(value));
+  }
   return b;
 }
 

@@ -1,5 +1,7 @@
 #include "adapters/store/lmdb_store.hpp"
 
+#include "adapters/store/value_compression.hpp"
+
 #include "adapters/ops/log.hpp"
 
 #include <sys/statvfs.h>
@@ -112,13 +114,14 @@ Status LmdbStore::commit_locked(const std::vector<const WriteBatch*>& batches) {
   MDB_txn* txn = nullptr;
   try {
     lmdb::txn_begin(env_.handle(), nullptr, 0, &txn);
+    std::string compressed;
     for (const WriteBatch* batch : batches) {
       for (const WriteOp& op : batch->ops) {
         lmdb::val key = as_val(op.key);
         if (op.erase) {
           lmdb::dbi_del(txn, dbi(op.table), key, nullptr);
         } else {
-          lmdb::val value = as_val(op.value);
+          lmdb::val value = as_val(stored_form(op.table, op.value, compressed));
           lmdb::dbi_put(txn, dbi(op.table), key, value, 0);
         }
       }
@@ -172,7 +175,10 @@ std::optional<std::string> LmdbStore::get(Table table, std::string_view key) con
   lmdb::val k = as_val(key);
   lmdb::val v;
   if (!lmdb::dbi_get(txn, dbi(table), k, v)) return std::nullopt;
-  return std::string(v.data(), v.size());
+  std::string scratch;
+  const std::string_view value = written_form(table, {v.data(), v.size()}, scratch);
+  if (value.data() == scratch.data()) return scratch;
+  return std::string(value);
 }
 
 void LmdbStore::scan(Table table, std::string_view prefix,
@@ -196,10 +202,11 @@ void LmdbStore::scan(Table table, std::string_view prefix,
       lmdb::cursor_get(cursor.handle(), &key, &value, seek.empty() ? MDB_FIRST : MDB_SET_RANGE);
   while (found && (as_view(key) < from || (!start_after.empty() && as_view(key) == start_after)))
     found = lmdb::cursor_get(cursor.handle(), &key, &value, MDB_NEXT);
+  std::string scratch;
   while (found) {
     const auto k = as_view(key);
     if (k.substr(0, prefix.size()) != prefix) break;
-    if (!visit(k, as_view(value))) break;
+    if (!visit(k, written_form(table, as_view(value), scratch))) break;
     found = lmdb::cursor_get(cursor.handle(), &key, &value, MDB_NEXT);
   }
 }
@@ -213,8 +220,9 @@ void LmdbStore::scan_snapshot(
     auto cursor = lmdb::cursor::open(txn, dbi(table));
     MDB_val key{0, nullptr}, value{0, nullptr};
     bool found = lmdb::cursor_get(cursor.handle(), &key, &value, MDB_FIRST);
+    std::string scratch;
     while (found) {
-      visit(table, as_view(key), as_view(value));
+      visit(table, as_view(key), written_form(table, as_view(value), scratch));
       found = lmdb::cursor_get(cursor.handle(), &key, &value, MDB_NEXT);
     }
   }
@@ -226,6 +234,15 @@ std::size_t LmdbStore::count(Table table) const {
   MDB_stat stat;
   mdb_stat(txn, dbi(table), &stat);
   return stat.ms_entries;
+}
+
+TableUsage LmdbStore::table_usage(Table table) const {
+  std::shared_lock<std::shared_mutex> lock(env_mutex_);
+  auto txn = lmdb::txn::begin(live(env_), nullptr, MDB_RDONLY);
+  MDB_stat stat;
+  mdb_stat(txn, dbi(table), &stat);
+  const std::size_t pages = stat.ms_branch_pages + stat.ms_leaf_pages + stat.ms_overflow_pages;
+  return TableUsage{stat.ms_entries, pages * stat.ms_psize};
 }
 
 StoreUsage LmdbStore::usage() const {

@@ -12,6 +12,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -314,11 +315,20 @@ TEST(LmdbStorePersistence, NonDurableModeStillCommits) {
 
 constexpr std::size_t kTinyMap = std::size_t{256} << 10;
 
+// Random letters: values that take their full size on disk (the store compresses large values
+// that repeat themselves).
+std::string incompressible(std::size_t size, unsigned seed) {
+  std::mt19937 random(seed);
+  std::string value(size, 'a');
+  for (auto& c : value) c = static_cast<char>('a' + random() % 26);
+  return value;
+}
+
 WriteBatch filler(int round, int values, std::size_t size) {
   WriteBatch b;
   for (int i = 0; i < values; ++i) {
     b.put(Table::kRecords, "fill-" + std::to_string(round) + "-" + std::to_string(i),
-          std::string(size, static_cast<char>('a' + (round + i) % 26)));
+          incompressible(size, static_cast<unsigned>(round * 1000 + i)));
   }
   return b;
 }
@@ -350,7 +360,7 @@ TEST(LmdbStoreFull, AFullMapIsStoreFullAndTheStoreKeepsWorking) {
       const auto v =
           store->get(Table::kRecords, "fill-" + std::to_string(r) + "-" + std::to_string(i));
       ASSERT_TRUE(v.has_value()) << r << "/" << i;
-      EXPECT_EQ(*v, std::string(3000, static_cast<char>('a' + (r + i) % 26)));
+      EXPECT_EQ(*v, incompressible(3000, static_cast<unsigned>(r * 1000 + i)));
     }
   }
   EXPECT_EQ(scan_all(*store, Table::kRecords, "fill-").size(), static_cast<std::size_t>(round) * 4);

@@ -1,0 +1,104 @@
+// Large JSON values are stored compressed (src/adapters/store/value_compression.hpp): read back
+// byte for byte through every read path, smaller on disk, and values written before (or not
+// compressed) read as they are.
+
+#include "adapters/store/value_compression.hpp"
+
+#include "adapters/store/lmdb_store.hpp"
+#include "support/temp_dir.hpp"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <stdexcept>
+#include <string>
+
+namespace settled::adapters {
+namespace {
+
+using settled::testing::TempDir;
+
+// A JSON document of about `bytes` bytes whose text repeats itself, as records and history do.
+std::string record_like(std::size_t bytes) {
+  std::mt19937 random(7);
+  std::string text = "{\"events\":[";
+  while (text.size() < bytes) {
+    text += "{\"id\":" + std::to_string(random() % 1000) +
+            ",\"type\":\"TaskStateEntered\",\"input\":{\"amount\":1250,\"currency\":\"USD\"}},";
+  }
+  text.back() = ']';
+  return text + "}";
+}
+
+TEST(ValueCompression, ALargeJsonValueIsStoredSmallerAndReadBackExactly) {
+  const std::string value = record_like(8000);
+  std::string scratch;
+  const std::string stored(stored_form(Table::kHistory, value, scratch));
+  EXPECT_LT(stored.size(), value.size() / 2);
+  std::string read_scratch;
+  EXPECT_EQ(written_form(Table::kHistory, stored, read_scratch), value);
+}
+
+TEST(ValueCompression, SmallValuesAndOtherTablesAreStoredAsTheyAre) {
+  std::string scratch;
+  const std::string small = record_like(kCompressFromBytes - 100);
+  ASSERT_LT(small.size(), kCompressFromBytes);
+  EXPECT_EQ(stored_form(Table::kExecutions, small, scratch), small);
+  const std::string large = record_like(4000);
+  EXPECT_EQ(stored_form(Table::kTimers, large, scratch), large);
+  EXPECT_FALSE(is_compressed_table(Table::kLedgerJournalHeads));
+  // Incompressible bytes stay as they are rather than growing.
+  std::mt19937 random(3);
+  std::string noise(2000, '\0');
+  for (auto& c : noise) c = static_cast<char>(random());
+  noise[0] = '{';
+  EXPECT_EQ(stored_form(Table::kRecords, noise, scratch), noise);
+}
+
+TEST(ValueCompression, BytesThatOnlyLookCompressedAreReturnedAsTheyAre) {
+  std::string scratch;
+  // zstd's magic followed by garbage: not decompressible, so the caller's decoder sees it.
+  const std::string fake = std::string("\x28\xB5\x2F\xFD", 4) + "not a frame at all";
+  EXPECT_EQ(written_form(Table::kExecutions, fake, scratch), fake);
+  // In a table that is never compressed the magic means nothing.
+  std::string real_scratch;
+  const std::string compressed(stored_form(Table::kHistory, record_like(4000), real_scratch));
+  EXPECT_EQ(written_form(Table::kTimers, compressed, scratch), compressed);
+}
+
+TEST(ValueCompression, EveryReadPathOfTheStoreSeesTheValueAsWritten) {
+  TempDir dir;
+  LmdbOptions options;
+  options.path = dir.path();
+  options.map_size = std::size_t{64} << 20;
+  auto opened = LmdbStore::open(options);
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  LmdbStore& store = **opened;
+  const std::string large = record_like(20000);
+  const std::string plain = "{\"written\":\"before compression existed\"}";
+  WriteBatch batch;
+  for (int i = 0; i < 200; ++i) batch.put(Table::kExecutions, "e" + std::to_string(i), large);
+  batch.put(Table::kExecutions, "old", plain);
+  ASSERT_TRUE(store.commit({&batch}).ok());
+
+  EXPECT_EQ(store.get(Table::kExecutions, "e7"), large);
+  EXPECT_EQ(store.get(Table::kExecutions, "old"), plain);
+  int scanned = 0;
+  store.scan(Table::kExecutions, "e", [&](std::string_view, std::string_view value) {
+    EXPECT_EQ(value, large);
+    return ++scanned < 1000;
+  });
+  EXPECT_EQ(scanned, 200);
+  int snapshotted = 0;
+  store.scan_snapshot({Table::kExecutions},
+                      [&](Table, std::string_view key, std::string_view value) {
+                        EXPECT_EQ(value, key == "old" ? plain : large);
+                        ++snapshotted;
+                      });
+  EXPECT_EQ(snapshotted, 201);
+  // 200 values of 20 KB would take 4 MB of overflow pages; compressed they take a fraction.
+  EXPECT_LT(store.table_usage(Table::kExecutions).page_bytes, std::size_t{1} << 20);
+}
+
+}  // namespace
+}  // namespace settled::adapters
