@@ -43,24 +43,30 @@ struct InProcessEngine {
   caf::actor_system_config config;
   std::unique_ptr<caf::actor_system> system;
   actors::EnginePtr engine;
+  std::shared_ptr<adapters::LmdbStore> simulator_db;
   actors::StoreActor simulator_store;
   actors::ExecutionsActor executions;
   std::shared_ptr<actors::StoreStats> store_stats = std::make_shared<actors::StoreStats>();
 
-  InProcessEngine() {
+  // `workflows_dir`: the state machines to register (the repository's config/workflows).
+  explicit InProcessEngine(std::string workflows_dir = std::string(SETTLED_SOURCE_DIR) +
+                                                       "/config/workflows") {
     // As the daemon: the sharing scheduler (SETTLED_SCHEDULER=stealing to compare).
     const char* policy = std::getenv("SETTLED_SCHEDULER");
     config.set("scheduler.policy", caf::atom_from_string(policy ? policy : "sharing"));
+    // SETTLED_WORKERS: CAF's worker threads (its default: max(4, cores)).
+    if (const char* workers = std::getenv("SETTLED_WORKERS"))
+      config.set("scheduler.max-threads", std::atoi(workers));
     system = std::make_unique<caf::actor_system>(config);
     auto db = adapters::LmdbStore::open({dir.path() + "/var", std::size_t{8} << 30, true});
     auto sim_db = adapters::LmdbStore::open(
         {dir.path() + "/var/stripe-simulator", std::size_t{8} << 30, true});
-    auto workflows =
-        adapters::load_workflows(std::string(SETTLED_SOURCE_DIR) + "/config/workflows");
+    auto workflows = adapters::load_workflows(workflows_dir);
     if (!db || !sim_db || !workflows) throw std::runtime_error("cannot set up the engine");
     engine = std::make_shared<actors::Engine>();
     engine->db = *db;
     engine->now = actors::system_now;
+    simulator_db = *sim_db;
     engine->set_workflows(*workflows);
     engine->store = actors::spawn_store(*system, *db, {}, store_stats);
     simulator_store =

@@ -7,6 +7,8 @@
 #           then settled's p99 acknowledgement at a fixed 20,000 requests/s (settled_http_load)
 #   ledger  durable hold -> release pairs per second over 100,000 accounts and on one hot payer
 #           (settled_bench_ledger) vs PostgreSQL 15 (peers/postgres.sh)
+#   storage LMDB bytes per payment with a 1 KB description and per waiting execution
+#           (settled_bench_storage; no peer)
 # and prints one table: per workload settled's figure, the peer's, their ratio and the target.
 # The peers are installed by scripts/install-deps.sh --bench (and the interpreter from npm into
 # the build tree, as the differential corpus installs it).
@@ -23,7 +25,8 @@ for tool in wrk nginx node /usr/lib/postgresql/15/bin/initdb; do
   command -v "${tool}" >/dev/null ||
     { echo "run-peers: ${tool} is missing: run scripts/install-deps.sh --bench" >&2; exit 1; }
 done
-for target in src/settled bench/settled_bench_engine bench/settled_bench_ledger bench/settled_http_load; do
+for target in src/settled bench/settled_bench_engine bench/settled_bench_ledger bench/settled_http_load \
+  bench/settled_bench_storage; do
   [ -x "${build}/${target}" ] ||
     { echo "run-peers: ${target} is not built (cmake --build ${build})" >&2; exit 1; }
 done
@@ -65,6 +68,11 @@ ledger_hot="$(counter "${log}/ledger.json" payers:1/ pairs_per_s)"
 pg_uniform="$(value uniform_pairs_per_s "${log}/postgres.out")"
 pg_hot="$(value hot_pairs_per_s "${log}/postgres.out")"
 
+echo "== storage" >&2
+"${build}/bench/settled_bench_storage" >"${log}/storage.out" 2>"${log}/storage.err"
+bytes_payment="$(value bytes_per_payment "${log}/storage.out")"
+bytes_waiting="$(value bytes_per_waiting_execution "${log}/storage.out")"
+
 row() {  # workload settled peer-name peer target
   awk -v w="$1" -v s="$2" -v n="$3" -v p="$4" -v t="$5" 'BEGIN {
     printf "%-36s %12.0f  %-24s %12.0f  %7.2fx  %s\n", w, s, n, p, s / p, t }'
@@ -77,3 +85,6 @@ row "http: POST /v1/executions acks/s" "${http_settled}" "nginx empty 201" "${ht
 row "ledger: pairs/s, 100k accounts" "${ledger_uniform}" "PostgreSQL 15" "${pg_uniform}" ">= 40x"
 row "ledger: pairs/s, one hot payer" "${ledger_hot}" "PostgreSQL 15" "${pg_hot}" ">= 70x"
 printf "%-36s %12s  %s\n" "http: p99 ack at 20,000 requests/s" "${p99_20k} ms" "target <= 10 ms"
+printf "%-36s %12s  %s\n" "storage: bytes per payment (1 KB)" "${bytes_payment}" "target < 4096"
+printf "%-36s %12s  %s\n" "storage: bytes per waiting execution" "${bytes_waiting}" \
+  "(LMDB pages; ${log}/storage.out has each table)"

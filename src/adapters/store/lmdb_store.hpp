@@ -30,6 +30,12 @@ struct StoreUsage {
   std::size_t used_bytes = 0;
 };
 
+// One table's share of the store, from LMDB's own statistics.
+struct TableUsage {
+  std::size_t entries = 0;
+  std::size_t page_bytes = 0;  // branch, leaf and overflow pages, times the page size
+};
+
 class LmdbStore {
  public:
   static Result<std::shared_ptr<LmdbStore>> open(const LmdbOptions& options);
@@ -69,6 +75,7 @@ class LmdbStore {
   std::size_t count(Table table) const;
 
   StoreUsage usage() const;
+  TableUsage table_usage(Table table) const;
   // Bytes an unprivileged writer may still add to the file system holding the store (statvfs);
   // nullopt if it cannot be asked.
   std::optional<std::uint64_t> disk_free_bytes() const;

@@ -1,0 +1,181 @@
+// Storage per execution (issue 14 item 6): runs payments whose input carries a 1 KB
+// (1,000-character) description of varied words, and executions that only wait, through the
+// in-process engine wired as the daemon wires it. Prints what each costs in LMDB, per table and
+// per execution: pages (what the file grows by) and the key and value bytes as written.
+//
+// Usage: settled_bench_storage [payments (2000)] [waiting executions (2000)]
+// Prints bytes_per_payment=N, simulator_bytes_per_payment=N and bytes_per_waiting_execution=N
+// (page bytes) last.
+
+#include "actors/messages.hpp"
+#include "adapters/ops/metrics.hpp"
+#include "bench_support.hpp"
+
+#include <boost/json.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <random>
+#include <thread>
+
+namespace settled::bench {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::uint64_t finished() {
+  const auto& metrics = adapters::Metrics::instance();
+  return metrics.executions_finished("SUCCEEDED") + metrics.executions_finished("FAILED");
+}
+
+// Page bytes, entries and key + value bytes of every table, summed over the main store and the
+// simulator's.
+struct Footprint {
+  std::array<adapters::TableUsage, kTableCount> tables{};
+  std::array<std::size_t, kTableCount> data_bytes{};
+  std::size_t page_bytes() const {
+    std::size_t sum = 0;
+    for (const auto& t : tables) sum += t.page_bytes;
+    return sum;
+  }
+};
+
+// A different 1,000-character description for each payment (the payment workflow's limit), of
+// words drawn at random: text compresses about as well as real descriptions do, not like one
+// repeated character.
+std::string description(std::mt19937& random) {
+  static const char* const kWords[] = {
+      "invoice",   "order",     "deposit",  "balance", "services",   "rendered", "for",
+      "the",       "month",     "of",       "March",   "April",      "account",  "customer",
+      "plumbing",  "repair",    "garden",   "design",  "consulting", "hours",    "week",
+      "project",   "milestone", "final",    "payment", "partial",    "refund",   "booking",
+      "tutoring",  "session",   "delivery", "fee",     "and",        "with",     "travel",
+      "materials", "Berlin",    "Lisbon",   "Ref",     "No."};
+  std::uniform_int_distribution<std::size_t> word(0, std::size(kWords) - 1);
+  std::uniform_int_distribution<int> number(0, 99999);
+  std::string text;
+  while (text.size() < 1000) {
+    text += (word(random) % 7 == 0) ? std::to_string(number(random)) : kWords[word(random)];
+    text += ' ';
+  }
+  text.resize(1000);
+  return text;
+}
+
+Footprint footprint(const std::vector<std::shared_ptr<adapters::LmdbStore>>& stores) {
+  Footprint f;
+  for (const auto& store : stores) {
+    for (std::size_t i = 0; i < kTableCount; ++i) {
+      const auto usage = store->table_usage(static_cast<Table>(i));
+      f.tables[i].entries += usage.entries;
+      f.tables[i].page_bytes += usage.page_bytes;
+      store->scan(static_cast<Table>(i), "", [&](std::string_view key, std::string_view value) {
+        f.data_bytes[i] += key.size() + value.size();
+        return true;
+      });
+    }
+  }
+  return f;
+}
+
+void report(const char* what, const Footprint& before, const Footprint& after, int count) {
+  std::printf("%s: per execution, by table (entries, page bytes, key + value bytes)\n", what);
+  for (std::size_t i = 0; i < kTableCount; ++i) {
+    const double entries = double(after.tables[i].entries) - double(before.tables[i].entries);
+    const double bytes = double(after.tables[i].page_bytes) - double(before.tables[i].page_bytes);
+    const double data = double(after.data_bytes[i]) - double(before.data_bytes[i]);
+    if (entries == 0 && bytes == 0) continue;
+    std::printf("  %-24s %8.2f entries %10.0f page bytes %10.0f data bytes\n",
+                table_name(static_cast<Table>(i)), entries / count, bytes / count, data / count);
+  }
+}
+
+// Starts `count` executions of `machine` with `input(i)` and waits for every admission.
+template <typename Input>
+void start_all(InProcessEngine& engine, const char* machine, const char* prefix, int count,
+               Input input) {
+  std::atomic<int> answered{0}, refused{0};
+  for (int i = 0; i < count; ++i) {
+    actors::StartRequest req;
+    req.state_machine = machine;
+    req.name = std::string(prefix) + std::to_string(i);
+    req.input = input(req.name);
+    req.reply = [&](actors::Answer reply) {
+      if (!reply.ok() || reply->outcome != settled::Outcome::kCreated) {
+        if (refused++ == 0 && !reply.ok())
+          std::fprintf(stderr, "storage bench: refused: %s\n", reply.error().message.c_str());
+      }
+      answered += 1;
+    };
+    caf::anon_send(engine.executions, actors::start_atom::value, std::move(req));
+  }
+  while (answered.load() < count) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  if (refused > 0) {
+    std::fprintf(stderr, "storage bench: %d %s executions refused\n", refused.load(), machine);
+    std::exit(1);
+  }
+}
+
+int run(int payments, int waiting) {
+  TempDir workflows;
+  for (const auto& file :
+       fs::directory_iterator(std::string(SETTLED_SOURCE_DIR) + "/config/workflows"))
+    fs::copy_file(file.path(), fs::path(workflows.path()) / file.path().filename());
+  std::ofstream(fs::path(workflows.path()) / "nap.asl.json")
+      << R"({"StartAt": "Nap", "States": {"Nap": {"Type": "Wait", "Seconds": 3600, "End": true}}})";
+  InProcessEngine engine(workflows.path());
+  // settled's own store; the Stripe simulator's (Stripe's side, which a deployment does not
+  // keep) is shown apart.
+  const std::vector<std::shared_ptr<adapters::LmdbStore>> settled_store{engine.engine->db};
+  const std::vector<std::shared_ptr<adapters::LmdbStore>> simulator_store{engine.simulator_db};
+
+  auto before = footprint(settled_store);
+  const auto simulator_before = footprint(simulator_store);
+  const auto finished_before = finished();
+  std::mt19937 random(20261205);
+  start_all(engine, "payment", "pay-", payments, [&](const std::string& id) {
+    return boost::json::value(boost::json::object{{"paymentId", id},
+                                                  {"customerId", "c-1"},
+                                                  {"amount", 1250},
+                                                  {"currency", "USD"},
+                                                  {"paymentMethod", "pm_card_visa"},
+                                                  {"description", description(random)}});
+  });
+  while (finished() - finished_before < static_cast<std::uint64_t>(payments))
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  auto after = footprint(settled_store);
+  const auto simulator_after = footprint(simulator_store);
+  report("Stripe simulator, per payment", simulator_before, simulator_after, payments);
+  report("payment (1 KB description)", before, after, payments);
+  const auto per_payment = (after.page_bytes() - before.page_bytes()) / payments;
+  const auto simulator_per_payment =
+      (simulator_after.page_bytes() - simulator_before.page_bytes()) / payments;
+
+  before = after;
+  start_all(engine, "nap", "nap-", waiting, [](const std::string&) {
+    return boost::json::value(boost::json::object{{"note", "waits an hour"}});
+  });
+  after = footprint(settled_store);
+  report("waiting execution", before, after, waiting);
+  const auto per_waiting = (after.page_bytes() - before.page_bytes()) / waiting;
+
+  std::printf(
+      "bytes_per_payment=%zu\nsimulator_bytes_per_payment=%zu\n"
+      "bytes_per_waiting_execution=%zu\n",
+      per_payment, simulator_per_payment, per_waiting);
+  return 0;
+}
+
+}  // namespace
+}  // namespace settled::bench
+
+int main(int argc, char** argv) {
+  const int payments = argc > 1 ? std::atoi(argv[1]) : 2000;
+  const int waiting = argc > 2 ? std::atoi(argv[2]) : 2000;
+  return settled::bench::run(payments, waiting);
+}
