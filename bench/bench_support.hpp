@@ -9,6 +9,7 @@
 
 #include <caf/all.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -54,9 +55,11 @@ struct InProcessEngine {
     // As the daemon: the sharing scheduler (SETTLED_SCHEDULER=stealing to compare).
     const char* policy = std::getenv("SETTLED_SCHEDULER");
     config.set("scheduler.policy", caf::atom_from_string(policy ? policy : "sharing"));
-    // SETTLED_WORKERS: CAF's worker threads (its default: max(4, cores)).
-    if (const char* workers = std::getenv("SETTLED_WORKERS"))
-      config.set("scheduler.max-threads", std::atoi(workers));
+    // As the daemon: one worker per core (SETTLED_WORKERS=N to compare).
+    const char* workers = std::getenv("SETTLED_WORKERS");
+    config.set("scheduler.max-threads", workers ? static_cast<std::size_t>(std::atoi(workers))
+                                                : static_cast<std::size_t>(std::max(
+                                                      2u, std::thread::hardware_concurrency())));
     system = std::make_unique<caf::actor_system>(config);
     auto db = adapters::LmdbStore::open({dir.path() + "/var", std::size_t{8} << 30, true});
     auto sim_db = adapters::LmdbStore::open(

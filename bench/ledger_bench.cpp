@@ -18,6 +18,7 @@
 #include <atomic>
 #include <future>
 #include <random>
+#include <thread>
 
 namespace settled::bench {
 namespace {
@@ -45,6 +46,9 @@ struct Ledger {
     // As the daemon: the sharing scheduler (SETTLED_SCHEDULER=stealing to compare).
     const char* policy = std::getenv("SETTLED_SCHEDULER");
     config.set("scheduler.policy", caf::atom_from_string(policy ? policy : "sharing"));
+    // As the daemon: one worker per core.
+    config.set("scheduler.max-threads",
+               static_cast<std::size_t>(std::max(2u, std::thread::hardware_concurrency())));
     system = std::make_unique<caf::actor_system>(config);
     auto opened = adapters::LmdbStore::open({dir.path(), std::size_t{16} << 30, true});
     if (!opened) throw std::runtime_error(opened.error().message);

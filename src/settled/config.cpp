@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <thread>
 
 #ifndef SETTLED_INSTALL_WORKFLOWS
 #define SETTLED_INSTALL_WORKFLOWS "/usr/local/share/settled/workflows"
@@ -26,6 +27,11 @@ SettledConfig::SettledConfig() {
   // Work sharing beat work stealing by about 40 % on two cores (bench/engine_bench.cpp):
   // idle stealers spin on each other's queues. `--scheduler.policy=stealing` switches back.
   set("scheduler.policy", caf::atom("sharing"));
+  // One worker per core (CAF's default is at least four): the store's writer and the
+  // simulators run on threads of their own, and extra workers only take turns on the cores.
+  // `--scheduler.max-threads=N` overrides.
+  set("scheduler.max-threads",
+      static_cast<std::size_t>(std::max(2u, std::thread::hardware_concurrency())));
   opt_group{custom_options_, "global"}
       .add(data_dir, "data-dir", "directory of the LMDB environment (default ./var)")
       .add(http, "http", "HOST:PORT the HTTP API listens on; port 0 picks a free port")

@@ -10,6 +10,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <unordered_map>
 
 namespace settled::adapters {
 
@@ -27,6 +29,42 @@ prom::Histogram::BucketBoundaries duration_buckets() {
 
 prom::Histogram::BucketBoundaries batch_buckets() {
   return {1, 10, 50, 100, 500, 1000, 5000, 10000, 50000};
+}
+
+// Family::Add builds a label map and locks the family on every call. The hot paths (every
+// transition, task attempt, commit and ledger operation) find their series in a per-thread
+// cache instead: series are never removed, so a cached reference stays valid.
+template <class Metric>
+using SeriesCache = std::unordered_map<std::string, Metric*>;
+
+template <class Metric>
+SeriesCache<Metric>& cache_of(const prom::Family<Metric>& family) {
+  thread_local std::unordered_map<const void*, SeriesCache<Metric>> caches;
+  return caches[&family];
+}
+
+template <class Metric, class... Extra>
+Metric& series(prom::Family<Metric>& family, const char* name, const std::string& value,
+               const Extra&... extra) {
+  auto& cache = cache_of(family);
+  const auto found = cache.find(value);
+  if (found != cache.end()) return *found->second;
+  Metric& added = family.Add({{name, value}}, extra...);
+  cache.emplace(value, &added);
+  return added;
+}
+
+template <class Metric>
+Metric& series(prom::Family<Metric>& family, const char* name, const std::string& value,
+               const char* second_name, const std::string& second_value) {
+  thread_local std::string key;
+  key.assign(value).append(1, '\x1f').append(second_value);
+  auto& cache = cache_of(family);
+  const auto found = cache.find(key);
+  if (found != cache.end()) return *found->second;
+  Metric& added = family.Add({{name, value}, {second_name, second_value}});
+  cache.emplace(key, &added);
+  return added;
 }
 
 }  // namespace
@@ -170,6 +208,8 @@ struct Metrics::Impl {
   prom::Histogram& ack_histogram = ack.Add({}, latency_buckets());
   prom::Histogram& commit_histogram = commit_seconds.Add({}, latency_buckets());
   prom::Histogram& batch_histogram = batch.Add({}, batch_buckets());
+  prom::Counter& commits_ok = commits.Add({{"result", "ok"}});
+  prom::Counter& commits_failed = commits.Add({{"result", "error"}});
   prom::Gauge& map_bytes = store.Add({{"kind", "map"}});
   prom::Gauge& used_bytes = store.Add({{"kind", "used"}});
   prom::Gauge& open_gauge = open.Add({});
@@ -304,13 +344,13 @@ Metrics& Metrics::instance() {
 }
 
 void Metrics::execution_started(const std::string& state_machine) {
-  impl_->started.Add({{"state_machine", state_machine}}).Increment();
+  series(impl_->started, "state_machine", state_machine).Increment();
 }
 
 void Metrics::execution_finished(const std::string& state_machine, const std::string& status,
                                  double seconds) {
-  impl_->finished.Add({{"state_machine", state_machine}, {"status", status}}).Increment();
-  impl_->duration.Add({{"state_machine", state_machine}}, duration_buckets()).Observe(seconds);
+  series(impl_->finished, "state_machine", state_machine, "status", status).Increment();
+  series(impl_->duration, "state_machine", state_machine, duration_buckets()).Observe(seconds);
 }
 
 namespace {
@@ -344,15 +384,15 @@ std::uint64_t Metrics::executions_finished(const std::string& status) const {
 }
 
 void Metrics::state_transition(const std::string& state_machine) {
-  impl_->transitions.Add({{"state_machine", state_machine}}).Increment();
+  series(impl_->transitions, "state_machine", state_machine).Increment();
 }
 
 void Metrics::task_attempt(const std::string& resource, const std::string& outcome) {
-  impl_->attempts.Add({{"resource", resource}, {"outcome", outcome}}).Increment();
+  series(impl_->attempts, "resource", resource, "outcome", outcome).Increment();
 }
 
 void Metrics::task_retry(const std::string& resource) {
-  impl_->retries.Add({{"resource", resource}}).Increment();
+  series(impl_->retries, "resource", resource).Increment();
 }
 
 void Metrics::ingestion_acknowledged(double seconds, unsigned http_status) {
@@ -360,7 +400,7 @@ void Metrics::ingestion_acknowledged(double seconds, unsigned http_status) {
 }
 
 void Metrics::store_commit(std::size_t operations, double seconds, bool ok) {
-  impl_->commits.Add({{"result", ok ? "ok" : "error"}}).Increment();
+  (ok ? impl_->commits_ok : impl_->commits_failed).Increment();
   if (!ok) return;
   impl_->commit_histogram.Observe(seconds);
   impl_->batch_histogram.Observe(static_cast<double>(operations));
@@ -379,7 +419,7 @@ void Metrics::stripe_webhook(const std::string& outcome) {
 }
 
 void Metrics::ledger_operation(const std::string& op, const std::string& outcome) {
-  impl_->ledger_ops.Add({{"op", op}, {"outcome", outcome}}).Increment();
+  series(impl_->ledger_ops, "op", op, "outcome", outcome).Increment();
 }
 
 void Metrics::ledger_reconciled(std::size_t discrepancies) {
