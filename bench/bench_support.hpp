@@ -49,9 +49,12 @@ struct InProcessEngine {
   actors::ExecutionsActor executions;
   std::shared_ptr<actors::StoreStats> store_stats = std::make_shared<actors::StoreStats>();
 
-  // `workflows_dir`: the state machines to register (the repository's config/workflows).
+  // `workflows_dir`: the state machines to register (the repository's config/workflows);
+  // `data_dir`: where the store lives (a temporary directory, removed afterwards).
   explicit InProcessEngine(std::string workflows_dir = std::string(SETTLED_SOURCE_DIR) +
-                                                       "/config/workflows") {
+                                                       "/config/workflows",
+                           std::string data_dir = "") {
+    const std::string var = data_dir.empty() ? dir.path() + "/var" : data_dir;
     // As the daemon: the sharing scheduler (SETTLED_SCHEDULER=stealing to compare).
     const char* policy = std::getenv("SETTLED_SCHEDULER");
     config.set("scheduler.policy", caf::atom_from_string(policy ? policy : "sharing"));
@@ -61,9 +64,9 @@ struct InProcessEngine {
                                                 : static_cast<std::size_t>(std::max(
                                                       2u, std::thread::hardware_concurrency())));
     system = std::make_unique<caf::actor_system>(config);
-    auto db = adapters::LmdbStore::open({dir.path() + "/var", std::size_t{8} << 30, true});
-    auto sim_db = adapters::LmdbStore::open(
-        {dir.path() + "/var/stripe-simulator", std::size_t{8} << 30, true});
+    auto db = adapters::LmdbStore::open({var, std::size_t{8} << 30, true});
+    auto sim_db =
+        adapters::LmdbStore::open({var + "/stripe-simulator", std::size_t{8} << 30, true});
     auto workflows = adapters::load_workflows(workflows_dir);
     if (!db || !sim_db || !workflows) throw std::runtime_error("cannot set up the engine");
     engine = std::make_shared<actors::Engine>();

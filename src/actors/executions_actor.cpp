@@ -275,15 +275,31 @@ void task_callback(Self* self, TaskCallback& cb) {
             });
 }
 
-bool recover_one(Self* self, const std::string& id);
+bool recover_one(Self* self, const std::string& id, WriteBatch& fixes);
+
+// The open executions that run. A waiting one holds no actor until its timer or callback wakes
+// it, so recovery neither reads its record nor even its key: a store with a million waiting
+// executions serves at once. A store written before runnable_executions existed is indexed
+// here, once, from open_executions (every record read, as recovery used to).
+std::vector<std::string> runnable_executions(Self* self, WriteBatch& fixes) {
+  auto& db = *self->state.engine->db;
+  std::vector<std::string> runnable;
+  const bool indexed = db.get(Table::kMeta, std::string(kRunnableIndexKey)).has_value();
+  db.scan(indexed ? Table::kRunnableExecutions : Table::kOpenExecutions, "",
+          [&](std::string_view key, std::string_view value) {
+            if (value == kOpenWaiting) return true;
+            runnable.emplace_back(key);
+            if (!indexed) fixes.put(Table::kRunnableExecutions, std::string(key), "");
+            return true;
+          });
+  if (!indexed) fixes.put(Table::kMeta, std::string(kRunnableIndexKey), "1");
+  return runnable;
+}
 
 std::uint64_t recover(Self* self) {
   auto& st = self->state;
-  std::vector<std::string> open;
-  st.engine->db->scan(Table::kOpenExecutions, "", [&](std::string_view key, std::string_view) {
-    open.emplace_back(key);
-    return true;
-  });
+  WriteBatch fixes;
+  const std::vector<std::string> open = runnable_executions(self, fixes);
   // Marks from an earlier run: a record that reads now is retried (its mark goes); one that
   // still does not stays quarantined.
   std::vector<std::string> marked;
@@ -305,13 +321,17 @@ std::uint64_t recover(Self* self) {
         .then([](StoreReply&) {}, [](caf::error&) {});
   std::uint64_t resumed = 0;
   for (const auto& id : open) {
-    survive("recover", id, [&] { resumed += recover_one(self, id) ? 1 : 0; });
+    survive("recover", id, [&] { resumed += recover_one(self, id, fixes) ? 1 : 0; });
   }
+  if (!fixes.empty())
+    self->request(st.engine->store, caf::infinite, commit_atom::value, std::move(fixes))
+        .then([](StoreReply&) {}, [](caf::error&) {});
   return resumed;
 }
 
 // Resumes one open execution; false if it has no actor to run now (waiting, or set aside).
-bool recover_one(Self* self, const std::string& id) {
+// One that turns out to wait is marked so in `fixes`, and the next start skips it.
+bool recover_one(Self* self, const std::string& id, WriteBatch& fixes) {
   auto& st = self->state;
   if (st.running.count(id) || st.quarantined.count(id)) return false;
   auto stored = st.engine->db->get(Table::kExecutions, id);
@@ -322,9 +342,11 @@ bool recover_one(Self* self, const std::string& id) {
     return false;
   }
   // A wait or retry backoff holds no actor: the timer actor rehydrates it when it is due.
-  if (record->phase == Phase::kWait || record->phase == Phase::kRetryWait ||
-      record->phase == Phase::kCallback)
+  if (waits_to_be_woken(record->phase)) {
+    fixes.put(Table::kOpenExecutions, id, kOpenWaiting);
+    fixes.erase(Table::kRunnableExecutions, id);
     return false;
+  }
   auto machine = machine_for(self, *record);
   if (!machine) {
     adapters::log(adapters::LogLevel::kError, "recovery.unknown_state_machine",

@@ -62,6 +62,7 @@ static Result<WriteBatch> end_execution(ExecutionRecord& record, EpochMillis now
   WriteBatch batch = persist(record, history);
   batch.append(std::move(timers));
   batch.erase(Table::kOpenExecutions, record.id);
+  batch.erase(Table::kRunnableExecutions, record.id);
   if (!record.is_branch()) batch.put(Table::kClosedExecutions, closed_key(now, record.id), "");
   return batch;
 }
@@ -104,6 +105,7 @@ Result<WriteBatch> redrive_execution(ExecutionRecord& record, EpochMillis now) {
   record.last_event_id = history.last_id();
   WriteBatch batch = persist(record, history);
   batch.put(Table::kOpenExecutions, record.id, "");
+  batch.put(Table::kRunnableExecutions, record.id, "");
   return batch;
 }
 

@@ -24,6 +24,8 @@ inline std::string history_prefix(std::string_view execution_id) {
 }
 
 // Quarantined executions, in Table::kMeta: "quarantine/" + execution id -> {reason, cause, at}.
+// Meta key present once runnable_executions indexes every open execution that runs.
+inline constexpr std::string_view kRunnableIndexKey = "runnable_index";
 inline constexpr std::string_view kQuarantinePrefix = "quarantine/";
 inline std::string quarantine_key(std::string_view execution_id) {
   return std::string(kQuarantinePrefix).append(execution_id);

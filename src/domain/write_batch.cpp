@@ -68,6 +68,8 @@ const char* table_name(Table table) {
       return "notification_outbox";
     case Table::kNotificationDeadLetters:
       return "notification_dead_letters";
+    case Table::kRunnableExecutions:
+      return "runnable_executions";
   }
   return "meta";
 }

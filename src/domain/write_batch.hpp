@@ -17,11 +17,13 @@ enum class Table : std::uint8_t {
   kAlerts,             // alert id -> alert (JSON)
   kStripeIntents,      // simulator: payment intent id -> PaymentIntent (JSON)
   kStripeIdempotency,  // simulator: Idempotency-Key -> stored response (JSON)
-  kOpenExecutions,     // execution id -> "" while not final: what recovery resumes at start
-  kMeta,               // schema version, counters
-  kTimers,             // big-endian u64 due ms + kind + execution id -> "" (see timer_key)
-  kStateMachines,      // name + '\0' + big-endian u64 version -> registered version (JSON)
-  kTaskTokens,         // task token -> {executionId, state: waiting|succeeded|failed|timedOut}
+  // execution id -> "" while not final: what recovery resumes at start; "w" (kOpenWaiting)
+  // while it waits for a timer or a callback, which wake it without recovery reading it
+  kOpenExecutions,
+  kMeta,           // schema version, counters
+  kTimers,         // big-endian u64 due ms + kind + execution id -> "" (see timer_key)
+  kStateMachines,  // name + '\0' + big-endian u64 version -> registered version (JSON)
+  kTaskTokens,     // task token -> {executionId, state: waiting|succeeded|failed|timedOut}
   // The ledger (src/domain/ledger/keys.hpp has the key layouts).
   kLedgerAccounts,      // account + '\0' + currency -> balance row (JSON)
   kLedgerEscrows,       // escrow id -> escrow (JSON)
@@ -61,8 +63,12 @@ enum class Table : std::uint8_t {
   kNotificationOutbox,
   // notification id -> why its delivery gave up (JSON), until it is redelivered
   kNotificationDeadLetters,
+  // execution id -> "": the open executions that run (not those that wait to be woken): what
+  // recovery resumes at start without reading the waiting ones (meta kRunnableIndexKey says the
+  // index is complete; a store written before it is indexed once at its first start)
+  kRunnableExecutions,
 };
-inline constexpr std::size_t kTableCount = 32;
+inline constexpr std::size_t kTableCount = 33;
 
 const char* table_name(Table table);
 

@@ -6,6 +6,7 @@
 
 #include "adapters/store/lmdb_store.hpp"
 #include "domain/events/event.hpp"
+#include "domain/execution_record.hpp"
 #include "domain/ledger/keys.hpp"
 #include "domain/storage_keys.hpp"
 #include "integration/ops_fixture.hpp"
@@ -13,6 +14,8 @@
 #include <boost/json.hpp>
 
 #include <chrono>
+#include <memory>
+#include <stdexcept>
 
 namespace settled::testing {
 namespace {
@@ -38,6 +41,8 @@ class ActorRobustness : public OpsTest {
         "Done": {"Type": "Succeed"}
       }
     })");
+    write_workflow("long", R"({"StartAt": "Nap", "States": {
+      "Nap": {"Type": "Wait", "Seconds": 3600, "End": true}}})");
     write_workflow("await", R"({"StartAt": "Await", "States": {
       "Await": {"Type": "Task", "Resource": "settled:events.waitFor",
         "Parameters": {"type": "paid", "correlationKey.$": "$.key", "timeoutSeconds": 60},
@@ -53,15 +58,22 @@ class ActorRobustness : public OpsTest {
 
   // Writes rows straight into LMDB while the daemon is stopped, as a bad disk, a bad upgrade or
   // a bug would have left them.
-  void write_rows(const std::vector<std::pair<Table, std::pair<std::string, std::string>>>& rows) {
+  void write_rows(const std::vector<std::pair<Table, std::pair<std::string, std::string>>>& rows,
+                  const std::vector<std::pair<Table, std::string>>& erased = {}) {
+    auto db = open_store();
+    WriteBatch batch;
+    for (const auto& [table, row] : rows) batch.put(table, row.first, row.second);
+    for (const auto& [table, key] : erased) batch.erase(table, key);
+    ASSERT_TRUE(db->commit({&batch}).ok());
+  }
+
+  std::shared_ptr<adapters::LmdbStore> open_store() {
     adapters::LmdbOptions options;
     options.path = dir_.path() + "/var";
     options.map_size = std::size_t{4096} << 20;
     auto db = adapters::LmdbStore::open(options);
-    ASSERT_TRUE(db.ok()) << db.error().message;
-    WriteBatch batch;
-    for (const auto& [table, row] : rows) batch.put(table, row.first, row.second);
-    ASSERT_TRUE((*db)->commit({&batch}).ok());
+    if (!db.ok()) throw std::runtime_error(db.error().message);
+    return *db;
   }
 
   void expect_ready() {
@@ -82,8 +94,10 @@ TEST_F(ActorRobustness, AnUnreadableRecordIsQuarantinedAndEverythingElseRuns) {
   for (int i = 0; i < 5000; ++i) too_deep += "[";
   write_rows({{Table::kExecutions, {"nap:torn", R"({"id":"nap:torn","stateMachine":"na)"}},
               {Table::kOpenExecutions, {"nap:torn", ""}},
+              {Table::kRunnableExecutions, {"nap:torn", ""}},
               {Table::kExecutions, {"nap:deep", too_deep}},
-              {Table::kOpenExecutions, {"nap:deep", ""}}});
+              {Table::kOpenExecutions, {"nap:deep", ""}},
+              {Table::kRunnableExecutions, {"nap:deep", ""}}});
   start_with({});
 
   // Both set aside, loudly: logged with their ids, counted, listed, in the status.
@@ -135,6 +149,39 @@ TEST_F(ActorRobustness, AnUnreadableRecordIsQuarantinedAndEverythingElseRuns) {
   restart();
   EXPECT_EQ(ctl_json({"status"}).at("quarantinedExecutions").as_int64(), 2);
   expect_ready();
+}
+
+// Recovery resumes only the executions that run (runnable_executions). A store written before
+// that index existed has only open_executions, every value empty: at its first start every
+// open record is read as before (a torn one quarantined), the index is written, and a waiting
+// execution is marked as such, so the next start reads neither.
+TEST_F(ActorRobustness, AStoreFromBeforeTheRunnableIndexIsIndexedAtItsFirstStart) {
+  ASSERT_EQ(
+      client_->post("/v1/executions", R"({"stateMachine":"long","name":"a","input":{}})").status,
+      201u);
+  ASSERT_EQ(daemon_->terminate(), 0);
+  {
+    auto db = open_store();
+    EXPECT_EQ(db->get(Table::kOpenExecutions, "long:a"), std::string(kOpenWaiting));
+    EXPECT_FALSE(db->get(Table::kRunnableExecutions, "long:a").has_value());
+    EXPECT_TRUE(db->get(Table::kMeta, std::string(kRunnableIndexKey)).has_value());
+  }
+  // As the store was before: no index, no mark; plus an open record that does not read.
+  write_rows({{Table::kOpenExecutions, {"long:a", ""}},
+              {Table::kExecutions, {"nap:torn", R"({"id":"nap:torn")"}},
+              {Table::kOpenExecutions, {"nap:torn", ""}}},
+             {{Table::kMeta, std::string(kRunnableIndexKey)}});
+  start_with({});
+  EXPECT_NE(daemon_->wait_for_output("\"executionId\":\"nap:torn\""), "");
+  EXPECT_EQ(client_->get("/v1/executions/long:a").json().at("status").as_string(), "RUNNING");
+  expect_ready();
+  ASSERT_EQ(daemon_->terminate(), 0);
+  auto db = open_store();
+  EXPECT_TRUE(db->get(Table::kMeta, std::string(kRunnableIndexKey)).has_value());
+  EXPECT_EQ(db->get(Table::kOpenExecutions, "long:a"), std::string(kOpenWaiting));
+  EXPECT_FALSE(db->get(Table::kRunnableExecutions, "long:a").has_value());
+  // The torn one stays indexed as running (and quarantined): the next start reads it again.
+  EXPECT_TRUE(db->get(Table::kRunnableExecutions, "nap:torn").has_value());
 }
 
 TEST_F(ActorRobustness, ADeepInputNeverStopsTheSupervisor) {

@@ -179,6 +179,7 @@ void Execution::advance_branches(const asl::State& state) {
     ExecutionRecord child = make_branch(state, i, now);
     pending_.put(Table::kExecutions, child.id, child.serialize());
     pending_.put(Table::kOpenExecutions, child.id, "");
+    pending_.put(Table::kRunnableExecutions, child.id, "");
     if (is_map(state))
       history_.add(now, "MapIterationStarted",
                    json::object{{"name", state.name}, {"index", static_cast<std::int64_t>(i)}});

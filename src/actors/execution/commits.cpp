@@ -44,6 +44,17 @@ void Execution::commit_then(std::function<void()> next) {
   }
   history_.events().clear();
   rec_.last_event_id = history_.last_id();
+  // Recovery resumes what runs and leaves what waits to its timer or callback: say which, when
+  // it changes, so a restart need not read every waiting execution's record.
+  const bool waits = waits_to_be_woken(rec_.phase);
+  if (rec_.phase != Phase::kDone && waits != open_mark_waits_) {
+    batch.put(Table::kOpenExecutions, rec_.id, waits ? kOpenWaiting : "");
+    if (waits)
+      batch.erase(Table::kRunnableExecutions, rec_.id);
+    else
+      batch.put(Table::kRunnableExecutions, rec_.id, "");
+    open_mark_waits_ = waits;
+  }
   batch.put(Table::kExecutions, rec_.id, rec_.serialize());
   // settled:notify.send queued a notification for the webhook: its actor sends it once durable.
   const bool notifies = std::any_of(batch.ops.begin(), batch.ops.end(), [](const WriteOp& op) {

@@ -41,12 +41,14 @@ void Execution::begin_from_record() {
     history_.add(rec_.start, "ExecutionStarted", std::move(details));
     adapters::Metrics::instance().execution_started(rec_.state_machine);
     pending_.put(Table::kOpenExecutions, rec_.id, "");
+    pending_.put(Table::kRunnableExecutions, rec_.id, "");
     if (machine_->timeout_seconds) {
       rec_.deadline = rec_.start + *machine_->timeout_seconds * 1000;
       add_timer(rec_.deadline, timer_kind::kTimeout);
     }
     enter(machine_->start_at, rec_.input);
   } else {
+    open_mark_waits_ = waits_to_be_woken(rec_.phase);
     resume();
   }
 }
@@ -86,6 +88,7 @@ void Execution::reload() {
   history_ = asl::HistoryBuilder(rec_.last_event_id);
   // Event ids after the durable ones are written again: nothing may refer to the lost ones.
   payloads_written_ = records::PayloadDedup{};
+  open_mark_waits_ = waits_to_be_woken(rec_.phase);
   pending_ = WriteBatch{};
   aborts_after_commit_.clear();
   timers_after_commit_.clear();
@@ -349,6 +352,7 @@ void Execution::close(EpochMillis now) {
   rec_.phase = Phase::kDone;
   rec_.due = 0;
   pending_.erase(Table::kOpenExecutions, rec_.id);
+  pending_.erase(Table::kRunnableExecutions, rec_.id);
   // Branches go with their parent when retention expires it.
   if (!rec_.is_branch()) pending_.put(Table::kClosedExecutions, closed_key(now, rec_.id), "");
   commit_then([this] {
