@@ -1,7 +1,7 @@
 // AWS resource ARNs through the real daemon (docs/aws-resources.md): with --resource-map, a
 // definition written as AWS runs it — Lambda ARNs mapped to a built-in or to a URL
 // (settled:http.invoke, against a small local HTTP server standing in for the functions),
-// lambda:invoke, dynamodb:putItem/getItem, sns:publish, events:putEvents and
+// lambda:invoke, dynamodb:putItem/getItem/updateItem/deleteItem, sns:publish, events:putEvents and
 // states:startExecution.sync:2 — runs unchanged, and an unmapped ARN is refused at
 // registration. Seed 004's definition runs verbatim, its two Lambdas served over HTTP.
 
