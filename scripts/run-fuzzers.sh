@@ -13,7 +13,8 @@ cd "$(dirname "$0")/.."
 seconds="${1:?usage: scripts/run-fuzzers.sh SECONDS [name ...]}"
 shift
 build="${FUZZ_BUILD_DIR:-build-fuzz}"
-all=(asl_parser json_path intrinsic payload_template ledger_request stripe http_request)
+all=(asl_parser json_path intrinsic payload_template ledger_request stripe http_request
+  dynamodb_update)
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=("${all[@]}")
 

@@ -469,7 +469,7 @@ EventsActor::behavior_type events_behavior(Self* self, EnginePtr engine, Executi
               } else if (attempt.resource == "settled:events.put") {
                 const auto retention = std::chrono::duration_cast<std::chrono::milliseconds>(
                     self->state.options.retention);
-                if (auto put = event_put(attempt, retention.count(), rp)) post(self, *put);
+                for (auto& put : event_puts(attempt, retention.count(), rp)) post(self, put);
               } else if (is_task_answer(attempt.resource)) {
                 if (auto cb = task_answer(attempt, rp))
                   self->send(self->state.executions, task_callback_atom::value, std::move(*cb));

@@ -1,7 +1,7 @@
 // AWS resource ARNs through the real daemon (docs/aws-resources.md): with --resource-map, a
 // definition written as AWS runs it — Lambda ARNs mapped to a built-in or to a URL
 // (settled:http.invoke, against a small local HTTP server standing in for the functions),
-// lambda:invoke, dynamodb:putItem/getItem, sns:publish, events:putEvents and
+// lambda:invoke, dynamodb:putItem/getItem/updateItem/deleteItem, sns:publish, events:putEvents and
 // states:startExecution.sync:2 — runs unchanged, and an unmapped ARN is refused at
 // registration. Seed 004's definition runs verbatim, its two Lambdas served over HTTP.
 
@@ -84,7 +84,13 @@ constexpr const char* kIntegrations = R"json({
       "Parameters": {"Entries": [{"Source": "payments", "DetailType": "payment.captured",
                                   "EventBusName": "default",
                                   "Detail": {"entityId.$": "$.orderId"}}]},
-      "ResultPath": "$.events", "Next": "Child"},
+      "ResultPath": "$.events", "Next": "EmitTwo"},
+    "EmitTwo": {"Type": "Task", "Resource": "arn:aws:states:::events:putEvents",
+      "Parameters": {"Entries": [
+        {"Source": "payments", "DetailType": "payment.audited", "Detail": {"entityId.$": "$.orderId"}},
+        {"Source": "payments", "DetailType": "payment.logged", "EventBusName": "default",
+         "Detail": {"entityId.$": "$.orderId"}}]},
+      "ResultPath": "$.eventsTwo", "Next": "Child"},
     "Child": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2",
       "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:aws-child",
                      "Input": {"orderId.$": "$.orderId"}},
@@ -93,6 +99,49 @@ constexpr const char* kIntegrations = R"json({
     "Decline": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
       "Parameters": {"FunctionName": "DeclineLambda", "Payload": {}},
       "Catch": [{"ErrorEquals": ["PaymentDeclined"], "ResultPath": "$.declined", "Next": "Done"}],
+      "Next": "Done"},
+    "Done": {"Type": "Succeed"}
+  }
+})json";
+
+// dynamodb:updateItem and deleteItem between puts and gets (settled:records.update/delete).
+constexpr const char* kDynamoWrites = R"json({
+  "StartAt": "Put",
+  "States": {
+    "Put": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem",
+      "Parameters": {"TableName": "Payments", "Item": {
+        "paymentId": {"S.$": "$.orderId"}, "status": {"S": "NEW"}, "amount": {"N": "1250"},
+        "meta": {"M": {"by": {"S": "api"}, "at": {"N": "1"}}}, "note": {"S": "first"}}},
+      "ResultPath": null, "Next": "Update"},
+    "Update": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:updateItem",
+      "Parameters": {"TableName": "Payments", "Key": {"paymentId": {"S.$": "$.orderId"}},
+        "UpdateExpression": "SET #s = :s, meta.by = :by REMOVE note ADD amount :inc",
+        "ExpressionAttributeNames": {"#s": "status"},
+        "ExpressionAttributeValues": {":s": {"S": "CAPTURED"}, ":by": {"S": "ops"},
+                                      ":inc": {"N": "50"}},
+        "ReturnValues": "UPDATED_NEW"},
+      "ResultPath": "$.updated", "Next": "GetUpdated"},
+    "GetUpdated": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:getItem",
+      "Parameters": {"TableName": "Payments", "Key": {"paymentId": {"S.$": "$.orderId"}}},
+      "ResultPath": "$.got", "Next": "Upsert"},
+    "Upsert": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:updateItem",
+      "Parameters": {"TableName": "Payments",
+        "Key": {"paymentId": {"S.$": "States.Format('{}-new', $.orderId)"}},
+        "UpdateExpression": "SET #s = :s", "ExpressionAttributeNames": {"#s": "status"},
+        "ExpressionAttributeValues": {":s": {"S": "OPEN"}}, "ReturnValues": "ALL_NEW"},
+      "ResultPath": "$.created", "Next": "Delete"},
+    "Delete": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:deleteItem",
+      "Parameters": {"TableName": "Payments", "Key": {"paymentId": {"S.$": "$.orderId"}},
+                     "ReturnValues": "ALL_OLD"},
+      "ResultPath": "$.deleted", "Next": "GetDeleted"},
+    "GetDeleted": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:getItem",
+      "Parameters": {"TableName": "Payments", "Key": {"paymentId": {"S.$": "$.orderId"}}},
+      "ResultPath": "$.gone", "Next": "Conditional"},
+    "Conditional": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:updateItem",
+      "Parameters": {"TableName": "Payments", "Key": {"paymentId": {"S.$": "$.orderId"}},
+        "UpdateExpression": "REMOVE note", "ConditionExpression": "attribute_exists(note)"},
+      "Catch": [{"ErrorEquals": ["DynamoDB.ValidationException"], "ResultPath": "$.refused",
+                 "Next": "Done"}],
       "Next": "Done"},
     "Done": {"Type": "Succeed"}
   }
@@ -154,6 +203,7 @@ class AwsResources : public OpsTest {
     write_workflow("purchase-refund-aws", kSeed004);
     write_workflow("aws-integrations", kIntegrations);
     write_workflow("aws-child", kChild);
+    write_workflow("aws-dynamo-writes", kDynamoWrites);
   }
   std::vector<std::string> daemon_flags() const override {
     const std::string fn = "arn:aws:lambda:us-east-1:123456789012:function:";
@@ -224,6 +274,14 @@ TEST_F(AwsResources, EveryIntegrationRunsAsItsBuiltinAndAnswersInAwsShape) {
   // events:putEvents: PutEvents' answer.
   EXPECT_EQ(out.at("events").at("FailedEntryCount"), 0);
   EXPECT_EQ(out.at("events").at("Entries").at(0).at("EventId").as_string().size(), 36u);
+  // ... with two entries: one EventId each, different ones.
+  const auto& two = out.at("eventsTwo");
+  EXPECT_EQ(two.at("FailedEntryCount"), 0);
+  ASSERT_EQ(two.at("Entries").as_array().size(), 2u) << json::serialize(two);
+  EXPECT_EQ(two.at("Entries").at(1).at("EventId").as_string().size(), 36u);
+  EXPECT_NE(two.at("Entries").at(0).at("EventId"), two.at("Entries").at(1).at("EventId"));
+  EXPECT_NE(two.at("Entries").at(0).at("EventId"),
+            out.at("events").at("Entries").at(0).at("EventId"));
   // startExecution.sync:2: the child's Output as JSON.
   EXPECT_EQ(out.at("child").at("Status"), "SUCCEEDED");
   EXPECT_EQ(out.at("child").at("Output"), json::parse(R"({"seen": "o-1"})"));
@@ -231,6 +289,35 @@ TEST_F(AwsResources, EveryIntegrationRunsAsItsBuiltinAndAnswersInAwsShape) {
   EXPECT_EQ(out.at("declined").at("Error"), "PaymentDeclined");
   EXPECT_EQ(json::parse(out.at("declined").at("Cause").as_string()).at("errorMessage"),
             "card declined");
+}
+
+TEST_F(AwsResources, UpdateItemAndDeleteItemChangeTheRecordAsDynamoDbDoes) {
+  auto done = run("aws-dynamo-writes", "w-1", json::parse(R"({"orderId": "w-1"})"));
+  ASSERT_EQ(done.at("status"), "SUCCEEDED") << json::serialize(done);
+  const auto& out = done.at("output").as_object();
+  // updateItem: SET (a #name and a nested path), REMOVE, ADD; UPDATED_NEW gives what changed.
+  EXPECT_EQ(out.at("updated").at("Attributes"),
+            json::parse(R"({"status": {"S": "CAPTURED"}, "meta": {"M": {"by": {"S": "ops"}}},
+                            "amount": {"N": "1300"}})"));
+  EXPECT_EQ(out.at("updated").at("SdkHttpMetadata").at("HttpStatusCode"), 200);
+  EXPECT_EQ(out.at("got").at("Item"),
+            json::parse(R"({"paymentId": {"S": "w-1"}, "status": {"S": "CAPTURED"},
+                            "amount": {"N": "1300"},
+                            "meta": {"M": {"by": {"S": "ops"}, "at": {"N": "1"}}}})"));
+  // updateItem of a missing item creates it from its Key.
+  EXPECT_EQ(out.at("created").at("Attributes"),
+            json::parse(R"({"paymentId": {"S": "w-1-new"}, "status": {"S": "OPEN"}})"));
+  auto created = client_->get("/v1/records/Payments/w-1-new");
+  ASSERT_EQ(created.status, 200u) << created.body;
+  EXPECT_EQ(created.json().at("record").at("status"), "OPEN");
+  // deleteItem with ALL_OLD gives the item it deleted; then it is gone.
+  EXPECT_EQ(out.at("deleted").at("Attributes").at("amount"), json::parse(R"({"N": "1300"})"));
+  EXPECT_FALSE(out.at("gone").as_object().contains("Item"));
+  EXPECT_EQ(client_->get("/v1/records/Payments/w-1").status, 404u);
+  // What settled does not do is refused, naming it, and Catch takes DynamoDB's error.
+  EXPECT_EQ(out.at("refused").at("Error"), "DynamoDB.ValidationException");
+  EXPECT_NE(out.at("refused").at("Cause").as_string().find("ConditionExpression"),
+            std::string::npos);
 }
 
 TEST_F(AwsResources, AnUnmappedOrUnsupportedArnIsRefusedAtRegistration) {
@@ -243,7 +330,7 @@ TEST_F(AwsResources, AnUnmappedOrUnsupportedArnIsRefusedAtRegistration) {
   EXPECT_NE(unmapped.body.find("function:ChargeCard"), std::string::npos) << unmapped.body;
   auto update = client_->request(verb::put, "/v1/state-machines/update", R"({
     "StartAt": "U", "States": {"U": {"Type": "Task",
-      "Resource": "arn:aws:states:::dynamodb:updateItem", "End": true}}})");
+      "Resource": "arn:aws:states:::dynamodb:batchWriteItem", "End": true}}})");
   EXPECT_EQ(update.status, 400u) << update.body;
   EXPECT_EQ(client_->get("/v1/state-machines/unmapped").status, 404u);
 }

@@ -2,7 +2,8 @@
 // docs/event-rules.md): seed 001's envelope reaches the execution waiting for its detail-type
 // and entityId; a duplicate id is processed once; a rule starts its state machine exactly once
 // per event id, across a replay and a kill -9 after the acknowledgement; a workflow's
-// settled:events.put wakes another execution, and a retried put does not emit twice.
+// settled:events.put wakes another execution (events:putEvents with two entries, one each), and
+// a retried put does not emit twice.
 
 #include "integration/ops_fixture.hpp"
 
@@ -46,6 +47,15 @@ class EventBridgeEvents : public OpsTest {
       "Emit": {"Type": "Task", "Resource": "settled:events.put",
         "Parameters": {"Source": "settled.test", "DetailType": "payout.settled",
                        "Detail": {"entityId.$": "$.entityId", "action": "paid"}},
+        "ResultPath": "$.put", "End": true}}})j");
+    // events:putEvents with two entries (docs/aws-resources.md): one event each.
+    write_workflow("emit-two", R"j({"StartAt": "Emit", "States": {
+      "Emit": {"Type": "Task", "Resource": "arn:aws:states:::events:putEvents",
+        "Parameters": {"Entries": [
+          {"Source": "settled.test", "DetailType": "payout.settled",
+           "Detail": {"entityId.$": "$.first", "action": "paid"}},
+          {"Source": "settled.test", "DetailType": "payout.settled", "EventBusName": "default",
+           "Detail": {"entityId.$": "$.second", "action": "held"}}]},
         "ResultPath": "$.put", "End": true}}})j");
     // Emits, then waits for its token; a failure with Test.Again retries the put.
     write_workflow("emit-retry", R"j({"StartAt": "Emit", "States": {
@@ -202,6 +212,30 @@ TEST_F(EventBridgeEvents, EventsPutWakesTheExecutionWaitingForIt) {
   EXPECT_EQ(event.at("id"), event_id);
   EXPECT_EQ(event.at("source"), "settled.test");
   EXPECT_EQ(event.at("detail").at("action"), "paid");
+}
+
+TEST_F(EventBridgeEvents, PutEventsWithTwoEntriesWakesTheExecutionWaitingForEach) {
+  ASSERT_EQ(wait_for("t1", "payout.settled", "po_a").status, 201u);
+  ASSERT_EQ(wait_for("t2", "payout.settled", "po_b").status, 201u);
+  wait_for_events("awaiter:t1", "TaskSubmitted", 1);
+  wait_for_events("awaiter:t2", "TaskSubmitted", 1);
+  ASSERT_EQ(
+      start_execution("emit-two", "e2", json::object{{"first", "po_a"}, {"second", "po_b"}}).status,
+      201u);
+  auto emitted = wait_final("emit-two:e2");
+  ASSERT_EQ(emitted.at("status"), "SUCCEEDED") << json::serialize(emitted);
+  const auto& put = emitted.at("output").at("put");
+  EXPECT_EQ(put.at("FailedEntryCount"), 0);
+  ASSERT_EQ(put.at("Entries").as_array().size(), 2u) << json::serialize(put);
+  // Each waiter got its entry's event, with the EventId the put answered for that entry.
+  auto first = wait_final("awaiter:t1");
+  auto second = wait_final("awaiter:t2");
+  ASSERT_EQ(first.at("status"), "SUCCEEDED") << json::serialize(first);
+  ASSERT_EQ(second.at("status"), "SUCCEEDED") << json::serialize(second);
+  EXPECT_EQ(first.at("output").at("event").at("id"), put.at("Entries").at(0).at("EventId"));
+  EXPECT_EQ(first.at("output").at("event").at("detail").at("action"), "paid");
+  EXPECT_EQ(second.at("output").at("event").at("id"), put.at("Entries").at(1).at("EventId"));
+  EXPECT_EQ(second.at("output").at("event").at("detail").at("action"), "held");
 }
 
 TEST_F(EventBridgeEvents, ARetriedPutDoesNotEmitTwice) {

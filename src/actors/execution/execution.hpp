@@ -108,6 +108,7 @@ class Execution {
   bool mocked(const asl::State& state) const;
   void call_mock();
   TaskOutcome read_record(const TaskAttempt& attempt);
+  TaskOutcome write_record(const TaskAttempt& attempt);
   TaskOutcome check_webhooks(const TaskAttempt& attempt);
   void call_remote(TaskAttempt attempt);
   void task_done(const asl::State& state, TaskOutcome outcome, bool from_callback = false);
@@ -176,6 +177,9 @@ class Execution {
   // The settled resource the current attempt runs: the Task's own, or the built-in its AWS ARN
   // runs as (docs/aws-resources.md). sns:publish raises an alert when it is alert.raise.
   std::string builtin_resource_;
+  // The AWS resource's Parameters as rendered (before their translation): updateItem's and
+  // deleteItem's ReturnValues shape the answer (aws::from_builtin).
+  boost::json::value aws_parameters_;
   // The Stripe attempt in flight, kept so that an unknown outcome the workflow would give up
   // on is looked up first (a second call with resolve_only).
   std::optional<TaskAttempt> stripe_attempt_;

@@ -14,6 +14,7 @@
 #include "domain/resources/aws_resources.hpp"
 #include "domain/resources/builtin.hpp"
 #include "domain/resources/records.hpp"
+#include "domain/resources/records_update.hpp"
 #include "domain/storage_keys.hpp"
 #include "domain/stripe/unknown_outcome.hpp"
 #include "domain/stripe/webhook_reconciliation.hpp"
@@ -57,6 +58,7 @@ void Execution::run_task(const asl::State& state, asl::RunTask task) {
   if (aws::is_aws_resource(attempt.resource)) {
     // An AWS ARN runs as its built-in (docs/aws-resources.md); the attempt, its history and
     // Retry/Catch are the built-in's, and task_done gives its result AWS's shape.
+    aws_parameters_ = attempt.parameters;
     auto call = aws::to_builtin(*engine_->aws_resources, attempt.resource, attempt.parameters);
     if (auto* refused = std::get_if<TaskOutcome>(&call)) {
       task_failed(state, std::move(*refused));
@@ -88,9 +90,14 @@ void Execution::run_task(const asl::State& state, asl::RunTask task) {
     case ResourceKind::kRead:
       commit_then([this, attempt = std::move(attempt)] {
         const asl::State* s = current_state();
-        if (s)
-          task_done(*s, attempt.resource == "settled:webhooks.check" ? check_webhooks(attempt)
-                                                                     : read_record(attempt));
+        if (!s) return;
+        if (attempt.resource == "settled:webhooks.check")
+          task_done(*s, check_webhooks(attempt));
+        else if (attempt.resource == "settled:records.update" ||
+                 attempt.resource == "settled:records.delete")
+          task_done(*s, write_record(attempt));
+        else
+          task_done(*s, read_record(attempt));
       });
       break;
     case ResourceKind::kChildExecution:
@@ -157,6 +164,25 @@ TaskOutcome Execution::read_record(const TaskAttempt& attempt) {
       *stored, "record '" + address->key + "' in collection '" + address->collection + "'");
   if (!value) return TaskOutcome::failure(kRecordsCorrupt, value.error().message);
   return TaskOutcome::success(std::move(*value));
+}
+
+// settled:records.update / records.delete: the record as committed, changed by the domain; the
+// write commits with the transition that records the task's success (task_done), so an attempt
+// that did not commit leaves the record as it was and its retry starts from what is stored.
+TaskOutcome Execution::write_record(const TaskAttempt& attempt) {
+  auto address = records_address(attempt.parameters);
+  if (!address) return TaskOutcome::failure(kRecordsInvalidParameters, address.error().message);
+  auto stored = engine_->db->get(Table::kRecords, record_key(address->collection, address->key));
+  std::optional<json::value> value;
+  if (stored) {
+    auto parsed = parse_stored_json(
+        *stored, "record '" + address->key + "' in collection '" + address->collection + "'");
+    if (!parsed) return TaskOutcome::failure(kRecordsCorrupt, parsed.error().message);
+    value = std::move(*parsed);
+  }
+  const json::value* current = value ? &*value : nullptr;
+  return attempt.resource == "settled:records.update" ? run_records_update(attempt, current)
+                                                      : run_records_delete(attempt, current);
 }
 
 // settled:webhooks.check: which events of an events.list page are not in stripe_events.
@@ -244,7 +270,7 @@ void Execution::task_done(const asl::State& state, TaskOutcome outcome, bool fro
   }
   if (aws_call)
     outcome = aws::from_builtin(base_resource(state.resource), std::move(outcome),
-                                rec_.idempotency_key());
+                                rec_.idempotency_key(), aws_parameters_);
   if (!outcome.ok) {
     task_failed(state, std::move(outcome));
     return;

@@ -174,6 +174,12 @@ std::string event_put_id(const std::string& idempotency_key) {
          hex.substr(16, 4) + "-" + hex.substr(20, 12);
 }
 
+json::value put_results(const std::vector<std::string>& event_ids) {
+  json::array entries;
+  for (const auto& id : event_ids) entries.push_back(json::object{{"EventId", id}});
+  return json::object{{"Entries", std::move(entries)}, {"FailedEntryCount", 0}};
+}
+
 json::value put_result(const std::string& event_id) {
   return json::object{{"Entries", json::array{json::object{{"EventId", event_id}}}},
                       {"FailedEntryCount", 0}};

@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace settled::events {
 
@@ -60,5 +61,7 @@ std::string event_put_id(const std::string& idempotency_key);
 
 // settled:events.put's result, as EventBridge's PutEvents answers.
 boost::json::value put_result(const std::string& event_id);
+// ... for several entries: one EventId per entry, in their order.
+boost::json::value put_results(const std::vector<std::string>& event_ids);
 
 }  // namespace settled::events

@@ -3,6 +3,7 @@
 #include "domain/digest.hpp"
 #include "domain/resources/builtin.hpp"
 #include "domain/resources/dynamodb_values.hpp"
+#include "domain/resources/dynamodb_writes.hpp"
 #include "domain/resources/records.hpp"
 
 #include <boost/json.hpp>
@@ -20,6 +21,8 @@ constexpr const char* kPutEvents = "arn:aws:states:::events:putEvents";
 constexpr const char* kSnsPublish = "arn:aws:states:::sns:publish";
 constexpr const char* kPutItem = "arn:aws:states:::dynamodb:putItem";
 constexpr const char* kGetItem = "arn:aws:states:::dynamodb:getItem";
+constexpr const char* kUpdateItem = "arn:aws:states:::dynamodb:updateItem";
+constexpr const char* kDeleteItem = "arn:aws:states:::dynamodb:deleteItem";
 
 bool is_lambda_arn(const std::string& resource) {
   return resource.rfind("arn:", 0) == 0 && resource.find(":lambda:") != std::string::npos &&
@@ -88,16 +91,27 @@ std::variant<BuiltinCall, TaskOutcome> lambda_invoke(const ResourceMap& map,
                      payload ? *payload : json::value(json::object{}));
 }
 
+// One entry runs as settled:events.put with the entry; 2-10 (PutEvents' limit) with
+// {"Entries": [...]}, one event each (actors/events/event_put.hpp).
 std::variant<BuiltinCall, TaskOutcome> put_events(const json::value& parameters) {
+  constexpr std::size_t kMaxEntries = 10;
   const json::object* p = object_of(parameters);
   const json::value* entries = p ? p->if_contains("Entries") : nullptr;
-  if (!entries || !entries->is_array() || entries->as_array().size() != 1 ||
-      !entries->as_array()[0].is_object())
+  if (!entries || !entries->is_array() || entries->as_array().empty() ||
+      entries->as_array().size() > kMaxEntries)
     return failed("EventBridge.ValidationException",
-                  "events:putEvents takes Parameters.Entries with exactly one entry (an object)");
-  json::object entry = entries->as_array()[0].as_object();
-  entry.erase("EventBusName");  // settled has one bus
-  return BuiltinCall{"settled:events.put", std::move(entry)};
+                  "events:putEvents takes Parameters.Entries with 1-10 entries (objects)");
+  json::array list;
+  for (const auto& given : entries->as_array()) {
+    if (!given.is_object())
+      return failed("EventBridge.ValidationException",
+                    "events:putEvents takes Parameters.Entries with 1-10 entries (objects)");
+    json::object entry = given.as_object();
+    entry.erase("EventBusName");  // settled has one bus
+    list.push_back(std::move(entry));
+  }
+  if (list.size() == 1) return BuiltinCall{"settled:events.put", std::move(list[0])};
+  return BuiltinCall{"settled:events.put", json::object{{"Entries", std::move(list)}}};
 }
 
 std::string attribute_text(const json::object& p, std::string_view attribute) {
@@ -183,7 +197,8 @@ bool known_aws_resource(const ResourceMap& map, const std::string& resource) {
   const std::string base = base_resource(resource);
   if (is_lambda_arn(base)) return !map.function(base).empty();
   return base == kLambdaInvoke || base == kStartSync || base == kStartSync2 || base == kPutEvents ||
-         base == kSnsPublish || base == kPutItem || base == kGetItem;
+         base == kSnsPublish || base == kPutItem || base == kGetItem || base == kUpdateItem ||
+         base == kDeleteItem;
 }
 
 std::variant<BuiltinCall, TaskOutcome> to_builtin(const ResourceMap& map,
@@ -203,11 +218,19 @@ std::variant<BuiltinCall, TaskOutcome> to_builtin(const ResourceMap& map,
   if (resource == kSnsPublish) return sns_publish(map, parameters);
   if (resource == kPutItem) return dynamodb(map, true, parameters);
   if (resource == kGetItem) return dynamodb(map, false, parameters);
+  if (resource == kUpdateItem || resource == kDeleteItem) {
+    const bool update = resource == kUpdateItem;
+    auto call =
+        update ? update_item_parameters(map, parameters) : delete_item_parameters(map, parameters);
+    if (!call) return failed("DynamoDB.ValidationException", call.error().message);
+    return BuiltinCall{update ? "settled:records.update" : "settled:records.delete",
+                       std::move(*call)};
+  }
   return failed("States.TaskFailed", "unknown resource " + resource);
 }
 
 TaskOutcome from_builtin(const std::string& resource, TaskOutcome outcome,
-                         const std::string& request_id) {
+                         const std::string& request_id, const json::value& parameters) {
   const std::string id = stable_id("request", request_id);
   if (resource == kLambdaInvoke) {
     if (!outcome.ok) return outcome;
@@ -231,7 +254,8 @@ TaskOutcome from_builtin(const std::string& resource, TaskOutcome outcome,
     outcome.result = std::move(out);
     return outcome;
   }
-  if (resource == kPutItem || resource == kGetItem) {
+  if (resource == kPutItem || resource == kGetItem || resource == kUpdateItem ||
+      resource == kDeleteItem) {
     if (!outcome.ok && outcome.error == kRecordsNotFound) {
       outcome = TaskOutcome::success(json::object{});  // GetItem of no item: no "Item"
     } else if (!outcome.ok) {
@@ -239,7 +263,9 @@ TaskOutcome from_builtin(const std::string& resource, TaskOutcome outcome,
         outcome.error = "DynamoDB.ValidationException";
       return outcome;
     }
-    json::object out;
+    json::object out = resource == kUpdateItem   ? update_item_answer(outcome.result, parameters)
+                       : resource == kDeleteItem ? delete_item_answer(outcome.result, parameters)
+                                                 : json::object{};
     if (resource == kGetItem && outcome.result.is_object()) {
       const json::value* record = outcome.result.as_object().if_contains("record");
       if (record && record->is_object()) out["Item"] = to_attribute_map(record->as_object());

@@ -8,9 +8,11 @@
 //   arn:aws:states:::lambda:invoke              {FunctionName, Payload} → the mapped resource
 //                                               with Payload; {ExecutedVersion, Payload, ...}
 //   arn:aws:states:::states:startExecution.sync(:2)  settled:states.startExecution.sync(:2)
-//   arn:aws:states:::events:putEvents           one entry → settled:events.put
+//   arn:aws:states:::events:putEvents           1-10 entries → settled:events.put
 //   arn:aws:states:::sns:publish                settled:alert.raise (or the topic's mapping)
 //   arn:aws:states:::dynamodb:putItem/getItem   settled:records.put/get, attribute values
+//   arn:aws:states:::dynamodb:updateItem        settled:records.update (dynamodb_writes.hpp)
+//   arn:aws:states:::dynamodb:deleteItem        settled:records.delete
 // Any of them may end in .waitForTaskToken, as settled's own resources may.
 
 #include "domain/resources/aws_resource_map.hpp"
@@ -28,8 +30,8 @@ namespace settled::aws {
 bool is_aws_resource(const std::string& resource);
 
 // Whether a definition may name this AWS resource: a Lambda function ARN only when it is
-// mapped; the service integrations above always. Unsupported ones (dynamodb:updateItem,
-// states:startExecution without .sync, ...) are not known, so the definition is refused.
+// mapped; the service integrations above always. Unsupported ones (states:startExecution
+// without .sync, ...) are not known, so the definition is refused.
 bool known_aws_resource(const ResourceMap& map, const std::string& resource);
 
 struct BuiltinCall {
@@ -45,7 +47,10 @@ std::variant<BuiltinCall, TaskOutcome> to_builtin(const ResourceMap& map,
 
 // The outcome as AWS's integration returns it. `request_id` is a stable id for the attempt
 // (its idempotency key): SNS's MessageId and the SdkResponseMetadata.RequestId derive from it.
+// `parameters` are the state's Parameters as rendered for the AWS resource (updateItem's and
+// deleteItem's ReturnValues shape their answer).
 TaskOutcome from_builtin(const std::string& resource, TaskOutcome outcome,
-                         const std::string& request_id);
+                         const std::string& request_id,
+                         const boost::json::value& parameters = boost::json::value());
 
 }  // namespace settled::aws

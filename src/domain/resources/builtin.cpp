@@ -26,6 +26,10 @@ const std::map<std::string, Entry>& catalogue() {
       {"settled:payment.validate", {{ResourceKind::kInline, true}, &run_payment_validate}},
       {"settled:records.put", {{ResourceKind::kInline, false}, &run_records_put}},
       {"settled:records.get", {{ResourceKind::kRead, false}, nullptr}},
+      // Read-modify-write and delete (records_update.hpp): the engine reads the record, the
+      // write commits with the task's transition.
+      {"settled:records.update", {{ResourceKind::kRead, false}, nullptr}},
+      {"settled:records.delete", {{ResourceKind::kRead, false}, nullptr}},
       {"settled:notify.send", {{ResourceKind::kInline, false}, &run_notify_send}},
       {"settled:alert.raise", {{ResourceKind::kInline, false}, &run_alert_raise}},
       {"settled:time.until", {{ResourceKind::kInline, false}, &run_time_until}},

@@ -11,7 +11,8 @@ namespace settled {
 
 enum class ResourceKind {
   kInline,  // a pure function of its parameters: runs inside the transition, writes commit with it
-  kRead,    // reads committed state (after the pending transition has committed)
+  kRead,    // reads committed state (after the pending transition has committed);
+            // records.update/delete then write, committed with the task's transition
   kRemote,  // calls out (Stripe): the scheduled transition commits first, then the call is made
   // settled:ledger.*: asked of the accounts router (`ledger_atom, TaskAttempt -> TaskOutcome`)
   // after the scheduled transition commits, like kRemote. The router commits the operation in

@@ -200,5 +200,15 @@ TEST(EventsPut, IdIsADeterministicUuidShapedDigestOfTheAttempt) {
             json::parse(R"({"Entries": [{"EventId": ")" + a + R"("}], "FailedEntryCount": 0})"));
 }
 
+TEST(EventsPut, SeveralEntriesAnswerOneEventIdEachInTheirOrder) {
+  const std::string a = event_put_id("m:e-1/Emit/3");
+  const std::string b = event_put_id("m:e-1/Emit/3#1");
+  EXPECT_NE(a, b);
+  EXPECT_EQ(put_results({a, b}),
+            json::parse(R"({"Entries": [{"EventId": ")" + a + R"("}, {"EventId": ")" + b +
+                        R"("}], "FailedEntryCount": 0})"));
+  EXPECT_EQ(put_results({a}), put_result(a));
+}
+
 }  // namespace
 }  // namespace settled::events

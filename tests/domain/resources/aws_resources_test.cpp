@@ -49,7 +49,9 @@ TEST(AwsResources, KnownOnlyWhenMappedOrSupported) {
   EXPECT_TRUE(known_aws_resource(map, "arn:aws:states:::lambda:invoke.waitForTaskToken"));
   EXPECT_TRUE(known_aws_resource(map, "arn:aws:states:::states:startExecution.sync:2"));
   EXPECT_TRUE(known_aws_resource(map, "arn:aws:states:::dynamodb:getItem"));
-  EXPECT_FALSE(known_aws_resource(map, "arn:aws:states:::dynamodb:updateItem"));
+  EXPECT_TRUE(known_aws_resource(map, "arn:aws:states:::dynamodb:updateItem"));
+  EXPECT_TRUE(known_aws_resource(map, "arn:aws:states:::dynamodb:deleteItem"));
+  EXPECT_FALSE(known_aws_resource(map, "arn:aws:states:::dynamodb:batchWriteItem"));
   EXPECT_FALSE(known_aws_resource(map, "arn:aws:states:::states:startExecution"));
   EXPECT_FALSE(known_aws_resource(map, "arn:aws:states:::sqs:sendMessage"));
   EXPECT_TRUE(is_aws_resource("arn:aws:states:::sns:publish.waitForTaskToken"));
@@ -122,7 +124,7 @@ TEST(AwsResources, StartExecutionSyncRunsTheChildBuiltins) {
   EXPECT_EQ(two.parameters, json::parse(R"({"StateMachineArn": "x", "Input": {"a": 1}})"));
 }
 
-TEST(AwsResources, PutEventsTakesOneEntry) {
+TEST(AwsResources, PutEventsTakesOneToTenEntries) {
   const std::string r = "arn:aws:states:::events:putEvents";
   BuiltinCall call = call_of(r, R"({"Entries": [{"Source": "s", "DetailType": "t",
     "Detail": {"entityId": "e"}, "EventBusName": "default"}]})");
@@ -130,7 +132,22 @@ TEST(AwsResources, PutEventsTakesOneEntry) {
   EXPECT_EQ(call.parameters,
             json::parse(R"({"Source": "s", "DetailType": "t", "Detail": {"entityId": "e"}})"));
   EXPECT_EQ(refusal_of(r, R"({"Entries": []})").error, "EventBridge.ValidationException");
-  EXPECT_EQ(refusal_of(r, R"({"Entries": [{}, {}]})").error, "EventBridge.ValidationException");
+  // Several entries: settled:events.put with all of them, each without EventBusName.
+  BuiltinCall two = call_of(r, R"({"Entries": [{"Source": "s", "DetailType": "a",
+    "Detail": {"entityId": "e"}, "EventBusName": "default"},
+    {"Source": "s", "DetailType": "b", "Detail": {"entityId": "e"}}]})");
+  EXPECT_EQ(two.resource, "settled:events.put");
+  EXPECT_EQ(two.parameters, json::parse(R"({"Entries": [
+    {"Source": "s", "DetailType": "a", "Detail": {"entityId": "e"}},
+    {"Source": "s", "DetailType": "b", "Detail": {"entityId": "e"}}]})"));
+  EXPECT_EQ(refusal_of(r, R"({"Entries": [{}, 1]})").error, "EventBridge.ValidationException");
+  json::array eleven;
+  for (int i = 0; i < 11; ++i) eleven.push_back(json::object{});
+  const std::string too_many = json::serialize(json::object{{"Entries", eleven}});
+  EXPECT_EQ(refusal_of(r, too_many.c_str()).error, "EventBridge.ValidationException");
+  json::array ten(eleven.begin(), eleven.begin() + 10);
+  const std::string ten_entries = json::serialize(json::object{{"Entries", ten}});
+  EXPECT_EQ(call_of(r, ten_entries.c_str()).parameters.at("Entries").as_array().size(), 10u);
 }
 
 TEST(AwsResources, SnsPublishRaisesAnAlertOrNotifiesTheTopicsUser) {
@@ -207,6 +224,111 @@ TEST(AwsResources, DynamoDbPutAndGetUseRecordsWithAttributeValues) {
                            "extra": {"S": "q"}}})")
                 .error,
             "DynamoDB.ValidationException");
+}
+
+TEST(AwsResources, DynamoDbUpdateItemRunsRecordsUpdateWithTheParsedExpression) {
+  BuiltinCall update = call_of("arn:aws:states:::dynamodb:updateItem", R"({"TableName": "Payments",
+    "Key": {"paymentId": {"S": "p-1"}},
+    "UpdateExpression": "SET #s = :s, meta.by = :by REMOVE note ADD attempts :one",
+    "ExpressionAttributeNames": {"#s": "status"},
+    "ExpressionAttributeValues": {":s": {"S": "CAPTURED"}, ":by": {"S": "ops"},
+                                  ":one": {"N": "1"}},
+    "ReturnValues": "UPDATED_NEW"})");
+  EXPECT_EQ(update.resource, "settled:records.update");
+  EXPECT_EQ(update.parameters, json::parse(R"({"collection": "Payments", "key": "p-1",
+    "initial": {"paymentId": "p-1"},
+    "set": [{"path": ["status"], "value": "CAPTURED"}, {"path": ["meta", "by"], "value": "ops"}],
+    "remove": [["note"]], "add": [{"path": ["attempts"], "value": 1}]})"));
+
+  // The answer: Attributes as ReturnValues asks, in attribute values, beside the SDK metadata.
+  const json::value result = json::parse(R"({"collection": "Payments", "key": "p-1",
+    "record": {"paymentId": "p-1", "status": "CAPTURED", "meta": {"by": "ops", "at": 1},
+               "attempts": 2},
+    "previous": {"paymentId": "p-1", "status": "NEW", "meta": {"at": 1}, "note": "n",
+                 "attempts": 1},
+    "updated": [["status"], ["meta", "by"], ["attempts"], ["note"]], "updatedAt": "x"})");
+  auto answer = [&](const char* return_values) {
+    json::object p{{"TableName", "Payments"}};
+    if (return_values) p["ReturnValues"] = return_values;
+    return from_builtin("arn:aws:states:::dynamodb:updateItem", TaskOutcome::success(result), "k",
+                        p)
+        .result.as_object();
+  };
+  EXPECT_FALSE(answer(nullptr).contains("Attributes"));
+  EXPECT_TRUE(answer(nullptr).contains("SdkHttpMetadata"));
+  EXPECT_FALSE(answer("NONE").contains("Attributes"));
+  EXPECT_EQ(answer("ALL_NEW").at("Attributes"),
+            json::parse(R"({"paymentId": {"S": "p-1"}, "status": {"S": "CAPTURED"},
+              "meta": {"M": {"by": {"S": "ops"}, "at": {"N": "1"}}}, "attempts": {"N": "2"}})"));
+  EXPECT_EQ(answer("ALL_OLD").at("Attributes").at("note"), json::parse(R"({"S": "n"})"));
+  EXPECT_EQ(answer("UPDATED_NEW").at("Attributes"),
+            json::parse(R"({"status": {"S": "CAPTURED"}, "meta": {"M": {"by": {"S": "ops"}}},
+                            "attempts": {"N": "2"}})"));
+  EXPECT_EQ(answer("UPDATED_OLD").at("Attributes"),
+            json::parse(R"({"status": {"S": "NEW"}, "attempts": {"N": "1"}, "note": {"S": "n"}})"));
+
+  // The built-in's refusal is DynamoDB's.
+  TaskOutcome bad_path =
+      from_builtin("arn:aws:states:::dynamodb:updateItem",
+                   TaskOutcome::failure("Records.InvalidParameters", "x"), "k", json::object{});
+  EXPECT_EQ(bad_path.error, "DynamoDB.ValidationException");
+}
+
+TEST(AwsResources, DynamoDbUpdateItemRefusesWhatSettledDoesNotDo) {
+  auto refused = [](const char* parameters) {
+    return refusal_of("arn:aws:states:::dynamodb:updateItem", parameters);
+  };
+  TaskOutcome condition = refused(R"j({"TableName": "Payments", "Key": {"paymentId": {"S": "p"}},
+    "UpdateExpression": "SET a = :a", "ExpressionAttributeValues": {":a": {"N": "1"}},
+    "ConditionExpression": "attribute_exists(paymentId)"})j");
+  EXPECT_EQ(condition.error, "DynamoDB.ValidationException");
+  EXPECT_THAT(condition.cause, HasSubstr("ConditionExpression"));
+  TaskOutcome key_attribute = refused(R"({"TableName": "Payments",
+    "Key": {"paymentId": {"S": "p"}}, "UpdateExpression": "SET paymentId = :a",
+    "ExpressionAttributeValues": {":a": {"S": "q"}}})");
+  EXPECT_THAT(key_attribute.cause, HasSubstr("part of the key"));
+  TaskOutcome return_values = refused(R"({"TableName": "Payments",
+    "Key": {"paymentId": {"S": "p"}}, "UpdateExpression": "REMOVE a", "ReturnValues": "ALL"})");
+  EXPECT_THAT(return_values.cause, HasSubstr("ReturnValues"));
+  TaskOutcome no_expression = refused(R"({"TableName": "Payments",
+    "Key": {"paymentId": {"S": "p"}}})");
+  EXPECT_THAT(no_expression.cause, HasSubstr("UpdateExpression"));
+  TaskOutcome bad_value = refused(R"({"TableName": "Payments",
+    "Key": {"paymentId": {"S": "p"}}, "UpdateExpression": "SET a = :a",
+    "ExpressionAttributeValues": {":a": {"N": "x"}}})");
+  EXPECT_THAT(bad_value.cause, HasSubstr(":a"));
+  TaskOutcome wrong_key = refused(R"({"TableName": "Payments",
+    "Key": {"id": {"S": "p"}}, "UpdateExpression": "REMOVE a"})");
+  EXPECT_EQ(wrong_key.error, "DynamoDB.ValidationException");
+}
+
+TEST(AwsResources, DynamoDbDeleteItemRunsRecordsDelete) {
+  BuiltinCall del = call_of("arn:aws:states:::dynamodb:deleteItem",
+                            R"({"TableName": "Payments", "Key": {"paymentId": {"S": "p-1"}},
+                                "ReturnValues": "ALL_OLD"})");
+  EXPECT_EQ(del.resource, "settled:records.delete");
+  EXPECT_EQ(del.parameters, json::parse(R"({"collection": "Payments", "key": "p-1"})"));
+  const json::value result = json::parse(
+      R"({"collection": "Payments", "key": "p-1", "previous": {"paymentId": "p-1", "n": 3}})");
+  TaskOutcome old =
+      from_builtin("arn:aws:states:::dynamodb:deleteItem", TaskOutcome::success(result), "k",
+                   json::object{{"ReturnValues", "ALL_OLD"}});
+  EXPECT_EQ(old.result.at("Attributes"),
+            json::parse(R"({"paymentId": {"S": "p-1"}, "n": {"N": "3"}})"));
+  EXPECT_TRUE(old.result.as_object().contains("SdkResponseMetadata"));
+  TaskOutcome plain = from_builtin("arn:aws:states:::dynamodb:deleteItem",
+                                   TaskOutcome::success(result), "k", json::object{});
+  EXPECT_FALSE(plain.result.as_object().contains("Attributes"));
+  EXPECT_EQ(refusal_of("arn:aws:states:::dynamodb:deleteItem",
+                       R"({"TableName": "Payments", "Key": {"paymentId": {"S": "p"}},
+                           "ReturnValues": "ALL_NEW"})")
+                .error,
+            "DynamoDB.ValidationException");
+  EXPECT_THAT(refusal_of("arn:aws:states:::dynamodb:deleteItem",
+                         R"j({"TableName": "Payments", "Key": {"paymentId": {"S": "p"}},
+                             "ConditionExpression": "attribute_exists(x)"})j")
+                  .cause,
+              HasSubstr("ConditionExpression"));
 }
 
 }  // namespace
