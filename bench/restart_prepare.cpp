@@ -26,6 +26,17 @@ int main(int argc, char** argv) {
   // Each passivates once its first transition is durable; the supervisor counts it as running
   // until its actor is gone, which may lag behind this loop.
   engine.engine->max_running_executions = static_cast<std::size_t>(count) + 1;
+  // As the daemon does at every start (on this new store, it finds nothing and records that
+  // runnable_executions is complete).
+  {
+    caf::scoped_actor self{*engine.system};
+    self->request(engine.executions, caf::infinite, actors::recover_atom::value)
+        .receive([](std::uint64_t) {},
+                 [](caf::error& error) {
+                   std::fprintf(stderr, "recovery failed: %s\n", caf::to_string(error).c_str());
+                   std::exit(1);
+                 });
+  }
   std::atomic<int> answered{0}, refused{0};
   constexpr int kInFlight = 2000;  // bounded: the supervisor's admission sheds beyond its own
   const auto started = std::chrono::steady_clock::now();
