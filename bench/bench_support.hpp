@@ -60,9 +60,10 @@ struct InProcessEngine {
     config.set("scheduler.policy", caf::atom_from_string(policy ? policy : "sharing"));
     // As the daemon: one worker per core (SETTLED_WORKERS=N to compare).
     const char* workers = std::getenv("SETTLED_WORKERS");
-    config.set("scheduler.max-threads", workers ? static_cast<std::size_t>(std::atoi(workers))
-                                                : static_cast<std::size_t>(std::max(
-                                                      2u, std::thread::hardware_concurrency())));
+    caf::put(config.content, "scheduler.max-threads",
+             static_cast<caf::config_value::integer>(
+                 workers ? std::atoi(workers)
+                         : static_cast<int>(std::max(2u, std::thread::hardware_concurrency()))));
     system = std::make_unique<caf::actor_system>(config);
     auto db = adapters::LmdbStore::open({var, std::size_t{8} << 30, true});
     auto sim_db =

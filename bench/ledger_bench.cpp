@@ -47,8 +47,9 @@ struct Ledger {
     const char* policy = std::getenv("SETTLED_SCHEDULER");
     config.set("scheduler.policy", caf::atom_from_string(policy ? policy : "sharing"));
     // As the daemon: one worker per core.
-    config.set("scheduler.max-threads",
-               static_cast<std::size_t>(std::max(2u, std::thread::hardware_concurrency())));
+    caf::put(
+        config.content, "scheduler.max-threads",
+        static_cast<caf::config_value::integer>(std::max(2u, std::thread::hardware_concurrency())));
     system = std::make_unique<caf::actor_system>(config);
     auto opened = adapters::LmdbStore::open({dir.path(), std::size_t{16} << 30, true});
     if (!opened) throw std::runtime_error(opened.error().message);

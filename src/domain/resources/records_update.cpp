@@ -7,6 +7,8 @@
 
 #include <boost/json.hpp>
 
+#include <cstdint>
+
 #include <limits>
 
 namespace settled {
@@ -63,17 +65,31 @@ Result<json::value> add_numbers(const json::value& a, const json::value& b,
                                 const json::array& path) {
   if (!a.is_number() || !b.is_number())
     return refused("ADD " + path_text(path) + ": the attribute and the value must be numbers");
-  if ((a.is_int64() || a.is_uint64()) && (b.is_int64() || b.is_uint64())) {
+  // An integer that fits int64 (a uint64 above it does not: found by the fuzzer).
+  const auto as_int64 = [](const json::value& v, std::int64_t& out) {
+    if (v.is_int64()) {
+      out = v.get_int64();
+      return true;
+    }
+    if (v.is_uint64() && v.get_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
+      out = static_cast<std::int64_t>(v.get_uint64());
+      return true;
+    }
+    return false;
+  };
+  if (!a.is_double() && !b.is_double()) {
     // Exact: money in minor units stays int64; an overflow is refused, never rounded.
-    bool ok = true;
-    const std::int64_t x = a.to_number<std::int64_t>();
-    const std::int64_t y = b.to_number<std::int64_t>();
-    std::int64_t sum = 0;
-    if (__builtin_add_overflow(x, y, &sum)) ok = false;
-    if (ok) return json::value(sum);
-    return refused("ADD " + path_text(path) + ": the sum is outside the 64-bit integer range");
+    std::int64_t x = 0, y = 0, sum = 0;
+    if (!as_int64(a, x) || !as_int64(b, y) || __builtin_add_overflow(x, y, &sum))
+      return refused("ADD " + path_text(path) + ": the sum is outside the 64-bit integer range");
+    return json::value(sum);
   }
-  return json::value(a.to_number<double>() + b.to_number<double>());
+  const auto as_double = [](const json::value& v) {
+    if (v.is_double()) return v.get_double();
+    if (v.is_int64()) return static_cast<double>(v.get_int64());
+    return static_cast<double>(v.get_uint64());
+  };
+  return json::value(as_double(a) + as_double(b));
 }
 
 const json::array* list_field(const json::object& update, const char* name, Error& error) {

@@ -65,6 +65,13 @@ TEST(RecordsUpdate, SetRemoveAndAddChangeTheRecord) {
   EXPECT_THAT(
       apply_refused(R"({"n": 9223372036854775807})", R"({"add": [{"path": ["n"], "value": 1}]})"),
       HasSubstr("64-bit"));
+  // An integer above int64 (JSON reads it as uint64) is refused the same way, never thrown
+  // (the dynamodb_update fuzzer found the throw).
+  EXPECT_THAT(
+      apply_refused(R"({"n": 1})", R"({"add": [{"path": ["n"], "value": 9223372436854775807}]})"),
+      HasSubstr("64-bit"));
+  // A fraction adds as a number.
+  EXPECT_EQ(apply(R"({"n": 1})", R"({"add": [{"path": ["n"], "value": 0.5}]})").at("n"), 1.5);
 }
 
 TEST(RecordsUpdate, RefusesAPathThatCannotBeUpdated) {
