@@ -4,7 +4,7 @@
 # reports the daemon's resident memory before and after, per waiting execution.
 # Usage: bench/run-waiting-memory.sh [build-dir] [executions]
 set -euo pipefail
-build=${1:-build}
+build="$(cd "${1:-build}" && pwd)"
 count=${2:-100000}
 data=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$data"' EXIT
@@ -12,10 +12,16 @@ mkdir -p "$data/workflows"
 cat > "$data/workflows/nap.asl.json" <<'JSON'
 {"StartAt": "Nap", "States": {"Nap": {"Type": "Wait", "Seconds": 3600, "End": true}}}
 JSON
+# From the temporary directory: the daemon's relative defaults (./config/schedules) must not
+# find the repository's.
+cd "$data"
 "$build/src/settled" --data-dir="$data/var" --http=127.0.0.1:0 --workflows-dir="$data/workflows" \
   --map-size-mib=8192 --log-level=warn > "$data/out" 2> "$data/err" &
 pid=$!
-until grep -q "settled ready" "$data/out"; do sleep 0.1; done
+until grep -q "settled ready" "$data/out"; do
+  kill -0 "$pid" 2>/dev/null || { cat "$data/err" >&2; exit 1; }
+  sleep 0.1
+done
 target=$(sed -n 's/.*http=\([^ ]*\).*/\1/p' "$data/out")
 # RssAnon is the heap (what executions cost); RssFile is LMDB's memory map, pages of the data
 # file the kernel can drop at will.
