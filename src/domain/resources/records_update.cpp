@@ -24,15 +24,6 @@ Error refused(const std::string& why) {
   return Error{ErrorCode::kInvalidRequest, why};
 }
 
-std::string path_text(const json::array& path) {
-  std::string out;
-  for (const auto& e : path) {
-    if (!out.empty()) out += '.';
-    out += std::string(e.as_string());
-  }
-  return out;
-}
-
 // A path: an array of 1-32 non-empty strings.
 Result<const json::array*> path_of(const json::value& v, const std::string& where) {
   if (!v.is_array() || v.as_array().empty() || v.as_array().size() > kMaxPathElements)
@@ -58,13 +49,14 @@ json::object* parent_of(json::object& record, const json::array& path) {
 
 Error invalid_path(const json::array& path) {
   return refused("The document path provided in the update expression is invalid for update: " +
-                 path_text(path));
+                 update_path_text(path));
 }
 
 Result<json::value> add_numbers(const json::value& a, const json::value& b,
                                 const json::array& path) {
   if (!a.is_number() || !b.is_number())
-    return refused("ADD " + path_text(path) + ": the attribute and the value must be numbers");
+    return refused("ADD " + update_path_text(path) +
+                   ": the attribute and the value must be numbers");
   // An integer that fits int64 (a uint64 above it does not: found by the fuzzer).
   const auto as_int64 = [](const json::value& v, std::int64_t& out) {
     if (v.is_int64()) {
@@ -81,7 +73,8 @@ Result<json::value> add_numbers(const json::value& a, const json::value& b,
     // Exact: money in minor units stays int64; an overflow is refused, never rounded.
     std::int64_t x = 0, y = 0, sum = 0;
     if (!as_int64(a, x) || !as_int64(b, y) || __builtin_add_overflow(x, y, &sum))
-      return refused("ADD " + path_text(path) + ": the sum is outside the 64-bit integer range");
+      return refused("ADD " + update_path_text(path) +
+                     ": the sum is outside the 64-bit integer range");
     return json::value(sum);
   }
   const auto as_double = [](const json::value& v) {
@@ -104,6 +97,15 @@ const json::array* list_field(const json::object& update, const char* name, Erro
 }
 
 }  // namespace
+
+std::string update_path_text(const json::array& path) {
+  std::string out;
+  for (const auto& e : path) {
+    if (!out.empty()) out += '.';
+    out += std::string(e.as_string());
+  }
+  return out;
+}
 
 Result<json::object> apply_record_update(json::object record, const json::object& update) {
   Error error{ErrorCode::kInvalidRequest, ""};
@@ -149,7 +151,8 @@ Result<json::object> apply_record_update(json::object record, const json::object
       const json::string_view name = (*path)->back().as_string();
       json::value* current = parent->if_contains(name);
       if (!current) {
-        if (!amount.is_number()) return refused("ADD " + path_text(**path) + ": not a number");
+        if (!amount.is_number())
+          return refused("ADD " + update_path_text(**path) + ": not a number");
         (*parent)[name] = amount;
         continue;
       }

@@ -18,9 +18,15 @@
 #include "domain/resources/task_outcome.hpp"
 #include "domain/result.hpp"
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include <string>
+
 namespace settled {
+
+// An update's path (an array of attribute names) as DynamoDB writes it: "a.b.c".
+std::string update_path_text(const boost::json::array& path);
 
 // Applies an update ({set?, remove?, add?} as above) to a record; the refusal names the path.
 Result<boost::json::object> apply_record_update(boost::json::object record,

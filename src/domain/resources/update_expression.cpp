@@ -1,5 +1,7 @@
 #include "domain/resources/update_expression.hpp"
 
+#include "domain/resources/records_update.hpp"
+
 #include <boost/json.hpp>
 
 #include <cctype>
@@ -29,15 +31,6 @@ std::string upper(std::string_view s) {
 
 bool is_keyword(const std::string& word) {
   return word == "SET" || word == "REMOVE" || word == "ADD" || word == "DELETE";
-}
-
-std::string path_text(const json::array& path) {
-  std::string out;
-  for (const auto& e : path) {
-    if (!out.empty()) out += '.';
-    out += std::string(e.as_string());
-  }
-  return out;
 }
 
 // Whether one path is the other or lies inside it (DynamoDB: "Two document paths overlap").
@@ -77,22 +70,23 @@ class Parser {
         if (!path) return path.error();
         for (const auto& other : paths)
           if (overlap(other, *path))
-            return invalid("two document paths overlap: " + path_text(other) + " and " +
-                           path_text(*path));
+            return invalid("two document paths overlap: " + update_path_text(other) + " and " +
+                           update_path_text(*path));
         paths.push_back(*path);
         if (keyword == "REMOVE") {
           list.push_back(std::move(*path));
         } else {
           if (keyword == "SET") {
             skip_space();
-            if (!take('=')) return invalid("expected '=' after " + path_text(*path) + " in SET");
+            if (!take('='))
+              return invalid("expected '=' after " + update_path_text(*path) + " in SET");
           } else if (path->size() != 1) {
-            return invalid("ADD takes a top-level attribute, not " + path_text(*path));
+            return invalid("ADD takes a top-level attribute, not " + update_path_text(*path));
           }
           auto value = parse_value(keyword, *path);
           if (!value) return value.error();
           if (keyword == "ADD" && !value->is_number())
-            return invalid("ADD " + path_text(*path) +
+            return invalid("ADD " + update_path_text(*path) +
                            ": settled adds numbers only (not sets or other values)");
           list.push_back(json::object{{"path", std::move(*path)}, {"value", std::move(*value)}});
         }
@@ -163,7 +157,8 @@ class Parser {
       if (path.size() > kMaxPathDepth)
         return invalid("a document path deeper than " + std::to_string(kMaxPathDepth) + " levels");
       if (!at_end() && s_[i_] == '[')
-        return invalid("list indexes (" + path_text(path) + "[...]) are not supported by settled");
+        return invalid("list indexes (" + update_path_text(path) +
+                       "[...]) are not supported by settled");
       if (!at_end() && s_[i_] == '(')
         return invalid("functions (" + std::string(element) +
                        "(...)) are not supported by settled");
@@ -185,9 +180,9 @@ class Parser {
       const std::string_view w = word();
       skip_space();
       if (!w.empty() && !at_end() && s_[i_] == '(')
-        return invalid(std::string(w) + "(...) in " + keyword + " " + path_text(path) +
+        return invalid(std::string(w) + "(...) in " + keyword + " " + update_path_text(path) +
                        " is not supported by settled (only :value)");
-      return invalid(keyword + " " + path_text(path) +
+      return invalid(keyword + " " + update_path_text(path) +
                      ": settled takes only a :value here (no paths or arithmetic), at offset " +
                      std::to_string(at));
     }
@@ -203,7 +198,7 @@ class Parser {
     used_values_.insert(placeholder);
     skip_space();
     if (!at_end() && (s_[i_] == '+' || s_[i_] == '-'))
-      return invalid("arithmetic in " + keyword + " " + path_text(path) +
+      return invalid("arithmetic in " + keyword + " " + update_path_text(path) +
                      " is not supported by settled (use ADD for numbers)");
     return *value;
   }
