@@ -286,8 +286,7 @@ std::vector<std::string> runnable_executions(Self* self, WriteBatch& fixes) {
   std::vector<std::string> runnable;
   const bool indexed = db.get(Table::kMeta, std::string(kRunnableIndexKey)).has_value();
   db.scan(indexed ? Table::kRunnableExecutions : Table::kOpenExecutions, "",
-          [&](std::string_view key, std::string_view value) {
-            if (value == kOpenWaiting) return true;
+          [&](std::string_view key, std::string_view) {
             runnable.emplace_back(key);
             if (!indexed) fixes.put(Table::kRunnableExecutions, std::string(key), "");
             return true;
@@ -343,7 +342,6 @@ bool recover_one(Self* self, const std::string& id, WriteBatch& fixes) {
   }
   // A wait or retry backoff holds no actor: the timer actor rehydrates it when it is due.
   if (waits_to_be_woken(record->phase)) {
-    fixes.put(Table::kOpenExecutions, id, kOpenWaiting);
     fixes.erase(Table::kRunnableExecutions, id);
     return false;
   }

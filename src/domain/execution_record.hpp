@@ -36,10 +36,6 @@ inline bool waits_to_be_woken(Phase phase) {
   return phase == Phase::kWait || phase == Phase::kRetryWait || phase == Phase::kCallback;
 }
 
-// The open_executions value of an execution that waits to be woken; a running one's is empty
-// and it is also in runnable_executions (what recovery resumes).
-inline constexpr const char* kOpenWaiting = "w";
-
 // What a Parallel/Map state knows of each of its branches, one character per branch index.
 namespace branch_state {
 inline constexpr char kQueued = 'q';  // not started yet (MaxConcurrency)

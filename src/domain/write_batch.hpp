@@ -17,8 +17,7 @@ enum class Table : std::uint8_t {
   kAlerts,             // alert id -> alert (JSON)
   kStripeIntents,      // simulator: payment intent id -> PaymentIntent (JSON)
   kStripeIdempotency,  // simulator: Idempotency-Key -> stored response (JSON)
-  // execution id -> "" while not final: what recovery resumes at start; "w" (kOpenWaiting)
-  // while it waits for a timer or a callback, which wake it without recovery reading it
+  // execution id -> "" while not final (runnable_executions has those that run)
   kOpenExecutions,
   kMeta,           // schema version, counters
   kTimers,         // big-endian u64 due ms + kind + execution id -> "" (see timer_key)

@@ -48,7 +48,6 @@ void Execution::commit_then(std::function<void()> next) {
   // it changes, so a restart need not read every waiting execution's record.
   const bool waits = waits_to_be_woken(rec_.phase);
   if (rec_.phase != Phase::kDone && waits != open_mark_waits_) {
-    batch.put(Table::kOpenExecutions, rec_.id, waits ? kOpenWaiting : "");
     if (waits)
       batch.erase(Table::kRunnableExecutions, rec_.id);
     else

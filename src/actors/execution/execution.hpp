@@ -147,7 +147,7 @@ class Execution {
   asl::HistoryBuilder history_;
   // The payloads this actor wrote lately: an identical one is stored as a reference to it.
   records::PayloadDedup payloads_written_;
-  // Whether open_executions durably says this execution waits to be woken (kOpenWaiting).
+  // Whether this execution is durably out of runnable_executions (it waits to be woken).
   bool open_mark_waits_ = false;
   WriteBatch pending_;
   // Of the Parallel/Map state being run: its branch inputs (recomputed after a restart) and
