@@ -1,5 +1,7 @@
 #include "domain/error.hpp"
 
+#include "domain/utf8.hpp"
+
 namespace settled {
 
 std::string_view error_name(ErrorCode code) {
@@ -87,7 +89,8 @@ std::string_view error_name(ErrorCode code) {
 boost::json::object to_json(const Error& error) {
   boost::json::object body;
   body["error"] = error_name(error.code);
-  body["message"] = error.message;
+  // A message may quote request bytes (a header, a name); the body must stay JSON text.
+  body["message"] = valid_utf8_or_replaced(error.message);
   return body;
 }
 

@@ -1,5 +1,7 @@
 #include "adapters/ops/log.hpp"
 
+#include "domain/utf8.hpp"
+
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <boost/json.hpp>
@@ -96,7 +98,8 @@ void log(LogLevel level, std::string_view event, boost::json::object fields) {
     body += ":";
     body += boost::json::serialize(value);
   }
-  l->log(lvl, "{}", body);
+  // A field may quote request bytes (a header); a log line stays JSON text for its readers.
+  l->log(lvl, "{}", valid_utf8_or_replaced(body));
 }
 
 }  // namespace settled::adapters

@@ -1,6 +1,7 @@
 #include "api/sfn/aws_error.hpp"
 
 #include "api/sfn/aws_json.hpp"
+#include "domain/utf8.hpp"
 
 #include <boost/json.hpp>
 
@@ -55,7 +56,8 @@ adapters::HttpResponse aws_error_response(const AwsError& error) {
   adapters::HttpResponse response;
   response.status = error.status;
   response.content_type = kAwsJsonContentType;
-  response.body = json::serialize(json::object{{"__type", error.type}, {"message", error.message}});
+  response.body = json::serialize(
+      json::object{{"__type", error.type}, {"message", valid_utf8_or_replaced(error.message)}});
   response.headers.emplace_back("X-Amzn-ErrorType", error.type);
   return response;
 }

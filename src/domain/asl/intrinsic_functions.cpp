@@ -1,6 +1,7 @@
 #include "domain/asl/intrinsic_functions.hpp"
 
 #include "domain/asl/intrinsic_values.hpp"
+#include "domain/utf8.hpp"
 
 #include <openssl/evp.h>
 #include <boost/json.hpp>

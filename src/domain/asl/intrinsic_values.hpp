@@ -45,9 +45,6 @@ std::size_t utf8_sequence_length(unsigned char lead);
 // JSON strings are valid UTF-8 already.
 std::size_t utf16_length(std::string_view s);
 
-// Strict UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF).
-bool valid_utf8(std::string_view s);
-
 std::string base64_encode(std::string_view bytes);
 
 // MIME Base64: line breaks and spaces are skipped; padding may be left out but, when present,

@@ -1,0 +1,20 @@
+// UTF-8 as RFC 3629 defines it: no overlong forms, no surrogates, nothing above U+10FFFF.
+// Text from a request (a header, a path) may be any bytes; JSON written by settled must not be.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace settled {
+
+// The length of the well-formed sequence starting at text[at], or 0 if none starts there.
+std::size_t utf8_sequence_at(std::string_view text, std::size_t at);
+
+bool valid_utf8(std::string_view text);
+
+// The text with each byte that starts no well-formed sequence replaced by U+FFFD, so that an
+// error message quoting request bytes is still valid JSON text.
+std::string valid_utf8_or_replaced(std::string_view text);
+
+}  // namespace settled
