@@ -44,8 +44,6 @@ struct InProcessEngine {
   caf::actor_system_config config;
   std::unique_ptr<caf::actor_system> system;
   actors::EnginePtr engine;
-  std::shared_ptr<adapters::LmdbStore> simulator_db;
-  actors::StoreActor simulator_store;
   actors::ExecutionsActor executions;
   std::shared_ptr<actors::StoreStats> store_stats = std::make_shared<actors::StoreStats>();
 
@@ -66,19 +64,15 @@ struct InProcessEngine {
                          : static_cast<int>(std::max(2u, std::thread::hardware_concurrency()))));
     system = std::make_unique<caf::actor_system>(config);
     auto db = adapters::LmdbStore::open({var, std::size_t{8} << 30, true});
-    auto sim_db =
-        adapters::LmdbStore::open({var + "/stripe-simulator", std::size_t{8} << 30, true});
     auto workflows = adapters::load_workflows(workflows_dir);
-    if (!db || !sim_db || !workflows) throw std::runtime_error("cannot set up the engine");
+    if (!db || !workflows) throw std::runtime_error("cannot set up the engine");
     engine = std::make_shared<actors::Engine>();
     engine->db = *db;
     engine->now = actors::system_now;
-    simulator_db = *sim_db;
     engine->set_workflows(*workflows);
     engine->store = actors::spawn_store(*system, *db, {}, store_stats);
-    simulator_store =
-        actors::spawn_store(*system, *sim_db, {}, std::make_shared<actors::StoreStats>());
-    engine->stripe = actors::spawn_stripe_simulator(*system, *sim_db, simulator_store);
+    // As the daemon: the simulator's tables in the main store, one commit stream.
+    engine->stripe = actors::spawn_stripe_simulator(*system, *db, engine->store);
     executions = actors::spawn_executions(*system, engine);
   }
 
@@ -89,10 +83,8 @@ struct InProcessEngine {
     stop(executions);
     stop(engine->stripe);
     stop(engine->store);
-    stop(simulator_store);
     // Drop every handle first: CAF's shutdown waits for detached actors to be destroyed.
     executions = nullptr;
-    simulator_store = nullptr;
     engine.reset();
     system.reset();
   }

@@ -1,6 +1,7 @@
 // Engine: payment.asl.json executions per second, in-process and durable: every execution is
-// admitted after its first commit, charged once by the Stripe simulator (which keeps its own
-// durable record), and finished with its record and notification committed.
+// admitted after its first commit, charged once by the Stripe simulator (whose durable record
+// commits in the same store, as in the daemon), and finished with its record and notification
+// committed.
 
 #include "actors/messages.hpp"
 #include "adapters/ops/metrics.hpp"

@@ -9,6 +9,7 @@
 
 #include "actors/messages.hpp"
 #include "adapters/ops/metrics.hpp"
+#include "adapters/store/simulator_store_merge.hpp"
 #include "bench_support.hpp"
 
 #include <boost/json.hpp>
@@ -33,14 +34,16 @@ std::uint64_t finished() {
   return metrics.executions_finished("SUCCEEDED") + metrics.executions_finished("FAILED");
 }
 
-// Page bytes, entries and key + value bytes of every table, summed over the main store and the
-// simulator's.
+// Page bytes, entries and key + value bytes of every table. The Stripe and Veriff simulators'
+// tables (Stripe's side, which a deployment does not keep) share the store and are counted apart.
 struct Footprint {
   std::array<adapters::TableUsage, kTableCount> tables{};
   std::array<std::size_t, kTableCount> data_bytes{};
-  std::size_t page_bytes() const {
+  std::size_t page_bytes(bool simulators) const {
     std::size_t sum = 0;
-    for (const auto& t : tables) sum += t.page_bytes;
+    for (std::size_t i = 0; i < kTableCount; ++i)
+      if (adapters::is_simulator_table(static_cast<Table>(i)) == simulators)
+        sum += tables[i].page_bytes;
     return sum;
   }
 };
@@ -67,25 +70,24 @@ std::string description(std::mt19937& random) {
   return text;
 }
 
-Footprint footprint(const std::vector<std::shared_ptr<adapters::LmdbStore>>& stores) {
+Footprint footprint(const adapters::LmdbStore& store) {
   Footprint f;
-  for (const auto& store : stores) {
-    for (std::size_t i = 0; i < kTableCount; ++i) {
-      const auto usage = store->table_usage(static_cast<Table>(i));
-      f.tables[i].entries += usage.entries;
-      f.tables[i].page_bytes += usage.page_bytes;
-      store->scan(static_cast<Table>(i), "", [&](std::string_view key, std::string_view value) {
-        f.data_bytes[i] += key.size() + value.size();
-        return true;
-      });
-    }
+  for (std::size_t i = 0; i < kTableCount; ++i) {
+    f.tables[i] = store.table_usage(static_cast<Table>(i));
+    store.scan(static_cast<Table>(i), "", [&](std::string_view key, std::string_view value) {
+      f.data_bytes[i] += key.size() + value.size();
+      return true;
+    });
   }
   return f;
 }
 
-void report(const char* what, const Footprint& before, const Footprint& after, int count) {
+// The simulators' tables or settled's own.
+void report(const char* what, const Footprint& before, const Footprint& after, int count,
+            bool simulators) {
   std::printf("%s: per execution, by table (entries, page bytes, key + value bytes)\n", what);
   for (std::size_t i = 0; i < kTableCount; ++i) {
+    if (adapters::is_simulator_table(static_cast<Table>(i)) != simulators) continue;
     const double entries = double(after.tables[i].entries) - double(before.tables[i].entries);
     const double bytes = double(after.tables[i].page_bytes) - double(before.tables[i].page_bytes);
     const double data = double(after.data_bytes[i]) - double(before.data_bytes[i]);
@@ -129,13 +131,8 @@ int run(int payments, int waiting) {
   std::ofstream(fs::path(workflows.path()) / "nap.asl.json")
       << R"({"StartAt": "Nap", "States": {"Nap": {"Type": "Wait", "Seconds": 3600, "End": true}}})";
   InProcessEngine engine(workflows.path());
-  // settled's own store; the Stripe simulator's (Stripe's side, which a deployment does not
-  // keep) is shown apart.
-  const std::vector<std::shared_ptr<adapters::LmdbStore>> settled_store{engine.engine->db};
-  const std::vector<std::shared_ptr<adapters::LmdbStore>> simulator_store{engine.simulator_db};
-
-  auto before = footprint(settled_store);
-  const auto simulator_before = footprint(simulator_store);
+  const adapters::LmdbStore& store = *engine.engine->db;
+  auto before = footprint(store);
   const auto finished_before = finished();
   std::mt19937 random(20261205);
   start_all(engine, "payment", "pay-", payments, [&](const std::string& id) {
@@ -148,21 +145,19 @@ int run(int payments, int waiting) {
   });
   while (finished() - finished_before < static_cast<std::uint64_t>(payments))
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  auto after = footprint(settled_store);
-  const auto simulator_after = footprint(simulator_store);
-  report("Stripe simulator, per payment", simulator_before, simulator_after, payments);
-  report("payment (1 KB description)", before, after, payments);
-  const auto per_payment = (after.page_bytes() - before.page_bytes()) / payments;
-  const auto simulator_per_payment =
-      (simulator_after.page_bytes() - simulator_before.page_bytes()) / payments;
+  auto after = footprint(store);
+  report("Stripe simulator, per payment", before, after, payments, true);
+  report("payment (1 KB description)", before, after, payments, false);
+  const auto per_payment = (after.page_bytes(false) - before.page_bytes(false)) / payments;
+  const auto simulator_per_payment = (after.page_bytes(true) - before.page_bytes(true)) / payments;
 
   before = after;
   start_all(engine, "nap", "nap-", waiting, [](const std::string&) {
     return boost::json::value(boost::json::object{{"note", "waits an hour"}});
   });
-  after = footprint(settled_store);
-  report("waiting execution", before, after, waiting);
-  const auto per_waiting = (after.page_bytes() - before.page_bytes()) / waiting;
+  after = footprint(store);
+  report("waiting execution", before, after, waiting, false);
+  const auto per_waiting = (after.page_bytes(false) - before.page_bytes(false)) / waiting;
 
   std::printf(
       "bytes_per_payment=%zu\nsimulator_bytes_per_payment=%zu\n"

@@ -29,7 +29,8 @@ struct StripeSimulatorOptions {
   std::chrono::seconds max_webhook_backoff{3600};
 };
 
-// `simulator_store`: the store actor over `simulator_db` (the simulator's own environment).
+// `simulator_db` and `simulator_store`: where its tables are read and committed; the daemon
+// passes its main store and store actor (one commit stream), a test may give it its own.
 StripeSimulatorActor spawn_stripe_simulator(caf::actor_system& system,
                                             std::shared_ptr<adapters::LmdbStore> simulator_db,
                                             StoreActor simulator_store,

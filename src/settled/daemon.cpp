@@ -24,6 +24,7 @@
 #include "adapters/http/api_keys.hpp"
 #include "adapters/ops/log.hpp"
 #include "adapters/store/lmdb_store.hpp"
+#include "adapters/store/simulator_store_merge.hpp"
 #include "api/http_routes.hpp"
 #include "domain/storage_keys.hpp"
 #include "domain/time.hpp"
@@ -119,10 +120,13 @@ Result<DaemonResources> DaemonResources::open(const SettledConfig& cfg) {
     if (!client) return client.error();
     resources.http_invoke_client = std::move(*client);
   }
-  auto simulator_db =
-      adapters::LmdbStore::open({cfg.data_dir + "/stripe-simulator", std::size_t{1} << 30, true});
-  if (!simulator_db) return simulator_db.error();
-  resources.simulator_db = std::move(*simulator_db);
+  // The simulators keep their tables in the main store (one commit stream); a data directory
+  // from before, with their own environment, is merged once here.
+  auto merged = adapters::merge_legacy_simulator_store(*resources.db, cfg.data_dir);
+  if (!merged) return merged.error();
+  if (merged->merged)
+    adapters::log(adapters::LogLevel::kInfo, "store.simulator_store_merged",
+                  {{"rows", merged->rows}, {"movedTo", merged->moved_to}});
   return resources;
 }
 
@@ -250,8 +254,6 @@ void Daemon::spawn_actors(const SettledConfig& cfg, const DaemonResources& resou
   notification_options.timeout = std::chrono::milliseconds(cfg.notification_webhook_timeout_ms);
   notification_options.concurrency = cfg.notification_webhook_concurrency;
   engine_->notifications = actors::spawn_notifications(system_, engine_, notification_options);
-  simulator_store_ = actors::spawn_store(system_, resources.simulator_db, {},
-                                         std::make_shared<actors::StoreStats>());
   if (live_stripe_) {
     engine_->stripe = actors::spawn_stripe_client(system_, resources.stripe_client);
   } else {
@@ -262,8 +264,8 @@ void Daemon::spawn_actors(const SettledConfig& cfg, const DaemonResources& resou
     simulator_options.now = engine_->now;
     if (!cfg.stripe_webhook_secrets.empty())
       simulator_options.webhook_secret = cfg.stripe_webhook_secrets.front();
-    stripe_simulator_ = actors::spawn_stripe_simulator(system_, resources.simulator_db,
-                                                       simulator_store_, simulator_options);
+    stripe_simulator_ =
+        actors::spawn_stripe_simulator(system_, resources.db, engine_->store, simulator_options);
     engine_->stripe = stripe_simulator_;
   }
   if (resources.http_invoke_client)
@@ -279,8 +281,8 @@ void Daemon::spawn_actors(const SettledConfig& cfg, const DaemonResources& resou
     veriff_options.api_key = cfg.veriff_api_key;
     if (!cfg.veriff_shared_secrets.empty())
       veriff_options.shared_secret = cfg.veriff_shared_secrets.front();
-    veriff_simulator_ = actors::spawn_veriff_simulator(system_, resources.simulator_db,
-                                                       simulator_store_, veriff_options);
+    veriff_simulator_ =
+        actors::spawn_veriff_simulator(system_, resources.db, engine_->store, veriff_options);
     engine_->veriff = veriff_simulator_;
   }
   // Every stored version, plus the workflow files that changed since, before any execution
@@ -347,7 +349,7 @@ void Daemon::build_routes(const SettledConfig& cfg, const DaemonResources& resou
   api::HttpRoutesDeps routes{engine_,
                              executions_,
                              state_machines_,
-                             live_stripe_ ? nullptr : resources.simulator_db,
+                             live_stripe_ ? nullptr : resources.db,
                              static_cast<std::int64_t>(cfg.events_retention_seconds) * 1000,
                              readiness_,
                              {},
@@ -355,7 +357,7 @@ void Daemon::build_routes(const SettledConfig& cfg, const DaemonResources& resou
                              schedules_,
                              stripe_simulator_,
                              cfg.veriff_shared_secrets,
-                             resources.veriff_client ? nullptr : resources.simulator_db,
+                             resources.veriff_client ? nullptr : resources.db,
                              engine_->notifications};
   routes.stripe_webhooks.secrets = cfg.stripe_webhook_secrets;
   routes.welcome_bonus_hundredths = static_cast<std::int64_t>(cfg.welcome_bonus_hundredths);

@@ -35,8 +35,8 @@ namespace settled::app {
 // What the daemon opens before any thread runs, in this order: the data directory's lock (so a
 // second daemon on it stops here, having opened nothing), the workflows, the schedule and rule
 // files, the mock config, the store (where the schedules' and rules' state machines are checked),
-// the live Stripe client (its settings checked), the Stripe simulator's store. Each refusal's
-// message is what the daemon prints before it exits 2.
+// the live Stripe client (its settings checked), and a Stripe simulator store from before merged
+// into the main one. Each refusal's message is what the daemon prints before it exits 2.
 struct DaemonResources {
   std::optional<adapters::DataDirLock> data_dir_lock;
   asl::RegistryPtr workflows;
@@ -50,7 +50,6 @@ struct DaemonResources {
   std::shared_ptr<adapters::VeriffClient> veriff_client;  // null unless veriff-mode=live
   // settled:http.invoke's functions (resource-map entries with a URL); null without any.
   std::shared_ptr<adapters::HttpInvokeClient> http_invoke_client;
-  std::shared_ptr<adapters::LmdbStore> simulator_db;
 
   // `cfg` must have been validated and its default paths resolved (config.hpp).
   static Result<DaemonResources> open(const SettledConfig& cfg);
@@ -104,7 +103,6 @@ class Daemon {
   bool stopped_ = false;
   actors::EnginePtr engine_;
   std::shared_ptr<actors::StoreStats> store_stats_;
-  actors::StoreActor simulator_store_;
   actors::StripeSimulatorActor stripe_simulator_;  // unset when Stripe is live
   actors::VeriffSimulatorActor veriff_simulator_;
   actors::StateMachinesActor state_machines_;

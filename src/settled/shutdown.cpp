@@ -62,7 +62,6 @@ void Daemon::stop_actors(std::chrono::seconds timeout) {
   self->send_exit(engine_->alerts, caf::exit_reason::user_shutdown);
   if (engine_->mock_tasks) self->send_exit(engine_->mock_tasks, caf::exit_reason::user_shutdown);
   self->send_exit(engine_->store, caf::exit_reason::user_shutdown);
-  self->send_exit(simulator_store_, caf::exit_reason::user_shutdown);
 }
 
 }  // namespace settled::app
