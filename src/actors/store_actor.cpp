@@ -73,11 +73,15 @@ struct StoreState {
     }
     const auto started = std::chrono::steady_clock::now();
     Status status = commit(batches);
-    if (!batches.empty() && operations > 0) note_outcome(status);
-    adapters::Metrics::instance().store_commit(
-        operations,
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
-        status.ok());
+    // A batch whose condition failed (two writers of one item) is contention, not a failing
+    // store: its group is committed batch by batch below, and the store's health is unchanged.
+    const bool conflict = !status.ok() && status.error().code == ErrorCode::kWriteConflict;
+    if (!batches.empty() && operations > 0 && !conflict) note_outcome(status);
+    if (!conflict)
+      adapters::Metrics::instance().store_commit(
+          operations,
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+          status.ok());
     if (status.ok()) {
       stats->commits += 1;
       stats->batches += group.size();

@@ -37,6 +37,7 @@ unsigned http_status(ErrorCode code) {
     case ErrorCode::kIdempotencyConflict:
     case ErrorCode::kRatingNotOpen:
     case ErrorCode::kRatingAlreadySubmitted:
+    case ErrorCode::kWriteConflict:
       return 409;
     case ErrorCode::kPayloadTooLarge:
       return 413;

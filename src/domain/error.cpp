@@ -82,6 +82,8 @@ std::string_view error_name(ErrorCode code) {
       return "TooManyRequests";
     case ErrorCode::kBadSignature:
       return "BadSignature";
+    case ErrorCode::kWriteConflict:
+      return "WriteConflict";
   }
   return "InternalError";
 }

@@ -53,6 +53,9 @@ enum class ErrorCode : std::uint8_t {
   // HourBank's rating (POST /v1/service-requests/{id}/rating), 409: not yet, or already, rated.
   kRatingNotOpen,
   kRatingAlreadySubmitted,
+  // A commit whose batch read something another commit changed since (WriteCondition); the
+  // writer reads again and retries. Internal: never an answer to a request.
+  kWriteConflict,
 };
 
 // Stable name used as "error" in JSON bodies, e.g. "ExecutionAlreadyExists".

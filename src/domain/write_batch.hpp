@@ -3,6 +3,7 @@
 // Domain code builds them; the store actor commits them.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -78,8 +79,21 @@ struct WriteOp {
   bool erase = false;
 };
 
+// What a batch read and must still find when it commits: `key` holds exactly `value`, or is
+// absent when there is none. A read-modify-write (settled:records.update) carries one, so two
+// executions changing one item cannot both commit what they computed from the same old value.
+struct WriteCondition {
+  Table table = Table::kMeta;
+  std::string key;
+  std::optional<std::string> value;
+};
+
 struct WriteBatch {
   std::vector<WriteOp> ops;
+  // Checked by the store inside the write transaction, after the batches before this one in the
+  // same group commit: if one does not hold, this batch is refused (ErrorCode::kWriteConflict)
+  // and nothing of it is written.
+  std::vector<WriteCondition> conditions;
 
   void put(Table table, std::string key, std::string value) {
     ops.push_back(WriteOp{table, std::move(key), std::move(value), false});
@@ -87,8 +101,12 @@ struct WriteBatch {
   void erase(Table table, std::string key) {
     ops.push_back(WriteOp{table, std::move(key), {}, true});
   }
+  void expect(Table table, std::string key, std::optional<std::string> value) {
+    conditions.push_back(WriteCondition{table, std::move(key), std::move(value)});
+  }
   void append(WriteBatch&& other) {
     for (auto& op : other.ops) ops.push_back(std::move(op));
+    for (auto& condition : other.conditions) conditions.push_back(std::move(condition));
   }
   bool empty() const { return ops.empty(); }
   std::size_t size() const { return ops.size(); }

@@ -105,6 +105,20 @@ constexpr const char* kIntegrations = R"json({
 })json";
 
 // dynamodb:updateItem and deleteItem between puts and gets (settled:records.update/delete).
+// Every item of $.items adds 1 to one counter item, the Map's iterations all at once: DynamoDB
+// serialises writes to one item, so none may be lost.
+constexpr const char* kDynamoCounter = R"json({
+  "StartAt": "Each",
+  "States": {
+    "Each": {"Type": "Map", "ItemsPath": "$.items", "MaxConcurrency": 0, "ResultPath": null,
+      "ItemProcessor": {"StartAt": "Add", "States": {
+        "Add": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:updateItem",
+          "Parameters": {"TableName": "Payments", "Key": {"paymentId": {"S": "counter"}},
+            "UpdateExpression": "ADD hits :one",
+            "ExpressionAttributeValues": {":one": {"N": "1"}}},
+          "End": true}}},
+      "End": true}}})json";
+
 constexpr const char* kDynamoWrites = R"json({
   "StartAt": "Put",
   "States": {
@@ -204,6 +218,7 @@ class AwsResources : public OpsTest {
     write_workflow("aws-integrations", kIntegrations);
     write_workflow("aws-child", kChild);
     write_workflow("aws-dynamo-writes", kDynamoWrites);
+    write_workflow("aws-dynamo-counter", kDynamoCounter);
   }
   std::vector<std::string> daemon_flags() const override {
     const std::string fn = "arn:aws:lambda:us-east-1:123456789012:function:";
@@ -318,6 +333,25 @@ TEST_F(AwsResources, UpdateItemAndDeleteItemChangeTheRecordAsDynamoDbDoes) {
   EXPECT_EQ(out.at("refused").at("Error"), "DynamoDB.ValidationException");
   EXPECT_NE(out.at("refused").at("Cause").as_string().find("ConditionExpression"),
             std::string::npos);
+}
+
+TEST_F(AwsResources, ConcurrentUpdatesOfOneItemAreAllApplied) {
+  // Four executions of 25 parallel iterations each: 100 read-modify-writes of one item at once.
+  constexpr int kExecutions = 4, kItems = 25;
+  json::array items;
+  for (int i = 0; i < kItems; ++i) items.push_back(i);
+  for (int e = 0; e < kExecutions; ++e) {
+    auto started = client_->post(
+        "/v1/executions", json::serialize(json::object{{"stateMachine", "aws-dynamo-counter"},
+                                                       {"name", "c-" + std::to_string(e)},
+                                                       {"input", json::object{{"items", items}}}}));
+    ASSERT_EQ(started.status, 201u) << started.body;
+  }
+  for (int e = 0; e < kExecutions; ++e)
+    ASSERT_EQ(wait_final("aws-dynamo-counter:c-" + std::to_string(e)).at("status"), "SUCCEEDED");
+  auto counter = client_->get("/v1/records/Payments/counter");
+  ASSERT_EQ(counter.status, 200u) << counter.body;
+  EXPECT_EQ(counter.json().at("record").at("hits"), kExecutions * kItems) << counter.body;
 }
 
 TEST_F(AwsResources, AnUnmappedOrUnsupportedArnIsRefusedAtRegistration) {

@@ -99,6 +99,13 @@ void Execution::commit_failed(const Error& error) {
     refuse_start(error);
     return;
   }
+  if (error.code == ErrorCode::kWriteConflict) {
+    // Another execution changed an item this transition read (records.update): nothing of the
+    // transition was written; resume from the last commit at once, which reads the item again.
+    log(LogLevel::kInfo, "execution.write_conflict", {{"cause", error.message}});
+    self_->send(self_, resume_atom::value);
+    return;
+  }
   // Capped exponential backoff: a full disk or a failing device is not helped by every
   // waiting execution retrying each second; the first commit after space returns resumes it.
   const auto delay = commit_retry_delay(commit_failures_++);

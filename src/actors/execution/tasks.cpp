@@ -168,7 +168,9 @@ TaskOutcome Execution::read_record(const TaskAttempt& attempt) {
 
 // settled:records.update / records.delete: the record as committed, changed by the domain; the
 // write commits with the transition that records the task's success (task_done), so an attempt
-// that did not commit leaves the record as it was and its retry starts from what is stored.
+// that did not commit leaves the record as it was and its retry starts from what is stored. As
+// DynamoDB serialises writes to one item, two executions updating it at once both apply: the
+// commit checks the item is unchanged since it was read, and the later one reads again.
 TaskOutcome Execution::write_record(const TaskAttempt& attempt) {
   auto address = records_address(attempt.parameters);
   if (!address) return TaskOutcome::failure(kRecordsInvalidParameters, address.error().message);
@@ -181,8 +183,15 @@ TaskOutcome Execution::write_record(const TaskAttempt& attempt) {
     value = std::move(*parsed);
   }
   const json::value* current = value ? &*value : nullptr;
-  return attempt.resource == "settled:records.update" ? run_records_update(attempt, current)
-                                                      : run_records_delete(attempt, current);
+  TaskOutcome outcome = attempt.resource == "settled:records.update"
+                            ? run_records_update(attempt, current)
+                            : run_records_delete(attempt, current);
+  // The write commits only if the item is still what was read: another execution's update in
+  // between makes the commit fail with kWriteConflict, and this one reads again (commit_failed).
+  if (!outcome.writes.empty())
+    outcome.writes.expect(Table::kRecords, record_key(address->collection, address->key),
+                          std::move(stored));
+  return outcome;
 }
 
 // settled:webhooks.check: which events of an events.list page are not in stripe_events.

@@ -116,6 +116,10 @@ Status LmdbStore::commit_locked(const std::vector<const WriteBatch*>& batches) {
     lmdb::txn_begin(env_.handle(), nullptr, 0, &txn);
     std::string compressed;
     for (const WriteBatch* batch : batches) {
+      if (auto conflict = failed_condition(txn, *batch)) {
+        mdb_txn_abort(txn);
+        return *conflict;
+      }
       for (const WriteOp& op : batch->ops) {
         lmdb::val key = as_val(op.key);
         if (op.erase) {
@@ -145,6 +149,26 @@ Status LmdbStore::commit_locked(const std::vector<const WriteBatch*>& batches) {
     }
     return commit_error(e.code(), e.what());
   }
+}
+
+// The first of the batch's conditions that does not hold in `txn` (which sees the writes of the
+// batches before it), as the batch's refusal.
+std::optional<Error> LmdbStore::failed_condition(MDB_txn* txn, const WriteBatch& batch) const {
+  std::string scratch;
+  for (const WriteCondition& condition : batch.conditions) {
+    lmdb::val key = as_val(condition.key);
+    lmdb::val found;
+    const bool present = lmdb::dbi_get(txn, dbi(condition.table), key, found);
+    const std::string_view stored{found.data(), found.size()};
+    const bool holds = present ? condition.value && written_form(condition.table, stored,
+                                                                 scratch) == *condition.value
+                               : !condition.value;
+    if (!holds)
+      return Error{ErrorCode::kWriteConflict, std::string(table_name(condition.table)) + " '" +
+                                                  condition.key +
+                                                  "' changed since this commit's writer read it"};
+  }
+  return std::nullopt;
 }
 
 Error LmdbStore::commit_error(int code, const std::string& what) {

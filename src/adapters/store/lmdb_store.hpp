@@ -51,6 +51,7 @@ class LmdbStore {
   //   kStoreFull         the LMDB map is full, or the disk is (ENOSPC, EDQUOT)
   //   kStoreUnavailable  the store cannot write (EIO, read-only file system, MDB_PANIC, ...)
   //   kInvalidRequest    this transaction holds something LMDB refuses (e.g. a key over 511 B)
+  //   kWriteConflict     a batch's condition (WriteBatch::conditions) does not hold
   Status commit(const std::vector<const WriteBatch*>& batches);
   // The first two affect every batch alike; the last only the batch that holds it.
   static bool is_store_fault(const Error& error) {
@@ -88,6 +89,7 @@ class LmdbStore {
  private:
   explicit LmdbStore(LmdbOptions options);
   static Error commit_error(int code, const std::string& what);
+  std::optional<Error> failed_condition(MDB_txn* txn, const WriteBatch& batch) const;
   MDB_dbi dbi(Table table) const { return dbis_[static_cast<std::size_t>(table)]; }
   // Opens env_ and dbis_ (at start, and again after a panic). Throws lmdb::error.
   void open_environment();

@@ -437,3 +437,60 @@ TEST(LmdbStoreFull, AGroupThatDoesNotFitKeepsNothing) {
 
 }  // namespace
 }  // namespace settled::adapters
+
+namespace settled::adapters {
+namespace {
+
+// WriteBatch::conditions: a read-modify-write commits only over what it read.
+TEST_F(LmdbStoreTest, ABatchCommitsOnlyWhileItsConditionsHold) {
+  const std::string key = record_key("counters", "c-1");
+  // Absent, as expected: the first writer creates it.
+  WriteBatch create;
+  create.put(Table::kRecords, key, R"({"hits":1})");
+  create.expect(Table::kRecords, key, std::nullopt);
+  ASSERT_TRUE(commit(*store_, {create}).ok());
+  // The same condition again no longer holds: nothing of the batch is written.
+  WriteBatch stale = create;
+  stale.put(Table::kRecords, record_key("counters", "other"), "x");
+  auto refused = commit(*store_, {stale});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kWriteConflict);
+  EXPECT_NE(refused.error().message.find("c-1"), std::string::npos) << refused.error().message;
+  EXPECT_FALSE(store_->get(Table::kRecords, record_key("counters", "other")).has_value());
+  // Over the value it read: commits.
+  WriteBatch add;
+  add.put(Table::kRecords, key, R"({"hits":2})");
+  add.expect(Table::kRecords, key, std::string(R"({"hits":1})"));
+  ASSERT_TRUE(commit(*store_, {add}).ok());
+  EXPECT_EQ(store_->get(Table::kRecords, key), R"({"hits":2})");
+}
+
+TEST_F(LmdbStoreTest, AConditionSeesTheBatchesBeforeItInTheSameCommit) {
+  const std::string key = record_key("counters", "c-2");
+  std::vector<WriteBatch> group(2);
+  // Two writers that both read "absent": the first changes it, so the second must not commit.
+  for (auto& batch : group) {
+    batch.put(Table::kRecords, key, R"({"hits":1})");
+    batch.expect(Table::kRecords, key, std::nullopt);
+  }
+  auto status = commit(*store_, group);
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().code, ErrorCode::kWriteConflict);
+  EXPECT_FALSE(store_->get(Table::kRecords, key).has_value());  // all or nothing
+}
+
+TEST_F(LmdbStoreTest, AConditionComparesACompressedValueAsWritten) {
+  const std::string key = record_key("big", "b-1");
+  const std::string large = R"({"text":")" + std::string(4000, 'a') + R"("})";
+  WriteBatch put;
+  put.put(Table::kRecords, key, large);
+  ASSERT_TRUE(commit(*store_, {put}).ok());
+  WriteBatch over;
+  over.put(Table::kRecords, key, "{}");
+  over.expect(Table::kRecords, key, large);
+  EXPECT_TRUE(commit(*store_, {over}).ok());
+  EXPECT_EQ(store_->get(Table::kRecords, key), "{}");
+}
+
+}  // namespace
+}  // namespace settled::adapters
