@@ -37,6 +37,8 @@ if (!settled || !work || !casesDir) {
   );
   process.exit(2);
 }
+// Absolute: the daemon runs with the work directory as its working directory (below).
+work = path.resolve(work);
 
 // The task inputs the reference recorded, per case (none without --reference: echo calls are
 // then left unmocked and fail).
@@ -118,8 +120,10 @@ fs.mkdirSync(path.join(work, 'workflows'), { recursive: true });
 const mockFile = path.join(work, 'MockConfigFile.json');
 fs.writeFileSync(mockFile, JSON.stringify(mockConfig, null, 1));
 
+// The daemon runs in the work directory: from the checkout it would read the repository's
+// config/schedules (whose state machines are not registered here) and refuse to start.
 const daemon = spawn(
-  settled,
+  path.resolve(settled),
   [
     `--data-dir=${path.join(work, 'var')}`,
     '--http=127.0.0.1:0',
@@ -129,7 +133,7 @@ const daemon = spawn(
     // Every case's PUT and start go one after another; their waits overlap.
     '--request-deadline-ms=60000',
   ],
-  { stdio: ['ignore', 'pipe', 'pipe'] },
+  { stdio: ['ignore', 'pipe', 'pipe'], cwd: work },
 );
 const daemonLog = fs.createWriteStream(path.join(work, 'daemon.log'));
 daemon.stderr.pipe(daemonLog);

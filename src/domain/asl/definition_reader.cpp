@@ -275,6 +275,14 @@ ChoiceRule DefinitionReader::parse_choice_rule(const json::value& v, const std::
     const std::string k(key);
     const std::string w = where + "." + k;
     if (k == "Next" || k == "Comment" || k == "Variable") continue;
+    if (k == "Assign") {
+      // Step Functions: a Choice Rule may carry Assign, set when that rule matches.
+      if (top_level)
+        rule.assign = assign_field(obj, where);
+      else
+        fail(w, "only top-level choice rules may have \"Assign\"");
+      continue;
+    }
     if (k == "And" || k == "Or") {
       ++operators;
       rule.kind = k == "And" ? ChoiceRule::Kind::kAnd : ChoiceRule::Kind::kOr;

@@ -108,6 +108,19 @@ Step place_result(const State& state, const json::value& raw_input, json::value 
 Step render_failure(const State& state, const json::value& state_input, const Error& error,
                     const json::value& context);
 
+// All the variables an execution stores, with `assigned` set over the visible ones, are at most
+// 10 MiB of JSON text (domain/asl/variables.hpp).
+std::optional<Step> variables_over_limit(const State& state, const json::value& context,
+                                         const json::object& assigned) {
+  if (stored_variables_size(context, assigned, kVariablesTotalLimitBytes) <=
+      kVariablesTotalLimitBytes)
+    return std::nullopt;
+  return FailWith{std::string(errors::kDataLimitExceeded),
+                  "The variables stored after state '" + state.name +
+                      "' have a size exceeding the maximum number of bytes service limit (" +
+                      std::to_string(kVariablesTotalLimitBytes) + ")."};
+}
+
 // A state's (or catcher's) Assign against `root`; nullopt with `failed` set when it cannot be
 // evaluated (a missing path is States.Runtime, an intrinsic's refusal States.IntrinsicFailure,
 // too much data States.DataLimitExceeded).
@@ -116,7 +129,11 @@ std::optional<json::object> run_assign(const std::optional<PayloadTemplate>& ass
                                        const json::value& context, std::optional<Step>& failed) {
   if (!assign) return std::nullopt;
   auto values = evaluate_assign(*assign, root, context);
-  if (values) return std::move(*values);
+  if (values) {
+    failed = variables_over_limit(state, context, *values);
+    if (failed) return std::nullopt;
+    return std::move(*values);
+  }
   if (values.error().code == ErrorCode::kPayloadTooLarge) {
     failed = data_limit(state, "assigned variables");
   } else if (values.error().code == ErrorCode::kIntrinsicFailure) {
@@ -279,23 +296,39 @@ Step enter_state(const State& state, const json::value& input, const json::value
       auto selected = apply_path(state.input_path, input, context);
       if (!selected) return runtime_error(state, context, invalid_path(state.input_path));
       std::optional<Step> failed;
-      auto assigned = run_assign(state.assign, state, *selected, context, failed);
-      if (failed) return std::move(*failed);
+      std::optional<json::object> assigned;
       std::string next;
       if (state.type == StateType::kChoice) {
+        // The state's own Assign applies whichever way the state goes; a matching rule's Assign
+        // is set over it (its values win for a name both set). See docs/engine.md for the
+        // sources and what they leave open.
+        const ChoiceRule* taken = nullptr;
         for (const auto& rule : state.choices) {
           auto matched = evaluate_choice(rule, *selected, context);
           if (!matched) return runtime_error(state, context, matched.error().message);
           if (*matched) {
-            next = rule.next;
+            taken = &rule;
             break;
           }
         }
-        if (next.empty()) next = state.default_next;
-        if (next.empty())
+        if (!taken && state.default_next.empty())
           return FailWith{std::string(errors::kNoChoiceMatched),
                           "No Matches! (state '" + state.name + "' has no Default)"};
+        next = taken ? taken->next : state.default_next;
+        assigned = run_assign(state.assign, state, *selected, context, failed);
+        if (!failed && taken && taken->assign) {
+          auto by_rule = run_assign(taken->assign, state, *selected, context, failed);
+          if (by_rule && assigned) {
+            for (auto& [name, value] : *by_rule) (*assigned)[name] = std::move(value);
+          } else if (by_rule) {
+            assigned = std::move(by_rule);
+          }
+          if (assigned && !failed) failed = variables_over_limit(state, context, *assigned);
+        }
+      } else {
+        assigned = run_assign(state.assign, state, *selected, context, failed);
       }
+      if (failed) return std::move(*failed);
       auto output = apply_path(state.output_path, *selected, context);
       if (!output) return runtime_error(state, context, invalid_path(state.output_path));
       if (state.type == StateType::kChoice)

@@ -54,6 +54,9 @@ struct ChoiceRule {
   boost::json::value operand;                  // literal operand
   std::optional<jsonpath::Path> operand_path;  // for *Path comparators
   std::string next;                            // only on top-level rules
+  // Only on top-level rules: set when this rule matches, over what the Choice state's own
+  // Assign sets (its values win for a name both set).
+  std::optional<PayloadTemplate> assign;
 };
 
 struct StateMachine;
@@ -70,7 +73,9 @@ struct State {
   OptionalPath input_path, output_path, result_path;
   std::optional<PayloadTemplate> parameters;
   std::optional<PayloadTemplate> result_selector;
-  std::optional<PayloadTemplate> assign;  // Assign (domain/asl/variables.hpp)
+  // Assign (domain/asl/variables.hpp). A Choice state's applies whichever way it goes, a
+  // matching rule's own Assign over it.
+  std::optional<PayloadTemplate> assign;
 
   // Task
   std::string resource;

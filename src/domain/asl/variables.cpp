@@ -4,6 +4,8 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 namespace settled::asl {
 
 namespace json = boost::json;
@@ -74,6 +76,22 @@ Result<json::value> select_path(const jsonpath::Path& path, const json::value& i
     return jsonpath::select(path, json::value(std::move(plain)));
   }
   return jsonpath::select(path, context);
+}
+
+std::size_t stored_variables_size(const json::value& context, const json::object& assigned,
+                                  std::size_t limit) {
+  std::size_t total = 2;  // {}
+  std::size_t count = 0;
+  const auto add = [&](std::string_view name, const json::value& value) {
+    if (total > limit) return;
+    total += (count++ > 0 ? 1 : 0) + name.size() + 3;  // ,"name":
+    total += serialized_size(value, limit - std::min(total, limit));
+  };
+  if (const json::object* vars = visible_variables(context))
+    for (const auto& [name, value] : *vars)
+      if (!assigned.contains(name)) add(name, value);
+  for (const auto& [name, value] : assigned) add(name, value);
+  return total;
 }
 
 Result<json::object> evaluate_assign(const PayloadTemplate& assign, const json::value& root,

@@ -11,7 +11,8 @@
 //   - the top-level states share one scope; each Parallel branch and Map iteration has its own,
 //     which reads the outer scopes' variables but never changes them (nothing flows out of a
 //     branch but its output);
-//   - the values of one Assign are at most 256 KiB of JSON text (States.DataLimitExceeded).
+//   - the values of one Assign are at most 256 KiB of JSON text, and all the variables an
+//     execution stores at most 10 MiB (States.DataLimitExceeded).
 // The engine keeps an execution's own variables in its durable record and hands the visible
 // ones to the interpreter inside the context value (under kVariablesKey, which no "$$" path can
 // name or see).
@@ -38,6 +39,11 @@ inline constexpr std::string_view kEnteredEventKey = "\x01enteredEventId";
 
 // Step Functions: the values one Assign sets are at most 256 KiB of JSON text.
 inline constexpr std::size_t kAssignLimitBytes = 256 * 1024;
+// Step Functions: all the variables one execution stores are at most 10 MiB
+// (States.DataLimitExceeded past it). Counted as the JSON text of the object of every variable
+// visible to a state (its own scope's and, in a Parallel branch or Map iteration, the outer
+// scopes' it reads).
+inline constexpr std::size_t kVariablesTotalLimitBytes = 10 * 1024 * 1024;
 // Step Functions: a variable name is at most 80 characters.
 inline constexpr std::size_t kMaxVariableNameLength = 80;
 
@@ -55,6 +61,12 @@ std::int64_t entered_event(const boost::json::value& context);
 // the workflow variable `name` (kInvalidRequest if it is not set).
 Result<boost::json::value> select_path(const jsonpath::Path& path, const boost::json::value& input,
                                        const boost::json::value& context);
+
+// The size of the JSON text of the variables visible in `context` once `assigned` is set over
+// them (`{"name":value,...}`), counting at most up to `limit` (a number above `limit` once the
+// total is known to be larger).
+std::size_t stored_variables_size(const boost::json::value& context,
+                                  const boost::json::object& assigned, std::size_t limit);
 
 // Renders a state's Assign against `root` (see above for what that is per state type). Fails
 // as a Parameters template does, or with kPayloadTooLarge past kAssignLimitBytes.

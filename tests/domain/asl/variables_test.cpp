@@ -179,6 +179,7 @@ TEST(AslVariables, CatchAssignsFromTheErrorOutput) {
 }
 
 TEST(AslVariables, ChoiceReadsAndAssigns) {
+  // The state's own Assign applies whichever way the state goes.
   const Machine m = Machine(R"({"StartAt": "S", "States": {
       "S": {"Type": "Choice", "InputPath": "$.in",
             "Choices": [{"Variable": "$limit", "NumericLessThanPath": "$.amount", "Next": "Big"}],
@@ -187,10 +188,107 @@ TEST(AslVariables, ChoiceReadsAndAssigns) {
   const auto go = expect<GoTo>(
       enter_state(m["S"], j(R"({"in": {"amount": 50}})"), context_with(R"({"limit": 10})")));
   EXPECT_EQ(go.next, "Big");
+  ASSERT_TRUE(go.assigned.has_value());
   EXPECT_EQ(json::value(*go.assigned), j(R"({"checked": 50})"));
   const auto small = expect<GoTo>(
       enter_state(m["S"], j(R"({"in": {"amount": 5}})"), context_with(R"({"limit": 10})")));
   EXPECT_EQ(small.next, "Small");
+  ASSERT_TRUE(small.assigned.has_value());
+  EXPECT_EQ(json::value(*small.assigned), j(R"({"checked": 5})"));
+}
+
+// LocalStack's BASE_ASSIGN_IN_CHOICE (a JSONPath Choice that Step Functions accepted): each rule
+// may carry Assign. The first matching rule's is set over the state's own (the guide: the
+// state-level block "applies regardless of which choice rule matches"; recorded on AWS, a
+// matching rule's value wins for a name both assign).
+const char* const kChoiceWithRuleAssign = R"({"StartAt": "S", "States": {
+    "S": {"Type": "Choice",
+          "Choices": [
+            {"Variable": "$.input_value", "IsPresent": false,
+             "Assign": {"status": "UNKNOWN"}, "Next": "Final"},
+            {"Variable": "$.input_value", "NumericEquals": 42,
+             "Assign": {"status": "CORRECT", "seen.$": "$.input_value", "before.$": "$status"},
+             "Next": "Final"}],
+          "Assign": {"status": "INCORRECT", "guess.$": "$.input_value"},
+          "Default": "Final"},
+    "Final": {"Type": "Succeed"}}})";
+
+TEST(AslVariables, ChoiceRuleAssignAppliesWhenItsRuleMatches) {
+  const Machine m = Machine(kChoiceWithRuleAssign);
+  const auto ctx = context_with(R"({"status": "NEW"})");
+  // The second rule matches: its Assign alone, reading its input and the values of state entry.
+  const auto correct = expect<GoTo>(enter_state(m["S"], j(R"({"input_value": 42})"), ctx));
+  EXPECT_EQ(correct.next, "Final");
+  ASSERT_TRUE(correct.assigned.has_value());
+  EXPECT_EQ(json::value(*correct.assigned),
+            j(R"({"status": "CORRECT", "guess": 42, "seen": 42, "before": "NEW"})"));
+  EXPECT_EQ(correct.output, j(R"({"input_value": 42})"));
+  // The first rule matches (the field is absent; the state's "guess.$" then fails: see below).
+  const Machine no_guess = Machine(R"({"StartAt": "S", "States": {
+      "S": {"Type": "Choice", "Assign": {"status": "INCORRECT"}, "Default": "Final",
+            "Choices": [{"Variable": "$.input_value", "IsPresent": false,
+                         "Assign": {"status": "UNKNOWN"}, "Next": "Final"}]},
+      "Final": {"Type": "Succeed"}}})");
+  const auto unknown = expect<GoTo>(enter_state(no_guess["S"], j("{}"), ctx));
+  EXPECT_EQ(json::value(*unknown.assigned), j(R"({"status": "UNKNOWN"})"));
+  // No rule matches: Default, with the state's own Assign.
+  const auto incorrect = expect<GoTo>(enter_state(m["S"], j(R"({"input_value": "42"})"), ctx));
+  EXPECT_EQ(json::value(*incorrect.assigned), j(R"({"status": "INCORRECT", "guess": "42"})"));
+}
+
+TEST(AslVariables, ChoiceWithoutMatchOrDefaultAssignsNothing) {
+  const Machine m = Machine(R"({"StartAt": "S", "States": {
+      "S": {"Type": "Choice", "Assign": {"never": 1},
+            "Choices": [{"Variable": "$.x", "BooleanEquals": true, "Assign": {"never": 2},
+                         "Next": "Final"}]},
+      "Final": {"Type": "Succeed"}}})");
+  const auto fail = expect<FailWith>(enter_state(m["S"], j(R"({"x": false})"), context_with("{}")));
+  EXPECT_EQ(fail.error, errors::kNoChoiceMatched);
+}
+
+TEST(AslVariables, ChoiceStateAssignIsEvaluatedWhicheverRuleMatches) {
+  // The state's own Assign reads a field the matching rule's condition says is absent, so the
+  // state fails even though the rule's own Assign could be evaluated.
+  const Machine m = Machine(kChoiceWithRuleAssign);
+  const auto fail = expect<FailWith>(enter_state(m["S"], j("{}"), context_with("{}")));
+  EXPECT_EQ(fail.error, errors::kRuntime);
+  EXPECT_THAT(fail.cause, HasSubstr("$.input_value"));
+}
+
+TEST(AslVariables, ChoiceRuleAssignFailuresFailTheState) {
+  const Machine m = Machine(R"({"StartAt": "S", "States": {
+      "S": {"Type": "Choice", "Default": "Final",
+            "Choices": [{"Variable": "$.x", "BooleanEquals": true,
+                         "Assign": {"v.$": "$missing"}, "Next": "Final"}]},
+      "Final": {"Type": "Succeed"}}})");
+  const auto fail = expect<FailWith>(enter_state(m["S"], j(R"({"x": true})"), context_with("{}")));
+  EXPECT_EQ(fail.error, errors::kRuntime);
+  EXPECT_THAT(fail.cause, HasSubstr("missing"));
+  // The rule that fails to assign is the one that matched: with x false, Default is taken.
+  EXPECT_EQ(expect<GoTo>(enter_state(m["S"], j(R"({"x": false})"), context_with("{}"))).next,
+            "Final");
+}
+
+TEST(AslVariables, ChoiceRuleAssignIsCheckedLikeAnyAssign) {
+  const std::string head = R"({"StartAt": "S", "States": {"F": {"Type": "Succeed"}, "S": )";
+  EXPECT_EQ(refusal(head + R"({"Type": "Choice", "Choices": [{"Variable": "$.x",
+      "IsNull": true, "Assign": {"a": 1, "b.$": "$.x"}, "Next": "F"}]}}})"),
+            "(accepted)");
+  EXPECT_THAT(refusal(head + R"({"Type": "Choice", "Choices": [{"Variable": "$.x",
+      "IsNull": true, "Assign": {"1a": 1}, "Next": "F"}]}}})"),
+              HasSubstr("$.States['S'].Choices[0].Assign['1a']: a variable name is"));
+  EXPECT_THAT(refusal(head + R"({"Type": "Choice", "Choices": [{"Variable": "$.x",
+      "IsNull": true, "Assign": 5, "Next": "F"}]}}})"),
+              HasSubstr("Choices[0].Assign: must be a JSON object"));
+  // Only a top-level rule (the one with Next) may assign.
+  EXPECT_THAT(refusal(head + R"({"Type": "Choice", "Choices": [{"Not": {"Variable": "$.x",
+      "IsNull": true, "Assign": {"a": 1}}, "Next": "F"}]}}})"),
+              HasSubstr("Choices[0].Not.Assign: only top-level choice rules may have \"Assign\""));
+  // A state whose only Assign is in a rule still gets the variables (the context).
+  const Machine m = Machine(R"({"StartAt": "S", "States": {"F": {"Type": "Succeed"},
+      "S": {"Type": "Choice", "Choices": [{"Variable": "$.x", "IsNull": true,
+            "Assign": {"a": 1}, "Next": "F"}]}}})");
+  EXPECT_TRUE(m["S"].uses_context);
 }
 
 TEST(AslVariables, WaitAssignsAsItBegins) {
@@ -213,6 +311,40 @@ TEST(AslVariables, AssignLargerThan256KiBIsADataLimitError) {
   const auto fail = expect<FailWith>(enter_state(twice["S"], input, context_with("{}")));
   EXPECT_EQ(fail.error, errors::kDataLimitExceeded);
   EXPECT_THAT(fail.cause, HasSubstr("assigned variables"));
+}
+
+TEST(AslVariables, AllStoredVariablesAreAtMost10MiB) {
+  // 200 KiB per Assign is within the 256 KiB limit; the variables already stored plus the new
+  // ones are what the 10 MiB limit counts (a variable assigned again counts once).
+  const std::string blob(200 * 1024, 'x');
+  json::object stored;
+  for (int i = 0; i < 51; ++i) stored["v" + std::to_string(i)] = blob;  // just under 10 MiB
+  json::object input;
+  input["blob"] = blob;
+  const json::value ctx = with_variables(context_with("{}"), stored);
+  const Machine overwrite =
+      single(R"({"Type": "Pass", "Assign": {"v0.$": "$.blob"}, "Next": "Done"})");
+  EXPECT_TRUE(expect<GoTo>(enter_state(overwrite["S"], input, ctx)).assigned.has_value());
+  const Machine more =
+      single(R"({"Type": "Pass", "Assign": {"extra.$": "$.blob"}, "Next": "Done"})");
+  const auto fail = expect<FailWith>(enter_state(more["S"], input, ctx));
+  EXPECT_EQ(fail.error, errors::kDataLimitExceeded);
+  EXPECT_EQ(fail.cause,
+            "The variables stored after state 'S' have a size exceeding the maximum number of "
+            "bytes service limit (10485760).");
+}
+
+TEST(AslVariables, StoredVariablesSizeIsTheirJsonText) {
+  const json::value ctx = context_with(R"({"a": 1, "bb": "xy"})");
+  // {"a":1,"bb":"xy","c":[true]}
+  EXPECT_EQ(stored_variables_size(ctx, j(R"({"c": [true]})").as_object(), 1000),
+            json::serialize(j(R"({"a":1,"bb":"xy","c":[true]})")).size());
+  // Setting "a" again replaces its value: {"bb":"xy","a":null}
+  EXPECT_EQ(stored_variables_size(ctx, j(R"({"a": null})").as_object(), 1000),
+            json::serialize(j(R"({"bb":"xy","a":null})")).size());
+  EXPECT_EQ(stored_variables_size(context_with("{}"), json::object(), 1000), 2u);
+  // Past the limit it stops counting and says so.
+  EXPECT_GT(stored_variables_size(ctx, json::object(), 5), 5u);
 }
 
 TEST(AslVariables, InputAndOutputPathMayReadTheContext) {
