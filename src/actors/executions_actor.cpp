@@ -295,9 +295,32 @@ std::vector<std::string> runnable_executions(Self* self, WriteBatch& fixes) {
   return runnable;
 }
 
+// ListExecutions' index (executions_by_start: newest first, per state machine). A store written
+// before it existed is indexed here, once: every top-level record read for its state machine,
+// start and name (one that does not read is not listed, as before).
+void index_started_executions(Self* self, WriteBatch& fixes) {
+  auto& db = *self->state.engine->db;
+  if (db.get(Table::kMeta, std::string(kStartedIndexKey)).has_value()) return;
+  std::uint64_t indexed = 0;
+  db.scan(Table::kExecutions, "", [&](std::string_view key, std::string_view value) {
+    if (key.find('~') != std::string_view::npos) return true;  // branches are their parent's
+    auto record = ExecutionRecord::parse(value, key);
+    if (record && !record->is_branch()) {
+      fixes.put(Table::kExecutionsByStart,
+                started_key(record->state_machine, record->start, record->name), "");
+      ++indexed;
+    }
+    return true;
+  });
+  fixes.put(Table::kMeta, std::string(kStartedIndexKey), "1");
+  adapters::log(adapters::LogLevel::kInfo, "recovery.executions_indexed",
+                {{"executions", indexed}});
+}
+
 std::uint64_t recover(Self* self) {
   auto& st = self->state;
   WriteBatch fixes;
+  index_started_executions(self, fixes);
   const std::vector<std::string> open = runnable_executions(self, fixes);
   // Marks from an earlier run: a record that reads now is retried (its mark goes); one that
   // still does not stays quarantined.
