@@ -79,7 +79,14 @@ constexpr const char* kIntegrations = R"json({
                      "Subject": "Payment captured", "Message.$": "$.orderId",
                      "MessageAttributes": {"severity": {"DataType": "String",
                                                         "StringValue": "info"}}},
-      "ResultPath": "$.sns", "Next": "Emit"},
+      "ResultPath": "$.sns", "Next": "PublishFifo"},
+    "PublishFifo": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish",
+      "Parameters": {"TopicArn": "arn:aws:sns:us-east-1:123456789012:ledger.fifo",
+                     "Message": {"default": "Ledger entry", "email": "A ledger entry"},
+                     "MessageStructure": "json", "MessageGroupId.$": "$.orderId",
+                     "MessageAttributes": {"severity": {"DataType": "String",
+                                                        "StringValue": "info"}}},
+      "ResultPath": "$.snsFifo", "Next": "Emit"},
     "Emit": {"Type": "Task", "Resource": "arn:aws:states:::events:putEvents",
       "Parameters": {"Entries": [{"Source": "payments", "DetailType": "payment.captured",
                                   "EventBusName": "default",
@@ -271,6 +278,12 @@ TEST_F(AwsResources, EveryIntegrationRunsAsItsBuiltinAndAnswersInAwsShape) {
   // sns:publish: a MessageId; the unmapped topic raised an alert.
   EXPECT_EQ(out.at("sns").at("MessageId").as_string().size(), 36u);
   EXPECT_NE(daemon_->wait_for_output("Payment captured"), "");
+  EXPECT_FALSE(out.at("sns").as_object().contains("SequenceNumber"));
+  // A FIFO topic: its group carried, a SequenceNumber in the answer.
+  const std::string sequence(out.at("snsFifo").at("SequenceNumber").as_string());
+  EXPECT_EQ(sequence.size(), 20u) << sequence;
+  EXPECT_EQ(sequence.find_first_not_of("0123456789"), std::string::npos) << sequence;
+  EXPECT_NE(daemon_->wait_for_output("\"messageGroupId\":\"o-1\""), "");
   // events:putEvents: PutEvents' answer.
   EXPECT_EQ(out.at("events").at("FailedEntryCount"), 0);
   EXPECT_EQ(out.at("events").at("Entries").at(0).at("EventId").as_string().size(), 36u);
@@ -337,7 +350,7 @@ TEST_F(AwsResources, TheHistoryNamesEachResourceAsTheDefinitionWritesIt) {
   }
   EXPECT_EQ(scheduled, (std::vector<std::string>{
                            "lambda/invoke", "dynamodb/putItem", "dynamodb/getItem",
-                           "dynamodb/getItem", "sns/publish", "events/putEvents",
+                           "dynamodb/getItem", "sns/publish", "sns/publish", "events/putEvents",
                            "events/putEvents", "states/startExecution.sync:2", "lambda/invoke"}));
   EXPECT_EQ(lambda_events,
             (std::vector<std::string>{"LambdaFunctionScheduled", "LambdaFunctionStarted",

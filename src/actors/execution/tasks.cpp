@@ -292,7 +292,7 @@ void Execution::task_done(const asl::State& state, TaskOutcome outcome, bool fro
   }
   if (aws_call)
     outcome = aws::from_builtin(base_resource(state.resource), std::move(outcome),
-                                rec_.idempotency_key(), aws_parameters_);
+                                rec_.idempotency_key(), aws_parameters_, engine_->now());
   if (!outcome.ok) {
     task_failed(state, std::move(outcome));
     return;
