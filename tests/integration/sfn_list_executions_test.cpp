@@ -179,6 +179,9 @@ TEST_F(SfnListExecutions, NewestFirstPagedFilteredAndIndexedForAStoreFromBefore)
     ASSERT_TRUE(db->commit({&batch}).ok());
   }
   start_with(extra_);
+  // Ready means the indexing commit (queued by recovery before the listener opened) is durable:
+  // readiness's own store write is committed after it.
+  ASSERT_EQ(client_->get("/readyz").status, 200u);
   EXPECT_EQ(pages(paged), by_two);
   start("orders", "after-restart");
   EXPECT_EQ(pages(all)[0].front(), "after-restart");
