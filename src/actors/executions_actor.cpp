@@ -15,6 +15,8 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -378,6 +380,53 @@ bool recover_one(Self* self, const std::string& id, WriteBatch& fixes) {
   return true;
 }
 
+// StartSyncExecution's watches on `id` (messages.hpp ExecutionWatch): its actor stopped, so its
+// record is durable at its last commit. A watch past its time is dropped uncalled.
+void fire_watches(Self* self, const std::string& id) {
+  auto& st = self->state;
+  auto found = st.watches.find(id);
+  if (found == st.watches.end()) return;
+  auto watches = std::move(found->second);
+  st.watches.erase(found);
+  st.watch_count -= watches.size();
+  const auto now = std::chrono::steady_clock::now();
+  for (auto& watch : watches)
+    if (watch.until > now) survive("watch", id, [&] { watch.changed(); });
+}
+
+void add_watch(Self* self, ExecutionWatch watch) {
+  auto& st = self->state;
+  if (!st.running.count(watch.id)) {
+    // No actor runs it: a closed (or unknown) execution is answered now; a passivated one (its
+    // record RUNNING) is watched until its next run ends.
+    bool open = false;
+    if (auto stored = st.engine->db->get(Table::kExecutions, watch.id)) {
+      auto record = ExecutionRecord::parse(*stored, watch.id);
+      open = record && record->status == ExecutionStatus::kRunning;
+    }
+    if (!open) {
+      survive("watch", watch.id, [&] { watch.changed(); });
+      return;
+    }
+  }
+  constexpr std::size_t kPruneAbove = 1024;
+  if (st.watch_count >= kPruneAbove) {
+    // Watches of executions that wait for days outlive their callers: drop the expired ones.
+    const auto now = std::chrono::steady_clock::now();
+    for (auto it = st.watches.begin(); it != st.watches.end();) {
+      auto& list = it->second;
+      const auto before = list.size();
+      list.erase(std::remove_if(list.begin(), list.end(),
+                                [&](const ExecutionWatch& w) { return w.until <= now; }),
+                 list.end());
+      st.watch_count -= before - list.size();
+      it = list.empty() ? st.watches.erase(it) : std::next(it);
+    }
+  }
+  st.watches[watch.id].push_back(std::move(watch));
+  ++st.watch_count;
+}
+
 ExecutionsActor::behavior_type executions_behavior(Self* self, EnginePtr engine) {
   self->state.engine = std::move(engine);
   self->set_exception_handler(crash_handler("executions"));
@@ -409,6 +458,7 @@ ExecutionsActor::behavior_type executions_behavior(Self* self, EnginePtr engine)
     // overtake ordinary ones in CAF 0.17, so the child's own answer (a refusal, say) may still
     // be queued: look again from behind it.
     if (current && st.admitting.count(id)) self->send(self, admission_check_atom::value, id);
+    if (current) fire_watches(self, id);
     if (st.quitting && st.running.empty()) {
       for (auto& [pending, admission] : st.admitting) {
         StartResult result;
@@ -478,6 +528,7 @@ ExecutionsActor::behavior_type executions_behavior(Self* self, EnginePtr engine)
       [self](timer_fired_atom, const std::string& id, std::int8_t kind, std::int64_t due) {
         survive("timer_fired", id, [&] { timer_fired(self, id, kind, due); });
       },
+      [self](watch_atom, ExecutionWatch& watch) { add_watch(self, std::move(watch)); },
       [self](task_callback_atom, TaskCallback& cb) {
         survive(
             "task_callback", cb.token, [&] { task_callback(self, cb); },

@@ -18,6 +18,10 @@
 
 #include <boost/json.hpp>
 
+#include <atomic>
+#include <chrono>
+#include <memory>
+
 namespace settled::api::sfn {
 
 namespace json = boost::json;
@@ -149,42 +153,63 @@ void control(SfnCall& call, actors::ControlAsk::Kind kind,
   caf::anon_send(call.deps.admin, actors::admin_atom::value, std::move(ask));
 }
 
-// StartSyncExecution: polls the record of a started execution until it closes (the engine tells
-// no one outside the actors when an execution ends), then answers as DescribeExecution would.
+// StartSyncExecution: answers when the started execution closes. The supervisor calls back when
+// its actor stops (actors/messages.hpp ExecutionWatch); the record then says whether it closed
+// (answered as DescribeExecution) or only passivated (watched again, until its next run ends).
+// One timer answers 503 if it has not closed in time; whichever comes first answers.
 constexpr auto kSyncWaitLimit = std::chrono::seconds(8);  // under the 10 s request deadline
-constexpr auto kSyncPollEvery = std::chrono::milliseconds(20);
 
 struct SyncWait {
   actors::EnginePtr engine;
+  actors::ExecutionsActor executions;
   std::string id;
   ArnScope scope;
   adapters::HttpResponder respond;
   std::chrono::steady_clock::time_point until;
+  std::atomic<bool> answered{false};
+
+  void answer(adapters::HttpResponse response) {
+    if (!answered.exchange(true)) respond(std::move(response));
+  }
 };
 
-caf::behavior sync_waiter(caf::event_based_actor* self, std::shared_ptr<SyncWait> wait) {
-  self->send(self, std::string("poll"));
+void watch(const std::shared_ptr<SyncWait>& wait);
+
+// The record, if it closed: answers and returns true.
+bool answer_if_closed(const std::shared_ptr<SyncWait>& wait) {
+  auto stored = wait->engine->db->get(Table::kExecutions, wait->id);
+  if (!stored) return false;
+  auto record = ExecutionRecord::parse(*stored, wait->id);
+  if (!record) {
+    wait->answer(aws_error_response(to_aws_error(record.error())));
+    return true;
+  }
+  if (record->status == ExecutionStatus::kRunning) return false;
+  wait->answer(aws_ok(describe(wait->scope, *record)));
+  return true;
+}
+
+void watch(const std::shared_ptr<SyncWait>& wait) {
+  if (wait->answered || std::chrono::steady_clock::now() >= wait->until) return;
+  actors::ExecutionWatch w;
+  w.id = wait->id;
+  w.until = wait->until;
+  w.changed = [wait] {
+    if (!answer_if_closed(wait)) watch(wait);
+  };
+  caf::anon_send(wait->executions, actors::watch_atom::value, std::move(w));
+}
+
+caf::behavior sync_deadline(caf::event_based_actor* self, std::shared_ptr<SyncWait> wait) {
+  self->delayed_send(self, kSyncWaitLimit, std::string("deadline"));
   return {[self, wait](const std::string&) {
-    if (auto stored = wait->engine->db->get(Table::kExecutions, wait->id)) {
-      auto record = ExecutionRecord::parse(*stored, wait->id);
-      if (!record) {
-        wait->respond(aws_error_response(to_aws_error(record.error())));
-        return self->quit();
-      }
-      if (record->status != ExecutionStatus::kRunning) {
-        wait->respond(aws_ok(describe(wait->scope, *record)));
-        return self->quit();
-      }
-    }
-    if (std::chrono::steady_clock::now() >= wait->until) {
-      wait->respond(aws_error_response(AwsError{"ServiceUnavailable",
-                                                "the execution is still running after " +
-                                                    std::to_string(kSyncWaitLimit.count()) +
-                                                    " s; DescribeExecution reads its outcome later",
-                                                503}));
-      return self->quit();
-    }
-    self->delayed_send(self, kSyncPollEvery, std::string("poll"));
+    if (!answer_if_closed(wait))
+      wait->answer(aws_error_response(AwsError{"ServiceUnavailable",
+                                               "the execution is still running after " +
+                                                   std::to_string(kSyncWaitLimit.count()) +
+                                                   " s; DescribeExecution reads its outcome later",
+                                               503}));
+    self->quit();
   }};
 }
 
@@ -208,15 +233,18 @@ void start_sync_execution(SfnCall call) {
   if (!fields) return fail(call, fields.error());
   auto wait = std::make_shared<SyncWait>();
   wait->engine = call.deps.engine;
+  wait->executions = call.deps.executions;
   wait->id = fields->machine + ":" + fields->name;
   wait->scope = call.deps.arns;
   wait->respond = call.respond;
   caf::actor_system* system = &call.deps.executions->home_system();
   send_start(call, std::move(*fields), [wait, system](actors::Answer answer) {
-    if (!answer) return wait->respond(aws_error_response(to_aws_error(answer.error())));
-    // Started (or found): wait for it to close, answering before the HTTP deadline.
+    if (!answer) return wait->answer(aws_error_response(to_aws_error(answer.error())));
+    // Started (or found): answer when it closes, or 503 before the HTTP deadline.
     wait->until = std::chrono::steady_clock::now() + kSyncWaitLimit;
-    system->spawn(sync_waiter, wait);
+    if (answer_if_closed(wait)) return;
+    system->spawn(sync_deadline, wait);
+    watch(wait);
   });
 }
 
