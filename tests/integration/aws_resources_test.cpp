@@ -320,7 +320,8 @@ TEST_F(AwsResources, TheHistoryNamesEachResourceAsTheDefinitionWritesIt) {
   ASSERT_EQ(res.status, 200u) << res.body;
   std::vector<std::string> scheduled;
   std::vector<std::string> lambda_events;
-  for (const auto& event : res.json().at("events").as_array()) {
+  const json::value history = res.json();  // the loop below reads into it: keep it alive
+  for (const auto& event : history.at("events").as_array()) {
     const std::string type(event.at("type").as_string());
     if (type.rfind("LambdaFunction", 0) == 0) lambda_events.push_back(type);
     if (type == "LambdaFunctionScheduled") {
