@@ -15,6 +15,8 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -295,9 +297,32 @@ std::vector<std::string> runnable_executions(Self* self, WriteBatch& fixes) {
   return runnable;
 }
 
+// ListExecutions' index (executions_by_start: newest first, per state machine). A store written
+// before it existed is indexed here, once: every top-level record read for its state machine,
+// start and name (one that does not read is not listed, as before).
+void index_started_executions(Self* self, WriteBatch& fixes) {
+  auto& db = *self->state.engine->db;
+  if (db.get(Table::kMeta, std::string(kStartedIndexKey)).has_value()) return;
+  std::uint64_t indexed = 0;
+  db.scan(Table::kExecutions, "", [&](std::string_view key, std::string_view value) {
+    if (key.find('~') != std::string_view::npos) return true;  // branches are their parent's
+    auto record = ExecutionRecord::parse(value, key);
+    if (record && !record->is_branch()) {
+      fixes.put(Table::kExecutionsByStart,
+                started_key(record->state_machine, record->start, record->name), "");
+      ++indexed;
+    }
+    return true;
+  });
+  fixes.put(Table::kMeta, std::string(kStartedIndexKey), "1");
+  adapters::log(adapters::LogLevel::kInfo, "recovery.executions_indexed",
+                {{"executions", indexed}});
+}
+
 std::uint64_t recover(Self* self) {
   auto& st = self->state;
   WriteBatch fixes;
+  index_started_executions(self, fixes);
   const std::vector<std::string> open = runnable_executions(self, fixes);
   // Marks from an earlier run: a record that reads now is retried (its mark goes); one that
   // still does not stays quarantined.
@@ -355,6 +380,53 @@ bool recover_one(Self* self, const std::string& id, WriteBatch& fixes) {
   return true;
 }
 
+// StartSyncExecution's watches on `id` (messages.hpp ExecutionWatch): its actor stopped, so its
+// record is durable at its last commit. A watch past its time is dropped uncalled.
+void fire_watches(Self* self, const std::string& id) {
+  auto& st = self->state;
+  auto found = st.watches.find(id);
+  if (found == st.watches.end()) return;
+  auto watches = std::move(found->second);
+  st.watches.erase(found);
+  st.watch_count -= watches.size();
+  const auto now = std::chrono::steady_clock::now();
+  for (auto& watch : watches)
+    if (watch.until > now) survive("watch", id, [&] { watch.changed(); });
+}
+
+void add_watch(Self* self, ExecutionWatch watch) {
+  auto& st = self->state;
+  if (!st.running.count(watch.id)) {
+    // No actor runs it: a closed (or unknown) execution is answered now; a passivated one (its
+    // record RUNNING) is watched until its next run ends.
+    bool open = false;
+    if (auto stored = st.engine->db->get(Table::kExecutions, watch.id)) {
+      auto record = ExecutionRecord::parse(*stored, watch.id);
+      open = record && record->status == ExecutionStatus::kRunning;
+    }
+    if (!open) {
+      survive("watch", watch.id, [&] { watch.changed(); });
+      return;
+    }
+  }
+  constexpr std::size_t kPruneAbove = 1024;
+  if (st.watch_count >= kPruneAbove) {
+    // Watches of executions that wait for days outlive their callers: drop the expired ones.
+    const auto now = std::chrono::steady_clock::now();
+    for (auto it = st.watches.begin(); it != st.watches.end();) {
+      auto& list = it->second;
+      const auto before = list.size();
+      list.erase(std::remove_if(list.begin(), list.end(),
+                                [&](const ExecutionWatch& w) { return w.until <= now; }),
+                 list.end());
+      st.watch_count -= before - list.size();
+      it = list.empty() ? st.watches.erase(it) : std::next(it);
+    }
+  }
+  st.watches[watch.id].push_back(std::move(watch));
+  ++st.watch_count;
+}
+
 ExecutionsActor::behavior_type executions_behavior(Self* self, EnginePtr engine) {
   self->state.engine = std::move(engine);
   self->set_exception_handler(crash_handler("executions"));
@@ -386,6 +458,7 @@ ExecutionsActor::behavior_type executions_behavior(Self* self, EnginePtr engine)
     // overtake ordinary ones in CAF 0.17, so the child's own answer (a refusal, say) may still
     // be queued: look again from behind it.
     if (current && st.admitting.count(id)) self->send(self, admission_check_atom::value, id);
+    if (current) fire_watches(self, id);
     if (st.quitting && st.running.empty()) {
       for (auto& [pending, admission] : st.admitting) {
         StartResult result;
@@ -455,6 +528,7 @@ ExecutionsActor::behavior_type executions_behavior(Self* self, EnginePtr engine)
       [self](timer_fired_atom, const std::string& id, std::int8_t kind, std::int64_t due) {
         survive("timer_fired", id, [&] { timer_fired(self, id, kind, due); });
       },
+      [self](watch_atom, ExecutionWatch& watch) { add_watch(self, std::move(watch)); },
       [self](task_callback_atom, TaskCallback& cb) {
         survive(
             "task_callback", cb.token, [&] { task_callback(self, cb); },

@@ -44,6 +44,7 @@ struct StripeEventPost;
 struct SignedEventPost;
 struct OnboardingCompletion;
 struct TaskCallback;
+struct ExecutionWatch;
 // executions_actor.hpp
 struct ControlReply;
 struct SupervisorStatus;
@@ -104,6 +105,8 @@ CAF_ADD_ATOM(settled, settled::actors, abort_atom, "abort")
 CAF_ADD_ATOM(settled, settled::actors, redrive_atom, "redrive")
 CAF_ADD_ATOM(settled, settled::actors, drain_atom, "drain")
 CAF_ADD_ATOM(settled, settled::actors, sup_status_atom, "supstatus")
+// StartSyncExecution: tell me when this execution's actor stops (messages.hpp ExecutionWatch).
+CAF_ADD_ATOM(settled, settled::actors, watch_atom, "watch")
 // Parallel/Map branches: a parent asks the supervisor to run branch executions it has
 // committed; a finished branch tells its parent (through the supervisor); a parent whose
 // branch failed has the others aborted.
@@ -169,6 +172,7 @@ SETTLED_ADD_MESSAGE_TYPE(settled::actors::ControlAsk)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::ControlReply)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::Delivery)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::EventPost)
+SETTLED_ADD_MESSAGE_TYPE(settled::actors::ExecutionWatch)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::IngestionAsk)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::LedgerCall)
 SETTLED_ADD_MESSAGE_TYPE(settled::actors::LedgerReply)
@@ -311,6 +315,7 @@ using ExecutionsActor = caf::typed_actor<
     // CAF carries a char as std::int8_t.
     caf::reacts_to<timer_fired_atom, std::string, std::int8_t, std::int64_t>,
     caf::reacts_to<task_callback_atom, TaskCallback>, caf::replies_to<drain_atom>::with<bool>,
+    caf::reacts_to<watch_atom, ExecutionWatch>,
     caf::replies_to<sup_status_atom>::with<SupervisorStatus>>;
 
 // Registered state machines (state_machines_actor.hpp): PUT /v1/state-machines and reloads.

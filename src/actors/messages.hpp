@@ -18,6 +18,7 @@
 
 #include <boost/json/value.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -46,6 +47,17 @@ struct StartRequest {
   std::string name;
   boost::json::value input;
   AnswerCallback reply;
+};
+
+// Asks the executions supervisor to call `changed` once execution `id` may have closed: at its
+// actor's next stop (it ended, passivated or crashed; its record is durable at what it last
+// committed), or at once when no actor runs it and its record is not RUNNING (or is gone). A
+// passivated execution's watch waits for its next run. One call per watch; a watch not called by
+// `until` is dropped. StartSyncExecution answers through it instead of polling the record.
+struct ExecutionWatch {
+  std::string id;
+  std::function<void()> changed;
+  std::chrono::steady_clock::time_point until;
 };
 
 // A callback for the execution waiting on `token`. `reply` is answered once the execution's

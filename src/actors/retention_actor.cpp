@@ -3,6 +3,7 @@
 #include "actors/messages.hpp"
 #include "adapters/ops/log.hpp"
 #include "adapters/ops/metrics.hpp"
+#include "domain/execution_record.hpp"
 #include "domain/storage_keys.hpp"
 
 #include <caf/all.hpp>
@@ -83,6 +84,13 @@ void expire(Self* self) {
     ClosedKey closed;
     batch.erase(Table::kClosedExecutions, std::string(key));
     if (parse_closed_key(key, closed)) {
+      // Its row in ListExecutions' index goes too (a record that does not read leaves its row:
+      // the listing skips a row whose record is gone).
+      if (auto stored = db.get(Table::kExecutions, closed.execution_id)) {
+        if (auto record = ExecutionRecord::parse(*stored, closed.execution_id))
+          batch.erase(Table::kExecutionsByStart,
+                      started_key(record->state_machine, record->start, record->name));
+      }
       erase_execution(db, closed.execution_id, batch);
       // Parallel branches and Map iterations are executions "<parent>~...".
       db.scan(Table::kExecutions, closed.execution_id + "~",

@@ -83,6 +83,47 @@ inline bool parse_closed_key(std::string_view key, ClosedKey& out) {
   return true;
 }
 
+// Table::kExecutionsByStart: state machine + '\0' + big-endian u64 (UINT64_MAX - start ms) +
+// execution name. A state machine's top-level executions scan newest first (by start; the same
+// millisecond by name). Meta kStartedIndexKey is present once every execution is indexed.
+inline constexpr std::string_view kStartedIndexKey = "started_index";
+
+inline std::string started_prefix(std::string_view state_machine) {
+  std::string key(state_machine);
+  key.push_back('\0');
+  return key;
+}
+
+inline std::string started_key(std::string_view state_machine, std::int64_t start,
+                               std::string_view name) {
+  std::string key = started_prefix(state_machine);
+  const auto u = ~static_cast<std::uint64_t>(start < 0 ? 0 : start);
+  for (int shift = 56; shift >= 0; shift -= 8)
+    key.push_back(static_cast<char>((u >> shift) & 0xff));
+  key.append(name);
+  return key;
+}
+
+struct StartedKey {
+  std::int64_t start = 0;
+  std::string name;
+};
+
+// The start and name of a key of `state_machine`'s (false for another's or a malformed key).
+inline bool parse_started_key(std::string_view key, std::string_view state_machine,
+                              StartedKey& out) {
+  const std::string prefix = started_prefix(state_machine);
+  if (key.size() < prefix.size() + 9 || key.substr(0, prefix.size()) != prefix) return false;
+  std::uint64_t u = 0;
+  for (std::size_t i = 0; i < 8; ++i)
+    u = (u << 8) | static_cast<unsigned char>(key[prefix.size() + i]);
+  u = ~u;
+  if (u > static_cast<std::uint64_t>(INT64_MAX)) return false;
+  out.start = static_cast<std::int64_t>(u);
+  out.name = std::string(key.substr(prefix.size() + 8));
+  return true;
+}
+
 struct TimerKey {
   std::int64_t due = 0;
   char kind = 0;

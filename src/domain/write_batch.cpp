@@ -70,6 +70,8 @@ const char* table_name(Table table) {
       return "notification_dead_letters";
     case Table::kRunnableExecutions:
       return "runnable_executions";
+    case Table::kExecutionsByStart:
+      return "executions_by_start";
   }
   return "meta";
 }

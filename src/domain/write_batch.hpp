@@ -67,8 +67,13 @@ enum class Table : std::uint8_t {
   // recovery resumes at start without reading the waiting ones (meta kRunnableIndexKey says the
   // index is complete; a store written before it is indexed once at its first start)
   kRunnableExecutions,
+  // state machine + '\0' + big-endian u64 (max - start ms) + execution name -> "": each state
+  // machine's top-level executions, newest first, so a ListExecutions page reads only its own
+  // executions (storage_keys.hpp started_key; meta kStartedIndexKey says the index is complete:
+  // a store written before it is indexed once at its first start)
+  kExecutionsByStart,
 };
-inline constexpr std::size_t kTableCount = 33;
+inline constexpr std::size_t kTableCount = 34;
 
 const char* table_name(Table table);
 

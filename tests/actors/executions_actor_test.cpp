@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -110,6 +111,43 @@ TEST_F(ExecutionsActorTest, StopOfAWaitingExecutionAbortsItForGood) {
   // Its timer still fires; it must not bring the execution back.
   advance(10s);
   EXPECT_EQ(status_of("hold:h-2"), "ABORTED");
+}
+
+// StartSyncExecution's watch (messages.hpp ExecutionWatch): called when the execution may have
+// closed, never while it only waits; at once for one that has closed.
+TEST_F(ExecutionsActorTest, AWatchIsCalledWhenTheExecutionClosesNotWhileItWaits) {
+  auto reply = start("hold", "h-3", json::parse(R"({"n": 3})"));
+  ASSERT_TRUE(reply.has_value());
+  ASSERT_EQ(execution_actors(), 0u);  // passivated in its Wait
+  auto calls = std::make_shared<int>(0);
+  const auto watch = [&] {
+    ExecutionWatch w;
+    w.id = "hold:h-3";
+    w.until = std::chrono::steady_clock::now() + std::chrono::hours(1);
+    w.changed = [calls] { ++*calls; };
+    caf::anon_send(executions_, watch_atom::value, std::move(w));
+    run();
+  };
+  watch();
+  advance(5s);
+  EXPECT_EQ(*calls, 0) << "called while the execution waits";
+  advance(5s + 1ms);
+  EXPECT_EQ(status_of("hold:h-3"), "SUCCEEDED");
+  EXPECT_EQ(*calls, 1);
+  // Closed already: called at once.
+  watch();
+  EXPECT_EQ(*calls, 2);
+  // Past its time when the execution stops: dropped uncalled.
+  auto late = start("hold", "h-4", json::parse(R"({"n": 4})"));
+  ASSERT_TRUE(late.has_value());
+  ExecutionWatch expired;
+  expired.id = "hold:h-4";
+  expired.until = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+  expired.changed = [calls] { ++*calls; };
+  caf::anon_send(executions_, watch_atom::value, std::move(expired));
+  advance(10s + 1ms);
+  EXPECT_EQ(status_of("hold:h-4"), "SUCCEEDED");
+  EXPECT_EQ(*calls, 2);
 }
 
 }  // namespace

@@ -79,7 +79,14 @@ constexpr const char* kIntegrations = R"json({
                      "Subject": "Payment captured", "Message.$": "$.orderId",
                      "MessageAttributes": {"severity": {"DataType": "String",
                                                         "StringValue": "info"}}},
-      "ResultPath": "$.sns", "Next": "Emit"},
+      "ResultPath": "$.sns", "Next": "PublishFifo"},
+    "PublishFifo": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish",
+      "Parameters": {"TopicArn": "arn:aws:sns:us-east-1:123456789012:ledger.fifo",
+                     "Message": {"default": "Ledger entry", "email": "A ledger entry"},
+                     "MessageStructure": "json", "MessageGroupId.$": "$.orderId",
+                     "MessageAttributes": {"severity": {"DataType": "String",
+                                                        "StringValue": "info"}}},
+      "ResultPath": "$.snsFifo", "Next": "Emit"},
     "Emit": {"Type": "Task", "Resource": "arn:aws:states:::events:putEvents",
       "Parameters": {"Entries": [{"Source": "payments", "DetailType": "payment.captured",
                                   "EventBusName": "default",
@@ -286,6 +293,12 @@ TEST_F(AwsResources, EveryIntegrationRunsAsItsBuiltinAndAnswersInAwsShape) {
   // sns:publish: a MessageId; the unmapped topic raised an alert.
   EXPECT_EQ(out.at("sns").at("MessageId").as_string().size(), 36u);
   EXPECT_NE(daemon_->wait_for_output("Payment captured"), "");
+  EXPECT_FALSE(out.at("sns").as_object().contains("SequenceNumber"));
+  // A FIFO topic: its group carried, a SequenceNumber in the answer.
+  const std::string sequence(out.at("snsFifo").at("SequenceNumber").as_string());
+  EXPECT_EQ(sequence.size(), 20u) << sequence;
+  EXPECT_EQ(sequence.find_first_not_of("0123456789"), std::string::npos) << sequence;
+  EXPECT_NE(daemon_->wait_for_output("\"messageGroupId\":\"o-1\""), "");
   // events:putEvents: PutEvents' answer.
   EXPECT_EQ(out.at("events").at("FailedEntryCount"), 0);
   EXPECT_EQ(out.at("events").at("Entries").at(0).at("EventId").as_string().size(), 36u);
@@ -304,6 +317,60 @@ TEST_F(AwsResources, EveryIntegrationRunsAsItsBuiltinAndAnswersInAwsShape) {
   EXPECT_EQ(out.at("declined").at("Error"), "PaymentDeclined");
   EXPECT_EQ(json::parse(out.at("declined").at("Cause").as_string()).at("errorMessage"),
             "card declined");
+}
+
+// GetExecutionHistory names each Task's resource as the definition writes it, as Step
+// Functions does: a service integration's service and action (TaskScheduled with the region), a
+// Lambda function ARN's LambdaFunction* events; never the built-in it ran as.
+TEST_F(AwsResources, TheHistoryNamesEachResourceAsTheDefinitionWritesIt) {
+  auto done = run("aws-integrations", "h-1", json::parse(R"({"orderId": "h-1", "amount": 700})"));
+  ASSERT_EQ(done.at("status"), "SUCCEEDED") << json::serialize(done);
+  auto res = client_->post(
+      "/",
+      json::serialize(json::object{
+          {"executionArn", "arn:aws:states:us-east-1:000000000000:execution:aws-integrations:h-1"},
+          {"maxResults", 1000}}),
+      {{"Content-Type", "application/x-amz-json-1.0"},
+       {"X-Amz-Target", "AWSStepFunctions.GetExecutionHistory"}});
+  ASSERT_EQ(res.status, 200u) << res.body;
+  std::vector<std::string> scheduled;
+  std::vector<std::string> lambda_events;
+  const json::value history = res.json();  // the loop below reads into it: keep it alive
+  for (const auto& event : history.at("events").as_array()) {
+    const std::string type(event.at("type").as_string());
+    if (type.rfind("LambdaFunction", 0) == 0) lambda_events.push_back(type);
+    if (type == "LambdaFunctionScheduled") {
+      const auto& details = event.at("lambdaFunctionScheduledEventDetails");
+      EXPECT_EQ(details.at("resource"),
+                "arn:aws:lambda:us-east-1:123456789012:function:CheckAmount");
+      EXPECT_EQ(json::parse(details.at("input").as_string()),
+                json::parse(R"({"amount": 700, "currency": "EUR"})"));
+    }
+    if (type.rfind("Task", 0) != 0 || type.find("State") != std::string::npos) continue;
+    std::string key = type;
+    key[0] = 't';
+    const auto& details = event.at(key + "EventDetails");
+    const std::string name = std::string(details.at("resourceType").as_string()) + "/" +
+                             std::string(details.at("resource").as_string());
+    if (type == "TaskScheduled") {
+      scheduled.push_back(name);
+      EXPECT_EQ(details.at("region"), "us-east-1");
+    } else if (type != "TaskSucceeded" && type != "TaskFailed" && type != "TaskStarted" &&
+               type != "TaskSubmitted") {
+      ADD_FAILURE() << "unexpected " << type;
+    }
+    EXPECT_TRUE(name.rfind("lambda/", 0) == 0 || name.rfind("dynamodb/", 0) == 0 ||
+                name.rfind("sns/", 0) == 0 || name.rfind("events/", 0) == 0 ||
+                name.rfind("states/", 0) == 0)
+        << type << " " << name;
+  }
+  EXPECT_EQ(scheduled, (std::vector<std::string>{
+                           "lambda/invoke", "dynamodb/putItem", "dynamodb/getItem",
+                           "dynamodb/getItem", "sns/publish", "sns/publish", "events/putEvents",
+                           "events/putEvents", "states/startExecution.sync:2", "lambda/invoke"}));
+  EXPECT_EQ(lambda_events,
+            (std::vector<std::string>{"LambdaFunctionScheduled", "LambdaFunctionStarted",
+                                      "LambdaFunctionSucceeded"}));
 }
 
 TEST_F(AwsResources, UpdateItemAndDeleteItemChangeTheRecordAsDynamoDbDoes) {

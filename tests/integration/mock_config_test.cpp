@@ -76,14 +76,17 @@ TEST_F(MockConfigTest, AThrownResponseGoesThroughRetryAndTheNextInvocationAnswer
   auto done = wait_final("pay:retry");
   ASSERT_EQ(done.at("status"), "SUCCEEDED") << json::serialize(done);
   EXPECT_EQ(done.at("output").at("charge"), json::parse(R"({"id": "ch_2"})"));
+  // The Charge state's resource is a Lambda function ARN: its attempts are LambdaFunction*
+  // events, as Step Functions names them (docs/aws-resources.md, "In the history").
   std::vector<std::string> charge_outcomes;
   for (const auto& event : history("pay:retry")) {
     const auto type = std::string(event.at("type").as_string());
-    if (type == "TaskFailed" || type == "TaskSucceeded") charge_outcomes.push_back(type);
+    if (type == "LambdaFunctionFailed" || type == "LambdaFunctionSucceeded")
+      charge_outcomes.push_back(type);
   }
   ASSERT_GE(charge_outcomes.size(), 2u);
-  EXPECT_EQ(charge_outcomes[0], "TaskFailed");
-  EXPECT_EQ(charge_outcomes[1], "TaskSucceeded");
+  EXPECT_EQ(charge_outcomes[0], "LambdaFunctionFailed");
+  EXPECT_EQ(charge_outcomes[1], "LambdaFunctionSucceeded");
 }
 
 TEST_F(MockConfigTest, AStateTheTestCaseDoesNotMockRunsItsResource) {

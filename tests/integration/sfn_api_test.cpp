@@ -422,6 +422,22 @@ TEST_F(SfnApi, SyncStartValidateUpdateDescribeForExecutionAndRedrive) {
   EXPECT_EQ(error_type(sfn("UpdateStateMachine", {{"stateMachineArn", quick}})),
             "MissingRequiredParameter");
 
+  // An execution that waits (its actor passivates, then a timer runs it again) is answered when
+  // it closes: the supervisor calls back at each stop of its actor, not a poll of the record.
+  const json::object napping{
+      {"StartAt", "Nap"},
+      {"States",
+       json::object{{"Nap", json::object{{"Type", "Wait"}, {"Seconds", 1}, {"Next", "P"}}},
+                    {"P", json::object{{"Type", "Pass"}, {"End", true}}}}}};
+  ok("CreateStateMachine", {{"name", "napping"},
+                            {"definition", json::serialize(napping)},
+                            {"roleArn", "arn:aws:iam::123456789012:role/r"}});
+  auto slept = ok("StartSyncExecution",
+                  {{"stateMachineArn", kArnBase + "stateMachine:napping"}, {"name", "n-1"}});
+  EXPECT_EQ(slept.at("status"), "SUCCEEDED");
+  EXPECT_GE(slept.at("stopDate").to_number<double>() - slept.at("startDate").to_number<double>(),
+            1.0);
+
   // A FAILED execution is redriven from the task that failed; a SUCCEEDED one is not.
   create_approval();
   ok("StartExecution", {{"stateMachineArn", kMachineArn}, {"name", "r-1"}});

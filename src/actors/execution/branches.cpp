@@ -139,10 +139,8 @@ bool Execution::settle_branch(const asl::State& state, std::size_t index,
                                          {"Error", error},
                                          {"Cause", cause}});
     error = std::string(asl::errors::kTaskFailed);
-    json::object details = asl::task_details(state.resource);
-    details["error"] = error;
-    details["cause"] = cause;
-    history_.add(now, "TaskFailed", std::move(details));
+    add_task_event(now, "Failed", state, state.resource,
+                   json::object{{"error", error}, {"cause", cause}});
   } else {
     json::object details;
     details["error"] = error;

@@ -29,9 +29,8 @@ std::string Execution::token_state(records::TokenState state) const {
 
 void Execution::await_callback(const asl::State& state, TaskOutcome submitted) {
   const EpochMillis now = engine_->now();
-  json::object details = asl::task_details(state.resource);
-  details["output"] = json::serialize(submitted.result);
-  history_.add(now, "TaskSubmitted", std::move(details));
+  add_task_event(now, "Submitted", state, state.resource,
+                 json::object{{"output", json::serialize(submitted.result)}});
   pending_.append(std::move(submitted.writes));
   pending_.put(Table::kTaskTokens, rec_.task_token, token_state(records::TokenState::kWaiting));
   rec_.phase = Phase::kCallback;

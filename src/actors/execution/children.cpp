@@ -57,9 +57,9 @@ void Execution::start_child_execution(const asl::State& state, TaskAttempt attem
   // The child's id is named by this event's id (see ExecutionRecord::branch_id).
   const std::int64_t event_id = history_.last_id() + 1;
   const std::string child_id = rec_.id + "~" + std::to_string(event_id) + ".0";
-  json::object details = asl::task_details(state.resource);
-  details["output"] = json::serialize(json::object{{"ExecutionArn", child_id}});
-  rec_.branches_event_id = history_.add(engine_->now(), "TaskSubmitted", std::move(details));
+  rec_.branches_event_id = add_task_event(
+      engine_->now(), "Submitted", state, state.resource,
+      json::object{{"output", json::serialize(json::object{{"ExecutionArn", child_id}})}});
   rec_.branches.assign(1, branch_state::kQueued);
   rec_.phase = Phase::kBranches;
   advance_branches(state);

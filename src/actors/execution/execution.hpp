@@ -105,6 +105,11 @@ class Execution {
   // tasks.cpp: Task states
   void run_task(const asl::State& state, asl::RunTask task);
   void record_task_started(const asl::State& state, const TaskAttempt& attempt, EpochMillis now);
+  // Adds a Task's event `kind` ("Scheduled", "Started", "Submitted", "Succeeded", "Failed",
+  // "TimedOut") with `fields`: named as Step Functions names it for an AWS ARN Resource
+  // (domain/resources/aws_task_events.hpp), otherwise Task<kind> naming settled's `own` resource.
+  std::int64_t add_task_event(EpochMillis now, std::string_view kind, const asl::State& state,
+                              const std::string& own, boost::json::object fields);
   bool mocked(const asl::State& state) const;
   void call_mock();
   TaskOutcome read_record(const TaskAttempt& attempt);

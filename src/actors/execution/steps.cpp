@@ -42,6 +42,10 @@ void Execution::begin_from_record() {
     adapters::Metrics::instance().execution_started(rec_.state_machine);
     pending_.put(Table::kOpenExecutions, rec_.id, "");
     pending_.put(Table::kRunnableExecutions, rec_.id, "");
+    // ListExecutions lists a state machine's executions newest first (storage_keys.hpp).
+    if (!rec_.is_branch())
+      pending_.put(Table::kExecutionsByStart,
+                   started_key(rec_.state_machine, rec_.start, rec_.name), "");
     if (machine_->timeout_seconds) {
       rec_.deadline = rec_.start + *machine_->timeout_seconds * 1000;
       add_timer(rec_.deadline, timer_kind::kTimeout);

@@ -12,6 +12,7 @@
 #include "domain/identity/task_scope.hpp"
 #include "domain/json_limits.hpp"
 #include "domain/resources/aws_resources.hpp"
+#include "domain/resources/aws_task_events.hpp"
 #include "domain/resources/builtin.hpp"
 #include "domain/resources/records.hpp"
 #include "domain/resources/records_update.hpp"
@@ -113,13 +114,34 @@ void Execution::run_task(const asl::State& state, asl::RunTask task) {
   }
 }
 
-void Execution::record_task_started(const asl::State& /*state*/, const TaskAttempt& attempt,
+void Execution::record_task_started(const asl::State& state, const TaskAttempt& attempt,
                                     EpochMillis now) {
-  json::object scheduled = asl::task_details(attempt.resource);
-  scheduled["parameters"] = json::serialize(attempt.parameters);
+  // An AWS ARN that ran as a built-in shows the Parameters it was given, as AWS shows them, not
+  // the built-in's translation.
+  const bool translated =
+      aws::is_aws_resource(state.resource) && !aws::is_aws_resource(attempt.resource);
+  json::object scheduled{
+      {"parameters", json::serialize(translated ? aws_parameters_ : attempt.parameters)}};
   if (task_timeout_seconds_) scheduled["timeoutInSeconds"] = *task_timeout_seconds_;
-  history_.add(now, "TaskScheduled", std::move(scheduled));
-  history_.add(now, "TaskStarted", asl::task_details(attempt.resource));
+  add_task_event(now, "Scheduled", state, attempt.resource, std::move(scheduled));
+  add_task_event(now, "Started", state, attempt.resource, {});
+}
+
+std::int64_t Execution::add_task_event(EpochMillis now, std::string_view kind,
+                                       const asl::State& state, const std::string& own,
+                                       json::object fields) {
+  auto aws_event = aws::aws_task_event(state.resource, kind);
+  if (!aws_event) {
+    json::object details = asl::task_details(own);
+    for (auto& field : fields) details[field.key()] = std::move(field.value());
+    return history_.add(now, "Task" + std::string(kind), std::move(details));
+  }
+  json::object details = std::move(aws_event->details);
+  for (auto& field : fields) {
+    const bool payload = field.key() == "parameters";
+    details[payload ? aws_event->payload_field : field.key()] = std::move(field.value());
+  }
+  return history_.add(now, aws_event->type, std::move(details));
 }
 
 // Whether the execution's test case (mock-config) answers this state.
@@ -279,7 +301,7 @@ void Execution::task_done(const asl::State& state, TaskOutcome outcome, bool fro
   }
   if (aws_call)
     outcome = aws::from_builtin(base_resource(state.resource), std::move(outcome),
-                                rec_.idempotency_key(), aws_parameters_);
+                                rec_.idempotency_key(), aws_parameters_, engine_->now());
   if (!outcome.ok) {
     task_failed(state, std::move(outcome));
     return;
@@ -290,9 +312,8 @@ void Execution::task_done(const asl::State& state, TaskOutcome outcome, bool fro
     return;
   }
   const EpochMillis now = engine_->now();
-  json::object details = asl::task_details(state.resource);
-  details["output"] = json::serialize(outcome.result);
-  history_.add(now, "TaskSucceeded", std::move(details));
+  add_task_event(now, "Succeeded", state, state.resource,
+                 json::object{{"output", json::serialize(outcome.result)}});
   pending_.append(std::move(outcome.writes));
   asl::Step step = asl::complete_task(state, rec_.state_input, outcome.result, context());
   if (auto* fail = std::get_if<asl::FailWith>(&step);
@@ -305,11 +326,8 @@ void Execution::task_done(const asl::State& state, TaskOutcome outcome, bool fro
 
 void Execution::task_failed(const asl::State& state, TaskOutcome outcome) {
   const EpochMillis now = engine_->now();
-  json::object details = asl::task_details(state.resource);
-  details["error"] = outcome.error;
-  details["cause"] = outcome.cause;
-  history_.add(now, outcome.error == asl::errors::kTimeout ? "TaskTimedOut" : "TaskFailed",
-               std::move(details));
+  add_task_event(now, outcome.error == asl::errors::kTimeout ? "TimedOut" : "Failed", state,
+                 state.resource, json::object{{"error", outcome.error}, {"cause", outcome.cause}});
   log(LogLevel::kWarn, "task.failed",
       {{"state", state.name},
        {"resource", state.resource},

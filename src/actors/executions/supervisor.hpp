@@ -45,6 +45,10 @@ struct SupervisorState {
   // Executions set aside: their record cannot be read, or their actor crashed. Not respawned by
   // timers or callbacks until the next start retries them (id -> cause).
   std::unordered_map<std::string, std::string> quarantined;
+  // StartSyncExecution's watches (messages.hpp ExecutionWatch), by execution id: called at the
+  // id's next DOWN.
+  std::unordered_map<std::string, std::vector<ExecutionWatch>> watches;
+  std::size_t watch_count = 0;
 };
 
 using Self = caf::stateful_actor<SupervisorState, ExecutionsActor::base>;

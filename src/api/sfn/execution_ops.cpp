@@ -6,9 +6,10 @@
 
 #include "actors/admin_actor.hpp"
 #include "actors/messages.hpp"
-#include "adapters/store/execution_queries.hpp"
+#include "adapters/store/started_executions.hpp"
 #include "adapters/store/state_machine_store.hpp"
 #include "api/sfn/aws_json.hpp"
+#include "api/sfn/execution_page_token.hpp"
 #include "api/sfn/sfn_context.hpp"
 #include "domain/asl/interpreter.hpp"
 #include "domain/execution_record.hpp"
@@ -17,13 +18,15 @@
 
 #include <boost/json.hpp>
 
+#include <atomic>
+#include <chrono>
+#include <memory>
+
 namespace settled::api::sfn {
 
 namespace json = boost::json;
 
 namespace {
-
-constexpr const char* kTokenPrefix = "ex1:";
 
 AwsError no_execution(const std::string& arn) {
   return AwsError{aws_errors::kExecutionDoesNotExist, "Execution Does Not Exist: '" + arn + "'"};
@@ -150,42 +153,63 @@ void control(SfnCall& call, actors::ControlAsk::Kind kind,
   caf::anon_send(call.deps.admin, actors::admin_atom::value, std::move(ask));
 }
 
-// StartSyncExecution: polls the record of a started execution until it closes (the engine tells
-// no one outside the actors when an execution ends), then answers as DescribeExecution would.
+// StartSyncExecution: answers when the started execution closes. The supervisor calls back when
+// its actor stops (actors/messages.hpp ExecutionWatch); the record then says whether it closed
+// (answered as DescribeExecution) or only passivated (watched again, until its next run ends).
+// One timer answers 503 if it has not closed in time; whichever comes first answers.
 constexpr auto kSyncWaitLimit = std::chrono::seconds(8);  // under the 10 s request deadline
-constexpr auto kSyncPollEvery = std::chrono::milliseconds(20);
 
 struct SyncWait {
   actors::EnginePtr engine;
+  actors::ExecutionsActor executions;
   std::string id;
   ArnScope scope;
   adapters::HttpResponder respond;
   std::chrono::steady_clock::time_point until;
+  std::atomic<bool> answered{false};
+
+  void answer(adapters::HttpResponse response) {
+    if (!answered.exchange(true)) respond(std::move(response));
+  }
 };
 
-caf::behavior sync_waiter(caf::event_based_actor* self, std::shared_ptr<SyncWait> wait) {
-  self->send(self, std::string("poll"));
+void watch(const std::shared_ptr<SyncWait>& wait);
+
+// The record, if it closed: answers and returns true.
+bool answer_if_closed(const std::shared_ptr<SyncWait>& wait) {
+  auto stored = wait->engine->db->get(Table::kExecutions, wait->id);
+  if (!stored) return false;
+  auto record = ExecutionRecord::parse(*stored, wait->id);
+  if (!record) {
+    wait->answer(aws_error_response(to_aws_error(record.error())));
+    return true;
+  }
+  if (record->status == ExecutionStatus::kRunning) return false;
+  wait->answer(aws_ok(describe(wait->scope, *record)));
+  return true;
+}
+
+void watch(const std::shared_ptr<SyncWait>& wait) {
+  if (wait->answered || std::chrono::steady_clock::now() >= wait->until) return;
+  actors::ExecutionWatch w;
+  w.id = wait->id;
+  w.until = wait->until;
+  w.changed = [wait] {
+    if (!answer_if_closed(wait)) watch(wait);
+  };
+  caf::anon_send(wait->executions, actors::watch_atom::value, std::move(w));
+}
+
+caf::behavior sync_deadline(caf::event_based_actor* self, std::shared_ptr<SyncWait> wait) {
+  self->delayed_send(self, kSyncWaitLimit, std::string("deadline"));
   return {[self, wait](const std::string&) {
-    if (auto stored = wait->engine->db->get(Table::kExecutions, wait->id)) {
-      auto record = ExecutionRecord::parse(*stored, wait->id);
-      if (!record) {
-        wait->respond(aws_error_response(to_aws_error(record.error())));
-        return self->quit();
-      }
-      if (record->status != ExecutionStatus::kRunning) {
-        wait->respond(aws_ok(describe(wait->scope, *record)));
-        return self->quit();
-      }
-    }
-    if (std::chrono::steady_clock::now() >= wait->until) {
-      wait->respond(aws_error_response(AwsError{"ServiceUnavailable",
-                                                "the execution is still running after " +
-                                                    std::to_string(kSyncWaitLimit.count()) +
-                                                    " s; DescribeExecution reads its outcome later",
-                                                503}));
-      return self->quit();
-    }
-    self->delayed_send(self, kSyncPollEvery, std::string("poll"));
+    if (!answer_if_closed(wait))
+      wait->answer(aws_error_response(AwsError{"ServiceUnavailable",
+                                               "the execution is still running after " +
+                                                   std::to_string(kSyncWaitLimit.count()) +
+                                                   " s; DescribeExecution reads its outcome later",
+                                               503}));
+    self->quit();
   }};
 }
 
@@ -209,15 +233,18 @@ void start_sync_execution(SfnCall call) {
   if (!fields) return fail(call, fields.error());
   auto wait = std::make_shared<SyncWait>();
   wait->engine = call.deps.engine;
+  wait->executions = call.deps.executions;
   wait->id = fields->machine + ":" + fields->name;
   wait->scope = call.deps.arns;
   wait->respond = call.respond;
   caf::actor_system* system = &call.deps.executions->home_system();
   send_start(call, std::move(*fields), [wait, system](actors::Answer answer) {
-    if (!answer) return wait->respond(aws_error_response(to_aws_error(answer.error())));
-    // Started (or found): wait for it to close, answering before the HTTP deadline.
+    if (!answer) return wait->answer(aws_error_response(to_aws_error(answer.error())));
+    // Started (or found): answer when it closes, or 503 before the HTTP deadline.
     wait->until = std::chrono::steady_clock::now() + kSyncWaitLimit;
-    system->spawn(sync_waiter, wait);
+    if (answer_if_closed(wait)) return;
+    system->spawn(sync_deadline, wait);
+    watch(wait);
   });
 }
 
@@ -265,49 +292,44 @@ void list_executions(SfnCall call) {
   if (adapters::read_state_machine_versions(db, *machine).empty())
     return fail(call, AwsError{aws_errors::kStateMachineDoesNotExist,
                                "State Machine Does Not Exist: '" + arn + "'"});
-  adapters::ExecutionFilter filter;
-  filter.state_machine = *machine;
-  filter.status = status;
-  filter.limit = max == 0 ? 100 : static_cast<std::size_t>(max);
+  // Newest first, as on AWS: the index of this state machine's executions by start, from where
+  // the token says the previous page stopped (execution_page_token.hpp).
+  adapters::StartedQuery query;
+  query.state_machine = *machine;
+  query.limit = max == 0 ? 100 : static_cast<std::size_t>(max);
   if (!token.empty()) {
-    // The cursor is the last execution id listed: one of this state machine's.
-    filter.cursor = token.rfind(kTokenPrefix, 0) == 0 ? token.substr(4) : std::string();
-    if (filter.cursor.rfind(*machine + ":", 0) != 0)
-      return fail(call, AwsError{aws_errors::kInvalidToken,
-                                 "Invalid Token: '" + token.substr(0, 64) + "'"});
+    auto after = execution_page_key(*machine, token);
+    if (!after) return fail(call, after.error());
+    query.after = std::move(*after);
   }
+  std::optional<ExecutionStatus> wanted;
+  if (!status.empty() && status != "PENDING_REDRIVE") wanted = parse_status(status);
+  query.match = [&wanted, &redrive](const ExecutionRecord& record) {
+    if (wanted && record.status != *wanted) return false;
+    const bool redriven = record.redrive_count > 0;
+    return !((redrive == "REDRIVEN" && !redriven) || (redrive == "NOT_REDRIVEN" && redriven));
+  };
   json::array executions;
-  json::value next = nullptr;
+  std::string next;
   // settled never parks an execution in PENDING_REDRIVE: that filter lists none.
   if (status != "PENDING_REDRIVE") {
-    auto page = adapters::list_executions(db, filter);
+    auto page = adapters::list_started_executions(db, query);
     if (!page) return fail(call, to_aws_error(page.error()));
-    for (const auto& row : page->at("executions").as_array()) {
-      const auto& o = row.as_object();
-      const auto* name = o.if_contains("name");
-      if (!name || !name->is_string()) continue;  // an unreadable record: not AWS's to show
-      const auto* redrives = o.if_contains("redriveCount");
-      const bool redriven = redrives && redrives->is_int64() && redrives->as_int64() > 0;
-      if ((redrive == "REDRIVEN" && !redriven) || (redrive == "NOT_REDRIVEN" && redriven)) continue;
-      json::object out{
-          {"executionArn",
-           execution_arn_of_id(call.deps.arns, std::string_view(o.at("executionId").as_string()))},
-          {"stateMachineArn", arn},
-          {"name", *name},
-          {"status", o.at("status")},
-          {"startDate", epoch_seconds(std::string_view(o.at("startDate").as_string()))}};
-      if (const auto* stop = o.if_contains("stopDate"); stop && stop->is_string())
-        out["stopDate"] = epoch_seconds(std::string_view(stop->as_string()));
-      out["redriveCount"] = redriven ? redrives->as_int64() : 0;
-      if (const auto* date = o.if_contains("redriveDate"); date && date->is_string())
-        out["redriveDate"] = epoch_seconds(std::string_view(date->as_string()));
-      executions.push_back(std::move(out));
+    for (const auto& record : page->executions) {
+      json::object row{{"executionArn", execution_arn(call.deps.arns, *machine, record.name)},
+                       {"stateMachineArn", arn},
+                       {"name", record.name},
+                       {"status", status_name(record.status)},
+                       {"startDate", epoch_seconds(record.start)}};
+      if (record.status != ExecutionStatus::kRunning) row["stopDate"] = epoch_seconds(record.stop);
+      row["redriveCount"] = record.redrive_count;
+      if (record.redrive_count) row["redriveDate"] = epoch_seconds(record.redrive_date);
+      executions.push_back(std::move(row));
     }
-    if (const auto* cursor = page->if_contains("nextCursor"); cursor && cursor->is_string())
-      next = kTokenPrefix + std::string(cursor->as_string());
+    if (!page->last_key.empty()) next = execution_page_token(*machine, page->last_key);
   }
   json::object out{{"executions", std::move(executions)}};
-  if (!next.is_null()) out["nextToken"] = next;
+  if (!next.empty()) out["nextToken"] = next;
   call.respond(aws_ok(out));
 }
 

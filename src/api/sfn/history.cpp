@@ -15,7 +15,8 @@ namespace settled::api::sfn {
 
 namespace json = boost::json;
 
-json::object aws_history_event(const json::object& event, bool include_data) {
+json::object aws_history_event(const json::object& event, bool include_data,
+                               const std::string& region) {
   json::object out;
   for (const auto& field : event) {
     if (field.key() == "timestamp" && field.value().is_string()) {
@@ -38,6 +39,9 @@ json::object aws_history_event(const json::object& event, bool include_data) {
     // A state's assigned variables (Assign) come with their details, as AWS gives them.
     if (details.if_contains("assignedVariables"))
       details["assignedVariablesDetails"] = json::object{{"truncated", false}};
+    if (field.key() == "taskScheduledEventDetails" && !region.empty() &&
+        !details.if_contains("region"))
+      details["region"] = region;
     out[field.key()] = std::move(details);
   }
   return out;
@@ -62,7 +66,8 @@ Result<json::object, AwsError> history_page(const json::array& events, const His
   const std::size_t end = std::min(events.size(), offset + q.max_results);
   for (std::size_t i = offset; i < end; ++i) {
     const auto& event = events[q.reverse ? events.size() - 1 - i : i];
-    if (event.is_object()) page.push_back(aws_history_event(event.as_object(), q.include_data));
+    if (event.is_object())
+      page.push_back(aws_history_event(event.as_object(), q.include_data, q.region));
   }
   json::object out{{"events", std::move(page)}};
   if (end < events.size())
@@ -80,6 +85,7 @@ void get_execution_history(SfnCall call) {
   query.next_token = r.string("nextToken", false, 1, 3096);
   query.reverse = r.boolean("reverseOrder", false);
   query.include_data = r.boolean("includeExecutionData", true);
+  query.region = call.deps.arns.region;
   if (r.error()) return call.respond(aws_error_response(*r.error()));
   auto execution = parse_execution_arn(call.deps.arns, arn);
   if (!execution) return call.respond(aws_error_response(execution.error()));

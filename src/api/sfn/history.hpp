@@ -22,10 +22,13 @@ struct HistoryQuery {
   std::string next_token;  // "" for the first page
   bool reverse = false;
   bool include_data = true;
+  // TaskScheduled's region (required in AWS's TaskScheduledEventDetails): the endpoint's.
+  std::string region;
 };
 
-// One stored event in AWS's shape.
-boost::json::object aws_history_event(const boost::json::object& event, bool include_data);
+// One stored event in AWS's shape (a TaskScheduled names `region` when it is not empty).
+boost::json::object aws_history_event(const boost::json::object& event, bool include_data,
+                                      const std::string& region = {});
 
 // {"events": [...], "nextToken"?} for `query` over the whole history `events` (oldest first).
 Result<boost::json::object, AwsError> history_page(const boost::json::array& events,

@@ -35,6 +35,9 @@ TaskOutcome run_alert_raise(const TaskAttempt& attempt) {
   result["status"] = "RAISED";
   result["message"] = *message;
   if (const json::value* subject = p.if_contains("subject")) result["subject"] = *subject;
+  // What sns:publish carries (aws/sns_publish.hpp) goes with the alert to its webhook.
+  for (const char* carried : {"topicArn", "attributes", "messageGroupId", "messageDeduplicationId"})
+    if (const json::value* v = p.if_contains(carried)) result[carried] = *v;
   return TaskOutcome::success(std::move(result), std::move(writes));
 }
 

@@ -2,7 +2,8 @@
 // settled:alert.raise — the seeds' SNS alert. Recorded durably (keyed by the idempotency key, so
 // raised once per step entry); the engine also logs it and counts it.
 //   {message, subject?, severity?: "info"|"warning"|"critical", ...} -> {alertId, severity, status:
-//   "RAISED"}
+//   "RAISED", message, subject?} plus, when given, what sns:publish carries (topicArn,
+//   attributes, messageGroupId, messageDeduplicationId; docs/aws-resources.md)
 
 #include "domain/resources/task_outcome.hpp"
 

@@ -5,6 +5,7 @@
 #include "domain/resources/dynamodb_values.hpp"
 #include "domain/resources/dynamodb_writes.hpp"
 #include "domain/resources/records.hpp"
+#include "domain/resources/sns_publish.hpp"
 
 #include <boost/json.hpp>
 
@@ -114,42 +115,6 @@ std::variant<BuiltinCall, TaskOutcome> put_events(const json::value& parameters)
   return BuiltinCall{"settled:events.put", json::object{{"Entries", std::move(list)}}};
 }
 
-std::string attribute_text(const json::object& p, std::string_view attribute) {
-  const json::value* attrs = p.if_contains("MessageAttributes");
-  if (!attrs || !attrs->is_object()) return {};
-  const json::value* a = attrs->as_object().if_contains(attribute);
-  if (!a || !a->is_object()) return {};
-  const json::string* s = string_field(a->as_object(), "StringValue");
-  return s ? std::string(*s) : std::string();
-}
-
-std::variant<BuiltinCall, TaskOutcome> sns_publish(const ResourceMap& map,
-                                                   const json::value& parameters) {
-  const json::object* p = object_of(parameters);
-  const json::string* topic = p ? string_field(*p, "TopicArn") : nullptr;
-  const json::value* message = p ? p->if_contains("Message") : nullptr;
-  if (!topic || !message)
-    return failed("SNS.InvalidParameterException",
-                  "sns:publish needs Parameters.TopicArn (a string) and Parameters.Message");
-  auto it = map.topics.find(std::string(*topic));
-  const std::string resource = it == map.topics.end() ? "settled:alert.raise" : it->second;
-  const std::string text =
-      message->is_string() ? std::string(message->as_string()) : json::serialize(*message);
-  json::object out{{"message", text}};
-  const json::string* subject = string_field(*p, "Subject");
-  if (resource == "settled:alert.raise") {
-    if (subject) out["subject"] = *subject;
-    if (auto severity = attribute_text(*p, "severity"); !severity.empty())
-      out["severity"] = severity;
-    out["topicArn"] = *topic;
-  } else {
-    out["userId"] = attribute_text(*p, "userId");
-    if (subject) out["title"] = *subject;
-    if (auto type = attribute_text(*p, "type"); !type.empty()) out["type"] = type;
-  }
-  return BuiltinCall{resource, std::move(out)};
-}
-
 std::variant<BuiltinCall, TaskOutcome> dynamodb(const ResourceMap& map, bool put,
                                                 const json::value& parameters) {
   const char* invalid = "DynamoDB.ValidationException";
@@ -230,7 +195,8 @@ std::variant<BuiltinCall, TaskOutcome> to_builtin(const ResourceMap& map,
 }
 
 TaskOutcome from_builtin(const std::string& resource, TaskOutcome outcome,
-                         const std::string& request_id, const json::value& parameters) {
+                         const std::string& request_id, const json::value& parameters,
+                         EpochMillis now) {
   const std::string id = stable_id("request", request_id);
   if (resource == kLambdaInvoke) {
     if (!outcome.ok) return outcome;
@@ -250,6 +216,8 @@ TaskOutcome from_builtin(const std::string& resource, TaskOutcome outcome,
       return outcome;
     }
     json::object out{{"MessageId", stable_id("sns", request_id)}};
+    if (publishes_to_fifo_topic(parameters))
+      out["SequenceNumber"] = sns_sequence_number(now, request_id);
     add_sdk_metadata(out, id);
     outcome.result = std::move(out);
     return outcome;

@@ -9,7 +9,8 @@
 //                                               with Payload; {ExecutedVersion, Payload, ...}
 //   arn:aws:states:::states:startExecution.sync(:2)  settled:states.startExecution.sync(:2)
 //   arn:aws:states:::events:putEvents           1-10 entries → settled:events.put
-//   arn:aws:states:::sns:publish                settled:alert.raise (or the topic's mapping)
+//   arn:aws:states:::sns:publish                settled:alert.raise (or the topic's mapping;
+//                                               sns_publish.hpp)
 //   arn:aws:states:::dynamodb:putItem/getItem   settled:records.put/get, attribute values
 //   arn:aws:states:::dynamodb:updateItem        settled:records.update (dynamodb_writes.hpp)
 //   arn:aws:states:::dynamodb:deleteItem        settled:records.delete
@@ -48,9 +49,11 @@ std::variant<BuiltinCall, TaskOutcome> to_builtin(const ResourceMap& map,
 // The outcome as AWS's integration returns it. `request_id` is a stable id for the attempt
 // (its idempotency key): SNS's MessageId and the SdkResponseMetadata.RequestId derive from it.
 // `parameters` are the state's Parameters as rendered for the AWS resource (updateItem's and
-// deleteItem's ReturnValues shape their answer).
+// deleteItem's ReturnValues shape their answer; a FIFO topic's publish has a SequenceNumber).
+// `now` is when the attempt ended (a FIFO publish's SequenceNumber grows with it).
 TaskOutcome from_builtin(const std::string& resource, TaskOutcome outcome,
                          const std::string& request_id,
-                         const boost::json::value& parameters = boost::json::value());
+                         const boost::json::value& parameters = boost::json::value(),
+                         EpochMillis now = 0);
 
 }  // namespace settled::aws

@@ -238,5 +238,29 @@ TEST(SfnHistory, AssignedVariablesComeWithTheirDetails) {
   EXPECT_EQ(details.at("assignedVariablesDetails"), (json::object{{"truncated", false}}));
 }
 
+TEST(SfnHistory, TaskScheduledNamesTheEndpointsRegion) {
+  const json::object scheduled{
+      {"id", 1},
+      {"type", "TaskScheduled"},
+      {"taskScheduledEventDetails",
+       json::object{{"resourceType", "dynamodb"}, {"resource", "putItem"}, {"parameters", "{}"}}}};
+  const json::object started{{"id", 2},
+                             {"type", "TaskStarted"},
+                             {"taskStartedEventDetails",
+                              json::object{{"resourceType", "dynamodb"}, {"resource", "putItem"}}}};
+  HistoryQuery q;
+  q.region = "eu-west-1";
+  auto page = history_page(json::array{scheduled, started}, q);
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->at("events").at(0).at("taskScheduledEventDetails").at("region"), "eu-west-1");
+  EXPECT_FALSE(
+      page->at("events").at(1).at("taskStartedEventDetails").as_object().if_contains("region"));
+  // Without a region (a caller that names none) nothing is added.
+  auto plain = history_page(json::array{scheduled}, HistoryQuery{});
+  ASSERT_TRUE(plain);
+  EXPECT_FALSE(
+      plain->at("events").at(0).at("taskScheduledEventDetails").as_object().if_contains("region"));
+}
+
 }  // namespace
 }  // namespace settled::api::sfn

@@ -44,6 +44,16 @@ TEST(AlertRaise, RecordsACriticalAlertByDefault) {
       "raisedAt": "2023-11-14T22:13:20.000Z"})"));
 }
 
+TEST(AlertRaise, WhatSnsPublishCarriesGoesWithTheAlert) {
+  const TaskOutcome o = run_alert_raise(attempt(R"({"message": "m", "topicArn": "arn:t",
+      "attributes": {"kind": "audit"}, "messageGroupId": "g-1",
+      "messageDeduplicationId": "d-1"})"));
+  ASSERT_TRUE(o.ok) << o.cause;
+  EXPECT_EQ(o.result, json::parse(R"({"alertId": "exec-3/RaiseAlert/21", "severity": "critical",
+      "status": "RAISED", "message": "m", "topicArn": "arn:t", "attributes": {"kind": "audit"},
+      "messageGroupId": "g-1", "messageDeduplicationId": "d-1"})"));
+}
+
 TEST(AlertRaise, AcceptsEachSeverity) {
   for (const char* severity : {"info", "warning", "critical"}) {
     const TaskOutcome o = run_alert_raise(

@@ -157,13 +157,15 @@ TEST(AwsResources, SnsPublishRaisesAnAlertOrNotifiesTheTopicsUser) {
     {"DataType": "String", "StringValue": "warning"}}})");
   EXPECT_EQ(alert.resource, "settled:alert.raise");
   EXPECT_EQ(alert.parameters, json::parse(R"({"message": "{\"failed\":\"p-1\"}", "subject":
-    "Payment failed", "severity": "warning", "topicArn": "arn:aws:sns:us-east-1:1:ops"})"));
+    "Payment failed", "severity": "warning", "topicArn": "arn:aws:sns:us-east-1:1:ops",
+    "attributes": {"severity": "warning"}})"));
   BuiltinCall notify = call_of(r, R"({"TopicArn": "arn:aws:sns:us-east-1:123456789012:user-notices",
     "Message": "Paid", "Subject": "Receipt", "MessageAttributes": {"userId":
     {"DataType": "String", "StringValue": "u-1"}}})");
   EXPECT_EQ(notify.resource, "settled:notify.send");
   EXPECT_EQ(notify.parameters,
-            json::parse(R"({"message": "Paid", "userId": "u-1", "title": "Receipt"})"));
+            json::parse(R"({"message": "Paid", "userId": "u-1", "title": "Receipt",
+                            "attributes": {"userId": "u-1"}})"));
   TaskOutcome out = from_builtin(r, TaskOutcome::success(json::parse(R"({"alertId":"a"})")), "k");
   EXPECT_TRUE(out.result.at("MessageId").is_string());
   EXPECT_EQ(out.result.at("MessageId").as_string().size(), 36u);

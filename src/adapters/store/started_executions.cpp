@@ -1,0 +1,56 @@
+#include "adapters/store/started_executions.hpp"
+
+#include "domain/storage_keys.hpp"
+
+namespace settled::adapters {
+
+Result<StartedPage> list_started_executions(const LmdbStore& db, const StartedQuery& query) {
+  if (!db.get(Table::kMeta, std::string(kStartedIndexKey)))
+    return Error{ErrorCode::kStoreUnavailable,
+                 "executions are being indexed (the first start of a store from before the "
+                 "index); try again"};
+  const std::string prefix = started_prefix(query.state_machine);
+  const std::size_t limit = query.limit == 0 ? 1 : query.limit;
+  StartedPage page;
+  std::string after = query.after;
+  if (!after.empty() && after.compare(0, prefix.size(), prefix) != 0) return page;
+  std::size_t scanned = 0;
+  // The rows are read in chunks, their records after each chunk (a record read is its own read
+  // transaction, not one nested in the scan's).
+  const std::size_t chunk = std::min<std::size_t>(limit + 1, 1000);
+  while (true) {
+    std::vector<std::string> keys;
+    db.scan(
+        Table::kExecutionsByStart, prefix,
+        [&](std::string_view key, std::string_view) {
+          keys.emplace_back(key);
+          return keys.size() < chunk;
+        },
+        after);
+    if (keys.empty()) {
+      page.last_key.clear();  // nothing follows the last row read
+      return page;
+    }
+    for (const std::string& key : keys) {
+      if (page.executions.size() == limit || scanned == query.max_scanned) return page;
+      ++scanned;
+      page.last_key = key;
+      StartedKey started;
+      if (!parse_started_key(key, query.state_machine, started)) continue;
+      const std::string id = query.state_machine + ":" + started.name;
+      auto stored = db.get(Table::kExecutions, id);
+      if (!stored) continue;  // expired by retention since (or never committed)
+      auto record = ExecutionRecord::parse(*stored, id);
+      if (!record) continue;  // an unreadable record: the native listing shows it, not this one
+      if (query.match && !query.match(*record)) continue;
+      page.executions.push_back(std::move(*record));
+    }
+    after = keys.back();
+    if (keys.size() < chunk) {
+      page.last_key.clear();  // every row was read: no page follows
+      return page;
+    }
+  }
+}
+
+}  // namespace settled::adapters

@@ -1,0 +1,39 @@
+#pragma once
+// One state machine's top-level executions, newest first, a page at a time: the index
+// Table::kExecutionsByStart (domain/storage_keys.hpp started_key) and the records it names.
+// ListExecutions reads a page without reading the state machine's other executions.
+
+#include "adapters/store/lmdb_store.hpp"
+#include "domain/execution_record.hpp"
+#include "domain/result.hpp"
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace settled::adapters {
+
+struct StartedQuery {
+  std::string state_machine;
+  std::size_t limit = 100;  // executions on the page, at least 1
+  // The index key of the last row the previous page read ("" for the first page). A key that
+  // is not this state machine's starts nowhere: the page is empty.
+  std::string after;
+  // Which records the page holds (empty: all of them).
+  std::function<bool(const ExecutionRecord&)> match;
+  // Index rows read at most per page, so a filter that matches little still answers quickly:
+  // the page then holds fewer than `limit` and `last_key` says where the next one goes on.
+  std::size_t max_scanned = 10000;
+};
+
+struct StartedPage {
+  std::vector<ExecutionRecord> executions;
+  std::string last_key;  // the last index row read; empty when no row follows it
+};
+
+// The page, or kStoreUnavailable while the index is not complete yet (a store from before the
+// index, during its first start: the executions supervisor writes it then).
+Result<StartedPage> list_started_executions(const LmdbStore& db, const StartedQuery& query);
+
+}  // namespace settled::adapters
