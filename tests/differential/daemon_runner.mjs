@@ -167,8 +167,18 @@ async function call(method, target, body) {
   return { status: res.status, json };
 }
 
-// The delay before each retry, per state, from the history a client sees: from the
-// TaskFailed/TaskTimedOut event to the next TaskScheduled of the same state entry
+// A task call is recorded as Task* events, or, when its Resource is a Lambda function ARN, as
+// LambdaFunction* events (as Step Functions records it); the runner reads both.
+const isScheduled = (e) => e.type === 'TaskScheduled' || e.type === 'LambdaFunctionScheduled';
+const isFailedAttempt = (e) =>
+  ['TaskFailed', 'TaskTimedOut', 'LambdaFunctionFailed', 'LambdaFunctionTimedOut'].includes(e.type);
+const scheduledInput = (e) =>
+  e.type === 'TaskScheduled'
+    ? e.taskScheduledEventDetails.parameters
+    : e.lambdaFunctionScheduledEventDetails.input;
+
+// The delay before each retry, per state, from the history a client sees: from the failed
+// attempt's event to the next scheduled event of the same state entry
 // (millisecond timestamps; the real wait, so slightly over the delay the engine chose).
 function retryDelays(events) {
   const delays = {};
@@ -178,9 +188,9 @@ function retryDelays(events) {
     if (e.stateEnteredEventDetails) {
       state = e.stateEnteredEventDetails.name;
       failedAt = null;
-    } else if (e.type === 'TaskFailed' || e.type === 'TaskTimedOut') {
+    } else if (isFailedAttempt(e)) {
       failedAt = Date.parse(e.timestamp);
-    } else if (e.type === 'TaskScheduled' && failedAt !== null && state !== null) {
+    } else if (isScheduled(e) && failedAt !== null && state !== null) {
       (delays[state] ??= []).push(Date.parse(e.timestamp) - failedAt);
       failedAt = null;
     }
@@ -188,7 +198,7 @@ function retryDelays(events) {
   return delays;
 }
 
-// The input each task call received: the parameters (JSON text) of each TaskScheduled event,
+// The input each task call received: the parameters (JSON text) of each scheduled event,
 // per state, in history order. The history shows each Parallel branch's and Map iteration's
 // events in place after the event that started it, so the order across branches is the
 // history's, not the order of the calls (compare.mjs compares those states as multisets).
@@ -197,8 +207,8 @@ function taskInputs(events) {
   let state = null;
   for (const e of events) {
     if (e.stateEnteredEventDetails) state = e.stateEnteredEventDetails.name;
-    else if (e.type === 'TaskScheduled' && state !== null) {
-      (inputs[state] ??= []).push(JSON.parse(e.taskScheduledEventDetails.parameters));
+    else if (isScheduled(e) && state !== null) {
+      (inputs[state] ??= []).push(JSON.parse(scheduledInput(e)));
     }
   }
   return inputs;
