@@ -16,7 +16,8 @@ threads="${4:?}"
 data="$(mktemp -d)"
 pid=
 trap '[ -n "${pid}" ] && kill "${pid}" 2>/dev/null; [ -n "${pid}" ] && wait "${pid}" 2>/dev/null; rm -rf "${data}"' EXIT
-"${build}/src/settled" --data-dir="${data}" --http=127.0.0.1:0 --log-level=warn \
+"${build}/src/settled" --data-dir="${data}" --workflows-dir="${here}/../config/workflows" \
+  --http=127.0.0.1:0 --log-level=warn \
   --max-connections-per-peer=$((connections + 64)) >"${data}/out" 2>"${data}/err" &
 pid=$!
 for _ in $(seq 300); do grep -q "settled ready" "${data}/out" && break; sleep 0.1; done

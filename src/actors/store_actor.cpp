@@ -72,21 +72,30 @@ struct StoreState {
       operations += p.batch.size();
     }
     const auto started = std::chrono::steady_clock::now();
-    Status status = commit(batches);
     // A batch whose condition failed (two writers of one item) is contention, not a failing
-    // store: its group is committed batch by batch below, and the store's health is unchanged.
-    const bool conflict = !status.ok() && status.error().code == ErrorCode::kWriteConflict;
-    if (!batches.empty() && operations > 0 && !conflict) note_outcome(status);
-    if (!conflict)
-      adapters::Metrics::instance().store_commit(
-          operations,
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
-          status.ok());
+    // store: it alone is left out and refused, the group commits, the store's health is unchanged.
+    std::vector<adapters::LmdbStore::Conflict> conflicts;
+    Status status = commit(batches, &conflicts);
+    if (!batches.empty() && operations > 0) note_outcome(status);
+    adapters::Metrics::instance().store_commit(
+        operations,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+        status.ok());
     if (status.ok()) {
+      adapters::Metrics::instance().store_write_conflicts(conflicts.size());
+      std::vector<bool> refused(group.size(), false);
+      for (auto& conflict : conflicts) {
+        refused[conflict.batch] = true;
+        group[conflict.batch].promise.deliver(StoreReply{false, std::move(conflict.error)});
+      }
       stats->commits += 1;
-      stats->batches += group.size();
-      stats->operations += operations;
-      for (auto& p : group) p.promise.deliver(StoreReply{});
+      stats->conflicts += conflicts.size();
+      for (std::size_t i = 0; i < group.size(); ++i) {
+        if (refused[i]) continue;
+        stats->batches += 1;
+        stats->operations += group[i].batch.size();
+        group[i].promise.deliver(StoreReply{});
+      }
       return;
     }
     if (group.size() == 1 || adapters::LmdbStore::is_store_fault(status.error())) {
@@ -113,9 +122,10 @@ struct StoreState {
 
   // LmdbStore::commit reports LMDB's failures; anything else it throws (bad_alloc) becomes a
   // failed commit too, so the one writer never unwinds.
-  Status commit(const std::vector<const WriteBatch*>& batches) {
+  Status commit(const std::vector<const WriteBatch*>& batches,
+                std::vector<adapters::LmdbStore::Conflict>* conflicts = nullptr) {
     try {
-      return store->commit(batches);
+      return store->commit(batches, conflicts);
     } catch (const std::exception& e) {
       adapters::Metrics::instance().handler_failed("store");
       return Error{ErrorCode::kStoreUnavailable, std::string("store write failed: ") + e.what()};

@@ -21,6 +21,7 @@ struct StoreStats {
   std::atomic<std::uint64_t> batches{0};
   std::atomic<std::uint64_t> operations{0};
   std::atomic<std::uint64_t> failures{0};
+  std::atomic<std::uint64_t> conflicts{0};  // batches refused as kWriteConflict, others committed
   std::atomic<bool> writable{true};  // false from a failed commit until one succeeds again
 };
 

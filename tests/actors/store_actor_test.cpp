@@ -264,6 +264,41 @@ TEST_F(StoreActorTest, ABadBatchDoesNotFailItsNeighbours) {
   EXPECT_EQ(stats_->batches.load(), 29u);
 }
 
+// Two writers of one item in a group: the second is refused as a conflict, alone; the others
+// share the commit (no batch-by-batch retry, no failure counted against the store).
+TEST_F(StoreActorTest, AWriteConflictRefusesOnlyItsBatch) {
+  open();
+  const std::string item = "item-conflict";
+  std::vector<WriteBatch> batches;
+  for (int i = 0; i < 20; ++i) {
+    WriteBatch batch = batch_for(0, i);
+    if (i == 5 || i == 6) {
+      batch.put(Table::kRecords, item, "writer-" + std::to_string(i));
+      batch.expect(Table::kRecords, item, std::nullopt);
+    }
+    batches.push_back(std::move(batch));
+  }
+  const auto replies = commit_all(std::move(batches));
+  int conflicts = 0;
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(replies[i].answered) << i;
+    if (replies[i].reply.ok) {
+      EXPECT_TRUE(durable(0, i)) << i;
+      continue;
+    }
+    ++conflicts;
+    EXPECT_EQ(i, 6);  // the later writer read what the earlier one changed
+    EXPECT_EQ(replies[i].reply.error.code, ErrorCode::kWriteConflict);
+    EXPECT_TRUE(absent(0, i));
+  }
+  EXPECT_EQ(conflicts, 1);
+  EXPECT_EQ(db_->get(Table::kRecords, item), "writer-5");
+  EXPECT_EQ(stats_->conflicts.load(), 1u);
+  EXPECT_EQ(stats_->failures.load(), 0u);
+  EXPECT_EQ(stats_->batches.load(), 19u);
+  EXPECT_TRUE(stats_->writable.load());
+}
+
 // Big values: each takes its own overflow pages, so a few fill a small map quickly.
 // 3000 random letters each: values that take their full size on disk (the store compresses
 // large values that repeat themselves).

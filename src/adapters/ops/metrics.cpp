@@ -104,6 +104,12 @@ struct Metrics::Impl {
                                              .Name("settled_store_commits_total")
                                              .Help("LMDB write transactions, by result")
                                              .Register(*registry);
+  prom::Family<prom::Counter>& conflicts =
+      prom::BuildCounter()
+          .Name("settled_store_write_conflicts_total")
+          .Help("Batches refused because an item they read had changed since (their execution "
+                "runs the task again)")
+          .Register(*registry);
   prom::Family<prom::Histogram>& commit_seconds =
       prom::BuildHistogram()
           .Name("settled_store_commit_seconds")
@@ -210,6 +216,7 @@ struct Metrics::Impl {
   prom::Histogram& batch_histogram = batch.Add({}, batch_buckets());
   prom::Counter& commits_ok = commits.Add({{"result", "ok"}});
   prom::Counter& commits_failed = commits.Add({{"result", "error"}});
+  prom::Counter& write_conflicts = conflicts.Add({});
   prom::Gauge& map_bytes = store.Add({{"kind", "map"}});
   prom::Gauge& used_bytes = store.Add({{"kind", "used"}});
   prom::Gauge& open_gauge = open.Add({});
@@ -404,6 +411,10 @@ void Metrics::store_commit(std::size_t operations, double seconds, bool ok) {
   if (!ok) return;
   impl_->commit_histogram.Observe(seconds);
   impl_->batch_histogram.Observe(static_cast<double>(operations));
+}
+
+void Metrics::store_write_conflicts(std::size_t batches) {
+  if (batches > 0) impl_->write_conflicts.Increment(static_cast<double>(batches));
 }
 
 void Metrics::alert(const std::string& source) {

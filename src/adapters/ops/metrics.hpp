@@ -77,6 +77,8 @@ class Metrics {
   void task_retry(const std::string& resource);
   void ingestion_acknowledged(double seconds, unsigned http_status);
   void store_commit(std::size_t operations, double seconds, bool ok);
+  // Batches of a commit refused because an item they read had changed (records.update/delete).
+  void store_write_conflicts(std::size_t batches);
   void alert(const std::string& source);
   // op: "deposit", "hold", ...; outcome: "ok", "replayed" or the ASL error name
   void ledger_operation(const std::string& op, const std::string& outcome);

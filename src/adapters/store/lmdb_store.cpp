@@ -68,11 +68,12 @@ Result<std::shared_ptr<LmdbStore>> LmdbStore::open(const LmdbOptions& options) {
   }
 }
 
-Status LmdbStore::commit(const std::vector<const WriteBatch*>& batches) {
+Status LmdbStore::commit(const std::vector<const WriteBatch*>& batches,
+                         std::vector<Conflict>* conflicts) {
   Status status = ok_status();
   {
     std::shared_lock<std::shared_mutex> lock(env_mutex_);
-    status = commit_locked(batches);
+    status = commit_locked(batches, conflicts);
     if (status.ok() || !panicked()) return status;
   }
   reopen_after_panic();
@@ -108,15 +109,22 @@ void LmdbStore::reopen_after_panic() {
   }
 }
 
-Status LmdbStore::commit_locked(const std::vector<const WriteBatch*>& batches) {
+Status LmdbStore::commit_locked(const std::vector<const WriteBatch*>& batches,
+                                std::vector<Conflict>* conflicts) {
+  if (conflicts) conflicts->clear();
   if (!env_.handle())
     return Error{ErrorCode::kStoreUnavailable, "the store is closed: " + options_.path};
   MDB_txn* txn = nullptr;
   try {
     lmdb::txn_begin(env_.handle(), nullptr, 0, &txn);
     std::string compressed;
-    for (const WriteBatch* batch : batches) {
+    for (std::size_t index = 0; index < batches.size(); ++index) {
+      const WriteBatch* batch = batches[index];
       if (auto conflict = failed_condition(txn, *batch)) {
+        if (conflicts) {
+          conflicts->push_back(Conflict{index, std::move(*conflict)});
+          continue;
+        }
         mdb_txn_abort(txn);
         return *conflict;
       }

@@ -52,7 +52,15 @@ class LmdbStore {
   //   kStoreUnavailable  the store cannot write (EIO, read-only file system, MDB_PANIC, ...)
   //   kInvalidRequest    this transaction holds something LMDB refuses (e.g. a key over 511 B)
   //   kWriteConflict     a batch's condition (WriteBatch::conditions) does not hold
-  Status commit(const std::vector<const WriteBatch*>& batches);
+  // With `conflicts`, a batch whose condition does not hold is left out instead (nothing of it
+  // written; the batches after it see the store without it), its index and error are added
+  // there, and the others commit together: two writers of one item cost the group nothing.
+  struct Conflict {
+    std::size_t batch;
+    Error error;
+  };
+  Status commit(const std::vector<const WriteBatch*>& batches,
+                std::vector<Conflict>* conflicts = nullptr);
   // The first two affect every batch alike; the last only the batch that holds it.
   static bool is_store_fault(const Error& error) {
     return error.code == ErrorCode::kStoreFull || error.code == ErrorCode::kStoreUnavailable;
@@ -93,7 +101,8 @@ class LmdbStore {
   MDB_dbi dbi(Table table) const { return dbis_[static_cast<std::size_t>(table)]; }
   // Opens env_ and dbis_ (at start, and again after a panic). Throws lmdb::error.
   void open_environment();
-  Status commit_locked(const std::vector<const WriteBatch*>& batches);
+  Status commit_locked(const std::vector<const WriteBatch*>& batches,
+                       std::vector<Conflict>* conflicts);
   bool panicked() const;
   void reopen_after_panic();
 

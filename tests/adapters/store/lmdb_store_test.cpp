@@ -479,6 +479,29 @@ TEST_F(LmdbStoreTest, AConditionSeesTheBatchesBeforeItInTheSameCommit) {
   EXPECT_FALSE(store_->get(Table::kRecords, key).has_value());  // all or nothing
 }
 
+// With a conflicts list, the batch whose condition fails is left out and the others commit.
+TEST_F(LmdbStoreTest, AConflictingBatchIsLeftOutAndItsGroupCommits) {
+  const std::string key = record_key("counters", "c-3");
+  std::vector<WriteBatch> group(3);
+  group[0].put(Table::kRecords, key, R"({"hits":1})");
+  group[0].expect(Table::kRecords, key, std::nullopt);
+  group[1].put(Table::kRecords, key, R"({"hits":9})");
+  group[1].put(Table::kRecords, record_key("counters", "left-out"), "x");
+  group[1].expect(Table::kRecords, key, std::nullopt);  // no longer absent after group[0]
+  group[2].put(Table::kRecords, record_key("counters", "unrelated"), "y");
+  std::vector<const WriteBatch*> pointers;
+  for (const auto& b : group) pointers.push_back(&b);
+  std::vector<LmdbStore::Conflict> conflicts;
+  auto status = store_->commit(pointers, &conflicts);
+  ASSERT_TRUE(status.ok()) << status.error().message;
+  ASSERT_EQ(conflicts.size(), 1u);
+  EXPECT_EQ(conflicts[0].batch, 1u);
+  EXPECT_EQ(conflicts[0].error.code, ErrorCode::kWriteConflict);
+  EXPECT_EQ(store_->get(Table::kRecords, key), R"({"hits":1})");
+  EXPECT_FALSE(store_->get(Table::kRecords, record_key("counters", "left-out")).has_value());
+  EXPECT_EQ(store_->get(Table::kRecords, record_key("counters", "unrelated")), "y");
+}
+
 TEST_F(LmdbStoreTest, AConditionComparesACompressedValueAsWritten) {
   const std::string key = record_key("big", "b-1");
   const std::string large = R"({"text":")" + std::string(4000, 'a') + R"("})";
