@@ -107,8 +107,9 @@ struct Metrics::Impl {
   prom::Family<prom::Counter>& conflicts =
       prom::BuildCounter()
           .Name("settled_store_write_conflicts_total")
-          .Help("Batches refused because an item they read had changed since (their execution "
-                "runs the task again)")
+          .Help(
+              "Batches refused because an item they read had changed since (their execution "
+              "runs the task again)")
           .Register(*registry);
   prom::Family<prom::Histogram>& commit_seconds =
       prom::BuildHistogram()
