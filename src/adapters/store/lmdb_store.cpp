@@ -1,5 +1,6 @@
 #include "adapters/store/lmdb_store.hpp"
 
+#include "adapters/store/history_log.hpp"
 #include "adapters/store/value_compression.hpp"
 
 #include "adapters/ops/log.hpp"
@@ -37,7 +38,7 @@ LmdbStore::~LmdbStore() = default;
 void LmdbStore::open_environment() {
   auto env = lmdb::env::create();
   env.set_mapsize(options_.map_size);
-  env.set_max_dbs(kTableCount + 2);
+  env.set_max_dbs(kTableCount + 3);  // the tables, history's log, and room
   // MDB_NOTLS: read transactions are not tied to a thread (CAF moves actors between threads).
   unsigned flags = MDB_NOTLS;
   if (!options_.durable) flags |= MDB_NOSYNC;
@@ -47,6 +48,7 @@ void LmdbStore::open_environment() {
     auto dbi = lmdb::dbi::open(txn, table_name(static_cast<Table>(i)), MDB_CREATE);
     dbis_[i] = dbi.handle();
   }
+  history_log_ = lmdb::dbi::open(txn, history_log::kLogName, MDB_CREATE).handle();
   // Commits nothing (and writes nothing) when every table already exists.
   txn.commit();
   env_ = std::move(env);
@@ -129,6 +131,14 @@ Status LmdbStore::commit_locked(const std::vector<const WriteBatch*>& batches,
         return *conflict;
       }
       for (const WriteOp& op : batch->ops) {
+        if (op.table == Table::kHistory) {
+          if (op.erase)
+            history_log::erase(txn, dbi(op.table), history_log_, op.key);
+          else
+            history_log::put(txn, dbi(op.table), history_log_, op.key,
+                             stored_form(op.table, op.value, compressed));
+          continue;
+        }
         lmdb::val key = as_val(op.key);
         if (op.erase) {
           lmdb::dbi_del(txn, dbi(op.table), key, nullptr);
@@ -159,6 +169,10 @@ Status LmdbStore::commit_locked(const std::vector<const WriteBatch*>& batches,
   }
 }
 
+std::string_view LmdbStore::stored_value(MDB_txn* txn, Table table, std::string_view stored) const {
+  return table == Table::kHistory ? history_log::resolve(txn, history_log_, stored) : stored;
+}
+
 // The first of the batch's conditions that does not hold in `txn` (which sees the writes of the
 // batches before it), as the batch's refusal.
 std::optional<Error> LmdbStore::failed_condition(MDB_txn* txn, const WriteBatch& batch) const {
@@ -167,7 +181,8 @@ std::optional<Error> LmdbStore::failed_condition(MDB_txn* txn, const WriteBatch&
     lmdb::val key = as_val(condition.key);
     lmdb::val found;
     const bool present = lmdb::dbi_get(txn, dbi(condition.table), key, found);
-    const std::string_view stored{found.data(), found.size()};
+    const std::string_view stored =
+        present ? stored_value(txn, condition.table, {found.data(), found.size()}) : "";
     const bool holds = present ? condition.value && written_form(condition.table, stored,
                                                                  scratch) == *condition.value
                                : !condition.value;
@@ -208,7 +223,8 @@ std::optional<std::string> LmdbStore::get(Table table, std::string_view key) con
   lmdb::val v;
   if (!lmdb::dbi_get(txn, dbi(table), k, v)) return std::nullopt;
   std::string scratch;
-  const std::string_view value = written_form(table, {v.data(), v.size()}, scratch);
+  const std::string_view value =
+      written_form(table, stored_value(txn.handle(), table, {v.data(), v.size()}), scratch);
   if (value.data() == scratch.data()) return scratch;
   return std::string(value);
 }
@@ -238,7 +254,8 @@ void LmdbStore::scan(Table table, std::string_view prefix,
   while (found) {
     const auto k = as_view(key);
     if (k.substr(0, prefix.size()) != prefix) break;
-    if (!visit(k, written_form(table, as_view(value), scratch))) break;
+    if (!visit(k, written_form(table, stored_value(txn.handle(), table, as_view(value)), scratch)))
+      break;
     found = lmdb::cursor_get(cursor.handle(), &key, &value, MDB_NEXT);
   }
 }
@@ -254,7 +271,8 @@ void LmdbStore::scan_snapshot(
     bool found = lmdb::cursor_get(cursor.handle(), &key, &value, MDB_FIRST);
     std::string scratch;
     while (found) {
-      visit(table, as_view(key), written_form(table, as_view(value), scratch));
+      visit(table, as_view(key),
+            written_form(table, stored_value(txn.handle(), table, as_view(value)), scratch));
       found = lmdb::cursor_get(cursor.handle(), &key, &value, MDB_NEXT);
     }
   }
@@ -273,7 +291,12 @@ TableUsage LmdbStore::table_usage(Table table) const {
   auto txn = lmdb::txn::begin(live(env_), nullptr, MDB_RDONLY);
   MDB_stat stat;
   mdb_stat(txn, dbi(table), &stat);
-  const std::size_t pages = stat.ms_branch_pages + stat.ms_leaf_pages + stat.ms_overflow_pages;
+  std::size_t pages = stat.ms_branch_pages + stat.ms_leaf_pages + stat.ms_overflow_pages;
+  if (table == Table::kHistory) {  // the index and its log
+    MDB_stat log;
+    mdb_stat(txn, history_log_, &log);
+    pages += log.ms_branch_pages + log.ms_leaf_pages + log.ms_overflow_pages;
+  }
   return TableUsage{stat.ms_entries, pages * stat.ms_psize};
 }
 

@@ -99,6 +99,9 @@ class LmdbStore {
   static Error commit_error(int code, const std::string& what);
   std::optional<Error> failed_condition(MDB_txn* txn, const WriteBatch& batch) const;
   MDB_dbi dbi(Table table) const { return dbis_[static_cast<std::size_t>(table)]; }
+  // The stored bytes of a value read from `table` in `txn`: a history reference resolved to
+  // its chunk in history's log (adapters/store/history_log.hpp), anything else as it is.
+  std::string_view stored_value(MDB_txn* txn, Table table, std::string_view stored) const;
   // Opens env_ and dbis_ (at start, and again after a panic). Throws lmdb::error.
   void open_environment();
   Status commit_locked(const std::vector<const WriteBatch*>& batches,
@@ -111,6 +114,7 @@ class LmdbStore {
   mutable std::shared_mutex env_mutex_;
   lmdb::env env_{nullptr};
   std::array<MDB_dbi, kTableCount> dbis_{};
+  MDB_dbi history_log_ = 0;
 };
 
 }  // namespace settled::adapters

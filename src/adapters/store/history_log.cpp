@@ -1,0 +1,98 @@
+#include "adapters/store/history_log.hpp"
+
+#include <lmdb++.h>
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+namespace settled::adapters::history_log {
+
+namespace {
+
+constexpr char kReferenceMark = '\x01';
+constexpr std::size_t kReferenceSize = 9;
+
+using Sequence = std::array<char, 8>;
+
+Sequence encode(std::uint64_t sequence) {
+  Sequence bytes{};
+  for (int i = 7; i >= 0; --i) {
+    bytes[static_cast<std::size_t>(i)] = static_cast<char>(sequence & 0xff);
+    sequence >>= 8;
+  }
+  return bytes;
+}
+
+std::uint64_t decode(std::string_view bytes) {
+  std::uint64_t sequence = 0;
+  for (char c : bytes) sequence = (sequence << 8) | static_cast<unsigned char>(c);
+  return sequence;
+}
+
+lmdb::val as_val(std::string_view s) {
+  return lmdb::val{s.data(), s.size()};
+}
+
+// The log entry `stored` refers to, if it is a reference.
+bool referenced_key(std::string_view stored, std::string_view& key) {
+  if (!is_reference(stored)) return false;
+  key = stored.substr(1);
+  return true;
+}
+
+// The next sequence: one past the log's last, so every put appends.
+std::uint64_t next_sequence(MDB_txn* txn, MDB_dbi log) {
+  auto cursor = lmdb::cursor::open(txn, log);
+  MDB_val key{0, nullptr}, value{0, nullptr};
+  if (!lmdb::cursor_get(cursor.handle(), &key, &value, MDB_LAST) || key.mv_size != 8) return 1;
+  return decode({static_cast<const char*>(key.mv_data), key.mv_size}) + 1;
+}
+
+// Frees the log entry of the value now under `key` in `index`, if it is a reference.
+void free_previous(MDB_txn* txn, MDB_dbi index, MDB_dbi log, std::string_view key) {
+  lmdb::val k = as_val(key);
+  lmdb::val previous;
+  if (!lmdb::dbi_get(txn, index, k, previous)) return;
+  std::string_view entry;
+  if (!referenced_key({previous.data(), previous.size()}, entry)) return;
+  const std::string copy(entry);  // `previous` points into a page the delete may change
+  lmdb::val log_key = as_val(copy);
+  lmdb::dbi_del(txn, log, log_key, nullptr);
+}
+
+}  // namespace
+
+bool is_reference(std::string_view stored) {
+  return stored.size() == kReferenceSize && stored.front() == kReferenceMark;
+}
+
+void put(MDB_txn* txn, MDB_dbi index, MDB_dbi log, std::string_view key, std::string_view stored) {
+  free_previous(txn, index, log, key);
+  const Sequence sequence = encode(next_sequence(txn, log));
+  lmdb::val log_key{sequence.data(), sequence.size()};
+  lmdb::val value = as_val(stored);
+  lmdb::dbi_put(txn, log, log_key, value, MDB_APPEND);
+  std::string reference(1, kReferenceMark);
+  reference.append(sequence.data(), sequence.size());
+  lmdb::val k = as_val(key);
+  lmdb::val ref = as_val(reference);
+  lmdb::dbi_put(txn, index, k, ref, 0);
+}
+
+void erase(MDB_txn* txn, MDB_dbi index, MDB_dbi log, std::string_view key) {
+  free_previous(txn, index, log, key);
+  lmdb::val k = as_val(key);
+  lmdb::dbi_del(txn, index, k, nullptr);
+}
+
+std::string_view resolve(MDB_txn* txn, MDB_dbi log, std::string_view stored) {
+  std::string_view entry;
+  if (!referenced_key(stored, entry)) return stored;
+  lmdb::val key = as_val(entry);
+  lmdb::val value;
+  if (!lmdb::dbi_get(txn, log, key, value)) return stored;
+  return {value.data(), value.size()};
+}
+
+}  // namespace settled::adapters::history_log
