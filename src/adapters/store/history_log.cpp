@@ -41,22 +41,11 @@ bool referenced_key(std::string_view stored, std::string_view& key) {
   return true;
 }
 
-// The next sequence: one past the log's last, so every put appends.
-std::uint64_t next_sequence(MDB_txn* txn, MDB_dbi log) {
-  auto cursor = lmdb::cursor::open(txn, log);
-  MDB_val key{0, nullptr}, value{0, nullptr};
-  if (!lmdb::cursor_get(cursor.handle(), &key, &value, MDB_LAST) || key.mv_size != 8) return 1;
-  return decode({static_cast<const char*>(key.mv_data), key.mv_size}) + 1;
-}
-
-// Frees the log entry of the value now under `key` in `index`, if it is a reference.
-void free_previous(MDB_txn* txn, MDB_dbi index, MDB_dbi log, std::string_view key) {
-  lmdb::val k = as_val(key);
-  lmdb::val previous;
-  if (!lmdb::dbi_get(txn, index, k, previous)) return;
+// Frees the log entry a reference points to.
+void free_entry(MDB_txn* txn, MDB_dbi log, std::string_view reference) {
   std::string_view entry;
-  if (!referenced_key({previous.data(), previous.size()}, entry)) return;
-  const std::string copy(entry);  // `previous` points into a page the delete may change
+  if (!referenced_key(reference, entry)) return;
+  const std::string copy(entry);  // `reference` may point into a page the delete changes
   lmdb::val log_key = as_val(copy);
   lmdb::dbi_del(txn, log, log_key, nullptr);
 }
@@ -67,22 +56,35 @@ bool is_reference(std::string_view stored) {
   return stored.size() == kReferenceSize && stored.front() == kReferenceMark;
 }
 
-void put(MDB_txn* txn, MDB_dbi index, MDB_dbi log, std::string_view key, std::string_view stored) {
-  free_previous(txn, index, log, key);
-  const Sequence sequence = encode(next_sequence(txn, log));
-  lmdb::val log_key{sequence.data(), sequence.size()};
+std::uint64_t next_sequence(MDB_txn* txn, MDB_dbi log) {
+  auto cursor = lmdb::cursor::open(txn, log);
+  MDB_val key{0, nullptr}, value{0, nullptr};
+  if (!lmdb::cursor_get(cursor.handle(), &key, &value, MDB_LAST) || key.mv_size != 8) return 1;
+  return decode({static_cast<const char*>(key.mv_data), key.mv_size}) + 1;
+}
+
+void put(MDB_txn* txn, MDB_dbi index, MDB_dbi log, std::string_view key, std::string_view stored,
+         std::uint64_t sequence) {
+  const Sequence bytes = encode(sequence);
+  lmdb::val log_key{bytes.data(), bytes.size()};
   lmdb::val value = as_val(stored);
   lmdb::dbi_put(txn, log, log_key, value, MDB_APPEND);
   std::string reference(1, kReferenceMark);
-  reference.append(sequence.data(), sequence.size());
+  reference.append(bytes.data(), bytes.size());
   lmdb::val k = as_val(key);
   lmdb::val ref = as_val(reference);
-  lmdb::dbi_put(txn, index, k, ref, 0);
+  // A new key (the usual case) costs one descent; an existing one gives its value back.
+  if (lmdb::dbi_put(txn, index, k, ref, MDB_NOOVERWRITE)) return;
+  free_entry(txn, log, {ref.data(), ref.size()});
+  lmdb::val again = as_val(reference);
+  lmdb::dbi_put(txn, index, k, again, 0);
 }
 
 void erase(MDB_txn* txn, MDB_dbi index, MDB_dbi log, std::string_view key) {
-  free_previous(txn, index, log, key);
   lmdb::val k = as_val(key);
+  lmdb::val previous;
+  if (!lmdb::dbi_get(txn, index, k, previous)) return;
+  free_entry(txn, log, {previous.data(), previous.size()});
   lmdb::dbi_del(txn, index, k, nullptr);
 }
 

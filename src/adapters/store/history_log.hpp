@@ -12,6 +12,7 @@
 
 #include <lmdb.h>
 
+#include <cstdint>
 #include <string_view>
 
 namespace settled::adapters::history_log {
@@ -20,9 +21,14 @@ inline constexpr const char* kLogName = "history_log";
 
 bool is_reference(std::string_view stored);
 
-// Stores `stored` (already compressed or not, as any value) under `key` in `index`, and frees
-// the log entry of what was there before.
-void put(MDB_txn* txn, MDB_dbi index, MDB_dbi log, std::string_view key, std::string_view stored);
+// The sequence after the log's last entry (1 for an empty log).
+std::uint64_t next_sequence(MDB_txn* txn, MDB_dbi log);
+
+// Stores `stored` (already compressed or not, as any value) under `key` in `index`, appended to
+// the log as `sequence` (the caller's counter: above every entry in the log), and frees the log
+// entry of what was there before.
+void put(MDB_txn* txn, MDB_dbi index, MDB_dbi log, std::string_view key, std::string_view stored,
+         std::uint64_t sequence);
 
 // Erases `key` and its log entry; nothing if `key` is absent.
 void erase(MDB_txn* txn, MDB_dbi index, MDB_dbi log, std::string_view key);

@@ -120,6 +120,8 @@ Status LmdbStore::commit_locked(const std::vector<const WriteBatch*>& batches,
   try {
     lmdb::txn_begin(env_.handle(), nullptr, 0, &txn);
     std::string compressed;
+    // History's log sequence, read once per transaction and only when a chunk is written.
+    std::uint64_t history_sequence = 0;
     for (std::size_t index = 0; index < batches.size(); ++index) {
       const WriteBatch* batch = batches[index];
       if (auto conflict = failed_condition(txn, *batch)) {
@@ -132,11 +134,14 @@ Status LmdbStore::commit_locked(const std::vector<const WriteBatch*>& batches,
       }
       for (const WriteOp& op : batch->ops) {
         if (op.table == Table::kHistory) {
-          if (op.erase)
+          if (op.erase) {
             history_log::erase(txn, dbi(op.table), history_log_, op.key);
-          else
+          } else {
+            if (history_sequence == 0)
+              history_sequence = history_log::next_sequence(txn, history_log_);
             history_log::put(txn, dbi(op.table), history_log_, op.key,
-                             stored_form(op.table, op.value, compressed));
+                             stored_form(op.table, op.value, compressed), history_sequence++);
+          }
           continue;
         }
         lmdb::val key = as_val(op.key);
