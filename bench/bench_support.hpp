@@ -4,6 +4,7 @@
 
 #include "actors/engine.hpp"
 #include "actors/executions_actor.hpp"
+#include "actors/notifications_actor.hpp"
 #include "actors/stripe_simulator_actor.hpp"
 #include "adapters/config/workflow_loader.hpp"
 
@@ -73,6 +74,9 @@ struct InProcessEngine {
     engine->store = actors::spawn_store(*system, *db, {}, store_stats);
     // As the daemon: the simulator's tables in the main store, one commit stream.
     engine->stripe = actors::spawn_stripe_simulator(*system, *db, engine->store);
+    // As the daemon without a webhook: the notifications actor drops each outbox row once its
+    // notification is durable (a commit of its own that the daemon pays too).
+    engine->notifications = actors::spawn_notifications(*system, engine, {});
     executions = actors::spawn_executions(*system, engine);
   }
 
@@ -81,6 +85,7 @@ struct InProcessEngine {
       caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
     };
     stop(executions);
+    stop(engine->notifications);
     stop(engine->stripe);
     stop(engine->store);
     // Drop every handle first: CAF's shutdown waits for detached actors to be destroyed.
