@@ -27,8 +27,9 @@ SettledConfig::SettledConfig() {
   // Work sharing beat work stealing by about 40 % on two cores (bench/engine_bench.cpp):
   // idle stealers spin on each other's queues. `--scheduler.policy=stealing` switches back.
   set("scheduler.policy", caf::atom("sharing"));
-  // One worker per core (CAF's default is at least four): the store's writer and the
-  // simulators run on threads of their own, and extra workers only take turns on the cores.
+  // One worker per core (CAF's default is at least four): the store's writer, the alerts and
+  // the webhook senders run on threads of their own, and extra workers only take turns on the
+  // cores.
   // `--scheduler.max-threads=N` overrides.
   // (Put into the settings: CAF 0.17's set() checks this option through a meta object that
   // the clang fuzz tree sees as null.)

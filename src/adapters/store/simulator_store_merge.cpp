@@ -49,6 +49,9 @@ Result<SimulatorMergeReport> merge_legacy_simulator_store(LmdbStore& main,
   };
   (*opened)->scan_snapshot(simulator_tables(),
                            [&](Table table, std::string_view key, std::string_view value) {
+                             // After a failed commit nothing more is gathered: the merge is
+                             // refused, and the rest of a large store must not pile up here.
+                             if (!committed) return;
                              batch.put(table, std::string(key), std::string(value));
                              if (batch.size() >= kRowsPerCommit) flush();
                            });
