@@ -46,6 +46,44 @@ void append_key(std::string& out, std::string_view key) {
   out += ':';
 }
 
+// Calls `visit(offset, token)` for each string value (not key) of at least
+// kStringReferenceMinBytes in JSON text as json::serialize writes it (no white space); a token
+// is the string with its quotes, escapes as written. Stops when `visit` returns false.
+template <typename Visit>
+void for_each_long_string(std::string_view text, Visit visit) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '"') continue;
+    std::size_t end = i + 1;
+    while (end < text.size() && text[end] != '"') end += text[end] == '\\' ? 2 : 1;
+    if (end >= text.size()) return;  // not JSON text: nothing more to find
+    const std::size_t length = end + 1 - i;
+    const bool key = end + 1 < text.size() && text[end + 1] == ':';
+    if (!key && length >= kStringReferenceMinBytes && !visit(i, text.substr(i, length))) return;
+    i = end;
+  }
+}
+
+// `payload` with its long string values that an earlier payload holds emptied, and where each
+// comes from; false when none is found.
+bool strings_from_earlier(std::string_view payload, const PayloadDedup& dedup, std::string& text,
+                          json::array& strings) {
+  std::size_t copied = 0;
+  for_each_long_string(payload, [&](std::size_t at, std::string_view token) {
+    const PayloadDedup::StringSource* source = dedup.find_string(token);
+    if (!source) return true;
+    text.append(payload.substr(copied, at - copied));
+    strings.push_back(json::array{
+        static_cast<std::int64_t>(text.size()), source->event_id, json::string(source->field),
+        static_cast<std::int64_t>(source->offset), static_cast<std::int64_t>(token.size())});
+    text += "\"\"";
+    copied = at + token.size();
+    return strings.size() < kStringReferencesPerPayload;
+  });
+  if (strings.empty()) return false;
+  text.append(payload.substr(copied));
+  return true;
+}
+
 void append_details(std::string& out, std::int64_t event_id, const json::object& details,
                     PayloadDedup* dedup) {
   out += '{';
@@ -69,9 +107,20 @@ void append_details(std::string& out, std::int64_t event_id, const json::object&
       out += '}';
       continue;
     }
-    out += '[';
-    out += payload;
-    out += ']';
+    std::string emptied;
+    json::array strings;
+    if (dedup && payload.size() >= kPayloadReferenceMinBytes &&
+        strings_from_earlier(payload, *dedup, emptied, strings)) {
+      out += "{\"text\":[";
+      out += emptied;
+      out += "],\"strings\":";
+      out += json::serialize(strings);
+      out += '}';
+    } else {
+      out += '[';
+      out += payload;
+      out += ']';
+    }
     if (dedup && payload.size() >= kPayloadReferenceMinBytes)
       dedup->remember(event_id, std::string(key), std::string(payload));
   }
@@ -104,6 +153,42 @@ std::string encode_with(const HistoryChunk& events, PayloadDedup* dedup) {
   return out;
 }
 
+// The text of a payload stored with string references: each emptied `""` filled again from the
+// payload it came from (read earlier, in `index`), last first so the offsets hold.
+Result<std::string> with_strings(std::int64_t event_id, const std::string& key,
+                                 const json::object& patched, const PayloadIndex& index) {
+  const auto bad = [&](const std::string& why) {
+    return corrupt("event " + std::to_string(event_id) + ": " + key + "'s strings: " + why);
+  };
+  const json::array* text = patched.at("text").if_array();
+  const json::value* strings_value = patched.if_contains("strings");
+  const json::array* strings = strings_value ? strings_value->if_array() : nullptr;
+  if (!text || text->size() != 1 || !strings) return bad("not a text and its strings");
+  std::string out = json::serialize((*text)[0]);
+  std::size_t previous_at = out.size();
+  for (auto it = strings->rbegin(); it != strings->rend(); ++it) {
+    const json::array* s = it->if_array();
+    if (!s || s->size() != 5 || !(*s)[0].is_int64() || !(*s)[1].is_int64() ||
+        !(*s)[2].is_string() || !(*s)[3].is_int64() || !(*s)[4].is_int64())
+      return bad("a reference is not [at, event, field, from, length]");
+    const std::int64_t at = (*s)[0].get_int64(), from = (*s)[3].get_int64(),
+                       length = (*s)[4].get_int64();
+    if (at < 0 || from < 0 || length < 2 || static_cast<std::size_t>(at) + 2 > previous_at ||
+        out.compare(static_cast<std::size_t>(at), 2, "\"\"") != 0)
+      return bad("a reference does not point at an emptied string");
+    const auto source =
+        index.find(std::make_pair((*s)[1].get_int64(), std::string((*s)[2].get_string())));
+    if (source == index.end())
+      return bad("refers to event " + std::to_string((*s)[1].get_int64()) + ", which was not read");
+    if (static_cast<std::size_t>(from) + static_cast<std::size_t>(length) > source->second.size())
+      return bad("a reference reaches past the text it refers to");
+    out.replace(static_cast<std::size_t>(at), 2, source->second, static_cast<std::size_t>(from),
+                static_cast<std::size_t>(length));
+    previous_at = static_cast<std::size_t>(at);
+  }
+  return out;
+}
+
 // Turns the stored payload fields of `details` back into Step Functions' strings.
 Status restore_payloads(std::int64_t event_id, json::object& details, PayloadIndex& index) {
   for (auto& field : details) {
@@ -117,6 +202,11 @@ Status restore_payloads(std::int64_t event_id, json::object& details, PayloadInd
       std::string text = json::serialize((*inline_payload)[0]);
       value = json::string(text);
       index[{event_id, key}] = std::move(text);
+    } else if (json::object* patched = value.if_object(); patched && patched->contains("text")) {
+      auto text = with_strings(event_id, key, *patched, index);
+      if (!text) return text.error();
+      value = json::string(*text);
+      index[{event_id, key}] = std::move(*text);
     } else if (json::object* reference = value.if_object()) {
       const json::value* same = reference->if_contains("sameAs");
       const json::value* of = reference->if_contains("field");
@@ -145,7 +235,26 @@ const PayloadDedup::Written* PayloadDedup::find(std::string_view text) const {
   return nullptr;
 }
 
+const PayloadDedup::StringSource* PayloadDedup::find_string(std::string_view token) const {
+  const auto found = strings_.find(std::string(token));
+  return found == strings_.end() ? nullptr : &found->second;
+}
+
 void PayloadDedup::remember(std::int64_t event_id, std::string field, std::string text) {
+  std::size_t indexed = 0;
+  for_each_long_string(text, [&](std::size_t at, std::string_view token) {
+    if (token.size() <= kRememberedStringBytes &&
+        strings_.emplace(std::string(token), StringSource{event_id, field, at}).second) {
+      string_order_.emplace_back(token);
+      string_bytes_ += token.size();
+      while (string_bytes_ > kRememberedStringBytes) {
+        string_bytes_ -= string_order_.front().size();
+        strings_.erase(string_order_.front());
+        string_order_.pop_front();
+      }
+    }
+    return ++indexed < kStringReferencesPerPayload;
+  });
   if (recent_.size() == kRemembered) recent_.pop_front();
   recent_.push_back(Written{event_id, std::move(field), std::move(text)});
 }

@@ -10,7 +10,11 @@
 //   - inline, as [<the JSON text itself>]: not escaped a second time inside a string; or
 //   - as {"sameAs":N,"field":"output"}: the same text as that field of event N, an earlier event
 //     of the same execution (this chunk or an earlier one). A payment's input otherwise appears
-//     in a dozen events; it is stored once.
+//     in a dozen events; it is stored once;
+//   - as {"text":[<the JSON text with some string values emptied>],"strings":[[AT,N,"field",
+//     FROM,LENGTH],...]}: a payload that differs from the earlier ones but repeats a long string
+//     value of one (a payment's description in Stripe's answer and in each later output): the
+//     `""` at byte AT of the text is the LENGTH bytes at FROM of event N's field, written once.
 // Decoding gives back the Step Functions shape (payloads as strings, byte for byte as written).
 // Version 1 (still read): a JSON array of event objects with string payloads; a single event
 // object (written by stop/time-out before chunks were one codec) reads as a chunk of one.
@@ -24,6 +28,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -31,8 +36,9 @@ namespace settled::records {
 
 using HistoryChunk = std::vector<boost::json::object>;
 
-// The execution's payloads written most recently, so an identical one is written as a reference.
-// One per execution actor; forgetting (a new actor after a restart) only writes a payload inline.
+// The execution's payloads written most recently, so an identical one, or a long string value
+// of one, is written as a reference. One per execution actor; forgetting (a new actor after a
+// restart) only writes a payload inline.
 class PayloadDedup {
  public:
   struct Written {
@@ -40,14 +46,35 @@ class PayloadDedup {
     std::string field;
     std::string text;
   };
+  // Where a long string value was first written: the payload and the offset of its token.
+  struct StringSource {
+    std::int64_t event_id;
+    std::string field;
+    std::size_t offset;
+  };
   // An earlier payload with exactly `text`, or nullptr.
   const Written* find(std::string_view text) const;
+  // An earlier payload holding exactly this string token (quotes and escapes as written), or
+  // nullptr.
+  const StringSource* find_string(std::string_view token) const;
   void remember(std::int64_t event_id, std::string field, std::string text);
 
  private:
   static constexpr std::size_t kRemembered = 4;
+  // The long strings are remembered longer than whole payloads (a payment's description is in
+  // its input and again in its last output, many payloads later), up to this many bytes.
+  static constexpr std::size_t kRememberedStringBytes = 64 * 1024;
   std::deque<Written> recent_;
+  std::unordered_map<std::string, StringSource> strings_;
+  std::deque<std::string> string_order_;  // oldest first, for eviction
+  std::size_t string_bytes_ = 0;
 };
+
+// String values shorter than this (quotes included) are never references.
+inline constexpr std::size_t kStringReferenceMinBytes = 64;
+// At most this many string references in one payload (bounds the work a payload of many
+// strings costs; the rest stay inline).
+inline constexpr std::size_t kStringReferencesPerPayload = 32;
 
 // Payloads shorter than this are always inline: a reference would not be smaller.
 inline constexpr std::size_t kPayloadReferenceMinBytes = 48;

@@ -78,6 +78,75 @@ TEST(HistoryChunk, ARepeatedPayloadIsStoredOnceAndReadBackByteForByte) {
       << alone.error().message;
 }
 
+// Stripe's answer repeats the payment's description; each later output does too.
+TEST(HistoryChunk, ALongStringOfAnEarlierPayloadIsStoredOnceAndReadBackByteForByte) {
+  const std::string description = std::string(300, 'd') + "\"quoted\" \\ \u00e9 \n end";
+  const json::object payment{{"paymentId", "p-1"}, {"amount", 1250}, {"description", description}};
+  json::object answer{{"id", "pi_1"}, {"description", description}, {"status", "succeeded"}};
+  json::object output = payment;
+  output["charge"] = answer;
+  output["note"] = description;  // twice in one payload
+  PayloadDedup dedup;
+  asl::HistoryBuilder history(0);
+  history.add(1700000000000, "ExecutionStarted", json::object{{"input", json::serialize(payment)}});
+  const HistoryChunk first = history.events();
+  const std::string first_text = encode(first, dedup);
+  history.events().clear();
+  history.add(1700000000001, "TaskSucceeded", json::object{{"output", json::serialize(answer)}});
+  history.add(1700000000002, "TaskStateExited", asl::state_details("Charge", output, false));
+  const HistoryChunk second = history.events();
+  const std::string second_text = encode(second, dedup);
+
+  // The description's end (quotes and escapes as stored) is in the first chunk once, not in the
+  // second.
+  const std::string stored = json::serialize(json::string(description));
+  const std::string tail = stored.substr(stored.size() - 40);
+  EXPECT_EQ(first_text.find(tail), first_text.rfind(tail));
+  EXPECT_EQ(second_text.find(tail), std::string::npos) << second_text;
+  EXPECT_NE(second_text.find(R"("strings":[[)"), std::string::npos) << second_text;
+  EXPECT_LT(second_text.size(), encode(second).size() - 3 * description.size() + 200);
+
+  PayloadIndex index;
+  auto one = decode_history_chunk(first_text, index);
+  auto two = decode_history_chunk(second_text, index);
+  ASSERT_TRUE(one) << one.error().message;
+  ASSERT_TRUE(two) << two.error().message;
+  ASSERT_EQ(two->size(), second.size());
+  for (std::size_t i = 0; i < second.size(); ++i)
+    EXPECT_EQ(json::serialize((*two)[i]), json::serialize(second[i])) << i;
+  // Without the chunk it refers to, it says what is missing.
+  auto alone = decode_history_chunk(second_text);
+  ASSERT_FALSE(alone);
+  EXPECT_NE(alone.error().message.find("which was not read"), std::string::npos)
+      << alone.error().message;
+}
+
+TEST(HistoryChunk, APayloadOfManyLongStringsHasAtMostSoManyReferences) {
+  json::array many;
+  for (int i = 0; i < 100; ++i)
+    many.push_back(json::string(std::string(80, 'a' + i % 26) + std::to_string(i)));
+  PayloadDedup dedup;
+  asl::HistoryBuilder history(0);
+  history.add(1700000000000, "ExecutionStarted", json::object{{"input", json::serialize(many)}});
+  const std::string first_text = encode(history.events(), dedup);
+  history.events().clear();
+  json::array again = many;
+  again.push_back(1);  // not identical, so not a whole-payload reference
+  history.add(1700000000001, "PassStateExited",
+              json::object{{"name", "P"}, {"output", json::serialize(again)}});
+  const std::string second_text = encode(history.events(), dedup);
+  const json::value stored = json::parse(second_text);
+  const auto& strings =
+      stored.at("events").at(0).at("stateExitedEventDetails").at("output").at("strings");
+  EXPECT_EQ(strings.as_array().size(), kStringReferencesPerPayload);
+  PayloadIndex index;
+  ASSERT_TRUE(decode_history_chunk(first_text, index));
+  auto two = decode_history_chunk(second_text, index);
+  ASSERT_TRUE(two) << two.error().message;
+  EXPECT_EQ(std::string(two->front().at("stateExitedEventDetails").at("output").as_string()),
+            json::serialize(again));
+}
+
 TEST(HistoryChunk, AVersionOneChunkStillReads) {
   auto decoded = decode_history_chunk(
       R"([{"id":2,"type":"TaskStateEntered","stateEnteredEventDetails":{"name":"A","input":"{\"a\":1}"}}])");
@@ -96,21 +165,39 @@ TEST(HistoryChunk, ASingleEventReadsAsAChunkOfOne) {
 TEST(HistoryChunk, AnythingElseIsRecordCorruptNamingWhy) {
   const auto decode = [](std::string_view text) { return decode_history_chunk(text); };
   expect_corrupt(
-      decode, {
-                  {"[{\"id\":1,", "history chunk"},
-                  {"7", "neither an array"},
-                  {R"([{"id":1,"type":"A"},{"type":"B"}])", "event 1"},
-                  {R"([{"id":"1","type":"A"}])", "event 0"},
-                  {R"([{"id":1,"type":2}])", "event 0"},
-                  {R"([[]])", "event 0"},
-                  {R"({"v":3,"events":[]})", "unknown version"},
-                  {R"({"v":2})", "without an events array"},
-                  {R"({"v":2,"events":[{"id":1,"type":"A","aEventDetails":{"input":[1,2]}}]})",
-                   "not one value"},
-                  {R"({"v":2,"events":[{"id":1,"type":"A","aEventDetails":{"output":{"x":1}}}]})",
-                   "neither inline nor a reference"},
-                  {R"({"type":"A"})", "without an integer id"},
-              });
+      decode,
+      {
+          {"[{\"id\":1,", "history chunk"},
+          {"7", "neither an array"},
+          {R"([{"id":1,"type":"A"},{"type":"B"}])", "event 1"},
+          {R"([{"id":"1","type":"A"}])", "event 0"},
+          {R"([{"id":1,"type":2}])", "event 0"},
+          {R"([[]])", "event 0"},
+          {R"({"v":3,"events":[]})", "unknown version"},
+          {R"({"v":2})", "without an events array"},
+          {R"({"v":2,"events":[{"id":1,"type":"A","aEventDetails":{"input":[1,2]}}]})",
+           "not one value"},
+          {R"({"v":2,"events":[{"id":1,"type":"A","aEventDetails":{"output":{"x":1}}}]})",
+           "neither inline nor a reference"},
+          {R"({"type":"A"})", "without an integer id"},
+          {R"({"v":2,"events":[{"id":1,"type":"A","aEventDetails":{"output":{"text":[1]}}}]})",
+           "not a text and its strings"},
+          {R"({"v":2,"events":[{"id":1,"type":"A","aEventDetails":{"output":{"text":[["x"]],"strings":[[1,1,"input",0,3]]}}}]})",
+           "does not point at an emptied string"},
+          {R"({"v":2,"events":[{"id":1,"type":"A","aEventDetails":{"output":{"text":[[""]],"strings":[[1,9,"input",0,3]]}}}]})",
+           "which was not read"},
+          {R"({"v":2,"events":[{"id":1,"type":"A","aEventDetails":{"output":{"text":[[""]],"strings":[[1,1,"output",0]]}}}]})",
+           "is not [at, event, field, from, length]"},
+      });
+  // A reference past the end of the text it names.
+  PayloadIndex index;
+  ASSERT_TRUE(decode_history_chunk(
+      R"({"v":2,"events":[{"id":1,"type":"A","aEventDetails":{"input":["abc"]}}]})", index));
+  auto past = decode_history_chunk(
+      R"({"v":2,"events":[{"id":2,"type":"B","bEventDetails":{"output":{"text":[[""]],"strings":[[1,1,"input",2,9]]}}}]})",
+      index);
+  ASSERT_FALSE(past);
+  EXPECT_NE(past.error().message.find("reaches past"), std::string::npos) << past.error().message;
 }
 
 }  // namespace
