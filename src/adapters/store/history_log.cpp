@@ -59,7 +59,11 @@ bool is_reference(std::string_view stored) {
 std::uint64_t next_sequence(MDB_txn* txn, MDB_dbi log) {
   auto cursor = lmdb::cursor::open(txn, log);
   MDB_val key{0, nullptr}, value{0, nullptr};
-  if (!lmdb::cursor_get(cursor.handle(), &key, &value, MDB_LAST) || key.mv_size != 8) return 1;
+  if (!lmdb::cursor_get(cursor.handle(), &key, &value, MDB_LAST)) return 1;
+  // Only this file writes the log, always 8-byte keys: anything else is damage, and appending
+  // after it could point two keys at one chunk. The commit fails instead.
+  if (key.mv_size != 8)
+    lmdb::error::raise("history_log: a key that is not a sequence", MDB_CORRUPTED);
   return decode({static_cast<const char*>(key.mv_data), key.mv_size}) + 1;
 }
 
@@ -68,7 +72,10 @@ void put(MDB_txn* txn, MDB_dbi index, MDB_dbi log, std::string_view key, std::st
   const Sequence bytes = encode(sequence);
   lmdb::val log_key{bytes.data(), bytes.size()};
   lmdb::val value = as_val(stored);
-  lmdb::dbi_put(txn, log, log_key, value, MDB_APPEND);
+  // MDB_KEYEXIST (not thrown by lmdb++) means the sequence is not above the log's last: never
+  // leave the index pointing at a chunk that was not written.
+  if (!lmdb::dbi_put(txn, log, log_key, value, MDB_APPEND))
+    lmdb::error::raise("history_log: append below the last sequence", MDB_KEYEXIST);
   std::string reference(1, kReferenceMark);
   reference.append(bytes.data(), bytes.size());
   lmdb::val k = as_val(key);

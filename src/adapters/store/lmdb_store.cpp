@@ -171,6 +171,11 @@ Status LmdbStore::commit_locked(const std::vector<const WriteBatch*>& batches,
                                         " bytes free: a short write");
     }
     return commit_error(e.code(), e.what());
+  } catch (...) {
+    // Anything else (bad_alloc) must not leave the write transaction open: LMDB's writer lock
+    // would stay taken and every later commit wait for it. The caller reports the exception.
+    if (txn) mdb_txn_abort(txn);
+    throw;
   }
 }
 

@@ -182,6 +182,9 @@ Result<std::string> with_strings(std::int64_t event_id, const std::string& key,
       return bad("refers to event " + std::to_string((*s)[1].get_int64()) + ", which was not read");
     if (static_cast<std::size_t>(from) + static_cast<std::size_t>(length) > source->second.size())
       return bad("a reference reaches past the text it refers to");
+    if (source->second[static_cast<std::size_t>(from)] != '"' ||
+        source->second[static_cast<std::size_t>(from + length - 1)] != '"')
+      return bad("a reference is not a string of the text it refers to");
     out.replace(static_cast<std::size_t>(at), 2, source->second, static_cast<std::size_t>(from),
                 static_cast<std::size_t>(length));
     previous_at = static_cast<std::size_t>(at);

@@ -132,6 +132,39 @@ TEST(HistoryLog, AChunkWrittenBeforeTheLogStillReads) {
   EXPECT_TRUE(history_of(*store, "exec-old").empty());
 }
 
+// A log whose last key is not a sequence is damaged: a chunk is not appended after it (two keys
+// could then share one entry); the commit fails and writes nothing.
+TEST(HistoryLog, ADamagedLogFailsTheCommitInsteadOfSharingAnEntry) {
+  TempDir dir;
+  {
+    auto store = open_store(dir.path());
+    WriteBatch first;
+    first.put(Table::kHistory, history_key("exec-a", 1), R"([{"id":1,"type":"A"}])");
+    ASSERT_TRUE(commit(*store, first).ok());
+  }
+  {
+    auto env = lmdb::env::create();
+    env.set_max_dbs(64);
+    env.open(dir.path().c_str(), 0, 0640);
+    auto txn = lmdb::txn::begin(env.handle());
+    auto log = lmdb::dbi::open(txn, "history_log", 0);
+    const std::string key = "\xff-not-a-sequence";
+    lmdb::val k{key.data(), key.size()};
+    lmdb::val v{"x", 1};
+    lmdb::dbi_put(txn, log.handle(), k, v, 0);
+    txn.commit();
+  }
+  auto store = open_store(dir.path());
+  WriteBatch second;
+  second.put(Table::kHistory, history_key("exec-b", 1), R"([{"id":1,"type":"B"}])");
+  auto refused = commit(*store, second);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("not a sequence"), std::string::npos)
+      << refused.error().message;
+  EXPECT_TRUE(history_of(*store, "exec-b").empty());
+  EXPECT_EQ(history_of(*store, "exec-a"), (std::vector<std::string>{R"([{"id":1,"type":"A"}])"}));
+}
+
 // What the log is for: chunks of 1-2 KB written in no key order fill their pages. A B-tree
 // filled in random order keeps them about 60 % full (1.6 page bytes per byte); the log's pages
 // lose only the tail that the next chunk does not fit in, and the index of small references

@@ -198,6 +198,13 @@ TEST(HistoryChunk, AnythingElseIsRecordCorruptNamingWhy) {
       index);
   ASSERT_FALSE(past);
   EXPECT_NE(past.error().message.find("reaches past"), std::string::npos) << past.error().message;
+  // Bytes of the text it names that are not a whole string.
+  auto inside = decode_history_chunk(
+      R"({"v":2,"events":[{"id":3,"type":"B","bEventDetails":{"output":{"text":[[""]],"strings":[[1,1,"input",0,3]]}}}]})",
+      index);
+  ASSERT_FALSE(inside);
+  EXPECT_NE(inside.error().message.find("not a string"), std::string::npos)
+      << inside.error().message;
 }
 
 }  // namespace
