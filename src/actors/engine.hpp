@@ -32,6 +32,10 @@ struct Engine {
   LedgerActor ledger;           // the accounts router
   // Woken after a commit that queued notifications for the webhook (may be unset in tests).
   NotificationsActor notifications;
+  // A notification webhook is configured (notification-webhook-url). Without one nothing would
+  // deliver settled:notify.send's outbox row, so the task's commit leaves it out (the inbox row
+  // is the notification) instead of writing a row the notifications actor deletes again.
+  bool notification_webhook = false;
   // Closed executions' retention (unset when off); told of each close on a simulated clock.
   RetentionActor retention;
   std::shared_ptr<adapters::LmdbStore> db;

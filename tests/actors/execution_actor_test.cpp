@@ -67,6 +67,14 @@ constexpr const char* kHoldWithTimeout = R"({
   "States": {"Hold": {"Type": "Wait", "Seconds": 60, "End": true}}
 })";
 
+constexpr const char* kNotify = R"({
+  "StartAt": "Tell",
+  "States": {
+    "Tell": {"Type": "Task", "Resource": "settled:notify.send", "ResultPath": null, "End": true,
+             "Parameters": {"userId": "u-1", "title": "paid", "message": "your payment is in"}}
+  }
+})";
+
 constexpr const char* kTwoBranches = R"({
   "StartAt": "Both",
   "States": {
@@ -116,6 +124,7 @@ class ExecutionActorTest : public DeterministicEngine {
     add_workflow("hold", kHoldFor);
     add_workflow("deadline", kHoldWithTimeout);
     add_workflow("both", kTwoBranches);
+    add_workflow("notify", kNotify);
     // Before any execution runs: executions read the engine's handles unlocked.
     engine_->stripe = system_.spawn(scripted_resource, resource_);
   }
@@ -134,6 +143,15 @@ class ExecutionActorTest : public DeterministicEngine {
       return true;
     });
     return due;
+  }
+
+  std::size_t rows_of(Table table) const {
+    std::size_t rows = 0;
+    engine_->db->scan(table, "", [&](std::string_view, std::string_view) {
+      ++rows;
+      return true;
+    });
+    return rows;
   }
 
   std::size_t count_of(const std::string& id, const std::string& type) const {
@@ -418,6 +436,22 @@ TEST_F(ExecutionActorTest, TimeoutSecondsEndsTheExecutionOnTheTestClock) {
   EXPECT_TRUE(timers_of("deadline:t-1").empty());
   advance(60s);
   EXPECT_EQ(status_of("deadline:t-1"), "TIMED_OUT");
+}
+
+// Without a notification webhook nothing would deliver an outbox row: notify.send's commit
+// writes the notification and its inbox line only. With one, the row is written for delivery.
+TEST_F(ExecutionActorTest, NotifySendQueuesForDeliveryOnlyWhenAWebhookIsConfigured) {
+  ASSERT_TRUE(start("notify", "n-1", json::parse("{}")).has_value());
+  EXPECT_EQ(status_of("notify:n-1"), "SUCCEEDED");
+  EXPECT_EQ(rows_of(Table::kNotifications), 1u);
+  EXPECT_EQ(rows_of(Table::kNotificationInbox), 1u);
+  EXPECT_EQ(rows_of(Table::kNotificationOutbox), 0u);
+
+  engine_->notification_webhook = true;
+  ASSERT_TRUE(start("notify", "n-2", json::parse("{}")).has_value());
+  EXPECT_EQ(status_of("notify:n-2"), "SUCCEEDED");
+  EXPECT_EQ(rows_of(Table::kNotifications), 2u);
+  EXPECT_EQ(rows_of(Table::kNotificationOutbox), 1u);
 }
 
 }  // namespace

@@ -21,6 +21,7 @@
 #include "domain/stripe/webhook_reconciliation.hpp"
 #include "domain/veriff/veriff_calls.hpp"
 
+#include <algorithm>
 #include <random>
 
 namespace settled::actors::execution {
@@ -314,6 +315,14 @@ void Execution::task_done(const asl::State& state, TaskOutcome outcome, bool fro
   const EpochMillis now = engine_->now();
   add_task_event(now, "Succeeded", state, state.resource,
                  json::object{{"output", json::serialize(outcome.result)}});
+  if (!engine_->notification_webhook) {
+    auto& ops = outcome.writes.ops;
+    ops.erase(std::remove_if(ops.begin(), ops.end(),
+                             [](const WriteOp& op) {
+                               return op.table == Table::kNotificationOutbox && !op.erase;
+                             }),
+              ops.end());
+  }
   pending_.append(std::move(outcome.writes));
   asl::Step step = asl::complete_task(state, rec_.state_input, outcome.result, context());
   if (auto* fail = std::get_if<asl::FailWith>(&step);
