@@ -255,7 +255,7 @@ void Execution::complete_branches(const asl::State& state) {
   asl::Step step =
       asl::complete_task(state, rec_.state_input, json::value(std::move(results)), context());
   if (auto* fail = std::get_if<asl::FailWith>(&step);
-      fail && fail->error == asl::errors::kResultPathMatchFailure) {
+      fail && fail->error == asl::errors::kReferencePathConflict) {
     fail_through_handlers(state, fail->error, fail->cause);
     return;
   }

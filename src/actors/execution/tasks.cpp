@@ -326,7 +326,7 @@ void Execution::task_done(const asl::State& state, TaskOutcome outcome, bool fro
   pending_.append(std::move(outcome.writes));
   asl::Step step = asl::complete_task(state, rec_.state_input, outcome.result, context());
   if (auto* fail = std::get_if<asl::FailWith>(&step);
-      fail && fail->error == asl::errors::kResultPathMatchFailure) {
+      fail && fail->error == asl::errors::kReferencePathConflict) {
     fail_through_handlers(state, fail->error, fail->cause);
     return;
   }

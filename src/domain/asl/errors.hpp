@@ -13,7 +13,10 @@ inline constexpr std::string_view kTimeout = "States.Timeout";
 inline constexpr std::string_view kTaskFailed = "States.TaskFailed";
 inline constexpr std::string_view kRuntime = "States.Runtime";
 inline constexpr std::string_view kDataLimitExceeded = "States.DataLimitExceeded";
-inline constexpr std::string_view kResultPathMatchFailure = "States.ResultPathMatchFailure";
+// A ResultPath that cannot be applied to the state's input. The error list of Step Functions'
+// guide names this States.ResultPathMatchFailure, but executions recorded against AWS fail with
+// States.ReferencePathConflict (docs/engine.md), and that is what settled raises.
+inline constexpr std::string_view kReferencePathConflict = "States.ReferencePathConflict";
 inline constexpr std::string_view kParameterPathFailure = "States.ParameterPathFailure";
 inline constexpr std::string_view kNoChoiceMatched = "States.NoChoiceMatched";
 inline constexpr std::string_view kPermissions = "States.Permissions";

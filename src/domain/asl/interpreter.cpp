@@ -96,9 +96,10 @@ Step place_result(const State& state, const json::value& raw_input, json::value 
                   const json::value& context, std::optional<json::object> assigned) {
   auto placed = apply_result_path(state.result_path, raw_input, std::move(result));
   if (!placed) {
-    return FailWith{
-        std::string(errors::kResultPathMatchFailure),
-        "Unable to apply ResultPath in state '" + state.name + "': " + placed.error().message};
+    // AWS's words: the path as written, the input as JSON, no state name or event id.
+    return FailWith{std::string(errors::kReferencePathConflict),
+                    "Unable to apply ReferencePath " + state.result_path.path->text() +
+                        " to input " + json::serialize(raw_input)};
   }
   auto output = apply_path(state.output_path, *placed, context);
   if (!output) return runtime_error(state, context, invalid_path(state.output_path));

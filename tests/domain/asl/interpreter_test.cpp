@@ -239,12 +239,12 @@ TEST(AslPass, MissingPathsFailWithStatesRuntime) {
             "Invalid path '$.missing' : No results for path: $['missing']");
 }
 
-TEST(AslPass, ResultPathOntoNonObjectIsResultPathMatchFailure) {
-  // States.ResultPathMatchFailure: the state's ResultPath cannot be applied to its input.
+TEST(AslPass, ResultPathOntoNonObjectIsReferencePathConflict) {
+  // The state's ResultPath cannot be applied to its input: AWS's name and words for it.
   const Machine m = single(R"({"Type": "Pass", "Result": 1, "ResultPath": "$.r", "Next": "Done"})");
   const auto f = expect<FailWith>(enter_state(m["S"], j(R"([1, 2])"), context_for("S")));
-  EXPECT_EQ(f.error, errors::kResultPathMatchFailure);
-  EXPECT_THAT(f.cause, HasSubstr("'S'"));
+  EXPECT_EQ(f.error, "States.ReferencePathConflict");
+  EXPECT_EQ(f.cause, "Unable to apply ReferencePath $.r to input [1,2]");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -437,7 +437,7 @@ TEST(AslTask, CompleteWithNullOutputPathGivesEmptyObject) {
   EXPECT_EQ(go.output, json::value(json::object()));
 }
 
-TEST(AslTask, ResultPathOntoNonObjectIsResultPathMatchFailure) {
+TEST(AslTask, ResultPathOntoNonObjectIsReferencePathConflict) {
   const Machine m = task(R"("ResultPath": "$.charge", "Next": "Done")");
   for (const char* input : {R"("a string")", "[1, 2]", "42", "null", R"({"charge": 5, "x": 1})"}) {
     SCOPED_TRACE(input);
@@ -447,14 +447,20 @@ TEST(AslTask, ResultPathOntoNonObjectIsResultPathMatchFailure) {
       EXPECT_EQ(expect<GoTo>(step).output, j(R"({"charge": {"id": "pi_1"}, "x": 1})"));
     } else {
       const auto f = expect<FailWith>(step);
-      EXPECT_EQ(f.error, errors::kResultPathMatchFailure);
-      EXPECT_THAT(f.cause, HasSubstr("'S'"));
+      EXPECT_EQ(f.error, errors::kReferencePathConflict);
+      EXPECT_EQ(f.cause, "Unable to apply ReferencePath $.charge to input " +
+                             json::serialize(j(input)));
     }
   }
+  // As recorded against AWS: a string input is quoted as JSON.
+  const auto quoted =
+      expect<FailWith>(complete_task(m["S"], j(R"("input1")"), j("1"), context_for("S")));
+  EXPECT_EQ(quoted.cause, "Unable to apply ReferencePath $.charge to input \"input1\"");
   const Machine deep = task(R"("ResultPath": "$.a.b", "Next": "Done")");
   const auto f =
       expect<FailWith>(complete_task(deep["S"], j(R"({"a": "scalar"})"), j("1"), context_for("S")));
-  EXPECT_EQ(f.error, errors::kResultPathMatchFailure);
+  EXPECT_EQ(f.error, errors::kReferencePathConflict);
+  EXPECT_EQ(f.cause, "Unable to apply ReferencePath $.a.b to input {\"a\":\"scalar\"}");
 }
 
 TEST(AslTask, ResultSelectorMissingPathIsStatesRuntime) {
@@ -479,7 +485,7 @@ TEST(AslErrors, MatchingRules) {
   EXPECT_TRUE(error_matches({"States.ALL"}, "Stripe.CardError"));
   EXPECT_TRUE(error_matches({"States.ALL"}, "States.Timeout"));
   EXPECT_TRUE(error_matches({"States.ALL"}, "States.TaskFailed"));
-  EXPECT_TRUE(error_matches({"States.ALL"}, "States.ResultPathMatchFailure"));
+  EXPECT_TRUE(error_matches({"States.ALL"}, "States.ReferencePathConflict"));
   // States.Runtime and States.DataLimitExceeded are terminal: never retried or caught.
   EXPECT_FALSE(error_matches({"States.ALL"}, "States.Runtime"));
   EXPECT_FALSE(error_matches({"States.ALL"}, "States.DataLimitExceeded"));
