@@ -55,13 +55,7 @@ BodyReader::BodyReader(const json::object& body, std::initializer_list<std::stri
   for (const auto& field : body_) {
     bool known = false;
     for (auto name : allowed) known = known || field.key() == name;
-    if (known) continue;
-    std::string list;
-    for (auto name : allowed) list += (list.empty() ? "" : ", ") + std::string(name);
-    std::string key(field.key().substr(0, 64));
-    fail(AwsError{aws_errors::kValidation,
-                  "unknown field \"" + key + "\" (this operation takes: " + list + ")"});
-    return;
+    if (!known && ignored_.size() < kIgnoredShown) ignored_.emplace_back(field.key().substr(0, 64));
   }
 }
 

@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace settled::api::sfn {
 
@@ -37,8 +38,11 @@ adapters::HttpResponse aws_ok(const boost::json::object& body);
 // then return their fallback); the handler checks `error` once after reading.
 class BodyReader {
  public:
-  // Refuses (ValidationException) a member not in `allowed`: a misspelt field is not ignored.
+  // `allowed`: the members of the operation's input shape. Any other member is ignored, as the
+  // AWS JSON services do, so an SDK newer than settled that sends a member added since still
+  // works (docs/aws-api.md); `ignored()` names the first few.
   BodyReader(const boost::json::object& body, std::initializer_list<std::string_view> allowed);
+  const std::vector<std::string>& ignored() const { return ignored_; }
 
   // A string member of min..max characters; "" when absent and not required.
   std::string string(std::string_view name, bool required, std::size_t min = 1,
@@ -59,7 +63,9 @@ class BodyReader {
   void wrong_type(std::string_view name, const char* expected);
 
   const boost::json::object& body_;
+  static constexpr std::size_t kIgnoredShown = 8;
   std::optional<AwsError> error_;
+  std::vector<std::string> ignored_;
 };
 
 // AWS's wording of one constraint violation: "1 validation error detected: Value '<v>' at

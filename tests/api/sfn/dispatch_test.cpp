@@ -130,13 +130,19 @@ TEST(SfnBodyReader, AWrongTypeIsSerializationAndAConstraintValidation) {
             "ValidationException");
 }
 
-TEST(SfnBodyReader, AnUnknownMemberIsRefusedNamingTheKnownOnes) {
-  const json::object body{{"executionArn", "x"}, {"exeuctionArn", "y"}};
+TEST(SfnBodyReader, AnUnknownMemberIsIgnoredAsAwsJsonServicesDo) {
+  const json::object body{{"executionArn", "x"}, {"includedData", "ALL_DATA"}};
   BodyReader r(body, {"executionArn"});
-  ASSERT_TRUE(r.error());
-  EXPECT_EQ(r.error()->type, "ValidationException");
-  EXPECT_NE(r.error()->message.find("exeuctionArn"), std::string::npos);
-  EXPECT_EQ(r.string("executionArn", true), "");  // later reads give their fallback
+  EXPECT_FALSE(r.error());
+  EXPECT_EQ(r.string("executionArn", true), "x");
+  EXPECT_EQ(r.ignored(), std::vector<std::string>{"includedData"});
+  // A misspelt required member is still missing.
+  const json::object misspelt{{"exeuctionArn", "y"}};
+  BodyReader m(misspelt, {"executionArn"});
+  EXPECT_EQ(m.string("executionArn", true), "");
+  ASSERT_TRUE(m.error());
+  EXPECT_EQ(m.error()->type, "ValidationException");
+  EXPECT_NE(m.error()->message.find("'executionArn'"), std::string::npos);
 }
 
 TEST(SfnTimestamps, AreEpochSecondsFractionalOnlyWhenNeeded) {
