@@ -9,6 +9,7 @@
 #include "adapters/store/lmdb_store.hpp"
 #include "domain/asl/mock_config.hpp"
 #include "domain/asl/registry.hpp"
+#include "domain/aws/arns.hpp"
 #include "domain/resources/aws_resource_map.hpp"
 #include "domain/time.hpp"
 
@@ -55,6 +56,9 @@ struct Engine {
   MockTasksActor mock_tasks;
   // AWS resource ARNs run as built-ins (resource-map; docs/aws-resources.md). Never null.
   std::shared_ptr<const aws::ResourceMap> aws_resources = std::make_shared<aws::ResourceMap>();
+  // The region and account of the ARNs an AWS startExecution.sync task hands back (aws-region,
+  // aws-account-id), as the Step Functions API names executions.
+  aws::ArnScope aws_arns;
 
   asl::RegistryPtr workflows() const {
     std::lock_guard<std::mutex> lock(workflows_mutex_);

@@ -253,6 +253,7 @@ void Daemon::spawn_actors(const SettledConfig& cfg, const DaemonResources& resou
       std::chrono::milliseconds(cfg.notification_webhook_max_backoff_ms);
   notification_options.timeout = std::chrono::milliseconds(cfg.notification_webhook_timeout_ms);
   notification_options.concurrency = cfg.notification_webhook_concurrency;
+  engine_->aws_arns = aws::ArnScope{cfg.aws_region, cfg.aws_account_id};
   engine_->notification_webhook = !cfg.notification_webhook_url.empty();  // validated by config
   engine_->notifications = actors::spawn_notifications(system_, engine_, notification_options);
   if (live_stripe_) {

@@ -171,6 +171,26 @@ constexpr const char* kDynamoWrites = R"json({
 constexpr const char* kChild = R"json({"StartAt": "Echo", "States": {
   "Echo": {"Type": "Pass", "Parameters": {"seen.$": "$.orderId"}, "End": true}}})json";
 
+constexpr const char* kChildDeclines = R"json({"StartAt": "No", "States": {
+  "No": {"Type": "Fail", "Error": "KycDeclined", "Cause": "document expired"}}})json";
+
+// Three children as Step Functions starts them: .sync with a Name, .sync:2 without one (a UUID),
+// and one that fails, its story caught as the cause of States.TaskFailed.
+constexpr const char* kChildren = R"json({"StartAt": "Named", "States": {
+  "Named": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync",
+    "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:000000000000:stateMachine:aws-child",
+                   "Name.$": "States.Format('kyc-{}', $.orderId)", "Input": {"orderId.$": "$.orderId"}},
+    "ResultPath": "$.named", "Next": "Unnamed"},
+  "Unnamed": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2",
+    "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:000000000000:stateMachine:aws-child",
+                   "Input": {"orderId.$": "$.orderId"}},
+    "ResultPath": "$.unnamed", "Next": "Declines"},
+  "Declines": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2",
+    "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:000000000000:stateMachine:aws-child-declines"},
+    "Catch": [{"ErrorEquals": ["States.TaskFailed"], "ResultPath": "$.declined", "Next": "Done"}],
+    "Next": "Done"},
+  "Done": {"Type": "Succeed"}}})json";
+
 // Stands in for the Lambda functions: POST /purchase and /refund answer as seed 004's handlers
 // do ({status, message, event}); /decline throws as a Lambda function does (X-Amz-Function-Error);
 // /flaky answers 503 once, then succeeds.
@@ -224,6 +244,8 @@ class AwsResources : public OpsTest {
     write_workflow("purchase-refund-aws", kSeed004);
     write_workflow("aws-integrations", kIntegrations);
     write_workflow("aws-child", kChild);
+    write_workflow("aws-child-declines", kChildDeclines);
+    write_workflow("aws-children", kChildren);
     write_workflow("aws-dynamo-writes", kDynamoWrites);
     write_workflow("aws-dynamo-counter", kDynamoCounter);
   }
@@ -317,6 +339,77 @@ TEST_F(AwsResources, EveryIntegrationRunsAsItsBuiltinAndAnswersInAwsShape) {
   EXPECT_EQ(out.at("declined").at("Error"), "PaymentDeclined");
   EXPECT_EQ(json::parse(out.at("declined").at("Cause").as_string()).at("errorMessage"),
             "card declined");
+}
+
+// startExecution.sync's result is DescribeExecution's answer as Step Functions gives it: the
+// child named by an execution ARN of its own state machine, its Name the task's or a UUID, dates
+// in epoch milliseconds; .sync carries Input and Output as JSON text, .sync:2 as JSON.
+TEST_F(AwsResources, AChildExecutionIsDescribedAsStepFunctionsDescribesIt) {
+  auto done = run("aws-children", "c-1", json::parse(R"({"orderId": "o-7"})"));
+  ASSERT_EQ(done.at("status"), "SUCCEEDED") << json::serialize(done);
+  const auto& out = done.at("output").as_object();
+  const std::string arns = "arn:aws:states:us-east-1:000000000000:";
+
+  const auto& named = out.at("named").as_object();
+  EXPECT_EQ(named.at("Name"), "kyc-o-7");
+  EXPECT_EQ(named.at("ExecutionArn").as_string(), arns + "execution:aws-child:kyc-o-7");
+  EXPECT_EQ(named.at("StateMachineArn").as_string(), arns + "stateMachine:aws-child");
+  EXPECT_EQ(named.at("Status"), "SUCCEEDED");
+  EXPECT_EQ(named.at("Input"), R"({"orderId":"o-7"})");
+  EXPECT_EQ(named.at("Output"), R"({"seen":"o-7"})");
+  EXPECT_EQ(named.at("InputDetails"), json::parse(R"({"Included": true})"));
+  EXPECT_EQ(named.at("OutputDetails"), json::parse(R"({"Included": true})"));
+  EXPECT_EQ(named.at("RedriveCount"), 0);
+  EXPECT_EQ(named.at("RedriveStatus"), "NOT_REDRIVABLE");
+  ASSERT_TRUE(named.at("StartDate").is_int64()) << json::serialize(named);
+  ASSERT_TRUE(named.at("StopDate").is_int64()) << json::serialize(named);
+  // Epoch milliseconds of this run, not seconds or text.
+  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  EXPECT_GT(named.at("StartDate").as_int64(), now_ms - 600'000);
+  EXPECT_LE(named.at("StartDate").as_int64(), named.at("StopDate").as_int64());
+  EXPECT_LE(named.at("StopDate").as_int64(), now_ms);
+
+  const auto& unnamed = out.at("unnamed").as_object();
+  const std::string uuid(unnamed.at("Name").as_string());
+  ASSERT_EQ(uuid.size(), 36u) << uuid;
+  for (std::size_t i : {8u, 13u, 18u, 23u}) EXPECT_EQ(uuid[i], '-') << uuid;
+  EXPECT_EQ(unnamed.at("ExecutionArn").as_string(), arns + "execution:aws-child:" + uuid);
+  EXPECT_EQ(unnamed.at("Input"), json::parse(R"({"orderId": "o-7"})"));
+  EXPECT_EQ(unnamed.at("Output"), json::parse(R"({"seen": "o-7"})"));
+
+  // The failed child: States.TaskFailed, its description (no Output) with its Error and Cause.
+  EXPECT_EQ(out.at("declined").at("Error"), "States.TaskFailed");
+  const json::value cause = json::parse(out.at("declined").at("Cause").as_string());
+  EXPECT_EQ(cause.at("Status"), "FAILED");
+  EXPECT_EQ(cause.at("Error"), "KycDeclined");
+  EXPECT_EQ(cause.at("Cause"), "document expired");
+  EXPECT_EQ(cause.at("RedriveStatus"), "REDRIVABLE");
+  EXPECT_EQ(cause.at("StateMachineArn").as_string(), arns + "stateMachine:aws-child-declines");
+  EXPECT_EQ(cause.at("ExecutionArn").as_string().rfind(arns + "execution:aws-child-declines:", 0),
+            0u);
+  EXPECT_FALSE(cause.as_object().contains("Output"));
+
+  // TaskSubmitted carries StartExecution's answer: the same ARN, and the start in milliseconds.
+  auto res = client_->post(
+      "/",
+      json::serialize(json::object{{"executionArn", arns + "execution:aws-children:c-1"},
+                                   {"maxResults", 1000}}),
+      {{"Content-Type", "application/x-amz-json-1.0"},
+       {"X-Amz-Target", "AWSStepFunctions.GetExecutionHistory"}});
+  ASSERT_EQ(res.status, 200u) << res.body;
+  std::vector<json::value> submitted;
+  const json::value history = res.json();
+  for (const auto& event : history.at("events").as_array())
+    if (event.at("type") == "TaskSubmitted")
+      submitted.push_back(
+          json::parse(event.at("taskSubmittedEventDetails").at("output").as_string()));
+  ASSERT_EQ(submitted.size(), 3u);
+  EXPECT_EQ(submitted[0].at("ExecutionArn"), named.at("ExecutionArn"));
+  EXPECT_EQ(submitted[1].at("ExecutionArn"), unnamed.at("ExecutionArn"));
+  EXPECT_EQ(submitted[1].at("StartDate"), unnamed.at("StartDate"));
+  EXPECT_EQ(submitted[0].at("SdkHttpMetadata").at("HttpStatusCode"), 200);
 }
 
 // GetExecutionHistory names each Task's resource as the definition writes it, as Step

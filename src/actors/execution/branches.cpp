@@ -50,6 +50,7 @@ void Execution::resume_branches() {
     auto target = child_target(task->parameters);
     if (target) {
       child_machine_ = target->machine;
+      child_given_name_ = target->name;
       step = asl::RunBranches{{std::move(target->input)}, 0};
     }
   }
@@ -134,10 +135,7 @@ bool Execution::settle_branch(const asl::State& state, std::size_t index,
   }
   if (state.type == asl::StateType::kTask) {
     // A child workflow failed: the task fails with States.TaskFailed and the child's story.
-    cause = json::serialize(json::object{{"ExecutionArn", child.id},
-                                         {"Status", status_name(child.status)},
-                                         {"Error", error},
-                                         {"Cause", cause}});
+    cause = child_failure(state, child, error, cause);
     error = std::string(asl::errors::kTaskFailed);
     add_task_event(now, "Failed", state, state.resource,
                    json::object{{"error", error}, {"cause", cause}});
@@ -156,8 +154,8 @@ bool Execution::settle_branch(const asl::State& state, std::size_t index,
 
 // Starts queued branches up to MaxConcurrency, or completes the state once every branch
 // has succeeded. New branch records are committed with ours, then handed to the supervisor.
-void Execution::advance_branches(const asl::State& state) {
-  const EpochMillis now = engine_->now();
+void Execution::advance_branches(const asl::State& state, std::optional<EpochMillis> at) {
+  const EpochMillis now = at ? *at : engine_->now();
   std::size_t running = 0;
   bool all_ended = true;  // succeeded, or failed within a distributed Map's tolerance
   for (char c : rec_.branches) {
@@ -203,6 +201,7 @@ ExecutionRecord Execution::make_branch(const asl::State& state, std::size_t inde
     // A child workflow: another state machine, at the version registered now.
     child.state_machine = child_machine_->name;
     child.state_machine_version = child_machine_->version;
+    child.name = child_name(state, child.id);
     child.state = child_machine_->start_at;
     child.phase = Phase::kStart;
     return child;

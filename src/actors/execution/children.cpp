@@ -1,15 +1,31 @@
-// Child workflows: settled:states.startExecution.sync[:2] runs another state machine as a
-// branch execution of this task (stopping this execution stops it) and completes with Step
-// Functions' DescribeExecution shape. The branch itself is run by branches.cpp.
+// Child workflows: settled:states.startExecution.sync[:2] and Step Functions'
+// arn:aws:states:::states:startExecution.sync[:2] run another state machine as a branch
+// execution of this task (stopping this execution stops it) and complete with Step Functions'
+// DescribeExecution shape. settled's resource names the child by settled's id; the AWS ARN
+// names it as Step Functions does (domain/resources/aws_child_execution.hpp). The branch itself
+// is run by branches.cpp.
 
 #include "actors/execution/execution.hpp"
 
 #include "domain/asl/errors.hpp"
+#include "domain/aws/arns.hpp"
 #include "domain/json_limits.hpp"
+#include "domain/resources/aws_child_execution.hpp"
+#include "domain/resources/aws_resources.hpp"
 
 namespace settled::actors::execution {
 
-// {"StateMachineArn": "NAME" or "arn:...:stateMachine:NAME", "Input": {...}}
+namespace {
+
+// ".sync:2" gives Input and Output as JSON, ".sync" as JSON text.
+bool answers_json(const asl::State& state) {
+  return state.resource.size() >= 2 &&
+         state.resource.compare(state.resource.size() - 2, 2, ":2") == 0;
+}
+
+}  // namespace
+
+// {"StateMachineArn": "NAME" or "arn:...:stateMachine:NAME", "Input": {...}, "Name": "..."}
 Result<Execution::ChildTarget> Execution::child_target(const json::value& parameters) const {
   if (!parameters.is_object())
     return Error{ErrorCode::kInvalidRequest, "parameters must be an object"};
@@ -29,6 +45,13 @@ Result<Execution::ChildTarget> Execution::child_target(const json::value& parame
   if (!machine)
     return Error{ErrorCode::kStateMachineDoesNotExist,
                  "parameters.StateMachineArn: no state machine \"" + name + "\""};
+  std::string given;
+  if (const json::value* n = o.if_contains("Name")) {
+    if (!n->is_string() || !aws::valid_execution_name(n->as_string()))
+      return Error{ErrorCode::kInvalidRequest,
+                   "parameters.Name must be 1 to 80 of letters, digits and -_."};
+    given = std::string(n->as_string());
+  }
   json::value input = json::object{};
   if (const json::value* in = o.if_contains("Input")) {
     input = *in;
@@ -39,7 +62,12 @@ Result<Execution::ChildTarget> Execution::child_target(const json::value& parame
       input = std::move(*text);
     }
   }
-  return ChildTarget{std::move(machine), std::move(input)};
+  return ChildTarget{std::move(machine), std::move(input), std::move(given)};
+}
+
+std::string Execution::child_name(const asl::State& state, const std::string& child_id) const {
+  if (!aws::is_aws_resource(state.resource)) return child_id.substr(child_id.find(':') + 1);
+  return child_given_name_.empty() ? aws::child_execution_name(child_id) : child_given_name_;
 }
 
 void Execution::start_child_execution(const asl::State& state, TaskAttempt attempt) {
@@ -50,6 +78,7 @@ void Execution::start_child_execution(const asl::State& state, TaskAttempt attem
     return;
   }
   child_machine_ = target->machine;
+  child_given_name_ = target->name;
   branch_inputs_ = {std::move(target->input)};
   branch_limit_ = 0;
   branch_distributed_ = false;
@@ -57,18 +86,25 @@ void Execution::start_child_execution(const asl::State& state, TaskAttempt attem
   // The child's id is named by this event's id (see ExecutionRecord::branch_id).
   const std::int64_t event_id = history_.last_id() + 1;
   const std::string child_id = rec_.id + "~" + std::to_string(event_id) + ".0";
-  rec_.branches_event_id = add_task_event(
-      engine_->now(), "Submitted", state, state.resource,
-      json::object{{"output", json::serialize(json::object{{"ExecutionArn", child_id}})}});
+  const EpochMillis now = engine_->now();
+  // StartExecution's answer: the child as the caller will know it.
+  const json::object started =
+      aws::is_aws_resource(state.resource)
+          ? aws::start_execution_answer(engine_->aws_arns, child_machine_->name,
+                                        child_name(state, child_id), now, attempt.idempotency_key)
+          : json::object{{"ExecutionArn", child_id}};
+  rec_.branches_event_id = add_task_event(now, "Submitted", state, state.resource,
+                                          json::object{{"output", json::serialize(started)}});
   rec_.branches.assign(1, branch_state::kQueued);
   rec_.phase = Phase::kBranches;
-  advance_branches(state);
+  advance_branches(state, now);
 }
 
-// DescribeExecution's shape; ":2" gives Input and Output as JSON, ".sync" as JSON text.
-json::value Execution::child_result(const asl::State& state, const ExecutionRecord& child) {
-  const bool as_json =
-      state.resource.size() >= 2 && state.resource.compare(state.resource.size() - 2, 2, ":2") == 0;
+// DescribeExecution's shape.
+json::value Execution::child_result(const asl::State& state, const ExecutionRecord& child) const {
+  const bool as_json = answers_json(state);
+  if (aws::is_aws_resource(state.resource))
+    return aws::describe_child_execution(engine_->aws_arns, child, as_json);
   json::object result{{"ExecutionArn", child.id},
                       {"StateMachineArn", child.state_machine},
                       {"Name", child.name},
@@ -78,6 +114,16 @@ json::value Execution::child_result(const asl::State& state, const ExecutionReco
   result["Input"] = as_json ? child.input : json::value(json::serialize(child.input));
   result["Output"] = as_json ? child.output : json::value(json::serialize(child.output));
   return result;
+}
+
+std::string Execution::child_failure(const asl::State& state, const ExecutionRecord& child,
+                                     const std::string& error, const std::string& cause) const {
+  if (aws::is_aws_resource(state.resource))
+    return aws::child_failure_cause(engine_->aws_arns, child, answers_json(state), error, cause);
+  return json::serialize(json::object{{"ExecutionArn", child.id},
+                                      {"Status", status_name(child.status)},
+                                      {"Error", error},
+                                      {"Cause", cause}});
 }
 
 }  // namespace settled::actors::execution

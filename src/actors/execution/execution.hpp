@@ -89,7 +89,8 @@ class Execution {
   void resume_branches();
   std::optional<ExecutionRecord> load_branch(std::size_t index) const;
   bool settle_branch(const asl::State& state, std::size_t index, const ExecutionRecord& child);
-  void advance_branches(const asl::State& state);
+  // `at`: when new branches start (a child's start is the time its TaskSubmitted says).
+  void advance_branches(const asl::State& state, std::optional<EpochMillis> at = std::nullopt);
   ExecutionRecord make_branch(const asl::State& state, std::size_t index, EpochMillis now) const;
   void complete_branches(const asl::State& state);
 
@@ -97,10 +98,16 @@ class Execution {
   struct ChildTarget {
     asl::StateMachinePtr machine;
     json::value input;
+    std::string name;  // the task's Name; "" for the one settled gives
   };
   Result<ChildTarget> child_target(const json::value& parameters) const;
   void start_child_execution(const asl::State& state, TaskAttempt attempt);
-  static json::value child_result(const asl::State& state, const ExecutionRecord& child);
+  // The child's name: settled's own resource names it after its id; an AWS ARN resource by the
+  // task's Name or a UUID, as Step Functions does.
+  std::string child_name(const asl::State& state, const std::string& child_id) const;
+  json::value child_result(const asl::State& state, const ExecutionRecord& child) const;
+  std::string child_failure(const asl::State& state, const ExecutionRecord& child,
+                            const std::string& error, const std::string& cause) const;
 
   // tasks.cpp: Task states
   void run_task(const asl::State& state, asl::RunTask task);
@@ -164,6 +171,7 @@ class Execution {
   bool branch_distributed_ = false;
   std::size_t branch_tolerated_ = 0;
   asl::StateMachinePtr child_machine_;  // of a states.startExecution.sync task
+  std::string child_given_name_;        // and its Name parameter, if any
   std::vector<std::string> aborts_after_commit_;
   std::vector<std::string> timers_after_commit_;
   std::vector<AnswerCallback> replies_after_commit_;  // callbacks answered once durable

@@ -54,25 +54,6 @@ bool valid_account(std::string_view account) {
   return true;
 }
 
-bool valid_execution_name(std::string_view name) {
-  if (name.empty() || name.size() > 80) return false;
-  for (char c : name) {
-    const bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
-    if (!ok) return false;
-  }
-  return true;
-}
-
-std::string state_machine_arn(const ArnScope& scope, std::string_view name) {
-  return prefix(scope) + "stateMachine:" + std::string(name);
-}
-
-std::string execution_arn(const ArnScope& scope, std::string_view state_machine,
-                          std::string_view execution_name) {
-  return prefix(scope) + "execution:" + std::string(state_machine) + ":" +
-         std::string(execution_name);
-}
-
 std::string execution_arn_of_id(const ArnScope& scope, std::string_view execution_id) {
   return prefix(scope) + "execution:" + std::string(execution_id);
 }

@@ -8,6 +8,7 @@
 // An execution's settled id is "<stateMachine>:<name>" (executions_actor.cpp).
 
 #include "api/sfn/aws_error.hpp"
+#include "domain/aws/arns.hpp"
 #include "domain/result.hpp"
 
 #include <string>
@@ -15,19 +16,16 @@
 
 namespace settled::api::sfn {
 
-struct ArnScope {
-  std::string region = "us-east-1";
-  std::string account = "000000000000";
-};
+using ArnScope = aws::ArnScope;
+using aws::execution_arn;
+using aws::state_machine_arn;
+using aws::valid_execution_name;
 
 // An AWS region name as the config takes it: 1 to 32 of [a-z0-9-], starting with a letter.
 bool valid_region(std::string_view region);
 // An AWS account id: exactly 12 decimal digits.
 bool valid_account(std::string_view account);
 
-std::string state_machine_arn(const ArnScope& scope, std::string_view name);
-std::string execution_arn(const ArnScope& scope, std::string_view state_machine,
-                          std::string_view execution_name);
 // The execution ARN of a settled execution id "<stateMachine>:<name>".
 std::string execution_arn_of_id(const ArnScope& scope, std::string_view execution_id);
 
@@ -40,9 +38,5 @@ struct ExecutionName {
 // The state machine's name, or InvalidArn saying what is wrong.
 Result<std::string, AwsError> parse_state_machine_arn(const ArnScope& scope, std::string_view arn);
 Result<ExecutionName, AwsError> parse_execution_arn(const ArnScope& scope, std::string_view arn);
-
-// An execution name Step Functions and settled both accept: 1 to 80 of letters, digits and
-// "-_." (settled's names also take ':', which an ARN cannot carry).
-bool valid_execution_name(std::string_view name);
 
 }  // namespace settled::api::sfn

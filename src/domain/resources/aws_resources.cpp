@@ -43,14 +43,14 @@ const json::string* string_field(const json::object& o, std::string_view name) {
   return v && v->is_string() ? &v->as_string() : nullptr;
 }
 
-// A UUID-shaped id from the attempt's idempotency key: the same on every retry of the attempt.
+}  // namespace
+
 std::string stable_id(std::string_view what, const std::string& key) {
   const std::string hex = sha256_hex(std::string(what) + "\n" + key);
   return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
          hex.substr(16, 4) + "-" + hex.substr(20, 12);
 }
 
-// What the AWS SDK adds to every optimized integration's answer.
 void add_sdk_metadata(json::object& out, const std::string& request_id) {
   out["SdkHttpMetadata"] = json::object{
       {"AllHttpHeaders", json::object{{"Content-Type", json::array{"application/x-amz-json-1.0"}},
@@ -60,6 +60,8 @@ void add_sdk_metadata(json::object& out, const std::string& request_id) {
       {"HttpStatusCode", 200}};
   out["SdkResponseMetadata"] = json::object{{"RequestId", request_id}};
 }
+
+namespace {
 
 // The call of a mapped function: its built-in with the payload, or settled:http.invoke with the
 // function's name (its client knows the URL) and the payload.

@@ -19,10 +19,12 @@
 #include "domain/resources/aws_resource_map.hpp"
 #include "domain/resources/task_outcome.hpp"
 
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 
 namespace settled::aws {
@@ -45,6 +47,14 @@ struct BuiltinCall {
 std::variant<BuiltinCall, TaskOutcome> to_builtin(const ResourceMap& map,
                                                   const std::string& resource,
                                                   const boost::json::value& parameters);
+
+// A UUID-shaped id derived from `key` (an attempt's idempotency key, a child execution's id):
+// the same on every retry and after a restart.
+std::string stable_id(std::string_view what, const std::string& key);
+
+// What the AWS SDK adds to every optimized integration's answer: SdkHttpMetadata (a 200 with
+// AWS JSON's content type and `request_id`) and SdkResponseMetadata.
+void add_sdk_metadata(boost::json::object& out, const std::string& request_id);
 
 // The outcome as AWS's integration returns it. `request_id` is a stable id for the attempt
 // (its idempotency key): SNS's MessageId and the SdkResponseMetadata.RequestId derive from it.

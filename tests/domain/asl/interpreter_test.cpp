@@ -448,8 +448,8 @@ TEST(AslTask, ResultPathOntoNonObjectIsReferencePathConflict) {
     } else {
       const auto f = expect<FailWith>(step);
       EXPECT_EQ(f.error, errors::kReferencePathConflict);
-      EXPECT_EQ(f.cause, "Unable to apply ReferencePath $.charge to input " +
-                             json::serialize(j(input)));
+      EXPECT_EQ(f.cause,
+                "Unable to apply ReferencePath $.charge to input " + json::serialize(j(input)));
     }
   }
   // As recorded against AWS: a string input is quoted as JSON.
