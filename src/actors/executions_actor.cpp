@@ -110,6 +110,13 @@ void start(Self* self, StartRequest& req) {
     req.reply(Answered{Outcome::kExisting, std::move(body)});
     return;
   }
+  // Step Functions' names are one namespace per state machine: a child that an AWS
+  // startExecution.sync task started under this name holds it.
+  if (st.engine->db->get(Table::kChildExecutions, id)) {
+    req.reply(Error{ErrorCode::kExecutionAlreadyExists,
+                    "execution " + id + " already exists (a child execution)"});
+    return;
+  }
   if (refuse_new()) return;
   ExecutionRecord record;
   record.id = id;

@@ -56,6 +56,21 @@ void wait_for_next(Self* self) {
 // Erases `execution_id`'s record and history rows into `batch`.
 void erase_execution(const adapters::LmdbStore& db, const std::string& execution_id,
                      WriteBatch& batch) {
+  // A child named as Step Functions names it (an AWS startExecution.sync task's): its name and
+  // its row in its state machine's listing go with it.
+  if (execution_id.find('~') != std::string::npos) {
+    if (auto stored = db.get(Table::kExecutions, execution_id)) {
+      auto record = ExecutionRecord::parse(*stored, execution_id);
+      if (record && record->is_branch() && record->scope.empty()) {
+        const std::string aws_id = record->state_machine + ":" + record->name;
+        if (db.get(Table::kChildExecutions, aws_id) == execution_id) {
+          batch.erase(Table::kChildExecutions, aws_id);
+          batch.erase(Table::kExecutionsByStart,
+                      started_key(record->state_machine, record->start, record->name));
+        }
+      }
+    }
+  }
   batch.erase(Table::kExecutions, execution_id);
   db.scan(Table::kHistory, history_prefix(execution_id),
           [&](std::string_view key, std::string_view) {

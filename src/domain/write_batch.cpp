@@ -72,6 +72,8 @@ const char* table_name(Table table) {
       return "runnable_executions";
     case Table::kExecutionsByStart:
       return "executions_by_start";
+    case Table::kChildExecutions:
+      return "child_executions";
   }
   return "meta";
 }

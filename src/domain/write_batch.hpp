@@ -67,13 +67,18 @@ enum class Table : std::uint8_t {
   // recovery resumes at start without reading the waiting ones (meta kRunnableIndexKey says the
   // index is complete; a store written before it is indexed once at its first start)
   kRunnableExecutions,
-  // state machine + '\0' + big-endian u64 (max - start ms) + execution name -> "": each state
-  // machine's top-level executions, newest first, so a ListExecutions page reads only its own
-  // executions (storage_keys.hpp started_key; meta kStartedIndexKey says the index is complete:
-  // a store written before it is indexed once at its first start)
+  // state machine + '\0' + big-endian u64 (max - start ms) + execution name -> "" (or, for a
+  // child named as AWS names it, its settled id): each state machine's executions, newest
+  // first, so a ListExecutions page reads only its own executions (storage_keys.hpp
+  // started_key; meta kStartedIndexKey says the index is complete: a store written before it is
+  // indexed once at its first start)
   kExecutionsByStart,
+  // "<state machine>:<name>" -> settled id: a child execution started by an AWS
+  // states:startExecution.sync task, named as Step Functions names it (its record is a branch of
+  // its parent, "<parent>~<event>.0"), so the Step Functions API finds it by its ARN
+  kChildExecutions,
 };
-inline constexpr std::size_t kTableCount = 34;
+inline constexpr std::size_t kTableCount = 35;
 
 const char* table_name(Table table);
 

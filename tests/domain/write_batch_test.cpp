@@ -18,7 +18,7 @@ TEST(WriteBatchTables, EveryTableHasItsOwnNameAndIsCounted) {
         << "table " << i << " shares the name " << table_name(static_cast<Table>(i));
   EXPECT_EQ(names.size(), kTableCount);
   // The last enumerator is inside the count; one past it would fall back to "meta".
-  EXPECT_STREQ(table_name(static_cast<Table>(kTableCount - 1)), "executions_by_start");
+  EXPECT_STREQ(table_name(static_cast<Table>(kTableCount - 1)), "child_executions");
   EXPECT_STREQ(table_name(Table::kMeta), "meta");
 }
 

@@ -410,6 +410,44 @@ TEST_F(AwsResources, AChildExecutionIsDescribedAsStepFunctionsDescribesIt) {
   EXPECT_EQ(submitted[1].at("ExecutionArn"), unnamed.at("ExecutionArn"));
   EXPECT_EQ(submitted[1].at("StartDate"), unnamed.at("StartDate"));
   EXPECT_EQ(submitted[0].at("SdkHttpMetadata").at("HttpStatusCode"), 200);
+
+  // Step Functions' API finds each child by that ARN, and lists it under its own state machine.
+  const auto sfn = [&](const std::string& operation, const json::object& body) {
+    return client_->post("/", json::serialize(body),
+                         {{"Content-Type", "application/x-amz-json-1.0"},
+                          {"X-Amz-Target", "AWSStepFunctions." + operation}});
+  };
+  const std::string named_arn(named.at("ExecutionArn").as_string());
+  auto described = sfn("DescribeExecution", {{"executionArn", named_arn}});
+  ASSERT_EQ(described.status, 200u) << described.body;
+  EXPECT_EQ(described.json().at("executionArn").as_string(), named_arn);
+  EXPECT_EQ(described.json().at("name"), "kyc-o-7");
+  EXPECT_EQ(described.json().at("status"), "SUCCEEDED");
+  EXPECT_EQ(described.json().at("stateMachineArn").as_string(), arns + "stateMachine:aws-child");
+  auto child_history = sfn("GetExecutionHistory", {{"executionArn", named_arn}});
+  ASSERT_EQ(child_history.status, 200u) << child_history.body;
+  EXPECT_EQ(child_history.json().at("events").at(0).at("type"), "ExecutionStarted");
+  EXPECT_EQ(child_history.json().at("events").as_array().back().at("type"), "ExecutionSucceeded");
+  auto listed = sfn("ListExecutions", {{"stateMachineArn", arns + "stateMachine:aws-child"}});
+  ASSERT_EQ(listed.status, 200u) << listed.body;
+  std::vector<std::string> listed_arns;
+  const json::value listed_body = listed.json();  // the loop reads into it: keep it alive
+  for (const auto& e : listed_body.at("executions").as_array())
+    listed_arns.emplace_back(e.at("executionArn").as_string());
+  EXPECT_EQ(listed_arns, (std::vector<std::string>{
+                             std::string(unnamed.at("ExecutionArn").as_string()), named_arn}));
+
+  // The name is taken: another parent naming its child so fails as StartExecution would, and so
+  // does a client's start under it.
+  auto again = run("aws-children", "c-2", json::parse(R"({"orderId": "o-7"})"));
+  EXPECT_EQ(again.at("status"), "FAILED") << json::serialize(again);
+  EXPECT_EQ(again.at("error"), "StepFunctions.ExecutionAlreadyExistsException");
+  EXPECT_EQ(again.at("cause").as_string(), "Execution Already Exists: '" + named_arn + "'");
+  auto taken = client_->post(
+      "/v1/executions",
+      json::serialize(json::object{
+          {"stateMachine", "aws-child"}, {"name", "kyc-o-7"}, {"input", json::object{}}}));
+  EXPECT_EQ(taken.status, 409u) << taken.body;
 }
 
 // GetExecutionHistory names each Task's resource as the definition writes it, as Step

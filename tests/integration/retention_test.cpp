@@ -35,6 +35,13 @@ class Retention : public OpsTest {
     fanout << in.rdbuf();
     write_workflow("fanout", fanout.str());
     write_workflow("held", waiting_workflow());
+    write_workflow("aws-kid",
+                   R"({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}})");
+    write_workflow("aws-parent", R"({"StartAt": "Kid", "States": {"Kid": {"Type": "Task",
+        "Resource": "arn:aws:states:::states:startExecution.sync:2",
+        "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:000000000000:stateMachine:aws-kid",
+                       "Name": "kid-1"},
+        "End": true}}})");
   }
 
   // The fixture's daemon again, with `flags`.
@@ -107,6 +114,27 @@ TEST_F(Retention, ClosedExecutionsHistoryAndBranchesExpireOpenOnesStay) {
     EXPECT_TRUE(id == "held:h-1" || id == "payment:r-1") << id << " survived retention";
   EXPECT_TRUE(executions.count("held:h-1"));
   EXPECT_GT(history_rows, 0u);
+}
+
+// A child an AWS startExecution.sync task started is named as Step Functions names it: that name
+// and its row in its state machine's listing expire with it, and the name is free again.
+TEST_F(Retention, AnAwsChildsNameAndListingRowExpireWithIt) {
+  restart_with({"--execution-retention-seconds=1"});
+  ASSERT_EQ(start("aws-parent", "p-1", {}).status, 201u);
+  EXPECT_EQ(wait_final("aws-parent:p-1").at("status"), "SUCCEEDED");
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (client_->get("/v1/executions/aws-parent:p-1").status != 404) {
+    ASSERT_LT(std::chrono::steady_clock::now(), until) << "not expired within 30 s";
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(start("aws-kid", "kid-1", {}).status, 201u);  // the name is free again
+  EXPECT_EQ(wait_final("aws-kid:kid-1").at("status"), "SUCCEEDED");
+  client_.reset();
+  ASSERT_EQ(daemon_->terminate(), 0);
+  auto opened = adapters::LmdbStore::open({dir_.path() + "/var", std::size_t{1} << 30, true});
+  ASSERT_TRUE(opened.ok());
+  EXPECT_EQ((*opened)->count(Table::kChildExecutions), 0u);
+  EXPECT_EQ((*opened)->count(Table::kExecutionsByStart), 1u);  // aws-kid:kid-1, started above
 }
 
 TEST_F(Retention, ExecutionsClosedForLessThanTheRetentionStay) {

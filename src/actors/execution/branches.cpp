@@ -6,6 +6,7 @@
 #include "actors/execution/execution.hpp"
 
 #include "domain/asl/errors.hpp"
+#include "domain/resources/aws_resources.hpp"
 #include "domain/storage_keys.hpp"
 
 namespace settled::actors::execution {
@@ -173,6 +174,12 @@ void Execution::advance_branches(const asl::State& state, std::optional<EpochMil
     rec_.branches[i] = branch_state::kRunning;
     ++running;
     ExecutionRecord child = make_branch(state, i, now);
+    if (state.type == asl::StateType::kTask && aws::is_aws_resource(state.resource)) {
+      // Step Functions' name for the child: its ARN finds it, its state machine lists it.
+      pending_.put(Table::kChildExecutions, child.state_machine + ":" + child.name, child.id);
+      pending_.put(Table::kExecutionsByStart,
+                   started_key(child.state_machine, child.start, child.name), child.id);
+    }
     pending_.put(Table::kExecutions, child.id, child.serialize());
     pending_.put(Table::kOpenExecutions, child.id, "");
     pending_.put(Table::kRunnableExecutions, child.id, "");

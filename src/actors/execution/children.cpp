@@ -7,6 +7,7 @@
 
 #include "actors/execution/execution.hpp"
 
+#include "adapters/store/started_executions.hpp"
 #include "domain/asl/errors.hpp"
 #include "domain/aws/arns.hpp"
 #include "domain/json_limits.hpp"
@@ -87,6 +88,23 @@ void Execution::start_child_execution(const asl::State& state, TaskAttempt attem
   const std::int64_t event_id = history_.last_id() + 1;
   const std::string child_id = rec_.id + "~" + std::to_string(event_id) + ".0";
   const EpochMillis now = engine_->now();
+  if (aws::is_aws_resource(state.resource)) {
+    // Step Functions' names are one namespace per state machine: a name another execution holds
+    // is refused, as StartExecution refuses it. The store checks it again at the commit, so two
+    // parents racing for one name cannot both take it.
+    const std::string aws_id = child_machine_->name + ":" + child_name(state, child_id);
+    if (adapters::find_named_execution(*engine_->db, aws_id)) {
+      task_failed(state, TaskOutcome::failure(
+                             "StepFunctions.ExecutionAlreadyExistsException",
+                             "Execution Already Exists: '" +
+                                 aws::execution_arn(engine_->aws_arns, child_machine_->name,
+                                                    child_name(state, child_id)) +
+                                 "'"));
+      return;
+    }
+    pending_.expect(Table::kChildExecutions, aws_id, std::nullopt);
+    pending_.expect(Table::kExecutions, aws_id, std::nullopt);
+  }
   // StartExecution's answer: the child as the caller will know it.
   const json::object started =
       aws::is_aws_resource(state.resource)

@@ -20,10 +20,12 @@ Result<StartedPage> list_started_executions(const LmdbStore& db, const StartedQu
   const std::size_t chunk = std::min<std::size_t>(limit + 1, 1000);
   while (true) {
     std::vector<std::string> keys;
+    std::vector<std::string> ids;  // "" for "<state machine>:<name>"
     db.scan(
         Table::kExecutionsByStart, prefix,
-        [&](std::string_view key, std::string_view) {
+        [&](std::string_view key, std::string_view value) {
           keys.emplace_back(key);
+          ids.emplace_back(value);
           return keys.size() < chunk;
         },
         after);
@@ -31,13 +33,14 @@ Result<StartedPage> list_started_executions(const LmdbStore& db, const StartedQu
       page.last_key.clear();  // nothing follows the last row read
       return page;
     }
-    for (const std::string& key : keys) {
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      const std::string& key = keys[i];
       if (page.executions.size() == limit || scanned == query.max_scanned) return page;
       ++scanned;
       page.last_key = key;
       StartedKey started;
       if (!parse_started_key(key, query.state_machine, started)) continue;
-      const std::string id = query.state_machine + ":" + started.name;
+      const std::string id = ids[i].empty() ? query.state_machine + ":" + started.name : ids[i];
       auto stored = db.get(Table::kExecutions, id);
       if (!stored) continue;  // expired by retention since (or never committed)
       auto record = ExecutionRecord::parse(*stored, id);
@@ -51,6 +54,12 @@ Result<StartedPage> list_started_executions(const LmdbStore& db, const StartedQu
       return page;
     }
   }
+}
+
+std::optional<std::string> find_named_execution(const LmdbStore& db, const std::string& aws_id) {
+  if (db.get(Table::kExecutions, aws_id)) return aws_id;
+  if (auto child = db.get(Table::kChildExecutions, aws_id)) return std::string(*child);
+  return std::nullopt;
 }
 
 }  // namespace settled::adapters

@@ -1,6 +1,7 @@
 #pragma once
-// One state machine's top-level executions, newest first, a page at a time: the index
-// Table::kExecutionsByStart (domain/storage_keys.hpp started_key) and the records it names.
+// One state machine's executions, newest first, a page at a time: the index
+// Table::kExecutionsByStart (domain/storage_keys.hpp started_key) and the records it names (its
+// top-level ones, and the children AWS startExecution.sync tasks started under it).
 // ListExecutions reads a page without reading the state machine's other executions.
 
 #include "adapters/store/lmdb_store.hpp"
@@ -9,6 +10,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,5 +37,10 @@ struct StartedPage {
 // The page, or kStoreUnavailable while the index is not complete yet (a store from before the
 // index, during its first start: the executions supervisor writes it then).
 Result<StartedPage> list_started_executions(const LmdbStore& db, const StartedQuery& query);
+
+// The settled id of the execution Step Functions knows as "<state machine>:<name>": that id
+// itself for a top-level execution, a child's own id for a child named as AWS names it
+// (Table::kChildExecutions), or nothing.
+std::optional<std::string> find_named_execution(const LmdbStore& db, const std::string& aws_id);
 
 }  // namespace settled::adapters

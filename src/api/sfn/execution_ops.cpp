@@ -36,9 +36,12 @@ AwsError no_execution(const std::string& arn) {
 Result<ExecutionRecord, AwsError> load(const SfnCall& call, const std::string& arn) {
   auto execution = parse_execution_arn(call.deps.arns, arn);
   if (!execution) return execution.error();
-  auto stored = call.deps.engine->db->get(Table::kExecutions, execution->id());
+  const auto& db = *call.deps.engine->db;
+  const auto id = adapters::find_named_execution(db, execution->id());
+  if (!id) return no_execution(arn);
+  auto stored = db.get(Table::kExecutions, *id);
   if (!stored) return no_execution(arn);
-  auto record = ExecutionRecord::parse(*stored, execution->id());
+  auto record = ExecutionRecord::parse(*stored, *id);
   if (!record) return to_aws_error(record.error());
   return std::move(*record);
 }

@@ -4,6 +4,7 @@
 // version through the state machines actor, exactly as PUT /v1/state-machines/{name} does.
 
 #include "actors/state_machines_actor.hpp"
+#include "adapters/store/started_executions.hpp"
 #include "adapters/store/state_machine_store.hpp"
 #include "api/sfn/aws_json.hpp"
 #include "api/sfn/sfn_context.hpp"
@@ -274,11 +275,12 @@ void describe_state_machine_for_execution(SfnCall call) {
   auto execution = parse_execution_arn(call.deps.arns, arn);
   if (!execution) return fail(call, execution.error());
   const auto& db = *call.deps.engine->db;
-  auto stored = db.get(Table::kExecutions, execution->id());
+  const auto id = adapters::find_named_execution(db, execution->id());
+  auto stored = id ? db.get(Table::kExecutions, *id) : std::nullopt;
   if (!stored)
     return fail(call, AwsError{aws_errors::kExecutionDoesNotExist,
                                "Execution Does Not Exist: '" + arn + "'"});
-  auto record = ExecutionRecord::parse(*stored, execution->id());
+  auto record = ExecutionRecord::parse(*stored, *id);
   if (!record) return fail(call, to_aws_error(record.error()));
   std::optional<StateMachineVersion> version;
   if (record->state_machine_version > 0) {
