@@ -150,6 +150,14 @@ void admitted(Self* self, const std::string& id, StartResult& result) {
   }
 }
 
+// A child workflow (a startExecution.sync task's) is an execution of its own state machine: it
+// can be stopped by itself, and its parent's task then fails with its story. A Parallel branch
+// or Map iteration is part of its parent and cannot.
+bool child_workflow(Self* self, const std::string& id) {
+  auto record = load_record(self, id);
+  return record && record->is_branch() && record->scope.empty();
+}
+
 asl::StateMachinePtr machine_for(Self* self, const ExecutionRecord& record) {
   // The version it started on (kept forever), not whatever was registered since.
   auto registry = self->state.engine->workflows();
@@ -515,7 +523,7 @@ ExecutionsActor::behavior_type executions_behavior(Self* self, EnginePtr engine)
         return paused;
       },
       [self](abort_atom, const std::string& id, std::string& error, std::string& cause) {
-        if (id.find('~') != std::string::npos)
+        if (id.find('~') != std::string::npos && !child_workflow(self, id))
           return self->make_response_promise<ControlReply>().deliver(control_refused(id, "stop"));
         return requested_control(
             self, id, true,

@@ -75,6 +75,15 @@ constexpr const char* kNotify = R"({
   }
 })";
 
+// A child workflow whose own TimeoutSeconds passes while it is only a timer row.
+constexpr const char* kParentOfDeadline = R"({
+  "StartAt": "Kid",
+  "States": {
+    "Kid": {"Type": "Task", "Resource": "settled:states.startExecution.sync:2",
+            "Parameters": {"StateMachineArn": "deadline"}, "End": true}
+  }
+})";
+
 constexpr const char* kTwoBranches = R"({
   "StartAt": "Both",
   "States": {
@@ -125,6 +134,7 @@ class ExecutionActorTest : public DeterministicEngine {
     add_workflow("deadline", kHoldWithTimeout);
     add_workflow("both", kTwoBranches);
     add_workflow("notify", kNotify);
+    add_workflow("parent-of-deadline", kParentOfDeadline);
     // Before any execution runs: executions read the engine's handles unlocked.
     engine_->stripe = system_.spawn(scripted_resource, resource_);
   }
@@ -436,6 +446,60 @@ TEST_F(ExecutionActorTest, TimeoutSecondsEndsTheExecutionOnTheTestClock) {
   EXPECT_TRUE(timers_of("deadline:t-1").empty());
   advance(60s);
   EXPECT_EQ(status_of("deadline:t-1"), "TIMED_OUT");
+}
+
+// The child times out from outside its actor (it was passivated in its long Wait): its parent
+// is told, and its task fails with the child's story instead of waiting for good.
+TEST_F(ExecutionActorTest, AChildThatTimesOutWhilePassivatedFailsItsParentsTask) {
+  ASSERT_TRUE(start("parent-of-deadline", "k-1", json::parse("{}")).has_value());
+  EXPECT_EQ(status_of("parent-of-deadline:k-1"), "RUNNING");
+  advance(5s);
+  std::vector<std::string> children;
+  engine_->db->scan(Table::kExecutions, "parent-of-deadline:k-1~",
+                    [&](std::string_view key, std::string_view) {
+                      children.emplace_back(key);
+                      return true;
+                    });
+  ASSERT_EQ(children.size(), 1u);
+  EXPECT_EQ(status_of(children[0]), "TIMED_OUT");
+  auto rec = record("parent-of-deadline:k-1");
+  ASSERT_TRUE(rec.has_value());
+  EXPECT_EQ(std::string(status_name(rec->status)), "FAILED");
+  EXPECT_EQ(rec->error, "States.TaskFailed");
+  EXPECT_NE(rec->cause.find("TIMED_OUT"), std::string::npos) << rec->cause;
+}
+
+// A child workflow can be stopped by itself, as Step Functions' StopExecution of a child does:
+// its parent's task fails with the child's story. A Parallel branch cannot (its parent can).
+TEST_F(ExecutionActorTest, AChildWorkflowCanBeStoppedByItselfAndItsParentsTaskFails) {
+  ASSERT_TRUE(start("parent-of-deadline", "k-2", json::parse("{}")).has_value());
+  std::vector<std::string> children;
+  engine_->db->scan(Table::kExecutions, "parent-of-deadline:k-2~",
+                    [&](std::string_view key, std::string_view) {
+                      children.emplace_back(key);
+                      return true;
+                    });
+  ASSERT_EQ(children.size(), 1u);
+  auto stopped = stop(children[0]);
+  ASSERT_TRUE(stopped.has_value());
+  EXPECT_TRUE(stopped->ok) << stopped->error.message;
+  EXPECT_EQ(status_of(children[0]), "ABORTED");
+  auto rec = record("parent-of-deadline:k-2");
+  ASSERT_TRUE(rec.has_value());
+  EXPECT_EQ(std::string(status_name(rec->status)), "FAILED");
+  EXPECT_EQ(rec->error, "States.TaskFailed");
+  EXPECT_NE(rec->cause.find("ABORTED"), std::string::npos) << rec->cause;
+
+  ASSERT_TRUE(start("both", "b-9", json::parse("{}")).has_value());
+  std::vector<std::string> branches;
+  engine_->db->scan(Table::kExecutions, "both:b-9~", [&](std::string_view key, std::string_view) {
+    branches.emplace_back(key);
+    return true;
+  });
+  ASSERT_FALSE(branches.empty());
+  auto refused = stop(branches[0]);
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_FALSE(refused->ok);
 }
 
 // Without a notification webhook nothing would deliver an outbox row: notify.send's commit

@@ -132,6 +132,12 @@ void Execution::start_branch_execution() {
   details["roleArn"] = "";
   details["parentExecutionId"] = rec_.parent_id;
   history_.add(rec_.start, "ExecutionStarted", std::move(details));
+  // A child workflow is an execution of its own state machine, TimeoutSeconds included (a
+  // Parallel branch or Map iteration has none of its own).
+  if (!part_of_parent() && machine_->timeout_seconds) {
+    rec_.deadline = rec_.start + *machine_->timeout_seconds * 1000;
+    add_timer(rec_.deadline, timer_kind::kTimeout);
+  }
   enter(machine_->start_at, rec_.input);
 }
 

@@ -93,6 +93,12 @@ void end_now(Self* self, const std::string& id, ControlAnswer rp, Ending ending)
                   self, id, rp, std::move(*batch), std::move(*record),
                   [self, id, ended = ending.ended](ExecutionRecord done) {
                     if (ended) ended(done);
+                    // A branch ended without its actor (a child workflow's own TimeoutSeconds
+                    // passed while it was passivated, say): its parent, which runs while its
+                    // branches do, is told as the branch's actor would have told it. A parent
+                    // that stopped it itself ignores the report.
+                    if (done.is_branch())
+                      self->send(self, branch_done_atom::value, done.parent_id, done.id);
                     // No periodic sweep on a simulated clock (docs/clock.md).
                     const auto& engine = self->state.engine;
                     if (engine->retention && engine->clock && engine->clock->is_simulated())
@@ -165,10 +171,10 @@ void redrive_now(Self* self, const std::string& id, ControlAnswer rp) {
 
 // Branch executions belong to their parent's Parallel/Map state: operators act on the parent.
 ControlReply control_refused(const std::string& id, const char* what) {
-  return control_error(Error{ErrorCode::kInvalidRequest,
-                             "execution " + id + " is a branch of a Parallel or Map state; " +
-                                 what + " its parent execution " + id.substr(0, id.find('~')) +
-                                 " instead"});
+  return control_error(
+      Error{ErrorCode::kInvalidRequest, "execution " + id + " runs as part of its parent; " + what +
+                                            " its parent execution " + id.substr(0, id.find('~')) +
+                                            " instead"});
 }
 
 // Runs `work` for execution `id` once no actor of it is alive; `kill` ends a live one first.
