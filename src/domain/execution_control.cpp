@@ -68,8 +68,10 @@ static Result<WriteBatch> end_execution(ExecutionRecord& record, EpochMillis now
 }
 
 Result<WriteBatch> time_out_execution(ExecutionRecord& record, EpochMillis now) {
+  // A redrive starts the TimeoutSeconds again.
+  const EpochMillis since = record.redrive_count ? record.redrive_date : record.start;
   const std::string cause = "The execution ran longer than its TimeoutSeconds (" +
-                            std::to_string((record.deadline - record.start) / 1000) + " s).";
+                            std::to_string((record.deadline - since) / 1000) + " s).";
   return end_execution(record, now, ExecutionStatus::kTimedOut, "ExecutionTimedOut",
                        "States.Timeout", cause);
 }
@@ -80,10 +82,13 @@ Result<WriteBatch> abort_execution(ExecutionRecord& record, EpochMillis now, std
                        std::move(cause));
 }
 
-Result<WriteBatch> redrive_execution(ExecutionRecord& record, EpochMillis now) {
-  if (record.status != ExecutionStatus::kFailed)
-    return Error{ErrorCode::kInvalidRequest, "only a FAILED execution can be redriven; " +
-                                                 record.id + " is " + status_name(record.status)};
+Result<WriteBatch> redrive_execution(ExecutionRecord& record, EpochMillis now,
+                                     std::optional<std::int64_t> timeout_seconds) {
+  if (record.status != ExecutionStatus::kFailed && record.status != ExecutionStatus::kAborted &&
+      record.status != ExecutionStatus::kTimedOut)
+    return Error{ErrorCode::kInvalidRequest,
+                 "only a FAILED, ABORTED or TIMED_OUT execution can be redriven; " + record.id +
+                     " is " + status_name(record.status)};
   if (record.state.empty())
     return Error{ErrorCode::kInvalidRequest,
                  "execution " + record.id + " failed before entering a state; start it again"};
@@ -102,10 +107,13 @@ Result<WriteBatch> redrive_execution(ExecutionRecord& record, EpochMillis now) {
   record.due = 0;
   record.retrier_attempts.clear();
   record.retry_count = 0;
+  record.deadline = timeout_seconds ? now + *timeout_seconds * 1000 : 0;
   record.last_event_id = history.last_id();
   WriteBatch batch = persist(record, history);
   batch.put(Table::kOpenExecutions, record.id, "");
   batch.put(Table::kRunnableExecutions, record.id, "");
+  if (record.deadline)
+    batch.put(Table::kTimers, timer_key(record.deadline, timer_kind::kTimeout, record.id), "");
   return batch;
 }
 

@@ -6,6 +6,7 @@
 #include "domain/result.hpp"
 #include "domain/write_batch.hpp"
 
+#include <optional>
 #include <string>
 
 namespace settled {
@@ -22,9 +23,13 @@ Result<WriteBatch> time_out_execution(ExecutionRecord& record, EpochMillis now);
 // transition erases them.
 void erase_timers(const ExecutionRecord& record, WriteBatch& batch);
 
-// FAILED -> RUNNING at the state that failed (phase kTask, retries reset), with an
-// "ExecutionRedriven" event, back in the open set. The state keeps its entry number, so a task
-// re-run by a redrive uses the same idempotency key as the attempt that failed.
-Result<WriteBatch> redrive_execution(ExecutionRecord& record, EpochMillis now);
+// FAILED, ABORTED or TIMED_OUT -> RUNNING at the state it ended in (phase kTask, retries reset),
+// with an "ExecutionRedriven" event, back in the open set, as Step Functions redrives. The state
+// keeps its entry number, so a task re-run by a redrive uses the same idempotency key as the
+// attempt that ended. The state machine's TimeoutSeconds (`timeout_seconds`) starts again from
+// `now` ("the state machine level timeout is reset to 0"): its timer row is in the batch, under
+// timer_key(record.deadline, timer_kind::kTimeout, record.id).
+Result<WriteBatch> redrive_execution(ExecutionRecord& record, EpochMillis now,
+                                     std::optional<std::int64_t> timeout_seconds = std::nullopt);
 
 }  // namespace settled

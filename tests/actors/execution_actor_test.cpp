@@ -502,6 +502,46 @@ TEST_F(ExecutionActorTest, AChildWorkflowCanBeStoppedByItselfAndItsParentsTaskFa
   EXPECT_FALSE(refused->ok);
 }
 
+// Step Functions redrives what did not succeed: FAILED, and also ABORTED and TIMED_OUT. A redrive
+// starts the state machine's TimeoutSeconds again ("reset to 0").
+TEST_F(ExecutionActorTest, AbortedAndTimedOutExecutionsAreRedrivenWithTheirTimeoutStartedAgain) {
+  const auto redrive = [&](const std::string& id) {
+    return ask<ControlReply>(executions_, redrive_atom::value, id);
+  };
+  ASSERT_TRUE(start("deadline", "t-2", json::parse("{}")).has_value());
+  advance(5s);
+  ASSERT_EQ(status_of("deadline:t-2"), "TIMED_OUT");
+  auto again = redrive("deadline:t-2");
+  ASSERT_TRUE(again.has_value());
+  EXPECT_TRUE(again->ok) << again->error.message;
+  EXPECT_EQ(status_of("deadline:t-2"), "RUNNING");
+  EXPECT_EQ(record("deadline:t-2")->deadline, kTestEpochMillis + 10'000);
+  advance(4999ms);
+  EXPECT_EQ(status_of("deadline:t-2"), "RUNNING");
+  advance(1ms);
+  auto rec = record("deadline:t-2");
+  ASSERT_TRUE(rec.has_value());
+  EXPECT_EQ(std::string(status_name(rec->status)), "TIMED_OUT");
+  EXPECT_EQ(rec->cause, "The execution ran longer than its TimeoutSeconds (5 s).");
+  EXPECT_EQ(rec->redrive_count, 1);
+
+  ASSERT_TRUE(start("hold", "a-1", json::parse(R"({"seconds": 10})")).has_value());
+  ASSERT_TRUE(stop("hold:a-1").has_value());
+  ASSERT_EQ(status_of("hold:a-1"), "ABORTED");
+  auto revived = redrive("hold:a-1");
+  ASSERT_TRUE(revived.has_value());
+  EXPECT_TRUE(revived->ok) << revived->error.message;
+  advance(10s);
+  EXPECT_EQ(status_of("hold:a-1"), "SUCCEEDED");
+  const auto types = history_types("hold:a-1");
+  EXPECT_EQ(std::count(types.begin(), types.end(), "ExecutionRedriven"), 1);
+
+  // What succeeded is not redriven.
+  auto done = redrive("hold:a-1");
+  ASSERT_TRUE(done.has_value());
+  EXPECT_FALSE(done->ok);
+}
+
 // Without a notification webhook nothing would deliver an outbox row: notify.send's commit
 // writes the notification and its inbox line only. With one, the row is written for delivery.
 TEST_F(ExecutionActorTest, NotifySendQueuesForDeliveryOnlyWhenAWebhookIsConfigured) {

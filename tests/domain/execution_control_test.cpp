@@ -88,12 +88,29 @@ TEST(ExecutionControl, RedriveReopensAFailedExecutionAtItsStateWithTheSameEntry)
   EXPECT_EQ(r.redrive_date, 3000);
 }
 
-TEST(ExecutionControl, RedriveRefusesAnythingButFailed) {
-  for (auto status : {ExecutionStatus::kRunning, ExecutionStatus::kSucceeded,
-                      ExecutionStatus::kAborted, ExecutionStatus::kTimedOut}) {
+TEST(ExecutionControl, RedriveTakesWhatDidNotSucceedAndRefusesTheRest) {
+  for (auto status : {ExecutionStatus::kRunning, ExecutionStatus::kSucceeded}) {
     auto r = record(status);
     EXPECT_FALSE(redrive_execution(r, 1).ok()) << status_name(status);
   }
+  for (auto status :
+       {ExecutionStatus::kFailed, ExecutionStatus::kAborted, ExecutionStatus::kTimedOut}) {
+    auto r = record(status);
+    EXPECT_TRUE(redrive_execution(r, 1).ok()) << status_name(status);
+    EXPECT_EQ(r.status, ExecutionStatus::kRunning);
+  }
+}
+
+TEST(ExecutionControl, ARedriveStartsTheTimeoutAgainWithItsTimerRow) {
+  auto r = record(ExecutionStatus::kTimedOut);
+  auto batch = redrive_execution(r, 50'000, 30);
+  ASSERT_TRUE(batch.ok());
+  EXPECT_EQ(r.deadline, 80'000);
+  EXPECT_TRUE(has(*batch, Table::kTimers, timer_key(80'000, timer_kind::kTimeout, r.id), false));
+  // Without a TimeoutSeconds there is no deadline.
+  auto none = record(ExecutionStatus::kFailed);
+  ASSERT_TRUE(redrive_execution(none, 50'000).ok());
+  EXPECT_EQ(none.deadline, 0);
 }
 
 }  // namespace

@@ -385,7 +385,7 @@ TEST_F(AwsResources, AChildExecutionIsDescribedAsStepFunctionsDescribesIt) {
   EXPECT_EQ(cause.at("Status"), "FAILED");
   EXPECT_EQ(cause.at("Error"), "KycDeclined");
   EXPECT_EQ(cause.at("Cause"), "document expired");
-  EXPECT_EQ(cause.at("RedriveStatus"), "REDRIVABLE");
+  EXPECT_EQ(cause.at("RedriveStatus"), "NOT_REDRIVABLE");  // its parent can be redriven
   EXPECT_EQ(cause.at("StateMachineArn").as_string(), arns + "stateMachine:aws-child-declines");
   EXPECT_EQ(cause.at("ExecutionArn").as_string().rfind(arns + "execution:aws-child-declines:", 0),
             0u);

@@ -6,6 +6,7 @@
 #include "adapters/ops/log.hpp"
 #include "adapters/ops/metrics.hpp"
 #include "domain/execution_control.hpp"
+#include "domain/storage_keys.hpp"
 
 namespace settled::actors::supervisor {
 
@@ -159,12 +160,16 @@ void redrive_now(Self* self, const std::string& id, ControlAnswer rp) {
         control_error(Error{ErrorCode::kInvalidRequest,
                             "state \"" + record->state + "\" is not in the current definition of " +
                                 record->state_machine}));
-  auto batch = redrive_execution(*record, self->state.engine->now());
+  auto batch = redrive_execution(*record, self->state.engine->now(), machine->timeout_seconds);
   if (!batch) return control_done(self, id, rp, control_error(batch.error()));
   adapters::log(adapters::LogLevel::kInfo, "execution.redriven",
                 {{"executionId", id}, {"state", record->state}});
   commit_control(self, id, rp, std::move(*batch), std::move(*record),
                  [self, machine](ExecutionRecord committed) {
+                   // Its TimeoutSeconds starts again: the timer actor learns the new deadline.
+                   if (committed.deadline && self->state.engine->timers)
+                     self->send(self->state.engine->timers, timer_atom::value,
+                                timer_key(committed.deadline, timer_kind::kTimeout, committed.id));
                    spawn_child(self, std::move(committed), machine, false);
                  });
 }

@@ -63,17 +63,19 @@ json::object describe(const ArnScope& scope, const ExecutionRecord& record) {
   if (!record.cause.empty()) o["cause"] = record.cause;
   o["redriveCount"] = record.redrive_count;
   if (record.redrive_count) o["redriveDate"] = epoch_seconds(record.redrive_date);
-  // settled redrives FAILED executions (docs/aws-api.md); AWS also redrives ABORTED and
-  // TIMED_OUT ones.
-  if (record.status == ExecutionStatus::kFailed) {
+  // As Step Functions: what did not succeed can be redriven (a branch only through its parent).
+  const bool ended_unsuccessfully = record.status == ExecutionStatus::kFailed ||
+                                    record.status == ExecutionStatus::kAborted ||
+                                    record.status == ExecutionStatus::kTimedOut;
+  if (ended_unsuccessfully && !record.is_branch()) {
     o["redriveStatus"] = "REDRIVABLE";
   } else {
     o["redriveStatus"] = "NOT_REDRIVABLE";
     o["redriveStatusReason"] =
-        record.status == ExecutionStatus::kRunning || record.status == ExecutionStatus::kSucceeded
-            ? "Execution is " + std::string(status_name(record.status)) + " and cannot be redriven."
-            : "settled redrives FAILED executions only; this one is " +
-                  std::string(status_name(record.status)) + ".";
+        record.is_branch()
+            ? std::string("Execution runs as part of its parent; redrive the parent instead.")
+            : "Execution is " + std::string(status_name(record.status)) +
+                  " and cannot be redriven.";
   }
   return o;
 }

@@ -31,14 +31,13 @@ json::object described(const ArnScope& scope, const ExecutionRecord& child, bool
       {"Name", child.name},
   };
   out["RedriveCount"] = child.redrive_count;
-  // As DescribeExecution says it: a FAILED execution can be redriven, the others cannot.
-  if (child.status == ExecutionStatus::kFailed) {
-    out["RedriveStatus"] = "REDRIVABLE";
-  } else {
-    out["RedriveStatus"] = "NOT_REDRIVABLE";
-    out["RedriveStatusReason"] =
-        "Execution is " + std::string(status_name(child.status)) + " and cannot be redriven.";
-  }
+  // As the Step Functions API describes the child: it runs as part of its parent in settled, so
+  // only its parent can be redriven (docs/aws-resources.md).
+  out["RedriveStatus"] = "NOT_REDRIVABLE";
+  out["RedriveStatusReason"] =
+      child.status == ExecutionStatus::kSucceeded || child.status == ExecutionStatus::kRunning
+          ? "Execution is " + std::string(status_name(child.status)) + " and cannot be redriven."
+          : std::string("Execution runs as part of its parent; redrive the parent instead.");
   out["StartDate"] = child.start;
   out["StateMachineArn"] = state_machine_arn(scope, child.state_machine);
   out["Status"] = status_name(child.status);

@@ -63,8 +63,10 @@ TEST(AwsChildExecution, AFailedChildIsTheCauseWithItsErrorAndNoOutput) {
   EXPECT_EQ(cause.at("Status"), "FAILED");
   EXPECT_EQ(cause.at("Error"), "KycDeclined");
   EXPECT_EQ(cause.at("Cause"), "document expired");
-  EXPECT_EQ(cause.at("RedriveStatus"), "REDRIVABLE");
-  EXPECT_FALSE(cause.as_object().contains("RedriveStatusReason"));
+  // Only its parent can be redriven in settled, as DescribeExecution of the child says too.
+  EXPECT_EQ(cause.at("RedriveStatus"), "NOT_REDRIVABLE");
+  EXPECT_EQ(cause.at("RedriveStatusReason"),
+            "Execution runs as part of its parent; redrive the parent instead.");
   EXPECT_FALSE(cause.as_object().contains("Output"));
   EXPECT_EQ(cause.at("Input"), R"({"user":"u-1"})");
 }
