@@ -7,6 +7,19 @@
 
 namespace settled {
 
+// Keys that sort by a number hold it as 8 big-endian bytes (LMDB compares keys bytewise).
+inline void append_big_endian_u64(std::string& key, std::uint64_t value) {
+  for (int shift = 56; shift >= 0; shift -= 8)
+    key.push_back(static_cast<char>((value >> shift) & 0xff));
+}
+
+// The number in the first 8 bytes of `bytes` (the caller checks there are 8).
+inline std::uint64_t read_big_endian_u64(std::string_view bytes) {
+  std::uint64_t value = 0;
+  for (std::size_t i = 0; i < 8; ++i) value = (value << 8) | static_cast<unsigned char>(bytes[i]);
+  return value;
+}
+
 // execution id + '\0' + big-endian u32 event id: history scans in order with a prefix.
 inline std::string history_key(std::string_view execution_id, std::int64_t event_id) {
   std::string key(execution_id);
@@ -51,9 +64,7 @@ inline constexpr char kTimeout = 'x';  // the execution's TimeoutSeconds
 
 inline std::string timer_key(std::int64_t due, char kind, std::string_view execution_id) {
   std::string key;
-  const auto u = static_cast<std::uint64_t>(due < 0 ? 0 : due);
-  for (int shift = 56; shift >= 0; shift -= 8)
-    key.push_back(static_cast<char>((u >> shift) & 0xff));
+  append_big_endian_u64(key, static_cast<std::uint64_t>(due < 0 ? 0 : due));
   key.push_back(kind);
   key.append(execution_id);
   return key;
@@ -62,9 +73,7 @@ inline std::string timer_key(std::int64_t due, char kind, std::string_view execu
 // big-endian u64 stop (epoch ms) + execution id: the closed executions, oldest first.
 inline std::string closed_key(std::int64_t stop, std::string_view execution_id) {
   std::string key;
-  const auto u = static_cast<std::uint64_t>(stop < 0 ? 0 : stop);
-  for (int shift = 56; shift >= 0; shift -= 8)
-    key.push_back(static_cast<char>((u >> shift) & 0xff));
+  append_big_endian_u64(key, static_cast<std::uint64_t>(stop < 0 ? 0 : stop));
   key.append(execution_id);
   return key;
 }
@@ -76,9 +85,7 @@ struct ClosedKey {
 
 inline bool parse_closed_key(std::string_view key, ClosedKey& out) {
   if (key.size() < 9) return false;
-  std::uint64_t u = 0;
-  for (int i = 0; i < 8; ++i) u = (u << 8) | static_cast<unsigned char>(key[i]);
-  out.stop = static_cast<std::int64_t>(u);
+  out.stop = static_cast<std::int64_t>(read_big_endian_u64(key));
   out.execution_id = std::string(key.substr(8));
   return true;
 }
@@ -97,9 +104,7 @@ inline std::string started_prefix(std::string_view state_machine) {
 inline std::string started_key(std::string_view state_machine, std::int64_t start,
                                std::string_view name) {
   std::string key = started_prefix(state_machine);
-  const auto u = ~static_cast<std::uint64_t>(start < 0 ? 0 : start);
-  for (int shift = 56; shift >= 0; shift -= 8)
-    key.push_back(static_cast<char>((u >> shift) & 0xff));
+  append_big_endian_u64(key, ~static_cast<std::uint64_t>(start < 0 ? 0 : start));
   key.append(name);
   return key;
 }
@@ -114,10 +119,7 @@ inline bool parse_started_key(std::string_view key, std::string_view state_machi
                               StartedKey& out) {
   const std::string prefix = started_prefix(state_machine);
   if (key.size() < prefix.size() + 9 || key.substr(0, prefix.size()) != prefix) return false;
-  std::uint64_t u = 0;
-  for (std::size_t i = 0; i < 8; ++i)
-    u = (u << 8) | static_cast<unsigned char>(key[prefix.size() + i]);
-  u = ~u;
+  const std::uint64_t u = ~read_big_endian_u64(key.substr(prefix.size()));
   if (u > static_cast<std::uint64_t>(INT64_MAX)) return false;
   out.start = static_cast<std::int64_t>(u);
   out.name = std::string(key.substr(prefix.size() + 8));
@@ -132,9 +134,7 @@ struct TimerKey {
 
 inline bool parse_timer_key(std::string_view key, TimerKey& out) {
   if (key.size() < 10) return false;
-  std::uint64_t u = 0;
-  for (int i = 0; i < 8; ++i) u = (u << 8) | static_cast<unsigned char>(key[i]);
-  out.due = static_cast<std::int64_t>(u);
+  out.due = static_cast<std::int64_t>(read_big_endian_u64(key));
   out.kind = key[8];
   out.execution_id = std::string(key.substr(9));
   return true;

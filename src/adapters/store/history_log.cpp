@@ -1,8 +1,9 @@
 #include "adapters/store/history_log.hpp"
 
+#include "domain/storage_keys.hpp"
+
 #include <lmdb++.h>
 
-#include <array>
 #include <cstdint>
 #include <string>
 
@@ -12,23 +13,6 @@ namespace {
 
 constexpr char kReferenceMark = '\x01';
 constexpr std::size_t kReferenceSize = 9;
-
-using Sequence = std::array<char, 8>;
-
-Sequence encode(std::uint64_t sequence) {
-  Sequence bytes{};
-  for (int i = 7; i >= 0; --i) {
-    bytes[static_cast<std::size_t>(i)] = static_cast<char>(sequence & 0xff);
-    sequence >>= 8;
-  }
-  return bytes;
-}
-
-std::uint64_t decode(std::string_view bytes) {
-  std::uint64_t sequence = 0;
-  for (char c : bytes) sequence = (sequence << 8) | static_cast<unsigned char>(c);
-  return sequence;
-}
 
 lmdb::val as_val(std::string_view s) {
   return lmdb::val{s.data(), s.size()};
@@ -64,20 +48,21 @@ std::uint64_t next_sequence(MDB_txn* txn, MDB_dbi log) {
   // after it could point two keys at one chunk. The commit fails instead.
   if (key.mv_size != 8)
     lmdb::error::raise("history_log: a key that is not a sequence", MDB_CORRUPTED);
-  return decode({static_cast<const char*>(key.mv_data), key.mv_size}) + 1;
+  return read_big_endian_u64({static_cast<const char*>(key.mv_data), key.mv_size}) + 1;
 }
 
 void put(MDB_txn* txn, MDB_dbi index, MDB_dbi log, std::string_view key, std::string_view stored,
          std::uint64_t sequence) {
-  const Sequence bytes = encode(sequence);
-  lmdb::val log_key{bytes.data(), bytes.size()};
+  std::string bytes;
+  append_big_endian_u64(bytes, sequence);
+  lmdb::val log_key = as_val(bytes);
   lmdb::val value = as_val(stored);
   // MDB_KEYEXIST (not thrown by lmdb++) means the sequence is not above the log's last: never
   // leave the index pointing at a chunk that was not written.
   if (!lmdb::dbi_put(txn, log, log_key, value, MDB_APPEND))
     lmdb::error::raise("history_log: append below the last sequence", MDB_KEYEXIST);
   std::string reference(1, kReferenceMark);
-  reference.append(bytes.data(), bytes.size());
+  reference.append(bytes);
   lmdb::val k = as_val(key);
   lmdb::val ref = as_val(reference);
   // A new key (the usual case) costs one descent; an existing one gives its value back.
