@@ -92,6 +92,10 @@ Result<WriteBatch> redrive_execution(ExecutionRecord& record, EpochMillis now,
   if (record.state.empty())
     return Error{ErrorCode::kInvalidRequest,
                  "execution " + record.id + " failed before entering a state; start it again"};
+  WriteBatch reopened;
+  // Open again: out of retention's index of closed executions (it would expire a running one).
+  if (!record.is_branch())
+    reopened.erase(Table::kClosedExecutions, closed_key(record.stop, record.id));
   asl::HistoryBuilder history(record.last_event_id);
   ++record.redrive_count;
   record.redrive_date = now;
@@ -107,9 +111,13 @@ Result<WriteBatch> redrive_execution(ExecutionRecord& record, EpochMillis now,
   record.due = 0;
   record.retrier_attempts.clear();
   record.retry_count = 0;
+  // A token given before the end was told it timed out: the task re-run gets a new one.
+  record.task_token.clear();
+  record.task_deadline = 0;
   record.deadline = timeout_seconds ? now + *timeout_seconds * 1000 : 0;
   record.last_event_id = history.last_id();
   WriteBatch batch = persist(record, history);
+  batch.append(std::move(reopened));
   batch.put(Table::kOpenExecutions, record.id, "");
   batch.put(Table::kRunnableExecutions, record.id, "");
   if (record.deadline)

@@ -22,6 +22,7 @@ ExecutionRecord record(ExecutionStatus status) {
   r.last_event_id = 12;
   r.phase = status == ExecutionStatus::kRunning ? Phase::kRetryWait : Phase::kDone;
   r.error = status == ExecutionStatus::kFailed ? "Stripe.APIError" : "";
+  if (status != ExecutionStatus::kRunning) r.stop = 1500;
   return r;
 }
 
@@ -79,6 +80,9 @@ TEST(ExecutionControl, RedriveReopensAFailedExecutionAtItsStateWithTheSameEntry)
   EXPECT_TRUE(r.error.empty());
   EXPECT_EQ(r.last_event_id, 13);
   EXPECT_TRUE(has(*batch, Table::kOpenExecutions, r.id, false));
+  // Open again: out of retention's index of closed executions.
+  EXPECT_TRUE(has(*batch, Table::kClosedExecutions, closed_key(1500, r.id), true))
+      << "record() closes at 1500";
   // Counted, as DescribeExecution's redriveCount and redriveDate show it; again on a second.
   EXPECT_EQ(r.redrive_count, 1);
   EXPECT_EQ(r.redrive_date, 2000);
@@ -99,6 +103,15 @@ TEST(ExecutionControl, RedriveTakesWhatDidNotSucceedAndRefusesTheRest) {
     EXPECT_TRUE(redrive_execution(r, 1).ok()) << status_name(status);
     EXPECT_EQ(r.status, ExecutionStatus::kRunning);
   }
+}
+
+TEST(ExecutionControl, ARedriveForgetsTheTokenThatWasToldItTimedOut) {
+  auto r = record(ExecutionStatus::kAborted);
+  r.task_token = "tok-1";
+  r.task_deadline = 1400;
+  ASSERT_TRUE(redrive_execution(r, 2000).ok());
+  EXPECT_TRUE(r.task_token.empty());
+  EXPECT_EQ(r.task_deadline, 0);
 }
 
 TEST(ExecutionControl, ARedriveStartsTheTimeoutAgainWithItsTimerRow) {

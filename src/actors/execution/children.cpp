@@ -136,8 +136,11 @@ json::value Execution::child_result(const asl::State& state, const ExecutionReco
 
 std::string Execution::child_failure(const asl::State& state, const ExecutionRecord& child,
                                      const std::string& error, const std::string& cause) const {
+  // Step Functions describes the child as it ended: its own error and cause (a stop without
+  // either has none), not the names settled's own resource reports.
   if (aws::is_aws_resource(state.resource))
-    return aws::child_failure_cause(engine_->aws_arns, child, answers_json(state), error, cause);
+    return aws::child_failure_cause(engine_->aws_arns, child, answers_json(state), child.error,
+                                    child.cause);
   return json::serialize(json::object{{"ExecutionArn", child.id},
                                       {"Status", status_name(child.status)},
                                       {"Error", error},

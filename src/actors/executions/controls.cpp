@@ -89,7 +89,13 @@ void end_now(Self* self, const std::string& id, ControlAnswer rp, Ending ending)
               auto record = load_record(self, id);
               if (!record) return control_done(self, id, rp, control_error(record.error()));
               auto batch = ending.end(*record);
-              if (!batch) return control_done(self, id, rp, control_error(batch.error()));
+              if (!batch) {
+                // A branch whose actor was ended just as its own final commit landed: that
+                // actor never got to tell its parent, so this does (a stale report is ignored).
+                if (record->is_branch() && record->status != ExecutionStatus::kRunning)
+                  self->send(self, branch_done_atom::value, record->parent_id, record->id);
+                return control_done(self, id, rp, control_error(batch.error()));
+              }
               commit_control(
                   self, id, rp, std::move(*batch), std::move(*record),
                   [self, id, ended = ending.ended](ExecutionRecord done) {

@@ -6,6 +6,7 @@
 
 #include "actors/admin_actor.hpp"
 #include "actors/messages.hpp"
+#include "adapters/ops/log.hpp"
 #include "adapters/store/started_executions.hpp"
 #include "adapters/store/state_machine_store.hpp"
 #include "api/sfn/aws_json.hpp"
@@ -15,6 +16,7 @@
 #include "domain/execution_record.hpp"
 #include "domain/json_limits.hpp"
 #include "domain/storage_keys.hpp"
+#include "domain/utf8.hpp"
 
 #include <boost/json.hpp>
 
@@ -95,6 +97,14 @@ Result<StartFields, AwsError> read_start(const SfnCall& call) {
   const std::string input_text = r.string("input", false, 0, asl::kPayloadLimitBytes);
   r.string("traceHeader", false, 0, 256);
   if (r.error()) return *r.error();
+  if (!r.ignored().empty()) {
+    // Ignored as AWS ignores them; a misspelt optional "name" would start a UUID-named
+    // execution, so the operator can see what was dropped.
+    json::array names;
+    for (const auto& n : r.ignored()) names.emplace_back(valid_utf8_or_replaced(n));
+    adapters::log(adapters::LogLevel::kWarn, "sfn.unknown_members",
+                  {{"operation", "StartExecution"}, {"members", std::move(names)}});
+  }
   auto machine = parse_state_machine_arn(call.deps.arns, arn);
   if (!machine) return machine.error();
   if (name.empty()) {

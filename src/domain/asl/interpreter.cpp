@@ -17,6 +17,7 @@ namespace {
 
 // Step Functions' upper bound for a Task's TimeoutSeconds.
 constexpr std::int64_t kMaxTimeoutSeconds = 99999999;
+constexpr std::size_t kMaxCauseBytes = 32768;  // Step Functions' limit on an error's cause
 
 // Step Functions' cause for an error in a state: "An error occurred while executing the state
 // 'S' (entered at the event id #N). <what>".
@@ -96,10 +97,16 @@ Step place_result(const State& state, const json::value& raw_input, json::value 
                   const json::value& context, std::optional<json::object> assigned) {
   auto placed = apply_result_path(state.result_path, raw_input, std::move(result));
   if (!placed) {
-    // AWS's words: the path as written, the input as JSON, no state name or event id.
-    return FailWith{std::string(errors::kReferencePathConflict),
-                    "Unable to apply ReferencePath " + state.result_path.path->text() +
-                        " to input " + json::serialize(raw_input)};
+    // AWS's words: the path as written, the input as JSON, no state name or event id. Cut to
+    // a cause's 32,768 characters, so a Catch can still carry it with the input.
+    std::string cause = "Unable to apply ReferencePath " + state.result_path.path->text() +
+                        " to input " + json::serialize(raw_input);
+    if (cause.size() > kMaxCauseBytes) {
+      std::size_t cut = kMaxCauseBytes;  // on a character boundary: the cause stays UTF-8
+      while (cut > 0 && (static_cast<unsigned char>(cause[cut]) & 0xC0) == 0x80) --cut;
+      cause.resize(cut);
+    }
+    return FailWith{std::string(errors::kReferencePathConflict), std::move(cause)};
   }
   auto output = apply_path(state.output_path, *placed, context);
   if (!output) return runtime_error(state, context, invalid_path(state.output_path));

@@ -58,8 +58,8 @@ json::object describe_child_execution(const ArnScope& scope, const ExecutionReco
 std::string child_failure_cause(const ArnScope& scope, const ExecutionRecord& child, bool as_json,
                                 const std::string& error, const std::string& cause) {
   json::object out = described(scope, child, as_json);
-  out["Error"] = error;
-  out["Cause"] = cause;
+  if (!error.empty()) out["Error"] = error;
+  if (!cause.empty()) out["Cause"] = cause;
   return json::serialize(out);
 }
 

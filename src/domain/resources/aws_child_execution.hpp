@@ -29,7 +29,8 @@ boost::json::object describe_child_execution(const ArnScope& scope, const Execut
                                              bool as_json);
 
 // The task's cause for a child that did not succeed (the error is States.TaskFailed): the same
-// description without Output, with the child's Error and Cause, as JSON text.
+// description without Output, with the child's Error and Cause (each left out when empty), as
+// JSON text.
 std::string child_failure_cause(const ArnScope& scope, const ExecutionRecord& child, bool as_json,
                                 const std::string& error, const std::string& cause);
 

@@ -8,6 +8,7 @@
 #include "domain/asl/errors.hpp"
 #include "domain/asl/parser.hpp"
 #include "domain/asl/variables.hpp"
+#include "domain/utf8.hpp"
 
 #include "support/asl_machine.hpp"
 
@@ -456,6 +457,15 @@ TEST(AslTask, ResultPathOntoNonObjectIsReferencePathConflict) {
   const auto quoted =
       expect<FailWith>(complete_task(m["S"], j(R"("input1")"), j("1"), context_for("S")));
   EXPECT_EQ(quoted.cause, "Unable to apply ReferencePath $.charge to input \"input1\"");
+  // A large input is cut to a cause's 32,768 bytes, on a character boundary.
+  std::string big = "\"";
+  for (int i = 0; i < 20'000; ++i) big += "\xc3\xa9";  // é, two bytes each
+  big += "\"";
+  const auto cut = expect<FailWith>(complete_task(m["S"], j(big), j("1"), context_for("S")));
+  EXPECT_LE(cut.cause.size(), 32768u);
+  EXPECT_GT(cut.cause.size(), 32760u);
+  EXPECT_TRUE(valid_utf8(cut.cause));
+  EXPECT_EQ(cut.cause.rfind("Unable to apply ReferencePath $.charge to input \"\xc3\xa9", 0), 0u);
   const Machine deep = task(R"("ResultPath": "$.a.b", "Next": "Done")");
   const auto f =
       expect<FailWith>(complete_task(deep["S"], j(R"({"a": "scalar"})"), j("1"), context_for("S")));
