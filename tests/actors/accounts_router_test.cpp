@@ -154,6 +154,19 @@ TEST_F(AccountsRouterTest, TaskFaceAnswersResultsAndCatchableErrorNames) {
   ASSERT_TRUE(out.ok);
   EXPECT_EQ(out.result, json::parse(R"({"account":"u1","balances":{"USD":)"
                                     R"({"available":500,"held":0,"frozen":0}}})"));
+  // One currency named: its buckets also flat; a currency the account never held reads zero.
+  out = task("settled:ledger.balance", "e1/Balance/6",
+             json::parse(R"({"account":"u1","currency":"USD"})"));
+  ASSERT_TRUE(out.ok);
+  EXPECT_EQ(out.result.at("currency"), "USD");
+  EXPECT_EQ(out.result.at("available"), 500);
+  EXPECT_EQ(out.result.at("held"), 0);
+  EXPECT_EQ(out.result.at("balances").at("USD").at("available"), 500);
+  out = task("settled:ledger.balance", "e1/Balance/7",
+             json::parse(R"({"account":"u1","currency":"EUR"})"));
+  ASSERT_TRUE(out.ok);
+  EXPECT_EQ(out.result.at("available"), 0);
+  EXPECT_FALSE(out.result.at("balances").as_object().contains("USD"));
   // The retried attempt (same key) replays and changes nothing.
   out = task("settled:ledger.deposit", "e1/Deposit/1",
              json::parse(R"({"account":"u1","amount":500,"currency":"USD"})"));

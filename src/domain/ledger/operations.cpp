@@ -368,7 +368,14 @@ json::object balance_result(const BalanceQuery& query,
     if (b.account == query.account && b.currency == query.currency) one.push_back(b);
   }
   if (one.empty()) one.push_back(empty_balance(BalanceKey{query.account, query.currency}));
-  return account_balances_json(query.account, one);
+  // One currency asked for: its buckets also flat, so a workflow reads $.available without
+  // knowing the currency's key in advance (JSONPath cannot select a member by a computed name).
+  json::object out = account_balances_json(query.account, one);
+  out["currency"] = query.currency;
+  out["available"] = one.front().available;
+  out["held"] = one.front().held;
+  out["frozen"] = one.front().frozen;
+  return out;
 }
 
 }  // namespace settled::ledger
