@@ -6,6 +6,7 @@
 // registration. Seed 004's definition runs verbatim, its two Lambdas served over HTTP.
 
 #include "integration/ops_fixture.hpp"
+#include "support/eventually.hpp"
 
 #include "adapters/http/http_server.hpp"
 
@@ -191,6 +192,25 @@ constexpr const char* kChildren = R"json({"StartAt": "Named", "States": {
     "Next": "Done"},
   "Done": {"Type": "Succeed"}}})json";
 
+// One execution waits on a token it stores in DynamoDB; another answers it through the AWS SDK
+// integration, as a team's state machines do without a Lambda in between.
+constexpr const char* kWaiter = R"json({"StartAt": "Wait", "States": {
+  "Wait": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem.waitForTaskToken",
+    "Parameters": {"TableName": "Approvals",
+                   "Item": {"approvalId": {"S.$": "$.approvalId"}, "token": {"S.$": "$$.Task.Token"}}},
+    "End": true}}})json";
+
+constexpr const char* kApprover = R"json({"StartAt": "Approve", "States": {
+  "Approve": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sfn:sendTaskSuccess",
+    "Parameters": {"TaskToken.$": "$.token", "Output.$": "States.JsonToString($.decision)"},
+    "ResultPath": "$.answered", "Next": "AgainTheSameToken"},
+  "AgainTheSameToken": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sfn:sendTaskFailure",
+    "Parameters": {"TaskToken.$": "$.token", "Error": "Late", "Cause": "after the answer"},
+    "Catch": [{"ErrorEquals": ["Sfn.TaskTimedOutException"], "ResultPath": "$.again", "Next": "Done"}],
+    "Next": "Done"},
+  "Done": {"Type": "Pass", "Parameters": {"answered.$": "$.answered", "again.$": "$.again.Error"},
+    "End": true}}})json";
+
 // Stands in for the Lambda functions: POST /purchase and /refund answer as seed 004's handlers
 // do ({status, message, event}); /decline throws as a Lambda function does (X-Amz-Function-Error);
 // /flaky answers 503 once, then succeeds.
@@ -248,14 +268,18 @@ class AwsResources : public OpsTest {
     write_workflow("aws-children", kChildren);
     write_workflow("aws-dynamo-writes", kDynamoWrites);
     write_workflow("aws-dynamo-counter", kDynamoCounter);
+    write_workflow("aws-waiter", kWaiter);
+    write_workflow("aws-approver", kApprover);
   }
   std::vector<std::string> daemon_flags() const override {
     const std::string fn = "arn:aws:lambda:us-east-1:123456789012:function:";
     std::vector<std::string> entries{
         fn + "PurchaseLambda=" + functions_.url("/purchase"),
         fn + "RefundLambda=" + functions_.url("/refund"),
-        fn + "DeclineLambda=" + functions_.url("/decline"), fn + "CheckAmount=settled:money.check",
-        "arn:aws:dynamodb:us-east-1:123456789012:table/Payments=paymentId"};
+        fn + "DeclineLambda=" + functions_.url("/decline"),
+        fn + "CheckAmount=settled:money.check",
+        "arn:aws:dynamodb:us-east-1:123456789012:table/Payments=paymentId",
+        "arn:aws:dynamodb:us-east-1:123456789012:table/Approvals=approvalId"};
     json::array list;
     for (const auto& e : entries) list.push_back(json::string(e));
     return {"--resource-map=" + json::serialize(list)};
@@ -291,6 +315,33 @@ TEST_F(AwsResources, Seed004RunsVerbatimWithItsLambdasServedOverHttp) {
   EXPECT_EQ(calls[0].substr(0, 10), "/purchase ");
   EXPECT_EQ(json::parse(calls[0].substr(10)), purchase);
   EXPECT_EQ(calls[1].substr(0, 8), "/refund ");
+}
+
+TEST_F(AwsResources, SdkSendTaskSuccessAnswersAnotherExecutionsTokenOnce) {
+  auto started = client_->post("/v1/executions", R"({"stateMachine": "aws-waiter", "name": "w-1",
+                                                     "input": {"approvalId": "a-1"}})");
+  ASSERT_EQ(started.status, 201u) << started.body;
+  std::string token;
+  ASSERT_TRUE(eventually([&] {
+    auto res = client_->get("/v1/records/Approvals/a-1");
+    if (res.status != 200) return false;
+    token = std::string(res.json().at("record").at("token").as_string());
+    return true;
+  }));
+  auto approver = run("aws-approver", "ap-1",
+                      json::object{{"token", token}, {"decision", {{"approved", true}}}});
+  ASSERT_EQ(approver.at("status"), "SUCCEEDED") << json::serialize(approver);
+  EXPECT_EQ(approver.at("output").at("answered"), json::object{});  // SendTaskSuccess's {}
+  EXPECT_EQ(approver.at("output").at("again"), "Sfn.TaskTimedOutException");
+  const auto waiter = wait_final("aws-waiter:w-1");
+  ASSERT_EQ(waiter.at("status"), "SUCCEEDED") << json::serialize(waiter);
+  EXPECT_EQ(waiter.at("output"), json::parse(R"({"approved": true})"));
+
+  // A token no task was given fails the answering task as Step Functions names it.
+  auto forged = run("aws-approver", "ap-2",
+                    json::object{{"token", token + "x"}, {"decision", json::object{}}});
+  ASSERT_EQ(forged.at("status"), "FAILED") << json::serialize(forged);
+  EXPECT_EQ(forged.at("error"), "Sfn.TaskDoesNotExistException");
 }
 
 TEST_F(AwsResources, EveryIntegrationRunsAsItsBuiltinAndAnswersInAwsShape) {

@@ -6,6 +6,7 @@
 #include "domain/resources/dynamodb_writes.hpp"
 #include "domain/resources/records.hpp"
 #include "domain/resources/sns_publish.hpp"
+#include "domain/resources/task_answer.hpp"
 
 #include <boost/json.hpp>
 
@@ -24,6 +25,8 @@ constexpr const char* kPutItem = "arn:aws:states:::dynamodb:putItem";
 constexpr const char* kGetItem = "arn:aws:states:::dynamodb:getItem";
 constexpr const char* kUpdateItem = "arn:aws:states:::dynamodb:updateItem";
 constexpr const char* kDeleteItem = "arn:aws:states:::dynamodb:deleteItem";
+constexpr const char* kSfnSendTaskSuccess = "arn:aws:states:::aws-sdk:sfn:sendTaskSuccess";
+constexpr const char* kSfnSendTaskFailure = "arn:aws:states:::aws-sdk:sfn:sendTaskFailure";
 
 bool is_lambda_arn(const std::string& resource) {
   return resource.rfind("arn:", 0) == 0 && resource.find(":lambda:") != std::string::npos &&
@@ -154,6 +157,22 @@ std::variant<BuiltinCall, TaskOutcome> dynamodb(const ResourceMap& map, bool put
   return BuiltinCall{put ? "settled:records.put" : "settled:records.get", std::move(out)};
 }
 
+// settled:tasks.send*'s refusals as the AWS SDK integration names Step Functions' errors:
+// "ServiceName.ErrorName" with the Exception suffix (a used token is, for Step Functions, a
+// task that timed out, as SendTaskSuccess through the API answers).
+std::string sdk_sfn_error(const std::string& error, const std::string& cause) {
+  if (error == "Tasks.TaskTimedOut" || error == "Tasks.TaskAlreadyCompleted")
+    return "Sfn.TaskTimedOutException";
+  if (error == "Tasks.TaskDoesNotExist") return "Sfn.TaskDoesNotExistException";
+  if (error == "Tasks.Forbidden") return "Sfn.AccessDeniedException";
+  if (error == kTasksInvalidParameters) {
+    if (cause.rfind("TaskToken", 0) == 0) return "Sfn.InvalidTokenException";
+    if (cause.rfind("Output", 0) == 0) return "Sfn.InvalidOutputException";
+    return "Sfn.ValidationException";
+  }
+  return error;  // settled's own (the store unavailable, ...): Retry names them as documented
+}
+
 }  // namespace
 
 bool is_aws_resource(const std::string& resource) {
@@ -165,7 +184,7 @@ bool known_aws_resource(const ResourceMap& map, const std::string& resource) {
   if (is_lambda_arn(base)) return !map.function(base).empty();
   return base == kLambdaInvoke || base == kStartSync || base == kStartSync2 || base == kPutEvents ||
          base == kSnsPublish || base == kPutItem || base == kGetItem || base == kUpdateItem ||
-         base == kDeleteItem;
+         base == kDeleteItem || base == kSfnSendTaskSuccess || base == kSfnSendTaskFailure;
 }
 
 std::variant<BuiltinCall, TaskOutcome> to_builtin(const ResourceMap& map,
@@ -185,6 +204,9 @@ std::variant<BuiltinCall, TaskOutcome> to_builtin(const ResourceMap& map,
   if (resource == kSnsPublish) return sns_publish(map, parameters);
   if (resource == kPutItem) return dynamodb(map, true, parameters);
   if (resource == kGetItem) return dynamodb(map, false, parameters);
+  // The SDK's parameters are the built-ins' own (TaskToken, Output / Error, Cause).
+  if (resource == kSfnSendTaskSuccess) return BuiltinCall{kTasksSendSuccess, parameters};
+  if (resource == kSfnSendTaskFailure) return BuiltinCall{kTasksSendFailure, parameters};
   if (resource == kUpdateItem || resource == kDeleteItem) {
     const bool update = resource == kUpdateItem;
     auto call =
@@ -242,6 +264,16 @@ TaskOutcome from_builtin(const std::string& resource, TaskOutcome outcome,
     }
     add_sdk_metadata(out, id);
     outcome.result = std::move(out);
+    return outcome;
+  }
+  if (resource == kSfnSendTaskSuccess || resource == kSfnSendTaskFailure) {
+    // An AWS SDK integration answers with the API's response (SendTaskSuccess/Failure: {}),
+    // and names its errors Sfn.<Exception>.
+    if (outcome.ok) {
+      outcome.result = json::object{};
+      return outcome;
+    }
+    outcome.error = sdk_sfn_error(outcome.error, outcome.cause);
     return outcome;
   }
   // A Lambda function ARN returns the function's payload itself; startExecution.sync(:2) and

@@ -14,6 +14,8 @@
 //   arn:aws:states:::dynamodb:putItem/getItem   settled:records.put/get, attribute values
 //   arn:aws:states:::dynamodb:updateItem        settled:records.update (dynamodb_writes.hpp)
 //   arn:aws:states:::dynamodb:deleteItem        settled:records.delete
+//   arn:aws:states:::aws-sdk:sfn:sendTaskSuccess settled:tasks.sendSuccess / sendFailure;
+//   arn:aws:states:::aws-sdk:sfn:sendTaskFailure {} or Sfn.<Exception>
 // Any of them may end in .waitForTaskToken, as settled's own resources may.
 
 #include "domain/resources/aws_resource_map.hpp"

@@ -20,8 +20,10 @@ std::optional<TaskEventName> aws_task_event(std::string_view resource, std::stri
   if (resource.rfind(kIntegration, 0) == 0) {
     // SERVICE:ACTION[.suffix]: the service before the first ':', the action (and its suffix,
     // .sync:2 included) after it.
+    // An AWS SDK integration's service is "aws-sdk:SERVICE" (resourceType "aws-sdk:sfn").
     const std::string_view rest = resource.substr(kIntegration.size());
-    const auto colon = rest.find(':');
+    constexpr std::string_view kSdk = "aws-sdk:";
+    const auto colon = rest.rfind(kSdk, 0) == 0 ? rest.find(':', kSdk.size()) : rest.find(':');
     if (colon == std::string_view::npos || colon == 0 || colon + 1 == rest.size())
       return std::nullopt;
     event.type = "Task" + std::string(kind);

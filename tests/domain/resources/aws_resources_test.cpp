@@ -124,6 +124,46 @@ TEST(AwsResources, StartExecutionSyncRunsTheChildBuiltins) {
   EXPECT_EQ(two.parameters, json::parse(R"({"StateMachineArn": "x", "Input": {"a": 1}})"));
 }
 
+TEST(AwsResources, SdkSfnSendTaskSuccessAndFailureAnswerAnotherExecutionsToken) {
+  EXPECT_TRUE(known_aws_resource(test_map(), "arn:aws:states:::aws-sdk:sfn:sendTaskSuccess"));
+  EXPECT_TRUE(known_aws_resource(test_map(), "arn:aws:states:::aws-sdk:sfn:sendTaskFailure"));
+  EXPECT_FALSE(known_aws_resource(test_map(), "arn:aws:states:::aws-sdk:sfn:sendTaskHeartbeat"));
+  EXPECT_FALSE(known_aws_resource(test_map(), "arn:aws:states:::aws-sdk:s3:getObject"));
+  BuiltinCall success = call_of("arn:aws:states:::aws-sdk:sfn:sendTaskSuccess",
+                                R"({"TaskToken": "t", "Output": "{\"ok\": true}"})");
+  EXPECT_EQ(success.resource, "settled:tasks.sendSuccess");
+  EXPECT_EQ(success.parameters, json::parse(R"({"TaskToken": "t", "Output": "{\"ok\": true}"})"));
+  BuiltinCall failure = call_of("arn:aws:states:::aws-sdk:sfn:sendTaskFailure",
+                                R"({"TaskToken": "t", "Error": "E", "Cause": "c"})");
+  EXPECT_EQ(failure.resource, "settled:tasks.sendFailure");
+
+  // The API's empty response; refusals named as the SDK integration names Step Functions' errors.
+  const std::string sdk = "arn:aws:states:::aws-sdk:sfn:sendTaskSuccess";
+  TaskOutcome taken =
+      from_builtin(sdk, TaskOutcome::success(json::object{{"taken", true}}), "k", {});
+  ASSERT_TRUE(taken.ok);
+  EXPECT_EQ(taken.result, json::object{});
+  const std::pair<const char*, const char*> cases[] = {
+      {"Tasks.TaskTimedOut", "Sfn.TaskTimedOutException"},
+      {"Tasks.TaskAlreadyCompleted", "Sfn.TaskTimedOutException"},
+      {"Tasks.TaskDoesNotExist", "Sfn.TaskDoesNotExistException"},
+      {"Tasks.Forbidden", "Sfn.AccessDeniedException"},
+      {"Tasks.StoreUnavailable", "Tasks.StoreUnavailable"}};
+  for (const auto& [settled_name, aws_name] : cases)
+    EXPECT_EQ(from_builtin(sdk, TaskOutcome::failure(settled_name, "why"), "k", {}).error,
+              aws_name);
+  EXPECT_EQ(from_builtin(sdk,
+                         TaskOutcome::failure("Tasks.InvalidParameters",
+                                              "TaskToken is required: a non-empty string"),
+                         "k", {})
+                .error,
+            "Sfn.InvalidTokenException");
+  const TaskOutcome bad_output = from_builtin(
+      sdk, TaskOutcome::failure("Tasks.InvalidParameters", "Output is required"), "k", {});
+  EXPECT_EQ(bad_output.error, "Sfn.InvalidOutputException");
+  EXPECT_EQ(bad_output.cause, "Output is required");
+}
+
 TEST(AwsResources, PutEventsTakesOneToTenEntries) {
   const std::string r = "arn:aws:states:::events:putEvents";
   BuiltinCall call = call_of(r, R"({"Entries": [{"Source": "s", "DetailType": "t",

@@ -26,7 +26,8 @@ TEST(AwsTaskEvents, AnIntegrationIsItsServiceAndAction) {
              "invoke.waitForTaskToken"},
         Case{"arn:aws:states:::states:startExecution.sync:2", "states", "startExecution.sync:2"},
         Case{"arn:aws:states:::sns:publish", "sns", "publish"},
-        Case{"arn:aws:states:::events:putEvents", "events", "putEvents"}}) {
+        Case{"arn:aws:states:::events:putEvents", "events", "putEvents"},
+        Case{"arn:aws:states:::aws-sdk:sfn:sendTaskSuccess", "aws-sdk:sfn", "sendTaskSuccess"}}) {
     for (const char* kind : {"Scheduled", "Started", "Succeeded", "Failed", "TimedOut"}) {
       auto event = aws_task_event(c.resource, kind);
       ASSERT_TRUE(event) << c.resource;
@@ -64,7 +65,9 @@ TEST(AwsTaskEvents, ALambdaFunctionArnHasLambdaFunctionEvents) {
 TEST(AwsTaskEvents, SettledsOwnResourcesAndMalformedArnsAreNotNamedHere) {
   for (const char* resource : {"settled:records.put", "settled:payment.validate.waitForTaskToken",
                                "arn:aws:states:::", "arn:aws:states:::dynamodb",
-                               "arn:aws:states:::dynamodb:", "arn:aws:sns:us-east-1:1:topic"})
+                               "arn:aws:states:::dynamodb:", "arn:aws:sns:us-east-1:1:topic",
+                               "arn:aws:states:::aws-sdk:", "arn:aws:states:::aws-sdk:sfn",
+                               "arn:aws:states:::aws-sdk:sfn:"})
     EXPECT_FALSE(aws_task_event(resource, "Scheduled")) << resource;
 }
 
