@@ -245,6 +245,24 @@ TEST_F(ExecutionActorTest, TheSameStartTwiceIsOneExecution) {
   EXPECT_EQ(resource_->script.size(), 1u);
 }
 
+TEST_F(ExecutionActorTest, AChildTakingTheNameBeforeTheFirstCommitRefusesTheStart) {
+  // The supervisor handles the start (no child holds "charge:c-9") and spawns the execution;
+  // before its first commit, an AWS startExecution.sync child is committed under that name.
+  auto answer = send_start("charge", "c-9", json::parse(R"({"amount": 5})"));
+  ASSERT_TRUE(sched_.prioritize(executions_));
+  ASSERT_TRUE(sched_.try_run_once());  // the supervisor alone: checks the name, spawns
+  WriteBatch child;
+  child.put(Table::kChildExecutions, "charge:c-9", "parent:p-1.0");
+  ASSERT_TRUE(engine_->db->commit({&child}).ok());
+  run();
+  ASSERT_TRUE(answer->has_value());
+  EXPECT_EQ((*answer)->outcome, "ExecutionAlreadyExists") << json::serialize((*answer)->body);
+  EXPECT_FALSE(engine_->db->get(Table::kExecutions, "charge:c-9").has_value());
+  EXPECT_FALSE(engine_->db->get(Table::kOpenExecutions, "charge:c-9").has_value());
+  EXPECT_EQ(*engine_->db->get(Table::kChildExecutions, "charge:c-9"), "parent:p-1.0");
+  EXPECT_TRUE(resource_->attempts.empty());
+}
+
 TEST_F(ExecutionActorTest, ADifferentInputUnderTheSameNameConflictsAndChangesNothing) {
   // The first start's task is in flight (the resource holds it): the execution is running.
   auto first = start("charge", "c-2", json::parse(R"({"amount": 500})"));

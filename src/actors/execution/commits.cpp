@@ -95,7 +95,15 @@ void Execution::commit_failed(const Error& error) {
   for (auto& answer : replies_after_commit_) answer(error);
   replies_after_commit_.clear();
   if (fresh_ && !start_reported_) {
-    // Nothing of this execution is durable: refuse the start, leave no trace.
+    // Nothing of this execution is durable: refuse the start, leave no trace. A child of an
+    // AWS startExecution.sync task that took this name since the supervisor looked is the
+    // start's answer in Step Functions' words.
+    if (error.code == ErrorCode::kWriteConflict &&
+        engine_->db->get(Table::kChildExecutions, rec_.id)) {
+      refuse_start(Error{ErrorCode::kExecutionAlreadyExists,
+                         "execution " + rec_.id + " already exists (a child execution)"});
+      return;
+    }
     refuse_start(error);
     return;
   }

@@ -43,9 +43,13 @@ void Execution::begin_from_record() {
     pending_.put(Table::kOpenExecutions, rec_.id, "");
     pending_.put(Table::kRunnableExecutions, rec_.id, "");
     // ListExecutions lists a state machine's executions newest first (storage_keys.hpp).
-    if (!rec_.is_branch())
+    if (!rec_.is_branch()) {
       pending_.put(Table::kExecutionsByStart,
                    started_key(rec_.state_machine, rec_.start, rec_.name), "");
+      // The supervisor saw no AWS child under this name; a child taking it since then makes
+      // this first commit fail (commit_failed answers ExecutionAlreadyExists).
+      pending_.expect(Table::kChildExecutions, rec_.id, std::nullopt);
+    }
     if (machine_->timeout_seconds) {
       rec_.deadline = rec_.start + *machine_->timeout_seconds * 1000;
       add_timer(rec_.deadline, timer_kind::kTimeout);
