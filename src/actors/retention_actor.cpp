@@ -57,8 +57,11 @@ void wait_for_next(Self* self) {
 void erase_execution(const adapters::LmdbStore& db, const std::string& execution_id,
                      WriteBatch& batch) {
   // A child named as Step Functions names it (an AWS startExecution.sync task's): its name and
-  // its row in its state machine's listing go with it.
-  if (execution_id.find('~') != std::string::npos) {
+  // its row in its state machine's listing go with it. A Task starts one child, branch 0 of its
+  // event (<parent>~<event>.0): a Map's other iterations are not read.
+  const auto last_branch = execution_id.rfind('~');
+  if (last_branch != std::string::npos && execution_id.size() > 2 &&
+      execution_id.compare(execution_id.size() - 2, 2, ".0") == 0) {
     if (auto stored = db.get(Table::kExecutions, execution_id)) {
       auto record = ExecutionRecord::parse(*stored, execution_id);
       if (record && record->is_branch() && record->scope.empty()) {

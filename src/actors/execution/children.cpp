@@ -88,18 +88,19 @@ void Execution::start_child_execution(const asl::State& state, TaskAttempt attem
   const std::int64_t event_id = history_.last_id() + 1;
   const std::string child_id = rec_.id + "~" + std::to_string(event_id) + ".0";
   const EpochMillis now = engine_->now();
-  if (aws::is_aws_resource(state.resource)) {
+  const bool aws_child = aws::is_aws_resource(state.resource);
+  const std::string name = child_name(state, child_id);
+  if (aws_child) {
     // Step Functions' names are one namespace per state machine: a name another execution holds
     // is refused, as StartExecution refuses it. The store checks it again at the commit, so two
     // parents racing for one name cannot both take it.
-    const std::string aws_id = child_machine_->name + ":" + child_name(state, child_id);
+    const std::string aws_id = child_machine_->name + ":" + name;
     if (adapters::find_named_execution(*engine_->db, aws_id)) {
-      task_failed(state, TaskOutcome::failure(
-                             "StepFunctions.ExecutionAlreadyExistsException",
-                             "Execution Already Exists: '" +
-                                 aws::execution_arn(engine_->aws_arns, child_machine_->name,
-                                                    child_name(state, child_id)) +
-                                 "'"));
+      task_failed(state,
+                  TaskOutcome::failure(
+                      "StepFunctions.ExecutionAlreadyExistsException",
+                      "Execution Already Exists: '" +
+                          aws::execution_arn(engine_->aws_arns, child_machine_->name, name) + "'"));
       return;
     }
     pending_.expect(Table::kChildExecutions, aws_id, std::nullopt);
@@ -107,10 +108,9 @@ void Execution::start_child_execution(const asl::State& state, TaskAttempt attem
   }
   // StartExecution's answer: the child as the caller will know it.
   const json::object started =
-      aws::is_aws_resource(state.resource)
-          ? aws::start_execution_answer(engine_->aws_arns, child_machine_->name,
-                                        child_name(state, child_id), now, attempt.idempotency_key)
-          : json::object{{"ExecutionArn", child_id}};
+      aws_child ? aws::start_execution_answer(engine_->aws_arns, child_machine_->name, name, now,
+                                              attempt.idempotency_key)
+                : json::object{{"ExecutionArn", child_id}};
   rec_.branches_event_id = add_task_event(now, "Submitted", state, state.resource,
                                           json::object{{"output", json::serialize(started)}});
   rec_.branches.assign(1, branch_state::kQueued);
