@@ -2,6 +2,7 @@
 
 #include "actors/events/event_put.hpp"
 #include "actors/events/events_state.hpp"
+#include "actors/events/execution_start.hpp"
 #include "actors/events/rule_starts.hpp"
 #include "actors/events/task_answer.hpp"
 #include "actors/messages.hpp"
@@ -10,6 +11,7 @@
 #include "domain/json_limits.hpp"
 #include "domain/records/event_waiter_row.hpp"
 #include "domain/records/task_token_row.hpp"
+#include "domain/resources/start_execution.hpp"
 #include "domain/resources/task_answer.hpp"
 
 #include <boost/json.hpp>
@@ -473,6 +475,9 @@ EventsActor::behavior_type events_behavior(Self* self, EnginePtr engine, Executi
               } else if (is_task_answer(attempt.resource)) {
                 if (auto cb = task_answer(attempt, rp))
                   self->send(self->state.executions, task_callback_atom::value, std::move(*cb));
+              } else if (attempt.resource == kStatesStartExecution) {
+                if (auto start = execution_start(attempt, rp))
+                  self->send(self->state.executions, start_atom::value, std::move(*start));
               } else
                 wait_for(self, attempt, rp);
             },

@@ -211,6 +211,26 @@ constexpr const char* kApprover = R"json({"StartAt": "Approve", "States": {
   "Done": {"Type": "Pass", "Parameters": {"answered.$": "$.answered", "again.$": "$.again.Error"},
     "End": true}}})json";
 
+// Starts aws-child twice without waiting for it (startExecution without .sync): named, then
+// named by the attempt; a third start under the first name with another input is refused.
+constexpr const char* kStarter = R"json({"StartAt": "Named", "States": {
+  "Named": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution",
+    "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:000000000000:stateMachine:aws-child",
+                   "Name.$": "States.Format('started-{}', $.orderId)",
+                   "Input": {"orderId.$": "$.orderId"}},
+    "ResultPath": "$.named", "Next": "Unnamed"},
+  "Unnamed": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution",
+    "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:000000000000:stateMachine:aws-child",
+                   "Input": {"orderId": "unnamed"}},
+    "ResultPath": "$.unnamed", "Next": "Taken"},
+  "Taken": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution",
+    "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:000000000000:stateMachine:aws-child",
+                   "Name.$": "States.Format('started-{}', $.orderId)", "Input": {"orderId": "other"}},
+    "Catch": [{"ErrorEquals": ["StepFunctions.ExecutionAlreadyExistsException"],
+               "ResultPath": "$.taken", "Next": "Done"}],
+    "Next": "Done"},
+  "Done": {"Type": "Succeed"}}})json";
+
 // Stands in for the Lambda functions: POST /purchase and /refund answer as seed 004's handlers
 // do ({status, message, event}); /decline throws as a Lambda function does (X-Amz-Function-Error);
 // /flaky answers 503 once, then succeeds.
@@ -270,6 +290,7 @@ class AwsResources : public OpsTest {
     write_workflow("aws-dynamo-counter", kDynamoCounter);
     write_workflow("aws-waiter", kWaiter);
     write_workflow("aws-approver", kApprover);
+    write_workflow("aws-starter", kStarter);
   }
   std::vector<std::string> daemon_flags() const override {
     const std::string fn = "arn:aws:lambda:us-east-1:123456789012:function:";
@@ -342,6 +363,44 @@ TEST_F(AwsResources, SdkSendTaskSuccessAnswersAnotherExecutionsTokenOnce) {
                     json::object{{"token", token + "x"}, {"decision", json::object{}}});
   ASSERT_EQ(forged.at("status"), "FAILED") << json::serialize(forged);
   EXPECT_EQ(forged.at("error"), "Sfn.TaskDoesNotExistException");
+}
+
+TEST_F(AwsResources, StartExecutionStartsATopLevelExecutionOnceAndAnswersItsArn) {
+  auto done = run("aws-starter", "s-1", json::parse(R"({"orderId": "o-9"})"));
+  ASSERT_EQ(done.at("status"), "SUCCEEDED") << json::serialize(done);
+  const auto& out = done.at("output").as_object();
+  const std::string prefix = "arn:aws:states:us-east-1:000000000000:execution:aws-child:";
+  EXPECT_EQ(out.at("named").at("ExecutionArn").as_string(), prefix + "started-o-9");
+  EXPECT_TRUE(out.at("named").at("StartDate").is_int64());
+  EXPECT_TRUE(out.at("named").as_object().contains("SdkHttpMetadata"));
+  const std::string unnamed(out.at("unnamed").at("ExecutionArn").as_string());
+  ASSERT_EQ(unnamed.rfind(prefix, 0), 0u) << unnamed;
+  EXPECT_EQ(out.at("taken").at("Error"), "StepFunctions.ExecutionAlreadyExistsException");
+
+  // Each is an execution of its own, found as any other, with the input the task gave it.
+  const auto named = wait_final("aws-child:started-o-9");
+  ASSERT_EQ(named.at("status"), "SUCCEEDED") << json::serialize(named);
+  EXPECT_EQ(named.at("output"), json::parse(R"({"seen": "o-9"})"));
+  const auto other = wait_final("aws-child:" + unnamed.substr(prefix.size()));
+  ASSERT_EQ(other.at("status"), "SUCCEEDED") << json::serialize(other);
+  EXPECT_EQ(other.at("output"), json::parse(R"({"seen": "unnamed"})"));
+
+  // A second parent giving the same Name and input finds it started: no second execution.
+  auto again = run("aws-starter", "s-2", json::parse(R"({"orderId": "o-9"})"));
+  ASSERT_EQ(again.at("status"), "SUCCEEDED") << json::serialize(again);
+  EXPECT_EQ(again.at("output").at("named").at("ExecutionArn").as_string(), prefix + "started-o-9");
+  auto listed = client_->post(
+      "/",
+      json::serialize(json::object{
+          {"stateMachineArn", "arn:aws:states:us-east-1:000000000000:stateMachine:aws-child"}}),
+      {{"Content-Type", "application/x-amz-json-1.0"},
+       {"X-Amz-Target", "AWSStepFunctions.ListExecutions"}});
+  ASSERT_EQ(listed.status, 200u) << listed.body;
+  std::size_t started_o9 = 0;
+  const json::value listing = listed.json();
+  for (const auto& e : listing.at("executions").as_array())
+    if (e.at("name") == "started-o-9") ++started_o9;
+  EXPECT_EQ(started_o9, 1u) << listed.body;
 }
 
 TEST_F(AwsResources, EveryIntegrationRunsAsItsBuiltinAndAnswersInAwsShape) {

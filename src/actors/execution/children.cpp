@@ -10,9 +10,9 @@
 #include "adapters/store/started_executions.hpp"
 #include "domain/asl/errors.hpp"
 #include "domain/aws/arns.hpp"
-#include "domain/json_limits.hpp"
 #include "domain/resources/aws_child_execution.hpp"
 #include "domain/resources/aws_resources.hpp"
+#include "domain/resources/start_execution.hpp"
 
 namespace settled::actors::execution {
 
@@ -28,42 +28,13 @@ bool answers_json(const asl::State& state) {
 
 // {"StateMachineArn": "NAME" or "arn:...:stateMachine:NAME", "Input": {...}, "Name": "..."}
 Result<Execution::ChildTarget> Execution::child_target(const json::value& parameters) const {
-  if (!parameters.is_object())
-    return Error{ErrorCode::kInvalidRequest, "parameters must be an object"};
-  const auto& o = parameters.as_object();
-  for (const auto& [key, value] : o) {
-    if (key != "StateMachineArn" && key != "Input" && key != "Name")
-      return Error{
-          ErrorCode::kInvalidRequest,
-          "parameters." + std::string(key) + " is unknown (allowed: StateMachineArn, Input, Name)"};
-  }
-  const json::value* arn = o.if_contains("StateMachineArn");
-  if (!arn || !arn->is_string())
-    return Error{ErrorCode::kInvalidRequest, "parameters.StateMachineArn must be a string"};
-  std::string name(arn->as_string());
-  if (const auto colon = name.rfind(':'); colon != std::string::npos) name = name.substr(colon + 1);
-  auto machine = engine_->workflows()->find(name);
+  auto start = parse_start_execution(parameters);
+  if (!start) return start.error();
+  auto machine = engine_->workflows()->find(start->state_machine);
   if (!machine)
     return Error{ErrorCode::kStateMachineDoesNotExist,
-                 "parameters.StateMachineArn: no state machine \"" + name + "\""};
-  std::string given;
-  if (const json::value* n = o.if_contains("Name")) {
-    if (!n->is_string() || !aws::valid_execution_name(n->as_string()))
-      return Error{ErrorCode::kInvalidRequest,
-                   "parameters.Name must be 1 to 80 of letters, digits and -_."};
-    given = std::string(n->as_string());
-  }
-  json::value input = json::object{};
-  if (const json::value* in = o.if_contains("Input")) {
-    input = *in;
-    if (input.is_string()) {
-      // The child's input obeys the rules of a client's start request.
-      auto text = parse_request_json(in->as_string(), "parameters.Input");
-      if (!text) return Error{ErrorCode::kInvalidRequest, text.error().message};
-      input = std::move(*text);
-    }
-  }
-  return ChildTarget{std::move(machine), std::move(input), std::move(given)};
+                 "parameters.StateMachineArn: no state machine \"" + start->state_machine + "\""};
+  return ChildTarget{std::move(machine), std::move(start->input), std::move(start->name)};
 }
 
 std::string Execution::child_name(const asl::State& state, const std::string& child_id) const {

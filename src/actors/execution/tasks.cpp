@@ -301,8 +301,9 @@ void Execution::task_done(const asl::State& state, TaskOutcome outcome, bool fro
     raise_alert("workflow", outcome.result.as_object());
   }
   if (aws_call)
-    outcome = aws::from_builtin(base_resource(state.resource), std::move(outcome),
-                                rec_.idempotency_key(), aws_parameters_, engine_->now());
+    outcome =
+        aws::from_builtin(base_resource(state.resource), std::move(outcome), rec_.idempotency_key(),
+                          aws_parameters_, engine_->now(), engine_->aws_arns);
   if (!outcome.ok) {
     task_failed(state, std::move(outcome));
     return;

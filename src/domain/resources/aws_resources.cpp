@@ -1,12 +1,15 @@
 #include "domain/resources/aws_resources.hpp"
 
 #include "domain/digest.hpp"
+#include "domain/resources/aws_child_execution.hpp"
 #include "domain/resources/builtin.hpp"
 #include "domain/resources/dynamodb_values.hpp"
 #include "domain/resources/dynamodb_writes.hpp"
 #include "domain/resources/records.hpp"
 #include "domain/resources/sns_publish.hpp"
+#include "domain/resources/start_execution.hpp"
 #include "domain/resources/task_answer.hpp"
+#include "domain/time.hpp"
 
 #include <boost/json.hpp>
 
@@ -17,6 +20,7 @@ namespace json = boost::json;
 namespace {
 
 constexpr const char* kLambdaInvoke = "arn:aws:states:::lambda:invoke";
+constexpr const char* kStartAsync = "arn:aws:states:::states:startExecution";
 constexpr const char* kStartSync = "arn:aws:states:::states:startExecution.sync";
 constexpr const char* kStartSync2 = "arn:aws:states:::states:startExecution.sync:2";
 constexpr const char* kPutEvents = "arn:aws:states:::events:putEvents";
@@ -182,9 +186,10 @@ bool is_aws_resource(const std::string& resource) {
 bool known_aws_resource(const ResourceMap& map, const std::string& resource) {
   const std::string base = base_resource(resource);
   if (is_lambda_arn(base)) return !map.function(base).empty();
-  return base == kLambdaInvoke || base == kStartSync || base == kStartSync2 || base == kPutEvents ||
-         base == kSnsPublish || base == kPutItem || base == kGetItem || base == kUpdateItem ||
-         base == kDeleteItem || base == kSfnSendTaskSuccess || base == kSfnSendTaskFailure;
+  return base == kLambdaInvoke || base == kStartAsync || base == kStartSync ||
+         base == kStartSync2 || base == kPutEvents || base == kSnsPublish || base == kPutItem ||
+         base == kGetItem || base == kUpdateItem || base == kDeleteItem ||
+         base == kSfnSendTaskSuccess || base == kSfnSendTaskFailure;
 }
 
 std::variant<BuiltinCall, TaskOutcome> to_builtin(const ResourceMap& map,
@@ -197,6 +202,7 @@ std::variant<BuiltinCall, TaskOutcome> to_builtin(const ResourceMap& map,
     return builtin_for(resource, mapped, parameters);
   }
   if (resource == kLambdaInvoke) return lambda_invoke(map, parameters);
+  if (resource == kStartAsync) return BuiltinCall{kStatesStartExecution, parameters};
   if (resource == kStartSync) return BuiltinCall{"settled:states.startExecution.sync", parameters};
   if (resource == kStartSync2)
     return BuiltinCall{"settled:states.startExecution.sync:2", parameters};
@@ -220,8 +226,23 @@ std::variant<BuiltinCall, TaskOutcome> to_builtin(const ResourceMap& map,
 
 TaskOutcome from_builtin(const std::string& resource, TaskOutcome outcome,
                          const std::string& request_id, const json::value& parameters,
-                         EpochMillis now) {
+                         EpochMillis now, const ArnScope& arns) {
   const std::string id = stable_id("request", request_id);
+  if (resource == kStartAsync) {
+    // StartExecution's answer: the started execution's ARN and start (epoch milliseconds).
+    if (!outcome.ok || !outcome.result.is_object()) return outcome;
+    const json::object& started = outcome.result.as_object();
+    const json::value* machine = started.if_contains("stateMachine");
+    const json::value* name = started.if_contains("name");
+    const json::value* date = started.if_contains("startDate");
+    if (!machine || !machine->is_string() || !name || !name->is_string()) return outcome;
+    const auto start =
+        date && date->is_string() ? parse_timestamp(date->as_string()) : std::nullopt;
+    outcome.result =
+        start_execution_answer(arns, std::string(machine->as_string()),
+                               std::string(name->as_string()), start.value_or(now), request_id);
+    return outcome;
+  }
   if (resource == kLambdaInvoke) {
     if (!outcome.ok) return outcome;
     json::object out{{"ExecutedVersion", "$LATEST"}, {"Payload", std::move(outcome.result)}};

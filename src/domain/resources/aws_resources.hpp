@@ -7,6 +7,8 @@
 //   arn:aws:lambda:R:A:function:NAME            the mapped resource; its result as is
 //   arn:aws:states:::lambda:invoke              {FunctionName, Payload} → the mapped resource
 //                                               with Payload; {ExecutedVersion, Payload, ...}
+//   arn:aws:states:::states:startExecution      settled:states.startExecution: a new top-level
+//                                               execution; {ExecutionArn, StartDate, ...}
 //   arn:aws:states:::states:startExecution.sync(:2)  settled:states.startExecution.sync(:2)
 //   arn:aws:states:::events:putEvents           1-10 entries → settled:events.put
 //   arn:aws:states:::sns:publish                settled:alert.raise (or the topic's mapping;
@@ -18,6 +20,7 @@
 //   arn:aws:states:::aws-sdk:sfn:sendTaskFailure {} or Sfn.<Exception>
 // Any of them may end in .waitForTaskToken, as settled's own resources may.
 
+#include "domain/aws/arns.hpp"
 #include "domain/resources/aws_resource_map.hpp"
 #include "domain/resources/task_outcome.hpp"
 
@@ -35,8 +38,8 @@ namespace settled::aws {
 bool is_aws_resource(const std::string& resource);
 
 // Whether a definition may name this AWS resource: a Lambda function ARN only when it is
-// mapped; the service integrations above always. Unsupported ones (states:startExecution
-// without .sync, ...) are not known, so the definition is refused.
+// mapped; the service integrations above always. Unsupported ones (sqs:sendMessage, ...) are
+// not known, so the definition is refused.
 bool known_aws_resource(const ResourceMap& map, const std::string& resource);
 
 struct BuiltinCall {
@@ -63,9 +66,10 @@ void add_sdk_metadata(boost::json::object& out, const std::string& request_id);
 // `parameters` are the state's Parameters as rendered for the AWS resource (updateItem's and
 // deleteItem's ReturnValues shape their answer; a FIFO topic's publish has a SequenceNumber).
 // `now` is when the attempt ended (a FIFO publish's SequenceNumber grows with it).
+// `arns` name what startExecution started.
 TaskOutcome from_builtin(const std::string& resource, TaskOutcome outcome,
                          const std::string& request_id,
                          const boost::json::value& parameters = boost::json::value(),
-                         EpochMillis now = 0);
+                         EpochMillis now = 0, const ArnScope& arns = ArnScope{});
 
 }  // namespace settled::aws

@@ -53,6 +53,9 @@ const std::map<std::string, Entry>& catalogue() {
       // Answers go to the waiting execution through the events actor (actors/events/task_answer).
       {"settled:tasks.sendSuccess", {{ResourceKind::kEvents, false}, nullptr}},
       {"settled:tasks.sendFailure", {{ResourceKind::kEvents, false}, nullptr}},
+      // A new top-level execution, started through the events actor as an event rule starts
+      // one (actors/events/execution_start).
+      {"settled:states.startExecution", {{ResourceKind::kEvents, false}, nullptr}},
       {"settled:webhooks.check", {{ResourceKind::kRead, false}, nullptr}},
       {"settled:webhooks.ingest", {{ResourceKind::kEvents, false}, nullptr}},
       {"settled:states.startExecution.sync:2", {{ResourceKind::kChildExecution, false}, nullptr}},

@@ -21,7 +21,8 @@ enum class ResourceKind {
   kChildExecution,  // states.startExecution.sync: runs another state machine as a child
   kEvents,  // events.waitFor: takes a stored event, or waits for one (by token); webhooks.ingest:
             // stores a Stripe event and posts it to its waiters (the events actor's commit);
-            // tasks.sendSuccess/sendFailure: another execution's token answered through it
+            // tasks.sendSuccess/sendFailure: another execution's token answered through it;
+            // states.startExecution: a new top-level execution started through it
   // settled:ledger.reconcile: after the scheduled transition commits, a worker actor on a thread
   // of its own reads every ledger table in one read transaction and answers the report
   // (actors/reconcile_worker.hpp); nothing is written.

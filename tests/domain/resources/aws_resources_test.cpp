@@ -52,7 +52,8 @@ TEST(AwsResources, KnownOnlyWhenMappedOrSupported) {
   EXPECT_TRUE(known_aws_resource(map, "arn:aws:states:::dynamodb:updateItem"));
   EXPECT_TRUE(known_aws_resource(map, "arn:aws:states:::dynamodb:deleteItem"));
   EXPECT_FALSE(known_aws_resource(map, "arn:aws:states:::dynamodb:batchWriteItem"));
-  EXPECT_FALSE(known_aws_resource(map, "arn:aws:states:::states:startExecution"));
+  EXPECT_TRUE(known_aws_resource(map, "arn:aws:states:::states:startExecution"));
+  EXPECT_FALSE(known_aws_resource(map, "arn:aws:states:::states:startExecution.async"));
   EXPECT_FALSE(known_aws_resource(map, "arn:aws:states:::sqs:sendMessage"));
   EXPECT_TRUE(is_aws_resource("arn:aws:states:::sns:publish.waitForTaskToken"));
   EXPECT_FALSE(is_aws_resource("settled:records.put"));
@@ -115,6 +116,9 @@ TEST(AwsResources, AFunctionMappedToAUrlRunsHttpInvoke) {
 }
 
 TEST(AwsResources, StartExecutionSyncRunsTheChildBuiltins) {
+  EXPECT_EQ(
+      call_of("arn:aws:states:::states:startExecution", R"({"StateMachineArn": "x"})").resource,
+      "settled:states.startExecution");
   EXPECT_EQ(call_of("arn:aws:states:::states:startExecution.sync", R"({"StateMachineArn": "x"})")
                 .resource,
             "settled:states.startExecution.sync");

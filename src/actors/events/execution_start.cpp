@@ -1,0 +1,41 @@
+#include "actors/events/execution_start.hpp"
+
+#include "adapters/ops/log.hpp"
+#include "domain/resources/start_execution.hpp"
+
+#include <boost/json.hpp>
+#include <caf/all.hpp>
+
+#include <memory>
+
+namespace settled::actors {
+
+std::optional<StartRequest> execution_start(const TaskAttempt& attempt,
+                                            caf::typed_response_promise<TaskOutcome> rp) {
+  auto parsed = parse_start_execution(attempt.parameters);
+  if (!parsed) {
+    rp.deliver(start_execution_refused(parsed.error()));
+    return std::nullopt;
+  }
+  auto start = std::make_shared<StartExecutionParameters>(std::move(*parsed));
+  if (start->name.empty()) start->name = started_execution_name(attempt.idempotency_key);
+  StartRequest request;
+  request.state_machine = start->state_machine;
+  request.name = start->name;
+  request.input = start->input;
+  adapters::log(adapters::LogLevel::kInfo, "execution.start_execution",
+                {{"executionId", attempt.execution_id},
+                 {"state", attempt.state_name},
+                 {"started", start->state_machine + ":" + start->name}});
+  request.reply = [rp, start](Answer answer) mutable {
+    if (!answer) {
+      rp.deliver(start_execution_refused(answer.error()));
+      return;
+    }
+    rp.deliver(TaskOutcome::success(
+        started_execution_result(*start, answer->body, answer->outcome == Outcome::kCreated)));
+  };
+  return request;
+}
+
+}  // namespace settled::actors

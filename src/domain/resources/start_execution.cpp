@@ -1,0 +1,89 @@
+#include "domain/resources/start_execution.hpp"
+
+#include "domain/aws/arns.hpp"
+#include "domain/json_limits.hpp"
+#include "domain/resources/aws_resources.hpp"
+
+#include <boost/json.hpp>
+
+namespace settled {
+
+namespace json = boost::json;
+
+Result<StartExecutionParameters> parse_start_execution(const json::value& parameters) {
+  if (!parameters.is_object())
+    return Error{ErrorCode::kInvalidRequest, "parameters must be an object"};
+  const auto& o = parameters.as_object();
+  for (const auto& [key, value] : o) {
+    if (key != "StateMachineArn" && key != "Input" && key != "Name")
+      return Error{
+          ErrorCode::kInvalidRequest,
+          "parameters." + std::string(key) + " is unknown (allowed: StateMachineArn, Input, Name)"};
+  }
+  const json::value* arn = o.if_contains("StateMachineArn");
+  if (!arn || !arn->is_string() || arn->as_string().empty())
+    return Error{ErrorCode::kInvalidRequest, "parameters.StateMachineArn must be a string"};
+  StartExecutionParameters start;
+  start.state_machine = std::string(arn->as_string());
+  if (const auto colon = start.state_machine.rfind(':'); colon != std::string::npos)
+    start.state_machine = start.state_machine.substr(colon + 1);
+  if (const json::value* n = o.if_contains("Name")) {
+    if (!n->is_string() || !aws::valid_execution_name(n->as_string()))
+      return Error{ErrorCode::kInvalidRequest,
+                   "parameters.Name must be 1 to 80 of letters, digits and -_."};
+    start.name = std::string(n->as_string());
+  }
+  if (const json::value* in = o.if_contains("Input")) {
+    start.input = *in;
+    if (in->is_string()) {
+      // The started execution's input obeys the rules of a client's start request.
+      auto text = parse_request_json(in->as_string(), "parameters.Input");
+      if (!text) return Error{ErrorCode::kInvalidRequest, text.error().message};
+      start.input = std::move(*text);
+    }
+  }
+  return start;
+}
+
+std::string started_execution_name(const std::string& idempotency_key) {
+  return aws::stable_id("started-execution", idempotency_key);
+}
+
+json::object started_execution_result(const StartExecutionParameters& start,
+                                      const json::object& start_answer, bool created) {
+  json::object out;
+  out["executionId"] = start.state_machine + ":" + start.name;
+  out["stateMachine"] = start.state_machine;
+  out["name"] = start.name;
+  if (const json::value* date = start_answer.if_contains("startDate")) out["startDate"] = *date;
+  out["outcome"] = created ? "started" : "existing";
+  return out;
+}
+
+TaskOutcome start_execution_refused(const Error& refusal) {
+  const char* name = "StepFunctions.InvalidExecutionInputException";
+  switch (refusal.code) {
+    case ErrorCode::kExecutionAlreadyExists:
+      name = "StepFunctions.ExecutionAlreadyExistsException";
+      break;
+    case ErrorCode::kStateMachineDoesNotExist:
+      name = "StepFunctions.StateMachineDoesNotExistException";
+      break;
+    case ErrorCode::kOverloaded:
+    case ErrorCode::kTooManyRequests:
+    case ErrorCode::kIngestionPaused:
+    case ErrorCode::kDraining:
+      name = "StepFunctions.ExecutionLimitExceededException";
+      break;
+    case ErrorCode::kInvalidRequest:
+    case ErrorCode::kInvalidJson:
+    case ErrorCode::kPayloadTooLarge:
+      break;
+    default:
+      // The store or the daemon failed the start: nothing was started; a Retry may try again.
+      name = "States.TaskFailed";
+  }
+  return TaskOutcome::failure(name, refusal.message);
+}
+
+}  // namespace settled

@@ -1,0 +1,45 @@
+#pragma once
+// Starting another state machine from a Task. The Parameters are StartExecution's
+// ({StateMachineArn, Input?, Name?}) for every form:
+//   settled:states.startExecution.sync[:2], arn:aws:states:::states:startExecution.sync[:2]
+//     a child run as part of this execution (actors/execution/children.cpp);
+//   settled:states.startExecution, arn:aws:states:::states:startExecution
+//     a new top-level execution, started exactly once (actors/events/execution_start.hpp): its
+//     name is the task's Name, or one derived from the attempt's idempotency key, so a retried
+//     or recovered attempt finds the execution it started instead of starting another.
+
+#include "domain/error.hpp"
+#include "domain/resources/task_outcome.hpp"
+#include "domain/result.hpp"
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <string>
+
+namespace settled {
+
+inline constexpr const char* kStatesStartExecution = "settled:states.startExecution";
+
+struct StartExecutionParameters {
+  std::string state_machine;  // the name: StateMachineArn's last segment, or the bare name
+  boost::json::value input = boost::json::object{};  // Input as JSON (JSON text is parsed)
+  std::string name;  // Name (1-80 of letters, digits and -_.); "" when not given
+};
+
+Result<StartExecutionParameters> parse_start_execution(const boost::json::value& parameters);
+
+// The execution name of an async start without Name: a UUID derived from the attempt's key.
+std::string started_execution_name(const std::string& idempotency_key);
+
+// settled:states.startExecution's result: {executionId, stateMachine, name, startDate (ISO
+// 8601), outcome: "started" | "existing"}; `start_answer` is the supervisor's answer's body.
+boost::json::object started_execution_result(const StartExecutionParameters& start,
+                                             const boost::json::object& start_answer, bool created);
+
+// A refused start as the task's error: StepFunctions.<Exception> as Step Functions' optimized
+// integration names StartExecution's errors (ExecutionAlreadyExists, StateMachineDoesNotExist,
+// InvalidExecutionInput, ExecutionLimitExceeded for an overloaded, paused or draining daemon).
+TaskOutcome start_execution_refused(const Error& refusal);
+
+}  // namespace settled
