@@ -246,13 +246,17 @@ const PayloadDedup::StringSource* PayloadDedup::find_string(std::string_view tok
 void PayloadDedup::remember(std::int64_t event_id, std::string field, std::string text) {
   std::size_t indexed = 0;
   for_each_long_string(text, [&](std::size_t at, std::string_view token) {
-    if (token.size() <= kRememberedStringBytes &&
-        strings_.emplace(std::string(token), StringSource{event_id, field, at}).second) {
-      string_order_.emplace_back(token);
+    if (token.size() > kRememberedStringBytes) return ++indexed < kStringReferencesPerPayload;
+    const auto [entry, added] =
+        strings_.emplace(std::string(token), StringSource{event_id, field, at});
+    if (added) {
+      // The map's node keeps the key where it is until erased (a rehash moves no node).
+      string_order_.push_back(&entry->first);
       string_bytes_ += token.size();
       while (string_bytes_ > kRememberedStringBytes) {
-        string_bytes_ -= string_order_.front().size();
-        strings_.erase(string_order_.front());
+        const auto oldest = strings_.find(*string_order_.front());
+        string_bytes_ -= oldest->first.size();
+        strings_.erase(oldest);
         string_order_.pop_front();
       }
     }

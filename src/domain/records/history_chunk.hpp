@@ -66,7 +66,7 @@ class PayloadDedup {
   static constexpr std::size_t kRememberedStringBytes = 64 * 1024;
   std::deque<Written> recent_;
   std::unordered_map<std::string, StringSource> strings_;
-  std::deque<std::string> string_order_;  // oldest first, for eviction
+  std::deque<const std::string*> string_order_;  // strings_'s keys, oldest first, for eviction
   std::size_t string_bytes_ = 0;
 };
 

@@ -147,6 +147,31 @@ TEST(HistoryChunk, APayloadOfManyLongStringsHasAtMostSoManyReferences) {
             json::serialize(again));
 }
 
+TEST(HistoryChunk, TheLongStringsRememberedAreBoundedOldestForgottenFirst) {
+  PayloadDedup dedup;
+  // 40 payloads of one 4,000-byte string each: 160 KB, more than the 64 KiB remembered.
+  const auto token = [](int i) {
+    return "\"" + std::string(4000, static_cast<char>('a' + i % 26)) + std::to_string(i) + "\"";
+  };
+  for (int i = 0; i < 40; ++i)
+    dedup.remember(i + 1, "output", "{\"description\":" + token(i) + "}");
+  EXPECT_EQ(dedup.find_string(token(0)), nullptr);  // the oldest went first
+  EXPECT_EQ(dedup.find_string(token(20)), nullptr);
+  const auto* newest = dedup.find_string(token(39));
+  ASSERT_NE(newest, nullptr);
+  EXPECT_EQ(newest->event_id, 40);
+  EXPECT_EQ(newest->offset, std::string("{\"description\":").size());
+  EXPECT_EQ(dedup.find_string(token(23)), nullptr);
+  ASSERT_NE(dedup.find_string(token(24)), nullptr);  // the newest 16 of ~4 KB fit in 64 KiB
+  // A forgotten string remembered again is found again, at its new place.
+  dedup.remember(41, "input", "{\"d\":" + token(0) + "}");
+  const auto* again = dedup.find_string(token(0));
+  ASSERT_NE(again, nullptr);
+  EXPECT_EQ(again->event_id, 41);
+  EXPECT_EQ(dedup.find_string(token(24)), nullptr);  // the oldest made room for it
+  EXPECT_NE(dedup.find_string(token(25)), nullptr);
+}
+
 TEST(HistoryChunk, AVersionOneChunkStillReads) {
   auto decoded = decode_history_chunk(
       R"([{"id":2,"type":"TaskStateEntered","stateEnteredEventDetails":{"name":"A","input":"{\"a\":1}"}}])");
