@@ -10,16 +10,23 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
+#include <string>
 
 namespace settled::actors::execution {
 
 namespace {
 
 // 1 s, 2 s, 4 s, ... up to 60 s between tries of a commit that failed.
-std::chrono::milliseconds commit_retry_delay(int failures_before) {
+// Doubling from 1 s to 60 s, each delay lengthened by up to a quarter, by an amount that
+// differs between executions: the executions whose commits failed together (a full disk) do
+// not all come back in the same instant once space returns.
+std::chrono::milliseconds commit_retry_delay(int failures_before, const std::string& execution) {
   constexpr int kMaxShift = 6;  // 64 s, capped below
-  const auto delay = std::chrono::milliseconds(1000LL << std::min(failures_before, kMaxShift));
-  return std::min<std::chrono::milliseconds>(delay, std::chrono::seconds(60));
+  const long long base = std::min(1000LL << std::min(failures_before, kMaxShift), 60000LL);
+  const std::size_t spread =
+      std::hash<std::string>{}(execution + "#" + std::to_string(failures_before)) % 1024;
+  return std::chrono::milliseconds(base + base * static_cast<long long>(spread) / 4096);
 }
 
 }  // namespace
@@ -116,7 +123,7 @@ void Execution::commit_failed(const Error& error) {
   }
   // Capped exponential backoff: a full disk or a failing device is not helped by every
   // waiting execution retrying each second; the first commit after space returns resumes it.
-  const auto delay = commit_retry_delay(commit_failures_++);
+  const auto delay = commit_retry_delay(commit_failures_++, rec_.id);
   log(LogLevel::kError, "execution.commit_failed",
       {{"error", std::string(error_name(error.code))},
        {"cause", error.message},
