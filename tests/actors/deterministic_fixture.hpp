@@ -228,6 +228,17 @@ class DeterministicEngine : public ::testing::Test {
     return ask<std::uint64_t>(executions_, count_atom::value).value_or(~std::uint64_t{0});
   }
 
+  // The ids of the branch and child executions `id` started (its own, not theirs), in key order.
+  std::vector<std::string> branches_of(const std::string& id) const {
+    std::vector<std::string> ids;
+    const std::string prefix = id + "~";
+    engine_->db->scan(Table::kExecutions, prefix, [&](std::string_view key, std::string_view) {
+      if (key.find('~', prefix.size()) == std::string_view::npos) ids.emplace_back(key);
+      return true;
+    });
+    return ids;
+  }
+
   std::string status_of(const std::string& id) const {
     auto rec = record(id);
     return rec ? status_name(rec->status) : "(no record)";

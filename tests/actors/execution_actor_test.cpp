@@ -472,12 +472,7 @@ TEST_F(ExecutionActorTest, AChildThatTimesOutWhilePassivatedFailsItsParentsTask)
   ASSERT_TRUE(start("parent-of-deadline", "k-1", json::parse("{}")).has_value());
   EXPECT_EQ(status_of("parent-of-deadline:k-1"), "RUNNING");
   advance(5s);
-  std::vector<std::string> children;
-  engine_->db->scan(Table::kExecutions, "parent-of-deadline:k-1~",
-                    [&](std::string_view key, std::string_view) {
-                      children.emplace_back(key);
-                      return true;
-                    });
+  const std::vector<std::string> children = branches_of("parent-of-deadline:k-1");
   ASSERT_EQ(children.size(), 1u);
   EXPECT_EQ(status_of(children[0]), "TIMED_OUT");
   auto rec = record("parent-of-deadline:k-1");
@@ -491,12 +486,7 @@ TEST_F(ExecutionActorTest, AChildThatTimesOutWhilePassivatedFailsItsParentsTask)
 // its parent's task fails with the child's story. A Parallel branch cannot (its parent can).
 TEST_F(ExecutionActorTest, AChildWorkflowCanBeStoppedByItselfAndItsParentsTaskFails) {
   ASSERT_TRUE(start("parent-of-deadline", "k-2", json::parse("{}")).has_value());
-  std::vector<std::string> children;
-  engine_->db->scan(Table::kExecutions, "parent-of-deadline:k-2~",
-                    [&](std::string_view key, std::string_view) {
-                      children.emplace_back(key);
-                      return true;
-                    });
+  const std::vector<std::string> children = branches_of("parent-of-deadline:k-2");
   ASSERT_EQ(children.size(), 1u);
   auto stopped = stop(children[0]);
   ASSERT_TRUE(stopped.has_value());
@@ -509,11 +499,7 @@ TEST_F(ExecutionActorTest, AChildWorkflowCanBeStoppedByItselfAndItsParentsTaskFa
   EXPECT_NE(rec->cause.find("ABORTED"), std::string::npos) << rec->cause;
 
   ASSERT_TRUE(start("both", "b-9", json::parse("{}")).has_value());
-  std::vector<std::string> branches;
-  engine_->db->scan(Table::kExecutions, "both:b-9~", [&](std::string_view key, std::string_view) {
-    branches.emplace_back(key);
-    return true;
-  });
+  const std::vector<std::string> branches = branches_of("both:b-9");
   ASSERT_FALSE(branches.empty());
   auto refused = stop(branches[0]);
   ASSERT_TRUE(refused.has_value());
