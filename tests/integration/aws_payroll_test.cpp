@@ -148,7 +148,7 @@ TEST_F(AwsPayroll, PaysEveryLineItemThroughTheSeedsLambdasAndRetriesARefusedPayo
       [&] { return client_->get("/v1/records/PaymentCallbacks/bank-ctr-2").status == 200; }));
   const auto waiting = record("PaymentCallbacks", "bank-ctr-2");
   EXPECT_EQ(waiting.at("lineItemId"), "li-2");
-  EXPECT_EQ(waiting.at("executionId"), exec("pr-1"));
+  EXPECT_EQ(waiting.at("executionId"), exec("pr-1").c_str());
 
   // The contractor's new bank account: its webhook answers the bank-<contractorId> callback.
   answer_callback("bank-ctr-2", {{"destination", kGoodBank}});
