@@ -134,13 +134,15 @@ TEST_F(AwsContractLifecycle, SignedWithRemindersWatchedRenewalNoticedAndComplete
   succeed(second, {{"signer", "client-c"}});
   await(id, "WaitForContractorSignature");
   EXPECT_EQ(contract_status("ct-1"), "client_signed");
+  const auto contractor_first = token("ContractCallbacks", "contractor-signature-ct-1");
   advance("2d");
   advance("23h");
   EXPECT_EQ(entries(id, "SignatureReminder"), 0u);
   advance("1h");
   ASSERT_TRUE(eventually([&] { return entries(id, "SignatureReminder") == 1; }));
   await(id, "WaitForContractorSignature");
-  succeed(token("ContractCallbacks", "contractor-signature-ct-1"), {{"signer", "ctr-c"}});
+  succeed(token("ContractCallbacks", "contractor-signature-ct-1", contractor_first),
+          {{"signer", "ctr-c"}});
   await(id, "MonitorContract");
   EXPECT_EQ(contract_status("ct-1"), "active");
 
