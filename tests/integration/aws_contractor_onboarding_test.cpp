@@ -78,6 +78,7 @@ TEST_F(AwsContractorOnboarding,
   EXPECT_EQ(record("Invitations", "inv-1").at("contractorId"), "c-ada");
 
   // A reminder every 3 days without documents, not before.
+  await_token("OnboardingCallbacks", "documents-c-ada");
   advance("2d");
   advance("23h");
   EXPECT_EQ(entered(id, "KYCReminder"), 0u);
@@ -180,6 +181,7 @@ TEST_F(AwsContractorOnboarding, AnAbandonedKycIsRejectedAndALaterUploadStartsASe
   advance("1m");
   veriff_webhook("kyc-c-bo-1");
   await_entered(first_child, "WaitForResubmission");
+  await_token("OnboardingCallbacks", "documents-c-bo");  // the child's; 30 days from here
   advance("30d");
   await_entered(id, "WaitForKYCResubmission");
   const auto abandoned = describe(execution_arn("kyc-verification", "kyc-c-bo-1"));

@@ -40,6 +40,7 @@ TEST_F(AwsKycVerification, AnApprovalComesThroughProcessVeriffWebhookAndIsRecord
   EXPECT_EQ(verifying.at("status"), "verifying");
   EXPECT_EQ(verifying.at("documents"), R"(["s3://kyc/c-approved/passport.jpg"])");
   const std::string session(verifying.at("sessionId").as_string());
+  await_token("OnboardingCallbacks", "veriff-" + session);
   EXPECT_EQ(record("OnboardingCallbacks", "veriff-" + session).at("executionId").as_string(), id);
   ASSERT_EQ(veriff_sessions("kyc-c-approved").size(), 1u);
   EXPECT_FALSE(veriff_sessions("kyc-c-approved")[0].contains("decision"));  // not before 60 s
@@ -117,6 +118,7 @@ TEST_F(AwsKycVerification, AReviewIsAnsweredFromTheKycReviewsTableWithSendTaskSu
   advance("1m");
   veriff_webhook("kyc-c-review");
   await_entered(id, "WaitForAdminReview");
+  await_token("KycReviews", "kyc-c-review");
   EXPECT_EQ(record("KycVerifications", "kyc-c-review").at("status"), "review");
   const auto review = record("KycReviews", "kyc-c-review");
   EXPECT_EQ(review.at("status"), "pending");
@@ -146,6 +148,7 @@ TEST_F(AwsKycVerification, AnAdminRejectionWithoutResubmissionIsAbandonedAfterTh
   answer_review("kyc-c-silent", "rejected");
   await_entered(id, "WaitForResubmission");
   EXPECT_EQ(record("KycVerifications", "kyc-c-silent").at("rejectedBy"), "admin");
+  await_token("OnboardingCallbacks", "documents-c-silent");  // the 30 days run from here
   EXPECT_EQ(record("OnboardingCallbacks", "documents-c-silent").at("executionId").as_string(), id);
   advance("29d");
   advance("23h");
@@ -167,7 +170,8 @@ TEST_F(AwsKycVerification, ALostDecisionWebhookIsAskedOfVeriffWithGetVeriffDecis
   const auto id = start_kyc("c-lost", "Approved");
   await_entered(id, "AutomatedVerification");
   advance("1m");
-  decided_session("kyc-c-lost");  // decided, but the handler never answers
+  // Decided, but the handler never answers the token.
+  await_token("OnboardingCallbacks", "veriff-" + decided_session("kyc-c-lost").first);
   advance("7d");
   advance("23h");
   advance("58m");
