@@ -41,12 +41,8 @@ class AwsPaymentWorkflow : public OpsTest {
 
   static json::object payment(const std::string& id, const std::string& method,
                               std::int64_t amount = 1250) {
-    return {{"paymentId", id},
-            {"customerId", "c-" + id},
-            {"amount", amount},
-            {"currency", "USD"},
-            {"paymentMethod", method},
-            {"description", "order " + id}};
+    return {{"paymentId", id},   {"customerId", "c-" + id}, {"amount", amount},
+            {"currency", "USD"}, {"paymentMethod", method}, {"description", "order " + id}};
   }
 
   // StartExecution as an AWS client sends it: the input as JSON text.
@@ -95,7 +91,7 @@ class AwsPaymentWorkflow : public OpsTest {
 TEST_F(AwsPaymentWorkflow, APaymentSucceedsThroughTheSeedsFourLambdas) {
   auto res = start(payment("p-aws-ok", "pm_card_visa", 1250));
   ASSERT_EQ(res.status, 200u) << res.body;
-  EXPECT_EQ(res.json().at("executionArn"), arn("p-aws-ok"));
+  EXPECT_EQ(res.json().at("executionArn"), json::value(arn("p-aws-ok")));
 
   const auto done = wait_final(id("p-aws-ok"));
   ASSERT_EQ(done.at("status"), "SUCCEEDED") << json::serialize(done);
