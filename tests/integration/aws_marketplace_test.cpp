@@ -137,6 +137,53 @@ class AwsMarketplace : public MarketplaceTest {
     return out;
   }
 
+  // ecosystem-provider-onboarding for `provider`, as far as Stripe's account.updated answering
+  // its callback; returns the connected account's id.
+  std::string onboard(const std::string& provider) {
+    const auto exec = start("ecosystem-provider-onboarding", provider,
+                            {{"providerId", provider}, {"email", provider + "@example.test"}});
+    std::string account;
+    EXPECT_TRUE(eventually([&] {
+      for (const auto& a : sim("accounts"))
+        if (a.at("metadata").at("providerId") == provider.c_str()) {
+          account = a.at("id").as_string();
+          EXPECT_EQ(a.at("charges_enabled"), false);
+        }
+      return !account.empty();
+    }));
+    if (account.empty()) return "";
+    // Waiting: the token is stored under the account's id, where the handler finds it.
+    EXPECT_FALSE(token_at("/v1/records/PaymentCallbacks/account-" + account, "taskToken").empty());
+    EXPECT_EQ(record("providers", provider).at("status"), "onboarding");
+
+    // The provider finishes Stripe's form at the link stripe-connect-onboarding-link made (its
+    // result in GetExecutionHistory); Stripe's account.updated reaches the team's handler.
+    std::string url;
+    auto history =
+        sfn("GetExecutionHistory", {{"executionArn", arn_of(exec)}, {"maxResults", 1000}});
+    EXPECT_EQ(history.status, 200u) << history.body;
+    if (history.status != 200) return "";
+    for (const auto& e : history.json().at("events").as_array())
+      if (const auto* fn = e.as_object().if_contains("lambdaFunctionSucceededEventDetails")) {
+        const auto output = json::parse(fn->at("output").as_string());
+        if (output.at("object") == "account_link") url = output.at("url").as_string();
+      }
+    EXPECT_FALSE(url.empty()) << history.body;
+    auto completed = client_->post(
+        "/v1/simulator/stripe/account_links/" + url.substr(url.rfind('/') + 1) + "/complete", "");
+    EXPECT_EQ(completed.status, 200u) << completed.body;
+    json::value updated;
+    for (const auto& a : sim("accounts"))
+      if (a.at("id") == account.c_str()) updated = a;
+    EXPECT_EQ(updated.at("charges_enabled"), true);
+    answer_webhook("account-" + account, "account.updated", account, updated);
+    return account;
+  }
+
+  static std::string arn_of(const std::string& execution) {
+    return std::string(kStates) + "execution:" + execution;
+  }
+
   static bool has(const std::vector<std::string>& list, const std::string& item) {
     return std::find(list.begin(), list.end(), item) != list.end();
   }
@@ -290,36 +337,9 @@ TEST_F(AwsMarketplace, ADisputeDecidedForTheCustomerRefundsTheWholePayment) {
 }
 
 TEST_F(AwsMarketplace, AProviderIsOnboardedWhenItsAccountUpdateAnswersTheCallback) {
-  const auto exec = start("ecosystem-provider-onboarding", "prov-o1",
-                          {{"providerId", "prov-o1"}, {"email", "prov-o1@example.test"}});
-  ASSERT_TRUE(eventually([&] { return sim("accounts").size() == 1; }));
-  const auto created = sim("accounts")[0];
-  const std::string account(created.at("id").as_string());
-  EXPECT_EQ(created.at("charges_enabled"), false);
-  EXPECT_EQ(created.at("metadata").at("providerId"), "prov-o1");
-  // Waiting: the token is stored under the account's id, where the handler finds it.
-  ASSERT_FALSE(token_at("/v1/records/PaymentCallbacks/account-" + account, "taskToken").empty());
-  EXPECT_EQ(record("providers", "prov-o1").at("status"), "onboarding");
-
-  // The provider finishes Stripe's form at the link stripe-connect-onboarding-link made (its
-  // result in GetExecutionHistory); Stripe's account.updated reaches the team's handler.
-  const std::string arn = std::string(kStates) + "execution:ecosystem-provider-onboarding:prov-o1";
-  std::string url;
-  auto history = sfn("GetExecutionHistory", {{"executionArn", arn}, {"maxResults", 1000}});
-  ASSERT_EQ(history.status, 200u) << history.body;
-  for (const auto& e : history.json().at("events").as_array())
-    if (const auto* fn = e.as_object().if_contains("lambdaFunctionSucceededEventDetails")) {
-      const auto output = json::parse(fn->at("output").as_string());
-      if (output.at("object") == "account_link") url = output.at("url").as_string();
-    }
-  ASSERT_FALSE(url.empty()) << history.body;
-  auto completed = client_->post(
-      "/v1/simulator/stripe/account_links/" + url.substr(url.rfind('/') + 1) + "/complete", "");
-  ASSERT_EQ(completed.status, 200u) << completed.body;
-  const auto updated = sim("accounts")[0];
-  ASSERT_EQ(updated.at("charges_enabled"), true);
-  answer_webhook("account-" + account, "account.updated", account, updated);
-
+  const auto account = onboard("prov-o1");
+  ASSERT_FALSE(account.empty());
+  const std::string exec = "ecosystem-provider-onboarding:prov-o1";
   const auto done = wait_final(exec);
   ASSERT_EQ(done.at("status"), "SUCCEEDED") << json::serialize(done);
   EXPECT_EQ(done.at("output").at("profile").at("status"), "active");
@@ -330,11 +350,64 @@ TEST_F(AwsMarketplace, AProviderIsOnboardedWhenItsAccountUpdateAnswersTheCallbac
   EXPECT_EQ(profile.at("payoutsEnabled"), true);
   EXPECT_EQ(profile.at("accountUpdatedEventId"), json::value("evt_test_account-" + account));
   EXPECT_EQ(sim("accounts").size(), 1u);
-  const auto scheduled = resources_scheduled(arn);
+  const auto scheduled = resources_scheduled(arn_of(exec));
   for (const std::string fn :
        {"stripe-connect", "stripe-connect-status", "stripe-connect-onboarding-link",
         "booking-processor", "notification-handler"})
     EXPECT_TRUE(has(scheduled, kFunction + fn)) << fn;
+}
+
+TEST_F(AwsMarketplace, APayoutIsTransferredAndPaidWhenItsCallbackSaysPaid) {
+  const auto account = onboard("prov-4");
+  ASSERT_FALSE(account.empty());
+  const auto paid = start("ecosystem-payment-processing", "p4",
+                          {{"operation", "payment"},
+                           {"paymentId", "p4"},
+                           {"customerId", "cust-p4"},
+                           {"providerId", "prov-4"},
+                           {"amount", 10000},
+                           {"currency", "USD"},
+                           {"paymentMethod", "pm_card_visa"},
+                           {"platformFee", 1000}});
+  token_at("/v1/records/PaymentCallbacks/payment-p4", "taskToken");
+  answer_webhook("payment-p4", "payment_intent.succeeded", "p4", intent_of("paymentId", "p4"));
+  ASSERT_EQ(wait_final(paid).at("status"), "SUCCEEDED");
+  EXPECT_EQ(balance("prov-4"), (Balances{9000, 0, 0}));
+
+  const auto exec = start("ecosystem-payment-processing", "po4",
+                          {{"operation", "payout"},
+                           {"payoutId", "po4"},
+                           {"providerId", "prov-4"},
+                           {"stripeAccount", account},
+                           {"amount", 7001},
+                           {"currency", "USD"}});
+  ASSERT_TRUE(eventually([&] { return sim("payouts").size() == 1; }));
+  const std::string payout(sim("payouts")[0].at("id").as_string());
+  const auto first = token_at("/v1/records/PaymentCallbacks/payout-" + payout, "taskToken");
+  EXPECT_EQ(balance("prov-4"), (Balances{1999, 0, 0}));  // taken before Stripe was called
+  const auto transfers = sim("transfers");
+  ASSERT_EQ(transfers.size(), 1u);
+  EXPECT_EQ(transfers[0].at("amount"), 7001);
+  EXPECT_EQ(transfers[0].at("destination"), json::value(account));
+  EXPECT_EQ(sim("payouts")[0].at("amount"), 7001);
+  EXPECT_EQ(record("marketplace_payouts", "po4").at("status"), "PENDING");
+
+  advance("1m");  // the bank pays it; payout.paid reaches the team's handler
+  ASSERT_TRUE(eventually([&] { return sim("payouts")[0].at("status") == "paid"; }));
+  answer_webhook("payout-" + payout, "payout.updated", payout, sim("payouts")[0]);
+  const auto done = wait_final(exec);
+  ASSERT_EQ(done.at("status"), "SUCCEEDED") << json::serialize(done);
+  EXPECT_EQ(done.at("output").at("status"), "PAID");
+  EXPECT_EQ(done.at("output").at("amount"), 7001);
+  EXPECT_EQ(record("marketplace_payouts", "po4").at("status"), "PAID");
+  EXPECT_EQ(balance("prov-4"), (Balances{1999, 0, 0}));
+  EXPECT_EQ(balance("platform"), (Balances{1000, 0, 0}));
+  EXPECT_EQ(sim("payouts").size(), 1u);
+  // Stripe sends payout.paid again: the token is answered, nothing moves.
+  auto replay = sfn("SendTaskSuccess", {{"taskToken", first}, {"output", "{}"}});
+  EXPECT_EQ(replay.status, 400u) << replay.body;
+  EXPECT_EQ(replay.json().at("__type"), "TaskTimedOut") << replay.body;
+  reconcile_ok();
 }
 
 }  // namespace
