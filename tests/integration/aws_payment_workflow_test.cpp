@@ -162,7 +162,11 @@ TEST_F(AwsPaymentWorkflow, AFailureAfterTheLastRetryIsStoredAndPublishedToTheAle
             4);  // the first attempt and MaxAttempts 3 retries
   EXPECT_TRUE(has(scheduled, "sns:publish"));
   EXPECT_NE(daemon_->wait_for_output("Payment failed after retries"), "");
-  EXPECT_NE(daemon_->wait_for_output("p-aws-down"), "");
+  // The alert, raised for the topic the definition publishes to.
+  const auto alert = daemon_->wait_for_output(
+      R"("topicArn":"arn:aws:sns:us-east-1:123456789012:PaymentWorkflowAlerts")");
+  EXPECT_NE(alert.find("\"severity\":\"critical\""), std::string::npos) << alert;
+  EXPECT_NE(alert.find("p-aws-down"), std::string::npos) << alert;
 }
 
 TEST_F(AwsPaymentWorkflow, AReplayedStartIsTheSameExecutionAndPaysOnce) {
