@@ -163,11 +163,15 @@ class AwsMarketplace : public MarketplaceTest {
         sfn("GetExecutionHistory", {{"executionArn", arn_of(exec)}, {"maxResults", 1000}});
     EXPECT_EQ(history.status, 200u) << history.body;
     if (history.status != 200) return "";
-    for (const auto& e : history.json().at("events").as_array())
-      if (const auto* fn = e.as_object().if_contains("lambdaFunctionSucceededEventDetails")) {
-        const auto output = json::parse(fn->at("output").as_string());
-        if (output.at("object") == "account_link") url = output.at("url").as_string();
-      }
+    const auto events = history.json();
+    for (const auto& e : events.at("events").as_array()) {
+      const auto* fn = e.as_object().if_contains("lambdaFunctionSucceededEventDetails");
+      const auto* text = fn ? fn->as_object().if_contains("output") : nullptr;
+      if (!text) continue;
+      const auto output = json::parse(text->as_string());
+      const auto* object = output.is_object() ? output.as_object().if_contains("object") : nullptr;
+      if (object && *object == "account_link") url = output.at("url").as_string();
+    }
     EXPECT_FALSE(url.empty()) << history.body;
     auto completed = client_->post(
         "/v1/simulator/stripe/account_links/" + url.substr(url.rfind('/') + 1) + "/complete", "");
