@@ -468,10 +468,14 @@ TEST(LedgerBalance, QueryAllOrOneCurrency) {
   EXPECT_EQ(balance_result(BalanceQuery{"a", ""}, {usd, hour, other}),
             js(R"({"account":"a","balances":{"HOUR":{"available":0,"held":150,"frozen":0},)"
                R"("USD":{"available":5,"held":0,"frozen":0}}})"));
+  // One currency: its buckets, also flat (zeros for a currency the account never held).
   EXPECT_EQ(balance_result(BalanceQuery{"a", "EUR"}, {usd}),
-            js(R"({"account":"a","balances":{"EUR":{"available":0,"held":0,"frozen":0}}})"));
-  EXPECT_EQ(balance_result(BalanceQuery{"a", "USD"}, {usd, hour}).at("balances").as_object().size(),
-            1U);
+            js(R"({"account":"a","balances":{"EUR":{"available":0,"held":0,"frozen":0}},)"
+               R"("currency":"EUR","available":0,"held":0,"frozen":0})"));
+  const auto one = balance_result(BalanceQuery{"a", "HOUR"}, {usd, hour});
+  EXPECT_EQ(one.at("balances").as_object().size(), 1U);
+  EXPECT_EQ(one.at("held"), 150);
+  EXPECT_EQ(one.at("available"), 0);
 }
 
 }  // namespace
