@@ -227,7 +227,18 @@ constexpr const char* kStarter = R"json({"StartAt": "Named", "States": {
     "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:000000000000:stateMachine:aws-child",
                    "Name.$": "States.Format('started-{}', $.orderId)", "Input": {"orderId": "other"}},
     "Catch": [{"ErrorEquals": ["StepFunctions.ExecutionAlreadyExistsException"],
-               "ResultPath": "$.taken", "Next": "Done"}],
+               "ResultPath": "$.taken", "Next": "BadName"}],
+    "Next": "BadName"},
+  "BadName": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2",
+    "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:000000000000:stateMachine:aws-child",
+                   "Name": "has space"},
+    "Catch": [{"ErrorEquals": ["StepFunctions.InvalidNameException"],
+               "ResultPath": "$.badName", "Next": "NoMachine"}],
+    "Next": "NoMachine"},
+  "NoMachine": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution",
+    "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:000000000000:stateMachine:nope"},
+    "Catch": [{"ErrorEquals": ["StepFunctions.StateMachineDoesNotExistException"],
+               "ResultPath": "$.noMachine", "Next": "Done"}],
     "Next": "Done"},
   "Done": {"Type": "Succeed"}}})json";
 
@@ -376,6 +387,9 @@ TEST_F(AwsResources, StartExecutionStartsATopLevelExecutionOnceAndAnswersItsArn)
   const std::string unnamed(out.at("unnamed").at("ExecutionArn").as_string());
   ASSERT_EQ(unnamed.rfind(prefix, 0), 0u) << unnamed;
   EXPECT_EQ(out.at("taken").at("Error"), "StepFunctions.ExecutionAlreadyExistsException");
+  // A child's start refused as Step Functions names the refusal, .sync or not.
+  EXPECT_EQ(out.at("badName").at("Error"), "StepFunctions.InvalidNameException");
+  EXPECT_EQ(out.at("noMachine").at("Error"), "StepFunctions.StateMachineDoesNotExistException");
 
   // Each is an execution of its own, found as any other, with the input the task gave it.
   const auto named = wait_final("aws-child:started-o-9");

@@ -45,8 +45,12 @@ std::string Execution::child_name(const asl::State& state, const std::string& ch
 void Execution::start_child_execution(const asl::State& state, TaskAttempt attempt) {
   auto target = child_target(attempt.parameters);
   if (!target) {
-    task_failed(
-        state, TaskOutcome::failure(std::string(asl::errors::kTaskFailed), target.error().message));
+    // Step Functions names a refused start (StepFunctions.InvalidNameException, ...); settled's
+    // own resource keeps States.TaskFailed.
+    task_failed(state, aws::is_aws_resource(state.resource)
+                           ? start_execution_refused(target.error())
+                           : TaskOutcome::failure(std::string(asl::errors::kTaskFailed),
+                                                  target.error().message));
     return;
   }
   child_machine_ = target->machine;

@@ -76,6 +76,9 @@ TaskOutcome start_execution_refused(const Error& refusal) {
       name = "StepFunctions.ExecutionLimitExceededException";
       break;
     case ErrorCode::kInvalidRequest:
+      if (refusal.message.rfind("parameters.Name", 0) == 0)
+        name = "StepFunctions.InvalidNameException";
+      break;
     case ErrorCode::kInvalidJson:
     case ErrorCode::kPayloadTooLarge:
       break;

@@ -39,7 +39,8 @@ boost::json::object started_execution_result(const StartExecutionParameters& sta
 
 // A refused start as the task's error: StepFunctions.<Exception> as Step Functions' optimized
 // integration names StartExecution's errors (ExecutionAlreadyExists, StateMachineDoesNotExist,
-// InvalidExecutionInput, ExecutionLimitExceeded for an overloaded, paused or draining daemon).
+// InvalidName, InvalidExecutionInput, ExecutionLimitExceeded for an overloaded, paused or
+// draining daemon).
 TaskOutcome start_execution_refused(const Error& refusal);
 
 }  // namespace settled
