@@ -3,13 +3,19 @@
 // in-process engine wired as the daemon wires it. Prints what each costs in LMDB, per table and
 // per execution: pages (what the file grows by) and the key and value bytes as written.
 //
-// Usage: settled_bench_storage [payments (2000)] [waiting executions (2000)]
+// Usage: settled_bench_storage [payments (2000)] [waiting executions (2000)] [--samples DIR]
 // Prints bytes_per_payment=N, simulator_bytes_per_payment=N and bytes_per_waiting_execution=N
 // (page bytes) last.
+//
+// --samples DIR writes every stored JSON value, as written, one file each, for training the
+// store's compression dictionary (scripts/train-store-dictionary.sh). Those runs draw their
+// descriptions from other words and decline every third card, so the dictionary learns the
+// stored formats (history events, records, Stripe's objects), not this benchmark's text.
 
 #include "actors/messages.hpp"
 #include "adapters/ops/metrics.hpp"
 #include "adapters/store/simulator_store_merge.hpp"
+#include "adapters/store/value_compression.hpp"
 #include "bench_support.hpp"
 
 #include <boost/json.hpp>
@@ -22,7 +28,9 @@
 #include <fstream>
 #include <iterator>
 #include <random>
+#include <string>
 #include <thread>
+#include <vector>
 
 namespace settled::bench {
 namespace {
@@ -51,7 +59,11 @@ struct Footprint {
 // A different 1,000-character description for each payment (the payment workflow's limit), of
 // words drawn at random: text compresses about as well as real descriptions do, not like one
 // repeated character.
-std::string description(std::mt19937& random) {
+std::string description(std::mt19937& random, bool training) {
+  static const char* const kTrainingWords[] = {
+      "lorem", "ipsum", "dolor",  "sit",     "amet",   "consectetur", "adipiscing", "elit",
+      "sed",   "do",    "tempor", "magna",   "aliqua", "veniam",      "nostrud",    "ullamco",
+      "nisi",  "ut",    "ex",     "commodo", "duis",   "aute",        "irure",      "velit"};
   static const char* const kWords[] = {
       "invoice",   "order",     "deposit",  "balance", "services",   "rendered", "for",
       "the",       "month",     "of",       "March",   "April",      "account",  "customer",
@@ -59,11 +71,13 @@ std::string description(std::mt19937& random) {
       "project",   "milestone", "final",    "payment", "partial",    "refund",   "booking",
       "tutoring",  "session",   "delivery", "fee",     "and",        "with",     "travel",
       "materials", "Berlin",    "Lisbon",   "Ref",     "No."};
-  std::uniform_int_distribution<std::size_t> word(0, std::size(kWords) - 1);
+  const auto* words = training ? kTrainingWords : kWords;
+  std::uniform_int_distribution<std::size_t> word(
+      0, (training ? std::size(kTrainingWords) : std::size(kWords)) - 1);
   std::uniform_int_distribution<int> number(0, 99999);
   std::string text;
   while (text.size() < 1000) {
-    text += (word(random) % 7 == 0) ? std::to_string(number(random)) : kWords[word(random)];
+    text += (word(random) % 7 == 0) ? std::to_string(number(random)) : words[word(random)];
     text += ' ';
   }
   text.resize(1000);
@@ -80,6 +94,24 @@ Footprint footprint(const adapters::LmdbStore& store) {
     });
   }
   return f;
+}
+
+// Every value of the tables the store compresses, as written, one file each.
+void write_samples(const adapters::LmdbStore& store, const std::string& dir) {
+  fs::create_directories(dir);
+  std::size_t files = 0;
+  for (std::size_t i = 0; i < kTableCount; ++i) {
+    const auto table = static_cast<Table>(i);
+    if (!adapters::is_compressed_table(table)) continue;
+    std::size_t n = 0;
+    store.scan(table, "", [&](std::string_view, std::string_view value) {
+      std::ofstream(fs::path(dir) / (std::string(table_name(table)) + "-" + std::to_string(n++)))
+          << value;
+      return true;
+    });
+    files += n;
+  }
+  std::printf("samples: %zu values written to %s\n", files, dir.c_str());
 }
 
 // The simulators' tables or settled's own.
@@ -123,7 +155,8 @@ void start_all(InProcessEngine& engine, const char* machine, const char* prefix,
   }
 }
 
-int run(int payments, int waiting) {
+int run(int payments, int waiting, const std::string& samples) {
+  const bool training = !samples.empty();
   TempDir workflows;
   for (const auto& file :
        fs::directory_iterator(std::string(SETTLED_SOURCE_DIR) + "/config/workflows"))
@@ -135,13 +168,16 @@ int run(int payments, int waiting) {
   auto before = footprint(store);
   const auto finished_before = finished();
   std::mt19937 random(20261205);
+  int started = 0;
   start_all(engine, "payment", "pay-", payments, [&](const std::string& id) {
-    return boost::json::value(boost::json::object{{"paymentId", id},
-                                                  {"customerId", "c-1"},
-                                                  {"amount", 1250},
-                                                  {"currency", "USD"},
-                                                  {"paymentMethod", "pm_card_visa"},
-                                                  {"description", description(random)}});
+    const bool declined = training && ++started % 3 == 0;
+    return boost::json::value(boost::json::object{
+        {"paymentId", id},
+        {"customerId", training ? "cust-" + std::to_string(started % 50) : "c-1"},
+        {"amount", 1250},
+        {"currency", "USD"},
+        {"paymentMethod", declined ? "pm_card_chargeDeclined" : "pm_card_visa"},
+        {"description", description(random, training)}});
   });
   while (finished() - finished_before < static_cast<std::uint64_t>(payments))
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
@@ -163,6 +199,7 @@ int run(int payments, int waiting) {
   report("waiting execution", before, after, waiting, false);
   const auto per_waiting = (after.page_bytes(false) - before.page_bytes(false)) / waiting;
 
+  if (training) write_samples(store, samples);
   std::printf(
       "bytes_per_payment=%zu\nsimulator_bytes_per_payment=%zu\n"
       "bytes_per_waiting_execution=%zu\n",
@@ -174,7 +211,15 @@ int run(int payments, int waiting) {
 }  // namespace settled::bench
 
 int main(int argc, char** argv) {
-  const int payments = argc > 1 ? std::atoi(argv[1]) : 2000;
-  const int waiting = argc > 2 ? std::atoi(argv[2]) : 2000;
-  return settled::bench::run(payments, waiting);
+  std::vector<std::string> positional;
+  std::string samples;
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--samples" && i + 1 < argc)
+      samples = argv[++i];
+    else
+      positional.emplace_back(argv[i]);
+  }
+  const int payments = positional.size() > 0 ? std::atoi(positional[0].c_str()) : 2000;
+  const int waiting = positional.size() > 1 ? std::atoi(positional[1].c_str()) : 2000;
+  return settled::bench::run(payments, waiting, samples);
 }
