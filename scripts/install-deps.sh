@@ -11,7 +11,7 @@ packages=(
   libcaf-dev libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   liblmdb-dev liblmdb++-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev libssl-dev libsystemd-dev libjemalloc-dev
-  libzstd-dev  # large stored values are compressed (src/adapters/store/value_compression.hpp)
+  libzstd-dev zstd  # stored values are compressed with a dictionary (src/adapters/store/value_compression.hpp); the CLI trains one (scripts/train-store-dictionary.sh)
   prometheus-cpp-dev
   libhowardhinnant-date-dev tzdata  # time zones for schedules
   prometheus  # promtool: checks /metrics and config/prometheus's alert rules in the tests

@@ -1,10 +1,20 @@
 #pragma once
-// Large JSON values are stored compressed with zstd (level 1): a payment's execution record
-// and history hold its input several times over, and a value LMDB cannot keep in a leaf page
-// costs whole overflow pages. Only tables whose values are JSON documents are compressed, so a
-// stored value that starts with zstd's frame magic (0x28 0xB5 0x2F 0xFD; JSON text never
-// starts with '(') is a compressed one, and every other value is read as it is: stores written
-// before compression read unchanged. Everything in LmdbStore goes through these two functions.
+// JSON values are stored compressed with zstd (level 1) and the store's dictionary: a payment's
+// execution record and history hold its input several times over, and a value LMDB cannot keep
+// in a leaf page costs whole overflow pages. Only tables whose values are JSON documents are
+// compressed, so a stored value that starts with zstd's frame magic (0x28 0xB5 0x2F 0xFD; JSON
+// text never starts with '(') is a compressed one, and every other value is read as it is:
+// stores written before compression read unchanged. Everything in LmdbStore goes through these
+// two functions.
+//
+// The dictionary (dictionaries/store-v1.zdict, compiled in by cmake/EmbedFile.cmake) holds what
+// every stored document repeats: history events' types and fields, execution records' fields,
+// Stripe's objects. With it a 300-byte record compresses to about 70 bytes; without one, zstd
+// has nothing to match in so short a value. Each frame carries its dictionary's id
+// (kStoreDictionaryId), so frames written without one (before the dictionary) still read. A
+// dictionary is never changed once released: values written with it need its exact bytes. A
+// better one is added beside it under a new id (scripts/train-store-dictionary.sh), and frames
+// are read with whichever their id names.
 
 #include "domain/write_batch.hpp"
 
@@ -13,11 +23,12 @@
 
 namespace settled::adapters {
 
-// Values shorter than this are stored as they are: they fit a leaf page and gain little. The
-// bound is a measured trade: from 512 bytes a payment took 6.8 KB but the engine ~8 % more CPU
-// (the store's one writer compresses); from 2 KB 9.3 KB and no cost; from 1 KiB 7.0 KB and
-// about 3 % (bench/storage_bench.cpp, bench/engine_bench.cpp).
-inline constexpr std::size_t kCompressFromBytes = 1024;
+// Values shorter than this are stored as they are: a key's own overhead in its page is larger
+// than what compressing them could save.
+inline constexpr std::size_t kCompressFromBytes = 128;
+
+// The id the dictionary's frames carry ("SET1"; ids below 32768 are zstd's registered ones).
+inline constexpr unsigned kStoreDictionaryId = 0x53455431;
 
 bool is_compressed_table(Table table);
 
