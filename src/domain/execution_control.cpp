@@ -108,6 +108,13 @@ Result<WriteBatch> redrive_execution(ExecutionRecord& record, EpochMillis now,
   record.cause.clear();
   record.stop = 0;
   record.phase = Phase::kTask;
+  // It ended in a Parallel or Map state's branches (they started after the state was entered):
+  // as Step Functions redrives, only the branches that did not succeed run again, so the state
+  // resumes from its branches, which the execution reads back when it runs (an empty list).
+  if (record.branches_event_id > record.entered_event_id) {
+    record.phase = Phase::kBranches;
+    record.branches.clear();
+  }
   record.due = 0;
   record.retrier_attempts.clear();
   record.retry_count = 0;

@@ -7,6 +7,7 @@
 // seam the engine already has for a remote resource.
 
 #include "actors/deterministic_fixture.hpp"
+#include "actors/scripted_resource.hpp"
 
 #include <gtest/gtest.h>
 
@@ -92,38 +93,6 @@ constexpr const char* kTwoBranches = R"({
       {"StartAt": "B", "States": {"B": {"Type": "Pass", "Result": "b", "End": true}}}]}
   }
 })";
-
-// Stands in for the Stripe client actor: records each attempt and answers it with the next
-// scripted outcome, or holds it unanswered (a call in flight) when the script is empty.
-struct ScriptedResource {
-  std::deque<TaskOutcome> script;
-  std::vector<TaskAttempt> attempts;
-  std::vector<caf::typed_response_promise<TaskOutcome>> held;
-};
-
-StripeActor::behavior_type scripted_resource(StripeActor::pointer self,
-                                             std::shared_ptr<ScriptedResource> resource) {
-  return {
-      [self, resource](charge_atom, TaskAttempt& attempt) -> caf::result<TaskOutcome> {
-        resource->attempts.push_back(attempt);
-        if (resource->script.empty()) {
-          resource->held.push_back(self->make_response_promise<TaskOutcome>());
-          return resource->held.back();
-        }
-        TaskOutcome next = std::move(resource->script.front());
-        resource->script.pop_front();
-        return next;
-      },
-  };
-}
-
-TaskOutcome charged() {
-  return TaskOutcome::success(json::object{{"id", "pi_1"}, {"status", "succeeded"}});
-}
-
-TaskOutcome api_error() {
-  return TaskOutcome::failure("Stripe.ApiError", "503 from the API");
-}
 
 class ExecutionActorTest : public DeterministicEngine {
  protected:

@@ -92,6 +92,24 @@ TEST(ExecutionControl, RedriveReopensAFailedExecutionAtItsStateWithTheSameEntry)
   EXPECT_EQ(r.redrive_date, 3000);
 }
 
+// Step Functions redrives only the branches and iterations of an inline Map or Parallel that
+// failed or were aborted: a record that ended in its state's branches resumes from them (the
+// execution reads them back), one whose branches belong to an earlier state from the state.
+TEST(ExecutionControl, ARedriveInAStatesBranchesResumesFromTheBranches) {
+  auto in_branches = record(ExecutionStatus::kFailed);
+  in_branches.branches_event_id = 8;  // its MapStateStarted, after the state's entry (7)
+  in_branches.branches = "sf";
+  ASSERT_TRUE(redrive_execution(in_branches, 2000).ok());
+  EXPECT_EQ(in_branches.phase, Phase::kBranches);
+  EXPECT_TRUE(in_branches.branches.empty());
+  EXPECT_EQ(in_branches.branch_prefix(), "payment:p-1~8.");  // the same branches are found
+
+  auto after_branches = record(ExecutionStatus::kFailed);
+  after_branches.branches_event_id = 3;  // an earlier state's
+  ASSERT_TRUE(redrive_execution(after_branches, 2000).ok());
+  EXPECT_EQ(after_branches.phase, Phase::kTask);
+}
+
 TEST(ExecutionControl, RedriveTakesWhatDidNotSucceedAndRefusesTheRest) {
   for (auto status : {ExecutionStatus::kRunning, ExecutionStatus::kSucceeded}) {
     auto r = record(status);

@@ -6,6 +6,7 @@
 #include "actors/execution/execution.hpp"
 
 #include "domain/asl/errors.hpp"
+#include "domain/execution_control.hpp"
 #include "domain/resources/aws_resources.hpp"
 #include "domain/storage_keys.hpp"
 
@@ -45,6 +46,7 @@ void Execution::start_branches(const asl::State& state, asl::RunBranches run) {
 void Execution::resume_branches() {
   const asl::State* state = current_state();
   if (!state) return;
+  if (rec_.branches.empty()) return redrive_branches(*state);
   asl::Step step = asl::enter_state(*state, rec_.state_input, context());
   if (auto* task = std::get_if<asl::RunTask>(&step)) {
     // A child workflow: its one input comes from the task's parameters.
@@ -80,6 +82,58 @@ void Execution::resume_branches() {
     if (!settle_branch(*state, i, *child)) return;  // the state failed: it has moved on
   }
   advance_branches(*state);
+}
+
+// A redrive of an execution that ended in this state's branches (execution_control.cpp): as
+// Step Functions' RedriveExecution, the branches and iterations that succeeded keep their
+// results, those that failed or were aborted are redriven from where they ended (a nested
+// Parallel or Map doing the same), and those that never started start now. A child workflow
+// (a Task) runs again as a new child.
+void Execution::redrive_branches(const asl::State& state) {
+  if (state.type == asl::StateType::kTask) {
+    rec_.phase = Phase::kTask;
+    act();
+    return;
+  }
+  asl::Step step = asl::enter_state(state, rec_.state_input, context());
+  auto* run = std::get_if<asl::RunBranches>(&step);
+  if (!run) {
+    // The state no longer starts branches from this input (its definition changed): it runs
+    // from its entry, as any other state a redrive resumes.
+    rec_.phase = Phase::kTask;
+    handle(state, std::move(step));
+    return;
+  }
+  branch_inputs_ = std::move(run->inputs);
+  branch_limit_ = run->max_concurrency;
+  branch_distributed_ = run->distributed;
+  branch_tolerated_ = run->tolerated_failures;
+  rec_.branches.assign(branch_inputs_.size(), branch_state::kQueued);
+  const EpochMillis now = engine_->now();
+  std::vector<std::string> redriven;
+  for (std::size_t i = 0; i < rec_.branches.size(); ++i) {
+    auto child = load_branch(i);
+    if (!child) continue;  // never started: it starts as any queued branch
+    if (child->status == ExecutionStatus::kSucceeded) {
+      rec_.branches[i] = branch_state::kSucceeded;
+      continue;
+    }
+    rec_.branches[i] = branch_state::kRunning;
+    if (child->status == ExecutionStatus::kRunning) continue;  // it reports when it ends
+    auto batch = redrive_execution(*child, now, std::nullopt);
+    if (!batch) {
+      finish_failed(
+          std::string(asl::errors::kRuntime),
+          "branch execution " + child->id + " could not be redriven: " + batch.error().message);
+      return;
+    }
+    pending_.append(std::move(*batch));
+    if (is_map(state))
+      history_.add(now, "MapIterationStarted",
+                   json::object{{"name", state.name}, {"index", static_cast<std::int64_t>(i)}});
+    redriven.push_back(child->id);
+  }
+  advance_branches(state, now, std::move(redriven));
 }
 
 std::optional<ExecutionRecord> Execution::load_branch(std::size_t index) const {
@@ -155,7 +209,8 @@ bool Execution::settle_branch(const asl::State& state, std::size_t index,
 
 // Starts queued branches up to MaxConcurrency, or completes the state once every branch
 // has succeeded. New branch records are committed with ours, then handed to the supervisor.
-void Execution::advance_branches(const asl::State& state, std::optional<EpochMillis> at) {
+void Execution::advance_branches(const asl::State& state, std::optional<EpochMillis> at,
+                                 std::vector<std::string> launched) {
   const EpochMillis now = at ? *at : engine_->now();
   std::size_t running = 0;
   bool all_ended = true;  // succeeded, or failed within a distributed Map's tolerance
@@ -167,7 +222,6 @@ void Execution::advance_branches(const asl::State& state, std::optional<EpochMil
     complete_branches(state);
     return;
   }
-  std::vector<std::string> launched;
   for (std::size_t i = 0; i < rec_.branches.size(); ++i) {
     if (rec_.branches[i] != branch_state::kQueued) continue;
     if (branch_limit_ != 0 && running >= branch_limit_) break;

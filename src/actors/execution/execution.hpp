@@ -87,10 +87,13 @@ class Execution {
   bool is_map(const asl::State& state) const { return state.type == asl::StateType::kMap; }
   void start_branches(const asl::State& state, asl::RunBranches run);
   void resume_branches();
+  void redrive_branches(const asl::State& state);
   std::optional<ExecutionRecord> load_branch(std::size_t index) const;
   bool settle_branch(const asl::State& state, std::size_t index, const ExecutionRecord& child);
   // `at`: when new branches start (a child's start is the time its TaskSubmitted says).
-  void advance_branches(const asl::State& state, std::optional<EpochMillis> at = std::nullopt);
+  // `launched`: branches this commit also hands to the supervisor (redriven ones).
+  void advance_branches(const asl::State& state, std::optional<EpochMillis> at = std::nullopt,
+                        std::vector<std::string> launched = {});
   ExecutionRecord make_branch(const asl::State& state, std::size_t index, EpochMillis now) const;
   void complete_branches(const asl::State& state);
 

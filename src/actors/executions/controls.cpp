@@ -166,6 +166,12 @@ void redrive_now(Self* self, const std::string& id, ControlAnswer rp) {
         control_error(Error{ErrorCode::kInvalidRequest,
                             "state \"" + record->state + "\" is not in the current definition of " +
                                 record->state_machine}));
+  // Its branches still being stopped would end the redriven state again as they end.
+  if (record->status != ExecutionStatus::kRunning && !open_descendants(self, id).empty())
+    return control_done(
+        self, id, rp,
+        control_error(Error{ErrorCode::kInvalidRequest,
+                            "execution " + id + " still has branches being stopped; try again"}));
   auto batch = redrive_execution(*record, self->state.engine->now(), machine->timeout_seconds);
   if (!batch) return control_done(self, id, rp, control_error(batch.error()));
   adapters::log(adapters::LogLevel::kInfo, "execution.redriven",
