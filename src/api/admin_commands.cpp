@@ -12,6 +12,7 @@
 #include "adapters/store/ledger_reader.hpp"
 #include "adapters/store/ledger_reconcile_run.hpp"
 #include "adapters/store/notifications_reader.hpp"
+#include "adapters/store/started_executions.hpp"
 #include "adapters/store/state_machine_store.hpp"
 #include "adapters/stripe/webhook_events_reader.hpp"
 #include "api/clock_commands.hpp"
@@ -50,6 +51,14 @@ Result<std::string> string_field(const json::object& request, const char* name) 
     return Error{ErrorCode::kInvalidRequest,
                  std::string("\"") + name + "\" is required and must be a non-empty string"};
   return std::string(v->as_string());
+}
+
+// "executionId": settled's id, or the execution's ARN ($$.Execution.Id), as the id it names.
+Result<std::string> execution_id_field(const Context& ctx, const json::object& request) {
+  auto reference = string_field(request, "executionId");
+  if (!reference) return reference.error();
+  const auto& engine = *ctx->deps.engine;
+  return adapters::resolve_execution_id(*engine.db, engine.aws_arns, *reference);
 }
 
 std::string optional_string(const json::object& request, const char* name) {
@@ -116,7 +125,7 @@ void status(const Context& ctx, AdminReply reply) {
 
 void control(const Context& ctx, ControlAsk::Kind kind, const json::object& request,
              AdminReply reply) {
-  auto id = string_field(request, "executionId");
+  auto id = execution_id_field(ctx, request);
   if (!id) return reply(id.error());
   ControlAsk ask;
   ask.kind = kind;
@@ -435,7 +444,7 @@ void dispatch(const Context& ctx, const std::string& c, const json::object& r, A
   if (c == "status") return status(ctx, std::move(reply));
   if (c == "executions.list") return reply(list(ctx, r));
   if (c == "executions.describe" || c == "executions.history") {
-    auto id = string_field(r, "executionId");
+    auto id = execution_id_field(ctx, r);
     if (!id) return reply(id.error());
     auto out = c == "executions.describe" ? adapters::describe_execution(*deps.engine->db, *id)
                                           : adapters::execution_history(*deps.engine->db, *id);

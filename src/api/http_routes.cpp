@@ -6,6 +6,7 @@
 #include "adapters/ops/metrics.hpp"
 #include "adapters/store/history_reader.hpp"
 #include "adapters/store/ledger_reader.hpp"
+#include "adapters/store/started_executions.hpp"
 #include "adapters/store/state_machine_store.hpp"
 #include "adapters/stripe/stripe_sim_lifecycle.hpp"
 #include "adapters/stripe/stripe_simulator.hpp"
@@ -456,7 +457,11 @@ class HttpRoutes {
                    }});
   }
 
-  HttpResponse describe(const std::string& id) {
+  // {id}: settled's id, or the execution's ARN ($$.Execution.Id).
+  HttpResponse describe(const std::string& reference) {
+    auto resolved = adapters::resolve_execution_id(*deps_.engine->db, deps_.aws_arns, reference);
+    if (!resolved) return error_response(resolved.error());
+    const std::string& id = *resolved;
     auto stored = deps_.engine->db->get(Table::kExecutions, id);
     if (!stored)
       return error_response(ErrorCode::kExecutionDoesNotExist,
@@ -466,7 +471,10 @@ class HttpRoutes {
     return json_response(200, record->describe());
   }
 
-  HttpResponse history(const std::string& id) {
+  HttpResponse history(const std::string& reference) {
+    auto resolved = adapters::resolve_execution_id(*deps_.engine->db, deps_.aws_arns, reference);
+    if (!resolved) return error_response(resolved.error());
+    const std::string& id = *resolved;
     if (!deps_.engine->db->get(Table::kExecutions, id))
       return error_response(ErrorCode::kExecutionDoesNotExist,
                             "execution \"" + id + "\" does not exist");

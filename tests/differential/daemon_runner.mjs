@@ -130,6 +130,10 @@ const daemon = spawn(
     `--workflows-dir=${path.join(work, 'workflows')}`,
     `--mock-config=${mockFile}`,
     '--log-level=error',
+    // The region and account of the ARNs in the cases' context ($$.Execution.Id,
+    // $$.StateMachine.Id: arn:aws:states:us-east-1:123456789012:...), as the reference is given.
+    '--aws-region=us-east-1',
+    '--aws-account-id=123456789012',
     // Every case's PUT and start go one after another; their waits overlap.
     '--request-deadline-ms=60000',
   ],

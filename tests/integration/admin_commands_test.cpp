@@ -40,6 +40,10 @@ constexpr const char* kHoldWorkflow = R"({
 
 class AdminCommands : public OpsTest {
  protected:
+  const AwsScopeFlags aws_{"ca-central-1", "246802468024"};
+
+  std::vector<std::string> daemon_flags() const override { return aws_.flags(); }
+
   void add_workflows() override {
     write_workflow("charge", kChargeWorkflow);
     write_workflow("hold", kHoldWorkflow);
@@ -164,6 +168,31 @@ TEST_F(AdminCommands, DescribeAndHistory) {
   auto missing = ctl({"executions", "describe", "payment:nope"});
   EXPECT_EQ(missing.code, 1);
   EXPECT_NE(missing.err.find("ExecutionDoesNotExist"), std::string::npos) << missing.err;
+}
+
+// What a workflow stored from $$.Execution.Id names the execution for settlectl too.
+TEST_F(AdminCommands, EveryExecutionCommandTakesTheExecutionsArn) {
+  ASSERT_EQ(start("hold", "h-arn", "pm_card_visa").status, 201u);
+  const std::string arn = aws_.execution_arn("hold:h-arn");
+  auto described = ctl_json({"executions", "describe", arn});
+  EXPECT_EQ(described.at("executionId").as_string(), "hold:h-arn");
+  EXPECT_EQ(described.at("status").as_string(), "RUNNING");
+  EXPECT_EQ(history_types(arn).front(), "ExecutionStarted");
+  EXPECT_EQ(ctl_json({"executions", "stop", arn}).at("status").as_string(), "ABORTED");
+  EXPECT_EQ(ctl_json({"executions", "redrive", arn}).at("status").as_string(), "RUNNING");
+  EXPECT_EQ(client_->get("/v1/executions/hold:h-arn").json().at("status").as_string(), "RUNNING");
+
+  // The same execution in another account is not this daemon's: nothing is stopped.
+  const std::string foreign = "arn:aws:states:ca-central-1:999999999999:execution:hold:h-arn";
+  for (const char* verb : {"describe", "history", "stop", "redrive"}) {
+    auto refused = ctl({"executions", verb, foreign});
+    EXPECT_EQ(refused.code, 1) << verb;
+    EXPECT_NE(refused.err.find("ExecutionDoesNotExist"), std::string::npos) << refused.err;
+    EXPECT_NE(refused.err.find("serves region ca-central-1 and account 246802468024"),
+              std::string::npos)
+        << refused.err;
+  }
+  EXPECT_EQ(client_->get("/v1/executions/hold:h-arn").json().at("status").as_string(), "RUNNING");
 }
 
 TEST_F(AdminCommands, PausedIngestionRefusesNewExecutionsButReplaysAndRunsTheRest) {

@@ -52,7 +52,7 @@ class AwsContractorOnboarding : public AwsKycTest {
     return std::string(res.json().at("record").at("executionId").as_string());
   }
 
-  // The KYC child's settled id, from the item it keeps.
+  // The KYC child's ARN ($$.Execution.Id inside it), from the item it keeps.
   std::string kyc_execution(const std::string& kyc_id) {
     return std::string(record("KycVerifications", kyc_id).at("execution").as_string());
   }
@@ -93,7 +93,8 @@ TEST_F(AwsContractorOnboarding,
   ASSERT_TRUE(eventually([&] { return veriff_sessions("kyc-c-ada-1").size() == 1; },
                          std::chrono::seconds(30)));
   const auto child = kyc_execution("kyc-c-ada-1");
-  EXPECT_EQ(child.rfind(id + "~", 0), 0u) << child;  // a child of this onboarding
+  // $$.Execution.Id inside the nested run: the child's own ARN, which finds it.
+  EXPECT_EQ(child, child_arn);
   await_entered(child, "AutomatedVerification");
   const auto running = describe(child_arn);
   EXPECT_EQ(running.at("status"), "RUNNING");
@@ -191,8 +192,8 @@ TEST_F(AwsContractorOnboarding, AnAbandonedKycIsRejectedAndALaterUploadStartsASe
   EXPECT_EQ(record("Contractors", "c-bo").at("status"), "kyc_rejected");
 
   // The child's token (timed out) is replaced by the onboarding's before the upload answers it.
-  ASSERT_TRUE(
-      eventually([&] { return waiting_for("documents-c-bo") == id; }, std::chrono::seconds(30)));
+  ASSERT_TRUE(eventually([&] { return waiting_for("documents-c-bo") == arn_of(id); },
+                         std::chrono::seconds(30)));
   upload("c-bo", "Approved");
   ASSERT_TRUE(eventually([&] { return veriff_sessions("kyc-c-bo-2").size() == 1; },
                          std::chrono::seconds(30)));

@@ -27,8 +27,12 @@ class AwsKycTest : public KycTest {
     return std::string(SETTLED_SOURCE_DIR) + "/examples/aws/seed-001";
   }
 
+  // In the region and account of the example's settled.conf.
   static std::string execution_arn(const std::string& machine, const std::string& name) {
-    return "arn:aws:states:us-east-1:123456789012:execution:" + machine + ":" + name;
+    return arn_of(machine + ":" + name);
+  }
+  static std::string arn_of(const std::string& execution_id) {
+    return AwsScopeFlags{"us-east-1", "123456789012"}.execution_arn(execution_id);
   }
 
   std::vector<std::string> daemon_flags() const override {

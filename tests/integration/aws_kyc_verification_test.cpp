@@ -41,7 +41,8 @@ TEST_F(AwsKycVerification, AnApprovalComesThroughProcessVeriffWebhookAndIsRecord
   EXPECT_EQ(verifying.at("documents"), R"(["s3://kyc/c-approved/passport.jpg"])");
   const std::string session(verifying.at("sessionId").as_string());
   await_token("OnboardingCallbacks", "veriff-" + session);
-  EXPECT_EQ(record("OnboardingCallbacks", "veriff-" + session).at("executionId").as_string(), id);
+  EXPECT_EQ(record("OnboardingCallbacks", "veriff-" + session).at("executionId").as_string(),
+            arn_of(id));
   ASSERT_EQ(veriff_sessions("kyc-c-approved").size(), 1u);
   EXPECT_FALSE(veriff_sessions("kyc-c-approved")[0].contains("decision"));  // not before 60 s
 
@@ -149,7 +150,8 @@ TEST_F(AwsKycVerification, AnAdminRejectionWithoutResubmissionIsAbandonedAfterTh
   await_entered(id, "WaitForResubmission");
   EXPECT_EQ(record("KycVerifications", "kyc-c-silent").at("rejectedBy"), "admin");
   await_token("OnboardingCallbacks", "documents-c-silent");  // the 30 days run from here
-  EXPECT_EQ(record("OnboardingCallbacks", "documents-c-silent").at("executionId").as_string(), id);
+  EXPECT_EQ(record("OnboardingCallbacks", "documents-c-silent").at("executionId").as_string(),
+            arn_of(id));
   advance("29d");
   advance("23h");
   advance("59m");

@@ -104,6 +104,10 @@ class AwsPayroll : public PaymentFlowsTest {
   }
 
   static std::string exec(const std::string& payroll) { return "payroll:" + payroll; }
+  // Its ARN in the example's settled.conf region and account ($$.Execution.Id).
+  static std::string exec_arn(const std::string& payroll) {
+    return AwsScopeFlags{"us-east-1", "123456789012"}.execution_arn(exec(payroll));
+  }
 
   // Each scheduled task's resource as GetExecutionHistory gives it: "<resourceType>:<resource>"
   // for a service integration, "function:<ARN>" for a Lambda function.
@@ -148,7 +152,7 @@ TEST_F(AwsPayroll, PaysEveryLineItemThroughTheSeedsLambdasAndRetriesARefusedPayo
       [&] { return client_->get("/v1/records/PaymentCallbacks/bank-ctr-2").status == 200; }));
   const auto waiting = record("PaymentCallbacks", "bank-ctr-2");
   EXPECT_EQ(waiting.at("lineItemId"), "li-2");
-  EXPECT_EQ(waiting.at("executionId"), exec("pr-1").c_str());
+  EXPECT_EQ(waiting.at("executionId"), exec_arn("pr-1").c_str());
 
   // The contractor's new bank account: its webhook answers the bank-<contractorId> callback.
   answer_callback("bank-ctr-2", {{"destination", kGoodBank}});
@@ -191,8 +195,7 @@ TEST_F(AwsPayroll, PaysEveryLineItemThroughTheSeedsLambdasAndRetriesARefusedPayo
   EXPECT_FALSE(entered_state(exec("pr-1"), "PayoutManualIntervention"));
 
   // The Step Functions API names each resource as the definition writes it.
-  const auto scheduled =
-      resources_scheduled("arn:aws:states:us-east-1:123456789012:execution:payroll:pr-1");
+  const auto scheduled = resources_scheduled(exec_arn("pr-1"));
   for (const char* expected :
        {"function:arn:aws:lambda:us-east-1:123456789012:function:lockEscrowFunds",
         "function:arn:aws:lambda:us-east-1:123456789012:function:initiateStripeTransfer",

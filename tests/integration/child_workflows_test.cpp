@@ -12,6 +12,10 @@ namespace json = boost::json;
 
 class ChildWorkflows : public OpsTest {
  protected:
+  const AwsScopeFlags aws_{"eu-west-3", "135791357913"};
+
+  std::vector<std::string> daemon_flags() const override { return aws_.flags(); }
+
   void add_workflows() override {
     write_workflow("kyc", R"({"StartAt": "Decide", "States": {
       "Decide": {"Type": "Choice", "Default": "Nap",
@@ -65,10 +69,15 @@ TEST_F(ChildWorkflows, TheTaskCompletesWithTheChildsOutput) {
   const auto& check = done.at("output").at("check");
   EXPECT_EQ(check.at("status"), "SUCCEEDED");
   const std::string child(check.at("child").as_string());
-  // The child is an execution of its own: $$.Execution is the child, not the parent.
+  // The child is an execution of its own: $$.Execution is the child, not the parent, named by
+  // its settled id (the ExecutionArn settled's resource gives), and that ARN finds it.
+  const std::string arn = aws_.execution_arn(child);
   EXPECT_EQ(check.at("kyc"),
-            (json::object{{"approved", true}, {"person", "ann"}, {"execution", child}}))
+            (json::object{{"approved", true}, {"person", "ann"}, {"execution", arn}}))
       << json::serialize(check);
+  auto by_arn = client_->get("/v1/executions/" + arn);
+  ASSERT_EQ(by_arn.status, 200u) << by_arn.body;
+  EXPECT_EQ(by_arn.json().at("executionId"), child.c_str());
   auto described = client_->get("/v1/executions/" + child);
   ASSERT_EQ(described.status, 200u);
   EXPECT_EQ(described.json().at("stateMachine"), "kyc");

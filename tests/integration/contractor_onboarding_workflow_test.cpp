@@ -19,6 +19,14 @@ namespace json = boost::json;
 
 class ContractorOnboarding : public KycTest {
  protected:
+  const AwsScopeFlags aws_{"eu-north-1", "777788889999"};
+
+  std::vector<std::string> daemon_flags() const override {
+    auto flags = KycTest::daemon_flags();
+    for (auto& flag : aws_.flags()) flags.push_back(std::move(flag));
+    return flags;
+  }
+
   std::string invite(const std::string& invitation) {
     auto res = start_execution("contractor-onboarding", invitation,
                                {{"invitationId", invitation},
@@ -33,7 +41,7 @@ class ContractorOnboarding : public KycTest {
                {{"firstName", "Ada"}, {"lastName", "Okafor"}});
   }
 
-  // The KYC child's execution id, from the record it keeps.
+  // The KYC child's ARN ($$.Execution.Id inside it), from the record it keeps.
   std::string kyc_execution(const std::string& kyc_id) {
     return std::string(record("kyc", kyc_id).at("execution").as_string());
   }
@@ -67,7 +75,8 @@ TEST_F(ContractorOnboarding, AContractorIsInvitedRemindedVerifiedAfterAResubmiss
   ASSERT_TRUE(eventually([&] { return veriff_sessions("kyc-c-ada-1").size() == 1; },
                          std::chrono::seconds(30)));
   const auto child = kyc_execution("kyc-c-ada-1");
-  EXPECT_EQ(child.rfind(id + "~", 0), 0u) << child;  // a child of this onboarding
+  // A child of this onboarding: settled's child workflow is named by its id, <parent>~<event>.0.
+  EXPECT_EQ(child.rfind(aws_.execution_arn(id) + "~", 0), 0u) << child;
   await_entered(child, "AutomatedVerification");
   kill_and_restart();
   advance("1m");

@@ -22,6 +22,22 @@
 
 namespace settled::testing {
 
+// The region and account a test gives its daemon (--aws-region, --aws-account-id), and the
+// execution ARN the daemon then gives $$.Execution.Id: built from what the daemon was told, so
+// a daemon naming its executions any other way fails the comparison.
+struct AwsScopeFlags {
+  std::string region;
+  std::string account;
+
+  std::vector<std::string> flags() const {
+    return {"--aws-region=" + region, "--aws-account-id=" + account};
+  }
+  // `execution_id` is settled's "<stateMachine>:<name>".
+  std::string execution_arn(const std::string& execution_id) const {
+    return "arn:aws:states:" + region + ":" + account + ":execution:" + execution_id;
+  }
+};
+
 class DaemonTest : public ::testing::Test {
  protected:
   void SetUp() override { start(); }

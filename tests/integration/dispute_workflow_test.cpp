@@ -55,7 +55,7 @@ TEST_F(DisputeWorkflow, TheSeedsInputOpensTheSeedsDisputeAndReviewThenDismissRes
   EXPECT_TRUE(opened->at("adminId").is_null());
   EXPECT_TRUE(opened->at("resolution").is_null());
   EXPECT_TRUE(opened->at("resolvedAt").is_null());
-  EXPECT_EQ(opened->at("stepFunctionExecutionArn"), exec.c_str());
+  EXPECT_EQ(opened->at("stepFunctionExecutionArn"), aws_.execution_arn(exec).c_str());
   EXPECT_EQ(opened->at("createdAt"), "2026-03-02T09:00:00.000Z");
   EXPECT_EQ(opened->at("updatedAt"), "2026-03-02T09:00:00.000Z");
   auto request = record("service_requests", "r-1");

@@ -35,7 +35,7 @@ TEST_F(EscrowCancelWorkflow, ALiveRequestIsWithdrawnThroughItsOwnExecution) {
   EXPECT_EQ(cancelled.at("output").at("status"), "CANCELLED");
   EXPECT_EQ(cancelled.at("output").at("requestId"), "r-1");
   EXPECT_EQ(cancelled.at("output").at("refunded"), 200);
-  EXPECT_EQ(cancelled.at("output").at("withdrawnFrom"), json::value(exec));
+  EXPECT_EQ(cancelled.at("output").at("withdrawnFrom"), json::value(aws_.execution_arn(exec)));
 
   // The request's own execution took the withdrawal and cancelled its hold.
   const auto request_done = wait_final(exec);

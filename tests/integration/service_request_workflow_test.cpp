@@ -34,7 +34,13 @@ TEST_F(ServiceRequestWorkflow, TheSeedsRequestIsEscrowedInExactHundredthsAndAcce
   EXPECT_EQ(waiting->at("negotiationRound"), 0);
   EXPECT_EQ(waiting->at("message"), "Help with my garden");
   EXPECT_EQ(waiting->at("expiresAt"), "2026-03-03T09:00:00.000Z");  // 24 h, the seed's default
-  EXPECT_EQ(waiting->at("stepFunctionExecutionArn"), exec.c_str());
+  // $$.Execution.Id: the ARN, which finds the execution again.
+  const std::string arn = aws_.execution_arn(exec);
+  EXPECT_EQ(waiting->at("stepFunctionExecutionArn"), arn.c_str());
+  EXPECT_EQ(waiting->at("executionId"), arn.c_str());
+  const auto found = client_->get("/v1/executions/" + arn);
+  ASSERT_EQ(found.status, 200u) << found.body;
+  EXPECT_EQ(found.json().at("executionId"), exec.c_str());
   EXPECT_EQ(hours("alice"), (Balances{850, 150, 0}));
   // The provider's notification, in the seed's shape, in the provider's inbox.
   {

@@ -9,7 +9,10 @@ namespace settled::testing {
 namespace json = boost::json;
 
 std::vector<std::string> TimeBankSeedTest::daemon_flags() const {
-  return {"--clock=simulated", std::string("--clock-start=") + kStart};
+  auto flags = aws_.flags();
+  flags.push_back("--clock=simulated");
+  flags.push_back(std::string("--clock-start=") + kStart);
+  return flags;
 }
 
 void TimeBankSeedTest::register_service(const std::string& id, const std::string& provider,

@@ -18,6 +18,8 @@ namespace settled::testing {
 class TimeBankSeedTest : public LedgerTest {
  protected:
   static constexpr const char* kStart = "2026-03-02T09:00:00Z";
+  // Not the defaults, so $$.Execution.Id is seen to follow the configuration.
+  const AwsScopeFlags aws_{"eu-central-1", "210987654321"};
 
   std::vector<std::string> daemon_flags() const override;
 

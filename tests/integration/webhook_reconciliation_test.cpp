@@ -30,9 +30,15 @@ class WebhookReconciliation : public OpsTest {
  protected:
   std::vector<std::string> daemon_flags() const override {
     // No webhook secret: the simulator sends nothing and the endpoint answers 404.
-    return {"--clock=simulated", "--clock-start=2026-01-05T09:00:00Z",
-            "--schedules-dir=" + std::string(SETTLED_SOURCE_DIR) + "/config/schedules"};
+    auto flags = aws_.flags();
+    flags.push_back("--clock=simulated");
+    flags.push_back("--clock-start=2026-01-05T09:00:00Z");
+    flags.push_back("--schedules-dir=" + std::string(SETTLED_SOURCE_DIR) + "/config/schedules");
+    return flags;
   }
+
+  // A run's runId is its $$.Execution.Id.
+  const AwsScopeFlags aws_{"ap-southeast-2", "444455556666"};
 
   void start(const std::string& machine, const std::string& name, json::object input) {
     auto res = start_execution(machine, name, std::move(input));
@@ -142,7 +148,7 @@ TEST_F(WebhookReconciliation, MissingEventsAreIngestedOnceAndAWaitingExecutionCo
   EXPECT_EQ(number(report, "ingested"), count);
   EXPECT_EQ(report.at("truncated"), false);
   EXPECT_EQ(number(report, "pages"), (count + 2) / 3);
-  EXPECT_EQ(report.at("runId"), "webhook-reconciliation:r1");
+  EXPECT_EQ(report.at("runId"), aws_.execution_arn("webhook-reconciliation:r1").c_str());
   EXPECT_EQ(report.at("window").at("createdGte"), 0);
   EXPECT_EQ(record("webhook-reconciliation", "r1"), report);
 
@@ -165,7 +171,8 @@ TEST_F(WebhookReconciliation, MissingEventsAreIngestedOnceAndAWaitingExecutionCo
   EXPECT_GE(number(second, "listed"), 1);
   EXPECT_EQ(second.at("window").at("createdGte"), report.at("window").at("newestCreated"));
   EXPECT_EQ(stored_events().size(), generated.size());
-  EXPECT_EQ(record("webhook-reconciliation", "last-run").at("runId"), "webhook-reconciliation:r2");
+  EXPECT_EQ(record("webhook-reconciliation", "last-run").at("runId"),
+            aws_.execution_arn("webhook-reconciliation:r2").c_str());
 }
 
 TEST_F(WebhookReconciliation, EventsThatArrivedByWebhookCountAsKnown) {

@@ -35,6 +35,9 @@ class InProcessDaemon : public ::testing::Test {
     cfg_.data_dir = dir_.path() + "/data";
     cfg_.workflows_dir = std::string(testing::build_paths::source_dir) + "/config/workflows";
     cfg_.api_key_hashes = {adapters::sha256_hex(kApiKey)};
+    // Not the defaults, so an ARN built from them could not match by accident.
+    cfg_.aws_region = "eu-west-1";
+    cfg_.aws_account_id = "123456789012";
     std::string host;
     std::uint16_t port = 0;
     adapters::LogLevel level;
@@ -131,6 +134,62 @@ TEST_F(InProcessDaemon, PaymentRunsToSuccessThroughTheRoutes) {
       std::chrono::seconds(60)))
       << json::serialize(described);
   EXPECT_EQ(described["status"], "SUCCEEDED") << json::serialize(described);
+}
+
+// What $$.Execution.Id gives a workflow is the execution's ARN in the configured region and
+// account, and the native routes find the execution by it.
+TEST_F(InProcessDaemon, TheContextsExecutionArnFindsTheExecution) {
+  const auto put = send(make_request("PUT", "/v1/state-machines/ids", R"({"StartAt": "P",
+      "States": {"P": {"Type": "Pass", "End": true, "Parameters": {
+        "id.$": "$$.Execution.Id", "machine.$": "$$.StateMachine.Id"}}}})",
+                                     kApiKey));
+  ASSERT_TRUE(put.status == 200u || put.status == 201u) << put.body;
+  const auto started = send(make_request(
+      "POST", "/v1/executions", R"({"stateMachine":"ids","name":"run-1","input":{}})", kApiKey));
+  ASSERT_EQ(started.status, 201u) << started.body;
+  json::object described;
+  ASSERT_TRUE(testing::eventually(
+      [&] {
+        described = body_of(send(make_request("GET", "/v1/executions/ids:run-1", "", kApiKey)));
+        return described["status"] != "RUNNING";
+      },
+      std::chrono::seconds(30)))
+      << json::serialize(described);
+  ASSERT_EQ(described["status"], "SUCCEEDED") << json::serialize(described);
+  const std::string arn =
+      "arn:aws:states:" + cfg_.aws_region + ":" + cfg_.aws_account_id + ":execution:ids:run-1";
+  EXPECT_EQ(described["output"].at("id"), json::value(arn));
+  EXPECT_EQ(described["output"].at("machine"),
+            json::value("arn:aws:states:" + cfg_.aws_region + ":" + cfg_.aws_account_id +
+                        ":stateMachine:ids"));
+
+  // As a raw path segment (':' is a path character) and percent-encoded.
+  const std::string encoded =
+      "arn%3Aaws%3Astates%3Aeu-west-1%3A123456789012%3Aexecution%3Aids%3Arun-1";
+  for (const std::string& target : {"/v1/executions/" + arn, "/v1/executions/" + encoded}) {
+    const auto by_arn = send(make_request("GET", target, "", kApiKey));
+    ASSERT_EQ(by_arn.status, 200u) << target << " " << by_arn.body;
+    EXPECT_EQ(body_of(by_arn)["executionId"], "ids:run-1") << by_arn.body;
+    const auto history = send(make_request("GET", target + "/history", "", kApiKey));
+    ASSERT_EQ(history.status, 200u) << history.body;
+    EXPECT_EQ(body_of(history)["executionId"], "ids:run-1");
+    EXPECT_FALSE(body_of(history)["events"].as_array().empty());
+  }
+
+  // The same execution's ARN in another account or region is not this daemon's: not found,
+  // saying why (the Step Functions API refuses it as InvalidArn).
+  for (const char* foreign : {"arn:aws:states:eu-west-1:999999999999:execution:ids:run-1",
+                              "arn:aws:states:us-east-1:123456789012:execution:ids:run-1"}) {
+    for (const char* suffix : {"", "/history"}) {
+      const auto response =
+          send(make_request("GET", std::string("/v1/executions/") + foreign + suffix, "", kApiKey));
+      EXPECT_EQ(response.status, 404u) << foreign << " " << response.body;
+      EXPECT_EQ(body_of(response)["error"], "ExecutionDoesNotExist") << response.body;
+      EXPECT_NE(response.body.find("serves region eu-west-1 and account 123456789012"),
+                std::string::npos)
+          << response.body;
+    }
+  }
 }
 
 TEST_F(InProcessDaemon, ASecondDaemonOnTheSameDataDirectoryIsRefused) {

@@ -161,11 +161,13 @@ json::value Execution::context() const {
   if (state && !state->uses_context)
     return asl::with_entered_event(json::value(), rec_.entered_event_id);
   asl::ContextFacts facts;
-  // Inside a Parallel branch or Map iteration, $$.Execution is the top-level execution.
+  // Inside a Parallel branch or Map iteration, $$.Execution is the execution it is part of (a
+  // child workflow is an execution of its own, named as its record names it).
   const ExecutionRecord& execution = part_of_parent() ? root_execution() : rec_;
+  facts.arns = engine_->aws_arns;
   facts.execution_id = execution.id;
   facts.execution_name = execution.name;
-  facts.state_machine = rec_.state_machine;
+  facts.state_machine = execution.state_machine;
   if (state && state->uses_execution_input) facts.execution_input = &execution.input;
   facts.execution_start = execution.start;
   facts.state_name = rec_.state;
@@ -178,13 +180,23 @@ json::value Execution::context() const {
   return asl::with_entered_event(std::move(ctx), rec_.entered_event_id);
 }
 
-// The top-level execution this branch belongs to, read once (it is durable before any of
-// its branches exists).
+// The execution this branch is part of: up its parents to the first that is not a Parallel
+// branch or Map iteration (the top-level execution, or a child workflow), read once (each is
+// durable before any of its branches exists).
 const ExecutionRecord& Execution::root_execution() const {
   if (!root_) {
-    const std::string root_id = rec_.id.substr(0, rec_.id.find('~'));
-    if (auto stored = engine_->db->get(Table::kExecutions, root_id)) {
-      if (auto parsed = ExecutionRecord::parse(*stored, root_id)) root_ = std::move(*parsed);
+    std::string parent_id = rec_.parent_id;
+    // A bound against a cycle in damaged records; nesting is far shallower.
+    for (int depth = 0; depth < 1000 && !parent_id.empty(); ++depth) {
+      auto stored = engine_->db->get(Table::kExecutions, parent_id);
+      if (!stored) break;
+      auto parsed = ExecutionRecord::parse(*stored, parent_id);
+      if (!parsed) break;
+      if (!parsed->is_branch() || parsed->scope.empty()) {
+        root_ = std::move(*parsed);
+        break;
+      }
+      parent_id = parsed->parent_id;
     }
     if (!root_) root_ = rec_;
   }

@@ -62,4 +62,16 @@ std::optional<std::string> find_named_execution(const LmdbStore& db, const std::
   return std::nullopt;
 }
 
+Result<std::string> resolve_execution_id(const LmdbStore& db, const aws::ArnScope& scope,
+                                         const std::string& reference) {
+  // A stored id first: a native name may itself start with "arn:".
+  if (!aws::looks_like_arn(reference) || db.get(Table::kExecutions, reference)) return reference;
+  auto key = aws::execution_arn_key(scope, reference);
+  if (!key)
+    return Error{ErrorCode::kExecutionDoesNotExist,
+                 "execution \"" + reference + "\" does not exist: " + key.error().why};
+  if (auto id = find_named_execution(db, *key)) return std::move(*id);
+  return Error{ErrorCode::kExecutionDoesNotExist, "execution \"" + reference + "\" does not exist"};
+}
+
 }  // namespace settled::adapters

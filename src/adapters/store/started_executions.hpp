@@ -5,6 +5,7 @@
 // ListExecutions reads a page without reading the state machine's other executions.
 
 #include "adapters/store/lmdb_store.hpp"
+#include "domain/aws/arns.hpp"
 #include "domain/execution_record.hpp"
 #include "domain/result.hpp"
 
@@ -42,5 +43,14 @@ Result<StartedPage> list_started_executions(const LmdbStore& db, const StartedQu
 // itself for a top-level execution, a child's own id for a child named as AWS names it
 // (Table::kChildExecutions), or nothing.
 std::optional<std::string> find_named_execution(const LmdbStore& db, const std::string& aws_id);
+
+// The settled id of the execution a caller names, for everything that takes an execution id
+// (the native routes, the admin socket): a stored settled id as it is; an execution ARN of
+// this daemon's region and account (what $$.Execution.Id gives a workflow, aws::execution_arn_of)
+// as the execution it names. An ARN of another region or account, or one naming no execution, is
+// ExecutionDoesNotExist saying why. Any other text is given back as it is, for the caller's
+// own "does not exist".
+Result<std::string> resolve_execution_id(const LmdbStore& db, const aws::ArnScope& scope,
+                                         const std::string& reference);
 
 }  // namespace settled::adapters

@@ -2,9 +2,8 @@
 // Step Functions' ARNs for settled's state machines and executions (docs/aws-api.md):
 //   arn:aws:states:<region>:<account>:stateMachine:<name>
 //   arn:aws:states:<region>:<account>:execution:<stateMachine>:<execution>
-// The region and account are the daemon's (aws-region, aws-account-id); an ARN naming another
-// region, account, partition or service is InvalidArn, as is one whose names settled could not
-// have given (a state machine name is [A-Za-z0-9_-]{1,80}, an execution name has no ':').
+// The region and account are the daemon's (aws-region, aws-account-id). The parsing is the
+// domain's (domain/aws/arns.hpp); here a refusal becomes AWS's InvalidArn.
 // An execution's settled id is "<stateMachine>:<name>" (executions_actor.cpp).
 
 #include "api/sfn/aws_error.hpp"
@@ -17,7 +16,9 @@
 namespace settled::api::sfn {
 
 using ArnScope = aws::ArnScope;
+using ExecutionName = aws::ExecutionName;
 using aws::execution_arn;
+using aws::execution_arn_of_id;
 using aws::state_machine_arn;
 using aws::valid_execution_name;
 
@@ -25,15 +26,6 @@ using aws::valid_execution_name;
 bool valid_region(std::string_view region);
 // An AWS account id: exactly 12 decimal digits.
 bool valid_account(std::string_view account);
-
-// The execution ARN of a settled execution id "<stateMachine>:<name>".
-std::string execution_arn_of_id(const ArnScope& scope, std::string_view execution_id);
-
-struct ExecutionName {
-  std::string state_machine;
-  std::string name;
-  std::string id() const { return state_machine + ":" + name; }  // the settled execution id
-};
 
 // The state machine's name, or InvalidArn saying what is wrong.
 Result<std::string, AwsError> parse_state_machine_arn(const ArnScope& scope, std::string_view arn);

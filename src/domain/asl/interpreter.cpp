@@ -266,7 +266,8 @@ Step enter_map(const State& state, const json::value& input, const json::value& 
 
 json::value make_context(const ContextFacts& facts) {
   json::object execution;
-  execution["Id"] = facts.execution_id;
+  execution["Id"] = aws::execution_arn_of(facts.arns, facts.execution_id, facts.state_machine,
+                                          facts.execution_name);
   execution["Name"] = facts.execution_name;
   // The engine passes no input when the state cannot read it (State::uses_execution_input).
   execution["Input"] = facts.execution_input ? *facts.execution_input : json::value(json::object());
@@ -277,7 +278,7 @@ json::value make_context(const ContextFacts& facts) {
   state["EnteredTime"] = format_timestamp(facts.state_entered);
   state["RetryCount"] = facts.retry_count;
   json::object machine;
-  machine["Id"] = facts.state_machine;
+  machine["Id"] = aws::state_machine_arn(facts.arns, facts.state_machine);
   machine["Name"] = facts.state_machine;
   json::object ctx;
   ctx["Execution"] = std::move(execution);

@@ -6,6 +6,7 @@
 //   fail_task     -> retry after a delay, catch into another state, or fail the execution
 
 #include "domain/asl/state_machine.hpp"
+#include "domain/aws/arns.hpp"
 #include "domain/time.hpp"
 
 #include <boost/json/object.hpp>
@@ -68,8 +69,12 @@ using Step = std::variant<GoTo, Finish, FailWith, RunTask, WaitUntil, RetryAfter
 inline constexpr std::size_t kPayloadLimitBytes = 256 * 1024;
 
 // The context object ($$) for a state.
+// $$.Execution.Id and $$.StateMachine.Id are ARNs, as on Step Functions, so code that parses
+// them runs unchanged: the execution's `arn:aws:states:<region>:<account>:execution:<state
+// machine>:<name>` and `...:stateMachine:<state machine>`, in the daemon's region and account.
 struct ContextFacts {
-  std::string execution_id;
+  aws::ArnScope arns;
+  std::string execution_id;  // settled's id (aws::execution_arn_of)
   std::string execution_name;
   std::string state_machine;
   const boost::json::value* execution_input = nullptr;

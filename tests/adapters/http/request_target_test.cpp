@@ -33,6 +33,17 @@ TEST(RequestTarget, SplitsAndDecodesSegmentsAndQuery) {
   EXPECT_EQ(target.query_param("missing"), std::nullopt);
 }
 
+// An execution ARN ($$.Execution.Id) is one segment: ':' is a path character, raw or encoded.
+TEST(RequestTarget, AnExecutionArnIsOneSegment) {
+  const std::string arn = "arn:aws:states:us-east-1:123456789012:execution:payment:p-1";
+  EXPECT_EQ(accepted("/v1/executions/" + arn + "/history").segments,
+            (Segments{"v1", "executions", arn, "history"}));
+  EXPECT_EQ(accepted("/v1/executions/arn%3Aaws%3Astates%3Aus-east-1%3A123456789012%3Aexecution%3A"
+                     "payment%3Ap-1")
+                .segments,
+            (Segments{"v1", "executions", arn}));
+}
+
 TEST(RequestTarget, RootHasNoSegments) {
   EXPECT_TRUE(accepted("/").segments.empty());
   EXPECT_EQ(accepted("/healthz").segments, Segments{"healthz"});

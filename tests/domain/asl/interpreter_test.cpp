@@ -55,7 +55,8 @@ const json::value& execution_input() {
 json::value context_for(const std::string& state_name, std::int64_t retry_count = 0,
                         EpochMillis entered = kEntered) {
   ContextFacts facts;
-  facts.execution_id = "exec-42";
+  facts.arns = aws::ArnScope{"eu-west-1", "123456789012"};
+  facts.execution_id = "payment:run-42";
   facts.execution_name = "run-42";
   facts.state_machine = "payment";
   facts.execution_input = &execution_input();
@@ -97,7 +98,6 @@ json::value j(std::string_view text) {
 
 TEST(AslContext, HasStepFunctionsShape) {
   const json::value ctx = context_for("Pay", 2);
-  EXPECT_EQ(ctx.at("Execution").at("Id"), json::value("exec-42"));
   EXPECT_EQ(ctx.at("Execution").at("Name"), json::value("run-42"));
   EXPECT_EQ(ctx.at("Execution").at("Input"), execution_input());
   EXPECT_EQ(ctx.at("Execution").at("StartTime"), json::value("2023-11-14T22:13:15.000Z"));
@@ -193,7 +193,7 @@ TEST(AslPass, ParametersRenderFromInputAndContext) {
       "amount": 1250,
       "literal": {"nested": [1, "two", null]},
       "list": ["x", {"cur": "USD"}],
-      "executionId": "exec-42",
+      "executionId": "arn:aws:states:eu-west-1:123456789012:execution:payment:run-42",
       "state": "S",
       "retries": 1,
       "original": "from-execution",
