@@ -46,6 +46,7 @@ TEST(StartExecution, RefusesWhatStartExecutionRefuses) {
     EXPECT_FALSE(start.ok()) << bad;
     if (!start.ok()) {
       const bool bad_name = std::string(bad).find("\"Name\"") != std::string::npos;
+      EXPECT_EQ(start.error().field == StartExecutionField::kName, bad_name) << bad;
       EXPECT_EQ(start_execution_refused(start.error()).error,
                 bad_name ? "StepFunctions.InvalidNameException"
                          : "StepFunctions.InvalidExecutionInputException")
