@@ -234,18 +234,16 @@ TaskOutcome from_builtin(const std::string& resource, TaskOutcome outcome,
                          EpochMillis now, const ArnScope& arns) {
   const std::string id = stable_id("request", request_id);
   if (resource == kStartAsync) {
-    // StartExecution's answer: the started execution's ARN and start (epoch milliseconds).
+    // StartExecution's answer: the started execution's ARN and start (epoch milliseconds, as
+    // the built-in carried it beside its result).
     if (!outcome.ok || !outcome.result.is_object()) return outcome;
     const json::object& started = outcome.result.as_object();
     const json::value* machine = started.if_contains("stateMachine");
     const json::value* name = started.if_contains("name");
-    const json::value* date = started.if_contains("startDate");
     if (!machine || !machine->is_string() || !name || !name->is_string()) return outcome;
-    const auto start =
-        date && date->is_string() ? parse_timestamp(date->as_string()) : std::nullopt;
-    outcome.result =
-        start_execution_answer(arns, std::string(machine->as_string()),
-                               std::string(name->as_string()), start.value_or(now), request_id);
+    outcome.result = start_execution_answer(
+        arns, std::string(machine->as_string()), std::string(name->as_string()),
+        outcome.start_date ? outcome.start_date : now, request_id);
     return outcome;
   }
   if (resource == kLambdaInvoke) {
