@@ -107,7 +107,7 @@ void start(Self* self, StartRequest& req) {
     body["executionId"] = id;
     body["status"] = status_name(existing->status);
     body["startDate"] = format_timestamp(existing->start);
-    req.reply(Answered{Outcome::kExisting, std::move(body)});
+    req.reply(Answered{Outcome::kExisting, std::move(body), existing->start});
     return;
   }
   // Step Functions' names are one namespace per state machine: a child that an AWS
@@ -139,7 +139,8 @@ void admitted(Self* self, const std::string& id, StartResult& result) {
   st.admitting.erase(it);
   for (std::size_t i = 0; i < waiters.size(); ++i) {
     if (result.ok) {
-      waiters[i](Answered{i == 0 ? Outcome::kCreated : Outcome::kExisting, result.body});
+      waiters[i](
+          Answered{i == 0 ? Outcome::kCreated : Outcome::kExisting, result.body, result.start});
     } else {
       waiters[i](result.error);
     }

@@ -37,6 +37,7 @@ struct StoreReply {
 struct Answered {
   Outcome outcome = Outcome::kCreated;
   boost::json::object body;
+  EpochMillis start = 0;  // a start's: the execution's start (body's startDate) as a number
 };
 using Answer = Result<Answered>;
 using AnswerCallback = std::function<void(Answer)>;
@@ -129,6 +130,7 @@ struct StartResult {
   bool ok = true;
   Error error;
   boost::json::object body;  // {executionId, status, startDate}
+  EpochMillis start = 0;     // startDate as a number, for answers that need one
 };
 
 // A ledger operation's answer in both vocabularies: the ASL error name a workflow catches

@@ -10,6 +10,7 @@
 #include "domain/ledger/keys.hpp"
 #include "domain/storage_keys.hpp"
 #include "integration/ops_fixture.hpp"
+#include "support/temp_store.hpp"
 
 #include <boost/json.hpp>
 
@@ -60,20 +61,11 @@ class ActorRobustness : public OpsTest {
   // a bug would have left them.
   void write_rows(const std::vector<std::pair<Table, std::pair<std::string, std::string>>>& rows,
                   const std::vector<std::pair<Table, std::string>>& erased = {}) {
-    auto db = open_store();
+    auto db = open_stopped_store(dir_.path() + "/var");
     WriteBatch batch;
     for (const auto& [table, row] : rows) batch.put(table, row.first, row.second);
     for (const auto& [table, key] : erased) batch.erase(table, key);
     ASSERT_TRUE(db->commit({&batch}).ok());
-  }
-
-  std::shared_ptr<adapters::LmdbStore> open_store() {
-    adapters::LmdbOptions options;
-    options.path = dir_.path() + "/var";
-    options.map_size = std::size_t{4096} << 20;
-    auto db = adapters::LmdbStore::open(options);
-    if (!db.ok()) throw std::runtime_error(db.error().message);
-    return *db;
   }
 
   void expect_ready() {
@@ -161,7 +153,7 @@ TEST_F(ActorRobustness, AStoreFromBeforeTheRunnableIndexIsIndexedAtItsFirstStart
       201u);
   ASSERT_EQ(daemon_->terminate(), 0);
   {
-    auto db = open_store();
+    auto db = open_stopped_store(dir_.path() + "/var");
     EXPECT_TRUE(db->get(Table::kOpenExecutions, "long:a").has_value());
     EXPECT_FALSE(db->get(Table::kRunnableExecutions, "long:a").has_value());
     EXPECT_TRUE(db->get(Table::kMeta, std::string(kRunnableIndexKey)).has_value());
@@ -176,7 +168,7 @@ TEST_F(ActorRobustness, AStoreFromBeforeTheRunnableIndexIsIndexedAtItsFirstStart
   EXPECT_EQ(client_->get("/v1/executions/long:a").json().at("status").as_string(), "RUNNING");
   expect_ready();
   ASSERT_EQ(daemon_->terminate(), 0);
-  auto db = open_store();
+  auto db = open_stopped_store(dir_.path() + "/var");
   EXPECT_TRUE(db->get(Table::kMeta, std::string(kRunnableIndexKey)).has_value());
   EXPECT_TRUE(db->get(Table::kOpenExecutions, "long:a").has_value());
   EXPECT_FALSE(db->get(Table::kRunnableExecutions, "long:a").has_value());

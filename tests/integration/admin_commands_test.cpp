@@ -4,6 +4,7 @@
 #include "adapters/store/lmdb_store.hpp"
 #include "domain/execution_record.hpp"
 #include "integration/ops_fixture.hpp"
+#include "support/temp_store.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -352,10 +353,9 @@ TEST_F(AdminCommands, BackupIsAConsistentCopyTakenWhileServing) {
   EXPECT_GT(result.at("bytes").to_number<double>(), 0);
   EXPECT_GT(during.load(), 0);
 
-  auto opened = adapters::LmdbStore::open({copy, std::size_t{1} << 30, true});
-  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  auto opened = open_stopped_store(copy);
   for (const auto& id : acked_before) {
-    auto stored = (*opened)->get(Table::kExecutions, id);
+    auto stored = opened->get(Table::kExecutions, id);
     ASSERT_TRUE(stored) << id << " missing from the backup";
     EXPECT_TRUE(ExecutionRecord::from_json(json::parse(*stored)).ok());
   }

@@ -9,10 +9,10 @@
 // and Stripe's 2-day payouts. The test plays the handlers: it reads the token the definition
 // stored in the ContractCallbacks (or PaymentCallbacks) table and answers it.
 
+#include "integration/aws_example_fixture.hpp"
 #include "integration/payment_flows_fixture.hpp"
 
 #include <chrono>
-#include <filesystem>
 #include <string>
 
 namespace settled::testing {
@@ -20,13 +20,12 @@ namespace {
 
 namespace json = boost::json;
 
-const std::string kExample = std::string(SETTLED_SOURCE_DIR) + "/examples/aws/seed-001";
-
-class AwsContractLifecycle : public PaymentFlowsTest {
+class AwsContractLifecycle : public AwsExampleTest<PaymentFlowsTest> {
  protected:
+  AwsContractLifecycle() : AwsExampleTest("seed-001") {}
+
   std::vector<std::string> daemon_flags() const override {
-    auto flags = PaymentFlowsTest::daemon_flags();
-    flags.push_back("--config=" + kExample + "/settled.conf");
+    auto flags = AwsExampleTest::daemon_flags();
     // The jumps of a month or two step through every daily webhook and weekly ledger
     // reconciliation on the way (about 100 ms each, more on a loaded machine): longer than the
     // default 10 s request deadline.
@@ -34,59 +33,23 @@ class AwsContractLifecycle : public PaymentFlowsTest {
     return flags;
   }
 
-  void add_workflows() override {
-    PaymentFlowsTest::add_workflows();
-    for (const auto& entry : std::filesystem::directory_iterator(kExample + "/workflows"))
-      std::filesystem::copy_file(entry.path(),
-                                 workflows_dir() + "/" + entry.path().filename().string(),
-                                 std::filesystem::copy_options::overwrite_existing);
-  }
-
-  HttpResult sfn(const std::string& operation, const json::object& body) {
-    return client_->post("/", json::serialize(body),
-                         {{"Content-Type", "application/x-amz-json-1.0"},
-                          {"X-Amz-Target", "AWSStepFunctions." + operation}});
-  }
-
-  // The token stored in `table` under `callback_id` once it differs from `previous`.
-  std::string token(const std::string& table, const std::string& callback_id,
-                    const std::string& previous = "") {
-    std::string token;
-    const bool stored = eventually(
-        [&] {
-          auto res = client_->get("/v1/records/" + table + "/" + callback_id);
-          if (res.status != 200) return false;
-          token = std::string(res.json().at("record").at("taskToken").as_string());
-          return token != previous;
-        },
-        std::chrono::seconds(20), std::chrono::milliseconds(20));
-    EXPECT_TRUE(stored) << "no new token under " << table << "/" << callback_id;
-    return stored ? token : "";
-  }
-
-  // What the team's handler does: SendTaskSuccess with the webhook's payload.
-  void succeed(const std::string& token, const json::object& output) {
-    auto res = sfn("SendTaskSuccess", {{"taskToken", token}, {"output", json::serialize(output)}});
-    EXPECT_EQ(res.status, 200u) << res.body;
-  }
-
   // The handler behind the team's EventBridge rule for a contract's activity: the event itself
   // answers the monitor's activity-<contractId> callback. Returns the token it answered.
   std::string deliver(const std::string& contract, const std::string& id, const std::string& type,
                       const std::string& entity, const std::string& actor_type,
                       json::object metadata, const std::string& previous = "") {
-    const auto t = token("ContractCallbacks", "activity-" + contract, previous);
-    succeed(t, {{"version", "1.0"},
-                {"id", id},
-                {"source", "mindlinks.contracts"},
-                {"detail-type", type},
-                {"time", "2026-12-07T09:00:00Z"},
-                {"detail",
-                 {{"entityId", entity},
-                  {"action", type.substr(type.rfind('.') + 1)},
-                  {"actorId", actor_type == "client" ? "client-c" : "ctr-c"},
-                  {"actorType", actor_type},
-                  {"metadata", std::move(metadata)}}}});
+    const auto t = stored_token("ContractCallbacks", "activity-" + contract, previous);
+    send_task_success(t, json::object{{"version", "1.0"},
+                                      {"id", id},
+                                      {"source", "mindlinks.contracts"},
+                                      {"detail-type", type},
+                                      {"time", "2026-12-07T09:00:00Z"},
+                                      {"detail",
+                                       {{"entityId", entity},
+                                        {"action", type.substr(type.rfind('.') + 1)},
+                                        {"actorId", actor_type == "client" ? "client-c" : "ctr-c"},
+                                        {"actorType", actor_type},
+                                        {"metadata", std::move(metadata)}}}});
     return t;
   }
 
@@ -115,9 +78,11 @@ class AwsContractLifecycle : public PaymentFlowsTest {
   }
 
   void sign(const std::string& execution, const std::string& contract) {
-    succeed(token("ContractCallbacks", "client-signature-" + contract), {{"signer", "client-c"}});
+    send_task_success(stored_token("ContractCallbacks", "client-signature-" + contract),
+                      json::object{{"signer", "client-c"}});
     await(execution, "WaitForContractorSignature");
-    succeed(token("ContractCallbacks", "contractor-signature-" + contract), {{"signer", "ctr-c"}});
+    send_task_success(stored_token("ContractCallbacks", "contractor-signature-" + contract),
+                      json::object{{"signer", "ctr-c"}});
     await(execution, "MonitorContract");
   }
 
@@ -134,27 +99,28 @@ TEST_F(AwsContractLifecycle, SignedWithRemindersWatchedRenewalNoticedAndComplete
   await(id, "WaitForClientSignature");
   EXPECT_EQ(contract_status("ct-1"), "pending_client_signature");  // generateContractPDF
   EXPECT_EQ(record("Contracts", "ct-1").at("document"), "contracts/ct-1.pdf");
-  const auto first = token("ContractCallbacks", "client-signature-ct-1");
+  const auto first = stored_token("ContractCallbacks", "client-signature-ct-1");
 
   // 3 days unsigned: a reminder, and a new token for the next 3 days.
   advance("3d");
-  const auto second = token("ContractCallbacks", "client-signature-ct-1", first);
+  const auto second = stored_token("ContractCallbacks", "client-signature-ct-1", first);
   await(id, "WaitForClientSignature");
   EXPECT_EQ(entries(id, "ClientSignatureReminder"), 1u);
   auto stale = sfn("SendTaskSuccess", {{"taskToken", first}, {"output", "{}"}});
   EXPECT_EQ(stale.json().at("__type"), "TaskTimedOut") << stale.body;
-  succeed(second, {{"signer", "client-c"}});
+  send_task_success(second, json::object{{"signer", "client-c"}});
   await(id, "WaitForContractorSignature");
   EXPECT_EQ(contract_status("ct-1"), "client_signed");
-  const auto contractor_first = token("ContractCallbacks", "contractor-signature-ct-1");
+  const auto contractor_first = stored_token("ContractCallbacks", "contractor-signature-ct-1");
   advance("2d");
   advance("23h");
   EXPECT_EQ(entries(id, "SignatureReminder"), 0u);
   advance("1h");
   ASSERT_TRUE(eventually([&] { return entries(id, "SignatureReminder") == 1; }));
   await(id, "WaitForContractorSignature");
-  succeed(token("ContractCallbacks", "contractor-signature-ct-1", contractor_first),
-          {{"signer", "ctr-c"}});
+  send_task_success(
+      stored_token("ContractCallbacks", "contractor-signature-ct-1", contractor_first),
+      json::object{{"signer", "ctr-c"}});
   await(id, "MonitorContract");
   EXPECT_EQ(contract_status("ct-1"), "active");
 
@@ -194,8 +160,7 @@ TEST_F(AwsContractLifecycle, SignedWithRemindersWatchedRenewalNoticedAndComplete
   advance("2d");
   ASSERT_TRUE(eventually([&] { return sim("payouts")[0].at("status") == "paid"; }));
   const auto payout = sim("payouts")[0];
-  succeed(token("PaymentCallbacks", "payout-" + std::string(payout.at("id").as_string())),
-          {{"id", payout.at("id")}, {"status", "paid"}, {"failure_code", nullptr}});
+  answer_payout(payout);
   const auto done = wait_final(id);
   ASSERT_EQ(done.at("status"), "SUCCEEDED") << json::serialize(done);
   EXPECT_EQ(done.at("output").at("status"), "completed");
@@ -233,8 +198,7 @@ TEST_F(AwsContractLifecycle, ATerminationByTheClientPaysItsFinalPayment) {
   advance("2d");
   ASSERT_TRUE(eventually([&] { return sim("payouts")[0].at("status") == "paid"; }));
   const auto payout = sim("payouts")[0];
-  succeed(token("PaymentCallbacks", "payout-" + std::string(payout.at("id").as_string())),
-          {{"id", payout.at("id")}, {"status", "paid"}, {"failure_code", nullptr}});
+  answer_payout(payout);
   const auto done = wait_final(id);
   ASSERT_EQ(done.at("status"), "SUCCEEDED") << json::serialize(done);
   EXPECT_EQ(done.at("output").at("status"), "terminated");

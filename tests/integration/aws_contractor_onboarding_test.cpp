@@ -141,11 +141,11 @@ TEST_F(AwsContractorOnboarding,
   EXPECT_EQ(veriff_sessions("kyc-c-ada").size(), 2u);
   EXPECT_EQ(entered(id, "KYCVerification"), 1u);
   const auto scheduled = resources_scheduled(execution_arn("contractor-onboarding", "inv-1"));
-  for (const char* expected :
-       {"function:sendInvitationEmail", "function:createContractorProfile",
-        "function:generateContractPDF", "function:sendNotification", "dynamodb:putItem",
-        "dynamodb:putItem.waitForTaskToken", "dynamodb:updateItem", "events:putEvents",
-        "states:startExecution.sync:2"})
+  for (const auto& expected : std::vector<std::string>{
+           lambda("sendInvitationEmail"), lambda("createContractorProfile"),
+           lambda("generateContractPDF"), lambda("sendNotification"), "dynamodb:putItem",
+           "dynamodb:putItem.waitForTaskToken", "dynamodb:updateItem", "events:putEvents",
+           "states:startExecution.sync:2"})
     EXPECT_TRUE(has(scheduled, expected)) << expected;
 }
 

@@ -28,8 +28,9 @@ class AwsKycVerification : public AwsKycTest {
   }
 
   void answer_review(const std::string& kyc_id, const std::string& decision) {
-    answer("KycReviews", kyc_id,
-           json::object{{"decision", decision}, {"reviewerId", "admin-7"}, {"note", "checked"}});
+    answer_callback(
+        "KycReviews", kyc_id,
+        json::object{{"decision", decision}, {"reviewerId", "admin-7"}, {"note", "checked"}});
   }
 };
 
@@ -80,8 +81,9 @@ TEST_F(AwsKycVerification, AnApprovalComesThroughProcessVeriffWebhookAndIsRecord
   EXPECT_EQ(described.json().at("stateMachineArn"),
             "arn:aws:states:us-east-1:123456789012:stateMachine:kyc-verification");
   const auto scheduled = resources_scheduled(arn);
-  for (const char* expected : {"function:createVeriffSession", "dynamodb:putItem",
-                               "dynamodb:putItem.waitForTaskToken", "events:putEvents"})
+  for (const auto& expected :
+       std::vector<std::string>{lambda("createVeriffSession"), "dynamodb:putItem",
+                                "dynamodb:putItem.waitForTaskToken", "events:putEvents"})
     EXPECT_TRUE(has(scheduled, expected)) << expected;
 }
 
@@ -192,7 +194,7 @@ TEST_F(AwsKycVerification, ALostDecisionWebhookIsAskedOfVeriffWithGetVeriffDecis
                   .at("attemptId")
                   .is_null());
   EXPECT_TRUE(has(resources_scheduled(execution_arn("kyc-verification", "c-lost")),
-                  "function:getVeriffDecision"));
+                  lambda("getVeriffDecision")));
 }
 
 }  // namespace

@@ -9,39 +9,19 @@
 // administrator answer their inbox tokens the same way. Money is checked to the minor unit in
 // the ledger and the Stripe simulator, and settlectl reconcile proves the ledger sound.
 
+#include "integration/aws_example_fixture.hpp"
 #include "integration/marketplace_fixture.hpp"
-
-#include <filesystem>
 
 namespace settled::testing {
 namespace {
 
 namespace json = boost::json;
 
-const std::string kExample = std::string(SETTLED_SOURCE_DIR) + "/examples/aws/seed-003";
 constexpr const char* kStates = "arn:aws:states:us-east-1:123456789012:";
-constexpr const char* kFunction = "arn:aws:lambda:us-east-1:123456789012:function:";
 
-class AwsMarketplace : public MarketplaceTest {
+class AwsMarketplace : public AwsExampleTest<MarketplaceTest> {
  protected:
-  std::vector<std::string> daemon_flags() const override {
-    auto flags = MarketplaceTest::daemon_flags();
-    flags.push_back("--config=" + kExample + "/settled.conf");
-    return flags;
-  }
-
-  void add_workflows() override {
-    for (const auto& entry : std::filesystem::directory_iterator(kExample + "/workflows"))
-      std::filesystem::copy_file(entry.path(),
-                                 workflows_dir() + "/" + entry.path().filename().string(),
-                                 std::filesystem::copy_options::overwrite_existing);
-  }
-
-  HttpResult sfn(const std::string& operation, const json::object& body) {
-    return client_->post("/", json::serialize(body),
-                         {{"Content-Type", "application/x-amz-json-1.0"},
-                          {"X-Amz-Target", "AWSStepFunctions." + operation}});
-  }
+  AwsMarketplace() : AwsExampleTest("seed-003") {}
 
   // StartExecution of the seed's state machine `machine`; returns settled's execution id.
   std::string start(const std::string& machine, const std::string& name,
@@ -57,46 +37,24 @@ class AwsMarketplace : public MarketplaceTest {
     return machine + ":" + name;
   }
 
-  // The token stored at `path` (a record's `field`) once it differs from `previous`.
-  std::string token_at(const std::string& path, const std::string& field,
-                       const std::string& previous = "") {
-    std::string token;
-    const bool stored = eventually(
-        [&] {
-          auto res = client_->get(path);
-          if (res.status != 200) return false;
-          token = std::string(res.json().at("record").at(field).as_string());
-          return token != previous;
-        },
-        std::chrono::seconds(20), std::chrono::milliseconds(20));
-    EXPECT_TRUE(stored) << "no new token at " << path;
-    return stored ? token : "";
-  }
-
-  void send_success(const std::string& token, const json::object& output) {
-    auto res = sfn("SendTaskSuccess", {{"taskToken", token}, {"output", json::serialize(output)}});
-    EXPECT_EQ(res.status, 200u) << res.body;
-  }
-
   // What the team's stripe-webhook function does with a Stripe event: the token stored under
   // `callback_id` answered with the event, as {type, correlationKey, detail, receivedAt, id}.
   std::string answer_webhook(const std::string& callback_id, const std::string& type,
                              const std::string& key, const json::value& object,
                              const std::string& previous = "") {
-    const auto token =
-        token_at("/v1/records/PaymentCallbacks/" + callback_id, "taskToken", previous);
+    const auto token = stored_token("PaymentCallbacks", callback_id, previous);
     if (token.empty()) return token;
     EXPECT_EQ(record("PaymentCallbacks", callback_id).at("eventType"), json::value(type));
     const std::string event_id = "evt_test_" + callback_id;
-    send_success(token, {{"type", type},
-                         {"correlationKey", key},
-                         {"id", event_id},
-                         {"receivedAt", "2026-01-05T09:00:00.000Z"},
-                         {"detail",
-                          {{"id", event_id},
-                           {"object", "event"},
-                           {"type", type},
-                           {"data", {{"object", object}}}}}});
+    send_task_success(token, json::object{{"type", type},
+                                          {"correlationKey", key},
+                                          {"id", event_id},
+                                          {"receivedAt", "2026-01-05T09:00:00.000Z"},
+                                          {"detail",
+                                           {{"id", event_id},
+                                            {"object", "event"},
+                                            {"type", type},
+                                            {"data", {{"object", object}}}}}});
     return token;
   }
 
@@ -115,26 +73,9 @@ class AwsMarketplace : public MarketplaceTest {
     const auto exec = start("ecosystem-booking-lifecycle", id, booking_input(id, amount, fee));
     EXPECT_EQ(exec, "ecosystem-booking-lifecycle:" + id);
     // The token is stored after CreatePaymentIntent: the PaymentIntent exists by then.
-    token_at("/v1/records/PaymentCallbacks/payment-" + id, "taskToken");
+    stored_token("PaymentCallbacks", "payment-" + id);
     answer_webhook("payment-" + id, "payment_intent.succeeded", id, intent_of("bookingId", id));
-    return token_at("/v1/records/booking_inbox/" + id, "token");
-  }
-
-  // Each scheduled task's resource as GetExecutionHistory gives it.
-  std::vector<std::string> resources_scheduled(const std::string& execution_arn) {
-    auto res = sfn("GetExecutionHistory", {{"executionArn", execution_arn}, {"maxResults", 1000}});
-    EXPECT_EQ(res.status, 200u) << res.body;
-    std::vector<std::string> out;
-    if (res.status != 200) return out;
-    const auto body = res.json();
-    for (const auto& e : body.at("events").as_array()) {
-      if (const auto* task = e.as_object().if_contains("taskScheduledEventDetails"))
-        out.push_back(std::string(task->at("resourceType").as_string()) + ":" +
-                      std::string(task->at("resource").as_string()));
-      if (const auto* fn = e.as_object().if_contains("lambdaFunctionScheduledEventDetails"))
-        out.push_back(std::string(fn->at("resource").as_string()));
-    }
-    return out;
+    return stored_token("booking_inbox", id, "", "token");
   }
 
   // ecosystem-provider-onboarding for `provider`, as far as Stripe's account.updated answering
@@ -153,7 +94,7 @@ class AwsMarketplace : public MarketplaceTest {
     }));
     if (account.empty()) return "";
     // Waiting: the token is stored under the account's id, where the handler finds it.
-    EXPECT_FALSE(token_at("/v1/records/PaymentCallbacks/account-" + account, "taskToken").empty());
+    EXPECT_FALSE(stored_token("PaymentCallbacks", "account-" + account).empty());
     EXPECT_EQ(record("providers", provider).at("status"), "onboarding");
 
     // The provider finishes Stripe's form at the link stripe-connect-onboarding-link made (its
@@ -187,10 +128,6 @@ class AwsMarketplace : public MarketplaceTest {
   static std::string arn_of(const std::string& execution) {
     return std::string(kStates) + "execution:" + execution;
   }
-
-  static bool has(const std::vector<std::string>& list, const std::string& item) {
-    return std::find(list.begin(), list.end(), item) != list.end();
-  }
 };
 
 TEST_F(AwsMarketplace, ABookingIsPaidConfirmedByItsCallbackAndCompleted) {
@@ -203,7 +140,7 @@ TEST_F(AwsMarketplace, ABookingIsPaidConfirmedByItsCallbackAndCompleted) {
   EXPECT_EQ(record("bookings", "b1").at("status"), "CONFIRMED");
   EXPECT_EQ(record("booking_inbox", "b1").at("amount"), 10000);
 
-  send_success(token, {{"action", "COMPLETE"}, {"by", "prov-b1"}});
+  send_task_success(token, json::object{{"action", "COMPLETE"}, {"by", "prov-b1"}});
   const auto done = wait_final(exec);
   ASSERT_EQ(done.at("status"), "SUCCEEDED") << json::serialize(done);
   EXPECT_EQ(done.at("output").at("status"), "COMPLETED");
@@ -228,7 +165,7 @@ TEST_F(AwsMarketplace, ABookingIsPaidConfirmedByItsCallbackAndCompleted) {
   for (const std::string fn :
        {"booking-processor", "booking-processor-charge", "payout-manager-credit",
         "booking-processor-hold", "booking-processor-release", "notification-handler"})
-    EXPECT_TRUE(has(scheduled, kFunction + fn)) << fn;
+    EXPECT_TRUE(has(scheduled, lambda(fn))) << fn;
   EXPECT_TRUE(has(scheduled, "dynamodb:putItem.waitForTaskToken"));
   EXPECT_TRUE(has(scheduled, "lambda:invoke.waitForTaskToken"));
   reconcile_ok();
@@ -236,7 +173,7 @@ TEST_F(AwsMarketplace, ABookingIsPaidConfirmedByItsCallbackAndCompleted) {
 
 TEST_F(AwsMarketplace, ABookingCancelledByItsCustomerRefundsAllButTheFee) {
   const auto token = confirmed_booking("b2", 12345, 1234);
-  send_success(token, {{"action", "CANCEL"}, {"by", "cust-b2"}});
+  send_task_success(token, json::object{{"action", "CANCEL"}, {"by", "cust-b2"}});
   const auto done = wait_final("ecosystem-booking-lifecycle:b2");
   ASSERT_EQ(done.at("status"), "SUCCEEDED") << json::serialize(done);
   EXPECT_EQ(done.at("output").at("status"), "CANCELLED");
@@ -271,7 +208,7 @@ TEST_F(AwsMarketplace, ADirectPaymentIsConfirmedByItsCallbackAndCreditedLessTheC
       {"providerId", "prov-1"},          {"amount", 5000},    {"currency", "USD"},
       {"paymentMethod", "pm_card_visa"}, {"platformFee", 500}};
   const auto exec = start("ecosystem-payment-processing", "p1", input);
-  token_at("/v1/records/PaymentCallbacks/payment-p1", "taskToken");
+  stored_token("PaymentCallbacks", "payment-p1");
   answer_webhook("payment-p1", "payment_intent.succeeded", "p1", intent_of("paymentId", "p1"));
   const auto done = wait_final(exec);
   ASSERT_EQ(done.at("status"), "SUCCEEDED") << json::serialize(done);
@@ -311,13 +248,13 @@ TEST_F(AwsMarketplace, ADisputeDecidedForTheCustomerRefundsTheWholePayment) {
   confirmed_booking("d1", 10000, 1500);
   const auto exec = start("ecosystem-dispute-resolution", "d1",
                           {{"bookingId", "d1"}, {"raisedBy", "cust-d1"}, {"reason", "no-show"}});
-  const auto token = token_at("/v1/records/admin_inbox/d1:booking-dispute", "token");
+  const auto token = stored_token("admin_inbox", "d1:booking-dispute", "", "token");
   EXPECT_EQ(balance("cust-d1"), (Balances{0, 0, 10000}));  // both escrows frozen
   EXPECT_EQ(escrow("bk-d1").at("status"), "FROZEN");
   EXPECT_EQ(record("admin_inbox", "d1:booking-dispute").at("stage"), "REVIEW");
   EXPECT_TRUE(sim("refunds").empty());
 
-  send_success(token, {{"decision", "REFUND"}, {"adminId", "admin-1"}});
+  send_task_success(token, json::object{{"decision", "REFUND"}, {"adminId", "admin-1"}});
   const auto done = wait_final(exec);
   ASSERT_EQ(done.at("status"), "SUCCEEDED") << json::serialize(done);
   EXPECT_EQ(done.at("output").at("resolution").at("decision"), "REFUND");
@@ -336,7 +273,7 @@ TEST_F(AwsMarketplace, ADisputeDecidedForTheCustomerRefundsTheWholePayment) {
       resources_scheduled(std::string(kStates) + "execution:ecosystem-dispute-resolution:d1");
   for (const std::string fn : {"booking-processor-get", "dispute-workflow",
                                "dispute-workflow-unfreeze", "refund-processor"})
-    EXPECT_TRUE(has(scheduled, kFunction + fn)) << fn;
+    EXPECT_TRUE(has(scheduled, lambda(fn))) << fn;
   reconcile_ok();
 }
 
@@ -358,7 +295,7 @@ TEST_F(AwsMarketplace, AProviderIsOnboardedWhenItsAccountUpdateAnswersTheCallbac
   for (const std::string fn :
        {"stripe-connect", "stripe-connect-status", "stripe-connect-onboarding-link",
         "booking-processor", "notification-handler"})
-    EXPECT_TRUE(has(scheduled, kFunction + fn)) << fn;
+    EXPECT_TRUE(has(scheduled, lambda(fn))) << fn;
 }
 
 TEST_F(AwsMarketplace, APayoutIsTransferredAndPaidWhenItsCallbackSaysPaid) {
@@ -373,7 +310,7 @@ TEST_F(AwsMarketplace, APayoutIsTransferredAndPaidWhenItsCallbackSaysPaid) {
                            {"currency", "USD"},
                            {"paymentMethod", "pm_card_visa"},
                            {"platformFee", 1000}});
-  token_at("/v1/records/PaymentCallbacks/payment-p4", "taskToken");
+  stored_token("PaymentCallbacks", "payment-p4");
   answer_webhook("payment-p4", "payment_intent.succeeded", "p4", intent_of("paymentId", "p4"));
   ASSERT_EQ(wait_final(paid).at("status"), "SUCCEEDED");
   EXPECT_EQ(balance("prov-4"), (Balances{9000, 0, 0}));
@@ -387,7 +324,7 @@ TEST_F(AwsMarketplace, APayoutIsTransferredAndPaidWhenItsCallbackSaysPaid) {
                            {"currency", "USD"}});
   ASSERT_TRUE(eventually([&] { return sim("payouts").size() == 1; }));
   const std::string payout(sim("payouts")[0].at("id").as_string());
-  const auto first = token_at("/v1/records/PaymentCallbacks/payout-" + payout, "taskToken");
+  const auto first = stored_token("PaymentCallbacks", "payout-" + payout);
   EXPECT_EQ(balance("prov-4"), (Balances{1999, 0, 0}));  // taken before Stripe was called
   const auto transfers = sim("transfers");
   ASSERT_EQ(transfers.size(), 1u);

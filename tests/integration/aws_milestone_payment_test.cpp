@@ -7,69 +7,20 @@
 // the token the definition stored in the PaymentCallbacks table and answers it, as a Lambda
 // behind Stripe's webhook would.
 
+#include "integration/aws_example_fixture.hpp"
 #include "integration/payment_flows_fixture.hpp"
-
-#include <filesystem>
 
 namespace settled::testing {
 namespace {
 
 namespace json = boost::json;
 
-const std::string kExample = std::string(SETTLED_SOURCE_DIR) + "/examples/aws/seed-001";
 constexpr const char* kMachineArn =
     "arn:aws:states:us-east-1:123456789012:stateMachine:milestone-payment";
 
-class AwsMilestonePayment : public PaymentFlowsTest {
+class AwsMilestonePayment : public AwsExampleTest<PaymentFlowsTest> {
  protected:
-  std::vector<std::string> daemon_flags() const override {
-    auto flags = PaymentFlowsTest::daemon_flags();
-    flags.push_back("--config=" + kExample + "/settled.conf");
-    return flags;
-  }
-
-  void add_workflows() override {
-    PaymentFlowsTest::add_workflows();
-    for (const auto& entry : std::filesystem::directory_iterator(kExample + "/workflows"))
-      std::filesystem::copy_file(entry.path(),
-                                 workflows_dir() + "/" + entry.path().filename().string(),
-                                 std::filesystem::copy_options::overwrite_existing);
-  }
-
-  HttpResult sfn(const std::string& operation, const json::object& body) {
-    return client_->post("/", json::serialize(body),
-                         {{"Content-Type", "application/x-amz-json-1.0"},
-                          {"X-Amz-Target", "AWSStepFunctions." + operation}});
-  }
-
-  // What the team's webhook handler does: the token stored under `callback_id` (once it differs
-  // from `previous`), answered with SendTaskSuccess. Returns the token.
-  std::string answer_callback(const std::string& callback_id, const json::object& output,
-                              const std::string& previous = "") {
-    std::string token;
-    const bool stored = eventually(
-        [&] {
-          auto res = client_->get("/v1/records/PaymentCallbacks/" + callback_id);
-          if (res.status != 200) return false;
-          token = std::string(res.json().at("record").at("taskToken").as_string());
-          return token != previous;
-        },
-        std::chrono::seconds(20), std::chrono::milliseconds(20));
-    EXPECT_TRUE(stored) << "no new token under " << callback_id;
-    if (!stored) return "";
-    auto res = sfn("SendTaskSuccess", {{"taskToken", token}, {"output", json::serialize(output)}});
-    EXPECT_EQ(res.status, 200u) << res.body;
-    return token;
-  }
-
-  // Stripe's payout webhook, played by the team's handler: the payout's status as Stripe sent it.
-  std::string answer_payout(const json::value& payout, const std::string& previous = "") {
-    return answer_callback("payout-" + std::string(payout.at("id").as_string()),
-                           {{"id", payout.at("id")},
-                            {"status", payout.at("status")},
-                            {"failure_code", payout.at("failure_code")}},
-                           previous);
-  }
+  AwsMilestonePayment() : AwsExampleTest("seed-001") {}
 
   std::string approve(const std::string& event_id, const std::string& milestone,
                       std::int64_t amount, const std::string& account,
@@ -89,24 +40,6 @@ class AwsMilestonePayment : public PaymentFlowsTest {
     EXPECT_EQ(started.size(), 1u) << res.body;
     if (started.size() != 1) return "";
     return std::string(started[0].at("executionId").as_string());
-  }
-
-  // Each scheduled task's resource as GetExecutionHistory gives it: "<resourceType>:<resource>"
-  // for a service integration, "function:<ARN>" for a Lambda function.
-  std::vector<std::string> resources_scheduled(const std::string& execution_arn) {
-    auto res = sfn("GetExecutionHistory", {{"executionArn", execution_arn}, {"maxResults", 1000}});
-    EXPECT_EQ(res.status, 200u) << res.body;
-    std::vector<std::string> out;
-    if (res.status != 200) return out;
-    const auto body = res.json();
-    for (const auto& e : body.at("events").as_array()) {
-      if (const auto* task = e.as_object().if_contains("taskScheduledEventDetails"))
-        out.push_back(std::string(task->at("resourceType").as_string()) + ":" +
-                      std::string(task->at("resource").as_string()));
-      if (const auto* fn = e.as_object().if_contains("lambdaFunctionScheduledEventDetails"))
-        out.push_back("function:" + std::string(fn->at("resource").as_string()));
-    }
-    return out;
   }
 };
 
@@ -165,11 +98,11 @@ TEST_F(AwsMilestonePayment, AShortEscrowWaitsForTheFundingCallbackAndChecksAgain
   ASSERT_TRUE(eventually([&] { return waits_in(exec, "WaitForFunding"); }));
   EXPECT_EQ(balance("client-a"), (Balances{1000, 0, 0}));  // nothing locked
   // The funding webhook answers before the money is there: checked again, still short, waits.
-  const auto first = answer_callback("funding-ms-2", {{"eventId", "funded-early"}});
+  answer_callback("PaymentCallbacks", "funding-ms-2", json::object{{"eventId", "funded-early"}});
   ASSERT_TRUE(eventually([&] { return entries(exec, "WaitForFunding") == 2; }));
   EXPECT_EQ(balance("client-a"), (Balances{1000, 0, 0}));
   ASSERT_EQ(deposit("client-a", 4000, "fund-a2b").status, 201u);
-  answer_callback("funding-ms-2", {{"eventId", "funded-ms-2"}}, first);
+  answer_callback("PaymentCallbacks", "funding-ms-2", json::object{{"eventId", "funded-ms-2"}});
   ASSERT_TRUE(payouts_reach(1));
   EXPECT_EQ(balance("client-a"), (Balances{0, 5000, 0}));
   advance("2d");
@@ -204,7 +137,7 @@ TEST_F(AwsMilestonePayment, ARefusedPayoutIsRetriedToTheContractorsNewBankAccoun
   EXPECT_TRUE(waits_in(exec, "WaitForBankAccount"));
   EXPECT_EQ(sim("payouts").size(), 1u);
 
-  answer_callback("bank-ctr-a", {{"destination", "000123456789"}});
+  answer_callback("PaymentCallbacks", "bank-ctr-a", json::object{{"destination", "000123456789"}});
   ASSERT_TRUE(payouts_reach(2));
   advance("2d");
   ASSERT_TRUE(eventually([&] { return sim("payouts")[1].at("status") == "paid"; }));

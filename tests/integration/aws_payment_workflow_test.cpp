@@ -4,40 +4,21 @@
 // example's settled.conf. Started as an AWS client starts it: the Step Functions API's
 // StartExecution, the paymentId as the execution's name.
 
+#include "integration/aws_example_fixture.hpp"
 #include "integration/ops_fixture.hpp"
 #include "support/eventually.hpp"
-
-#include <algorithm>
-#include <filesystem>
 
 namespace settled::testing {
 namespace {
 
 namespace json = boost::json;
 
-const std::string kExample = std::string(SETTLED_SOURCE_DIR) + "/examples/aws/seed-002";
 constexpr const char* kMachineArn =
     "arn:aws:states:us-east-1:123456789012:stateMachine:PaymentWorkflowStateMachine";
-constexpr const char* kFunction = "arn:aws:lambda:us-east-1:123456789012:function:";
 
-class AwsPaymentWorkflow : public OpsTest {
+class AwsPaymentWorkflow : public AwsExampleTest<OpsTest> {
  protected:
-  std::vector<std::string> daemon_flags() const override {
-    return {"--config=" + kExample + "/settled.conf"};
-  }
-
-  void add_workflows() override {
-    for (const auto& entry : std::filesystem::directory_iterator(kExample + "/workflows"))
-      std::filesystem::copy_file(entry.path(),
-                                 workflows_dir() + "/" + entry.path().filename().string(),
-                                 std::filesystem::copy_options::overwrite_existing);
-  }
-
-  HttpResult sfn(const std::string& operation, const json::object& body) {
-    return client_->post("/", json::serialize(body),
-                         {{"Content-Type", "application/x-amz-json-1.0"},
-                          {"X-Amz-Target", "AWSStepFunctions." + operation}});
-  }
+  AwsPaymentWorkflow() : AwsExampleTest("seed-002") {}
 
   static json::object payment(const std::string& id, const std::string& method,
                               std::int64_t amount = 1250) {
@@ -63,28 +44,6 @@ class AwsPaymentWorkflow : public OpsTest {
     EXPECT_EQ(res.status, 200u) << res.body;
     if (res.status != 200) return nullptr;
     return res.json().at("record");
-  }
-
-  // GetExecutionHistory's scheduled resources: "function:<ARN>" for a Lambda function,
-  // "<resourceType>:<resource>" for a service integration.
-  std::vector<std::string> resources_scheduled(const std::string& execution_arn) {
-    auto res = sfn("GetExecutionHistory", {{"executionArn", execution_arn}, {"maxResults", 1000}});
-    EXPECT_EQ(res.status, 200u) << res.body;
-    std::vector<std::string> out;
-    if (res.status != 200) return out;
-    const auto body = res.json();
-    for (const auto& e : body.at("events").as_array()) {
-      if (const auto* task = e.as_object().if_contains("taskScheduledEventDetails"))
-        out.push_back(std::string(task->at("resourceType").as_string()) + ":" +
-                      std::string(task->at("resource").as_string()));
-      if (const auto* fn = e.as_object().if_contains("lambdaFunctionScheduledEventDetails"))
-        out.push_back("function:" + std::string(fn->at("resource").as_string()));
-    }
-    return out;
-  }
-
-  static bool has(const std::vector<std::string>& list, const std::string& item) {
-    return std::find(list.begin(), list.end(), item) != list.end();
   }
 };
 
@@ -122,7 +81,7 @@ TEST_F(AwsPaymentWorkflow, APaymentSucceedsThroughTheSeedsFourLambdas) {
 
   const auto scheduled = resources_scheduled(arn("p-aws-ok"));
   for (const char* fn : {"ValidatePayment", "ProcessPayment", "StoreTransaction", "NotifyCustomer"})
-    EXPECT_TRUE(has(scheduled, std::string("function:") + kFunction + fn)) << fn;
+    EXPECT_TRUE(has(scheduled, lambda(fn))) << fn;
   EXPECT_FALSE(has(scheduled, "sns:publish"));
 }
 
@@ -140,7 +99,7 @@ TEST_F(AwsPaymentWorkflow, ADeclinedCardIsStoredAsDeclinedAndChargesNothing) {
             std::string::npos);
   EXPECT_EQ(charges().count("p-aws-declined"), 0u);
   const auto scheduled = resources_scheduled(arn("p-aws-declined"));
-  EXPECT_TRUE(has(scheduled, std::string("function:") + kFunction + "NotifyCustomer"));
+  EXPECT_TRUE(has(scheduled, lambda("NotifyCustomer")));
   EXPECT_FALSE(has(scheduled, "sns:publish"));  // a decline is the customer's, not an alert
 }
 
@@ -157,8 +116,7 @@ TEST_F(AwsPaymentWorkflow, AFailureAfterTheLastRetryIsStoredAndPublishedToTheAle
   EXPECT_EQ(charges().count("p-aws-down"), 0u);
 
   const auto scheduled = resources_scheduled(arn("p-aws-down"));
-  EXPECT_EQ(std::count(scheduled.begin(), scheduled.end(),
-                       std::string("function:") + kFunction + "ProcessPayment"),
+  EXPECT_EQ(std::count(scheduled.begin(), scheduled.end(), lambda("ProcessPayment")),
             4);  // the first attempt and MaxAttempts 3 retries
   EXPECT_TRUE(has(scheduled, "sns:publish"));
   EXPECT_NE(daemon_->wait_for_output("Payment failed after retries"), "");

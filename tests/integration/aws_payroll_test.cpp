@@ -6,69 +6,22 @@
 // payout delay and the real 7-day funding wait. The test plays the webhook handlers: it reads the
 // token the definition stored in the PaymentCallbacks table and answers it.
 
+#include "integration/aws_example_fixture.hpp"
 #include "integration/payment_flows_fixture.hpp"
 
 #include <algorithm>
-#include <filesystem>
 
 namespace settled::testing {
 namespace {
 
 namespace json = boost::json;
 
-const std::string kExample = std::string(SETTLED_SOURCE_DIR) + "/examples/aws/seed-001";
 constexpr const char* kGoodBank = "000123456789";  // Stripe's succeeding test account number
 constexpr const char* kBadBank = "000111111116";   // fails: no_account
 
-class AwsPayroll : public PaymentFlowsTest {
+class AwsPayroll : public AwsExampleTest<PaymentFlowsTest> {
  protected:
-  std::vector<std::string> daemon_flags() const override {
-    auto flags = PaymentFlowsTest::daemon_flags();
-    flags.push_back("--config=" + kExample + "/settled.conf");
-    return flags;
-  }
-
-  void add_workflows() override {
-    PaymentFlowsTest::add_workflows();
-    for (const auto& entry : std::filesystem::directory_iterator(kExample + "/workflows"))
-      std::filesystem::copy_file(entry.path(),
-                                 workflows_dir() + "/" + entry.path().filename().string(),
-                                 std::filesystem::copy_options::overwrite_existing);
-  }
-
-  HttpResult sfn(const std::string& operation, const json::object& body) {
-    return client_->post("/", json::serialize(body),
-                         {{"Content-Type", "application/x-amz-json-1.0"},
-                          {"X-Amz-Target", "AWSStepFunctions." + operation}});
-  }
-
-  // What the team's webhook handler does: the token stored under `callback_id` (once it differs
-  // from `previous`), answered with SendTaskSuccess. Returns the token.
-  std::string answer_callback(const std::string& callback_id, const json::object& output,
-                              const std::string& previous = "") {
-    std::string token;
-    const bool stored = eventually(
-        [&] {
-          auto res = client_->get("/v1/records/PaymentCallbacks/" + callback_id);
-          if (res.status != 200) return false;
-          token = std::string(res.json().at("record").at("taskToken").as_string());
-          return token != previous;
-        },
-        std::chrono::seconds(20), std::chrono::milliseconds(20));
-    EXPECT_TRUE(stored) << "no new token under " << callback_id;
-    if (!stored) return "";
-    auto res = sfn("SendTaskSuccess", {{"taskToken", token}, {"output", json::serialize(output)}});
-    EXPECT_EQ(res.status, 200u) << res.body;
-    return token;
-  }
-
-  // Stripe's payout webhook, played by the team's handler once the payout has settled.
-  std::string answer_payout(const json::value& payout) {
-    return answer_callback("payout-" + std::string(payout.at("id").as_string()),
-                           {{"id", payout.at("id")},
-                            {"status", payout.at("status")},
-                            {"failure_code", payout.at("failure_code")}});
-  }
+  AwsPayroll() : AwsExampleTest("seed-001") {}
 
   // The payout of `line_item` (its `n`th try) once Stripe settled it.
   json::value settled_payout(const std::string& line_item, std::size_t n = 0) {
@@ -109,23 +62,6 @@ class AwsPayroll : public PaymentFlowsTest {
     return AwsScopeFlags{"us-east-1", "123456789012"}.execution_arn(exec(payroll));
   }
 
-  // Each scheduled task's resource as GetExecutionHistory gives it: "<resourceType>:<resource>"
-  // for a service integration, "function:<ARN>" for a Lambda function.
-  std::vector<std::string> resources_scheduled(const std::string& execution_arn) {
-    auto res = sfn("GetExecutionHistory", {{"executionArn", execution_arn}, {"maxResults", 1000}});
-    EXPECT_EQ(res.status, 200u) << res.body;
-    std::vector<std::string> out;
-    if (res.status != 200) return out;
-    const auto body = res.json();
-    for (const auto& e : body.at("events").as_array()) {
-      if (const auto* task = e.as_object().if_contains("taskScheduledEventDetails"))
-        out.push_back(std::string(task->at("resourceType").as_string()) + ":" +
-                      std::string(task->at("resource").as_string()));
-      if (const auto* fn = e.as_object().if_contains("lambdaFunctionScheduledEventDetails"))
-        out.push_back("function:" + std::string(fn->at("resource").as_string()));
-    }
-    return out;
-  }
 };
 
 TEST_F(AwsPayroll, PaysEveryLineItemThroughTheSeedsLambdasAndRetriesARefusedPayout) {
@@ -155,7 +91,7 @@ TEST_F(AwsPayroll, PaysEveryLineItemThroughTheSeedsLambdasAndRetriesARefusedPayo
   EXPECT_EQ(waiting.at("executionId"), exec_arn("pr-1").c_str());
 
   // The contractor's new bank account: its webhook answers the bank-<contractorId> callback.
-  answer_callback("bank-ctr-2", {{"destination", kGoodBank}});
+  answer_callback("PaymentCallbacks", "bank-ctr-2", json::object{{"destination", kGoodBank}});
   ASSERT_TRUE(payouts_reach(3));
   advance("2d");
   const auto retried = settled_payout("li-2", 1);
@@ -219,7 +155,8 @@ TEST_F(AwsPayroll, WaitsForTheFundingCallbackAndLocksOnlyWhatIsStillUnlocked) {
 
   // The funding service deposits, then its handler answers payroll-funding-<payrollId>.
   ASSERT_EQ(deposit("client-2", 10000, "fund-2b").status, 201u);
-  answer_callback("payroll-funding-pr-2", {{"eventId", "funded-pr-2"}});
+  answer_callback("PaymentCallbacks", "payroll-funding-pr-2",
+                  json::object{{"eventId", "funded-pr-2"}});
   ASSERT_TRUE(payouts_reach(2));
   EXPECT_EQ(balance("client-2"), (Balances{5000, 25000, 0}));
   advance("2d");

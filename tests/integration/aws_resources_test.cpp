@@ -9,6 +9,7 @@
 #include "support/eventually.hpp"
 
 #include "adapters/http/http_server.hpp"
+#include "domain/time.hpp"
 
 #include <mutex>
 
@@ -395,6 +396,9 @@ TEST_F(AwsResources, StartExecutionStartsATopLevelExecutionOnceAndAnswersItsArn)
   const auto named = wait_final("aws-child:started-o-9");
   ASSERT_EQ(named.at("status"), "SUCCEEDED") << json::serialize(named);
   EXPECT_EQ(named.at("output"), json::parse(R"({"seen": "o-9"})"));
+  // StartDate is the started execution's own start, to the millisecond.
+  EXPECT_EQ(out.at("named").at("StartDate").as_int64(),
+            parse_timestamp(named.at("startDate").as_string()).value_or(0));
   const auto other = wait_final("aws-child:" + unnamed.substr(prefix.size()));
   ASSERT_EQ(other.at("status"), "SUCCEEDED") << json::serialize(other);
   EXPECT_EQ(other.at("output"), json::parse(R"({"seen": "unnamed"})"));

@@ -4,6 +4,7 @@
 #include "adapters/store/lmdb_store.hpp"
 #include "domain/storage_keys.hpp"
 #include "integration/daemon_fixture.hpp"
+#include "support/temp_store.hpp"
 
 namespace settled::testing {
 namespace {
@@ -70,15 +71,14 @@ TEST_F(Ingestion, BadRequestsGetJsonErrorsAndLeaveNoTrace) {
   // The store itself holds nothing of any of them.
   client_.reset();
   ASSERT_EQ(daemon_->terminate(), 0) << daemon_->output();
-  auto db = adapters::LmdbStore::open({dir_.path() + "/var", std::size_t{64} << 20, true});
-  ASSERT_TRUE(db.ok());
+  auto db = open_stopped_store(dir_.path() + "/var");
   int rows = 0;
   // The daemon's own settings record (settings/service-completion, written at every start) is
   // not a trace of a request.
   const std::string daemon_settings = record_key("settings", "");
   for (Table table :
        {Table::kExecutions, Table::kHistory, Table::kOpenExecutions, Table::kRecords}) {
-    (*db)->scan(table, "", [&](std::string_view key, std::string_view) {
+    db->scan(table, "", [&](std::string_view key, std::string_view) {
       if (table != Table::kRecords || key.rfind(daemon_settings, 0) != 0) ++rows;
       return true;
     });

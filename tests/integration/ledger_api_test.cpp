@@ -6,6 +6,7 @@
 #include "domain/ledger/balance.hpp"
 #include "domain/ledger/keys.hpp"
 #include "integration/ledger_fixture.hpp"
+#include "support/temp_store.hpp"
 
 #include <thread>
 
@@ -486,17 +487,16 @@ TEST_F(LedgerReconcile, ADiscrepancyMakesSettlectlReconcileExitThree) {
   client_.reset();
   ASSERT_EQ(daemon_->terminate(), 0);
   {
-    auto db = adapters::LmdbStore::open({dir_.path() + "/var", std::size_t{1} << 30, true});
-    ASSERT_TRUE(db.ok()) << db.error().message;
+    auto db = open_stopped_store(dir_.path() + "/var");
     const std::string key = ledger::balance_key("acct-r", "USD");
-    auto stored = (*db)->get(Table::kLedgerAccounts, key);
+    auto stored = db->get(Table::kLedgerAccounts, key);
     ASSERT_TRUE(stored);
     auto balance = ledger::balance_from_json(boost::json::parse(*stored));
     ASSERT_TRUE(balance.ok());
     balance->available += 1;  // one cent that no journal entry put there
     WriteBatch edit;
     edit.put(Table::kLedgerAccounts, key, boost::json::serialize(ledger::to_json(*balance)));
-    ASSERT_TRUE((*db)->commit({&edit}).ok());
+    ASSERT_TRUE(db->commit({&edit}).ok());
   }
   start_with(extra_);
   auto r = ctl({"reconcile"});

@@ -4,6 +4,7 @@
 
 #include "adapters/store/lmdb_store.hpp"
 #include "integration/ops_fixture.hpp"
+#include "support/temp_store.hpp"
 
 #include <fstream>
 #include <set>
@@ -59,15 +60,13 @@ class Retention : public OpsTest {
 
   // Every execution id and history key prefix left in the stopped daemon's store.
   std::pair<std::set<std::string>, std::size_t> stored_rows() {
-    auto opened = adapters::LmdbStore::open({dir_.path() + "/var", std::size_t{1} << 30, true});
-    EXPECT_TRUE(opened.ok());
-    if (!opened.ok()) return {};
+    auto opened = open_stopped_store(dir_.path() + "/var");
     std::set<std::string> executions;
-    (*opened)->scan(Table::kExecutions, "", [&](std::string_view key, std::string_view) {
+    opened->scan(Table::kExecutions, "", [&](std::string_view key, std::string_view) {
       executions.emplace(key);
       return true;
     });
-    return {executions, (*opened)->count(Table::kHistory)};
+    return {executions, opened->count(Table::kHistory)};
   }
 
   void run_a_payment_a_fanout_and_a_wait() {
@@ -131,12 +130,11 @@ TEST_F(Retention, AnAwsChildsNameAndListingRowExpireWithIt) {
   EXPECT_EQ(wait_final("aws-kid:kid-1").at("status"), "SUCCEEDED");
   client_.reset();
   ASSERT_EQ(daemon_->terminate(), 0);
-  auto opened = adapters::LmdbStore::open({dir_.path() + "/var", std::size_t{1} << 30, true});
-  ASSERT_TRUE(opened.ok());
-  EXPECT_EQ((*opened)->count(Table::kChildExecutions), 0u);
+  auto opened = open_stopped_store(dir_.path() + "/var");
+  EXPECT_EQ(opened->count(Table::kChildExecutions), 0u);
   // A child's listing row names its settled id; the client's aws-kid:kid-1 (if not expired by
   // now too) has an empty one.
-  (*opened)->scan(Table::kExecutionsByStart, "", [&](std::string_view, std::string_view id) {
+  opened->scan(Table::kExecutionsByStart, "", [&](std::string_view, std::string_view id) {
     EXPECT_TRUE(id.empty()) << "a child's listing row survived: " << id;
     return true;
   });

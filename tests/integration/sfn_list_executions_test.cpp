@@ -7,6 +7,7 @@
 #include "adapters/store/lmdb_store.hpp"
 #include "domain/storage_keys.hpp"
 #include "integration/ops_fixture.hpp"
+#include "support/temp_store.hpp"
 
 #include <thread>
 #include <vector>
@@ -105,15 +106,6 @@ class SfnListExecutions : public OpsTest {
     }
     ADD_FAILURE() << machine << " executions did not all close";
   }
-
-  std::shared_ptr<adapters::LmdbStore> open_store() {
-    adapters::LmdbOptions options;
-    options.path = dir_.path() + "/var";
-    options.map_size = std::size_t{4096} << 20;
-    auto db = adapters::LmdbStore::open(options);
-    if (!db.ok()) throw std::runtime_error(db.error().message);
-    return *db;
-  }
 };
 
 TEST_F(SfnListExecutions, NewestFirstPagedFilteredAndIndexedForAStoreFromBefore) {
@@ -165,7 +157,7 @@ TEST_F(SfnListExecutions, NewestFirstPagedFilteredAndIndexedForAStoreFromBefore)
   // A store from before the index: no rows, no mark. Its first start indexes it.
   ASSERT_EQ(daemon_->terminate(), 0);
   {
-    auto db = open_store();
+    auto db = open_stopped_store(dir_.path() + "/var");
     WriteBatch batch;
     std::size_t rows = 0;
     db->scan(Table::kExecutionsByStart, "", [&](std::string_view key, std::string_view) {
@@ -186,7 +178,7 @@ TEST_F(SfnListExecutions, NewestFirstPagedFilteredAndIndexedForAStoreFromBefore)
   start("orders", "after-restart");
   EXPECT_EQ(pages(all)[0].front(), "after-restart");
   ASSERT_EQ(daemon_->terminate(), 0);
-  auto db = open_store();
+  auto db = open_stopped_store(dir_.path() + "/var");
   EXPECT_TRUE(db->get(Table::kMeta, std::string(kStartedIndexKey)).has_value());
 }
 

@@ -7,6 +7,7 @@
 #include "adapters/store/lmdb_store.hpp"
 #include "adapters/store/simulator_store_merge.hpp"
 #include "integration/daemon_fixture.hpp"
+#include "support/temp_store.hpp"
 
 #include <filesystem>
 #include <map>
@@ -26,19 +27,16 @@ class SimulatorStoreUpgrade : public DaemonTest {
   // Moves every row of the simulators' tables from the main store into their own environment,
   // as a daemon before the change kept them. Returns how many rows moved.
   std::size_t move_simulator_rows_to_old_layout() {
-    auto main = adapters::LmdbStore::open({data_dir(), std::size_t{1} << 30, true});
-    auto old =
-        adapters::LmdbStore::open({data_dir() + "/stripe-simulator", std::size_t{1} << 30, true});
-    EXPECT_TRUE(main.ok() && old.ok());
-    if (!main.ok() || !old.ok()) return 0;
+    auto main = open_stopped_store(data_dir());
+    auto old = open_stopped_store(data_dir() + "/stripe-simulator");
     WriteBatch copy, erase;
-    (*main)->scan_snapshot(adapters::simulator_tables(),
-                           [&](Table table, std::string_view key, std::string_view value) {
-                             copy.put(table, std::string(key), std::string(value));
-                             erase.erase(table, std::string(key));
-                           });
-    EXPECT_TRUE((*old)->commit({&copy}).ok());
-    EXPECT_TRUE((*main)->commit({&erase}).ok());
+    main->scan_snapshot(adapters::simulator_tables(),
+                        [&](Table table, std::string_view key, std::string_view value) {
+                          copy.put(table, std::string(key), std::string(value));
+                          erase.erase(table, std::string(key));
+                        });
+    EXPECT_TRUE(old->commit({&copy}).ok());
+    EXPECT_TRUE(main->commit({&erase}).ok());
     return copy.size();
   }
 };

@@ -1,6 +1,6 @@
 #pragma once
 // A small LMDB store in a test's temporary directory, for tests that commit what they decided
-// as the actors do.
+// as the actors do; and the store a stopped daemon left in its data directory.
 
 #include "adapters/store/lmdb_store.hpp"
 
@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 namespace settled::testing {
@@ -20,6 +21,18 @@ inline std::shared_ptr<adapters::LmdbStore> open_temp_store(const std::string& p
   auto store = adapters::LmdbStore::open(options);
   EXPECT_TRUE(store.ok()) << store.error().message;
   return store.ok() ? *store : nullptr;
+}
+
+// Opens the store in `data_dir` (a stopped daemon's data directory, or a backup of one) to read
+// or edit what it left. The map is the daemon's default (map-size-mib=4096), so an edit fits as
+// the daemon's would. A store that does not open throws, failing the test with LMDB's message.
+inline std::shared_ptr<adapters::LmdbStore> open_stopped_store(const std::string& data_dir) {
+  adapters::LmdbOptions options;
+  options.path = data_dir;
+  options.map_size = std::size_t{4096} << 20;
+  auto store = adapters::LmdbStore::open(options);
+  if (!store.ok()) throw std::runtime_error(data_dir + ": " + store.error().message);
+  return *store;
 }
 
 }  // namespace settled::testing

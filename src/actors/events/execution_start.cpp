@@ -32,8 +32,10 @@ std::optional<StartRequest> execution_start(const TaskAttempt& attempt,
       rp.deliver(start_execution_refused(answer.error()));
       return;
     }
-    rp.deliver(TaskOutcome::success(
-        started_execution_result(*start, answer->body, answer->outcome == Outcome::kCreated)));
+    auto outcome = TaskOutcome::success(
+        started_execution_result(*start, answer->body, answer->outcome == Outcome::kCreated));
+    outcome.start_date = answer->start;  // for the AWS form's StartDate, as the supervisor knew it
+    rp.deliver(std::move(outcome));
   };
   return request;
 }

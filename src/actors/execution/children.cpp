@@ -27,13 +27,15 @@ bool answers_json(const asl::State& state) {
 }  // namespace
 
 // {"StateMachineArn": "NAME" or "arn:...:stateMachine:NAME", "Input": {...}, "Name": "..."}
-Result<Execution::ChildTarget> Execution::child_target(const json::value& parameters) const {
+Result<Execution::ChildTarget, StartExecutionRefusal> Execution::child_target(
+    const json::value& parameters) const {
   auto start = parse_start_execution(parameters);
   if (!start) return start.error();
   auto machine = engine_->workflows()->find(start->state_machine);
   if (!machine)
-    return Error{ErrorCode::kStateMachineDoesNotExist,
-                 "parameters.StateMachineArn: no state machine \"" + start->state_machine + "\""};
+    return StartExecutionRefusal{
+        StartExecutionField::kStateMachineArn, ErrorCode::kStateMachineDoesNotExist,
+        "parameters.StateMachineArn: no state machine \"" + start->state_machine + "\""};
   return ChildTarget{std::move(machine), std::move(start->input), std::move(start->name)};
 }
 

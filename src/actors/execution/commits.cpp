@@ -138,6 +138,7 @@ void Execution::report_started() {
   result.body["executionId"] = rec_.id;
   result.body["status"] = status_name(rec_.status);
   result.body["startDate"] = format_timestamp(rec_.start);
+  result.start = rec_.start;
   self_->send(supervisor_, started_atom::value, rec_.id, std::move(result));
 }
 

@@ -18,6 +18,7 @@
 #include "domain/execution_record.hpp"
 #include "domain/records/history_chunk.hpp"
 #include "domain/records/task_token_row.hpp"
+#include "domain/resources/start_execution.hpp"
 #include "domain/resources/task_outcome.hpp"
 
 #include <caf/event_based_actor.hpp>
@@ -103,7 +104,7 @@ class Execution {
     json::value input;
     std::string name;  // the task's Name; "" for the one settled gives
   };
-  Result<ChildTarget> child_target(const json::value& parameters) const;
+  Result<ChildTarget, StartExecutionRefusal> child_target(const json::value& parameters) const;
   void start_child_execution(const asl::State& state, TaskAttempt attempt);
   // The child's name: settled's own resource names it after its id; an AWS ARN resource by the
   // task's Name or a UUID, as Step Functions does.

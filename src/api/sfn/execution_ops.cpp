@@ -236,9 +236,7 @@ void start_execution(SfnCall call) {
   const std::string arn = execution_arn(call.deps.arns, fields->machine, fields->name);
   send_start(call, std::move(*fields), [respond = call.respond, arn](actors::Answer answer) {
     if (!answer) return respond(aws_error_response(to_aws_error(answer.error())));
-    json::value start = nullptr;
-    if (const auto* date = answer->body.if_contains("startDate"); date && date->is_string())
-      start = epoch_seconds(std::string_view(date->as_string()));
+    const json::value start = answer->start ? epoch_seconds(answer->start) : json::value(nullptr);
     respond(aws_ok(json::object{{"executionArn", arn}, {"startDate", start}}));
   });
 }

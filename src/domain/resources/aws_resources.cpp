@@ -163,15 +163,20 @@ std::variant<BuiltinCall, TaskOutcome> dynamodb(const ResourceMap& map, bool put
 
 // settled:tasks.send*'s refusals as the AWS SDK integration names Step Functions' errors:
 // "ServiceName.ErrorName" with the Exception suffix (a used token is, for Step Functions, a
-// task that timed out, as SendTaskSuccess through the API answers).
-std::string sdk_sfn_error(const std::string& error, const std::string& cause) {
+// task that timed out, as SendTaskSuccess through the API answers). `builtin` and `parameters`
+// are what the refusing parser read: its refusal crossed the events actor as a name and a
+// message, so the field it refused is asked of the parser again rather than read off the message.
+std::string sdk_sfn_error(const std::string& error, const std::string& builtin,
+                          const json::value& parameters) {
   if (error == "Tasks.TaskTimedOut" || error == "Tasks.TaskAlreadyCompleted")
     return "Sfn.TaskTimedOutException";
   if (error == "Tasks.TaskDoesNotExist") return "Sfn.TaskDoesNotExistException";
   if (error == "Tasks.Forbidden") return "Sfn.AccessDeniedException";
   if (error == kTasksInvalidParameters) {
-    if (cause.rfind("TaskToken", 0) == 0) return "Sfn.InvalidTokenException";
-    if (cause.rfind("Output", 0) == 0) return "Sfn.InvalidOutputException";
+    auto parsed = parse_task_answer(builtin, parameters);
+    const auto field = parsed ? TaskAnswerField::kParameters : parsed.error().field;
+    if (field == TaskAnswerField::kTaskToken) return "Sfn.InvalidTokenException";
+    if (field == TaskAnswerField::kOutput) return "Sfn.InvalidOutputException";
     return "Sfn.ValidationException";
   }
   return error;  // settled's own (the store unavailable, ...): Retry names them as documented
@@ -229,18 +234,16 @@ TaskOutcome from_builtin(const std::string& resource, TaskOutcome outcome,
                          EpochMillis now, const ArnScope& arns) {
   const std::string id = stable_id("request", request_id);
   if (resource == kStartAsync) {
-    // StartExecution's answer: the started execution's ARN and start (epoch milliseconds).
+    // StartExecution's answer: the started execution's ARN and start (epoch milliseconds, as
+    // the built-in carried it beside its result).
     if (!outcome.ok || !outcome.result.is_object()) return outcome;
     const json::object& started = outcome.result.as_object();
     const json::value* machine = started.if_contains("stateMachine");
     const json::value* name = started.if_contains("name");
-    const json::value* date = started.if_contains("startDate");
     if (!machine || !machine->is_string() || !name || !name->is_string()) return outcome;
-    const auto start =
-        date && date->is_string() ? parse_timestamp(date->as_string()) : std::nullopt;
-    outcome.result =
-        start_execution_answer(arns, std::string(machine->as_string()),
-                               std::string(name->as_string()), start.value_or(now), request_id);
+    outcome.result = start_execution_answer(
+        arns, std::string(machine->as_string()), std::string(name->as_string()),
+        outcome.start_date ? outcome.start_date : now, request_id);
     return outcome;
   }
   if (resource == kLambdaInvoke) {
@@ -294,7 +297,9 @@ TaskOutcome from_builtin(const std::string& resource, TaskOutcome outcome,
       outcome.result = json::object{};
       return outcome;
     }
-    outcome.error = sdk_sfn_error(outcome.error, outcome.cause);
+    outcome.error = sdk_sfn_error(
+        outcome.error, resource == kSfnSendTaskSuccess ? kTasksSendSuccess : kTasksSendFailure,
+        parameters);
     return outcome;
   }
   // A Lambda function ARN returns the function's payload itself; startExecution.sync(:2) and

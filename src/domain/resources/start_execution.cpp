@@ -10,27 +10,37 @@ namespace settled {
 
 namespace json = boost::json;
 
-Result<StartExecutionParameters> parse_start_execution(const json::value& parameters) {
+namespace {
+
+StartExecutionRefusal refused(StartExecutionField field, std::string message) {
+  return StartExecutionRefusal{field, ErrorCode::kInvalidRequest, std::move(message)};
+}
+
+}  // namespace
+
+Result<StartExecutionParameters, StartExecutionRefusal> parse_start_execution(
+    const json::value& parameters) {
   if (!parameters.is_object())
-    return Error{ErrorCode::kInvalidRequest, "parameters must be an object"};
+    return refused(StartExecutionField::kParameters, "parameters must be an object");
   const auto& o = parameters.as_object();
   for (const auto& [key, value] : o) {
     if (key != "StateMachineArn" && key != "Input" && key != "Name")
-      return Error{
-          ErrorCode::kInvalidRequest,
-          "parameters." + std::string(key) + " is unknown (allowed: StateMachineArn, Input, Name)"};
+      return refused(
+          StartExecutionField::kParameters,
+          "parameters." + std::string(key) + " is unknown (allowed: StateMachineArn, Input, Name)");
   }
   const json::value* arn = o.if_contains("StateMachineArn");
   if (!arn || !arn->is_string() || arn->as_string().empty())
-    return Error{ErrorCode::kInvalidRequest, "parameters.StateMachineArn must be a string"};
+    return refused(StartExecutionField::kStateMachineArn,
+                   "parameters.StateMachineArn must be a string");
   StartExecutionParameters start;
   start.state_machine = std::string(arn->as_string());
   if (const auto colon = start.state_machine.rfind(':'); colon != std::string::npos)
     start.state_machine = start.state_machine.substr(colon + 1);
   if (const json::value* n = o.if_contains("Name")) {
     if (!n->is_string() || !aws::valid_execution_name(n->as_string()))
-      return Error{ErrorCode::kInvalidRequest,
-                   "parameters.Name must be 1 to 80 of letters, digits and -_."};
+      return refused(StartExecutionField::kName,
+                     "parameters.Name must be 1 to 80 of letters, digits and -_.");
     start.name = std::string(n->as_string());
   }
   if (const json::value* in = o.if_contains("Input")) {
@@ -38,7 +48,7 @@ Result<StartExecutionParameters> parse_start_execution(const json::value& parame
     if (in->is_string()) {
       // The started execution's input obeys the rules of a client's start request.
       auto text = parse_request_json(in->as_string(), "parameters.Input");
-      if (!text) return Error{ErrorCode::kInvalidRequest, text.error().message};
+      if (!text) return refused(StartExecutionField::kInput, text.error().message);
       start.input = std::move(*text);
     }
   }
@@ -76,9 +86,6 @@ TaskOutcome start_execution_refused(const Error& refusal) {
       name = "StepFunctions.ExecutionLimitExceededException";
       break;
     case ErrorCode::kInvalidRequest:
-      if (refusal.message.rfind("parameters.Name", 0) == 0)
-        name = "StepFunctions.InvalidNameException";
-      break;
     case ErrorCode::kInvalidJson:
     case ErrorCode::kPayloadTooLarge:
       break;
@@ -87,6 +94,12 @@ TaskOutcome start_execution_refused(const Error& refusal) {
       name = "States.TaskFailed";
   }
   return TaskOutcome::failure(name, refusal.message);
+}
+
+TaskOutcome start_execution_refused(const StartExecutionRefusal& refusal) {
+  if (refusal.field == StartExecutionField::kName)
+    return TaskOutcome::failure("StepFunctions.InvalidNameException", refusal.message);
+  return start_execution_refused(static_cast<const Error&>(refusal));
 }
 
 }  // namespace settled

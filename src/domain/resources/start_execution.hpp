@@ -15,7 +15,9 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include <cstdint>
 #include <string>
+#include <utility>
 
 namespace settled {
 
@@ -27,7 +29,19 @@ struct StartExecutionParameters {
   std::string name;  // Name (1-80 of letters, digits and -_.); "" when not given
 };
 
-Result<StartExecutionParameters> parse_start_execution(const boost::json::value& parameters);
+// Which parameter a parse refused: Step Functions names a refusal by it (a bad Name is
+// InvalidNameException, the rest InvalidExecutionInputException), never by its message.
+enum class StartExecutionField : std::uint8_t { kParameters, kStateMachineArn, kName, kInput };
+
+struct StartExecutionRefusal : Error {
+  StartExecutionField field = StartExecutionField::kParameters;
+
+  StartExecutionRefusal(StartExecutionField f, ErrorCode c, std::string m)
+      : Error(c, std::move(m)), field(f) {}
+};
+
+Result<StartExecutionParameters, StartExecutionRefusal> parse_start_execution(
+    const boost::json::value& parameters);
 
 // The execution name of an async start without Name: a UUID derived from the attempt's key.
 std::string started_execution_name(const std::string& idempotency_key);
@@ -42,5 +56,7 @@ boost::json::object started_execution_result(const StartExecutionParameters& sta
 // InvalidName, InvalidExecutionInput, ExecutionLimitExceeded for an overloaded, paused or
 // draining daemon).
 TaskOutcome start_execution_refused(const Error& refusal);
+// The same for a refusal of the parameters, named by the field refused.
+TaskOutcome start_execution_refused(const StartExecutionRefusal& refusal);
 
 }  // namespace settled

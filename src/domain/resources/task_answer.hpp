@@ -16,7 +16,9 @@
 
 #include <boost/json/value.hpp>
 
+#include <cstdint>
 #include <string>
+#include <utility>
 
 namespace settled {
 
@@ -34,9 +36,20 @@ struct TaskAnswerRequest {
 
 bool is_task_answer(const std::string& resource);
 
+// Which parameter a parse refused, so that a caller names the refusal by it (the AWS SDK
+// integration's Sfn.InvalidTokenException, Sfn.InvalidOutputException), not by its message.
+enum class TaskAnswerField : std::uint8_t { kParameters, kTaskToken, kOutput, kError, kCause };
+
+struct TaskAnswerRefusal : Error {
+  TaskAnswerField field = TaskAnswerField::kParameters;
+
+  TaskAnswerRefusal(TaskAnswerField f, ErrorCode c, std::string m)
+      : Error(c, std::move(m)), field(f) {}
+};
+
 // The parameters of either resource, bounded like POST /v1/tasks/success and /failure.
-Result<TaskAnswerRequest> parse_task_answer(const std::string& resource,
-                                            const boost::json::value& parameters);
+Result<TaskAnswerRequest, TaskAnswerRefusal> parse_task_answer(
+    const std::string& resource, const boost::json::value& parameters);
 
 // What the answering task's state receives: the refusal becomes the error Tasks.<name>.
 TaskOutcome task_answer_taken();

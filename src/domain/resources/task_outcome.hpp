@@ -25,6 +25,9 @@ struct TaskOutcome {
   // Answered by a test case's mocked response (mock-config): final, even for a
   // .waitForTaskToken resource, as in Step Functions Local.
   bool mocked = false;
+  // settled:states.startExecution: when the started execution started (its result's startDate),
+  // as a number for the AWS form's StartDate; 0 for any other outcome.
+  EpochMillis start_date = 0;
 
   static TaskOutcome success(boost::json::value result, WriteBatch writes = {}) {
     TaskOutcome o;

@@ -156,16 +156,23 @@ TEST(AwsResources, SdkSfnSendTaskSuccessAndFailureAnswerAnotherExecutionsToken) 
   for (const auto& [settled_name, aws_name] : cases)
     EXPECT_EQ(from_builtin(sdk, TaskOutcome::failure(settled_name, "why"), "k", {}).error,
               aws_name);
+  // Named by the field the parser refuses in the same parameters, not by the message.
   EXPECT_EQ(from_builtin(sdk,
                          TaskOutcome::failure("Tasks.InvalidParameters",
                                               "TaskToken is required: a non-empty string"),
-                         "k", {})
+                         "k", json::parse(R"({"Output": "{}"})"))
                 .error,
             "Sfn.InvalidTokenException");
-  const TaskOutcome bad_output = from_builtin(
-      sdk, TaskOutcome::failure("Tasks.InvalidParameters", "Output is required"), "k", {});
+  const TaskOutcome bad_output =
+      from_builtin(sdk, TaskOutcome::failure("Tasks.InvalidParameters", "Output is required"), "k",
+                   json::parse(R"({"TaskToken": "t"})"));
   EXPECT_EQ(bad_output.error, "Sfn.InvalidOutputException");
   EXPECT_EQ(bad_output.cause, "Output is required");
+  EXPECT_EQ(from_builtin("arn:aws:states:::aws-sdk:sfn:sendTaskFailure",
+                         TaskOutcome::failure("Tasks.InvalidParameters", "Error must be a string"),
+                         "k", json::parse(R"({"TaskToken": "t", "Error": 3})"))
+                .error,
+            "Sfn.ValidationException");
 }
 
 TEST(AwsResources, PutEventsTakesOneToTenEntries) {

@@ -46,6 +46,7 @@ TEST(StartExecution, RefusesWhatStartExecutionRefuses) {
     EXPECT_FALSE(start.ok()) << bad;
     if (!start.ok()) {
       const bool bad_name = std::string(bad).find("\"Name\"") != std::string::npos;
+      EXPECT_EQ(start.error().field == StartExecutionField::kName, bad_name) << bad;
       EXPECT_EQ(start_execution_refused(start.error()).error,
                 bad_name ? "StepFunctions.InvalidNameException"
                          : "StepFunctions.InvalidExecutionInputException")
@@ -87,8 +88,10 @@ TEST(StartExecution, TheResultNamesTheStartedExecutionAndTheAwsFormItsArn) {
       "name": "n-1", "startDate": "2026-12-07T09:00:00.250Z", "outcome": "started"})"));
 
   aws::ArnScope arns{"eu-west-1", "123456789012"};
+  TaskOutcome started = TaskOutcome::success(result);
+  started.start_date = 1796634000250;  // 2026-12-07T09:00:00.250Z, as the supervisor answers it
   const TaskOutcome answered =
-      aws::from_builtin("arn:aws:states:::states:startExecution", TaskOutcome::success(result),
+      aws::from_builtin("arn:aws:states:::states:startExecution", std::move(started),
                         "parent:p-1/Start/4", {}, 0, arns);
   ASSERT_TRUE(answered.ok);
   const auto& out = answered.result.as_object();

@@ -15,7 +15,7 @@ namespace {
 
 namespace json = boost::json;
 
-Result<TaskAnswerRequest> parse(const char* resource, std::string_view parameters) {
+auto parse(const char* resource, std::string_view parameters) {
   return parse_task_answer(resource, json::parse(parameters));
 }
 
@@ -48,26 +48,34 @@ TEST(TaskAnswer, BadParametersAreRefusedNamingTheField) {
     const char* resource;
     std::string parameters;
     const char* names;
+    TaskAnswerField field;  // what a caller names the refusal by
   };
   for (const Case& c : {
-           Case{kTasksSendSuccess, R"({"Output": {}})", "TaskToken"},
-           Case{kTasksSendSuccess, R"({"TaskToken": "", "Output": {}})", "TaskToken"},
-           Case{kTasksSendSuccess, R"({"TaskToken": 7, "Output": {}})", "TaskToken"},
+           Case{kTasksSendSuccess, R"({"Output": {}})", "TaskToken", TaskAnswerField::kTaskToken},
+           Case{kTasksSendSuccess, R"({"TaskToken": "", "Output": {}})", "TaskToken",
+                TaskAnswerField::kTaskToken},
+           Case{kTasksSendSuccess, R"({"TaskToken": 7, "Output": {}})", "TaskToken",
+                TaskAnswerField::kTaskToken},
            Case{kTasksSendSuccess, R"({"TaskToken": ")" + long_token + R"(", "Output": {}})",
-                "TaskToken"},
-           Case{kTasksSendSuccess, R"({"TaskToken": "t"})", "Output"},
-           Case{kTasksSendSuccess, R"({"TaskToken": "t", "Output": "{not json"})", "Output"},
-           Case{kTasksSendSuccess, R"({"TaskToken": "t", "Output": {}, "Error": "E"})", "Error"},
-           Case{kTasksSendFailure, R"({"TaskToken": "t", "Output": {}})", "Output"},
-           Case{kTasksSendFailure, R"({"TaskToken": "t", "Error": 3})", "Error"},
+                "TaskToken", TaskAnswerField::kTaskToken},
+           Case{kTasksSendSuccess, R"({"TaskToken": "t"})", "Output", TaskAnswerField::kOutput},
+           Case{kTasksSendSuccess, R"({"TaskToken": "t", "Output": "{not json"})", "Output",
+                TaskAnswerField::kOutput},
+           Case{kTasksSendSuccess, R"({"TaskToken": "t", "Output": {}, "Error": "E"})", "Error",
+                TaskAnswerField::kParameters},
+           Case{kTasksSendFailure, R"({"TaskToken": "t", "Output": {}})", "Output",
+                TaskAnswerField::kParameters},
+           Case{kTasksSendFailure, R"({"TaskToken": "t", "Error": 3})", "Error",
+                TaskAnswerField::kError},
            Case{kTasksSendFailure, R"({"TaskToken": "t", "Error": ")" + long_error + R"("})",
-                "Error"},
-           Case{kTasksSendFailure, "[]", "parameters"},
+                "Error", TaskAnswerField::kError},
+           Case{kTasksSendFailure, "[]", "parameters", TaskAnswerField::kParameters},
        }) {
     auto parsed = parse(c.resource, c.parameters);
     ASSERT_FALSE(parsed) << c.parameters;
     EXPECT_NE(parsed.error().message.find(c.names), std::string::npos)
         << c.parameters << " -> " << parsed.error().message;
+    EXPECT_EQ(parsed.error().field, c.field) << c.parameters;
   }
 }
 
