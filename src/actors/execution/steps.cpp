@@ -174,6 +174,8 @@ json::value Execution::context() const {
   facts.state_entered = rec_.state_entered;
   facts.retry_count = rec_.retry_count;
   facts.task_token = rec_.task_token;
+  facts.redrive_count = execution.redrive_count;
+  facts.redrive_date = execution.redrive_date;
   json::value ctx = asl::make_context(facts);
   if (!rec_.variables.empty() || !rec_.outer_variables.empty())
     ctx = asl::with_variables(std::move(ctx), rec_.visible_variables());

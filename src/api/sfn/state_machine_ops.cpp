@@ -25,10 +25,7 @@ namespace {
 constexpr std::size_t kDefinitionMax = 1048576;  // AWS: 1 MiB of definition text
 constexpr const char* kTokenPrefix = "sm1:";
 
-// settled keeps no IAM role; the describe answers always name this one (docs/aws-api.md).
-std::string role_arn(const ArnScope& scope) {
-  return "arn:aws:iam::" + scope.account + ":role/settled";
-}
+using aws::role_arn;  // settled keeps no IAM role; the describe answers name this one
 
 // The definition text as ASL JSON, or InvalidDefinition.
 Result<json::value, AwsError> read_definition(const std::string& text) {

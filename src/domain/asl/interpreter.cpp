@@ -272,7 +272,9 @@ json::value make_context(const ContextFacts& facts) {
   // The engine passes no input when the state cannot read it (State::uses_execution_input).
   execution["Input"] = facts.execution_input ? *facts.execution_input : json::value(json::object());
   execution["StartTime"] = format_timestamp(facts.execution_start);
-  execution["RoleArn"] = "";
+  execution["RoleArn"] = aws::role_arn(facts.arns);
+  execution["RedriveCount"] = facts.redrive_count;
+  if (facts.redrive_count > 0) execution["RedriveTime"] = format_timestamp(facts.redrive_date);
   json::object state;
   state["Name"] = facts.state_name;
   state["EnteredTime"] = format_timestamp(facts.state_entered);

@@ -83,6 +83,8 @@ struct ContextFacts {
   EpochMillis state_entered = 0;
   std::int64_t retry_count = 0;
   std::string task_token;
+  std::int64_t redrive_count = 0;  // the execution's; its RedriveTime only once redriven
+  EpochMillis redrive_date = 0;
 };
 boost::json::value make_context(const ContextFacts& facts);
 

@@ -108,7 +108,8 @@ class Validator : private DefinitionReader {
       const std::string rest = text.substr(at + 2, 24);
       bool narrow = false;
       for (const char* prefix : {".State.", ".StateMachine.", ".Task.", ".Map.", ".Execution.Id",
-                                 ".Execution.Name", ".Execution.StartTime", ".Execution.RoleArn"})
+                                 ".Execution.Name", ".Execution.StartTime", ".Execution.RoleArn",
+                                 ".Execution.RedriveCount", ".Execution.RedriveTime"})
         narrow = narrow || rest.rfind(prefix, 0) == 0;
       state.uses_execution_input = !narrow;
     }

@@ -32,6 +32,10 @@ const char* const kMachineNameRule = "a state machine name is 1 to 80 of A-Z, a-
 
 }  // namespace
 
+std::string role_arn(const ArnScope& scope) {
+  return "arn:aws:iam::" + scope.account + ":role/settled";
+}
+
 std::string state_machine_arn(const ArnScope& scope, std::string_view name) {
   return prefix(scope) + "stateMachine:" + std::string(name);
 }

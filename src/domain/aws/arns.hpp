@@ -20,6 +20,9 @@ struct ArnScope {
 };
 
 std::string state_machine_arn(const ArnScope& scope, std::string_view name);
+// The IAM role every execution runs as: settled keeps none, so one name of the account
+// (DescribeStateMachine's roleArn, $$.Execution.RoleArn).
+std::string role_arn(const ArnScope& scope);
 std::string execution_arn(const ArnScope& scope, std::string_view state_machine,
                           std::string_view execution_name);
 // The ARN of a settled execution id "<stateMachine>:<name>".

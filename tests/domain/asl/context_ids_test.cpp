@@ -43,6 +43,23 @@ TEST(AslContextIds, FollowTheDaemonsRegionAndAccount) {
             json::value("arn:aws:states:eu-west-1:000000000042:stateMachine:payment"));
 }
 
+// The developer guide's "Context object" page: RoleArn, RedriveCount (0 until the execution
+// is redriven) and RedriveTime (only once it has been).
+TEST(AslContextIds, GiveTheRoleAndHowOftenTheExecutionWasRedriven) {
+  ContextFacts facts = facts_of({"us-east-1", "123456789012"}, "payment", "p-1");
+  json::value ctx = make_context(facts);
+  EXPECT_EQ(ctx.at("Execution").at("RoleArn"),
+            json::value("arn:aws:iam::123456789012:role/settled"));
+  EXPECT_EQ(ctx.at("Execution").at("RedriveCount"), json::value(0));
+  EXPECT_EQ(ctx.at("Execution").as_object().if_contains("RedriveTime"), nullptr);
+
+  facts.redrive_count = 2;
+  facts.redrive_date = 1796538671406;
+  ctx = make_context(facts);
+  EXPECT_EQ(ctx.at("Execution").at("RedriveCount"), json::value(2));
+  EXPECT_EQ(ctx.at("Execution").at("RedriveTime"), json::value("2026-12-06T06:31:11.406Z"));
+}
+
 TEST(AslContextIds, TheExecutionArnReadsBackAsTheSettledId) {
   const aws::ArnScope scope{"us-east-1", "123456789012"};
   const json::value ctx = make_context(facts_of(scope, "service-request", "sr-7"));
