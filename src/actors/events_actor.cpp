@@ -476,7 +476,7 @@ EventsActor::behavior_type events_behavior(Self* self, EnginePtr engine, Executi
                 if (auto cb = task_answer(attempt, rp))
                   self->send(self->state.executions, task_callback_atom::value, std::move(*cb));
               } else if (attempt.resource == kStatesStartExecution) {
-                if (auto start = execution_start(attempt, rp))
+                if (auto start = execution_start(attempt, self->state.engine->aws_arns, rp))
                   self->send(self->state.executions, start_atom::value, std::move(*start));
               } else
                 wait_for(self, attempt, rp);

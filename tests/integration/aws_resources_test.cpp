@@ -101,7 +101,7 @@ constexpr const char* kIntegrations = R"json({
          "Detail": {"entityId.$": "$.orderId"}}]},
       "ResultPath": "$.eventsTwo", "Next": "Child"},
     "Child": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2",
-      "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:aws-child",
+      "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:000000000000:stateMachine:aws-child",
                      "Input": {"orderId.$": "$.orderId"}},
       "ResultSelector": {"Status.$": "$.Status", "Output.$": "$.Output"},
       "ResultPath": "$.child", "Next": "Decline"},

@@ -27,7 +27,7 @@ class ChildWorkflows : public OpsTest {
       "Declined": {"Type": "Fail", "Error": "Kyc.Declined", "Cause": "sanctions list"}}})");
     write_workflow("onboarding", R"({"StartAt": "Check", "States": {
       "Check": {"Type": "Task", "Resource": "settled:states.startExecution.sync:2",
-                "Parameters": {"StateMachineArn": "arn:aws:states:local:0:stateMachine:kyc",
+                "Parameters": {"StateMachineArn": "arn:aws:states:eu-west-3:135791357913:stateMachine:kyc",
                                "Input": {"person.$": "$.person", "seconds.$": "$.seconds"}},
                 "ResultSelector": {"kyc.$": "$.Output", "child.$": "$.ExecutionArn",
                                    "status.$": "$.Status"},

@@ -10,9 +10,9 @@
 
 namespace settled::actors {
 
-std::optional<StartRequest> execution_start(const TaskAttempt& attempt,
+std::optional<StartRequest> execution_start(const TaskAttempt& attempt, const aws::ArnScope& scope,
                                             caf::typed_response_promise<TaskOutcome> rp) {
-  auto parsed = parse_start_execution(attempt.parameters);
+  auto parsed = parse_start_execution(attempt.parameters, scope);
   if (!parsed) {
     rp.deliver(start_execution_refused(parsed.error()));
     return std::nullopt;

@@ -7,6 +7,7 @@
 // is not part of this one: stopping this one does not stop it.
 
 #include "actors/messages.hpp"
+#include "domain/aws/arns.hpp"
 
 #include <caf/typed_response_promise.hpp>
 
@@ -15,8 +16,9 @@
 namespace settled::actors {
 
 // The start for `attempt`, whose answer delivers `rp`; none when the Parameters are refused
-// (then `rp` is delivered the refusal here).
-std::optional<StartRequest> execution_start(const TaskAttempt& attempt,
+// (then `rp` is delivered the refusal here). A StateMachineArn is read in `scope`, the daemon's
+// region and account.
+std::optional<StartRequest> execution_start(const TaskAttempt& attempt, const aws::ArnScope& scope,
                                             caf::typed_response_promise<TaskOutcome> rp);
 
 }  // namespace settled::actors

@@ -29,7 +29,7 @@ bool answers_json(const asl::State& state) {
 // {"StateMachineArn": "NAME" or "arn:...:stateMachine:NAME", "Input": {...}, "Name": "..."}
 Result<Execution::ChildTarget, StartExecutionRefusal> Execution::child_target(
     const json::value& parameters) const {
-  auto start = parse_start_execution(parameters);
+  auto start = parse_start_execution(parameters, engine_->aws_arns);
   if (!start) return start.error();
   auto machine = engine_->workflows()->find(start->state_machine);
   if (!machine)

@@ -6,6 +6,9 @@
 
 #include <boost/json.hpp>
 
+#include <string_view>
+#include <vector>
+
 namespace settled {
 
 namespace json = boost::json;
@@ -16,10 +19,34 @@ StartExecutionRefusal refused(StartExecutionField field, std::string message) {
   return StartExecutionRefusal{field, ErrorCode::kInvalidRequest, std::move(message)};
 }
 
+// The state machine a StateMachineArn names in `scope`.
+Result<std::string, StartExecutionRefusal> state_machine_named(std::string_view arn,
+                                                               const aws::ArnScope& scope) {
+  if (!aws::looks_like_arn(arn)) return std::string(arn);  // settled's bare name
+  auto name = aws::read_state_machine_arn(scope, arn);
+  if (name) return std::move(*name);
+  // A state machine ARN of another region or account: read in its own, it is well formed.
+  std::vector<std::string_view> parts;
+  for (std::size_t from = 0; parts.size() < 5;) {
+    const auto colon = arn.find(':', from);
+    if (colon == std::string_view::npos) break;
+    parts.push_back(arn.substr(from, colon - from));
+    from = colon + 1;
+  }
+  if (parts.size() == 5 &&
+      aws::read_state_machine_arn(aws::ArnScope{std::string(parts[3]), std::string(parts[4])}, arn))
+    return StartExecutionRefusal{
+        StartExecutionField::kStateMachineArn, ErrorCode::kStateMachineDoesNotExist,
+        "parameters.StateMachineArn names a state machine of region " + std::string(parts[3]) +
+            " and account " + std::string(parts[4]) + ": " + name.error().why};
+  return refused(StartExecutionField::kStateMachineArn,
+                 "parameters.StateMachineArn: " + name.error().why);
+}
+
 }  // namespace
 
 Result<StartExecutionParameters, StartExecutionRefusal> parse_start_execution(
-    const json::value& parameters) {
+    const json::value& parameters, const aws::ArnScope& scope) {
   if (!parameters.is_object())
     return refused(StartExecutionField::kParameters, "parameters must be an object");
   const auto& o = parameters.as_object();
@@ -34,9 +61,9 @@ Result<StartExecutionParameters, StartExecutionRefusal> parse_start_execution(
     return refused(StartExecutionField::kStateMachineArn,
                    "parameters.StateMachineArn must be a string");
   StartExecutionParameters start;
-  start.state_machine = std::string(arn->as_string());
-  if (const auto colon = start.state_machine.rfind(':'); colon != std::string::npos)
-    start.state_machine = start.state_machine.substr(colon + 1);
+  auto machine = state_machine_named(arn->as_string(), scope);
+  if (!machine) return machine.error();
+  start.state_machine = std::move(*machine);
   if (const json::value* n = o.if_contains("Name")) {
     if (!n->is_string() || !aws::valid_execution_name(n->as_string()))
       return refused(StartExecutionField::kName,
@@ -99,6 +126,9 @@ TaskOutcome start_execution_refused(const Error& refusal) {
 TaskOutcome start_execution_refused(const StartExecutionRefusal& refusal) {
   if (refusal.field == StartExecutionField::kName)
     return TaskOutcome::failure("StepFunctions.InvalidNameException", refusal.message);
+  if (refusal.field == StartExecutionField::kStateMachineArn &&
+      refusal.code == ErrorCode::kInvalidRequest)
+    return TaskOutcome::failure("StepFunctions.InvalidArnException", refusal.message);
   return start_execution_refused(static_cast<const Error&>(refusal));
 }
 

@@ -8,6 +8,7 @@
 //     name is the task's Name, or one derived from the attempt's idempotency key, so a retried
 //     or recovered attempt finds the execution it started instead of starting another.
 
+#include "domain/aws/arns.hpp"
 #include "domain/error.hpp"
 #include "domain/resources/task_outcome.hpp"
 #include "domain/result.hpp"
@@ -24,7 +25,7 @@ namespace settled {
 inline constexpr const char* kStatesStartExecution = "settled:states.startExecution";
 
 struct StartExecutionParameters {
-  std::string state_machine;  // the name: StateMachineArn's last segment, or the bare name
+  std::string state_machine;  // the name: of StateMachineArn, or the bare name settled also takes
   boost::json::value input = boost::json::object{};  // Input as JSON (JSON text is parsed)
   std::string name;  // Name (1-80 of letters, digits and -_.); "" when not given
 };
@@ -40,8 +41,12 @@ struct StartExecutionRefusal : Error {
       : Error(c, std::move(m)), field(f) {}
 };
 
+// A StateMachineArn is read in the daemon's region and account (`scope`): an ARN of another one
+// names a state machine this daemon does not have (StateMachineDoesNotExist, saying whose it
+// is), and one that is not a state machine's ARN (an execution's, a version's or an alias's) is
+// InvalidArn. A bare name is settled's own shorthand.
 Result<StartExecutionParameters, StartExecutionRefusal> parse_start_execution(
-    const boost::json::value& parameters);
+    const boost::json::value& parameters, const aws::ArnScope& scope);
 
 // The execution name of an async start without Name: a UUID derived from the attempt's key.
 std::string started_execution_name(const std::string& idempotency_key);
@@ -53,8 +58,8 @@ boost::json::object started_execution_result(const StartExecutionParameters& sta
 
 // A refused start as the task's error: StepFunctions.<Exception> as Step Functions' optimized
 // integration names StartExecution's errors (ExecutionAlreadyExists, StateMachineDoesNotExist,
-// InvalidName, InvalidExecutionInput, ExecutionLimitExceeded for an overloaded, paused or
-// draining daemon).
+// InvalidName, InvalidArn, InvalidExecutionInput, ExecutionLimitExceeded for an overloaded,
+// paused or draining daemon).
 TaskOutcome start_execution_refused(const Error& refusal);
 // The same for a refusal of the parameters, named by the field refused.
 TaskOutcome start_execution_refused(const StartExecutionRefusal& refusal);

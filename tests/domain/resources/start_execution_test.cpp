@@ -9,53 +9,88 @@
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 namespace settled {
 namespace {
 
 namespace json = boost::json;
 using ::testing::HasSubstr;
 
+const aws::ArnScope kScope{"us-east-1", "123456789012"};
+
 TEST(StartExecution, TakesStartExecutionsParameters) {
-  auto start = parse_start_execution(json::parse(
-      R"({"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:payout",
-          "Input": "{\"amount\": 100}", "Name": "payout-ms-1"})"));
+  auto start = parse_start_execution(
+      json::parse(
+          R"({"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:payout",
+          "Input": "{\"amount\": 100}", "Name": "payout-ms-1"})"),
+      kScope);
   ASSERT_TRUE(start.ok()) << start.error().message;
   EXPECT_EQ(start->state_machine, "payout");
   EXPECT_EQ(start->name, "payout-ms-1");
   EXPECT_EQ(start->input, json::parse(R"({"amount": 100})"));  // JSON text parsed
 
-  auto bare = parse_start_execution(json::parse(R"({"StateMachineArn": "payout"})"));
+  auto bare = parse_start_execution(json::parse(R"({"StateMachineArn": "payout"})"), kScope);
   ASSERT_TRUE(bare.ok());
   EXPECT_EQ(bare->state_machine, "payout");
   EXPECT_EQ(bare->name, "");
   EXPECT_EQ(bare->input, json::object{});
-  auto array_input =
-      parse_start_execution(json::parse(R"({"StateMachineArn": "payout", "Input": [1, 2]})"));
+  auto array_input = parse_start_execution(
+      json::parse(R"({"StateMachineArn": "payout", "Input": [1, 2]})"), kScope);
   ASSERT_TRUE(array_input.ok());
   EXPECT_EQ(array_input->input, json::parse("[1, 2]"));  // any JSON value, as AWS takes
 }
 
 TEST(StartExecution, RefusesWhatStartExecutionRefuses) {
-  for (const char* bad :
-       {R"([])", R"({})", R"({"StateMachineArn": 7})", R"({"StateMachineArn": ""})",
-        R"({"StateMachineArn": "m", "Name": "has space"})",
-        R"({"StateMachineArn": "m", "Name": ""})",
-        R"({"StateMachineArn": "m", "Input": "{not json"})",
-        R"({"StateMachineArn": "m", "TraceHeader": "x"})"}) {
-    auto start = parse_start_execution(json::parse(bad));
-    EXPECT_FALSE(start.ok()) << bad;
-    if (!start.ok()) {
-      const bool bad_name = std::string(bad).find("\"Name\"") != std::string::npos;
-      EXPECT_EQ(start.error().field == StartExecutionField::kName, bad_name) << bad;
-      EXPECT_EQ(start_execution_refused(start.error()).error,
-                bad_name ? "StepFunctions.InvalidNameException"
-                         : "StepFunctions.InvalidExecutionInputException")
-          << bad;
-    }
+  const std::vector<std::pair<const char*, const char*>> cases = {
+      {R"([])", "StepFunctions.InvalidExecutionInputException"},
+      {R"({})", "StepFunctions.InvalidArnException"},
+      {R"({"StateMachineArn": 7})", "StepFunctions.InvalidArnException"},
+      {R"({"StateMachineArn": ""})", "StepFunctions.InvalidArnException"},
+      {R"({"StateMachineArn": "m", "Name": "has space"})", "StepFunctions.InvalidNameException"},
+      {R"({"StateMachineArn": "m", "Name": ""})", "StepFunctions.InvalidNameException"},
+      {R"({"StateMachineArn": "m", "Input": "{not json"})",
+       "StepFunctions.InvalidExecutionInputException"},
+      {R"({"StateMachineArn": "m", "TraceHeader": "x"})",
+       "StepFunctions.InvalidExecutionInputException"}};
+  for (const auto& [bad, name] : cases) {
+    auto start = parse_start_execution(json::parse(bad), kScope);
+    ASSERT_FALSE(start.ok()) << bad;
+    EXPECT_EQ(start_execution_refused(start.error()).error, name) << bad;
   }
-  EXPECT_THAT(
-      parse_start_execution(json::parse(R"({"StateMachineArn": "m", "X": 1})")).error().message,
-      HasSubstr("parameters.X is unknown"));
+  EXPECT_THAT(parse_start_execution(json::parse(R"({"StateMachineArn": "m", "X": 1})"), kScope)
+                  .error()
+                  .message,
+              HasSubstr("parameters.X is unknown"));
+}
+
+// The ARN is read in the daemon's region and account: another account's state machine of the
+// same name is not this daemon's, and an execution's, version's or alias's ARN is no state
+// machine's (before, the last segment after ':' was taken as the name, whatever it was).
+TEST(StartExecution, AStateMachineArnIsReadInTheDaemonsRegionAndAccount) {
+  const auto parse = [](const std::string& arn) {
+    return parse_start_execution(json::object{{"StateMachineArn", arn}}, kScope);
+  };
+  auto foreign = parse("arn:aws:states:us-east-1:999999999999:stateMachine:payout");
+  ASSERT_FALSE(foreign.ok());
+  EXPECT_EQ(foreign.error().code, ErrorCode::kStateMachineDoesNotExist);
+  EXPECT_EQ(start_execution_refused(foreign.error()).error,
+            "StepFunctions.StateMachineDoesNotExistException");
+  EXPECT_THAT(foreign.error().message, HasSubstr("999999999999"));
+  auto elsewhere = parse("arn:aws:states:eu-west-1:123456789012:stateMachine:payout");
+  ASSERT_FALSE(elsewhere.ok());
+  EXPECT_EQ(elsewhere.error().code, ErrorCode::kStateMachineDoesNotExist);
+  for (const char* not_a_machine :
+       {"arn:aws:states:us-east-1:123456789012:execution:payout:e-1",
+        "arn:aws:states:us-east-1:123456789012:stateMachine:payout:1",
+        "arn:aws:lambda:us-east-1:123456789012:function:payout", "arn:aws:states"}) {
+    auto refused = parse(not_a_machine);
+    ASSERT_FALSE(refused.ok()) << not_a_machine;
+    EXPECT_EQ(start_execution_refused(refused.error()).error, "StepFunctions.InvalidArnException")
+        << not_a_machine;
+  }
 }
 
 TEST(StartExecution, ANameWithoutOneIsTheSameForTheSameAttempt) {
