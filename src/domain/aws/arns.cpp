@@ -23,8 +23,8 @@ Result<std::string_view, ArnProblem> after_prefix(const ArnScope& scope, std::st
   if (arn.rfind("arn:aws:states:", 0) != 0)
     return ArnProblem{"not a Step Functions ARN (arn:aws:states:...)"};
   if (arn.rfind(prefix(scope), 0) != 0)
-    return ArnProblem{"this endpoint serves region " + scope.region + " and account " +
-                      scope.account};
+    return ArnProblem{
+        "this endpoint serves region " + scope.region + " and account " + scope.account, true};
   return ArnProblem{(kind == "execution" ? "not an " : "not a ") + std::string(kind) + " ARN"};
 }
 

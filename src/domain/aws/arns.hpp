@@ -43,6 +43,7 @@ bool valid_execution_name(std::string_view name);
 // Why a text is not an ARN of this scope (the reason InvalidArn gives).
 struct ArnProblem {
   std::string why;
+  bool other_scope = false;  // a Step Functions ARN of another region or account
 };
 
 struct ExecutionName {

@@ -7,7 +7,6 @@
 #include <boost/json.hpp>
 
 #include <string_view>
-#include <vector>
 
 namespace settled {
 
@@ -25,20 +24,11 @@ Result<std::string, StartExecutionRefusal> state_machine_named(std::string_view 
   if (!aws::looks_like_arn(arn)) return std::string(arn);  // settled's bare name
   auto name = aws::read_state_machine_arn(scope, arn);
   if (name) return std::move(*name);
-  // A state machine ARN of another region or account: read in its own, it is well formed.
-  std::vector<std::string_view> parts;
-  for (std::size_t from = 0; parts.size() < 5;) {
-    const auto colon = arn.find(':', from);
-    if (colon == std::string_view::npos) break;
-    parts.push_back(arn.substr(from, colon - from));
-    from = colon + 1;
-  }
-  if (parts.size() == 5 &&
-      aws::read_state_machine_arn(aws::ArnScope{std::string(parts[3]), std::string(parts[4])}, arn))
-    return StartExecutionRefusal{
-        StartExecutionField::kStateMachineArn, ErrorCode::kStateMachineDoesNotExist,
-        "parameters.StateMachineArn names a state machine of region " + std::string(parts[3]) +
-            " and account " + std::string(parts[4]) + ": " + name.error().why};
+  if (name.error().other_scope)
+    return StartExecutionRefusal{StartExecutionField::kStateMachineArn,
+                                 ErrorCode::kStateMachineDoesNotExist,
+                                 "parameters.StateMachineArn " + std::string(arn) +
+                                     " is of another region or account: " + name.error().why};
   return refused(StartExecutionField::kStateMachineArn,
                  "parameters.StateMachineArn: " + name.error().why);
 }
