@@ -25,11 +25,15 @@ enum class Table : std::uint8_t {
   kStateMachines,  // name + '\0' + big-endian u64 version -> registered version (JSON)
   kTaskTokens,     // task token -> {executionId, state: waiting|succeeded|failed|timedOut}
   // The ledger (src/domain/ledger/keys.hpp has the key layouts).
-  kLedgerAccounts,      // account + '\0' + currency -> balance row (JSON)
-  kLedgerEscrows,       // escrow id -> escrow (JSON)
-  kLedgerJournal,       // idempotency key -> journal entry (JSON)
-  kLedgerJournalIndex,  // account + '\0' + big-endian u64 sequence -> journal entry id
-  kLedgerJournalHeads,  // account -> last sequence in its journal index (decimal)
+  // account + '\0' [+ currency | + 0x01 + big-endian u64 sequence] -> an account's journal
+  // head, balance rows (JSON) and journal index lines, side by side
+  kLedgerAccounts,
+  kLedgerEscrows,  // escrow id -> escrow (JSON)
+  kLedgerJournal,  // idempotency key -> journal entry (JSON)
+  // Before session 22 an account's index lines and head had tables of their own; they are
+  // moved into kLedgerAccounts at start (adapters/store/ledger_layout_migration) and stay empty.
+  kLedgerJournalIndex,  // legacy: account + '\0' + big-endian u64 sequence -> journal entry id
+  kLedgerJournalHeads,  // legacy: account -> last sequence in its journal index (decimal)
   kLedgerExpiry,        // big-endian u64 due millis + escrow id -> "": holds that expire by time
   // Events (settled:events.waitFor, POST /v1/events); src/domain/events/event_keys.hpp.
   kEvents,        // type + '\0' + correlation key + '\0' + big-endian u64 seq -> event (JSON)

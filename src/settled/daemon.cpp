@@ -23,6 +23,7 @@
 #include "adapters/http/admission.hpp"
 #include "adapters/http/api_keys.hpp"
 #include "adapters/ops/log.hpp"
+#include "adapters/store/ledger_layout_migration.hpp"
 #include "adapters/store/lmdb_store.hpp"
 #include "adapters/store/simulator_store_merge.hpp"
 #include "api/http_routes.hpp"
@@ -127,6 +128,12 @@ Result<DaemonResources> DaemonResources::open(const SettledConfig& cfg) {
   if (merged->merged)
     adapters::log(adapters::LogLevel::kInfo, "store.simulator_store_merged",
                   {{"rows", merged->rows}, {"movedTo", merged->moved_to}});
+  // The ledger's index lines and heads moved beside the balances (session 22): once here too.
+  auto relaid = adapters::migrate_ledger_layout(*resources.db);
+  if (!relaid) return relaid.error();
+  if (relaid->index_lines + relaid->heads > 0)
+    adapters::log(adapters::LogLevel::kInfo, "store.ledger_layout_migrated",
+                  {{"indexLines", relaid->index_lines}, {"heads", relaid->heads}});
   return resources;
 }
 

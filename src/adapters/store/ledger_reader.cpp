@@ -1,6 +1,7 @@
 #include "adapters/store/ledger_reader.hpp"
 
 #include "domain/json_limits.hpp"
+#include "domain/ledger/account_rows.hpp"
 #include "domain/ledger/keys.hpp"
 
 #include <boost/json.hpp>
@@ -31,18 +32,24 @@ Result<std::vector<ledger::AccountBalance>> read_balances(const LmdbStore& store
                                                           std::string_view account) {
   std::vector<ledger::AccountBalance> balances;
   std::optional<Error> problem;
-  store.scan(Table::kLedgerAccounts, ledger::balance_prefix(account),
-             [&](std::string_view key, std::string_view value) {
-               auto row = parse_row(Table::kLedgerAccounts, key, value);
-               auto balance = row ? ledger::balance_from_json(*row)
-                                  : Result<ledger::AccountBalance>(row.error());
-               if (!balance) {
-                 problem = corrupt(Table::kLedgerAccounts, key, balance.error().message);
-                 return false;
-               }
-               balances.push_back(std::move(*balance));
-               return true;
-             });
+  // Balances sort after the account's head and index lines: start at the first currency letter.
+  const std::string prefix = ledger::account_rows_prefix(account);
+  store.scan(
+      Table::kLedgerAccounts, prefix,
+      [&](std::string_view key, std::string_view value) {
+        auto kind = ledger::parse_account_row_key(key);
+        if (!kind || kind->kind != ledger::AccountRowKind::kBalance) return true;
+        auto row = parse_row(Table::kLedgerAccounts, key, value);
+        auto balance =
+            row ? ledger::balance_from_json(*row) : Result<ledger::AccountBalance>(row.error());
+        if (!balance) {
+          problem = corrupt(Table::kLedgerAccounts, key, balance.error().message);
+          return false;
+        }
+        balances.push_back(std::move(*balance));
+        return true;
+      },
+      ledger::journal_index_key(account, ~std::uint64_t{0}));
   if (problem) return *problem;
   return balances;
 }
@@ -61,17 +68,17 @@ Result<json::object> read_journal(const LmdbStore& store, std::string_view accou
   std::uint64_t last = after;
   const std::string prefix = ledger::journal_index_prefix(account);
   store.scan(
-      Table::kLedgerJournalIndex, prefix,
+      Table::kLedgerAccounts, prefix,
       [&](std::string_view key, std::string_view entry_id) {
         if (entries.size() >= limit) {
           more = true;
           return false;
         }
         auto parsed = ledger::parse_journal_index_key(key);
-        if (!parsed || parsed->first != account) return true;  // a longer account's line
+        if (!parsed || parsed->first != account) return true;
         auto row = store.get(Table::kLedgerJournal, ledger::journal_key(entry_id));
         if (!row) {
-          problem = corrupt(Table::kLedgerJournalIndex, key, "names a missing journal entry");
+          problem = corrupt(Table::kLedgerAccounts, key, "names a missing journal entry");
           return false;
         }
         auto value = parse_row(Table::kLedgerJournal, entry_id, *row);
@@ -116,44 +123,28 @@ std::vector<std::pair<EpochMillis, std::string>> read_expiries(const LmdbStore& 
 Result<ledger::ReconcileInput> read_reconcile_input(const LmdbStore& store) {
   ledger::ReconcileInput input;
   std::optional<Error> problem;
-  store.scan_snapshot(
-      {Table::kLedgerAccounts, Table::kLedgerEscrows, Table::kLedgerJournal,
-       Table::kLedgerJournalIndex, Table::kLedgerJournalHeads},
-      [&](Table table, std::string_view key, std::string_view value) {
-        if (problem) return;
-        const auto fail = [&](std::string_view why) { problem = corrupt(table, key, why); };
-        switch (table) {
-          case Table::kLedgerJournalIndex: {
-            auto parsed = ledger::parse_journal_index_key(key);
-            if (!parsed) return fail("not an index key");
-            input.index.push_back({parsed->first, parsed->second, std::string(value)});
-            return;
-          }
-          case Table::kLedgerJournalHeads: {
-            auto head = ledger::decode_journal_head(value);
-            if (!head) return fail("not a sequence number");
-            input.journal_heads[std::string(key)] = *head;
-            return;
-          }
-          default:
-            break;
-        }
-        auto row = parse_row(table, key, value);
-        if (!row) return fail(row.error().message);
-        if (table == Table::kLedgerAccounts) {
-          auto b = ledger::balance_from_json(*row);
-          if (!b) return fail(b.error().message);
-          input.balances.push_back(std::move(*b));
-        } else if (table == Table::kLedgerEscrows) {
-          auto e = ledger::escrow_from_json(*row);
-          if (!e) return fail(e.error().message);
-          input.escrows.push_back(std::move(*e));
-        } else {
-          auto j = ledger::journal_entry_from_json(*row);
-          if (!j) return fail(j.error().message);
-          input.entries.push_back(std::move(*j));
-        }
-      });
+  store.scan_snapshot({Table::kLedgerAccounts, Table::kLedgerEscrows, Table::kLedgerJournal},
+                      [&](Table table, std::string_view key, std::string_view value) {
+                        if (problem) return;
+                        const auto fail = [&](std::string_view why) {
+                          problem = corrupt(table, key, why);
+                        };
+                        if (table == Table::kLedgerAccounts) {
+                          if (auto why = ledger::add_account_row(input, key, value)) fail(*why);
+                          return;
+                        }
+                        auto row = parse_row(table, key, value);
+                        if (!row) return fail(row.error().message);
+                        if (table == Table::kLedgerEscrows) {
+                          auto e = ledger::escrow_from_json(*row);
+                          if (!e) return fail(e.error().message);
+                          input.escrows.push_back(std::move(*e));
+                        } else {
+                          auto j = ledger::journal_entry_from_json(*row);
+                          if (!j) return fail(j.error().message);
+                          input.entries.push_back(std::move(*j));
+                        }
+                      });
   if (problem) return *problem;
   return input;
 }

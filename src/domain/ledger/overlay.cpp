@@ -12,8 +12,9 @@ namespace json = boost::json;
 namespace {
 
 LedgerError corrupt(std::string_view what, std::string_view key, std::string_view why) {
-  return LedgerError(LedgerErrc::kRecordCorrupt, "stored " + std::string(what) + " " + std::string(key) +
-                                                " is corrupt: " + std::string(why));
+  return LedgerError(
+      LedgerErrc::kRecordCorrupt,
+      "stored " + std::string(what) + " " + std::string(key) + " is corrupt: " + std::string(why));
 }
 
 template <class T, class Decode>
@@ -61,7 +62,7 @@ LedgerResult<LedgerView> LedgerOverlay::view(const LedgerRequest& request, std::
       view.journal_heads[account] = it->second;
       continue;
     }
-    const auto row = read(Table::kLedgerJournalHeads, journal_head_key(account));
+    const auto row = read(Table::kLedgerAccounts, journal_head_key(account));
     if (!row) {
       view.journal_heads[account] = 0;
       continue;

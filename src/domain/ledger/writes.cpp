@@ -19,9 +19,9 @@ WriteBatch ledger_writes(const LedgerOutcome& outcome) {
   batch.put(Table::kLedgerJournal, journal_key(outcome.entry->id),
             json::serialize(to_json(*outcome.entry)));
   for (const JournalIndexEntry& line : outcome.index) {
-    batch.put(Table::kLedgerJournalIndex, journal_index_key(line.account, line.sequence),
+    batch.put(Table::kLedgerAccounts, journal_index_key(line.account, line.sequence),
               line.entry_id);
-    batch.put(Table::kLedgerJournalHeads, journal_head_key(line.account),
+    batch.put(Table::kLedgerAccounts, journal_head_key(line.account),
               encode_journal_head(line.sequence));
   }
   return batch;

@@ -394,7 +394,7 @@ TEST_F(LedgerOps, JournalIndexListsEachAccountsEntriesInOrder) {
   ids.clear();
   for (const JournalEntry& e : ledger.journal("bob")) ids.push_back(e.id);
   EXPECT_EQ(ids, (std::vector<std::string>{"k/rel"}));
-  EXPECT_EQ(*ledger.get(Table::kLedgerJournalHeads, "alice"), "3");
+  EXPECT_EQ(*ledger.get(Table::kLedgerAccounts, journal_head_key("alice")), "3");
 }
 
 // The pure function itself: a const view in, an error out, and an incomplete view is caught.

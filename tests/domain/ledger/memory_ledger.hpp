@@ -4,6 +4,7 @@
 // outcome's WriteBatch committed back. Every operation thus also round-trips the JSON of every
 // record and the key layouts.
 
+#include "domain/ledger/account_rows.hpp"
 #include "domain/ledger/keys.hpp"
 #include "domain/ledger/operations.hpp"
 #include "domain/ledger/reconcile.hpp"
@@ -53,7 +54,7 @@ class MemoryLedger {
                             row ? *balance_from_json(boost::json::parse(*row)) : empty_balance(k));
     }
     for (const std::string& account : set.accounts) {
-      auto row = get(Table::kLedgerJournalHeads, journal_head_key(account));
+      auto row = get(Table::kLedgerAccounts, journal_head_key(account));
       view.journal_heads[account] = row ? *decode_journal_head(*row) : 0;
     }
     if (auto row = get(Table::kLedgerJournal, journal_key(key)))
@@ -95,7 +96,7 @@ class MemoryLedger {
   std::vector<JournalEntry> journal(const std::string& account) const {
     std::vector<JournalEntry> out;
     const std::string prefix = journal_index_prefix(account);
-    for (const auto& [k, entry_id] : rows(Table::kLedgerJournalIndex)) {
+    for (const auto& [k, entry_id] : rows(Table::kLedgerAccounts)) {
       if (k.compare(0, prefix.size(), prefix) != 0 || k.size() != prefix.size() + 8) continue;
       out.push_back(*journal_entry_from_json(
           boost::json::parse(*get(Table::kLedgerJournal, journal_key(entry_id)))));
@@ -106,19 +107,14 @@ class MemoryLedger {
   // Everything, decoded, for reconcile (the actor would scan the tables in one read txn).
   ReconcileInput reconcile_input() const {
     ReconcileInput in;
-    for (const auto& [k, v] : rows(Table::kLedgerAccounts))
-      in.balances.push_back(*balance_from_json(boost::json::parse(v)));
+    for (const auto& [k, v] : rows(Table::kLedgerAccounts)) {
+      const auto problem = add_account_row(in, k, v);
+      EXPECT_FALSE(problem) << *problem;
+    }
     for (const auto& [k, v] : rows(Table::kLedgerEscrows))
       in.escrows.push_back(*escrow_from_json(boost::json::parse(v)));
     for (const auto& [k, v] : rows(Table::kLedgerJournal))
       in.entries.push_back(*journal_entry_from_json(boost::json::parse(v)));
-    for (const auto& [k, v] : rows(Table::kLedgerJournalIndex)) {
-      auto parsed = parse_journal_index_key(k);
-      EXPECT_TRUE(parsed.has_value());
-      in.index.push_back(JournalIndexEntry{parsed->first, parsed->second, v});
-    }
-    for (const auto& [k, v] : rows(Table::kLedgerJournalHeads))
-      in.journal_heads[k] = *decode_journal_head(v);
     return in;
   }
 
