@@ -4,9 +4,14 @@
 // to it, in the order admitted, through the pure ledger (domain/ledger/operations) over the
 // rows in LMDB plus what its own pending batch has written, and commits them through the store
 // actor as ONE WriteBatch: balances, escrow, journal entry, index lines, heads and expiry index
-// lines of every operation in the batch, all or nothing. Operations that arrive while a commit
-// is in flight wait and go together into the next one (a hot account commits thousands of
-// operations per fsync). Each outcome goes back to the router only after its commit returned.
+// lines of every operation in the batch, all or nothing. What its mailbox held is one batch; it
+// is computed at once, over the batches still committing (their writes are in its overlay), and
+// sent to the store, which commits it in the same or the next group commit: a hot account's
+// operations never wait for the previous commit's answer before they are computed. Such a batch
+// carries a condition (the account's journal head as the batch before left it), so it commits
+// only if the one before did; when a commit fails, every batch computed after it fails too and
+// the overlay is dropped. Each outcome goes back to the router only after its commit, and every
+// commit before it, returned, in the order computed.
 //
 // Cross-user operations (release, split, transfer) run in the actor of their first account
 // (the escrow's payer, the transfer's sender); the router has locked the other account for

@@ -274,8 +274,10 @@ using EventsActor = caf::typed_actor<
     caf::reacts_to<registered_atom, std::string, std::string, std::uint64_t, bool>,
     caf::reacts_to<sweep_atom>, caf::replies_to<ping_atom>::with<bool>>;
 
-// One account's serial commits (account_actor.hpp), fed by the accounts router.
-using AccountActor = caf::typed_actor<caf::reacts_to<job_atom, ledger::LedgerJob>>;
+// One account's serial commits (account_actor.hpp), fed by the accounts router; flush_atom is
+// its own (what its mailbox held is computed as one batch).
+using AccountActor =
+    caf::typed_actor<caf::reacts_to<job_atom, ledger::LedgerJob>, caf::reacts_to<flush_atom>>;
 
 // The accounts router (accounts_router.hpp): settled:ledger.* tasks, calls from the API layer,
 // its accounts' finished jobs; wake and sweep are its own.

@@ -5,6 +5,8 @@
 
 #include <boost/json/parse.hpp>
 
+#include <iterator>
+
 namespace settled::ledger {
 
 namespace json = boost::json;
@@ -37,7 +39,7 @@ LedgerResult<LedgerView> LedgerOverlay::view(const LedgerRequest& request, std::
   LedgerView view;
   for (const std::string& id : read_set(request, {}).escrows) {
     if (auto it = escrows_.find(id); it != escrows_.end()) {
-      view.escrows.emplace(id, it->second);
+      view.escrows.emplace(id, it->second.row);
       continue;
     }
     auto escrow = decode_row<Escrow>(read(Table::kLedgerEscrows, escrow_key(id)), "escrow", id,
@@ -48,7 +50,7 @@ LedgerResult<LedgerView> LedgerOverlay::view(const LedgerRequest& request, std::
   const ReadSet set = read_set(request, view.escrows);
   for (const BalanceKey& k : set.balances) {
     if (auto it = balances_.find(k); it != balances_.end()) {
-      view.balances.emplace(k, it->second);
+      view.balances.emplace(k, it->second.row);
       continue;
     }
     auto balance = decode_row<AccountBalance>(
@@ -59,7 +61,7 @@ LedgerResult<LedgerView> LedgerOverlay::view(const LedgerRequest& request, std::
   }
   for (const std::string& account : set.accounts) {
     if (auto it = heads_.find(account); it != heads_.end()) {
-      view.journal_heads[account] = it->second;
+      view.journal_heads[account] = it->second.row;
       continue;
     }
     const auto row = read(Table::kLedgerAccounts, journal_head_key(account));
@@ -72,7 +74,7 @@ LedgerResult<LedgerView> LedgerOverlay::view(const LedgerRequest& request, std::
     view.journal_heads[account] = *head;
   }
   if (auto it = entries_.find(std::string(key)); it != entries_.end()) {
-    view.existing = it->second;
+    view.existing = it->second.row;
   } else {
     auto entry = decode_row<JournalEntry>(
         read(Table::kLedgerJournal, journal_key(key)), "journal entry", key,
@@ -83,12 +85,32 @@ LedgerResult<LedgerView> LedgerOverlay::view(const LedgerRequest& request, std::
   return view;
 }
 
-void LedgerOverlay::absorb(const LedgerOutcome& outcome) {
+void LedgerOverlay::absorb(const LedgerOutcome& outcome, std::uint64_t generation) {
   if (outcome.replayed || !outcome.entry) return;
-  for (const AccountBalance& b : outcome.balances) balances_[b.key()] = b;
-  for (const Escrow& e : outcome.escrows) escrows_[e.id] = e;
-  for (const JournalIndexEntry& line : outcome.index) heads_[line.account] = line.sequence;
-  entries_[outcome.entry->id] = *outcome.entry;
+  for (const AccountBalance& b : outcome.balances) balances_[b.key()] = {b, generation};
+  for (const Escrow& e : outcome.escrows) escrows_[e.id] = {e, generation};
+  for (const JournalIndexEntry& line : outcome.index)
+    heads_[line.account] = {line.sequence, generation};
+  entries_[outcome.entry->id] = {*outcome.entry, generation};
+}
+
+template <class Map>
+void LedgerOverlay::forget(Map& rows, std::uint64_t generation) {
+  for (auto it = rows.begin(); it != rows.end();)
+    it = it->second.generation <= generation ? rows.erase(it) : std::next(it);
+}
+
+void LedgerOverlay::forget_through(std::uint64_t generation) {
+  forget(balances_, generation);
+  forget(escrows_, generation);
+  forget(heads_, generation);
+  forget(entries_, generation);
+}
+
+std::optional<std::uint64_t> LedgerOverlay::journal_head(const std::string& account) const {
+  auto it = heads_.find(account);
+  if (it == heads_.end()) return std::nullopt;
+  return it->second.row;
 }
 
 void LedgerOverlay::clear() {

@@ -1,9 +1,11 @@
 #pragma once
-// The rows an account actor reads for an operation: what its not yet committed batch has
-// written (the overlay) over what the store holds. The actor applies the operations of one
-// batch one after the other; each sees the ones before it through the overlay, and the whole
-// batch commits as one WriteBatch (all or nothing), so nothing here is ever seen by another
-// actor before it is durable.
+// The rows an account actor reads for an operation: what its not yet committed batches have
+// written (the overlay) over what the store holds. The actor applies the operations of a batch
+// one after the other; each sees the ones before it, and those of the batch still committing
+// before it, through the overlay. A batch commits as one WriteBatch (all or nothing), so
+// nothing here is ever seen by another actor before it is durable. Each batch is a generation:
+// once it committed its rows are read from the store again (forget_through), and when one
+// fails the actor drops everything (clear) once the batches after it have failed too.
 
 #include "domain/ledger/operations.hpp"
 #include "domain/write_batch.hpp"
@@ -21,22 +23,38 @@ using RowReader = std::function<std::optional<std::string>(Table, std::string_vi
 
 class LedgerOverlay {
  public:
-  // The view of the two-step read set (docs/ledger.md) for `request` under `key`. A stored row that does not
-  // parse is kInternal (never guessed to be zero).
+  // The view of the two-step read set (docs/ledger.md) for `request` under `key`. A stored row that
+  // does not parse is kInternal (never guessed to be zero).
   LedgerResult<LedgerView> view(const LedgerRequest& request, std::string_view key,
                                 const RowReader& read) const;
 
-  // Records what a committed-to-be outcome changes (nothing for a replay).
-  void absorb(const LedgerOutcome& outcome);
+  // Records what a committed-to-be outcome of batch `generation` changes (nothing for a
+  // replay). Generations only grow.
+  void absorb(const LedgerOutcome& outcome, std::uint64_t generation = 0);
+
+  // Batch `generation` and every one before it committed: what only they wrote is in the store.
+  void forget_through(std::uint64_t generation);
+
+  // The account's journal head as the batches not yet committed left it, if one of them moved it.
+  std::optional<std::uint64_t> journal_head(const std::string& account) const;
 
   void clear();
   bool empty() const { return entries_.empty(); }
 
  private:
-  std::map<BalanceKey, AccountBalance> balances_;
-  std::map<std::string, Escrow> escrows_;
-  std::map<std::string, std::uint64_t> heads_;
-  std::map<std::string, JournalEntry> entries_;
+  // A row and the generation that wrote it last.
+  template <class T>
+  struct Written {
+    T row;
+    std::uint64_t generation = 0;
+  };
+  template <class Map>
+  static void forget(Map& rows, std::uint64_t generation);
+
+  std::map<BalanceKey, Written<AccountBalance>> balances_;
+  std::map<std::string, Written<Escrow>> escrows_;
+  std::map<std::string, Written<std::uint64_t>> heads_;
+  std::map<std::string, Written<JournalEntry>> entries_;
 };
 
 // The expiry index lines that go with an outcome's commit: a hold with expiresAt adds its line,
