@@ -95,7 +95,7 @@ void get_execution_history(SfnCall call) {
   if (!id)
     return call.respond(aws_error_response(
         AwsError{aws_errors::kExecutionDoesNotExist, "Execution Does Not Exist: '" + arn + "'"}));
-  const json::array events = adapters::read_history_with_branches(db, *id);
+  const json::array events = adapters::read_history_with_branches(db, *id, call.deps.arns);
   auto page = history_page(events, query);
   if (!page) return call.respond(aws_error_response(page.error()));
   call.respond(aws_ok(*page));
