@@ -4,6 +4,7 @@
 
 #include "adapters/store/history_reader.hpp"
 #include "support/temp_dir.hpp"
+#include "support/temp_store.hpp"
 
 #include "domain/storage_keys.hpp"
 
@@ -11,7 +12,6 @@
 #include <boost/json.hpp>
 
 #include <memory>
-#include <stdexcept>
 #include <string>
 
 namespace settled::adapters {
@@ -23,12 +23,8 @@ using settled::testing::TempDir;
 class HistoryReader : public ::testing::Test {
  protected:
   void SetUp() override {
-    LmdbOptions options;
-    options.path = dir_.path();
-    options.map_size = std::size_t{64} << 20;
-    auto store = LmdbStore::open(options);
-    if (!store.ok()) throw std::runtime_error(store.error().message);
-    db_ = *store;
+    db_ = settled::testing::open_temp_store(dir_.path());
+    ASSERT_TRUE(db_);
   }
 
   // A chunk as an earlier version wrote it (version 1: a JSON array of events).
