@@ -446,8 +446,9 @@ void dispatch(const Context& ctx, const std::string& c, const json::object& r, A
   if (c == "executions.describe" || c == "executions.history") {
     auto id = execution_id_field(ctx, r);
     if (!id) return reply(id.error());
-    auto out = c == "executions.describe" ? adapters::describe_execution(*deps.engine->db, *id)
-                                          : adapters::execution_history(*deps.engine->db, *id);
+    auto out = c == "executions.describe"
+                   ? adapters::describe_execution(*deps.engine->db, *id)
+                   : adapters::execution_history(*deps.engine->db, *id, deps.engine->aws_arns);
     if (!out) return reply(out.error());
     return reply(json::value(std::move(*out)));
   }

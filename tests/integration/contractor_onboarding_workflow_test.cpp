@@ -75,8 +75,12 @@ TEST_F(ContractorOnboarding, AContractorIsInvitedRemindedVerifiedAfterAResubmiss
   ASSERT_TRUE(eventually([&] { return veriff_sessions("kyc-c-ada-1").size() == 1; },
                          std::chrono::seconds(30)));
   const auto child = kyc_execution("kyc-c-ada-1");
-  // A child of this onboarding: settled's child workflow is named by its id, <parent>~<event>.0.
-  EXPECT_EQ(child.rfind(aws_.execution_arn(id) + "~", 0), 0u) << child;
+  // A child of this onboarding, named as Step Functions names a child started without Name:
+  // its own state machine and a UUID, the ARN that finds it.
+  EXPECT_EQ(child.rfind(aws_.execution_arn("kyc-verification:"), 0), 0u) << child;
+  auto described = client_->get("/v1/executions/" + child);
+  ASSERT_EQ(described.status, 200u) << described.body;
+  EXPECT_EQ(described.json().at("parentExecutionId"), json::value(id));
   await_entered(child, "AutomatedVerification");
   kill_and_restart();
   advance("1m");

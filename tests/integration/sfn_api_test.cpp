@@ -205,6 +205,12 @@ TEST_F(SfnApi, AWholeScenarioThroughTheAwsJsonProtocol) {
   }
   EXPECT_EQ(json::parse(events.front().at("executionStartedEventDetails").at("input").as_string()),
             (json::object{{"amount", 5}}));
+  // The role the execution ran as, as GetExecutionHistory names it (never ""): settled's one
+  // role in this account, the one DescribeStateMachine names.
+  EXPECT_EQ(events.front().at("executionStartedEventDetails").at("roleArn"),
+            jv(std::string("arn:aws:iam::") + kAccount + ":role/settled"));
+  EXPECT_EQ(events.front().at("executionStartedEventDetails").at("roleArn"),
+            ok("DescribeStateMachine", {{"stateMachineArn", kMachineArn}}).at("roleArn"));
   EXPECT_EQ(paged_ids("a-1", 2, false), ids);
   const std::vector<std::int64_t> reversed(ids.rbegin(), ids.rend());
   EXPECT_EQ(paged_ids("a-1", 3, true), reversed);

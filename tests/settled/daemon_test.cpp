@@ -173,7 +173,12 @@ TEST_F(InProcessDaemon, TheContextsExecutionArnFindsTheExecution) {
     const auto history = send(make_request("GET", target + "/history", "", kApiKey));
     ASSERT_EQ(history.status, 200u) << history.body;
     EXPECT_EQ(body_of(history)["executionId"], "ids:run-1");
-    EXPECT_FALSE(body_of(history)["events"].as_array().empty());
+    const json::object body = body_of(history);
+    const auto& events = body.at("events").as_array();
+    ASSERT_FALSE(events.empty());
+    // ExecutionStarted names the role the execution ran as, in the daemon's account.
+    EXPECT_EQ(events.front().at("executionStartedEventDetails").at("roleArn"),
+              json::value("arn:aws:iam::" + cfg_.aws_account_id + ":role/settled"));
   }
 
   // The same execution's ARN in another account or region is not this daemon's: not found,

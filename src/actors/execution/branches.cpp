@@ -7,7 +7,6 @@
 
 #include "domain/asl/errors.hpp"
 #include "domain/execution_control.hpp"
-#include "domain/resources/aws_resources.hpp"
 #include "domain/storage_keys.hpp"
 
 namespace settled::actors::execution {
@@ -228,7 +227,7 @@ void Execution::advance_branches(const asl::State& state, std::optional<EpochMil
     rec_.branches[i] = branch_state::kRunning;
     ++running;
     ExecutionRecord child = make_branch(state, i, now);
-    if (state.type == asl::StateType::kTask && aws::is_aws_resource(state.resource)) {
+    if (state.type == asl::StateType::kTask) {
       // Step Functions' name for the child: its ARN finds it, its state machine lists it.
       pending_.put(Table::kChildExecutions, child.state_machine + ":" + child.name, child.id);
       pending_.put(Table::kExecutionsByStart,
@@ -262,7 +261,7 @@ ExecutionRecord Execution::make_branch(const asl::State& state, std::size_t inde
     // A child workflow: another state machine, at the version registered now.
     child.state_machine = child_machine_->name;
     child.state_machine_version = child_machine_->version;
-    child.name = child_name(state, child.id);
+    child.name = child_name(child.id);
     child.state = child_machine_->start_at;
     child.phase = Phase::kStart;
     return child;

@@ -106,9 +106,10 @@ class Execution {
   };
   Result<ChildTarget, StartExecutionRefusal> child_target(const json::value& parameters) const;
   void start_child_execution(const asl::State& state, TaskAttempt attempt);
-  // The child's name: settled's own resource names it after its id; an AWS ARN resource by the
-  // task's Name or a UUID, as Step Functions does.
-  std::string child_name(const asl::State& state, const std::string& child_id) const;
+  // The child's name, as Step Functions names it: the task's Name, or a UUID derived from the
+  // child's settled id (the same after a restart; another child's never).
+  std::string child_name(const std::string& child_id) const;
+  std::string child_arn(const ExecutionRecord& child) const;
   json::value child_result(const asl::State& state, const ExecutionRecord& child) const;
   std::string child_failure(const asl::State& state, const ExecutionRecord& child,
                             const std::string& error, const std::string& cause) const;

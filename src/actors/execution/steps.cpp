@@ -37,6 +37,8 @@ void Execution::begin_from_record() {
   if (fresh_) {
     json::object details;
     details["input"] = json::serialize(rec_.input);
+    // settled keeps no IAM role: the history reader names the daemon's (aws::role_arn) when the
+    // history is read, so stored histories of every version show the same.
     details["roleArn"] = "";
     history_.add(rec_.start, "ExecutionStarted", std::move(details));
     adapters::Metrics::instance().execution_started(rec_.state_machine);
@@ -133,7 +135,7 @@ void Execution::resume() {
 void Execution::start_branch_execution() {
   json::object details;
   details["input"] = json::serialize(rec_.input);
-  details["roleArn"] = "";
+  details["roleArn"] = "";  // named when read, as a top-level execution's (begin_from_record)
   details["parentExecutionId"] = rec_.parent_id;
   history_.add(rec_.start, "ExecutionStarted", std::move(details));
   // A child workflow is an execution of its own state machine, TimeoutSeconds included (a

@@ -117,10 +117,11 @@ Result<json::object> describe_execution(const LmdbStore& db, const std::string& 
   return record->describe();
 }
 
-Result<json::object> execution_history(const LmdbStore& db, const std::string& id) {
+Result<json::object> execution_history(const LmdbStore& db, const std::string& id,
+                                       const aws::ArnScope& scope) {
   if (!db.get(Table::kExecutions, id))
     return Error{ErrorCode::kExecutionDoesNotExist, "execution \"" + id + "\" does not exist"};
-  return json::object{{"executionId", id}, {"events", read_history_with_branches(db, id)}};
+  return json::object{{"executionId", id}, {"events", read_history_with_branches(db, id, scope)}};
 }
 
 }  // namespace settled::adapters

@@ -3,6 +3,7 @@
 // history), served from LMDB read transactions on the caller's thread.
 
 #include "adapters/store/lmdb_store.hpp"
+#include "domain/aws/arns.hpp"
 #include "domain/result.hpp"
 
 #include <boost/json/object.hpp>
@@ -32,7 +33,8 @@ Result<boost::json::object> list_executions(const LmdbStore& db, const Execution
 
 Result<boost::json::object> describe_execution(const LmdbStore& db, const std::string& id);
 
-// {"executionId", "events": [...]}
-Result<boost::json::object> execution_history(const LmdbStore& db, const std::string& id);
+// {"executionId", "events": [...]}: read_history_with_branches (history_reader.hpp) in `scope`.
+Result<boost::json::object> execution_history(const LmdbStore& db, const std::string& id,
+                                              const aws::ArnScope& scope);
 
 }  // namespace settled::adapters

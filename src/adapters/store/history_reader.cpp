@@ -84,7 +84,8 @@ void expand(const LmdbStore& store, const std::string& id, bool nested, json::ar
 
 }  // namespace
 
-json::array read_history_with_branches(const LmdbStore& store, std::string_view execution_id) {
+json::array read_history_with_branches(const LmdbStore& store, std::string_view execution_id,
+                                       const aws::ArnScope& scope) {
   json::array events;
   expand(store, std::string(execution_id), false, events);
   std::int64_t id = 0;
@@ -92,6 +93,10 @@ json::array read_history_with_branches(const LmdbStore& store, std::string_view 
     auto& o = event.as_object();
     o["id"] = ++id;
     o["previousEventId"] = id - 1;
+    if (o.at("type") != "ExecutionStarted") continue;
+    if (auto* details = o.if_contains("executionStartedEventDetails");
+        details && details->is_object())
+      details->as_object()["roleArn"] = aws::role_arn(scope);
   }
   return events;
 }

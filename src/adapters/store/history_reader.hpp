@@ -4,6 +4,7 @@
 // couple of puts; a value holding a single event object is read as well.
 
 #include "adapters/store/lmdb_store.hpp"
+#include "domain/aws/arns.hpp"
 
 #include <boost/json/array.hpp>
 
@@ -17,8 +18,10 @@ boost::json::array read_history(const LmdbStore& store, std::string_view executi
 // iteration (stored with their own branch executions) follow the ParallelStateStarted /
 // MapIterationStarted event that began them, without their own Execution* events, and every
 // event is numbered again in that order. Child workflows (states.startExecution.sync) keep
-// histories of their own, as in Step Functions.
-boost::json::array read_history_with_branches(const LmdbStore& store,
-                                              std::string_view execution_id);
+// histories of their own, as in Step Functions. ExecutionStarted's roleArn is the role every
+// execution runs as in `scope` (aws::role_arn): settled keeps no IAM role and stores "" there,
+// so it is filled in here, for histories stored by every version alike.
+boost::json::array read_history_with_branches(const LmdbStore& store, std::string_view execution_id,
+                                              const aws::ArnScope& scope);
 
 }  // namespace settled::adapters

@@ -36,11 +36,9 @@ AwsError no_execution(const std::string& arn) {
 
 // The stored record an execution ARN names, or why there is none.
 Result<ExecutionRecord, AwsError> load(const SfnCall& call, const std::string& arn) {
-  auto execution = parse_execution_arn(call.deps.arns, arn);
-  if (!execution) return execution.error();
+  auto id = find_execution(call.deps, arn);
+  if (!id) return id.error();
   const auto& db = *call.deps.engine->db;
-  const auto id = adapters::find_named_execution(db, execution->id());
-  if (!id) return no_execution(arn);
   auto stored = db.get(Table::kExecutions, *id);
   if (!stored) return no_execution(arn);
   auto record = ExecutionRecord::parse(*stored, *id);
@@ -49,13 +47,14 @@ Result<ExecutionRecord, AwsError> load(const SfnCall& call, const std::string& a
 }
 
 json::object describe(const ArnScope& scope, const ExecutionRecord& record) {
-  json::object o{{"executionArn", execution_arn(scope, record.state_machine, record.name)},
-                 {"stateMachineArn", state_machine_arn(scope, record.state_machine)},
-                 {"name", record.name},
-                 {"status", status_name(record.status)},
-                 {"startDate", epoch_seconds(record.start)},
-                 {"input", json::serialize(record.input)},
-                 {"inputDetails", json::object{{"included", true}}}};
+  json::object o{
+      {"executionArn", aws::execution_arn_of(scope, record.id, record.state_machine, record.name)},
+      {"stateMachineArn", state_machine_arn(scope, record.state_machine)},
+      {"name", record.name},
+      {"status", status_name(record.status)},
+      {"startDate", epoch_seconds(record.start)},
+      {"input", json::serialize(record.input)},
+      {"inputDetails", json::object{{"included", true}}}};
   if (record.status != ExecutionStatus::kRunning) o["stopDate"] = epoch_seconds(record.stop);
   if (record.status == ExecutionStatus::kSucceeded) {
     o["output"] = json::serialize(record.output);
@@ -230,6 +229,23 @@ caf::behavior sync_deadline(caf::event_based_actor* self, std::shared_ptr<SyncWa
 
 }  // namespace
 
+Result<std::string, AwsError> find_execution(const SfnDeps& deps, const std::string& arn) {
+  const auto& db = *deps.engine->db;
+  auto execution = parse_execution_arn(deps.arns, arn);
+  if (!execution) {
+    // A child settled:states.startExecution.sync started before children were named as Step
+    // Functions names them is named by its settled id ("<parent id>~<event>.0", which no AWS
+    // name could be): its ARN ($$.Execution.Id, and what DescribeExecution gives it) names
+    // that id, and finds it.
+    auto key = aws::execution_arn_key(deps.arns, arn);
+    if (key && key->find('~') != std::string::npos && db.get(Table::kExecutions, *key))
+      return std::move(*key);
+    return execution.error();
+  }
+  if (auto id = adapters::find_named_execution(db, execution->id())) return std::move(*id);
+  return no_execution(arn);
+}
+
 void start_execution(SfnCall call) {
   auto fields = read_start(call);
   if (!fields) return fail(call, fields.error());
@@ -329,11 +345,12 @@ void list_executions(SfnCall call) {
     auto page = adapters::list_started_executions(db, query);
     if (!page) return fail(call, to_aws_error(page.error()));
     for (const auto& record : page->executions) {
-      json::object row{{"executionArn", execution_arn(call.deps.arns, *machine, record.name)},
-                       {"stateMachineArn", arn},
-                       {"name", record.name},
-                       {"status", status_name(record.status)},
-                       {"startDate", epoch_seconds(record.start)}};
+      json::object row{
+          {"executionArn", aws::execution_arn_of(call.deps.arns, record.id, *machine, record.name)},
+          {"stateMachineArn", arn},
+          {"name", record.name},
+          {"status", status_name(record.status)},
+          {"startDate", epoch_seconds(record.start)}};
       if (record.status != ExecutionStatus::kRunning) row["stopDate"] = epoch_seconds(record.stop);
       row["redriveCount"] = record.redrive_count;
       if (record.redrive_count) row["redriveDate"] = epoch_seconds(record.redrive_date);

@@ -4,7 +4,6 @@
 #include "api/sfn/history.hpp"
 
 #include "adapters/store/history_reader.hpp"
-#include "adapters/store/started_executions.hpp"
 #include "api/request_parsing.hpp"
 #include "api/sfn/aws_json.hpp"
 #include "api/sfn/sfn_context.hpp"
@@ -88,14 +87,10 @@ void get_execution_history(SfnCall call) {
   query.include_data = r.boolean("includeExecutionData", true);
   query.region = call.deps.arns.region;
   if (r.error()) return call.respond(aws_error_response(*r.error()));
-  auto execution = parse_execution_arn(call.deps.arns, arn);
-  if (!execution) return call.respond(aws_error_response(execution.error()));
+  const auto id = find_execution(call.deps, arn);
+  if (!id) return call.respond(aws_error_response(id.error()));
   const auto& db = *call.deps.engine->db;
-  const auto id = adapters::find_named_execution(db, execution->id());
-  if (!id)
-    return call.respond(aws_error_response(
-        AwsError{aws_errors::kExecutionDoesNotExist, "Execution Does Not Exist: '" + arn + "'"}));
-  const json::array events = adapters::read_history_with_branches(db, *id);
+  const json::array events = adapters::read_history_with_branches(db, *id, call.deps.arns);
   auto page = history_page(events, query);
   if (!page) return call.respond(aws_error_response(page.error()));
   call.respond(aws_ok(*page));

@@ -36,6 +36,11 @@ struct SfnCall {
 // Answers the call with an AWS error ({"__type", "message"}).
 void fail(SfnCall& call, const AwsError& error);
 
+// The settled id of the execution an execution ARN names (a top-level execution, or a child of
+// a startExecution.sync task by its child_executions row), or InvalidArn /
+// ExecutionDoesNotExist (execution_ops.cpp).
+Result<std::string, AwsError> find_execution(const SfnDeps& deps, const std::string& arn);
+
 // The operations, one function each, grouped by what they act on.
 void create_state_machine(SfnCall call);
 void describe_state_machine(SfnCall call);

@@ -4,7 +4,6 @@
 // version through the state machines actor, exactly as PUT /v1/state-machines/{name} does.
 
 #include "actors/state_machines_actor.hpp"
-#include "adapters/store/started_executions.hpp"
 #include "adapters/store/state_machine_store.hpp"
 #include "api/sfn/aws_json.hpp"
 #include "api/sfn/sfn_context.hpp"
@@ -269,11 +268,10 @@ void describe_state_machine_for_execution(SfnCall call) {
   const std::string arn = r.string("executionArn", true, 1, 256);
   r.string("includedData", false, 1, 32);
   if (r.error()) return fail(call, *r.error());
-  auto execution = parse_execution_arn(call.deps.arns, arn);
-  if (!execution) return fail(call, execution.error());
+  const auto id = find_execution(call.deps, arn);
+  if (!id) return fail(call, id.error());
   const auto& db = *call.deps.engine->db;
-  const auto id = adapters::find_named_execution(db, execution->id());
-  auto stored = id ? db.get(Table::kExecutions, *id) : std::nullopt;
+  auto stored = db.get(Table::kExecutions, *id);
   if (!stored)
     return fail(call, AwsError{aws_errors::kExecutionDoesNotExist,
                                "Execution Does Not Exist: '" + arn + "'"});

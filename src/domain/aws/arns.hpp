@@ -29,10 +29,11 @@ std::string execution_arn(const ArnScope& scope, std::string_view state_machine,
 std::string execution_arn_of_id(const ArnScope& scope, std::string_view execution_id);
 
 // An execution's ARN ($$.Execution.Id) from its settled id, state machine and name. A top-level
-// execution's id is "<stateMachine>:<name>", and a child an AWS startExecution task started is
-// named as Step Functions names it (its record's name): both "<stateMachine>:<name>". A child of
-// settled's own settled:states.startExecution.sync is named by its id ("<parent id>~<event>.0"),
-// so its ARN is that id's, the one name that finds it.
+// execution's id is "<stateMachine>:<name>", and a child a startExecution.sync task started
+// (settled's resource or the AWS ARN) is named as Step Functions names it (its record's name):
+// both "<stateMachine>:<name>". A child settled:states.startExecution.sync started before
+// children were named so is named by its id ("<parent id>~<event>.0"), so its ARN is that id's,
+// the one name that finds it.
 std::string execution_arn_of(const ArnScope& scope, std::string_view execution_id,
                              std::string_view state_machine, std::string_view execution_name);
 

@@ -2,7 +2,8 @@
 // What `arn:aws:states:::states:startExecution.sync` and `.sync:2` give a workflow, in Step
 // Functions' shapes (docs/aws-resources.md): the child execution named by an execution ARN of
 // its own state machine, its name the task's `Name` or a UUID, dates as epoch milliseconds.
-// settled's own `settled:states.startExecution.sync` keeps settled's ids (actors/execution).
+// settled's own `settled:states.startExecution.sync` names its child the same way (its Name or
+// child_execution_name) and answers in settled's shape (actors/execution/children.cpp).
 
 #include "domain/aws/arns.hpp"
 #include "domain/execution_record.hpp"
@@ -14,7 +15,8 @@
 namespace settled::aws {
 
 // The name Step Functions gives a child started without `Name` is a UUID; settled derives it
-// from the child's own id, so the child is named the same after a restart.
+// from the child's own id ("<parent id>~<event>.0"), so the child is named the same after a
+// restart, and no other child (of another parent, machine or event) is given it.
 std::string child_execution_name(const std::string& child_id);
 
 // The TaskSubmitted event's output: StartExecution's answer (ExecutionArn, StartDate and the

@@ -74,9 +74,9 @@ TEST(AslContextIds, TheExecutionArnReadsBackAsTheSettledId) {
       << foreign.error().why;
 }
 
-// A child an AWS startExecution.sync task started is its own execution, named as Step
-// Functions names it (its record's name), in its own state machine.
-TEST(AslContextIds, AnAwsChildHasItsOwnArn) {
+// A child a startExecution.sync task started (settled's resource or the AWS ARN) is its own
+// execution, named as Step Functions names it (its record's name), in its own state machine.
+TEST(AslContextIds, AChildHasItsOwnArn) {
   const json::value ctx = make_context(facts_of({"us-east-1", "123456789012"}, "kyc-verification",
                                                 "kyc-c-ada-1", "contractor-onboarding:inv-1~12.0"));
   EXPECT_EQ(
@@ -86,9 +86,10 @@ TEST(AslContextIds, AnAwsChildHasItsOwnArn) {
             json::value("arn:aws:states:us-east-1:123456789012:stateMachine:kyc-verification"));
 }
 
-// A child of settled:states.startExecution.sync is named by its settled id, so its ARN is the
-// id's: the name that finds it again (adapters::resolve_execution_id).
-TEST(AslContextIds, ASettledChildIsNamedByItsId) {
+// A child settled:states.startExecution.sync started before children were named as Step
+// Functions names them is named by its settled id (a record in an older data directory), so its
+// ARN is the id's: the name that finds it again (adapters::resolve_execution_id).
+TEST(AslContextIds, AnOlderSettledChildIsNamedByItsId) {
   const json::value ctx = make_context(facts_of({"us-east-1", "123456789012"}, "kyc-verification",
                                                 "inv-1~12.0", "contractor-onboarding:inv-1~12.0"));
   EXPECT_EQ(ctx.at("Execution").at("Id"),

@@ -381,6 +381,11 @@ TEST(AslVariables, DefinitionsAreCheckedForVariableRules) {
               HasSubstr("Assign: unknown field"));
   EXPECT_THAT(refusal(head + R"({"Type": "Pass", "ResultPath": "$x", "End": true}}})"),
               HasSubstr("ResultPath: cannot name a variable"));
+  // A variable no state assigns is not refused here: nothing found says Step Functions refuses
+  // it at creation (docs/engine.md); the state reading it fails at run time
+  // (AnUndefinedVariableIsARuntimeError).
+  EXPECT_EQ(refusal(head + R"({"Type": "Pass", "Parameters": {"x.$": "$never"}, "End": true}}})"),
+            "(accepted)");
   EXPECT_EQ(refusal(head + std::string(R"({"Type": "Pass", "Assign": {")") + std::string(80, 'v') +
                     R"(": 1}, "End": true}}})"),
             "(accepted)");

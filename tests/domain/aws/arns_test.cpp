@@ -49,7 +49,9 @@ TEST(AwsArns, AnArnKeyIsWhatFollowsExecutionForALookUp) {
     EXPECT_FALSE(execution_arn_key(kScope, bad)) << bad;
 }
 
-TEST(AwsArns, AnExecutionsArnIsItsIdsUnlessAnAwsTaskNamedIt) {
+// A top-level execution's ARN is its id's; a child's names its own state machine and name; a
+// child settled's resource started before children were named (named by its id) keeps its id's.
+TEST(AwsArns, AnExecutionsArnIsItsIdsUnlessItsTaskNamedIt) {
   EXPECT_EQ(execution_arn_of(kScope, "payment:p-1", "payment", "p-1"),
             "arn:aws:states:us-east-1:123456789012:execution:payment:p-1");
   EXPECT_EQ(execution_arn_of(kScope, "onboard:i-1~12.0", "kyc", "kyc-1"),
