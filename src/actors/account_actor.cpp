@@ -44,12 +44,9 @@ struct AccountState {
 using Self = caf::stateful_actor<AccountState, AccountActor::base>;
 
 ledger::LedgerJobDone run_one(AccountState& st, const ledger::LedgerJob& job, WriteBatch& batch,
-                              std::uint64_t generation) {
+                              std::uint64_t generation, const ledger::RowReader& read) {
   ledger::LedgerJobDone done;
   done.id = job.id;
-  const ledger::RowReader read = [db = st.deps.db](Table table, std::string_view key) {
-    return db->get(table, key);
-  };
   auto view = st.overlay.view(job.request, job.key, read);
   if (!view) {
     done.refusal = view.error();
@@ -133,10 +130,14 @@ void run_batch(Self* self) {
   WriteBatch batch;
   InFlight computed;
   computed.generation = generation;
-  while (!st.queued.empty() && computed.results.size() < st.deps.max_batch) {
-    computed.results.push_back(run_one(st, st.queued.front(), batch, generation));
-    st.queued.pop_front();
-  }
+  // One read transaction for the batch: the rows its operations read are theirs (locked by the
+  // router), so none changes under it but through this actor's own batches, in its overlay.
+  st.deps.db->with_snapshot([&](const ledger::RowReader& read) {
+    while (!st.queued.empty() && computed.results.size() < st.deps.max_batch) {
+      computed.results.push_back(run_one(st, st.queued.front(), batch, generation, read));
+      st.queued.pop_front();
+    }
+  });
   // Replays and refusals only: nothing to make durable, but they answer after what they read.
   computed.returned = batch.empty();
   st.in_flight.push_back(std::move(computed));

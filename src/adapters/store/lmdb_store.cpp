@@ -225,16 +225,30 @@ Error LmdbStore::commit_error(int code, const std::string& what) {
 
 std::optional<std::string> LmdbStore::get(Table table, std::string_view key) const {
   std::shared_lock<std::shared_mutex> lock(env_mutex_);
+  auto txn = lmdb::txn::begin(live(env_), nullptr, MDB_RDONLY);
+  return get_in(txn.handle(), table, key);
+}
+
+void LmdbStore::with_snapshot(const std::function<void(const SnapshotGet& get)>& work) const {
+  std::shared_lock<std::shared_mutex> lock(env_mutex_);
+  auto txn = lmdb::txn::begin(live(env_), nullptr, MDB_RDONLY);
+  const SnapshotGet get = [this, handle = txn.handle()](Table table, std::string_view key) {
+    return get_in(handle, table, key);
+  };
+  work(get);
+}
+
+std::optional<std::string> LmdbStore::get_in(MDB_txn* txn, Table table,
+                                             std::string_view key) const {
   // LMDB refuses (throws for) keys it could never have stored: they are simply not there.
   if (key.empty() || key.size() > static_cast<std::size_t>(mdb_env_get_maxkeysize(live(env_))))
     return std::nullopt;
-  auto txn = lmdb::txn::begin(live(env_), nullptr, MDB_RDONLY);
   lmdb::val k = as_val(key);
   lmdb::val v;
   if (!lmdb::dbi_get(txn, dbi(table), k, v)) return std::nullopt;
   std::string scratch;
   const std::string_view value =
-      written_form(table, stored_value(txn.handle(), table, {v.data(), v.size()}), scratch);
+      written_form(table, stored_value(txn, table, {v.data(), v.size()}), scratch);
   if (value.data() == scratch.data()) return scratch;
   return std::string(value);
 }

@@ -68,6 +68,12 @@ class LmdbStore {
 
   std::optional<std::string> get(Table table, std::string_view key) const;
 
+  // Runs `work` with a get that reads inside ONE read transaction: many gets of one snapshot for
+  // the price of one transaction (an account actor computing a batch). `work` must be short:
+  // an open read transaction keeps LMDB from reusing the pages it sees.
+  using SnapshotGet = std::function<std::optional<std::string>(Table, std::string_view)>;
+  void with_snapshot(const std::function<void(const SnapshotGet& get)>& work) const;
+
   // Calls `visit` for each key starting with `prefix` in key order, from `start_after` (exclusive,
   // if not empty); stops when it returns false.
   void scan(Table table, std::string_view prefix,
@@ -98,6 +104,7 @@ class LmdbStore {
   explicit LmdbStore(LmdbOptions options);
   static Error commit_error(int code, const std::string& what);
   std::optional<Error> failed_condition(MDB_txn* txn, const WriteBatch& batch) const;
+  std::optional<std::string> get_in(MDB_txn* txn, Table table, std::string_view key) const;
   MDB_dbi dbi(Table table) const { return dbis_[static_cast<std::size_t>(table)]; }
   // The stored bytes of a value read from `table` in `txn`: a history reference resolved to
   // its chunk in history's log (adapters/store/history_log.hpp), anything else as it is.

@@ -517,3 +517,30 @@ TEST_F(LmdbStoreTest, AConditionComparesACompressedValueAsWritten) {
 
 }  // namespace
 }  // namespace settled::adapters
+
+namespace settled::adapters {
+namespace {
+
+// Every get inside with_snapshot reads the one snapshot it began with: a commit made meanwhile
+// is not seen there, and is by a get after it.
+TEST_F(LmdbStoreTest, ASnapshotsGetsSeeOneStateOfTheStore) {
+  WriteBatch first;
+  first.put(Table::kRecords, "a", "1");
+  first.put(Table::kRecords, "b", "1");
+  ASSERT_TRUE(store_->commit({&first}).ok());
+  std::vector<std::optional<std::string>> seen;
+  store_->with_snapshot([&](const LmdbStore::SnapshotGet& get) {
+    seen.push_back(get(Table::kRecords, "a"));
+    WriteBatch second;
+    second.put(Table::kRecords, "b", "2");
+    EXPECT_TRUE(store_->commit({&second}).ok());
+    seen.push_back(get(Table::kRecords, "b"));
+    seen.push_back(get(Table::kRecords, "missing"));
+    seen.push_back(get(Table::kRecords, std::string(600, 'k')));  // longer than LMDB's keys
+  });
+  EXPECT_EQ(seen, (std::vector<std::optional<std::string>>{"1", "1", std::nullopt, std::nullopt}));
+  EXPECT_EQ(store_->get(Table::kRecords, "b"), "2");
+}
+
+}  // namespace
+}  // namespace settled::adapters
