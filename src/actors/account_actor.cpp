@@ -25,6 +25,7 @@ constexpr std::size_t kMaxBatchesInFlight = 16;
 struct InFlight {
   std::uint64_t generation = 0;
   std::vector<ledger::LedgerJobDone> results;
+  bool writes = false;           // it went to the store
   bool returned = false;         // its commit answered (or it had nothing to commit)
   std::optional<Error> failure;  // ... and failed
 };
@@ -116,15 +117,25 @@ void returned(Self* self, std::uint64_t generation, std::optional<Error> failure
 void run_batch(Self* self) {
   auto& st = self->state;
   if (st.poisoned || st.queued.empty() || st.in_flight.size() >= kMaxBatchesInFlight) return;
-  // A batch computed over one still committing may commit only after it: the store refuses it
-  // unless the home account's journal head is what the batch before wrote. Nothing else
-  // writes that head meanwhile (the router admits no other home's operation on this account
-  // while ours run), so the head is there exactly when the batch before committed.
+  // A batch computed over ones still committing may commit only if they do. It is computed over
+  // the newest of them that writes, on the condition that the home account's journal head is
+  // what that one wrote: heads only grow and nothing else writes this head while our operations
+  // run (the router admits no other home's operation on this account meanwhile), so the head is
+  // there exactly when that batch committed, which itself committed only if the one before did.
+  // When that batch did not move the home's head (an operation homed here may touch only others'
+  // rows), there is nothing to condition on: wait for it.
   std::optional<std::string> head_before;
   if (!st.in_flight.empty()) {
-    auto head = st.overlay.journal_head(st.deps.account);
-    if (!head) return;  // the batch before did not move it: wait for that batch instead
-    head_before = ledger::encode_journal_head(*head);
+    const InFlight* newest = nullptr;
+    for (const InFlight& b : st.in_flight) {
+      if (b.returned && b.failure) return;  // known to fail: settle() will fail the rest
+      if (b.writes) newest = &b;
+    }
+    if (newest) {
+      auto head = st.overlay.journal_head_written_by(st.deps.account, newest->generation);
+      if (!head) return;
+      head_before = ledger::encode_journal_head(*head);
+    }
   }
   const std::uint64_t generation = st.next_generation++;
   WriteBatch batch;
@@ -139,6 +150,7 @@ void run_batch(Self* self) {
     }
   });
   // Replays and refusals only: nothing to make durable, but they answer after what they read.
+  computed.writes = !batch.empty();
   computed.returned = batch.empty();
   st.in_flight.push_back(std::move(computed));
   if (batch.empty()) {

@@ -43,6 +43,9 @@ struct Pending {
   std::string home;
   Replier replier;
   bool expiry = false;  // started by the expiry timer
+  // The account actor it was sent to: after that actor died, its home may be a new actor whose
+  // count of operations in flight this one was never part of.
+  caf::actor_addr sent_to;
 };
 
 struct Home {
@@ -145,6 +148,7 @@ void dispatch(Self* self, std::uint64_t id) {
   Home& home = home_actor(self, p.home);
   home.in_flight += 1;
   home.last_used = std::chrono::steady_clock::now();
+  p.sent_to = home.actor.address();
   self->send(home.actor, job_atom::value, p.job);
 }
 
@@ -272,7 +276,8 @@ void job_done(Self* self, std::vector<ledger::LedgerJobDone>& batch) {
                     {{"journalEntry", p.job.key}, {"cause", reply.cause}});
     }
     deliver(p.replier, std::move(reply));
-    if (auto h = st.homes.find(p.home); h != st.homes.end()) {
+    if (auto h = st.homes.find(p.home);
+        h != st.homes.end() && h->second.actor.address() == p.sent_to) {
       h->second.in_flight -= 1;
       h->second.last_used = std::chrono::steady_clock::now();
     }

@@ -52,6 +52,15 @@ Result<std::size_t> move_some(LmdbStore& store, Table table) {
       }
       moved_to = ledger::journal_head_key(key);
     }
+    // A row already there with another value (a newer version ran on this store, then an
+    // older one): which is right cannot be told, so nothing is overwritten.
+    if (auto there = store.get(Table::kLedgerAccounts, moved_to); there && *there != value) {
+      problem = Error(ErrorCode::kRecordCorrupt,
+                      "cannot move the ledger's row in " + std::string(table_name(table)) +
+                          " to ledger_accounts: a different row is there already (was this "
+                          "store written by a newer settled, then an older one?)");
+      return false;
+    }
     batch.put(Table::kLedgerAccounts, std::move(moved_to), std::string(value));
     batch.erase(table, std::string(key));
     return ++rows < kRowsPerCommit;

@@ -38,7 +38,11 @@ Result<std::vector<ledger::AccountBalance>> read_balances(const LmdbStore& store
       Table::kLedgerAccounts, prefix,
       [&](std::string_view key, std::string_view value) {
         auto kind = ledger::parse_account_row_key(key);
-        if (!kind || kind->kind != ledger::AccountRowKind::kBalance) return true;
+        if (!kind) {
+          problem = corrupt(Table::kLedgerAccounts, key, "not a key of an account's rows");
+          return false;
+        }
+        if (kind->kind != ledger::AccountRowKind::kBalance) return true;
         auto row = parse_row(Table::kLedgerAccounts, key, value);
         auto balance =
             row ? ledger::balance_from_json(*row) : Result<ledger::AccountBalance>(row.error());
@@ -74,8 +78,12 @@ Result<json::object> read_journal(const LmdbStore& store, std::string_view accou
           more = true;
           return false;
         }
+        // Under the prefix, every key is this account's index line (ids hold no NUL).
         auto parsed = ledger::parse_journal_index_key(key);
-        if (!parsed || parsed->first != account) return true;
+        if (!parsed || parsed->first != account) {
+          problem = corrupt(Table::kLedgerAccounts, key, "not a journal index line");
+          return false;
+        }
         auto row = store.get(Table::kLedgerJournal, ledger::journal_key(entry_id));
         if (!row) {
           problem = corrupt(Table::kLedgerAccounts, key, "names a missing journal entry");

@@ -14,7 +14,8 @@ namespace settled::ledger {
 
 // Table::kLedgerAccounts holds every row of one account side by side, so that what an operation
 // writes for an account (balance, index line, head) dirties one page of one B-tree rather than
-// one page in each of three (docs/ledger.md, "Storage"):
+// one page in each of three (two when the account's journal outgrows a page: the head sorts
+// first, the newest line beside the balances; docs/ledger.md, "Storage"):
 //   account NUL                          -> journal head: the last sequence, in decimal
 //   account NUL 0x01 big-endian u64 seq  -> journal index line: the entry id
 //   account NUL currency                 -> balance row (JSON)

@@ -107,9 +107,10 @@ void LedgerOverlay::forget_through(std::uint64_t generation) {
   forget(entries_, generation);
 }
 
-std::optional<std::uint64_t> LedgerOverlay::journal_head(const std::string& account) const {
+std::optional<std::uint64_t> LedgerOverlay::journal_head_written_by(
+    const std::string& account, std::uint64_t generation) const {
   auto it = heads_.find(account);
-  if (it == heads_.end()) return std::nullopt;
+  if (it == heads_.end() || it->second.generation != generation) return std::nullopt;
   return it->second.row;
 }
 

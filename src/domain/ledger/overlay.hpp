@@ -35,8 +35,9 @@ class LedgerOverlay {
   // Batch `generation` and every one before it committed: what only they wrote is in the store.
   void forget_through(std::uint64_t generation);
 
-  // The account's journal head as the batches not yet committed left it, if one of them moved it.
-  std::optional<std::uint64_t> journal_head(const std::string& account) const;
+  // The account's journal head if batch `generation` is the last that moved it.
+  std::optional<std::uint64_t> journal_head_written_by(const std::string& account,
+                                                       std::uint64_t generation) const;
 
   void clear();
   bool empty() const { return entries_.empty(); }

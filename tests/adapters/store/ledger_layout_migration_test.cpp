@@ -161,5 +161,25 @@ TEST(LedgerLayoutMigration, AnUnreadableLegacyRowIsRefusedNotGuessed) {
   EXPECT_FALSE(store->get(Table::kLedgerAccounts, ledger::journal_head_key("carol")));
 }
 
+// A moved row whose place holds a different row already (an older settled ran on a store a newer
+// one wrote) stops the move by name: neither is overwritten. The same row there is no conflict.
+TEST(LedgerLayoutMigration, ARowWhosePlaceHoldsAnotherIsRefusedNotOverwritten) {
+  TempDir dir;
+  auto store = open_store(dir.path());
+  WriteBatch batch;
+  batch.put(Table::kLedgerJournalHeads, "dave", "3");
+  batch.put(Table::kLedgerAccounts, ledger::journal_head_key("dave"), "3");
+  batch.put(Table::kLedgerJournalHeads, "erin", "2");
+  batch.put(Table::kLedgerAccounts, ledger::journal_head_key("erin"), "7");
+  ASSERT_TRUE(store->commit({&batch}).ok());
+  auto report = migrate_ledger_layout(*store);
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.error().code, ErrorCode::kRecordCorrupt);
+  EXPECT_NE(report.error().message.find("a different row is there already"), std::string::npos)
+      << report.error().message;
+  EXPECT_EQ(store->get(Table::kLedgerAccounts, ledger::journal_head_key("erin")), "7");
+  EXPECT_EQ(store->count(Table::kLedgerJournalHeads), 2u);  // nothing moved: one commit per scan
+}
+
 }  // namespace
 }  // namespace settled::adapters

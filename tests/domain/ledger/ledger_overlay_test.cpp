@@ -115,3 +115,49 @@ TEST(LedgerOverlay, ACorruptRowIsRecordCorruptNotZero) {
 
 }  // namespace
 }  // namespace settled::ledger
+
+namespace settled::ledger {
+namespace {
+
+LedgerOutcome moved_head(const std::string& entry_id, const std::string& account,
+                         std::uint64_t sequence) {
+  LedgerOutcome out;
+  JournalEntry entry;
+  entry.id = entry_id;
+  out.entry = entry;
+  out.index = {{account, sequence, entry_id}};
+  return out;
+}
+
+// Each batch an account actor computes is a generation: the head its next batch is conditioned on
+// is the one the newest batch wrote, and only if that batch wrote it (an operation homed at an
+// account may move only other accounts' heads); once a generation committed, its rows are read
+// from the store again.
+TEST(LedgerOverlay, GenerationsTellWhoMovedAHeadAndForgetWhatCommitted) {
+  Rows rows;
+  LedgerOverlay overlay;
+  overlay.absorb(moved_head("k1", "hot", 5), 1);
+  overlay.absorb(moved_head("k2", "p2", 3), 2);
+  EXPECT_EQ(overlay.journal_head_written_by("hot", 1), 5u);
+  EXPECT_EQ(overlay.journal_head_written_by("hot", 2), std::nullopt);
+  EXPECT_EQ(overlay.journal_head_written_by("p2", 2), 3u);
+  overlay.absorb(moved_head("k3", "hot", 6), 3);
+  EXPECT_EQ(overlay.journal_head_written_by("hot", 1), std::nullopt);  // 3 moved it since
+  EXPECT_EQ(overlay.journal_head_written_by("hot", 3), 6u);
+
+  overlay.forget_through(2);  // 1 and 2 committed: p2's head is the store's again
+  EXPECT_EQ(overlay.journal_head_written_by("p2", 2), std::nullopt);
+  EXPECT_EQ(overlay.journal_head_written_by("hot", 3), 6u);  // 3 is still in flight
+  const auto head_seen = [&](const char* account) {
+    const std::string parameters =
+        std::string(R"({"account":")") + account + R"(","amount":1,"currency":"USD"})";
+    auto view = overlay.view(request(LedgerOp::kDeposit, parameters.c_str()), "k4", rows.reader());
+    EXPECT_TRUE(view.ok());
+    return view ? view->journal_heads.at(account) : 999u;
+  };
+  EXPECT_EQ(head_seen("p2"), 0u);   // the store has none
+  EXPECT_EQ(head_seen("hot"), 6u);  // generation 3's
+}
+
+}  // namespace
+}  // namespace settled::ledger
