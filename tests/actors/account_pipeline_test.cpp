@@ -4,6 +4,7 @@
 // environment), so the order of events is the test's, not the scheduler's.
 
 #include "actors/accounts_router.hpp"
+#include "actors/ledger_ask.hpp"
 #include "actors/messages.hpp"
 #include "adapters/store/ledger_reader.hpp"
 #include "domain/ledger/keys.hpp"
@@ -110,15 +111,7 @@ class AccountPipeline : public ::testing::Test {
 
   std::future<LedgerReply> ask(const std::string& op, const std::string& key,
                                json::object parameters) {
-    auto promise = std::make_shared<std::promise<LedgerReply>>();
-    auto future = promise->get_future();
-    LedgerCall call;
-    call.attempt.resource = "settled:ledger." + op;
-    call.attempt.parameters = std::move(parameters);
-    call.attempt.idempotency_key = key;
-    call.reply = [promise](LedgerReply r) { promise->set_value(std::move(r)); };
-    caf::anon_send(router_, ledger_atom::value, std::move(call));
-    return future;
+    return testing::ask_ledger(router_, op, key, std::move(parameters));
   }
 
   std::future<LedgerReply> withdraw(const std::string& key, std::int64_t amount) {

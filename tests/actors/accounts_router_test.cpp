@@ -4,6 +4,7 @@
 // account, concurrent random operations that keep every invariant, expiry, passivation.
 
 #include "actors/accounts_router.hpp"
+#include "actors/ledger_ask.hpp"
 #include "actors/messages.hpp"
 #include "actors/store_actor.hpp"
 #include "adapters/store/ledger_reader.hpp"
@@ -67,15 +68,7 @@ class AccountsRouterTest : public ::testing::Test {
   // Asks without waiting; the future has the answer once its commit is durable.
   std::future<LedgerReply> ask(const std::string& op, const std::string& key,
                                json::object parameters) {
-    auto promise = std::make_shared<std::promise<LedgerReply>>();
-    auto future = promise->get_future();
-    LedgerCall call;
-    call.attempt.resource = "settled:ledger." + op;
-    call.attempt.parameters = std::move(parameters);
-    call.attempt.idempotency_key = key;
-    call.reply = [promise](LedgerReply r) { promise->set_value(std::move(r)); };
-    caf::anon_send(router_, ledger_atom::value, std::move(call));
-    return future;
+    return testing::ask_ledger(router_, op, key, std::move(parameters));
   }
 
   LedgerReply call(const std::string& op, const std::string& key, json::object parameters) {
