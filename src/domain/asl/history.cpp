@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include <cctype>
+#include <string_view>
 
 namespace settled::asl {
 
@@ -14,9 +15,9 @@ std::string state_event_type(StateType type, bool entered) {
 
 std::string details_key(const std::string& type) {
   // Step Functions shares one details key across the per-type state events.
-  const auto ends = [&](const char* suffix) {
-    const std::string s(suffix);
-    return type.size() > s.size() && type.compare(type.size() - s.size(), s.size(), s) == 0;
+  const auto ends = [&](std::string_view suffix) {
+    return type.size() > suffix.size() &&
+           type.compare(type.size() - suffix.size(), suffix.size(), suffix) == 0;
   };
   if (ends("StateEntered")) return "stateEnteredEventDetails";
   if (ends("StateExited")) return "stateExitedEventDetails";
@@ -26,31 +27,33 @@ std::string details_key(const std::string& type) {
 }
 
 std::int64_t HistoryBuilder::add(EpochMillis now, const std::string& type, json::object details) {
-  json::object event;
-  event["id"] = ++last_id_;
-  event["previousEventId"] = last_id_ - 1;
-  event["timestamp"] = format_timestamp(now);
-  event["type"] = type;
-  event[details_key(type)] = std::move(details);
+  // Built at its final size: inserting one by one rehashed the object as it grew.
+  ++last_id_;
+  json::object event(5);
+  event.emplace("id", last_id_);
+  event.emplace("previousEventId", last_id_ - 1);
+  event.emplace("timestamp", format_timestamp(now));
+  event.emplace("type", type);
+  event.emplace(details_key(type), std::move(details));
   events_.push_back(std::move(event));
   return last_id_;
 }
 
 json::object state_details(const std::string& name, const json::value& payload, bool entered) {
-  json::object details;
-  details["name"] = name;
-  details[entered ? "input" : "output"] = json::serialize(payload);
+  json::object details(2);
+  details.emplace("name", name);
+  details.emplace(entered ? "input" : "output", json::serialize(payload));
   return details;
 }
 
 json::object task_details(const std::string& resource) {
   // "settled:stripe.paymentIntents.create" -> resourceType "stripe", resource
   // "paymentIntents.create"
-  json::object details;
+  json::object details(2);
   std::string rest = resource.rfind("settled:", 0) == 0 ? resource.substr(8) : resource;
   const auto dot = rest.find('.');
-  details["resourceType"] = dot == std::string::npos ? rest : rest.substr(0, dot);
-  details["resource"] = dot == std::string::npos ? rest : rest.substr(dot + 1);
+  details.emplace("resourceType", dot == std::string::npos ? rest : rest.substr(0, dot));
+  details.emplace("resource", dot == std::string::npos ? rest : rest.substr(dot + 1));
   return details;
 }
 

@@ -121,6 +121,39 @@ TEST(HistoryChunk, ALongStringOfAnEarlierPayloadIsStoredOnceAndReadBackByteForBy
       << alone.error().message;
 }
 
+// A string's end is found past escaped quotes and at an escaped backslash: a long string that
+// ends in either is still found whole, stored once and read back byte for byte.
+TEST(HistoryChunk, ALongStringEndingInAnEscapeIsFoundWhole) {
+  const std::string backslash_end = std::string(100, 'a') + "\\";
+  const std::string quote_end = std::string(100, 'b') + "\"";
+  const std::string escapes_within = "\\\"" + std::string(100, 'c') + "\\\\\"\\";
+  const json::object payment{
+      {"first", backslash_end}, {"second", quote_end}, {"third", escapes_within}};
+  json::object output{
+      {"id", "pi_1"}, {"a", backslash_end}, {"b", quote_end}, {"c", escapes_within}};
+  PayloadDedup dedup;
+  asl::HistoryBuilder history(0);
+  history.add(1700000000000, "ExecutionStarted", json::object{{"input", json::serialize(payment)}});
+  const HistoryChunk first = history.events();
+  const std::string first_text = encode(first, dedup);
+  history.events().clear();
+  history.add(1700000000001, "TaskSucceeded", json::object{{"output", json::serialize(output)}});
+  const HistoryChunk second = history.events();
+  const std::string second_text = encode(second, dedup);
+
+  for (const auto& text : {backslash_end, quote_end, escapes_within}) {
+    const std::string token = json::serialize(json::string(text));
+    EXPECT_EQ(first_text.find(token), first_text.rfind(token)) << token;
+    EXPECT_EQ(second_text.find(token), std::string::npos) << second_text;
+  }
+  PayloadIndex index;
+  ASSERT_TRUE(decode_history_chunk(first_text, index));
+  auto two = decode_history_chunk(second_text, index);
+  ASSERT_TRUE(two) << two.error().message;
+  ASSERT_EQ(two->size(), 1u);
+  EXPECT_EQ(json::serialize((*two)[0]), json::serialize(second[0]));
+}
+
 TEST(HistoryChunk, APayloadOfManyLongStringsHasAtMostSoManyReferences) {
   json::array many;
   for (int i = 0; i < 100; ++i)

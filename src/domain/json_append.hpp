@@ -1,0 +1,19 @@
+#pragma once
+// JSON text appended to a string the caller reuses: byte for byte what boost::json::serialize
+// writes, without the temporary string serialize returns for each value. The history chunk,
+// the execution record and the notifications are written with it on every transition.
+
+#include <boost/json/value.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace settled {
+
+// `text` as a JSON string token, quotes included.
+void append_json_string(std::string& out, std::string_view text);
+
+// `value` as JSON text (no white space, as json::serialize writes it).
+void append_json(std::string& out, const boost::json::value& value);
+
+}  // namespace settled

@@ -1,0 +1,68 @@
+#include "domain/json_append.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include <string>
+
+namespace settled {
+namespace {
+
+namespace json = boost::json;
+
+std::string appended(const json::value& value) {
+  std::string out = "prefix";
+  append_json(out, value);
+  return out.substr(6);
+}
+
+TEST(JsonAppend, WritesWhatSerializeWritesByteForByte) {
+  const char* documents[] = {
+      "null",
+      "true",
+      "false",
+      "0",
+      "-9223372036854775808",
+      "18446744073709551615",
+      "1.5",
+      "1e300",
+      "-0.0",
+      "\"\"",
+      "\"plain text\"",
+      R"("quote \" backslash \\ slash / tab \t newline \n nul \u0000 bell \u0007")",
+      R"("ünïcödé €, and an emoji 😀")",
+      "[]",
+      "{}",
+      R"({"paymentId":"p-1","amount":1250,"nested":{"list":[1,2.25,"x",null,true,{}]},"k\"ey":1})",
+  };
+  for (const char* document : documents) {
+    const json::value value = json::parse(document);
+    EXPECT_EQ(appended(value), json::serialize(value)) << document;
+  }
+}
+
+TEST(JsonAppend, ADeepValueIsWrittenWhole) {
+  // Deeper than the appender recurses: the rest is json::serialize's.
+  std::string document;
+  for (int i = 0; i < 200; ++i) document += "{\"a\":[";
+  document += "1";
+  for (int i = 0; i < 200; ++i) document += "]}";
+  json::parse_options options;
+  options.max_depth = 1000;
+  const json::value value = json::parse(document, {}, options);
+  EXPECT_EQ(appended(value), json::serialize(value));
+  EXPECT_EQ(appended(value), document);
+}
+
+TEST(JsonAppend, AStringTokenEscapesWhatJsonRequires) {
+  std::string out;
+  append_json_string(out, "say \"hi\"\n");
+  EXPECT_EQ(out, R"("say \"hi\"\n")");
+  out.clear();
+  append_json_string(out, "stateEnteredEventDetails");
+  EXPECT_EQ(out, "\"stateEnteredEventDetails\"");
+}
+
+}  // namespace
+}  // namespace settled
