@@ -34,11 +34,16 @@ std::uint64_t failed() {
 void BM_PaymentExecutions(benchmark::State& state) {
   const auto count = static_cast<int>(state.range(0));
   InProcessEngine engine;
+  // All `count` are offered at once; the daemon's default bound on execution actors in memory
+  // (10,000) is exactly the larger count, and the last actors of the previous round may not have
+  // left yet: room for both, so that a round is never refused a start by its predecessor.
+  engine.engine->max_running_executions = 2 * static_cast<std::size_t>(count);
   std::atomic<int> admitted{0}, refused{0};
   const auto failed_before = failed();
   int run = 0;
   for (auto _ : state) {
     const auto finished_before = finished();
+    const int refused_before = refused.load();
     for (int i = 0; i < count; ++i) {
       const std::string id = "bench-" + std::to_string(run) + "-" + std::to_string(i);
       actors::StartRequest req;
@@ -54,8 +59,10 @@ void BM_PaymentExecutions(benchmark::State& state) {
       };
       caf::anon_send(engine.executions, actors::start_atom::value, std::move(req));
     }
-    // Wait for every execution to reach a final state (benchmark only: polls a counter).
-    while (finished() - finished_before < static_cast<std::uint64_t>(count)) {
+    // Wait for every execution to reach a final state or be refused (benchmark only: polls a
+    // counter; a refusal fails the run below instead of waiting for it forever).
+    while (finished() - finished_before + static_cast<std::uint64_t>(refused - refused_before) <
+           static_cast<std::uint64_t>(count)) {
       std::this_thread::sleep_for(std::chrono::microseconds(200));
       if (std::getenv("SETTLED_BENCH_DEBUG")) {
         static int n = 0;

@@ -1,8 +1,11 @@
 #include "domain/execution_record.hpp"
 
+#include "domain/json_append.hpp"
 #include "domain/json_limits.hpp"
 
 #include <boost/json.hpp>
+
+#include <charconv>
 
 namespace settled {
 
@@ -147,60 +150,107 @@ bool ExecutionRecord::cursor_input_is_input() const {
 }
 
 std::string ExecutionRecord::serialize() const {
-  const auto str = [](std::string_view v) {
-    return json::serialize(json::string_view(v.data(), v.size()));
-  };
+  // Written on every transition: appended in place (json_append), no temporary per field.
   std::string out;
   out.reserve(512);
-  out += "{\"id\":" + str(id);
-  out += ",\"stateMachine\":" + str(state_machine);
-  if (state_machine_version)
-    out += ",\"stateMachineVersion\":" + std::to_string(state_machine_version);
-  out += ",\"name\":" + str(name);
-  out += ",\"status\":" + str(status_name(status));
-  out += ",\"input\":" + json::serialize(input);
-  out += ",\"output\":" + json::serialize(output);
-  out += ",\"error\":" + str(error);
-  out += ",\"cause\":" + str(cause);
-  out += ",\"start\":" + std::to_string(start);
-  out += ",\"stop\":" + std::to_string(stop);
-  if (deadline) out += ",\"deadline\":" + std::to_string(deadline);
-  if (redrive_count) {
-    out += ",\"redriveCount\":" + std::to_string(redrive_count);
-    out += ",\"redriveDate\":" + std::to_string(redrive_date);
+  const auto field = [&out](std::string_view literal) { out += literal; };
+  const auto text = [&out](std::string_view v) { append_json_string(out, v); };
+  const auto number = [&out](std::int64_t v) {
+    char digits[24];
+    out.append(digits, std::to_chars(digits, digits + sizeof digits, v).ptr);
+  };
+  field("{\"id\":");
+  text(id);
+  field(",\"stateMachine\":");
+  text(state_machine);
+  if (state_machine_version) {
+    field(",\"stateMachineVersion\":");
+    number(state_machine_version);
   }
-  out += ",\"cursor\":{\"state\":" + str(state);
-  if (cursor_input_is_input())
-    out += ",\"inputSameAs\":\"input\"";
-  else
-    out += ",\"input\":" + json::serialize(state_input);
-  out += ",\"waitOutput\":" + json::serialize(wait_output);
-  out += ",\"entered\":" + std::to_string(state_entered);
-  out += ",\"enteredEventId\":" + std::to_string(entered_event_id);
-  out += ",\"retrierAttempts\":[";
+  field(",\"name\":");
+  text(name);
+  field(",\"status\":");
+  text(status_name(status));
+  field(",\"input\":");
+  append_json(out, input);
+  field(",\"output\":");
+  append_json(out, output);
+  field(",\"error\":");
+  text(error);
+  field(",\"cause\":");
+  text(cause);
+  field(",\"start\":");
+  number(start);
+  field(",\"stop\":");
+  number(stop);
+  if (deadline) {
+    field(",\"deadline\":");
+    number(deadline);
+  }
+  if (redrive_count) {
+    field(",\"redriveCount\":");
+    number(redrive_count);
+    field(",\"redriveDate\":");
+    number(redrive_date);
+  }
+  field(",\"cursor\":{\"state\":");
+  text(state);
+  if (cursor_input_is_input()) {
+    field(",\"inputSameAs\":\"input\"");
+  } else {
+    field(",\"input\":");
+    append_json(out, state_input);
+  }
+  field(",\"waitOutput\":");
+  append_json(out, wait_output);
+  field(",\"entered\":");
+  number(state_entered);
+  field(",\"enteredEventId\":");
+  number(entered_event_id);
+  field(",\"retrierAttempts\":[");
   for (std::size_t i = 0; i < retrier_attempts.size(); ++i) {
     if (i) out += ',';
-    out += std::to_string(retrier_attempts[i]);
+    number(retrier_attempts[i]);
   }
-  out += "],\"retryCount\":" + std::to_string(retry_count);
-  out += ",\"phase\":" + str(phase_name(phase));
-  out += ",\"due\":" + std::to_string(due);
-  out += ",\"branchesEventId\":" + std::to_string(branches_event_id);
-  out += ",\"branches\":" + str(branches);
+  field("],\"retryCount\":");
+  number(retry_count);
+  field(",\"phase\":");
+  text(phase_name(phase));
+  field(",\"due\":");
+  number(due);
+  field(",\"branchesEventId\":");
+  number(branches_event_id);
+  field(",\"branches\":");
+  text(branches);
   if (!task_token.empty()) {
-    out += ",\"taskToken\":" + str(task_token);
-    out += ",\"taskDeadline\":" + std::to_string(task_deadline);
+    field(",\"taskToken\":");
+    text(task_token);
+    field(",\"taskDeadline\":");
+    number(task_deadline);
   }
-  out += "},\"lastEventId\":" + std::to_string(last_event_id);
+  field("},\"lastEventId\":");
+  number(last_event_id);
   if (is_branch()) {
-    out += ",\"parentId\":" + str(parent_id);
-    out += ",\"branchIndex\":" + std::to_string(branch_index);
-    out += ",\"scope\":" + json::serialize(scope_to_json(scope));
+    field(",\"parentId\":");
+    text(parent_id);
+    field(",\"branchIndex\":");
+    number(branch_index);
+    field(",\"scope\":");
+    append_json(out, scope_to_json(scope));
   }
-  if (!test_case.empty()) out += ",\"testCase\":" + str(test_case);
-  if (!variables.empty()) out += ",\"variables\":" + json::serialize(variables);
-  if (!outer_variables.empty()) out += ",\"outerVariables\":" + json::serialize(outer_variables);
-  out += "}";
+  if (!test_case.empty()) {
+    field(",\"testCase\":");
+    text(test_case);
+  }
+  if (!variables.empty()) {
+    field(",\"variables\":");
+    append_json(out, variables);
+  }
+  if (!outer_variables.empty()) {
+    field(",\"outerVariables\":");
+    append_json(out, outer_variables);
+  }
+  out += '}';
   return out;
 }
 

@@ -10,11 +10,14 @@ namespace json = boost::json;
 
 namespace {
 
-// What json::serialize escapes: the quote, the backslash and the control characters.
-bool needs_escape(std::string_view text) {
-  for (const char c : text)
-    if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) return true;
-  return false;
+// The escape json::serialize writes for a byte, 0 for none, 'u' for \u00XX: the quote, the
+// backslash and the control characters (serializer.ipp's table).
+char escape_of(unsigned char c) {
+  static constexpr char kControl[] = "uuuuuuuubtnufruuuuuuuuuuuuuuuuuu";
+  if (c < 0x20) return kControl[c];
+  if (c == '"') return '"';
+  if (c == '\\') return '\\';
+  return 0;
 }
 
 template <typename Integer>
@@ -29,17 +32,32 @@ void append_integer(std::string& out, Integer number) {
 constexpr int kRecursionDepth = 32;
 
 void append_value(std::string& out, const json::value& value, int depth);
+void append_array(std::string& out, const json::array& array, int depth);
+void append_object(std::string& out, const json::object& object, int depth);
 
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
-  if (needs_escape(text)) {
-    out += json::serialize(json::string_view(text.data(), text.size()));
-    return;
-  }
+  static constexpr char kHex[] = "0123456789abcdef";
   out.reserve(out.size() + text.size() + 2);
   out += '"';
-  out.append(text);
+  std::size_t plain_from = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    const char escape = escape_of(byte);
+    if (!escape) continue;
+    out.append(text, plain_from, i - plain_from);
+    plain_from = i + 1;
+    out += '\\';
+    if (escape != 'u') {
+      out += escape;
+    } else {
+      out += "u00";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xf];
+    }
+  }
+  out.append(text, plain_from, std::string_view::npos);
   out += '"';
 }
 
@@ -47,13 +65,17 @@ void append_json(std::string& out, const json::value& value) {
   append_value(out, value, 0);
 }
 
+void append_json(std::string& out, const json::object& object) {
+  append_object(out, object, 0);
+}
+
+void append_json(std::string& out, const json::array& array) {
+  append_array(out, array, 0);
+}
+
 namespace {
 
 void append_value(std::string& out, const json::value& value, int depth) {
-  if (depth >= kRecursionDepth && (value.is_array() || value.is_object())) {
-    out += json::serialize(value);
-    return;
-  }
   switch (value.kind()) {
     case json::kind::null:
       out += "null";
@@ -76,31 +98,45 @@ void append_value(std::string& out, const json::value& value, int depth) {
       append_json_string(out, std::string_view(text.data(), text.size()));
       return;
     }
-    case json::kind::array: {
-      out += '[';
-      bool first = true;
-      for (const auto& element : value.get_array()) {
-        if (!first) out += ',';
-        first = false;
-        append_value(out, element, depth + 1);
-      }
-      out += ']';
+    case json::kind::array:
+      append_array(out, value.get_array(), depth);
       return;
-    }
-    case json::kind::object: {
-      out += '{';
-      bool first = true;
-      for (const auto& member : value.get_object()) {
-        if (!first) out += ',';
-        first = false;
-        append_json_string(out, std::string_view(member.key().data(), member.key().size()));
-        out += ':';
-        append_value(out, member.value(), depth + 1);
-      }
-      out += '}';
+    case json::kind::object:
+      append_object(out, value.get_object(), depth);
       return;
-    }
   }
+}
+
+void append_array(std::string& out, const json::array& array, int depth) {
+  if (depth >= kRecursionDepth) {
+    out += json::serialize(array);
+    return;
+  }
+  out += '[';
+  bool first = true;
+  for (const auto& element : array) {
+    if (!first) out += ',';
+    first = false;
+    append_value(out, element, depth + 1);
+  }
+  out += ']';
+}
+
+void append_object(std::string& out, const json::object& object, int depth) {
+  if (depth >= kRecursionDepth) {
+    out += json::serialize(object);
+    return;
+  }
+  out += '{';
+  bool first = true;
+  for (const auto& member : object) {
+    if (!first) out += ',';
+    first = false;
+    append_json_string(out, std::string_view(member.key().data(), member.key().size()));
+    out += ':';
+    append_value(out, member.value(), depth + 1);
+  }
+  out += '}';
 }
 
 }  // namespace

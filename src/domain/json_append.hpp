@@ -3,6 +3,8 @@
 // writes, without the temporary string serialize returns for each value. The history chunk,
 // the execution record and the notifications are written with it on every transition.
 
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 #include <string>
@@ -15,5 +17,8 @@ void append_json_string(std::string& out, std::string_view text);
 
 // `value` as JSON text (no white space, as json::serialize writes it).
 void append_json(std::string& out, const boost::json::value& value);
+// The same for an object or array held as such (no copy into a value first).
+void append_json(std::string& out, const boost::json::object& object);
+void append_json(std::string& out, const boost::json::array& array);
 
 }  // namespace settled

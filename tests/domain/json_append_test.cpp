@@ -42,6 +42,16 @@ TEST(JsonAppend, WritesWhatSerializeWritesByteForByte) {
   }
 }
 
+TEST(JsonAppend, EveryByteIsEscapedAsSerializeEscapesIt) {
+  std::string every_byte;
+  for (int c = 1; c < 256; ++c) every_byte += static_cast<char>(c);
+  every_byte += '\0';
+  const json::value value(json::string(every_byte.data(), every_byte.size()));
+  EXPECT_EQ(appended(value), json::serialize(value));
+  EXPECT_EQ(appended(json::object{{every_byte, 1}}),
+            json::serialize(json::object{{every_byte, 1}}));
+}
+
 TEST(JsonAppend, ADeepValueIsWrittenWhole) {
   // Deeper than the appender recurses: the rest is json::serialize's.
   std::string document;
