@@ -1,5 +1,6 @@
 #include "adapters/stripe/stripe_sim_call.hpp"
 
+#include "domain/json_append.hpp"
 #include "domain/json_limits.hpp"
 #include "domain/money.hpp"
 
@@ -25,29 +26,47 @@ std::optional<json::object> SimCall::load(Table table, const std::string& id,
 }
 
 void SimCall::save(Table table, const json::object& object) {
-  writes.put(table, std::string(object.at("id").as_string()), json::serialize(object));
+  std::string text;
+  text.reserve(1024);
+  append_json(text, object);
+  writes.put(table, std::string(object.at("id").as_string()), std::move(text));
 }
 
+// The event's JSON written directly, as json::serialize would write the object Stripe sends
+// (same members, same order), without first copying `object` into one.
 void SimCall::emit(const std::string& type, const json::object& object, const std::string& account,
                    const json::object* previous) {
-  json::object event;
-  event["id"] = ids("evt_");
-  event["object"] = "event";
-  event["api_version"] = "2024-06-20";
-  event["created"] = now_seconds();
-  event["type"] = type;
-  event["data"] = json::object{{"object", object}};
-  if (previous) event["data"].as_object()["previous_attributes"] = *previous;
-  event["livemode"] = false;
+  const std::string id = ids("evt_");
+  std::string text;
+  text.reserve(2048);
+  text += "{\"id\":";
+  append_json_string(text, id);
+  text += ",\"object\":\"event\",\"api_version\":\"2024-06-20\",\"created\":";
+  text += std::to_string(now_seconds());
+  text += ",\"type\":";
+  append_json_string(text, type);
+  text += ",\"data\":{\"object\":";
+  append_json(text, object);
+  if (previous) {
+    text += ",\"previous_attributes\":";
+    append_json(text, *previous);
+  }
+  text += "},\"livemode\":false,\"pending_webhooks\":";
   // One endpoint (the daemon's own) while webhooks are on; zeroed once it took the event.
-  event["pending_webhooks"] = options && options->webhooks ? 1 : 0;
+  text += options && options->webhooks ? '1' : '0';
   // Events nobody requested (a payout settling, onboarding finishing) have a null request.
-  event["request"] = json::object{
-      {"id", nullptr},
-      {"idempotency_key", attempt.idempotency_key.empty() ? json::value(nullptr)
-                                                          : json::value(attempt.idempotency_key)}};
-  if (!account.empty()) event["account"] = account;
-  save(Table::kStripeSimEvents, event);
+  text += ",\"request\":{\"id\":null,\"idempotency_key\":";
+  if (attempt.idempotency_key.empty())
+    text += "null";
+  else
+    append_json_string(text, attempt.idempotency_key);
+  text += '}';
+  if (!account.empty()) {
+    text += ",\"account\":";
+    append_json_string(text, account);
+  }
+  text += '}';
+  writes.put(Table::kStripeSimEvents, id, std::move(text));
 }
 
 stripe::StripeError no_such(const std::string& what, const std::string& id,
