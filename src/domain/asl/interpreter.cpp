@@ -265,7 +265,8 @@ Step enter_map(const State& state, const json::value& input, const json::value& 
 }  // namespace
 
 json::value make_context(const ContextFacts& facts) {
-  json::object execution;
+  // Each object sized once (a state that reads $$ builds this at every entry and completion).
+  json::object execution(7);
   execution["Id"] = aws::execution_arn_of(facts.arns, facts.execution_id, facts.state_machine,
                                           facts.execution_name);
   execution["Name"] = facts.execution_name;
@@ -275,14 +276,14 @@ json::value make_context(const ContextFacts& facts) {
   execution["RoleArn"] = aws::role_arn(facts.arns);
   execution["RedriveCount"] = facts.redrive_count;
   if (facts.redrive_count > 0) execution["RedriveTime"] = format_timestamp(facts.redrive_date);
-  json::object state;
+  json::object state(3);
   state["Name"] = facts.state_name;
   state["EnteredTime"] = format_timestamp(facts.state_entered);
   state["RetryCount"] = facts.retry_count;
-  json::object machine;
+  json::object machine(2);
   machine["Id"] = aws::state_machine_arn(facts.arns, facts.state_machine);
   machine["Name"] = facts.state_machine;
-  json::object ctx;
+  json::object ctx(4);
   ctx["Execution"] = std::move(execution);
   ctx["State"] = std::move(state);
   ctx["StateMachine"] = std::move(machine);
