@@ -83,6 +83,10 @@ void BM_PaymentExecutions(benchmark::State& state) {
   state.counters["executions_per_s"] = benchmark::Counter(
       static_cast<double>(state.iterations() * count), benchmark::Counter::kIsRate);
   state.counters["commits"] = static_cast<double>(engine.store_stats->commits.load());
+  // Store requests (each a transition's or the simulator's batch) per execution.
+  state.counters["batches_per_execution"] =
+      static_cast<double>(engine.store_stats->batches.load()) /
+      static_cast<double>(std::max<std::int64_t>(1, state.iterations() * count));
   state.counters["ops_per_commit"] =
       static_cast<double>(engine.store_stats->operations.load()) /
       static_cast<double>(std::max<std::uint64_t>(1, engine.store_stats->commits));
