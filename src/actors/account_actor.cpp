@@ -60,12 +60,12 @@ ledger::LedgerJobDone run_one(AccountState& st, const ledger::LedgerJob& job, Wr
   }
   done.ok = true;
   done.replayed = outcome->replayed;
-  done.result = outcome->result;
+  done.result = std::move(outcome->result);
   done.escrows = outcome->escrows;
   if (!outcome->replayed) {
-    st.overlay.absorb(*outcome, generation);
     batch.append(ledger::ledger_writes(*outcome));
     batch.append(ledger::expiry_writes(*outcome));
+    st.overlay.absorb(std::move(*outcome), generation);  // last: it takes the rows over
   }
   return done;
 }

@@ -94,6 +94,22 @@ void LedgerOverlay::absorb(const LedgerOutcome& outcome, std::uint64_t generatio
   entries_[outcome.entry->id] = {*outcome.entry, generation};
 }
 
+void LedgerOverlay::absorb(LedgerOutcome&& outcome, std::uint64_t generation) {
+  if (outcome.replayed || !outcome.entry) return;
+  for (AccountBalance& b : outcome.balances) {
+    BalanceKey key = b.key();
+    balances_[std::move(key)] = {std::move(b), generation};
+  }
+  for (Escrow& e : outcome.escrows) {
+    std::string id = e.id;
+    escrows_[std::move(id)] = {std::move(e), generation};
+  }
+  for (const JournalIndexEntry& line : outcome.index)
+    heads_[line.account] = {line.sequence, generation};
+  std::string id = outcome.entry->id;
+  entries_[std::move(id)] = {std::move(*outcome.entry), generation};
+}
+
 template <class Map>
 void LedgerOverlay::forget(Map& rows, std::uint64_t generation) {
   for (auto it = rows.begin(); it != rows.end();)

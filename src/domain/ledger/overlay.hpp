@@ -31,6 +31,8 @@ class LedgerOverlay {
   // Records what a committed-to-be outcome of batch `generation` changes (nothing for a
   // replay). Generations only grow.
   void absorb(const LedgerOutcome& outcome, std::uint64_t generation = 0);
+  // The same, taking the rows over instead of copying them (the account actor's hot path).
+  void absorb(LedgerOutcome&& outcome, std::uint64_t generation);
 
   // Batch `generation` and every one before it committed: what only they wrote is in the store.
   void forget_through(std::uint64_t generation);
