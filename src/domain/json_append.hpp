@@ -1,7 +1,7 @@
 #pragma once
 // JSON text appended to a string the caller reuses: byte for byte what boost::json::serialize
 // writes, without the temporary string serialize returns for each value. The history chunk,
-// the execution record and the notifications are written with it on every transition.
+// the execution record, the Stripe simulator's rows and the ledger's rows are written with it.
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>

@@ -394,5 +394,37 @@ TEST(ExecutionRecordSerialize, WritesTheSameDocumentAsToJson) {
   EXPECT_EQ(back->phase, Phase::kRetryWait);
 }
 
+// serialize() writes the record's text directly: byte for byte what serializing to_json()
+// writes, optional members and member order included.
+TEST(ExecutionRecordSerialize, WritesToJsonsBytesWithEveryOptionalMember) {
+  ExecutionRecord r;
+  r.id = "payment:p-1/branch";
+  r.state_machine = "payment";
+  r.state_machine_version = 3;
+  r.name = "p-1 \u00e9";
+  r.status = ExecutionStatus::kRunning;
+  r.input = boost::json::parse(R"({"amount":1250,"rate":0.5,"big":18446744073709551615})");
+  r.start = 1795253614000;
+  r.deadline = 1795253714000;
+  r.redrive_count = 2;
+  r.redrive_date = 1795253615000;
+  r.state = "Charge";
+  r.state_input = boost::json::parse(R"({"other":true})");
+  r.wait_output = boost::json::parse(R"([1,null,"x"])");
+  r.task_token = "token\t1";
+  r.task_deadline = 1795253616000;
+  r.branches = "qrs";
+  r.parent_id = "payment:p-1";
+  r.branch_index = 4;
+  r.scope = {asl::ScopeStep{"Fan out", 1}};
+  r.test_case = "payment#Declined";
+  r.variables = boost::json::object{{"x", 1}};
+  r.outer_variables = boost::json::object{{"y", "z"}};
+  EXPECT_EQ(r.serialize(), boost::json::serialize(r.to_json()));
+  r.state_input = r.input;  // stored as "inputSameAs"
+  EXPECT_EQ(r.serialize(), boost::json::serialize(r.to_json()));
+  EXPECT_NE(r.serialize().find(R"("inputSameAs":"input")"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace settled

@@ -54,6 +54,7 @@ void append_key(std::string& out, std::string_view key) {
 // was a tenth of the encoder); a quote preceded by an odd run of backslashes is escaped.
 template <typename Visit>
 void for_each_long_string(std::string_view text, Visit visit) {
+  if (text.empty()) return;  // (memchr on an empty view's data() could be given a null pointer)
   const char* const begin = text.data();
   const char* const end_of_text = begin + text.size();
   const auto next_quote = [&](const char* from) {

@@ -33,6 +33,9 @@ TEST(LedgerStoredText, AnEscrowIsItsSerializedJsonWithAndWithoutItsOptionalField
   open.amount = 1250;
   open.held_by = "le_1";
   EXPECT_EQ(stored_text(open), json::serialize(to_json(open)));
+  Escrow expiring = open;
+  expiring.expires_at = 1'700'000'000'999;
+  EXPECT_EQ(stored_text(expiring), json::serialize(to_json(expiring)));
   Escrow resolved = open;
   resolved.status = EscrowStatus::kSplit;
   resolved.expires_at = 1'700'000'000'123;

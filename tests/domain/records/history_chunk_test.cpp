@@ -143,6 +143,7 @@ TEST(HistoryChunk, ALongStringEndingInAnEscapeIsFoundWhole) {
 
   for (const auto& text : {backslash_end, quote_end, escapes_within}) {
     const std::string token = json::serialize(json::string(text));
+    ASSERT_NE(first_text.find(token), std::string::npos) << token;
     EXPECT_EQ(first_text.find(token), first_text.rfind(token)) << token;
     EXPECT_EQ(second_text.find(token), std::string::npos) << second_text;
   }
