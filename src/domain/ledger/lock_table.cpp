@@ -4,6 +4,26 @@
 
 namespace settled::ledger {
 
+bool LockTable::OpQueue::erase(std::uint64_t id, std::size_t within) {
+  const auto first = ids_.begin() + static_cast<std::ptrdiff_t>(front_);
+  const auto at = std::find(first, first + static_cast<std::ptrdiff_t>(within), id);
+  if (at == first + static_cast<std::ptrdiff_t>(within)) return false;
+  if (at == first) {
+    ++front_;
+    // Reclaims the dropped front once it is most of the vector.
+    if (front_ == ids_.size()) {
+      ids_.clear();
+      front_ = 0;
+    } else if (front_ >= 64 && 2 * front_ >= ids_.size()) {
+      ids_.erase(ids_.begin(), ids_.begin() + static_cast<std::ptrdiff_t>(front_));
+      front_ = 0;
+    }
+  } else {
+    ids_.erase(at);
+  }
+  return true;
+}
+
 bool LockTable::admissible(std::uint64_t id, const Op& op) const {
   for (const std::string& key : op.keys) {
     const Queue& q = queues_.at(key);
@@ -45,9 +65,7 @@ std::vector<std::uint64_t> LockTable::release(std::uint64_t id) {
   for (const std::string& key : work) {
     Queue& q = queues_.at(key);
     // Usually at the front: a home finishes its operations in the order it got them.
-    auto at = std::find(q.ops.begin(), q.ops.begin() + static_cast<std::ptrdiff_t>(q.admitted), id);
-    q.ops.erase(at);
-    q.admitted -= 1;
+    if (q.ops.erase(id, q.admitted)) q.admitted -= 1;
   }
   // Each admission may unblock the next operation on any of its keys.
   while (!work.empty()) {

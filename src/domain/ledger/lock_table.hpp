@@ -9,7 +9,6 @@
 // order and so no deadlock. Pure bookkeeping: no actors, no clock.
 
 #include <cstdint>
-#include <deque>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -38,8 +37,24 @@ class LockTable {
     std::string home;
     bool admitted = false;
   };
+  // Operation ids in arrival order. Most keys (an escrow, an idempotency key, a quiet account)
+  // hold one operation for a moment: a vector, where a deque allocated two blocks per key; a
+  // hot account's queue drops its front as its operations finish, so the front is an offset.
+  class OpQueue {
+   public:
+    std::size_t size() const { return ids_.size() - front_; }
+    bool empty() const { return size() == 0; }
+    std::uint64_t operator[](std::size_t i) const { return ids_[front_ + i]; }
+    void push_back(std::uint64_t id) { ids_.push_back(id); }
+    // Removes `id` from the first `within` entries; false if it is not there.
+    bool erase(std::uint64_t id, std::size_t within);
+
+   private:
+    std::vector<std::uint64_t> ids_;
+    std::size_t front_ = 0;
+  };
   struct Queue {
-    std::deque<std::uint64_t> ops;  // admitted ones first (a prefix), then waiting ones
+    OpQueue ops;  // admitted ones first (a prefix), then waiting ones
     std::size_t admitted = 0;
     std::string home;  // of the admitted prefix (they all share one)
   };

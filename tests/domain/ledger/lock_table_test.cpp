@@ -34,6 +34,32 @@ TEST(LockTable, SameHomePipelinesOtherHomesWait) {
   EXPECT_EQ(t.waiting(), 0u);
 }
 
+// A hot account: hundreds of its operations admitted at once, finishing mostly in order and
+// some out of order, with another home's operation waiting behind them all the while.
+TEST(LockTable, AHotKeysLongQueueDrainsInAnyOrder) {
+  LockTable t;
+  constexpr std::uint64_t kOps = 300;
+  for (std::uint64_t id = 1; id <= kOps; ++id)
+    EXPECT_TRUE(t.acquire(id, {"hot", "k" + std::to_string(id)}, "H"));
+  EXPECT_FALSE(t.acquire(kOps + 1, {"hot", "other"}, "O"));
+  EXPECT_EQ(t.running(), kOps);
+  // Out of order first (from the middle and the end), then the rest from the front.
+  EXPECT_EQ(t.release(150), Ids{});
+  EXPECT_EQ(t.release(kOps), Ids{});
+  for (std::uint64_t id = 1; id < kOps; ++id) {
+    if (id == 150) continue;
+    EXPECT_FALSE(t.admitted(kOps + 1)) << id;
+    EXPECT_EQ(t.release(id), id == kOps - 1 ? Ids{kOps + 1} : Ids{}) << id;
+  }
+  EXPECT_TRUE(t.admitted(kOps + 1));
+  EXPECT_EQ(t.release(kOps + 1), Ids{});
+  EXPECT_EQ(t.running(), 0u);
+  EXPECT_EQ(t.waiting(), 0u);
+  // The emptied queue starts again from nothing.
+  EXPECT_TRUE(t.acquire(kOps + 2, {"hot"}, "O"));
+  EXPECT_EQ(t.release(kOps + 2), Ids{});
+}
+
 TEST(LockTable, SameKeyTwiceIsOneKey) {
   LockTable t;
   EXPECT_TRUE(t.acquire(1, {"a", "a", "k"}, "A"));
