@@ -14,7 +14,7 @@ seconds="${1:?usage: scripts/run-fuzzers.sh SECONDS [name ...]}"
 shift
 build="${FUZZ_BUILD_DIR:-build-fuzz}"
 all=(asl_parser json_path intrinsic payload_template ledger_request stripe http_request
-  dynamodb_update)
+  dynamodb_update stored_text)
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=("${all[@]}")
 

@@ -4,6 +4,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value_stack.hpp>
 
+#include <cmath>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -32,6 +33,10 @@ class UniqueKeysHandler {
   json::value_stack stack;
   bool found_duplicate = false;  // the parse was stopped for `duplicate_key`
   std::string duplicate_key;
+  // The parse was stopped for a number no double holds (1e400): it would be kept as infinity,
+  // which JSON cannot write, so what was accepted could not be stored and read back.
+  bool found_out_of_range = false;
+  std::string out_of_range_number;
 
   bool on_document_begin(json::error_code&) { return true; }
   bool on_document_end(json::error_code&) { return true; }
@@ -75,16 +80,29 @@ class UniqueKeysHandler {
     stack.push_string(s);
     return true;
   }
-  bool on_number_part(json::string_view, json::error_code&) { return true; }
+  bool on_number_part(json::string_view s, json::error_code&) {
+    number_.append(s.data(), s.size());
+    return true;
+  }
   bool on_int64(std::int64_t i, json::string_view, json::error_code&) {
+    number_.clear();
     stack.push_int64(i);
     return true;
   }
   bool on_uint64(std::uint64_t u, json::string_view, json::error_code&) {
+    number_.clear();
     stack.push_uint64(u);
     return true;
   }
-  bool on_double(double d, json::string_view, json::error_code&) {
+  bool on_double(double d, json::string_view s, json::error_code& ec) {
+    number_.append(s.data(), s.size());
+    if (!std::isfinite(d)) {
+      found_out_of_range = true;
+      out_of_range_number = std::move(number_);
+      ec = json::error::syntax;
+      return false;
+    }
+    number_.clear();
     stack.push_double(d);
     return true;
   }
@@ -102,7 +120,8 @@ class UniqueKeysHandler {
  private:
   std::vector<std::unordered_set<std::string>> keys_;  // one set per open object, reused
   std::size_t open_objects_ = 0;
-  std::string key_;  // the key being read, across parts
+  std::string key_;     // the key being read, across parts
+  std::string number_;  // the number being read, across parts
 };
 
 }  // namespace
@@ -120,6 +139,14 @@ Result<json::value> parse_request_json(std::string_view text, std::string_view w
                                               parser.handler().duplicate_key +
                                               "\" twice in one object; each key may appear once"};
   }
+  if (parser.handler().found_out_of_range) {
+    std::string number = parser.handler().out_of_range_number;
+    if (number.size() > 64) number = number.substr(0, 64) + "...";
+    return Error{ErrorCode::kInvalidJson,
+                 subject + " has the number " + number +
+                     ", beyond what a JSON number may be here (at most about 1.8e308 in "
+                     "magnitude)"};
+  }
   if (ec == json::error::too_deep) {
     return Error{ErrorCode::kInvalidJson,
                  subject + " nests objects and arrays deeper than the limit of " +
@@ -127,6 +154,23 @@ Result<json::value> parse_request_json(std::string_view text, std::string_view w
   }
   if (ec) return Error{ErrorCode::kInvalidJson, subject + " is not valid JSON: " + ec.message()};
   return parser.handler().stack.release();
+}
+
+bool holds_non_finite_number(const json::value& value) {
+  // Iterative: a value may nest as deep as stored JSON does.
+  std::vector<const json::value*> pending{&value};
+  while (!pending.empty()) {
+    const json::value* v = pending.back();
+    pending.pop_back();
+    if (v->is_double()) {
+      if (!std::isfinite(v->get_double())) return true;
+    } else if (const json::array* array = v->if_array()) {
+      for (const json::value& element : *array) pending.push_back(&element);
+    } else if (const json::object* object = v->if_object()) {
+      for (const auto& member : *object) pending.push_back(&member.value());
+    }
+  }
+  return false;
 }
 
 json::value parse_stored_json(std::string_view text) {

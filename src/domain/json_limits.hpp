@@ -25,6 +25,11 @@ constexpr std::size_t kStoredJsonMaxDepth = 512;
 Result<boost::json::value> parse_request_json(std::string_view text,
                                               std::string_view what = "request body");
 
+// Whether `value` holds a number no double can (a parse of 1e400 keeps it as infinity): JSON
+// text cannot hold one, so such a value stored would be a record nobody can read back. Every
+// source of values other than request JSON (refused there) checks with it.
+bool holds_non_finite_number(const boost::json::value& value);
+
 // `text` as stored JSON (up to kStoredJsonMaxDepth). Like boost::json::parse: the first form
 // throws boost::system::system_error, the second sets `ec`.
 boost::json::value parse_stored_json(std::string_view text);

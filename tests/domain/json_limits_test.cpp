@@ -1,7 +1,10 @@
 #include "domain/json_limits.hpp"
 
 #include <gtest/gtest.h>
+
 #include <boost/json/serialize.hpp>
+#include <cmath>
+#include <limits>
 
 #include <string>
 
@@ -42,6 +45,34 @@ TEST(ParseRequestJson, RefusesADuplicateKeyNamingIt) {
   EXPECT_NE(nested.error().message.find("event body has the key \"k\" twice"), std::string::npos)
       << nested.error().message;
   EXPECT_FALSE(parse_request_json(R"({"":1,"":2})").ok());
+}
+
+// A number no double holds would be kept as infinity, which no JSON text can hold: accepted,
+// the execution's record and history could not be read back (found by the stored_text fuzzer).
+TEST(ParseRequestJson, RefusesANumberBeyondTheRangeOfADoubleNamingIt) {
+  const std::string long_number = "{\"x\":2" + std::string(309, '0') + ".5}";  // 2e309
+  for (const char* text :
+       {R"({"input":{"x":1e400}})", R"([-1e400])", R"({"a":[1,2,1E309]})", long_number.c_str()}) {
+    auto parsed = parse_request_json(text, "request body");
+    ASSERT_FALSE(parsed.ok()) << text;
+    EXPECT_EQ(parsed.error().code, ErrorCode::kInvalidJson);
+    EXPECT_NE(parsed.error().message.find("request body has the number "), std::string::npos)
+        << parsed.error().message;
+    EXPECT_LT(parsed.error().message.size(), 200u) << parsed.error().message;
+  }
+  EXPECT_NE(parse_request_json(R"({"x":1e400})").error().message.find("1e400"), std::string::npos);
+  // The largest doubles, and numbers that only lose precision or underflow to zero, are fine.
+  EXPECT_TRUE(parse_request_json(R"([1.7976931348623157e308,-1.7976931348623157e308,1e-400])"));
+  EXPECT_TRUE(parse_request_json(R"({"big":123456789012345678901234567890})"));
+}
+
+TEST(HoldsNonFiniteNumber, FindsInfinityAndNanAtAnyDepth) {
+  EXPECT_FALSE(holds_non_finite_number(boost::json::parse(R"({"a":[1,2.5,{"b":-1e308}]})")));
+  boost::json::value deep = boost::json::parse(R"({"a":[1,{"b":[0.5]}]})");
+  deep.at("a").at(1).at("b").at(0) = std::numeric_limits<double>::infinity();
+  EXPECT_TRUE(holds_non_finite_number(deep));
+  EXPECT_TRUE(holds_non_finite_number(boost::json::value(std::nan(""))));
+  EXPECT_FALSE(holds_non_finite_number(boost::json::value(0.0)));
 }
 
 TEST(ParseRequestJson, AcceptsTheSameKeyInDifferentObjects) {

@@ -1,6 +1,7 @@
 #include "domain/asl/intrinsic_functions.hpp"
 
 #include "domain/asl/intrinsic_values.hpp"
+#include "domain/json_limits.hpp"
 #include "domain/utf8.hpp"
 
 #include <openssl/evp.h>
@@ -216,6 +217,8 @@ Result<json::value> run_string_to_json(const Invocation& call) {
   boost::system::error_code ec;
   json::value parsed = json::parse(text, ec);
   if (ec) return failure("the string is not valid JSON (" + ec.message() + ")");
+  if (holds_non_finite_number(parsed))
+    return failure("the string holds a number beyond the range of a JSON number (about 1.8e308)");
   return parsed;
 }
 

@@ -11,6 +11,7 @@
 #include "domain/asl/intrinsic_functions.hpp"
 #include "domain/asl/intrinsics.hpp"
 #include "domain/asl/limits.hpp"
+#include "domain/json_limits.hpp"
 
 #include <boost/json.hpp>
 
@@ -237,7 +238,7 @@ class Parser {
     const std::string_view token = text_.substr(start, pos_ - start);
     boost::system::error_code ec;
     json::value v = json::parse(token, ec);
-    if (ec || !v.is_number()) {
+    if (ec || !v.is_number() || holds_non_finite_number(v)) {
       pos_ = start;
       return fail("invalid number '" + std::string(token) + "'");
     }

@@ -1,5 +1,7 @@
 #include "domain/resources/dynamodb_values.hpp"
 
+#include "domain/json_limits.hpp"
+
 #include <boost/json.hpp>
 
 #include <charconv>
@@ -23,7 +25,7 @@ Result<json::value> number_of(std::string_view text, const std::string& where) {
     return json::value(whole);
   json::error_code jec;
   json::value parsed = json::parse(text, jec);
-  if (jec || !parsed.is_number())
+  if (jec || !parsed.is_number() || holds_non_finite_number(parsed))
     return invalid(
         where, "N must be the text of a number, not \"" + std::string(text.substr(0, 40)) + "\"");
   return parsed;

@@ -90,6 +90,17 @@ TEST(IntrinsicStringToJson, ParsesEscapedJson) {
               HasSubstr("argument 1 must be a string, got a number (5)"));
 }
 
+// A number beyond a double's range would be kept as infinity, which no stored JSON can hold:
+// the execution could not be read back. StringToJson fails the state; a literal is refused when
+// the definition is parsed.
+TEST(IntrinsicStringToJson, ANumberBeyondADoublesRangeFailsTheState) {
+  EXPECT_THAT(failure("States.StringToJson($.s)", j(R"({"s": "{\"x\": [1, -1e400]}"})")),
+              HasSubstr("a number beyond the range of a JSON number"));
+  EXPECT_EQ(eval("States.StringToJson($.s)", j(R"({"s": "[1.7976931348623157e308, 1e-400]"})")),
+            j("[1.7976931348623157e308, 0.0]"));
+  EXPECT_THAT(refusal("States.Array(1, 1e400)"), HasSubstr("invalid number '1e400'"));
+}
+
 TEST(IntrinsicJsonToString, WritesCompactJson) {
   const json::value input = j(R"({"o": {"foo": "bar", "q": "say \"hi\"", "n": [1, 1.5, null]}})");
   EXPECT_EQ(eval("States.JsonToString($.o)", input),

@@ -42,6 +42,10 @@ TEST(DynamoDbValues, RefusalsNameTheAttribute) {
   auto bad_n = from_attribute_map(json::parse(R"({"amount": {"N": "12x"}})"), "Item");
   ASSERT_FALSE(bad_n.ok());
   EXPECT_THAT(bad_n.error().message, HasSubstr("Item.amount"));
+  // Beyond a double's range: it would be stored as infinity, which JSON cannot hold.
+  auto huge_n = from_attribute_map(json::parse(R"({"amount": {"N": "1e400"}})"), "Item");
+  ASSERT_FALSE(huge_n.ok());
+  EXPECT_THAT(huge_n.error().message, HasSubstr("Item.amount"));
   auto two_types = from_attribute_map(json::parse(R"({"a": {"S": "x", "N": "1"}})"), "Item");
   ASSERT_FALSE(two_types.ok());
   EXPECT_THAT(two_types.error().message, HasSubstr("one type key"));
