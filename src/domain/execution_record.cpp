@@ -5,8 +5,6 @@
 
 #include <boost/json.hpp>
 
-#include <charconv>
-
 namespace settled {
 
 namespace json = boost::json;
@@ -153,104 +151,54 @@ std::string ExecutionRecord::serialize() const {
   // Written on every transition: appended in place (json_append), no temporary per field.
   std::string out;
   out.reserve(512);
-  const auto field = [&out](std::string_view literal) { out += literal; };
-  const auto text = [&out](std::string_view v) { append_json_string(out, v); };
-  const auto number = [&out](std::int64_t v) {
-    char digits[24];
-    out.append(digits, std::to_chars(digits, digits + sizeof digits, v).ptr);
-  };
-  field("{\"id\":");
-  text(id);
-  field(",\"stateMachine\":");
-  text(state_machine);
-  if (state_machine_version) {
-    field(",\"stateMachineVersion\":");
-    number(state_machine_version);
-  }
-  field(",\"name\":");
-  text(name);
-  field(",\"status\":");
-  text(status_name(status));
-  field(",\"input\":");
-  append_json(out, input);
-  field(",\"output\":");
-  append_json(out, output);
-  field(",\"error\":");
-  text(error);
-  field(",\"cause\":");
-  text(cause);
-  field(",\"start\":");
-  number(start);
-  field(",\"stop\":");
-  number(stop);
-  if (deadline) {
-    field(",\"deadline\":");
-    number(deadline);
-  }
-  if (redrive_count) {
-    field(",\"redriveCount\":");
-    number(redrive_count);
-    field(",\"redriveDate\":");
-    number(redrive_date);
-  }
-  field(",\"cursor\":{\"state\":");
-  text(state);
-  if (cursor_input_is_input()) {
-    field(",\"inputSameAs\":\"input\"");
-  } else {
-    field(",\"input\":");
-    append_json(out, state_input);
-  }
-  field(",\"waitOutput\":");
-  append_json(out, wait_output);
-  field(",\"entered\":");
-  number(state_entered);
-  field(",\"enteredEventId\":");
-  number(entered_event_id);
-  field(",\"retrierAttempts\":[");
+  JsonObjectWriter record(out);
+  record.text("id", id).text("stateMachine", state_machine);
+  if (state_machine_version) record.number("stateMachineVersion", state_machine_version);
+  record.text("name", name)
+      .text("status", status_name(status))
+      .value("input", input)
+      .value("output", output)
+      .text("error", error)
+      .text("cause", cause)
+      .number("start", start)
+      .number("stop", stop);
+  if (deadline) record.number("deadline", deadline);
+  if (redrive_count)
+    record.number("redriveCount", redrive_count).number("redriveDate", redrive_date);
+  JsonObjectWriter cursor(record.member("cursor"));
+  cursor.text("state", state);
+  if (cursor_input_is_input())
+    cursor.text("inputSameAs", "input");
+  else
+    cursor.value("input", state_input);
+  cursor.value("waitOutput", wait_output)
+      .number("entered", state_entered)
+      .number("enteredEventId", entered_event_id);
+  std::string& attempts = cursor.member("retrierAttempts");
+  attempts += '[';
   for (std::size_t i = 0; i < retrier_attempts.size(); ++i) {
-    if (i) out += ',';
-    number(retrier_attempts[i]);
+    if (i) attempts += ',';
+    append_json_number(attempts, retrier_attempts[i]);
   }
-  field("],\"retryCount\":");
-  number(retry_count);
-  field(",\"phase\":");
-  text(phase_name(phase));
-  field(",\"due\":");
-  number(due);
-  field(",\"branchesEventId\":");
-  number(branches_event_id);
-  field(",\"branches\":");
-  text(branches);
-  if (!task_token.empty()) {
-    field(",\"taskToken\":");
-    text(task_token);
-    field(",\"taskDeadline\":");
-    number(task_deadline);
-  }
-  field("},\"lastEventId\":");
-  number(last_event_id);
+  attempts += ']';
+  cursor.number("retryCount", retry_count)
+      .text("phase", phase_name(phase))
+      .number("due", due)
+      .number("branchesEventId", branches_event_id)
+      .text("branches", branches);
+  if (!task_token.empty())
+    cursor.text("taskToken", task_token).number("taskDeadline", task_deadline);
+  cursor.close();
+  record.number("lastEventId", last_event_id);
   if (is_branch()) {
-    field(",\"parentId\":");
-    text(parent_id);
-    field(",\"branchIndex\":");
-    number(branch_index);
-    field(",\"scope\":");
-    append_json(out, scope_to_json(scope));
+    record.text("parentId", parent_id)
+        .number("branchIndex", branch_index)
+        .value("scope", scope_to_json(scope));
   }
-  if (!test_case.empty()) {
-    field(",\"testCase\":");
-    text(test_case);
-  }
-  if (!variables.empty()) {
-    field(",\"variables\":");
-    append_json(out, variables);
-  }
-  if (!outer_variables.empty()) {
-    field(",\"outerVariables\":");
-    append_json(out, outer_variables);
-  }
-  out += '}';
+  if (!test_case.empty()) record.text("testCase", test_case);
+  if (!variables.empty()) record.value("variables", variables);
+  if (!outer_variables.empty()) record.value("outerVariables", outer_variables);
+  record.close();
   return out;
 }
 

@@ -73,6 +73,44 @@ void append_json(std::string& out, const json::array& array) {
   append_array(out, array, 0);
 }
 
+void append_json_number(std::string& out, std::int64_t number) {
+  append_integer(out, number);
+}
+
+std::string& JsonObjectWriter::member(std::string_view name) {
+  if (!first_) out_ += ',';
+  first_ = false;
+  out_ += '"';
+  out_ += name;
+  out_ += "\":";
+  return out_;
+}
+
+JsonObjectWriter& JsonObjectWriter::text(std::string_view name, std::string_view value) {
+  append_json_string(member(name), value);
+  return *this;
+}
+
+JsonObjectWriter& JsonObjectWriter::number(std::string_view name, std::int64_t value) {
+  append_integer(member(name), value);
+  return *this;
+}
+
+JsonObjectWriter& JsonObjectWriter::value(std::string_view name, const json::value& value) {
+  append_json(member(name), value);
+  return *this;
+}
+
+JsonObjectWriter& JsonObjectWriter::value(std::string_view name, const json::object& value) {
+  append_json(member(name), value);
+  return *this;
+}
+
+JsonObjectWriter& JsonObjectWriter::value(std::string_view name, const json::array& value) {
+  append_json(member(name), value);
+  return *this;
+}
+
 namespace {
 
 void append_value(std::string& out, const json::value& value, int depth) {

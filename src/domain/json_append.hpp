@@ -7,6 +7,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -20,5 +21,27 @@ void append_json(std::string& out, const boost::json::value& value);
 // The same for an object or array held as such (no copy into a value first).
 void append_json(std::string& out, const boost::json::object& object);
 void append_json(std::string& out, const boost::json::array& array);
+
+void append_json_number(std::string& out, std::int64_t number);
+
+// One JSON object written member by member into `out`, as json::serialize writes an object
+// with these members in this order. Member names are written as given: plain identifiers,
+// nothing to escape.
+class JsonObjectWriter {
+ public:
+  explicit JsonObjectWriter(std::string& out) : out_(out) { out_ += '{'; }
+  JsonObjectWriter& text(std::string_view name, std::string_view value);
+  JsonObjectWriter& number(std::string_view name, std::int64_t value);
+  JsonObjectWriter& value(std::string_view name, const boost::json::value& value);
+  JsonObjectWriter& value(std::string_view name, const boost::json::object& value);
+  JsonObjectWriter& value(std::string_view name, const boost::json::array& value);
+  // Starts a member whose value the caller appends next (a nested object or array).
+  std::string& member(std::string_view name);
+  void close() { out_ += '}'; }
+
+ private:
+  std::string& out_;
+  bool first_ = true;
+};
 
 }  // namespace settled

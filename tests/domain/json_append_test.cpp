@@ -65,6 +65,23 @@ TEST(JsonAppend, ADeepValueIsWrittenWhole) {
   EXPECT_EQ(appended(value), document);
 }
 
+TEST(JsonObjectWriter, WritesWhatSerializeWritesForTheSameMembers) {
+  std::string out;
+  JsonObjectWriter o(out);
+  o.text("name", "a \"b\"\n").number("n", -9'223'372'036'854'775'807 - 1);
+  JsonObjectWriter nested(o.member("nested"));
+  nested.value("list", json::array{1, "x", nullptr}).close();
+  o.value("any", json::value(2.5)).value("object", json::object{{"k", true}}).close();
+  EXPECT_EQ(out, json::serialize(json::object{{"name", "a \"b\"\n"},
+                                              {"n", -9'223'372'036'854'775'807 - 1},
+                                              {"nested", json::object{{"list", {1, "x", nullptr}}}},
+                                              {"any", 2.5},
+                                              {"object", json::object{{"k", true}}}}));
+  std::string empty;
+  JsonObjectWriter(empty).close();
+  EXPECT_EQ(empty, "{}");
+}
+
 TEST(JsonAppend, AStringTokenEscapesWhatJsonRequires) {
   std::string out;
   append_json_string(out, "say \"hi\"\n");
