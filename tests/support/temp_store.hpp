@@ -25,14 +25,20 @@ inline std::shared_ptr<adapters::LmdbStore> open_temp_store(const std::string& p
 
 // Opens the store in `data_dir` (a stopped daemon's data directory, or a backup of one) to read
 // or edit what it left. The map is the daemon's default (map-size-mib=4096), so an edit fits as
-// the daemon's would. A store that does not open throws, failing the test with LMDB's message.
-inline std::shared_ptr<adapters::LmdbStore> open_stopped_store(const std::string& data_dir) {
+// the daemon's would. A store that does not open throws, failing the test with LMDB's message;
+// open_sized_store opens one of any map size so.
+inline std::shared_ptr<adapters::LmdbStore> open_sized_store(const std::string& path,
+                                                             std::size_t map_size) {
   adapters::LmdbOptions options;
-  options.path = data_dir;
-  options.map_size = std::size_t{4096} << 20;
+  options.path = path;
+  options.map_size = map_size;
   auto store = adapters::LmdbStore::open(options);
-  if (!store.ok()) throw std::runtime_error(data_dir + ": " + store.error().message);
+  if (!store.ok()) throw std::runtime_error(path + ": " + store.error().message);
   return *store;
+}
+
+inline std::shared_ptr<adapters::LmdbStore> open_stopped_store(const std::string& data_dir) {
+  return open_sized_store(data_dir, std::size_t{4096} << 20);
 }
 
 }  // namespace settled::testing

@@ -33,6 +33,11 @@ std::string_view as_view(const MDB_val& v) {
 
 LmdbStore::LmdbStore(LmdbOptions options) : options_(std::move(options)) {}
 
+void LmdbStore::set_deferred_folding(DeferredFolding folding) {
+  std::lock_guard<std::mutex> writer(writer_mutex_);
+  ledger_accounts_.set_folding(folding);
+}
+
 LmdbStore::~LmdbStore() = default;
 
 void LmdbStore::open_environment() {
@@ -49,6 +54,8 @@ void LmdbStore::open_environment() {
     dbis_[i] = dbi.handle();
   }
   history_log_ = lmdb::dbi::open(txn, history_log::kLogName, MDB_CREATE).handle();
+  ledger_accounts_.open(txn, dbis_[static_cast<std::size_t>(Table::kLedgerAccounts)],
+                        dbis_[static_cast<std::size_t>(Table::kMeta)]);
   // Commits nothing (and writes nothing) when every table already exists.
   txn.commit();
   env_ = std::move(env);
@@ -116,7 +123,9 @@ Status LmdbStore::commit_locked(const std::vector<const WriteBatch*>& batches,
   if (conflicts) conflicts->clear();
   if (!env_.handle())
     return Error{ErrorCode::kStoreUnavailable, "the store is closed: " + options_.path};
+  std::lock_guard<std::mutex> writer(writer_mutex_);
   MDB_txn* txn = nullptr;
+  DeferredTable::Commit deferred;
   try {
     lmdb::txn_begin(env_.handle(), nullptr, 0, &txn);
     std::string compressed;
@@ -124,7 +133,7 @@ Status LmdbStore::commit_locked(const std::vector<const WriteBatch*>& batches,
     std::uint64_t history_sequence = 0;
     for (std::size_t index = 0; index < batches.size(); ++index) {
       const WriteBatch* batch = batches[index];
-      if (auto conflict = failed_condition(txn, *batch)) {
+      if (auto conflict = failed_condition(txn, *batch, deferred)) {
         if (conflicts) {
           conflicts->push_back(Conflict{index, std::move(*conflict)});
           continue;
@@ -133,6 +142,11 @@ Status LmdbStore::commit_locked(const std::vector<const WriteBatch*>& batches,
         return *conflict;
       }
       for (const WriteOp& op : batch->ops) {
+        if (op.table == Table::kLedgerAccounts) {  // written behind: appended to its log
+          deferred.staged.insert_or_assign(
+              op.key, op.erase ? DeferredRows::Value{} : DeferredRows::Value{op.value});
+          continue;
+        }
         if (op.table == Table::kHistory) {
           if (op.erase) {
             history_log::erase(txn, dbi(op.table), history_log_, op.key);
@@ -155,9 +169,16 @@ Status LmdbStore::commit_locked(const std::vector<const WriteBatch*>& batches,
     }
     // mdb_txn_commit ends the transaction even when it fails (MDB_MAP_FULL is often raised
     // here, while the freelist is saved): it must not be aborted again.
+    ledger_accounts_.before_commit(txn, deferred);
     MDB_txn* committing = txn;
     txn = nullptr;
-    lmdb::txn_commit(committing);  // fsyncs unless opened with MDB_NOSYNC
+    try {
+      lmdb::txn_commit(committing);  // fsyncs unless opened with MDB_NOSYNC
+    } catch (...) {
+      ledger_accounts_.after_commit(deferred, false);
+      throw;
+    }
+    ledger_accounts_.after_commit(deferred, true);
     return ok_status();
   } catch (const lmdb::error& e) {
     // Aborted, never left open: the one writer's next commit starts from a clean environment.
@@ -185,17 +206,26 @@ std::string_view LmdbStore::stored_value(MDB_txn* txn, Table table, std::string_
 
 // The first of the batch's conditions that does not hold in `txn` (which sees the writes of the
 // batches before it), as the batch's refusal.
-std::optional<Error> LmdbStore::failed_condition(MDB_txn* txn, const WriteBatch& batch) const {
+std::optional<Error> LmdbStore::failed_condition(MDB_txn* txn, const WriteBatch& batch,
+                                                 const DeferredTable::Commit& deferred) const {
   std::string scratch;
   for (const WriteCondition& condition : batch.conditions) {
-    lmdb::val key = as_val(condition.key);
-    lmdb::val found;
-    const bool present = lmdb::dbi_get(txn, dbi(condition.table), key, found);
-    const std::string_view stored =
-        present ? stored_value(txn, condition.table, {found.data(), found.size()}) : "";
-    const bool holds = present ? condition.value && written_form(condition.table, stored,
-                                                                 scratch) == *condition.value
-                               : !condition.value;
+    bool holds = false;
+    const auto behind = condition.table == Table::kLedgerAccounts
+                            ? ledger_accounts_.written(deferred, condition.key)
+                            : std::nullopt;
+    if (behind) {  // a row written behind: its newest version, the B-tree's may be older
+      holds = *behind ? condition.value && **behind == *condition.value : !condition.value;
+    } else {
+      lmdb::val key = as_val(condition.key);
+      lmdb::val found;
+      const bool present = lmdb::dbi_get(txn, dbi(condition.table), key, found);
+      const std::string_view stored =
+          present ? stored_value(txn, condition.table, {found.data(), found.size()}) : "";
+      holds = present ? condition.value &&
+                            written_form(condition.table, stored, scratch) == *condition.value
+                      : !condition.value;
+    }
     if (!holds)
       return Error{ErrorCode::kWriteConflict, std::string(table_name(condition.table)) + " '" +
                                                   condition.key +
@@ -225,12 +255,14 @@ Error LmdbStore::commit_error(int code, const std::string& what) {
 
 std::optional<std::string> LmdbStore::get(Table table, std::string_view key) const {
   std::shared_lock<std::shared_mutex> lock(env_mutex_);
+  DeferredReader reader(ledger_accounts_.rows());
   auto txn = lmdb::txn::begin(live(env_), nullptr, MDB_RDONLY);
   return get_in(txn.handle(), table, key);
 }
 
 void LmdbStore::with_snapshot(const std::function<void(const SnapshotGet& get)>& work) const {
   std::shared_lock<std::shared_mutex> lock(env_mutex_);
+  DeferredReader reader(ledger_accounts_.rows());
   auto txn = lmdb::txn::begin(live(env_), nullptr, MDB_RDONLY);
   const SnapshotGet get = [this, handle = txn.handle()](Table table, std::string_view key) {
     return get_in(handle, table, key);
@@ -243,6 +275,10 @@ std::optional<std::string> LmdbStore::get_in(MDB_txn* txn, Table table,
   // LMDB refuses (throws for) keys it could never have stored: they are simply not there.
   if (key.empty() || key.size() > static_cast<std::size_t>(mdb_env_get_maxkeysize(live(env_))))
     return std::nullopt;
+  if (table == Table::kLedgerAccounts) {
+    if (auto behind = ledger_accounts_.rows().find(key, ledger_accounts_.seen(txn)))
+      return std::move(*behind);
+  }
   lmdb::val k = as_val(key);
   lmdb::val v;
   if (!lmdb::dbi_get(txn, dbi(table), k, v)) return std::nullopt;
@@ -257,12 +293,16 @@ void LmdbStore::scan(Table table, std::string_view prefix,
                      const std::function<bool(std::string_view, std::string_view)>& visit,
                      std::string_view start_after) const {
   std::shared_lock<std::shared_mutex> lock(env_mutex_);
+  DeferredReader reader(ledger_accounts_.rows());
   auto txn = lmdb::txn::begin(live(env_), nullptr, MDB_RDONLY);
-  auto cursor = lmdb::cursor::open(txn, dbi(table));
-  MDB_val key{0, nullptr}, value{0, nullptr};
   // Start at the prefix, or after `start_after` when that comes later: a start_after before the
   // prefix must not end the scan at the first (non-prefixed) key it lands on.
   const std::string_view from = start_after.empty() || start_after < prefix ? prefix : start_after;
+  if (table == Table::kLedgerAccounts)
+    return scan_accounts(txn.handle(), prefix, from, !start_after.empty() && from == start_after,
+                         visit);
+  auto cursor = lmdb::cursor::open(txn, dbi(table));
+  MDB_val key{0, nullptr}, value{0, nullptr};
   // LMDB cannot seek to a key longer than its key limit: seek to the longest allowed start of it
   // and step over what sorts before `from`. No stored key can start with a longer prefix.
   const auto max_key = static_cast<std::size_t>(mdb_env_get_maxkeysize(live(env_)));
@@ -284,12 +324,55 @@ void LmdbStore::scan(Table table, std::string_view prefix,
   }
 }
 
+void LmdbStore::scan_accounts(
+    MDB_txn* txn, std::string_view prefix, std::string_view from, bool skip_from,
+    const std::function<bool(std::string_view, std::string_view)>& visit) const {
+  const auto max_key = static_cast<std::size_t>(mdb_env_get_maxkeysize(live(env_)));
+  if (prefix.size() > max_key) return;
+  const std::uint64_t seen = ledger_accounts_.seen(txn);
+  const DeferredRows& behind = ledger_accounts_.rows();
+  auto cursor = lmdb::cursor::open(txn, dbi(Table::kLedgerAccounts));
+  MDB_val key{0, nullptr}, value{0, nullptr};
+  const std::string_view seek = from.substr(0, max_key);  // as scan(): LMDB's key limit
+  key.mv_size = seek.size();
+  key.mv_data = const_cast<char*>(seek.data());
+  bool found = lmdb::cursor_get(cursor, &key, &value, seek.empty() ? MDB_FIRST : MDB_SET_RANGE);
+  while (found && (as_view(key) < from || (skip_from && as_view(key) == from)))
+    found = lmdb::cursor_get(cursor, &key, &value, MDB_NEXT);
+  auto row = behind.next(from, !skip_from, seen);
+  const auto in_prefix = [&](std::string_view k) { return k.substr(0, prefix.size()) == prefix; };
+  while (true) {
+    const bool tree = found && in_prefix(as_view(key));
+    const bool written_behind = row && in_prefix(row->key);
+    if (!tree && !written_behind) return;
+    if (written_behind && (!tree || row->key <= as_view(key))) {
+      // The row written behind wins over the B-tree's (older) one under the same key.
+      if (tree && row->key == as_view(key))
+        found = lmdb::cursor_get(cursor, &key, &value, MDB_NEXT);
+      const DeferredRows::Row current = std::move(*row);
+      row = behind.next(current.key, false, seen);
+      if (current.value && !visit(current.key, *current.value)) return;
+      continue;
+    }
+    if (!visit(as_view(key), as_view(value))) return;  // the table is stored as written
+    found = lmdb::cursor_get(cursor, &key, &value, MDB_NEXT);
+  }
+}
+
 void LmdbStore::scan_snapshot(
     const std::vector<Table>& tables,
     const std::function<void(Table, std::string_view, std::string_view)>& visit) const {
   std::shared_lock<std::shared_mutex> lock(env_mutex_);
+  DeferredReader reader(ledger_accounts_.rows());
   auto txn = lmdb::txn::begin(live(env_), nullptr, MDB_RDONLY);
   for (Table table : tables) {
+    if (table == Table::kLedgerAccounts) {
+      scan_accounts(txn.handle(), "", "", false, [&](std::string_view key, std::string_view value) {
+        visit(table, key, value);
+        return true;
+      });
+      continue;
+    }
     auto cursor = lmdb::cursor::open(txn, dbi(table));
     MDB_val key{0, nullptr}, value{0, nullptr};
     bool found = lmdb::cursor_get(cursor.handle(), &key, &value, MDB_FIRST);
@@ -304,7 +387,16 @@ void LmdbStore::scan_snapshot(
 
 std::size_t LmdbStore::count(Table table) const {
   std::shared_lock<std::shared_mutex> lock(env_mutex_);
+  DeferredReader reader(ledger_accounts_.rows());
   auto txn = lmdb::txn::begin(live(env_), nullptr, MDB_RDONLY);
+  if (table == Table::kLedgerAccounts) {  // rows written behind are not in the statistics yet
+    std::size_t rows = 0;
+    scan_accounts(txn.handle(), "", "", false, [&](std::string_view, std::string_view) {
+      ++rows;
+      return true;
+    });
+    return rows;
+  }
   MDB_stat stat;
   mdb_stat(txn, dbi(table), &stat);
   return stat.ms_entries;
@@ -316,6 +408,11 @@ TableUsage LmdbStore::table_usage(Table table) const {
   MDB_stat stat;
   mdb_stat(txn, dbi(table), &stat);
   std::size_t pages = stat.ms_branch_pages + stat.ms_leaf_pages + stat.ms_overflow_pages;
+  if (table == Table::kLedgerAccounts) {  // and its rows written behind, in their log
+    MDB_stat logged;
+    mdb_stat(txn, ledger_accounts_.log(), &logged);
+    pages += logged.ms_branch_pages + logged.ms_leaf_pages + logged.ms_overflow_pages;
+  }
   if (table == Table::kHistory) {  // the index and its log
     MDB_stat log;
     mdb_stat(txn, history_log_, &log);

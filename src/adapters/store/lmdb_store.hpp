@@ -2,6 +2,7 @@
 // The LMDB environment behind settled's storage. One writer (the store actor) commits groups of
 // write batches in one fsync'd transaction; any thread may read through short read transactions.
 
+#include "adapters/store/deferred_table.hpp"
 #include "domain/result.hpp"
 #include "domain/write_batch.hpp"
 
@@ -11,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <string>
@@ -86,7 +88,8 @@ class LmdbStore {
                      const std::function<void(Table table, std::string_view key,
                                               std::string_view value)>& visit) const;
 
-  // Number of keys in a table (from LMDB's own page statistics: no scan).
+  // Number of keys in a table (from LMDB's own page statistics: no scan; kLedgerAccounts, whose
+  // rows are written behind, is scanned).
   std::size_t count(Table table) const;
 
   StoreUsage usage() const;
@@ -97,14 +100,22 @@ class LmdbStore {
   // Below this, an I/O error on commit is the disk being full (readiness uses the same bound).
   static constexpr std::uint64_t kFullDiskFreeBytes = std::uint64_t{1} << 20;
   const std::string& path() const { return options_.path; }
+  // When Table::kLedgerAccounts' rows written behind are folded into their B-tree (tests fold
+  // small rounds; the defaults suit the daemon).
+  void set_deferred_folding(DeferredFolding folding);
   // A hot backup of the environment into `directory` (mdb_env_copy2 with `flags`); LMDB's code.
   int copy_to(const std::string& directory, unsigned flags) const;
 
  private:
   explicit LmdbStore(LmdbOptions options);
   static Error commit_error(int code, const std::string& what);
-  std::optional<Error> failed_condition(MDB_txn* txn, const WriteBatch& batch) const;
+  std::optional<Error> failed_condition(MDB_txn* txn, const WriteBatch& batch,
+                                        const DeferredTable::Commit& deferred) const;
   std::optional<std::string> get_in(MDB_txn* txn, Table table, std::string_view key) const;
+  // Table::kLedgerAccounts' rows from `from` (after it when `skip_from`) in key order while they
+  // start with `prefix`: its B-tree merged with the rows written behind that `txn` holds.
+  void scan_accounts(MDB_txn* txn, std::string_view prefix, std::string_view from, bool skip_from,
+                     const std::function<bool(std::string_view, std::string_view)>& visit) const;
   MDB_dbi dbi(Table table) const { return dbis_[static_cast<std::size_t>(table)]; }
   // The stored bytes of a value read from `table` in `txn`: a history reference resolved to
   // its chunk in history's log (adapters/store/history_log.hpp), anything else as it is.
@@ -122,6 +133,11 @@ class LmdbStore {
   lmdb::env env_{nullptr};
   std::array<MDB_dbi, kTableCount> dbis_{};
   MDB_dbi history_log_ = 0;
+  // Table::kLedgerAccounts written behind (adapters/store/deferred_rows.hpp); readers register
+  // with it, hence mutable.
+  mutable DeferredTable ledger_accounts_;
+  // Held by a commit throughout: LMDB serialises write transactions, this the writer's state.
+  std::mutex writer_mutex_;
 };
 
 }  // namespace settled::adapters

@@ -3,6 +3,7 @@
 
 #include "adapters/store/lmdb_store.hpp"
 #include "support/temp_dir.hpp"
+#include "support/temp_store.hpp"
 
 #include "domain/storage_keys.hpp"
 
@@ -27,12 +28,7 @@ using settled::testing::TempDir;
 
 std::shared_ptr<LmdbStore> open_store(const std::string& path,
                                       std::size_t map_size = std::size_t{64} << 20) {
-  LmdbOptions options;
-  options.path = path;
-  options.map_size = map_size;
-  auto store = LmdbStore::open(options);
-  if (!store.ok()) throw std::runtime_error("open failed: " + store.error().message);
-  return *store;
+  return settled::testing::open_sized_store(path, map_size);
 }
 
 Status commit(LmdbStore& store, const std::vector<WriteBatch>& batches) {
