@@ -166,6 +166,9 @@ SettledConfig::SettledConfig() {
            "store as their time comes")
       .add(ledger_passivate_seconds, "ledger-passivate-seconds",
            "seconds an idle account actor lives before it is passivated")
+      .add(ledger_fold_from_keys, "ledger-fold-from-keys",
+           "ledger account rows kept in memory (and in their log) before a round folds them "
+           "into their B-tree")
       .add(readiness_timeout_ms, "readiness-timeout-ms",
            "how long /readyz waits for each of its round trips (supervisor, ledger, events, "
            "timers, a store write)")
@@ -477,6 +480,9 @@ std::string validate(SettledConfig& cfg, std::string& host, std::uint16_t& port,
   if (cfg.ledger_passivate_seconds == 0 || cfg.ledger_passivate_seconds > 86400)
     return invalid("ledger-passivate-seconds", std::to_string(cfg.ledger_passivate_seconds),
                    "1 to 86400 seconds");
+  if (cfg.ledger_fold_from_keys == 0 || cfg.ledger_fold_from_keys > 16777216)
+    return invalid("ledger-fold-from-keys", std::to_string(cfg.ledger_fold_from_keys),
+                   "1 to 16777216 rows");
   if (!cfg.alert_webhook.empty()) {
     if (auto url = adapters::parse_webhook_url(cfg.alert_webhook); !url)
       return invalid("alert-webhook", cfg.alert_webhook, url.error().message);

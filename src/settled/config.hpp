@@ -106,6 +106,7 @@ class SettledConfig : public caf::actor_system_config {
   std::size_t notification_webhook_timeout_ms = 10000;
   std::size_t notification_webhook_concurrency = 4;
   std::size_t ledger_passivate_seconds = 30;
+  std::size_t ledger_fold_from_keys = 262144;
   std::size_t events_retention_seconds = 7 * 24 * 3600;
   std::size_t history_limit = 25000;
   std::size_t execution_retention_seconds = 0;  // 0: keep closed executions forever

@@ -71,6 +71,9 @@ Result<DaemonResources> DaemonResources::open(const SettledConfig& cfg) {
   auto db = adapters::LmdbStore::open({cfg.data_dir, map_size, true});
   if (!db) return db.error();
   resources.db = std::move(*db);
+  adapters::DeferredFolding folding;
+  folding.from_keys = cfg.ledger_fold_from_keys;
+  resources.db->set_deferred_folding(folding);
   if (auto known = adapters::check_config_schedules(*resources.db, resources.config_schedules,
                                                     resources.workflows);
       !known)

@@ -7,6 +7,9 @@
 // acknowledged), every acknowledged ledger operation is in the journal exactly once, balances
 // add up to what the clients deposited, and `settlectl reconcile` exits 0.
 //
+// The ledger's account rows are folded from their log in rounds of a few rows, so kills also
+// land inside rounds.
+//
 // SETTLED_CHAOS_KILLS sets the number of kills (CI: a short run; scripts/chaos.sh: 100), and
 // SETTLED_CHAOS_SEED the random seed (printed, so a failing run can be repeated).
 
@@ -240,6 +243,9 @@ std::string waiting_workflow() {
 class Chaos : public LedgerTest {
  protected:
   void add_workflows() override { write_workflow("chaos-wait", waiting_workflow()); }
+  // Rounds of a few rows: the ledger's account rows are folded from their log into the B-tree
+  // again and again, so kills land before, inside and after rounds (docs/ledger.md "Storage").
+  std::vector<std::string> daemon_flags() const override { return {"--ledger-fold-from-keys=16"}; }
 
   // Answers the task token of every acknowledged waiting execution that has published one.
   // A token answered twice (its first answer's commit was cut by a kill or not) is fine.
