@@ -172,17 +172,14 @@ Status LmdbStore::commit_locked(const std::vector<const WriteBatch*>& batches,
     ledger_accounts_.before_commit(txn, deferred);
     MDB_txn* committing = txn;
     txn = nullptr;
-    try {
-      lmdb::txn_commit(committing);  // fsyncs unless opened with MDB_NOSYNC
-    } catch (...) {
-      ledger_accounts_.after_commit(deferred, false);
-      throw;
-    }
+    lmdb::txn_commit(committing);  // fsyncs unless opened with MDB_NOSYNC
     ledger_accounts_.after_commit(deferred, true);
     return ok_status();
   } catch (const lmdb::error& e) {
     // Aborted, never left open: the one writer's next commit starts from a clean environment.
     if (txn) mdb_txn_abort(txn);
+    // Rows written behind that were made visible to the writer (or part of them) go again.
+    ledger_accounts_.after_commit(deferred, false);
     // LMDB turns a short write into EIO (mdb_page_flush: wres != wsize), and a short write is
     // what a disk with a few free blocks gives: that is a full disk, not a broken one.
     if (e.code() == EIO) {
@@ -196,6 +193,7 @@ Status LmdbStore::commit_locked(const std::vector<const WriteBatch*>& batches,
     // Anything else (bad_alloc) must not leave the write transaction open: LMDB's writer lock
     // would stay taken and every later commit wait for it. The caller reports the exception.
     if (txn) mdb_txn_abort(txn);
+    ledger_accounts_.after_commit(deferred, false);
     throw;
   }
 }
