@@ -262,20 +262,23 @@ void LmdbStore::with_snapshot(const std::function<void(const SnapshotGet& get)>&
   std::shared_lock<std::shared_mutex> lock(env_mutex_);
   DeferredReader reader(ledger_accounts_.rows());
   auto txn = lmdb::txn::begin(live(env_), nullptr, MDB_RDONLY);
-  const SnapshotGet get = [this, handle = txn.handle()](Table table, std::string_view key) {
-    return get_in(handle, table, key);
+  std::optional<std::uint64_t> seen;
+  const SnapshotGet get = [this, handle = txn.handle(), &seen](Table table, std::string_view key) {
+    return get_in(handle, table, key, &seen);
   };
   work(get);
 }
 
-std::optional<std::string> LmdbStore::get_in(MDB_txn* txn, Table table,
-                                             std::string_view key) const {
+std::optional<std::string> LmdbStore::get_in(MDB_txn* txn, Table table, std::string_view key,
+                                             std::optional<std::uint64_t>* seen) const {
   // LMDB refuses (throws for) keys it could never have stored: they are simply not there.
   if (key.empty() || key.size() > static_cast<std::size_t>(mdb_env_get_maxkeysize(live(env_))))
     return std::nullopt;
   if (table == Table::kLedgerAccounts) {
-    if (auto behind = ledger_accounts_.rows().find(key, ledger_accounts_.seen(txn)))
-      return std::move(*behind);
+    std::optional<std::uint64_t> own;
+    std::optional<std::uint64_t>& held = seen ? *seen : own;
+    if (!held) held = ledger_accounts_.seen(txn);
+    if (auto behind = ledger_accounts_.rows().find(key, *held)) return std::move(*behind);
   }
   lmdb::val k = as_val(key);
   lmdb::val v;

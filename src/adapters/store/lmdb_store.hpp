@@ -111,7 +111,10 @@ class LmdbStore {
   static Error commit_error(int code, const std::string& what);
   std::optional<Error> failed_condition(MDB_txn* txn, const WriteBatch& batch,
                                         const DeferredTable::Commit& deferred) const;
-  std::optional<std::string> get_in(MDB_txn* txn, Table table, std::string_view key) const;
+  // `seen`: the sequence of rows written behind that `txn` holds, once read (many gets of one
+  // snapshot read it once).
+  std::optional<std::string> get_in(MDB_txn* txn, Table table, std::string_view key,
+                                    std::optional<std::uint64_t>* seen = nullptr) const;
   // Table::kLedgerAccounts' rows from `from` (after it when `skip_from`) in key order while they
   // start with `prefix`: its B-tree merged with the rows written behind that `txn` holds.
   void scan_accounts(MDB_txn* txn, std::string_view prefix, std::string_view from, bool skip_from,
