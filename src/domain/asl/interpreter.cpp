@@ -5,6 +5,7 @@
 #include "domain/asl/errors.hpp"
 #include "domain/asl/retry.hpp"
 #include "domain/asl/variables.hpp"
+#include "domain/json_limits.hpp"
 #include "domain/json_size.hpp"
 
 #include <boost/json.hpp>
@@ -15,7 +16,8 @@ namespace json = boost::json;
 
 namespace {
 
-// Step Functions' upper bound for a Task's TimeoutSeconds.
+// Step Functions' upper bound for a Task's TimeoutSeconds, and the parser's for a Wait's Seconds:
+// a SecondsPath past it would overflow the due time in milliseconds.
 constexpr std::int64_t kMaxTimeoutSeconds = 99999999;
 constexpr std::size_t kMaxCauseBytes = 32768;  // Step Functions' limit on an error's cause
 
@@ -227,11 +229,12 @@ Step enter_map(const State& state, const json::value& input, const json::value& 
   std::size_t max_concurrency = static_cast<std::size_t>(state.max_concurrency);
   if (state.max_concurrency_path) {
     auto v = select_path(*state.max_concurrency_path, *selected, context);
-    if (!v || !(v->is_int64() || v->is_uint64()) || v->to_number<std::int64_t>() < 0)
+    const auto n = v ? exact_int64(*v) : std::nullopt;
+    if (!n || *n < 0)
       return runtime_error(state, context,
                            "MaxConcurrencyPath '" + state.max_concurrency_path->text() +
                                "' must select a non-negative integer");
-    max_concurrency = static_cast<std::size_t>(v->to_number<std::int64_t>());
+    max_concurrency = static_cast<std::size_t>(*n);
   }
   RunBranches run;
   run.max_concurrency = max_concurrency;
@@ -359,15 +362,21 @@ Step enter_state(const State& state, const json::value& input, const json::value
         if (!v)
           return FailWith{std::string(errors::kRuntime),
                           "The SecondsPath parameter does not reference an input value: " + text};
-        if (!(v->is_int64() || v->is_uint64()))
+        const auto seconds = exact_int64(*v);
+        if (!seconds)
           return FailWith{std::string(errors::kRuntime),
                           "The SecondsPath parameter cannot be parsed as a long value: " + text +
                               " == " + quoted_value(*v)};
-        if (v->to_number<std::int64_t>() < 0)
+        if (*seconds < 0)
           return FailWith{std::string(errors::kRuntime),
                           "The SecondsPath parameter references a negative value: " + text +
                               " == " + quoted_value(*v)};
-        due = entered.value_or(0) + v->to_number<std::int64_t>() * 1000;
+        if (*seconds > kMaxTimeoutSeconds)
+          return FailWith{std::string(errors::kRuntime),
+                          "The SecondsPath parameter references a value larger than " +
+                              std::to_string(kMaxTimeoutSeconds) + ": " + text +
+                              " == " + quoted_value(*v)};
+        due = entered.value_or(0) + *seconds * 1000;
       } else {
         std::optional<EpochMillis> ts;
         if (state.timestamp) {
@@ -410,13 +419,13 @@ Step enter_state(const State& state, const json::value& input, const json::value
         auto selected = apply_path(state.input_path, input, context);
         if (!selected) return runtime_error(state, context, invalid_path(state.input_path));
         auto v = select_path(*state.timeout_seconds_path, *selected, context);
-        if (!v || !(v->is_int64() || v->is_uint64()) || v->to_number<std::int64_t>() <= 0 ||
-            v->to_number<std::int64_t>() > kMaxTimeoutSeconds)
+        const auto seconds = v ? exact_int64(*v) : std::nullopt;
+        if (!seconds || *seconds <= 0 || *seconds > kMaxTimeoutSeconds)
           return runtime_error(state, context,
                                "TimeoutSecondsPath '" + state.timeout_seconds_path->text() +
                                    "' must select a positive integer of at most " +
                                    std::to_string(kMaxTimeoutSeconds));
-        timeout = v->to_number<std::int64_t>();
+        timeout = *seconds;
       }
       return RunTask{state.resource, std::move(*effective), timeout};
     }

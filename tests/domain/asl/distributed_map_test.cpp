@@ -68,6 +68,23 @@ TEST(AslDistributedMap, RunsOverTheItemsOfTheInput) {
   EXPECT_EQ(run.inputs[2], j(R"({"v": 3})"));
 }
 
+// MaxConcurrencyPath reads the input; 2^64 - 1 threw out of the interpreter (the execution's
+// actor crashed and the start answered 500) instead of failing the state.
+TEST(AslDistributedMap, MaxConcurrencyPathMustSelectANonNegativeInt64) {
+  const std::string text =
+      definition(R"("ItemsPath": "$.items", "MaxConcurrencyPath": "$.limit")", "INLINE");
+  EXPECT_EQ(run_of(enter(text, R"({"items": [1, 2], "limit": 1})")).max_concurrency, 1u);
+  for (const char* input : {R"({"items": [1], "limit": 18446744073709551615})",
+                            R"({"items": [1], "limit": -1})", R"({"items": [1], "limit": 1.5})"}) {
+    SCOPED_TRACE(input);
+    const Step step = enter(text, input);
+    const auto* fail = std::get_if<FailWith>(&step);
+    ASSERT_NE(fail, nullptr);
+    EXPECT_EQ(fail->error, errors::kRuntime);
+    EXPECT_THAT(fail->cause, HasSubstr("MaxConcurrencyPath '$.limit' must select"));
+  }
+}
+
 TEST(AslDistributedMap, AnInlineMapIsNotDistributed) {
   const auto run = run_of(enter(definition("", "INLINE"), "[1]"));
   EXPECT_FALSE(run.distributed);

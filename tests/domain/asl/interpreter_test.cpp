@@ -322,6 +322,8 @@ TEST(AslTask, TimeoutSecondsPathReadsThePositiveIntegerTheInputCarries) {
                             R"({"request": {"id": "r", "responseSeconds": 1.5}})",
                             R"({"request": {"id": "r", "responseSeconds": "60"}})",
                             R"({"request": {"id": "r", "responseSeconds": 100000000}})",
+                            // Past INT64_MAX: threw out of the interpreter before.
+                            R"({"request": {"id": "r", "responseSeconds": 18446744073709551615}})",
                             R"({"request": {"id": "r"}})"}) {
     SCOPED_TRACE(input);
     const auto f = expect<FailWith>(enter_state(m["S"], j(input), context_for("S")));
