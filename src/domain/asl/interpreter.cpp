@@ -240,6 +240,7 @@ Step enter_map(const State& state, const json::value& input, const json::value& 
   run.max_concurrency = max_concurrency;
   const auto& items = items_value.as_array();
   run.inputs.reserve(items.size());
+  std::size_t inputs_bytes = 0;  // only an ItemSelector can make them larger than the input
   for (std::size_t i = 0; i < items.size(); ++i) {
     if (!state.item_selector) {
       run.inputs.push_back(items[i]);
@@ -250,7 +251,15 @@ Step enter_map(const State& state, const json::value& input, const json::value& 
         {"Item", json::object{{"Index", static_cast<std::int64_t>(i)}, {"Value", items[i]}}}};
     auto rendered = state.item_selector->render(*selected, item_context);
     if (!rendered) return runtime_error(state, context, rendered.error().message);
-    if (too_large(*rendered)) return data_limit(state, "item input");
+    const std::size_t bytes = serialized_size(*rendered, kPayloadLimitBytes);
+    if (bytes > kPayloadLimitBytes) return data_limit(state, "item input");
+    inputs_bytes += bytes;
+    if (inputs_bytes > kMapItemInputsLimitBytes)
+      return FailWith{std::string(errors::kDataLimitExceeded),
+                      "The item inputs of state '" + state.name +
+                          "' together have a size exceeding the maximum number of bytes limit (" +
+                          std::to_string(kMapItemInputsLimitBytes) + ") at item " +
+                          std::to_string(i) + " of " + std::to_string(items.size()) + "."};
     run.inputs.push_back(std::move(*rendered));
   }
   if (state.distributed) {

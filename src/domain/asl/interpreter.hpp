@@ -67,6 +67,10 @@ using Step = std::variant<GoTo, Finish, FailWith, RunTask, WaitUntil, RetryAfter
 // Step Functions' payload quota: a state's input after Parameters, a task's result and a
 // state's output may each be at most 256 KiB of JSON text (States.DataLimitExceeded).
 inline constexpr std::size_t kPayloadLimitBytes = 256 * 1024;
+// A Map's iteration inputs are made (and kept) all at once, and an ItemSelector can copy the
+// whole state input into each, so one 256 KiB input could become gigabytes: together they may
+// be at most 10 MiB of JSON text, as much as an execution's variables (States.DataLimitExceeded).
+inline constexpr std::size_t kMapItemInputsLimitBytes = 10 * 1024 * 1024;
 
 // The context object ($$) for a state.
 // $$.Execution.Id and $$.StateMachine.Id are ARNs, as on Step Functions, so code that parses

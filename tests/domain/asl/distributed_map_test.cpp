@@ -85,6 +85,28 @@ TEST(AslDistributedMap, MaxConcurrencyPathMustSelectANonNegativeInt64) {
   }
 }
 
+// An ItemSelector that copies a 200 kB member of the input into each of 1,000 iterations made
+// 200 MB of inputs at once (the daemon's RSS went to 940 MB for one start); together they are
+// now bounded like an execution's variables.
+TEST(AslDistributedMap, TheItemInputsTogetherAreAtMostTenMebibytes) {
+  const std::string text =
+      definition(R"("ItemsPath": "$.items", "ItemSelector": {"big.$": "$.big"})", "INLINE");
+  const auto input = [](int items) {
+    json::array list;
+    for (int i = 0; i < items; ++i) list.emplace_back(i);
+    return json::serialize(
+        json::object{{"big", std::string(200'000, 'b')}, {"items", std::move(list)}});
+  };
+  EXPECT_EQ(run_of(enter(text, input(40))).inputs.size(), 40u);
+  const Step step = enter(text, input(1000));
+  const auto* fail = std::get_if<FailWith>(&step);
+  ASSERT_NE(fail, nullptr);
+  EXPECT_EQ(fail->error, errors::kDataLimitExceeded);
+  EXPECT_EQ(fail->cause,
+            "The item inputs of state 'M' together have a size exceeding the maximum number of "
+            "bytes limit (10485760) at item 52 of 1000.");
+}
+
 TEST(AslDistributedMap, AnInlineMapIsNotDistributed) {
   const auto run = run_of(enter(definition("", "INLINE"), "[1]"));
   EXPECT_FALSE(run.distributed);
