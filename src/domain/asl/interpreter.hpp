@@ -71,6 +71,11 @@ inline constexpr std::size_t kPayloadLimitBytes = 256 * 1024;
 // whole state input into each, so one 256 KiB input could become gigabytes: together they may
 // be at most 10 MiB of JSON text, as much as an execution's variables (States.DataLimitExceeded).
 inline constexpr std::size_t kMapItemInputsLimitBytes = 10 * 1024 * 1024;
+// An inline Map runs at most this many iterations at once, as Step Functions' does ("In this
+// mode, the Map state supports up to 40 concurrent iterations"): MaxConcurrency 0 (no limit) or
+// more means 40. Each running iteration is an actor holding up to 256 KiB payloads, so without
+// it one start of a Map over a 256 KiB list of items held all of them in memory at once.
+inline constexpr std::size_t kInlineMapMaxConcurrency = 40;
 
 // The context object ($$) for a state.
 // $$.Execution.Id and $$.StateMachine.Id are ARNs, as on Step Functions, so code that parses
