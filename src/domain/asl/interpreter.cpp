@@ -256,11 +256,11 @@ Step enter_map(const State& state, const json::value& input, const json::value& 
     const std::size_t bytes = serialized_size(*rendered, kPayloadLimitBytes);
     if (bytes > kPayloadLimitBytes) return data_limit(state, "item input");
     inputs_bytes += bytes;
-    if (inputs_bytes > kMapItemInputsLimitBytes)
+    if (inputs_bytes > kBranchInputsLimitBytes)
       return FailWith{std::string(errors::kDataLimitExceeded),
                       "The item inputs of state '" + state.name +
                           "' together have a size exceeding the maximum number of bytes limit (" +
-                          std::to_string(kMapItemInputsLimitBytes) + ") at item " +
+                          std::to_string(kBranchInputsLimitBytes) + ") at item " +
                           std::to_string(i) + " of " + std::to_string(items.size()) + "."};
     run.inputs.push_back(std::move(*rendered));
   }
@@ -443,7 +443,16 @@ Step enter_state(const State& state, const json::value& input, const json::value
     case StateType::kParallel: {
       auto effective = effective_input(state, input, context);
       if (!effective) return render_failure(state, input, effective.error(), context);
-      if (too_large(*effective)) return data_limit(state, "input");
+      const std::size_t bytes = serialized_size(*effective, kPayloadLimitBytes);
+      if (bytes > kPayloadLimitBytes) return data_limit(state, "input");
+      // Each branch gets its own copy (a definition may have thousands of branches).
+      if (bytes * state.branches.size() > kBranchInputsLimitBytes)
+        return FailWith{std::string(errors::kDataLimitExceeded),
+                        "The branch inputs of state '" + state.name +
+                            "' together have a size exceeding the maximum number of bytes limit (" +
+                            std::to_string(kBranchInputsLimitBytes) +
+                            "): " + std::to_string(state.branches.size()) + " branches of " +
+                            std::to_string(bytes) + " bytes."};
       return RunBranches{std::vector<json::value>(state.branches.size(), *effective), 0};
     }
     case StateType::kMap:
