@@ -21,10 +21,12 @@
 #include "api/sfn/dispatch.hpp"
 #include "api/user_routes.hpp"
 #include "api/webhook_routes.hpp"
+#include "domain/asl/interpreter.hpp"
 #include "domain/asl/mock_config.hpp"
 #include "domain/events/eventbridge_envelope.hpp"
 #include "domain/execution_record.hpp"
 #include "domain/json_limits.hpp"
+#include "domain/json_size.hpp"
 #include "domain/ledger/journal.hpp"
 #include "domain/resources/payment_validation.hpp"
 #include "domain/storage_keys.hpp"
@@ -236,6 +238,13 @@ class HttpRoutes {
     json::value* input = o.if_contains("input");
     // Any JSON value, as Step Functions' StartExecution takes (an array, a string, null...).
     if (!input) return respond(error_response(ErrorCode::kInvalidRequest, "input is required"));
+    // Refused before anything is stored, as StartExecution and a schedule's input are: accepted,
+    // it became a FAILED execution (States.DataLimitExceeded) keeping up to a body's worth.
+    if (serialized_size(*input, asl::kPayloadLimitBytes) > asl::kPayloadLimitBytes)
+      return respond(error_response(ErrorCode::kPayloadTooLarge,
+                                    "input is larger than " +
+                                        std::to_string(asl::kPayloadLimitBytes) +
+                                        " bytes (256 KiB) of JSON text, a state's limit"));
 
     StartRequest start;
     auto [machine_name, test_case] = asl::split_test_case(std::string(machine->as_string()));

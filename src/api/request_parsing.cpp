@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <charconv>
 #include <string>
+#include <utility>
 
 namespace settled::api {
 
@@ -107,10 +108,16 @@ Result<TaskCallback> parse_task_callback(TaskCallback::Kind kind, const json::ob
     if (serialized_size(cb.output, asl::kPayloadLimitBytes) > asl::kPayloadLimitBytes)
       return Error{ErrorCode::kPayloadTooLarge, "output is larger than 256 KiB"};
   }
-  for (const char* field : {"error", "cause"}) {
+  // Step Functions' SendTaskFailure bounds (as the AWS API here checks): unbounded, a 900 kB
+  // cause was kept in the execution's record and twice in its history.
+  for (const auto& [field, max] : {std::pair<const char*, std::size_t>{"error", 256},
+                                   std::pair<const char*, std::size_t>{"cause", 32768}}) {
     if (const json::value* v = o.if_contains(field)) {
       if (!v->is_string())
         return Error{ErrorCode::kInvalidRequest, std::string(field) + " must be a string"};
+      if (v->as_string().size() > max)
+        return Error{ErrorCode::kInvalidRequest,
+                     std::string(field) + " is longer than " + std::to_string(max) + " bytes"};
       (std::string(field) == "error" ? cb.error : cb.cause) = std::string(v->as_string());
     }
   }

@@ -6,6 +6,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -170,6 +171,14 @@ Result<json::value> parse_request_json(std::string_view text, std::string_view w
   }
   if (ec) return Error{ErrorCode::kInvalidJson, subject + " is not valid JSON: " + ec.message()};
   return parser.handler().stack.release();
+}
+
+std::optional<std::int64_t> exact_int64(const json::value& value) {
+  if (value.is_int64()) return value.get_int64();
+  if (value.is_uint64() &&
+      value.get_uint64() <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+    return static_cast<std::int64_t>(value.get_uint64());
+  return std::nullopt;
 }
 
 bool holds_non_finite_number(const json::value& value) {

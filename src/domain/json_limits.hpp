@@ -13,6 +13,8 @@
 #include <boost/system/error_code.hpp>
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string_view>
 
 namespace settled {
@@ -29,6 +31,11 @@ Result<boost::json::value> parse_request_json(std::string_view text,
 // text cannot hold one, so such a value stored would be a record nobody can read back. Every
 // source of values other than request JSON (refused there) checks with it.
 bool holds_non_finite_number(const boost::json::value& value);
+
+// `value` as a signed 64-bit integer, or nullopt if it is not one: a fraction, a non-number, or
+// an unsigned number past INT64_MAX (Boost.JSON's to_number<std::int64_t> throws on that, and a
+// number a client sent must fail one request or state, never unwind through an actor).
+std::optional<std::int64_t> exact_int64(const boost::json::value& value);
 
 // `text` as stored JSON (up to kStoredJsonMaxDepth). Like boost::json::parse: the first form
 // throws boost::system::system_error, the second sets `ec`.

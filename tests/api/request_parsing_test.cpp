@@ -184,6 +184,25 @@ TEST(TaskCallbackBody, RefusesAMissingOrOversizedToken) {
                                   json::object{{"taskToken", std::string(1024, 't')}}));
 }
 
+// As Step Functions' SendTaskFailure: an error of at most 256 bytes and a cause of at most
+// 32768. Before, POST /v1/tasks/failure kept a 900 kB cause in the record and the history.
+TEST(TaskCallbackBody, FailureErrorAndCauseAreBoundedAsStepFunctionsBoundsThem) {
+  const auto failure = [](std::size_t error, std::size_t cause) {
+    return parse_task_callback(TaskCallback::Kind::kFailure,
+                               json::object{{"taskToken", "t"},
+                                            {"error", std::string(error, 'E')},
+                                            {"cause", std::string(cause, 'c')}});
+  };
+  EXPECT_TRUE(failure(256, 32768));
+  auto long_error = failure(257, 1);
+  ASSERT_FALSE(long_error);
+  EXPECT_EQ(long_error.error().code, ErrorCode::kInvalidRequest);
+  EXPECT_EQ(long_error.error().message, "error is longer than 256 bytes");
+  auto long_cause = failure(1, 900000);
+  ASSERT_FALSE(long_cause);
+  EXPECT_EQ(long_cause.error().message, "cause is longer than 32768 bytes");
+}
+
 TEST(TaskCallbackBody, FailureFieldsAreStringsAndTheErrorHasADefault) {
   auto bare = parse_task_callback(TaskCallback::Kind::kFailure, json::object{{"taskToken", "t"}});
   ASSERT_TRUE(bare);

@@ -99,6 +99,37 @@ TEST_F(RequestJson, OneLevelOverTheDepthLimitIsRefusedNamingTheLimit) {
                       "limit of");
 }
 
+// A state's input is at most 256 KiB of JSON text. A larger execution input was accepted (201),
+// stored with its record and history, and the execution FAILED at once with
+// States.DataLimitExceeded; StartExecution and a schedule already refused it.
+TEST_F(RequestJson, AnInputOverAStatesPayloadLimitIsRefusedAndNothingIsStored) {
+  const std::size_t limit = 256 * 1024;
+  // {"s":"aaa..."}: 8 bytes around the string.
+  const auto start = [&](const std::string& name, std::size_t input_bytes) {
+    const std::string input = R"({"s":")" + std::string(input_bytes - 8, 'a') + R"("})";
+    return client_->post("/v1/executions", R"({"stateMachine":"echo","name":")" + name +
+                                               R"(","input":)" + input + "}");
+  };
+  const auto too_large = start("too-large", limit + 1);
+  EXPECT_EQ(too_large.status, 413u) << too_large.body.substr(0, 300);
+  ASSERT_NO_THROW(too_large.json()) << too_large.body.substr(0, 300);
+  EXPECT_EQ(too_large.json().as_object().size(), 2u);
+  EXPECT_EQ(too_large.json().at("error"), "PayloadTooLarge");
+  EXPECT_NE(std::string(too_large.json().at("message").as_string()).find("262144 bytes"),
+            std::string::npos);
+  EXPECT_EQ(client_->get("/v1/executions/echo:too-large").status, 404u);
+  // The wide array a client might send instead is counted the same way.
+  std::string wide = "[1";
+  while (wide.size() < limit) wide += ",1";
+  const auto array = client_->post(
+      "/v1/executions", R"({"stateMachine":"echo","name":"wide","input":)" + wide + "]}");
+  EXPECT_EQ(array.status, 413u) << array.body.substr(0, 300);
+  EXPECT_EQ(client_->get("/v1/executions/echo:wide").status, 404u);
+  // At the limit it runs.
+  const auto at_limit = start("at-limit", limit);
+  EXPECT_EQ(at_limit.status, 201u) << at_limit.body.substr(0, 300);
+}
+
 TEST_F(RequestJson, AnInputAtTheDepthLimitRunsAndCanAlwaysBeReadBack) {
   const std::string body = echo_start("deepest", kRequestJsonMaxDepth);
   auto started = client_->post("/v1/executions", body);

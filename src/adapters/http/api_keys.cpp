@@ -121,9 +121,33 @@ std::optional<Caller> ApiKeys::caller_of(std::string_view authorization) const {
   return it->second;
 }
 
+namespace {
+
+// Whether a web browser sent `req` for a page, which in local-only mode may be any site's: a
+// browser sends Origin with every cross-origin request and every POST or PUT (also to the
+// attacker's own name rebound to 127.0.0.1), and Sec-Fetch-Site to loopback addresses; "none"
+// is a URL the user typed. curl, the SDKs and settled's own clients send neither.
+bool sent_for_a_web_page(const HttpRequest& req) {
+  if (req.header("origin")) return true;
+  const auto site = req.header("sec-fetch-site");
+  return site && !boost::algorithm::iequals(*site, "none");
+}
+
+}  // namespace
+
 HttpHandler require_api_key(ApiKeys keys, HttpHandler inner) {
   if (!keys.enabled())
     return [inner = std::move(inner)](HttpRequest req, HttpResponder respond) {
+      // The loopback address alone does not keep out a page the user's browser loads: a
+      // "simple" cross-site POST (text/plain, no preflight) would run with every scope.
+      if (sent_for_a_web_page(req)) {
+        const Error error{ErrorCode::kForbidden,
+                          "local-only mode (no api-key-hashes) refuses requests a web browser "
+                          "sends for a page (Origin or Sec-Fetch-Site header): any site could "
+                          "send them; configure api-key-hashes to call settled from a browser"};
+        return respond(
+            HttpResponse{403, boost::json::serialize(to_json(error)), "application/json", {}});
+      }
       req.caller = Caller::local();
       inner(std::move(req), std::move(respond));
     };

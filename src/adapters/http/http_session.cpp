@@ -51,6 +51,30 @@ bool framing_header(std::string_view name) {
          beast::iequals(name, "connection");
 }
 
+// What makes a request's framing or its credentials ambiguous, or "" if nothing. A proxy in
+// front may read such a request differently from Beast: with a Transfer-Encoding other than
+// "chunked" Beast falls back to Content-Length or to no body at all, and reads the body as the
+// next request (RFC 9112 6.1 and 6.3: answer 400 and close); of two Authorization or Host
+// headers settled would use the first and a proxy perhaps the last (RFC 9112 3.2).
+std::string ambiguous_header(const http::request_header<>& header) {
+  std::size_t transfer_encodings = 0, hosts = 0, authorizations = 0;
+  for (const auto& field : header) {
+    if (field.name() == http::field::transfer_encoding) ++transfer_encodings;
+    if (field.name() == http::field::host) ++hosts;
+    if (field.name() == http::field::authorization) ++authorizations;
+  }
+  if (transfer_encodings > 0 && header.version() < 11)
+    return "Transfer-Encoding in an HTTP/1.0 request";
+  if (transfer_encodings > 1 ||
+      (transfer_encodings == 1 &&
+       !beast::iequals(header[http::field::transfer_encoding], "chunked")))
+    return "a Transfer-Encoding other than \"chunked\" (the only coding settled reads)";
+  if (hosts > 1) return "more than one Host header";
+  if (hosts == 0 && header.version() >= 11) return "no Host header (HTTP/1.1 requires one)";
+  if (authorizations > 1) return "more than one Authorization header";
+  return {};
+}
+
 HttpResponse error_response(unsigned status, const Error& error) {
   HttpResponse response;
   response.status = status;
@@ -138,8 +162,12 @@ void HttpSession::read_header() {
 
 void HttpSession::on_header(beast::error_code ec, std::size_t /*bytes*/) {
   if (ec) return on_read_error(ec);
-  if (parser_->is_done()) return handle_request();
   const auto& header = parser_->get();
+  // Before any of the body is read: it may be a request smuggled inside this one.
+  if (const std::string problem = ambiguous_header(header); !problem.empty())
+    return write_error(400,
+                       Error{ErrorCode::kInvalidRequest, "malformed HTTP request: " + problem});
+  if (parser_->is_done()) return handle_request();
   // curl and others wait for this before sending a body; the size was already checked.
   if (beast::iequals(header[http::field::expect], "100-continue")) {
     continue_ = {http::status::continue_, header.version()};

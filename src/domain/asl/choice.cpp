@@ -7,6 +7,8 @@
 #include <boost/json.hpp>
 
 #include <cmath>
+#include <string>
+#include <vector>
 
 namespace settled::asl {
 
@@ -113,33 +115,62 @@ Result<bool> compare(const ChoiceRule& rule, const json::value& input, const jso
   return false;
 }
 
+// A pattern's literal runs, split at its unescaped stars (a backslash makes the next character
+// literal; a trailing one is itself).
+std::vector<std::string> literal_runs(std::string_view pattern) {
+  std::vector<std::string> runs(1);
+  for (std::size_t p = 0; p < pattern.size(); ++p) {
+    if (pattern[p] == '\\' && p + 1 < pattern.size()) {
+      runs.back() += pattern[++p];
+    } else if (pattern[p] == '*') {
+      runs.emplace_back();
+    } else {
+      runs.back() += pattern[p];
+    }
+  }
+  return runs;
+}
+
+// Where `needle` first lies wholly in text[from, end), or npos (Knuth-Morris-Pratt: linear).
+std::size_t find_run(std::string_view text, const std::string& needle, std::size_t from,
+                     std::size_t end) {
+  if (needle.empty()) return from;
+  std::vector<std::size_t> fallback(needle.size(), 0);
+  for (std::size_t i = 1, k = 0; i < needle.size(); ++i) {
+    while (k > 0 && needle[i] != needle[k]) k = fallback[k - 1];
+    if (needle[i] == needle[k]) ++k;
+    fallback[i] = k;
+  }
+  for (std::size_t i = from, k = 0; i < end; ++i) {
+    while (k > 0 && text[i] != needle[k]) k = fallback[k - 1];
+    if (text[i] == needle[k]) ++k;
+    if (k == needle.size()) return i + 1 - needle.size();
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace
 
+// Linear in the text and the pattern: the first run is a prefix, the last a suffix, and each run
+// between is taken where it first occurs after the previous one (with only "*" as a wildcard,
+// the leftmost place is never worse). Backtracking to the last star, as before, took
+// text x pattern steps: a 120 kB text and a 60 kB pattern held a CAF worker for 3.4 s per Choice.
 bool string_matches(std::string_view text, std::string_view pattern) {
-  // Iterative glob with backtracking to the last star.
-  std::size_t t = 0, p = 0, star_p = std::string_view::npos, star_t = 0;
-  while (t < text.size()) {
-    if (p < pattern.size() && pattern[p] == '\\' && p + 1 < pattern.size()) {
-      if (text[t] == pattern[p + 1]) {
-        ++t;
-        p += 2;
-        continue;
-      }
-    } else if (p < pattern.size() && pattern[p] == '*') {
-      star_p = p++;
-      star_t = t;
-      continue;
-    } else if (p < pattern.size() && pattern[p] == text[t]) {
-      ++t;
-      ++p;
-      continue;
-    }
-    if (star_p == std::string_view::npos) return false;
-    p = star_p + 1;
-    t = ++star_t;
+  const std::vector<std::string> runs = literal_runs(pattern);
+  if (runs.size() == 1) return text == runs.front();
+  const std::string& first = runs.front();
+  const std::string& last = runs.back();
+  if (text.size() < first.size() + last.size()) return false;
+  if (text.substr(0, first.size()) != first) return false;
+  if (text.substr(text.size() - last.size()) != last) return false;
+  std::size_t at = first.size();
+  const std::size_t end = text.size() - last.size();
+  for (std::size_t i = 1; i + 1 < runs.size(); ++i) {
+    const std::size_t found = find_run(text, runs[i], at, end);
+    if (found == std::string_view::npos) return false;
+    at = found + runs[i].size();
   }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
+  return true;
 }
 
 Result<bool> evaluate_choice(const ChoiceRule& rule, const json::value& input,

@@ -5,6 +5,7 @@
 #include "domain/asl/errors.hpp"
 #include "domain/asl/retry.hpp"
 #include "domain/asl/variables.hpp"
+#include "domain/json_limits.hpp"
 #include "domain/json_size.hpp"
 
 #include <boost/json.hpp>
@@ -15,7 +16,8 @@ namespace json = boost::json;
 
 namespace {
 
-// Step Functions' upper bound for a Task's TimeoutSeconds.
+// Step Functions' upper bound for a Task's TimeoutSeconds, and the parser's for a Wait's Seconds:
+// a SecondsPath past it would overflow the due time in milliseconds.
 constexpr std::int64_t kMaxTimeoutSeconds = 99999999;
 constexpr std::size_t kMaxCauseBytes = 32768;  // Step Functions' limit on an error's cause
 
@@ -227,16 +229,20 @@ Step enter_map(const State& state, const json::value& input, const json::value& 
   std::size_t max_concurrency = static_cast<std::size_t>(state.max_concurrency);
   if (state.max_concurrency_path) {
     auto v = select_path(*state.max_concurrency_path, *selected, context);
-    if (!v || !(v->is_int64() || v->is_uint64()) || v->to_number<std::int64_t>() < 0)
+    const auto n = v ? exact_int64(*v) : std::nullopt;
+    if (!n || *n < 0)
       return runtime_error(state, context,
                            "MaxConcurrencyPath '" + state.max_concurrency_path->text() +
                                "' must select a non-negative integer");
-    max_concurrency = static_cast<std::size_t>(v->to_number<std::int64_t>());
+    max_concurrency = static_cast<std::size_t>(*n);
   }
+  if (!state.distributed && (max_concurrency == 0 || max_concurrency > kInlineMapMaxConcurrency))
+    max_concurrency = kInlineMapMaxConcurrency;
   RunBranches run;
   run.max_concurrency = max_concurrency;
   const auto& items = items_value.as_array();
   run.inputs.reserve(items.size());
+  std::size_t inputs_bytes = 0;  // only an ItemSelector can make them larger than the input
   for (std::size_t i = 0; i < items.size(); ++i) {
     if (!state.item_selector) {
       run.inputs.push_back(items[i]);
@@ -247,7 +253,15 @@ Step enter_map(const State& state, const json::value& input, const json::value& 
         {"Item", json::object{{"Index", static_cast<std::int64_t>(i)}, {"Value", items[i]}}}};
     auto rendered = state.item_selector->render(*selected, item_context);
     if (!rendered) return runtime_error(state, context, rendered.error().message);
-    if (too_large(*rendered)) return data_limit(state, "item input");
+    const std::size_t bytes = serialized_size(*rendered, kPayloadLimitBytes);
+    if (bytes > kPayloadLimitBytes) return data_limit(state, "item input");
+    inputs_bytes += bytes;
+    if (inputs_bytes > kBranchInputsLimitBytes)
+      return FailWith{std::string(errors::kDataLimitExceeded),
+                      "The item inputs of state '" + state.name +
+                          "' together have a size exceeding the maximum number of bytes limit (" +
+                          std::to_string(kBranchInputsLimitBytes) + ") at item " +
+                          std::to_string(i) + " of " + std::to_string(items.size()) + "."};
     run.inputs.push_back(std::move(*rendered));
   }
   if (state.distributed) {
@@ -359,15 +373,21 @@ Step enter_state(const State& state, const json::value& input, const json::value
         if (!v)
           return FailWith{std::string(errors::kRuntime),
                           "The SecondsPath parameter does not reference an input value: " + text};
-        if (!(v->is_int64() || v->is_uint64()))
+        const auto seconds = exact_int64(*v);
+        if (!seconds)
           return FailWith{std::string(errors::kRuntime),
                           "The SecondsPath parameter cannot be parsed as a long value: " + text +
                               " == " + quoted_value(*v)};
-        if (v->to_number<std::int64_t>() < 0)
+        if (*seconds < 0)
           return FailWith{std::string(errors::kRuntime),
                           "The SecondsPath parameter references a negative value: " + text +
                               " == " + quoted_value(*v)};
-        due = entered.value_or(0) + v->to_number<std::int64_t>() * 1000;
+        if (*seconds > kMaxTimeoutSeconds)
+          return FailWith{std::string(errors::kRuntime),
+                          "The SecondsPath parameter references a value larger than " +
+                              std::to_string(kMaxTimeoutSeconds) + ": " + text +
+                              " == " + quoted_value(*v)};
+        due = entered.value_or(0) + *seconds * 1000;
       } else {
         std::optional<EpochMillis> ts;
         if (state.timestamp) {
@@ -410,20 +430,29 @@ Step enter_state(const State& state, const json::value& input, const json::value
         auto selected = apply_path(state.input_path, input, context);
         if (!selected) return runtime_error(state, context, invalid_path(state.input_path));
         auto v = select_path(*state.timeout_seconds_path, *selected, context);
-        if (!v || !(v->is_int64() || v->is_uint64()) || v->to_number<std::int64_t>() <= 0 ||
-            v->to_number<std::int64_t>() > kMaxTimeoutSeconds)
+        const auto seconds = v ? exact_int64(*v) : std::nullopt;
+        if (!seconds || *seconds <= 0 || *seconds > kMaxTimeoutSeconds)
           return runtime_error(state, context,
                                "TimeoutSecondsPath '" + state.timeout_seconds_path->text() +
                                    "' must select a positive integer of at most " +
                                    std::to_string(kMaxTimeoutSeconds));
-        timeout = v->to_number<std::int64_t>();
+        timeout = *seconds;
       }
       return RunTask{state.resource, std::move(*effective), timeout};
     }
     case StateType::kParallel: {
       auto effective = effective_input(state, input, context);
       if (!effective) return render_failure(state, input, effective.error(), context);
-      if (too_large(*effective)) return data_limit(state, "input");
+      const std::size_t bytes = serialized_size(*effective, kPayloadLimitBytes);
+      if (bytes > kPayloadLimitBytes) return data_limit(state, "input");
+      // Each branch gets its own copy (a definition may have thousands of branches).
+      if (bytes * state.branches.size() > kBranchInputsLimitBytes)
+        return FailWith{std::string(errors::kDataLimitExceeded),
+                        "The branch inputs of state '" + state.name +
+                            "' together have a size exceeding the maximum number of bytes limit (" +
+                            std::to_string(kBranchInputsLimitBytes) +
+                            "): " + std::to_string(state.branches.size()) + " branches of " +
+                            std::to_string(bytes) + " bytes."};
       return RunBranches{std::vector<json::value>(state.branches.size(), *effective), 0};
     }
     case StateType::kMap:

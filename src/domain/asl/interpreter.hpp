@@ -67,6 +67,16 @@ using Step = std::variant<GoTo, Finish, FailWith, RunTask, WaitUntil, RetryAfter
 // Step Functions' payload quota: a state's input after Parameters, a task's result and a
 // state's output may each be at most 256 KiB of JSON text (States.DataLimitExceeded).
 inline constexpr std::size_t kPayloadLimitBytes = 256 * 1024;
+// The inputs of a Map's iterations or a Parallel's branches are made (and kept) all at once, and
+// an ItemSelector can copy the whole state input into each, as a Parallel does into each of its
+// branches, so one 256 KiB input could become gigabytes: together they may be at most 10 MiB of
+// JSON text, as much as an execution's variables (States.DataLimitExceeded).
+inline constexpr std::size_t kBranchInputsLimitBytes = 10 * 1024 * 1024;
+// An inline Map runs at most this many iterations at once, as Step Functions' does ("In this
+// mode, the Map state supports up to 40 concurrent iterations"): MaxConcurrency 0 (no limit) or
+// more means 40. Each running iteration is an actor holding up to 256 KiB payloads, so without
+// it one start of a Map over a 256 KiB list of items held all of them in memory at once.
+inline constexpr std::size_t kInlineMapMaxConcurrency = 40;
 
 // The context object ($$) for a state.
 // $$.Execution.Id and $$.StateMachine.Id are ARNs, as on Step Functions, so code that parses

@@ -1,5 +1,6 @@
 #include "domain/events/event.hpp"
 
+#include "domain/json_limits.hpp"
 #include "domain/json_size.hpp"
 
 #include <boost/json.hpp>
@@ -144,11 +145,11 @@ Result<WaitFor> parse_wait_for(const json::value& parameters) {
   w.type = std::move(*type);
   w.correlation_key = std::move(*key);
   if (const json::value* t = o.if_contains("timeoutSeconds")) {
-    if (!(t->is_int64() || t->is_uint64()) || t->to_number<std::int64_t>() <= 0 ||
-        t->to_number<std::int64_t>() > 31536000)
+    const auto seconds = exact_int64(*t);
+    if (!seconds || *seconds <= 0 || *seconds > 31536000)
       return Error{ErrorCode::kInvalidRequest,
                    "parameters.timeoutSeconds must be an integer from 1 to 31536000"};
-    w.timeout_seconds = t->to_number<std::int64_t>();
+    w.timeout_seconds = *seconds;
   }
   return w;
 }

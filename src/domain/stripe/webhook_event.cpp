@@ -86,9 +86,10 @@ Result<StripeEvent> parse_stripe_event(json::object body, EpochMillis now) {
   out.id = std::move(*id);
   out.type = std::move(*type);
   if (const json::value* created = event->if_contains("created")) {
-    if (!created->is_int64() && !created->is_uint64())
+    const auto seconds = exact_int64(*created);
+    if (!seconds)
       return Error{ErrorCode::kInvalidRequest, "the event's created must be an integer"};
-    out.created = created->to_number<std::int64_t>();
+    out.created = *seconds;
   }
   if (const json::value* livemode = event->if_contains("livemode")) {
     if (!livemode->is_bool())

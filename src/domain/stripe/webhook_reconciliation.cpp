@@ -1,5 +1,7 @@
 #include "domain/stripe/webhook_reconciliation.hpp"
 
+#include "domain/json_limits.hpp"
+
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -35,10 +37,9 @@ Result<json::object> check_listed_events(const json::value& parameters,
     if (!id || !id->is_string() || id->as_string().empty() || id->as_string().size() > kMaxIdBytes)
       return invalid("parameters.events[" + std::to_string(i) +
                      "] is not a Stripe event with an id");
-    if (const json::value* created = event->if_contains("created");
-        created && (created->is_int64() || created->is_uint64())) {
-      const auto t = created->to_number<std::int64_t>();
-      if (newest.is_null() || t > newest.as_int64()) newest = t;
+    const json::value* created = event->if_contains("created");
+    if (const auto t = created ? exact_int64(*created) : std::nullopt) {
+      if (newest.is_null() || *t > newest.as_int64()) newest = *t;
     }
     if (stored(id->as_string()))
       ++known;

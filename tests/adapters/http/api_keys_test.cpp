@@ -1,6 +1,11 @@
 #include "adapters/http/api_keys.hpp"
 
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
+
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace settled::adapters {
 namespace {
@@ -57,6 +62,47 @@ TEST(ApiKeys, WrapperGuardsV1ButNotHealthOrTheSimulatorList) {
   // The check reads the decoded segments, the ones the router dispatches on.
   EXPECT_EQ(status("/%761/executions", ""), 401u);
   EXPECT_EQ(status("/v1/executions?x=/healthz", ""), 401u);
+}
+
+// Local-only mode takes any local client as "local" with every scope, so a page in the user's
+// browser could POST /v1/ledger/operations as text/plain (no CORS preflight) and mint money:
+// requests a browser sends for a page are refused; curl, the SDKs and typed URLs are not.
+TEST(ApiKeys, LocalOnlyModeRefusesWhatABrowserSendsForAPage) {
+  int handled = 0;
+  auto handler = require_api_key(ApiKeys({}), [&](HttpRequest req, HttpResponder r) {
+    ++handled;
+    EXPECT_EQ(req.caller.identity, "local");
+    r(HttpResponse{201, "{}", "application/json", {}});
+  });
+  const auto answer = [&](std::vector<std::pair<std::string, std::string>> headers) {
+    HttpRequest req;
+    req.method = "POST";
+    req.target = "/v1/ledger/operations";
+    req.parsed_target = *parse_request_target(req.target);
+    req.content_type = "text/plain";
+    req.headers = std::move(headers);
+    HttpResponse got;
+    handler(req, [&](HttpResponse res) { got = std::move(res); });
+    return got;
+  };
+  for (const auto& headers : std::vector<std::vector<std::pair<std::string, std::string>>>{
+           {{"origin", "http://evil.example"}},
+           {{"origin", "null"}},
+           {{"origin", "http://127.0.0.1:8080"}, {"sec-fetch-site", "same-origin"}},
+           {{"sec-fetch-site", "cross-site"}},
+       }) {
+    SCOPED_TRACE(headers.front().first + ": " + headers.front().second);
+    const HttpResponse refused = answer(headers);
+    EXPECT_EQ(refused.status, 403u);
+    const auto body = boost::json::parse(refused.body).as_object();
+    EXPECT_EQ(body.size(), 2u);
+    EXPECT_EQ(body.at("error"), "Forbidden");
+  }
+  EXPECT_EQ(handled, 0);
+  EXPECT_EQ(answer({}).status, 201u);                            // curl, an SDK
+  EXPECT_EQ(answer({{"sec-fetch-site", "none"}}).status, 201u);  // a URL the user typed
+  EXPECT_EQ(answer({{"user-agent", "curl/8.5.0"}}).status, 201u);
+  EXPECT_EQ(handled, 3);
 }
 
 }  // namespace

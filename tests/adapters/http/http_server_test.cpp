@@ -245,6 +245,56 @@ TEST_F(HttpServerTest, BadHeaderGets400) {
   EXPECT_EQ(field(result.json(), "error"), "InvalidRequest");
 }
 
+// A request whose framing a proxy in front could read differently. Before, "Transfer-Encoding:
+// xchunked" without a Content-Length was read as a request without a body, and its body, here
+// a whole second request, was then handled as the next request on the connection.
+TEST_F(HttpServerTest, AmbiguousFramingOrCredentialsGet400AndClose) {
+  std::atomic<int> handled{0};
+  start([&](HttpRequest request, HttpResponder respond) {
+    ++handled;
+    respond(echo(request));
+  });
+  const std::string smuggled = "GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {"POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\n\r\n" + smuggled,
+       "a Transfer-Encoding other than \"chunked\""},
+      {"POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, gzip\r\n\r\n" + smuggled,
+       "a Transfer-Encoding other than \"chunked\""},
+      {"POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
+       "5\r\nhello\r\n0\r\n\r\n",
+       "a Transfer-Encoding other than \"chunked\""},
+      {"POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: identity\r\nContent-Length: " +
+           std::to_string(smuggled.size()) + "\r\n\r\n" + smuggled,
+       "a Transfer-Encoding other than \"chunked\""},
+      {"POST /x HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+       "Transfer-Encoding in an HTTP/1.0 request"},
+      {"GET /x HTTP/1.1\r\n\r\n", "no Host header"},
+      {"GET /x HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", "more than one Host header"},
+      {"GET /x HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer a\r\nAuthorization: Bearer b\r\n\r\n",
+       "more than one Authorization header"},
+  };
+  for (const auto& [request, why] : cases) {
+    SCOPED_TRACE(request);
+    HttpClient http(server_->host(), server_->port());
+    const HttpResult result = http.raw(request);
+    EXPECT_EQ(result.status, 400u);
+    EXPECT_EQ(result.header("Connection"), "close");
+    EXPECT_EQ(field(result.json(), "error"), "InvalidRequest");
+    EXPECT_NE(field(result.json(), "message").find(why), std::string::npos) << result.body;
+    EXPECT_FALSE(http.connected());
+  }
+  EXPECT_EQ(handled.load(), 0);
+  // What stays accepted: chunked alone (any case), one Host, HTTP/1.0 without a Host.
+  HttpClient http(server_->host(), server_->port());
+  EXPECT_EQ(http.raw("POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked\r\n\r\n"
+                     "5\r\nhello\r\n0\r\n\r\n")
+                .status,
+            200u);
+  EXPECT_EQ(HttpClient(server_->host(), server_->port()).raw("GET /x HTTP/1.0\r\n\r\n").status,
+            200u);
+  EXPECT_EQ(handled.load(), 2);
+}
+
 TEST_F(HttpServerTest, OversizedHeadersGet431) {
   start_echo();
   HttpClient http(server_->host(), server_->port());

@@ -9,6 +9,8 @@
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
+#include <chrono>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -145,6 +147,61 @@ TEST(AslChoiceMatches, EscapedStarAndBackslash) {
   EXPECT_TRUE(
       matches(R"({"Variable": "$.f", "StringMatches": "C:\\\\*"})", R"({"f": "C:\\temp"})"));
   EXPECT_FALSE(matches(R"({"Variable": "$.f", "StringMatches": "C:\\\\*"})", R"({"f": "C:temp"})"));
+}
+
+// The matcher that backtracked to the last star, kept as the reference the linear one must agree
+// with on every text and pattern.
+bool backtracking_matches(std::string_view text, std::string_view pattern) {
+  std::size_t t = 0, p = 0, star_p = std::string_view::npos, star_t = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && pattern[p] == '\\' && p + 1 < pattern.size()) {
+      if (text[t] == pattern[p + 1]) {
+        ++t;
+        p += 2;
+        continue;
+      }
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star_p = p++;
+      star_t = t;
+      continue;
+    } else if (p < pattern.size() && pattern[p] == text[t]) {
+      ++t;
+      ++p;
+      continue;
+    }
+    if (star_p == std::string_view::npos) return false;
+    p = star_p + 1;
+    t = ++star_t;
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+TEST(AslChoiceMatches, AgreesWithBacktrackingOnEveryShortTextAndPattern) {
+  std::mt19937 random(20261206);
+  const std::string alphabet = "ab*\\";
+  const auto word = [&](std::size_t most, std::size_t letters) {
+    std::string out(random() % (most + 1), 'a');
+    for (char& c : out) c = alphabet[random() % letters];
+    return out;
+  };
+  for (int i = 0; i < 200000; ++i) {
+    const std::string text = word(8, 4), pattern = word(7, 4);
+    ASSERT_EQ(string_matches(text, pattern), backtracking_matches(text, pattern))
+        << "text \"" << text << "\" pattern \"" << pattern << "\"";
+  }
+}
+
+// Backtracking took text x pattern steps: this pair (inputs a workflow may carry) held a CAF
+// worker for tens of seconds per Choice evaluation; the matcher is linear now.
+TEST(AslChoiceMatches, APathologicalPatternIsLinear) {
+  const std::string text(250'000, 'a');
+  const std::string pattern = "*" + std::string(125'000, 'a') + "b";
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_FALSE(string_matches(text, pattern));
+  EXPECT_TRUE(string_matches(text + "b", pattern));
+  EXPECT_TRUE(string_matches(text, "*a*a*a*" + std::string(1000, 'a')));
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
 }
 
 TEST(AslChoiceMatches, StringMatchesFunctionDirectly) {

@@ -68,6 +68,59 @@ TEST(AslDistributedMap, RunsOverTheItemsOfTheInput) {
   EXPECT_EQ(run.inputs[2], j(R"({"v": 3})"));
 }
 
+// MaxConcurrencyPath reads the input; 2^64 - 1 threw out of the interpreter (the execution's
+// actor crashed and the start answered 500) instead of failing the state.
+TEST(AslDistributedMap, MaxConcurrencyPathMustSelectANonNegativeInt64) {
+  const std::string text =
+      definition(R"("ItemsPath": "$.items", "MaxConcurrencyPath": "$.limit")", "INLINE");
+  EXPECT_EQ(run_of(enter(text, R"({"items": [1, 2], "limit": 1})")).max_concurrency, 1u);
+  for (const char* input : {R"({"items": [1], "limit": 18446744073709551615})",
+                            R"({"items": [1], "limit": -1})", R"({"items": [1], "limit": 1.5})"}) {
+    SCOPED_TRACE(input);
+    const Step step = enter(text, input);
+    const auto* fail = std::get_if<FailWith>(&step);
+    ASSERT_NE(fail, nullptr);
+    EXPECT_EQ(fail->error, errors::kRuntime);
+    EXPECT_THAT(fail->cause, HasSubstr("MaxConcurrencyPath '$.limit' must select"));
+  }
+}
+
+// An ItemSelector that copies a 200 kB member of the input into each of 1,000 iterations made
+// 200 MB of inputs at once (the daemon's RSS went to 940 MB for one start); together they are
+// now bounded like an execution's variables.
+TEST(AslDistributedMap, TheItemInputsTogetherAreAtMostTenMebibytes) {
+  const std::string text =
+      definition(R"("ItemsPath": "$.items", "ItemSelector": {"big.$": "$.big"})", "INLINE");
+  const auto input = [](int items) {
+    json::array list;
+    for (int i = 0; i < items; ++i) list.emplace_back(i);
+    return json::serialize(
+        json::object{{"big", std::string(200'000, 'b')}, {"items", std::move(list)}});
+  };
+  EXPECT_EQ(run_of(enter(text, input(40))).inputs.size(), 40u);
+  const Step step = enter(text, input(1000));
+  const auto* fail = std::get_if<FailWith>(&step);
+  ASSERT_NE(fail, nullptr);
+  EXPECT_EQ(fail->error, errors::kDataLimitExceeded);
+  EXPECT_EQ(fail->cause,
+            "The item inputs of state 'M' together have a size exceeding the maximum number of "
+            "bytes limit (10485760) at item 52 of 1000.");
+}
+
+// Each running iteration is an actor: 600 iterations that each doubled a string to 128 kB took
+// the daemon to 494 MB for one 3 kB start. Step Functions runs at most 40 inline iterations at
+// once; so does settled now, whatever MaxConcurrency asks. A distributed Map keeps its own.
+TEST(AslDistributedMap, AnInlineMapRunsAtMostFortyIterationsAtOnce) {
+  const auto concurrency = [](std::string_view fields, std::string_view mode) {
+    return run_of(enter(definition(fields, mode), R"({"items": [1, 2, 3]})")).max_concurrency;
+  };
+  EXPECT_EQ(concurrency(R"("ItemsPath": "$.items")", "INLINE"), 40u);
+  EXPECT_EQ(concurrency(R"("ItemsPath": "$.items", "MaxConcurrency": 0)", "INLINE"), 40u);
+  EXPECT_EQ(concurrency(R"("ItemsPath": "$.items", "MaxConcurrency": 1000)", "INLINE"), 40u);
+  EXPECT_EQ(concurrency(R"("ItemsPath": "$.items", "MaxConcurrency": 3)", "INLINE"), 3u);
+  EXPECT_EQ(concurrency(R"("ItemsPath": "$.items", "MaxConcurrency": 1000)", "DISTRIBUTED"), 1000u);
+}
+
 TEST(AslDistributedMap, AnInlineMapIsNotDistributed) {
   const auto run = run_of(enter(definition("", "INLINE"), "[1]"));
   EXPECT_FALSE(run.distributed);

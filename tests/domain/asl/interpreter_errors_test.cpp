@@ -310,6 +310,26 @@ TEST(AslWait, SecondsPathMustSelectANonNegativeInteger) {
             kEntered);
 }
 
+// A number past what the due time can hold: 2^64 - 1 threw out of the interpreter (the execution
+// actor crashed, the start answered 500) and 2^63 - 1 overflowed the due time into the past, so
+// the Wait ended at once. Both fail the state, as a literal Seconds past 99999999 is refused.
+TEST(AslWait, SecondsPathPastTheLimitFailsTheState) {
+  const Machine m = single(R"({"Type": "Wait", "SecondsPath": "$.delay", "Next": "Done"})");
+  const auto cause = [&m](const char* input) {
+    return expect<FailWith>(enter_state(m["S"], j(input), context_for("S"))).cause;
+  };
+  EXPECT_EQ(cause(R"({"delay": 18446744073709551615})"),
+            "The SecondsPath parameter cannot be parsed as a long value: $.delay == "
+            "18446744073709551615");
+  EXPECT_EQ(cause(R"({"delay": 9223372036854775807})"),
+            "The SecondsPath parameter references a value larger than 99999999: $.delay == "
+            "9223372036854775807");
+  EXPECT_THAT(cause(R"({"delay": 100000000})"), HasSubstr("larger than 99999999"));
+  EXPECT_EQ(
+      expect<WaitUntil>(enter_state(m["S"], j(R"({"delay": 99999999})"), context_for("S"))).due,
+      kEntered + 99'999'999'000);
+}
+
 // Step Functions' causes for a Wait's paths (no "An error occurred..." preamble).
 TEST(AslWait, PathCausesAreStepFunctionsOwn) {
   const Machine m = single(R"({"Type": "Wait", "SecondsPath": "$.delay", "Next": "Done"})");

@@ -123,6 +123,11 @@ TEST(WaitForParse, TakesTypeKeyAndTimeoutAndRefusesBadOnes) {
   EXPECT_FALSE(parse_wait_for(json::parse(R"({"type": "t", "correlationKey": "k",
                                               "timeoutSeconds": 1.5})"))
                    .ok());
+  // Past INT64_MAX: threw "not exact" out of the parser (the task failed with Boost's message).
+  auto huge = parse_wait_for(json::parse(R"({"type": "t", "correlationKey": "k",
+                                             "timeoutSeconds": 18446744073709551615})"));
+  ASSERT_FALSE(huge.ok());
+  EXPECT_NE(huge.error().message.find("from 1 to 31536000"), std::string::npos);
   auto unknown = parse_wait_for(json::parse(R"({"type": "t", "correlationKey": "k", "x": 1})"));
   ASSERT_FALSE(unknown.ok());
   EXPECT_NE(unknown.error().message.find("parameters.x"), std::string::npos);

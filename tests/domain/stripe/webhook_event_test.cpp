@@ -72,6 +72,11 @@ TEST(StripeWebhookEvent, RefusesWhatIsNotAStripeEvent) {
        "data.object is required"},
       {R"({"object":"event","id":"evt_1","type":"t","data":{"object":{}},"created":"x"})",
        "created must be an integer"},
+      {R"({"object":"event","id":"evt_1","type":"t","data":{"object":{}},"created":1e3})",
+       "created must be an integer"},
+      {R"({"object":"event","id":"evt_1","type":"t","data":{"object":{}},)"
+       R"("created":18446744073709551615})",
+       "created must be an integer"},
       {R"({"object":"event","id":"evt_1","type":"t","data":{"object":{}},"livemode":1})",
        "livemode must be true or false"},
       {R"({"object":"event","id":")" + std::string(kMaxIdBytes + 1, 'e') +
