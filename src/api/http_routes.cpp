@@ -487,9 +487,9 @@ class HttpRoutes {
     if (!deps_.engine->db->get(Table::kExecutions, id))
       return error_response(ErrorCode::kExecutionDoesNotExist,
                             "execution \"" + id + "\" does not exist");
-    json::array events =
-        adapters::read_history_with_branches(*deps_.engine->db, id, deps_.aws_arns);
-    return json_response(200, json::object{{"executionId", id}, {"events", std::move(events)}});
+    auto events = adapters::read_history_with_branches(*deps_.engine->db, id, deps_.aws_arns);
+    if (!events) return error_response(events.error());
+    return json_response(200, json::object{{"executionId", id}, {"events", std::move(*events)}});
   }
 
   HttpResponse metrics() {

@@ -121,7 +121,9 @@ Result<json::object> execution_history(const LmdbStore& db, const std::string& i
                                        const aws::ArnScope& scope) {
   if (!db.get(Table::kExecutions, id))
     return Error{ErrorCode::kExecutionDoesNotExist, "execution \"" + id + "\" does not exist"};
-  return json::object{{"executionId", id}, {"events", read_history_with_branches(db, id, scope)}};
+  auto events = read_history_with_branches(db, id, scope);
+  if (!events) return events.error();
+  return json::object{{"executionId", id}, {"events", std::move(*events)}};
 }
 
 }  // namespace settled::adapters

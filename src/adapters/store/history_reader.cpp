@@ -14,9 +14,34 @@ namespace settled::adapters {
 
 namespace json = boost::json;
 
-json::array read_history(const LmdbStore& store, std::string_view execution_id) {
+namespace {
+
+// The bytes of an event's strings (its payloads are strings of JSON text), what it holds.
+std::size_t held_bytes(const json::value& value) {
+  if (const auto* text = value.if_string()) return text->size();
+  std::size_t bytes = 0;
+  if (const auto* object = value.if_object())
+    for (const auto& member : *object) bytes += member.key().size() + held_bytes(member.value());
+  if (const auto* array = value.if_array())
+    for (const auto& item : *array) bytes += held_bytes(item);
+  return bytes;
+}
+
+Error too_large(std::string_view execution_id, std::size_t max_bytes) {
+  return Error{ErrorCode::kPayloadTooLarge, "the history of execution \"" +
+                                                std::string(execution_id) + "\" holds more than " +
+                                                std::to_string(max_bytes >> 20) +
+                                                " MiB of payloads, more than one read may render"};
+}
+
+}  // namespace
+
+Result<json::array> read_history(const LmdbStore& store, std::string_view execution_id,
+                                 std::size_t max_bytes) {
   json::array events;
   records::PayloadIndex payloads;  // what later chunks' references resolve against
+  std::size_t held = 0;
+  bool over = false;
   store.scan(
       Table::kHistory, history_prefix(execution_id), [&](std::string_view, std::string_view value) {
         auto chunk = records::decode_history_chunk(value, payloads);
@@ -26,9 +51,17 @@ json::array read_history(const LmdbStore& store, std::string_view execution_id) 
               {{"executionId", std::string(execution_id)}, {"cause", chunk.error().message}});
           return true;
         }
-        for (auto& event : *chunk) events.push_back(std::move(event));
+        for (auto& event : *chunk) {
+          held += held_bytes(event);
+          if (held > max_bytes) {
+            over = true;
+            return false;
+          }
+          events.push_back(std::move(event));
+        }
         return true;
       });
+  if (over) return too_large(execution_id, max_bytes);
   return events;
 }
 
@@ -50,19 +83,27 @@ bool is_branch(const LmdbStore& store, const std::string& id) {
   return scope && scope->is_array() && !scope->as_array().empty();
 }
 
-void expand(const LmdbStore& store, const std::string& id, bool nested, json::array& out) {
+// Appends the events of `id` (and its branches') to `out`; false once `budget` is spent.
+bool expand(const LmdbStore& store, const std::string& id, bool nested, json::array& out,
+            std::size_t& budget) {
   std::int64_t branches_started = 0;  // the id of the current Parallel/Map run's start event
   std::int64_t next_parallel_branch = 0;
-  for (auto& event : read_history(store, id)) {
+  auto events = read_history(store, id, budget);
+  if (!events) return false;
+  for (auto& event : *events) {
     if (nested && is_execution_event(event)) continue;
     const std::string type(event.at("type").as_string());
     const std::int64_t event_id = event.at("id").as_int64();
-    out.push_back(event);
+    const std::size_t bytes = held_bytes(event);
+    if (bytes > budget) return false;
+    budget -= bytes;
+    out.push_back(std::move(event));
+    const json::value& added = out.back();
     std::vector<std::string> branches;
     if (type == "MapStateStarted") {
       branches_started = event_id;
     } else if (type == "MapIterationStarted") {
-      const json::value* details = event.as_object().if_contains("mapIterationStartedEventDetails");
+      const json::value* details = added.as_object().if_contains("mapIterationStartedEventDetails");
       const json::value* index =
           details && details->is_object() ? details->as_object().if_contains("index") : nullptr;
       if (index && index->is_int64())
@@ -78,16 +119,20 @@ void expand(const LmdbStore& store, const std::string& id, bool nested, json::ar
       }
     }
     for (const auto& branch : branches)
-      if (is_branch(store, branch)) expand(store, branch, true, out);
+      if (is_branch(store, branch) && !expand(store, branch, true, out, budget)) return false;
   }
+  return true;
 }
 
 }  // namespace
 
-json::array read_history_with_branches(const LmdbStore& store, std::string_view execution_id,
-                                       const aws::ArnScope& scope) {
+Result<json::array> read_history_with_branches(const LmdbStore& store,
+                                               std::string_view execution_id,
+                                               const aws::ArnScope& scope, std::size_t max_bytes) {
   json::array events;
-  expand(store, std::string(execution_id), false, events);
+  std::size_t budget = max_bytes;
+  if (!expand(store, std::string(execution_id), false, events, budget))
+    return too_large(execution_id, max_bytes);
   std::int64_t id = 0;
   for (auto& event : events) {
     auto& o = event.as_object();

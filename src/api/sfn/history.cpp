@@ -90,8 +90,9 @@ void get_execution_history(SfnCall call) {
   const auto id = find_execution(call.deps, arn);
   if (!id) return call.respond(aws_error_response(id.error()));
   const auto& db = *call.deps.engine->db;
-  const json::array events = adapters::read_history_with_branches(db, *id, call.deps.arns);
-  auto page = history_page(events, query);
+  const auto events = adapters::read_history_with_branches(db, *id, call.deps.arns);
+  if (!events) return call.respond(aws_error_response(to_aws_error(events.error())));
+  auto page = history_page(*events, query);
   if (!page) return call.respond(aws_error_response(page.error()));
   call.respond(aws_ok(*page));
 }

@@ -56,7 +56,9 @@ TEST_F(HistoryReader, ExecutionStartedNamesTheRoleOfTheDaemonsAccount) {
                              {"type", "ExecutionSucceeded"},
                              {"executionSucceededEventDetails", json::object{{"output", "{}"}}}}});
   const aws::ArnScope scope{"eu-west-1", "123456789012"};
-  const json::array events = read_history_with_branches(*db_, "payment:p-1", scope);
+  const auto read = read_history_with_branches(*db_, "payment:p-1", scope);
+  ASSERT_TRUE(read.ok()) << read.error().message;
+  const json::array& events = *read;
   ASSERT_EQ(events.size(), 2u);
   const json::value& role = events[0].at("executionStartedEventDetails").at("roleArn");
   ASSERT_TRUE(role.is_string());
@@ -69,12 +71,37 @@ TEST_F(HistoryReader, ExecutionStartedNamesTheRoleOfTheDaemonsAccount) {
 
 TEST_F(HistoryReader, AnEventStoredWithoutARoleGetsOneAndTheScopeDecides) {
   put_chunk("payment:p-2", 1, json::array{started(json::object{{"input", "{\"a\":1}"}})});
-  const json::array events =
+  const auto read =
       read_history_with_branches(*db_, "payment:p-2", aws::ArnScope{"us-east-1", "000000000042"});
+  ASSERT_TRUE(read.ok()) << read.error().message;
+  const json::array& events = *read;
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].at("executionStartedEventDetails"),
             (json::object{{"input", "{\"a\":1}"},
                           {"roleArn", "arn:aws:iam::000000000042:role/settled"}}));
+}
+
+TEST_F(HistoryReader, AHistoryWhosePayloadsExceedTheBoundIsRefusedNotRendered) {
+  // Every event of a loop over a big state input holds its own copy of that input when read:
+  // stored once, rendered thousands of times. Past the bound the read stops and says so.
+  const std::string payload = "\"" + std::string(1000, 'x') + "\"";
+  json::array chunk{started(json::object{{"input", payload}, {"roleArn", ""}})};
+  for (int id = 2; id <= 40; ++id)
+    chunk.push_back(json::object{
+        {"id", id},
+        {"previousEventId", id - 1},
+        {"timestamp", "2026-01-02T03:04:05.679Z"},
+        {"type", "PassStateEntered"},
+        {"stateEnteredEventDetails", json::object{{"name", "Loop"}, {"input", payload}}}});
+  put_chunk("loop:l-1", 1, chunk);
+  const aws::ArnScope scope{"eu-west-1", "123456789012"};
+  const auto whole = read_history_with_branches(*db_, "loop:l-1", scope, 64 << 10);
+  ASSERT_TRUE(whole.ok()) << whole.error().message;
+  EXPECT_EQ(whole->size(), 40u);
+  const auto refused = read_history_with_branches(*db_, "loop:l-1", scope, 20 << 10);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kPayloadTooLarge);
+  EXPECT_NE(refused.error().message.find("loop:l-1"), std::string::npos) << refused.error().message;
 }
 
 }  // namespace
