@@ -143,6 +143,10 @@ Status LmdbStore::commit_locked(const std::vector<const WriteBatch*>& batches,
       }
       for (const WriteOp& op : batch->ops) {
         if (op.table == Table::kLedgerAccounts) {  // written behind: appended to its log
+          // Refused now as the B-tree would refuse it: folded later, it would fail every commit.
+          if (op.key.empty() ||
+              op.key.size() > static_cast<std::size_t>(mdb_env_get_maxkeysize(env_.handle())))
+            lmdb::error::raise("mdb_put", MDB_BAD_VALSIZE);
           deferred.staged.insert_or_assign(
               op.key, op.erase ? DeferredRows::Value{} : DeferredRows::Value{op.value});
           continue;

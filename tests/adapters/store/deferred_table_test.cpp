@@ -189,6 +189,23 @@ TEST(DeferredTable, ConditionsSeeTheNewestRowWrittenBehind) {
   EXPECT_TRUE(store->commit({&absent}).ok());
 }
 
+TEST(DeferredTable, AKeyTheTreeCouldNotHoldIsRefusedAtOnceNotWhenFolded) {
+  TempDir dir;
+  auto store = open_store(dir.path());
+  store->set_deferred_folding(small_rounds());
+  const Status refused = put(*store, {{std::string(600, 'k'), "x"}});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kInvalidRequest);
+  // Rounds go on folding what was accepted.
+  Expected expected;
+  for (int i = 0; i < 30; ++i) {
+    const Expected rows{{"k" + std::to_string(i), "v"}};
+    ASSERT_TRUE(put(*store, rows).ok()) << i;
+    expected.insert(rows.begin(), rows.end());
+  }
+  expect_reads(*store, expected);
+}
+
 TEST(DeferredTable, ARefusedGroupKeepsNoneOfItsRows) {
   TempDir dir;
   auto store = open_store(dir.path());
