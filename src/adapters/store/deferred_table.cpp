@@ -1,5 +1,7 @@
 #include "adapters/store/deferred_table.hpp"
 
+#include "domain/storage_keys.hpp"
+
 #include <lmdb++.h>
 
 #include <algorithm>
@@ -9,6 +11,12 @@
 namespace settled::adapters {
 
 namespace {
+
+std::string big_endian_u64(std::uint64_t n) {
+  std::string out;
+  append_big_endian_u64(out, n);
+  return out;
+}
 
 constexpr std::string_view kSequenceKey = "deferred:ledger_accounts:sequence";
 constexpr std::string_view kFoldedKey = "deferred:ledger_accounts:folded";
@@ -20,19 +28,6 @@ lmdb::val as_val(std::string_view s) {
 
 std::string_view as_view(const MDB_val& v) {
   return {static_cast<const char*>(v.mv_data), v.mv_size};
-}
-
-std::string big_endian(std::uint64_t n) {
-  std::string out(8, '\0');
-  for (int i = 7; i >= 0; --i, n >>= 8)
-    out[static_cast<std::size_t>(i)] = static_cast<char>(n & 0xff);
-  return out;
-}
-
-std::uint64_t from_big_endian(std::string_view bytes) {
-  std::uint64_t n = 0;
-  for (char c : bytes) n = (n << 8) | static_cast<unsigned char>(c);
-  return n;
 }
 
 // A sequence kept in Table::kMeta as decimal text; 0 when absent.
@@ -64,13 +59,15 @@ void DeferredTable::open(MDB_txn* txn, MDB_dbi table, MDB_dbi meta) {
   const std::uint64_t folded = read_sequence(txn, meta_, kFoldedKey);
   sequence_ = read_sequence(txn, meta_, kSequenceKey);
   auto cursor = lmdb::cursor::open(txn, log_);
-  const std::string first = big_endian(folded + 1);
+  const std::string first = big_endian_u64(folded + 1);
   MDB_val key{first.size(), const_cast<char*>(first.data())}, value{0, nullptr};
   bool found = lmdb::cursor_get(cursor.handle(), &key, &value, MDB_SET_RANGE);
   for (; found; found = lmdb::cursor_get(cursor.handle(), &key, &value, MDB_NEXT)) {
-    const std::uint64_t sequence = from_big_endian(as_view(key));
+    if (as_view(key).size() != 8)
+      throw std::runtime_error(std::string(kLogName) + " has a key that is not a sequence");
+    const std::uint64_t sequence = read_big_endian_u64(as_view(key));
     DeferredRows::Rows rows;
-    if (as_view(key).size() != 8 || !DeferredRows::decode(as_view(value), rows))
+    if (!DeferredRows::decode(as_view(value), rows))
       throw std::runtime_error(std::string(kLogName) + " record " + std::to_string(sequence) +
                                " cannot be decoded");
     rows_.publish(sequence, rows);
@@ -95,7 +92,7 @@ std::optional<DeferredRows::Value> DeferredTable::written(const Commit& commit,
 void DeferredTable::before_commit(MDB_txn* txn, Commit& commit) {
   if (!commit.staged.empty()) {
     commit.sequence = sequence_ + 1;
-    const std::string key = big_endian(commit.sequence);
+    const std::string key = big_endian_u64(commit.sequence);
     const std::string record = DeferredRows::encode(commit.staged);
     lmdb::val k = as_val(key);
     lmdb::val v = as_val(record);
@@ -132,7 +129,7 @@ void DeferredTable::fold_slice(MDB_txn* txn, Commit& commit) {
   auto cursor = lmdb::cursor::open(txn, log_);
   MDB_val key{0, nullptr}, value{0, nullptr};
   while (lmdb::cursor_get(cursor.handle(), &key, &value, MDB_FIRST) &&
-         from_big_endian(as_view(key)) <= round_->through)
+         read_big_endian_u64(as_view(key)) <= round_->through)
     lmdb::cursor_del(cursor.handle(), 0);
   write_sequence(txn, meta_, kFoldedKey, round_->through);
   commit.round_ended = true;
