@@ -1,4 +1,5 @@
 #include "adapters/stripe/webhook_signature.hpp"
+#include "domain/digest.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -37,7 +38,7 @@ Digest hmac_sha256(std::int64_t timestamp, std::string_view payload, std::string
   const std::string signed_payload = std::to_string(timestamp) + "." + std::string(payload);
   Digest out{};
   unsigned int length = 0;
-  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+  HMAC(digest_method(DigestAlgorithm::kSha256), secret.data(), static_cast<int>(secret.size()),
        reinterpret_cast<const unsigned char*>(signed_payload.data()), signed_payload.size(),
        out.data(), &length);
   return out;

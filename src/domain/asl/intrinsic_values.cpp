@@ -1,4 +1,5 @@
 #include "domain/asl/intrinsic_values.hpp"
+#include "domain/digest.hpp"
 
 #include <boost/algorithm/hex.hpp>
 #include <boost/json.hpp>
@@ -238,11 +239,11 @@ std::string hex(const unsigned char* bytes, std::size_t size) {
 }
 
 const EVP_MD* hash_algorithm(std::string_view name) {
-  if (name == "MD5") return EVP_md5();
-  if (name == "SHA-1") return EVP_sha1();
-  if (name == "SHA-256") return EVP_sha256();
-  if (name == "SHA-384") return EVP_sha384();
-  if (name == "SHA-512") return EVP_sha512();
+  if (name == "MD5") return digest_method(DigestAlgorithm::kMd5);
+  if (name == "SHA-1") return digest_method(DigestAlgorithm::kSha1);
+  if (name == "SHA-256") return digest_method(DigestAlgorithm::kSha256);
+  if (name == "SHA-384") return digest_method(DigestAlgorithm::kSha384);
+  if (name == "SHA-512") return digest_method(DigestAlgorithm::kSha512);
   return nullptr;
 }
 

@@ -39,7 +39,7 @@ bool same_name(std::string_view a, std::string_view b) {
 std::string hmac(std::string_view key, std::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+  HMAC(digest_method(DigestAlgorithm::kSha256), key.data(), static_cast<int>(key.size()),
        reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &length);
   return std::string(reinterpret_cast<const char*>(out), length);
 }

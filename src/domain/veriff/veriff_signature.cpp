@@ -1,4 +1,5 @@
 #include "domain/veriff/veriff_signature.hpp"
+#include "domain/digest.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -20,7 +21,7 @@ using Digest = std::array<unsigned char, kDigestBytes>;
 Digest hmac(std::string_view payload, std::string_view secret) {
   Digest out{};
   unsigned int length = 0;
-  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+  HMAC(digest_method(DigestAlgorithm::kSha256), secret.data(), static_cast<int>(secret.size()),
        reinterpret_cast<const unsigned char*>(payload.data()), payload.size(), out.data(), &length);
   return out;
 }
