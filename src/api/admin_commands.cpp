@@ -107,17 +107,21 @@ void status(const Context& ctx, AdminReply reply) {
                                         {"succeeded", metrics.executions_finished("SUCCEEDED")},
                                         {"failed", metrics.executions_finished("FAILED")}}},
             {"downstreams", downstreams_status(metrics)},
-            {"store", json::object{{"writable", deps.store_stats->writable.load()},
-                                   {"mapSize", usage.map_size},
-                                   {"usedBytes", usage.used_bytes},
-                                   {"mapUsePercent",
-                                    usage.map_size ? 100.0 * static_cast<double>(usage.used_bytes) /
-                                                         static_cast<double>(usage.map_size)
-                                                   : 0.0},
-                                   {"commits", deps.store_stats->commits.load()},
-                                   {"operations", deps.store_stats->operations.load()},
-                                   {"commitsPerSecond", answer->commits_per_second},
-                                   {"operationsPerSecond", answer->operations_per_second}}},
+            {"store",
+             json::object{
+                 {"writable", deps.store_stats->writable.load()},
+                 {"mapSize", usage.map_size},
+                 {"usedBytes", usage.used_bytes},
+                 {"mapUsePercent", usage.map_size ? 100.0 * static_cast<double>(usage.used_bytes) /
+                                                        static_cast<double>(usage.map_size)
+                                                  : 0.0},
+                 {"commits", deps.store_stats->commits.load()},
+                 {"operations", deps.store_stats->operations.load()},
+                 {"commitsPerSecond", answer->commits_per_second},
+                 {"operationsPerSecond", answer->operations_per_second},
+                 {"ledger", json::object{{"rowsWaiting", usage.ledger_rows_waiting},
+                                         {"rowsWaitingBytes", usage.ledger_rows_waiting_bytes},
+                                         {"foldRounds", usage.ledger_fold_rounds}}}}},
             {"logLevel", adapters::log_level_name(adapters::log_level())}};
         reply(json::value(std::move(result)));
       }});

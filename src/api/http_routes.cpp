@@ -494,9 +494,13 @@ class HttpRoutes {
 
   HttpResponse metrics() {
     const auto usage = deps_.engine->db->usage();
-    adapters::StoreGauges gauges{usage.map_size, usage.used_bytes,
+    adapters::StoreGauges gauges{usage.map_size,
+                                 usage.used_bytes,
                                  deps_.engine->db->count(Table::kOpenExecutions),
-                                 deps_.engine->db->count(Table::kNotificationOutbox)};
+                                 deps_.engine->db->count(Table::kNotificationOutbox),
+                                 usage.ledger_rows_waiting,
+                                 usage.ledger_rows_waiting_bytes,
+                                 usage.ledger_fold_rounds};
     return HttpResponse{
         200, adapters::Metrics::instance().render(gauges), "text/plain; version=0.0.4", {}};
   }

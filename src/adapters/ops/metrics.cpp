@@ -143,6 +143,24 @@ struct Metrics::Impl {
           .Help("Notifications waiting for the notification webhook (the outbox)")
           .Register(*registry)
           .Add({});
+  prom::Gauge& ledger_rows_waiting =
+      prom::BuildGauge()
+          .Name("settled_ledger_rows_waiting")
+          .Help("Ledger account rows written behind, not yet folded into their B-tree")
+          .Register(*registry)
+          .Add({});
+  prom::Gauge& ledger_rows_waiting_bytes =
+      prom::BuildGauge()
+          .Name("settled_ledger_rows_waiting_bytes")
+          .Help("Bytes of the ledger account rows written behind, not yet folded")
+          .Register(*registry)
+          .Add({});
+  prom::Counter& ledger_fold_rounds =
+      prom::BuildCounter()
+          .Name("settled_ledger_fold_rounds_total")
+          .Help("Rounds that folded the ledger account rows written behind into their B-tree")
+          .Register(*registry)
+          .Add({});
   prom::Family<prom::Counter>& stripe_webhooks =
       prom::BuildCounter()
           .Name("settled_stripe_webhooks_total")
@@ -475,6 +493,12 @@ std::string Metrics::render(const StoreGauges& gauges) {
   impl_->used_bytes.Set(static_cast<double>(gauges.used_bytes));
   impl_->open_gauge.Set(static_cast<double>(gauges.open_executions));
   impl_->notifications_pending.Set(static_cast<double>(gauges.notifications_pending));
+  impl_->ledger_rows_waiting.Set(static_cast<double>(gauges.ledger_rows_waiting));
+  impl_->ledger_rows_waiting_bytes.Set(static_cast<double>(gauges.ledger_rows_waiting_bytes));
+  // The store counts rounds; the counter catches up with it at each scrape.
+  const double rounds = static_cast<double>(gauges.ledger_fold_rounds);
+  if (rounds > impl_->ledger_fold_rounds.Value())
+    impl_->ledger_fold_rounds.Increment(rounds - impl_->ledger_fold_rounds.Value());
   return prom::TextSerializer().Serialize(impl_->registry->Collect());
 }
 

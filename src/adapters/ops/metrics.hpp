@@ -17,6 +17,10 @@ struct StoreGauges {
   std::size_t used_bytes = 0;
   std::size_t open_executions = 0;
   std::size_t notifications_pending = 0;  // rows in the notification outbox
+  // The ledger's account rows written behind (docs/ledger.md "Storage").
+  std::size_t ledger_rows_waiting = 0;
+  std::size_t ledger_rows_waiting_bytes = 0;
+  std::uint64_t ledger_fold_rounds = 0;  // since the store was opened
 };
 
 // One downstream's limits (docs/stripe-client.md): handles into the registry, looked up once

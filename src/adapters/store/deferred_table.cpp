@@ -1,5 +1,6 @@
 #include "adapters/store/deferred_table.hpp"
 
+#include "adapters/store/lmdb_val.hpp"
 #include "domain/storage_keys.hpp"
 
 #include <lmdb++.h>
@@ -21,14 +22,6 @@ std::string big_endian_u64(std::uint64_t n) {
 constexpr std::string_view kSequenceKey = "deferred:ledger_accounts:sequence";
 constexpr std::string_view kFoldedKey = "deferred:ledger_accounts:folded";
 constexpr std::size_t kRoundCommits = 32;
-
-lmdb::val as_val(std::string_view s) {
-  return lmdb::val{s.data(), s.size()};
-}
-
-std::string_view as_view(const MDB_val& v) {
-  return {static_cast<const char*>(v.mv_data), v.mv_size};
-}
 
 // A sequence kept in Table::kMeta as decimal text; 0 when absent.
 std::uint64_t read_sequence(MDB_txn* txn, MDB_dbi meta, std::string_view key) {
@@ -123,7 +116,7 @@ void DeferredTable::fold_slice(MDB_txn* txn, Commit& commit) {
     }
   }
   commit.fold_after = slice.last_key;
-  commit.round_started = true;
+  commit.folded_slice = true;
   if (!slice.ended) return;
   // Every key is folded up to `through`: its records are no longer needed.
   auto cursor = lmdb::cursor::open(txn, log_);
@@ -141,10 +134,11 @@ void DeferredTable::after_commit(const Commit& commit, bool committed) {
     return;
   }
   if (commit.sequence) sequence_ = commit.sequence;
-  if (round_ && commit.round_started) {
+  if (round_ && commit.folded_slice) {
     if (commit.round_ended) {
       drop_ = Drop{round_->through, rows_.next_epoch()};
       round_.reset();
+      rounds_folded_.fetch_add(1, std::memory_order_relaxed);
     } else {
       round_->after = commit.fold_after;
     }

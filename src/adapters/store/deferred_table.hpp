@@ -8,6 +8,7 @@
 
 #include <lmdb.h>
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -39,13 +40,15 @@ class DeferredTable {
   const DeferredRows& rows() const { return rows_; }
   // The newest log record the snapshot of `txn` holds.
   std::uint64_t seen(MDB_txn* txn) const;
+  // Rounds finished since the table was made (any thread may ask).
+  std::uint64_t rounds_folded() const { return rounds_folded_.load(std::memory_order_relaxed); }
 
   // One commit's rows, staged while its batches are applied.
   struct Commit {
     DeferredRows::Rows staged;
     std::uint64_t sequence = 0;
     std::string fold_after;
-    bool round_started = false;
+    bool folded_slice = false;
     bool round_ended = false;
   };
   // What the writer sees of `key` before the B-tree: this commit's staged row, then the newest
@@ -78,6 +81,7 @@ class DeferredTable {
     std::uint64_t epoch = 0;  // readers that began before it may need the folded versions
   };
   std::optional<Drop> drop_;
+  std::atomic<std::uint64_t> rounds_folded_{0};
 };
 
 }  // namespace settled::adapters

@@ -1,5 +1,6 @@
 #include "adapters/store/history_log.hpp"
 
+#include "adapters/store/lmdb_val.hpp"
 #include "domain/storage_keys.hpp"
 
 #include <lmdb++.h>
@@ -13,10 +14,6 @@ namespace {
 
 constexpr char kReferenceMark = '\x01';
 constexpr std::size_t kReferenceSize = 9;
-
-lmdb::val as_val(std::string_view s) {
-  return lmdb::val{s.data(), s.size()};
-}
 
 // The log entry `stored` refers to, if it is a reference.
 bool referenced_key(std::string_view stored, std::string_view& key) {

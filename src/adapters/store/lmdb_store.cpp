@@ -1,6 +1,7 @@
 #include "adapters/store/lmdb_store.hpp"
 
 #include "adapters/store/history_log.hpp"
+#include "adapters/store/lmdb_val.hpp"
 #include "adapters/store/value_compression.hpp"
 
 #include "adapters/ops/log.hpp"
@@ -19,14 +20,6 @@ namespace {
 MDB_env* live(const lmdb::env& env) {
   if (!env.handle()) lmdb::error::raise("mdb_txn_begin", MDB_PANIC);
   return env.handle();
-}
-
-lmdb::val as_val(std::string_view s) {
-  return lmdb::val{s.data(), s.size()};
-}
-
-std::string_view as_view(const MDB_val& v) {
-  return {static_cast<const char*>(v.mv_data), v.mv_size};
 }
 
 }  // namespace
@@ -432,8 +425,13 @@ StoreUsage LmdbStore::usage() const {
   MDB_stat stat;
   mdb_env_info(live(env_), &info);
   mdb_env_stat(live(env_), &stat);
-  return StoreUsage{info.me_mapsize,
-                    (info.me_last_pgno + 1) * static_cast<std::size_t>(stat.ms_psize)};
+  StoreUsage usage;
+  usage.map_size = info.me_mapsize;
+  usage.used_bytes = (info.me_last_pgno + 1) * static_cast<std::size_t>(stat.ms_psize);
+  usage.ledger_rows_waiting = ledger_accounts_.rows().keys();
+  usage.ledger_rows_waiting_bytes = ledger_accounts_.rows().bytes();
+  usage.ledger_fold_rounds = ledger_accounts_.rounds_folded();
+  return usage;
 }
 
 }  // namespace settled::adapters

@@ -30,6 +30,12 @@ struct LmdbOptions {
 struct StoreUsage {
   std::size_t map_size = 0;
   std::size_t used_bytes = 0;
+  // The ledger's account rows written behind: keys whose newest rows are not folded into their
+  // B-tree yet (kept in memory and in ledger_accounts_log), their bytes, and the folding rounds
+  // finished since the store was opened.
+  std::size_t ledger_rows_waiting = 0;
+  std::size_t ledger_rows_waiting_bytes = 0;
+  std::uint64_t ledger_fold_rounds = 0;
 };
 
 // One table's share of the store, from LMDB's own statistics.
