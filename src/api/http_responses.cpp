@@ -4,6 +4,8 @@
 
 #include <boost/json.hpp>
 
+#include <string_view>
+
 namespace settled::api {
 
 adapters::HttpResponse json_response(unsigned status, const boost::json::value& body) {
@@ -19,6 +21,20 @@ adapters::HttpResponse error_response(const Error& error) {
 
 adapters::HttpResponse error_response(ErrorCode code, std::string message) {
   return error_response(Error{code, std::move(message)});
+}
+
+adapters::HttpResponse method_not_allowed(const adapters::HttpRequest& req,
+                                          std::initializer_list<const char*> allowed) {
+  std::string allow;
+  for (const char* method : allowed) {
+    allow += (allow.empty() ? "" : ", ") + std::string(method);
+    if (std::string_view(method) == "GET") allow += ", HEAD";
+  }
+  adapters::HttpResponse response = error_response(
+      ErrorCode::kMethodNotAllowed,
+      req.method + " is not allowed on " + req.parsed_target.path + " (allowed: " + allow + ")");
+  response.headers.emplace_back("Allow", std::move(allow));
+  return response;
 }
 
 adapters::HttpResponse answer_response(const actors::Answer& answer) {

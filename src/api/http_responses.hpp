@@ -8,6 +8,7 @@
 
 #include <boost/json/value.hpp>
 
+#include <initializer_list>
 #include <string>
 
 namespace settled::api {
@@ -15,6 +16,10 @@ namespace settled::api {
 adapters::HttpResponse json_response(unsigned status, const boost::json::value& body);
 adapters::HttpResponse error_response(const Error& error);
 adapters::HttpResponse error_response(ErrorCode code, std::string message);
+// 405 MethodNotAllowed for `req`, with the Allow header RFC 9110 15.5.6 asks for: `allowed` are
+// the route's methods, and HEAD is added after GET (a HEAD is answered as its GET).
+adapters::HttpResponse method_not_allowed(const adapters::HttpRequest& req,
+                                          std::initializer_list<const char*> allowed);
 // An actor's answer: its outcome's status and body, or its refusal.
 adapters::HttpResponse answer_response(const actors::Answer& answer);
 

@@ -63,52 +63,64 @@ class HttpRoutes {
     // The Step Functions API (AWS JSON 1.0): every operation is a POST to the root.
     if (s.empty() && post) return sfn::handle_sfn_request(sfn_, req, std::move(respond));
     if (s.size() == 1 && s[0] == "metrics") {
-      if (!get) return respond(method_not_allowed(req));
+      if (!get) return respond(method_not_allowed(req, {"GET"}));
       return respond(metrics());
     }
     if (s.size() == 1 && s[0] == "healthz") {
-      if (!get) return respond(method_not_allowed(req));
+      if (!get) return respond(method_not_allowed(req, {"GET"}));
       return respond(json_response(200, json::object{{"status", "ok"}}));
     }
     if (s.size() == 1 && s[0] == "readyz") {
-      if (!get) return respond(method_not_allowed(req));
+      if (!get) return respond(method_not_allowed(req, {"GET"}));
       return readyz(std::move(respond));
     }
     if (s.size() >= 2 && s[0] == "v1" && s[1] == "executions") {
       if (s.size() == 2) {
-        if (!post) return respond(method_not_allowed(req));
+        if (!post) return respond(method_not_allowed(req, {"POST"}));
         return start_execution(req, std::move(respond));
       }
-      if (s.size() == 3 && get) return respond(describe(s[2]));
-      if (s.size() == 4 && s[3] == "history" && get) return respond(history(s[2]));
-      if (s.size() <= 4) return respond(method_not_allowed(req));
+      if (s.size() == 3) {
+        if (!get) return respond(method_not_allowed(req, {"GET"}));
+        return respond(describe(s[2]));
+      }
+      if (s.size() == 4 && s[3] == "history") {
+        if (!get) return respond(method_not_allowed(req, {"GET"}));
+        return respond(history(s[2]));
+      }
     }
     if (s.size() >= 2 && s[0] == "v1" && s[1] == "state-machines") {
-      if (s.size() == 2 && get) return respond(json_response(200, list_machines()));
-      if (s.size() == 3 && get) return respond(describe_machine(s[2]));
-      if (s.size() == 3 && put) return register_machine(s[2], req, std::move(respond));
-      if (s.size() == 5 && s[3] == "versions" && get) return respond(machine_version(s[2], s[4]));
-      if (s.size() <= 3 || (s.size() == 5 && s[3] == "versions"))
-        return respond(method_not_allowed(req));
+      if (s.size() == 2) {
+        if (!get) return respond(method_not_allowed(req, {"GET"}));
+        return respond(json_response(200, list_machines()));
+      }
+      if (s.size() == 3) {
+        if (get) return respond(describe_machine(s[2]));
+        if (put) return register_machine(s[2], req, std::move(respond));
+        return respond(method_not_allowed(req, {"GET", "PUT"}));
+      }
+      if (s.size() == 5 && s[3] == "versions") {
+        if (!get) return respond(method_not_allowed(req, {"GET"}));
+        return respond(machine_version(s[2], s[4]));
+      }
     }
     if (s.size() >= 2 && s.size() <= 3 && s[0] == "v1" && s[1] == "clock") {
       if (s.size() == 2) {
-        if (!get) return respond(method_not_allowed(req));
+        if (!get) return respond(method_not_allowed(req, {"GET"}));
         return respond(json_response(200, clock_json(clock())));
       }
       if (s[2] == "advance") {
-        if (!post) return respond(method_not_allowed(req));
+        if (!post) return respond(method_not_allowed(req, {"POST"}));
         return advance_clock(req, std::move(respond));
       }
     }
     if (s.size() == 2 && s[0] == "v1" && s[1] == "events") {
-      if (!post) return respond(method_not_allowed(req));
+      if (!post) return respond(method_not_allowed(req, {"POST"}));
       return post_event(req, std::move(respond));
     }
     if (route_webhooks(req, respond, deps_)) return;
     if (s.size() == 4 && s[0] == "v1" && s[1] == "simulator" && s[2] == "veriff" &&
         s[3] == "sessions") {
-      if (!get) return respond(method_not_allowed(req));
+      if (!get) return respond(method_not_allowed(req, {"GET"}));
       if (!deps_.veriff_simulator_db)
         return respond(
             error_response(Error{ErrorCode::kNotFound, "the Veriff simulator is not enabled"}));
@@ -117,49 +129,49 @@ class HttpRoutes {
     }
     if (s.size() == 3 && s[0] == "v1" && s[1] == "tasks") {
       if (const auto kind = task_callback_kind(s[2])) {
-        if (!post) return respond(method_not_allowed(req));
+        if (!post) return respond(method_not_allowed(req, {"POST"}));
         return task_callback(*kind, req, std::move(respond));
       }
     }
     if (s.size() >= 3 && s[0] == "v1" && s[1] == "accounts") {
       if (s.size() == 3) {
-        if (!get) return respond(method_not_allowed(req));
+        if (!get) return respond(method_not_allowed(req, {"GET"}));
         return respond(account(s[2]));
       }
       if (s.size() == 4 && s[3] == "journal") {
-        if (!get) return respond(method_not_allowed(req));
+        if (!get) return respond(method_not_allowed(req, {"GET"}));
         return respond(journal(s[2], target));
       }
       if (s.size() == 4 && s[3] == "deposits") {
-        if (!post) return respond(method_not_allowed(req));
+        if (!post) return respond(method_not_allowed(req, {"POST"}));
         return deposit(s[2], req, std::move(respond));
       }
     }
     if (s.size() == 3 && s[0] == "v1" && s[1] == "escrows") {
-      if (!get) return respond(method_not_allowed(req));
+      if (!get) return respond(method_not_allowed(req, {"GET"}));
       return respond(escrow(s[2]));
     }
     if (s.size() == 3 && s[0] == "v1" && s[1] == "ledger" && s[2] == "operations") {
-      if (!post) return respond(method_not_allowed(req));
+      if (!post) return respond(method_not_allowed(req, {"POST"}));
       return ledger_operation(req, std::move(respond));
     }
     if (s.size() == 4 && s[0] == "v1" && s[1] == "records") {
-      if (!get) return respond(method_not_allowed(req));
+      if (!get) return respond(method_not_allowed(req, {"GET"}));
       return respond(record(s[2], s[3]));
     }
     if (s.size() == 4 && s[0] == "v1" && s[1] == "simulator" && s[2] == "stripe" &&
         s[3] == "payment_intents") {
-      if (!get) return respond(method_not_allowed(req));
+      if (!get) return respond(method_not_allowed(req, {"GET"}));
       return respond(list_intents(target));
     }
     if (s.size() == 4 && s[0] == "v1" && s[1] == "simulator" && s[2] == "stripe" &&
         s[3] == "requests") {
-      if (!get) return respond(method_not_allowed(req));
+      if (!get) return respond(method_not_allowed(req, {"GET"}));
       return respond(list_requests(target));
     }
     if (s.size() == 4 && s[0] == "v1" && s[1] == "simulator" && s[2] == "stripe") {
       if (const SimulatorList* list = simulator_list(s[3])) {
-        if (!get) return respond(method_not_allowed(req));
+        if (!get) return respond(method_not_allowed(req, {"GET"}));
         return respond(list_simulator(target, [&](std::size_t limit) {
           return adapters::list_objects(*deps_.simulator_db, list->table, list->prefix, list->url,
                                         limit, target.query_param("starting_after").value_or(""));
@@ -168,7 +180,7 @@ class HttpRoutes {
     }
     if (s.size() == 6 && s[0] == "v1" && s[1] == "simulator" && s[2] == "stripe" &&
         s[3] == "accounts" && s[5] == "balance") {
-      if (!get) return respond(method_not_allowed(req));
+      if (!get) return respond(method_not_allowed(req, {"GET"}));
       if (!deps_.simulator_db) return respond(simulator_off());
       auto balance = adapters::account_balance(*deps_.simulator_db, s[4]);
       if (!balance) return respond(error_response(balance.error()));
@@ -176,7 +188,7 @@ class HttpRoutes {
     }
     if (s.size() == 6 && s[0] == "v1" && s[1] == "simulator" && s[2] == "stripe" &&
         s[3] == "account_links" && s[5] == "complete") {
-      if (!post) return respond(method_not_allowed(req));
+      if (!post) return respond(method_not_allowed(req, {"POST"}));
       if (!deps_.stripe_simulator) return respond(simulator_off());
       OnboardingCompletion completion{s[4], [respond = std::move(respond)](Answer answer) {
                                         respond(answer_response(answer));
@@ -193,11 +205,6 @@ class HttpRoutes {
   }
 
  private:
-  static HttpResponse method_not_allowed(const HttpRequest& req) {
-    return error_response(ErrorCode::kMethodNotAllowed,
-                          req.method + " is not allowed on " + req.parsed_target.path);
-  }
-
   void start_execution(const HttpRequest& req, HttpResponder respond) {
     auto parsed = parse_fields_object(req.body, {"stateMachine", "name", "input"});
     if (!parsed) return respond(error_response(parsed.error()));

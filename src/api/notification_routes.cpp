@@ -107,10 +107,6 @@ bool route_notifications(const HttpRequest& req, adapters::HttpResponder& respon
   const auto& s = req.parsed_target.segments;
   if (s.size() < 4 || s[0] != "v1" || s[1] != "users" || s[3] != "notifications") return false;
   const std::string& user = s[2];
-  const auto not_allowed = [&] {
-    respond(error_response(ErrorCode::kMethodNotAllowed,
-                           req.method + " is not allowed on " + req.parsed_target.path));
-  };
   if (s.size() != 4 && !(s.size() == 6 && s[5] == "read")) {
     respond(error_response(ErrorCode::kNotFound, "no route for " + req.method + " " +
                                                      req.parsed_target.path.substr(0, 200)));
@@ -121,15 +117,11 @@ bool route_notifications(const HttpRequest& req, adapters::HttpResponder& respon
     return true;
   }
   if (s.size() == 4) {
-    if (req.method != "GET") {
-      not_allowed();
-    } else {
-      respond(list(deps, req, user));
-    }
+    respond(req.method == "GET" ? list(deps, req, user) : method_not_allowed(req, {"GET"}));
     return true;
   }
   if (req.method != "POST") {
-    not_allowed();
+    respond(method_not_allowed(req, {"POST"}));
     return true;
   }
   mark_read(deps, req, user, s[4], respond);

@@ -12,6 +12,14 @@ bool route_schedules(const adapters::HttpRequest& req, adapters::HttpResponder& 
                      const SchedulesActor& schedules) {
   const auto& s = req.parsed_target.segments;
   if (s.size() < 2 || s.size() > 3 || s[0] != "v1" || s[1] != "schedules") return false;
+  // A schedule is read, put and deleted; the list is only read.
+  const bool method_allowed =
+      req.method == "GET" || (s.size() == 3 && (req.method == "PUT" || req.method == "DELETE"));
+  if (!method_allowed) {
+    respond(s.size() == 3 ? method_not_allowed(req, {"GET", "PUT", "DELETE"})
+                          : method_not_allowed(req, {"GET"}));
+    return true;
+  }
   const auto answer = [respond = std::move(respond)](Answer answered) {
     respond(answer_response(answered));
   };
@@ -29,11 +37,8 @@ bool route_schedules(const adapters::HttpRequest& req, adapters::HttpResponder& 
       return true;
     }
     caf::anon_send(schedules, schedule_atom::value, SchedulePut{name, std::move(*body), answer});
-  } else if (s.size() == 3 && req.method == "DELETE") {
-    caf::anon_send(schedules, schedule_atom::value, ScheduleDelete{name, answer});
   } else {
-    answer(Error{ErrorCode::kMethodNotAllowed,
-                 req.method + " is not allowed on " + req.parsed_target.path});
+    caf::anon_send(schedules, schedule_atom::value, ScheduleDelete{name, answer});
   }
   return true;
 }

@@ -129,8 +129,7 @@ bool route_service_requests(const HttpRequest& req, HttpResponder& respond,
   const auto& s = req.parsed_target.segments;
   if (s.size() != 4 || s[0] != "v1" || s[1] != "service-requests" || s[3] != "rating") return false;
   if (req.method != "POST") {
-    respond(error_response(ErrorCode::kMethodNotAllowed,
-                           req.method + " is not allowed on " + req.parsed_target.path));
+    respond(method_not_allowed(req, {"POST"}));
   } else {
     submit_rating(std::string(s[2]), req, respond, deps);
   }

@@ -314,8 +314,7 @@ bool route_time_bank_registrations(const HttpRequest& req, HttpResponder& respon
       (s[1] != "users" && s[1] != "services" && s[1] != "transfers"))
     return false;
   if (req.method != "POST") {
-    respond(error_response(ErrorCode::kMethodNotAllowed,
-                           req.method + " is not allowed on " + req.parsed_target.path));
+    respond(method_not_allowed(req, {"POST"}));
   } else if (s[1] == "users") {
     register_user(req, respond, deps);
   } else if (s[1] == "services") {

@@ -22,11 +22,6 @@ using adapters::HttpResponse;
 
 namespace {
 
-HttpResponse method_not_allowed(const HttpRequest& req) {
-  return error_response(ErrorCode::kMethodNotAllowed,
-                        req.method + " is not allowed on " + req.parsed_target.path);
-}
-
 // A Stripe webhook (docs/webhooks.md): answered once the event is durably stored (or found
 // stored before); a refusal stores nothing.
 void stripe_webhook(const HttpRoutesDeps& deps_, const HttpRequest& req, HttpResponder respond) {
@@ -101,12 +96,12 @@ bool route_webhooks(const HttpRequest& req, HttpResponder& respond, const HttpRo
     if (post)
       stripe_webhook(deps, req, std::move(respond));
     else
-      respond(method_not_allowed(req));
+      respond(method_not_allowed(req, {"POST"}));
     return true;
   }
   if (s[2] == "stripe" && (s.size() == 4 || s.size() == 5) && s[3] == "events") {
     if (!get)
-      respond(method_not_allowed(req));
+      respond(method_not_allowed(req, {"GET"}));
     else if (s.size() == 4)
       respond(list_stripe_events(deps, target));
     else
@@ -117,11 +112,11 @@ bool route_webhooks(const HttpRequest& req, HttpResponder& respond, const HttpRo
     if (post)
       veriff_webhook(deps, req, std::move(respond));
     else
-      respond(method_not_allowed(req));
+      respond(method_not_allowed(req, {"POST"}));
     return true;
   }
   if (s[2] == "veriff" && s.size() == 4 && s[3] == "decisions") {
-    respond(get ? list_veriff_decisions(deps, target) : method_not_allowed(req));
+    respond(get ? list_veriff_decisions(deps, target) : method_not_allowed(req, {"GET"}));
     return true;
   }
   return false;  // not a webhook route: the caller answers 404

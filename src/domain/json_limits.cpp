@@ -8,6 +8,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 #include <vector>
 
@@ -23,9 +24,28 @@ json::parse_options options_with_depth(std::size_t depth) {
   return options;
 }
 
-// Builds the value like Boost.JSON's own parser handler (a value_stack), with two differences:
+// Why settled cannot keep exactly the number whose JSON text is `text` and which Boost.JSON read
+// as the double `d` (it reads as a double only what no int64 or uint64 holds), or "".
+std::string number_problem(double d, std::string_view text) {
+  if (text.find_first_of(".eE") == std::string_view::npos)
+    return "an integer beyond 64 bits: settled keeps integers exactly from "
+           "-9223372036854775808 to 18446744073709551615 and would have to round this one to a "
+           "double, changing it; send it as a string";
+  if (!std::isfinite(d))
+    return "beyond the range of a JSON number (at most about 1.8e308 in magnitude)";
+  return {};
+}
+
+std::string has_the_number(std::string_view what, std::string number, const std::string& why) {
+  if (number.size() > 64) number = number.substr(0, 64) + "...";
+  return std::string(what) + " has the number " + number + ", " + why;
+}
+
+// Builds the value like Boost.JSON's own parser handler (a value_stack), with three differences:
 // - for request JSON (`strict`), it remembers the keys of each open object so a second use of
-//   one is refused, naming it, and refuses a number beyond a double's range;
+//   one is refused, naming it;
+// - for request JSON and parse_json_exactly (`exact`), it refuses a number it cannot keep
+//   exactly: beyond a double's range, or an integer beyond int64 and uint64;
 // - a number with a fraction or exponent is read exactly (std::from_chars, correctly rounded):
 //   Boost.JSON 1.81 reads some imprecisely (-9.227370972036855E21, which it writes for the
 //   double nearest -9227370972036854775809, reads back one ulp away), so a double written and
@@ -40,14 +60,17 @@ class UniqueKeysHandler {
   json::value_stack stack;
   bool found_duplicate = false;  // the parse was stopped for `duplicate_key`
   std::string duplicate_key;
-  // The parse was stopped for a number no double holds (1e400): it would be kept as infinity,
-  // which JSON cannot write, so what was accepted could not be stored and read back.
-  bool found_out_of_range = false;
-  std::string out_of_range_number;
+  // The parse was stopped for a number settled cannot keep exactly: 1e400 would be kept as
+  // infinity, which JSON cannot write, so what was accepted could not be stored and read back;
+  // 123456789012345678901234 would be rounded to a double, changing the client's data.
+  bool found_inexact = false;
+  std::string inexact_number;
+  std::string inexact_why;
 
   bool on_document_begin(json::error_code&) { return true; }
   bool on_document_end(json::error_code&) { return true; }
   bool strict = true;  // request JSON (see above); false: stored JSON, read as it is
+  bool exact = true;   // refuse numbers settled cannot keep exactly (see above)
 
   bool on_object_begin(json::error_code&) {
     if (!strict) return true;
@@ -110,11 +133,14 @@ class UniqueKeysHandler {
   }
   bool on_double(double d, json::string_view s, json::error_code& ec) {
     number_.append(s.data(), s.size());
-    if (!std::isfinite(d) && strict) {
-      found_out_of_range = true;
-      out_of_range_number = std::move(number_);
-      ec = json::error::syntax;
-      return false;
+    if (exact) {
+      if (std::string why = number_problem(d, number_); !why.empty()) {
+        found_inexact = true;
+        inexact_number = std::move(number_);
+        inexact_why = std::move(why);
+        ec = json::error::syntax;
+        return false;
+      }
     }
     // The text read exactly; from_chars leaves `d` as Boost read it only where it cannot
     // (an underflow to zero, which Boost reads as zero too).
@@ -141,28 +167,32 @@ class UniqueKeysHandler {
   std::string number_;  // the number being read, across parts
 };
 
-}  // namespace
+using Parser = json::basic_parser<UniqueKeysHandler>;
 
-Result<json::value> parse_request_json(std::string_view text, std::string_view what) {
-  json::basic_parser<UniqueKeysHandler> parser(options_with_depth(kRequestJsonMaxDepth));
+// Reads all of `text` as one document; the error, or none (the value is then on the stack).
+json::error_code read_whole(Parser& parser, std::string_view text) {
   parser.handler().stack.reset();
   json::error_code ec;
   const std::size_t used = parser.write_some(false, text.data(), text.size(), ec);
   if (!ec && used < text.size()) ec = json::error::extra_data;
   if (!ec && !parser.done()) ec = json::error::incomplete;
+  return ec;
+}
+
+}  // namespace
+
+Result<json::value> parse_request_json(std::string_view text, std::string_view what) {
+  Parser parser(options_with_depth(kRequestJsonMaxDepth));
+  const json::error_code ec = read_whole(parser, text);
   const std::string subject(what);
   if (parser.handler().found_duplicate) {
     return Error{ErrorCode::kInvalidJson, subject + " has the key \"" +
                                               parser.handler().duplicate_key +
                                               "\" twice in one object; each key may appear once"};
   }
-  if (parser.handler().found_out_of_range) {
-    std::string number = parser.handler().out_of_range_number;
-    if (number.size() > 64) number = number.substr(0, 64) + "...";
-    return Error{ErrorCode::kInvalidJson,
-                 subject + " has the number " + number +
-                     ", beyond what a JSON number may be here (at most about 1.8e308 in "
-                     "magnitude)"};
+  if (parser.handler().found_inexact) {
+    return Error{ErrorCode::kInvalidJson, has_the_number(subject, parser.handler().inexact_number,
+                                                         parser.handler().inexact_why)};
   }
   if (ec == json::error::too_deep) {
     return Error{ErrorCode::kInvalidJson,
@@ -171,6 +201,24 @@ Result<json::value> parse_request_json(std::string_view text, std::string_view w
   }
   if (ec) return Error{ErrorCode::kInvalidJson, subject + " is not valid JSON: " + ec.message()};
   return parser.handler().stack.release();
+}
+
+Result<json::value> parse_json_exactly(std::string_view text, std::string_view what) {
+  // json::parse's own depth limit and its reading of a repeated key (the last one stands).
+  Parser parser(json::parse_options{});
+  parser.handler().strict = false;
+  const json::error_code ec = read_whole(parser, text);
+  if (parser.handler().found_inexact)
+    return Error{ErrorCode::kInvalidJson, has_the_number(what, parser.handler().inexact_number,
+                                                         parser.handler().inexact_why)};
+  if (ec)
+    return Error{ErrorCode::kInvalidJson,
+                 std::string(what) + " is not valid JSON (" + ec.message() + ")"};
+  return parser.handler().stack.release();
+}
+
+std::string inexact_number_problem(const json::value& number, std::string_view text) {
+  return number.is_double() ? number_problem(number.get_double(), text) : std::string();
 }
 
 std::optional<std::int64_t> exact_int64(const json::value& value) {
@@ -208,14 +256,10 @@ json::value parse_stored_json(std::string_view text) {
 json::value parse_stored_json(std::string_view text, boost::system::error_code& ec) {
   // As json::parse, with the exact reading of numbers (the handler above) and no key check:
   // what settled stored is read as it was written.
-  json::basic_parser<UniqueKeysHandler> parser(options_with_depth(kStoredJsonMaxDepth));
+  Parser parser(options_with_depth(kStoredJsonMaxDepth));
   parser.handler().strict = false;
-  parser.handler().stack.reset();
-  json::error_code parse_ec;
-  const std::size_t used = parser.write_some(false, text.data(), text.size(), parse_ec);
-  if (!parse_ec && used < text.size()) parse_ec = json::error::extra_data;
-  if (!parse_ec && !parser.done()) parse_ec = json::error::incomplete;
-  ec = parse_ec;
+  parser.handler().exact = false;
+  ec = read_whole(parser, text);
   if (ec) return nullptr;
   return parser.handler().stack.release();
 }

@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace settled {
@@ -23,9 +24,24 @@ constexpr std::size_t kRequestJsonMaxDepth = 64;
 constexpr std::size_t kStoredJsonMaxDepth = 512;
 
 // `text` as request JSON, or kInvalidJson whose message names `what` ("request body") and the
-// problem: not JSON, deeper than kRequestJsonMaxDepth, or a key given twice in one object.
+// problem: not JSON, deeper than kRequestJsonMaxDepth, a key given twice in one object, or a
+// number settled cannot keep exactly (named, with why: beyond a double's range, or an integer
+// beyond int64 and uint64, which would be rounded to a double).
 Result<boost::json::value> parse_request_json(std::string_view text,
                                               std::string_view what = "request body");
+
+// JSON text that is a value inside settled's data, not a request (States.StringToJson's
+// argument): read as json::parse reads it (its default depth, 32; of a repeated key the last
+// stands), with numbers read exactly and one settled cannot keep exactly refused, as
+// parse_request_json does. kInvalidJson: "<what> is not valid JSON (<reason>)" or "<what> has
+// the number <text>, <why>".
+Result<boost::json::value> parse_json_exactly(std::string_view text, std::string_view what);
+
+// Why settled cannot keep exactly the number `number` that Boost.JSON read from the text `text`
+// (one number, e.g. an intrinsic's literal or a DynamoDB N), or "" when it can: beyond a
+// double's range (infinity, which JSON cannot write), or an integer literal beyond int64 and
+// uint64 (rounded to a double, which changes it).
+std::string inexact_number_problem(const boost::json::value& number, std::string_view text);
 
 // Whether `value` holds a number no double can (a parse of 1e400 keeps it as infinity): JSON
 // text cannot hold one, so such a value stored would be a record nobody can read back. Every

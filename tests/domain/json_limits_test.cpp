@@ -66,7 +66,72 @@ TEST(ParseRequestJson, RefusesANumberBeyondTheRangeOfADoubleNamingIt) {
   EXPECT_NE(parse_request_json(R"({"x":1e400})").error().message.find("1e400"), std::string::npos);
   // The largest doubles, and numbers that only lose precision or underflow to zero, are fine.
   EXPECT_TRUE(parse_request_json(R"([1.7976931348623157e308,-1.7976931348623157e308,1e-400])"));
-  EXPECT_TRUE(parse_request_json(R"({"big":123456789012345678901234567890})"));
+  // A number the client wrote with a fraction or an exponent is a double: it may be rounded.
+  EXPECT_TRUE(parse_request_json(R"({"big":1.23456789012345678901234567890e29})"));
+}
+
+// Boost.JSON reads an integer no int64 or uint64 holds as the nearest double: the client's
+// {"n": 123456789012345678901234} would be kept as 1.2345678901234568E23, another number. It is
+// refused, named, saying why; every integer of int64 and uint64 is kept exactly.
+TEST(ParseRequestJson, RefusesAnIntegerBeyondSixtyFourBitsNamingIt) {
+  const std::string long_integer = "[" + std::string(400, '9') + "]";
+  for (const char* text : {R"({"n":123456789012345678901234})", R"({"a":[-9223372036854775809]})",
+                           R"([18446744073709551616])", R"({"x":{"y":100000000000000000000}})",
+                           long_integer.c_str()}) {
+    SCOPED_TRACE(text);
+    auto parsed = parse_request_json(text, "request body");
+    ASSERT_FALSE(parsed.ok());
+    EXPECT_EQ(parsed.error().code, ErrorCode::kInvalidJson);
+    EXPECT_NE(parsed.error().message.find("request body has the number "), std::string::npos)
+        << parsed.error().message;
+    EXPECT_NE(parsed.error().message.find("an integer beyond 64 bits"), std::string::npos)
+        << parsed.error().message;
+    EXPECT_LT(parsed.error().message.size(), 300u) << parsed.error().message;
+  }
+  EXPECT_NE(parse_request_json(R"({"n": 123456789012345678901234})")
+                .error()
+                .message.find("123456789012345678901234"),
+            std::string::npos);
+  auto edges = parse_request_json(
+      R"([-9223372036854775808, 9223372036854775807, 18446744073709551615, -0, 0])");
+  ASSERT_TRUE(edges.ok()) << edges.error().message;
+  EXPECT_EQ(edges->at(0).as_int64(), std::numeric_limits<std::int64_t>::min());
+  EXPECT_EQ(edges->at(2).as_uint64(), std::numeric_limits<std::uint64_t>::max());
+  // What settled stored is read as written (a double it wrote has a fraction or an exponent).
+  EXPECT_TRUE(parse_stored_json(R"({"n":123456789012345678901234})", "a row").ok());
+}
+
+// States.StringToJson's text: json::parse's reading, but numbers exact or refused.
+TEST(ParseJsonExactly, RefusesWhatItCannotKeepExactlyAndReadsTheRestAsJsonParseDoes) {
+  auto big = parse_json_exactly(R"({"n":[1,123456789012345678901234]})", "the string");
+  ASSERT_FALSE(big.ok());
+  EXPECT_EQ(big.error().code, ErrorCode::kInvalidJson);
+  EXPECT_NE(big.error().message.find("the string has the number 123456789012345678901234, an "
+                                     "integer beyond 64 bits"),
+            std::string::npos)
+      << big.error().message;
+  auto infinite = parse_json_exactly("-1e400", "the string");
+  ASSERT_FALSE(infinite.ok());
+  EXPECT_NE(infinite.error().message.find("beyond the range of a JSON number"), std::string::npos);
+  auto not_json = parse_json_exactly("{x", "the string");
+  ASSERT_FALSE(not_json.ok());
+  EXPECT_EQ(not_json.error().message.rfind("the string is not valid JSON (", 0), 0u)
+      << not_json.error().message;
+  auto repeated = parse_json_exactly(R"({"k":1,"k":2,"d":0.1})", "the string");
+  ASSERT_TRUE(repeated.ok()) << repeated.error().message;
+  EXPECT_EQ(*repeated, boost::json::parse(R"({"k":2,"d":0.1})"));
+}
+
+TEST(InexactNumberProblem, NamesOnlyNumbersSettledCannotKeep) {
+  const auto problem = [](const char* text) {
+    return inexact_number_problem(boost::json::parse(text), text);
+  };
+  EXPECT_NE(problem("123456789012345678901234").find("integer beyond 64 bits"), std::string::npos);
+  EXPECT_NE(problem("1e400").find("beyond the range"), std::string::npos);
+  EXPECT_EQ(problem("18446744073709551615"), "");
+  EXPECT_EQ(problem("-9223372036854775808"), "");
+  EXPECT_EQ(problem("1.5e300"), "");
+  EXPECT_EQ(problem("123456789012345678901234.0"), "");
 }
 
 TEST(HoldsNonFiniteNumber, FindsInfinityAndNanAtAnyDepth) {

@@ -152,6 +152,8 @@ HttpResult HttpClient::request(http::verb method, std::string_view target, std::
     if (!reused) c.stream.emplace(c.connect());
     http::response_parser<http::string_body> parser;
     parser.body_limit(boost::none);
+    // The answer to a HEAD has a Content-Length but no body (RFC 9110 9.3.2).
+    parser.skip(method == http::verb::head);
     const boost::beast::error_code write_ec = c.write(req);
     // Read even after a failed write: the server may have answered early (e.g. 413).
     const boost::beast::error_code read_ec = c.read(parser);

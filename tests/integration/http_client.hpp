@@ -50,6 +50,7 @@ class HttpClient {
     return request(boost::beast::http::verb::post, target, body, std::move(headers));
   }
 
+  // The answer to a HEAD is read without a body, whatever its Content-Length says.
   // Throws std::runtime_error if the server cannot be reached or the exchange fails. A
   // request on a kept-alive connection that the server closed meanwhile is sent again once
   // on a fresh connection.

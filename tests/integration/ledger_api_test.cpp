@@ -395,6 +395,55 @@ TEST_F(LedgerApi, ReadsAndRoutes) {
   EXPECT_EQ(journal("pager").size(), 5u);
 }
 
+// Ids are named by GET /v1/accounts/{user} and /v1/escrows/{id}, whose path segments may hold
+// no control character, "/" or "\": a hold with escrowId "e\u0001" was taken (201), moved the
+// money, and could never be read back. Now such an id is refused, naming the field, and changes
+// nothing; an id a segment can carry (percent-encoded) is read back by the GET.
+TEST_F(LedgerApi, AnIdNoGetCouldNameIsRefusedAndChangesNothing) {
+  ASSERT_EQ(deposit("alice", 1000, "d-a").status, 201u);
+  const std::string before = snapshot({"alice"}, {});
+  const auto expect_refused = [&](const HttpResult& res, const std::string& field) {
+    EXPECT_EQ(res.status, 400u) << res.body;
+    const auto body = res.json().as_object();
+    EXPECT_EQ(body.size(), 2u) << res.body;
+    EXPECT_EQ(body.at("error"), "InvalidRequest") << res.body;
+    EXPECT_NE(body.at("message").as_string().find("parameters." + field + ": must not be"),
+              std::string::npos)
+        << res.body;
+  };
+  // alice holds 100 for `payee` in escrow `escrow`.
+  const auto hold = [&](const std::string& key, const std::string& escrow,
+                        const std::string& payee) {
+    return op("hold", key,
+              {{"escrowId", escrow},
+               {"payer", "alice"},
+               {"payee", payee},
+               {"amount", 100},
+               {"currency", "USD"}});
+  };
+  int n = 0;
+  for (const std::string id : {"e\u0001", "e\n1", "e\x7f", "a/b", "a\\b", ".."}) {
+    SCOPED_TRACE(id);
+    const std::string key = "k-" + std::to_string(++n);
+    expect_refused(hold(key + "h", id, "bob"), "escrowId");
+    expect_refused(hold(key + "p", "e-" + key, id), "payee");
+    expect_refused(
+        op("deposit", key + "d", {{"account", id}, {"amount", 100}, {"currency", "USD"}}),
+        "account");
+    expect_refused(
+        op("transfer", key + "t",
+           {{"from", "alice"}, {"to", id}, {"amount", 100}, {"currency", "USD"}, {"kind", "gift"}}),
+        "to");
+  }
+  EXPECT_EQ(snapshot({"alice"}, {}), before);
+  EXPECT_EQ(balance("bob"), (Balances{0, 0, 0}));
+  // What a segment can carry is an id the GET finds, percent-encoded.
+  ASSERT_EQ(hold("k-ok", "e 1:\u00e9", "bob b").status, 201u);
+  auto held = client_->get("/v1/escrows/e%201:%C3%A9");
+  ASSERT_EQ(held.status, 200u) << held.body;
+  EXPECT_EQ(held.json().at("payee"), "bob b");
+}
+
 TEST_F(LedgerApi, AHoldExpiresByItself) {
   ASSERT_EQ(deposit("alice", 1000, "d").status, 201u);
   const auto due = epoch_millis_now() + 1500;

@@ -170,7 +170,7 @@ std::string start_body(const std::string& name) {
 }
 
 std::string raw_post(const std::string& target, const std::string& body) {
-  return "POST " + target + " HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n" +
+  return "POST " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
          "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
 }
 
@@ -330,8 +330,9 @@ TEST_F(OverloadTest, AHandlerThatDoesNotAnswerInTimeGets504AndPipelinedAnswersSt
   RawConnection connection(port_);
   // Two pipelined requests: the start waits on the stalled store, the read behind it must not
   // overtake it, and must not be answered with the start's late reply.
-  ASSERT_TRUE(connection.send(raw_post("/v1/executions", start_body("late-1")) +
-                              "GET /v1/executions/payment:late-1 HTTP/1.1\r\nHost: t\r\n\r\n"));
+  ASSERT_TRUE(
+      connection.send(raw_post("/v1/executions", start_body("late-1")) +
+                      "GET /v1/executions/payment:late-1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
   const auto sent = Clock::now();
   const auto first = connection.read_response();
   ASSERT_TRUE(first.has_value());
@@ -348,7 +349,8 @@ TEST_F(OverloadTest, AHandlerThatDoesNotAnswerInTimeGets504AndPipelinedAnswersSt
   const auto until = Clock::now() + 10s;
   unsigned status = 0;
   while (status != 200 && Clock::now() < until) {
-    ASSERT_TRUE(connection.send("GET /v1/executions/payment:late-1 HTTP/1.1\r\nHost: t\r\n\r\n"));
+    ASSERT_TRUE(
+        connection.send("GET /v1/executions/payment:late-1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
     const auto answer = connection.read_response();
     ASSERT_TRUE(answer.has_value());
     ASSERT_TRUE(answer->status == 200u || answer->status == 404u) << answer->body;
@@ -363,11 +365,11 @@ TEST_F(OverloadTest, PastTheConnectionCapANewConnectionGets503AndIsClosed) {
   std::vector<std::unique_ptr<RawConnection>> held;
   for (int i = 0; i < 3; ++i) {
     held.push_back(std::make_unique<RawConnection>(port_));
-    ASSERT_TRUE(held.back()->send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n"));
+    ASSERT_TRUE(held.back()->send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
     ASSERT_EQ(held.back()->read_response().value().status, 200u);
   }
   RawConnection extra(port_);
-  extra.send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n");
+  extra.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
   const auto refused = extra.read_response();
   ASSERT_TRUE(refused.has_value());
   EXPECT_EQ(refused->status, 503u);
@@ -381,7 +383,7 @@ TEST_F(OverloadTest, PastTheConnectionCapANewConnectionGets503AndIsClosed) {
   unsigned status = 0;
   while (status != 200 && Clock::now() < until) {
     RawConnection again(port_);
-    again.send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n");
+    again.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
     status = again.read_response().value_or(HttpResult{}).status;
     if (status != 200) std::this_thread::sleep_for(20ms);
   }
@@ -393,16 +395,16 @@ TEST_F(OverloadTest, PastThePerPeerCapOnlyThatAddressIsRefused) {
   std::vector<std::unique_ptr<RawConnection>> held;
   for (int i = 0; i < 2; ++i) {
     held.push_back(std::make_unique<RawConnection>(port_, "127.0.0.1"));
-    ASSERT_TRUE(held.back()->send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n"));
+    ASSERT_TRUE(held.back()->send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
     ASSERT_EQ(held.back()->read_response().value().status, 200u);
   }
   RawConnection third(port_, "127.0.0.1");
-  third.send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n");
+  third.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
   EXPECT_EQ(third.read_response().value_or(HttpResult{}).status, 503u);
   EXPECT_TRUE(third.closed_within(5s));
   // Another address (all of 127/8 is loopback) still gets in.
   RawConnection other(port_, "127.0.0.2");
-  other.send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n");
+  other.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
   EXPECT_EQ(other.read_response().value_or(HttpResult{}).status, 200u);
 }
 
@@ -410,7 +412,7 @@ TEST_F(OverloadTest, ASlowlorisClientIsClosedByTheHeaderDeadline) {
   start({"--header-timeout-ms=500"});
   RawConnection slow(port_);
   const std::string request =
-      "GET /healthz HTTP/1.1\r\nHost: t\r\nX-Slow: " + std::string(1000, 'a') + "\r\n\r\n";
+      "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + std::string(1000, 'a') + "\r\n\r\n";
   // One byte every 20 ms would take 20 s; each byte arrives well inside any per-read timeout.
   const auto began = Clock::now();
   bool closed = false;

@@ -89,6 +89,46 @@ TEST_F(RequestJson, DuplicateKeysAreRefusedAndNothingIsStored) {
   EXPECT_TRUE(charges().empty());
 }
 
+// Boost.JSON reads an integer beyond int64 and uint64 as the nearest double: a client's
+// {"n": 123456789012345678901234} was accepted (201) and kept as 1.2345678901234568E23, another
+// number. Money and data are exact: it is refused wherever a body enters, naming the number.
+TEST_F(RequestJson, AnIntegerBeyondSixtyFourBitsIsRefusedNamingItAndNothingIsStored) {
+  const std::string big = "123456789012345678901234";
+  expect_invalid_json(
+      client_->post("/v1/executions",
+                    R"({"stateMachine":"echo","name":"big-1","input":{"n":)" + big + "}}"),
+      "has the number " + big + ", an integer beyond 64 bits");
+  expect_invalid_json(
+      client_->post("/v1/executions",
+                    R"({"stateMachine":"echo","name":"big-2","input":[-9223372036854775809]})"),
+      "-9223372036854775809");
+  expect_invalid_json(client_->post("/v1/ledger/operations",
+                                    R"({"operation":"deposit","idempotencyKey":"k1","parameters":)"
+                                    R"({"account":"u1","amount":)" +
+                                        big + R"(,"currency":"USD"}})"),
+                      big);
+  expect_invalid_json(
+      client_->post("/v1/events",
+                    R"({"type":"t","correlationKey":"k","detail":{"n":)" + big + "}}"),
+      big);
+  expect_invalid_json(
+      client_->request(http::verb::put, "/v1/state-machines/big",
+                       R"({"StartAt":"A","States":{"A":{"Type":"Pass","Result":{"n":)" + big +
+                           R"(},"End":true}}})"),
+      big);
+  EXPECT_EQ(client_->get("/v1/executions/echo:big-1").status, 404u);
+  EXPECT_EQ(client_->get("/v1/executions/echo:big-2").status, 404u);
+  EXPECT_TRUE(client_->get("/v1/accounts/u1/journal").json().at("entries").as_array().empty());
+  EXPECT_EQ(client_->get("/v1/state-machines/big").status, 404u);
+  // The widest integers are kept exactly, and a number written as a double is a double.
+  auto widest = client_->post(
+      "/v1/executions", R"({"stateMachine":"echo","name":"widest","input":[18446744073709551615,)"
+                        R"(-9223372036854775808,1.23456789012345678901234e23]})");
+  ASSERT_EQ(widest.status, 201u) << widest.body;
+  EXPECT_EQ(wait_final("echo:widest").at("output"),
+            json::parse("[18446744073709551615,-9223372036854775808,1.2345678901234568E23]"));
+}
+
 TEST_F(RequestJson, OneLevelOverTheDepthLimitIsRefusedNamingTheLimit) {
   expect_invalid_json(
       client_->post("/v1/executions", echo_start("too-deep", kRequestJsonMaxDepth + 1)),

@@ -5,6 +5,8 @@
 #include <boost/algorithm/string/case_conv.hpp>
 #include <boost/algorithm/string/predicate.hpp>
 #include <boost/json.hpp>
+#include <boost/url/authority_view.hpp>
+#include <boost/url/parse.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -133,6 +135,33 @@ bool sent_for_a_web_page(const HttpRequest& req) {
   return site && !boost::algorithm::iequals(*site, "none");
 }
 
+// Whether a Host header names this daemon in local-only mode: "localhost" or a loopback IP
+// literal (127.0.0.0/8, [::1]), with or without a port. Without keys the daemon listens on
+// nothing else (config.cpp), so its own listen address is one of these. A page whose DNS name
+// an attacker rebound to 127.0.0.1 is same-origin with it, so its browser sends neither Origin
+// nor Sec-Fetch-Site on a GET, but it does send that name as the Host.
+bool names_loopback(std::string_view host) {
+  const auto authority = boost::urls::parse_authority(host);
+  if (!authority || authority->has_userinfo()) return false;
+  switch (authority->host_type()) {
+    case boost::urls::host_type::ipv4:
+      return authority->host_ipv4_address().is_loopback();
+    case boost::urls::host_type::ipv6:
+      return authority->host_ipv6_address().is_loopback();
+    case boost::urls::host_type::name:
+      return boost::algorithm::iequals(authority->encoded_host(), "localhost");
+    default:
+      return false;
+  }
+}
+
+HttpResponse forbidden(std::string message) {
+  return HttpResponse{403,
+                      boost::json::serialize(to_json(Error{ErrorCode::kForbidden, message})),
+                      "application/json",
+                      {}};
+}
+
 }  // namespace
 
 HttpHandler require_api_key(ApiKeys keys, HttpHandler inner) {
@@ -140,14 +169,19 @@ HttpHandler require_api_key(ApiKeys keys, HttpHandler inner) {
     return [inner = std::move(inner)](HttpRequest req, HttpResponder respond) {
       // The loopback address alone does not keep out a page the user's browser loads: a
       // "simple" cross-site POST (text/plain, no preflight) would run with every scope.
-      if (sent_for_a_web_page(req)) {
-        const Error error{ErrorCode::kForbidden,
-                          "local-only mode (no api-key-hashes) refuses requests a web browser "
-                          "sends for a page (Origin or Sec-Fetch-Site header): any site could "
-                          "send them; configure api-key-hashes to call settled from a browser"};
-        return respond(
-            HttpResponse{403, boost::json::serialize(to_json(error)), "application/json", {}});
-      }
+      if (sent_for_a_web_page(req))
+        return respond(forbidden(
+            "local-only mode (no api-key-hashes) refuses requests a web browser sends for a page "
+            "(Origin or Sec-Fetch-Site header): any site could send them; configure "
+            "api-key-hashes to call settled from a browser"));
+      // No Host at all is HTTP/1.0 (the session refuses HTTP/1.1 without one): no browser.
+      if (const auto host = req.header("host"); host && !names_loopback(*host))
+        return respond(forbidden(
+            "local-only mode (no api-key-hashes) answers only requests for localhost or a "
+            "loopback address, not Host \"" +
+            std::string(host->substr(0, 100)) +
+            "\": a web page whose name was rebound to 127.0.0.1 would send its own; configure "
+            "api-key-hashes to reach settled by another name"));
       req.caller = Caller::local();
       inner(std::move(req), std::move(respond));
     };

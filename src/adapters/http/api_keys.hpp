@@ -57,7 +57,9 @@ class ApiKeys {
 // Wraps the API's handler: /v1/... needs a key (401 Unauthorized JSON otherwise), except the
 // Stripe simulator's read-only list and POST /v1/webhooks/stripe (signed instead); /healthz and
 // everything outside /v1 stay open. Sets HttpRequest::caller: the key's caller, none without a
-// key, Caller::local() in local-only mode.
+// key, Caller::local() in local-only mode. In local-only mode it refuses (403 Forbidden) what a
+// web page may make a browser send: an Origin or Sec-Fetch-Site header, or a Host other than
+// localhost or a loopback address (DNS rebinding).
 HttpHandler require_api_key(ApiKeys keys, HttpHandler inner);
 
 }  // namespace settled::adapters

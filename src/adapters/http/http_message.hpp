@@ -18,7 +18,7 @@
 namespace settled::adapters {
 
 struct HttpRequest {
-  std::string method;  // "GET", "POST", ... as received
+  std::string method;  // "GET", "POST", ... as received; a HEAD is given as GET
   std::string target;  // path + query as received, e.g. "/v1/executions?limit=5"
   // The target parsed once by the session (refused with 400 there if not canonical): what
   // authentication, routing and logs read. Never re-parse `target`.

@@ -1,6 +1,7 @@
 #pragma once
 // Turns a request Beast has parsed into the plain HttpRequest the handler takes: the target
-// parsed once (refused here if not canonical), headers lower-cased. One function, so that the
+// parsed once (refused here if not canonical), headers lower-cased, HEAD handed on as GET (the
+// session drops the body of its answer). One function, so that the
 // server and the HTTP fuzzer (tests/fuzz/http_request_fuzz.cpp) hand the routes the same thing.
 
 #include "adapters/http/http_message.hpp"

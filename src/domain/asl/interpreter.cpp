@@ -236,8 +236,9 @@ Step enter_map(const State& state, const json::value& input, const json::value& 
                                "' must select a non-negative integer");
     max_concurrency = static_cast<std::size_t>(*n);
   }
-  if (!state.distributed && (max_concurrency == 0 || max_concurrency > kInlineMapMaxConcurrency))
-    max_concurrency = kInlineMapMaxConcurrency;
+  const std::size_t cap =
+      state.distributed ? kDistributedMapMaxConcurrency : kInlineMapMaxConcurrency;
+  if (max_concurrency == 0 || max_concurrency > cap) max_concurrency = cap;
   RunBranches run;
   run.max_concurrency = max_concurrency;
   const auto& items = items_value.as_array();

@@ -77,6 +77,13 @@ inline constexpr std::size_t kBranchInputsLimitBytes = 10 * 1024 * 1024;
 // more means 40. Each running iteration is an actor holding up to 256 KiB payloads, so without
 // it one start of a Map over a 256 KiB list of items held all of them in memory at once.
 inline constexpr std::size_t kInlineMapMaxConcurrency = 40;
+// A distributed Map runs at most this many child executions at once, as Step Functions' does
+// (MaxConcurrency unset or 0: "Step Functions runs 10,000 parallel child workflow executions"):
+// MaxConcurrency 0 (no limit) or more means 10,000. Without it one start of a Map over a 256 KiB
+// list of ~100,000 items made all of their execution actors at once. Its children are never
+// refused by max-running-executions (they are branches, not starts), so the daemon being full
+// cannot fail the Map or make it retry; they do count toward it, as every running execution.
+inline constexpr std::size_t kDistributedMapMaxConcurrency = 10000;
 
 // The context object ($$) for a state.
 // $$.Execution.Id and $$.StateMachine.Id are ARNs, as on Step Functions, so code that parses

@@ -216,12 +216,10 @@ Result<json::value> run_string_to_json(const Invocation& call) {
   if (std::all_of(text.begin(), text.end(),
                   [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }))
     return json::value(nullptr);
-  boost::system::error_code ec;
-  json::value parsed = json::parse(text, ec);
-  if (ec) return failure("the string is not valid JSON (" + ec.message() + ")");
-  if (holds_non_finite_number(parsed))
-    return failure("the string holds a number beyond the range of a JSON number (about 1.8e308)");
-  return parsed;
+  // A number it could not keep exactly (1e400, an integer beyond 64 bits) fails the state.
+  auto parsed = parse_json_exactly(text, "the string");
+  if (!parsed) return failure(parsed.error().message);
+  return std::move(*parsed);
 }
 
 Result<json::value> run_json_to_string(const Invocation& call) {

@@ -238,9 +238,13 @@ class Parser {
     const std::string_view token = text_.substr(start, pos_ - start);
     boost::system::error_code ec;
     json::value v = json::parse(token, ec);
-    if (ec || !v.is_number() || holds_non_finite_number(v)) {
+    if (ec || !v.is_number()) {
       pos_ = start;
       return fail("invalid number '" + std::string(token) + "'");
+    }
+    if (const std::string why = inexact_number_problem(v, token); !why.empty()) {
+      pos_ = start;
+      return fail("invalid number '" + std::string(token) + "': " + why);
     }
     Arg arg;
     arg.literal = std::move(v);

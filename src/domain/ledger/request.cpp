@@ -1,6 +1,7 @@
 #include "domain/ledger/request.hpp"
 
 #include "domain/money.hpp"
+#include "domain/utf8.hpp"
 
 #include <algorithm>
 #include <initializer_list>
@@ -38,8 +39,24 @@ std::optional<LedgerError> check_fields(const json::object& o,
   return std::nullopt;
 }
 
+// What keeps `id` from being one path segment of a GET that reads it back, as the request
+// target parser reads segments (adapters/http/request_target.cpp), or "" if nothing: an id
+// written with one could never be named by GET /v1/accounts/{user} or /v1/escrows/{id}.
+std::string_view unaddressable(std::string_view id) {
+  for (const char c : id) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F) return "a control character (U+0000 to U+001F or U+007F)";
+    if (c == '/' || c == '\\') return "a \"/\" or \"\\\"";
+  }
+  if (id == "." || id == "..") return "a dot segment (\".\" or \"..\")";
+  if (!valid_utf8(id)) return "text that is not UTF-8";
+  return {};
+}
+
+// A text field; `route` (a GET that names the value in its path) makes it an id, which must be
+// addressable by it.
 LedgerResult<std::string> read_text(const json::object& o, std::string_view field,
-                                    std::size_t max_length) {
+                                    std::size_t max_length, std::string_view route = {}) {
   const json::value* v = o.if_contains(field);
   if (v == nullptr) return invalid(field, "field is missing");
   const json::string* s = v->if_string();
@@ -48,14 +65,26 @@ LedgerResult<std::string> read_text(const json::object& o, std::string_view fiel
   // Ids become LMDB key parts separated by NUL.
   if (s->subview().find('\0') != std::string_view::npos)
     return invalid(field, "must not contain NUL");
+  if (route.empty()) return std::string(s->subview());
+  if (const std::string_view problem = unaddressable(s->subview()); !problem.empty())
+    return invalid(field, "must not be or contain " + std::string(problem) + ": " +
+                              std::string(route) + " could not name it");
   return std::string(s->subview());
+}
+
+constexpr std::string_view kAccountRoute = "GET /v1/accounts/{user}";
+constexpr std::string_view kEscrowRoute = "GET /v1/escrows/{id}";
+
+LedgerResult<std::string> read_account(const json::object& o, std::string_view field) {
+  return read_text(o, field, kMaxIdLength, kAccountRoute);
 }
 
 LedgerResult<std::optional<std::string>> read_optional_text(const json::object& o,
                                                             std::string_view field,
-                                                            std::size_t max_length) {
+                                                            std::size_t max_length,
+                                                            std::string_view route = {}) {
   if (!o.contains(field)) return std::optional<std::string>();
-  auto text = read_text(o, field, max_length);
+  auto text = read_text(o, field, max_length, route);
   if (!text) return text.error();
   return std::optional<std::string>(std::move(text).value());
 }
@@ -124,23 +153,23 @@ LedgerResult<LedgerRequest> parse_ledger_request(LedgerOp op, const json::value&
   switch (op) {
     case LedgerOp::kDeposit:
     case LedgerOp::kWithdraw: {
-      auto account = read_text(o, "account", kMaxIdLength);
+      auto account = read_account(o, "account");
       if (!account) return account.error();
       r.account = std::move(account).value();
       break;
     }
     case LedgerOp::kTransfer: {
-      auto from = read_optional_text(o, "from", kMaxIdLength);
+      auto from = read_optional_text(o, "from", kMaxIdLength, kAccountRoute);
       if (!from) return from.error();
       r.from = std::move(from).value();
-      auto to = read_text(o, "to", kMaxIdLength);
+      auto to = read_account(o, "to");
       if (!to) return to.error();
       r.to = std::move(to).value();
       if (r.from && *r.from == r.to) return invalid("to", "must differ from parameters.from");
       break;
     }
     default: {
-      auto escrow_id = read_text(o, "escrowId", kMaxIdLength);
+      auto escrow_id = read_text(o, "escrowId", kMaxIdLength, kEscrowRoute);
       if (!escrow_id) return escrow_id.error();
       r.escrow_id = std::move(escrow_id).value();
       break;
@@ -148,10 +177,10 @@ LedgerResult<LedgerRequest> parse_ledger_request(LedgerOp op, const json::value&
   }
 
   if (op == LedgerOp::kHold) {
-    auto payer = read_text(o, "payer", kMaxIdLength);
+    auto payer = read_account(o, "payer");
     if (!payer) return payer.error();
     r.payer = std::move(payer).value();
-    auto payee = read_text(o, "payee", kMaxIdLength);
+    auto payee = read_account(o, "payee");
     if (!payee) return payee.error();
     r.payee = std::move(payee).value();
     // An escrow to oneself moves nothing and would make the legs ambiguous.
@@ -219,7 +248,7 @@ LedgerResult<BalanceQuery> parse_balance_query(const json::value& parameters) {
     return LedgerError(LedgerErrc::kInvalidParameters, "parameters must be a JSON object");
   if (auto unknown = check_fields(*obj, {"account", "currency"})) return *unknown;
   BalanceQuery q;
-  auto account = read_text(*obj, "account", kMaxIdLength);
+  auto account = read_account(*obj, "account");
   if (!account) return account.error();
   q.account = std::move(account).value();
   if (obj->contains("currency")) {

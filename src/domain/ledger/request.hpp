@@ -44,7 +44,8 @@ struct LedgerRequest {
 std::optional<LedgerOp> ledger_op_from_resource(std::string_view resource);
 
 // Parses `parameters` for `op`: an object with exactly the fields above. Unknown fields, a
-// missing field, an id that is not a 1-200 character string without NUL, a bad currency or
+// missing field, an id that is not a 1-200 character string a GET's path segment can name (no
+// NUL or other control character, no "/" or "\", not "." or "..", UTF-8), a bad currency or
 // timestamp are kInvalidParameters; an amount that is not a positive JSON integer (payeeAmount:
 // non-negative) that fits int64 is kInvalidAmount.
 LedgerResult<LedgerRequest> parse_ledger_request(LedgerOp op, const boost::json::value& parameters);

@@ -25,9 +25,11 @@ Result<json::value> number_of(std::string_view text, const std::string& where) {
     return json::value(whole);
   json::error_code jec;
   json::value parsed = json::parse(text, jec);
-  if (jec || !parsed.is_number() || holds_non_finite_number(parsed))
+  if (jec || !parsed.is_number())
     return invalid(
         where, "N must be the text of a number, not \"" + std::string(text.substr(0, 40)) + "\"");
+  if (const std::string why = inexact_number_problem(parsed, text); !why.empty())
+    return invalid(where, "N \"" + std::string(text.substr(0, 40)) + "\" is " + why);
   return parsed;
 }
 

@@ -10,6 +10,22 @@
 namespace settled::adapters {
 namespace {
 
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+// What `handler` answers to `method` `target` with these headers and Authorization.
+HttpResponse answer_of(const HttpHandler& handler, std::string method, std::string target,
+                       Headers headers, std::string authorization = "") {
+  HttpRequest req;
+  req.method = std::move(method);
+  req.target = std::move(target);
+  req.parsed_target = *parse_request_target(req.target);
+  req.authorization = std::move(authorization);
+  req.headers = std::move(headers);
+  HttpResponse got;
+  handler(req, [&](HttpResponse res) { got = std::move(res); });
+  return got;
+}
+
 TEST(ApiKeys, Sha256HexMatchesTheStandardVector) {
   EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
@@ -74,18 +90,11 @@ TEST(ApiKeys, LocalOnlyModeRefusesWhatABrowserSendsForAPage) {
     EXPECT_EQ(req.caller.identity, "local");
     r(HttpResponse{201, "{}", "application/json", {}});
   });
-  const auto answer = [&](std::vector<std::pair<std::string, std::string>> headers) {
-    HttpRequest req;
-    req.method = "POST";
-    req.target = "/v1/ledger/operations";
-    req.parsed_target = *parse_request_target(req.target);
-    req.content_type = "text/plain";
-    req.headers = std::move(headers);
-    HttpResponse got;
-    handler(req, [&](HttpResponse res) { got = std::move(res); });
-    return got;
+  const auto answer = [&](Headers headers) {
+    headers.emplace_back("content-type", "text/plain");
+    return answer_of(handler, "POST", "/v1/ledger/operations", std::move(headers));
   };
-  for (const auto& headers : std::vector<std::vector<std::pair<std::string, std::string>>>{
+  for (const auto& headers : std::vector<Headers>{
            {{"origin", "http://evil.example"}},
            {{"origin", "null"}},
            {{"origin", "http://127.0.0.1:8080"}, {"sec-fetch-site", "same-origin"}},
@@ -103,6 +112,45 @@ TEST(ApiKeys, LocalOnlyModeRefusesWhatABrowserSendsForAPage) {
   EXPECT_EQ(answer({{"sec-fetch-site", "none"}}).status, 201u);  // a URL the user typed
   EXPECT_EQ(answer({{"user-agent", "curl/8.5.0"}}).status, 201u);
   EXPECT_EQ(handled, 3);
+}
+
+// DNS rebinding: a page on evil.example whose name now resolves to 127.0.0.1 is same-origin
+// with it, so its browser's GETs carry no Origin and no Sec-Fetch-Site, and it could read every
+// execution and balance. It cannot make the browser send another Host than its own name.
+TEST(ApiKeys, LocalOnlyModeAnswersOnlyForLocalhostOrALoopbackAddress) {
+  const auto status = [](const ApiKeys& keys, Headers headers) {
+    int handled = 0;
+    auto handler = require_api_key(keys, [&](HttpRequest, HttpResponder r) {
+      ++handled;
+      r(HttpResponse{200, "{}", "application/json", {}});
+    });
+    const HttpResponse got =
+        answer_of(handler, "GET", "/v1/accounts/alice", std::move(headers), "Bearer k1");
+    if (got.status == 403u) {
+      const auto body = boost::json::parse(got.body).as_object();
+      EXPECT_EQ(body.at("error"), "Forbidden");
+      EXPECT_NE(body.at("message").as_string().find("Host"), boost::json::string::npos);
+    }
+    EXPECT_EQ(handled, got.status == 200u ? 1 : 0);
+    return got.status;
+  };
+  const ApiKeys local({});
+  for (const char* host : {"evil.example", "evil.example:8080", "localhost.evil.example",
+                           "127.0.0.1.evil.example", "10.0.0.1:8080", "[::2]:8080", "0.0.0.0",
+                           "127.1", "user@localhost", "local%68ost", "", "[::1"}) {
+    SCOPED_TRACE(host);
+    EXPECT_EQ(status(local, {{"host", host}}), 403u);
+  }
+  for (const char* host : {"localhost", "localhost:8080", "LocalHost:8080", "127.0.0.1",
+                           "127.0.0.1:8080", "127.4.5.6:9", "[::1]", "[::1]:8080"}) {
+    SCOPED_TRACE(host);
+    EXPECT_EQ(status(local, {{"host", host}}), 200u);
+  }
+  // HTTP/1.0 without a Host (the server refuses HTTP/1.1 without one): no browser sends it.
+  EXPECT_EQ(status(local, {}), 200u);
+  // With keys the key decides, whatever name the daemon was reached by.
+  const ApiKeys keys({sha256_hex("k1")});
+  EXPECT_EQ(status(keys, {{"host", "settled.internal.example:8080"}}), 200u);
 }
 
 }  // namespace

@@ -121,6 +121,24 @@ TEST(AslDistributedMap, AnInlineMapRunsAtMostFortyIterationsAtOnce) {
   EXPECT_EQ(concurrency(R"("ItemsPath": "$.items", "MaxConcurrency": 1000)", "DISTRIBUTED"), 1000u);
 }
 
+// A distributed Map with MaxConcurrency 0 (or none) started every child execution at once: a
+// 256 KiB list of ~100,000 items made as many execution actors for one start. Step Functions
+// runs 10,000 child workflow executions at once when MaxConcurrency is not set; so does settled
+// now, and no more when it asks for more. A Parallel state's branches all start (they may wait
+// on each other).
+TEST(AslDistributedMap, ADistributedMapRunsAtMostTenThousandChildrenAtOnce) {
+  const auto concurrency = [](std::string_view fields) {
+    return run_of(enter(definition(fields, "DISTRIBUTED"), R"({"items": [1, 2, 3], "n": 0})"))
+        .max_concurrency;
+  };
+  EXPECT_EQ(concurrency(R"("ItemsPath": "$.items")"), 10000u);
+  EXPECT_EQ(concurrency(R"("ItemsPath": "$.items", "MaxConcurrency": 0)"), 10000u);
+  EXPECT_EQ(concurrency(R"("ItemsPath": "$.items", "MaxConcurrencyPath": "$.n")"), 10000u);
+  EXPECT_EQ(concurrency(R"("ItemsPath": "$.items", "MaxConcurrency": 20000)"), 10000u);
+  EXPECT_EQ(concurrency(R"("ItemsPath": "$.items", "MaxConcurrency": 10000)"), 10000u);
+  EXPECT_EQ(concurrency(R"("ItemsPath": "$.items", "MaxConcurrency": 7)"), 7u);
+}
+
 TEST(AslDistributedMap, AnInlineMapIsNotDistributed) {
   const auto run = run_of(enter(definition("", "INLINE"), "[1]"));
   EXPECT_FALSE(run.distributed);

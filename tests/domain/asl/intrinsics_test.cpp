@@ -96,10 +96,22 @@ TEST(IntrinsicStringToJson, ParsesEscapedJson) {
 // the definition is parsed.
 TEST(IntrinsicStringToJson, ANumberBeyondADoublesRangeFailsTheState) {
   EXPECT_THAT(failure("States.StringToJson($.s)", j(R"({"s": "{\"x\": [1, -1e400]}"})")),
-              HasSubstr("a number beyond the range of a JSON number"));
+              HasSubstr("the string has the number -1e400, beyond the range of a JSON number"));
   EXPECT_EQ(eval("States.StringToJson($.s)", j(R"({"s": "[1.7976931348623157e308, 1e-400]"})")),
             j("[1.7976931348623157e308, 0.0]"));
   EXPECT_THAT(refusal("States.Array(1, 1e400)"), HasSubstr("invalid number '1e400'"));
+}
+
+// An integer beyond int64 and uint64 would be rounded to a double, another number: the same.
+TEST(IntrinsicStringToJson, AnIntegerBeyondSixtyFourBitsFailsTheState) {
+  EXPECT_THAT(
+      failure("States.StringToJson($.s)", j(R"({"s": "{\"n\": 123456789012345678901234}"})")),
+      HasSubstr("the string has the number 123456789012345678901234, an integer beyond "
+                "64 bits"));
+  EXPECT_EQ(eval("States.StringToJson($.s)", j(R"({"s": "[18446744073709551615]"})")),
+            j("[18446744073709551615]"));
+  EXPECT_THAT(refusal("States.Array(1, 123456789012345678901234)"),
+              HasSubstr("invalid number '123456789012345678901234': an integer beyond 64 bits"));
 }
 
 TEST(IntrinsicJsonToString, WritesCompactJson) {

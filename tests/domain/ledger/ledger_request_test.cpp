@@ -5,6 +5,8 @@
 #include <boost/json/parse.hpp>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace settled::ledger {
 namespace {
@@ -90,6 +92,74 @@ TEST(LedgerRequest, MissingAndBadFieldsAreNamed) {
           .second.find("1-200"),
       std::string::npos);
   EXPECT_EQ(refusal(LedgerOp::kDeposit, "[1]").second, "parameters must be a JSON object");
+}
+
+// An id is named by a GET's path (/v1/accounts/{user}, /v1/escrows/{id}), whose segments the
+// request target parser refuses with a control character, "/" or "\", as "." or "..", or not
+// UTF-8: an id with one of them was stored and could never be read back. Refused, named.
+TEST(LedgerRequest, AnIdAGetCouldNotNameIsRefusedNamingTheField) {
+  struct Case {
+    LedgerOp op;
+    const char* field;
+    std::string params;  // with the id in place of @
+  };
+  const std::vector<Case> cases = {
+      {LedgerOp::kDeposit, "account", R"({"account":"@","amount":1,"currency":"USD"})"},
+      {LedgerOp::kWithdraw, "account", R"({"account":"@","amount":1,"currency":"USD"})"},
+      {LedgerOp::kHold, "escrowId",
+       R"({"escrowId":"@","payer":"a","payee":"b","amount":1,"currency":"USD"})"},
+      {LedgerOp::kHold, "payer",
+       R"({"escrowId":"e","payer":"@","payee":"b","amount":1,"currency":"USD"})"},
+      {LedgerOp::kHold, "payee",
+       R"({"escrowId":"e","payer":"a","payee":"@","amount":1,"currency":"USD"})"},
+      {LedgerOp::kRelease, "escrowId", R"({"escrowId":"@"})"},
+      {LedgerOp::kExpire, "escrowId", R"({"escrowId":"@"})"},
+      {LedgerOp::kTransfer, "from",
+       R"({"from":"@","to":"b","amount":1,"currency":"USD","kind":"k"})"},
+      {LedgerOp::kTransfer, "to", R"({"to":"@","amount":1,"currency":"USD","kind":"k"})"},
+  };
+  const std::pair<const char*, const char*> ids[] = {
+      {"a\\u0001b", "a control character"},
+      {"a\\nb", "a control character"},
+      {"a\\u001fb", "a control character"},
+      {"a\\u007fb", "a control character"},
+      {"a/b", "\"/\""},
+      {"a\\\\b", "\"/\""},
+      {".", "a dot segment"},
+      {"..", "a dot segment"},
+  };
+  for (const auto& c : cases) {
+    for (const auto& [id, why] : ids) {
+      std::string text = c.params;
+      text.replace(text.find('@'), 1, id);
+      SCOPED_TRACE(text);
+      auto [code, message] = refusal(c.op, text);
+      EXPECT_EQ(code, LedgerErrc::kInvalidParameters);
+      EXPECT_EQ(
+          message.rfind("parameters." + std::string(c.field) + ": must not be or contain ", 0), 0u)
+          << message;
+      EXPECT_NE(message.find(why), std::string::npos) << message;
+      EXPECT_NE(message.find(std::string(c.field) == "escrowId" ? "GET /v1/escrows/{id}"
+                                                                : "GET /v1/accounts/{user}"),
+                std::string::npos)
+          << message;
+    }
+  }
+  auto balance = parse_balance_query(json::parse(R"({"account":"a\u0001"})"));
+  ASSERT_FALSE(balance.ok());
+  EXPECT_EQ(balance.error().message.rfind("parameters.account: must not be or contain", 0), 0u);
+  // What a path segment can carry, percent-encoded where it must be, stays an id; so does the
+  // "kind" of a transfer, which no path names.
+  auto fine = parse(LedgerOp::kTransfer, R"({"from":"a b:c%d.e","to":"\u00e9t\u00e9 \u0085",)"
+                                         R"("amount":1,"currency":"USD","kind":"a/b\n"})");
+  ASSERT_TRUE(fine.ok()) << fine.error().message;
+  EXPECT_EQ(*fine->from, "a b:c%d.e");
+  EXPECT_EQ(fine->kind, "a/b\n");
+  // Text that is not UTF-8 (a workflow can make it: States.Base64Decode) cannot be a segment.
+  json::object bytes{{"account", "a\xff"}, {"amount", 1}, {"currency", "USD"}};
+  auto not_utf8 = parse_ledger_request(LedgerOp::kDeposit, bytes);
+  ASSERT_FALSE(not_utf8.ok());
+  EXPECT_NE(not_utf8.error().message.find("not UTF-8"), std::string::npos);
 }
 
 TEST(LedgerRequest, UnknownFieldsAreRefused) {

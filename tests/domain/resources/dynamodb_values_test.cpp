@@ -46,6 +46,17 @@ TEST(DynamoDbValues, RefusalsNameTheAttribute) {
   auto huge_n = from_attribute_map(json::parse(R"({"amount": {"N": "1e400"}})"), "Item");
   ASSERT_FALSE(huge_n.ok());
   EXPECT_THAT(huge_n.error().message, HasSubstr("Item.amount"));
+  // An integer beyond 64 bits would be rounded to a double: another amount.
+  auto big_n =
+      from_attribute_map(json::parse(R"({"amount": {"N": "123456789012345678901234"}})"), "Item");
+  ASSERT_FALSE(big_n.ok());
+  EXPECT_EQ(big_n.error().code, ErrorCode::kInvalidRequest);
+  EXPECT_THAT(big_n.error().message, HasSubstr("Item.amount"));
+  EXPECT_THAT(big_n.error().message, HasSubstr("an integer beyond 64 bits"));
+  auto widest_n =
+      from_attribute_map(json::parse(R"({"amount": {"N": "18446744073709551615"}})"), "Item");
+  ASSERT_TRUE(widest_n.ok()) << widest_n.error().message;
+  EXPECT_EQ(widest_n->at("amount").as_uint64(), 18446744073709551615u);
   auto two_types = from_attribute_map(json::parse(R"({"a": {"S": "x", "N": "1"}})"), "Item");
   ASSERT_FALSE(two_types.ok());
   EXPECT_THAT(two_types.error().message, HasSubstr("one type key"));
