@@ -61,7 +61,10 @@ class HttpRoutes {
     const auto& s = target.segments;
     const bool get = req.method == "GET", post = req.method == "POST", put = req.method == "PUT";
     // The Step Functions API (AWS JSON 1.0): every operation is a POST to the root.
-    if (s.empty() && post) return sfn::handle_sfn_request(sfn_, req, std::move(respond));
+    if (s.empty()) {
+      if (!post) return respond(method_not_allowed(req, {"POST"}));
+      return sfn::handle_sfn_request(sfn_, req, std::move(respond));
+    }
     if (s.size() == 1 && s[0] == "metrics") {
       if (!get) return respond(method_not_allowed(req, {"GET"}));
       return respond(metrics());

@@ -74,6 +74,7 @@ TEST_F(HttpMethods, A405NamesTheRoutesMethodsInAllowAndChangesNothing) {
     const char* allow;
   };
   const std::vector<Case> cases = {
+      {http::verb::get, "/", "POST"},  // the Step Functions API: every operation a POST
       {http::verb::get, "/v1/executions", "POST"},
       {http::verb::head, "/v1/executions", "POST"},
       {http::verb::post, "/v1/executions/payment:p-1", "GET, HEAD"},
