@@ -12,7 +12,8 @@
 # generator's own work does not count as the daemon's latency).
 #
 # Sustainable rate: 80 % of the closed-loop peak of 16 connections (a rate the daemon answers
-# in full). Latencies count from each request's due time. Acceptance, per level: accepted p99
+# in full). The unloaded latency runs three times a level's seconds (its p99 needs the samples).
+# Latencies count from each request's due time. Acceptance, per level: accepted p99
 # within 3x the unloaded p99, and no request failed otherwise (every one accepted or answered
 # 503/429). sent_p99 is the accepted p99 counted from the actual send and lag_p99 how late the
 # generator sent: a large lag means the generator, not the daemon, fell behind (e.g. a busy
@@ -57,9 +58,11 @@ if [ -z "$rate" ]; then
   echo "closed-loop peak (16 connections): ${peak}/s -> sustainable rate ${rate}/s"
   settle
 fi
-unloaded=$(result --connections="$connections" --rate=$((rate / 10)) --duration="$seconds")
+# The unloaded p99 is the yardstick of every level: at a tenth of the rate, one level's seconds
+# give only a few dozen answers in its tail, so it is measured over three times as long.
+unloaded=$(result --connections="$connections" --rate=$((rate / 10)) --duration=$((seconds * 3)))
 base_p99=$(field "$unloaded" acc_p99_ms)
-echo "unloaded (${rate}/10 = $((rate / 10))/s): accepted p50 $(field "$unloaded" acc_p50_ms) ms, p99 ${base_p99} ms"
+echo "unloaded (${rate}/10 = $((rate / 10))/s for $((seconds * 3)) s): accepted p50 $(field "$unloaded" acc_p50_ms) ms, p99 ${base_p99} ms"
 echo "daemon: ${DAEMON_ARGS:-defaults}${DAEMON_CPUS:+ on cpus $DAEMON_CPUS}${LOAD_CPUS:+, generator on cpus $LOAD_CPUS}; ${connections} connections; ${seconds} s per level; $(nproc) cores, load $(cut -d" " -f1-3 /proc/loadavg)"
 printf '%-5s %9s %11s %9s %9s %7s %8s %8s %11s %7s %9s %9s %s\n' level offered/s accepted/s p50_ms \
   p99_ms p99/base 503 429 shed_p99_ms failed sent_p99 lag_p99 verdict
