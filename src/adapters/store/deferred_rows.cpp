@@ -1,6 +1,7 @@
 #include "adapters/store/deferred_rows.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 namespace settled::adapters {
 
@@ -37,6 +38,47 @@ const DeferredRows::Version* DeferredRows::visible(const Versions& versions, std
   return nullptr;
 }
 
+namespace {
+
+template <typename Node>
+bool key_before(const Node* node, std::string_view key) {
+  return std::string_view(node->first) < key;
+}
+
+template <typename Node>
+bool key_after(std::string_view key, const Node* node) {
+  return key < std::string_view(node->first);
+}
+
+}  // namespace
+
+// The union of the runs, in key order, from a bound: a cursor in each run, the smallest key next.
+// There are about log2(keys) runs, so a step compares that many keys.
+class DeferredRows::Ordered {
+ public:
+  Ordered(const std::vector<Run>& runs, std::string_view from, bool inclusive) {
+    for (const Run& run : runs) {
+      auto it = inclusive ? std::lower_bound(run.begin(), run.end(), from, key_before<Node>)
+                          : std::upper_bound(run.begin(), run.end(), from, key_after<Node>);
+      if (it != run.end()) cursors_.push_back({it, run.end()});
+    }
+  }
+  // The next node in key order, or nullptr once every run is through.
+  const Node* next() {
+    Cursor* least = nullptr;
+    for (Cursor& c : cursors_)
+      if (c.at != c.end && (!least || (*c.at)->first < (*least->at)->first)) least = &c;
+    if (!least) return nullptr;
+    return *least->at++;
+  }
+
+ private:
+  struct Cursor {
+    Run::const_iterator at, end;
+  };
+  std::vector<Cursor> cursors_;
+};
+
 std::optional<DeferredRows::Value> DeferredRows::find(std::string_view key,
                                                       std::uint64_t seen) const {
   std::shared_lock<std::shared_mutex> lock(mutex_);
@@ -50,9 +92,10 @@ std::optional<DeferredRows::Value> DeferredRows::find(std::string_view key,
 std::optional<DeferredRows::Row> DeferredRows::next(std::string_view from, bool inclusive,
                                                     std::uint64_t seen) const {
   std::shared_lock<std::shared_mutex> lock(mutex_);
-  auto it = inclusive ? rows_.lower_bound(from) : rows_.upper_bound(from);
-  for (; it != rows_.end(); ++it)
-    if (const Version* version = visible(it->second, seen)) return Row{it->first, version->value};
+  Ordered ordered(runs_, from, inclusive);
+  while (const Node* node = ordered.next())
+    if (const Version* version = visible(node->second, seen))
+      return Row{node->first, version->value};
   return std::nullopt;
 }
 
@@ -63,15 +106,45 @@ std::optional<DeferredRows::Value> DeferredRows::newest(std::string_view key) co
   return found->second.back().value;
 }
 
+void DeferredRows::add_run(Run run) {
+  if (run.empty()) return;
+  runs_.push_back(std::move(run));
+  const auto by_key = [](const Node* a, const Node* b) { return a->first < b->first; };
+  while (runs_.size() >= 2 && runs_[runs_.size() - 2].size() <= 2 * runs_.back().size()) {
+    Run& into = runs_[runs_.size() - 2];
+    const Run& last = runs_.back();
+    Run merged;
+    merged.reserve(into.size() + last.size());
+    std::merge(into.begin(), into.end(), last.begin(), last.end(), std::back_inserter(merged),
+               by_key);
+    into = std::move(merged);
+    runs_.pop_back();
+  }
+}
+
+void DeferredRows::forget_in_runs(const Node* node) {
+  for (auto run = runs_.begin(); run != runs_.end(); ++run) {
+    const auto it = std::lower_bound(run->begin(), run->end(), node->first, key_before<Node>);
+    if (it == run->end() || *it != node) continue;
+    run->erase(it);
+    if (run->empty()) runs_.erase(run);
+    return;
+  }
+}
+
 void DeferredRows::publish(std::uint64_t sequence, const Rows& rows) {
   std::unique_lock<std::shared_mutex> lock(mutex_);
+  Run fresh;  // in key order: `rows` is
   for (const auto& [key, value] : rows) {
-    auto& versions = rows_[key];
+    auto [it, inserted] = rows_.try_emplace(key);
+    auto& versions = it->second;
+    if (inserted) fresh.push_back(&*it);
     // A sequence publishes a key once; replaying a log record twice must not stack versions.
     if (!versions.empty() && versions.back().sequence >= sequence) continue;
     versions.push_back(Version{sequence, value});
     bytes_ += size_of(key, value);
   }
+  add_run(std::move(fresh));
 }
 
 void DeferredRows::unpublish(std::uint64_t sequence, const Rows& rows) {
@@ -84,7 +157,10 @@ void DeferredRows::unpublish(std::uint64_t sequence, const Rows& rows) {
       bytes_ -= size_of(key, versions.back().value);
       versions.pop_back();
     }
-    if (versions.empty()) rows_.erase(found);
+    if (versions.empty()) {
+      forget_in_runs(&*found);
+      rows_.erase(found);
+    }
   }
 }
 
@@ -93,29 +169,38 @@ DeferredRows::FoldSlice DeferredRows::fold_slice(const std::string& after, std::
   std::shared_lock<std::shared_mutex> lock(mutex_);
   FoldSlice slice;
   slice.last_key = after;
-  auto it = after.empty() ? rows_.begin() : rows_.upper_bound(after);
+  Ordered ordered(runs_, after, after.empty());
   // Keys with nothing to fold still count against the limit: a slice's work stays bounded.
-  for (std::size_t looked = 0; it != rows_.end() && looked < limit; ++it, ++looked) {
-    slice.last_key = it->first;
-    if (const Version* version = visible(it->second, through))
-      slice.rows.push_back(Row{it->first, version->value});
+  const Node* node = ordered.next();
+  for (std::size_t looked = 0; node && looked < limit; ++looked, node = ordered.next()) {
+    slice.last_key = node->first;
+    if (const Version* version = visible(node->second, through))
+      slice.rows.push_back(Row{node->first, version->value});
   }
-  slice.ended = it == rows_.end();
+  slice.ended = !node;
   return slice;
 }
 
 void DeferredRows::drop_through(std::uint64_t through) {
   std::unique_lock<std::shared_mutex> lock(mutex_);
-  for (auto it = rows_.begin(); it != rows_.end();) {
-    auto& versions = it->second;
+  for (auto& [key, versions] : rows_) {
     std::size_t gone = 0;
     while (gone < versions.size() && versions[gone].sequence <= through) {
-      bytes_ -= size_of(it->first, versions[gone].value);
+      bytes_ -= size_of(key, versions[gone].value);
       ++gone;
     }
     versions.erase(versions.begin(), versions.begin() + static_cast<std::ptrdiff_t>(gone));
-    it = versions.empty() ? rows_.erase(it) : std::next(it);
   }
+  // Keys left without a version go: from the runs first, while their nodes still exist.
+  for (Run& run : runs_)
+    run.erase(std::remove_if(run.begin(), run.end(),
+                             [](const Node* node) { return node->second.empty(); }),
+              run.end());
+  runs_.erase(
+      std::remove_if(runs_.begin(), runs_.end(), [](const Run& run) { return run.empty(); }),
+      runs_.end());
+  for (auto it = rows_.begin(); it != rows_.end();)
+    it = it->second.empty() ? rows_.erase(it) : std::next(it);
 }
 
 std::size_t DeferredRows::keys() const {

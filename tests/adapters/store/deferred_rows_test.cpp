@@ -6,7 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <random>
 #include <string>
+#include <vector>
 
 namespace settled::adapters {
 namespace {
@@ -113,6 +116,99 @@ TEST(DeferredRows, ReadersOfAnEarlierEpochHoldBackADrop) {
     EXPECT_TRUE(rows.readers_before(round_end));
   }
   EXPECT_FALSE(rows.readers_before(rows.next_epoch()));
+}
+
+// The rows are kept in a hash map with sorted runs of keys beside it; this drives them and a
+// plain ordered map through the same random publishes, failed commits and drops, and compares
+// every kind of read after each step.
+TEST(DeferredRows, RandomOperationsReadAsAnOrderedMapOfVersionsWould) {
+  struct ModelVersion {
+    std::uint64_t sequence;
+    Value value;
+  };
+  std::map<std::string, std::vector<ModelVersion>> model;
+  const auto model_visible = [&](const std::vector<ModelVersion>& versions,
+                                 std::uint64_t seen) -> const ModelVersion* {
+    for (auto it = versions.rbegin(); it != versions.rend(); ++it)
+      if (it->sequence <= seen) return &*it;
+    return nullptr;
+  };
+  DeferredRows rows;
+  std::mt19937 random(20261206);
+  const auto pick = [&](int n) { return static_cast<int>(random() % static_cast<unsigned>(n)); };
+  const auto some_key = [&] { return "k" + std::to_string(pick(300)); };
+  std::uint64_t sequence = 0, dropped = 0;
+  for (int step = 0; step < 4000; ++step) {
+    const int action = pick(20);
+    if (action < 14) {  // a commit's record
+      Rows record;
+      for (int n = 1 + pick(12); n > 0; --n)
+        record[some_key()] = pick(5) == 0 ? Value{} : Value{std::to_string(step)};
+      ++sequence;
+      rows.publish(sequence, record);
+      for (const auto& [key, value] : record) model[key].push_back({sequence, value});
+      if (pick(10) == 0) {  // ... whose commit failed
+        rows.unpublish(sequence, record);
+        for (const auto& [key, value] : record) {
+          auto& versions = model[key];
+          versions.pop_back();
+          if (versions.empty()) model.erase(key);
+        }
+        --sequence;
+      }
+    } else if (action == 14 && sequence > dropped) {  // a round's versions are in the B-tree
+      dropped += 1 + static_cast<std::uint64_t>(pick(static_cast<int>(sequence - dropped)));
+      rows.drop_through(dropped);
+      for (auto it = model.begin(); it != model.end();) {
+        auto& versions = it->second;
+        while (!versions.empty() && versions.front().sequence <= dropped)
+          versions.erase(versions.begin());
+        it = versions.empty() ? model.erase(it) : std::next(it);
+      }
+    }
+    ASSERT_EQ(rows.keys(), model.size()) << "step " << step;
+    const std::uint64_t seen =
+        sequence == 0 ? 0 : static_cast<std::uint64_t>(pick(static_cast<int>(sequence + 1)));
+    const std::string key = some_key();
+    const auto found = model.find(key);
+    const ModelVersion* expected =
+        found == model.end() ? nullptr : model_visible(found->second, seen);
+    const auto got = rows.find(key, seen);
+    ASSERT_EQ(got.has_value(), expected != nullptr) << "step " << step << " key " << key;
+    if (expected) {
+      ASSERT_EQ(*got, expected->value) << "step " << step << " key " << key;
+    }
+
+    const bool inclusive = pick(2) == 0;
+    auto next_expected = inclusive ? model.lower_bound(key) : model.upper_bound(key);
+    while (next_expected != model.end() && !model_visible(next_expected->second, seen))
+      ++next_expected;
+    const auto next = rows.next(key, inclusive, seen);
+    ASSERT_EQ(next.has_value(), next_expected != model.end()) << "step " << step;
+    if (next) {
+      ASSERT_EQ(next->key, next_expected->first) << "step " << step;
+      ASSERT_EQ(next->value, model_visible(next_expected->second, seen)->value);
+    }
+
+    const std::size_t limit = static_cast<std::size_t>(pick(40));
+    const std::string after = pick(4) == 0 ? std::string() : key;
+    const auto slice = rows.fold_slice(after, seen, limit);
+    auto it = after.empty() ? model.begin() : model.upper_bound(after);
+    std::string last_key = after;
+    std::vector<DeferredRows::Row> expected_rows;
+    for (std::size_t looked = 0; it != model.end() && looked < limit; ++it, ++looked) {
+      last_key = it->first;
+      if (const ModelVersion* v = model_visible(it->second, seen))
+        expected_rows.push_back({it->first, v->value});
+    }
+    ASSERT_EQ(slice.ended, it == model.end()) << "step " << step;
+    ASSERT_EQ(slice.last_key, last_key) << "step " << step;
+    ASSERT_EQ(slice.rows.size(), expected_rows.size()) << "step " << step;
+    for (std::size_t i = 0; i < expected_rows.size(); ++i) {
+      ASSERT_EQ(slice.rows[i].key, expected_rows[i].key);
+      ASSERT_EQ(slice.rows[i].value, expected_rows[i].value);
+    }
+  }
 }
 
 TEST(DeferredRows, ALogRecordDecodesToWhatWasEncoded) {
