@@ -87,6 +87,7 @@ struct InProcessEngine {
     stop(executions);
     stop(engine->notifications);
     stop(engine->stripe);
+    if (engine->mock_tasks) stop(engine->mock_tasks);
     stop(engine->store);
     // Drop every handle first: CAF's shutdown waits for detached actors to be destroyed.
     executions = nullptr;

@@ -2,10 +2,18 @@
 // admitted after its first commit, charged once by the Stripe simulator (whose durable record
 // commits in the same store, as in the daemon), and finished with its record and notification
 // committed.
+//   BM_PaymentExecutions/N:           the tasks run their resources, as in the daemon;
+//   BM_PaymentExecutionsTasksMocked/N: the Stripe, record and notification tasks answered at
+//     once by a Step Functions Local test case (the daemon's mock-config), as the peer's handlers
+//     answer (bench/peers/interpreter.mjs): the engine's own work, every transition still durable
+//     and each execution admitted after its first commit. Nothing is charged, recorded or
+//     notified.
 
 #include "actors/messages.hpp"
+#include "actors/mock_tasks_actor.hpp"
 #include "adapters/ops/metrics.hpp"
 #include "bench_support.hpp"
+#include "domain/asl/mock_config.hpp"
 
 #include <benchmark/benchmark.h>
 
@@ -31,9 +39,28 @@ std::uint64_t failed() {
   return adapters::Metrics::instance().executions_finished("FAILED");
 }
 
-void BM_PaymentExecutions(benchmark::State& state) {
+// What the peer's handlers answer (bench/peers/interpreter.mjs), as a test case of the payment
+// machine: each state's first invocation returns at once. ValidatePayment is not mocked: the
+// peer's handler passes its input on, and settled's own check (in process, no I/O) does that
+// and checks it too.
+constexpr const char* kInstantTasks = R"({
+  "StateMachines": {"payment": {"TestCases": {"instant": {
+    "ProcessPayment": "Charged",
+    "StoreTransaction": "Stored", "NotifyCustomer": "Notified"}}}},
+  "MockedResponses": {
+    "Charged": {"0": {"Return": {"id": "pi_bench", "status": "succeeded", "amount_received": 1250}}},
+    "Stored": {"0": {"Return": {}}},
+    "Notified": {"0": {"Return": {"notificationId": "n_bench", "status": "SENT"}}}}})";
+
+void run_payments(benchmark::State& state, bool tasks_mocked) {
   const auto count = static_cast<int>(state.range(0));
   InProcessEngine engine;
+  if (tasks_mocked) {
+    auto mock = asl::MockConfig::parse(boost::json::parse(kInstantTasks));
+    if (!mock) throw std::runtime_error("the bench's mock config: " + mock.error().message);
+    engine.engine->mock = std::make_shared<const asl::MockConfig>(std::move(*mock));
+    engine.engine->mock_tasks = actors::spawn_mock_tasks(*engine.system, engine.engine->mock);
+  }
   const std::uint64_t batches_before = engine.store_stats->batches.load();
   // All `count` are offered at once; the daemon's default bound on execution actors in memory
   // (10,000) is exactly the larger count, and the last actors of the previous round may not have
@@ -49,6 +76,7 @@ void BM_PaymentExecutions(benchmark::State& state) {
       const std::string id = "bench-" + std::to_string(run) + "-" + std::to_string(i);
       actors::StartRequest req;
       req.state_machine = "payment";
+      if (tasks_mocked) req.test_case = "instant";
       req.name = id;
       req.input = boost::json::object{{"paymentId", id},
                                       {"customerId", "c-1"},
@@ -92,8 +120,20 @@ void BM_PaymentExecutions(benchmark::State& state) {
       static_cast<double>(engine.store_stats->operations.load()) /
       static_cast<double>(std::max<std::uint64_t>(1, engine.store_stats->commits));
 }
+void BM_PaymentExecutions(benchmark::State& state) {
+  run_payments(state, false);
+}
 BENCHMARK(BM_PaymentExecutions)
     ->Arg(1000)
+    ->Arg(10000)
+    ->Iterations(3)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+
+void BM_PaymentExecutionsTasksMocked(benchmark::State& state) {
+  run_payments(state, true);
+}
+BENCHMARK(BM_PaymentExecutionsTasksMocked)
     ->Arg(10000)
     ->Iterations(3)
     ->UseRealTime()
