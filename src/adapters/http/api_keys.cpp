@@ -26,7 +26,7 @@ bool needs_key(const HttpRequest& req) {
       (segments[2] == "stripe" || segments[2] == "veriff"))
     return false;
   // The simulator's lists are open; what changes it (completing an onboarding) is not.
-  return !(req.method == "GET" && segments.size() >= 2 && segments[1] == "simulator");
+  return !(req.is_get_or_head() && segments.size() >= 2 && segments[1] == "simulator");
 }
 
 bool identity_char(char c) {
