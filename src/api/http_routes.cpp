@@ -59,7 +59,7 @@ class HttpRoutes {
     // Parsed once by the HTTP session, the same segments the API-key check read.
     const adapters::RequestTarget& target = req.parsed_target;
     const auto& s = target.segments;
-    const bool get = req.method == "GET", post = req.method == "POST", put = req.method == "PUT";
+    const bool get = req.is_get_or_head(), post = req.method == "POST", put = req.method == "PUT";
     // The Step Functions API (AWS JSON 1.0): every operation is a POST to the root.
     if (s.empty()) {
       if (!post) return respond(method_not_allowed(req, {"POST"}));

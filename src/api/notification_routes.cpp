@@ -117,7 +117,7 @@ bool route_notifications(const HttpRequest& req, adapters::HttpResponder& respon
     return true;
   }
   if (s.size() == 4) {
-    respond(req.method == "GET" ? list(deps, req, user) : method_not_allowed(req, {"GET"}));
+    respond(req.is_get_or_head() ? list(deps, req, user) : method_not_allowed(req, {"GET"}));
     return true;
   }
   if (req.method != "POST") {

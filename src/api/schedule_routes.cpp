@@ -14,7 +14,7 @@ bool route_schedules(const adapters::HttpRequest& req, adapters::HttpResponder& 
   if (s.size() < 2 || s.size() > 3 || s[0] != "v1" || s[1] != "schedules") return false;
   // A schedule is read, put and deleted; the list is only read.
   const bool method_allowed =
-      req.method == "GET" || (s.size() == 3 && (req.method == "PUT" || req.method == "DELETE"));
+      req.is_get_or_head() || (s.size() == 3 && (req.method == "PUT" || req.method == "DELETE"));
   if (!method_allowed) {
     respond(s.size() == 3 ? method_not_allowed(req, {"GET", "PUT", "DELETE"})
                           : method_not_allowed(req, {"GET"}));
@@ -28,7 +28,7 @@ bool route_schedules(const adapters::HttpRequest& req, adapters::HttpResponder& 
     return true;
   }
   const std::string name = s.size() == 3 ? s[2] : "";
-  if (req.method == "GET") {
+  if (req.is_get_or_head()) {
     caf::anon_send(schedules, schedule_atom::value, ScheduleQuery{name, answer});
   } else if (s.size() == 3 && req.method == "PUT") {
     auto body = parse_fields_object(req.body, {"cron", "timezone", "stateMachine", "input"});

@@ -91,7 +91,7 @@ bool route_webhooks(const HttpRequest& req, HttpResponder& respond, const HttpRo
   const adapters::RequestTarget& target = req.parsed_target;
   const auto& s = target.segments;
   if (s.size() < 3 || s[0] != "v1" || s[1] != "webhooks") return false;
-  const bool get = req.method == "GET", post = req.method == "POST";
+  const bool get = req.is_get_or_head(), post = req.method == "POST";
   if (s[2] == "stripe" && s.size() == 3) {
     if (post)
       stripe_webhook(deps, req, std::move(respond));

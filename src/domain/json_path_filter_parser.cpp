@@ -2,7 +2,7 @@
 // "!" and parentheses around comparisons and existence tests of paths inside the filter.
 #include "domain/json_path_compiler.hpp"
 
-#include <boost/json/parse.hpp>
+#include "domain/json_limits.hpp"
 
 #include <string>
 #include <utility>
@@ -154,12 +154,12 @@ bool PathCompiler::parse_operand(Operand& out) {
            peek() == '-') {
       ++pos_;
     }
-    // Boost.JSON's own number parser, so literals get the same int64/uint64/double kinds as
-    // the documents they are compared with.
-    boost::system::error_code ec;
-    json::value v = json::parse(text_.substr(start, pos_ - start), ec);
-    if (ec || !v.is_number()) return fail("invalid number", start);
-    out.literal = std::move(v);
+    // Read as request JSON's numbers are (json_limits.hpp), so literals get the same int64,
+    // uint64 and double kinds as the documents they are compared with, and one settled cannot
+    // keep exactly (an integer beyond 64 bits, 1e400) is refused naming it, not rounded.
+    auto number = parse_json_exactly(text_.substr(start, pos_ - start), "the literal");
+    if (!number) return fail(number.error().message, start);
+    out.literal = std::move(*number);
     return true;
   }
   if (c >= 'a' && c <= 'z') {

@@ -4,6 +4,7 @@
 
 #include "settled/daemon.hpp"
 #include "adapters/http/api_keys.hpp"
+#include "adapters/http/http_request_reader.hpp"
 #include "settled/config.hpp"
 #include "support/build_paths.hpp"
 #include "support/eventually.hpp"
@@ -110,6 +111,32 @@ TEST_F(InProcessDaemon, V1WithoutAValidApiKeyIs401) {
     EXPECT_EQ(response.status, 401u) << response.body;
     EXPECT_TRUE(body_of(response).contains("error")) << response.body;
   }
+}
+
+TEST_F(InProcessDaemon, AHeadIsAnsweredAsItsGetAndA405ForItNamesHead) {
+  // Read from Beast's message as the session reads it (the HTTP edge once rewrote HEAD to GET,
+  // so a HEAD on a POST-only route got a 405 saying "GET is not allowed"). The handler's answer
+  // still has its body here: the session drops it when it writes the answer to a HEAD.
+  const auto head = [](const char* target) {
+    boost::beast::http::request<boost::beast::http::string_body> message{
+        boost::beast::http::verb::head, target, 11};
+    message.set(boost::beast::http::field::authorization, std::string("Bearer ") + kApiKey);
+    auto request = adapters::read_http_request(std::move(message), "127.0.0.1:40000");
+    EXPECT_TRUE(request) << request.error().message;
+    return request ? std::move(*request) : adapters::HttpRequest{};
+  };
+  const auto healthz = send(head("/healthz"));
+  EXPECT_EQ(healthz.status, 200u) << healthz.body;
+  EXPECT_EQ(body_of(healthz)["status"], "ok");
+  const auto machines = send(head("/v1/state-machines"));
+  EXPECT_EQ(machines.status, 200u) << machines.body;
+
+  const auto refused = send(head("/v1/executions"));
+  EXPECT_EQ(refused.status, 405u) << refused.body;
+  EXPECT_EQ(std::string(body_of(refused)["message"].as_string()),
+            "HEAD is not allowed on /v1/executions (allowed: POST)");
+  ASSERT_EQ(refused.headers.size(), 1u);
+  EXPECT_EQ(refused.headers[0], (std::pair<std::string, std::string>{"Allow", "POST"}));
 }
 
 TEST_F(InProcessDaemon, PaymentRunsToSuccessThroughTheRoutes) {

@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -19,21 +21,58 @@ bool may_write(const std::string& method) {
   return method != "GET" && method != "HEAD" && method != "OPTIONS";
 }
 
-HttpResponse refusal(unsigned status, std::size_t bound, unsigned retry_after) {
-  const Error error =
-      status == 429
-          ? Error{ErrorCode::kTooManyRequests, "this client already has " + std::to_string(bound) +
-                                                   " requests in flight (its share); retry after " +
-                                                   std::to_string(retry_after) + " s"}
-          : Error{ErrorCode::kOverloaded, "the daemon has " + std::to_string(bound) +
-                                              " requests in flight (its bound); nothing was done, "
-                                              "retry after " +
-                                              std::to_string(retry_after) + " s"};
+HttpResponse refusal(unsigned status, const Error& error, unsigned retry_after) {
   return HttpResponse{status,
                       boost::json::serialize(to_json(error)),
                       "application/json",
                       {{"Retry-After", std::to_string(retry_after)}}};
 }
+
+HttpResponse too_many_requests(std::size_t share, unsigned retry_after) {
+  return refusal(
+      429,
+      Error{ErrorCode::kTooManyRequests, "this client already has " + std::to_string(share) +
+                                             " requests in flight (its share); retry after " +
+                                             std::to_string(retry_after) + " s"},
+      retry_after);
+}
+
+HttpResponse overloaded(std::size_t bound, std::size_t max_in_flight, unsigned retry_after) {
+  const std::string which = bound < max_in_flight
+                                ? "adaptive bound; max-in-flight " + std::to_string(max_in_flight)
+                                : std::string("max-in-flight");
+  return refusal(
+      503,
+      Error{ErrorCode::kOverloaded,
+            "the daemon has " + std::to_string(bound) + " requests in flight (" + which +
+                "); nothing was done, retry after " + std::to_string(retry_after) + " s"},
+      retry_after);
+}
+
+// The 503 names the bound it met, which the adaptive bound moves at most once a window: built
+// when the bound moved, copied otherwise (under overload most answers are 503s).
+class OverloadedRefusals {
+ public:
+  explicit OverloadedRefusals(const AdmissionOptions& options) : options_(options) {}
+
+  HttpResponse at(std::size_t bound) const {
+    auto built = std::atomic_load(&built_);
+    if (!built || built->bound != bound) {
+      built = std::make_shared<const Built>(
+          Built{bound, overloaded(bound, options_.max_in_flight, options_.retry_after_seconds)});
+      std::atomic_store(&built_, built);
+    }
+    return built->response;
+  }
+
+ private:
+  struct Built {
+    std::size_t bound;
+    HttpResponse response;
+  };
+  const AdmissionOptions options_;
+  mutable std::shared_ptr<const Built> built_;  // read and written with std::atomic_load/store
+};
 
 // Gives the slot back exactly once: when the request is answered, or when the last copy of
 // its responder goes away unanswered (a handler that dropped it must not leak the slot).
@@ -77,13 +116,14 @@ Admission::Admission(AdmissionOptions options)
   Metrics::instance().http_in_flight_limit(limit_.limit());
 }
 
-unsigned Admission::try_admit(const std::string& client) {
+Admission::Decision Admission::try_admit(const std::string& client) {
   // Reserve first, check after: two racing requests cannot both take the last slot.
-  if (in_flight_.fetch_add(1, std::memory_order_relaxed) >= limit_.limit()) {
+  const std::size_t bound = limit_.limit();
+  if (in_flight_.fetch_add(1, std::memory_order_relaxed) >= bound) {
     in_flight_.fetch_sub(1, std::memory_order_relaxed);
     limit_.refused();
     Metrics::instance().http_refused("in_flight");
-    return 503;
+    return {503, bound};
   }
   if (options_.max_in_flight_per_client == 0) return admitted();
   std::lock_guard<std::mutex> lock(clients_mutex_);
@@ -92,15 +132,15 @@ unsigned Admission::try_admit(const std::string& client) {
     in_flight_.fetch_sub(1, std::memory_order_relaxed);
     limit_.refused();
     Metrics::instance().http_refused("client_share");
-    return 429;
+    return {429, options_.max_in_flight_per_client};
   }
   ++held;
   return admitted();
 }
 
-unsigned Admission::admitted() {
+Admission::Decision Admission::admitted() {
   Metrics::instance().http_in_flight(1);
-  return 0;
+  return {};
 }
 
 void Admission::release(const std::string& client,
@@ -136,12 +176,11 @@ ClientIdentity identify_clients(bool by_api_key) {
 
 HttpHandler admit(std::shared_ptr<Admission> admission, ClientIdentity identity,
                   HttpHandler inner) {
-  // Refusals are the same bytes every time: built once, copied per refused request.
+  // Refusals are built once (the 503 once per bound it names), copied per refused request.
   const AdmissionOptions& options = admission->options();
-  auto overloaded = std::make_shared<const HttpResponse>(
-      refusal(503, options.max_in_flight, options.retry_after_seconds));
+  auto overloaded = std::make_shared<const OverloadedRefusals>(options);
   auto too_many = std::make_shared<const HttpResponse>(
-      refusal(429, options.max_in_flight_per_client, options.retry_after_seconds));
+      too_many_requests(options.max_in_flight_per_client, options.retry_after_seconds));
   return [admission = std::move(admission), identity = std::move(identity),
           inner = std::move(inner), overloaded = std::move(overloaded),
           too_many = std::move(too_many)](HttpRequest req, HttpResponder respond) {
@@ -149,8 +188,9 @@ HttpHandler admit(std::shared_ptr<Admission> admission, ClientIdentity identity,
     // Who the request counts against matters only for the per-client share; without one the
     // refusal path under overload does not pay for it.
     std::string client = admission->options().max_in_flight_per_client > 0 ? identity(req) : "";
-    if (const unsigned refused = admission->try_admit(client); refused != 0) {
-      return respond(refused == 429 ? *too_many : *overloaded);
+    if (const Admission::Decision decision = admission->try_admit(client);
+        decision.refused_with != 0) {
+      return respond(decision.refused_with == 429 ? *too_many : overloaded->at(decision.bound));
     }
     auto slot = std::make_shared<Slot>(admission, std::move(client), req.received_at);
     inner(std::move(req), [slot, respond = std::move(respond)](HttpResponse response) {

@@ -37,8 +37,13 @@ class Admission : public std::enable_shared_from_this<Admission> {
  public:
   explicit Admission(AdmissionOptions options);
 
-  // Takes a slot for `client`, or answers why not: 0 when admitted, else 503 or 429.
-  unsigned try_admit(const std::string& client);
+  // Whether a request was admitted, and if not, the bound it met.
+  struct Decision {
+    unsigned refused_with = 0;  // 0: admitted; else 503 (the daemon's bound) or 429 (its share)
+    std::size_t bound = 0;      // a refusal's: the bound in force then, or the client's share
+  };
+  // Takes a slot for `client`, or answers why not.
+  Decision try_admit(const std::string& client);
   // Gives back the slot try_admit took for `client`; `latency`: from arrival to the answer
   // (none when the request was dropped unanswered).
   void release(const std::string& client,
@@ -52,7 +57,7 @@ class Admission : public std::enable_shared_from_this<Admission> {
   const AdmissionOptions& options() const { return options_; }
 
  private:
-  unsigned admitted();
+  Decision admitted();
 
   const AdmissionOptions options_;
   ConcurrencyLimit limit_;

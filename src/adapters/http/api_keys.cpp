@@ -26,7 +26,7 @@ bool needs_key(const HttpRequest& req) {
       (segments[2] == "stripe" || segments[2] == "veriff"))
     return false;
   // The simulator's lists are open; what changes it (completing an onboarding) is not.
-  return !(req.method == "GET" && segments.size() >= 2 && segments[1] == "simulator");
+  return !(req.is_get_or_head() && segments.size() >= 2 && segments[1] == "simulator");
 }
 
 bool identity_char(char c) {
@@ -135,12 +135,32 @@ bool sent_for_a_web_page(const HttpRequest& req) {
   return site && !boost::algorithm::iequals(*site, "none");
 }
 
-// Whether a Host header names this daemon in local-only mode: "localhost" or a loopback IP
-// literal (127.0.0.0/8, [::1]), with or without a port. Without keys the daemon listens on
-// nothing else (config.cpp), so its own listen address is one of these. A page whose DNS name
-// an attacker rebound to 127.0.0.1 is same-origin with it, so its browser sends neither Origin
-// nor Sec-Fetch-Site on a GET, but it does send that name as the Host.
-bool names_loopback(std::string_view host) {
+bool all_digits(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+HttpResponse forbidden(std::string message) {
+  return HttpResponse{403,
+                      boost::json::serialize(to_json(Error{ErrorCode::kForbidden, message})),
+                      "application/json",
+                      {}};
+}
+
+}  // namespace
+
+bool is_common_loopback_host(std::string_view host) {
+  for (const std::string_view name : {"localhost", "127.0.0.1", "[::1]"}) {
+    if (host.substr(0, name.size()) != name) continue;
+    const std::string_view port = host.substr(name.size());
+    // Boost.URL's port is any run of digits, none included ("localhost:").
+    return port.empty() || (port[0] == ':' && all_digits(port.substr(1)));
+  }
+  return false;
+}
+
+bool host_names_loopback(std::string_view host) {
+  // The Host a local client sends varies only by its port: recognised without a parse.
+  if (is_common_loopback_host(host)) return true;
   const auto authority = boost::urls::parse_authority(host);
   if (!authority || authority->has_userinfo()) return false;
   switch (authority->host_type()) {
@@ -155,15 +175,6 @@ bool names_loopback(std::string_view host) {
   }
 }
 
-HttpResponse forbidden(std::string message) {
-  return HttpResponse{403,
-                      boost::json::serialize(to_json(Error{ErrorCode::kForbidden, message})),
-                      "application/json",
-                      {}};
-}
-
-}  // namespace
-
 HttpHandler require_api_key(ApiKeys keys, HttpHandler inner) {
   if (!keys.enabled())
     return [inner = std::move(inner)](HttpRequest req, HttpResponder respond) {
@@ -175,7 +186,7 @@ HttpHandler require_api_key(ApiKeys keys, HttpHandler inner) {
             "(Origin or Sec-Fetch-Site header): any site could send them; configure "
             "api-key-hashes to call settled from a browser"));
       // No Host at all is HTTP/1.0 (the session refuses HTTP/1.1 without one): no browser.
-      if (const auto host = req.header("host"); host && !names_loopback(*host))
+      if (const auto host = req.header("host"); host && !host_names_loopback(*host))
         return respond(forbidden(
             "local-only mode (no api-key-hashes) answers only requests for localhost or a "
             "loopback address, not Host \"" +

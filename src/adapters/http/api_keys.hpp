@@ -54,6 +54,16 @@ class ApiKeys {
   std::unordered_map<std::string, Caller> keys_;  // hash -> caller
 };
 
+// Whether a Host header names this daemon in local-only mode: "localhost" (any case) or a
+// loopback IP literal (127.0.0.0/8, [::1]), with or without a port. Without keys the daemon
+// listens on nothing else (config.cpp), so its own listen address is one of these. A page whose
+// DNS name an attacker rebound to 127.0.0.1 is same-origin with it, so its browser sends neither
+// Origin nor Sec-Fetch-Site on a GET, but it does send that name as the Host.
+bool host_names_loopback(std::string_view host);
+// The Hosts local clients send ("localhost", "127.0.0.1" or "[::1]", each with or without a
+// port), which host_names_loopback accepts by comparing text, before it parses any other.
+bool is_common_loopback_host(std::string_view host);
+
 // Wraps the API's handler: /v1/... needs a key (401 Unauthorized JSON otherwise), except the
 // Stripe simulator's read-only list and POST /v1/webhooks/stripe (signed instead); /healthz and
 // everything outside /v1 stay open. Sets HttpRequest::caller: the key's caller, none without a

@@ -18,7 +18,7 @@
 namespace settled::adapters {
 
 struct HttpRequest {
-  std::string method;  // "GET", "POST", ... as received; a HEAD is given as GET
+  std::string method;  // "GET", "HEAD", "POST", ... as received
   std::string target;  // path + query as received, e.g. "/v1/executions?limit=5"
   // The target parsed once by the session (refused with 400 there if not canonical): what
   // authentication, routing and logs read. Never re-parse `target`.
@@ -39,6 +39,9 @@ struct HttpRequest {
 
   // First header called `name` (any case), e.g. a webhook signature.
   std::optional<std::string_view> header(std::string_view name) const;
+  // Whether a GET route answers it: a GET, or a HEAD (RFC 9110 9.3.2: the GET's answer, whose
+  // body the session drops). Routes test this, never method == "GET".
+  bool is_get_or_head() const { return method == "GET" || method == "HEAD"; }
 };
 
 struct HttpResponse {

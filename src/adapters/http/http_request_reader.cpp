@@ -12,10 +12,9 @@ namespace http = boost::beast::http;
 Result<HttpRequest> read_http_request(http::request<http::string_body>&& message,
                                       std::string remote_address) {
   HttpRequest request;
-  // HEAD is GET without the content (RFC 9110 9.3.2): every layer handles it as the GET it is,
-  // and the session sends the GET's answer with its Content-Length but without its body.
-  request.method = message.method() == http::verb::head ? std::string("GET")
-                                                        : std::string(message.method_string());
+  // As received: a HEAD stays HEAD, so that a 405 and the logs name it. Routes answer it as
+  // their GET (HttpRequest::is_get_or_head), and the session drops the body of that answer.
+  request.method = std::string(message.method_string());
   request.target = std::string(message.target());
   auto parsed_target = parse_request_target(request.target);
   if (!parsed_target) return parsed_target.error();

@@ -1,8 +1,8 @@
 #pragma once
 // Turns a request Beast has parsed into the plain HttpRequest the handler takes: the target
-// parsed once (refused here if not canonical), headers lower-cased, HEAD handed on as GET (the
-// session drops the body of its answer). One function, so that the
-// server and the HTTP fuzzer (tests/fuzz/http_request_fuzz.cpp) hand the routes the same thing.
+// parsed once (refused here if not canonical), headers lower-cased, the method as received (the
+// routes answer a HEAD as its GET; the session drops the body). One function, so that the server
+// and the HTTP fuzzer (tests/fuzz/http_request_fuzz.cpp) hand the routes the same thing.
 
 #include "adapters/http/http_message.hpp"
 #include "domain/error.hpp"

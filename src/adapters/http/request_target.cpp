@@ -1,11 +1,11 @@
 #include "adapters/http/request_target.hpp"
 
-#include "domain/utf8.hpp"
+#include "domain/path_segment.hpp"
 
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 
-#include <algorithm>
+#include <string>
 
 namespace settled::adapters {
 
@@ -13,25 +13,22 @@ namespace {
 
 constexpr std::size_t kShownTargetLength = 200;
 
-bool has_control_character(std::string_view text) {
-  return std::any_of(text.begin(), text.end(), [](char c) {
-    const auto u = static_cast<unsigned char>(c);
-    return u < 0x20 || u == 0x7F;
-  });
-}
-
-// What is wrong with one decoded piece of the target, or "" if nothing.
-std::string_view text_problem(std::string_view decoded) {
-  if (has_control_character(decoded)) return "a NUL or control character";
-  if (!valid_utf8(decoded)) return "text that is not UTF-8";
-  return {};
+// Why a decoded path segment is refused (the rule: domain/path_segment.hpp).
+std::string segment_refusal(SegmentProblem problem) {
+  switch (problem) {
+    case SegmentProblem::kDotSegment:
+      return "it has " + std::string(describe(problem));
+    case SegmentProblem::kSlash:  // a raw one separates segments: this one was encoded
+      return "a path segment has an encoded \"/\" or \"\\\"";
+    default:
+      return "a path segment has " + std::string(describe(problem));
+  }
 }
 
 Error refused(std::string_view target, std::string_view why) {
   std::string shown(target.substr(0, kShownTargetLength));
   for (char& c : shown) {
-    if (has_control_character(std::string_view(&c, 1)) || static_cast<unsigned char>(c) >= 0x80)
-      c = '?';
+    if (is_control_character(c) || static_cast<unsigned char>(c) >= 0x80) c = '?';
   }
   if (target.size() > kShownTargetLength) shown += "...";
   return Error{ErrorCode::kInvalidRequest, "request target \"" + shown +
@@ -67,12 +64,8 @@ Result<RequestTarget> parse_request_target(std::string_view target) {
     for (const auto& encoded : url.encoded_segments()) {
       if (encoded.empty()) return refused(target, "it has an empty path segment");
       std::string decoded = encoded.decode();
-      if (decoded == "." || decoded == "..")
-        return refused(target, "it has a dot segment (\".\" or \"..\")");
-      if (decoded.find('/') != std::string::npos || decoded.find('\\') != std::string::npos)
-        return refused(target, "a path segment has an encoded \"/\" or \"\\\"");
-      if (auto problem = text_problem(decoded); !problem.empty())
-        return refused(target, "a path segment has " + std::string(problem));
+      if (const SegmentProblem problem = segment_problem(decoded); problem != SegmentProblem::kNone)
+        return refused(target, segment_refusal(problem));
       out.segments.push_back(std::move(decoded));
     }
   }
@@ -80,8 +73,8 @@ Result<RequestTarget> parse_request_target(std::string_view target) {
     for (const auto& param : url.params()) {
       std::string key(param.key), value(param.value);
       for (const std::string* text : {&key, &value}) {
-        if (auto problem = text_problem(*text); !problem.empty())
-          return refused(target, "a query parameter has " + std::string(problem));
+        if (const SegmentProblem problem = text_problem(*text); problem != SegmentProblem::kNone)
+          return refused(target, "a query parameter has " + std::string(describe(problem)));
       }
       if (out.query_param(key))
         return refused(target, "query parameter \"" + key + "\" is given more than once");

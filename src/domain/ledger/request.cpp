@@ -1,7 +1,7 @@
 #include "domain/ledger/request.hpp"
 
 #include "domain/money.hpp"
-#include "domain/utf8.hpp"
+#include "domain/path_segment.hpp"
 
 #include <algorithm>
 #include <initializer_list>
@@ -39,20 +39,6 @@ std::optional<LedgerError> check_fields(const json::object& o,
   return std::nullopt;
 }
 
-// What keeps `id` from being one path segment of a GET that reads it back, as the request
-// target parser reads segments (adapters/http/request_target.cpp), or "" if nothing: an id
-// written with one could never be named by GET /v1/accounts/{user} or /v1/escrows/{id}.
-std::string_view unaddressable(std::string_view id) {
-  for (const char c : id) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7F) return "a control character (U+0000 to U+001F or U+007F)";
-    if (c == '/' || c == '\\') return "a \"/\" or \"\\\"";
-  }
-  if (id == "." || id == "..") return "a dot segment (\".\" or \"..\")";
-  if (!valid_utf8(id)) return "text that is not UTF-8";
-  return {};
-}
-
 // A text field; `route` (a GET that names the value in its path) makes it an id, which must be
 // addressable by it.
 LedgerResult<std::string> read_text(const json::object& o, std::string_view field,
@@ -66,8 +52,10 @@ LedgerResult<std::string> read_text(const json::object& o, std::string_view fiel
   if (s->subview().find('\0') != std::string_view::npos)
     return invalid(field, "must not contain NUL");
   if (route.empty()) return std::string(s->subview());
-  if (const std::string_view problem = unaddressable(s->subview()); !problem.empty())
-    return invalid(field, "must not be or contain " + std::string(problem) + ": " +
+  // An id a path segment could not carry could never be named by the GET that reads it back.
+  if (const SegmentProblem problem = segment_problem(s->subview());
+      problem != SegmentProblem::kNone)
+    return invalid(field, "must not be or contain " + std::string(describe(problem)) + ": " +
                               std::string(route) + " could not name it");
   return std::string(s->subview());
 }

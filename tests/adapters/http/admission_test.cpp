@@ -12,6 +12,7 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -56,6 +57,9 @@ TEST(Admission, PastTheBoundAWriteIsRefusedAt503WithRetryAfter) {
   EXPECT_EQ(boost::json::parse(refused->body).at("error").as_string(), "Overloaded");
   ASSERT_EQ(refused->headers.size(), 1u);
   EXPECT_EQ(refused->headers[0], (std::pair<std::string, std::string>{"Retry-After", "1"}));
+  EXPECT_EQ(std::string(boost::json::parse(refused->body).at("message").as_string()),
+            "the daemon has 2 requests in flight (max-in-flight); nothing was done, retry after "
+            "1 s");
   EXPECT_EQ(held.responders.size(), 2u);  // the refused one never reached the handler
 
   // Reads are not counted.
@@ -78,27 +82,66 @@ TEST(Admission, AnAnswerOrADroppedResponderGivesTheSlotBackOnce) {
   EXPECT_FALSE(send(handler, request("POST")).has_value());
 }
 
+// Admission with the adaptive bound on (at most 32 in flight, 3 x the unloaded p99).
+struct AdaptiveAdmission {
+  std::shared_ptr<Admission> admission = [] {
+    AdmissionOptions options{32, 0, 1};
+    options.latency_tolerance = 3;
+    return std::make_shared<Admission>(options);
+  }();
+  Held held;
+  const HttpHandler handler = admit(admission, peer_host, held.handler());
+
+  // A write that reached the server `latency` ago, admitted and answered now.
+  void answer_after(std::chrono::milliseconds latency) {
+    HttpRequest req = request("POST");
+    req.received_at = std::chrono::steady_clock::now() - latency;
+    send(handler, std::move(req));
+    held.responders.back()(HttpResponse{});
+  }
+};
+
 TEST(Admission, AnAnswersLatencyCountsFromWhenTheRequestReachedTheServer) {
   // The wait before admission (a busy io loop) is part of what the client sees, so it is part
   // of what the adaptive bound learns: requests that arrived 40 ms before they were admitted
   // and were answered at once teach a baseline of at least 40 ms.
-  AdmissionOptions options{32, 0, 1};
-  options.latency_tolerance = 3;
-  auto admission = std::make_shared<Admission>(options);
-  Held held;
-  const HttpHandler handler = admit(admission, peer_host, held.handler());
+  AdaptiveAdmission adaptive;
   constexpr auto kWaited = std::chrono::milliseconds(40);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   // Answers until a window (100 ms, 16 answers) has closed unloaded and taught the baseline.
+  while (adaptive.admission->baseline() == std::chrono::steady_clock::duration::zero() &&
+         std::chrono::steady_clock::now() < deadline)
+    adaptive.answer_after(kWaited);
+  EXPECT_GE(adaptive.admission->baseline(), kWaited);
+  EXPECT_LT(adaptive.admission->baseline(), std::chrono::seconds(1));
+}
+
+TEST(Admission, A503NamesTheBoundInForceWhenTheAdaptiveBoundIsLower) {
+  AdaptiveAdmission adaptive;
+  const auto& admission = adaptive.admission;
+  // Fast answers one at a time teach the unloaded baseline; answers 100 times slower with more
+  // than a quarter of the bound in flight (a loaded window) then halve the bound.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (admission->baseline() == std::chrono::steady_clock::duration::zero() &&
-         std::chrono::steady_clock::now() < deadline) {
-    HttpRequest req = request("POST");
-    req.received_at = std::chrono::steady_clock::now() - kWaited;
-    send(handler, std::move(req));
-    held.responders.back()(HttpResponse{});
-  }
-  EXPECT_GE(admission->baseline(), kWaited);
-  EXPECT_LT(admission->baseline(), std::chrono::seconds(1));
+         std::chrono::steady_clock::now() < deadline)
+    adaptive.answer_after(std::chrono::milliseconds(1));
+  adaptive.held.responders.clear();
+  for (int i = 0; i < 8; ++i) send(adaptive.handler, request("POST"));
+  while (admission->limit() == 32 && std::chrono::steady_clock::now() < deadline)
+    adaptive.answer_after(std::chrono::milliseconds(100));
+  const std::size_t bound = admission->limit();
+  ASSERT_LT(bound, 32u);
+  adaptive.held.responders.clear();
+  ASSERT_EQ(admission->in_flight(), 0u);
+
+  for (std::size_t i = 0; i < bound; ++i) ASSERT_FALSE(send(adaptive.handler, request("POST")));
+  const auto refused = send(adaptive.handler, request("POST"));
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_EQ(refused->status, 503u);
+  EXPECT_EQ(std::string(boost::json::parse(refused->body).at("message").as_string()),
+            "the daemon has " + std::to_string(bound) +
+                " requests in flight (adaptive bound; max-in-flight 32); nothing was done, "
+                "retry after 1 s");
 }
 
 TEST(Admission, OneClientPastItsShareGets429AndOthersAreStillAdmitted) {

@@ -153,5 +153,31 @@ TEST(ApiKeys, LocalOnlyModeAnswersOnlyForLocalhostOrALoopbackAddress) {
   EXPECT_EQ(status(keys, {{"host", "settled.internal.example:8080"}}), 200u);
 }
 
+TEST(ApiKeys, TheHostsLocalClientsSendAreRecognisedWithoutAParseAndTheRuleStaysTheSame) {
+  // By text alone: what curl and the SDKs send for the daemon's own address, any port (a port
+  // is any run of digits to Boost.URL, none included).
+  for (const char* host : {"localhost", "localhost:8080", "localhost:", "127.0.0.1", "127.0.0.1:1",
+                           "127.0.0.1:99999", "[::1]", "[::1]:8080"}) {
+    SCOPED_TRACE(host);
+    EXPECT_TRUE(is_common_loopback_host(host));
+    EXPECT_TRUE(host_names_loopback(host));
+  }
+  // Loopback too, but only the parse knows: the text check passes them on.
+  for (const char* host : {"LocalHost:8080", "127.4.5.6:9", "[0:0::1]:80"}) {
+    SCOPED_TRACE(host);
+    EXPECT_FALSE(is_common_loopback_host(host));
+    EXPECT_TRUE(host_names_loopback(host));
+  }
+  // A common host's prefix with anything but a port after it is no common host, and no loopback.
+  for (const char* host :
+       {"localhost.evil.example", "localhost:80x", "localhost:+1", "localhost: 80", "localhost ",
+        "127.0.0.1.evil.example", "127.0.0.10.example", "[::1]x", "[::1]:8080/", "localhost@evil",
+        "localhostx", "127.0.0.1:80:80"}) {
+    SCOPED_TRACE(host);
+    EXPECT_FALSE(is_common_loopback_host(host));
+    EXPECT_FALSE(host_names_loopback(host));
+  }
+}
+
 }  // namespace
 }  // namespace settled::adapters

@@ -93,6 +93,27 @@ TEST_F(HttpServerTest, GetRoundTrip) {
   EXPECT_EQ(field(json, "authorization"), "");
 }
 
+TEST_F(HttpServerTest, HeadReachesTheHandlerAsHeadAndItsAnswerKeepsOnlyTheLength) {
+  // The handler sees the method as sent, so a 405 and the logs name it; the session drops the
+  // body of its answer and keeps the Content-Length.
+  std::mutex mutex;
+  std::string seen_method;
+  start([&](HttpRequest request, HttpResponder respond) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      seen_method = request.method;
+    }
+    respond(HttpResponse{200, "twelve bytes", "text/plain", {}});
+  });
+  HttpClient http(server_->host(), server_->port());
+  const HttpResult head = http.request(boost::beast::http::verb::head, "/v1/executions/x", "");
+  EXPECT_EQ(head.status, 200u);
+  EXPECT_TRUE(head.body.empty()) << head.body;
+  EXPECT_EQ(head.header("Content-Length"), "12");
+  std::lock_guard<std::mutex> lock(mutex);
+  EXPECT_EQ(seen_method, "HEAD");
+}
+
 TEST_F(HttpServerTest, PostRoundTripWithHeaders) {
   start_echo();
   HttpClient http(server_->host(), server_->port());
