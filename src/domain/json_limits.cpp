@@ -133,6 +133,10 @@ class UniqueKeysHandler {
   }
   bool on_double(double d, json::string_view s, json::error_code& ec) {
     number_.append(s.data(), s.size());
+    // The text read exactly, before anything is decided on it: Boost.JSON 1.81 reads a zero
+    // with a large exponent (-0e365) as NaN. from_chars leaves `d` as Boost read it only where
+    // it cannot (beyond a double's range: Boost reads infinity; an underflow: zero).
+    std::from_chars(number_.data(), number_.data() + number_.size(), d);
     if (exact) {
       if (std::string why = number_problem(d, number_); !why.empty()) {
         found_inexact = true;
@@ -142,9 +146,6 @@ class UniqueKeysHandler {
         return false;
       }
     }
-    // The text read exactly; from_chars leaves `d` as Boost read it only where it cannot
-    // (an underflow to zero, which Boost reads as zero too).
-    std::from_chars(number_.data(), number_.data() + number_.size(), d);
     number_.clear();
     stack.push_double(d);
     return true;

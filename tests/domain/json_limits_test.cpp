@@ -117,6 +117,11 @@ TEST(ParseJsonExactly, RefusesWhatItCannotKeepExactlyAndReadsTheRestAsJsonParseD
   ASSERT_FALSE(not_json.ok());
   EXPECT_EQ(not_json.error().message.rfind("the string is not valid JSON (", 0), 0u)
       << not_json.error().message;
+  // A zero is zero whatever its exponent (Boost.JSON 1.81 alone reads -0e365 as NaN).
+  auto zero = parse_json_exactly("[-0e365, 0e400, 1e-400]", "the string");
+  ASSERT_TRUE(zero.ok()) << zero.error().message;
+  for (const auto& n : zero->as_array()) EXPECT_EQ(n.as_double(), 0.0) << n;
+  EXPECT_TRUE(std::signbit(zero->as_array()[0].as_double()));
   auto repeated = parse_json_exactly(R"({"k":1,"k":2,"d":0.1})", "the string");
   ASSERT_TRUE(repeated.ok()) << repeated.error().message;
   EXPECT_EQ(*repeated, boost::json::parse(R"({"k":2,"d":0.1})"));
