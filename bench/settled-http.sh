@@ -7,6 +7,7 @@
 # their number is printed as shed), completed_per_s (finished executions
 # over the wrk run and the drain after it), p99_at_20000_ms (accepted p99 at 20,000/s).
 # Usage: bench/settled-http.sh BUILD_DIR SECONDS CONNECTIONS THREADS
+# Environment: DAEMON_ARGS, extra settled flags (e.g. --max-in-flight=32) to compare settings.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 build="${1:?usage: settled-http.sh BUILD_DIR SECONDS CONNECTIONS THREADS}"
@@ -16,9 +17,10 @@ threads="${4:?}"
 data="$(mktemp -d)"
 pid=
 trap '[ -n "${pid}" ] && kill "${pid}" 2>/dev/null; [ -n "${pid}" ] && wait "${pid}" 2>/dev/null; rm -rf "${data}"' EXIT
+# shellcheck disable=SC2086  # DAEMON_ARGS is split into flags on purpose
 "${build}/src/settled" --data-dir="${data}" --workflows-dir="${here}/../config/workflows" \
   --http=127.0.0.1:0 --log-level=warn \
-  --max-connections-per-peer=$((connections + 64)) >"${data}/out" 2>"${data}/err" &
+  --max-connections-per-peer=$((connections + 64)) ${DAEMON_ARGS:-} >"${data}/out" 2>"${data}/err" &
 pid=$!
 for _ in $(seq 300); do grep -q "settled ready" "${data}/out" && break; sleep 0.1; done
 grep -q "settled ready" "${data}/out" || { cat "${data}/err" >&2; exit 1; }

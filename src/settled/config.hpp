@@ -113,7 +113,7 @@ class SettledConfig : public caf::actor_system_config {
   std::size_t readiness_timeout_ms = 2000;
   std::size_t timer_window_ms = 60000;
   // Overload: shed at the edge instead of queueing (docs/overload.md).
-  std::size_t max_in_flight = 32;
+  std::size_t max_in_flight = 16;
   std::size_t min_in_flight = 2;
   std::size_t latency_tolerance_percent = 0;  // 0: the admission bound stays at max-in-flight
   std::size_t max_running_executions = 10000;

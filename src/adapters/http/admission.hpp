@@ -21,7 +21,7 @@
 namespace settled::adapters {
 
 struct AdmissionOptions {
-  std::size_t max_in_flight = 32;            // all clients together; past it 503
+  std::size_t max_in_flight = 16;            // all clients together; past it 503
   std::size_t max_in_flight_per_client = 0;  // one client; past it 429; 0 = no per-client bound
   unsigned retry_after_seconds = 1;          // Retry-After of a refusal
   // The bound in force adapts below max_in_flight with admitted latency (concurrency_limit.hpp):
