@@ -31,8 +31,8 @@ adapters::HttpResponse method_not_allowed(const adapters::HttpRequest& req,
     if (std::string_view(method) == "GET") allow += ", HEAD";
   }
   adapters::HttpResponse response = error_response(
-      ErrorCode::kMethodNotAllowed,
-      req.method + " is not allowed on " + req.parsed_target.path + " (allowed: " + allow + ")");
+      ErrorCode::kMethodNotAllowed, req.method_for_display() + " is not allowed on " +
+                                        req.parsed_target.path + " (allowed: " + allow + ")");
   response.headers.emplace_back("Allow", std::move(allow));
   return response;
 }

@@ -108,7 +108,7 @@ bool route_notifications(const HttpRequest& req, adapters::HttpResponder& respon
   if (s.size() < 4 || s[0] != "v1" || s[1] != "users" || s[3] != "notifications") return false;
   const std::string& user = s[2];
   if (s.size() != 4 && !(s.size() == 6 && s[5] == "read")) {
-    respond(error_response(ErrorCode::kNotFound, "no route for " + req.method + " " +
+    respond(error_response(ErrorCode::kNotFound, "no route for " + req.method_for_display() + " " +
                                                      req.parsed_target.path.substr(0, 200)));
     return true;
   }

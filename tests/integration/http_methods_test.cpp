@@ -134,5 +134,24 @@ TEST_F(HttpMethods, A405NamesTheRoutesMethodsInAllowAndChangesNothing) {
   EXPECT_EQ(client_->get("/v1/schedules/nightly").status, 404u);
 }
 
+// A method is any token up to the header limit; its 405 names at most 32 characters of it, so
+// an answer never echoes kilobytes a client sent.
+TEST_F(HttpMethods, AnUnknownMethodOfKilobytesIsNamedShortIn405) {
+  const std::string method(10000, 'A');
+  const HttpResult res =
+      client_->raw(method + " /v1/executions HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  EXPECT_EQ(res.status, 405u);
+  EXPECT_EQ(res.header("allow"), "POST");
+  EXPECT_LT(res.body.size(), 300u) << res.body.size();
+  EXPECT_EQ(res.json().at("message").as_string(),
+            std::string(32, 'A') + "... is not allowed on /v1/executions (allowed: POST)");
+  // And no route: the same.
+  const HttpResult unrouted =
+      client_->raw(method + " /nowhere HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  EXPECT_EQ(unrouted.status, 404u);
+  EXPECT_LT(unrouted.body.size(), 300u) << unrouted.body.size();
+  EXPECT_EQ(client_->get("/healthz").status, 200u);
+}
+
 }  // namespace
 }  // namespace settled::testing

@@ -4,6 +4,11 @@
 
 namespace settled::adapters {
 
+std::string HttpRequest::method_for_display() const {
+  constexpr std::size_t kShown = 32;
+  return method.size() <= kShown ? method : method.substr(0, kShown) + "...";
+}
+
 std::optional<std::string_view> HttpRequest::header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
     if (boost::beast::iequals(key, name)) return std::string_view(value);

@@ -42,6 +42,9 @@ struct HttpRequest {
   // Whether a GET route answers it: a GET, or a HEAD (RFC 9110 9.3.2: the GET's answer, whose
   // body the session drops). Routes test this, never method == "GET".
   bool is_get_or_head() const { return method == "GET" || method == "HEAD"; }
+  // The method for a message or a log: a method is any token up to the header limit, and an
+  // answer must not echo kilobytes of it. At most 32 characters, then "...".
+  std::string method_for_display() const;
 };
 
 struct HttpResponse {

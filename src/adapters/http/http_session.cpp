@@ -234,7 +234,7 @@ void HttpSession::handle_request() {
   HttpRequest request = std::move(*read);
   request.received_at = context_->arrival_of_request_read_now();
   // Kept for the log line should the handler throw.
-  const std::string method = request.method;
+  const std::string method = request.method_for_display();
   const std::string path = request.parsed_target.path;
 
   // A handler that answers before it returns (a refusal, a cached read) is answered here, on
