@@ -63,6 +63,19 @@ TEST_F(Ingestion, BadRequestsGetJsonErrorsAndLeaveNoTrace) {
                "input.amount");
   expect_error(client_->post("/v1/executions", payment_with("9223372036854775808")), 400,
                "InvalidAmount", "input.amount");
+  // A customer id is whose notifications these are (keyed id + NUL, listed by GET
+  // /v1/users/{customerId}/notifications): "c\u0000x" would list in the inbox of "c".
+  for (const char* customer : {R"(c\u0000x)", R"(a/b)", R"(..)"}) {
+    expect_error(
+        client_->post(
+            "/v1/executions",
+            std::string(
+                R"({"stateMachine":"payment","name":"p-bad","input":{"paymentId":"p-bad","customerId":")") +
+                customer + R"(","amount":100,"currency":"USD","paymentMethod":"pm_card_visa"}})"),
+        400, "InvalidRequest", "input.customerId must be text a request path can name");
+  }
+  EXPECT_TRUE(
+      client_->get("/v1/users/c/notifications").json().at("notifications").as_array().empty());
   expect_error(client_->get("/v1/executions/payment:p-bad"), 404, "ExecutionDoesNotExist");
   expect_error(client_->get("/v1/nothing-here"), 404, "NotFound");
 

@@ -1,6 +1,7 @@
 #include "domain/resources/notify.hpp"
 
 #include "domain/notifications/notification.hpp"
+#include "domain/path_segment.hpp"
 
 #include <boost/json.hpp>
 
@@ -45,6 +46,14 @@ TaskOutcome run_notify_send(const TaskAttempt& attempt) {
   if (who.empty())
     return TaskOutcome::failure(kNotifyInvalidParameters,
                                 "parameters.user (or userId) must be a non-empty string");
+  // The inbox is keyed user + NUL + order: a user holding a NUL would list inside another
+  // user's inbox ("c" would read "c\0x"'s), and one a path segment cannot carry could never be
+  // read by GET /v1/users/{user}/notifications. Such a user is refused where it enters.
+  if (const SegmentProblem problem = segment_problem(who); problem != SegmentProblem::kNone)
+    return TaskOutcome::failure(
+        kNotifyInvalidParameters,
+        "parameters.user (or userId) must be text a request path can name; it has " +
+            std::string(describe(problem)));
   const json::value* message = p.if_contains("message");
   if (!message || !message->is_string())
     return TaskOutcome::failure(kNotifyInvalidParameters, "parameters.message must be a string");

@@ -1,6 +1,7 @@
 #include "domain/resources/payment_validation.hpp"
 
 #include "domain/money.hpp"
+#include "domain/path_segment.hpp"
 
 #include <boost/json.hpp>
 
@@ -59,6 +60,13 @@ Result<json::object> validate_payment(const json::value& input, const std::strin
                  where + ".paymentId must be 1-80 characters of letters, digits and -_.:"};
   auto customer_id = text_field(o, where, "customerId", 255, true);
   if (!customer_id) return customer_id.error();
+  // The customer's notifications are theirs by this id (GET /v1/users/{customerId}/...): one a
+  // path cannot name could never be read, and one holding a NUL would list in another's inbox.
+  if (const SegmentProblem problem = segment_problem(*customer_id);
+      problem != SegmentProblem::kNone)
+    return Error{ErrorCode::kInvalidRequest,
+                 where + ".customerId must be text a request path can name; it has " +
+                     std::string(describe(problem))};
   if (!o.contains("amount")) return Error{ErrorCode::kInvalidAmount, where + ".amount is required"};
   auto amount = parse_amount(o.at("amount"), where + ".amount", AmountRule::kPositive);
   if (!amount) return amount.error();

@@ -119,6 +119,10 @@ TEST(NotifySend, RefusesBadParameters) {
         Case{R"({"user": 7, "message": "m"})", "parameters.user"},
         Case{too_long.c_str(), "parameters.user"},
         Case{R"({"user": "a", "userId": "b", "message": "m"})", "parameters.user"},
+        // Keyed user + NUL: "c\0x" would list in the inbox of "c"; no GET could name "a/b".
+        Case{R"({"user": "c\u0000x", "message": "m"})", "parameters.user"},
+        Case{R"({"userId": "a/b", "message": "m"})", "parameters.user"},
+        Case{R"({"user": "..", "message": "m"})", "parameters.user"},
         Case{R"({"userId": 3, "message": "m"})", "parameters.userId"},
         Case{R"({"user": "c-1"})", "parameters.message"},
         Case{R"({"user": "c-1", "message": null})", "parameters.message"},

@@ -80,6 +80,17 @@ TEST(PaymentValidation, RefusesStringAndOtherNonNumberAmounts) {
   }
 }
 
+// The customer's notifications are listed by this id (GET /v1/users/{customerId}/...), keyed
+// id + NUL: an id holding a NUL would list in another customer's inbox.
+TEST(PaymentValidation, RefusesACustomerIdNoRequestPathCouldName) {
+  for (const char* id : {R"("c\u0000x")", R"("c\u0007")", R"("a/b")", R"("a\\b")", R"("..")"}) {
+    const Error e = refusal(with("customerId", id));
+    EXPECT_EQ(e.code, ErrorCode::kInvalidRequest) << id;
+    EXPECT_THAT(e.message, StartsWith("input.customerId must be text a request path can name"))
+        << id;
+  }
+}
+
 TEST(PaymentValidation, RefusesZeroAndNegativeAmounts) {
   for (const char* amount : {"0", "-1", "-1250", "-9223372036854775808"}) {
     const Error e = refusal(with("amount", amount));
