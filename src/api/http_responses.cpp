@@ -32,7 +32,7 @@ adapters::HttpResponse method_not_allowed(const adapters::HttpRequest& req,
   }
   adapters::HttpResponse response = error_response(
       ErrorCode::kMethodNotAllowed, req.method_for_display() + " is not allowed on " +
-                                        req.parsed_target.path + " (allowed: " + allow + ")");
+                                        req.path_for_display() + " (allowed: " + allow + ")");
   response.headers.emplace_back("Allow", std::move(allow));
   return response;
 }

@@ -204,7 +204,7 @@ class HttpRoutes {
     if (route_time_bank_registrations(req, respond, deps_)) return;
     if (route_service_requests(req, respond, deps_)) return;
     respond(error_response(ErrorCode::kNotFound, "no route for " + req.method_for_display() + " " +
-                                                     req.parsed_target.path));
+                                                     req.path_for_display()));
   }
 
  private:

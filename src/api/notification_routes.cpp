@@ -109,7 +109,7 @@ bool route_notifications(const HttpRequest& req, adapters::HttpResponder& respon
   const std::string& user = s[2];
   if (s.size() != 4 && !(s.size() == 6 && s[5] == "read")) {
     respond(error_response(ErrorCode::kNotFound, "no route for " + req.method_for_display() + " " +
-                                                     req.parsed_target.path.substr(0, 200)));
+                                                     req.path_for_display()));
     return true;
   }
   if (auto valid = valid_user(user); !valid.ok()) {

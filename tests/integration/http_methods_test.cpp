@@ -153,5 +153,18 @@ TEST_F(HttpMethods, AnUnknownMethodOfKilobytesIsNamedShortIn405) {
   EXPECT_EQ(client_->get("/healthz").status, 200u);
 }
 
+// The path likewise: a 404 or 405 names at most 200 characters of it.
+TEST_F(HttpMethods, APathOfKilobytesIsNamedShortIn404And405) {
+  const std::string long_segment(8000, 'a');
+  const HttpResult unrouted = client_->get("/v1/" + long_segment);
+  EXPECT_EQ(unrouted.status, 404u);
+  EXPECT_EQ(unrouted.json().at("message").as_string(),
+            "no route for GET /v1/" + std::string(196, 'a') + "...");
+  const HttpResult refused =
+      client_->request(http::verb::delete_, "/v1/escrows/" + long_segment, "");
+  EXPECT_EQ(refused.status, 405u);
+  EXPECT_LT(refused.body.size(), 400u) << refused.body.size();
+}
+
 }  // namespace
 }  // namespace settled::testing

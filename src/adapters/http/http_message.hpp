@@ -45,6 +45,8 @@ struct HttpRequest {
   // The method for a message or a log: a method is any token up to the header limit, and an
   // answer must not echo kilobytes of it. At most 32 characters, then "...".
   std::string method_for_display() const;
+  // The path, likewise: at most 200 characters, then "...".
+  std::string path_for_display() const;
 };
 
 struct HttpResponse {
