@@ -24,6 +24,10 @@ void append_json(std::string& out, const boost::json::array& array);
 
 void append_json_number(std::string& out, std::int64_t number);
 
+// `value` as JSON text: what json::serialize returns, written by this faster writer.
+std::string json_text(const boost::json::value& value);
+std::string json_text(const boost::json::object& object);
+
 // One JSON object written member by member into `out`, as json::serialize writes an object
 // with these members in this order. Member names are written as given: plain identifiers,
 // nothing to escape.

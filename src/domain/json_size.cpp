@@ -1,5 +1,7 @@
 #include "domain/json_size.hpp"
 
+#include "domain/json_escape_scan.hpp"
+
 #include <boost/json.hpp>
 
 #include <string>
@@ -21,15 +23,14 @@ std::size_t digits(std::uint64_t n) {
 
 // As Boost.JSON's serializer escapes: quote, backslash and control characters; nothing else.
 std::size_t string_size(json::string_view s) {
-  std::size_t size = 2;
-  for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t')
-      size += 2;
-    else if (u < 0x20)
-      size += 6;
-    else
-      size += 1;
+  const std::string_view text(s.data(), s.size());
+  std::size_t size = 2 + text.size();
+  for (std::size_t i = next_json_escape(text, 0); i < text.size();
+       i = next_json_escape(text, i + 1)) {
+    const char c = text[i];
+    size += c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t'
+                ? 1
+                : 5;
   }
   return size;
 }

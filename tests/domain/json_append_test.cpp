@@ -1,9 +1,11 @@
 #include "domain/json_append.hpp"
+#include "domain/json_size.hpp"
 
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 
+#include <random>
 #include <string>
 
 namespace settled {
@@ -50,6 +52,41 @@ TEST(JsonAppend, EveryByteIsEscapedAsSerializeEscapesIt) {
   EXPECT_EQ(appended(value), json::serialize(value));
   EXPECT_EQ(appended(json::object{{every_byte, 1}}),
             json::serialize(json::object{{every_byte, 1}}));
+}
+
+// The writer and the size estimate skip plain bytes eight at a time: every byte that needs an
+// escape is found at every offset within and across those eight, among neighbours whose
+// arithmetic could hide it (0x7f, 0x80, 0xff, the bytes just above and below the escapes).
+TEST(JsonAppend, AnEscapeIsFoundAtEveryOffsetAmongAnyNeighbours) {
+  std::string escaped;
+  for (int c = 0; c < 0x20; ++c) escaped += static_cast<char>(c);
+  escaped += "\"\\";
+  const std::string neighbours = std::string("a!#[]\x1f\x7f\x80\xff ", 10);
+  for (const char filler : neighbours) {
+    if (static_cast<unsigned char>(filler) < 0x20) continue;
+    for (const char special : escaped) {
+      for (std::size_t at = 0; at < 19; ++at) {
+        std::string text(19, filler);
+        text[at] = special;
+        const json::value value(json::string(text.data(), text.size()));
+        const std::string expected = json::serialize(value);
+        ASSERT_EQ(appended(value), expected) << "byte " << int(special) << " at " << at;
+        ASSERT_EQ(serialized_size(value, 1 << 20), expected.size())
+            << "byte " << int(special) << " at " << at;
+      }
+    }
+  }
+  std::mt19937 random(7);
+  std::uniform_int_distribution<int> byte(0, 255), length(0, 40);
+  for (int round = 0; round < 2000; ++round) {
+    std::string text(static_cast<std::size_t>(length(random)), 'x');
+    for (char& c : text)
+      if (byte(random) < 16) c = static_cast<char>(byte(random));
+    const json::value value(json::string(text.data(), text.size()));
+    const std::string expected = json::serialize(value);
+    ASSERT_EQ(appended(value), expected);
+    ASSERT_EQ(serialized_size(value, 1 << 20), expected.size());
+  }
 }
 
 TEST(JsonAppend, ADeepValueIsWrittenWhole) {

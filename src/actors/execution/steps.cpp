@@ -9,6 +9,7 @@
 #include "adapters/ops/metrics.hpp"
 #include "domain/asl/errors.hpp"
 #include "domain/asl/variables.hpp"
+#include "domain/json_append.hpp"
 #include "domain/resources/builtin.hpp"
 #include "domain/storage_keys.hpp"
 
@@ -36,7 +37,7 @@ void Execution::begin() {
 void Execution::begin_from_record() {
   if (fresh_) {
     json::object details;
-    details["input"] = json::serialize(rec_.input);
+    details["input"] = json_text(rec_.input);
     // settled keeps no IAM role: the history reader names the daemon's (aws::role_arn) when the
     // history is read, so stored histories of every version show the same.
     details["roleArn"] = "";
@@ -134,7 +135,7 @@ void Execution::resume() {
 // admission: its record is already durable.
 void Execution::start_branch_execution() {
   json::object details;
-  details["input"] = json::serialize(rec_.input);
+  details["input"] = json_text(rec_.input);
   details["roleArn"] = "";  // named when read, as a top-level execution's (begin_from_record)
   details["parentExecutionId"] = rec_.parent_id;
   history_.add(rec_.start, "ExecutionStarted", std::move(details));
@@ -278,7 +279,7 @@ json::object exited_details(const std::string& name, const json::value& output,
   json::object details = asl::state_details(name, output, false);
   if (assigned) {
     json::object texts;
-    for (const auto& [variable, value] : *assigned) texts[variable] = json::serialize(value);
+    for (const auto& [variable, value] : *assigned) texts[variable] = json_text(value);
     details["assignedVariables"] = std::move(texts);
   }
   return details;
@@ -352,7 +353,7 @@ void Execution::schedule_wake() {
 void Execution::finish_succeeded(json::value output) {
   const EpochMillis now = engine_->now();
   json::object details;
-  details["output"] = json::serialize(output);
+  details["output"] = json_text(output);
   history_.add(now, "ExecutionSucceeded", std::move(details));
   rec_.status = ExecutionStatus::kSucceeded;
   rec_.output = std::move(output);

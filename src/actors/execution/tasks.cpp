@@ -10,6 +10,7 @@
 #include "adapters/ops/metrics.hpp"
 #include "domain/asl/errors.hpp"
 #include "domain/identity/task_scope.hpp"
+#include "domain/json_append.hpp"
 #include "domain/json_limits.hpp"
 #include "domain/resources/aws_resources.hpp"
 #include "domain/resources/aws_task_events.hpp"
@@ -122,7 +123,7 @@ void Execution::record_task_started(const asl::State& state, const TaskAttempt& 
   const bool translated =
       aws::is_aws_resource(state.resource) && !aws::is_aws_resource(attempt.resource);
   json::object scheduled{
-      {"parameters", json::serialize(translated ? aws_parameters_ : attempt.parameters)}};
+      {"parameters", json_text(translated ? aws_parameters_ : attempt.parameters)}};
   if (task_timeout_seconds_) scheduled["timeoutInSeconds"] = *task_timeout_seconds_;
   add_task_event(now, "Scheduled", state, attempt.resource, std::move(scheduled));
   add_task_event(now, "Started", state, attempt.resource, {});
@@ -315,7 +316,7 @@ void Execution::task_done(const asl::State& state, TaskOutcome outcome, bool fro
   }
   const EpochMillis now = engine_->now();
   add_task_event(now, "Succeeded", state, state.resource,
-                 json::object{{"output", json::serialize(outcome.result)}});
+                 json::object{{"output", json_text(outcome.result)}});
   if (!engine_->notification_webhook) {
     auto& ops = outcome.writes.ops;
     ops.erase(std::remove_if(ops.begin(), ops.end(),

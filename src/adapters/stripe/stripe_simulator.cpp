@@ -1,6 +1,7 @@
 #include "adapters/stripe/stripe_simulator.hpp"
 
 #include "adapters/stripe/stripe_sim_lifecycle.hpp"
+#include "domain/json_append.hpp"
 
 #include "adapters/stripe/stripe_sim_call.hpp"
 #include "domain/json_limits.hpp"
@@ -18,7 +19,7 @@ namespace json = boost::json;
 namespace {
 
 TaskOutcome failure_outcome(const stripe::StripeError& error) {
-  return TaskOutcome::failure(stripe_error_name(error.type), json::serialize(error.to_json()));
+  return TaskOutcome::failure(stripe_error_name(error.type), json_text(error.to_json()));
 }
 
 TaskOutcome simulated_failure(const std::string& type, const std::string& code,
@@ -212,7 +213,7 @@ SimulatorDecision simulate_stripe_call(const LmdbStore* db, const TaskAttempt& a
   first["params"] = attempt.parameters;
   first["response"] = outcome_to_json(response);
   first["created"] = attempt.now;
-  decision.writes.put(Table::kStripeIdempotency, attempt.idempotency_key, json::serialize(first));
+  decision.writes.put(Table::kStripeIdempotency, attempt.idempotency_key, json_text(first));
 
   if (int n = trigger_count(method, "pm_sim_timeout_"); n >= 0 && attempt_number <= n) {
     // Executed and stored, but the caller never hears back.
@@ -251,7 +252,7 @@ void log_request(WriteBatch& writes, const std::string& request_id, const TaskAt
   entry["outcome"] = outcome.ok ? std::string("succeeded") : outcome.error;
   entry["replayed"] = replayed;
   entry["created"] = attempt.now;
-  writes.put(Table::kStripeRequests, request_id, json::serialize(entry));
+  writes.put(Table::kStripeRequests, request_id, json_text(entry));
 }
 
 json::object list_requests(const LmdbStore& store, std::size_t limit,

@@ -1,5 +1,7 @@
 #include "domain/asl/history.hpp"
 
+#include "domain/json_append.hpp"
+
 #include <boost/json.hpp>
 
 #include <cctype>
@@ -42,7 +44,7 @@ std::int64_t HistoryBuilder::add(EpochMillis now, const std::string& type, json:
 json::object state_details(const std::string& name, const json::value& payload, bool entered) {
   json::object details(2);
   details.emplace("name", name);
-  details.emplace(entered ? "input" : "output", json::serialize(payload));
+  details.emplace(entered ? "input" : "output", json_text(payload));
   return details;
 }
 

@@ -1,6 +1,7 @@
 #include "domain/notifications/notification.hpp"
 
 #include "domain/digest.hpp"
+#include "domain/json_append.hpp"
 #include "domain/records/row_json.hpp"
 
 #include <boost/json.hpp>
@@ -101,10 +102,10 @@ std::string NotificationRow::inbox_key() const {
 }
 
 std::string encode(const NotificationRow& row) {
-  return json::serialize(json::object{{"v", 1},
-                                      {"createdAtMillis", row.created_at},
-                                      {"order", row.order},
-                                      {"notification", row.notification}});
+  return json_text(json::object{{"v", 1},
+                                {"createdAtMillis", row.created_at},
+                                {"order", row.order},
+                                {"notification", row.notification}});
 }
 
 Result<NotificationRow> decode_notification(std::string_view text) {
@@ -141,7 +142,7 @@ std::string encode(const OutboxEntry& entry) {
   json::object o{{"v", 1}, {"attempts", entry.attempts}};
   if (!entry.last_error.empty()) o["lastError"] = entry.last_error;
   if (entry.last_attempt_at) o["lastAttemptAt"] = format_timestamp(entry.last_attempt_at);
-  return json::serialize(o);
+  return json_text(o);
 }
 
 Result<OutboxEntry> decode_outbox(std::string_view text) {
@@ -170,7 +171,7 @@ std::string encode(const DeadLetter& letter) {
   json::object o = letter.to_json();
   o["v"] = 1;
   o["deadAtMillis"] = letter.dead_at;
-  return json::serialize(o);
+  return json_text(o);
 }
 
 Result<DeadLetter> decode_dead_letter(std::string_view text) {

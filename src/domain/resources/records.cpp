@@ -1,6 +1,7 @@
 #include "domain/resources/records.hpp"
 
 #include "domain/asl/interpreter.hpp"
+#include "domain/json_append.hpp"
 #include "domain/json_size.hpp"
 #include "domain/storage_keys.hpp"
 
@@ -66,8 +67,7 @@ TaskOutcome run_records_put(const TaskAttempt& attempt) {
   stored["record"] = *record;
   stored["updatedAt"] = format_timestamp(attempt.now);
   WriteBatch writes;
-  writes.put(Table::kRecords, record_key(address->collection, address->key),
-             json::serialize(stored));
+  writes.put(Table::kRecords, record_key(address->collection, address->key), json_text(stored));
   return TaskOutcome::success(std::move(stored), std::move(writes));
 }
 
