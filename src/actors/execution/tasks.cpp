@@ -326,7 +326,8 @@ void Execution::task_done(const asl::State& state, TaskOutcome outcome, bool fro
               ops.end());
   }
   pending_.append(std::move(outcome.writes));
-  asl::Step step = asl::complete_task(state, rec_.state_input, outcome.result, context());
+  asl::Step step =
+      asl::complete_task(state, rec_.state_input, std::move(outcome.result), context());
   if (auto* fail = std::get_if<asl::FailWith>(&step);
       fail && fail->error == asl::errors::kReferencePathConflict) {
     fail_through_handlers(state, fail->error, fail->cause);

@@ -38,16 +38,16 @@ int trigger_count(const std::string& method, const std::string& prefix) {
   return std::stoi(digits);
 }
 
-json::value outcome_to_json(const TaskOutcome& o) {
-  json::object j;
-  j["ok"] = o.ok;
-  if (o.ok) {
-    j["result"] = o.result;
-  } else {
-    j["error"] = o.error;
-    j["cause"] = o.cause;
-  }
-  return j;
+// {"ok":true,"result":...} or {"ok":false,"error":...,"cause":...}, written where it goes
+// (outcome_from_json reads it back).
+void append_outcome_json(std::string& out, const TaskOutcome& o) {
+  JsonObjectWriter writer(out);
+  writer.value("ok", json::value(o.ok));
+  if (o.ok)
+    writer.value("result", o.result);
+  else
+    writer.text("error", o.error).text("cause", o.cause);
+  writer.close();
 }
 
 TaskOutcome outcome_from_json(const json::value& v) {
@@ -208,12 +208,14 @@ SimulatorDecision simulate_stripe_call(const LmdbStore* db, const TaskAttempt& a
     return decision;
   }
   decision.writes = std::move(call.writes);
-  json::object first;
-  first["resource"] = attempt.resource;
-  first["params"] = attempt.parameters;
-  first["response"] = outcome_to_json(response);
-  first["created"] = attempt.now;
-  decision.writes.put(Table::kStripeIdempotency, attempt.idempotency_key, json_text(first));
+  // What the key answers from now on, written without copying the parameters and the answer
+  // into an object first.
+  std::string first;
+  JsonObjectWriter writer(first);
+  writer.text("resource", attempt.resource).value("params", attempt.parameters);
+  append_outcome_json(writer.member("response"), response);
+  writer.number("created", attempt.now).close();
+  decision.writes.put(Table::kStripeIdempotency, attempt.idempotency_key, std::move(first));
 
   if (int n = trigger_count(method, "pm_sim_timeout_"); n >= 0 && attempt_number <= n) {
     // Executed and stored, but the caller never hears back.

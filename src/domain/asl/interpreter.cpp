@@ -110,6 +110,8 @@ Step place_result(const State& state, const json::value& raw_input, json::value 
     }
     return FailWith{std::string(errors::kReferencePathConflict), std::move(cause)};
   }
+  if (state.output_path.kind == OptionalPath::Kind::kDefault)  // "$": all of it, moved
+    return leave(state, std::move(*placed), std::move(assigned));
   auto output = apply_path(state.output_path, *placed, context);
   if (!output) return runtime_error(state, context, invalid_path(state.output_path));
   return leave(state, std::move(*output), std::move(assigned));
@@ -188,6 +190,9 @@ Step render_failure(const State& state, const json::value& state_input, const Er
 
 Result<json::value> effective_input(const State& state, const json::value& input,
                                     const json::value& context) {
+  // Parameters read the input where it is: "$" would be a copy of all of it.
+  if (state.parameters && state.input_path.kind == OptionalPath::Kind::kDefault)
+    return state.parameters->render(input, context);
   auto selected = apply_path(state.input_path, input, context);
   if (!selected) return Error{selected.error().code, invalid_path(state.input_path)};
   if (!state.parameters) return selected;
@@ -466,11 +471,13 @@ Step complete_wait(const State& state, json::value output) {
   return leave(state, std::move(output));
 }
 
-Step complete_task(const State& state, const json::value& state_input, const json::value& result,
+Step complete_task(const State& state, const json::value& state_input, json::value result,
                    const json::value& context) {
   if (too_large(result)) return data_limit(state, "result");
-  json::value selected = result;
-  if (state.result_selector) {
+  json::value selected;
+  if (!state.result_selector) {
+    selected = std::move(result);
+  } else {
     auto rendered = state.result_selector->render(result, context);
     if (!rendered) return render_failure(state, state_input, rendered.error(), context);
     selected = std::move(*rendered);

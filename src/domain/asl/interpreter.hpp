@@ -113,7 +113,7 @@ Step complete_wait(const State& state, boost::json::value output);
 
 // After a Task's result, or a Parallel/Map state's array of branch outputs.
 Step complete_task(const State& state, const boost::json::value& state_input,
-                   const boost::json::value& result, const boost::json::value& context);
+                   boost::json::value result, const boost::json::value& context);
 
 // `retrier_attempts` holds one count per retrier of the state (resized as needed) and is
 // advanced when a retry is chosen. `random01` feeds FULL jitter. `context` (with the visible
