@@ -62,7 +62,25 @@ void append_json_string(std::string& out, std::string_view text) {
 }
 
 void append_json(std::string& out, const json::value& value) {
-  serialize_into(out, value);
+  // Scalars directly: a serializer costs more to set up than most of them take to write.
+  switch (value.kind()) {
+    case json::kind::string: {
+      const json::string& text = value.get_string();
+      append_json_string(out, std::string_view(text.data(), text.size()));
+      return;
+    }
+    case json::kind::int64:
+      append_json_number(out, value.get_int64());
+      return;
+    case json::kind::bool_:
+      out += value.get_bool() ? "true" : "false";
+      return;
+    case json::kind::null:
+      out += "null";
+      return;
+    default:  // containers, unsigned and floating-point numbers
+      serialize_into(out, value);
+  }
 }
 
 void append_json(std::string& out, const json::object& object) {
