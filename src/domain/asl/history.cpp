@@ -34,7 +34,11 @@ std::int64_t HistoryBuilder::add(EpochMillis now, const std::string& type, json:
   json::object event(5);
   event.emplace("id", last_id_);
   event.emplace("previousEventId", last_id_ - 1);
-  event.emplace("timestamp", format_timestamp(now));
+  if (now != formatted_at_) {
+    formatted_ = format_timestamp(now);
+    formatted_at_ = now;
+  }
+  event.emplace("timestamp", formatted_);
   event.emplace("type", type);
   event.emplace(details_key(type), std::move(details));
   events_.push_back(std::move(event));

@@ -31,6 +31,9 @@ class HistoryBuilder {
  private:
   std::int64_t last_id_;
   std::vector<boost::json::object> events_;
+  // The events of one transition mostly share a time: its text is formatted once.
+  EpochMillis formatted_at_ = -1;
+  std::string formatted_;
 };
 
 // Details helpers that keep the field names in one place.

@@ -46,6 +46,20 @@ TEST(AslHistory, IdsContinueFromTheLastStoredEvent) {
   EXPECT_TRUE(history.events()[1].contains("taskSucceededEventDetails"));
 }
 
+// The builder formats a time once for the events that share it: each event still carries the
+// time it was added at, the same or not as the one before.
+TEST(AslHistory, EachEventCarriesTheTimeItWasAddedAt) {
+  HistoryBuilder history(0);
+  const EpochMillis times[] = {kNow, kNow, kNow + 1, kNow, kNow + 1000, kNow + 1000};
+  for (const EpochMillis at : times) history.add(at, "TaskStarted", json::object{});
+  const char* expected[] = {"2023-11-14T22:13:20.123Z", "2023-11-14T22:13:20.123Z",
+                            "2023-11-14T22:13:20.124Z", "2023-11-14T22:13:20.123Z",
+                            "2023-11-14T22:13:21.123Z", "2023-11-14T22:13:21.123Z"};
+  ASSERT_EQ(history.events().size(), 6u);
+  for (std::size_t i = 0; i < 6; ++i)
+    EXPECT_EQ(history.events()[i].at("timestamp"), json::value(expected[i])) << "event " << i;
+}
+
 TEST(AslHistory, DetailsKeys) {
   EXPECT_EQ(details_key("TaskSucceeded"), "taskSucceededEventDetails");
   EXPECT_EQ(details_key("TaskFailed"), "taskFailedEventDetails");
