@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <deque>
 #include <filesystem>
@@ -52,6 +53,8 @@ bool peer_allowed(int fd, const std::string& admin_group, std::string& why) {
   why = "uid " + std::to_string(cred.uid) + " may not use the admin socket";
   return false;
 }
+
+constexpr auto kAcceptRetryDelay = std::chrono::milliseconds(100);
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
@@ -149,11 +152,23 @@ struct AdminServer::Impl {
   AdminHandler handler;
   net::io_context io{1};
   local::acceptor acceptor{io};
+  net::steady_timer retry{io};
   std::thread thread;
 
   void accept() {
     acceptor.async_accept([this](boost::system::error_code ec, local::socket socket) {
-      if (ec) return;
+      if (ec == net::error::operation_aborted || !acceptor.is_open()) return;  // stopping
+      if (ec) {
+        // Out of file descriptors (EMFILE, ENFILE) or memory: the connection waits in the
+        // backlog. Stopping here left the socket deaf until a restart.
+        log(LogLevel::kWarn, "admin.accept_failed",
+            {{"path", options.path}, {"cause", ec.message()}});
+        retry.expires_after(kAcceptRetryDelay);
+        retry.async_wait([this](boost::system::error_code wait_ec) {
+          if (!wait_ec) accept();
+        });
+        return;
+      }
       std::make_shared<Session>(std::move(socket), options, handler)->start();
       accept();
     });
@@ -203,6 +218,7 @@ void AdminServer::stop() {
   net::post(impl_->io, [impl = impl_.get()] {
     boost::system::error_code ignored;
     impl->acceptor.close(ignored);
+    impl->retry.cancel();
     impl->io.stop();
   });
   impl_->thread.join();

@@ -3,6 +3,8 @@
 // answers one JSON object per line: {"id": ..., "ok": true, "result": ...} or
 // {"id": ..., "ok": false, "error": {"error": "<Name>", "message": "..."}}. Peers are checked
 // with SO_PEERCRED: the daemon's own uid, root, or a member of the configured admin group.
+// A failed accept (out of file descriptors) is retried after a pause, so the socket serves
+// again once descriptors are free.
 
 #include "domain/result.hpp"
 
