@@ -204,6 +204,46 @@ TEST_F(AdminSocket, AnOverLongLineIsRefusedAndTheConnectionClosed) {
   EXPECT_TRUE(after[0].at("ok").as_bool());
 }
 
+// Connections are bounded: each holds one of the daemon's file descriptors, and 20,000 idle
+// connections from one client ran it out of them (HTTP accepted nothing meanwhile). Past 64 a
+// new one gets one Overloaded line and is closed; the daemon goes on serving everyone else.
+TEST_F(AdminSocket, PastSixtyFourConnectionsANewOneIsRefusedWithOverloaded) {
+  net::io_context io;
+  std::vector<std::unique_ptr<net::local::stream_protocol::socket>> held;
+  for (int i = 0; i < 64; ++i) {
+    held.push_back(std::make_unique<net::local::stream_protocol::socket>(io));
+    held.back()->connect(net::local::stream_protocol::endpoint(socket_path()));
+  }
+  // Each of them is served (so each was accepted before the next is tried).
+  for (auto& socket : held) {
+    net::write(*socket, net::buffer(std::string(R"({"id":1,"command":"ping"})"
+                                                "\n")));
+    std::string line;
+    net::read_until(*socket, net::dynamic_buffer(line), '\n');
+    EXPECT_TRUE(json::parse(line).at("ok").as_bool()) << line;
+  }
+  net::local::stream_protocol::socket extra(io);
+  extra.connect(net::local::stream_protocol::endpoint(socket_path()));
+  const auto line = read_line_within(extra, std::chrono::seconds(5));
+  ASSERT_TRUE(line) << "the 65th connection was not refused";
+  const auto reply = json::parse(*line).as_object();
+  EXPECT_FALSE(reply.at("ok").as_bool());
+  EXPECT_EQ(reply.at("error").at("error"), "Overloaded");
+  boost::system::error_code ec;
+  char byte;
+  EXPECT_EQ(extra.read_some(net::buffer(&byte, 1), ec), 0u);
+  EXPECT_TRUE(ec == net::error::eof || ec == net::error::connection_reset) << ec.message();
+  EXPECT_EQ(client_->get("/healthz").status, 200u);
+  held.clear();
+  // Once they close, a new connection is served again.
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    auto after = exchange({R"({"id":1,"command":"ping"})"});
+    if (after.at(0).at("ok").as_bool()) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ADD_FAILURE() << "the admin socket refused connections after the others closed";
+}
+
 // A daemon out of file descriptors fails to accept; the admin socket stopped accepting for
 // good then (settlectl timed out until a restart) where HTTP retried. Run under a limit of 64
 // descriptors, 60 connections exhaust them; once they close, settlectl is served again.

@@ -58,11 +58,30 @@ constexpr auto kAcceptRetryDelay = std::chrono::milliseconds(100);
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(local::socket socket, const AdminServerOptions& options, const AdminHandler& handler)
+  // `open` counts the sessions alive; it outlives every session (AdminServer::Impl holds it).
+  Session(local::socket socket, const AdminServerOptions& options, const AdminHandler& handler,
+          std::size_t& open)
       : socket_(std::move(socket)),
         options_(options),
         handler_(handler),
-        strand_(socket_.get_executor()) {}
+        strand_(socket_.get_executor()),
+        open_(open) {
+    ++open_;
+  }
+
+  ~Session() { --open_; }
+
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // One Overloaded line, then the connection closes.
+  void refuse() {
+    write(reply_line(nullptr,
+                     Error{ErrorCode::kOverloaded, "the admin socket has " +
+                                                       std::to_string(options_.max_connections) +
+                                                       " connections open; close one and retry"}));
+    closing_ = true;
+  }
 
   void start() {
     std::string why;
@@ -143,6 +162,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string buffer_;
   std::deque<std::string> queue_;
   bool closing_ = false;
+  std::size_t& open_;
 };
 
 }  // namespace
@@ -150,6 +170,7 @@ class Session : public std::enable_shared_from_this<Session> {
 struct AdminServer::Impl {
   AdminServerOptions options;
   AdminHandler handler;
+  std::size_t open = 0;  // sessions alive; only the io thread touches it
   net::io_context io{1};
   local::acceptor acceptor{io};
   net::steady_timer retry{io};
@@ -169,7 +190,11 @@ struct AdminServer::Impl {
         });
         return;
       }
-      std::make_shared<Session>(std::move(socket), options, handler)->start();
+      auto session = std::make_shared<Session>(std::move(socket), options, handler, open);
+      if (open > options.max_connections)
+        session->refuse();
+      else
+        session->start();
       accept();
     });
   }
