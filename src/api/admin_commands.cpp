@@ -20,6 +20,7 @@
 #include "domain/asl/parser.hpp"
 #include "domain/json_limits.hpp"
 #include "domain/ledger/reconcile_report.hpp"
+#include "domain/utf8.hpp"
 
 #include <boost/json.hpp>
 
@@ -484,7 +485,7 @@ void dispatch(const Context& ctx, const std::string& c, const json::object& r, A
       c == "notifications.redeliver")
     return notifications(ctx, c, r, std::move(reply));
   reply(Error{ErrorCode::kInvalidRequest,
-              "unknown command \"" + c +
+              "unknown command \"" + cut_for_display(c) +
                   "\" (known: ping, status, executions.list, executions.describe, "
                   "executions.history, executions.stop, executions.redrive, ingest.pause, "
                   "ingest.resume, workflows.list, workflows.validate, workflows.register, "

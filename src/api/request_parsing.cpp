@@ -3,6 +3,7 @@
 #include "domain/asl/interpreter.hpp"
 #include "domain/json_limits.hpp"
 #include "domain/json_size.hpp"
+#include "domain/utf8.hpp"
 
 #include <boost/json.hpp>
 
@@ -22,7 +23,7 @@ Status check_fields(const json::object& object, FieldNames allowed) {
     std::string list;
     for (std::string_view a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
     return Error{ErrorCode::kInvalidRequest,
-                 "unknown field \"" + std::string(key) + "\" (allowed: " + list + ")"};
+                 "unknown field \"" + cut_for_display(key) + "\" (allowed: " + list + ")"};
   }
   return ok_status();
 }

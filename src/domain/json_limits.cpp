@@ -1,5 +1,7 @@
 #include "domain/json_limits.hpp"
 
+#include "domain/utf8.hpp"
+
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/value_stack.hpp>
@@ -188,7 +190,7 @@ Result<json::value> parse_request_json(std::string_view text, std::string_view w
   const std::string subject(what);
   if (parser.handler().found_duplicate) {
     return Error{ErrorCode::kInvalidJson, subject + " has the key \"" +
-                                              parser.handler().duplicate_key +
+                                              cut_for_display(parser.handler().duplicate_key) +
                                               "\" twice in one object; each key may appear once"};
   }
   if (parser.handler().found_inexact) {

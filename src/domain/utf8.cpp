@@ -54,4 +54,12 @@ std::string valid_utf8_or_replaced(std::string_view text) {
   return out;
 }
 
+std::string cut_for_display(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  std::size_t end = max_bytes;
+  // Back off continuation bytes, then the lead byte of the sequence they belong to.
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return std::string(text.substr(0, end)) + "...";
+}
+
 }  // namespace settled

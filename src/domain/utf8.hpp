@@ -17,4 +17,9 @@ bool valid_utf8(std::string_view text);
 // error message quoting request bytes is still valid JSON text.
 std::string valid_utf8_or_replaced(std::string_view text);
 
+// Text a message quotes from a request (a field name, a state name), cut to at most
+// `max_bytes` (never inside a UTF-8 sequence) with "..." after it when it was longer, so a
+// hostile name of a megabyte cannot make an answer of one.
+std::string cut_for_display(std::string_view text, std::size_t max_bytes = 64);
+
 }  // namespace settled

@@ -50,5 +50,15 @@ TEST(Utf8, AnErrorBodyQuotingRawBytesIsStillJson) {
             "Authorization=\xEF\xBF\xBD\xEF\xBF\xBD\xD2\x94 (value not shown)");
 }
 
+TEST(Utf8, CutForDisplayKeepsShortTextAndCutsLongTextOnASequenceBoundary) {
+  EXPECT_EQ(cut_for_display("short", 64), "short");
+  EXPECT_EQ(cut_for_display(std::string(64, 'a'), 64), std::string(64, 'a'));
+  EXPECT_EQ(cut_for_display(std::string(65, 'a'), 64), std::string(64, 'a') + "...");
+  // "\xE2\x82\xAC" (U+20AC) straddles the cut at 3: it is left out whole.
+  EXPECT_EQ(cut_for_display("ab\xE2\x82\xAC", 3), "ab...");
+  EXPECT_EQ(cut_for_display("ab\xE2\x82\xAC", 5), "ab\xE2\x82\xAC");
+  EXPECT_EQ(cut_for_display("ab\xE2\x82\xAC" + std::string(10, 'x'), 5), "ab\xE2\x82\xAC...");
+}
+
 }  // namespace
 }  // namespace settled

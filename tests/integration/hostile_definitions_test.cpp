@@ -95,5 +95,34 @@ TEST_F(HostileDefinitions, AWorkflowFileWithTheBombIsRefusedOnRegister) {
   still_serving("x");
 }
 
+// Every problem named the path to it, and a path repeats the names of the states around it: a
+// 230 kB definition of Parallels nested ten deep under 10 kB state names, with 1,000 unknown
+// fields in the innermost state, was answered with a 108 MB message (the daemon's peak memory
+// grew by half a gigabyte). The message lists the first problems, each quoting names cut short,
+// and counts the rest.
+TEST_F(HostileDefinitions, ManyProblemsUnderLongStateNamesGetAShortMessage) {
+  json::object inner{{"Type", "Pass"}, {"End", true}};
+  for (int i = 0; i < 1000; ++i) inner["unknown" + std::to_string(i)] = 0;
+  const auto name = [](int level) { return "n" + std::to_string(level) + std::string(10000, 'x'); };
+  json::object machine{{"StartAt", name(10)}, {"States", {{name(10), inner}}}};
+  for (int level = 9; level >= 0; --level)
+    machine = json::object{
+        {"StartAt", name(level)},
+        {"States",
+         {{name(level),
+           {{"Type", "Parallel"}, {"Branches", json::array{machine}}, {"End", true}}}}}};
+  const std::string definition = json::serialize(machine);
+  ASSERT_LT(definition.size(), 256u * 1024);
+  const auto res = put("bomb", definition);
+  EXPECT_LT(res.body.size(), 32u * 1024);
+  const std::string message = refused(res);
+  EXPECT_NE(message.find("invalid definition (1011 problems; the first 20 are listed)"),
+            std::string::npos)
+      << message.substr(0, 300);
+  EXPECT_NE(message.find("a state name must be 1 to 80 characters long"), std::string::npos);
+  EXPECT_NE(message.find("$.States['n0" + std::string(78, 'x') + "...']"), std::string::npos);
+  still_serving("bomb");
+}
+
 }  // namespace
 }  // namespace settled::testing

@@ -8,6 +8,7 @@
 #include "integration/ledger_fixture.hpp"
 #include "support/temp_store.hpp"
 
+#include <limits>
 #include <thread>
 
 namespace settled::testing {
@@ -518,6 +519,33 @@ TEST_F(LedgerApi, ReconcileMetricAndCommand) {
   EXPECT_NE(metrics.find(R"(settled_ledger_operations_total{op="deposit",outcome="ok"} 1)"),
             std::string::npos)
       << metrics;
+}
+
+// Amounts at int64's edge, each accepted: two accounts each holding int64's most of USD, and on
+// the first a hold and its cancel whose idempotency keys sort before the hold's. Reconcile
+// reported the sound ledger as two discrepancies and exited 3 (the weekly reconciliation's alert
+// would have fired every week from then on): "SumOverflow" for the USD totals, which do not fit
+// int64, and a "JournalFold" for the account, whose journal, folded in entry id order, passed
+// int64 on the way (+max, then the cancel's +1 before the hold's -1). Both are summed exactly.
+TEST_F(LedgerApi, AmountsAtTheInt64EdgeStillReconcile) {
+  const std::int64_t max = std::numeric_limits<std::int64_t>::max();
+  ASSERT_EQ(deposit("edge-a", max, "edge-1").status, 201u);
+  ASSERT_EQ(deposit("edge-b", max, "edge-2").status, 201u);
+  EXPECT_EQ(deposit("edge-a", 1, "edge-3").json().at("error"), "InvalidAmount");
+  ASSERT_EQ(op("hold", "edge-z",
+               {{"escrowId", "edge-e"},
+                {"payer", "edge-a"},
+                {"payee", "edge-b"},
+                {"amount", 1},
+                {"currency", "USD"}})
+                .status,
+            201u);
+  ASSERT_EQ(op("cancel", "edge-c", {{"escrowId", "edge-e"}}).status, 201u);
+  EXPECT_EQ(balance("edge-a"), (Balances{max, 0, 0}));
+  const auto report = reconcile_ok();
+  EXPECT_EQ(report.at("currencies").at("USD").at("overflow"), true) << json::serialize(report);
+  auto human = ctl({"reconcile"});
+  EXPECT_EQ(human.code, 0) << human.out << human.err;
 }
 
 }  // namespace

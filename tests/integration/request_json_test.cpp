@@ -202,5 +202,34 @@ TEST_F(RequestJson, AnInputAtTheDepthLimitRunsAndCanAlwaysBeReadBack) {
   EXPECT_EQ(client_->post("/v1/executions", echo_start("after", 2)).status, 201u);
 }
 
+// A refusal names the field it refused, but a name is any JSON string up to the body limit: a
+// 300 kB unknown field was quoted whole (a 300 kB answer to POST /v1/executions, a 900 kB one
+// to a 900 kB body), and so was a key given twice. Names are quoted cut to 64 bytes and "...".
+TEST_F(RequestJson, AnUnknownOrRepeatedFieldOfAnyLengthIsNamedCutShort) {
+  const std::string key(300000, 'k');
+  const std::string shown = std::string(64, 'k') + "...";
+  const auto expect_short = [&](const HttpResult& res, const char* error) {
+    EXPECT_EQ(res.status, 400u) << res.body.substr(0, 200);
+    EXPECT_LT(res.body.size(), 1024u) << res.body.substr(0, 200);
+    ASSERT_NO_THROW(res.json()) << res.body.substr(0, 200);
+    EXPECT_EQ(res.json().at("error"), error) << res.body.substr(0, 200);
+    EXPECT_NE(res.body.find(shown), std::string::npos) << res.body.substr(0, 200);
+  };
+  const std::string unknown = "{\"" + key + "\":1}";
+  expect_short(client_->post("/v1/executions", unknown), "InvalidRequest");
+  expect_short(client_->post("/v1/executions", "{\"" + key + "\":1,\"" + key + "\":2}"),
+               "InvalidJson");
+  expect_short(client_->post("/v1/tasks/success", unknown), "InvalidRequest");
+  expect_short(client_->post("/v1/accounts/u1/deposits", unknown), "InvalidRequest");
+  expect_short(
+      client_->post("/v1/ledger/operations",
+                    R"({"operation":"deposit","idempotencyKey":"k","parameters":)" + unknown + "}"),
+      "InvalidRequest");
+  expect_short(client_->post("/v1/events", unknown), "InvalidRequest");
+  expect_short(client_->request(http::verb::put, "/v1/schedules/s", unknown), "InvalidRequest");
+  EXPECT_TRUE(client_->get("/v1/accounts/u1/journal").json().at("entries").as_array().empty());
+  EXPECT_EQ(client_->get("/v1/schedules/s").status, 404u);
+}
+
 }  // namespace
 }  // namespace settled::testing

@@ -147,6 +147,20 @@ TEST_F(StripeWebhooks, AWaitingExecutionIsCompletedByTheWebhookOfItsPayroll) {
   EXPECT_EQ(payout.at("detail").at("data").at("object").at("id"), "po_march");
 }
 
+// A signed event is shown by GET /v1/webhooks/stripe/events/{id}: one whose id no path can
+// name ("evt/../x", "..", "evt\u0001") was stored (200 received) and could never be shown.
+TEST_F(StripeWebhooks, AnEventIdNoPathCanNameIsRefusedAndNotStored) {
+  for (const char* id : {"evt/../x", "..", "evt\\x", "evt\x01"}) {
+    auto res = deliver(stripe_event(id, "payout.created", "po_odd", {}));
+    EXPECT_EQ(res.status, 400u) << id << ": " << res.body;
+    EXPECT_EQ(res.json().at("error"), "InvalidRequest") << res.body;
+    EXPECT_NE(res.body.find("a request path can name"), std::string::npos) << res.body;
+  }
+  EXPECT_TRUE(listed().empty()) << json::serialize(listed());
+  ASSERT_EQ(deliver(stripe_event("evt_ok:1 x", "payout.created", "po_odd", {})).status, 200u);
+  EXPECT_EQ(client_->get("/v1/webhooks/stripe/events/evt_ok:1%20x").status, 200u);
+}
+
 TEST_F(StripeWebhooks, TheSameEventTwiceIsProcessedOnceEvenOutOfOrder) {
   // It arrives before anyone waits (out of order), then again (Stripe retries), freshly signed.
   const std::string body =

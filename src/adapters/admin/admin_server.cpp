@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <deque>
 #include <filesystem>
@@ -53,13 +54,34 @@ bool peer_allowed(int fd, const std::string& admin_group, std::string& why) {
   return false;
 }
 
+constexpr auto kAcceptRetryDelay = std::chrono::milliseconds(100);
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(local::socket socket, const AdminServerOptions& options, const AdminHandler& handler)
+  // `open` counts the sessions alive; it outlives every session (AdminServer::Impl holds it).
+  Session(local::socket socket, const AdminServerOptions& options, const AdminHandler& handler,
+          std::size_t& open)
       : socket_(std::move(socket)),
         options_(options),
         handler_(handler),
-        strand_(socket_.get_executor()) {}
+        strand_(socket_.get_executor()),
+        open_(open) {
+    ++open_;
+  }
+
+  ~Session() { --open_; }
+
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // One Overloaded line, then the connection closes.
+  void refuse() {
+    write(reply_line(nullptr,
+                     Error{ErrorCode::kOverloaded, "the admin socket has " +
+                                                       std::to_string(options_.max_connections) +
+                                                       " connections open; close one and retry"}));
+    closing_ = true;
+  }
 
   void start() {
     std::string why;
@@ -140,6 +162,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string buffer_;
   std::deque<std::string> queue_;
   bool closing_ = false;
+  std::size_t& open_;
 };
 
 }  // namespace
@@ -147,14 +170,31 @@ class Session : public std::enable_shared_from_this<Session> {
 struct AdminServer::Impl {
   AdminServerOptions options;
   AdminHandler handler;
+  std::size_t open = 0;  // sessions alive; only the io thread touches it
   net::io_context io{1};
   local::acceptor acceptor{io};
+  net::steady_timer retry{io};
   std::thread thread;
 
   void accept() {
     acceptor.async_accept([this](boost::system::error_code ec, local::socket socket) {
-      if (ec) return;
-      std::make_shared<Session>(std::move(socket), options, handler)->start();
+      if (ec == net::error::operation_aborted || !acceptor.is_open()) return;  // stopping
+      if (ec) {
+        // Out of file descriptors (EMFILE, ENFILE) or memory: the connection waits in the
+        // backlog. Stopping here left the socket deaf until a restart.
+        log(LogLevel::kWarn, "admin.accept_failed",
+            {{"path", options.path}, {"cause", ec.message()}});
+        retry.expires_after(kAcceptRetryDelay);
+        retry.async_wait([this](boost::system::error_code wait_ec) {
+          if (!wait_ec) accept();
+        });
+        return;
+      }
+      auto session = std::make_shared<Session>(std::move(socket), options, handler, open);
+      if (open > options.max_connections)
+        session->refuse();
+      else
+        session->start();
       accept();
     });
   }
@@ -203,6 +243,7 @@ void AdminServer::stop() {
   net::post(impl_->io, [impl = impl_.get()] {
     boost::system::error_code ignored;
     impl->acceptor.close(ignored);
+    impl->retry.cancel();
     impl->io.stop();
   });
   impl_->thread.join();

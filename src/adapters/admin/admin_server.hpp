@@ -3,6 +3,8 @@
 // answers one JSON object per line: {"id": ..., "ok": true, "result": ...} or
 // {"id": ..., "ok": false, "error": {"error": "<Name>", "message": "..."}}. Peers are checked
 // with SO_PEERCRED: the daemon's own uid, root, or a member of the configured admin group.
+// At most max_connections are open at once; a failed accept (out of file descriptors) is
+// retried after a pause, so the socket serves again once descriptors are free.
 
 #include "domain/result.hpp"
 
@@ -23,6 +25,10 @@ struct AdminServerOptions {
   std::string path;
   std::string admin_group;  // empty: only the daemon's uid and root
   std::size_t line_limit = 1 << 20;
+  // Connections open at once. Past it a new one is answered one Overloaded line and closed: each
+  // holds a file descriptor, and unbounded they ran the daemon out of them (HTTP then accepted
+  // nothing, nor could the store or Stripe's client open a file or socket).
+  std::size_t max_connections = 64;
 };
 
 class AdminServer {

@@ -3,6 +3,7 @@
 #include "domain/asl/limits.hpp"
 #include "domain/asl/variables.hpp"
 #include "domain/time.hpp"
+#include "domain/utf8.hpp"
 
 #include <boost/json.hpp>
 
@@ -49,7 +50,18 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 }  // namespace
 
 void DefinitionReader::fail(const std::string& where, const std::string& rule) {
-  errors_.push_back(where + ": " + rule);
+  record(where + ": " + rule);
+}
+
+void DefinitionReader::record(std::string problem) {
+  if (problems_++ >= kMaxListedProblems) return;
+  errors_.push_back(problem.size() <= kMaxProblemBytes
+                        ? std::move(problem)
+                        : cut_for_display(problem, kMaxProblemBytes));
+}
+
+std::string DefinitionReader::state_where(const std::string& where, std::string_view name) {
+  return where + ".States['" + cut_for_display(name, kMaxStateNameLength) + "']";
 }
 
 void DefinitionReader::allow_fields(const json::object& obj, const std::string& where,
@@ -57,7 +69,7 @@ void DefinitionReader::allow_fields(const json::object& obj, const std::string& 
   for (const auto& [key, value] : obj) {
     bool ok = false;
     for (const char* a : allowed) ok = ok || key == a;
-    if (!ok) fail(where + "." + std::string(key), "unknown field");
+    if (!ok) fail(where + "." + cut_for_display(key), "unknown field");
   }
 }
 
@@ -144,7 +156,7 @@ void DefinitionReader::path_or_intrinsic(const json::value& v, const std::string
     if (compiled)
       call = std::move(*compiled);
     else
-      errors_.push_back(compiled.error().message);
+      record(compiled.error().message);
     return;
   }
   path = path_field(v, where, false, true);
@@ -199,7 +211,7 @@ std::optional<PayloadTemplate> DefinitionReader::template_field(const json::obje
   }
   auto t = PayloadTemplate::compile(*v, where + "." + field);
   if (!t) {
-    errors_.push_back(t.error().message);
+    record(t.error().message);
     return std::nullopt;
   }
   return std::move(*t);

@@ -13,6 +13,7 @@
 #include <initializer_list>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace settled::asl {
@@ -20,6 +21,10 @@ namespace settled::asl {
 class DefinitionReader {
  protected:
   void fail(const std::string& where, const std::string& rule);
+  // Keeps the first kMaxListedProblems problems (each cut to kMaxProblemBytes) and counts all.
+  void record(std::string problem);
+  // `where` + ".States['<name>']", the name cut to kMaxStateNameLength (a longer one is refused).
+  static std::string state_where(const std::string& where, std::string_view name);
   void allow_fields(const boost::json::object& obj, const std::string& where,
                     std::initializer_list<const char*> allowed);
   std::optional<std::string> optional_string(const boost::json::object& obj,
@@ -53,7 +58,8 @@ class DefinitionReader {
   ChoiceRule parse_choice_rule(const boost::json::value& v, const std::string& where,
                                bool top_level, int depth);
 
-  std::vector<std::string> errors_;
+  std::vector<std::string> errors_;  // the first kMaxListedProblems problems
+  std::size_t problems_ = 0;         // all of them
 };
 
 }  // namespace settled::asl

@@ -20,5 +20,12 @@ inline constexpr int kMaxTemplateNesting = 32;
 inline constexpr int kMaxIntrinsicNesting = 10;
 // Bytes of one intrinsic function call ("States.Format('...', $.a, ...)").
 inline constexpr std::size_t kMaxIntrinsicLength = 8192;
+// A refused definition's message lists its first problems, each cut to a length, and counts
+// the rest: a megabyte of hostile definition made a message of hundreds of megabytes (every
+// problem named the path to it, and a path repeats the names of the states around it).
+inline constexpr std::size_t kMaxListedProblems = 20;
+inline constexpr std::size_t kMaxProblemBytes = 1024;
+// A state name is 1 to 80 characters; a longer one is quoted cut to this length.
+inline constexpr std::size_t kMaxStateNameLength = 80;
 
 }  // namespace settled::asl

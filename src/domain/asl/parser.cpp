@@ -4,6 +4,7 @@
 #include "domain/asl/limits.hpp"
 #include "domain/json_size.hpp"
 #include "domain/time.hpp"
+#include "domain/utf8.hpp"
 
 #include <boost/json.hpp>
 
@@ -61,12 +62,12 @@ class Validator : private DefinitionReader {
     } else {
       for (const auto& [key, value] : states->as_object()) {
         std::string state_name(key);
-        const std::string state_where = where + ".States['" + state_name + "']";
-        if (state_name.empty() || state_name.size() > 80)
+        const std::string state_where = DefinitionReader::state_where(where, state_name);
+        if (state_name.empty() || state_name.size() > kMaxStateNameLength)
           fail(state_where, "a state name must be 1 to 80 characters long");
         // Step Functions: names are unique in the whole state machine, branches included.
         if (!all_names_.insert(state_name).second)
-          fail(state_where, "the state name \"" + state_name +
+          fail(state_where, "the state name \"" + cut_for_display(state_name, kMaxStateNameLength) +
                                 "\" is used more than once; names must be unique in the whole "
                                 "state machine, branches included");
         State state = parse_state(value, state_where, name);
@@ -78,7 +79,8 @@ class Validator : private DefinitionReader {
     if (start_at) {
       machine.start_at = *start_at;
       if (states && states->is_object() && !machine.find(*start_at))
-        fail(where + ".StartAt", "names a state that does not exist: \"" + *start_at + "\"");
+        fail(where + ".StartAt", "names a state that does not exist: \"" +
+                                     cut_for_display(*start_at, kMaxStateNameLength) + "\"");
     }
     check_transitions(machine, where);
     return machine;
@@ -198,9 +200,12 @@ class Validator : private DefinitionReader {
 
   Result<StateMachine> finish(StateMachine machine) {
     if (errors_.empty()) return machine;
-    std::string message = errors_.size() == 1 ? "invalid definition: "
-                                              : "invalid definition (" +
-                                                    std::to_string(errors_.size()) + " problems): ";
+    std::string message = problems_ == 1 ? "invalid definition: "
+                          : problems_ <= errors_.size()
+                              ? "invalid definition (" + std::to_string(problems_) + " problems): "
+                              : "invalid definition (" + std::to_string(problems_) +
+                                    " problems; the first " + std::to_string(errors_.size()) +
+                                    " are listed): ";
     for (std::size_t i = 0; i < errors_.size(); ++i) {
       if (i) message += "; ";
       message += errors_[i];
@@ -295,7 +300,7 @@ class Validator : private DefinitionReader {
         {"Parallel", StateType::kParallel}, {"Map", StateType::kMap}};
     auto it = types.find(*type);
     if (it == types.end()) {
-      fail(where + ".Type", "unknown state type \"" + *type + "\"");
+      fail(where + ".Type", "unknown state type \"" + cut_for_display(*type) + "\"");
       return state;
     }
     state.type = it->second;
@@ -472,11 +477,12 @@ class Validator : private DefinitionReader {
   void check_transitions(const StateMachine& machine, const std::string& prefix) {
     auto check = [&](const std::string& where, const std::string& target) {
       if (!target.empty() && !machine.find(target))
-        fail(where, "names a state that does not exist: \"" + target + "\"");
+        fail(where, "names a state that does not exist: \"" +
+                        cut_for_display(target, kMaxStateNameLength) + "\"");
     };
     std::function<void(const ChoiceRule&, std::vector<std::string>&)> collect;
     for (const auto& [name, state] : machine.states) {
-      const std::string where = prefix + ".States['" + name + "']";
+      const std::string where = state_where(prefix, name);
       check(where + ".Next", state.next);
       check(where + ".Default", state.default_next);
       for (std::size_t i = 0; i < state.choices.size(); ++i)
@@ -498,8 +504,7 @@ class Validator : private DefinitionReader {
       for (const auto& c : state->catchers) todo.push_back(c.next);
     }
     for (const auto& [name, state] : machine.states) {
-      if (!seen.count(name))
-        fail(prefix + ".States['" + name + "']", "is not reachable from StartAt");
+      if (!seen.count(name)) fail(state_where(prefix, name), "is not reachable from StartAt");
     }
   }
 

@@ -2,6 +2,7 @@
 
 #include "domain/json_limits.hpp"
 #include "domain/json_size.hpp"
+#include "domain/utf8.hpp"
 
 #include <boost/json.hpp>
 
@@ -44,7 +45,7 @@ Status only_fields(const json::object& o, std::initializer_list<const char*> all
       std::string list;
       for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
       return Error{ErrorCode::kInvalidRequest,
-                   where + std::string(key) + " is unknown (allowed: " + list + ")"};
+                   where + cut_for_display(key) + " is unknown (allowed: " + list + ")"};
     }
   }
   return ok_status();

@@ -2,6 +2,7 @@
 
 #include "domain/money.hpp"
 
+#include <limits>
 #include <optional>
 #include <set>
 #include <tuple>
@@ -22,9 +23,38 @@ bool resolves(LedgerOp op) {
          op == LedgerOp::kExpire;
 }
 
-// Adds `delta` to `sum`; false on int64 overflow (the caller reports it, no wrap-around).
-bool add_to(std::int64_t& sum, std::int64_t delta) {
-  return !__builtin_add_overflow(sum, delta, &sum);
+// Sums of int64 amounts, exact in any order: a sum may pass int64 on its way (the journal is
+// folded in entry id order, not in the order the legs happened) or in total (two accounts may
+// each hold nearly int64's most of a currency), and neither is a discrepancy. 2^63 legs of 2^63
+// would be needed to overflow it.
+__extension__ typedef __int128 Wide;  // GCC and Clang
+__extension__ typedef unsigned __int128 UnsignedWide;
+
+bool fits_int64(Wide v) {
+  return v >= std::numeric_limits<std::int64_t>::min() &&
+         v <= std::numeric_limits<std::int64_t>::max();
+}
+
+// The value as an int64 for a Discrepancy's expected/found, saturated (its message names the
+// exact figure).
+std::int64_t saturated(Wide v) {
+  if (v > std::numeric_limits<std::int64_t>::max()) return std::numeric_limits<std::int64_t>::max();
+  if (v < std::numeric_limits<std::int64_t>::min()) return std::numeric_limits<std::int64_t>::min();
+  return static_cast<std::int64_t>(v);
+}
+
+// Money in words when it fits int64 ("12.50 USD"), else its minor units in decimal.
+std::string format_wide(Wide v, const std::string& currency) {
+  if (fits_int64(v)) return format_money({static_cast<std::int64_t>(v), currency});
+  const bool negative = v < 0;
+  UnsignedWide magnitude =
+      negative ? static_cast<UnsignedWide>(-(v + 1)) + 1 : static_cast<UnsignedWide>(v);
+  std::string digits;
+  do {
+    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(magnitude % 10)));
+    magnitude /= 10;
+  } while (magnitude != 0);
+  return (negative ? "-" : "") + digits + " minor units of " + currency;
 }
 
 class Checker {
@@ -82,48 +112,37 @@ class Checker {
 
   void check_currency_totals() {
     struct Totals {
-      std::int64_t balances = 0;
-      std::int64_t net_external = 0;  // in - out
-      bool overflow = false;
+      Wide balances = 0;
+      Wide net_external = 0;  // in - out
     };
     std::map<std::string, Totals> per_currency;
     for (const auto& [key, b] : balances_) {
       Totals& t = per_currency[key.currency];
-      for (Bucket bucket : kBuckets) t.overflow |= !add_to(t.balances, b->bucket(bucket));
-      t.overflow |= !add_to(t.net_external, b->external_in);
-      t.overflow |= __builtin_sub_overflow(t.net_external, b->external_out, &t.net_external);
+      for (Bucket bucket : kBuckets) t.balances += b->bucket(bucket);
+      t.net_external += Wide{b->external_in} - b->external_out;
     }
     for (const auto& [currency, t] : per_currency) {
-      if (t.overflow) {
-        Discrepancy& d = add(DiscrepancyKind::kSumOverflow, 0, 0,
-                             "currency " + currency + ": the totals do not fit in int64");
-        d.currency = currency;
-      } else if (t.balances != t.net_external) {
-        Discrepancy& d = add(
-            DiscrepancyKind::kCurrencyTotal, t.net_external, t.balances,
-            "currency " + currency + ": balances sum to " + format_money({t.balances, currency}) +
-                " but deposits minus withdrawals are " + format_money({t.net_external, currency}));
-        d.currency = currency;
-      }
+      if (t.balances == t.net_external) continue;
+      Discrepancy& d =
+          add(DiscrepancyKind::kCurrencyTotal, saturated(t.net_external), saturated(t.balances),
+              "currency " + currency + ": balances sum to " + format_wide(t.balances, currency) +
+                  " but deposits minus withdrawals are " + format_wide(t.net_external, currency));
+      d.currency = currency;
     }
   }
 
   void check_folds() {
     // Fold every leg, and every external flow, per account and currency.
-    std::map<BucketKey, std::int64_t> folds;
-    std::map<BalanceKey, std::pair<std::int64_t, std::int64_t>> external;  // in, out
-    std::set<BucketKey> overflowed;
+    std::map<BucketKey, Wide> folds;
+    std::map<BalanceKey, std::pair<Wide, Wide>> external;  // in, out
     for (const JournalEntry& e : in_.entries) {
-      for (const JournalLeg& leg : e.legs) {
-        BucketKey k{leg.account, leg.currency, leg.bucket};
-        if (!add_to(folds[k], leg.delta)) overflowed.insert(k);
-      }
+      for (const JournalLeg& leg : e.legs)
+        folds[BucketKey{leg.account, leg.currency, leg.bucket}] += leg.delta;
       const std::int64_t flow = external_flow(e);
       if (flow != 0 && !e.legs.empty()) {
         auto& [in, out] = external[BalanceKey{e.legs.front().account, e.legs.front().currency}];
-        // Stored amounts are positive int64s; a corrupt sum shows up as a fold mismatch.
-        if (flow > 0) add_to(in, flow);
-        if (flow < 0) add_to(out, -flow);
+        if (flow > 0) in += flow;
+        if (flow < 0) out -= Wide{flow};
       }
     }
     // Every stored balance against its fold (zero when the journal never touched it) ...
@@ -131,28 +150,26 @@ class Checker {
       for (Bucket bucket : kBuckets) {
         BucketKey k{key.account, key.currency, bucket};
         auto fold = folds.find(k);
-        const std::int64_t expected = fold == folds.end() ? 0 : fold->second;
-        if (overflowed.count(k) == 0 && expected == b->bucket(bucket)) continue;
-        Discrepancy& d =
-            add(DiscrepancyKind::kJournalFold, expected, b->bucket(bucket),
-                "account " + key.account + " " + std::string(bucket_name(bucket)) + " is " +
-                    format_money({b->bucket(bucket), key.currency}) + " but its journal sums to " +
-                    (overflowed.count(k) != 0 ? std::string("more than int64 holds")
-                                              : format_money({expected, key.currency})));
+        const Wide expected = fold == folds.end() ? 0 : fold->second;
+        if (expected == b->bucket(bucket)) continue;
+        Discrepancy& d = add(DiscrepancyKind::kJournalFold, saturated(expected), b->bucket(bucket),
+                             "account " + key.account + " " + std::string(bucket_name(bucket)) +
+                                 " is " + format_money({b->bucket(bucket), key.currency}) +
+                                 " but its journal sums to " + format_wide(expected, key.currency));
         about(d, key.account, key.currency, bucket_name(bucket));
       }
       auto ext = external.find(key);
-      const std::int64_t in = ext == external.end() ? 0 : ext->second.first;
-      const std::int64_t out = ext == external.end() ? 0 : ext->second.second;
-      const std::pair<std::string_view, std::pair<std::int64_t, std::int64_t>> counters[] = {
+      const Wide in = ext == external.end() ? 0 : ext->second.first;
+      const Wide out = ext == external.end() ? 0 : ext->second.second;
+      const std::pair<std::string_view, std::pair<Wide, std::int64_t>> counters[] = {
           {"externalIn", {in, b->external_in}}, {"externalOut", {out, b->external_out}}};
       for (const auto& [name, values] : counters) {
         if (values.first == values.second) continue;
         Discrepancy& d =
-            add(DiscrepancyKind::kExternalFold, values.first, values.second,
+            add(DiscrepancyKind::kExternalFold, saturated(values.first), values.second,
                 "account " + key.account + " " + std::string(name) + " is " +
                     format_money({values.second, key.currency}) + " but its journal says " +
-                    format_money({values.first, key.currency}));
+                    format_wide(values.first, key.currency));
         about(d, key.account, key.currency, name);
       }
     }
@@ -160,10 +177,10 @@ class Checker {
     for (const auto& [k, sum] : folds) {
       const auto& [account, currency, bucket] = k;
       if (balances_.count(BalanceKey{account, currency}) != 0 || sum == 0) continue;
-      Discrepancy& d = add(DiscrepancyKind::kJournalFold, sum, 0,
+      Discrepancy& d = add(DiscrepancyKind::kJournalFold, saturated(sum), 0,
                            "account " + account + " has no " + currency + " balance row but its " +
                                std::string(bucket_name(bucket)) + " journal sums to " +
-                               format_money({sum, currency}));
+                               format_wide(sum, currency));
       about(d, account, currency, bucket_name(bucket));
     }
   }
@@ -300,7 +317,7 @@ class Checker {
     }
 
     // What the open escrows put in each payer's held and frozen.
-    std::map<BucketKey, std::int64_t> escrowed;
+    std::map<BucketKey, Wide> escrowed;
     for (const auto& [id, escrow] : escrows) {
       const auto& resolved_by = resolutions[id];
       const bool resolved = is_resolved(escrow->status);
@@ -352,7 +369,7 @@ class Checker {
       if (!resolved) {
         const Bucket bucket =
             escrow->status == EscrowStatus::kFrozen ? Bucket::kFrozen : Bucket::kHeld;
-        add_to(escrowed[BucketKey{escrow->payer, escrow->currency, bucket}], escrow->amount);
+        escrowed[BucketKey{escrow->payer, escrow->currency, bucket}] += escrow->amount;
       }
     }
 
@@ -366,14 +383,14 @@ class Checker {
     for (const BucketKey& k : keys) {
       const auto& [account, currency, bucket] = k;
       auto e = escrowed.find(k);
-      const std::int64_t expected = e == escrowed.end() ? 0 : e->second;
+      const Wide expected = e == escrowed.end() ? 0 : e->second;
       auto b = balances_.find(BalanceKey{account, currency});
       const std::int64_t found = b == balances_.end() ? 0 : b->second->bucket(bucket);
       if (expected == found) continue;
-      Discrepancy& d = add(DiscrepancyKind::kEscrowHeld, expected, found,
+      Discrepancy& d = add(DiscrepancyKind::kEscrowHeld, saturated(expected), found,
                            "account " + account + " " + std::string(bucket_name(bucket)) + " is " +
                                format_money({found, currency}) + " but its open escrows hold " +
-                               format_money({expected, currency}));
+                               format_wide(expected, currency));
       about(d, account, currency, bucket_name(bucket));
     }
   }
@@ -393,8 +410,6 @@ std::string_view discrepancy_name(DiscrepancyKind kind) {
       return "NegativeBalance";
     case DiscrepancyKind::kCurrencyTotal:
       return "CurrencyTotal";
-    case DiscrepancyKind::kSumOverflow:
-      return "SumOverflow";
     case DiscrepancyKind::kJournalFold:
       return "JournalFold";
     case DiscrepancyKind::kExternalFold:

@@ -33,8 +33,7 @@ struct ReconcileInput {
 
 enum class DiscrepancyKind : std::uint8_t {
   kNegativeBalance,      // a bucket (or an external counter) below zero
-  kCurrencyTotal,        // sum of balances != in - out for a currency
-  kSumOverflow,          // a currency's totals do not fit int64
+  kCurrencyTotal,        // sum of balances != in - out for a currency (summed exactly, in 128 bits)
   kJournalFold,          // a balance bucket != the sum of its legs' deltas
   kExternalFold,         // externalIn/externalOut != the deposits/withdrawals in the journal
   kLegArithmetic,        // a leg whose after != before + delta

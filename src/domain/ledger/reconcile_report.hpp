@@ -27,7 +27,7 @@ struct CurrencyTotals {
   std::int64_t frozen = 0;
   std::int64_t in = 0;    // externalIn: deposits and minted transfers
   std::int64_t out = 0;   // externalOut: withdrawals
-  bool overflow = false;  // a sum did not fit int64 (reconcile names it SumOverflow)
+  bool overflow = false;  // a sum did not fit int64 (shown; reconcile compares them exactly)
 };
 
 struct ReconcileSummary {

@@ -2,6 +2,7 @@
 
 #include "domain/money.hpp"
 #include "domain/path_segment.hpp"
+#include "domain/utf8.hpp"
 
 #include <algorithm>
 #include <initializer_list>
@@ -34,7 +35,7 @@ std::optional<LedgerError> check_fields(const json::object& o,
     std::string list;
     for (std::string_view a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
     return LedgerError(LedgerErrc::kInvalidParameters,
-                       where(key) + ": unknown field (allowed: " + list + ")");
+                       where(cut_for_display(key)) + ": unknown field (allowed: " + list + ")");
   }
   return std::nullopt;
 }

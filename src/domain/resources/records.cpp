@@ -3,6 +3,7 @@
 #include "domain/asl/interpreter.hpp"
 #include "domain/json_append.hpp"
 #include "domain/json_size.hpp"
+#include "domain/path_segment.hpp"
 #include "domain/storage_keys.hpp"
 
 #include <boost/json.hpp>
@@ -21,9 +22,17 @@ Result<RecordAddress> records_address(const json::value& parameters) {
     if (!v || !v->is_string() || v->as_string().empty() || v->as_string().size() > 200)
       return Error{ErrorCode::kInvalidRequest,
                    std::string("parameters.") + field + " must be a string of 1-200 characters"};
-    if (std::string_view(v->as_string()).find('\0') != std::string_view::npos)
-      return Error{ErrorCode::kInvalidRequest,
-                   std::string("parameters.") + field + " must not contain NUL"};
+    // Read back by GET /v1/records/{collection}/{key}: a record stored under text no path
+    // segment can carry (a "/", a control character, "..") could never be read, and one holding
+    // a NUL would be keyed inside another collection's (collection + NUL + key).
+    if (const SegmentProblem problem = segment_problem(v->as_string());
+        problem != SegmentProblem::kNone)
+      return Error{
+          ErrorCode::kInvalidRequest,
+          std::string("parameters.") + field +
+              " must be text a request path can name (GET /v1/records/{collection}/{key}); "
+              "it has " +
+              std::string(describe(problem))};
   }
   a.collection = std::string(o.at("collection").as_string());
   a.key = std::string(o.at("key").as_string());

@@ -4,6 +4,7 @@
 #include "domain/json_canonical.hpp"
 #include "domain/json_size.hpp"
 #include "domain/records/row_json.hpp"
+#include "domain/utf8.hpp"
 
 #include <boost/json.hpp>
 
@@ -46,7 +47,7 @@ Result<Schedule> schedule_from_request(std::string_view name, const json::object
   for (const auto& entry : body) {
     const auto key = entry.key();
     if (key != "cron" && key != "timezone" && key != "stateMachine" && key != "input")
-      return invalid("unknown field \"" + std::string(key) +
+      return invalid("unknown field \"" + cut_for_display(key) +
                      "\"; a schedule takes cron, timezone, stateMachine and input");
   }
   Schedule schedule;

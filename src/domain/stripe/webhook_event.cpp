@@ -1,6 +1,7 @@
 #include "domain/stripe/webhook_event.hpp"
 
 #include "domain/json_limits.hpp"
+#include "domain/path_segment.hpp"
 
 #include <boost/json.hpp>
 
@@ -77,6 +78,13 @@ Result<StripeEvent> parse_stripe_event(json::object body, EpochMillis now) {
                  "(\"object\" must be \"event\")"};
   auto id = bounded_text(*event, "id", kMaxIdBytes);
   if (!id) return id.error();
+  // Read back by GET /v1/webhooks/stripe/events/{id}: an id no path segment can carry ("a/b",
+  // "..", a control character) would be stored and never shown (Stripe's are "evt_...").
+  if (const SegmentProblem problem = segment_problem(*id); problem != SegmentProblem::kNone)
+    return Error{ErrorCode::kInvalidRequest,
+                 "the event's id must be text a request path can name "
+                 "(GET /v1/webhooks/stripe/events/{id}); it has " +
+                     std::string(describe(problem))};
   auto type = bounded_text(*event, "type", kMaxTypeBytes);
   if (!type) return type.error();
   const json::object* object = data_object(*event);

@@ -143,10 +143,19 @@ TEST(RecordsAddress, AcceptsAndRefuses) {
   EXPECT_THAT(too_long.error().message, HasSubstr("parameters.key"));
   EXPECT_THAT(too_long.error().message, HasSubstr("1-200"));
 
-  // A NUL would let one address collide with another (collection + '\0' + key).
+  // A NUL would let one address collide with another (collection + '\0' + key), and what a
+  // path segment cannot carry GET /v1/records/{collection}/{key} could never read.
   auto nul = records_address(json::value{{"collection", std::string("a\0b", 3)}, {"key", "k"}});
   ASSERT_FALSE(nul.ok());
-  EXPECT_THAT(nul.error().message, HasSubstr("parameters.collection must not contain NUL"));
+  EXPECT_THAT(nul.error().message,
+              HasSubstr("parameters.collection must be text a request path can name"));
+  EXPECT_THAT(nul.error().message, HasSubstr("a control character"));
+  for (const char* key : {"a/b", "a\\b", ".", "..", "\x01", "\xFF"}) {
+    auto refused = records_address(json::value{{"collection", "c"}, {"key", key}});
+    ASSERT_FALSE(refused.ok()) << key;
+    EXPECT_THAT(refused.error().message, HasSubstr("parameters.key must be text a request path"));
+  }
+  EXPECT_TRUE(records_address(json::value{{"collection", "c"}, {"key", "a:b .c-\xC3\xA9"}}).ok());
 
   auto not_object = records_address(json::parse("null"));
   ASSERT_FALSE(not_object.ok());
