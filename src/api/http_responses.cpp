@@ -42,4 +42,15 @@ adapters::HttpResponse answer_response(const actors::Answer& answer) {
   return json_response(http_status(answer->outcome), answer->body);
 }
 
+std::optional<adapters::HttpResponse> forbidden_without_scope(const adapters::HttpRequest& req,
+                                                              std::string_view scope,
+                                                              std::string_view what) {
+  if (req.caller.has_scope(scope)) return std::nullopt;
+  return error_response(
+      ErrorCode::kForbidden,
+      std::string(what) + " an identity with scope \"" + std::string(scope) + "\"" +
+          (req.caller.identity.empty() ? std::string()
+                                       : "; \"" + req.caller.identity + "\" does not have it"));
+}
+
 }  // namespace settled::api

@@ -9,7 +9,9 @@
 #include <boost/json/value.hpp>
 
 #include <initializer_list>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace settled::api {
 
@@ -20,6 +22,11 @@ adapters::HttpResponse error_response(ErrorCode code, std::string message);
 // the route's methods, and HEAD is added after GET (a HEAD is answered as its GET).
 adapters::HttpResponse method_not_allowed(const adapters::HttpRequest& req,
                                           std::initializer_list<const char*> allowed);
+// 403 Forbidden unless the caller holds `scope`: "<what> need(s) an identity with scope ...".
+// Nothing when it does.
+std::optional<adapters::HttpResponse> forbidden_without_scope(const adapters::HttpRequest& req,
+                                                              std::string_view scope,
+                                                              std::string_view what);
 // An actor's answer: its outcome's status and body, or its refusal.
 adapters::HttpResponse answer_response(const actors::Answer& answer);
 

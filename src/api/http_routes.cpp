@@ -398,7 +398,11 @@ class HttpRoutes {
     caf::anon_send(deps_.engine->ledger, ledger_atom::value, std::move(call));
   }
 
+  // The ledger's raw routes create money and move anyone's, with none of a workflow's checks:
+  // an operator's tools, so they need scope admin as direct transfers do (docs/identities.md).
   void deposit(const std::string& user, const HttpRequest& req, HttpResponder respond) {
+    if (auto refused = forbidden_without_scope(req, "admin", "deposits need"))
+      return respond(std::move(*refused));
     auto parsed = parse_fields_object(req.body, {"amount", "currency", "idempotencyKey"});
     if (!parsed) return respond(error_response(parsed.error()));
     json::object& body = *parsed;
@@ -414,6 +418,8 @@ class HttpRoutes {
   }
 
   void ledger_operation(const HttpRequest& req, HttpResponder respond) {
+    if (auto refused = forbidden_without_scope(req, "admin", "ledger operations need"))
+      return respond(std::move(*refused));
     auto parsed = parse_fields_object(req.body, {"operation", "idempotencyKey", "parameters"});
     if (!parsed) return respond(error_response(parsed.error()));
     json::object& body = *parsed;

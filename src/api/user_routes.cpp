@@ -251,12 +251,8 @@ void register_service(const HttpRequest& req, HttpResponder& respond, const Http
 }
 
 void direct_transfer(const HttpRequest& req, HttpResponder& respond, const HttpRoutesDeps& deps) {
-  if (!req.caller.has_scope("admin"))
-    return respond(error_response(
-        ErrorCode::kForbidden,
-        "direct transfers need an identity with scope \"admin\"" +
-            (req.caller.identity.empty() ? std::string()
-                                         : "; \"" + req.caller.identity + "\" does not have it")));
+  if (auto refused = forbidden_without_scope(req, "admin", "direct transfers need"))
+    return respond(std::move(*refused));
   auto body = parse_fields_object(req.body, {"fromUserId", "toUserId", "amount", "transferType",
                                              "description", "idempotencyKey", "reason"});
   if (!body) return respond(error_response(body.error()));

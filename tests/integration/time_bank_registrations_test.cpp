@@ -216,5 +216,37 @@ TEST_F(TimeBankRegistrations, OnlyAnAdminTransfersHoursOncePerKey) {
   reconcile_ok();
 }
 
+// The ledger's raw routes create money and move anyone's with none of a workflow's checks: as
+// direct transfers, only an identity with scope admin may use them. A key with another scope or
+// none gets 403 and nothing moves (before, POST /v1/ledger/operations minted hours for any key).
+TEST_F(TimeBankRegistrations, OnlyAnAdminUsesTheLedgersRawRoutes) {
+  ASSERT_EQ(register_user("rita").status, 201u);
+  const json::object mint{
+      {"operation", "transfer"},
+      {"idempotencyKey", "raw-mint-1"},
+      {"parameters",
+       {{"to", "rita"}, {"amount", 100000}, {"currency", "HOUR"}, {"kind", "bonus"}}}};
+  const json::object deposit{{"amount", 100000}, {"currency", "HOUR"}, {"idempotencyKey", "dep-1"}};
+  for (const char* key : {kBob, kBare}) {
+    auto minted = post_as(key, "/v1/ledger/operations", mint);
+    EXPECT_EQ(minted.status, 403u) << key << ": " << minted.body;
+    EXPECT_EQ(minted.json().at("error"), "Forbidden") << minted.body;
+    EXPECT_NE(std::string(minted.json().at("message").as_string()).find("scope \"admin\""),
+              std::string::npos)
+        << minted.body;
+    auto deposited = post_as(key, "/v1/accounts/rita/deposits", deposit);
+    EXPECT_EQ(deposited.status, 403u) << key << ": " << deposited.body;
+    EXPECT_EQ(deposited.json().at("error"), "Forbidden") << deposited.body;
+  }
+  EXPECT_EQ(hours_of("rita").first, 1000);  // the welcome bonus only
+  EXPECT_EQ(journal_of("rita").size(), 1u);
+
+  auto by_admin = post_as(kAlice, "/v1/ledger/operations", mint);
+  EXPECT_EQ(by_admin.status, 201u) << by_admin.body;
+  EXPECT_EQ(post_as(kAlice, "/v1/accounts/rita/deposits", deposit).status, 201u);
+  EXPECT_EQ(hours_of("rita").first, 1000 + 100000 + 100000);
+  reconcile_ok();
+}
+
 }  // namespace
 }  // namespace settled::testing
