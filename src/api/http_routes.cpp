@@ -127,8 +127,7 @@ class HttpRoutes {
       if (!deps_.veriff_simulator_db)
         return respond(
             error_response(Error{ErrorCode::kNotFound, "the Veriff simulator is not enabled"}));
-      return respond(
-          json_response(200, adapters::veriff::list_sessions(*deps_.veriff_simulator_db)));
+      return respond(list_veriff_sessions(target));
     }
     if (s.size() == 3 && s[0] == "v1" && s[1] == "tasks") {
       if (const auto kind = task_callback_kind(s[2])) {
@@ -539,6 +538,21 @@ class HttpRoutes {
     });
   }
 
+  // The simulators' lists are paged as Stripe pages its lists: 10 by default, at most 100,
+  // then starting_after.
+  static Result<std::uint64_t> simulator_page_limit(const adapters::RequestTarget& target) {
+    return query_number(target, "limit",
+                        {10, 1, 100, "limit must be an integer from 1 to 100", ""});
+  }
+
+  HttpResponse list_veriff_sessions(const adapters::RequestTarget& target) {
+    const auto limit = simulator_page_limit(target);
+    if (!limit) return error_response(limit.error());
+    return json_response(200, adapters::veriff::list_sessions(
+                                  *deps_.veriff_simulator_db, static_cast<std::size_t>(*limit),
+                                  target.query_param("starting_after").value_or("")));
+  }
+
   HttpResponse list_requests(const adapters::RequestTarget& target) {
     return list_simulator(target, [&](std::size_t limit) {
       return adapters::list_requests(*deps_.simulator_db, limit,
@@ -578,9 +592,7 @@ class HttpRoutes {
   template <typename List>
   HttpResponse list_simulator(const adapters::RequestTarget& target, List list) {
     if (!deps_.simulator_db) return simulator_off();
-    // Paged as Stripe pages its lists: 10 by default, at most 100, then starting_after.
-    const auto limit =
-        query_number(target, "limit", {10, 1, 100, "limit must be an integer from 1 to 100", ""});
+    const auto limit = simulator_page_limit(target);
     if (!limit) return error_response(limit.error());
     return json_response(200, list(static_cast<std::size_t>(*limit)));
   }

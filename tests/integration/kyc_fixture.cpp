@@ -2,6 +2,7 @@
 
 #include "support/eventually.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 namespace settled::testing {
@@ -80,17 +81,29 @@ std::string KycTest::status_of(const std::string& execution) {
   return res.status == 200 ? std::string(res.json().at("status").as_string()) : std::string();
 }
 
+// Every session whose vendorData starts with `prefix`, oldest first, read page by page (the
+// listing is paged: docs/veriff.md).
 std::vector<json::object> KycTest::veriff_sessions(const std::string& prefix) {
-  auto res = client_->get("/v1/simulator/veriff/sessions");
-  EXPECT_EQ(res.status, 200u) << res.body;
   std::vector<json::object> out;
-  if (res.status != 200) return out;
-  const auto body = res.json();  // kept: the loop walks into it
-  for (const auto& s : body.at("sessions").as_array()) {
-    const auto* vendor = s.at("verification").as_object().if_contains("vendorData");
-    if (vendor && vendor->is_string() && vendor->as_string().starts_with(prefix))
-      out.push_back(s.as_object());
+  std::string after;
+  for (;;) {
+    auto res = client_->get("/v1/simulator/veriff/sessions?limit=100" +
+                            (after.empty() ? std::string() : "&starting_after=" + after));
+    EXPECT_EQ(res.status, 200u) << res.body;
+    if (res.status != 200) return out;
+    const auto body = res.json();  // kept: the loop walks into it
+    for (const auto& s : body.at("sessions").as_array()) {
+      after = std::string(s.at("id").as_string());
+      const auto* vendor = s.at("verification").as_object().if_contains("vendorData");
+      if (vendor && vendor->is_string() && vendor->as_string().starts_with(prefix))
+        out.push_back(s.as_object());
+    }
+    if (!body.at("has_more").as_bool()) break;
   }
+  // The pages are in session-id order; the tests read them oldest first.
+  std::stable_sort(out.begin(), out.end(), [](const json::object& a, const json::object& b) {
+    return a.at("createdAt").as_int64() < b.at("createdAt").as_int64();
+  });
   return out;
 }
 

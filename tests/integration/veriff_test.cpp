@@ -129,9 +129,16 @@ TEST_F(Veriff, TheSimulatorsDecisionArrivesAfterTheDelayAsTheFirstNameAsks) {
   EXPECT_TRUE(decisions().empty());
   for (const auto& id : ids)
     EXPECT_EQ(client_->get("/v1/executions/" + id).json().at("status"), "RUNNING");
-  auto sessions = client_->get("/v1/simulator/veriff/sessions");
+  auto sessions = client_->get("/v1/simulator/veriff/sessions?limit=100");
   ASSERT_EQ(sessions.status, 200u) << sessions.body;
   EXPECT_EQ(sessions.json().at("sessions").as_array().size(), cases.size());
+  EXPECT_EQ(sessions.json().at("has_more"), false);
+  // Paged: one at a time, the first page says more follow.
+  auto first = client_->get("/v1/simulator/veriff/sessions?limit=1");
+  ASSERT_EQ(first.status, 200u) << first.body;
+  EXPECT_EQ(first.json().at("sessions").as_array().size(), 1u);
+  EXPECT_EQ(first.json().at("has_more"), cases.size() > 1);
+  EXPECT_EQ(client_->get("/v1/simulator/veriff/sessions?limit=abc").status, 400u);
   advance("1m");
   for (std::size_t i = 0; i < ids.size(); ++i) {
     const auto final_state = wait_final(ids[i], std::chrono::seconds(30));

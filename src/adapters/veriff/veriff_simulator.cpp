@@ -203,23 +203,25 @@ WriteBatch mark_decision_delivered(const std::string& session_id) {
   return writes;
 }
 
-boost::json::object list_sessions(const LmdbStore& db) {
-  std::vector<json::object> sessions;
-  db.scan(Table::kVeriffSim, kSessionPrefix, [&](std::string_view, std::string_view value) {
-    boost::system::error_code ec;
-    auto parsed = parse_stored_json(value, ec);
-    if (!ec && parsed.is_object()) sessions.push_back(std::move(parsed.as_object()));
-    return true;
-  });
-  const auto created = [](const json::object& s) {
-    const auto* c = s.if_contains("createdAt");
-    return c && c->is_int64() ? c->as_int64() : 0;
-  };
-  std::stable_sort(sessions.begin(), sessions.end(),
-                   [&](const auto& a, const auto& b) { return created(a) < created(b); });
-  json::array out;
-  for (auto& s : sessions) out.emplace_back(std::move(s));
-  return json::object{{"sessions", std::move(out)}};
+boost::json::object list_sessions(const LmdbStore& db, std::size_t limit,
+                                  const std::string& starting_after) {
+  json::array sessions;
+  bool has_more = false;
+  db.scan(
+      Table::kVeriffSim, kSessionPrefix,
+      [&](std::string_view, std::string_view value) {
+        if (sessions.size() == limit) {
+          has_more = true;
+          return false;
+        }
+        boost::system::error_code ec;
+        auto parsed = parse_stored_json(value, ec);
+        if (!ec && parsed.is_object()) sessions.push_back(std::move(parsed));
+        return true;
+      },
+      starting_after.empty() ? std::string() : session_key(starting_after));
+  json::object out{{"sessions", std::move(sessions)}, {"has_more", has_more}};
+  return out;
 }
 
 }  // namespace settled::adapters::veriff

@@ -65,8 +65,11 @@ std::optional<std::string> undelivered_decision(const LmdbStore& db, const std::
 // Erases the pending webhook of `session_id` (the endpoint answered 2xx).
 WriteBatch mark_decision_delivered(const std::string& session_id);
 
-// GET /v1/simulator/veriff/sessions: every session, oldest first (session/ rows are keyed by
-// id; the list is sorted by createdAt), as {"sessions":[...]}.
-boost::json::object list_sessions(const LmdbStore& db);
+// GET /v1/simulator/veriff/sessions: a page of at most `limit` sessions in session-id order
+// (their keys' order), after `starting_after` (a session id; none: from the first), as
+// {"sessions":[...],"has_more":bool}. Paged like the Stripe simulator's lists, so a listing
+// costs a page, not every session ever created.
+boost::json::object list_sessions(const LmdbStore& db, std::size_t limit,
+                                  const std::string& starting_after);
 
 }  // namespace settled::adapters::veriff

@@ -9,7 +9,9 @@
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 namespace settled::adapters::veriff {
 namespace {
@@ -97,7 +99,7 @@ TEST_F(VeriffSimulator, CreatesASessionOncePerKeyAndDecidesItWhenDue) {
   auto delivered = mark_decision_delivered(id);
   commit(delivered);
   EXPECT_TRUE(undelivered_decisions(*store_).empty());
-  EXPECT_EQ(list_sessions(*store_).at("sessions").as_array().size(), 1u);
+  EXPECT_EQ(list_sessions(*store_, 10, "").at("sessions").as_array().size(), 1u);
 }
 
 TEST_F(VeriffSimulator, RefusesUnknownSessionsAndBadParametersWritingNothing) {
@@ -109,6 +111,34 @@ TEST_F(VeriffSimulator, RefusesUnknownSessionsAndBadParametersWritingNothing) {
   EXPECT_EQ(bad.outcome.error, "Veriff.InvalidRequest");
   EXPECT_TRUE(bad.writes.empty());
   EXPECT_EQ(next_decision_due(*store_), std::nullopt);
+}
+
+// GET /v1/simulator/veriff/sessions reads a page, not every session: followed by its last id,
+// the pages list each session once, in id order, and say when more follow.
+TEST_F(VeriffSimulator, SessionsAreListedAPageAtATime) {
+  std::vector<std::string> created;
+  for (int i = 0; i < 5; ++i) {
+    auto session = call("sessions.create", json::object{{"vendorData", "kyc-" + std::to_string(i)}},
+                        "kyc:" + std::to_string(i) + "/CreateSession/1");
+    ASSERT_TRUE(session.outcome.ok) << session.outcome.cause;
+    created.emplace_back(session.outcome.result.at("verification").at("id").as_string());
+  }
+  std::sort(created.begin(), created.end());
+  std::vector<std::string> ids;
+  std::vector<bool> more;
+  std::string after;
+  for (int page = 0; page < 4; ++page) {
+    const auto listed = list_sessions(*store_, 2, after);
+    const auto& sessions = listed.at("sessions").as_array();
+    ASSERT_LE(sessions.size(), 2u);
+    for (const auto& session : sessions) ids.emplace_back(session.at("id").as_string());
+    more.push_back(listed.at("has_more").as_bool());
+    if (!more.back()) break;
+    after = ids.back();
+  }
+  EXPECT_EQ(more, (std::vector<bool>{true, true, false}));
+  EXPECT_EQ(ids, created);
+  EXPECT_TRUE(list_sessions(*store_, 10, ids.back()).at("sessions").as_array().empty());
 }
 
 }  // namespace
