@@ -244,9 +244,25 @@ TEST_F(AdminSocket, PastSixtyFourConnectionsANewOneIsRefusedWithOverloaded) {
   ADD_FAILURE() << "the admin socket refused connections after the others closed";
 }
 
+// Whether this test binary (and so the daemon beside it) is built with the sanitizers.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kSanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(undefined_behavior_sanitizer)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+#else
+constexpr bool kSanitized = false;
+#endif
+
 // A daemon out of file descriptors fails to accept; the admin socket stopped accepting for
 // good then (settlectl timed out until a restart) where HTTP retried. Run under a limit of 64
 // descriptors, 60 connections exhaust them; once they close, settlectl is served again.
+// Not under the sanitizers (the CI tree): UBSan's vptr check reads memory through a pipe it
+// opens, so with every descriptor taken it reports a sound boost::system::error_category as an
+// object with an invalid vptr and stops the daemon. The release tree runs it.
 class AdminSocketOutOfDescriptors : public AdminSocket {
  protected:
   // Whether a reply line with "ok": true comes within `wait`.
@@ -259,6 +275,7 @@ class AdminSocketOutOfDescriptors : public AdminSocket {
   }
 
   void SetUp() override {
+    if (kSanitized) GTEST_SKIP() << "UBSan cannot check a vptr without a spare file descriptor";
     std::vector<std::string> args{"--nofile=64:64", SETTLED_BINARY};
     for (auto& a : daemon_args()) args.push_back(a);
     daemon_ =
