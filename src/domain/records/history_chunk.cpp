@@ -2,11 +2,14 @@
 
 #include "domain/json_append.hpp"
 #include "domain/json_limits.hpp"
+#include "domain/time.hpp"
 
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
+#include <optional>
 
 namespace settled::records {
 
@@ -34,6 +37,95 @@ bool is_details_key(std::string_view key) {
   constexpr std::string_view kSuffix = "EventDetails";
   return key.size() > kSuffix.size() &&
          key.compare(key.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0;
+}
+
+bool ends_with(std::string_view text, std::string_view suffix) {
+  return text.size() > suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// The details key Step Functions uses for an event type (asl::details_key's rule): what a
+// compact event's details are read back under.
+std::string details_key_of(std::string_view type) {
+  if (ends_with(type, "StateEntered")) return "stateEnteredEventDetails";
+  if (ends_with(type, "StateExited")) return "stateExitedEventDetails";
+  std::string key(type);
+  if (!key.empty()) key[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(key[0])));
+  return key + "EventDetails";
+}
+
+// details_key_of(type) == key, without building the key (this runs for every event written).
+bool is_details_key_of(std::string_view key, std::string_view type) {
+  if (ends_with(type, "StateEntered")) return key == "stateEnteredEventDetails";
+  if (ends_with(type, "StateExited")) return key == "stateExitedEventDetails";
+  constexpr std::string_view kSuffix = "EventDetails";
+  return !type.empty() && key.size() == type.size() + kSuffix.size() &&
+         key[0] == static_cast<char>(std::tolower(static_cast<unsigned char>(type[0]))) &&
+         key.compare(1, type.size() - 1, type.substr(1)) == 0 &&
+         key.compare(type.size(), kSuffix.size(), kSuffix) == 0;
+}
+
+// The latest millisecond format_timestamp writes with four digits of year
+// (9999-12-31T23:59:59.999Z).
+constexpr EpochMillis kLastFourDigitYearMillis = 253402300799999;
+
+// A timestamp's text, read once per distinct text: the events of a transition share one.
+class TimestampCache {
+ public:
+  // The millisecond `text` names when format_timestamp writes exactly `text` for it.
+  std::optional<EpochMillis> exact_millis(std::string_view text) {
+    if (text == text_) return millis_;
+    text_.assign(text.data(), text.size());
+    millis_ = parse_timestamp(text);
+    if (millis_ &&
+        (*millis_ < 0 || *millis_ > kLastFourDigitYearMillis || format_timestamp(*millis_) != text))
+      millis_.reset();
+    return millis_;
+  }
+
+ private:
+  std::string text_;
+  std::optional<EpochMillis> millis_;
+};
+
+// An event as HistoryBuilder writes it: exactly id, previousEventId (id - 1), timestamp (as
+// format_timestamp writes it), type and the details under the type's details key, in that order.
+struct CanonicalEvent {
+  std::int64_t id;
+  EpochMillis at;
+  std::string_view type;
+  const json::object* details;
+};
+
+std::optional<CanonicalEvent> canonical(const json::object& event, TimestampCache& times) {
+  if (event.size() != 5) return std::nullopt;
+  auto member = event.begin();
+  const auto next_is = [&](std::string_view key) {
+    return std::string_view(member->key().data(), member->key().size()) == key;
+  };
+  if (!next_is("id") || !member->value().is_int64() || member->value().get_int64() < 1)
+    return std::nullopt;
+  CanonicalEvent out{member->value().get_int64(), 0, {}, nullptr};
+  ++member;
+  if (!next_is("previousEventId") || !member->value().is_int64() ||
+      member->value().get_int64() != out.id - 1)
+    return std::nullopt;
+  ++member;
+  if (!next_is("timestamp") || !member->value().is_string()) return std::nullopt;
+  const json::string& timestamp = member->value().get_string();
+  const auto at = times.exact_millis(std::string_view(timestamp.data(), timestamp.size()));
+  if (!at) return std::nullopt;
+  out.at = *at;
+  ++member;
+  if (!next_is("type") || !member->value().is_string()) return std::nullopt;
+  out.type =
+      std::string_view(member->value().get_string().data(), member->value().get_string().size());
+  ++member;
+  if (!member->value().is_object() ||
+      !is_details_key_of(std::string_view(member->key().data(), member->key().size()), out.type))
+    return std::nullopt;
+  out.details = &member->value().get_object();
+  return out;
 }
 
 // Text settled wrote with json::serialize: a JSON document. Anything else in a payload field
@@ -148,11 +240,30 @@ void append_details(std::string& out, std::int64_t event_id, const json::object&
 std::string encode_with(const HistoryChunk& events, PayloadDedup* dedup) {
   std::string out;
   out.reserve(512 * events.size());
-  out += "{\"v\":2,\"events\":[";
+  out += "{\"v\":3,\"events\":[";
+  TimestampCache times;
+  std::optional<EpochMillis> previous_at;  // of the last compact event written
   bool first_event = true;
   for (const auto& event : events) {
     if (!first_event) out += ',';
     first_event = false;
+    if (const auto compact = canonical(event, times)) {
+      // [id, type, details] or [id, type, details, millis]: the millisecond only when it is not
+      // the previous compact event's; previousEventId, the names and the details key implied.
+      out += '[';
+      out += std::to_string(compact->id);
+      out += ',';
+      append_json_string(out, compact->type);
+      out += ',';
+      append_details(out, compact->id, *compact->details, dedup);
+      if (compact->at != previous_at) {
+        out += ',';
+        out += std::to_string(compact->at);
+        previous_at = compact->at;
+      }
+      out += ']';
+      continue;
+    }
     const json::value* id = event.if_contains("id");
     const std::int64_t event_id = id && id->is_int64() ? id->get_int64() : 0;
     out += '{';
@@ -250,6 +361,40 @@ Status restore_payloads(std::int64_t event_id, json::object& details, PayloadInd
   return Status{Unit{}};
 }
 
+// A compact event ([id, type, details] or [id, type, details, millis]) in Step Functions' shape.
+Result<json::object> expand_compact(std::size_t position, json::array& compact,
+                                    std::optional<EpochMillis>& previous_at, PayloadIndex& index) {
+  const auto bad = [&](const std::string& why) {
+    return corrupt("event " + std::to_string(position) + ": " + why);
+  };
+  if (compact.size() != 3 && compact.size() != 4)
+    return bad("a compact event is not [id, type, details] or [id, type, details, millis]");
+  if (!compact[0].is_int64() || compact[0].get_int64() < 1 || !compact[1].is_string() ||
+      !compact[2].is_object())
+    return bad(
+        "a compact event's id, type or details are not a positive integer, a string and "
+        "an object");
+  if (compact.size() == 4) {
+    if (!compact[3].is_int64() || compact[3].get_int64() < 0 ||
+        compact[3].get_int64() > kLastFourDigitYearMillis)
+      return bad("a compact event's time is not a millisecond from 1970 to 9999");
+    previous_at = compact[3].get_int64();
+  }
+  if (!previous_at) return bad("the first compact event has no time");
+  const std::int64_t id = compact[0].get_int64();
+  auto restored = restore_payloads(id, compact[2].as_object(), index);
+  if (!restored) return restored.error();
+  const json::string& type = compact[1].get_string();
+  json::object event(5);
+  event.emplace("id", id);
+  event.emplace("previousEventId", id - 1);
+  event.emplace("timestamp", format_timestamp(*previous_at));
+  event.emplace("type", type);
+  event.emplace(details_key_of(std::string_view(type.data(), type.size())),
+                std::move(compact[2].as_object()));
+  return event;
+}
+
 }  // namespace
 
 const PayloadDedup::Written* PayloadDedup::find(std::string_view text) const {
@@ -298,13 +443,16 @@ Result<HistoryChunk> decode_history_chunk(std::string_view text, PayloadIndex& i
   auto parsed = parse_stored_json(text, "history chunk");
   if (!parsed) return parsed.error();
   json::array* array = parsed->if_array();
+  bool compact_allowed = false;
   if (json::object* object = parsed->if_object()) {
     if (const json::value* version = object->if_contains("v")) {
-      if (*version != json::value(2))
+      if (*version != json::value(2) && *version != json::value(3))
         return corrupt("unknown version " + json::serialize(*version));
+      compact_allowed = *version == json::value(3);
       json::value* events = object->if_contains("events");
       array = events ? events->if_array() : nullptr;
-      if (!array) return corrupt("version 2 without an events array");
+      if (!array)
+        return corrupt("version " + json::serialize(*version) + " without an events array");
     } else {
       if (!is_event(*parsed)) return corrupt("an event without an integer id and a string type");
       return HistoryChunk{std::move(*object)};
@@ -313,7 +461,14 @@ Result<HistoryChunk> decode_history_chunk(std::string_view text, PayloadIndex& i
   if (!array) return corrupt("neither an array of events nor one event");
   HistoryChunk events;
   events.reserve(array->size());
+  std::optional<EpochMillis> previous_at;
   for (std::size_t i = 0; i < array->size(); ++i) {
+    if (json::array* compact = (*array)[i].if_array(); compact && compact_allowed) {
+      auto event = expand_compact(i, *compact, previous_at, index);
+      if (!event) return event.error();
+      events.push_back(std::move(*event));
+      continue;
+    }
     if (!is_event((*array)[i]))
       return corrupt("event " + std::to_string(i) + " has no integer id or no string type");
     json::object& event = (*array)[i].as_object();

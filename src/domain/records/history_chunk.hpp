@@ -4,9 +4,14 @@
 // execution with each commit and by stop/time-out; read by the history API, the branch and
 // child readers, and retention.
 //
-// Encoding, version 2 (what is written): {"v":2,"events":[...]}, each event as Step Functions
-// shows it except its payload fields (details "input", "output", "parameters", which Step
-// Functions gives as JSON text in a string). A payload is stored either
+// Encoding, version 3 (what is written): {"v":3,"events":[...]}. An event of exactly the shape
+// HistoryBuilder writes (id, previousEventId = id - 1, timestamp as format_timestamp writes it,
+// type, details under the type's details key, in that order) is written compact, as
+// [id, type, details] or [id, type, details, millis]: the millisecond only when it differs from
+// the previous compact event's (a transition's events share one), the rest implied; about 90
+// bytes less per event. Any other event is written as an object, as Step Functions shows it.
+// In both, the payload fields of the details ("input", "output", "parameters", which Step
+// Functions gives as JSON text in a string) are stored either
 //   - inline, as [<the JSON text itself>]: not escaped a second time inside a string; or
 //   - as {"sameAs":N,"field":"output"}: the same text as that field of event N, an earlier event
 //     of the same execution (this chunk or an earlier one). A payment's input otherwise appears
@@ -16,8 +21,9 @@
 //     value of one (a payment's description in Stripe's answer and in each later output): the
 //     `""` at byte AT of the text is the LENGTH bytes at FROM of event N's field, written once.
 // Decoding gives back the Step Functions shape (payloads as strings, byte for byte as written).
-// Version 1 (still read): a JSON array of event objects with string payloads; a single event
-// object (written by stop/time-out before chunks were one codec) reads as a chunk of one.
+// Version 2 (still read): every event an object. Version 1 (still read): a JSON array of event
+// objects with string payloads; a single event object (written by stop/time-out before chunks were
+// one codec) reads as a chunk of one.
 
 #include "domain/result.hpp"
 

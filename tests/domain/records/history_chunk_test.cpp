@@ -36,6 +36,72 @@ TEST(HistoryChunk, TheEventsOfATransitionRoundTripInOrderAndWhole) {
   EXPECT_EQ(decode_history_chunk(encode({}))->size(), 0u);
 }
 
+TEST(HistoryChunk, AnEventOfTheBuildersShapeIsStoredCompactAndReadBackWhole) {
+  asl::HistoryBuilder history(6);
+  history.add(1700000000123, "TaskStateEntered",
+              asl::state_details("Charge", json::object{{"amount", 1250}}, true));
+  history.add(1700000000123, "TaskScheduled", asl::task_details("settled:stripe.charge"));
+  history.add(1700000000125, "TaskStarted", asl::task_details("settled:stripe.charge"));
+  history.add(1700000000125, "ChoiceStateExited",
+              asl::state_details("Route", json::object{}, false));
+  const HistoryChunk written = history.events();
+  const std::string text = encode(written);
+  // previousEventId, the timestamp's text, the member names and the details keys are implied;
+  // a millisecond is written only where it changes.
+  EXPECT_EQ(text,
+            R"({"v":3,"events":[[7,"TaskStateEntered",{"name":"Charge","input":[{"amount":1250}]},)"
+            R"(1700000000123],[8,"TaskScheduled",{"resourceType":"stripe","resource":"charge"}],)"
+            R"([9,"TaskStarted",{"resourceType":"stripe","resource":"charge"},1700000000125],)"
+            R"([10,"ChoiceStateExited",{"name":"Route","output":[{}]}]]})");
+  auto decoded = decode_history_chunk(text);
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  ASSERT_EQ(decoded->size(), written.size());
+  for (std::size_t i = 0; i < written.size(); ++i)  // member order too
+    EXPECT_EQ(json::serialize((*decoded)[i]), json::serialize(written[i])) << i;
+}
+
+TEST(HistoryChunk, AnEventOfAnyOtherShapeIsStoredAsAnObjectAndReadBackWhole) {
+  const auto event = [](std::int64_t id, std::int64_t previous, const char* timestamp) {
+    json::object made;
+    made["id"] = id;
+    made["previousEventId"] = previous;
+    made["timestamp"] = timestamp;
+    made["type"] = "PassStateEntered";
+    made["stateEnteredEventDetails"] = json::object{{"name", "P"}, {"input", "{}"}};
+    return made;
+  };
+  HistoryChunk odd;
+  odd.push_back(event(5, 3, "2023-11-14T22:13:20.000Z"));  // previousEventId not id - 1
+  odd.push_back(event(6, 5, "2023-11-14T22:13:20.1Z"));    // not format_timestamp's text
+  odd.push_back(event(7, 6, "2023-11-14T23:13:20.000+01:00"));
+  odd.push_back(event(8, 7, "10000-01-01T00:00:00.000Z"));  // past four digits of year
+  odd.push_back(event(0, -1, "2023-11-14T22:13:20.000Z"));  // not a positive id
+  json::object extra = event(9, 8, "2023-11-14T22:13:20.000Z");
+  extra["note"] = "more";
+  odd.push_back(extra);
+  json::object renamed = event(10, 9, "2023-11-14T22:13:20.000Z");
+  renamed.erase("stateEnteredEventDetails");
+  renamed["passStateEnteredEventDetails"] = json::object{{"name", "P"}};
+  odd.push_back(renamed);
+  json::object reordered;
+  reordered["type"] = "PassStateEntered";
+  for (const auto& member : event(11, 10, "2023-11-14T22:13:20.000Z"))
+    if (member.key() != "type") reordered[member.key()] = member.value();
+  odd.push_back(reordered);
+  odd.push_back(event(12, 11, "2023-11-14T22:13:20.000Z"));  // this one is compact
+  const std::string text = encode(odd);
+  // Only the last event has the builder's shape.
+  const json::value parsed = json::parse(text);
+  const json::array& stored = parsed.at("events").as_array();
+  for (std::size_t i = 0; i + 1 < stored.size(); ++i) EXPECT_TRUE(stored[i].is_object()) << i;
+  EXPECT_TRUE(stored.back().is_array()) << text;
+  auto decoded = decode_history_chunk(text);
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  ASSERT_EQ(decoded->size(), odd.size());
+  for (std::size_t i = 0; i < odd.size(); ++i)
+    EXPECT_EQ(json::serialize((*decoded)[i]), json::serialize(odd[i])) << i;
+}
+
 TEST(HistoryChunk, ARepeatedPayloadIsStoredOnceAndReadBackByteForByte) {
   const json::object payment{{"paymentId", "p-1"},
                              {"amount", 1250},
@@ -171,7 +237,7 @@ TEST(HistoryChunk, APayloadOfManyLongStringsHasAtMostSoManyReferences) {
   const std::string second_text = encode(history.events(), dedup);
   const json::value stored = json::parse(second_text);
   const auto& strings =
-      stored.at("events").at(0).at("stateExitedEventDetails").at("output").at("strings");
+      stored.at("events").at(0).at(2).at("output").at("strings");  // [id, type, details, millis]
   EXPECT_EQ(strings.as_array().size(), kStringReferencesPerPayload);
   PayloadIndex index;
   ASSERT_TRUE(decode_history_chunk(first_text, index));
@@ -232,7 +298,18 @@ TEST(HistoryChunk, AnythingElseIsRecordCorruptNamingWhy) {
           {R"([{"id":"1","type":"A"}])", "event 0"},
           {R"([{"id":1,"type":2}])", "event 0"},
           {R"([[]])", "event 0"},
-          {R"({"v":3,"events":[]})", "unknown version"},
+          {R"({"v":4,"events":[]})", "unknown version"},
+          {R"({"v":2,"events":[[1,"A",{},0]]})", "event 0"},  // compact only from version 3
+          {R"({"v":3,"events":[[1,"A",{}]]})", "the first compact event has no time"},
+          {R"({"v":3,"events":[[1,"A",{},0,5]]})", "not [id, type, details]"},
+          {R"({"v":3,"events":[[1,"A"]]})", "not [id, type, details]"},
+          {R"({"v":3,"events":[[0,"A",{},0]]})", "positive integer"},
+          {R"({"v":3,"events":[[1,2,{},0]]})", "positive integer"},
+          {R"({"v":3,"events":[[1,"A",[],0]]})", "positive integer"},
+          {R"({"v":3,"events":[[1,"A",{},-1]]})", "from 1970 to 9999"},
+          {R"({"v":3,"events":[[1,"A",{},253402300800000]]})", "from 1970 to 9999"},
+          {R"({"v":3,"events":[[1,"A",{},1.5]]})", "from 1970 to 9999"},
+          {R"({"v":3,"events":[[1,"A",{"input":[1,2]},0]]})", "not one value"},
           {R"({"v":2})", "without an events array"},
           {R"({"v":2,"events":[{"id":1,"type":"A","aEventDetails":{"input":[1,2]}}]})",
            "not one value"},
