@@ -7,6 +7,8 @@
 namespace settled::embedded {
 extern const unsigned char kStoreDictionaryV1[];
 extern const std::size_t kStoreDictionaryV1Size;
+extern const unsigned char kStoreDictionaryV2[];
+extern const std::size_t kStoreDictionaryV2Size;
 }  // namespace settled::embedded
 
 namespace settled::adapters {
@@ -15,18 +17,28 @@ namespace {
 
 constexpr int kLevel = 1;  // the fastest of the regular levels: this runs at every commit
 
-// The dictionary digested once for each direction; shared read-only by every thread.
-struct Dictionary {
+// The dictionaries digested once for each direction; shared read-only by every thread. Values
+// are written with the newest; a frame is read with the one its id names.
+struct Dictionaries {
   std::unique_ptr<ZSTD_CDict, decltype(&ZSTD_freeCDict)> compress{
-      ZSTD_createCDict(embedded::kStoreDictionaryV1, embedded::kStoreDictionaryV1Size, kLevel),
+      ZSTD_createCDict(embedded::kStoreDictionaryV2, embedded::kStoreDictionaryV2Size, kLevel),
       ZSTD_freeCDict};
-  std::unique_ptr<ZSTD_DDict, decltype(&ZSTD_freeDDict)> decompress{
+  std::unique_ptr<ZSTD_DDict, decltype(&ZSTD_freeDDict)> decompress_v1{
       ZSTD_createDDict(embedded::kStoreDictionaryV1, embedded::kStoreDictionaryV1Size),
       ZSTD_freeDDict};
+  std::unique_ptr<ZSTD_DDict, decltype(&ZSTD_freeDDict)> decompress_v2{
+      ZSTD_createDDict(embedded::kStoreDictionaryV2, embedded::kStoreDictionaryV2Size),
+      ZSTD_freeDDict};
+
+  const ZSTD_DDict* for_id(unsigned id) const {
+    if (id == kStoreDictionaryV1Id) return decompress_v1.get();
+    if (id == kStoreDictionaryId) return decompress_v2.get();
+    return nullptr;
+  }
 };
 
-const Dictionary& dictionary() {
-  static const Dictionary loaded;
+const Dictionaries& dictionaries() {
+  static const Dictionaries loaded;
   return loaded;
 }
 
@@ -79,7 +91,7 @@ std::string_view stored_form(Table table, std::string_view value, std::string& s
   scratch.resize(ZSTD_compressBound(value.size()));
   const std::size_t size =
       ZSTD_compress_usingCDict(context().compress.get(), scratch.data(), scratch.size(),
-                               value.data(), value.size(), dictionary().compress.get());
+                               value.data(), value.size(), dictionaries().compress.get());
   if (ZSTD_isError(size) || size >= value.size()) return value;
   scratch.resize(size);
   return scratch;
@@ -92,16 +104,17 @@ std::string_view written_form(Table table, std::string_view stored, std::string&
   constexpr unsigned long long kMaxValueBytes = 1ULL << 30;
   if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > kMaxValueBytes)
     return stored;
-  // Frames from before the dictionary name none (id 0); an id we do not know cannot be read.
+  // Frames from before the dictionaries name none (id 0); an id we do not know cannot be read.
   const unsigned dictionary_id = ZSTD_getDictID_fromFrame(stored.data(), stored.size());
-  if (dictionary_id != 0 && dictionary_id != kStoreDictionaryId) return stored;
+  const ZSTD_DDict* dictionary = dictionaries().for_id(dictionary_id);
+  if (dictionary_id != 0 && !dictionary) return stored;
   scratch.resize(static_cast<std::size_t>(size));
   const std::size_t written =
       dictionary_id == 0
           ? ZSTD_decompressDCtx(context().decompress.get(), scratch.data(), scratch.size(),
                                 stored.data(), stored.size())
           : ZSTD_decompress_usingDDict(context().decompress.get(), scratch.data(), scratch.size(),
-                                       stored.data(), stored.size(), dictionary().decompress.get());
+                                       stored.data(), stored.size(), dictionary);
   if (ZSTD_isError(written) || written != size) return stored;
   return scratch;
 }

@@ -7,7 +7,7 @@
 // stores written before compression read unchanged. Everything in LmdbStore goes through these
 // two functions.
 //
-// The dictionary (dictionaries/store-v1.zdict, compiled in by cmake/EmbedFile.cmake) holds what
+// The dictionary (dictionaries/store-v2.zdict, compiled in by cmake/EmbedFile.cmake) holds what
 // every stored document repeats: history events' types and fields, execution records' fields,
 // Stripe's objects. With it a 300-byte record compresses to about 70 bytes; without one, zstd
 // has nothing to match in so short a value. Each frame carries its dictionary's id
@@ -27,8 +27,12 @@ namespace settled::adapters {
 // than what compressing them could save.
 inline constexpr std::size_t kCompressFromBytes = 128;
 
-// The id the dictionary's frames carry ("SET1"; ids below 32768 are zstd's registered ones).
-inline constexpr unsigned kStoreDictionaryId = 0x53455431;
+// The id the newest dictionary's frames carry ("SET2", dictionaries/store-v2.zdict, what is
+// written since session 28: trained on history chunks of version 3); ids below 32768 are zstd's
+// registered ones.
+inline constexpr unsigned kStoreDictionaryId = 0x53455432;
+// The first dictionary's ("SET1", dictionaries/store-v1.zdict): still read, no longer written.
+inline constexpr unsigned kStoreDictionaryV1Id = 0x53455431;
 
 bool is_compressed_table(Table table);
 

@@ -10,9 +10,15 @@
 #include <gtest/gtest.h>
 #include <zstd.h>
 
+#include <memory>
 #include <random>
 #include <stdexcept>
 #include <string>
+
+namespace settled::embedded {
+extern const unsigned char kStoreDictionaryV1[];
+extern const std::size_t kStoreDictionaryV1Size;
+}  // namespace settled::embedded
 
 namespace settled::adapters {
 namespace {
@@ -103,16 +109,34 @@ TEST(ValueCompression, FramesWrittenBeforeTheDictionaryStillRead) {
   EXPECT_EQ(written_form(Table::kHistory, frame, scratch), value);
 }
 
+TEST(ValueCompression, FramesWrittenWithTheFirstDictionaryStillRead) {
+  // What settled wrote before session 28: frames with the first dictionary (SET1).
+  std::unique_ptr<ZSTD_CDict, decltype(&ZSTD_freeCDict)> first(
+      ZSTD_createCDict(embedded::kStoreDictionaryV1, embedded::kStoreDictionaryV1Size, 1),
+      ZSTD_freeCDict);
+  std::unique_ptr<ZSTD_CCtx, decltype(&ZSTD_freeCCtx)> context(ZSTD_createCCtx(), ZSTD_freeCCtx);
+  std::string frame(ZSTD_compressBound(kWaitingRecord.size()), '\0');
+  const std::size_t size =
+      ZSTD_compress_usingCDict(context.get(), frame.data(), frame.size(), kWaitingRecord.data(),
+                               kWaitingRecord.size(), first.get());
+  ASSERT_FALSE(ZSTD_isError(size));
+  frame.resize(size);
+  ASSERT_EQ(ZSTD_getDictID_fromFrame(frame.data(), frame.size()), kStoreDictionaryV1Id);
+  ASSERT_NE(kStoreDictionaryV1Id, kStoreDictionaryId);
+  std::string scratch;
+  EXPECT_EQ(written_form(Table::kExecutions, frame, scratch), kWaitingRecord);
+}
+
 TEST(ValueCompression, AFrameNamingAnUnknownDictionaryIsReturnedAsStored) {
   // A frame from a newer settled, written with a dictionary this one does not have: returned
   // as it is, so the record's decoder reports it corrupt instead of reading garbage. Made by
-  // changing the id in one of ours: the frame header holds it little-endian ("1TES" for SET1)
+  // changing the id in one of ours: the frame header holds it little-endian ("2TES" for SET2)
   // after the magic and descriptor bytes (RFC 8878, 3.1.1.1).
   std::string scratch;
   std::string stored(stored_form(Table::kExecutions, kWaitingRecord, scratch));
-  const auto at = stored.find("1TES");
+  const auto at = stored.find("2TES");
   ASSERT_LT(at, std::size_t{10});
-  stored[at] = '2';
+  stored[at] = '3';
   ASSERT_EQ(ZSTD_getDictID_fromFrame(stored.data(), stored.size()), kStoreDictionaryId + 1);
   std::string read_scratch;
   EXPECT_EQ(written_form(Table::kExecutions, stored, read_scratch), stored);
