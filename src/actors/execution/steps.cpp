@@ -172,6 +172,7 @@ json::value Execution::context() const {
   facts.execution_name = execution.name;
   facts.state_machine = execution.state_machine;
   if (state && state->uses_execution_input) facts.execution_input = &execution.input;
+  if (state) facts.parts = state->context_parts;
   facts.execution_start = execution.start;
   facts.state_name = rec_.state;
   facts.state_entered = rec_.state_entered;

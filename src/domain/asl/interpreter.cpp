@@ -285,29 +285,38 @@ Step enter_map(const State& state, const json::value& input, const json::value& 
 }  // namespace
 
 json::value make_context(const ContextFacts& facts) {
-  // Each object sized once (a state that reads $$ builds this at every entry and completion).
-  json::object execution(7);
-  execution["Id"] = aws::execution_arn_of(facts.arns, facts.execution_id, facts.state_machine,
-                                          facts.execution_name);
-  execution["Name"] = facts.execution_name;
-  // The engine passes no input when the state cannot read it (State::uses_execution_input).
-  execution["Input"] = facts.execution_input ? *facts.execution_input : json::value(json::object());
-  execution["StartTime"] = format_timestamp(facts.execution_start);
-  execution["RoleArn"] = aws::role_arn(facts.arns);
-  execution["RedriveCount"] = facts.redrive_count;
-  if (facts.redrive_count > 0) execution["RedriveTime"] = format_timestamp(facts.redrive_date);
-  json::object state(3);
-  state["Name"] = facts.state_name;
-  state["EnteredTime"] = format_timestamp(facts.state_entered);
-  state["RetryCount"] = facts.retry_count;
-  json::object machine(2);
-  machine["Id"] = aws::state_machine_arn(facts.arns, facts.state_machine);
-  machine["Name"] = facts.state_machine;
+  // Each object sized once, and only the parts the state reads (State::context_parts): a state
+  // that reads $$ builds this at every entry and completion.
   json::object ctx(4);
-  ctx["Execution"] = std::move(execution);
-  ctx["State"] = std::move(state);
-  ctx["StateMachine"] = std::move(machine);
-  if (!facts.task_token.empty()) ctx["Task"] = json::object{{"Token", facts.task_token}};
+  if (facts.parts & kContextExecution) {
+    json::object execution(7);
+    execution["Id"] = aws::execution_arn_of(facts.arns, facts.execution_id, facts.state_machine,
+                                            facts.execution_name);
+    execution["Name"] = facts.execution_name;
+    // The engine passes no input when the state cannot read it (State::uses_execution_input).
+    execution["Input"] =
+        facts.execution_input ? *facts.execution_input : json::value(json::object());
+    execution["StartTime"] = format_timestamp(facts.execution_start);
+    execution["RoleArn"] = aws::role_arn(facts.arns);
+    execution["RedriveCount"] = facts.redrive_count;
+    if (facts.redrive_count > 0) execution["RedriveTime"] = format_timestamp(facts.redrive_date);
+    ctx["Execution"] = std::move(execution);
+  }
+  if (facts.parts & kContextState) {
+    json::object state(3);
+    state["Name"] = facts.state_name;
+    state["EnteredTime"] = format_timestamp(facts.state_entered);
+    state["RetryCount"] = facts.retry_count;
+    ctx["State"] = std::move(state);
+  }
+  if (facts.parts & kContextStateMachine) {
+    json::object machine(2);
+    machine["Id"] = aws::state_machine_arn(facts.arns, facts.state_machine);
+    machine["Name"] = facts.state_machine;
+    ctx["StateMachine"] = std::move(machine);
+  }
+  if ((facts.parts & kContextTask) && !facts.task_token.empty())
+    ctx["Task"] = json::object{{"Token", facts.task_token}};
   return ctx;
 }
 

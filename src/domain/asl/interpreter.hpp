@@ -102,6 +102,7 @@ struct ContextFacts {
   std::string task_token;
   std::int64_t redrive_count = 0;  // the execution's; its RedriveTime only once redriven
   EpochMillis redrive_date = 0;
+  unsigned parts = kContextAll;  // which parts to build: only those the state reads
 };
 boost::json::value make_context(const ContextFacts& facts);
 

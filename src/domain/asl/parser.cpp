@@ -9,9 +9,11 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <functional>
 #include <set>
+#include <string_view>
 
 namespace settled::asl {
 
@@ -97,12 +99,39 @@ class Validator : private DefinitionReader {
     return text.find("\"Assign\"") != std::string::npos;
   }
 
+  // The parts of the context the "$$"s in `text` may read: $$.Execution..., $$.State...,
+  // $$.StateMachine..., $$.Task... each its part ($$.Map... none: the Map state adds it); any
+  // other use of "$$" (the whole object, brackets, an intrinsic's argument) all of them.
+  static unsigned context_parts_read(const std::string& text) {
+    unsigned parts = 0;
+    for (std::size_t at = text.find("$$"); at != std::string::npos; at = text.find("$$", at + 2)) {
+      std::size_t end = at + 3;
+      while (end < text.size() && std::isalnum(static_cast<unsigned char>(text[end]))) ++end;
+      const std::string_view name = at + 2 < text.size() && text[at + 2] == '.'
+                                        ? std::string_view(text).substr(at + 3, end - (at + 3))
+                                        : std::string_view();
+      if (name == "Execution")
+        parts |= kContextExecution;
+      else if (name == "State")
+        parts |= kContextState;
+      else if (name == "StateMachine")
+        parts |= kContextStateMachine;
+      else if (name == "Task")
+        parts |= kContextTask;
+      else if (name != "Map")
+        return kContextAll;
+    }
+    return parts;
+  }
+
   // Conservative: a "$$" anywhere in the state (even inside a literal) builds the context.
   // Wait states read $$.State.EnteredTime for their due time.
   static void mark_context_use(State& state, const json::value& value) {
     const std::string text = json::serialize(value);
     state.uses_context = state.type == StateType::kWait || text.find("$$") != std::string::npos ||
                          mentions_variable(text);
+    state.context_parts = context_parts_read(text);
+    if (state.type == StateType::kWait) state.context_parts |= kContextState;
     // Any "$$" path that is not plainly into State, StateMachine, Task, Map or an Execution
     // field other than Input may read the input.
     for (std::size_t at = text.find("$$"); at != std::string::npos && !state.uses_execution_input;

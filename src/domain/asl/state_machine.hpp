@@ -59,6 +59,13 @@ struct ChoiceRule {
   std::optional<PayloadTemplate> assign;
 };
 
+// The parts of the context object ($$) a state may read.
+inline constexpr unsigned kContextExecution = 1;
+inline constexpr unsigned kContextState = 2;
+inline constexpr unsigned kContextStateMachine = 4;
+inline constexpr unsigned kContextTask = 8;
+inline constexpr unsigned kContextAll = 15;
+
 struct StateMachine;
 using StateMachinePtr = std::shared_ptr<const StateMachine>;
 
@@ -66,6 +73,8 @@ struct State {
   std::string name;
   bool uses_context = false;          // some path of the state reads the context object ($$)
   bool uses_execution_input = false;  // ... and may read $$.Execution.Input (a copy of the input)
+  // ... and which of its parts (kContext* above): only those are built for the state.
+  unsigned context_parts = kContextAll;
   StateType type = StateType::kPass;
   std::string next;
   bool end = false;

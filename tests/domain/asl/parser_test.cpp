@@ -322,6 +322,34 @@ TEST(AslParser, ParsesParallelBranchesAndMapItemProcessors) {
   EXPECT_EQ(StateMachine::resolve(root, {{"Nope", 0}}), nullptr);
 }
 
+TEST(AslParser, AStateIsGivenOnlyThePartsOfTheContextItsPathsName) {
+  const auto parts = [](const std::string& state) {
+    const StateMachine m = parse_ok(R"({"StartAt": "S", "States": {"S": )" + state + "}}");
+    return m.find("S")->context_parts;
+  };
+  EXPECT_EQ(parts(R"({"Type": "Pass", "Parameters": {"r.$": "$$.State.RetryCount"}, "End": true})"),
+            kContextState);
+  EXPECT_EQ(parts(R"({"Type": "Pass", "Parameters": {"i.$": "$$.Execution.Id",
+                      "m.$": "$$.StateMachine.Name", "s.$": "$$.State"}, "End": true})"),
+            kContextExecution | kContextStateMachine | kContextState);
+  EXPECT_EQ(parts(R"({"Type": "Task", "Resource": "settled:records.put.waitForTaskToken",
+                      "Parameters": {"t.$": "$$.Task.Token"}, "End": true})"),
+            kContextTask);
+  EXPECT_EQ(parts(R"({"Type": "Wait", "Seconds": 1, "End": true})"), kContextState);
+  EXPECT_EQ(parts(R"({"Type": "Pass", "End": true})"), 0u);
+  // $$.Map is added by the Map state itself.
+  EXPECT_EQ(parts(R"({"Type": "Pass", "Parameters": {"i.$": "$$.Map.Item.Index"}, "End": true})"),
+            0u);
+  // Names that only begin like a part, and every other use of $$, build the whole context.
+  for (const char* path : {"$$", "$$.StateX", "$$.Executions.Id", "$$['State']",
+                           "States.JsonToString($$)", "$$.Other"}) {
+    EXPECT_EQ(parts(std::string(R"({"Type": "Pass", "Parameters": {"a.$": ")") + path +
+                    R"("}, "End": true})"),
+              kContextAll)
+        << path;
+  }
+}
+
 TEST(AslParser, RefusesBrokenParallelAndMapStates) {
   EXPECT_THAT(problems(one_state(R"({"Type": "Parallel", "Branches": [], "Next": "Done"})")),
               Contains(Problem("$.States['S'].Branches", "non-empty array")));
