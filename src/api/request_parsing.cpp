@@ -61,6 +61,10 @@ Result<std::uint64_t> query_number(const adapters::RequestTarget& target, std::s
   return parse_number(*text, rule);
 }
 
+Result<std::uint64_t> query_page_limit(const adapters::RequestTarget& target) {
+  return query_number(target, "limit", {10, 1, 100, "limit must be an integer from 1 to 100", ""});
+}
+
 std::optional<TaskCallback::Kind> task_callback_kind(std::string_view name) {
   if (name == "success") return TaskCallback::Kind::kSuccess;
   if (name == "failure") return TaskCallback::Kind::kFailure;

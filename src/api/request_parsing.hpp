@@ -48,6 +48,9 @@ struct NumberRule {
 // The query parameter `name` of `target` under `rule`.
 Result<std::uint64_t> query_number(const adapters::RequestTarget& target, std::string_view name,
                                    const NumberRule& rule);
+// The `limit` of a paged list, as Stripe pages its lists (and the simulators' and
+// GET /v1/state-machines do): 10 when absent, an integer from 1 to 100, else kInvalidRequest.
+Result<std::uint64_t> query_page_limit(const adapters::RequestTarget& target);
 // `text` (a path segment, say) under `rule`.
 Result<std::uint64_t> parse_number(std::string_view text, const NumberRule& rule);
 
