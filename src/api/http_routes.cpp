@@ -387,6 +387,8 @@ class HttpRoutes {
   }
 
   HttpResponse journal(const std::string& user, const adapters::RequestTarget& target) {
+    if (auto known = check_query(target, {"after", "limit"}); !known.ok())
+      return error_response(known.error());
     const auto after = query_number(
         target, "after",
         {0, 0, kNoMax, "after must be a journal sequence number (decimal digits)", ""});
@@ -483,6 +485,8 @@ class HttpRoutes {
   }
 
   HttpResponse list_veriff_sessions(const adapters::RequestTarget& target) {
+    if (auto known = check_query(target, kPageParameters); !known.ok())
+      return error_response(known.error());
     const auto limit = query_page_limit(target);
     if (!limit) return error_response(limit.error());
     return json_response(200, adapters::veriff::list_sessions(
@@ -491,11 +495,14 @@ class HttpRoutes {
   }
 
   HttpResponse list_requests(const adapters::RequestTarget& target) {
-    return list_simulator(target, [&](std::size_t limit) {
-      return adapters::list_requests(*deps_.simulator_db, limit,
-                                     target.query_param("starting_after").value_or(""),
-                                     target.query_param("idempotency_key").value_or(""));
-    });
+    return list_simulator(target,
+                          [&](std::size_t limit) {
+                            return adapters::list_requests(
+                                *deps_.simulator_db, limit,
+                                target.query_param("starting_after").value_or(""),
+                                target.query_param("idempotency_key").value_or(""));
+                          },
+                          {"limit", "starting_after", "idempotency_key"});
   }
 
   // What GET /v1/simulator/stripe/<name> lists: the simulator's objects whose ids start with
@@ -526,9 +533,13 @@ class HttpRoutes {
                           "the Stripe simulator is not enabled (Stripe keys are configured)");
   }
 
+  // `parameters`: the query parameters the list takes (others are refused).
   template <typename List>
-  HttpResponse list_simulator(const adapters::RequestTarget& target, List list) {
+  HttpResponse list_simulator(const adapters::RequestTarget& target, List list,
+                              FieldNames parameters = kPageParameters) {
     if (!deps_.simulator_db) return simulator_off();
+    if (auto known = check_query(target, parameters); !known.ok())
+      return error_response(known.error());
     const auto limit = query_page_limit(target);
     if (!limit) return error_response(limit.error());
     return json_response(200, list(static_cast<std::size_t>(*limit)));

@@ -26,6 +26,8 @@ constexpr const char* kNameRule =
 
 // Paged as the simulators' lists are: limit 1-100 (10 by default), starting_after a name.
 HttpResponse list_machines(const LmdbStore& db, const adapters::RequestTarget& target) {
+  if (auto known = check_query(target, kPageParameters); !known.ok())
+    return error_response(known.error());
   const auto limit = query_page_limit(target);
   if (!limit) return error_response(limit.error());
   const auto after = target.query_param("starting_after");
