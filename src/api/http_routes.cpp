@@ -2,12 +2,10 @@
 
 #include "actors/messages.hpp"
 #include "actors/readiness_actor.hpp"
-#include "actors/state_machines_actor.hpp"
 #include "adapters/ops/metrics.hpp"
 #include "adapters/store/history_reader.hpp"
 #include "adapters/store/ledger_reader.hpp"
 #include "adapters/store/started_executions.hpp"
-#include "adapters/store/state_machine_store.hpp"
 #include "adapters/stripe/stripe_sim_lifecycle.hpp"
 #include "adapters/stripe/stripe_simulator.hpp"
 #include "adapters/veriff/veriff_simulator.hpp"
@@ -19,6 +17,7 @@
 #include "api/schedule_routes.hpp"
 #include "api/service_request_routes.hpp"
 #include "api/sfn/dispatch.hpp"
+#include "api/state_machine_routes.hpp"
 #include "api/user_routes.hpp"
 #include "api/webhook_routes.hpp"
 #include "domain/asl/interpreter.hpp"
@@ -59,7 +58,7 @@ class HttpRoutes {
     // Parsed once by the HTTP session, the same segments the API-key check read.
     const adapters::RequestTarget& target = req.parsed_target;
     const auto& s = target.segments;
-    const bool get = req.is_get_or_head(), post = req.method == "POST", put = req.method == "PUT";
+    const bool get = req.is_get_or_head(), post = req.method == "POST";
     // The Step Functions API (AWS JSON 1.0): every operation is a POST to the root.
     if (s.empty()) {
       if (!post) return respond(method_not_allowed(req, {"POST"}));
@@ -91,21 +90,7 @@ class HttpRoutes {
         return respond(history(s[2]));
       }
     }
-    if (s.size() >= 2 && s[0] == "v1" && s[1] == "state-machines") {
-      if (s.size() == 2) {
-        if (!get) return respond(method_not_allowed(req, {"GET"}));
-        return respond(json_response(200, list_machines()));
-      }
-      if (s.size() == 3) {
-        if (get) return respond(describe_machine(s[2]));
-        if (put) return register_machine(s[2], req, std::move(respond));
-        return respond(method_not_allowed(req, {"GET", "PUT"}));
-      }
-      if (s.size() == 5 && s[3] == "versions") {
-        if (!get) return respond(method_not_allowed(req, {"GET"}));
-        return respond(machine_version(s[2], s[4]));
-      }
-    }
+    if (route_state_machines(req, respond, *deps_.engine->db, deps_.state_machines)) return;
     if (s.size() >= 2 && s.size() <= 3 && s[0] == "v1" && s[1] == "clock") {
       if (s.size() == 2) {
         if (!get) return respond(method_not_allowed(req, {"GET"}));
@@ -329,47 +314,6 @@ class HttpRoutes {
     caf::anon_send(deps_.executions, task_callback_atom::value, std::move(*callback));
   }
 
-  // The body is the ASL definition itself; the actor validates, numbers and commits it.
-  void register_machine(const std::string& name, const HttpRequest& req, HttpResponder respond) {
-    if (!valid_state_machine_name(name))
-      return respond(error_response(
-          ErrorCode::kInvalidRequest,
-          "a state machine name must be 1 to 80 characters of A-Z, a-z, 0-9, _ and -"));
-    auto definition = parse_request_json(req.body);
-    if (!definition) return respond(error_response(definition.error()));
-    RegisterRequest registration{name, std::move(*definition), nullptr};
-    registration.reply = [respond = std::move(respond)](Result<RegisterResult> result) {
-      if (!result) return respond(error_response(result.error()));
-      respond(json_response(http_status(result->created ? Outcome::kCreated : Outcome::kExisting),
-                            result->to_json()));
-    };
-    caf::anon_send(deps_.state_machines, register_atom::value, std::move(registration));
-  }
-
-  json::value list_machines() { return adapters::list_state_machines(*deps_.engine->db); }
-
-  HttpResponse describe_machine(const std::string& name) {
-    auto described = adapters::describe_state_machine(*deps_.engine->db, name);
-    if (!described)
-      return error_response(ErrorCode::kStateMachineDoesNotExist,
-                            "state machine \"" + name + "\" does not exist");
-    return json_response(200, *described);
-  }
-
-  HttpResponse machine_version(const std::string& name, const std::string& version_text) {
-    const std::string malformed = "a version is a positive integer: \"" + version_text + "\"";
-    const auto parsed = parse_number(
-        version_text, {0, 1, static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()),
-                       malformed, ""});
-    if (!parsed) return error_response(parsed.error());
-    const auto version = static_cast<std::int64_t>(*parsed);
-    auto stored = adapters::read_state_machine_version(*deps_.engine->db, name, version);
-    if (!stored)
-      return error_response(ErrorCode::kStateMachineDoesNotExist,
-                            "state machine \"" + name + "\" has no version " + version_text);
-    return json_response(200, stored->to_json());
-  }
-
   // Runs one ledger operation through the accounts router; answers 201 when it committed now,
   // 200 when its idempotency key had committed before (the stored result, nothing changed).
   void run_ledger(std::string resource, json::value parameters, json::object& body, bool wrap,
@@ -443,6 +387,8 @@ class HttpRoutes {
   }
 
   HttpResponse journal(const std::string& user, const adapters::RequestTarget& target) {
+    if (auto known = check_query(target, {"after", "limit"}); !known.ok())
+      return error_response(known.error());
     const auto after = query_number(
         target, "after",
         {0, 0, kNoMax, "after must be a journal sequence number (decimal digits)", ""});
@@ -538,15 +484,10 @@ class HttpRoutes {
     });
   }
 
-  // The simulators' lists are paged as Stripe pages its lists: 10 by default, at most 100,
-  // then starting_after.
-  static Result<std::uint64_t> simulator_page_limit(const adapters::RequestTarget& target) {
-    return query_number(target, "limit",
-                        {10, 1, 100, "limit must be an integer from 1 to 100", ""});
-  }
-
   HttpResponse list_veriff_sessions(const adapters::RequestTarget& target) {
-    const auto limit = simulator_page_limit(target);
+    if (auto known = check_query(target, kPageParameters); !known.ok())
+      return error_response(known.error());
+    const auto limit = query_page_limit(target);
     if (!limit) return error_response(limit.error());
     return json_response(200, adapters::veriff::list_sessions(
                                   *deps_.veriff_simulator_db, static_cast<std::size_t>(*limit),
@@ -554,11 +495,14 @@ class HttpRoutes {
   }
 
   HttpResponse list_requests(const adapters::RequestTarget& target) {
-    return list_simulator(target, [&](std::size_t limit) {
-      return adapters::list_requests(*deps_.simulator_db, limit,
-                                     target.query_param("starting_after").value_or(""),
-                                     target.query_param("idempotency_key").value_or(""));
-    });
+    return list_simulator(target,
+                          [&](std::size_t limit) {
+                            return adapters::list_requests(
+                                *deps_.simulator_db, limit,
+                                target.query_param("starting_after").value_or(""),
+                                target.query_param("idempotency_key").value_or(""));
+                          },
+                          {"limit", "starting_after", "idempotency_key"});
   }
 
   // What GET /v1/simulator/stripe/<name> lists: the simulator's objects whose ids start with
@@ -589,10 +533,14 @@ class HttpRoutes {
                           "the Stripe simulator is not enabled (Stripe keys are configured)");
   }
 
+  // `parameters`: the query parameters the list takes (others are refused).
   template <typename List>
-  HttpResponse list_simulator(const adapters::RequestTarget& target, List list) {
+  HttpResponse list_simulator(const adapters::RequestTarget& target, List list,
+                              FieldNames parameters = kPageParameters) {
     if (!deps_.simulator_db) return simulator_off();
-    const auto limit = simulator_page_limit(target);
+    if (auto known = check_query(target, parameters); !known.ok())
+      return error_response(known.error());
+    const auto limit = query_page_limit(target);
     if (!limit) return error_response(limit.error());
     return json_response(200, list(static_cast<std::size_t>(*limit)));
   }

@@ -26,17 +26,6 @@ HttpResponse refuse(std::string message) {
   return error_response(ErrorCode::kInvalidRequest, std::move(message));
 }
 
-// Only the parameters a route knows: a misspelt one would otherwise be silently ignored.
-Status known_query(const adapters::RequestTarget& target,
-                   std::initializer_list<std::string_view> allowed, std::string_view listed) {
-  for (const auto& [name, value] : target.query) {
-    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end())
-      return Error{ErrorCode::kInvalidRequest, "unknown query parameter \"" + name.substr(0, 64) +
-                                                   "\" (" + std::string(listed) + ")"};
-  }
-  return ok_status();
-}
-
 Status valid_user(const std::string& user) {
   if (user.size() > notifications::kMaxUserIdBytes)
     return Error{
@@ -55,9 +44,7 @@ Status valid_id(const std::string& id, const char* what) {
 
 HttpResponse list(const HttpRoutesDeps& deps, const HttpRequest& req, const std::string& user) {
   const auto& target = req.parsed_target;
-  if (auto known = known_query(target, {"limit", "starting_after", "unread"},
-                               "allowed: limit, starting_after, unread");
-      !known.ok())
+  if (auto known = check_query(target, {"limit", "starting_after", "unread"}); !known.ok())
     return error_response(known.error());
   const auto limit =
       query_number(target, "limit",
@@ -83,7 +70,7 @@ HttpResponse list(const HttpRoutesDeps& deps, const HttpRequest& req, const std:
 
 void mark_read(const HttpRoutesDeps& deps, const HttpRequest& req, const std::string& user,
                const std::string& id, adapters::HttpResponder& respond) {
-  if (auto known = known_query(req.parsed_target, {}, "this route takes none"); !known.ok())
+  if (auto known = check_query(req.parsed_target, {}); !known.ok())
     return respond(error_response(known.error()));
   if (auto valid = valid_id(id, "the notification id"); !valid.ok())
     return respond(error_response(valid.error()));

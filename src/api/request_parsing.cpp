@@ -17,13 +17,34 @@ namespace settled::api {
 namespace json = boost::json;
 using actors::TaskCallback;
 
+namespace {
+
+// `unknown <what> "name" (allowed: a, b)`, the name cut to 64 bytes: a name is whatever the
+// client sent, up to a body's or a request line's length.
+Error unknown_name(std::string_view what, std::string_view name, FieldNames allowed) {
+  std::string list;
+  for (std::string_view a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+  return Error{ErrorCode::kInvalidRequest,
+               "unknown " + std::string(what) + " \"" + cut_for_display(name) + "\" (" +
+                   (list.empty() ? "none allowed" : "allowed: " + list) + ")"};
+}
+
+bool is_allowed(std::string_view name, FieldNames allowed) {
+  return std::find(allowed.begin(), allowed.end(), name) != allowed.end();
+}
+
+}  // namespace
+
 Status check_fields(const json::object& object, FieldNames allowed) {
   for (const auto& [key, value] : object) {
-    if (std::find(allowed.begin(), allowed.end(), std::string_view(key)) != allowed.end()) continue;
-    std::string list;
-    for (std::string_view a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-    return Error{ErrorCode::kInvalidRequest,
-                 "unknown field \"" + cut_for_display(key) + "\" (allowed: " + list + ")"};
+    if (!is_allowed(key, allowed)) return unknown_name("field", key, allowed);
+  }
+  return ok_status();
+}
+
+Status check_query(const adapters::RequestTarget& target, FieldNames allowed) {
+  for (const auto& [name, value] : target.query) {
+    if (!is_allowed(name, allowed)) return unknown_name("query parameter", name, allowed);
   }
   return ok_status();
 }
@@ -59,6 +80,10 @@ Result<std::uint64_t> query_number(const adapters::RequestTarget& target, std::s
   const auto text = target.query_param(name);
   if (!text) return rule.fallback;
   return parse_number(*text, rule);
+}
+
+Result<std::uint64_t> query_page_limit(const adapters::RequestTarget& target) {
+  return query_number(target, "limit", {10, 1, 100, "limit must be an integer from 1 to 100", ""});
 }
 
 std::optional<TaskCallback::Kind> task_callback_kind(std::string_view name) {

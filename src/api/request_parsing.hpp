@@ -3,6 +3,7 @@
 // command that needs it:
 // - a JSON object whose fields are all in an allowed list (an unknown field is refused, named
 //   with the list); the text form also applies the request JSON limits (domain/json_limits);
+// - a request target whose query parameters are all in an allowed list, likewise;
 // - a decimal number: a query parameter (parsed once by the HTTP session, Boost.URL) or a path
 //   segment, with a default and a range;
 // - the task-callback bodies (SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat), the same
@@ -30,6 +31,13 @@ using FieldNames = std::initializer_list<std::string_view>;
 // `unknown field "x" (allowed: a, b)`.
 Status check_fields(const boost::json::object& object, FieldNames allowed);
 
+// `target` unchanged if each of its query parameters is in `allowed`; else kInvalidRequest
+// `unknown query parameter "x" (allowed: a, b)` (or "none allowed"), the name cut to 64
+// bytes as an unknown field's is. Every route that reads its query checks it with this, so a
+// misspelt parameter (?limitt=5) is refused rather than silently ignored; a repeated one is
+// refused for every route when the target is parsed (adapters/http/request_target.hpp).
+Status check_query(const adapters::RequestTarget& target, FieldNames allowed);
+
 // `body` as request JSON that is an object with only `allowed` fields.
 Result<boost::json::object> parse_fields_object(std::string_view body, FieldNames allowed);
 
@@ -48,6 +56,12 @@ struct NumberRule {
 // The query parameter `name` of `target` under `rule`.
 Result<std::uint64_t> query_number(const adapters::RequestTarget& target, std::string_view name,
                                    const NumberRule& rule);
+// The query parameters of a list paged as Stripe's are.
+inline const FieldNames kPageParameters = {"limit", "starting_after"};
+
+// The `limit` of a paged list, as Stripe pages its lists (and the simulators' and
+// GET /v1/state-machines do): 10 when absent, an integer from 1 to 100, else kInvalidRequest.
+Result<std::uint64_t> query_page_limit(const adapters::RequestTarget& target);
 // `text` (a path segment, say) under `rule`.
 Result<std::uint64_t> parse_number(std::string_view text, const NumberRule& rule);
 

@@ -55,6 +55,8 @@ void veriff_webhook(const HttpRoutesDeps& deps_, const HttpRequest& req, HttpRes
 HttpResponse list_veriff_decisions(const HttpRoutesDeps& deps_,
                                    const adapters::RequestTarget& target) {
   static_assert(adapters::veriff::kMaxDecisionsPage == 500, "the message below says 500");
+  if (auto known = check_query(target, {"sessionId", "after", "limit"}); !known.ok())
+    return error_response(known.error());
   const auto limit =
       query_number(target, "limit",
                    {adapters::veriff::kDefaultDecisionsPage, 1, adapters::veriff::kMaxDecisionsPage,
@@ -69,6 +71,8 @@ HttpResponse list_veriff_decisions(const HttpRoutesDeps& deps_,
 HttpResponse list_stripe_events(const HttpRoutesDeps& deps_,
                                 const adapters::RequestTarget& target) {
   static_assert(adapters::stripe::kMaxEventsPage == 500, "the message below says 500");
+  if (auto known = check_query(target, {"after", "limit"}); !known.ok())
+    return error_response(known.error());
   const auto limit =
       query_number(target, "limit",
                    {adapters::stripe::kDefaultEventsPage, 1, adapters::stripe::kMaxEventsPage,

@@ -38,7 +38,7 @@ TEST(FieldsObject, NoAllowedFieldsTakesOnlyTheEmptyObject) {
   EXPECT_TRUE(parse_fields_object("{}", {}));
   auto parsed = parse_fields_object(R"({"a":1})", {});
   ASSERT_FALSE(parsed);
-  EXPECT_EQ(parsed.error().message, "unknown field \"a\" (allowed: )");
+  EXPECT_EQ(parsed.error().message, "unknown field \"a\" (none allowed)");
 }
 
 TEST(FieldsObject, RefusesAKeyGivenTwice) {
@@ -79,6 +79,27 @@ TEST(FieldsObject, CheckFieldsReadsAnObjectAlreadyParsed) {
 
 const NumberRule kLimit{1000, 1, 10000, "limit must be a number between 1 and 10000",
                         "limit must be between 1 and 10000"};
+
+// Routes read the parameters they know and ignored the rest: ?limitt=5 was the default page.
+TEST(Query, AnUnknownParameterIsRefusedNamingItAndTheAllowedOnes) {
+  EXPECT_TRUE(check_query(target("/v1/state-machines?limit=5&starting_after=a"), kPageParameters));
+  EXPECT_TRUE(check_query(target("/v1/state-machines"), {}));
+  const auto refused = check_query(target("/v1/state-machines?limit=5&limitt=5"), kPageParameters);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kInvalidRequest);
+  EXPECT_EQ(refused.error().message,
+            "unknown query parameter \"limitt\" (allowed: limit, starting_after)");
+  EXPECT_EQ(check_query(target("/v1/x?read=1"), {}).error().message,
+            "unknown query parameter \"read\" (none allowed)");
+}
+
+TEST(Query, AnUnknownParameterOfAnyLengthIsNamedCutShort) {
+  const std::string name(4000, 'q');
+  const auto refused = check_query(target("/v1/state-machines?" + name + "=1"), kPageParameters);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().message, "unknown query parameter \"" + std::string(64, 'q') +
+                                         "...\" (allowed: limit, starting_after)");
+}
 
 TEST(QueryNumber, AbsentIsTheDefault) {
   auto limit = query_number(target("/v1/accounts/a/journal?after=3"), "limit", kLimit);

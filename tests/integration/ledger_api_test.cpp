@@ -544,8 +544,13 @@ TEST_F(LedgerApi, AmountsAtTheInt64EdgeStillReconcile) {
   EXPECT_EQ(balance("edge-a"), (Balances{max, 0, 0}));
   const auto report = reconcile_ok();
   EXPECT_EQ(report.at("currencies").at("USD").at("overflow"), true) << json::serialize(report);
+  // 2 x int64's most, exactly (it was printed wrapped: -2).
+  EXPECT_EQ(report.at("currencies").at("USD").at("available"), "18446744073709551614");
+  EXPECT_EQ(report.at("currencies").at("USD").at("in"), "18446744073709551614");
   auto human = ctl({"reconcile"});
   EXPECT_EQ(human.code, 0) << human.out << human.err;
+  EXPECT_NE(human.out.find("18446744073709551614"), std::string::npos) << human.out;
+  EXPECT_EQ(human.out.find(" -2 "), std::string::npos) << human.out;
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace settled::testing {
 namespace {
@@ -229,6 +230,44 @@ TEST_F(RequestJson, AnUnknownOrRepeatedFieldOfAnyLengthIsNamedCutShort) {
   expect_short(client_->request(http::verb::put, "/v1/schedules/s", unknown), "InvalidRequest");
   EXPECT_TRUE(client_->get("/v1/accounts/u1/journal").json().at("entries").as_array().empty());
   EXPECT_EQ(client_->get("/v1/schedules/s").status, 404u);
+}
+
+// Every route that reads its query refuses a parameter it does not know, and names it cut to 64
+// bytes as an unknown field is, and a repeated one: ?limitt=5 was silently the default page.
+TEST_F(RequestJson, AnUnknownOrRepeatedQueryParameterOfAnyLengthIsNamedCutShort) {
+  const std::string key(300, 'k');
+  const std::string unknown = "unknown query parameter \"" + std::string(64, 'k') + "...\"";
+  const std::string repeated = "query parameter \"" + std::string(64, 'k') + "...\" is given";
+  // Each route with a query it takes (answered 200), as docs/ lists them.
+  for (const std::string route :
+       {"/v1/state-machines?limit=1&starting_after=a", "/v1/accounts/u1/journal?after=0&limit=1",
+        "/v1/webhooks/stripe/events?after=evt_0&limit=1",
+        "/v1/webhooks/veriff/decisions?sessionId=s&after=a&limit=1",
+        "/v1/simulator/veriff/sessions?limit=1&starting_after=a",
+        "/v1/simulator/stripe/payment_intents?limit=1&starting_after=pi_0",
+        "/v1/simulator/stripe/requests?limit=1&starting_after=0&idempotency_key=k",
+        "/v1/simulator/stripe/payouts?limit=1", "/v1/simulator/stripe/accounts?limit=1",
+        "/v1/simulator/stripe/transfers?limit=1", "/v1/simulator/stripe/refunds?limit=1",
+        "/v1/simulator/stripe/charges?limit=1", "/v1/simulator/stripe/events?limit=1",
+        "/v1/users/u1/notifications?limit=1&unread=true"}) {
+    const auto known = client_->get(route);
+    EXPECT_EQ(known.status, 200u) << route << " " << known.body.substr(0, 200);
+    const std::string path = route.substr(0, route.find('?'));
+    for (const std::string& query : std::vector<std::string>{
+             "limitt=5", key + "=1", key + "=1&" + key + "=2", "limit=1&limit=2"}) {
+      const auto res = client_->get(path + "?" + query);
+      EXPECT_EQ(res.status, 400u) << path << "?" << query.substr(0, 20) << " " << res.body;
+      EXPECT_LT(res.body.size(), 1024u) << res.body.substr(0, 200);
+      ASSERT_NO_THROW(res.json()) << res.body.substr(0, 200);
+      EXPECT_EQ(res.json().at("error"), "InvalidRequest") << path << " " << res.body;
+      const std::string message(res.json().at("message").as_string());
+      const std::string expected = query == "limitt=5"   ? "unknown query parameter \"limitt\""
+                                   : query == key + "=1" ? unknown
+                                   : query.size() > 300  ? repeated
+                                                         : "\"limit\" is given more than once";
+      EXPECT_NE(message.find(expected), std::string::npos) << path << " " << message;
+    }
+  }
 }
 
 }  // namespace

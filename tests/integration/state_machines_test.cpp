@@ -8,7 +8,11 @@
 
 #include <boost/beast/http/verb.hpp>
 
+#include <algorithm>
+#include <map>
 #include <set>
+#include <utility>
+#include <vector>
 
 namespace settled::testing {
 namespace {
@@ -54,6 +58,35 @@ class StateMachines : public OpsTest {
     return done["output"].at("v").as_int64();
   }
 
+  // One page of GET /v1/state-machines`query`, as name -> version in the order listed.
+  std::vector<std::pair<std::string, std::int64_t>> page(const std::string& query, bool* has_more) {
+    auto res = client_->get("/v1/state-machines" + query);
+    EXPECT_EQ(res.status, 200u) << res.body;
+    std::vector<std::pair<std::string, std::int64_t>> machines;
+    if (res.status != 200u) return machines;
+    const auto listed = res.json();
+    for (const auto& m : listed.at("stateMachines").as_array()) {
+      EXPECT_TRUE(m.as_object().contains("registeredAt"));
+      machines.emplace_back(m.at("name").as_string(), m.at("version").as_int64());
+    }
+    *has_more = listed.at("has_more").as_bool();
+    return machines;
+  }
+
+  // Every listed state machine's latest version, read a page (the default 10) at a time.
+  std::map<std::string, std::int64_t> listed_versions() {
+    std::map<std::string, std::int64_t> versions;
+    bool more = true;
+    for (std::string after; more && versions.size() < 1000;) {
+      const auto machines = page(after.empty() ? "" : "?starting_after=" + after, &more);
+      EXPECT_LE(machines.size(), 10u);
+      if (machines.empty()) break;
+      versions.insert(machines.begin(), machines.end());
+      after = machines.back().first;
+    }
+    return versions;
+  }
+
   json::object described(const std::string& name) {
     auto res = client_->get("/v1/state-machines/" + name);
     EXPECT_EQ(res.status, 200u) << res.body;
@@ -89,14 +122,7 @@ TEST_F(StateMachines, PutRegistersVersionsAndNewExecutionsUseTheLatest) {
   EXPECT_EQ(v1.json().at("definition"), json::parse(tagged(1, 1)));
   EXPECT_EQ(v1.json().at("version").as_int64(), 1);
 
-  auto list = client_->get("/v1/state-machines");
-  ASSERT_EQ(list.status, 200u) << list.body;
-  std::map<std::string, std::int64_t> versions;
-  const auto listed = list.json();
-  for (const auto& m : listed.at("stateMachines").as_array()) {
-    versions[std::string(m.at("name").as_string())] = m.at("version").as_int64();
-    EXPECT_TRUE(m.as_object().contains("registeredAt"));
-  }
+  auto versions = listed_versions();
   EXPECT_EQ(versions["orders"], 2);
   EXPECT_EQ(versions["payment"], 1);  // the shipped files are versions too
 
@@ -107,6 +133,41 @@ TEST_F(StateMachines, PutRegistersVersionsAndNewExecutionsUseTheLatest) {
   EXPECT_EQ(same.status, 200u) << same.body;
   EXPECT_EQ(same.json(), json::parse(R"({"name": "orders", "version": 2, "created": false})"));
   EXPECT_EQ(described("orders")["versions"].as_array().size(), 2u);
+}
+
+// Unpaged, GET /v1/state-machines answered every state machine ever stored in one response.
+TEST_F(StateMachines, TheListIsPagedInNameOrderAndRefusesABadLimitOrCursor) {
+  ASSERT_EQ(put("orders", tagged(1)).status, 201u);
+  bool more = false;
+  const auto all = page("?limit=100", &more);
+  EXPECT_FALSE(more);
+  ASSERT_GT(all.size(), 20u);  // the shipped workflows, "edited" and "orders"
+  EXPECT_TRUE(std::is_sorted(all.begin(), all.end()));
+  EXPECT_EQ(std::count(all.begin(), all.end(), std::make_pair(std::string("orders"), 1L)), 1);
+
+  const auto first = page("", &more);
+  EXPECT_TRUE(more);
+  EXPECT_EQ(first, decltype(all)(all.begin(), all.begin() + 10));
+  std::vector<std::pair<std::string, std::int64_t>> paged;
+  for (std::string after;;) {
+    const auto machines =
+        page("?limit=7" + (after.empty() ? "" : "&starting_after=" + after), &more);
+    ASSERT_LE(machines.size(), 7u);
+    paged.insert(paged.end(), machines.begin(), machines.end());
+    if (!more || machines.empty()) break;
+    after = machines.back().first;
+  }
+  EXPECT_EQ(paged, all);
+  EXPECT_TRUE(page("?starting_after=" + all.back().first, &more).empty());
+  EXPECT_FALSE(more);
+
+  for (const char* query : {"?limit=0", "?limit=101", "?limit=abc", "?limit=-1",
+                            "?limit=", "?starting_after=", "?starting_after=no%20such%20name"}) {
+    auto refused = client_->get(std::string("/v1/state-machines") + query);
+    EXPECT_EQ(refused.status, 400u) << query << " " << refused.body;
+    EXPECT_EQ(refused.json().at("error"), "InvalidRequest") << query;
+    EXPECT_TRUE(refused.json().as_object().contains("message")) << query;
+  }
 }
 
 TEST_F(StateMachines, AnExecutionKeepsItsVersionAcrossAKillAndRestart) {

@@ -79,14 +79,15 @@ class Session : public std::enable_shared_from_this<Session> {
     write(reply_line(nullptr,
                      Error{ErrorCode::kOverloaded, "the admin socket has " +
                                                        std::to_string(options_.max_connections) +
-                                                       " connections open; close one and retry"}));
+                                                       " connections open; close one and retry"}),
+          false);
     closing_ = true;
   }
 
   void start() {
     std::string why;
     if (!peer_allowed(socket_.native_handle(), options_.admin_group, why)) {
-      write(reply_line(nullptr, Error{ErrorCode::kUnauthorized, why}));
+      write(reply_line(nullptr, Error{ErrorCode::kUnauthorized, why}), false);
       closing_ = true;
       return;
     }
@@ -105,7 +106,8 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) {
       if (ec == net::error::not_found) {
         write(reply_line(nullptr,
-                         Error{ErrorCode::kPayloadTooLarge, "request line exceeds the limit"}));
+                         Error{ErrorCode::kPayloadTooLarge, "request line exceeds the limit"}),
+              false);
         closing_ = true;
       }
       return;
@@ -113,11 +115,20 @@ class Session : public std::enable_shared_from_this<Session> {
     std::string line = buffer_.substr(0, n - 1);
     buffer_.erase(0, n);
     handle(line);
-    read();
+    read_unless_full();
+  }
+
+  // Backpressure: with max_unanswered answers owed (running, or waiting to be written to a
+  // client that does not read them) the next line stays unread, in buffer_ or the kernel's, and
+  // the client's writes block, until an answer is written (write_next resumes).
+  void read_unless_full() {
+    paused_ = unanswered_ >= options_.max_unanswered;
+    if (!paused_) read();
   }
 
   void handle(const std::string& line) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) return;
+    ++unanswered_;  // every line but a blank one gets exactly one answer
     auto parsed = parse_request_json(line, "request");
     if (!parsed) return write(reply_line(nullptr, parsed.error()));
     const json::value& request = *parsed;
@@ -136,17 +147,22 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
-  void write(std::string line) {
-    queue_.push_back(std::move(line));
+  // `answer`: the line answers a command read (handle), rather than refusing the connection.
+  void write(std::string line, bool answer = true) {
+    queue_.push_back({std::move(line), answer});
     if (queue_.size() == 1) write_next();
   }
 
   void write_next() {
     auto self = shared_from_this();
-    net::async_write(socket_, net::buffer(queue_.front()),
+    net::async_write(socket_, net::buffer(queue_.front().text),
                      [self](boost::system::error_code ec, std::size_t) {
+                       const bool answered = self->queue_.front().answer;
                        self->queue_.pop_front();
                        if (ec) return;
+                       if (answered && --self->unanswered_ < self->options_.max_unanswered &&
+                           self->paused_ && !self->closing_)
+                         self->read_unless_full();
                        if (!self->queue_.empty()) return self->write_next();
                        if (self->closing_) {
                          boost::system::error_code ignored;
@@ -155,12 +171,19 @@ class Session : public std::enable_shared_from_this<Session> {
                      });
   }
 
+  struct Line {
+    std::string text;
+    bool answer;
+  };
+
   local::socket socket_;
   const AdminServerOptions& options_;
   const AdminHandler& handler_;
   net::strand<local::socket::executor_type> strand_;
   std::string buffer_;
-  std::deque<std::string> queue_;
+  std::deque<Line> queue_;
+  std::size_t unanswered_ = 0;  // lines read (not blank) whose answer is not yet written
+  bool paused_ = false;         // not reading: unanswered_ reached max_unanswered
   bool closing_ = false;
   std::size_t& open_;
 };

@@ -4,7 +4,8 @@
 // {"id": ..., "ok": false, "error": {"error": "<Name>", "message": "..."}}. Peers are checked
 // with SO_PEERCRED: the daemon's own uid, root, or a member of the configured admin group.
 // At most max_connections are open at once; a failed accept (out of file descriptors) is
-// retried after a pause, so the socket serves again once descriptors are free.
+// retried after a pause, so the socket serves again once descriptors are free. A connection with
+// max_unanswered commands whose answers are not yet written is not read until they are.
 
 #include "domain/result.hpp"
 
@@ -29,6 +30,11 @@ struct AdminServerOptions {
   // holds a file descriptor, and unbounded they ran the daemon out of them (HTTP then accepted
   // nothing, nor could the store or Stripe's client open a file or socket).
   std::size_t max_connections = 64;
+  // Commands one connection may have read whose answer is not yet written to it. At the bound
+  // the connection is read no further until answers drain (backpressure): a client pipelining
+  // commands without reading the answers made them pile up in memory without end, and each
+  // command it sent also ran.
+  std::size_t max_unanswered = 16;
 };
 
 class AdminServer {

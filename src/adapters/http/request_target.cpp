@@ -1,6 +1,7 @@
 #include "adapters/http/request_target.hpp"
 
 #include "domain/path_segment.hpp"
+#include "domain/utf8.hpp"
 
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
@@ -77,7 +78,8 @@ Result<RequestTarget> parse_request_target(std::string_view target) {
           return refused(target, "a query parameter has " + std::string(describe(problem)));
       }
       if (out.query_param(key))
-        return refused(target, "query parameter \"" + key + "\" is given more than once");
+        return refused(target,
+                       "query parameter \"" + cut_for_display(key) + "\" is given more than once");
       out.query.emplace_back(std::move(key), std::move(value));
     }
   }

@@ -207,6 +207,11 @@ struct Metrics::Impl {
           .Name("settled_executions_quarantined_total")
           .Help("Executions set aside (unreadable record or crashed actor), by reason")
           .Register(*registry);
+  prom::Family<prom::Counter>& unreadable_rows =
+      prom::BuildCounter()
+          .Name("settled_store_unreadable_rows_total")
+          .Help("Stored rows a reader could not decode and left out of its answer, by table")
+          .Register(*registry);
   prom::Family<prom::Counter>& schedule_fires =
       prom::BuildCounter()
           .Name("settled_schedule_fires_total")
@@ -478,6 +483,10 @@ void Metrics::schedule_missed(const std::string& schedule, std::uint64_t count) 
 
 void Metrics::execution_quarantined(const std::string& reason) {
   impl_->quarantined.Add({{"reason", reason}}).Increment();
+}
+
+void Metrics::unreadable_row(const std::string& table) {
+  impl_->unreadable_rows.Add({{"table", table}}).Increment();
 }
 
 void Metrics::handler_failed(const std::string& actor) {

@@ -94,6 +94,9 @@ class Metrics {
   void ledger_reconcile_failed();
   // An execution set aside because its record cannot be read or its actor crashed.
   void execution_quarantined(const std::string& reason);
+  // A stored row a reader could not decode and left out of what it answered (logged with its
+  // key where it was skipped); `table` as table_name() names it.
+  void unreadable_row(const std::string& table);
   // A schedule's fire: outcome "started", "existing" (a replay after a restart) or "refused";
   // and the fires it missed while the daemon was down that were not run (docs/schedules.md).
   void schedule_fire(const std::string& schedule, const std::string& outcome);

@@ -3,9 +3,22 @@
 
 #include <boost/json.hpp>
 
+#include <string_view>
+
 namespace settled::adapters {
 
 namespace json = boost::json;
+
+namespace {
+
+Result<StateMachineVersion> decode_version(std::string_view value) {
+  boost::system::error_code ec;
+  auto parsed = parse_stored_json(value, ec);
+  if (ec) return Error{ErrorCode::kInternal, "not JSON: " + ec.message()};
+  return StateMachineVersion::from_json(parsed);
+}
+
+}  // namespace
 
 std::vector<StateMachineVersion> read_state_machine_versions(const LmdbStore& db,
                                                              const std::string& name,
@@ -15,11 +28,7 @@ std::vector<StateMachineVersion> read_state_machine_versions(const LmdbStore& db
   db.scan(
       Table::kStateMachines, name.empty() ? std::string() : state_machine_prefix(name),
       [&](std::string_view key, std::string_view value) {
-        boost::system::error_code ec;
-        auto parsed = parse_stored_json(value, ec);
-        auto version =
-            ec ? Result<StateMachineVersion>(ErrorCode::kInternal, "not JSON: " + ec.message())
-               : StateMachineVersion::from_json(parsed);
+        auto version = decode_version(value);
         if (version) {
           out.push_back(std::move(*version));
         } else if (problems) {
@@ -51,18 +60,39 @@ json::object version_summary(const StateMachineVersion& v) {
   return o;
 }
 
-json::object list_state_machines(const LmdbStore& db) {
+json::object list_state_machines(const LmdbStore& db, std::size_t limit,
+                                 const std::string& starting_after) {
   json::array machines;
-  const auto versions = read_state_machine_versions(db);
-  // Key order is name, then version: the last of each run of a name is its latest.
-  for (std::size_t i = 0; i < versions.size(); ++i) {
-    const auto& v = versions[i];
-    if (i + 1 < versions.size() && versions[i + 1].name == v.name) continue;
-    machines.push_back(json::object{{"name", v.name},
-                                    {"version", v.version},
-                                    {"registeredAt", format_timestamp(v.registered_at)}});
-  }
-  return json::object{{"stateMachines", std::move(machines)}};
+  bool has_more = false;
+  // Key order is name, then version: the last decodable version of a name's run is its latest,
+  // listed when the next name begins (unless it is a deletion: the name has no current version).
+  std::optional<StateMachineVersion> latest;
+  const auto list_latest = [&] {
+    if (!latest || latest->deleted()) return true;
+    if (machines.size() == limit) {
+      has_more = true;
+      return false;
+    }
+    machines.push_back(json::object{{"name", latest->name},
+                                    {"version", latest->version},
+                                    {"registeredAt", format_timestamp(latest->registered_at)}});
+    return true;
+  };
+  // A key is name + '\0' + version and a name has no byte below '-': every key of the name
+  // `starting_after` sorts before name + '\1', every key of a later name after it.
+  const std::string after = starting_after.empty() ? std::string() : starting_after + '\1';
+  db.scan(
+      Table::kStateMachines, {},
+      [&](std::string_view, std::string_view value) {
+        auto version = decode_version(value);
+        if (!version) return true;  // as read_state_machine_versions: skipped
+        if (latest && latest->name != version->name && !list_latest()) return false;
+        latest = std::move(*version);
+        return true;
+      },
+      after);
+  if (!has_more) list_latest();
+  return json::object{{"stateMachines", std::move(machines)}, {"has_more", has_more}};
 }
 
 std::optional<json::object> describe_state_machine(const LmdbStore& db, const std::string& name) {

@@ -29,8 +29,12 @@ std::optional<StateMachineVersion> read_state_machine_version(const LmdbStore& d
 // {name, version, sha256, registeredAt, source}: a version without its definition.
 boost::json::object version_summary(const StateMachineVersion& v);
 
-// GET /v1/state-machines: {"stateMachines": [{name, version, registeredAt}]}, latest of each.
-boost::json::object list_state_machines(const LmdbStore& db);
+// GET /v1/state-machines: a page of at most `limit` state machines with a current version, in
+// name order, after the name `starting_after` ("": from the first; it need not exist), as
+// {"stateMachines": [{name, version, registeredAt}], "has_more"}: the latest version of each.
+// Paged like the simulators' lists, so a listing reads a page of names, not every one stored.
+boost::json::object list_state_machines(const LmdbStore& db, std::size_t limit,
+                                        const std::string& starting_after);
 
 // GET /v1/state-machines/{name}: the latest version with its definition, plus "versions" (the
 // summaries, oldest first). Empty if the name has no stored version.

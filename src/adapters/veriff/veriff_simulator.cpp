@@ -1,6 +1,9 @@
 #include "adapters/veriff/veriff_simulator.hpp"
 
+#include "adapters/ops/log.hpp"
+#include "adapters/ops/metrics.hpp"
 #include "domain/json_limits.hpp"
+#include "domain/utf8.hpp"
 #include "domain/veriff/decision.hpp"
 #include "domain/veriff/veriff_calls.hpp"
 
@@ -209,14 +212,23 @@ boost::json::object list_sessions(const LmdbStore& db, std::size_t limit,
   bool has_more = false;
   db.scan(
       Table::kVeriffSim, kSessionPrefix,
-      [&](std::string_view, std::string_view value) {
+      [&](std::string_view key, std::string_view value) {
         if (sessions.size() == limit) {
           has_more = true;
           return false;
         }
         boost::system::error_code ec;
         auto parsed = parse_stored_json(value, ec);
-        if (!ec && parsed.is_object()) sessions.push_back(std::move(parsed));
+        if (!ec && parsed.is_object()) {
+          sessions.push_back(std::move(parsed));
+        } else {
+          // Skipped, so one bad row does not take the listing down, but never silently.
+          log(LogLevel::kError, "veriff.session_unreadable",
+              {{"sessionId", cut_for_display(key.substr(kSessionPrefix.size()))},
+               {"table", table_name(Table::kVeriffSim)},
+               {"cause", ec ? ec.message() : std::string("not a JSON object")}});
+          Metrics::instance().unreadable_row(table_name(Table::kVeriffSim));
+        }
         return true;
       },
       starting_after.empty() ? std::string() : session_key(starting_after));

@@ -68,7 +68,9 @@ WriteBatch mark_decision_delivered(const std::string& session_id);
 // GET /v1/simulator/veriff/sessions: a page of at most `limit` sessions in session-id order
 // (their keys' order), after `starting_after` (a session id; none: from the first), as
 // {"sessions":[...],"has_more":bool}. Paged like the Stripe simulator's lists, so a listing
-// costs a page, not every session ever created.
+// costs a page, not every session ever created. A stored session that does not decode is left
+// out so the listing serves, logged (veriff.session_unreadable, with its id) and counted
+// (settled_store_unreadable_rows_total{table="veriff_sim"}).
 boost::json::object list_sessions(const LmdbStore& db, std::size_t limit,
                                   const std::string& starting_after);
 

@@ -1,5 +1,6 @@
 #include "domain/ledger/reconcile.hpp"
 
+#include "domain/ledger/wide_sum.hpp"
 #include "domain/money.hpp"
 
 #include <limits>
@@ -23,38 +24,10 @@ bool resolves(LedgerOp op) {
          op == LedgerOp::kExpire;
 }
 
-// Sums of int64 amounts, exact in any order: a sum may pass int64 on its way (the journal is
-// folded in entry id order, not in the order the legs happened) or in total (two accounts may
-// each hold nearly int64's most of a currency), and neither is a discrepancy. 2^63 legs of 2^63
-// would be needed to overflow it.
-__extension__ typedef __int128 Wide;  // GCC and Clang
-__extension__ typedef unsigned __int128 UnsignedWide;
-
-bool fits_int64(Wide v) {
-  return v >= std::numeric_limits<std::int64_t>::min() &&
-         v <= std::numeric_limits<std::int64_t>::max();
-}
-
-// The value as an int64 for a Discrepancy's expected/found, saturated (its message names the
-// exact figure).
-std::int64_t saturated(Wide v) {
-  if (v > std::numeric_limits<std::int64_t>::max()) return std::numeric_limits<std::int64_t>::max();
-  if (v < std::numeric_limits<std::int64_t>::min()) return std::numeric_limits<std::int64_t>::min();
-  return static_cast<std::int64_t>(v);
-}
-
 // Money in words when it fits int64 ("12.50 USD"), else its minor units in decimal.
 std::string format_wide(Wide v, const std::string& currency) {
   if (fits_int64(v)) return format_money({static_cast<std::int64_t>(v), currency});
-  const bool negative = v < 0;
-  UnsignedWide magnitude =
-      negative ? static_cast<UnsignedWide>(-(v + 1)) + 1 : static_cast<UnsignedWide>(v);
-  std::string digits;
-  do {
-    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(magnitude % 10)));
-    magnitude /= 10;
-  } while (magnitude != 0);
-  return (negative ? "-" : "") + digits + " minor units of " + currency;
+  return wide_decimal(v) + " minor units of " + currency;
 }
 
 class Checker {

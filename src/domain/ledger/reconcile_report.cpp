@@ -11,8 +11,12 @@ namespace json = boost::json;
 
 namespace {
 
-void add_checked(std::int64_t& sum, std::int64_t value, bool& overflow) {
-  if (__builtin_add_overflow(sum, value, &sum)) overflow = true;
+// A total as JSON: an integer when it fits int64, else the exact decimal text; `overflow` is
+// set then.
+json::value total_json(Wide total, bool& overflow) {
+  if (fits_int64(total)) return static_cast<std::int64_t>(total);
+  overflow = true;
+  return json::string(wide_decimal(total));
 }
 
 }  // namespace
@@ -27,11 +31,11 @@ ReconcileSummary summarize(const ReconcileInput& input) {
   for (const AccountBalance& b : input.balances) {
     accounts.insert(b.account);
     CurrencyTotals& t = s.currencies[b.currency];
-    add_checked(t.available, b.available, t.overflow);
-    add_checked(t.held, b.held, t.overflow);
-    add_checked(t.frozen, b.frozen, t.overflow);
-    add_checked(t.in, b.external_in, t.overflow);
-    add_checked(t.out, b.external_out, t.overflow);
+    t.available += b.available;
+    t.held += b.held;
+    t.frozen += b.frozen;
+    t.in += b.external_in;
+    t.out += b.external_out;
   }
   s.accounts = accounts.size();
   return s;
@@ -40,12 +44,13 @@ ReconcileSummary summarize(const ReconcileInput& input) {
 json::object to_json(const std::map<std::string, CurrencyTotals>& currencies) {
   json::object out;
   for (const auto& [currency, t] : currencies) {
-    json::object o{{"available", t.available},
-                   {"held", t.held},
-                   {"frozen", t.frozen},
-                   {"in", t.in},
-                   {"out", t.out}};
-    if (t.overflow) o["overflow"] = true;
+    bool overflow = false;
+    json::object o{{"available", total_json(t.available, overflow)},
+                   {"held", total_json(t.held, overflow)},
+                   {"frozen", total_json(t.frozen, overflow)},
+                   {"in", total_json(t.in, overflow)},
+                   {"out", total_json(t.out, overflow)}};
+    if (overflow) o["overflow"] = true;
     out[currency] = std::move(o);
   }
   return out;

@@ -6,6 +6,7 @@
 // of them as `results`, bounded so the report fits a state's payload). Pure: no I/O.
 
 #include "domain/ledger/reconcile.hpp"
+#include "domain/ledger/wide_sum.hpp"
 #include "domain/result.hpp"
 #include "domain/time.hpp"
 
@@ -20,14 +21,14 @@
 
 namespace settled::ledger {
 
-// One currency's balances summed over every account, beside what came in and went out.
+// One currency's balances summed over every account, beside what came in and went out: exact
+// (128 bits), since each balance fits int64 but their sum over accounts may not.
 struct CurrencyTotals {
-  std::int64_t available = 0;
-  std::int64_t held = 0;
-  std::int64_t frozen = 0;
-  std::int64_t in = 0;    // externalIn: deposits and minted transfers
-  std::int64_t out = 0;   // externalOut: withdrawals
-  bool overflow = false;  // a sum did not fit int64 (shown; reconcile compares them exactly)
+  Wide available = 0;
+  Wide held = 0;
+  Wide frozen = 0;
+  Wide in = 0;   // externalIn: deposits and minted transfers
+  Wide out = 0;  // externalOut: withdrawals
 };
 
 struct ReconcileSummary {
@@ -42,7 +43,9 @@ struct ReconcileSummary {
 // Runs reconcile() over `input` and counts what it read.
 ReconcileSummary summarize(const ReconcileInput& input);
 
-// {"USD": {"available","held","frozen","in","out","overflow"?}, ...}
+// {"USD": {"available","held","frozen","in","out","overflow"?}, ...}: each total a JSON integer
+// when it fits int64, else its exact value as a decimal string ("18446744073709551614"), and
+// then "overflow": true. Never a wrapped or rounded number.
 boost::json::object to_json(const std::map<std::string, CurrencyTotals>& currencies);
 
 // The admin command's report: {"ok","accounts","balances","escrows","journalEntries",

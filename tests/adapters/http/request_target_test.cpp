@@ -100,6 +100,17 @@ TEST(RequestTarget, RefusesARepeatedQueryParameter) {
             std::string::npos);
 }
 
+// The repeated name was quoted whole: a 4 kB name made a 4 kB message. It is cut to 64 bytes.
+TEST(RequestTarget, ARepeatedQueryParameterOfAnyLengthIsNamedCutShort) {
+  const std::string name(4000, 'q');
+  const std::string message = refusal("/v1/state-machines?" + name + "=1&" + name + "=2");
+  EXPECT_NE(
+      message.find("query parameter \"" + std::string(64, 'q') + "...\" is given more than once"),
+      std::string::npos)
+      << message;
+  EXPECT_LT(message.size(), 512u) << message;
+}
+
 TEST(RequestTarget, TheMessageShowsTheTargetWithoutControlBytes) {
   const std::string message = refusal("/v1/executions/a%00b");
   EXPECT_NE(message.find("/v1/executions/a%00b"), std::string::npos) << message;

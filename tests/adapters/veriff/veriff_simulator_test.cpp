@@ -1,9 +1,12 @@
 // The Veriff simulator (src/adapters/veriff/veriff_simulator.hpp) against a real LmdbStore: a
 // session is created once per Idempotency-Key, its decision is not there before its due time and
 // is the one its first name asks for after; the decision webhook is kept until marked delivered;
-// an unknown session is Veriff.NotFound; refused parameters write nothing.
+// an unknown session is Veriff.NotFound; refused parameters write nothing; a session row that
+// does not decode is left out of the listing, logged and counted.
 
 #include "adapters/veriff/veriff_simulator.hpp"
+
+#include "adapters/ops/metrics.hpp"
 #include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -47,6 +50,21 @@ class VeriffSimulator : public ::testing::Test {
     auto c = simulate_veriff_call(*store_, a, uuids_, options_);
     commit(c.writes);
     return c;
+  }
+
+  // Creates `n` sessions (one per applicant); their ids in id order, the listing's.
+  std::vector<std::string> create_sessions(int n) {
+    std::vector<std::string> ids;
+    for (int i = 0; i < n; ++i) {
+      auto session =
+          call("sessions.create", json::object{{"vendorData", "kyc-" + std::to_string(i)}},
+               "kyc:" + std::to_string(i) + "/CreateSession/1");
+      EXPECT_TRUE(session.outcome.ok) << session.outcome.cause;
+      if (session.outcome.ok)
+        ids.emplace_back(session.outcome.result.at("verification").at("id").as_string());
+    }
+    std::sort(ids.begin(), ids.end());
+    return ids;
   }
 
   TempDir dir_;
@@ -116,14 +134,8 @@ TEST_F(VeriffSimulator, RefusesUnknownSessionsAndBadParametersWritingNothing) {
 // GET /v1/simulator/veriff/sessions reads a page, not every session: followed by its last id,
 // the pages list each session once, in id order, and say when more follow.
 TEST_F(VeriffSimulator, SessionsAreListedAPageAtATime) {
-  std::vector<std::string> created;
-  for (int i = 0; i < 5; ++i) {
-    auto session = call("sessions.create", json::object{{"vendorData", "kyc-" + std::to_string(i)}},
-                        "kyc:" + std::to_string(i) + "/CreateSession/1");
-    ASSERT_TRUE(session.outcome.ok) << session.outcome.cause;
-    created.emplace_back(session.outcome.result.at("verification").at("id").as_string());
-  }
-  std::sort(created.begin(), created.end());
+  const std::vector<std::string> created = create_sessions(5);
+  ASSERT_EQ(created.size(), 5u);
   std::vector<std::string> ids;
   std::vector<bool> more;
   std::string after;
@@ -139,6 +151,38 @@ TEST_F(VeriffSimulator, SessionsAreListedAPageAtATime) {
   EXPECT_EQ(more, (std::vector<bool>{true, true, false}));
   EXPECT_EQ(ids, created);
   EXPECT_TRUE(list_sessions(*store_, 10, ids.back()).at("sessions").as_array().empty());
+}
+
+// The value of settled_store_unreadable_rows_total{table="veriff_sim"} (0 before the first).
+double unreadable_rows() {
+  const std::string text = Metrics::instance().render(StoreGauges{});
+  const std::string series = R"(settled_store_unreadable_rows_total{table="veriff_sim"} )";
+  const auto at = text.find(series);
+  return at == std::string::npos ? 0 : std::stod(text.substr(at + series.size()));
+}
+
+// A stored session that did not decode was left out of the listing with no trace: no log, no
+// metric. It is still left out (the listing serves the others), but logged with its id and
+// counted.
+TEST_F(VeriffSimulator, AnUnreadableSessionIsSkippedLoggedAndCounted) {
+  const std::vector<std::string> ids = create_sessions(3);
+  ASSERT_EQ(ids.size(), 3u);
+  WriteBatch corrupt;
+  corrupt.put(Table::kVeriffSim, "session/" + ids[1], "{\"id\": \"trunc");
+  commit(corrupt);
+
+  const double before = unreadable_rows();
+  ::testing::internal::CaptureStderr();
+  const auto listed = list_sessions(*store_, 10, "");
+  const std::string logged = ::testing::internal::GetCapturedStderr();
+  const auto& sessions = listed.at("sessions").as_array();
+  ASSERT_EQ(sessions.size(), 2u);
+  EXPECT_EQ(sessions[0].at("id").as_string(), ids[0]);
+  EXPECT_EQ(sessions[1].at("id").as_string(), ids[2]);
+  EXPECT_EQ(listed.at("has_more"), false);
+  EXPECT_EQ(unreadable_rows(), before + 1);
+  EXPECT_NE(logged.find("veriff.session_unreadable"), std::string::npos) << logged;
+  EXPECT_NE(logged.find(ids[1]), std::string::npos) << logged;
 }
 
 }  // namespace

@@ -105,15 +105,22 @@ TEST_F(ReconcileReport, ADiscrepancyIsNamedAndCountedByKind) {
   EXPECT_EQ(admin_report(summary, 0).at("ok"), false);
 }
 
-TEST_F(ReconcileReport, TotalsThatOverflowAreMarked) {
+// A total past int64 was printed wrapped ("available": -2 for 2 x int64's most) beside
+// "overflow": true: a wrong number in the report. It is now its exact decimal text.
+TEST_F(ReconcileReport, TotalsThatOverflowAreShownExactlyAndMarked) {
   AccountBalance& carol = balance("carol", "HOUR");
   carol.available = std::numeric_limits<std::int64_t>::max();
+  carol.frozen = std::numeric_limits<std::int64_t>::min();  // unsound, but shown as it sums
   AccountBalance dave = carol;
   dave.account = "dave";
   input.balances.push_back(dave);
   const auto summary = summarize(input);
-  EXPECT_EQ(to_json(summary.currencies).at("HOUR").at("overflow"), true);
-  EXPECT_FALSE(to_json(summary.currencies).at("USD").as_object().contains("overflow"));
+  const auto totals = to_json(summary.currencies);
+  EXPECT_EQ(totals.at("HOUR"), json::parse(R"({"available": "18446744073709551614", "held": 0,
+      "frozen": "-18446744073709551616", "in": 600, "out": 0, "overflow": true})"));
+  EXPECT_FALSE(totals.at("USD").as_object().contains("overflow"));
+  EXPECT_EQ(task_report(summary, 0, {}).at("currencies"), totals);
+  EXPECT_EQ(admin_report(summary, 0).at("currencies"), totals);
 }
 
 TEST_F(ReconcileReport, ResultsAreTheFirstOnesWithinTheCountAndTheByteBudget) {
