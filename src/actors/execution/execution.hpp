@@ -73,14 +73,16 @@ class Execution {
   const ExecutionRecord& root_execution() const;
   std::string payment_id() const;
   void log(LogLevel level, std::string_view event, json::object fields = {}) const;
-  void enter(const std::string& name, json::value input);
+  // `input_text`: the input's JSON text when the caller has it already (the state before's
+  // output, the execution's input), so the StateEntered event does not serialize it again.
+  void enter(const std::string& name, json::value input, std::string input_text = {});
   void act();
   void handle(const asl::State& state, asl::Step step);
   void assign_variables(std::optional<json::object> assigned);
   void raise_alert(const std::string& source, json::object alert);
   void wait_or_passivate();
   void schedule_wake();
-  void finish_succeeded(json::value output);
+  void finish_succeeded(json::value output, std::string output_text = {});
   void finish_failed(std::string error, std::string cause);
   void close(EpochMillis now);
 

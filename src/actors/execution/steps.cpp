@@ -36,8 +36,9 @@ void Execution::begin() {
 
 void Execution::begin_from_record() {
   if (fresh_) {
+    std::string input_text = json_text(rec_.input);
     json::object details;
-    details["input"] = json_text(rec_.input);
+    details["input"] = input_text;
     // settled keeps no IAM role: the history reader names the daemon's (aws::role_arn) when the
     // history is read, so stored histories of every version show the same.
     details["roleArn"] = "";
@@ -57,7 +58,7 @@ void Execution::begin_from_record() {
       rec_.deadline = rec_.start + *machine_->timeout_seconds * 1000;
       add_timer(rec_.deadline, timer_kind::kTimeout);
     }
-    enter(machine_->start_at, rec_.input);
+    enter(machine_->start_at, rec_.input, std::move(input_text));
   } else {
     open_mark_waits_ = waits_to_be_woken(rec_.phase);
     resume();
@@ -225,7 +226,7 @@ void Execution::log(LogLevel level, std::string_view event, json::object fields)
   adapters::log(level, event, std::move(fields));
 }
 
-void Execution::enter(const std::string& name, json::value input) {
+void Execution::enter(const std::string& name, json::value input, std::string input_text) {
   const asl::State* state = machine_->find(name);
   if (!state) {
     finish_failed(std::string(asl::errors::kRuntime), "state '" + name + "' does not exist");
@@ -249,8 +250,10 @@ void Execution::enter(const std::string& name, json::value input) {
   rec_.task_token.clear();
   rec_.task_deadline = 0;
   reject_early_callbacks();
-  rec_.entered_event_id = history_.add(now, asl::state_event_type(state->type, true),
-                                       asl::state_details(name, rec_.state_input, true));
+  rec_.entered_event_id =
+      history_.add(now, asl::state_event_type(state->type, true),
+                   input_text.empty() ? asl::state_details(name, rec_.state_input, true)
+                                      : asl::state_details_text(name, input_text, true));
   adapters::Metrics::instance().state_transition(rec_.state_machine);
   if (history_.events().size() >= kEventsPerCheckpoint) {
     commit_then([this] { act(); });
@@ -275,9 +278,9 @@ namespace {
 
 // A StateExited event's details; like Step Functions' stateExitedEventDetails, the variables
 // the state assigned are listed as JSON texts under "assignedVariables".
-json::object exited_details(const std::string& name, const json::value& output,
+json::object exited_details(const std::string& name, std::string_view output_text,
                             const std::optional<json::object>& assigned) {
-  json::object details = asl::state_details(name, output, false);
+  json::object details = asl::state_details_text(name, output_text, false);
   if (assigned) {
     json::object texts;
     for (const auto& [variable, value] : *assigned) texts[variable] = json_text(value);
@@ -297,16 +300,19 @@ void Execution::assign_variables(std::optional<json::object> assigned) {
 
 void Execution::handle(const asl::State& state, asl::Step step) {
   const EpochMillis now = engine_->now();
+  // The output's text is the next StateEntered's input (or ExecutionSucceeded's output) too.
   if (auto* go = std::get_if<asl::GoTo>(&step)) {
+    std::string output_text = json_text(go->output);
     history_.add(now, asl::state_event_type(state.type, false),
-                 exited_details(state.name, go->output, go->assigned));
+                 exited_details(state.name, output_text, go->assigned));
     assign_variables(std::move(go->assigned));
-    enter(go->next, std::move(go->output));
+    enter(go->next, std::move(go->output), std::move(output_text));
   } else if (auto* fin = std::get_if<asl::Finish>(&step)) {
+    std::string output_text = json_text(fin->output);
     history_.add(now, asl::state_event_type(state.type, false),
-                 exited_details(state.name, fin->output, fin->assigned));
+                 exited_details(state.name, output_text, fin->assigned));
     assign_variables(std::move(fin->assigned));
-    finish_succeeded(std::move(fin->output));
+    finish_succeeded(std::move(fin->output), std::move(output_text));
   } else if (auto* fail = std::get_if<asl::FailWith>(&step)) {
     finish_failed(std::move(fail->error), std::move(fail->cause));
   } else if (auto* wait = std::get_if<asl::WaitUntil>(&step)) {
@@ -351,10 +357,10 @@ void Execution::schedule_wake() {
   wake_at(self_, engine_->clock, engine_->now(), rec_.due, wake_atom::value, rec_.entered_event_id);
 }
 
-void Execution::finish_succeeded(json::value output) {
+void Execution::finish_succeeded(json::value output, std::string output_text) {
   const EpochMillis now = engine_->now();
   json::object details;
-  details["output"] = json_text(output);
+  details["output"] = output_text.empty() ? json_text(output) : std::move(output_text);
   history_.add(now, "ExecutionSucceeded", std::move(details));
   rec_.status = ExecutionStatus::kSucceeded;
   rec_.output = std::move(output);

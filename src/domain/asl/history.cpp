@@ -46,9 +46,14 @@ std::int64_t HistoryBuilder::add(EpochMillis now, const std::string& type, json:
 }
 
 json::object state_details(const std::string& name, const json::value& payload, bool entered) {
+  return state_details_text(name, json_text(payload), entered);
+}
+
+json::object state_details_text(const std::string& name, std::string_view payload_text,
+                                bool entered) {
   json::object details(2);
   details.emplace("name", name);
-  details.emplace(entered ? "input" : "output", json_text(payload));
+  details.emplace(entered ? "input" : "output", payload_text);
   return details;
 }
 

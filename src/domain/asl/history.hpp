@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace settled::asl {
@@ -39,6 +40,9 @@ class HistoryBuilder {
 // Details helpers that keep the field names in one place.
 boost::json::object state_details(const std::string& name, const boost::json::value& payload,
                                   bool entered);
+// The same, from the payload's JSON text (json_text) when the caller already has it.
+boost::json::object state_details_text(const std::string& name, std::string_view payload_text,
+                                       bool entered);
 boost::json::object task_details(const std::string& resource);
 std::string details_key(const std::string& type);
 
