@@ -43,13 +43,11 @@ void Execution::commit_then(std::function<void()> next) {
   ++commits_in_flight_;
   WriteBatch batch = std::move(pending_);
   pending_ = WriteBatch{};
-  if (!history_.events().empty()) {
-    // One value per transition: the events as a JSON array under the key of the first.
-    const auto first = history_.events().front().at("id").as_int64();
-    batch.put(Table::kHistory, history_key(rec_.id, first),
-              records::encode(history_.events(), payloads_written_));
+  if (!chunk_.empty()) {
+    // One value per transition: its events under the key of the first.
+    const auto first = chunk_.first_id();
+    batch.put(Table::kHistory, history_key(rec_.id, first), chunk_.take());
   }
-  history_.events().clear();
   rec_.last_event_id = history_.last_id();
   // Recovery resumes what runs and leaves what waits to its timer or callback: say which, when
   // it changes, so a restart need not read every waiting execution's record.

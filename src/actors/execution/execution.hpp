@@ -46,7 +46,7 @@ class Execution {
         machine_(std::move(spawn.machine)),
         rec_(std::move(spawn.record)),
         fresh_(spawn.fresh),
-        history_(rec_.last_event_id) {}
+        history_(rec_.last_event_id, &chunk_sink_) {}
 
   // Messages from others may arrive before our own first message (the one that calls begin):
   // they wait until the execution has resumed from its record.
@@ -163,9 +163,21 @@ class Execution {
   ExecutionRecord rec_;
   bool fresh_;
   bool start_reported_ = false;
-  asl::HistoryBuilder history_;
   // The payloads this actor wrote lately: an identical one is stored as a reference to it.
   records::PayloadDedup payloads_written_;
+  // The events of the transition in progress, as the text of the chunk its commit writes.
+  records::ChunkWriter chunk_;
+  struct ChunkSink : asl::EventSink {
+    ChunkSink(records::ChunkWriter& into, records::PayloadDedup& payloads)
+        : writer(into), dedup(payloads) {}
+    void add(std::int64_t id, EpochMillis at, const std::string& type,
+             json::object details) override {
+      writer.add(id, at, type, details, dedup);
+    }
+    records::ChunkWriter& writer;
+    records::PayloadDedup& dedup;
+  } chunk_sink_{chunk_, payloads_written_};
+  asl::HistoryBuilder history_;
   // Whether this execution is durably out of runnable_executions (it waits to be woken).
   bool open_mark_waits_ = false;
   WriteBatch pending_;

@@ -97,7 +97,8 @@ void Execution::reload() {
     return;
   }
   rec_ = std::move(*parsed);
-  history_ = asl::HistoryBuilder(rec_.last_event_id);
+  history_ = asl::HistoryBuilder(rec_.last_event_id, &chunk_sink_);
+  chunk_.clear();
   // Event ids after the durable ones are written again: nothing may refer to the lost ones.
   payloads_written_ = records::PayloadDedup{};
   open_mark_waits_ = waits_to_be_woken(rec_.phase);
@@ -255,7 +256,7 @@ void Execution::enter(const std::string& name, json::value input, std::string in
                    input_text.empty() ? asl::state_details(name, rec_.state_input, true)
                                       : asl::state_details_text(name, input_text, true));
   adapters::Metrics::instance().state_transition(rec_.state_machine);
-  if (history_.events().size() >= kEventsPerCheckpoint) {
+  if (chunk_.size() >= kEventsPerCheckpoint) {
     commit_then([this] { act(); });
     return;
   }

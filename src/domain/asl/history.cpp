@@ -29,8 +29,12 @@ std::string details_key(const std::string& type) {
 }
 
 std::int64_t HistoryBuilder::add(EpochMillis now, const std::string& type, json::object details) {
-  // Built at its final size: inserting one by one rehashed the object as it grew.
   ++last_id_;
+  if (sink_) {
+    sink_->add(last_id_, now, type, std::move(details));
+    return last_id_;
+  }
+  // Built at its final size: inserting one by one rehashed the object as it grew.
   json::object event(5);
   event.emplace("id", last_id_);
   event.emplace("previousEventId", last_id_ - 1);

@@ -17,10 +17,21 @@ namespace settled::asl {
 // "TaskStateEntered", "ChoiceStateExited", ...
 std::string state_event_type(StateType type, bool entered);
 
+// Takes each event as it is added, instead of the builder keeping it: the engine writes its
+// events straight into the chunk it commits (records::ChunkWriter).
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  virtual void add(std::int64_t id, EpochMillis at, const std::string& type,
+                   boost::json::object details) = 0;
+};
+
 class HistoryBuilder {
  public:
   // `last_event_id`: id of the newest event already stored for the execution (0 if none).
-  explicit HistoryBuilder(std::int64_t last_event_id) : last_id_(last_event_id) {}
+  // With a `sink`, events go to it and events() stays empty.
+  explicit HistoryBuilder(std::int64_t last_event_id, EventSink* sink = nullptr)
+      : last_id_(last_event_id), sink_(sink) {}
 
   // Appends an event and returns its id. `details` goes under the details key Step Functions
   // uses for `type` (e.g. "taskSucceededEventDetails").
@@ -31,6 +42,7 @@ class HistoryBuilder {
 
  private:
   std::int64_t last_id_;
+  EventSink* sink_;
   std::vector<boost::json::object> events_;
   // The events of one transition mostly share a time: its text is formatted once.
   EpochMillis formatted_at_ = -1;

@@ -237,48 +237,65 @@ void append_details(std::string& out, std::int64_t event_id, const json::object&
   out += '}';
 }
 
+bool is_compact_time(std::int64_t at) {
+  return at >= 0 && at <= kLastFourDigitYearMillis;
+}
+
+// [id, type, details] or [id, type, details, millis]: the millisecond only when it is not the
+// previous compact event's; previousEventId, the names and the details key implied.
+void append_compact(std::string& out, std::int64_t id, std::string_view type,
+                    const json::object& details, std::int64_t at, std::int64_t& previous_at,
+                    PayloadDedup* dedup) {
+  out += '[';
+  out += std::to_string(id);
+  out += ',';
+  append_json_string(out, type);
+  out += ',';
+  append_details(out, id, details, dedup);
+  if (at != previous_at) {
+    out += ',';
+    out += std::to_string(at);
+    previous_at = at;
+  }
+  out += ']';
+}
+
+// An event as an object, its details' payloads stored as append_details does.
+void append_event_object(std::string& out, const json::object& event, PayloadDedup* dedup) {
+  const json::value* id = event.if_contains("id");
+  const std::int64_t event_id = id && id->is_int64() ? id->get_int64() : 0;
+  out += '{';
+  bool first = true;
+  for (const auto& member : event) {
+    if (!first) out += ',';
+    first = false;
+    const std::string_view key(member.key().data(), member.key().size());
+    append_key(out, key);
+    if (is_details_key(key) && member.value().is_object())
+      append_details(out, event_id, member.value().get_object(), dedup);
+    else
+      append_json(out, member.value());
+  }
+  out += '}';
+}
+
+constexpr std::string_view kChunkOpening = "{\"v\":3,\"events\":[";
+
 std::string encode_with(const HistoryChunk& events, PayloadDedup* dedup) {
   std::string out;
   out.reserve(512 * events.size());
-  out += "{\"v\":3,\"events\":[";
+  out += kChunkOpening;
   TimestampCache times;
-  std::optional<EpochMillis> previous_at;  // of the last compact event written
+  std::int64_t previous_at = -1;  // of the last compact event written
   bool first_event = true;
   for (const auto& event : events) {
     if (!first_event) out += ',';
     first_event = false;
-    if (const auto compact = canonical(event, times)) {
-      // [id, type, details] or [id, type, details, millis]: the millisecond only when it is not
-      // the previous compact event's; previousEventId, the names and the details key implied.
-      out += '[';
-      out += std::to_string(compact->id);
-      out += ',';
-      append_json_string(out, compact->type);
-      out += ',';
-      append_details(out, compact->id, *compact->details, dedup);
-      if (compact->at != previous_at) {
-        out += ',';
-        out += std::to_string(compact->at);
-        previous_at = compact->at;
-      }
-      out += ']';
-      continue;
-    }
-    const json::value* id = event.if_contains("id");
-    const std::int64_t event_id = id && id->is_int64() ? id->get_int64() : 0;
-    out += '{';
-    bool first = true;
-    for (const auto& member : event) {
-      if (!first) out += ',';
-      first = false;
-      const std::string_view key(member.key().data(), member.key().size());
-      append_key(out, key);
-      if (is_details_key(key) && member.value().is_object())
-        append_details(out, event_id, member.value().get_object(), dedup);
-      else
-        append_json(out, member.value());
-    }
-    out += '}';
+    if (const auto compact = canonical(event, times))
+      append_compact(out, compact->id, compact->type, *compact->details, compact->at, previous_at,
+                     dedup);
+    else
+      append_event_object(out, event, dedup);
   }
   out += "]}";
   return out;
@@ -437,6 +454,44 @@ std::string encode(const HistoryChunk& events, PayloadDedup& dedup) {
 
 std::string encode(const HistoryChunk& events) {
   return encode_with(events, nullptr);
+}
+
+void ChunkWriter::add(std::int64_t id, std::int64_t at, std::string_view type,
+                      const json::object& details, PayloadDedup& dedup) {
+  if (events_ == 0) {
+    text_.reserve(4096);
+    text_ = kChunkOpening;
+    first_id_ = id;
+  } else {
+    text_ += ',';
+  }
+  ++events_;
+  if (id >= 1 && is_compact_time(at)) {
+    append_compact(text_, id, type, details, at, previous_at_, &dedup);
+    return;
+  }
+  // Never from the engine's clock; written whole, as encode writes an event of another shape.
+  json::object event(5);
+  event.emplace("id", id);
+  event.emplace("previousEventId", id - 1);
+  event.emplace("timestamp", format_timestamp(at));
+  event.emplace("type", type);
+  event.emplace(details_key_of(type), details);
+  append_event_object(text_, event, &dedup);
+}
+
+std::string ChunkWriter::take() {
+  std::string chunk = std::move(text_);
+  if (events_ > 0) chunk += "]}";
+  clear();
+  return chunk;
+}
+
+void ChunkWriter::clear() {
+  text_.clear();
+  events_ = 0;
+  first_id_ = 0;
+  previous_at_ = -1;
 }
 
 Result<HistoryChunk> decode_history_chunk(std::string_view text, PayloadIndex& index) {

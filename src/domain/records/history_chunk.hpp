@@ -86,6 +86,29 @@ inline constexpr std::size_t kStringReferencesPerPayload = 32;
 inline constexpr std::size_t kPayloadReferenceMinBytes = 48;
 
 std::string encode(const HistoryChunk& events, PayloadDedup& dedup);
+
+// A chunk written event by event, as encode writes it: the engine's events go straight into
+// their chunk's text instead of being kept as objects until the commit.
+class ChunkWriter {
+ public:
+  // An event of HistoryBuilder's shape: id (>= 1), previousEventId id - 1, the timestamp of
+  // `at`, type and details under the type's details key.
+  void add(std::int64_t id, std::int64_t at, std::string_view type,
+           const boost::json::object& details, PayloadDedup& dedup);
+  bool empty() const { return events_ == 0; }
+  std::size_t size() const { return events_; }
+  std::int64_t first_id() const { return first_id_; }
+  // The chunk's text; the writer is empty again.
+  std::string take();
+  void clear();
+
+ private:
+  std::string text_;
+  std::size_t events_ = 0;
+  std::int64_t first_id_ = 0;
+  std::int64_t previous_at_ = -1;  // of the last compact event (-1: none yet)
+};
+
 std::string encode(const HistoryChunk& events);  // every payload inline
 
 // The payload texts of the execution's events decoded so far, by (event id, field): what a

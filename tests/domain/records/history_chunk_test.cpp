@@ -102,6 +102,67 @@ TEST(HistoryChunk, AnEventOfAnyOtherShapeIsStoredAsAnObjectAndReadBackWhole) {
     EXPECT_EQ(json::serialize((*decoded)[i]), json::serialize(odd[i])) << i;
 }
 
+// The engine's way: a HistoryBuilder whose events go straight into a ChunkWriter.
+struct WriterSink : asl::EventSink {
+  void add(std::int64_t id, EpochMillis at, const std::string& type,
+           json::object details) override {
+    writer.add(id, at, type, details, dedup);
+  }
+  ChunkWriter writer;
+  PayloadDedup dedup;
+};
+
+TEST(HistoryChunk, AChunkWrittenEventByEventIsTheChunkEncodeWrites) {
+  const json::object payment{{"paymentId", "p-1"},
+                             {"description", std::string(300, 'd') + " \"q\""}};
+  WriterSink sink;
+  asl::HistoryBuilder streamed(4, &sink);
+  asl::HistoryBuilder kept(4);
+  PayloadDedup kept_dedup;
+  for (asl::HistoryBuilder* history : {&streamed, &kept}) {
+    history->add(1700000000123, "TaskStateEntered", asl::state_details("Charge", payment, true));
+    history->add(1700000000123, "TaskScheduled", asl::task_details("settled:stripe.charge"));
+    history->add(1700000000124, "TaskStateExited", asl::state_details("Charge", payment, false));
+  }
+  EXPECT_TRUE(streamed.events().empty());  // nothing kept as objects
+  ASSERT_EQ(sink.writer.size(), 3u);
+  EXPECT_EQ(sink.writer.first_id(), 5);
+  const std::string first = sink.writer.take();
+  EXPECT_EQ(first, encode(kept.events(), kept_dedup));
+  EXPECT_TRUE(sink.writer.empty());
+  EXPECT_EQ(sink.writer.take(), "");
+  // The next chunk starts afresh (its first event carries its time) and refers to the first.
+  kept.events().clear();
+  for (asl::HistoryBuilder* history : {&streamed, &kept})
+    history->add(1700000000124, "PassStateEntered", asl::state_details("P", payment, true));
+  const std::string second = sink.writer.take();
+  EXPECT_EQ(second, encode(kept.events(), kept_dedup));
+  EXPECT_NE(second.find("1700000000124"), std::string::npos) << second;
+  EXPECT_NE(second.find("sameAs"), std::string::npos) << second;
+  PayloadIndex index;
+  ASSERT_TRUE(decode_history_chunk(first, index));
+  auto read = decode_history_chunk(second, index);
+  ASSERT_TRUE(read) << read.error().message;
+  EXPECT_EQ(json::serialize(read->front()), json::serialize(kept.events().front()));
+}
+
+TEST(HistoryChunk, AnEventWhoseTimeHasNoCompactFormIsWrittenWhole) {
+  WriterSink sink;
+  asl::HistoryBuilder history(0, &sink);
+  asl::HistoryBuilder kept(0);
+  for (asl::HistoryBuilder* builder : {&history, &kept}) {
+    builder->add(-5, "PassStateEntered", asl::state_details("P", json::object{}, true));
+    builder->add(253402300800000, "PassStateExited", asl::state_details("P", 1, false));
+  }
+  const std::string text = sink.writer.take();
+  EXPECT_EQ(text.find("[1,"), std::string::npos) << text;
+  auto read = decode_history_chunk(text);
+  ASSERT_TRUE(read) << read.error().message;
+  ASSERT_EQ(read->size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i)
+    EXPECT_EQ(json::serialize((*read)[i]), json::serialize(kept.events()[i])) << i;
+}
+
 TEST(HistoryChunk, ARepeatedPayloadIsStoredOnceAndReadBackByteForByte) {
   const json::object payment{{"paymentId", "p-1"},
                              {"amount", 1250},
