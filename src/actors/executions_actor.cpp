@@ -11,7 +11,9 @@
 #include "domain/json_limits.hpp"
 #include "domain/records/task_token_row.hpp"
 #include "domain/resources/payment_validation.hpp"
+#include "domain/state_machine_versions.hpp"
 #include "domain/storage_keys.hpp"
+#include "domain/utf8.hpp"
 
 #include <boost/json.hpp>
 
@@ -57,7 +59,8 @@ void start(Self* self, StartRequest& req) {
   auto machine = st.engine->workflows()->find(req.state_machine);
   if (!machine) {
     req.reply(Error{ErrorCode::kStateMachineDoesNotExist,
-                    "state machine \"" + req.state_machine + "\" does not exist"});
+                    "state machine \"" + quote_name(req.state_machine, kMaxStateMachineNameLength) +
+                        "\" does not exist"});
     return;
   }
   const std::string id = req.state_machine + ":" + req.name;

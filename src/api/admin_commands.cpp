@@ -67,6 +67,17 @@ std::string optional_string(const json::object& request, const char* name) {
   return v && v->is_string() ? std::string(v->as_string()) : std::string();
 }
 
+// "limit": an integer from 1 to `max`, `fallback` when absent.
+Result<std::size_t> limit_field(const json::object& request, std::size_t fallback,
+                                std::size_t max) {
+  const json::value* l = request.if_contains("limit");
+  if (!l) return fallback;
+  if (!l->is_int64() || l->as_int64() < 1 || l->as_int64() > static_cast<std::int64_t>(max))
+    return Error{ErrorCode::kInvalidRequest,
+                 "\"limit\" must be an integer from 1 to " + std::to_string(max)};
+  return static_cast<std::size_t>(l->as_int64());
+}
+
 // The limited downstreams (docs/stripe-client.md "Limits"): none in simulator mode.
 json::object downstreams_status(const adapters::Metrics& metrics) {
   json::object all;
@@ -167,12 +178,28 @@ Result<json::value> list(const Context& ctx, const json::object& request) {
   return json::value(std::move(*out));
 }
 
-// The latest version of each, with how many versions it has and when the latest came.
-json::value workflows(const Context& ctx) {
+// workflows.list {limit?, startingAfter?}: a page of the latest version of each state machine,
+// with how many versions it has and where the latest came from; paged as GET /v1/state-machines
+// is: in name order, `limit` (1 to 100, 10 by default) after the name `startingAfter` (which need
+// not be registered still), and "has_more" while a later name is registered.
+Result<json::value> workflows(const Context& ctx, const json::object& request) {
+  const auto limit = limit_field(request, 10, 100);
+  if (!limit) return limit.error();
+  std::string after;
+  if (const json::value* a = request.if_contains("startingAfter")) {
+    if (!a->is_string() || !valid_state_machine_name(a->as_string()))
+      return Error{ErrorCode::kInvalidRequest,
+                   "\"startingAfter\" must be a state machine name (1 to 80 characters of A-Z, "
+                   "a-z, 0-9, _ and -)"};
+    after = std::string(a->as_string());
+  }
   const auto& engine = *ctx->deps.engine;
   const auto registry = engine.workflows();
+  const auto& latest = registry->all();  // by name
   json::array machines;
-  for (const auto& [name, machine] : registry->all()) {
+  auto it = after.empty() ? latest.begin() : latest.upper_bound(after);
+  for (; it != latest.end() && machines.size() < *limit; ++it) {
+    const auto& [name, machine] = *it;
     json::object m{{"name", name},
                    {"version", machine->version},
                    {"versions", registry->versions(name).size()},
@@ -184,7 +211,7 @@ json::value workflows(const Context& ctx) {
     }
     machines.push_back(std::move(m));
   }
-  return json::object{{"stateMachines", std::move(machines)}};
+  return json::value{{"stateMachines", std::move(machines)}, {"has_more", it != latest.end()}};
 }
 
 // The definition as a JSON value: given as an object, or as the text of a file.
@@ -344,16 +371,10 @@ Result<json::value> webhooks_read(const std::string& command, const LmdbStorePtr
     if (!a->is_string()) return Error{ErrorCode::kInvalidRequest, "\"after\" must be a string"};
     after = std::string(a->as_string());
   }
-  std::size_t limit = adapters::stripe::kDefaultEventsPage;
-  if (const json::value* l = request.if_contains("limit")) {
-    if (!l->is_int64() || l->as_int64() < 1 ||
-        l->as_int64() > static_cast<std::int64_t>(adapters::stripe::kMaxEventsPage))
-      return Error{ErrorCode::kInvalidRequest,
-                   "\"limit\" must be an integer from 1 to " +
-                       std::to_string(adapters::stripe::kMaxEventsPage)};
-    limit = static_cast<std::size_t>(l->as_int64());
-  }
-  return json::value(adapters::stripe::list_stripe_events(*db, after, limit));
+  const auto limit =
+      limit_field(request, adapters::stripe::kDefaultEventsPage, adapters::stripe::kMaxEventsPage);
+  if (!limit) return limit.error();
+  return json::value(adapters::stripe::list_stripe_events(*db, after, *limit));
 }
 
 // clock.show, clock.advance {"by": "7d"} or {"to": RFC 3339} (api/clock_commands.hpp).
@@ -433,11 +454,9 @@ void notifications(const Context& ctx, const std::string& c, const json::object&
       return reply(Error{ErrorCode::kInvalidRequest, "\"unread\" must be true or false"});
     query.unread_only = unread->as_bool();
   }
-  if (const json::value* l = r.if_contains("limit")) {
-    if (!l->is_int64() || l->as_int64() < 1 || l->as_int64() > 100)
-      return reply(Error{ErrorCode::kInvalidRequest, "\"limit\" must be an integer from 1 to 100"});
-    query.limit = static_cast<std::size_t>(l->as_int64());
-  }
+  const auto limit = limit_field(r, query.limit, 100);
+  if (!limit) return reply(limit.error());
+  query.limit = *limit;
   auto listed = adapters::list_inbox(*deps.engine->db, query);
   if (!listed) return reply(listed.error());
   reply(json::value(std::move(*listed)));
@@ -462,7 +481,7 @@ void dispatch(const Context& ctx, const std::string& c, const json::object& r, A
     return control(ctx, ControlAsk::Kind::kRedrive, r, std::move(reply));
   if (c == "ingest.pause") return ingest(ctx, true, std::move(reply));
   if (c == "ingest.resume") return ingest(ctx, false, std::move(reply));
-  if (c == "workflows.list") return reply(workflows(ctx));
+  if (c == "workflows.list") return reply(workflows(ctx, r));
   if (c == "workflows.validate") return reply(validate(ctx, r));
   if (c == "workflows.register") return register_workflow(ctx, r, std::move(reply));
   if (c == "workflows.reload") return reload_workflows(ctx, std::move(reply));

@@ -28,7 +28,9 @@
 #include "domain/json_size.hpp"
 #include "domain/ledger/journal.hpp"
 #include "domain/resources/payment_validation.hpp"
+#include "domain/state_machine_versions.hpp"
 #include "domain/storage_keys.hpp"
+#include "domain/utf8.hpp"
 
 #include <boost/json.hpp>
 
@@ -247,14 +249,15 @@ class HttpRoutes {
       if (!deps_.engine->mock)
         return respond(error_response(
             ErrorCode::kInvalidRequest,
-            "stateMachine \"" + std::string(machine->as_string()) +
+            "stateMachine \"" + quote_name(machine->as_string(), aws::kMaxArnLength) +
                 "\": a #TestCase suffix needs the daemon's test mode (the mock-config option)"));
       if (!deps_.engine->mock->has_test_case(machine_name, test_case))
-        return respond(error_response(ErrorCode::kInvalidRequest,
-                                      "stateMachine \"" + std::string(machine->as_string()) +
-                                          "\": the mock configuration has no test case \"" +
-                                          test_case + "\" for state machine \"" + machine_name +
-                                          "\""));
+        return respond(error_response(
+            ErrorCode::kInvalidRequest,
+            "stateMachine \"" + quote_name(machine->as_string(), aws::kMaxArnLength) +
+                "\": the mock configuration has no test case \"" +
+                quote_name(test_case, aws::kMaxArnLength) + "\" for state machine \"" +
+                quote_name(machine_name, kMaxStateMachineNameLength) + "\""));
     }
     start.state_machine = std::move(machine_name);
     start.test_case = std::move(test_case);
@@ -433,9 +436,7 @@ class HttpRoutes {
     if (!resolved) return error_response(resolved.error());
     const std::string& id = *resolved;
     auto stored = deps_.engine->db->get(Table::kExecutions, id);
-    if (!stored)
-      return error_response(ErrorCode::kExecutionDoesNotExist,
-                            "execution \"" + id + "\" does not exist");
+    if (!stored) return error_response(adapters::execution_does_not_exist(id));
     auto record = ExecutionRecord::parse(*stored, id);
     if (!record) return error_response(record.error());
     return json_response(200, record->describe());
@@ -446,8 +447,7 @@ class HttpRoutes {
     if (!resolved) return error_response(resolved.error());
     const std::string& id = *resolved;
     if (!deps_.engine->db->get(Table::kExecutions, id))
-      return error_response(ErrorCode::kExecutionDoesNotExist,
-                            "execution \"" + id + "\" does not exist");
+      return error_response(adapters::execution_does_not_exist(id));
     auto events = adapters::read_history_with_branches(*deps_.engine->db, id, deps_.aws_arns);
     if (!events) return error_response(events.error());
     return json_response(200, json::object{{"executionId", id}, {"events", std::move(*events)}});

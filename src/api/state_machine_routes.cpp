@@ -6,6 +6,7 @@
 #include "api/http_status.hpp"
 #include "api/request_parsing.hpp"
 #include "domain/json_limits.hpp"
+#include "domain/utf8.hpp"
 
 #include <boost/json.hpp>
 
@@ -23,6 +24,11 @@ namespace {
 
 constexpr const char* kNameRule =
     "a state machine name must be 1 to 80 characters of A-Z, a-z, 0-9, _ and -";
+
+// A name from the URL as a message quotes it: cut short when longer than any state machine's.
+std::string quoted_name(const std::string& name) {
+  return quote_name(name, kMaxStateMachineNameLength);
+}
 
 // Paged as the simulators' lists are: limit 1-100 (10 by default), starting_after a name.
 HttpResponse list_machines(const LmdbStore& db, const adapters::RequestTarget& target) {
@@ -42,13 +48,14 @@ HttpResponse describe_machine(const LmdbStore& db, const std::string& name) {
   auto described = adapters::describe_state_machine(db, name);
   if (!described)
     return error_response(ErrorCode::kStateMachineDoesNotExist,
-                          "state machine \"" + name + "\" does not exist");
+                          "state machine \"" + quoted_name(name) + "\" does not exist");
   return json_response(200, *described);
 }
 
 HttpResponse machine_version(const LmdbStore& db, const std::string& name,
                              const std::string& version_text) {
-  const std::string malformed = "a version is a positive integer: \"" + version_text + "\"";
+  const std::string malformed =
+      "a version is a positive integer: \"" + cut_for_display(version_text) + "\"";
   const auto parsed = parse_number(
       version_text,
       {0, 1, static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()), malformed, ""});
@@ -57,7 +64,8 @@ HttpResponse machine_version(const LmdbStore& db, const std::string& name,
   auto stored = adapters::read_state_machine_version(db, name, version);
   if (!stored)
     return error_response(ErrorCode::kStateMachineDoesNotExist,
-                          "state machine \"" + name + "\" has no version " + version_text);
+                          "state machine \"" + quoted_name(name) + "\" has no version " +
+                              cut_for_display(version_text));
   return json_response(200, stored->to_json());
 }
 

@@ -12,7 +12,7 @@ namespace settled {
 namespace json = boost::json;
 
 bool valid_state_machine_name(std::string_view name) {
-  if (name.empty() || name.size() > 80) return false;
+  if (name.empty() || name.size() > kMaxStateMachineNameLength) return false;
   return std::all_of(name.begin(), name.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
            c == '-';

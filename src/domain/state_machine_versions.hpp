@@ -9,6 +9,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -18,6 +19,7 @@
 namespace settled {
 
 // 1 to 80 characters of [A-Za-z0-9_-]: safe in a URL segment, a file name and a store key.
+inline constexpr std::size_t kMaxStateMachineNameLength = 80;
 bool valid_state_machine_name(std::string_view name);
 
 // name + '\0' + big-endian u64 version: a prefix scan lists one name's versions in order.

@@ -62,4 +62,8 @@ std::string cut_for_display(std::string_view text, std::size_t max_bytes) {
   return std::string(text.substr(0, end)) + "...";
 }
 
+std::string quote_name(std::string_view name, std::size_t longest) {
+  return name.size() <= longest ? std::string(name) : cut_for_display(name);
+}
+
 }  // namespace settled

@@ -22,4 +22,9 @@ std::string valid_utf8_or_replaced(std::string_view text);
 // hostile name of a megabyte cannot make an answer of one.
 std::string cut_for_display(std::string_view text, std::size_t max_bytes = 64);
 
+// A name a client sent (a URL segment, a request field) as an error message quotes it: whole
+// when no longer than `longest`, the longest a name of its kind can be, so a message about a
+// real name is unchanged; a longer one names nothing and is cut as cut_for_display cuts it.
+std::string quote_name(std::string_view name, std::size_t longest);
+
 }  // namespace settled

@@ -80,4 +80,35 @@ Result<json::object> call(const std::string& socket_path, json::object request,
   return std::move(reply.as_object());
 }
 
+Result<json::object> call_every_page(const std::string& socket_path, json::object request,
+                                     std::chrono::seconds timeout, const char* list,
+                                     const char* key) {
+  json::array all;
+  for (;;) {
+    auto reply = call(socket_path, request, timeout);
+    if (!reply || reply->if_contains("ok") == nullptr || reply->at("ok") != true) return reply;
+    json::value* result = reply->if_contains("result");
+    json::value* page =
+        result && result->is_object() ? result->as_object().if_contains(list) : nullptr;
+    if (!page || !page->is_array()) return reply;  // not a list: shown as it came
+    const json::value* more = result->as_object().if_contains("has_more");
+    const json::value* last = page->as_array().empty() || !page->as_array().back().is_object()
+                                  ? nullptr
+                                  : page->as_array().back().as_object().if_contains(key);
+    for (auto& item : page->as_array()) all.push_back(std::move(item));
+    if (!more || *more != true) {
+      *page = std::move(all);
+      if (more) result->as_object()["has_more"] = false;
+      return reply;
+    }
+    // A page that says there is more must end with a place to go on from, past the last one.
+    const json::value* before = request.if_contains("startingAfter");
+    if (!last || !last->is_string() ||
+        (before && before->is_string() && last->as_string() <= before->as_string()))
+      return Error{ErrorCode::kInternal, std::string("settled answered a page of \"") + list +
+                                             "\" with more to come but no later place to go on"};
+    request["startingAfter"] = *last;
+  }
+}
+
 }  // namespace settled::ctl

@@ -31,7 +31,9 @@ commands:
   executions stop ID                      stop a running execution (ABORTED)
   executions redrive ID                   resume a FAILED execution from the state that failed
   ingest pause | ingest resume            new executions get 503 IngestionPaused while paused
-  workflows list                          latest version of each state machine
+  workflows list [--limit=N] [--starting-after=NAME]
+                                          latest version of each state machine, in name order:
+                                          all of them, or with a flag one page of N (1-100)
   workflows validate FILE                 check an ASL definition without registering it
   workflows register NAME FILE            validate FILE and register it as a new version of NAME
   workflows reload                        re-read the daemon's workflows directory
@@ -132,8 +134,13 @@ json::object build_request(const Options& o, std::string& problem) {
   if (w[0] == "ingest" && w.size() == 2 && (w[1] == "pause" || w[1] == "resume"))
     return {{"command", "ingest." + w[1]}};
   if (w[0] == "workflows" && w.size() >= 2) {
-    if ((w[1] == "list" || w[1] == "reload") && w.size() == 2)
-      return {{"command", "workflows." + w[1]}};
+    if (w[1] == "list" && w.size() == 2) {
+      json::object r{{"command", "workflows.list"}};
+      if (auto v = flag(o, "starting-after"); !v.empty()) r["startingAfter"] = v;
+      put_limit(o, r, problem);
+      return r;
+    }
+    if (w[1] == "reload" && w.size() == 2) return {{"command", "workflows.reload"}};
     if (w[1] == "validate" && operand(3)) {
       auto text = read_file(w[2]);
       if (!text) {
@@ -289,13 +296,22 @@ int main(int argc, char** argv) {
     if (request.at("command") == "notifications.list" &&
         (name == "unread" || name == "limit" || name == "starting-after"))
       continue;
+    if (request.at("command") == "workflows.list" && (name == "limit" || name == "starting-after"))
+      continue;
     if (request.at("command") != "executions.list") return usage("unknown option --" + name);
     if (name != "state-machine" && name != "status" && name != "limit" && name != "cursor")
       return usage("unknown option --" + name);
   }
   const std::string command(request.at("command").as_string());
 
-  auto reply = settled::ctl::call(o.socket, std::move(request), std::chrono::seconds(o.timeout));
+  // workflows list without a paging flag is the whole list, read a page of 100 at a time.
+  const bool every_page = command == "workflows.list" && !request.contains("limit") &&
+                          !request.contains("startingAfter");
+  if (every_page) request["limit"] = 100;
+  const std::chrono::seconds timeout(o.timeout);
+  auto reply = every_page ? settled::ctl::call_every_page(o.socket, std::move(request), timeout,
+                                                          "stateMachines", "name")
+                          : settled::ctl::call(o.socket, std::move(request), timeout);
   if (!reply) {
     std::cerr << "settlectl: " << reply.error().message << std::endl;
     return 2;

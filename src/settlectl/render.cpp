@@ -135,6 +135,10 @@ std::string workflows(const json::value& r) {
   if (const auto* registered = r.as_object().if_contains("registered"))
     for (const auto& v : registered->as_array())
       out += "registered " + text(v, "name") + " version " + text(v, "version") + "\n";
+  // One page of a list (--limit or --starting-after) says where the next begins.
+  if (const auto* more = r.as_object().if_contains("has_more"); more && *more == true)
+    out +=
+        "(more: --starting-after=" + text(r.at("stateMachines").as_array().back(), "name") + ")\n";
   return out;
 }
 

@@ -60,5 +60,14 @@ TEST(Utf8, CutForDisplayKeepsShortTextAndCutsLongTextOnASequenceBoundary) {
   EXPECT_EQ(cut_for_display("ab\xE2\x82\xAC" + std::string(10, 'x'), 5), "ab\xE2\x82\xAC...");
 }
 
+// A name as long as a name of its kind may be is quoted whole, even past cut_for_display's 64
+// bytes; a longer one names nothing and is cut to 64.
+TEST(Utf8, QuoteNameKeepsANameWithinItsLimitAndCutsALongerOneTo64Bytes) {
+  EXPECT_EQ(quote_name("payment", 80), "payment");
+  EXPECT_EQ(quote_name(std::string(80, 'a'), 80), std::string(80, 'a'));
+  EXPECT_EQ(quote_name(std::string(81, 'a'), 80), std::string(64, 'a') + "...");
+  EXPECT_EQ(quote_name(std::string(100000, 'a'), 80), std::string(64, 'a') + "...");
+}
+
 }  // namespace
 }  // namespace settled

@@ -6,6 +6,7 @@
 #include "integration/ops_fixture.hpp"
 #include "support/temp_store.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -306,6 +307,75 @@ TEST_F(AdminCommands, WorkflowsListValidateAndReload) {
   EXPECT_EQ(reload.code, 1);
   EXPECT_NE(reload.err.find("broken.asl.json"), std::string::npos) << reload.err;
   EXPECT_EQ(start("hold2", "h3", "pm_card_visa").status, 201u);  // the old set stays
+}
+
+std::vector<std::string> names_of(const json::value& page) {
+  std::vector<std::string> names;
+  for (const auto& m : page.at("stateMachines").as_array())
+    names.emplace_back(m.at("name").as_string());
+  return names;
+}
+
+// workflows.list answered every state machine in one reply; it is paged as GET
+// /v1/state-machines is: in name order, `limit` (1-100, 10 by default) after `startingAfter`.
+TEST_F(AdminCommands, WorkflowsListIsPagedInNameOrder) {
+  const auto every = names_of(ctl_json({"workflows", "list"}));
+  ASSERT_GT(every.size(), 10u);  // the shipped workflows and this fixture's two
+
+  const auto first = ctl_json({"workflows", "list", "--limit=2"});
+  EXPECT_EQ(names_of(first), (std::vector<std::string>{every[0], every[1]}));
+  EXPECT_EQ(first.at("has_more"), true);
+  const auto second = ctl_json({"workflows", "list", "--limit=2", "--starting-after=" + every[1]});
+  EXPECT_EQ(names_of(second), (std::vector<std::string>{every[2], every[3]}));
+  const auto page = second.at("stateMachines").at(0);
+  for (const char* field : {"version", "versions", "registeredAt", "source", "startAt", "states"})
+    EXPECT_TRUE(page.as_object().contains(field)) << field;
+  // 10 when no limit is given; a name not registered still marks the place; the last page ends.
+  const auto defaulted = ctl_json({"workflows", "list", "--starting-after=" + every[0]});
+  EXPECT_EQ(names_of(defaulted), std::vector<std::string>(every.begin() + 1, every.begin() + 11));
+  EXPECT_EQ(defaulted.at("has_more"), true);
+  const auto between = ctl_json({"workflows", "list", "--starting-after=" + every[0] + "0"});
+  EXPECT_EQ(names_of(between).front(), every[1]);
+  const auto last = ctl_json({"workflows", "list", "--starting-after=" + every[every.size() - 2]});
+  EXPECT_EQ(names_of(last), (std::vector<std::string>{every.back()}));
+  EXPECT_EQ(last.at("has_more"), false);
+
+  // For people, a page says where the next begins.
+  const auto people = ctl({"workflows", "list", "--limit=2"});
+  EXPECT_EQ(people.code, 0) << people.err;
+  EXPECT_NE(people.out.find("(more: --starting-after=" + every[1] + ")"), std::string::npos)
+      << people.out;
+
+  for (const char* bad : {"--limit=0", "--limit=101", "--starting-after=no such name"}) {
+    const auto refused = ctl({"workflows", "list", bad});
+    EXPECT_EQ(refused.code, 1) << bad;
+    EXPECT_NE(refused.err.find("InvalidRequest"), std::string::npos) << refused.err;
+  }
+}
+
+// More state machines than settlectl asks for in one page (100).
+class AdminCommandsManyWorkflows : public OpsTest {
+ protected:
+  void add_workflows() override {
+    for (int i = 0; i < 150; ++i) write_workflow("w-" + std::to_string(1000 + i), kHoldWorkflow);
+  }
+};
+
+// A CLI user expects the whole list: `settlectl workflows list` reads every page.
+TEST_F(AdminCommandsManyWorkflows, SettlectlWorkflowsListReadsEveryPage) {
+  const auto all = ctl_json({"workflows", "list"});
+  const auto every = names_of(all);
+  EXPECT_EQ(all.at("has_more"), false);
+  EXPECT_TRUE(std::is_sorted(every.begin(), every.end()));
+  const std::set<std::string> distinct(every.begin(), every.end());
+  EXPECT_EQ(distinct.size(), every.size());
+  for (int i = 0; i < 150; ++i) EXPECT_TRUE(distinct.count("w-" + std::to_string(1000 + i))) << i;
+  EXPECT_TRUE(distinct.count("payment"));
+
+  const auto people = ctl({"workflows", "list"});
+  EXPECT_EQ(people.code, 0) << people.err;
+  EXPECT_NE(people.out.find("w-1149"), std::string::npos);
+  EXPECT_EQ(people.out.find("(more:"), std::string::npos);
 }
 
 TEST_F(AdminCommands, LogLevelChangesAtRunTime) {

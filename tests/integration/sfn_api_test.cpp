@@ -84,10 +84,10 @@ class SfnApi : public OpsTest {
     return std::string(body.at("__type").as_string());
   }
 
-  void create_approval() {
-    ok("CreateStateMachine", {{"name", "approval"},
-                              {"definition", json::serialize(approval_definition())},
-                              {"roleArn", "arn:aws:iam::123456789012:role/r"}});
+  json::object create_approval() {
+    return ok("CreateStateMachine", {{"name", "approval"},
+                                     {"definition", json::serialize(approval_definition())},
+                                     {"roleArn", "arn:aws:iam::123456789012:role/r"}});
   }
 
   // The token the execution's task handed out (read from the record it wrote; bounded wait).
@@ -532,9 +532,17 @@ TEST_F(SfnApi, DeleteStateMachineRetiresTheNameAndRunningExecutionsFinish) {
   auto ran = ok("DescribeStateMachineForExecution", {{"executionArn", exec_arn("d-1")}});
   EXPECT_EQ(json::parse(ran.at("definition").as_string()), approval_definition());
 
-  // Created again: a machine of its own, with its own executions.
-  create_approval();
+  // Created again: a machine of its own, with its own executions, listed as created then.
+  const auto recreated = create_approval();
   EXPECT_EQ(ok("DescribeStateMachine", {{"stateMachineArn", kMachineArn}}).at("status"), "ACTIVE");
+  std::size_t listed = 0;
+  const auto all = ok("ListStateMachines", {{"maxResults", 1000}});
+  for (const auto& m : all.at("stateMachines").as_array()) {
+    if (m.at("name") != "approval") continue;
+    ++listed;
+    EXPECT_EQ(m.at("creationDate"), recreated.at("creationDate"));
+  }
+  EXPECT_EQ(listed, 1u);
   ok("StartExecution", {{"stateMachineArn", kMachineArn}, {"name", "d-3"}});
   EXPECT_FALSE(token_of("d-3").empty());
 }

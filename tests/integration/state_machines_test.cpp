@@ -170,6 +170,48 @@ TEST_F(StateMachines, TheListIsPagedInNameOrderAndRefusesABadLimitOrCursor) {
   }
 }
 
+// "Does not exist" repeated the name it was given whole: a name of 10 kB in the URL (100 kB in
+// a body) came back in the message. One longer than any name of its kind is quoted cut to 64
+// bytes; one within the limit, whole.
+TEST_F(StateMachines, NotFoundQuotesANameLongerThanAnyCutShort) {
+  const std::string huge(10000, 'x');
+  const std::string cut = std::string(64, 'x') + "...";
+  const auto message = [](const HttpResult& r) {
+    return std::string(r.json().at("message").as_string());
+  };
+  const auto named = [&](const HttpResult& r, const std::string& expected, unsigned status) {
+    EXPECT_EQ(r.status, status) << r.body.substr(0, 300);
+    EXPECT_LT(r.body.size(), 400u) << r.body.substr(0, 300);
+    EXPECT_NE(message(r).find("\"" + expected + "\""), std::string::npos) << message(r);
+  };
+  named(client_->get("/v1/state-machines/" + huge), cut, 404);
+  named(client_->get("/v1/state-machines/" + huge + "/versions/1"), cut, 404);
+  named(client_->get("/v1/state-machines/edited/versions/" + std::string(10000, '9')),
+        std::string(64, '9') + "...", 400);
+  named(client_->get("/v1/state-machines/edited/versions/" + huge), cut, 400);
+  named(client_->get("/v1/executions/" + huge), cut, 404);
+  named(client_->get("/v1/executions/" + huge + "/history"), cut, 404);
+  named(start(std::string(100000, 'x'), "n-1"), cut, 404);
+  const auto stop = ctl({"executions", "stop", huge});
+  EXPECT_EQ(stop.code, 1);
+  EXPECT_NE(stop.err.find("\"" + cut + "\" does not exist"), std::string::npos)
+      << stop.err.substr(0, 300);
+  const auto describe = ctl({"executions", "describe", huge});
+  EXPECT_NE(describe.err.find("\"" + cut + "\" does not exist"), std::string::npos)
+      << describe.err.substr(0, 300);
+
+  // Names within their limits, unknown, are quoted whole as before.
+  const std::string longest(80, 'n');
+  EXPECT_EQ(message(client_->get("/v1/state-machines/" + longest)),
+            "state machine \"" + longest + "\" does not exist");
+  EXPECT_EQ(message(client_->get("/v1/state-machines/edited/versions/99")),
+            "state machine \"edited\" has no version 99");
+  EXPECT_EQ(message(start(longest, "n-1")), "state machine \"" + longest + "\" does not exist");
+  const std::string id = longest + ":" + std::string(80, 'e');
+  EXPECT_EQ(message(client_->get("/v1/executions/" + id)),
+            "execution \"" + id + "\" does not exist");
+}
+
 TEST_F(StateMachines, AnExecutionKeepsItsVersionAcrossAKillAndRestart) {
   ASSERT_EQ(put("orders", tagged(1, 3)).status, 201u);
   const std::string on_v1 = started("orders", "kept");

@@ -5,6 +5,7 @@
 
 #include "adapters/ops/log.hpp"
 #include "adapters/ops/metrics.hpp"
+#include "adapters/store/started_executions.hpp"
 #include "domain/execution_control.hpp"
 #include "domain/storage_keys.hpp"
 
@@ -12,8 +13,7 @@ namespace settled::actors::supervisor {
 
 Result<ExecutionRecord> load_record(Self* self, const std::string& id) {
   auto stored = self->state.engine->db->get(Table::kExecutions, id);
-  if (!stored)
-    return Error{ErrorCode::kExecutionDoesNotExist, "execution \"" + id + "\" does not exist"};
+  if (!stored) return adapters::execution_does_not_exist(id);
   return ExecutionRecord::parse(*stored, id);
 }
 

@@ -1,6 +1,7 @@
 #include "adapters/store/execution_queries.hpp"
 
 #include "adapters/store/history_reader.hpp"
+#include "adapters/store/started_executions.hpp"
 #include "domain/execution_record.hpp"
 #include "domain/json_limits.hpp"
 #include "domain/storage_keys.hpp"
@@ -110,8 +111,7 @@ Result<json::object> list_executions(const LmdbStore& db, const ExecutionFilter&
 
 Result<json::object> describe_execution(const LmdbStore& db, const std::string& id) {
   auto stored = db.get(Table::kExecutions, id);
-  if (!stored)
-    return Error{ErrorCode::kExecutionDoesNotExist, "execution \"" + id + "\" does not exist"};
+  if (!stored) return execution_does_not_exist(id);
   auto record = ExecutionRecord::parse(*stored, id);
   if (!record) return record.error();
   return record->describe();
@@ -119,8 +119,7 @@ Result<json::object> describe_execution(const LmdbStore& db, const std::string& 
 
 Result<json::object> execution_history(const LmdbStore& db, const std::string& id,
                                        const aws::ArnScope& scope) {
-  if (!db.get(Table::kExecutions, id))
-    return Error{ErrorCode::kExecutionDoesNotExist, "execution \"" + id + "\" does not exist"};
+  if (!db.get(Table::kExecutions, id)) return execution_does_not_exist(id);
   auto events = read_history_with_branches(db, id, scope);
   if (!events) return events.error();
   return json::object{{"executionId", id}, {"events", std::move(*events)}};

@@ -1,6 +1,7 @@
 #include "adapters/store/started_executions.hpp"
 
 #include "domain/storage_keys.hpp"
+#include "domain/utf8.hpp"
 
 namespace settled::adapters {
 
@@ -67,11 +68,16 @@ Result<std::string> resolve_execution_id(const LmdbStore& db, const aws::ArnScop
   // A stored id first: a native name may itself start with "arn:".
   if (!aws::looks_like_arn(reference) || db.get(Table::kExecutions, reference)) return reference;
   auto key = aws::execution_arn_key(scope, reference);
-  if (!key)
-    return Error{ErrorCode::kExecutionDoesNotExist,
-                 "execution \"" + reference + "\" does not exist: " + key.error().why};
+  if (!key) return execution_does_not_exist(reference, key.error().why);
   if (auto id = find_named_execution(db, *key)) return std::move(*id);
-  return Error{ErrorCode::kExecutionDoesNotExist, "execution \"" + reference + "\" does not exist"};
+  return execution_does_not_exist(reference);
+}
+
+Error execution_does_not_exist(std::string_view reference, std::string_view why) {
+  std::string message =
+      "execution \"" + quote_name(reference, aws::kMaxArnLength) + "\" does not exist";
+  if (!why.empty()) message += ": " + std::string(why);
+  return Error{ErrorCode::kExecutionDoesNotExist, std::move(message)};
 }
 
 }  // namespace settled::adapters

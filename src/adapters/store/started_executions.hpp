@@ -13,6 +13,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace settled::adapters {
@@ -49,8 +50,12 @@ std::optional<std::string> find_named_execution(const LmdbStore& db, const std::
 // this daemon's region and account (what $$.Execution.Id gives a workflow, aws::execution_arn_of)
 // as the execution it names. An ARN of another region or account, or one naming no execution, is
 // ExecutionDoesNotExist saying why. Any other text is given back as it is, for the caller's
-// own "does not exist".
+// own "does not exist" (execution_does_not_exist).
 Result<std::string> resolve_execution_id(const LmdbStore& db, const aws::ArnScope& scope,
                                          const std::string& reference);
+
+// ExecutionDoesNotExist for the execution a caller named `reference` (`why`, if given, after
+// it): the reference quoted whole, or cut short when longer than any execution's id or ARN.
+Error execution_does_not_exist(std::string_view reference, std::string_view why = {});
 
 }  // namespace settled::adapters

@@ -11,10 +11,15 @@ namespace json = boost::json;
 
 namespace {
 
-Result<StateMachineVersion> decode_version(std::string_view value) {
+// A stored version; without `with_definition` its definition is left null (a listing needs the
+// rest only, and need not copy a definition of up to a megabyte).
+Result<StateMachineVersion> decode_version(std::string_view value, bool with_definition = true) {
   boost::system::error_code ec;
   auto parsed = parse_stored_json(value, ec);
   if (ec) return Error{ErrorCode::kInternal, "not JSON: " + ec.message()};
+  if (!with_definition && parsed.is_object())
+    if (json::value* definition = parsed.as_object().if_contains("definition"))
+      *definition = nullptr;
   return StateMachineVersion::from_json(parsed);
 }
 
@@ -60,22 +65,21 @@ json::object version_summary(const StateMachineVersion& v) {
   return o;
 }
 
-json::object list_state_machines(const LmdbStore& db, std::size_t limit,
-                                 const std::string& starting_after) {
-  json::array machines;
-  bool has_more = false;
+StateMachinePage page_state_machines(const LmdbStore& db, std::size_t limit,
+                                     const std::string& starting_after) {
+  StateMachinePage page;
   // Key order is name, then version: the last decodable version of a name's run is its latest,
-  // listed when the next name begins (unless it is a deletion: the name has no current version).
-  std::optional<StateMachineVersion> latest;
+  // listed when the next name begins (unless it is a deletion: the name has no current version),
+  // and its first since a deletion is when the run began.
+  std::optional<StateMachineListing> latest;
+  bool deleted = false;
   const auto list_latest = [&] {
-    if (!latest || latest->deleted()) return true;
-    if (machines.size() == limit) {
-      has_more = true;
+    if (!latest || deleted) return true;
+    if (page.machines.size() == limit) {
+      page.has_more = true;
       return false;
     }
-    machines.push_back(json::object{{"name", latest->name},
-                                    {"version", latest->version},
-                                    {"registeredAt", format_timestamp(latest->registered_at)}});
+    page.machines.push_back(std::move(*latest));
     return true;
   };
   // A key is name + '\0' + version and a name has no byte below '-': every key of the name
@@ -84,15 +88,32 @@ json::object list_state_machines(const LmdbStore& db, std::size_t limit,
   db.scan(
       Table::kStateMachines, {},
       [&](std::string_view, std::string_view value) {
-        auto version = decode_version(value);
+        ++page.rows_read;
+        auto version = decode_version(value, false);
         if (!version) return true;  // as read_state_machine_versions: skipped
-        if (latest && latest->name != version->name && !list_latest()) return false;
-        latest = std::move(*version);
+        const bool same_name = latest && latest->name == version->name;
+        if (latest && !same_name && !list_latest()) return false;
+        if (!same_name || deleted)
+          latest = StateMachineListing{version->name, 0, 0, version->registered_at};
+        latest->version = version->version;
+        latest->registered_at = version->registered_at;
+        deleted = version->deleted();
         return true;
       },
       after);
-  if (!has_more) list_latest();
-  return json::object{{"stateMachines", std::move(machines)}, {"has_more", has_more}};
+  if (!page.has_more) list_latest();
+  return page;
+}
+
+json::object list_state_machines(const LmdbStore& db, std::size_t limit,
+                                 const std::string& starting_after) {
+  auto page = page_state_machines(db, limit, starting_after);
+  json::array machines;
+  for (const auto& m : page.machines)
+    machines.push_back(json::object{{"name", m.name},
+                                    {"version", m.version},
+                                    {"registeredAt", format_timestamp(m.registered_at)}});
+  return json::object{{"stateMachines", std::move(machines)}, {"has_more", page.has_more}};
 }
 
 std::optional<json::object> describe_state_machine(const LmdbStore& db, const std::string& name) {

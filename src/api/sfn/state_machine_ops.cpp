@@ -218,25 +218,18 @@ void list_state_machines(SfnCall call) {
       return fail(call, AwsError{aws_errors::kInvalidToken,
                                  "Invalid Token: '" + token.substr(0, 64) + "'"});
   }
-  // In key order: by name, then version; the first of a name is its creation.
-  const auto versions = adapters::read_state_machine_versions(*call.deps.engine->db);
+  // A page of names (the store reads only what it lists): each created when its current run of
+  // versions began.
+  const auto page =
+      adapters::page_state_machines(*call.deps.engine->db, static_cast<std::size_t>(max), after);
   json::array machines;
-  std::string last, listed, next;
-  for (const auto& v : versions) {
-    if (v.name == last || (!after.empty() && v.name <= after)) continue;
-    last = v.name;
-    if (machines.size() == static_cast<std::size_t>(max)) {
-      next = kTokenPrefix + listed;
-      break;
-    }
-    listed = v.name;
-    machines.push_back(json::object{{"stateMachineArn", state_machine_arn(call.deps.arns, v.name)},
-                                    {"name", v.name},
+  for (const auto& m : page.machines)
+    machines.push_back(json::object{{"stateMachineArn", state_machine_arn(call.deps.arns, m.name)},
+                                    {"name", m.name},
                                     {"type", "STANDARD"},
-                                    {"creationDate", epoch_seconds(v.registered_at)}});
-  }
+                                    {"creationDate", epoch_seconds(m.created_at)}});
   json::object out{{"stateMachines", std::move(machines)}};
-  if (!next.empty()) out["nextToken"] = next;
+  if (page.has_more) out["nextToken"] = kTokenPrefix + page.machines.back().name;
   call.respond(aws_ok(out));
 }
 

@@ -9,10 +9,16 @@
 
 #include "domain/result.hpp"
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
 namespace settled::aws {
+
+// Step Functions refuses a longer ARN; it also bounds settled's execution ids (a state machine
+// name and an execution name of 80 characters each, joined by ':'), so a reference to an
+// execution longer than this names none.
+inline constexpr std::size_t kMaxArnLength = 256;
 
 struct ArnScope {
   std::string region = "us-east-1";

@@ -76,5 +76,54 @@ TEST_F(StateMachineStore, MachinesAreListedAPageAtATimeInNameOrder) {
   EXPECT_EQ(page(100, "").first.size(), 5u);
 }
 
+// ListStateMachines built each page from every stored version of every name, definitions
+// included. A page reads the versions of the names it lists (and of a deleted one it passes
+// over), the next listed name's to tell has_more, and no definition is kept.
+TEST_F(StateMachineStore, APageReadsOnlyTheVersionsOfTheNamesItLists) {
+  for (int i = 0; i < 40; ++i) {
+    const std::string name = "m-" + std::to_string(100 + i);
+    for (std::int64_t version = 1; version <= 3; ++version) store(name, version);
+  }
+  auto page = page_state_machines(*store_, 2, "m-104");
+  ASSERT_EQ(page.machines.size(), 2u);
+  EXPECT_EQ(page.machines[0].name, "m-105");
+  EXPECT_EQ(page.machines[1].name, "m-106");
+  EXPECT_TRUE(page.has_more);
+  // m-105 and m-106 (3 each), m-107 (3: it is listed if it has a current version), m-108's first.
+  EXPECT_EQ(page.rows_read, 10u);
+
+  page = page_state_machines(*store_, 100, "m-138");
+  EXPECT_EQ(page.machines.size(), 1u);
+  EXPECT_FALSE(page.has_more);
+  EXPECT_EQ(page.rows_read, 3u);
+}
+
+// Each listed with its latest version and when its current run began: after a deletion, the
+// first version registered again (ListStateMachines' creationDate).
+TEST_F(StateMachineStore, AListedMachineWasCreatedWhenItsCurrentVersionsBegan) {
+  store("a", 1);
+  store("a", 2);
+  store("b", 1);
+  store("b", 2, kDeletedSource);
+  store("b", 3);
+  store("b", 4);
+  store("c", 1, kDeletedSource);
+  store("d", 1);
+  const auto page = page_state_machines(*store_, 10, "");
+  ASSERT_EQ(page.machines.size(), 3u);
+  const auto at = [](std::int64_t version) { return 1767603600000 + version; };
+  EXPECT_EQ(page.machines[0].name, "a");
+  EXPECT_EQ(page.machines[0].version, 2);
+  EXPECT_EQ(page.machines[0].registered_at, at(2));
+  EXPECT_EQ(page.machines[0].created_at, at(1));
+  EXPECT_EQ(page.machines[1].name, "b");
+  EXPECT_EQ(page.machines[1].version, 4);
+  EXPECT_EQ(page.machines[1].registered_at, at(4));
+  EXPECT_EQ(page.machines[1].created_at, at(3));
+  EXPECT_EQ(page.machines[2].name, "d");
+  EXPECT_EQ(page.machines[2].created_at, at(1));
+  EXPECT_FALSE(page.has_more);
+}
+
 }  // namespace
 }  // namespace settled::adapters
