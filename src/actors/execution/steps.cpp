@@ -303,13 +303,15 @@ void Execution::handle(const asl::State& state, asl::Step step) {
   const EpochMillis now = engine_->now();
   // The output's text is the next StateEntered's input (or ExecutionSucceeded's output) too.
   if (auto* go = std::get_if<asl::GoTo>(&step)) {
-    std::string output_text = json_text(go->output);
+    std::string output_text =
+        go->output_text.empty() ? json_text(go->output) : std::move(go->output_text);
     history_.add(now, asl::state_event_type(state.type, false),
                  exited_details(state.name, output_text, go->assigned));
     assign_variables(std::move(go->assigned));
     enter(go->next, std::move(go->output), std::move(output_text));
   } else if (auto* fin = std::get_if<asl::Finish>(&step)) {
-    std::string output_text = json_text(fin->output);
+    std::string output_text =
+        fin->output_text.empty() ? json_text(fin->output) : std::move(fin->output_text);
     history_.add(now, asl::state_event_type(state.type, false),
                  exited_details(state.name, output_text, fin->assigned));
     assign_variables(std::move(fin->assigned));

@@ -315,8 +315,10 @@ void Execution::task_done(const asl::State& state, TaskOutcome outcome, bool fro
     return;
   }
   const EpochMillis now = engine_->now();
+  std::string output_text = json_text(outcome.result);
+  const std::size_t result_bytes = output_text.size();
   add_task_event(now, "Succeeded", state, state.resource,
-                 json::object{{"output", json_text(outcome.result)}});
+                 json::object{{"output", std::move(output_text)}});
   if (!engine_->notification_webhook) {
     auto& ops = outcome.writes.ops;
     ops.erase(std::remove_if(ops.begin(), ops.end(),
@@ -326,8 +328,8 @@ void Execution::task_done(const asl::State& state, TaskOutcome outcome, bool fro
               ops.end());
   }
   pending_.append(std::move(outcome.writes));
-  asl::Step step =
-      asl::complete_task(state, rec_.state_input, std::move(outcome.result), context());
+  asl::Step step = asl::complete_task(state, rec_.state_input, std::move(outcome.result), context(),
+                                      result_bytes);
   if (auto* fail = std::get_if<asl::FailWith>(&step);
       fail && fail->error == asl::errors::kReferencePathConflict) {
     fail_through_handlers(state, fail->error, fail->cause);

@@ -5,6 +5,7 @@
 #include "domain/asl/errors.hpp"
 #include "domain/asl/retry.hpp"
 #include "domain/asl/variables.hpp"
+#include "domain/json_append.hpp"
 #include "domain/json_limits.hpp"
 #include "domain/json_size.hpp"
 
@@ -86,12 +87,14 @@ FailWith data_limit(const State& state, const std::string& what) {
                       std::to_string(kPayloadLimitBytes) + ")."};
 }
 
+// Its size is checked on the text the history needs anyway: one pass over the output, not two.
 Step leave(const State& state, json::value output,
            std::optional<json::object> assigned = std::nullopt) {
-  if (too_large(output)) return data_limit(state, "output");
+  std::string text = json_text(output);
+  if (text.size() > kPayloadLimitBytes) return data_limit(state, "output");
   if (state.end || state.type == StateType::kSucceed)
-    return Finish{std::move(output), std::move(assigned)};
-  return GoTo{state.next, std::move(output), std::move(assigned)};
+    return Finish{std::move(output), std::move(assigned), std::move(text)};
+  return GoTo{state.next, std::move(output), std::move(assigned), std::move(text)};
 }
 
 // ResultPath into the state's raw input, then OutputPath, then on to Next or the end.
@@ -172,7 +175,7 @@ Step catch_or_fail(const State& state, const json::value& state_input, const std
       return runtime_error(state, context,
                            "Invalid ResultPath in Catch: " + placed.error().message);
     if (too_large(*placed)) return data_limit(state, "output");
-    return GoTo{catcher.next, std::move(*placed), std::move(assigned)};
+    return GoTo{catcher.next, std::move(*placed), std::move(assigned), {}};
   }
   return FailWith{error, cause};
 }
@@ -373,8 +376,8 @@ Step enter_state(const State& state, const json::value& input, const json::value
       auto output = apply_path(state.output_path, *selected, context);
       if (!output) return runtime_error(state, context, invalid_path(state.output_path));
       if (state.type == StateType::kChoice)
-        return GoTo{next, std::move(*output), std::move(assigned)};
-      if (state.type == StateType::kSucceed) return Finish{std::move(*output), std::nullopt};
+        return GoTo{next, std::move(*output), std::move(assigned), {}};
+      if (state.type == StateType::kSucceed) return Finish{std::move(*output), std::nullopt, {}};
       // Wait: the due time is computed from the (InputPath-filtered) input.
       EpochMillis due = 0;
       const auto entered =
@@ -481,8 +484,9 @@ Step complete_wait(const State& state, json::value output) {
 }
 
 Step complete_task(const State& state, const json::value& state_input, json::value result,
-                   const json::value& context) {
-  if (too_large(result)) return data_limit(state, "result");
+                   const json::value& context, std::optional<std::size_t> result_bytes) {
+  if (result_bytes ? *result_bytes > kPayloadLimitBytes : too_large(result))
+    return data_limit(state, "result");
   json::value selected;
   if (!state.result_selector) {
     selected = std::move(result);

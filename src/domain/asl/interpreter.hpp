@@ -22,14 +22,18 @@ namespace settled::asl {
 
 // `assigned`: the workflow variables the state's (or its catcher's) Assign sets, to be visible
 // from the next state on (domain/asl/variables.hpp).
+// `output_text`: the output's JSON text when the interpreter wrote it to check its size (the
+// history's StateExited shows it), else empty.
 struct GoTo {
   std::string next;
   boost::json::value output;
   std::optional<boost::json::object> assigned;
+  std::string output_text;
 };
 struct Finish {
   boost::json::value output;
   std::optional<boost::json::object> assigned;
+  std::string output_text;
 };
 struct FailWith {
   std::string error;
@@ -113,8 +117,11 @@ Step enter_state(const State& state, const boost::json::value& input,
 Step complete_wait(const State& state, boost::json::value output);
 
 // After a Task's result, or a Parallel/Map state's array of branch outputs.
+// `result_bytes`: the result's serialized size when the caller has its text (its size need
+// not be walked again).
 Step complete_task(const State& state, const boost::json::value& state_input,
-                   boost::json::value result, const boost::json::value& context);
+                   boost::json::value result, const boost::json::value& context,
+                   std::optional<std::size_t> result_bytes = std::nullopt);
 
 // `retrier_attempts` holds one count per retrier of the state (resized as needed) and is
 // advanced when a retry is chosen. `random01` feeds FULL jitter. `context` (with the visible

@@ -60,6 +60,25 @@ TEST(AslPass, PassesInputThroughByDefault) {
   EXPECT_EQ(go.output, j(R"({"a": 1})"));
 }
 
+// The output's size is checked on its text, which comes with the step for the history.
+TEST(AslPass, TheOutputComesWithItsTextAndIsRefusedOneByteOverTheLimit) {
+  const Machine m = single(R"({"Type": "Pass", "Next": "Done"})");
+  const json::value input = j(R"({"a": [1, 2.5, "\u00e9\n"], "b": null})");
+  const auto go = expect<GoTo>(enter_state(m["S"], input, context_for("S")));
+  EXPECT_EQ(go.output_text, json::serialize(input));
+  // {"x":"..."} is 8 bytes around the string: at the limit it passes, one byte more fails.
+  const auto sized = [](std::size_t bytes) {
+    return json::value(json::object{{"x", std::string(bytes - 8, 'x')}});
+  };
+  const Machine end = lone(R"({"Type": "Pass", "End": true})");
+  const auto at =
+      expect<Finish>(enter_state(end["S"], sized(kPayloadLimitBytes), context_for("S")));
+  EXPECT_EQ(at.output_text.size(), kPayloadLimitBytes);
+  const auto over =
+      expect<FailWith>(enter_state(end["S"], sized(kPayloadLimitBytes + 1), context_for("S")));
+  EXPECT_EQ(over.error, errors::kDataLimitExceeded);
+}
+
 TEST(AslPass, ResultReplacesInputWithDefaultResultPath) {
   const Machine m = lone(R"({"Type": "Pass", "Result": {"r": [1, 2]}, "End": true})");
   const auto fin = expect<Finish>(enter_state(m["S"], j(R"({"a": 1})"), context_for("S")));
@@ -409,6 +428,20 @@ TEST(AslTask, ResultPathOntoNonObjectIsReferencePathConflict) {
       expect<FailWith>(complete_task(deep["S"], j(R"({"a": "scalar"})"), j("1"), context_for("S")));
   EXPECT_EQ(f.error, errors::kReferencePathConflict);
   EXPECT_EQ(f.cause, "Unable to apply ReferencePath $.a.b to input {\"a\":\"scalar\"}");
+}
+
+// The engine passes the size of the result's text it wrote for TaskSucceeded: the limit is
+// checked on that size, not on a second walk of the result.
+TEST(AslTask, AResultSizeGivenIsCheckedAgainstTheLimit) {
+  const Machine m = task(R"("Next": "Done")");
+  EXPECT_EQ(expect<GoTo>(complete_task(m["S"], j("{}"), j(R"({"r": 1})"), context_for("S"),
+                                       kPayloadLimitBytes))
+                .output,
+            j(R"({"r": 1})"));
+  const auto f = expect<FailWith>(
+      complete_task(m["S"], j("{}"), j(R"({"r": 1})"), context_for("S"), kPayloadLimitBytes + 1));
+  EXPECT_EQ(f.error, errors::kDataLimitExceeded);
+  EXPECT_NE(f.cause.find("The result of state 'S'"), std::string::npos) << f.cause;
 }
 
 TEST(AslTask, ResultSelectorMissingPathIsStatesRuntime) {
