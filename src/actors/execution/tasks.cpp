@@ -135,6 +135,7 @@ std::int64_t Execution::add_task_event(EpochMillis now, std::string_view kind,
   auto aws_event = aws::aws_task_event(state.resource, kind);
   if (!aws_event) {
     json::object details = asl::task_details(own);
+    details.reserve(details.size() + fields.size());
     for (auto& field : fields) details[field.key()] = std::move(field.value());
     return history_.add(now, "Task" + std::string(kind), std::move(details));
   }

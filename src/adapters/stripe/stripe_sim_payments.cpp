@@ -108,7 +108,7 @@ Answer create_payment_intent(SimCall& call) {
                                    "capture_method must be automatic, automatic_async or manual",
                                    "capture_method");
 
-  json::object intent;
+  json::object intent(22);  // its members below: one allocation, no rehash as it grows
   intent["id"] = call.ids("pi_");
   intent["object"] = "payment_intent";
   intent["amount"] = money->amount;

@@ -247,7 +247,7 @@ SimulatorDecision simulate_payment_intent_create(const TaskAttempt& attempt,
 
 void log_request(WriteBatch& writes, const std::string& request_id, const TaskAttempt& attempt,
                  const TaskOutcome& outcome, bool replayed) {
-  json::object entry;
+  json::object entry(6);
   entry["id"] = request_id;
   entry["object"] = "request";
   entry["idempotency_key"] = attempt.idempotency_key;

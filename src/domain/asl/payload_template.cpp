@@ -86,7 +86,7 @@ Result<json::value> PayloadTemplate::render_node(const Node& node, const json::v
     case Node::Kind::kIntrinsic:
       return node.intrinsic->evaluate(input, context, random);
     case Node::Kind::kObject: {
-      json::object out;
+      json::object out(node.fields.size());  // sized once: growing rehashes at every step
       for (const auto& [key, child] : node.fields) {
         auto value = render_node(child, input, context, random);
         // Step Functions' cause for a "key.$" path that selects nothing.

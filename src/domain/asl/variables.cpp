@@ -46,7 +46,7 @@ json::value with_variables(json::value context, const json::object& variables) {
 }
 
 json::value with_entered_event(json::value context, std::int64_t event_id) {
-  if (!context.is_object()) context = json::object();
+  if (!context.is_object()) context = json::object(1);
   context.as_object()[kEnteredEventKey] = event_id;
   return context;
 }

@@ -82,6 +82,7 @@ TaskOutcome run_notify_send(const TaskAttempt& attempt) {
   row.order = attempt.entered_event_id;
   row.notification = p;
   json::object& stored = row.notification;
+  stored.reserve(stored.size() + 12);  // the members below: one rehash, not one per few
   stored["id"] = id;
   stored["user"] = who;
   stored["userId"] = who;
@@ -100,7 +101,7 @@ TaskOutcome run_notify_send(const TaskAttempt& attempt) {
   writes.put(Table::kNotificationInbox, row.inbox_key(), "");
   // Delivered by the notifications actor (or dropped by it when no webhook is configured).
   writes.put(Table::kNotificationOutbox, n::outbox_key(0, id), n::encode(n::OutboxEntry{}));
-  json::object result;
+  json::object result(6);
   result["notificationId"] = attempt.idempotency_key;
   result["id"] = id;
   result["user"] = who;

@@ -85,7 +85,7 @@ Result<json::object> validate_payment(const json::value& input, const std::strin
   auto description = text_field(o, where, "description", 1000, false);
   if (!description) return description.error();
 
-  json::object out;
+  json::object out(6);
   out["paymentId"] = *payment_id;
   out["customerId"] = *customer_id;
   out["amount"] = *amount;

@@ -70,7 +70,7 @@ TaskOutcome run_records_put(const TaskAttempt& attempt) {
                                 "parameters.record exceeds the limit of " +
                                     std::to_string(asl::kPayloadLimitBytes) +
                                     " bytes of JSON text");
-  json::object stored;
+  json::object stored(4);
   stored["collection"] = address->collection;
   stored["key"] = address->key;
   stored["record"] = *record;
