@@ -64,11 +64,14 @@ json::object state_details_text(const std::string& name, std::string_view payloa
 json::object task_details(const std::string& resource) {
   // "settled:stripe.paymentIntents.create" -> resourceType "stripe", resource
   // "paymentIntents.create"
-  json::object details(2);
-  std::string rest = resource.rfind("settled:", 0) == 0 ? resource.substr(8) : resource;
+  // Views, not substrings: three events per task attempt name their resource.
+  constexpr std::string_view kSettled = "settled:";
+  std::string_view rest = resource;
+  if (rest.substr(0, kSettled.size()) == kSettled) rest.remove_prefix(kSettled.size());
   const auto dot = rest.find('.');
-  details.emplace("resourceType", dot == std::string::npos ? rest : rest.substr(0, dot));
-  details.emplace("resource", dot == std::string::npos ? rest : rest.substr(dot + 1));
+  json::object details(2);
+  details.emplace("resourceType", dot == std::string_view::npos ? rest : rest.substr(0, dot));
+  details.emplace("resource", dot == std::string_view::npos ? rest : rest.substr(dot + 1));
   return details;
 }
 
