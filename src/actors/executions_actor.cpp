@@ -94,7 +94,16 @@ void start(Self* self, StartRequest& req) {
     }
     return;
   }
-  if (auto stored = st.engine->db->get(Table::kExecutions, id)) {
+  // Both names read in one read transaction: every start looks them up.
+  std::optional<std::string> stored;
+  bool child_holds_name = false;
+  st.engine->db->with_snapshot([&](const adapters::LmdbStore::SnapshotGet& get) {
+    stored = get(Table::kExecutions, id);
+    // Step Functions' names are one namespace per state machine: a child that an AWS
+    // startExecution.sync task started under this name holds it.
+    if (!stored) child_holds_name = get(Table::kChildExecutions, id).has_value();
+  });
+  if (stored) {
     auto existing = ExecutionRecord::parse(*stored, id);
     if (!existing) {
       quarantine(self, id, "record_corrupt", existing.error().message);
@@ -113,9 +122,7 @@ void start(Self* self, StartRequest& req) {
     req.reply(Answered{Outcome::kExisting, std::move(body), existing->start});
     return;
   }
-  // Step Functions' names are one namespace per state machine: a child that an AWS
-  // startExecution.sync task started under this name holds it.
-  if (st.engine->db->get(Table::kChildExecutions, id)) {
+  if (child_holds_name) {
     req.reply(Error{ErrorCode::kExecutionAlreadyExists,
                     "execution " + id + " already exists (a child execution)"});
     return;
@@ -127,10 +134,11 @@ void start(Self* self, StartRequest& req) {
   record.state_machine_version = machine->version;
   record.name = req.name;
   record.test_case = req.test_case;
-  record.input = req.input;
   record.start = st.engine->now();
   record.state = machine->start_at;
+  // One copy, for replays that arrive while this start commits; the record takes the input.
   st.admitting[id] = SupervisorState::Admission{req.input, {std::move(req.reply)}};
+  record.input = std::move(req.input);
   spawn_child(self, std::move(record), std::move(machine), true);
 }
 
