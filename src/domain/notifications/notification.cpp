@@ -102,10 +102,16 @@ std::string NotificationRow::inbox_key() const {
 }
 
 std::string encode(const NotificationRow& row) {
-  return json_text(json::object{{"v", 1},
-                                {"createdAtMillis", row.created_at},
-                                {"order", row.order},
-                                {"notification", row.notification}});
+  // Written in place: wrapping the notification in an object first copied all of it.
+  std::string out;
+  out.reserve(128 + 32 * row.notification.size());
+  JsonObjectWriter(out)
+      .number("v", 1)
+      .number("createdAtMillis", row.created_at)
+      .number("order", row.order)
+      .value("notification", row.notification)
+      .close();
+  return out;
 }
 
 Result<NotificationRow> decode_notification(std::string_view text) {

@@ -61,6 +61,13 @@ NotificationRow sample() {
   return row;
 }
 
+TEST(NotificationRow, IsStoredAsTheSameTextItAlwaysWas) {
+  // Rows written before and after the writer changed must read alike: member order included.
+  EXPECT_EQ(encode(sample()),
+            R"({"v":1,"createdAtMillis":1700000000000,"order":4,"notification":)" +
+                boost::json::serialize(sample().notification) + "}");
+}
+
 TEST(NotificationRow, RoundTripsAndRefusesWhatIsNotOne) {
   auto decoded = decode_notification(encode(sample()));
   ASSERT_TRUE(decoded.ok()) << decoded.error().message;
