@@ -132,6 +132,34 @@ class StripeSimulatorActorTest : public ::testing::Test {
   std::vector<std::pair<std::string, std::string>> received_;  // (body, Stripe-Signature)
 };
 
+// An object's id is its prefix, then the simulated time in at least 12 lower-case hex digits,
+// a counter and a random part (6 each): ids sort in creation order (listings rely on it).
+TEST_F(StripeSimulatorActorTest, IdsAreThePrefixTheTimeInHexACounterAndARandomPart) {
+  const auto intent = [&](const char* key) {
+    TaskAttempt a;
+    a.resource = "settled:stripe.paymentIntents.create";
+    a.parameters = json::object{{"amount", 100}, {"currency", "usd"}};
+    a.idempotency_key = key;
+    a.now = clock_->now();
+    caf::scoped_actor self{sys_};
+    std::string id;
+    self->request(simulator_, 10s, charge_atom::value, a)
+        .receive([&](TaskOutcome& o) { id = std::string(o.result.at("id").as_string()); },
+                 [&](caf::error& e) { ADD_FAILURE() << sys_.render(e); });
+    return id;
+  };
+  const std::string first = intent("exec/first");
+  const std::string second = intent("exec/second");
+  for (const std::string& id : {first, second}) {
+    ASSERT_EQ(id.size(), 3u + 24u) << id;
+    EXPECT_EQ(id.substr(0, 3), "pi_");
+    EXPECT_EQ(id.substr(3, 12), "019b8d627a80") << id;  // kStart, 1767603600000 ms
+    EXPECT_EQ(id.find_first_not_of("0123456789abcdef", 3), std::string::npos) << id;
+  }
+  // The counter part: one more for each id this simulator made (the second call's events too).
+  EXPECT_LT(first.substr(15, 6), second.substr(15, 6));
+}
+
 TEST_F(StripeSimulatorActorTest, EventsAreSentSignedRetriedUntilTakenAndPayoutsSettleOnTheClock) {
   const auto account = charge("accounts.create", {{"type", "express"}});
   const std::string acct(account.at("id").as_string());
