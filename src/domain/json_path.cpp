@@ -325,8 +325,51 @@ Result<Path> compile(std::string_view text) {
   return Path(std::make_shared<const Compiled>(std::move(compiled).value()));
 }
 
+namespace {
+
+// The value a definite path of single names and indexes selects (nearly every path a definition
+// holds: "$.amount", "$.charge.id", "$.items[0]"), walked straight down without node lists;
+// nullptr when it selects nothing. `simple` is false for any other path.
+const json::value* walk_simple(const Compiled& c, const json::value& root, bool& simple) {
+  simple = c.definite;
+  for (const Segment& seg : c.segments) {
+    const SelectorKind kind = seg.selector.kind;
+    if (seg.descendant || (kind != SelectorKind::kName && kind != SelectorKind::kIndex) ||
+        (kind == SelectorKind::kName && seg.selector.names.size() != 1) ||
+        (kind == SelectorKind::kIndex && seg.selector.indexes.size() != 1))
+      simple = false;
+  }
+  if (!simple) return nullptr;
+  const json::value* node = &root;
+  for (const Segment& seg : c.segments) {
+    if (seg.selector.kind == SelectorKind::kName) {
+      const json::object* object = node->if_object();
+      node = object ? object->if_contains(seg.selector.names.front()) : nullptr;
+    } else {
+      const json::array* array = node->if_array();
+      node = array ? array_at(*array, seg.selector.indexes.front()) : nullptr;
+    }
+    if (!node) return nullptr;
+  }
+  return node;
+}
+
+Error not_found(const Compiled& c) {
+  return Error(ErrorCode::kInvalidRequest,
+               "path '" + c.text + "' does not exist in the " +
+                   (c.context             ? std::string("context object")
+                    : !c.variable.empty() ? "variable '" + c.variable + "'"
+                                          : std::string("input")));
+}
+
+}  // namespace
+
 Result<json::value> select(const Path& path, const json::value& root) {
   const Compiled& c = *path.compiled_;
+  bool simple = false;
+  if (const json::value* found = walk_simple(c, root, simple))
+    return json::value(*found, json::storage_ptr());
+  if (simple) return not_found(c);
   Nodes nodes{&root};
   for (const Segment& seg : c.segments) {
     Nodes next;
@@ -341,13 +384,7 @@ Result<json::value> select(const Path& path, const json::value& root) {
     if (nodes.empty()) break;
   }
   if (c.definite) {
-    if (nodes.empty()) {
-      return Error(ErrorCode::kInvalidRequest,
-                   "path '" + c.text + "' does not exist in the " +
-                       (c.context             ? std::string("context object")
-                        : !c.variable.empty() ? "variable '" + c.variable + "'"
-                                              : std::string("input")));
-    }
+    if (nodes.empty()) return not_found(c);
     // Copy into default storage: the result must not borrow the caller's memory resource.
     return json::value(*nodes.front(), json::storage_ptr());
   }
