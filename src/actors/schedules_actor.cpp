@@ -6,6 +6,7 @@
 #include "adapters/ops/log.hpp"
 #include "adapters/ops/metrics.hpp"
 #include "domain/schedules/schedule.hpp"
+#include "domain/utf8.hpp"
 
 #include <boost/json.hpp>
 
@@ -21,6 +22,13 @@ using schedules::Schedule;
 using schedules::ScheduleExpression;
 
 namespace {
+
+// A name longer than any schedule's is quoted cut short: a 10 kB name makes no 10 kB answer.
+Error schedule_does_not_exist(const std::string& name) {
+  return Error{
+      ErrorCode::kScheduleDoesNotExist,
+      "schedule \"" + quote_name(name, schedules::kMaxScheduleNameLength) + "\" does not exist"};
+}
 
 struct Armed {
   Schedule schedule;
@@ -145,9 +153,7 @@ void put(Self* self, SchedulePut& request) {
 
 void remove(Self* self, ScheduleDelete& request) {
   auto& st = self->state;
-  if (!st.armed.count(request.name))
-    return request.reply(Error{ErrorCode::kScheduleDoesNotExist,
-                               "schedule \"" + request.name + "\" does not exist"});
+  if (!st.armed.count(request.name)) return request.reply(schedule_does_not_exist(request.name));
   WriteBatch batch;
   batch.erase(Table::kSchedules, request.name);
   self->request(st.engine->store, caf::infinite, commit_atom::value, std::move(batch))
@@ -168,9 +174,7 @@ void query(Self* self, ScheduleQuery& request) {
   const auto& armed = self->state.armed;
   if (!request.name.empty()) {
     auto it = armed.find(request.name);
-    if (it == armed.end())
-      return request.reply(Error{ErrorCode::kScheduleDoesNotExist,
-                                 "schedule \"" + request.name + "\" does not exist"});
+    if (it == armed.end()) return request.reply(schedule_does_not_exist(request.name));
     return request.reply(
         Answered{Outcome::kExisting, schedules::describe(it->second.schedule, it->second.next)});
   }

@@ -15,6 +15,7 @@
 #include <boost/json.hpp>
 #include <caf/actor_system.hpp>
 
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -222,6 +223,40 @@ TEST_F(InProcessDaemon, TheContextsExecutionArnFindsTheExecution) {
           << response.body;
     }
   }
+}
+
+// "Does not exist" repeated a schedule's name whole: a 10 kB name in the URL or an admin
+// command came back in the answer. One longer than any schedule name is quoted cut to 64 bytes
+// (as other routes quote theirs); one within the limit, whole.
+TEST_F(InProcessDaemon, AScheduleNameLongerThanAnyIsQuotedCutShort) {
+  const std::string huge(10000, 's');
+  const std::string cut_message = "schedule \"" + std::string(64, 's') + "...\" does not exist";
+  for (const char* method : {"GET", "DELETE"}) {
+    const auto response = send(make_request(method, "/v1/schedules/" + huge, "", kApiKey));
+    EXPECT_EQ(response.status, 404u) << method;
+    EXPECT_LT(response.body.size(), 200u) << method << " " << response.body.substr(0, 300);
+    auto body = body_of(response);
+    EXPECT_EQ(body["error"], "ScheduleDoesNotExist") << response.body.substr(0, 300);
+    EXPECT_EQ(body["message"], json::value(cut_message)) << method;
+  }
+
+  for (const char* command : {"schedules.show", "schedules.delete"}) {
+    // Shared with the reply, which may come after a failed wait.
+    auto replied = std::make_shared<std::promise<Result<json::value>>>();
+    auto answer = replied->get_future();
+    daemon_->admin_handler()(
+        command, json::object{{"name", huge}},
+        [replied](Result<json::value> r) { replied->set_value(std::move(r)); });
+    ASSERT_EQ(answer.wait_for(kAnswerDeadline), std::future_status::ready) << command;
+    const auto result = answer.get();
+    ASSERT_FALSE(result) << command;
+    EXPECT_EQ(result.error().code, ErrorCode::kScheduleDoesNotExist) << command;
+    EXPECT_EQ(result.error().message, cut_message) << command;
+  }
+
+  const std::string longest(60, 'n');
+  EXPECT_EQ(body_of(send(make_request("GET", "/v1/schedules/" + longest, "", kApiKey)))["message"],
+            json::value("schedule \"" + longest + "\" does not exist"));
 }
 
 TEST_F(InProcessDaemon, ASecondDaemonOnTheSameDataDirectoryIsRefused) {

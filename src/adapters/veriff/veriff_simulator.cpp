@@ -213,13 +213,16 @@ boost::json::object list_sessions(const LmdbStore& db, std::size_t limit,
   db.scan(
       Table::kVeriffSim, kSessionPrefix,
       [&](std::string_view key, std::string_view value) {
-        if (sessions.size() == limit) {
-          has_more = true;
-          return false;
-        }
         boost::system::error_code ec;
         auto parsed = parse_stored_json(value, ec);
         if (!ec && parsed.is_object()) {
+          // Past a full page, a readable row is what has_more promises: the next page is not
+          // empty. Unreadable rows before it are skipped here as the next page skips them; the
+          // look-ahead needs no bound of its own, as it reads no row the next page would not.
+          if (sessions.size() == limit) {
+            has_more = true;
+            return false;
+          }
           sessions.push_back(std::move(parsed));
         } else {
           // Skipped, so one bad row does not take the listing down, but never silently.

@@ -18,7 +18,6 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::int64_t kVersion = 1;
-constexpr std::size_t kMaxNameLength = 60;
 // Counting skipped fires stops here: a minutely schedule down for a year is "many", not a scan.
 constexpr std::uint64_t kMaxCountedSkips = 100'000;
 
@@ -33,7 +32,7 @@ const json::value* field(const json::object& object, const char* name) {
 }  // namespace
 
 bool valid_schedule_name(std::string_view name) {
-  return !name.empty() && name.size() <= kMaxNameLength &&
+  return !name.empty() && name.size() <= kMaxScheduleNameLength &&
          std::all_of(name.begin(), name.end(), [](char c) {
            return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
          });

@@ -40,6 +40,7 @@ struct Schedule {
 
 // A schedule name: 1 to 60 of [A-Za-z0-9_-], so "<name>-<fire time>" is a valid execution name
 // (80 characters at most, as Step Functions).
+inline constexpr std::size_t kMaxScheduleNameLength = 60;
 bool valid_schedule_name(std::string_view name);
 
 // The body of PUT /v1/schedules/{name} (also a config file entry): {"cron", "timezone"

@@ -3,6 +3,7 @@
 // a current one, after a name, with has_more; a deleted name is not listed and does not count.
 
 #include "adapters/store/state_machine_store.hpp"
+#include "support/state_machine_rows.hpp"
 #include "support/temp_dir.hpp"
 #include "support/temp_store.hpp"
 
@@ -23,19 +24,8 @@ class StateMachineStore : public ::testing::Test {
   void SetUp() override { ASSERT_TRUE(store_ = settled::testing::open_temp_store(dir_.path())); }
 
   void store(const std::string& name, std::int64_t version, const std::string& source = "api") {
-    StateMachineVersion v;
-    v.name = name;
-    v.version = version;
-    v.source = source;
-    v.registered_at = 1767603600000 + version;
-    if (!v.deleted()) {
-      v.definition = json::parse(R"({"StartAt": "A", "States": {"A": {"Type": "Succeed"}}})");
-      v.sha256 = definition_sha256(v.definition);
-    }
-    WriteBatch writes;
-    writes.put(Table::kStateMachines, state_machine_key(name, version),
-               json::serialize(v.to_json()));
-    ASSERT_TRUE(store_->commit({&writes}).ok());
+    settled::testing::store_state_machine_version(*store_, name, version, 1767603600000 + version,
+                                                  source);
   }
 
   // The names and versions of one page, and its has_more.

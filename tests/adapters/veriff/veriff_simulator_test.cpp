@@ -185,5 +185,34 @@ TEST_F(VeriffSimulator, AnUnreadableSessionIsSkippedLoggedAndCounted) {
   EXPECT_NE(logged.find(ids[1]), std::string::npos) << logged;
 }
 
+// A full page followed only by unreadable rows answered has_more true, and the page it
+// invited was empty. has_more now says a readable row follows; the look-ahead skips the
+// unreadable ones before it, logging and counting them as a page does.
+TEST_F(VeriffSimulator, HasMoreOnlyWhenAReadableSessionFollowsThePage) {
+  const std::vector<std::string> ids = create_sessions(5);
+  ASSERT_EQ(ids.size(), 5u);
+  WriteBatch corrupt;
+  corrupt.put(Table::kVeriffSim, "session/" + ids[2], "{\"id\": \"trunc");
+  corrupt.put(Table::kVeriffSim, "session/" + ids[4], "[]");
+  commit(corrupt);
+
+  // Page one: an unreadable row, then a readable one follows it.
+  const auto first = list_sessions(*store_, 2, "");
+  ASSERT_EQ(first.at("sessions").as_array().size(), 2u);
+  EXPECT_EQ(first.at("has_more"), true);
+
+  // Page two: ids[3], then only an unreadable row.
+  const double before = unreadable_rows();
+  ::testing::internal::CaptureStderr();
+  const auto second = list_sessions(*store_, 1, ids[1]);
+  const std::string logged = ::testing::internal::GetCapturedStderr();
+  const auto& sessions = second.at("sessions").as_array();
+  ASSERT_EQ(sessions.size(), 1u);
+  EXPECT_EQ(sessions[0].at("id").as_string(), ids[3]);
+  EXPECT_EQ(second.at("has_more"), false);
+  EXPECT_EQ(unreadable_rows(), before + 2);  // ids[2] in the page, ids[4] looked past it
+  EXPECT_NE(logged.find(ids[4]), std::string::npos) << logged;
+}
+
 }  // namespace
 }  // namespace settled::adapters::veriff
