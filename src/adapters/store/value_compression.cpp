@@ -86,8 +86,21 @@ bool is_compressed_table(Table table) {
   }
 }
 
+std::size_t compress_from_bytes(Table table) {
+  switch (table) {
+    case Table::kStripeIntents:
+    case Table::kStripeIdempotency:
+    case Table::kStripeRequests:
+    case Table::kStripeObjects:
+    case Table::kStripeSimEvents:
+      return kSimulatorCompressFromBytes;
+    default:
+      return kCompressFromBytes;
+  }
+}
+
 std::string_view stored_form(Table table, std::string_view value, std::string& scratch) {
-  if (value.size() < kCompressFromBytes || !is_compressed_table(table)) return value;
+  if (value.size() < compress_from_bytes(table) || !is_compressed_table(table)) return value;
   scratch.resize(ZSTD_compressBound(value.size()));
   const std::size_t size =
       ZSTD_compress_usingCDict(context().compress.get(), scratch.data(), scratch.size(),

@@ -62,6 +62,24 @@ TEST(ValueCompression, SmallValuesAndOtherTablesAreStoredAsTheyAre) {
   EXPECT_EQ(stored_form(Table::kRecords, noise, scratch), noise);
 }
 
+TEST(ValueCompression, SimulatorRowsAreCompressedOnlyFromTheirLargerSize) {
+  std::string scratch;
+  const std::string row = record_like(kSimulatorCompressFromBytes - 100);
+  ASSERT_GE(row.size(), kCompressFromBytes);
+  for (Table table : {Table::kStripeIntents, Table::kStripeIdempotency, Table::kStripeRequests,
+                      Table::kStripeObjects, Table::kStripeSimEvents}) {
+    EXPECT_EQ(stored_form(table, row, scratch), row);
+    const std::string large = record_like(kSimulatorCompressFromBytes + 500);
+    EXPECT_LT(stored_form(table, large, scratch).size(), large.size() / 2);
+    std::string read_scratch;
+    EXPECT_EQ(written_form(table, stored_form(table, large, scratch), read_scratch), large);
+  }
+  // settled's own rows of that size are compressed, and a webhook event received from Stripe
+  // (not the simulator's) is settled's own.
+  EXPECT_LT(stored_form(Table::kExecutions, row, scratch).size(), row.size());
+  EXPECT_LT(stored_form(Table::kStripeEvents, row, scratch).size(), row.size());
+}
+
 TEST(ValueCompression, BytesThatOnlyLookCompressedAreReturnedAsTheyAre) {
   std::string scratch;
   // zstd's magic followed by garbage: not decompressible, so the caller's decoder sees it.
