@@ -27,7 +27,9 @@ char escape_of(unsigned char c) {
 // was a third slower than the serializer.) The serializer keeps its own stack: any depth.
 template <typename Value>
 void serialize_into(std::string& out, const Value& value) {
-  json::serializer serializer;
+  // One serializer per thread, reset for each value: constructing one cost more than writing
+  // most payloads.
+  thread_local json::serializer serializer;
   serializer.reset(&value);
   char buffer[2048];
   while (!serializer.done()) {
