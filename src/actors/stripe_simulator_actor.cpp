@@ -24,8 +24,10 @@ namespace {
 struct SimulatorState {
   std::shared_ptr<adapters::LmdbStore> db;
   StoreActor store;
-  std::unordered_map<std::string, int> attempts;  // per Idempotency-Key since start
-  std::unordered_set<std::string> in_flight;      // keys whose first response is being stored
+  // Attempts per Idempotency-Key since start, kept only for the payment methods that fail
+  // their first attempts on purpose (SimulatorDecision::counts_attempts).
+  std::unordered_map<std::string, int> attempts;
+  std::unordered_set<std::string> in_flight;  // keys whose first response is being stored
   std::uint64_t counter = 0;
   std::mt19937_64 rng{std::random_device{}()};
   StripeSimulatorOptions options;
@@ -175,13 +177,17 @@ StripeSimulatorActor::behavior_type simulator_behavior(Self* self,
           adapters::log_request(writes, st.new_id("req_", attempt.now), attempt, outcome, false);
         } else {
           // A look-up (resolve_only) is not an attempt of the call.
-          const int attempt_number = attempt.resolve_only ? st.attempts[key] : ++st.attempts[key];
+          const auto counted = st.attempts.find(key);
+          const int attempt_number = attempt.resolve_only
+                                         ? (counted == st.attempts.end() ? 0 : counted->second)
+                                         : ++st.attempts[key];
           const auto stored = st.db->get(Table::kStripeIdempotency, key);
           auto decision = adapters::simulate_stripe_call(
               st.db.get(), attempt, stored, attempt_number,
               [&st, now = attempt.now](const char* prefix) { return st.new_id(prefix, now); },
               st.options.simulator);
           reads_objects = decision.read_objects;
+          if (!decision.counts_attempts) st.attempts.erase(key);
           const bool sent = !decision.looked_up;
           outcome = std::move(decision.outcome);
           writes = std::move(decision.writes);

@@ -185,6 +185,8 @@ SimulatorDecision simulate_stripe_call(const LmdbStore* db, const TaskAttempt& a
   const std::string method = method_param && method_param->is_string()
                                  ? std::string(method_param->as_string())
                                  : std::string();
+  decision.counts_attempts = trigger_count(method, "pm_sim_rate_limited_") >= 0 ||
+                             trigger_count(method, "pm_sim_timeout_") >= 0;
   if (int n = trigger_count(method, "pm_sim_rate_limited_"); n >= 0 && attempt_number <= n) {
     decision.outcome = simulated_failure("rate_limit_error", "rate_limit",
                                          "Too many requests hit the API too quickly. (simulated)");

@@ -42,6 +42,10 @@ struct SimulatorDecision {
   // Answered by a look-up of the events (an expired key, or resolve_only): the call itself
   // was never sent, so the request log does not list it.
   bool looked_up = false;
+  // The call's payment method fails its first attempts on purpose (pm_sim_rate_limited_N,
+  // pm_sim_timeout_N): the simulator must count this key's attempts. For any other call it
+  // forgets the key at once, so its memory does not grow with every key it ever saw.
+  bool counts_attempts = false;
 };
 
 // What the simulator is configured with (docs/stripe-simulator.md).

@@ -238,6 +238,24 @@ TEST(StripeSimulator, RateLimitedStoresNothingForTheFirstNAttempts) {
           .outcome.ok);
 }
 
+// Only the methods that fail their first attempts on purpose need the key's attempts counted;
+// the simulator forgets every other key at once (its memory must not grow with each payment).
+TEST(StripeSimulator, OnlyTheFailingTriggerMethodsNeedTheirAttemptsCounted) {
+  for (const char* trigger : {"pm_sim_rate_limited_2", "pm_sim_timeout_1", "pm_sim_rate_limited_0"})
+    EXPECT_TRUE(
+        simulate_payment_intent_create(attempt(trigger), std::nullopt, 1, "pi_c").counts_attempts)
+        << trigger;
+  const auto charged =
+      simulate_payment_intent_create(attempt("pm_card_visa"), std::nullopt, 1, "pi_v");
+  ASSERT_TRUE(charged.outcome.ok) << charged.outcome.cause;
+  EXPECT_FALSE(charged.counts_attempts);
+  EXPECT_FALSE(
+      simulate_payment_intent_create(attempt("pm_card_visa"), stored_response(charged), 2, "pi_w")
+          .counts_attempts);
+  EXPECT_FALSE(simulate_payment_intent_create(attempt("pm_sim_unavailable"), std::nullopt, 1, "pi")
+                   .counts_attempts);
+}
+
 TEST(StripeSimulator, TimeoutChargesAndStoresButTheCallerSeesAnUnknownOutcome) {
   const auto first =
       simulate_payment_intent_create(attempt("pm_sim_timeout_1"), std::nullopt, 1, "pi_t1");
