@@ -327,19 +327,10 @@ Result<Path> compile(std::string_view text) {
 
 namespace {
 
-// The value a definite path of single names and indexes selects (nearly every path a definition
-// holds: "$.amount", "$.charge.id", "$.items[0]"), walked straight down without node lists;
-// nullptr when it selects nothing. `simple` is false for any other path.
-const json::value* walk_simple(const Compiled& c, const json::value& root, bool& simple) {
-  simple = c.definite;
-  for (const Segment& seg : c.segments) {
-    const SelectorKind kind = seg.selector.kind;
-    if (seg.descendant || (kind != SelectorKind::kName && kind != SelectorKind::kIndex) ||
-        (kind == SelectorKind::kName && seg.selector.names.size() != 1) ||
-        (kind == SelectorKind::kIndex && seg.selector.indexes.size() != 1))
-      simple = false;
-  }
-  if (!simple) return nullptr;
+// The value a definite path (single names and indexes only, the parser's `definite`: nearly
+// every path a definition holds) selects, walked straight down without node lists; nullptr when
+// it selects nothing.
+const json::value* walk_definite(const Compiled& c, const json::value& root) {
   const json::value* node = &root;
   for (const Segment& seg : c.segments) {
     if (seg.selector.kind == SelectorKind::kName) {
@@ -366,10 +357,12 @@ Error not_found(const Compiled& c) {
 
 Result<json::value> select(const Path& path, const json::value& root) {
   const Compiled& c = *path.compiled_;
-  bool simple = false;
-  if (const json::value* found = walk_simple(c, root, simple))
+  if (c.definite) {
+    const json::value* found = walk_definite(c, root);
+    if (!found) return not_found(c);
+    // Copy into default storage: the result must not borrow the caller's memory resource.
     return json::value(*found, json::storage_ptr());
-  if (simple) return not_found(c);
+  }
   Nodes nodes{&root};
   for (const Segment& seg : c.segments) {
     Nodes next;
@@ -382,11 +375,6 @@ Result<json::value> select(const Path& path, const json::value& root) {
     }
     nodes.swap(next);
     if (nodes.empty()) break;
-  }
-  if (c.definite) {
-    if (nodes.empty()) return not_found(c);
-    // Copy into default storage: the result must not borrow the caller's memory resource.
-    return json::value(*nodes.front(), json::storage_ptr());
   }
   json::array matches_out;
   matches_out.reserve(nodes.size());
