@@ -25,17 +25,30 @@ std::optional<json::object> SimCall::load(Table table, const std::string& id,
   return std::move(object.as_object());
 }
 
-void SimCall::save(Table table, const json::object& object) {
+std::string SimCall::save(Table table, const json::object& object) {
   std::string text;
   text.reserve(1024);
   append_json(text, object);
-  writes.put(table, std::string(object.at("id").as_string()), std::move(text));
+  writes.put(table, std::string(object.at("id").as_string()), text);
+  return text;
+}
+
+void SimCall::save_text(Table table, std::string id, std::string text) {
+  writes.put(table, std::move(id), std::move(text));
+}
+
+void SimCall::emit(const std::string& type, const json::object& object, const std::string& account,
+                   const json::object* previous) {
+  std::string object_text;
+  object_text.reserve(1024);
+  append_json(object_text, object);
+  emit_text(type, object_text, account, previous);
 }
 
 // The event's JSON written directly, as json::serialize would write the object Stripe sends
 // (same members, same order), without first copying `object` into one.
-void SimCall::emit(const std::string& type, const json::object& object, const std::string& account,
-                   const json::object* previous) {
+void SimCall::emit_text(const std::string& type, std::string_view object_text,
+                        const std::string& account, const json::object* previous) {
   const std::string id = ids("evt_");
   std::string text;
   text.reserve(2048);
@@ -46,7 +59,7 @@ void SimCall::emit(const std::string& type, const json::object& object, const st
   text += ",\"type\":";
   append_json_string(text, type);
   text += ",\"data\":{\"object\":";
-  append_json(text, object);
+  text += object_text;
   if (previous) {
     text += ",\"previous_attributes\":";
     append_json(text, *previous);

@@ -26,6 +26,10 @@ struct SimCall {
   WriteBatch writes;
   bool read_objects = false;
   const SimulatorOptions* options = nullptr;  // nullptr: the defaults
+  // The JSON text of the object the call answers, when the call already wrote it (it saved
+  // that object): the key's stored response reuses it instead of serializing the answer again.
+  // Empty: not known.
+  std::string answer_text;
 
   const boost::json::object& params() const { return request.params; }
   const boost::json::value* param(const char* name) const {
@@ -46,12 +50,17 @@ struct SimCall {
   // The stored object `id` of `object_type` ("payment_intent", "charge", "account", ...).
   std::optional<boost::json::object> load(Table table, const std::string& id,
                                           const char* object_type);
-  void save(Table table, const boost::json::object& object);
+  // Stores `object` under its id; returns the text stored, for the events about it.
+  std::string save(Table table, const boost::json::object& object);
+  void save_text(Table table, std::string id, std::string text);
   // Records an event of `type` about `object` for events.list; `account`: the connected
   // account it happened on ("" for the platform).
   // `previous`: an *.updated event's data.previous_attributes (the fields as they were).
   void emit(const std::string& type, const boost::json::object& object,
             const std::string& account = {}, const boost::json::object* previous = nullptr);
+  // The same, given the object's JSON text (as save returns it).
+  void emit_text(const std::string& type, std::string_view object_text,
+                 const std::string& account = {}, const boost::json::object* previous = nullptr);
   std::int64_t payout_delay_ms() const {
     return options ? options->payout_delay_ms : SimulatorOptions{}.payout_delay_ms;
   }

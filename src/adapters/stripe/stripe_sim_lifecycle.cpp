@@ -24,7 +24,7 @@ struct OwnAction {
   sim::SimCall call;
   OwnAction(const LmdbStore& db, EpochMillis now, const SimulatorIds& ids,
             const SimulatorOptions& options)
-      : attempt(make_attempt(now)), call{&db, attempt, request, ids, {}, false, &options} {}
+      : attempt(make_attempt(now)), call{&db, attempt, request, ids, {}, false, &options, {}} {}
   static TaskAttempt make_attempt(EpochMillis now) {
     TaskAttempt a;
     a.now = now;

@@ -2,6 +2,7 @@
 // change are domain/stripe/payment_intent.hpp and refund.hpp; this reads and writes the objects.
 
 #include "adapters/stripe/stripe_sim_call.hpp"
+#include "domain/json_append.hpp"
 #include "domain/stripe/payment_intent.hpp"
 #include "domain/stripe/refund.hpp"
 
@@ -44,8 +45,10 @@ std::optional<StripeError> check_payment_method(const json::value* method) {
 }
 
 // Charges the intent's payment method: authorised (a charge, succeeded or requires_capture) or
-// declined (a card error, stored like Stripe stores it). Saves what changed but the intent.
-std::optional<StripeError> attempt_payment(SimCall& call, json::object& intent) {
+// declined (a card error, stored like Stripe stores it). Saves what changed but the intent, whose
+// text as it leaves it is `intent_text` (written once: its save and its event share it).
+std::optional<StripeError> attempt_payment(SimCall& call, json::object& intent,
+                                           std::string& intent_text) {
   const std::string method(intent.at("payment_method").as_string());
   const std::string id(intent.at("id").as_string());
   for (const auto& d : kDeclines) {
@@ -55,7 +58,8 @@ std::optional<StripeError> attempt_payment(SimCall& call, json::object& intent) 
                             {"decline_code", d.decline_code},
                             {"message", d.message}};
     stripe::apply_declined(intent, last_error);
-    call.emit("payment_intent.payment_failed", intent);
+    intent_text = json_text(intent);
+    call.emit_text("payment_intent.payment_failed", intent_text);
     return StripeError{"card_error",
                        d.code,
                        d.message,
@@ -64,12 +68,22 @@ std::optional<StripeError> attempt_payment(SimCall& call, json::object& intent) 
   }
   json::object charge = stripe::new_charge(call.ids("ch_"), intent, call.now_seconds());
   stripe::apply_authorised(intent, charge);
-  call.save(Table::kStripeObjects, charge);
-  call.emit("charge.succeeded", charge);
-  call.emit(intent.at("status") == "succeeded" ? "payment_intent.succeeded"
-                                               : "payment_intent.amount_capturable_updated",
-            intent);
+  call.emit_text("charge.succeeded", call.save(Table::kStripeObjects, charge));
+  intent_text = json_text(intent);
+  call.emit_text(intent.at("status") == "succeeded" ? "payment_intent.succeeded"
+                                                    : "payment_intent.amount_capturable_updated",
+                 intent_text);
   return std::nullopt;
+}
+
+// Stores the intent as `intent_text` (its text, as attempt_payment left it) and answers it.
+Answer save_and_answer(SimCall& call, json::object intent, std::string intent_text,
+                       std::optional<StripeError> declined) {
+  call.save_text(Table::kStripeIntents, std::string(intent.at("id").as_string()),
+                 declined ? std::move(intent_text) : intent_text);
+  if (declined) return *declined;
+  call.answer_text = std::move(intent_text);
+  return intent;
 }
 
 Result<json::object, StripeError> load_intent(SimCall& call) {
@@ -133,11 +147,13 @@ Answer create_payment_intent(SimCall& call) {
   intent["status"] = stripe::initial_status(method != nullptr);
   call.emit("payment_intent.created", intent);
 
-  std::optional<StripeError> declined;
-  if (confirming) declined = attempt_payment(call, intent);
-  call.save(Table::kStripeIntents, intent);
-  if (declined) return *declined;
-  return intent;
+  if (!confirming) {
+    call.save(Table::kStripeIntents, intent);
+    return intent;
+  }
+  std::string intent_text;
+  auto declined = attempt_payment(call, intent, intent_text);
+  return save_and_answer(call, std::move(intent), std::move(intent_text), std::move(declined));
 }
 
 Answer confirm_payment_intent(SimCall& call) {
@@ -150,10 +166,9 @@ Answer confirm_payment_intent(SimCall& call) {
   if (method) intent->insert_or_assign("payment_method", *method);
   if (const json::value* email = call.param("receipt_email"))
     intent->insert_or_assign("receipt_email", *email);
-  auto declined = attempt_payment(call, *intent);
-  call.save(Table::kStripeIntents, *intent);
-  if (declined) return *declined;
-  return std::move(*intent);
+  std::string intent_text;
+  auto declined = attempt_payment(call, *intent, intent_text);
+  return save_and_answer(call, std::move(*intent), std::move(intent_text), std::move(declined));
 }
 
 Answer capture_payment_intent(SimCall& call) {

@@ -95,7 +95,7 @@ std::optional<TaskOutcome> look_up_outcome(const LmdbStore* db, const TaskAttemp
     list.parameters = stripe::lookup_page_parameters(*lookup, after);
     auto request = stripe::plan_stripe_request(list.resource, list.parameters);
     if (!request) return failure_outcome(request.error());
-    sim::SimCall call{db, list, *request, ids, {}, false, nullptr};
+    sim::SimCall call{db, list, *request, ids, {}, false, nullptr, {}};
     sim::Answer answer = sim::list_events(call);
     if (!answer) return failure_outcome(answer.error());
     auto step = stripe::read_lookup_page(json::value(std::move(*answer)), attempt.idempotency_key);
@@ -199,7 +199,7 @@ SimulatorDecision simulate_stripe_call(const LmdbStore* db, const TaskAttempt& a
     return decision;
   }
 
-  sim::SimCall call{db, attempt, *request, ids, {}, false, &options};
+  sim::SimCall call{db, attempt, *request, ids, {}, false, &options, {}};
   sim::Answer answer = function(call);
   decision.read_objects = call.read_objects;
   TaskOutcome response =
@@ -215,7 +215,15 @@ SimulatorDecision simulate_stripe_call(const LmdbStore* db, const TaskAttempt& a
   std::string first;
   JsonObjectWriter writer(first);
   writer.text("resource", attempt.resource).value("params", attempt.parameters);
-  append_outcome_json(writer.member("response"), response);
+  if (response.ok && !call.answer_text.empty()) {
+    // The answer as the call saved it: the same text append_outcome_json writes.
+    std::string& out = writer.member("response");
+    out += "{\"ok\":true,\"result\":";
+    out += call.answer_text;
+    out += '}';
+  } else {
+    append_outcome_json(writer.member("response"), response);
+  }
   writer.number("created", attempt.now).close();
   decision.writes.put(Table::kStripeIdempotency, attempt.idempotency_key, std::move(first));
 

@@ -17,7 +17,7 @@ struct Call {
   stripe::StripeRequest request;
   SimulatorIds ids = [](const char* prefix) { return std::string(prefix) + "0001"; };
   SimulatorOptions options;
-  SimCall call{nullptr, attempt, request, ids, {}, false, nullptr};
+  SimCall call{nullptr, attempt, request, ids, {}, false, nullptr, {}};
 
   Call() {
     attempt.now = 1'700'000'123'456;

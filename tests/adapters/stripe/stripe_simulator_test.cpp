@@ -93,6 +93,52 @@ TEST(StripeSimulator, SucceedsAndStoresTheIntentAndTheResponse) {
   EXPECT_EQ(idem->key, "exec-1/ProcessPayment/3");
 }
 
+// The rows of one charge agree: the intent's row, the key's stored response and the events
+// about the intent and its charge carry the same objects, as json::serialize writes them (the
+// simulator writes each object's text once and shares it).
+TEST(StripeSimulator, TheRowsOfAChargeCarryTheSameObjectText) {
+  for (const char* method : {"pm_card_visa", "pm_card_chargeDeclined"}) {
+    SCOPED_TRACE(method);
+    const auto d = simulate_payment_intent_create(attempt(method), std::nullopt, 1, "pi_0001");
+    const WriteOp* intent_row = find_write(d, Table::kStripeIntents);
+    const auto response = stored_response(d);
+    ASSERT_NE(intent_row, nullptr);
+    ASSERT_TRUE(response.has_value());
+    const json::value intent = json::parse(intent_row->value);
+    EXPECT_EQ(json::serialize(intent), intent_row->value);
+    const json::value entry = json::parse(*response);
+    EXPECT_EQ(json::serialize(entry), *response);
+    if (d.outcome.ok) {
+      EXPECT_EQ(intent, d.outcome.result);
+      EXPECT_EQ(entry.at("response"), (json::object{{"ok", true}, {"result", intent}}));
+    }
+    std::vector<std::string> types;
+    for (const auto& op : d.writes.ops) {
+      if (op.table != Table::kStripeSimEvents) continue;
+      const json::value event = json::parse(op.value);
+      EXPECT_EQ(json::serialize(event), op.value);
+      const std::string type(event.at("type").as_string());
+      types.push_back(type);
+      const json::value& object = event.at("data").at("object");
+      if (type == "payment_intent.created") continue;  // the intent before it was confirmed
+      if (type.rfind("payment_intent.", 0) == 0) {
+        EXPECT_EQ(object, intent) << type;
+      } else {
+        const WriteOp* charge_row = find_write(d, Table::kStripeObjects);
+        ASSERT_NE(charge_row, nullptr);
+        EXPECT_EQ(object, json::parse(charge_row->value)) << type;
+        EXPECT_EQ(json::serialize(object), charge_row->value);
+      }
+    }
+    const std::vector<std::string> expected =
+        d.outcome.ok
+            ? std::vector<std::string>{"payment_intent.created", "charge.succeeded",
+                                       "payment_intent.succeeded"}
+            : std::vector<std::string>{"payment_intent.created", "payment_intent.payment_failed"};
+    EXPECT_EQ(types, expected);
+  }
+}
+
 TEST(StripeSimulator, AnyOtherTestCardSucceeds) {
   for (const char* method :
        {"pm_card_mastercard", "pm_card_amex", "pm_card_visa_debit", "pm_card_discover"}) {
