@@ -316,7 +316,10 @@ void Execution::task_done(const asl::State& state, TaskOutcome outcome, bool fro
     return;
   }
   const EpochMillis now = engine_->now();
-  std::string output_text = json_text(outcome.result);
+  // The resource's own text of its result when it has one (an AWS form replaced the result).
+  std::string output_text = outcome.result_text.empty() || aws_call
+                                ? json_text(outcome.result)
+                                : std::move(outcome.result_text);
   const std::size_t result_bytes = output_text.size();
   add_task_event(now, "Succeeded", state, state.resource,
                  json::object{{"output", std::move(output_text)}});

@@ -233,6 +233,7 @@ SimulatorDecision simulate_stripe_call(const LmdbStore* db, const TaskAttempt& a
         "Request to Stripe timed out (simulated); the outcome is unknown. "
         "Retry with the same Idempotency-Key.");
   } else {
+    if (response.ok) response.result_text = std::move(call.answer_text);
     decision.outcome = std::move(response);
   }
   return decision;

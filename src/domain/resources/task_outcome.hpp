@@ -28,6 +28,10 @@ struct TaskOutcome {
   // settled:states.startExecution: when the started execution started (its result's startDate),
   // as a number for the AWS form's StartDate; 0 for any other outcome.
   EpochMillis start_date = 0;
+  // `result` as json::serialize writes it, when the resource already wrote that text (the Stripe
+  // simulator saved its answer): the history takes it instead of serializing `result` again.
+  // Empty: not known. Whoever changes `result` afterwards must clear it.
+  std::string result_text;
 
   static TaskOutcome success(boost::json::value result, WriteBatch writes = {}) {
     TaskOutcome o;

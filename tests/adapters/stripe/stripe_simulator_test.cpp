@@ -93,9 +93,9 @@ TEST(StripeSimulator, SucceedsAndStoresTheIntentAndTheResponse) {
   EXPECT_EQ(idem->key, "exec-1/ProcessPayment/3");
 }
 
-// The rows of one charge agree: the intent's row, the key's stored response and the events
-// about the intent and its charge carry the same objects, as json::serialize writes them (the
-// simulator writes each object's text once and shares it).
+// The rows of one charge agree: the intent's row, the key's stored response, the events about
+// the intent and its charge, and the answer's text carry the same objects, as json::serialize
+// writes them (the simulator writes each object's text once and shares it).
 TEST(StripeSimulator, TheRowsOfAChargeCarryTheSameObjectText) {
   for (const char* method : {"pm_card_visa", "pm_card_chargeDeclined"}) {
     SCOPED_TRACE(method);
@@ -108,6 +108,8 @@ TEST(StripeSimulator, TheRowsOfAChargeCarryTheSameObjectText) {
     EXPECT_EQ(json::serialize(intent), intent_row->value);
     const json::value entry = json::parse(*response);
     EXPECT_EQ(json::serialize(entry), *response);
+    // The answer's own text, which the history takes for TaskSucceeded's output.
+    EXPECT_EQ(d.outcome.result_text, d.outcome.ok ? intent_row->value : std::string());
     if (d.outcome.ok) {
       EXPECT_EQ(intent, d.outcome.result);
       EXPECT_EQ(entry.at("response"), (json::object{{"ok", true}, {"result", intent}}));
