@@ -101,12 +101,16 @@ std::size_t compress_from_bytes(Table table) {
 
 std::string_view stored_form(Table table, std::string_view value, std::string& scratch) {
   if (value.size() < compress_from_bytes(table) || !is_compressed_table(table)) return value;
-  scratch.resize(ZSTD_compressBound(value.size()));
+  // Compressed into a buffer that only grows: resizing `scratch` to the bound for each value
+  // zero-filled it every time, then only the compressed bytes are copied out.
+  thread_local std::string compressed;
+  const std::size_t bound = ZSTD_compressBound(value.size());
+  if (compressed.size() < bound) compressed.resize(bound);
   const std::size_t size =
-      ZSTD_compress_usingCDict(context().compress.get(), scratch.data(), scratch.size(),
-                               value.data(), value.size(), dictionaries().compress.get());
+      ZSTD_compress_usingCDict(context().compress.get(), compressed.data(), bound, value.data(),
+                               value.size(), dictionaries().compress.get());
   if (ZSTD_isError(size) || size >= value.size()) return value;
-  scratch.resize(size);
+  scratch.assign(compressed.data(), size);
   return scratch;
 }
 
