@@ -171,22 +171,33 @@ void for_each_long_string(std::string_view text, Visit visit) {
   }
 }
 
-// `payload` with its long string values that an earlier payload holds emptied, and where each
-// comes from; false when none is found.
-bool strings_from_earlier(std::string_view payload, const PayloadDedup& dedup, std::string& text,
-                          json::array& strings) {
+// Where `text`'s long string values are, in order.
+std::vector<PayloadDedup::Token> long_strings_of(std::string_view text) {
+  std::vector<PayloadDedup::Token> tokens;
+  for_each_long_string(text, [&](std::size_t at, std::string_view token) {
+    tokens.push_back({at, token.size()});
+    return true;
+  });
+  return tokens;
+}
+
+// `payload` with its long string values (`tokens`) that an earlier payload holds emptied, and
+// where each comes from; false when none is found.
+bool strings_from_earlier(std::string_view payload, const std::vector<PayloadDedup::Token>& tokens,
+                          const PayloadDedup& dedup, std::string& text, json::array& strings) {
   std::size_t copied = 0;
-  for_each_long_string(payload, [&](std::size_t at, std::string_view token) {
+  for (const auto& [at, length] : tokens) {
+    const std::string_view token = payload.substr(at, length);
     const PayloadDedup::StringSource* source = dedup.find_string(token);
-    if (!source) return true;
+    if (!source) continue;
     text.append(payload.substr(copied, at - copied));
     strings.push_back(json::array{
         static_cast<std::int64_t>(text.size()), source->event_id, json::string(source->field),
         static_cast<std::int64_t>(source->offset), static_cast<std::int64_t>(token.size())});
     text += "\"\"";
     copied = at + token.size();
-    return strings.size() < kStringReferencesPerPayload;
-  });
+    if (strings.size() == kStringReferencesPerPayload) break;
+  }
   if (strings.empty()) return false;
   text.append(payload.substr(copied));
   return true;
@@ -217,10 +228,14 @@ void append_details(std::string& out, std::int64_t event_id, const json::object&
       out += '}';
       continue;
     }
+    // Its long strings found once, for the references and for remembering them.
+    const std::vector<PayloadDedup::Token> tokens =
+        dedup && payload.size() >= kPayloadReferenceMinBytes ? long_strings_of(payload)
+                                                             : std::vector<PayloadDedup::Token>();
     std::string emptied;
     json::array strings;
     if (dedup && payload.size() >= kPayloadReferenceMinBytes &&
-        strings_from_earlier(payload, *dedup, emptied, strings)) {
+        strings_from_earlier(payload, tokens, *dedup, emptied, strings)) {
       out += "{\"text\":[";
       out += emptied;
       out += "],\"strings\":";
@@ -232,7 +247,7 @@ void append_details(std::string& out, std::int64_t event_id, const json::object&
       out += ']';
     }
     if (dedup && payload.size() >= kPayloadReferenceMinBytes)
-      dedup->remember(event_id, std::string(key), std::string(payload));
+      dedup->remember(event_id, std::string(key), std::string(payload), tokens);
   }
   out += '}';
 }
@@ -426,15 +441,22 @@ const PayloadDedup::StringSource* PayloadDedup::find_string(std::string_view tok
 }
 
 void PayloadDedup::remember(std::int64_t event_id, std::string field, std::string text) {
+  const std::vector<Token> tokens = long_strings_of(text);
+  remember(event_id, std::move(field), std::move(text), tokens);
+}
+
+void PayloadDedup::remember(std::int64_t event_id, std::string field, std::string text,
+                            const std::vector<Token>& long_strings) {
   std::size_t indexed = 0;
-  for_each_long_string(text, [&](std::size_t at, std::string_view token) {
-    if (token.size() > kRememberedStringBytes) return ++indexed < kStringReferencesPerPayload;
+  for (const auto& [at, length] : long_strings) {
+    if (indexed++ == kStringReferencesPerPayload) break;
+    if (length > kRememberedStringBytes) continue;
     const auto [entry, added] =
-        strings_.emplace(std::string(token), StringSource{event_id, field, at});
+        strings_.emplace(std::string(text, at, length), StringSource{event_id, field, at});
     if (added) {
       // The map's node keeps the key where it is until erased (a rehash moves no node).
       string_order_.push_back(&entry->first);
-      string_bytes_ += token.size();
+      string_bytes_ += length;
       while (string_bytes_ > kRememberedStringBytes) {
         const auto oldest = strings_.find(*string_order_.front());
         string_bytes_ -= oldest->first.size();
@@ -442,8 +464,7 @@ void PayloadDedup::remember(std::int64_t event_id, std::string field, std::strin
         string_order_.pop_front();
       }
     }
-    return ++indexed < kStringReferencesPerPayload;
-  });
+  }
   if (recent_.size() == kRemembered) recent_.pop_front();
   recent_.push_back(Written{event_id, std::move(field), std::move(text)});
 }

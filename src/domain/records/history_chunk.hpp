@@ -64,6 +64,14 @@ class PayloadDedup {
   // nullptr.
   const StringSource* find_string(std::string_view token) const;
   void remember(std::int64_t event_id, std::string field, std::string text);
+  // The same, given where `text`'s long string values are (offset and length of each token, in
+  // order), as the writer found them already.
+  struct Token {
+    std::size_t at;
+    std::size_t length;
+  };
+  void remember(std::int64_t event_id, std::string field, std::string text,
+                const std::vector<Token>& long_strings);
 
  private:
   static constexpr std::size_t kRemembered = 4;
