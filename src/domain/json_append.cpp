@@ -113,12 +113,37 @@ std::string json_text(const json::object& object) {
   return out;
 }
 
+namespace {
+
+// `,"name":` (or `"name":` first) put together on the stack, so that a member costs one append:
+// a short name (settled's own, never escaped) fits; a longer one returns 0 for the caller to
+// append piece by piece.
+constexpr std::size_t kMemberBuffer = 64;
+std::size_t member_prefix(char* buffer, bool first, std::string_view name) {
+  if (name.size() + 4 > kMemberBuffer) return 0;
+  char* at = buffer;
+  if (!first) *at++ = ',';
+  *at++ = '"';
+  name.copy(at, name.size());
+  at += name.size();
+  *at++ = '"';
+  *at++ = ':';
+  return static_cast<std::size_t>(at - buffer);
+}
+
+}  // namespace
+
 std::string& JsonObjectWriter::member(std::string_view name) {
-  if (!first_) out_ += ',';
+  char buffer[kMemberBuffer];
+  if (const std::size_t size = member_prefix(buffer, first_, name)) {
+    out_.append(buffer, size);
+  } else {
+    if (!first_) out_ += ',';
+    out_ += '"';
+    out_ += name;
+    out_ += "\":";
+  }
   first_ = false;
-  out_ += '"';
-  out_ += name;
-  out_ += "\":";
   return out_;
 }
 
@@ -128,7 +153,16 @@ JsonObjectWriter& JsonObjectWriter::text(std::string_view name, std::string_view
 }
 
 JsonObjectWriter& JsonObjectWriter::number(std::string_view name, std::int64_t value) {
-  append_json_number(member(name), value);
+  // The member and its digits in one append (20 digits and a sign at most).
+  char buffer[kMemberBuffer + 24];
+  const std::size_t size = member_prefix(buffer, first_, name);
+  if (size == 0) {
+    append_json_number(member(name), value);
+    return *this;
+  }
+  first_ = false;
+  const auto written = std::to_chars(buffer + size, buffer + sizeof buffer, value);
+  out_.append(buffer, written.ptr);
   return *this;
 }
 

@@ -119,6 +119,25 @@ TEST(JsonObjectWriter, WritesWhatSerializeWritesForTheSameMembers) {
   EXPECT_EQ(empty, "{}");
 }
 
+// A member is put together on the stack when its name is short; names either side of that
+// limit, first and later, with the widest numbers, come out as json::serialize writes them.
+TEST(JsonObjectWriter, NamesOfEveryLengthAndTheWidestNumbers) {
+  for (std::size_t length = 0; length <= 70; ++length) {
+    SCOPED_TRACE(length);
+    const std::string name(length, 'k');
+    const std::string other = name + "2";
+    std::string out;
+    JsonObjectWriter o(out);
+    o.number(name, -9'223'372'036'854'775'807 - 1).number(other, 9'223'372'036'854'775'807);
+    o.text(name + "3", "t").member(name + "4") += "[]";
+    o.close();
+    EXPECT_EQ(out, json::serialize(json::object{{name, -9'223'372'036'854'775'807 - 1},
+                                                {other, 9'223'372'036'854'775'807},
+                                                {name + "3", "t"},
+                                                {name + "4", json::array()}}));
+  }
+}
+
 TEST(JsonAppend, AStringTokenEscapesWhatJsonRequires) {
   std::string out;
   append_json_string(out, "say \"hi\"\n");
