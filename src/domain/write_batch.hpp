@@ -91,6 +91,10 @@ struct WriteOp {
   std::string key;
   std::string value;
   bool erase = false;
+  // A value its writer replaces with the transition that follows (an execution's record while
+  // its task is in flight): the store may keep it as written, saving its compression, as its
+  // space is reused as soon as the next one commits. Readers see no difference.
+  bool short_lived = false;
 };
 
 // What a batch read and must still find when it commits: `key` holds exactly `value`, or is
@@ -110,10 +114,13 @@ struct WriteBatch {
   std::vector<WriteCondition> conditions;
 
   void put(Table table, std::string key, std::string value) {
-    ops.push_back(WriteOp{table, std::move(key), std::move(value), false});
+    ops.push_back(WriteOp{table, std::move(key), std::move(value), false, false});
+  }
+  void put_short_lived(Table table, std::string key, std::string value) {
+    ops.push_back(WriteOp{table, std::move(key), std::move(value), false, true});
   }
   void erase(Table table, std::string key) {
-    ops.push_back(WriteOp{table, std::move(key), {}, true});
+    ops.push_back(WriteOp{table, std::move(key), {}, true, false});
   }
   void expect(Table table, std::string key, std::optional<std::string> value) {
     conditions.push_back(WriteCondition{table, std::move(key), std::move(value)});

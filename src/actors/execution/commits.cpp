@@ -59,7 +59,12 @@ void Execution::commit_then(std::function<void()> next) {
       batch.put(Table::kRunnableExecutions, rec_.id, "");
     open_mark_waits_ = waits;
   }
-  batch.put(Table::kExecutions, rec_.id, rec_.serialize());
+  // While its task is in flight the record is replaced when the task answers: not worth
+  // compressing (what waits or is final is).
+  if (rec_.phase == Phase::kTask)
+    batch.put_short_lived(Table::kExecutions, rec_.id, rec_.serialize());
+  else
+    batch.put(Table::kExecutions, rec_.id, rec_.serialize());
   // settled:notify.send queued a notification for the webhook: its actor sends it once durable.
   const bool notifies = std::any_of(batch.ops.begin(), batch.ops.end(), [](const WriteOp& op) {
     return op.table == Table::kNotificationOutbox && !op.erase;

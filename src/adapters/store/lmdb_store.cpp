@@ -22,6 +22,14 @@ MDB_env* live(const lmdb::env& env) {
   return env.handle();
 }
 
+// A short-lived value is stored as written, saving its compression, only while LMDB keeps it in
+// its leaf page (up to about half a page). A larger one would take an overflow page, and LMDB
+// keeps that page for the value that replaces it in the same transaction, however small.
+constexpr std::size_t kShortLivedAsWrittenBytes = 1024;
+bool stored_as_written(const WriteOp& op) {
+  return op.short_lived && op.value.size() <= kShortLivedAsWrittenBytes;
+}
+
 }  // namespace
 
 LmdbStore::LmdbStore(LmdbOptions options) : options_(std::move(options)) {}
@@ -159,7 +167,9 @@ Status LmdbStore::commit_locked(const std::vector<const WriteBatch*>& batches,
         if (op.erase) {
           lmdb::dbi_del(txn, dbi(op.table), key, nullptr);
         } else {
-          lmdb::val value = as_val(stored_form(op.table, op.value, compressed));
+          lmdb::val value =
+              as_val(stored_as_written(op) ? std::string_view(op.value)
+                                           : stored_form(op.table, op.value, compressed));
           lmdb::dbi_put(txn, dbi(op.table), key, value, 0);
         }
       }

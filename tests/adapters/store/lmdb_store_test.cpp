@@ -8,11 +8,13 @@
 #include "domain/storage_keys.hpp"
 
 #include <gtest/gtest.h>
+#include <lmdb.h>
 
 #include <stdlib.h>
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -103,6 +105,96 @@ TEST_F(LmdbStoreTest, CommitAppliesEveryBatch) {
   // Tables are separate key spaces.
   EXPECT_FALSE(store_->get(Table::kAlerts, "e-1").has_value());
   EXPECT_FALSE(store_->get(Table::kExecutions, "e-3").has_value());
+}
+
+// The bytes LMDB holds for `key` of `table` in the (closed) store at `path`, read past the store.
+std::optional<std::string> stored_bytes(const std::string& path, Table table,
+                                        const std::string& key) {
+  MDB_env* env = nullptr;
+  if (mdb_env_create(&env) != 0) return std::nullopt;
+  std::optional<std::string> bytes;
+  MDB_txn* txn = nullptr;
+  MDB_dbi dbi = 0;
+  MDB_val k{key.size(), const_cast<char*>(key.data())};
+  MDB_val v{};
+  if (mdb_env_set_maxdbs(env, kTableCount + 3) == 0 &&
+      mdb_env_open(env, path.c_str(), MDB_RDONLY, 0640) == 0 &&
+      mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn) == 0) {
+    if (mdb_dbi_open(txn, table_name(table), 0, &dbi) == 0 && mdb_get(txn, dbi, &k, &v) == 0)
+      bytes = std::string(static_cast<const char*>(v.mv_data), v.mv_size);
+    mdb_txn_abort(txn);
+  }
+  mdb_env_close(env);
+  return bytes;
+}
+
+// An execution record's text of about `bytes` bytes.
+std::string record_of(std::size_t bytes) {
+  std::string record = R"({"id":"payment:p-1","stateMachine":"payment","input":[)";
+  for (int i = 0; record.size() < bytes; ++i)
+    record += R"({"paymentId":"p-)" + std::to_string(i) + R"(","amount":1250,"currency":"USD"},)";
+  return record + "{}]}";
+}
+
+// A short-lived value (an execution's record while its task is in flight) is stored as its
+// bytes, the same text written as an ordinary value is compressed; both read back the same.
+TEST(LmdbStoreValues, AShortLivedValueIsStoredAsWrittenAnOrdinaryOneCompressed) {
+  TempDir dir;
+  const std::string record = record_of(900);
+  {
+    auto store = open_store(dir.path());
+    WriteBatch batch;
+    batch.put_short_lived(Table::kExecutions, "running", record);
+    batch.put(Table::kExecutions, "waiting", record);
+    ASSERT_TRUE(commit(*store, {batch}).ok());
+    EXPECT_EQ(store->get(Table::kExecutions, "running"), record);
+    EXPECT_EQ(store->get(Table::kExecutions, "waiting"), record);
+  }
+  const auto running = stored_bytes(dir.path(), Table::kExecutions, "running");
+  const auto waiting = stored_bytes(dir.path(), Table::kExecutions, "waiting");
+  ASSERT_TRUE(running && waiting);
+  EXPECT_EQ(*running, record);
+  EXPECT_LT(waiting->size(), record.size() / 2);
+  // Opened again, the store reads both.
+  auto store = open_store(dir.path());
+  EXPECT_EQ(store->get(Table::kExecutions, "running"), record);
+  EXPECT_EQ(store->get(Table::kExecutions, "waiting"), record);
+}
+
+// A large short-lived value is compressed all the same: stored as written it would take an
+// overflow page, which LMDB keeps in place for the value that replaces it in the same
+// transaction, however small that one is.
+TEST(LmdbStoreValues, ALargeShortLivedValueIsCompressedAsAnyOther) {
+  const std::string record = record_of(3000);
+  const auto page_bytes = [&](bool short_lived) {
+    TempDir dir;
+    auto store = open_store(dir.path());
+    for (int i = 0; i < 50; ++i) {
+      const std::string key = "e-" + std::to_string(i);
+      WriteBatch first, last;
+      if (short_lived)
+        first.put_short_lived(Table::kExecutions, key, record);
+      else
+        first.put(Table::kExecutions, key, record);
+      last.put(Table::kExecutions, key, record);
+      EXPECT_TRUE(commit(*store, {first, last}).ok());
+      EXPECT_EQ(store->get(Table::kExecutions, key), record);
+    }
+    return store->table_usage(Table::kExecutions).page_bytes;
+  };
+  EXPECT_EQ(page_bytes(true), page_bytes(false));
+  const auto stored = [&] {
+    TempDir dir;
+    {
+      auto store = open_store(dir.path());
+      WriteBatch batch;
+      batch.put_short_lived(Table::kExecutions, "big", record);
+      EXPECT_TRUE(commit(*store, {batch}).ok());
+    }
+    return stored_bytes(dir.path(), Table::kExecutions, "big");
+  }();
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_LT(stored->size(), record.size() / 2);
 }
 
 TEST_F(LmdbStoreTest, LaterOperationsWinWithinOneCommit) {
