@@ -106,7 +106,9 @@ void LmdbStore::reopen_after_panic() {
   std::unique_lock<std::shared_mutex> lock(env_mutex_);
   if (!panicked()) return;  // reopened meanwhile
   // The old environment must be closed before the files are opened again: LMDB's locks are per
-  // process, and one process may not hold the same environment twice.
+  // process, and one process may not hold the same environment twice. Its kept read
+  // transactions go first.
+  read_txns_.clear();
   env_ = lmdb::env{nullptr};
   try {
     open_environment();
@@ -261,14 +263,14 @@ Error LmdbStore::commit_error(int code, const std::string& what) {
 std::optional<std::string> LmdbStore::get(Table table, std::string_view key) const {
   std::shared_lock<std::shared_mutex> lock(env_mutex_);
   DeferredReader reader(ledger_accounts_.rows());
-  auto txn = lmdb::txn::begin(live(env_), nullptr, MDB_RDONLY);
+  PooledRead txn(read_txns_, live(env_));
   return get_in(txn.handle(), table, key);
 }
 
 void LmdbStore::with_snapshot(const std::function<void(const SnapshotGet& get)>& work) const {
   std::shared_lock<std::shared_mutex> lock(env_mutex_);
   DeferredReader reader(ledger_accounts_.rows());
-  auto txn = lmdb::txn::begin(live(env_), nullptr, MDB_RDONLY);
+  PooledRead txn(read_txns_, live(env_));
   std::optional<std::uint64_t> seen;
   const SnapshotGet get = [this, handle = txn.handle(), &seen](Table table, std::string_view key) {
     return get_in(handle, table, key, &seen);
@@ -302,7 +304,7 @@ void LmdbStore::scan(Table table, std::string_view prefix,
                      std::string_view start_after) const {
   std::shared_lock<std::shared_mutex> lock(env_mutex_);
   DeferredReader reader(ledger_accounts_.rows());
-  auto txn = lmdb::txn::begin(live(env_), nullptr, MDB_RDONLY);
+  PooledRead txn(read_txns_, live(env_));
   // Start at the prefix, or after `start_after` when that comes later: a start_after before the
   // prefix must not end the scan at the first (non-prefixed) key it lands on.
   const std::string_view from = start_after.empty() || start_after < prefix ? prefix : start_after;
@@ -372,7 +374,7 @@ void LmdbStore::scan_snapshot(
     const std::function<void(Table, std::string_view, std::string_view)>& visit) const {
   std::shared_lock<std::shared_mutex> lock(env_mutex_);
   DeferredReader reader(ledger_accounts_.rows());
-  auto txn = lmdb::txn::begin(live(env_), nullptr, MDB_RDONLY);
+  PooledRead txn(read_txns_, live(env_));
   for (Table table : tables) {
     if (table == Table::kLedgerAccounts) {
       scan_accounts(txn.handle(), "", "", false, [&](std::string_view key, std::string_view value) {
@@ -396,7 +398,7 @@ void LmdbStore::scan_snapshot(
 std::size_t LmdbStore::count(Table table) const {
   std::shared_lock<std::shared_mutex> lock(env_mutex_);
   DeferredReader reader(ledger_accounts_.rows());
-  auto txn = lmdb::txn::begin(live(env_), nullptr, MDB_RDONLY);
+  PooledRead txn(read_txns_, live(env_));
   if (table == Table::kLedgerAccounts) {  // rows written behind are not in the statistics yet
     std::size_t rows = 0;
     scan_accounts(txn.handle(), "", "", false, [&](std::string_view, std::string_view) {
@@ -412,7 +414,7 @@ std::size_t LmdbStore::count(Table table) const {
 
 TableUsage LmdbStore::table_usage(Table table) const {
   std::shared_lock<std::shared_mutex> lock(env_mutex_);
-  auto txn = lmdb::txn::begin(live(env_), nullptr, MDB_RDONLY);
+  PooledRead txn(read_txns_, live(env_));
   MDB_stat stat;
   mdb_stat(txn, dbi(table), &stat);
   std::size_t pages = stat.ms_branch_pages + stat.ms_leaf_pages + stat.ms_overflow_pages;

@@ -3,6 +3,7 @@
 // write batches in one fsync'd transaction; any thread may read through short read transactions.
 
 #include "adapters/store/deferred_table.hpp"
+#include "adapters/store/read_txn_pool.hpp"
 #include "domain/result.hpp"
 #include "domain/write_batch.hpp"
 
@@ -140,6 +141,8 @@ class LmdbStore {
   // Shared by every transaction, exclusive only while a panicked environment is replaced.
   mutable std::shared_mutex env_mutex_;
   lmdb::env env_{nullptr};
+  // Reads reuse these (declared after env_: aborted before it closes).
+  mutable ReadTxnPool read_txns_;
   std::array<MDB_dbi, kTableCount> dbis_{};
   MDB_dbi history_log_ = 0;
   // Table::kLedgerAccounts written behind (adapters/store/deferred_rows.hpp); readers register

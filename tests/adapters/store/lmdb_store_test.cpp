@@ -12,12 +12,14 @@
 
 #include <stdlib.h>
 
+#include <atomic>
 #include <filesystem>
 #include <memory>
 #include <optional>
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -195,6 +197,30 @@ TEST(LmdbStoreValues, ALargeShortLivedValueIsCompressedAsAnyOther) {
   }();
   ASSERT_TRUE(stored.has_value());
   EXPECT_LT(stored->size(), record.size() / 2);
+}
+
+// Reads reuse their transactions (adapters/store/read_txn_pool.hpp): each still reads the
+// newest commit, from any thread.
+TEST_F(LmdbStoreTest, EveryReadSeesTheNewestCommitThoughItsTransactionIsReused) {
+  for (int i = 0; i < 20; ++i) {
+    WriteBatch batch;
+    batch.put(Table::kMeta, "k", std::to_string(i));
+    ASSERT_TRUE(commit(*store_, {batch}).ok());
+    EXPECT_EQ(store_->get(Table::kMeta, "k"), std::to_string(i));
+    store_->with_snapshot([&](const LmdbStore::SnapshotGet& get) {
+      EXPECT_EQ(get(Table::kMeta, "k"), std::to_string(i));
+    });
+    EXPECT_EQ(scan_all(*store_, Table::kMeta, "k").size(), 1u);
+  }
+  std::vector<std::thread> readers;
+  std::atomic<int> wrong{0};
+  for (int t = 0; t < 4; ++t)
+    readers.emplace_back([&] {
+      for (int i = 0; i < 200; ++i)
+        if (store_->get(Table::kMeta, "k") != std::string("19")) ++wrong;
+    });
+  for (auto& reader : readers) reader.join();
+  EXPECT_EQ(wrong.load(), 0);
 }
 
 TEST_F(LmdbStoreTest, LaterOperationsWinWithinOneCommit) {
