@@ -42,10 +42,19 @@ void serialize_into(std::string& out, const Value& value) {
 
 void append_json_string(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
+  std::size_t i = next_json_escape(text, 0);
+  if (i == text.size() && text.size() <= 62) {
+    // Most strings (names, ids, short values) need no escape: quoted on the stack, one append.
+    char quoted[64];
+    quoted[0] = '"';
+    text.copy(quoted + 1, text.size());
+    quoted[text.size() + 1] = '"';
+    out.append(quoted, text.size() + 2);
+    return;
+  }
   out += '"';
   std::size_t plain_from = 0;
-  for (std::size_t i = next_json_escape(text, 0); i < text.size();
-       i = next_json_escape(text, i + 1)) {
+  for (; i < text.size(); i = next_json_escape(text, i + 1)) {
     const auto byte = static_cast<unsigned char>(text[i]);
     const char escape = escape_of(byte);
     out.append(text.data() + plain_from, i - plain_from);

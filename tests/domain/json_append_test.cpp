@@ -138,6 +138,21 @@ TEST(JsonObjectWriter, NamesOfEveryLengthAndTheWidestNumbers) {
   }
 }
 
+// Short plain strings are quoted on the stack: every length either side of that, plain or with
+// an escape at its start or end, comes out as json::serialize writes it.
+TEST(JsonAppend, StringsOfEveryLengthAsSerializeWritesThem) {
+  for (std::size_t length = 0; length <= 80; ++length) {
+    SCOPED_TRACE(length);
+    const std::string plain(length, 'a');
+    for (const std::string& text :
+         {plain, "\"" + plain, plain + "\n", plain + "\xc3\xa9", std::string(length, '\\')}) {
+      std::string out = "x";
+      append_json_string(out, text);
+      EXPECT_EQ(out, "x" + json::serialize(json::string(text)));
+    }
+  }
+}
+
 TEST(JsonAppend, AStringTokenEscapesWhatJsonRequires) {
   std::string out;
   append_json_string(out, "say \"hi\"\n");
