@@ -258,14 +258,18 @@ SimulatorDecision simulate_payment_intent_create(const TaskAttempt& attempt,
 
 void log_request(WriteBatch& writes, const std::string& request_id, const TaskAttempt& attempt,
                  const TaskOutcome& outcome, bool replayed) {
-  json::object entry(6);
-  entry["id"] = request_id;
-  entry["object"] = "request";
-  entry["idempotency_key"] = attempt.idempotency_key;
-  entry["outcome"] = outcome.ok ? std::string("succeeded") : outcome.error;
-  entry["replayed"] = replayed;
-  entry["created"] = attempt.now;
-  writes.put(Table::kStripeRequests, request_id, json_text(entry));
+  // Written member by member, as json::serialize writes the object.
+  std::string entry;
+  entry.reserve(192);
+  JsonObjectWriter writer(entry);
+  writer.text("id", request_id)
+      .text("object", "request")
+      .text("idempotency_key", attempt.idempotency_key)
+      .text("outcome",
+            outcome.ok ? std::string_view("succeeded") : std::string_view(outcome.error));
+  writer.member("replayed") += replayed ? "true" : "false";
+  writer.number("created", attempt.now).close();
+  writes.put(Table::kStripeRequests, request_id, std::move(entry));
 }
 
 json::object list_requests(const LmdbStore& store, std::size_t limit,

@@ -141,6 +141,27 @@ TEST(StripeSimulator, TheRowsOfAChargeCarryTheSameObjectText) {
   }
 }
 
+// The request log's row, as json::serialize writes the object Stripe's request log shows.
+TEST(StripeSimulator, TheRequestLogRowIsTheRequestObject) {
+  const TaskAttempt a = attempt("pm_card_visa");
+  for (const bool ok : {true, false}) {
+    WriteBatch writes;
+    const TaskOutcome outcome = ok ? TaskOutcome::success(json::object{})
+                                   : TaskOutcome::failure("Stripe.CardError", "declined");
+    log_request(writes, "req_1", a, outcome, !ok);
+    ASSERT_EQ(writes.size(), 1u);
+    EXPECT_EQ(writes.ops[0].table, Table::kStripeRequests);
+    EXPECT_EQ(writes.ops[0].key, "req_1");
+    EXPECT_EQ(writes.ops[0].value,
+              json::serialize(json::object{{"id", "req_1"},
+                                           {"object", "request"},
+                                           {"idempotency_key", a.idempotency_key},
+                                           {"outcome", ok ? "succeeded" : "Stripe.CardError"},
+                                           {"replayed", !ok},
+                                           {"created", a.now}}));
+  }
+}
+
 TEST(StripeSimulator, AnyOtherTestCardSucceeds) {
   for (const char* method :
        {"pm_card_mastercard", "pm_card_amex", "pm_card_visa_debit", "pm_card_discover"}) {
