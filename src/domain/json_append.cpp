@@ -25,8 +25,9 @@ char escape_of(unsigned char c) {
 // Boost.JSON's serializer, read through a buffer on the stack and appended: its output without
 // the temporary string json::serialize returns. (A writer of our own, appending token by token,
 // was a third slower than the serializer.) The serializer keeps its own stack: any depth.
+// Stops once `out` holds more than `limit` bytes: false then.
 template <typename Value>
-void serialize_into(std::string& out, const Value& value) {
+bool serialize_within(std::string& out, const Value& value, std::size_t limit) {
   // One serializer per thread, reset for each value: constructing one cost more than writing
   // most payloads.
   thread_local json::serializer serializer;
@@ -35,7 +36,14 @@ void serialize_into(std::string& out, const Value& value) {
   while (!serializer.done()) {
     const json::string_view written = serializer.read(buffer, sizeof buffer);
     out.append(written.data(), written.size());
+    if (out.size() > limit) return false;
   }
+  return true;
+}
+
+template <typename Value>
+void serialize_into(std::string& out, const Value& value) {
+  serialize_within(out, value, std::string::npos);
 }
 
 }  // namespace
@@ -112,6 +120,19 @@ std::string json_text(const json::value& value) {
   std::string out;
   out.reserve(240);  // most payloads fit: one allocation
   append_json(out, value);
+  return out;
+}
+
+std::optional<std::string> json_text_within(const json::value& value, std::size_t limit) {
+  std::string out;
+  out.reserve(240);
+  const bool container = value.is_object() || value.is_array();
+  if (!container) {
+    append_json(out, value);
+  } else if (!serialize_within(out, value, limit)) {
+    return std::nullopt;
+  }
+  if (out.size() > limit) return std::nullopt;
   return out;
 }
 

@@ -8,6 +8,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,6 +28,9 @@ void append_json_number(std::string& out, std::int64_t number);
 // `value` as JSON text: what json::serialize returns, written by this faster writer.
 std::string json_text(const boost::json::value& value);
 std::string json_text(const boost::json::object& object);
+// The text of `value`, or nullopt as soon as it is longer than `limit` bytes (what is too large
+// is never written whole).
+std::optional<std::string> json_text_within(const boost::json::value& value, std::size_t limit);
 
 // One JSON object written member by member into `out`, as json::serialize writes an object
 // with these members in this order. Member names are written as given: plain identifiers,

@@ -153,6 +153,21 @@ TEST(JsonAppend, StringsOfEveryLengthAsSerializeWritesThem) {
   }
 }
 
+// A value's text up to a limit: whole when it fits (exactly at the limit too), nothing past it.
+TEST(JsonAppend, TextWithinALimit) {
+  json::array list;
+  for (int i = 0; i < 2000; ++i) list.push_back(json::object{{"n", i}, {"s", "abc"}});
+  const json::value values[] = {json::value(list), json::value("a string"), json::value(12345),
+                                json::value(json::object{{"k", list}})};
+  for (const json::value& value : values) {
+    const std::string text = json::serialize(value);
+    EXPECT_EQ(json_text_within(value, text.size()), text);
+    EXPECT_EQ(json_text_within(value, text.size() + 100), text);
+    EXPECT_FALSE(json_text_within(value, text.size() - 1).has_value());
+    EXPECT_FALSE(json_text_within(value, 3).has_value());
+  }
+}
+
 TEST(JsonAppend, AStringTokenEscapesWhatJsonRequires) {
   std::string out;
   append_json_string(out, "say \"hi\"\n");

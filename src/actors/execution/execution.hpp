@@ -118,7 +118,9 @@ class Execution {
 
   // tasks.cpp: Task states
   void run_task(const asl::State& state, asl::RunTask task);
-  void record_task_started(const asl::State& state, const TaskAttempt& attempt, EpochMillis now);
+  // `parameters_text`: the attempt's parameters as JSON text, when known ("": serialized here).
+  void record_task_started(const asl::State& state, const TaskAttempt& attempt, EpochMillis now,
+                           std::string parameters_text = {});
   // Adds a Task's event `kind` ("Scheduled", "Started", "Submitted", "Succeeded", "Failed",
   // "TimedOut") with `fields`: named as Step Functions names it for an AWS ARN Resource
   // (domain/resources/aws_task_events.hpp), otherwise Task<kind> naming settled's `own` resource.

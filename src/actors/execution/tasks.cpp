@@ -34,8 +34,11 @@ void Execution::run_task(const asl::State& state, asl::RunTask task) {
   attempt.task_token = rec_.task_token;
   handing_out_token_ = !rec_.task_token.empty();
   attempt.parameters = std::move(task.parameters);
+  // The interpreter's text of the parameters, for TaskScheduled, unless the scope is taken out.
+  std::string parameters_text = std::move(task.parameters_text);
   required_scope_.clear();
   if (waits_for_task_token(state.resource)) {
+    parameters_text.clear();
     auto scope = identity::take_required_scope(attempt.parameters);
     if (!scope) {
       task_failed(state, TaskOutcome::failure(std::string(asl::errors::kTaskFailed),
@@ -54,7 +57,7 @@ void Execution::run_task(const asl::State& state, asl::RunTask task) {
 
   if (mocked(state)) {
     // Test mode: the test case answers this state; its resource does not run.
-    record_task_started(state, attempt, now);
+    record_task_started(state, attempt, now, std::move(parameters_text));
     commit_then([this] { call_mock(); });
     return;
   }
@@ -84,7 +87,9 @@ void Execution::run_task(const asl::State& state, asl::RunTask task) {
       return;
     }
   }
-  record_task_started(state, attempt, now);
+  // The text is of the parameters as the state gave them: what TaskScheduled shows, for an AWS
+  // ARN too (the built-in's translation is not shown).
+  record_task_started(state, attempt, now, std::move(parameters_text));
 
   switch (info->kind) {
     case ResourceKind::kInline:
@@ -117,13 +122,14 @@ void Execution::run_task(const asl::State& state, asl::RunTask task) {
 }
 
 void Execution::record_task_started(const asl::State& state, const TaskAttempt& attempt,
-                                    EpochMillis now) {
+                                    EpochMillis now, std::string parameters_text) {
   // An AWS ARN that ran as a built-in shows the Parameters it was given, as AWS shows them, not
   // the built-in's translation.
   const bool translated =
       aws::is_aws_resource(state.resource) && !aws::is_aws_resource(attempt.resource);
-  json::object scheduled{
-      {"parameters", json_text(translated ? aws_parameters_ : attempt.parameters)}};
+  if (parameters_text.empty())
+    parameters_text = json_text(translated ? aws_parameters_ : attempt.parameters);
+  json::object scheduled{{"parameters", std::move(parameters_text)}};
   if (task_timeout_seconds_) scheduled["timeoutInSeconds"] = *task_timeout_seconds_;
   add_task_event(now, "Scheduled", state, attempt.resource, std::move(scheduled));
   add_task_event(now, "Started", state, attempt.resource, {});

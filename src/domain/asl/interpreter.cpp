@@ -87,14 +87,15 @@ FailWith data_limit(const State& state, const std::string& what) {
                       std::to_string(kPayloadLimitBytes) + ")."};
 }
 
-// Its size is checked on the text the history needs anyway: one pass over the output, not two.
+// Its size is checked on the text the history needs anyway: one pass over the output, not two,
+// and never past the limit.
 Step leave(const State& state, json::value output,
            std::optional<json::object> assigned = std::nullopt) {
-  std::string text = json_text(output);
-  if (text.size() > kPayloadLimitBytes) return data_limit(state, "output");
+  auto text = json_text_within(output, kPayloadLimitBytes);
+  if (!text) return data_limit(state, "output");
   if (state.end || state.type == StateType::kSucceed)
-    return Finish{std::move(output), std::move(assigned), std::move(text)};
-  return GoTo{state.next, std::move(output), std::move(assigned), std::move(text)};
+    return Finish{std::move(output), std::move(assigned), std::move(*text)};
+  return GoTo{state.next, std::move(output), std::move(assigned), std::move(*text)};
 }
 
 // ResultPath into the state's raw input, then OutputPath, then on to Next or the end.
@@ -441,7 +442,9 @@ Step enter_state(const State& state, const json::value& input, const json::value
     case StateType::kTask: {
       auto effective = effective_input(state, input, context);
       if (!effective) return render_failure(state, input, effective.error(), context);
-      if (too_large(*effective)) return data_limit(state, "input");
+      // Checked on the text TaskScheduled shows anyway: one pass over the parameters.
+      auto text = json_text_within(*effective, kPayloadLimitBytes);
+      if (!text) return data_limit(state, "input");
       std::optional<std::int64_t> timeout;
       if (state.timeout_seconds_path) {
         // Like a Wait's SecondsPath: read from the InputPath-filtered input (or the context).
@@ -456,7 +459,7 @@ Step enter_state(const State& state, const json::value& input, const json::value
                                    std::to_string(kMaxTimeoutSeconds));
         timeout = *seconds;
       }
-      return RunTask{state.resource, std::move(*effective), timeout};
+      return RunTask{state.resource, std::move(*effective), timeout, std::move(*text)};
     }
     case StateType::kParallel: {
       auto effective = effective_input(state, input, context);

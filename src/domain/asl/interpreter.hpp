@@ -43,6 +43,7 @@ struct RunTask {
   std::string resource;
   boost::json::value parameters;
   std::optional<std::int64_t> timeout_seconds;  // from TimeoutSecondsPath, when the state has one
+  std::string parameters_text;  // `parameters` as JSON text (its size was checked on it)
 };
 struct WaitUntil {
   EpochMillis due = 0;
