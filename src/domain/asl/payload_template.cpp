@@ -96,7 +96,7 @@ Result<json::value> PayloadTemplate::render_node(const Node& node, const json::v
                        "The JSONPath '" + child.path->text() + "' specified for the field '" + key +
                            ".$' could not be found in the input '" + json::serialize(input) + "'"};
         if (!value) return value.error();
-        out[key] = std::move(*value);
+        out.insert_or_assign(key, std::move(*value));  // a later same-named field wins
       }
       return json::value(std::move(out));
     }

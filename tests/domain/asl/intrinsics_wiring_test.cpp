@@ -111,6 +111,24 @@ TEST(PayloadTemplateIntrinsic, RendersIntrinsicsBesidePathsAndLiterals) {
                                    "items": [{"len": 2}]}})"));
 }
 
+// A field given both as a literal and as a path ("a" and "a.$") renders once: the one written
+// later in the template wins, whichever it is.
+TEST(PayloadTemplateIntrinsic, ASameNamedFieldWrittenLaterWins) {
+  FixedRandom random({0, 0});
+  const json::value input = j(R"({"x": "from the path"})");
+  for (const auto& [text, expected] :
+       {std::pair<const char*, const char*>{R"({"a": 1, "a.$": "$.x"})",
+                                            R"({"a": "from the path"})"},
+        std::pair<const char*, const char*>{R"({"a.$": "$.x", "a": 1})", R"({"a": 1})"}}) {
+    SCOPED_TRACE(text);
+    auto t = PayloadTemplate::compile(j(text), "$.States['A'].Parameters");
+    ASSERT_TRUE(t.ok()) << t.error().message;
+    auto out = t->render(input, no_context(), random);
+    ASSERT_TRUE(out.ok()) << out.error().message;
+    EXPECT_EQ(*out, j(expected));
+  }
+}
+
 TEST(PayloadTemplateIntrinsic, RefusesBadCallsWithTheFieldPathAndFailsAtRunTime) {
   auto bad = PayloadTemplate::compile(j(R"j({"a": {"x.$": "States.ArrayLength(1, 2)"}})j"),
                                       "$.States['A'].Parameters");
