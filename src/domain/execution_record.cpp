@@ -148,20 +148,26 @@ bool ExecutionRecord::cursor_input_is_input() const {
 }
 
 std::string ExecutionRecord::serialize() const {
+  return serialize(KnownTexts{});
+}
+
+std::string ExecutionRecord::serialize(const KnownTexts& known) const {
   // Written on every transition: appended in place (json_append), no temporary per field.
   std::string out;
-  out.reserve(512);
+  out.reserve(512 + known.input.size() + known.output.size());
   JsonObjectWriter record(out);
   record.text("id", id).text("stateMachine", state_machine);
   if (state_machine_version) record.number("stateMachineVersion", state_machine_version);
-  record.text("name", name)
-      .text("status", status_name(status))
-      .value("input", input)
-      .value("output", output)
-      .text("error", error)
-      .text("cause", cause)
-      .number("start", start)
-      .number("stop", stop);
+  record.text("name", name).text("status", status_name(status));
+  if (known.input.empty())
+    record.value("input", input);
+  else
+    record.member("input") += known.input;
+  if (known.output.empty())
+    record.value("output", output);
+  else
+    record.member("output") += known.output;
+  record.text("error", error).text("cause", cause).number("start", start).number("stop", stop);
   if (deadline) record.number("deadline", deadline);
   if (redrive_count)
     record.number("redriveCount", redrive_count).number("redriveDate", redrive_date);

@@ -114,6 +114,13 @@ struct ExecutionRecord {
   // The same document as serialize(to_json()), written without copying the payloads: this
   // runs at every durable transition.
   std::string serialize() const;
+  // The same, with the texts of `input` and `output` given when the caller has them already
+  // (json::serialize's text of exactly those values; an empty view: not known).
+  struct KnownTexts {
+    std::string_view input;
+    std::string_view output;
+  };
+  std::string serialize(const KnownTexts& known) const;
   // Whether the cursor's input is the execution's input (stored once, as "inputSameAs").
   bool cursor_input_is_input() const;
   static Result<ExecutionRecord> from_json(const boost::json::value& value);

@@ -147,6 +147,20 @@ TEST(ExecutionRecord, EveryFieldOfAFullRecordRoundTrips) {
 
 // Records written before workflow variables existed have no "variables"/"outerVariables": they
 // read as no variables, and a record without variables is stored without the fields.
+// The input's and output's texts, when the writer has them, are written as they are: the same
+// document as serializing the payloads, either or both given.
+TEST(ExecutionRecord, KnownPayloadTextsWriteTheSameDocument) {
+  for (ExecutionRecord r : {sample(), full()}) {
+    r.output = json::parse(R"({"charge": {"id": "pi_1", "status": "succeeded"}, "n": [1, 2]})");
+    const std::string input = json::serialize(r.input);
+    const std::string output = json::serialize(r.output);
+    const std::string expected = r.serialize();
+    EXPECT_EQ(r.serialize({input, output}), expected);
+    EXPECT_EQ(r.serialize({input, {}}), expected);
+    EXPECT_EQ(r.serialize({{}, output}), expected);
+  }
+}
+
 TEST(ExecutionRecord, RecordsWithoutVariablesStayReadable) {
   ExecutionRecord r = sample();
   const std::string stored = r.serialize();

@@ -61,10 +61,11 @@ void Execution::commit_then(std::function<void()> next) {
   }
   // While its task is in flight the record is replaced when the task answers: not worth
   // compressing (what waits or is final is).
+  std::string record = rec_.serialize({input_text_, output_text_});
   if (rec_.phase == Phase::kTask)
-    batch.put_short_lived(Table::kExecutions, rec_.id, rec_.serialize());
+    batch.put_short_lived(Table::kExecutions, rec_.id, std::move(record));
   else
-    batch.put(Table::kExecutions, rec_.id, rec_.serialize());
+    batch.put(Table::kExecutions, rec_.id, std::move(record));
   // settled:notify.send queued a notification for the webhook: its actor sends it once durable.
   const bool notifies = std::any_of(batch.ops.begin(), batch.ops.end(), [](const WriteOp& op) {
     return op.table == Table::kNotificationOutbox && !op.erase;

@@ -37,6 +37,7 @@ void Execution::begin() {
 void Execution::begin_from_record() {
   if (fresh_) {
     std::string input_text = json_text(rec_.input);
+    input_text_ = input_text;
     json::object details;
     details["input"] = input_text;
     // settled keeps no IAM role: the history reader names the daemon's (aws::role_arn) when the
@@ -363,7 +364,8 @@ void Execution::schedule_wake() {
 void Execution::finish_succeeded(json::value output, std::string output_text) {
   const EpochMillis now = engine_->now();
   json::object details;
-  details["output"] = output_text.empty() ? json_text(output) : std::move(output_text);
+  output_text_ = output_text.empty() ? json_text(output) : std::move(output_text);
+  details["output"] = output_text_;
   history_.add(now, "ExecutionSucceeded", std::move(details));
   rec_.status = ExecutionStatus::kSucceeded;
   rec_.output = std::move(output);
