@@ -154,7 +154,7 @@ std::string ExecutionRecord::serialize() const {
 std::string ExecutionRecord::serialize(const KnownTexts& known) const {
   // Written on every transition: appended in place (json_append), no temporary per field.
   std::string out;
-  out.reserve(512 + known.input.size() + known.output.size());
+  out.reserve(512 + known.input.size() + known.output.size() + known.state_input.size());
   JsonObjectWriter record(out);
   record.text("id", id).text("stateMachine", state_machine);
   if (state_machine_version) record.number("stateMachineVersion", state_machine_version);
@@ -175,6 +175,8 @@ std::string ExecutionRecord::serialize(const KnownTexts& known) const {
   cursor.text("state", state);
   if (cursor_input_is_input())
     cursor.text("inputSameAs", "input");
+  else if (!known.state_input.empty())
+    cursor.member("input") += known.state_input;
   else
     cursor.value("input", state_input);
   cursor.value("waitOutput", wait_output)

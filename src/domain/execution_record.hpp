@@ -114,11 +114,12 @@ struct ExecutionRecord {
   // The same document as serialize(to_json()), written without copying the payloads: this
   // runs at every durable transition.
   std::string serialize() const;
-  // The same, with the texts of `input` and `output` given when the caller has them already
+  // The same, with the texts of the payloads given when the caller has them already
   // (json::serialize's text of exactly those values; an empty view: not known).
   struct KnownTexts {
     std::string_view input;
     std::string_view output;
+    std::string_view state_input;  // the cursor's input
   };
   std::string serialize(const KnownTexts& known) const;
   // Whether the cursor's input is the execution's input (stored once, as "inputSameAs").

@@ -147,17 +147,25 @@ TEST(ExecutionRecord, EveryFieldOfAFullRecordRoundTrips) {
 
 // Records written before workflow variables existed have no "variables"/"outerVariables": they
 // read as no variables, and a record without variables is stored without the fields.
-// The input's and output's texts, when the writer has them, are written as they are: the same
-// document as serializing the payloads, either or both given.
+// The payloads' texts, when the writer has them, are written as they are: the same document as
+// serializing the payloads, any of them given; the cursor's input whether or not it is the
+// execution's (then stored once, whatever text is given for it).
 TEST(ExecutionRecord, KnownPayloadTextsWriteTheSameDocument) {
-  for (ExecutionRecord r : {sample(), full()}) {
-    r.output = json::parse(R"({"charge": {"id": "pi_1", "status": "succeeded"}, "n": [1, 2]})");
-    const std::string input = json::serialize(r.input);
-    const std::string output = json::serialize(r.output);
-    const std::string expected = r.serialize();
-    EXPECT_EQ(r.serialize({input, output}), expected);
-    EXPECT_EQ(r.serialize({input, {}}), expected);
-    EXPECT_EQ(r.serialize({{}, output}), expected);
+  for (const bool same_input : {false, true}) {
+    for (ExecutionRecord r : {sample(), full()}) {
+      SCOPED_TRACE(same_input);
+      r.output = json::parse(R"({"charge": {"id": "pi_1", "status": "succeeded"}, "n": [1, 2]})");
+      r.state_input = same_input ? r.input : json::parse(R"({"validated": true, "amount": 5})");
+      ASSERT_EQ(r.cursor_input_is_input(), same_input);
+      const std::string input = json::serialize(r.input);
+      const std::string output = json::serialize(r.output);
+      const std::string state_input = json::serialize(r.state_input);
+      const std::string expected = r.serialize();
+      EXPECT_EQ(r.serialize({input, output, state_input}), expected);
+      EXPECT_EQ(r.serialize({input, {}, {}}), expected);
+      EXPECT_EQ(r.serialize({{}, output, {}}), expected);
+      EXPECT_EQ(r.serialize({{}, {}, state_input}), expected);
+    }
   }
 }
 

@@ -61,7 +61,7 @@ void Execution::commit_then(std::function<void()> next) {
   }
   // While its task is in flight the record is replaced when the task answers: not worth
   // compressing (what waits or is final is).
-  std::string record = rec_.serialize({input_text_, output_text_});
+  std::string record = rec_.serialize({input_text_, output_text_, state_input_text_});
   if (rec_.phase == Phase::kTask)
     batch.put_short_lived(Table::kExecutions, rec_.id, std::move(record));
   else

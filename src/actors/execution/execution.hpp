@@ -167,10 +167,12 @@ class Execution {
   bool start_reported_ = false;
   // The payloads this actor wrote lately: an identical one is stored as a reference to it.
   records::PayloadDedup payloads_written_;
-  // The record's input and (once final) output as JSON text, written once: every commit of the
-  // record takes them instead of serializing those payloads again. Empty: not known.
+  // The record's input, (once final) output and current state's input as JSON text, written
+  // once for the history: every commit of the record takes them instead of serializing those
+  // payloads again. Empty: not known.
   std::string input_text_;
   std::string output_text_;
+  std::string state_input_text_;  // the cursor's input (the current state's), "" once it is null
   // The events of the transition in progress, as the text of the chunk its commit writes.
   records::ChunkWriter chunk_;
   struct ChunkSink : asl::EventSink {

@@ -252,10 +252,10 @@ void Execution::enter(const std::string& name, json::value input, std::string in
   rec_.task_token.clear();
   rec_.task_deadline = 0;
   reject_early_callbacks();
-  rec_.entered_event_id =
-      history_.add(now, asl::state_event_type(state->type, true),
-                   input_text.empty() ? asl::state_details(name, rec_.state_input, true)
-                                      : asl::state_details_text(name, input_text, true));
+  if (input_text.empty()) input_text = json_text(rec_.state_input);
+  state_input_text_ = input_text;
+  rec_.entered_event_id = history_.add(now, asl::state_event_type(state->type, true),
+                                       asl::state_details_text(name, input_text, true));
   adapters::Metrics::instance().state_transition(rec_.state_machine);
   if (chunk_.size() >= kEventsPerCheckpoint) {
     commit_then([this] { act(); });
@@ -371,6 +371,7 @@ void Execution::finish_succeeded(json::value output, std::string output_text) {
   rec_.output = std::move(output);
   // A succeeded execution is never resumed or redriven: its cursor's payloads are not kept.
   rec_.state_input = nullptr;
+  state_input_text_.clear();
   rec_.wait_output = nullptr;
   close(now);
 }
