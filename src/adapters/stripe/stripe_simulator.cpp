@@ -39,11 +39,15 @@ int trigger_count(const std::string& method, const std::string& prefix) {
 }
 
 // {"ok":true,"result":...} or {"ok":false,"error":...,"cause":...}, written where it goes
-// (outcome_from_json reads it back).
-void append_outcome_json(std::string& out, const TaskOutcome& o) {
+// (outcome_from_json reads it back). A success's result is written from `result_text` when the
+// call already wrote it (the same text), else serialized.
+void append_outcome_json(std::string& out, const TaskOutcome& o,
+                         std::string_view result_text = {}) {
   JsonObjectWriter writer(out);
   writer.value("ok", json::value(o.ok));
-  if (o.ok)
+  if (o.ok && !result_text.empty())
+    writer.member("result") += result_text;
+  else if (o.ok)
     writer.value("result", o.result);
   else
     writer.text("error", o.error).text("cause", o.cause);
@@ -215,15 +219,7 @@ SimulatorDecision simulate_stripe_call(const LmdbStore* db, const TaskAttempt& a
   std::string first;
   JsonObjectWriter writer(first);
   writer.text("resource", attempt.resource).value("params", attempt.parameters);
-  if (response.ok && !call.answer_text.empty()) {
-    // The answer as the call saved it: the same text append_outcome_json writes.
-    std::string& out = writer.member("response");
-    out += "{\"ok\":true,\"result\":";
-    out += call.answer_text;
-    out += '}';
-  } else {
-    append_outcome_json(writer.member("response"), response);
-  }
+  append_outcome_json(writer.member("response"), response, call.answer_text);
   writer.number("created", attempt.now).close();
   decision.writes.put(Table::kStripeIdempotency, attempt.idempotency_key, std::move(first));
 
