@@ -15,7 +15,7 @@ std::string state_event_type(StateType type, bool entered) {
   return std::string(state_type_name(type)) + (entered ? "StateEntered" : "StateExited");
 }
 
-std::string details_key(const std::string& type) {
+std::string details_key(std::string_view type) {
   // Step Functions shares one details key across the per-type state events.
   const auto ends = [&](std::string_view suffix) {
     return type.size() > suffix.size() &&
@@ -23,8 +23,8 @@ std::string details_key(const std::string& type) {
   };
   if (ends("StateEntered")) return "stateEnteredEventDetails";
   if (ends("StateExited")) return "stateExitedEventDetails";
-  std::string key = type;
-  key[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(key[0])));
+  std::string key(type);
+  if (!key.empty()) key[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(key[0])));
   return key + "EventDetails";
 }
 

@@ -56,6 +56,6 @@ boost::json::object state_details(const std::string& name, const boost::json::va
 boost::json::object state_details_text(const std::string& name, std::string_view payload_text,
                                        bool entered);
 boost::json::object task_details(const std::string& resource);
-std::string details_key(const std::string& type);
+std::string details_key(std::string_view type);
 
 }  // namespace settled::asl

@@ -1,5 +1,6 @@
 #include "domain/records/history_chunk.hpp"
 
+#include "domain/asl/history.hpp"
 #include "domain/json_append.hpp"
 #include "domain/json_limits.hpp"
 #include "domain/time.hpp"
@@ -44,17 +45,7 @@ bool ends_with(std::string_view text, std::string_view suffix) {
          text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// The details key Step Functions uses for an event type (asl::details_key's rule): what a
-// compact event's details are read back under.
-std::string details_key_of(std::string_view type) {
-  if (ends_with(type, "StateEntered")) return "stateEnteredEventDetails";
-  if (ends_with(type, "StateExited")) return "stateExitedEventDetails";
-  std::string key(type);
-  if (!key.empty()) key[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(key[0])));
-  return key + "EventDetails";
-}
-
-// details_key_of(type) == key, without building the key (this runs for every event written).
+// asl::details_key(type) == key, without building the key (this runs for every event written).
 bool is_details_key_of(std::string_view key, std::string_view type) {
   if (ends_with(type, "StateEntered")) return key == "stateEnteredEventDetails";
   if (ends_with(type, "StateExited")) return key == "stateExitedEventDetails";
@@ -422,7 +413,7 @@ Result<json::object> expand_compact(std::size_t position, json::array& compact,
   event.emplace("previousEventId", id - 1);
   event.emplace("timestamp", format_timestamp(*previous_at));
   event.emplace("type", type);
-  event.emplace(details_key_of(std::string_view(type.data(), type.size())),
+  event.emplace(asl::details_key(std::string_view(type.data(), type.size())),
                 std::move(compact[2].as_object()));
   return event;
 }
@@ -497,7 +488,7 @@ void ChunkWriter::add(std::int64_t id, std::int64_t at, std::string_view type,
   event.emplace("previousEventId", id - 1);
   event.emplace("timestamp", format_timestamp(at));
   event.emplace("type", type);
-  event.emplace(details_key_of(type), details);
+  event.emplace(asl::details_key(type), details);
   append_event_object(text_, event, &dedup);
 }
 
