@@ -62,32 +62,20 @@ CompressionContext& context() {
 
 }  // namespace
 
-bool is_compressed_table(Table table) {
+std::size_t compress_from_bytes(Table table) {
   switch (table) {
     case Table::kExecutions:
     case Table::kHistory:
     case Table::kRecords:
     case Table::kNotifications:
     case Table::kAlerts:
-    case Table::kStripeIntents:
-    case Table::kStripeIdempotency:
     case Table::kStateMachines:
     case Table::kEvents:
-    case Table::kStripeRequests:
     case Table::kStripeEvents:
-    case Table::kStripeObjects:
-    case Table::kStripeSimEvents:
     case Table::kVeriffDecisions:
     case Table::kNotificationOutbox:
     case Table::kNotificationDeadLetters:
-      return true;
-    default:
-      return false;
-  }
-}
-
-std::size_t compress_from_bytes(Table table) {
-  switch (table) {
+      return kCompressFromBytes;
     case Table::kStripeIntents:
     case Table::kStripeIdempotency:
     case Table::kStripeRequests:
@@ -95,12 +83,16 @@ std::size_t compress_from_bytes(Table table) {
     case Table::kStripeSimEvents:
       return kSimulatorCompressFromBytes;
     default:
-      return kCompressFromBytes;
+      return kNeverCompressed;
   }
 }
 
+bool is_compressed_table(Table table) {
+  return compress_from_bytes(table) != kNeverCompressed;
+}
+
 std::string_view stored_form(Table table, std::string_view value, std::string& scratch) {
-  if (value.size() < compress_from_bytes(table) || !is_compressed_table(table)) return value;
+  if (value.size() < compress_from_bytes(table)) return value;
   // Compressed into a buffer that only grows: resizing `scratch` to the bound for each value
   // zero-filled it every time, then only the compressed bytes are copied out.
   thread_local std::string compressed;

@@ -34,7 +34,9 @@ inline constexpr std::size_t kCompressFromBytes = 128;
 // still compressed, so that they stay in their leaf pages rather than overflow pages.
 inline constexpr std::size_t kSimulatorCompressFromBytes = 1024;
 
-// The size from which values of `table` are compressed.
+// The size from which values of `table` are compressed; kNeverCompressed for a table whose
+// values are not JSON documents (read and written as they are). The one list of tables.
+inline constexpr std::size_t kNeverCompressed = static_cast<std::size_t>(-1);
 std::size_t compress_from_bytes(Table table);
 
 // The id the newest dictionary's frames carry ("SET2", dictionaries/store-v2.zdict, what is
@@ -44,6 +46,7 @@ inline constexpr unsigned kStoreDictionaryId = 0x53455432;
 // The first dictionary's ("SET1", dictionaries/store-v1.zdict): still read, no longer written.
 inline constexpr unsigned kStoreDictionaryV1Id = 0x53455431;
 
+// compress_from_bytes(table) != kNeverCompressed.
 bool is_compressed_table(Table table);
 
 // The bytes to store for `value`: compressed into `scratch` when the table's values are
