@@ -12,16 +12,6 @@ namespace json = boost::json;
 
 namespace {
 
-// The escape json::serialize writes for a byte, 0 for none, 'u' for \u00XX: the quote, the
-// backslash and the control characters (serializer.ipp's table).
-char escape_of(unsigned char c) {
-  static constexpr char kControl[] = "uuuuuuuubtnufruuuuuuuuuuuuuuuuuu";
-  if (c < 0x20) return kControl[c];
-  if (c == '"') return '"';
-  if (c == '\\') return '\\';
-  return 0;
-}
-
 // Boost.JSON's serializer, read through a buffer on the stack and appended: its output without
 // the temporary string json::serialize returns. (A writer of our own, appending token by token,
 // was a third slower than the serializer.) The serializer keeps its own stack: any depth.
@@ -46,25 +36,38 @@ void serialize_into(std::string& out, const Value& value) {
   serialize_within(out, value, std::string::npos);
 }
 
+// `before"text"after` written into `buffer` for one append, `text` needing no escape; its size,
+// or 0 when it does not fit in `capacity` (the caller then appends piece by piece).
+std::size_t quoted_on_stack(char* buffer, std::size_t capacity, std::string_view before,
+                            std::string_view text, std::string_view after) {
+  if (before.size() + text.size() + after.size() + 2 > capacity) return 0;
+  char* at = buffer;
+  at += before.copy(at, before.size());
+  *at++ = '"';
+  at += text.copy(at, text.size());
+  *at++ = '"';
+  at += after.copy(at, after.size());
+  return static_cast<std::size_t>(at - buffer);
+}
+
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::size_t i = next_json_escape(text, 0);
-  if (i == text.size() && text.size() <= 62) {
+  if (i == text.size()) {
     // Most strings (names, ids, short values) need no escape: quoted on the stack, one append.
     char quoted[64];
-    quoted[0] = '"';
-    text.copy(quoted + 1, text.size());
-    quoted[text.size() + 1] = '"';
-    out.append(quoted, text.size() + 2);
-    return;
+    if (const std::size_t size = quoted_on_stack(quoted, sizeof quoted, "", text, "")) {
+      out.append(quoted, size);
+      return;
+    }
   }
   out += '"';
   std::size_t plain_from = 0;
   for (; i < text.size(); i = next_json_escape(text, i + 1)) {
     const auto byte = static_cast<unsigned char>(text[i]);
-    const char escape = escape_of(byte);
+    const char escape = json_escape_of(byte);
     out.append(text.data() + plain_from, i - plain_from);
     plain_from = i + 1;
     out += '\\';
@@ -126,6 +129,8 @@ std::string json_text(const json::value& value) {
 std::optional<std::string> json_text_within(const json::value& value, std::size_t limit) {
   std::string out;
   out.reserve(240);
+  // A string's text is at least its bytes and two quotes: one too long is refused unwritten.
+  if (value.is_string() && value.get_string().size() + 2 > limit) return std::nullopt;
   const bool container = value.is_object() || value.is_array();
   if (!container) {
     append_json(out, value);
@@ -150,15 +155,7 @@ namespace {
 // append piece by piece.
 constexpr std::size_t kMemberBuffer = 64;
 std::size_t member_prefix(char* buffer, bool first, std::string_view name) {
-  if (name.size() + 4 > kMemberBuffer) return 0;
-  char* at = buffer;
-  if (!first) *at++ = ',';
-  *at++ = '"';
-  name.copy(at, name.size());
-  at += name.size();
-  *at++ = '"';
-  *at++ = ':';
-  return static_cast<std::size_t>(at - buffer);
+  return quoted_on_stack(buffer, kMemberBuffer, first ? "" : ",", name, ":");
 }
 
 }  // namespace

@@ -14,6 +14,16 @@ inline bool needs_json_escape(unsigned char byte) {
   return byte < 0x20 || byte == '"' || byte == '\\';
 }
 
+// The escape json::serialize writes for a byte, 0 for none, 'u' for \u00XX: the quote, the
+// backslash and the control characters (serializer.ipp's table).
+inline char json_escape_of(unsigned char byte) {
+  static constexpr char kControl[] = "uuuuuuuubtnufruuuuuuuuuuuuuuuuuu";
+  if (byte < 0x20) return kControl[byte];
+  if (byte == '"') return '"';
+  if (byte == '\\') return '\\';
+  return 0;
+}
+
 // The index of the first byte at or after `from` that needs an escape, or text.size().
 inline std::size_t next_json_escape(std::string_view text, std::size_t from) {
   constexpr std::uint64_t kOnes = 0x0101010101010101ULL;

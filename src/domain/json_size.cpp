@@ -27,10 +27,8 @@ std::size_t string_size(json::string_view s) {
   std::size_t size = 2 + text.size();
   for (std::size_t i = next_json_escape(text, 0); i < text.size();
        i = next_json_escape(text, i + 1)) {
-    const char c = text[i];
-    size += c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t'
-                ? 1
-                : 5;
+    // \u00XX, or a backslash and one letter.
+    size += json_escape_of(static_cast<unsigned char>(text[i])) == 'u' ? 5 : 1;
   }
   return size;
 }

@@ -157,8 +157,10 @@ TEST(JsonAppend, StringsOfEveryLengthAsSerializeWritesThem) {
 TEST(JsonAppend, TextWithinALimit) {
   json::array list;
   for (int i = 0; i < 2000; ++i) list.push_back(json::object{{"n", i}, {"s", "abc"}});
-  const json::value values[] = {json::value(list), json::value("a string"), json::value(12345),
-                                json::value(json::object{{"k", list}})};
+  const json::value values[] = {
+      json::value(list),           json::value("a string"),
+      json::value("say \"hi\"\n"), json::value(std::string(300000, 'x')),
+      json::value(12345),          json::value(json::object{{"k", list}})};
   for (const json::value& value : values) {
     const std::string text = json::serialize(value);
     EXPECT_EQ(json_text_within(value, text.size()), text);
