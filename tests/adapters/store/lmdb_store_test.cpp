@@ -16,7 +16,6 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
-#include <random>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -422,131 +421,6 @@ TEST(LmdbStorePersistence, NonDurableModeStillCommits) {
   b.put(Table::kMeta, "k", "v");
   ASSERT_TRUE((*store)->commit({&b}).ok());
   EXPECT_EQ((*store)->get(Table::kMeta, "k"), "v");
-}
-
-// ---------------------------------------------------------------------------------------------
-// A full map
-
-constexpr std::size_t kTinyMap = std::size_t{256} << 10;
-
-// Random letters: values that take their full size on disk (the store compresses large values
-// that repeat themselves).
-std::string incompressible(std::size_t size, unsigned seed) {
-  std::mt19937 random(seed);
-  std::string value(size, 'a');
-  for (auto& c : value) c = static_cast<char>('a' + random() % 26);
-  return value;
-}
-
-WriteBatch filler(int round, int values, std::size_t size) {
-  WriteBatch b;
-  for (int i = 0; i < values; ++i) {
-    b.put(Table::kRecords, "fill-" + std::to_string(round) + "-" + std::to_string(i),
-          incompressible(size, static_cast<unsigned>(round * 1000 + i)));
-  }
-  return b;
-}
-
-TEST(LmdbStoreFull, AFullMapIsStoreFullAndTheStoreKeepsWorking) {
-  TempDir dir;
-  auto store = open_store(dir.path(), kTinyMap);
-  EXPECT_EQ(store->usage().map_size, kTinyMap);
-
-  int round = 0;
-  Status status = ok_status();
-  for (; round < 1000; ++round) {
-    WriteBatch b = filler(round, 4, 3000);
-    status = store->commit({&b});
-    if (!status.ok()) break;
-  }
-  ASSERT_FALSE(status.ok()) << "a 256 KiB map never filled up";
-  ASSERT_GT(round, 0) << "not even the first batch fitted";
-  EXPECT_EQ(status.error().code, ErrorCode::kStoreFull);
-  EXPECT_NE(status.error().message.find("full"), std::string::npos) << status.error().message;
-
-  // Nothing of the failed batch is kept; everything committed before is intact.
-  for (int i = 0; i < 4; ++i)
-    EXPECT_FALSE(
-        store->get(Table::kRecords, "fill-" + std::to_string(round) + "-" + std::to_string(i))
-            .has_value());
-  for (int r = 0; r < round; ++r) {
-    for (int i = 0; i < 4; ++i) {
-      const auto v =
-          store->get(Table::kRecords, "fill-" + std::to_string(r) + "-" + std::to_string(i));
-      ASSERT_TRUE(v.has_value()) << r << "/" << i;
-      EXPECT_EQ(*v, incompressible(3000, static_cast<unsigned>(r * 1000 + i)));
-    }
-  }
-  EXPECT_EQ(scan_all(*store, Table::kRecords, "fill-").size(), static_cast<std::size_t>(round) * 4);
-  EXPECT_LE(store->usage().used_bytes, kTinyMap);
-
-  // The same big batch keeps failing the same way...
-  WriteBatch again = filler(round, 4, 3000);
-  EXPECT_EQ(store->commit({&again}).error().code, ErrorCode::kStoreFull);
-  // ...while a smaller commit still goes through.
-  WriteBatch small;
-  small.put(Table::kMeta, "small", "fits");
-  ASSERT_TRUE(store->commit({&small}).ok());
-  EXPECT_EQ(store->get(Table::kMeta, "small"), "fits");
-
-  // Freeing space makes room again.
-  WriteBatch free_some;
-  for (int i = 0; i < 4; ++i) free_some.erase(Table::kRecords, "fill-0-" + std::to_string(i));
-  ASSERT_TRUE(store->commit({&free_some}).ok());
-  EXPECT_FALSE(store->get(Table::kRecords, "fill-0-0").has_value());
-}
-
-TEST(LmdbStoreFull, ManySmallCommitsUntilFull) {
-  // With small values the map usually fills while mdb_txn_commit saves the freelist, not in a put.
-  TempDir dir;
-  auto store = open_store(dir.path(), kTinyMap);
-  int round = 0;
-  Status status = ok_status();
-  for (; round < 100000; ++round) {
-    WriteBatch b;
-    b.put(Table::kHistory, "h-" + std::to_string(round), std::string(100, 'h'));
-    status = store->commit({&b});
-    if (!status.ok()) break;
-  }
-  ASSERT_FALSE(status.ok());
-  EXPECT_EQ(status.error().code, ErrorCode::kStoreFull);
-  EXPECT_FALSE(store->get(Table::kHistory, "h-" + std::to_string(round)).has_value());
-  EXPECT_EQ(scan_all(*store, Table::kHistory, "h-").size(), static_cast<std::size_t>(round));
-  // Repeated failures leave the environment usable.
-  for (int i = 0; i < 3; ++i) {
-    WriteBatch b;
-    b.put(Table::kHistory, "h-" + std::to_string(round), std::string(100, 'h'));
-    EXPECT_FALSE(store->commit({&b}).ok());
-  }
-  // Small commits still go through: an erase, then a put.
-  WriteBatch erase;
-  erase.erase(Table::kHistory, "h-0");
-  ASSERT_TRUE(store->commit({&erase}).ok());
-  EXPECT_FALSE(store->get(Table::kHistory, "h-0").has_value());
-  WriteBatch more;
-  more.put(Table::kMeta, "after-full", "ok");
-  ASSERT_TRUE(store->commit({&more}).ok());
-  EXPECT_EQ(store->get(Table::kMeta, "after-full"), "ok");
-  EXPECT_EQ(store->get(Table::kHistory, "h-1"), std::string(100, 'h'));
-}
-
-TEST(LmdbStoreFull, AGroupThatDoesNotFitKeepsNothing) {
-  TempDir dir;
-  auto store = open_store(dir.path(), kTinyMap);
-  WriteBatch first;
-  first.put(Table::kMeta, "first", "1");
-  ASSERT_TRUE(store->commit({&first}).ok());
-  // Three batches that each fit, but not together.
-  std::vector<WriteBatch> batches;
-  for (int r = 0; r < 3; ++r) batches.push_back(filler(r, 25, 3000));
-  const Status status = commit(*store, batches);
-  ASSERT_FALSE(status.ok());
-  EXPECT_EQ(status.error().code, ErrorCode::kStoreFull);
-  EXPECT_TRUE(scan_all(*store, Table::kRecords, "").empty());
-  EXPECT_EQ(store->get(Table::kMeta, "first"), "1");
-  // Alone, the first of them fits.
-  ASSERT_TRUE(store->commit({&batches[0]}).ok());
-  EXPECT_EQ(scan_all(*store, Table::kRecords, "").size(), 25u);
 }
 
 }  // namespace
