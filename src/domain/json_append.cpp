@@ -36,18 +36,22 @@ void serialize_into(std::string& out, const Value& value) {
   serialize_within(out, value, std::string::npos);
 }
 
-// `before"text"after` written into `buffer` for one append, `text` needing no escape; its size,
-// or 0 when it does not fit in `capacity` (the caller then appends piece by piece).
-std::size_t quoted_on_stack(char* buffer, std::size_t capacity, std::string_view before,
-                            std::string_view text, std::string_view after) {
-  if (before.size() + text.size() + after.size() + 2 > capacity) return 0;
+// `lead"text"trail` written into `buffer` for one append (`lead` and `trail` left out when they
+// are '\0'), `text` needing no escape; its size, or 0 when it does not fit in `capacity` (the
+// caller then appends piece by piece). Inlined into its callers: this runs for every string and
+// member name written, and a call of its own cost 1 % of a payment's instructions.
+[[gnu::always_inline]] inline std::size_t quoted_on_stack(char* buffer, std::size_t capacity,
+                                                          char lead, std::string_view text,
+                                                          char trail) {
+  const std::size_t size = text.size() + 2 + (lead != '\0') + (trail != '\0');
+  if (size > capacity) return 0;
   char* at = buffer;
-  at += before.copy(at, before.size());
+  if (lead != '\0') *at++ = lead;
   *at++ = '"';
-  at += text.copy(at, text.size());
+  at += text.copy(at, text.size());  // (no memcpy of a null view's data: copy checks the size)
   *at++ = '"';
-  at += after.copy(at, after.size());
-  return static_cast<std::size_t>(at - buffer);
+  if (trail != '\0') *at = trail;
+  return size;
 }
 
 }  // namespace
@@ -58,7 +62,7 @@ void append_json_string(std::string& out, std::string_view text) {
   if (i == text.size()) {
     // Most strings (names, ids, short values) need no escape: quoted on the stack, one append.
     char quoted[64];
-    if (const std::size_t size = quoted_on_stack(quoted, sizeof quoted, "", text, "")) {
+    if (const std::size_t size = quoted_on_stack(quoted, sizeof quoted, '\0', text, '\0')) {
       out.append(quoted, size);
       return;
     }
@@ -155,7 +159,7 @@ namespace {
 // append piece by piece.
 constexpr std::size_t kMemberBuffer = 64;
 std::size_t member_prefix(char* buffer, bool first, std::string_view name) {
-  return quoted_on_stack(buffer, kMemberBuffer, first ? "" : ",", name, ":");
+  return quoted_on_stack(buffer, kMemberBuffer, first ? '\0' : ',', name, ':');
 }
 
 }  // namespace
