@@ -53,7 +53,7 @@ echo "== engine" >&2
 # can show a ratio either way; a round pairs two runs taken side by side, and the median drops
 # the rounds that were not like the others.
 rounds="${ENGINE_ROUNDS:-3}"
-engine_runs=() mocked_runs=() peer_runs=()
+engine_runs=() mocked_runs=() peer_runs=() engine_pairs=() mocked_pairs=()
 for round in $(seq "${rounds}"); do
   "${build}/bench/settled_bench_engine" --benchmark_filter='BM_PaymentExecutions(TasksMocked)?/10000' \
     --benchmark_format=json >"${log}/engine.${round}.json" 2>"${log}/engine.${round}.err"
@@ -62,17 +62,20 @@ for round in $(seq "${rounds}"); do
   "${here}/peers/interpreter.sh" "${build}" "${ENGINE_EXECUTIONS:-30000}" \
     >"${log}/interpreter.${round}.out"
   peer_runs+=("$(value executions_per_s "${log}/interpreter.${round}.out")")
+  engine_pairs+=("${engine_runs[-1]}:${peer_runs[-1]}")
+  mocked_pairs+=("${mocked_runs[-1]}:${peer_runs[-1]}")
 done
-# median_round SETTLED_FIGURES...: the index of the round whose settled/peer ratio is the median
+# median_round SETTLED:PEER...: the index of the round whose settled/peer ratio is the median
 # (the lower middle of an even count).
 median_round() {
-  local figures=("$@") i
-  for i in "${!figures[@]}"; do
-    awk -v i="${i}" -v s="${figures[i]}" -v p="${peer_runs[i]}" 'BEGIN { print s / p, i }'
+  local i=0 pair
+  for pair in "$@"; do
+    awk -v i="${i}" -v pair="${pair}" 'BEGIN { split(pair, f, ":"); print f[1] / f[2], i }'
+    i=$((i + 1))
   done | sort -g | awk '{ r[NR] = $2 } END { print r[int((NR + 1) / 2)] }'
 }
-settled_round="$(median_round "${engine_runs[@]}")"
-mocked_round="$(median_round "${mocked_runs[@]}")"
+settled_round="$(median_round "${engine_pairs[@]}")"
+mocked_round="$(median_round "${mocked_pairs[@]}")"
 engine_settled="${engine_runs[settled_round]}"
 engine_peer="${peer_runs[settled_round]}"
 engine_mocked="${mocked_runs[mocked_round]}"

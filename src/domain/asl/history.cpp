@@ -15,17 +15,40 @@ std::string state_event_type(StateType type, bool entered) {
   return std::string(state_type_name(type)) + (entered ? "StateEntered" : "StateExited");
 }
 
+namespace {
+
+bool ends_with(std::string_view text, std::string_view suffix) {
+  return text.size() > suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+constexpr std::string_view kDetailsSuffix = "EventDetails";
+
+// Step Functions shares one details key across the per-type state events; empty for the rest.
+std::string_view shared_details_key(std::string_view type) {
+  if (ends_with(type, "StateEntered")) return "stateEnteredEventDetails";
+  if (ends_with(type, "StateExited")) return "stateExitedEventDetails";
+  return {};
+}
+
+char lowered(char c) {
+  return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+}
+
+}  // namespace
+
 std::string details_key(std::string_view type) {
-  // Step Functions shares one details key across the per-type state events.
-  const auto ends = [&](std::string_view suffix) {
-    return type.size() > suffix.size() &&
-           type.compare(type.size() - suffix.size(), suffix.size(), suffix) == 0;
-  };
-  if (ends("StateEntered")) return "stateEnteredEventDetails";
-  if (ends("StateExited")) return "stateExitedEventDetails";
+  if (const auto shared = shared_details_key(type); !shared.empty()) return std::string(shared);
   std::string key(type);
-  if (!key.empty()) key[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(key[0])));
-  return key + "EventDetails";
+  if (!key.empty()) key[0] = lowered(key[0]);
+  return key.append(kDetailsSuffix);
+}
+
+bool is_details_key_of(std::string_view key, std::string_view type) {
+  if (const auto shared = shared_details_key(type); !shared.empty()) return key == shared;
+  return !type.empty() && key.size() == type.size() + kDetailsSuffix.size() &&
+         key[0] == lowered(type[0]) && key.compare(1, type.size() - 1, type.substr(1)) == 0 &&
+         key.compare(type.size(), kDetailsSuffix.size(), kDetailsSuffix) == 0;
 }
 
 std::int64_t HistoryBuilder::add(EpochMillis now, const std::string& type, json::object details) {

@@ -57,5 +57,7 @@ boost::json::object state_details_text(const std::string& name, std::string_view
                                        bool entered);
 boost::json::object task_details(const std::string& resource);
 std::string details_key(std::string_view type);
+// details_key(type) == key, without building the key (the history encoder checks every event).
+bool is_details_key_of(std::string_view key, std::string_view type);
 
 }  // namespace settled::asl

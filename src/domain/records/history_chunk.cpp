@@ -8,7 +8,6 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
-#include <cctype>
 #include <cstring>
 #include <optional>
 
@@ -38,22 +37,6 @@ bool is_details_key(std::string_view key) {
   constexpr std::string_view kSuffix = "EventDetails";
   return key.size() > kSuffix.size() &&
          key.compare(key.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0;
-}
-
-bool ends_with(std::string_view text, std::string_view suffix) {
-  return text.size() > suffix.size() &&
-         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-// asl::details_key(type) == key, without building the key (this runs for every event written).
-bool is_details_key_of(std::string_view key, std::string_view type) {
-  if (ends_with(type, "StateEntered")) return key == "stateEnteredEventDetails";
-  if (ends_with(type, "StateExited")) return key == "stateExitedEventDetails";
-  constexpr std::string_view kSuffix = "EventDetails";
-  return !type.empty() && key.size() == type.size() + kSuffix.size() &&
-         key[0] == static_cast<char>(std::tolower(static_cast<unsigned char>(type[0]))) &&
-         key.compare(1, type.size() - 1, type.substr(1)) == 0 &&
-         key.compare(type.size(), kSuffix.size(), kSuffix) == 0;
 }
 
 // The latest millisecond format_timestamp writes with four digits of year
@@ -113,7 +96,8 @@ std::optional<CanonicalEvent> canonical(const json::object& event, TimestampCach
       std::string_view(member->value().get_string().data(), member->value().get_string().size());
   ++member;
   if (!member->value().is_object() ||
-      !is_details_key_of(std::string_view(member->key().data(), member->key().size()), out.type))
+      !asl::is_details_key_of(std::string_view(member->key().data(), member->key().size()),
+                              out.type))
     return std::nullopt;
   out.details = &member->value().get_object();
   return out;

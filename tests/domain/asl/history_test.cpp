@@ -4,8 +4,10 @@
 #include "domain/asl/history.hpp"
 
 #include <gtest/gtest.h>
+
 #include <boost/json.hpp>
 
+#include <cctype>
 #include <string>
 
 namespace settled::asl {
@@ -72,6 +74,24 @@ TEST(AslHistory, DetailsKeys) {
   EXPECT_EQ(details_key("ChoiceStateEntered"), "stateEnteredEventDetails");
   EXPECT_EQ(details_key("PassStateExited"), "stateExitedEventDetails");
   EXPECT_EQ(details_key("WaitStateExited"), "stateExitedEventDetails");
+}
+
+// The encoder's check agrees with details_key for every type, and refuses near misses.
+TEST(AslHistory, DetailsKeyCheckAgreesWithTheKey) {
+  for (const char* type : {"TaskSucceeded", "TaskFailed", "ExecutionStarted", "MapRunFailed",
+                           "TaskStateEntered", "PassStateExited", "WaitStateEntered", "X"}) {
+    EXPECT_TRUE(is_details_key_of(details_key(type), type)) << type;
+    std::string longer = details_key(type) + "s";
+    EXPECT_FALSE(is_details_key_of(longer, type)) << type;
+    std::string upper = details_key(type);
+    upper[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(upper[0])));
+    EXPECT_FALSE(is_details_key_of(upper, type)) << type;
+  }
+  EXPECT_FALSE(is_details_key_of("taskFailedEventDetails", "TaskSucceeded"));
+  EXPECT_FALSE(is_details_key_of("taskSucceededEventDetails", "TaskStateEntered"));
+  EXPECT_FALSE(is_details_key_of("stateEnteredEventDetails", "TaskStateExited"));
+  EXPECT_FALSE(is_details_key_of("taskSucceededEventDetail", "TaskSucceeded"));
+  EXPECT_FALSE(is_details_key_of("EventDetails", ""));
 }
 
 TEST(AslHistory, StateEventTypes) {
