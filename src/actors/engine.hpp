@@ -6,6 +6,7 @@
 #include "actors/clock.hpp"
 #include "actors/interfaces.hpp"
 #include "actors/store_actor.hpp"
+#include "actors/task_deadlines.hpp"
 #include "adapters/store/lmdb_store.hpp"
 #include "domain/asl/mock_config.hpp"
 #include "domain/asl/registry.hpp"
@@ -44,6 +45,8 @@ struct Engine {
   // Where business waits wake (clock.hpp); `now` reads it too. Null: the system clock.
   ClockPtr clock;
   std::chrono::seconds default_task_timeout{60};
+  // The deadlines of the task calls out; swept by the executions supervisor's sweeper.
+  TaskDeadlinesPtr task_deadlines = std::make_shared<TaskDeadlines>();
   // Execution actors in memory (running, or in a short wait) past which a new start is refused
   // with Overloaded: what admission lets in is bounded, and so is what it leaves running.
   std::size_t max_running_executions = 10000;

@@ -34,6 +34,7 @@ ExecutionActor::behavior_type execution_behavior(ExecutionActor::pointer self,
       },
       [execution](resume_atom) { execution->reload(); },
       [execution](wake_atom, std::int64_t entered_event_id) { execution->wake(entered_event_id); },
+      [execution](task_deadline_atom, std::uint64_t call) { execution->call_overdue(call); },
       [execution](branch_done_atom, const std::string& child_id) {
         if (!execution->begun())
           return execution->defer([execution, child_id] { execution->branch_done(child_id); });

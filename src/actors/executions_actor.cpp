@@ -598,7 +598,10 @@ ExecutionsActor::behavior_type executions_behavior(Self* self, EnginePtr engine)
 }  // namespace supervisor
 
 ExecutionsActor spawn_executions(caf::actor_system& system, EnginePtr engine) {
-  return system.spawn(supervisor::executions_behavior, std::move(engine));
+  TaskDeadlinesPtr deadlines = engine->task_deadlines;
+  auto executions = system.spawn(supervisor::executions_behavior, std::move(engine));
+  spawn_task_deadline_sweeper(system, std::move(deadlines), executions);
+  return executions;
 }
 
 }  // namespace settled::actors

@@ -124,6 +124,8 @@ CAF_ADD_ATOM(settled, settled::actors, charge_atom, "charge")
 CAF_ADD_ATOM(settled, settled::actors, stripe_done_atom, "stripedone")
 CAF_ADD_ATOM(settled, settled::actors, mock_atom, "mock")
 CAF_ADD_ATOM(settled, settled::actors, task_callback_atom, "taskcb")
+// A task call's deadline passed (task_deadlines.hpp): the sweeper tells its execution.
+CAF_ADD_ATOM(settled, settled::actors, task_deadline_atom, "taskdue")
 // Events: waitFor, posted events, and the events actor's own bookkeeping.
 CAF_ADD_ATOM(settled, settled::actors, events_atom, "events")
 CAF_ADD_ATOM(settled, settled::actors, delivered_atom, "delivered")
@@ -294,6 +296,7 @@ using LedgerActor =
 using ExecutionActor =
     caf::typed_actor<caf::reacts_to<resume_atom, bool>, caf::reacts_to<resume_atom>,
                      caf::reacts_to<wake_atom, std::int64_t>,
+                     caf::reacts_to<task_deadline_atom, std::uint64_t>,
                      caf::reacts_to<branch_done_atom, std::string>,
                      caf::replies_to<task_callback_atom, TaskCallback>::with<bool>>;
 

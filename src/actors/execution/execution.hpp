@@ -25,6 +25,7 @@
 
 #include <boost/json.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -47,6 +48,9 @@ class Execution {
         rec_(std::move(spawn.record)),
         fresh_(spawn.fresh),
         history_(rec_.last_event_id, &chunk_sink_) {}
+  ~Execution();
+  Execution(const Execution&) = delete;
+  Execution& operator=(const Execution&) = delete;
 
   // Messages from others may arrive before our own first message (the one that calls begin):
   // they wait until the execution has resumed from its record.
@@ -59,6 +63,8 @@ class Execution {
   void reload();
   void branch_done(const std::string& child_id);
   void callback(TaskCallback& cb);
+  // The sweeper's word that the task call `call` (a TaskDeadlines ticket) is overdue.
+  void call_overdue(std::uint64_t call);
 
  private:
   // steps.cpp: states, steps, waits, the end
@@ -132,6 +138,8 @@ class Execution {
   TaskOutcome write_record(const TaskAttempt& attempt);
   TaskOutcome check_webhooks(const TaskAttempt& attempt);
   void call_remote(TaskAttempt attempt);
+  std::uint64_t await_call(std::optional<std::chrono::seconds> timeout);  // none: no deadline
+  bool answered(std::uint64_t call);
   void task_done(const asl::State& state, TaskOutcome outcome, bool from_callback = false);
   void task_failed(const asl::State& state, TaskOutcome outcome);
   void fail_through_handlers(const asl::State& state, const std::string& error,
@@ -211,6 +219,12 @@ class Execution {
   bool handing_out_token_ = false;
   // The running task's TimeoutSeconds: the state's literal, or what its TimeoutSecondsPath read.
   std::optional<std::int64_t> task_timeout_seconds_;
+  // The task call out (await_call): its deadline's ticket (id 0: none), how long it may take,
+  // and the state entry and attempt it belongs to.
+  TaskDeadlines::Ticket call_deadline_;
+  std::chrono::seconds call_timeout_{0};
+  std::int64_t call_entered_ = 0;
+  std::int64_t call_retry_ = 0;
   // The requiredScope the current .waitForTaskToken task's Parameters asked for (taken out of
   // them, docs/identities.md); kept in the token row while it waits. "" : none.
   std::string required_scope_;

@@ -168,14 +168,17 @@ void Execution::call_mock() {
   const std::int64_t retry = rec_.retry_count;
   MockCall call{rec_.id.substr(0, rec_.id.find('~')), rec_.state_machine, rec_.test_case,
                 state->name};
-  self_->request(engine_->mock_tasks, std::chrono::seconds(60), mock_atom::value, std::move(call))
+  const std::uint64_t deadline = await_call(std::chrono::seconds(60));
+  self_->request(engine_->mock_tasks, caf::infinite, mock_atom::value, std::move(call))
       .then(
-          [this, entered, retry](TaskOutcome& outcome) {
+          [this, entered, retry, deadline](TaskOutcome& outcome) {
+            if (!answered(deadline)) return;
             if (entered != rec_.entered_event_id || retry != rec_.retry_count) return;
             outcome.mocked = true;
             if (const asl::State* s = current_state()) task_done(*s, std::move(outcome));
           },
-          [this, entered, retry](caf::error& err) {
+          [this, entered, retry, deadline](caf::error& err) {
+            if (!answered(deadline)) return;
             if (entered != rec_.entered_event_id || retry != rec_.retry_count) return;
             if (const asl::State* s = current_state())
               task_done(*s, TaskOutcome::failure(std::string(asl::errors::kTaskFailed),
@@ -253,40 +256,80 @@ void Execution::call_remote(TaskAttempt attempt) {
   if (kind == ResourceKind::kRemote && !attempt.resolve_only &&
       attempt.resource.rfind("settled:stripe.", 0) == 0)
     stripe_attempt_ = attempt;
+  // The call's deadline is kept by engine_->task_deadlines (call_overdue), not by CAF. A ledger
+  // operation has none: the accounts router answers each one after its commit (or says its
+  // outcome is unknown when its account actor crashed), and a task given up on while its operation
+  // waits in the router would see it commit later, applied although the workflow went on as if it
+  // had not (docs/ledger.md).
+  const std::uint64_t deadline =
+      await_call(kind == ResourceKind::kLedger ? std::nullopt : std::optional(timeout));
+  constexpr auto kNoCafTimeout = caf::infinite;
   auto pending =
       kind == ResourceKind::kLedger
-          ? self_->request(engine_->ledger, timeout, ledger_atom::value, std::move(attempt))
+          ? self_->request(engine_->ledger, kNoCafTimeout, ledger_atom::value, std::move(attempt))
       : kind == ResourceKind::kEvents
-          ? self_->request(engine_->events, timeout, events_atom::value, std::move(attempt))
+          ? self_->request(engine_->events, kNoCafTimeout, events_atom::value, std::move(attempt))
       // settled:ledger.reconcile reads the whole ledger on a worker thread of its own.
       : kind == ResourceKind::kReconcile
-          ? self_->request(spawn_reconcile_worker(self_->system(), engine_->db), timeout,
+          ? self_->request(spawn_reconcile_worker(self_->system(), engine_->db), kNoCafTimeout,
                            charge_atom::value, std::move(attempt))
       // Lambda functions mapped to URLs (docs/aws-resources.md).
       : attempt.resource == aws::kHttpInvoke
-          ? self_->request(engine_->http_invoke, timeout, charge_atom::value, std::move(attempt))
+          ? self_->request(engine_->http_invoke, kNoCafTimeout, charge_atom::value,
+                           std::move(attempt))
       // settled:veriff.* to the Veriff simulator (docs/veriff.md); the rest to Stripe.
       : veriff::is_veriff_call(attempt.resource)
-          ? self_->request(engine_->veriff, timeout, charge_atom::value, std::move(attempt))
-          : self_->request(engine_->stripe, timeout, charge_atom::value, std::move(attempt));
+          ? self_->request(engine_->veriff, kNoCafTimeout, charge_atom::value, std::move(attempt))
+          : self_->request(engine_->stripe, kNoCafTimeout, charge_atom::value, std::move(attempt));
   pending.then(
-      [this, entered, retry](TaskOutcome& outcome) {
+      [this, entered, retry, deadline](TaskOutcome& outcome) {
+        if (!answered(deadline)) return;
         if (entered != rec_.entered_event_id || retry != rec_.retry_count) return;
         if (const asl::State* s = current_state()) task_done(*s, std::move(outcome));
       },
-      [this, entered, retry, timeout](caf::error& err) {
+      [this, entered, retry, deadline](caf::error& err) {
+        if (!answered(deadline)) return;
         if (entered != rec_.entered_event_id || retry != rec_.retry_count) return;
-        const asl::State* s = current_state();
-        if (!s) return;
-        if (err == caf::sec::request_timeout) {
-          task_done(*s, TaskOutcome::failure(std::string(asl::errors::kTimeout),
-                                             "Task timed out after " +
-                                                 std::to_string(timeout.count()) + " seconds"));
-        } else {
+        if (const asl::State* s = current_state())
           task_done(*s, TaskOutcome::failure(std::string(asl::errors::kTaskFailed),
                                              "task worker failed: " + caf::to_string(err)));
-        }
       });
+}
+
+// Arms the deadline of the call about to go out: one call is out at a time, and an answer or
+// a deadline that is not the current call's is ignored.
+std::uint64_t Execution::await_call(std::optional<std::chrono::seconds> timeout) {
+  engine_->task_deadlines->disarm(call_deadline_);
+  const auto due =
+      timeout ? self_->clock().now() + *timeout : TaskDeadlines::TimePoint::max();  // never swept
+  call_deadline_ = engine_->task_deadlines->arm(due, self_->address());
+  call_timeout_ = timeout.value_or(std::chrono::seconds{0});
+  call_entered_ = rec_.entered_event_id;
+  call_retry_ = rec_.retry_count;
+  return call_deadline_.id;
+}
+
+// Whether `call` is the call out (then it is no longer out), or one given up on already.
+bool Execution::answered(std::uint64_t call) {
+  if (call == 0 || call != call_deadline_.id) return false;
+  engine_->task_deadlines->disarm(call_deadline_);
+  call_deadline_ = {};
+  return true;
+}
+
+void Execution::call_overdue(std::uint64_t call) {
+  if (call == 0 || call != call_deadline_.id) return;
+  call_deadline_ = {};  // the sweeper took it; its answer, if it comes, is ignored
+  if (call_entered_ != rec_.entered_event_id || call_retry_ != rec_.retry_count) return;
+  if (const asl::State* s = current_state())
+    task_done(*s, TaskOutcome::failure(std::string(asl::errors::kTimeout),
+                                       "Task timed out after " +
+                                           std::to_string(call_timeout_.count()) + " seconds"));
+}
+
+Execution::~Execution() {
+  // An execution stopped with a call out: its deadline has nobody left to tell.
+  engine_->task_deadlines->disarm(call_deadline_);
 }
 
 void Execution::task_done(const asl::State& state, TaskOutcome outcome, bool from_callback) {
