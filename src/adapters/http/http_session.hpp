@@ -75,6 +75,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::string remote_address_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   boost::beast::http::response<boost::beast::http::empty_body> continue_;
+  // How many fields the request's header had: Beast adds a chunked body's trailer fields to
+  // them, where they would pass for headers (an Authorization sent after the body).
+  std::size_t header_fields_ = 0;
   std::optional<Response> response_;
   std::array<char, 4096> discard_{};
   std::size_t discarded_ = 0;

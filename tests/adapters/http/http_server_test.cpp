@@ -293,6 +293,13 @@ TEST_F(HttpServerTest, AmbiguousFramingOrCredentialsGet400AndClose) {
       {"GET /x HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", "more than one Host header"},
       {"GET /x HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer a\r\nAuthorization: Bearer b\r\n\r\n",
        "more than one Authorization header"},
+      // A credential after the body (a chunked trailer) would pass for a header.
+      {"POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+       "5\r\nhello\r\n0\r\nAuthorization: Bearer k\r\n\r\n",
+       "trailer fields are not accepted"},
+      {"POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+       "5\r\nhello\r\n0\r\nX-Checksum: 1\r\n\r\n",
+       "trailer fields are not accepted"},
   };
   for (const auto& [request, why] : cases) {
     SCOPED_TRACE(request);
