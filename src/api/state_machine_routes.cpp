@@ -101,7 +101,12 @@ bool route_state_machines(const HttpRequest& req, HttpResponder& respond, const 
     if (get) {
       respond(describe_machine(db, s[2]));
     } else if (req.method == "PUT") {
-      register_machine(state_machines, s[2], req, std::move(respond));
+      // A definition may move money with the ledger's tasks: registering one is an operator's
+      // act, like the ledger's raw routes (docs/identities.md).
+      if (auto refused = forbidden_without_scope(req, "admin", "registering a state machine needs"))
+        respond(std::move(*refused));
+      else
+        register_machine(state_machines, s[2], req, std::move(respond));
     } else {
       respond(method_not_allowed(req, {"GET", "PUT"}));
     }

@@ -325,14 +325,16 @@ TEST_F(StateMachines, AnEditedFileBecomesANewVersionOnReloadAndRegisterDoesAsPut
   EXPECT_NE(table.out.find("VERSION"), std::string::npos) << table.out;
 }
 
-constexpr const char* kKey = "sk_test_versions";
+constexpr const char* kKey = "sk_test_versions";                 // ops:admin
+constexpr const char* kServiceKey = "sk_test_versions_service";  // a service key, no scope
 
 class StateMachinesWithKeys : public StateMachines {
  protected:
   void SetUp() override {
     std::filesystem::create_directories(workflows_dir());
     add_workflows();
-    start_with({"--api-key-hashes=[\"" + adapters::sha256_hex(kKey) + "\"]"});
+    start_with({"--api-key-hashes=[\"ops:admin:" + adapters::sha256_hex(kKey) + "\", \"" +
+                adapters::sha256_hex(kServiceKey) + "\"]"});
   }
 };
 
@@ -344,6 +346,28 @@ TEST_F(StateMachinesWithKeys, RegistrationNeedsTheApiKey) {
   auto ok = client_->request(verb::put, "/v1/state-machines/orders", tagged(1),
                              {{"Authorization", std::string("Bearer ") + kKey}});
   EXPECT_EQ(ok.status, 201u) << ok.body;
+}
+
+// A definition may move money with the ledger's tasks (a transfer of kind "bonus" mints it):
+// a key without scope "admin" may start executions but not register or replace what they run.
+TEST_F(StateMachinesWithKeys, RegistrationNeedsScopeAdmin) {
+  const std::pair<std::string, std::string> service{"Authorization",
+                                                    std::string("Bearer ") + kServiceKey};
+  const std::string mint =
+      R"({"StartAt":"Mint","States":{"Mint":{"Type":"Task","Resource":"settled:ledger.transfer",)"
+      R"("Parameters":{"to":"w","amount":100000000,"currency":"USD","kind":"bonus"},"End":true}}})";
+  auto refused = client_->request(verb::put, "/v1/state-machines/mint", mint, {service});
+  EXPECT_EQ(refused.status, 403u) << refused.body;
+  EXPECT_EQ(refused.json().at("error"), "Forbidden");
+  EXPECT_NE(std::string(refused.json().at("message").as_string()).find("scope \"admin\""),
+            std::string::npos)
+      << refused.body;
+  // Nothing was registered, and a shipped definition cannot be replaced either.
+  EXPECT_EQ(client_->request(verb::get, "/v1/state-machines/mint", "", {service}).status, 404u);
+  auto replaced = client_->request(verb::put, "/v1/state-machines/orders", tagged(9), {service});
+  EXPECT_EQ(replaced.status, 403u) << replaced.body;
+  // The service key still reads them.
+  EXPECT_EQ(client_->request(verb::get, "/v1/state-machines", "", {service}).status, 200u);
 }
 
 }  // namespace

@@ -36,7 +36,8 @@ class InProcessDaemon : public ::testing::Test {
     adapters::set_log_level(adapters::LogLevel::kWarn);
     cfg_.data_dir = dir_.path() + "/data";
     cfg_.workflows_dir = std::string(testing::build_paths::source_dir) + "/config/workflows";
-    cfg_.api_key_hashes = {adapters::sha256_hex(kApiKey)};
+    // Scope admin: a test below registers a state machine (docs/identities.md).
+    cfg_.api_key_hashes = {"ops:admin:" + adapters::sha256_hex(kApiKey)};
     // Not the defaults, so an ARN built from them could not match by accident.
     cfg_.aws_region = "eu-west-1";
     cfg_.aws_account_id = "123456789012";

@@ -15,10 +15,10 @@ namespace {
 constexpr std::string_view kTargetPrefix = "AWSStepFunctions.";
 
 const Operation kOperations[] = {
-    {"CreateStateMachine", create_state_machine},
+    {"CreateStateMachine", create_state_machine, true},
     {"DescribeStateMachine", describe_state_machine},
-    {"UpdateStateMachine", update_state_machine},
-    {"DeleteStateMachine", delete_state_machine},
+    {"UpdateStateMachine", update_state_machine, true},
+    {"DeleteStateMachine", delete_state_machine, true},
     {"ListStateMachines", list_state_machines},
     {"ValidateStateMachineDefinition", validate_state_machine_definition},
     {"DescribeStateMachineForExecution", describe_state_machine_for_execution},
@@ -82,6 +82,11 @@ void handle_sfn_request(const SfnDeps& deps, const adapters::HttpRequest& reques
   if (!caller) return respond(aws_error_response(caller.error()));
   auto operation = find_operation(request.header("x-amz-target"));
   if (!operation) return respond(aws_error_response(operation.error()));
+  if ((*operation)->defines && !caller->has_scope("admin"))
+    return respond(aws_error_response(
+        AwsError{"AccessDeniedException", std::string((*operation)->name) +
+                                              " needs an identity with scope \"admin\"; \"" +
+                                              caller->identity + "\" does not have it"}));
   auto body = read_body(request.header("content-type"), request.body);
   if (!body) return respond(aws_error_response(body.error()));
   // A copy for a handler that throws (a bug, never the client's): answered, not dropped. A

@@ -23,6 +23,9 @@ using OperationHandler = void (*)(SfnCall call);
 struct Operation {
   const char* name;  // "StartExecution"
   OperationHandler handler;
+  // Changes which definitions run: needs scope "admin" (docs/identities.md), since a definition
+  // may move money with the ledger's tasks.
+  bool defines = false;
 };
 
 // The operation an X-Amz-Target header value names ("AWSStepFunctions.StartExecution"), or

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
+#include <optional>
 #include <string>
 
 namespace settled::api::sfn {
@@ -25,6 +26,31 @@ TEST(SfnDispatch, FindsEachOperationByItsTarget) {
     auto op = find_operation("AWSStepFunctions." + std::string(name));
     ASSERT_TRUE(op) << name << ": " << op.error().message;
     EXPECT_EQ(std::string((*op)->name), name);
+  }
+}
+
+// A definition may move money with the ledger's tasks: a caller without scope "admin" (a
+// service key) is refused before the operation runs (docs/identities.md).
+TEST(SfnDispatch, DefiningOperationsNeedScopeAdmin) {
+  SfnDeps deps;  // no actors: a refused call must never reach them
+  deps.authenticate = [](const adapters::HttpRequest&) -> Result<Caller, AwsError> {
+    return Caller{"svc", {"reader"}, false};
+  };
+  for (const char* name : {"CreateStateMachine", "UpdateStateMachine", "DeleteStateMachine"}) {
+    adapters::HttpRequest request;
+    request.method = "POST";
+    request.headers = {{"content-type", kJson10},
+                       {"x-amz-target", std::string("AWSStepFunctions.") + name}};
+    request.body = "{}";
+    std::optional<adapters::HttpResponse> answer;
+    handle_sfn_request(deps, request, [&](adapters::HttpResponse r) { answer = std::move(r); });
+    ASSERT_TRUE(answer.has_value()) << name;
+    EXPECT_EQ(answer->status, 400u) << name;
+    const auto body = json::parse(answer->body).as_object();
+    EXPECT_EQ(body.at("__type"), "AccessDeniedException") << answer->body;
+    EXPECT_NE(std::string(body.at("message").as_string()).find("scope \"admin\""),
+              std::string::npos)
+        << answer->body;
   }
 }
 
