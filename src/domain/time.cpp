@@ -122,7 +122,10 @@ std::optional<EpochMillis> parse_timestamp(std::string_view s) {
   civil_from_days(days, y, m, d);
   if (y != year || m != static_cast<unsigned>(month) || d != static_cast<unsigned>(day))
     return std::nullopt;
-  return ((days * 24 + hour) * 60 + minute - offset_minutes) * 60000LL + second * 1000LL + millis;
+  const EpochMillis at =
+      ((days * 24 + hour) * 60 + minute - offset_minutes) * 60000LL + second * 1000LL + millis;
+  if (at < kFirstFourDigitYearMillis || at > kLastFourDigitYearMillis) return std::nullopt;
+  return at;
 }
 
 std::optional<EpochMillis> parse_duration(std::string_view text, EpochMillis max_ms) {

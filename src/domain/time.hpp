@@ -11,10 +11,17 @@ namespace settled {
 
 using EpochMillis = std::int64_t;
 
+// The first and last milliseconds format_timestamp writes with four digits of year
+// (0000-01-01T00:00:00.000Z, 9999-12-31T23:59:59.999Z).
+inline constexpr EpochMillis kFirstFourDigitYearMillis = -62167219200000;
+inline constexpr EpochMillis kLastFourDigitYearMillis = 253402300799999;
+
 // 2026-11-21T10:00:00.123Z
 std::string format_timestamp(EpochMillis ms);
 
-// Accepts RFC 3339: YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM). nullopt if not one.
+// Accepts RFC 3339: YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM). nullopt if not one, and
+// for an instant its offset moves out of the years 0000-9999 ("9999-12-31T23:59:59-01:00"):
+// what is accepted can be written back and read again.
 std::optional<EpochMillis> parse_timestamp(std::string_view text);
 
 // A span of time as an operator types it: a positive whole number and a unit, "500ms", "30s",

@@ -119,6 +119,23 @@ TEST(Time, FormatThenParseRoundTrips) {
   }
 }
 
+// An offset that moves the instant out of the years 0000-9999 would be accepted, then written
+// with five digits of year (or a sign) that nothing reads back: a ledger hold's expiresAt made
+// its escrow unreadable and its funds stuck (session 32's review).
+TEST(Time, RefusesAnOffsetThatLeavesTheFourDigitYears) {
+  EXPECT_FALSE(parse_timestamp("9999-12-31T23:59:59-01:00").has_value());
+  EXPECT_FALSE(parse_timestamp("9999-12-31T23:59:59.999-00:01").has_value());
+  EXPECT_FALSE(parse_timestamp("0000-01-01T00:00:00+00:01").has_value());
+  EXPECT_EQ(parse_timestamp("9999-12-31T23:59:59.999Z"), kLastFourDigitYearMillis);
+  EXPECT_EQ(parse_timestamp("9999-12-31T23:59:59.999+01:00"), kLastFourDigitYearMillis - 3600000);
+  EXPECT_EQ(parse_timestamp("0000-01-01T00:00:00Z"), kFirstFourDigitYearMillis);
+  EXPECT_EQ(parse_timestamp("0000-01-01T00:00:00-00:01"), kFirstFourDigitYearMillis + 60000);
+  for (const EpochMillis ms : {kFirstFourDigitYearMillis, kLastFourDigitYearMillis}) {
+    EXPECT_EQ(format_timestamp(ms).size(), 24u) << ms;
+    EXPECT_EQ(parse_timestamp(format_timestamp(ms)), ms) << ms;
+  }
+}
+
 TEST(Time, ParseThenFormatNormalisesToUtcMillis) {
   EXPECT_EQ(format_timestamp(*parse_timestamp("2026-01-01T00:00:00+01:00")),
             "2025-12-31T23:00:00.000Z");

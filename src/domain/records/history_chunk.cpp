@@ -39,10 +39,6 @@ bool is_details_key(std::string_view key) {
          key.compare(key.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0;
 }
 
-// The latest millisecond format_timestamp writes with four digits of year
-// (9999-12-31T23:59:59.999Z).
-constexpr EpochMillis kLastFourDigitYearMillis = 253402300799999;
-
 // A timestamp's text, read once per distinct text: the events of a transition share one.
 class TimestampCache {
  public:

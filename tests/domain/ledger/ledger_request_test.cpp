@@ -189,6 +189,16 @@ TEST(LedgerRequest, Hold) {
                                      R"("currency":"USD","expiresAt":1700000000})")
                 .second,
             "parameters.expiresAt: must be an RFC 3339 timestamp such as 2026-01-31T12:00:00Z");
+  // An offset past year 9999 made an escrow its own row could not be read back as.
+  for (const char* beyond : {"9999-12-31T23:59:59-01:00", "0000-01-01T00:00:00+00:01"}) {
+    const auto [code, text] = refusal(
+        LedgerOp::kHold, std::string(R"({"escrowId":"e","payer":"p","payee":"q","amount":5,)") +
+                             R"("currency":"USD","expiresAt":")" + beyond + R"("})");
+    EXPECT_EQ(code, LedgerErrc::kInvalidParameters) << beyond;
+    EXPECT_EQ(text,
+              "parameters.expiresAt: must be an RFC 3339 timestamp such as 2026-01-31T12:00:00Z")
+        << beyond;
+  }
   EXPECT_EQ(
       refusal(LedgerOp::kHold, R"({"payer":"p","payee":"q","amount":5,"currency":"USD"})").second,
       "parameters.escrowId: field is missing");
