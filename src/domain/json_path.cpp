@@ -1,6 +1,7 @@
 #include "domain/json_path.hpp"
 
 #include "domain/json_path_compiled.hpp"
+#include "domain/json_size.hpp"
 
 #include <boost/json/value.hpp>
 
@@ -229,12 +230,15 @@ void apply(const Selector& sel, const json::value& node, const json::value& root
 // A filter instead tests every descendant once (otherwise objects inside arrays would be seen
 // twice: as an element and as an object). An explicit stack instead of recursion: documents
 // built at run time (ResultPath into ResultPath, loop after loop) can nest arbitrarily deep.
-void apply_descendant(const Selector& sel, const json::value& node, const json::value& root,
-                      Nodes& out) {
+// Each node visited spends one of `steps`; false once they are spent (the walk is cut short).
+bool apply_descendant(const Selector& sel, const json::value& node, const json::value& root,
+                      Nodes& out, std::size_t& steps) {
   const bool filter = sel.kind == SelectorKind::kFilter;
   std::vector<const json::value*> pending{&node};
   std::vector<const json::value*> children;
   while (!pending.empty()) {
+    if (steps == 0) return false;
+    --steps;
     const json::value* current = pending.back();
     pending.pop_back();
     if (filter) {
@@ -251,6 +255,14 @@ void apply_descendant(const Selector& sel, const json::value& node, const json::
     // Reversed onto the stack so the first child is visited next: document order.
     pending.insert(pending.end(), children.rbegin(), children.rend());
   }
+  return true;
+}
+
+Error selects_too_much(const Compiled& c, const std::string& what) {
+  return Error{ErrorCode::kPayloadTooLarge,
+               "The JSONPath '" + c.text.substr(0, 256) + "' selects " + what +
+                   " (unions and descents multiply what a path selects; Step Functions' "
+                   "payloads are at most 256 KiB)"};
 }
 
 std::string_view kind_name(const json::value& v) {
@@ -363,18 +375,33 @@ Result<json::value> select(const Path& path, const json::value& root) {
     // Copy into default storage: the result must not borrow the caller's memory resource.
     return json::value(*found, json::storage_ptr());
   }
+  // Bounded in the work it does and in what it returns: "$[0,0,...][0,0,...]..." selects
+  // width^depth nodes, each copied, from a few bytes of input.
+  std::size_t steps = kMaxSelectionSteps;
+  const auto too_many = [&c] {
+    return selects_too_much(c, "more than " + std::to_string(kMaxSelectionSteps) + " values");
+  };
   Nodes nodes{&root};
   for (const Segment& seg : c.segments) {
     Nodes next;
     for (const json::value* node : nodes) {
       if (seg.descendant) {
-        apply_descendant(seg.selector, *node, root, next);
+        if (!apply_descendant(seg.selector, *node, root, next, steps)) return too_many();
       } else {
         apply(seg.selector, *node, root, next);
       }
+      if (next.size() > steps) return too_many();
     }
+    steps -= next.size();
     nodes.swap(next);
     if (nodes.empty()) break;
+  }
+  std::size_t bytes = 2;  // "[]"
+  for (const json::value* node : nodes) {
+    bytes += serialized_size(*node, kMaxSelectionBytes) + 1;
+    if (bytes > kMaxSelectionBytes)
+      return selects_too_much(c,
+                              "more than " + std::to_string(kMaxSelectionBytes) + " bytes of JSON");
   }
   json::array matches_out;
   matches_out.reserve(nodes.size());

@@ -65,6 +65,11 @@ class Path {
 // refused the same way (quoting only its start).
 Result<Path> compile(std::string_view text);
 
+// What one indefinite selection may examine (values visited or selected, across its steps) and
+// return (the JSON text of its matches): more fails with kPayloadTooLarge.
+inline constexpr std::size_t kMaxSelectionSteps = 1'000'000;
+inline constexpr std::size_t kMaxSelectionBytes = 256 * 1024;
+
 // Selects from `root` (the input, the context object for a "$$" path, or the variable's value for
 // a "$name" path).
 // A definite path returns the node itself, or kInvalidRequest "path '$.x' does not exist in the

@@ -491,5 +491,46 @@ TEST(JsonPathFilter, ALiteralIsReadExactlyAndOneSettledCannotKeepIsRefusedNaming
             "range of a JSON number (at most about 1.8e308 in magnitude) at position 10");
 }
 
+// Unions and descents multiply what a path selects: a few bytes of path and input must not
+// select (and copy) millions of values (session 32's red team: 200^4 copies took 4 GB).
+TEST(JsonPathSelect, AUnionBombIsRefusedBeforeItGrows) {
+  std::string union200 = "[0";
+  for (int i = 1; i < 200; ++i) union200 += ",0";
+  union200 += "]";
+  const std::string path = "$" + union200 + union200 + union200 + union200;
+  ASSERT_LE(path.size(), kMaxPathLength);
+  Result<json::value> out = select(must_compile(path), json::parse("[[[[1]]]]"));
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.error().code, ErrorCode::kPayloadTooLarge);
+  EXPECT_NE(out.error().message.find("selects more than 1000000 values"), std::string::npos)
+      << out.error().message;
+  // Two levels of it are 40,000 small values: selected as before.
+  Result<json::value> two = select(must_compile("$" + union200 + union200), json::parse("[[1]]"));
+  ASSERT_TRUE(two.ok()) << two.error().message;
+  EXPECT_EQ(two->as_array().size(), 40000u);
+}
+
+TEST(JsonPathSelect, ADescentBombIsRefused) {
+  json::value deep = 1;  // 60 objects deep: more than json::parse reads by default
+  for (int i = 0; i < 60; ++i) deep = json::object{{"a", deep}, {"b", json::array{2}}};
+  Result<json::value> out = select(must_compile("$..*..*..*..*..*..*"), deep);
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.error().code, ErrorCode::kPayloadTooLarge);
+  // One descent over it is a few hundred values.
+  Result<json::value> one = select(must_compile("$..b"), deep);
+  ASSERT_TRUE(one.ok()) << one.error().message;
+  EXPECT_EQ(one->as_array().size(), 60u);
+}
+
+TEST(JsonPathSelect, WhatASelectionReturnsIsBoundedInBytes) {
+  const std::string big(100 * 1024, 'x');
+  const std::string doc = R"(["big", ")" + big + R"("])";
+  EXPECT_EQ(sel("$[1,1]", doc).size(), 2 * (big.size() + 2) + 3);  // 200 KiB: selected
+  Result<json::value> out = select(must_compile("$[1,1,1]"), json::parse(doc));
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.error().code, ErrorCode::kPayloadTooLarge);
+  EXPECT_NE(out.error().message.find("262144 bytes"), std::string::npos) << out.error().message;
+}
+
 }  // namespace
 }  // namespace settled::jsonpath

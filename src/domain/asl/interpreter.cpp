@@ -65,8 +65,10 @@ Result<json::value> apply_result_path(const OptionalPath& path, const json::valu
   return result;
 }
 
-// Step Functions' cause for an InputPath or OutputPath that selects nothing (Jayway's message).
-std::string invalid_path(const OptionalPath& path) {
+// Step Functions' cause for an InputPath or OutputPath that selects nothing (Jayway's message),
+// or why it selected too much (jsonpath::kMaxSelectionBytes).
+std::string invalid_path(const OptionalPath& path, const Error& why) {
+  if (why.code == ErrorCode::kPayloadTooLarge) return why.message;
   return "Invalid path '" + path.path->text() +
          "' : No results for path: " + path.path->normalized();
 }
@@ -117,7 +119,8 @@ Step place_result(const State& state, const json::value& raw_input, json::value 
   if (state.output_path.kind == OptionalPath::Kind::kDefault)  // "$": all of it, moved
     return leave(state, std::move(*placed), std::move(assigned));
   auto output = apply_path(state.output_path, *placed, context);
-  if (!output) return runtime_error(state, context, invalid_path(state.output_path));
+  if (!output)
+    return runtime_error(state, context, invalid_path(state.output_path, output.error()));
   return leave(state, std::move(*output), std::move(assigned));
 }
 
@@ -198,7 +201,8 @@ Result<json::value> effective_input(const State& state, const json::value& input
   if (state.parameters && state.input_path.kind == OptionalPath::Kind::kDefault)
     return state.parameters->render(input, context);
   auto selected = apply_path(state.input_path, input, context);
-  if (!selected) return Error{selected.error().code, invalid_path(state.input_path)};
+  if (!selected)
+    return Error{selected.error().code, invalid_path(state.input_path, selected.error())};
   if (!state.parameters) return selected;
   auto rendered = state.parameters->render(*selected, context);
   if (!rendered) return rendered.error();
@@ -223,7 +227,8 @@ Result<std::string> string_from(const std::optional<std::string>& literal,
 // state's input as $ and the item as $$.Map.Item.Value.
 Step enter_map(const State& state, const json::value& input, const json::value& context) {
   auto selected = apply_path(state.input_path, input, context);
-  if (!selected) return runtime_error(state, context, invalid_path(state.input_path));
+  if (!selected)
+    return runtime_error(state, context, invalid_path(state.input_path, selected.error()));
   json::value items_value = *selected;
   if (state.items_path) {
     auto items = select_path(*state.items_path, *selected, context);
@@ -339,7 +344,8 @@ Step enter_state(const State& state, const json::value& input, const json::value
     case StateType::kChoice:
     case StateType::kWait: {
       auto selected = apply_path(state.input_path, input, context);
-      if (!selected) return runtime_error(state, context, invalid_path(state.input_path));
+      if (!selected)
+        return runtime_error(state, context, invalid_path(state.input_path, selected.error()));
       std::optional<Step> failed;
       std::optional<json::object> assigned;
       std::string next;
@@ -375,7 +381,8 @@ Step enter_state(const State& state, const json::value& input, const json::value
       }
       if (failed) return std::move(*failed);
       auto output = apply_path(state.output_path, *selected, context);
-      if (!output) return runtime_error(state, context, invalid_path(state.output_path));
+      if (!output)
+        return runtime_error(state, context, invalid_path(state.output_path, output.error()));
       if (state.type == StateType::kChoice)
         return GoTo{next, std::move(*output), std::move(assigned), {}};
       if (state.type == StateType::kSucceed) return Finish{std::move(*output), std::nullopt, {}};
@@ -449,7 +456,8 @@ Step enter_state(const State& state, const json::value& input, const json::value
       if (state.timeout_seconds_path) {
         // Like a Wait's SecondsPath: read from the InputPath-filtered input (or the context).
         auto selected = apply_path(state.input_path, input, context);
-        if (!selected) return runtime_error(state, context, invalid_path(state.input_path));
+        if (!selected)
+          return runtime_error(state, context, invalid_path(state.input_path, selected.error()));
         auto v = select_path(*state.timeout_seconds_path, *selected, context);
         const auto seconds = v ? exact_int64(*v) : std::nullopt;
         if (!seconds || *seconds <= 0 || *seconds > kMaxTimeoutSeconds)
