@@ -6,6 +6,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value_stack.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -278,6 +279,39 @@ Result<json::value> parse_stored_json(std::string_view text, std::string_view wh
     return Error{ErrorCode::kRecordCorrupt, std::string(what) + " cannot be read: " + e.what()};
   }
   return Error{ErrorCode::kRecordCorrupt, std::string(what) + " cannot be read: " + ec.message()};
+}
+
+bool text_nests_deeper_than(std::string_view json_text, std::size_t depth) {
+  const auto opening =
+      static_cast<std::size_t>(std::count(json_text.begin(), json_text.end(), '[') +
+                               std::count(json_text.begin(), json_text.end(), '{'));
+  if (opening <= depth) return false;
+  std::size_t level = 0;
+  for (std::size_t i = 0; i < json_text.size(); ++i) {
+    const char c = json_text[i];
+    if (c == '"') {  // a string's brackets are text
+      for (++i; i < json_text.size() && json_text[i] != '"'; ++i)
+        if (json_text[i] == '\\') ++i;
+    } else if (c == '[' || c == '{') {
+      if (++level > depth) return true;
+    } else if ((c == ']' || c == '}') && level > 0) {
+      --level;
+    }
+  }
+  return false;
+}
+
+bool nests_deeper_than(const boost::json::value& value, std::size_t depth) {
+  if (!value.is_structured()) return false;
+  if (depth == 0) return true;
+  if (const auto* object = value.if_object()) {
+    for (const auto& member : *object)
+      if (nests_deeper_than(member.value(), depth - 1)) return true;
+  } else {
+    for (const auto& element : value.get_array())
+      if (nests_deeper_than(element, depth - 1)) return true;
+  }
+  return false;
 }
 
 }  // namespace settled

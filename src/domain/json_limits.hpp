@@ -22,6 +22,17 @@ namespace settled {
 
 constexpr std::size_t kRequestJsonMaxDepth = 64;
 constexpr std::size_t kStoredJsonMaxDepth = 512;
+// The deepest a payload may nest once a workflow has built it (a state's output, an assigned
+// variable; a Pass that wraps its input in an object, looped, nests it one level a turn): what
+// settled stores around it (the record, a variable's name) must still read back within
+// kStoredJsonMaxDepth.
+constexpr std::size_t kPayloadMaxDepth = kStoredJsonMaxDepth - 12;
+
+// Whether `json_text` (valid JSON, as settled writes it) nests arrays and objects deeper than
+// `depth`. Counts the brackets first: most payloads have fewer than `depth` of them in all.
+bool text_nests_deeper_than(std::string_view json_text, std::size_t depth);
+// The same for a value.
+bool nests_deeper_than(const boost::json::value& value, std::size_t depth);
 
 // `text` as request JSON, or kInvalidJson whose message names `what` ("request body") and the
 // problem: not JSON, deeper than kRequestJsonMaxDepth, a key given twice in one object, or a

@@ -228,5 +228,31 @@ TEST(ParseStoredJson, ReadsBackAnythingARequestCouldNestWithRoomForWrappers) {
   static_assert(kStoredJsonMaxDepth >= 2 * kRequestJsonMaxDepth, "headroom for the wrappers");
 }
 
+TEST(PayloadDepth, CountsTheNestingOfTheTextOutsideItsStrings) {
+  EXPECT_FALSE(text_nests_deeper_than("1", 0));
+  EXPECT_FALSE(text_nests_deeper_than("[]", 1));
+  EXPECT_TRUE(text_nests_deeper_than("[]", 0));
+  EXPECT_FALSE(text_nests_deeper_than(R"({"a":[1,{"b":2}],"c":[]})", 3));
+  EXPECT_TRUE(text_nests_deeper_than(R"({"a":[1,{"b":2}],"c":[]})", 2));
+  // Brackets and escaped quotes inside strings are text, not nesting.
+  EXPECT_FALSE(text_nests_deeper_than(R"({"a":"[[[[{{{{","b":"\"[[[["})", 1));
+  EXPECT_TRUE(text_nests_deeper_than(R"({"a":"\\","b":[[1]]})", 2));
+  // Many brackets side by side are not deep.
+  std::string wide = "[";
+  for (int i = 0; i < 1000; ++i) wide += i == 0 ? "[]" : ",[]";
+  wide += "]";
+  EXPECT_FALSE(text_nests_deeper_than(wide, 2));
+  EXPECT_TRUE(text_nests_deeper_than(wide, 1));
+}
+
+TEST(PayloadDepth, AValueAndItsTextAgree) {
+  for (const char* text : {"1", "[]", "{}", R"({"a":[1,{"b":2}],"c":[]})", "[[[[[]]]],{}]"}) {
+    const boost::json::value value = boost::json::parse(text);
+    for (std::size_t depth = 0; depth < 7; ++depth)
+      EXPECT_EQ(nests_deeper_than(value, depth), text_nests_deeper_than(text, depth))
+          << text << " " << depth;
+  }
+}
+
 }  // namespace
 }  // namespace settled

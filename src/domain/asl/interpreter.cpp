@@ -89,12 +89,22 @@ FailWith data_limit(const State& state, const std::string& what) {
                       std::to_string(kPayloadLimitBytes) + ")."};
 }
 
+// Deeper than settled can store and read back (kPayloadMaxDepth); no Step Functions quota names
+// depth, so the nearest error, with a cause that says which limit it is.
+FailWith too_deep(const State& state, const std::string& what) {
+  return FailWith{std::string(errors::kDataLimitExceeded),
+                  "The " + what + " of state '" + state.name +
+                      "' nests arrays and objects deeper than " + std::to_string(kPayloadMaxDepth) +
+                      " levels, more than settled stores."};
+}
+
 // Its size is checked on the text the history needs anyway: one pass over the output, not two,
 // and never past the limit.
 Step leave(const State& state, json::value output,
            std::optional<json::object> assigned = std::nullopt) {
   auto text = json_text_within(output, kPayloadLimitBytes);
   if (!text) return data_limit(state, "output");
+  if (text_nests_deeper_than(*text, kPayloadMaxDepth)) return too_deep(state, "output");
   if (state.end || state.type == StateType::kSucceed)
     return Finish{std::move(output), std::move(assigned), std::move(*text)};
   return GoTo{state.next, std::move(output), std::move(assigned), std::move(*text)};
@@ -131,6 +141,9 @@ Step render_failure(const State& state, const json::value& state_input, const Er
 // 10 MiB of JSON text (domain/asl/variables.hpp).
 std::optional<Step> variables_over_limit(const State& state, const json::value& context,
                                          const json::object& assigned) {
+  for (const auto& variable : assigned)
+    if (nests_deeper_than(variable.value(), kPayloadMaxDepth))
+      return too_deep(state, "variable '" + std::string(variable.key()) + "' assigned");
   if (stored_variables_size(context, assigned, kVariablesTotalLimitBytes) <=
       kVariablesTotalLimitBytes)
     return std::nullopt;

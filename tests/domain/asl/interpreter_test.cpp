@@ -8,6 +8,7 @@
 #include "domain/asl/errors.hpp"
 #include "domain/asl/parser.hpp"
 #include "domain/asl/variables.hpp"
+#include "domain/json_limits.hpp"
 #include "domain/utf8.hpp"
 
 #include "domain/asl/interpreter_test_support.hpp"
@@ -77,6 +78,30 @@ TEST(AslPass, TheOutputComesWithItsTextAndIsRefusedOneByteOverTheLimit) {
   const auto over =
       expect<FailWith>(enter_state(end["S"], sized(kPayloadLimitBytes + 1), context_for("S")));
   EXPECT_EQ(over.error, errors::kDataLimitExceeded);
+}
+
+// A Pass that wraps its input, looped, nests it a level a turn: past kPayloadMaxDepth the
+// record it is stored in could not be read back (session 32's red team: 600 levels made an
+// execution "corrupt"). The output that would go over is refused; one at the limit passes.
+TEST(AslPass, AnOutputNestedDeeperThanSettledStoresIsRefused) {
+  const Machine wrap = single(R"({"Type": "Pass", "Parameters": {"a.$": "$"}, "Next": "Done"})");
+  const auto nested = [](std::size_t depth) {
+    json::value v = 1;
+    for (std::size_t i = 0; i < depth; ++i) v = json::object{{"a", std::move(v)}};
+    return v;
+  };
+  expect<GoTo>(enter_state(wrap["S"], nested(kPayloadMaxDepth - 1), context_for("S")));
+  const auto over =
+      expect<FailWith>(enter_state(wrap["S"], nested(kPayloadMaxDepth), context_for("S")));
+  EXPECT_EQ(over.error, errors::kDataLimitExceeded);
+  EXPECT_THAT(over.cause, HasSubstr("deeper than " + std::to_string(kPayloadMaxDepth)));
+
+  const Machine assign = single(R"({"Type": "Pass", "Assign": {"v.$": "$"}, "Next": "Done"})");
+  expect<GoTo>(enter_state(assign["S"], nested(kPayloadMaxDepth), context_for("S")));
+  const auto too_deep_variable =
+      expect<FailWith>(enter_state(assign["S"], nested(kPayloadMaxDepth + 1), context_for("S")));
+  EXPECT_EQ(too_deep_variable.error, errors::kDataLimitExceeded);
+  EXPECT_THAT(too_deep_variable.cause, HasSubstr("variable 'v'"));
 }
 
 TEST(AslPass, ResultReplacesInputWithDefaultResultPath) {
