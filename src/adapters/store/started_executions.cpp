@@ -65,11 +65,16 @@ std::optional<std::string> find_named_execution(const LmdbStore& db, const std::
 
 Result<std::string> resolve_execution_id(const LmdbStore& db, const aws::ArnScope& scope,
                                          const std::string& reference) {
-  // A stored id first: a native name may itself start with "arn:".
-  if (!aws::looks_like_arn(reference) || db.get(Table::kExecutions, reference)) return reference;
+  if (!aws::looks_like_arn(reference)) return reference;
+  // An ARN of this daemon names the execution it names first: a native id may be spelled the
+  // same (a state machine "arn" started with the name "aws:states:<region>:...:payment:p-1"),
+  // and taken first it stood in for the payment its ARN names (red team, session 32).
   auto key = aws::execution_arn_key(scope, reference);
+  if (key)
+    if (auto id = find_named_execution(db, *key)) return std::move(*id);
+  // Then a native name that starts with "arn:" as it is.
+  if (db.get(Table::kExecutions, reference)) return reference;
   if (!key) return execution_does_not_exist(reference, key.error().why);
-  if (auto id = find_named_execution(db, *key)) return std::move(*id);
   return execution_does_not_exist(reference);
 }
 

@@ -129,5 +129,36 @@ TEST_F(StartedExecutions, IsRefusedUntilTheIndexIsComplete) {
   EXPECT_EQ(page.error().code, ErrorCode::kStoreUnavailable);
 }
 
+// A native id spelled like another execution's ARN (state machine "arn", a name holding the
+// rest) must not stand in for it: the ARN names the execution it names. The look-alike stays
+// reachable by its own ARN, and a native "arn:..." id that is no execution's ARN as it is.
+TEST_F(StartedExecutions, AnArnNamesItsExecutionEvenWhenANativeIdIsSpelledTheSame) {
+  const aws::ArnScope scope{"us-east-1", "000000000000"};
+  add("payment", "v-1", 1000, ExecutionStatus::kFailed);
+  const std::string victim_arn = "arn:aws:states:us-east-1:000000000000:execution:payment:v-1";
+  add("arn", "aws:states:us-east-1:000000000000:execution:payment:v-1", 2000,
+      ExecutionStatus::kSucceeded);
+  ASSERT_TRUE(db_->get(Table::kExecutions, victim_arn).has_value());  // the look-alike's id
+
+  auto victim = resolve_execution_id(*db_, scope, victim_arn);
+  ASSERT_TRUE(victim.ok()) << victim.error().message;
+  EXPECT_EQ(*victim, "payment:v-1");
+
+  auto forged = resolve_execution_id(
+      *db_, scope,
+      "arn:aws:states:us-east-1:000000000000:execution:arn:" +
+          std::string("aws:states:us-east-1:000000000000:execution:payment:v-1"));
+  ASSERT_TRUE(forged.ok()) << forged.error().message;
+  EXPECT_EQ(*forged, victim_arn);
+
+  add("arn", "not-an-arn", 3000);
+  auto native = resolve_execution_id(*db_, scope, "arn:not-an-arn");
+  ASSERT_TRUE(native.ok()) << native.error().message;
+  EXPECT_EQ(*native, "arn:not-an-arn");
+  EXPECT_FALSE(resolve_execution_id(*db_, scope,
+                                    "arn:aws:states:us-east-1:000000000000:execution:payment:none")
+                   .ok());
+}
+
 }  // namespace
 }  // namespace settled::adapters
