@@ -52,6 +52,7 @@ void spawn_child(Self* self, ExecutionRecord record, asl::StateMachinePtr machin
   auto child = self->spawn<caf::monitored>(execution_behavior, std::move(spawn));
   self->state.ids[child.address()] = id;
   self->state.running[id] = std::move(child);
+  execution_actor_changed(self, id, true);
 }
 
 void start(Self* self, StartRequest& req) {
@@ -468,6 +469,7 @@ ExecutionsActor::behavior_type executions_behavior(Self* self, EnginePtr engine)
     auto run = st.running.find(id);
     const bool current = run != st.running.end() && run->second.address() == down.source;
     if (current) st.running.erase(run);
+    survive("branch_spawns", id, [&] { execution_actor_changed(self, id, false); });
     // A crash (an exception in the execution's own handlers), not a stop, a passivation or
     // our shutdown: set it aside rather than let a timer respawn it into the same crash. Its
     // record stays at its last durable transition; a restart retries it.
@@ -550,7 +552,7 @@ ExecutionsActor::behavior_type executions_behavior(Self* self, EnginePtr engine)
                 });
       },
       [self](spawn_branch_atom, const std::string& id) {
-        survive("spawn_branch", id, [&] { rehydrate(self, id); });
+        survive("spawn_branch", id, [&] { spawn_branch(self, id); });
       },
       [self](timer_fired_atom, const std::string& id, std::int8_t kind, std::int64_t due) {
         survive("timer_fired", id, [&] { timer_fired(self, id, kind, due); });

@@ -4,6 +4,7 @@
 //   executions_actor.cpp     starts, recovery, timers, task callbacks, DOWN messages
 //   executions/controls.cpp  operators' stop and redrive, and TimeoutSeconds: ending or reviving
 //                            an execution from outside while no actor of it runs
+//   executions/branch_spawns.cpp  branches past max-running-executions, waiting for a slot
 // Everything here runs on the supervisor's own thread.
 
 #include "actors/engine.hpp"
@@ -14,6 +15,8 @@
 
 #include <boost/json.hpp>
 
+#include <cstddef>
+#include <deque>
 #include <functional>
 #include <string>
 #include <unordered_map>
@@ -49,6 +52,10 @@ struct SupervisorState {
   // id's next DOWN.
   std::unordered_map<std::string, std::vector<ExecutionWatch>> watches;
   std::size_t watch_count = 0;
+  // Branch actors alive, by parent id, and branches a parent launched past
+  // max-running-executions, waiting for a slot in order: (parent, branch id).
+  std::unordered_map<std::string, std::size_t> live_branches;
+  std::deque<std::pair<std::string, std::string>> deferred_branches;
 };
 
 using Self = caf::stateful_actor<SupervisorState, ExecutionsActor::base>;
@@ -79,6 +86,19 @@ void spawn_child(Self* self, ExecutionRecord record, asl::StateMachinePtr machin
 asl::StateMachinePtr machine_for(Self* self, const ExecutionRecord& record);
 // Its last durable record; kRecordCorrupt for a row that does not decode.
 Result<ExecutionRecord> load_record(Self* self, const std::string& id);
+
+// Branch spawns (executions/branch_spawns.cpp). Branches count against max-running-executions:
+// past it, a branch whose parent has another alive waits until an actor ends (one execution's
+// Parallel of Maps held 82,000 actors, and every other client's start was refused); a parent
+// with none alive gets its branch at once, so nested branches always make progress.
+// A parent launched branch `id` (its record is committed): spawned now, or deferred.
+void spawn_branch(Self* self, const std::string& id);
+// An execution actor was spawned (`alive`) or has ended: counts branches, and spawns what waits.
+void execution_actor_changed(Self* self, const std::string& id, bool alive);
+// The part of a branch id before its last '~' ("" for a top-level execution).
+std::string parent_of_branch(const std::string& id);
+// Its actor from its record, if it is still running (executions_actor.cpp).
+void rehydrate(Self* self, const std::string& id);
 
 // Controls (executions/controls.cpp). Each answers once its writes are durable, through a
 // ControlAnswer: a request's promise (stop, redrive), or a log line when the cause is a one-way

@@ -87,7 +87,8 @@ inline constexpr std::size_t kInlineMapMaxConcurrency = 40;
 // MaxConcurrency 0 (no limit) or more means 10,000. Without it one start of a Map over a 256 KiB
 // list of ~100,000 items made all of their execution actors at once. Its children are never
 // refused by max-running-executions (they are branches, not starts), so the daemon being full
-// cannot fail the Map or make it retry; they do count toward it, as every running execution.
+// cannot fail the Map or make it retry; they count toward it, as every running execution, and
+// past it wait for a slot (actors/executions/branch_spawns.cpp).
 inline constexpr std::size_t kDistributedMapMaxConcurrency = 10000;
 
 // The context object ($$) for a state.
