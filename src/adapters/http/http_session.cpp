@@ -140,8 +140,13 @@ void HttpSession::read_request() {
   parser_->header_limit(static_cast<std::uint32_t>(options.header_limit));
   // Pipelined bytes already wait in the buffer: the next request has begun.
   if (buffer_.size() > 0) return read_header();
-  // An idle keep-alive connection may wait this long for its next request to begin ...
-  stream_.expires_after(options.idle_timeout);
+  // An idle keep-alive connection may wait this long for its next request to begin ... but a
+  // new one that has sent nothing yet only as long as a request's headers may take: otherwise
+  // connections that never send a byte held the connection cap for a minute each.
+  if (sequence_ == 0)
+    stream_.expires_after(options.header_timeout);
+  else
+    stream_.expires_after(options.idle_timeout);
   stream_.async_read_some(
       buffer_.prepare(kFirstReadSize),
       beast::bind_front_handler(&HttpSession::on_first_bytes, shared_from_this()));

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
@@ -431,6 +432,29 @@ TEST_F(HttpServerTest, IdleConnectionsTimeOut) {
   EXPECT_GE(std::chrono::steady_clock::now() - idle_since, 900ms);
   // The client notices the closed connection and reconnects.
   EXPECT_EQ(http.get("/").status, 200u);
+}
+
+// A new connection that never sends a byte is held only as long as a request's headers may take,
+// not the keep-alive idle time (a red team held the connection cap with silent connections).
+TEST_F(HttpServerTest, ANewConnectionThatSendsNothingIsClosedAfterTheHeaderTimeout) {
+  HttpServerOptions options;
+  options.idle_timeout = 60s;
+  options.header_timeout = 1s;
+  start_echo(options);
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::socket silent(io);
+  silent.connect({boost::asio::ip::make_address(server_->host()), server_->port()});
+  const auto connected = std::chrono::steady_clock::now();
+  ASSERT_TRUE(eventually([&] { return server_->open_sessions() == 1; }));
+  ASSERT_TRUE(eventually([&] { return server_->open_sessions() == 0; }, 10s));
+  const auto held = std::chrono::steady_clock::now() - connected;
+  EXPECT_GE(held, 900ms);
+  EXPECT_LT(held, 10s);
+  // A connection that has made a request keeps the keep-alive idle time.
+  HttpClient http(server_->host(), server_->port());
+  EXPECT_EQ(http.get("/").status, 200u);
+  std::this_thread::sleep_for(1500ms);  // past the header timeout, well inside the idle one
+  EXPECT_EQ(server_->open_sessions(), 1u);
 }
 
 TEST_F(HttpServerTest, StopAcceptingFinishesTheCurrentRequest) {
