@@ -6,6 +6,7 @@
 #include "adapters/ops/metrics.hpp"
 #include "adapters/store/ledger_reader.hpp"
 #include "domain/json_limits.hpp"
+#include "domain/ledger/escrow.hpp"
 #include "domain/ledger/keys.hpp"
 #include "domain/ledger/lock_table.hpp"
 #include "domain/ledger/operations.hpp"
@@ -212,21 +213,40 @@ void submit(Self* self, LedgerRequest request, std::string key, EpochMillis now,
   if (st.locks.acquire(id, std::move(keys), std::move(home))) dispatch(self, id);
 }
 
+// Keeps the in-memory expiry schedule in step with one escrow as it now stands.
+void track_escrow(RouterState& st, const ledger::Escrow& e) {
+  if (!e.expires_at) return;
+  const bool open = e.status == ledger::EscrowStatus::kHeld;
+  auto known = st.due_of.find(e.id);
+  if (open && known == st.due_of.end()) {
+    st.due.emplace(*e.expires_at, e.id);
+    st.due_of[e.id] = *e.expires_at;
+  } else if (!open && known != st.due_of.end()) {
+    st.due.erase({known->second, e.id});
+    st.due_of.erase(known);
+  }
+}
+
 // Keeps the in-memory expiry schedule in step with what an operation did to escrows.
 void track_expiry(Self* self, const ledger::LedgerJobDone& done) {
+  for (const ledger::Escrow& e : done.escrows) track_escrow(self->state, e);
+}
+
+// An operation whose outcome is unknown (its commit failed, which a failing fsync can report
+// after the pages landed, or its account actor died) may have committed: a hold no one saw
+// succeed must still expire, and its retry only replays. The escrow's lock is still this
+// operation's and its commit has come back, so the store holds its final state.
+void track_stored_escrow(Self* self, const std::string& escrow_id) {
   auto& st = self->state;
-  for (const ledger::Escrow& e : done.escrows) {
-    if (!e.expires_at) continue;
-    const bool open = e.status == ledger::EscrowStatus::kHeld;
-    auto known = st.due_of.find(e.id);
-    if (open && known == st.due_of.end()) {
-      st.due.emplace(*e.expires_at, e.id);
-      st.due_of[e.id] = *e.expires_at;
-    } else if (!open && known != st.due_of.end()) {
-      st.due.erase({known->second, e.id});
-      st.due_of.erase(known);
-    }
+  auto stored = adapters::read_escrow(*st.deps.db, escrow_id);
+  if (!stored) return;  // not committed (or never existed): nothing to schedule
+  auto escrow = ledger::escrow_from_json(*stored);
+  if (!escrow) {
+    adapters::log(adapters::LogLevel::kError, "ledger.escrow_unreadable",
+                  {{"escrowId", escrow_id}, {"cause", escrow.error().message}});
+    return;
   }
+  track_escrow(st, *escrow);
 }
 
 void expiry_done(Self* self, const Pending& p, const ledger::LedgerJobDone& done) {
@@ -267,6 +287,7 @@ void job_done(Self* self, std::vector<ledger::LedgerJobDone>& batch) {
       if (list.empty()) st.holds.erase(r.escrow_id);
     }
     if (done.ok && !done.replayed) track_expiry(self, done);
+    if (done.store_error && !r.escrow_id.empty()) track_stored_escrow(self, r.escrow_id);
     if (p.expiry) expiry_done(self, p, done);
     LedgerReply reply = reply_of(done);
     adapters::Metrics::instance().ledger_operation(std::string(ledger::ledger_op_name(r.op)),

@@ -19,6 +19,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <future>
 #include <memory>
 #include <vector>
@@ -36,6 +37,10 @@ constexpr auto kDeadline = std::chrono::seconds(30);
 //   get_atom                -> the held commits' conditions counts, "0,1," for two
 //   put_atom, index, bool   answer held commit `index`: commit it (its conditions checked as
 //                           the real store does) or fail it as a failing disk would
+//   put_atom, index, error_atom  commit held commit `index` and answer a failure anyway, as an
+//                           fsync that reports EIO after the pages landed can
+using land_then_fail_atom = caf::atom_constant<caf::atom("landfail")>;
+
 struct HeldCommit {
   WriteBatch batch;
   caf::response_promise promise;
@@ -83,12 +88,21 @@ caf::behavior scripted_store(caf::stateful_actor<ScriptedStoreState>* self,
                                  : StoreReply{false, Error(ErrorCode::kStoreUnavailable,
                                                            "store write failed: EIO")});
       },
+      [self](caf::put_atom, std::int32_t index, land_then_fail_atom) {
+        HeldCommit& h = self->state.held.at(static_cast<std::size_t>(index));
+        h.answered = true;
+        const StoreReply landed = commit_now(*self->state.db, h.batch);
+        if (!landed.ok) {
+          h.promise.deliver(landed);
+          return;
+        }
+        h.promise.deliver(
+            StoreReply{false, Error(ErrorCode::kStoreUnavailable, "fsync failed: EIO")});
+      },
   };
 }
 
-EpochMillis fixed_now() {
-  return 1'000'000;
-}
+constexpr EpochMillis kStartMillis = 1'000'000;
 
 class AccountPipeline : public ::testing::Test {
  protected:
@@ -97,8 +111,11 @@ class AccountPipeline : public ::testing::Test {
     ASSERT_TRUE(opened.ok()) << opened.error().message;
     db_ = *opened;
     store_ = sys_.spawn(scripted_store, db_);
-    router_ = spawn_accounts(
-        sys_, AccountsDeps{db_, caf::actor_cast<StoreActor>(store_), fixed_now, {}, nullptr});
+    router_ = spawn_accounts(sys_, AccountsDeps{db_,
+                                                caf::actor_cast<StoreActor>(store_),
+                                                [now = now_] { return now->load(); },
+                                                {},
+                                                nullptr});
   }
 
   void TearDown() override {
@@ -176,6 +193,9 @@ class AccountPipeline : public ::testing::Test {
     EXPECT_EQ(first.wait_for(std::chrono::milliseconds(0)), std::future_status::timeout);
   }
 
+  // The ledger's clock: still unless a test moves it.
+  std::shared_ptr<std::atomic<EpochMillis>> now_ =
+      std::make_shared<std::atomic<EpochMillis>>(kStartMillis);
   TempDir dir_;
   std::shared_ptr<adapters::LmdbStore> db_;
   caf::actor_system_config cfg_;
@@ -220,6 +240,37 @@ TEST_F(AccountPipeline, WhenACommitFailsTheBatchComputedOverItFailsToo) {
   EXPECT_TRUE(wait(again_second).ok);
   EXPECT_EQ(available(), 700);
   EXPECT_EQ(journal_entries(), 3u);
+  expect_sound();
+}
+
+// A hold whose commit landed though the store answered a failure: its client saw
+// StoreUnavailable (a retry would only replay it), yet the money is held, so the escrow must
+// still expire when due and not stay held until the next restart.
+TEST_F(AccountPipeline, AHoldThatLandedDespiteAFailedCommitStillExpires) {
+  auto funded = ask("deposit", "fund", {{"account", "hot"}, {"amount", 1000}, {"currency", "USD"}});
+  ASSERT_TRUE(wait(funded).ok);
+  caf::anon_send(store_, caf::close_atom::value);
+  auto hold = ask("hold", "h1",
+                  {{"escrowId", "e1"},
+                   {"payer", "hot"},
+                   {"payee", "cold"},
+                   {"amount", 300},
+                   {"currency", "USD"},
+                   {"expiresAt", "1970-01-01T00:16:40.100Z"}});  // kStartMillis + 100
+  wait_until_held(1);
+  caf::anon_send(store_, caf::put_atom::value, std::int32_t{0}, land_then_fail_atom::value);
+  const LedgerReply reply = wait(hold);
+  EXPECT_FALSE(reply.ok);
+  EXPECT_EQ(reply.error, "Ledger.StoreUnavailable");
+  EXPECT_EQ(available(), 700);  // it landed
+  caf::anon_send(store_, caf::open_atom::value);
+
+  now_->store(kStartMillis + 1000);
+  EXPECT_TRUE(settled::testing::eventually([&] {
+    auto escrow = adapters::read_escrow(*db_, "e1");
+    return escrow && escrow->at("status") == "EXPIRED";
+  })) << "the hold never expired";
+  EXPECT_EQ(available(), 1000);
   expect_sound();
 }
 
