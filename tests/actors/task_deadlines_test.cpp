@@ -141,7 +141,14 @@ TEST_F(TaskDeadlineTest, ACallUnansweredPastTimeoutSecondsFailsTheTaskAndItsLate
   advance(1900ms);
   EXPECT_EQ(status_of("timed:t-1"), "RUNNING");
   // The deadline passes at 2 s; the sweeper sees it at its next look, within kTaskDeadlineSweep.
+  // No retry is left, and a Stripe call past its deadline may have charged: it is looked up
+  // (resolve_only) before the execution gives up, and the look-up has the same deadline.
   advance(100ms + kTaskDeadlineSweep);
+  EXPECT_EQ(status_of("timed:t-1"), "RUNNING");
+  ASSERT_EQ(resource_->attempts.size(), 2u);
+  EXPECT_TRUE(resource_->attempts[1].resolve_only);
+  EXPECT_EQ(resource_->attempts[1].idempotency_key, resource_->attempts[0].idempotency_key);
+  advance(2s + kTaskDeadlineSweep);
   auto rec = record("timed:t-1");
   ASSERT_TRUE(rec.has_value());
   EXPECT_EQ(std::string(status_name(rec->status)), "FAILED");
@@ -150,11 +157,29 @@ TEST_F(TaskDeadlineTest, ACallUnansweredPastTimeoutSecondsFailsTheTaskAndItsLate
   EXPECT_EQ(armed(), 0u);
 
   const auto events_before = history("timed:t-1").size();
-  resource_->held.front().deliver(charged());
+  for (auto& late : resource_->held) late.deliver(charged());
   run();
   EXPECT_EQ(status_of("timed:t-1"), "FAILED");
   EXPECT_EQ(history("timed:t-1").size(), events_before);
   EXPECT_EQ(count_of("timed:t-1", "TaskSucceeded"), 0u);
+}
+
+// The call timed out with no retry left, but Stripe did charge: the look-up finds the charge
+// and the task succeeds with it instead of failing the payment over money that moved.
+TEST_F(TaskDeadlineTest, AStripeCallPastItsDeadlineIsLookedUpBeforeGivingUp) {
+  ASSERT_TRUE(start("timed", "t-3", json::parse(R"({"amount": 5})")).has_value());
+  ASSERT_EQ(resource_->held.size(), 1u);
+  resource_->script.push_back(charged());  // what the look-up will find
+  advance(2s + kTaskDeadlineSweep);
+  ASSERT_EQ(resource_->attempts.size(), 2u);
+  EXPECT_TRUE(resource_->attempts[1].resolve_only);
+  auto rec = record("timed:t-3");
+  ASSERT_TRUE(rec.has_value());
+  EXPECT_EQ(std::string(status_name(rec->status)), "SUCCEEDED") << rec->error << rec->cause;
+  EXPECT_EQ(rec->output.at("charge").at("id"), "pi_1");
+  EXPECT_EQ(count_of("timed:t-3", "TaskTimedOut"), 1u);
+  EXPECT_EQ(count_of("timed:t-3", "TaskSucceeded"), 1u);
+  EXPECT_EQ(armed(), 0u);
 }
 
 // Holds the first call unanswered; when the second arrives, answers the first (late: its
@@ -217,6 +242,9 @@ TEST_F(TaskDeadlineTest, WithoutTimeoutSecondsTheEnginesDefaultApplies) {
   advance(engine_->default_task_timeout - 1s);
   EXPECT_EQ(status_of("untimed:u-1"), "RUNNING");
   advance(1s + kTaskDeadlineSweep);
+  EXPECT_EQ(status_of("untimed:u-1"), "RUNNING");  // looked up, with the same deadline
+  ASSERT_EQ(resource_->attempts.size(), 2u);
+  advance(engine_->default_task_timeout + kTaskDeadlineSweep);
   auto rec = record("untimed:u-1");
   ASSERT_TRUE(rec.has_value());
   EXPECT_EQ(rec->error, "States.Timeout");

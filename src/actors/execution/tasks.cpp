@@ -401,8 +401,11 @@ void Execution::task_failed(const asl::State& state, TaskOutcome outcome) {
        {"error", outcome.error},
        {"cause", outcome.cause},
        {"retryCount", rec_.retry_count}});
-  if (outcome.error == stripe::kUnknownOutcomeError && stripe_attempt_ &&
-      !will_retry(state, outcome.error)) {
+  // A Stripe call past its TimeoutSeconds is as unknown as one Stripe.Unknown names: it may
+  // have reached Stripe and charged (also when the client died with it: no answer comes).
+  const bool unknown =
+      outcome.error == stripe::kUnknownOutcomeError || outcome.error == asl::errors::kTimeout;
+  if (unknown && stripe_attempt_ && !will_retry(state, outcome.error)) {
     // Before giving up on an unknown outcome, ask Stripe what really happened: the answer
     // (the object, a decline, or "never executed") is what the workflow's handlers see.
     TaskAttempt resolve = std::move(*stripe_attempt_);
