@@ -240,6 +240,27 @@ TEST_F(HttpServerTest, ChunkedBodyOverTheLimitGets413) {
   EXPECT_EQ(field(small.json(), "body"), "hello");
 }
 
+// Beast keeps a chunk's size line in the read buffer until its CRLF comes; unbounded, one
+// connection sending extensions could grow the daemon by whatever it sent.
+TEST_F(HttpServerTest, AChunkSizeLineWithoutItsEndGets400InsteadOfGrowingTheBuffer) {
+  start_echo();
+  HttpClient http(server_->host(), server_->port());
+  const HttpResult result =
+      http.raw("POST /chunked HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=" +
+               std::string(200000, 'x'));
+  EXPECT_EQ(result.status, 400u);
+  EXPECT_EQ(result.header("Connection"), "close");
+  EXPECT_EQ(field(result.json(), "error"), "InvalidRequest");
+  EXPECT_NE(field(result.json(), "message").find("chunk"), std::string::npos) << result.body;
+
+  // Extensions of a sensible length are still read.
+  const HttpResult small = http.raw(
+      "POST /chunked HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "5;name=value\r\nhello\r\n0\r\n\r\n");
+  EXPECT_EQ(small.status, 200u);
+  EXPECT_EQ(field(small.json(), "body"), "hello");
+}
+
 TEST_F(HttpServerTest, ExpectContinueGets100BeforeTheBody) {
   start_echo();
   HttpClient http(server_->host(), server_->port());
