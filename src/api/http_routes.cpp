@@ -61,6 +61,13 @@ class HttpRoutes {
     const adapters::RequestTarget& target = req.parsed_target;
     const auto& s = target.segments;
     const bool get = req.is_get_or_head(), post = req.method == "POST";
+    // Only the lists read a query, each refusing what it does not take; any other route
+    // refuses one rather than ignore what the client meant (?dryRun=true on a start, ?limit=
+    // on a route that has no pages), and changes nothing.
+    if (!target.query.empty() && !reads_query(s)) {
+      if (auto none = check_query(target, {}); !none.ok())
+        return respond(error_response(none.error()));
+    }
     // The Step Functions API (AWS JSON 1.0): every operation is a POST to the root.
     if (s.empty()) {
       if (!post) return respond(method_not_allowed(req, {"POST"}));
@@ -503,6 +510,24 @@ class HttpRoutes {
                                 target.query_param("idempotency_key").value_or(""));
                           },
                           {"limit", "starting_after", "idempotency_key"});
+  }
+
+  // The routes that read their query: the lists (docs/ names each list's parameters).
+  static bool reads_query(const std::vector<std::string>& s) {
+    const auto is = [&s](std::initializer_list<const char*> path) {
+      if (path.size() != s.size()) return false;
+      std::size_t i = 0;
+      for (const char* part : path) {
+        if (*part != '*' && s[i] != part) return false;
+        ++i;
+      }
+      return true;
+    };
+    return is({"v1", "state-machines"}) || is({"v1", "accounts", "*", "journal"}) ||
+           is({"v1", "webhooks", "stripe", "events"}) ||
+           is({"v1", "webhooks", "veriff", "decisions"}) ||
+           is({"v1", "users", "*", "notifications"}) ||
+           (s.size() == 4 && s[0] == "v1" && s[1] == "simulator");
   }
 
   // What GET /v1/simulator/stripe/<name> lists: the simulator's objects whose ids start with

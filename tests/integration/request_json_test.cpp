@@ -270,5 +270,30 @@ TEST_F(RequestJson, AnUnknownOrRepeatedQueryParameterOfAnyLengthIsNamedCutShort)
   }
 }
 
+// A route that reads no query refuses one instead of ignoring it, and changes nothing: a
+// client that meant ?dryRun=true must not start a payment.
+TEST_F(RequestJson, ARouteThatReadsNoQueryRefusesOne) {
+  const std::string start = R"({"stateMachine":"echo","name":"q-1","input":{"paymentId":"q-1"}})";
+  const auto refused = client_->post("/v1/executions?dryRun=true", start);
+  EXPECT_EQ(refused.status, 400u) << refused.body;
+  EXPECT_EQ(refused.json().at("error"), "InvalidRequest");
+  EXPECT_NE(std::string(refused.json().at("message").as_string())
+                .find("unknown query parameter \"dryRun\" (none allowed)"),
+            std::string::npos)
+      << refused.body;
+  EXPECT_EQ(client_->get("/v1/executions/echo:q-1").status, 404u);  // nothing started
+  for (const std::string route :
+       {"/v1/accounts/u1?currency=USD", "/v1/executions/echo:q-1/history?limit=1",
+        "/v1/executions/echo:q-1?x=1", "/v1/schedules?limit=1", "/v1/escrows/e1?x",
+        "/healthz?verbose=1", "/v1/state-machines/echo?version=1"}) {
+    const auto res = client_->get(route);
+    EXPECT_EQ(res.status, 400u) << route << " " << res.body.substr(0, 200);
+    ASSERT_NO_THROW(res.json()) << route << " " << res.body.substr(0, 200);
+    EXPECT_EQ(res.json().at("error"), "InvalidRequest") << route;
+  }
+  // Without one, the same start is taken.
+  EXPECT_EQ(client_->post("/v1/executions", start).status, 201u);
+}
+
 }  // namespace
 }  // namespace settled::testing
