@@ -131,28 +131,33 @@ std::vector<std::pair<EpochMillis, std::string>> read_expiries(const LmdbStore& 
 Result<ledger::ReconcileInput> read_reconcile_input(const LmdbStore& store) {
   ledger::ReconcileInput input;
   std::optional<Error> problem;
-  store.scan_snapshot({Table::kLedgerAccounts, Table::kLedgerEscrows, Table::kLedgerJournal},
-                      [&](Table table, std::string_view key, std::string_view value) {
-                        if (problem) return;
-                        const auto fail = [&](std::string_view why) {
-                          problem = corrupt(table, key, why);
-                        };
-                        if (table == Table::kLedgerAccounts) {
-                          if (auto why = ledger::add_account_row(input, key, value)) fail(*why);
-                          return;
-                        }
-                        auto row = parse_row(table, key, value);
-                        if (!row) return fail(row.error().message);
-                        if (table == Table::kLedgerEscrows) {
-                          auto e = ledger::escrow_from_json(*row);
-                          if (!e) return fail(e.error().message);
-                          input.escrows.push_back(std::move(*e));
-                        } else {
-                          auto j = ledger::journal_entry_from_json(*row);
-                          if (!j) return fail(j.error().message);
-                          input.entries.push_back(std::move(*j));
-                        }
-                      });
+  store.scan_snapshot(
+      {Table::kLedgerAccounts, Table::kLedgerEscrows, Table::kLedgerJournal, Table::kLedgerExpiry},
+      [&](Table table, std::string_view key, std::string_view value) {
+        if (problem) return;
+        const auto fail = [&](std::string_view why) { problem = corrupt(table, key, why); };
+        if (table == Table::kLedgerExpiry) {
+          auto line = ledger::parse_expiry_key(key);
+          if (!line) return fail("not an expiry index key");
+          input.expiries.push_back(std::move(*line));
+          return;
+        }
+        if (table == Table::kLedgerAccounts) {
+          if (auto why = ledger::add_account_row(input, key, value)) fail(*why);
+          return;
+        }
+        auto row = parse_row(table, key, value);
+        if (!row) return fail(row.error().message);
+        if (table == Table::kLedgerEscrows) {
+          auto e = ledger::escrow_from_json(*row);
+          if (!e) return fail(e.error().message);
+          input.escrows.push_back(std::move(*e));
+        } else {
+          auto j = ledger::journal_entry_from_json(*row);
+          if (!j) return fail(j.error().message);
+          input.entries.push_back(std::move(*j));
+        }
+      });
   if (problem) return *problem;
   return input;
 }

@@ -44,6 +44,7 @@ class Checker {
     check_legs_and_chains();
     check_heads();
     check_escrows();
+    check_expiry_index();
     return std::move(found_);
   }
 
@@ -368,6 +369,38 @@ class Checker {
     }
   }
 
+  // Open escrows with a deadline against the index lines, both ways round.
+  void check_expiry_index() {
+    std::map<std::string, std::vector<std::int64_t>> indexed;  // escrow id -> its lines' dues
+    for (const auto& [due, id] : in_.expiries) indexed[id].push_back(due);
+    std::set<std::string> escrow_ids;
+    for (const Escrow& e : in_.escrows) {
+      escrow_ids.insert(e.id);
+      const bool should = !is_resolved(e.status) && e.expires_at.has_value();
+      const auto lines = indexed.find(e.id);
+      const std::vector<std::int64_t> none;
+      const std::vector<std::int64_t>& dues = lines == indexed.end() ? none : lines->second;
+      const bool right = should ? dues.size() == 1 && dues[0] == *e.expires_at : dues.empty();
+      if (right) continue;
+      const std::string status(escrow_status_name(e.status));
+      std::string message = "escrow " + e.id + " (" + status;
+      if (e.expires_at) message += ", expires at " + std::to_string(*e.expires_at) + " ms";
+      message += ") has " + std::to_string(dues.size()) + " expiry index line(s)";
+      message += should ? ", expected one at its deadline: it would not expire by itself"
+                        : ", expected none: an expire would run for it";
+      Discrepancy& d = add(DiscrepancyKind::kExpiryIndex, should ? 1 : 0,
+                           static_cast<std::int64_t>(dues.size()), std::move(message));
+      d.escrow_id = e.id;
+      d.currency = e.currency;
+    }
+    for (const auto& [id, dues] : indexed) {
+      if (escrow_ids.count(id)) continue;
+      Discrepancy& d = add(DiscrepancyKind::kExpiryIndex, 0, static_cast<std::int64_t>(dues.size()),
+                           "the expiry index names escrow " + id + ", which does not exist");
+      d.escrow_id = id;
+    }
+  }
+
   const ReconcileInput& in_;
   std::map<BalanceKey, const AccountBalance*> balances_;
   std::map<std::string, const JournalEntry*> entries_;
@@ -409,6 +442,8 @@ std::string_view discrepancy_name(DiscrepancyKind kind) {
       return "EscrowAmounts";
     case DiscrepancyKind::kEscrowHeld:
       return "EscrowHeld";
+    case DiscrepancyKind::kExpiryIndex:
+      return "ExpiryIndex";
   }
   return "Unknown";
 }

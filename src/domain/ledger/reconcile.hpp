@@ -6,7 +6,9 @@
 //     every leg's after is before + delta, and each account's legs chain in journal order;
 //   - the journal index lists each account's entries once, 1..n, with its head at n;
 //   - every escrow resolved at most once, by the entry it names, with released + returned equal
-//     to its amount; held and frozen equal the open escrows that put money there.
+//     to its amount; held and frozen equal the open escrows that put money there;
+//   - the expiry index lists exactly the open escrows with an expiresAt, each at its deadline
+//     (an open hold missing from it would never return its money by itself).
 // Pure and whole: the caller scans the ledger tables (one read transaction) and passes them in.
 
 #include "domain/ledger/balance.hpp"
@@ -19,6 +21,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace settled::ledger {
@@ -29,6 +32,7 @@ struct ReconcileInput {
   std::vector<JournalEntry> entries;
   std::vector<JournalIndexEntry> index;
   std::map<std::string, std::uint64_t> journal_heads;
+  std::vector<std::pair<std::int64_t, std::string>> expiries;  // (due millis, escrow id)
 };
 
 enum class DiscrepancyKind : std::uint8_t {
@@ -47,6 +51,7 @@ enum class DiscrepancyKind : std::uint8_t {
   kEscrowState,          // status, heldBy or resolvedBy disagree with the journal
   kEscrowAmounts,        // released + returned != amount (resolved) or != 0 (open)
   kEscrowHeld,           // held / frozen != the open escrows in that bucket
+  kExpiryIndex,          // an open escrow with expiresAt not indexed at it, or a stray index line
 };
 
 // "NegativeBalance", "CurrencyTotal", ...

@@ -257,6 +257,41 @@ TEST(LedgerReconcileFolds, AFoldPassingInt64InEntryIdOrderIsNoDiscrepancy) {
   EXPECT_TRUE(reconcile(input).empty()) << testing::describe(reconcile(input));
 }
 
+// The expiry index lists exactly the open escrows with a deadline, each at it: an open hold
+// missing from it would never return its money by itself; a stray line would run an expire.
+TEST_F(LedgerReconcile, TheExpiryIndexListsEachOpenEscrowWithADeadlineOnceAtIt) {
+  run(LedgerOp::kHold,
+      R"({"escrowId":"e3","payer":"alice","payee":"bob","amount":100,"currency":"USD",)"
+      R"("expiresAt":"1970-01-01T00:00:05Z"})",
+      "k8");
+  input = ledger.reconcile_input();
+  ASSERT_EQ(input.expiries.size(), 1u);
+  EXPECT_EQ(input.expiries[0], std::make_pair(std::int64_t{5000}, std::string("e3")));
+  ASSERT_TRUE(reconcile(input).empty()) << testing::describe(reconcile(input));
+
+  const auto sound = input.expiries;
+  input.expiries.clear();
+  auto missing = found(DiscrepancyKind::kExpiryIndex);
+  ASSERT_EQ(missing.size(), 1u);
+  EXPECT_EQ(missing[0].escrow_id, "e3");
+  EXPECT_NE(missing[0].message.find("would not expire by itself"), std::string::npos)
+      << missing[0].message;
+
+  input.expiries = {{6000, "e3"}};  // at another time than its deadline
+  EXPECT_EQ(found(DiscrepancyKind::kExpiryIndex).size(), 1u);
+
+  input.expiries = sound;
+  input.expiries.emplace_back(7000, "e2");     // frozen, but no deadline
+  input.expiries.emplace_back(8000, "ghost");  // no such escrow
+  auto stray = found(DiscrepancyKind::kExpiryIndex);
+  ASSERT_EQ(stray.size(), 2u);
+  EXPECT_EQ(stray[0].escrow_id, "e2");
+  EXPECT_NE(stray[0].message.find("expected none"), std::string::npos) << stray[0].message;
+  EXPECT_EQ(stray[1].escrow_id, "ghost");
+  EXPECT_NE(stray[1].message.find("does not exist"), std::string::npos) << stray[1].message;
+  EXPECT_EQ(discrepancy_name(DiscrepancyKind::kExpiryIndex), "ExpiryIndex");
+}
+
 TEST_F(LedgerReconcile, DiscrepancyJson) {
   balance("bob", "USD").available = -1;
   const auto neg = found(DiscrepancyKind::kNegativeBalance);

@@ -7,6 +7,7 @@
 #include "domain/ledger/account_rows.hpp"
 #include "domain/ledger/keys.hpp"
 #include "domain/ledger/operations.hpp"
+#include "domain/ledger/overlay.hpp"
 #include "domain/ledger/reconcile.hpp"
 #include "domain/ledger/writes.hpp"
 
@@ -36,7 +37,10 @@ class MemoryLedger {
                                   EpochMillis now = 1'000) {
     LedgerView view = load(request, key);
     auto outcome = apply_ledger(request, view, key, now);
-    if (outcome) commit(ledger_writes(*outcome));
+    if (outcome) {
+      commit(ledger_writes(*outcome));
+      commit(expiry_writes(*outcome));
+    }
     return outcome;
   }
 
@@ -115,6 +119,8 @@ class MemoryLedger {
       in.escrows.push_back(*escrow_from_json(boost::json::parse(v)));
     for (const auto& [k, v] : rows(Table::kLedgerJournal))
       in.entries.push_back(*journal_entry_from_json(boost::json::parse(v)));
+    for (const auto& [k, v] : rows(Table::kLedgerExpiry))
+      in.expiries.push_back(*parse_expiry_key(k));
     return in;
   }
 
