@@ -45,6 +45,7 @@ class Checker {
     check_heads();
     check_escrows();
     check_expiry_index();
+    check_escrow_legs();
     return std::move(found_);
   }
 
@@ -369,6 +370,50 @@ class Checker {
     }
   }
 
+  // What the entries naming each escrow moved, against what its terms say they must have: a
+  // release credited to someone other than its payee folds and totals as well as the right one.
+  void check_escrow_legs() {
+    using Place = std::tuple<std::string, std::string, Bucket>;  // account, currency, bucket
+    std::map<std::string, std::map<Place, Wide>> moved;
+    for (const JournalEntry& e : in_.entries) {
+      if (e.escrow_id.empty()) continue;
+      auto& net = moved[e.escrow_id];
+      for (const JournalLeg& leg : e.legs)
+        net[Place{leg.account, leg.currency, leg.bucket}] += leg.delta;
+    }
+    for (const Escrow& escrow : in_.escrows) {
+      std::map<Place, Wide> expected;
+      const auto at = [&](const std::string& account, Bucket bucket) -> Wide& {
+        return expected[Place{account, escrow.currency, bucket}];
+      };
+      at(escrow.payer, Bucket::kAvailable) += Wide{escrow.returned} - escrow.amount;
+      at(escrow.payee, Bucket::kAvailable) += escrow.released;
+      if (escrow.status == EscrowStatus::kHeld) at(escrow.payer, Bucket::kHeld) += escrow.amount;
+      if (escrow.status == EscrowStatus::kFrozen)
+        at(escrow.payer, Bucket::kFrozen) += escrow.amount;
+      const auto& net = moved[escrow.id];
+      std::set<Place> places;
+      for (const auto& [place, sum] : expected) places.insert(place);
+      for (const auto& [place, sum] : net) places.insert(place);
+      for (const Place& place : places) {
+        const auto e = expected.find(place);
+        const auto n = net.find(place);
+        const Wide want = e == expected.end() ? 0 : e->second;
+        const Wide got = n == net.end() ? 0 : n->second;
+        if (want == got) continue;
+        const auto& [account, currency, bucket] = place;
+        Discrepancy& d = add(
+            DiscrepancyKind::kEscrowLegs, saturated(want), saturated(got),
+            "escrow " + escrow.id + " (" + std::string(escrow_status_name(escrow.status)) + ", " +
+                escrow.payer + " to " + escrow.payee + ") moved " + format_wide(got, currency) +
+                " in " + account + " " + std::string(bucket_name(bucket)) + ", its terms say " +
+                format_wide(want, currency));
+        about(d, account, currency, bucket_name(bucket));
+        d.escrow_id = escrow.id;
+      }
+    }
+  }
+
   // Open escrows with a deadline against the index lines, both ways round.
   void check_expiry_index() {
     std::map<std::string, std::vector<std::int64_t>> indexed;  // escrow id -> its lines' dues
@@ -444,6 +489,8 @@ std::string_view discrepancy_name(DiscrepancyKind kind) {
       return "EscrowHeld";
     case DiscrepancyKind::kExpiryIndex:
       return "ExpiryIndex";
+    case DiscrepancyKind::kEscrowLegs:
+      return "EscrowLegs";
   }
   return "Unknown";
 }

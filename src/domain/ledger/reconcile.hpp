@@ -6,7 +6,10 @@
 //     every leg's after is before + delta, and each account's legs chain in journal order;
 //   - the journal index lists each account's entries once, 1..n, with its head at n;
 //   - every escrow resolved at most once, by the entry it names, with released + returned equal
-//     to its amount; held and frozen equal the open escrows that put money there;
+//     to its amount; held and frozen equal the open escrows that put money there; the legs of
+//     the entries that name it moved its money between its own payer and payee only: in all,
+//     the payer's available -amount + returned, the payee's available +released, and what is
+//     still held or frozen in the payer's bucket of its status;
 //   - the expiry index lists exactly the open escrows with an expiresAt, each at its deadline
 //     (an open hold missing from it would never return its money by itself).
 // Pure and whole: the caller scans the ledger tables (one read transaction) and passes them in.
@@ -52,6 +55,7 @@ enum class DiscrepancyKind : std::uint8_t {
   kEscrowAmounts,        // released + returned != amount (resolved) or != 0 (open)
   kEscrowHeld,           // held / frozen != the open escrows in that bucket
   kExpiryIndex,          // an open escrow with expiresAt not indexed at it, or a stray index line
+  kEscrowLegs,           // the legs of an escrow's entries moved money other than its terms say
 };
 
 // "NegativeBalance", "CurrencyTotal", ...

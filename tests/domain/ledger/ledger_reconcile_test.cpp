@@ -202,6 +202,31 @@ TEST_F(LedgerReconcile, EscrowStatusAmountsAndHeld) {
   EXPECT_EQ(state[0].message, "escrow e1 is HELD but journal entry k3 resolved it");
 }
 
+// A release whose payee leg went to someone else, with that account's rows written to match:
+// every fold and total holds, only the escrow's own terms tell.
+TEST_F(LedgerReconcile, AReleaseCreditedToSomeoneOtherThanItsPayee) {
+  for (JournalLeg& leg : entry("k3").legs)
+    if (leg.account == "bob") leg.account = "mallory";
+  balance("bob", "USD").available -= 1000;
+  AccountBalance mallory;
+  mallory.account = "mallory";
+  mallory.currency = "USD";
+  mallory.available = 1000;
+  input.balances.push_back(mallory);
+  const auto legs = found(DiscrepancyKind::kEscrowLegs);
+  ASSERT_EQ(legs.size(), 2U) << testing::describe(legs);
+  for (const Discrepancy& d : legs) EXPECT_EQ(d.escrow_id, "e1");
+  EXPECT_EQ(legs[0].account, "bob");
+  EXPECT_EQ(legs[0].expected, 1000);
+  EXPECT_EQ(legs[0].found, 0);
+  EXPECT_EQ(legs[1].account, "mallory");
+  EXPECT_EQ(legs[1].expected, 0);
+  EXPECT_EQ(legs[1].found, 1000);
+  EXPECT_EQ(legs[1].message,
+            "escrow e1 (RELEASED, alice to bob) moved 10.00 USD in mallory available, its terms "
+            "say 0.00 USD");
+}
+
 TEST_F(LedgerReconcile, JournalNamesAMissingEscrow) {
   input.escrows.erase(std::find_if(input.escrows.begin(), input.escrows.end(),
                                    [](const Escrow& e) { return e.id == "e1"; }));
