@@ -12,6 +12,7 @@
 #include <caf/actor_clock.hpp>
 #include <caf/fwd.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -39,7 +40,10 @@ class TaskDeadlines {
   };
 
   Ticket arm(TimePoint due, caf::actor_addr execution);
-  // Does nothing when the sweeper has already taken the ticket.
+  // A call with no deadline (a ledger operation): an id its answer is matched by, nothing
+  // armed, no lock taken.
+  Ticket untimed() { return Ticket{TimePoint::max(), next_id_.fetch_add(1)}; }
+  // Does nothing when the sweeper has already taken the ticket, or it is untimed.
   void disarm(const Ticket& ticket);
   // The calls due by `now`, taken out.
   std::vector<Overdue> take_due(TimePoint now);
@@ -48,7 +52,7 @@ class TaskDeadlines {
  private:
   mutable std::mutex mutex_;
   std::map<std::pair<TimePoint, std::uint64_t>, caf::actor_addr> armed_;
-  std::uint64_t next_id_ = 1;
+  std::atomic<std::uint64_t> next_id_{1};
 };
 
 using TaskDeadlinesPtr = std::shared_ptr<TaskDeadlines>;

@@ -45,6 +45,13 @@ TEST(TaskDeadlines, TakesWhatIsDueInOrderOfDeadlineAndNothingElse) {
   EXPECT_EQ(deadlines.armed(), 0u);
   EXPECT_TRUE(deadlines.take_due(t0 + 1h).empty());
   deadlines.disarm(TaskDeadlines::Ticket{});  // nothing armed: nothing happens
+
+  const auto untimed = deadlines.untimed();
+  EXPECT_NE(untimed.id, 0u);
+  EXPECT_NE(untimed.id, late.id);
+  EXPECT_EQ(deadlines.armed(), 0u);
+  deadlines.disarm(untimed);
+  EXPECT_TRUE(deadlines.take_due(TaskDeadlines::TimePoint::max()).empty());
 }
 
 constexpr const char* kTimedCharge = R"({
@@ -258,6 +265,7 @@ TEST_F(TaskDeadlineTest, ALedgerTaskWaitsForItsAnswerPastTimeoutSeconds) {
   engine_->ledger = system_.spawn(held_ledger, ledger);
   ASSERT_TRUE(start("deposit", "d-1", json::object{}).has_value());
   ASSERT_EQ(ledger->held.size(), 1u);
+  EXPECT_EQ(armed(), 0u);  // nothing for the sweeper to look at
   advance(10s);
   EXPECT_EQ(status_of("deposit:d-1"), "RUNNING");
 

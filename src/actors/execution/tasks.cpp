@@ -300,9 +300,9 @@ void Execution::call_remote(TaskAttempt attempt) {
 // a deadline that is not the current call's is ignored.
 std::uint64_t Execution::await_call(std::optional<std::chrono::seconds> timeout) {
   engine_->task_deadlines->disarm(call_deadline_);
-  const auto due =
-      timeout ? self_->clock().now() + *timeout : TaskDeadlines::TimePoint::max();  // never swept
-  call_deadline_ = engine_->task_deadlines->arm(due, self_->address());
+  call_deadline_ =
+      timeout ? engine_->task_deadlines->arm(self_->clock().now() + *timeout, self_->address())
+              : engine_->task_deadlines->untimed();
   call_timeout_ = timeout.value_or(std::chrono::seconds{0});
   call_entered_ = rec_.entered_event_id;
   call_retry_ = rec_.retry_count;
