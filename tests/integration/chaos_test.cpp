@@ -1,11 +1,13 @@
 // Chaos, repeatable: the daemon is SIGKILLed at random moments, many times, under mixed load
-// (new payments, replays of acknowledged ones, deposits and transfers, executions that wait on
-// a durable timer and then on a task token answered by a callback). Each client keeps its own
+// (new payments, replays of acknowledged ones, deposits and transfers, escrow holds that expire
+// by themselves a few seconds later unless released first, executions that wait on a durable
+// timer and then on a task token answered by a callback). Each client keeps its own
 // model of what it sent and what was acknowledged; after every kill it first re-sends the
 // request whose answer the kill swallowed (same name or key). At the end: every acknowledged
 // execution is final and SUCCEEDED, every payment id was charged at most once (exactly once if
-// acknowledged), every acknowledged ledger operation is in the journal exactly once, balances
-// add up to what the clients deposited, and `settlectl reconcile` exits 0.
+// acknowledged), every acknowledged ledger operation is in the journal exactly once, every
+// acknowledged hold ended released or expired (its expiry outlived the kills), balances add up
+// to what the clients deposited, and `settlectl reconcile` exits 0.
 //
 // The ledger's account rows are folded from their log in rounds of a few rows, so kills also
 // land inside rounds.
@@ -13,9 +15,11 @@
 // SETTLED_CHAOS_KILLS sets the number of kills (CI: a short run; scripts/chaos.sh: 100), and
 // SETTLED_CHAOS_SEED the random seed (printed, so a failing run can be repeated).
 
+#include "domain/time.hpp"
 #include "integration/ledger_fixture.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <map>
 #include <mutex>
@@ -37,7 +41,7 @@ int env_int(const char* name, int fallback) {
   return text && *text ? std::atoi(text) : fallback;
 }
 
-enum class Kind { kPayment, kReplay, kDeposit, kTransfer, kWaiting };
+enum class Kind { kPayment, kReplay, kDeposit, kTransfer, kHold, kRelease, kWaiting };
 
 struct Sent {
   Kind kind = Kind::kPayment;
@@ -54,6 +58,7 @@ struct Model {
   std::set<std::string> payments_sent, payments_acked, waits_acked;
   std::map<std::string, std::int64_t> deposits_acked;  // key -> amount
   std::set<std::string> ledger_acked, ledger_sent;
+  std::set<std::string> holds_acked;  // escrow ids (each hold's escrow id is its key)
   std::vector<std::string> problems;
   std::map<int, int> statuses;
   std::size_t acks = 0;
@@ -133,6 +138,35 @@ class ChaosClient {
       s.path = "/v1/accounts/" + account() + "/deposits";
       s.body = json::serialize(
           json::object{{"amount", s.amount}, {"currency", "USD"}, {"idempotencyKey", s.id}});
+    } else if (roll < 76) {
+      s.kind = Kind::kHold;
+      s.id = fresh("hold-");
+      std::string payer = account(), payee = account();
+      while (payee == payer) payee = account();
+      // Due within seconds: most expire across a kill or two, a few are released first.
+      const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
+      s.path = "/v1/ledger/operations";
+      s.body = json::serialize(
+          json::object{{"operation", "hold"},
+                       {"idempotencyKey", s.id},
+                       {"parameters",
+                        {{"escrowId", s.id},
+                         {"payer", payer},
+                         {"payee", payee},
+                         {"amount", pick(1, 1'000)},
+                         {"currency", "USD"},
+                         {"expiresAt", format_timestamp(now + pick(500, 4'000))}}}});
+    } else if (roll < 79 && !acked_holds_.empty()) {
+      s.kind = Kind::kRelease;
+      s.id = fresh("rel-");
+      const std::string& escrow =
+          acked_holds_[static_cast<std::size_t>(pick(0, acked_holds_.size() - 1))];
+      s.path = "/v1/ledger/operations";
+      s.body = json::serialize(json::object{{"operation", "release"},
+                                            {"idempotencyKey", s.id},
+                                            {"parameters", {{"escrowId", escrow}}}});
     } else if (roll < 85) {
       s.kind = Kind::kTransfer;
       s.id = fresh("xfer-");
@@ -160,7 +194,9 @@ class ChaosClient {
     {
       std::lock_guard<std::mutex> lock(model_.mutex);
       if (s.kind == Kind::kPayment) model_.payments_sent.insert(s.id);
-      if (s.kind == Kind::kDeposit || s.kind == Kind::kTransfer) model_.ledger_sent.insert(s.id);
+      if (s.kind == Kind::kDeposit || s.kind == Kind::kTransfer || s.kind == Kind::kHold ||
+          s.kind == Kind::kRelease)
+        model_.ledger_sent.insert(s.id);
     }
     HttpResult res;
     try {
@@ -213,6 +249,20 @@ class ChaosClient {
           model_.problems.push_back(what + std::to_string(res.status) + " " + res.body);
         }
         break;
+      case Kind::kHold:
+      case Kind::kRelease:
+        if (ok) {
+          model_.ledger_acked.insert(s.id);
+          if (s.kind == Kind::kHold) {
+            model_.holds_acked.insert(s.id);
+            acked_holds_.push_back(s.id);
+          }
+          ++model_.acks;
+        } else if (res.status != 409 && !shed) {
+          // 409: insufficient funds for a hold; a release of an escrow that expired already.
+          model_.problems.push_back(what + std::to_string(res.status) + " " + res.body);
+        }
+        break;
     }
     return true;
   }
@@ -222,6 +272,7 @@ class ChaosClient {
   std::mt19937_64 rng_;
   int counter_ = 0;
   std::vector<Sent> acked_payments_;
+  std::vector<std::string> acked_holds_;
   std::optional<Sent> unknown_;
 };
 
@@ -324,7 +375,7 @@ TEST_F(Chaos, RandomKillsUnderMixedLoadLoseNothingAndPayOnce) {
     for (const auto& p : model.problems) ADD_FAILURE() << p;
     std::cout << "chaos: acknowledged " << model.payments_acked.size() << " payments, "
               << model.waits_acked.size() << " waiting executions, " << model.ledger_acked.size()
-              << " ledger operations; answers:";
+              << " ledger operations (" << model.holds_acked.size() << " holds); answers:";
     for (const auto& [status, n] : model.statuses) std::cout << " " << status << "x" << n;
     std::cout << std::endl;
   }
@@ -377,11 +428,35 @@ TEST_F(Chaos, RandomKillsUnderMixedLoadLoseNothingAndPayOnce) {
     total += b[0] + b[1] + b[2];
   }
   for (const auto& [key, amount] : model.deposits_acked) deposited += amount;
+  // In the journals of the accounts it moved money in: a deposit's and a hold's one (a hold
+  // moves the payer's available to its held), a transfer's and a release's two.
+  const auto accounts_of = [](const std::string& key) {
+    return key.rfind("dep-", 0) == 0 || key.rfind("hold-", 0) == 0 ? 1 : 2;
+  };
   for (const auto& key : model.ledger_acked)
-    EXPECT_EQ(journaled.count(key) ? journaled.at(key) : 0, key.rfind("dep-", 0) == 0 ? 1 : 2)
+    EXPECT_EQ(journaled.count(key) ? journaled.at(key) : 0, accounts_of(key))
         << key << " is not journaled as acknowledged";
-  for (const auto& [key, n] : journaled)
+  for (const auto& [key, n] : journaled) {
+    // The daemon's own: an expiry, of a hold some client sent (acknowledged or cut by a kill).
+    if (key.rfind("expire/", 0) == 0) {
+      EXPECT_TRUE(model.ledger_sent.count(key.substr(7))) << key << " expired an unsent hold";
+      continue;
+    }
     EXPECT_TRUE(model.ledger_acked.count(key)) << key << " is journaled but was not acknowledged";
+  }
+  // Every acknowledged hold ends, released or expired by itself: its deadline (seconds after it
+  // was made) outlived the kills and restarts in between.
+  std::set<std::string> open_holds = model.holds_acked;
+  const auto holds_until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!open_holds.empty() && std::chrono::steady_clock::now() < holds_until) {
+    for (auto it = open_holds.begin(); it != open_holds.end();) {
+      auto escrow = client_->get("/v1/escrows/" + *it);
+      const bool ended = escrow.status == 200 && escrow.json().at("status") != "HELD";
+      it = ended ? open_holds.erase(it) : std::next(it);
+    }
+    if (!open_holds.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  for (const auto& id : open_holds) ADD_FAILURE() << "hold " << id << " never expired";
   EXPECT_EQ(total, deposited) << "balances do not add up to the acknowledged deposits";
   reconcile_ok();
 }
