@@ -11,6 +11,7 @@
 #include "domain/asl/mock_config.hpp"
 #include "domain/asl/registry.hpp"
 #include "domain/aws/arns.hpp"
+#include "domain/identity/start_scopes.hpp"
 #include "domain/resources/aws_resource_map.hpp"
 #include "domain/time.hpp"
 
@@ -50,6 +51,8 @@ struct Engine {
   // Execution actors in memory (running, or in a short wait) past which a new start is refused
   // with Overloaded: what admission lets in is bounded, and so is what it leaves running.
   std::size_t max_running_executions = 10000;
+  // State machines only a scope may start through the API (start-scopes; docs/identities.md).
+  identity::StartScopes start_scopes;
   // Step Functions' quota: an execution whose history would grow past this fails
   // (States.Runtime) instead of growing without bound.
   std::int64_t history_limit = 25000;

@@ -64,6 +64,13 @@ void start(Self* self, StartRequest& req) {
                         "\" does not exist"});
     return;
   }
+  if (req.caller) {
+    if (auto refused =
+            identity::check_start(st.engine->start_scopes, req.state_machine, *req.caller)) {
+      req.reply(std::move(*refused));
+      return;
+    }
+  }
   const std::string id = req.state_machine + ":" + req.name;
   // Replays of an existing execution are answered even while paused or draining.
   const auto refuse_new = [&st, &req] {

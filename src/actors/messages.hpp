@@ -21,6 +21,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 namespace settled::actors {
@@ -48,6 +49,9 @@ struct StartRequest {
   std::string name;
   boost::json::value input;
   AnswerCallback reply;
+  // Who asked through the API (POST /v1/executions, StartExecution), checked against the
+  // engine's start_scopes; none for the daemon's own starts (routes, schedules, rules, tasks).
+  std::optional<Caller> caller;
 };
 
 // Asks the executions supervisor to call `changed` once execution `id` may have closed: at its

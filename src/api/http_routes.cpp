@@ -270,6 +270,7 @@ class HttpRoutes {
     start.test_case = std::move(test_case);
     start.name = std::move(name);
     start.input = std::move(*input);
+    start.caller = req.caller;
     start.reply = [respond = std::move(respond),
                    received = std::chrono::steady_clock::now()](Answer answer) {
       HttpResponse response = answer_response(answer);

@@ -20,6 +20,18 @@ bool route_schedules(const adapters::HttpRequest& req, adapters::HttpResponder& 
                           : method_not_allowed(req, {"GET"}));
     return true;
   }
+  // A schedule starts its state machine as the daemon, with the input it was given, for as long
+  // as it stands: putting or deleting one is an operator's act, like registering a definition
+  // (a key with no scope moved the ledger's reconciliation, deleted the webhooks', and minted
+  // hours every minute through user-registration; docs/identities.md).
+  if (!req.is_get_or_head()) {
+    if (auto refused = forbidden_without_scope(
+            req, "admin",
+            req.method == "PUT" ? "putting a schedule needs" : "deleting a schedule needs")) {
+      respond(std::move(*refused));
+      return true;
+    }
+  }
   const auto answer = [respond = std::move(respond)](Answer answered) {
     respond(answer_response(answered));
   };

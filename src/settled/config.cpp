@@ -111,6 +111,10 @@ SettledConfig::SettledConfig() {
       .add(api_key_hashes, "api-key-hashes",
            "each accepted /v1 API key: <sha256hex> or <identity>:<scope>[,<scope>...]:<sha256hex> "
            "(docs/identities.md; empty: local-only mode)")
+      .add(start_scopes, "start-scopes",
+           "state machines only a scope may start through the API, each <machine>:<scope> "
+           "(docs/identities.md; default: user-registration, direct-transfer, "
+           "ledger-reconciliation and webhook-reconciliation need admin)")
       .add(aws_region, "aws-region",
            "the region the Step Functions API's ARNs name and SigV4 requests must be signed "
            "for, e.g. us-east-1 (docs/aws-api.md, docs/aws-auth.md)")
@@ -502,6 +506,8 @@ std::string validate(SettledConfig& cfg, std::string& host, std::uint16_t& port,
     return invalid("aws-account-id", cfg.aws_account_id, "exactly 12 digits");
   if (auto why = adapters::ApiKeys::check_entries(cfg.api_key_hashes); !why.empty())
     return "invalid value for api-key-hashes: " + why;
+  if (auto scopes = identity::parse_start_scopes(cfg.start_scopes); !scopes)
+    return "invalid value for start-scopes: " + scopes.error().message;
   if (auto problem = validate_aws(cfg); !problem.empty()) return problem;
   if (cfg.api_key_hashes.empty() && !is_loopback(host))
     return invalid("http", cfg.http,

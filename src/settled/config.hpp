@@ -6,6 +6,7 @@
 #include "adapters/ops/log.hpp"
 #include "domain/aws/access_keys.hpp"
 #include "domain/aws/sigv4_verify.hpp"
+#include "domain/identity/start_scopes.hpp"
 #include "domain/resources/aws_resource_map.hpp"
 
 #include <caf/actor_system_config.hpp>
@@ -66,6 +67,9 @@ class SettledConfig : public caf::actor_system_config {
   std::size_t veriff_decision_delay_seconds = 60;
   // Each: <sha256hex> or <identity>:<scope>[,<scope>...]:<sha256hex> (docs/identities.md).
   std::vector<std::string> api_key_hashes;
+  // Each: <state machine>:<scope>, a machine only that scope may start through the API
+  // (docs/identities.md). Defaults: the workflows behind gated routes and the daemon's schedules.
+  std::vector<std::string> start_scopes = identity::default_start_scopes();
   // The Step Functions API (docs/aws-api.md): the region and account its ARNs name; requests
   // must be signed for that region (docs/aws-auth.md), with a key of the file of access keys
   // (owner-only mode; empty: no access key).

@@ -236,6 +236,11 @@ void Daemon::spawn_actors(const SettledConfig& cfg, const DaemonResources& resou
   write_service_completion_settings(cfg, *resources.db, engine_->now());
   engine_->history_limit = static_cast<std::int64_t>(cfg.history_limit);
   engine_->max_running_executions = cfg.max_running_executions;
+  // Checked by validate(); an entry that does not parse leaves nothing unguarded: the defaults.
+  auto start_scopes = identity::parse_start_scopes(cfg.start_scopes);
+  engine_->start_scopes = start_scopes
+                              ? std::move(*start_scopes)
+                              : *identity::parse_start_scopes(identity::default_start_scopes());
   if (resources.mock_config) {
     engine_->mock = resources.mock_config;
     engine_->mock_tasks = actors::spawn_mock_tasks(system_, resources.mock_config);

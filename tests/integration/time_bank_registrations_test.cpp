@@ -248,5 +248,64 @@ TEST_F(TimeBankRegistrations, OnlyAnAdminUsesTheLedgersRawRoutes) {
   reconcile_ok();
 }
 
+// The workflows behind the gated routes cannot be started around them: a key without scope
+// admin started user-registration with a bonus of its choosing, and direct-transfer from another
+// user's account (start-scopes, docs/identities.md). Nor can it move the daemon's schedules.
+TEST_F(TimeBankRegistrations, TheWorkflowsBehindGatedRoutesNeedTheScopeToStartDirectly) {
+  ASSERT_EQ(register_user("rita").status, 201u);
+  const auto yearly = json::serialize(json::object{
+      {"cron", "0 0 1 1 *"}, {"stateMachine", "ledger-reconciliation"}, {"input", json::object{}}});
+  ASSERT_EQ(client_
+                ->request(boost::beast::http::verb::put, "/v1/schedules/yearly", yearly,
+                          {{"Authorization", std::string("Bearer ") + kAlice}})
+                .status,
+            201u);
+  const json::object mint{{"stateMachine", "user-registration"},
+                          {"name", "user-mallory"},
+                          {"input", {{"userId", "mallory"}, {"bonusHundredths", 99999999900}}}};
+  const json::object take{{"stateMachine", "direct-transfer"},
+                          {"name", "take-1"},
+                          {"input",
+                           {{"fromUserId", "rita"},
+                            {"toUserId", "mallory"},
+                            {"amount", 10},
+                            {"transferType", "ADMIN_ADJUSTMENT"},
+                            {"description", "x"},
+                            {"reason", "x"},
+                            {"idempotencyKey", "take-1"},
+                            {"adminId", "chief"}}}};
+  for (const char* key : {kBob, kBare}) {
+    for (const auto& start : {mint, take}) {
+      auto refused = post_as(key, "/v1/executions", start);
+      EXPECT_EQ(refused.status, 403u) << key << ": " << refused.body;
+      EXPECT_EQ(refused.json().at("error"), "Forbidden") << refused.body;
+      EXPECT_NE(std::string(refused.json().at("message").as_string()).find("scope \"admin\""),
+                std::string::npos)
+          << refused.body;
+    }
+    auto schedule =
+        client_->request(boost::beast::http::verb::put, "/v1/schedules/mint-every-minute",
+                         json::serialize(json::object{{"cron", "* * * * *"},
+                                                      {"stateMachine", "user-registration"},
+                                                      {"input", {{"userId", "mallory"}}}}),
+                         {{"Authorization", std::string("Bearer ") + key}});
+    EXPECT_EQ(schedule.status, 403u) << key << ": " << schedule.body;
+    auto removed = client_->request(boost::beast::http::verb::delete_, "/v1/schedules/yearly", "",
+                                    {{"Authorization", std::string("Bearer ") + key}});
+    EXPECT_EQ(removed.status, 403u) << key << ": " << removed.body;
+  }
+  EXPECT_EQ(get_as(kAlice, "/v1/executions/user-registration:user-mallory").status, 404u);
+  EXPECT_EQ(get_as(kAlice, "/v1/executions/direct-transfer:take-1").status, 404u);
+  EXPECT_EQ(get_as(kAlice, "/v1/schedules/mint-every-minute").status, 404u);
+  EXPECT_EQ(get_as(kAlice, "/v1/schedules/yearly").status, 200u);
+  EXPECT_EQ(hours_of("rita").first, 1000);  // the welcome bonus only
+
+  // Other workflows start with any key, as before; an admin starts the gated ones.
+  EXPECT_EQ(post_as(kAlice, "/v1/executions", take).status, 201u);
+  EXPECT_EQ(wait_final_as_admin("direct-transfer:take-1").at("status"), "SUCCEEDED");
+  EXPECT_EQ(hours_of("rita").first, 1000 - 1000);
+  reconcile_ok();
+}
+
 }  // namespace
 }  // namespace settled::testing

@@ -27,8 +27,8 @@ const Operation kOperations[] = {
     {"DescribeExecution", describe_execution},
     {"ListExecutions", list_executions},
     {"GetExecutionHistory", get_execution_history},
-    {"StopExecution", stop_execution},
-    {"RedriveExecution", redrive_execution},
+    {"StopExecution", stop_execution, true},
+    {"RedriveExecution", redrive_execution, true},
     {"SendTaskSuccess", send_task_success},
     {"SendTaskFailure", send_task_failure},
     {"SendTaskHeartbeat", send_task_heartbeat},
@@ -82,7 +82,7 @@ void handle_sfn_request(const SfnDeps& deps, const adapters::HttpRequest& reques
   if (!caller) return respond(aws_error_response(caller.error()));
   auto operation = find_operation(request.header("x-amz-target"));
   if (!operation) return respond(aws_error_response(operation.error()));
-  if ((*operation)->defines && !caller->has_scope("admin"))
+  if ((*operation)->needs_admin && !caller->has_scope("admin"))
     return respond(aws_error_response(
         AwsError{"AccessDeniedException", std::string((*operation)->name) +
                                               " needs an identity with scope \"admin\"; \"" +

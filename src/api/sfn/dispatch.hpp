@@ -23,9 +23,10 @@ using OperationHandler = void (*)(SfnCall call);
 struct Operation {
   const char* name;  // "StartExecution"
   OperationHandler handler;
-  // Changes which definitions run: needs scope "admin" (docs/identities.md), since a definition
-  // may move money with the ledger's tasks.
-  bool defines = false;
+  // Needs scope "admin" (docs/identities.md): it changes which definitions run (a definition
+  // may move money with the ledger's tasks), or stops or redrives another client's execution
+  // (as settlectl's execution.stop does over the admin socket).
+  bool needs_admin = false;
 };
 
 // The operation an X-Amz-Target header value names ("AWSStepFunctions.StartExecution"), or

@@ -131,6 +131,7 @@ void send_start(SfnCall& call, StartFields fields, actors::AnswerCallback reply)
   start.name = std::move(fields.name);
   start.input = std::move(fields.input);
   start.reply = std::move(reply);
+  start.caller = call.caller;
   caf::anon_send(call.deps.executions, actors::start_atom::value, std::move(start));
 }
 

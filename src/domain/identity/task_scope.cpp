@@ -9,16 +9,12 @@ namespace settled::identity {
 
 namespace json = boost::json;
 
-namespace {
-
 bool valid_scope(std::string_view scope) {
   return !scope.empty() && scope.size() <= 64 &&
          std::all_of(scope.begin(), scope.end(), [](char c) {
            return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
          });
 }
-
-}  // namespace
 
 Result<std::string> take_required_scope(json::value& parameters) {
   json::object* object = parameters.if_object();

@@ -23,6 +23,9 @@ inline constexpr const char* kRequiredScopeField = "requiredScope";
 // digits, '-', '_', '.').
 Result<std::string> take_required_scope(boost::json::value& parameters);
 
+// A scope: 1-64 letters, digits, '-', '_' or '.'.
+bool valid_scope(std::string_view scope);
+
 // Forbidden, naming the scope, when `caller` lacks `required_scope`; none when it may answer
 // (or no scope is required).
 std::optional<Error> check_scope(const std::string& required_scope, const Caller& caller);

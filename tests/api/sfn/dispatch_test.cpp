@@ -29,14 +29,16 @@ TEST(SfnDispatch, FindsEachOperationByItsTarget) {
   }
 }
 
-// A definition may move money with the ledger's tasks: a caller without scope "admin" (a
-// service key) is refused before the operation runs (docs/identities.md).
-TEST(SfnDispatch, DefiningOperationsNeedScopeAdmin) {
+// A definition may move money with the ledger's tasks, and a stop or redrive acts on another
+// client's execution: a caller without scope "admin" (a service key) is refused before the
+// operation runs (docs/identities.md).
+TEST(SfnDispatch, DefiningStoppingAndRedrivingNeedScopeAdmin) {
   SfnDeps deps;  // no actors: a refused call must never reach them
   deps.authenticate = [](const adapters::HttpRequest&) -> Result<Caller, AwsError> {
     return Caller{"svc", {"reader"}, false};
   };
-  for (const char* name : {"CreateStateMachine", "UpdateStateMachine", "DeleteStateMachine"}) {
+  for (const char* name : {"CreateStateMachine", "UpdateStateMachine", "DeleteStateMachine",
+                           "StopExecution", "RedriveExecution"}) {
     adapters::HttpRequest request;
     request.method = "POST";
     request.headers = {{"content-type", kJson10},
