@@ -45,22 +45,22 @@ class EventBridgeEvents : public OpsTest {
     // Emits with settled:events.put.
     write_workflow("emitter", R"j({"StartAt": "Emit", "States": {
       "Emit": {"Type": "Task", "Resource": "settled:events.put",
-        "Parameters": {"Source": "settled.test", "DetailType": "payout.settled",
+        "Parameters": {"Source": "settled.test", "DetailType": "shipment.settled",
                        "Detail": {"entityId.$": "$.entityId", "action": "paid"}},
         "ResultPath": "$.put", "End": true}}})j");
     // events:putEvents with two entries (docs/aws-resources.md): one event each.
     write_workflow("emit-two", R"j({"StartAt": "Emit", "States": {
       "Emit": {"Type": "Task", "Resource": "arn:aws:states:::events:putEvents",
         "Parameters": {"Entries": [
-          {"Source": "settled.test", "DetailType": "payout.settled",
+          {"Source": "settled.test", "DetailType": "shipment.settled",
            "Detail": {"entityId.$": "$.first", "action": "paid"}},
-          {"Source": "settled.test", "DetailType": "payout.settled", "EventBusName": "default",
+          {"Source": "settled.test", "DetailType": "shipment.settled", "EventBusName": "default",
            "Detail": {"entityId.$": "$.second", "action": "held"}}]},
         "ResultPath": "$.put", "End": true}}})j");
     // Emits, then waits for its token; a failure with Test.Again retries the put.
     write_workflow("emit-retry", R"j({"StartAt": "Emit", "States": {
       "Emit": {"Type": "Task", "Resource": "settled:events.put.waitForTaskToken",
-        "Parameters": {"Source": "settled.test", "DetailType": "payout.settled",
+        "Parameters": {"Source": "settled.test", "DetailType": "shipment.settled",
                        "Detail": {"entityId.$": "$.entityId", "token.$": "$$.Task.Token"}},
         "Retry": [{"ErrorEquals": ["Test.Again"], "IntervalSeconds": 5, "MaxAttempts": 1}],
         "End": true}}})j");
@@ -198,7 +198,7 @@ TEST_F(EventBridgeEvents, ARuleStartSurvivesKill9AfterTheAcknowledgementAndTheCr
 }
 
 TEST_F(EventBridgeEvents, EventsPutWakesTheExecutionWaitingForIt) {
-  ASSERT_EQ(wait_for("p1", "payout.settled", "po_1").status, 201u);
+  ASSERT_EQ(wait_for("p1", "shipment.settled", "po_1").status, 201u);
   wait_for_events("awaiter:p1", "TaskSubmitted", 1);
   ASSERT_EQ(start_execution("emitter", "e1", json::object{{"entityId", "po_1"}}).status, 201u);
   auto emitted = wait_final("emitter:e1");
@@ -215,8 +215,8 @@ TEST_F(EventBridgeEvents, EventsPutWakesTheExecutionWaitingForIt) {
 }
 
 TEST_F(EventBridgeEvents, PutEventsWithTwoEntriesWakesTheExecutionWaitingForEach) {
-  ASSERT_EQ(wait_for("t1", "payout.settled", "po_a").status, 201u);
-  ASSERT_EQ(wait_for("t2", "payout.settled", "po_b").status, 201u);
+  ASSERT_EQ(wait_for("t1", "shipment.settled", "po_a").status, 201u);
+  ASSERT_EQ(wait_for("t2", "shipment.settled", "po_b").status, 201u);
   wait_for_events("awaiter:t1", "TaskSubmitted", 1);
   wait_for_events("awaiter:t2", "TaskSubmitted", 1);
   ASSERT_EQ(
@@ -239,9 +239,9 @@ TEST_F(EventBridgeEvents, PutEventsWithTwoEntriesWakesTheExecutionWaitingForEach
 }
 
 TEST_F(EventBridgeEvents, ARetriedPutDoesNotEmitTwice) {
-  ASSERT_EQ(wait_for("r1", "payout.settled", "po_2").status, 201u);
+  ASSERT_EQ(wait_for("r1", "shipment.settled", "po_2").status, 201u);
   wait_for_events("awaiter:r1", "TaskSubmitted", 1);
-  ASSERT_EQ(wait_for("r2", "payout.settled", "po_2").status, 201u);
+  ASSERT_EQ(wait_for("r2", "shipment.settled", "po_2").status, 201u);
   wait_for_events("awaiter:r2", "TaskSubmitted", 1);
   ASSERT_EQ(start_execution("emit-retry", "x1", json::object{{"entityId", "po_2"}}).status, 201u);
   // The first waiter takes the event; its detail carries the put's task token.

@@ -19,7 +19,7 @@ namespace json = boost::json;
 std::string shipment(int timeout_seconds) {
   return R"({"StartAt": "AwaitPayout", "States": {
     "AwaitPayout": {"Type": "Task", "Resource": "settled:events.waitFor",
-      "Parameters": {"type": "payout.paid", "correlationKey.$": "$.payoutId",
+      "Parameters": {"type": "shipment.delivered", "correlationKey.$": "$.payoutId",
                      "timeoutSeconds": )" +
          std::to_string(timeout_seconds) + R"(},
       "ResultPath": "$.event",
@@ -37,7 +37,7 @@ class Events : public OpsTest {
     // No Catch: the timeout ends the execution (FAILED) with the waiting state's token.
     write_workflow("expiring", R"({"StartAt": "Await", "States": {
       "Await": {"Type": "Task", "Resource": "settled:events.waitFor",
-        "Parameters": {"type": "payout.paid", "correlationKey.$": "$.payoutId",
+        "Parameters": {"type": "shipment.delivered", "correlationKey.$": "$.payoutId",
                        "timeoutSeconds": 1},
         "End": true}}})");
     // A Parallel state whose one branch waits a second for the event, retried on the timeout.
@@ -45,7 +45,7 @@ class Events : public OpsTest {
       "Both": {"Type": "Parallel", "End": true,
         "Branches": [{"StartAt": "Await", "States": {
           "Await": {"Type": "Task", "Resource": "settled:events.waitFor",
-            "Parameters": {"type": "payout.paid", "correlationKey.$": "$.payoutId",
+            "Parameters": {"type": "shipment.delivered", "correlationKey.$": "$.payoutId",
                            "timeoutSeconds": 1},
             "End": true}}}],
         "Retry": [{"ErrorEquals": ["States.Timeout"], "IntervalSeconds": 1, "BackoffRate": 1,
@@ -66,7 +66,7 @@ class Events : public OpsTest {
   }
 
   HttpResult post_event(const std::string& key, json::value detail, const std::string& id = "") {
-    json::object body{{"type", "payout.paid"}, {"correlationKey", key}, {"detail", detail}};
+    json::object body{{"type", "shipment.delivered"}, {"correlationKey", key}, {"detail", detail}};
     if (!id.empty()) body["id"] = id;
     return client_->post("/v1/events", json::serialize(body));
   }
@@ -98,7 +98,7 @@ TEST_F(Events, AnEventReachesTheExecutionWaitingForIt) {
   auto done = wait_final("shipment:s1");
   ASSERT_EQ(done.at("status"), "SUCCEEDED") << json::serialize(done);
   const auto& event = done.at("output").at("event");
-  EXPECT_EQ(event.at("type"), "payout.paid");
+  EXPECT_EQ(event.at("type"), "shipment.delivered");
   EXPECT_EQ(event.at("correlationKey"), "po_1");
   EXPECT_EQ(event.at("detail").at("amount"), 4200);
   EXPECT_TRUE(event.as_object().contains("receivedAt"));
@@ -220,8 +220,8 @@ TEST_F(Events, AnEventKeptWhileItsWaitBeginsIsTaken) {
     clients.emplace_back([this, i, &started, &posted] {
       HttpClient client("127.0.0.1", port_);
       const std::string key = "po_race_" + std::to_string(i);
-      const auto event = json::serialize(
-          json::object{{"type", "payout.paid"}, {"correlationKey", key}, {"detail", {{"n", i}}}});
+      const auto event = json::serialize(json::object{
+          {"type", "shipment.delivered"}, {"correlationKey", key}, {"detail", {{"n", i}}}});
       const auto start_body = json::serialize(json::object{{"stateMachine", "shipment"},
                                                            {"name", "race" + std::to_string(i)},
                                                            {"input", {{"payoutId", key}}}});
@@ -273,7 +273,7 @@ TEST_F(Events, AnEventAtTheMomentItsWaitTimesOutIsTakenOrKeptNeverLost) {
       auto posted = client.post(
           "/v1/events",
           json::serialize(json::object{
-              {"type", "payout.paid"}, {"correlationKey", key}, {"detail", {{"n", i}}}}));
+              {"type", "shipment.delivered"}, {"correlationKey", key}, {"detail", {{"n", i}}}}));
       answers[i] = posted.status;
       bodies[i] = posted.body;
     });
@@ -324,6 +324,34 @@ TEST_F(Events, AKeptEventExpiresAfterTheRetention) {
   ASSERT_EQ(done.at("status"), "SUCCEEDED") << json::serialize(done);
   EXPECT_EQ(done.at("output").at("timeout").at("Error"), "States.Timeout")
       << "an expired event was delivered: " << json::serialize(done);
+}
+
+// Stripe's and Veriff's event types come only through their signed webhooks: a workflow
+// waiting for payout.updated or veriff.decision takes the event as their word, so POST
+// /v1/events refuses those types in either form and keeps nothing.
+TEST_F(Events, AnEventOfATypeOnlyASignedWebhookDeliversIsRefusedAndNotKept) {
+  const json::value posts[] = {
+      json::object{
+          {"type", "payout.updated"}, {"correlationKey", "po_9"}, {"detail", {{"status", "paid"}}}},
+      json::object{
+          {"type", "veriff.decision"}, {"correlationKey", "sess-9"}, {"detail", {{"code", 9001}}}},
+      json::object{{"version", "0"},
+                   {"id", "e-9"},
+                   {"source", "app"},
+                   {"detail-type", "payment_intent.succeeded"},
+                   {"time", "2026-12-07T10:00:00Z"},
+                   {"detail", {{"entityId", "pi_9"}}}}};
+  for (const auto& body : posts) {
+    auto refused = client_->post("/v1/events", json::serialize(body));
+    EXPECT_EQ(refused.status, 403u) << refused.body;
+    EXPECT_EQ(refused.json().at("error"), "Forbidden") << refused.body;
+    EXPECT_NE(refused.body.find("signed webhook"), std::string::npos) << refused.body;
+  }
+  // Refused before anything was kept; the daemon goes on taking an application's own events.
+  ASSERT_EQ(start("shipment-short", "sig-1", "po_9").status, 201u);
+  wait_until_waiting("shipment-short:sig-1");
+  EXPECT_EQ(post_event("po_9", {{"n", 1}}).status, 200u);  // its own type still arrives
+  EXPECT_EQ(wait_final("shipment-short:sig-1").at("status"), "SUCCEEDED");
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "domain/events/eventbridge_envelope.hpp"
 
 #include "domain/digest.hpp"
+#include "domain/events/signed_event_types.hpp"
 #include "domain/json_limits.hpp"
 
 #include <boost/json.hpp>
@@ -110,10 +111,17 @@ bool is_eventbridge_form(const json::value& body) {
 
 Result<PostedEvent> parse_posted_event(const json::value& body, EpochMillis now,
                                        std::int64_t retention_ms) {
-  if (is_eventbridge_form(body)) return parse_envelope(body.as_object(), now, retention_ms);
-  auto event = parse_event(body, now, retention_ms);
-  if (!event) return event.error();
-  return PostedEvent{std::move(*event), nullptr};
+  const auto parse = [&]() -> Result<PostedEvent> {
+    if (is_eventbridge_form(body)) return parse_envelope(body.as_object(), now, retention_ms);
+    auto event = parse_event(body, now, retention_ms);
+    if (!event) return event.error();
+    return PostedEvent{std::move(*event), nullptr};
+  };
+  auto posted = parse();
+  if (posted) {
+    if (auto refused = refuse_unsigned(posted->event.type)) return *refused;
+  }
+  return posted;
 }
 
 Result<PostedEvent> parse_put_parameters(const json::value& parameters, const std::string& event_id,

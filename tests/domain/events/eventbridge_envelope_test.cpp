@@ -53,7 +53,8 @@ TEST(EventBridgeEnvelope, SeedVersionAndEventBridgeExtrasAreTaken) {
 
 TEST(EventBridgeEnvelope, SettledFormStaysAsItWas) {
   auto posted = parse_posted_event(
-      json::parse(R"({"type": "payout.paid", "correlationKey": "po_1", "id": "evt_1"})"), 0, 1);
+      json::parse(R"({"type": "shipment.delivered", "correlationKey": "sh_1", "id": "evt_1"})"), 0,
+      1);
   ASSERT_TRUE(posted.ok()) << posted.error().message;
   EXPECT_TRUE(posted->envelope.is_null());
   EXPECT_EQ(posted->event.source, "");
@@ -62,6 +63,20 @@ TEST(EventBridgeEnvelope, SettledFormStaysAsItWas) {
   auto half = parse_posted_event(json::parse(R"({"detail-type": "x", "source": "y"})"), 0, 1);
   ASSERT_FALSE(half.ok());
   EXPECT_NE(half.error().message.find("is unknown"), std::string::npos);
+}
+
+// Stripe's and Veriff's types come only through their signed webhooks, in either form.
+TEST(EventBridgeEnvelope, ATypeOnlyASignedWebhookDeliversIsRefusedInEitherForm) {
+  auto settled_form =
+      parse_posted_event(json::parse(R"({"type": "payout.paid", "correlationKey": "po_1"})"), 0, 1);
+  ASSERT_FALSE(settled_form.ok());
+  EXPECT_EQ(settled_form.error().code, ErrorCode::kForbidden);
+  auto envelope =
+      parse_posted_event(json::parse(R"({"version": "0", "id": "e1", "source": "app", "detail-type":
+                      "veriff.decision", "time": "2026-12-07T10:00:00Z", "detail": {"entityId": "s1"}})"),
+                         0, 1);
+  ASSERT_FALSE(envelope.ok());
+  EXPECT_EQ(envelope.error().code, ErrorCode::kForbidden);
 }
 
 TEST(EventBridgeEnvelope, RefusesHostileEnvelopesNamingTheField) {
