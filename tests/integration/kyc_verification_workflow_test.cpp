@@ -95,6 +95,9 @@ TEST_F(KycVerification, AReviewIsDecidedByAnAdminThroughItsTaskToken) {
   ASSERT_EQ(final_state.at("status"), "SUCCEEDED") << json::serialize(final_state);
   EXPECT_EQ(final_state.at("output").at("approvedBy").at("by"), "admin");
   EXPECT_EQ(final_state.at("output").at("approvedBy").at("reviewerId"), "admin-7");
+  // The token asks for scope admin (requiredScope): who answered is recorded by the daemon
+  // (local-only mode's caller here), not taken from the answer.
+  EXPECT_EQ(final_state.at("output").at("approvedBy").at("answeredBy"), "local");
 }
 
 TEST_F(KycVerification, AnAdminRejectionWithoutResubmissionIsAbandonedAfterThirtyDays) {
