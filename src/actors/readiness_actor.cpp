@@ -66,12 +66,20 @@ void check(Self self, const ReadinessTargets& targets, ReadinessCallback done) {
   heartbeat.put(Table::kMeta, kHeartbeatKey, format_timestamp(system_now()));
   self->request(targets.store, targets.timeout, commit_atom::value, std::move(heartbeat))
       .then(
-          [pending, db = targets.db, min_free = targets.min_free_bytes](StoreReply& reply) {
+          [pending, db = targets.db, min_free = targets.min_free_bytes,
+           min_map_free = targets.min_map_free_bytes](StoreReply& reply) {
             const auto free = db ? db->disk_free_bytes() : std::nullopt;
             if (reply.ok && free && *free < min_free) {
               reply.ok = false;
               reply.error = Error{ErrorCode::kStoreFull, "the disk holding the store has " +
                                                              std::to_string(*free) + " bytes free"};
+            }
+            const std::uint64_t map_free = db && reply.ok ? db->map_free_bytes() : min_map_free;
+            if (map_free < min_map_free) {
+              reply.ok = false;
+              reply.error =
+                  Error{ErrorCode::kStoreFull, "the store's map has " + std::to_string(map_free) +
+                                                   " bytes free (map-size-mib)"};
             }
             if (!reply.ok) {
               pending->report.store =

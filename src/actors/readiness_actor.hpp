@@ -28,6 +28,9 @@ struct ReadinessTargets {
   // disk: the store is also not ready with less than `min_free_bytes` left on its file system.
   std::shared_ptr<adapters::LmdbStore> db;
   std::uint64_t min_free_bytes = std::uint64_t{1} << 20;
+  // ... and, for the same reason, with less than this left in its LMDB map (a full map refused
+  // every start while the heartbeat still committed and /readyz said ready).
+  std::uint64_t min_map_free_bytes = std::uint64_t{256} << 10;
   EventsActor events;  // not checked when unset
   TimersActor timers;  // not checked when unset
 };

@@ -73,6 +73,8 @@ TEST_F(StoreFull, AFullStoreAnswers503AndKeepsServing) {
       dir_.path() + "/daemon.log");
   port_ = daemon_->wait_ready();
   client_ = std::make_unique<HttpClient>("127.0.0.1", port_);
+  auto ready = client_->get("/readyz");
+  EXPECT_EQ(ready.status, 200u) << ready.body;
 
   int accepted = 0;
   std::string refused_id;
@@ -95,6 +97,11 @@ TEST_F(StoreFull, AFullStoreAnswers503AndKeepsServing) {
   EXPECT_EQ(refusal.json().at("error").as_string(), "StoreFull");
   EXPECT_TRUE(daemon_->running());
   EXPECT_EQ(client_->get("/healthz").status, 200u);
+  // Not ready: the heartbeat still commits (a rewrite recycles its own pages) but nothing new
+  // fits, and readiness says so instead of sending traffic to a daemon that refuses it.
+  auto not_ready = client_->get("/readyz");
+  EXPECT_EQ(not_ready.status, 503u) << not_ready.body;
+  EXPECT_NE(not_ready.body.find("StoreFull"), std::string::npos) << not_ready.body;
   EXPECT_EQ(client_->get("/v1/executions/payment:" + refused_id).status, 404u);
   auto earlier = client_->get("/v1/executions/payment:fill-0");
   ASSERT_EQ(earlier.status, 200u);

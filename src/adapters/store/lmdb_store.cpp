@@ -9,6 +9,7 @@
 #include <sys/statvfs.h>
 
 #include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <mutex>
 
@@ -449,6 +450,36 @@ StoreUsage LmdbStore::usage() const {
 }  // namespace settled::adapters
 
 namespace settled::adapters {
+
+std::uint64_t LmdbStore::map_free_bytes() const {
+  std::shared_lock<std::shared_mutex> lock(env_mutex_);
+  MDB_envinfo info;
+  MDB_stat stat;
+  mdb_env_info(live(env_), &info);
+  mdb_env_stat(live(env_), &stat);
+  const std::uint64_t page = stat.ms_psize;
+  const std::uint64_t pages = info.me_mapsize / page;
+  std::uint64_t free_pages = pages > info.me_last_pgno + 1 ? pages - (info.me_last_pgno + 1) : 0;
+  // The freelist is database 0: each record a transaction's freed pages, its first word their
+  // count (as mdb_stat -f sums them).
+  MDB_txn* txn = nullptr;
+  if (mdb_txn_begin(live(env_), nullptr, MDB_RDONLY, &txn) != 0) return free_pages * page;
+  MDB_cursor* cursor = nullptr;
+  if (mdb_cursor_open(txn, 0, &cursor) == 0) {
+    MDB_val key, data;
+    for (int rc = mdb_cursor_get(cursor, &key, &data, MDB_FIRST); rc == 0;
+         rc = mdb_cursor_get(cursor, &key, &data, MDB_NEXT)) {
+      if (data.mv_size >= sizeof(std::size_t)) {
+        std::size_t count = 0;
+        std::memcpy(&count, data.mv_data, sizeof count);
+        free_pages += count;
+      }
+    }
+    mdb_cursor_close(cursor);
+  }
+  mdb_txn_abort(txn);
+  return free_pages * page;
+}
 
 std::optional<std::uint64_t> LmdbStore::disk_free_bytes() const {
   struct statvfs fs {};

@@ -104,6 +104,10 @@ class LmdbStore {
   // Bytes an unprivileged writer may still add to the file system holding the store (statvfs);
   // nullopt if it cannot be asked.
   std::optional<std::uint64_t> disk_free_bytes() const;
+  // Bytes LMDB could still hand out within its map: the pages past the high-water mark and the
+  // pages on its freelist (some of which a long reader may still pin). A tiny rewrite recycles
+  // its own pages and commits when nothing new fits; this says whether anything new would.
+  std::uint64_t map_free_bytes() const;
   // Below this, an I/O error on commit is the disk being full (readiness uses the same bound).
   static constexpr std::uint64_t kFullDiskFreeBytes = std::uint64_t{1} << 20;
   const std::string& path() const { return options_.path; }
