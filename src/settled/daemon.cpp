@@ -390,6 +390,7 @@ void Daemon::build_routes(const SettledConfig& cfg, const DaemonResources& resou
   auto admitted_api = adapters::admit(std::make_shared<adapters::Admission>(admission_options),
                                       adapters::identify_clients(keys.enabled()),
                                       api::make_http_routes(std::move(routes)));
+  http_header_check_ = adapters::api_key_header_check(keys);
   http_handler_ = adapters::require_api_key(keys, std::move(admitted_api));
   api::AdminCommandsDeps admin_deps;
   admin_deps.engine = engine_;

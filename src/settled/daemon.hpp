@@ -69,6 +69,9 @@ class Daemon {
   // The public API as the HTTP server serves it: the API-key check, then admission, then the
   // routes (api/http_routes.hpp). Called on any thread; answers through the responder.
   const adapters::HttpHandler& http_handler() const { return http_handler_; }
+  // The API-key check on a request's headers, run before its body is read
+  // (HttpServerOptions::before_body).
+  const adapters::HttpHeaderCheck& http_header_check() const { return http_header_check_; }
   // The admin socket's commands (api/admin_commands.hpp).
   const adapters::AdminHandler& admin_handler() const { return admin_api_.handler; }
 
@@ -116,6 +119,7 @@ class Daemon {
   // The Step Functions API's stop and redrive (api/sfn/execution_ops.cpp): its own admin actor.
   actors::AdminActor aws_admin_;
   adapters::HttpHandler http_handler_;
+  adapters::HttpHeaderCheck http_header_check_;
   Result<boost::json::object> registered_{boost::json::object{}};
   std::uint64_t resumed_ = 0;
 };

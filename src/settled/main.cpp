@@ -84,6 +84,7 @@ int main(int argc, char** argv) {
     http_options.max_connections_per_peer = cfg.max_connections_per_peer;
     http_options.header_timeout = std::chrono::milliseconds(cfg.header_timeout_ms);
     http_options.request_deadline = std::chrono::milliseconds(cfg.request_deadline_ms);
+    http_options.before_body = daemon.http_header_check();
     auto server = adapters::HttpServer::start(http_options, daemon.http_handler());
     auto admin = adapters::AdminServer::start(
         {cfg.admin_socket, cfg.admin_group, std::size_t{1} << 20}, daemon.admin_handler());

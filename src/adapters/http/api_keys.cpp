@@ -175,43 +175,54 @@ bool host_names_loopback(std::string_view host) {
   }
 }
 
+namespace {
+
+// What require_api_key answers instead of the route, or none; sets req.caller.
+std::optional<HttpResponse> refusal_of(const ApiKeys& keys, HttpRequest& req) {
+  if (!keys.enabled()) {
+    // The loopback address alone does not keep out a page the user's browser loads: a
+    // "simple" cross-site POST (text/plain, no preflight) would run with every scope.
+    if (sent_for_a_web_page(req))
+      return forbidden(
+          "local-only mode (no api-key-hashes) refuses requests a web browser sends for a page "
+          "(Origin or Sec-Fetch-Site header): any site could send them; configure "
+          "api-key-hashes to call settled from a browser");
+    // No Host at all is HTTP/1.0 (the session refuses HTTP/1.1 without one): no browser.
+    if (const auto host = req.header("host"); host && !host_names_loopback(*host))
+      return forbidden(
+          "local-only mode (no api-key-hashes) answers only requests for localhost or a "
+          "loopback address, not Host \"" +
+          std::string(host->substr(0, 100)) +
+          "\": a web page whose name was rebound to 127.0.0.1 would send its own; configure "
+          "api-key-hashes to reach settled by another name");
+    req.caller = Caller::local();
+    return std::nullopt;
+  }
+  auto caller = keys.caller_of(req.authorization);
+  req.caller = caller ? std::move(*caller) : Caller{};
+  if (!needs_key(req) || caller) return std::nullopt;
+  const Error error{ErrorCode::kUnauthorized, req.authorization.empty()
+                                                  ? "missing API key: send \"Authorization: "
+                                                    "Bearer <key>\""
+                                                  : "the API key is not valid"};
+  return HttpResponse{401,
+                      boost::json::serialize(to_json(error)),
+                      "application/json",
+                      {{"WWW-Authenticate", "Bearer"}}};
+}
+
+}  // namespace
+
 HttpHandler require_api_key(ApiKeys keys, HttpHandler inner) {
-  if (!keys.enabled())
-    return [inner = std::move(inner)](HttpRequest req, HttpResponder respond) {
-      // The loopback address alone does not keep out a page the user's browser loads: a
-      // "simple" cross-site POST (text/plain, no preflight) would run with every scope.
-      if (sent_for_a_web_page(req))
-        return respond(forbidden(
-            "local-only mode (no api-key-hashes) refuses requests a web browser sends for a page "
-            "(Origin or Sec-Fetch-Site header): any site could send them; configure "
-            "api-key-hashes to call settled from a browser"));
-      // No Host at all is HTTP/1.0 (the session refuses HTTP/1.1 without one): no browser.
-      if (const auto host = req.header("host"); host && !host_names_loopback(*host))
-        return respond(forbidden(
-            "local-only mode (no api-key-hashes) answers only requests for localhost or a "
-            "loopback address, not Host \"" +
-            std::string(host->substr(0, 100)) +
-            "\": a web page whose name was rebound to 127.0.0.1 would send its own; configure "
-            "api-key-hashes to reach settled by another name"));
-      req.caller = Caller::local();
-      inner(std::move(req), std::move(respond));
-    };
   return
       [keys = std::move(keys), inner = std::move(inner)](HttpRequest req, HttpResponder respond) {
-        auto caller = keys.caller_of(req.authorization);
-        req.caller = caller ? std::move(*caller) : Caller{};
-        if (needs_key(req) && !caller) {
-          const Error error{ErrorCode::kUnauthorized,
-                            req.authorization.empty()
-                                ? "missing API key: send \"Authorization: Bearer <key>\""
-                                : "the API key is not valid"};
-          return respond(HttpResponse{401,
-                                      boost::json::serialize(to_json(error)),
-                                      "application/json",
-                                      {{"WWW-Authenticate", "Bearer"}}});
-        }
+        if (auto refused = refusal_of(keys, req)) return respond(std::move(*refused));
         inner(std::move(req), std::move(respond));
       };
+}
+
+HttpHeaderCheck api_key_header_check(ApiKeys keys) {
+  return [keys = std::move(keys)](HttpRequest& req) { return refusal_of(keys, req); };
 }
 
 }  // namespace settled::adapters

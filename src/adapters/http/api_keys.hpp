@@ -71,5 +71,8 @@ bool is_common_loopback_host(std::string_view host);
 // web page may make a browser send: an Origin or Sec-Fetch-Site header, or a Host other than
 // localhost or a loopback address (DNS rebinding).
 HttpHandler require_api_key(ApiKeys keys, HttpHandler inner);
+// The same refusals on a request's headers alone (HttpServerOptions::before_body), so that a
+// request without a valid key is answered before its body is read.
+HttpHeaderCheck api_key_header_check(ApiKeys keys);
 
 }  // namespace settled::adapters

@@ -63,6 +63,9 @@ struct HttpResponse {
 using HttpResponder = std::function<void(HttpResponse)>;
 // Called on an io thread; must not block; answers through the responder, now or later.
 using HttpHandler = std::function<void(HttpRequest, HttpResponder)>;
+// Called on an io thread with a request's headers (its body not read yet): the answer that
+// refuses it whatever its body says, or none.
+using HttpHeaderCheck = std::function<std::optional<HttpResponse>(HttpRequest&)>;
 
 struct HttpServerOptions {
   std::string host = "127.0.0.1";
@@ -78,6 +81,10 @@ struct HttpServerOptions {
   std::chrono::milliseconds header_timeout{10000};
   // A request its handler has not answered by then gets 504 Timeout; a later answer is dropped.
   std::chrono::milliseconds request_deadline{10000};
+  // Run once a request with a body has sent its headers: a refusal is answered at once and the
+  // connection closed, the body never read (nor a 100 Continue sent). Without it a client with
+  // no key held up to body-limit bytes per connection for a minute before its 401.
+  HttpHeaderCheck before_body = nullptr;
 };
 
 }  // namespace settled::adapters

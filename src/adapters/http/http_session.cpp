@@ -180,6 +180,13 @@ void HttpSession::on_header(beast::error_code ec, std::size_t /*bytes*/) {
     return write_error(400,
                        Error{ErrorCode::kInvalidRequest, "malformed HTTP request: " + problem});
   if (parser_->is_done()) return handle_request();
+  // A body follows: a request its headers already refuse (no valid key) is answered now, its
+  // body never read. The check reads a copy of the header, parsed as the request will be.
+  if (const auto& check = context_->options().before_body) {
+    if (auto read = read_http_request(http::request<http::string_body>(header), remote_address_)) {
+      if (auto refusal = check(*read)) return write_closing(std::move(*refusal));
+    }
+  }
   header_fields_ = static_cast<std::size_t>(std::distance(header.begin(), header.end()));
   // curl and others wait for this before sending a body; the size was already checked.
   if (beast::iequals(header[http::field::expect], "100-continue")) {
@@ -359,12 +366,21 @@ void HttpSession::write_response(std::uint64_t sequence, HttpResponse response) 
 }
 
 void HttpSession::write_error(unsigned status, const Error& error, unsigned retry_after_seconds) {
-  Response res{static_cast<http::status>(status), 11};
-  res.set(http::field::server, "settled");
+  HttpResponse response = error_response(status, error);
   if (retry_after_seconds > 0)
-    res.set(http::field::retry_after, std::to_string(retry_after_seconds));
-  res.set(http::field::content_type, "application/json");
-  res.body() = boost::json::serialize(to_json(error));
+    response.headers.emplace_back("Retry-After", std::to_string(retry_after_seconds));
+  write_closing(std::move(response));
+}
+
+void HttpSession::write_closing(HttpResponse response) {
+  state_ = State::kHandling;
+  Response res{static_cast<http::status>(response.status), 11};
+  res.set(http::field::server, "settled");
+  res.set(http::field::content_type, response.content_type);
+  for (const auto& [name, value] : response.headers) {
+    if (!framing_header(name)) res.set(name, value);
+  }
+  res.body() = std::move(response.body);
   res.keep_alive(false);
   res.prepare_payload();
   write(std::move(res), true);

@@ -62,6 +62,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void on_deadline(std::uint64_t sequence);
   void write_response(std::uint64_t sequence, HttpResponse response);
   void write_error(unsigned status, const Error& error, unsigned retry_after_seconds = 0);
+  // Answers `response` and closes the connection (after a moment's linger for the body the
+  // client may still be sending).
+  void write_closing(HttpResponse response);
   void write(Response response, bool linger);
   void on_write(bool linger, boost::beast::error_code ec, std::size_t bytes);
   void start_linger();

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -259,6 +260,40 @@ TEST_F(HttpServerTest, AChunkSizeLineWithoutItsEndGets400InsteadOfGrowingTheBuff
       "5;name=value\r\nhello\r\n0\r\n\r\n");
   EXPECT_EQ(small.status, 200u);
   EXPECT_EQ(field(small.json(), "body"), "hello");
+}
+
+// A request its headers already refuse (here: no X-Key) is answered before its body is read:
+// the client sends only its headers, announcing a body it never sends, and still gets its
+// answer, not a minute's wait with a megabyte held; nor is a 100 Continue sent for it.
+TEST_F(HttpServerTest, ARequestItsHeadersRefuseIsAnsweredBeforeItsBody) {
+  HttpServerOptions options;
+  options.before_body = [](HttpRequest& request) -> std::optional<HttpResponse> {
+    if (request.header("x-key")) return std::nullopt;
+    return HttpResponse{401,
+                        R"({"error":"Unauthorized","message":"no key"})",
+                        "application/json",
+                        {{"WWW-Authenticate", "Bearer"}}};
+  };
+  start_echo(options);
+  HttpClient http(server_->host(), server_->port());
+  const auto started = std::chrono::steady_clock::now();
+  const HttpResult refused =
+      http.raw("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n");
+  EXPECT_EQ(refused.status, 401u);
+  EXPECT_EQ(refused.header("WWW-Authenticate"), "Bearer");
+  EXPECT_EQ(refused.header("Connection"), "close");
+  EXPECT_EQ(field(refused.json(), "error"), "Unauthorized");
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+
+  const HttpResult no_continue =
+      http.raw("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+  EXPECT_EQ(no_continue.status, 401u);
+
+  // With the header, the body is read and the handler answers as ever.
+  const HttpResult taken =
+      http.raw("POST /x HTTP/1.1\r\nHost: x\r\nX-Key: k\r\nContent-Length: 5\r\n\r\nhello");
+  EXPECT_EQ(taken.status, 200u);
+  EXPECT_EQ(field(taken.json(), "body"), "hello");
 }
 
 TEST_F(HttpServerTest, ExpectContinueGets100BeforeTheBody) {
