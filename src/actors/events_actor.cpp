@@ -7,6 +7,7 @@
 #include "actors/events/task_answer.hpp"
 #include "actors/messages.hpp"
 #include "adapters/ops/log.hpp"
+#include "adapters/ops/metrics.hpp"
 #include "domain/events/event.hpp"
 #include "domain/json_limits.hpp"
 #include "domain/records/event_waiter_row.hpp"
@@ -15,8 +16,10 @@
 #include "domain/resources/task_answer.hpp"
 
 #include <boost/json.hpp>
+
 #include <caf/all.hpp>
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <optional>
@@ -109,6 +112,7 @@ std::optional<std::pair<Kept, events::Event>> take_kept(Self* self, const Key& k
     if (!queue.front().durable) break;
     const Kept front = queue.front();
     queue.pop_front();
+    --st.kept_count;
     if (front.expires_at <= now) continue;  // its row goes with the next sweep
     if (auto event = read_kept(self, key, front)) taken.emplace(front, std::move(*event));
   }
@@ -137,10 +141,12 @@ void kept_committed(Self* self, const Key& key, std::uint64_t sequence, bool ok)
   auto& queue = it->second;
   for (auto k = queue.begin(); k != queue.end(); ++k) {
     if (k->sequence != sequence) continue;
-    if (ok)
+    if (ok) {
       k->durable = true;
-    else
+    } else {
       queue.erase(k);
+      --st.kept_count;
+    }
     break;
   }
   if (queue.empty()) st.kept.erase(it);
@@ -157,6 +163,7 @@ void keep(Self* self, const Key& key, events::Event event, AnswerCallback reply)
   if (!event.id.empty()) batch.put(Table::kEventIds, event.id, std::to_string(event.expires_at));
   const EpochMillis expires = event.expires_at;
   st.kept[key].push_back(Kept{sequence, expires, false});
+  ++st.kept_count;
   commit(self, std::move(batch), [self, key, sequence, id = event.id, reply, expires](bool ok) {
     self->state.pending_ids.erase(id);
     kept_committed(self, key, sequence, ok);
@@ -173,6 +180,7 @@ void deliver_or_keep(Self* self, const Key& key, events::Event event, AnswerCall
   if (stored) {
     // Its row is still there: back to the front of the line, nothing to write.
     self->state.kept[key].push_front(Kept{stored, event.expires_at});
+    ++self->state.kept_count;
     return;
   }
   keep(self, key, std::move(event), std::move(reply));
@@ -192,6 +200,32 @@ bool seen_before(Self* self, const std::string& id) {
 }
 
 void rule_started(Self* self, RuleStarts& rs);
+
+// Whether an execution waits for `key` and is free to take an event now.
+bool has_free_waiter(const EventsState& st, const Key& key) {
+  auto it = st.waiters.find(key);
+  if (it == st.waiters.end()) return false;
+  return std::any_of(it->second.begin(), it->second.end(), [](const Waiter& w) { return !w.busy; });
+}
+
+// POST /v1/events past events-max-kept: an event no execution is free to take now would be
+// kept, so it is refused (Overloaded, nothing stored). Workflows' events.put and the signed
+// webhooks are not refused: the daemon's own, and Stripe's word.
+bool refused_for_room(Self* self, EventPost& post) {
+  auto& st = self->state;
+  const events::Event& event = post.event;
+  if (st.kept_count < st.options.max_kept ||
+      has_free_waiter(st, Key{event.type, event.correlation_key}))
+    return false;
+  adapters::Metrics::instance().http_refused("kept_events");
+  if (post.reply)
+    post.reply(Error{ErrorCode::kOverloaded,
+                     std::to_string(st.kept_count) +
+                         " events are kept for executions not yet waiting (events-max-kept); "
+                         "this one would be kept too: nothing was stored, try again after "
+                         "Retry-After"});
+  return true;
+}
 
 void post(Self* self, EventPost& post) {
   auto& st = self->state;
@@ -370,6 +404,7 @@ void sweep(Self* self) {
       batch.erase(Table::kEvents,
                   events::event_key(it->first.first, it->first.second, queue.front().sequence));
       queue.pop_front();
+      --st.kept_count;
     }
     it = queue.empty() ? st.kept.erase(it) : std::next(it);
   }
@@ -402,6 +437,7 @@ void load(Self* self) {
       highest = std::max(highest, parsed_key->sequence);
       st.kept[{parsed_key->type, parsed_key->correlation_key}].push_back(
           Kept{parsed_key->sequence, event->expires_at});
+      ++st.kept_count;
     } else {
       adapters::log(adapters::LogLevel::kError, "event.unreadable",
                     {{"cause", event ? "bad key" : event.error().message}});
@@ -491,7 +527,9 @@ EventsActor::behavior_type events_behavior(Self* self, EnginePtr engine, Executi
         adapters::survive(
             "events", "post",
             [&] { return subject(event.event.type, event.event.correlation_key); },
-            [&] { post(self, event); },
+            [&] {
+              if (!refused_for_room(self, event)) post(self, event);
+            },
             [&](const std::string& cause) {
               if (reply) reply(internal(cause));
             });

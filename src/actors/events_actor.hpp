@@ -21,6 +21,10 @@ namespace settled::actors {
 struct EventsOptions {
   std::chrono::seconds retention{7 * 24 * 3600};  // an unclaimed event is kept this long
   std::chrono::seconds sweep_every{60};
+  // Kept events (posted with no execution waiting) past which POST /v1/events refuses one that
+  // would be kept (503 Overloaded, nothing stored): each costs memory for its retention, and
+  // until session 33 any key could keep millions. Signed webhooks are always kept.
+  std::size_t max_kept = 100000;
   // The rules-dir files (docs/event-rules.md): what an event starts besides waking a waiter.
   std::vector<events::EventRule> rules;
 };

@@ -163,6 +163,9 @@ SettledConfig::SettledConfig() {
            "most history events an execution may have; past it, it fails (States.Runtime)")
       .add(execution_retention_seconds, "execution-retention-seconds",
            "seconds a closed execution and its history are kept (0: forever)")
+      .add(events_max_kept, "events-max-kept",
+           "events kept for executions not yet waiting, past which POST /v1/events refuses one "
+           "that would be kept (503 Overloaded; 1 to 10000000)")
       .add(events_retention_seconds, "events-retention-seconds",
            "how long an event nobody waits for yet is kept for a later events.waitFor")
       .add(timer_window_ms, "timer-window-ms",
@@ -478,6 +481,8 @@ std::string validate(SettledConfig& cfg, std::string& host, std::uint16_t& port,
                    "0 (off) to 8760 hours (a year)");
   if (cfg.history_limit < 100 || cfg.history_limit > 10000000)
     return invalid("history-limit", std::to_string(cfg.history_limit), "100 to 10000000 events");
+  if (cfg.events_max_kept == 0 || cfg.events_max_kept > 10000000)
+    return invalid("events-max-kept", std::to_string(cfg.events_max_kept), "1 to 10000000");
   if (cfg.events_retention_seconds == 0 || cfg.events_retention_seconds > 366 * 86400)
     return invalid("events-retention-seconds", std::to_string(cfg.events_retention_seconds),
                    "1 second to 366 days");

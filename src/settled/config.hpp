@@ -112,6 +112,8 @@ class SettledConfig : public caf::actor_system_config {
   std::size_t ledger_passivate_seconds = 30;
   std::size_t ledger_fold_from_keys = 262144;
   std::size_t events_retention_seconds = 7 * 24 * 3600;
+  // Kept events past which POST /v1/events refuses one that would be kept (docs/engine.md).
+  std::size_t events_max_kept = 100000;
   std::size_t history_limit = 25000;
   std::size_t execution_retention_seconds = 0;  // 0: keep closed executions forever
   std::size_t readiness_timeout_ms = 2000;

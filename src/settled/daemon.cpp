@@ -322,6 +322,7 @@ void Daemon::spawn_actors(const SettledConfig& cfg, const DaemonResources& resou
                            actors::TimerOptions{std::chrono::milliseconds(cfg.timer_window_ms)});
   actors::EventsOptions events_options;
   events_options.retention = std::chrono::seconds(cfg.events_retention_seconds);
+  events_options.max_kept = cfg.events_max_kept;
   events_options.rules = resources.event_rules;
   for (const auto& rule : resources.event_rules)
     adapters::log(LogLevel::kInfo, "event_rule.configured",

@@ -354,5 +354,35 @@ TEST_F(Events, AnEventOfATypeOnlyASignedWebhookDeliversIsRefusedAndNotKept) {
   EXPECT_EQ(wait_final("shipment-short:sig-1").at("status"), "SUCCEEDED");
 }
 
+// Past events-max-kept, an event that would be kept is refused (503, nothing stored); one an
+// execution is waiting for is still delivered, and room comes back as kept events are taken.
+class EventsKeptFew : public Events {
+ protected:
+  std::vector<std::string> daemon_flags() const override { return {"--events-max-kept=2"}; }
+};
+
+TEST_F(EventsKeptFew, PastTheLimitAnEventThatWouldBeKeptIsRefusedAndOneAwaitedStillArrives) {
+  ASSERT_EQ(post_event("k-1", {{"n", 1}}).status, 202u);
+  ASSERT_EQ(post_event("k-2", {{"n", 2}}).status, 202u);
+  auto refused = post_event("k-3", {{"n", 3}});
+  EXPECT_EQ(refused.status, 503u) << refused.body;
+  EXPECT_EQ(refused.json().at("error"), "Overloaded") << refused.body;
+  EXPECT_NE(refused.body.find("events-max-kept"), std::string::npos) << refused.body;
+
+  // An execution waiting for its event gets it at the limit ...
+  ASSERT_EQ(start("shipment", "w-1", "k-4").status, 201u);
+  wait_until_waiting("shipment:w-1");
+  EXPECT_EQ(post_event("k-4", {{"n", 4}}).status, 200u);
+  EXPECT_EQ(wait_final("shipment:w-1").at("status"), "SUCCEEDED");
+  // ... and one that takes a kept event makes room for another.
+  ASSERT_EQ(start("shipment", "w-2", "k-1").status, 201u);
+  EXPECT_EQ(wait_final("shipment:w-2").at("status"), "SUCCEEDED");
+  EXPECT_EQ(post_event("k-3", {{"n", 3}}).status, 202u);
+  // Nothing of the refused post was kept: k-3's one event is the second post's.
+  ASSERT_EQ(start("shipment", "w-3", "k-3").status, 201u);
+  auto done = wait_final("shipment:w-3");
+  EXPECT_EQ(done.at("output").at("event").at("detail").at("n"), 3);
+}
+
 }  // namespace
 }  // namespace settled::testing

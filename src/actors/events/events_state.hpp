@@ -66,6 +66,7 @@ struct EventsState {
   EventsOptions options;
   std::map<Key, std::deque<Waiter>> waiters;
   std::map<Key, std::deque<Kept>> kept;
+  std::size_t kept_count = 0;  // entries of `kept`, all keys together
   // Ids of events on their way (not yet committed); committed ids are looked up in LMDB.
   std::set<std::string> pending_ids;
   // Signed webhook rows (table name + NUL + id) whose commit is on its way, with the replies of

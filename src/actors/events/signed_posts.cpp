@@ -46,6 +46,7 @@ void post_signed(Self* self, SignedEventPost& post) {
     batch.put(Table::kEvents, events::event_key(key.first, key.second, sequence),
               json::serialize(event.to_json()));
     st.kept[key].push_back(Kept{sequence, event.expires_at, false});
+    ++st.kept_count;
     rows.emplace_back(key, sequence);
   }
   st.pending_stripe[pending_key].push_back(std::move(post.reply));
