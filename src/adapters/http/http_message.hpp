@@ -85,6 +85,10 @@ struct HttpServerOptions {
   // connection closed, the body never read (nor a 100 Continue sent). Without it a client with
   // no key held up to body-limit bytes per connection for a minute before its 401.
   HttpHeaderCheck before_body = nullptr;
+  // Bytes of response bodies being written, all connections together, past which a large answer
+  // (over 64 KiB) is replaced by 503 Overloaded: a client that reads slowly holds its whole
+  // answer, and 24 readers of a 54 MB history held 1.3 GB (red team, session 33).
+  std::size_t max_response_bytes_in_flight = std::size_t{256} << 20;
 };
 
 }  // namespace settled::adapters

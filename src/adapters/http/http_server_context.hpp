@@ -26,6 +26,20 @@ class HttpServerContext {
   const HttpHandler& handler() const { return handler_; }
   // The io loop's lag, as the server's LoopLagProbe last saw it. A plain value, not the probe:
   // a responder may keep this context alive past the io_context the probe's timer needs.
+  // Counts a response body of `bytes` being written; false (nothing counted) when a large one
+  // would take the total past max_response_bytes_in_flight. Small ones always go.
+  bool reserve_response(std::size_t bytes) {
+    static constexpr std::size_t kLarge = 64 << 10;
+    const std::size_t before = response_bytes_.fetch_add(bytes, std::memory_order_relaxed);
+    if (bytes <= kLarge || before + bytes <= options_.max_response_bytes_in_flight) return true;
+    response_bytes_.fetch_sub(bytes, std::memory_order_relaxed);
+    return false;
+  }
+  void release_response(std::size_t bytes) {
+    response_bytes_.fetch_sub(bytes, std::memory_order_relaxed);
+  }
+  std::size_t response_bytes() const { return response_bytes_.load(std::memory_order_relaxed); }
+
   void set_loop_lag(std::chrono::steady_clock::duration lag) {
     loop_lag_.store(lag.count(), std::memory_order_relaxed);
   }
@@ -64,6 +78,7 @@ class HttpServerContext {
   const HttpServerOptions options_;
   const HttpHandler handler_;
   std::atomic<std::chrono::steady_clock::rep> loop_lag_{0};
+  std::atomic<std::size_t> response_bytes_{0};
   mutable std::mutex mutex_;
   bool stopped_ = false;
   struct Entry {

@@ -362,6 +362,18 @@ void HttpSession::write_response(std::uint64_t sequence, HttpResponse response) 
   res.prepare_payload();
   // HEAD keeps the Content-Length of the body it does not get.
   if (head_) res.body().clear();
+  if (!context_->reserve_response(res.body().size())) {
+    Metrics::instance().http_refused("response_bytes");
+    HttpResponse refused = error_response(
+        503, Error{ErrorCode::kOverloaded,
+                   "answers still being sent to their clients hold " +
+                       std::to_string(context_->response_bytes() >> 20) + " MiB; this one (" +
+                       std::to_string(res.body().size() >> 10) +
+                       " KiB) is not sent now: a read, nothing changed, retry after Retry-After"});
+    refused.headers.emplace_back("Retry-After", "1");
+    return write_response(sequence, std::move(refused));
+  }
+  reserved_bytes_ = res.body().size();
   write(std::move(res), false);
 }
 
@@ -396,6 +408,8 @@ void HttpSession::write(Response response, bool then_linger) {
 }
 
 void HttpSession::on_write(bool then_linger, beast::error_code ec, std::size_t /*bytes*/) {
+  context_->release_response(reserved_bytes_);
+  reserved_bytes_ = 0;
   if (ec) return close_now();
   const bool keep_alive = response_->keep_alive();
   response_.reset();

@@ -82,6 +82,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   // them, where they would pass for headers (an Authorization sent after the body).
   std::size_t header_fields_ = 0;
   std::optional<Response> response_;
+  // The body bytes of response_ counted in the server's responses in flight (write_response).
+  std::size_t reserved_bytes_ = 0;
   std::array<char, 4096> discard_{};
   std::size_t discarded_ = 0;
   State state_ = State::kReading;

@@ -7,6 +7,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -294,6 +295,42 @@ TEST_F(HttpServerTest, ARequestItsHeadersRefuseIsAnsweredBeforeItsBody) {
       http.raw("POST /x HTTP/1.1\r\nHost: x\r\nX-Key: k\r\nContent-Length: 5\r\n\r\nhello");
   EXPECT_EQ(taken.status, 200u);
   EXPECT_EQ(field(taken.json(), "body"), "hello");
+}
+
+// A client that does not read holds its whole answer in the server: past the budget for
+// answers being sent, another large answer is refused 503 (small ones still go), and once the
+// slow reader is gone the large one is sent again.
+TEST_F(HttpServerTest, LargeAnswersPastTheBudgetForAnswersBeingSentGet503) {
+  HttpServerOptions options;
+  options.max_response_bytes_in_flight = std::size_t{40} << 20;
+  const std::string big(std::size_t{32} << 20, 'h');
+  start(
+      [&big](HttpRequest request, HttpResponder respond) {
+        HttpResponse response;
+        response.content_type = "text/plain";
+        response.body = request.target == "/big" ? big : "small";
+        respond(std::move(response));
+      },
+      options);
+  boost::asio::io_context io;
+  auto slow = std::make_unique<boost::asio::ip::tcp::socket>(io);
+  slow->connect({boost::asio::ip::make_address(server_->host()), server_->port()});
+  const std::string ask = "GET /big HTTP/1.1\r\nHost: x\r\n\r\n";
+  boost::asio::write(*slow, boost::asio::buffer(ask));  // and never reads: 32 MiB stay queued
+
+  HttpClient http(server_->host(), server_->port());
+  HttpResult refused;
+  ASSERT_TRUE(eventually([&] {
+    refused = http.get("/big");
+    return refused.status == 503u;
+  })) << "the second large answer was sent: "
+      << refused.status;
+  EXPECT_EQ(field(refused.json(), "error"), "Overloaded");
+  EXPECT_EQ(refused.header("Retry-After"), "1");
+  EXPECT_EQ(http.get("/small").body, "small");
+
+  slow.reset();  // the slow reader goes away: its answer's bytes are released
+  ASSERT_TRUE(eventually([&] { return http.get("/big").status == 200u; }));
 }
 
 TEST_F(HttpServerTest, ExpectContinueGets100BeforeTheBody) {
