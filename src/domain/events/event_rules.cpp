@@ -123,10 +123,27 @@ RuleMatch match_rules(const std::vector<EventRule>& rules, const std::string& ty
   return match;
 }
 
+namespace {
+
+constexpr std::string_view kHashedPrefix = "sha256-";
+constexpr std::size_t kHashedDigits = 32;
+
+// An id of the form a hashed name ends in: taken as it is, it could name the execution another
+// id's hash names (and start first, so the real event's start is refused as a duplicate).
+bool looks_hashed(std::string_view id) {
+  if (id.size() != kHashedPrefix.size() + kHashedDigits ||
+      id.substr(0, kHashedPrefix.size()) != kHashedPrefix)
+    return false;
+  return std::all_of(id.begin() + kHashedPrefix.size(), id.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+}  // namespace
+
 std::string rule_execution_name(const std::string& rule, const std::string& event_id) {
   std::string name = rule + "-" + event_id;
-  if (is_valid_name(name)) return name;
-  return rule + "-sha256-" + sha256_hex(event_id).substr(0, 32);
+  if (is_valid_name(name) && !looks_hashed(event_id)) return name;
+  return rule + "-" + std::string(kHashedPrefix) + sha256_hex(event_id).substr(0, kHashedDigits);
 }
 
 Result<Event> redirected_event(const EventRule& rule, const Event& event,

@@ -52,7 +52,8 @@ RuleMatch match_rules(const std::vector<EventRule>& rules, const std::string& ty
 
 // The execution a rule starts for an event: `<rule>-<event id>` when that is a valid execution
 // name (1-80 of A-Z a-z 0-9 - _ . :), otherwise `<rule>-sha256-<first 32 hex digits of the
-// id's SHA-256>`. The same id always gives the same name.
+// id's SHA-256>`, also when the id itself has that form (`sha256-` and 32 hex digits), so no
+// posted id names the execution another id's hash does. The same id always gives the same name.
 std::string rule_execution_name(const std::string& rule, const std::string& event_id);
 
 struct Event;

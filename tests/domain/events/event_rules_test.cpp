@@ -109,6 +109,12 @@ TEST(EventRules, ExecutionNameIsTheEventIdOrItsDigest) {
   EXPECT_NE(hashed, rule_execution_name("pay", "evt 2/with spaces"));
   const std::string long_id(100, 'a');
   EXPECT_LE(rule_execution_name(std::string(40, 'r'), long_id).size(), 80u);
+  // An id spelled like a hash is hashed too: posted first, it would otherwise take the name of
+  // the event whose id hashes to it, and that event's start would be refused (red team).
+  const std::string lookalike = hashed.substr(std::string("pay-").size());
+  EXPECT_NE(rule_execution_name("pay", lookalike), hashed);
+  EXPECT_EQ(rule_execution_name("pay", lookalike).rfind("pay-sha256-", 0), 0u);
+  EXPECT_EQ(rule_execution_name("pay", "sha256-short"), "pay-sha256-short");  // not the form
 }
 
 TEST(EventRules, InputIsTheInputPathOfTheEnvelope) {
