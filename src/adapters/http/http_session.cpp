@@ -181,15 +181,20 @@ void HttpSession::on_header(beast::error_code ec, std::size_t /*bytes*/) {
                        Error{ErrorCode::kInvalidRequest, "malformed HTTP request: " + problem});
   if (parser_->is_done()) return handle_request();
   // A body follows: a request its headers already refuse (no valid key) is answered now, its
-  // body never read. The check reads a copy of the header, parsed as the request will be.
-  if (const auto& check = context_->options().before_body) {
+  // body never read. The check reads a copy of the header, parsed as the request will be; a
+  // body already here in full (most small POSTs come in one segment) costs nothing to read, and
+  // the route's own check refuses it.
+  const auto length = parser_->content_length();
+  const bool expects_continue = beast::iequals(header[http::field::expect], "100-continue");
+  const bool body_to_wait_for = !length || buffer_.size() < *length || expects_continue;
+  if (const auto& check = context_->options().before_body; check && body_to_wait_for) {
     if (auto read = read_http_request(http::request<http::string_body>(header), remote_address_)) {
       if (auto refusal = check(*read)) return write_closing(std::move(*refusal));
     }
   }
   header_fields_ = static_cast<std::size_t>(std::distance(header.begin(), header.end()));
   // curl and others wait for this before sending a body; the size was already checked.
-  if (beast::iequals(header[http::field::expect], "100-continue")) {
+  if (expects_continue) {
     continue_ = {http::status::continue_, header.version()};
     http::async_write(
         stream_, continue_,
