@@ -13,6 +13,9 @@
 #include <boost/json.hpp>
 #include <caf/all.hpp>
 
+#include <charconv>
+#include <optional>
+
 namespace settled::api {
 
 using namespace actors;
@@ -90,6 +93,23 @@ HttpResponse stripe_event(const HttpRoutesDeps& deps_, const std::string& id) {
 }
 
 }  // namespace
+
+std::optional<HttpResponse> webhook_body_refusal(const adapters::HttpRequest& req) {
+  const auto& s = req.parsed_target.segments;
+  if (req.method != "POST" || s.size() != 3 || s[0] != "v1" || s[1] != "webhooks") return {};
+  const std::size_t limit = s[2] == "stripe"   ? kMaxWebhookBodyBytes
+                            : s[2] == "veriff" ? kMaxVeriffWebhookBodyBytes
+                                               : 0;
+  const auto length = req.header("content-length");
+  std::uint64_t announced = 0;
+  if (limit == 0 || !length ||
+      std::from_chars(length->data(), length->data() + length->size(), announced).ec !=
+          std::errc() ||
+      announced <= limit)
+    return {};
+  return error_response(ErrorCode::kPayloadTooLarge,
+                        "a webhook's body is at most " + std::to_string(limit) + " bytes");
+}
 
 bool route_webhooks(const HttpRequest& req, HttpResponder& respond, const HttpRoutesDeps& deps) {
   const adapters::RequestTarget& target = req.parsed_target;

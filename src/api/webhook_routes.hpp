@@ -17,4 +17,10 @@ namespace settled::api {
 bool route_webhooks(const adapters::HttpRequest& req, adapters::HttpResponder& respond,
                     const HttpRoutesDeps& deps);
 
+// On a request's headers (adapters::HttpServerOptions::before_body): a webhook POST whose
+// Content-Length is over its route's limit (256 KiB) is refused 413 before its body is read.
+// The webhooks need no key, so until session 33 anyone held body-limit (1 MiB) per connection
+// for a minute with bodies the route would refuse anyway.
+std::optional<adapters::HttpResponse> webhook_body_refusal(const adapters::HttpRequest& req);
+
 }  // namespace settled::api

@@ -27,6 +27,7 @@
 #include "adapters/store/lmdb_store.hpp"
 #include "adapters/store/simulator_store_merge.hpp"
 #include "api/http_routes.hpp"
+#include "api/webhook_routes.hpp"
 #include "domain/storage_keys.hpp"
 #include "domain/time.hpp"
 #include "domain/write_batch.hpp"
@@ -391,7 +392,14 @@ void Daemon::build_routes(const SettledConfig& cfg, const DaemonResources& resou
   auto admitted_api = adapters::admit(std::make_shared<adapters::Admission>(admission_options),
                                       adapters::identify_clients(keys.enabled()),
                                       api::make_http_routes(std::move(routes)));
-  http_header_check_ = adapters::api_key_header_check(keys);
+  // On a request's headers, before its body is read: no valid key, or a webhook's body larger
+  // than its route takes.
+  http_header_check_ =
+      [key_check = adapters::api_key_header_check(keys)](
+          adapters::HttpRequest& request) -> std::optional<adapters::HttpResponse> {
+    if (auto refused = key_check(request)) return refused;
+    return api::webhook_body_refusal(request);
+  };
   http_handler_ = adapters::require_api_key(keys, std::move(admitted_api));
   api::AdminCommandsDeps admin_deps;
   admin_deps.engine = engine_;
