@@ -41,7 +41,7 @@ std::string waiter_row(const Waiter& w) {
 }
 
 void deliver_or_keep(Self* self, const Key& key, events::Event event, AnswerCallback reply,
-                     std::uint64_t stored = 0);
+                     std::uint64_t stored = 0, bool capped = false);
 
 // Hands `event` to the first free waiter of its key; false if there is none. `stored`: the
 // sequence of the event's own row when it had been kept (erased with the taking transition).
@@ -154,8 +154,20 @@ void kept_committed(Self* self, const Key& key, std::uint64_t sequence, bool ok)
   if (ok) offer_kept(self, key);
 }
 
-void keep(Self* self, const Key& key, events::Event event, AnswerCallback reply) {
+// `capped`: an API post, refused (Overloaded, nothing stored) past events-max-kept. Only an
+// event no execution took comes here, after its duplicate check, redirect and rule starts.
+void keep(Self* self, const Key& key, events::Event event, AnswerCallback reply, bool capped) {
   auto& st = self->state;
+  if (capped && st.kept_count >= st.options.max_kept) {
+    adapters::Metrics::instance().http_refused("kept_events");
+    st.pending_ids.erase(event.id);  // nothing recorded: a retry is not a duplicate
+    if (reply)
+      reply(Error{ErrorCode::kOverloaded,
+                  std::to_string(st.kept_count) +
+                      " events are kept for executions not yet waiting (events-max-kept); this "
+                      "one would be kept too: nothing was stored, try again after Retry-After"});
+    return;
+  }
   const std::uint64_t sequence = st.next_sequence++;
   WriteBatch batch;
   batch.put(Table::kEvents, events::event_key(key.first, key.second, sequence),
@@ -175,7 +187,7 @@ void keep(Self* self, const Key& key, events::Event event, AnswerCallback reply)
 }
 
 void deliver_or_keep(Self* self, const Key& key, events::Event event, AnswerCallback reply,
-                     std::uint64_t stored) {
+                     std::uint64_t stored, bool capped) {
   if (deliver(self, key, event, reply, stored)) return;
   if (stored) {
     // Its row is still there: back to the front of the line, nothing to write.
@@ -183,7 +195,7 @@ void deliver_or_keep(Self* self, const Key& key, events::Event event, AnswerCall
     ++self->state.kept_count;
     return;
   }
-  keep(self, key, std::move(event), std::move(reply));
+  keep(self, key, std::move(event), std::move(reply), capped);
 }
 
 // An id is a duplicate while it is on its way or stored and not yet expired.
@@ -200,32 +212,6 @@ bool seen_before(Self* self, const std::string& id) {
 }
 
 void rule_started(Self* self, RuleStarts& rs);
-
-// Whether an execution waits for `key` and is free to take an event now.
-bool has_free_waiter(const EventsState& st, const Key& key) {
-  auto it = st.waiters.find(key);
-  if (it == st.waiters.end()) return false;
-  return std::any_of(it->second.begin(), it->second.end(), [](const Waiter& w) { return !w.busy; });
-}
-
-// POST /v1/events past events-max-kept: an event no execution is free to take now would be
-// kept, so it is refused (Overloaded, nothing stored). Workflows' events.put and the signed
-// webhooks are not refused: the daemon's own, and Stripe's word.
-bool refused_for_room(Self* self, EventPost& post) {
-  auto& st = self->state;
-  const events::Event& event = post.event;
-  if (st.kept_count < st.options.max_kept ||
-      has_free_waiter(st, Key{event.type, event.correlation_key}))
-    return false;
-  adapters::Metrics::instance().http_refused("kept_events");
-  if (post.reply)
-    post.reply(Error{ErrorCode::kOverloaded,
-                     std::to_string(st.kept_count) +
-                         " events are kept for executions not yet waiting (events-max-kept); "
-                         "this one would be kept too: nothing was stored, try again after "
-                         "Retry-After"});
-  return true;
-}
 
 void post(Self* self, EventPost& post) {
   auto& st = self->state;
@@ -267,7 +253,7 @@ void post(Self* self, EventPost& post) {
     return;
   }
   const Key key{event.type, event.correlation_key};
-  deliver_or_keep(self, key, std::move(event), std::move(post.reply));
+  deliver_or_keep(self, key, std::move(event), std::move(post.reply), 0, post.from_api);
 }
 
 // The next of an event's rule starts (actors/events/rule_starts.hpp), or, once all were
@@ -527,9 +513,7 @@ EventsActor::behavior_type events_behavior(Self* self, EnginePtr engine, Executi
         adapters::survive(
             "events", "post",
             [&] { return subject(event.event.type, event.event.correlation_key); },
-            [&] {
-              if (!refused_for_room(self, event)) post(self, event);
-            },
+            [&] { post(self, event); },
             [&](const std::string& cause) {
               if (reply) reply(internal(cause));
             });

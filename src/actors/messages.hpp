@@ -89,6 +89,8 @@ struct EventPost {
   AnswerCallback reply;
   // The EventBridge envelope as posted (null for settled's form): a rule's start input.
   boost::json::value envelope;
+  // Posted through the API (POST /v1/events): kept only while events-max-kept allows.
+  bool from_api = false;
 };
 
 // A Stripe event whose webhook signature was verified (`events_atom, StripeEventPost`): stored

@@ -309,7 +309,7 @@ class HttpRoutes {
     EventPost post{
         std::move(posted->event),
         [respond = std::move(respond)](Answer answer) { respond(answer_response(answer)); },
-        std::move(posted->envelope)};
+        std::move(posted->envelope), true};
     caf::anon_send(deps_.engine->events, events_atom::value, std::move(post));
   }
 

@@ -115,9 +115,21 @@ LedgerActor::behavior_type held_ledger(LedgerActor::pointer self,
   };
 }
 
+constexpr const char* kChargeThenAsk = R"({
+  "StartAt": "Charge",
+  "States": {
+    "Charge": {"Type": "Task", "Resource": "settled:stripe.paymentIntents.create",
+               "Parameters": {"amount.$": "$.amount"}, "ResultPath": "$.charge", "Next": "Ask"},
+    "Ask": {"Type": "Task", "Resource": "settled:records.put.waitForTaskToken",
+            "Parameters": {"collection": "asks", "key": "k", "record": {"t.$": "$$.Task.Token"}},
+            "TimeoutSeconds": 2, "ResultPath": "$.answer", "End": true}
+  }
+})";
+
 class TaskDeadlineTest : public DeterministicEngine {
  protected:
   TaskDeadlineTest() {
+    add_workflow("charge-then-ask", kChargeThenAsk);
     add_workflow("timed", kTimedCharge);
     add_workflow("retried", kTimedChargeRetried);
     add_workflow("untimed", kUntimedCharge);
@@ -187,6 +199,20 @@ TEST_F(TaskDeadlineTest, AStripeCallPastItsDeadlineIsLookedUpBeforeGivingUp) {
   EXPECT_EQ(count_of("timed:t-3", "TaskTimedOut"), 1u);
   EXPECT_EQ(count_of("timed:t-3", "TaskSucceeded"), 1u);
   EXPECT_EQ(armed(), 0u);
+}
+
+// A later state's own States.Timeout (a callback that never came) is not the Stripe call's:
+// the charge that answered is not looked up again and handed to that state as its result.
+TEST_F(TaskDeadlineTest, ALaterStatesTimeoutDoesNotLookUpAnAnsweredStripeCall) {
+  resource_->script.push_back(charged());
+  resource_->script.push_back(charged());  // what a wrong look-up would be answered
+  ASSERT_TRUE(start("charge-then-ask", "a-1", json::parse(R"({"amount": 5})")).has_value());
+  advance(3s + kTaskDeadlineSweep);
+  auto rec = record("charge-then-ask:a-1");
+  ASSERT_TRUE(rec.has_value());
+  EXPECT_EQ(std::string(status_name(rec->status)), "FAILED");
+  EXPECT_EQ(rec->error, "States.Timeout");
+  EXPECT_EQ(resource_->attempts.size(), 1u);  // the charge alone, no resolve_only
 }
 
 // Holds the first call unanswered; when the second arrives, answers the first (late: its

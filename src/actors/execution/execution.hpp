@@ -237,6 +237,8 @@ class Execution {
   // The Stripe attempt in flight, kept so that an unknown outcome the workflow would give up
   // on is looked up first (a second call with resolve_only).
   std::optional<TaskAttempt> stripe_attempt_;
+  // Set while call_overdue reports the call's own timeout (task_failed looks that one up).
+  bool call_overdue_ = false;
   std::vector<TaskCallback> early_callbacks_;
   std::vector<std::function<void()>> deferred_;
   mutable std::optional<ExecutionRecord> root_;  // for a branch's context object

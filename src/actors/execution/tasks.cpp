@@ -321,10 +321,15 @@ void Execution::call_overdue(std::uint64_t call) {
   if (call == 0 || call != call_deadline_.id) return;
   call_deadline_ = {};  // the sweeper took it; its answer, if it comes, is ignored
   if (call_entered_ != rec_.entered_event_id || call_retry_ != rec_.retry_count) return;
-  if (const asl::State* s = current_state())
+  if (const asl::State* s = current_state()) {
+    // Only this timeout (the call out past its deadline) leaves a call's outcome unknown, not a
+    // heartbeat's or a callback's States.Timeout (task_failed).
+    call_overdue_ = true;
     task_done(*s, TaskOutcome::failure(std::string(asl::errors::kTimeout),
                                        "Task timed out after " +
                                            std::to_string(call_timeout_.count()) + " seconds"));
+    call_overdue_ = false;
+  }
 }
 
 Execution::~Execution() {
@@ -333,6 +338,8 @@ Execution::~Execution() {
 }
 
 void Execution::task_done(const asl::State& state, TaskOutcome outcome, bool from_callback) {
+  // A Stripe call that answered is settled: a later state's failure must not look it up.
+  if (outcome.ok) stripe_attempt_.reset();
   if (!from_callback) {
     // The hand-out is over: a callback that came early takes effect only if the state now
     // waits; otherwise it is answered here (unanswered, its sender would wait forever).
@@ -403,8 +410,8 @@ void Execution::task_failed(const asl::State& state, TaskOutcome outcome) {
        {"retryCount", rec_.retry_count}});
   // A Stripe call past its TimeoutSeconds is as unknown as one Stripe.Unknown names: it may
   // have reached Stripe and charged (also when the client died with it: no answer comes).
-  const bool unknown =
-      outcome.error == stripe::kUnknownOutcomeError || outcome.error == asl::errors::kTimeout;
+  const bool unknown = outcome.error == stripe::kUnknownOutcomeError ||
+                       (outcome.error == asl::errors::kTimeout && call_overdue_);
   if (unknown && stripe_attempt_ && !will_retry(state, outcome.error)) {
     // Before giving up on an unknown outcome, ask Stripe what really happened: the answer
     // (the object, a decline, or "never executed") is what the workflow's handlers see.

@@ -264,6 +264,7 @@ void HttpSession::handle_request() {
   version_ = message.version();
   keep_alive_ = message.keep_alive();
   head_ = message.method() == http::verb::head;
+  reads_only_ = head_ || message.method() == http::verb::get;
 
   auto read = read_http_request(std::move(message), remote_address_);
   if (!read) {
@@ -367,7 +368,9 @@ void HttpSession::write_response(std::uint64_t sequence, HttpResponse response) 
   res.prepare_payload();
   // HEAD keeps the Content-Length of the body it does not get.
   if (head_) res.body().clear();
-  if (!context_->reserve_response(res.body().size())) {
+  // Only a read's answer may be withheld: the answer to a write (a StartSyncExecution's, say)
+  // says what was done, and "retry" could do it twice.
+  if (reads_only_ && !context_->reserve_response(res.body().size())) {
     Metrics::instance().http_refused("response_bytes");
     HttpResponse refused = error_response(
         503, Error{ErrorCode::kOverloaded,
@@ -378,7 +381,7 @@ void HttpSession::write_response(std::uint64_t sequence, HttpResponse response) 
     refused.headers.emplace_back("Retry-After", "1");
     return write_response(sequence, std::move(refused));
   }
-  reserved_bytes_ = res.body().size();
+  reserved_bytes_ = reads_only_ ? res.body().size() : 0;
   write(std::move(res), false);
 }
 

@@ -84,6 +84,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::optional<Response> response_;
   // The body bytes of response_ counted in the server's responses in flight (write_response).
   std::size_t reserved_bytes_ = 0;
+  bool reads_only_ = false;  // the request being answered is a GET or HEAD
   std::array<char, 4096> discard_{};
   std::size_t discarded_ = 0;
   State state_ = State::kReading;
