@@ -94,15 +94,18 @@ HttpResponse stripe_event(const HttpRoutesDeps& deps_, const std::string& id) {
 
 }  // namespace
 
-std::optional<HttpResponse> webhook_body_refusal(const adapters::HttpRequest& req) {
+std::optional<HttpResponse> webhook_body_refusal(adapters::HttpRequest& req) {
   const auto& s = req.parsed_target.segments;
   if (req.method != "POST" || s.size() != 3 || s[0] != "v1" || s[1] != "webhooks") return {};
   const std::size_t limit = s[2] == "stripe"   ? kMaxWebhookBodyBytes
                             : s[2] == "veriff" ? kMaxVeriffWebhookBodyBytes
                                                : 0;
+  if (limit == 0) return {};
+  // A chunked body announces no size: the session stops reading it past the limit (413).
+  req.body_limit = limit;
   const auto length = req.header("content-length");
   std::uint64_t announced = 0;
-  if (limit == 0 || !length ||
+  if (!length ||
       std::from_chars(length->data(), length->data() + length->size(), announced).ec !=
           std::errc() ||
       announced <= limit)

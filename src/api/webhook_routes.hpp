@@ -18,9 +18,10 @@ bool route_webhooks(const adapters::HttpRequest& req, adapters::HttpResponder& r
                     const HttpRoutesDeps& deps);
 
 // On a request's headers (adapters::HttpServerOptions::before_body): a webhook POST whose
-// Content-Length is over its route's limit (256 KiB) is refused 413 before its body is read.
-// The webhooks need no key, so until session 33 anyone held body-limit (1 MiB) per connection
-// for a minute with bodies the route would refuse anyway.
-std::optional<adapters::HttpResponse> webhook_body_refusal(const adapters::HttpRequest& req);
+// Content-Length is over its route's limit (256 KiB) is refused 413 before its body is read,
+// and a chunked one is read no further than that (req.body_limit). The webhooks need no key,
+// so until session 33 anyone held body-limit (1 MiB) per connection for a minute with bodies
+// the route would refuse anyway.
+std::optional<adapters::HttpResponse> webhook_body_refusal(adapters::HttpRequest& req);
 
 }  // namespace settled::api

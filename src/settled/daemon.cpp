@@ -26,8 +26,8 @@
 #include "adapters/store/ledger_layout_migration.hpp"
 #include "adapters/store/lmdb_store.hpp"
 #include "adapters/store/simulator_store_merge.hpp"
+#include "api/before_body.hpp"
 #include "api/http_routes.hpp"
-#include "api/webhook_routes.hpp"
 #include "domain/storage_keys.hpp"
 #include "domain/time.hpp"
 #include "domain/write_batch.hpp"
@@ -392,13 +392,15 @@ void Daemon::build_routes(const SettledConfig& cfg, const DaemonResources& resou
   auto admitted_api = adapters::admit(std::make_shared<adapters::Admission>(admission_options),
                                       adapters::identify_clients(keys.enabled()),
                                       api::make_http_routes(std::move(routes)));
-  // On a request's headers, before its body is read: no valid key, or a webhook's body larger
-  // than its route takes.
+  // On a request's headers, before its body is read: no valid key, or what the headers alone
+  // refuse (api/before_body.hpp).
   http_header_check_ =
-      [key_check = adapters::api_key_header_check(keys)](
+      [key_check = adapters::api_key_header_check(keys),
+       aws_header_authenticate = api::sfn::sigv4_header_authenticator(
+           cfg.aws_access_keys, cfg.sigv4_settings(), cfg.aws_local_only())](
           adapters::HttpRequest& request) -> std::optional<adapters::HttpResponse> {
     if (auto refused = key_check(request)) return refused;
-    return api::webhook_body_refusal(request);
+    return api::refusal_before_body(request, aws_header_authenticate);
   };
   http_handler_ = adapters::require_api_key(keys, std::move(admitted_api));
   api::AdminCommandsDeps admin_deps;

@@ -36,6 +36,10 @@ struct HttpRequest {
   // Who sent it (adapters/http/api_keys.hpp: set by require_api_key): the identity and scopes
   // of its API key, Caller::local() when no keys are configured, none without a key.
   Caller caller{};
+  // Set by a before_body check (HttpServerOptions) for a route that takes less than the
+  // server's body limit: the session reads no more of this request's body (413 past it). What
+  // a Content-Length check cannot see: a chunked body announces no size.
+  std::optional<std::size_t> body_limit;
 
   // First header called `name` (any case), e.g. a webhook signature.
   std::optional<std::string_view> header(std::string_view name) const;
@@ -82,7 +86,8 @@ struct HttpServerOptions {
   // A request its handler has not answered by then gets 504 Timeout; a later answer is dropped.
   std::chrono::milliseconds request_deadline{10000};
   // Run once a request with a body has sent its headers: a refusal is answered at once and the
-  // connection closed, the body never read (nor a 100 Continue sent). Without it a client with
+  // connection closed, the body never read (nor a 100 Continue sent); it may lower the
+  // request's body_limit instead. Without it a client with
   // no key held up to body-limit bytes per connection for a minute before its 401.
   HttpHeaderCheck before_body = nullptr;
   // Bytes of response bodies being written, all connections together, past which a large answer

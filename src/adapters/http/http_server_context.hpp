@@ -24,8 +24,6 @@ class HttpServerContext {
 
   const HttpServerOptions& options() const { return options_; }
   const HttpHandler& handler() const { return handler_; }
-  // The io loop's lag, as the server's LoopLagProbe last saw it. A plain value, not the probe:
-  // a responder may keep this context alive past the io_context the probe's timer needs.
   // Counts a response body of `bytes` being written; false (nothing counted) when a large one
   // would take the total past max_response_bytes_in_flight. Small ones always go.
   bool reserve_response(std::size_t bytes) {
@@ -40,6 +38,8 @@ class HttpServerContext {
   }
   std::size_t response_bytes() const { return response_bytes_.load(std::memory_order_relaxed); }
 
+  // The io loop's lag, as the server's LoopLagProbe last saw it. A plain value, not the probe:
+  // a responder may keep this context alive past the io_context the probe's timer needs.
   void set_loop_lag(std::chrono::steady_clock::duration lag) {
     loop_lag_.store(lag.count(), std::memory_order_relaxed);
   }

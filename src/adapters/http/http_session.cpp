@@ -132,6 +132,12 @@ void HttpSession::drain() {
   });
 }
 
+HttpSession::~HttpSession() {
+  // An answer whose write never completed (the io loop stopped under it) still frees its share
+  // of the server's budget.
+  if (reserved_bytes_ > 0) context_->release_response(reserved_bytes_);
+}
+
 void HttpSession::close() {
   net::post(stream_.get_executor(), [self = shared_from_this()] { self->close_now(); });
 }
@@ -142,7 +148,8 @@ void HttpSession::read_request() {
   state_ = State::kReading;
   const HttpServerOptions& options = context_->options();
   parser_.emplace();
-  parser_->body_limit(static_cast<std::uint64_t>(options.body_limit));
+  body_limit_ = options.body_limit;
+  parser_->body_limit(static_cast<std::uint64_t>(body_limit_));
   parser_->header_limit(static_cast<std::uint32_t>(options.header_limit));
   // Pipelined bytes already wait in the buffer: the next request has begun.
   if (buffer_.size() > 0) return read_header();
@@ -189,7 +196,14 @@ void HttpSession::on_header(beast::error_code ec, std::size_t /*bytes*/) {
   const bool body_to_wait_for = !length || buffer_.size() < *length || expects_continue;
   if (const auto& check = context_->options().before_body; check && body_to_wait_for) {
     if (auto read = read_http_request(http::request<http::string_body>(header), remote_address_)) {
-      if (auto refusal = check(*read)) return write_closing(std::move(*refusal));
+      if (auto refusal = check(*read)) {
+        Metrics::instance().http_refused("headers");
+        return write_closing(std::move(*refusal));
+      }
+      if (read->body_limit && *read->body_limit < body_limit_) {
+        body_limit_ = *read->body_limit;
+        parser_->body_limit(static_cast<std::uint64_t>(body_limit_));
+      }
     }
   }
   header_fields_ = static_cast<std::size_t>(std::distance(header.begin(), header.end()));
@@ -232,8 +246,8 @@ void HttpSession::on_read_error(beast::error_code ec) {
   const HttpServerOptions& options = context_->options();
   if (ec == http::error::body_limit) {
     return write_error(
-        413, Error{ErrorCode::kPayloadTooLarge, "request body exceeds the limit of " +
-                                                    std::to_string(options.body_limit) + " bytes"});
+        413, Error{ErrorCode::kPayloadTooLarge,
+                   "request body exceeds the limit of " + std::to_string(body_limit_) + " bytes"});
   }
   if (ec == http::error::buffer_overflow) {
     return write_error(400,
@@ -393,7 +407,6 @@ void HttpSession::write_error(unsigned status, const Error& error, unsigned retr
 }
 
 void HttpSession::write_closing(HttpResponse response) {
-  state_ = State::kHandling;
   Response res{static_cast<http::status>(response.status), 11};
   res.set(http::field::server, "settled");
   res.set(http::field::content_type, response.content_type);

@@ -30,6 +30,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
   HttpSession(boost::asio::ip::tcp::socket socket, std::shared_ptr<HttpServerContext> context);
 
+  ~HttpSession();
+
   HttpSession(const HttpSession&) = delete;
   HttpSession& operator=(const HttpSession&) = delete;
 
@@ -81,6 +83,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   // How many fields the request's header had: Beast adds a chunked body's trailer fields to
   // them, where they would pass for headers (an Authorization sent after the body).
   std::size_t header_fields_ = 0;
+  // The current request's body limit: the server's, or less if a before_body check lowered it.
+  std::size_t body_limit_ = 0;
   std::optional<Response> response_;
   // The body bytes of response_ counted in the server's responses in flight (write_response).
   std::size_t reserved_bytes_ = 0;

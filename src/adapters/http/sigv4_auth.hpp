@@ -25,4 +25,11 @@ Result<Caller, aws::SigV4Error> aws_caller(const HttpRequest& request, const aws
 Result<Caller, aws::SigV4Error> aws_caller(const HttpRequest& request, const aws::AccessKeys& keys,
                                            const aws::SigV4Settings& settings, bool local_only);
 
+// aws::check_sigv4_header's verdict on a request's headers alone (no body yet), at the system
+// clock's now: Caller::local() when `local_only`.
+Result<Caller, aws::SigV4Error> aws_header_caller(const HttpRequest& request,
+                                                  const aws::AccessKeys& keys,
+                                                  const aws::SigV4Settings& settings,
+                                                  bool local_only);
+
 }  // namespace settled::adapters

@@ -120,7 +120,8 @@ class Metrics {
   void http_in_flight(int change);
   void http_in_flight_limit(std::size_t limit);
   void http_loop_lag(std::chrono::steady_clock::duration lag);
-  // reason: "in_flight", "client_share", "connections" or "deadline"
+  // reason: "in_flight", "client_share", "connections", "deadline", "response_bytes",
+  // "running_executions", "kept_events" or "headers" (refused before the body was read)
   void http_refused(const std::string& reason);
 
   // A limited downstream's series (`downstream` label: "stripe"); the same each time for a name.

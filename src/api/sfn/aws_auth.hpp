@@ -27,4 +27,10 @@ using AwsAuthenticator =
 AwsAuthenticator sigv4_authenticator(std::shared_ptr<const aws::AccessKeys> keys,
                                      aws::SigV4Settings settings, bool local_only);
 
+// The same checks that need no body (all but the body's hash and the signature), for a POST /
+// whose body has not been read yet (HttpServerOptions::before_body): an unsigned request, or
+// one signed with an unknown key, is refused before it holds a body's worth of memory.
+AwsAuthenticator sigv4_header_authenticator(std::shared_ptr<const aws::AccessKeys> keys,
+                                            aws::SigV4Settings settings, bool local_only);
+
 }  // namespace settled::api::sfn

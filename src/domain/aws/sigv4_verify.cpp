@@ -230,10 +230,21 @@ std::string format_amz_date(std::int64_t seconds) {
   return out;
 }
 
-Result<Caller, SigV4Error> verify_sigv4(std::string_view method, std::string_view target,
-                                        const HeaderList& headers, std::string_view body,
-                                        const AccessKeys& keys, const SigV4Settings& settings,
-                                        std::int64_t now) {
+namespace {
+
+// What the headers alone establish: the form, the scope, the time window and the key.
+struct SignedHeader {
+  Authorization auth;
+  std::vector<std::string_view> scope;  // key id, day, region, service, terminator
+  std::vector<std::string> signed_headers;
+  std::string request_time;
+  const AccessKey* key = nullptr;
+};
+
+Result<SignedHeader, SigV4Error> read_signed_header(const HeaderList& headers,
+                                                    const AccessKeys& keys,
+                                                    const SigV4Settings& settings,
+                                                    std::int64_t now) {
   const std::string* authorization = header_of(headers, "authorization");
   if (authorization == nullptr)
     return fail(Failure::kMissingAuthenticationToken, "Missing Authentication Token");
@@ -302,7 +313,26 @@ Result<Caller, SigV4Error> verify_sigv4(std::string_view method, std::string_vie
                 "Signature not yet current: " + request_time + " is still later than " +
                     format_amz_date(now + settings.max_skew_seconds) + " (" + format_amz_date(now) +
                     " + " + std::to_string(settings.max_skew_seconds / 60) + " min.)");
+  return SignedHeader{*auth, scope, std::move(*signed_headers), request_time, key};
+}
 
+}  // namespace
+
+Result<Caller, SigV4Error> check_sigv4_header(const HeaderList& headers, const AccessKeys& keys,
+                                              const SigV4Settings& settings, std::int64_t now) {
+  auto header = read_signed_header(headers, keys, settings, now);
+  if (!header) return header.error();
+  return header->key->caller;
+}
+
+Result<Caller, SigV4Error> verify_sigv4(std::string_view method, std::string_view target,
+                                        const HeaderList& headers, std::string_view body,
+                                        const AccessKeys& keys, const SigV4Settings& settings,
+                                        std::int64_t now) {
+  auto header = read_signed_header(headers, keys, settings, now);
+  if (!header) return header.error();
+  const auto& scope = header->scope;
+  const AccessKey* key = header->key;
   const std::string body_hash = payload_hash(body);
   if (const std::string* sent = header_of(headers, "x-amz-content-sha256");
       sent != nullptr && trim(*sent) != body_hash)
@@ -321,11 +351,12 @@ Result<Caller, SigV4Error> verify_sigv4(std::string_view method, std::string_vie
                 "The query has more than " + std::to_string(kMaxQueryParameters) + " parameters.");
 
   const std::string canonical =
-      canonical_request(method, path, query, headers, *signed_headers, body_hash);
-  const std::string expected = signature(
-      signing_key(key->secret, scope[1], scope[2], scope[3]),
-      string_to_sign(request_time, credential_scope(scope[1], scope[2], scope[3]), canonical));
-  const std::string_view sent = auth->signature;
+      canonical_request(method, path, query, headers, header->signed_headers, body_hash);
+  const std::string expected =
+      signature(signing_key(key->secret, scope[1], scope[2], scope[3]),
+                string_to_sign(header->request_time, credential_scope(scope[1], scope[2], scope[3]),
+                               canonical));
+  const std::string_view sent = header->auth.signature;
   if (sent.size() != expected.size() ||
       CRYPTO_memcmp(sent.data(), expected.data(), expected.size()) != 0)
     return fail(Failure::kInvalidSignature,

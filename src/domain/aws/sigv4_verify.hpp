@@ -77,6 +77,13 @@ Result<Caller, SigV4Error> verify_sigv4(std::string_view method, std::string_vie
                                         const AccessKeys& keys, const SigV4Settings& settings,
                                         std::int64_t now);
 
+// verify_sigv4's checks that need no body (all but x-amz-content-sha256 and the signature):
+// the caller the headers claim to be, or the refusal verify_sigv4 would give first. Run on a
+// request's headers before its body is read, so that an unsigned or unknown-key POST never
+// holds a body's worth of memory; never a substitute for verify_sigv4.
+Result<Caller, SigV4Error> check_sigv4_header(const HeaderList& headers, const AccessKeys& keys,
+                                              const SigV4Settings& settings, std::int64_t now);
+
 // "yyyymmddThhmmssZ" -> seconds since the epoch; false when it is not that form or not a real
 // date and time.
 bool parse_amz_date(std::string_view text, std::int64_t& seconds);

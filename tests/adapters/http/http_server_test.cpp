@@ -297,6 +297,30 @@ TEST_F(HttpServerTest, ARequestItsHeadersRefuseIsAnsweredBeforeItsBody) {
   EXPECT_EQ(field(taken.json(), "body"), "hello");
 }
 
+// A check may lower one request's body limit instead of refusing it: a chunked body, which
+// announces no size, is read no further than that (413 naming the lower limit), and the next
+// request on another connection has the server's limit again.
+TEST_F(HttpServerTest, AHeaderCheckLowersOneRequestsBodyLimit) {
+  HttpServerOptions options;
+  options.before_body = [](HttpRequest& request) -> std::optional<HttpResponse> {
+    if (request.target == "/small") request.body_limit = 8;
+    return std::nullopt;
+  };
+  start_echo(options);
+  const std::string chunked_twelve =
+      " HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "6\r\nhello \r\n6\r\nthere!\r\n0\r\n\r\n";
+  const HttpResult refused =
+      HttpClient(server_->host(), server_->port()).raw("POST /small" + chunked_twelve);
+  EXPECT_EQ(refused.status, 413u);
+  EXPECT_NE(field(refused.json(), "message").find("limit of 8 bytes"), std::string::npos)
+      << refused.body;
+  const HttpResult taken =
+      HttpClient(server_->host(), server_->port()).raw("POST /large" + chunked_twelve);
+  EXPECT_EQ(taken.status, 200u);
+  EXPECT_EQ(field(taken.json(), "body"), "hello there!");
+}
+
 // A client that does not read holds its whole answer in the server: past the budget for
 // answers being sent, another large answer is refused 503 (small ones still go), and once the
 // slow reader is gone the large one is sent again.

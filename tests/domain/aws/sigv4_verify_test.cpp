@@ -172,6 +172,34 @@ TEST(SigV4Verify, ASignatureOfAnotherLengthIsAMismatch) {
   EXPECT_EQ(aws_error_name(r.error().failure), "InvalidSignatureException");
 }
 
+// The header-only check (run before a body is read) passes what only the body could refuse,
+// and refuses, with verify_sigv4's own words, what the headers already refuse.
+TEST(SigV4HeaderCheck, PassesAKnownKeysHeaderAndRefusesWhatTheHeadersRefuse) {
+  HeaderList headers{{"host", "example.amazonaws.com"},
+                     {"x-amz-date", "20150830T123600Z"},
+                     {"authorization", kGood}};
+  auto passed = check_sigv4_header(headers, keys(), settings(), kNow);
+  ASSERT_TRUE(passed.ok()) << passed.error().message;
+  EXPECT_EQ(passed->identity, "suite");
+  // The same headers with a body they were not signed for: only the full check refuses.
+  EXPECT_FALSE(verify_sigv4("GET", "/", headers, "a body", keys(), settings(), kNow).ok());
+
+  HeaderList unsigned_headers{{"host", "example.amazonaws.com"}};
+  expect(check_sigv4_header(unsigned_headers, keys(), settings(), kNow),
+         SigV4Failure::kMissingAuthenticationToken, "Missing Authentication Token");
+
+  std::string unknown = kGood;
+  unknown.replace(unknown.find("AKIDEXAMPLE"), 11, "AKIDUNKNOWN");
+  headers.back().second = unknown;
+  expect(check_sigv4_header(headers, keys(), settings(), kNow), SigV4Failure::kUnrecognizedClient,
+         "The security token included in the request is invalid.");
+
+  headers.back().second = kGood;
+  auto stale = check_sigv4_header(headers, keys(), settings(), kNow + 3600);
+  ASSERT_FALSE(stale.ok());
+  EXPECT_EQ(stale.error().failure, SigV4Failure::kInvalidSignature);
+}
+
 TEST(SigV4Dates, ParseAndFormat) {
   std::int64_t s = 0;
   ASSERT_TRUE(parse_amz_date("20150830T123600Z", s));

@@ -1,0 +1,30 @@
+#include "api/before_body.hpp"
+
+#include "api/http_responses.hpp"
+#include "api/webhook_routes.hpp"
+
+#include <string>
+
+namespace settled::api {
+
+std::optional<adapters::HttpResponse> refusal_before_body(
+    adapters::HttpRequest& req, const sfn::AwsAuthenticator& aws_header_authenticate) {
+  const auto& segments = req.parsed_target.segments;
+  if (segments.empty()) {
+    // The route answers any other method 405 and reads no body for it.
+    if (req.method != "POST") return std::nullopt;
+    auto caller = aws_header_authenticate
+                      ? aws_header_authenticate(req)
+                      : Result<Caller, sfn::AwsError>(sfn::AwsError{
+                            sfn::aws_errors::kInternal, "no authenticator is configured", 500});
+    if (!caller) return sfn::aws_error_response(caller.error());
+    return std::nullopt;
+  }
+  if (auto refused = webhook_body_refusal(req)) return refused;
+  if (req.body_limit || !req.caller.identity.empty()) return std::nullopt;
+  return error_response(ErrorCode::kInvalidRequest,
+                        req.method_for_display() + " " + req.path_for_display() +
+                            " takes no request body without an API key (the body was not read)");
+}
+
+}  // namespace settled::api
