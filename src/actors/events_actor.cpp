@@ -253,7 +253,7 @@ void post(Self* self, EventPost& post) {
     return;
   }
   const Key key{event.type, event.correlation_key};
-  deliver_or_keep(self, key, std::move(event), std::move(post.reply), 0, post.from_api);
+  deliver_or_keep(self, key, std::move(event), std::move(post.reply), 0, post.poster.has_value());
 }
 
 // The next of an event's rule starts (actors/events/rule_starts.hpp), or, once all were

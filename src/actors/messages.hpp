@@ -89,8 +89,11 @@ struct EventPost {
   AnswerCallback reply;
   // The EventBridge envelope as posted (null for settled's form): a rule's start input.
   boost::json::value envelope;
-  // Posted through the API (POST /v1/events): kept only while events-max-kept allows.
-  bool from_api = false;
+  // Who posted it through the API (POST /v1/events); none for the daemon's own (a workflow's
+  // events.putEvents). An API post is kept only while events-max-kept allows, and a rule's
+  // start for it is checked against start-scopes as the poster's own start would be: a rule
+  // is not a way around them.
+  std::optional<Caller> poster;
 };
 
 // A Stripe event whose webhook signature was verified (`events_atom, StripeEventPost`): stored

@@ -64,9 +64,13 @@ class HttpRoutes {
     // Only the lists read a query, each refusing what it does not take; any other route
     // refuses one rather than ignore what the client meant (?dryRun=true on a start, ?limit=
     // on a route that has no pages), and changes nothing.
-    if (!target.query.empty() && !reads_query(s)) {
-      if (auto none = check_query(target, {}); !none.ok())
+    if (!target.query.empty() && !reads_query(req)) {
+      if (auto none = check_query(target, {}); !none.ok()) {
+        // The AWS API's clients read AWS's error shape (a ValidationException).
+        if (s.empty() && post)
+          return respond(sfn::aws_error_response(sfn::to_aws_error(none.error())));
         return respond(error_response(none.error()));
+      }
     }
     // The Step Functions API (AWS JSON 1.0): every operation is a POST to the root.
     if (s.empty()) {
@@ -309,7 +313,7 @@ class HttpRoutes {
     EventPost post{
         std::move(posted->event),
         [respond = std::move(respond)](Answer answer) { respond(answer_response(answer)); },
-        std::move(posted->envelope), true};
+        std::move(posted->envelope), req.caller};
     caf::anon_send(deps_.engine->events, events_atom::value, std::move(post));
   }
 
@@ -513,8 +517,12 @@ class HttpRoutes {
                           {"limit", "starting_after", "idempotency_key"});
   }
 
-  // The routes that read their query: the lists (docs/ names each list's parameters).
-  static bool reads_query(const std::vector<std::string>& s) {
+  // The routes that read their query: the lists (docs/ names each list's parameters), each a
+  // GET. A POST to the same path (registering a state machine) reads none: until session 34
+  // POST /v1/state-machines?dryRun=true registered the definition.
+  static bool reads_query(const HttpRequest& req) {
+    if (!req.is_get_or_head()) return false;
+    const auto& s = req.parsed_target.segments;
     const auto is = [&s](std::initializer_list<const char*> path) {
       if (path.size() != s.size()) return false;
       std::size_t i = 0;

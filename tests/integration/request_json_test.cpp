@@ -291,6 +291,9 @@ TEST_F(RequestJson, ARouteThatReadsNoQueryRefusesOne) {
     ASSERT_NO_THROW(res.json()) << route << " " << res.body.substr(0, 200);
     EXPECT_EQ(res.json().at("error"), "InvalidRequest") << route;
   }
+  // A list reads its query only as a GET: another method on its path takes none.
+  const auto posted_list = client_->post("/v1/state-machines?dryRun=true", "{}");
+  EXPECT_EQ(posted_list.status, 400u) << posted_list.body;
   // Without one, the same start is taken.
   EXPECT_EQ(client_->post("/v1/executions", start).status, 201u);
 }

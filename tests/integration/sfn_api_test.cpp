@@ -312,6 +312,11 @@ TEST_F(SfnApi, HostileRequestsAreRefusedInAwsShapeAndChangeNothing) {
             "UnknownOperationException");
   EXPECT_EQ(error_type(sfn_raw("ListStateMachines", "{}", "application/json")),
             "UnknownOperationException");
+  // A query the API does not read is refused in its own shape, not settled's.
+  EXPECT_EQ(error_type(client_->post("/?dryRun=true", "{}",
+                                     {{"Content-Type", "application/x-amz-json-1.0"},
+                                      {"X-Amz-Target", "AWSStepFunctions.ListStateMachines"}})),
+            "ValidationException");
   EXPECT_EQ(error_type(sfn_raw("StartExecution", "{\"stateMachineArn\":")),
             "SerializationException");
   EXPECT_EQ(error_type(sfn_raw("StartExecution", "[1,2]")), "SerializationException");

@@ -5,6 +5,9 @@
 
 #include "integration/keyed_ops_fixture.hpp"
 
+#include <filesystem>
+#include <fstream>
+
 namespace settled::testing {
 namespace {
 
@@ -274,8 +277,13 @@ TEST_F(TimeBankRegistrations, TheWorkflowsBehindGatedRoutesNeedTheScopeToStartDi
                             {"reason", "x"},
                             {"idempotencyKey", "take-1"},
                             {"adminId", "chief"}}}};
+  // The name POST /v1/service-requests/{id}/rating gives the requester's rating, taken first.
+  const json::object squat{
+      {"stateMachine", "service-rating"},
+      {"name", "rating-req-1"},
+      {"input", {{"requestId", "req-1"}, {"userId", "mallory"}, {"rating", 1}}}};
   for (const char* key : {kBob, kBare}) {
-    for (const auto& start : {mint, take}) {
+    for (const auto& start : {mint, take, squat}) {
       auto refused = post_as(key, "/v1/executions", start);
       EXPECT_EQ(refused.status, 403u) << key << ": " << refused.body;
       EXPECT_EQ(refused.json().at("error"), "Forbidden") << refused.body;
@@ -296,6 +304,7 @@ TEST_F(TimeBankRegistrations, TheWorkflowsBehindGatedRoutesNeedTheScopeToStartDi
   }
   EXPECT_EQ(get_as(kAlice, "/v1/executions/user-registration:user-mallory").status, 404u);
   EXPECT_EQ(get_as(kAlice, "/v1/executions/direct-transfer:take-1").status, 404u);
+  EXPECT_EQ(get_as(kAlice, "/v1/executions/service-rating:rating-req-1").status, 404u);
   EXPECT_EQ(get_as(kAlice, "/v1/schedules/mint-every-minute").status, 404u);
   EXPECT_EQ(get_as(kAlice, "/v1/schedules/yearly").status, 200u);
   EXPECT_EQ(hours_of("rita").first, 1000);  // the welcome bonus only
@@ -305,6 +314,38 @@ TEST_F(TimeBankRegistrations, TheWorkflowsBehindGatedRoutesNeedTheScopeToStartDi
   EXPECT_EQ(wait_final_as_admin("direct-transfer:take-1").at("status"), "SUCCEEDED");
   EXPECT_EQ(hours_of("rita").first, 1000 - 1000);
   reconcile_ok();
+}
+
+// An event rule is no way around start-scopes: its start is checked as the poster's own. A key
+// without the scope posting the rule's event gets 403, nothing starts and the event is not
+// recorded (an admin's later post of the same id starts it). Before the fix the rule started
+// user-registration with the poster's bonus.
+TEST_F(TimeBankRegistrations, ARuleStartsAGatedWorkflowOnlyForAPosterWithTheScope) {
+  const std::string rules = workflows_dir() + "/../rules";
+  std::filesystem::create_directories(rules);
+  std::ofstream(rules + "/signup.json") << R"({"detailType": "signup.requested",
+      "target": {"startExecution": {"stateMachine": "user-registration",
+                                    "inputPath": "$.detail"}}})";
+  auto flags = extra_;
+  flags.push_back("--rules-dir=" + rules);
+  daemon_->terminate();
+  start_with(flags);
+
+  const json::object event{{"id", "evt-mint-1"},
+                           {"type", "signup.requested"},
+                           {"correlationKey", "mallory"},
+                           {"detail", {{"userId", "mallory"}, {"bonusHundredths", 99999999900}}}};
+  for (const char* key : {kBob, kBare}) {
+    auto refused = post_as(key, "/v1/events", event);
+    EXPECT_EQ(refused.status, 403u) << key << ": " << refused.body;
+    EXPECT_EQ(refused.json().at("error"), "Forbidden") << refused.body;
+  }
+  EXPECT_EQ(get_as(kAlice, "/v1/executions/user-registration:signup-evt-mint-1").status, 404u);
+  EXPECT_EQ(hours_of("mallory").first, 0);
+
+  auto started = post_as(kAlice, "/v1/events", event);
+  EXPECT_EQ(started.status, 200u) << started.body;
+  EXPECT_EQ(wait_final_as_admin("user-registration:signup-evt-mint-1").at("status"), "SUCCEEDED");
 }
 
 }  // namespace

@@ -28,6 +28,7 @@ bool start_next_rule(EventsActor events, const ExecutionsActor& executions, Rule
   start.state_machine = rule.state_machine;
   start.name = events::rule_execution_name(rule.name, rs.post.event.id);
   start.input = std::move(*input);
+  start.caller = rs.post.poster;
   adapters::log(adapters::LogLevel::kInfo, "event_rule.start",
                 {{"rule", rule.name},
                  {"eventId", rs.post.event.id},

@@ -36,6 +36,9 @@ Result<std::vector<events::EventRule>> load_rule_files(const std::string& direct
     if (!rule) return refused(path.string(), rule.error().message);
     rules.push_back(std::move(*rule));
   }
+  if (auto names = events::check_rule_names(rules); !names.ok())
+    return Error{ErrorCode::kInvalidRequest,
+                 "rules directory " + directory + ": " + names.error().message};
   return rules;
 }
 

@@ -2,6 +2,7 @@
 
 #include "domain/digest.hpp"
 #include "domain/events/event.hpp"
+#include "domain/events/signed_event_types.hpp"
 #include "domain/json_path.hpp"
 #include "domain/json_size.hpp"
 #include "domain/resources/payment_validation.hpp"
@@ -46,6 +47,11 @@ Status parse_target(const json::value* target, EventRule& rule) {
     if (d.contains("as")) {
       auto as = fields::required_text(d, "as", "target.deliver.");
       if (!as) return as.error();
+      // A rule matches events anyone with a key may post: renamed to a type only a signed
+      // webhook delivers, they would pass for Stripe's or Veriff's word.
+      if (const auto source = signed_source_of(*as))
+        return invalid("target.deliver.as \"" + *as + "\" is " + std::string(*source) +
+                       "'s event type: only its signed webhook delivers it");
       rule.deliver_as = std::move(*as);
     }
     if (d.contains("correlationKeyPath")) {
@@ -144,6 +150,23 @@ std::string rule_execution_name(const std::string& rule, const std::string& even
   std::string name = rule + "-" + event_id;
   if (is_valid_name(name) && !looks_hashed(event_id)) return name;
   return rule + "-" + std::string(kHashedPrefix) + sha256_hex(event_id).substr(0, kHashedDigits);
+}
+
+Status check_rule_names(const std::vector<EventRule>& rules) {
+  for (const auto& a : rules) {
+    if (a.target != EventRule::Target::kStartExecution) continue;
+    for (const auto& b : rules) {
+      if (&a == &b || b.target != EventRule::Target::kStartExecution ||
+          a.state_machine != b.state_machine || b.name.size() <= a.name.size() + 1 ||
+          b.name.compare(0, a.name.size(), a.name) != 0 || b.name[a.name.size()] != '-')
+        continue;
+      return invalid("rules " + a.name + " and " + b.name + " both start " + a.state_machine +
+                     ", and their execution names can collide (" + b.name + "-<id> is also rule " +
+                     a.name + "'s name for an event whose id starts " +
+                     b.name.substr(a.name.size() + 1) + "-): rename one");
+    }
+  }
+  return ok_status();
 }
 
 Result<Event> redirected_event(const EventRule& rule, const Event& event,

@@ -56,6 +56,12 @@ RuleMatch match_rules(const std::vector<EventRule>& rules, const std::string& ty
 // posted id names the execution another id's hash does. The same id always gives the same name.
 std::string rule_execution_name(const std::string& rule, const std::string& event_id);
 
+// InvalidRequest naming both when two startExecution rules start the same state machine and
+// one's name is the other's followed by '-' ("pay" and "pay-late"): "pay-late-<id>" is also
+// rule "pay"'s name for event "late-<id>", so anyone posting that event would take, ahead of
+// time, the execution the other rule starts for <id>.
+Status check_rule_names(const std::vector<EventRule>& rules);
+
 struct Event;
 
 // The event as a redirecting deliver rule delivers it: its type and correlation key replaced as

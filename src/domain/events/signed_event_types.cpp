@@ -12,6 +12,7 @@ constexpr std::string_view kStripeObjects[] = {
     "account",
     "application_fee",
     "balance",
+    "balance_settings",
     "billing",
     "billing_portal",
     "capability",
@@ -28,6 +29,7 @@ constexpr std::string_view kStripeObjects[] = {
     "financial_connections",
     "identity",
     "invoice",
+    "invoice_payment",
     "invoiceitem",
     "issuing_authorization",
     "issuing_card",
@@ -37,6 +39,7 @@ constexpr std::string_view kStripeObjects[] = {
     "issuing_token",
     "issuing_transaction",
     "mandate",
+    "order",  // legacy Orders API
     "payment_intent",
     "payment_link",
     "payment_method",
@@ -48,11 +51,13 @@ constexpr std::string_view kStripeObjects[] = {
     "promotion_code",
     "quote",
     "radar",
+    "recipient",  // legacy Recipients API
     "refund",
     "reporting",
     "review",
     "setup_intent",
     "sigma",
+    "sku",  // legacy Orders API
     "source",
     "subscription_schedule",
     "tax",
@@ -62,6 +67,10 @@ constexpr std::string_view kStripeObjects[] = {
     "topup",
     "transfer",
     "treasury",
+    // Thin events (Stripe's event destinations): "v1.billing.meter.error_report_triggered",
+    // "v2.core.event_destination.ping".
+    "v1",
+    "v2",
 };
 
 }  // namespace

@@ -21,11 +21,14 @@ namespace settled::identity {
 // machine name -> the scope a caller needs to start it.
 using StartScopes = std::map<std::string, std::string>;
 
-// The shipped workflows that back a gated route or run on the daemon's schedules.
+// The shipped workflows that back a gated route or run on the daemon's schedules, and those
+// whose route names the execution from what a client cannot choose ("rating-<requestId>",
+// checked against the request's requester first): started directly, any key took the name
+// before the route's caller did, and the route's own start was refused from then on.
 inline const std::vector<std::string>& default_start_scopes() {
   static const std::vector<std::string> kDefaults = {
-      "user-registration:admin", "direct-transfer:admin", "ledger-reconciliation:admin",
-      "webhook-reconciliation:admin"};
+      "user-registration:admin",      "direct-transfer:admin", "ledger-reconciliation:admin",
+      "webhook-reconciliation:admin", "service-rating:admin",  "service-registration:admin"};
   return kDefaults;
 }
 

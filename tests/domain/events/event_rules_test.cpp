@@ -62,6 +62,11 @@ TEST(EventRules, RefusesBrokenRulesNamingTheField) {
            {"r", R"({"detailType": "t", "pattern": {}, "target": {"deliver": {}}})", "pattern"},
            {"r", R"({"detailType": "t", "target": {"deliver": {"as": ""}}})", "as"},
            {"r", R"({"detailType": "t", "target": {"deliver": {"as": 7}}})", "as"},
+           // Anyone's event renamed to one only a signed webhook delivers.
+           {"r", R"({"detailType": "t", "target": {"deliver": {"as": "payout.paid"}}})",
+            "\"payout.paid\" is Stripe's"},
+           {"r", R"({"detailType": "t", "target": {"deliver": {"as": "veriff.decision"}}})",
+            "\"veriff.decision\" is Veriff's"},
            {"r", R"({"detailType": "t", "target": {"deliver": {"correlationKeyPath": "x"}}})",
             "correlationKeyPath"},
            {"r", R"({"detailType": "t", "target": {"deliver": {"key": "$.x"}}})", "key"},
@@ -115,6 +120,28 @@ TEST(EventRules, ExecutionNameIsTheEventIdOrItsDigest) {
   EXPECT_NE(rule_execution_name("pay", lookalike), hashed);
   EXPECT_EQ(rule_execution_name("pay", lookalike).rfind("pay-sha256-", 0), 0u);
   EXPECT_EQ(rule_execution_name("pay", "sha256-short"), "pay-sha256-short");  // not the form
+}
+
+// "pay-late-<id>" is rule pay-late's name for <id> and rule pay's for "late-<id>": two such
+// rules on one state machine are refused; on different machines, or unrelated, they are fine.
+TEST(EventRules, RulesWhoseExecutionNamesCanCollideAreRefused) {
+  const auto rule = [](const char* name, const char* machine) {
+    auto parsed = parse_event_rule(
+        name, json::parse(std::string(R"({"detailType": "t", "target": {"startExecution": {)"
+                                      R"("stateMachine": ")") +
+                          machine + R"("}}})"));
+    EXPECT_TRUE(parsed.ok()) << parsed.error().message;
+    return *parsed;
+  };
+  auto clash = check_rule_names({rule("pay", "payment"), rule("pay-late", "payment")});
+  ASSERT_FALSE(clash.ok());
+  EXPECT_NE(clash.error().message.find("rules pay and pay-late both start payment"),
+            std::string::npos)
+      << clash.error().message;
+  EXPECT_EQ(rule_execution_name("pay-late", "x"), rule_execution_name("pay", "late-x"));
+  EXPECT_TRUE(check_rule_names({rule("pay", "payment"), rule("pay-late", "refund")}).ok());
+  EXPECT_TRUE(check_rule_names({rule("pay", "payment"), rule("payout", "payment")}).ok());
+  EXPECT_TRUE(check_rule_names({rule("pay", "payment"), rule("pay_late", "payment")}).ok());
 }
 
 TEST(EventRules, InputIsTheInputPathOfTheEnvelope) {

@@ -9,7 +9,10 @@ namespace {
 TEST(SignedEventTypes, StripesAndVeriffsTypesAreTheirs) {
   for (const char* type :
        {"payout.paid", "payout.updated", "account.updated", "payment_intent.succeeded",
-        "charge.dispute.created", "transfer.created", "refund.created", "issuing_card.created"})
+        "charge.dispute.created", "transfer.created", "refund.created", "issuing_card.created",
+        "invoice_payment.paid", "balance_settings.updated", "order.created", "sku.updated",
+        "recipient.created", "v1.billing.meter.error_report_triggered",
+        "v2.core.event_destination.ping"})
     EXPECT_EQ(signed_source_of(type).value_or(""), "Stripe") << type;
   EXPECT_EQ(signed_source_of("veriff.decision").value_or(""), "Veriff");
 }

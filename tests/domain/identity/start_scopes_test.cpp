@@ -13,8 +13,8 @@ namespace {
 TEST(StartScopes, TheDefaultsParseAndGuardTheGatedWorkflows) {
   auto scopes = parse_start_scopes(default_start_scopes());
   ASSERT_TRUE(scopes.ok()) << scopes.error().message;
-  for (const char* machine :
-       {"user-registration", "direct-transfer", "ledger-reconciliation", "webhook-reconciliation"})
+  for (const char* machine : {"user-registration", "direct-transfer", "ledger-reconciliation",
+                              "webhook-reconciliation", "service-rating", "service-registration"})
     EXPECT_EQ(scopes->at(machine), "admin") << machine;
   EXPECT_EQ(scopes->count("payment"), 0u);
 }
