@@ -74,7 +74,8 @@ void check(Self self, const ReadinessTargets& targets, ReadinessCallback done) {
               reply.error = Error{ErrorCode::kStoreFull, "the disk holding the store has " +
                                                              std::to_string(*free) + " bytes free"};
             }
-            const std::uint64_t map_free = db && reply.ok ? db->map_free_bytes() : min_map_free;
+            const std::uint64_t map_free =
+                db && reply.ok ? db->map_free_bytes(min_map_free) : min_map_free;
             if (map_free < min_map_free) {
               reply.ok = false;
               reply.error =

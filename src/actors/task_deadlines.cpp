@@ -8,14 +8,14 @@
 namespace settled::actors {
 
 TaskDeadlines::Ticket TaskDeadlines::arm(TimePoint due, caf::actor_addr execution) {
-  const Ticket ticket{due, next_id_.fetch_add(1)};
+  const Ticket ticket{due, next_id_.fetch_add(1), true};
   std::lock_guard<std::mutex> lock(mutex_);
   armed_.emplace(std::make_pair(ticket.due, ticket.id), std::move(execution));
   return ticket;
 }
 
 void TaskDeadlines::disarm(const Ticket& ticket) {
-  if (ticket.id == 0 || ticket.due == TimePoint::max()) return;
+  if (!ticket.timed) return;
   std::lock_guard<std::mutex> lock(mutex_);
   armed_.erase(std::make_pair(ticket.due, ticket.id));
 }

@@ -33,6 +33,7 @@ class TaskDeadlines {
   struct Ticket {
     TimePoint due{};
     std::uint64_t id = 0;  // 0: nothing armed
+    bool timed = false;    // armed in the map (arm), not untimed()
   };
   struct Overdue {
     std::uint64_t id = 0;
@@ -42,7 +43,7 @@ class TaskDeadlines {
   Ticket arm(TimePoint due, caf::actor_addr execution);
   // A call with no deadline (a ledger operation): an id its answer is matched by, nothing
   // armed, no lock taken.
-  Ticket untimed() { return Ticket{TimePoint::max(), next_id_.fetch_add(1)}; }
+  Ticket untimed() { return Ticket{TimePoint::max(), next_id_.fetch_add(1), false}; }
   // Does nothing when the sweeper has already taken the ticket, or it is untimed.
   void disarm(const Ticket& ticket);
   // The calls due by `now`, taken out.

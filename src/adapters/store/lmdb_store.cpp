@@ -451,23 +451,29 @@ StoreUsage LmdbStore::usage() const {
 
 namespace settled::adapters {
 
-std::uint64_t LmdbStore::map_free_bytes() const {
+std::uint64_t LmdbStore::map_free_bytes(std::uint64_t enough) const {
   std::shared_lock<std::shared_mutex> lock(env_mutex_);
+  // Closed (shutting down): nothing fits. Never a throw from a readiness check's callback.
+  MDB_env* env = env_.handle();
+  if (env == nullptr) return 0;
   MDB_envinfo info;
   MDB_stat stat;
-  mdb_env_info(live(env_), &info);
-  mdb_env_stat(live(env_), &stat);
+  if (mdb_env_info(env, &info) != 0 || mdb_env_stat(env, &stat) != 0) return 0;
   const std::uint64_t page = stat.ms_psize;
   const std::uint64_t pages = info.me_mapsize / page;
   std::uint64_t free_pages = pages > info.me_last_pgno + 1 ? pages - (info.me_last_pgno + 1) : 0;
+  // Most of the time the map is far from full: the freelist, which grows with the store's
+  // churn, is read only when the pages past the high-water mark are not enough on their own.
+  if (free_pages * page >= enough) return free_pages * page;
   // The freelist is database 0: each record a transaction's freed pages, its first word their
   // count (as mdb_stat -f sums them).
   MDB_txn* txn = nullptr;
-  if (mdb_txn_begin(live(env_), nullptr, MDB_RDONLY, &txn) != 0) return free_pages * page;
+  if (mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn) != 0) return free_pages * page;
   MDB_cursor* cursor = nullptr;
   if (mdb_cursor_open(txn, 0, &cursor) == 0) {
     MDB_val key, data;
-    for (int rc = mdb_cursor_get(cursor, &key, &data, MDB_FIRST); rc == 0;
+    for (int rc = mdb_cursor_get(cursor, &key, &data, MDB_FIRST);
+         rc == 0 && free_pages * page < enough;
          rc = mdb_cursor_get(cursor, &key, &data, MDB_NEXT)) {
       if (data.mv_size >= sizeof(std::size_t)) {
         std::size_t count = 0;

@@ -12,6 +12,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -107,7 +108,10 @@ class LmdbStore {
   // Bytes LMDB could still hand out within its map: the pages past the high-water mark and the
   // pages on its freelist (some of which a long reader may still pin). A tiny rewrite recycles
   // its own pages and commits when nothing new fits; this says whether anything new would.
-  std::uint64_t map_free_bytes() const;
+  // Counts no further than `enough` (the freelist is read only when the pages past the mark
+  // fall short of it, and no further than needed); 0 once the store is closed.
+  std::uint64_t map_free_bytes(
+      std::uint64_t enough = std::numeric_limits<std::uint64_t>::max()) const;
   // Below this, an I/O error on commit is the disk being full (readiness uses the same bound).
   static constexpr std::uint64_t kFullDiskFreeBytes = std::uint64_t{1} << 20;
   const std::string& path() const { return options_.path; }

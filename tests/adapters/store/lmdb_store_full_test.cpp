@@ -103,6 +103,37 @@ TEST(LmdbStoreFull, AFullMapIsStoreFullAndTheStoreKeepsWorking) {
   EXPECT_FALSE(store->get(Table::kRecords, "fill-0-0").has_value());
 }
 
+// What readiness reads (LmdbStore::map_free_bytes): the pages past the high-water mark plus
+// the freelist's, counted no further than the bound it is asked about.
+TEST(LmdbStoreFull, TheMapsFreeBytesCountFreedPagesAndStopAtTheBoundAskedFor) {
+  TempDir dir;
+  auto store = open_store(dir.path(), kTinyMap);
+  const std::uint64_t fresh = store->map_free_bytes();
+  EXPECT_GT(fresh, kTinyMap / 2);
+  EXPECT_LE(fresh, kTinyMap);
+  int round = 0;
+  for (; round < 1000; ++round) {
+    WriteBatch b = filler(round, 4, 3000);
+    if (!store->commit({&b}).ok()) break;
+  }
+  const std::uint64_t full = store->map_free_bytes();
+  EXPECT_LT(full, fresh / 4) << "a map with no room for another batch";
+  // Freed a batch at a time (a full map has no room for one large erase's copied pages).
+  for (int r = 0; r < round / 2; ++r) {
+    WriteBatch free_one;
+    for (int i = 0; i < 4; ++i)
+      free_one.erase(Table::kRecords, "fill-" + std::to_string(r) + "-" + std::to_string(i));
+    ASSERT_TRUE(store->commit({&free_one}).ok()) << r;
+  }
+  const std::uint64_t freed = store->map_free_bytes();
+  EXPECT_GT(freed, full + static_cast<std::uint64_t>(round / 2 - 1) * 4 * 3000)
+      << "the freelist's pages";
+  // Asked whether a bound is met, it answers at least the bound (it may stop counting there).
+  const std::uint64_t bound = full + 4096;
+  EXPECT_GE(store->map_free_bytes(bound), bound);
+  EXPECT_LE(store->map_free_bytes(bound), freed);
+}
+
 TEST(LmdbStoreFull, ManySmallCommitsUntilFull) {
   // With small values the map usually fills while mdb_txn_commit saves the freelist, not in a put.
   TempDir dir;
