@@ -13,6 +13,7 @@
 #include "domain/aws/arns.hpp"
 #include "domain/identity/start_scopes.hpp"
 #include "domain/resources/aws_resource_map.hpp"
+#include "domain/resources/aws_resources.hpp"
 #include "domain/time.hpp"
 
 #include <caf/actor.hpp>
@@ -65,6 +66,9 @@ struct Engine {
   // The region and account of the ARNs an AWS startExecution.sync task hands back (aws-region,
   // aws-account-id), as the Step Functions API names executions.
   aws::ArnScope aws_arns;
+  // What makes a child execution's name unguessable (started_execution_name): the daemon's
+  // secret, read or made once at start (daemon.cpp). Empty in tests and benches.
+  aws::ChildNameSalt child_name_salt;
 
   asl::RegistryPtr workflows() const {
     std::lock_guard<std::mutex> lock(workflows_mutex_);

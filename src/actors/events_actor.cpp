@@ -498,7 +498,8 @@ EventsActor::behavior_type events_behavior(Self* self, EnginePtr engine, Executi
                 if (auto cb = task_answer(attempt, rp))
                   self->send(self->state.executions, task_callback_atom::value, std::move(*cb));
               } else if (attempt.resource == kStatesStartExecution) {
-                if (auto start = execution_start(attempt, self->state.engine->aws_arns, rp))
+                if (auto start = execution_start(attempt, self->state.engine->aws_arns,
+                                                 self->state.engine->child_name_salt, rp))
                   self->send(self->state.executions, start_atom::value, std::move(*start));
               } else
                 wait_for(self, attempt, rp);

@@ -48,6 +48,10 @@ inline std::string quarantine_key(std::string_view execution_id) {
 // Written before each step of an advance, so a restart resumes there and never goes back.
 inline constexpr std::string_view kSimulatedClockKey = "clock/simulated";
 
+// The secret child execution names are derived with (ChildNameSalt), in Table::kMeta:
+// "<since, decimal epoch ms> <64 hex digits>". Made once per data directory, never changed.
+inline constexpr std::string_view kChildNameSaltKey = "child-name-salt";
+
 inline std::string record_key(std::string_view collection, std::string_view key) {
   std::string k(collection);
   k.push_back('\0');

@@ -23,6 +23,7 @@
 #include "adapters/http/admission.hpp"
 #include "adapters/http/api_keys.hpp"
 #include "adapters/ops/log.hpp"
+#include "adapters/store/child_name_salt.hpp"
 #include "adapters/store/ledger_layout_migration.hpp"
 #include "adapters/store/lmdb_store.hpp"
 #include "adapters/store/simulator_store_merge.hpp"
@@ -233,6 +234,9 @@ void Daemon::spawn_actors(const SettledConfig& cfg, const DaemonResources& resou
   engine_->db = resources.db;
   engine_->clock = open_clock(cfg, *resources.db);
   engine_->now = [clock = engine_->clock] { return clock->now(); };
+  // Like the clock, read or made before the store actor (the one writer) exists.
+  auto child_name_salt = adapters::open_child_name_salt(*resources.db, engine_->now());
+  if (child_name_salt) engine_->child_name_salt = *child_name_salt;
   apply_config_schedules(resources, engine_->now());
   write_service_completion_settings(cfg, *resources.db, engine_->now());
   engine_->history_limit = static_cast<std::int64_t>(cfg.history_limit);
@@ -308,6 +312,8 @@ void Daemon::spawn_actors(const SettledConfig& cfg, const DaemonResources& resou
   state_machines_ = actors::spawn_state_machines(system_, engine_, {cfg.workflows_dir});
   registered_ =
       actors::reload_state_machines(state_machines_, resources.workflows, std::chrono::seconds(60));
+  // Without its secret the daemon would name children one way now and another once it had one.
+  if (!child_name_salt) registered_ = child_name_salt.error();
   actors::AccountsDeps ledger_deps{resources.db, engine_->store, engine_->now, {}, engine_->clock};
   ledger_deps.options.passivate_after = std::chrono::seconds(cfg.ledger_passivate_seconds);
   ledger_deps.options.sweep_every = std::min<std::chrono::milliseconds>(

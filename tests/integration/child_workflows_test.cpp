@@ -10,6 +10,7 @@
 #include "support/temp_store.hpp"
 
 #include "domain/execution_record.hpp"
+#include "domain/resources/aws_child_execution.hpp"
 #include "domain/storage_keys.hpp"
 
 #include <algorithm>
@@ -193,6 +194,36 @@ TEST_F(ChildWorkflows, ANameNamesTheChildAndIsThenTaken) {
   auto taken = client_->post("/v1/executions", R"({"stateMachine":"kyc","name":"kyc-nia",
                                                    "input":{"person":"nia","seconds":0}})");
   EXPECT_EQ(taken.status, 409u) << taken.body;
+}
+
+// A child started without Name is named with the data directory's secret: the names a
+// client could work out from the parent's id and its history's event numbers (the unsalted
+// UUIDs) are not the child's, so taking them all in advance does not fail the parent's task.
+// Before the fix (red team, session 33) the first of them was the child's, and the task failed
+// with "Execution Already Exists".
+TEST_F(ChildWorkflows, NamesWorkedOutFromTheParentsHistoryAreNotTheChilds) {
+  for (int event = 1; event <= 12; ++event) {
+    const std::string guessed =
+        aws::child_execution_name("onboarding:pre~" + std::to_string(event) + ".0");
+    ASSERT_EQ(client_
+                  ->post("/v1/executions", json::serialize(json::object{
+                                               {"stateMachine", "kyc"},
+                                               {"name", guessed},
+                                               {"input", {{"person", "mallory"}, {"seconds", 0}}}}))
+                  .status,
+              201u);
+  }
+  ASSERT_EQ(start("pre", "pat", 0).status, 201u);
+  auto done = wait_final("onboarding:pre");
+  ASSERT_EQ(done.at("status"), "SUCCEEDED") << json::serialize(done);
+  const auto& output = done.at("output").as_object();
+  EXPECT_FALSE(output.contains("failure")) << json::serialize(output);
+  ASSERT_TRUE(output.contains("check")) << json::serialize(output);
+  EXPECT_EQ(output.at("check").at("status"), "SUCCEEDED");
+  // The same secret names the same child after a restart: the parent's record still finds it.
+  const std::string arn(output.at("check").at("child").as_string());
+  restart();
+  expect_one_arn("onboarding:pre", output.at("check"), arn);
 }
 
 TEST_F(ChildWorkflows, AFailingChildFailsTheTaskWithStatesTaskFailed) {

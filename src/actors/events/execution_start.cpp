@@ -11,6 +11,7 @@
 namespace settled::actors {
 
 std::optional<StartRequest> execution_start(const TaskAttempt& attempt, const aws::ArnScope& scope,
+                                            const aws::ChildNameSalt& salt,
                                             caf::typed_response_promise<TaskOutcome> rp) {
   auto parsed = parse_start_execution(attempt.parameters, scope);
   if (!parsed) {
@@ -18,7 +19,8 @@ std::optional<StartRequest> execution_start(const TaskAttempt& attempt, const aw
     return std::nullopt;
   }
   auto start = std::make_shared<StartExecutionParameters>(std::move(*parsed));
-  if (start->name.empty()) start->name = started_execution_name(attempt.idempotency_key);
+  if (start->name.empty())
+    start->name = started_execution_name(attempt.idempotency_key, salt, attempt.key_first_used);
   StartRequest request;
   request.state_machine = start->state_machine;
   request.name = start->name;

@@ -8,6 +8,7 @@
 
 #include "actors/messages.hpp"
 #include "domain/aws/arns.hpp"
+#include "domain/resources/start_execution.hpp"
 
 #include <caf/typed_response_promise.hpp>
 
@@ -17,8 +18,9 @@ namespace settled::actors {
 
 // The start for `attempt`, whose answer delivers `rp`; none when the Parameters are refused
 // (then `rp` is delivered the refusal here). A StateMachineArn is read in `scope`, the daemon's
-// region and account.
+// region and account; a start without Name is named with `salt` (started_execution_name).
 std::optional<StartRequest> execution_start(const TaskAttempt& attempt, const aws::ArnScope& scope,
+                                            const aws::ChildNameSalt& salt,
                                             caf::typed_response_promise<TaskOutcome> rp);
 
 }  // namespace settled::actors

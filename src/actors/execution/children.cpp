@@ -44,7 +44,9 @@ Result<Execution::ChildTarget, StartExecutionRefusal> Execution::child_target(
 }
 
 std::string Execution::child_name(const std::string& child_id) const {
-  return child_given_name_.empty() ? aws::child_execution_name(child_id) : child_given_name_;
+  return child_given_name_.empty()
+             ? aws::child_execution_name(child_id, engine_->child_name_salt, rec_.state_entered)
+             : child_given_name_;
 }
 
 void Execution::start_child_execution(const asl::State& state, TaskAttempt attempt) {

@@ -12,6 +12,11 @@ std::string child_execution_name(const std::string& child_id) {
   return stable_id("execution", child_id);
 }
 
+std::string child_execution_name(const std::string& child_id, const ChildNameSalt& salt,
+                                 EpochMillis entered) {
+  return salted_stable_id("execution", child_id, salt, entered);
+}
+
 json::object start_execution_answer(const ArnScope& scope, const std::string& state_machine,
                                     const std::string& name, EpochMillis start,
                                     const std::string& request_id) {

@@ -7,6 +7,7 @@
 
 #include "domain/aws/arns.hpp"
 #include "domain/execution_record.hpp"
+#include "domain/resources/aws_resources.hpp"
 
 #include <boost/json/object.hpp>
 
@@ -18,6 +19,10 @@ namespace settled::aws {
 // from the child's own id ("<parent id>~<event>.0"), so the child is named the same after a
 // restart, and no other child (of another parent, machine or event) is given it.
 std::string child_execution_name(const std::string& child_id);
+// The same, salted with the daemon's secret (salted_stable_id; `entered`: when the task's state
+// was entered), so that no one can take the name before the parent starts its child.
+std::string child_execution_name(const std::string& child_id, const ChildNameSalt& salt,
+                                 EpochMillis entered);
 
 // The TaskSubmitted event's output: StartExecution's answer (ExecutionArn, StartDate and the
 // SDK's metadata), `request_id` being the attempt's idempotency key.

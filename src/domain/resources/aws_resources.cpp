@@ -58,6 +58,12 @@ std::string stable_id(std::string_view what, const std::string& key) {
          hex.substr(16, 4) + "-" + hex.substr(20, 12);
 }
 
+std::string salted_stable_id(std::string_view what, const std::string& key,
+                             const ChildNameSalt& salt, EpochMillis entered) {
+  if (salt.secret.empty() || entered < salt.since) return stable_id(what, key);
+  return stable_id(what, salt.secret + "\n" + key);
+}
+
 void add_sdk_metadata(json::object& out, const std::string& request_id) {
   out["SdkHttpMetadata"] = json::object{
       {"AllHttpHeaders", json::object{{"Content-Type", json::array{"application/x-amz-json-1.0"}},

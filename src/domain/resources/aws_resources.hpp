@@ -57,6 +57,22 @@ std::variant<BuiltinCall, TaskOutcome> to_builtin(const ResourceMap& map,
 // the same on every retry and after a restart.
 std::string stable_id(std::string_view what, const std::string& key);
 
+// The data directory's secret for the names settled gives executions it starts for a task
+// (adapters/store/child_name_salt.hpp): made once, kept in the store. A name derived from
+// public facts alone (a parent's id and an event number) can be taken first by anyone who
+// reads the parent's history, and the parent's start then fails (red team, session 33).
+struct ChildNameSalt {
+  std::string secret;     // 64 hex digits; empty: names are unsalted (tests, benches)
+  EpochMillis since = 0;  // when it was made, on the engine's clock
+};
+
+// stable_id of `key` and the secret: unguessable without it, and still the same on every
+// retry and after a restart. A task whose state was entered before the secret existed
+// (`entered` < since: out when the daemon was upgraded, or not known: 0) keeps stable_id's
+// unsalted name, so it finds the execution it started then.
+std::string salted_stable_id(std::string_view what, const std::string& key,
+                             const ChildNameSalt& salt, EpochMillis entered);
+
 // What the AWS SDK adds to every optimized integration's answer: SdkHttpMetadata (a 200 with
 // AWS JSON's content type and `request_id`) and SdkResponseMetadata.
 void add_sdk_metadata(boost::json::object& out, const std::string& request_id);

@@ -76,6 +76,11 @@ std::string started_execution_name(const std::string& idempotency_key) {
   return aws::stable_id("started-execution", idempotency_key);
 }
 
+std::string started_execution_name(const std::string& idempotency_key,
+                                   const aws::ChildNameSalt& salt, EpochMillis entered) {
+  return aws::salted_stable_id("started-execution", idempotency_key, salt, entered);
+}
+
 json::object started_execution_result(const StartExecutionParameters& start,
                                       const json::object& start_answer, bool created) {
   json::object out;

@@ -10,6 +10,7 @@
 
 #include "domain/aws/arns.hpp"
 #include "domain/error.hpp"
+#include "domain/resources/aws_resources.hpp"
 #include "domain/resources/task_outcome.hpp"
 #include "domain/result.hpp"
 
@@ -49,7 +50,14 @@ Result<StartExecutionParameters, StartExecutionRefusal> parse_start_execution(
     const boost::json::value& parameters, const aws::ArnScope& scope);
 
 // The execution name of an async start without Name: a UUID derived from the attempt's key.
+// Anyone who knows the parent's id can compute it (the key is "<parent>/<state>/<n>"), and so
+// start an execution of that name first: the parent's start then meets someone else's.
 std::string started_execution_name(const std::string& idempotency_key);
+
+// The same name, unguessable without the daemon's secret (aws::salted_stable_id): `entered` is
+// when the task's state was entered.
+std::string started_execution_name(const std::string& idempotency_key,
+                                   const aws::ChildNameSalt& salt, EpochMillis entered);
 
 // settled:states.startExecution's result: {executionId, stateMachine, name, startDate (ISO
 // 8601), outcome: "started" | "existing"}; `start_answer` is the supervisor's answer's body.

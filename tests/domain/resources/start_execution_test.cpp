@@ -3,6 +3,7 @@
 
 #include "domain/resources/start_execution.hpp"
 
+#include "domain/resources/aws_child_execution.hpp"
 #include "domain/resources/aws_resources.hpp"
 
 #include <gmock/gmock.h>
@@ -98,6 +99,26 @@ TEST(StartExecution, ANameWithoutOneIsTheSameForTheSameAttempt) {
   EXPECT_EQ(a, started_execution_name("parent:p-1/Start/4"));
   EXPECT_NE(a, started_execution_name("parent:p-1/Start/9"));
   EXPECT_EQ(a.size(), 36u);  // UUID-shaped, as Step Functions names it
+}
+
+// With the daemon's secret the name cannot be worked out from the key, stays the same for the
+// same attempt, and differs under another secret; a task entered before the secret was made
+// (or at an unknown time) keeps the unsalted name, so its retry finds what it started then.
+TEST(StartExecution, ANameWithoutOneIsSaltedWithTheDaemonsSecret) {
+  const std::string key = "parent:p-1/Start/4";
+  const aws::ChildNameSalt salt{std::string(64, 'a'), 1000};
+  const std::string salted = started_execution_name(key, salt, 1000);
+  EXPECT_NE(salted, started_execution_name(key));
+  EXPECT_EQ(salted, started_execution_name(key, salt, 5000));
+  EXPECT_EQ(salted.size(), 36u);
+  EXPECT_NE(salted,
+            started_execution_name(key, aws::ChildNameSalt{std::string(64, 'b'), 1000}, 1000));
+  EXPECT_EQ(started_execution_name(key, salt, 999), started_execution_name(key));
+  EXPECT_EQ(started_execution_name(key, salt, 0), started_execution_name(key));
+  EXPECT_EQ(started_execution_name(key, aws::ChildNameSalt{}, 5000), started_execution_name(key));
+  // A .sync child's name likewise.
+  EXPECT_NE(aws::child_execution_name("p:1~7.0", salt, 1000), aws::child_execution_name("p:1~7.0"));
+  EXPECT_EQ(aws::child_execution_name("p:1~7.0", salt, 10), aws::child_execution_name("p:1~7.0"));
 }
 
 TEST(StartExecution, RefusalsAreNamedAsStepFunctionsNamesThem) {
