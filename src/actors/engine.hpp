@@ -11,6 +11,7 @@
 #include "domain/asl/mock_config.hpp"
 #include "domain/asl/registry.hpp"
 #include "domain/aws/arns.hpp"
+#include "domain/events/event_rules.hpp"
 #include "domain/identity/start_scopes.hpp"
 #include "domain/resources/aws_resource_map.hpp"
 #include "domain/resources/aws_resources.hpp"
@@ -54,6 +55,8 @@ struct Engine {
   std::size_t max_running_executions = 10000;
   // State machines only a scope may start through the API (start-scopes; docs/identities.md).
   identity::StartScopes start_scopes;
+  // The execution names event rules start their machines under, which no API start may take.
+  events::RuleNamePrefixes rule_name_prefixes;
   // Step Functions' quota: an execution whose history would grow past this fails
   // (States.Runtime) instead of growing without bound.
   std::int64_t history_limit = 25000;

@@ -40,6 +40,14 @@ std::string waiter_row(const Waiter& w) {
   return records::encode(records::EventWaiterRow{w.token, w.execution_id});
 }
 
+// The stored row of a posted event's id: its expiry and the content digest post() took.
+std::string id_row(const EventsState& st, const events::Event& event) {
+  const auto pending = st.pending_ids.find(event.id);
+  return events::event_id_row(event.expires_at, pending != st.pending_ids.end()
+                                                    ? pending->second
+                                                    : events::content_digest(event));
+}
+
 void deliver_or_keep(Self* self, const Key& key, events::Event event, AnswerCallback reply,
                      std::uint64_t stored = 0, bool capped = false);
 
@@ -63,7 +71,7 @@ bool deliver(Self* self, const Key& key, events::Event& event, AnswerCallback& r
     if (stored) {
       cb.writes.erase(Table::kEvents, events::event_key(key.first, key.second, stored));
     } else if (!event.id.empty()) {
-      cb.writes.put(Table::kEventIds, event.id, std::to_string(event.expires_at));
+      cb.writes.put(Table::kEventIds, event.id, id_row(self->state, event));
     }
     auto handle = caf::actor_cast<EventsActor>(self);
     auto delivery = std::make_shared<Delivery>(
@@ -172,7 +180,7 @@ void keep(Self* self, const Key& key, events::Event event, AnswerCallback reply,
   WriteBatch batch;
   batch.put(Table::kEvents, events::event_key(key.first, key.second, sequence),
             json::serialize(event.to_json()));
-  if (!event.id.empty()) batch.put(Table::kEventIds, event.id, std::to_string(event.expires_at));
+  if (!event.id.empty()) batch.put(Table::kEventIds, event.id, id_row(st, event));
   const EpochMillis expires = event.expires_at;
   st.kept[key].push_back(Kept{sequence, expires, false});
   ++st.kept_count;
@@ -198,17 +206,23 @@ void deliver_or_keep(Self* self, const Key& key, events::Event event, AnswerCall
   keep(self, key, std::move(event), std::move(reply), capped);
 }
 
-// An id is a duplicate while it is on its way or stored and not yet expired.
-bool seen_before(Self* self, const std::string& id) {
+// Whether an id was seen before (on its way, or stored and not yet expired), and if so whether
+// with the same content: ids are one namespace for every key, and a later post of an id with
+// other content is not the same event (until session 34 it was answered "duplicate" and
+// dropped, so whoever posted an id first decided what a rule started for it).
+enum class Seen { kNew, kSame, kOther };
+
+Seen seen_before(Self* self, const std::string& id, const std::string& digest) {
   auto& st = self->state;
-  if (st.pending_ids.count(id)) return true;
+  if (auto pending = st.pending_ids.find(id); pending != st.pending_ids.end())
+    return pending->second == digest ? Seen::kSame : Seen::kOther;
   auto stored = st.engine->db->get(Table::kEventIds, id);
-  if (!stored) return false;
-  try {
-    return std::stoll(*stored) > st.engine->now();
-  } catch (const std::exception&) {
-    return false;  // an unreadable expiry: the row goes with the next sweep
-  }
+  if (!stored) return Seen::kNew;
+  auto row = events::parse_event_id_row(*stored);
+  // An unreadable row goes with the next sweep.
+  if (!row || row->expires_at <= st.engine->now()) return Seen::kNew;
+  // A row from before digests were kept says nothing of the content: the same event.
+  return row->digest.empty() || row->digest == digest ? Seen::kSame : Seen::kOther;
 }
 
 void rule_started(Self* self, RuleStarts& rs);
@@ -236,13 +250,26 @@ void post(Self* self, EventPost& post) {
     event = std::move(*redirected);
   }
   if (!event.id.empty()) {
-    if (seen_before(self, event.id)) {
+    std::string digest = events::content_digest(event);
+    Seen seen = seen_before(self, event.id, digest);
+    // A workflow's own put names its event by its attempt's key, and a retry of it may carry
+    // another task token: the same event to the daemon, which chose the id.
+    if (seen == Seen::kOther && !post.poster) seen = Seen::kSame;
+    if (seen == Seen::kOther) {
+      if (post.reply)
+        post.reply(Error{ErrorCode::kIdempotencyConflict,
+                         "event id " + event.id +
+                             " was posted before with other content (type, correlationKey, "
+                             "source or detail): nothing was done; give this event its own id"});
+      return;
+    }
+    if (seen == Seen::kSame) {
       if (post.reply)
         post.reply(
             Answered{Outcome::kExisting, json::object{{"duplicate", true}, {"id", event.id}}});
       return;
     }
-    st.pending_ids.insert(event.id);  // also while it is on its way
+    st.pending_ids.emplace(event.id, std::move(digest));  // also while it is on its way
   }
   if (!match.starts.empty()) {
     RuleStarts rs;
@@ -279,7 +306,7 @@ void rule_started(Self* self, RuleStarts& rs) {
     return;
   }
   WriteBatch batch;
-  batch.put(Table::kEventIds, event.id, std::to_string(event.expires_at));
+  batch.put(Table::kEventIds, event.id, id_row(st, event));
   commit(self, std::move(batch), [self, id = event.id, answered](bool ok) {
     self->state.pending_ids.erase(id);
     if (!ok) return answered(Error{ErrorCode::kStoreUnavailable, "the event could not be stored"});
@@ -394,12 +421,9 @@ void sweep(Self* self) {
     }
     it = queue.empty() ? st.kept.erase(it) : std::next(it);
   }
-  st.engine->db->scan(Table::kEventIds, "", [&](std::string_view id, std::string_view expiry) {
-    EpochMillis due = 0;
-    try {
-      due = std::stoll(std::string(expiry));
-    } catch (const std::exception&) {
-    }
+  st.engine->db->scan(Table::kEventIds, "", [&](std::string_view id, std::string_view stored) {
+    const auto row = events::parse_event_id_row(stored);
+    const EpochMillis due = row ? row->expires_at : 0;
     if (due <= now && !st.pending_ids.count(std::string(id)))
       batch.erase(Table::kEventIds, std::string(id));
     return true;

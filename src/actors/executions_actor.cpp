@@ -65,11 +65,11 @@ void start(Self* self, StartRequest& req) {
     return;
   }
   if (req.caller) {
-    if (auto refused =
-            identity::check_start(st.engine->start_scopes, req.state_machine, *req.caller)) {
-      req.reply(std::move(*refused));
-      return;
-    }
+    auto refused = identity::check_start(st.engine->start_scopes, req.state_machine, *req.caller);
+    if (!refused && !req.from_rule)
+      refused = events::refuse_rule_name(st.engine->rule_name_prefixes, req.state_machine, req.name,
+                                         *req.caller);
+    if (refused) return req.reply(std::move(*refused));
   }
   const std::string id = req.state_machine + ":" + req.name;
   // Replays of an existing execution are answered even while paused or draining.

@@ -51,7 +51,10 @@ struct StartRequest {
   AnswerCallback reply;
   // Who asked through the API (POST /v1/executions, StartExecution), checked against the
   // engine's start_scopes; none for the daemon's own starts (routes, schedules, rules, tasks).
+  // A rule's start carries its event's poster (rule_starts.cpp).
   std::optional<Caller> caller;
+  // An event rule's start: the one start that may take a "<rule>-" name of the rule's machine.
+  bool from_rule = false;
 };
 
 // Asks the executions supervisor to call `changed` once execution `id` may have closed: at its

@@ -1,7 +1,12 @@
 #include "domain/json_canonical.hpp"
 
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 namespace settled {
 
@@ -69,6 +74,72 @@ bool canonical_equal(const json::value& a, const json::value& b) {
     default:
       return a == b;  // strings, booleans, null
   }
+}
+
+namespace {
+
+void write_number(const json::value& v, std::string& out) {
+  if (v.is_double()) {
+    const double d = v.get_double();
+    constexpr double kTwo63 = 9223372036854775808.0;
+    constexpr double kTwo64 = 18446744073709551616.0;
+    if (std::trunc(d) == d && d >= -kTwo63 && d < kTwo63) {
+      out += std::to_string(static_cast<std::int64_t>(d));  // -0.0 too: "0"
+    } else if (std::trunc(d) == d && d >= 0 && d < kTwo64) {
+      out += std::to_string(static_cast<std::uint64_t>(d));
+    } else {
+      out += json::serialize(v);
+    }
+  } else if (v.is_uint64()) {
+    out += std::to_string(v.get_uint64());
+  } else {
+    out += std::to_string(v.get_int64());
+  }
+}
+
+// Keys sorted; numbers by value (canonical_text) or as Boost.JSON writes them (sorted_keys_text).
+void write_canonical(const json::value& value, bool numbers_by_value, std::string& out) {
+  if (numbers_by_value && is_number(value)) return write_number(value, out);
+  if (value.is_object()) {
+    const auto& obj = value.get_object();
+    std::vector<const json::key_value_pair*> fields;
+    fields.reserve(obj.size());
+    for (const auto& field : obj) fields.push_back(&field);
+    std::sort(fields.begin(), fields.end(),
+              [](const auto* a, const auto* b) { return a->key() < b->key(); });
+    out.push_back('{');
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      if (i) out.push_back(',');
+      out += json::serialize(json::string_view(fields[i]->key()));
+      out.push_back(':');
+      write_canonical(fields[i]->value(), numbers_by_value, out);
+    }
+    out.push_back('}');
+  } else if (value.is_array()) {
+    const auto& arr = value.get_array();
+    out.push_back('[');
+    for (std::size_t i = 0; i < arr.size(); ++i) {
+      if (i) out.push_back(',');
+      write_canonical(arr[i], numbers_by_value, out);
+    }
+    out.push_back(']');
+  } else {
+    out += json::serialize(value);
+  }
+}
+
+}  // namespace
+
+std::string canonical_text(const json::value& value) {
+  std::string out;
+  write_canonical(value, true, out);
+  return out;
+}
+
+std::string sorted_keys_text(const json::value& value) {
+  std::string out;
+  write_canonical(value, false, out);
+  return out;
 }
 
 }  // namespace settled

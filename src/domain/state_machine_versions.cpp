@@ -1,6 +1,7 @@
 #include "domain/state_machine_versions.hpp"
 
 #include "domain/digest.hpp"
+#include "domain/json_canonical.hpp"
 
 #include <boost/json.hpp>
 
@@ -33,43 +34,8 @@ std::string state_machine_key(std::string_view name, std::int64_t version) {
   return key;
 }
 
-namespace {
-
-void write_canonical(const json::value& value, std::string& out) {
-  if (value.is_object()) {
-    const auto& obj = value.as_object();
-    std::vector<const json::key_value_pair*> fields;
-    fields.reserve(obj.size());
-    for (const auto& field : obj) fields.push_back(&field);
-    std::sort(fields.begin(), fields.end(),
-              [](const auto* a, const auto* b) { return a->key() < b->key(); });
-    out.push_back('{');
-    for (std::size_t i = 0; i < fields.size(); ++i) {
-      if (i) out.push_back(',');
-      out += json::serialize(json::string_view(fields[i]->key()));
-      out.push_back(':');
-      write_canonical(fields[i]->value(), out);
-    }
-    out.push_back('}');
-  } else if (value.is_array()) {
-    const auto& arr = value.as_array();
-    out.push_back('[');
-    for (std::size_t i = 0; i < arr.size(); ++i) {
-      if (i) out.push_back(',');
-      write_canonical(arr[i], out);
-    }
-    out.push_back(']');
-  } else {
-    out += json::serialize(value);
-  }
-}
-
-}  // namespace
-
 std::string canonical_json(const json::value& value) {
-  std::string out;
-  write_canonical(value, out);
-  return out;
+  return sorted_keys_text(value);
 }
 
 std::string definition_sha256(const json::value& definition) {

@@ -331,6 +331,7 @@ void Daemon::spawn_actors(const SettledConfig& cfg, const DaemonResources& resou
   events_options.retention = std::chrono::seconds(cfg.events_retention_seconds);
   events_options.max_kept = cfg.events_max_kept;
   events_options.rules = resources.event_rules;
+  engine_->rule_name_prefixes = events::rule_name_prefixes(resources.event_rules);
   for (const auto& rule : resources.event_rules)
     adapters::log(LogLevel::kInfo, "event_rule.configured",
                   {{"rule", rule.name},

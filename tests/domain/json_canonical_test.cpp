@@ -45,5 +45,19 @@ TEST(CanonicalEqual, ArrayOrderAndTypesMatter) {
   EXPECT_FALSE(same(R"("a")", R"("A")"));
 }
 
+// canonical_text has one spelling per meaning: equal values by canonical_equal, equal text.
+TEST(CanonicalText, EqualValuesHaveOneTextAndOthersDiffer) {
+  const auto text = [](const char* json) { return canonical_text(boost::json::parse(json)); };
+  EXPECT_EQ(text(R"({"b":1,"a":[100.0,-0.0,1e2]})"), R"({"a":[100,0,100],"b":1})");
+  EXPECT_EQ(text(R"({"a":{"y":2,"x":1}})"), text(R"({"a":{"x":1,"y":2.0}})"));
+  EXPECT_EQ(text("18446744073709551615"), "18446744073709551615");
+  EXPECT_EQ(text("1.5"), "1.5E0");  // a fraction as Boost.JSON writes a double
+  EXPECT_NE(text("[1,2]"), text("[2,1]"));
+  EXPECT_NE(text(R"("100")"), text("100"));
+  EXPECT_NE(text("9007199254740993"), text("9007199254740992.0"));  // 2^53+1 is not 2^53
+  // The stored definitions' hash reads numbers as written: its text must never change.
+  EXPECT_EQ(sorted_keys_text(boost::json::parse(R"({"b":1.0,"a":1e2})")), R"({"a":1E2,"b":1E0})");
+}
+
 }  // namespace
 }  // namespace settled

@@ -61,7 +61,6 @@ class AwsPayroll : public AwsExampleTest<PaymentFlowsTest> {
   static std::string exec_arn(const std::string& payroll) {
     return AwsScopeFlags{"us-east-1", "123456789012"}.execution_arn(exec(payroll));
   }
-
 };
 
 TEST_F(AwsPayroll, PaysEveryLineItemThroughTheSeedsLambdasAndRetriesARefusedPayout) {

@@ -176,6 +176,33 @@ TEST_F(EventBridgeEvents, ARuleStartsItsStateMachineOncePerEventId) {
   wait_for_events("awaiter:m1", "TaskSubmitted", 1);
 }
 
+// Ids are one namespace for every key: an id posted again with other content is not the same
+// event. It is refused (409, nothing done) instead of being answered "duplicate" and dropped,
+// so whoever posts an id first cannot silently decide what the rule started for it; the same
+// content spelled otherwise (keys reordered, 125000.0 for 125000) is still the duplicate.
+TEST_F(EventBridgeEvents, AnIdPostedAgainWithOtherContentIsAConflictNotADuplicate) {
+  auto first = post(envelope("evt-own-1", "milestone.approved", "ms_9"));
+  ASSERT_EQ(first.status, 200u) << first.body;
+  auto other = envelope("evt-own-1", "milestone.approved", "ms_9");
+  other["detail"].as_object()["metadata"] = json::object{{"amount", 999999}};
+  auto refused = post(other);
+  EXPECT_EQ(refused.status, 409u) << refused.body;
+  EXPECT_EQ(refused.json().at("error"), "IdempotencyConflict") << refused.body;
+  auto respelled = envelope("evt-own-1", "milestone.approved", "ms_9");
+  auto& detail = respelled["detail"].as_object();
+  json::object reordered;
+  for (auto it = detail.end(); it != detail.begin();) {
+    --it;
+    reordered[it->key()] = it->value();
+  }
+  reordered["metadata"] = json::object{{"amount", 125000.0}};
+  respelled["detail"] = reordered;
+  auto again = post(respelled);
+  ASSERT_EQ(again.status, 200u) << again.body;
+  EXPECT_EQ(again.json().at("duplicate"), true);
+  EXPECT_EQ(started_of("milestone-test").size(), 1u);
+}
+
 TEST_F(EventBridgeEvents, ARuleStartSurvivesKill9AfterTheAcknowledgementAndTheCrashWindow) {
   ASSERT_EQ(post(envelope("evt-k9", "milestone.approved", "ms_2")).status, 200u);
   kill_and_restart();

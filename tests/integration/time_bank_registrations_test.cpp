@@ -326,6 +326,8 @@ TEST_F(TimeBankRegistrations, ARuleStartsAGatedWorkflowOnlyForAPosterWithTheScop
   std::ofstream(rules + "/signup.json") << R"({"detailType": "signup.requested",
       "target": {"startExecution": {"stateMachine": "user-registration",
                                     "inputPath": "$.detail"}}})";
+  std::ofstream(rules + "/pay-now.json") << R"({"detailType": "pay.requested",
+      "target": {"startExecution": {"stateMachine": "payment", "inputPath": "$.detail"}}})";
   auto flags = extra_;
   flags.push_back("--rules-dir=" + rules);
   daemon_->terminate();
@@ -346,6 +348,19 @@ TEST_F(TimeBankRegistrations, ARuleStartsAGatedWorkflowOnlyForAPosterWithTheScop
   auto started = post_as(kAlice, "/v1/events", event);
   EXPECT_EQ(started.status, 200u) << started.body;
   EXPECT_EQ(wait_final_as_admin("user-registration:signup-evt-mint-1").at("status"), "SUCCEEDED");
+
+  // The names a rule starts an ungated machine under are the rule's: a key without admin
+  // cannot take one ahead of the event (the rule's start for it would then have failed with
+  // ExecutionAlreadyExists, and the payment never run).
+  for (const char* key : {kBob, kBare}) {
+    auto taken = post_as(key, "/v1/executions",
+                         json::object{{"stateMachine", "payment"},
+                                      {"name", "pay-now-evt-early"},
+                                      {"input", {{"paymentId", "evt-early"}}}});
+    EXPECT_EQ(taken.status, 400u) << key << ": " << taken.body;
+    EXPECT_NE(taken.body.find("event rule pay-now"), std::string::npos) << taken.body;
+  }
+  EXPECT_EQ(get_as(kAlice, "/v1/executions/payment:pay-now-evt-early").status, 404u);
 }
 
 }  // namespace

@@ -67,8 +67,9 @@ struct EventsState {
   std::map<Key, std::deque<Waiter>> waiters;
   std::map<Key, std::deque<Kept>> kept;
   std::size_t kept_count = 0;  // entries of `kept`, all keys together
-  // Ids of events on their way (not yet committed); committed ids are looked up in LMDB.
-  std::set<std::string> pending_ids;
+  // Ids of events on their way (not yet committed), with their content digests
+  // (events::content_digest); committed ids are looked up in LMDB.
+  std::map<std::string, std::string> pending_ids;
   // Signed webhook rows (table name + NUL + id) whose commit is on its way, with the replies of
   // redeliveries that came meanwhile: they get the first delivery's outcome, not a "duplicate"
   // that might be lost.

@@ -29,6 +29,7 @@ bool start_next_rule(EventsActor events, const ExecutionsActor& executions, Rule
   start.name = events::rule_execution_name(rule.name, rs.post.event.id);
   start.input = std::move(*input);
   start.caller = rs.post.poster;
+  start.from_rule = true;
   adapters::log(adapters::LogLevel::kInfo, "event_rule.start",
                 {{"rule", rule.name},
                  {"eventId", rs.post.event.id},

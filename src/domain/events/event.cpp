@@ -1,10 +1,14 @@
 #include "domain/events/event.hpp"
 
+#include "domain/digest.hpp"
+#include "domain/json_canonical.hpp"
 #include "domain/json_limits.hpp"
 #include "domain/json_size.hpp"
 #include "domain/utf8.hpp"
 
 #include <boost/json.hpp>
+
+#include <charconv>
 
 namespace settled::events {
 
@@ -176,6 +180,33 @@ std::optional<EventKey> parse_event_key(std::string_view key) {
   out.correlation_key = std::string(key.substr(first + 1, second - first - 1));
   for (std::size_t i = second + 1; i < key.size(); ++i)
     out.sequence = (out.sequence << 8) | static_cast<unsigned char>(key[i]);
+  return out;
+}
+
+std::string content_digest(const Event& event) {
+  std::string text = event.type;
+  for (const std::string* part : {&event.correlation_key, &event.source}) {
+    text.push_back('\0');
+    text += *part;
+  }
+  text.push_back('\0');
+  text += canonical_text(event.detail);
+  return sha256_hex(text);
+}
+
+std::string event_id_row(EpochMillis expires_at, const std::string& digest) {
+  return std::to_string(expires_at) + " " + digest;
+}
+
+std::optional<EventIdRow> parse_event_id_row(std::string_view row) {
+  EventIdRow out;
+  const std::size_t space = row.find(' ');
+  const std::string_view expiry = row.substr(0, space);
+  if (expiry.empty() ||
+      std::from_chars(expiry.data(), expiry.data() + expiry.size(), out.expires_at).ec !=
+          std::errc())
+    return std::nullopt;
+  if (space != std::string_view::npos) out.digest = std::string(row.substr(space + 1));
   return out;
 }
 

@@ -35,6 +35,19 @@ struct Event {
   static Result<Event> from_json(const boost::json::value& value);
 };
 
+// What makes an id posted again the same event: its type, correlation key, source and detail
+// (by meaning: json_canonical.hpp), as a SHA-256 in hex. Its time and arrival are not part of it.
+std::string content_digest(const Event& event);
+
+// The stored row of an event's id (Table::kEventIds): "<expires_at> <content digest>". A row
+// from before session 34 holds the expiry alone: its digest reads as empty (unknown).
+std::string event_id_row(EpochMillis expires_at, const std::string& digest);
+struct EventIdRow {
+  EpochMillis expires_at = 0;
+  std::string digest;
+};
+std::optional<EventIdRow> parse_event_id_row(std::string_view row);
+
 // type + correlation key together: their stored key (event_key: both, two NULs and an 8-byte
 // sequence) must fit LMDB's 511-byte key limit, or the commit, not the request, would fail.
 inline constexpr std::size_t kMaxTypeAndKeyBytes = 511 - 10;

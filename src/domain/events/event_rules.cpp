@@ -169,6 +169,28 @@ Status check_rule_names(const std::vector<EventRule>& rules) {
   return ok_status();
 }
 
+RuleNamePrefixes rule_name_prefixes(const std::vector<EventRule>& rules) {
+  RuleNamePrefixes out;
+  for (const auto& rule : rules)
+    if (rule.target == EventRule::Target::kStartExecution)
+      out[rule.state_machine].push_back(rule.name + "-");
+  return out;
+}
+
+std::optional<Error> refuse_rule_name(const RuleNamePrefixes& prefixes, const std::string& machine,
+                                      const std::string& name, const Caller& caller) {
+  const auto found = prefixes.find(machine);
+  if (found == prefixes.end() || caller.has_scope("admin")) return std::nullopt;
+  for (const auto& prefix : found->second) {
+    if (name.compare(0, prefix.size(), prefix) != 0) continue;
+    return invalid("execution names " + prefix + "* of " + machine + " are event rule " +
+                   prefix.substr(0, prefix.size() - 1) +
+                   "'s (it names the execution it starts for an event by the event's id): "
+                   "choose another name (only scope admin may start one by hand)");
+  }
+  return std::nullopt;
+}
+
 Result<Event> redirected_event(const EventRule& rule, const Event& event,
                                const json::value& envelope) {
   Event out = event;

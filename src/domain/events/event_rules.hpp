@@ -5,10 +5,12 @@
 // that the same event never starts it twice, or deliver the event to the execution waiting for
 // its type and correlation key (what an event no rule matches does).
 
+#include "domain/caller.hpp"
 #include "domain/result.hpp"
 
 #include <boost/json/value.hpp>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -61,6 +63,17 @@ std::string rule_execution_name(const std::string& rule, const std::string& even
 // rule "pay"'s name for event "late-<id>", so anyone posting that event would take, ahead of
 // time, the execution the other rule starts for <id>.
 Status check_rule_names(const std::vector<EventRule>& rules);
+
+// The execution names rules start, per state machine: "<rule>-" for each startExecution rule.
+using RuleNamePrefixes = std::map<std::string, std::vector<std::string>>;
+RuleNamePrefixes rule_name_prefixes(const std::vector<EventRule>& rules);
+
+// InvalidRequest when a start through the API by `caller` would take a name a rule starts
+// `machine` under ("milestone-approved-<id>"): taken first, it turned the rule's start for the
+// real event into ExecutionAlreadyExists, and that event's execution never ran (red team,
+// session 34). A caller with scope admin may (an operator redoing a rule's start by hand).
+std::optional<Error> refuse_rule_name(const RuleNamePrefixes& prefixes, const std::string& machine,
+                                      const std::string& name, const Caller& caller);
 
 struct Event;
 

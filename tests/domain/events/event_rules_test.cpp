@@ -144,6 +144,29 @@ TEST(EventRules, RulesWhoseExecutionNamesCanCollideAreRefused) {
   EXPECT_TRUE(check_rule_names({rule("pay", "payment"), rule("pay_late", "payment")}).ok());
 }
 
+// A rule's execution names of its machine are refused to any other start without scope admin;
+// other machines and other names are not.
+TEST(EventRules, TheNamesARuleStartsUnderAreReserved) {
+  auto rule = parse_event_rule("pay", json::parse(R"({"detailType": "t",
+      "target": {"startExecution": {"stateMachine": "payment"}}})"));
+  ASSERT_TRUE(rule.ok());
+  auto deliver = parse_event_rule("redirect", json::parse(R"({"detailType": "t",
+      "target": {"deliver": {}}})"));
+  ASSERT_TRUE(deliver.ok());
+  const auto prefixes = rule_name_prefixes({*rule, *deliver});
+  const Caller bob{"bob", {"support"}};
+  auto refused = refuse_rule_name(prefixes, "payment", rule_execution_name("pay", "evt-1"), bob);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->code, ErrorCode::kInvalidRequest);
+  EXPECT_NE(refused->message.find("event rule pay"), std::string::npos) << refused->message;
+  EXPECT_FALSE(refuse_rule_name(prefixes, "refund", "pay-evt-1", bob));
+  EXPECT_FALSE(refuse_rule_name(prefixes, "payment", "payout-1", bob));
+  EXPECT_FALSE(refuse_rule_name(prefixes, "payment", "redirect-1", bob));
+  // An operator may redo a rule's start by hand.
+  EXPECT_FALSE(refuse_rule_name(prefixes, "payment", "pay-evt-1", Caller{"ops", {"admin"}}));
+  EXPECT_FALSE(refuse_rule_name(prefixes, "payment", "pay-evt-1", Caller::local()));
+}
+
 TEST(EventRules, InputIsTheInputPathOfTheEnvelope) {
   const auto envelope = json::parse(R"({"id": "e1", "detail": {"entityId": "ms_1"}})");
   auto whole = rule_input(rule("r", R"({"detailType": "t", "target": {"startExecution":

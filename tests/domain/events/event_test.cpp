@@ -6,6 +6,9 @@
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
+#include <functional>
+#include <vector>
+
 namespace settled::events {
 namespace {
 
@@ -145,6 +148,41 @@ TEST(EventKey, KeepsOneKeysEntriesTogetherInArrivalOrder) {
   EXPECT_EQ(parsed->correlation_key, "k");
   EXPECT_EQ(parsed->sequence, 256u);
   EXPECT_FALSE(parse_event_key("no-separators"));
+}
+
+// An id's row keeps what makes a repeat the same event: not its time, but its type, key,
+// source and detail by meaning. A row from before the digest reads with an empty one.
+TEST(EventIdRow, TheDigestIsTheContentAndTheRowReadsBack) {
+  Event a;
+  a.id = "evt-1";
+  a.type = "milestone.approved";
+  a.correlation_key = "ms_1";
+  a.detail = json::parse(R"({"amount":125000,"to":"acct_1"})");
+  a.time = "2026-12-04T10:00:00Z";
+  Event b = a;
+  b.detail = json::parse(R"({"to":"acct_1","amount":125000.0})");
+  b.time = "2026-12-05T10:00:00Z";
+  b.received_at = 99;
+  EXPECT_EQ(content_digest(a), content_digest(b));
+  for (auto change : std::vector<std::function<void(Event&)>>{
+           [](Event& e) { e.detail.as_object()["to"] = "acct_2"; },
+           [](Event& e) { e.type = "milestone.rejected"; },
+           [](Event& e) { e.correlation_key = "ms_2"; },
+           [](Event& e) { e.source = "other.source"; }}) {
+    Event c = a;
+    change(c);
+    EXPECT_NE(content_digest(c), content_digest(a));
+  }
+  const auto row = parse_event_id_row(event_id_row(1234, content_digest(a)));
+  ASSERT_TRUE(row);
+  EXPECT_EQ(row->expires_at, 1234);
+  EXPECT_EQ(row->digest, content_digest(a));
+  const auto old = parse_event_id_row("1234");
+  ASSERT_TRUE(old);
+  EXPECT_EQ(old->expires_at, 1234);
+  EXPECT_TRUE(old->digest.empty());
+  EXPECT_FALSE(parse_event_id_row(""));
+  EXPECT_FALSE(parse_event_id_row("x 1"));
 }
 
 }  // namespace
