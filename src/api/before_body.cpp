@@ -18,6 +18,8 @@ std::optional<adapters::HttpResponse> refusal_before_body(
                       : Result<Caller, sfn::AwsError>(sfn::AwsError{
                             sfn::aws_errors::kInternal, "no authenticator is configured", 500});
     if (!caller) return sfn::aws_error_response(caller.error());
+    // Only the body can verify the signature; in local-only mode there is nothing to verify.
+    req.unverified_body = !caller->every_scope;
     return std::nullopt;
   }
   if (auto refused = webhook_body_refusal(req)) return refused;

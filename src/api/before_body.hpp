@@ -4,7 +4,8 @@
 // request nobody has authenticated must not hold a body's worth of memory for the body
 // deadline (a minute) when its answer is already known.
 //   POST /                    the SigV4 checks that need no body (unsigned, unknown key,
-//                             wrong scope or time): AWS's own error
+//                             wrong scope or time): AWS's own error; a request that passes
+//                             them is read within the server's budget for unverified bodies
 //   POST /v1/webhooks/...     over the route's 256 KiB: 413 (webhook_body_refusal)
 //   anything else sent with no key's identity (the open routes: /healthz, /readyz,
 //   /metrics, /v1/simulator lists, unknown paths): none takes a body, 400

@@ -50,6 +50,14 @@ TEST(RefusalBeforeBody, APostToTheAwsRootIsRefusedOnItsHeadersUnlessSignedWithAK
   auto signed_post = request("POST", "/");
   signed_post.headers.emplace_back("authorization", "known");
   EXPECT_FALSE(refusal_before_body(signed_post, known_key_only));
+  // Its signature can only be checked with the body: read within the unverified budget.
+  EXPECT_TRUE(signed_post.unverified_body);
+  auto local_post = request("POST", "/");
+  const sfn::AwsAuthenticator local_only = [](const adapters::HttpRequest&) {
+    return Result<Caller, sfn::AwsError>(Caller::local());
+  };
+  EXPECT_FALSE(refusal_before_body(local_post, local_only));
+  EXPECT_FALSE(local_post.unverified_body);
 
   // No authenticator is a wiring mistake: refused, never let through.
   auto unwired = request("POST", "/");

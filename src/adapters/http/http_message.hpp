@@ -40,6 +40,10 @@ struct HttpRequest {
   // server's body limit: the session reads no more of this request's body (413 past it). What
   // a Content-Length check cannot see: a chunked body announces no size.
   std::optional<std::size_t> body_limit;
+  // Set by a before_body check when the sender can only be verified with the body (a SigV4
+  // signature covers the body's hash): the body is read only within the server's budget for
+  // such bodies (HttpServerOptions::max_unverified_body_bytes).
+  bool unverified_body = false;
 
   // First header called `name` (any case), e.g. a webhook signature.
   std::optional<std::string_view> header(std::string_view name) const;
@@ -94,6 +98,11 @@ struct HttpServerOptions {
   // (over 64 KiB) is replaced by 503 Overloaded: a client that reads slowly holds its whole
   // answer, and 24 readers of a 54 MB history held 1.3 GB (red team, session 33).
   std::size_t max_response_bytes_in_flight = std::size_t{256} << 20;
+  // Bytes of bodies being read for senders not yet verified (HttpRequest::unverified_body), all
+  // connections together: past it another such request gets 503 Overloaded from its headers.
+  // Whoever knows an access key id (not a secret) could otherwise hold body-limit per
+  // connection for the body's minute with signatures that will not verify (red team, session 34).
+  std::size_t max_unverified_body_bytes = std::size_t{32} << 20;
 };
 
 }  // namespace settled::adapters

@@ -38,6 +38,18 @@ class HttpServerContext {
   }
   std::size_t response_bytes() const { return response_bytes_.load(std::memory_order_relaxed); }
 
+  // Counts `bytes` of a body being read for a sender not yet verified (HttpRequest::
+  // unverified_body); false (nothing counted) past max_unverified_body_bytes.
+  bool reserve_unverified_body(std::size_t bytes) {
+    const std::size_t before = unverified_body_bytes_.fetch_add(bytes, std::memory_order_relaxed);
+    if (before + bytes <= options_.max_unverified_body_bytes) return true;
+    unverified_body_bytes_.fetch_sub(bytes, std::memory_order_relaxed);
+    return false;
+  }
+  void release_unverified_body(std::size_t bytes) {
+    unverified_body_bytes_.fetch_sub(bytes, std::memory_order_relaxed);
+  }
+
   // The io loop's lag, as the server's LoopLagProbe last saw it. A plain value, not the probe:
   // a responder may keep this context alive past the io_context the probe's timer needs.
   void set_loop_lag(std::chrono::steady_clock::duration lag) {
@@ -79,6 +91,7 @@ class HttpServerContext {
   const HttpHandler handler_;
   std::atomic<std::chrono::steady_clock::rep> loop_lag_{0};
   std::atomic<std::size_t> response_bytes_{0};
+  std::atomic<std::size_t> unverified_body_bytes_{0};
   mutable std::mutex mutex_;
   bool stopped_ = false;
   struct Entry {

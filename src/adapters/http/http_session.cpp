@@ -46,6 +46,10 @@ constexpr std::size_t kFirstReadSize = 4096;
 // line of chunked framing (a chunk's size and extensions), which Beast buffers until its CRLF
 // with no limit of its own: one connection grew the daemon by 190 MB in a few seconds.
 constexpr std::size_t kFramingLineLimit = 4096;
+// What all of one request's chunk extensions may total. settled reads none, and Beast counts
+// only chunk data against the body limit: 1-byte chunks behind 4,000 bytes of extensions each
+// put a gigabyte of framing through the parser within one body deadline (red team, session 34).
+constexpr std::size_t kChunkExtensionsLimit = 16384;
 
 // RFC 9110: these statuses never carry content.
 bool bodiless_status(unsigned status) {
@@ -93,6 +97,11 @@ HttpResponse error_response(unsigned status, const Error& error) {
 HttpSession::HttpSession(tcp::socket socket, std::shared_ptr<HttpServerContext> context)
     : stream_(std::move(socket)), deadline_(stream_.get_executor()), context_(std::move(context)) {
   buffer_.max_size(context_->options().header_limit + kFramingLineLimit);
+  // Kept here, not in the parser: Beast holds the callback by reference for the parser's life.
+  on_chunk_header_ = [this](std::uint64_t, beast::string_view extensions, beast::error_code& ec) {
+    chunk_extension_bytes_ += extensions.size();
+    if (chunk_extension_bytes_ > kChunkExtensionsLimit) ec = http::error::bad_chunk_extension;
+  };
   beast::error_code ec;
   const tcp::endpoint peer = stream_.socket().remote_endpoint(ec);
   if (!ec) remote_address_ = peer.address().to_string() + ":" + std::to_string(peer.port());
@@ -136,6 +145,7 @@ HttpSession::~HttpSession() {
   // An answer whose write never completed (the io loop stopped under it) still frees its share
   // of the server's budget.
   if (reserved_bytes_ > 0) context_->release_response(reserved_bytes_);
+  release_unverified_body();
 }
 
 void HttpSession::close() {
@@ -150,6 +160,8 @@ void HttpSession::read_request() {
   parser_.emplace();
   body_limit_ = options.body_limit;
   parser_->body_limit(static_cast<std::uint64_t>(body_limit_));
+  chunk_extension_bytes_ = 0;
+  parser_->on_chunk_header(on_chunk_header_);
   parser_->header_limit(static_cast<std::uint32_t>(options.header_limit));
   // Pipelined bytes already wait in the buffer: the next request has begun.
   if (buffer_.size() > 0) return read_header();
@@ -195,15 +207,35 @@ void HttpSession::on_header(beast::error_code ec, std::size_t /*bytes*/) {
   const bool expects_continue = beast::iequals(header[http::field::expect], "100-continue");
   const bool body_to_wait_for = !length || buffer_.size() < *length || expects_continue;
   if (const auto& check = context_->options().before_body; check && body_to_wait_for) {
-    if (auto read = read_http_request(http::request<http::string_body>(header), remote_address_)) {
-      if (auto refusal = check(*read)) {
-        Metrics::instance().http_refused("headers");
-        return write_closing(std::move(*refusal));
+    auto read = read_http_request(http::request<http::string_body>(header), remote_address_);
+    // A target the session refuses is refused now: its answer is that 400 whatever the body
+    // (until session 34 such a request skipped the check and held body-limit bytes a minute).
+    if (!read) {
+      Metrics::instance().http_refused("headers");
+      return write_closing(error_response(400, read.error()));
+    }
+    if (auto refusal = check(*read)) {
+      Metrics::instance().http_refused("headers");
+      return write_closing(std::move(*refusal));
+    }
+    if (read->body_limit && *read->body_limit < body_limit_) {
+      body_limit_ = *read->body_limit;
+      parser_->body_limit(static_cast<std::uint64_t>(body_limit_));
+    }
+    if (read->unverified_body) {
+      const std::size_t announced =
+          length ? static_cast<std::size_t>(std::min<std::uint64_t>(*length, body_limit_))
+                 : body_limit_;
+      if (!context_->reserve_unverified_body(announced)) {
+        Metrics::instance().http_refused("unverified_bodies");
+        HttpResponse busy = error_response(
+            503, Error{ErrorCode::kOverloaded,
+                       "bodies of requests whose signature is not yet verified are being read "
+                       "up to their budget: nothing was done, retry after Retry-After"});
+        busy.headers.emplace_back("Retry-After", "1");
+        return write_closing(std::move(busy));
       }
-      if (read->body_limit && *read->body_limit < body_limit_) {
-        body_limit_ = *read->body_limit;
-        parser_->body_limit(static_cast<std::uint64_t>(body_limit_));
-      }
+      unverified_reserved_ = announced;
     }
   }
   header_fields_ = static_cast<std::size_t>(std::distance(header.begin(), header.end()));
@@ -229,7 +261,14 @@ void HttpSession::read_body() {
                    beast::bind_front_handler(&HttpSession::on_request, shared_from_this()));
 }
 
+void HttpSession::release_unverified_body() {
+  if (unverified_reserved_ == 0) return;
+  context_->release_unverified_body(unverified_reserved_);
+  unverified_reserved_ = 0;
+}
+
 void HttpSession::on_request(beast::error_code ec, std::size_t /*bytes*/) {
+  release_unverified_body();  // read (or failed): the signature is checked next, if at all
   if (ec) return on_read_error(ec);
   // RFC 9110 6.5.1: a trailer field is not a header field. None of settled's requests needs
   // one, and taken as headers they would be read after the checks above (a key or a signature
@@ -255,6 +294,12 @@ void HttpSession::on_read_error(beast::error_code ec) {
                              "malformed HTTP request: a line of the chunked body's framing "
                              "(chunk size and extensions) exceeds " +
                                  std::to_string(kFramingLineLimit) + " bytes without its CRLF"});
+  }
+  if (ec == http::error::bad_chunk_extension && chunk_extension_bytes_ > kChunkExtensionsLimit) {
+    return write_error(400, Error{ErrorCode::kInvalidRequest,
+                                  "malformed HTTP request: the chunked body's chunk extensions "
+                                  "total more than " +
+                                      std::to_string(kChunkExtensionsLimit) + " bytes"});
   }
   if (ec == http::error::header_limit) {
     return write_error(431, Error{ErrorCode::kInvalidRequest,

@@ -18,6 +18,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -85,6 +86,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::size_t header_fields_ = 0;
   // The current request's body limit: the server's, or less if a before_body check lowered it.
   std::size_t body_limit_ = 0;
+  // Bytes of the server's budget for unverified bodies this request's body holds (0: none).
+  std::size_t unverified_reserved_ = 0;
+  void release_unverified_body();
+  // The current request's chunk extensions so far, and the parser's callback that counts them.
+  std::size_t chunk_extension_bytes_ = 0;
+  std::function<void(std::uint64_t, boost::beast::string_view, boost::beast::error_code&)>
+      on_chunk_header_;
   std::optional<Response> response_;
   // The body bytes of response_ counted in the server's responses in flight (write_response).
   std::size_t reserved_bytes_ = 0;

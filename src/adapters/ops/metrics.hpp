@@ -121,7 +121,8 @@ class Metrics {
   void http_in_flight_limit(std::size_t limit);
   void http_loop_lag(std::chrono::steady_clock::duration lag);
   // reason: "in_flight", "client_share", "connections", "deadline", "response_bytes",
-  // "running_executions", "kept_events" or "headers" (refused before the body was read)
+  // "running_executions", "kept_events", "headers" (refused before the body was read) or
+  // "unverified_bodies"
   void http_refused(const std::string& reason);
 
   // A limited downstream's series (`downstream` label: "stripe"); the same each time for a name.

@@ -297,6 +297,39 @@ TEST_F(HttpServerTest, ARequestItsHeadersRefuseIsAnsweredBeforeItsBody) {
   EXPECT_EQ(field(taken.json(), "body"), "hello");
 }
 
+// A target the session would refuse is refused from the headers too, when a check is set:
+// the answer is that 400 whatever the body, so the announced megabyte is never waited for.
+TEST_F(HttpServerTest, ATargetTheSessionRefusesIsAnsweredBeforeItsBody) {
+  HttpServerOptions options;
+  options.before_body = [](HttpRequest&) -> std::optional<HttpResponse> { return std::nullopt; };
+  start_echo(options);
+  HttpClient http(server_->host(), server_->port());
+  const auto started = std::chrono::steady_clock::now();
+  const HttpResult refused =
+      http.raw("POST //x HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n");
+  EXPECT_EQ(refused.status, 400u);
+  EXPECT_EQ(field(refused.json(), "error"), "InvalidRequest");
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+}
+
+// Beast counts only chunk data against the body limit: the extensions of a request's chunks
+// are capped on their own (16 KiB), so 1-byte chunks behind 4,000 bytes of extensions each are
+// refused after a few, not read for a minute. A chunk with a short extension is still fine.
+TEST_F(HttpServerTest, ChunkExtensionsPastTheirCapGet400) {
+  start_echo();
+  std::string chunks;
+  for (int i = 0; i < 6; ++i) chunks += "1;" + std::string(4000, 'e') + "\r\nx\r\n";
+  const HttpResult refused = HttpClient(server_->host(), server_->port())
+                                 .raw(
+                                     "POST /chunked HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
+                                     "chunked\r\n\r\n" +
+                                     chunks + "0\r\n\r\n");
+  EXPECT_EQ(refused.status, 400u);
+  EXPECT_NE(field(refused.json(), "message").find("chunk extensions total more than 16384"),
+            std::string::npos)
+      << refused.body;
+}
+
 // A check may lower one request's body limit instead of refusing it: a chunked body, which
 // announces no size, is read no further than that (413 naming the lower limit), and the next
 // request on another connection has the server's limit again.
@@ -319,6 +352,44 @@ TEST_F(HttpServerTest, AHeaderCheckLowersOneRequestsBodyLimit) {
       HttpClient(server_->host(), server_->port()).raw("POST /large" + chunked_twelve);
   EXPECT_EQ(taken.status, 200u);
   EXPECT_EQ(field(taken.json(), "body"), "hello there!");
+}
+
+// Bodies of senders a check could not verify from the headers share one budget: while one
+// connection holds its announced 800 bytes (its body half sent), another such request over the
+// 1,000 left is refused 503 from its headers; once the first body is read, the budget is free
+// again. A request the check leaves verified is not counted.
+TEST_F(HttpServerTest, UnverifiedBodiesPastTheirBudgetGet503FromTheHeaders) {
+  HttpServerOptions options;
+  options.max_unverified_body_bytes = 1000;
+  options.before_body = [](HttpRequest& request) -> std::optional<HttpResponse> {
+    request.unverified_body = !request.header("x-verified");
+    return std::nullopt;
+  };
+  start_echo(options);
+  const std::string announce = "POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 800\r\n";
+  // Headers only, asking to continue: 100 when its body would be read, else the refusal.
+  const auto probe = [&](const std::string& extra) {
+    return HttpClient(server_->host(), server_->port())
+        .raw(announce + extra + "Expect: 100-continue\r\n\r\n")
+        .status;
+  };
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::socket holder(io);
+  holder.connect({boost::asio::ip::make_address(server_->host()), server_->port()});
+  const std::string first = announce + "\r\n" + std::string(400, 'a');
+  boost::asio::write(holder, boost::asio::buffer(first));
+
+  ASSERT_TRUE(eventually([&] { return probe("") == 503u; }));
+  const HttpResult refused =
+      HttpClient(server_->host(), server_->port()).raw(announce + "\r\n" + std::string(10, 'b'));
+  EXPECT_EQ(refused.status, 503u);
+  EXPECT_EQ(field(refused.json(), "error"), "Overloaded");
+  EXPECT_EQ(refused.header("Retry-After"), "1");
+  EXPECT_EQ(probe("X-Verified: 1\r\n"), 100u);  // not counted
+
+  const std::string rest(400, 'a');
+  boost::asio::write(holder, boost::asio::buffer(rest));  // the first body is read: released
+  EXPECT_TRUE(eventually([&] { return probe("") == 100u; }));
 }
 
 // A client that does not read holds its whole answer in the server: past the budget for
