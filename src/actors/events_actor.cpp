@@ -1,5 +1,7 @@
 #include "actors/events_actor.hpp"
 
+#include "domain/identity/start_scopes.hpp"
+
 #include "actors/events/event_put.hpp"
 #include "actors/events/events_state.hpp"
 #include "actors/events/execution_start.hpp"
@@ -231,6 +233,19 @@ void post(Self* self, EventPost& post) {
   auto& st = self->state;
   auto& event = post.event;
   auto match = events::match_rules(st.options.rules, event.type, event.source);
+  if (post.poster) {
+    // Every start's scope too, before any starts: a later rule's refusal would otherwise come
+    // after an earlier rule's execution had started for an event then not recorded.
+    auto refused = events::refuse_poster(match, event.type, *post.poster);
+    for (const auto& rule : match.starts) {
+      if (refused) break;
+      refused = identity::check_start(st.engine->start_scopes, rule.state_machine, *post.poster);
+    }
+    if (refused) {
+      if (post.reply) post.reply(std::move(*refused));
+      return;
+    }
+  }
   if (!match.starts.empty() && event.id.empty()) {
     if (post.reply)
       post.reply(Error{ErrorCode::kInvalidRequest,
@@ -517,7 +532,9 @@ EventsActor::behavior_type events_behavior(Self* self, EnginePtr engine, Executi
               } else if (attempt.resource == "settled:events.put") {
                 const auto retention = std::chrono::duration_cast<std::chrono::milliseconds>(
                     self->state.options.retention);
-                for (auto& put : event_puts(attempt, retention.count(), rp)) post(self, put);
+                for (auto& put : event_puts(attempt, retention.count(),
+                                            self->state.engine->child_name_salt, rp))
+                  post(self, put);
               } else if (is_task_answer(attempt.resource)) {
                 if (auto cb = task_answer(attempt, rp))
                   self->send(self->state.executions, task_callback_atom::value, std::move(*cb));

@@ -11,8 +11,9 @@ std::optional<adapters::HttpResponse> refusal_before_body(
     adapters::HttpRequest& req, const sfn::AwsAuthenticator& aws_header_authenticate) {
   const auto& segments = req.parsed_target.segments;
   if (segments.empty()) {
-    // The route answers any other method 405 and reads no body for it.
-    if (req.method != "POST") return std::nullopt;
+    // The route answers any other method 405: answered now, its body never read (needs_key
+    // lets "/" through without a key, so nothing else would stop a keyless PUT's megabyte).
+    if (req.method != "POST") return method_not_allowed(req, {"POST"});
     auto caller = aws_header_authenticate
                       ? aws_header_authenticate(req)
                       : Result<Caller, sfn::AwsError>(sfn::AwsError{

@@ -240,12 +240,18 @@ void Daemon::spawn_actors(const SettledConfig& cfg, const DaemonResources& resou
   apply_config_schedules(resources, engine_->now());
   write_service_completion_settings(cfg, *resources.db, engine_->now());
   engine_->history_limit = static_cast<std::int64_t>(cfg.history_limit);
+  engine_->rule_name_prefixes = events::rule_name_prefixes(resources.event_rules);
   engine_->max_running_executions = cfg.max_running_executions;
   // Checked by validate(); an entry that does not parse leaves nothing unguarded: the defaults.
   auto start_scopes = identity::parse_start_scopes(cfg.start_scopes);
-  engine_->start_scopes = start_scopes
-                              ? std::move(*start_scopes)
-                              : *identity::parse_start_scopes(identity::default_start_scopes());
+  const auto default_scopes = identity::parse_start_scopes(identity::default_start_scopes());
+  engine_->start_scopes = start_scopes ? std::move(*start_scopes) : *default_scopes;
+  // A configured list replaces the defaults: say which guarded workflows it leaves open (a list
+  // written before a release that added one keeps it open silently otherwise).
+  for (const auto& [machine, scope] : *default_scopes)
+    if (!cfg.start_scopes.empty() && !engine_->start_scopes.count(machine))
+      adapters::log(LogLevel::kWarn, "start_scopes.default_left_open",
+                    {{"stateMachine", machine}, {"defaultScope", scope}});
   if (resources.mock_config) {
     engine_->mock = resources.mock_config;
     engine_->mock_tasks = actors::spawn_mock_tasks(system_, resources.mock_config);
@@ -331,7 +337,6 @@ void Daemon::spawn_actors(const SettledConfig& cfg, const DaemonResources& resou
   events_options.retention = std::chrono::seconds(cfg.events_retention_seconds);
   events_options.max_kept = cfg.events_max_kept;
   events_options.rules = resources.event_rules;
-  engine_->rule_name_prefixes = events::rule_name_prefixes(resources.event_rules);
   for (const auto& rule : resources.event_rules)
     adapters::log(LogLevel::kInfo, "event_rule.configured",
                   {{"rule", rule.name},

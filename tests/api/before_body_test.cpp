@@ -59,6 +59,15 @@ TEST(RefusalBeforeBody, APostToTheAwsRootIsRefusedOnItsHeadersUnlessSignedWithAK
   EXPECT_FALSE(refusal_before_body(local_post, local_only));
   EXPECT_FALSE(local_post.unverified_body);
 
+  // Any other method on the root is 405 from its headers: "/" needs no key, so nothing else
+  // would stop a keyless PUT's megabyte.
+  for (const char* method : {"PUT", "GET", "DELETE"}) {
+    auto other = request(method, "/");
+    auto not_allowed = refusal_before_body(other, known_key_only);
+    ASSERT_TRUE(not_allowed) << method;
+    EXPECT_EQ(not_allowed->status, 405u);
+  }
+
   // No authenticator is a wiring mistake: refused, never let through.
   auto unwired = request("POST", "/");
   ASSERT_TRUE(refusal_before_body(unwired, nullptr));

@@ -149,6 +149,7 @@ TEST_F(RequestTargets, AKeylessRequestForABodyNoOpenRouteTakesIsAnsweredBeforeTh
   };
   for (const Case& c :
        {Case{"POST / HTTP/1.1", 400u, "MissingAuthenticationTokenException"},
+        Case{"PUT / HTTP/1.1", 405u, "MethodNotAllowed"},
         Case{"POST /healthz HTTP/1.1", 400u, "InvalidRequest"},
         Case{"POST /anything HTTP/1.1", 400u, "InvalidRequest"},
         Case{"GET /v1/simulator/stripe/charges HTTP/1.1", 400u, "InvalidRequest"}}) {

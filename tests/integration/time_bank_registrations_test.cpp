@@ -327,6 +327,7 @@ TEST_F(TimeBankRegistrations, ARuleStartsAGatedWorkflowOnlyForAPosterWithTheScop
       "target": {"startExecution": {"stateMachine": "user-registration",
                                     "inputPath": "$.detail"}}})";
   std::ofstream(rules + "/pay-now.json") << R"({"detailType": "pay.requested",
+      "posterScope": "support",
       "target": {"startExecution": {"stateMachine": "payment", "inputPath": "$.detail"}}})";
   auto flags = extra_;
   flags.push_back("--rules-dir=" + rules);
@@ -357,10 +358,28 @@ TEST_F(TimeBankRegistrations, ARuleStartsAGatedWorkflowOnlyForAPosterWithTheScop
                          json::object{{"stateMachine", "payment"},
                                       {"name", "pay-now-evt-early"},
                                       {"input", {{"paymentId", "evt-early"}}}});
-    EXPECT_EQ(taken.status, 400u) << key << ": " << taken.body;
+    EXPECT_EQ(taken.status, 403u) << key << ": " << taken.body;
     EXPECT_NE(taken.body.find("event rule pay-now"), std::string::npos) << taken.body;
   }
   EXPECT_EQ(get_as(kAlice, "/v1/executions/payment:pay-now-evt-early").status, 404u);
+
+  // The rule asks its events' posters for scope support: a bare key's word starts nothing.
+  const json::object pay{{"id", "evt-pay-1"},
+                         {"type", "pay.requested"},
+                         {"correlationKey", "p-1"},
+                         {"detail",
+                          {{"paymentId", "p-1"},
+                           {"customerId", "c-1"},
+                           {"amount", 1250},
+                           {"currency", "USD"},
+                           {"paymentMethod", "pm_card_visa"}}}};
+  auto bare = post_as(kBare, "/v1/events", pay);
+  EXPECT_EQ(bare.status, 403u) << bare.body;
+  EXPECT_NE(bare.body.find("(rule pay-now)"), std::string::npos) << bare.body;
+  EXPECT_EQ(get_as(kAlice, "/v1/executions/payment:pay-now-evt-pay-1").status, 404u);
+  auto supported = post_as(kBob, "/v1/events", pay);
+  EXPECT_EQ(supported.status, 200u) << supported.body;
+  EXPECT_EQ(get_as(kAlice, "/v1/executions/payment:pay-now-evt-pay-1").status, 200u);
 }
 
 }  // namespace

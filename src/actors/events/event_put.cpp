@@ -12,8 +12,10 @@ namespace settled::actors {
 namespace json = boost::json;
 
 std::optional<EventPost> event_put(const TaskAttempt& attempt, std::int64_t retention_ms,
+                                   const aws::ChildNameSalt& salt,
                                    caf::typed_response_promise<TaskOutcome> rp) {
-  const std::string id = events::event_put_id(attempt.idempotency_key);
+  const std::string id =
+      events::event_put_id(attempt.idempotency_key, salt, attempt.key_first_used);
   // The time the event carries is the state's entry, not this attempt's: a retry's event (and
   // a rule's start input made from it) is the same as the first attempt's.
   const EpochMillis at = attempt.key_first_used ? attempt.key_first_used : attempt.now;
@@ -39,12 +41,13 @@ std::optional<EventPost> event_put(const TaskAttempt& attempt, std::int64_t rete
 }
 
 std::vector<EventPost> event_puts(const TaskAttempt& attempt, std::int64_t retention_ms,
+                                  const aws::ChildNameSalt& salt,
                                   caf::typed_response_promise<TaskOutcome> rp) {
   const json::value* entries = attempt.parameters.is_object()
                                    ? attempt.parameters.as_object().if_contains("Entries")
                                    : nullptr;
   if (!entries) {
-    auto one = event_put(attempt, retention_ms, rp);
+    auto one = event_put(attempt, retention_ms, salt, rp);
     std::vector<EventPost> out;
     if (one) out.push_back(std::move(*one));
     return out;
@@ -62,8 +65,9 @@ std::vector<EventPost> event_puts(const TaskAttempt& attempt, std::int64_t reten
   std::vector<EventPost> posts;
   const auto& list = entries->as_array();
   for (std::size_t i = 0; i < list.size(); ++i) {
-    ids.push_back(events::event_put_id(i == 0 ? attempt.idempotency_key
-                                              : attempt.idempotency_key + "#" + std::to_string(i)));
+    ids.push_back(events::event_put_id(
+        i == 0 ? attempt.idempotency_key : attempt.idempotency_key + "#" + std::to_string(i), salt,
+        attempt.key_first_used));
     auto posted = events::parse_put_parameters(list[i], ids.back(), at, attempt.now, retention_ms);
     if (!posted) {
       rp.deliver(

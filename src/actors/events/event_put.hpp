@@ -8,6 +8,8 @@
 #include "actors/interfaces.hpp"
 #include "actors/messages.hpp"
 
+#include "domain/resources/aws_resources.hpp"
+
 #include <caf/typed_response_promise.hpp>
 
 #include <cstdint>
@@ -21,7 +23,9 @@ inline constexpr const char* kEventsPutFailed = "Events.PutFailed";
 
 // The post for `attempt`, whose answer delivers `rp`; none when the Parameters are refused
 // (then `rp` is delivered Events.InvalidParameters here).
+// `salt` makes the event's id unguessable (events::event_put_id).
 std::optional<EventPost> event_put(const TaskAttempt& attempt, std::int64_t retention_ms,
+                                   const aws::ChildNameSalt& salt,
                                    caf::typed_response_promise<TaskOutcome> rp);
 
 // At most this many entries in one put, as EventBridge's PutEvents takes.
@@ -36,6 +40,7 @@ inline constexpr std::size_t kMaxPutEntries = 10;
 // entry of them) put nothing: none is returned and `rp` is delivered Events.InvalidParameters.
 // The posts' replies run on the events actor, one after another.
 std::vector<EventPost> event_puts(const TaskAttempt& attempt, std::int64_t retention_ms,
+                                  const aws::ChildNameSalt& salt,
                                   caf::typed_response_promise<TaskOutcome> rp);
 
 }  // namespace settled::actors

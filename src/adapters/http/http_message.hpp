@@ -99,7 +99,8 @@ struct HttpServerOptions {
   // answer, and 24 readers of a 54 MB history held 1.3 GB (red team, session 33).
   std::size_t max_response_bytes_in_flight = std::size_t{256} << 20;
   // Bytes of bodies being read for senders not yet verified (HttpRequest::unverified_body), all
-  // connections together: past it another such request gets 503 Overloaded from its headers.
+  // connections together (a quarter of it per peer address): past it another such request gets
+  // 503 Overloaded from its headers.
   // Whoever knows an access key id (not a secret) could otherwise hold body-limit per
   // connection for the body's minute with signatures that will not verify (red team, session 34).
   std::size_t max_unverified_body_bytes = std::size_t{32} << 20;

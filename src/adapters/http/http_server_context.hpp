@@ -39,15 +39,28 @@ class HttpServerContext {
   std::size_t response_bytes() const { return response_bytes_.load(std::memory_order_relaxed); }
 
   // Counts `bytes` of a body being read for a sender not yet verified (HttpRequest::
-  // unverified_body); false (nothing counted) past max_unverified_body_bytes.
-  bool reserve_unverified_body(std::size_t bytes) {
-    const std::size_t before = unverified_body_bytes_.fetch_add(bytes, std::memory_order_relaxed);
-    if (before + bytes <= options_.max_unverified_body_bytes) return true;
-    unverified_body_bytes_.fetch_sub(bytes, std::memory_order_relaxed);
-    return false;
+  // unverified_body) from `peer` (its IP address); false (nothing counted) past
+  // max_unverified_body_bytes in all, or past a quarter of it from one peer, so one client
+  // cannot take the whole budget from the others. The first such body (in all, or of a peer)
+  // always fits: a body-limit above the budget still admits one at a time.
+  bool reserve_unverified_body(const std::string& peer, std::size_t bytes) {
+    std::lock_guard<std::mutex> lock(unverified_mutex_);
+    const std::size_t budget = options_.max_unverified_body_bytes;
+    auto mine = unverified_by_peer_.find(peer);
+    const std::size_t held = mine == unverified_by_peer_.end() ? 0 : mine->second;
+    if (unverified_body_bytes_ > 0 && unverified_body_bytes_ + bytes > budget) return false;
+    if (held > 0 && held + bytes > budget / 4) return false;
+    unverified_body_bytes_ += bytes;
+    unverified_by_peer_[peer] = held + bytes;
+    return true;
   }
-  void release_unverified_body(std::size_t bytes) {
-    unverified_body_bytes_.fetch_sub(bytes, std::memory_order_relaxed);
+  void release_unverified_body(const std::string& peer, std::size_t bytes) {
+    std::lock_guard<std::mutex> lock(unverified_mutex_);
+    unverified_body_bytes_ -= bytes;
+    auto mine = unverified_by_peer_.find(peer);
+    if (mine == unverified_by_peer_.end()) return;
+    mine->second -= bytes;
+    if (mine->second == 0) unverified_by_peer_.erase(mine);
   }
 
   // The io loop's lag, as the server's LoopLagProbe last saw it. A plain value, not the probe:
@@ -91,7 +104,9 @@ class HttpServerContext {
   const HttpHandler handler_;
   std::atomic<std::chrono::steady_clock::rep> loop_lag_{0};
   std::atomic<std::size_t> response_bytes_{0};
-  std::atomic<std::size_t> unverified_body_bytes_{0};
+  std::mutex unverified_mutex_;  // reservations are rare: unverified bodies still to come
+  std::size_t unverified_body_bytes_ = 0;
+  std::unordered_map<std::string, std::size_t> unverified_by_peer_;
   mutable std::mutex mutex_;
   bool stopped_ = false;
   struct Entry {

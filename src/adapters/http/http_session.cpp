@@ -104,7 +104,10 @@ HttpSession::HttpSession(tcp::socket socket, std::shared_ptr<HttpServerContext> 
   };
   beast::error_code ec;
   const tcp::endpoint peer = stream_.socket().remote_endpoint(ec);
-  if (!ec) remote_address_ = peer.address().to_string() + ":" + std::to_string(peer.port());
+  if (!ec) {
+    remote_ip_ = peer.address().to_string();
+    remote_address_ = remote_ip_ + ":" + std::to_string(peer.port());
+  }
 }
 
 void HttpSession::start() {
@@ -221,12 +224,17 @@ void HttpSession::on_header(beast::error_code ec, std::size_t /*bytes*/) {
     if (read->body_limit && *read->body_limit < body_limit_) {
       body_limit_ = *read->body_limit;
       parser_->body_limit(static_cast<std::uint64_t>(body_limit_));
+      // Beast checked Content-Length against the limit with the header: checked again here.
+      if (length && *length > body_limit_)
+        return write_error(
+            413, Error{ErrorCode::kPayloadTooLarge, "request body exceeds the limit of " +
+                                                        std::to_string(body_limit_) + " bytes"});
     }
     if (read->unverified_body) {
       const std::size_t announced =
           length ? static_cast<std::size_t>(std::min<std::uint64_t>(*length, body_limit_))
                  : body_limit_;
-      if (!context_->reserve_unverified_body(announced)) {
+      if (!context_->reserve_unverified_body(remote_ip_, announced)) {
         Metrics::instance().http_refused("unverified_bodies");
         HttpResponse busy = error_response(
             503, Error{ErrorCode::kOverloaded,
@@ -263,7 +271,7 @@ void HttpSession::read_body() {
 
 void HttpSession::release_unverified_body() {
   if (unverified_reserved_ == 0) return;
-  context_->release_unverified_body(unverified_reserved_);
+  context_->release_unverified_body(remote_ip_, unverified_reserved_);
   unverified_reserved_ = 0;
 }
 

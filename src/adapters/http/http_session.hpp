@@ -79,6 +79,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   boost::beast::flat_buffer buffer_;
   std::shared_ptr<HttpServerContext> context_;
   std::string remote_address_;
+  std::string remote_ip_;  // the peer's address alone: what per-peer budgets count by
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   boost::beast::http::response<boost::beast::http::empty_body> continue_;
   // How many fields the request's header had: Beast adds a chunked body's trailer fields to

@@ -10,6 +10,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 
 namespace settled::events {
 
@@ -18,6 +19,7 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::size_t kMaxRuleName = 40;
+constexpr std::size_t kMaxScope = 64;  // as an API key's scopes
 
 bool valid_rule_name(const std::string& name) {
   if (name.empty() || name.size() > kMaxRuleName) return false;
@@ -93,7 +95,8 @@ Result<EventRule> parse_event_rule(const std::string& name, const json::value& b
                    " of A-Z a-z 0-9 - _: " + name.substr(0, 60));
   if (!body.is_object()) return invalid("a rule must be a JSON object");
   const auto& o = body.as_object();
-  if (auto st = fields::only_fields(o, {"detailType", "source", "target"}, ""); !st.ok())
+  if (auto st = fields::only_fields(o, {"detailType", "source", "posterScope", "target"}, "");
+      !st.ok())
     return st.error();
   EventRule rule;
   rule.name = name;
@@ -104,6 +107,16 @@ Result<EventRule> parse_event_rule(const std::string& name, const json::value& b
     auto source = fields::required_text(o, "source", "");
     if (!source) return source.error();
     rule.source = std::move(*source);
+  }
+  if (o.contains("posterScope")) {
+    auto scope = fields::required_text(o, "posterScope", "");
+    if (!scope) return scope.error();
+    if (scope->size() > kMaxScope || !std::all_of(scope->begin(), scope->end(), [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+        }))
+      return invalid("posterScope must be a scope: 1-" + std::to_string(kMaxScope) +
+                     " of A-Z a-z 0-9 - _ .");
+    rule.poster_scope = std::move(*scope);
   }
   if (auto st = parse_target(o.if_contains("target"), rule); !st.ok()) return st.error();
   return rule;
@@ -116,6 +129,7 @@ RuleMatch match_rules(const std::vector<EventRule>& rules, const std::string& ty
   for (const auto& rule : rules) {
     if (rule.detail_type != type || (rule.source && *rule.source != source)) continue;
     any = true;
+    if (!rule.poster_scope.empty()) match.poster_scopes.emplace_back(rule.name, rule.poster_scope);
     if (rule.target == EventRule::Target::kDeliver) {
       deliver = true;
       if (rule.redirects() && (!match.redirect || rule.name < match.redirect->name))
@@ -127,6 +141,18 @@ RuleMatch match_rules(const std::vector<EventRule>& rules, const std::string& ty
             [](const EventRule& a, const EventRule& b) { return a.name < b.name; });
   match.deliver = !any || deliver;
   return match;
+}
+
+std::optional<Error> refuse_poster(const RuleMatch& match, const std::string& type,
+                                   const Caller& poster) {
+  for (const auto& [rule, scope] : match.poster_scopes) {
+    if (poster.has_scope(scope)) continue;
+    return Error{ErrorCode::kForbidden, "events of type " + type +
+                                            " need an identity with scope \"" + scope +
+                                            "\" to post (rule " + rule + "); \"" + poster.identity +
+                                            "\" does not have it: nothing was done"};
+  }
+  return std::nullopt;
 }
 
 namespace {
@@ -183,10 +209,11 @@ std::optional<Error> refuse_rule_name(const RuleNamePrefixes& prefixes, const st
   if (found == prefixes.end() || caller.has_scope("admin")) return std::nullopt;
   for (const auto& prefix : found->second) {
     if (name.compare(0, prefix.size(), prefix) != 0) continue;
-    return invalid("execution names " + prefix + "* of " + machine + " are event rule " +
-                   prefix.substr(0, prefix.size() - 1) +
-                   "'s (it names the execution it starts for an event by the event's id): "
-                   "choose another name (only scope admin may start one by hand)");
+    return Error{ErrorCode::kForbidden,
+                 "execution names " + prefix + "* of " + machine + " are event rule " +
+                     prefix.substr(0, prefix.size() - 1) +
+                     "'s (it names the execution it starts for an event by the event's id): "
+                     "choose another name (only scope admin may start one by hand)"};
   }
   return std::nullopt;
 }

@@ -13,6 +13,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace settled::events {
@@ -31,13 +32,17 @@ struct EventRule {
   // timesheets and termination). Empty: its own type / key.
   std::string deliver_as;
   std::string correlation_key_path;
+  // "posterScope": the scope a key must have to post (POST /v1/events) an event this rule
+  // matches; empty: any key. A rule that pays out on an approval can ask for the approver's
+  // scope instead of trusting every key's word (docs/identities.md, service credentials).
+  std::string poster_scope;
 
   bool redirects() const { return !deliver_as.empty() || !correlation_key_path.empty(); }
 };
 
-// A rule file's body: {"detailType", "source"?, "target": {"startExecution": {"stateMachine",
-// "inputPath"?}} | {"deliver": {"as"?, "correlationKeyPath"?}}}. Unknown fields, a bad name or an
-// invalid JSONPath are refused (kInvalidRequest) naming the field.
+// A rule file's body: {"detailType", "source"?, "posterScope"?, "target": {"startExecution":
+// {"stateMachine", "inputPath"?}} | {"deliver": {"as"?, "correlationKeyPath"?}}}. Unknown fields, a
+// bad name or an invalid JSONPath are refused (kInvalidRequest) naming the field.
 Result<EventRule> parse_event_rule(const std::string& name, const boost::json::value& body);
 
 // What the rules make of an event: the executions to start (in rule-name order), and whether
@@ -48,9 +53,15 @@ struct RuleMatch {
   std::vector<EventRule> starts;
   bool deliver = true;
   std::optional<EventRule> redirect;
+  // (rule name, posterScope) of every matching rule that has one.
+  std::vector<std::pair<std::string, std::string>> poster_scopes;
 };
 RuleMatch match_rules(const std::vector<EventRule>& rules, const std::string& type,
                       const std::string& source);
+
+// Forbidden, naming the rule and the scope, when `poster` lacks a matching rule's posterScope.
+std::optional<Error> refuse_poster(const RuleMatch& match, const std::string& type,
+                                   const Caller& poster);
 
 // The execution a rule starts for an event: `<rule>-<event id>` when that is a valid execution
 // name (1-80 of A-Z a-z 0-9 - _ . :), otherwise `<rule>-sha256-<first 32 hex digits of the
@@ -68,7 +79,7 @@ Status check_rule_names(const std::vector<EventRule>& rules);
 using RuleNamePrefixes = std::map<std::string, std::vector<std::string>>;
 RuleNamePrefixes rule_name_prefixes(const std::vector<EventRule>& rules);
 
-// InvalidRequest when a start through the API by `caller` would take a name a rule starts
+// Forbidden when a start through the API by `caller` would take a name a rule starts
 // `machine` under ("milestone-approved-<id>"): taken first, it turned the rule's start for the
 // real event into ExecutionAlreadyExists, and that event's execution never ran (red team,
 // session 34). A caller with scope admin may (an operator redoing a rule's start by hand).

@@ -182,6 +182,12 @@ std::string event_put_id(const std::string& idempotency_key) {
          hex.substr(16, 4) + "-" + hex.substr(20, 12);
 }
 
+std::string event_put_id(const std::string& idempotency_key, const aws::ChildNameSalt& salt,
+                         EpochMillis entered) {
+  if (salt.secret.empty() || entered < salt.since) return event_put_id(idempotency_key);
+  return event_put_id(salt.secret + "\n" + idempotency_key);
+}
+
 json::value put_results(const std::vector<std::string>& event_ids) {
   json::array entries;
   for (const auto& id : event_ids) entries.push_back(json::object{{"EventId", id}});

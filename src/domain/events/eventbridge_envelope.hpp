@@ -10,6 +10,7 @@
 // dedup as settled's form), detail = detail, with its source and time kept beside them.
 
 #include "domain/events/event.hpp"
+#include "domain/resources/aws_resources.hpp"
 #include "domain/result.hpp"
 #include "domain/time.hpp"
 
@@ -58,6 +59,13 @@ Result<PostedEvent> parse_put_parameters(const boost::json::value& parameters,
 // The event id of a settled:events.put attempt: a UUID-shaped digest of its idempotency key
 // (<executionId>/<state>/<entry>), the same on every retry and replay of that attempt.
 std::string event_put_id(const std::string& idempotency_key);
+// The same, unguessable without the data directory's secret (aws::salted_stable_id's rule:
+// `entered`, when the put's state was entered, before the secret's `since` keeps the unsalted
+// id). The key is public (a parent's history shows it), so anyone could post events under the
+// ids a workflow's puts would take; the put was then answered "duplicate" and its own event
+// never reached its waiter or rule (review, session 34).
+std::string event_put_id(const std::string& idempotency_key, const aws::ChildNameSalt& salt,
+                         EpochMillis entered);
 
 // settled:events.put's result, as EventBridge's PutEvents answers.
 boost::json::value put_result(const std::string& event_id);

@@ -7,12 +7,15 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <atomic>
 #include <chrono>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -352,6 +355,13 @@ TEST_F(HttpServerTest, AHeaderCheckLowersOneRequestsBodyLimit) {
       HttpClient(server_->host(), server_->port()).raw("POST /large" + chunked_twelve);
   EXPECT_EQ(taken.status, 200u);
   EXPECT_EQ(field(taken.json(), "body"), "hello there!");
+  // Beast checks a Content-Length against the limit with the header, before the check lowered
+  // it: the session checks it again, and answers before reading the body.
+  const HttpResult announced = HttpClient(server_->host(), server_->port())
+                                   .raw(
+                                       "POST /small HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                                       "12\r\n\r\n");
+  EXPECT_EQ(announced.status, 413u);
 }
 
 // Bodies of senders a check could not verify from the headers share one budget: while one
@@ -360,7 +370,7 @@ TEST_F(HttpServerTest, AHeaderCheckLowersOneRequestsBodyLimit) {
 // again. A request the check leaves verified is not counted.
 TEST_F(HttpServerTest, UnverifiedBodiesPastTheirBudgetGet503FromTheHeaders) {
   HttpServerOptions options;
-  options.max_unverified_body_bytes = 1000;
+  options.max_unverified_body_bytes = 4000;  // a quarter, 1000, per peer address
   options.before_body = [](HttpRequest& request) -> std::optional<HttpResponse> {
     request.unverified_body = !request.header("x-verified");
     return std::nullopt;
@@ -380,6 +390,20 @@ TEST_F(HttpServerTest, UnverifiedBodiesPastTheirBudgetGet503FromTheHeaders) {
   boost::asio::write(holder, boost::asio::buffer(first));
 
   ASSERT_TRUE(eventually([&] { return probe("") == 503u; }));
+  // Another peer address still has its share: one client cannot take the whole budget.
+  const auto status_from = [&](const char* source) {
+    boost::asio::ip::tcp::socket other(io);
+    other.open(boost::asio::ip::tcp::v4());
+    other.bind({boost::asio::ip::make_address(source), 0});
+    other.connect({boost::asio::ip::make_address(server_->host()), server_->port()});
+    const std::string ask = announce + "Expect: 100-continue\r\n\r\n";
+    boost::asio::write(other, boost::asio::buffer(ask));
+    boost::asio::streambuf answer;
+    boost::asio::read_until(other, answer, "\r\n");
+    std::string line{std::istreambuf_iterator<char>(&answer), {}};
+    return line.substr(9, 3);
+  };
+  EXPECT_EQ(status_from("127.0.0.2"), "100");
   const HttpResult refused =
       HttpClient(server_->host(), server_->port()).raw(announce + "\r\n" + std::string(10, 'b'));
   EXPECT_EQ(refused.status, 503u);

@@ -62,6 +62,10 @@ TEST(EventRules, RefusesBrokenRulesNamingTheField) {
            {"r", R"({"detailType": "t", "pattern": {}, "target": {"deliver": {}}})", "pattern"},
            {"r", R"({"detailType": "t", "target": {"deliver": {"as": ""}}})", "as"},
            {"r", R"({"detailType": "t", "target": {"deliver": {"as": 7}}})", "as"},
+           {"r", R"({"detailType": "t", "posterScope": "a b", "target": {"deliver": {}}})",
+            "posterScope"},
+           {"r", R"({"detailType": "t", "posterScope": 1, "target": {"deliver": {}}})",
+            "posterScope"},
            // Anyone's event renamed to one only a signed webhook delivers.
            {"r", R"({"detailType": "t", "target": {"deliver": {"as": "payout.paid"}}})",
             "\"payout.paid\" is Stripe's"},
@@ -157,7 +161,7 @@ TEST(EventRules, TheNamesARuleStartsUnderAreReserved) {
   const Caller bob{"bob", {"support"}};
   auto refused = refuse_rule_name(prefixes, "payment", rule_execution_name("pay", "evt-1"), bob);
   ASSERT_TRUE(refused);
-  EXPECT_EQ(refused->code, ErrorCode::kInvalidRequest);
+  EXPECT_EQ(refused->code, ErrorCode::kForbidden);
   EXPECT_NE(refused->message.find("event rule pay"), std::string::npos) << refused->message;
   EXPECT_FALSE(refuse_rule_name(prefixes, "refund", "pay-evt-1", bob));
   EXPECT_FALSE(refuse_rule_name(prefixes, "payment", "payout-1", bob));
@@ -165,6 +169,26 @@ TEST(EventRules, TheNamesARuleStartsUnderAreReserved) {
   // An operator may redo a rule's start by hand.
   EXPECT_FALSE(refuse_rule_name(prefixes, "payment", "pay-evt-1", Caller{"ops", {"admin"}}));
   EXPECT_FALSE(refuse_rule_name(prefixes, "payment", "pay-evt-1", Caller::local()));
+}
+
+// A rule's posterScope is the scope a key needs to post an event it matches; a poster without
+// it is refused naming the rule, with it (or with every scope) it passes.
+TEST(EventRules, APosterScopeIsNeededToPostAMatchingEvent) {
+  auto rule = parse_event_rule("approve", json::parse(R"({"detailType": "milestone.approved",
+      "posterScope": "approver",
+      "target": {"startExecution": {"stateMachine": "milestone-payment"}}})"));
+  ASSERT_TRUE(rule.ok()) << rule.error().message;
+  EXPECT_EQ(rule->poster_scope, "approver");
+  const auto match = match_rules({*rule}, "milestone.approved", "");
+  auto refused = refuse_poster(match, "milestone.approved", Caller{"bob", {"support"}});
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->code, ErrorCode::kForbidden);
+  EXPECT_NE(refused->message.find("scope \"approver\""), std::string::npos) << refused->message;
+  EXPECT_NE(refused->message.find("rule approve"), std::string::npos) << refused->message;
+  EXPECT_FALSE(refuse_poster(match, "milestone.approved", Caller{"pm", {"approver"}}));
+  EXPECT_FALSE(refuse_poster(match, "milestone.approved", Caller::local()));
+  EXPECT_FALSE(refuse_poster(match_rules({*rule}, "milestone.rejected", ""), "milestone.rejected",
+                             Caller{"bob", {}}));
 }
 
 TEST(EventRules, InputIsTheInputPathOfTheEnvelope) {

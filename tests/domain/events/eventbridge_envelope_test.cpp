@@ -215,6 +215,18 @@ TEST(EventsPut, IdIsADeterministicUuidShapedDigestOfTheAttempt) {
             json::parse(R"({"Entries": [{"EventId": ")" + a + R"("}], "FailedEntryCount": 0})"));
 }
 
+// With the data directory's secret a put's id cannot be worked out from its (public) key, and
+// stays the same for the attempt; a put entered before the secret existed keeps its old id.
+TEST(EventsPut, TheIdIsSaltedWithTheDaemonsSecret) {
+  const aws::ChildNameSalt salt{std::string(64, 'c'), 1000};
+  const std::string salted = event_put_id("m:e-1/Emit/3", salt, 1000);
+  EXPECT_NE(salted, event_put_id("m:e-1/Emit/3"));
+  EXPECT_EQ(salted, event_put_id("m:e-1/Emit/3", salt, 2000));
+  EXPECT_EQ(salted.size(), 36u);
+  EXPECT_EQ(event_put_id("m:e-1/Emit/3", salt, 999), event_put_id("m:e-1/Emit/3"));
+  EXPECT_EQ(event_put_id("m:e-1/Emit/3", aws::ChildNameSalt{}, 2000), event_put_id("m:e-1/Emit/3"));
+}
+
 TEST(EventsPut, SeveralEntriesAnswerOneEventIdEachInTheirOrder) {
   const std::string a = event_put_id("m:e-1/Emit/3");
   const std::string b = event_put_id("m:e-1/Emit/3#1");
