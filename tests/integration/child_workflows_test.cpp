@@ -12,6 +12,7 @@
 #include "domain/execution_record.hpp"
 #include "domain/resources/aws_child_execution.hpp"
 #include "domain/storage_keys.hpp"
+#include "domain/write_batch.hpp"
 
 #include <algorithm>
 #include <tuple>
@@ -224,6 +225,31 @@ TEST_F(ChildWorkflows, NamesWorkedOutFromTheParentsHistoryAreNotTheChilds) {
   const std::string arn(output.at("check").at("child").as_string());
   restart();
   expect_one_arn("onboarding:pre", output.at("check"), arn);
+}
+
+// A data directory upgraded to the secret keeps the names of tasks entered before it was made:
+// here the stored secret's `since` lies ahead of every task, as it does for a task that was out
+// when the daemon was upgraded, and the child is named as before the secret (so a restarted
+// parent that had started it finds it by the same name, never starting a second).
+TEST_F(ChildWorkflows, ATaskEnteredBeforeTheSecretExistedKeepsTheUnsaltedName) {
+  daemon_->terminate();
+  {
+    auto db = open_stopped_store(dir_.path() + "/var");
+    WriteBatch later;
+    later.put(Table::kMeta, std::string(kChildNameSaltKey),
+              "99999999999999 " + std::string(64, 'f'));
+    ASSERT_TRUE(db->commit({&later}).ok());
+  }
+  start_with(extra_);
+  ASSERT_EQ(start("old", "olga", 0).status, 201u);
+  auto done = wait_final("onboarding:old");
+  ASSERT_EQ(done.at("status"), "SUCCEEDED") << json::serialize(done);
+  const std::string arn(done.at("output").at("check").at("child").as_string());
+  const std::string name = arn.substr(aws_.execution_arn("kyc:").size());
+  bool unsalted = false;
+  for (int event = 1; event <= 12; ++event)
+    unsalted |= name == aws::child_execution_name("onboarding:old~" + std::to_string(event) + ".0");
+  EXPECT_TRUE(unsalted) << name;
 }
 
 TEST_F(ChildWorkflows, AFailingChildFailsTheTaskWithStatesTaskFailed) {
