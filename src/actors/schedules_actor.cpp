@@ -162,6 +162,7 @@ void remove(Self* self, ScheduleDelete& request) {
             if (!stored.ok) return reply(stored.error);
             // A wake already set finds no schedule and does nothing.
             self->state.armed.erase(name);
+            adapters::Metrics::instance().forget_schedule(name);
             adapters::log(LogLevel::kInfo, "schedule.deleted", {{"schedule", name}});
             reply(Answered{Outcome::kExisting, json::object{{"deleted", name}}});
           },

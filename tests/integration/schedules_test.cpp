@@ -88,6 +88,10 @@ TEST_F(SchedulesDaemon, KillNineAndRestartNeitherRepeatNorLoseAFire) {
   EXPECT_NE(metrics.find("settled_schedule_fires_total{outcome=\"started\",schedule=\"payroll\"}"),
             std::string::npos)
       << metrics;
+  // A deleted schedule's series go with it (names are the client's: they would pile up).
+  ASSERT_EQ(client_->request(http::verb::delete_, "/v1/schedules/payroll", "").status, 200u);
+  metrics = client_->get("/metrics").body;
+  EXPECT_EQ(metrics.find("schedule=\"payroll\""), std::string::npos) << metrics;
 }
 
 TEST_F(SchedulesDaemon, AChangeAndADeleteTakeEffect) {

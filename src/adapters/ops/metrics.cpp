@@ -477,6 +477,17 @@ void Metrics::schedule_fire(const std::string& schedule, const std::string& outc
   impl_->schedule_fires.Add({{"schedule", schedule}, {"outcome", outcome}}).Increment();
 }
 
+void Metrics::forget_schedule(const std::string& schedule) {
+  for (const char* outcome : {"started", "existing", "refused"}) {
+    const prom::Labels labels{{"schedule", schedule}, {"outcome", outcome}};
+    if (impl_->schedule_fires.Has(labels))
+      impl_->schedule_fires.Remove(&impl_->schedule_fires.Add(labels));
+  }
+  const prom::Labels missed{{"schedule", schedule}};
+  if (impl_->schedule_missed.Has(missed))
+    impl_->schedule_missed.Remove(&impl_->schedule_missed.Add(missed));
+}
+
 void Metrics::schedule_missed(const std::string& schedule, std::uint64_t count) {
   impl_->schedule_missed.Add({{"schedule", schedule}}).Increment(static_cast<double>(count));
 }

@@ -101,6 +101,9 @@ class Metrics {
   // and the fires it missed while the daemon was down that were not run (docs/schedules.md).
   void schedule_fire(const std::string& schedule, const std::string& outcome);
   void schedule_missed(const std::string& schedule, std::uint64_t count);
+  // A deleted schedule's series go with it: names are the client's, and each deleted one's
+  // series stayed in /metrics until a restart (red team, session 33, F15).
+  void forget_schedule(const std::string& schedule);
   // An exception caught in an actor's handler (the actor lives on; the message was failed).
   void handler_failed(const std::string& actor);
   // 1 while the store commits, 0 from a failed commit until the next one succeeds.
